@@ -1,0 +1,35 @@
+"""The one error family motif raises on purpose.
+
+Every problem a user can cause (a broken file, a bad flag, a model that does not fit the code) is a
+:class:`MotifError`. The CLI prints it as one line and exits non-zero; anything else escaping is a
+bug. Keeping a single documented base class lets fuzz tests say exactly which outcomes are allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class MotifError(Exception):
+    """Base class of every error motif reports to the user."""
+
+    def __init__(self, message: str, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.message = message
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+class ScoreReadError(MotifError):
+    """A score file could not be read: not MIDI/MusicXML, truncated, hostile, or too large."""
+
+
+class ModelError(MotifError):
+    """An ONNX model is missing, unreadable, or does not follow the metadata contract."""
+
+
+class OutputError(MotifError):
+    """An output could not be written where the user asked (read-only folder, same as input, ...)."""
+
+
+class UsageError(MotifError):
+    """The request itself is wrong (bad flag value, unknown format); the CLI exits with code 2."""

@@ -1,0 +1,116 @@
+"""Standard MIDI files to a :class:`~motifcli.score.Score`, with mido.
+
+Times come from ticks / ticks-per-beat, so the note table is in beats whatever the tempo map says.
+Note-ons are paired with note-offs first in, first out per (channel, pitch); a note-on left open at
+the end of its track ends there. Channel 10 (index 9) is percussion and becomes its own drum track,
+so motif search can skip it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict, deque
+from pathlib import Path
+
+import mido
+
+from motifcli.errors import ScoreReadError
+from motifcli.limits import ReadLimits
+from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
+
+DRUM_CHANNEL = 9
+
+
+def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
+    """Read a .mid/.midi file. Raises :class:`ScoreReadError` for anything that is not valid MIDI."""
+    limits = limits or ReadLimits()
+    path = Path(path)
+    limits.check_file_size(path)
+    try:
+        midi = mido.MidiFile(path, clip=True)
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
+        reason = str(exc).strip() or type(exc).__name__
+        raise ScoreReadError(f"not a readable MIDI file ({reason})", path) from exc
+    return score_from_midi(midi, path, limits)
+
+
+def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadLimits | None = None) -> Score:
+    """Build the note table of an already-parsed :class:`mido.MidiFile`."""
+    limits = limits or ReadLimits()
+    tpb = midi.ticks_per_beat
+    if not tpb or tpb <= 0:
+        raise ScoreReadError(f"invalid ticks per beat ({tpb}); SMPTE time division is not supported", path)
+    tracks: list[Track] = []
+    tempos: list[TempoChange] = []
+    signatures: list[TimeSignature] = []
+    total_notes = 0
+    for number, mtrack in enumerate(midi.tracks):
+        name = ""
+        tick = 0
+        open_notes: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
+        finished: dict[bool, list[Note]] = {False: [], True: []}
+        channels: dict[bool, set[int]] = {False: set(), True: set()}
+
+        def close(channel: int, pitch: int, end_tick: int) -> None:
+            start_tick, velocity = open_notes[(channel, pitch)].popleft()
+            is_drum = channel == DRUM_CHANNEL
+            finished[is_drum].append(
+                Note(start_tick / tpb, max(end_tick, start_tick) / tpb, pitch, velocity, channel)
+            )
+            channels[is_drum].add(channel)
+
+        for msg in mtrack:
+            tick += msg.time
+            kind = msg.type
+            if kind == "note_on" and msg.velocity > 0:
+                open_notes[(msg.channel, msg.note)].append((tick, msg.velocity))
+                total_notes += 1
+                if total_notes > limits.max_notes:
+                    raise ScoreReadError(
+                        f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)", path
+                    )
+            elif kind == "note_off" or kind == "note_on":
+                if open_notes.get((msg.channel, msg.note)):
+                    close(msg.channel, msg.note, tick)
+            elif kind == "track_name" and not name:
+                name = msg.name.strip()
+            elif kind == "set_tempo":
+                tempos.append(TempoChange(tick / tpb, int(msg.tempo)))
+            elif kind == "time_signature":
+                signatures.append(TimeSignature(tick / tpb, int(msg.numerator), int(msg.denominator)))
+        if tick / tpb > limits.max_beats:
+            raise ScoreReadError(f"longer than {limits.max_beats:,} beats (raise the limit with --max-beats)", path)
+        for key, queue in open_notes.items():
+            while queue:
+                close(key[0], key[1], tick)
+        for is_drum in (False, True):
+            notes = sorted(finished[is_drum], key=lambda n: (n.onset, n.pitch))
+            if is_drum and not notes:
+                continue
+            if not is_drum and not notes and finished[True]:
+                continue  # a drums-only track becomes just its drum track
+            chans = channels[is_drum]
+            tracks.append(
+                Track(
+                    index=len(tracks),
+                    name=name or f"Track {number + 1}",
+                    notes=notes,
+                    is_drum=is_drum,
+                    channel=min(chans) if len(chans) == 1 else None,
+                    source_index=number,
+                )
+            )
+    tempos.sort(key=lambda t: t.beat)
+    signatures.sort(key=lambda s: s.beat)
+    return Score(
+        tracks=tracks,
+        path=path,
+        format="midi",
+        tempos=tempos,
+        time_signatures=signatures,
+        ticks_per_beat=tpb,
+    )
+
+
+def is_midi_path(path: str | os.PathLike[str]) -> bool:
+    return Path(path).suffix.lower() in {".mid", ".midi", ".smf", ".kar"}

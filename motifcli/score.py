@@ -1,0 +1,124 @@
+"""The in-memory score every other module works on: notes in beats, tracks, meter and tempo.
+
+Positions are in quarter-note beats (MIDI ticks / ticks per beat), never seconds, so tempo changes
+do not move anything; the tempo map is kept only to turn beats into seconds for outputs that need
+clock time (audio label tracks). Readers build a :class:`Score`; nothing downstream touches a file.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_TEMPO_US = 500_000  # MIDI's default: 120 quarter notes per minute
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One sounding note. ``onset``/``offset`` are in beats from the start of the score."""
+
+    onset: float
+    offset: float
+    pitch: int
+    velocity: int = 64
+    channel: int = 0
+
+    @property
+    def duration(self) -> float:
+        return self.offset - self.onset
+
+
+@dataclass(slots=True)
+class Track:
+    """A MIDI track (one channel of it when a track mixes channels) or a MusicXML part."""
+
+    index: int
+    name: str
+    notes: list[Note]
+    is_drum: bool = False
+    channel: int | None = None
+    part_id: str | None = None  # MusicXML part id, so writers can find the part again
+    source_index: int | None = None  # MIDI track number / MusicXML part position in the file
+
+    @property
+    def is_pitched(self) -> bool:
+        """Tracks that can hold motifs: not percussion and not empty."""
+        return not self.is_drum and bool(self.notes)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Onsets, offsets and pitches as numpy arrays (for fast encoding)."""
+        if not self.notes:
+            empty = np.zeros(0, dtype=np.float64)
+            return empty, empty.copy(), np.zeros(0, dtype=np.int64)
+        onsets = np.fromiter((n.onset for n in self.notes), dtype=np.float64, count=len(self.notes))
+        offsets = np.fromiter((n.offset for n in self.notes), dtype=np.float64, count=len(self.notes))
+        pitches = np.fromiter((n.pitch for n in self.notes), dtype=np.int64, count=len(self.notes))
+        return onsets, offsets, pitches
+
+
+@dataclass(frozen=True, slots=True)
+class TempoChange:
+    beat: float
+    microseconds_per_beat: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSignature:
+    beat: float
+    numerator: int
+    denominator: int
+
+
+@dataclass(slots=True)
+class Score:
+    """A whole piece: tracks of notes plus the maps that place beats in bars and seconds."""
+
+    tracks: list[Track]
+    path: Path | None = None
+    format: str = "midi"  # "midi" or "musicxml"
+    tempos: list[TempoChange] = field(default_factory=list)
+    time_signatures: list[TimeSignature] = field(default_factory=list)
+    ticks_per_beat: int | None = None
+    measure_starts: list[float] | None = None  # beats where written bars start (MusicXML only)
+    measure_numbers: list[str] | None = None  # their printed numbers, same length
+
+    @property
+    def end_beat(self) -> float:
+        """Where the last note ends (0 for an empty score)."""
+        return max((n.offset for t in self.tracks for n in t.notes), default=0.0)
+
+    @property
+    def note_count(self) -> int:
+        return sum(len(t.notes) for t in self.tracks)
+
+    def pitched_tracks(self) -> list[Track]:
+        return [t for t in self.tracks if t.is_pitched]
+
+    def track_named(self, name: str) -> Track:
+        """The first track with this name (case-insensitive); KeyError names the ones there are."""
+        for track in self.tracks:
+            if track.name.lower() == name.lower():
+                return track
+        raise KeyError(f"no track named {name!r}; tracks: {[t.name for t in self.tracks]}")
+
+    def seconds_at(self, beats: np.ndarray | float) -> np.ndarray:
+        """Clock time of beat positions, following the tempo map (default 120 bpm before any)."""
+        b = np.asarray(beats, dtype=np.float64)
+        changes = sorted(self.tempos, key=lambda t: t.beat)
+        if not changes or changes[0].beat > 0:
+            changes = [TempoChange(0.0, DEFAULT_TEMPO_US), *changes]
+        starts = np.array([c.beat for c in changes])
+        rates = np.array([c.microseconds_per_beat for c in changes], dtype=np.float64) / 1e6
+        seconds_at_start = np.concatenate([[0.0], np.cumsum(np.diff(starts) * rates[:-1])])
+        idx = np.clip(np.searchsorted(starts, b, side="right") - 1, 0, len(starts) - 1)
+        return seconds_at_start[idx] + (b - starts[idx]) * rates[idx]
+
+    def bar_number_at(self, beat: float, bar_beats: float = 4.0) -> int:
+        """1-based bar number holding ``beat``: written measures when known, else fixed bars."""
+        if self.measure_starts:
+            i = bisect.bisect_right(self.measure_starts, beat + 1e-6) - 1
+            return max(i, 0) + 1
+        return int(beat // bar_beats) + 1
