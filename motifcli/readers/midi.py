@@ -28,10 +28,20 @@ def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
     limits.check_file_size(path)
     try:
         midi = mido.MidiFile(path, clip=True)
-    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
-        reason = str(exc).strip() or type(exc).__name__
-        raise ScoreReadError(f"not a readable MIDI file ({reason})", path) from exc
+    except MemoryError:
+        raise ScoreReadError("not enough memory to read this MIDI file", path) from None
+    except Exception as exc:  # noqa: BLE001 - mido raises many kinds (KeySignatureError, EOFError, ...)
+        reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise ScoreReadError(f"not a readable MIDI file ({reason})", path) from None
     return score_from_midi(midi, path, limits)
+
+
+def _text(value: str) -> str:
+    """mido decodes meta text as latin-1; most files hold UTF-8, so recover it when it is valid."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
 
 
 def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadLimits | None = None) -> Score:
@@ -73,11 +83,13 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
                 if open_notes.get((msg.channel, msg.note)):
                     close(msg.channel, msg.note, tick)
             elif kind == "track_name" and not name:
-                name = msg.name.strip()
+                name = _text(msg.name).strip()
             elif kind == "set_tempo":
-                tempos.append(TempoChange(tick / tpb, int(msg.tempo)))
+                if msg.tempo > 0:  # a tempo of 0 microseconds per beat is meaningless: ignored
+                    tempos.append(TempoChange(tick / tpb, int(msg.tempo)))
             elif kind == "time_signature":
-                signatures.append(TimeSignature(tick / tpb, int(msg.numerator), int(msg.denominator)))
+                if msg.numerator >= 1 and 1 <= msg.denominator <= 256:  # 0/x or 4/2^255: ignored
+                    signatures.append(TimeSignature(tick / tpb, int(msg.numerator), int(msg.denominator)))
         if tick / tpb > limits.max_beats:
             raise ScoreReadError(f"longer than {limits.max_beats:,} beats (raise the limit with --max-beats)", path)
         for key, queue in open_notes.items():

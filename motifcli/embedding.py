@@ -1,0 +1,102 @@
+"""A score to one vector per segment: segment every pitched track, encode, run the model.
+
+Kept apart from grouping so that notebook users (``motifcli.embed``) and ``motif embed`` get the
+same vectors that ``annotate`` clusters, and so the two stages can be timed separately.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from motifcli.encoding import encode_segments
+from motifcli.errors import UsageError
+from motifcli.model import MotifModel
+from motifcli.score import Score, Track
+from motifcli.segment import Segment, segment_track
+
+
+@dataclass(slots=True)
+class EmbeddingResult:
+    """Vectors [N, D] and, row for row, the segment each came from (track index, start/end beats)."""
+
+    vectors: np.ndarray
+    segments: list[Segment]
+    track_names: list[str] = field(default_factory=list)  # of all Score.tracks, by index
+
+    @property
+    def track(self) -> np.ndarray:
+        return np.array([s.track for s in self.segments], dtype=np.int64)
+
+    @property
+    def start(self) -> np.ndarray:
+        return np.array([s.start for s in self.segments], dtype=np.float64)
+
+    @property
+    def end(self) -> np.ndarray:
+        return np.array([s.end for s in self.segments], dtype=np.float64)
+
+    def __len__(self) -> int:
+        return len(self.segments)
+
+
+def select_tracks(score: Score, track: str | int | None = None) -> list[Track]:
+    """The tracks motifs are searched in: all pitched ones, or one asked for by name or index."""
+    if track is None:
+        return score.pitched_tracks()
+    if isinstance(track, int) or (isinstance(track, str) and track.isdigit()):
+        i = int(track)
+        if not 0 <= i < len(score.tracks):
+            raise UsageError(f"no track {i}; the score has tracks 0..{len(score.tracks) - 1}")
+        chosen = score.tracks[i]
+    else:
+        try:
+            chosen = score.track_named(track)
+        except KeyError as exc:
+            raise UsageError(str(exc.args[0])) from exc
+    if chosen.is_drum:
+        raise UsageError(f"track {chosen.name!r} is percussion; motifs are searched in pitched tracks")
+    return [chosen]
+
+
+def embed_score(
+    score: Score,
+    model: MotifModel,
+    track: str | int | None = None,
+    window: float | None = None,
+    hop: float | None = None,
+    min_notes: int = 1,
+    timings: MutableMapping[str, float] | None = None,
+) -> EmbeddingResult:
+    """Embed every window of the chosen tracks (default window: the model's ``segment_beats``).
+
+    ``min_notes`` leaves out windows with fewer notes (1 = only empty windows). ``timings`` gets the
+    seconds spent in ``encode`` and ``inference`` added to it.
+    """
+    spec = model.spec
+    window = spec.segment_beats if window is None else float(window)
+    if window <= 0 or (hop is not None and hop <= 0):
+        raise UsageError("window and hop must be positive numbers of beats")
+    if window != spec.segment_beats:
+        # The roll always covers spec.segment_beats; a longer window would be cut silently.
+        if window > spec.segment_beats:
+            raise UsageError(f"window {window:g} beats is longer than the model's {spec.segment_beats:g}-beat roll")
+    t0 = time.perf_counter()
+    segments: list[Segment] = []
+    rolls: list[np.ndarray] = []
+    for tr in select_tracks(score, track):
+        segs = segment_track(tr, window, hop, spec.steps_per_beat, min_notes=max(1, min_notes))
+        if segs:
+            segments.extend(segs)
+            rolls.append(encode_segments(tr, segs, spec))
+    stacked = np.concatenate(rolls) if rolls else np.zeros((0, *spec.shape), dtype=np.float32)
+    t1 = time.perf_counter()
+    vectors = model.embed(stacked)
+    t2 = time.perf_counter()
+    if timings is not None:
+        timings["encode"] = timings.get("encode", 0.0) + (t1 - t0)
+        timings["inference"] = timings.get("inference", 0.0) + (t2 - t1)
+    return EmbeddingResult(vectors, segments, [t.name for t in score.tracks])

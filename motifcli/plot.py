@@ -1,0 +1,56 @@
+"""A timeline picture of an annotation: one row per track, one coloured bar span per occurrence.
+
+matplotlib is an optional extra (``pip install 'motif[plot]'``); it is imported only here, with the
+non-interactive Agg backend, and its absence is a clear :class:`MotifError`, not a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from motifcli.annotation import Annotation
+from motifcli.atomic import atomic_path
+from motifcli.errors import MotifError, OutputError
+
+
+def plot_timeline(annotation: Annotation, dest: Path, title: str | None = None) -> None:
+    """Draw the families over the bars of each track that has occurrences, and save as PNG/SVG/PDF."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from matplotlib.patches import Patch
+    except ImportError as exc:
+        raise MotifError("plotting needs matplotlib: pip install 'motif[plot]'") from exc
+
+    occurrences = annotation.occurrences
+    tracks = sorted({(o.track, o.track_name) for o in occurrences})
+    rows = {t: i for i, t in enumerate(tracks)}
+    last_bar = max((o.end_bar for o in occurrences), default=1)
+    fig, ax = plt.subplots(figsize=(max(6.0, min(30.0, last_bar * 0.12 + 2)), 1.2 + 0.6 * max(1, len(tracks))))
+    colors = {m.name: m.color for m in annotation.motifs}
+    for o in occurrences:
+        y = rows[(o.track, o.track_name)]
+        ax.broken_barh([(o.start_bar - 0.5, o.end_bar - o.start_bar + 1)], (y - 0.4, 0.8),
+                       facecolors=colors.get(o.family, "#888888"), edgecolor="white", linewidth=0.5)
+        ax.text(o.start_bar - 0.4, y, o.label, va="center", ha="left", fontsize=6)
+    ax.set_yticks(range(len(tracks)), [name for _, name in tracks])
+    ax.set_ylim(-0.6, max(1, len(tracks)) - 0.4)
+    ax.set_xlim(0.5, last_bar + 0.5)
+    ax.set_xlabel("bar")
+    ax.invert_yaxis()
+    ax.set_title(title or (Path(annotation.source).name if annotation.source else "motifs"))
+    if annotation.motifs:
+        handles = [Patch(color=m.color, label=m.name) for m in annotation.motifs[:24]]
+        ax.legend(handles=handles, ncol=min(12, len(handles)), fontsize=6, loc="upper center",
+                  bbox_to_anchor=(0.5, -0.35 if tracks else -0.2), frameon=False)
+    fig.tight_layout()
+    fmt = dest.suffix.lstrip(".").lower() or "png"
+    try:
+        with atomic_path(dest) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=150)
+    except ValueError as exc:
+        raise OutputError(f"cannot save a plot as {fmt!r} ({exc})", dest) from exc
+    finally:
+        plt.close(fig)

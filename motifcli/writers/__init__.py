@@ -1,0 +1,104 @@
+"""Output writers: one module per format, all reading an :class:`~motifcli.annotation.Annotation`.
+
+``write(annotation, score, fmt, dest)`` is the one entry point; it imports the format's module only
+when that format is asked for (the MusicXML writer needs music21 for MIDI input, the others do not).
+Every writer goes through :mod:`motifcli.atomic`, so a killed run never leaves half a file.
+
+| format     | extension     | what it is                                                        |
+|------------|---------------|-------------------------------------------------------------------|
+| `musicxml` | `.musicxml`   | the score with coloured notes and a "Motif A1" bracket per occurrence |
+| `midi`     | `.mid`        | the input's events untouched plus a marker per occurrence (+ lyrics) |
+| `json`     | `.json`       | the annotation (schema in docs/json-schema.md)                    |
+| `csv`      | `.csv`        | one row per occurrence                                            |
+| `mirex`    | `.mirex.txt`  | MIREX discovery-of-patterns format (mir_eval.io.load_patterns)    |
+| `labels`   | `.labels.txt` | Audacity / Sonic Visualiser label track, in seconds               |
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from motifcli.errors import MotifError, OutputError, UsageError
+
+if TYPE_CHECKING:
+    from motifcli.annotation import Annotation
+    from motifcli.score import Score
+
+FORMATS: dict[str, str] = {
+    "musicxml": ".musicxml",
+    "midi": ".mid",
+    "json": ".json",
+    "csv": ".csv",
+    "mirex": ".mirex.txt",
+    "labels": ".labels.txt",
+}
+
+# format -> module in this package that defines ``write(annotation, score, dest, *, lyrics=False)``
+_MODULES: dict[str, str] = {
+    "musicxml": "musicxml",
+    "midi": "midi",
+    "json": "json_out",
+    "csv": "csv_out",
+    "mirex": "mirex",
+    "labels": "labels",
+}
+
+# input suffixes dropped before ".motifs<ext>" is added
+_INPUT_SUFFIXES = {".mid", ".midi", ".smf", ".kar", ".musicxml", ".xml", ".mxl"}
+
+
+def check_format(fmt: str) -> str:
+    """The format name, lower-cased, or :class:`UsageError` listing the known ones."""
+    name = str(fmt).strip().lower()
+    if name not in FORMATS:
+        raise UsageError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+    return name
+
+
+def output_name(input_path: str | os.PathLike[str], fmt: str) -> str:
+    """``song.mid`` -> ``song.motifs.mid`` (midi), ``song.motifs.json`` (json), ..."""
+    name = Path(input_path).name
+    stem, suffix = os.path.splitext(name)
+    if suffix.lower() not in _INPUT_SUFFIXES or not stem:
+        stem = name
+    return f"{stem}.motifs{FORMATS[check_format(fmt)]}"
+
+
+def write(
+    annotation: Annotation,
+    score: Score,
+    fmt: str,
+    dest: str | os.PathLike[str],
+    *,
+    lyrics: bool = False,
+) -> None:
+    """Write ``annotation`` of ``score`` as ``fmt`` to ``dest`` atomically.
+
+    Raises :class:`UsageError` for an unknown format and :class:`OutputError` when the file cannot
+    be written (folder missing or read-only, destination is the input itself, ...).
+    """
+    name = check_format(fmt)
+    dest = Path(dest)
+    if score.path is not None and _same_file(Path(score.path), dest):
+        raise OutputError("refusing to overwrite the input file; choose another output path", dest)
+    if not dest.parent.is_dir():
+        raise OutputError(f"folder {dest.parent} does not exist", dest)
+    module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+    try:
+        module.write(annotation, score, dest, lyrics=lyrics)
+    except MotifError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write {name} output ({exc.strerror or exc})", dest) from exc
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

@@ -1,0 +1,34 @@
+"""Small helpers the writers share: the notes of an occurrence, rounding, numbers as text."""
+
+from __future__ import annotations
+
+from motifcli.annotation import Annotation, Occurrence
+from motifcli.score import Note, Score
+
+
+def occurrence_notes(occ: Occurrence, score: Score | None) -> list[Note]:
+    """The notes of ``occ``: its own list, else its ``note_indices`` into the score's track, else the
+    track's notes whose onset lies in [start, end)."""
+    if occ.notes:
+        return sorted(occ.notes, key=lambda n: (n.onset, n.pitch))
+    if score is None or not 0 <= occ.track < len(score.tracks):
+        return []
+    track_notes = score.tracks[occ.track].notes
+    if occ.note_indices:
+        return sorted(
+            (track_notes[i] for i in occ.note_indices if 0 <= i < len(track_notes)),
+            key=lambda n: (n.onset, n.pitch),
+        )
+    eps = 1e-9
+    return [n for n in track_notes if occ.start - eps <= n.onset < occ.end - eps]
+
+
+def family_index(annotation: Annotation) -> dict[str, int]:
+    """Family name -> 1-based position in the annotation (pattern number, colour order)."""
+    return {m.name: i + 1 for i, m in enumerate(annotation.motifs)}
+
+
+def num(x: float, places: int = 6) -> str:
+    """A float as short fixed-point text: 4.0 -> "4", 1.5 -> "1.5", 1/3 -> "0.333333"."""
+    text = f"{float(x):.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

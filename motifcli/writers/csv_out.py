@@ -1,0 +1,38 @@
+"""One CSV row per occurrence, in time order, for spreadsheets and pandas."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from motifcli.annotation import Annotation
+from motifcli.atomic import atomic_write_bytes
+from motifcli.score import Score
+from motifcli.writers._common import num, occurrence_notes
+
+COLUMNS = (
+    "label", "family", "number", "track", "track_name", "start_beat", "end_beat", "start_bar",
+    "end_bar", "start_seconds", "end_seconds", "similarity", "note_count",
+)
+
+
+def render(annotation: Annotation, score: Score | None) -> str:
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(COLUMNS)
+    for occ in annotation.occurrences:
+        if score is not None:
+            start_s, end_s = (num(float(v)) for v in score.seconds_at([occ.start, occ.end]))
+        else:
+            start_s = end_s = ""
+        out.writerow([
+            occ.label, occ.family, occ.number, occ.track, occ.track_name, num(occ.start), num(occ.end),
+            occ.start_bar, occ.end_bar, start_s, end_s, num(occ.similarity),
+            len(occurrence_notes(occ, score)),
+        ])
+    return buf.getvalue()
+
+
+def write(annotation: Annotation, score: Score | None, dest: Path, *, lyrics: bool = False) -> None:
+    atomic_write_bytes(dest, render(annotation, score).encode("utf-8"))

@@ -1,0 +1,50 @@
+"""The annotation as JSON (schema ``schema_version`` "1.0", documented in docs/json-schema.md).
+
+The body is :meth:`Annotation.to_dict` (so :meth:`Annotation.from_dict` reads it back), plus a few
+fields that save a reader work and that ``from_dict`` ignores: ``generator``, a ``score`` summary,
+and per occurrence its ``text`` ("Motif A1") and clock times from the score's tempo map.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from motifcli.annotation import Annotation
+from motifcli.atomic import atomic_write_bytes
+from motifcli.score import Score
+
+
+def to_json_dict(annotation: Annotation, score: Score | None) -> dict[str, Any]:
+    data = annotation.to_dict()
+    data["generator"] = "motif"
+    if score is not None:
+        data["score"] = {
+            "format": score.format,
+            "ticks_per_beat": score.ticks_per_beat,
+            "end_beat": round(float(score.end_beat), 6),
+            "track_count": len(score.tracks),
+            "note_count": score.note_count,
+            "tempos": [
+                {"beat": round(t.beat, 6), "bpm": round(60_000_000 / t.microseconds_per_beat, 6)}
+                for t in score.tempos
+                if t.microseconds_per_beat > 0
+            ],
+        }
+    for motif_dict, motif in zip(data["motifs"], annotation.motifs):
+        for occ_dict, occ in zip(motif_dict["occurrences"], motif.occurrences):
+            occ_dict["text"] = occ.text
+            if score is not None:
+                start_s, end_s = (float(v) for v in score.seconds_at([occ.start, occ.end]))
+                occ_dict["start_seconds"] = round(start_s, 6)
+                occ_dict["end_seconds"] = round(end_s, 6)
+    return data
+
+
+def render(annotation: Annotation, score: Score | None) -> str:
+    return json.dumps(to_json_dict(annotation, score), indent=2, ensure_ascii=False) + "\n"
+
+
+def write(annotation: Annotation, score: Score | None, dest: Path, *, lyrics: bool = False) -> None:
+    atomic_write_bytes(dest, render(annotation, score).encode("utf-8"))

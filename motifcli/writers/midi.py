@@ -1,0 +1,154 @@
+"""MIDI output: the input's own events, untouched, plus a marker per occurrence (and lyrics on request).
+
+For MIDI input the file is read again with mido and every existing event keeps its absolute tick and
+its order; the new meta events are slotted in by absolute tick and the delta times recomputed:
+
+* a marker (FF 06, "Motif A1") per occurrence start on the conductor track (track 0 of a type-1
+  file, the only track of a type-0 file), which DAWs show on their timeline;
+* with ``lyrics=True``, a lyric (FF 05, "Motif A1") on the occurrence's own track, which notation
+  programs and karaoke players show under the first note.
+
+At one tick a new event goes before the existing ones (a lyric precedes the note it names), but
+never after the track's end-of-track, which moves later only when an occurrence starts after it.
+For a MusicXML input there are no MIDI events to keep: a type-1 file is built from the score
+(tempo map, meter, one track per score track) and marked the same way.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import mido
+
+from motifcli.annotation import Annotation
+from motifcli.atomic import atomic_write_bytes
+from motifcli.errors import OutputError
+from motifcli.readers.midi import is_midi_path
+from motifcli.score import Score
+
+BUILT_TICKS_PER_BEAT = 480
+
+
+def _load_source(score: Score) -> mido.MidiFile:
+    if score.path is not None and score.format == "midi" and is_midi_path(score.path):
+        try:
+            return mido.MidiFile(score.path, clip=True)
+        except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
+            raise OutputError(f"cannot re-read the input MIDI file ({exc})", score.path) from exc
+    return midi_from_score(score)
+
+
+def midi_from_score(score: Score, ticks_per_beat: int = BUILT_TICKS_PER_BEAT) -> mido.MidiFile:
+    """A type-1 MIDI file with the score's notes, tempo map and time signatures."""
+    tpb = ticks_per_beat
+    midi = mido.MidiFile(type=1, ticks_per_beat=tpb)
+    conductor: list[tuple[int, int, mido.MetaMessage]] = []
+    for t in score.tempos:
+        conductor.append((round(t.beat * tpb), 0, mido.MetaMessage("set_tempo", tempo=t.microseconds_per_beat)))
+    for s in score.time_signatures:
+        conductor.append((round(s.beat * tpb), 0, mido.MetaMessage(
+            "time_signature", numerator=s.numerator, denominator=s.denominator)))
+    midi.tracks.append(_to_track(conductor))
+    for i, track in enumerate(score.tracks):
+        channel = 9 if track.is_drum else (track.channel if track.channel is not None else i % 16)
+        if not track.is_drum and channel == 9:
+            channel = 10
+        events: list[tuple[int, int, mido.Message | mido.MetaMessage]] = [
+            (0, 0, mido.MetaMessage("track_name", name=track.name))
+        ]
+        for n in track.notes:
+            ch = n.channel if track.channel is None else channel
+            on, off = round(n.onset * tpb), max(round(n.offset * tpb), round(n.onset * tpb))
+            velocity = min(max(int(n.velocity), 1), 127)
+            events.append((on, 2, mido.Message("note_on", channel=ch, note=n.pitch, velocity=velocity)))
+            events.append((off, 1, mido.Message("note_off", channel=ch, note=n.pitch, velocity=0)))
+        midi.tracks.append(_to_track(events))
+    return midi
+
+
+def _to_track(events: list[tuple[int, int, object]]) -> mido.MidiTrack:
+    track = mido.MidiTrack()
+    now = 0
+    for tick, _, msg in sorted(events, key=lambda e: (e[0], e[1])):
+        track.append(msg.copy(time=tick - now))
+        now = tick
+    track.append(mido.MetaMessage("end_of_track", time=0))
+    return track
+
+
+def insert_events(track: mido.MidiTrack, new: list[tuple[int, mido.MetaMessage]]) -> mido.MidiTrack:
+    """``track`` with ``new`` (absolute tick, message) slotted in; existing events keep their ticks.
+
+    A new event goes before existing events of the same tick, but after nothing it does not have
+    to: an end-of-track stays last (and moves to the last new event's tick if that is later).
+    """
+    if not new:
+        return track
+    existing: list[tuple[int, object]] = []
+    now = 0
+    for msg in track:
+        now += msg.time
+        existing.append((now, msg))
+    pending = sorted(new, key=lambda e: e[0])
+    out = mido.MidiTrack()
+    last = 0
+    j = 0
+
+    def emit(tick: int, msg: object) -> None:
+        nonlocal last
+        out.append(msg.copy(time=tick - last))
+        last = tick
+
+    for tick, msg in existing:
+        is_end = getattr(msg, "type", "") == "end_of_track"
+        while j < len(pending) and (pending[j][0] <= tick or is_end):
+            emit(pending[j][0], pending[j][1])
+            j += 1
+        emit(max(tick, last), msg)
+    while j < len(pending):  # a track without end-of-track
+        emit(pending[j][0], pending[j][1])
+        j += 1
+    return out
+
+
+def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: bool = False,
+         built: bool = False) -> mido.MidiFile:
+    """Add the markers (and lyrics) of ``annotation`` to ``midi`` in place and return it."""
+    tpb = midi.ticks_per_beat
+    if not midi.tracks:
+        midi.tracks.append(mido.MidiTrack([mido.MetaMessage("end_of_track", time=0)]))
+    per_track: dict[int, list[tuple[int, mido.MetaMessage]]] = defaultdict(list)
+    for occ in annotation.occurrences:
+        tick = max(0, round(occ.start * tpb))
+        per_track[0].append((tick, mido.MetaMessage("marker", text=occ.text)))
+        if lyrics:
+            target = _source_track(score, occ.track, built)
+            if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):
+                target = 0
+            per_track[target].append((tick, mido.MetaMessage("lyrics", text=occ.text)))
+    for number, events in per_track.items():
+        midi.tracks[number] = insert_events(midi.tracks[number], events)
+    return midi
+
+
+def _source_track(score: Score, index: int, built: bool) -> int | None:
+    if not 0 <= index < len(score.tracks):
+        return None
+    if built:
+        return index + 1  # midi_from_score: conductor, then one MIDI track per score track
+    return score.tracks[index].source_index
+
+
+def render(annotation: Annotation, score: Score, *, lyrics: bool = False) -> mido.MidiFile:
+    built = not (score.path is not None and score.format == "midi" and is_midi_path(score.path))
+    midi = _load_source(score)
+    return mark(midi, annotation, score, lyrics=lyrics, built=built)
+
+
+def write(annotation: Annotation, score: Score, dest: Path, *, lyrics: bool = False) -> None:
+    midi = render(annotation, score, lyrics=lyrics)
+    buf = io.BytesIO()
+    midi.save(file=buf)
+    atomic_write_bytes(dest, buf.getvalue())

@@ -1,0 +1,623 @@
+"""MusicXML output: the user's own score with the motifs drawn in, and nothing else changed.
+
+For each occurrence, in the part of its track:
+
+* every note of the occurrence gets its family's colour (a ``color`` attribute on ``<note>``);
+* a ``<direction>`` holding ``<words>Motif A1</words>`` and a ``<bracket type="start"/>`` opens a
+  bracket where the occurrence starts (MuseScore shows the words as the bracket's text), and a
+  second ``<direction>`` with the matching ``<bracket type="stop"/>`` closes it where it ends.
+
+The file is edited as text, not re-serialised: expat reports the byte position of every tag, the
+part's measures are walked here (divisions, backup, forward, chords, grace notes) to give every
+``<note>`` its onset in quarter-note beats, and the additions are spliced in at those positions.
+So the DOCTYPE, comments, attribute order, entity spellings, encoding and line endings of the
+input survive byte for byte; a diff of input and output shows only the additions.
+
+Which notes: for MusicXML input, the notes (not rests) of the track's part (``Track.part_id``)
+whose onset lies in [start, end). A direction goes in the measure holding its time, before the
+first element that sits exactly there (so usually no ``<offset>`` is needed); otherwise at the
+nearest earlier point with an ``<offset>`` in divisions. The stop goes in the measure holding the
+occurrence's last moment (``end`` itself is exclusive: an occurrence ending on a barline closes at
+the end of the bar before it). Bracket numbers (1-6) are reused, never shared by two brackets
+open at once in a part; beyond six overlapping occurrences the label is written without bracket.
+
+MIDI input has no MusicXML to keep, so a clean score is made first (see :func:`midi_to_musicxml`:
+quantised to sixteenths, one part per pitched track, at most two voices, bars of the file's meter
+or 4/4) and annotated the same way; there notes are matched by their (quantised) onset and pitch,
+so a note played a little early still belongs to its occurrence, and tied continuations of an
+occurrence's note are coloured too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import time
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path, PurePosixPath
+from xml.parsers import expat
+from xml.sax.saxutils import escape, quoteattr
+
+from motifcli.annotation import Annotation, Occurrence
+from motifcli.atomic import atomic_write_bytes
+from motifcli.errors import OutputError
+from motifcli.limits import ReadLimits
+from motifcli.score import Score
+from motifcli.writers._common import occurrence_notes
+
+MAX_BRACKETS = 6  # MusicXML number-level 1..6 (the range every version and reader accepts)
+GRID = Fraction(1, 4)  # MIDI input is quantised to sixteenth notes
+MUSICXML_SUFFIXES = {".musicxml", ".xml"}
+_STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+
+
+def write(annotation: Annotation, score: Score, dest: Path, *, lyrics: bool = False) -> None:
+    atomic_write_bytes(dest, render(annotation, score))
+
+
+def render(annotation: Annotation, score: Score) -> bytes:
+    """The annotated MusicXML document as bytes (in the input's encoding)."""
+    if score.format == "musicxml" or (score.path is not None and _is_musicxml_path(score.path)):
+        if score.path is None:
+            raise OutputError("the score has no source file to annotate")
+        data = read_source_xml(Path(score.path))
+        marks = marks_for_musicxml(annotation, score, scan_parts(data))
+        return annotate_xml(data, marks)
+    converted = midi_to_musicxml(score)
+    marks = converted.marks(annotation, score)
+    return annotate_xml(converted.xml, marks)
+
+
+def _is_musicxml_path(path: Path | str) -> bool:
+    return Path(path).suffix.lower() in MUSICXML_SUFFIXES | {".mxl"}
+
+
+def read_source_xml(path: Path, limits: ReadLimits | None = None) -> bytes:
+    """The MusicXML document of ``path``: the file itself, or the root file of a .mxl container."""
+    limits = limits or ReadLimits()
+    try:
+        if path.suffix.lower() != ".mxl":
+            return path.read_bytes()
+        with zipfile.ZipFile(path) as archive:
+            name = _mxl_root_name(archive)
+            info = archive.getinfo(name)
+            if info.file_size > limits.max_unzipped_bytes:
+                raise OutputError(f"{name} inside the .mxl is larger than {limits.max_unzipped_bytes:,} bytes", path)
+            with archive.open(info) as fh:
+                data = fh.read(limits.max_unzipped_bytes + 1)
+            if len(data) > limits.max_unzipped_bytes:
+                raise OutputError(f"{name} inside the .mxl is too large", path)
+            return data
+    except OSError as exc:
+        raise OutputError(f"cannot re-read the input ({exc.strerror or exc})", path) from exc
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise OutputError(f"cannot re-read the .mxl container ({exc})", path) from exc
+
+
+def _mxl_root_name(archive: zipfile.ZipFile) -> str:
+    names = archive.namelist()
+    if "META-INF/container.xml" in names:
+        container = archive.read("META-INF/container.xml")
+        found: list[tuple[str, str]] = []
+
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            if tag.rsplit(":", 1)[-1] == "rootfile" and attrs.get("full-path"):
+                found.append((attrs["full-path"], attrs.get("media-type", "")))
+
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = start
+        try:
+            parser.Parse(container, True)
+        except expat.ExpatError as exc:
+            raise OutputError(f"META-INF/container.xml is not well-formed ({exc})") from exc
+        for full_path, media in found:
+            if media in ("", "application/vnd.recordare.musicxml+xml", "application/vnd.recordare.musicxml"):
+                if full_path in names:
+                    return full_path
+    candidates = [n for n in names if not n.startswith("META-INF/") and PurePosixPath(n).suffix.lower() in (".xml", ".musicxml")]
+    if not candidates:
+        raise OutputError("the .mxl container holds no MusicXML file")
+    return candidates[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scanning: where every measure, note and possible insertion point sits, in bytes and beats
+
+
+@dataclass(slots=True)
+class XmlNote:
+    pos: int  # byte offset of "<note"
+    onset: Fraction  # quarter-note beats from the start of the score
+    pitch: int | None  # MIDI number; None for rests and unpitched notes
+    rest: bool
+    grace: bool
+    chord: bool
+    tie_start: bool
+    tie_stop: bool
+
+
+@dataclass(slots=True)
+class Slot:
+    """A place a <direction> may be inserted: before a child of a measure, or before </measure>."""
+
+    pos: int
+    time: Fraction  # the cursor there, in beats from the start of the score
+    divisions: Fraction | None
+    indent: bytes  # what to put after an inserted element to keep the file's indentation
+    lead: bytes = b""  # what to put before it (only at </measure>)
+
+
+@dataclass(slots=True)
+class XmlMeasure:
+    start: Fraction
+    end: Fraction = Fraction(0)
+    slots: list[Slot] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class XmlPart:
+    id: str
+    position: int
+    measures: list[XmlMeasure] = field(default_factory=list)
+    notes: list[XmlNote] = field(default_factory=list)
+    time: Fraction = Fraction(0)  # where the next measure starts
+    divisions: Fraction | None = None
+
+
+@dataclass(slots=True)
+class XmlScan:
+    data: bytes
+    codec: str
+    unit: int  # bytes per code unit: 1, or 2 for UTF-16
+    parts: dict[str, XmlPart]
+
+    def enc(self, text: str) -> bytes:
+        return text.encode(self.codec)
+
+
+def detect_codec(data: bytes) -> tuple[str, int]:
+    """The encoding of an XML document (BOM, then the XML declaration, then UTF-8)."""
+    if data.startswith(b"\xff\xfe") or data.startswith(b"<\x00?\x00"):
+        return "utf-16-le", 2
+    if data.startswith(b"\xfe\xff") or data.startswith(b"\x00<\x00?"):
+        return "utf-16-be", 2
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8", 1
+    match = re.match(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']", data)
+    codec = match.group(1).decode("ascii") if match else "utf-8"
+    try:
+        probe = "<a b='c'/>\n".encode(codec)
+    except LookupError as exc:
+        raise OutputError(f"the score's encoding {codec!r} is unknown") from exc
+    if probe != b"<a b='c'/>\n":
+        raise OutputError(f"the score's encoding {codec!r} is not supported for annotation")
+    return codec, 1
+
+
+def _fraction(text: str) -> Fraction:
+    try:
+        return Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        return Fraction(0)
+
+
+def scan_parts(data: bytes) -> XmlScan:
+    """Walk a score-partwise or score-timewise document and place every note and slot."""
+    codec, unit = detect_codec(data)
+    parts: dict[str, XmlPart] = {}
+    stack: list[str] = []
+    text: list[str] = []
+    root: list[str] = []
+    measure_number = [""]
+    # per open container (a part's measure)
+    cur: dict[str, object] = {}
+    note: dict[str, object] = {}
+
+    newline = "\n".encode(codec)
+
+    def indent_before(pos: int) -> bytes | None:
+        """The whitespace between the last newline and ``pos`` (None if other text is there)."""
+        k = pos - unit
+        space = {" ".encode(codec), "\t".encode(codec)}
+        while k >= 0 and data[k : k + unit] in space:
+            k -= unit
+        if k >= 0 and data[k : k + unit] == newline:
+            return data[k + unit : pos]
+        return None
+
+    def part_for(attrs: dict[str, str]) -> XmlPart:
+        pid = attrs.get("id", f"#{len(parts)}")
+        if pid not in parts:
+            parts[pid] = XmlPart(pid, len(parts))
+        return parts[pid]
+
+    def add_slot(pos: int) -> None:
+        part: XmlPart = cur["part"]  # type: ignore[assignment]
+        measure: XmlMeasure = cur["measure"]  # type: ignore[assignment]
+        ind = indent_before(pos)
+        if ind is not None and cur.get("child_indent") is None:
+            cur["child_indent"] = ind
+        slot = Slot(pos, measure.start + cur["cursor"], part.divisions, (newline + ind) if ind is not None else b"")  # type: ignore[operator]
+        measure.slots.append(slot)
+        cur["last_slot"] = slot
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        pos = parser.CurrentByteIndex
+        stack.append(tag)
+        depth = len(stack)
+        text.clear()
+        if depth == 1:
+            root.append(tag)
+            if tag not in ("score-partwise", "score-timewise"):
+                raise OutputError(f"<{tag}> is not a MusicXML score (score-partwise or score-timewise)")
+            return
+        timewise = root[0] == "score-timewise"
+        if depth == 2 and tag == ("measure" if timewise else "part"):
+            if timewise:
+                measure_number[0] = attrs.get("number", "")
+            else:
+                cur["outer_part"] = part_for(attrs)
+            return
+        if depth == 3 and tag == ("part" if timewise else "measure"):
+            part = part_for(attrs) if timewise else cur.get("outer_part")
+            if part is None:
+                return
+            measure = XmlMeasure(part.time)
+            part.measures.append(measure)
+            cur.update(part=part, measure=measure, cursor=Fraction(0), top=Fraction(0), last_onset=Fraction(0), child_indent=None)
+            return
+        if "measure" not in cur:
+            return
+        if depth == 4:
+            if tag == "note":
+                note.clear()
+                note.update(pos=pos, chord=False, grace=False, rest=False, duration=Fraction(0), step=None, alter=Fraction(0), octave=None, tie_start=False, tie_stop=False, cue=False)
+                note["slot"] = (pos, cur["cursor"])
+            elif tag in ("backup", "forward", "direction", "harmony", "figured-bass"):
+                add_slot(pos)
+                cur["move"] = Fraction(0)
+            return
+        if depth == 5 and stack[3] == "note":
+            if tag in ("chord", "grace", "rest", "cue"):
+                note[tag] = True
+            elif tag == "tie":
+                kind = attrs.get("type", "")
+                if kind == "start":
+                    note["tie_start"] = True
+                elif kind == "stop":
+                    note["tie_stop"] = True
+
+    def chars(data_text: str) -> None:
+        text.append(data_text)
+
+    def end(tag: str) -> None:
+        pos = parser.CurrentByteIndex
+        depth = len(stack)
+        stack.pop()
+        content = "".join(text)
+        text.clear()
+        if "measure" not in cur or depth < 3:
+            return
+        part: XmlPart = cur["part"]  # type: ignore[assignment]
+        if depth == 3:  # the container ends: slot before its end tag, then close the measure
+            measure: XmlMeasure = cur["measure"]  # type: ignore[assignment]
+            ind = indent_before(pos)
+            child = cur.get("child_indent")
+            lead = b""
+            if ind is not None and isinstance(child, bytes) and child.startswith(ind):
+                lead = child[len(ind) :]
+            slot = Slot(pos, measure.start + cur["cursor"], part.divisions, (newline + ind) if ind is not None else b"", lead)  # type: ignore[operator]
+            measure.slots.append(slot)
+            top = max(cur["top"], cur["cursor"])  # type: ignore[type-var]
+            measure.end = measure.start + top
+            part.time = measure.end
+            for key in ("part", "measure", "cursor", "top", "last_onset", "child_indent", "last_slot", "move"):
+                cur.pop(key, None)
+            return
+        parent = stack[-1]
+        divisions = part.divisions or Fraction(1)
+        if depth == 5 and parent == "attributes" and tag == "divisions":
+            value = _fraction(content)
+            if value > 0:
+                part.divisions = value
+        elif depth == 5 and parent in ("backup", "forward") and tag == "duration":
+            cur["move"] = _fraction(content) / divisions
+        elif depth == 5 and parent == "note" and tag == "duration":
+            note["duration"] = _fraction(content) / divisions
+        elif depth == 6 and parent == "pitch" and stack[-2] == "note":
+            if tag == "step":
+                note["step"] = content.strip().upper()
+            elif tag == "alter":
+                note["alter"] = _fraction(content)
+            elif tag == "octave":
+                note["octave"] = content.strip()
+        elif depth == 4 and tag in ("backup", "forward"):
+            move: Fraction = cur.get("move", Fraction(0))  # type: ignore[assignment]
+            cursor: Fraction = cur["cursor"]  # type: ignore[assignment]
+            cur["top"] = max(cur["top"], cursor)  # type: ignore[type-var]
+            cur["cursor"] = cursor - move if tag == "backup" else cursor + move
+            cur["top"] = max(cur["top"], cur["cursor"])  # type: ignore[type-var]
+        elif depth == 4 and tag == "note":
+            _finish_note(pos)
+
+    def _finish_note(pos: int) -> None:
+        part: XmlPart = cur["part"]  # type: ignore[assignment]
+        measure: XmlMeasure = cur["measure"]  # type: ignore[assignment]
+        cursor: Fraction = cur["cursor"]  # type: ignore[assignment]
+        if note["chord"]:
+            onset_rel: Fraction = cur["last_onset"]  # type: ignore[assignment]
+        else:
+            onset_rel = cursor
+            slot_pos, slot_cursor = note["slot"]  # type: ignore[misc]
+            add_slot(slot_pos)
+            cur["last_onset"] = cursor
+            if not note["grace"]:
+                cur["cursor"] = cursor + note["duration"]  # type: ignore[operator]
+                cur["top"] = max(cur["top"], cur["cursor"])  # type: ignore[type-var]
+        pitch = None
+        if not note["rest"] and note["step"] in _STEPS and note["octave"] is not None:
+            try:
+                pitch = 12 * (int(note["octave"]) + 1) + _STEPS[note["step"]] + round(note["alter"])  # type: ignore[arg-type, index]
+            except ValueError:
+                pitch = None
+        part.notes.append(
+            XmlNote(
+                pos=note["pos"],  # type: ignore[arg-type]
+                onset=measure.start + onset_rel,
+                pitch=pitch,
+                rest=bool(note["rest"]),
+                grace=bool(note["grace"]),
+                chord=bool(note["chord"]),
+                tie_start=bool(note["tie_start"]),
+                tie_stop=bool(note["tie_stop"]),
+            )
+        )
+
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.ExternalEntityRefHandler = lambda *args: 1  # never fetch anything
+
+    def no_entities(name: str, *args: object) -> None:
+        raise OutputError(f"the score declares the XML entity {name!r}; refusing to expand it")
+
+    parser.EntityDeclHandler = no_entities
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise OutputError(f"the MusicXML source is not well-formed XML ({exc})") from exc
+    if not root:
+        raise OutputError("the MusicXML source has no root element")
+    return XmlScan(data, codec, unit, parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# What to draw: one Mark per occurrence, in one part
+
+
+@dataclass(slots=True)
+class Mark:
+    part_id: str
+    text: str  # "Motif A1"
+    color: str  # "#E69F00"
+    start: Fraction
+    end: Fraction
+    select: Callable[[XmlNote], bool] | None = None  # None: onset in [start, end)
+    follow_ties: bool = False
+
+
+def _beats(x: float) -> Fraction:
+    """A beat position as a Fraction, snapped to 1/960 beat so 0.3333333 becomes 1/3."""
+    return Fraction(round(float(x) * 960), 960)
+
+
+def part_id_for_track(score: Score, scan: XmlScan, track_index: int) -> str | None:
+    """The MusicXML part holding a score track: its part_id, else its part position, else its name."""
+    if not 0 <= track_index < len(score.tracks):
+        return None
+    track = score.tracks[track_index]
+    if track.part_id is not None and track.part_id in scan.parts:
+        return track.part_id
+    by_position = sorted(scan.parts.values(), key=lambda p: p.position)
+    if track.source_index is not None and 0 <= track.source_index < len(by_position):
+        return by_position[track.source_index].id
+    return None
+
+
+def marks_for_musicxml(annotation: Annotation, score: Score, scan: XmlScan) -> list[Mark]:
+    colours = {m.name: m.color for m in annotation.motifs}
+    marks = []
+    for occ in annotation.occurrences:
+        pid = part_id_for_track(score, scan, occ.track)
+        if pid is None:
+            raise OutputError(f"no MusicXML part for track {occ.track} ({occ.track_name!r}) of {occ.text}")
+        marks.append(Mark(pid, occ.text, colours.get(occ.family, "#000000"), _beats(occ.start), _beats(occ.end)))
+    return marks
+
+
+# ---------------------------------------------------------------------------------------------
+# Splicing the additions in
+
+
+def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) -> bytes:
+    """``data`` with the notes of every mark coloured and its bracket drawn; nothing else changes."""
+    scan = scan or scan_parts(data)
+    edits: list[tuple[int, int, int, int, bytes]] = []  # (start, kind, order, end, bytes)
+    by_part: dict[str, list[Mark]] = defaultdict(list)
+    for mark in marks:
+        if mark.part_id not in scan.parts:
+            raise OutputError(f"the MusicXML source has no part {mark.part_id!r}")
+        by_part[mark.part_id].append(mark)
+    order = 0
+    for pid, part_marks in by_part.items():
+        part = scan.parts[pid]
+        part_marks.sort(key=lambda m: (m.start, m.end))
+        numbers = _bracket_numbers(part_marks)
+        # colours: first mark (in time order) that claims a note wins
+        coloured: dict[int, str] = {}
+        onsets = [n.onset for n in part.notes]
+        order_by_onset = sorted(range(len(part.notes)), key=lambda i: onsets[i])
+        sorted_onsets = [onsets[i] for i in order_by_onset]
+        for mark in part_marks:
+            if mark.select is None:
+                lo = bisect.bisect_left(sorted_onsets, mark.start)
+                hi = bisect.bisect_left(sorted_onsets, mark.end)
+                chosen = [order_by_onset[k] for k in range(lo, hi)]
+            else:
+                chosen = [i for i, n in enumerate(part.notes) if mark.select(n)]
+            for i in chosen:
+                n = part.notes[i]
+                if not n.rest and i not in coloured:
+                    coloured[i] = mark.color
+            if mark.follow_ties:
+                _colour_tie_continuations(part.notes, coloured, mark.color, set(chosen))
+        for i, colour in coloured.items():
+            edits.append(_colour_edit(scan, part.notes[i].pos, colour))
+        for mark, number in zip(part_marks, numbers):
+            for kind, when in ((1, mark.start), (0, mark.end)):
+                slot, offset = _choose_slot(part, when, stop=kind == 0)
+                if slot is None:
+                    continue
+                xml = _direction(mark, number, "start" if kind == 1 else "stop", offset)
+                if xml is None:
+                    continue
+                order += 1
+                edits.append((slot.pos, kind, order, slot.pos, slot.lead + scan.enc(xml) + slot.indent))
+    return _splice(data, edits)
+
+
+def _bracket_numbers(marks: list[Mark]) -> list[int | None]:
+    """Bracket number per mark (sorted by start): 1..6, never two open at once; None when all are."""
+    open_: list[tuple[Fraction, int]] = []
+    numbers: list[int | None] = []
+    for mark in marks:
+        open_ = [(end, num) for end, num in open_ if end > mark.start]
+        used = {num for _, num in open_}
+        free = next((k for k in range(1, MAX_BRACKETS + 1) if k not in used), None)
+        numbers.append(free)
+        if free is not None:
+            open_.append((mark.end, free))
+    return numbers
+
+
+def _colour_tie_continuations(notes: list[XmlNote], coloured: dict[int, str], colour: str, chosen: set[int]) -> None:
+    """Colour notes tied on from a chosen note (same pitch, later onset, tie stop)."""
+    open_ties: dict[int, bool] = {}
+    for i, n in sorted(enumerate(notes), key=lambda item: (item[1].onset, item[0])):
+        if n.pitch is None:
+            continue
+        if n.tie_stop and open_ties.get(n.pitch):
+            if i not in coloured:
+                coloured[i] = colour
+            chosen.add(i)
+        if n.tie_start:
+            open_ties[n.pitch] = i in chosen
+        elif n.tie_stop:
+            open_ties.pop(n.pitch, None)
+
+
+_COLOR_ATTR = re.compile(r"(\scolor\s*=\s*)([\"'])[^\"']*\2")
+
+
+def _colour_edit(scan: XmlScan, pos: int, colour: str) -> tuple[int, int, int, int, bytes]:
+    """Replace the ``<note ...>`` start tag at ``pos`` by itself plus (or with a new) colour."""
+    data, unit = scan.data, scan.unit
+    gt, quote_chars = scan.enc(">"), {scan.enc('"'): '"', scan.enc("'"): "'"}
+    k, quote = pos, None
+    while k < len(data):
+        ch = data[k : k + unit]
+        if quote is None and ch in quote_chars:
+            quote = ch
+        elif quote is not None and ch == quote:
+            quote = None
+        elif quote is None and ch == gt:
+            break
+        k += unit
+    tag = data[pos : k + unit].decode(scan.codec)
+    if _COLOR_ATTR.search(tag):
+        new = _COLOR_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{colour}{m.group(2)}", tag, count=1)
+    else:
+        close = len(tag) - (2 if tag.endswith("/>") else 1)
+        body = tag[:close].rstrip()
+        new = f'{body} color="{colour}"{tag[len(body):]}'
+    return (pos, 2, 0, k + unit, scan.enc(new))
+
+
+def _choose_slot(part: XmlPart, when: Fraction, *, stop: bool) -> tuple[Slot | None, Fraction]:
+    """The slot for something at ``when``: in the measure holding it (for a stop, holding the
+    moment just before it), the first slot exactly there, else the nearest earlier one + offset."""
+    measures = [m for m in part.measures if m.slots]
+    if not measures:
+        return None, Fraction(0)
+    starts = [m.start for m in measures]
+    if stop:
+        i = bisect.bisect_left(starts, when) - 1
+    else:
+        i = bisect.bisect_right(starts, when) - 1
+        while 0 < i and measures[i].end <= measures[i].start and measures[i - 1].start == measures[i].start:
+            i -= 1
+    measure = measures[max(i, 0)]
+    exact = [s for s in measure.slots if s.time == when]
+    if exact:
+        return exact[0], Fraction(0)
+    before = [s for s in measure.slots if s.time < when and s.divisions]
+    if before:
+        best = max(s.time for s in before)
+        slot = next(s for s in before if s.time == best)
+    else:
+        slot = next((s for s in measure.slots if s.divisions), measure.slots[0])
+    if not slot.divisions:
+        return slot, Fraction(0)
+    return slot, (when - slot.time) * slot.divisions
+
+
+def _decimal(x: Fraction) -> str:
+    if x.denominator == 1:
+        return str(x.numerator)
+    return f"{float(x):.6f}".rstrip("0").rstrip(".")
+
+
+def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction) -> str | None:
+    offset_xml = f"<offset>{_decimal(offset)}</offset>" if offset else ""
+    colour = quoteattr(mark.color)
+    if kind == "start":
+        bracket = (
+            f'<direction-type><bracket type="start" number="{number}" line-end="down" line-type="solid" color={colour}/></direction-type>'
+            if number is not None
+            else ""
+        )
+        return (
+            f'<direction placement="above"><direction-type><words color={colour}>{escape(mark.text)}</words>'
+            f"</direction-type>{bracket}{offset_xml}</direction>"
+        )
+    if number is None:
+        return None
+    return (
+        f'<direction placement="above"><direction-type><bracket type="stop" number="{number}" line-end="down"/>'
+        f"</direction-type>{offset_xml}</direction>"
+    )
+
+
+def _splice(data: bytes, edits: list[tuple[int, int, int, int, bytes]]) -> bytes:
+    """Apply (start, kind, order, end, bytes) edits; at one position: stops, starts, then tag edits."""
+    out: list[bytes] = []
+    cursor = 0
+    for start, _kind, _order, end, body in sorted(edits, key=lambda e: (e[0], e[1], e[2])):
+        if start < cursor:
+            continue  # cannot happen with well-formed input; never corrupt the file
+        out.append(data[cursor:start])
+        out.append(body)
+        cursor = end
+    out.append(data[cursor:])
+    return b"".join(out)

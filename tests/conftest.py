@@ -1,0 +1,135 @@
+"""Shared fixtures: the POP909 data folder and small ONNX models built with ``onnx.helper``.
+
+The trained model is not needed to test the runtime: a "raw-roll" model (the flattened piano roll
+as its embedding, cosine distance) follows the same contract, and identical bars get identical
+vectors, which makes grouping results predictable on real songs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+import sys
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run from a plain clone (not pip-installed): import the source tree
+    sys.path.insert(0, str(REPO))
+
+from motifcli.encoding import EncodingSpec  # noqa: E402
+
+
+def data_dir() -> Path | None:
+    """The shared data folder: ../shared/data beside the clone (CI), else /work/shared/data."""
+    for candidate in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
+        if (candidate / "pop909").is_dir():
+            return candidate
+    return None
+
+
+DATA = data_dir()
+needs_data = pytest.mark.skipif(DATA is None, reason="POP909 data folder (shared/data) not found")
+
+
+def song_path(number: int) -> Path:
+    assert DATA is not None
+    return DATA / "pop909" / f"{number:03d}" / f"{number:03d}.mid"
+
+
+def rawroll_metadata(spec: EncodingSpec, **overrides: str | None) -> dict[str, str]:
+    """Contract metadata for a raw-roll model; an override of None removes the key."""
+    meta = {
+        **spec.to_metadata(),
+        "distance": "cosine",
+        "method": "raw-roll",
+        "training_data": "none",
+        "version": "0.0-test",
+        "embedding_dim": str(spec.steps * spec.pitch_count),
+        "motif_contract": "1",
+    }
+    for key, value in overrides.items():
+        if value is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = value
+    return meta
+
+
+def build_rawroll_onnx(
+    spec: EncodingSpec,
+    path: Path,
+    metadata: Mapping[str, str] | None = None,
+    input_name: str = "pianoroll",
+    output_name: str = "embedding",
+    input_shape: tuple[object, ...] | None = None,
+) -> Path:
+    """Write an ONNX model whose embedding is the flattened roll (Flatten, axis 1)."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    dim = spec.steps * spec.pitch_count
+    shape = input_shape if input_shape is not None else ("N", spec.steps, spec.pitch_count)
+    inp = helper.make_tensor_value_info(input_name, TensorProto.FLOAT, list(shape))
+    out = helper.make_tensor_value_info(output_name, TensorProto.FLOAT, ["N", dim])
+    node = helper.make_node("Flatten", [input_name], [output_name], axis=1)
+    graph = helper.make_graph([node], "rawroll", [inp], [out])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="motif-tests")
+    model.ir_version = 8
+    meta = rawroll_metadata(spec) if metadata is None else dict(metadata)
+    helper.set_model_props(model, meta)
+    onnx.checker.check_model(model)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def spec() -> EncodingSpec:
+    return EncodingSpec()
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def rawroll_path(models_dir: Path, spec: EncodingSpec) -> Path:
+    return build_rawroll_onnx(spec, models_dir / "rawroll.onnx")
+
+
+@pytest.fixture(scope="session")
+def rawroll_model(rawroll_path: Path):
+    from motifcli.model import load_model
+
+    return load_model(rawroll_path, provider="cpu", threads=1)
+
+
+@pytest.fixture(scope="session")
+def songs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three short-ish POP909 songs copied into a writable folder (outputs land beside inputs)."""
+    if DATA is None:
+        pytest.skip("POP909 data folder (shared/data) not found")
+    root = tmp_path_factory.mktemp("songs")
+    for n in (21, 22, 23):
+        shutil.copy(song_path(n), root / f"{n:03d}.mid")
+    return root
+
+
+@pytest.fixture()
+def env_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def subprocess_env() -> dict[str, str]:
+    """Environment for ``python -m motifcli`` from the repo root, installed or not."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["NO_COLOR"] = "1"
+    env["COLUMNS"] = "200"
+    return env

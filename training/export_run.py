@@ -1,0 +1,38 @@
+"""Export a finished run: its encoder (or the raw-roll baseline) to ONNX, with parity checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from training.config import RunConfig
+from training.data import Split, render_many
+from training.export import export_encoder, model_metadata, parity
+from training.pipeline import load_encoder, split_bars
+
+PARITY_TOLERANCE = 1e-4
+VERSION = "0.1.0"
+
+
+def export_run(cfg: RunConfig, out_dir: Path, onnx_path: Path | None, threshold: float | None) -> tuple[Path, float]:
+    """Write ``onnx_path`` (default <run>/model.onnx); fail if onnxruntime and torch disagree."""
+    split = Split.load()
+    path = onnx_path or out_dir / "model.onnx"
+    encoder = load_encoder(cfg, out_dir)
+    dim = cfg.model.latent + (cfg.encoding.steps * cfg.encoding.pitch_count if cfg.model.residual_roll > 0 else 0)
+    extra = {"grouping_threshold": f"{threshold:.4f}"} if threshold is not None else {}
+    extra["residual_roll"] = str(cfg.model.residual_roll)
+    meta = model_metadata(
+        cfg.encoding, method=cfg.method, version=VERSION, embedding_dim=dim,
+        training_data=f"POP909 {cfg.track} track: VICReg on unlabelled bars of {len(split.train)}+ songs outside "
+                      f"val/test; triplets on motif labels of {len(split.train)} songs (training/splits)",
+        extra=extra,
+    )
+    export_encoder(encoder, cfg.encoding, path, meta)
+    bars = split_bars(cfg, split.val[:2])[:64]
+    rolls = render_many((b.notes for b in bars), cfg.encoding) if bars else np.zeros((4, *cfg.encoding.shape), np.float32)
+    diff = parity(encoder, path, rolls)
+    if diff > PARITY_TOLERANCE:
+        raise RuntimeError(f"ONNX export of {cfg.name} differs from torch by {diff:.2e} > {PARITY_TOLERANCE}")
+    return path, diff

@@ -1,0 +1,87 @@
+"""The motif encoder: a Transformer over the steps of a one-bar piano roll, mean-pooled.
+
+Paper defaults: 6 layers, d_model 256, 8 heads, 128-d latent; the shipped CPU model is smaller
+(see configs/). The expander is the VICReg projector; it is used in pretraining only and is not
+exported. ``Encoder.forward`` returns the latent; ``embed`` L2-normalises it, which is what the
+ONNX model outputs and what the triplet loss sees (so distances are cosine distances).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+
+@dataclass(frozen=True, slots=True)
+class ModelConfig:
+    d_model: int = 128
+    layers: int = 4
+    heads: int = 4
+    ff: int = 256
+    latent: int = 128
+    expander: int = 512
+    dropout: float = 0.1
+    residual_roll: float = 0.0  # weight of the (normalised) raw roll concatenated to the embedding
+
+
+class Encoder(nn.Module):
+    """[N, steps, pitches] → [N, latent]."""
+
+    def __init__(self, steps: int, pitches: int, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.input = nn.Linear(pitches, cfg.d_model)
+        self.position = nn.Parameter(torch.zeros(1, steps, cfg.d_model))
+        nn.init.normal_(self.position, std=0.02)
+        layer = nn.TransformerEncoderLayer(
+            cfg.d_model, cfg.heads, cfg.ff, cfg.dropout, batch_first=True, norm_first=True, activation="gelu"
+        )
+        self.transformer = nn.TransformerEncoder(layer, cfg.layers, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(cfg.d_model)
+        self.head = nn.Linear(cfg.d_model, cfg.latent)
+
+    def forward(self, roll: torch.Tensor) -> torch.Tensor:
+        h = self.input(roll) + self.position
+        h = self.norm(self.transformer(h))
+        return self.head(h.mean(dim=1))
+
+    def embed(self, roll: torch.Tensor) -> torch.Tensor:
+        """The exported embedding: normalised latent, optionally with the normalised roll beside it."""
+        z = nn.functional.normalize(self(roll), dim=1)
+        w = self.cfg.residual_roll
+        if w <= 0:
+            return z
+        flat = nn.functional.normalize(roll.flatten(1), dim=1)
+        return nn.functional.normalize(torch.cat([z, w * flat], dim=1), dim=1)
+
+
+class Expander(nn.Module):
+    """VICReg projector: latent → expander dims, Linear-BN-ReLU twice then Linear."""
+
+    def __init__(self, latent: int, dim: int) -> None:
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Linear(latent, dim),
+            nn.BatchNorm1d(dim),
+            nn.ReLU(inplace=True),
+            nn.Linear(dim, dim),
+            nn.BatchNorm1d(dim),
+            nn.ReLU(inplace=True),
+            nn.Linear(dim, dim),
+        )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z)
+
+
+class EmbeddingHead(nn.Module):
+    """What gets exported: roll → ``Encoder.embed``."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, pianoroll: torch.Tensor) -> torch.Tensor:
+        return self.encoder.embed(pianoroll)
