@@ -323,9 +323,14 @@ def run_batch(
     *,
     workers: int = 1,
     resume: bool = False,
+    threads: int | None = None,
     on_result: Callable[[FileResult], None] | None = None,
 ) -> Summary:
-    """Process ``jobs`` (in order with one worker); ``on_result`` is called as each file finishes."""
+    """Process ``jobs`` (in order with one worker); ``on_result`` is called as each file finishes.
+
+    With several workers each opens its own session with ``threads`` intra-op threads (default:
+    the cores shared out between the workers, so two workers on two cores do not fight).
+    """
     from motifcli.grouping import preload
 
     started = time.perf_counter()
@@ -346,7 +351,7 @@ def run_batch(
             results[k] = process(jobs[k], model, settings)
             notify(results[k])
     else:
-        threads = max(1, (os.cpu_count() or 1) // n_workers)
+        threads = threads or max(1, (os.cpu_count() or 1) // n_workers)
         results.update(_run_pool(jobs, todo, model, settings, n_workers, threads, notify))
     ordered = [results[k] for k in range(len(jobs))]
     return Summary(ordered, time.perf_counter() - started, n_workers)

@@ -77,7 +77,7 @@ def _limits(max_bytes: int | None, max_notes: int | None, max_beats: float | Non
     from motifcli.limits import ReadLimits
 
     limits = ReadLimits()
-    changes = {k: v for k, v in (("max_bytes", max_bytes), ("max_notes", max_notes), ("max_beats", max_beats)) if v}
+    changes = {k: v for k, v in (("max_bytes", max_bytes), ("max_notes", max_notes), ("max_beats", max_beats)) if v is not None}
     if any(v <= 0 for v in changes.values()):
         raise UsageError("--max-bytes, --max-notes and --max-beats must be positive")
     return replace(limits, **changes)
@@ -124,6 +124,9 @@ def annotate(
     ] = None,
     min_notes: Annotated[int, typer.Option("--min-notes", help="Skip bars with fewer notes.")] = 1,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
+    threads: Annotated[
+        Optional[int], typer.Option("--threads", help="onnxruntime threads per process (default: cores / workers).")
+    ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip files whose outputs are up to date.")] = False,
     shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: process only shard I of N (1-based).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary to stdout.")] = False,
@@ -139,6 +142,8 @@ def annotate(
     with _reported(debug):
         if workers < 1:
             raise UsageError("--workers must be at least 1")
+        if threads is not None and threads < 1:
+            raise UsageError("--threads must be at least 1")
         if min_notes < 1:
             raise UsageError("--min-notes must be at least 1")
         settings = batch.AnnotateSettings(
@@ -168,14 +173,14 @@ def annotate(
         jobs = batch.plan(batch.take_shard(sources, shard_spec), _split_formats(formats), output, single)
         from motifcli.model import load_model
 
-        loaded = load_model(model, provider=provider)
-        summary = _run_with_progress(jobs, loaded, settings, workers, resume, as_json)
+        loaded = load_model(model, provider=provider, threads=threads)
+        summary = _run_with_progress(jobs, loaded, settings, workers, resume, threads)
         _report(summary, as_json, debug)
         if summary.failures:
             raise typer.Exit(EXIT_FAILED)
 
 
-def _run_with_progress(jobs, model, settings, workers: int, resume: bool, as_json: bool):  # noqa: ANN001, ANN202
+def _run_with_progress(jobs, model, settings, workers: int, resume: bool, threads: int | None):  # noqa: ANN001, ANN202
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -195,7 +200,8 @@ def _run_with_progress(jobs, model, settings, workers: int, resume: bool, as_jso
     ) as progress:
         task = progress.add_task("annotating", total=len(jobs))
         return run_batch(
-            jobs, model, settings, workers=workers, resume=resume, on_result=lambda r: progress.advance(task)
+            jobs, model, settings, workers=workers, resume=resume, threads=threads,
+            on_result=lambda r: progress.advance(task),
         )
 
 

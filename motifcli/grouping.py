@@ -34,6 +34,7 @@ DEFAULT_THRESHOLD = 0.25  # cosine distance used when the model carries no calib
 LINKAGES = ("average", "complete", "single")
 MIN_THRESHOLD = 1e-6  # clustering merges below the threshold, so 0 would never merge twins
 BAR_BEATS = 4.0
+END_EPS = 1e-3  # the last bar is the one holding end - END_EPS (bar_number_at itself allows 1e-6)
 
 
 def threshold_for(sensitivity: float, calibrated: float | None = None) -> float:
@@ -185,7 +186,7 @@ def group(
                     start=run.start,
                     end=run.end,
                     start_bar=score.bar_number_at(run.start, BAR_BEATS),
-                    end_bar=score.bar_number_at(max(run.start, run.end - 1e-6), BAR_BEATS),
+                    end_bar=score.bar_number_at(max(run.start, run.end - END_EPS), BAR_BEATS),
                     similarity=min(1.0, max(-1.0, sim)),
                     notes=[track.notes[n] for n in note_idx],
                     note_indices=note_idx,

@@ -77,6 +77,14 @@ def test_adjacent_windows_merge_into_one_occurrence(rawroll_model) -> None:
     assert summary(unmerged) == {"A": [(0, 1, 1), (0, 2, 2), (0, 5, 5)]}
 
 
+def test_written_measures_number_the_bars(rawroll_model) -> None:
+    score = score_of("XYXZ")
+    score.measure_starts = [0.0, 4.0, 8.0, 12.0]
+    assert summary(motifcli.annotate(score, rawroll_model)) == {"A": [(0, 1, 1), (0, 3, 3)]}
+    score.measure_starts = [0.0, 2.0, 6.0, 10.0, 14.0]  # a 2-beat pickup bar: windows straddle bars
+    assert summary(motifcli.annotate(score, rawroll_model)) == {"A": [(0, 1, 2), (0, 3, 4)]}
+
+
 def test_a_run_that_never_recurs_is_no_motif(rawroll_model) -> None:
     assert motifcli.annotate(score_of("XXXYZW"), rawroll_model).motifs == []
 

@@ -122,3 +122,34 @@ def test_default_model_location() -> None:
         assert path.parent.name == "exported_models"
         with pytest.raises(ModelError, match="default model"):
             load_model(provider="cpu")
+
+
+def test_installed_package_data_is_found_first(tmp_path: Path, rawroll_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When installed, pyproject maps exported_models/ to motifcli._models: that copy wins."""
+    import sys
+
+    import motifcli
+
+    shipped = tmp_path / "_models" / "motif-default.onnx"
+    shipped.parent.mkdir()
+    shipped.write_bytes(rawroll_path.read_bytes())
+    monkeypatch.setattr(motifcli, "__path__", [str(tmp_path), *motifcli.__path__])
+    monkeypatch.delitem(sys.modules, "motifcli._models", raising=False)
+    try:
+        assert default_model_path() == shipped
+        assert load_model(provider="cpu").path == shipped
+    finally:
+        sys.modules.pop("motifcli._models", None)
+
+
+def test_training_exporter_output_passes_the_loader(tmp_path: Path, spec: EncodingSpec) -> None:
+    """The contract seen from both sides: what training/export.py writes, load_model accepts."""
+    export = pytest.importorskip("training.export", reason="training extras (torch, onnx) not installed")
+    meta = export.model_metadata(spec, method="raw-roll", training_data="none", version="0",
+                                 embedding_dim=spec.steps * spec.pitch_count, extra={"grouping_threshold": "0.3000"})
+    path = export.export_raw_roll(spec, tmp_path / "raw.onnx", meta)
+    model = load_model(path, provider="cpu", threads=1)
+    assert model.spec == spec and model.grouping_threshold == pytest.approx(0.3)
+    rolls = np.zeros((2, *spec.shape), dtype=np.float32)
+    rolls[:, 0, 10] = 1.0
+    np.testing.assert_allclose(np.linalg.norm(model.embed(rolls), axis=1), 1.0, rtol=1e-6)

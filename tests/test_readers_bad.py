@@ -150,6 +150,7 @@ EXPECTED: dict[str, Ok | Err] = {
     "mxl_random_bytes.mxl": Err("not a .mxl file"),
     "mxl_zip_bomb.mxl": Err("over the 268,435,456-byte limit (raise the limit with --max-unzipped-bytes)"),
     "mxl_zip_bomb_lying_size.mxl": Err("Bad CRC-32"),
+    "mxl_zip_bomb_bzip2_lying_size.mxl": Err("uses compression method 12; only stored and deflated members are read"),
     "mxl_evil_entry.mxl": Ok(lambda s: names(s) == ["Melody"] and s.note_count == 4, "reads score.xml, in memory"),
     "mxl_evil_rootfile.mxl": Err("points to an unsafe path '../../evil.xml'"),
     "mxl_container_missing_target.mxl": Err("points to 'missing.xml', which is not in the archive"),
@@ -209,7 +210,7 @@ def test_committed_corpus_matches_the_generator():
     """The script stays the source of the files: regenerating gives the same content."""
     for filename, data in gen.all_files().items():
         on_disk = (BAD / filename).read_bytes()
-        if data.startswith(b"PK") and on_disk.startswith(b"PK"):
+        if on_disk != data and filename.endswith(".mxl") and zipfile.is_zipfile(io.BytesIO(data)):
             # compressed bytes may differ between zlib builds: compare what the archives hold
             def members(blob: bytes) -> list[tuple[str, int, int]]:
                 with zipfile.ZipFile(io.BytesIO(blob)) as archive:
@@ -237,11 +238,12 @@ def test_zip_bomb_fails_fast_with_little_memory():
     assert peak < 4 * 1024 * 1024, f"{peak:,} bytes traced"
 
 
-def test_lying_zip_bomb_stops_at_the_declared_size():
-    result, seconds, peak = measured(lambda: read_musicxml(BAD / "mxl_zip_bomb_lying_size.mxl"))
+@pytest.mark.parametrize("filename", ["mxl_zip_bomb_lying_size.mxl", "mxl_zip_bomb_bzip2_lying_size.mxl"])
+def test_lying_zip_bomb_stops_early(filename: str):
+    result, seconds, peak = measured(lambda: read_musicxml(BAD / filename))
     assert isinstance(result, ScoreReadError)
-    assert seconds < 2.0
-    assert peak < 8 * 1024 * 1024, f"{peak:,} bytes traced"
+    assert seconds < 1.0
+    assert peak < 4 * 1024 * 1024, f"{peak:,} bytes traced"
 
 
 def test_unzipped_limit_is_the_one_from_limits(tmp_path: Path):
@@ -270,10 +272,10 @@ def test_ten_thousand_parts_fail_fast():
     result, seconds, _ = measured(lambda: read_musicxml(BAD / "mx_10000_parts.musicxml"))
     assert isinstance(result, ScoreReadError) and "--max-parts" in result.message
     assert seconds < 1.0
-    # the limit is the one passed in: a higher one lets the parse go on to the next check
-    with pytest.raises(ScoreReadError) as info:
-        read_musicxml(BAD / "mx_10000_parts.musicxml", ReadLimits(max_parts=20_000))
-    assert "--max-parts" not in info.value.message
+    # the limit is the one passed in: with a higher one the (empty) parts are read
+    score = read_musicxml(BAD / "mx_10000_parts.musicxml", ReadLimits(max_parts=10_000))
+    assert len(score.tracks) == 10_000 and score.note_count == 0
+    assert [t.part_id for t in score.tracks[:3]] == ["P0", "P1", "P2"]
 
 
 @pytest.mark.parametrize("builder", ["xxe_musicxml", "xxe_parameter_musicxml"])
@@ -321,10 +323,10 @@ def test_evil_entry_is_never_written_to_disk(tmp_path: Path, monkeypatch: pytest
 def test_200000_notes(tmp_path: Path):
     path = tmp_path / "many.mid"
     path.write_bytes(gen.many_notes_midi(200_000))
-    result, seconds, _ = measured(lambda: read_midi(path))
-    assert isinstance(result, Score)
+    start = time.perf_counter()  # no tracemalloc here: it slows mido's byte-by-byte parsing 8-fold
+    result = read_midi(path)
+    assert time.perf_counter() - start < SECONDS
     assert result.note_count == 200_000 and result.end_beat == 200_000 / 4
-    assert seconds < SECONDS
     with pytest.raises(ScoreReadError, match=r"more than 100,000 notes \(raise the limit with --max-notes\)"):
         read_midi(path, ReadLimits(max_notes=100_000))
 

@@ -10,7 +10,7 @@ import typer
 
 from training.config import load_config
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Train, evaluate and export motif encoders.")
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True, help="Train, evaluate and export motif encoders.")
 
 ConfigOpt = typer.Option(..., "--config", "-c", help="Run config (TOML); a bare name looks in training/configs/.")
 OutOpt = typer.Option(None, "--out", help="Run folder (default: runs/<config name>).")
@@ -105,4 +105,10 @@ def run_all(config: Path = ConfigOpt, out: Path = OutOpt, resume: bool = ResumeO
 
 
 def main() -> None:
-    app()
+    from training.loop import CheckpointError
+
+    try:
+        app()
+    except CheckpointError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None

@@ -258,11 +258,11 @@ def run_stage(
                 loss.backward()
                 nn.utils.clip_grad_norm_(params, 5.0)
                 opt.step()
-                sums["loss"] += float(loss)
+                sums["loss"] += float(loss.detach())
                 for k, v in terms.items():
                     sums[k] += v
                 if bar:
-                    bar.update(task, advance=1, description=f"{stage} e{epoch + 1}/{epochs} loss {float(loss):.3f}")
+                    bar.update(task, advance=1, description=f"{stage} e{epoch + 1}/{epochs} loss {float(loss.detach()):.3f}")
             last = sums["loss"] / steps_per_epoch
             if info.is_main:
                 _log(log_path, {"stage": stage, "epoch": epoch + 1, "lr": opt.param_groups[0]["lr"],

@@ -8,6 +8,7 @@ so motif search can skip it.
 
 from __future__ import annotations
 
+import io
 import os
 from collections import defaultdict, deque
 from pathlib import Path
@@ -27,7 +28,12 @@ def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
     path = Path(path)
     limits.check_file_size(path)
     try:
-        midi = mido.MidiFile(path, clip=True)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScoreReadError(f"cannot read file ({exc.strerror or exc})", path) from exc
+    try:
+        # from memory: mido's file.read(declared chunk length) would allocate whatever a header claims
+        midi = mido.MidiFile(file=io.BytesIO(data), clip=True)
     except MemoryError:
         raise ScoreReadError("not enough memory to read this MIDI file", path) from None
     except Exception as exc:  # noqa: BLE001 - mido raises many kinds (KeySignatureError, EOFError, ...)
@@ -91,7 +97,7 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
                 if msg.numerator >= 1 and 1 <= msg.denominator <= 256:  # 0/x or 4/2^255: ignored
                     signatures.append(TimeSignature(tick / tpb, int(msg.numerator), int(msg.denominator)))
         if tick / tpb > limits.max_beats:
-            raise ScoreReadError(f"longer than {limits.max_beats:,} beats (raise the limit with --max-beats)", path)
+            raise ScoreReadError(f"longer than {limits.max_beats:,.0f} beats (raise the limit with --max-beats)", path)
         for key, queue in open_notes.items():
             while queue:
                 close(key[0], key[1], tick)

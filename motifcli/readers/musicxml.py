@@ -235,6 +235,13 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
             f"{info.filename[:80]!r} in the .mxl expands to {info.file_size:,} bytes, "
             f"over the {cap:,}-byte limit {flag}"
         )
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        # zipfile inflates bzip2/lzma input without an output limit: a lying member could expand to
+        # gigabytes in one read, before any cap applies. MusicXML archives use deflate.
+        raise _Refused(
+            f"{info.filename[:80]!r} in the .mxl uses compression method {info.compress_type}; "
+            "only stored and deflated members are read"
+        )
     chunks: list[bytes] = []
     total = 0
     try:

@@ -72,8 +72,7 @@ def render(annotation: Annotation, score: Score) -> bytes:
         marks = marks_for_musicxml(annotation, score, scan_parts(data))
         return annotate_xml(data, marks)
     converted = midi_to_musicxml(score)
-    marks = converted.marks(annotation, score)
-    return annotate_xml(converted.xml, marks)
+    return annotate_xml(converted.xml, converted.marks(annotation, score), converted.scan)
 
 
 def _is_musicxml_path(path: Path | str) -> bool:
@@ -85,7 +84,9 @@ def read_source_xml(path: Path, limits: ReadLimits | None = None) -> bytes:
     limits = limits or ReadLimits()
     try:
         if path.suffix.lower() != ".mxl":
-            return path.read_bytes()
+            with open(path, "rb") as fh:
+                if fh.read(4) != b"PK\x03\x04":  # a compressed score behind a .xml name
+                    return path.read_bytes()
         with zipfile.ZipFile(path) as archive:
             name = _mxl_root_name(archive)
             info = archive.getinfo(name)
@@ -122,7 +123,11 @@ def _mxl_root_name(archive: zipfile.ZipFile) -> str:
             if media in ("", "application/vnd.recordare.musicxml+xml", "application/vnd.recordare.musicxml"):
                 if full_path in names:
                     return full_path
-    candidates = [n for n in names if not n.startswith("META-INF/") and PurePosixPath(n).suffix.lower() in (".xml", ".musicxml")]
+    candidates = [
+        n for n in names
+        if not n.startswith("META-INF/") and PurePosixPath(n).suffix.lower() in (".xml", ".musicxml")
+    ]
+    candidates.sort(key=lambda n: ("/" in n, n))  # files at the archive root first
     if not candidates:
         raise OutputError("the .mxl container holds no MusicXML file")
     return candidates[0]
@@ -221,15 +226,23 @@ def scan_parts(data: bytes) -> XmlScan:
     cur: dict[str, object] = {}
     note: dict[str, object] = {}
 
-    newline = "\n".encode(codec)
+    line_feed, carriage_return = "\n".encode(codec), "\r".encode(codec)
+    newline = line_feed  # the file's own line break (LF, CRLF or CR), found below
 
     def indent_before(pos: int) -> bytes | None:
-        """The whitespace between the last newline and ``pos`` (None if other text is there)."""
+        """The whitespace between the last line break and ``pos`` (None if other text is there)."""
+        nonlocal newline
         k = pos - unit
         space = {" ".encode(codec), "\t".encode(codec)}
         while k >= 0 and data[k : k + unit] in space:
             k -= unit
-        if k >= 0 and data[k : k + unit] == newline:
+        if k >= 0 and data[k : k + unit] in (line_feed, carriage_return):
+            if data[k : k + unit] == carriage_return:
+                newline = carriage_return
+            elif k >= unit and data[k - unit : k] == carriage_return:
+                newline = carriage_return + line_feed
+            else:
+                newline = line_feed
             return data[k + unit : pos]
         return None
 
@@ -621,3 +634,247 @@ def _splice(data: bytes, edits: list[tuple[int, int, int, int, bytes]]) -> bytes
         cursor = end
     out.append(data[cursor:])
     return b"".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# MIDI input: a clean, quantised score made with music21, then annotated like any MusicXML
+
+
+@dataclass(slots=True)
+class ConvertedScore:
+    """MusicXML made from a MIDI score, and how its parts and notes relate to the score's tracks."""
+
+    xml: bytes
+    scan: XmlScan
+    part_of_track: dict[int, str]  # score track index -> MusicXML part id
+    grid: Fraction = GRID
+    seconds: float = 0.0  # how long the conversion took
+
+    def q(self, beat: float) -> Fraction:
+        return _quantise(beat, self.grid)
+
+    def marks(self, annotation: Annotation, score: Score) -> list[Mark]:
+        colours = {m.name: m.color for m in annotation.motifs}
+        marks = []
+        for occ in annotation.occurrences:
+            pid = self.part_of_track.get(occ.track)
+            if pid is None:
+                continue  # a drum or empty track: not in the notation
+            keys = frozenset((self.q(n.onset), n.pitch) for n in occurrence_notes(occ, score))
+            start = self.q(occ.start)
+            end = max(self.q(occ.end), start + self.grid)
+            marks.append(
+                Mark(pid, occ.text, colours.get(occ.family, "#000000"), start, end,
+                     select=_key_selector(keys), follow_ties=True)
+            )
+        return marks
+
+
+def _key_selector(keys: frozenset[tuple[Fraction, int]]) -> Callable[[XmlNote], bool]:
+    def select(n: XmlNote) -> bool:
+        return not n.tie_stop and (n.onset, n.pitch) in keys
+
+    return select
+
+
+def _quantise(beat: float, grid: Fraction = GRID) -> Fraction:
+    return round(Fraction(float(beat)).limit_denominator(1 << 20) / grid) * grid
+
+
+def _meter(score: Score) -> tuple[int, int]:
+    """The file's meter when it states one 4-beat meter throughout (4/4, 2/2), else 4/4.
+
+    MIDI bars are counted as 4 beats from beat 0 everywhere in motif (POP909's meta events are
+    mostly wrong: 1/4, 2/4), so the written bars match the bar numbers of the other outputs.
+    """
+    sigs = {(s.numerator, s.denominator) for s in score.time_signatures}
+    if len(sigs) == 1:
+        num, den = next(iter(sigs))
+        if den in (1, 2, 4, 8, 16) and Fraction(4 * num, den) == 4:
+            return num, den
+    return 4, 4
+
+
+@dataclass(slots=True)
+class _Event:
+    on: Fraction
+    end: Fraction
+    pitches: list[int]
+
+
+def _voices(notes: list[tuple[Fraction, Fraction, int]], grid: Fraction) -> list[list[_Event]]:
+    """Chords by onset, small legato overlaps trimmed, then at most two voices (voice 1 cut short
+    when both are busy)."""
+    by_onset: dict[Fraction, _Event] = {}
+    for on, end, pitch in notes:
+        ev = by_onset.get(on)
+        if ev is None:
+            by_onset[on] = _Event(on, end, [pitch])
+        else:
+            ev.end = max(ev.end, end)
+            if pitch not in ev.pitches:
+                ev.pitches.append(pitch)
+    events = [by_onset[k] for k in sorted(by_onset)]
+    for a, b in zip(events, events[1:]):
+        overlap = a.end - b.on
+        if 0 < overlap <= max(grid, (a.end - a.on) / 4):
+            a.end = b.on
+    voices: list[list[_Event]] = [[], []]
+    ends = [Fraction(0), Fraction(0)]
+    for ev in events:
+        if ends[0] <= ev.on:
+            v = 0
+        elif ends[1] <= ev.on:
+            v = 1
+        else:
+            v = 0
+            voices[0][-1].end = ev.on
+        voices[v].append(ev)
+        ends[v] = ev.end
+    return voices
+
+
+def _split_notatable(pos: Fraction, dur: Fraction) -> list[Fraction]:
+    """``dur`` beats from ``pos`` (within one bar) as plain or dotted note values, split on beats."""
+    out = []
+    while dur > 0:
+        frac = pos - (pos.numerator // pos.denominator)
+        if frac:
+            step = min(dur, 1 - frac)
+            if step not in (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4)):
+                step = Fraction(1, 4) if step > Fraction(1, 4) else step
+        elif dur >= 1:
+            whole = dur.numerator // dur.denominator
+            step = Fraction(next(v for v in (4, 3, 2, 1) if v <= whole))
+        else:
+            step = dur if dur in (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4)) else min(dur, Fraction(1, 4))
+        out.append(step)
+        pos += step
+        dur -= step
+    return out
+
+
+def _pieces(events: list[_Event], bar: Fraction, total: Fraction) -> list[tuple[Fraction, Fraction, list[int] | None, str | None]]:
+    """(start, duration, pitches or None for a rest, tie type) pieces filling [0, total), none of
+    them crossing a barline, each a notatable value."""
+    out: list[tuple[Fraction, Fraction, list[int] | None, str | None]] = []
+
+    def emit(start: Fraction, end: Fraction, pitches: list[int] | None) -> None:
+        segments = []
+        t = start
+        while t < end:
+            bar_end = (t // bar + 1) * bar
+            stop = min(end, bar_end)
+            for d in _split_notatable(t - (t // bar) * bar, stop - t):
+                segments.append((t, d))
+                t += d
+        for k, (t0, d) in enumerate(segments):
+            tie = None
+            if pitches is not None and len(segments) > 1:
+                tie = "start" if k == 0 else ("stop" if k == len(segments) - 1 else "continue")
+            out.append((t0, d, pitches, tie))
+
+    now = Fraction(0)
+    for ev in events:
+        if ev.on > now:
+            emit(now, ev.on, None)
+        emit(ev.on, ev.end, ev.pitches)
+        now = ev.end
+    if now < total:
+        emit(now, total, None)
+    return out
+
+
+def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
+    """Notate the pitched tracks of a MIDI score with music21 (one part each) and export MusicXML.
+
+    The notation is built directly (quantised onsets and ends, bars, ties, two voices at most) and
+    exported without music21's ``makeNotation`` pass, which alone takes seconds on a pop song.
+    """
+    began = time.perf_counter()
+    from music21 import chord, clef, instrument, metadata, meter, note, stream, tempo
+    from music21 import defaults
+    from music21 import pitch as m21pitch
+    from music21 import tie as m21tie
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    tracks = [t for t in score.tracks if t.is_pitched]
+    num, den = _meter(score)
+    bar = Fraction(4 * num, den)
+    quantised: dict[int, list[tuple[Fraction, Fraction, int]]] = {}
+    last = Fraction(0)
+    for track in tracks:
+        rows = []
+        for n in track.notes:
+            on = _quantise(n.onset, grid)
+            end = max(_quantise(n.offset, grid), on + grid)
+            rows.append((on, end, n.pitch))
+            last = max(last, end)
+        quantised[track.index] = rows
+    bars = max(1, -(-last // bar))
+    total = bars * bar
+    bpm = 60_000_000 / score.tempos[0].microseconds_per_beat if score.tempos else 120.0
+
+    m21score = stream.Score()
+    title = Path(score.path).stem if score.path is not None else "motif"
+    m21score.metadata = metadata.Metadata(title=title, movementName=title)
+    for k, track in enumerate(tracks):
+        voices = _voices(quantised[track.index], grid)
+        pieces = [_pieces(v, bar, total) if v or i == 0 else [] for i, v in enumerate(voices)]
+        part = stream.Part(id=f"P{k + 1}")
+        part.partName = track.name
+        inst = instrument.Instrument()
+        inst.partName = track.name
+        inst.instrumentName = track.name
+        inst.partId = f"P{k + 1}"
+        part.insert(0, inst)
+        pitches = sorted(p for _, _, p in quantised[track.index])
+        measures = [stream.Measure(number=i + 1) for i in range(int(bars))]
+        first = measures[0]
+        first.insert(0, clef.BassClef() if pitches and pitches[len(pitches) // 2] < 57 else clef.TrebleClef())
+        first.insert(0, meter.TimeSignature(f"{num}/{den}"))
+        if k == 0:
+            first.insert(0, tempo.MetronomeMark(number=round(bpm, 2)))
+        containers: list[list[stream.Stream]] = [[m] for m in measures]
+        if pieces[1]:
+            busy = {int(t0 // bar) for t0, _, p, _ in pieces[1] if p is not None}
+            for i in range(int(bars)):
+                if i in busy:
+                    v1, v2 = stream.Voice(id="1"), stream.Voice(id="2")
+                    measures[i].insert(0, v1)
+                    measures[i].insert(0, v2)
+                    containers[i] = [v1, v2]
+        for vi, voice_pieces in enumerate(pieces):
+            for t0, d, ps, tie_type in voice_pieces:
+                i = int(t0 // bar)
+                if vi == 1 and len(containers[i]) == 1:
+                    continue
+                target = containers[i][vi if len(containers[i]) > 1 else 0]
+                if ps is None:
+                    el = note.Rest(quarterLength=d)
+                    el.fullMeasure = d == bar  # never "auto": its context search costs seconds
+                    if vi == 1:
+                        el.style.hideObjectOnPrint = True
+                elif len(ps) == 1:
+                    el = note.Note(ps[0], quarterLength=d)
+                else:
+                    # Pitch objects, not ints: Chord([ints]) re-spells them, slowly
+                    el = chord.Chord([m21pitch.Pitch(midi=p) for p in sorted(ps)], quarterLength=d)
+                if tie_type is not None:
+                    el.tie = m21tie.Tie(tie_type)
+                target.insert(t0 - i * bar, el)
+        for m in measures:
+            part.append(m)
+        m21score.insert(0, part)
+    exporter = GeneralObjectExporter(m21score)
+    exporter.makeNotation = False
+    author = defaults.author
+    defaults.author = ""  # else music21 signs the score as its composer ("Music21")
+    try:
+        xml = exporter.parse()
+    finally:
+        defaults.author = author
+    scan = scan_parts(xml)
+    ids = [p.id for p in sorted(scan.parts.values(), key=lambda p: p.position)]
+    part_of_track = {t.index: ids[k] for k, t in enumerate(tracks) if k < len(ids)}
+    return ConvertedScore(xml, scan, part_of_track, grid, time.perf_counter() - began)

@@ -289,17 +289,17 @@ def lie_about_size(data: bytes, declared: int, member: bytes = b"score.xml") -> 
     return bytes(out)
 
 
-def bomb(size: int, declared: int | None = None) -> bytes:
+def bomb(size: int, declared: int | None = None, compression: int = zipfile.ZIP_BZIP2) -> bytes:
     """A .mxl whose score.xml is ``size`` bytes of spaces after '<' (bzip2: a few hundred bytes).
 
     Written in 1 MB pieces so making it costs no memory; ``declared`` rewrites the sizes in the zip
     headers to lie about the expansion.
     """
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_BZIP2) as archive:
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
         archive.writestr(zipfile.ZipInfo("META-INF/container.xml", (2024, 1, 1, 0, 0, 0)), container("score.xml"))
         info = zipfile.ZipInfo("score.xml", date_time=(2024, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_BZIP2
+        info.compress_type = compression
         with archive.open(info, "w", force_zip64=False) as member:
             member.write(b"<")
             piece = b" " * (1024 * 1024)
@@ -316,8 +316,10 @@ def mxl_files() -> dict[str, bytes]:
         "mxl_random_bytes.mxl": b"PK\x03\x04" + bytes(random.Random(2).randrange(256) for _ in range(1000)),
         # 300 MB once unzipped, over the 256 MB default of --max-unzipped-bytes
         "mxl_zip_bomb.mxl": bomb(300 * 1024 * 1024),
-        # declares 1,000 bytes, holds 40 MB: the byte cap or the CRC check must stop it
-        "mxl_zip_bomb_lying_size.mxl": bomb(40 * 1024 * 1024, declared=1000),
+        # deflate, declares 1,000 bytes, holds 40 MB: reading stops at the declared size (bad CRC)
+        "mxl_zip_bomb_lying_size.mxl": bomb(40 * 1024 * 1024, declared=1000, compression=zipfile.ZIP_DEFLATED),
+        # bzip2 expands a whole compressed chunk at once (zipfile gives it no output limit): refused
+        "mxl_zip_bomb_bzip2_lying_size.mxl": bomb(40 * 1024 * 1024, declared=1000),
         "mxl_evil_entry.mxl": mxl(
             [("META-INF/container.xml", container("score.xml")), ("score.xml", score), ("../../evil.xml", score)]
         ),

@@ -1,0 +1,112 @@
+//=============================================================================
+//  motif for MuseScore 3: "Settings..." for the "Annotate motifs" plugin
+//  (same Settings category, "motif", so both plugins read and write the same values).
+//=============================================================================
+
+import QtQuick 2.2
+import QtQuick.Controls 1.4
+import QtQuick.Layouts 1.1
+import MuseScore 3.0
+import Qt.labs.settings 1.0
+
+MuseScore {
+    id: plugin
+    menuPath: "Plugins.Motif.Settings..."
+    version: "0.1.0"
+    description: "Where the motif program is, and how loosely it groups bars into motifs."
+    pluginType: "dialog"
+    requiresScore: false
+    width: 480
+    height: 270
+
+    Settings {
+        id: settings
+        category: "motif"
+        property string motifPath: "motif"
+        property string modelPath: ""
+        property real sensitivity: 0.5
+        property string workDir: ""
+        property string reportPath: ""
+        property int timeoutSeconds: 300
+        property bool quiet: false
+    }
+
+    GridLayout {
+        anchors.fill: parent
+        anchors.margins: 12
+        columns: 2
+
+        Label { text: "motif program:" }
+        TextField {
+            id: pathField
+            Layout.fillWidth: true
+            text: settings.motifPath
+            placeholderText: "motif, or the full path, e.g. /home/me/.local/bin/motif"
+        }
+
+        Label { text: "Model (optional):" }
+        TextField {
+            id: modelField
+            Layout.fillWidth: true
+            text: settings.modelPath
+            placeholderText: "empty: the model shipped with motif"
+        }
+
+        Label { text: "Sensitivity:" }
+        RowLayout {
+            Slider {
+                id: sensitivityField
+                Layout.fillWidth: true
+                minimumValue: 0
+                maximumValue: 1
+                stepSize: 0.05
+                value: settings.sensitivity
+            }
+            Label { text: sensitivityField.value.toFixed(2) }
+        }
+
+        Label { text: "" }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            text: "0.5 = the model's calibrated grouping; higher = looser (more families); 0 = only identical bars."
+        }
+
+        Label { text: "Wait up to (s):" }
+        SpinBox {
+            id: timeoutField
+            minimumValue: 10
+            maximumValue: 3600
+            value: settings.timeoutSeconds
+        }
+
+        Label { text: "Report file:" }
+        TextField {
+            id: reportField
+            Layout.fillWidth: true
+            text: settings.reportPath
+            placeholderText: "empty: run motif (or apply this existing .motifs.json)"
+        }
+
+        RowLayout {
+            Layout.columnSpan: 2
+            Layout.alignment: Qt.AlignRight
+            Button {
+                text: "Cancel"
+                onClicked: Qt.quit()
+            }
+            Button {
+                text: "Save"
+                isDefault: true
+                onClicked: {
+                    settings.motifPath = pathField.text.trim() || "motif";
+                    settings.modelPath = modelField.text.trim();
+                    settings.sensitivity = sensitivityField.value;
+                    settings.timeoutSeconds = timeoutField.value;
+                    settings.reportPath = reportField.text.trim();
+                    Qt.quit();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+// motif for MuseScore 3: the shared logic of motif.qml (annotate) and motif-clear.qml (clear).
+//
+// Every function takes `api`, the plugin's root `MuseScore { id: ... }` object, so that this file
+// needs nothing from the importing document's scope (curScore, newElement, Element ... all come
+// from it). Written for the QML JavaScript engine of Qt 5.9-5.15 (ES5 + a little ES6; no arrows).
+
+.pragma library
+
+// The colours motif gives motif families (motifcli/annotation.py PALETTE). "Clear" resets notes
+// in these colours, so a note the user coloured in some other colour keeps it.
+var PALETTE = [
+    "#e69f00", "#56b4e9", "#009e73", "#d55e00", "#0072b2", "#cc79a7", "#f0e442", "#000000",
+    "#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#332288", "#882255"
+];
+var BLACK = "#000000";
+// What the plugin writes and later recognises as its own: "Motif A1", "Motif AB12", ...
+var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+$/;
+
+function colorKey(c) {
+    // QColor reaches JS as a color object whose toString() is "#rrggbb" (or "#aarrggbb")
+    var s = String(c).toLowerCase();
+    if (s.length === 9)
+        s = "#" + s.substring(3);
+    return s;
+}
+
+function isPaletteColor(c) {
+    var k = colorKey(c);
+    return k !== BLACK && PALETTE.indexOf(k) >= 0;
+}
+
+// Quote one argument for QProcess::start(command): it splits on spaces and honours "double quotes"
+// (a literal quote inside is written as three quotes).
+function quoteArg(s) {
+    s = String(s);
+    if (s.length > 0 && !/[\s"]/.test(s))
+        return s;
+    return "\"" + s.replace(/"/g, "\"\"\"") + "\"";
+}
+
+// A file name made from the score's name: letters, digits, dot, dash, underscore only.
+function safeName(name) {
+    var s = String(name || "score").replace(/[^A-Za-z0-9._-]+/g, "_");
+    return s.length ? s : "score";
+}
+
+// Read the JSON report; returns {report} or {error}.
+function parseReport(text) {
+    var report;
+    try {
+        report = JSON.parse(text);
+    } catch (e) {
+        return { error: "the report is not JSON (" + e + ")" };
+    }
+    var major = String(report.schema_version || "").split(".")[0];
+    if (major !== "1")
+        return { error: "unsupported report schema_version " + report.schema_version + " (this plugin reads 1.x)" };
+    if (!report.motifs || !report.motifs.length)
+        return { report: report, empty: true };
+    return { report: report };
+}
+
+// Every chord note of the score: per part index, per pitch, a list of {tick, note, track}
+// sorted by tick; and per track the ticks where a cursor on it stops (chords and rests).
+// Grace notes are left out (motif does not count them as onsets).
+function indexNotes(api) {
+    var score = api.curScore;
+    var parts = score.parts;
+    var cursor = score.newCursor();
+    var byPart = [];
+    var stops = {};
+    for (var p = 0; p < parts.length; p++) {
+        var byPitch = {};
+        for (var track = parts[p].startTrack; track < parts[p].endTrack; track++) {
+            stops[track] = {};
+            cursor.track = track;
+            cursor.rewind(0);
+            while (cursor.segment) {
+                var el = cursor.element;
+                if (el)
+                    stops[track][cursor.tick] = true;
+                if (el && el.type === api.Element.CHORD) {
+                    var notes = el.notes;
+                    for (var i = 0; i < notes.length; i++) {
+                        var pitch = notes[i].pitch;
+                        if (!byPitch[pitch])
+                            byPitch[pitch] = [];
+                        byPitch[pitch].push({ tick: cursor.tick, note: notes[i], track: track });
+                    }
+                }
+                cursor.next();
+            }
+        }
+        for (var key in byPitch)
+            byPitch[key].sort(function (a, b) { return a.tick - b.tick; });
+        byPart.push(byPitch);
+    }
+    return { byPart: byPart, stops: stops };
+}
+
+// Where the "Motif A1" text of an occurrence goes: at its start (like motif's MusicXML output),
+// on the part's staff; a cursor can only stand where its own track has a chord or rest, so find
+// a track (of this part, else any) that has one at that tick; else at the first note found.
+function textPlace(api, part, startTick, first, stops) {
+    var parts = api.curScore.parts;
+    if (first.tick === startTick)
+        return { cursorTrack: first.track, track: first.track, tick: startTick };
+    var t;
+    for (t = parts[part].startTrack; t < parts[part].endTrack; t++) {
+        if (stops[t] && stops[t][startTick])
+            return { cursorTrack: t, track: t, tick: startTick };
+    }
+    if (startTick < first.tick) {
+        for (t in stops) {
+            if (stops[t][startTick])
+                return { cursorTrack: Number(t), track: first.track, tick: startTick };
+        }
+    }
+    return { cursorTrack: first.track, track: first.track, tick: first.tick };
+}
+
+// The score part of a report track: the same position when the report has as many tracks as the
+// score has parts (motif reads a MusicXML part as a track), else the one part with that name.
+function partOfTrack(api, report, track, trackName) {
+    var parts = api.curScore.parts;
+    if (report.tracks && report.tracks.length === parts.length && track < parts.length)
+        return track;
+    var found = -1;
+    for (var p = 0; p < parts.length; p++) {
+        if (parts[p].partName === trackName || parts[p].longName === trackName) {
+            if (found >= 0)
+                return -1;
+            found = p;
+        }
+    }
+    return found;
+}
+
+function nearest(list, tick, tolerance) {
+    var best = null;
+    for (var i = 0; i < list.length; i++) {
+        var d = Math.abs(list[i].tick - tick);
+        if (d <= tolerance && (best === null || d < Math.abs(best.tick - tick)))
+            best = list[i];
+    }
+    return best;
+}
+
+function setColor(note, color) {
+    note.color = color;
+    if (note.accidental)
+        note.accidental.color = color;
+    var dots = note.dots;
+    for (var i = 0; i < dots.length; i++) {
+        if (dots[i])
+            dots[i].color = color;
+    }
+}
+
+// Remove what an earlier run added: "Motif A1" staff texts; notes in motif colours back to black.
+// Returns {notes, texts}: how many of each were reset/removed. Call inside startCmd()/endCmd().
+function clearAnnotations(api) {
+    var score = api.curScore;
+    var cursor = score.newCursor();
+    var notes = 0;
+    for (var track = 0; track < score.ntracks; track++) {
+        cursor.track = track;
+        cursor.rewind(0);
+        while (cursor.segment) {
+            var el = cursor.element;
+            if (el && el.type === api.Element.CHORD) {
+                var chordNotes = el.notes;
+                for (var i = 0; i < chordNotes.length; i++) {
+                    if (isPaletteColor(chordNotes[i].color)) {
+                        setColor(chordNotes[i], BLACK);
+                        notes++;
+                    }
+                }
+            }
+            cursor.next();
+        }
+    }
+    // Texts hang on segments (a segment lists the annotations of every staff): walk them all once.
+    var doomed = [];
+    for (var seg = score.firstSegment(); seg; seg = seg.next) {
+        var anns = seg.annotations;
+        for (var a = 0; a < anns.length; a++) {
+            if (anns[a].type === api.Element.STAFF_TEXT && TEXT_PATTERN.test(String(anns[a].text)))
+                doomed.push(anns[a]);
+        }
+    }
+    for (var d = 0; d < doomed.length; d++)
+        api.removeElement(doomed[d]);
+    return { notes: notes, texts: doomed.length };
+}
+
+// Colour each occurrence's notes and put a "Motif A1" staff text at its first note.
+// Returns {occurrences, notes, missedNotes, missedOccurrences: [labels], problems: [text]}.
+function applyReport(api, report, toleranceTicks) {
+    var score = api.curScore;
+    var division = api.division;
+    var indexed = indexNotes(api);
+    var index = indexed.byPart;
+    var result = { occurrences: 0, notes: 0, missedNotes: 0, missedOccurrences: [], problems: [] };
+    var texts = [];  // {track, tick, text, color}
+    for (var m = 0; m < report.motifs.length; m++) {
+        var motif = report.motifs[m];
+        var color = motif.color;
+        for (var o = 0; o < motif.occurrences.length; o++) {
+            var occ = motif.occurrences[o];
+            var label = occ.label || (motif.name + occ.number);
+            var part = partOfTrack(api, report, occ.track, occ.track_name);
+            if (part < 0) {
+                result.missedOccurrences.push(label);
+                result.problems.push(label + ": no part for track " + occ.track + " (" + occ.track_name + ")");
+                continue;
+            }
+            var first = null;
+            var matched = 0;
+            for (var n = 0; n < occ.notes.length; n++) {
+                var want = occ.notes[n];
+                var list = index[part][want.pitch] || [];
+                var onset = Math.round(want.onset * division);
+                var offset = Math.round(want.offset * division);
+                var hit = nearest(list, onset, toleranceTicks);
+                if (!hit) {
+                    result.missedNotes++;
+                    continue;
+                }
+                matched++;
+                setColor(hit.note, color);
+                // a note the score writes as tied pieces: colour the pieces after the first too
+                for (var k = 0; k < list.length; k++) {
+                    if (list[k].tick > hit.tick && list[k].tick < offset && list[k].track === hit.track)
+                        setColor(list[k].note, color);
+                }
+                if (first === null || hit.tick < first.tick)
+                    first = hit;
+            }
+            result.notes += matched;
+            if (first === null) {
+                result.missedOccurrences.push(label);
+                continue;
+            }
+            result.occurrences++;
+            var place = textPlace(api, part, Math.round(occ.start_beat * division), first, indexed.stops);
+            place.text = "Motif " + label;
+            place.color = color;
+            texts.push(place);
+        }
+    }
+    addTexts(api, texts);
+    return result;
+}
+
+// Staff texts at {cursorTrack, tick} on {track}, walking one cursor per cursorTrack.
+function addTexts(api, texts) {
+    texts.sort(function (a, b) { return a.cursorTrack - b.cursorTrack || a.tick - b.tick; });
+    var cursor = api.curScore.newCursor();
+    var i = 0;
+    while (i < texts.length) {
+        var track = texts[i].cursorTrack;
+        cursor.track = track;
+        cursor.rewind(0);
+        while (i < texts.length && texts[i].cursorTrack === track) {
+            while (cursor.segment && cursor.tick < texts[i].tick)
+                cursor.next();
+            if (!cursor.segment)
+                break;
+            var t = api.newElement(api.Element.STAFF_TEXT);
+            t.text = texts[i].text;
+            cursor.track = texts[i].track;  // the text belongs to the part's staff; the segment stays
+            cursor.add(t);
+            cursor.track = track;
+            t.color = texts[i].color;  // after add(): MuseScore 3.2 drops a colour set before
+            i++;
+        }
+        while (i < texts.length && texts[i].cursorTrack === track)
+            i++;  // past the end of the track (cannot happen: every place is a stop of its track)
+    }
+}
+
+function summary(result) {
+    var s = result.occurrences + " occurrences marked, " + result.notes + " notes coloured.";
+    if (result.missedNotes)
+        s += "\n" + result.missedNotes + " notes of the report were not found in the score.";
+    if (result.missedOccurrences.length)
+        s += "\nNot placed: " + result.missedOccurrences.join(", ") + ".";
+    if (result.problems.length)
+        s += "\n" + result.problems.slice(0, 5).join("\n");
+    return s;
+}

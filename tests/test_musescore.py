@@ -1,0 +1,647 @@
+"""Real clients: the annotations open in MuseScore 3, and the MuseScore 3 plugin works headless.
+
+Every test here runs the real ``mscore3`` program (Debian's ``musescore3`` package; see
+``.ci/install-musescore.sh``) with ``QT_QPA_PLATFORM=offscreen`` and a throw-away HOME, converts
+scores to MuseScore's own ``.mscx`` and checks what MuseScore really shows:
+
+- a coloured note is ``<Note><color r= g= b= a=/>...`` in the ``.mscx``;
+- a MusicXML ``<direction>`` holding ``<words>Motif A1</words>`` plus ``<bracket type="start">``
+  becomes one ``<Spanner type="TextLine">`` whose ``<beginText>`` is "Motif A1" (the words become the
+  line's start text; a bare ``<words>`` would be a ``<StaffText>``, which is what the plugin adds).
+
+Where MuseScore is missing these tests skip, with the reason, unless ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+pytestmark = pytest.mark.musescore
+
+REPO = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent / "data" / "musescore"
+PLUGIN_DIR = REPO / "plugins" / "musescore"
+DOCS_IMG = REPO / "docs" / "img"
+MSCORE_NAMES = ("mscore3", "musescore3", "mscore", "musescore")
+DIVISION = 480  # MuseScore's ticks per quarter note
+POP909_SONG = "021"
+CHORALE = "bach/bwv1.6"  # five parts (a horn doubling the soprano + SATB), a pickup bar
+
+
+def shared_data() -> Path | None:
+    for candidate in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
+        if (candidate / "pop909").is_dir():
+            return candidate
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Running MuseScore headless
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MuseScore:
+    """The ``mscore3`` program with an environment that works headless and leaves no trace."""
+
+    exe: str
+    version: str
+    home: Path
+    env: dict[str, str]
+
+    @property
+    def settings_file(self) -> Path:
+        """Where MuseScore 3 (QSettings, organisation MuseScore) keeps its settings and plugin settings."""
+        return self.home / ".config" / "MuseScore" / "MuseScore3.ini"
+
+    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            [self.exe, *args], env=self.env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+        )
+        return proc
+
+    def job(self, entries: list[dict], workdir: Path, *, resolution: int | None = None) -> str:
+        """Run a conversion job (``mscore3 -j``): ``{"in", "out": [...], "plugin"?}`` per entry.
+
+        MuseScore exits 0 even when a plugin throws or an output cannot be written, so callers must
+        check the outputs; this returns MuseScore's output for the failure message.
+        """
+        job = workdir / "job.json"
+        job.write_text(json.dumps(entries, indent=1))
+        args = ["-j", str(job)]
+        if resolution:
+            args = ["-r", str(resolution), *args]
+        proc = self.run(*args)
+        log = f"$ {self.exe} {' '.join(args)}  (exit {proc.returncode})\n{proc.stdout}\n{proc.stderr}"
+        assert proc.returncode == 0, log
+        for entry in entries:
+            for out in entry["out"]:
+                if not out.endswith(".png"):  # PNG export writes NAME-1.png, NAME-2.png, ... per page
+                    assert Path(out).is_file(), f"MuseScore wrote no {out}\n{log}"
+        return log
+
+    def set_plugin_settings(self, category: str, values: dict[str, object]) -> None:
+        """Preset a plugin's ``Settings { category: ... }`` the way Qt.labs.settings reads them."""
+        ini = configparser.ConfigParser(interpolation=None)
+        ini.optionxform = str  # type: ignore[assignment,method-assign]
+        if self.settings_file.is_file():
+            ini.read(self.settings_file)
+        if ini.has_section(category):
+            ini.remove_section(category)
+        ini.add_section(category)
+        for key, value in values.items():
+            ini.set(category, key, str(value))
+        self.settings_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.settings_file.open("w") as fh:
+            ini.write(fh, space_around_delimiters=False)
+
+
+def find_mscore() -> str | None:
+    explicit = os.environ.get("MSCORE")
+    if explicit:
+        return shutil.which(explicit) or (explicit if Path(explicit).is_file() else None)
+    for name in MSCORE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: MuseScore 3 must be installed, see .ci/install-musescore.sh)")
+    pytest.skip(f"{reason}; install it with .ci/install-musescore.sh (or apt-get install musescore3)")
+
+
+@pytest.fixture(scope="session")
+def musescore(tmp_path_factory: pytest.TempPathFactory) -> MuseScore:
+    """MuseScore 3, headless: skips where it is missing, fails where CI=true."""
+    exe = find_mscore()
+    if exe is None:
+        _unavailable(f"MuseScore 3 not found (looked for {', '.join(MSCORE_NAMES)} on PATH and $MSCORE)")
+    root = tmp_path_factory.mktemp("musescore")
+    home, runtime = root / "home", root / "runtime"
+    home.mkdir()
+    runtime.mkdir(mode=0o700)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "QT_", "DISPLAY", "WAYLAND"))}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",  # no X server: without it mscore3 aborts ("could not connect to display")
+        HOME=str(home),  # settings, plugin settings, QML cache go here, not in the user's home
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_RUNTIME_DIR=str(runtime),  # else a warning on every start
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),  # the venv's `motif`
+    )
+    try:
+        proc = subprocess.run([exe, "--version"], env=env, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        _unavailable(f"{exe} does not start ({exc})")
+    text = (proc.stdout + proc.stderr).strip()
+    match = re.search(r"MuseScore\S*\s+(\d+)\.(\d+)(?:\.(\d+))?", text)
+    if proc.returncode != 0 or not match:
+        _unavailable(f"{exe} --version failed (exit {proc.returncode}): {text[-300:]}")
+    if match.group(1) != "3":
+        _unavailable(f"{exe} is MuseScore {match.group(0)}; these tests and the plugin need MuseScore 3")
+    return MuseScore(exe, ".".join(g for g in match.groups() if g), home, env)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading MuseScore's .mscx
+# --------------------------------------------------------------------------------------------
+
+_WHOLE = {"long": 4, "breve": 2, "whole": 1, "half": Fraction(1, 2), "quarter": Fraction(1, 4), "eighth": Fraction(1, 8)}
+_GRACE_TAGS = {"acciaccatura", "appoggiatura", "grace4", "grace8after", "grace16", "grace16after",
+               "grace32", "grace32after"}
+
+
+def _duration(value: str) -> Fraction:
+    """A durationType ("quarter", "16th", ...) as a fraction of a whole note."""
+    if value in _WHOLE:
+        return Fraction(_WHOLE[value])
+    m = re.fullmatch(r"(\d+)(?:th|nd|rd|st)", value)
+    if not m:
+        raise ValueError(f"unknown durationType {value!r}")
+    return Fraction(1, int(m.group(1)))
+
+
+def _color(el: ET.Element) -> str | None:
+    c = el.find("color")
+    if c is None:
+        return None
+    return "#{:02X}{:02X}{:02X}".format(int(c.get("r", 0)), int(c.get("g", 0)), int(c.get("b", 0)))
+
+
+def _text(el: ET.Element | None) -> str:
+    return "" if el is None else "".join(el.itertext()).strip()
+
+
+@dataclass
+class MNote:
+    staff: int  # 1-based staff id
+    tick: int
+    pitch: int
+    color: str | None
+    grace: bool = False
+
+
+@dataclass
+class MText:
+    staff: int
+    tick: int
+    kind: str  # "TextLine" (from a MusicXML bracket with words) or "StaffText"
+    text: str
+    color: str | None = None
+    end_tick: int | None = None  # TextLine only
+
+
+@dataclass
+class Mscx:
+    """What a MuseScore 3 .mscx holds that matters here: parts, notes, motif texts, bar lines."""
+
+    parts: list[tuple[str, list[int]]]  # (name, staff ids), in score order
+    measure_ticks: list[int]  # start tick of each measure (1-based measure n is index n-1) + the end
+    notes: list[MNote] = field(default_factory=list)
+    texts: list[MText] = field(default_factory=list)
+
+    def measure_at(self, tick: int) -> int:
+        """1-based index of the measure holding ``tick`` (counting every measure, pickups too)."""
+        for i in range(len(self.measure_ticks) - 1):
+            if self.measure_ticks[i] <= tick < self.measure_ticks[i + 1]:
+                return i + 1
+        return len(self.measure_ticks) - 1 if tick == self.measure_ticks[-1] else -1
+
+    def staves_of(self, part: int) -> list[int]:
+        return self.parts[part][1]
+
+
+def read_mscx(path: Path) -> Mscx:
+    """Walk the .mscx: each staff's measures and voices, with tuplets, dots, grace notes, jumps."""
+    score = ET.parse(path).getroot().find("Score")
+    assert score is not None, f"{path}: no <Score>"
+    parts = []
+    for part in score.findall("Part"):
+        name = _text(part.find("trackName")) or _text(part.find("Instrument/longName"))
+        parts.append((name, [int(s.get("id")) for s in part.findall("Staff")]))
+    result = Mscx(parts, [])
+    open_lines: dict[int, list[MText]] = {}
+    for staff in score.findall("Staff"):
+        sid = int(staff.get("id"))
+        tick = Fraction(0)
+        sig = Fraction(1)  # 4/4 until a TimeSig says otherwise
+        measure_ticks = []
+        for measure in staff.findall("Measure"):
+            measure_ticks.append(int(tick * 4 * DIVISION))
+            length = None
+            if measure.get("len"):
+                length = Fraction(measure.get("len"))
+            for voice in measure.findall("voice"):
+                pos = Fraction(0)
+                tuplets: list[Fraction] = []
+                for el in voice:
+                    at = int((tick + pos) * 4 * DIVISION)
+                    if el.tag == "TimeSig" and pos == 0:
+                        sig = Fraction(int(_text(el.find("sigN"))), int(_text(el.find("sigD"))))
+                    elif el.tag == "Tuplet":
+                        tuplets.append(Fraction(int(_text(el.find("normalNotes"))), int(_text(el.find("actualNotes")))))
+                    elif el.tag == "endTuplet":
+                        tuplets.pop()
+                    elif el.tag == "location":
+                        frac = el.find("fractions")
+                        if frac is not None:
+                            pos += Fraction(_text(frac))
+                    elif el.tag in ("Chord", "Rest"):
+                        grace = any(child.tag in _GRACE_TAGS for child in el)
+                        if el.tag == "Chord":
+                            for note in el.findall("Note"):
+                                result.notes.append(
+                                    MNote(sid, at, int(_text(note.find("pitch"))), _color(note), grace)
+                                )
+                        if grace:
+                            continue
+                        kind = _text(el.find("durationType"))
+                        if kind == "measure":
+                            dur = Fraction(_text(el.find("duration")))
+                        else:
+                            dur = _duration(kind)
+                            dots = int(_text(el.find("dots")) or 0)
+                            dur = dur * (2 - Fraction(1, 2**dots))
+                            for ratio in tuplets:
+                                dur *= ratio
+                        pos += dur
+                    elif el.tag == "StaffText":
+                        result.texts.append(MText(sid, at, "StaffText", _text(el.find("text")), _color(el)))
+                    elif el.tag == "Spanner" and el.get("type") == "TextLine":
+                        line = el.find("TextLine")
+                        if line is not None:  # the start of a line
+                            t = MText(sid, at, "TextLine", _text(line.find("beginText")), _color(line))
+                            result.texts.append(t)
+                            open_lines.setdefault(sid, []).append(t)
+                        elif el.find("prev") is not None and open_lines.get(sid):
+                            open_lines[sid].pop(0).end_tick = at
+            tick += length if length is not None else sig
+        measure_ticks.append(int(tick * 4 * DIVISION))
+        if not result.measure_ticks:
+            result.measure_ticks = measure_ticks
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Report vs. what MuseScore shows
+# --------------------------------------------------------------------------------------------
+
+
+def part_of_track(mscx: Mscx, report: dict, track: int, track_name: str) -> int:
+    """The MuseScore part holding a report track: by unique name, else by position."""
+    by_name = [i for i, (name, _) in enumerate(mscx.parts) if name == track_name]
+    if len(by_name) == 1:
+        return by_name[0]
+    tracks = report.get("tracks", [])
+    if len(tracks) == len(mscx.parts):
+        return track
+    raise AssertionError(
+        f"cannot place track {track} {track_name!r} among MuseScore parts {[p[0] for p in mscx.parts]} "
+        f"(report tracks {tracks})"
+    )
+
+
+def annotation_problems(
+    mscx: Mscx, report: dict, *, tolerance_beats: float = 0.0, text_kinds: tuple[str, ...] = ("TextLine",)
+) -> list[str]:
+    """Everything in the report that MuseScore does not show (empty list = all shown).
+
+    For every occurrence: each of its notes is a note of the same pitch in the occurrence's part at
+    its onset (within ``tolerance_beats``) coloured with its family's colour, and one "Motif A1" text
+    (of ``text_kinds``) sits in the part at the bar ``start_bar`` names, starting at or after the
+    occurrence's start (a TextLine must also reach its last note). Conversely every coloured note
+    lies in an occurrence of its part with that colour (or is a tied piece of one of its notes).
+    """
+    problems: list[str] = []
+    tol = round(tolerance_beats * DIVISION)
+    occurrences = []
+    for motif in report["motifs"]:
+        for occ in motif["occurrences"]:
+            part = part_of_track(mscx, report, occ["track"], occ["track_name"])
+            occurrences.append((motif["color"].upper(), occ, part))
+    for color, occ, part in occurrences:
+        staves = set(mscx.staves_of(part))
+        label = f"{occ['label']} (track {occ['track']} {occ['track_name']!r}, bars {occ['start_bar']}-{occ['end_bar']})"
+        for n in occ["notes"]:
+            want = round(n["onset"] * DIVISION)
+            cands = [m for m in mscx.notes if m.staff in staves and m.pitch == n["pitch"] and abs(m.tick - want) <= tol]
+            if not cands:
+                problems.append(f"{label}: no note of pitch {n['pitch']} at beat {n['onset']} in MuseScore")
+                continue
+            best = min(cands, key=lambda m: ((m.color or "#000000") != color, abs(m.tick - want)))
+            if (best.color or "#000000") != color:
+                problems.append(
+                    f"{label}: note {n['pitch']} at beat {n['onset']} is {best.color or 'black'}, not {color}"
+                )
+        texts = [t for t in mscx.texts if t.staff in staves and t.text == f"Motif {occ['label']}" and t.kind in text_kinds]
+        if len(texts) != 1:
+            problems.append(f"{label}: {len(texts)} {'/'.join(text_kinds)} 'Motif {occ['label']}' in MuseScore, want 1")
+            continue
+        t = texts[0]
+        bar = mscx.measure_at(t.tick)
+        if bar != occ["start_bar"]:
+            problems.append(f"{label}: 'Motif {occ['label']}' shows in bar {bar}, not {occ['start_bar']}")
+        start = round(occ["start_beat"] * DIVISION)
+        if t.tick < start - tol:
+            problems.append(f"{label}: text at beat {t.tick / DIVISION} before the start {occ['start_beat']}")
+        if t.kind == "TextLine" and occ["notes"]:
+            last = round(max(n["onset"] for n in occ["notes"]) * DIVISION)
+            if t.end_tick is None or t.end_tick < last - tol:
+                end = None if t.end_tick is None else t.end_tick / DIVISION
+                problems.append(f"{label}: bracket ends at beat {end}, before its last note at {last / DIVISION}")
+    for m in mscx.notes:
+        if m.color in (None, "#000000") or m.grace:
+            continue
+        covered = any(
+            color == m.color
+            and m.staff in mscx.staves_of(part)
+            and (
+                round(occ["start_beat"] * DIVISION) - tol <= m.tick < round(occ["end_beat"] * DIVISION) + tol
+                or any(  # a tied piece of an occurrence's note that sounds on past the occurrence's end
+                    n["pitch"] == m.pitch and n["onset"] * DIVISION - tol <= m.tick < n["offset"] * DIVISION + tol
+                    for n in occ["notes"]
+                )
+            )
+            for color, occ, part in occurrences
+        )
+        if not covered:
+            problems.append(f"note {m.pitch} at beat {m.tick / DIVISION} (staff {m.staff}) is {m.color}, in no occurrence")
+    return problems
+
+
+def assert_shown(mscx: Mscx, report: dict, **kwargs: object) -> None:
+    occurrences = sum(len(m["occurrences"]) for m in report["motifs"])
+    assert occurrences > 0, "the report has no occurrences: nothing to check"
+    problems = annotation_problems(mscx, report, **kwargs)  # type: ignore[arg-type]
+    shown = "\n  ".join(problems[:25]) + (f"\n  ... and {len(problems) - 25} more" if len(problems) > 25 else "")
+    assert not problems, f"{len(problems)} problems over {occurrences} occurrences:\n  {shown}"
+
+
+# --------------------------------------------------------------------------------------------
+# The real CLI
+# --------------------------------------------------------------------------------------------
+
+
+def motif_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def model_args(request: pytest.FixtureRequest) -> list[str]:
+    """The shipped model when it is there; else conftest's raw-roll model (same contract), so the
+    MuseScore side can be tested before a trained model exists."""
+    from motifcli.model import default_model_path
+
+    if default_model_path().is_file():
+        return []
+    return ["--model", str(request.getfixturevalue("rawroll_path"))]
+
+
+def motif_annotate(src: Path, out: Path, *extra: str) -> tuple[Path, dict]:
+    """``motif annotate SRC --format musicxml --format json -o OUT``: the annotated score and report."""
+    cmd = [sys.executable, "-m", "motifcli", "annotate", str(src), "--format", "musicxml", "--format", "json",
+           "-o", str(out), *extra]
+    proc = subprocess.run(cmd, env=motif_env(), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"$ {' '.join(cmd)}\nexit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    xml = sorted(out.glob("*.motifs.musicxml"))
+    reports = sorted(out.glob("*.motifs.json"))
+    assert len(xml) == 1 and len(reports) == 1, f"expected one .motifs.musicxml and one .motifs.json in {list(out.iterdir())}"
+    return xml[0], json.loads(reports[0].read_text())
+
+
+def keep_first_page(png_stem: Path, dest: Path) -> None:
+    """MuseScore writes one PNG per page (NAME-1.png ...); page 1 becomes a docs image when asked.
+
+    ``MOTIF_DOCS_IMG=1 pytest -m musescore`` refreshes docs/img/ (a plain test run leaves the
+    working tree alone).
+    """
+    first = png_stem.with_name(png_stem.stem + "-1.png")
+    assert first.is_file(), f"MuseScore wrote no PNG page {first}"
+    assert first.stat().st_size > 5_000, f"{first} is nearly empty"
+    if os.environ.get("MOTIF_DOCS_IMG") == "1":
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(first, dest)
+
+
+# --------------------------------------------------------------------------------------------
+# Tests: the writer's MusicXML in MuseScore
+# --------------------------------------------------------------------------------------------
+
+
+def test_hand_annotated_musicxml_shows_colours_and_brackets(musescore: MuseScore, tmp_path: Path) -> None:
+    """The writer's markup, written by hand: coloured <note>s, <words> + <bracket> directions."""
+    report = json.loads((HERE / "hand-annotated.motifs.json").read_text())
+    out = tmp_path / "hand.mscx"
+    musescore.job([{"in": str(HERE / "hand-annotated.musicxml"), "out": [str(out)]}], tmp_path)
+    mscx = read_mscx(out)
+    assert [p[0] for p in mscx.parts] == ["Violin", "Cello"]
+    assert_shown(mscx, report)
+    # the words came through as the start text of a bracket line, not as a separate staff text
+    assert {t.kind for t in mscx.texts} == {"TextLine"}
+    assert len(mscx.texts) == 5
+
+
+def test_every_family_colour_shows_in_musescore(musescore: MuseScore, tmp_path: Path) -> None:
+    """Each palette colour on a <note> comes through as that colour, and none reads as "uncoloured".
+
+    Black is what an unannotated note looks like: MuseScore does not even store it (no <color>).
+    """
+    from motifcli.annotation import PALETTE
+
+    notes = "".join(
+        f'<note color="{c}"><pitch><step>C</step><octave>5</octave></pitch><duration>1</duration>'
+        f"<voice>1</voice><type>quarter</type></note>"
+        for c in PALETTE
+    )
+    bars = "".join(
+        f'<measure number="{i + 1}">'
+        + ("<attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type></time>"
+           "<clef><sign>G</sign><line>2</line></clef></attributes>" if i == 0 else "")
+        + notes[i * len(notes) // (len(PALETTE) // 4): (i + 1) * len(notes) // (len(PALETTE) // 4)]
+        + "</measure>"
+        for i in range(len(PALETTE) // 4)
+    )
+    src = tmp_path / "palette.musicxml"
+    src.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><score-partwise version="3.1"><part-list>'
+        f'<score-part id="P1"><part-name>P</part-name></score-part></part-list><part id="P1">{bars}</part></score-partwise>'
+    )
+    out = tmp_path / "palette.mscx"
+    musescore.job([{"in": str(src), "out": [str(out)]}], tmp_path)
+    shown = [n.color for n in sorted(read_mscx(out).notes, key=lambda n: n.tick)]
+    assert len(shown) == len(PALETTE)
+    invisible = [(motifcli_family_name(i), c) for i, (c, s) in enumerate(zip(PALETTE, shown)) if s != c.upper()]
+    assert not invisible, f"families whose colour MuseScore does not show (black = unannotated): {invisible}"
+
+
+def motifcli_family_name(index: int) -> str:
+    from motifcli.annotation import family_name
+
+    return family_name(index)
+
+
+def test_mscx_reader_sees_what_musescore_sees(musescore: MuseScore, tmp_path: Path) -> None:
+    """Checks the checker: a plugin dumps MuseScore's own ticks; read_mscx must agree note for note."""
+    music21 = pytest.importorskip("music21")
+    src = Path(str(music21.corpus.getWork(CHORALE)))
+    dump = tmp_path / "dump.txt"
+    plugin = tmp_path / "dump.qml"
+    plugin.write_text(DUMP_PLUGIN.replace("@OUT@", str(dump)))
+    out = tmp_path / "chorale.mscx"
+    musescore.job([{"in": str(src), "plugin": str(plugin), "out": [str(out)]}], tmp_path)
+    theirs = sorted(tuple(map(int, line.split())) for line in dump.read_text().split("\n") if line.strip())
+    ours = sorted((n.staff - 1, n.tick, n.pitch) for n in read_mscx(out).notes if not n.grace)
+    assert len(ours) > 100
+    assert ours == theirs
+
+
+DUMP_PLUGIN = """
+import QtQuick 2.0
+import MuseScore 3.0
+import FileIO 3.0
+MuseScore {
+    menuPath: "Plugins.dump"
+    FileIO { id: out; source: "@OUT@" }
+    onRun: {
+        var lines = [];
+        var c = curScore.newCursor();
+        for (var track = 0; track < curScore.ntracks; track++) {
+            c.track = track;
+            c.rewind(0);
+            while (c.segment) {
+                if (c.element && c.element.type == Element.CHORD) {
+                    var notes = c.element.notes;
+                    for (var i = 0; i < notes.length; i++)
+                        lines.push(Math.floor(track / 4) + " " + c.tick + " " + notes[i].pitch);
+                }
+                c.next();
+            }
+        }
+        out.write(lines.join("\\n") + "\\n");
+        Qt.quit();
+    }
+}
+"""
+
+
+@pytest.mark.slow
+def test_pop909_song_annotated_opens_in_musescore(
+    musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    data = shared_data()
+    if data is None:
+        pytest.skip("POP909 data folder (shared/data) not found")
+    src = tmp_path / f"{POP909_SONG}.mid"
+    shutil.copy(data / "pop909" / POP909_SONG / f"{POP909_SONG}.mid", src)
+    xml, report = motif_annotate(src, tmp_path / "out", *model_args(request))
+    mscx_path = tmp_path / "pop909.mscx"
+    png = tmp_path / "pop909.png"
+    musescore.job([{"in": str(xml), "out": [str(mscx_path), str(png)]}], tmp_path, resolution=60)
+    mscx = read_mscx(mscx_path)
+    # performed MIDI onsets are quantized when written as notation: allow a 32nd either way
+    assert_shown(mscx, report, tolerance_beats=0.125)
+    keep_first_page(png, DOCS_IMG / "pop909-annotated.png")
+
+
+@pytest.mark.slow
+def test_chorale_annotated_opens_in_musescore(
+    musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    music21 = pytest.importorskip("music21")
+    src = Path(str(music21.corpus.getWork(CHORALE)))
+    xml, report = motif_annotate(src, tmp_path / "out", *model_args(request))
+    assert len(report["tracks"]) == 5
+    mscx_path = tmp_path / "chorale.mscx"
+    png = tmp_path / "chorale.png"
+    musescore.job([{"in": str(xml), "out": [str(mscx_path), str(png)]}], tmp_path, resolution=60)
+    mscx = read_mscx(mscx_path)
+    assert len(mscx.parts) == 5
+    assert_shown(mscx, report)
+    keep_first_page(png, DOCS_IMG / "chorale-annotated.png")
+
+
+# --------------------------------------------------------------------------------------------
+# Tests: the MuseScore 3 plugin, run headless from a job file
+# --------------------------------------------------------------------------------------------
+
+
+def plugin_settings(musescore: MuseScore, workdir: Path, **values: object) -> Path:
+    """Preset the plugin's settings (category "motif") and return its work folder."""
+    work = workdir / "plugin-work"
+    work.mkdir(exist_ok=True)
+    base = {"workDir": str(work), "motifPath": "motif", "modelPath": "", "sensitivity": 0.5, "reportPath": "",
+            "quiet": "true"}
+    base.update(values)
+    musescore.set_plugin_settings("motif", base)
+    return work
+
+
+def test_plugin_with_a_precomputed_report(musescore: MuseScore, tmp_path: Path) -> None:
+    """The plugin's matching and undoable edits, without the CLI: it reads the hand-made report."""
+    report_path = HERE / "hand-annotated.motifs.json"
+    plugin_settings(musescore, tmp_path, reportPath=str(report_path))
+    out = tmp_path / "plugin.mscx"
+    log = musescore.job(
+        [{"in": str(HERE / "plain.musicxml"), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(out)]}], tmp_path
+    )
+    mscx = read_mscx(out)
+    assert_shown(mscx, json.loads(report_path.read_text()), text_kinds=("StaffText",))
+    texts = {t.text: t.color for t in mscx.texts}
+    assert texts == {"Motif A1": "#E69F00", "Motif A2": "#E69F00", "Motif A3": "#E69F00",
+                     "Motif B1": "#56B4E9", "Motif B2": "#56B4E9"}, log
+
+
+def test_plugin_clear_removes_what_it_added(musescore: MuseScore, tmp_path: Path) -> None:
+    report_path = HERE / "hand-annotated.motifs.json"
+    plugin_settings(musescore, tmp_path, reportPath=str(report_path))
+    annotated, cleared = tmp_path / "annotated.mscx", tmp_path / "cleared.mscx"
+    musescore.job(
+        [{"in": str(HERE / "plain.musicxml"), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(annotated)]}],
+        tmp_path,
+    )
+    assert sum(1 for n in read_mscx(annotated).notes if n.color not in (None, "#000000")) == 28
+    musescore.job(
+        [{"in": str(annotated), "plugin": str(PLUGIN_DIR / "motif-clear.qml"), "out": [str(cleared)]}], tmp_path
+    )
+    mscx = read_mscx(cleared)
+    assert [n for n in mscx.notes if n.color not in (None, "#000000")] == []
+    assert [t for t in mscx.texts if t.text.startswith("Motif ")] == []
+    assert len(mscx.notes) == len(read_mscx(annotated).notes)
+
+
+@pytest.mark.slow
+def test_plugin_runs_motif_annotate(musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """The whole plugin path headless: save as MusicXML, QProcess runs `motif annotate`, apply."""
+    music21 = pytest.importorskip("music21")
+    src = Path(str(music21.corpus.getWork(CHORALE)))
+    motif = shutil.which("motif", path=str(Path(sys.executable).parent)) or shutil.which("motif")
+    if motif is None:
+        pytest.fail("the `motif` command is not installed in this environment (pip install -e .)")
+    model = model_args(request)
+    work = plugin_settings(musescore, tmp_path, motifPath=motif, modelPath=model[1] if model else "")
+    out = tmp_path / "plugin.mscx"
+    log = musescore.job(
+        [{"in": str(src), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(out)]}], tmp_path
+    )
+    reports = sorted(work.glob("*.motifs.json"))
+    assert len(reports) == 1, f"the plugin left no report in {work}: {list(work.iterdir())}\n{log}"
+    report = json.loads(reports[0].read_text())
+    assert_shown(read_mscx(out), report, text_kinds=("StaffText",))

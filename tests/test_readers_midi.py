@@ -1,0 +1,169 @@
+"""The MIDI reader against real POP909 files (checked with mido directly) and small files built here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import mido
+import pytest
+
+from motifcli.errors import ScoreReadError
+from motifcli.readers.midi import read_midi
+from motifcli.score import Note
+
+
+def _pop909() -> Path | None:
+    here = Path(__file__).resolve().parents[1]
+    for candidate in (here.parent / "shared" / "data" / "pop909", Path("/work/shared/data/pop909")):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+POP909 = _pop909()
+needs_pop909 = pytest.mark.skipif(POP909 is None, reason="POP909 data (shared/data/pop909) not found")
+SONGS = ["021", "022", "023", "025"]  # 022, 023 and 025 change tempo
+
+
+def song(number: str) -> Path:
+    assert POP909 is not None
+    return POP909 / number / f"{number}.mid"
+
+
+def mido_notes(track: mido.MidiTrack, tpb: int) -> list[tuple[float, float, int, int]]:
+    """(onset, offset, pitch, velocity), pairing ons and offs first in, first out per (channel, pitch)
+    and ending notes still open at the end of the track there (the documented rule)."""
+    tick = 0
+    open_: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    out = []
+    for msg in track:
+        tick += msg.time
+        if msg.type == "note_on" and msg.velocity > 0:
+            open_[(msg.channel, msg.note)].append((tick, msg.velocity))
+        elif msg.type in ("note_on", "note_off") and open_[(msg.channel, msg.note)]:
+            start, velocity = open_[(msg.channel, msg.note)].pop(0)
+            out.append((start / tpb, tick / tpb, msg.note, velocity))
+    for (_, pitch), starts in open_.items():
+        out.extend((start / tpb, tick / tpb, pitch, velocity) for start, velocity in starts)
+    return sorted(out, key=lambda n: (n[0], n[2]))
+
+
+@needs_pop909
+@pytest.mark.parametrize("number", SONGS)
+def test_pop909_notes_match_mido(number: str):
+    path = song(number)
+    midi = mido.MidiFile(path)
+    score = read_midi(path)
+    assert score.format == "midi" and score.ticks_per_beat == 480
+    assert [t.name for t in score.tracks] == ["Track 1", "MELODY", "BRIDGE", "PIANO"]
+    assert [t.source_index for t in score.tracks] == [0, 1, 2, 3]
+    assert [t.name for t in score.pitched_tracks()] == ["MELODY", "BRIDGE", "PIANO"]
+    for track, mtrack in zip(score.tracks, midi.tracks):
+        expected = mido_notes(mtrack, 480)
+        got = [(n.onset, n.offset, n.pitch, n.velocity) for n in track.notes]
+        assert sorted(got) == sorted(expected)
+        assert got == sorted(got, key=lambda n: (n[0], n[2]))  # notes come sorted by onset, pitch
+        note_ons = sum(1 for m in mtrack if m.type == "note_on" and m.velocity > 0)
+        assert len(track.notes) == note_ons
+    assert score.note_count == sum(1 for m in midi.merged_track if m.type == "note_on" and m.velocity > 0)
+
+
+@needs_pop909
+@pytest.mark.parametrize("number", SONGS)
+def test_pop909_tempo_map_matches_mido(number: str):
+    path = song(number)
+    midi = mido.MidiFile(path)
+    score = read_midi(path)
+    tick = 0
+    expected = []
+    for msg in midi.tracks[0]:
+        tick += msg.time
+        if msg.type == "set_tempo":
+            expected.append((tick / 480, msg.tempo))
+    assert [(t.beat, t.microseconds_per_beat) for t in score.tempos] == expected
+    if number != "021":
+        assert len({t.microseconds_per_beat for t in score.tempos}) > 1
+    # mido's own clock (it follows set_tempo while iterating) agrees with Score.seconds_at
+    seconds = 0.0
+    ends = []
+    for msg in midi:
+        seconds += msg.time
+        if msg.type == "note_on" and msg.velocity == 0 or msg.type == "note_off":
+            ends.append(seconds)
+    last_offset = score.end_beat
+    assert float(score.seconds_at(last_offset)) == pytest.approx(max(ends), abs=1e-6)
+
+
+def write(path: Path, tracks: list[list[mido.Message | mido.MetaMessage]], tpb: int = 480, kind: int = 1) -> Path:
+    midi = mido.MidiFile(type=kind, ticks_per_beat=tpb)
+    for messages in tracks:
+        midi.tracks.append(mido.MidiTrack(messages))
+    midi.save(path)
+    return path
+
+
+def test_drums_are_split_from_the_pitched_channel(tmp_path: Path):
+    path = write(
+        tmp_path / "mixed.mid",
+        [
+            [
+                mido.MetaMessage("track_name", name="BAND"),
+                mido.Message("note_on", channel=0, note=60, velocity=80, time=0),
+                mido.Message("note_on", channel=9, note=36, velocity=100, time=0),
+                mido.Message("note_off", channel=9, note=36, time=240),
+                mido.Message("note_off", channel=0, note=60, time=240),
+            ]
+        ],
+        kind=0,
+    )
+    score = read_midi(path)
+    assert [(t.name, t.is_drum, t.channel, len(t.notes)) for t in score.tracks] == [
+        ("BAND", False, 0, 1),
+        ("BAND", True, 9, 1),
+    ]
+    assert score.tracks[0].notes == [Note(0.0, 1.0, 60, 80, 0)]
+    assert score.tracks[1].notes == [Note(0.0, 0.5, 36, 100, 9)]
+    assert [t.name for t in score.pitched_tracks()] == ["BAND"]
+
+
+def test_overlapping_same_pitch_pairs_first_in_first_out(tmp_path: Path):
+    path = write(
+        tmp_path / "overlap.mid",
+        [
+            [
+                mido.Message("note_on", note=60, velocity=50, time=0),
+                mido.Message("note_on", note=60, velocity=70, time=480),
+                mido.Message("note_on", note=60, velocity=0, time=480),  # velocity 0 = note-off
+                mido.Message("note_off", note=60, time=480),
+            ]
+        ],
+    )
+    notes = read_midi(path).tracks[0].notes
+    assert [(n.onset, n.offset, n.velocity) for n in notes] == [(0.0, 2.0, 50), (1.0, 3.0, 70)]
+
+
+def test_beats_do_not_depend_on_tempo_or_resolution(tmp_path: Path):
+    def one(tpb: int, tempo: int) -> list[tuple[float, float]]:
+        path = write(
+            tmp_path / f"t{tpb}_{tempo}.mid",
+            [
+                [
+                    mido.MetaMessage("set_tempo", tempo=tempo),
+                    mido.Message("note_on", note=64, velocity=90, time=tpb // 2),
+                    mido.Message("note_off", note=64, time=3 * tpb),
+                ]
+            ],
+            tpb=tpb,
+        )
+        return [(n.onset, n.offset) for n in read_midi(path).tracks[0].notes]
+
+    assert one(96, 400_000) == one(960, 1_000_000) == [(0.5, 3.5)]
+
+
+def test_not_midi_is_a_read_error(tmp_path: Path):
+    path = tmp_path / "fake.mid"
+    path.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt ")
+    with pytest.raises(ScoreReadError, match="not a readable MIDI file") as info:
+        read_midi(path)
+    assert info.value.path == str(path)

@@ -1,0 +1,111 @@
+"""The writers' contract: formats, file names, errors, atomic writes, lazy imports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from motifcli import writers
+from motifcli.errors import OutputError, UsageError
+from motifcli.readers.midi import read_midi
+from writers_fixtures import labelled_annotation, needs_data, pop909_path
+
+pytestmark = needs_data
+
+
+@pytest.fixture(scope="module")
+def song():
+    score = read_midi(pop909_path("021"))
+    return score, labelled_annotation(score, "021", "MELODY")
+
+
+def test_formats_and_names():
+    assert writers.FORMATS == {
+        "musicxml": ".musicxml", "midi": ".mid", "json": ".json", "csv": ".csv",
+        "mirex": ".mirex.txt", "labels": ".labels.txt",
+    }
+    assert writers.output_name(Path("in/song.mid"), "midi") == "song.motifs.mid"
+    assert writers.output_name(Path("song.mid"), "json") == "song.motifs.json"
+    assert writers.output_name(Path("song.mxl"), "musicxml") == "song.motifs.musicxml"
+    assert writers.output_name(Path("a.b.musicxml"), "csv") == "a.b.motifs.csv"
+    assert writers.output_name(Path("take 2.MIDI"), "labels") == "take 2.motifs.labels.txt"
+    assert writers.output_name(Path("x.mid"), "mirex") == "x.motifs.mirex.txt"
+    with pytest.raises(UsageError, match="unknown output format"):
+        writers.output_name(Path("x.mid"), "pdf")
+
+
+def test_unknown_format_is_a_usage_error(song, tmp_path):
+    score, annotation = song
+    with pytest.raises(UsageError, match="musicxml, midi, json, csv, mirex, labels"):
+        writers.write(annotation, score, "wav", tmp_path / "x.wav")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "mirex", "labels", "midi"])
+def test_every_format_writes_atomically(song, tmp_path, fmt):
+    score, annotation = song
+    dest = tmp_path / writers.output_name(score.path, fmt)
+    dest.write_bytes(b"old")
+    writers.write(annotation, score, fmt, dest)
+    assert dest.read_bytes() != b"old" and dest.stat().st_size > 100
+    assert sorted(p.name for p in tmp_path.iterdir()) == [dest.name]  # no temporary file left
+
+
+def test_missing_folder_and_input_as_output_are_output_errors(song, tmp_path):
+    score, annotation = song
+    with pytest.raises(OutputError, match="does not exist"):
+        writers.write(annotation, score, "json", tmp_path / "nope" / "x.json")
+    with pytest.raises(OutputError, match="overwrite the input"):
+        writers.write(annotation, score, "midi", Path(score.path))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
+def test_read_only_folder_is_an_output_error(song, tmp_path):
+    score, annotation = song
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="cannot write"):
+            writers.write(annotation, score, "csv", folder / "x.csv")
+    finally:
+        folder.chmod(0o700)
+
+
+def test_a_failing_writer_leaves_the_old_file(song, tmp_path, monkeypatch):
+    score, annotation = song
+    dest = tmp_path / "x.json"
+    dest.write_text("keep me")
+    from motifcli.writers import json_out
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(json_out, "to_json_dict", broken)
+    with pytest.raises(RuntimeError):
+        writers.write(annotation, score, "json", dest)
+    assert dest.read_text() == "keep me"
+
+
+def test_writers_import_lazily_and_never_music21_for_midi_input(tmp_path):
+    code = f"""
+import sys
+import motifcli.writers as w
+assert not any(m.startswith("motifcli.writers.") for m in sys.modules), sorted(sys.modules)
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from writers_fixtures import labelled_annotation, pop909_path
+from motifcli.readers.midi import read_midi
+score = read_midi(pop909_path("021"))
+ann = labelled_annotation(score, "021", "MELODY")
+for fmt in ("json", "csv", "mirex", "labels", "midi"):
+    w.write(ann, score, fmt, {str(tmp_path)!r} + "/x" + w.FORMATS[fmt])
+assert "music21" not in sys.modules and "torch" not in sys.modules
+assert "motifcli.writers.musicxml" not in sys.modules
+"""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr

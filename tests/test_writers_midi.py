@@ -1,0 +1,150 @@
+"""MIDI output: every input event kept at its tick and in its order, plus markers (and lyrics)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mido
+import pytest
+
+from motifcli import writers
+from motifcli.readers.midi import read_midi
+from writers_fixtures import labelled_annotation, needs_data, pop909_path
+
+pytestmark = needs_data
+
+
+def absolute(track):
+    """(absolute tick, message bytes or meta repr) of every event of a mido track."""
+    out, tick = [], 0
+    for msg in track:
+        tick += msg.time
+        body = msg.copy(time=0)
+        out.append((tick, repr(body) if body.is_meta else bytes(body.bin())))
+    return out
+
+
+def without_added(events, texts):
+    """The events that were there before: added markers/lyrics dropped, end-of-track set aside."""
+    kept = [e for e in events if not any(f"text={t!r}" in str(e[1]) for t in texts)]
+    return [e for e in kept if "end_of_track" not in str(e[1])]
+
+
+def end_tick(track):
+    tick = sum(m.time for m in track)
+    assert track[-1].type == "end_of_track"
+    return tick
+
+
+@pytest.mark.parametrize("song, track", [("022", "MELODY"), ("039", "PIANO")])
+def test_markers_at_exact_ticks_and_events_untouched(tmp_path, song, track):
+    score = read_midi(pop909_path(song))
+    annotation = labelled_annotation(score, song, track)
+    assert len(annotation.occurrences) >= 6
+    dest = tmp_path / writers.output_name(score.path, "midi")
+    writers.write(annotation, score, "midi", dest, lyrics=True)
+
+    before, after = mido.MidiFile(score.path), mido.MidiFile(dest)
+    assert after.type == before.type and after.ticks_per_beat == before.ticks_per_beat == 480
+    assert len(after.tracks) == len(before.tracks)
+    texts = {o.text for o in annotation.occurrences}
+    for old, new in zip(before.tracks, after.tracks):
+        # every original event, same absolute tick, same order (new ones removed)
+        assert without_added(absolute(new), texts) == without_added(absolute(old), ())
+        added = [t for t, m in absolute_meta(new) if m.type in ("marker", "lyrics")]
+        assert end_tick(new) == max([end_tick(old), *added])  # moved only when a marker is later
+
+    markers = [(t, m) for t, m in absolute_meta(after.tracks[0]) if m.type == "marker"]
+    expected = sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
+    assert sorted((t, m.text) for t, m in markers) == expected
+    assert all(m.text.startswith("Motif ") and m.text[6:] == m.text.split()[1] for _, m in markers)
+
+    source = score.track_named(track).source_index
+    lyrics = [(t, m.text) for t, m in absolute_meta(after.tracks[source]) if m.type == "lyrics"]
+    assert sorted(lyrics) == expected
+    for number, trk in enumerate(after.tracks):  # nothing else got lyrics
+        if number != source:
+            assert not any(m.type == "lyrics" for _, m in absolute_meta(trk))
+        assert trk[-1].type == "end_of_track"
+
+    # the notes motif reads back are the same notes
+    again = read_midi(dest)
+    assert [t.notes for t in again.tracks] == [t.notes for t in score.tracks]
+
+
+def absolute_meta(track):
+    tick = 0
+    for msg in track:
+        tick += msg.time
+        if msg.is_meta:
+            yield tick, msg
+
+
+def test_no_lyrics_unless_asked(tmp_path):
+    score = read_midi(pop909_path("021"))
+    annotation = labelled_annotation(score, "021", "MELODY")
+    dest = tmp_path / "out.mid"
+    writers.write(annotation, score, "midi", dest)
+    midi = mido.MidiFile(dest)
+    assert not any(m.type == "lyrics" for t in midi.tracks for m in t)
+    assert sum(m.type == "marker" for m in midi.tracks[0]) == len(annotation.occurrences)
+
+
+def test_type0_file_gets_markers_and_lyrics_in_its_only_track(tmp_path):
+    original = mido.MidiFile(pop909_path("023"))
+    merged = mido.MidiFile(type=0, ticks_per_beat=original.ticks_per_beat)
+    merged.tracks.append(mido.merge_tracks(original.tracks))
+    source = tmp_path / "023.mid"
+    merged.save(source)
+    score = read_midi(source)
+    assert score.tracks and all(t.source_index == 0 for t in score.tracks)
+    track = max(score.pitched_tracks(), key=lambda t: len(t.notes))
+    from writers_fixtures import annotation_from_spans, label_spans
+
+    annotation = annotation_from_spans(score, label_spans("023"), track.index)
+    dest = tmp_path / "023.motifs.mid"
+    writers.write(annotation, score, "midi", dest, lyrics=True)
+    out = mido.MidiFile(dest)
+    assert out.type == 0 and len(out.tracks) == 1
+    texts = {o.text for o in annotation.occurrences}
+    assert without_added(absolute(out.tracks[0]), texts) == without_added(absolute(merged.tracks[0]), ())
+    metas = list(absolute_meta(out.tracks[0]))
+    expected = sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
+    assert sorted((t, m.text) for t, m in metas if m.type == "marker") == expected
+    assert sorted((t, m.text) for t, m in metas if m.type == "lyrics") == expected
+
+
+def test_marker_after_the_end_of_track_moves_only_the_end(tmp_path):
+    score = read_midi(pop909_path("021"))
+    annotation = labelled_annotation(score, "021", "MELODY")
+    last_note_tick = end_tick(mido.MidiFile(score.path).tracks[1])
+    late = annotation.motifs[0].occurrences[-1]
+    late.start = last_note_tick / 480 + 3.0
+    dest = tmp_path / "late.mid"
+    writers.write(annotation, score, "midi", dest)
+    out = mido.MidiFile(dest)
+    events = list(absolute_meta(out.tracks[0]))
+    assert events[-1][1].type == "end_of_track" and events[-1][0] == last_note_tick + 3 * 480
+    assert events[-2][1].type == "marker" and events[-2][1].text == late.text
+    assert end_tick(out.tracks[1]) == last_note_tick  # other tracks keep their length
+
+
+def test_musicxml_input_gets_a_built_midi_file(tmp_path):
+    music21 = pytest.importorskip("music21")
+    from motifcli.readers import read_score
+    from writers_fixtures import annotation_from_spans
+
+    path = next(p for p in music21.corpus.getPaths() if p.name == "bwv66.6.mxl")
+    score = read_score(path)
+    annotation = annotation_from_spans(score, [(1, 5, "x"), (9, 13, "x"), (5, 9, "y"), (13, 17, "y")], 0)
+    dest = tmp_path / "bwv66.6.motifs.mid"
+    writers.write(annotation, score, "midi", dest, lyrics=True)
+    again = read_midi(dest)
+    assert [[(n.onset, n.pitch) for n in t.notes] for t in again.pitched_tracks()] == [
+        [(n.onset, n.pitch) for n in t.notes] for t in score.pitched_tracks()
+    ]
+    midi = mido.MidiFile(dest)
+    markers = [(t, m.text) for t, m in absolute_meta(midi.tracks[0]) if m.type == "marker"]
+    assert sorted(markers) == sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
+    lyrics = [(t, m.text) for t, m in absolute_meta(midi.tracks[1]) if m.type == "lyrics"]
+    assert sorted(lyrics) == sorted(markers)
