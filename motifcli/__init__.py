@@ -55,11 +55,15 @@ def embed(
     hop: float | None = None,
     min_notes: int = 1,
     timings: MutableMapping[str, float] | None = None,
+    origin: float | None = None,
 ) -> EmbeddingResult:
-    """One vector per window of each pitched track (or of ``track``): ``.vectors``, ``.track``, ``.start``, ``.end``."""
+    """One vector per window of each pitched track (or of ``track``): ``.vectors``, ``.track``, ``.start``, ``.end``.
+
+    ``origin``: beat where the window grid starts (a MIDI file's pickup); None = the written bars.
+    """
     from motifcli.embedding import embed_score
 
-    return embed_score(score, model, track, window, hop, min_notes, timings)
+    return embed_score(score, model, track, window, hop, min_notes, timings, origin)
 
 
 def annotate(
@@ -76,20 +80,24 @@ def annotate(
     merge_adjacent: bool = True,
     min_occurrences: int = 2,
     timings: MutableMapping[str, float] | None = None,
+    origin: float | None = None,
 ) -> Annotation:
     """Find the motif families of ``score``.
 
     ``sensitivity`` 0..1 (0.5 = the model's calibrated threshold; higher = looser, more families);
     ``threshold`` (cosine distance) overrides it, ``linkage`` picks the clustering, both for sweeps.
-    ``timings`` gets seconds per stage (encode, inference, grouping) added to it.
+    ``timings`` gets seconds per stage (encode, inference, grouping) added to it. ``origin`` is the
+    beat where bars start (a MIDI pickup); None = the written bar lines, or beat 0 for MIDI.
     """
     from motifcli.grouping import GroupingSettings, group
 
     settings = GroupingSettings(sensitivity, threshold, linkage, merge_adjacent, min_occurrences)
     settings.check()
     settings.resolved_threshold(model.grouping_threshold)  # bad values fail before any work
-    embedded = embed(score, model, track, window, hop, min_notes, timings)
+    embedded = embed(score, model, track, window, hop, min_notes, timings, origin)
     extra = {
+        "bar_origin_beats": embedded.segments[0].start % (window or model.spec.segment_beats)
+        if embedded.segments else (origin or 0.0),
         "window_beats": window if window is not None else model.spec.segment_beats,
         "hop_beats": hop if hop is not None else (window if window is not None else model.spec.segment_beats),
         "min_notes": min_notes,

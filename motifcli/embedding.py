@@ -62,6 +62,22 @@ def select_tracks(score: Score, track: str | int | None = None) -> list[Track]:
     return [chosen]
 
 
+def bar_origin(score: Score, window: float) -> float:
+    """Where the window grid starts: on the written bar lines when the score has them.
+
+    A MusicXML score with a one-beat pickup has measures starting at 0, 1, 5, 9 ...: windows then
+    start at beat 1 (the most common measure start modulo the window), so they hold whole bars.
+    MIDI files carry no reliable bar lines (POP909's time signatures are mostly meaningless), so
+    the grid starts at beat 0 unless the caller gives an origin (``--bar-offset``).
+    """
+    starts = score.measure_starts or []
+    if len(starts) < 2:
+        return 0.0
+    phases = np.round(np.asarray(starts, dtype=np.float64) % window, 6)
+    values, counts = np.unique(phases, return_counts=True)
+    return float(values[int(np.argmax(counts))])
+
+
 def embed_score(
     score: Score,
     model: MotifModel,
@@ -70,8 +86,11 @@ def embed_score(
     hop: float | None = None,
     min_notes: int = 1,
     timings: MutableMapping[str, float] | None = None,
+    origin: float | None = None,
 ) -> EmbeddingResult:
     """Embed every window of the chosen tracks (default window: the model's ``segment_beats``).
+
+    Windows start at ``origin`` + k * hop beats; ``origin`` None means :func:`bar_origin`.
 
     ``min_notes`` leaves out windows with fewer notes (1 = only empty windows). ``timings`` gets the
     seconds spent in ``encode`` and ``inference`` added to it.
@@ -87,8 +106,9 @@ def embed_score(
     t0 = time.perf_counter()
     segments: list[Segment] = []
     rolls: list[np.ndarray] = []
+    start = bar_origin(score, window) if origin is None else float(origin)
     for tr in select_tracks(score, track):
-        segs = segment_track(tr, window, hop, spec.steps_per_beat, min_notes=max(1, min_notes))
+        segs = segment_track(tr, window, hop, spec.steps_per_beat, origin=start, min_notes=max(1, min_notes))
         if segs:
             segments.extend(segs)
             rolls.append(encode_segments(tr, segs, spec))

@@ -58,8 +58,8 @@ def segment_track(
     order = np.argsort(snapped, kind="stable")
     sorted_onsets = snapped[order]
     eps = 1e-9
-    first = math.floor((max(sorted_onsets[0], origin) - origin - window_beats) / hop) + 1
-    first = max(first, 0)
+    # the first window that holds the first note; it may start before ``origin`` (a pickup bar)
+    first = math.floor((sorted_onsets[0] - origin - window_beats) / hop + eps) + 1
     last = math.floor((sorted_onsets[-1] - origin) / hop)
     segments: list[Segment] = []
     for k in range(first, last + 1):

@@ -81,8 +81,24 @@ def test_written_measures_number_the_bars(rawroll_model) -> None:
     score = score_of("XYXZ")
     score.measure_starts = [0.0, 4.0, 8.0, 12.0]
     assert summary(motifcli.annotate(score, rawroll_model)) == {"A": [(0, 1, 1), (0, 3, 3)]}
-    score.measure_starts = [0.0, 2.0, 6.0, 10.0, 14.0]  # a 2-beat pickup bar: windows straddle bars
-    assert summary(motifcli.annotate(score, rawroll_model)) == {"A": [(0, 1, 2), (0, 3, 4)]}
+    score.measure_starts = [0.0, 2.0, 6.0, 10.0, 14.0]  # a 2-beat pickup bar
+    # forced onto a grid from beat 0, the windows straddle the written bars
+    assert summary(motifcli.annotate(score, rawroll_model, origin=0.0)) == {"A": [(0, 1, 2), (0, 3, 4)]}
+
+
+def test_windows_follow_the_written_bar_lines(rawroll_model) -> None:
+    """With a 2-beat pickup, windows start on the bar lines (beat 2, 6, ...), not on beat 0."""
+    from motifcli.embedding import bar_origin
+
+    score = score_of("XYXZ")
+    score.measure_starts = [0.0, 2.0, 6.0, 10.0, 14.0]
+    assert bar_origin(score, 4.0) == 2.0
+    starts = sorted({float(s) for s in motifcli.embed(score, rawroll_model).start})
+    assert starts[:3] == [-2.0, 2.0, 6.0] or starts[:3] == [2.0, 6.0, 10.0]
+    assert all((s - 2.0) % 4.0 == 0 for s in starts)
+    score.measure_starts = None  # MIDI: grid from beat 0 unless told otherwise
+    assert all(float(s) % 4.0 == 0 for s in motifcli.embed(score, rawroll_model).start)
+    assert all((float(s) - 1.0) % 4.0 == 0 for s in motifcli.embed(score, rawroll_model, origin=1.0).start)
 
 
 def test_a_run_that_never_recurs_is_no_motif(rawroll_model) -> None:

@@ -38,6 +38,7 @@ MSCORE_NAMES = ("mscore3", "musescore3", "mscore", "musescore")
 DIVISION = 480  # MuseScore's ticks per quarter note
 POP909_SONG = "021"
 CHORALE = "bach/bwv1.6"  # five parts (a horn doubling the soprano + SATB), a pickup bar
+RAG = "joplin/maple_leaf_rag"  # one part on two staves (piano), chords, voices, ties, repeats, a pickup
 
 
 def shared_data() -> Path | None:
@@ -162,7 +163,10 @@ def musescore(tmp_path_factory: pytest.TempPathFactory) -> MuseScore:
 # Reading MuseScore's .mscx
 # --------------------------------------------------------------------------------------------
 
-_WHOLE = {"long": 4, "breve": 2, "whole": 1, "half": Fraction(1, 2), "quarter": Fraction(1, 4), "eighth": Fraction(1, 8)}
+_WHOLE = {
+    "long": Fraction(4), "breve": Fraction(2), "whole": Fraction(1), "half": Fraction(1, 2),
+    "quarter": Fraction(1, 4), "eighth": Fraction(1, 8),
+}  # shorter ones are "16th", "32nd", ...
 _GRACE_TAGS = {"acciaccatura", "appoggiatura", "grace4", "grace8after", "grace16", "grace16after",
                "grace32", "grace32after"}
 
@@ -349,7 +353,8 @@ def annotation_problems(
                 problems.append(
                     f"{label}: note {n['pitch']} at beat {n['onset']} is {best.color or 'black'}, not {color}"
                 )
-        texts = [t for t in mscx.texts if t.staff in staves and t.text == f"Motif {occ['label']}" and t.kind in text_kinds]
+        want_text = f"Motif {occ['label']}"
+        texts = [t for t in mscx.texts if t.staff in staves and t.text == want_text and t.kind in text_kinds]
         if len(texts) != 1:
             problems.append(f"{label}: {len(texts)} {'/'.join(text_kinds)} 'Motif {occ['label']}' in MuseScore, want 1")
             continue
@@ -381,7 +386,9 @@ def annotation_problems(
             for color, occ, part in occurrences
         )
         if not covered:
-            problems.append(f"note {m.pitch} at beat {m.tick / DIVISION} (staff {m.staff}) is {m.color}, in no occurrence")
+            problems.append(
+                f"note {m.pitch} at beat {m.tick / DIVISION} (staff {m.staff}) is {m.color}, in no occurrence"
+            )
     return problems
 
 
@@ -423,7 +430,9 @@ def motif_annotate(src: Path, out: Path, *extra: str) -> tuple[Path, dict]:
     assert proc.returncode == 0, f"$ {' '.join(cmd)}\nexit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     xml = sorted(out.glob("*.motifs.musicxml"))
     reports = sorted(out.glob("*.motifs.json"))
-    assert len(xml) == 1 and len(reports) == 1, f"expected one .motifs.musicxml and one .motifs.json in {list(out.iterdir())}"
+    assert len(xml) == 1 and len(reports) == 1, (
+        f"expected one .motifs.musicxml and one .motifs.json in {sorted(p.name for p in out.iterdir())}"
+    )
     return xml[0], json.loads(reports[0].read_text())
 
 
@@ -482,7 +491,8 @@ def test_every_family_colour_shows_in_musescore(musescore: MuseScore, tmp_path: 
     src = tmp_path / "palette.musicxml"
     src.write_text(
         '<?xml version="1.0" encoding="UTF-8"?><score-partwise version="3.1"><part-list>'
-        f'<score-part id="P1"><part-name>P</part-name></score-part></part-list><part id="P1">{bars}</part></score-partwise>'
+        '<score-part id="P1"><part-name>P</part-name></score-part></part-list>'
+        f'<part id="P1">{bars}</part></score-partwise>'
     )
     out = tmp_path / "palette.mscx"
     musescore.job([{"in": str(src), "out": [str(out)]}], tmp_path)
@@ -562,20 +572,22 @@ def test_pop909_song_annotated_opens_in_musescore(
 
 
 @pytest.mark.slow
-def test_chorale_annotated_opens_in_musescore(
-    musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest
+@pytest.mark.parametrize(("work", "parts", "image"), [(CHORALE, 5, "chorale-annotated.png"), (RAG, 1, None)])
+def test_musicxml_score_annotated_opens_in_musescore(
+    musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest, work: str, parts: int, image: str | None
 ) -> None:
     music21 = pytest.importorskip("music21")
-    src = Path(str(music21.corpus.getWork(CHORALE)))
+    src = Path(str(music21.corpus.getWork(work)))
     xml, report = motif_annotate(src, tmp_path / "out", *model_args(request))
-    assert len(report["tracks"]) == 5
-    mscx_path = tmp_path / "chorale.mscx"
-    png = tmp_path / "chorale.png"
+    assert len(report["tracks"]) == parts
+    mscx_path = tmp_path / "score.mscx"
+    png = tmp_path / "score.png"
     musescore.job([{"in": str(xml), "out": [str(mscx_path), str(png)]}], tmp_path, resolution=60)
     mscx = read_mscx(mscx_path)
-    assert len(mscx.parts) == 5
+    assert len(mscx.parts) == parts
     assert_shown(mscx, report)
-    keep_first_page(png, DOCS_IMG / "chorale-annotated.png")
+    if image:
+        keep_first_page(png, DOCS_IMG / image)
 
 
 # --------------------------------------------------------------------------------------------
@@ -592,6 +604,22 @@ def plugin_settings(musescore: MuseScore, workdir: Path, **values: object) -> Pa
     base.update(values)
     musescore.set_plugin_settings("motif", base)
     return work
+
+
+@pytest.mark.parametrize("plugin", ["motif.qml", "motif-clear.qml", "motif-settings.qml"])
+def test_plugin_file_loads_in_the_gui(musescore: MuseScore, tmp_path: Path, plugin: str) -> None:
+    """``mscore3 -p FILE score`` (GUI mode, offscreen, message boxes on): no QML error on loading.
+
+    MuseScore reports a broken plugin only on its error stream ("creating component ... failed")
+    and still exits 0.
+    """
+    plugin_settings(musescore, tmp_path, reportPath=str(HERE / "hand-annotated.motifs.json"), quiet="false")
+    proc = musescore.run("-p", str(PLUGIN_DIR / plugin), str(HERE / "plain.musicxml"), timeout=120)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    assert "failed" not in log and "is not ready" not in log and "Error:" not in log, log
+    if plugin == "motif.qml":
+        assert "motif: 5 occurrences marked, 28 notes coloured." in log
 
 
 def test_plugin_with_a_precomputed_report(musescore: MuseScore, tmp_path: Path) -> None:
@@ -628,13 +656,21 @@ def test_plugin_clear_removes_what_it_added(musescore: MuseScore, tmp_path: Path
 
 
 @pytest.mark.slow
-def test_plugin_runs_motif_annotate(musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize("work", [CHORALE, RAG])
+def test_plugin_runs_motif_annotate(
+    musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest, work: str
+) -> None:
     """The whole plugin path headless: save as MusicXML, QProcess runs `motif annotate`, apply."""
     music21 = pytest.importorskip("music21")
-    src = Path(str(music21.corpus.getWork(CHORALE)))
-    motif = shutil.which("motif", path=str(Path(sys.executable).parent)) or shutil.which("motif")
-    if motif is None:
-        pytest.fail("the `motif` command is not installed in this environment (pip install -e .)")
+    src = Path(str(music21.corpus.getWork(work)))
+    motif = shutil.which("motif", path=str(Path(sys.executable).parent))
+    if motif is None:  # not pip-installed: the same program through a wrapper
+        wrapper = tmp_path / "bin" / "motif"
+        wrapper.parent.mkdir()
+        pythonpath = f'"{REPO}${{PYTHONPATH:+:$PYTHONPATH}}"'
+        wrapper.write_text(f'#!/bin/sh\nPYTHONPATH={pythonpath} exec "{sys.executable}" -m motifcli "$@"\n')
+        wrapper.chmod(0o755)
+        motif = str(wrapper)
     model = model_args(request)
     work = plugin_settings(musescore, tmp_path, motifPath=motif, modelPath=model[1] if model else "")
     out = tmp_path / "plugin.mscx"
@@ -644,4 +680,7 @@ def test_plugin_runs_motif_annotate(musescore: MuseScore, tmp_path: Path, reques
     reports = sorted(work.glob("*.motifs.json"))
     assert len(reports) == 1, f"the plugin left no report in {work}: {list(work.iterdir())}\n{log}"
     report = json.loads(reports[0].read_text())
-    assert_shown(read_mscx(out), report, text_kinds=("StaffText",))
+    mscx = read_mscx(out)
+    assert_shown(mscx, report, text_kinds=("StaffText",))
+    top_staves = {staves[0] for _, staves in mscx.parts}
+    assert {t.staff for t in mscx.texts if t.text.startswith("Motif ")} <= top_staves, "texts go above a part's top staff"

@@ -35,7 +35,6 @@ import re
 import time
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
@@ -426,8 +425,9 @@ class Mark:
     color: str  # "#E69F00"
     start: Fraction
     end: Fraction
-    select: Callable[[XmlNote], bool] | None = None  # None: onset in [start, end)
-    follow_ties: bool = False
+    # which notes: None = every note with onset in [start, end); else these (onset, pitch) pairs,
+    # plus the notes tied on from them (MIDI input, where a long note is written as tied notes)
+    keys: frozenset[tuple[Fraction, int]] | None = None
 
 
 def _beats(x: float) -> Fraction:
@@ -479,22 +479,28 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
         numbers = _bracket_numbers(part_marks)
         # colours: first mark (in time order) that claims a note wins
         coloured: dict[int, str] = {}
-        onsets = [n.onset for n in part.notes]
-        order_by_onset = sorted(range(len(part.notes)), key=lambda i: onsets[i])
-        sorted_onsets = [onsets[i] for i in order_by_onset]
+        order_by_onset = sorted(range(len(part.notes)), key=lambda i: part.notes[i].onset)
+        sorted_onsets = [part.notes[i].onset for i in order_by_onset]
+        by_key: dict[tuple[Fraction, int], list[int]] = defaultdict(list)
+        tied_on = _tie_chains(part.notes, order_by_onset)
+        if any(m.keys is not None for m in part_marks):
+            for i, n in enumerate(part.notes):
+                if n.pitch is not None and not n.rest and not n.tie_stop:
+                    by_key[(n.onset, n.pitch)].append(i)
         for mark in part_marks:
-            if mark.select is None:
+            if mark.keys is None:
                 lo = bisect.bisect_left(sorted_onsets, mark.start)
                 hi = bisect.bisect_left(sorted_onsets, mark.end)
                 chosen = [order_by_onset[k] for k in range(lo, hi)]
             else:
-                chosen = [i for i, n in enumerate(part.notes) if mark.select(n)]
+                chosen = [i for key in mark.keys for i in by_key.get(key, ())]
+                for i in list(chosen):
+                    while i in tied_on:
+                        i = tied_on[i]
+                        chosen.append(i)
             for i in chosen:
-                n = part.notes[i]
-                if not n.rest and i not in coloured:
+                if not part.notes[i].rest and i not in coloured:
                     coloured[i] = mark.color
-            if mark.follow_ties:
-                _colour_tie_continuations(part.notes, coloured, mark.color, set(chosen))
         for i, colour in coloured.items():
             edits.append(_colour_edit(scan, part.notes[i].pos, colour))
         for mark, number in zip(part_marks, numbers):
@@ -524,20 +530,19 @@ def _bracket_numbers(marks: list[Mark]) -> list[int | None]:
     return numbers
 
 
-def _colour_tie_continuations(notes: list[XmlNote], coloured: dict[int, str], colour: str, chosen: set[int]) -> None:
-    """Colour notes tied on from a chosen note (same pitch, later onset, tie stop)."""
-    open_ties: dict[int, bool] = {}
-    for i, n in sorted(enumerate(notes), key=lambda item: (item[1].onset, item[0])):
-        if n.pitch is None:
+def _tie_chains(notes: list[XmlNote], order_by_onset: list[int]) -> dict[int, int]:
+    """note index -> the note it is tied on to (same pitch, later, with a tie stop)."""
+    chains: dict[int, int] = {}
+    open_: dict[int, int] = {}  # pitch -> index of the note whose tie is open
+    for i in order_by_onset:
+        n = notes[i]
+        if n.pitch is None or n.rest:
             continue
-        if n.tie_stop and open_ties.get(n.pitch):
-            if i not in coloured:
-                coloured[i] = colour
-            chosen.add(i)
+        if n.tie_stop and n.pitch in open_:
+            chains[open_.pop(n.pitch)] = i
         if n.tie_start:
-            open_ties[n.pitch] = i in chosen
-        elif n.tie_stop:
-            open_ties.pop(n.pitch, None)
+            open_[n.pitch] = i
+    return chains
 
 
 _COLOR_ATTR = re.compile(r"(\scolor\s*=\s*)([\"'])[^\"']*\2")
@@ -665,16 +670,9 @@ class ConvertedScore:
             end = max(self.q(occ.end), start + self.grid)
             marks.append(
                 Mark(pid, occ.text, colours.get(occ.family, "#000000"), start, end,
-                     select=_key_selector(keys), follow_ties=True)
+                     keys=keys)
             )
         return marks
-
-
-def _key_selector(keys: frozenset[tuple[Fraction, int]]) -> Callable[[XmlNote], bool]:
-    def select(n: XmlNote) -> bool:
-        return not n.tie_stop and (n.onset, n.pitch) in keys
-
-    return select
 
 
 def _quantise(beat: float, grid: Fraction = GRID) -> Fraction:

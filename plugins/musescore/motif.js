@@ -99,22 +99,20 @@ function indexNotes(api) {
 }
 
 // Where the "Motif A1" text of an occurrence goes: at its start (like motif's MusicXML output),
-// on the part's staff; a cursor can only stand where its own track has a chord or rest, so find
-// a track (of this part, else any) that has one at that tick; else at the first note found.
+// on the part's staff (its top staff when it has several). A cursor can only stand where its own
+// track has a chord or rest, so find a track (of this part, else any) that has one at that tick;
+// else the text goes at the first note found.
 function textPlace(api, part, startTick, first, stops) {
     var parts = api.curScore.parts;
-    if (first.tick === startTick)
-        return { cursorTrack: first.track, track: first.track, tick: startTick };
     var t;
+    // the part's tracks in order: a text above the part's top staff when it can
     for (t = parts[part].startTrack; t < parts[part].endTrack; t++) {
         if (stops[t] && stops[t][startTick])
-            return { cursorTrack: t, track: t, tick: startTick };
+            return { cursorTrack: t, track: parts[part].startTrack, tick: startTick };
     }
-    if (startTick < first.tick) {
-        for (t in stops) {
-            if (stops[t][startTick])
-                return { cursorTrack: Number(t), track: first.track, tick: startTick };
-        }
+    for (t in stops) {
+        if (stops[t][startTick])
+            return { cursorTrack: Number(t), track: parts[part].startTrack, tick: startTick };
     }
     return { cursorTrack: first.track, track: first.track, tick: first.tick };
 }

@@ -1,0 +1,419 @@
+"""MusicXML output: the user's own file with only colours and "Motif A1" brackets added.
+
+Checked with parsers that are not the writer's: ElementTree (the tree diff), music21 (note
+colours and where the labels sit), mido/motif's MIDI reader (the MIDI conversion keeps every note),
+and MuseScore itself when ``mscore3`` is installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from motifcli import writers
+from motifcli.annotation import Annotation
+from motifcli.errors import OutputError
+from motifcli.readers.midi import read_midi
+from motifcli.score import Score
+from motifcli.writers import musicxml as mx
+from writers_fixtures import annotation_from_spans, labelled_annotation, needs_data, pop909_path
+
+music21 = pytest.importorskip("music21")
+
+CORPUS = {p.name: p for p in music21.corpus.getPaths()}
+DIRECTION = re.compile(
+    rb'<direction placement="above"><direction-type>(?:<words color="#[0-9A-F]{6}">Motif [A-Z]+[0-9]+</words>'
+    rb"</direction-type>(?:<direction-type>)?)?(?:<bracket [^>]*/></direction-type>)?"
+    rb"(?:<offset>-?[0-9.]+</offset>)?</direction>"
+)
+NOTE_COLOUR = re.compile(rb'(<note\b[^>]*?) color="#[0-9A-F]{6}"')
+
+
+def read_score(path: Path) -> Score:
+    from motifcli.readers import read_score as read
+
+    return read(path)
+
+
+def corpus_annotation(score: Score) -> Annotation:
+    """Realistic motifs on written bars: two families on the top part (overlapping, one starting
+    mid-bar), one on the lowest part, one that crosses a barline mid-note."""
+    starts = score.measure_starts
+    assert starts and len(starts) > 9
+    top, low = 0, len(score.tracks) - 1
+    b = lambda i: starts[i]  # noqa: E731
+    spans_top = [
+        (b(1), b(3), "a"), (b(5), b(7), "a"), (b(8), b(9) + 1, "a"),
+        ((b(2) + b(3)) / 2, b(4), "b"), ((b(6) + b(7)) / 2, b(8), "b"),
+    ]
+    spans_low = [(b(1) + 1, b(2) + 1, "c"), (b(3) + 1, b(4) + 1, "c"), (b(7), b(8), "c")]
+    a = annotation_from_spans(score, spans_top, top)
+    c = annotation_from_spans(score, spans_low, low)
+    for motif in c.motifs:  # rename the low part's family after the top part's
+        from motifcli.annotation import family_color, family_name
+
+        motif.name = family_name(len(a.motifs))
+        motif.color = family_color(len(a.motifs))
+        for occ in motif.occurrences:
+            occ.family = motif.name
+        a.motifs.append(motif)
+    return a
+
+
+def as_utf8(data: bytes, codec: str) -> bytes:
+    """The document as UTF-8 bytes (declaration included), for byte-level comparison."""
+    text = data.decode("utf-16" if codec.startswith("utf-16") else codec)
+    text = re.sub(r"""encoding=(["'])[^"']*\1""", 'encoding="UTF-8"', text, count=1)
+    return text.encode("utf-8")
+
+
+def strip_whitespace(data: bytes) -> bytes:
+    return re.sub(rb">\s+<", b"><", data)
+
+
+def tree_diff(before: ET.Element, after: ET.Element, added: list[ET.Element], coloured: list[ET.Element]) -> None:
+    """Assert ``after`` is ``before`` plus note colours and whole added <direction>s."""
+    assert after.tag == before.tag
+    extra = dict(after.attrib)
+    if after.tag == "note" and "color" in extra and "color" not in before.attrib:
+        coloured.append(after)
+        del extra["color"]
+    assert extra == before.attrib, (after.tag, after.attrib, before.attrib)
+    assert (after.text or "").strip() == (before.text or "").strip()
+    assert (after.tail or "").strip() == (before.tail or "").strip()
+    kids = list(before)
+    k = 0
+    for child in after:
+        if child.tag == "direction" and (k >= len(kids) or not _same(child, kids[k])) and _is_ours(child):
+            added.append(child)
+            continue
+        assert k < len(kids), f"unexpected <{child.tag}> in <{after.tag}>"
+        tree_diff(kids[k], child, added, coloured)
+        k += 1
+    assert k == len(kids), f"<{after.tag}> lost children"
+
+
+def _same(a: ET.Element, b: ET.Element) -> bool:
+    return ET.tostring(a) == ET.tostring(b)
+
+
+def _is_ours(direction: ET.Element) -> bool:
+    allowed = {"direction", "direction-type", "words", "bracket", "offset"}
+    return all(e.tag in allowed for e in direction.iter()) and direction.find("direction-type") is not None
+
+
+@pytest.mark.parametrize(
+    "name", ["bwv66.6.mxl", "bwv69.6.xml", "maple_leaf_rag.mxl", "PMFC_12_15-Sanctus Lorenzo.xml"]
+)
+def test_musicxml_input_only_gains_colours_and_brackets(tmp_path, name):
+    path = CORPUS[name]
+    score = read_score(path)
+    annotation = corpus_annotation(score)
+    dest = tmp_path / writers.output_name(path, "musicxml")
+    writers.write(annotation, score, "musicxml", dest)
+    before, after = mx.read_source_xml(path), dest.read_bytes()
+    codec, _ = mx.detect_codec(before)
+    assert mx.detect_codec(after)[0] == codec  # the Sanctus is UTF-16 and stays so
+    assert after[:2] == before[:2]  # same byte-order mark, if any
+    before, after = as_utf8(before, codec), as_utf8(after, codec)
+
+    # bytes: prolog (declaration, DOCTYPE, comments) untouched, and once our additions are taken
+    # out again only whitespace between tags may differ (added line breaks and indentation)
+    root_at = re.search(rb"<score-(partwise|timewise)\b", before).start()
+    assert after[:root_at] == before[:root_at]
+    assert b" color=" not in re.sub(rb"<(?!note\b)[^>]*>", b"", before)  # no note had a colour
+    stripped = NOTE_COLOUR.sub(rb"\1", DIRECTION.sub(b"", after))
+    assert strip_whitespace(stripped) == strip_whitespace(before)
+    assert after.count(b"<!--") == before.count(b"<!--")
+
+    # tree: nothing but colours on notes and whole <direction> elements of ours
+    added, coloured = [], []
+    tree_diff(ET.fromstring(before), ET.fromstring(after), added, coloured)
+    words = [d.find("direction-type/words").text for d in added if d.find("direction-type/words") is not None]
+    assert sorted(words) == sorted(o.text for o in annotation.occurrences)
+    assert all(w.startswith("Motif ") for w in words)
+    starts = [d for d in added if d.find("direction-type/bracket[@type='start']") is not None]
+    stops = [d for d in added if d.find("direction-type/bracket[@type='stop']") is not None]
+    assert len(starts) == len(stops) == len(annotation.occurrences)
+    for d in starts:  # the words and the bracket start share one direction
+        assert d.find("direction-type/words") is not None
+    assert len(coloured) == sum(1 for _ in _expected_colours(score, annotation))
+
+    _check_bracket_numbers(after)
+    _check_against_music21(dest, score, annotation)
+
+
+def _expected_colours(score: Score, annotation: Annotation):
+    """(part id, onset, pitch) -> colour of every <note> (not rest) in an occurrence's span."""
+    claimed = {}
+    colours = {m.name: m.color for m in annotation.motifs}
+    for occ in annotation.occurrences:
+        pid = score.tracks[occ.track].part_id
+        for key in _xml_notes(score, pid):
+            if occ.start - 1e-9 <= key[1] < occ.end - 1e-9 and key not in claimed:
+                claimed[key] = colours[occ.family]
+    return claimed.items()
+
+
+_XML_NOTES: dict = {}
+
+
+def _xml_notes(score: Score, pid: str):
+    """(part id, onset, pitch, k) of every sounding note, read by music21 from the input file."""
+    key = (str(score.path), pid)
+    if key not in _XML_NOTES:
+        parsed = music21.converter.parse(score.path, forceSource=True)
+        rows = defaultdict(list)
+        for part in parsed.parts:
+            part_id = _pid(part)
+            for n in part.recurse().notes:
+                if "Harmony" in n.classes:
+                    continue
+                for p in n.pitches:
+                    rows[part_id].append((float(n.getOffsetInHierarchy(parsed)), p.midi))
+        for part_id, found in rows.items():
+            counts = Counter()
+            keyed = []
+            for onset, pitch in sorted(found):
+                counts[(onset, pitch)] += 1
+                keyed.append((part_id, onset, pitch, counts[(onset, pitch)]))
+            _XML_NOTES[(str(score.path), part_id)] = keyed
+    return _XML_NOTES.get(key, [])
+
+
+def _pid(part) -> str:
+    """The MusicXML part id music21 read a part (or one staff of it) from."""
+    return str(part.getInstrument().partId)
+
+
+def _check_against_music21(dest: Path, score: Score, annotation: Annotation) -> None:
+    parsed = music21.converter.parse(dest, forceSource=True)
+    got = {}
+    counts = Counter()
+    for part in parsed.parts:
+        part_id = _pid(part)
+        for n in part.recurse().notes:
+            if "Harmony" in n.classes:
+                continue
+            notes = n.notes if n.isChord else [n]
+            for sub in notes:
+                onset = float(n.getOffsetInHierarchy(parsed))
+                counts[(part_id, onset, sub.pitch.midi)] += 1
+                colour = sub.style.color if sub.hasStyleInformation else None
+                if colour is None and n.isChord and n.hasStyleInformation:
+                    colour = n.style.color
+                if colour:
+                    got[(part_id, onset, sub.pitch.midi, counts[(part_id, onset, sub.pitch.midi)])] = colour.upper()
+    assert got == dict(_expected_colours(score, annotation))
+    labels = {
+        te.content: float(te.getOffsetInHierarchy(parsed))
+        for te in parsed.recurse().getElementsByClass("TextExpression")
+        if te.content.startswith("Motif ")
+    }
+    assert labels == pytest.approx({o.text: o.start for o in annotation.occurrences})
+
+
+def _check_bracket_numbers(data: bytes) -> None:
+    """Per part, in document order: a start never reuses an open number; every stop closes one."""
+    root = ET.fromstring(data)
+    for part in root.iter("part"):
+        if part.find("measure") is None:
+            continue
+        open_: set[str] = set()
+        for bracket in part.iter("bracket"):
+            number = bracket.get("number")
+            assert number in {"1", "2", "3", "4", "5", "6"}
+            if bracket.get("type") == "start":
+                assert number not in open_
+                open_.add(number)
+            else:
+                assert number in open_
+                open_.remove(number)
+        assert not open_
+
+
+def test_more_than_six_overlapping_occurrences_keep_their_labels(tmp_path):
+    path = CORPUS["bwv66.6.mxl"]
+    score = read_score(path)
+    starts = score.measure_starts
+    spans = [(starts[1] + k * 0.5, starts[4], "x") for k in range(8)] + [(starts[5], starts[6], "x")]
+    annotation = annotation_from_spans(score, spans, 0)
+    dest = tmp_path / "many.musicxml"
+    writers.write(annotation, score, "musicxml", dest)
+    data = dest.read_bytes()
+    _check_bracket_numbers(data)
+    assert data.count(b"<words") == 9
+    assert data.count(b'type="start"') - mx.read_source_xml(path).count(b'type="start"') == 7  # 6 + the later one
+
+
+def test_utf16_source_stays_utf16(tmp_path):
+    source = mx.read_source_xml(CORPUS["bwv66.6.mxl"])
+    text = source.decode("utf-8")
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"')
+    utf16 = text.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1).encode("utf-16")
+    marks = [
+        mx.Mark("P1", "Motif A1", "#E69F00", Fraction(1), Fraction(5)),
+        mx.Mark("P1", "Motif A2", "#E69F00", Fraction(9), Fraction(13)),
+        mx.Mark("P4", "Motif B1", "#56B4E9", Fraction(3, 2), Fraction(7)),
+    ]
+    out8 = mx.annotate_xml(source, marks)
+    out16 = mx.annotate_xml(utf16, marks)
+    assert out16.startswith(b"\xff\xfe")
+    assert out16.decode("utf-16") == out8.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+    assert out8.count(b'color="#E69F00"') > 5 and out8.count(b"Motif ") == 3
+
+
+def test_timewise_scores_are_walked_like_partwise_ones():
+    source = mx.read_source_xml(CORPUS["bwv66.6.mxl"])
+    root = ET.fromstring(source)
+    timewise = ET.Element("score-timewise", root.attrib)
+    for child in root:
+        if child.tag != "part":
+            timewise.append(child)
+    parts = root.findall("part")
+    for i, measure in enumerate(parts[0].findall("measure")):
+        tm = ET.SubElement(timewise, "measure", measure.attrib)
+        for part in parts:
+            pm = part.findall("measure")[i]
+            tp = ET.SubElement(tm, "part", {"id": part.get("id")})
+            tp.extend(list(pm))
+    data = ET.tostring(timewise, encoding="utf-8")
+    a, b = mx.scan_parts(source), mx.scan_parts(data)
+    assert list(a.parts) == list(b.parts)
+    for pid in a.parts:
+        assert [(n.onset, n.pitch) for n in a.parts[pid].notes] == [(n.onset, n.pitch) for n in b.parts[pid].notes]
+        assert [m.start for m in a.parts[pid].measures] == [m.start for m in b.parts[pid].measures]
+    out = mx.annotate_xml(data, [mx.Mark("P2", "Motif A1", "#E69F00", Fraction(2), Fraction(6))])
+    assert out.count(b"Motif A1") == 1 and out.count(b'color="#E69F00"') >= 3
+
+
+def test_entity_declarations_are_refused():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE score-partwise [<!ENTITY a "aaaa">]><score-partwise><part id="P1"/></score-partwise>'
+    with pytest.raises(OutputError, match="entity"):
+        mx.scan_parts(bomb)
+    with pytest.raises(OutputError, match="not a MusicXML score"):
+        mx.scan_parts(b"<html><body/></html>")
+
+
+# --------------------------------------------------------------------------------------------
+# MIDI input
+
+
+@needs_data
+def test_midi_input_is_notated_quickly_and_annotated(tmp_path):
+    score = read_midi(pop909_path("021"))
+    annotation = labelled_annotation(score, "021", "PIANO")
+    melody = labelled_annotation(score, "021", "MELODY")
+    for motif in melody.motifs[:2]:  # a second track with its own families
+        from motifcli.annotation import family_color, family_name
+
+        i = len(annotation.motifs)
+        motif.name, motif.color = family_name(i), family_color(i)
+        for occ in motif.occurrences:
+            occ.family = motif.name
+        annotation.motifs.append(motif)
+    dest = tmp_path / writers.output_name(score.path, "musicxml")
+    import music21.musicxml.m21ToXml  # noqa: F401  (one-time import cost is not the writer's)
+
+    began = time.perf_counter()
+    writers.write(annotation, score, "musicxml", dest)
+    elapsed = time.perf_counter() - began
+    assert elapsed < 3.0, f"MIDI -> annotated MusicXML took {elapsed:.2f} s"
+
+    parsed = music21.converter.parse(dest, forceSource=True)
+    names = [p.partName for p in parsed.parts]
+    assert names == [t.name for t in score.pitched_tracks()] == ["MELODY", "BRIDGE", "PIANO"]
+    assert parsed.parts[0].getElementsByClass("Measure")[0].timeSignature.ratioString == "4/4"
+
+    q = lambda x: float(mx._quantise(x))  # noqa: E731
+    for part, track in zip(parsed.parts, score.pitched_tracks()):
+        # every note is there, at its quantised onset (continuations of ties are not new notes)
+        written = Counter()
+        coloured = {}
+        for n in part.recurse().notes:
+            for sub in (n.notes if n.isChord else [n]):
+                if sub.tie is not None and sub.tie.type in ("stop", "continue"):
+                    continue
+                key = (float(n.getOffsetInHierarchy(parsed)), sub.pitch.midi)
+                written[key] += 1
+                if sub.hasStyleInformation and sub.style.color:
+                    coloured[key] = sub.style.color.upper()
+        assert set(written) == {(q(n.onset), n.pitch) for n in track.notes}
+        expected = {}
+        for occ in annotation.occurrences:
+            if occ.track != track.index:
+                continue
+            colour = annotation.motif(occ.family).color
+            for n in occ.notes:
+                expected.setdefault((q(n.onset), n.pitch), colour)
+        assert coloured == expected
+    labels = Counter(
+        te.content for te in parsed.recurse().getElementsByClass("TextExpression") if te.content.startswith("Motif ")
+    )
+    assert labels == Counter(o.text for o in annotation.occurrences)
+    for te in parsed.recurse().getElementsByClass("TextExpression"):
+        occ = next(o for o in annotation.occurrences if o.text == te.content)
+        assert float(te.getOffsetInHierarchy(parsed)) == q(occ.start)
+    _check_bracket_numbers(dest.read_bytes())
+
+
+@needs_data
+def test_midi_drum_and_empty_tracks_are_left_out(tmp_path):
+    import mido
+
+    original = mido.MidiFile(pop909_path("024"))
+    midi = mido.MidiFile(type=1, ticks_per_beat=original.ticks_per_beat)
+    midi.tracks.extend(original.tracks)
+    drums = mido.MidiTrack([mido.MetaMessage("track_name", name="DRUMS")])
+    for k in range(64):
+        drums.append(mido.Message("note_on", channel=9, note=36, velocity=90, time=0 if k == 0 else 240))
+        drums.append(mido.Message("note_off", channel=9, note=36, velocity=0, time=240))
+    midi.tracks.insert(2, drums)
+    midi.tracks.insert(2, mido.MidiTrack([mido.MetaMessage("track_name", name="EMPTY")]))
+    source = tmp_path / "024.mid"
+    midi.save(source)
+    score = read_midi(source)
+    annotation = labelled_annotation(score, "024", "PIANO")
+    dest = tmp_path / "024.motifs.musicxml"
+    writers.write(annotation, score, "musicxml", dest)
+    parsed = music21.converter.parse(dest, forceSource=True)
+    assert [p.partName for p in parsed.parts] == ["MELODY", "BRIDGE", "PIANO"]
+    piano = parsed.parts[2]
+    labels = [te.content for te in piano.recurse().getElementsByClass("TextExpression")]
+    assert sorted(labels) == sorted(o.text for o in annotation.occurrences)
+
+
+# --------------------------------------------------------------------------------------------
+# MuseScore, when installed: the labels become the brackets' text
+
+
+@pytest.mark.skipif(shutil.which("mscore3") is None, reason="mscore3 not installed")
+@needs_data
+def test_musescore_shows_motif_brackets(tmp_path):
+    score = read_midi(pop909_path("021"))
+    annotation = labelled_annotation(score, "021", "MELODY")
+    src = tmp_path / "021.motifs.musicxml"
+    writers.write(annotation, score, "musicxml", src)
+    chorale = read_score(CORPUS["bwv66.6.mxl"])
+    chorale_annotation = corpus_annotation(chorale)
+    src2 = tmp_path / "bwv66.6.motifs.musicxml"
+    writers.write(chorale_annotation, chorale, "musicxml", src2)
+    for path, ann in ((src, annotation), (src2, chorale_annotation)):
+        out = path.with_suffix(".mscx")
+        subprocess.run(
+            ["mscore3", "-o", str(out), str(path)], capture_output=True, timeout=120,
+            env={"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        )
+        mscx = out.read_text(encoding="utf-8")
+        begin = re.findall(r"<beginText>(.*?)</beginText>", mscx)
+        assert sorted(begin) == sorted(o.text for o in ann.occurrences)
+        assert mscx.count('<Spanner type="TextLine">') == 2 * len(ann.occurrences)  # start + end
+        assert mscx.count("<color ") >= sum(len(o.notes) > 0 for o in ann.occurrences)
