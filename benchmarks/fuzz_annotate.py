@@ -62,8 +62,9 @@ HOSTILE_NUMBERS = [
 ]
 
 
-class Hang(Exception):
-    """Raised by the watchdog when one input takes longer than ``--seconds``."""
+class Hang(BaseException):
+    """Raised by the watchdog when one input takes longer than ``--seconds`` (a BaseException, so
+    that a reader's ``except Exception`` cannot turn it into an ordinary error)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,6 +324,9 @@ class Fuzzer:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
         elapsed = time.perf_counter() - start
+        if elapsed >= self.seconds and result != "finding":  # a watchdog that something swallowed
+            self._finding(blob, suffix, f"slow input ({result} after {elapsed:.1f} s)", "")
+            result = "finding"
         self.slowest = max(self.slowest, elapsed)
         self.outcomes[result] += 1
         if time.time() - self.last_summary > 60:

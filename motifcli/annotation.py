@@ -15,9 +15,10 @@ from motifcli.score import Note
 
 SCHEMA_VERSION = "1.0"
 
-# Colour-blind-friendly, distinct on white paper (Okabe-Ito, then Tol's bright/muted).
+# Colour-blind-friendly, distinct on white paper (Okabe-Ito without its black, then Tol's
+# bright/muted). Never black: MuseScore does not store black note colour, so a black family is invisible.
 PALETTE = (
-    "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#000000",
+    "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#117733",
     "#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#332288", "#882255",
 )
 

@@ -2,17 +2,94 @@
 
 Killing the process at any moment leaves either the old file or the complete new one, never half a
 file, because ``os.replace`` within one folder is atomic on POSIX and Windows.
+
+The temporary file is ``.<name>.<pid>.<random>.part`` beside the destination: hidden (motif's file
+discovery skips hidden files), never named like an output, and it carries the id of the process that
+writes it. A process killed with SIGKILL cannot remove its temporary file; the next write of the same
+destination removes such leftovers (:func:`remove_stale_temps`: the writing process no longer exists,
+or the file is more than a day old). The finished file gets the permissions a plain ``open`` would
+give it (``0o666`` less the umask), or keeps those of the file it replaces.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from motifcli.errors import OutputError
+
+TEMP_SUFFIX = ".part"
+STALE_SECONDS = 24 * 3600  # a temporary file this old is abandoned whoever wrote it
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.part$")
+
+
+def temp_prefix(dest: Path) -> str:
+    return f".{dest.name}.{os.getpid()}."
+
+
+def is_temp_file(path: str | os.PathLike[str]) -> bool:
+    """True for the temporary files :func:`atomic_path` makes (finished or abandoned)."""
+    return _TEMP.match(Path(path).name) is not None
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (someone else's) or cannot tell: keep the file
+    return True
+
+
+def remove_stale_temps(dest: str | os.PathLike[str], now: float | None = None) -> list[Path]:
+    """Remove temporary files of ``dest`` left by killed processes; return what was removed.
+
+    A temporary file is stale when the process that made it no longer exists on this machine, or
+    when it is older than :data:`STALE_SECONDS` (it may come from another machine sharing the folder).
+    Files of other destinations and of live writers are left alone; errors are ignored.
+    """
+    dest = Path(dest)
+    folder = dest.parent if str(dest.parent) else Path(".")
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TEMP.match(entry.name)
+        # the temporary files of dest, and those of dest's staged copies (".dest.PID.staged.part")
+        if m is None or not (m.group("name") == dest.name or m.group("name").startswith(f".{dest.name}.")):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            if _pid_alive(int(m.group("pid"))) and now - info.st_mtime < STALE_SECONDS:
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _final_mode(dest: Path) -> int:
+    try:
+        return stat.S_IMODE(dest.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 @contextlib.contextmanager
@@ -20,19 +97,35 @@ def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``dest``; on success it replaces ``dest``, on error it is removed."""
     dest = Path(dest)
     folder = dest.parent if str(dest.parent) else Path(".")
+    remove_stale_temps(dest)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(dest), suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise OutputError(f"cannot write in {folder} ({exc.strerror or exc})", dest) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, _final_mode(dest))  # mkstemp makes 0o600 files
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system can open a folder)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def atomic_write_bytes(dest: str | os.PathLike[str], data: bytes) -> None:

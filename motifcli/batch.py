@@ -3,13 +3,19 @@
 A batch of thousands of songs must not stop at the first broken file, must be restartable after a
 crash (``resume``), splittable over machines (``shard``), and must never write over its inputs.
 Each file's failure is caught as a :class:`MotifError` and reported with its path; the rest go on.
-Workers are separate processes (spawned, not forked: onnxruntime's threads do not survive a fork),
-each loading the model once.
+Workers are separate processes, each loading the model once. They are never forked from the CLI
+(onnxruntime's threads do not survive a fork): where the platform has it, a forkserver (a fresh
+process that imports scikit-learn and the readers and writers once, and never onnxruntime) forks
+them, so that each does not pay a second of imports on its own; elsewhere they are spawned.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import json
 import os
+import stat
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -18,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from motifcli.errors import MotifError, OutputError, UsageError
+from motifcli.errors import MotifError, OutputError, ScoreReadError, UsageError
 from motifcli.limits import ReadLimits
 from motifcli.readers import SCORE_SUFFIXES, score_format
 
@@ -48,9 +54,12 @@ def is_own_output(path: Path) -> bool:
 def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
     """Score files under the given files and folders (recursive), sorted, without duplicates.
 
-    Folders contribute files with a score extension, except hidden ones and motif's own outputs
-    (``*.motifs.*``); a file named explicitly is always taken. A path that does not exist is a
-    :class:`UsageError`.
+    Folders contribute entries with a score extension, except hidden ones and motif's own outputs
+    (``*.motifs.*``); symbolic links to folders are not followed (no loops, no escaping the tree).
+    An entry with a score extension that is not a readable regular file (a dangling link, a link
+    loop, a FIFO) is kept, so that it fails with its reason instead of silently vanishing from the
+    batch; folders named like scores are searched, not read. A file named explicitly is always
+    taken. A path that does not exist is a :class:`UsageError`.
     """
     found: dict[Path, Source] = {}
     for raw in paths:
@@ -59,17 +68,59 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
             for f in sorted(p.rglob("*")):
                 rel_parts = f.relative_to(p).parts
                 if (
-                    f.is_file()
-                    and f.suffix.lower() in SCORE_SUFFIXES
+                    f.suffix.lower() in SCORE_SUFFIXES
                     and not is_own_output(f)
                     and not any(part.startswith(".") for part in rel_parts)
+                    and not _is_real_dir(f)
                 ):
-                    found.setdefault(f.resolve(), Source(f, p))
+                    found.setdefault(_key(f) if f.is_symlink() else f.resolve(), Source(f, p))
         elif p.exists():
             found.setdefault(p.resolve(), Source(p, p.parent))
+        elif p.is_symlink():
+            raise UsageError(f"{p} is a symbolic link to nothing ({_stat_problem(p)})")
         else:
             raise UsageError(f"no such file or folder: {p}")
     return sorted(found.values(), key=lambda s: s.path.as_posix())
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _stat_problem(path: Path) -> str:
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a loop of symbolic links"
+        if exc.errno == errno.ENOENT:
+            return "its target does not exist"
+        return exc.strerror or str(exc)
+    return "unknown problem"
+
+
+def check_source(path: Path) -> None:
+    """Refuse, before any reader opens it, a source that is not a regular file (a FIFO would block)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError as exc:
+        if path.is_symlink():
+            raise ScoreReadError("cannot read file (a symbolic link whose target does not exist)", path) from exc
+        raise ScoreReadError("cannot read file (it no longer exists)", path) from exc
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ScoreReadError("cannot read file (a loop of symbolic links)", path) from exc
+        raise ScoreReadError(f"cannot read file ({exc.strerror or exc})", path) from exc
+    if stat.S_ISDIR(mode):
+        raise ScoreReadError("is a folder, not a score file", path)
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        raise ScoreReadError(f"not a regular file ({kind}); motif reads only regular files", path)
+    if not os.access(path, os.R_OK):
+        raise ScoreReadError("cannot read file (Permission denied)", path)
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -170,14 +221,59 @@ def _key(path: Path) -> Path:
 
 
 def is_up_to_date(job: Job, model_path: Path | None) -> bool:
-    """All outputs exist and are newer than the input and the model (``--resume`` skips the job)."""
+    """All outputs are complete and newer than the input and the model (``--resume`` skips the job).
+
+    Complete: a regular file that :func:`output_is_complete` accepts for its format (motif's own
+    writes are atomic, so this catches files cut short by other tools or by a full disk).
+    """
     try:
         newest_source = job.source.stat().st_mtime
         if model_path is not None and model_path.exists():
             newest_source = max(newest_source, model_path.stat().st_mtime)
-        return all(dest.stat().st_mtime >= newest_source for dest in job.outputs.values())
+        return all(
+            dest.stat().st_mtime >= newest_source and output_is_complete(dest, fmt)
+            for fmt, dest in job.outputs.items()
+        )
     except OSError:
         return False
+
+
+def output_is_complete(path: Path, fmt: str) -> bool:
+    """A cheap structural check that an output file is whole (not a parse of the music)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        if fmt == "json":
+            data = json.loads(path.read_bytes())
+            return isinstance(data, dict) and isinstance(data.get("motifs"), list)
+        if fmt == "midi":
+            return _midi_chunks_complete(path, info.st_size)
+        if fmt == "musicxml":
+            with open(path, "rb") as fh:
+                fh.seek(max(0, info.st_size - 512))
+                tail = fh.read().rstrip()
+            return tail.endswith((b"</score-partwise>", b"</score-timewise>"))
+        return True  # csv, mirex, labels: may legitimately be short; atomic writes keep them whole
+    except (OSError, ValueError):
+        return False
+
+
+def _midi_chunks_complete(path: Path, size: int) -> bool:
+    """The MThd chunk and every chunk after it end exactly at the end of the file."""
+    with open(path, "rb") as fh:
+        head = fh.read(14)
+        if len(head) < 14 or head[:4] != b"MThd":
+            return False
+        at = 8 + int.from_bytes(head[4:8], "big")
+        tracks = int.from_bytes(head[10:12], "big")
+        for _ in range(tracks):
+            fh.seek(at)
+            chunk = fh.read(8)
+            if len(chunk) < 8:
+                return False
+            at += 8 + int.from_bytes(chunk[4:8], "big")
+        return at == size
 
 
 # ---------------------------------------------------------------- processing
@@ -213,18 +309,100 @@ class FileResult:
     detail: str | None = None  # traceback of an unexpected error, shown with --debug
 
 
+def count_windows(score: Any, model: Any, settings: AnnotateSettings) -> int:
+    """How many windows annotate would embed and cluster (an upper bound when ``min_notes`` > 1).
+
+    Computed from note onsets alone, before any roll is made: grouping needs memory and time that
+    grow with the square of this number, so it is what :attr:`ReadLimits.max_segments` bounds.
+    """
+    import math
+
+    import numpy as np
+
+    from motifcli.embedding import bar_origin, select_tracks
+    from motifcli.segment import snapped_onsets
+
+    window = float(settings.window) if settings.window is not None else float(model.spec.segment_beats)
+    hop = float(settings.hop) if settings.hop is not None else window
+    if not (window > 0 and hop > 0):
+        return 0  # annotate itself reports the bad values
+    origin = bar_origin(score, window)
+    per_onset = max(1, math.ceil(window / hop - 1e-9))
+    total = 0
+    for track in select_tracks(score, settings.track):
+        onsets, _, _ = track.arrays()
+        if onsets.size:
+            snapped = snapped_onsets(onsets, model.spec.steps_per_beat)
+            total += int(np.unique(np.floor((snapped - origin) / hop + 1e-9)).size) * per_onset
+    return total
+
+
+def _stage_name(dest: Path) -> Path:
+    """Where a job's output waits until all its formats are written (a temp name, see atomic.py)."""
+    return dest.with_name(f".{dest.name}.{os.getpid()}.staged.part")
+
+
+def _write_all(job: Job, annotation: Any, score: Any, settings: AnnotateSettings) -> None:
+    """Write every format of ``job``, or none: each goes to a staged temporary file first, and only
+    when all are written are they renamed into place (a failure leaves the previous outputs)."""
+    from motifcli.atomic import remove_stale_temps
+    from motifcli.writers import write
+
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for fmt, dest in job.outputs.items():
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot create folder {dest.parent} ({exc.strerror or exc})", dest) from exc
+            if not dest.parent.is_dir():
+                raise OutputError(f"cannot write in {dest.parent} (not a folder)", dest)
+            if dest.exists() and _same_existing_file(dest, job.source):
+                raise OutputError("is the input file itself (a link to it); refusing to overwrite it", dest)
+            if dest.is_dir():
+                raise OutputError("a folder is in the way of this output", dest)
+            remove_stale_temps(dest)
+            stage = _stage_name(dest)
+            staged.append((stage, dest))
+            write(annotation, score, fmt, stage, lyrics=settings.lyrics)
+        for stage, dest in staged:
+            try:
+                os.replace(stage, dest)
+            except OSError as exc:
+                raise OutputError(f"cannot write output ({exc.strerror or exc})", dest) from exc
+    finally:
+        for stage, _ in staged:
+            if stage.exists():
+                with contextlib.suppress(OSError):
+                    stage.unlink()
+
+
+def _same_existing_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def process(job: Job, model: Any, settings: AnnotateSettings) -> FileResult:
     """Read, annotate and write one file; every failure becomes a ``failed`` result, never a raise."""
     from motifcli import annotate, read_score
-    from motifcli.writers import write
 
     times: dict[str, float] = {}
     try:
         if job.error:
             raise OutputError(job.error)
         t0 = time.perf_counter()
+        check_source(job.source)
         score = read_score(job.source, settings.limits)
         times["read"] = time.perf_counter() - t0
+        windows = count_windows(score, model, settings)
+        if windows > settings.limits.max_segments:
+            raise ScoreReadError(
+                f"{windows:,} windows to group, over the {settings.limits.max_segments:,}-window limit "
+                "(raise it with --max-segments; grouping time and memory grow with its square)",
+                job.source,
+            )
         annotation = annotate(
             score,
             model,
@@ -238,12 +416,7 @@ def process(job: Job, model: Any, settings: AnnotateSettings) -> FileResult:
             timings=times,
         )
         t0 = time.perf_counter()
-        for fmt, dest in job.outputs.items():
-            try:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise OutputError(f"cannot create folder {dest.parent} ({exc.strerror or exc})", dest) from exc
-            write(annotation, score, fmt, dest, lyrics=settings.lyrics)
+        _write_all(job, annotation, score, settings)
         times["write"] = time.perf_counter() - t0
         return FileResult(
             str(job.source),
@@ -255,10 +428,23 @@ def process(job: Job, model: Any, settings: AnnotateSettings) -> FileResult:
         )
     except MotifError as exc:
         own = exc.path is None or Path(exc.path) == job.source
-        return FileResult(str(job.source), "failed", exc.message if own else str(exc), times=times)
-    except Exception as exc:  # a bug, but one file's bug must not end a batch of thousands
-        reason = f"internal error: {type(exc).__name__}: {exc}"
+        reason = exc.message if own else str(exc)
+        detail = traceback.format_exc() if settings.debug else None
+        return FileResult(str(job.source), "failed", reason, times=times, detail=detail)
+    except MemoryError:
+        reason = (
+            "ran out of memory (the score is too large for this machine; lower --max-notes, "
+            "--max-beats or --max-segments to refuse such files quickly)"
+        )
         return FileResult(str(job.source), "failed", reason, times=times, detail=traceback.format_exc())
+    except Exception as exc:  # a bug, but one file's bug must not end a batch of thousands
+        reason = f"internal error: {type(exc).__name__}: {_one_line(exc)}"
+        return FileResult(str(job.source), "failed", reason, times=times, detail=traceback.format_exc())
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + ("..." if len(text) > 300 else "")
 
 
 # ---------------------------------------------------------------- the batch
@@ -357,6 +543,28 @@ def run_batch(
     return Summary(ordered, time.perf_counter() - started, n_workers)
 
 
+# Imported once in the forkserver and inherited by every worker it forks. Not onnxruntime: it starts
+# threads on import; each worker imports it and opens its session after the fork.
+FORKSERVER_PRELOAD = (
+    "motifcli.batch",
+    "motifcli.grouping",
+    "motifcli.readers.midi",
+    "motifcli.writers.midi",
+    "motifcli.writers.json_out",
+    "sklearn.cluster",
+)
+
+
+def _pool_context():  # noqa: ANN202 - a multiprocessing context
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(FORKSERVER_PRELOAD))
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def _run_pool(
     jobs: Sequence[Job],
     todo: list[int],
@@ -366,13 +574,11 @@ def _run_pool(
     threads: int,
     notify: Callable[[FileResult], None],
 ) -> dict[int, FileResult]:
-    import multiprocessing
-
     from concurrent.futures.process import BrokenProcessPool
 
     provider = "cuda" if "CUDAExecutionProvider" in model.providers[:1] else "cpu"
     results: dict[int, FileResult] = {}
-    context = multiprocessing.get_context("spawn")
+    context = _pool_context()
     with ProcessPoolExecutor(
         n_workers, mp_context=context, initializer=_init_worker, initargs=(str(model.path), provider, threads)
     ) as pool:

@@ -43,10 +43,22 @@ DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest input file, in bytes.")]
 MaxNotesOpt = Annotated[Optional[int], typer.Option("--max-notes", help="Most notes in one score.")]
 MaxBeatsOpt = Annotated[Optional[float], typer.Option("--max-beats", help="Longest track, in beats.")]
+MaxPartsOpt = Annotated[Optional[int], typer.Option("--max-parts", help="Most parts in a MusicXML score.")]
+MaxUnzippedOpt = Annotated[
+    Optional[int], typer.Option("--max-unzipped-bytes", help="Largest score inside a .mxl, in bytes once unzipped.")
+]
+MaxSegmentsOpt = Annotated[
+    Optional[int], typer.Option("--max-segments", help="Most windows to group in one score (time and memory grow with its square).")
+]
 
 
 def _err(text: str) -> None:
     typer.echo(text, err=True)
+
+
+def _line(text: object) -> str:
+    """One line, whatever a library put in an error message (the contract: one line per error)."""
+    return " ".join(str(text).split())
 
 
 @contextlib.contextmanager
@@ -59,7 +71,7 @@ def _reported(debug: bool) -> Iterator[None]:
     except MotifError as exc:
         if debug:
             traceback.print_exc()
-        _err(f"error: {exc}")
+        _err(f"error: {_line(exc)}")
         raise typer.Exit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_FAILED) from None
     except KeyboardInterrupt:
         _err("interrupted")
@@ -67,20 +79,36 @@ def _reported(debug: bool) -> Iterator[None]:
     except Exception as exc:  # a bug: say so in one line unless asked for the traceback
         if debug:
             traceback.print_exc()
-        _err(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+        _err(f"internal error: {type(exc).__name__}: {_line(exc)} (rerun with --debug for the traceback)")
         raise typer.Exit(EXIT_FAILED) from None
 
 
-def _limits(max_bytes: int | None, max_notes: int | None, max_beats: float | None):  # noqa: ANN202
+def _limits(
+    max_bytes: int | None = None,
+    max_notes: int | None = None,
+    max_beats: float | None = None,
+    max_parts: int | None = None,
+    max_unzipped_bytes: int | None = None,
+    max_segments: int | None = None,
+):  # noqa: ANN202
+    """ReadLimits with the flags given on the command line; a limit must be positive (else exit 2)."""
     from dataclasses import replace
 
     from motifcli.limits import ReadLimits
 
-    limits = ReadLimits()
-    changes = {k: v for k, v in (("max_bytes", max_bytes), ("max_notes", max_notes), ("max_beats", max_beats)) if v is not None}
-    if any(v <= 0 for v in changes.values()):
-        raise UsageError("--max-bytes, --max-notes and --max-beats must be positive")
-    return replace(limits, **changes)
+    given = {
+        "max_bytes": max_bytes,
+        "max_notes": max_notes,
+        "max_beats": max_beats,
+        "max_parts": max_parts,
+        "max_unzipped_bytes": max_unzipped_bytes,
+        "max_segments": max_segments,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    bad = [k for k, v in changes.items() if not v > 0]
+    if bad:
+        raise UsageError(", ".join("--" + k.replace("_", "-") for k in bad) + " must be positive")
+    return replace(ReadLimits(), **changes)
 
 
 def _split_formats(values: list[str] | None) -> list[str] | None:
@@ -134,6 +162,9 @@ def annotate(
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
     max_beats: MaxBeatsOpt = None,
+    max_parts: MaxPartsOpt = None,
+    max_unzipped_bytes: MaxUnzippedOpt = None,
+    max_segments: MaxSegmentsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Find the motifs of each score and write annotated copies (default: the input's format + JSON)."""
@@ -151,7 +182,7 @@ def annotate(
             threshold=threshold,
             min_notes=min_notes,
             lyrics=lyrics,
-            limits=_limits(max_bytes, max_notes, max_beats),
+            limits=_limits(max_bytes, max_notes, max_beats, max_parts, max_unzipped_bytes, max_segments),
             debug=debug,
         )
         from motifcli.grouping import GroupingSettings
@@ -196,7 +227,7 @@ def _run_with_progress(jobs, model, settings, workers: int, resume: bool, thread
         TimeRemainingColumn(),
         console=console,
         transient=True,
-        disable=len(jobs) <= 1,
+        disable=len(jobs) <= 1 or not console.is_terminal,  # no stray lines in logs and pipes
     ) as progress:
         task = progress.add_task("annotating", total=len(jobs))
         return run_batch(
@@ -212,7 +243,7 @@ def _report(summary, as_json: bool, debug: bool) -> None:  # noqa: ANN001
     for r in summary.failures:
         if debug and r.detail:
             _err(r.detail.rstrip())
-        _err(f"{r.path}: {r.reason}")
+        _err(f"{r.path}: {_line(r.reason)}")
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
     d = summary.to_dict()
@@ -246,6 +277,8 @@ def embed(
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
     max_beats: MaxBeatsOpt = None,
+    max_parts: MaxPartsOpt = None,
+    max_unzipped_bytes: MaxUnzippedOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Write the embedding of every window to an .npz (embeddings, track, track_name, start, end)."""
@@ -261,7 +294,7 @@ def embed(
             raise UsageError(f"-o {dest}: the output of motif embed is an .npz file")
         if dest.exists() and file.exists() and dest.resolve() == file.resolve():
             raise OutputError("refusing to overwrite the input file", dest)
-        score = motifcli.read_score(file, _limits(max_bytes, max_notes, max_beats))
+        score = motifcli.read_score(file, _limits(max_bytes, max_notes, max_beats, max_parts, max_unzipped_bytes))
         loaded = motifcli.load_model(model, provider=provider)
         result = motifcli.embed(score, loaded, track=track, window=window, hop=hop)
         names = np.array([result.track_names[t] for t in result.track.tolist()], dtype=str)

@@ -8,6 +8,7 @@ Pitches outside the range are folded by octaves into it rather than dropped.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 
@@ -87,29 +88,57 @@ def encode_notes(
     onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, start: float, spec: EncodingSpec
 ) -> np.ndarray:
     """Roll of notes relative to a window starting at ``start`` (beats). Shape ``spec.shape``."""
-    steps = spec.steps
-    roll = np.zeros(spec.shape, dtype=np.float32)
-    if len(onsets) == 0:
-        return roll
-    on = np.floor((np.asarray(onsets) - start) * spec.steps_per_beat + 0.5).astype(np.int64)
-    off = np.floor((np.asarray(offsets) - start) * spec.steps_per_beat + 0.5).astype(np.int64)
-    off = np.maximum(off, on + 1)
-    cols = fold_pitches(np.asarray(pitches), spec.pitch_low, spec.pitch_count) - spec.pitch_low
-    sustain = 0.5 if spec.encoding == "onset-sustain" else 1.0
-    for a, b, c in zip(on.tolist(), off.tolist(), cols.tolist()):
-        a0, b0 = max(a, 0), min(b, steps)
-        if a0 < b0:
-            roll[a0:b0, c] = np.maximum(roll[a0:b0, c], sustain)
-        if spec.encoding == "onset-sustain" and 0 <= a < steps:
-            roll[a, c] = 1.0
-    return roll
+    rows = np.zeros(len(onsets), dtype=np.int64)
+    return _encode(np.asarray(onsets), np.asarray(offsets), np.asarray(pitches), rows, start, 1, spec)[0]
 
 
 def encode_segments(track: Track, segments: Sequence[Segment], spec: EncodingSpec) -> np.ndarray:
-    """Rolls of the given segments of one track, float32 [N, steps, pitches]."""
+    """Rolls of the given segments of one track, float32 [N, steps, pitches].
+
+    All notes of all segments are encoded at once (no Python loop over notes): this runs for every
+    window of every track of every file, and the per-note loop was most of ``encode``'s time.
+    """
     onsets, offsets, pitches = track.arrays()
-    out = np.zeros((len(segments), *spec.shape), dtype=np.float32)
-    for i, seg in enumerate(segments):
-        idx = np.fromiter(seg.note_indices, dtype=np.int64, count=len(seg.note_indices))
-        out[i] = encode_notes(onsets[idx], offsets[idx], pitches[idx], seg.start, spec)
-    return out
+    counts = np.fromiter((len(s.note_indices) for s in segments), dtype=np.int64, count=len(segments))
+    total = int(counts.sum())
+    idx = np.fromiter(itertools.chain.from_iterable(s.note_indices for s in segments), dtype=np.int64, count=total)
+    row = np.repeat(np.arange(len(segments), dtype=np.int64), counts)
+    starts = np.fromiter((s.start for s in segments), dtype=np.float64, count=len(segments))[row]
+    return _encode(onsets[idx], offsets[idx], pitches[idx], row, starts, len(segments), spec)
+
+
+def _encode(
+    onsets: np.ndarray,
+    offsets: np.ndarray,
+    pitches: np.ndarray,
+    row: np.ndarray,
+    starts: np.ndarray | float,
+    n_rows: int,
+    spec: EncodingSpec,
+) -> np.ndarray:
+    """Rolls [n_rows, steps, pitches]; note k goes into roll ``row[k]``, whose window starts at ``starts[k]``.
+
+    A cell is 1 under an onset (``onset-sustain``), else ``sustain`` where any note sounds, else 0:
+    exactly what drawing the notes one by one with ``max`` gives, in any order. ``starts`` may be a
+    scalar (one window), which keeps the arithmetic of the one-window encoder bit for bit.
+    """
+    steps, count = spec.steps, spec.pitch_count
+    roll = np.zeros((n_rows, steps, count), dtype=np.float32)
+    if len(onsets) == 0:
+        return roll
+    on = np.floor((onsets - starts) * spec.steps_per_beat + 0.5).astype(np.int64)
+    off = np.floor((offsets - starts) * spec.steps_per_beat + 0.5).astype(np.int64)
+    off = np.maximum(off, on + 1)
+    cols = fold_pitches(pitches, spec.pitch_low, count) - spec.pitch_low
+    onset_sustain = spec.encoding == "onset-sustain"
+    a0, b0 = np.maximum(on, 0), np.minimum(off, steps)
+    lengths = np.maximum(b0 - a0, 0)  # steps each note sounds inside its window (at most ``steps``)
+    total = int(lengths.sum())
+    if total:
+        first = np.cumsum(lengths) - lengths  # where each note's run of cells begins in the flat list
+        t = np.arange(total, dtype=np.int64) + np.repeat(a0 - first, lengths)
+        roll[np.repeat(row, lengths), t, np.repeat(cols, lengths)] = 0.5 if onset_sustain else 1.0
+    if onset_sustain:
+        hit = (on >= 0) & (on < steps)
+        roll[row[hit], on[hit], cols[hit]] = 1.0
+    return roll

@@ -91,7 +91,10 @@ def unit_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def cluster(vectors: np.ndarray, threshold: float, linkage: str = "average") -> np.ndarray:
     """Cluster labels per row (cosine distance, agglomerative); -1 for rows with no direction."""
-    units, ok = unit_rows(vectors)
+    return _cluster_units(*unit_rows(vectors), threshold, linkage)
+
+
+def _cluster_units(units: np.ndarray, ok: np.ndarray, threshold: float, linkage: str) -> np.ndarray:
     labels = np.full(units.shape[0], -1, dtype=np.int64)
     idx = np.flatnonzero(ok)
     if idx.size == 1:
@@ -155,8 +158,8 @@ def group(
     t0 = time.perf_counter()
     threshold = settings.resolved_threshold(calibrated_threshold)
     segments = embedded.segments
-    labels = cluster(embedded.vectors, threshold, settings.linkage)
-    units, _ = unit_rows(embedded.vectors)
+    units, ok = unit_rows(embedded.vectors)  # once: for wide embeddings this is not free
+    labels = _cluster_units(units, ok, threshold, settings.linkage)
     runs = runs_of(segments, labels, settings.merge_adjacent)
 
     by_cluster: dict[int, list[_Run]] = {}

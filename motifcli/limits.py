@@ -19,6 +19,7 @@ class ReadLimits:
     max_beats: float = 200_000.0  # length of any track (about 28 hours at 120 bpm)
     max_parts: int = 1_000  # MusicXML parts
     max_unzipped_bytes: int = 256 * 1024 * 1024  # inside a .mxl container
+    max_segments: int = 5_000  # windows annotate embeds and clusters (grouping is quadratic in them)
 
     def check_file_size(self, path: Path) -> None:
         try:

@@ -28,7 +28,7 @@ OUTPUT_NAME = "embedding"
 CONTRACT_VERSION = "1"
 DISTANCES = ("cosine", "euclidean")
 PROVIDERS = ("auto", "cpu", "cuda")
-DEFAULT_BATCH = 256
+DEFAULT_BATCH = 64  # rolls per run: on CPU 32-64 beat 256 by ~8% (activations stay in cache)
 
 _CUDA = "CUDAExecutionProvider"
 _CPU = "CPUExecutionProvider"

@@ -96,8 +96,9 @@ def test_up_to_date_needs_every_output_newer_than_input_and_model(tmp_path: Path
     src, model = touch(tmp_path / "a.mid"), touch(tmp_path / "m.onnx")
     job = batch.Job(src, {"midi": tmp_path / "a.motifs.mid", "json": tmp_path / "a.motifs.json"})
     assert not batch.is_up_to_date(job, model)
-    for dest in job.outputs.values():
-        touch(dest)
+    # complete outputs (a MIDI header with no tracks, an annotation JSON with no motifs)
+    touch(job.outputs["midi"], b"MThd\x00\x00\x00\x06\x00\x01\x00\x00\x01\xe0")
+    touch(job.outputs["json"], b'{"motifs": []}')
     for path, t in ((src, 100), (model, 100), (job.outputs["midi"], 200), (job.outputs["json"], 200)):
         os.utime(path, (t, t))
     assert batch.is_up_to_date(job, model)

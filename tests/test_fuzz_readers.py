@@ -238,3 +238,97 @@ def test_generated_midi(workdir: Path, kind: int, tpb: int, tracks: list[list]):
     expected = sum(1 for t in tracks for m in t if m.type == "note_on" and m.velocity > 0)
     assert result.note_count == expected
     assert result.ticks_per_beat == tpb
+
+
+# ---- generated MusicXML structures -----------------------------------------------------------
+
+small = st.integers(0, 12)
+step = st.sampled_from(list("ABCDEFG") + ["H", ""])
+kinds = st.sampled_from(["whole", "half", "quarter", "eighth", "16th", "32nd", "1024th", "breve", "long", "", "x"])
+
+
+@st.composite
+def xml_note(draw) -> str:
+    parts = ["<note>"]
+    if draw(st.booleans()) and draw(st.booleans()):
+        parts.append("<grace/>")
+    if draw(st.integers(0, 4)) == 0:
+        parts.append("<chord/>")
+    body = draw(st.sampled_from(["pitch", "pitch", "pitch", "rest", "unpitched", "none"]))
+    if body == "pitch":
+        alter = draw(st.sampled_from(["", "<alter>1</alter>", "<alter>-2</alter>", "<alter>0.5</alter>", "<alter>40</alter>"]))
+        parts.append(f"<pitch><step>{draw(step)}</step>{alter}<octave>{draw(st.integers(-2, 11))}</octave></pitch>")
+    elif body == "rest":
+        parts.append("<rest/>")
+    elif body == "unpitched":
+        parts.append(f"<unpitched><display-step>{draw(step)}</display-step><display-octave>{draw(small)}</display-octave></unpitched>")
+    if draw(st.integers(0, 5)):
+        parts.append(f"<duration>{draw(small)}</duration>")
+    for tie in draw(st.lists(st.sampled_from(["start", "stop", "continue", "bogus"]), max_size=2)):
+        parts.append(f'<tie type="{tie}"/>')
+    if draw(st.booleans()):
+        parts.append(f"<voice>{draw(st.integers(1, 4))}</voice>")
+    parts.append(f"<type>{draw(kinds)}</type>" + "<dot/>" * draw(st.integers(0, 3)))
+    if draw(st.integers(0, 6)) == 0:
+        parts.append(
+            f"<time-modification><actual-notes>{draw(small)}</actual-notes>"
+            f"<normal-notes>{draw(small)}</normal-notes></time-modification>"
+        )
+    if draw(st.integers(0, 8)) == 0:
+        parts.append(f"<staff>{draw(st.integers(1, 3))}</staff>")
+    parts.append("</note>")
+    return "".join(parts)
+
+
+xml_event = st.one_of(
+    xml_note(),
+    xml_note(),
+    xml_note(),
+    st.builds(lambda d: f"<backup><duration>{d}</duration></backup>", small),
+    st.builds(lambda d: f"<forward><duration>{d}</duration></forward>", small),
+    st.builds(
+        lambda d, b, t, s: f"<attributes><divisions>{d}</divisions><time><beats>{b}</beats><beat-type>{t}</beat-type></time>"
+        f"<staves>{s}</staves></attributes>",
+        st.integers(1, 16),
+        st.sampled_from(["1", "3", "4", "3+2", "7", "0", "33"]),
+        st.sampled_from(["1", "2", "4", "8", "3", "0"]),
+        st.integers(1, 3),
+    ),
+    st.builds(
+        lambda bpm: f'<direction><direction-type><metronome><beat-unit>quarter</beat-unit><per-minute>{bpm}</per-minute>'
+        f'</metronome></direction-type><sound tempo="{bpm}"/></direction>',
+        st.sampled_from(["60", "0", "-5", "1e9", "x", "120.5"]),
+    ),
+)
+
+
+@st.composite
+def xml_score(draw) -> str:
+    part_count = draw(st.integers(1, 3))
+    score_parts = "".join(
+        f'<score-part id="P{i}"><part-name>{draw(st.sampled_from(["", "Piano", "Drums"]))}</part-name></score-part>'
+        for i in range(part_count)
+    )
+    parts = []
+    for i in range(draw(st.integers(0, part_count + 1))):  # sometimes a part with no <score-part>
+        measures = []
+        for number in range(draw(st.integers(0, 4))):
+            head = "<attributes><divisions>2</divisions></attributes>" if number == 0 and draw(st.booleans()) else ""
+            events = "".join(draw(st.lists(xml_event, max_size=8)))
+            implicit = ' implicit="yes"' if draw(st.integers(0, 5)) == 0 else ""
+            measures.append(f'<measure number="{number}"{implicit}>{head}{events}</measure>')
+        parts.append(f'<part id="P{i}">{"".join(measures)}</part>')
+    return f'<?xml version="1.0"?><score-partwise><part-list>{score_parts}</part-list>{"".join(parts)}</score-partwise>'
+
+
+@fuzz_settings(150)
+@given(text=xml_score())
+def test_generated_musicxml(workdir: Path, text: str):
+    path = workdir / "generated.musicxml"
+    path.write_text(text, encoding="utf-8")
+    result = outcome(read_musicxml, path)
+    if isinstance(result, Score):
+        assert result.note_count <= text.count("<note>")
+        assert all(n.duration > 0 for t in result.tracks for n in t.notes)
+        if result.measure_starts is not None:
+            assert len(result.measure_starts) == len(result.measure_numbers or [])

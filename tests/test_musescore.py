@@ -67,7 +67,7 @@ class MuseScore:
         """Where MuseScore 3 (QSettings, organisation MuseScore) keeps its settings and plugin settings."""
         return self.home / ".config" / "MuseScore" / "MuseScore3.ini"
 
-    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
             [self.exe, *args], env=self.env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
         )
@@ -457,7 +457,7 @@ def keep_first_page(png_stem: Path, dest: Path) -> None:
 
 def test_hand_annotated_musicxml_shows_colours_and_brackets(musescore: MuseScore, tmp_path: Path) -> None:
     """The writer's markup, written by hand: coloured <note>s, <words> + <bracket> directions."""
-    report = json.loads((HERE / "hand-annotated.motifs.json").read_text())
+    report = json.loads((HERE / "hand-annotated.report.json").read_text())
     out = tmp_path / "hand.mscx"
     musescore.job([{"in": str(HERE / "hand-annotated.musicxml"), "out": [str(out)]}], tmp_path)
     mscx = read_mscx(out)
@@ -596,24 +596,27 @@ def test_musicxml_score_annotated_opens_in_musescore(
 
 
 def plugin_settings(musescore: MuseScore, workdir: Path, **values: object) -> Path:
-    """Preset the plugin's settings (category "motif") and return its work folder."""
+    """Preset the plugin's settings (category "motif") and return its work folder.
+
+    Every key is written: with one missing, Qt.labs.settings resets the ones declared after it.
+    """
     work = workdir / "plugin-work"
     work.mkdir(exist_ok=True)
-    base = {"workDir": str(work), "motifPath": "motif", "modelPath": "", "sensitivity": 0.5, "reportPath": "",
-            "quiet": "true"}
+    base = {"motifPath": "motif", "modelPath": "", "sensitivity": 0.5, "workDir": str(work), "reportPath": "",
+            "timeoutSeconds": 300, "quiet": "true"}
     base.update(values)
     musescore.set_plugin_settings("motif", base)
     return work
 
 
 @pytest.mark.parametrize("plugin", ["motif.qml", "motif-clear.qml", "motif-settings.qml"])
-def test_plugin_file_loads_in_the_gui(musescore: MuseScore, tmp_path: Path, plugin: str) -> None:
-    """``mscore3 -p FILE score`` (GUI mode, offscreen, message boxes on): no QML error on loading.
+def test_plugin_file_loads_and_runs(musescore: MuseScore, tmp_path: Path, plugin: str) -> None:
+    """``mscore3 -p FILE score`` (run one plugin, message boxes on): no QML error, and it runs.
 
     MuseScore reports a broken plugin only on its error stream ("creating component ... failed")
-    and still exits 0.
+    and still exits 0. This is the only run of the Settings dialog's file (it is never shown).
     """
-    plugin_settings(musescore, tmp_path, reportPath=str(HERE / "hand-annotated.motifs.json"), quiet="false")
+    plugin_settings(musescore, tmp_path, reportPath=str(HERE / "hand-annotated.report.json"), quiet="false")
     proc = musescore.run("-p", str(PLUGIN_DIR / plugin), str(HERE / "plain.musicxml"), timeout=120)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log
@@ -624,7 +627,7 @@ def test_plugin_file_loads_in_the_gui(musescore: MuseScore, tmp_path: Path, plug
 
 def test_plugin_with_a_precomputed_report(musescore: MuseScore, tmp_path: Path) -> None:
     """The plugin's matching and undoable edits, without the CLI: it reads the hand-made report."""
-    report_path = HERE / "hand-annotated.motifs.json"
+    report_path = HERE / "hand-annotated.report.json"
     plugin_settings(musescore, tmp_path, reportPath=str(report_path))
     out = tmp_path / "plugin.mscx"
     log = musescore.job(
@@ -637,8 +640,21 @@ def test_plugin_with_a_precomputed_report(musescore: MuseScore, tmp_path: Path) 
                      "Motif B1": "#56B4E9", "Motif B2": "#56B4E9"}, log
 
 
+def test_plugin_says_so_when_motif_fails(musescore: MuseScore, tmp_path: Path) -> None:
+    """No motif program: a message with the command, and the score left as it was."""
+    plugin_settings(musescore, tmp_path, motifPath=str(tmp_path / "no such dir" / "motif"))
+    out = tmp_path / "plugin.mscx"
+    log = musescore.job(
+        [{"in": str(HERE / "plain.musicxml"), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(out)]}], tmp_path
+    )
+    assert "motif: motif could not be started." in log
+    assert f'"{tmp_path / "no such dir" / "motif"}" annotate' in log  # quoted: the path has spaces
+    mscx = read_mscx(out)
+    assert [n for n in mscx.notes if n.color not in (None, "#000000")] == [] and mscx.texts == []
+
+
 def test_plugin_clear_removes_what_it_added(musescore: MuseScore, tmp_path: Path) -> None:
-    report_path = HERE / "hand-annotated.motifs.json"
+    report_path = HERE / "hand-annotated.report.json"
     plugin_settings(musescore, tmp_path, reportPath=str(report_path))
     annotated, cleared = tmp_path / "annotated.mscx", tmp_path / "cleared.mscx"
     musescore.job(
@@ -656,13 +672,22 @@ def test_plugin_clear_removes_what_it_added(musescore: MuseScore, tmp_path: Path
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("work", [CHORALE, RAG])
+@pytest.mark.parametrize("work", [CHORALE, RAG, "pop909-midi"])
 def test_plugin_runs_motif_annotate(
     musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest, work: str
 ) -> None:
-    """The whole plugin path headless: save as MusicXML, QProcess runs `motif annotate`, apply."""
-    music21 = pytest.importorskip("music21")
-    src = Path(str(music21.corpus.getWork(work)))
+    """The whole plugin path headless: save as MusicXML, QProcess runs `motif annotate`, apply.
+
+    "pop909-midi" is a POP909 song opened in MuseScore as MIDI (MuseScore's own MIDI import).
+    """
+    if work == "pop909-midi":
+        data = shared_data()
+        if data is None:
+            pytest.skip("POP909 data folder (shared/data) not found")
+        src = data / "pop909" / POP909_SONG / f"{POP909_SONG}.mid"
+    else:
+        music21 = pytest.importorskip("music21")
+        src = Path(str(music21.corpus.getWork(work)))
     motif = shutil.which("motif", path=str(Path(sys.executable).parent))
     if motif is None:  # not pip-installed: the same program through a wrapper
         wrapper = tmp_path / "bin" / "motif"
@@ -683,4 +708,5 @@ def test_plugin_runs_motif_annotate(
     mscx = read_mscx(out)
     assert_shown(mscx, report, text_kinds=("StaffText",))
     top_staves = {staves[0] for _, staves in mscx.parts}
-    assert {t.staff for t in mscx.texts if t.text.startswith("Motif ")} <= top_staves, "texts go above a part's top staff"
+    text_staves = {t.staff for t in mscx.texts if t.text.startswith("Motif ")}
+    assert text_staves <= top_staves, "the texts go on a part's top staff"

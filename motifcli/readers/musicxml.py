@@ -11,7 +11,9 @@ Nothing from the file reaches music21 until it has passed our own XML pass:
    removed so a multi-staff part (piano) stays one part; a part whose notes come before any
    ``<divisions>`` gets ``<divisions>1</divisions>`` (**missing divisions default to 1**, i.e.
    durations are read as quarter notes; music21 alone would silently use 10080); divisions and
-   durations must be finite numbers and no single duration may exceed the beat limit.
+   durations must be finite numbers and no single duration may exceed the beat limit; time
+   signatures music21 would spend seconds on (over 32 beats, beat types not a power of two) and
+   repeats of the current one are dropped, and a part may change meter at most 500 times.
 3. Only then is the tree handed to music21's MusicXML importer (never ``converter.parse``, so no
    file access by music21 and no pickle cache). Any exception music21 raises on odd content becomes
    a one-line :class:`ScoreReadError`.
@@ -21,7 +23,8 @@ the first MusicXML ``rootfile`` named by ``META-INF/container.xml``, or, without
 first ``.xml``/``.musicxml`` at the archive root. Each member's declared size is checked against
 ``limits.max_unzipped_bytes`` and it is read with that byte cap, so a lying zip bomb fails too.
 
-Notes: ties are merged (music21's ``stripTies``), grace notes are dropped, a chord gives one note
+Notes: ties are merged (music21's ``stripTies``), grace notes (and notes of no duration) are
+dropped, pitches outside MIDI's 0-127 are dropped, a chord gives one note
 per pitch, positions are quarter-note beats from the start of the score. A part is a drum track when
 it has unpitched notes and no pitched ones, or plays on MIDI channel 10.
 """
@@ -30,7 +33,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import warnings
 import zipfile
 import zlib
@@ -45,6 +47,7 @@ from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
 
 MUSICXML_ROOTS = ("score-partwise", "score-timewise")
 MAX_DEPTH = 64  # real MusicXML nests about 8 deep
+MAX_METER_CHANGES = 500  # time-signature changes per part (each costs music21 milliseconds)
 MAX_CONTAINER_BYTES = 1024 * 1024  # META-INF/container.xml is a few hundred bytes
 _CHUNK = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -53,10 +56,6 @@ _DRUM_CHANNEL = 9
 
 class _Refused(Exception):
     """Raised from inside the expat handlers to stop parsing at once with a message."""
-
-
-def is_musicxml_path(path: str | os.PathLike[str]) -> bool:
-    return Path(path).suffix.lower() in {".musicxml", ".xml", ".mxl"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,10 +273,21 @@ def _prepare_tree(root: ET.Element, limits: ReadLimits) -> ET.Element:
         raise _Refused("MusicXML score without any <part>")
     for part in parts:
         divisions: float | None = None
+        meter_changes = 0
+        last_meter: tuple[str, str] | None = None
         for measure in part.findall("measure"):
             for attributes in measure.findall("attributes"):
                 for staves in attributes.findall("staves"):
                     attributes.remove(staves)
+                for time in attributes.findall("time"):
+                    meter = _meter(time)
+                    if meter is None or meter == last_meter:
+                        attributes.remove(time)  # unusable or repeated: music21 never sees it
+                        continue
+                    last_meter = meter
+                    meter_changes += 1
+                    if meter_changes > MAX_METER_CHANGES:
+                        raise _Refused(f"more than {MAX_METER_CHANGES} time-signature changes in part {_shown(part.get('id'))}")
             for element in measure.iter():
                 if element.tag == "divisions":
                     value = _number(element.text)
@@ -297,6 +307,30 @@ def _prepare_tree(root: ET.Element, limits: ReadLimits) -> ET.Element:
                             "beats (raise the limit with --max-beats)"
                         )
     return root
+
+
+def _meter(time: ET.Element) -> tuple[str, str] | None:
+    """(beats, beat-type) of a <time> that music21 can build cheaply, else None.
+
+    music21 spends seconds on a time signature like 400/4 or 31/3 (it partitions the beats), so only
+    meters of at most 32 beats over a power of two up to 64 are kept; others are dropped (notes and
+    measure positions come from durations, not from the meter).
+    """
+    beats = [(b.text or "").strip() for b in time.findall("beats")]
+    types = [(b.text or "").strip() for b in time.findall("beat-type")]
+    if not beats or len(beats) != len(types):
+        return None
+    total = 0
+    for text in beats:
+        parts = text.split("+")
+        if not all(p.isdigit() and len(p) <= 3 for p in parts):
+            return None
+        total += sum(int(p) for p in parts)
+    if not 1 <= total <= 32:
+        return None
+    if not all(t.isdigit() and len(t) <= 3 and int(t) in (1, 2, 4, 8, 16, 32, 64) for t in types):
+        return None
+    return ("|".join(beats), "|".join(types))
 
 
 def _number(text: str | None) -> float | None:
@@ -410,8 +444,8 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
             pitched = unpitched = 0
             channel = channels.get(pid, 0)
             for element in flat.notes:
-                if element.duration.isGrace:
-                    continue
+                if element.duration.isGrace or element.duration.quarterLength <= 0:
+                    continue  # grace notes, and notes without a <duration>, take no time
                 onset = float(element.offset)
                 offset = onset + float(element.duration.quarterLength)
                 velocity = _velocity(element)

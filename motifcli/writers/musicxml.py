@@ -31,10 +31,12 @@ occurrence's note are coloured too.
 from __future__ import annotations
 
 import bisect
+import copy
+import difflib
 import re
 import time
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
@@ -68,8 +70,9 @@ def render(annotation: Annotation, score: Score) -> bytes:
         if score.path is None:
             raise OutputError("the score has no source file to annotate")
         data = read_source_xml(Path(score.path))
-        marks = marks_for_musicxml(annotation, score, scan_parts(data))
-        return annotate_xml(data, marks)
+        scan = scan_parts(data)
+        align_to_score(scan, score)
+        return annotate_xml(data, marks_for_musicxml(annotation, score, scan), scan)
     converted = midi_to_musicxml(score)
     return annotate_xml(converted.xml, converted.marks(annotation, score), converted.scan)
 
@@ -146,6 +149,7 @@ class XmlNote:
     chord: bool
     tie_start: bool
     tie_stop: bool
+    measure: int = 0  # index into its part's measures
 
 
 @dataclass(slots=True)
@@ -215,203 +219,269 @@ def _fraction(text: str) -> Fraction:
 
 def scan_parts(data: bytes) -> XmlScan:
     """Walk a score-partwise or score-timewise document and place every note and slot."""
-    codec, unit = detect_codec(data)
-    parts: dict[str, XmlPart] = {}
-    stack: list[str] = []
-    text: list[str] = []
-    root: list[str] = []
-    measure_number = [""]
-    # per open container (a part's measure)
-    cur: dict[str, object] = {}
-    note: dict[str, object] = {}
+    return _Scanner(data).run()
 
-    line_feed, carriage_return = "\n".encode(codec), "\r".encode(codec)
-    newline = line_feed  # the file's own line break (LF, CRLF or CR), found below
 
-    def indent_before(pos: int) -> bytes | None:
+@dataclass(slots=True)
+class _NoteState:
+    pos: int
+    cursor: Fraction  # where the cursor stood at "<note"
+    chord: bool = False
+    grace: bool = False
+    rest: bool = False
+    duration: Fraction = Fraction(0)
+    step: str | None = None
+    alter: Fraction = Fraction(0)
+    octave: str | None = None
+    tie_start: bool = False
+    tie_stop: bool = False
+
+
+class _Scanner:
+    """expat handlers that follow the cursor through every part's measures.
+
+    A "container" is a part's measure: ``<part><measure>`` (partwise) or ``<measure><part>``
+    (timewise), always at depth 3, its music data (note, backup, forward, direction...) at depth 4.
+    Times are Fractions of a quarter note; a measure lasts as far as its cursor got (as music21
+    and MuseScore read it), and the part's next measure starts there.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.codec, self.unit = detect_codec(data)
+        self.parts: dict[str, XmlPart] = {}
+        self.stack: list[str] = []
+        self.text: list[str] = []
+        self.root = ""
+        self.outer_part: XmlPart | None = None  # partwise: the <part> being read
+        self.part: XmlPart | None = None  # the open container's part, None between containers
+        self.measure = XmlMeasure(Fraction(0))
+        self.cursor = self.top = self.last_onset = self.move = Fraction(0)
+        self.child_indent: bytes | None = None
+        self.note: _NoteState | None = None
+        enc = self.codec
+        self.line_feed, self.carriage_return = "\n".encode(enc), "\r".encode(enc)
+        self.spaces = {" ".encode(enc), "\t".encode(enc)}
+        self.newline = self.line_feed  # the file's own line break (LF, CRLF or CR), found as we go
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text.append
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.ExternalEntityRefHandler = lambda *args: 1  # never fetch anything
+        parser.EntityDeclHandler = self.refuse_entity
+        self.parser = parser
+
+    def run(self) -> XmlScan:
+        try:
+            self.parser.Parse(self.data, True)
+        except expat.ExpatError as exc:
+            raise OutputError(f"the MusicXML source is not well-formed XML ({exc})") from exc
+        if not self.root:
+            raise OutputError("the MusicXML source has no root element")
+        return XmlScan(self.data, self.codec, self.unit, self.parts)
+
+    @staticmethod
+    def refuse_entity(name: str, *args: object) -> None:
+        raise OutputError(f"the score declares the XML entity {name!r}; refusing to expand it")
+
+    # -- helpers
+
+    def indent_before(self, pos: int) -> bytes | None:
         """The whitespace between the last line break and ``pos`` (None if other text is there)."""
-        nonlocal newline
+        data, unit = self.data, self.unit
         k = pos - unit
-        space = {" ".encode(codec), "\t".encode(codec)}
-        while k >= 0 and data[k : k + unit] in space:
+        while k >= 0 and data[k : k + unit] in self.spaces:
             k -= unit
-        if k >= 0 and data[k : k + unit] in (line_feed, carriage_return):
-            if data[k : k + unit] == carriage_return:
-                newline = carriage_return
-            elif k >= unit and data[k - unit : k] == carriage_return:
-                newline = carriage_return + line_feed
-            else:
-                newline = line_feed
-            return data[k + unit : pos]
-        return None
+        if k < 0 or data[k : k + unit] not in (self.line_feed, self.carriage_return):
+            return None
+        if data[k : k + unit] == self.carriage_return:
+            self.newline = self.carriage_return
+        elif k >= unit and data[k - unit : k] == self.carriage_return:
+            self.newline = self.carriage_return + self.line_feed
+        else:
+            self.newline = self.line_feed
+        return data[k + unit : pos]
 
-    def part_for(attrs: dict[str, str]) -> XmlPart:
-        pid = attrs.get("id", f"#{len(parts)}")
-        if pid not in parts:
-            parts[pid] = XmlPart(pid, len(parts))
-        return parts[pid]
+    def part_for(self, attrs: dict[str, str]) -> XmlPart:
+        pid = attrs.get("id", f"#{len(self.parts)}")
+        if pid not in self.parts:
+            self.parts[pid] = XmlPart(pid, len(self.parts))
+        return self.parts[pid]
 
-    def add_slot(pos: int) -> None:
-        part: XmlPart = cur["part"]  # type: ignore[assignment]
-        measure: XmlMeasure = cur["measure"]  # type: ignore[assignment]
-        ind = indent_before(pos)
-        if ind is not None and cur.get("child_indent") is None:
-            cur["child_indent"] = ind
-        slot = Slot(pos, measure.start + cur["cursor"], part.divisions, (newline + ind) if ind is not None else b"")  # type: ignore[operator]
-        measure.slots.append(slot)
-        cur["last_slot"] = slot
+    def add_slot(self, pos: int, cursor: Fraction, lead: bytes = b"", *, closing: bool = False) -> None:
+        ind = self.indent_before(pos)
+        if ind is not None and not closing and self.child_indent is None:
+            self.child_indent = ind
+        if closing and ind is not None and self.child_indent is not None and self.child_indent.startswith(ind):
+            lead = self.child_indent[len(ind) :]  # indent a direction before </measure> like a child
+        after = self.newline + ind if ind is not None else b""
+        divisions = self.part.divisions if self.part is not None else None
+        self.measure.slots.append(Slot(pos, self.measure.start + cursor, divisions, after, lead))
 
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        pos = parser.CurrentByteIndex
-        stack.append(tag)
-        depth = len(stack)
-        text.clear()
+    # -- expat handlers
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        pos = self.parser.CurrentByteIndex
+        self.stack.append(tag)
+        depth = len(self.stack)
+        self.text.clear()
         if depth == 1:
-            root.append(tag)
+            self.root = tag
             if tag not in ("score-partwise", "score-timewise"):
                 raise OutputError(f"<{tag}> is not a MusicXML score (score-partwise or score-timewise)")
             return
-        timewise = root[0] == "score-timewise"
-        if depth == 2 and tag == ("measure" if timewise else "part"):
-            if timewise:
-                measure_number[0] = attrs.get("number", "")
-            else:
-                cur["outer_part"] = part_for(attrs)
+        timewise = self.root == "score-timewise"
+        if depth == 2 and tag == "part" and not timewise:
+            self.outer_part = self.part_for(attrs)
+        elif depth == 3 and tag == ("part" if timewise else "measure"):
+            part = self.part_for(attrs) if timewise else self.outer_part
+            if part is not None and self.stack[1] == ("measure" if timewise else "part"):
+                self.part = part
+                self.measure = XmlMeasure(part.time)
+                part.measures.append(self.measure)
+                self.cursor = self.top = self.last_onset = Fraction(0)
+                self.child_indent = None
+        elif self.part is None:
             return
-        if depth == 3 and tag == ("part" if timewise else "measure"):
-            part = part_for(attrs) if timewise else cur.get("outer_part")
-            if part is None:
-                return
-            measure = XmlMeasure(part.time)
-            part.measures.append(measure)
-            cur.update(part=part, measure=measure, cursor=Fraction(0), top=Fraction(0), last_onset=Fraction(0), child_indent=None)
-            return
-        if "measure" not in cur:
-            return
-        if depth == 4:
+        elif depth == 4:
             if tag == "note":
-                note.clear()
-                note.update(pos=pos, chord=False, grace=False, rest=False, duration=Fraction(0), step=None, alter=Fraction(0), octave=None, tie_start=False, tie_stop=False, cue=False)
-                note["slot"] = (pos, cur["cursor"])
+                self.note = _NoteState(pos, self.cursor)
             elif tag in ("backup", "forward", "direction", "harmony", "figured-bass"):
-                add_slot(pos)
-                cur["move"] = Fraction(0)
-            return
-        if depth == 5 and stack[3] == "note":
-            if tag in ("chord", "grace", "rest", "cue"):
-                note[tag] = True
+                self.add_slot(pos, self.cursor)
+                self.move = Fraction(0)
+        elif depth == 5 and self.note is not None and self.stack[3] == "note":
+            if tag == "chord":
+                self.note.chord = True
+            elif tag == "grace":
+                self.note.grace = True
+            elif tag == "rest":
+                self.note.rest = True
             elif tag == "tie":
                 kind = attrs.get("type", "")
-                if kind == "start":
-                    note["tie_start"] = True
-                elif kind == "stop":
-                    note["tie_stop"] = True
+                self.note.tie_start |= kind == "start"
+                self.note.tie_stop |= kind == "stop"
 
-    def chars(data_text: str) -> None:
-        text.append(data_text)
-
-    def end(tag: str) -> None:
-        pos = parser.CurrentByteIndex
-        depth = len(stack)
-        stack.pop()
-        content = "".join(text)
-        text.clear()
-        if "measure" not in cur or depth < 3:
+    def end(self, tag: str) -> None:
+        pos = self.parser.CurrentByteIndex
+        depth = len(self.stack)
+        self.stack.pop()
+        content = "".join(self.text)
+        self.text.clear()
+        part = self.part
+        if part is None or depth < 3:
             return
-        part: XmlPart = cur["part"]  # type: ignore[assignment]
-        if depth == 3:  # the container ends: slot before its end tag, then close the measure
-            measure: XmlMeasure = cur["measure"]  # type: ignore[assignment]
-            ind = indent_before(pos)
-            child = cur.get("child_indent")
-            lead = b""
-            if ind is not None and isinstance(child, bytes) and child.startswith(ind):
-                lead = child[len(ind) :]
-            slot = Slot(pos, measure.start + cur["cursor"], part.divisions, (newline + ind) if ind is not None else b"", lead)  # type: ignore[operator]
-            measure.slots.append(slot)
-            top = max(cur["top"], cur["cursor"])  # type: ignore[type-var]
-            measure.end = measure.start + top
-            part.time = measure.end
-            for key in ("part", "measure", "cursor", "top", "last_onset", "child_indent", "last_slot", "move"):
-                cur.pop(key, None)
+        if depth == 3:  # the container closes: a last slot before its end tag
+            self.add_slot(pos, self.cursor, closing=True)
+            self.measure.end = self.measure.start + max(self.top, self.cursor)
+            part.time = self.measure.end
+            self.part = None
             return
-        parent = stack[-1]
-        divisions = part.divisions or Fraction(1)
-        if depth == 5 and parent == "attributes" and tag == "divisions":
+        parent = self.stack[-1]
+        divisions = part.divisions or Fraction(1)  # missing divisions: durations in quarters
+        note = self.note
+        if depth == 4 and tag == "note" and note is not None:
+            self.finish_note(part, note)
+            self.note = None
+        elif depth == 4 and tag in ("backup", "forward"):
+            self.top = max(self.top, self.cursor)
+            self.cursor += -self.move if tag == "backup" else self.move
+            self.top = max(self.top, self.cursor)
+        elif depth == 5 and tag == "duration" and parent in ("backup", "forward"):
+            self.move = _fraction(content) / divisions
+        elif depth == 5 and tag == "duration" and parent == "note" and note is not None:
+            note.duration = _fraction(content) / divisions
+        elif depth == 5 and tag == "divisions" and parent == "attributes":
             value = _fraction(content)
             if value > 0:
                 part.divisions = value
-        elif depth == 5 and parent in ("backup", "forward") and tag == "duration":
-            cur["move"] = _fraction(content) / divisions
-        elif depth == 5 and parent == "note" and tag == "duration":
-            note["duration"] = _fraction(content) / divisions
-        elif depth == 6 and parent == "pitch" and stack[-2] == "note":
+        elif depth == 6 and parent == "pitch" and note is not None and self.stack[-2] == "note":
             if tag == "step":
-                note["step"] = content.strip().upper()
+                note.step = content.strip().upper()
             elif tag == "alter":
-                note["alter"] = _fraction(content)
+                note.alter = _fraction(content)
             elif tag == "octave":
-                note["octave"] = content.strip()
-        elif depth == 4 and tag in ("backup", "forward"):
-            move: Fraction = cur.get("move", Fraction(0))  # type: ignore[assignment]
-            cursor: Fraction = cur["cursor"]  # type: ignore[assignment]
-            cur["top"] = max(cur["top"], cursor)  # type: ignore[type-var]
-            cur["cursor"] = cursor - move if tag == "backup" else cursor + move
-            cur["top"] = max(cur["top"], cur["cursor"])  # type: ignore[type-var]
-        elif depth == 4 and tag == "note":
-            _finish_note(pos)
+                note.octave = content.strip()
 
-    def _finish_note(pos: int) -> None:
-        part: XmlPart = cur["part"]  # type: ignore[assignment]
-        measure: XmlMeasure = cur["measure"]  # type: ignore[assignment]
-        cursor: Fraction = cur["cursor"]  # type: ignore[assignment]
-        if note["chord"]:
-            onset_rel: Fraction = cur["last_onset"]  # type: ignore[assignment]
+    def finish_note(self, part: XmlPart, note: _NoteState) -> None:
+        if note.chord:
+            onset = self.last_onset  # a chord member sounds with the note before it
         else:
-            onset_rel = cursor
-            slot_pos, slot_cursor = note["slot"]  # type: ignore[misc]
-            add_slot(slot_pos)
-            cur["last_onset"] = cursor
-            if not note["grace"]:
-                cur["cursor"] = cursor + note["duration"]  # type: ignore[operator]
-                cur["top"] = max(cur["top"], cur["cursor"])  # type: ignore[type-var]
+            onset = note.cursor
+            self.add_slot(note.pos, note.cursor)  # a direction may go before it, never inside a chord
+            self.last_onset = note.cursor
+            if not note.grace:
+                self.cursor = note.cursor + note.duration
+                self.top = max(self.top, self.cursor)
         pitch = None
-        if not note["rest"] and note["step"] in _STEPS and note["octave"] is not None:
+        if not note.rest and note.step in _STEPS and note.octave is not None:
             try:
-                pitch = 12 * (int(note["octave"]) + 1) + _STEPS[note["step"]] + round(note["alter"])  # type: ignore[arg-type, index]
+                pitch = 12 * (int(note.octave) + 1) + _STEPS[note.step] + round(note.alter)
             except ValueError:
                 pitch = None
         part.notes.append(
             XmlNote(
-                pos=note["pos"],  # type: ignore[arg-type]
-                onset=measure.start + onset_rel,
+                pos=note.pos,
+                onset=self.measure.start + onset,
                 pitch=pitch,
-                rest=bool(note["rest"]),
-                grace=bool(note["grace"]),
-                chord=bool(note["chord"]),
-                tie_start=bool(note["tie_start"]),
-                tie_stop=bool(note["tie_stop"]),
+                rest=note.rest,
+                grace=note.grace,
+                chord=note.chord,
+                tie_start=note.tie_start,
+                tie_stop=note.tie_stop,
+                measure=len(part.measures) - 1,
             )
         )
 
-    parser = expat.ParserCreate()
-    parser.buffer_text = True
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.ExternalEntityRefHandler = lambda *args: 1  # never fetch anything
 
-    def no_entities(name: str, *args: object) -> None:
-        raise OutputError(f"the score declares the XML entity {name!r}; refusing to expand it")
+def align_to_score(scan: XmlScan, score: Score) -> None:
+    """Put every part's measures on the reader's timeline, where the two disagree.
 
-    parser.EntityDeclHandler = no_entities
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        raise OutputError(f"the MusicXML source is not well-formed XML ({exc})") from exc
-    if not root:
-        raise OutputError("the MusicXML source has no root element")
-    return XmlScan(data, codec, unit, parts)
+    This walk follows the MusicXML rules (as MuseScore does); the reader's music21 bends them in
+    a few files: it cuts an overfull measure to its time signature and lengthens one whose last
+    <direction> has an <offset> past the notes, separately in each part, so a difference of a
+    fraction of a beat can add up along the piece. Occurrences are in the reader's beats, so each
+    measure is shifted by what its notes need to land on the track's notes (compared in order;
+    a tie's continuation and grace notes are not separate notes for the reader). A part whose notes
+    cannot be paired is left as it is.
+    """
+    for track in score.tracks:
+        part = scan.parts.get(track.part_id or "")
+        if part is None or not track.notes or not part.measures:
+            continue
+        mine = sorted(
+            (n for n in part.notes if n.pitch is not None and not n.rest and not n.grace and not n.tie_stop),
+            key=lambda n: (n.onset, n.pitch),
+        )
+        theirs = sorted(track.notes, key=lambda n: (n.onset, n.pitch))
+        if len(mine) == len(theirs) and all(a.pitch == b.pitch for a, b in zip(mine, theirs)):
+            pairs = list(zip(mine, theirs))
+        else:  # a few notes differ (ties the reader merged otherwise): pair the runs that agree
+            matcher = difflib.SequenceMatcher(None, [n.pitch for n in mine], [n.pitch for n in theirs], autojunk=False)
+            pairs = [(mine[i + k], theirs[j + k]) for i, j, size in matcher.get_matching_blocks() for k in range(size)]
+        votes: list[Counter[Fraction]] = [Counter() for _ in part.measures]
+        for a, b in pairs:
+            votes[a.measure][Fraction(b.onset).limit_denominator(1 << 16) - a.onset] += 1
+        shifts: list[Fraction | None] = [v.most_common(1)[0][0] if v else None for v in votes]
+        last = Fraction(0)
+        for i, shift in enumerate(shifts):
+            if shift is None:
+                shifts[i] = last  # a measure without notes moves with the one before
+            else:
+                last = shift
+        if any(shifts):
+            _shift_measures(part, shifts)  # type: ignore[arg-type]
+
+
+def _shift_measures(part: XmlPart, shifts: list[Fraction]) -> None:
+    for m, shift in zip(part.measures, shifts):
+        m.start += shift
+        m.end += shift
+        for slot in m.slots:
+            slot.time += shift
+    for n in part.notes:
+        n.onset += shifts[n.measure]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -783,6 +853,83 @@ def _pieces(events: list[_Event], bar: Fraction, total: Fraction) -> list[tuple[
     return out
 
 
+_MAJOR_PROFILE = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88)
+_MINOR_PROFILE = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17)
+_NAMES = {
+    "sharp": ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"),
+    "flat": ("C", "D-", "D", "E-", "E", "F", "G-", "G", "A-", "A", "B-", "B"),
+    "plain": ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B"),
+}
+_STEP_ORDER_SHARPS = "FCGDAEB"
+
+
+def key_fifths(tracks: list) -> int:
+    """The key signature (fifths, -6..5) that best fits the notes (Krumhansl-Schmuckler profiles,
+    duration-weighted pitch classes); a minor key is written with its relative major's signature."""
+    weights = [0.0] * 12
+    for track in tracks:
+        for n in track.notes:
+            weights[n.pitch % 12] += max(n.offset - n.onset, 0.05)
+    if not any(weights):
+        return 0
+
+    def corr(xs: list[float], ys: tuple[float, ...]) -> float:
+        mx_, my = sum(xs) / 12, sum(ys) / 12
+        num = sum((x - mx_) * (y - my) for x, y in zip(xs, ys))
+        den = (sum((x - mx_) ** 2 for x in xs) * sum((y - my) ** 2 for y in ys)) ** 0.5
+        return num / den if den else 0.0
+
+    best, best_major_tonic = -2.0, 0
+    for tonic in range(12):
+        rotated = weights[tonic:] + weights[:tonic]
+        for profile, relative in ((_MAJOR_PROFILE, 0), (_MINOR_PROFILE, 3)):
+            r = corr(rotated, profile)
+            if r > best:
+                best, best_major_tonic = r, (tonic + relative) % 12
+    return (best_major_tonic * 7 + 6) % 12 - 6
+
+
+def _key_alters(fifths: int) -> dict[str, int]:
+    """Step letter -> alteration the key signature gives it."""
+    alters = dict.fromkeys("CDEFGAB", 0)
+    if fifths > 0:
+        for step in _STEP_ORDER_SHARPS[:fifths]:
+            alters[step] = 1
+    elif fifths < 0:
+        for step in reversed(_STEP_ORDER_SHARPS[fifths:]):
+            alters[step] = -1
+    return alters
+
+
+def _show_accidentals(measure, key_alters: dict[str, int], natural) -> None:
+    """Show an accidental only where the pitch differs from the key or an earlier note of the bar
+    (tied continuations never show one), as an engraver would."""
+    state: dict[tuple[str, int], int] = {}
+    heads = []
+    for el in measure.recurse().notes:
+        for n in el.notes if el.isChord else [el]:
+            heads.append((el.offset if el.activeSite is measure else el.activeSite.offset + el.offset, el, n))
+    heads.sort(key=lambda h: h[0])
+    for _, el, n in heads:
+        p = n.pitch
+        alter = int(p.alter)
+        key = (p.step, p.octave)
+        expected = state.get(key, key_alters[p.step])
+        tie = el.tie if el.tie is not None else n.tie
+        if tie is not None and tie.type in ("stop", "continue"):
+            if p.accidental is not None:
+                p.accidental.displayStatus = False
+            state[key] = alter
+            continue
+        if alter != expected:
+            if p.accidental is None:
+                p.accidental = natural()
+            p.accidental.displayStatus = True
+        elif p.accidental is not None:
+            p.accidental.displayStatus = False
+        state[key] = alter
+
+
 def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     """Notate the pitched tracks of a MIDI score with music21 (one part each) and export MusicXML.
 
@@ -790,13 +937,15 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     exported without music21's ``makeNotation`` pass, which alone takes seconds on a pop song.
     """
     began = time.perf_counter()
-    from music21 import chord, clef, instrument, metadata, meter, note, stream, tempo
+    from music21 import chord, clef, instrument, key, metadata, meter, note, stream, tempo
     from music21 import defaults
     from music21 import pitch as m21pitch
     from music21 import tie as m21tie
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
     tracks = [t for t in score.tracks if t.is_pitched]
+    if not tracks:
+        raise OutputError("the score has no pitched notes to write as MusicXML", score.path)
     num, den = _meter(score)
     bar = Fraction(4 * num, den)
     quantised: dict[int, list[tuple[Fraction, Fraction, int]]] = {}
@@ -812,6 +961,16 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     bars = max(1, -(-last // bar))
     total = bars * bar
     bpm = 60_000_000 / score.tempos[0].microseconds_per_beat if score.tempos else 120.0
+    fifths = key_fifths(tracks)
+    names = _NAMES["sharp" if fifths > 0 else "flat" if fifths < 0 else "plain"]
+    spelled: dict[int, object] = {}
+
+    def spell(midi_number: int):
+        if midi_number not in spelled:
+            spelled[midi_number] = m21pitch.Pitch(f"{names[midi_number % 12]}{midi_number // 12 - 1}")
+        return copy.deepcopy(spelled[midi_number])
+
+    key_alters = _key_alters(fifths)
 
     m21score = stream.Score()
     title = Path(score.path).stem if score.path is not None else "motif"
@@ -830,6 +989,7 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
         measures = [stream.Measure(number=i + 1) for i in range(int(bars))]
         first = measures[0]
         first.insert(0, clef.BassClef() if pitches and pitches[len(pitches) // 2] < 57 else clef.TrebleClef())
+        first.insert(0, key.KeySignature(fifths))
         first.insert(0, meter.TimeSignature(f"{num}/{den}"))
         if k == 0:
             first.insert(0, tempo.MetronomeMark(number=round(bpm, 2)))
@@ -854,14 +1014,15 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
                     if vi == 1:
                         el.style.hideObjectOnPrint = True
                 elif len(ps) == 1:
-                    el = note.Note(ps[0], quarterLength=d)
+                    el = note.Note(spell(ps[0]), quarterLength=d)
                 else:
                     # Pitch objects, not ints: Chord([ints]) re-spells them, slowly
-                    el = chord.Chord([m21pitch.Pitch(midi=p) for p in sorted(ps)], quarterLength=d)
+                    el = chord.Chord([spell(p) for p in sorted(ps)], quarterLength=d)
                 if tie_type is not None:
                     el.tie = m21tie.Tie(tie_type)
                 target.insert(t0 - i * bar, el)
         for m in measures:
+            _show_accidentals(m, key_alters, lambda: m21pitch.Accidental("natural"))
             part.append(m)
         m21score.insert(0, part)
     exporter = GeneralObjectExporter(m21score)

@@ -19,6 +19,9 @@ MuseScore {
     width: 480
     height: 270
 
+    // Qt.labs.settings (Qt 5) quirk: when a key is missing from the stored settings, the properties
+    // declared after it are written back with their defaults. Keep this list the same in every
+    // motif plugin file, and add new properties at the end only.
     Settings {
         id: settings
         category: "motif"

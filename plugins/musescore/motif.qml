@@ -33,6 +33,9 @@ MuseScore {
     description: "Find the motifs of the score with motif and colour them: one colour per motif family, a \"Motif A1\" text at each occurrence."
     requiresScore: true
 
+    // Qt.labs.settings (Qt 5) quirk: when a key is missing from the stored settings, the properties
+    // declared after it are written back with their defaults. Keep this list the same in every
+    // motif plugin file, and add new properties at the end only.
     Settings {
         id: settings
         category: "motif"
@@ -80,14 +83,19 @@ MuseScore {
                 + " --sensitivity " + settings.sensitivity + " --json"
                 + (settings.modelPath !== "" ? " --model " + Motif.quoteArg(settings.modelPath) : "");
         console.log("motif: running " + command);
+        var started = Date.now();
         proc.start(command);
         var finished = proc.waitForFinished(settings.timeoutSeconds * 1000);
+        var seconds = Math.round((Date.now() - started) / 1000);
         var output = String(proc.readAllStandardOutput());
         scoreFile.source = xmlPath;
         scoreFile.remove();
         reportFile.source = reportPath;
         if (!finished || !reportFile.exists()) {
-            return { error: (finished ? "motif wrote no report." : "motif did not finish in " + settings.timeoutSeconds + " s.")
+            var what = finished ? "motif wrote no report."
+                    : seconds < settings.timeoutSeconds ? "motif could not be started."
+                    : "motif did not finish in " + settings.timeoutSeconds + " s.";
+            return { error: what
                     + "\n\nCommand:\n" + command
                     + (output ? "\n\nIts output:\n" + output.substring(0, 1500) : "")
                     + "\n\nIs motif installed, and is its path right in Plugins > Motif > Settings?"

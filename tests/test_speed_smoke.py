@@ -1,0 +1,160 @@
+"""The structure that keeps ``motif`` fast, checked without timing anything (the machine is noisy).
+
+* ``motif --help`` imports none of the heavy libraries (torch, music21, scikit-learn, onnxruntime);
+* a batch with two workers opens the model once per worker process (plus once in the CLI, which
+  checks the model before starting any worker), whatever the number of files, and a MIDI batch
+  never imports music21 or torch in a worker;
+* identical windows are run through the model only once.
+
+Timings themselves are in ``benchmarks/speed.py`` (see benchmarks/SPEED.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import REPO, needs_data, song_path, subprocess_env
+
+HEAVY = ("torch", "music21", "sklearn", "scipy", "onnxruntime")
+
+
+def imported_heavy(args: list[str]) -> list[str]:
+    code = textwrap.dedent(
+        f"""
+        import json, sys
+        from motifcli.cli import main
+        try:
+            main({args!r})
+        except SystemExit:
+            pass
+        heavy = {HEAVY!r}
+        print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules if m.split(".")[0] in heavy}})))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], env=subprocess_env(), cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [["--help"], ["annotate", "--help"], ["--version"]], ids=" ".join)
+def test_help_imports_no_heavy_library(args: list[str]) -> None:
+    assert imported_heavy(args) == []
+
+
+# Loaded into every Python process of the batch (CLI, forkserver, workers) through PYTHONPATH: logs
+# each model load and each processed file with the process id to MOTIF_TEST_LOG.
+SITECUSTOMIZE = '''
+import os, sys
+
+def _log(line):
+    fd = os.open(os.environ["MOTIF_TEST_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(fd, (line + "\\n").encode())
+    finally:
+        os.close(fd)
+
+try:
+    import motifcli.batch as _batch
+    import motifcli.model as _model
+except Exception:  # not the tree under test: leave this interpreter alone
+    pass
+else:
+    _load, _process = _model.load_model, _batch.process
+
+    def load_model(*args, **kwargs):
+        _log(f"load {os.getpid()}")
+        return _load(*args, **kwargs)
+
+    def process(*args, **kwargs):
+        result = _process(*args, **kwargs)
+        heavy = sorted(m for m in ("music21", "torch") if m in sys.modules)
+        _log(f"file {os.getpid()} {','.join(heavy) or '-'}")
+        return result
+
+    _model.load_model, _batch.process = load_model, process
+'''
+
+
+@needs_data
+def test_two_workers_load_the_model_once_each(tmp_path: Path, rawroll_path: Path) -> None:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    log = tmp_path / "calls.log"
+    env = subprocess_env()
+    env["PYTHONPATH"] = os.pathsep.join([str(hook), env["PYTHONPATH"]])
+    env["MOTIF_TEST_LOG"] = str(log)
+    songs = [str(song_path(n)) for n in range(21, 29)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "motifcli", "annotate", *songs, "-o", str(tmp_path / "out"), "--format", "json",
+         "--workers", "2", "--model", str(rawroll_path), "--json"],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["ok"] == len(songs)
+
+    lines = [line.split() for line in log.read_text().splitlines()]
+    loads = Counter(int(pid) for kind, pid, *_ in lines if kind == "load")
+    files = Counter(int(pid) for kind, pid, *_ in lines if kind == "file")
+    assert sum(files.values()) == len(songs)
+    workers = set(files)
+    assert 1 <= len(workers) <= 2
+    assert all(loads[pid] == 1 for pid in workers), (loads, files)
+    assert sum(loads.values()) == len(workers) + 1  # and once in the CLI, to fail early on a bad model
+    assert {heavy for kind, _, *rest in lines if kind == "file" for heavy in rest} == {"-"}  # no music21, no torch
+
+
+class CountingModel:
+    """Wraps a model; records how many rolls each ``embed`` call got."""
+
+    def __init__(self, model) -> None:  # noqa: ANN001
+        self.model, self.calls = model, []
+
+    def embed(self, rolls: np.ndarray) -> np.ndarray:
+        self.calls.append(len(rolls))
+        return self.model.embed(rolls)
+
+
+@needs_data
+def test_identical_windows_are_embedded_once(rawroll_model) -> None:
+    from motifcli.embedding import embed_unique, select_tracks
+    from motifcli.encoding import encode_segments
+    from motifcli.readers.midi import read_midi
+    from motifcli.segment import segment_track
+
+    score = read_midi(song_path(21))
+    spec = rawroll_model.spec
+    rolls = np.concatenate(
+        [encode_segments(t, segment_track(t, spec.segment_beats, None, spec.steps_per_beat), spec)
+         for t in select_tracks(score)]
+    )
+    distinct = len(np.unique(rolls.reshape(len(rolls), -1), axis=0))
+    assert distinct < len(rolls)  # a pop song repeats whole bars
+    counting = CountingModel(rawroll_model)
+    vectors = embed_unique(counting, rolls)
+    assert counting.calls == [distinct]
+    np.testing.assert_array_equal(vectors, rawroll_model.embed(rolls))
+
+
+def test_embed_unique_edge_cases(rawroll_model) -> None:
+    from motifcli.embedding import embed_unique
+
+    shape = rawroll_model.spec.shape
+    assert embed_unique(rawroll_model, np.zeros((0, *shape), dtype=np.float32)).shape[0] == 0
+    one = np.zeros((1, *shape), dtype=np.float32)
+    one[0, 0, 0] = 1.0
+    np.testing.assert_array_equal(embed_unique(rawroll_model, one), rawroll_model.embed(one))
+    rolls = np.concatenate([one, np.zeros_like(one), one, one])  # distinct rows: 2, out of order
+    counting = CountingModel(rawroll_model)
+    np.testing.assert_array_equal(embed_unique(counting, rolls), rawroll_model.embed(rolls))
+    assert counting.calls == [2]
