@@ -251,9 +251,12 @@ def output_is_complete(path: Path, fmt: str) -> bool:
             return _midi_chunks_complete(path, info.st_size)
         if fmt == "musicxml":
             with open(path, "rb") as fh:
+                bom = fh.read(2)
                 fh.seek(max(0, info.st_size - 512))
-                tail = fh.read().rstrip()
-            return tail.endswith((b"</score-partwise>", b"</score-timewise>"))
+                tail = fh.read()
+            if bom in (b"\xff\xfe", b"\xfe\xff"):  # the writer keeps a UTF-16 input's encoding
+                tail = tail[len(tail) % 2 :].decode("utf-16-le" if bom == b"\xff\xfe" else "utf-16-be", "replace").encode()
+            return tail.rstrip().endswith((b"</score-partwise>", b"</score-timewise>"))
         return True  # csv, mirex, labels: may legitimately be short; atomic writes keep them whole
     except (OSError, ValueError):
         return False

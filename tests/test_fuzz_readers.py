@@ -78,14 +78,15 @@ def workdir():
 
 
 def outcome(reader: Callable[[Path], Score], path: Path) -> Score | ScoreReadError:
-    """Read ``path``; anything but a Score or a ScoreReadError fails the test (and so does slowness)."""
-    start = time.perf_counter()
+    """Read ``path``; anything but a Score or a ScoreReadError fails the test (and so does taking
+    more than 10 s of CPU time)."""
+    start = time.process_time()
     try:
         result: Score | ScoreReadError = reader(path)
     except ScoreReadError as exc:
         result = exc
         assert "\n" not in str(exc) and "Traceback" not in str(exc)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < SECONDS, f"{path.name}: {elapsed:.1f} s"
     if isinstance(result, Score):
         for track in result.tracks:
@@ -321,7 +322,7 @@ def xml_score(draw) -> str:
     return f'<?xml version="1.0"?><score-partwise><part-list>{score_parts}</part-list>{"".join(parts)}</score-partwise>'
 
 
-@fuzz_settings(150)
+@fuzz_settings(100)
 @given(text=xml_score())
 def test_generated_musicxml(workdir: Path, text: str):
     path = workdir / "generated.musicxml"

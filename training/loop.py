@@ -316,7 +316,7 @@ def vicreg_step(encoder: nn.Module, expander: nn.Module, bars: Sequence[Bar], sp
 def triplet_step(encoder: nn.Module, sampler: TripletSampler, cfg) -> Callable:
     def step(rng: np.random.Generator) -> tuple[torch.Tensor, dict[str, float]]:
         a, p, n = sampler.batch(rng, cfg.batch_size)
-        emb = nn.functional.normalize(encoder(torch.cat([a, p, n])), dim=1)
+        emb = encoder(torch.cat([a, p, n]), embedding=True)
         ea, ep, en = emb.split(len(a))
         loss = triplet_loss(ea, ep, en, cfg.margin)
         with torch.no_grad():

@@ -42,13 +42,24 @@ class Encoder(nn.Module):
         self.norm = nn.LayerNorm(cfg.d_model)
         self.head = nn.Linear(cfg.d_model, cfg.latent)
 
-    def forward(self, roll: torch.Tensor) -> torch.Tensor:
+    def forward(self, roll: torch.Tensor, embedding: bool = False) -> torch.Tensor:
+        """The latent (VICReg's input); with ``embedding=True`` the exported embedding instead.
+
+        One entry point for both, so a DistributedDataParallel wrapper sees every use.
+        """
+        if embedding:
+            return self.embed(roll)
         h = self.input(roll) + self.position
         h = self.norm(self.transformer(h))
         return self.head(h.mean(dim=1))
 
     def embed(self, roll: torch.Tensor) -> torch.Tensor:
-        """The exported embedding: normalised latent, optionally with the normalised roll beside it."""
+        """The exported embedding: normalised latent, optionally with the normalised roll beside it.
+
+        ``residual_roll`` > 0 concatenates the L2-normalised raw roll with that weight: the raw roll is
+        a strong baseline for near-exact repeats, and the learned part then only has to add what
+        the roll misses (trained that way in the triplet stage, not bolted on afterwards).
+        """
         z = nn.functional.normalize(self(roll), dim=1)
         w = self.cfg.residual_roll
         if w <= 0:

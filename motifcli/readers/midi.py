@@ -31,6 +31,7 @@ def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
         data = path.read_bytes()
     except OSError as exc:
         raise ScoreReadError(f"cannot read file ({exc.strerror or exc})", path) from exc
+    _prescan(data, limits, path)
     try:
         # from memory: mido's file.read(declared chunk length) would allocate whatever a header claims
         midi = mido.MidiFile(file=io.BytesIO(data), clip=True)
@@ -40,6 +41,72 @@ def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
         reason = " ".join(str(exc).split())[:160] or type(exc).__name__
         raise ScoreReadError(f"not a readable MIDI file ({reason})", path) from None
     return score_from_midi(midi, path, limits)
+
+
+EVENTS_PER_NOTE_LIMIT = 4  # events allowed per note of --max-notes (controllers, meta, ...)
+MIN_EVENT_LIMIT = 1_000_000  # never fewer (a low --max-notes must not refuse a pedal-heavy file)
+
+
+def _prescan(data: bytes, limits: ReadLimits, path: Path) -> None:
+    """Count note-ons and events from the raw bytes, before mido builds a ~250-byte object per event.
+
+    A 64 MB file of notes would otherwise cost gigabytes and minutes before the note limit is even
+    looked at. Counting stops at the first limit passed; files that break the format are left for
+    mido to report.
+    """
+    size = len(data)
+    max_events = max(EVENTS_PER_NOTE_LIMIT * limits.max_notes, MIN_EVENT_LIMIT)
+    if size // 3 <= limits.max_notes and size // 2 <= max_events:
+        return  # too small to hold that many notes (3 bytes each at least) or events (2 bytes)
+    if size < 14 or data[:4] != b"MThd":
+        return
+    notes = events = 0
+    pos = 8 + int.from_bytes(data[4:8], "big")
+    while pos + 8 <= size:
+        tag = data[pos : pos + 4]
+        i = pos + 8
+        end = min(i + int.from_bytes(data[pos + 4 : pos + 8], "big"), size)
+        pos = end
+        if tag != b"MTrk":
+            continue
+        running = 0
+        while i < end:
+            while i < end and data[i] & 0x80:  # delta time
+                i += 1
+            i += 1
+            if i >= end:
+                break
+            status = data[i]
+            events += 1
+            if events > max_events:
+                raise ScoreReadError(
+                    f"more than {max_events:,} MIDI events (raise the limit with --max-notes)", path
+                )
+            if status & 0x80:
+                i += 1
+                if status >= 0xF0:
+                    if status == 0xFF:
+                        i += 1  # meta type
+                    if status in (0xFF, 0xF0, 0xF7):
+                        length = 0
+                        while i < end and data[i] & 0x80:
+                            length = (length << 7) | (data[i] & 0x7F)
+                            i += 1
+                        if i < end:
+                            length = (length << 7) | data[i]
+                        i += 1 + length
+                    continue
+                running = status
+            elif not running:
+                return  # running status without a status: mido reports it
+            kind = running & 0xF0
+            if kind == 0x90 and i + 1 < end and data[i + 1] & 0x7F:
+                notes += 1
+                if notes > limits.max_notes:
+                    raise ScoreReadError(
+                        f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)", path
+                    )
+            i += 1 if kind in (0xC0, 0xD0) else 2
 
 
 def _text(value: str) -> str:

@@ -536,7 +536,8 @@ def marks_for_musicxml(annotation: Annotation, score: Score, scan: XmlScan) -> l
 def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) -> bytes:
     """``data`` with the notes of every mark coloured and its bracket drawn; nothing else changes."""
     scan = scan or scan_parts(data)
-    edits: list[tuple[int, int, int, int, bytes]] = []  # (start, kind, order, end, bytes)
+    # (position, 0 = direction / 1 = tag edit, beat, 0 = stop / 1 = start, order, end, bytes)
+    edits: list[tuple[int, int, Fraction, int, int, int, bytes]] = []
     by_part: dict[str, list[Mark]] = defaultdict(list)
     for mark in marks:
         if mark.part_id not in scan.parts:
@@ -546,7 +547,6 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
     for pid, part_marks in by_part.items():
         part = scan.parts[pid]
         part_marks.sort(key=lambda m: (m.start, m.end))
-        numbers = _bracket_numbers(part_marks)
         # colours: first mark (in time order) that claims a note wins
         coloured: dict[int, str] = {}
         order_by_onset = sorted(range(len(part.notes)), key=lambda i: part.notes[i].onset)
@@ -573,30 +573,44 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                     coloured[i] = mark.color
         for i, colour in coloured.items():
             edits.append(_colour_edit(scan, part.notes[i].pos, colour))
-        for mark, number in zip(part_marks, numbers):
-            for kind, when in ((1, mark.start), (0, mark.end)):
-                slot, offset = _choose_slot(part, when, stop=kind == 0)
-                if slot is None:
-                    continue
-                xml = _direction(mark, number, "start" if kind == 1 else "stop", offset)
-                if xml is None:
-                    continue
-                order += 1
-                edits.append((slot.pos, kind, order, slot.pos, slot.lead + scan.enc(xml) + slot.indent))
+        # brackets: place every start and stop first, then number them in document order
+        placed = []
+        for mark in part_marks:
+            start_slot, start_offset = _choose_slot(part, mark.start, stop=False)
+            if start_slot is None:
+                continue
+            stop_slot, stop_offset = _choose_slot(part, mark.end, stop=True, not_before=start_slot)
+            assert stop_slot is not None
+            start_key = (start_slot.pos, mark.start, 1)
+            stop_key = (stop_slot.pos, mark.end, 0)
+            placed.append((start_key, stop_key, mark, start_slot, start_offset, stop_slot, stop_offset))
+        placed.sort(key=lambda p: p[0])
+        numbers = _bracket_numbers([(p[0], p[1]) for p in placed])
+        for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off), number in zip(placed, numbers):
+            for key, slot, offset, kind in ((start_key, s_slot, s_off, "start"), (stop_key, e_slot, e_off, "stop")):
+                xml = _direction(mark, number, kind, offset)
+                if xml is not None:
+                    order += 1
+                    body = slot.lead + scan.enc(xml) + slot.indent
+                    edits.append((slot.pos, 0, key[1], key[2], order, slot.pos, body))
     return _splice(data, edits)
 
 
-def _bracket_numbers(marks: list[Mark]) -> list[int | None]:
-    """Bracket number per mark (sorted by start): 1..6, never two open at once; None when all are."""
-    open_: list[tuple[Fraction, int]] = []
+_Key = tuple[int, Fraction, int]  # (byte position, beat, 0 for a stop / 1 for a start): document order
+
+
+def _bracket_numbers(spans: list[tuple[_Key, _Key]]) -> list[int | None]:
+    """A number (1..6) per (start, stop) bracket, sorted by start: a number is reused only once the
+    bracket holding it has stopped earlier in the document; None when all six are taken."""
+    open_: list[tuple[_Key, int]] = []
     numbers: list[int | None] = []
-    for mark in marks:
-        open_ = [(end, num) for end, num in open_ if end > mark.start]
+    for start, stop in spans:
+        open_ = [(end, num) for end, num in open_ if not end < start]
         used = {num for _, num in open_}
         free = next((k for k in range(1, MAX_BRACKETS + 1) if k not in used), None)
         numbers.append(free)
         if free is not None:
-            open_.append((mark.end, free))
+            open_.append((stop, free))
     return numbers
 
 
@@ -618,7 +632,7 @@ def _tie_chains(notes: list[XmlNote], order_by_onset: list[int]) -> dict[int, in
 _COLOR_ATTR = re.compile(r"(\scolor\s*=\s*)([\"'])[^\"']*\2")
 
 
-def _colour_edit(scan: XmlScan, pos: int, colour: str) -> tuple[int, int, int, int, bytes]:
+def _colour_edit(scan: XmlScan, pos: int, colour: str) -> tuple[int, int, Fraction, int, int, int, bytes]:
     """Replace the ``<note ...>`` start tag at ``pos`` by itself plus (or with a new) colour."""
     data, unit = scan.data, scan.unit
     gt, quote_chars = scan.enc(">"), {scan.enc('"'): '"', scan.enc("'"): "'"}
@@ -639,12 +653,15 @@ def _colour_edit(scan: XmlScan, pos: int, colour: str) -> tuple[int, int, int, i
         close = len(tag) - (2 if tag.endswith("/>") else 1)
         body = tag[:close].rstrip()
         new = f'{body} color="{colour}"{tag[len(body):]}'
-    return (pos, 2, 0, k + unit, scan.enc(new))
+    return (pos, 1, Fraction(0), 0, 0, k + unit, scan.enc(new))
 
 
-def _choose_slot(part: XmlPart, when: Fraction, *, stop: bool) -> tuple[Slot | None, Fraction]:
+def _choose_slot(
+    part: XmlPart, when: Fraction, *, stop: bool, not_before: Slot | None = None
+) -> tuple[Slot | None, Fraction]:
     """The slot for something at ``when``: in the measure holding it (for a stop, holding the
-    moment just before it), the first slot exactly there, else the nearest earlier one + offset."""
+    moment just before it), the first slot exactly there, else the nearest earlier one + offset.
+    A stop never goes before ``not_before`` (its own start) in the document."""
     measures = [m for m in part.measures if m.slots]
     if not measures:
         return None, Fraction(0)
@@ -656,15 +673,22 @@ def _choose_slot(part: XmlPart, when: Fraction, *, stop: bool) -> tuple[Slot | N
         while 0 < i and measures[i].end <= measures[i].start and measures[i - 1].start == measures[i].start:
             i -= 1
     measure = measures[max(i, 0)]
-    exact = [s for s in measure.slots if s.time == when]
+    slots = measure.slots
+    if not_before is not None:
+        later = [s for s in slots if s.pos >= not_before.pos]
+        if not later:  # the start is in a later measure (a stop cannot be before it): go there
+            measure = next(m for m in measures if not_before in m.slots)
+            later = [s for s in measure.slots if s.pos >= not_before.pos]
+        slots = later
+    exact = [s for s in slots if s.time == when]
     if exact:
         return exact[0], Fraction(0)
-    before = [s for s in measure.slots if s.time < when and s.divisions]
+    before = [s for s in slots if s.time < when and s.divisions]
     if before:
         best = max(s.time for s in before)
         slot = next(s for s in before if s.time == best)
     else:
-        slot = next((s for s in measure.slots if s.divisions), measure.slots[0])
+        slot = next((s for s in slots if s.divisions), slots[0])
     if not slot.divisions:
         return slot, Fraction(0)
     return slot, (when - slot.time) * slot.divisions
@@ -697,11 +721,12 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction) -> s
     )
 
 
-def _splice(data: bytes, edits: list[tuple[int, int, int, int, bytes]]) -> bytes:
-    """Apply (start, kind, order, end, bytes) edits; at one position: stops, starts, then tag edits."""
+def _splice(data: bytes, edits: list[tuple[int, int, Fraction, int, int, int, bytes]]) -> bytes:
+    """Apply the edits in document order; at one position directions (by beat, stops before starts)
+    come before the note's own tag edit."""
     out: list[bytes] = []
     cursor = 0
-    for start, _kind, _order, end, body in sorted(edits, key=lambda e: (e[0], e[1], e[2])):
+    for start, *_rest, end, body in sorted(edits, key=lambda e: e[:5]):
         if start < cursor:
             continue  # cannot happen with well-formed input; never corrupt the file
         out.append(data[cursor:start])
@@ -930,6 +955,20 @@ def _show_accidentals(measure, key_alters: dict[str, int], natural) -> None:
         state[key] = alter
 
 
+def _split_staves(
+    rows: list[tuple[Fraction, Fraction, int]],
+) -> tuple[list[tuple[Fraction, Fraction, int]], list[tuple[Fraction, Fraction, int]]] | None:
+    """Treble (middle C and up) and bass rows for a track that needs both staves (a wide range with
+    a real share of notes on each side, like a piano part), else None."""
+    if not rows:
+        return None
+    pitches = [p for _, _, p in rows]
+    low = sum(p < 60 for p in pitches)
+    if max(pitches) - min(pitches) < 24 or min(low, len(pitches) - low) < 0.15 * len(pitches):
+        return None
+    return [r for r in rows if r[2] >= 60], [r for r in rows if r[2] < 60]
+
+
 def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     """Notate the pitched tracks of a MIDI score with music21 (one part each) and export MusicXML.
 
@@ -937,7 +976,7 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     exported without music21's ``makeNotation`` pass, which alone takes seconds on a pop song.
     """
     began = time.perf_counter()
-    from music21 import chord, clef, instrument, key, metadata, meter, note, stream, tempo
+    from music21 import chord, clef, instrument, key, layout, metadata, meter, note, stream, tempo
     from music21 import defaults
     from music21 import pitch as m21pitch
     from music21 import tie as m21tie
@@ -975,33 +1014,22 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     m21score = stream.Score()
     title = Path(score.path).stem if score.path is not None else "motif"
     m21score.metadata = metadata.Metadata(title=title, movementName=title)
-    for k, track in enumerate(tracks):
-        voices = _voices(quantised[track.index], grid)
+    def staff_measures(rows: list[tuple[Fraction, Fraction, int]], staff_clef, heading: list) -> list:
+        """The bars of one staff: quantised notes as chords in at most two voices, rests, ties."""
+        voices = _voices(rows, grid)
         pieces = [_pieces(v, bar, total) if v or i == 0 else [] for i, v in enumerate(voices)]
-        part = stream.Part(id=f"P{k + 1}")
-        part.partName = track.name
-        inst = instrument.Instrument()
-        inst.partName = track.name
-        inst.instrumentName = track.name
-        inst.partId = f"P{k + 1}"
-        part.insert(0, inst)
-        pitches = sorted(p for _, _, p in quantised[track.index])
         measures = [stream.Measure(number=i + 1) for i in range(int(bars))]
         first = measures[0]
-        first.insert(0, clef.BassClef() if pitches and pitches[len(pitches) // 2] < 57 else clef.TrebleClef())
-        first.insert(0, key.KeySignature(fifths))
-        first.insert(0, meter.TimeSignature(f"{num}/{den}"))
-        if k == 0:
-            first.insert(0, tempo.MetronomeMark(number=round(bpm, 2)))
+        for el in [staff_clef, key.KeySignature(fifths), meter.TimeSignature(f"{num}/{den}"), *heading]:
+            first.insert(0, el)
         containers: list[list[stream.Stream]] = [[m] for m in measures]
         if pieces[1]:
             busy = {int(t0 // bar) for t0, _, p, _ in pieces[1] if p is not None}
-            for i in range(int(bars)):
-                if i in busy:
-                    v1, v2 = stream.Voice(id="1"), stream.Voice(id="2")
-                    measures[i].insert(0, v1)
-                    measures[i].insert(0, v2)
-                    containers[i] = [v1, v2]
+            for i in sorted(busy):
+                v1, v2 = stream.Voice(id="1"), stream.Voice(id="2")
+                measures[i].insert(0, v1)
+                measures[i].insert(0, v2)
+                containers[i] = [v1, v2]
         for vi, voice_pieces in enumerate(pieces):
             for t0, d, ps, tie_type in voice_pieces:
                 i = int(t0 // bar)
@@ -1023,8 +1051,36 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
                 target.insert(t0 - i * bar, el)
         for m in measures:
             _show_accidentals(m, key_alters, lambda: m21pitch.Accidental("natural"))
-            part.append(m)
-        m21score.insert(0, part)
+        return measures
+
+    for k, track in enumerate(tracks):
+        pid = f"P{k + 1}"
+        rows = quantised[track.index]
+        heading = [tempo.MetronomeMark(number=round(bpm, 2))] if k == 0 else []
+        staves = _split_staves(rows)
+        if staves is None:
+            pitches = sorted(p for _, _, p in rows)
+            staff_clef = clef.BassClef() if pitches and pitches[len(pitches) // 2] < 57 else clef.TrebleClef()
+            layout_parts = [(stream.Part(id=pid), rows, staff_clef)]
+        else:  # a piano-like track: treble and bass staves of one part (a grand staff)
+            layout_parts = [
+                (stream.PartStaff(id=f"{pid}-Staff1"), staves[0], clef.TrebleClef()),
+                (stream.PartStaff(id=f"{pid}-Staff2"), staves[1], clef.BassClef()),
+            ]
+        for s_index, (part, staff_rows, staff_clef) in enumerate(layout_parts):
+            part.partName = track.name
+            inst = instrument.Instrument()
+            inst.partName = track.name
+            inst.instrumentName = track.name
+            inst.partId = pid
+            part.insert(0, inst)
+            for m in staff_measures(staff_rows, staff_clef, heading if s_index == 0 else []):
+                part.append(m)
+            m21score.insert(0, part)
+        if staves is not None:
+            group = layout.StaffGroup([p for p, _, _ in layout_parts], name=track.name, symbol="brace")
+            group.barTogether = True
+            m21score.insert(0, group)
     exporter = GeneralObjectExporter(m21score)
     exporter.makeNotation = False
     author = defaults.author

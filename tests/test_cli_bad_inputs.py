@@ -1,0 +1,619 @@
+"""Hostile and broken inputs through the real ``motif annotate`` (issue 5, the CLI side).
+
+Every file of the bad-input corpus (tests/data/bad, made by tests/data/make_bad_files.py; the expected
+reader outcome of each is the table in tests/test_readers_bad.py) goes through ``python -m motifcli``
+in a subprocess whose address space is capped at 1 GB (``RLIMIT_AS``) and whose time is capped; the
+outcome must be a one-line ``path: reason`` on stderr and exit 1 (0 when the file reads), no
+traceback, no output file for a failed input, and every other file of the batch still done.
+Then paths that cannot be read or written, a file that vanishes mid-batch, killed batches
+(SIGKILL) and broken models.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import random
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import mido
+import numpy as np
+import pytest
+from conftest import DATA, build_rawroll_onnx, needs_data, rawroll_metadata, song_path, subprocess_env
+
+import test_readers_bad as corpus  # the reader-level table: one expected outcome per corpus file
+from motifcli.encoding import EncodingSpec
+
+BAD = corpus.BAD
+GIGABYTE = 1024**3
+FILE_SECONDS = 10.0
+STARTUP_SECONDS = 15.0  # python, numpy, onnxruntime (and music21 for MusicXML) on a busy machine
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def build_projection_onnx(spec: EncodingSpec, path: Path, dim: int = 64) -> Path:
+    """A contract model with a realistic embedding width: the flattened roll times a fixed random
+    matrix (the shipped model has 128 dimensions; the raw roll's 2,688 make grouping needlessly slow)."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    flat = spec.steps * spec.pitch_count
+    weights = np.random.default_rng(5).normal(size=(flat, dim)).astype(np.float32)
+    inp = helper.make_tensor_value_info("pianoroll", TensorProto.FLOAT, ["N", spec.steps, spec.pitch_count])
+    out = helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["N", dim])
+    nodes = [
+        helper.make_node("Flatten", ["pianoroll"], ["flat"], axis=1),
+        helper.make_node("MatMul", ["flat", "W"], ["embedding"]),
+    ]
+    graph = helper.make_graph(nodes, "projection", [inp], [out], [numpy_helper.from_array(weights, "W")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="motif-tests")
+    model.ir_version = 8
+    helper.set_model_props(model, rawroll_metadata(spec, method="projection", embedding_dim=str(dim)))
+    onnx.checker.check_model(model)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, str(path))
+    return path
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (GIGABYTE, GIGABYTE))
+
+
+def _as_nobody() -> None:
+    _limit_memory()
+    nobody = pwd.getpwnam("nobody")
+    os.setgroups([])
+    os.setgid(nobody.pw_gid)
+    os.setuid(nobody.pw_uid)
+
+
+def motif(*args: object, cwd: Path, timeout: float, nobody: bool = False) -> subprocess.CompletedProcess[str]:
+    """``python -m motifcli`` under a 1 GB address-space limit (and as ``nobody`` if asked)."""
+    env = subprocess_env()
+    if nobody:
+        env["HOME"] = str(cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "motifcli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=timeout,
+        preexec_fn=_as_nobody if nobody else _limit_memory,
+    )
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def check_output_complete(path: Path) -> None:
+    """An output parses with an independent reader (mido, json): it was written whole."""
+    if path.suffix == ".mid":
+        midi = mido.MidiFile(path)
+        assert midi.tracks, path
+    elif path.suffix == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(data["motifs"], list), path
+    elif path.suffix == ".musicxml":
+        from xml.etree import ElementTree
+
+        assert ElementTree.parse(path).getroot().tag == "score-partwise", path  # our outputs declare no entities
+    elif path.suffix == ".csv":
+        import csv
+
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        assert rows[0][:2] == ["label", "family"] and all(len(r) == len(rows[0]) for r in rows), path
+        sibling = path.with_suffix(".json")  # the same annotation in both: as many rows as occurrences
+        if sibling.is_file():
+            occurrences = sum(len(m["occurrences"]) for m in json.loads(sibling.read_text())["motifs"])
+            assert len(rows) - 1 == occurrences, path
+    else:
+        raise AssertionError(f"unexpected output {path}")
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_projection_onnx(EncodingSpec(), tmp_path_factory.mktemp("model") / "projection.onnx")
+
+
+def expected(name: str) -> corpus.Ok | corpus.Err:
+    return BIG_EXPECTED[name] if name in BIG_EXPECTED else corpus.EXPECTED[name]
+
+
+# The big inputs of the issue, built in the tmp dir (not committed) with the corpus generator.
+BIG_FILES = {
+    "big_200000_notes.mid": lambda: corpus.gen.many_notes_midi(200_000),
+    "big_3_hours.mid": lambda: corpus.gen.long_midi(hours=3.0, bpm=120),
+}
+BIG_EXPECTED: dict[str, corpus.Ok | corpus.Err] = {
+    # 50,000 beats of sixteenths: 12,500 windows, over the 5,000-window grouping limit
+    "big_200000_notes.mid": corpus.Err("12,500 windows to group, over the 5,000-window limit (raise it with --max-segments"),
+    # one long note every 8 beats: 2,700 windows, annotated
+    "big_3_hours.mid": corpus.Ok(lambda s: True, "annotated"),
+}
+ALL_FILES = sorted(corpus.EXPECTED)
+
+
+def wall_budget(seconds: float) -> float:
+    """A wall-clock budget scaled by how oversubscribed the machine is (CI shares its cores):
+    what must stay under ``seconds`` is the program's work, not the time it waits for a core."""
+    return seconds * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+
+
+# ---------------------------------------------------------------------------------------------
+# the whole corpus as one batch: one subprocess, 1 GB, every file judged on its own
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> dict:
+    root = tmp_path_factory.mktemp("corpus")
+    inputs = root / "in"
+    shutil.copytree(BAD, inputs)
+    out = root / "out"
+    started = time.perf_counter()
+    proc = motif("annotate", inputs, "-o", out, "--json", "--model", model_path, "--provider", "cpu",
+                 cwd=root, timeout=STARTUP_SECONDS + FILE_SECONDS * len(ALL_FILES))
+    seconds = time.perf_counter() - started
+    summary = json.loads(proc.stdout)
+    return {
+        "proc": proc,
+        "summary": summary,
+        "results": {Path(r["path"]).name: r for r in summary["results"]},
+        "inputs": inputs,
+        "out": out,
+        "seconds": seconds,
+    }
+
+
+def test_batch_of_the_whole_corpus_exits_1_and_lists_every_file(batch: dict) -> None:
+    proc, summary = batch["proc"], batch["summary"]
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert set(batch["results"]) == set(ALL_FILES)
+    failed = {n for n in ALL_FILES if isinstance(expected(n), corpus.Err)}
+    assert (summary["failed"], summary["ok"]) == (len(failed), len(ALL_FILES) - len(failed))
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    # the only stderr lines besides the summary tables are the failures, one each
+    failure_lines = [line for line in proc.stderr.splitlines() if line.startswith(str(batch["inputs"]))]
+    assert len(failure_lines) == len(failed)
+
+
+@pytest.mark.parametrize("name", ALL_FILES)
+def test_each_bad_file_in_the_batch(batch: dict, name: str) -> None:
+    result = batch["results"][name]
+    want = expected(name)
+    source = batch["inputs"] / name
+    stem = name.rsplit(".", 1)[0]
+    outputs = sorted(p for p in batch["out"].glob(f"{stem}.motifs.*"))
+    seconds = sum(result.get("times", {}).values())
+    assert seconds < wall_budget(FILE_SECONDS), f"{name}: {seconds:.1f} s"
+    mentions = [line for line in batch["proc"].stderr.splitlines() if name in line]
+    if isinstance(want, corpus.Err):
+        assert result["status"] == "failed", result
+        assert want.phrase in result["reason"], result["reason"]
+        assert mentions == [f"{source}: {result['reason']}"]  # one line: the file and the problem
+        assert outputs == []  # nothing written, not even a partial file
+    else:
+        assert result["status"] == "ok", result
+        assert mentions == []
+        assert [p.name for p in outputs] == sorted(Path(o).name for o in result["outputs"]) and len(outputs) == 2
+        for path in outputs:
+            check_output_complete(path)
+
+
+def test_no_temporary_files_are_left_by_the_batch(batch: dict) -> None:
+    assert [p for p in files_under(batch["out"]) if p.startswith(".") or p.endswith(".part")] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# one file per process: the exit code and the single line belong to that file
+# ---------------------------------------------------------------------------------------------
+
+ALONE = [
+    "midi_empty.mid", "midi_random_bytes.mid", "midi_type2.mid", "mx_xxe_local_file.musicxml",
+    "mx_billion_laughs.musicxml", "mx_10000_parts.musicxml", "mxl_zip_bomb.mxl", "mxl_evil_entry.mxl",
+    *BIG_FILES,
+]
+STARTUP_CPU_SECONDS = 5.0  # imports (music21 for MusicXML), model load
+
+
+def child_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@pytest.mark.parametrize("name", ALONE)
+def test_one_bad_file_alone(tmp_path: Path, model_path: Path, name: str) -> None:
+    """Exit code, the single line, no output; within 1 GB and 10 s of CPU (plus start-up)."""
+    source = tmp_path / name
+    source.write_bytes(BIG_FILES[name]() if name in BIG_FILES else (BAD / name).read_bytes())
+    out = tmp_path / "out"
+    cpu_before = child_cpu_seconds()
+    proc = motif("annotate", source, "-o", out, "--model", model_path, cwd=tmp_path,
+                 timeout=wall_budget(STARTUP_SECONDS + FILE_SECONDS) + 30)
+    cpu = child_cpu_seconds() - cpu_before
+    assert cpu < STARTUP_CPU_SECONDS + FILE_SECONDS, f"{name}: {cpu:.1f} s of CPU"
+    want = expected(name)
+    if isinstance(want, corpus.Err):
+        assert proc.returncode == 1, proc.stderr
+        assert len(lines(proc.stderr)) == 1 and lines(proc.stderr)[0].startswith(f"{source}: "), proc.stderr
+        assert want.phrase in proc.stderr
+        assert not out.exists() or files_under(out) == []
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert lines(proc.stderr) == []
+        assert len(files_under(out)) == 2
+        for path in (out / p for p in files_under(out)):
+            check_output_complete(path)
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_debug_adds_the_traceback(tmp_path: Path, model_path: Path) -> None:
+    source = tmp_path / "random.mid"
+    source.write_bytes((BAD / "midi_random_bytes.mid").read_bytes())
+    plain = motif("annotate", source, "--model", model_path, cwd=tmp_path, timeout=60)
+    debug = motif("annotate", source, "--model", model_path, "--debug", cwd=tmp_path, timeout=60)
+    assert plain.returncode == debug.returncode == 1
+    assert "Traceback" not in plain.stderr and "Traceback (most recent call last)" in debug.stderr
+    assert lines(debug.stderr)[-1] == lines(plain.stderr)[-1] == f"{source}: " + lines(plain.stderr)[-1].split(": ", 1)[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# limits: each refusal names the flag that lifts it, and the flag works
+# ---------------------------------------------------------------------------------------------
+
+
+def test_limit_flags_name_themselves_and_lift_the_limit(tmp_path: Path, model_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from motifcli.cli import app
+
+    runner = CliRunner()
+    parts = tmp_path / "parts.musicxml"
+    parts.write_bytes((BAD / "mx_10000_parts.musicxml").read_bytes())
+    small_mxl = tmp_path / "small.mxl"
+    small_mxl.write_bytes((BAD / "mxl_no_container.mxl").read_bytes())
+    one = tmp_path / "one.mid"
+    one.write_bytes(corpus.gen.header(0, 1) + corpus.gen.track(corpus.gen.name(b"M") + corpus.gen.melody(64)))
+    cases = [
+        (one, ["--max-bytes", "100"], "(raise it with --max-bytes)"),
+        (one, ["--max-notes", "10"], "--max-notes"),
+        (one, ["--max-beats", "16"], "--max-beats"),
+        (one, ["--max-segments", "3"], "16 windows to group, over the 3-window limit (raise it with --max-segments"),
+        (small_mxl, ["--max-unzipped-bytes", "100"], "--max-unzipped-bytes"),
+        (parts, [], "--max-parts"),
+    ]
+    for source, flags, phrase in cases:
+        result = runner.invoke(app, ["annotate", str(source), "-o", str(tmp_path / "out"), "--model", str(model_path), *flags])
+        assert result.exit_code == 1, (flags, result.output)
+        assert phrase in result.stderr, (flags, result.stderr)
+        assert lines(result.stderr) == [f"{source}: " + lines(result.stderr)[0].split(": ", 1)[1]]
+    assert not (tmp_path / "out").exists()
+    lifted = [
+        (one, ["--max-bytes", "100000", "--max-notes", "64", "--max-beats", "64", "--max-segments", "16"]),
+        (small_mxl, ["--max-unzipped-bytes", "100000"]),
+        (parts, ["--max-parts", "10000"]),
+    ]
+    for source, flags in lifted:
+        result = runner.invoke(app, ["annotate", str(source), "-o", str(tmp_path / "out"), "-f", "json",
+                                     "--model", str(model_path), *flags])
+        assert result.exit_code == 0, (flags, result.output)
+    for flag in ("--max-bytes", "--max-notes", "--max-beats", "--max-parts", "--max-unzipped-bytes", "--max-segments"):
+        result = runner.invoke(app, ["annotate", str(one), "--model", str(model_path), flag, "0"])
+        assert result.exit_code == 2 and f"{flag} must be positive" in result.stderr, (flag, result.output)
+
+
+# ---------------------------------------------------------------------------------------------
+# paths
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def shared_dir() -> Iterator[Path]:
+    """A folder outside pytest's private tmp dir (mode 0700) that user ``nobody`` can enter."""
+    folder = Path(tempfile.mkdtemp(prefix="motif-paths-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        for p in [folder, *folder.rglob("*")]:
+            if p.is_dir() and not p.is_symlink():
+                p.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _melody(count: int = 32, first: int = 60) -> bytes:
+    g = corpus.gen
+    return g.header(0, 1) + g.track(g.name(b"MELODY") + g.melody(count, first=first))
+
+
+def _unprivileged() -> bool:
+    if os.geteuid() != 0:
+        return True
+    try:
+        pwd.getpwnam("nobody")
+    except KeyError:
+        return False
+    return True
+
+
+needs_unprivileged = pytest.mark.skipif(not _unprivileged(), reason="running as root without a 'nobody' user")
+
+
+@needs_unprivileged
+def test_unreadable_files_in_a_folder(shared_dir: Path, model_path: Path) -> None:
+    """Permissions bite only without privileges: as root the run drops to user ``nobody``."""
+    songs = shared_dir / "songs"
+    songs.mkdir(mode=0o777)
+    songs.chmod(0o777)
+    for name in ("a.mid", "b.mid", "c.mid"):
+        (songs / name).write_bytes(_melody())
+        (songs / name).chmod(0o644)
+    (songs / "b.mid").chmod(0o000)
+    model = shared_dir / "model.onnx"
+    shutil.copy(model_path, model)
+    model.chmod(0o644)
+    proc = motif("annotate", songs, "-f", "json", "--model", model, cwd=shared_dir, timeout=60,
+                 nobody=os.geteuid() == 0)
+    assert proc.returncode == 1, proc.stderr
+    assert lines(proc.stderr) == [f"{songs / 'b.mid'}: cannot read file (Permission denied)"]
+    assert sorted(p.name for p in songs.glob("*.motifs.json")) == ["a.motifs.json", "c.motifs.json"]
+
+
+@needs_unprivileged
+def test_read_only_output_folder(shared_dir: Path, model_path: Path) -> None:
+    songs = shared_dir / "songs"
+    songs.mkdir()
+    for name in ("a.mid", "b.mid"):
+        (songs / name).write_bytes(_melody())
+    out = shared_dir / "out"
+    out.mkdir()
+    (out / "a.motifs.json").write_text("old")
+    out.chmod(0o555)
+    model = shared_dir / "model.onnx"
+    shutil.copy(model_path, model)
+    proc = motif("annotate", songs, "-o", out, "-f", "json", "--model", model, cwd=shared_dir, timeout=60,
+                 nobody=os.geteuid() == 0)
+    assert proc.returncode == 1
+    assert lines(proc.stderr) == [
+        f"{songs / n}: {out / n.replace('.mid', '.motifs.json')}: cannot write in {out} (Permission denied)"
+        for n in ("a.mid", "b.mid")
+    ]
+    assert files_under(out) == ["a.motifs.json"] and (out / "a.motifs.json").read_text() == "old"
+
+
+def test_output_folder_that_cannot_be_made(tmp_path: Path, model_path: Path) -> None:
+    """Even root cannot make a folder inside a regular file: every file fails, the inputs stay."""
+    songs = tmp_path / "songs"
+    songs.mkdir()
+    (songs / "a.mid").write_bytes(_melody())
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("a file, not a folder")
+    proc = motif("annotate", songs, "-o", blocker / "out", "--model", model_path, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 1
+    assert lines(proc.stderr) == [
+        f"{songs / 'a.mid'}: {blocker / 'out' / 'a.motifs.mid'}: cannot create folder {blocker / 'out'} (Not a directory)"
+    ]
+    assert files_under(songs) == ["a.mid"] and blocker.read_text() == "a file, not a folder"
+
+
+def test_fifo_folder_named_like_a_score_and_symlink_loops(tmp_path: Path, model_path: Path) -> None:
+    """Nothing blocks (a FIFO is never opened), nothing loops, nothing vanishes silently."""
+    songs = tmp_path / "songs"
+    (songs / "folder.mid").mkdir(parents=True)
+    (songs / "folder.mid" / "inner.mid").write_bytes(_melody())
+    (songs / "good.mid").write_bytes(_melody())
+    os.mkfifo(songs / "fifo.mid")
+    (songs / "loop.mid").symlink_to("loop.mid")
+    (songs / "dangling.mid").symlink_to("nowhere.mid")
+    (songs / "folder.mid" / "up").symlink_to("..")  # a folder loop: links to folders are not followed
+    proc = motif("annotate", songs, "-f", "json", "--model", model_path, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 1
+    assert lines(proc.stderr) == [
+        f"{songs / 'dangling.mid'}: cannot read file (a symbolic link whose target does not exist)",
+        f"{songs / 'fifo.mid'}: not a regular file (a FIFO); motif reads only regular files",
+        f"{songs / 'loop.mid'}: cannot read file (a loop of symbolic links)",
+    ]
+    assert (songs / "good.motifs.json").is_file() and (songs / "folder.mid" / "inner.motifs.json").is_file()
+    # named on the command line, a loop is a usage error
+    proc = motif("annotate", songs / "loop.mid", "--model", model_path, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2
+    assert lines(proc.stderr) == [f"error: {songs / 'loop.mid'} is a symbolic link to nothing (a loop of symbolic links)"]
+
+
+def test_output_equal_to_the_input_or_a_link_to_it(tmp_path: Path, model_path: Path) -> None:
+    song = tmp_path / "song.mid"
+    song.write_bytes(_melody())
+    before = song.read_bytes()
+    link = tmp_path / "link.mid"
+    link.symlink_to(song)
+    for dest, reason in ((song, "is an input file; refusing to overwrite it"),
+                         (link, "is the input file itself (a link to it); refusing to overwrite it")):
+        proc = motif("annotate", song, "-o", dest, "-f", "midi", "--model", model_path, cwd=tmp_path, timeout=60)
+        assert proc.returncode == 1
+        assert len(lines(proc.stderr)) == 1 and lines(proc.stderr)[0].startswith(f"{song}: ")
+        assert reason in proc.stderr
+        assert song.read_bytes() == before and link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.mid", "song.mid"]
+
+
+def test_a_file_that_vanishes_mid_batch(tmp_path: Path, model_path: Path) -> None:
+    """The second file is deleted while the first is annotated: it fails, the third is done."""
+    from motifcli import batch
+    from motifcli.model import load_model
+
+    for name in ("1.mid", "2.mid", "3.mid"):
+        (tmp_path / name).write_bytes(_melody())
+    jobs = batch.plan(batch.discover([tmp_path]), ["json"])
+    model = load_model(model_path, provider="cpu", threads=1)
+
+    def on_result(result: batch.FileResult) -> None:
+        if Path(result.path).name == "1.mid":
+            (tmp_path / "2.mid").unlink()
+
+    summary = batch.run_batch(jobs, model, batch.AnnotateSettings(), on_result=on_result)
+    assert [(Path(r.path).name, r.status, r.reason) for r in summary.results] == [
+        ("1.mid", "ok", None),
+        ("2.mid", "failed", "cannot read file (it no longer exists)"),
+        ("3.mid", "ok", None),
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.mid", "1.motifs.json", "3.mid", "3.motifs.json"]
+
+
+# ---------------------------------------------------------------------------------------------
+# safe writes: SIGKILL at random moments, then --resume
+# ---------------------------------------------------------------------------------------------
+
+
+def _outputs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if ".motifs." in p.name and not p.name.startswith("."))
+
+
+@needs_data
+@pytest.mark.slow
+def test_sigkill_leaves_only_complete_outputs_and_resume_finishes(tmp_path: Path, model_path: Path) -> None:
+    assert DATA is not None
+    songs = tmp_path / "songs"
+    songs.mkdir()
+    for n in range(1, 21):
+        shutil.copy(song_path(n), songs / f"{n:03d}.mid")
+    model = tmp_path / "model.onnx"
+    shutil.copy(model_path, model)
+    args = [sys.executable, "-m", "motifcli", "annotate", str(songs), "-f", "midi,json,csv", "--model", str(model),
+            "--resume", "--json"]
+    rng = random.Random(20261125)
+    kills = 0
+    for target in (3, 17, 35):  # kill once this many outputs exist (+ a random delay): early, middle, late
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
+                                cwd=tmp_path, preexec_fn=_limit_memory)
+        deadline = time.monotonic() + 60
+        while len(_outputs(songs)) < target and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.05))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.communicate(timeout=30)
+        for path in _outputs(songs):
+            check_output_complete(path)
+        # temporary files are hidden, end in .part, and are never taken as inputs or outputs
+        for temp in (p for p in songs.iterdir() if p.name.startswith(".")):
+            assert temp.name.endswith(".part"), temp
+    assert kills >= 2
+    done = subprocess.run(args, capture_output=True, text=True, env=subprocess_env(), cwd=tmp_path, timeout=120,
+                          preexec_fn=_limit_memory)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["files"] == 20 and summary["ok"] + summary["skipped"] == 20 and summary["skipped"] >= 3
+    assert len(_outputs(songs)) == 60
+    for path in _outputs(songs):
+        check_output_complete(path)
+    assert [p.name for p in songs.iterdir() if p.name.startswith(".")] == []  # leftovers of the killed runs cleaned
+    again = json.loads(subprocess.run(args, capture_output=True, text=True, env=subprocess_env(), cwd=tmp_path,
+                                      timeout=120).stdout)
+    assert again["skipped"] == 20
+    # a newer model makes every output stale
+    os.utime(model, (time.time() + 5, time.time() + 5))
+    redone = json.loads(subprocess.run(args, capture_output=True, text=True, env=subprocess_env(), cwd=tmp_path,
+                                       timeout=120).stdout)
+    assert (redone["ok"], redone["skipped"]) == (20, 0)
+
+
+def test_resume_redoes_an_output_that_is_not_complete(tmp_path: Path, model_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from motifcli.cli import app
+
+    song = tmp_path / "song.mid"
+    song.write_bytes(_melody())
+    args = ["annotate", str(song), "--model", str(model_path), "--resume", "--json"]
+    runner = CliRunner()
+    assert json.loads(runner.invoke(app, args).stdout)["ok"] == 1
+    assert json.loads(runner.invoke(app, args).stdout)["skipped"] == 1
+    midi = tmp_path / "song.motifs.mid"
+    midi.write_bytes(midi.read_bytes()[:-10])  # cut short by some other tool; still newer than the input
+    assert json.loads(runner.invoke(app, args).stdout)["ok"] == 1
+    check_output_complete(midi)
+    stale = tmp_path / f".song.motifs.json.{2**22 + 7}.abcd1234.part"  # a temp file of a dead process
+    stale.write_text("{half")
+    song.touch()
+    assert json.loads(runner.invoke(app, args).stdout)["ok"] == 1
+    assert not stale.exists()
+
+
+def test_outputs_get_ordinary_permissions(tmp_path: Path, model_path: Path) -> None:
+    """Atomic writes go through mkstemp (mode 0600); the finished file must not keep that."""
+    from typer.testing import CliRunner
+
+    from motifcli.cli import app
+
+    song = tmp_path / "song.mid"
+    song.write_bytes(_melody())
+    old = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(app, ["annotate", str(song), "--model", str(model_path)])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    for path in _outputs(tmp_path):
+        assert (path.stat().st_mode & 0o777) == 0o644, path
+
+
+# ---------------------------------------------------------------------------------------------
+# models
+# ---------------------------------------------------------------------------------------------
+
+
+def _model_cases(folder: Path, good: Path) -> list[tuple[Path, str]]:
+    spec = EncodingSpec()
+    data = good.read_bytes()
+    cases = []
+    cases.append((folder / "missing.onnx", "model file not found"))
+    for cut in (0.05, 0.5, 0.97):
+        path = folder / f"truncated-{int(cut * 100)}.onnx"
+        path.write_bytes(data[: int(len(data) * cut)])
+        cases.append((path, "not a loadable ONNX model"))
+    foreign = folder / "song-renamed.onnx"
+    foreign.write_bytes(_melody())
+    cases.append((foreign, "not a loadable ONNX model"))
+    cases.append((build_rawroll_onnx(spec, folder / "no-metadata.onnx", metadata={}), "no metadata"))
+    cases.append((build_rawroll_onnx(spec, folder / "other-grid.onnx", input_shape=("N", 16, 84)), "the metadata's grid needs"))
+    cases.append((build_rawroll_onnx(spec, folder / "contract-2.onnx", metadata=rawroll_metadata(spec, motif_contract="2")),
+                  "motif_contract '2'"))
+    folder_model = folder / "a-folder.onnx"
+    folder_model.mkdir()
+    cases.append((folder_model, "model file not found"))
+    return cases
+
+
+def test_broken_models_through_the_cli(tmp_path: Path, model_path: Path) -> None:
+    song = tmp_path / "song.mid"
+    song.write_bytes(_melody())
+    models = tmp_path / "models"
+    models.mkdir()
+    for path, phrase in _model_cases(models, model_path):
+        proc = motif("annotate", song, "--model", path, cwd=tmp_path, timeout=60)
+        assert proc.returncode == 1, (path.name, proc.stderr)
+        assert len(lines(proc.stderr)) == 1, (path.name, proc.stderr)  # nothing from onnxruntime's own logger
+        assert lines(proc.stderr)[0].startswith(f"error: {path}: "), proc.stderr
+        assert phrase in proc.stderr, (path.name, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["models", "song.mid"]  # nothing written
