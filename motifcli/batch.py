@@ -367,7 +367,12 @@ def _write_all(job: Job, annotation: Any, score: Any, settings: AnnotateSettings
             remove_stale_temps(dest)
             stage = _stage_name(dest)
             staged.append((stage, dest))
-            write(annotation, score, fmt, stage, lyrics=settings.lyrics)
+            try:
+                write(annotation, score, fmt, stage, lyrics=settings.lyrics)
+            except MotifError as exc:
+                if exc.path != str(stage):
+                    raise
+                raise type(exc)(exc.message, dest) from exc  # name the output, not its staged copy
         for stage, dest in staged:
             try:
                 os.replace(stage, dest)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits
-from motifcli.readers.midi import read_midi
+from motifcli.readers.midi import count_events, read_midi
 from motifcli.readers.musicxml import read_musicxml
 from motifcli.score import Score
 
@@ -140,8 +140,14 @@ if POP909_SONG is not None:
 @given(seed=st.sampled_from(MIDI_SEEDS), operations=st.lists(mutation, min_size=1, max_size=6))
 def test_mutated_midi(workdir: Path, seed: tuple[str, bytes], operations: list[tuple]):
     path = workdir / "mutated.mid"
-    path.write_bytes(mutate(seed[1], operations))
+    data = mutate(seed[1], operations)
+    path.write_bytes(data)
     outcome(read_midi, path)
+    # the byte scan that guards the note limit never raises and always ends, whatever the bytes
+    notes, events = count_events(data)
+    assert 0 <= notes <= events <= len(data)
+    # and with the limits forced low, the reader's own scan refuses or lets mido decide
+    outcome(lambda p: read_midi(p, ReadLimits(max_notes=1)), path)
 
 
 MUSICXML_SEEDS = [("hand.musicxml", HAND_MUSICXML.encode())] + seeds("mx_1024th_note.musicxml", "mx_utf16.musicxml")
@@ -238,6 +244,7 @@ def test_generated_midi(workdir: Path, kind: int, tpb: int, tracks: list[list]):
     assert isinstance(result, Score), result
     expected = sum(1 for t in tracks for m in t if m.type == "note_on" and m.velocity > 0)
     assert result.note_count == expected
+    assert count_events(path.read_bytes())[0] == expected  # the pre-scan counts the same notes
     assert result.ticks_per_beat == tpb
 
 

@@ -212,7 +212,12 @@ def test_bad_file(filename: str):
 
 def test_committed_corpus_matches_the_generator():
     """The script stays the source of the files: regenerating gives the same content."""
-    for filename, data in gen.all_files().items():
+    files = gen.all_files(include_big=False)
+    assert set(files) == set(EXPECTED) - {"mxl_zip_bomb.mxl"}
+    with zipfile.ZipFile(BAD / "mxl_zip_bomb.mxl") as archive:  # the big one, by its directory
+        info = archive.getinfo("score.xml")
+        assert info.file_size == gen.BIG_BOMB_BYTES and info.compress_size < 1_000
+    for filename, data in files.items():
         on_disk = (BAD / filename).read_bytes()
         if on_disk != data and filename.endswith(".mxl") and zipfile.is_zipfile(io.BytesIO(data)):
             # compressed bytes may differ between zlib builds: compare what the archives hold
@@ -250,6 +255,15 @@ def test_lying_zip_bomb_stops_early(filename: str):
     assert peak < 4 * 1024 * 1024, f"{peak:,} bytes traced"
 
 
+def test_archive_with_too_many_files_fails_before_zipfile_lists_them(tmp_path: Path):
+    path = tmp_path / "crowded.mxl"
+    path.write_bytes(gen.mxl([(f"f{i}.txt", b"") for i in range(20_000)] + [("score.xml", gen.musicxml(gen.FOUR))]))
+    result, seconds, peak = measured(lambda: read_musicxml(path))
+    assert isinstance(result, ScoreReadError)
+    assert "holds 20,001 files, more than the 10,000 motif reads" in result.message
+    assert seconds < 1.0 and peak < 4 * 1024 * 1024
+
+
 def test_unzipped_limit_is_the_one_from_limits(tmp_path: Path):
     path = tmp_path / "small.mxl"
     path.write_bytes((BAD / "mxl_no_container.mxl").read_bytes())
@@ -284,6 +298,22 @@ def test_ten_thousand_parts_fail_fast(tmp_path: Path):
     assert [t.part_id for t in score.tracks[:3]] == ["P0", "P1", "P2"]
     with pytest.raises(ScoreReadError, match=r"more than 29 parts \(raise the limit with --max-parts\)"):
         read_musicxml(path, ReadLimits(max_parts=29))
+
+
+def test_millions_of_measures_fail_fast(tmp_path: Path):
+    """music21 spends ~0.2 ms and kilobytes per measure: 200,000 empty ones are refused while parsing."""
+    path = tmp_path / "measures.musicxml"
+    path.write_text(gen.many_measures(200_000))
+    result, seconds, peak = measured(lambda: read_musicxml(path))
+    assert isinstance(result, ScoreReadError)
+    assert "more than 100,000 measures in all parts (raise the limit with --max-notes)" in result.message
+    assert seconds < SECONDS and peak < PEAK_BYTES
+    # the limit follows --max-notes (a fifth of it), never below 1,000 measures
+    small = tmp_path / "thousand.musicxml"
+    small.write_text(gen.many_measures(1_500))
+    assert len(read_musicxml(small, ReadLimits(max_notes=7_500)).measure_starts or []) == 1_500
+    with pytest.raises(ScoreReadError, match="more than 1,000 measures"):
+        read_musicxml(small, ReadLimits(max_notes=10))
 
 
 @pytest.mark.parametrize("builder", ["xxe_musicxml", "xxe_parameter_musicxml"])
@@ -395,3 +425,24 @@ def test_missing_file_is_a_read_error(tmp_path: Path):
         read_musicxml(tmp_path / "nope.musicxml")
     with pytest.raises(ScoreReadError, match="cannot read file"):
         read_midi(tmp_path / "nope.mid")
+
+
+def test_external_dtd_is_never_loaded(tmp_path: Path):
+    """A DOCTYPE pointing at a local DTD that defines an entity: the DTD is not read, the entity
+    stays undefined, and the secret it holds appears nowhere in the Score."""
+    secret = "TOP-SECRET-" + os.urandom(8).hex()
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text(f'<!ENTITY leak "{secret}">')
+    text = gen.musicxml(gen.FOUR, part_name="&leak;", doctype=f'<!DOCTYPE score-partwise SYSTEM "{dtd.as_uri()}">\n')
+    path = tmp_path / "external_dtd.musicxml"
+    path.write_text(text)
+    score = read_musicxml(path)
+    assert secret not in repr(score)
+    assert score.tracks[0].name == "P1" and score.note_count == 4  # the name was only the undefined entity
+
+
+def test_internal_subset_without_entities_is_fine(tmp_path: Path):
+    doctype = '<!DOCTYPE score-partwise [\n  <!ELEMENT score-partwise ANY>\n  <!ATTLIST score-partwise version CDATA "4.0">\n]>\n'
+    path = tmp_path / "subset.musicxml"
+    path.write_text(gen.musicxml(gen.FOUR, doctype=doctype))
+    assert read_musicxml(path).note_count == 4

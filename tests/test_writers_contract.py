@@ -109,3 +109,44 @@ assert "motifcli.writers.musicxml" not in sys.modules
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+BAD = Path(__file__).parent / "data" / "bad"
+
+
+@pytest.mark.skipif(not BAD.is_dir(), reason="tests/data/bad not generated")
+def test_odd_files_that_read_also_write_or_fail_cleanly(tmp_path):
+    """Every file of the hostile/odd set that the readers accept gets every output written, or a
+    one-line MotifError (a drums-only file has nothing to notate), never a crash."""
+    pytest.importorskip("music21")
+    from motifcli.annotation import Annotation, Motif, Occurrence
+    from motifcli.errors import MotifError
+    from motifcli.readers import read_score
+
+    written = 0
+    for path in sorted(BAD.iterdir()):
+        try:
+            score = read_score(path)
+        except MotifError:
+            continue
+        motifs = []
+        pitched = score.pitched_tracks()
+        if pitched:
+            t = pitched[0]
+
+            def occ(number, start, end):
+                idx = [i for i, n in enumerate(t.notes) if start <= n.onset < end]
+                return Occurrence("A", number, t.index, t.name, start, end, 1, 1, 1.0, [t.notes[i] for i in idx], idx)
+
+            motifs = [Motif("A", "#E69F00", [occ(1, 0.0, 2.0), occ(2, 1.0, 4.0)])]
+        annotation = Annotation(str(path), motifs)
+        for fmt in writers.FORMATS:
+            dest = tmp_path / writers.output_name(path, fmt)
+            try:
+                writers.write(annotation, score, fmt, dest, lyrics=True)
+            except MotifError as exc:
+                assert fmt == "musicxml" and "no pitched notes" in str(exc), (path.name, fmt, exc)
+            else:
+                assert dest.stat().st_size > 0 or fmt in ("mirex", "labels")
+                written += 1
+    assert written >= 40

@@ -33,7 +33,7 @@ CORPUS = {p.name: p for p in music21.corpus.getPaths()}
 DIRECTION = re.compile(
     rb'<direction placement="above"><direction-type>(?:<words color="#[0-9A-F]{6}">Motif [A-Z]+[0-9]+</words>'
     rb"</direction-type>(?:<direction-type>)?)?(?:<bracket [^>]*/></direction-type>)?"
-    rb"(?:<offset>-?[0-9.]+</offset>)?</direction>"
+    rb"(?:<offset>-?[0-9.]+</offset>)?(?:<staff>1</staff>)?</direction>"
 )
 NOTE_COLOUR = re.compile(rb'(<note\b[^>]*?) color="#[0-9A-F]{6}"')
 
@@ -107,7 +107,7 @@ def _same(a: ET.Element, b: ET.Element) -> bool:
 
 
 def _is_ours(direction: ET.Element) -> bool:
-    allowed = {"direction", "direction-type", "words", "bracket", "offset"}
+    allowed = {"direction", "direction-type", "words", "bracket", "offset", "staff"}
     return all(e.tag in allowed for e in direction.iter()) and direction.find("direction-type") is not None
 
 
@@ -193,6 +193,14 @@ def _xml_notes(score: Score, pid: str):
 def _pid(part) -> str:
     """The MusicXML part id music21 read a part (or one staff of it) from."""
     return str(part.getInstrument().partId)
+
+
+def by_part(parsed) -> dict[str, list]:
+    """music21's parts grouped by MusicXML part (a grand staff comes back as two PartStaffs)."""
+    grouped: dict[str, list] = {}
+    for part in parsed.parts:
+        grouped.setdefault(_pid(part), []).append(part)
+    return grouped
 
 
 def _check_against_music21(dest: Path, score: Score, annotation: Annotation) -> None:
@@ -297,7 +305,10 @@ def test_timewise_scores_are_walked_like_partwise_ones():
 
 
 def test_entity_declarations_are_refused():
-    bomb = b'<?xml version="1.0"?><!DOCTYPE score-partwise [<!ENTITY a "aaaa">]><score-partwise><part id="P1"/></score-partwise>'
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE score-partwise [<!ENTITY a "aaaa">]>'
+        b'<score-partwise><part id="P1"/></score-partwise>'
+    )
     with pytest.raises(OutputError, match="entity"):
         mx.scan_parts(bomb)
     with pytest.raises(OutputError, match="not a MusicXML score"):
@@ -332,16 +343,20 @@ def test_midi_input_is_notated_quickly_and_annotated(tmp_path):
     assert elapsed < 3.0, f"MIDI -> annotated MusicXML took {elapsed:.2f} s of CPU"
 
     parsed = music21.converter.parse(dest, forceSource=True)
-    names = [p.partName for p in parsed.parts]
-    assert names == [t.name for t in score.pitched_tracks()] == ["MELODY", "BRIDGE", "PIANO"]
+    staves = by_part(parsed)
+    assert [staff[0].partName for staff in staves.values()] == [t.name for t in score.pitched_tracks()]
+    assert [len(staff) for staff in staves.values()] == [1, 1, 2]  # the piano gets a grand staff
+    assert [str(s.getElementsByClass("Clef").first() or s.recurse().getElementsByClass("Clef").first())
+            for s in staves["P3"]] == ["<music21.clef.TrebleClef>", "<music21.clef.BassClef>"]
     assert parsed.parts[0].getElementsByClass("Measure")[0].timeSignature.ratioString == "4/4"
+    assert parsed.parts[0].getElementsByClass("Measure")[0].keySignature.sharps == -3  # E flat major
 
     q = lambda x: float(mx._quantise(x))  # noqa: E731
-    for part, track in zip(parsed.parts, score.pitched_tracks()):
+    for staff_list, track in zip(staves.values(), score.pitched_tracks()):
         # every note is there, at its quantised onset (continuations of ties are not new notes)
         written = Counter()
         coloured = {}
-        for n in part.recurse().notes:
+        for n in (x for part in staff_list for x in part.recurse().notes):
             for sub in (n.notes if n.isChord else [n]):
                 if sub.tie is not None and sub.tie.type in ("stop", "continue"):
                     continue
@@ -369,7 +384,7 @@ def test_midi_input_is_notated_quickly_and_annotated(tmp_path):
 
 
 @needs_data
-def test_midi_drum_and_empty_tracks_are_left_out(tmp_path):
+def test_midi_drum_and_empty_tracks_are_left_out(tmp_path):  # noqa: D103
     import mido
 
     original = mido.MidiFile(pop909_path("024"))
@@ -387,11 +402,13 @@ def test_midi_drum_and_empty_tracks_are_left_out(tmp_path):
     annotation = labelled_annotation(score, "024", "PIANO")
     dest = tmp_path / "024.motifs.musicxml"
     writers.write(annotation, score, "musicxml", dest)
-    parsed = music21.converter.parse(dest, forceSource=True)
-    assert [p.partName for p in parsed.parts] == ["MELODY", "BRIDGE", "PIANO"]
-    piano = parsed.parts[2]
-    labels = [te.content for te in piano.recurse().getElementsByClass("TextExpression")]
+    root = ET.parse(dest).getroot()
+    assert [sp.findtext("part-name") for sp in root.iter("score-part")] == ["MELODY", "BRIDGE", "PIANO"]
+    assert [p.get("id") for p in root.iter("part")] == ["P1", "P2", "P3"]
+    piano = root.findall("part")[2]
+    labels = [w.text for w in piano.iter("words")]
     assert sorted(labels) == sorted(o.text for o in annotation.occurrences)
+    assert not any(p.find(".//words") is not None for p in root.findall("part")[:2])
 
 
 # --------------------------------------------------------------------------------------------
@@ -403,7 +420,7 @@ def test_midi_drum_and_empty_tracks_are_left_out(tmp_path):
 @needs_data
 def test_musescore_shows_motif_brackets(tmp_path):
     score = read_midi(pop909_path("021"))
-    annotation = labelled_annotation(score, "021", "MELODY")
+    annotation = labelled_annotation(score, "021", "PIANO")  # a grand staff
     src = tmp_path / "021.motifs.musicxml"
     writers.write(annotation, score, "musicxml", src)
     chorale = read_score(CORPUS["bwv66.6.mxl"])

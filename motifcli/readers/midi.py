@@ -9,6 +9,7 @@ so motif search can skip it.
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections import defaultdict, deque
 from pathlib import Path
@@ -51,16 +52,28 @@ def _prescan(data: bytes, limits: ReadLimits, path: Path) -> None:
     """Count note-ons and events from the raw bytes, before mido builds a ~250-byte object per event.
 
     A 64 MB file of notes would otherwise cost gigabytes and minutes before the note limit is even
-    looked at. Counting stops at the first limit passed; files that break the format are left for
-    mido to report.
+    looked at. Files too small to pass a limit are not scanned at all.
+    """
+    max_events = max(EVENTS_PER_NOTE_LIMIT * limits.max_notes, MIN_EVENT_LIMIT)
+    if len(data) // 3 <= limits.max_notes and len(data) // 2 <= max_events:
+        return  # too small to hold that many notes (3 bytes each at least) or events (2 bytes)
+    notes, events = count_events(data, limits.max_notes, max_events)
+    if notes > limits.max_notes:
+        raise ScoreReadError(f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)", path)
+    if events > max_events:
+        raise ScoreReadError(f"more than {max_events:,} MIDI events (raise the limit with --max-notes)", path)
+
+
+def count_events(data: bytes, stop_notes: float = math.inf, stop_events: float = math.inf) -> tuple[int, int]:
+    """(note-ons with a velocity, events) in the MTrk chunks of raw MIDI bytes, without mido.
+
+    Counting stops as soon as either count passes its ``stop_`` value. Broken data ends the count
+    early instead of raising: mido reports the actual problem later.
     """
     size = len(data)
-    max_events = max(EVENTS_PER_NOTE_LIMIT * limits.max_notes, MIN_EVENT_LIMIT)
-    if size // 3 <= limits.max_notes and size // 2 <= max_events:
-        return  # too small to hold that many notes (3 bytes each at least) or events (2 bytes)
-    if size < 14 or data[:4] != b"MThd":
-        return
     notes = events = 0
+    if size < 14 or data[:4] != b"MThd":
+        return notes, events
     pos = 8 + int.from_bytes(data[4:8], "big")
     while pos + 8 <= size:
         tag = data[pos : pos + 4]
@@ -78,10 +91,8 @@ def _prescan(data: bytes, limits: ReadLimits, path: Path) -> None:
                 break
             status = data[i]
             events += 1
-            if events > max_events:
-                raise ScoreReadError(
-                    f"more than {max_events:,} MIDI events (raise the limit with --max-notes)", path
-                )
+            if events > stop_events:
+                return notes, events
             if status & 0x80:
                 i += 1
                 if status >= 0xF0:
@@ -98,15 +109,14 @@ def _prescan(data: bytes, limits: ReadLimits, path: Path) -> None:
                     continue
                 running = status
             elif not running:
-                return  # running status without a status: mido reports it
+                return notes, events  # running status without a status byte
             kind = running & 0xF0
-            if kind == 0x90 and i + 1 < end and data[i + 1] & 0x7F:
+            if kind == 0x90 and i + 1 < end and data[i + 1]:
                 notes += 1
-                if notes > limits.max_notes:
-                    raise ScoreReadError(
-                        f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)", path
-                    )
+                if notes > stop_notes:
+                    return notes, events
             i += 1 if kind in (0xC0, 0xD0) else 2
+    return notes, events
 
 
 def _text(value: str) -> str:

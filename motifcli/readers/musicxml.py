@@ -6,7 +6,8 @@ Nothing from the file reaches music21 until it has passed our own XML pass:
    (which stops XXE to local files and billion-laughs bombs at the first declaration, before any
    expansion), never load external entities or DTDs, check that the root element is
    ``<score-partwise>`` or ``<score-timewise>``, and stop as soon as the file has more parts or
-   notes than :class:`~motifcli.limits.ReadLimits` allows, or nests deeper than any real score.
+   notes or measures than :class:`~motifcli.limits.ReadLimits` allows, or nests deeper than any
+   real score.
 2. The resulting element tree is tidied: score-timewise becomes score-partwise; ``<staves>`` is
    removed so a multi-staff part (piano) stays one part; a part whose notes come before any
    ``<divisions>`` gets ``<divisions>1</divisions>`` (**missing divisions default to 1**, i.e.
@@ -48,6 +49,9 @@ from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
 MUSICXML_ROOTS = ("score-partwise", "score-timewise")
 MAX_DEPTH = 64  # real MusicXML nests about 8 deep
 MAX_METER_CHANGES = 500  # time-signature changes per part (each costs music21 milliseconds)
+MEASURES_PER_NOTE_LIMIT = 5  # without ReadLimits.max_measures: max_notes // 5 measures in all
+MIN_MEASURE_LIMIT = 1_000  # never fewer (a low --max-notes must not refuse a long, sparse score)
+MAX_MXL_ENTRIES = 10_000  # files in a .mxl (real ones hold 2-10); zipfile lists them all up front
 MAX_CONTAINER_BYTES = 1024 * 1024  # META-INF/container.xml is a few hundred bytes
 _CHUNK = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -115,7 +119,8 @@ def _parse_safely(data: bytes, limits: ReadLimits, roots: tuple[str, ...]) -> ET
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    state = {"depth": 0, "parts": 0, "score_parts": 0, "notes": 0, "root": None}
+    state = {"depth": 0, "parts": 0, "score_parts": 0, "notes": 0, "measures": 0, "root": None}
+    max_measures, measures_flag = _measure_limit(limits)
     timewise_ids: set[str] = set()
 
     def refuse_entity(*_args: Any) -> None:
@@ -137,7 +142,13 @@ def _parse_safely(data: bytes, limits: ReadLimits, roots: tuple[str, ...]) -> ET
                 raise _Refused(f"unexpected root element <{name[:40]}>, expected <{roots[0]}>")
         if depth > MAX_DEPTH:
             raise _Refused(f"XML nested more than {MAX_DEPTH} elements deep; not a real MusicXML score")
-        if name == "note":
+        if name == "measure":
+            state["measures"] += 1
+            if state["measures"] > max_measures:
+                raise _Refused(
+                    f"more than {max_measures:,} measures in all parts (raise the limit with {measures_flag})"
+                )
+        elif name == "note":
             state["notes"] += 1
             if state["notes"] > limits.max_notes:
                 raise _Refused(f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)")
@@ -178,6 +189,19 @@ def _parse_safely(data: bytes, limits: ReadLimits, roots: tuple[str, ...]) -> ET
     return builder.close()
 
 
+def _measure_limit(limits: ReadLimits) -> tuple[int, str]:
+    """Most <measure> elements (all parts together) handed to music21, and the flag that raises it.
+
+    music21 spends ~0.2 ms and a few KB per measure, so a file of millions of empty measures would
+    cost minutes and gigabytes. Uses ``limits.max_measures`` when ReadLimits has it, else a fifth of
+    the note limit and at least 1,000 (100,000 by default: 100 parts of 1,000 bars).
+    """
+    explicit = getattr(limits, "max_measures", None)
+    if isinstance(explicit, int):
+        return explicit, "--max-measures"
+    return max(limits.max_notes // MEASURES_PER_NOTE_LIMIT, MIN_MEASURE_LIMIT), "--max-notes"
+
+
 # --------------------------------------------------------------------------------------------
 # .mxl
 # --------------------------------------------------------------------------------------------
@@ -185,6 +209,9 @@ def _parse_safely(data: bytes, limits: ReadLimits, roots: tuple[str, ...]) -> ET
 
 def _score_bytes_from_mxl(data: bytes, limits: ReadLimits) -> bytes:
     """The MusicXML document inside a .mxl archive, read into memory with a byte cap."""
+    entries = _declared_entries(data)
+    if entries is not None and entries > MAX_MXL_ENTRIES:
+        raise _Refused(f"the .mxl archive holds {entries:,} files, more than the {MAX_MXL_ENTRIES:,} motif reads")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
@@ -224,6 +251,15 @@ def _score_bytes_from_mxl(data: bytes, limits: ReadLimits) -> bytes:
                 raise _Refused("no META-INF/container.xml and no .xml/.musicxml file at the archive root")
             info = candidates[0]
         return _read_member(archive, info, limits.max_unzipped_bytes)
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """Entry count from the zip's end-of-central-directory record (before zipfile lists them all)."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or at + 22 > len(data):
+        return None
+    count = int.from_bytes(data[at + 10 : at + 12], "little")
+    return None if count == 0xFFFF else count  # 0xFFFF: a zip64 count, which zipfile checks itself
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
@@ -287,7 +323,9 @@ def _prepare_tree(root: ET.Element, limits: ReadLimits) -> ET.Element:
                     last_meter = meter
                     meter_changes += 1
                     if meter_changes > MAX_METER_CHANGES:
-                        raise _Refused(f"more than {MAX_METER_CHANGES} time-signature changes in part {_shown(part.get('id'))}")
+                        raise _Refused(
+                            f"more than {MAX_METER_CHANGES} time-signature changes in part {_shown(part.get('id'))}"
+                        )
             for element in measure.iter():
                 if element.tag == "divisions":
                     value = _number(element.text)

@@ -25,7 +25,7 @@ import mido
 from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
-from motifcli.readers.midi import is_midi_path
+from motifcli.readers.midi import DRUM_CHANNEL, is_midi_path
 from motifcli.score import Score
 
 BUILT_TICKS_PER_BEAT = 480
@@ -41,29 +41,34 @@ def _load_source(score: Score) -> mido.MidiFile:
 
 
 def midi_from_score(score: Score, ticks_per_beat: int = BUILT_TICKS_PER_BEAT) -> mido.MidiFile:
-    """A type-1 MIDI file with the score's notes, tempo map and time signatures."""
+    """A type-1 MIDI file with the score's notes, tempo map and time signatures: a conductor track,
+    then one track per score track (its own channel; drums on channel 10)."""
     tpb = ticks_per_beat
     midi = mido.MidiFile(type=1, ticks_per_beat=tpb)
     conductor: list[tuple[int, int, mido.MetaMessage]] = []
     for t in score.tempos:
-        conductor.append((round(t.beat * tpb), 0, mido.MetaMessage("set_tempo", tempo=t.microseconds_per_beat)))
-    for s in score.time_signatures:
-        conductor.append((round(s.beat * tpb), 0, mido.MetaMessage(
-            "time_signature", numerator=s.numerator, denominator=s.denominator)))
+        if 0 < t.microseconds_per_beat < 1 << 24:
+            conductor.append((round(t.beat * tpb), 0, mido.MetaMessage("set_tempo", tempo=t.microseconds_per_beat)))
+    for sig in score.time_signatures:
+        if 0 < sig.numerator < 256 and sig.denominator in (1, 2, 4, 8, 16, 32, 64):
+            message = mido.MetaMessage("time_signature", numerator=sig.numerator, denominator=sig.denominator)
+            conductor.append((round(sig.beat * tpb), 0, message))
     midi.tracks.append(_to_track(conductor))
+    melodic = [c for c in range(16) if c != DRUM_CHANNEL]
     for i, track in enumerate(score.tracks):
-        channel = 9 if track.is_drum else (track.channel if track.channel is not None else i % 16)
-        if not track.is_drum and channel == 9:
-            channel = 10
+        channel = DRUM_CHANNEL if track.is_drum else melodic[i % len(melodic)]
         events: list[tuple[int, int, mido.Message | mido.MetaMessage]] = [
-            (0, 0, mido.MetaMessage("track_name", name=track.name))
+            # MIDI text is Latin-1 in mido: other characters become "?"
+            (0, 0, mido.MetaMessage("track_name", name=track.name.encode("latin-1", "replace").decode("latin-1")))
         ]
         for n in track.notes:
-            ch = n.channel if track.channel is None else channel
-            on, off = round(n.onset * tpb), max(round(n.offset * tpb), round(n.onset * tpb))
+            if not 0 <= n.pitch <= 127:
+                continue
+            on = max(0, round(n.onset * tpb))
+            off = max(round(n.offset * tpb), on + 1)  # never a note-off before its note-on
             velocity = min(max(int(n.velocity), 1), 127)
-            events.append((on, 2, mido.Message("note_on", channel=ch, note=n.pitch, velocity=velocity)))
-            events.append((off, 1, mido.Message("note_off", channel=ch, note=n.pitch, velocity=0)))
+            events.append((on, 2, mido.Message("note_on", channel=channel, note=n.pitch, velocity=velocity)))
+            events.append((off, 1, mido.Message("note_off", channel=channel, note=n.pitch, velocity=0)))
         midi.tracks.append(_to_track(events))
     return midi
 

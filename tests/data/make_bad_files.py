@@ -3,7 +3,8 @@
 Every file is deterministic, so re-running the script reproduces the committed files byte for byte.
 MIDI files are written with raw bytes (struct) because mido refuses to write most of them; MusicXML
 and .mxl files by hand. Big inputs (200,000 notes, a 3-hour file) are not committed: the tests build
-them in a temporary folder with :func:`many_notes_midi` and :func:`long_midi`.
+them in a temporary folder with :func:`many_notes_midi`, :func:`long_midi` and
+:func:`many_measures`.
 
 The expected outcome of each file is stated in tests/test_readers_bad.py.
 """
@@ -215,6 +216,15 @@ def many_parts(count: int) -> str:
     )
 
 
+def many_measures(count: int) -> str:
+    """One part of ``count`` empty measures (built in tests' tmp dirs: 200,000 of them is 5 MB)."""
+    measures = "".join(f'<measure number="{i + 1}"/>' for i in range(count))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<score-partwise><part-list><score-part id="P1">'
+        f'<part-name/></score-part></part-list><part id="P1">{measures}</part></score-partwise>\n'
+    )
+
+
 def musicxml_files() -> dict[str, bytes]:
     tiny_note = (
         "<note><pitch><step>G</step><octave>4</octave></pitch><duration>1</duration><type>1024th</type></note>"
@@ -309,13 +319,15 @@ def bomb(size: int, declared: int | None = None, compression: int = zipfile.ZIP_
     return data if declared is None else lie_about_size(data, declared)
 
 
-def mxl_files() -> dict[str, bytes]:
+BIG_BOMB_BYTES = 300 * 1024 * 1024 + 1  # what mxl_zip_bomb.mxl's score.xml expands to
+
+
+def mxl_files(include_big: bool = True) -> dict[str, bytes]:
+    """The .mxl corpus; ``include_big=False`` leaves out the 300 MB bomb (3 s of bzip2 to make)."""
     score = musicxml(FOUR)
-    return {
+    files = {
         "mxl_not_zip.mxl": score.encode(),
         "mxl_random_bytes.mxl": b"PK\x03\x04" + bytes(random.Random(2).randrange(256) for _ in range(1000)),
-        # 300 MB once unzipped, over the 256 MB default of --max-unzipped-bytes
-        "mxl_zip_bomb.mxl": bomb(300 * 1024 * 1024),
         # deflate, declares 1,000 bytes, holds 40 MB: reading stops at the declared size (bad CRC)
         "mxl_zip_bomb_lying_size.mxl": bomb(40 * 1024 * 1024, declared=1000, compression=zipfile.ZIP_DEFLATED),
         # bzip2 expands a whole compressed chunk at once (zipfile gives it no output limit): refused
@@ -340,10 +352,14 @@ def mxl_files() -> dict[str, bytes]:
         ),
         "mxl_container_not_xml.mxl": mxl([("META-INF/container.xml", "garbage"), ("score.xml", score)]),
     }
+    if include_big:
+        # 300 MB once unzipped, over the 256 MB default of --max-unzipped-bytes
+        files["mxl_zip_bomb.mxl"] = bomb(BIG_BOMB_BYTES - 1)
+    return files
 
 
-def all_files() -> dict[str, bytes]:
-    return {**midi_files(), **musicxml_files(), **mxl_files()}
+def all_files(include_big: bool = True) -> dict[str, bytes]:
+    return {**midi_files(), **musicxml_files(), **mxl_files(include_big)}
 
 
 def main() -> None:
