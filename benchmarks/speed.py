@@ -199,7 +199,8 @@ def bench_musicxml(model: Path, code: Path, runs: int, files: list[Path]) -> dic
                 r1 = run_cli(single, code)
                 one_shot[f.parent.name].append(r1["wall_s"])
                 one_cpu.append(r1["cpu_s"])
-                single_cmd = shown(single, [f]).replace(str(model), "MODEL").replace(str(out), "OUT/{NNN}.musicxml")
+                single_cmd = (shown(single, [f]).replace(str(model), "MODEL").replace(str(out), "OUT/NNN.musicxml")
+                              .replace(f"(NNN = {f.parent.name})", "(NNN = each of the songs, one process each)"))
         print(f"  musicxml run {k + 1}/{runs}: in batch {statistics.median(v[-1] for v in in_batch.values()):.2f} s/song, "
               f"one file {statistics.median(v[-1] for v in one_shot.values()):.2f} s/song", file=sys.stderr)
     per_song = {name: statistics.median(v) for name, v in in_batch.items()}
@@ -304,6 +305,10 @@ def markdown(res: dict[str, Any]) -> str:
         lines.append("|" + "---|" * (len(STAGES) + 1))
         st = b["median"]["stage_ms_per_song"]
         lines.append("| " + " | ".join(f"{st[s]:.0f}" for s in STAGES) + f" | {sum(st.values()):.0f} |")
+        lines.append("| " + " | ".join(f"{100 * st[s] / sum(st.values()):.0f} %" for s in STAGES) + " | 100 % |")
+        lines.append("")
+        lines.append("(Stage times are wall-clock time inside the workers, so on a loaded machine they include the")
+        lines.append("time spent waiting for a CPU; the shares are the useful part there.)")
     lines.append("")
     lines.append("Commands:")
     lines.append("")

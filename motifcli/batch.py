@@ -73,7 +73,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
                     and not any(part.startswith(".") for part in rel_parts)
                     and not _is_real_dir(f)
                 ):
-                    found.setdefault(_key(f) if f.is_symlink() else f.resolve(), Source(f, p))
+                    found.setdefault(_resolved_or_own(f), Source(f, p))
         elif p.exists():
             found.setdefault(p.resolve(), Source(p, p.parent))
         elif p.is_symlink():
@@ -81,6 +81,15 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
         else:
             raise UsageError(f"no such file or folder: {p}")
     return sorted(found.values(), key=lambda s: s.path.as_posix())
+
+
+def _resolved_or_own(path: Path) -> Path:
+    """The file a path leads to (two links to one file are one input), or the path itself when it
+    leads nowhere (kept, so that it fails with its reason)."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return _key(path)
 
 
 def _is_real_dir(path: Path) -> bool:

@@ -294,6 +294,9 @@ def embed(
             raise UsageError(f"-o {dest}: the output of motif embed is an .npz file")
         if dest.exists() and file.exists() and dest.resolve() == file.resolve():
             raise OutputError("refusing to overwrite the input file", dest)
+        from motifcli.batch import check_source
+
+        check_source(file)  # a FIFO or a folder is refused before any reader opens it
         score = motifcli.read_score(file, _limits(max_bytes, max_notes, max_beats, max_parts, max_unzipped_bytes))
         loaded = motifcli.load_model(model, provider=provider)
         result = motifcli.embed(score, loaded, track=track, window=window, hop=hop)
@@ -384,6 +387,9 @@ def plot(
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise MotifError(f"not a motif annotation JSON ({exc})", file) from exc
         else:
+            from motifcli.batch import check_source
+
+            check_source(file)
             score = motifcli.read_score(file)
             annotation = motifcli.annotate(score, motifcli.load_model(model, provider=provider), sensitivity)
         plot_timeline(annotation, output)

@@ -98,6 +98,16 @@ def motif(*args: object, cwd: Path, timeout: float, unprivileged: bool = False) 
     )
 
 
+def in_process(*args: object) -> subprocess.CompletedProcess[str]:
+    """The same command through typer's CliRunner (no interpreter start-up), as a CompletedProcess."""
+    from typer.testing import CliRunner
+
+    from motifcli.cli import app
+
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
 def lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
@@ -382,7 +392,7 @@ def test_output_folder_that_cannot_be_made(tmp_path: Path, model_path: Path) -> 
     (songs / "a.mid").write_bytes(_melody())
     blocker = tmp_path / "file.txt"
     blocker.write_text("a file, not a folder")
-    proc = motif("annotate", songs, "-o", blocker / "out", "--model", model_path, cwd=tmp_path, timeout=60)
+    proc = in_process("annotate", songs, "-o", blocker / "out", "--model", model_path)
     assert proc.returncode == 1
     assert lines(proc.stderr) == [
         f"{songs / 'a.mid'}: {blocker / 'out' / 'a.motifs.mid'}: cannot create folder {blocker / 'out'} (Not a directory)"
@@ -422,7 +432,7 @@ def test_output_equal_to_the_input_or_a_link_to_it(tmp_path: Path, model_path: P
     link.symlink_to(song)
     for dest, reason in ((song, "is an input file; refusing to overwrite it"),
                          (link, "is the input file itself (a link to it); refusing to overwrite it")):
-        proc = motif("annotate", song, "-o", dest, "-f", "midi", "--model", model_path, cwd=tmp_path, timeout=60)
+        proc = in_process("annotate", song, "-o", dest, "-f", "midi", "--model", model_path)
         assert proc.returncode == 1
         assert len(lines(proc.stderr)) == 1 and lines(proc.stderr)[0].startswith(f"{song}: ")
         assert reason in proc.stderr
