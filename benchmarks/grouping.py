@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import warnings
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -61,8 +62,12 @@ def load_song(song: str, spec: EncodingSpec) -> Song:
 def scores(truth: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     n = len(truth)
     intervals = np.stack([np.arange(n), np.arange(n) + 1], axis=1).astype(float)
-    _, _, f = mir_eval.segment.pairwise(intervals, [str(t) for t in truth], intervals, [str(p) for p in pred],
-                                        frame_size=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        _, _, f = mir_eval.segment.pairwise(intervals, [str(t) for t in truth], intervals, [str(p) for p in pred],
+                                            frame_size=1.0)
+    # mir_eval's pairwise precision is 0/0 when no two bars share a predicted family: count that as F = 0
+    f = 0.0 if not np.isfinite(f) else float(f)
     return {"ari": adjusted_rand_score(truth, pred), "v_measure": v_measure_score(truth, pred), "pairwise_f": f}
 
 

@@ -10,6 +10,7 @@ curves in one PNG.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from pathlib import Path
@@ -22,31 +23,51 @@ sys.path.insert(0, str(REPO))
 from training.evaluate import plot_pr_curves  # noqa: E402
 
 
+def stage_seconds(folder: Path, stage: str) -> float:
+    """Wall seconds a stage took in this run folder, from its log.csv (0 when it did not run here)."""
+    log = folder / "log.csv"
+    if not log.exists():
+        return 0.0
+    rows = [r for r in csv.DictReader(log.open()) if r["stage"] == stage]
+    return float(rows[-1]["seconds"]) if rows else 0.0
+
+
+def has_pretrain(run: str) -> bool:
+    from training.config import load_config
+
+    return load_config(run).pretrain.epochs > 0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", default="test")
     ap.add_argument("--runs", nargs="+", required=True)
     ap.add_argument("--runs-dir", type=Path, default=REPO / "runs")
     ap.add_argument("--png", type=Path, default=None)
+    ap.add_argument("--shared-pretrain", default="vicreg_cl",
+                    help="run whose pretraining the runs with copied pretrain checkpoints share (for train time)")
     args = ap.parse_args()
     rows: dict[str, tuple[dict, float | None]] = {}
     curves: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}
+    seen: set[tuple] = set()
+    shared = stage_seconds(args.runs_dir / args.shared_pretrain, "pretrain")
     for run in args.runs:
         folder = args.runs_dir / run
         metrics = json.loads((folder / f"metrics-{args.split}.json").read_text())["results"]
-        info = folder / "run.json"
-        secs = json.loads(info.read_text())["seconds"] if info.exists() else {}
-        train = (secs.get("pretrain", 0.0) or 0.0) + (secs.get("finetune", 0.0) or 0.0)
+        pre = stage_seconds(folder, "pretrain") or (shared if has_pretrain(run) else 0.0)
+        fine = stage_seconds(folder, "finetune")
         npz = np.load(folder / f"curves-{args.split}.npz")
         for name, scores in metrics.items():
-            if name in rows and name in ("raw roll", "shifted roll"):
-                continue
+            key = tuple(round(v, 6) for v in scores.values())
+            if key in seen:
+                continue  # the same encoder reached twice (shared pretraining, baselines in every run)
+            seen.add(key)
             if name.endswith("(after pretraining)"):
-                label, t = f"{run.replace('_cl', '')} (pretrain stage of {run})", secs.get("pretrain")
+                label, t = f"{run}: after VICReg pretraining only", pre
             elif name in ("raw roll", "shifted roll"):
                 label, t = name, None
             else:
-                label, t = name, train
+                label, t = name, pre + fine
             rows[label] = (scores, t)
             curves[label] = (npz[f"{name}|precision"], npz[f"{name}|recall"], scores["auc_pr"])
     print(f"| run ({args.split} songs) | AUC-PR | mAP | P@1 | P@5 | P@10 | train time |")

@@ -512,7 +512,18 @@ def _init_worker(model_path: str, provider: str, threads: int) -> None:
     from motifcli.model import load_model
 
     preload()
+    _limit_blas_threads(threads)
     _WORKER_MODEL = load_model(model_path, provider=provider, threads=threads)
+
+
+def _limit_blas_threads(threads: int) -> None:
+    """Give numpy's BLAS a worker's share of the cores, like onnxruntime: with every core busy,
+    BLAS threads only wait for each other (spinning, on a loaded machine)."""
+    try:
+        from threadpoolctl import threadpool_limits  # comes with scikit-learn
+    except ImportError:  # pragma: no cover
+        return
+    threadpool_limits(limits=threads, user_api="blas")
 
 
 def _work(job: Job, settings: AnnotateSettings) -> FileResult:

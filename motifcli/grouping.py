@@ -102,11 +102,34 @@ def _cluster_units(units: np.ndarray, ok: np.ndarray, threshold: float, linkage:
     elif idx.size > 1:
         from sklearn.cluster import AgglomerativeClustering  # lazy: a second to import
 
-        model = AgglomerativeClustering(
-            n_clusters=None, distance_threshold=threshold, metric="cosine", linkage=linkage
-        )
-        labels[idx] = model.fit_predict(units[idx])
+        rows = units[idx]
+        if rows.shape[1] >= WIDE_DIMS and rows.shape[0] <= MAX_SQUARE_ROWS:
+            model = AgglomerativeClustering(
+                n_clusters=None, distance_threshold=threshold, metric="precomputed", linkage=linkage
+            )
+            labels[idx] = model.fit_predict(cosine_distances(rows))
+        else:
+            model = AgglomerativeClustering(
+                n_clusters=None, distance_threshold=threshold, metric="cosine", linkage=linkage
+            )
+            labels[idx] = model.fit_predict(rows)
     return labels
+
+
+# Wide embeddings (a residual-roll model's 128 + 2688 dimensions) make scipy's pairwise cosine loop
+# the slowest stage of a song (~26 ms of CPU, more than the model); one matrix product gives the
+# same distances in ~5 ms, and the same families (checked on 100 POP909 songs, 3 sensitivities,
+# 3 linkages). Its square matrix costs memory, hence the row limit (4000 rows: 128 MB).
+WIDE_DIMS = 512
+MAX_SQUARE_ROWS = 4000
+
+
+def cosine_distances(units: np.ndarray) -> np.ndarray:
+    """Square matrix of cosine distances between rows of length 1, in [0, 2], zero diagonal."""
+    d = 1.0 - units @ units.T
+    np.clip(d, 0.0, 2.0, out=d)
+    np.fill_diagonal(d, 0.0)
+    return d
 
 
 @dataclass(slots=True)

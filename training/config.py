@@ -46,6 +46,7 @@ class FinetuneConfig:
     margin: float = 1.0
     same_song_negatives: float = 0.5  # share of negatives drawn from other motifs of the same song
     augment_positives: float = 0.0  # chance a positive is an augmented view of the anchor instead
+    residual_in_loss: bool = True  # train on the exported embedding (with the roll skip) or the latent alone
 
 
 @dataclass(frozen=True, slots=True)

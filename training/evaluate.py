@@ -110,9 +110,12 @@ def plot_pr_curves(curves: Mapping[str, tuple[np.ndarray, np.ndarray, float]], p
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 5), dpi=120)
-    for name, (precision, recall, auc) in curves.items():
-        ax.plot(recall, precision, label=f"{name} (AUC-PR {auc:.3f})", linewidth=1.4)
+    fig, ax = plt.subplots(figsize=(7, 5.5), dpi=120)
+    colours = plt.cm.tab20.colors
+    for i, (name, (precision, recall, auc)) in enumerate(curves.items()):
+        style = "--" if "roll" in name and not any(c.isdigit() for c in name) and "_" not in name else "-"
+        ax.plot(recall, precision, style, color=colours[(2 * i) % 20 if i < 10 else (2 * i + 1) % 20],
+                label=f"{name} (AUC-PR {auc:.3f})", linewidth=1.4)
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
     ax.set_xlim(0, 1)

@@ -316,7 +316,11 @@ def vicreg_step(encoder: nn.Module, expander: nn.Module, bars: Sequence[Bar], sp
 def triplet_step(encoder: nn.Module, sampler: TripletSampler, cfg) -> Callable:
     def step(rng: np.random.Generator) -> tuple[torch.Tensor, dict[str, float]]:
         a, p, n = sampler.batch(rng, cfg.batch_size)
-        emb = encoder(torch.cat([a, p, n]), embedding=True)
+        batch = torch.cat([a, p, n])
+        if cfg.residual_in_loss:
+            emb = encoder(batch, embedding=True)
+        else:  # the learned latent alone; the roll skip is added only at export
+            emb = nn.functional.normalize(encoder(batch), dim=1)
         ea, ep, en = emb.split(len(a))
         loss = triplet_loss(ea, ep, en, cfg.margin)
         with torch.no_grad():
