@@ -158,3 +158,28 @@ def test_embed_unique_edge_cases(rawroll_model) -> None:
     counting = CountingModel(rawroll_model)
     np.testing.assert_array_equal(embed_unique(counting, rolls), rawroll_model.embed(rolls))
     assert counting.calls == [2]
+
+
+@needs_data
+def test_wide_embeddings_give_the_same_families_as_pairwise_cosine(rawroll_model) -> None:
+    """The matrix-product distances used for wide embeddings partition like scipy's cosine loop."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    from motifcli.embedding import embed_score
+    from motifcli.grouping import WIDE_DIMS, cluster, unit_rows
+    from motifcli.readers.midi import read_midi
+
+    def partition(labels) -> list[int]:  # noqa: ANN001
+        first: dict[int, int] = {}
+        return [first.setdefault(int(x), len(first)) for x in labels]
+
+    for number in (21, 100, 137):
+        vectors = embed_score(read_midi(song_path(number)), rawroll_model).vectors
+        assert vectors.shape[1] >= WIDE_DIMS
+        units, ok = unit_rows(vectors)
+        for threshold in (0.05, 0.25, 0.6):
+            for linkage in ("average", "complete", "single"):
+                reference = AgglomerativeClustering(
+                    n_clusters=None, distance_threshold=threshold, metric="cosine", linkage=linkage
+                ).fit_predict(units[ok])
+                assert partition(cluster(vectors, threshold, linkage)[ok]) == partition(reference)

@@ -70,6 +70,8 @@ class RunConfig:
             parts.append("vicreg")
         if self.finetune.epochs:
             parts.append("triplet")
+        if self.model.residual_roll > 0:
+            parts.append("roll-skip")
         return "+".join(parts) or "untrained"
 
 

@@ -7,12 +7,25 @@ from pathlib import Path
 import numpy as np
 
 from training.config import RunConfig
-from training.data import Split, render_many
+from training.data import Split, all_songs, render_many
 from training.export import export_encoder, model_metadata, parity
 from training.pipeline import load_encoder, split_bars
 
 PARITY_TOLERANCE = 1e-4
 VERSION = "0.1.0"
+
+
+def _training_data(cfg: RunConfig, split: Split) -> str:
+    parts = []
+    if cfg.pretrain.epochs:
+        held_out = set(split.val) | set(split.test)
+        n = len([s for s in all_songs() if s not in held_out])
+        n = min(n, cfg.pretrain.max_songs) if cfg.pretrain.max_songs else n
+        parts.append(f"VICReg on unlabelled {cfg.track} bars of {n} POP909 songs (val/test songs excluded)")
+    if cfg.finetune.epochs:
+        parts.append(f"triplets on the Wu et al. 2023 motif labels of {len(split.train)} POP909 songs "
+                     "(training/splits/pop909_labels.json, train split)")
+    return "; ".join(parts) or "untrained"
 
 
 def export_run(cfg: RunConfig, out_dir: Path, onnx_path: Path | None, threshold: float | None) -> tuple[Path, float]:
@@ -25,8 +38,7 @@ def export_run(cfg: RunConfig, out_dir: Path, onnx_path: Path | None, threshold:
     extra["residual_roll"] = str(cfg.model.residual_roll)
     meta = model_metadata(
         cfg.encoding, method=cfg.method, version=VERSION, embedding_dim=dim,
-        training_data=f"POP909 {cfg.track} track: VICReg on unlabelled bars of {len(split.train)}+ songs outside "
-                      f"val/test; triplets on motif labels of {len(split.train)} songs (training/splits)",
+        training_data=_training_data(cfg, split),
         extra=extra,
     )
     export_encoder(encoder, cfg.encoding, path, meta)
