@@ -302,6 +302,7 @@ class AnnotateSettings:
     window: float | None = None
     hop: float | None = None
     min_notes: int = 1
+    origin: float | None = None  # beat where bars start (MIDI pickup); None = written bars / beat 0
     lyrics: bool = False
     limits: ReadLimits = field(default_factory=ReadLimits)
     debug: bool = False
@@ -338,7 +339,7 @@ def count_windows(score: Any, model: Any, settings: AnnotateSettings) -> int:
     hop = float(settings.hop) if settings.hop is not None else window
     if not (window > 0 and hop > 0):
         return 0  # annotate itself reports the bad values
-    origin = bar_origin(score, window)
+    origin = bar_origin(score, window) if settings.origin is None else settings.origin
     per_onset = max(1, math.ceil(window / hop - 1e-9))
     total = 0
     for track in select_tracks(score, settings.track):
@@ -431,6 +432,7 @@ def process(job: Job, model: Any, settings: AnnotateSettings) -> FileResult:
             hop=settings.hop,
             min_notes=settings.min_notes,
             timings=times,
+            origin=settings.origin,
         )
         t0 = time.perf_counter()
         _write_all(job, annotation, score, settings)

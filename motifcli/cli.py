@@ -151,6 +151,11 @@ def annotate(
         Optional[float], typer.Option("--threshold", help="Cosine-distance threshold; overrides --sensitivity.")
     ] = None,
     min_notes: Annotated[int, typer.Option("--min-notes", help="Skip bars with fewer notes.")] = 1,
+    bar_offset: Annotated[
+        Optional[float],
+        typer.Option("--bar-offset", help="Beat where the first full bar starts (a MIDI pickup); "
+                     "default: MusicXML's written bars, beat 0 for MIDI."),
+    ] = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
     threads: Annotated[
         Optional[int], typer.Option("--threads", help="onnxruntime threads per process (default: cores / workers).")
@@ -177,10 +182,13 @@ def annotate(
             raise UsageError("--threads must be at least 1")
         if min_notes < 1:
             raise UsageError("--min-notes must be at least 1")
+        if bar_offset is not None and not (0 <= bar_offset < 64):
+            raise UsageError("--bar-offset must be a number of beats from 0 to 64")
         settings = batch.AnnotateSettings(
             sensitivity=sensitivity,
             threshold=threshold,
             min_notes=min_notes,
+            origin=bar_offset,
             lyrics=lyrics,
             limits=_limits(max_bytes, max_notes, max_beats, max_parts, max_unzipped_bytes, max_segments),
             debug=debug,

@@ -226,9 +226,9 @@ def group(
                     number=number,
                     track=run.track,
                     track_name=track.name,
-                    start=run.start,
+                    start=max(run.start, 0.0),  # a pickup window may start before beat 0
                     end=run.end,
-                    start_bar=score.bar_number_at(run.start, BAR_BEATS),
+                    start_bar=score.bar_number_at(max(run.start, 0.0), BAR_BEATS),
                     end_bar=score.bar_number_at(max(run.start, run.end - END_EPS), BAR_BEATS),
                     similarity=min(1.0, max(-1.0, sim)),
                     notes=[track.notes[n] for n in note_idx],

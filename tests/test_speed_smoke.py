@@ -162,11 +162,13 @@ def test_embed_unique_edge_cases(rawroll_model) -> None:
 
 @needs_data
 def test_wide_embeddings_give_the_same_families_as_pairwise_cosine(rawroll_model) -> None:
-    """The matrix-product distances used for wide embeddings partition like scipy's cosine loop."""
+    """Wide embeddings: the distances computed once per distinct pair are scipy's, bit for bit."""
     from sklearn.cluster import AgglomerativeClustering
 
     from motifcli.embedding import embed_score
-    from motifcli.grouping import WIDE_DIMS, cluster, unit_rows
+    from scipy.spatial.distance import pdist, squareform
+
+    from motifcli.grouping import WIDE_DIMS, cluster, cosine_distances, unit_rows
     from motifcli.readers.midi import read_midi
 
     def partition(labels) -> list[int]:  # noqa: ANN001
@@ -177,6 +179,8 @@ def test_wide_embeddings_give_the_same_families_as_pairwise_cosine(rawroll_model
         vectors = embed_score(read_midi(song_path(number)), rawroll_model).vectors
         assert vectors.shape[1] >= WIDE_DIMS
         units, ok = unit_rows(vectors)
+        square = cosine_distances(units[ok])
+        assert squareform(square, checks=False).tobytes() == pdist(units[ok], "cosine").tobytes()
         for threshold in (0.05, 0.25, 0.6):
             for linkage in ("average", "complete", "single"):
                 reference = AgglomerativeClustering(
