@@ -461,6 +461,7 @@ def run_atheris(fuzzer: Fuzzer, corpus: Path, minutes: float, seconds: float, ex
         str(corpus),
         f"-max_total_time={int(minutes * 60)}",
         f"-timeout={int(seconds * 6) + 60}",  # wall time: the CPU-time watchdog fires first; a backstop
+        f"-report_slow_units={int(seconds * 6)}",  # libFuzzer's slow units are wall time: only the extreme
         "-rss_limit_mb=3072",
         "-max_len=262144",
         "-print_final_stats=1",

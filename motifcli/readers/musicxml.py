@@ -24,7 +24,7 @@ the first MusicXML ``rootfile`` named by ``META-INF/container.xml``, or, without
 first ``.xml``/``.musicxml`` at the archive root. Each member's declared size is checked against
 ``limits.max_unzipped_bytes`` and it is read with that byte cap, so a lying zip bomb fails too.
 
-Notes: ties are merged (music21's ``stripTies``), grace notes (and notes of no duration) are
+Notes: ties are merged (per pitch, see :func:`_merge_ties`), grace notes (and notes of no duration) are
 dropped, pitches outside MIDI's 0-127 are dropped, a chord gives one note
 per pitch, positions are quarter-note beats from the start of the score. A part is a drum track when
 it has unpitched notes and no pitched ones, or plays on MIDI channel 10.
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import io
 import math
+from fractions import Fraction
 import warnings
 import zipfile
 import zlib
@@ -344,7 +345,111 @@ def _prepare_tree(root: ET.Element, limits: ReadLimits) -> ET.Element:
                             f"a duration of {value / divisions:,.0f} beats, longer than {limits.max_beats:,.0f} "
                             "beats (raise the limit with --max-beats)"
                         )
+        _exact_tuplets(part)
     return root
+
+
+_TYPE_QUARTERS = {
+    "maxima": Fraction(32), "long": Fraction(16), "breve": Fraction(8), "whole": Fraction(4), "half": Fraction(2),
+    "quarter": Fraction(1), "eighth": Fraction(1, 2), "16th": Fraction(1, 4), "32nd": Fraction(1, 8),
+    "64th": Fraction(1, 16), "128th": Fraction(1, 32), "256th": Fraction(1, 64), "512th": Fraction(1, 128),
+    "1024th": Fraction(1, 256),
+}
+MAX_TUPLET_SCALE = 1_000  # the most <divisions> are multiplied by to make tuplets exact
+
+
+def _fraction(text: str | None) -> Fraction | None:
+    try:
+        return Fraction((text or "").strip())
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def _notated_quarters(note: ET.Element) -> Fraction | None:
+    """A tuplet note's notated length in quarter notes (type, dots, time-modification), else None."""
+    quarters = _TYPE_QUARTERS.get((note.findtext("type") or "").strip())
+    modification = note.find("time-modification")
+    if quarters is None or modification is None:
+        return None
+    actual = _fraction(modification.findtext("actual-notes"))
+    normal = _fraction(modification.findtext("normal-notes"))
+    if not actual or not normal or actual <= 0 or normal <= 0:
+        return None
+    dots = len(note.findall("dot"))
+    return quarters * (2 - Fraction(1, 2**dots)) * normal / actual
+
+
+def _exact_tuplets(part: ET.Element) -> None:
+    """Make tuplet durations exact where the file could only write them rounded.
+
+    ``<duration>`` is a whole number of ``<divisions>`` per quarter in most files, and a tuplet
+    that does not divide them (a septuplet at MuseScore's 480 divisions: 137.14 for a 16th) is
+    written rounded (137, 69, 206). Read as written, every later note of the bar drifts off the
+    notation by up to a few divisions. Where a tuplet note's ``<duration>`` is within one division
+    of its notated length (type, dots, time-modification), the part's divisions are multiplied so
+    that the notated length is a whole number, and that length is used; every other duration, and
+    each ``<backup>``/``<forward>`` (to the exact place it went back or on to), is rescaled with it.
+    """
+    divisions: Fraction | None = None
+    scale = 1
+    for measure in part.findall("measure"):
+        for element in measure.iter():
+            if element.tag == "divisions":
+                divisions = _fraction(element.text)
+            elif element.tag == "note" and divisions:
+                written = _fraction(element.findtext("duration"))
+                notated = _notated_quarters(element)
+                if written is None or notated is None:
+                    continue
+                exact = notated * divisions
+                if exact.denominator > 1 and 0 < abs(exact - written) <= 1:
+                    scale = scale * exact.denominator // math.gcd(scale, exact.denominator)
+    if scale == 1 or scale > MAX_TUPLET_SCALE:
+        return
+
+    def put(element: ET.Element, value: Fraction) -> None:
+        element.text = str(value.numerator) if value.denominator == 1 else str(float(value))
+
+    divisions = None
+    for measure in part.findall("measure"):
+        written_at = exact_at = Fraction(0)  # the time cursor, as written and as rescaled
+        places = {written_at: exact_at}
+        note_start = (written_at, exact_at)
+        for child in measure:
+            for element in child.iter():
+                if element.tag == "divisions":
+                    divisions = _fraction(element.text)
+                    if divisions:
+                        put(element, divisions * scale)
+                elif element.tag == "offset" and (value := _fraction(element.text)) is not None:
+                    put(element, value * scale)  # a direction's offset from the cursor, in divisions
+            duration = child.find("duration")
+            written = _fraction(duration.text) if duration is not None else None
+            if written is None:
+                continue
+            if child.tag == "note":
+                new = written * scale
+                notated = _notated_quarters(child)
+                if notated is not None and divisions:
+                    exact = notated * divisions
+                    if 0 < abs(exact - written) <= 1:
+                        new = exact * scale
+                put(duration, new)
+                if child.find("chord") is not None:
+                    written_at, exact_at = note_start  # a chord's notes all start with its first
+                else:
+                    note_start = (written_at, exact_at)
+                if child.find("grace") is None:
+                    written_at, exact_at = written_at + written, exact_at + new
+                    places.setdefault(written_at, exact_at)
+            elif child.tag in ("backup", "forward"):
+                target = written_at - written if child.tag == "backup" else written_at + written
+                exact_target = places.get(target, exact_at + (target - written_at) * scale)
+                put(duration, abs(exact_at - exact_target))
+                written_at, exact_at = target, exact_target
+                places.setdefault(written_at, exact_at)
+            else:
+                put(duration, written * scale)  # <figured-bass> and the like
 
 
 def _meter(time: ET.Element) -> tuple[str, str] | None:
@@ -476,16 +581,15 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                 if measures:
                     measure_starts = [float(m.offset) for m in measures]
                     measure_numbers = [str(m.measureNumberWithSuffix()) for m in measures]
-            part.stripTies(inPlace=True)  # our own freshly parsed part: no copy needed
             flat = part.flatten()
-            notes: list[Note] = []
+            pieces: list[tuple[Any, Any, int, int, str | None]] = []
             pitched = unpitched = 0
             channel = channels.get(pid, 0)
             for element in flat.notes:
                 if element.duration.isGrace or element.duration.quarterLength <= 0:
                     continue  # grace notes, and notes without a <duration>, take no time
-                onset = float(element.offset)
-                offset = onset + float(element.duration.quarterLength)
+                onset = element.offset  # exact (Fraction where a tuplet needs one) until the end
+                offset = onset + element.duration.quarterLength
                 velocity = _velocity(element)
                 members = list(element.notes) if isinstance(element, chord.ChordBase) else [element]
                 for member in members:
@@ -499,7 +603,11 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                         continue
                     if not 0 <= midi <= 127:
                         continue
-                    notes.append(Note(onset, offset, midi, velocity, channel))
+                    tie = member.tie if member.tie is not None else (
+                        element.tie if not isinstance(element, chord.ChordBase) else None
+                    )
+                    pieces.append((onset, offset, midi, velocity, tie.type if tie is not None else None))
+            notes = [Note(float(on), float(off), midi, vel, channel) for on, off, midi, vel in _merge_ties(pieces)]
             total += len(notes)
             if total > limits.max_notes:
                 raise _Refused(f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)")
@@ -535,6 +643,37 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
         measure_starts=measure_starts,
         measure_numbers=measure_numbers,
     )
+
+
+def _merge_ties(pieces: list[tuple[Any, Any, int, int, str | None]]) -> list[tuple[Any, Any, int, int]]:
+    """Tied pieces (onset, offset, midi, velocity, tie type) to whole notes (onset, offset, midi, velocity).
+
+    A piece whose tie stops (or continues) a note of its pitch that ends exactly where it starts
+    lengthens that note; every other piece is a note of its own. This is done per pitch, not per
+    chord: music21's ``stripTies`` mis-handles a chord in which only some notes are tied (a note
+    tied into such a chord kept its later pieces as extra notes, and ran on past the chain's end),
+    which MuseScore's MIDI import writes often.
+    """
+    order = sorted(range(len(pieces)), key=lambda i: (pieces[i][0], pieces[i][2]))
+    merged: list[list[Any]] = []
+    waiting: dict[int, list[int]] = {}  # midi -> indices into merged of notes whose tie goes on
+    for i in order:
+        onset, offset, midi, velocity, tie = pieces[i]
+        target = None
+        if tie in ("stop", "continue"):
+            for j in waiting.get(midi, []):
+                if abs(merged[j][1] - onset) < 1e-6:
+                    target = j
+                    break
+        if target is None:
+            merged.append([onset, offset, midi, velocity])
+            target = len(merged) - 1
+        else:
+            merged[target][1] = max(merged[target][1], offset)
+            waiting[midi].remove(target)
+        if tie in ("start", "continue"):
+            waiting.setdefault(midi, []).append(target)
+    return [(on, off, midi, vel) for on, off, midi, vel in merged]
 
 
 def _velocity(element: Any) -> int:

@@ -134,12 +134,21 @@ function partOfTrack(api, report, track, trackName) {
     return found;
 }
 
-function nearest(list, tick, tolerance) {
+// The note of `list` nearest to `tick` (within `tolerance`). Of two equally near (the same pitch
+// at the same tick in two voices), one not yet in `taken` (the notes this occurrence already has),
+// so that an occurrence holding that pitch twice gets both.
+function nearest(list, tick, tolerance, taken) {
     var best = null;
+    var bestKey = null;
     for (var i = 0; i < list.length; i++) {
         var d = Math.abs(list[i].tick - tick);
-        if (d <= tolerance && (best === null || d < Math.abs(best.tick - tick)))
+        if (d > tolerance)
+            continue;
+        var key = [d, taken && taken.indexOf(list[i]) >= 0 ? 1 : 0];
+        if (best === null || key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
             best = list[i];
+            bestKey = key;
+        }
     }
     return best;
 }
@@ -215,19 +224,25 @@ function applyReport(api, report, toleranceTicks) {
             }
             var first = null;
             var matched = 0;
+            var taken = [];
             for (var n = 0; n < occ.notes.length; n++) {
                 var want = occ.notes[n];
                 var list = index[part][want.pitch] || [];
                 var onset = Math.round(want.onset * division);
                 var offset = Math.round(want.offset * division);
-                var hit = nearest(list, onset, toleranceTicks);
+                var hit = nearest(list, onset, toleranceTicks, taken);
                 if (!hit) {
                     result.missedNotes++;
                     continue;
                 }
                 matched++;
+                taken.push(hit);
                 setColor(hit.note, color);
-                // a note the score writes as tied pieces: colour the pieces after the first too
+                // a note the score writes as tied pieces: colour the pieces after the first too.
+                // MuseScore 3.2 gives plugins no ties, so these are the notes of its voice (track)
+                // and pitch that start before the report's note ends: in one voice a note of the
+                // same pitch cannot start again before it ends, so they are its tied pieces (motif
+                // reads a tie chain as one note, onsets and ends exact, tuplets included).
                 for (var k = 0; k < list.length; k++) {
                     if (list[k].tick > hit.tick && list[k].tick < offset && list[k].track === hit.track)
                         setColor(list[k].note, color);
