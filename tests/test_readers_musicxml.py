@@ -202,6 +202,67 @@ def to_timewise(text: str) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(new, encoding="unicode")
 
 
+def _mx_note(step: str, octave: int, duration: int, kind: str, *, chord: bool = False, tie: tuple[str, ...] = (),
+             dot: bool = False, septuplet: bool = False, voice: int = 1, rest: bool = False) -> str:
+    pitch = "<rest/>" if rest else f"<pitch><step>{step}</step><octave>{octave}</octave></pitch>"
+    return (
+        "<note>" + ("<chord/>" if chord else "") + pitch + f"<duration>{duration}</duration>"
+        + "".join(f'<tie type="{t}"/>' for t in tie) + f"<voice>{voice}</voice><type>{kind}</type>"
+        + ("<dot/>" if dot else "")
+        + ("<time-modification><actual-notes>7</actual-notes><normal-notes>8</normal-notes>"
+           "<normal-type>16th</normal-type></time-modification>" if septuplet else "")
+        + "</note>"
+    )
+
+
+def test_musescore_export_ties_into_chords_and_rounded_septuplets(tmp_path: Path):
+    """What MuseScore 3 writes for a MIDI import, read as MuseScore shows it.
+
+    Bar 1: A5 tied on into a chord where only A5 is tied (music21's stripTies kept the later pieces
+    as extra notes and ran A5 on too long). Bar 2: a 7:8 septuplet at 480 divisions, written rounded
+    (137, 69, 206: 961 for a 960 bar), against a half note in voice 2 after a <backup>. Onsets must be
+    the notated ones (2 + k/7), and bar 3 must start on beat 4.
+    """
+    sep = dict(septuplet=True)
+    bars = [
+        _mx_note("A", 5, 480, "quarter", tie=("start",)) + _mx_note("A", 5, 240, "eighth", tie=("stop", "start"))
+        + _mx_note("C", 4, 240, "eighth") + _mx_note("A", 5, 240, "eighth", chord=True, tie=("stop",)),
+        _mx_note("C", 5, 137, "16th", **sep) + _mx_note("D", 5, 69, "32nd", **sep) + _mx_note("E", 5, 69, "32nd", **sep)
+        + _mx_note("F", 5, 206, "16th", dot=True, **sep) + _mx_note("G", 5, 137, "16th", **sep)
+        + _mx_note("", 0, 137, "16th", rest=True, **sep) + _mx_note("A", 5, 137, "16th", **sep)
+        + _mx_note("B", 5, 69, "32nd", **sep)
+        + "<backup><duration>961</duration></backup>" + _mx_note("C", 4, 960, "half", voice=2),
+        _mx_note("C", 5, 480, "quarter"),
+    ]
+    measures = "".join(
+        f'<measure number="{i + 1}">'
+        + ("<attributes><divisions>480</divisions><time><beats>2</beats><beat-type>4</beat-type></time></attributes>"
+           if i == 0 else "")
+        + bar + "</measure>"
+        for i, bar in enumerate(bars)
+    )
+    path = tmp_path / "musescore.musicxml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><score-partwise version="3.1"><part-list>'
+        f'<score-part id="P1"><part-name>P</part-name></score-part></part-list><part id="P1">{measures}</part>'
+        "</score-partwise>",
+        encoding="utf-8",
+    )
+    score = read_musicxml(path)
+    s = 1 / 7
+    expected = [
+        (0.0, 2.0, 81), (1.5, 2.0, 60),
+        (2.0, 4.0, 60), (2.0, 2 + 2 * s, 72), (2 + 2 * s, 2 + 3 * s, 74), (2 + 3 * s, 2 + 4 * s, 76),
+        (2 + 4 * s, 3.0, 77), (3.0, 3 + 2 * s, 79), (3 + 4 * s, 3 + 6 * s, 81), (3 + 6 * s, 4.0, 83),
+        (4.0, 5.0, 72),
+    ]
+    got = ours(score.tracks[0])
+    want = sorted(expected)
+    assert [n[2] for n in got] == [n[2] for n in want], got
+    assert all(g[:2] == pytest.approx(w[:2], abs=1e-9) for g, w in zip(got, want)), got
+    assert score.measure_starts == [0.0, 2.0, 4.0]
+
+
 def test_timewise_reads_like_partwise(tmp_path: Path):
     path = tmp_path / "hand_timewise.xml"
     path.write_text(to_timewise(HAND), encoding="utf-8")

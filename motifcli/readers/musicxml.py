@@ -24,6 +24,10 @@ the first MusicXML ``rootfile`` named by ``META-INF/container.xml``, or, without
 first ``.xml``/``.musicxml`` at the archive root. Each member's declared size is checked against
 ``limits.max_unzipped_bytes`` and it is read with that byte cap, so a lying zip bomb fails too.
 
+Tuplets written with rounded ``<duration>`` values (MuseScore writes a septuplet at 480 divisions as
+137/69/206) are read at their notated length (see :func:`_exact_tuplets`), so onsets are where the
+notation puts them, not a few divisions off.
+
 Notes: ties are merged (per pitch, see :func:`_merge_ties`), grace notes (and notes of no duration) are
 dropped, pitches outside MIDI's 0-127 are dropped, a chord gives one note
 per pitch, positions are quarter-note beats from the start of the score. A part is a drum track when
@@ -376,6 +380,8 @@ def _notated_quarters(note: ET.Element) -> Fraction | None:
     if not actual or not normal or actual <= 0 or normal <= 0:
         return None
     dots = len(note.findall("dot"))
+    if dots > 4:
+        return None  # no real note has more; keeps hostile files cheap
     return quarters * (2 - Fraction(1, 2**dots)) * normal / actual
 
 
@@ -404,7 +410,9 @@ def _exact_tuplets(part: ET.Element) -> None:
                 exact = notated * divisions
                 if exact.denominator > 1 and 0 < abs(exact - written) <= 1:
                     scale = scale * exact.denominator // math.gcd(scale, exact.denominator)
-    if scale == 1 or scale > MAX_TUPLET_SCALE:
+                    if scale > MAX_TUPLET_SCALE:
+                        return  # tuplets no sane number of divisions holds: read as written
+    if scale == 1:
         return
 
     def put(element: ET.Element, value: Fraction) -> None:
@@ -445,7 +453,10 @@ def _exact_tuplets(part: ET.Element) -> None:
             elif child.tag in ("backup", "forward"):
                 target = written_at - written if child.tag == "backup" else written_at + written
                 exact_target = places.get(target, exact_at + (target - written_at) * scale)
-                put(duration, abs(exact_at - exact_target))
+                step = exact_at - exact_target if child.tag == "backup" else exact_target - exact_at
+                if step < 0:  # the exact place lies the other way: stay put rather than turn round
+                    step, exact_target = Fraction(0), exact_at
+                put(duration, step)
                 written_at, exact_at = target, exact_target
                 places.setdefault(written_at, exact_at)
             else:
