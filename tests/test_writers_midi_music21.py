@@ -1,0 +1,69 @@
+"""The annotated MIDI read back by a second, independent parser: music21's own MIDI reader.
+
+mido wrote the file and the other MIDI tests read it with mido; a DAW or notation program is not
+mido, so the markers, the lyrics and every original note are checked again through music21
+(``music21.midi.MidiFile`` for the raw events, ``converter.parse`` for the notes).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from motifcli import writers
+from motifcli.readers.midi import read_midi
+from writers_fixtures import labelled_annotation, needs_data, pop909_path
+
+pytestmark = needs_data
+music21 = pytest.importorskip("music21")
+
+
+def events_by_tick(track) -> list[tuple[int, object]]:
+    """(absolute tick, event) for every non-delta event of a music21 MidiTrack."""
+    tick, out = 0, []
+    for ev in track.events:
+        if ev.isDeltaTime():
+            tick += ev.time
+        else:
+            out.append((tick, ev))
+    return out
+
+
+def text_events(track, kind) -> list[tuple[int, str]]:
+    return sorted((t, ev.data.decode("utf-8", "replace")) for t, ev in events_by_tick(track) if ev.type == kind)
+
+
+def note_ons(track) -> list[tuple[int, int, int]]:
+    return sorted((t, ev.pitch, ev.channel) for t, ev in events_by_tick(track)
+                  if ev.type == music21.midi.ChannelVoiceMessages.NOTE_ON and ev.velocity > 0)
+
+
+def test_markers_lyrics_and_notes_through_music21(tmp_path) -> None:
+    song, track_name = "022", "MELODY"
+    score = read_midi(pop909_path(song))
+    annotation = labelled_annotation(score, song, track_name)
+    dest = tmp_path / "song.motifs.mid"
+    writers.write(annotation, score, "midi", dest, lyrics=True)
+
+    before, after = music21.midi.MidiFile(), music21.midi.MidiFile()
+    before.open(str(score.path)), before.read(), before.close()
+    after.open(str(dest)), after.read(), after.close()
+    assert after.ticksPerQuarterNote == before.ticksPerQuarterNote == 480
+    assert len(after.tracks) == len(before.tracks)
+
+    expected = sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
+    assert len(expected) >= 6
+    meta = music21.midi.MetaEvents
+    assert text_events(after.tracks[0], meta.MARKER) == expected  # conductor track, exact ticks
+    source = score.track_named(track_name).source_index
+    assert text_events(after.tracks[source], meta.LYRIC) == expected
+    for number, (old, new) in enumerate(zip(before.tracks, after.tracks)):
+        assert note_ons(new) == note_ons(old)  # every note at its tick, pitch and channel
+        if number != source:
+            assert text_events(new, meta.LYRIC) == []
+        if number != 0:
+            assert text_events(new, meta.MARKER) == []
+
+    # and music21's score import sees the same notes in the annotated file as in the original
+    flat = lambda p: sorted((float(n.offset), n.pitch.midi) for n in music21.converter.parse(p).flatten().notes  # noqa: E731
+                            if n.isNote)
+    assert flat(str(dest)) == flat(str(score.path))
