@@ -33,3 +33,11 @@ class ReadLimits:
             )
         if size == 0:
             raise ScoreReadError("file is empty", path)
+
+    def read_file(self, path: Path) -> bytes:
+        """The whole file, after the size check; an unreadable file is a :class:`ScoreReadError`."""
+        self.check_file_size(path)
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise ScoreReadError(f"cannot read file ({exc.strerror or exc})", path) from exc

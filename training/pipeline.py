@@ -17,7 +17,7 @@ import torch
 from motifcli.encoding import EncodingSpec
 from training.config import RunConfig
 from training.data import Bar, Split, labelled_bars, render_many, unlabelled_bars, all_songs
-from training.evaluate import RetrievalScores, raw_roll_features, retrieval_scores, shifted_roll_features
+from training.evaluate import raw_roll_features, retrieval_scores, shifted_roll_features
 from training.loop import (DistInfo, TripletSampler, latest_checkpoint, load_checkpoint, run_stage,
                            triplet_step, vicreg_step, write_json)
 from training.model import Encoder, Expander

@@ -27,11 +27,7 @@ def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
     """Read a .mid/.midi file. Raises :class:`ScoreReadError` for anything that is not valid MIDI."""
     limits = limits or ReadLimits()
     path = Path(path)
-    limits.check_file_size(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScoreReadError(f"cannot read file ({exc.strerror or exc})", path) from exc
+    data = limits.read_file(path)
     _prescan(data, limits, path)
     try:
         # from memory: mido's file.read(declared chunk length) would allocate whatever a header claims

@@ -76,11 +76,7 @@ def read_musicxml(path: str | Path, limits: ReadLimits | None = None) -> Score:
     """Read a MusicXML file. Raises :class:`ScoreReadError` for anything hostile or unreadable."""
     limits = limits or ReadLimits()
     path = Path(path)
-    limits.check_file_size(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScoreReadError(f"cannot read file ({exc.strerror or exc})", path) from exc
+    data = limits.read_file(path)
     try:
         if path.suffix.lower() == ".mxl" or data.startswith(_ZIP_MAGIC):
             data = _score_bytes_from_mxl(data, limits)

@@ -50,7 +50,7 @@ from pathlib import Path, PurePosixPath
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
-from motifcli.annotation import Annotation, Occurrence
+from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
 from motifcli.limits import ReadLimits
