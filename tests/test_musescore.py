@@ -515,20 +515,24 @@ def motifcli_family_name(index: int) -> str:
     return family_name(index)
 
 
+def work_source(work: str) -> Path:
+    """The file a plugin test opens: "pop909-midi" (a POP909 song as MIDI) or a music21 corpus work."""
+    if work == "pop909-midi":
+        data = shared_data()
+        if data is None:
+            pytest.skip("POP909 data folder (shared/data) not found")
+        return data / "pop909" / POP909_SONG / f"{POP909_SONG}.mid"
+    music21 = pytest.importorskip("music21")
+    return Path(str(music21.corpus.getWork(work)))
+
+
 @pytest.mark.parametrize("work", [CHORALE, "pop909-midi"])
 def test_mscx_reader_sees_what_musescore_sees(musescore: MuseScore, tmp_path: Path, work: str) -> None:
     """Checks the checker: a plugin dumps MuseScore's own ticks; read_mscx must agree note for note.
 
     "pop909-midi" (MuseScore's own MIDI import) has septuplets, whose ticks MuseScore rounds.
     """
-    if work == "pop909-midi":
-        data = shared_data()
-        if data is None:
-            pytest.skip("POP909 data folder (shared/data) not found")
-        src = data / "pop909" / POP909_SONG / f"{POP909_SONG}.mid"
-    else:
-        music21 = pytest.importorskip("music21")
-        src = Path(str(music21.corpus.getWork(work)))
+    src = work_source(work)
     dump = tmp_path / "dump.txt"
     plugin = tmp_path / "dump.qml"
     plugin.write_text(DUMP_PLUGIN.replace("@OUT@", str(dump)))
@@ -697,14 +701,7 @@ def test_plugin_runs_motif_annotate(
 
     "pop909-midi" is a POP909 song opened in MuseScore as MIDI (MuseScore's own MIDI import).
     """
-    if work == "pop909-midi":
-        data = shared_data()
-        if data is None:
-            pytest.skip("POP909 data folder (shared/data) not found")
-        src = data / "pop909" / POP909_SONG / f"{POP909_SONG}.mid"
-    else:
-        music21 = pytest.importorskip("music21")
-        src = Path(str(music21.corpus.getWork(work)))
+    src = work_source(work)
     motif = shutil.which("motif", path=str(Path(sys.executable).parent))
     if motif is None:  # not pip-installed: the same program through a wrapper
         wrapper = tmp_path / "bin" / "motif"
