@@ -20,7 +20,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from training.evaluate import plot_pr_curves  # noqa: E402
+from training.evaluate import BASELINES, plot_pr_curves  # noqa: E402
 
 
 def stage_seconds(folder: Path, stage: str) -> float:
@@ -64,7 +64,7 @@ def main() -> None:
             seen.add(key)
             if name.endswith("(after pretraining)"):
                 label, t = f"{run}: after VICReg pretraining only", pre
-            elif name in ("raw roll", "shifted roll"):
+            elif name in BASELINES:
                 label, t = name, None
             else:
                 label, t = name, pre + fine

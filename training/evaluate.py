@@ -103,6 +103,9 @@ def shifted_roll_features(rolls: np.ndarray) -> np.ndarray:
     return out.reshape(len(rolls), -1)
 
 
+BASELINES = ("raw roll", "shifted roll")  # the untrained rows: drawn dashed
+
+
 def plot_pr_curves(curves: Mapping[str, tuple[np.ndarray, np.ndarray, float]], path: Path, title: str) -> None:
     """All runs' pooled PR curves in one PNG (label shows AUC-PR)."""
     import matplotlib
@@ -113,7 +116,7 @@ def plot_pr_curves(curves: Mapping[str, tuple[np.ndarray, np.ndarray, float]], p
     fig, ax = plt.subplots(figsize=(7, 5.5), dpi=120)
     colours = plt.cm.tab20.colors
     for i, (name, (precision, recall, auc)) in enumerate(curves.items()):
-        style = "--" if "roll" in name and not any(c.isdigit() for c in name) and "_" not in name else "-"
+        style = "--" if name in BASELINES else "-"
         ax.plot(recall, precision, style, color=colours[(2 * i) % 20 if i < 10 else (2 * i + 1) % 20],
                 label=f"{name} (AUC-PR {auc:.3f})", linewidth=1.4)
     ax.set_xlabel("recall")

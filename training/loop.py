@@ -121,7 +121,13 @@ def latest_checkpoint(ckpt_dir: Path) -> Path | None:
 # batches
 
 
+def _unwrap(module: nn.Module) -> nn.Module:
+    """The module inside a DistributedDataParallel wrapper (checkpoints hold the bare weights)."""
+    return module.module if hasattr(module, "module") else module
+
+
 def epoch_rng(seed: int, stage: str, epoch: int, rank: int) -> np.random.Generator:
+    """The epoch's batch sampler; also reseeds torch (dropout) so a resumed epoch replays exactly."""
     torch.manual_seed(hash((seed, STAGES[stage], epoch, rank)) % (2**31))
     return np.random.default_rng([seed, STAGES[stage], epoch, rank])
 
@@ -268,7 +274,6 @@ def run_stage(
                 _log(log_path, {"stage": stage, "epoch": epoch + 1, "lr": opt.param_groups[0]["lr"],
                                 "seconds": round(time.time() - t0, 2),
                                 **{k: round(v / steps_per_epoch, 5) for k, v in sums.items()}})
-                _unwrap = lambda m: m.module if hasattr(m, "module") else m  # noqa: E731
                 save_checkpoint(ckpt_dir / f"{stage}-epoch{epoch + 1}.pt", {
                     "stage": stage, "epoch": epoch + 1,
                     "encoder": _unwrap(encoder).state_dict(),

@@ -17,7 +17,7 @@ import torch
 from motifcli.encoding import EncodingSpec
 from training.config import RunConfig
 from training.data import Bar, Split, labelled_bars, render_many, unlabelled_bars, all_songs
-from training.evaluate import raw_roll_features, retrieval_scores, shifted_roll_features
+from training.evaluate import BASELINES, raw_roll_features, retrieval_scores, shifted_roll_features
 from training.loop import (DistInfo, TripletSampler, latest_checkpoint, load_checkpoint, run_stage,
                            triplet_step, vicreg_step, write_json)
 from training.model import Encoder, Expander
@@ -132,8 +132,9 @@ def evaluate(cfg: RunConfig, out_dir: Path, split_name: str | None = None, basel
     curves: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}
     candidates: dict[str, np.ndarray] = {}
     if baselines:
-        candidates["raw roll"] = raw_roll_features(rolls)
-        candidates["shifted roll"] = shifted_roll_features(rolls)
+        raw, shifted = BASELINES
+        candidates[raw] = raw_roll_features(rolls)
+        candidates[shifted] = shifted_roll_features(rolls)
     if latest_checkpoint(out_dir / "checkpoints") is not None:
         if cfg.pretrain.epochs > 0 and cfg.finetune.epochs > 0:
             candidates[f"{cfg.name} (after pretraining)"] = embed_bars(load_encoder(cfg, out_dir, "pretrain"), rolls)
