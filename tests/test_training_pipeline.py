@@ -130,3 +130,19 @@ def test_torchrun_two_processes_on_cpu(tmp_path: Path) -> None:
     assert (tmp_path / "ddp" / "checkpoints" / "pretrain-epoch2.pt").exists()
     rows = (tmp_path / "ddp" / "log.csv").read_text().strip().splitlines()
     assert len(rows) == 3  # rank 0 logs alone
+
+
+def test_checkpoint_killed_before_its_digest_is_passed_over(smoke_run: Path, tmp_path: Path) -> None:
+    """A SIGKILL between writing a checkpoint and its digest: resume from the epoch before."""
+    from training.loop import latest_checkpoint
+
+    ckpt = tmp_path / "checkpoints"
+    shutil.copytree(smoke_run / "checkpoints", ckpt)
+    (ckpt / "finetune-epoch2.pt.sha256").unlink()
+    assert latest_checkpoint(ckpt) == ckpt / "finetune-epoch1.pt"
+    proc = run_training("finetune", "-c", "smoke", "--out", str(tmp_path), "--resume", "--quiet")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (ckpt / "finetune-epoch2.pt.sha256").exists()
+    a, b = encoder_state(tmp_path), encoder_state(smoke_run)
+    for k in a:
+        assert torch.equal(a[k], b[k]), k

@@ -108,9 +108,16 @@ def load_checkpoint(path: Path) -> dict:
 
 
 def latest_checkpoint(ckpt_dir: Path) -> Path | None:
-    """The most advanced checkpoint (later stage, then later epoch) in a run folder."""
+    """The most advanced finished checkpoint (later stage, then later epoch) in a run folder.
+
+    ``save_checkpoint`` writes the digest right after the checkpoint, so a checkpoint without its
+    digest is a save that was killed in between: it is passed over, and the run resumes from the
+    one before (a checkpoint *with* a digest that does not match is still refused on load).
+    """
     best, key = None, (-1, -1)
     for p in ckpt_dir.glob("*-epoch*.pt"):
+        if not p.with_suffix(p.suffix + ".sha256").exists():
+            continue
         stage, _, ep = p.stem.partition("-epoch")
         if stage in STAGES and ep.isdigit() and (STAGES[stage], int(ep)) > key:
             best, key = p, (STAGES[stage], int(ep))
