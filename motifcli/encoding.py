@@ -4,15 +4,17 @@ Runtime (``encode_segments``), training (``window_notes`` + ``render_rolls``, wh
 augmentations move notes between the two) and the export parity check all draw rolls here, so
 a model is fed exactly what it was trained on. The grid, defined once:
 
-- a time ``t`` (beats) sits on step ``grid_steps(t) = floor(t * steps_per_beat + 0.5)``
-  (round half up) of the *absolute* grid counted from beat 0;
-- a window starts on a grid step (``segment.py`` snaps its start there) and holds the notes
-  whose onset step falls in ``[start, start + window steps)``;
+- the grid is anchored at the windows' origin (``Segment.origin``: beat 0, ``--bar-offset``, or
+  the written bar lines): a time ``t`` in beats sits on step
+  ``grid_steps(t, spb, origin) = floor((t - origin) * steps_per_beat + 0.5)`` (round half up);
+- a window starts on a grid step (``segment.py``: ``origin + k * hop`` rounded to the grid, exact
+  when the hop is a whole number of steps) and holds the notes whose onset step falls in
+  ``[start, start + window steps)``;
 - inside a window, a note covers steps ``[on - start, max(off, on + 1) - start)``, cut to the roll.
 
 Integer steps make membership and drawing one computation: a note the segmenter puts in a
-window always lands in the roll (it once fell on step 32 and was dropped when the origin was off
-the grid). The spec travels inside every exported model (``motifcli.contract``).
+window always lands in its roll (with an origin off the 1/8-beat grid it once fell on step 32 and
+was dropped by the runtime, while training clipped it to step 31). The spec travels inside every exported model (``motifcli.contract``).
 ``binary-sustain`` is the paper's roll: 1 where a note sounds. ``onset-sustain`` marks onsets
 with 1 and held steps with 0.5, which keeps repeated notes apart. Pitches outside the range are
 folded by octaves into it rather than dropped.
@@ -81,14 +83,15 @@ class EncodingSpec:
 # The grid
 
 
-def grid_steps(beats: np.ndarray | float, steps_per_beat: int) -> np.ndarray:
-    """Absolute grid steps of times in beats: round half up, the one rounding rule of motif."""
-    return np.floor(np.asarray(beats, dtype=np.float64) * steps_per_beat + 0.5).astype(np.int64)
+def grid_steps(beats: np.ndarray | float, steps_per_beat: int, origin: np.ndarray | float = 0.0) -> np.ndarray:
+    """Grid steps of times in beats, counted from ``origin``: round half up, motif's one rounding rule."""
+    t = np.asarray(beats, dtype=np.float64) - origin
+    return np.floor(t * steps_per_beat + 0.5).astype(np.int64)
 
 
-def grid_step(beats: float, steps_per_beat: int) -> int:
+def grid_step(beats: float, steps_per_beat: int, origin: float = 0.0) -> int:
     """One time's grid step (see :func:`grid_steps`)."""
-    return int(math.floor(float(beats) * steps_per_beat + 0.5))
+    return int(math.floor((float(beats) - origin) * steps_per_beat + 0.5))
 
 
 def fold_pitches(pitches: np.ndarray, low: int, count: int) -> np.ndarray:
@@ -102,24 +105,25 @@ def fold_pitches(pitches: np.ndarray, low: int, count: int) -> np.ndarray:
     return p
 
 
-def _relative(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, start_steps: np.ndarray | int,
-              spec: EncodingSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _relative(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, origins: np.ndarray | float,
+              start_steps: np.ndarray | int, spec: EncodingSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(onset step, offset step, pitch column) relative to each note's window start step."""
-    on = grid_steps(onsets, spec.steps_per_beat)
-    off = np.maximum(grid_steps(offsets, spec.steps_per_beat), on + 1)
+    on = grid_steps(onsets, spec.steps_per_beat, origins)
+    off = np.maximum(grid_steps(offsets, spec.steps_per_beat, origins), on + 1)
     cols = fold_pitches(pitches, spec.pitch_low, spec.pitch_count) - spec.pitch_low
     return on - start_steps, off - start_steps, cols
 
 
-def window_notes(track: Track, start: float, note_indices: Sequence[int], spec: EncodingSpec) -> np.ndarray:
+def window_notes(track: Track, segment: Segment, spec: EncodingSpec) -> np.ndarray:
     """Note array int16 [n, 3] = (onset step, offset step, pitch column) of one window.
 
     The form training keeps bars in (augmentations move its notes before rendering). Offsets are
     cut at the roll's end, which the renderer would do anyway; onsets are left as they are.
     """
     onsets, offsets, pitches = track.arrays()
-    idx = np.asarray(note_indices, dtype=np.int64)
-    on, off, cols = _relative(onsets[idx], offsets[idx], pitches[idx], grid_step(start, spec.steps_per_beat), spec)
+    idx = np.asarray(segment.note_indices, dtype=np.int64)
+    start = grid_step(segment.start, spec.steps_per_beat, segment.origin)
+    on, off, cols = _relative(onsets[idx], offsets[idx], pitches[idx], segment.origin, start, spec)
     return np.stack([on, np.minimum(off, spec.steps), cols], axis=1).astype(np.int16)
 
 
@@ -144,12 +148,11 @@ def render_roll(notes: np.ndarray, spec: EncodingSpec) -> np.ndarray:
 def encode_notes(
     onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, start: float, spec: EncodingSpec
 ) -> np.ndarray:
-    """Roll of notes in a window starting at ``start`` beats (snapped to the grid). Shape ``spec.shape``.
+    """Roll of notes in one window starting at ``start`` beats (the grid's origin). Shape ``spec.shape``.
 
     Notes whose onset falls outside the window draw only the part they sound inside it.
     """
-    on, off, cols = _relative(np.asarray(onsets), np.asarray(offsets), np.asarray(pitches),
-                              grid_step(start, spec.steps_per_beat), spec)
+    on, off, cols = _relative(np.asarray(onsets), np.asarray(offsets), np.asarray(pitches), float(start), 0, spec)
     return _draw(on, off, cols, np.zeros(len(on), dtype=np.int64), 1, spec)[0]
 
 
@@ -164,9 +167,10 @@ def encode_segments(track: Track, segments: Sequence[Segment], spec: EncodingSpe
     total = int(counts.sum())
     idx = np.fromiter(itertools.chain.from_iterable(s.note_indices for s in segments), dtype=np.int64, count=total)
     row = np.repeat(np.arange(len(segments), dtype=np.int64), counts)
-    starts = np.fromiter((grid_step(s.start, spec.steps_per_beat) for s in segments), dtype=np.int64,
+    origins = np.fromiter((s.origin for s in segments), dtype=np.float64, count=len(segments))
+    starts = np.fromiter((grid_step(s.start, spec.steps_per_beat, s.origin) for s in segments), dtype=np.int64,
                          count=len(segments))
-    on, off, cols = _relative(onsets[idx], offsets[idx], pitches[idx], starts[row], spec)
+    on, off, cols = _relative(onsets[idx], offsets[idx], pitches[idx], origins[row], starts[row], spec)
     return _draw(on, off, cols, row, len(segments), spec)
 
 

@@ -1,11 +1,11 @@
 """Cut a track into the windows that get embedded, on the encoding grid of ``encoding.py``.
 
 The paper (and the POP909 labels) use one 4-beat bar per segment, counted from beat 0. Windows
-start every ``hop`` beats from ``origin``, each start snapped to the grid, and a note belongs to
-the window that holds its onset *after snapping to the grid* (``encoding.grid_steps``), so a
-performed onset at beat 3.98 lands in the bar that starts at beat 4, where a musician hears it.
-Membership is decided in whole grid steps, the same ones the renderer draws, so every note of
-a window lands inside its roll whatever the origin.
+start every ``hop`` beats from ``origin`` on the encoding grid anchored there
+(``encoding.grid_steps``), and a note belongs to the window that holds its onset *after snapping
+to that grid*, so a performed onset at beat 3.98 lands in the bar that starts at beat 4, where a
+musician hears it. Membership is decided in whole grid steps, the same ones the renderer draws,
+so every note of a window lands inside its roll whatever the origin.
 """
 
 from __future__ import annotations
@@ -21,26 +21,30 @@ from motifcli.score import Track
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A window of one track: ``start``/``end`` in beats (on the grid), the indices of its notes."""
+    """A window of one track: ``start``/``end`` in beats, the indices of its notes, the grid's origin.
+
+    ``start`` lies on the grid anchored at ``origin`` (a whole number of steps from it).
+    """
 
     track: int
     start: float
     end: float
     note_indices: tuple[int, ...]
+    origin: float = 0.0
 
     @property
     def note_count(self) -> int:
         return len(self.note_indices)
 
 
-def snapped_onsets(onsets: np.ndarray, steps_per_beat: int) -> np.ndarray:
-    """Onsets rounded to the encoding grid, in beats (round half up, like the encoder)."""
-    return grid_steps(onsets, steps_per_beat) / steps_per_beat
+def snapped_onsets(onsets: np.ndarray, steps_per_beat: int, origin: float = 0.0) -> np.ndarray:
+    """Onsets rounded to the encoding grid anchored at ``origin``, in beats (like the encoder)."""
+    return origin + grid_steps(onsets, steps_per_beat, origin) / steps_per_beat
 
 
-def window_start_steps(origin: float, hop: float, k: np.ndarray, steps_per_beat: int) -> np.ndarray:
-    """Grid step where window ``k`` starts: ``origin + k * hop`` beats, snapped to the grid."""
-    return grid_steps(origin + np.asarray(k, dtype=np.float64) * hop, steps_per_beat)
+def window_start_steps(hop: float, k: np.ndarray, steps_per_beat: int) -> np.ndarray:
+    """Grid step (from the origin) where window ``k`` starts: ``k * hop`` beats, rounded to the grid."""
+    return grid_steps(np.asarray(k, dtype=np.float64) * hop, steps_per_beat)
 
 
 def segment_track(
@@ -66,23 +70,23 @@ def segment_track(
     if onsets.size == 0:
         return []
     width = max(1, grid_step(window_beats, steps_per_beat))  # window length in grid steps
-    steps = grid_steps(onsets, steps_per_beat)
+    steps = grid_steps(onsets, steps_per_beat, origin)
     order = np.argsort(steps, kind="stable")
     sorted_steps = steps[order]
     lowest, highest = int(sorted_steps[0]), int(sorted_steps[-1])
     # candidate windows, one step of slack either side for the snapping of their starts
-    first = math.floor(((lowest - width) / steps_per_beat - origin) / hop) - 1
-    last = math.floor((highest / steps_per_beat - origin) / hop) + 1
+    first = math.floor((lowest - width) / (hop * steps_per_beat)) - 1
+    last = math.floor(highest / (hop * steps_per_beat)) + 1
     if hop * steps_per_beat < 1:  # a hop under one grid step: every step starts a window
         starts = np.arange(lowest - width + 1, highest + 1, dtype=np.int64)
     else:  # snapped starts never repeat when hop >= one step
-        starts = window_start_steps(origin, hop, np.arange(first, last + 1, dtype=np.int64), steps_per_beat)
+        starts = window_start_steps(hop, np.arange(first, last + 1, dtype=np.int64), steps_per_beat)
     lo = np.searchsorted(sorted_steps, starts, side="left")
     hi = np.searchsorted(sorted_steps, starts + width, side="left")
     segments: list[Segment] = []
     for start, a, b in zip(starts.tolist(), lo.tolist(), hi.tolist()):
         if b == a or b - a < min_notes:
             continue
-        segments.append(Segment(track.index, start / steps_per_beat, (start + width) / steps_per_beat,
-                                tuple(sorted(order[a:b].tolist()))))
+        segments.append(Segment(track.index, origin + start / steps_per_beat, origin + (start + width) / steps_per_beat,
+                                tuple(sorted(order[a:b].tolist())), float(origin)))
     return segments

@@ -40,7 +40,7 @@ def random_track(rng: np.random.Generator, spec: EncodingSpec) -> Track:
 def check_paths(track: Track, segments, spec: EncodingSpec) -> int:  # noqa: ANN001
     """Runtime rolls == training rolls, bit for bit, and every note of a window shows in its roll."""
     runtime = encode_segments(track, segments, spec)
-    notes = [window_notes(track, s.start, s.note_indices, spec) for s in segments]  # as training keeps bars
+    notes = [window_notes(track, s, spec) for s in segments]  # as training keeps bars
     training = render_rolls(notes, spec)
     assert runtime.dtype == training.dtype == np.float32 and runtime.shape == training.shape
     assert runtime.tobytes() == training.tobytes()
@@ -75,20 +75,24 @@ def test_each_note_is_in_one_window_when_hop_is_the_window(spec: EncodingSpec) -
         segments = segment_track(track, spec.segment_beats, None, spec.steps_per_beat, origin=origin)
         seen = sorted(i for s in segments for i in s.note_indices)
         assert seen == list(range(len(track.notes)))
-        for s in segments:  # windows start on the grid, a window apart
-            assert (s.start * spec.steps_per_beat).is_integer()
-            assert s.end - s.start == pytest.approx(spec.segment_beats)
+        for s in segments:  # windows start on the grid anchored at the origin, a window apart
+            assert ((s.start - origin) * spec.steps_per_beat) == pytest.approx(round((s.start - origin) * spec.steps_per_beat))
+            assert s.end - s.start == pytest.approx(spec.segment_beats) and s.origin == origin
 
 
 def test_the_off_grid_note_that_was_dropped() -> None:
-    """Origin 0.3, a note at 4.27: it snaps to step 34 = the next window's start. It lands there."""
+    """Origin 0.3, a note at 4.27: it snaps to step 32 from the origin = the next window's start.
+
+    The old segmenter snapped it on the absolute grid (4.25 < 4.3) into the first window, whose
+    encoder then put it on step 32 and dropped it. Now it lands on step 0 of the second window.
+    """
     spec = EncodingSpec(encoding="onset-sustain")
     track = Track(0, "t", [Note(0.3, 1.0, 60), Note(4.27, 4.5, 62)])
     segments = segment_track(track, 4.0, None, spec.steps_per_beat, origin=0.3)
-    assert [(s.start, s.note_indices) for s in segments] == [(0.25, (0,)), (4.25, (1,))]
+    assert [(s.start, s.note_indices) for s in segments] == [(0.3, (0,)), (4.3, (1,))]
     rolls = encode_segments(track, segments, spec)
     assert rolls[1, 0, 62 - spec.pitch_low] == 1.0
-    assert int(grid_steps(4.27, 8)) == 34
+    assert int(grid_steps(4.27, 8, 0.3)) == 32
 
 
 def test_empty_inputs() -> None:

@@ -90,7 +90,7 @@ def track_bars(
     """All bars of one named track, cut every ``spec.segment_beats`` from ``phase``."""
     track = score.track_named(track_name)
     segs = segment_track(track, spec.segment_beats, None, spec.steps_per_beat, origin=phase, min_notes=min_notes)
-    return [Bar(song, s.start, window_notes(track, s.start, s.note_indices, spec)) for s in segs]
+    return [Bar(song, s.start, window_notes(track, s, spec)) for s in segs]
 
 
 def downbeat_phase(song: str, score: Score, root: Path | None = None) -> int:
@@ -190,5 +190,5 @@ def music21_corpus_bars(spec: EncodingSpec, limit: int | None = None, min_notes:
             continue
         for track in score.pitched_tracks():
             segs = segment_track(track, spec.segment_beats, None, spec.steps_per_beat, min_notes=min_notes)
-            out += [Bar(Path(path).stem, s.start, window_notes(track, s.start, s.note_indices, spec)) for s in segs]
+            out += [Bar(Path(path).stem, s.start, window_notes(track, s, spec)) for s in segs]
     return out
