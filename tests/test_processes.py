@@ -27,7 +27,7 @@ START_SECONDS = 60.0  # interpreter, numpy, onnxruntime, the forkserver and its 
 
 def load_scaled(seconds: float) -> float:
     """A wall-clock bound scaled by how oversubscribed the machine is (the test shares its cores)."""
-    return seconds * max(1.0, os.getloadavg()[0] / batch.usable_cores())
+    return seconds * max(1.0, os.getloadavg()[0] / len(os.sched_getaffinity(0)))
 
 
 @pytest.fixture(scope="module")
