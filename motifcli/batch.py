@@ -603,9 +603,13 @@ def _init_worker(model_path: str, provider: str, threads: int, parent_pid: int) 
 def _tie_to_parent(parent_pid: int) -> None:
     """Ctrl-C reaches every process of the terminal's group: workers ignore it and leave the decision
     to the main process, which stops them with SIGTERM. SIGTERM ends a worker at once, or, inside a
-    job, unwinds the job first (its staged outputs are removed). A worker whose main process dies,
-    even by SIGKILL, gets SIGTERM from the kernel on Linux (``PR_SET_PDEATHSIG``: its parent, the
-    forkserver, exits with the main process), and elsewhere from a thread that polls the main pid."""
+    job, unwinds the job first (its staged outputs are removed).
+
+    A worker whose main process dies without stopping it (SIGKILL, a crash) ends too: a thread polls
+    the main process twice a second and sends the worker SIGTERM. (``PR_SET_PDEATHSIG`` is set as
+    well on Linux, but it fires on the death of the direct parent, which for forkserver workers is
+    the forkserver, and the forkserver lives as long as any worker does; it helps spawned workers.)
+    """
     import signal
     import sys
     import threading
@@ -618,9 +622,21 @@ def _tie_to_parent(parent_pid: int) -> None:
         pr_set_pdeathsig = 1
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
-    if not _pid_alive(parent_pid):  # died before the tie was made
+    alive = _parent_check(parent_pid)
+    if not alive():  # died before the tie was made
         os._exit(128 + signal.SIGTERM)
-    threading.Thread(target=_watch_parent, args=(parent_pid,), name="motif-parent-watch", daemon=True).start()
+    threading.Thread(target=_watch_parent, args=(alive,), name="motif-parent-watch", daemon=True).start()
+
+
+def _parent_check(parent_pid: int) -> Callable[[], bool]:
+    """A cheap "is the main process still there?" (on Windows ``os.kill`` would terminate it: there,
+    the spawned worker's handle on its parent answers)."""
+    if os.name == "nt":  # pragma: no cover - no forkserver there, workers are spawned by the main process
+        import multiprocessing
+
+        parent = multiprocessing.parent_process()
+        return parent.is_alive if parent is not None else (lambda: True)
+    return lambda: _pid_alive(parent_pid)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -633,11 +649,11 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _watch_parent(parent_pid: int, every: float = 0.5) -> None:
-    """Where the kernel cannot tie a worker to its parent (not Linux), notice the parent is gone."""
+def _watch_parent(alive: Callable[[], bool], every: float = 0.5) -> None:
+    """End this worker (through its SIGTERM handler, so a job in flight unwinds) once the main process is gone."""
     import signal
 
-    while _pid_alive(parent_pid):
+    while alive():
         time.sleep(every)
     os.kill(os.getpid(), signal.SIGTERM)
 
