@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
                          "load_1min_median": round(statistics.median(loads), 2)})
             print(rows[-1], file=sys.stderr)
     result = {
-        "command": "python benchmarks/workers.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": " ".join(["python benchmarks/workers.py", *(argv if argv is not None else sys.argv[1:])]),
         "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
         "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "model": str(args.model.relative_to(REPO) if args.model.is_relative_to(REPO) else args.model),
