@@ -64,12 +64,15 @@ _SUB = ((0.5, 0.25), (0.25, 0.12))
 CANDIDATES: tuple[Candidate, ...] = (
     Candidate(4, 4, ((4, 1.0), (2, 0.75), (1, 0.5), *_SUB), prior=0.02),
     Candidate(3, 4, ((3, 1.0), (1, 0.5), *_SUB)),
-    Candidate(2, 4, ((2, 1.0), (1, 0.5), *_SUB)),
+    Candidate(2, 4, ((2, 1.0), (1, 0.5), *_SUB), prior=-0.1),
     Candidate(6, 8, ((3, 1.0), (1.5, 0.5), *_SUB)),
     Candidate(9, 8, ((4.5, 1.0), (1.5, 0.5), *_SUB), prior=-0.02),
-    Candidate(12, 8, ((6, 1.0), (3, 0.75), (1.5, 0.5), *_SUB), prior=-0.02),
+    Candidate(12, 8, ((6, 1.0), (3, 0.75), (1.5, 0.5), *_SUB), prior=-0.1),
 )
 
+REPETITION_WEIGHT = 0.5  # weight of the one-bar autocorrelation beside the template correlation
+MONO_TEMPLATE_PHASE = True
+FINAL_NOTE_WEIGHT = 0.1  # bonus to phases that put the final (long) note on a downbeat
 JUMP_PENALTY = 6.0  # log-odds a bar of irregular length costs in the downbeat path
 # logistic weights over FEATURES, then the bias: fitted by benchmarks/meter_train.py (see there)
 ACCENT_WEIGHTS: tuple[float, ...] = (-1.387, 0.200, 0.595, 0.058, 0.627, 0.347, 0.401, 0.454, 1.197, 0.186, 0.322, -0.021, 0.043, -1.121, -0.441, -0.580, 0.508)
@@ -122,8 +125,8 @@ def note_arrays(notes: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
 DEFAULT_WEIGHTS: dict[str, float] = {
     "onset": 1.0,  # any onset at the slot
     "count": 0.5,  # log(1 + notes starting together)
-    "duration": 1.0,  # longest note starting here, in beats (capped at 2)
-    "bass": 1.0,  # the slot's lowest note is in the piece's lowest quarter of pitches
+    "duration": 2.0,  # longest note starting here, in beats (capped at 2)
+    "bass": 0.0,  # (off: measured no help) the slot's lowest note is in the piece's lowest quarter of pitches
     "velocity": 0.5,  # loudest velocity here relative to the piece's median
     "harmony": 1.0,  # pitch classes of the beat after differ from the beat before
 }
@@ -147,12 +150,14 @@ def accent_grid(notes: Any, weights: dict[str, float] | None = None) -> np.ndarr
     loudest = _slot_max(slot, velocities, size)
     grid += w["velocity"] * present * np.clip(loudest / (float(np.median(velocities)) or 1.0) - 1.0, -0.5, 1.0)
     if w["harmony"]:
-        grid += w["harmony"] * present * _harmony_change(slot, pitches.astype(np.int64), size, RESOLUTION,
-                                                         np.ones(len(slot)))
+        at = np.flatnonzero(present)
+        grid[at] += w["harmony"] * _harmony_change(slot, pitches.astype(np.int64), size, RESOLUTION,
+                                                   np.ones(len(slot)), at)
     return grid
 
 
 def _clean(notes: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Finite notes at or after beat 0, as (onsets, offsets, pitches, velocities) arrays."""
     onsets, offsets, pitches, velocities = note_arrays(notes)
     keep = np.isfinite(onsets) & (onsets >= 0) & np.isfinite(offsets)
     return onsets[keep], offsets[keep], pitches[keep], velocities[keep]
@@ -216,24 +221,18 @@ def beat_features(notes: Any, beats: np.ndarray) -> np.ndarray:
     t = np.arange(size)
     rest_before = present * (cum_onsets[t] - cum_onsets[np.maximum(t - r, 0)] == 0)
 
-    def shifted(x: np.ndarray, k: int) -> np.ndarray:
-        out = np.zeros_like(x)
-        if k > 0:
-            out[k:] = x[:-k]
-        else:
-            out[:k] = x[-k:]
-        return out
-
-    feats = np.stack([
-        present, np.log1p(count), longest, present * (lowest <= p25), present * (lowest <= p10), depth,
-        velocity,
-        present * _harmony_change(slot, pitches_i, size, r, np.ones(len(slot))),
-        present * _harmony_change(slot, pitches_i, size, 2 * r, np.minimum(offsets - onsets, 4.0)),
-        bass_change, rest_before,
-        shifted(present, r // 2), shifted(present, -(r // 2)), shifted(present, r), shifted(present, -r),
-        held,
+    at = np.clip(rows, 0, size - 1)
+    here = present[at]
+    return np.stack([
+        here, np.log1p(count[at]), longest[at], here * (lowest[at] <= p25), here * (lowest[at] <= p10), depth[at],
+        velocity[at],
+        here * _harmony_change(slot, pitches_i, size, r, np.ones(len(slot)), at),
+        here * _harmony_change(slot, pitches_i, size, 2 * r, np.minimum(offsets - onsets, 4.0), at),
+        bass_change[at], rest_before[at],
+        present[np.maximum(at - r // 2, 0)], present[np.minimum(at + r // 2, size - 1)],
+        present[np.maximum(at - r, 0)], present[np.minimum(at + r, size - 1)],
+        held[at],
     ], axis=1)
-    return feats[np.clip(rows, 0, size - 1)]
 
 
 def downbeat_logodds(notes: Any, beats: np.ndarray, weights: Sequence[float] | None = None) -> np.ndarray:
@@ -253,31 +252,35 @@ def viterbi_downbeats(logodds: np.ndarray, beats_per_bar: int, jump_penalty: flo
     k = len(logodds)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
-    emit = np.zeros((k, n))
-    emit[:, 0] = logodds
-    advance = (np.arange(n) - 1) % n  # state s comes from s-1
-    score = emit[0].copy()
-    back = np.zeros((k, n), dtype=np.int64)
+    emit = [float(x) for x in logodds]
+    score = [emit[0]] + [0.0] * (n - 1)
+    back = [[0] * n for _ in range(k)]  # plain lists: a few hundred beats x <= 4 states is faster than numpy
     for i in range(1, k):
-        stay = score[advance]
-        best_any = int(np.argmax(score))
+        best_any = max(range(n), key=score.__getitem__)
         jump = score[best_any] - jump_penalty
-        choose_jump = jump > stay
-        back[i] = np.where(choose_jump, best_any, advance)
-        score = np.where(choose_jump, jump, stay) + emit[i]
-    states = np.zeros(k, dtype=np.int64)
-    states[-1] = int(np.argmax(score))
+        new = [0.0] * n
+        row = back[i]
+        for s in range(n):
+            prev = s - 1 if s else n - 1
+            if jump > score[prev]:
+                new[s], row[s] = jump, best_any
+            else:
+                new[s], row[s] = score[prev], prev
+        new[0] += emit[i]
+        score = new
+    states = [0] * k
+    states[-1] = max(range(n), key=score.__getitem__)
     for i in range(k - 1, 0, -1):
-        states[i - 1] = back[i, states[i]]
-    return np.flatnonzero(states == 0)
+        states[i - 1] = back[i][states[i]]
+    return np.flatnonzero(np.array(states) == 0)
 
 
-def _harmony_change(slot: np.ndarray, pitches: np.ndarray, size: int, window: int, weight: np.ndarray) -> np.ndarray:
-    """1 - cosine between the pitch classes started in the ``window`` slots before and after each slot."""
-    chroma = np.zeros((size + 1, 12))
-    np.add.at(chroma, (slot + 1, pitches % 12), weight)
-    cum = np.cumsum(chroma, axis=0)  # cum[t] = what started in slots < t
-    t = np.arange(size)
+def _harmony_change(slot: np.ndarray, pitches: np.ndarray, size: int, window: int, weight: np.ndarray,
+                    at: np.ndarray) -> np.ndarray:
+    """1 - cosine between the pitch classes started in the ``window`` slots before and after slots ``at``."""
+    flat = np.bincount((slot + 1) * 12 + pitches % 12, weights=weight, minlength=(size + 1) * 12)
+    cum = np.cumsum(flat[: (size + 1) * 12].reshape(size + 1, 12), axis=0)  # cum[t] = what started in slots < t
+    t = at
     before = cum[t] - cum[np.maximum(t - window, 0)]
     after = cum[np.minimum(t + window, size)] - cum[t]
     norms = np.linalg.norm(before, axis=1) * np.linalg.norm(after, axis=1)
@@ -295,13 +298,44 @@ def fold(grid: np.ndarray, bar_slots: int) -> np.ndarray:
 
 
 def _phase_scores(profile: np.ndarray, template: np.ndarray) -> np.ndarray:
-    """Pearson correlation of the profile with the template placed at every eighth-note phase."""
-    phases = np.arange(0, len(profile), PHASE_STEP)
+    """Pearson correlation of the profile with the template placed at every phase (rolling keeps
+    the profile's mean and spread, so one matrix product does all phases)."""
+    n = len(profile)
+    phases = np.arange(0, n, PHASE_STEP)
     t = (template - template.mean()) / (template.std() or 1.0)
-    rows = np.stack([np.roll(profile, -p) for p in phases])
-    rows = rows - rows.mean(axis=1, keepdims=True)
-    sd = rows.std(axis=1)
-    return np.where(sd > 0, (rows @ t) / (len(t) * np.where(sd > 0, sd, 1.0)), 0.0)
+    sd = profile.std()
+    if sd == 0:
+        return np.zeros(len(phases))
+    rolled = profile[(phases[:, None] + np.arange(n)[None, :]) % n]
+    return (rolled - profile.mean()) @ t / (n * sd)
+
+
+def _is_monophonic(notes: tuple[np.ndarray, ...]) -> bool:
+    """One note at a time (a folk tune, a lone melody): the downbeat model fitted on piano textures
+    does not apply there; the metric template's phase does."""
+    onsets = notes[0]
+    return len(onsets) > 0 and len(np.unique(np.rint(onsets * RESOLUTION))) >= 0.95 * len(onsets)
+
+
+def _final_onset_slot(notes: tuple[np.ndarray, ...]) -> int | None:
+    """Grid slot where the last note (or chord) starts, when it lasts at least a beat; else None."""
+    onsets, offsets = notes[0], notes[1]
+    if len(onsets) == 0:
+        return None
+    last = float(onsets.max())
+    ending = onsets >= last - 0.05
+    if float((offsets[ending] - onsets[ending]).max()) < 1.0:
+        return None
+    return int(round(last * RESOLUTION))
+
+
+def _autocorrelation(centred: np.ndarray, lag: int) -> float:
+    """Normalised autocorrelation of the accent grid one bar apart: repeats fall a bar later."""
+    if lag <= 0 or lag >= len(centred):
+        return 0.0
+    a, b = centred[:-lag], centred[lag:]
+    denom = float(np.sqrt((a @ a) * (b @ b)))
+    return float(a @ b) / denom if denom > 0 else 0.0
 
 
 def estimate_meter(
@@ -323,13 +357,21 @@ def estimate_meter(
     if meter is not None:
         known = [c for c in candidates if (c.numerator, c.denominator) == tuple(meter)]
         candidates = known or [_generic_candidate(*meter)]
+    notes = _clean(notes)  # read the notes once for both stages
     grid = accent_grid(notes)
+    centred = grid - grid.mean()
+    final_slot = _final_onset_slot(notes)
     best_by_cand: list[tuple[float, Candidate, int]] = []
     for cand in candidates:
         bar_slots = int(round(cand.bar_beats * RESOLUTION))
-        scores = _phase_scores(fold(grid, bar_slots), cand.template()) + cand.prior
+        scores = _phase_scores(fold(grid, bar_slots), cand.template())
+        if final_slot is not None:  # pieces end on a downbeat: the final note's onset votes for its phase
+            phases = np.arange(0, bar_slots, PHASE_STEP)
+            gap = np.abs((final_slot - phases + bar_slots // 2) % bar_slots - bar_slots // 2)
+            scores = scores + FINAL_NOTE_WEIGHT * (gap <= 1)
         i = int(np.argmax(scores))
-        best_by_cand.append((float(scores[i]), cand, i * PHASE_STEP))
+        total = float(scores[i]) + REPETITION_WEIGHT * _autocorrelation(centred, bar_slots) + cand.prior
+        best_by_cand.append((total, cand, i * PHASE_STEP))
     best_by_cand.sort(key=lambda r: r[0], reverse=True)
     score, cand, phase_slot = best_by_cand[0]
     rivals = [r for r in best_by_cand[1:] if abs(r[1].bar_beats - cand.bar_beats) > 1e-6]
@@ -337,8 +379,9 @@ def estimate_meter(
     beat = cand.beat_beats
     bar = cand.bar_beats
     end = float(len(grid)) / RESOLUTION
-    if bar_offset is not None:
-        first = float(bar_offset) % bar
+    mono = _is_monophonic(notes)
+    if bar_offset is not None or (mono and MONO_TEMPLATE_PHASE):
+        first = float(bar_offset) % bar if bar_offset is not None else phase_slot / RESOLUTION
         downbeats = first + bar * np.arange(int((end - first) // bar) + 1)
         phase_margin = 1.0
     else:
