@@ -147,20 +147,28 @@ def run_pop909(limit: int | None, quiet: bool = False) -> dict:
     return {"summary": summary, "songs": rows}
 
 
+def load_written(path: Path) -> tuple[Score, MeterMap, float]:
+    """A BPS/MTC MIDI file moved to start at its first note, and its written bars (moved alike).
+
+    The files pad a pickup to a full bar, which would hand tick 0 the answer.
+    """
+    score = read_midi(path)
+    shift = min(n.onset for t in score.tracks for n in t.notes)
+    for t in score.tracks:
+        t.notes = [dataclasses.replace(n, onset=n.onset - shift, offset=n.offset - shift) for n in t.notes]
+    end = score.end_beat
+    padded = MeterMap.from_time_signatures(score.time_signatures, end + shift)
+    truth = MeterMap.from_downbeats([b.start - shift for b in padded.bars if b.start - shift >= -1e-6],
+                                    end, padded.bars[0].numerator, padded.bars[0].denominator)
+    return score, _with_sections(truth, padded, shift), shift
+
+
 def run_written(corpus: str) -> dict:
     folder = DATA / ("bps_motif_dev" if corpus == "bps" else "mtc_ann_dev") / "scores"
     rows = []
     for path in sorted(folder.glob("*.mid")):
-        score = read_midi(path)
-        # the files pad a pickup to a full bar, which would hand tick 0 the answer: start at the first note
-        shift = min(n.onset for t in score.tracks for n in t.notes)
-        for t in score.tracks:
-            t.notes = [dataclasses.replace(n, onset=n.onset - shift, offset=n.offset - shift) for n in t.notes]
+        score, truth, shift = load_written(path)
         end = score.end_beat
-        padded = MeterMap.from_time_signatures(score.time_signatures, end + shift)
-        truth = MeterMap.from_downbeats([b.start - shift for b in padded.bars if b.start - shift >= -1e-6],
-                                        end, padded.bars[0].numerator, padded.bars[0].denominator)
-        truth = _with_sections(truth, padded, shift)
         first_sig = truth.bars[0]
         est = estimate_meter(score)  # the notes only: time signatures never reach the estimator
         est_map = est.to_meter_map(end)

@@ -2,7 +2,7 @@
 
     PYTHONPATH=. python benchmarks/meter_train.py [--max-id 500]
 
-A logistic regression over ``slot_features`` at every beat of ``beat_midi.txt`` (positive: the
+A logistic regression over ``beat_features`` at every beat of ``beat_midi.txt`` (positive: the
 beat is a downbeat) of songs with id < --max-id; songs >= 500 stay out for the test split. Prints
 the weights (then the bias) to paste into ACCENT_WEIGHTS. scikit-learn is used here only, never
 at run time.
@@ -16,31 +16,31 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from meter import DATA, pop909_downbeats  # benchmarks/meter.py, run as a script from this folder
-from motifcli.meter_estimate import FEATURES, RESOLUTION, slot_features
+from motifcli.meter_estimate import FEATURES, beat_features
 from motifcli.readers.midi import read_midi
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--max-id", type=int, default=500)
+    parser.add_argument("--melody", action="store_true", help="the MELODY track alone (weights for one-line input)")
     args = parser.parse_args()
     xs, ys = [], []
     for song in sorted(p for p in (DATA / "pop909").iterdir() if p.is_dir() and int(p.name) < args.max_id):
         score = read_midi(song / f"{song.name}.mid")
         _, downbeats, beats = pop909_downbeats(song, score)
-        feats = slot_features(score)
-        slots = np.rint(beats * RESOLUTION).astype(np.int64)
-        ok = (slots >= 0) & (slots < len(feats))
-        down = set(np.rint(downbeats * RESOLUTION).astype(np.int64).tolist())
-        xs.append(feats[slots[ok]])
-        ys.append(np.array([s in down for s in slots[ok]], dtype=np.int64))
+        if args.melody:
+            score.tracks = [t for t in score.tracks if t.name.upper() == "MELODY"]
+        beats = beats[beats >= 0]
+        xs.append(beat_features(score, beats))
+        ys.append(np.isin(np.round(beats, 3), np.round(downbeats, 3)).astype(np.int64))
     x, y = np.concatenate(xs), np.concatenate(ys)
     model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(x, y)
     print(f"{len(xs)} songs, {len(y)} beats, {y.mean():.3f} downbeats; train accuracy {model.score(x, y):.3f}")
     for name, w in zip(FEATURES, model.coef_[0]):
         print(f"  {name:20s} {w:+.3f}")
     weights = [*model.coef_[0].tolist(), float(model.intercept_[0])]
-    print("ACCENT_WEIGHTS = (" + ", ".join(f"{w:.3f}" for w in weights) + ")")
+    print(("MELODY_WEIGHTS" if args.melody else "ACCENT_WEIGHTS") + " = (" + ", ".join(f"{w:.3f}" for w in weights) + ")")
 
 
 if __name__ == "__main__":

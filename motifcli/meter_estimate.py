@@ -72,8 +72,9 @@ CANDIDATES: tuple[Candidate, ...] = (
 
 REPETITION_WEIGHT = 0.5  # weight of the one-bar autocorrelation beside the template correlation
 MONO_TEMPLATE_PHASE = True
-FINAL_NOTE_WEIGHT = 0.1  # bonus to phases that put the final (long) note on a downbeat
 JUMP_PENALTY = 6.0  # log-odds a bar of irregular length costs in the downbeat path
+# the same fitted on POP909's MELODY track alone (benchmarks/meter_train.py --melody): for one-line input
+MELODY_WEIGHTS: tuple[float, ...] = (-0.389, -0.146, 0.550, 0.017, -0.059, -0.248, 0.606, 0.824, 0.342, 0.077, 1.371, 0.415, 0.116, -0.693, -0.422, -0.496, -0.048)
 # logistic weights over FEATURES, then the bias: fitted by benchmarks/meter_train.py (see there)
 ACCENT_WEIGHTS: tuple[float, ...] = (-1.387, 0.200, 0.595, 0.058, 0.627, 0.347, 0.401, 0.454, 1.197, 0.186, 0.322, -0.021, 0.043, -1.121, -0.441, -0.580, 0.508)
 
@@ -317,18 +318,6 @@ def _is_monophonic(notes: tuple[np.ndarray, ...]) -> bool:
     return len(onsets) > 0 and len(np.unique(np.rint(onsets * RESOLUTION))) >= 0.95 * len(onsets)
 
 
-def _final_onset_slot(notes: tuple[np.ndarray, ...]) -> int | None:
-    """Grid slot where the last note (or chord) starts, when it lasts at least a beat; else None."""
-    onsets, offsets = notes[0], notes[1]
-    if len(onsets) == 0:
-        return None
-    last = float(onsets.max())
-    ending = onsets >= last - 0.05
-    if float((offsets[ending] - onsets[ending]).max()) < 1.0:
-        return None
-    return int(round(last * RESOLUTION))
-
-
 def _autocorrelation(centred: np.ndarray, lag: int) -> float:
     """Normalised autocorrelation of the accent grid one bar apart: repeats fall a bar later."""
     if lag <= 0 or lag >= len(centred):
@@ -360,15 +349,10 @@ def estimate_meter(
     notes = _clean(notes)  # read the notes once for both stages
     grid = accent_grid(notes)
     centred = grid - grid.mean()
-    final_slot = _final_onset_slot(notes)
     best_by_cand: list[tuple[float, Candidate, int]] = []
     for cand in candidates:
         bar_slots = int(round(cand.bar_beats * RESOLUTION))
         scores = _phase_scores(fold(grid, bar_slots), cand.template())
-        if final_slot is not None:  # pieces end on a downbeat: the final note's onset votes for its phase
-            phases = np.arange(0, bar_slots, PHASE_STEP)
-            gap = np.abs((final_slot - phases + bar_slots // 2) % bar_slots - bar_slots // 2)
-            scores = scores + FINAL_NOTE_WEIGHT * (gap <= 1)
         i = int(np.argmax(scores))
         total = float(scores[i]) + REPETITION_WEIGHT * _autocorrelation(centred, bar_slots) + cand.prior
         best_by_cand.append((total, cand, i * PHASE_STEP))
@@ -387,7 +371,7 @@ def estimate_meter(
     else:
         offset = (phase_slot % int(round(beat * RESOLUTION))) / RESOLUTION
         beats = offset + beat * np.arange(int(max(end - offset, 0.0) // beat) + 1)
-        logodds = downbeat_logodds(notes, beats)
+        logodds = downbeat_logodds(notes, beats, MELODY_WEIGHTS if mono else None)
         per_bar = max(int(round(bar / beat)), 1)
         idx = viterbi_downbeats(logodds, per_bar, jump_penalty)
         downbeats = beats[idx] if len(idx) else beats[:1]
