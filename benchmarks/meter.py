@@ -3,6 +3,7 @@
 Usage (from the repository root, PYTHONPATH=.):
     python benchmarks/meter.py pop909 [--limit N] [--json out.json]
     python benchmarks/meter.py written bps|mtc [--json out.json]
+    python benchmarks/meter.py labels [--json out.json]
     python benchmarks/meter.py time [--runs 5] [--songs 100]
 
 POP909 ground truth (``beat_midi.txt``, one row per beat: time in seconds, then two 0/1 columns):
@@ -222,6 +223,39 @@ def _frac(rows: list[dict]) -> float:
     return round(sum(r["meter_ok"] and r["phase_ok"] for r in rows) / len(rows), 4) if rows else 0.0
 
 
+def run_labels() -> dict:
+    """Whose bar grid do the hand-made motif labels (pop909_motif_labels) follow: beat_midi's or ours?
+
+    The labels sit on whole beats; a song's label phase is the whole beat (mod 4) most label onsets
+    share. A grid agrees when its dominant phase is within 0.75 beat of it (the labels are rounded).
+    """
+    rows = []
+    for path in sorted((DATA / "pop909_motif_labels").glob("*.mid")):
+        song = DATA / "pop909" / path.stem
+        if not song.is_dir():
+            continue
+        onsets = np.array([n.onset for t in read_midi(path).tracks for n in t.notes])
+        score = read_midi(song / f"{song.name}.mid")
+        bar, _, dominant, _ = pop909_truth(song, score)
+        est = estimate_meter(score)
+        counts = collections.Counter((np.round(onsets) % 4).tolist()).most_common(1)[0]
+        rows.append({"song": path.stem, "label_phase": counts[0], "label_phase_share": round(counts[1] / len(onsets), 3),
+                     "beat_midi_phase": dominant, "estimated_phase": dominant_phase(est.downbeats, est.beats_per_bar),
+                     "estimated_meter": est.name})
+
+    def agree(phase: float, label: float) -> bool:
+        return min((phase - label) % 4, (label - phase) % 4) <= 0.75
+
+    summary = {
+        "songs": len(rows),
+        "labels_agree_with_beat_midi": sum(agree(r["beat_midi_phase"], r["label_phase"]) for r in rows),
+        "labels_agree_with_estimate": sum(agree(r["estimated_phase"], r["label_phase"]) for r in rows),
+        "labels_agree_with_tick0": sum(agree(0.0, r["label_phase"]) for r in rows),
+    }
+    print(json.dumps(summary, indent=1))
+    return {"summary": summary, "songs": rows}
+
+
 def run_time(runs: int, songs: int) -> dict:
     """Median over songs of the median over runs of estimate_meter's wall time (score already read)."""
     paths = sorted(p for p in (DATA / "pop909").iterdir() if p.is_dir())[:songs]
@@ -250,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     w = sub.add_parser("written")
     w.add_argument("corpus", choices=["bps", "mtc"])
     w.add_argument("--json")
+    lab = sub.add_parser("labels")
+    lab.add_argument("--json")
     t = sub.add_parser("time")
     t.add_argument("--runs", type=int, default=5)
     t.add_argument("--songs", type=int, default=100)
@@ -259,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         result = run_pop909(args.limit)
     elif args.cmd == "written":
         result = run_written(args.corpus)
+    elif args.cmd == "labels":
+        result = run_labels()
     else:
         result = run_time(args.runs, args.songs)
     if args.json:

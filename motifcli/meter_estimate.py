@@ -115,9 +115,14 @@ NoteArrays = tuple[np.ndarray, ...]
 def note_arrays(notes: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(onsets, offsets, pitches, velocities) from a Score (pitched tracks) or a tuple of 3-4 arrays."""
     if hasattr(notes, "tracks"):
-        rows = [(n.onset, n.offset, n.pitch, n.velocity) for t in notes.tracks if t.is_pitched for n in t.notes]
-        arr = np.array(rows, dtype=np.float64).reshape(-1, 4)
-        return arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]
+        tracks = [t for t in notes.tracks if t.is_pitched]
+        parts = [t.arrays() for t in tracks]
+        if not parts:
+            empty = np.zeros(0)
+            return empty, empty, empty, empty
+        vel = [np.fromiter((n.velocity for n in t.notes), dtype=np.float64, count=len(t.notes)) for t in tracks]
+        return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+                np.concatenate([p[2] for p in parts]).astype(np.float64), np.concatenate(vel))
     onsets, offsets, pitches = (np.asarray(a, dtype=np.float64) for a in notes[:3])
     velocities = np.asarray(notes[3], dtype=np.float64) if len(notes) > 3 else np.full(len(onsets), 64.0)
     return onsets, offsets, pitches, velocities
@@ -146,7 +151,7 @@ def accent_grid(notes: Any, weights: dict[str, float] | None = None) -> np.ndarr
     grid = w["onset"] * present + w["count"] * np.log1p(count)
     grid += w["duration"] * _slot_max(slot, np.minimum(np.maximum(offsets - onsets, 0.0), 2.0), size)
     lowest = -_slot_max(slot, -pitches, size, fill=-999.0)
-    if len(np.unique(pitches)) > 1:
+    if w["bass"] and pitches.min() < pitches.max():
         grid += w["bass"] * (present & (lowest <= np.percentile(pitches, 25)))
     loudest = _slot_max(slot, velocities, size)
     grid += w["velocity"] * present * np.clip(loudest / (float(np.median(velocities)) or 1.0) - 1.0, -0.5, 1.0)
@@ -167,8 +172,10 @@ def _clean(notes: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def _slot_max(slot: np.ndarray, values: np.ndarray, size: int, fill: float = 0.0) -> np.ndarray:
     """Largest value per slot (``fill`` where none), by sorting: much faster than ``np.maximum.at``."""
     out = np.full(size, fill)
-    order = np.lexsort((values, slot))
-    out[slot[order]] = values[order]  # the last write per slot is its largest value
+    order = np.argsort(slot, kind="stable")
+    sorted_slots = slot[order]
+    starts = np.flatnonzero(np.concatenate([[True], sorted_slots[1:] != sorted_slots[:-1]]))
+    out[sorted_slots[starts]] = np.maximum.reduceat(values[order], starts)
     return out
 
 
@@ -253,24 +260,27 @@ def viterbi_downbeats(logodds: np.ndarray, beats_per_bar: int, jump_penalty: flo
     k = len(logodds)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
-    emit = [float(x) for x in logodds]
+    emit = logodds.tolist()
     score = [emit[0]] + [0.0] * (n - 1)
-    back = [[0] * n for _ in range(k)]  # plain lists: a few hundred beats x <= 4 states is faster than numpy
+    back = [None] * k  # plain lists: a few hundred beats x <= 4 states is faster than numpy
+    advance = [n - 1, *range(n - 1)]  # state s comes from s - 1
+    states_range = range(n)
     for i in range(1, k):
-        best_any = max(range(n), key=score.__getitem__)
-        jump = score[best_any] - jump_penalty
-        new = [0.0] * n
-        row = back[i]
-        for s in range(n):
-            prev = s - 1 if s else n - 1
-            if jump > score[prev]:
+        best_any, best = 0, score[0]
+        for s in states_range:
+            if score[s] > best:
+                best_any, best = s, score[s]
+        jump = best - jump_penalty
+        new = [score[a] for a in advance]
+        row = advance[:]
+        for s in states_range:
+            if jump > new[s]:
                 new[s], row[s] = jump, best_any
-            else:
-                new[s], row[s] = score[prev], prev
         new[0] += emit[i]
+        back[i] = row
         score = new
     states = [0] * k
-    states[-1] = max(range(n), key=score.__getitem__)
+    states[-1] = int(np.argmax(score))
     for i in range(k - 1, 0, -1):
         states[i - 1] = back[i][states[i]]
     return np.flatnonzero(np.array(states) == 0)
@@ -314,8 +324,8 @@ def _phase_scores(profile: np.ndarray, template: np.ndarray) -> np.ndarray:
 def _is_monophonic(notes: tuple[np.ndarray, ...]) -> bool:
     """One note at a time (a folk tune, a lone melody): the downbeat model fitted on piano textures
     does not apply there; the metric template's phase does."""
-    onsets = notes[0]
-    return len(onsets) > 0 and len(np.unique(np.rint(onsets * RESOLUTION))) >= 0.95 * len(onsets)
+    slots = np.sort(np.rint(notes[0] * RESOLUTION))
+    return len(slots) > 0 and int(np.count_nonzero(np.diff(slots))) + 1 >= 0.95 * len(slots)
 
 
 def _autocorrelation(centred: np.ndarray, lag: int) -> float:
