@@ -26,6 +26,7 @@ import argparse
 import collections
 import dataclasses
 import json
+import os
 import statistics
 import sys
 import time
@@ -259,18 +260,22 @@ def run_labels() -> dict:
 def run_time(runs: int, songs: int) -> dict:
     """Median over songs of the median over runs of estimate_meter's wall time (score already read)."""
     paths = sorted(p for p in (DATA / "pop909").iterdir() if p.is_dir())[:songs]
-    per_song = []
+    per_song, per_song_cpu = [], []
     for song in paths:
         score = read_midi(song / f"{song.name}.mid")
         estimate_meter(score)  # warm
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             estimate_meter(score)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         per_song.append(statistics.median(times) * 1000)
+        per_song_cpu.append(statistics.median(cpu) * 1000)
     out = {"songs": len(per_song), "runs_per_song": runs, "median_ms": round(statistics.median(per_song), 2),
-           "p90_ms": round(float(np.percentile(per_song, 90)), 2), "max_ms": round(max(per_song), 2)}
+           "p90_ms": round(float(np.percentile(per_song, 90)), 2), "max_ms": round(max(per_song), 2),
+           "median_cpu_ms": round(statistics.median(per_song_cpu), 2),
+           "load_average_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count()}
     print(json.dumps(out, indent=1))
     return out
 
