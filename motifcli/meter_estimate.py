@@ -250,7 +250,28 @@ def downbeat_logodds(notes: Any, beats: np.ndarray, weights: Sequence[float] | N
     ``beat_midi.txt``'s downbeats by ``benchmarks/meter_train.py``.
     """
     w = np.asarray(ACCENT_WEIGHTS if weights is None else weights, dtype=np.float64)
-    return beat_features(notes, beats) @ w[:-1] + w[-1]
+    feats = beat_features(notes, beats)
+    if len(w) - 1 == feats.shape[1] * (1 + len(CONTEXT)):
+        feats = with_context(feats)
+    return feats @ w[:-1] + w[-1]
+
+
+CONTEXT = (-2, -1, 1, 2)  # neighbouring beats whose features a downbeat model may also see
+
+
+def with_context(feats: np.ndarray) -> np.ndarray:
+    """Each beat's features followed by those of the beats CONTEXT away (zeros past either end):
+    what tells beat 1 from beat 3 lies around it, not at it."""
+    k = len(feats)
+    parts = [feats]
+    for offset in CONTEXT:
+        shifted = np.zeros_like(feats)
+        if offset > 0 and offset < k:
+            shifted[:-offset] = feats[offset:]
+        elif offset < 0 and -offset < k:
+            shifted[-offset:] = feats[:offset]
+        parts.append(shifted)
+    return np.concatenate(parts, axis=1)
 
 
 def viterbi_downbeats(logodds: np.ndarray, beats_per_bar: int, jump_penalty: float = JUMP_PENALTY) -> np.ndarray:
