@@ -72,6 +72,7 @@ CANDIDATES: tuple[Candidate, ...] = (
 
 REPETITION_WEIGHT = 0.5  # weight of the one-bar autocorrelation beside the template correlation
 MONO_TEMPLATE_PHASE = True
+EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 JUMP_PENALTY = 6.0  # log-odds a bar of irregular length costs in the downbeat path
 # the same fitted on POP909's MELODY track alone (benchmarks/meter_train.py --melody): for one-line input
 MELODY_WEIGHTS: tuple[float, ...] = (-0.389, -0.146, 0.550, 0.017, -0.059, -0.248, 0.606, 0.824, 0.342, 0.077, 1.371, 0.415, 0.116, -0.693, -0.422, -0.496, -0.048)
@@ -413,7 +414,9 @@ def estimate_meter(
     else:
         meter_conf = 1.0 if meter is not None else 1.0 - np.exp(-max(meter_margin, 0.0) / 0.05)
         phase_conf = 1.0 if bar_offset is not None else 1.0 - np.exp(-max(phase_margin, 0.0) / 0.5)
-        confidence = float(min(meter_conf, phase_conf))
+        # little music, little evidence: below EVIDENCE_ONSETS distinct onsets the confidence shrinks
+        distinct = int(np.count_nonzero(np.diff(np.sort(np.rint(notes[0] * RESOLUTION))))) + (len(notes[0]) > 0)
+        confidence = float(min(meter_conf, phase_conf)) * min(1.0, distinct / EVIDENCE_ONSETS)
     return MeterEstimate(
         numerator=cand.numerator,
         denominator=cand.denominator,

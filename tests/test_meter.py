@@ -199,6 +199,16 @@ def test_midi_time_signatures_used_only_when_they_fit(tmp_path: Path) -> None:
     assert midi_map.source == "midi" and midi_map.first_downbeat == 1.0
 
 
+def test_little_music_gives_little_confidence() -> None:
+    empty = estimate_meter((np.zeros(0), np.zeros(0), np.zeros(0)))
+    one = estimate_meter((np.array([0.0]), np.array([1.0]), np.array([60])))
+    scale = np.array([0, 2, 4, 5, 7, 9, 11, 12] * 8)
+    onsets = np.arange(len(scale), dtype=float)
+    many = estimate_meter((onsets, onsets + np.where(onsets % 4 == 0, 1.0, 0.5), 60 + scale))
+    assert empty.confidence == 0.0 and one.confidence < 0.05
+    assert many.beats_per_bar == 4.0 and many.first_downbeat == 0.0 and many.confidence > one.confidence
+
+
 # --- POP909 against beat_midi.txt --------------------------------------------------------------
 
 
