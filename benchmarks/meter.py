@@ -11,8 +11,10 @@ column 2 marks every 2nd beat in duple songs and every 3rd in triple ones (the b
 half bar in 4/4); column 3 marks every 4th beat in duple songs and every 6th in triple ones (the
 bar in 4/4, two bars in 3/4). So the truth is: triple when column 2's most common spacing is 3
 beats, then bars = column 2's marks; else 4 beats per bar and bars = column 3's marks. The first
-downbeat is the first such mark, turned from seconds to beats through the MIDI's tempo map.
-"Right" = estimated bar lines within 1/4 beat of it modulo the true bar length.
+downbeat is the first such mark, turned from seconds to beats through the MIDI's tempo map; the
+dominant phase is the phase (mod bar) most marks share, since the first mark often opens an
+irregular bar. "Right" = within 1/4 beat modulo the true bar length. Songs with id < 500 are the
+tune split (the downbeat model's weights were fitted there), the rest the test split.
 
 The note-level corpora (BPS, MTC) are read by the project's MIDI reader; the estimator is given
 only the notes (their time-signature events are dropped, as if removed from the file) and is

@@ -1,17 +1,21 @@
 """Meter and downbeat estimation from the notes, for MIDI with no usable time signature.
 
-How it works (template matching on a folded accent profile, after Palmer & Krumhansl's metric
-hierarchies): every onset gets an accent from what marks downbeats in practice (how many notes
-start together, how long they last, a bass note, a louder velocity, a change of harmony). The
-accents are laid on a grid of 12 slots per quarter beat (quantising performed timing), folded
-modulo each candidate bar length, and the folded profile is correlated with that meter's metric
-hierarchy (downbeat > half bar > beat > eighth > sixteenth) at every eighth-note phase. Repetition
-enters through the fold itself: a motif repeated a bar later adds its accents at the same phase.
-The best (meter, phase) wins; the confidence is its margin over the runner-up.
+Two stages (benchmarks/METER.md has the measurements):
 
-No maintained library does this for symbolic input at our cost: music21 has no meter estimation
-from unmetred notes; partitura's ``estimate_time`` (Dixon's beat-tracking agents) returns only a
-numerator, no downbeat, and is quadratic pure Python. Pure numpy here, a few ms a song.
+1. Meter and beat phase, by template matching on a folded accent profile (after Palmer &
+   Krumhansl's metric hierarchies): every onset gets an accent (notes starting together, the
+   longest one's length, velocity, a change of harmony); accents go on a grid of 12 slots per
+   quarter beat, are folded modulo each candidate bar and correlated with that meter's hierarchy
+   (downbeat > half bar > beat > eighth > sixteenth) at every slot, plus the grid's autocorrelation
+   one bar apart (a motif's repeats fall a bar later) and a small prior per meter.
+2. Downbeats among the beats of that meter: a logistic model (fitted on POP909, see
+   ``benchmarks/meter_train.py``) gives each beat's downbeat log-odds, and a Viterbi path through
+   the bar positions picks them, allowing an irregular bar at a cost (performed songs have some).
+
+The confidence is the smaller of the two stages' margins over their runners-up, shrunk when there
+are few notes. No maintained library does this for symbolic input at our cost: music21 has no meter
+estimation from unmetred notes; partitura's ``estimate_time`` (Dixon's beat-tracking agents)
+returns only a numerator, no downbeat, and is quadratic pure Python. Pure numpy, a few ms a song.
 """
 
 from __future__ import annotations
@@ -71,13 +75,19 @@ CANDIDATES: tuple[Candidate, ...] = (
 )
 
 REPETITION_WEIGHT = 0.5  # weight of the one-bar autocorrelation beside the template correlation
-MONO_TEMPLATE_PHASE = True
+MONO_TEMPLATE_PHASE = True  # one-line input: downbeats from stage 1's phase (measured 0.64 vs 0.63 on MTC)
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 JUMP_PENALTY = 6.0  # log-odds a bar of irregular length costs in the downbeat path
 # the same fitted on POP909's MELODY track alone (benchmarks/meter_train.py --melody): for one-line input
-MELODY_WEIGHTS: tuple[float, ...] = (-0.389, -0.146, 0.550, 0.017, -0.059, -0.248, 0.606, 0.824, 0.342, 0.077, 1.371, 0.415, 0.116, -0.693, -0.422, -0.496, -0.048)
+MELODY_WEIGHTS: tuple[float, ...] = (
+    -0.389, -0.146, 0.550, 0.017, -0.059, -0.248, 0.606, 0.824, 0.342, 0.077, 1.371, 0.415, 0.116, -0.693,
+    -0.422, -0.496, -0.048,
+)
 # logistic weights over FEATURES, then the bias: fitted by benchmarks/meter_train.py (see there)
-ACCENT_WEIGHTS: tuple[float, ...] = (-1.387, 0.200, 0.595, 0.058, 0.627, 0.347, 0.401, 0.454, 1.197, 0.186, 0.322, -0.021, 0.043, -1.121, -0.441, -0.580, 0.508)
+ACCENT_WEIGHTS: tuple[float, ...] = (
+    -1.387, 0.200, 0.595, 0.058, 0.627, 0.347, 0.401, 0.454, 1.197, 0.186, 0.322, -0.021, 0.043, -1.121,
+    -0.441, -0.580, 0.508,
+)
 
 
 @dataclass(frozen=True)
@@ -108,9 +118,6 @@ class MeterEstimate:
                                            source=source, confidence=self.confidence)
         return MeterMap.regular(self.beats_per_bar, self.first_downbeat, end_beat, self.numerator,
                                 self.denominator, source=source, confidence=self.confidence)
-
-
-NoteArrays = tuple[np.ndarray, ...]
 
 
 def note_arrays(notes: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -151,8 +158,8 @@ def accent_grid(notes: Any, weights: dict[str, float] | None = None) -> np.ndarr
     present = count > 0
     grid = w["onset"] * present + w["count"] * np.log1p(count)
     grid += w["duration"] * _slot_max(slot, np.minimum(np.maximum(offsets - onsets, 0.0), 2.0), size)
-    lowest = -_slot_max(slot, -pitches, size, fill=-999.0)
     if w["bass"] and pitches.min() < pitches.max():
+        lowest = -_slot_max(slot, -pitches, size, fill=-999.0)
         grid += w["bass"] * (present & (lowest <= np.percentile(pitches, 25)))
     loudest = _slot_max(slot, velocities, size)
     grid += w["velocity"] * present * np.clip(loudest / (float(np.median(velocities)) or 1.0) - 1.0, -0.5, 1.0)
