@@ -39,7 +39,7 @@ import numpy as np
 from motifcli.meter import MeterMap
 from motifcli.meter_estimate import estimate_meter, time_signatures_consistent
 from motifcli.readers.midi import read_midi
-from motifcli.score import DEFAULT_TEMPO_US, Score, TempoChange
+from motifcli.score import DEFAULT_TEMPO_US, Score, TempoChange, TimeSignature
 
 DATA = Path("/work/shared/data")
 TOL = 0.25  # beats
@@ -194,6 +194,8 @@ def run_written(corpus: str) -> dict:
             "tick0_ok": phase_ok(0.0, truth.first_downbeat, first_bar),
             "pickup_beats": round(shift % first_bar, 3),
             "bar_lines_found": round(float(hits.mean()) if len(hits) else 0.0, 4),
+            # would the written signatures, as MIDI events on the moved notes, pass the consistency check?
+            "written_ts_accepted": time_signatures_consistent(_events(truth), score, end, est),
             "first_section_bars": len(first_section),
         })
     n = len(rows)
@@ -206,6 +208,7 @@ def run_written(corpus: str) -> dict:
         "tick0_baseline_phase_correct": round(sum(r["tick0_ok"] for r in rows) / n, 4),
         "mean_fraction_of_written_bar_lines_found": round(float(np.mean([r["bar_lines_found"] for r in rows])), 4),
         "pieces_with_meter_changes": sum(r["meter_changes"] > 0 for r in rows),
+        "written_time_signatures_accepted_as_midi": round(sum(r["written_ts_accepted"] for r in rows) / n, 4),
         "right_without_meter_changes": _frac([r for r in rows if not r["meter_changes"]]),
         "confusions": collections.Counter(f"{r['written'].split('@')[0]}->{r['est_meter']}" for r in rows if not r["meter_ok"]).most_common(),
     }
@@ -220,6 +223,16 @@ def _with_sections(truth: MeterMap, padded: MeterMap, shift: float) -> MeterMap:
         written = padded.bar_at(bar.start + shift + 1e-6)
         bars.append(dataclasses.replace(bar, numerator=written.numerator, denominator=written.denominator))
     return MeterMap(tuple(bars), source="written")
+
+
+def _events(truth: MeterMap) -> list[TimeSignature]:
+    """Time-signature events for a written map: the first at its first downbeat, then each change."""
+    sections = truth.sections()
+    events = []
+    for k, section in enumerate(sections):
+        num, den = (int(x) for x in section["time_signature"].split("/"))
+        events.append(TimeSignature(truth.first_downbeat if k == 0 else section["start_beat"], num, den))
+    return events
 
 
 def _frac(rows: list[dict]) -> float:
