@@ -89,6 +89,13 @@ def found_fraction(estimated: np.ndarray, truth: np.ndarray) -> float:
     return float(np.mean(d <= TOL))
 
 
+def _ts_right(events: list, end: float, bar: float, dominant: float) -> bool:
+    """Do a file's time-signature events give beat_midi's bar length and dominant phase?"""
+    ts_map = MeterMap.from_time_signatures(events, end)
+    first = ts_map.bars[min(1, len(ts_map.bars) - 1)]
+    return abs(first.nominal_length - bar) < 1e-6 and phase_ok(dominant_phase(ts_map.starts, bar), dominant, bar)
+
+
 def phase_ok(estimated: float, truth: float, bar: float) -> bool:
     d = (estimated - truth) % bar
     return min(d, bar - d) <= TOL
@@ -124,7 +131,8 @@ def run_pop909(limit: int | None, quiet: bool = False) -> dict:
             "tick0_ok": phase_ok(0.0, first, bar),
             "tick0_dominant_ok": phase_ok(0.0, dominant, bar),
             "midi_ts": f"{ts[0].numerator}/{ts[0].denominator}" if ts else "",
-            "midi_ts_consistent": bool(ts) and time_signatures_consistent(ts, score),
+            "midi_ts_consistent": bool(ts) and time_signatures_consistent(ts, score, estimate=est),
+            "midi_ts_right": bool(ts) and _ts_right(ts, score.end_beat, bar, dominant),
         })
     summary = {}
     for split in ("tune", "test", "all"):
@@ -145,6 +153,8 @@ def run_pop909(limit: int | None, quiet: bool = False) -> dict:
             "tick0_baseline_phase_correct": round(sum(r["tick0_ok"] for r in sel) / n, 4),
             "triple_songs": sum(r["true_bar"] == 3 for r in sel),
             "midi_ts_consistent": sum(r["midi_ts_consistent"] for r in sel),
+            "midi_ts_consistent_and_right": sum(r["midi_ts_consistent"] and r["midi_ts_right"] for r in sel),
+            "midi_ts_right": sum(r["midi_ts_right"] for r in sel),
         }
     if not quiet:
         print(json.dumps(summary, indent=1))

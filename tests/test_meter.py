@@ -227,6 +227,22 @@ def beat_midi_truth(song: Path, score: Score) -> tuple[float, float]:
 
 
 @needs_data
+def test_performed_midi_signatures_must_agree_with_the_notes() -> None:
+    """POP909 043 is played (onsets off the grid) and says 4/4 then 2/4 from beat 5.19; its bars are
+    4 beats from 3.1 (beat_midi.txt): refused. A correct signature placed on the estimate passes."""
+    from motifcli.meter_estimate import is_quantised
+
+    assert DATA is not None
+    score = read_midi(DATA / "pop909" / "043" / "043.mid")
+    assert not is_quantised(score)
+    assert not time_signatures_consistent(score.time_signatures, score)
+    estimate = estimate_meter(score)
+    assert estimate.beats_per_bar == 4.0 and abs(estimate.first_downbeat - 3.125) <= 0.25
+    assert time_signatures_consistent([TimeSignature(estimate.first_downbeat, 4, 4)], score, estimate=estimate)
+    assert meter_map_for(score).source == "estimated"
+
+
+@needs_data
 def test_pop909_songs_against_beat_midi() -> None:
     assert DATA is not None
     songs = [DATA / "pop909" / f"{n:03d}" for n in range(500, 516)]
