@@ -27,6 +27,7 @@ from typing import Any
 from motifcli.errors import MotifError, OutputError, ScoreReadError, UsageError
 from motifcli.limits import ReadLimits
 from motifcli.readers import SCORE_SUFFIXES, score_format
+from motifcli.settings import Settings
 
 STAGES = ("read", "encode", "inference", "grouping", "write")
 OWN_OUTPUT_MARK = ".motifs."
@@ -291,21 +292,7 @@ def _midi_chunks_complete(path: Path, size: int) -> bool:
 # ---------------------------------------------------------------- processing
 
 
-@dataclass(frozen=True, slots=True)
-class AnnotateSettings:
-    """What every file of a batch is annotated with (picklable, sent to the workers)."""
-
-    sensitivity: float = 0.5
-    threshold: float | None = None
-    linkage: str = "average"
-    track: str | None = None
-    window: float | None = None
-    hop: float | None = None
-    min_notes: int = 1
-    origin: float | None = None  # beat where bars start (MIDI pickup); None = written bars / beat 0
-    lyrics: bool = False
-    limits: ReadLimits = field(default_factory=ReadLimits)
-    debug: bool = False
+AnnotateSettings = Settings  # the old name, kept for callers of 0.1; use motifcli.Settings
 
 
 @dataclass(slots=True)
@@ -322,40 +309,12 @@ class FileResult:
     detail: str | None = None  # traceback of an unexpected error, shown with --debug
 
 
-def count_windows(score: Any, model: Any, settings: AnnotateSettings) -> int:
-    """How many windows annotate would embed and cluster (an upper bound when ``min_notes`` > 1).
-
-    Computed from note onsets alone, before any roll is made: grouping needs memory and time that
-    grow with the square of this number, so it is what :attr:`ReadLimits.max_segments` bounds.
-    """
-    import math
-
-    import numpy as np
-
-    from motifcli.embedding import bar_origin, select_tracks
-    from motifcli.segment import snapped_onsets
-
-    window = float(settings.window) if settings.window is not None else float(model.spec.segment_beats)
-    hop = float(settings.hop) if settings.hop is not None else window
-    if not (window > 0 and hop > 0):
-        return 0  # annotate itself reports the bad values
-    origin = bar_origin(score, window) if settings.origin is None else settings.origin
-    per_onset = max(1, math.ceil(window / hop - 1e-9))
-    total = 0
-    for track in select_tracks(score, settings.track):
-        onsets, _, _ = track.arrays()
-        if onsets.size:
-            snapped = snapped_onsets(onsets, model.spec.steps_per_beat)
-            total += int(np.unique(np.floor((snapped - origin) / hop + 1e-9)).size) * per_onset
-    return total
-
-
 def _stage_name(dest: Path) -> Path:
     """Where a job's output waits until all its formats are written (a temp name, see atomic.py)."""
     return dest.with_name(f".{dest.name}.{os.getpid()}.staged.part")
 
 
-def _write_all(job: Job, annotation: Any, score: Any, settings: AnnotateSettings) -> None:
+def _write_all(job: Job, annotation: Any, score: Any, settings: Settings) -> None:
     """Write every format of ``job``, or none: each goes to a staged temporary file first, and only
     when all are written are they renamed into place (a failure leaves the previous outputs)."""
     from motifcli.atomic import remove_stale_temps
@@ -402,9 +361,10 @@ def _same_existing_file(a: Path, b: Path) -> bool:
         return False
 
 
-def process(job: Job, model: Any, settings: AnnotateSettings) -> FileResult:
+def process(job: Job, model: Any, settings: Settings) -> FileResult:
     """Read, annotate and write one file; every failure becomes a ``failed`` result, never a raise."""
-    from motifcli import annotate, read_score
+    from motifcli.pipeline import annotate
+    from motifcli.readers import read_score
 
     times: dict[str, float] = {}
     try:
@@ -414,26 +374,7 @@ def process(job: Job, model: Any, settings: AnnotateSettings) -> FileResult:
         check_source(job.source)
         score = read_score(job.source, settings.limits)
         times["read"] = time.perf_counter() - t0
-        windows = count_windows(score, model, settings)
-        if windows > settings.limits.max_segments:
-            raise ScoreReadError(
-                f"{windows:,} windows to group, over the {settings.limits.max_segments:,}-window limit "
-                "(raise it with --max-segments; grouping time and memory grow with its square)",
-                job.source,
-            )
-        annotation = annotate(
-            score,
-            model,
-            settings.sensitivity,
-            threshold=settings.threshold,
-            linkage=settings.linkage,
-            track=settings.track,
-            window=settings.window,
-            hop=settings.hop,
-            min_notes=settings.min_notes,
-            timings=times,
-            origin=settings.origin,
-        )
+        annotation = annotate(score, model, settings, timings=times)  # checks the window limit first
         t0 = time.perf_counter()
         _write_all(job, annotation, score, settings)
         times["write"] = time.perf_counter() - t0
@@ -448,7 +389,7 @@ def process(job: Job, model: Any, settings: AnnotateSettings) -> FileResult:
     except MotifError as exc:
         own = exc.path is None or Path(exc.path) == job.source
         reason = exc.message if own else str(exc)
-        detail = traceback.format_exc() if settings.debug else None
+        detail = traceback.format_exc()  # shown only with --debug
         return FileResult(str(job.source), "failed", reason, times=times, detail=detail)
     except MemoryError:
         reason = (
@@ -510,10 +451,8 @@ _WORKER_MODEL: Any = None
 
 def _init_worker(model_path: str, provider: str, threads: int) -> None:
     global _WORKER_MODEL
-    from motifcli.grouping import preload
     from motifcli.model import load_model
 
-    preload()
     _limit_blas_threads(threads)
     _WORKER_MODEL = load_model(model_path, provider=provider, threads=threads)
 
@@ -528,14 +467,14 @@ def _limit_blas_threads(threads: int) -> None:
     threadpool_limits(limits=threads, user_api="blas")
 
 
-def _work(job: Job, settings: AnnotateSettings) -> FileResult:
+def _work(job: Job, settings: Settings) -> FileResult:
     return process(job, _WORKER_MODEL, settings)
 
 
 def run_batch(
     jobs: Sequence[Job],
     model: Any,
-    settings: AnnotateSettings,
+    settings: Settings,
     *,
     workers: int = 1,
     resume: bool = False,
@@ -581,7 +520,6 @@ FORKSERVER_PRELOAD = (
     "motifcli.readers.midi",
     "motifcli.writers.midi",
     "motifcli.writers.json_out",
-    "sklearn.cluster",
 )
 
 
@@ -599,7 +537,7 @@ def _run_pool(
     jobs: Sequence[Job],
     todo: list[int],
     model: Any,
-    settings: AnnotateSettings,
+    settings: Settings,
     n_workers: int,
     threads: int,
     notify: Callable[[FileResult], None],
