@@ -141,17 +141,33 @@ def _settings(
     bad = [k for k, v in changes.items() if not v > 0]  # also catches nan
     if bad:
         raise UsageError(", ".join("--" + k.replace("_", "-") for k in bad) + " must be positive")
-    return Settings(
-        sensitivity=sensitivity,
-        threshold=threshold,
-        track=track,
-        window=window,
-        hop=hop,
-        min_notes=min_notes,
-        origin=bar_offset,
-        lyrics=lyrics,
-        limits=replace(ReadLimits(), **changes),
-    )
+    try:
+        return Settings(
+            sensitivity=sensitivity,
+            threshold=threshold,
+            track=track,
+            window=window,
+            hop=hop,
+            min_notes=min_notes,
+            origin=bar_offset,
+            lyrics=lyrics,
+            limits=replace(ReadLimits(), **changes),
+        )
+    except UsageError as exc:  # name the flag, not the Settings field
+        for field_name, flag in _FLAGS.items():
+            if exc.message.startswith(field_name + " "):
+                raise UsageError(flag + exc.message[len(field_name):]) from None
+        raise
+
+
+_FLAGS = {
+    "sensitivity": "--sensitivity",
+    "threshold": "--threshold",
+    "window": "--window",
+    "hop": "--hop",
+    "bar offset": "--bar-offset",
+    "min_notes": "--min-notes",
+}
 
 
 def _split_formats(values: list[str] | None) -> list[str] | None:
