@@ -284,10 +284,12 @@ def names_a_folder(output: str) -> bool:
 
 
 def _run_with_progress(jobs, model, settings, workers: int, resume: bool, threads: int | None):  # noqa: ANN001, ANN202
+    from motifcli.batch import run_batch
+
+    if len(jobs) <= 1 or not sys.stderr.isatty():  # no bar to show: do not pay for rich.progress
+        return run_batch(jobs, model, settings, workers=workers, resume=resume, threads=threads)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    from motifcli.batch import run_batch
 
     console = Console(stderr=True)
     with Progress(
