@@ -36,7 +36,8 @@ from sklearn.metrics import adjusted_rand_score, v_measure_score  # noqa: E402
 import motifcli  # noqa: E402
 from motifcli.embedding import embed_score  # noqa: E402
 from motifcli.encoding import EncodingSpec  # noqa: E402
-from motifcli.grouping import GroupingSettings, group  # noqa: E402
+from motifcli.grouping import group  # noqa: E402
+from motifcli.settings import Settings  # noqa: E402
 from motifcli.readers.midi import read_midi  # noqa: E402
 from training.data import Split, label_phase, label_spans, labelled_bars, render, song_path  # noqa: E402
 from training.evaluate import shifted_roll_features  # noqa: E402
@@ -92,10 +93,11 @@ class ModelMethod:
     def predict(self, song: Song, threshold: float) -> np.ndarray:
         if song.song not in self.cache:
             score = read_midi(song_path(song.song))
-            embedded = embed_score(score, self.model, origin=float(song.phase))
+            embedded = embed_score(score, self.model, Settings(origin=float(song.phase)))
             self.cache[song.song] = (score, embedded, score.track_named("PIANO").index)
         score, embedded, piano = self.cache[song.song]
-        ann = group(score, embedded, GroupingSettings(threshold=threshold))
+        run = Settings(threshold=threshold, origin=float(song.phase)).resolve(self.model)
+        ann = group(score, embedded, run)
         return predicted_from_annotation(ann, piano, song)
 
 
