@@ -5,7 +5,7 @@ crash (``resume``), splittable over machines (``shard``), and must never write o
 Each file's failure is caught as a :class:`MotifError` and reported with its path; the rest go on.
 Workers are separate processes, each loading the model once. They are never forked from the CLI
 (onnxruntime's threads do not survive a fork): where the platform has it, a forkserver (a fresh
-process that imports scikit-learn and the readers and writers once, and never onnxruntime) forks
+process that imports the readers and writers once, and never onnxruntime) forks
 them, so that each does not pay a second of imports on its own; elsewhere they are spawned.
 """
 
@@ -461,7 +461,7 @@ def _limit_blas_threads(threads: int) -> None:
     """Give numpy's BLAS a worker's share of the cores, like onnxruntime: with every core busy,
     BLAS threads only wait for each other (spinning, on a loaded machine)."""
     try:
-        from threadpoolctl import threadpool_limits  # comes with scikit-learn
+        from threadpoolctl import threadpool_limits  # optional (scikit-learn brings it)
     except ImportError:  # pragma: no cover
         return
     threadpool_limits(limits=threads, user_api="blas")

@@ -12,7 +12,7 @@ CLI on every click). This module computes the same clusters as
   max; single: min) and the same tie rule (the previous link of the chain wins a tie, else the
   lowest index), and the clusters are the connected pieces of the merges below ``t``.
 
-``tests/test_clustering.py`` checks the labels against scikit-learn on real songs. Cost: O(N^2)
+``tests/test_settings_pipeline.py`` checks the labels against scikit-learn on real songs. Cost: O(N^2)
 memory (N = windows, at most ``--max-segments``) and O(N^2) work in O(N) numpy calls.
 """
 
