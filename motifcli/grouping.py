@@ -1,13 +1,14 @@
 """Segment embeddings of one score to motif families (A, B, ...) and their occurrences (A1, A2, ...).
 
 Segments of all pitched tracks are clustered together, because a motif may move from the melody
-to the bass. Agglomerative clustering with a cosine-distance threshold needs no number of
+to the bass. Agglomerative clustering (:mod:`motifcli.clustering`) with a distance threshold, in the
+distance the model card names (cosine for the shipped model), needs no number of
 clusters, which nobody knows in advance. A run of adjacent windows of one track in the same
 cluster is one occurrence (a four-bar phrase is one motif statement, not four), and a cluster
 becomes a family only if it then still has two occurrences: a motif is something that recurs.
 
 Sensitivity
-    ``sensitivity`` in [0, 1] picks the cosine-distance threshold ``t`` under which segments join:
+    ``sensitivity`` in [0, 1] picks the distance threshold ``t`` under which segments join:
     0.5 gives the calibrated threshold ``t0`` (the model's ``grouping_threshold`` metadata, else
     :data:`DEFAULT_THRESHOLD`); from 0 to 0.5, ``t`` grows linearly from 0 (only identical segments
     group) to ``t0``; from 0.5 to 1 it grows linearly from ``t0`` to 1 (orthogonal vectors group).
