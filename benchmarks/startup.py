@@ -12,7 +12,7 @@ reports warm runs only (the first, unmeasured run warms the cache).
 
 Usage::
 
-    python benchmarks/startup.py [--runs 7] [--song examples/pop909-101.mid] [--json out.json]
+    python benchmarks/startup.py [--runs 7] [--cold-runs 3] [--song examples/pop909-101.mid] [--json out.json]
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def can_drop_caches() -> str | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=7, help="warm runs per case")
+    parser.add_argument("--cold-runs", type=int, default=3, help="cold runs per case (each drops the page cache)")
     parser.add_argument("--song", type=Path, default=REPO / "examples" / "pop909-101.mid")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()
@@ -83,14 +84,15 @@ def main() -> None:
     for name, argv in cases.items():
         run_once(argv, work, cold=False)  # warm the cache (and Python's bytecode cache) once
         for mode in modes:
-            walls, cpus = zip(*(run_once(argv, work, cold=mode == "cold") for _ in range(args.runs)))
+            n = args.runs if mode == "warm" else args.cold_runs
+            walls, cpus = zip(*(run_once(argv, work, cold=mode == "cold") for _ in range(n)))
             results[f"{name} [{mode}]"] = {
                 "wall_median_s": round(statistics.median(walls), 3),
                 "wall_min_s": round(min(walls), 3),
                 "cpu_median_s": round(statistics.median(cpus), 3),
             }
     load = os.getloadavg()
-    command = f"python benchmarks/startup.py --runs {args.runs} --song {args.song}"
+    command = f"python benchmarks/startup.py --runs {args.runs} --cold-runs {args.cold_runs} --song {args.song}"
     print(f"# {command}")
     print(f"# {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"cold cache: {'measured' if not cold_problem else 'not measured: ' + cold_problem}")

@@ -90,6 +90,7 @@ class Settings:
     # filled in by resolve(): what the run really uses
     distance: str | None = None
     threshold_source: str | None = None
+    origin_from_score: bool = False  # set by for_score(): the origin came from that score's bar lines
 
     def __post_init__(self) -> None:
         sens = _finite("sensitivity", self.sensitivity)
@@ -117,11 +118,28 @@ class Settings:
     def build(cls, settings: Settings | None = None, **options: Any) -> Settings:
         """``settings`` (or the defaults) with ``options`` replaced; an unknown name is a UsageError."""
         base = settings if settings is not None else cls()
-        known = {f.name for f in fields(cls)} - {"distance", "threshold_source"}
+        known = {f.name for f in fields(cls)} - {"distance", "threshold_source", "origin_from_score"}
         unknown = sorted(set(options) - known)
         if unknown:
             raise UsageError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return replace(base, **options) if options else base
+        if not options:
+            return base
+        return replace(base.unresolved(), **options)
+
+    def unresolved(self) -> Settings:
+        """These settings as given, before :meth:`resolve` and :meth:`for_score` filled in defaults
+        that depend on them (a threshold derived from the sensitivity, a bar origin from one score);
+        resolved window and hop stay (they are checked again by the next resolve)."""
+        if not self.resolved:
+            return self
+        return replace(
+            self,
+            threshold=self.threshold if self.threshold_source == "explicit" else None,
+            origin=None if self.origin_from_score else self.origin,
+            distance=None,
+            threshold_source=None,
+            origin_from_score=False,
+        )
 
     @property
     def resolved(self) -> bool:
@@ -158,11 +176,11 @@ class Settings:
         """Resolved settings with the bar origin of this score (written bar lines, else beat 0)."""
         if not self.resolved:
             raise ValueError("resolve(model) first")
-        if self.origin is not None:
+        if self.origin is not None and not self.origin_from_score:
             return self
         from motifcli.embedding import bar_origin
 
-        return replace(self, origin=bar_origin(score, float(self.window)))
+        return replace(self, origin=bar_origin(score, float(self.window)), origin_from_score=True)
 
     def to_dict(self) -> dict[str, Any]:
         """What the JSON report records (the keys of schema 1.0's ``settings``)."""

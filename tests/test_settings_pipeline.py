@@ -119,6 +119,9 @@ def test_settings_resolve_against_the_model_and_pickle(shipped) -> None:
     assert run.threshold == pytest.approx(shipped.grouping_threshold)
     assert pickle.loads(pickle.dumps(run)) == run
     assert run.resolve(shipped) == run
+    looser = Settings.build(run, sensitivity=0.9).resolve(shipped)  # a resolved threshold does not stick
+    assert looser.threshold > run.threshold and looser.sensitivity == 0.9
+    assert Settings.build(run, threshold=0.2).resolve(shipped).threshold_source == "explicit"
     with pytest.raises(UsageError, match="longer"):
         Settings(window=8.0).resolve(shipped)
     with pytest.raises(UsageError, match="one step"):
@@ -200,3 +203,20 @@ def test_midi_annotate_imports_no_clustering_library_nor_music21(tmp_path) -> No
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_info_escapes_control_characters_and_lists_usable_providers(tmp_path) -> None:
+    from conftest import build_rawroll_onnx, rawroll_metadata
+
+    from motifcli.encoding import EncodingSpec
+
+    spec = EncodingSpec()
+    path = tmp_path / ("a-very-long-folder-name-" * 4) / "model.onnx"
+    path.parent.mkdir()
+    build_rawroll_onnx(spec, path, rawroll_metadata(spec, version="1.0\x1b[31m red\x00"))
+    proc = subprocess.run([sys.executable, "-m", "motifcli", "info", "--model", str(path), "--provider", "cpu"],
+                          capture_output=True, text=True, timeout=120, env={**__import__("os").environ, "COLUMNS": "80"})
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout and "\x00" not in proc.stdout and "\\x1b[31m red" in proc.stdout
+    assert "AzureExecutionProvider" not in proc.stdout and "CPUExecutionProvider" in proc.stdout
+    assert str(path) in proc.stdout.replace("\n", "").replace("│", "").replace(" ", "")  # folded, not cut
