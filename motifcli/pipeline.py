@@ -56,7 +56,9 @@ def count_windows(score: Score, model: MotifModel, settings: Settings) -> int:
         onsets, _, _ = track.arrays()
         if onsets.size:
             snapped = snapped_onsets(onsets, model.spec.steps_per_beat)
-            total += int(np.unique(np.floor((snapped - origin) / hop + 1e-9)).size) * per_onset
+            starts = np.sort(np.floor((snapped - origin) / hop + 1e-9))
+            distinct = 1 + int(np.count_nonzero(np.diff(starts)))  # np.unique would import numpy.ma (~20 ms)
+            total += distinct * per_onset
     return total
 
 
