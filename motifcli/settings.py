@@ -78,7 +78,7 @@ class Settings:
     sensitivity: float = 0.5
     threshold: float | None = None
     linkage: str = "average"
-    track: str | None = None
+    track: str | int | None = None
     window: float | None = None
     hop: float | None = None
     min_notes: int = 1
