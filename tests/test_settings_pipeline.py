@@ -220,3 +220,19 @@ def test_info_escapes_control_characters_and_lists_usable_providers(tmp_path) ->
     assert "\x1b" not in proc.stdout and "\x00" not in proc.stdout and "\\x1b[31m red" in proc.stdout
     assert "AzureExecutionProvider" not in proc.stdout and "CPUExecutionProvider" in proc.stdout
     assert str(path) in proc.stdout.replace("\n", "").replace("│", "").replace(" ", "")  # folded, not cut
+
+
+def test_grouping_uses_the_distance_the_model_card_names(tmp_path, rawroll_model) -> None:
+    """A raw-roll model whose card says euclidean: 0/1 rolls lie >= 1 apart unless identical, so a
+    euclidean threshold of 0.5 groups exactly the identical windows, as a tiny cosine one does."""
+    from conftest import build_rawroll_onnx, rawroll_metadata
+
+    spec = rawroll_model.spec
+    path = build_rawroll_onnx(spec, tmp_path / "euclid.onnx", rawroll_metadata(spec, distance="euclidean"))
+    euclid = motifcli.load_model(path, provider="cpu")
+    score = motifcli.read_score(SONG)
+    by_euclid = motifcli.annotate(score, euclid, threshold=0.5).to_dict()
+    by_cosine = motifcli.annotate(score, rawroll_model, threshold=1e-6).to_dict()
+    assert by_euclid["settings"]["metric"] == "euclidean" and by_cosine["settings"]["metric"] == "cosine"
+    assert by_euclid["motifs"] and families(by_euclid) == families(by_cosine)
+    assert families(motifcli.annotate(score, rawroll_model, threshold=0.5).to_dict()) != families(by_cosine)
