@@ -5,7 +5,7 @@ crash (``resume``), splittable over machines (``shard``), and must never write o
 Each file's failure is caught as a :class:`MotifError` and reported with its path; the rest go on.
 Workers are separate processes, each loading the model once. They are never forked from the CLI
 (onnxruntime's threads do not survive a fork): where the platform has it, a forkserver (a fresh
-process that imports scikit-learn and the readers and writers once, and never onnxruntime) forks
+process that imports the readers and writers once, and never onnxruntime) forks
 them, so that each does not pay a second of imports on its own; elsewhere they are spawned.
 """
 
@@ -27,6 +27,7 @@ from typing import Any
 from motifcli.errors import MotifError, OutputError, ScoreReadError, UsageError
 from motifcli.limits import ReadLimits
 from motifcli.readers import SCORE_SUFFIXES, score_format
+from motifcli.settings import Settings
 
 STAGES = ("read", "encode", "inference", "grouping", "write")
 OWN_OUTPUT_MARK = ".motifs."
@@ -291,21 +292,7 @@ def _midi_chunks_complete(path: Path, size: int) -> bool:
 # ---------------------------------------------------------------- processing
 
 
-@dataclass(frozen=True, slots=True)
-class AnnotateSettings:
-    """What every file of a batch is annotated with (picklable, sent to the workers)."""
-
-    sensitivity: float = 0.5
-    threshold: float | None = None
-    linkage: str = "average"
-    track: str | None = None
-    window: float | None = None
-    hop: float | None = None
-    min_notes: int = 1
-    origin: float | None = None  # beat where bars start (MIDI pickup); None = written bars / beat 0
-    lyrics: bool = False
-    limits: ReadLimits = field(default_factory=ReadLimits)
-    debug: bool = False
+AnnotateSettings = Settings  # the old name, kept for callers of 0.1; use motifcli.Settings
 
 
 @dataclass(slots=True)
@@ -322,40 +309,12 @@ class FileResult:
     detail: str | None = None  # traceback of an unexpected error, shown with --debug
 
 
-def count_windows(score: Any, model: Any, settings: AnnotateSettings) -> int:
-    """How many windows annotate would embed and cluster (an upper bound when ``min_notes`` > 1).
-
-    Computed from note onsets alone, before any roll is made: grouping needs memory and time that
-    grow with the square of this number, so it is what :attr:`ReadLimits.max_segments` bounds.
-    """
-    import math
-
-    import numpy as np
-
-    from motifcli.embedding import bar_origin, select_tracks
-    from motifcli.segment import snapped_onsets
-
-    window = float(settings.window) if settings.window is not None else float(model.spec.segment_beats)
-    hop = float(settings.hop) if settings.hop is not None else window
-    if not (window > 0 and hop > 0):
-        return 0  # annotate itself reports the bad values
-    origin = bar_origin(score, window) if settings.origin is None else settings.origin
-    per_onset = max(1, math.ceil(window / hop - 1e-9))
-    total = 0
-    for track in select_tracks(score, settings.track):
-        onsets, _, _ = track.arrays()
-        if onsets.size:
-            snapped = snapped_onsets(onsets, model.spec.steps_per_beat)
-            total += int(np.unique(np.floor((snapped - origin) / hop + 1e-9)).size) * per_onset
-    return total
-
-
 def _stage_name(dest: Path) -> Path:
     """Where a job's output waits until all its formats are written (a temp name, see atomic.py)."""
     return dest.with_name(f".{dest.name}.{os.getpid()}.staged.part")
 
 
-def _write_all(job: Job, annotation: Any, score: Any, settings: AnnotateSettings) -> None:
+def _write_all(job: Job, annotation: Any, score: Any, settings: Settings) -> None:
     """Write every format of ``job``, or none: each goes to a staged temporary file first, and only
     when all are written are they renamed into place (a failure leaves the previous outputs)."""
     from motifcli.atomic import remove_stale_temps
@@ -402,9 +361,10 @@ def _same_existing_file(a: Path, b: Path) -> bool:
         return False
 
 
-def process(job: Job, model: Any, settings: AnnotateSettings) -> FileResult:
+def process(job: Job, model: Any, settings: Settings) -> FileResult:
     """Read, annotate and write one file; every failure becomes a ``failed`` result, never a raise."""
-    from motifcli import annotate, read_score
+    from motifcli.pipeline import annotate
+    from motifcli.readers import read_score
 
     times: dict[str, float] = {}
     try:
@@ -414,26 +374,7 @@ def process(job: Job, model: Any, settings: AnnotateSettings) -> FileResult:
         check_source(job.source)
         score = read_score(job.source, settings.limits)
         times["read"] = time.perf_counter() - t0
-        windows = count_windows(score, model, settings)
-        if windows > settings.limits.max_segments:
-            raise ScoreReadError(
-                f"{windows:,} windows to group, over the {settings.limits.max_segments:,}-window limit "
-                "(raise it with --max-segments; grouping time and memory grow with its square)",
-                job.source,
-            )
-        annotation = annotate(
-            score,
-            model,
-            settings.sensitivity,
-            threshold=settings.threshold,
-            linkage=settings.linkage,
-            track=settings.track,
-            window=settings.window,
-            hop=settings.hop,
-            min_notes=settings.min_notes,
-            timings=times,
-            origin=settings.origin,
-        )
+        annotation = annotate(score, model, settings, timings=times)  # checks the window limit first
         t0 = time.perf_counter()
         _write_all(job, annotation, score, settings)
         times["write"] = time.perf_counter() - t0
@@ -448,7 +389,7 @@ def process(job: Job, model: Any, settings: AnnotateSettings) -> FileResult:
     except MotifError as exc:
         own = exc.path is None or Path(exc.path) == job.source
         reason = exc.message if own else str(exc)
-        detail = traceback.format_exc() if settings.debug else None
+        detail = traceback.format_exc()  # shown only with --debug
         return FileResult(str(job.source), "failed", reason, times=times, detail=detail)
     except MemoryError:
         reason = (
@@ -592,10 +533,8 @@ def _init_worker(model_path: str, provider: str, threads: int, parent_pid: int) 
     """Load the model once per worker, and tie the worker's life to the batch's main process."""
     global _WORKER_MODEL
     _tie_to_parent(parent_pid)
-    from motifcli.grouping import preload
     from motifcli.model import load_model
 
-    preload()
     _limit_blas_threads(threads)
     _WORKER_MODEL = load_model(model_path, provider=provider, threads=threads)
 
@@ -668,13 +607,13 @@ def _limit_blas_threads(threads: int) -> None:
     """Give numpy's BLAS a worker's share of the cores, like onnxruntime: with every core busy,
     BLAS threads only wait for each other (spinning, on a loaded machine)."""
     try:
-        from threadpoolctl import threadpool_limits  # comes with scikit-learn
+        from threadpoolctl import threadpool_limits  # optional (scikit-learn brings it)
     except ImportError:  # pragma: no cover
         return
     threadpool_limits(limits=threads, user_api="blas")
 
 
-def _work(job: Job, settings: AnnotateSettings) -> FileResult:
+def _work(job: Job, settings: Settings) -> FileResult:
     global _IN_JOB
     _IN_JOB = True
     try:
@@ -688,7 +627,7 @@ def _work(job: Job, settings: AnnotateSettings) -> FileResult:
 def run_batch(
     jobs: Sequence[Job],
     model: Any,
-    settings: AnnotateSettings,
+    settings: Settings,
     *,
     workers: int = 1,
     resume: bool = False,
@@ -705,8 +644,6 @@ def run_batch(
     flight are discarded, the workers end, and :class:`Interrupted` is raised (exit 130 or 143 in
     the CLI); finished files keep their outputs, so a rerun with ``resume`` does the rest.
     """
-    from motifcli.grouping import preload
-
     started = time.perf_counter()
     notify = on_result or (lambda r: None)
     results: dict[int, FileResult] = {}
@@ -721,8 +658,6 @@ def run_batch(
                     todo.append(k)
             n_workers = worker_count(workers, len(todo))
             if n_workers == 1:
-                if todo:
-                    preload()
                 for k in todo:
                     results[k] = process(jobs[k], model, settings)
                     notify(results[k])
@@ -745,7 +680,6 @@ FORKSERVER_PRELOAD = (
     "motifcli.readers.midi",
     "motifcli.writers.midi",
     "motifcli.writers.json_out",
-    "sklearn.cluster",
 )
 STOP_GRACE_SECONDS = 1.5  # how long a stopped worker may take to unwind its job before SIGKILL
 
@@ -764,7 +698,7 @@ def _run_pool(
     jobs: Sequence[Job],
     todo: list[int],
     model: Any,
-    settings: AnnotateSettings,
+    settings: Settings,
     n_workers: int,
     threads: int,
     notify: Callable[[FileResult], None],

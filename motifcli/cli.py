@@ -16,10 +16,39 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 
-from motifcli.errors import MotifError, UsageError
+from motifcli.errors import MotifError, UsageError, printable, quoted
+from motifcli.options import (
+    BarOffsetOpt,
+    DebugOpt,
+    HopOpt,
+    MaxBeatsOpt,
+    MaxBytesOpt,
+    MaxNotesOpt,
+    MaxPartsOpt,
+    MaxSegmentsOpt,
+    MaxUnzippedOpt,
+    MinNotesOpt,
+    ModelOpt,
+    ProviderOpt,
+    SensitivityOpt,
+    ThresholdOpt,
+    TrackOpt,
+    WindowOpt,
+    build_settings,
+)
+
+class _Command(typer.core.TyperCommand):
+    """Usage lines in the usual form (``PATHS...``, not Typer's ``{PATHS}...``)."""
+
+    def collect_usage_pieces(self, ctx):  # noqa: ANN001, ANN201
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1 : p.index("}")] + p[p.index("}") + 1 :] if p.startswith("{") and "}" in p else p for p in pieces]
+
 
 app = typer.Typer(
+    cls=typer.core.TyperGroup,
     name="motif",
     help="Find the motifs of a piece of music (MIDI, MusicXML) and write them into the score.",
     add_completion=False,
@@ -29,28 +58,6 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="ONNX model file (default: the shipped model).")]
-ProviderOpt = Annotated[str, typer.Option("--provider", help="auto (CUDA if available), cpu or cuda.")]
-SensitivityOpt = Annotated[
-    float,
-    typer.Option(
-        "--sensitivity",
-        help="0..1: 0.5 = the model's calibrated grouping; higher = looser, more families; 0 = only identical bars.",
-    ),
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
-MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest input file, in bytes.")]
-MaxNotesOpt = Annotated[Optional[int], typer.Option("--max-notes", help="Most notes in one score.")]
-MaxBeatsOpt = Annotated[Optional[float], typer.Option("--max-beats", help="Longest track, in beats.")]
-MaxPartsOpt = Annotated[Optional[int], typer.Option("--max-parts", help="Most parts in a MusicXML score.")]
-MaxUnzippedOpt = Annotated[
-    Optional[int], typer.Option("--max-unzipped-bytes", help="Largest score inside a .mxl, in bytes once unzipped.")
-]
-MaxSegmentsOpt = Annotated[
-    Optional[int], typer.Option("--max-segments", help="Most windows to group in one score (time and memory grow with its square).")
-]
-
 
 def _err(text: str) -> None:
     typer.echo(text, err=True)
@@ -87,34 +94,6 @@ def _reported(debug: bool) -> Iterator[None]:
         raise typer.Exit(EXIT_FAILED) from None
 
 
-def _limits(
-    max_bytes: int | None = None,
-    max_notes: int | None = None,
-    max_beats: float | None = None,
-    max_parts: int | None = None,
-    max_unzipped_bytes: int | None = None,
-    max_segments: int | None = None,
-):  # noqa: ANN202
-    """ReadLimits with the flags given on the command line; a limit must be positive (else exit 2)."""
-    from dataclasses import replace
-
-    from motifcli.limits import ReadLimits
-
-    given = {
-        "max_bytes": max_bytes,
-        "max_notes": max_notes,
-        "max_beats": max_beats,
-        "max_parts": max_parts,
-        "max_unzipped_bytes": max_unzipped_bytes,
-        "max_segments": max_segments,
-    }
-    changes = {k: v for k, v in given.items() if v is not None}
-    bad = [k for k, v in changes.items() if not v > 0]
-    if bad:
-        raise UsageError(", ".join("--" + k.replace("_", "-") for k in bad) + " must be positive")
-    return replace(ReadLimits(), **changes)
-
-
 def _split_formats(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
@@ -138,28 +117,31 @@ def _root(
     """Find the motifs of a piece of music (MIDI, MusicXML) and write them into the score."""
 
 
-@app.command()
+@app.command(cls=_Command)
 def annotate(
-    paths: Annotated[list[Path], typer.Argument(help="Score files or folders (searched recursively).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Score files or folders (searched recursively).", metavar="PATHS")
+    ],
     output: Annotated[
-        Optional[Path], typer.Option("-o", "--output", help="Output folder, or output file for one input.")
+        Optional[str],
+        typer.Option("-o", "--output", metavar="PATH",
+                     help="Output folder (a trailing /, an existing folder, or a name with no output "
+                     "extension), or output file for one input."),
     ] = None,
     formats: Annotated[
         Optional[list[str]],
-        typer.Option("--format", "-f", help="musicxml, midi, json, csv, mirex, labels (repeat or comma-separate)."),
+        typer.Option("--format", "-f", metavar="FORMAT",
+                     help="musicxml, midi, json, csv, mirex, labels (repeat or comma-separate)."),
     ] = None,
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
     sensitivity: SensitivityOpt = 0.5,
-    threshold: Annotated[
-        Optional[float], typer.Option("--threshold", help="Cosine-distance threshold; overrides --sensitivity.")
-    ] = None,
-    min_notes: Annotated[int, typer.Option("--min-notes", help="Skip bars with fewer notes.")] = 1,
-    bar_offset: Annotated[
-        Optional[float],
-        typer.Option("--bar-offset", help="Beat where the first full bar starts (a MIDI pickup); "
-                     "default: MusicXML's written bars, beat 0 for MIDI."),
-    ] = None,
+    threshold: ThresholdOpt = None,
+    track: TrackOpt = None,
+    window: WindowOpt = None,
+    hop: HopOpt = None,
+    min_notes: MinNotesOpt = 1,
+    bar_offset: BarOffsetOpt = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
     threads: Annotated[
         Optional[int], typer.Option("--threads", help="onnxruntime threads per process (default: cores / workers).")
@@ -167,6 +149,7 @@ def annotate(
     resume: Annotated[bool, typer.Option("--resume", help="Skip files whose outputs are up to date.")] = False,
     shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: process only shard I of N (1-based).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary to stdout.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (no paths written, no tables).")] = False,
     lyrics: Annotated[bool, typer.Option("--lyrics", help="Also write motif labels as lyrics.")] = False,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
@@ -184,42 +167,28 @@ def annotate(
             raise UsageError("--workers must be at least 1")
         if threads is not None and threads < 1:
             raise UsageError("--threads must be at least 1")
-        if min_notes < 1:
-            raise UsageError("--min-notes must be at least 1")
-        if bar_offset is not None and not (0 <= bar_offset < 64):
-            raise UsageError("--bar-offset must be a number of beats from 0 to 64")
-        settings = batch.AnnotateSettings(
-            sensitivity=sensitivity,
-            threshold=threshold,
-            min_notes=min_notes,
-            origin=bar_offset,
-            lyrics=lyrics,
-            limits=_limits(max_bytes, max_notes, max_beats, max_parts, max_unzipped_bytes, max_segments),
-            debug=debug,
+        settings = build_settings(
+            sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
+            min_notes=min_notes, bar_offset=bar_offset, lyrics=lyrics, max_bytes=max_bytes,
+            max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
+            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )
-        from motifcli.grouping import GroupingSettings
-
-        GroupingSettings(sensitivity, threshold).resolved_threshold(None)  # bad values: exit 2 before work
         shard_spec = batch.parse_shard(shard) if shard else None
         sources = batch.discover(paths)
         if not sources:
-            raise UsageError(f"no score files ({', '.join(batch.SCORE_SUFFIXES)}) found in {', '.join(map(str, paths))}")
-        single = (
-            output is not None
-            and len(paths) == 1
-            and Path(paths[0]).is_file()
-            and not output.is_dir()
-            and output.suffix != ""
-        )
-        if output is not None and not single and output.exists() and not output.is_dir():
-            raise UsageError(f"-o {output} is a file; several inputs need an output folder")
-        jobs = batch.plan(batch.take_shard(sources, shard_spec), _split_formats(formats), output, single)
+            raise UsageError(f"no score files ({', '.join(batch.SCORE_SUFFIXES)}) found in {', '.join(map(quoted, paths))}")
+        out = Path(output) if output is not None else None
+        folder = output is not None and names_a_folder(output)
+        single = out is not None and not folder and len(paths) == 1 and Path(paths[0]).is_file()
+        if out is not None and not single and out.exists() and not out.is_dir():
+            raise UsageError(f"-o {quoted(out)} is a file; several inputs need an output folder")
+        jobs = batch.plan(batch.take_shard(sources, shard_spec), _split_formats(formats), out, single)
         workers, threads = _capped(workers, threads)
         from motifcli.model import load_model
 
         loaded = load_model(model, provider=provider, threads=threads)
         summary = _run_with_progress(jobs, loaded, settings, workers, resume, threads)
-        _report(summary, as_json, debug)
+        _report(summary, as_json, debug, quiet)
         if summary.failures:
             raise typer.Exit(EXIT_FAILED)
 
@@ -236,11 +205,28 @@ def _capped(workers: int, threads: int | None) -> tuple[int, int | None]:
     return min(workers, cores), (min(threads, cores) if threads is not None else None)
 
 
+def names_a_folder(output: str) -> bool:
+    """``-o`` names a folder when it ends in a slash, is an existing folder, or has no extension of
+    an output format (``results.v2`` is a folder; ``x.mid``, ``x.motifs.json`` are files)."""
+    import os
+
+    from motifcli.readers import SCORE_SUFFIXES
+    from motifcli.writers import FORMATS
+
+    if output.endswith(("/", os.sep)) or Path(output).is_dir():
+        return True
+    name = Path(output).name.lower()
+    known = {*FORMATS.values(), *SCORE_SUFFIXES, ".txt"}
+    return not any(name.endswith(ext) and len(name) > len(ext) for ext in known)
+
+
 def _run_with_progress(jobs, model, settings, workers: int, resume: bool, threads: int | None):  # noqa: ANN001, ANN202
+    from motifcli.batch import run_batch
+
+    if len(jobs) <= 1 or not sys.stderr.isatty():  # no bar to show: do not pay for rich.progress
+        return run_batch(jobs, model, settings, workers=workers, resume=resume, threads=threads)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    from motifcli.batch import run_batch
 
     console = Console(stderr=True)
     with Progress(
@@ -261,16 +247,21 @@ def _run_with_progress(jobs, model, settings, workers: int, resume: bool, thread
         )
 
 
-def _report(summary, as_json: bool, debug: bool) -> None:  # noqa: ANN001
-    from rich.console import Console
-    from rich.table import Table
-
+def _report(summary, as_json: bool, debug: bool, quiet: bool = False) -> None:  # noqa: ANN001
     for r in summary.failures:
         if debug and r.detail:
             _err(r.detail.rstrip())
-        _err(f"{r.path}: {_line(r.reason)}")
+        _err(f"{quoted(r.path)}: {_line(r.reason)}")
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
+    if quiet:
+        return
+    written = [p for r in summary.results if r.status == "ok" for p in r.outputs]
+    for path in written:  # where the files went (to stderr under --json: stdout is the JSON)
+        typer.echo(f"wrote {quoted(path)}", err=as_json)
+    from rich.console import Console
+    from rich.table import Table
+
     d = summary.to_dict()
     table = Table(title="motif annotate", show_header=True)
     table.add_column("files", justify="right")
@@ -290,13 +281,15 @@ def _report(summary, as_json: bool, debug: bool) -> None:  # noqa: ANN001
     console.print(stages)
 
 
-@app.command()
+@app.command(cls=_Command)
 def embed(
-    file: Annotated[Path, typer.Argument(help="A score file.")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The .npz to write.")] = None,
-    track: Annotated[Optional[str], typer.Option("--track", help="Only this track (name or index).")] = None,
-    window: Annotated[Optional[float], typer.Option("--window", help="Window length in beats.")] = None,
-    hop: Annotated[Optional[float], typer.Option("--hop", help="Hop between windows in beats.")] = None,
+    file: Annotated[Path, typer.Argument(help="A score file.", metavar="FILE")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="The .npz to write.")] = None,
+    track: TrackOpt = None,
+    window: WindowOpt = None,
+    hop: HopOpt = None,
+    min_notes: MinNotesOpt = 1,
+    bar_offset: BarOffsetOpt = None,
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
     max_bytes: MaxBytesOpt = None,
@@ -304,10 +297,16 @@ def embed(
     max_beats: MaxBeatsOpt = None,
     max_parts: MaxPartsOpt = None,
     max_unzipped_bytes: MaxUnzippedOpt = None,
+    max_segments: MaxSegmentsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Write the embedding of every window to an .npz (embeddings, track, track_name, start, end)."""
     with _reported(debug):
+        settings = build_settings(
+            track=track, window=window, hop=hop, min_notes=min_notes, bar_offset=bar_offset,
+            max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
+            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
+        )
         import numpy as np
 
         import motifcli
@@ -316,23 +315,23 @@ def embed(
 
         dest = output or file.with_name(f"{file.stem}.embeddings.npz")
         if dest.suffix.lower() != ".npz":
-            raise UsageError(f"-o {dest}: the output of motif embed is an .npz file")
+            raise UsageError(f"-o {quoted(dest)}: the output of motif embed is an .npz file")
         if dest.exists() and file.exists() and dest.resolve() == file.resolve():
             raise OutputError("refusing to overwrite the input file", dest)
         from motifcli.batch import check_source
 
         check_source(file)  # a FIFO or a folder is refused before any reader opens it
-        score = motifcli.read_score(file, _limits(max_bytes, max_notes, max_beats, max_parts, max_unzipped_bytes))
+        score = motifcli.read_score(file, settings.limits)
         loaded = motifcli.load_model(model, provider=provider)
-        result = motifcli.embed(score, loaded, track=track, window=window, hop=hop)
+        result = motifcli.embed(score, loaded, settings)
         names = np.array([result.track_names[t] for t in result.track.tolist()], dtype=str)
         with output_errors(dest), atomic_path(dest) as tmp, open(tmp, "wb") as fh:  # full disk: one line
             np.savez(fh, embeddings=result.vectors, track=result.track, track_name=names,
                      start=result.start, end=result.end)
-        _err(f"{dest}: {len(result)} segments x {result.vectors.shape[1]} dimensions")
+        _err(f"{quoted(dest)}: {len(result)} segments x {result.vectors.shape[1]} dimensions")
 
 
-@app.command()
+@app.command(cls=_Command)
 def info(
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
@@ -354,16 +353,20 @@ def info(
                 "numpy": np.__version__,
                 "python": sys.version.split()[0],
             },
-            "providers": available_providers(),
+            "providers": usable_providers(available_providers()),
             "default_model": str(default_model_path()),
         }
         error: MotifError | None = None
         try:
             loaded = load_model(model, provider=provider)
-            data["model"] = {"path": str(loaded.path), "session_providers": loaded.providers, "metadata": loaded.metadata}
+            data["model"] = {
+                "path": str(loaded.path),
+                "session_providers": loaded.providers,
+                "metadata": {printable(k): printable(v) for k, v in loaded.metadata.items()},
+            }
         except MotifError as exc:
             error = exc
-            data["model_error"] = str(exc)
+            data["model_error"] = printable(_line(exc))
         if as_json:
             typer.echo(json.dumps(data, indent=2))
         else:
@@ -372,62 +375,118 @@ def info(
             raise error
 
 
+def usable_providers(available: list[str]) -> list[str]:
+    """The onnxruntime providers motif can run on here (CPU, and CUDA where this build has it);
+    an onnxruntime build also lists others (Azure, ...) that ``--provider`` cannot pick."""
+    return [p for p in available if p in ("CUDAExecutionProvider", "CPUExecutionProvider")]
+
+
 def _print_info(data: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     table = Table(title="motif", show_header=False)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")  # a long model path folds onto the next line, never cut
     for k, v in data["versions"].items():
         table.add_row(k, str(v))
     table.add_row("providers", ", ".join(data["providers"]))
     table.add_row("default model", data["default_model"])
     console.print(table)
     if "model" in data:
-        card = Table(title=f"model {data['model']['path']}", show_header=False)
+        card = Table(title="model", show_header=False)
+        card.add_column(no_wrap=True)
+        card.add_column(overflow="fold")
+        card.add_row("path", data["model"]["path"])
         card.add_row("session providers", ", ".join(data["model"]["session_providers"]))
         for k, v in sorted(data["model"]["metadata"].items()):
             card.add_row(k, v)
         console.print(card)
 
 
-@app.command()
+@app.command(cls=_Command)
 def plot(
-    file: Annotated[Path, typer.Argument(help="A score file, or a .motifs.json written by motif annotate.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Picture to write (.png, .svg, .pdf).")],
+    file: Annotated[Path, typer.Argument(help="A score file, or a .motifs.json written by motif annotate.", metavar="FILE")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="Picture to write (.png, .svg, .pdf).")],
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
     sensitivity: SensitivityOpt = 0.5,
+    threshold: ThresholdOpt = None,
+    track: TrackOpt = None,
+    window: WindowOpt = None,
+    hop: HopOpt = None,
+    min_notes: MinNotesOpt = 1,
+    bar_offset: BarOffsetOpt = None,
     max_bytes: MaxBytesOpt = None,
+    max_notes: MaxNotesOpt = None,
+    max_beats: MaxBeatsOpt = None,
+    max_parts: MaxPartsOpt = None,
+    max_unzipped_bytes: MaxUnzippedOpt = None,
+    max_segments: MaxSegmentsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Draw the motif families over the bars of each track."""
+    """Draw the motif families over the bars of each track (a score is annotated as by annotate)."""
     with _reported(debug):
+        settings = build_settings(
+            sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
+            min_notes=min_notes, bar_offset=bar_offset, max_bytes=max_bytes, max_notes=max_notes,
+            max_beats=max_beats, max_parts=max_parts, max_unzipped_bytes=max_unzipped_bytes,
+            max_segments=max_segments,
+        )
         import motifcli
         from motifcli.annotation import Annotation
         from motifcli.atomic import output_errors
         from motifcli.batch import check_source
         from motifcli.plot import plot_timeline
 
-        limits = _limits(max_bytes)
         check_source(file)  # the readers' rules for every input: a regular file (no FIFO, no device) ...
         if file.suffix.lower() == ".json":
-            data = limits.read_file(file)  # ... under the size limit
+            data = settings.limits.read_file(file)  # ... under the size limit
             try:
                 annotation = Annotation.from_dict(json.loads(data.decode("utf-8")))
             except (ValueError, KeyError, TypeError) as exc:
                 raise MotifError(f"not a motif annotation JSON ({exc})", file) from exc
         else:
-            score = motifcli.read_score(file, limits)
-            annotation = motifcli.annotate(score, motifcli.load_model(model, provider=provider), sensitivity)
+            score = motifcli.read_score(file, settings.limits)
+            annotation = motifcli.annotate(score, motifcli.load_model(model, provider=provider), settings)
         with output_errors(output):  # a full disk: one line, and atomic_path leaves no partial picture
             plot_timeline(annotation, output)
-        _err(f"{output}: {len(annotation.motifs)} motifs")
+        _err(f"{quoted(output)}: {len(annotation.motifs)} motifs")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``motif`` script (and ``python -m motifcli``)."""
-    app(args=argv, prog_name="motif")
+    """Entry point of the ``motif`` script (and ``python -m motifcli``).
+
+    Run from the command line (``argv`` None), the process ends with ``os._exit`` once its output
+    is flushed and every file is written and closed: the interpreter's own teardown (freeing the
+    onnxruntime session, numpy's and onnxruntime's thread pools, hundreds of modules) adds
+    0.1-0.2 s to every ``motif annotate`` and does nothing a finished command needs. Called with
+    ``argv`` (tests, scripts), it returns or raises ``SystemExit`` as usual.
+    """
+    if argv is not None:
+        app(args=argv, prog_name="motif")
+        return
+    code: int | str | None = 0
+    try:
+        app(prog_name="motif")
+    except SystemExit as exc:
+        code = exc.code
+    _fast_exit(code)
+
+
+def _fast_exit(code: int | str | None) -> None:
+    import os
+
+    if isinstance(code, str):  # SystemExit("message"): print it, exit 1, as Python would
+        sys.stderr.write(code + "\n")
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: nothing more can be said
+        code = code or 1
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

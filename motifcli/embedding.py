@@ -17,6 +17,7 @@ from motifcli.errors import UsageError
 from motifcli.model import MotifModel
 from motifcli.score import Score, Track
 from motifcli.segment import Segment, segment_track
+from motifcli.settings import Settings
 
 
 @dataclass(slots=True)
@@ -81,34 +82,23 @@ def bar_origin(score: Score, window: float) -> float:
 def embed_score(
     score: Score,
     model: MotifModel,
-    track: str | int | None = None,
-    window: float | None = None,
-    hop: float | None = None,
-    min_notes: int = 1,
+    settings: Settings | None = None,
     timings: MutableMapping[str, float] | None = None,
-    origin: float | None = None,
 ) -> EmbeddingResult:
-    """Embed every window of the chosen tracks (default window: the model's ``segment_beats``).
+    """Embed every window of the chosen tracks, as ``settings`` say (default: :class:`Settings`).
 
-    Windows start at ``origin`` + k * hop beats; ``origin`` None means :func:`bar_origin`.
-
-    ``min_notes`` leaves out windows with fewer notes (1 = only empty windows). ``timings`` gets the
-    seconds spent in ``encode`` and ``inference`` added to it.
+    Windows start at the settings' origin + k * hop beats (origin None: :func:`bar_origin`);
+    windows with fewer than ``min_notes`` notes are left out. ``timings`` gets the seconds spent in
+    ``encode`` and ``inference`` added to it. The window limit is the pipeline's job
+    (:func:`motifcli.pipeline.embed` checks it before this runs).
     """
     spec = model.spec
-    window = spec.segment_beats if window is None else float(window)
-    if window <= 0 or (hop is not None and hop <= 0):
-        raise UsageError("window and hop must be positive numbers of beats")
-    if window != spec.segment_beats:
-        # The roll always covers spec.segment_beats; a longer window would be cut silently.
-        if window > spec.segment_beats:
-            raise UsageError(f"window {window:g} beats is longer than the model's {spec.segment_beats:g}-beat roll")
+    run = (settings or Settings()).resolve(model).for_score(score)
     t0 = time.perf_counter()
     segments: list[Segment] = []
     rolls: list[np.ndarray] = []
-    start = bar_origin(score, window) if origin is None else float(origin)
-    for tr in select_tracks(score, track):
-        segs = segment_track(tr, window, hop, spec.steps_per_beat, origin=start, min_notes=max(1, min_notes))
+    for tr in select_tracks(score, run.track):
+        segs = segment_track(tr, run.window, run.hop, spec.steps_per_beat, origin=run.origin, min_notes=run.min_notes)
         if segs:
             segments.extend(segs)
             rolls.append(encode_segments(tr, segs, spec))

@@ -10,13 +10,33 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def quoted(name: object) -> str:
+    """A file name as messages show it: as is when plain, else quoted like Python's ``repr``.
+
+    The one helper every message uses, so that a name holding a newline, a control character or
+    surrounding spaces stays on one line and can be told apart from the text around it.
+    """
+    text = str(name)
+    if text and text.isprintable() and text == text.strip() and "'" not in text and '"' not in text:
+        return text
+    return repr(text)
+
+
+def printable(text: object) -> str:
+    """Text from a file (model metadata, track names) with control characters escaped."""
+    value = str(text)
+    if value.isprintable():
+        return value
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in value)
+
+
 class MotifError(Exception):
     """Base class of every error motif reports to the user."""
 
     def __init__(self, message: str, path: str | Path | None = None) -> None:
         self.path = str(path) if path is not None else None
         self.message = message
-        super().__init__(f"{self.path}: {message}" if self.path else message)
+        super().__init__(f"{quoted(self.path)}: {message}" if self.path else message)
 
 
 class ScoreReadError(MotifError):

@@ -1,13 +1,14 @@
 """Segment embeddings of one score to motif families (A, B, ...) and their occurrences (A1, A2, ...).
 
 Segments of all pitched tracks are clustered together, because a motif may move from the melody
-to the bass. Agglomerative clustering with a cosine-distance threshold needs no number of
+to the bass. Agglomerative clustering (:mod:`motifcli.clustering`) with a distance threshold, in the
+distance the model card names (cosine for the shipped model), needs no number of
 clusters, which nobody knows in advance. A run of adjacent windows of one track in the same
 cluster is one occurrence (a four-bar phrase is one motif statement, not four), and a cluster
 becomes a family only if it then still has two occurrences: a motif is something that recurs.
 
 Sensitivity
-    ``sensitivity`` in [0, 1] picks the cosine-distance threshold ``t`` under which segments join:
+    ``sensitivity`` in [0, 1] picks the distance threshold ``t`` under which segments join:
     0.5 gives the calibrated threshold ``t0`` (the model's ``grouping_threshold`` metadata, else
     :data:`DEFAULT_THRESHOLD`); from 0 to 0.5, ``t`` grows linearly from 0 (only identical segments
     group) to ``t0``; from 0.5 to 1 it grows linearly from ``t0`` to 1 (orthogonal vectors group).
@@ -20,63 +21,27 @@ from __future__ import annotations
 import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from motifcli.annotation import Annotation, Motif, Occurrence, family_color, family_name
+from motifcli.clustering import cluster_labels, pairwise_distances
 from motifcli.embedding import EmbeddingResult
-from motifcli.errors import UsageError
+from motifcli.errors import ModelError
 from motifcli.score import Score
 from motifcli.segment import Segment
+from motifcli.settings import DEFAULT_THRESHOLD, LINKAGES, MIN_THRESHOLD, Settings, threshold_for
 
-DEFAULT_THRESHOLD = 0.25  # cosine distance used when the model carries no calibrated one
-LINKAGES = ("average", "complete", "single")
-MIN_THRESHOLD = 1e-6  # clustering merges below the threshold, so 0 would never merge twins
+__all__ = [
+    "BAR_BEATS", "DEFAULT_THRESHOLD", "LINKAGES", "MIN_THRESHOLD", "cluster", "group", "threshold_for", "unit_rows",
+]
+
 BAR_BEATS = 4.0
 END_EPS = 1e-3  # the last bar is the one holding end - END_EPS (bar_number_at itself allows 1e-6)
 
 
-def threshold_for(sensitivity: float, calibrated: float | None = None) -> float:
-    """The cosine-distance threshold for a sensitivity in [0, 1] (see the module docstring)."""
-    if not 0.0 <= sensitivity <= 1.0:
-        raise UsageError(f"sensitivity must be between 0 and 1, not {sensitivity:g}")
-    t0 = DEFAULT_THRESHOLD if calibrated is None else float(calibrated)
-    t0 = min(max(t0, MIN_THRESHOLD), 1.0)
-    if sensitivity <= 0.5:
-        t = t0 * (sensitivity / 0.5)
-    else:
-        t = t0 + (1.0 - t0) * (sensitivity - 0.5) / 0.5
-    return max(t, MIN_THRESHOLD)
-
-
-@dataclass(frozen=True, slots=True)
-class GroupingSettings:
-    """How segments become families; ``threshold`` (cosine distance) wins over ``sensitivity``."""
-
-    sensitivity: float = 0.5
-    threshold: float | None = None
-    linkage: str = "average"
-    merge_adjacent: bool = True
-    min_occurrences: int = 2
-
-    def resolved_threshold(self, calibrated: float | None) -> float:
-        if self.threshold is not None:
-            if not self.threshold > 0:
-                raise UsageError(f"threshold must be a positive cosine distance, not {self.threshold:g}")
-            return float(self.threshold)
-        return threshold_for(self.sensitivity, calibrated)
-
-    def check(self) -> None:
-        if self.linkage not in LINKAGES:
-            raise UsageError(f"unknown linkage {self.linkage!r}; choose one of {', '.join(LINKAGES)}")
-        if self.min_occurrences < 1:
-            raise UsageError("min_occurrences must be at least 1")
-
-
 def preload() -> None:
-    """Import scikit-learn now (about a second), so per-file grouping times measure grouping."""
-    import sklearn.cluster  # noqa: F401
+    """Nothing heavy left to import ahead of time (the clustering is numpy); kept for callers."""
 
 
 def unit_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -89,64 +54,23 @@ def unit_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, ok
 
 
-def cluster(vectors: np.ndarray, threshold: float, linkage: str = "average") -> np.ndarray:
-    """Cluster labels per row (cosine distance, agglomerative); -1 for rows with no direction."""
-    return _cluster_units(*unit_rows(vectors), threshold, linkage)
+def cluster(vectors: np.ndarray, threshold: float, linkage: str = "average", metric: str = "cosine") -> np.ndarray:
+    """Cluster labels per row (agglomerative, cut at ``threshold``); -1 for rows with no direction
+    (cosine only: a zero vector has no angle to anything)."""
+    units, ok = unit_rows(vectors)
+    if metric == "euclidean":
+        return _cluster_rows(np.asarray(vectors, dtype=np.float64), np.ones(len(ok), dtype=bool), threshold, linkage, metric)
+    return _cluster_rows(units, ok, threshold, linkage, metric)
 
 
-def _cluster_units(units: np.ndarray, ok: np.ndarray, threshold: float, linkage: str) -> np.ndarray:
-    labels = np.full(units.shape[0], -1, dtype=np.int64)
+def _cluster_rows(rows: np.ndarray, ok: np.ndarray, threshold: float, linkage: str, metric: str) -> np.ndarray:
+    labels = np.full(rows.shape[0], -1, dtype=np.int64)
     idx = np.flatnonzero(ok)
     if idx.size == 1:
         labels[idx] = 0
     elif idx.size > 1:
-        from sklearn.cluster import AgglomerativeClustering  # lazy: a second to import
-
-        rows = units[idx]
-        if rows.shape[1] >= WIDE_DIMS and rows.shape[0] <= MAX_SQUARE_ROWS:
-            model = AgglomerativeClustering(
-                n_clusters=None, distance_threshold=threshold, metric="precomputed", linkage=linkage
-            )
-            labels[idx] = model.fit_predict(cosine_distances(rows))
-        else:
-            model = AgglomerativeClustering(
-                n_clusters=None, distance_threshold=threshold, metric="cosine", linkage=linkage
-            )
-            labels[idx] = model.fit_predict(rows)
+        labels[idx] = cluster_labels(pairwise_distances(rows[idx], metric), threshold, linkage)
     return labels
-
-
-# Wide embeddings (a residual-roll model's 128 + 2688 dimensions) make scipy's pairwise cosine
-# loop the slowest stage of a song (~26 ms of CPU, more than the model). Songs repeat whole bars,
-# which get identical vectors, so the loop is run over the distinct rows only and the square
-# matrix filled in from it: the very numbers ``metric="cosine"`` would compute, hence the same
-# clustering bit for bit, for about half the work. The square matrix costs memory, hence the
-# row limit (4000 rows: 128 MB); narrow embeddings are fast enough as they are.
-WIDE_DIMS = 512
-MAX_SQUARE_ROWS = 4000
-
-
-def cosine_distances(units: np.ndarray) -> np.ndarray:
-    """``squareform(pdist(units, "cosine"))``, computing each distinct pair of rows once."""
-    from scipy.spatial.distance import pdist, squareform
-
-    n = units.shape[0]
-    first: dict[bytes, int] = {}
-    keep: list[int] = []
-    inverse = np.empty(n, dtype=np.int64)
-    for i, row in enumerate(units):
-        j = first.setdefault(row.tobytes(), len(keep))
-        if j == len(keep):
-            keep.append(i)
-        inverse[i] = j
-    distinct = units[keep]
-    square = squareform(pdist(distinct, "cosine"))
-    # two copies of a row are as far apart as pdist says (a rounding error from 0, or exactly 0)
-    for j in np.flatnonzero(np.bincount(inverse, minlength=len(keep)) > 1):
-        square[j, j] = pdist(distinct[[j, j]], "cosine")[0]
-    full = square[np.ix_(inverse, inverse)]
-    np.fill_diagonal(full, 0.0)
-    return full
 
 
 @dataclass(slots=True)
@@ -183,23 +107,45 @@ def runs_of(segments: list[Segment], labels: np.ndarray, merge_adjacent: bool = 
     return runs
 
 
+def score_end_limit(score: Score) -> float:
+    """Where occurrences must end at the latest: the end of the bar that holds the score's last sound.
+
+    Written bars (MusicXML): the next bar line after the last note's end, or that end in the last bar.
+    MIDI: the end of the fixed 4-beat bar holding it. A window shifted by a pickup can reach past it.
+    """
+    end = score.end_beat
+    if score.measure_starts:
+        import bisect
+
+        i = bisect.bisect_right(score.measure_starts, end - END_EPS)
+        return float(score.measure_starts[i]) if i < len(score.measure_starts) else end
+    return (np.floor(max(end - END_EPS, 0.0) / BAR_BEATS) + 1.0) * BAR_BEATS
+
+
 def group(
     score: Score,
     embedded: EmbeddingResult,
-    settings: GroupingSettings | None = None,
-    calibrated_threshold: float | None = None,
+    settings: Settings,
     model_card: dict[str, str] | None = None,
-    extra_settings: dict[str, Any] | None = None,
     timings: MutableMapping[str, float] | None = None,
 ) -> Annotation:
-    """Families of recurring segments as an :class:`Annotation` (see the module docstring)."""
-    settings = settings or GroupingSettings()
-    settings.check()
+    """Families of recurring segments as an :class:`Annotation` (see the module docstring).
+
+    ``settings`` must be resolved (:meth:`Settings.resolve`): they carry the threshold and distance.
+    """
+    if not settings.resolved or settings.threshold is None:
+        raise ValueError("group() needs resolved settings (Settings.resolve(model))")
     t0 = time.perf_counter()
-    threshold = settings.resolved_threshold(calibrated_threshold)
+    threshold = float(settings.threshold)
     segments = embedded.segments
-    units, ok = unit_rows(embedded.vectors)  # once: for wide embeddings this is not free
-    labels = _cluster_units(units, ok, threshold, settings.linkage)
+    vectors = np.asarray(embedded.vectors)
+    if vectors.size and not np.all(np.isfinite(vectors)):
+        raise ModelError("the model returned NaN or infinite embeddings")
+    units, ok = unit_rows(vectors)  # once: for wide embeddings this is not free
+    if settings.distance == "euclidean":
+        labels = _cluster_rows(vectors.astype(np.float64), np.ones(len(ok), dtype=bool), threshold, settings.linkage, "euclidean")
+    else:
+        labels = _cluster_rows(units, ok, threshold, settings.linkage, "cosine")
     runs = runs_of(segments, labels, settings.merge_adjacent)
 
     by_cluster: dict[int, list[_Run]] = {}
@@ -207,6 +153,7 @@ def group(
         by_cluster.setdefault(run.cluster, []).append(run)
     families = [rs for rs in by_cluster.values() if len(rs) >= settings.min_occurrences]
     families.sort(key=lambda rs: min((r.start, r.track) for r in rs))
+    limit = score_end_limit(score)
 
     motifs: list[Motif] = []
     for k, family_runs in enumerate(families):
@@ -220,16 +167,18 @@ def group(
             track = score.tracks[run.track]
             note_idx = sorted({n for i in run.rows for n in segments[i].note_indices})
             sim = float(np.mean(units[run.rows] @ centre))
+            start = max(run.start, 0.0)  # a pickup window may start before beat 0
+            end = max(start, min(run.end, limit))  # ... and a shifted one may reach past the score
             occurrences.append(
                 Occurrence(
                     family=name,
                     number=number,
                     track=run.track,
                     track_name=track.name,
-                    start=max(run.start, 0.0),  # a pickup window may start before beat 0
-                    end=run.end,
-                    start_bar=score.bar_number_at(max(run.start, 0.0), BAR_BEATS),
-                    end_bar=score.bar_number_at(max(run.start, run.end - END_EPS), BAR_BEATS),
+                    start=start,
+                    end=end,
+                    start_bar=score.bar_number_at(start, BAR_BEATS),
+                    end_bar=score.bar_number_at(max(start, end - END_EPS), BAR_BEATS),
                     similarity=min(1.0, max(-1.0, sim)),
                     notes=[track.notes[n] for n in note_idx],
                     note_indices=note_idx,
@@ -239,23 +188,10 @@ def group(
 
     if timings is not None:
         timings["grouping"] = timings.get("grouping", 0.0) + (time.perf_counter() - t0)
-    recorded = {
-        "sensitivity": settings.sensitivity,
-        "threshold": round(threshold, 6),
-        "threshold_source": "explicit"
-        if settings.threshold is not None
-        else ("model" if calibrated_threshold is not None else "default"),
-        "linkage": settings.linkage,
-        "metric": "cosine",
-        "merge_adjacent": settings.merge_adjacent,
-        "min_occurrences": settings.min_occurrences,
-        "segments": len(segments),
-        **(extra_settings or {}),
-    }
     return Annotation(
         source=str(score.path) if score.path is not None else "",
         motifs=motifs,
         model=dict(model_card or {}),
-        settings=recorded,
+        settings={**settings.to_dict(), "segments": len(segments)},
         tracks=[t.name for t in score.tracks],
     )

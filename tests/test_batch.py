@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from motifcli import batch
+from motifcli.settings import Settings
 from motifcli.errors import UsageError
 from motifcli.readers.midi import read_midi
 
@@ -116,7 +117,7 @@ def test_batch_goes_on_after_a_broken_file_and_resumes(tmp_path: Path, rawroll_m
     touch(tmp_path / "000-broken.mid", b"MThd\x00\x00\x00\x06\x00\x01")  # truncated header
     jobs = batch.plan(batch.discover([tmp_path]), ["midi", "json"])
     seen: list[str] = []
-    summary = batch.run_batch(jobs, rawroll_model, batch.AnnotateSettings(), on_result=lambda r: seen.append(r.status))
+    summary = batch.run_batch(jobs, rawroll_model, Settings(), on_result=lambda r: seen.append(r.status))
     assert [r.status for r in summary.results] == ["failed", "ok", "ok"] and sorted(seen) == sorted(["failed", "ok", "ok"])
     broken = summary.failures[0]
     assert broken.path.endswith("000-broken.mid") and "MIDI" in broken.reason
@@ -131,10 +132,10 @@ def test_batch_goes_on_after_a_broken_file_and_resumes(tmp_path: Path, rawroll_m
     assert (d["files"], d["ok"], d["failed"], d["skipped"]) == (3, 2, 1, 0)
     assert d["motifs"] == sum(r.motifs for r in summary.results)
 
-    again = batch.run_batch(jobs, rawroll_model, batch.AnnotateSettings(), resume=True)
+    again = batch.run_batch(jobs, rawroll_model, Settings(), resume=True)
     assert [r.status for r in again.results] == ["failed", "skipped", "skipped"]
     os.utime(tmp_path / "022.mid")  # touched: newer than its outputs
-    third = batch.run_batch(jobs, rawroll_model, batch.AnnotateSettings(), resume=True)
+    third = batch.run_batch(jobs, rawroll_model, Settings(), resume=True)
     assert [r.status for r in third.results] == ["failed", "skipped", "ok"]
 
 
@@ -143,16 +144,16 @@ def test_unwritable_output_is_a_failure_not_a_crash(tmp_path: Path, rawroll_mode
     src = Path(shutil.copy(song_path(21), tmp_path / "021.mid"))
     blocker = touch(tmp_path / "blocker")  # a file where the output folder should be
     (job,) = batch.plan(batch.discover([src]), ["json"], blocker / "out")
-    (result,) = batch.run_batch([job], rawroll_model, batch.AnnotateSettings()).results
+    (result,) = batch.run_batch([job], rawroll_model, Settings()).results
     assert result.status == "failed" and "cannot create folder" in result.reason
 
 
 @needs_data
 def test_two_workers_give_the_same_results(songs_dir: Path, rawroll_model, tmp_path: Path) -> None:
     sources = batch.discover([songs_dir])
-    one = batch.run_batch(batch.plan(sources, ["json"], tmp_path / "one"), rawroll_model, batch.AnnotateSettings())
+    one = batch.run_batch(batch.plan(sources, ["json"], tmp_path / "one"), rawroll_model, Settings())
     two = batch.run_batch(
-        batch.plan(sources, ["json"], tmp_path / "two"), rawroll_model, batch.AnnotateSettings(), workers=2
+        batch.plan(sources, ["json"], tmp_path / "two"), rawroll_model, Settings(), workers=2
     )
     assert two.workers == 2 and not two.failures
     assert [(r.path, r.motifs, r.occurrences) for r in one.results] == [(r.path, r.motifs, r.occurrences) for r in two.results]

@@ -29,6 +29,7 @@ from conftest import DATA, build_rawroll_onnx, needs_data, rawroll_metadata, son
 
 import test_readers_bad as corpus  # the reader-level table: one expected outcome per corpus file
 from motifcli.encoding import EncodingSpec
+from motifcli.settings import Settings
 
 BAD = corpus.BAD
 GIGABYTE = 1024**3
@@ -454,7 +455,7 @@ def test_a_file_that_vanishes_mid_batch(tmp_path: Path, model_path: Path) -> Non
         if Path(result.path).name == "1.mid":
             (tmp_path / "2.mid").unlink()
 
-    summary = batch.run_batch(jobs, model, batch.AnnotateSettings(), on_result=on_result)
+    summary = batch.run_batch(jobs, model, Settings(), on_result=on_result)
     assert [(Path(r.path).name, r.status, r.reason) for r in summary.results] == [
         ("1.mid", "ok", None),
         ("2.mid", "failed", "cannot read file (it no longer exists)"),

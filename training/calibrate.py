@@ -85,15 +85,17 @@ class PipelineMethod:
 
     def predict(self, song: LabelledSong, threshold: float) -> np.ndarray:
         from motifcli.embedding import embed_score
-        from motifcli.grouping import GroupingSettings, group
+        from motifcli.grouping import group
         from motifcli.readers.midi import read_midi
+        from motifcli.settings import Settings
 
         if song.song not in self.cache:
             score = read_midi(song_path(song.song))
-            embedded = embed_score(score, self.model, origin=float(song.phase))
-            self.cache[song.song] = (score, embedded, score.track_named("PIANO").index)
-        score, embedded, piano = self.cache[song.song]
-        ann = group(score, embedded, GroupingSettings(threshold=threshold))
+            settings = Settings(origin=float(song.phase)).resolve(self.model).for_score(score)
+            embedded = embed_score(score, self.model, settings)
+            self.cache[song.song] = (score, embedded, score.track_named("PIANO").index, settings)
+        score, embedded, piano, settings = self.cache[song.song]
+        ann = group(score, embedded, Settings.build(settings, threshold=threshold).resolve(self.model).for_score(score))
         return predicted_from_annotation(ann, piano, song)
 
 

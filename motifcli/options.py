@@ -1,0 +1,113 @@
+"""The options every ``motif`` command shares, and the one function that turns them into Settings.
+
+``annotate``, ``embed`` and ``plot`` declare their run options with these aliases and pass them to
+:func:`build_settings`, so the same flags mean the same thing and give the same
+:class:`~motifcli.settings.Settings` (hence the same windows and families) in every command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from motifcli.errors import UsageError
+
+ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="ONNX model file (default: the shipped model).")]
+ProviderOpt = Annotated[str, typer.Option("--provider", help="auto (CUDA if available), cpu or cuda.")]
+SensitivityOpt = Annotated[
+    float,
+    typer.Option(
+        "--sensitivity",
+        help="0..1: 0.5 = the model's calibrated grouping; higher = looser, more families; 0 = only identical bars.",
+    ),
+]
+ThresholdOpt = Annotated[
+    Optional[float], typer.Option("--threshold", help="Grouping distance (the model's metric); overrides --sensitivity.")
+]
+TrackOpt = Annotated[Optional[str], typer.Option("--track", help="Only this track (name or index).")]
+WindowOpt = Annotated[Optional[float], typer.Option("--window", help="Window length in beats (default: the model's).")]
+HopOpt = Annotated[Optional[float], typer.Option("--hop", help="Hop between windows in beats (default: the window).")]
+MinNotesOpt = Annotated[int, typer.Option("--min-notes", help="Skip windows with fewer notes.")]
+BarOffsetOpt = Annotated[
+    Optional[float],
+    typer.Option("--bar-offset", help="Beat where the first full bar starts (a MIDI pickup), 0 to 64; "
+                 "default: MusicXML's written bars, beat 0 for MIDI."),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest input file, in bytes.")]
+MaxNotesOpt = Annotated[Optional[int], typer.Option("--max-notes", help="Most notes in one score.")]
+MaxBeatsOpt = Annotated[Optional[float], typer.Option("--max-beats", help="Longest track, in beats.")]
+MaxPartsOpt = Annotated[Optional[int], typer.Option("--max-parts", help="Most parts in a MusicXML score.")]
+MaxUnzippedOpt = Annotated[
+    Optional[int], typer.Option("--max-unzipped-bytes", help="Largest score inside a .mxl, in bytes once unzipped.")
+]
+MaxSegmentsOpt = Annotated[
+    Optional[int], typer.Option("--max-segments", help="Most windows to group in one score (time and memory grow with its square).")
+]
+
+
+def build_settings(
+    *,
+    sensitivity: float = 0.5,
+    threshold: float | None = None,
+    track: str | None = None,
+    window: float | None = None,
+    hop: float | None = None,
+    min_notes: int = 1,
+    bar_offset: float | None = None,
+    lyrics: bool = False,
+    max_bytes: int | None = None,
+    max_notes: int | None = None,
+    max_beats: float | None = None,
+    max_parts: int | None = None,
+    max_unzipped_bytes: int | None = None,
+    max_segments: int | None = None,
+):  # noqa: ANN202 - a motifcli.settings.Settings (imported lazily)
+    """The one place every command turns its options into :class:`~motifcli.settings.Settings`
+    (a bad value is a UsageError: exit 2)."""
+    from dataclasses import replace
+
+    from motifcli.limits import ReadLimits
+    from motifcli.settings import Settings
+
+    given = {
+        "max_bytes": max_bytes,
+        "max_notes": max_notes,
+        "max_beats": max_beats,
+        "max_parts": max_parts,
+        "max_unzipped_bytes": max_unzipped_bytes,
+        "max_segments": max_segments,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    bad = [k for k, v in changes.items() if not v > 0]  # also catches nan
+    if bad:
+        raise UsageError(", ".join("--" + k.replace("_", "-") for k in bad) + " must be positive")
+    try:
+        return Settings(
+            sensitivity=sensitivity,
+            threshold=threshold,
+            track=track,
+            window=window,
+            hop=hop,
+            min_notes=min_notes,
+            origin=bar_offset,
+            lyrics=lyrics,
+            limits=replace(ReadLimits(), **changes),
+        )
+    except UsageError as exc:  # name the flag, not the Settings field
+        for field_name, flag in _FLAGS.items():
+            if exc.message.startswith(field_name + " "):
+                raise UsageError(flag + exc.message[len(field_name):]) from None
+        raise
+
+
+_FLAGS = {
+    "sensitivity": "--sensitivity",
+    "threshold": "--threshold",
+    "window": "--window",
+    "hop": "--hop",
+    "bar offset": "--bar-offset",
+    "min_notes": "--min-notes",
+}

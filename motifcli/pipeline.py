@@ -1,0 +1,115 @@
+"""The one path from a score to its motifs: settings -> windows -> rolls -> vectors -> families.
+
+``annotate`` and ``embed`` are the library's face (re-exported by :mod:`motifcli`), and what the
+CLI, the batch workers and ``motif plot`` all call, so that the same :class:`Settings` give the same
+windows and families everywhere. Each stage lives in its own module::
+
+    Settings.resolve(model)  settings.py   defaults from the model card, checked once
+    count_windows            here          the window limit, before any roll is made
+    segment_track            segment.py    windows of each pitched track
+    encode_segments          encoding.py   piano rolls
+    embed_unique             embedding.py  the ONNX model, once per distinct roll
+    group                    grouping.py   clustering -> families -> Annotation
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any
+
+from motifcli.errors import ScoreReadError
+from motifcli.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from motifcli.annotation import Annotation
+    from motifcli.embedding import EmbeddingResult
+    from motifcli.model import MotifModel
+    from motifcli.score import Score
+
+
+def settings_from(settings: Settings | float | None = None, **options: Any) -> Settings:
+    """A :class:`Settings` from an object, or from keyword options (a bare number is the sensitivity,
+    as in ``annotate(score, model, 0.4)``)."""
+    if isinstance(settings, (int, float)) and not isinstance(settings, bool):
+        options = {"sensitivity": float(settings), **options}
+        settings = None
+    return Settings.build(settings, **options)
+
+
+def count_windows(score: Score, model: MotifModel, settings: Settings) -> int:
+    """How many windows would be embedded and clustered (an upper bound when ``min_notes`` > 1).
+
+    Computed from note onsets alone, before any roll is made: grouping needs memory and time that
+    grow with the square of this number, so it is what ``limits.max_segments`` bounds.
+    """
+    import numpy as np
+
+    from motifcli.embedding import select_tracks
+    from motifcli.segment import snapped_onsets
+
+    run = settings.resolve(model).for_score(score)
+    window, hop, origin = float(run.window), float(run.hop), float(run.origin)
+    per_onset = max(1, math.ceil(window / hop - 1e-9))
+    total = 0
+    for track in select_tracks(score, run.track):
+        onsets, _, _ = track.arrays()
+        if onsets.size:
+            snapped = snapped_onsets(onsets, model.spec.steps_per_beat)
+            starts = np.sort(np.floor((snapped - origin) / hop + 1e-9))
+            distinct = 1 + int(np.count_nonzero(np.diff(starts)))  # np.unique would import numpy.ma (~20 ms)
+            total += distinct * per_onset
+    return total
+
+
+def check_window_count(score: Score, model: MotifModel, settings: Settings) -> None:
+    """Refuse a score with more windows than ``settings.limits.max_segments`` (a ScoreReadError)."""
+    limit = settings.limits.max_segments
+    windows = count_windows(score, model, settings)
+    if windows > limit:
+        raise ScoreReadError(
+            f"{windows:,} windows to group, over the {limit:,}-window limit "
+            "(raise it with --max-segments; grouping time and memory grow with its square)",
+            score.path,
+        )
+
+
+def embed(
+    score: Score,
+    model: MotifModel,
+    settings: Settings | float | None = None,
+    *,
+    timings: MutableMapping[str, float] | None = None,
+    **options: Any,
+) -> EmbeddingResult:
+    """One vector per window of each pitched track (or of ``track``): ``.vectors``, ``.track``,
+    ``.start``, ``.end``. Options are :class:`Settings` fields (window, hop, origin, min_notes, ...)."""
+    from motifcli.embedding import embed_score
+
+    run = settings_from(settings, **options).resolve(model).for_score(score)
+    check_window_count(score, model, run)
+    return embed_score(score, model, run, timings)
+
+
+def annotate(
+    score: Score,
+    model: MotifModel,
+    settings: Settings | float | None = None,
+    *,
+    timings: MutableMapping[str, float] | None = None,
+    **options: Any,
+) -> Annotation:
+    """Find the motif families of ``score``.
+
+    ``settings``: a :class:`Settings`, or its fields as keywords (``sensitivity=0.4``,
+    ``threshold=0.3``, ``linkage``, ``track``, ``window``, ``hop``, ``min_notes``, ``origin``,
+    ``merge_adjacent``, ``min_occurrences``, ``limits``). ``timings`` gets seconds per stage
+    (encode, inference, grouping) added to it.
+    """
+    from motifcli.embedding import embed_score
+    from motifcli.grouping import group
+
+    run = settings_from(settings, **options).resolve(model).for_score(score)  # bad values fail before work
+    check_window_count(score, model, run)
+    embedded = embed_score(score, model, run, timings)
+    return group(score, embedded, run, model.card(), timings)

@@ -1,0 +1,208 @@
+"""The settings of one annotation run: one frozen, typed object, checked once, resolved once.
+
+Every way in (``motif annotate``, ``motif embed``, ``motif plot``, a batch worker, the library
+call) builds a :class:`Settings` from the same names, so the same options give the same families
+everywhere. Values are checked when the object is made (a NaN, an infinity or an out-of-range number
+is a :class:`UsageError`, exit 2), and the defaults that depend on the model (window, hop, the
+calibrated threshold, the distance) are filled in once by :meth:`Settings.resolve`; the bar origin,
+which depends on the score, by :meth:`Settings.for_score`. The object is picklable (it travels to
+batch workers) and records itself in the JSON report with :meth:`Settings.to_dict`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
+
+from motifcli.errors import UsageError
+from motifcli.limits import ReadLimits
+
+if TYPE_CHECKING:  # pragma: no cover
+    from motifcli.model import MotifModel
+    from motifcli.score import Score
+
+DEFAULT_THRESHOLD = 0.25  # grouping distance used when the model carries no calibrated one
+MIN_THRESHOLD = 1e-6  # clustering merges below the threshold, so 0 would never merge twins
+LINKAGES = ("average", "complete", "single")
+MAX_ORIGIN = 64.0  # a bar offset is a pickup, not a place in the middle of the piece
+
+
+def _finite(name: str, value: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"{name} must be a number, not {value!r}") from exc
+    if not math.isfinite(number):
+        raise UsageError(f"{name} must be a finite number, not {value!r}")
+    return number
+
+
+def threshold_for(sensitivity: float, calibrated: float | None = None) -> float:
+    """The grouping distance for a sensitivity in [0, 1] (see :mod:`motifcli.grouping`)."""
+    if not 0.0 <= sensitivity <= 1.0:
+        raise UsageError(f"sensitivity must be between 0 and 1, not {sensitivity:g}")
+    t0 = DEFAULT_THRESHOLD if calibrated is None else float(calibrated)
+    t0 = min(max(t0, MIN_THRESHOLD), 1.0)
+    if sensitivity <= 0.5:
+        t = t0 * (sensitivity / 0.5)
+    else:
+        t = t0 + (1.0 - t0) * (sensitivity - 0.5) / 0.5
+    return max(t, MIN_THRESHOLD)
+
+
+def check_limits(limits: ReadLimits) -> ReadLimits:
+    """Every limit a finite positive number (``--max-beats nan`` would switch the check off)."""
+    bad = []
+    for f in fields(limits):
+        value = getattr(limits, f.name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and value > 0):
+            bad.append("--" + f.name.replace("_", "-"))
+    if bad:
+        raise UsageError(", ".join(bad) + " must be positive")
+    return limits
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How one score is annotated. ``None`` means "the default", filled in by :meth:`resolve`.
+
+    ``sensitivity`` 0..1 picks the threshold (0.5 = the model's calibrated one); ``threshold`` (a
+    distance in the model's metric) overrides it. ``window``/``hop`` in beats (default: the model's
+    roll length, no overlap); ``origin`` is the beat where bars start (``--bar-offset``; None =
+    the written bar lines, or beat 0 for MIDI). ``min_notes`` leaves out windows with fewer notes;
+    ``merge_adjacent`` joins touching windows of one family into one occurrence; a family needs
+    ``min_occurrences``. ``limits`` bound the input (``max_segments`` the windows to group).
+    """
+
+    sensitivity: float = 0.5
+    threshold: float | None = None
+    linkage: str = "average"
+    track: str | int | None = None
+    window: float | None = None
+    hop: float | None = None
+    min_notes: int = 1
+    origin: float | None = None
+    merge_adjacent: bool = True
+    min_occurrences: int = 2
+    lyrics: bool = False
+    limits: ReadLimits = field(default_factory=ReadLimits)
+    # filled in by resolve(): what the run really uses
+    distance: str | None = None
+    threshold_source: str | None = None
+    origin_from_score: bool = False  # set by for_score(): the origin came from that score's bar lines
+
+    def __post_init__(self) -> None:
+        sens = _finite("sensitivity", self.sensitivity)
+        if not 0.0 <= sens <= 1.0:
+            raise UsageError(f"sensitivity must be between 0 and 1, not {sens:g}")
+        if self.threshold is not None and not _finite("threshold", self.threshold) > 0:
+            raise UsageError(f"threshold must be a positive distance, not {self.threshold:g}")
+        if self.linkage not in LINKAGES:
+            raise UsageError(f"unknown linkage {self.linkage!r}; choose one of {', '.join(LINKAGES)}")
+        for name in ("window", "hop"):
+            value = getattr(self, name)
+            if value is not None and not _finite(name, value) > 0:
+                raise UsageError(f"{name} must be a positive number of beats, not {value:g}")
+        if self.origin is not None and not 0.0 <= _finite("bar offset", self.origin) < MAX_ORIGIN:
+            raise UsageError(f"bar offset must be a number of beats from 0 to {MAX_ORIGIN:g}, not {self.origin:g}")
+        if isinstance(self.min_notes, bool) or not isinstance(self.min_notes, int) or self.min_notes < 1:
+            raise UsageError(f"min_notes must be a whole number of at least 1, not {self.min_notes!r}")
+        if isinstance(self.min_occurrences, bool) or not isinstance(self.min_occurrences, int) or self.min_occurrences < 1:
+            raise UsageError(f"min_occurrences must be a whole number of at least 1, not {self.min_occurrences!r}")
+        if self.track is not None and not isinstance(self.track, (str, int)):
+            raise UsageError(f"track must be a name or an index, not {self.track!r}")
+        check_limits(self.limits)
+
+    @classmethod
+    def build(cls, settings: Settings | None = None, **options: Any) -> Settings:
+        """``settings`` (or the defaults) with ``options`` replaced; an unknown name is a UsageError."""
+        base = settings if settings is not None else cls()
+        known = {f.name for f in fields(cls)} - {"distance", "threshold_source", "origin_from_score"}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise UsageError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        if not options:
+            return base
+        return replace(base.unresolved(), **options)
+
+    def unresolved(self) -> Settings:
+        """These settings as given, before :meth:`resolve` and :meth:`for_score` filled in defaults
+        that depend on them (a threshold derived from the sensitivity, a bar origin from one score);
+        resolved window and hop stay (they are checked again by the next resolve)."""
+        if not self.resolved:
+            return self
+        return replace(
+            self,
+            threshold=self.threshold if self.threshold_source == "explicit" else None,
+            origin=None if self.origin_from_score else self.origin,
+            distance=None,
+            threshold_source=None,
+            origin_from_score=False,
+        )
+
+    @property
+    def resolved(self) -> bool:
+        return self.distance is not None
+
+    def resolve(self, model: MotifModel) -> Settings:
+        """These settings with every model-dependent default filled in and checked against the model.
+
+        Window: the model's roll length (a longer one would be cut silently, so it is refused); hop:
+        the window; both at least one step of the roll's grid. Threshold: explicit, else from
+        ``sensitivity`` and the model's calibrated one. Distance: the one the model card names.
+        """
+        spec = model.spec
+        step = 1.0 / spec.steps_per_beat
+        window = spec.segment_beats if self.window is None else float(self.window)
+        if window > spec.segment_beats + 1e-9:
+            raise UsageError(f"window {window:g} beats is longer than the model's {spec.segment_beats:g}-beat roll")
+        hop = window if self.hop is None else float(self.hop)
+        for name, value in (("window", window), ("hop", hop)):
+            if value < step - 1e-12:
+                raise UsageError(f"{name} {value:g} beats is shorter than one step of the model's grid ({step:g} beats)")
+        distance = _model_distance(model)
+        if self.threshold_source is not None and self.distance == distance:
+            threshold, source = self.threshold, self.threshold_source
+        elif self.threshold is not None and self.threshold_source in (None, "explicit"):
+            threshold, source = float(self.threshold), "explicit"
+        else:
+            calibrated = model.grouping_threshold
+            threshold = threshold_for(self.sensitivity, calibrated)
+            source = "model" if calibrated is not None else "default"
+        return replace(self, window=window, hop=hop, threshold=threshold, threshold_source=source, distance=distance)
+
+    def for_score(self, score: Score) -> Settings:
+        """Resolved settings with the bar origin of this score (written bar lines, else beat 0)."""
+        if not self.resolved:
+            raise ValueError("resolve(model) first")
+        if self.origin is not None and not self.origin_from_score:
+            return self
+        from motifcli.embedding import bar_origin
+
+        return replace(self, origin=bar_origin(score, float(self.window)), origin_from_score=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """What the JSON report records (the keys of schema 1.0's ``settings``)."""
+        return {
+            "sensitivity": self.sensitivity,
+            "threshold": round(self.threshold, 6) if self.threshold is not None else None,
+            "threshold_source": self.threshold_source,
+            "linkage": self.linkage,
+            "metric": self.distance,
+            "merge_adjacent": self.merge_adjacent,
+            "min_occurrences": self.min_occurrences,
+            "bar_origin_beats": self.origin,
+            "window_beats": self.window,
+            "hop_beats": self.hop,
+            "min_notes": self.min_notes,
+            "track": self.track,
+        }
+
+
+def _model_distance(model: MotifModel) -> str:
+    """The distance the model card names (``cosine`` or ``euclidean``)."""
+    distance = getattr(model, "distance", None)
+    if distance is None:
+        distance = model.card().get("distance", "cosine")
+    return str(distance)
