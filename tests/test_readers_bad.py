@@ -274,7 +274,7 @@ def test_unzipped_limit_is_the_one_from_limits(tmp_path: Path):
 
 def test_byte_cap_holds_even_when_the_zip_lies():
     """A member that yields more bytes than it declares is cut at the cap (zipfile is not trusted)."""
-    from motifcli.readers import musicxml as mx
+    from motifcli.readers import mxl as mx
 
     class LyingArchive:
         def open(self, info):
@@ -282,7 +282,7 @@ def test_byte_cap_holds_even_when_the_zip_lies():
 
     info = zipfile.ZipInfo("score.xml")
     info.file_size = 10
-    with pytest.raises(mx._Refused, match="expands past the 1,000-byte limit"):
+    with pytest.raises(mx.Refused, match="expands past the 1,000-byte limit"):
         mx._read_member(LyingArchive(), info, 1000)  # type: ignore[arg-type]
 
 

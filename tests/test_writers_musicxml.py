@@ -25,6 +25,7 @@ from motifcli.errors import OutputError
 from motifcli.readers.midi import read_midi
 from motifcli.score import Score
 from motifcli.writers import musicxml as mx
+from motifcli.writers import notation
 from writers_fixtures import annotation_from_spans, labelled_annotation, needs_data, pop909_path
 
 music21 = pytest.importorskip("music21")
@@ -120,7 +121,7 @@ def test_musicxml_input_only_gains_colours_and_brackets(tmp_path, name):
     annotation = corpus_annotation(score)
     dest = tmp_path / writers.output_name(path, "musicxml")
     writers.write(annotation, score, "musicxml", dest)
-    before, after = mx.read_source_xml(path), dest.read_bytes()
+    before, after = read_score(path).source, dest.read_bytes()
     codec, _ = mx.detect_codec(before)
     assert mx.detect_codec(after)[0] == codec  # the Sanctus is UTF-16 and stays so
     assert after[:2] == before[:2]  # same byte-order mark, if any
@@ -260,11 +261,11 @@ def test_more_than_six_overlapping_occurrences_keep_their_labels(tmp_path):
     data = dest.read_bytes()
     _check_bracket_numbers(data)
     assert data.count(b"<words") == 9
-    assert data.count(b'type="start"') - mx.read_source_xml(path).count(b'type="start"') == 7  # 6 + the later one
+    assert data.count(b'type="start"') - read_score(path).source.count(b'type="start"') == 7  # 6 + the later one
 
 
 def test_utf16_source_stays_utf16(tmp_path):
-    source = mx.read_source_xml(CORPUS["bwv66.6.mxl"])
+    source = read_score(CORPUS["bwv66.6.mxl"]).source
     text = source.decode("utf-8")
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"')
     utf16 = text.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1).encode("utf-16")
@@ -281,7 +282,7 @@ def test_utf16_source_stays_utf16(tmp_path):
 
 
 def test_timewise_scores_are_walked_like_partwise_ones():
-    source = mx.read_source_xml(CORPUS["bwv66.6.mxl"])
+    source = read_score(CORPUS["bwv66.6.mxl"]).source
     root = ET.fromstring(source)
     timewise = ET.Element("score-timewise", root.attrib)
     for child in root:
@@ -351,7 +352,7 @@ def test_midi_input_is_notated_quickly_and_annotated(tmp_path):
     assert parsed.parts[0].getElementsByClass("Measure")[0].timeSignature.ratioString == "4/4"
     assert parsed.parts[0].getElementsByClass("Measure")[0].keySignature.sharps == -3  # E flat major
 
-    q = lambda x: float(mx._quantise(x))  # noqa: E731
+    q = lambda x: float(notation._quantise(x))  # noqa: E731
     for staff_list, track in zip(staves.values(), score.pitched_tracks()):
         # every note is there, at its quantised onset (continuations of ties are not new notes)
         written = Counter()

@@ -37,7 +37,9 @@ def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
     except Exception as exc:  # noqa: BLE001 - mido raises many kinds (KeySignatureError, EOFError, ...)
         reason = " ".join(str(exc).split())[:160] or type(exc).__name__
         raise ScoreReadError(f"not a readable MIDI file ({reason})", path) from None
-    return score_from_midi(midi, path, limits)
+    score = score_from_midi(midi, path, limits)
+    score.source = data
+    return score
 
 
 EVENTS_PER_NOTE_LIMIT = 4  # events allowed per note of --max-notes (controllers, meta, ...)

@@ -25,18 +25,19 @@ import mido
 from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
-from motifcli.readers.midi import DRUM_CHANNEL, is_midi_path
+from motifcli.readers.midi import DRUM_CHANNEL
 from motifcli.score import Score
 
 BUILT_TICKS_PER_BEAT = 480
 
 
 def _load_source(score: Score) -> mido.MidiFile:
-    if score.path is not None and score.format == "midi" and is_midi_path(score.path):
+    """The input's own events (from the bytes the reader kept), or a file built from the score."""
+    if score.format == "midi" and score.source is not None:
         try:
-            return mido.MidiFile(score.path, clip=True)
-        except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
-            raise OutputError(f"cannot re-read the input MIDI file ({exc})", score.path) from exc
+            return mido.MidiFile(file=io.BytesIO(score.source), clip=True)
+        except (EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
+            raise OutputError(f"cannot parse the input MIDI file again ({exc})", score.path) from exc
     return midi_from_score(score)
 
 
@@ -147,7 +148,7 @@ def _source_track(score: Score, index: int, built: bool) -> int | None:
 
 
 def render(annotation: Annotation, score: Score, *, lyrics: bool = False) -> mido.MidiFile:
-    built = not (score.path is not None and score.format == "midi" and is_midi_path(score.path))
+    built = not (score.format == "midi" and score.source is not None)
     midi = _load_source(score)
     return mark(midi, annotation, score, lyrics=lyrics, built=built)
 
