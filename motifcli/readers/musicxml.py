@@ -85,7 +85,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
             pid = mx_part.get("id", "")
             if pid not in known:
                 continue  # music21 skips parts without a <score-part> too
-            part = importer.xmlPartToPart(mx_part, known[pid])
+            part = _parse_part(importer, mx_part, known[pid])
             if part is not None:
                 m21_parts.append((position, pid, part))
 
@@ -163,6 +163,47 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
         measure_starts=measure_starts,
         measure_numbers=measure_numbers,
     )
+
+
+def _parse_part(importer: Any, mx_part: ET.Element, mx_score_part: ET.Element) -> Any:
+    """music21's part parser, in time linear in the number of bars (``importer.xmlPartToPart`` is not).
+
+    music21 inserts each parsed measure into the part with ``Stream.insert``, which first works out
+    the part's highest time over every element so far: 20,000 one-note bars took minutes. Measures
+    arrive in time order, so here they are inserted with ``ignoreSort`` (the part is sorted once,
+    when first read) and the part is a plain ``stream.Part`` again afterwards.
+    """
+    from music21 import stream
+    from music21.musicxml import xmlToM21
+
+    parser = xmlToM21.PartParser(mx_part, mxScorePart=mx_score_part, parent=importer)
+    if type(parser.stream) is stream.Part:  # never a PartStaff: prepare_tree removes <staves>
+        parser.stream = _linear_part_class()()
+    parser.parse()
+    if not parser.appendToScoreAfterParse:
+        return None
+    part = parser.stream
+    if type(part) is not stream.Part and isinstance(part, stream.Part) and type(part).__name__ == "_LinearPart":
+        part.__class__ = stream.Part
+    return part
+
+
+_LINEAR_PART: list[type] = []
+
+
+def _linear_part_class() -> type:
+    """A ``stream.Part`` whose measure inserts skip the highest-time scan (made once, on first use)."""
+    if not _LINEAR_PART:
+        from music21 import stream
+
+        class _LinearPart(stream.Part):
+            def insert(self, offsetOrItemOrList: Any, itemOrNone: Any = None, **kwargs: Any) -> None:  # noqa: N803
+                if isinstance(itemOrNone, stream.Measure):
+                    kwargs["ignoreSort"] = True  # leaves the part marked unsorted: sorted once, later
+                super().insert(offsetOrItemOrList, itemOrNone, **kwargs)
+
+        _LINEAR_PART.append(_LinearPart)
+    return _LINEAR_PART[0]
 
 
 def _merge_ties(pieces: list[tuple[Any, Any, int, int, str | None]]) -> list[tuple[Any, Any, int, int]]:
