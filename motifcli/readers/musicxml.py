@@ -23,13 +23,13 @@ it has unpitched notes and no pitched ones, or plays on MIDI channel 10.
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits
+from motifcli.quiet import library_quiet
 from motifcli.readers.musicxml_tree import part_facts, prepare_tree
 from motifcli.readers.mxl import is_zip, score_member
 from motifcli.readers.safe_xml import MUSICXML_ROOTS, Refused, describe, parse_safely
@@ -75,8 +75,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
     from music21.musicxml import xmlToM21
 
     ids, names, channels = part_facts(root)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with library_quiet():
         importer = xmlToM21.MusicXMLImporter()
         importer.parsePartList(root)
         known = importer.mxScorePartDict

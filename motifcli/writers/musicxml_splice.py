@@ -24,6 +24,7 @@ from fractions import Fraction
 from xml.sax.saxutils import escape, quoteattr
 
 from motifcli.errors import OutputError
+from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
 
@@ -210,7 +211,7 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
             else ""
         )
         return (
-            f'<direction placement="above"><direction-type><words color={colour}>{escape(mark.text)}</words>'
+            f'<direction placement="above"><direction-type><words color={colour}>{escape(clean_text(mark.text))}</words>'
             f"</direction-type>{bracket}{extra}</direction>"
         )
     if number is None:

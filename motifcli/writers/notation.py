@@ -9,16 +9,37 @@ MusicXML writer then annotates it like any other MusicXML document.
 from __future__ import annotations
 
 import copy
+import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from motifcli.errors import OutputError
+from motifcli.quiet import library_quiet
 from motifcli.score import Score
+from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_scan import XmlScan, scan_parts
 
 GRID = Fraction(1, 4)  # MIDI input is quantised to sixteenth notes
+# Bars in all staves together. music21 builds a few KB and ~0.1 ms per bar even when it is empty,
+# so 4 notes 50,000 beats apart (37,500 bars) took minutes and gigabytes; a POP909 song has ~600.
+MAX_NOTATION_BARS = 20_000
+
+
+def check_size(score: Score) -> None:
+    """Refuse, before any work, a score whose notation would have more than MAX_NOTATION_BARS bars."""
+    tracks = [t for t in score.tracks if t.is_pitched]
+    end = max((n.offset for t in tracks for n in t.notes), default=0.0)
+    num, den = _meter(score)
+    bars = max(1, math.ceil(end / (4 * num / den) - 1e-9))
+    if bars * len(tracks) > MAX_NOTATION_BARS:
+        raise OutputError(
+            f"MusicXML output would need {bars:,} bars in each of {len(tracks)} part(s), over the "
+            f"{MAX_NOTATION_BARS:,}-bar limit for notating MIDI (its notes span {end:,.0f} beats); "
+            "write --format midi or json instead",
+            score.path,
+        )
 
 
 @dataclass(slots=True)
@@ -248,6 +269,7 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     About 1 s of CPU for a POP909 song (3 s with music21's import and the annotation included).
     """
     began = time.perf_counter()
+    check_size(score)
     from music21 import chord, clef, instrument, key, layout, metadata, meter, note, stream, tempo
     from music21 import defaults
     from music21 import pitch as m21pitch
@@ -284,7 +306,7 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     key_alters = _key_alters(fifths)
 
     m21score = stream.Score()
-    title = Path(score.path).stem if score.path is not None else "motif"
+    title = clean_text(Path(score.path).stem) if score.path is not None else "motif"
     m21score.metadata = metadata.Metadata(title=title, movementName=title)
     def staff_measures(rows: list[tuple[Fraction, Fraction, int]], staff_clef, heading: list) -> list:
         """The bars of one staff: quantised notes as chords in at most two voices, rests, ties."""
@@ -339,18 +361,19 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
                 (stream.PartStaff(id=f"{pid}-Staff1"), staves[0], clef.TrebleClef()),
                 (stream.PartStaff(id=f"{pid}-Staff2"), staves[1], clef.BassClef()),
             ]
+        name = clean_text(track.name)  # NUL or ESC in a MIDI name would make the XML invalid
         for s_index, (part, staff_rows, staff_clef) in enumerate(layout_parts):
-            part.partName = track.name
+            part.partName = name
             inst = instrument.Instrument()
-            inst.partName = track.name
-            inst.instrumentName = track.name
+            inst.partName = name
+            inst.instrumentName = name
             inst.partId = pid
             part.insert(0, inst)
             for m in staff_measures(staff_rows, staff_clef, heading if s_index == 0 else []):
                 part.append(m)
             m21score.insert(0, part)
         if staves is not None:
-            group = layout.StaffGroup([p for p, _, _ in layout_parts], name=track.name, symbol="brace")
+            group = layout.StaffGroup([p for p, _, _ in layout_parts], name=name, symbol="brace")
             group.barTogether = True
             m21score.insert(0, group)
     exporter = GeneralObjectExporter(m21score)
@@ -358,7 +381,8 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     author = defaults.author
     defaults.author = ""  # else music21 signs the score as its composer ("Music21")
     try:
-        xml = exporter.parse()
+        with library_quiet():  # over 15 parts music21 prints "out of midi channels" once per note
+            xml = exporter.parse()
     finally:
         defaults.author = author
     scan = scan_parts(xml)
