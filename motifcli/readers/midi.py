@@ -19,6 +19,7 @@ import mido
 from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits
 from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
+from motifcli.suffixes import score_format
 
 DRUM_CHANNEL = 9
 
@@ -206,4 +207,5 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
 
 
 def is_midi_path(path: str | os.PathLike[str]) -> bool:
-    return Path(path).suffix.lower() in {".mid", ".midi", ".smf", ".kar"}
+    """Whether ``path`` names a MIDI file (by the one suffix table)."""
+    return score_format(path) == "midi"
