@@ -182,8 +182,8 @@ def _parse_part(importer: Any, mx_part: ET.Element, mx_score_part: ET.Element) -
     if not parser.appendToScoreAfterParse:
         return None
     part = parser.stream
-    if type(part) is not stream.Part and isinstance(part, stream.Part) and type(part).__name__ == "_LinearPart":
-        part.__class__ = stream.Part
+    if isinstance(part, _linear_part_class()):
+        part.__class__ = stream.Part  # nothing downstream sees the subclass
     return part
 
 
