@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from training.config import load_config  # noqa: E402
-from training.data import Split, render_many  # noqa: E402
+from motifcli.encoding import render_rolls  # noqa: E402
+from training.data import Split  # noqa: E402
 from training.pipeline import load_encoder, split_bars  # noqa: E402
 
 
@@ -37,14 +38,14 @@ def main() -> None:
     for run in sys.argv[1:]:
         cfg = load_config(run)
         bars = split_bars(cfg, split.val)
-        rolls = torch.from_numpy(render_many((b.notes for b in bars), cfg.encoding))
+        rolls = torch.from_numpy(render_rolls((b.notes for b in bars), cfg.encoding))
         stages = [s for s in ("pretrain", "finetune") if getattr(cfg, s).epochs > 0]
         for stage in stages:
             enc = load_encoder(cfg, REPO / "runs" / run, stage)
             with torch.no_grad():
                 z = enc(rolls).numpy()
             print(f"| {run} | {stage} | {effective_rank(z):.1f} |")
-    raw = render_many((b.notes for b in split_bars(load_config(sys.argv[1]), split.val)), load_config(sys.argv[1]).encoding)
+    raw = render_rolls((b.notes for b in split_bars(load_config(sys.argv[1]), split.val)), load_config(sys.argv[1]).encoding)
     print(f"| raw roll | - | {effective_rank(raw.reshape(len(raw), -1)):.1f} (of 2688) |")
 
 

@@ -85,19 +85,17 @@ def build_rawroll_model(path: Path) -> Path:
     import onnx
     from onnx import TensorProto, helper
 
+    from motifcli.contract import INPUT_NAME, OUTPUT_NAME, ModelCard
     from motifcli.encoding import EncodingSpec
 
     spec = EncodingSpec()
     dim = spec.steps * spec.pitch_count
-    inp = helper.make_tensor_value_info("pianoroll", TensorProto.FLOAT, ["N", spec.steps, spec.pitch_count])
-    out = helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["N", dim])
-    graph = helper.make_graph([helper.make_node("Flatten", ["pianoroll"], ["embedding"], axis=1)], "rawroll", [inp], [out])
+    inp = helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, ["N", spec.steps, spec.pitch_count])
+    out = helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, ["N", dim])
+    graph = helper.make_graph([helper.make_node("Flatten", [INPUT_NAME], [OUTPUT_NAME], axis=1)], "rawroll", [inp], [out])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="motif-fuzz")
     model.ir_version = 8
-    meta = {
-        **spec.to_metadata(), "distance": "cosine", "method": "raw-roll", "training_data": "none",
-        "version": "0.0-fuzz", "embedding_dim": str(dim), "motif_contract": "1",
-    }
+    meta = ModelCard(spec, method="raw-roll", training_data="none", version="0.0-fuzz", embedding_dim=dim).to_metadata()
     helper.set_model_props(model, meta)
     path.parent.mkdir(parents=True, exist_ok=True)
     onnx.save(model, str(path))

@@ -9,7 +9,8 @@ V-measure (scikit-learn) and the pairwise F of ``mir_eval.segment.pairwise`` (on
 Methods: a model through the real `annotate` pipeline (all pitched tracks clustered together, as
 the CLI does), the raw-roll model through the same pipeline, exact repetition (bars whose
 transposition-normalised rolls are equal), and everything in one family. Thresholds are tuned on
-one split (mean ARI over a grid) and reported on another.
+one split (mean ARI over a grid) and reported on another: the tuning is training's calibrate
+stage (training/calibrate.py), so this table and `python -m training calibrate` agree.
 
     python benchmarks/grouping.py --model exported_models/motif-default.onnx --tune val --report test
 """
@@ -18,11 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import warnings
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,73 +28,14 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import mir_eval  # noqa: E402
-from sklearn.metrics import adjusted_rand_score, v_measure_score  # noqa: E402
-
-import motifcli  # noqa: E402
-from motifcli.embedding import embed_score  # noqa: E402
+from motifcli.contract import ModelCard  # noqa: E402
 from motifcli.encoding import EncodingSpec  # noqa: E402
-from motifcli.grouping import GroupingSettings, group  # noqa: E402
-from motifcli.readers.midi import read_midi  # noqa: E402
-from training.data import Split, label_phase, label_spans, labelled_bars, render, song_path  # noqa: E402
+from training.calibrate import LabelledSong, evaluate, load_song, tune  # noqa: E402
+from training.calibrate import PipelineMethod as ModelMethod  # noqa: E402
+from training.data import Split  # noqa: E402
 from training.evaluate import shifted_roll_features  # noqa: E402
 
-THRESHOLDS = [round(x, 3) for x in np.concatenate([np.arange(0.02, 0.2, 0.02), np.arange(0.2, 0.81, 0.05)])]
-
-
-@dataclass
-class Song:
-    song: str
-    phase: int
-    starts: np.ndarray  # labelled PIANO bar starts
-    truth: np.ndarray  # motif ids
-    rolls: np.ndarray  # their rolls (for exact repetition)
-
-
-def load_song(song: str, spec: EncodingSpec) -> Song:
-    bars = labelled_bars(song, spec)
-    return Song(song, label_phase(label_spans(song)), np.array([b.start for b in bars]),
-                np.array([b.motif for b in bars]), np.stack([render(b.notes, spec) for b in bars]))
-
-
-def scores(truth: np.ndarray, pred: np.ndarray) -> dict[str, float]:
-    n = len(truth)
-    intervals = np.stack([np.arange(n), np.arange(n) + 1], axis=1).astype(float)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        _, _, f = mir_eval.segment.pairwise(intervals, [str(t) for t in truth], intervals, [str(p) for p in pred],
-                                            frame_size=1.0)
-    # mir_eval's pairwise precision is 0/0 when no two bars share a predicted family: count that as F = 0
-    f = 0.0 if not np.isfinite(f) else float(f)
-    return {"ari": adjusted_rand_score(truth, pred), "v_measure": v_measure_score(truth, pred), "pairwise_f": f}
-
-
-def predicted_from_annotation(ann, piano: int, song: Song) -> np.ndarray:
-    pred = np.empty(len(song.starts), dtype=object)
-    for i, start in enumerate(song.starts):
-        pred[i] = f"single{i}"
-        for occ in ann.occurrences:
-            if occ.track == piano and occ.start - 1e-6 <= start < occ.end - 1e-6:
-                pred[i] = occ.family
-                break
-    return pred
-
-
-class ModelMethod:
-    """A model through the real pipeline: embed once per song, group at any threshold."""
-
-    def __init__(self, model_path: Path) -> None:
-        self.model = motifcli.load_model(model_path, provider="cpu")
-        self.cache: dict[str, tuple] = {}
-
-    def predict(self, song: Song, threshold: float) -> np.ndarray:
-        if song.song not in self.cache:
-            score = read_midi(song_path(song.song))
-            embedded = embed_score(score, self.model, origin=float(song.phase))
-            self.cache[song.song] = (score, embedded, score.track_named("PIANO").index)
-        score, embedded, piano = self.cache[song.song]
-        ann = group(score, embedded, GroupingSettings(threshold=threshold))
-        return predicted_from_annotation(ann, piano, song)
+Song = LabelledSong
 
 
 def exact_repetition(song: Song, _: float = 0.0) -> np.ndarray:
@@ -108,23 +47,12 @@ def one_family(song: Song, _: float = 0.0) -> np.ndarray:
     return np.zeros(len(song.starts), dtype=int)
 
 
-def evaluate(predict: Callable[[Song, float], np.ndarray], songs: Sequence[Song], threshold: float) -> dict:
-    per_song = {s.song: scores(s.truth, predict(s, threshold)) for s in songs}
-    mean = {k: float(np.mean([v[k] for v in per_song.values()])) for k in ("ari", "v_measure", "pairwise_f")}
-    return {"threshold": threshold, "mean": mean, "per_song": per_song}
-
-
-def tune(predict: Callable[[Song, float], np.ndarray], songs: Sequence[Song]) -> tuple[float, list]:
-    curve = [(t, evaluate(predict, songs, t)["mean"]["ari"]) for t in THRESHOLDS]
-    return max(curve, key=lambda c: c[1])[0], curve
-
-
 def rawroll_model(spec: EncodingSpec, folder: Path) -> Path:
-    from training.export import export_raw_roll, model_metadata
+    from training.export import export_raw_roll
 
-    meta = model_metadata(spec, method="raw-roll", training_data="none (untrained baseline)", version="0",
-                          embedding_dim=spec.steps * spec.pitch_count)
-    return export_raw_roll(spec, folder / "rawroll.onnx", meta)
+    card = ModelCard(spec, method="raw-roll", training_data="none (untrained baseline)", version="0",
+                     embedding_dim=spec.steps * spec.pitch_count)
+    return export_raw_roll(folder / "rawroll.onnx", card)
 
 
 def main() -> None:

@@ -267,7 +267,11 @@ def model_info(path: Path) -> dict[str, Any]:
         options = ort.SessionOptions()
         options.log_severity_level = 3
         meta = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"]).get_modelmeta()
-        info.update({k: meta.custom_metadata_map.get(k) for k in ("method", "version", "encoding", "embedding_dim")})
+        from motifcli.contract import ModelCard
+
+        card = ModelCard.from_metadata(dict(meta.custom_metadata_map))
+        info.update(method=card.method, version=card.version, encoding=card.spec.encoding,
+                    embedding_dim=card.embedding_dim)
         info["onnxruntime"] = ort.__version__
     except Exception as exc:  # noqa: BLE001 - the CLI will say what is wrong with the model
         info["error"] = str(exc)[:200]

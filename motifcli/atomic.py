@@ -139,3 +139,14 @@ def atomic_write_bytes(dest: str | os.PathLike[str], data: bytes) -> None:
 
 def atomic_write_text(dest: str | os.PathLike[str], text: str) -> None:
     atomic_write_bytes(dest, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def output_errors(dest: str | os.PathLike[str]) -> Iterator[None]:
+    """An :class:`OSError` while writing ``dest`` (a full disk, a quota, an I/O error) becomes a
+    one-line :class:`OutputError` naming ``dest``. Wrap an :func:`atomic_path` write with it: the
+    temporary file is already gone when the error arrives, so nothing half-written is left."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(f"cannot write output ({exc.strerror or exc})", dest) from exc

@@ -73,9 +73,13 @@ def _reported(debug: bool) -> Iterator[None]:
             traceback.print_exc()
         _err(f"error: {_line(exc)}")
         raise typer.Exit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_FAILED) from None
-    except KeyboardInterrupt:
-        _err("interrupted")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:  # batch.Interrupted says how far the batch got and its signal
+        import signal
+
+        for sig in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the exit short
+            signal.signal(sig, signal.SIG_IGN)
+        _err(_line(exc) if str(exc) else "interrupted")
+        raise typer.Exit(getattr(exc, "exit_code", 130)) from None
     except Exception as exc:  # a bug: say so in one line unless asked for the traceback
         if debug:
             traceback.print_exc()
@@ -210,6 +214,7 @@ def annotate(
         if output is not None and not single and output.exists() and not output.is_dir():
             raise UsageError(f"-o {output} is a file; several inputs need an output folder")
         jobs = batch.plan(batch.take_shard(sources, shard_spec), _split_formats(formats), output, single)
+        workers, threads = _capped(workers, threads)
         from motifcli.model import load_model
 
         loaded = load_model(model, provider=provider, threads=threads)
@@ -217,6 +222,18 @@ def annotate(
         _report(summary, as_json, debug)
         if summary.failures:
             raise typer.Exit(EXIT_FAILED)
+
+
+def _capped(workers: int, threads: int | None) -> tuple[int, int | None]:
+    """--workers and --threads above the usable cores only make processes and threads wait for each
+    other (and cost memory): cap them, with a one-line note."""
+    from motifcli.batch import usable_cores
+
+    cores = usable_cores()
+    for flag, value in (("--workers", workers), ("--threads", threads)):
+        if value is not None and value > cores:
+            _err(f"note: {flag} {value} is more than the {cores} usable cores; using {cores}")
+    return min(workers, cores), (min(threads, cores) if threads is not None else None)
 
 
 def _run_with_progress(jobs, model, settings, workers: int, resume: bool, threads: int | None):  # noqa: ANN001, ANN202
@@ -294,7 +311,7 @@ def embed(
         import numpy as np
 
         import motifcli
-        from motifcli.atomic import atomic_path
+        from motifcli.atomic import atomic_path, output_errors
         from motifcli.errors import OutputError
 
         dest = output or file.with_name(f"{file.stem}.embeddings.npz")
@@ -309,7 +326,7 @@ def embed(
         loaded = motifcli.load_model(model, provider=provider)
         result = motifcli.embed(score, loaded, track=track, window=window, hop=hop)
         names = np.array([result.track_names[t] for t in result.track.tolist()], dtype=str)
-        with atomic_path(dest) as tmp, open(tmp, "wb") as fh:
+        with output_errors(dest), atomic_path(dest) as tmp, open(tmp, "wb") as fh:  # full disk: one line
             np.savez(fh, embeddings=result.vectors, track=result.track, track_name=names,
                      start=result.start, end=result.end)
         _err(f"{dest}: {len(result)} segments x {result.vectors.shape[1]} dimensions")
@@ -381,26 +398,30 @@ def plot(
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
     sensitivity: SensitivityOpt = 0.5,
+    max_bytes: MaxBytesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Draw the motif families over the bars of each track."""
     with _reported(debug):
         import motifcli
         from motifcli.annotation import Annotation
+        from motifcli.atomic import output_errors
+        from motifcli.batch import check_source
         from motifcli.plot import plot_timeline
 
+        limits = _limits(max_bytes)
+        check_source(file)  # the readers' rules for every input: a regular file (no FIFO, no device) ...
         if file.suffix.lower() == ".json":
+            data = limits.read_file(file)  # ... under the size limit
             try:
-                annotation = Annotation.from_dict(json.loads(file.read_text(encoding="utf-8")))
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+                annotation = Annotation.from_dict(json.loads(data.decode("utf-8")))
+            except (ValueError, KeyError, TypeError) as exc:
                 raise MotifError(f"not a motif annotation JSON ({exc})", file) from exc
         else:
-            from motifcli.batch import check_source
-
-            check_source(file)
-            score = motifcli.read_score(file)
+            score = motifcli.read_score(file, limits)
             annotation = motifcli.annotate(score, motifcli.load_model(model, provider=provider), sensitivity)
-        plot_timeline(annotation, output)
+        with output_errors(output):  # a full disk: one line, and atomic_path leaves no partial picture
+            plot_timeline(annotation, output)
         _err(f"{output}: {len(annotation.motifs)} motifs")
 
 

@@ -1,29 +1,50 @@
-"""Segments to piano rolls, the model's input.
+"""The one piano-roll renderer: notes on the encoding grid -> rolls, the model's input.
 
-The spec travels inside every exported model (ONNX metadata), so the runtime always feeds a model
-exactly what it was trained on. ``binary-sustain`` is the paper's roll: 1 where a note sounds.
-``onset-sustain`` marks onsets with 1 and held steps with 0.5, which keeps repeated notes apart.
-Pitches outside the range are folded by octaves into it rather than dropped.
+Runtime (``encode_segments``), training (``window_notes`` + ``render_rolls``, which lets the
+augmentations move notes between the two) and the export parity check all draw rolls here, so
+a model is fed exactly what it was trained on. The grid, defined once:
+
+- the grid is anchored at the windows' origin (``Segment.origin``: beat 0, ``--bar-offset``, or
+  the written bar lines): a time ``t`` in beats sits on step
+  ``grid_steps(t, spb, origin) = floor((t - origin) * steps_per_beat + 0.5)`` (round half up);
+- a window starts on a grid step (``segment.py``: ``origin + k * hop`` rounded to the grid, exact
+  when the hop is a whole number of steps) and holds the notes whose onset step falls in
+  ``[start, start + window steps)``;
+- inside a window, a note covers steps ``[on - start, max(off, on + 1) - start)``, cut to the roll.
+
+Integer steps make membership and drawing one computation: a note the segmenter puts in a
+window always lands in its roll (with an origin off the 1/8-beat grid it once fell on step 32 and
+was dropped by the runtime, while training clipped it to step 31). The spec travels inside every exported model (``motifcli.contract``).
+``binary-sustain`` is the paper's roll: 1 where a note sounds. ``onset-sustain`` marks onsets
+with 1 and held steps with 0.5, which keeps repeated notes apart. Pitches outside the range are
+folded by octaves into it rather than dropped.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from motifcli.errors import ModelError
-from motifcli.score import Track
-from motifcli.segment import Segment
+if TYPE_CHECKING:  # pragma: no cover
+    from motifcli.score import Track
+    from motifcli.segment import Segment
 
 ENCODINGS = ("binary-sustain", "onset-sustain")
+MAX_ROLL_CELLS = 1 << 16  # steps * pitches of one roll (256 KiB as float32); the paper's grid has 2,688
 
 
 @dataclass(frozen=True, slots=True)
 class EncodingSpec:
-    """How a segment becomes a [steps, pitches] roll. Defaults follow the paper."""
+    """How a segment becomes a [steps, pitches] roll. Defaults follow the paper.
+
+    Checked on construction, so a model card with ``segment_beats=nan`` or ``steps_per_beat=1e6``
+    is refused when the model is loaded instead of failing (or allocating gigabytes) per file.
+    """
 
     encoding: str = "binary-sustain"
     steps_per_beat: int = 8
@@ -34,8 +55,17 @@ class EncodingSpec:
     def __post_init__(self) -> None:
         if self.encoding not in ENCODINGS:
             raise ValueError(f"unknown encoding {self.encoding!r}; known: {', '.join(ENCODINGS)}")
-        if self.steps_per_beat < 1 or self.segment_beats <= 0 or self.pitch_count < 12:
-            raise ValueError(f"invalid encoding spec {self}")
+        if not isinstance(self.steps_per_beat, int) or not 1 <= self.steps_per_beat <= 96:
+            raise ValueError(f"steps_per_beat={self.steps_per_beat!r} is not a whole number in 1..96")
+        if not math.isfinite(self.segment_beats) or not 0 < self.segment_beats <= 64:
+            raise ValueError(f"segment_beats={self.segment_beats!r} is not a number of beats in (0, 64]")
+        if not isinstance(self.pitch_low, int) or not isinstance(self.pitch_count, int):
+            raise ValueError("pitch_low and pitch_count must be whole numbers")
+        if not (0 <= self.pitch_low and 12 <= self.pitch_count and self.pitch_low + self.pitch_count <= 128):
+            raise ValueError(f"pitches {self.pitch_low}..{self.pitch_low + self.pitch_count - 1} are not "
+                             "an octave or more of MIDI's 0..127")
+        if self.steps < 1 or self.steps * self.pitch_count > MAX_ROLL_CELLS:
+            raise ValueError(f"a roll of {self.steps} x {self.pitch_count} cells is outside 1..{MAX_ROLL_CELLS}")
 
     @property
     def steps(self) -> int:
@@ -45,37 +75,28 @@ class EncodingSpec:
     def shape(self) -> tuple[int, int]:
         return (self.steps, self.pitch_count)
 
-    def to_metadata(self) -> dict[str, str]:
-        """String key/values for ONNX ``metadata_props``."""
-        return {k: _fmt(v) for k, v in asdict(self).items()}
-
-    @classmethod
-    def from_metadata(cls, meta: Mapping[str, str]) -> EncodingSpec:
-        """Rebuild the spec from a model's metadata; a missing or bad key is a :class:`ModelError`."""
-        kwargs: dict[str, object] = {}
-        for f in fields(cls):
-            if f.name not in meta:
-                raise ModelError(f"model metadata lacks {f.name!r}")
-            raw = meta[f.name]
-            try:
-                kwargs[f.name] = raw if f.name == "encoding" else (float(raw) if f.name == "segment_beats" else int(raw))
-            except ValueError as exc:
-                raise ModelError(f"model metadata {f.name}={raw!r} is not a number") from exc
-        try:
-            return cls(**kwargs)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise ModelError(str(exc)) from exc
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
 
 
-def _fmt(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+# ----------------------------------------------------------------------------------------------
+# The grid
+
+
+def grid_steps(beats: np.ndarray | float, steps_per_beat: int, origin: np.ndarray | float = 0.0) -> np.ndarray:
+    """Grid steps of times in beats, counted from ``origin``: round half up, motif's one rounding rule."""
+    t = np.asarray(beats, dtype=np.float64) - origin
+    return np.floor(t * steps_per_beat + 0.5).astype(np.int64)
+
+
+def grid_step(beats: float, steps_per_beat: int, origin: float = 0.0) -> int:
+    """One time's grid step (see :func:`grid_steps`)."""
+    return int(math.floor((float(beats) - origin) * steps_per_beat + 0.5))
 
 
 def fold_pitches(pitches: np.ndarray, low: int, count: int) -> np.ndarray:
     """Move out-of-range pitches by whole octaves into [low, low + count)."""
-    p = pitches.astype(np.int64).copy()
+    p = np.asarray(pitches).astype(np.int64).copy()
     high = low + count
     while (below := p < low).any():
         p[below] += 12
@@ -84,12 +105,55 @@ def fold_pitches(pitches: np.ndarray, low: int, count: int) -> np.ndarray:
     return p
 
 
+def _relative(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, origins: np.ndarray | float,
+              start_steps: np.ndarray | int, spec: EncodingSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(onset step, offset step, pitch column) relative to each note's window start step."""
+    on = grid_steps(onsets, spec.steps_per_beat, origins)
+    off = np.maximum(grid_steps(offsets, spec.steps_per_beat, origins), on + 1)
+    cols = fold_pitches(pitches, spec.pitch_low, spec.pitch_count) - spec.pitch_low
+    return on - start_steps, off - start_steps, cols
+
+
+def window_notes(track: Track, segment: Segment, spec: EncodingSpec) -> np.ndarray:
+    """Note array int16 [n, 3] = (onset step, offset step, pitch column) of one window.
+
+    The form training keeps bars in (augmentations move its notes before rendering). Offsets are
+    cut at the roll's end, which the renderer would do anyway; onsets are left as they are.
+    """
+    onsets, offsets, pitches = track.arrays()
+    idx = np.asarray(segment.note_indices, dtype=np.int64)
+    start = grid_step(segment.start, spec.steps_per_beat, segment.origin)
+    on, off, cols = _relative(onsets[idx], offsets[idx], pitches[idx], segment.origin, start, spec)
+    return np.stack([on, np.minimum(off, spec.steps), cols], axis=1).astype(np.int16)
+
+
+# ----------------------------------------------------------------------------------------------
+# Rendering
+
+
+def render_rolls(bars: Sequence[np.ndarray] | np.ndarray, spec: EncodingSpec) -> np.ndarray:
+    """Note arrays ``[n_i, 3]`` (see :func:`window_notes`) -> rolls float32 [N, steps, pitches]."""
+    bars = list(bars)
+    counts = np.fromiter((len(b) for b in bars), dtype=np.int64, count=len(bars))
+    row = np.repeat(np.arange(len(bars), dtype=np.int64), counts)
+    flat = np.concatenate([np.asarray(b, dtype=np.int64).reshape(-1, 3) for b in bars]) if bars else np.zeros((0, 3), np.int64)
+    return _draw(flat[:, 0], flat[:, 1], flat[:, 2], row, len(bars), spec)
+
+
+def render_roll(notes: np.ndarray, spec: EncodingSpec) -> np.ndarray:
+    """One note array -> one roll [steps, pitches]."""
+    return render_rolls([notes], spec)[0]
+
+
 def encode_notes(
     onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, start: float, spec: EncodingSpec
 ) -> np.ndarray:
-    """Roll of notes relative to a window starting at ``start`` (beats). Shape ``spec.shape``."""
-    rows = np.zeros(len(onsets), dtype=np.int64)
-    return _encode(np.asarray(onsets), np.asarray(offsets), np.asarray(pitches), rows, start, 1, spec)[0]
+    """Roll of notes in one window starting at ``start`` beats (the grid's origin). Shape ``spec.shape``.
+
+    Notes whose onset falls outside the window draw only the part they sound inside it.
+    """
+    on, off, cols = _relative(np.asarray(onsets), np.asarray(offsets), np.asarray(pitches), float(start), 0, spec)
+    return _draw(on, off, cols, np.zeros(len(on), dtype=np.int64), 1, spec)[0]
 
 
 def encode_segments(track: Track, segments: Sequence[Segment], spec: EncodingSpec) -> np.ndarray:
@@ -103,36 +167,29 @@ def encode_segments(track: Track, segments: Sequence[Segment], spec: EncodingSpe
     total = int(counts.sum())
     idx = np.fromiter(itertools.chain.from_iterable(s.note_indices for s in segments), dtype=np.int64, count=total)
     row = np.repeat(np.arange(len(segments), dtype=np.int64), counts)
-    starts = np.fromiter((s.start for s in segments), dtype=np.float64, count=len(segments))[row]
-    return _encode(onsets[idx], offsets[idx], pitches[idx], row, starts, len(segments), spec)
+    origins = np.fromiter((s.origin for s in segments), dtype=np.float64, count=len(segments))
+    starts = np.fromiter((grid_step(s.start, spec.steps_per_beat, s.origin) for s in segments), dtype=np.int64,
+                         count=len(segments))
+    on, off, cols = _relative(onsets[idx], offsets[idx], pitches[idx], origins[row], starts[row], spec)
+    return _draw(on, off, cols, row, len(segments), spec)
 
 
-def _encode(
-    onsets: np.ndarray,
-    offsets: np.ndarray,
-    pitches: np.ndarray,
-    row: np.ndarray,
-    starts: np.ndarray | float,
-    n_rows: int,
-    spec: EncodingSpec,
-) -> np.ndarray:
-    """Rolls [n_rows, steps, pitches]; note k goes into roll ``row[k]``, whose window starts at ``starts[k]``.
+def _draw(on: np.ndarray, off: np.ndarray, cols: np.ndarray, row: np.ndarray, n_rows: int,
+          spec: EncodingSpec) -> np.ndarray:
+    """Rolls [n_rows, steps, pitches]; note k covers steps [on, off) of pitch column ``cols[k]`` in roll ``row[k]``.
 
     A cell is 1 under an onset (``onset-sustain``), else ``sustain`` where any note sounds, else 0:
-    exactly what drawing the notes one by one with ``max`` gives, in any order. ``starts`` may be a
-    scalar (one window), which keeps the arithmetic of the one-window encoder bit for bit.
+    exactly what drawing the notes one by one with ``max`` gives, in any order. Steps outside the
+    roll are cut; an onset outside it marks nothing.
     """
     steps, count = spec.steps, spec.pitch_count
     roll = np.zeros((n_rows, steps, count), dtype=np.float32)
-    if len(onsets) == 0:
+    if len(on) == 0:
         return roll
-    on = np.floor((onsets - starts) * spec.steps_per_beat + 0.5).astype(np.int64)
-    off = np.floor((offsets - starts) * spec.steps_per_beat + 0.5).astype(np.int64)
-    off = np.maximum(off, on + 1)
-    cols = fold_pitches(pitches, spec.pitch_low, count) - spec.pitch_low
+    on, off, cols, row = (np.asarray(a, dtype=np.int64) for a in (on, off, cols, row))
     onset_sustain = spec.encoding == "onset-sustain"
     a0, b0 = np.maximum(on, 0), np.minimum(off, steps)
-    lengths = np.maximum(b0 - a0, 0)  # steps each note sounds inside its window (at most ``steps``)
+    lengths = np.maximum(b0 - a0, 0)  # steps each note sounds inside its roll (at most ``steps``)
     total = int(lengths.sum())
     if total:
         first = np.cumsum(lengths) - lengths  # where each note's run of cells begins in the flat list

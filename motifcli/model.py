@@ -1,9 +1,10 @@
-"""The ONNX encoder: finding the model file, opening a session, checking the metadata contract.
+"""The ONNX encoder: finding the model file, opening a session, checking it against its card.
 
 The model is the only part of motif that comes from training, so everything that can go wrong with
 it (missing file, a truncated download, somebody else's ONNX, a model for another piano-roll grid)
-is caught here, when it is loaded, and reported as one :class:`ModelError` naming the file. After
-``load_model`` succeeds, ``embed`` can only fail on a bug. onnxruntime is imported lazily so that
+is caught here, when it is loaded, and reported as one :class:`ModelError` naming the file: the
+card (``contract.py``) must be sound, the graph must match it, and a probe batch must come back
+as finite, non-zero vectors of the card's width. ``embed`` checks every batch for NaN/Inf too. onnxruntime is imported lazily so that
 ``motif --help`` stays fast.
 """
 
@@ -16,17 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from motifcli.encoding import EncodingSpec
+from motifcli.contract import INPUT_NAME, OUTPUT_NAME, ModelCard
+from motifcli.encoding import EncodingSpec, encode_notes
 from motifcli.errors import ModelError
 
 if TYPE_CHECKING:  # pragma: no cover
     import onnxruntime
 
 DEFAULT_MODEL_NAME = "motif-default.onnx"
-INPUT_NAME = "pianoroll"
-OUTPUT_NAME = "embedding"
-CONTRACT_VERSION = "1"
-DISTANCES = ("cosine", "euclidean")
 PROVIDERS = ("auto", "cpu", "cuda")
 DEFAULT_BATCH = 64  # rolls per run: on CPU 32-64 beat 256 by ~8% (activations stay in cache)
 
@@ -83,11 +81,21 @@ class MotifModel:
     path: Path
     session: onnxruntime.InferenceSession = field(repr=False)
     metadata: dict[str, str]
-    spec: EncodingSpec
-    distance: str
-    grouping_threshold: float | None
-    embedding_dim: int | None
+    model_card: ModelCard
+    embedding_dim: int
     batch_size: int = DEFAULT_BATCH
+
+    @property
+    def spec(self) -> EncodingSpec:
+        return self.model_card.spec
+
+    @property
+    def distance(self) -> str:
+        return self.model_card.distance
+
+    @property
+    def grouping_threshold(self) -> float | None:
+        return self.model_card.grouping_threshold
 
     @property
     def providers(self) -> list[str]:
@@ -106,26 +114,48 @@ class MotifModel:
                 self.path,
             )
         if rolls.shape[0] == 0:
-            return np.zeros((0, self._dim()), dtype=np.float32)
+            return np.zeros((0, self.embedding_dim), dtype=np.float32)
         parts = [
             self._run(rolls[i : i + self.batch_size]) for i in range(0, rolls.shape[0], self.batch_size)
         ]
-        out = np.concatenate(parts, axis=0)
-        if self.embedding_dim is None:
-            self.embedding_dim = int(out.shape[1])
-        return out
+        return np.concatenate(parts, axis=0)
 
     def _run(self, batch: np.ndarray) -> np.ndarray:
         (out,) = self.session.run([OUTPUT_NAME], {INPUT_NAME: np.ascontiguousarray(batch)})
         out = np.asarray(out, dtype=np.float32)
-        if out.ndim != 2 or out.shape[0] != batch.shape[0]:
-            raise ModelError(f"model returned shape {out.shape} for {batch.shape[0]} rolls; expected [N, D]", self.path)
+        if out.ndim != 2 or out.shape[0] != batch.shape[0] or out.shape[1] != self.embedding_dim:
+            raise ModelError(
+                f"model returned shape {out.shape} for {batch.shape[0]} rolls; expected [N, {self.embedding_dim}]",
+                self.path,
+            )
+        if not np.isfinite(out).all():  # cheap next to inference, and NaN would poison every distance
+            raise ModelError("model returned NaN or infinite values; it cannot be used", self.path)
         return out
 
-    def _dim(self) -> int:
-        if self.embedding_dim is None:
-            self.embedding_dim = int(self._run(np.zeros((1, *self.spec.shape), dtype=np.float32)).shape[1])
-        return self.embedding_dim
+
+def probe_rolls(spec: EncodingSpec) -> np.ndarray:
+    """Three small real rolls (a held note, a scale, a chord) for the load-time check of the output."""
+    beats = spec.segment_beats
+    scale = np.arange(8) * beats / 8
+    notes = [
+        (np.array([0.0]), np.array([beats]), np.array([60])),
+        (scale, scale + beats / 8, np.array([60, 62, 64, 65, 67, 69, 71, 72])),
+        (np.zeros(3), np.full(3, beats / 2), np.array([48, 52, 55])),
+    ]
+    return np.stack([encode_notes(on, off, p, 0.0, spec) for on, off, p in notes])
+
+
+def check_output(model: MotifModel) -> None:
+    """Refuse a model whose vectors are NaN/Inf, all zero, or not as wide as its card says."""
+    try:
+        out = model.embed(probe_rolls(model.spec))
+    except ModelError:
+        raise
+    except Exception as exc:  # onnxruntime's own errors: a graph that cannot run on a real batch
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(f"model fails on a probe batch ({reason[:300]})", model.path) from exc
+    if not (np.linalg.norm(out.astype(np.float64), axis=1) > 1e-12).all():
+        raise ModelError("model returned all-zero vectors for real piano rolls; it cannot be used", model.path)
 
 
 def load_model(
@@ -134,7 +164,7 @@ def load_model(
     threads: int | None = None,
     batch_size: int = DEFAULT_BATCH,
 ) -> MotifModel:
-    """Open an ONNX encoder (default: the shipped model) and check it follows the contract."""
+    """Open an ONNX encoder (default: the shipped model), check it follows its card, probe its output."""
     model_path = Path(path) if path is not None else default_model_path()
     if not model_path.is_file():
         hint = "" if path is not None else " (the default model is not installed; pass --model FILE)"
@@ -144,8 +174,10 @@ def load_model(
     if provider.lower() == "cuda" and _CUDA not in session.get_providers():
         raise ModelError("CUDA provider could not be started (check the CUDA/cuDNN libraries)", model_path)
     meta = dict(session.get_modelmeta().custom_metadata_map)
-    spec, distance, threshold, dim = check_contract(session, meta, model_path)
-    return MotifModel(model_path, session, meta, spec, distance, threshold, dim, max(1, batch_size))
+    card, dim = check_contract(session, meta, model_path)
+    model = MotifModel(model_path, session, meta, card, dim, max(1, batch_size))
+    check_output(model)
+    return model
 
 
 def _open_session(path: Path, providers: list[str], threads: int) -> onnxruntime.InferenceSession:
@@ -163,59 +195,40 @@ def _open_session(path: Path, providers: list[str], threads: int) -> onnxruntime
         raise ModelError(f"not a loadable ONNX model ({reason[:300]})", path) from exc
 
 
-def check_contract(
-    session: Any, meta: dict[str, str], path: Path
-) -> tuple[EncodingSpec, str, float | None, int | None]:
-    """Validate inputs, outputs and metadata against docs/architecture.md; return what embed needs."""
-    if not meta:
-        raise ModelError("model has no metadata; it was not exported for motif (see docs/architecture.md)", path)
-    contract = meta.get("motif_contract", CONTRACT_VERSION)
-    if contract != CONTRACT_VERSION:
-        raise ModelError(f"model follows motif_contract {contract!r}; this motif reads {CONTRACT_VERSION!r}", path)
+def check_contract(session: Any, meta: dict[str, str], path: Path) -> tuple[ModelCard, int]:
+    """Read the card from the metadata and check the graph's inputs and outputs against it.
+
+    Returns the card and the embedding width (from the graph, else the card, else one probe run).
+    """
     try:
-        spec = EncodingSpec.from_metadata(meta)
+        card = ModelCard.from_metadata(meta)
     except ModelError as exc:
         raise ModelError(exc.message, path) from exc
-    distance = meta.get("distance")
-    if distance not in DISTANCES:
-        raise ModelError(f"model metadata distance={distance!r}; expected one of {', '.join(DISTANCES)}", path)
-    threshold = _optional_float(meta, "grouping_threshold", path)
-    if threshold is not None and not 0 < threshold <= 2:
-        raise ModelError(f"grouping_threshold={threshold} is not a cosine distance in (0, 2]", path)
-
+    spec = card.spec
     inputs = {i.name: i for i in session.get_inputs()}
     outputs = {o.name: o for o in session.get_outputs()}
-    if INPUT_NAME not in inputs or len(inputs) != 1:
-        raise ModelError(f"model inputs are {sorted(inputs)}; expected exactly {INPUT_NAME!r}", path)
-    if OUTPUT_NAME not in outputs:
-        raise ModelError(f"model outputs are {sorted(outputs)}; expected {OUTPUT_NAME!r}", path)
-    inp = inputs[INPUT_NAME]
+    if card.input_name not in inputs or len(inputs) != 1:
+        raise ModelError(f"model inputs are {sorted(inputs)}; expected exactly {card.input_name!r}", path)
+    if card.output_name not in outputs:
+        raise ModelError(f"model outputs are {sorted(outputs)}; expected {card.output_name!r}", path)
+    inp = inputs[card.input_name]
     if inp.type != "tensor(float)":
-        raise ModelError(f"input {INPUT_NAME!r} is {inp.type}; expected tensor(float)", path)
+        raise ModelError(f"input {card.input_name!r} is {inp.type}; expected tensor(float)", path)
     shape = list(inp.shape or [])
     expected = [None, spec.steps, spec.pitch_count]
     if len(shape) != 3 or any(isinstance(s, int) and e is not None and s != e for s, e in zip(shape, expected)):
         raise ModelError(
-            f"input {INPUT_NAME!r} has shape {shape}; the metadata's grid needs [N, {spec.steps}, {spec.pitch_count}]",
+            f"input {card.input_name!r} has shape {shape}; the metadata's grid needs [N, {spec.steps}, {spec.pitch_count}]",
             path,
         )
-    out_shape = list(outputs[OUTPUT_NAME].shape or [])
+    out_shape = list(outputs[card.output_name].shape or [])
     if out_shape and len(out_shape) != 2:
-        raise ModelError(f"output {OUTPUT_NAME!r} has shape {out_shape}; expected [N, D]", path)
+        raise ModelError(f"output {card.output_name!r} has shape {out_shape}; expected [N, D]", path)
     dim = out_shape[1] if len(out_shape) == 2 and isinstance(out_shape[1], int) else None
-    meta_dim = _optional_float(meta, "embedding_dim", path)
-    if meta_dim is not None and dim is not None and int(meta_dim) != dim:
-        raise ModelError(f"embedding_dim={int(meta_dim)} in metadata but the output has {dim} columns", path)
-    if dim is None and meta_dim is not None:
-        dim = int(meta_dim)
-    return spec, distance, threshold, dim
-
-
-def _optional_float(meta: dict[str, str], key: str, path: Path) -> float | None:
-    raw = meta.get(key)
-    if raw is None or raw == "":
-        return None
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ModelError(f"model metadata {key}={raw!r} is not a number", path) from exc
+    if card.embedding_dim is not None and dim is not None and card.embedding_dim != dim:
+        raise ModelError(f"embedding_dim={card.embedding_dim} in metadata but the output has {dim} columns", path)
+    dim = dim if dim is not None else card.embedding_dim
+    if dim is None:  # neither says: ask the model once
+        (out,) = session.run([card.output_name], {card.input_name: np.zeros((1, *spec.shape), np.float32)})
+        dim = int(np.asarray(out).shape[-1])
+    return card, int(dim)

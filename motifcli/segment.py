@@ -1,8 +1,11 @@
-"""Cut a track into the windows that get embedded.
+"""Cut a track into the windows that get embedded, on the encoding grid of ``encoding.py``.
 
-The paper (and the POP909 labels) use one 4-beat bar per segment, counted from beat 0. A note
-belongs to the window that holds its onset *after snapping to the encoding grid*, so a performed
-onset at beat 3.98 lands in the bar that starts at beat 4, where a musician hears it.
+The paper (and the POP909 labels) use one 4-beat bar per segment, counted from beat 0. Windows
+start every ``hop`` beats from ``origin`` on the encoding grid anchored there
+(``encoding.grid_steps``), and a note belongs to the window that holds its onset *after snapping
+to that grid*, so a performed onset at beat 3.98 lands in the bar that starts at beat 4, where a
+musician hears it. Membership is decided in whole grid steps, the same ones the renderer draws,
+so every note of a window lands inside its roll whatever the origin.
 """
 
 from __future__ import annotations
@@ -12,26 +15,36 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from motifcli.encoding import grid_step, grid_steps
 from motifcli.score import Track
 
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A window of one track: ``start``/``end`` in beats, the indices of its notes in the track."""
+    """A window of one track: ``start``/``end`` in beats, the indices of its notes, the grid's origin.
+
+    ``start`` lies on the grid anchored at ``origin`` (a whole number of steps from it).
+    """
 
     track: int
     start: float
     end: float
     note_indices: tuple[int, ...]
+    origin: float = 0.0
 
     @property
     def note_count(self) -> int:
         return len(self.note_indices)
 
 
-def snapped_onsets(onsets: np.ndarray, steps_per_beat: int) -> np.ndarray:
-    """Onsets rounded to the encoding grid, in beats (round half up, like the encoder)."""
-    return np.floor(onsets * steps_per_beat + 0.5) / steps_per_beat
+def snapped_onsets(onsets: np.ndarray, steps_per_beat: int, origin: float = 0.0) -> np.ndarray:
+    """Onsets rounded to the encoding grid anchored at ``origin``, in beats (like the encoder)."""
+    return origin + grid_steps(onsets, steps_per_beat, origin) / steps_per_beat
+
+
+def window_start_steps(hop: float, k: np.ndarray, steps_per_beat: int) -> np.ndarray:
+    """Grid step (from the origin) where window ``k`` starts: ``k * hop`` beats, rounded to the grid."""
+    return grid_steps(np.asarray(k, dtype=np.float64) * hop, steps_per_beat)
 
 
 def segment_track(
@@ -44,30 +57,36 @@ def segment_track(
 ) -> list[Segment]:
     """Windows of ``window_beats`` every ``hop_beats`` (default: no overlap) from ``origin``.
 
-    Windows with fewer than ``min_notes`` notes are left out (an empty bar holds no motif).
+    Windows with fewer than ``min_notes`` notes, or none, are left out (an empty bar holds no motif).
     """
-    if window_beats <= 0:
-        raise ValueError("window_beats must be positive")
+    if not (window_beats > 0 and math.isfinite(window_beats)):
+        raise ValueError("window_beats must be a positive number")
     hop = window_beats if hop_beats is None else hop_beats
-    if hop <= 0:
-        raise ValueError("hop_beats must be positive")
+    if not (hop > 0 and math.isfinite(hop)):
+        raise ValueError("hop_beats must be a positive number")
+    if not math.isfinite(origin):
+        raise ValueError("origin must be a number")
     onsets, _, _ = track.arrays()
     if onsets.size == 0:
         return []
-    snapped = snapped_onsets(onsets, steps_per_beat)
-    order = np.argsort(snapped, kind="stable")
-    sorted_onsets = snapped[order]
-    eps = 1e-9
-    # the first window that holds the first note; it may start before ``origin`` (a pickup bar)
-    first = math.floor((sorted_onsets[0] - origin - window_beats) / hop + eps) + 1
-    last = math.floor((sorted_onsets[-1] - origin) / hop)
+    width = max(1, grid_step(window_beats, steps_per_beat))  # window length in grid steps
+    steps = grid_steps(onsets, steps_per_beat, origin)
+    order = np.argsort(steps, kind="stable")
+    sorted_steps = steps[order]
+    lowest, highest = int(sorted_steps[0]), int(sorted_steps[-1])
+    # candidate windows, one step of slack either side for the snapping of their starts
+    first = math.floor((lowest - width) / (hop * steps_per_beat)) - 1
+    last = math.floor(highest / (hop * steps_per_beat)) + 1
+    if hop * steps_per_beat < 1:  # a hop under one grid step: every step starts a window
+        starts = np.arange(lowest - width + 1, highest + 1, dtype=np.int64)
+    else:  # snapped starts never repeat when hop >= one step
+        starts = window_start_steps(hop, np.arange(first, last + 1, dtype=np.int64), steps_per_beat)
+    lo = np.searchsorted(sorted_steps, starts, side="left")
+    hi = np.searchsorted(sorted_steps, starts + width, side="left")
     segments: list[Segment] = []
-    for k in range(first, last + 1):
-        start = origin + k * hop
-        end = start + window_beats
-        lo = int(np.searchsorted(sorted_onsets, start - eps, side="left"))
-        hi = int(np.searchsorted(sorted_onsets, end - eps, side="left"))
-        if hi - lo < min_notes:
+    for start, a, b in zip(starts.tolist(), lo.tolist(), hi.tolist()):
+        if b == a or b - a < min_notes:
             continue
-        segments.append(Segment(track.index, float(start), float(end), tuple(sorted(order[lo:hi].tolist()))))
+        segments.append(Segment(track.index, origin + start / steps_per_beat, origin + (start + width) / steps_per_beat,
+                                tuple(sorted(order[a:b].tolist())), float(origin)))
     return segments

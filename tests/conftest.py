@@ -40,15 +40,11 @@ def song_path(number: int) -> Path:
 
 def rawroll_metadata(spec: EncodingSpec, **overrides: str | None) -> dict[str, str]:
     """Contract metadata for a raw-roll model; an override of None removes the key."""
-    meta = {
-        **spec.to_metadata(),
-        "distance": "cosine",
-        "method": "raw-roll",
-        "training_data": "none",
-        "version": "0.0-test",
-        "embedding_dim": str(spec.steps * spec.pitch_count),
-        "motif_contract": "1",
-    }
+    from motifcli.contract import ModelCard
+
+    card = ModelCard(spec, distance="cosine", method="raw-roll", training_data="none", version="0.0-test",
+                     embedding_dim=spec.steps * spec.pitch_count)
+    meta = card.to_metadata()
     for key, value in overrides.items():
         if value is None:
             meta.pop(key, None)

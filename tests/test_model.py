@@ -145,11 +145,14 @@ def test_installed_package_data_is_found_first(tmp_path: Path, rawroll_path: Pat
 def test_training_exporter_output_passes_the_loader(tmp_path: Path, spec: EncodingSpec) -> None:
     """The contract seen from both sides: what training/export.py writes, load_model accepts."""
     export = pytest.importorskip("training.export", reason="training extras (torch, onnx) not installed")
-    meta = export.model_metadata(spec, method="raw-roll", training_data="none", version="0",
-                                 embedding_dim=spec.steps * spec.pitch_count, extra={"grouping_threshold": "0.3000"})
-    path = export.export_raw_roll(spec, tmp_path / "raw.onnx", meta)
+    from motifcli.contract import ModelCard
+
+    card = ModelCard(spec, method="raw-roll", training_data="none", version="0",
+                     embedding_dim=spec.steps * spec.pitch_count, grouping_threshold=0.3)
+    path = export.export_raw_roll(tmp_path / "raw.onnx", card)
     model = load_model(path, provider="cpu", threads=1)
     assert model.spec == spec and model.grouping_threshold == pytest.approx(0.3)
+    assert model.model_card == card and export.read_card(path) == card
     rolls = np.zeros((2, *spec.shape), dtype=np.float32)
     rolls[:, 0, 10] = 1.0
     np.testing.assert_allclose(np.linalg.norm(model.embed(rolls), axis=1), 1.0, rtol=1e-6)

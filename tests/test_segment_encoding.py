@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from motifcli.encoding import EncodingSpec, encode_notes, encode_segments, fold_pitches
-from motifcli.errors import ModelError
 from motifcli.score import Note, Track
 from motifcli.segment import segment_track
 
@@ -56,18 +55,6 @@ def test_binary_and_onset_sustain_rolls() -> None:
 
 def test_out_of_range_pitches_fold_by_octaves() -> None:
     assert fold_pitches(np.array([0, 23, 24, 107, 108, 127]), 24, 84).tolist() == [24, 35, 24, 107, 96, 103]
-
-
-def test_spec_metadata_round_trip_and_errors() -> None:
-    spec = EncodingSpec(encoding="onset-sustain", steps_per_beat=4, segment_beats=3.0)
-    meta = spec.to_metadata()
-    assert meta["segment_beats"] == "3" and EncodingSpec.from_metadata(meta) == spec
-    with pytest.raises(ModelError, match="lacks 'pitch_low'"):
-        EncodingSpec.from_metadata({k: v for k, v in meta.items() if k != "pitch_low"})
-    with pytest.raises(ModelError, match="not a number"):
-        EncodingSpec.from_metadata({**meta, "steps_per_beat": "eight"})
-    with pytest.raises(ModelError, match="unknown encoding"):
-        EncodingSpec.from_metadata({**meta, "encoding": "velocity"})
 
 
 @needs_data

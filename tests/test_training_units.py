@@ -10,7 +10,8 @@ torch = pytest.importorskip("torch")
 from motifcli.encoding import EncodingSpec  # noqa: E402
 from motifcli.score import Note  # noqa: E402
 from training import views  # noqa: E402
-from training.data import bar_label, label_phase, render  # noqa: E402
+from motifcli.encoding import render_roll  # noqa: E402
+from training.data import bar_label, label_phase  # noqa: E402
 from training.evaluate import retrieval_scores, shifted_roll_features  # noqa: E402
 from training.losses import covariance_term, triplet_loss, variance_term, vicreg_loss  # noqa: E402
 
@@ -112,6 +113,6 @@ def test_retrieval_metrics_perfect_and_random() -> None:
 
 def test_shifted_roll_puts_lowest_note_at_bottom() -> None:
     notes = np.array([[0, 4, 30], [4, 8, 37]], dtype=np.int16)
-    roll = render(notes, SPEC)[None]
+    roll = render_roll(notes, SPEC)[None]
     shifted = shifted_roll_features(roll).reshape(1, SPEC.steps, SPEC.pitch_count)
     assert shifted[0, 0, 0] == 1 and shifted[0, 4, 7] == 1 and shifted.sum() == roll.sum()

@@ -1,4 +1,4 @@
-"""``python -m training``: pretrain | finetune | evaluate | export | all, one --config per run."""
+"""``python -m training``: pretrain | finetune | evaluate | export | calibrate | all, one --config per run."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def export(
     config: Path = ConfigOpt,
     out: Path = OutOpt,
     onnx_path: Path = typer.Option(None, "--onnx", help="Where to write the model (default: <run>/model.onnx)."),
-    threshold: float = typer.Option(None, "--threshold", help="Calibrated grouping threshold to record."),
+    threshold: float = typer.Option(None, "--threshold", help="Grouping threshold to record by hand (else run calibrate)."),
 ) -> None:
     """Export the run's encoder to ONNX with the metadata contract, then check onnxruntime parity."""
     from training.export_run import export_run
@@ -79,11 +79,26 @@ def export(
     typer.echo(f"exported {path} (max |torch - onnxruntime| = {diff:.2e})")
 
 
+@app.command()
+def calibrate(
+    config: Path = ConfigOpt,
+    out: Path = OutOpt,
+    onnx_path: Path = typer.Option(None, "--onnx", help="The exported model to calibrate (default: <run>/model.onnx)."),
+) -> None:
+    """Choose the grouping threshold on the config's calibration songs; write it into the model's card."""
+    from training.export_run import calibrate_run
+
+    cfg, out_dir, _ = _setup(config, out)
+    path, threshold = calibrate_run(cfg, out_dir, onnx_path)
+    typer.echo(f"calibrated {path}: grouping_threshold {threshold:.2f} (mean ARI on {cfg.calibrate.split} songs; "
+               f"curve in {out_dir / 'calibration.json'})")
+
+
 @app.command("all")
 def run_all(config: Path = ConfigOpt, out: Path = OutOpt, resume: bool = ResumeOpt, quiet: bool = QuietOpt,
             onnx_path: Path = typer.Option(None, "--onnx", help="Where to write the model.")) -> None:
-    """pretrain → finetune → evaluate → export."""
-    from training.export_run import export_run
+    """pretrain → finetune → evaluate → export → calibrate: a complete, shippable model."""
+    from training.export_run import calibrate_run, export_run
     from training.pipeline import evaluate as run_eval
     from training.pipeline import finetune as run_ft
     from training.pipeline import pretrain as run_pt
@@ -96,19 +111,24 @@ def run_all(config: Path = ConfigOpt, out: Path = OutOpt, resume: bool = ResumeO
     if info.is_main:
         results = run_eval(cfg, out_dir)
         path, diff = export_run(cfg, out_dir, onnx_path, None)
+        t_cal = time.time()
+        _, threshold = calibrate_run(cfg, out_dir, onnx_path)
+        secs["calibrate"] = time.time() - t_cal
         secs["total"] = time.time() - t0
         run_info(cfg, out_dir, secs)
         mine = results.get(cfg.name, {})
         typer.echo(f"{cfg.name}: AUC-PR {mine.get('auc_pr', float('nan')):.4f} mAP {mine.get('map', float('nan')):.4f}; "
-                   f"raw roll AUC-PR {results['raw roll']['auc_pr']:.4f}; exported {path} (parity {diff:.1e}); "
+                   f"raw roll AUC-PR {results['raw roll']['auc_pr']:.4f}; exported {path} (parity {diff:.1e}, "
+                   f"grouping_threshold {threshold:.2f}); "
                    f"{secs['total']:.0f} s")
 
 
 def main() -> None:
+    from motifcli.errors import ModelError
     from training.loop import CheckpointError
 
     try:
         app()
-    except CheckpointError as exc:
+    except (CheckpointError, ModelError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from None

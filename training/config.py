@@ -50,6 +50,14 @@ class FinetuneConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CalibrateConfig:
+    """The grouping-threshold stage (training/calibrate.py): which labelled songs choose it."""
+
+    split: str = "val"  # train, val or test; the shipped 0.45 was chosen on val (never test)
+    max_songs: int = 0  # 0 = every song of the split
+
+
+@dataclass(frozen=True, slots=True)
 class RunConfig:
     name: str = "run"
     seed: int = 0
@@ -59,6 +67,7 @@ class RunConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     pretrain: PretrainConfig = field(default_factory=PretrainConfig)
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
+    calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
     eval_split: str = "val"
     export_fp16: bool = False
     threads: int = 2
@@ -84,7 +93,7 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
 
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> RunConfig:
-    """Read a TOML run config; sections [encoding], [model], [pretrain], [finetune]."""
+    """Read a TOML run config; sections [encoding], [model], [pretrain], [finetune], [calibrate]."""
     path = Path(path)
     if not path.exists():
         for candidate in (CONFIG_DIR / path, CONFIG_DIR / f"{path}.toml"):
@@ -95,7 +104,8 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Ru
             raise FileNotFoundError(f"config {path} not found (nor in {CONFIG_DIR})")
     raw = tomllib.loads(path.read_text())
     raw.update(overrides or {})
-    sections = {"encoding": EncodingSpec, "model": ModelConfig, "pretrain": PretrainConfig, "finetune": FinetuneConfig}
+    sections = {"encoding": EncodingSpec, "model": ModelConfig, "pretrain": PretrainConfig, "finetune": FinetuneConfig,
+                "calibrate": CalibrateConfig}
     kwargs = {k: v for k, v in raw.items() if k not in sections}
     for key, cls in sections.items():
         kwargs[key] = _build(cls, raw.get(key, {}))

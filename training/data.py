@@ -15,13 +15,13 @@ Unlabelled songs use the downbeats of POP909's ``beat_midi.txt``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from motifcli.encoding import EncodingSpec, fold_pitches
+from motifcli.encoding import EncodingSpec, window_notes
 from motifcli.readers.midi import read_midi
 from motifcli.score import Note, Score, Track
 from motifcli.segment import segment_track
@@ -72,39 +72,8 @@ class Bar:
 
     song: str
     start: float  # beats
-    notes: np.ndarray
+    notes: np.ndarray  # motifcli.encoding.window_notes: rendered by motifcli.encoding.render_rolls
     motif: int = -1  # label (pitch id of the label file), -1 = unlabelled
-
-
-def bar_notes(track: Track, start: float, note_indices: Sequence[int], spec: EncodingSpec) -> np.ndarray:
-    """Note array of one window, on the encoding grid, sustains clipped to the bar."""
-    onsets, offsets, pitches = track.arrays()
-    idx = np.asarray(note_indices, dtype=np.int64)
-    on = np.floor((onsets[idx] - start) * spec.steps_per_beat + 0.5).astype(np.int64)
-    off = np.floor((offsets[idx] - start) * spec.steps_per_beat + 0.5).astype(np.int64)
-    on = np.clip(on, 0, spec.steps - 1)
-    off = np.clip(np.maximum(off, on + 1), 1, spec.steps)
-    col = fold_pitches(pitches[idx], spec.pitch_low, spec.pitch_count) - spec.pitch_low
-    return np.stack([on, off, col], axis=1).astype(np.int16)
-
-
-def render(notes: np.ndarray, spec: EncodingSpec) -> np.ndarray:
-    """Note array → roll [steps, pitches] with the spec's encoding."""
-    roll = np.zeros(spec.shape, dtype=np.float32)
-    sustain = 0.5 if spec.encoding == "onset-sustain" else 1.0
-    for on, off, col in notes.tolist():
-        roll[on:off, col] = np.maximum(roll[on:off, col], sustain)
-        if spec.encoding == "onset-sustain":
-            roll[on, col] = 1.0
-    return roll
-
-
-def render_many(bars: Iterable[np.ndarray], spec: EncodingSpec) -> np.ndarray:
-    bars = list(bars)
-    out = np.zeros((len(bars), *spec.shape), dtype=np.float32)
-    for i, notes in enumerate(bars):
-        out[i] = render(notes, spec)
-    return out
 
 
 def track_bars(
@@ -113,7 +82,7 @@ def track_bars(
     """All bars of one named track, cut every ``spec.segment_beats`` from ``phase``."""
     track = score.track_named(track_name)
     segs = segment_track(track, spec.segment_beats, None, spec.steps_per_beat, origin=phase, min_notes=min_notes)
-    return [Bar(song, s.start, bar_notes(track, s.start, s.note_indices, spec)) for s in segs]
+    return [Bar(song, s.start, window_notes(track, s, spec)) for s in segs]
 
 
 def downbeat_phase(song: str, score: Score, root: Path | None = None) -> int:
@@ -213,5 +182,5 @@ def music21_corpus_bars(spec: EncodingSpec, limit: int | None = None, min_notes:
             continue
         for track in score.pitched_tracks():
             segs = segment_track(track, spec.segment_beats, None, spec.steps_per_beat, min_notes=min_notes)
-            out += [Bar(Path(path).stem, s.start, bar_notes(track, s.start, s.note_indices, spec)) for s in segs]
+            out += [Bar(Path(path).stem, s.start, window_notes(track, s, spec)) for s in segs]
     return out

@@ -1,4 +1,4 @@
-"""Export a finished run: its encoder (or the raw-roll baseline) to ONNX, with parity checked."""
+"""Export a finished run: its encoder to ONNX with its model card, parity checked; then calibrate it."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
+from motifcli.contract import ModelCard
+from motifcli.encoding import render_rolls
 from training.config import RunConfig
-from training.data import Split, all_songs, render_many
-from training.export import export_encoder, model_metadata, parity
+from training.data import Split, all_songs
+from training.export import export_encoder, parity
 from training.pipeline import load_encoder, split_bars
 
 PARITY_TOLERANCE = 1e-4
@@ -28,23 +30,39 @@ def _training_data(cfg: RunConfig, split: Split) -> str:
     return "; ".join(parts) or "untrained"
 
 
+def run_card(cfg: RunConfig, split: Split, threshold: float | None = None) -> ModelCard:
+    """The card of this run's model (``threshold`` None: left for the calibrate stage)."""
+    dim = cfg.model.latent + (cfg.encoding.steps * cfg.encoding.pitch_count if cfg.model.residual_roll > 0 else 0)
+    return ModelCard(cfg.encoding, distance="cosine", grouping_threshold=threshold, method=cfg.method,
+                     training_data=_training_data(cfg, split), version=VERSION, embedding_dim=dim,
+                     residual_roll=float(cfg.model.residual_roll))
+
+
 def export_run(cfg: RunConfig, out_dir: Path, onnx_path: Path | None, threshold: float | None) -> tuple[Path, float]:
-    """Write ``onnx_path`` (default <run>/model.onnx); fail if onnxruntime and torch disagree."""
+    """Write ``onnx_path`` (default <run>/model.onnx); fail if the runtime and torch disagree.
+
+    The parity rolls are validation bars drawn by the runtime's renderer (motifcli.encoding).
+    """
     split = Split.load()
     path = onnx_path or out_dir / "model.onnx"
     encoder = load_encoder(cfg, out_dir)
-    dim = cfg.model.latent + (cfg.encoding.steps * cfg.encoding.pitch_count if cfg.model.residual_roll > 0 else 0)
-    extra = {"grouping_threshold": f"{threshold:.4f}"} if threshold is not None else {}
-    extra["residual_roll"] = str(cfg.model.residual_roll)
-    meta = model_metadata(
-        cfg.encoding, method=cfg.method, version=VERSION, embedding_dim=dim,
-        training_data=_training_data(cfg, split),
-        extra=extra,
-    )
-    export_encoder(encoder, cfg.encoding, path, meta)
+    export_encoder(encoder, path, run_card(cfg, split, threshold))
     bars = split_bars(cfg, split.val[:2])[:64]
-    rolls = render_many((b.notes for b in bars), cfg.encoding) if bars else np.zeros((4, *cfg.encoding.shape), np.float32)
+    rolls = render_rolls([b.notes for b in bars], cfg.encoding) if bars else np.zeros((4, *cfg.encoding.shape), np.float32)
     diff = parity(encoder, path, rolls)
     if diff > PARITY_TOLERANCE:
         raise RuntimeError(f"ONNX export of {cfg.name} differs from torch by {diff:.2e} > {PARITY_TOLERANCE}")
     return path, diff
+
+
+def calibrate_run(cfg: RunConfig, out_dir: Path, onnx_path: Path | None) -> tuple[Path, float]:
+    """Choose the grouping threshold of the exported model on the config's calibration songs."""
+    from training.calibrate import calibrate_model
+
+    path = onnx_path or out_dir / "model.onnx"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run the export stage first")
+    songs = list(getattr(Split.load(), cfg.calibrate.split))
+    if cfg.calibrate.max_songs:
+        songs = songs[: cfg.calibrate.max_songs]
+    return path, calibrate_model(path, songs, out_dir / "calibration.json")

@@ -31,8 +31,8 @@ import torch.distributed as dist
 from torch import nn
 
 from motifcli.atomic import atomic_path
-from motifcli.encoding import EncodingSpec
-from training.data import Bar, render, render_many
+from motifcli.encoding import EncodingSpec, render_roll, render_rolls
+from training.data import Bar
 from training.losses import triplet_loss, vicreg_loss
 from training.model import Encoder, Expander
 from training.views import random_view
@@ -142,8 +142,8 @@ def epoch_rng(seed: int, stage: str, epoch: int, rank: int) -> np.random.Generat
 def vicreg_batch(bars: Sequence[Bar], rng: np.random.Generator, spec: EncodingSpec, size: int, p: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Two augmented views of ``size`` random bars."""
     idx = rng.integers(len(bars), size=size)
-    a = render_many((random_view(bars[i].notes, rng, spec, p) for i in idx), spec)
-    b = render_many((random_view(bars[i].notes, rng, spec, p) for i in idx), spec)
+    a = render_rolls((random_view(bars[i].notes, rng, spec, p) for i in idx), spec)
+    b = render_rolls((random_view(bars[i].notes, rng, spec, p) for i in idx), spec)
     return torch.from_numpy(a), torch.from_numpy(b)
 
 
@@ -165,7 +165,7 @@ class TripletSampler:
         self.anchors = np.array([i for g in groups.values() if len(g) >= 2 for i in g])
         if len(self.anchors) == 0:
             raise ValueError("no motif has two labelled bars: nothing to fine-tune on")
-        self.rolls = render_many((b.notes for b in self.bars), spec)
+        self.rolls = render_rolls((b.notes for b in self.bars), spec)
 
     def batch(self, rng: np.random.Generator, size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         a_idx = rng.choice(self.anchors, size=size)
@@ -174,7 +174,7 @@ class TripletSampler:
             bar = self.bars[i]
             group = self.groups[(bar.song, bar.motif)]
             if rng.random() < self.augment:
-                positives.append(render(random_view(bar.notes, rng, self.spec), self.spec))
+                positives.append(render_roll(random_view(bar.notes, rng, self.spec), self.spec))
             else:
                 j = i
                 while j == i:

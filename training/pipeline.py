@@ -1,4 +1,4 @@
-"""The stages as functions over a run folder: pretrain → finetune → evaluate → export.
+"""The stages as functions over a run folder: pretrain → finetune → evaluate (→ export → calibrate).
 
 Each stage reads what the previous one left in ``out_dir`` (checkpoints), so stages can be run one
 at a time from the CLI, resumed after an interruption, or all at once.
@@ -7,6 +7,7 @@ at a time from the CLI, resumed after an interruption, or all at once.
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -14,15 +15,27 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from motifcli.encoding import EncodingSpec
+from motifcli.atomic import atomic_path
+from motifcli.encoding import EncodingSpec, render_rolls
 from training.config import RunConfig
-from training.data import Bar, Split, labelled_bars, render_many, unlabelled_bars, all_songs
+from training.data import Bar, Split, all_songs, labelled_bars, unlabelled_bars
 from training.evaluate import BASELINES, raw_roll_features, retrieval_scores, shifted_roll_features
 from training.loop import (DistInfo, TripletSampler, latest_checkpoint, load_checkpoint, run_stage,
                            triplet_step, vicreg_step, write_json)
 from training.model import Encoder, Expander
 
-CACHE = Path(__file__).resolve().parents[1] / "runs" / "cache"
+CACHE_ENV = "MOTIF_TRAINING_CACHE"
+
+
+def cache_dir() -> Path:
+    """Where parsed training bars are cached: $MOTIF_TRAINING_CACHE, else the user's cache folder.
+
+    Never inside the repository (a test run once left runs/cache/*.npz in the working tree).
+    """
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "motif" / "training"
 
 
 def build_encoder(cfg: RunConfig) -> Encoder:
@@ -40,7 +53,7 @@ def pretraining_bars(cfg: RunConfig, split: Split) -> list[Bar]:
     songs = [s for s in all_songs() if s not in held_out]
     if cfg.pretrain.max_songs:
         songs = songs[: cfg.pretrain.max_songs]
-    cache = CACHE / f"unlabelled-{_spec_key(cfg.encoding)}-{cfg.track}-{cfg.pretrain.min_notes}-{len(songs)}-{songs[0]}-{songs[-1]}.npz"
+    cache = cache_dir() / f"unlabelled-{_spec_key(cfg.encoding)}-{cfg.track}-{cfg.pretrain.min_notes}-{len(songs)}-{songs[0]}-{songs[-1]}.npz"
     if cache.exists():
         d = np.load(cache)
         notes = np.split(d["notes"], d["splits"])
@@ -48,8 +61,9 @@ def pretraining_bars(cfg: RunConfig, split: Split) -> list[Bar]:
     bars = unlabelled_bars(songs, cfg.encoding, cfg.track, cfg.pretrain.min_notes)
     cache.parent.mkdir(parents=True, exist_ok=True)
     lens = np.cumsum([len(b.notes) for b in bars])[:-1]
-    np.savez_compressed(cache, notes=np.concatenate([b.notes for b in bars]), splits=lens,
-                        songs=np.array([b.song for b in bars]), starts=np.array([b.start for b in bars]))
+    with atomic_path(cache) as tmp, open(tmp, "wb") as fh:  # parallel runs never read half a cache
+        np.savez_compressed(fh, notes=np.concatenate([b.notes for b in bars]), splits=lens,
+                            songs=np.array([b.song for b in bars]), starts=np.array([b.start for b in bars]))
     return bars
 
 
@@ -125,7 +139,7 @@ def evaluate(cfg: RunConfig, out_dir: Path, split_name: str | None = None, basel
     name = split_name or cfg.eval_split
     songs = getattr(split, name)
     bars = split_bars(cfg, songs)
-    rolls = render_many((b.notes for b in bars), cfg.encoding)
+    rolls = render_rolls((b.notes for b in bars), cfg.encoding)
     song_ids = [b.song for b in bars]
     motifs = [b.motif for b in bars]
     results: dict[str, dict] = {}
