@@ -74,10 +74,10 @@ class Hang(BaseException):
 
 
 def pop909_dir() -> Path | None:
-    for base in (REPO.parent / "shared" / "data" / "pop909", Path("/work/shared/data/pop909")):
-        if base.is_dir():
-            return base
-    return None
+    from training.datafolder import find_data_root
+
+    root = find_data_root()
+    return root / "pop909" if root is not None else None
 
 
 def build_rawroll_model(path: Path) -> Path:

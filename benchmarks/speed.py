@@ -47,10 +47,14 @@ TARGET_XML_SECONDS = 3.0
 
 
 def data_root() -> Path:
-    for candidate in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
-        if (candidate / "pop909").is_dir():
-            return candidate
-    raise SystemExit("POP909 not found (looked for ../shared/data/pop909 and /work/shared/data/pop909)")
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from training.datafolder import data_root as find
+
+    try:
+        return find()
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def song_file(root: Path, number: int) -> Path:

@@ -27,10 +27,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def data_root() -> Path:
-    for candidate in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
-        if (candidate / "pop909").is_dir():
-            return candidate / "pop909"
-    raise SystemExit("POP909 not found (../shared/data/pop909)")
+    """The POP909 folder, found by the one data-folder lookup (training/datafolder.py)."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from training.datafolder import data_root as find
+
+    try:
+        return find() / "pop909"
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def songs(count: int) -> list[Path]:

@@ -84,6 +84,10 @@ class Score:
     ticks_per_beat: int | None = None
     measure_starts: list[float] | None = None  # beats where written bars start (MusicXML only)
     measure_numbers: list[str] | None = None  # their printed numbers, same length
+    # What a writer edits, so no writer re-opens the input: the MIDI file's bytes, or the MusicXML
+    # document's (for an .mxl, the unzipped member the reader read, named in ``source_member``).
+    source: bytes | None = field(default=None, repr=False, compare=False)
+    source_member: str | None = None
 
     @property
     def end_beat(self) -> float:

@@ -21,14 +21,12 @@ if str(REPO) not in sys.path:  # run from a plain clone (not pip-installed): imp
     sys.path.insert(0, str(REPO))
 
 from motifcli.encoding import EncodingSpec  # noqa: E402
+from training.datafolder import find_data_root  # noqa: E402
 
 
 def data_dir() -> Path | None:
-    """The shared data folder: ../shared/data beside the clone (CI), else /work/shared/data."""
-    for candidate in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
-        if (candidate / "pop909").is_dir():
-            return candidate
-    return None
+    """The shared data folder ($MOTIF_DATA, ../shared/data, /work/shared/data: training.datafolder)."""
+    return find_data_root()
 
 
 DATA = data_dir()

@@ -275,6 +275,39 @@ def test_one_bad_file_alone(tmp_path: Path, model_path: Path, name: str) -> None
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
+@pytest.mark.parametrize("name", ["midi_20_tracks.mid", "midi_type0_says_3_tracks.mid", "midi_control_chars_in_names.mid"])
+def test_odd_midi_files_give_every_format_quietly(tmp_path: Path, model_path: Path, name: str) -> None:
+    """Issue 8: 20 tracks made music21 print "we are out of midi channels! help!" once per note
+    (#18); a type-0 header over 3 tracks ended in "internal error: ValueError" (#13); NUL and ESC
+    in track names made the MusicXML invalid, so the file failed (#10)."""
+    source = tmp_path / name
+    source.write_bytes((BAD / name).read_bytes())
+    out = tmp_path / "out"
+    formats = [arg for fmt in ("musicxml", "midi", "json", "csv") for arg in ("--format", fmt)]
+    proc = motif("annotate", source, "-o", out, *formats, "--model", model_path, cwd=tmp_path,
+                 timeout=wall_budget(STARTUP_SECONDS + FILE_SECONDS) + 30)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert lines(proc.stderr) == [], proc.stderr[-2000:]
+    assert len(files_under(out)) == 4
+    for path in (out / p for p in files_under(out)):
+        check_output_complete(path)
+    if name == "midi_type0_says_3_tracks.mid":
+        written = mido.MidiFile(out / "midi_type0_says_3_tracks.motifs.mid")
+        assert (written.type, len(written.tracks)) == (1, 3)
+
+
+def test_notation_too_long_is_one_line_and_no_output(tmp_path: Path, model_path: Path) -> None:
+    """Issue 8 #4: 4 notes 50,000 beats apart took 170 s and 2 GB as MusicXML; now refused at once."""
+    source = tmp_path / "far.mid"
+    source.write_bytes((BAD / "midi_notes_far_apart.mid").read_bytes())
+    out = tmp_path / "out"
+    proc = motif("annotate", source, "-o", out, "--format", "musicxml", "--format", "json", "--model", model_path,
+                 cwd=tmp_path, timeout=wall_budget(STARTUP_SECONDS + FILE_SECONDS) + 30)
+    assert proc.returncode == 1, proc.stderr
+    assert len(lines(proc.stderr)) == 1 and "over the 20,000-bar limit" in proc.stderr, proc.stderr
+    assert not out.exists() or files_under(out) == []  # all formats or none
+
+
 def test_debug_adds_the_traceback(tmp_path: Path, model_path: Path) -> None:
     source = tmp_path / "random.mid"
     source.write_bytes((BAD / "midi_random_bytes.mid").read_bytes())

@@ -24,6 +24,7 @@ from motifcli.limits import ReadLimits
 from motifcli.readers.midi import count_events, read_midi
 from motifcli.readers.musicxml import read_musicxml
 from motifcli.score import Score
+from training.datafolder import find_data_root
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 SECONDS = 10.0
@@ -40,11 +41,9 @@ def fuzz_settings(default: int) -> settings:
 
 
 def _pop909_song() -> Path | None:
-    repo = Path(__file__).resolve().parents[1]
-    for base in (repo.parent / "shared" / "data" / "pop909", Path("/work/shared/data/pop909")):
-        if (base / "021" / "021.mid").is_file():
-            return base / "021" / "021.mid"
-    return None
+    root = find_data_root()
+    song = root / "pop909" / "021" / "021.mid" if root is not None else None
+    return song if song is not None and song.is_file() else None
 
 
 POP909_SONG = _pop909_song()

@@ -28,6 +28,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from training.datafolder import find_data_root
+
 pytestmark = pytest.mark.musescore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,10 +44,7 @@ RAG = "joplin/maple_leaf_rag"  # one part on two staves (piano), chords, voices,
 
 
 def shared_data() -> Path | None:
-    for candidate in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
-        if (candidate / "pop909").is_dir():
-            return candidate
-    return None
+    return find_data_root()
 
 
 # --------------------------------------------------------------------------------------------

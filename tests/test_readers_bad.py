@@ -125,6 +125,16 @@ EXPECTED: dict[str, Ok | Err] = {
         "data bytes over 127 clipped",
     ),
     "midi_sysex_length_huge.mid": Err("exceeds maximum length"),
+    # issue 8 #13: read as the three tracks it holds (the MIDI writer saves it as type 1)
+    "midi_type0_says_3_tracks.mid": Ok(lambda s: counts(s) == [8, 8, 8], "three tracks of 8 notes"),
+    # issue 8 #10: names keep what the file says; writers drop the control characters
+    "midi_control_chars_in_names.mid": Ok(
+        lambda s: names(s) == ["Mel\x00ody \x1b[31mred\x1b[0m", "Bass\x07"], "names as written (stripped)"
+    ),
+    # issue 8 #18: 20 tracks read (music21 is not involved in reading MIDI)
+    "midi_20_tracks.mid": Ok(lambda s: counts(s) == [4] * 20, "20 tracks of 4 notes"),
+    # issue 8 #4: reads fine (the MusicXML writer refuses to notate 37,500 bars: test_writers_musicxml)
+    "midi_notes_far_apart.mid": Ok(lambda s: s.note_count == 4 and s.end_beat == 150_001.0, "4 notes"),
     # ---- MusicXML ---------------------------------------------------------------------------
     "mx_not_xml.musicxml": Err("not an XML file"),
     "mx_binary.xml": Err("not an XML file"),
@@ -163,6 +173,11 @@ EXPECTED: dict[str, Ok | Err] = {
     "mxl_xxe_inside.mxl": Err("declares XML entities"),
     "mxl_container_xxe.mxl": Err("declares XML entities"),
     "mxl_container_not_xml.mxl": Err("not an XML file"),
+    # issue 8 #9: the container's rootfile wins over a decoy, however it is spelled (the writer
+    # annotates the same member: tests/test_writers_musicxml.py)
+    "mxl_rootfile_dot_slash.mxl": Ok(lambda s: names(s) == ["Melody"] and s.note_count == 4, "./score.xml"),
+    "mxl_rootfile_application_xml.mxl": Ok(lambda s: names(s) == ["Melody"] and s.note_count == 4, "application/xml"),
+    "mxl_no_container_decoy.mxl": Ok(lambda s: names(s) == ["Melody"] and s.note_count == 4, "first root member"),
 }
 
 
@@ -264,6 +279,37 @@ def test_archive_with_too_many_files_fails_before_zipfile_lists_them(tmp_path: P
     assert seconds < 1.0 and peak < 4 * 1024 * 1024
 
 
+@pytest.mark.parametrize(("count", "declare", "shown"), [(70_000, None, "70,002"), (12_000, 3, "12,002")])
+def test_entry_limit_holds_for_zip64_counts_and_lying_end_records(tmp_path: Path, count, declare, shown):
+    """Issue 8 #8: over 65,535 entries the end record's count is 0xFFFF (ZIP64), which used to skip
+    the 10,000-entry limit; an end record that lies about the count must not skip it either."""
+    path = tmp_path / "crowded.mxl"
+    path.write_bytes(gen.many_entries_mxl(count, declare))
+    if declare is None:
+        assert path.read_bytes().count(b"PK\x06\x06") == 1  # really a ZIP64 archive
+    result, seconds, peak = measured(lambda: read_musicxml(path))
+    assert isinstance(result, ScoreReadError), result
+    assert f"holds {shown} files, more than the 10,000 motif reads" in result.message
+    assert seconds < 2.0 and peak < path.stat().st_size + 4 * 1024 * 1024  # the file, read once, and little more
+
+
+def test_reading_is_linear_in_bars(tmp_path: Path):
+    """Issue 8 #5: music21 inserted each measure with a scan of all earlier ones (20,000 one-note
+    bars took 7.8 minutes). 10,000 bars must now cost about ten times what 1,000 cost, not 100."""
+    def cpu_seconds(bars: int) -> float:
+        path = tmp_path / f"bars{bars}.musicxml"
+        path.write_text(gen.one_note_bars(bars))
+        start = time.process_time()
+        score = read_musicxml(path)
+        seconds = time.process_time() - start
+        assert score.note_count == bars and len(score.measure_starts or []) == bars
+        assert score.tracks[0].notes[-1].onset == 4.0 * (bars - 1)
+        return seconds
+
+    small, big = cpu_seconds(1_000), cpu_seconds(10_000)
+    assert big < 25 * small + 1.0, f"1,000 bars: {small:.2f} s, 10,000 bars: {big:.2f} s"
+
+
 def test_unzipped_limit_is_the_one_from_limits(tmp_path: Path):
     path = tmp_path / "small.mxl"
     path.write_bytes((BAD / "mxl_no_container.mxl").read_bytes())
@@ -274,7 +320,7 @@ def test_unzipped_limit_is_the_one_from_limits(tmp_path: Path):
 
 def test_byte_cap_holds_even_when_the_zip_lies():
     """A member that yields more bytes than it declares is cut at the cap (zipfile is not trusted)."""
-    from motifcli.readers import musicxml as mx
+    from motifcli.readers import mxl as mx
 
     class LyingArchive:
         def open(self, info):
@@ -282,7 +328,7 @@ def test_byte_cap_holds_even_when_the_zip_lies():
 
     info = zipfile.ZipInfo("score.xml")
     info.file_size = 10
-    with pytest.raises(mx._Refused, match="expands past the 1,000-byte limit"):
+    with pytest.raises(mx.Refused, match="expands past the 1,000-byte limit"):
         mx._read_member(LyingArchive(), info, 1000)  # type: ignore[arg-type]
 
 

@@ -11,14 +11,12 @@ import pytest
 from motifcli.errors import ScoreReadError
 from motifcli.readers.midi import read_midi
 from motifcli.score import Note
+from training.datafolder import find_data_root
 
 
 def _pop909() -> Path | None:
-    here = Path(__file__).resolve().parents[1]
-    for candidate in (here.parent / "shared" / "data" / "pop909", Path("/work/shared/data/pop909")):
-        if candidate.is_dir():
-            return candidate
-    return None
+    root = find_data_root()
+    return root / "pop909" if root is not None else None
 
 
 POP909 = _pop909()

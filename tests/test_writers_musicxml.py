@@ -25,6 +25,7 @@ from motifcli.errors import OutputError
 from motifcli.readers.midi import read_midi
 from motifcli.score import Score
 from motifcli.writers import musicxml as mx
+from motifcli.writers import notation
 from writers_fixtures import annotation_from_spans, labelled_annotation, needs_data, pop909_path
 
 music21 = pytest.importorskip("music21")
@@ -120,7 +121,7 @@ def test_musicxml_input_only_gains_colours_and_brackets(tmp_path, name):
     annotation = corpus_annotation(score)
     dest = tmp_path / writers.output_name(path, "musicxml")
     writers.write(annotation, score, "musicxml", dest)
-    before, after = mx.read_source_xml(path), dest.read_bytes()
+    before, after = read_score(path).source, dest.read_bytes()
     codec, _ = mx.detect_codec(before)
     assert mx.detect_codec(after)[0] == codec  # the Sanctus is UTF-16 and stays so
     assert after[:2] == before[:2]  # same byte-order mark, if any
@@ -260,11 +261,11 @@ def test_more_than_six_overlapping_occurrences_keep_their_labels(tmp_path):
     data = dest.read_bytes()
     _check_bracket_numbers(data)
     assert data.count(b"<words") == 9
-    assert data.count(b'type="start"') - mx.read_source_xml(path).count(b'type="start"') == 7  # 6 + the later one
+    assert data.count(b'type="start"') - read_score(path).source.count(b'type="start"') == 7  # 6 + the later one
 
 
 def test_utf16_source_stays_utf16(tmp_path):
-    source = mx.read_source_xml(CORPUS["bwv66.6.mxl"])
+    source = read_score(CORPUS["bwv66.6.mxl"]).source
     text = source.decode("utf-8")
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"')
     utf16 = text.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1).encode("utf-16")
@@ -281,7 +282,7 @@ def test_utf16_source_stays_utf16(tmp_path):
 
 
 def test_timewise_scores_are_walked_like_partwise_ones():
-    source = mx.read_source_xml(CORPUS["bwv66.6.mxl"])
+    source = read_score(CORPUS["bwv66.6.mxl"]).source
     root = ET.fromstring(source)
     timewise = ET.Element("score-timewise", root.attrib)
     for child in root:
@@ -351,7 +352,7 @@ def test_midi_input_is_notated_quickly_and_annotated(tmp_path):
     assert parsed.parts[0].getElementsByClass("Measure")[0].timeSignature.ratioString == "4/4"
     assert parsed.parts[0].getElementsByClass("Measure")[0].keySignature.sharps == -3  # E flat major
 
-    q = lambda x: float(mx._quantise(x))  # noqa: E731
+    q = lambda x: float(notation._quantise(x))  # noqa: E731
     for staff_list, track in zip(staves.values(), score.pitched_tracks()):
         # every note is there, at its quantised onset (continuations of ties are not new notes)
         written = Counter()
@@ -441,3 +442,77 @@ def test_musescore_shows_motif_brackets(tmp_path):
         assert sorted(begin) == sorted(o.text for o in ann.occurrences)
         assert mscx.count('<Spanner type="TextLine">') == 2 * len(ann.occurrences)  # start + end
         assert mscx.count("<color ") >= sum(len(o.notes) > 0 for o in ann.occurrences)
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 8: the writer annotates what the reader read; hostile names; unbounded notation
+# --------------------------------------------------------------------------------------------
+
+BAD = Path(__file__).resolve().parent / "data" / "bad"
+
+
+@pytest.mark.parametrize(
+    "name", ["mxl_rootfile_dot_slash.mxl", "mxl_rootfile_application_xml.mxl", "mxl_no_container_decoy.mxl"]
+)
+def test_mxl_writer_annotates_the_member_the_reader_read(tmp_path, name):
+    """Issue 8 #9: with ``./score.xml``, media type application/xml, or no container next to a
+    decoy, the writer used to pick decoy.xml and colour the wrong score."""
+    score = read_score(BAD / name)
+    assert [t.name for t in score.tracks] == ["Melody"] and score.source_member == "score.xml"
+    annotation = annotation_from_spans(score, [(0, 2, "a"), (2, 4, "a")], 0)
+    dest = tmp_path / "out.musicxml"
+    writers.write(annotation, score, "musicxml", dest)
+    data = dest.read_bytes()
+    assert b"<part-name>Melody</part-name>" in data and b"Decoy" not in data
+    assert data.count(b'color="') >= 4 and data.count(b"Motif A") == 2
+
+
+def test_writers_never_reopen_the_input(tmp_path):
+    """Writers work from ``Score.source``: replacing the input after reading changes nothing."""
+    for name in ("mxl_rootfile_dot_slash.mxl", "midi_one_note.mid"):
+        source = tmp_path / name
+        source.write_bytes((BAD / name).read_bytes())
+        score = read_score(source)
+        spans = [(0, 0.5, "a"), (0.5, 1, "a")] if name.endswith(".mid") else [(0, 2, "a"), (2, 4, "a")]
+        annotation = annotation_from_spans(score, spans, 0)
+        fmt = "midi" if name.endswith(".mid") else "musicxml"
+        before = tmp_path / f"before.{fmt}"
+        writers.write(annotation, score, fmt, before)
+        source.write_bytes(b"garbage")
+        after = tmp_path / f"after.{fmt}"
+        writers.write(annotation, score, fmt, after)
+        assert before.read_bytes() == after.read_bytes()
+
+
+def test_control_characters_never_reach_any_output(tmp_path):
+    """Issue 8 #10: NUL and ESC in a MIDI track name made the MusicXML invalid (so no output at all)."""
+    score = read_score(BAD / "midi_control_chars_in_names.mid")
+    annotation = annotation_from_spans(score, [(0, 2, "a"), (2, 4, "a"), (4, 6, "a")], 0)
+    control = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+    for fmt in ("musicxml", "json", "csv", "mirex", "labels"):
+        dest = tmp_path / writers.output_name("names.mid", fmt)
+        writers.write(annotation, score, fmt, dest)
+        assert not control.search(dest.read_bytes()), fmt
+    root = ET.parse(tmp_path / "names.motifs.musicxml").getroot()
+    assert [p.findtext("part-name") for p in root.iter("score-part")] == ["Melody [31mred[0m", "Bass"]
+    assert json.loads((tmp_path / "names.motifs.json").read_text())["motifs"][0]["occurrences"][0][
+        "track_name"
+    ] == "Melody [31mred[0m"
+    dest = tmp_path / "names.motifs.mid"
+    writers.write(annotation, score, "midi", dest)  # the input's own events stay; ours are clean
+    import mido
+
+    ours = [m for t in mido.MidiFile(dest).tracks for m in t if m.type == "marker"]
+    assert ours and all(not control.search(m.text.encode("latin-1")) for m in ours)
+
+
+def test_notation_of_far_apart_notes_is_refused_at_once(tmp_path):
+    """Issue 8 #4: 4 notes 50,000 beats apart took 170 s and 2 GB to notate (37,500 bars)."""
+    score = read_score(BAD / "midi_notes_far_apart.mid")
+    annotation = annotation_from_spans(score, [(0, 1, "a"), (50_000, 50_001, "a")], 0)
+    dest = tmp_path / "far.musicxml"
+    start = time.process_time()
+    with pytest.raises(OutputError, match=r"37,501 bars in each of 1 part\(s\), over the 20,000-bar limit"):
+        writers.write(annotation, score, "musicxml", dest)
+    assert time.process_time() - start < 1.0
+    assert not dest.exists()

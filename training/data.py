@@ -15,7 +15,6 @@ Unlabelled songs use the downbeats of POP909's ``beat_midi.txt``.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,17 +25,10 @@ from motifcli.encoding import EncodingSpec, window_notes
 from motifcli.readers.midi import read_midi
 from motifcli.score import Note, Score, Track
 from motifcli.segment import segment_track
+from training.datafolder import data_root
 
 REPO = Path(__file__).resolve().parents[1]
 SPLIT_FILE = Path(__file__).resolve().parent / "splits" / "pop909_labels.json"
-
-
-def data_root() -> Path:
-    """The shared data folder: $MOTIF_DATA, else ../shared/data beside the repo, else /work/shared/data."""
-    for candidate in (os.environ.get("MOTIF_DATA"), REPO.parent / "shared" / "data", Path("/work/shared/data")):
-        if candidate and Path(candidate, "pop909").is_dir():
-            return Path(candidate)
-    raise FileNotFoundError("POP909 data not found: set MOTIF_DATA to the folder holding pop909/")
 
 
 def song_path(song: str, root: Path | None = None) -> Path:

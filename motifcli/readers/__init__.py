@@ -1,4 +1,5 @@
-"""Pick the reader by file extension, so callers never care which format a score came in.
+"""Pick the reader by file extension (the table is :mod:`motifcli.suffixes`), so callers never care
+which format a score came in.
 
 The MusicXML reader (music21) is imported only when a MusicXML file is actually read: music21
 takes seconds to import and MIDI-only runs should not pay for it.
@@ -12,24 +13,11 @@ from pathlib import Path
 from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits
 from motifcli.score import Score
-
-MIDI_SUFFIXES = (".mid", ".midi")
-MUSICXML_SUFFIXES = (".musicxml", ".xml", ".mxl")
-SCORE_SUFFIXES = MIDI_SUFFIXES + MUSICXML_SUFFIXES
-
-
-def score_format(path: str | os.PathLike[str]) -> str | None:
-    """``"midi"``, ``"musicxml"``, or None for an extension motif does not read."""
-    suffix = Path(path).suffix.lower()
-    if suffix in MIDI_SUFFIXES:
-        return "midi"
-    if suffix in MUSICXML_SUFFIXES:
-        return "musicxml"
-    return None
+from motifcli.suffixes import MIDI_SUFFIXES, MUSICXML_SUFFIXES, SCORE_SUFFIXES, score_format
 
 
 def read_score(path: str | os.PathLike[str], limits: ReadLimits | None = None) -> Score:
-    """Read a MIDI (.mid/.midi) or MusicXML (.musicxml/.xml/.mxl) file into a :class:`Score`."""
+    """Read a MIDI (.mid/.midi/.smf/.kar) or MusicXML (.musicxml/.xml/.mxl) file into a :class:`Score`."""
     path = Path(path)
     fmt = score_format(path)
     if fmt == "midi":

@@ -19,6 +19,7 @@ import mido
 from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits
 from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
+from motifcli.suffixes import score_format
 
 DRUM_CHANNEL = 9
 
@@ -37,7 +38,9 @@ def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
     except Exception as exc:  # noqa: BLE001 - mido raises many kinds (KeySignatureError, EOFError, ...)
         reason = " ".join(str(exc).split())[:160] or type(exc).__name__
         raise ScoreReadError(f"not a readable MIDI file ({reason})", path) from None
-    return score_from_midi(midi, path, limits)
+    score = score_from_midi(midi, path, limits)
+    score.source = data
+    return score
 
 
 EVENTS_PER_NOTE_LIMIT = 4  # events allowed per note of --max-notes (controllers, meta, ...)
@@ -204,4 +207,5 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
 
 
 def is_midi_path(path: str | os.PathLike[str]) -> bool:
-    return Path(path).suffix.lower() in {".mid", ".midi", ".smf", ".kar"}
+    """Whether ``path`` names a MIDI file (by the one suffix table)."""
+    return score_format(path) == "midi"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from motifcli.errors import MotifError, OutputError, UsageError
+from motifcli.suffixes import SCORE_SUFFIXES
 
 if TYPE_CHECKING:
     from motifcli.annotation import Annotation
@@ -46,8 +47,6 @@ _MODULES: dict[str, str] = {
     "labels": "labels",
 }
 
-# input suffixes dropped before ".motifs<ext>" is added
-_INPUT_SUFFIXES = {".mid", ".midi", ".smf", ".kar", ".musicxml", ".xml", ".mxl"}
 
 
 def check_format(fmt: str) -> str:
@@ -62,7 +61,7 @@ def output_name(input_path: str | os.PathLike[str], fmt: str) -> str:
     """``song.mid`` -> ``song.motifs.mid`` (midi), ``song.motifs.json`` (json), ..."""
     name = Path(input_path).name
     stem, suffix = os.path.splitext(name)
-    if suffix.lower() not in _INPUT_SUFFIXES or not stem:
+    if suffix.lower() not in SCORE_SUFFIXES or not stem:  # a score suffix is dropped, others kept
         stem = name
     return f"{stem}.motifs{FORMATS[check_format(fmt)]}"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from motifcli.annotation import Annotation, Occurrence
 from motifcli.score import Note, Score
 
@@ -32,3 +34,16 @@ def num(x: float, places: int = 6) -> str:
     """A float as short fixed-point text: 4.0 -> "4", 1.5 -> "1.5", 1/3 -> "0.333333"."""
     text = f"{float(x):.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+# C0 controls (NUL, ESC, BEL...), DEL and C1 controls: invalid in XML 1.0 even as &#..; references,
+# and obeyed by terminals that print a CSV or label file. Tabs and line breaks break one-line fields.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAKS = re.compile("[\t\n\r]+")
+
+
+def clean_text(text: str) -> str:
+    """``text`` fit for any output: control characters dropped, tabs and line breaks made spaces.
+
+    Every writer passes names and labels through this (a MIDI track name may hold NUL or ESC)."""
+    return _BREAKS.sub(" ", _CONTROL.sub("", text))

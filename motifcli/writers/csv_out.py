@@ -9,7 +9,7 @@ from pathlib import Path
 from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.score import Score
-from motifcli.writers._common import num, occurrence_notes
+from motifcli.writers._common import clean_text, num, occurrence_notes
 
 COLUMNS = (
     "label", "family", "number", "track", "track_name", "start_beat", "end_beat", "start_bar",
@@ -27,7 +27,8 @@ def render(annotation: Annotation, score: Score | None) -> str:
         else:
             start_s = end_s = ""
         out.writerow([
-            occ.label, occ.family, occ.number, occ.track, occ.track_name, num(occ.start), num(occ.end),
+            clean_text(occ.label), clean_text(occ.family), occ.number, occ.track, clean_text(occ.track_name),
+            num(occ.start), num(occ.end),
             occ.start_bar, occ.end_bar, start_s, end_s, num(occ.similarity),
             len(occurrence_notes(occ, score)),
         ])

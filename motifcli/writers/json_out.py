@@ -14,6 +14,7 @@ from typing import Any
 from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.score import Score
+from motifcli.writers._common import clean_text
 
 
 def to_json_dict(annotation: Annotation, score: Score | None) -> dict[str, Any]:
@@ -43,7 +44,19 @@ def to_json_dict(annotation: Annotation, score: Score | None) -> dict[str, Any]:
 
 
 def render(annotation: Annotation, score: Score | None) -> str:
-    return json.dumps(to_json_dict(annotation, score), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_cleaned(to_json_dict(annotation, score)), indent=2, ensure_ascii=False) + "\n"
+
+
+def _cleaned(value: Any) -> Any:
+    """Every string of the document without control characters (JSON would escape C0 but not
+    DEL or C1, and readers print names raw)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def write(annotation: Annotation, score: Score | None, dest: Path, *, lyrics: bool = False) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.score import Score
+from motifcli.writers._common import clean_text
 
 
 def render(annotation: Annotation, score: Score) -> str:
@@ -21,7 +22,7 @@ def render(annotation: Annotation, score: Score) -> str:
         return ""
     beats = np.array([[o.start, o.end] for o in occurrences], dtype=np.float64)
     seconds = score.seconds_at(beats)
-    rows = [f"{s:.6f}\t{e:.6f}\t{o.text}" for o, (s, e) in zip(occurrences, seconds)]
+    rows = [f"{s:.6f}\t{e:.6f}\t{clean_text(o.text)}" for o, (s, e) in zip(occurrences, seconds)]
     return "\n".join(rows) + "\n"
 
 

@@ -25,18 +25,23 @@ import mido
 from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
-from motifcli.readers.midi import DRUM_CHANNEL, is_midi_path
+from motifcli.readers.midi import DRUM_CHANNEL
 from motifcli.score import Score
+from motifcli.writers._common import clean_text
 
 BUILT_TICKS_PER_BEAT = 480
 
 
 def _load_source(score: Score) -> mido.MidiFile:
-    if score.path is not None and score.format == "midi" and is_midi_path(score.path):
+    """The input's own events (from the bytes the reader kept), or a file built from the score."""
+    if score.format == "midi" and score.source is not None:
         try:
-            return mido.MidiFile(score.path, clip=True)
-        except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
-            raise OutputError(f"cannot re-read the input MIDI file ({exc})", score.path) from exc
+            midi = mido.MidiFile(file=io.BytesIO(score.source), clip=True)
+        except (EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
+            raise OutputError(f"cannot parse the input MIDI file again ({exc})", score.path) from exc
+        if midi.type == 0 and len(midi.tracks) != 1:
+            midi.type = 1  # a type-0 header over several tracks (mido cannot save it): the type-1 file it is
+        return midi
     return midi_from_score(score)
 
 
@@ -59,7 +64,7 @@ def midi_from_score(score: Score, ticks_per_beat: int = BUILT_TICKS_PER_BEAT) ->
         channel = DRUM_CHANNEL if track.is_drum else melodic[i % len(melodic)]
         events: list[tuple[int, int, mido.Message | mido.MetaMessage]] = [
             # MIDI text is Latin-1 in mido: other characters become "?"
-            (0, 0, mido.MetaMessage("track_name", name=track.name.encode("latin-1", "replace").decode("latin-1")))
+            (0, 0, mido.MetaMessage("track_name", name=_latin1(clean_text(track.name))))
         ]
         for n in track.notes:
             if not 0 <= n.pitch <= 127:
@@ -71,6 +76,11 @@ def midi_from_score(score: Score, ticks_per_beat: int = BUILT_TICKS_PER_BEAT) ->
             events.append((off, 1, mido.Message("note_off", channel=channel, note=n.pitch, velocity=0)))
         midi.tracks.append(_to_track(events))
     return midi
+
+
+def _latin1(text: str) -> str:
+    """MIDI text as mido writes it (Latin-1): other characters become "?"."""
+    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def _to_track(events: list[tuple[int, int, object]]) -> mido.MidiTrack:
@@ -127,12 +137,12 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
     per_track: dict[int, list[tuple[int, mido.MetaMessage]]] = defaultdict(list)
     for occ in annotation.occurrences:
         tick = max(0, round(occ.start * tpb))
-        per_track[0].append((tick, mido.MetaMessage("marker", text=occ.text)))
+        per_track[0].append((tick, mido.MetaMessage("marker", text=_latin1(clean_text(occ.text)))))
         if lyrics:
             target = _source_track(score, occ.track, built)
             if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):
                 target = 0
-            per_track[target].append((tick, mido.MetaMessage("lyrics", text=occ.text)))
+            per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(occ.text)))))
     for number, events in per_track.items():
         midi.tracks[number] = insert_events(midi.tracks[number], events)
     return midi
@@ -147,7 +157,7 @@ def _source_track(score: Score, index: int, built: bool) -> int | None:
 
 
 def render(annotation: Annotation, score: Score, *, lyrics: bool = False) -> mido.MidiFile:
-    built = not (score.path is not None and score.format == "midi" and is_midi_path(score.path))
+    built = not (score.format == "midi" and score.source is not None)
     midi = _load_source(score)
     return mark(midi, annotation, score, lyrics=lyrics, built=built)
 
@@ -155,5 +165,8 @@ def render(annotation: Annotation, score: Score, *, lyrics: bool = False) -> mid
 def write(annotation: Annotation, score: Score, dest: Path, *, lyrics: bool = False) -> None:
     midi = render(annotation, score, lyrics=lyrics)
     buf = io.BytesIO()
-    midi.save(file=buf)
+    try:
+        midi.save(file=buf)
+    except (ValueError, TypeError) as exc:  # mido refuses what it cannot encode: one clean line
+        raise OutputError(f"cannot write this score as MIDI ({exc})", dest) from exc
     atomic_write_bytes(dest, buf.getvalue())

@@ -77,6 +77,14 @@ def melody(count: int = 8, channel: int = 0, step: int = 480, first: int = 60) -
     return out
 
 
+def far_apart(count: int, beats: int) -> bytes:
+    """``count`` one-beat notes, ``beats`` beats apart (480 ticks per beat)."""
+    events = b""
+    for i in range(count):
+        events += note(0 if i == 0 else (beats - 1) * 480, 0, 60 + i) + note_off(480, 0, 60 + i)
+    return events
+
+
 def many_notes_midi(count: int) -> bytes:
     """A single-track file with ``count`` sixteenth notes (built in tests' tmp dirs, not committed)."""
     events = bytearray(name(b"MANY"))
@@ -151,6 +159,17 @@ def midi_files() -> dict[str, bytes]:
         "midi_pitch_and_velocity_over_127.mid": header(0, 1)
         + track(vlq(0) + b"\x90\x3c\x40" + vlq(0) + b"\x90" + b"\x7f\x7f" + vlq(480) + b"\x80\x3c\x00"),
         "midi_sysex_length_huge.mid": header(0, 1) + track(vlq(0) + b"\xf0" + vlq(0x0FFFFFFF) + b"\x01\x02", end=False),
+        # issue 8 #13: a type-0 header that declares (and holds) 3 tracks
+        "midi_type0_says_3_tracks.mid": header(0, 3) + track(body) + track(body) + track(body),
+        # issue 8 #10: NUL, ESC and BEL in track names (XML 1.0 cannot hold them; terminals obey ESC)
+        "midi_control_chars_in_names.mid": header(1, 2)
+        + track(name(b"Mel\x00ody \x1b[31mred\x1b[0m") + melody(8))
+        + track(name(b"Bass\x07\x0b") + melody(8, first=40)),
+        # issue 8 #18: 20 pitched tracks, more than MIDI's 16 channels
+        "midi_20_tracks.mid": header(1, 20)
+        + b"".join(track(name(b"T%d" % i) + melody(4, channel=i % 9, first=50 + i)) for i in range(20)),
+        # issue 8 #4: 4 notes 50,000 beats apart (under --max-beats), 37,500 bars as notation
+        "midi_notes_far_apart.mid": header(0, 1) + track(name(b"FAR") + far_apart(4, 50_000)),
     }
     return files
 
@@ -225,6 +244,17 @@ def many_measures(count: int) -> str:
     )
 
 
+def one_note_bars(count: int) -> str:
+    """One part of ``count`` 4/4 bars of one whole note each (built in tests' tmp dirs)."""
+    whole = quarter("C", duration="4", kind="whole")
+    first = "<attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type></time></attributes>"
+    measures = "".join(f'<measure number="{i + 1}">{first if i == 0 else ""}{whole}</measure>' for i in range(count))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<score-partwise><part-list><score-part id="P1">'
+        f'<part-name>Bars</part-name></score-part></part-list><part id="P1">{measures}</part></score-partwise>\n'
+    )
+
+
 def musicxml_files() -> dict[str, bytes]:
     tiny_note = (
         "<note><pitch><step>G</step><octave>4</octave></pitch><duration>1</duration><type>1024th</type></note>"
@@ -265,10 +295,10 @@ def musicxml_files() -> dict[str, bytes]:
 # --------------------------------------------------------------------------------------------
 
 
-def container(full_path: str) -> str:
+def container(full_path: str, media: str = "application/vnd.recordare.musicxml+xml") -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<container><rootfiles>'
-        f'<rootfile full-path="{full_path}" media-type="application/vnd.recordare.musicxml+xml"/>'
+        f'<rootfile full-path="{full_path}" media-type="{media}"/>'
         "</rootfiles></container>\n"
     )
 
@@ -319,6 +349,28 @@ def bomb(size: int, declared: int | None = None, compression: int = zipfile.ZIP_
     return data if declared is None else lie_about_size(data, declared)
 
 
+def many_entries_mxl(count: int, declare: int | None = None) -> bytes:
+    """A .mxl of ``count`` tiny members plus a score (built in tests' tmp dirs: 70,000 is ~7 MB).
+
+    Over 65,535 entries zipfile writes a ZIP64 end record, whose 16-bit count says 0xFFFF;
+    ``declare`` rewrites the end record's counts to lie about how many entries there are.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr(zipfile.ZipInfo("META-INF/container.xml", (2024, 1, 1, 0, 0, 0)), container("score.xml"))
+        archive.writestr(zipfile.ZipInfo("score.xml", (2024, 1, 1, 0, 0, 0)), musicxml(FOUR))
+        for i in range(count):
+            archive.writestr(zipfile.ZipInfo(f"x/{i}", (2024, 1, 1, 0, 0, 0)), b"")
+    out = bytearray(buffer.getvalue())
+    if declare is not None:
+        at = out.rfind(b"PK\x05\x06")
+        struct.pack_into("<HH", out, at + 8, declare, declare)
+    return bytes(out)
+
+
+DECOY = musicxml(FOUR + FOUR, part_name="Decoy")  # what a reader of the wrong member would find
+
+
 BIG_BOMB_BYTES = 300 * 1024 * 1024 + 1  # what mxl_zip_bomb.mxl's score.xml expands to
 
 
@@ -351,6 +403,15 @@ def mxl_files(include_big: bool = True) -> dict[str, bytes]:
             ]
         ),
         "mxl_container_not_xml.mxl": mxl([("META-INF/container.xml", "garbage"), ("score.xml", score)]),
+        # issue 8 #9: the score is score.xml; a reader that misses it takes decoy.xml (first by name)
+        "mxl_rootfile_dot_slash.mxl": mxl(
+            [("META-INF/container.xml", container("./score.xml")), ("score.xml", score), ("decoy.xml", DECOY)]
+        ),
+        "mxl_rootfile_application_xml.mxl": mxl(
+            [("META-INF/container.xml", container("score.xml", "application/xml")), ("score.xml", score),
+             ("decoy.xml", DECOY)]
+        ),
+        "mxl_no_container_decoy.mxl": mxl([("score.xml", score), ("a_decoy.xml", DECOY)]),
     }
     if include_big:
         # 300 MB once unzipped, over the 256 MB default of --max-unzipped-bytes

@@ -1,0 +1,272 @@
+"""Tidy a safely parsed MusicXML tree before music21 sees it, so music21 never spends long or guesses.
+
+score-timewise becomes score-partwise; ``<staves>`` is removed so a multi-staff part (piano) stays
+one part; a part whose notes come before any ``<divisions>`` gets ``<divisions>1</divisions>``
+(**missing divisions default to 1**, i.e. durations are read as quarter notes; music21 alone would
+silently use 10080); divisions and durations must be finite numbers and no single duration may
+exceed the beat limit; time signatures music21 would spend seconds on (over 32 beats, beat types
+not a power of two) and repeats of the current one are dropped, and a part may change meter at most
+:data:`MAX_METER_CHANGES` times. Tuplets written with rounded durations are made exact
+(:func:`_exact_tuplets`).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from xml.etree import ElementTree as ET
+
+from motifcli.limits import ReadLimits
+from motifcli.readers.safe_xml import Refused
+
+MAX_METER_CHANGES = 500  # time-signature changes per part (each costs music21 milliseconds)
+
+
+def prepare_tree(root: ET.Element, limits: ReadLimits) -> ET.Element:
+    """The tree in the shape music21 reads quickly and correctly (see the module docstring)."""
+    if root.tag == "score-timewise":
+        root = _timewise_to_partwise(root)
+    parts = root.findall("part")
+    if not parts:
+        raise Refused("MusicXML score without any <part>")
+    for part in parts:
+        divisions: float | None = None
+        meter_changes = 0
+        last_meter: tuple[str, str] | None = None
+        for measure in part.findall("measure"):
+            for attributes in measure.findall("attributes"):
+                for staves in attributes.findall("staves"):
+                    attributes.remove(staves)
+                for time in attributes.findall("time"):
+                    meter = _meter(time)
+                    if meter is None or meter == last_meter:
+                        attributes.remove(time)  # unusable or repeated: music21 never sees it
+                        continue
+                    last_meter = meter
+                    meter_changes += 1
+                    if meter_changes > MAX_METER_CHANGES:
+                        raise Refused(
+                            f"more than {MAX_METER_CHANGES} time-signature changes in part {_shown(part.get('id'))}"
+                        )
+            for element in measure.iter():
+                if element.tag == "divisions":
+                    value = _number(element.text)
+                    if value is None or value <= 0:
+                        raise Refused(f"invalid <divisions> value {_shown(element.text)}")
+                    divisions = value
+                elif element.tag == "duration":
+                    value = _number(element.text)
+                    if value is None or value < 0:
+                        raise Refused(f"invalid <duration> value {_shown(element.text)}")
+                    if divisions is None:
+                        divisions = 1.0
+                        _insert_divisions(part)
+                    if value / divisions > limits.max_beats:
+                        raise Refused(
+                            f"a duration of {value / divisions:,.0f} beats, longer than {limits.max_beats:,.0f} "
+                            "beats (raise the limit with --max-beats)"
+                        )
+        _exact_tuplets(part)
+    return root
+
+
+_TYPE_QUARTERS = {
+    "maxima": Fraction(32), "long": Fraction(16), "breve": Fraction(8), "whole": Fraction(4), "half": Fraction(2),
+    "quarter": Fraction(1), "eighth": Fraction(1, 2), "16th": Fraction(1, 4), "32nd": Fraction(1, 8),
+    "64th": Fraction(1, 16), "128th": Fraction(1, 32), "256th": Fraction(1, 64), "512th": Fraction(1, 128),
+    "1024th": Fraction(1, 256),
+}
+MAX_TUPLET_SCALE = 1_000  # the most <divisions> are multiplied by to make tuplets exact
+
+
+def _fraction(text: str | None) -> Fraction | None:
+    try:
+        return Fraction((text or "").strip())
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def _notated_quarters(note: ET.Element) -> Fraction | None:
+    """A tuplet note's notated length in quarter notes (type, dots, time-modification), else None."""
+    quarters = _TYPE_QUARTERS.get((note.findtext("type") or "").strip())
+    modification = note.find("time-modification")
+    if quarters is None or modification is None:
+        return None
+    actual = _fraction(modification.findtext("actual-notes"))
+    normal = _fraction(modification.findtext("normal-notes"))
+    if not actual or not normal or actual <= 0 or normal <= 0:
+        return None
+    dots = len(note.findall("dot"))
+    if dots > 4:
+        return None  # no real note has more; keeps hostile files cheap
+    return quarters * (2 - Fraction(1, 2**dots)) * normal / actual
+
+
+def _exact_tuplets(part: ET.Element) -> None:
+    """Make tuplet durations exact where the file could only write them rounded.
+
+    ``<duration>`` is a whole number of ``<divisions>`` per quarter in most files, and a tuplet
+    that does not divide them (a septuplet at MuseScore's 480 divisions: 137.14 for a 16th) is
+    written rounded (137, 69, 206). Read as written, every later note of the bar drifts off the
+    notation by up to a few divisions. Where a tuplet note's ``<duration>`` is within one division
+    of its notated length (type, dots, time-modification), the part's divisions are multiplied so
+    that the notated length is a whole number, and that length is used; every other duration, and
+    each ``<backup>``/``<forward>`` (to the exact place it went back or on to), is rescaled with it.
+    """
+    divisions: Fraction | None = None
+    scale = 1
+    for measure in part.findall("measure"):
+        for element in measure.iter():
+            if element.tag == "divisions":
+                divisions = _fraction(element.text)
+            elif element.tag == "note" and divisions:
+                written = _fraction(element.findtext("duration"))
+                notated = _notated_quarters(element)
+                if written is None or notated is None:
+                    continue
+                exact = notated * divisions
+                if exact.denominator > 1 and 0 < abs(exact - written) <= 1:
+                    scale = scale * exact.denominator // math.gcd(scale, exact.denominator)
+                    if scale > MAX_TUPLET_SCALE:
+                        return  # tuplets no sane number of divisions holds: read as written
+    if scale == 1:
+        return
+
+    def put(element: ET.Element, value: Fraction) -> None:
+        element.text = str(value.numerator) if value.denominator == 1 else str(float(value))
+
+    divisions = None
+    for measure in part.findall("measure"):
+        written_at = exact_at = Fraction(0)  # the time cursor, as written and as rescaled
+        places = {written_at: exact_at}
+        note_start = (written_at, exact_at)
+        for child in measure:
+            for element in child.iter():
+                if element.tag == "divisions":
+                    divisions = _fraction(element.text)
+                    if divisions:
+                        put(element, divisions * scale)
+                elif element.tag == "offset" and (value := _fraction(element.text)) is not None:
+                    put(element, value * scale)  # a direction's offset from the cursor, in divisions
+            duration = child.find("duration")
+            written = _fraction(duration.text) if duration is not None else None
+            if written is None:
+                continue
+            if child.tag == "note":
+                new = written * scale
+                notated = _notated_quarters(child)
+                if notated is not None and divisions:
+                    exact = notated * divisions
+                    if 0 < abs(exact - written) <= 1:
+                        new = exact * scale
+                put(duration, new)
+                if child.find("chord") is not None:
+                    written_at, exact_at = note_start  # a chord's notes all start with its first
+                else:
+                    note_start = (written_at, exact_at)
+                if child.find("grace") is None:
+                    written_at, exact_at = written_at + written, exact_at + new
+                    places.setdefault(written_at, exact_at)
+            elif child.tag in ("backup", "forward"):
+                target = written_at - written if child.tag == "backup" else written_at + written
+                exact_target = places.get(target, exact_at + (target - written_at) * scale)
+                step = exact_at - exact_target if child.tag == "backup" else exact_target - exact_at
+                if step < 0:  # the exact place lies the other way: stay put rather than turn round
+                    step, exact_target = Fraction(0), exact_at
+                put(duration, step)
+                written_at, exact_at = target, exact_target
+                places.setdefault(written_at, exact_at)
+            else:
+                put(duration, written * scale)  # <figured-bass> and the like
+
+
+def _meter(time: ET.Element) -> tuple[str, str] | None:
+    """(beats, beat-type) of a <time> that music21 can build cheaply, else None.
+
+    music21 spends seconds on a time signature like 400/4 or 31/3 (it partitions the beats), so only
+    meters of at most 32 beats over a power of two up to 64 are kept; others are dropped (notes and
+    measure positions come from durations, not from the meter).
+    """
+    beats = [(b.text or "").strip() for b in time.findall("beats")]
+    types = [(b.text or "").strip() for b in time.findall("beat-type")]
+    if not beats or len(beats) != len(types):
+        return None
+    total = 0
+    for text in beats:
+        parts = text.split("+")
+        if not all(p.isdigit() and len(p) <= 3 for p in parts):
+            return None
+        total += sum(int(p) for p in parts)
+    if not 1 <= total <= 32:
+        return None
+    if not all(t.isdigit() and len(t) <= 3 and int(t) in (1, 2, 4, 8, 16, 32, 64) for t in types):
+        return None
+    return ("|".join(beats), "|".join(types))
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _shown(text: str | None) -> str:
+    text = (text or "").strip()
+    return repr(text if len(text) <= 20 else text[:17] + "...")
+
+
+def _insert_divisions(part: ET.Element) -> None:
+    """Give a part without <divisions> one of 1 in its first measure (durations in quarter notes)."""
+    first = part.find("measure")
+    if first is None:  # pragma: no cover - a duration was found, so there is a measure
+        return
+    attributes = first.find("attributes")
+    if attributes is None:
+        attributes = ET.Element("attributes")
+        first.insert(0, attributes)
+    element = ET.Element("divisions")
+    element.text = "1"
+    attributes.insert(0, element)
+
+
+def _timewise_to_partwise(root: ET.Element) -> ET.Element:
+    new = ET.Element("score-partwise", dict(root.attrib))
+    parts: dict[str, ET.Element] = {}
+    part_list = root.find("part-list")
+    if part_list is not None:
+        for score_part in part_list.iter("score-part"):
+            pid = score_part.get("id")
+            if pid is not None and pid not in parts:
+                parts[pid] = ET.Element("part", {"id": pid})
+    for child in root:
+        if child.tag != "measure":
+            new.append(child)
+            continue
+        for part in child.findall("part"):
+            pid = part.get("id", "")
+            target = parts.setdefault(pid, ET.Element("part", {"id": pid}))
+            measure = ET.SubElement(target, "measure", dict(child.attrib))
+            measure.extend(list(part))
+    for part in parts.values():
+        new.append(part)
+    return new
+
+
+def part_facts(root: ET.Element) -> tuple[list[str], dict[str, str], dict[str, int]]:
+    """Part ids in file order, part names and MIDI channels (0-based) from <part-list>."""
+    ids = [p.get("id", "") for p in root.findall("part")]
+    names: dict[str, str] = {}
+    channels: dict[str, int] = {}
+    part_list = root.find("part-list")
+    if part_list is not None:
+        for score_part in part_list.iter("score-part"):
+            pid = score_part.get("id", "")
+            name = " ".join((score_part.findtext("part-name") or "").split())
+            if name and pid not in names:
+                names[pid] = name
+            channel = _number(score_part.findtext("midi-instrument/midi-channel"))
+            if channel is not None and 1 <= channel <= 16 and pid not in channels:
+                channels[pid] = int(channel) - 1
+    return ids, names, channels

@@ -1,0 +1,77 @@
+"""What to draw: one :class:`Mark` per occurrence, in the MusicXML part of its track.
+
+For MusicXML input a mark takes the notes (not rests) of the track's part (``Track.part_id``)
+whose onset lies in [start, end). For MIDI input, converted by :mod:`~motifcli.writers.notation`,
+notes are matched by their quantised onset and pitch, so a note played a little early still
+belongs to its occurrence, and the tied continuations of an occurrence's notes are coloured too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from motifcli.annotation import Annotation
+from motifcli.errors import OutputError
+from motifcli.score import Score
+from motifcli.writers._common import occurrence_notes
+from motifcli.writers.musicxml_scan import XmlScan
+
+if TYPE_CHECKING:
+    from motifcli.writers.notation import ConvertedScore
+
+
+@dataclass(slots=True)
+class Mark:
+    part_id: str
+    text: str  # "Motif A1"
+    color: str  # "#E69F00"
+    start: Fraction
+    end: Fraction
+    # which notes: None = every note with onset in [start, end); else these (onset, pitch) pairs,
+    # plus the notes tied on from them (MIDI input, where a long note is written as tied notes)
+    keys: frozenset[tuple[Fraction, int]] | None = None
+
+
+def _beats(x: float) -> Fraction:
+    """A beat position as a Fraction, snapped to 1/960 beat so 0.3333333 becomes 1/3."""
+    return Fraction(round(float(x) * 960), 960)
+
+
+def part_id_for_track(score: Score, scan: XmlScan, track_index: int) -> str | None:
+    """The MusicXML part holding a score track: its part_id, else its part position, else its name."""
+    if not 0 <= track_index < len(score.tracks):
+        return None
+    track = score.tracks[track_index]
+    if track.part_id is not None and track.part_id in scan.parts:
+        return track.part_id
+    by_position = sorted(scan.parts.values(), key=lambda p: p.position)
+    if track.source_index is not None and 0 <= track.source_index < len(by_position):
+        return by_position[track.source_index].id
+    return None
+
+
+def marks_for_musicxml(annotation: Annotation, score: Score, scan: XmlScan) -> list[Mark]:
+    colours = {m.name: m.color for m in annotation.motifs}
+    marks = []
+    for occ in annotation.occurrences:
+        pid = part_id_for_track(score, scan, occ.track)
+        if pid is None:
+            raise OutputError(f"no MusicXML part for track {occ.track} ({occ.track_name!r}) of {occ.text}")
+        marks.append(Mark(pid, occ.text, colours.get(occ.family, "#000000"), _beats(occ.start), _beats(occ.end)))
+    return marks
+
+def marks_for_converted(annotation: Annotation, score: Score, converted: ConvertedScore) -> list[Mark]:
+    """Marks for a score notated from MIDI: notes matched by quantised (onset, pitch)."""
+    colours = {m.name: m.color for m in annotation.motifs}
+    marks = []
+    for occ in annotation.occurrences:
+        pid = converted.part_of_track.get(occ.track)
+        if pid is None:
+            continue  # a drum or empty track: not in the notation
+        keys = frozenset((converted.q(n.onset), n.pitch) for n in occurrence_notes(occ, score))
+        start = converted.q(occ.start)
+        end = max(converted.q(occ.end), start + converted.grid)
+        marks.append(Mark(pid, occ.text, colours.get(occ.family, "#000000"), start, end, keys=keys))
+    return marks

@@ -1,0 +1,237 @@
+"""Splice the additions into the document's bytes: colours on notes, a bracket and label per mark.
+
+For each mark, in its part: every chosen note gets the mark's colour (a ``color`` attribute on
+``<note>``); a ``<direction>`` holding ``<words>Motif A1</words>`` and a ``<bracket type="start"/>``
+opens a bracket where the occurrence starts, and a second ``<direction>`` with the matching
+``<bracket type="stop"/>`` closes it where it ends.
+
+Where: a direction goes in the measure holding its time, before the first element that sits
+exactly there (so usually no ``<offset>`` is needed), otherwise at the nearest earlier point with
+an ``<offset>`` in divisions; never between the notes of a chord. The stop goes in the measure
+holding the occurrence's last moment (``end`` is exclusive: an occurrence ending on a barline
+closes at the end of the bar before it), never before its own start in the document. In a
+multi-staff part the directions say ``<staff>1</staff>``. Bracket numbers (1-6) are reused, never
+by two brackets open at once in a part (in document order); past six overlapping occurrences the
+label is written without a bracket. Nothing else in the document changes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from fractions import Fraction
+from xml.sax.saxutils import escape, quoteattr
+
+from motifcli.errors import OutputError
+from motifcli.writers._common import clean_text
+from motifcli.writers.musicxml_marks import Mark
+from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
+
+MAX_BRACKETS = 6  # MusicXML number-level 1..6 (the range every version and reader accepts)
+
+
+def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) -> bytes:
+    """``data`` with the notes of every mark coloured and its bracket drawn; nothing else changes."""
+    scan = scan or scan_parts(data)
+    # (position, 0 = direction / 1 = tag edit, beat, 0 = stop / 1 = start, order, end, bytes)
+    edits: list[tuple[int, int, Fraction, int, int, int, bytes]] = []
+    by_part: dict[str, list[Mark]] = defaultdict(list)
+    for mark in marks:
+        if mark.part_id not in scan.parts:
+            raise OutputError(f"the MusicXML source has no part {mark.part_id!r}")
+        by_part[mark.part_id].append(mark)
+    order = 0
+    for pid, part_marks in by_part.items():
+        part = scan.parts[pid]
+        part_marks.sort(key=lambda m: (m.start, m.end))
+        # colours: first mark (in time order) that claims a note wins
+        coloured: dict[int, str] = {}
+        order_by_onset = sorted(range(len(part.notes)), key=lambda i: part.notes[i].onset)
+        sorted_onsets = [part.notes[i].onset for i in order_by_onset]
+        by_key: dict[tuple[Fraction, int], list[int]] = defaultdict(list)
+        tied_on = _tie_chains(part.notes, order_by_onset)
+        if any(m.keys is not None for m in part_marks):
+            for i, n in enumerate(part.notes):
+                if n.pitch is not None and not n.rest and not n.tie_stop:
+                    by_key[(n.onset, n.pitch)].append(i)
+        for mark in part_marks:
+            if mark.keys is None:
+                lo = bisect.bisect_left(sorted_onsets, mark.start)
+                hi = bisect.bisect_left(sorted_onsets, mark.end)
+                chosen = [order_by_onset[k] for k in range(lo, hi)]
+            else:
+                chosen = [i for key in mark.keys for i in by_key.get(key, ())]
+                for i in list(chosen):
+                    while i in tied_on:
+                        i = tied_on[i]
+                        chosen.append(i)
+            for i in chosen:
+                if not part.notes[i].rest and i not in coloured:
+                    coloured[i] = mark.color
+        for i, colour in coloured.items():
+            edits.append(_colour_edit(scan, part.notes[i].pos, colour))
+        # brackets: place every start and stop first, then number them in document order
+        placed = []
+        for mark in part_marks:
+            start_slot, start_offset = _choose_slot(part, mark.start, stop=False)
+            if start_slot is None:
+                continue
+            stop_slot, stop_offset = _choose_slot(part, mark.end, stop=True, not_before=start_slot)
+            assert stop_slot is not None
+            start_key = (start_slot.pos, mark.start, 1)
+            stop_key = (stop_slot.pos, mark.end, 0)
+            placed.append((start_key, stop_key, mark, start_slot, start_offset, stop_slot, stop_offset))
+        placed.sort(key=lambda p: p[0])
+        numbers = _bracket_numbers([(p[0], p[1]) for p in placed])
+        for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off), number in zip(placed, numbers):
+            for key, slot, offset, kind in ((start_key, s_slot, s_off, "start"), (stop_key, e_slot, e_off, "stop")):
+                xml = _direction(mark, number, kind, offset, staff=part.staves > 1)
+                if xml is not None:
+                    order += 1
+                    body = slot.lead + scan.enc(xml) + slot.indent
+                    edits.append((slot.pos, 0, key[1], key[2], order, slot.pos, body))
+    return _splice(data, edits)
+
+
+_Key = tuple[int, Fraction, int]  # (byte position, beat, 0 for a stop / 1 for a start): document order
+
+
+def _bracket_numbers(spans: list[tuple[_Key, _Key]]) -> list[int | None]:
+    """A number (1..6) per (start, stop) bracket, sorted by start: a number is reused only once the
+    bracket holding it has stopped earlier in the document; None when all six are taken."""
+    open_: list[tuple[_Key, int]] = []
+    numbers: list[int | None] = []
+    for start, stop in spans:
+        open_ = [(end, num) for end, num in open_ if not end < start]
+        used = {num for _, num in open_}
+        free = next((k for k in range(1, MAX_BRACKETS + 1) if k not in used), None)
+        numbers.append(free)
+        if free is not None:
+            open_.append((stop, free))
+    return numbers
+
+
+def _tie_chains(notes: list[XmlNote], order_by_onset: list[int]) -> dict[int, int]:
+    """note index -> the note it is tied on to (same pitch, later, with a tie stop)."""
+    chains: dict[int, int] = {}
+    open_: dict[int, int] = {}  # pitch -> index of the note whose tie is open
+    for i in order_by_onset:
+        n = notes[i]
+        if n.pitch is None or n.rest:
+            continue
+        if n.tie_stop and n.pitch in open_:
+            chains[open_.pop(n.pitch)] = i
+        if n.tie_start:
+            open_[n.pitch] = i
+    return chains
+
+
+_COLOR_ATTR = re.compile(r"(\scolor\s*=\s*)([\"'])[^\"']*\2")
+
+
+def _colour_edit(scan: XmlScan, pos: int, colour: str) -> tuple[int, int, Fraction, int, int, int, bytes]:
+    """Replace the ``<note ...>`` start tag at ``pos`` by itself plus (or with a new) colour."""
+    data, unit = scan.data, scan.unit
+    gt, quote_chars = scan.enc(">"), {scan.enc('"'): '"', scan.enc("'"): "'"}
+    k, quote = pos, None
+    while k < len(data):
+        ch = data[k : k + unit]
+        if quote is None and ch in quote_chars:
+            quote = ch
+        elif quote is not None and ch == quote:
+            quote = None
+        elif quote is None and ch == gt:
+            break
+        k += unit
+    tag = data[pos : k + unit].decode(scan.codec)
+    if _COLOR_ATTR.search(tag):
+        new = _COLOR_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{colour}{m.group(2)}", tag, count=1)
+    else:
+        close = len(tag) - (2 if tag.endswith("/>") else 1)
+        body = tag[:close].rstrip()
+        new = f'{body} color="{colour}"{tag[len(body):]}'
+    return (pos, 1, Fraction(0), 0, 0, k + unit, scan.enc(new))
+
+
+def _choose_slot(
+    part: XmlPart, when: Fraction, *, stop: bool, not_before: Slot | None = None
+) -> tuple[Slot | None, Fraction]:
+    """The slot for something at ``when``: in the measure holding it (for a stop, holding the
+    moment just before it), the first slot exactly there, else the nearest earlier one + offset.
+    A stop never goes before ``not_before`` (its own start) in the document."""
+    measures = [m for m in part.measures if m.slots]
+    if not measures:
+        return None, Fraction(0)
+    starts = [m.start for m in measures]
+    if stop:
+        i = bisect.bisect_left(starts, when) - 1
+    else:
+        i = bisect.bisect_right(starts, when) - 1
+        while 0 < i and measures[i].end <= measures[i].start and measures[i - 1].start == measures[i].start:
+            i -= 1
+    measure = measures[max(i, 0)]
+    slots = measure.slots
+    if not_before is not None:
+        later = [s for s in slots if s.pos >= not_before.pos]
+        if not later:  # the start is in a later measure (a stop cannot be before it): go there
+            measure = next(m for m in measures if not_before in m.slots)
+            later = [s for s in measure.slots if s.pos >= not_before.pos]
+        slots = later
+    exact = [s for s in slots if s.time == when]
+    if exact:
+        return exact[0], Fraction(0)
+    before = [s for s in slots if s.time < when and s.divisions]
+    if before:
+        best = max(s.time for s in before)
+        slot = next(s for s in before if s.time == best)
+    else:
+        slot = next((s for s in slots if s.divisions), slots[0])
+    if not slot.divisions:
+        return slot, Fraction(0)
+    return slot, (when - slot.time) * slot.divisions
+
+
+def _decimal(x: Fraction) -> str:
+    if x.denominator == 1:
+        return str(x.numerator)
+    return f"{float(x):.6f}".rstrip("0").rstrip(".")
+
+
+def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: bool = False) -> str | None:
+    extra = f"<offset>{_decimal(offset)}</offset>" if offset else ""
+    if staff:  # above the top staff of a grand staff (said outright: some readers copy it to both)
+        extra += "<staff>1</staff>"
+    colour = quoteattr(mark.color)
+    if kind == "start":
+        bracket = (
+            f'<direction-type><bracket type="start" number="{number}" line-end="down" line-type="solid"'
+            f" color={colour}/></direction-type>"
+            if number is not None
+            else ""
+        )
+        return (
+            f'<direction placement="above"><direction-type><words color={colour}>{escape(clean_text(mark.text))}</words>'
+            f"</direction-type>{bracket}{extra}</direction>"
+        )
+    if number is None:
+        return None
+    return (
+        f'<direction placement="above"><direction-type><bracket type="stop" number="{number}" line-end="down"/>'
+        f"</direction-type>{extra}</direction>"
+    )
+
+
+def _splice(data: bytes, edits: list[tuple[int, int, Fraction, int, int, int, bytes]]) -> bytes:
+    """Apply the edits in document order; at one position directions (by beat, stops before starts)
+    come before the note's own tag edit."""
+    out: list[bytes] = []
+    cursor = 0
+    for start, *_rest, end, body in sorted(edits, key=lambda e: e[:5]):
+        if start < cursor:
+            continue  # cannot happen with well-formed input; never corrupt the file
+        out.append(data[cursor:start])
+        out.append(body)
+        cursor = end
+    out.append(data[cursor:])
+    return b"".join(out)
