@@ -40,6 +40,7 @@ def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
         raise ScoreReadError(f"not a readable MIDI file ({reason})", path) from None
     score = score_from_midi(midi, path, limits)
     score.source = data
+    score.parsed_source = midi  # the MIDI writer starts from it instead of parsing ``data`` again
     return score
 
 

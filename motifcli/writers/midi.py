@@ -1,7 +1,8 @@
 """MIDI output: the input's own events, untouched, plus a marker per occurrence (and lyrics on request).
 
-For MIDI input the file is read again with mido and every existing event keeps its absolute tick and
-its order; the new meta events are slotted in by absolute tick and the delta times recomputed:
+For MIDI input the reader's parse (``Score.parsed_source``; else the kept bytes, parsed again) is the
+starting point: every existing event keeps its absolute tick and its order; the new meta events
+are slotted in by absolute tick and the delta times recomputed:
 
 * a marker (FF 06, "Motif A1") per occurrence start on the conductor track (track 0 of a type-1
   file, the only track of a type-0 file), which DAWs show on their timeline;
@@ -16,6 +17,7 @@ For a MusicXML input there are no MIDI events to keep: a type-1 file is built fr
 
 from __future__ import annotations
 
+import copy
 import io
 from collections import defaultdict
 from pathlib import Path
@@ -35,10 +37,17 @@ BUILT_TICKS_PER_BEAT = 480
 def _load_source(score: Score) -> mido.MidiFile:
     """The input's own events (from the bytes the reader kept), or a file built from the score."""
     if score.format == "midi" and score.source is not None:
-        try:
-            midi = mido.MidiFile(file=io.BytesIO(score.source), clip=True)
-        except (EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
-            raise OutputError(f"cannot parse the input MIDI file again ({exc})", score.path) from exc
+        parsed = score.parsed_source
+        if isinstance(parsed, mido.MidiFile):
+            # the reader's parse of these same bytes; a shallow copy with its own track list, since
+            # mark() replaces tracks (never edits a message) and may change the type
+            midi = copy.copy(parsed)
+            midi.tracks = list(parsed.tracks)
+        else:
+            try:
+                midi = mido.MidiFile(file=io.BytesIO(score.source), clip=True)
+            except (EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
+                raise OutputError(f"cannot parse the input MIDI file again ({exc})", score.path) from exc
         if midi.type == 0 and len(midi.tracks) != 1:
             midi.type = 1  # a type-0 header over several tracks (mido cannot save it): the type-1 file it is
         return midi
