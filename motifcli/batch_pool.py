@@ -1,0 +1,277 @@
+"""The worker pool of a batch: how many workers and threads, their start, their signals, their stop.
+
+Workers are separate processes, each loading the model once. They are never forked from the CLI
+(onnxruntime's threads do not survive a fork): where the platform has it, a forkserver (a fresh
+process that imports the readers and writers once, and never onnxruntime) forks them, so that each
+does not pay a second of imports on its own; elsewhere they are spawned. Ctrl-C or SIGTERM stops
+the pool within a second or two and no worker outlives the main process (issue 8, items 1-3).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which containers and ``taskset`` cut down),
+    not the machine's count: more busy processes or threads than these only wait for each other."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(requested: int, files: int) -> int:
+    """Processes worth starting: at most one per usable core and one per file, at least one."""
+    return max(1, min(requested, files, usable_cores()))
+
+
+class Interrupted(KeyboardInterrupt):
+    """A batch stopped by SIGINT (Ctrl-C) or SIGTERM. Files finished before it keep their outputs, the
+    files in flight are discarded (their staged outputs removed), so ``--resume`` does the rest."""
+
+    def __init__(self, signum: int, done: int, total: int) -> None:
+        self.signum, self.done, self.total = signum, done, total
+        name = _signal_name(signum)
+        super().__init__(
+            f"interrupted ({name}) after {done} of {total} files; their outputs are complete, "
+            "the rest were not written (rerun with --resume to do them)"
+        )
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+class Stop(KeyboardInterrupt):
+    """Raised by the signal handlers to unwind the work in progress (``finally`` removes staged files)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """While a batch runs, SIGINT and SIGTERM raise :class:`Stop` in the main thread; once one has
+    come, both are ignored until the cleanup is over (a second Ctrl-C must not break the cleanup,
+    which is bounded in time). Outside the main thread (a library caller's thread) nothing changes."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    watched = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.getsignal(s) for s in watched}
+
+    def stop(signum: int, frame: Any) -> None:
+        for s in watched:
+            signal.signal(s, signal.SIG_IGN)
+        raise Stop(signum)
+
+    for s in watched:
+        signal.signal(s, stop)
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+
+
+_WORKER_MODEL: Any = None
+_IN_JOB = False  # a worker is inside a job: a SIGTERM unwinds it (cleanup) before the worker exits
+
+
+def _init_worker(model_path: str, provider: str, threads: int, parent_pid: int) -> None:
+    """Load the model once per worker, and tie the worker's life to the batch's main process."""
+    global _WORKER_MODEL
+    _tie_to_parent(parent_pid)
+    from motifcli.model import load_model
+
+    _limit_blas_threads(threads)
+    _WORKER_MODEL = load_model(model_path, provider=provider, threads=threads)
+
+
+def _tie_to_parent(parent_pid: int) -> None:
+    """Ctrl-C reaches every process of the terminal's group: workers ignore it and leave the decision
+    to the main process, which stops them with SIGTERM. SIGTERM ends a worker at once, or, inside a
+    job, unwinds the job first (its staged outputs are removed).
+
+    A worker whose main process dies without stopping it (SIGKILL, a crash) ends too: a thread polls
+    the main process twice a second and sends the worker SIGTERM. (``PR_SET_PDEATHSIG`` is set as
+    well on Linux, but it fires on the death of the direct parent, which for forkserver workers is
+    the forkserver, and the forkserver lives as long as any worker does; it helps spawned workers.)
+    """
+    import signal
+    import sys
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_on_term)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    alive = _parent_check(parent_pid)
+    if not alive():  # died before the tie was made
+        os._exit(128 + signal.SIGTERM)
+    threading.Thread(target=_watch_parent, args=(alive,), name="motif-parent-watch", daemon=True).start()
+
+
+def _parent_check(parent_pid: int) -> Callable[[], bool]:
+    """A cheap "is the main process still there?" (on Windows ``os.kill`` would terminate it: there,
+    the spawned worker's handle on its parent answers)."""
+    if os.name == "nt":  # pragma: no cover - no forkserver there, workers are spawned by the main process
+        import multiprocessing
+
+        parent = multiprocessing.parent_process()
+        return parent.is_alive if parent is not None else (lambda: True)
+    return lambda: _pid_alive(parent_pid)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but not ours to signal
+    return True
+
+
+def _watch_parent(alive: Callable[[], bool], every: float = 0.5) -> None:
+    """End this worker (through its SIGTERM handler, so a job in flight unwinds) once the main process is gone."""
+    import signal
+
+    while alive():
+        time.sleep(every)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker_on_term(signum: int, frame: Any) -> None:
+    if _IN_JOB:
+        raise Stop(signum)
+    os._exit(128 + signum)
+
+
+def _limit_blas_threads(threads: int) -> None:
+    """Give numpy's BLAS a worker's share of the cores, like onnxruntime: with every core busy,
+    BLAS threads only wait for each other (spinning, on a loaded machine)."""
+    try:
+        from threadpoolctl import threadpool_limits  # optional (scikit-learn brings it)
+    except ImportError:  # pragma: no cover
+        return
+    threadpool_limits(limits=threads, user_api="blas")
+
+@contextlib.contextmanager
+def job_scope() -> Iterator[Any]:
+    """Inside a worker, around one job: yields the worker's model; a SIGTERM meanwhile unwinds the
+    job (its ``finally`` removes staged outputs) and then ends the worker."""
+    global _IN_JOB
+    _IN_JOB = True
+    try:
+        yield _WORKER_MODEL
+    except Stop as stop:  # the job unwound (staged outputs removed): the worker ends here
+        os._exit(128 + stop.signum)
+    finally:
+        _IN_JOB = False
+
+
+# Imported once in the forkserver and inherited by every worker it forks. Not onnxruntime: it starts
+# threads on import; each worker imports it and opens its session after the fork.
+FORKSERVER_PRELOAD = (
+    "motifcli.batch",
+    "motifcli.grouping",
+    "motifcli.readers.midi",
+    "motifcli.writers.midi",
+    "motifcli.writers.json_out",
+)
+STOP_GRACE_SECONDS = 1.5  # how long a stopped worker may take to unwind its job before SIGKILL
+
+
+def _pool_context():  # noqa: ANN202 - a multiprocessing context
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(FORKSERVER_PRELOAD))
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def run_pool(
+    jobs: Sequence[Any],
+    todo: list[int],
+    model: Any,
+    settings: Any,
+    n_workers: int,
+    threads: int,
+    notify: Callable[[Any], None],
+    results: dict[int, Any],
+    *,
+    work: Callable[[Any, Any], Any],
+    broken: Callable[[Any, BaseException], Any],
+) -> None:
+    """Run ``work(jobs[k], settings)`` for each ``k`` of ``todo`` on a pool of worker processes,
+    filling ``results`` as files finish (so that what was done is known when a signal stops the
+    pool); ``broken(job, exc)`` is the result of a job whose worker died. On any exception the
+    workers are stopped. ``work`` must be a module-level function (it is pickled by name)."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only with --workers > 1
+    from concurrent.futures.process import BrokenProcessPool
+
+    provider = "cuda" if "CUDAExecutionProvider" in model.providers[:1] else "cpu"
+    context = _pool_context()
+    pool = ProcessPoolExecutor(
+        n_workers, mp_context=context, initializer=_init_worker,
+        initargs=(str(model.path), provider, threads, os.getpid()),
+    )
+    try:
+        futures = {pool.submit(work, jobs[k], settings): k for k in todo}
+        for future in as_completed(futures):
+            k = futures[future]
+            try:
+                results[k] = future.result()
+            except BrokenProcessPool as exc:
+                results[k] = broken(jobs[k], exc)
+            notify(results[k])
+    except BaseException:
+        _stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, grace: float = STOP_GRACE_SECONDS) -> None:
+    """Cancel the queued files and end the workers: SIGTERM (each unwinds its job, removing staged
+    outputs), then SIGKILL for any still alive after ``grace`` seconds. Bounded in time."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # ProcessPoolExecutor keeps no public list
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            proc.terminate()
+    deadline = time.monotonic() + grace
+    for proc in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            proc.join(max(0.0, deadline - time.monotonic()))
+    for proc in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError, AttributeError):
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1.0)

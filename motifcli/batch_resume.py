@@ -1,0 +1,71 @@
+"""``--resume``: is a job already done? Its outputs must be complete and newer than input and model.
+
+A cheap structural check per format (not a parse of the music): motif's own writes are atomic, so
+this catches files cut short by other tools or a full disk.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from motifcli.batch_plan import Job
+
+def is_up_to_date(job: Job, model_path: Path | None) -> bool:
+    """All outputs are complete and newer than the input and the model (``--resume`` skips the job).
+
+    Complete: a regular file that :func:`output_is_complete` accepts for its format (motif's own
+    writes are atomic, so this catches files cut short by other tools or by a full disk).
+    """
+    try:
+        newest_source = job.source.stat().st_mtime
+        if model_path is not None and model_path.exists():
+            newest_source = max(newest_source, model_path.stat().st_mtime)
+        return all(
+            dest.stat().st_mtime >= newest_source and output_is_complete(dest, fmt)
+            for fmt, dest in job.outputs.items()
+        )
+    except OSError:
+        return False
+
+
+def output_is_complete(path: Path, fmt: str) -> bool:
+    """A cheap structural check that an output file is whole (not a parse of the music)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        if fmt == "json":
+            data = json.loads(path.read_bytes())
+            return isinstance(data, dict) and isinstance(data.get("motifs"), list)
+        if fmt == "midi":
+            return _midi_chunks_complete(path, info.st_size)
+        if fmt == "musicxml":
+            with open(path, "rb") as fh:
+                bom = fh.read(2)
+                fh.seek(max(0, info.st_size - 512))
+                tail = fh.read()
+            if bom in (b"\xff\xfe", b"\xfe\xff"):  # the writer keeps a UTF-16 input's encoding
+                tail = tail[len(tail) % 2 :].decode("utf-16-le" if bom == b"\xff\xfe" else "utf-16-be", "replace").encode()
+            return tail.rstrip().endswith((b"</score-partwise>", b"</score-timewise>"))
+        return True  # csv, mirex, labels: may legitimately be short; atomic writes keep them whole
+    except (OSError, ValueError):
+        return False
+
+
+def _midi_chunks_complete(path: Path, size: int) -> bool:
+    """The MThd chunk and every chunk after it end exactly at the end of the file."""
+    with open(path, "rb") as fh:
+        head = fh.read(14)
+        if len(head) < 14 or head[:4] != b"MThd":
+            return False
+        at = 8 + int.from_bytes(head[4:8], "big")
+        tracks = int.from_bytes(head[10:12], "big")
+        for _ in range(tracks):
+            fh.seek(at)
+            chunk = fh.read(8)
+            if len(chunk) < 8:
+                return False
+            at += 8 + int.from_bytes(chunk[4:8], "big")
+        return at == size
