@@ -85,7 +85,7 @@ def main() -> None:
                                                   str(work / "out") + "/", "--provider", "cpu"],
     }
     cold_problem = can_drop_caches()
-    modes = ["warm"] + ([] if cold_problem else ["cold"])
+    modes = ["warm"] + ([] if cold_problem or args.cold_runs < 1 else ["cold"])
     trees = {"this tree": REPO} | ({"before": args.before.resolve()} if args.before else {})
     results: dict[str, dict[str, float]] = {}
     for name, argv in cases.items():
