@@ -76,7 +76,7 @@ def main() -> None:
     args = ap.parse_args()
     settings = DiscoverySettings(**parse_set(args.set))
     rows = {p: evaluate(p, settings, args.runs) for p in SPLITS[args.split]}
-    cols = ["F_est", "F_occ.75", "F_3", "FFP", "families", "ref_families", "notes", "seconds"]
+    cols = ["F_est", "P_est", "R_est", "F_occ.75", "F_3", "FFP", "families", "ref_families", "notes", "seconds"]
     print("piece  " + "  ".join(f"{c[:12]:>12}" for c in cols))
     for p, r in rows.items():
         print(f"{p:6} " + "  ".join(f"{r[c]:12.3f}" for c in cols))

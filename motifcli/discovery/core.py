@@ -30,7 +30,9 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings) -> list[Fa
     if len(lines) < 2 * settings.min_notes:
         return []
     keys = window_keys(lines, settings.max_notes + 1, settings.max_beats)
-    patterns = closed_patterns(lines, keys, settings.min_notes, settings.max_notes, settings.extend_share)
+    patterns = closed_patterns(
+        lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty
+    )
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings)

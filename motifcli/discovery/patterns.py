@@ -51,7 +51,12 @@ def non_overlapping(starts: np.ndarray, n: int, voice_id: np.ndarray) -> np.ndar
 
 
 def closed_patterns(
-    lines: Lines, keys: dict[int, np.ndarray], min_notes: int, max_notes: int, extend_share: float
+    lines: Lines,
+    keys: dict[int, np.ndarray],
+    min_notes: int,
+    max_notes: int,
+    extend_share: float,
+    oscillation_penalty: float = 1.0,
 ) -> list[Pattern]:
     """Every closed repeated pattern with at least two non-overlapping statements."""
     grouped = {n: groups_of(keys[n]) for n in range(min_notes, max_notes + 1)}
@@ -67,7 +72,7 @@ def closed_patterns(
             starts = non_overlapping(mem, n, lines.voice_id)
             if len(starts) < 2:
                 continue
-            out.append(Pattern(n, starts, score_pattern(lines, starts, n)))
+            out.append(Pattern(n, starts, score_pattern(lines, starts, n, oscillation_penalty)))
     return out
 
 
@@ -85,10 +90,14 @@ def _extends(mem: np.ndarray, gid_next: np.ndarray, lines: Lines, N: int, share:
     return bool(len(left) and np.bincount(left).max() >= need)
 
 
-def score_pattern(lines: Lines, starts: np.ndarray, n: int) -> float:
-    """How much a pattern explains: statements x notes, discounted for trivial (static) figures."""
+def score_pattern(lines: Lines, starts: np.ndarray, n: int, oscillation_penalty: float = 1.0) -> float:
+    """How much a pattern explains: statements x notes, discounted for accompaniment figures.
+
+    Alberti basses, broken octaves and trills come back to (nearly) the pitch of two notes before;
+    on BPS-motif such patterns were mostly unlabelled (return share 0.56 vs 0.31 for matched ones).
+    """
     count = len(starts)
-    idx = starts[:, None] + np.arange(n - 1)[None, :]
-    moving = np.mean(lines.interval[idx[0]] != 0)  # share of moving steps in the pattern
-    distinct = len(np.unique(lines.interval[idx[0]])) / (n - 1)
-    return float(count * n * (0.25 + 0.75 * moving) * (0.5 + 0.5 * distinct))
+    pitches = lines.pitches[starts[0] : starts[0] + n]
+    back = float(np.mean(np.abs(pitches[2:] - pitches[:-2]) <= 2)) if n > 2 else 0.0
+    still = float(np.mean(lines.interval[starts[0] : starts[0] + n - 1] == 0))
+    return float(count * n * max(0.05, 1.0 - oscillation_penalty * back) * (1.0 - 0.75 * still))
