@@ -68,10 +68,10 @@ class DiscoverySettings:
     min_notes: int = 4  # shortest motif, in notes
     max_notes: int = 12  # longest motif, in notes
     max_beats: float = 8.0  # longest motif, in beats
-    max_families: int = 12  # cap on the families reported
-    relative_salience: float = 0.15  # keep families scoring at least this share of the best one
-    extend_share: float = 0.75  # a pattern is dropped when this share of it extends the same way
-    oscillation_penalty: float = 1.0  # discount for figures returning to the pitch of two notes before
+    max_families: int = 20  # cap on the families reported
+    relative_salience: float = 0.05  # keep families scoring at least this share of the best one
+    extend_share: float = 0.6  # a pattern is dropped when this share of it extends the same way
+    oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
     redundancy: float = 0.4  # a candidate sharing this share of notes with chosen families is dropped
     variant_tolerance: float = 0.6  # mean |interval change| (semitones) + |log2 IOI change| accepted
     use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search
