@@ -58,10 +58,13 @@ def split_track(
     """The upper line and, for chordal tracks, the lower line of one track's notes."""
     if len(onsets) == 0:
         return []
-    # sort by onset, then by pitch descending so the first note of a group is its highest
-    order = np.lexsort((-pitches, onsets))
-    on, off, pi = onsets[order], offsets[order], pitches[order]
-    group = onset_groups(on, onset_tolerance)
+    # group by onset, then order each group by pitch descending so its first note is its highest
+    by_onset = np.argsort(onsets, kind="stable")
+    group_sorted = onset_groups(onsets[by_onset], onset_tolerance)
+    group = np.empty(len(onsets), dtype=np.int64)
+    group[by_onset] = group_sorted
+    order = np.lexsort((-pitches, group))
+    on, off, pi, group = onsets[order], offsets[order], pitches[order], group[order]
     first = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
     last = np.concatenate([first[1:], [len(on)]]) - 1
     voices = [_voice(track_index, UPPER, order[first], on[first], off[first], pi[first])]
@@ -69,7 +72,7 @@ def split_track(
     if chord.mean() >= min_chord_share:
         # lowest note of each chord: the highest index of its group in pitch-descending order
         low = last[chord]
-        voices.append(_voice(track_index, LOWER, order[low], on[first[chord]], off[low], pi[low]))
+        voices.append(_voice(track_index, LOWER, order[low], on[low], off[low], pi[low]))
     return voices
 
 

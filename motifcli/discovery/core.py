@@ -21,7 +21,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     not help this stage (see benchmarks/DISCOVERY-ALGO.md).
     """
     settings = settings or DiscoverySettings()
-    return discover_voices(split_voices(score), settings)
+    min_chord_share = 0.2 if settings.bass_voice else float("inf")
+    return discover_voices(split_voices(score, min_chord_share=min_chord_share), settings)
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings) -> list[Family]:
@@ -29,7 +30,7 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings) -> list[Fa
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return []
-    keys = window_keys(lines, settings.max_notes + 1, settings.max_beats)
+    keys = window_keys(lines, settings.max_notes + 1, settings.max_beats, chromatic=not settings.diatonic_keys)
     patterns = closed_patterns(
         lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty
     )

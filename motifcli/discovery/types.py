@@ -5,7 +5,7 @@ Plain frozen dataclasses so writers, JSON and benchmarks can read them without n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +72,8 @@ class DiscoverySettings:
     relative_salience: float = 0.05  # keep families scoring at least this share of the best one
     extend_share: float = 0.6  # a pattern is dropped when this share of it extends the same way
     oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
-    redundancy: float = 0.4  # a candidate sharing this share of notes with chosen families is dropped
-    variant_tolerance: float = 0.6  # mean |interval change| (semitones) + |log2 IOI change| accepted
+    redundancy: float = 0.6  # a candidate sharing this share of notes with chosen families is dropped
+    variant_tolerance: float = 1.0  # mean |interval change| (semitones) + |log2 IOI change| accepted
     use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search
-    voices: str = "split"  # "split" (skyline + bass) or "tracks" (each track one line, notes at onsets' top)
-    extra: dict[str, float] = field(default_factory=dict)
+    bass_voice: bool = True  # also a lower line for chordal tracks (else the skyline only)
+    diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
