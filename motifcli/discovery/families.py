@@ -35,15 +35,36 @@ def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -
     if not patterns:
         return chosen
     best = max(p.score for p in patterns)
+    cap = min(settings.max_families, max(3, int(len(lines) // settings.notes_per_family)))
     for p in sorted(patterns, key=lambda p: (-p.score, p.n, int(p.starts[0]))):
-        if p.score < settings.relative_salience * best or len(chosen) >= settings.max_families:
+        if p.score < settings.relative_salience * best or len(chosen) >= cap:
             break
         idx = (p.starts[:, None] + np.arange(p.n)[None, :]).ravel()
         if claimed[idx].mean() > settings.redundancy:
             continue
+        if settings.parallel_repeats and any(runs_parallel(p.starts, c.starts, settings.max_notes) for c in chosen):
+            continue
         claimed[idx] = True
         chosen.append(Chosen(p.n, p.starts, np.zeros(len(p.starts)), p.score))
     return chosen
+
+
+def runs_parallel(starts: np.ndarray, other: np.ndarray, reach: int, share: float = 0.75) -> bool:
+    """True when most statements sit at one fixed distance (in notes) from another family's.
+
+    Two such patterns are two stretches of one longer repeat (a repeated phrase or section cut
+    into windows); reporting both would give one section as many families.
+    """
+    if len(other) == 0:
+        return False
+    d = starts[:, None] - np.sort(other)[None, :]
+    d = np.where(np.abs(d) <= 2 * reach, d, 10**9)
+    nearest = d[np.arange(len(starts)), np.abs(d).argmin(axis=1)]
+    nearest = nearest[nearest != 10**9]
+    if len(nearest) == 0:
+        return False
+    _, counts = np.unique(nearest, return_counts=True)
+    return bool(counts.max() >= share * len(starts) and counts.max() >= 2)
 
 
 def add_variants(chosen: list[Chosen], lines: Lines, keys: dict[int, np.ndarray], settings: DiscoverySettings) -> None:

@@ -69,6 +69,8 @@ class DiscoverySettings:
     max_notes: int = 12  # longest motif, in notes
     max_beats: float = 8.0  # longest motif, in beats
     max_families: int = 20  # cap on the families reported
+    notes_per_family: float = 200.0  # at most one family per this many voiced notes (at least 3)
+    parallel_repeats: bool = False  # drop a pattern running parallel to a chosen one (one long repeat)
     relative_salience: float = 0.05  # keep families scoring at least this share of the best one
     extend_share: float = 0.6  # a pattern is dropped when this share of it extends the same way
     oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
