@@ -38,11 +38,14 @@ METRICS = ("P_est", "R_est", "F_est", "P_occ.75", "R_occ.75", "F_occ.75", "F_occ
 TABLE = ("F_est", "P_est", "R_est", "F_occ.75", "F_occ.5", "F_3", "FFTP_est", "FFP")
 
 
+ONSET_DECIMALS = 4  # mir_eval matches (onset, pitch) exactly: 9.666667 and 9.6666...6 must be one onset
+
+
 def clean(patterns: Sequence[Sequence[Sequence[tuple[float, int]]]]) -> list[Pattern]:
-    """Plain floats/ints, no empty occurrence, no empty pattern (mir_eval rejects both)."""
+    """Onsets rounded to ONSET_DECIMALS, plain ints, no empty occurrence or pattern (mir_eval rejects both)."""
     out: list[Pattern] = []
     for pattern in patterns:
-        occs = [[(float(o), int(p)) for o, p in occ] for occ in pattern]
+        occs = [sorted({(round(float(o), ONSET_DECIMALS), int(p)) for o, p in occ}) for occ in pattern]
         occs = [o for o in occs if o]
         if occs:
             out.append(occs)
@@ -146,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     split_name = args.split if not args.pieces else "pieces"
+    result["split"] = split_name
     result["command"] = "python -m benchmarks.discovery_eval " + shlex.join(
         list(argv) if argv is not None else sys.argv[1:])
     out = args.out or RESULTS / f"{args.method}-{args.corpus}-{split_name}.json"

@@ -8,7 +8,9 @@ Corpora (all under the shared data folder, read in place; see its README.md):
 
 - ``bps``: ``bps_motif_dev`` (Beethoven first movements). ``labels.csv`` gives the notes of each
   occurrence directly; label track ``k`` is staff ``k`` = the MIDI's track ``k + 1`` (track 0 is the
-  conductor). Pattern = the piece's motif letter, occurrence = its ``occurrence`` number.
+  conductor). Pattern = the piece's motif letter, occurrence = its ``occurrence`` number. Label
+  onsets (rounded to 6 decimals in the CSV) are replaced by the onset of the MIDI note they name,
+  so reference points are exactly the reader's notes (mir_eval compares tuples exactly).
 - ``pop909``: ``pop909_motif_labels`` region labels turned into notes of the song's PIANO track.
   Conversion (documented here once): a label span is ``[onset, offset)`` in beats with pitch = motif
   id. Label boundaries are snapped to the nearest quarter of a beat (a few files end spans at 9.8875
@@ -28,11 +30,12 @@ Splits live in ``benchmarks/splits/*.json`` (see :func:`split_pieces`).
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,13 +120,33 @@ def _staff_track(score: Score, label_track: int) -> int:
     return pitched[label_track].index
 
 
+def _onset_snapper(score: Score) -> Callable[[float, int], float]:
+    """labels.csv rounds onsets to 6 decimals (9.666667); use the MIDI note's own onset (9.666...6)."""
+    by_pitch: dict[int, list[float]] = defaultdict(list)
+    for t in score.tracks:
+        for n in t.notes:
+            by_pitch[n.pitch].append(n.onset)
+    arrays = {p: sorted(set(v)) for p, v in by_pitch.items()}
+
+    def snap(onset: float, pitch: int) -> float:
+        onsets = arrays.get(pitch, [])
+        k = bisect.bisect_left(onsets, onset)
+        near = [onsets[j] for j in (k - 1, k) if 0 <= j < len(onsets)]
+        best = min(near, key=lambda x: abs(x - onset), default=onset)
+        return best if abs(best - onset) < 1e-3 else onset
+
+    return snap
+
+
 def _csv_piece(corpus: str, folder: Path, name: str, rows: list[dict[str, str]], meta: dict[str, str]) -> Piece:
     path = folder / "scores" / f"{name}.mid"
     score = motifcli.read_score(path)
+    snap = _onset_snapper(score)
     occ: dict[str, dict[str, list[Point]]] = defaultdict(lambda: defaultdict(list))
     occ_track: dict[tuple[str, str], set[int]] = defaultdict(set)
     for r in rows:
-        occ[r["motif"]][r["occurrence"]].append((float(r["onset_beats"]), int(r["pitch"])))
+        pitch = int(r["pitch"])
+        occ[r["motif"]][r["occurrence"]].append((snap(float(r["onset_beats"]), pitch), pitch))
         occ_track[(r["motif"], r["occurrence"])].add(int(r["track"]))
     patterns, names, tracks, occ_names = [], [], [], []
     for motif in sorted(occ):
