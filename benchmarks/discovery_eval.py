@@ -91,12 +91,22 @@ def _shipped(piece: Piece) -> list[Pattern]:
     return shipped_patterns(piece)
 
 
+def _discovery(piece: Piece) -> list[Pattern]:
+    """algo's note-level discovery (motifcli.discovery, branch ``algo``): families -> patterns, ranked."""
+    try:
+        from motifcli.discovery import discover
+    except ImportError as exc:  # not merged on this branch
+        raise KeyError(f"method 'discovery' needs motifcli.discovery ({exc})") from exc
+    return [[occ.points() for occ in family.occurrences] for family in discover(piece.score)]
+
+
 METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
     "reference": _reference,  # the ground truth itself: every score is 1.0
     "siatec": _siatec,  # SIA/SIATEC point-set baseline, chromatic pitch (benchmarks/baselines/siatec.py)
     "siatec-morph": lambda p: __import__("benchmarks.baselines.siatec", fromlist=["x"]).siatec_patterns(
         p, pitch="morphetic"),  # the same on an estimated diatonic (morphetic) pitch
     "shipped": _shipped,  # today's bar-level product output (benchmarks/baselines/shipped.py)
+    "discovery": _discovery,  # the note-level discovery (motifcli.discovery), once merged
 }
 
 
