@@ -10,7 +10,7 @@ Steps and the choices they make (all in :class:`SiatecSettings`):
 1. **SIA** with a time window: every pair of points ``i < j`` with ``0 < onset_j - onset_i <= window``
    gives a difference vector; points grouped by vector are the maximal translatable patterns (MTPs).
    The window (16 beats) keeps the pair count near ``n * density * window`` instead of ``n^2 / 2``
-   (a 4,000-note movement: about 0.5 M pairs instead of 8 M). It limits the translations SIA sees
+   (BPS 03-1, 5,522 points: 0.38 M pairs instead of 15.2 M). It limits the translations SIA sees
    directly, not where occurrences may lie: step 3 finds every occurrence in the whole piece.
 2. **Compact pieces of MTPs** (as SIACT does): an MTP is cut where two consecutive points are more
    than ``max_gap`` beats apart, then into chunks of at most ``max_span`` beats and ``max_size``
