@@ -145,3 +145,12 @@ def test_cli_runs_siatec_on_one_piece(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "benchmarks.discovery_eval", "--method", "nope", "--corpus", "bps"],
                          capture_output=True, text=True, env=subprocess_env(), cwd=REPO, timeout=120)
     assert bad.returncode == 2 and "unknown method 'nope'" in bad.stderr
+
+
+def test_occurrence_threshold_half_differs_from_three_quarters() -> None:
+    """mir_eval.pattern.evaluate computes its 'F_occ.5' at c=.75 (a keyword typo); score() must not."""
+    ref = [[[(0.0, 60), (1.0, 62), (2.0, 64), (3.0, 65)], [(8.0, 60), (9.0, 62), (10.0, 64), (11.0, 65)]]]
+    est = [[[(0.0, 60), (1.0, 62)], [(8.0, 60), (9.0, 62)]]]  # half of each occurrence
+    s = score(est, ref)
+    assert s["F_occ.75"] == 0.0
+    assert s["F_occ.5"] == pytest.approx(1.0)

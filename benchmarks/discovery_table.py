@@ -1,0 +1,47 @@
+"""Print DISCOVERY.md's tables from the JSON files that discovery_eval and mtc_retrieval wrote.
+
+    python -m benchmarks.discovery_table
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from benchmarks.discovery_eval import RESULTS, TABLE_HEADER, table_row
+
+ORDER = [("bps", "tune"), ("bps", "test"), ("pop909", "val"), ("pop909", "test")]
+METHODS = ["shipped", "siatec", "siatec-morph", "discovery"]
+
+
+def discovery_table() -> str:
+    lines = [TABLE_HEADER]
+    for corpus, split in ORDER:
+        for method in METHODS:
+            path = RESULTS / f"{method}-{corpus}-{split}.json"
+            if path.exists():
+                lines.append(table_row(json.loads(path.read_text())))
+    return "\n".join(lines)
+
+
+def mtc_table() -> str:
+    lines = ["| representation | MTC split | queries | positives/pairs | AUC-PR | mAP |", "|---|---|---|---|---|---|"]
+    for split in ("tune", "test"):
+        path = RESULTS / f"mtc-retrieval-{split}.json"
+        if not path.exists():
+            continue
+        for name, r in json.loads(path.read_text())["rows"].items():
+            lines.append(f"| {name} | {split} ({r['occurrences']} occ.) | {r['queries']} | {r['positive_rate']:.3f} "
+                         f"| {r['auc_pr']:.3f} | {r['map']:.3f} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    print(discovery_table())
+    print()
+    print(mtc_table())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
