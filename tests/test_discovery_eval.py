@@ -153,4 +153,4 @@ def test_occurrence_threshold_half_differs_from_three_quarters() -> None:
     est = [[[(0.0, 60), (1.0, 62)], [(8.0, 60), (9.0, 62)]]]  # half of each occurrence
     s = score(est, ref)
     assert s["F_occ.75"] == 0.0
-    assert s["F_occ.5"] == pytest.approx(1.0)
+    assert s["F_occ.5"] == pytest.approx(0.5)  # each matched occurrence scores 2/4
