@@ -1,12 +1,15 @@
 """Print DISCOVERY.md's tables from the JSON files that discovery_eval and mtc_retrieval wrote.
 
-    python -m benchmarks.discovery_table
+    python -m benchmarks.discovery_table           # print them
+    python -m benchmarks.discovery_table --write   # and put them into benchmarks/DISCOVERY.md
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
+from pathlib import Path
 
 from benchmarks.discovery_eval import RESULTS, TABLE_HEADER, table_row
 
@@ -36,10 +39,24 @@ def mtc_table() -> str:
     return "\n".join(lines)
 
 
+DOC = Path(__file__).resolve().parent / "DISCOVERY.md"
+
+
+def write(doc: Path = DOC) -> None:
+    """Replace the text between ``<!-- table:NAME -->`` and ``<!-- /table -->`` with the fresh table."""
+    text = doc.read_text()
+    for name, table in (("discovery", discovery_table()), ("mtc", mtc_table())):
+        text = re.sub(rf"(<!-- table:{name} -->\n).*?(<!-- /table -->)", lambda m: m.group(1) + table + "\n" + m.group(2),
+                      text, flags=re.S)
+    doc.write_text(text)
+
+
 def main() -> int:
     print(discovery_table())
     print()
     print(mtc_table())
+    if "--write" in sys.argv[1:]:
+        write()
     return 0
 
 
