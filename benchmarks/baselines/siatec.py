@@ -140,11 +140,9 @@ def sia_shapes(ps: PointSet, s: SiatecSettings, grid: float) -> list[np.ndarray]
     seg_first = np.maximum.accumulate(np.where(brk, np.arange(len(i)), 0))
     chunk = (ti - ti[seg_first]) // max(1, int(round(s.max_span / grid)))
     brk = brk | np.r_[True, chunk[1:] != chunk[:-1]]
-    seg = np.cumsum(brk) - 1
     # cap points per segment: a new chunk every max_size points
     pos = np.arange(len(i)) - np.maximum.accumulate(np.where(brk, np.arange(len(i)), 0))
     brk = brk | ((pos > 0) & (pos % s.max_size == 0))
-    seg = np.cumsum(brk) - 1
     bounds = np.r_[np.flatnonzero(brk), len(i)]
     shapes: dict[bytes, tuple[int, np.ndarray]] = {}
     lengths = np.diff(bounds)
@@ -157,7 +155,6 @@ def sia_shapes(ps: PointSet, s: SiatecSettings, grid: float) -> list[np.ndarray]
             shapes[rel] = (shapes[rel][0] + 1, shapes[rel][1])
         else:
             shapes[rel] = (1, idx)
-    del seg
     ranked = sorted(shapes.values(), key=lambda v: (-v[0] * len(v[1]), v[1][0]))
     return [idx for _, idx in ranked[: s.max_candidates]]
 
@@ -222,7 +219,7 @@ def select(candidates: list[Tec], s: SiatecSettings, n_points: int) -> list[Tec]
     heapq.heapify(heap)
     chosen: list[Tec] = []
     while heap and len(chosen) < s.max_patterns:
-        neg, k = heapq.heappop(heap)
+        _, k = heapq.heappop(heap)
         c = candidates[k]
         gain = int((~covered[c.covered]).sum())
         value = gain * c.compactness
