@@ -475,6 +475,8 @@ def main(argv: list[str] | None = None) -> None:
         app(prog_name="motif")
     except SystemExit as exc:
         code = exc.code
+    if "multiprocessing.resource_tracker" in sys.modules:  # worker processes ran: their semaphores and
+        sys.exit(code)  # the resource tracker need the ordinary teardown (os._exit makes it warn of leaks)
     _fast_exit(code)
 
 

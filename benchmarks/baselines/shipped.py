@@ -1,0 +1,38 @@
+"""Today's shipped product (bar windows clustered by the ONNX embedding) as note-level patterns.
+
+``motifcli.annotate(score, motifcli.load_model())`` at its defaults; each occurrence becomes the
+notes of its track whose onset lies in ``[start_beat, end_beat)``, each family one pattern, in the
+product's own order (A, B, ... = first appearance). This is what a user gets today, scored with the
+same metrics as the note-level methods.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import motifcli
+from motifcli.model import MotifModel
+
+from benchmarks.motif_corpora import Pattern, Piece
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> MotifModel:
+    """The shipped ONNX model, loaded once per process (CPU)."""
+    return motifcli.load_model(provider="cpu")
+
+
+def shipped_patterns(piece: Piece, sensitivity: float = 0.5) -> list[Pattern]:
+    """One pattern per family of today's annotation; occurrences = their track's notes in their span."""
+    annotation = motifcli.annotate(piece.score, shipped_model(), sensitivity=sensitivity)
+    patterns: list[Pattern] = []
+    for motif in annotation.motifs:
+        occs = []
+        for occ in motif.occurrences:
+            notes = piece.score.tracks[occ.track].notes
+            pts = sorted({(n.onset, n.pitch) for n in notes if occ.start - 1e-9 <= n.onset < occ.end - 1e-9})
+            if pts:
+                occs.append(pts)
+        if occs:
+            patterns.append(sorted(occs, key=lambda o: o[0]))
+    return patterns

@@ -1,0 +1,183 @@
+"""Score note-level motif discovery with the MIREX pattern metrics (mir_eval.pattern), per piece and per corpus.
+
+A *method* is any callable ``(Piece) -> patterns`` (mir_eval format: patterns -> occurrences ->
+``(onset, pitch)``), listed by name in :data:`METHODS`. A new method plugs in with one line::
+
+    METHODS["discovery"] = lambda piece: my_patterns(piece.score)
+
+Run one method over one split of a corpus; it writes ``benchmarks/results/<method>-<corpus>-<split>.json``
+(per-piece scores and seconds, the mean, the exact command) and prints a markdown table row::
+
+    python -m benchmarks.discovery_eval --method siatec --corpus bps --split tune
+
+Aggregation is the plain mean over pieces, as MIREX reports it. Patterns are ranked by the method
+(FFP and FFTP_est use its first five).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import mir_eval.pattern
+
+from benchmarks.motif_corpora import Pattern, Piece, load_corpus
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+# The metrics the tables show, in mir_eval.pattern.evaluate's names.
+METRICS = ("P_est", "R_est", "F_est", "P_occ.75", "R_occ.75", "F_occ.75", "P_occ.5", "R_occ.5", "F_occ.5",
+           "P_3", "R_3", "F_3", "FFTP_est", "FFP")
+TABLE = ("F_est", "P_est", "R_est", "F_occ.75", "F_occ.5", "F_3", "FFTP_est", "FFP")
+
+
+ONSET_DECIMALS = 4  # mir_eval matches (onset, pitch) exactly: 9.666667 and 9.6666...6 must be one onset
+
+
+def clean(patterns: Sequence[Sequence[Sequence[tuple[float, int]]]]) -> list[Pattern]:
+    """Onsets rounded to ONSET_DECIMALS, plain ints, no empty occurrence or pattern (mir_eval rejects both)."""
+    out: list[Pattern] = []
+    for pattern in patterns:
+        occs = [sorted({(round(float(o), ONSET_DECIMALS), int(p)) for o, p in occ}) for occ in pattern]
+        occs = [o for o in occs if o]
+        if occs:
+            out.append(occs)
+    return out
+
+
+def score(estimated_patterns: Sequence, reference_patterns: Sequence) -> dict[str, float]:
+    """mir_eval.pattern's MIREX metrics of one piece: establishment, occurrence (c=.75, .5), three-layer, FFP, FFTP_est.
+
+    No estimated pattern scores 0 everywhere (mir_eval warns and returns zeros).
+    """
+    est, ref = clean(estimated_patterns), clean(reference_patterns)
+    if not ref:
+        raise ValueError("a piece without reference patterns cannot be scored")
+    if not est:
+        return dict.fromkeys(METRICS, 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = mir_eval.pattern.evaluate(ref, est)
+        # mir_eval 0.8's evaluate() passes ``thresh`` but occurrence_FPR's parameter is ``thres``, so
+        # its "F_occ.5" is computed at c = .75; compute c = .5 here.
+        scores["F_occ.5"], scores["P_occ.5"], scores["R_occ.5"] = mir_eval.pattern.occurrence_FPR(ref, est, thres=0.5)
+    return {k: float(scores[k]) for k in METRICS}
+
+
+def aggregate(per_piece: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Mean of each metric over pieces (MIREX's aggregation)."""
+    return {k: statistics.fmean(s[k] for s in per_piece) for k in METRICS} if per_piece else {}
+
+
+# ---------------------------------------------------------------- methods
+
+def _reference(piece: Piece) -> list[Pattern]:
+    return piece.patterns
+
+
+def _siatec(piece: Piece) -> list[Pattern]:
+    from benchmarks.baselines.siatec import siatec_patterns
+
+    return siatec_patterns(piece)
+
+
+def _shipped(piece: Piece) -> list[Pattern]:
+    from benchmarks.baselines.shipped import shipped_patterns
+
+    return shipped_patterns(piece)
+
+
+def _discovery(piece: Piece) -> list[Pattern]:
+    """algo's note-level discovery (motifcli.discovery, branch ``algo``): families -> patterns, ranked."""
+    try:
+        from motifcli.discovery import discover
+    except ImportError as exc:  # not merged on this branch
+        raise KeyError(f"method 'discovery' needs motifcli.discovery ({exc})") from exc
+    return [[occ.points() for occ in family.occurrences] for family in discover(piece.score)]
+
+
+METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
+    "reference": _reference,  # the ground truth itself: every score is 1.0
+    "siatec": _siatec,  # SIA/SIATEC point-set baseline, chromatic pitch (benchmarks/baselines/siatec.py)
+    "siatec-morph": lambda p: __import__("benchmarks.baselines.siatec", fromlist=["x"]).siatec_patterns(
+        p, pitch="morphetic"),  # the same on an estimated diatonic (morphetic) pitch
+    "shipped": _shipped,  # today's bar-level product output (benchmarks/baselines/shipped.py)
+    "discovery": _discovery,  # the note-level discovery (motifcli.discovery), once merged
+}
+
+
+def run(method: str, corpus: str, split: str, names: Sequence[str] | None = None) -> dict:
+    """Run ``method`` on every piece; per-piece metrics and seconds plus their mean."""
+    if method not in METHODS:
+        raise KeyError(f"unknown method {method!r}; methods: {sorted(METHODS)}")
+    pieces = load_corpus(corpus, split, names)
+    rows, estimated = [], {}
+    for piece in pieces:
+        t0 = time.perf_counter()
+        est = METHODS[method](piece)
+        seconds = time.perf_counter() - t0
+        rows.append({"piece": piece.name, "notes": len(piece.notes), "patterns": len(clean(est)),
+                     "seconds": seconds, **score(est, piece.patterns)})
+        estimated[piece.name] = clean(est)
+    return {
+        "method": method, "corpus": corpus, "split": split, "pieces": len(rows),
+        "mean": aggregate(rows),
+        "median_seconds_per_piece": statistics.median(r["seconds"] for r in rows) if rows else 0.0,
+        "total_seconds": sum(r["seconds"] for r in rows),
+        "mean_patterns": statistics.fmean(r["patterns"] for r in rows) if rows else 0.0,
+        "per_piece": rows,
+        "estimated": estimated,  # main() writes these to a side file, for re-scoring without re-running
+    }
+
+
+def table_row(result: dict) -> str:
+    """One markdown row: method | corpus/split | metrics | patterns/piece | s/piece."""
+    m = result["mean"]
+    cells = [result["method"], f"{result['corpus']} {result['split']} ({result['pieces']})",
+             *(f"{m[k]:.3f}" for k in TABLE), f"{result['mean_patterns']:.1f}",
+             f"{result['median_seconds_per_piece']:.2f}"]
+    return "| " + " | ".join(cells) + " |"
+
+
+TABLE_HEADER = ("| method | corpus split (pieces) | " + " | ".join(TABLE) + " | patterns/piece | s/piece (median) |\n"
+                "|" + "---|" * (len(TABLE) + 4))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.discovery_eval", description=__doc__.split("\n")[0])
+    ap.add_argument("--method", required=True, help=f"one of {sorted(METHODS)}")
+    ap.add_argument("--corpus", required=True, choices=["bps", "pop909", "mtc"])
+    ap.add_argument("--split", default="tune", help="bps/mtc: tune, test, all; pop909: train, val, test, all")
+    ap.add_argument("--pieces", nargs="*", help="only these pieces (overrides --split)")
+    ap.add_argument("--out", type=Path, help="JSON file (default benchmarks/results/METHOD-CORPUS-SPLIT.json)")
+    args = ap.parse_args(argv)
+    try:
+        result = run(args.method, args.corpus, args.split, args.pieces or None)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    split_name = args.split if not args.pieces else "pieces"
+    result["split"] = split_name
+    result["command"] = "python -m benchmarks.discovery_eval " + shlex.join(
+        list(argv) if argv is not None else sys.argv[1:])
+    out = args.out or RESULTS / f"{args.method}-{args.corpus}-{split_name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".patterns.json").write_text(json.dumps(result.pop("estimated")) + "\n")
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    row = table_row(result)
+    out.with_suffix(".md").write_text(f"{TABLE_HEADER}\n{row}\n\n`{result['command']}`\n")
+    print(TABLE_HEADER)
+    print(row)
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Note-anchored candidate windows over all voices, with transposition-invariant keys.
+
+All voices are laid end to end in one array (``Lines``); a window is (start position, length in
+notes) and is valid when it stays in one voice and spans at most ``max_beats``. Keys are built
+incrementally (the key of n+1 notes from the key of n), so every length costs one O(N) pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from motifcli.voices import Voice
+
+# interval size (semitones) -> diatonic-ish class: steps 1-2, thirds 3-4, fourths 5-6, fifth 7, ...
+_CLASS = np.array([0, 1, 1, 2, 2, 3, 3, 4, 5, 5, 6, 6, 7], dtype=np.int64)
+_DIATONIC = np.array([0, 1, 1, 2, 2, 3, 3, 4, 5, 5, 6, 6], dtype=np.int64)
+_M1 = np.int64(1_000_003)
+_M2 = np.int64(999_983)
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Every voice's notes end to end; ``voice_id[k]`` says whose note position ``k`` is."""
+
+    voices: tuple[Voice, ...]
+    voice_id: np.ndarray
+    onsets: np.ndarray
+    offsets: np.ndarray
+    pitches: np.ndarray
+    interval: np.ndarray  # semitones to the next note of the same voice (0 at a voice's end)
+    ioi: np.ndarray  # beats to the next onset of the same voice (0 at a voice's end)
+    same_next: np.ndarray  # True where the next position is in the same voice
+    grid: float  # rhythm quantum used in keys (1/12 beat for quantised scores, 1/4 for performed)
+
+    def __len__(self) -> int:
+        return len(self.onsets)
+
+
+def build_lines(voices: list[Voice]) -> Lines:
+    """Concatenate voices and precompute intervals, inter-onset intervals and the rhythm grid."""
+    voices = [v for v in voices if len(v)]
+    if not voices:
+        z = np.zeros(0)
+        zi = np.zeros(0, dtype=np.int64)
+        return Lines((), zi, z, z, zi, zi, z, np.zeros(0, dtype=bool), 1 / 12)
+    vid = np.concatenate([np.full(len(v), i, dtype=np.int64) for i, v in enumerate(voices)])
+    on = np.concatenate([v.onsets for v in voices])
+    off = np.concatenate([v.offsets for v in voices])
+    pi = np.concatenate([v.pitches for v in voices])
+    same = np.zeros(len(on), dtype=bool)
+    same[:-1] = vid[1:] == vid[:-1]
+    interval = np.zeros(len(on), dtype=np.int64)
+    ioi = np.zeros(len(on))
+    interval[:-1] = np.where(same[:-1], pi[1:] - pi[:-1], 0)
+    ioi[:-1] = np.where(same[:-1], on[1:] - on[:-1], 0.0)
+    return Lines(tuple(voices), vid, on, off, pi, interval, ioi, same, rhythm_grid(on))
+
+
+def rhythm_grid(onsets: np.ndarray) -> float:
+    """1/12 beat when onsets sit on that grid (scores), else 1/4 beat (performances such as POP909)."""
+    if len(onsets) == 0:
+        return 1 / 12
+    frac = np.abs(onsets * 12 - np.round(onsets * 12))
+    return 1 / 12 if np.mean(frac < 0.02) > 0.9 else 0.25
+
+
+def interval_class(semitones: np.ndarray) -> np.ndarray:
+    """Signed coarse class of a melodic interval, the same for most diatonic transpositions."""
+    a = np.abs(semitones)
+    cls = np.where(a <= 12, _CLASS[np.minimum(a, 12)], 8 + np.minimum(a - 12, 12) // 3)
+    return np.sign(semitones) * cls
+
+
+def diatonic_steps(semitones: int) -> int:
+    """Nearest diatonic interval (in steps) of a chromatic transposition; approximate for tritones."""
+    octaves, rest = divmod(abs(int(semitones)), 12)
+    steps = 7 * octaves + int(_DIATONIC[rest])
+    return steps if semitones >= 0 else -steps
+
+
+def window_keys(lines: Lines, max_notes: int, max_beats: float, chromatic: bool = False) -> dict[int, np.ndarray]:
+    """For each length n (2..max_notes), an int64 key per start position, -1 where invalid.
+
+    The key hashes the interval classes (or exact semitones with ``chromatic``) and the quantised
+    inter-onset intervals of the window, so transposed repeats share a key.
+    """
+    N = len(lines)
+    if N == 0:
+        return {}
+    iv = lines.interval if chromatic else interval_class(lines.interval)
+    rq = np.round(lines.ioi / lines.grid).astype(np.int64)
+    step = (iv + 64) * 4099 + np.minimum(rq, 4000)  # one code per (interval, ioi)
+    keys: dict[int, np.ndarray] = {}
+    key = np.zeros(N, dtype=np.int64)
+    valid = np.ones(N, dtype=bool)
+    for n in range(2, max_notes + 1):
+        j = n - 2  # the step appended: from note k+j to k+j+1
+        pos = np.arange(N) + j
+        ok = np.zeros(N, dtype=bool)
+        inside = pos < N
+        ok[inside] = lines.same_next[pos[inside]]
+        valid &= ok
+        end = np.minimum(np.arange(N) + n - 1, N - 1)
+        valid &= (lines.onsets[end] - lines.onsets) <= max_beats + 1e-9
+        code = np.zeros(N, dtype=np.int64)
+        code[inside] = step[pos[inside]]
+        key = key * _M1 + code * _M2 + np.int64(n)  # wraps modulo 2**64: a hash, collisions negligible
+        keys[n] = np.where(valid, key, -1)
+    return keys
+
+
+def window_features(lines: Lines, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Semitone intervals [M, n-1] and log2 inter-onset intervals [M, n-1] of windows at ``starts``."""
+    idx = starts[:, None] + np.arange(n - 1)[None, :]
+    ioi = np.maximum(lines.ioi[idx], lines.grid / 2)
+    return lines.interval[idx].astype(np.float64), np.log2(ioi)

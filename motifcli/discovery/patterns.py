@@ -1,0 +1,103 @@
+"""Repeated patterns: windows sharing a key, kept only where they are closed (maximal).
+
+A pattern of n notes whose statements nearly all continue the same way (to the left or the
+right) is a piece of a longer pattern, not a motif of its own; dropping it is what keeps one family
+instead of three of different lengths. The pattern's statements are made non-overlapping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from motifcli.discovery.candidates import Lines
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """Start positions (in ``Lines``) of non-overlapping exact statements of n notes."""
+
+    n: int
+    starts: np.ndarray
+    score: float
+
+
+def groups_of(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group id per position (-1: invalid or unique), and the members of each group (CSR form)."""
+    gid = np.full(len(keys), -1, dtype=np.int64)
+    pos = np.flatnonzero(keys != -1)
+    if len(pos) == 0:
+        return gid, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    uniq, inv, counts = np.unique(keys[pos], return_inverse=True, return_counts=True)
+    repeated = counts >= 2
+    new_id = np.cumsum(repeated) - 1
+    keep = repeated[inv]
+    gid[pos[keep]] = new_id[inv[keep]]
+    members = pos[keep][np.argsort(gid[pos[keep]], kind="stable")]
+    indptr = np.concatenate([[0], np.cumsum(counts[repeated])])
+    return gid, indptr, members
+
+
+def non_overlapping(starts: np.ndarray, n: int, voice_id: np.ndarray) -> np.ndarray:
+    """Greedy left-to-right choice of statements that share no note (positions are per voice)."""
+    kept: list[int] = []
+    last = -(10**12)
+    for k in np.sort(starts).tolist():
+        if k >= last + n:
+            kept.append(k)
+            last = k
+    return np.asarray(kept, dtype=np.int64)
+
+
+def closed_patterns(
+    lines: Lines,
+    keys: dict[int, np.ndarray],
+    min_notes: int,
+    max_notes: int,
+    extend_share: float,
+    oscillation_penalty: float = 1.0,
+) -> list[Pattern]:
+    """Every closed repeated pattern with at least two non-overlapping statements."""
+    grouped = {n: groups_of(keys[n]) for n in range(min_notes, max_notes + 1)}
+    N = len(lines)
+    out: list[Pattern] = []
+    for n in range(min_notes, max_notes + 1):
+        gid, indptr, members = grouped[n]
+        longer = grouped.get(n + 1)
+        for g in range(len(indptr) - 1):
+            mem = members[indptr[g] : indptr[g + 1]]
+            if longer is not None and _extends(mem, longer[0], lines, N, extend_share):
+                continue
+            starts = non_overlapping(mem, n, lines.voice_id)
+            if len(starts) < 2:
+                continue
+            out.append(Pattern(n, starts, score_pattern(lines, starts, n, oscillation_penalty)))
+    return out
+
+
+def _extends(mem: np.ndarray, gid_next: np.ndarray, lines: Lines, N: int, share: float) -> bool:
+    """True when ``share`` of the statements continue into one longer pattern (right or left)."""
+    need = share * len(mem)
+    right = gid_next[mem]
+    right = right[right >= 0]
+    if len(right) and np.bincount(right).max() >= need:
+        return True
+    left_pos = mem[mem > 0] - 1
+    left_pos = left_pos[lines.same_next[left_pos]]
+    left = gid_next[left_pos]
+    left = left[left >= 0]
+    return bool(len(left) and np.bincount(left).max() >= need)
+
+
+def score_pattern(lines: Lines, starts: np.ndarray, n: int, oscillation_penalty: float = 1.0) -> float:
+    """How much a pattern explains: statements x notes, discounted for accompaniment figures.
+
+    Alberti basses, broken octaves and trills come back to (nearly) the pitch of two notes before;
+    on BPS-motif such patterns were mostly unlabelled (return share 0.56 vs 0.31 for matched ones).
+    """
+    count = len(starts)
+    pitches = lines.pitches[starts[0] : starts[0] + n]
+    back = float(np.mean(np.abs(pitches[2:] - pitches[:-2]) <= 2)) if n > 2 else 0.0
+    still = float(np.mean(lines.interval[starts[0] : starts[0] + n - 1] == 0))
+    return float(count * n * max(0.05, 1.0 - oscillation_penalty * back) * (1.0 - 0.75 * still))

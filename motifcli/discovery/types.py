@@ -1,0 +1,81 @@
+"""What discovery returns: families of occurrences, each occurrence a set of notes.
+
+Plain frozen dataclasses so writers, JSON and benchmarks can read them without numpy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRef:
+    """One note of an occurrence: where it is in the score and what it sounds."""
+
+    track: int  # Track.index
+    index: int  # position in track.notes
+    voice: int  # motifcli.voices.UPPER / LOWER
+    onset: float  # beats
+    offset: float
+    pitch: int
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One statement of a motif: its notes, its transposition from the prototype, its similarity."""
+
+    notes: tuple[NoteRef, ...]
+    transposition: int  # chromatic semitones from the prototype (median over aligned notes)
+    diatonic: int  # the same in diatonic steps, by the nearest diatonic interval (approximate)
+    similarity: float  # 1 for the prototype and exact (transposed) repeats, lower for variants
+
+    @property
+    def track(self) -> int:
+        return self.notes[0].track
+
+    @property
+    def start(self) -> float:
+        return self.notes[0].onset
+
+    @property
+    def end(self) -> float:
+        return max(n.offset for n in self.notes)
+
+    def points(self) -> list[tuple[float, int]]:
+        """(onset, pitch) pairs, the form mir_eval.pattern scores."""
+        return [(n.onset, n.pitch) for n in self.notes]
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """Occurrences of one motif, prototype first; ``salience`` orders families (most salient first)."""
+
+    label: str
+    occurrences: tuple[Occurrence, ...]
+    salience: float  # share of the piece's voiced notes it explains, weighted by repetition
+    coverage: float  # share of the piece's voiced notes inside its occurrences
+    notes_per_occurrence: int
+
+    @property
+    def prototype(self) -> Occurrence:
+        return self.occurrences[0]
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoverySettings:
+    """Knobs of :func:`motifcli.discovery.discover`; defaults are the tuned ones (see benchmarks)."""
+
+    min_notes: int = 4  # shortest motif, in notes
+    max_notes: int = 12  # longest motif, in notes
+    max_beats: float = 8.0  # longest motif, in beats
+    max_families: int = 20  # cap on the families reported
+    notes_per_family: float = 200.0  # at most one family per this many voiced notes (at least 3)
+    parallel_repeats: bool = False  # drop a pattern running parallel to a chosen one (one long repeat)
+    relative_salience: float = 0.05  # keep families scoring at least this share of the best one
+    extend_share: float = 0.6  # a pattern is dropped when this share of it extends the same way
+    oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
+    redundancy: float = 0.6  # a candidate sharing this share of notes with chosen families is dropped
+    variant_tolerance: float = 1.0  # mean |interval change| (semitones) + |log2 IOI change| accepted
+    use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search
+    bass_voice: bool = True  # also a lower line for chordal tracks (else the skyline only)
+    diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)

@@ -1,0 +1,89 @@
+"""Voices of polyphonic tracks: the monophonic lines that motifs live in.
+
+A motif is stated in one voice of a texture (BPS-motif: 96% of the labelled notes are the highest
+note sounding at their onset in their staff), so discovery works on lines, not on tracks. The
+readers do not keep MusicXML voice numbers, so every track is separated here, the same way for
+MIDI and MusicXML:
+
+- ``upper``: the skyline, the highest note of each onset group (every note of a monophonic track);
+- ``lower``: the lowest note of each onset group that holds two or more notes, kept only when the
+  track is polyphonic enough for a bass line to exist (at least ``min_chord_share`` of its onsets).
+
+Onsets closer than ``onset_tolerance`` beats form one group, so performed (unquantised) chords of
+POP909 count as chords. Pure numpy; one pass over the sorted notes of each track.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from motifcli.score import Score
+
+UPPER = 0
+LOWER = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """One monophonic line of one track, notes in onset order (arrays share one length)."""
+
+    track: int  # Track.index
+    voice: int  # UPPER or LOWER
+    note_indices: np.ndarray  # indices into track.notes
+    onsets: np.ndarray
+    offsets: np.ndarray
+    pitches: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.note_indices)
+
+
+def onset_groups(onsets: np.ndarray, tolerance: float) -> np.ndarray:
+    """Group id of each onset (sorted input): a new group starts after a gap above ``tolerance``."""
+    if len(onsets) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([[0], np.cumsum(np.diff(onsets) > tolerance)]).astype(np.int64)
+
+
+def split_track(
+    track_index: int,
+    onsets: np.ndarray,
+    offsets: np.ndarray,
+    pitches: np.ndarray,
+    onset_tolerance: float = 0.05,
+    min_chord_share: float = 0.2,
+) -> list[Voice]:
+    """The upper line and, for chordal tracks, the lower line of one track's notes."""
+    if len(onsets) == 0:
+        return []
+    # group by onset, then order each group by pitch descending so its first note is its highest
+    by_onset = np.argsort(onsets, kind="stable")
+    group_sorted = onset_groups(onsets[by_onset], onset_tolerance)
+    group = np.empty(len(onsets), dtype=np.int64)
+    group[by_onset] = group_sorted
+    order = np.lexsort((-pitches, group))
+    on, off, pi, group = onsets[order], offsets[order], pitches[order], group[order]
+    first = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+    last = np.concatenate([first[1:], [len(on)]]) - 1
+    voices = [_voice(track_index, UPPER, order[first], on[first], off[first], pi[first])]
+    chord = last > first
+    if chord.mean() >= min_chord_share:
+        # lowest note of each chord: the highest index of its group in pitch-descending order
+        low = last[chord]
+        voices.append(_voice(track_index, LOWER, order[low], on[low], off[low], pi[low]))
+    return voices
+
+
+def _voice(track: int, voice: int, idx: np.ndarray, on: np.ndarray, off: np.ndarray, pi: np.ndarray) -> Voice:
+    return Voice(track, voice, idx.astype(np.int64), on.astype(np.float64), off.astype(np.float64), pi.astype(np.int64))
+
+
+def split_voices(score: Score, onset_tolerance: float = 0.05, min_chord_share: float = 0.2) -> list[Voice]:
+    """Voices of every pitched track of ``score``, upper before lower, in track order."""
+    voices: list[Voice] = []
+    for track in score.pitched_tracks():
+        onsets, offsets, pitches = track.arrays()
+        voices.extend(split_track(track.index, onsets, offsets, pitches, onset_tolerance, min_chord_share))
+    return voices
