@@ -30,46 +30,42 @@ class _Unsure(Exception):
     """This value is left to typer's own coercion."""
 
 
+def _exactly(kind: type) -> Callable[[Any], Any]:
+    """Values that already have the type (str from the command line, bool from a flag)."""
+    def convert(value: Any) -> Any:
+        if type(value) is not kind:
+            raise _Unsure
+        return value
+    return convert
+
+
+def _number(kind: type, pattern: re.Pattern[str], exact: tuple[type, ...]) -> Callable[[Any], Any]:
+    """Numbers of these types (defaults), or text in the plain spelling ``pattern`` accepts."""
+    def convert(value: Any) -> Any:
+        if type(value) in exact or (type(value) is str and pattern.match(value)):
+            return kind(value)
+        raise _Unsure
+    return convert
+
+
+def _path(value: Any) -> Path:
+    if isinstance(value, Path):
+        return value
+    if type(value) is str and value and "\x00" not in value:
+        return Path(value)
+    raise _Unsure
+
+
 def _leaf(annotation: Any) -> Callable[[Any], Any] | None:
     """A converter for one plain value, or None when the annotation is not one we handle."""
-    if annotation is str:
-        def to_str(value: Any) -> str:
-            if type(value) is not str:
-                raise _Unsure
-            return value
-        return to_str
-    if annotation is bool:  # flags arrive as bools (or None, which typer handles before us)
-        def to_bool(value: Any) -> bool:
-            if type(value) is not bool:
-                raise _Unsure
-            return value
-        return to_bool
+    if annotation in (str, bool):  # flags arrive as bools (None is handled by typer before us)
+        return _exactly(annotation)
     if annotation is int:
-        def to_int(value: Any) -> int:
-            if type(value) is int:
-                return value
-            if type(value) is str and _INT.match(value):
-                return int(value)
-            raise _Unsure
-        return to_int
+        return _number(int, _INT, (int,))
     if annotation is float:
-        def to_float(value: Any) -> float:
-            if type(value) is float:
-                return value
-            if type(value) is int:
-                return float(value)
-            if type(value) is str and _FLOAT.match(value):
-                return float(value)
-            raise _Unsure
-        return to_float
+        return _number(float, _FLOAT, (float, int))
     if annotation is Path:
-        def to_path(value: Any) -> Path:
-            if isinstance(value, Path):
-                return value
-            if type(value) is str and value and "\x00" not in value:
-                return Path(value)
-            raise _Unsure
-        return to_path
+        return _path
     return None
 
 
