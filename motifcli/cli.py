@@ -25,6 +25,7 @@ from motifcli.options import (
     HopOpt,
     MaxBeatsOpt,
     MaxBytesOpt,
+    MaxFamiliesOpt,
     MaxNotesOpt,
     MaxPartsOpt,
     MaxSegmentsOpt,
@@ -35,9 +36,12 @@ from motifcli.options import (
     SensitivityOpt,
     ThresholdOpt,
     TrackOpt,
+    UnitOpt,
     WindowOpt,
     build_settings,
 )
+from motifcli.settings import DEFAULT_UNIT
+
 
 class _Command(typer.core.TyperCommand):
     """Usage lines in the usual form (``PATHS...``, not Typer's ``{PATHS}...``)."""
@@ -140,7 +144,9 @@ def annotate(
     track: TrackOpt = None,
     window: WindowOpt = None,
     hop: HopOpt = None,
-    min_notes: MinNotesOpt = 1,
+    min_notes: MinNotesOpt = None,
+    unit: UnitOpt = DEFAULT_UNIT,
+    max_families: MaxFamiliesOpt = None,
     bar_offset: BarOffsetOpt = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
     threads: Annotated[
@@ -169,8 +175,8 @@ def annotate(
             raise UsageError("--threads must be at least 1")
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, bar_offset=bar_offset, lyrics=lyrics, max_bytes=max_bytes,
-            max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
+            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, lyrics=lyrics,
+            max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )
         shard_spec = batch.parse_shard(shard) if shard else None
@@ -288,7 +294,7 @@ def embed(
     track: TrackOpt = None,
     window: WindowOpt = None,
     hop: HopOpt = None,
-    min_notes: MinNotesOpt = 1,
+    min_notes: MinNotesOpt = None,
     bar_offset: BarOffsetOpt = None,
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
@@ -416,7 +422,7 @@ def plot(
     track: TrackOpt = None,
     window: WindowOpt = None,
     hop: HopOpt = None,
-    min_notes: MinNotesOpt = 1,
+    min_notes: MinNotesOpt = None,
     bar_offset: BarOffsetOpt = None,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,

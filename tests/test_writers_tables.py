@@ -31,7 +31,7 @@ def test_json_validates_against_the_schema_and_reads_back(song, tmp_path):
     dest = tmp_path / "039.motifs.json"
     writers.write(annotation, score, "json", dest)
     text = dest.read_text(encoding="utf-8")
-    assert text.startswith('{\n  "schema_version": "1.0"')  # indent 2
+    assert text.startswith('{\n  "schema_version": "2.0"')  # indent 2; schema 2 = note-level occurrences
     data = json.loads(text)
     schema = json.loads((DOCS / "annotation.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
