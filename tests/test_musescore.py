@@ -334,8 +334,8 @@ def annotation_problems(
 
     For every occurrence: each of its notes is a note of the same pitch in the occurrence's part at
     its onset (within ``tolerance_beats``) coloured with its family's colour, and one "Motif A1" text
-    (of ``text_kinds``) sits in the part at the bar ``start_bar`` names, at its first note and in
-    that note's staff (a TextLine must also reach its last note). Conversely every coloured note
+    (of ``text_kinds``) sits in the part at its first note (so within its bars), in the top staff
+    of the notes at that onset (a TextLine must also reach its last note). Conversely every coloured note
     is one of an occurrence's own notes with that colour, or a tied piece of one (schema 2: an
     occurrence is its notes, not the span they lie in).
     """
@@ -349,7 +349,7 @@ def annotation_problems(
     for color, occ, part in occurrences:
         staves = set(mscx.staves_of(part))
         label = f"{occ['label']} (track {occ['track']} {occ['track_name']!r}, bars {occ['start_bar']}-{occ['end_bar']})"
-        first_staff = None
+        first_staves = []  # the staves of the notes at its first onset: the text goes in the top one
         first_onset = min((n["onset"] for n in occ["notes"]), default=occ["start_beat"])
         for n in sorted(occ["notes"], key=lambda n: (n["onset"], n["pitch"])):
             want = round(n["onset"] * DIVISION)
@@ -358,8 +358,8 @@ def annotation_problems(
                 problems.append(f"{label}: no note of pitch {n['pitch']} at beat {n['onset']} in MuseScore")
                 continue
             best = min(cands, key=lambda m: ((m.color or "#000000") != color, abs(m.tick - want)))
-            if first_staff is None:
-                first_staff = best.staff
+            if n["onset"] == first_onset:
+                first_staves.append(best.staff)
             if (best.color or "#000000") != color:
                 problems.append(
                     f"{label}: note {n['pitch']} at beat {n['onset']} is {best.color or 'black'}, not {color}"
@@ -371,13 +371,13 @@ def annotation_problems(
             continue
         t = texts[0]
         bar = mscx.measure_at(t.tick)
-        if bar != occ["start_bar"]:
-            problems.append(f"{label}: 'Motif {occ['label']}' shows in bar {bar}, not {occ['start_bar']}")
+        if not occ["start_bar"] <= bar <= occ["end_bar"]:  # at its first note: in its bars
+            problems.append(f"{label}: 'Motif {occ['label']}' shows in bar {bar}, not in {occ['start_bar']}-{occ['end_bar']}")
         start = round(first_onset * DIVISION)
         if abs(t.tick - start) > tol:
             problems.append(f"{label}: text at beat {t.tick / DIVISION}, not at its first note (beat {first_onset})")
-        if first_staff is not None and t.staff != first_staff:
-            problems.append(f"{label}: text in staff {t.staff}, not in its first note's staff {first_staff}")
+        if first_staves and t.staff != min(first_staves):
+            problems.append(f"{label}: text in staff {t.staff}, not in its first note's staff {min(first_staves)}")
         if t.kind == "TextLine" and occ["notes"]:
             last = round(max(n["onset"] for n in occ["notes"]) * DIVISION)
             if t.end_tick is None or t.end_tick < last - tol:
@@ -389,8 +389,10 @@ def annotation_problems(
         covered = any(
             color == m.color
             and m.staff in mscx.staves_of(part)
-            and any(  # one of its notes, or a tied piece of one
-                n["pitch"] == m.pitch and n["onset"] * DIVISION - tol <= m.tick < n["offset"] * DIVISION + tol
+            and any(  # one of its notes, or a tied piece of one (performed MIDI is notated on a grid of
+                # two tolerances: a quantised end may reach that far past the performed one)
+                n["pitch"] == m.pitch
+                and round(n["onset"] * DIVISION) - tol <= m.tick < round(n["offset"] * DIVISION) + 2 * tol
                 for n in occ["notes"]
             )
             for color, occ, part in occurrences

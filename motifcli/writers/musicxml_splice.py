@@ -12,7 +12,8 @@ an ``<offset>`` in divisions; never between the notes of a chord. The stop goes 
 holding the occurrence's last moment (``end`` is exclusive: an occurrence ending on a barline
 closes at the end of the bar before it), never before its own start in the document. In a
 multi-staff part the directions name the staff of the occurrence's first note (``<staff>2</staff>``
-for a motif in the left hand), so the bracket runs in its staff. Bracket numbers (1-6) are reused, never
+for a motif in the left hand; of notes struck together, the top staff), so the bracket runs in its
+staff. Bracket numbers (1-6) are reused, never
 by two brackets open at once in a part (in document order); past six overlapping occurrences the
 label is written without a bracket. Nothing else in the document changes.
 """
@@ -74,8 +75,8 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             if mark.staff is not None:
                 staff_of[id(mark)] = mark.staff
             elif sounding:
-                first = min(sounding, key=lambda i: (part.notes[i].onset, part.notes[i].pos))
-                staff_of[id(mark)] = part.notes[first].staff
+                first = min(sounding, key=lambda i: (part.notes[i].onset, part.notes[i].staff))
+                staff_of[id(mark)] = part.notes[first].staff  # of simultaneous first notes, the top staff
             for i in sounding:
                 if i not in coloured:
                     coloured[i] = mark.color

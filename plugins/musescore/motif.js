@@ -98,8 +98,8 @@ function indexNotes(api) {
     return { byPart: byPart, stops: stops };
 }
 
-// Where the "Motif A1" text of an occurrence goes: at its first note, in that note's staff (like
-// motif's MusicXML output, whose bracket starts there). A cursor on the note's own track stands
+// Where the "Motif A1" text of an occurrence goes: at its first note, in that note's staff (of
+// simultaneous first notes, the top staff's; like motif's MusicXML output, whose bracket starts there). A cursor on the note's own track stands
 // there for sure.
 function textPlace(first) {
     // at the occurrence's first note, in that note's staff (voice 1 of it): the occurrence is its notes
@@ -245,8 +245,8 @@ function applyReport(api, report, toleranceTicks) {
                     if (list[k].tick > hit.tick && list[k].tick < offset && list[k].track === hit.track)
                         setColor(list[k].note, color);
                 }
-                if (first === null || hit.tick < first.tick)
-                    first = hit;
+                if (first === null || hit.tick < first.tick || (hit.tick === first.tick && hit.track < first.track))
+                    first = hit;  // the first note; of simultaneous ones, the one in the top staff
             }
             result.notes += matched;
             if (first === null) {
