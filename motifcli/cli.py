@@ -423,6 +423,8 @@ def plot(
     window: WindowOpt = None,
     hop: HopOpt = None,
     min_notes: MinNotesOpt = None,
+    unit: UnitOpt = DEFAULT_UNIT,
+    max_families: MaxFamiliesOpt = None,
     bar_offset: BarOffsetOpt = None,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
@@ -436,9 +438,9 @@ def plot(
     with _reported(debug):
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, bar_offset=bar_offset, max_bytes=max_bytes, max_notes=max_notes,
-            max_beats=max_beats, max_parts=max_parts, max_unzipped_bytes=max_unzipped_bytes,
-            max_segments=max_segments,
+            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset,
+            max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
+            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )
         import motifcli
         from motifcli.annotation import Annotation
