@@ -129,9 +129,10 @@ def annotate_notes(
     model_card: dict[str, str] | None = None,
     timings: MutableMapping[str, float] | None = None,
 ) -> Annotation:
-    """``--unit note``: discovery, then :func:`to_annotation` (timed as "discovery")."""
+    """``--unit note``: discovery, then :func:`to_annotation`; timed as the "grouping" stage (the
+    stage that finds the families, so batch summaries keep one set of stages for both units)."""
     t0 = time.perf_counter()
     annotation = to_annotation(score, discover_families(score, model, settings), settings, model_card)
     if timings is not None:
-        timings["discovery"] = timings.get("discovery", 0.0) + (time.perf_counter() - t0)
+        timings["grouping"] = timings.get("grouping", 0.0) + (time.perf_counter() - t0)
     return annotation

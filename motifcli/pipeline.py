@@ -108,7 +108,8 @@ def annotate(
     ``settings``: a :class:`Settings`, or its fields as keywords (``sensitivity=0.4``,
     ``threshold=0.3``, ``linkage``, ``track``, ``window``, ``hop``, ``min_notes``, ``origin``,
     ``merge_adjacent``, ``min_occurrences``, ``unit``, ``max_families``, ``limits``). ``timings``
-    gets seconds per stage (encode, inference, grouping; discovery for ``unit="note"``) added to it.
+    gets seconds per stage (encode, inference, grouping; for ``unit="note"`` discovery counts as grouping)
+    added to it.
     """
     run = settings_from(settings, **options).resolve(model).for_score(score)  # bad values fail before work
     if run.unit == "note":
