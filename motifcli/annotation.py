@@ -100,7 +100,8 @@ def motif_notes(track: int, notes: list[Any], indices: list[int] | None = None) 
             out.append(n)
             continue
         index = indices[k] if indices is not None and k < len(indices) else -1
-        out.append(MotifNote(track, int(index), float(n.onset), float(n.offset), int(n.pitch), int(getattr(n, "velocity", 64))))
+        velocity = int(getattr(n, "velocity", 64))
+        out.append(MotifNote(track, int(index), float(n.onset), float(n.offset), int(n.pitch), velocity))
     return out
 
 

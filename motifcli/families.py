@@ -44,7 +44,9 @@ def discover_families(score: Score, model: MotifModel | None, settings: Settings
     try:
         from motifcli.discovery import DiscoverySettings, discover
     except ImportError as exc:
-        raise UsageError("--unit note is not available yet in this build (no motifcli.discovery); use --unit bar") from exc
+        raise UsageError(
+            "--unit note is not available yet in this build (no motifcli.discovery); use --unit bar"
+        ) from exc
     known = {f.name for f in fields(DiscoverySettings)}
     options = {k: v for k, v in discovery_options(settings).items() if k in known}
     options["max_notes"] = max(options["min_notes"], getattr(DiscoverySettings(), "max_notes", options["min_notes"]))

@@ -23,7 +23,9 @@ def render(annotation: Annotation, score: Score) -> str:
     occurrences = annotation.occurrences
     if not occurrences:
         return ""
-    spans = sorted(((note_span(o, score), o) for o in occurrences), key=lambda p: (p[0][0], p[1].track, p[1].family, p[1].number))
+    spans = sorted(
+        ((note_span(o, score), o) for o in occurrences), key=lambda p: (p[0][0], p[1].track, p[1].family, p[1].number)
+    )
     occurrences = [o for _, o in spans]
     beats = np.array([span for span, _ in spans], dtype=np.float64)
     seconds = score.seconds_at(beats)

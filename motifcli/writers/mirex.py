@@ -9,9 +9,9 @@
 
 One ``patternN`` per motif family, most salient first (by ``rank``, as MIREX's "first five
 patterns" metrics expect), one ``occurrenceM`` per occurrence (in time order), one ``onset, pitch``
-line per note of the occurrence's own notes (nothing else of its track): onset in quarter-note beats, pitch as a MIDI
-number. The format has no comment lines and no empty occurrences, so occurrences without notes
-are left out (and a family left with none is skipped).
+line per note of the occurrence's own notes (nothing else of its track): onset in quarter-note
+beats, pitch as a MIDI number. The format has no comment lines and no empty occurrences, so
+occurrences without notes are left out (and a family left with none is skipped).
 """
 
 from __future__ import annotations
