@@ -290,3 +290,44 @@ def test_bar_level_max_families_keeps_the_most_salient(rawroll_model):
     assert [[(o.track, o.start, o.end) for o in m.occurrences] for m in capped.motifs] == [
         [(o.track, o.start, o.end) for o in m.occurrences] for m in kept
     ]
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [(["--unit", "beat"], "--unit must be one of bar, note"), (["--max-families", "0"], "--max-families must be"),
+     (["--min-notes", "0"], "--min-notes must be")],
+)
+def test_cli_bad_unit_and_counts_exit_2(tmp_path, rawroll_path, flags, message):
+    from typer.testing import CliRunner
+
+    from motifcli.cli import app
+
+    song = tmp_path / "021.mid"
+    song.write_bytes(pop909_path("021").read_bytes())
+    result = CliRunner().invoke(app, ["annotate", str(song), "--model", str(rawroll_path), *flags])
+    assert result.exit_code == 2 and message in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["021.mid"]  # nothing written
+
+
+def test_cli_max_families_and_unit(tmp_path, rawroll_path):
+    from typer.testing import CliRunner
+
+    from motifcli.cli import app
+
+    song = tmp_path / "021.mid"
+    song.write_bytes(pop909_path("021").read_bytes())
+    runner = CliRunner()
+    result = runner.invoke(app, ["annotate", str(song), "--model", str(rawroll_path), "-f", "json",
+                                 "--max-families", "2", "--sensitivity", "0.3", "-q"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "021.motifs.json").read_text())
+    assert [m["name"] for m in data["motifs"]] == ["A", "B"] and sorted(m["rank"] for m in data["motifs"]) == [1, 2]
+    assert data["settings"]["unit"] == "bar" and data["settings"]["max_families"] == 2
+    result = runner.invoke(app, ["annotate", str(song), "--model", str(rawroll_path), "-f", "json", "--unit", "note",
+                                 "-o", str(tmp_path / "note.json")])
+    if importlib.util.find_spec("motifcli.discovery") is None:
+        assert result.exit_code == 2 and "--unit note is not available yet" in result.output
+        assert not (tmp_path / "note.json").exists()
+    else:
+        assert result.exit_code == 0, result.output
+        assert json.loads((tmp_path / "note.json").read_text())["settings"]["unit"] == "note"
