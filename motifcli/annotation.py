@@ -18,7 +18,6 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from motifcli.score import Note
 
 SCHEMA_VERSION = "2.0"
 READABLE_MAJORS = ("1", "2")  # from_dict reads these
