@@ -1,19 +1,26 @@
 """What motif found in a score: families (motifs) and their occurrences, and their JSON form.
 
-This is the hand-over point between finding and writing: grouping builds an :class:`Annotation`,
-every writer reads one. The JSON schema is versioned (``SCHEMA_VERSION``) and documented in
-``docs/json-schema.md``; ``from_dict`` reads back what ``to_dict`` wrote.
+This is the hand-over point between finding and writing: grouping (bar level) or discovery (note
+level, via :mod:`motifcli.families`) builds an :class:`Annotation`, every writer reads one.
+
+Schema 2: an occurrence *is* the set of notes of one statement of a motif (:class:`MotifNote`: track,
+index, onset, offset, pitch, voice if known), with its transposition from the family's prototype and
+its similarity to it; start/end beats and bars are summaries derived from those notes or the
+window that held them. A family (:class:`Motif`) has a salience and a rank (1 = most salient). The
+JSON schema is versioned (``SCHEMA_VERSION``) and documented in ``docs/json-schema.md``;
+``from_dict`` reads back what ``to_dict`` wrote, and schema 1 files too.
 """
 
 from __future__ import annotations
 
+import math
 import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from motifcli.score import Note
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
+READABLE_MAJORS = ("1", "2")  # from_dict reads these
 
 # Colour-blind-friendly, distinct on white paper (Okabe-Ito without its black, then Tol's
 # bright/muted). Never black: MuseScore does not store black note colour, so a black family is invisible.
@@ -38,21 +45,95 @@ def family_color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+@dataclass(frozen=True, slots=True)
+class MotifNote:
+    """One note of an occurrence: where it is in the score (track, index into its notes) and what
+    it sounds. Has ``onset``/``offset``/``pitch``/``velocity`` like :class:`~motifcli.score.Note`, so
+    writers read either."""
+
+    track: int  # index into Score.tracks
+    index: int  # index into Score.tracks[track].notes; -1 when not known (a hand-made annotation)
+    onset: float  # beats
+    offset: float  # beats
+    pitch: int  # MIDI number
+    velocity: int = 64
+    voice: int | None = None  # the voice discovery found it in (0 = upper line, 1 = lower), if known
+
+    @property
+    def duration(self) -> float:
+        return self.offset - self.onset
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "track": self.track,
+            "index": self.index,
+            "onset": round(self.onset, 6),
+            "offset": round(self.offset, 6),
+            "pitch": self.pitch,
+            "velocity": self.velocity,
+        }
+        if self.voice is not None:
+            d["voice"] = self.voice
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], track: int, index: int = -1) -> MotifNote:
+        """A note from schema 2 (``track``/``index`` in ``d``) or schema 1 (given by the caller)."""
+        voice = d.get("voice")
+        return cls(
+            track=int(d.get("track", track)),
+            index=int(d.get("index", index)),
+            onset=float(d["onset"]),
+            offset=float(d["offset"]),
+            pitch=int(d["pitch"]),
+            velocity=int(d.get("velocity", 64)),
+            voice=None if voice is None else int(voice),
+        )
+
+
+def motif_notes(track: int, notes: list[Any], indices: list[int] | None = None) -> list[MotifNote]:
+    """Score notes (or MotifNotes) of one track as MotifNotes; ``indices`` are their places in the track."""
+    out = []
+    for k, n in enumerate(notes):
+        if isinstance(n, MotifNote):
+            out.append(n)
+            continue
+        index = indices[k] if indices is not None and k < len(indices) else -1
+        velocity = int(getattr(n, "velocity", 64))
+        out.append(MotifNote(track, int(index), float(n.onset), float(n.offset), int(n.pitch), velocity))
+    return out
+
+
 @dataclass(slots=True)
 class Occurrence:
-    """One place a motif sounds: a run of consecutive segments of one track."""
+    """One statement of a motif: the set of its notes, plus summaries of where it sits.
+
+    ``notes`` are what writers colour and list. ``start``/``end`` (beats, ``[start, end)``) and
+    ``start_bar``/``end_bar`` summarise them: at note level the first onset and last offset, at bar
+    level the windows that held them. ``transposition`` is in semitones from the family's
+    prototype (None when the method does not measure it: bar-level grouping); ``similarity`` to
+    the prototype or family centre, 1 = identical. Score :class:`~motifcli.score.Note` s given as
+    ``notes`` are turned into :class:`MotifNote` s (with ``note_indices`` as their indices).
+    """
 
     family: str  # "A"
     number: int  # 1 for A1
-    track: int  # index into Score.tracks
+    track: int  # index into Score.tracks (of its first note)
     track_name: str
     start: float  # beats
     end: float  # beats
     start_bar: int  # 1-based, first bar
     end_bar: int  # 1-based, last bar (inclusive)
-    similarity: float  # cosine similarity to the family centre, 1 = identical
-    notes: list[Note] = field(default_factory=list)
-    note_indices: list[int] = field(default_factory=list)  # into Score.tracks[track].notes
+    similarity: float  # to the family's prototype / centre, 1 = identical
+    notes: list[MotifNote] = field(default_factory=list)
+    note_indices: list[int] = field(default_factory=list)  # into Score.tracks[track].notes (derived)
+    transposition: int | None = None  # semitones from the prototype (+ = higher)
+
+    def __post_init__(self) -> None:
+        if any(not isinstance(n, MotifNote) for n in self.notes):
+            self.notes = motif_notes(self.track, list(self.notes), list(self.note_indices) or None)
+        if not self.note_indices and self.notes and all(n.index >= 0 and n.track == self.track for n in self.notes):
+            self.note_indices = [n.index for n in self.notes]
 
     @property
     def label(self) -> str:
@@ -62,6 +143,16 @@ class Occurrence:
     def text(self) -> str:
         """What notation programs show: always "Motif A1" (a bare "A1" can read as fingering)."""
         return f"Motif {self.label}"
+
+    @property
+    def first_note(self) -> MotifNote | None:
+        """The earliest note (lowest pitch first at one onset): where markers and lyrics go."""
+        return min(self.notes, key=lambda n: (n.onset, n.pitch), default=None)
+
+    @property
+    def last_note(self) -> MotifNote | None:
+        """The note that ends last (where a bracket stops)."""
+        return max(self.notes, key=lambda n: (n.offset, n.onset), default=None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,44 +166,85 @@ class Occurrence:
             "start_bar": self.start_bar,
             "end_bar": self.end_bar,
             "similarity": round(float(self.similarity), 6),
-            "notes": [
-                {"onset": round(n.onset, 6), "offset": round(n.offset, 6), "pitch": n.pitch, "velocity": n.velocity}
-                for n in self.notes
-            ],
+            "transposition": self.transposition,
+            "notes": [n.to_dict() for n in self.notes],
             "note_indices": list(self.note_indices),
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Occurrence:
+        track = int(d["track"])
+        indices = list(d.get("note_indices", []))
+        notes = [
+            MotifNote.from_dict(n, track, indices[k] if k < len(indices) else -1)
+            for k, n in enumerate(d.get("notes", []))
+        ]
+        transposition = d.get("transposition")
         return cls(
             family=d["family"],
             number=int(d["number"]),
-            track=int(d["track"]),
+            track=track,
             track_name=d["track_name"],
             start=float(d["start_beat"]),
             end=float(d["end_beat"]),
             start_bar=int(d["start_bar"]),
             end_bar=int(d["end_bar"]),
             similarity=float(d["similarity"]),
-            notes=[Note(n["onset"], n["offset"], n["pitch"], n.get("velocity", 64)) for n in d.get("notes", [])],
-            note_indices=list(d.get("note_indices", [])),
+            notes=notes,
+            note_indices=indices,
+            transposition=None if transposition is None else int(transposition),
         )
 
 
 @dataclass(slots=True)
 class Motif:
-    """A motif family: named by first appearance, one colour, at least two occurrences."""
+    """A motif family: one name and colour, at least two occurrences, a salience and its rank.
+
+    ``salience``: how much of the piece it explains (share of the notes it covers, times mean
+    similarity, times log2(1 + occurrences)); ``rank`` 1 is the most salient family (0: not ranked).
+    """
 
     name: str
     color: str
     occurrences: list[Occurrence]
+    salience: float = 0.0
+    rank: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "color": self.color, "occurrences": [o.to_dict() for o in self.occurrences]}
+        return {
+            "name": self.name,
+            "color": self.color,
+            "rank": self.rank,
+            "salience": round(float(self.salience), 6),
+            "occurrences": [o.to_dict() for o in self.occurrences],
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Motif:
-        return cls(d["name"], d["color"], [Occurrence.from_dict(o) for o in d["occurrences"]])
+        return cls(
+            d["name"],
+            d["color"],
+            [Occurrence.from_dict(o) for o in d["occurrences"]],
+            salience=float(d.get("salience", 0.0)),
+            rank=int(d.get("rank", 0)),
+        )
+
+
+def salience(occurrences: list[Occurrence], voiced_notes: int) -> float:
+    """A family's salience: the share of the piece's notes its occurrences cover, times their mean
+    similarity, times log2(1 + how many there are) (the measure discovery ranks by)."""
+    if not occurrences or voiced_notes <= 0:
+        return 0.0
+    covered = len({(n.track, n.index if n.index >= 0 else (n.onset, n.pitch)) for o in occurrences for n in o.notes})
+    mean_sim = sum(max(0.0, float(o.similarity)) for o in occurrences) / len(occurrences)
+    return covered / voiced_notes * mean_sim * math.log2(1 + len(occurrences))
+
+
+def rank_motifs(motifs: list[Motif]) -> None:
+    """Set ``rank`` (1 = most salient; ties by first appearance, i.e. list order) in place."""
+    order = sorted(range(len(motifs)), key=lambda i: (-motifs[i].salience, i))
+    for rank, i in enumerate(order, start=1):
+        motifs[i].rank = rank
 
 
 @dataclass(slots=True)
@@ -131,6 +263,11 @@ class Annotation:
         return sorted(
             (o for m in self.motifs for o in m.occurrences), key=lambda o: (o.start, o.track, o.family, o.number)
         )
+
+    @property
+    def ranked(self) -> list[Motif]:
+        """The families most salient first (by ``rank``; unranked ones after, in list order)."""
+        return sorted(self.motifs, key=lambda m: (m.rank <= 0, m.rank))
 
     def motif(self, name: str) -> Motif:
         for m in self.motifs:
@@ -151,8 +288,10 @@ class Annotation:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Annotation:
         major = str(d.get("schema_version", "")).split(".")[0]
-        if major != SCHEMA_VERSION.split(".")[0]:
-            raise ValueError(f"unsupported schema_version {d.get('schema_version')!r} (this motif reads {SCHEMA_VERSION})")
+        if major not in READABLE_MAJORS:
+            raise ValueError(
+                f"unsupported schema_version {d.get('schema_version')!r} (this motif reads 1.x and {SCHEMA_VERSION})"
+            )
         return cls(
             source=d["source"],
             motifs=[Motif.from_dict(m) for m in d["motifs"]],

@@ -26,6 +26,7 @@ from motifcli.options import (
     HopOpt,
     MaxBeatsOpt,
     MaxBytesOpt,
+    MaxFamiliesOpt,
     MaxNotesOpt,
     MaxPartsOpt,
     MaxSegmentsOpt,
@@ -36,9 +37,12 @@ from motifcli.options import (
     SensitivityOpt,
     ThresholdOpt,
     TrackOpt,
+    UnitOpt,
     WindowOpt,
     build_settings,
 )
+from motifcli.settings import DEFAULT_UNIT
+
 
 fastargs.install()  # option values without pydantic (0.15-0.25 s of every run): see fastargs.py
 
@@ -143,7 +147,9 @@ def annotate(
     track: TrackOpt = None,
     window: WindowOpt = None,
     hop: HopOpt = None,
-    min_notes: MinNotesOpt = 1,
+    min_notes: MinNotesOpt = None,
+    unit: UnitOpt = DEFAULT_UNIT,
+    max_families: MaxFamiliesOpt = None,
     bar_offset: BarOffsetOpt = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
     threads: Annotated[
@@ -172,8 +178,8 @@ def annotate(
             raise UsageError("--threads must be at least 1")
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, bar_offset=bar_offset, lyrics=lyrics, max_bytes=max_bytes,
-            max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
+            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, lyrics=lyrics,
+            max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )
         shard_spec = batch.parse_shard(shard) if shard else None
@@ -291,7 +297,7 @@ def embed(
     track: TrackOpt = None,
     window: WindowOpt = None,
     hop: HopOpt = None,
-    min_notes: MinNotesOpt = 1,
+    min_notes: MinNotesOpt = None,
     bar_offset: BarOffsetOpt = None,
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
@@ -419,7 +425,9 @@ def plot(
     track: TrackOpt = None,
     window: WindowOpt = None,
     hop: HopOpt = None,
-    min_notes: MinNotesOpt = 1,
+    min_notes: MinNotesOpt = None,
+    unit: UnitOpt = DEFAULT_UNIT,
+    max_families: MaxFamiliesOpt = None,
     bar_offset: BarOffsetOpt = None,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
@@ -433,9 +441,9 @@ def plot(
     with _reported(debug):
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, bar_offset=bar_offset, max_bytes=max_bytes, max_notes=max_notes,
-            max_beats=max_beats, max_parts=max_parts, max_unzipped_bytes=max_unzipped_bytes,
-            max_segments=max_segments,
+            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset,
+            max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
+            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )
         import motifcli
         from motifcli.annotation import Annotation

@@ -98,7 +98,7 @@ def embed_score(
     segments: list[Segment] = []
     rolls: list[np.ndarray] = []
     for tr in select_tracks(score, run.track):
-        segs = segment_track(tr, run.window, run.hop, spec.steps_per_beat, origin=run.origin, min_notes=run.min_notes)
+        segs = segment_track(tr, run.window, run.hop, spec.steps_per_beat, origin=run.origin, min_notes=run.fewest_notes)
         if segs:
             segments.extend(segs)
             rolls.append(encode_segments(tr, segs, spec))

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from motifcli.annotation import Annotation, Motif, Occurrence, family_color, family_name
+from motifcli.annotation import Annotation, Motif, Occurrence, family_color, family_name, rank_motifs, salience
 from motifcli.clustering import cluster_labels, pairwise_distances
-from motifcli.embedding import EmbeddingResult
+from motifcli.embedding import EmbeddingResult, select_tracks
 from motifcli.errors import ModelError
 from motifcli.score import Score
 from motifcli.segment import Segment
@@ -122,6 +122,20 @@ def score_end_limit(score: Score) -> float:
     return (np.floor(max(end - END_EPS, 0.0) / BAR_BEATS) + 1.0) * BAR_BEATS
 
 
+def keep_most_salient(motifs: list[Motif], limit: int | None) -> list[Motif]:
+    """The ``limit`` most salient families (all when None), renamed and recoloured A, B, ... by
+    first appearance again so that names have no gaps."""
+    if limit is None or len(motifs) <= limit:
+        return motifs
+    best = sorted(range(len(motifs)), key=lambda i: (-motifs[i].salience, i))[:limit]
+    kept = [motifs[i] for i in sorted(best)]
+    for k, motif in enumerate(kept):
+        motif.name, motif.color = family_name(k), family_color(k)
+        for occ in motif.occurrences:
+            occ.family = motif.name
+    return kept
+
+
 def group(
     score: Score,
     embedded: EmbeddingResult,
@@ -154,6 +168,7 @@ def group(
     families = [rs for rs in by_cluster.values() if len(rs) >= settings.min_occurrences]
     families.sort(key=lambda rs: min((r.start, r.track) for r in rs))
     limit = score_end_limit(score)
+    pitched_notes = sum(len(t.notes) for t in select_tracks(score, settings.track))  # salience denominator
 
     motifs: list[Motif] = []
     for k, family_runs in enumerate(families):
@@ -184,7 +199,9 @@ def group(
                     note_indices=note_idx,
                 )
             )
-        motifs.append(Motif(name, family_color(k), occurrences))
+        motifs.append(Motif(name, family_color(k), occurrences, salience(occurrences, pitched_notes)))
+    motifs = keep_most_salient(motifs, settings.max_families)
+    rank_motifs(motifs)  # names stay by first appearance; rank says which matters most
 
     if timings is not None:
         timings["grouping"] = timings.get("grouping", 0.0) + (time.perf_counter() - t0)

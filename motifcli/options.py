@@ -29,7 +29,21 @@ ThresholdOpt = Annotated[
 TrackOpt = Annotated[Optional[str], typer.Option("--track", help="Only this track (name or index).")]
 WindowOpt = Annotated[Optional[float], typer.Option("--window", help="Window length in beats (default: the model's).")]
 HopOpt = Annotated[Optional[float], typer.Option("--hop", help="Hop between windows in beats (default: the window).")]
-MinNotesOpt = Annotated[int, typer.Option("--min-notes", help="Skip windows with fewer notes.")]
+MinNotesOpt = Annotated[
+    Optional[int],
+    typer.Option("--min-notes", help="Fewest notes an occurrence may have: --unit note, the shortest motif "
+                 "(default 4); --unit bar, windows with fewer notes are skipped (default 1)."),
+]
+UnitOpt = Annotated[
+    str,
+    typer.Option("--unit", help="What an occurrence is: bar (runs of bar windows of one track; the default "
+                 "for now) or note (the notes of one statement, from note-level discovery)."),
+]
+MaxFamiliesOpt = Annotated[
+    Optional[int],
+    typer.Option("--max-families", help="Report at most this many families, the most salient "
+                 "(default: bar, all; note, discovery's cap)."),
+]
 BarOffsetOpt = Annotated[
     Optional[float],
     typer.Option("--bar-offset", help="Beat where the first full bar starts (a MIDI pickup), 0 to 64; "
@@ -55,7 +69,9 @@ def build_settings(
     track: str | None = None,
     window: float | None = None,
     hop: float | None = None,
-    min_notes: int = 1,
+    min_notes: int | None = None,
+    unit: str | None = None,
+    max_families: int | None = None,
     bar_offset: float | None = None,
     lyrics: bool = False,
     max_bytes: int | None = None,
@@ -84,8 +100,12 @@ def build_settings(
     bad = [k for k, v in changes.items() if not v > 0]  # also catches nan
     if bad:
         raise UsageError(", ".join("--" + k.replace("_", "-") for k in bad) + " must be positive")
+    from motifcli.settings import DEFAULT_UNIT
+
     try:
         return Settings(
+            unit=str(unit).strip().lower() if unit is not None else DEFAULT_UNIT,
+            max_families=max_families,
             sensitivity=sensitivity,
             threshold=threshold,
             track=track,
@@ -110,4 +130,6 @@ _FLAGS = {
     "hop": "--hop",
     "bar offset": "--bar-offset",
     "min_notes": "--min-notes",
+    "max_families": "--max-families",
+    "unit": "--unit",
 }

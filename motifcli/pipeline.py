@@ -10,6 +10,10 @@ windows and families everywhere. Each stage lives in its own module::
     encode_segments          encoding.py   piano rolls
     embed_unique             embedding.py  the ONNX model, once per distinct roll
     group                    grouping.py   clustering -> families -> Annotation
+
+With ``unit="note"`` the last four are replaced by note-level discovery
+(:func:`motifcli.families.annotate_notes`: ``discover(score, model, settings)`` -> families ->
+Annotation), whose occurrences are the notes of each statement.
 """
 
 from __future__ import annotations
@@ -103,13 +107,18 @@ def annotate(
 
     ``settings``: a :class:`Settings`, or its fields as keywords (``sensitivity=0.4``,
     ``threshold=0.3``, ``linkage``, ``track``, ``window``, ``hop``, ``min_notes``, ``origin``,
-    ``merge_adjacent``, ``min_occurrences``, ``limits``). ``timings`` gets seconds per stage
-    (encode, inference, grouping) added to it.
+    ``merge_adjacent``, ``min_occurrences``, ``unit``, ``max_families``, ``limits``). ``timings``
+    gets seconds per stage (encode, inference, grouping; for ``unit="note"`` discovery counts as grouping)
+    added to it.
     """
+    run = settings_from(settings, **options).resolve(model).for_score(score)  # bad values fail before work
+    if run.unit == "note":
+        from motifcli.families import annotate_notes
+
+        return annotate_notes(score, model, run, model.card(), timings)
     from motifcli.embedding import embed_score
     from motifcli.grouping import group
 
-    run = settings_from(settings, **options).resolve(model).for_score(score)  # bad values fail before work
     check_window_count(score, model, run)
     embedded = embed_score(score, model, run, timings)
     return group(score, embedded, run, model.card(), timings)

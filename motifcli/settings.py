@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_THRESHOLD = 0.25  # grouping distance used when the model carries no calibrated one
 MIN_THRESHOLD = 1e-6  # clustering merges below the threshold, so 0 would never merge twins
 LINKAGES = ("average", "complete", "single")
+UNITS = ("bar", "note")  # what an occurrence is: a run of bar windows, or a set of notes (discovery)
+DEFAULT_UNIT = "bar"  # "note" once motifcli.discovery is merged
+MIN_NOTES_DEFAULT = {"bar": 1, "note": 4}  # --min-notes when not given, per unit
 MAX_ORIGIN = 64.0  # a bar offset is a pickup, not a place in the middle of the piece
 
 
@@ -73,6 +76,12 @@ class Settings:
     the written bar lines, or beat 0 for MIDI). ``min_notes`` leaves out windows with fewer notes;
     ``merge_adjacent`` joins touching windows of one family into one occurrence; a family needs
     ``min_occurrences``. ``limits`` bound the input (``max_segments`` the windows to group).
+
+    ``unit``: ``bar`` (clusters of bar windows, an occurrence = its track's notes in its span) or
+    ``note`` (note-level discovery, an occurrence = the notes of one statement). ``min_notes``:
+    the fewest notes an occurrence may have (bar: windows with fewer are skipped, default 1;
+    note: the shortest motif, default 4). ``max_families``: report at most this many families, the
+    most salient (None: bar = all, note = discovery's own cap).
     """
 
     sensitivity: float = 0.5
@@ -81,11 +90,13 @@ class Settings:
     track: str | int | None = None
     window: float | None = None
     hop: float | None = None
-    min_notes: int = 1
+    min_notes: int | None = None
     origin: float | None = None
     merge_adjacent: bool = True
     min_occurrences: int = 2
     lyrics: bool = False
+    unit: str = DEFAULT_UNIT
+    max_families: int | None = None
     limits: ReadLimits = field(default_factory=ReadLimits)
     # filled in by resolve(): what the run really uses
     distance: str | None = None
@@ -106,8 +117,16 @@ class Settings:
                 raise UsageError(f"{name} must be a positive number of beats, not {value:g}")
         if self.origin is not None and not 0.0 <= _finite("bar offset", self.origin) < MAX_ORIGIN:
             raise UsageError(f"bar offset must be a number of beats from 0 to {MAX_ORIGIN:g}, not {self.origin:g}")
-        if isinstance(self.min_notes, bool) or not isinstance(self.min_notes, int) or self.min_notes < 1:
+        if self.unit not in UNITS:
+            raise UsageError(f"unit must be one of {', '.join(UNITS)}, not {self.unit!r}")
+        if self.min_notes is not None and (
+            isinstance(self.min_notes, bool) or not isinstance(self.min_notes, int) or self.min_notes < 1
+        ):
             raise UsageError(f"min_notes must be a whole number of at least 1, not {self.min_notes!r}")
+        if self.max_families is not None and (
+            isinstance(self.max_families, bool) or not isinstance(self.max_families, int) or self.max_families < 1
+        ):
+            raise UsageError(f"max_families must be a whole number of at least 1, not {self.max_families!r}")
         if isinstance(self.min_occurrences, bool) or not isinstance(self.min_occurrences, int) or self.min_occurrences < 1:
             raise UsageError(f"min_occurrences must be a whole number of at least 1, not {self.min_occurrences!r}")
         if self.track is not None and not isinstance(self.track, (str, int)):
@@ -140,6 +159,11 @@ class Settings:
             threshold_source=None,
             origin_from_score=False,
         )
+
+    @property
+    def fewest_notes(self) -> int:
+        """``min_notes``, or the unit's default when not given (bar 1, note 4)."""
+        return MIN_NOTES_DEFAULT[self.unit] if self.min_notes is None else int(self.min_notes)
 
     @property
     def resolved(self) -> bool:
@@ -183,7 +207,7 @@ class Settings:
         return replace(self, origin=bar_origin(score, float(self.window)), origin_from_score=True)
 
     def to_dict(self) -> dict[str, Any]:
-        """What the JSON report records (the keys of schema 1.0's ``settings``)."""
+        """What the JSON report records (the keys of the schema's ``settings``)."""
         return {
             "sensitivity": self.sensitivity,
             "threshold": round(self.threshold, 6) if self.threshold is not None else None,
@@ -195,8 +219,10 @@ class Settings:
             "bar_origin_beats": self.origin,
             "window_beats": self.window,
             "hop_beats": self.hop,
-            "min_notes": self.min_notes,
+            "min_notes": self.fewest_notes,
             "track": self.track,
+            "unit": self.unit,
+            "max_families": self.max_families,
         }
 
 

@@ -192,7 +192,12 @@ def test_real_song_invariants(rawroll_model, number: int) -> None:
         for o in occs:
             track = score.tracks[o.track]
             assert not track.is_drum and track.name == o.track_name
-            assert o.notes == [track.notes[i] for i in o.note_indices]
+            # schema 2: the occurrence's own notes, each naming its track and its index there
+            assert [(n.onset, n.offset, n.pitch, n.velocity) for n in o.notes] == [
+                (track.notes[i].onset, track.notes[i].offset, track.notes[i].pitch, track.notes[i].velocity)
+                for i in o.note_indices
+            ]
+            assert all(n.track == o.track for n in o.notes) and [n.index for n in o.notes] == o.note_indices
             assert o.start_bar == int(o.start // 4) + 1 and o.end_bar == int(o.end // 4)
             assert -1.0 <= o.similarity <= 1.0
             if o.end - o.start == spec.segment_beats:  # single bars of an exact family are identical rolls

@@ -198,6 +198,7 @@ class MNote:
     pitch: int
     color: str | None
     grace: bool = False
+    end: int | None = None  # tick where its chord ends (None for grace notes)
 
 
 @dataclass
@@ -274,11 +275,11 @@ def read_mscx(path: Path) -> Mscx:
                             pos += Fraction(_text(frac))
                     elif el.tag in ("Chord", "Rest"):
                         grace = any(child.tag in _GRACE_TAGS for child in el)
+                        chord_notes = []
                         if el.tag == "Chord":
                             for note in el.findall("Note"):
-                                result.notes.append(
-                                    MNote(sid, at, int(_text(note.find("pitch"))), _color(note), grace)
-                                )
+                                chord_notes.append(MNote(sid, at, int(_text(note.find("pitch"))), _color(note), grace))
+                            result.notes.extend(chord_notes)
                         if grace:
                             continue
                         kind = _text(el.find("durationType"))
@@ -291,6 +292,8 @@ def read_mscx(path: Path) -> Mscx:
                             for ratio in tuplets:
                                 dur *= ratio
                         pos += dur
+                        for m in chord_notes:
+                            m.end = _ticks(tick + pos)
                     elif el.tag == "StaffText":
                         result.texts.append(MText(sid, at, "StaffText", _text(el.find("text")), _color(el)))
                     elif el.tag == "Spanner" and el.get("type") == "TextLine":
@@ -334,9 +337,10 @@ def annotation_problems(
 
     For every occurrence: each of its notes is a note of the same pitch in the occurrence's part at
     its onset (within ``tolerance_beats``) coloured with its family's colour, and one "Motif A1" text
-    (of ``text_kinds``) sits in the part at the bar ``start_bar`` names, starting at or after the
-    occurrence's start (a TextLine must also reach its last note). Conversely every coloured note
-    lies in an occurrence of its part with that colour (or is a tied piece of one of its notes).
+    (of ``text_kinds``) sits in the part at its first note (so within its bars), in the top staff
+    of the notes at that onset (a TextLine must also reach its last note). Conversely every coloured note
+    is one of an occurrence's own notes with that colour, or a tied piece of one (schema 2: an
+    occurrence is its notes, not the span they lie in).
     """
     problems: list[str] = []
     tol = round(tolerance_beats * DIVISION)
@@ -348,13 +352,16 @@ def annotation_problems(
     for color, occ, part in occurrences:
         staves = set(mscx.staves_of(part))
         label = f"{occ['label']} (track {occ['track']} {occ['track_name']!r}, bars {occ['start_bar']}-{occ['end_bar']})"
-        for n in occ["notes"]:
+        first_staves = []  # (tick, staff) of its notes in MuseScore: the text goes at the first, top staff
+        first_onset = min((n["onset"] for n in occ["notes"]), default=occ["start_beat"])
+        for n in sorted(occ["notes"], key=lambda n: (n["onset"], n["pitch"])):
             want = round(n["onset"] * DIVISION)
             cands = [m for m in mscx.notes if m.staff in staves and m.pitch == n["pitch"] and abs(m.tick - want) <= tol]
             if not cands:
                 problems.append(f"{label}: no note of pitch {n['pitch']} at beat {n['onset']} in MuseScore")
                 continue
             best = min(cands, key=lambda m: ((m.color or "#000000") != color, abs(m.tick - want)))
+            first_staves.append((best.tick, best.staff))
             if (best.color or "#000000") != color:
                 problems.append(
                     f"{label}: note {n['pitch']} at beat {n['onset']} is {best.color or 'black'}, not {color}"
@@ -366,32 +373,44 @@ def annotation_problems(
             continue
         t = texts[0]
         bar = mscx.measure_at(t.tick)
-        if bar != occ["start_bar"]:
-            problems.append(f"{label}: 'Motif {occ['label']}' shows in bar {bar}, not {occ['start_bar']}")
-        start = round(occ["start_beat"] * DIVISION)
-        if t.tick < start - tol:
-            problems.append(f"{label}: text at beat {t.tick / DIVISION} before the start {occ['start_beat']}")
+        if not occ["start_bar"] <= bar <= occ["end_bar"]:  # at its first note: in its bars
+            problems.append(f"{label}: 'Motif {occ['label']}' shows in bar {bar}, not in {occ['start_bar']}-{occ['end_bar']}")
+        start = round(first_onset * DIVISION)
+        if abs(t.tick - start) > tol:
+            problems.append(f"{label}: text at beat {t.tick / DIVISION}, not at its first note (beat {first_onset})")
+        if first_staves:  # the top staff of the notes struck at its first note's tick in the score
+            first_tick = min(tick for tick, _ in first_staves)
+            top = min(staff for tick, staff in first_staves if tick == first_tick)
+            if t.staff != top:
+                problems.append(f"{label}: text in staff {t.staff}, not in its first note's staff {top}")
+            if t.tick != first_tick:
+                problems.append(f"{label}: text at beat {t.tick / DIVISION}, not at its first note {first_tick / DIVISION}")
         if t.kind == "TextLine" and occ["notes"]:
             last = round(max(n["onset"] for n in occ["notes"]) * DIVISION)
             if t.end_tick is None or t.end_tick < last - tol:
                 end = None if t.end_tick is None else t.end_tick / DIVISION
                 problems.append(f"{label}: bracket ends at beat {end}, before its last note at {last / DIVISION}")
-    for m in mscx.notes:
+    covered_at: set[tuple[int, int, int, str]] = set()  # (staff, end tick, pitch, colour) of covered notes
+    for m in sorted(mscx.notes, key=lambda m: m.tick):
         if m.color in (None, "#000000") or m.grace:
             continue
+        if (m.staff, m.tick, m.pitch, m.color) in covered_at:  # a tied piece of a covered note (the
+            covered_at.add((m.staff, m.end, m.pitch, m.color))  # notation may write a chord's short
+            continue  # note as long as its chord, so its pieces reach past the report's end)
         covered = any(
             color == m.color
             and m.staff in mscx.staves_of(part)
-            and (
-                round(occ["start_beat"] * DIVISION) - tol <= m.tick < round(occ["end_beat"] * DIVISION) + tol
-                or any(  # a tied piece of an occurrence's note that sounds on past the occurrence's end
-                    n["pitch"] == m.pitch and n["onset"] * DIVISION - tol <= m.tick < n["offset"] * DIVISION + tol
-                    for n in occ["notes"]
-                )
+            and any(  # one of its notes, or a tied piece of one (performed MIDI is notated on a grid of
+                # two tolerances: a quantised end may reach that far past the performed one)
+                n["pitch"] == m.pitch
+                and round(n["onset"] * DIVISION) - tol <= m.tick < round(n["offset"] * DIVISION) + 2 * tol
+                for n in occ["notes"]
             )
             for color, occ, part in occurrences
         )
-        if not covered:
+        if covered:
+            covered_at.add((m.staff, m.end, m.pitch, m.color))
+        else:
             problems.append(
                 f"note {m.pitch} at beat {m.tick / DIVISION} (staff {m.staff}) is {m.color}, in no occurrence"
             )
@@ -448,7 +467,9 @@ def keep_first_page(png_stem: Path, dest: Path) -> None:
     ``MOTIF_DOCS_IMG=1 pytest -m musescore`` refreshes docs/img/ (a plain test run leaves the
     working tree alone).
     """
-    first = png_stem.with_name(png_stem.stem + "-1.png")
+    # NAME-1.png, or NAME-01.png from ten pages on (MuseScore pads page numbers to the page count)
+    pages = [png_stem.with_name(png_stem.stem + f"-{'1'.zfill(k)}.png") for k in (1, 2, 3)]
+    first = next((p for p in pages if p.is_file()), pages[0])
     assert first.is_file(), f"MuseScore wrote no PNG page {first}"
     assert first.stat().st_size > 5_000, f"{first} is nearly empty"
     if os.environ.get("MOTIF_DOCS_IMG") == "1":
@@ -720,6 +741,4 @@ def test_plugin_runs_motif_annotate(
     report = json.loads(reports[0].read_text())
     mscx = read_mscx(out)
     assert_shown(mscx, report, text_kinds=("StaffText",))
-    top_staves = {staves[0] for _, staves in mscx.parts}
-    text_staves = {t.staff for t in mscx.texts if t.text.startswith("Motif ")}
-    assert text_staves <= top_staves, "the texts go on a part's top staff"
+    # assert_shown checked that each text sits at its occurrence's first note, in that note's staff

@@ -30,6 +30,20 @@ def without_added(events, texts):
     return [e for e in kept if "end_of_track" not in str(e[1])]
 
 
+def first_note_tick(occ) -> int:
+    """Schema 2: markers and lyrics sit at the occurrence's first note (its span's start if it has none)."""
+    return round((min(n.onset for n in occ.notes) if occ.notes else occ.start) * 480)
+
+
+def note_on_ticks(track) -> set[int]:
+    tick, out = 0, set()
+    for msg in track:
+        tick += msg.time
+        if msg.type == "note_on" and msg.velocity > 0:
+            out.add(tick)
+    return out
+
+
 def end_tick(track):
     tick = sum(m.time for m in track)
     assert track[-1].type == "end_of_track"
@@ -55,8 +69,12 @@ def test_markers_at_exact_ticks_and_events_untouched(tmp_path, song, track):
         assert end_tick(new) == max([end_tick(old), *added])  # moved only when a marker is later
 
     markers = [(t, m) for t, m in absolute_meta(after.tracks[0]) if m.type == "marker"]
-    expected = sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
+    expected = sorted((first_note_tick(o), o.text) for o in annotation.occurrences)
     assert sorted((t, m.text) for t, m in markers) == expected
+    # ... on a tick where the file itself starts a note of the occurrence's track (read with mido)
+    starts = note_on_ticks(before.tracks[score.track_named(track).source_index])
+    assert all(first_note_tick(o) in starts for o in annotation.occurrences if o.notes)
+    assert any(first_note_tick(o) != round(o.start * 480) for o in annotation.occurrences)
     assert all(m.text.startswith("Motif ") and m.text[6:] == m.text.split()[1] for _, m in markers)
 
     source = score.track_named(track).source_index
@@ -109,7 +127,7 @@ def test_type0_file_gets_markers_and_lyrics_in_its_only_track(tmp_path):
     texts = {o.text for o in annotation.occurrences}
     assert without_added(absolute(out.tracks[0]), texts) == without_added(absolute(merged.tracks[0]), ())
     metas = list(absolute_meta(out.tracks[0]))
-    expected = sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
+    expected = sorted((first_note_tick(o), o.text) for o in annotation.occurrences)
     assert sorted((t, m.text) for t, m in metas if m.type == "marker") == expected
     assert sorted((t, m.text) for t, m in metas if m.type == "lyrics") == expected
 
@@ -120,6 +138,7 @@ def test_marker_after_the_end_of_track_moves_only_the_end(tmp_path):
     last_note_tick = end_tick(mido.MidiFile(score.path).tracks[1])
     late = annotation.motifs[0].occurrences[-1]
     late.start = last_note_tick / 480 + 3.0
+    late.notes, late.note_indices = [], []  # no notes: its marker goes at its start, past the end
     dest = tmp_path / "late.mid"
     writers.write(annotation, score, "midi", dest)
     out = mido.MidiFile(dest)

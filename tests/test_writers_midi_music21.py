@@ -50,11 +50,16 @@ def test_markers_lyrics_and_notes_through_music21(tmp_path) -> None:
     assert after.ticksPerQuarterNote == before.ticksPerQuarterNote == 480
     assert len(after.tracks) == len(before.tracks)
 
-    expected = sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
+    # schema 2: at each occurrence's first note (its start when it lists none)
+    first = lambda o: min((n.onset for n in o.notes), default=o.start)  # noqa: E731
+    expected = sorted((round(first(o) * 480), o.text) for o in annotation.occurrences)
     assert len(expected) >= 6
     meta = music21.midi.MetaEvents
     assert text_events(after.tracks[0], meta.MARKER) == expected  # conductor track, exact ticks
     source = score.track_named(track_name).source_index
+    starts = {t for t, _, _ in note_ons(before.tracks[source])}  # music21's reading of the notes
+    assert all(tick in starts for (tick, _), o in zip(expected, sorted(annotation.occurrences,
+               key=lambda o: (round(first(o) * 480), o.text))) if o.notes)
     assert text_events(after.tracks[source], meta.LYRIC) == expected
     for number, (old, new) in enumerate(zip(before.tracks, after.tracks)):
         assert note_ons(new) == note_ons(old)  # every note at its tick, pitch and channel

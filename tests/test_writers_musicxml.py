@@ -34,7 +34,7 @@ CORPUS = {p.name: p for p in music21.corpus.getPaths()}
 DIRECTION = re.compile(
     rb'<direction placement="above"><direction-type>(?:<words color="#[0-9A-F]{6}">Motif [A-Z]+[0-9]+</words>'
     rb"</direction-type>(?:<direction-type>)?)?(?:<bracket [^>]*/></direction-type>)?"
-    rb"(?:<offset>-?[0-9.]+</offset>)?(?:<staff>1</staff>)?</direction>"
+    rb"(?:<offset>-?[0-9.]+</offset>)?(?:<staff>[0-9]+</staff>)?</direction>"
 )
 NOTE_COLOUR = re.compile(rb'(<note\b[^>]*?) color="#[0-9A-F]{6}"')
 
@@ -154,14 +154,18 @@ def test_musicxml_input_only_gains_colours_and_brackets(tmp_path, name):
 
 
 def _expected_colours(score: Score, annotation: Annotation):
-    """(part id, onset, pitch) -> colour of every <note> (not rest) in an occurrence's span."""
+    """(part id, onset, pitch, k) -> colour of every <note> music21 reads that is one of an
+    occurrence's own notes (same part, pitch and onset) or a tied continuation of one (same pitch,
+    sounding before that note ends); the first occurrence in time order to claim a note wins."""
     claimed = {}
     colours = {m.name: m.color for m in annotation.motifs}
-    for occ in annotation.occurrences:
+    for occ in sorted(annotation.occurrences, key=lambda o: (o.start, o.end)):
         pid = score.tracks[occ.track].part_id
-        for key in _xml_notes(score, pid):
-            if occ.start - 1e-9 <= key[1] < occ.end - 1e-9 and key not in claimed:
-                claimed[key] = colours[occ.family]
+        rows = _xml_notes(score, pid)
+        for n in occ.notes:
+            for key in rows:
+                if key[2] == n.pitch and n.onset - 1e-6 <= key[1] < n.offset - 1e-6 and key not in claimed:
+                    claimed[key] = colours[occ.family]
     return claimed.items()
 
 
@@ -228,7 +232,13 @@ def _check_against_music21(dest: Path, score: Score, annotation: Annotation) -> 
         for te in parsed.recurse().getElementsByClass("TextExpression")
         if te.content.startswith("Motif ")
     }
-    assert labels == pytest.approx({o.text: o.start for o in annotation.occurrences})
+    # schema 2: the label (and its bracket) starts at the occurrence's first note
+    assert labels == pytest.approx({o.text: first_onset(o) for o in annotation.occurrences})
+
+
+def first_onset(occ) -> float:
+    """Where an occurrence's label goes: its first note (its start when it has none)."""
+    return min((n.onset for n in occ.notes), default=occ.start)
 
 
 def _check_bracket_numbers(data: bytes) -> None:
@@ -380,7 +390,7 @@ def test_midi_input_is_notated_quickly_and_annotated(tmp_path):
     assert labels == Counter(o.text for o in annotation.occurrences)
     for te in parsed.recurse().getElementsByClass("TextExpression"):
         occ = next(o for o in annotation.occurrences if o.text == te.content)
-        assert float(te.getOffsetInHierarchy(parsed)) == q(occ.start)
+        assert float(te.getOffsetInHierarchy(parsed)) == q(first_onset(occ))  # at its first note
     _check_bracket_numbers(dest.read_bytes())
 
 

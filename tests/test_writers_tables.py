@@ -31,7 +31,7 @@ def test_json_validates_against_the_schema_and_reads_back(song, tmp_path):
     dest = tmp_path / "039.motifs.json"
     writers.write(annotation, score, "json", dest)
     text = dest.read_text(encoding="utf-8")
-    assert text.startswith('{\n  "schema_version": "1.0"')  # indent 2
+    assert text.startswith('{\n  "schema_version": "2.0"')  # indent 2; schema 2 = note-level occurrences
     data = json.loads(text)
     schema = json.loads((DOCS / "annotation.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -67,9 +67,10 @@ def test_csv_one_row_per_occurrence(song, tmp_path):
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == [
         "label", "family", "number", "track", "track_name", "start_beat", "end_beat", "start_bar",
-        "end_bar", "start_seconds", "end_seconds", "similarity", "note_count",
-    ]
+        "end_bar", "start_seconds", "end_seconds", "similarity", "note_count", "rank", "transposition",
+    ]  # schema 2 adds rank and transposition at the end (schema 1 readers keep their columns)
     occurrences = annotation.occurrences
+    ranks = {m.name: m.rank for m in annotation.motifs}
     assert [r["label"] for r in rows] == [o.label for o in occurrences]
     for row, occ in zip(rows, occurrences):
         assert row["family"] + row["number"] == occ.label
@@ -80,6 +81,8 @@ def test_csv_one_row_per_occurrence(song, tmp_path):
         assert int(row["note_count"]) == len(occ.notes)
         assert float(row["end_seconds"]) > float(row["start_seconds"])
         assert float(row["similarity"]) == pytest.approx(occ.similarity, abs=1e-6)
+        assert int(row["rank"]) == ranks[occ.family]
+        assert row["transposition"] == ("" if occ.transposition is None else str(occ.transposition))
 
 
 def test_mirex_loads_in_mir_eval_and_scores_one_against_itself(song, tmp_path):
@@ -130,11 +133,19 @@ def test_labels_follow_the_real_tempo_map(song, tmp_path):
         return total + mido.tick2second(target - last_tick, midi.ticks_per_beat, tempo)
 
     constant = 60 / (60_000_000 / tempos[0][1])
-    for line, occ in zip(lines, annotation.occurrences):
+
+    def span(occ):  # an occurrence is its notes: first note's onset to last note's end
+        if not occ.notes:
+            return occ.start, occ.end
+        return min(n.onset for n in occ.notes), max(n.offset for n in occ.notes)
+
+    expected = sorted(annotation.occurrences, key=lambda o: (span(o)[0], o.track, o.family, o.number))
+    assert any(span(o) != (o.start, o.end) for o in expected)  # the notes, not the labelled region
+    for line, occ in zip(lines, expected):
         start, end, label = line.split("\t")
         assert label == occ.text and label.startswith("Motif ")
-        assert float(start) == pytest.approx(seconds(occ.start), abs=2e-6)
-        assert float(end) == pytest.approx(seconds(occ.end), abs=2e-6)
+        assert float(start) == pytest.approx(seconds(span(occ)[0]), abs=2e-6)
+        assert float(end) == pytest.approx(seconds(span(occ)[1]), abs=2e-6)
     # late labels really differ from a one-tempo guess
     last = annotation.occurrences[-1]
     assert abs(seconds(last.start) - last.start * constant) > 0.5

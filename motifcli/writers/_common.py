@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from motifcli.annotation import Annotation, Occurrence
+from motifcli.annotation import Annotation, MotifNote, Occurrence
 from motifcli.score import Note, Score
 
 
-def occurrence_notes(occ: Occurrence, score: Score | None) -> list[Note]:
+def occurrence_notes(occ: Occurrence, score: Score | None) -> list[Note | MotifNote]:
     """The notes of ``occ``: its own list, else its ``note_indices`` into the score's track, else the
     track's notes whose onset lies in [start, end)."""
     if occ.notes:
@@ -23,6 +23,21 @@ def occurrence_notes(occ: Occurrence, score: Score | None) -> list[Note]:
         )
     eps = 1e-9
     return [n for n in track_notes if occ.start - eps <= n.onset < occ.end - eps]
+
+
+def note_span(occ: Occurrence, score: Score | None) -> tuple[float, float]:
+    """Where the occurrence sounds: its first note's onset and its last note's end (an occurrence
+    is its notes); the summary ``[start, end)`` when it has none."""
+    notes = occurrence_notes(occ, score)
+    if not notes:
+        return float(occ.start), float(occ.end)
+    return float(notes[0].onset), float(max(n.offset for n in notes))
+
+
+def first_note_track(occ: Occurrence) -> int:
+    """The track of the occurrence's first note (its own track when it lists none)."""
+    first = occ.first_note
+    return int(first.track) if first is not None else int(occ.track)
 
 
 def family_index(annotation: Annotation) -> dict[str, int]:

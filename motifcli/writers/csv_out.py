@@ -1,4 +1,8 @@
-"""One CSV row per occurrence, in time order, for spreadsheets and pandas."""
+"""One CSV row per occurrence, in time order, for spreadsheets and pandas.
+
+Columns of schema 1 first (so old readers keep working), then ``rank`` (its family's, 1 = most
+salient) and ``transposition`` (semitones from the prototype; empty when not measured).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from motifcli.writers._common import clean_text, num, occurrence_notes
 
 COLUMNS = (
     "label", "family", "number", "track", "track_name", "start_beat", "end_beat", "start_bar",
-    "end_bar", "start_seconds", "end_seconds", "similarity", "note_count",
+    "end_bar", "start_seconds", "end_seconds", "similarity", "note_count", "rank", "transposition",
 )
 
 
@@ -21,6 +25,7 @@ def render(annotation: Annotation, score: Score | None) -> str:
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
     out.writerow(COLUMNS)
+    ranks = {m.name: m.rank for m in annotation.motifs}
     for occ in annotation.occurrences:
         if score is not None:
             start_s, end_s = (num(float(v)) for v in score.seconds_at([occ.start, occ.end]))
@@ -30,7 +35,8 @@ def render(annotation: Annotation, score: Score | None) -> str:
             clean_text(occ.label), clean_text(occ.family), occ.number, occ.track, clean_text(occ.track_name),
             num(occ.start), num(occ.end),
             occ.start_bar, occ.end_bar, start_s, end_s, num(occ.similarity),
-            len(occurrence_notes(occ, score)),
+            len(occurrence_notes(occ, score)), ranks.get(occ.family, 0),
+            "" if occ.transposition is None else occ.transposition,
         ])
     return buf.getvalue()
 

@@ -1,4 +1,4 @@
-"""The annotation as JSON (schema ``schema_version`` "1.0", documented in docs/json-schema.md).
+"""The annotation as JSON (schema ``schema_version`` "2.0", documented in docs/json-schema.md).
 
 The body is :meth:`Annotation.to_dict` (so :meth:`Annotation.from_dict` reads it back), plus a few
 fields that save a reader work and that ``from_dict`` ignores: ``generator``, a ``score`` summary,

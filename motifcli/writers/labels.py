@@ -1,5 +1,8 @@
 """An Audacity / Sonic Visualiser label track: ``start<TAB>end<TAB>Motif A1`` in seconds.
 
+A label runs from the occurrence's first note's onset to its last note's end (an occurrence is its
+notes), in the order the occurrences start.
+
 Seconds follow the score's own tempo map (:meth:`Score.seconds_at`), so the labels line up with
 audio rendered from the same file even when the tempo changes.
 """
@@ -13,14 +16,18 @@ import numpy as np
 from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.score import Score
-from motifcli.writers._common import clean_text
+from motifcli.writers._common import clean_text, note_span
 
 
 def render(annotation: Annotation, score: Score) -> str:
     occurrences = annotation.occurrences
     if not occurrences:
         return ""
-    beats = np.array([[o.start, o.end] for o in occurrences], dtype=np.float64)
+    spans = sorted(
+        ((note_span(o, score), o) for o in occurrences), key=lambda p: (p[0][0], p[1].track, p[1].family, p[1].number)
+    )
+    occurrences = [o for _, o in spans]
+    beats = np.array([span for span, _ in spans], dtype=np.float64)
     seconds = score.seconds_at(beats)
     rows = [f"{s:.6f}\t{e:.6f}\t{clean_text(o.text)}" for o, (s, e) in zip(occurrences, seconds)]
     return "\n".join(rows) + "\n"

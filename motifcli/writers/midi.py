@@ -4,9 +4,9 @@ For MIDI input the reader's parse (``Score.parsed_source``; else the kept bytes,
 starting point: every existing event keeps its absolute tick and its order; the new meta events
 are slotted in by absolute tick and the delta times recomputed:
 
-* a marker (FF 06, "Motif A1") per occurrence start on the conductor track (track 0 of a type-1
+* a marker (FF 06, "Motif A1") at each occurrence's first note on the conductor track (track 0 of a type-1
   file, the only track of a type-0 file), which DAWs show on their timeline;
-* with ``lyrics=True``, a lyric (FF 05, "Motif A1") on the occurrence's own track, which notation
+* with ``lyrics=True``, a lyric (FF 05, "Motif A1") at that note on its own track, which notation
   programs and karaoke players show under the first note.
 
 At one tick a new event goes before the existing ones (a lyric precedes the note it names), but
@@ -29,7 +29,7 @@ from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
 from motifcli.readers.midi import DRUM_CHANNEL
 from motifcli.score import Score
-from motifcli.writers._common import clean_text
+from motifcli.writers._common import clean_text, first_note_track, note_span
 
 BUILT_TICKS_PER_BEAT = 480
 
@@ -145,10 +145,10 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
         midi.tracks.append(mido.MidiTrack([mido.MetaMessage("end_of_track", time=0)]))
     per_track: dict[int, list[tuple[int, mido.MetaMessage]]] = defaultdict(list)
     for occ in annotation.occurrences:
-        tick = max(0, round(occ.start * tpb))
+        tick = max(0, round(note_span(occ, score)[0] * tpb))  # at its first note (its notes are the occurrence)
         per_track[0].append((tick, mido.MetaMessage("marker", text=_latin1(clean_text(occ.text)))))
         if lyrics:
-            target = _source_track(score, occ.track, built)
+            target = _source_track(score, first_note_track(occ), built)
             if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):
                 target = 0
             per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(occ.text)))))

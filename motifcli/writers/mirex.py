@@ -7,10 +7,11 @@
     0.00000, 64.00000
     ...
 
-One ``patternN`` per motif family (in the annotation's order), one ``occurrenceM`` per occurrence
-(in time order), one ``onset, pitch`` line per note: onset in quarter-note beats, pitch as a MIDI
-number. The format has no comment lines and no empty occurrences, so occurrences without notes
-are left out (and a family left with none is skipped).
+One ``patternN`` per motif family, most salient first (by ``rank``, as MIREX's "first five
+patterns" metrics expect), one ``occurrenceM`` per occurrence (in time order), one ``onset, pitch``
+line per note of the occurrence's own notes (nothing else of its track): onset in quarter-note
+beats, pitch as a MIDI number. The format has no comment lines and no empty occurrences, so
+occurrences without notes are left out (and a family left with none is skipped).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from motifcli.writers._common import occurrence_notes
 def render(annotation: Annotation, score: Score | None) -> str:
     lines: list[str] = []
     pattern_no = 0
-    for motif in annotation.motifs:
+    for motif in annotation.ranked:
         occurrences = sorted(motif.occurrences, key=lambda o: (o.start, o.track, o.number))
         blocks = [notes for notes in (occurrence_notes(o, score) for o in occurrences) if notes]
         if not blocks:

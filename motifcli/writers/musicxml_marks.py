@@ -1,9 +1,12 @@
 """What to draw: one :class:`Mark` per occurrence, in the MusicXML part of its track.
 
-For MusicXML input a mark takes the notes (not rests) of the track's part (``Track.part_id``)
-whose onset lies in [start, end). For MIDI input, converted by :mod:`~motifcli.writers.notation`,
-notes are matched by their quantised onset and pitch, so a note played a little early still
-belongs to its occurrence, and the tied continuations of an occurrence's notes are coloured too.
+An occurrence is its notes, so a mark names exactly them, by (onset, pitch), in the part of its
+track, and its bracket runs from its first note's onset to its last note's end. For MusicXML input
+onsets are the reader's (the same timeline as the document after ``align_to_score``); for MIDI
+input, converted by :mod:`~motifcli.writers.notation`, they are quantised the way the notation was,
+so a note played a little early still belongs to its occurrence. The tied continuations of an
+occurrence's notes are coloured too. An occurrence listing no notes (a hand-made annotation) falls
+back to every note of the part with onset in [start, end).
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ class Mark:
     start: Fraction
     end: Fraction
     # which notes: None = every note with onset in [start, end); else these (onset, pitch) pairs,
-    # plus the notes tied on from them (MIDI input, where a long note is written as tied notes)
+    # plus the notes tied on from them (a long note is written as tied notes)
     keys: frozenset[tuple[Fraction, int]] | None = None
+    # the staff its directions go in (multi-staff parts); None = the staff of its first chosen note
+    staff: int | None = None
 
 
 def _beats(x: float) -> Fraction:
@@ -53,14 +58,25 @@ def part_id_for_track(score: Score, scan: XmlScan, track_index: int) -> str | No
 
 
 def marks_for_musicxml(annotation: Annotation, score: Score, scan: XmlScan) -> list[Mark]:
+    """One mark per occurrence: its own notes by (onset, pitch), bracketed from first to last note."""
     colours = {m.name: m.color for m in annotation.motifs}
     marks = []
     for occ in annotation.occurrences:
-        pid = part_id_for_track(score, scan, occ.track)
+        notes = occurrence_notes(occ, score)
+        track = notes[0].track if notes and hasattr(notes[0], "track") else occ.track
+        pid = part_id_for_track(score, scan, track)
         if pid is None:
-            raise OutputError(f"no MusicXML part for track {occ.track} ({occ.track_name!r}) of {occ.text}")
-        marks.append(Mark(pid, occ.text, colours.get(occ.family, "#000000"), _beats(occ.start), _beats(occ.end)))
+            raise OutputError(f"no MusicXML part for track {track} ({occ.track_name!r}) of {occ.text}")
+        colour = colours.get(occ.family, "#000000")
+        if not notes:
+            marks.append(Mark(pid, occ.text, colour, _beats(occ.start), _beats(occ.end)))
+            continue
+        keys = frozenset((_beats(n.onset), int(n.pitch)) for n in notes)
+        start = _beats(notes[0].onset)
+        end = max(_beats(max(n.offset for n in notes)), start)
+        marks.append(Mark(pid, occ.text, colour, start, end, keys=keys))
     return marks
+
 
 def marks_for_converted(annotation: Annotation, score: Score, converted: ConvertedScore) -> list[Mark]:
     """Marks for a score notated from MIDI: notes matched by quantised (onset, pitch)."""
@@ -70,8 +86,14 @@ def marks_for_converted(annotation: Annotation, score: Score, converted: Convert
         pid = converted.part_of_track.get(occ.track)
         if pid is None:
             continue  # a drum or empty track: not in the notation
-        keys = frozenset((converted.q(n.onset), n.pitch) for n in occurrence_notes(occ, score))
-        start = converted.q(occ.start)
-        end = max(converted.q(occ.end), start + converted.grid)
+        notes = occurrence_notes(occ, score)
+        if notes:
+            keys = frozenset((converted.q(n.onset), n.pitch) for n in notes)
+            start = converted.q(notes[0].onset)
+            end = max(converted.q(max(n.offset for n in notes)), start + converted.grid)
+        else:
+            keys = frozenset()
+            start = converted.q(occ.start)
+            end = max(converted.q(occ.end), start + converted.grid)
         marks.append(Mark(pid, occ.text, colours.get(occ.family, "#000000"), start, end, keys=keys))
     return marks

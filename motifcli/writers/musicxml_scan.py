@@ -37,6 +37,7 @@ class XmlNote:
     tie_start: bool
     tie_stop: bool
     measure: int = 0  # index into its part's measures
+    staff: int = 1  # its <staff> in a multi-staff part (1 = top)
 
 
 @dataclass(slots=True)
@@ -123,6 +124,7 @@ class _NoteState:
     octave: str | None = None
     tie_start: bool = False
     tie_stop: bool = False
+    staff: int = 1
 
 
 class _Scanner:
@@ -278,6 +280,11 @@ class _Scanner:
             self.top = max(self.top, self.cursor)
         elif depth == 5 and tag == "duration" and parent in ("backup", "forward"):
             self.move = _fraction(content) / divisions
+        elif depth == 5 and tag == "staff" and parent == "note" and note is not None:
+            try:
+                note.staff = max(1, int(content.strip()))
+            except ValueError:
+                pass
         elif depth == 5 and tag == "duration" and parent == "note" and note is not None:
             note.duration = _fraction(content) / divisions
         elif depth == 5 and tag == "divisions" and parent == "attributes":
@@ -321,6 +328,7 @@ class _Scanner:
                 tie_start=note.tie_start,
                 tie_stop=note.tie_stop,
                 measure=len(part.measures) - 1,
+                staff=note.staff,
             )
         )
 

@@ -1,16 +1,19 @@
 """Splice the additions into the document's bytes: colours on notes, a bracket and label per mark.
 
-For each mark, in its part: every chosen note gets the mark's colour (a ``color`` attribute on
-``<note>``); a ``<direction>`` holding ``<words>Motif A1</words>`` and a ``<bracket type="start"/>``
-opens a bracket where the occurrence starts, and a second ``<direction>`` with the matching
-``<bracket type="stop"/>`` closes it where it ends.
+For each mark, in its part: every chosen note (the mark's own notes, matched by onset and pitch,
+and the notes tied on from them) gets the mark's colour (a ``color`` attribute on ``<note>``); a
+``<direction>`` holding ``<words>Motif A1</words>`` and a ``<bracket type="start"/>`` opens a
+bracket where the occurrence starts (its first note), and a second ``<direction>`` with the
+matching ``<bracket type="stop"/>`` closes it where it ends (its last note's end).
 
 Where: a direction goes in the measure holding its time, before the first element that sits
 exactly there (so usually no ``<offset>`` is needed), otherwise at the nearest earlier point with
 an ``<offset>`` in divisions; never between the notes of a chord. The stop goes in the measure
 holding the occurrence's last moment (``end`` is exclusive: an occurrence ending on a barline
 closes at the end of the bar before it), never before its own start in the document. In a
-multi-staff part the directions say ``<staff>1</staff>``. Bracket numbers (1-6) are reused, never
+multi-staff part the directions name the staff of the occurrence's first note (``<staff>2</staff>``
+for a motif in the left hand; of notes struck together, the top staff), so the bracket runs in its
+staff. Bracket numbers (1-6) are reused, never
 by two brackets open at once in a part (in document order); past six overlapping occurrences the
 label is written without a bracket. Nothing else in the document changes.
 """
@@ -53,21 +56,29 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
         tied_on = _tie_chains(part.notes, order_by_onset)
         if any(m.keys is not None for m in part_marks):
             for i, n in enumerate(part.notes):
-                if n.pitch is not None and not n.rest and not n.tie_stop:
-                    by_key[(n.onset, n.pitch)].append(i)
+                if n.pitch is not None and not n.rest and not n.tie_stop and not n.grace:
+                    by_key[(_snap(n.onset), n.pitch)].append(i)
+        staff_of: dict[int, int] = {}  # id(mark) -> the staff its directions go in
         for mark in part_marks:
             if mark.keys is None:
                 lo = bisect.bisect_left(sorted_onsets, mark.start)
                 hi = bisect.bisect_left(sorted_onsets, mark.end)
                 chosen = [order_by_onset[k] for k in range(lo, hi)]
             else:
-                chosen = [i for key in mark.keys for i in by_key.get(key, ())]
-                for i in list(chosen):
+                chosen = [i for key in mark.keys for i in by_key.get((_snap(key[0]), key[1]), ())]
+                heads = list(chosen)
+                for i in heads:
                     while i in tied_on:
                         i = tied_on[i]
                         chosen.append(i)
-            for i in chosen:
-                if not part.notes[i].rest and i not in coloured:
+            sounding = [i for i in chosen if not part.notes[i].rest]
+            if mark.staff is not None:
+                staff_of[id(mark)] = mark.staff
+            elif sounding:
+                first = min(sounding, key=lambda i: (part.notes[i].onset, part.notes[i].staff))
+                staff_of[id(mark)] = part.notes[first].staff  # of simultaneous first notes, the top staff
+            for i in sounding:
+                if i not in coloured:
                     coloured[i] = mark.color
         for i, colour in coloured.items():
             edits.append(_colour_edit(scan, part.notes[i].pos, colour))
@@ -86,7 +97,8 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
         numbers = _bracket_numbers([(p[0], p[1]) for p in placed])
         for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off), number in zip(placed, numbers):
             for key, slot, offset, kind in ((start_key, s_slot, s_off, "start"), (stop_key, e_slot, e_off, "stop")):
-                xml = _direction(mark, number, kind, offset, staff=part.staves > 1)
+                staff = staff_of.get(id(mark), 1) if part.staves > 1 else None
+                xml = _direction(mark, number, kind, offset, staff=staff)
                 if xml is not None:
                     order += 1
                     body = slot.lead + scan.enc(xml) + slot.indent
@@ -198,10 +210,15 @@ def _decimal(x: Fraction) -> str:
     return f"{float(x):.6f}".rstrip("0").rstrip(".")
 
 
-def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: bool = False) -> str | None:
+def _snap(beat: Fraction) -> Fraction:
+    """A beat on a 1/960 grid, so the reader's float onsets and the document's exact ones meet."""
+    return Fraction(round(beat * 960), 960)
+
+
+def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: int | None = None) -> str | None:
     extra = f"<offset>{_decimal(offset)}</offset>" if offset else ""
-    if staff:  # above the top staff of a grand staff (said outright: some readers copy it to both)
-        extra += "<staff>1</staff>"
+    if staff is not None:  # in the occurrence's staff (said outright: some readers copy it to all)
+        extra += f"<staff>{int(staff)}</staff>"
     colour = quoteattr(mark.color)
     if kind == "start":
         bracket = (

@@ -53,8 +53,8 @@ function parseReport(text) {
         return { error: "the report is not JSON (" + e + ")" };
     }
     var major = String(report.schema_version || "").split(".")[0];
-    if (major !== "1")
-        return { error: "unsupported report schema_version " + report.schema_version + " (this plugin reads 1.x)" };
+    if (major !== "1" && major !== "2")
+        return { error: "unsupported report schema_version " + report.schema_version + " (this plugin reads 1.x and 2.x)" };
     if (!report.motifs || !report.motifs.length)
         return { report: report, empty: true };
     return { report: report };
@@ -98,23 +98,13 @@ function indexNotes(api) {
     return { byPart: byPart, stops: stops };
 }
 
-// Where the "Motif A1" text of an occurrence goes: at its start (like motif's MusicXML output),
-// on the part's staff (its top staff when it has several). A cursor can only stand where its own
-// track has a chord or rest, so find a track (of this part, else any) that has one at that tick;
-// else the text goes at the first note found.
-function textPlace(api, part, startTick, first, stops) {
-    var parts = api.curScore.parts;
-    var t;
-    // the part's tracks in order: a text above the part's top staff when it can
-    for (t = parts[part].startTrack; t < parts[part].endTrack; t++) {
-        if (stops[t] && stops[t][startTick])
-            return { cursorTrack: t, track: parts[part].startTrack, tick: startTick };
-    }
-    for (t in stops) {
-        if (stops[t][startTick])
-            return { cursorTrack: Number(t), track: parts[part].startTrack, tick: startTick };
-    }
-    return { cursorTrack: first.track, track: first.track, tick: first.tick };
+// Where the "Motif A1" text of an occurrence goes: at its first note, in that note's staff (of
+// simultaneous first notes, the top staff's; like motif's MusicXML output, whose bracket starts there). A cursor on the note's own track stands
+// there for sure.
+function textPlace(first) {
+    // at the occurrence's first note, in that note's staff (voice 1 of it): the occurrence is its notes
+    var staffTrack = first.track - (first.track % 4);
+    return { cursorTrack: first.track, track: staffTrack, tick: first.tick };
 }
 
 // The score part of a report track: the same position when the report has as many tracks as the
@@ -201,7 +191,8 @@ function clearAnnotations(api) {
     return { notes: notes, texts: doomed.length };
 }
 
-// Colour each occurrence's notes and put a "Motif A1" staff text at its first note.
+// Colour exactly each occurrence's notes (report schema 2: an occurrence is its notes; 1.x reports
+// list the same notes) and put a "Motif A1" staff text at its first note, in that note's staff.
 // Returns {occurrences, notes, missedNotes, missedOccurrences: [labels], problems: [text]}.
 function applyReport(api, report, toleranceTicks) {
     var score = api.curScore;
@@ -222,12 +213,19 @@ function applyReport(api, report, toleranceTicks) {
                 result.problems.push(label + ": no part for track " + occ.track + " (" + occ.track_name + ")");
                 continue;
             }
+            var parts = {};  // schema 2: each note names its track (an occurrence is its notes)
             var first = null;
             var matched = 0;
             var taken = [];
             for (var n = 0; n < occ.notes.length; n++) {
                 var want = occ.notes[n];
-                var list = index[part][want.pitch] || [];
+                var notePart = part;
+                if (want.track !== undefined && want.track !== occ.track) {
+                    if (parts[want.track] === undefined)
+                        parts[want.track] = partOfTrack(api, report, want.track, (report.tracks || [])[want.track]);
+                    notePart = parts[want.track];
+                }
+                var list = notePart >= 0 ? (index[notePart][want.pitch] || []) : [];
                 var onset = Math.round(want.onset * division);
                 var offset = Math.round(want.offset * division);
                 var hit = nearest(list, onset, toleranceTicks, taken);
@@ -247,8 +245,8 @@ function applyReport(api, report, toleranceTicks) {
                     if (list[k].tick > hit.tick && list[k].tick < offset && list[k].track === hit.track)
                         setColor(list[k].note, color);
                 }
-                if (first === null || hit.tick < first.tick)
-                    first = hit;
+                if (first === null || hit.tick < first.tick || (hit.tick === first.tick && hit.track < first.track))
+                    first = hit;  // the first note; of simultaneous ones, the one in the top staff
             }
             result.notes += matched;
             if (first === null) {
@@ -256,7 +254,7 @@ function applyReport(api, report, toleranceTicks) {
                 continue;
             }
             result.occurrences++;
-            var place = textPlace(api, part, Math.round(occ.start_beat * division), first, indexed.stops);
+            var place = textPlace(first);
             place.text = "Motif " + label;
             place.color = color;
             texts.push(place);

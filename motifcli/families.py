@@ -1,0 +1,140 @@
+"""Note-level discovery's families -> an :class:`~motifcli.annotation.Annotation` (``--unit note``).
+
+The hand-over between :mod:`motifcli.discovery` (``discover(score, model, settings) -> list[Family]``,
+families most salient first, each occurrence a tuple of note references) and the writers. Only
+the attributes are read (duck typing), so this module imports no discovery code and the writers
+need nothing new: ``Family.label/occurrences/salience``; ``Occurrence.notes/transposition/
+similarity``; ``NoteRef.track/index/voice/onset/offset/pitch``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import MutableMapping, Sequence
+from dataclasses import fields, replace
+from typing import TYPE_CHECKING, Any
+
+from motifcli.annotation import Annotation, Motif, MotifNote, Occurrence, family_color, family_name, rank_motifs
+from motifcli.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from motifcli.model import MotifModel
+    from motifcli.score import Score
+    from motifcli.settings import Settings
+
+BAR_BEATS = 4.0  # MIDI's fixed bars (as in grouping)
+END_EPS = 1e-3
+DEFAULT_VARIANT_TOLERANCE = 1.0  # discovery's tuned variant tolerance, what sensitivity 0.5 gives
+
+
+def discovery_options(settings: Settings) -> dict[str, Any]:
+    """Our settings as discovery's: ``min_notes`` (shortest motif), ``max_families`` (cap), and the
+    sensitivity as the variant tolerance (0 = exact or transposed repeats only, 0.5 = the tuned
+    default, 1 = twice as loose)."""
+    options: dict[str, Any] = {"min_notes": settings.fewest_notes}
+    if settings.max_families is not None:
+        options["max_families"] = settings.max_families
+    options["variant_tolerance"] = DEFAULT_VARIANT_TOLERANCE * 2.0 * float(settings.sensitivity)
+    options["use_variants"] = settings.sensitivity > 0.0
+    return options
+
+
+def discover_families(score: Score, model: MotifModel | None, settings: Settings) -> list[Any]:
+    """Run :func:`motifcli.discovery.discover` with these settings (a UsageError when it is absent)."""
+    try:
+        from motifcli.discovery import DiscoverySettings, discover
+    except ImportError as exc:
+        raise UsageError(
+            "--unit note is not available yet in this build (no motifcli.discovery); use --unit bar"
+        ) from exc
+    known = {f.name for f in fields(DiscoverySettings)}
+    options = {k: v for k, v in discovery_options(settings).items() if k in known}
+    options["max_notes"] = max(options["min_notes"], getattr(DiscoverySettings(), "max_notes", options["min_notes"]))
+    return list(discover(score, model, replace(DiscoverySettings(), **options)))
+
+
+def to_annotation(
+    score: Score,
+    families: Sequence[Any],
+    settings: Settings | None = None,
+    model_card: dict[str, str] | None = None,
+) -> Annotation:
+    """An Annotation of discovery's ``families``, in the order given (most salient first).
+
+    Families are named A, B, ... in that order (so A is the most salient) and ranked 1, 2, ...;
+    an occurrence's notes are exactly its note references (velocity looked up in the score), its
+    beats and bars summarise them (first onset, last offset), occurrences are numbered in time order.
+    Families left with fewer than two occurrences, or occurrences with fewer than ``min_notes``
+    notes, are dropped; ``max_families`` caps the count.
+    """
+    min_notes = settings.fewest_notes if settings is not None else 1
+    limit = settings.max_families if settings is not None else None
+    motifs: list[Motif] = []
+    for family in families:
+        if limit is not None and len(motifs) >= limit:
+            break
+        k = len(motifs)
+        name = family_name(k)
+        occs = [_occurrence(score, name, o) for o in family.occurrences]
+        occs = [o for o in occs if len(o.notes) >= min_notes]
+        occs.sort(key=lambda o: (o.start, o.track, o.notes[0].pitch))
+        if len(occs) < 2:
+            continue
+        for number, occ in enumerate(occs, start=1):
+            occ.number = number
+        motifs.append(Motif(name, family_color(k), occs, salience=float(family.salience)))
+    rank_motifs(motifs)
+    recorded: dict[str, Any] = settings.to_dict() if settings is not None else {"unit": "note"}
+    return Annotation(
+        source=str(score.path) if score.path is not None else "",
+        motifs=motifs,
+        model=dict(model_card or {}),
+        settings=recorded,
+        tracks=[t.name for t in score.tracks],
+    )
+
+
+def _occurrence(score: Score, family: str, occ: Any) -> Occurrence:
+    notes = []
+    for ref in sorted(occ.notes, key=lambda r: (r.onset, r.pitch)):
+        track_notes = score.tracks[ref.track].notes
+        velocity = track_notes[ref.index].velocity if 0 <= ref.index < len(track_notes) else 64
+        voice = getattr(ref, "voice", None)
+        notes.append(
+            MotifNote(int(ref.track), int(ref.index), float(ref.onset), float(ref.offset), int(ref.pitch),
+                      int(velocity), None if voice is None else int(voice))
+        )
+    track = notes[0].track if notes else 0
+    start = notes[0].onset if notes else 0.0
+    end = max((n.offset for n in notes), default=start)
+    transposition = getattr(occ, "transposition", None)
+    return Occurrence(
+        family=family,
+        number=0,
+        track=track,
+        track_name=score.tracks[track].name if score.tracks else "",
+        start=start,
+        end=end,
+        start_bar=score.bar_number_at(start, BAR_BEATS),
+        end_bar=score.bar_number_at(max(start, end - END_EPS), BAR_BEATS),
+        similarity=min(1.0, max(-1.0, float(occ.similarity))),
+        notes=notes,
+        note_indices=[n.index for n in notes if n.track == track],
+        transposition=None if transposition is None else int(transposition),
+    )
+
+
+def annotate_notes(
+    score: Score,
+    model: MotifModel | None,
+    settings: Settings,
+    model_card: dict[str, str] | None = None,
+    timings: MutableMapping[str, float] | None = None,
+) -> Annotation:
+    """``--unit note``: discovery, then :func:`to_annotation`; timed as the "grouping" stage (the
+    stage that finds the families, so batch summaries keep one set of stages for both units)."""
+    t0 = time.perf_counter()
+    annotation = to_annotation(score, discover_families(score, model, settings), settings, model_card)
+    if timings is not None:
+        timings["grouping"] = timings.get("grouping", 0.0) + (time.perf_counter() - t0)
+    return annotation
