@@ -51,12 +51,18 @@ def voice_windows(
         for i in range(0, len(voice), max(1, stride)):
             start = float(voice.onsets[i])
             for length in lengths:
-                j = int(np.searchsorted(voice.onsets, start + length - 1e-9, side="left"))
+                j = window_end(voice.onsets, start, length, spec)
                 if j - i < min_notes:
                     continue
                 notes = anchored_notes(track, voice.note_indices[i:j], start, length, spec)
                 out.append(Bar(source, start, notes))
     return out
+
+
+def window_end(onsets: np.ndarray, start: float, length: float, spec: EncodingSpec) -> int:
+    """Index past the last onset whose grid step (``motifcli.encoding.grid_steps``) falls inside the window."""
+    limit = int(round(length * spec.steps_per_beat))
+    return int(np.searchsorted(onsets, start + (limit - 0.5) / spec.steps_per_beat, side="left"))
 
 
 def anchored_notes(track, note_indices: Iterable[int], start: float, length: float, spec: EncodingSpec) -> np.ndarray:
@@ -163,7 +169,7 @@ def labelled_note_windows(song: str, spec: EncodingSpec, track_name: str = "PIAN
             continue
         start = float(voice.onsets[i])
         length = min(max_beats, spec.segment_beats, span.offset - start)
-        j = int(np.searchsorted(voice.onsets, start + length - 1e-9))
+        j = window_end(voice.onsets, start, length, spec)
         if length <= 0 or j - i < min_notes:
             continue
         out.append(Bar(f"pop909/{song}", start, anchored_notes(track, voice.note_indices[i:j], start, length, spec),
