@@ -61,7 +61,6 @@ class CalibrateConfig:
 class NotesConfig:
     """Note-anchored windows (training/note_data.py, note_pipeline.py); unused by bar-level runs."""
 
-    enabled: bool = False
     lengths: tuple[float, ...] = (2.0, 4.0, 8.0)  # window lengths in beats (<= encoding.segment_beats)
     stride: int = 4  # anchor every stride-th onset of a voice
     min_notes: int = 3
