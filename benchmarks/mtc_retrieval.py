@@ -11,7 +11,9 @@ at its first onset; longer occurrences are cut at 4 beats, as the model sees the
   first onset) is MIDI 60, then rolled: exact transpositions become identical;
 - ``normalised roll (lowest note)``: the same with its lowest note at MIDI 60;
 - ``model``: the shipped ONNX embedding of the raw roll (cosine);
-- ``model (shipped), input normalised (first note)``: the shipped embedding of that roll.
+- ``model (shipped), input normalised (first note)``: the shipped embedding of that roll;
+- with ``--model PATH`` (repeatable): ``model <file>`` and its input-normalised row, each model's
+  rolls drawn on its own card's grid (an 8-beat note-level model sees up to 8 beats).
 
 Metrics (scikit-learn): AUC-PR = average precision of all (query, candidate) pairs pooled; mAP =
 mean over queries of their average precision. Deterministic: one run gives the numbers.
@@ -87,7 +89,15 @@ def retrieval(sim: np.ndarray, pieces: Sequence[str], keys: Sequence[tuple[str, 
             "queries": len(aps), "occurrences": len(song), "positive_rate": float(pooled_true.mean())}
 
 
-def run(split: str) -> dict:
+def model_rows(model, occs: Sequence[MtcOccurrence], label: str, pieces: Sequence[str],
+               keys: Sequence[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    """Retrieval of one loaded model on raw and first-note-normalised rolls of its own grid."""
+    raw, norm = rolls(occs, model.spec, None), rolls(occs, model.spec, "first")
+    return {f"model ({label})": retrieval(cosine_similarity(model.embed(raw)), pieces, keys),
+            f"model ({label}), input normalised (first note)": retrieval(cosine_similarity(model.embed(norm)), pieces, keys)}
+
+
+def run(split: str, extra_models: Sequence[Path] = ()) -> dict:
     import motifcli
 
     occs = mtc_occurrences(load_corpus("mtc", split))
@@ -104,17 +114,23 @@ def run(split: str) -> dict:
     rows["normalised roll (lowest note)"] = retrieval(cosine_similarity(low), pieces, keys)
     rows["model (shipped)"] = retrieval(cosine_similarity(model.embed(raw)), pieces, keys)
     rows["model (shipped), input normalised (first note)"] = retrieval(cosine_similarity(model.embed(norm)), pieces, keys)
-    return {"split": split, "model": str(model.path), "seconds": time.perf_counter() - t0, "rows": rows}
+    for path in extra_models:
+        rows.update(model_rows(motifcli.load_model(path, provider="cpu"), occs, Path(path).name, pieces, keys))
+    return {"split": split, "model": str(model.path), "extra_models": [str(p) for p in extra_models],
+            "seconds": time.perf_counter() - t0, "rows": rows}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.mtc_retrieval", description=__doc__.split("\n")[0])
     ap.add_argument("--split", default="tune", choices=["tune", "test", "all"])
+    ap.add_argument("--model", action="append", type=Path, default=[],
+                    help="another ONNX model to score beside the shipped one (repeatable)")
     args = ap.parse_args(argv)
-    result = run(args.split)
+    result = run(args.split, args.model)
     result["command"] = "python -m benchmarks.mtc_retrieval " + shlex.join(list(argv) if argv is not None else sys.argv[1:])
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"mtc-retrieval-{args.split}.json"
+    suffix = "".join(f"+{p.stem}" for p in args.model)
+    out = RESULTS / f"mtc-retrieval-{args.split}{suffix}.json"
     out.write_text(json.dumps(result, indent=1) + "\n")
     print("| representation | MTC split | queries | AUC-PR | mAP |\n|---|---|---|---|---|")
     for name, r in result["rows"].items():

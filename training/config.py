@@ -58,6 +58,21 @@ class CalibrateConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class NotesConfig:
+    """Note-anchored windows (training/note_data.py, note_pipeline.py); unused by bar-level runs."""
+
+    lengths: tuple[float, ...] = (2.0, 4.0, 8.0)  # window lengths in beats (<= encoding.segment_beats)
+    stride: int = 4  # anchor every stride-th onset of a voice
+    min_notes: int = 3
+    pop909_songs: int = 200  # POP909 songs outside val/test (0 = all)
+    music21_files: int = 120  # music21 corpus files (Bach)
+    planted_share: float = 0.7  # share of triplets from planted synthetic motifs (rest: POP909 labels)
+    motif_beats: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0)  # lengths of planted motifs
+    transpose_max: int = 7  # planted copies are transposed by 1..transpose_max semitones either way
+    vary_probability: float = 0.3  # each of drop_note / shift_note on a planted copy
+
+
+@dataclass(frozen=True, slots=True)
 class RunConfig:
     name: str = "run"
     seed: int = 0
@@ -68,6 +83,7 @@ class RunConfig:
     pretrain: PretrainConfig = field(default_factory=PretrainConfig)
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
     calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
+    notes: NotesConfig = field(default_factory=NotesConfig)
     eval_split: str = "val"
     export_fp16: bool = False
     threads: int = 2
@@ -89,11 +105,12 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
     unknown = set(data) - known
     if unknown:
         raise ValueError(f"unknown {cls.__name__} keys: {sorted(unknown)}")
+    data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}  # TOML arrays -> tuples
     return cls(**data)
 
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> RunConfig:
-    """Read a TOML run config; sections [encoding], [model], [pretrain], [finetune], [calibrate]."""
+    """Read a TOML run config; sections [encoding], [model], [pretrain], [finetune], [calibrate], [notes]."""
     path = Path(path)
     if not path.exists():
         for candidate in (CONFIG_DIR / path, CONFIG_DIR / f"{path}.toml"):
@@ -105,7 +122,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Ru
     raw = tomllib.loads(path.read_text())
     raw.update(overrides or {})
     sections = {"encoding": EncodingSpec, "model": ModelConfig, "pretrain": PretrainConfig, "finetune": FinetuneConfig,
-                "calibrate": CalibrateConfig}
+                "calibrate": CalibrateConfig, "notes": NotesConfig}
     kwargs = {k: v for k, v in raw.items() if k not in sections}
     for key, cls in sections.items():
         kwargs[key] = _build(cls, raw.get(key, {}))

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -35,7 +36,7 @@ from motifcli.encoding import EncodingSpec, render_roll, render_rolls
 from training.data import Bar
 from training.losses import triplet_loss, vicreg_loss
 from training.model import Encoder, Expander
-from training.views import random_view
+from training.views import BAR_VIEWS, random_view
 
 STAGES = {"pretrain": 1, "finetune": 2}
 
@@ -139,11 +140,12 @@ def epoch_rng(seed: int, stage: str, epoch: int, rank: int) -> np.random.Generat
     return np.random.default_rng([seed, STAGES[stage], epoch, rank])
 
 
-def vicreg_batch(bars: Sequence[Bar], rng: np.random.Generator, spec: EncodingSpec, size: int, p: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """Two augmented views of ``size`` random bars."""
+def vicreg_batch(bars: Sequence[Bar], rng: np.random.Generator, spec: EncodingSpec, size: int, p: float,
+                 views: tuple[str, ...] = BAR_VIEWS) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two augmented views of ``size`` random bars (or note-anchored windows)."""
     idx = rng.integers(len(bars), size=size)
-    a = render_rolls((random_view(bars[i].notes, rng, spec, p) for i in idx), spec)
-    b = render_rolls((random_view(bars[i].notes, rng, spec, p) for i in idx), spec)
+    a = render_rolls((random_view(bars[i].notes, rng, spec, p, views) for i in idx), spec)
+    b = render_rolls((random_view(bars[i].notes, rng, spec, p, views) for i in idx), spec)
     return torch.from_numpy(a), torch.from_numpy(b)
 
 
@@ -317,15 +319,16 @@ def _progress(enabled: bool):
                     TimeElapsedColumn(), TimeRemainingColumn(), transient=False)
 
 
-def vicreg_step(encoder: nn.Module, expander: nn.Module, bars: Sequence[Bar], spec: EncodingSpec, cfg) -> Callable:
+def vicreg_step(encoder: nn.Module, expander: nn.Module, bars: Sequence[Bar], spec: EncodingSpec, cfg,
+                views: tuple[str, ...] = BAR_VIEWS) -> Callable:
     def step(rng: np.random.Generator) -> tuple[torch.Tensor, dict[str, float]]:
-        a, b = vicreg_batch(bars, rng, spec, cfg.batch_size, cfg.view_probability)
+        a, b = vicreg_batch(bars, rng, spec, cfg.batch_size, cfg.view_probability, views)
         za, zb = expander(encoder(a)), expander(encoder(b))
         return vicreg_loss(za, zb, cfg.invariance, cfg.variance, cfg.covariance)
     return step
 
 
-def triplet_step(encoder: nn.Module, sampler: TripletSampler, cfg) -> Callable:
+def triplet_step(encoder: nn.Module, sampler: TripletSampler | Any, cfg) -> Callable:
     def step(rng: np.random.Generator) -> tuple[torch.Tensor, dict[str, float]]:
         a, p, n = sampler.batch(rng, cfg.batch_size)
         batch = torch.cat([a, p, n])

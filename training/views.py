@@ -60,16 +60,35 @@ def change_last_duration(notes: np.ndarray, rng: np.random.Generator, spec: Enco
     return out
 
 
+def time_shift(notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec, max_steps: int = 2) -> np.ndarray:
+    """Move every note by 1..max_steps steps either way: a window anchored slightly off its onset.
+
+    Notes pushed past the roll's end are dropped (at least one note stays); a note pulled before
+    the start keeps only its sounding part, as the renderer draws a note begun before a window.
+    """
+    if len(notes) == 0:
+        return notes.copy()
+    step = int(rng.integers(1, max_steps + 1)) * (1 if rng.random() < 0.5 else -1)
+    out = notes.astype(np.int16).copy()
+    out[:, 0] += step
+    out[:, 1] = np.minimum(out[:, 1] + step, spec.steps)
+    keep = (out[:, 0] < spec.steps) & (out[:, 1] > 0)
+    return out[keep] if keep.any() else notes.copy()
+
+
 VIEWS: dict[str, View] = {
     "transpose": transpose,
     "drop_note": drop_note,
     "shift_note": shift_note,
     "change_last_duration": change_last_duration,
+    "time_shift": time_shift,
 }
+BAR_VIEWS: tuple[str, ...] = ("transpose", "drop_note", "shift_note", "change_last_duration")  # the paper's four
+NOTE_VIEWS: tuple[str, ...] = BAR_VIEWS + ("time_shift",)  # note-anchored windows: the anchor may be off too
 
 
 def random_view(
-    notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec, p: float = 0.5, names: tuple[str, ...] = tuple(VIEWS)
+    notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec, p: float = 0.5, names: tuple[str, ...] = BAR_VIEWS
 ) -> np.ndarray:
     """Apply each named view with probability ``p`` (in a random order), as the paper composes them."""
     out = notes
