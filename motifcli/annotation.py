@@ -48,11 +48,13 @@ class Occurrence:
     track_name: str
     start: float  # beats
     end: float  # beats
-    start_bar: int  # 1-based, first bar
-    end_bar: int  # 1-based, last bar (inclusive)
+    start_bar: int  # printed number of the first bar as an integer (0 = a pickup, 16 for "16a")
+    end_bar: int  # printed number of the last bar (inclusive), as start_bar
     similarity: float  # cosine similarity to the family centre, 1 = identical
     notes: list[Note] = field(default_factory=list)
     note_indices: list[int] = field(default_factory=list)  # into Score.tracks[track].notes
+    start_bar_label: str | None = None  # the printed number as written ("16a"); None = str(start_bar)
+    end_bar_label: str | None = None
 
     @property
     def label(self) -> str:
@@ -74,6 +76,8 @@ class Occurrence:
             "end_beat": round(self.end, 6),
             "start_bar": self.start_bar,
             "end_bar": self.end_bar,
+            "start_bar_label": self.start_bar_label if self.start_bar_label is not None else str(self.start_bar),
+            "end_bar_label": self.end_bar_label if self.end_bar_label is not None else str(self.end_bar),
             "similarity": round(float(self.similarity), 6),
             "notes": [
                 {"onset": round(n.onset, 6), "offset": round(n.offset, 6), "pitch": n.pitch, "velocity": n.velocity}
@@ -96,6 +100,8 @@ class Occurrence:
             similarity=float(d["similarity"]),
             notes=[Note(n["onset"], n["offset"], n["pitch"], n.get("velocity", 64)) for n in d.get("notes", [])],
             note_indices=list(d.get("note_indices", [])),
+            start_bar_label=d.get("start_bar_label"),
+            end_bar_label=d.get("end_bar_label"),
         )
 
 
@@ -124,6 +130,7 @@ class Annotation:
     model: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     tracks: list[str] = field(default_factory=list)
+    meter: dict[str, Any] | None = None  # where the bars came from (MeterMap.to_dict + how windows used them)
 
     @property
     def occurrences(self) -> list[Occurrence]:
@@ -145,6 +152,7 @@ class Annotation:
             "model": dict(self.model),
             "settings": dict(self.settings),
             "tracks": list(self.tracks),
+            **({"meter": dict(self.meter)} if self.meter is not None else {}),
             "motifs": [m.to_dict() for m in self.motifs],
         }
 
@@ -159,4 +167,5 @@ class Annotation:
             model=dict(d.get("model", {})),
             settings=dict(d.get("settings", {})),
             tracks=list(d.get("tracks", [])),
+            meter=dict(d["meter"]) if d.get("meter") is not None else None,
         )

@@ -21,6 +21,7 @@ import typer.core
 from motifcli.errors import MotifError, UsageError, printable, quoted
 from motifcli.options import (
     BarOffsetOpt,
+    MeterOpt,
     DebugOpt,
     HopOpt,
     MaxBeatsOpt,
@@ -142,6 +143,7 @@ def annotate(
     hop: HopOpt = None,
     min_notes: MinNotesOpt = 1,
     bar_offset: BarOffsetOpt = None,
+    meter: MeterOpt = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
     threads: Annotated[
         Optional[int], typer.Option("--threads", help="onnxruntime threads per process (default: cores / workers).")
@@ -169,7 +171,7 @@ def annotate(
             raise UsageError("--threads must be at least 1")
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, bar_offset=bar_offset, lyrics=lyrics, max_bytes=max_bytes,
+            min_notes=min_notes, bar_offset=bar_offset, meter=meter, lyrics=lyrics, max_bytes=max_bytes,
             max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )
@@ -290,6 +292,7 @@ def embed(
     hop: HopOpt = None,
     min_notes: MinNotesOpt = 1,
     bar_offset: BarOffsetOpt = None,
+    meter: MeterOpt = None,
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
     max_bytes: MaxBytesOpt = None,
@@ -303,7 +306,7 @@ def embed(
     """Write the embedding of every window to an .npz (embeddings, track, track_name, start, end)."""
     with _reported(debug):
         settings = build_settings(
-            track=track, window=window, hop=hop, min_notes=min_notes, bar_offset=bar_offset,
+            track=track, window=window, hop=hop, min_notes=min_notes, bar_offset=bar_offset, meter=meter,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )
@@ -418,6 +421,7 @@ def plot(
     hop: HopOpt = None,
     min_notes: MinNotesOpt = 1,
     bar_offset: BarOffsetOpt = None,
+    meter: MeterOpt = None,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
     max_beats: MaxBeatsOpt = None,
@@ -430,7 +434,7 @@ def plot(
     with _reported(debug):
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, bar_offset=bar_offset, max_bytes=max_bytes, max_notes=max_notes,
+            min_notes=min_notes, bar_offset=bar_offset, meter=meter, max_bytes=max_bytes, max_notes=max_notes,
             max_beats=max_beats, max_parts=max_parts, max_unzipped_bytes=max_unzipped_bytes,
             max_segments=max_segments,
         )

@@ -32,8 +32,13 @@ HopOpt = Annotated[Optional[float], typer.Option("--hop", help="Hop between wind
 MinNotesOpt = Annotated[int, typer.Option("--min-notes", help="Skip windows with fewer notes.")]
 BarOffsetOpt = Annotated[
     Optional[float],
-    typer.Option("--bar-offset", help="Beat where the first full bar starts (a MIDI pickup), 0 to 64; "
-                 "default: MusicXML's written bars, beat 0 for MIDI."),
+    typer.Option("--bar-offset", help="Beat where the first full bar starts (a pickup), 0 to 64; "
+                 "default: MusicXML's written bars; for MIDI its time signatures if they fit the notes, else estimated."),
+]
+MeterOpt = Annotated[
+    Optional[str],
+    typer.Option("--meter", help="Time signature of the whole piece, like 3/4 or 6/8 (default: the written one, "
+                 "else MIDI's if it fits the notes, else estimated)."),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest input file, in bytes.")]
@@ -57,6 +62,7 @@ def build_settings(
     hop: float | None = None,
     min_notes: int = 1,
     bar_offset: float | None = None,
+    meter: str | None = None,
     lyrics: bool = False,
     max_bytes: int | None = None,
     max_notes: int | None = None,
@@ -93,6 +99,7 @@ def build_settings(
             hop=hop,
             min_notes=min_notes,
             origin=bar_offset,
+            meter=meter,
             lyrics=lyrics,
             limits=replace(ReadLimits(), **changes),
         )
@@ -109,5 +116,6 @@ _FLAGS = {
     "window": "--window",
     "hop": "--hop",
     "bar offset": "--bar-offset",
+    "meter": "--meter",
     "min_notes": "--min-notes",
 }
