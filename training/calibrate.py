@@ -77,10 +77,14 @@ def predicted_from_annotation(ann, piano: int, song: LabelledSong) -> np.ndarray
 class PipelineMethod:
     """A model through the real runtime pipeline: embed once per song, group at any threshold."""
 
-    def __init__(self, model_path: Path) -> None:
+    def __init__(self, model_path: Path, **options: object) -> None:
+        """``options``: Settings fields replacing the default, the labels' grid (``origin`` = the
+        song's label phase, a fixed ``window`` of one roll); ``origin=None, window=None`` = the
+        product's default bars (the song's meter map), as ``benchmarks/grouping_bars.py`` compares."""
         from motifcli.model import load_model
 
         self.model = load_model(model_path, provider="cpu")
+        self.options = options
         self.cache: dict[str, tuple] = {}
 
     def predict(self, song: LabelledSong, threshold: float) -> np.ndarray:
@@ -91,7 +95,8 @@ class PipelineMethod:
 
         if song.song not in self.cache:
             score = read_midi(song_path(song.song))
-            settings = Settings(origin=float(song.phase)).resolve(self.model).for_score(score)
+            given = {"origin": float(song.phase), "window": float(self.model.spec.segment_beats), **self.options}
+            settings = Settings(**given).resolve(self.model).for_score(score)
             embedded = embed_score(score, self.model, settings)
             self.cache[song.song] = (score, embedded, score.track_named("PIANO").index, settings)
         score, embedded, piano, settings = self.cache[song.song]
