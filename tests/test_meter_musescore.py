@@ -93,7 +93,10 @@ def test_brackets_sit_on_the_written_bars_in_musescore(
         if mscx.measure_ticks[i] != round(o["start_beat"] * DIVISION):
             problems.append(f"{o['label']}: bracket in the bar from beat {mscx.measure_ticks[i] / DIVISION}, "
                             f"occurrence starts at {o['start_beat']}")
-        if printed[i] != o["start_bar"]:
+        # MuseScore numbers by counting bars; a split bar the file does not mark implicit ("16a" in
+        # bwv11.6) is a bar of its own there, so after one only the bar's position is compared
+        split_before = any(not b.number.isdigit() for b in bars.bars[1 : i + 1])
+        if not split_before and printed[i] != o["start_bar"]:
             problems.append(f"{o['label']}: MuseScore numbers its bar {printed[i]}, the report {o['start_bar']}")
     assert not problems, "\n".join(problems[:20])
 
