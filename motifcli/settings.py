@@ -94,7 +94,7 @@ class Settings:
     lyrics: bool = False
     limits: ReadLimits = field(default_factory=ReadLimits)
     meter: str | None = None
-    bar_fit: str = "pad"
+    bar_fit: str = "resample"
     # filled in by resolve(): what the run really uses
     distance: str | None = None
     threshold_source: str | None = None
