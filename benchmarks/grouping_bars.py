@@ -6,8 +6,10 @@ per song averaged over songs), the model at its calibrated threshold (no re-tuni
 - ``labels``: a 4-beat grid on the labels' own bar phase (an oracle: what RESULTS.md's table uses);
 - ``tick0``: a 4-beat grid from beat 0, the MIDI default before the meter map (``--window 4``);
 - ``meter``: the default now: one window per bar of the song's meter map (MIDI time signatures
-  when they fit the notes, else estimated), bars of another length padded in the roll;
-- ``meter-resample``: the same bars, each stretched to the roll.
+  when they fit the notes, else estimated), with the default ``bar_fit`` (resample);
+- ``meter-resample``: the same, ``bar_fit`` given explicitly (kept from when ``pad`` was the
+  default: the labelled POP909 songs are all in 4/4, so the two fits give the same windows here;
+  benchmarks/bar_fit_bps.py compares them where bars differ).
 
     python benchmarks/grouping_bars.py --splits val test --json benchmarks/grouping-bars.json
 """
