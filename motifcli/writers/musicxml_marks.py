@@ -71,7 +71,10 @@ def marks_for_converted(annotation: Annotation, score: Score, converted: Convert
         if pid is None:
             continue  # a drum or empty track: not in the notation
         keys = frozenset((converted.q(n.onset), n.pitch) for n in occurrence_notes(occ, score))
-        start = converted.q(occ.start)
+        # the bracket opens at the occurrence's first note: its bars come from the meter map, whose
+        # bar lines (estimated for performed MIDI: beat 2.583...) need not be on the notation's grid
+        # (never before the occurrence's own start, where the previous bracket may still be open)
+        start = max(converted.q(occ.start), min((k[0] for k in keys), default=converted.q(occ.start)))
         end = max(converted.q(occ.end), start + converted.grid)
         marks.append(Mark(pid, occ.text, colours.get(occ.family, "#000000"), start, end, keys=keys))
     return marks
