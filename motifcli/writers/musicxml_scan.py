@@ -48,6 +48,7 @@ class Slot:
     divisions: Fraction | None
     indent: bytes  # what to put after an inserted element to keep the file's indentation
     lead: bytes = b""  # what to put before it (only at </measure>)
+    staff: int | None = None  # the <staff> of the next note after it in its measure (grand staves)
 
 
 @dataclass(slots=True)
@@ -123,6 +124,7 @@ class _NoteState:
     octave: str | None = None
     tie_start: bool = False
     tie_stop: bool = False
+    staff: int | None = None
 
 
 class _Scanner:
@@ -140,6 +142,7 @@ class _Scanner:
         self.parts: dict[str, XmlPart] = {}
         self.stack: list[str] = []
         self.text: list[str] = []
+        self.unstaffed: list[Slot] = []  # slots since the last note of the measure (they get its staff)
         self.root = ""
         self.outer_part: XmlPart | None = None  # partwise: the <part> being read
         self.part: XmlPart | None = None  # the open container's part, None between containers
@@ -206,7 +209,9 @@ class _Scanner:
             lead = self.child_indent[len(ind) :]  # indent a direction before </measure> like a child
         after = self.newline + ind if ind is not None else b""
         divisions = self.part.divisions if self.part is not None else None
-        self.measure.slots.append(Slot(pos, self.measure.start + cursor, divisions, after, lead))
+        slot = Slot(pos, self.measure.start + cursor, divisions, after, lead)
+        self.measure.slots.append(slot)
+        self.unstaffed.append(slot)
 
     # -- expat handlers
 
@@ -231,6 +236,7 @@ class _Scanner:
                 part.measures.append(self.measure)
                 self.cursor = self.top = self.last_onset = Fraction(0)
                 self.child_indent = None
+                self.unstaffed = []
         elif self.part is None:
             return
         elif depth == 4:
@@ -271,7 +277,15 @@ class _Scanner:
         note = self.note
         if depth == 4 and tag == "note" and note is not None:
             self.finish_note(part, note)
+            for slot in self.unstaffed:  # a direction there belongs with this note's staff
+                slot.staff = note.staff
+            self.unstaffed = []
             self.note = None
+        elif depth == 5 and tag == "staff" and parent == "note" and note is not None:
+            try:
+                note.staff = int(content.strip())
+            except ValueError:
+                note.staff = None
         elif depth == 4 and tag in ("backup", "forward"):
             self.top = max(self.top, self.cursor)
             self.cursor += -self.move if tag == "backup" else self.move

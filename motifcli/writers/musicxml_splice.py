@@ -86,7 +86,8 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
         numbers = _bracket_numbers([(p[0], p[1]) for p in placed])
         for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off), number in zip(placed, numbers):
             for key, slot, offset, kind in ((start_key, s_slot, s_off, "start"), (stop_key, e_slot, e_off, "stop")):
-                xml = _direction(mark, number, kind, offset, staff=part.staves > 1)
+                # a bracket's start and stop on one staff: the staff of the note its start stands before
+                xml = _direction(mark, number, kind, offset, staff=(s_slot.staff or 1) if part.staves > 1 else None)
                 if xml is not None:
                     order += 1
                     body = slot.lead + scan.enc(xml) + slot.indent
@@ -198,10 +199,11 @@ def _decimal(x: Fraction) -> str:
     return f"{float(x):.6f}".rstrip("0").rstrip(".")
 
 
-def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: bool = False) -> str | None:
+def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: int | None = None) -> str | None:
     extra = f"<offset>{_decimal(offset)}</offset>" if offset else ""
-    if staff:  # above the top staff of a grand staff (said outright: some readers copy it to both)
-        extra += "<staff>1</staff>"
+    if staff is not None:  # a grand staff: said outright (some readers copy it to both); the staff of
+        # the note it stands before (MuseScore 3 drops a staff-1 direction among staff-2 notes)
+        extra += f"<staff>{staff}</staff>"
     colour = quoteattr(mark.color)
     if kind == "start":
         bracket = (
