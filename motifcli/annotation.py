@@ -122,12 +122,14 @@ class Occurrence:
     track_name: str
     start: float  # beats
     end: float  # beats
-    start_bar: int  # 1-based, first bar
-    end_bar: int  # 1-based, last bar (inclusive)
+    start_bar: int  # printed number of the first bar as an integer (0 = a pickup, 16 for "16a")
+    end_bar: int  # printed number of the last bar (inclusive), as start_bar
     similarity: float  # to the family's prototype / centre, 1 = identical
     notes: list[MotifNote] = field(default_factory=list)
     note_indices: list[int] = field(default_factory=list)  # into Score.tracks[track].notes (derived)
     transposition: int | None = None  # semitones from the prototype (+ = higher)
+    start_bar_label: str | None = None  # the printed number as written ("16a"); None = str(start_bar)
+    end_bar_label: str | None = None
 
     def __post_init__(self) -> None:
         if any(not isinstance(n, MotifNote) for n in self.notes):
@@ -165,6 +167,8 @@ class Occurrence:
             "end_beat": round(self.end, 6),
             "start_bar": self.start_bar,
             "end_bar": self.end_bar,
+            "start_bar_label": self.start_bar_label if self.start_bar_label is not None else str(self.start_bar),
+            "end_bar_label": self.end_bar_label if self.end_bar_label is not None else str(self.end_bar),
             "similarity": round(float(self.similarity), 6),
             "transposition": self.transposition,
             "notes": [n.to_dict() for n in self.notes],
@@ -193,6 +197,8 @@ class Occurrence:
             notes=notes,
             note_indices=indices,
             transposition=None if transposition is None else int(transposition),
+            start_bar_label=d.get("start_bar_label"),
+            end_bar_label=d.get("end_bar_label"),
         )
 
 
@@ -256,6 +262,7 @@ class Annotation:
     model: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     tracks: list[str] = field(default_factory=list)
+    meter: dict[str, Any] | None = None  # where the bars came from (MeterMap.to_dict + how windows used them)
 
     @property
     def occurrences(self) -> list[Occurrence]:
@@ -282,6 +289,7 @@ class Annotation:
             "model": dict(self.model),
             "settings": dict(self.settings),
             "tracks": list(self.tracks),
+            **({"meter": dict(self.meter)} if self.meter is not None else {}),
             "motifs": [m.to_dict() for m in self.motifs],
         }
 
@@ -298,4 +306,5 @@ class Annotation:
             model=dict(d.get("model", {})),
             settings=dict(d.get("settings", {})),
             tracks=list(d.get("tracks", [])),
+            meter=dict(d["meter"]) if d.get("meter") is not None else None,
         )

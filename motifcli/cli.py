@@ -22,6 +22,7 @@ from motifcli import fastargs
 from motifcli.errors import MotifError, UsageError, printable, quoted
 from motifcli.options import (
     BarOffsetOpt,
+    MeterOpt,
     DebugOpt,
     HopOpt,
     MaxBeatsOpt,
@@ -151,6 +152,7 @@ def annotate(
     unit: UnitOpt = DEFAULT_UNIT,
     max_families: MaxFamiliesOpt = None,
     bar_offset: BarOffsetOpt = None,
+    meter: MeterOpt = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
     threads: Annotated[
         Optional[int], typer.Option("--threads", help="onnxruntime threads per process (default: cores / workers).")
@@ -178,8 +180,8 @@ def annotate(
             raise UsageError("--threads must be at least 1")
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, lyrics=lyrics,
-            max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
+            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
+            lyrics=lyrics, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )
         shard_spec = batch.parse_shard(shard) if shard else None
@@ -299,6 +301,7 @@ def embed(
     hop: HopOpt = None,
     min_notes: MinNotesOpt = None,
     bar_offset: BarOffsetOpt = None,
+    meter: MeterOpt = None,
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
     max_bytes: MaxBytesOpt = None,
@@ -312,7 +315,7 @@ def embed(
     """Write the embedding of every window to an .npz (embeddings, track, track_name, start, end)."""
     with _reported(debug):
         settings = build_settings(
-            track=track, window=window, hop=hop, min_notes=min_notes, bar_offset=bar_offset,
+            track=track, window=window, hop=hop, min_notes=min_notes, bar_offset=bar_offset, meter=meter,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )
@@ -429,6 +432,7 @@ def plot(
     unit: UnitOpt = DEFAULT_UNIT,
     max_families: MaxFamiliesOpt = None,
     bar_offset: BarOffsetOpt = None,
+    meter: MeterOpt = None,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
     max_beats: MaxBeatsOpt = None,
@@ -441,7 +445,7 @@ def plot(
     with _reported(debug):
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset,
+            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )

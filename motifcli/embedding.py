@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,8 +17,11 @@ from motifcli.encoding import encode_segments
 from motifcli.errors import UsageError
 from motifcli.model import MotifModel
 from motifcli.score import Score, Track
-from motifcli.segment import Segment, segment_track
+from motifcli.segment import Segment, segment_bars, segment_track
 from motifcli.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from motifcli.meter import MeterMap
 
 
 @dataclass(slots=True)
@@ -63,17 +67,18 @@ def select_tracks(score: Score, track: str | int | None = None) -> list[Track]:
     return [chosen]
 
 
-def bar_origin(score: Score, window: float) -> float:
-    """Where the window grid starts: on the written bar lines when the score has them.
+def bar_origin(meter: MeterMap | Score, window: float) -> float:
+    """Where a fixed window grid (``--window``/``--hop``) starts: on the meter map's bar lines.
 
-    A MusicXML score with a one-beat pickup has measures starting at 0, 1, 5, 9 ...: windows then
-    start at beat 1 (the most common measure start modulo the window), so they hold whole bars.
-    MIDI files carry no reliable bar lines (POP909's time signatures are mostly meaningless), so
-    the grid starts at beat 0 unless the caller gives an origin (``--bar-offset``).
+    The most common bar start modulo the window: a score with a one-beat pickup has bars starting
+    at 0, 1, 5, 9 ...: windows then start at beat 1, so they hold whole bars. (The default
+    windows are the map's bars themselves, see :func:`motifcli.segment.segment_bars`.)
     """
-    starts = score.measure_starts or []
+    if isinstance(meter, Score):
+        meter = meter.meter_map
+    starts = meter.starts
     if len(starts) < 2:
-        return 0.0
+        return float(meter.first_downbeat) % window
     phases = np.round(np.asarray(starts, dtype=np.float64) % window, 6)
     values, counts = np.unique(phases, return_counts=True)
     return float(values[int(np.argmax(counts))])
@@ -87,7 +92,8 @@ def embed_score(
 ) -> EmbeddingResult:
     """Embed every window of the chosen tracks, as ``settings`` say (default: :class:`Settings`).
 
-    Windows start at the settings' origin + k * hop beats (origin None: :func:`bar_origin`);
+    Windows are the bars of the settings' meter map (no window/hop given), else start at the
+    settings' origin + k * hop beats (origin None: :func:`bar_origin`);
     windows with fewer than ``min_notes`` notes are left out. ``timings`` gets the seconds spent in
     ``encode`` and ``inference`` added to it. The window limit is the pipeline's job
     (:func:`motifcli.pipeline.embed` checks it before this runs).
@@ -98,7 +104,12 @@ def embed_score(
     segments: list[Segment] = []
     rolls: list[np.ndarray] = []
     for tr in select_tracks(score, run.track):
-        segs = segment_track(tr, run.window, run.hop, spec.steps_per_beat, origin=run.origin, min_notes=run.fewest_notes)
+        if run.bar_windows and run.meter_map is not None:
+            segs = segment_bars(tr, run.meter_map, spec.segment_beats, spec.steps_per_beat, run.fewest_notes,
+                                run.bar_fit)
+        else:
+            segs = segment_track(tr, run.window, run.hop, spec.steps_per_beat, origin=run.origin,
+                                 min_notes=run.fewest_notes)
         if segs:
             segments.extend(segs)
             rolls.append(encode_segments(tr, segs, spec))

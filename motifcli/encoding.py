@@ -122,8 +122,9 @@ def window_notes(track: Track, segment: Segment, spec: EncodingSpec) -> np.ndarr
     """
     onsets, offsets, pitches = track.arrays()
     idx = np.asarray(segment.note_indices, dtype=np.int64)
-    start = grid_step(segment.start, spec.steps_per_beat, segment.origin)
-    on, off, cols = _relative(onsets[idx], offsets[idx], pitches[idx], segment.origin, start, spec)
+    start = grid_step(_roll_start(segment), spec.steps_per_beat, segment.origin)
+    on_b, off_b = _stretched(onsets[idx], offsets[idx], segment.origin, segment.scale)
+    on, off, cols = _relative(on_b, off_b, pitches[idx], segment.origin, start, spec)
     return np.stack([on, np.minimum(off, spec.steps), cols], axis=1).astype(np.int16)
 
 
@@ -168,10 +169,26 @@ def encode_segments(track: Track, segments: Sequence[Segment], spec: EncodingSpe
     idx = np.fromiter(itertools.chain.from_iterable(s.note_indices for s in segments), dtype=np.int64, count=total)
     row = np.repeat(np.arange(len(segments), dtype=np.int64), counts)
     origins = np.fromiter((s.origin for s in segments), dtype=np.float64, count=len(segments))
-    starts = np.fromiter((grid_step(s.start, spec.steps_per_beat, s.origin) for s in segments), dtype=np.int64,
-                         count=len(segments))
-    on, off, cols = _relative(onsets[idx], offsets[idx], pitches[idx], origins[row], starts[row], spec)
+    scales = np.fromiter((s.scale for s in segments), dtype=np.float64, count=len(segments))
+    starts = np.fromiter((grid_step(_roll_start(s), spec.steps_per_beat, s.origin) for s in segments),
+                         dtype=np.int64, count=len(segments))
+    on_b, off_b = _stretched(onsets[idx], offsets[idx], origins[row], scales[row])
+    on, off, cols = _relative(on_b, off_b, pitches[idx], origins[row], starts[row], spec)
     return _draw(on, off, cols, row, len(segments), spec)
+
+
+def _roll_start(segment: Segment) -> float:
+    """Beat of the roll's step 0 (stretched like the notes): the window's start unless a pickup moved it."""
+    start = segment.start if segment.roll_start is None else segment.roll_start
+    return segment.origin + (start - segment.origin) * segment.scale
+
+
+def _stretched(onsets: np.ndarray, offsets: np.ndarray, origins: np.ndarray | float,
+               scales: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """Note times stretched by ``scales`` about ``origins`` (a bar resampled to the roll; 1 = unchanged)."""
+    if np.all(np.asarray(scales) == 1.0):
+        return onsets, offsets
+    return origins + (onsets - origins) * scales, origins + (offsets - origins) * scales
 
 
 def _draw(on: np.ndarray, off: np.ndarray, cols: np.ndarray, row: np.ndarray, n_rows: int,

@@ -18,11 +18,11 @@ from motifcli.annotation import Annotation, Motif, MotifNote, Occurrence, family
 from motifcli.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from motifcli.meter import MeterMap
     from motifcli.model import MotifModel
     from motifcli.score import Score
     from motifcli.settings import Settings
 
-BAR_BEATS = 4.0  # MIDI's fixed bars (as in grouping)
 END_EPS = 1e-3
 DEFAULT_VARIANT_TOLERANCE = 1.0  # discovery's tuned variant tolerance, what sensitivity 0.5 gives
 
@@ -63,11 +63,13 @@ def to_annotation(
 
     Families are named A, B, ... in that order (so A is the most salient) and ranked 1, 2, ...;
     an occurrence's notes are exactly its note references (velocity looked up in the score), its
-    beats and bars summarise them (first onset, last offset), occurrences are numbered in time order.
+    beats and bars summarise them (first onset, last offset; bars are the printed numbers of the
+    run's meter map, ``settings.meter_map``, else the score's), occurrences are numbered in time order.
     Families left with fewer than two occurrences, or occurrences with fewer than ``min_notes``
     notes, are dropped; ``max_families`` caps the count.
     """
     min_notes = settings.fewest_notes if settings is not None else 1
+    meter = settings.meter_map if settings is not None and settings.meter_map is not None else score.meter_map
     limit = settings.max_families if settings is not None else None
     motifs: list[Motif] = []
     for family in families:
@@ -75,7 +77,7 @@ def to_annotation(
             break
         k = len(motifs)
         name = family_name(k)
-        occs = [_occurrence(score, name, o) for o in family.occurrences]
+        occs = [_occurrence(score, meter, name, o) for o in family.occurrences]
         occs = [o for o in occs if len(o.notes) >= min_notes]
         occs.sort(key=lambda o: (o.start, o.track, o.notes[0].pitch))
         if len(occs) < 2:
@@ -91,10 +93,12 @@ def to_annotation(
         model=dict(model_card or {}),
         settings=recorded,
         tracks=[t.name for t in score.tracks],
+        meter=settings.meter_dict() if settings is not None and settings.meter_map is not None else meter.to_dict(),
     )
 
 
-def _occurrence(score: Score, family: str, occ: Any) -> Occurrence:
+def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any) -> Occurrence:
+    """One occurrence of discovery's: its notes, and bars (printed numbers and labels) from ``meter``."""
     notes = []
     for ref in sorted(occ.notes, key=lambda r: (r.onset, r.pitch)):
         track_notes = score.tracks[ref.track].notes
@@ -115,8 +119,10 @@ def _occurrence(score: Score, family: str, occ: Any) -> Occurrence:
         track_name=score.tracks[track].name if score.tracks else "",
         start=start,
         end=end,
-        start_bar=score.bar_number_at(start, BAR_BEATS),
-        end_bar=score.bar_number_at(max(start, end - END_EPS), BAR_BEATS),
+        start_bar=meter.bar_value(first_bar := meter.bar_index_at(start)),
+        end_bar=meter.bar_value(last_bar := meter.bar_index_at(max(start, end - END_EPS))),
+        start_bar_label=meter.bars[first_bar].number,
+        end_bar_label=meter.bars[last_bar].number,
         similarity=min(1.0, max(-1.0, float(occ.similarity))),
         notes=notes,
         note_indices=[n.index for n in notes if n.track == track],

@@ -28,6 +28,7 @@ from motifcli.annotation import Annotation, Motif, Occurrence, family_color, fam
 from motifcli.clustering import cluster_labels, pairwise_distances
 from motifcli.embedding import EmbeddingResult, select_tracks
 from motifcli.errors import ModelError
+from motifcli.meter import MeterMap
 from motifcli.score import Score
 from motifcli.segment import Segment
 from motifcli.settings import DEFAULT_THRESHOLD, LINKAGES, MIN_THRESHOLD, Settings, threshold_for
@@ -107,19 +108,16 @@ def runs_of(segments: list[Segment], labels: np.ndarray, merge_adjacent: bool = 
     return runs
 
 
-def score_end_limit(score: Score) -> float:
+def score_end_limit(score: Score, meter: MeterMap | None = None) -> float:
     """Where occurrences must end at the latest: the end of the bar that holds the score's last sound.
 
-    Written bars (MusicXML): the next bar line after the last note's end, or that end in the last bar.
-    MIDI: the end of the fixed 4-beat bar holding it. A window shifted by a pickup can reach past it.
+    ``meter``: the run's bars (default: the score's own). A window shifted by a pickup, or a fixed
+    grid's last window, can reach past it.
     """
     end = score.end_beat
-    if score.measure_starts:
-        import bisect
-
-        i = bisect.bisect_right(score.measure_starts, end - END_EPS)
-        return float(score.measure_starts[i]) if i < len(score.measure_starts) else end
-    return (np.floor(max(end - END_EPS, 0.0) / BAR_BEATS) + 1.0) * BAR_BEATS
+    meter = meter if meter is not None else score.meter_map
+    bar = meter.bar_at(max(end - END_EPS, 0.0))
+    return max(bar.end, end) if bar is meter.bars[-1] and end > bar.end else bar.end
 
 
 def keep_most_salient(motifs: list[Motif], limit: int | None) -> list[Motif]:
@@ -167,7 +165,8 @@ def group(
         by_cluster.setdefault(run.cluster, []).append(run)
     families = [rs for rs in by_cluster.values() if len(rs) >= settings.min_occurrences]
     families.sort(key=lambda rs: min((r.start, r.track) for r in rs))
-    limit = score_end_limit(score)
+    meter = settings.meter_map if settings.meter_map is not None else score.meter_map
+    limit = score_end_limit(score, meter)
     pitched_notes = sum(len(t.notes) for t in select_tracks(score, settings.track))  # salience denominator
 
     motifs: list[Motif] = []
@@ -192,8 +191,10 @@ def group(
                     track_name=track.name,
                     start=start,
                     end=end,
-                    start_bar=score.bar_number_at(start, BAR_BEATS),
-                    end_bar=score.bar_number_at(max(start, end - END_EPS), BAR_BEATS),
+                    start_bar=meter.bar_value(first_bar := meter.bar_index_at(start)),
+                    end_bar=meter.bar_value(last_bar := meter.bar_index_at(max(start, end - END_EPS))),
+                    start_bar_label=meter.bars[first_bar].number,
+                    end_bar_label=meter.bars[last_bar].number,
                     similarity=min(1.0, max(-1.0, sim)),
                     notes=[track.notes[n] for n in note_idx],
                     note_indices=note_idx,
@@ -211,4 +212,5 @@ def group(
         model=dict(model_card or {}),
         settings={**settings.to_dict(), "segments": len(segments)},
         tracks=[t.name for t in score.tracks],
+        meter=settings.meter_dict() if settings.meter_map is not None else {**meter.to_dict()},
     )

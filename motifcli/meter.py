@@ -261,6 +261,12 @@ class MeterMap:
         """The printed number of the bar holding ``beat`` ("0" for a pickup, "16a" for a split measure)."""
         return self.bar_at(beat).number
 
+    def bar_value(self, index: int) -> int:
+        """Bar ``index``'s printed number as an integer: its leading digits ("16a" -> 16, "0" -> 0),
+        else the bar's 1-based position (a number with no digits)."""
+        match = re.match(r"\s*(-?\d+)", self.bars[index].number)
+        return int(match.group(1)) if match else index + 1
+
     def bars_overlapping(self, start: float, end: float) -> list[Bar]:
         """Bars that share time with [start, end) (a zero-length span gets the bar holding it)."""
         first = self.bar_index_at(start)

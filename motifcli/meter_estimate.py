@@ -525,9 +525,8 @@ def meter_map_for(
         est = estimate_meter(score, meter=meter, bar_offset=bar_offset)
         source = "user" if meter is not None and bar_offset is not None else "estimated"
         return est.to_meter_map(end, source=source)
-    if getattr(score, "measure_starts", None):
-        return MeterMap.from_written_measures(score.measure_starts, score.measure_numbers,
-                                              score.time_signatures, end_beat=end)
+    if getattr(score, "meter", None) is not None:  # the reader's (written measures)
+        return score.meter
     estimate = estimate_meter(score)
     if score.time_signatures and time_signatures_consistent(score.time_signatures, score, end, estimate):
         return MeterMap.from_time_signatures(score.time_signatures, end)

@@ -46,8 +46,13 @@ MaxFamiliesOpt = Annotated[
 ]
 BarOffsetOpt = Annotated[
     Optional[float],
-    typer.Option("--bar-offset", help="Beat where the first full bar starts (a MIDI pickup), 0 to 64; "
-                 "default: MusicXML's written bars, beat 0 for MIDI."),
+    typer.Option("--bar-offset", help="Beat where the first full bar starts (a pickup), 0 to 64; "
+                 "default: MusicXML's written bars; for MIDI its time signatures if they fit the notes, else estimated."),
+]
+MeterOpt = Annotated[
+    Optional[str],
+    typer.Option("--meter", help="Time signature of the whole piece, like 3/4 or 6/8 (default: the written one, "
+                 "else MIDI's if it fits the notes, else estimated)."),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest input file, in bytes.")]
@@ -73,6 +78,7 @@ def build_settings(
     unit: str | None = None,
     max_families: int | None = None,
     bar_offset: float | None = None,
+    meter: str | None = None,
     lyrics: bool = False,
     max_bytes: int | None = None,
     max_notes: int | None = None,
@@ -113,6 +119,7 @@ def build_settings(
             hop=hop,
             min_notes=min_notes,
             origin=bar_offset,
+            meter=meter,
             lyrics=lyrics,
             limits=replace(ReadLimits(), **changes),
         )
@@ -129,6 +136,7 @@ _FLAGS = {
     "window": "--window",
     "hop": "--hop",
     "bar offset": "--bar-offset",
+    "meter": "--meter",
     "min_notes": "--min-notes",
     "max_families": "--max-families",
     "unit": "--unit",

@@ -53,6 +53,16 @@ def count_windows(score: Score, model: MotifModel, settings: Settings) -> int:
     from motifcli.segment import snapped_onsets
 
     run = settings.resolve(model).for_score(score)
+    if run.bar_windows and run.meter_map is not None:  # one window per bar that has a note
+        starts_map = run.meter_map.starts
+        half = 0.5 / model.spec.steps_per_beat
+        total = 0
+        for track in select_tracks(score, run.track):
+            onsets, _, _ = track.arrays()
+            if onsets.size:
+                bars = np.sort(np.searchsorted(starts_map, onsets + half, side="right"))
+                total += 1 + int(np.count_nonzero(np.diff(bars)))
+        return total
     window, hop, origin = float(run.window), float(run.hop), float(run.origin)
     per_onset = max(1, math.ceil(window / hop - 1e-9))
     total = 0

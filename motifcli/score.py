@@ -7,11 +7,14 @@ clock time (audio label tracks). Readers build a :class:`Score`; nothing downstr
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from motifcli.meter import MeterMap
 
 DEFAULT_TEMPO_US = 500_000  # MIDI's default: 120 quarter notes per minute
 
@@ -82,8 +85,9 @@ class Score:
     tempos: list[TempoChange] = field(default_factory=list)
     time_signatures: list[TimeSignature] = field(default_factory=list)
     ticks_per_beat: int | None = None
-    measure_starts: list[float] | None = None  # beats where written bars start (MusicXML only)
-    measure_numbers: list[str] | None = None  # their printed numbers, same length
+    # Where the bars are: the one source of truth for everything bar-shaped. MusicXML readers set
+    # it from the written measures; for MIDI it is made on first use (:attr:`meter_map`).
+    meter: MeterMap | None = None
     # What a writer edits, so no writer re-opens the input: the MIDI file's bytes, or the MusicXML
     # document's (for an .mxl, the unzipped member the reader read, named in ``source_member``).
     source: bytes | None = field(default=None, repr=False, compare=False)
@@ -124,9 +128,35 @@ class Score:
         idx = np.clip(np.searchsorted(starts, b, side="right") - 1, 0, len(starts) - 1)
         return seconds_at_start[idx] + (b - starts[idx]) * rates[idx]
 
-    def bar_number_at(self, beat: float, bar_beats: float = 4.0) -> int:
-        """1-based bar number holding ``beat``: written measures when known, else fixed bars."""
-        if self.measure_starts:
-            i = bisect.bisect_right(self.measure_starts, beat + 1e-6) - 1
-            return max(i, 0) + 1
-        return int(beat // bar_beats) + 1
+    @property
+    def meter_map(self) -> MeterMap:
+        """The bars of this score: written measures (MusicXML), else MIDI time signatures that agree
+        with the notes, else estimated from the notes (~15 ms, done once and kept)."""
+        if self.meter is None:
+            from motifcli.meter_estimate import meter_map_for
+
+            self.meter = meter_map_for(self)
+        return self.meter
+
+    @property
+    def measure_starts(self) -> list[float] | None:
+        """Beats where the written bars start (MusicXML only; from :attr:`meter`)."""
+        if self.meter is None or self.meter.source != "written":
+            return None
+        return [b.start for b in self.meter.bars]
+
+    @property
+    def measure_numbers(self) -> list[str] | None:
+        """The written bars' printed numbers ("0" for a pickup, "16a"), as :attr:`measure_starts`."""
+        if self.meter is None or self.meter.source != "written":
+            return None
+        return [b.number for b in self.meter.bars]
+
+    def bar_number_at(self, beat: float) -> int:
+        """The printed number of the bar holding ``beat`` as an integer (0 for a pickup; 16 for "16a")."""
+        meter = self.meter_map
+        return meter.bar_value(meter.bar_index_at(beat))
+
+    def bar_label_at(self, beat: float) -> str:
+        """The printed number of the bar holding ``beat`` as written ("0", "16a")."""
+        return self.meter_map.bar_number_at(beat)

@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from motifcli.encoding import grid_step, grid_steps
 from motifcli.score import Track
+
+if TYPE_CHECKING:  # pragma: no cover
+    from motifcli.meter import MeterMap
+
+BAR_FITS = ("pad", "resample")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +37,11 @@ class Segment:
     end: float
     note_indices: tuple[int, ...]
     origin: float = 0.0
+    # How a bar of another length than the roll is fed to the model (``segment_bars``): the roll's
+    # step 0 sits at beat ``roll_start`` (default ``start``; a pickup is drawn at the roll's end)
+    # and time inside the window is stretched by ``scale`` about ``origin`` (1 = as written).
+    roll_start: float | None = None
+    scale: float = 1.0
 
     @property
     def note_count(self) -> int:
@@ -89,4 +100,46 @@ def segment_track(
             continue
         segments.append(Segment(track.index, origin + start / steps_per_beat, origin + (start + width) / steps_per_beat,
                                 tuple(sorted(order[a:b].tolist())), float(origin)))
+    return segments
+
+
+def segment_bars(
+    track: Track,
+    meter: MeterMap,
+    roll_beats: float,
+    steps_per_beat: int = 8,
+    min_notes: int = 1,
+    fit: str = "pad",
+) -> list[Segment]:
+    """One window per bar of ``meter`` (a 3/4 bar is 3 beats), for the model's ``roll_beats`` roll.
+
+    A note belongs to the bar holding its onset snapped to the grid (anchored at each bar line).
+    ``fit`` says how a bar of another length fills the roll: ``pad`` draws it as written from the
+    roll's start and leaves the rest empty (a bar longer than the roll is squeezed in); ``resample``
+    stretches every bar's nominal length to the roll. A pickup (a first bar shorter than its
+    meter's) is drawn where it would sit in a full bar, at its end.
+    """
+    if fit not in BAR_FITS:
+        raise ValueError(f"bar fit {fit!r} is not one of {BAR_FITS}")
+    onsets, _, _ = track.arrays()
+    if onsets.size == 0:
+        return []
+    starts = meter.starts
+    half = 0.5 / steps_per_beat  # an onset half a step before a bar line is heard on it
+    which = np.clip(np.searchsorted(starts, onsets + half, side="right") - 1, 0, len(starts) - 1)
+    order = np.argsort(which, kind="stable")
+    sorted_bars = which[order]
+    bounds = np.flatnonzero(np.diff(sorted_bars)) + 1
+    segments: list[Segment] = []
+    for chunk in np.split(order, bounds):
+        if chunk.size < min_notes:
+            continue
+        i = int(which[chunk[0]])
+        bar = meter.bars[i]
+        nominal = max(bar.nominal_length, bar.length)
+        scale = roll_beats / nominal if (fit == "resample" or nominal > roll_beats + 1e-9) else 1.0
+        pickup = i == 0 and meter.has_pickup
+        roll_start = bar.end - nominal if pickup else bar.start
+        segments.append(Segment(track.index, bar.start, bar.end, tuple(sorted(chunk.tolist())), bar.start,
+                                roll_start, scale))
     return segments

@@ -19,6 +19,7 @@ from motifcli.errors import UsageError
 from motifcli.limits import ReadLimits
 
 if TYPE_CHECKING:  # pragma: no cover
+    from motifcli.meter import MeterMap
     from motifcli.model import MotifModel
     from motifcli.score import Score
 
@@ -28,6 +29,7 @@ LINKAGES = ("average", "complete", "single")
 UNITS = ("bar", "note")  # what an occurrence is: a run of bar windows, or a set of notes (discovery)
 DEFAULT_UNIT = "bar"  # "note" once motifcli.discovery is merged
 MIN_NOTES_DEFAULT = {"bar": 1, "note": 4}  # --min-notes when not given, per unit
+BAR_FITS = ("pad", "resample")  # how a bar of another length than the roll is fed to the model (segment.py)
 MAX_ORIGIN = 64.0  # a bar offset is a pickup, not a place in the middle of the piece
 
 
@@ -73,7 +75,11 @@ class Settings:
     ``sensitivity`` 0..1 picks the threshold (0.5 = the model's calibrated one); ``threshold`` (a
     distance in the model's metric) overrides it. ``window``/``hop`` in beats (default: the model's
     roll length, no overlap); ``origin`` is the beat where bars start (``--bar-offset``; None =
-    the written bar lines, or beat 0 for MIDI). ``min_notes`` leaves out windows with fewer notes;
+    the meter map's). ``meter`` (``--meter 3/4``) overrides the score's meter; with neither override
+    the score's own meter map is used (written bars, MIDI time signatures, else estimated). When
+    neither ``window`` nor ``hop`` is given the windows are the bars of that map, fitted to the
+    model's roll by ``bar_fit``; otherwise a fixed grid of ``window`` beats every ``hop`` from
+    ``origin``. ``min_notes`` leaves out windows with fewer notes;
     ``merge_adjacent`` joins touching windows of one family into one occurrence; a family needs
     ``min_occurrences``. ``limits`` bound the input (``max_segments`` the windows to group).
 
@@ -98,10 +104,14 @@ class Settings:
     unit: str = DEFAULT_UNIT
     max_families: int | None = None
     limits: ReadLimits = field(default_factory=ReadLimits)
+    meter: str | None = None
+    bar_fit: str = "resample"
     # filled in by resolve(): what the run really uses
     distance: str | None = None
     threshold_source: str | None = None
+    bar_windows: bool = False  # set by resolve(): windows are the meter map's bars (no window/hop given)
     origin_from_score: bool = False  # set by for_score(): the origin came from that score's bar lines
+    meter_map: MeterMap | None = field(default=None, compare=False)  # set by for_score(): that score's bars
 
     def __post_init__(self) -> None:
         sens = _finite("sensitivity", self.sensitivity)
@@ -132,12 +142,22 @@ class Settings:
         if self.track is not None and not isinstance(self.track, (str, int)):
             raise UsageError(f"track must be a name or an index, not {self.track!r}")
         check_limits(self.limits)
+        if self.meter is not None:
+            from motifcli.meter import parse_meter
+
+            try:
+                parse_meter(str(self.meter))
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        if self.bar_fit not in BAR_FITS:
+            raise UsageError(f"unknown bar fit {self.bar_fit!r}; choose one of {', '.join(BAR_FITS)}")
 
     @classmethod
     def build(cls, settings: Settings | None = None, **options: Any) -> Settings:
         """``settings`` (or the defaults) with ``options`` replaced; an unknown name is a UsageError."""
         base = settings if settings is not None else cls()
-        known = {f.name for f in fields(cls)} - {"distance", "threshold_source", "origin_from_score"}
+        known = {f.name for f in fields(cls)} - {"distance", "threshold_source", "origin_from_score", "bar_windows",
+                                                 "meter_map"}
         unknown = sorted(set(options) - known)
         if unknown:
             raise UsageError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -155,9 +175,13 @@ class Settings:
             self,
             threshold=self.threshold if self.threshold_source == "explicit" else None,
             origin=None if self.origin_from_score else self.origin,
+            window=None if self.bar_windows else self.window,
+            hop=None if self.bar_windows else self.hop,
             distance=None,
             threshold_source=None,
+            bar_windows=False,
             origin_from_score=False,
+            meter_map=None,
         )
 
     @property
@@ -194,17 +218,39 @@ class Settings:
             calibrated = model.grouping_threshold
             threshold = threshold_for(self.sensitivity, calibrated)
             source = "model" if calibrated is not None else "default"
-        return replace(self, window=window, hop=hop, threshold=threshold, threshold_source=source, distance=distance)
+        bar_windows = self.bar_windows if self.resolved else (self.window is None and self.hop is None)
+        return replace(self, window=window, hop=hop, threshold=threshold, threshold_source=source, distance=distance,
+                       bar_windows=bar_windows)
 
     def for_score(self, score: Score) -> Settings:
-        """Resolved settings with the bar origin of this score (written bar lines, else beat 0)."""
+        """Resolved settings with this score's meter map (overrides applied) and bar origin.
+
+        ``--meter``/``--bar-offset`` make a map of their own (``source`` user, or estimated for the
+        part not given); else the score's own. The origin is the map's first downbeat (for a fixed
+        grid: modulo the window), unless the user gave one.
+        """
         if not self.resolved:
             raise ValueError("resolve(model) first")
-        if self.origin is not None and not self.origin_from_score:
-            return self
+        user_origin = self.origin if (self.origin is not None and not self.origin_from_score) else None
+        if self.meter is not None or user_origin is not None:
+            from motifcli.meter_estimate import meter_map_for
+
+            meter = meter_map_for(score, meter=self.meter, bar_offset=user_origin)
+        else:
+            meter = score.meter_map
+        if user_origin is not None:
+            return replace(self, meter_map=meter)
         from motifcli.embedding import bar_origin
 
-        return replace(self, origin=bar_origin(score, float(self.window)), origin_from_score=True)
+        origin = meter.first_downbeat if self.bar_windows else bar_origin(meter, float(self.window))
+        return replace(self, origin=origin, origin_from_score=True, meter_map=meter)
+
+    def meter_dict(self) -> dict[str, Any] | None:
+        """The report's top-level ``meter`` field: the map's summary plus how windows used it."""
+        if self.meter_map is None:
+            return None
+        return {**self.meter_map.to_dict(), "user_meter": self.meter,
+                "windows": "bars" if self.bar_windows else "fixed", "bar_fit": self.bar_fit}
 
     def to_dict(self) -> dict[str, Any]:
         """What the JSON report records (the keys of the schema's ``settings``)."""

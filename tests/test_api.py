@@ -15,7 +15,7 @@ import motifcli
 from motifcli.encoding import encode_segments
 from motifcli.errors import ScoreReadError, UsageError
 from motifcli.score import Score, Track
-from motifcli.segment import segment_track
+from motifcli.segment import segment_bars
 
 
 def test_public_names() -> None:
@@ -61,12 +61,19 @@ def test_embed_matches_the_encoder(rawroll_model) -> None:
     score = motifcli.read_score(song_path(21))
     result = motifcli.embed(score, rawroll_model)
     melody = score.track_named("MELODY")
-    segs = segment_track(melody, 4.0, None, rawroll_model.spec.steps_per_beat)
+    # the default windows are the song's bars (its meter map: estimated for POP909)
+    segs = segment_bars(melody, score.meter_map, rawroll_model.spec.segment_beats, rawroll_model.spec.steps_per_beat)
     rows = result.track == melody.index
     np.testing.assert_array_equal(result.vectors[rows], encode_segments(melody, segs, rawroll_model.spec).reshape(len(segs), -1))
     np.testing.assert_array_equal(result.start[rows], [s.start for s in segs])
     assert set(result.track.tolist()) == {t.index for t in score.pitched_tracks()}
-    assert np.all(result.end - result.start == 4.0)
+    bars = {round(b.start, 6): b.length for b in score.meter_map.bars}
+    assert all(bars[round(s, 6)] == pytest.approx(e - s) for s, e in zip(result.start, result.end))
+    # a fixed grid (--window 4) from the map's first downbeat
+    fixed = motifcli.embed(score, rawroll_model, window=4.0)
+    assert np.allclose(fixed.end - fixed.start, 4.0)
+    phase = (fixed.start - score.meter_map.first_downbeat) % 4.0
+    assert np.all(np.minimum(phase, 4.0 - phase) < 1e-6)
     assert len(result) == result.vectors.shape[0] == len(result.segments)
 
 
@@ -79,7 +86,7 @@ def test_embed_track_window_and_hop(rawroll_model) -> None:
     assert set(by_name.track.tolist()) == {melody}
     np.testing.assert_array_equal(by_name.vectors, by_index.vectors)
     halves = motifcli.embed(score, rawroll_model, track="MELODY", window=2.0, hop=1.0)
-    assert np.all(np.diff(halves.start) >= 1.0) and np.all(halves.end - halves.start == 2.0)
+    assert np.all(np.diff(halves.start) >= 1.0 - 1e-9) and np.allclose(halves.end - halves.start, 2.0)
     assert len(halves) > 2 * len(by_name)
     with pytest.raises(UsageError, match="no track named"):
         motifcli.embed(score, rawroll_model, track="violin")

@@ -167,7 +167,8 @@ def test_embed_writes_npz(songs: Path, rawroll_path: Path, tmp_path: Path) -> No
         n = npz["embeddings"].shape[0]
         assert npz["embeddings"].shape == (n, 32 * 84) and n > 50
         assert set(npz["track_name"].tolist()) == {"MELODY"}
-        assert np.all(np.diff(npz["start"]) >= 2) and np.all(npz["end"] - npz["start"] == 4)
+        # --hop: a fixed grid from the song's (estimated, fractional) first downbeat
+        assert np.all(np.diff(npz["start"]) >= 2 - 1e-9) and np.allclose(npz["end"] - npz["start"], 4)
 
 
 def test_info_shows_the_model_card(rawroll_path: Path) -> None:

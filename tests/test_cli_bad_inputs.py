@@ -157,8 +157,9 @@ BIG_FILES = {
     "big_3_hours.mid": lambda: corpus.gen.long_midi(hours=3.0, bpm=120),
 }
 BIG_EXPECTED: dict[str, corpus.Ok | corpus.Err] = {
-    # 50,000 beats of sixteenths: 12,500 windows, over the 5,000-window grouping limit
-    "big_200000_notes.mid": corpus.Err("12,500 windows to group, over the 5,000-window limit (raise it with --max-segments"),
+    # 50,000 beats of sixteenths: 12,500 bars (12,501 windows: the estimated bars start with a pickup
+    # bar), over the 5,000-window grouping limit
+    "big_200000_notes.mid": corpus.Err("12,501 windows to group, over the 5,000-window limit (raise it with --max-segments"),
     # one long note every 8 beats: 2,700 windows, annotated
     "big_3_hours.mid": corpus.Ok(lambda s: True, "annotated"),
 }
@@ -338,7 +339,8 @@ def test_limit_flags_name_themselves_and_lift_the_limit(tmp_path: Path, model_pa
         (one, ["--max-bytes", "100"], "(raise it with --max-bytes)"),
         (one, ["--max-notes", "10"], "--max-notes"),
         (one, ["--max-beats", "16"], "--max-beats"),
-        (one, ["--max-segments", "3"], "16 windows to group, over the 3-window limit (raise it with --max-segments"),
+        # 16 bars of notes, plus the pickup bar the estimated meter puts before them: 17 windows
+        (one, ["--max-segments", "3"], "17 windows to group, over the 3-window limit (raise it with --max-segments"),
         (small_mxl, ["--max-unzipped-bytes", "100"], "--max-unzipped-bytes"),
         (parts, [], "--max-parts"),
     ]
@@ -349,7 +351,7 @@ def test_limit_flags_name_themselves_and_lift_the_limit(tmp_path: Path, model_pa
         assert lines(result.stderr) == [f"{source}: " + lines(result.stderr)[0].split(": ", 1)[1]]
     assert not (tmp_path / "out").exists()
     lifted = [
-        (one, ["--max-bytes", "100000", "--max-notes", "64", "--max-beats", "64", "--max-segments", "16"]),
+        (one, ["--max-bytes", "100000", "--max-notes", "64", "--max-beats", "64", "--max-segments", "17"]),
         (small_mxl, ["--max-unzipped-bytes", "100000"]),
         (parts, ["--max-parts", "10000"]),
     ]

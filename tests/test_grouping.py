@@ -13,6 +13,7 @@ from motifcli.annotation import Annotation, family_color
 from motifcli.encoding import encode_notes
 from motifcli.errors import UsageError
 from motifcli.grouping import DEFAULT_THRESHOLD, MIN_THRESHOLD, cluster, threshold_for
+from motifcli.meter import MeterMap
 from motifcli.score import Note, Score, Track
 
 # Four one-bar figures that share no sounding pitch-time cell (cosine distance 1 between them).
@@ -35,10 +36,19 @@ def track_of(plan: str, index: int = 0, name: str = "T", drum: bool = False) -> 
 
 
 def score_of(*plans: str, drum: str | None = None) -> Score:
+    """Figures one per 4/4 bar from beat 0, and a meter map saying so (as a MIDI file's 4/4 time
+    signature would): these tests are about grouping, not about finding the bars."""
     tracks = [track_of(p, i, f"T{i}") for i, p in enumerate(plans)]
     if drum is not None:
         tracks.append(track_of(drum, len(tracks), "Drums", drum=True))
-    return Score(tracks)
+    end = 4.0 * max(len(p) for p in plans)
+    return Score(tracks, meter=MeterMap.regular(4.0, 0.0, end, source="midi"))
+
+
+def written(score: Score, starts: list[float]) -> Score:
+    """The score with written measures starting at ``starts`` (as a MusicXML reader gives)."""
+    score.meter = MeterMap.from_written_measures(starts, None, [], end_beat=score.end_beat)
+    return score
 
 
 def summary(annotation: Annotation) -> dict[str, list[tuple[int, int, int]]]:
@@ -78,27 +88,33 @@ def test_adjacent_windows_merge_into_one_occurrence(rawroll_model) -> None:
 
 
 def test_written_measures_number_the_bars(rawroll_model) -> None:
-    score = score_of("XYXZ")
-    score.measure_starts = [0.0, 4.0, 8.0, 12.0]
+    score = written(score_of("XYXZ"), [0.0, 4.0, 8.0, 12.0])
     assert summary(motifcli.annotate(score, rawroll_model)) == {"A": [(0, 1, 1), (0, 3, 3)]}
-    score.measure_starts = [0.0, 2.0, 6.0, 10.0, 14.0]  # a 2-beat pickup bar
-    # forced onto a grid from beat 0, the windows straddle the written bars
-    assert summary(motifcli.annotate(score, rawroll_model, origin=0.0)) == {"A": [(0, 1, 2), (0, 3, 4)]}
+    written(score, [0.0, 2.0, 6.0, 10.0, 14.0])  # a 2-beat pickup bar "0", then bars 1-4
+    annotation = motifcli.annotate(score, rawroll_model)  # the written bars cut every figure in two
+    assert annotation.meter["source"] == "written" and annotation.meter["pickup_beats"] == 2.0
+    # --bar-offset 0 is the user's bar grid: it replaces the written one, bars 1.. from beat 0
+    fixed = motifcli.annotate(score, rawroll_model, origin=0.0)
+    assert summary(fixed) == {"A": [(0, 1, 1), (0, 3, 3)]}
+    assert fixed.meter is not None and fixed.meter["first_downbeat_beats"] == 0.0
 
 
 def test_windows_follow_the_written_bar_lines(rawroll_model) -> None:
     """With a 2-beat pickup, windows start on the bar lines (beat 2, 6, ...), not on beat 0."""
     from motifcli.embedding import bar_origin
 
-    score = score_of("XYXZ")
-    score.measure_starts = [0.0, 2.0, 6.0, 10.0, 14.0]
+    score = written(score_of("XYXZ"), [0.0, 2.0, 6.0, 10.0, 14.0])
     assert bar_origin(score, 4.0) == 2.0
+    # default: one window per written bar, the pickup bar included
     starts = sorted({float(s) for s in motifcli.embed(score, rawroll_model).start})
-    assert starts[:3] == [-2.0, 2.0, 6.0] or starts[:3] == [2.0, 6.0, 10.0]
-    assert all((s - 2.0) % 4.0 == 0 for s in starts)
-    score.measure_starts = None  # MIDI: grid from beat 0 unless told otherwise
+    assert starts == [0.0, 2.0, 6.0, 10.0]  # bar 4 (from beat 14) holds no onset
+    # a fixed grid (--window) keeps the bar lines' phase
+    fixed = sorted({float(s) for s in motifcli.embed(score, rawroll_model, window=4.0).start})
+    assert all((s - 2.0) % 4.0 == 0 for s in fixed)
+    score.meter = MeterMap.regular(4.0, 0.0, 16.0, source="midi")  # MIDI bars from beat 0
     assert all(float(s) % 4.0 == 0 for s in motifcli.embed(score, rawroll_model).start)
-    assert all((float(s) - 1.0) % 4.0 == 0 for s in motifcli.embed(score, rawroll_model, origin=1.0).start)
+    # --bar-offset 1: bars start at beat 1 (a 1-beat pickup bar from 0)
+    assert all((float(s) - 1.0) % 4.0 == 0 or s == 0.0 for s in motifcli.embed(score, rawroll_model, origin=1.0).start)
 
 
 def test_a_run_that_never_recurs_is_no_motif(rawroll_model) -> None:
@@ -139,7 +155,7 @@ def test_similar_but_not_identical_bars_group_only_when_loose(rawroll_model) -> 
     x_varied = [(0, 1, 60), (1, 2, 62), (2, 3, 64), (3, 4, 67)]  # last note differs: cosine 0.75
     base = score_of("XYZ")
     notes = base.tracks[0].notes + [Note(12 + a, 12 + b, p) for a, b, p in x_varied]
-    score = Score([Track(0, "T0", notes)])
+    score = Score([Track(0, "T0", notes)], meter=MeterMap.regular(4.0, 0.0, 16.0, source="midi"))
     assert motifcli.annotate(score, rawroll_model, threshold=0.2).motifs == []
     loose = motifcli.annotate(score, rawroll_model, threshold=0.3)
     assert summary(loose) == {"A": [(0, 1, 1), (0, 4, 4)]}
@@ -198,7 +214,10 @@ def test_real_song_invariants(rawroll_model, number: int) -> None:
                 for i in o.note_indices
             ]
             assert all(n.track == o.track for n in o.notes) and [n.index for n in o.notes] == o.note_indices
-            assert o.start_bar == int(o.start // 4) + 1 and o.end_bar == int(o.end // 4)
+            # occurrences start on a bar line of the song's meter map and are numbered by it
+            assert o.start in score.meter_map.starts or o.start == 0.0
+            assert o.start_bar == score.bar_number_at(o.start) and o.end_bar == score.bar_number_at(o.end - 1e-3)
+            assert o.start_bar_label == score.bar_label_at(o.start)
             assert -1.0 <= o.similarity <= 1.0
             if o.end - o.start == spec.segment_beats:  # single bars of an exact family are identical rolls
                 on, off, pitch = (np.array([getattr(n, a) for n in o.notes]) for a in ("onset", "offset", "pitch"))

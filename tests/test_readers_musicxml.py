@@ -93,7 +93,8 @@ def test_pickup_bar_and_sound_tempo(parsed):
     score, _ = parsed["pickup"]
     assert score.measure_numbers[:3] == ["0", "1", "2"]
     assert score.measure_starts[:3] == [0.0, 1.0, 5.0]
-    assert score.bar_number_at(0.5) == 1 and score.bar_number_at(1.0) == 2
+    assert score.bar_number_at(0.5) == 0 and score.bar_number_at(1.0) == 1  # printed numbers: the pickup is 0
+    assert score.meter_map.has_pickup and score.meter_map.first_downbeat == 1.0
     assert score.tempos == [TempoChange(0.0, 625_000)]  # <sound tempo="96"/>, once though 4 parts say it
     assert score.time_signatures == [TimeSignature(0.0, 4, 4)]
 

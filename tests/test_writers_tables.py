@@ -43,7 +43,7 @@ def test_json_validates_against_the_schema_and_reads_back(song, tmp_path):
     assert first["start_seconds"] == pytest.approx(float(score.seconds_at(first["start_beat"])), abs=1e-5)
     # the schema is not a rubber stamp: broken documents fail it
     broken = json.loads(text)
-    broken["motifs"][0]["occurrences"][0]["start_bar"] = 0
+    broken["motifs"][0]["occurrences"][0]["start_bar"] = -1  # 0 is a pickup bar, below is nothing
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
     del broken["motifs"][0]["color"]

@@ -63,12 +63,18 @@ def scores(truth: np.ndarray, pred: np.ndarray) -> dict[str, float]:
 
 
 def predicted_from_annotation(ann, piano: int, song: LabelledSong) -> np.ndarray:  # noqa: ANN001
-    """Family of each labelled bar: the occurrence of the PIANO track holding it, else its own."""
+    """Family of each labelled bar: the occurrence of the PIANO track holding most of it (the one
+    holding its middle, the earlier on a tie), else its own. The middle, not the start: the
+    product's bars may sit a fraction of a beat off the labels' whole-beat grid (POP909's downbeats
+    are fractional, the labels round them down), and then the labelled bar's start lies in the bar
+    before; on the labels' own grid both give the same answer."""
+    half = 2.0  # half of a labelled bar (the labels use 4-beat bars), in beats
     pred = np.empty(len(song.starts), dtype=object)
     for i, start in enumerate(song.starts):
         pred[i] = f"single{i}"
+        middle = start + half - 1e-3
         for occ in ann.occurrences:
-            if occ.track == piano and occ.start - 1e-6 <= start < occ.end - 1e-6:
+            if occ.track == piano and occ.start - 1e-6 <= middle < occ.end - 1e-6:
                 pred[i] = occ.family
                 break
     return pred
@@ -77,10 +83,14 @@ def predicted_from_annotation(ann, piano: int, song: LabelledSong) -> np.ndarray
 class PipelineMethod:
     """A model through the real runtime pipeline: embed once per song, group at any threshold."""
 
-    def __init__(self, model_path: Path) -> None:
+    def __init__(self, model_path: Path, **options: object) -> None:
+        """``options``: Settings fields replacing the default, the labels' grid (``origin`` = the
+        song's label phase, a fixed ``window`` of one roll); ``origin=None, window=None`` = the
+        product's default bars (the song's meter map), as ``benchmarks/grouping_bars.py`` compares."""
         from motifcli.model import load_model
 
         self.model = load_model(model_path, provider="cpu")
+        self.options = options
         self.cache: dict[str, tuple] = {}
 
     def predict(self, song: LabelledSong, threshold: float) -> np.ndarray:
@@ -91,7 +101,8 @@ class PipelineMethod:
 
         if song.song not in self.cache:
             score = read_midi(song_path(song.song))
-            settings = Settings(origin=float(song.phase)).resolve(self.model).for_score(score)
+            given = {"origin": float(song.phase), "window": float(self.model.spec.segment_beats), **self.options}
+            settings = Settings(**given).resolve(self.model).for_score(score)
             embedded = embed_score(score, self.model, settings)
             self.cache[song.song] = (score, embedded, score.track_named("PIANO").index, settings)
         score, embedded, piano, settings = self.cache[song.song]

@@ -29,6 +29,7 @@ from xml.etree import ElementTree as ET
 
 from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits
+from motifcli.meter import MeterMap
 from motifcli.quiet import library_quiet
 from motifcli.readers.musicxml_tree import part_facts, prepare_tree
 from motifcli.readers.mxl import is_zip, score_member
@@ -153,14 +154,18 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
             if number == 0:
                 for sig in flat.getElementsByClass(m21meter.TimeSignature):
                     signatures.append(TimeSignature(float(sig.offset), int(sig.numerator), int(sig.denominator)))
+    signatures.sort(key=lambda s: s.beat)
+    meter = None
+    if measure_starts:
+        end = max((n.offset for t in tracks for n in t.notes), default=0.0)
+        meter = MeterMap.from_written_measures(measure_starts, measure_numbers, signatures, end_beat=end)
     return Score(
         tracks=tracks,
         path=path,
         format="musicxml",
         tempos=sorted(tempos.values(), key=lambda t: t.beat),
-        time_signatures=sorted(signatures, key=lambda s: s.beat),
-        measure_starts=measure_starts,
-        measure_numbers=measure_numbers,
+        time_signatures=signatures,
+        meter=meter,
     )
 
 

@@ -89,7 +89,11 @@ def marks_for_converted(annotation: Annotation, score: Score, converted: Convert
         notes = occurrence_notes(occ, score)
         if notes:
             keys = frozenset((converted.q(n.onset), n.pitch) for n in notes)
-            start = converted.q(notes[0].onset)
+            # the bracket opens at the occurrence's first note: its bars come from the meter map, whose
+            # bar lines (estimated for performed MIDI: beat 2.583...) need not be on the notation's grid
+            # (never before the occurrence's own start, where the previous bracket may still be open),
+            # and closes at the end of its last note
+            start = max(converted.q(occ.start), min(k[0] for k in keys))
             end = max(converted.q(max(n.offset for n in notes)), start + converted.grid)
         else:
             keys = frozenset()

@@ -49,6 +49,7 @@ class Slot:
     divisions: Fraction | None
     indent: bytes  # what to put after an inserted element to keep the file's indentation
     lead: bytes = b""  # what to put before it (only at </measure>)
+    staff: int | None = None  # the <staff> of the next note after it in its measure (grand staves)
 
 
 @dataclass(slots=True)
@@ -142,6 +143,7 @@ class _Scanner:
         self.parts: dict[str, XmlPart] = {}
         self.stack: list[str] = []
         self.text: list[str] = []
+        self.unstaffed: list[Slot] = []  # slots since the last note of the measure (they get its staff)
         self.root = ""
         self.outer_part: XmlPart | None = None  # partwise: the <part> being read
         self.part: XmlPart | None = None  # the open container's part, None between containers
@@ -208,7 +210,9 @@ class _Scanner:
             lead = self.child_indent[len(ind) :]  # indent a direction before </measure> like a child
         after = self.newline + ind if ind is not None else b""
         divisions = self.part.divisions if self.part is not None else None
-        self.measure.slots.append(Slot(pos, self.measure.start + cursor, divisions, after, lead))
+        slot = Slot(pos, self.measure.start + cursor, divisions, after, lead)
+        self.measure.slots.append(slot)
+        self.unstaffed.append(slot)
 
     # -- expat handlers
 
@@ -233,6 +237,7 @@ class _Scanner:
                 part.measures.append(self.measure)
                 self.cursor = self.top = self.last_onset = Fraction(0)
                 self.child_indent = None
+                self.unstaffed = []
         elif self.part is None:
             return
         elif depth == 4:
@@ -273,6 +278,9 @@ class _Scanner:
         note = self.note
         if depth == 4 and tag == "note" and note is not None:
             self.finish_note(part, note)
+            for slot in self.unstaffed:  # a direction there belongs with this note's staff
+                slot.staff = note.staff
+            self.unstaffed = []
             self.note = None
         elif depth == 4 and tag in ("backup", "forward"):
             self.top = max(self.top, self.cursor)

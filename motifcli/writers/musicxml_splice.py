@@ -85,10 +85,12 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
         # brackets: place every start and stop first, then number them in document order
         placed = []
         for mark in part_marks:
-            start_slot, start_offset = _choose_slot(part, mark.start, stop=False)
+            want = staff_of.get(id(mark)) if part.staves > 1 else None
+            start_slot, start_offset = _choose_slot(part, mark.start, stop=False, staff=want)
             if start_slot is None:
                 continue
-            stop_slot, stop_offset = _choose_slot(part, mark.end, stop=True, not_before=start_slot)
+            stop_slot, stop_offset = _choose_slot(part, mark.end, stop=True, not_before=start_slot,
+                                                  staff=start_slot.staff)
             assert stop_slot is not None
             start_key = (start_slot.pos, mark.start, 1)
             stop_key = (stop_slot.pos, mark.end, 0)
@@ -97,7 +99,9 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
         numbers = _bracket_numbers([(p[0], p[1]) for p in placed])
         for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off), number in zip(placed, numbers):
             for key, slot, offset, kind in ((start_key, s_slot, s_off, "start"), (stop_key, e_slot, e_off, "stop")):
-                staff = staff_of.get(id(mark), 1) if part.staves > 1 else None
+                # a bracket's start and stop on one staff: the staff of the note its start stands
+                # before, which is the occurrence's staff whenever that staff has a slot there
+                staff = (s_slot.staff or staff_of.get(id(mark), 1)) if part.staves > 1 else None
                 xml = _direction(mark, number, kind, offset, staff=staff)
                 if xml is not None:
                     order += 1
@@ -167,11 +171,13 @@ def _colour_edit(scan: XmlScan, pos: int, colour: str) -> tuple[int, int, Fracti
 
 
 def _choose_slot(
-    part: XmlPart, when: Fraction, *, stop: bool, not_before: Slot | None = None
+    part: XmlPart, when: Fraction, *, stop: bool, not_before: Slot | None = None, staff: int | None = None
 ) -> tuple[Slot | None, Fraction]:
     """The slot for something at ``when``: in the measure holding it (for a stop, holding the
     moment just before it), the first slot exactly there, else the nearest earlier one + offset.
-    A stop never goes before ``not_before`` (its own start) in the document."""
+    A stop never goes before ``not_before`` (its own start) in the document. Of slots at one
+    time, one before a note of ``staff`` is preferred (grand staves: MuseScore 3 drops a
+    direction that names another staff than the notes around it)."""
     measures = [m for m in part.measures if m.slots]
     if not measures:
         return None, Fraction(0)
@@ -192,11 +198,12 @@ def _choose_slot(
         slots = later
     exact = [s for s in slots if s.time == when]
     if exact:
-        return exact[0], Fraction(0)
+        return next((s for s in exact if staff is not None and s.staff == staff), exact[0]), Fraction(0)
     before = [s for s in slots if s.time < when and s.divisions]
     if before:
         best = max(s.time for s in before)
-        slot = next(s for s in before if s.time == best)
+        at_best = [s for s in before if s.time == best]
+        slot = next((s for s in at_best if staff is not None and s.staff == staff), at_best[0])
     else:
         slot = next((s for s in slots if s.divisions), slots[0])
     if not slot.divisions:
@@ -217,7 +224,8 @@ def _snap(beat: Fraction) -> Fraction:
 
 def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: int | None = None) -> str | None:
     extra = f"<offset>{_decimal(offset)}</offset>" if offset else ""
-    if staff is not None:  # in the occurrence's staff (said outright: some readers copy it to all)
+    if staff is not None:  # a grand staff: said outright (some readers copy it to both); the staff of
+        # the note it stands before (MuseScore 3 drops a staff-1 direction among staff-2 notes)
         extra += f"<staff>{int(staff)}</staff>"
     colour = quoteattr(mark.color)
     if kind == "start":
