@@ -253,8 +253,10 @@ def read_mscx(path: Path) -> Mscx:
         tick = Fraction(0)
         sig = Fraction(1)  # 4/4 until a TimeSig says otherwise
         measure_ticks = []
+        measure_starts: list[Fraction] = []  # in whole notes, to resolve a line end's <prev> location
         for measure in staff.findall("Measure"):
             measure_ticks.append(_ticks(tick))
+            measure_starts.append(tick)
             length = None
             if measure.get("len"):
                 length = Fraction(measure.get("len"))
@@ -303,7 +305,18 @@ def read_mscx(path: Path) -> Mscx:
                             result.texts.append(t)
                             open_lines.setdefault(sid, []).append(t)
                         elif el.find("prev") is not None and open_lines.get(sid):
-                            open_lines[sid].pop(0).end_tick = at
+                            # the end names its start (measures back, fractions from here): two lines
+                            # starting together end in either order
+                            back = el.find("prev/location")
+                            start = None
+                            if back is not None:
+                                k = len(measure_starts) - 1 + int(_text(back.find("measures")) or 0)
+                                if 0 <= k < len(measure_starts):
+                                    frac = Fraction(_text(back.find("fractions")) or 0)
+                                    start = _ticks(measure_starts[k] + pos + frac)
+                            lines = open_lines[sid]
+                            i = next((j for j, t in enumerate(lines) if t.tick == start), 0)
+                            lines.pop(i).end_tick = at
             tick += length if length is not None else sig
         measure_ticks.append(_ticks(tick))
         if not result.measure_ticks:
