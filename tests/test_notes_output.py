@@ -331,3 +331,31 @@ def test_cli_max_families_and_unit(tmp_path, rawroll_path):
     else:
         assert result.exit_code == 0, result.output
         assert json.loads((tmp_path / "note.json").read_text())["settings"]["unit"] == "note"
+
+
+def test_note_level_bars_come_from_the_runs_meter_map(rag):
+    """--unit note numbers an occurrence's bars (and labels) by the run's meter map (--meter /
+    --bar-offset), else the score's own; the report records that map in its ``meter`` field."""
+    from dataclasses import replace
+
+    from motifcli.meter import MeterMap
+
+    score, annotation, families = rag
+    assert annotation.meter is not None and annotation.meter["source"] == "written"
+    for occ in annotation.occurrences:  # the score's written bars
+        assert occ.start_bar_label == score.bar_label_at(occ.start)
+        assert occ.end_bar == score.bar_number_at(occ.end - 1e-3)
+    # a run in 3/4 with a one-beat pickup: other bars than the rag's written 2/4
+    meter = MeterMap.regular(3.0, 1.0, float(score.end_beat), 3, 4, source="user")
+    run = replace(Settings(unit="note", min_notes=3, meter="3/4"), meter_map=meter)
+    other = to_annotation(score, families, run)
+    assert other.meter == run.meter_dict() and other.meter["source"] == "user"
+    moved = 0
+    for occ, before in zip(other.occurrences, annotation.occurrences):
+        first, last = meter.bar_index_at(occ.start), meter.bar_index_at(occ.end - 1e-3)
+        assert (occ.start_bar, occ.end_bar) == (meter.bar_value(first), meter.bar_value(last))
+        assert (occ.start_bar_label, occ.end_bar_label) == (meter.bars[first].number, meter.bars[last].number)
+        moved += occ.start_bar != before.start_bar
+    assert moved > 0  # the map was really used
+    doc = other.to_dict()["motifs"][0]["occurrences"][0]
+    assert doc["start_bar_label"] == other.motifs[0].occurrences[0].start_bar_label
