@@ -46,12 +46,18 @@ def main() -> None:
     ap.add_argument("--split", default="tune")
     ap.add_argument("--set", nargs="*", default=[])
     ap.add_argument("--per-piece", action="store_true")
+    ap.add_argument("--model", nargs="?", const="default", help="pass motifcli.load_model() (or this ONNX path)")
     args = ap.parse_args()
-    settings = DiscoverySettings(**parse_set(args.set))
+    settings = DiscoverySettings(**parse_set(args.set, args.model or ""))
+    model = None
+    if args.model:
+        import motifcli
+
+        model = motifcli.load_model() if args.model == "default" else motifcli.load_model(args.model)
     rows, secs, fams = [], [], []
     for piece in pieces(args.corpus, args.split):
         t0 = time.perf_counter()
-        found = discover(piece.score, settings=settings)
+        found = discover(piece.score, model, settings=settings)
         secs.append(time.perf_counter() - t0)
         fams.append(len(found))
         est = [[occ.points() for occ in f.occurrences] for f in found]
@@ -60,7 +66,7 @@ def main() -> None:
             print(piece.name, " ".join(f"{k}={rows[-1][k]:.3f}" for k in TABLE), f"fams={len(found)}")
     mean = {k: statistics.fmean(r[k] for r in rows) for k in TABLE}
     print(" ".join(f"{k}={v:.3f}" for k, v in mean.items()),
-          f"fams={statistics.fmean(fams):.1f} s/piece={statistics.median(secs):.2f}", args.set)
+          f"fams={statistics.fmean(fams):.1f} s/piece={statistics.median(secs):.2f}", args.set, args.model or "")
 
 
 if __name__ == "__main__":
