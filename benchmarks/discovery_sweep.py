@@ -48,7 +48,7 @@ def main() -> None:
     ap.add_argument("--per-piece", action="store_true")
     ap.add_argument("--model", nargs="?", const="default", help="pass motifcli.load_model() (or this ONNX path)")
     args = ap.parse_args()
-    settings = DiscoverySettings(**parse_set(args.set, args.model or ""))
+    settings = DiscoverySettings(**parse_set(args.set))
     model = None
     if args.model:
         import motifcli

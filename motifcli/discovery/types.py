@@ -80,8 +80,8 @@ class DiscoverySettings:
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
-    salience_discount: float = 0.0  # salience x (accompaniment-figure discount) ** this
-    model_tolerance: float = 1.5  # with a model: looser alignments it may admit (see discovery.embed)
+    salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
+    model_tolerance: float = 0.0  # with a model: looser alignments it may vet (off: see DISCOVERY-ALGO.md)
     use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search
     bass_voice: bool = True  # also a lower line for chordal tracks (else the skyline only)
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
