@@ -102,8 +102,8 @@ def add_variants(
         span = ex[:, None] + np.arange(fam.n)[None, :]
         ex_p, ex_o = lines.pitches[span], lines.onsets[span]
         found: list[tuple[float, int, np.ndarray]] = []  # (distance, start, kept positions)
-        lo = max(2, fam.n - settings.max_gaps)
-        for m in range(lo, fam.n + settings.max_gaps + 1):
+        lo = max(settings.min_notes, fam.n - settings.max_gaps)  # --min-notes / max_notes keep their meaning
+        for m in range(lo, min(fam.n + settings.max_gaps, settings.max_notes) + 1):
             if m not in keys:
                 continue
             if m not in windows:
