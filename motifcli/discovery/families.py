@@ -101,7 +101,7 @@ def add_variants(
         ex = fam.starts[: settings.exemplars]
         span = ex[:, None] + np.arange(fam.n)[None, :]
         ex_p, ex_o = lines.pitches[span], lines.onsets[span]
-        found: list[tuple[float, int, np.ndarray]] = []  # (distance, start, kept positions)
+        dists, starts_all, masks = [], [], []
         lo = max(settings.min_notes, fam.n - settings.max_gaps)  # --min-notes / max_notes keep their meaning
         for m in range(lo, min(fam.n + settings.max_gaps, settings.max_notes) + 1):
             if m not in keys:
@@ -112,37 +112,35 @@ def add_variants(
                 windows[m] = (starts, lines.pitches[idx], lines.onsets[idx])
             starts, wp, wo = windows[m]
             res = align(wp, wo, ex_p, ex_o, lines.grid / 2, settings.gap_cost)
-            for i in np.flatnonzero(res.distance <= loose).tolist():
-                k = int(starts[i])
-                pos = k + (np.flatnonzero(res.kept[i]) if not settings.keep_inserted else np.arange(m))
-                found.append((float(res.distance[i]), k, pos))
+            near = np.flatnonzero(res.distance <= loose)
+            dists.append(res.distance[near]), starts_all.append(starts[near]), masks.extend(res.kept[near])
+        D = np.concatenate(dists) if dists else np.zeros(0)
+        K = np.concatenate(starts_all).astype(np.int64) if starts_all else np.zeros(0, dtype=np.int64)
+
+        def positions(i: int) -> np.ndarray:
+            mask = masks[i]
+            return K[i] + (np.arange(len(mask)) if settings.keep_inserted else np.flatnonzero(mask))
+
+        ok = np.ones(len(D), dtype=bool)
         if model is not None:
-            found = _embedding_check(model, lines, fam, found, settings.variant_tolerance)
+            vet = np.flatnonzero(D > settings.variant_tolerance)
+            if len(vet):
+                cos, spread = cosine_to_nearest(model, lines, fam.notes[:8], [positions(i) for i in vet.tolist()])
+                ok[vet[cos > spread]] = False
         taken = np.zeros(len(lines), dtype=bool)
         notes, dist, first = [], [], []
         for k, pos in zip(fam.starts.tolist(), fam.notes):
             if not taken[k : k + fam.n].any():
                 taken[k : k + fam.n] = True
                 notes.append(pos), dist.append(0.0), first.append(k)
-        for d, k, pos in sorted(found, key=lambda t: (t[0], t[1])):
-            lo_k, hi_k = k, int(pos[-1]) + 1
-            if taken[lo_k:hi_k].any():
+        for i in np.lexsort((K, D)).tolist():
+            k, m = int(K[i]), len(masks[i])
+            if not ok[i] or taken[k : k + m].any():
                 continue
-            taken[lo_k:hi_k] = True
-            notes.append(pos), dist.append(d), first.append(k)
+            taken[k : k + m] = True
+            notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
         order = np.argsort(first, kind="stable")
         fam.starts = np.asarray(first, dtype=np.int64)[order]
         fam.distance = np.asarray(dist)[order]
         fam.notes = [notes[i] for i in order]
 
-
-def _embedding_check(
-    model: Encoder, lines: Lines, fam: Chosen, found: list[tuple[float, int, np.ndarray]], tolerance: float
-) -> list[tuple[float, int, np.ndarray]]:
-    """Keep close alignments, and looser ones the model places within the family's own spread."""
-    loose = [f for f in found if f[0] > tolerance]
-    if not loose:
-        return found
-    dist, spread = cosine_to_nearest(model, lines, fam.notes[:8], [f[2] for f in loose])
-    passed = [f for f, d in zip(loose, dist.tolist()) if d <= spread]
-    return [f for f in found if f[0] <= tolerance] + passed
