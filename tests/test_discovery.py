@@ -123,3 +123,59 @@ def test_voices_of_a_real_piano_track() -> None:
         assert p == pitches[np.abs(onsets - on) <= 0.05].min()  # the lowest of its chord
     melody = [v for v in split_voices(score) if v.track == score.track_named("MELODY").index]
     assert len(melody) == 1 and len(melody[0]) == len(score.track_named("MELODY").notes)
+
+
+def _with_ornamented_statement(score: Score) -> tuple[Score, set[tuple[int, int]], int]:
+    """``_planted`` plus one more statement with a passing note inserted after its 4th note."""
+    planted_score, _ = _planted(score)
+    plant = planted_score.tracks[-1]
+    start = float(np.floor(plant.notes[-1].onset)) + 8.0
+    notes = [Note(start + t, start + t + d, 62 + p) for t, p, d in MOTIF]
+    extra = Note(start + 1.5, start + 2.0, 62 + 2)  # between (1.0, +4, 1 beat) and (2.0, -1): a passing note
+    notes[3] = Note(start + 1.0, start + 1.5, 62 + 4)
+    orn = sorted([*notes, extra], key=lambda n: n.onset)
+    first = len(plant.notes)
+    track = dataclasses.replace(plant, notes=[*plant.notes, *orn])
+    ids = {(plant.index, first + i) for i in range(len(orn))}
+    return dataclasses.replace(planted_score, tracks=[*planted_score.tracks[:-1], track]), ids, first + orn.index(extra)
+
+
+def test_ornamented_statement_with_an_extra_note_joins_the_family() -> None:
+    score, ids, extra = _with_ornamented_statement(read_score(POP))
+    families = discover(score)
+    plant = score.tracks[-1].index
+    fam = next(f for f in families if sum(o.track == plant for o in f.occurrences) >= 6)
+    orn = [o for o in fam.occurrences if {(n.track, n.index) for n in o.notes} == ids]
+    assert orn, "the 9-note ornamented statement is not an occurrence of the planted family"
+    assert len(orn[0].notes) == len(MOTIF) + 1 and orn[0].similarity < 1.0
+    assert any(n.index == extra for n in orn[0].notes)
+    # without alignment gaps, the statement cannot join as a whole
+    strict = discover(score, settings=DiscoverySettings(max_gaps=0))
+    assert not any({(n.track, n.index) for n in o.notes} == ids for f in strict for o in f.occurrences)
+
+
+def test_alignment_drops_the_inserted_note_and_charges_a_gap() -> None:
+    from motifcli.discovery.align import align
+
+    ex_p = np.array([[60, 67, 65, 64, 59]])
+    ex_o = np.array([[0.0, 0.5, 0.75, 1.0, 2.0]])
+    cand_p = np.array([[62, 69, 67, 66, 64, 61]])  # transposed up 2, passing note 64 inserted
+    cand_o = np.array([[10.0, 10.5, 10.75, 11.0, 11.5, 12.0]])
+    res = align(cand_p, cand_o, ex_p, ex_o, floor=1 / 24, gap_cost=0.5)
+    assert res.kept[0].tolist() == [True, True, True, True, False, True]
+    assert res.distance[0] == pytest.approx(0.5 / 6)
+    same = align(cand_p[:, [0, 1, 2, 3, 5]], cand_o[:, [0, 1, 2, 3, 5]], ex_p, ex_o, floor=1 / 24, gap_cost=0.5)
+    assert same.distance[0] == pytest.approx(0.0)
+
+
+def test_learned_embedding_hook_runs_the_real_model() -> None:
+    import motifcli
+
+    model = motifcli.load_model()
+    score = read_score(_chorale())
+    plain = discover(score)
+    assert _note_sets(discover(score, model)) == _note_sets(plain)  # off by default: model_tolerance 0
+    vetted = discover(score, model, settings=DiscoverySettings(model_tolerance=1.5))
+    loose = discover(score, settings=DiscoverySettings(variant_tolerance=1.5))
+    n_plain, n_vetted, n_loose = (sum(len(f.occurrences) for f in fs) for fs in (plain, vetted, loose))
+    assert n_plain <= n_vetted <= n_loose  # the model admits some, not all, of the looser alignments

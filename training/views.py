@@ -63,8 +63,8 @@ def change_last_duration(notes: np.ndarray, rng: np.random.Generator, spec: Enco
 def time_shift(notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec, max_steps: int = 2) -> np.ndarray:
     """Move every note by 1..max_steps steps either way: a window anchored slightly off its onset.
 
-    Notes pushed past the roll's end are dropped (at least one note stays); a note pulled before
-    the start keeps only its sounding part, as the renderer draws a note begun before a window.
+    Notes pushed past either end of the roll are dropped (at least one note stays), as the renderer
+    keeps only the notes whose onset lies inside a window.
     """
     if len(notes) == 0:
         return notes.copy()
@@ -72,7 +72,7 @@ def time_shift(notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec, 
     out = notes.astype(np.int16).copy()
     out[:, 0] += step
     out[:, 1] = np.minimum(out[:, 1] + step, spec.steps)
-    keep = (out[:, 0] < spec.steps) & (out[:, 1] > 0)
+    keep = (out[:, 0] >= 0) & (out[:, 0] < spec.steps)
     return out[keep] if keep.any() else notes.copy()
 
 

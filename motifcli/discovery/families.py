@@ -9,23 +9,35 @@ pattern's score), never an absolute per-genre threshold.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from motifcli.discovery.candidates import Lines, window_features
-from motifcli.discovery.patterns import Pattern, non_overlapping
+from motifcli.discovery.align import align
+from motifcli.discovery.candidates import Lines
+from motifcli.discovery.embed import Encoder, cosine_to_nearest
+from motifcli.discovery.patterns import Pattern
 from motifcli.discovery.types import DiscoverySettings
 
 
 @dataclass(slots=True)
 class Chosen:
-    """A family under construction: n notes, its statements' start positions and distances."""
+    """A family under construction: n notes, its statements' start positions, notes and distances.
+
+    ``notes[i]`` holds the positions (in ``Lines``) of statement i's notes: n consecutive ones for
+    exact statements; a varied statement may have a few more or fewer (see ``align``).
+    """
 
     n: int
     starts: np.ndarray
     distance: np.ndarray
     score: float
+    notes: list[np.ndarray] = field(default_factory=list)
+    discount: float = 1.0  # the pattern's accompaniment-figure discount (score / (statements x notes))
+
+    def __post_init__(self) -> None:
+        if not self.notes:
+            self.notes = [np.arange(k, k + self.n) for k in self.starts.tolist()]
 
 
 def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:
@@ -45,7 +57,7 @@ def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -
         if settings.parallel_repeats and any(runs_parallel(p.starts, c.starts, settings.max_notes) for c in chosen):
             continue
         claimed[idx] = True
-        chosen.append(Chosen(p.n, p.starts, np.zeros(len(p.starts)), p.score))
+        chosen.append(Chosen(p.n, p.starts, np.zeros(len(p.starts)), p.score, discount=p.score / (len(p.starts) * p.n)))
     return chosen
 
 
@@ -67,35 +79,68 @@ def runs_parallel(starts: np.ndarray, other: np.ndarray, reach: int, share: floa
     return bool(counts.max() >= share * len(starts) and counts.max() >= 2)
 
 
-def add_variants(chosen: list[Chosen], lines: Lines, keys: dict[int, np.ndarray], settings: DiscoverySettings) -> None:
-    """Add windows close to a family's exact statements (in place), keeping statements disjoint."""
-    feats: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+def add_variants(
+    chosen: list[Chosen],
+    lines: Lines,
+    keys: dict[int, np.ndarray],
+    settings: DiscoverySettings,
+    model: Encoder | None = None,
+) -> None:
+    """Add stretches that align to a family's exact statements (in place), keeping statements disjoint.
+
+    Candidates are windows of n - max_gaps .. n + max_gaps notes of one voice; each is aligned to
+    the family's first exemplars (:func:`align`) and joins when its distance is within
+    ``variant_tolerance`` and it shares no note with a statement already kept (exact statements
+    first, then the closest variants first). With a ``model``, candidates up to ``model_tolerance``
+    are considered and those beyond ``variant_tolerance`` must also pass the embedding check
+    (:mod:`motifcli.discovery.embed`).
+    """
+    loose = max(settings.variant_tolerance, settings.model_tolerance) if model is not None else settings.variant_tolerance
+    windows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for fam in chosen:
-        if fam.n not in feats:
-            starts = np.flatnonzero(keys[fam.n] != -1)
-            iv, lr = window_features(lines, starts, fam.n)
-            feats[fam.n] = (starts, iv, lr)
-        starts, iv, lr = feats[fam.n]
-        piv, plr = window_features(lines, fam.starts[:8], fam.n)
-        d = np.full(len(starts), np.inf)
-        for a, b in zip(piv, plr):
-            d = np.minimum(d, np.abs(iv - a).mean(axis=1) + np.abs(lr - b).mean(axis=1))
-        near = d <= settings.variant_tolerance
-        cand = np.union1d(fam.starts, starts[near])
-        kept = non_overlapping_prefer(fam.starts, cand, fam.n)
-        dist = dict(zip(starts.tolist(), d.tolist()))
-        fam.starts = kept
-        fam.distance = np.array([dist.get(k, 0.0) for k in kept.tolist()])
+        ex = fam.starts[: settings.exemplars]
+        span = ex[:, None] + np.arange(fam.n)[None, :]
+        ex_p, ex_o = lines.pitches[span], lines.onsets[span]
+        dists, starts_all, masks = [], [], []
+        lo = max(settings.min_notes, fam.n - settings.max_gaps)  # --min-notes / max_notes keep their meaning
+        for m in range(lo, min(fam.n + settings.max_gaps, settings.max_notes) + 1):
+            if m not in keys:
+                continue
+            if m not in windows:
+                starts = np.flatnonzero(keys[m] != -1)
+                idx = starts[:, None] + np.arange(m)[None, :]
+                windows[m] = (starts, lines.pitches[idx], lines.onsets[idx])
+            starts, wp, wo = windows[m]
+            res = align(wp, wo, ex_p, ex_o, lines.grid / 2, settings.gap_cost)
+            near = np.flatnonzero(res.distance <= loose)
+            dists.append(res.distance[near]), starts_all.append(starts[near]), masks.extend(res.kept[near])
+        D = np.concatenate(dists) if dists else np.zeros(0)
+        K = np.concatenate(starts_all).astype(np.int64) if starts_all else np.zeros(0, dtype=np.int64)
 
+        def positions(i: int) -> np.ndarray:
+            mask = masks[i]
+            return K[i] + (np.arange(len(mask)) if settings.keep_inserted else np.flatnonzero(mask))
 
-def non_overlapping_prefer(exact: np.ndarray, cand: np.ndarray, n: int) -> np.ndarray:
-    """Exact statements first, then other candidates that overlap none already kept."""
-    kept = non_overlapping(exact, n, exact)
-    others = np.setdiff1d(cand, kept)
-    taken = np.sort(kept)
-    for k in others.tolist():
-        i = np.searchsorted(taken, k)
-        if (i < len(taken) and taken[i] < k + n) or (i > 0 and taken[i - 1] > k - n):
-            continue
-        taken = np.insert(taken, i, k)
-    return taken
+        ok = np.ones(len(D), dtype=bool)
+        if model is not None:
+            vet = np.flatnonzero(D > settings.variant_tolerance)
+            if len(vet):
+                cos, spread = cosine_to_nearest(model, lines, fam.notes[:8], [positions(i) for i in vet.tolist()])
+                ok[vet[cos > spread]] = False
+        taken = np.zeros(len(lines), dtype=bool)
+        notes, dist, first = [], [], []
+        for k, pos in zip(fam.starts.tolist(), fam.notes):
+            if not taken[k : k + fam.n].any():
+                taken[k : k + fam.n] = True
+                notes.append(pos), dist.append(0.0), first.append(k)
+        for i in np.lexsort((K, D)).tolist():
+            k, m = int(K[i]), len(masks[i])
+            if not ok[i] or taken[k : k + m].any():
+                continue
+            taken[k : k + m] = True
+            notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
+        order = np.argsort(first, kind="stable")
+        fam.starts = np.asarray(first, dtype=np.int64)[order]
+        fam.distance = np.asarray(dist)[order]
+        fam.notes = [notes[i] for i in order]
+
