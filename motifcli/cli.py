@@ -19,7 +19,7 @@ import typer
 import typer.core
 
 from motifcli import fastargs
-from motifcli.errors import MotifError, UsageError, printable, quoted
+from motifcli.errors import MotifError, UsageError, one_line, quoted
 from motifcli.options import (
     BarOffsetOpt,
     MeterOpt,
@@ -71,11 +71,6 @@ def _err(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def _line(text: object) -> str:
-    """One line, whatever a library put in an error message (the contract: one line per error)."""
-    return " ".join(str(text).split())
-
-
 @contextlib.contextmanager
 def _reported(debug: bool) -> Iterator[None]:
     """Turn errors into one line and an exit code (2 for usage, 1 otherwise)."""
@@ -86,19 +81,19 @@ def _reported(debug: bool) -> Iterator[None]:
     except MotifError as exc:
         if debug:
             traceback.print_exc()
-        _err(f"error: {_line(exc)}")
+        _err(f"error: {one_line(exc)}")
         raise typer.Exit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_FAILED) from None
     except KeyboardInterrupt as exc:  # batch.Interrupted says how far the batch got and its signal
         import signal
 
         for sig in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the exit short
             signal.signal(sig, signal.SIG_IGN)
-        _err(_line(exc) if str(exc) else "interrupted")
+        _err(one_line(exc) if str(exc) else "interrupted")
         raise typer.Exit(getattr(exc, "exit_code", 130)) from None
     except Exception as exc:  # a bug: say so in one line unless asked for the traceback
         if debug:
             traceback.print_exc()
-        _err(f"internal error: {type(exc).__name__}: {_line(exc)} (rerun with --debug for the traceback)")
+        _err(f"internal error: {type(exc).__name__}: {one_line(exc)} (rerun with --debug for the traceback)")
         raise typer.Exit(EXIT_FAILED) from None
 
 
@@ -262,7 +257,7 @@ def _report(summary, as_json: bool, debug: bool, quiet: bool = False) -> None:  
     for r in summary.failures:
         if debug and r.detail:
             _err(r.detail.rstrip())
-        _err(f"{quoted(r.path)}: {_line(r.reason)}")
+        _err(f"{quoted(r.path)}: {one_line(r.reason)}")
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
     if quiet:
@@ -352,69 +347,15 @@ def info(
 ) -> None:
     """Show the model card (metadata), the onnxruntime providers and the versions in use."""
     with _reported(debug):
-        import numpy as np
-        import onnxruntime as ort
+        from motifcli.info import info_data, print_info
 
-        import motifcli
-        from motifcli.model import available_providers, default_model_path, load_model
-
-        data: dict[str, object] = {
-            "versions": {
-                "motif": motifcli.__version__,
-                "onnxruntime": ort.__version__,
-                "numpy": np.__version__,
-                "python": sys.version.split()[0],
-            },
-            "providers": usable_providers(available_providers()),
-            "default_model": str(default_model_path()),
-        }
-        error: MotifError | None = None
-        try:
-            loaded = load_model(model, provider=provider)
-            data["model"] = {
-                "path": str(loaded.path),
-                "session_providers": loaded.providers,
-                "metadata": {printable(k): printable(v) for k, v in loaded.metadata.items()},
-            }
-        except MotifError as exc:
-            error = exc
-            data["model_error"] = printable(_line(exc))
+        data, error = info_data(model, provider)
         if as_json:
             typer.echo(json.dumps(data, indent=2))
         else:
-            _print_info(data)
+            print_info(data)
         if error is not None:
             raise error
-
-
-def usable_providers(available: list[str]) -> list[str]:
-    """The onnxruntime providers motif can run on here (CPU, and CUDA where this build has it);
-    an onnxruntime build also lists others (Azure, ...) that ``--provider`` cannot pick."""
-    return [p for p in available if p in ("CUDAExecutionProvider", "CPUExecutionProvider")]
-
-
-def _print_info(data: dict) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(highlight=False, soft_wrap=True)
-    table = Table(title="motif", show_header=False)
-    table.add_column(no_wrap=True)
-    table.add_column(overflow="fold")  # a long model path folds onto the next line, never cut
-    for k, v in data["versions"].items():
-        table.add_row(k, str(v))
-    table.add_row("providers", ", ".join(data["providers"]))
-    table.add_row("default model", data["default_model"])
-    console.print(table)
-    if "model" in data:
-        card = Table(title="model", show_header=False)
-        card.add_column(no_wrap=True)
-        card.add_column(overflow="fold")
-        card.add_row("path", data["model"]["path"])
-        card.add_row("session providers", ", ".join(data["model"]["session_providers"]))
-        for k, v in sorted(data["model"]["metadata"].items()):
-            card.add_row(k, v)
-        console.print(card)
 
 
 @app.command(cls=_Command)

@@ -22,6 +22,11 @@ def quoted(name: object) -> str:
     return repr(text)
 
 
+def one_line(text: object) -> str:
+    """One line, whatever a library put in an error message (the contract: one line per error)."""
+    return " ".join(str(text).split())
+
+
 def printable(text: object) -> str:
     """Text from a file (model metadata, track names) with control characters escaped."""
     value = str(text)
