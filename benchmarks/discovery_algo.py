@@ -22,8 +22,9 @@ import mir_eval.pattern
 
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
+from training.datafolder import data_root
 
-BPS = Path("/work/shared/data/bps_motif_dev")
+BPS = data_root() / "bps_motif_dev"
 SPLITS = {
     "tune": ["01-1", "03-1", "05-1", "07-1", "09-1", "11-1", "13-1", "15-1"],
     "test": ["17-1", "19-1", "21-1", "23-1", "25-1", "27-1", "29-1", "31-1"],

@@ -20,7 +20,8 @@ from motifcli import read_score
 from motifcli.discovery import discover
 from motifcli.score import Score
 pieces, runs = sys.argv[1].split(","), int(sys.argv[2])
-scores = [read_score(f"/work/shared/data/bps_motif_dev/scores/{p}.mid") for p in pieces]
+from training.datafolder import data_root
+scores = [read_score(data_root() / "bps_motif_dev" / "scores" / f"{p}.mid") for p in pieces]
 tracks, shift = [], 0.0
 for s in scores:
     for k, t in enumerate(s.pitched_tracks()):

@@ -39,22 +39,11 @@ import numpy as np
 from motifcli.meter import MeterMap
 from motifcli.meter_estimate import estimate_meter, time_signatures_consistent
 from motifcli.readers.midi import read_midi
-from motifcli.score import DEFAULT_TEMPO_US, Score, TempoChange, TimeSignature
+from motifcli.score import Score, TimeSignature
+from training.datafolder import data_root
 
-DATA = Path("/work/shared/data")
+DATA = data_root()
 TOL = 0.25  # beats
-
-
-def beats_at_seconds(score: Score, seconds: np.ndarray) -> np.ndarray:
-    """Inverse of Score.seconds_at: beat positions of clock times, through the tempo map."""
-    changes = sorted(score.tempos, key=lambda t: t.beat)
-    if not changes or changes[0].beat > 0:
-        changes = [TempoChange(0.0, DEFAULT_TEMPO_US), *changes]
-    starts = np.array([c.beat for c in changes])
-    rates = np.array([c.microseconds_per_beat for c in changes], dtype=np.float64) / 1e6
-    sec_at_start = np.concatenate([[0.0], np.cumsum(np.diff(starts) * rates[:-1])])
-    idx = np.clip(np.searchsorted(sec_at_start, seconds, side="right") - 1, 0, len(starts) - 1)
-    return starts[idx] + (seconds - sec_at_start[idx]) / rates[idx]
 
 
 def pop909_downbeats(song: Path, score: Score) -> tuple[float, np.ndarray, np.ndarray]:
@@ -64,7 +53,7 @@ def pop909_downbeats(song: Path, score: Score) -> tuple[float, np.ndarray, np.nd
     spacing = collections.Counter(np.diff(marks2).tolist()).most_common(1)
     triple = bool(spacing) and spacing[0][0] == 3
     marks = marks2 if triple else np.flatnonzero(rows[:, 2] == 1)
-    beats = beats_at_seconds(score, rows[:, 0])
+    beats = score.beats_at(rows[:, 0])
     return (3.0 if triple else 4.0), beats[marks], beats
 
 

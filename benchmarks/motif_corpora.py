@@ -33,7 +33,6 @@ from __future__ import annotations
 import bisect
 import csv
 import json
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from pathlib import Path
 
 import motifcli
 from motifcli.score import Score
+from training.datafolder import data_root  # the one data-folder lookup ($MOTIF_DATA, ../shared/data, ...)
 
 REPO = Path(__file__).resolve().parents[1]
 SPLITS = Path(__file__).resolve().parent / "splits"
@@ -50,14 +50,6 @@ POP909_SNAP = 0.25  # label boundaries snap to this grid (beats)
 Point = tuple[float, int]  # (onset in beats, MIDI pitch): mir_eval.pattern's note
 Occurrence = list[Point]
 Pattern = list[Occurrence]
-
-
-def data_root() -> Path:
-    """The shared data folder: $MOTIF_DATA, else ../shared/data beside the repo, else /work/shared/data."""
-    for candidate in (os.environ.get("MOTIF_DATA"), REPO.parent / "shared" / "data", Path("/work/shared/data")):
-        if candidate and Path(candidate, "bps_motif_dev").is_dir():
-            return Path(candidate)
-    raise FileNotFoundError("motif data not found: set MOTIF_DATA to the folder holding bps_motif_dev/")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,9 +30,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dump", type=Path)
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/data/pop909"))
+    parser.add_argument("--data", type=Path, default=None, help="POP909 folder (default: the data folder's pop909/)")
     args = parser.parse_args()
     model = motifcli.load_model()
+    if args.data is None:
+        from training.datafolder import data_root
+
+        args.data = data_root() / "pop909"
     paths = [str(args.data / s / f"{s}.mid") for s in SONGS] + [str(music21.corpus.getWork(w)) for w in WORKS]
     families = {}
     times: dict[str, list[float]] = {f: [] for f in writers.FORMATS}

@@ -116,17 +116,30 @@ class Score:
                 return track
         raise KeyError(f"no track named {name!r}; tracks: {[t.name for t in self.tracks]}")
 
-    def seconds_at(self, beats: np.ndarray | float) -> np.ndarray:
-        """Clock time of beat positions, following the tempo map (default 120 bpm before any)."""
-        b = np.asarray(beats, dtype=np.float64)
+    def _tempo_segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Beat where each tempo starts, seconds per beat in it, and the clock time at its start
+        (default 120 bpm before the first change)."""
         changes = sorted(self.tempos, key=lambda t: t.beat)
         if not changes or changes[0].beat > 0:
             changes = [TempoChange(0.0, DEFAULT_TEMPO_US), *changes]
         starts = np.array([c.beat for c in changes])
         rates = np.array([c.microseconds_per_beat for c in changes], dtype=np.float64) / 1e6
-        seconds_at_start = np.concatenate([[0.0], np.cumsum(np.diff(starts) * rates[:-1])])
+        return starts, rates, np.concatenate([[0.0], np.cumsum(np.diff(starts) * rates[:-1])])
+
+    def seconds_at(self, beats: np.ndarray | float) -> np.ndarray:
+        """Clock time of beat positions, following the tempo map."""
+        b = np.asarray(beats, dtype=np.float64)
+        starts, rates, seconds_at_start = self._tempo_segments()
         idx = np.clip(np.searchsorted(starts, b, side="right") - 1, 0, len(starts) - 1)
         return seconds_at_start[idx] + (b - starts[idx]) * rates[idx]
+
+    def beats_at(self, seconds: np.ndarray | float) -> np.ndarray:
+        """Beat positions of clock times (the inverse of :meth:`seconds_at`), e.g. for beat annotations
+        given in seconds such as POP909's ``beat_midi.txt``."""
+        s = np.asarray(seconds, dtype=np.float64)
+        starts, rates, seconds_at_start = self._tempo_segments()
+        idx = np.clip(np.searchsorted(seconds_at_start, s, side="right") - 1, 0, len(starts) - 1)
+        return starts[idx] + (s - seconds_at_start[idx]) / rates[idx]
 
     @property
     def meter_map(self) -> MeterMap:
