@@ -50,12 +50,17 @@ def test_time_shift_keeps_notes_in_the_roll() -> None:
 
     notes = np.array([[0, 4, 40], [4, 8, 42], [28, 32, 44]], dtype=np.int16)
     rng = np.random.default_rng(1)
-    moved = {int(time_shift(notes, rng, SPEC)[0, 0]) for _ in range(40)}
+    moved = {int(time_shift(notes, rng, SPEC)[-1, 0]) - 28 for _ in range(40)}  # the last note always stays
     assert moved <= {-2, -1, 1, 2} and len(moved) >= 3
+    pulled_out = 0
     for _ in range(40):
         out = time_shift(notes, rng, SPEC)
-        assert (out[:, 0] < SPEC.steps).all() and (out[:, 1] <= SPEC.steps).all() and len(out) >= 1
+        # as the renderer keeps only notes whose onset is inside the window, a note pulled before it is dropped
+        assert (out[:, 0] >= 0).all() and (out[:, 0] < SPEC.steps).all() and (out[:, 1] <= SPEC.steps).all()
+        assert len(out) >= 1
+        pulled_out += len(out) < len(notes)
         render_rolls([out], SPEC)  # the runtime renderer draws it
+    assert pulled_out > 0  # a shift to the left drops the note at step 0
 
 
 @needs_data
