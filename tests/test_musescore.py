@@ -609,13 +609,12 @@ def test_pop909_song_annotated_opens_in_musescore(
     mscx = read_mscx(mscx_path)
     # performed MIDI onsets are quantized when written as notation: allow a 32nd either way
     assert_shown(mscx, report, tolerance_beats=0.125)
-    keep_first_page(png, DOCS_IMG / "pop909-annotated.png")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("work", "parts", "image"), [(CHORALE, 5, "chorale-annotated.png"), (RAG, 1, None)])
+@pytest.mark.parametrize(("work", "parts"), [(CHORALE, 5), (RAG, 1)])
 def test_musicxml_score_annotated_opens_in_musescore(
-    musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest, work: str, parts: int, image: str | None
+    musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest, work: str, parts: int
 ) -> None:
     music21 = pytest.importorskip("music21")
     src = Path(str(music21.corpus.getWork(work)))
@@ -627,8 +626,38 @@ def test_musicxml_score_annotated_opens_in_musescore(
     mscx = read_mscx(mscx_path)
     assert len(mscx.parts) == parts
     assert_shown(mscx, report)
-    if image:
-        keep_first_page(png, DOCS_IMG / image)
+
+
+# The pictures in README and docs: what a musician sees with ``--unit note``. One command refreshes them all:
+#   MOTIF_DOCS_IMG=1 pytest -m musescore -k docs_image tests/test_musescore.py
+DOCS_IMAGES = [
+    ("chorale-annotated.png", "corpus:" + CHORALE, 0.0),  # a Bach chorale (music21's corpus), five parts
+    ("sonata-annotated.png", "corpus:mozart/k545/movement1_exposition.mxl", 0.0),  # Mozart K. 545, piano, two staves
+    ("pop909-annotated.png", "examples/pop909-101.mid", 0.125),  # README's own song (performed MIDI: allow a 32nd)
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("image", "source", "tolerance"), DOCS_IMAGES, ids=[d[0].split("-")[0] for d in DOCS_IMAGES])
+def test_docs_image_note_level(
+    musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest, image: str, source: str, tolerance: float
+) -> None:
+    """``motif annotate SRC --unit note --format musicxml``, rendered by MuseScore: every coloured note is an
+    occurrence's own note (``assert_shown``); with ``MOTIF_DOCS_IMG=1`` page 1 becomes docs/img/IMAGE."""
+    if source.startswith("corpus:"):
+        music21 = pytest.importorskip("music21")
+        src = Path(str(music21.corpus.getWork(source.removeprefix("corpus:"))))
+    else:
+        src = tmp_path / Path(source).name  # a copy: the CLI writes beside nothing of the repo's
+        shutil.copy(REPO / source, src)
+    xml, report = motif_annotate(src, tmp_path / "out", "--unit", "note", *model_args(request))
+    assert report["motifs"], f"no motif families found in {source}"
+    mscx_path = tmp_path / "score.mscx"
+    png = tmp_path / "score.png"
+    musescore.job([{"in": str(xml), "out": [str(mscx_path), str(png)]}], tmp_path, resolution=60)
+    kwargs = {"tolerance_beats": tolerance} if tolerance else {}
+    assert_shown(read_mscx(mscx_path), report, **kwargs)
+    keep_first_page(png, DOCS_IMG / image)
 
 
 # --------------------------------------------------------------------------------------------
