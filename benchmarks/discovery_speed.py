@@ -89,8 +89,9 @@ def cli_sizes(runs: int) -> None:
     import tempfile
     import time
 
-    print("notes  median_s  runs_s                 peak_rss_mb  families  pieces")
+    print("notes  median_s  runs_s                 peak_rss_mb  families  load_1min  pieces")
     for pieces in CLI_SIZES:
+        load = os.getloadavg()[0]
         with tempfile.TemporaryDirectory(prefix="motif-dspeed-") as tmp:
             src = os.path.join(tmp, "piece.mid")
             notes = join_midi(pieces, src)
@@ -113,7 +114,7 @@ def cli_sizes(runs: int) -> None:
                 doc = json.loads(open(os.path.join(out, "piece.motifs.json"), encoding="utf-8").read())
                 fams = len(doc["motifs"])
         runs_s = " ".join(f"{t:.2f}" for t in times)
-        print(f"{notes:5d}  {statistics.median(times):8.2f}  {runs_s:21s}  {max(rss):11.0f}  {fams:8d}  {'+'.join(pieces)}", flush=True)
+        print(f"{notes:5d}  {statistics.median(times):8.2f}  {runs_s:21s}  {max(rss):11.0f}  {fams:8d}  {load:9.2f}  {'+'.join(pieces)}", flush=True)
 
 
 def main() -> None:
