@@ -126,12 +126,12 @@ def shown(args: list[str], files: list[Path]) -> str:
 # ---------------------------------------------------------------- (a) the batch
 
 
-def bench_batch(model: Path, code: Path, runs: int, workers: int, files: list[Path]) -> dict[str, Any]:
+def bench_batch(model: Path, code: Path, runs: int, workers: int, files: list[Path], unit: str = "bar") -> dict[str, Any]:
     results = []
     for k in range(runs):
         with tempfile.TemporaryDirectory(prefix="motif-speed-") as tmp:
             args = ["annotate", *map(str, files), "-o", tmp, "--format", "midi", "--format", "json",
-                    "--workers", str(workers), "--model", str(model), "--json"]
+                    "--workers", str(workers), "--model", str(model), "--json", "--unit", unit]
             r = run_cli(args, code)
             summary = json.loads(r.pop("stdout"))
         ok = summary["ok"]
@@ -175,7 +175,7 @@ def bench_batch(model: Path, code: Path, runs: int, workers: int, files: list[Pa
 # ---------------------------------------------------------------- (b) MIDI -> MusicXML
 
 
-def bench_musicxml(model: Path, code: Path, runs: int, files: list[Path]) -> dict[str, Any]:
+def bench_musicxml(model: Path, code: Path, runs: int, files: list[Path], unit: str = "bar") -> dict[str, Any]:
     in_batch: dict[str, list[float]] = {f.parent.name: [] for f in files}
     first_file: list[float] = []
     one_shot: dict[str, list[float]] = {f.parent.name: [] for f in files}
@@ -184,7 +184,7 @@ def bench_musicxml(model: Path, code: Path, runs: int, files: list[Path]) -> dic
     one_cpu: list[float] = []  # CPU seconds of each one-file process
     for k in range(runs):
         with tempfile.TemporaryDirectory(prefix="motif-speed-") as tmp:
-            args = ["annotate", *map(str, files), "-o", tmp, "--format", "musicxml", "--workers", "1", "--model", str(model), "--json"]
+            args = ["annotate", *map(str, files), "-o", tmp, "--format", "musicxml", "--workers", "1", "--model", str(model), "--json", "--unit", unit]
             r = run_cli(args, code)
             loads.append(r["load_1min_before"])
             batch_cpu.append(r["cpu_s"] / len(files))
@@ -199,7 +199,7 @@ def bench_musicxml(model: Path, code: Path, runs: int, files: list[Path]) -> dic
             batch_cmd = shown(args, files).replace(str(model), "MODEL").replace(tmp, "OUT")
             for f in files:
                 out = Path(tmp) / f"{f.parent.name}.musicxml"
-                single = ["annotate", str(f), "--format", "musicxml", "-o", str(out), "--model", str(model)]
+                single = ["annotate", str(f), "--format", "musicxml", "-o", str(out), "--model", str(model), "--unit", unit]
                 r1 = run_cli(single, code)
                 one_shot[f.parent.name].append(r1["wall_s"])
                 one_cpu.append(r1["cpu_s"])
@@ -334,6 +334,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="ONNX model (default: the shipped exported_models/motif-default.onnx)")
     parser.add_argument("--runs", type=int, default=3, help="repetitions of each measurement (median reported)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--unit", choices=("bar", "note"), default="bar", help="what an occurrence is (the CLI's --unit)")
     parser.add_argument("--only", choices=("batch", "musicxml"), help="run one of the two benchmarks")
     parser.add_argument("--code", type=Path, default=REPO, help="the tree whose motifcli is measured (default: this one)")
     parser.add_argument("--label", default="", help="a note stored with the results (e.g. 'before')")
@@ -348,6 +349,7 @@ def main(argv: list[str] | None = None) -> None:
         "benchmark": "motif annotate speed (issue 3)",
         "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "label": args.label,
+        "unit": args.unit,
         "machine": machine(),
         "code": code_info(args.code.resolve()),
         "model": model_info(model),
@@ -357,10 +359,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.only in (None, "batch"):
         print("batch: 100 songs, MIDI -> MIDI + JSON", file=sys.stderr)
         res["batch"] = bench_batch(model, args.code.resolve(), args.runs, args.workers,
-                                   [song_file(root, n) for n in BATCH_SONGS])
+                                   [song_file(root, n) for n in BATCH_SONGS], args.unit)
     if args.only in (None, "musicxml"):
         print("MIDI -> annotated MusicXML", file=sys.stderr)
-        res["musicxml"] = bench_musicxml(model, args.code.resolve(), args.runs, [song_file(root, n) for n in XML_SONGS])
+        res["musicxml"] = bench_musicxml(model, args.code.resolve(), args.runs, [song_file(root, n) for n in XML_SONGS], args.unit)
     res["load_1min_after"] = os.getloadavg()[0]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_name(args.out.name + ".tmp")
