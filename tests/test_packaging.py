@@ -1,0 +1,23 @@
+"""``pip install .`` ships every package of the runtime and training: a subpackage missing from
+pyproject.toml's list works in the source tree and an editable install, and fails only for users
+(``--unit note`` once failed that way: motifcli.discovery was not listed)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_every_package_of_the_tree_is_listed_in_pyproject() -> None:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(REPO).parts)
+        for top in ("motifcli", "training")
+        for init in (REPO / top).rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert "motifcli.readers" in found and "motifcli" in found  # the walk found the tree
+    assert found <= listed, f"packages not shipped by pip install .: {sorted(found - listed)}"
