@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from motifcli.score import Score
     from motifcli.settings import Settings
 
-END_EPS = 1e-3
 DEFAULT_VARIANT_TOLERANCE = 1.0  # discovery's tuned variant tolerance, what sensitivity 0.5 gives
 
 
@@ -119,10 +118,7 @@ def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any) -> Occurre
         track_name=score.tracks[track].name if score.tracks else "",
         start=start,
         end=end,
-        start_bar=meter.bar_value(first_bar := meter.bar_index_at(start)),
-        end_bar=meter.bar_value(last_bar := meter.bar_index_at(max(start, end - END_EPS))),
-        start_bar_label=meter.bars[first_bar].number,
-        end_bar_label=meter.bars[last_bar].number,
+        **meter.span_bars(start, end),
         similarity=min(1.0, max(-1.0, float(occ.similarity))),
         notes=notes,
         note_indices=[n.index for n in notes if n.track == track],

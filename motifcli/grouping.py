@@ -28,7 +28,7 @@ from motifcli.annotation import Annotation, Motif, Occurrence, family_color, fam
 from motifcli.clustering import cluster_labels, pairwise_distances
 from motifcli.embedding import EmbeddingResult, select_tracks
 from motifcli.errors import ModelError
-from motifcli.meter import MeterMap
+from motifcli.meter import SPAN_END_EPS, MeterMap
 from motifcli.score import Score
 from motifcli.segment import Segment
 from motifcli.settings import DEFAULT_THRESHOLD, LINKAGES, MIN_THRESHOLD, Settings, threshold_for
@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 BAR_BEATS = 4.0
-END_EPS = 1e-3  # the last bar is the one holding end - END_EPS (bar_number_at itself allows 1e-6)
 
 
 def preload() -> None:
@@ -116,7 +115,7 @@ def score_end_limit(score: Score, meter: MeterMap | None = None) -> float:
     """
     end = score.end_beat
     meter = meter if meter is not None else score.meter_map
-    bar = meter.bar_at(max(end - END_EPS, 0.0))
+    bar = meter.bar_at(max(end - SPAN_END_EPS, 0.0))
     return max(bar.end, end) if bar is meter.bars[-1] and end > bar.end else bar.end
 
 
@@ -191,10 +190,7 @@ def group(
                     track_name=track.name,
                     start=start,
                     end=end,
-                    start_bar=meter.bar_value(first_bar := meter.bar_index_at(start)),
-                    end_bar=meter.bar_value(last_bar := meter.bar_index_at(max(start, end - END_EPS))),
-                    start_bar_label=meter.bars[first_bar].number,
-                    end_bar_label=meter.bars[last_bar].number,
+                    **meter.span_bars(start, end),
                     similarity=min(1.0, max(-1.0, sim)),
                     notes=[track.notes[n] for n in note_idx],
                     note_indices=note_idx,

@@ -26,6 +26,7 @@ import numpy as np
 
 SOURCES = ("written", "midi", "estimated", "user")
 _EPS = 1e-6
+SPAN_END_EPS = 1e-3  # beats: an occurrence ending this close after a bar line ends in the bar before
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +267,19 @@ class MeterMap:
         else the bar's 1-based position (a number with no digits)."""
         match = re.match(r"\s*(-?\d+)", self.bars[index].number)
         return int(match.group(1)) if match else index + 1
+
+    def span_bars(self, start: float, end: float) -> dict[str, int | str]:
+        """An occurrence's bars for the report: ``start_bar``/``end_bar`` (printed numbers as integers)
+        and ``start_bar_label``/``end_bar_label`` (as printed, "16a"); the last bar is the one holding
+        ``end - SPAN_END_EPS`` (an occurrence ending on a bar line does not reach into the next bar)."""
+        first = self.bar_index_at(start)
+        last = self.bar_index_at(max(start, end - SPAN_END_EPS))
+        return {
+            "start_bar": self.bar_value(first),
+            "end_bar": self.bar_value(last),
+            "start_bar_label": self.bars[first].number,
+            "end_bar_label": self.bars[last].number,
+        }
 
     def bars_overlapping(self, start: float, end: float) -> list[Bar]:
         """Bars that share time with [start, end) (a zero-length span gets the bar holding it)."""
