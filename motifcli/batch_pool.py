@@ -275,3 +275,9 @@ def _stop_pool(pool: ProcessPoolExecutor, grace: float = STOP_GRACE_SECONDS) -> 
             if proc.is_alive():
                 proc.kill()
                 proc.join(1.0)
+    # let the pool's manager thread see its workers gone and close its pipes now: otherwise the
+    # interpreter's exit hook may write to a pipe that thread is closing (a traceback on stderr)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        with contextlib.suppress(RuntimeError):
+            manager.join(grace)
