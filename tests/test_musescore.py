@@ -369,6 +369,7 @@ def annotation_problems(
     for color, occ, _ in occurrences:
         for n in occ["notes"]:
             colours_of.setdefault((occ["track"], round(n["onset"], 4), n["pitch"]), set()).add(color)
+    shared_starts: dict[tuple[int, int], list[tuple[int, str]]] = {}
     for color, occ, part in occurrences:
         staves = set(mscx.staves_of(part))
         label = f"{occ['label']} (track {occ['track']} {occ['track_name']!r}, bars {occ['start_bar']}-{occ['end_bar']})"
@@ -414,9 +415,22 @@ def annotation_problems(
                 problems.append(f"{label}: text at beat {t.tick / DIVISION}, not at its first note {first_tick / DIVISION}")
         if t.kind == "TextLine" and occ["notes"]:
             last = round(max(n["onset"] for n in occ["notes"]) * DIVISION)
-            if t.end_tick is None or t.end_tick < last - tol:
+            group = [u for u in mscx.texts if u.kind == "TextLine" and (u.staff, u.tick) == (t.staff, t.tick)]
+            if len(group) > 1:  # brackets that start together: their ends are checked as a set, below
+                shared_starts.setdefault((t.staff, t.tick), []).append((last, label))
+            elif t.end_tick is None or t.end_tick < last - tol:
                 end = None if t.end_tick is None else t.end_tick / DIVISION
                 problems.append(f"{label}: bracket ends at beat {end}, before its last note at {last / DIVISION}")
+    # MuseScore's file does not say which of two lines that start at one tick an end belongs to (it
+    # writes them in either order from run to run): each k-th latest end must reach the k-th latest
+    # last note of the occurrences whose brackets start there.
+    for (staff, tick), wanted in shared_starts.items():
+        ends = sorted((u.end_tick if u.end_tick is not None else -1) for u in mscx.texts
+                      if u.kind == "TextLine" and (u.staff, u.tick) == (staff, tick))
+        for end, (last, label) in zip(reversed(ends), sorted(wanted, reverse=True)):
+            if end < last - tol:
+                problems.append(f"{label}: the brackets starting with it end at beats {[e / DIVISION for e in ends]}, "
+                                f"one too early for its last note at {last / DIVISION}")
     covered_at: set[tuple[int, int, int, str]] = set()  # (staff, end tick, pitch, colour) of covered notes
     for m in sorted(mscx.notes, key=lambda m: m.tick):
         if m.color in (None, "#000000") or m.grace:
