@@ -281,3 +281,8 @@ def _stop_pool(pool: ProcessPoolExecutor, grace: float = STOP_GRACE_SECONDS) -> 
     if manager is not None:
         with contextlib.suppress(RuntimeError):
             manager.join(grace)
+        if not manager.is_alive():  # ... and the exit hook has nothing left to wake (Python 3.11's
+            from concurrent.futures import process  # hook can write to a pipe closed under it)
+
+            with contextlib.suppress(AttributeError, TypeError):
+                process._threads_wakeups.pop(manager, None)
