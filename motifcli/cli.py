@@ -428,8 +428,12 @@ def main(argv: list[str] | None = None) -> None:
         app(prog_name="motif")
     except SystemExit as exc:
         code = exc.code
-    if "multiprocessing.resource_tracker" in sys.modules:  # worker processes ran: their semaphores and
-        sys.exit(code)  # the resource tracker need the ordinary teardown (os._exit makes it warn of leaks)
+    if "multiprocessing.util" in sys.modules:  # worker processes ran: release their semaphores (else the
+        import contextlib  # resource tracker warns of leaks) with multiprocessing's own exit step, and
+        import multiprocessing.util  # skip the rest: Python 3.11's concurrent.futures exit hook can
+
+        with contextlib.suppress(Exception):  # write to a pipe a stopped pool closed (a traceback)
+            multiprocessing.util._exit_function()
     _fast_exit(code)
 
 
