@@ -1,5 +1,5 @@
 """``python -m motifcli``: the same as the ``motif`` script."""
 
-from motifcli.cli import main
+from motifcli.launch import main
 
 main()

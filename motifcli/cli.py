@@ -265,26 +265,32 @@ def _report(summary, as_json: bool, debug: bool, quiet: bool = False) -> None:  
     written = [p for r in summary.results if r.status == "ok" for p in r.outputs]
     for path in written:  # where the files went (to stderr under --json: stdout is the JSON)
         typer.echo(f"wrote {quoted(path)}", err=as_json)
+    d = summary.to_dict()
+    counts = {k: str(d[k]) for k in ("files", "ok", "skipped", "failed", "motifs", "occurrences", "seconds")}
+    stages = {stage: f"{v:.3f}" for stage, v in d["stage_seconds"].items()}
+    stream = sys.stderr if as_json else sys.stdout
+    if not stream.isatty():  # a pipe (the MuseScore plugin, scripts, logs): plain text, no rich import
+        typer.echo(_plain_table("motif annotate", counts), err=as_json)
+        typer.echo(_plain_table("time per stage (s, summed over files)", stages), err=as_json)
+        return
     from rich.console import Console
     from rich.table import Table
 
-    d = summary.to_dict()
-    table = Table(title="motif annotate", show_header=True)
-    table.add_column("files", justify="right")
-    table.add_column("ok", justify="right")
-    table.add_column("skipped", justify="right")
-    table.add_column("failed", justify="right")
-    table.add_column("motifs", justify="right")
-    table.add_column("occurrences", justify="right")
-    table.add_column("seconds", justify="right")
-    table.add_row(*(str(d[k]) for k in ("files", "ok", "skipped", "failed", "motifs", "occurrences", "seconds")))
-    stages = Table(title="time per stage (s, summed over files)")
-    for stage in d["stage_seconds"]:
-        stages.add_column(stage, justify="right")
-    stages.add_row(*(f"{v:.3f}" for v in d["stage_seconds"].values()))
     console = Console(stderr=as_json, highlight=False)
-    console.print(table)
-    console.print(stages)
+    for title, row in (("motif annotate", counts), ("time per stage (s, summed over files)", stages)):
+        table = Table(title=title, show_header=True)
+        for column in row:
+            table.add_column(column, justify="right")
+        table.add_row(*row.values())
+        console.print(table)
+
+
+def _plain_table(title: str, row: dict[str, str]) -> str:
+    """A title and one right-aligned row under its header, as plain text."""
+    widths = [max(len(k), len(v)) for k, v in row.items()]
+    header = "  ".join(k.rjust(w) for k, w in zip(row, widths))
+    values = "  ".join(v.rjust(w) for v, w in zip(row.values(), widths))
+    return f"{title}\n{header}\n{values}"
 
 
 @app.command(cls=_Command)

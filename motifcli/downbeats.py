@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from motifcli.quantiles import median, percentiles
+
 JUMP_PENALTY = 6.0  # log-odds a bar of irregular length costs in the downbeat path
 
 
@@ -96,10 +98,10 @@ def beat_features(notes: Any, beats: np.ndarray) -> np.ndarray:
     present = (count > 0).astype(np.float64)
     longest = _slot_max(slot, np.minimum(np.maximum(offsets - onsets, 0.0), 4.0), size)
     lowest = -_slot_max(slot, -pitches, size, fill=-999.0)
-    p25, p10, p50 = np.percentile(pitches, [25, 10, 50])
+    p25, p10, p50 = percentiles(pitches, [25, 10, 50])
     depth = present * np.clip((p50 - np.minimum(lowest, p50)) / 12.0, 0.0, 3.0)
     loudest = _slot_max(slot, velocities, size)
-    velocity = present * np.clip(loudest / (float(np.median(velocities)) or 1.0) - 1.0, -0.5, 1.0)
+    velocity = present * np.clip(loudest / (median(velocities) or 1.0) - 1.0, -0.5, 1.0)
     diff = np.bincount(slot + 1, minlength=size + 1)[: size + 1].astype(np.float64)
     diff -= np.bincount(np.minimum(end_slot, size), minlength=size + 1)[: size + 1]
     held = np.log1p(np.maximum(np.cumsum(diff)[:size], 0.0))

@@ -40,6 +40,7 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
     with_context,
 )
 from motifcli.meter import MeterMap, nominal_bar_length, parse_meter
+from motifcli.quantiles import median, percentile
 
 RESOLUTION = 12  # grid slots per quarter beat: eighths, sixteenths and triplets all land on it
 PHASE_STEP = 1  # downbeat candidates at every slot: performed MIDI puts beats anywhere between ticks
@@ -146,9 +147,9 @@ def accent_grid(notes: Any, weights: dict[str, float] | None = None) -> np.ndarr
     grid += w["duration"] * _slot_max(slot, np.minimum(np.maximum(offsets - onsets, 0.0), 2.0), size)
     if w["bass"] and pitches.min() < pitches.max():
         lowest = -_slot_max(slot, -pitches, size, fill=-999.0)
-        grid += w["bass"] * (present & (lowest <= np.percentile(pitches, 25)))
+        grid += w["bass"] * (present & (lowest <= percentile(pitches, 25)))
     loudest = _slot_max(slot, velocities, size)
-    grid += w["velocity"] * present * np.clip(loudest / (float(np.median(velocities)) or 1.0) - 1.0, -0.5, 1.0)
+    grid += w["velocity"] * present * np.clip(loudest / (median(velocities) or 1.0) - 1.0, -0.5, 1.0)
     if w["harmony"]:
         at = np.flatnonzero(present)
         grid[at] += w["harmony"] * _harmony_change(slot, pitches.astype(np.int64), size, RESOLUTION,

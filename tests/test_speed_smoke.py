@@ -51,6 +51,45 @@ def test_help_imports_no_heavy_library(args: list[str]) -> None:
     assert imported_heavy(args) == []
 
 
+def test_importing_the_package_imports_no_numpy() -> None:
+    """``import motifcli`` (and so ``motif --help``) loads the public API lazily."""
+    code = "import sys, motifcli; print(sorted(m for m in ('numpy', 'onnxruntime', 'mido') if m in sys.modules))"
+    proc = subprocess.run([sys.executable, "-c", code], env=subprocess_env(), cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+    import motifcli
+    from motifcli.pipeline import annotate
+
+    assert motifcli.annotate is annotate and "read_score" in dir(motifcli)
+
+
+def test_annotate_midi_through_a_pipe_imports_only_what_it_needs(tmp_path: Path) -> None:
+    """``motif annotate song.mid`` as the MuseScore plugin runs it (output to a pipe): no rich (plain
+    summary), no numpy.ma (np.median would import it), no music21, torch, scipy or scikit-learn; and
+    the launcher's preload thread has loaded onnxruntime."""
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.argv = ["motif", "annotate", {str(REPO / "examples" / "pop909-101.mid")!r}, "-o", {str(tmp_path)!r} + "/",
+                    "--format", "midi", "--format", "json"]
+        import motifcli.launch, motifcli.cli
+        motifcli.cli._fast_exit = lambda code: None  # keep the process to look at its modules
+        motifcli.launch.main()
+        roots = {{m.split(".")[0] for m in sys.modules}}
+        print("IMPORTED", sorted(m for m in ("rich", "music21", "torch", "scipy", "sklearn", "onnxruntime")
+                                 if m in roots), "numpy.ma" in sys.modules)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], env=subprocess_env(), cwd=REPO, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "motif annotate" in proc.stdout and "occurrences" in proc.stdout  # the plain summary
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("IMPORTED"))
+    assert line == "IMPORTED ['onnxruntime'] False", line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pop909-101.motifs.json", "pop909-101.motifs.mid"]
+
+
 # Loaded into every Python process of the batch (CLI, forkserver, workers) through PYTHONPATH: logs
 # each model load and each processed file with the process id to MOTIF_TEST_LOG.
 SITECUSTOMIZE = '''

@@ -11,6 +11,7 @@ from motifcli.discovery.embed import Encoder
 from motifcli.discovery.families import Chosen, add_variants, choose
 from motifcli.discovery.patterns import closed_patterns
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
+from motifcli.quantiles import median
 from motifcli.score import Score
 from motifcli.voices import Voice, split_voices
 
@@ -65,7 +66,7 @@ def _occurrence(lines: Lines, pos: np.ndarray, proto: np.ndarray, distance: floa
         for i in (pos - base).tolist()
     )
     if len(pos) == len(proto):
-        shift = int(np.round(np.median(lines.pitches[pos] - lines.pitches[proto])))
+        shift = int(np.round(median(lines.pitches[pos] - lines.pitches[proto])))
     else:  # different note counts: the first notes correspond (alignment keeps both ends)
         shift = int(lines.pitches[pos[0]] - lines.pitches[proto[0]])
     return Occurrence(notes, shift, diatonic_steps(shift), float(1.0 / (1.0 + distance)))

@@ -44,7 +44,39 @@ def to_json_dict(annotation: Annotation, score: Score | None) -> dict[str, Any]:
 
 
 def render(annotation: Annotation, score: Score | None) -> str:
-    return json.dumps(_cleaned(to_json_dict(annotation, score)), indent=2, ensure_ascii=False) + "\n"
+    parts: list[str] = []
+    _layout(_cleaned(to_json_dict(annotation, score)), 0, parts)
+    return "".join(parts) + "\n"
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # built once: ``json.dumps`` with options builds one per call
+
+
+def _layout(value: Any, depth: int, out: list[str]) -> None:
+    """Indented JSON whose flat records (an object or array holding no object or array: a note, the
+    settings, the model card) each take one line: half the bytes of ``indent=2`` with one note per
+    line, and faster, since each record goes through ``json``'s C encoder in one call (with
+    ``indent``, Python 3.11's ``json`` falls back to its pure-Python encoder for the whole document).
+    """
+    nested = isinstance(value, (dict, list)) and any(
+        isinstance(v, (dict, list)) for v in (value.values() if isinstance(value, dict) else value)
+    )
+    if not nested:
+        out.append(_ENCODER.encode(value))
+        return
+    pad = "\n" + "  " * (depth + 1)
+    if isinstance(value, dict):
+        out.append("{")
+        for n, (key, item) in enumerate(value.items()):
+            out.append(("," if n else "") + pad + _ENCODER.encode(key) + ": ")
+            _layout(item, depth + 1, out)
+        out.append("\n" + "  " * depth + "}")
+    else:
+        out.append("[")
+        for n, item in enumerate(value):
+            out.append(("," if n else "") + pad)
+            _layout(item, depth + 1, out)
+        out.append("\n" + "  " * depth + "]")
 
 
 def _cleaned(value: Any) -> Any:
