@@ -223,6 +223,9 @@ def run_batch(
 ) -> Summary:
     """Process ``jobs`` (in order with one worker); ``on_result`` is called as each file finishes.
 
+    ``model``: the loaded model, or None for a run that does not use one (``settings.uses_model``
+    false: note level by default); workers then load none either.
+
     With several workers each opens its own session with ``threads`` intra-op threads (default:
     the cores shared out between the workers, so two workers on two cores do not fight). Workers
     are capped at the usable cores and at the files to do, threads at the usable cores.
@@ -238,7 +241,7 @@ def run_batch(
     with stopped_by_signals():
         try:
             for k, job in enumerate(jobs):
-                if resume and job.error is None and is_up_to_date(job, model.path):
+                if resume and job.error is None and is_up_to_date(job, model.path if model is not None else None):
                     results[k] = FileResult(str(job.source), "skipped", outputs=[str(p) for p in job.outputs.values()])
                     notify(results[k])
                 else:

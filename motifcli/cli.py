@@ -190,13 +190,26 @@ def annotate(
             raise UsageError(f"-o {quoted(out)} is a file; several inputs need an output folder")
         jobs = batch.plan(batch.take_shard(sources, shard_spec), _split_formats(formats), out, single)
         workers, threads = _capped(workers, threads)
-        from motifcli.model import load_model
-
-        loaded = load_model(model, provider=provider, threads=threads)
+        loaded = _model_if_used(settings, model, provider, threads)
         summary = _run_with_progress(jobs, loaded, settings, workers, resume, threads)
         _report(summary, as_json, debug, quiet)
         if summary.failures:
             raise typer.Exit(EXIT_FAILED)
+
+
+def _model_if_used(settings, model: Path | None, provider: str, threads: int | None = None):  # noqa: ANN001, ANN202
+    """The model, loaded only when the run uses it (``settings.uses_model``: bar level, or note-level
+    discovery configured to use the embedding), else None: the default note level neither imports
+    onnxruntime nor opens the model. An explicit ``--model`` is always loaded and checked (a bad file
+    is still a one-line error, exit 1), then left unused when the run does not need it;
+    ``--provider`` is always checked by name."""
+    from motifcli.model import check_provider_name, load_model
+
+    check_provider_name(provider)
+    if not settings.uses_model and model is None:
+        return None
+    loaded = load_model(model, provider=provider, threads=threads)
+    return loaded if settings.uses_model else None
 
 
 def _capped(workers: int, threads: int | None) -> tuple[int, int | None]:
@@ -411,7 +424,7 @@ def plot(
                 raise MotifError(f"not a motif annotation JSON ({exc})", file) from exc
         else:
             score = motifcli.read_score(file, settings.limits)
-            annotation = motifcli.annotate(score, motifcli.load_model(model, provider=provider), settings)
+            annotation = motifcli.annotate(score, _model_if_used(settings, model, provider), settings)
         with output_errors(output):  # a full disk: one line, and atomic_path leaves no partial picture
             plot_timeline(annotation, output)
         _err(f"{quoted(output)}: {len(annotation.motifs)} motifs")

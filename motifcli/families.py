@@ -38,10 +38,11 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
-def discover_families(score: Score, model: MotifModel | None, settings: Settings) -> list[Any]:
-    """Run :func:`motifcli.discovery.discover` with these settings (a UsageError when it is absent)."""
+def discovery_settings(settings: Settings) -> Any:
+    """Discovery's own settings (a ``motifcli.discovery.DiscoverySettings``) for these run settings
+    (a UsageError when discovery is absent)."""
     try:
-        from motifcli.discovery import DiscoverySettings, discover
+        from motifcli.discovery import DiscoverySettings
     except ImportError as exc:
         raise UsageError(
             "--unit note is not available yet in this build (no motifcli.discovery); use --unit bar"
@@ -49,7 +50,26 @@ def discover_families(score: Score, model: MotifModel | None, settings: Settings
     known = {f.name for f in fields(DiscoverySettings)}
     options = {k: v for k, v in discovery_options(settings).items() if k in known}
     options["max_notes"] = max(options["min_notes"], getattr(DiscoverySettings(), "max_notes", options["min_notes"]))
-    return list(discover(score, model, replace(DiscoverySettings(), **options)))
+    return replace(DiscoverySettings(), **options)
+
+
+def discovery_uses_model(settings: Settings) -> bool:
+    """Whether discovery with these settings would run a model it is given: only when it adds varied
+    statements and may vet alignments looser than ``variant_tolerance`` with the embedding
+    (``model_tolerance`` above it; see ``discovery.families.add_variants``). Off by default, so the
+    note level loads no model."""
+    run = discovery_settings(settings)
+    return bool(getattr(run, "use_variants", False)) and (
+        float(getattr(run, "model_tolerance", 0.0)) > float(getattr(run, "variant_tolerance", 0.0))
+    )
+
+
+def discover_families(score: Score, model: MotifModel | None, settings: Settings) -> list[Any]:
+    """Run :func:`motifcli.discovery.discover` with these settings (a UsageError when it is absent)."""
+    run = discovery_settings(settings)
+    from motifcli.discovery import discover
+
+    return list(discover(score, model, run))
 
 
 def to_annotation(
