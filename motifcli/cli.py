@@ -328,8 +328,8 @@ def embed(
 ) -> None:
     """Write the embedding of every window to an .npz (embeddings, track, track_name, start, end)."""
     with _reported(debug):
-        settings = build_settings(
-            track=track, window=window, hop=hop, min_notes=min_notes, bar_offset=bar_offset, meter=meter,
+        settings = build_settings(  # embed's windows are the bar level's
+            unit="bar", track=track, window=window, hop=hop, min_notes=min_notes, bar_offset=bar_offset, meter=meter,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )

@@ -98,10 +98,14 @@ def embed(
     **options: Any,
 ) -> EmbeddingResult:
     """One vector per window of each pitched track (or of ``track``): ``.vectors``, ``.track``,
-    ``.start``, ``.end``. Options are :class:`Settings` fields (window, hop, origin, min_notes, ...)."""
+    ``.start``, ``.end``. Options are :class:`Settings` fields (window, hop, origin, min_notes, ...).
+    Windows are the bar level's whatever ``unit`` says (so ``min_notes`` defaults to 1, as there)."""
     from motifcli.embedding import embed_score
 
-    run = settings_from(settings, **options).resolve(model).for_score(score)
+    asked = settings_from(settings, **options)
+    if asked.unit != "bar":
+        asked = Settings.build(asked, unit="bar")
+    run = asked.resolve(model).for_score(score)
     check_window_count(score, model, run)
     return embed_score(score, model, run, timings)
 
