@@ -27,6 +27,7 @@ from motifcli.options import (
     HopOpt,
     MaxBeatsOpt,
     MaxBytesOpt,
+    MaxDiscoveryNotesOpt,
     MaxFamiliesOpt,
     MaxNotesOpt,
     MaxPartsOpt,
@@ -163,6 +164,7 @@ def annotate(
     max_parts: MaxPartsOpt = None,
     max_unzipped_bytes: MaxUnzippedOpt = None,
     max_segments: MaxSegmentsOpt = None,
+    max_discovery_notes: MaxDiscoveryNotesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Find the motifs of each score and write annotated copies (default: the input's format + JSON)."""
@@ -177,7 +179,7 @@ def annotate(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
             lyrics=lyrics, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
-            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
+            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
         shard_spec = batch.parse_shard(shard) if shard else None
         sources = batch.discover(paths)
@@ -399,6 +401,7 @@ def plot(
     max_parts: MaxPartsOpt = None,
     max_unzipped_bytes: MaxUnzippedOpt = None,
     max_segments: MaxSegmentsOpt = None,
+    max_discovery_notes: MaxDiscoveryNotesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Draw the motif families over the bars of each track (a score is annotated as by annotate)."""
@@ -407,7 +410,7 @@ def plot(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
-            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
+            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
         import motifcli
         from motifcli.annotation import Annotation

@@ -69,6 +69,11 @@ MaxPartsOpt = Annotated[Optional[int], typer.Option("--max-parts", help="Most pa
 MaxUnzippedOpt = Annotated[
     Optional[int], typer.Option("--max-unzipped-bytes", help="Largest score inside a .mxl, in bytes once unzipped.")
 ]
+MaxDiscoveryNotesOpt = Annotated[
+    Optional[int],
+    typer.Option("--max-discovery-notes", help="--unit note: most pitched notes discovery searches in one score "
+                 "(time grows with them; default 50,000)."),
+]
 MaxSegmentsOpt = Annotated[
     Optional[int],
     typer.Option("--max-segments", help="Most windows to embed and group in one score: --unit bar and embed "
@@ -95,6 +100,7 @@ def build_settings(
     max_parts: int | None = None,
     max_unzipped_bytes: int | None = None,
     max_segments: int | None = None,
+    max_discovery_notes: int | None = None,
 ):  # noqa: ANN202 - a motifcli.settings.Settings (imported lazily)
     """The one place every command turns its options into :class:`~motifcli.settings.Settings`
     (a bad value is a UsageError: exit 2)."""
@@ -110,6 +116,7 @@ def build_settings(
         "max_parts": max_parts,
         "max_unzipped_bytes": max_unzipped_bytes,
         "max_segments": max_segments,
+        "max_discovery_notes": max_discovery_notes,
     }
     changes = {k: v for k, v in given.items() if v is not None}
     bad = [k for k, v in changes.items() if not v > 0]  # also catches nan
