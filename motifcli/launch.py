@@ -7,10 +7,10 @@ background thread for the runs that will open the model (``embed``; ``annotate``
 ``--unit bar`` or an explicit ``--model``), and hands over to :func:`motifcli.cli.main`. The main
 thread's own ``import onnxruntime`` then waits for the thread (Python's per-module import lock)
 instead of reading the same files again. The default note level opens no model, and importing
-onnxruntime there would cost ~0.1 s of CPU for nothing; it gets ``PRELOAD_NOTE`` (see
-benchmarks/SPEED.md, "Start-up": what that buys is measured there). The guess reads the command line
-only (Settings decide for real; a wrong guess costs time, never a result). Library users never go
-through here.
+onnxruntime there would cost ~0.1 s of CPU for nothing; it preloads ``PRELOAD_NOTE``: nothing, since
+preloading numpy in the thread was measured no faster, warm or cold (benchmarks/SPEED.md, "Start-up
+with note level as the default"). The guess reads the command line only (Settings decide for real; a
+wrong guess costs time, never a result). Library users never go through here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 
 PRELOADING_COMMANDS = ("annotate", "embed", "plot")
 MODEL_RUNNING_COMMANDS = ("embed",)  # always open the model
-PRELOAD_NOTE: str | None = "numpy"  # what a note-level run preloads (None: nothing)
+PRELOAD_NOTE: str | None = None  # what a note-level run preloads: nothing ("numpy" measured no faster)
 DEFAULT_UNIT = "note"  # settings.DEFAULT_UNIT, spelled here to start the thread before any import (a test compares)
 
 

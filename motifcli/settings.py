@@ -83,8 +83,9 @@ class Settings:
     ``merge_adjacent`` joins touching windows of one family into one occurrence; a family needs
     ``min_occurrences``. ``limits`` bound the input (``max_segments`` the windows to group).
 
-    ``unit``: ``bar`` (clusters of bar windows, an occurrence = its track's notes in its span) or
-    ``note`` (note-level discovery, an occurrence = the notes of one statement). ``min_notes``:
+    ``unit``: ``note`` (the default: note-level discovery, an occurrence = the notes of one
+    statement; no model unless :attr:`uses_model`) or ``bar`` (clusters of bar windows embedded by
+    the model, an occurrence = its track's notes in its span: the POP909-style option). ``min_notes``:
     the fewest notes an occurrence may have (bar: windows with fewer are skipped, default 1;
     note: the shortest motif, default 4). ``max_families``: report at most this many families, the
     most salient (None: bar = all, note = discovery's own cap).

@@ -252,14 +252,14 @@ def test_wide_embeddings_give_the_same_families_as_pairwise_cosine(rawroll_model
 @pytest.mark.parametrize(
     ("argv", "target"),
     [
-        (["annotate", "song.mid"], "numpy"),  # the default unit, note: no model, no onnxruntime
-        (["annotate", "song.mid", "--unit", "note"], "numpy"),
+        (["annotate", "song.mid"], "note"),  # the default unit, note: no model, no onnxruntime
+        (["annotate", "song.mid", "--unit", "note"], "note"),
         (["annotate", "song.mid", "--unit", "bar"], "onnxruntime"),
         (["annotate", "song.mid", "--unit=BAR"], "onnxruntime"),
-        (["annotate", "song.mid", "--unit", "bar", "--unit", "note"], "numpy"),  # the last one counts, as in the CLI
+        (["annotate", "song.mid", "--unit", "bar", "--unit", "note"], "note"),  # the last one counts, as in the CLI
         (["annotate", "song.mid", "--model", "m.onnx"], "onnxruntime"),  # an explicit model is loaded to check it
         (["annotate", "song.mid", "--model=m.onnx"], "onnxruntime"),
-        (["annotate", "--", "--unit", "bar"], "numpy"),  # after "--" only paths
+        (["annotate", "--", "--unit", "bar"], "note"),  # after "--" only paths
         (["plot", "song.mid", "-o", "t.png", "--unit", "bar"], "onnxruntime"),
         (["embed", "song.mid"], "onnxruntime"),
         (["annotate", "--help"], None),
@@ -272,4 +272,4 @@ def test_launcher_preloads_onnxruntime_only_for_runs_that_open_the_model(argv: l
     from motifcli.settings import DEFAULT_UNIT
 
     assert launch.DEFAULT_UNIT == DEFAULT_UNIT == "note"
-    assert launch.preload_target(argv) == (launch.PRELOAD_NOTE if target == "numpy" else target)
+    assert launch.preload_target(argv) == (launch.PRELOAD_NOTE if target == "note" else target)
