@@ -126,12 +126,13 @@ def shown(args: list[str], files: list[Path]) -> str:
 # ---------------------------------------------------------------- (a) the batch
 
 
-def bench_batch(model: Path, code: Path, runs: int, workers: int, files: list[Path], unit: str = "bar") -> dict[str, Any]:
+def bench_batch(model: Path, code: Path, runs: int, workers: int, files: list[Path], unit: str = "bar",
+                pass_model: bool = True) -> dict[str, Any]:
     results = []
     for k in range(runs):
         with tempfile.TemporaryDirectory(prefix="motif-speed-") as tmp:
             args = ["annotate", *map(str, files), "-o", tmp, "--format", "midi", "--format", "json",
-                    "--workers", str(workers), "--model", str(model), "--json", "--unit", unit]
+                    "--workers", str(workers), *(["--model", str(model)] if pass_model else []), "--json", "--unit", unit]
             r = run_cli(args, code)
             summary = json.loads(r.pop("stdout"))
         ok = summary["ok"]
@@ -336,6 +337,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--unit", choices=("bar", "note"), default="bar", help="what an occurrence is (the CLI's --unit)")
     parser.add_argument("--only", choices=("batch", "musicxml"), help="run one of the two benchmarks")
+    parser.add_argument("--no-model-flag", action="store_true",
+                        help="batch: leave --model out of the command (as a user of the default note level runs it: "
+                        "the CLI then opens no model at all; an explicit --model is loaded once to check it)")
     parser.add_argument("--code", type=Path, default=REPO, help="the tree whose motifcli is measured (default: this one)")
     parser.add_argument("--label", default="", help="a note stored with the results (e.g. 'before')")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "speed-results.json")
@@ -359,7 +363,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.only in (None, "batch"):
         print("batch: 100 songs, MIDI -> MIDI + JSON", file=sys.stderr)
         res["batch"] = bench_batch(model, args.code.resolve(), args.runs, args.workers,
-                                   [song_file(root, n) for n in BATCH_SONGS], args.unit)
+                                   [song_file(root, n) for n in BATCH_SONGS], args.unit, not args.no_model_flag)
     if args.only in (None, "musicxml"):
         print("MIDI -> annotated MusicXML", file=sys.stderr)
         res["musicxml"] = bench_musicxml(model, args.code.resolve(), args.runs, [song_file(root, n) for n in XML_SONGS], args.unit)

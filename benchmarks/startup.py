@@ -13,10 +13,13 @@ reports warm runs only (the first, unmeasured run warms the cache).
 ``--before DIR`` also measures another motifcli tree (e.g. a checkout of the previous commit) in the
 same script, its runs interleaved with this tree's, so that both meet the same load.
 
+``--unit bar|note`` adds ``--unit`` to the annotate command (default: none, the CLI's default unit,
+note since issue 10), so that both units' start-up can be measured with the same script.
+
 Usage::
 
     python benchmarks/startup.py [--runs 7] [--cold-runs 3] [--song examples/pop909-101.mid]
-                                 [--before DIR] [--json out.json]
+                                 [--unit bar|note] [--before DIR] [--json out.json]
 """
 
 from __future__ import annotations
@@ -72,17 +75,20 @@ def main() -> None:
     parser.add_argument("--song", type=Path, default=REPO / "examples" / "pop909-101.mid")
     parser.add_argument("--before", type=Path, default=None, help="another motifcli tree to compare with")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--unit", choices=("bar", "note"), default=None,
+                        help="pass --unit to motif annotate (default: none, the CLI's default unit)")
     args = parser.parse_args()
 
     env_python = sys.executable
     work = Path(tempfile.mkdtemp(prefix="motif-startup-"))
     song = work / args.song.name
     song.write_bytes(args.song.read_bytes())
+    unit = ["--unit", args.unit] if args.unit else []
     cases = {
         "python -c pass": [env_python, "-c", "pass"],
         "motif --help": [env_python, "-m", "motifcli", "--help"],
-        "motif annotate song.mid (MIDI + JSON)": [env_python, "-m", "motifcli", "annotate", str(song), "-o",
-                                                  str(work / "out") + "/", "--provider", "cpu"],
+        f"motif annotate song.mid{' ' + ' '.join(unit) if unit else ''} (MIDI + JSON)": [
+            env_python, "-m", "motifcli", "annotate", str(song), "-o", str(work / "out") + "/", "--provider", "cpu", *unit],
     }
     cold_problem = can_drop_caches()
     modes = ["warm"] + ([] if cold_problem or args.cold_runs < 1 else ["cold"])
@@ -107,7 +113,7 @@ def main() -> None:
                 }
     load = os.getloadavg()
     command = f"python benchmarks/startup.py --runs {args.runs} --cold-runs {args.cold_runs} --song {args.song}" + (
-        f" --before {args.before}" if args.before else "")
+        f" --unit {args.unit}" if args.unit else "") + (f" --before {args.before}" if args.before else "")
     print(f"# {command}")
     print(f"# {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"cold cache: {'measured' if not cold_problem else 'not measured: ' + cold_problem}")

@@ -223,6 +223,9 @@ def run_batch(
 ) -> Summary:
     """Process ``jobs`` (in order with one worker); ``on_result`` is called as each file finishes.
 
+    ``model``: the loaded model, or None for a run that does not use one (``settings.uses_model``
+    false: note level by default; a model given to such a run is ignored): workers then load none.
+
     With several workers each opens its own session with ``threads`` intra-op threads (default:
     the cores shared out between the workers, so two workers on two cores do not fight). Workers
     are capped at the usable cores and at the files to do, threads at the usable cores.
@@ -232,13 +235,15 @@ def run_batch(
     the CLI); finished files keep their outputs, so a rerun with ``resume`` does the rest.
     """
     started = time.perf_counter()
+    if model is not None and not settings.uses_model:
+        model = None  # a run that uses no model: workers load none, --resume ignores its file
     notify = on_result or (lambda r: None)
     results: dict[int, FileResult] = {}
     todo: list[int] = []
     with stopped_by_signals():
         try:
             for k, job in enumerate(jobs):
-                if resume and job.error is None and is_up_to_date(job, model.path):
+                if resume and job.error is None and is_up_to_date(job, model.path if model is not None else None):
                     results[k] = FileResult(str(job.source), "skipped", outputs=[str(p) for p in job.outputs.values()])
                     notify(results[k])
                 else:

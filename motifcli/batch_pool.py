@@ -98,14 +98,16 @@ _WORKER_MODEL: Any = None
 _IN_JOB = False  # a worker is inside a job: a SIGTERM unwinds it (cleanup) before the worker exits
 
 
-def _init_worker(model_path: str, provider: str, threads: int, parent_pid: int) -> None:
-    """Load the model once per worker, and tie the worker's life to the batch's main process."""
+def _init_worker(model_path: str | None, provider: str, threads: int, parent_pid: int) -> None:
+    """Load the model once per worker (none when the run uses none), and tie the worker's life to the
+    batch's main process."""
     global _WORKER_MODEL
     _tie_to_parent(parent_pid)
-    from motifcli.model import load_model
-
     _limit_blas_threads(threads)
-    _WORKER_MODEL = load_model(model_path, provider=provider, threads=threads)
+    if model_path is not None:
+        from motifcli.model import load_model
+
+        _WORKER_MODEL = load_model(model_path, provider=provider, threads=threads)
 
 
 def _tie_to_parent(parent_pid: int) -> None:
@@ -200,6 +202,8 @@ def job_scope() -> Iterator[Any]:
 FORKSERVER_PRELOAD = (
     "motifcli.batch",
     "motifcli.grouping",
+    "motifcli.families",
+    "motifcli.discovery",
     "motifcli.readers.midi",
     "motifcli.writers.midi",
     "motifcli.writers.json_out",
@@ -237,11 +241,11 @@ def run_pool(
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only with --workers > 1
     from concurrent.futures.process import BrokenProcessPool
 
-    provider = "cuda" if "CUDAExecutionProvider" in model.providers[:1] else "cpu"
+    provider = "cuda" if model is not None and "CUDAExecutionProvider" in model.providers[:1] else "cpu"
     context = _pool_context()
     pool = ProcessPoolExecutor(
         n_workers, mp_context=context, initializer=_init_worker,
-        initargs=(str(model.path), provider, threads, os.getpid()),
+        initargs=(str(model.path) if model is not None else None, provider, threads, os.getpid()),
     )
     try:
         futures = {pool.submit(work, jobs[k], settings): k for k in todo}

@@ -27,6 +27,7 @@ from motifcli.options import (
     HopOpt,
     MaxBeatsOpt,
     MaxBytesOpt,
+    MaxDiscoveryNotesOpt,
     MaxFamiliesOpt,
     MaxNotesOpt,
     MaxPartsOpt,
@@ -163,6 +164,7 @@ def annotate(
     max_parts: MaxPartsOpt = None,
     max_unzipped_bytes: MaxUnzippedOpt = None,
     max_segments: MaxSegmentsOpt = None,
+    max_discovery_notes: MaxDiscoveryNotesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Find the motifs of each score and write annotated copies (default: the input's format + JSON)."""
@@ -177,7 +179,7 @@ def annotate(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
             lyrics=lyrics, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
-            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
+            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
         shard_spec = batch.parse_shard(shard) if shard else None
         sources = batch.discover(paths)
@@ -190,13 +192,26 @@ def annotate(
             raise UsageError(f"-o {quoted(out)} is a file; several inputs need an output folder")
         jobs = batch.plan(batch.take_shard(sources, shard_spec), _split_formats(formats), out, single)
         workers, threads = _capped(workers, threads)
-        from motifcli.model import load_model
-
-        loaded = load_model(model, provider=provider, threads=threads)
+        loaded = _model_if_used(settings, model, provider, threads)
         summary = _run_with_progress(jobs, loaded, settings, workers, resume, threads)
         _report(summary, as_json, debug, quiet)
         if summary.failures:
             raise typer.Exit(EXIT_FAILED)
+
+
+def _model_if_used(settings, model: Path | None, provider: str, threads: int | None = None):  # noqa: ANN001, ANN202
+    """The model, loaded only when the run uses it (``settings.uses_model``: bar level, or note-level
+    discovery configured to use the embedding), else None: the default note level neither imports
+    onnxruntime nor opens the model. An explicit ``--model`` is always loaded and checked (a bad file
+    is still a one-line error, exit 1), then left unused when the run does not need it;
+    ``--provider`` is always checked by name."""
+    from motifcli.model import check_provider_name, load_model
+
+    check_provider_name(provider)
+    if not settings.uses_model and model is None:
+        return None
+    loaded = load_model(model, provider=provider, threads=threads)
+    return loaded if settings.uses_model else None
 
 
 def _capped(workers: int, threads: int | None) -> tuple[int, int | None]:
@@ -315,8 +330,8 @@ def embed(
 ) -> None:
     """Write the embedding of every window to an .npz (embeddings, track, track_name, start, end)."""
     with _reported(debug):
-        settings = build_settings(
-            track=track, window=window, hop=hop, min_notes=min_notes, bar_offset=bar_offset, meter=meter,
+        settings = build_settings(  # embed's windows are the bar level's
+            unit="bar", track=track, window=window, hop=hop, min_notes=min_notes, bar_offset=bar_offset, meter=meter,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
         )
@@ -386,6 +401,7 @@ def plot(
     max_parts: MaxPartsOpt = None,
     max_unzipped_bytes: MaxUnzippedOpt = None,
     max_segments: MaxSegmentsOpt = None,
+    max_discovery_notes: MaxDiscoveryNotesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Draw the motif families over the bars of each track (a score is annotated as by annotate)."""
@@ -394,7 +410,7 @@ def plot(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
-            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments,
+            max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
         import motifcli
         from motifcli.annotation import Annotation
@@ -411,7 +427,7 @@ def plot(
                 raise MotifError(f"not a motif annotation JSON ({exc})", file) from exc
         else:
             score = motifcli.read_score(file, settings.limits)
-            annotation = motifcli.annotate(score, motifcli.load_model(model, provider=provider), settings)
+            annotation = motifcli.annotate(score, _model_if_used(settings, model, provider), settings)
         with output_errors(output):  # a full disk: one line, and atomic_path leaves no partial picture
             plot_timeline(annotation, output)
         _err(f"{quoted(output)}: {len(annotation.motifs)} motifs")

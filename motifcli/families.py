@@ -15,7 +15,7 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 from motifcli.annotation import Annotation, Motif, MotifNote, Occurrence, family_color, family_name, rank_motifs
-from motifcli.errors import UsageError
+from motifcli.errors import ScoreReadError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from motifcli.meter import MeterMap
@@ -38,10 +38,11 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
-def discover_families(score: Score, model: MotifModel | None, settings: Settings) -> list[Any]:
-    """Run :func:`motifcli.discovery.discover` with these settings (a UsageError when it is absent)."""
+def discovery_settings(settings: Settings) -> Any:
+    """Discovery's own settings (a ``motifcli.discovery.DiscoverySettings``) for these run settings
+    (a UsageError when discovery is absent)."""
     try:
-        from motifcli.discovery import DiscoverySettings, discover
+        from motifcli.discovery import DiscoverySettings
     except ImportError as exc:
         raise UsageError(
             "--unit note is not available yet in this build (no motifcli.discovery); use --unit bar"
@@ -49,7 +50,26 @@ def discover_families(score: Score, model: MotifModel | None, settings: Settings
     known = {f.name for f in fields(DiscoverySettings)}
     options = {k: v for k, v in discovery_options(settings).items() if k in known}
     options["max_notes"] = max(options["min_notes"], getattr(DiscoverySettings(), "max_notes", options["min_notes"]))
-    return list(discover(score, model, replace(DiscoverySettings(), **options)))
+    return replace(DiscoverySettings(), **options)
+
+
+def discovery_uses_model(settings: Settings) -> bool:
+    """Whether discovery with these settings would run a model it is given: only when it adds varied
+    statements and may vet alignments looser than ``variant_tolerance`` with the embedding
+    (``model_tolerance`` above it; see ``discovery.families.add_variants``). Off by default, so the
+    note level loads no model."""
+    run = discovery_settings(settings)
+    return bool(getattr(run, "use_variants", False)) and (
+        float(getattr(run, "model_tolerance", 0.0)) > float(getattr(run, "variant_tolerance", 0.0))
+    )
+
+
+def discover_families(score: Score, model: MotifModel | None, settings: Settings) -> list[Any]:
+    """Run :func:`motifcli.discovery.discover` with these settings (a UsageError when it is absent)."""
+    run = discovery_settings(settings)
+    from motifcli.discovery import discover
+
+    return list(discover(score, model, run))
 
 
 def to_annotation(
@@ -126,6 +146,21 @@ def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any) -> Occurre
     )
 
 
+def check_note_count(score: Score, settings: Settings) -> None:
+    """Refuse a score with more pitched notes than ``settings.limits.max_discovery_notes`` (a
+    ScoreReadError, before any discovery): discovery, its occurrences and their outputs take time in
+    proportion to them (~0.1-0.15 ms of CPU a note), so a hostile 200,000-note file is refused in the
+    time it takes to read instead of costing half a minute."""
+    limit = settings.limits.max_discovery_notes
+    notes = sum(len(track.notes) for track in score.pitched_tracks())
+    if notes > limit:
+        raise ScoreReadError(
+            f"{notes:,} notes to search, over the {limit:,}-note limit of note-level discovery "
+            "(raise it with --max-discovery-notes; time grows with the notes)",
+            score.path,
+        )
+
+
 def annotate_notes(
     score: Score,
     model: MotifModel | None,
@@ -135,6 +170,7 @@ def annotate_notes(
 ) -> Annotation:
     """``--unit note``: discovery, then :func:`to_annotation`; timed as the "grouping" stage (the
     stage that finds the families, so batch summaries keep one set of stages for both units)."""
+    check_note_count(score, settings)
     t0 = time.perf_counter()
     annotation = to_annotation(score, discover_families(score, model, settings), settings, model_card)
     if timings is not None:

@@ -20,6 +20,7 @@ class ReadLimits:
     max_parts: int = 1_000  # MusicXML parts
     max_unzipped_bytes: int = 256 * 1024 * 1024  # inside a .mxl container
     max_segments: int = 5_000  # windows annotate embeds and clusters (grouping is quadratic in them)
+    max_discovery_notes: int = 50_000  # pitched notes note-level discovery searches (~0.1-0.15 ms of CPU each)
 
     def check_file_size(self, path: Path) -> None:
         try:

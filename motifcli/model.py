@@ -51,11 +51,17 @@ def available_providers() -> list[str]:
     return list(ort.get_available_providers())
 
 
-def resolve_providers(provider: str) -> list[str]:
-    """Provider names for the session; ``cuda`` without CUDA is an error, ``auto`` falls back to CPU."""
+def check_provider_name(provider: str) -> str:
+    """``provider`` in lower case, if it is one of :data:`PROVIDERS` (else a ModelError); imports nothing."""
     provider = provider.lower()
     if provider not in PROVIDERS:
         raise ModelError(f"unknown provider {provider!r}; choose one of {', '.join(PROVIDERS)}")
+    return provider
+
+
+def resolve_providers(provider: str) -> list[str]:
+    """Provider names for the session; ``cuda`` without CUDA is an error, ``auto`` falls back to CPU."""
+    provider = check_provider_name(provider)
     available = available_providers()
     if provider == "cpu":
         return [_CPU]

@@ -14,17 +14,23 @@ import typer
 
 from motifcli.errors import UsageError
 
-ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="ONNX model file (default: the shipped model).")]
+ModelOpt = Annotated[
+    Optional[Path],
+    typer.Option("--model", help="ONNX model file (default: the shipped model). Run by --unit bar and embed; "
+                 "with --unit note it is loaded and checked but not used."),
+]
 ProviderOpt = Annotated[str, typer.Option("--provider", help="auto (CUDA if available), cpu or cuda.")]
 SensitivityOpt = Annotated[
     float,
     typer.Option(
         "--sensitivity",
-        help="0..1: 0.5 = the model's calibrated grouping; higher = looser, more families; 0 = only identical bars.",
+        help="0..1, higher = looser. --unit note: how far a varied statement may differ (0 = exact or transposed "
+        "repeats only, 0.5 = the tuned default); --unit bar: 0.5 = the model's calibrated grouping, 0 = only identical bars.",
     ),
 ]
 ThresholdOpt = Annotated[
-    Optional[float], typer.Option("--threshold", help="Grouping distance (the model's metric); overrides --sensitivity.")
+    Optional[float],
+    typer.Option("--threshold", help="--unit bar: grouping distance (the model's metric); overrides --sensitivity."),
 ]
 TrackOpt = Annotated[Optional[str], typer.Option("--track", help="Only this track (name or index).")]
 WindowOpt = Annotated[Optional[float], typer.Option("--window", help="Window length in beats (default: the model's).")]
@@ -36,8 +42,9 @@ MinNotesOpt = Annotated[
 ]
 UnitOpt = Annotated[
     str,
-    typer.Option("--unit", help="What an occurrence is: bar (runs of bar windows of one track; the default "
-                 "for now) or note (the notes of one statement, from note-level discovery)."),
+    typer.Option("--unit", help="What an occurrence is: note (the default: the notes of one statement in one "
+                 "voice, from note-level discovery; no model needed) or bar (runs of whole bars of one track "
+                 "grouped by the learned embedding, the paper's model; suits POP909-style pop songs)."),
 ]
 MaxFamiliesOpt = Annotated[
     Optional[int],
@@ -62,8 +69,15 @@ MaxPartsOpt = Annotated[Optional[int], typer.Option("--max-parts", help="Most pa
 MaxUnzippedOpt = Annotated[
     Optional[int], typer.Option("--max-unzipped-bytes", help="Largest score inside a .mxl, in bytes once unzipped.")
 ]
+MaxDiscoveryNotesOpt = Annotated[
+    Optional[int],
+    typer.Option("--max-discovery-notes", help="--unit note: most pitched notes discovery searches in one score "
+                 "(time grows with them; default 50,000)."),
+]
 MaxSegmentsOpt = Annotated[
-    Optional[int], typer.Option("--max-segments", help="Most windows to group in one score (time and memory grow with its square).")
+    Optional[int],
+    typer.Option("--max-segments", help="Most windows to embed and group in one score: --unit bar and embed "
+                 "(time and memory grow with its square)."),
 ]
 
 
@@ -86,6 +100,7 @@ def build_settings(
     max_parts: int | None = None,
     max_unzipped_bytes: int | None = None,
     max_segments: int | None = None,
+    max_discovery_notes: int | None = None,
 ):  # noqa: ANN202 - a motifcli.settings.Settings (imported lazily)
     """The one place every command turns its options into :class:`~motifcli.settings.Settings`
     (a bad value is a UsageError: exit 2)."""
@@ -101,6 +116,7 @@ def build_settings(
         "max_parts": max_parts,
         "max_unzipped_bytes": max_unzipped_bytes,
         "max_segments": max_segments,
+        "max_discovery_notes": max_discovery_notes,
     }
     changes = {k: v for k, v in given.items() if v is not None}
     bad = [k for k, v in changes.items() if not v > 0]  # also catches nan

@@ -11,9 +11,10 @@ windows and families everywhere. Each stage lives in its own module::
     embed_unique             embedding.py  the ONNX model, once per distinct roll
     group                    grouping.py   clustering -> families -> Annotation
 
-With ``unit="note"`` the last four are replaced by note-level discovery
-(:func:`motifcli.families.annotate_notes`: ``discover(score, model, settings)`` -> families ->
-Annotation), whose occurrences are the notes of each statement.
+That is ``unit="bar"``. With ``unit="note"`` (the default) the last four are replaced by note-level
+discovery (:func:`motifcli.families.annotate_notes`: ``discover(score, model, settings)`` ->
+families -> Annotation), whose occurrences are the notes of each statement; it runs without the
+model unless discovery is configured to use the embedding (``Settings.uses_model``).
 """
 
 from __future__ import annotations
@@ -97,17 +98,21 @@ def embed(
     **options: Any,
 ) -> EmbeddingResult:
     """One vector per window of each pitched track (or of ``track``): ``.vectors``, ``.track``,
-    ``.start``, ``.end``. Options are :class:`Settings` fields (window, hop, origin, min_notes, ...)."""
+    ``.start``, ``.end``. Options are :class:`Settings` fields (window, hop, origin, min_notes, ...).
+    Windows are the bar level's whatever ``unit`` says (so ``min_notes`` defaults to 1, as there)."""
     from motifcli.embedding import embed_score
 
-    run = settings_from(settings, **options).resolve(model).for_score(score)
+    asked = settings_from(settings, **options)
+    if asked.unit != "bar":
+        asked = Settings.build(asked, unit="bar")
+    run = asked.resolve(model).for_score(score)
     check_window_count(score, model, run)
     return embed_score(score, model, run, timings)
 
 
 def annotate(
     score: Score,
-    model: MotifModel,
+    model: MotifModel | None = None,
     settings: Settings | float | None = None,
     *,
     timings: MutableMapping[str, float] | None = None,
@@ -117,15 +122,25 @@ def annotate(
 
     ``settings``: a :class:`Settings`, or its fields as keywords (``sensitivity=0.4``,
     ``threshold=0.3``, ``linkage``, ``track``, ``window``, ``hop``, ``min_notes``, ``origin``,
-    ``merge_adjacent``, ``min_occurrences``, ``unit``, ``max_families``, ``limits``). ``timings``
-    gets seconds per stage (encode, inference, grouping; for ``unit="note"`` discovery counts as grouping)
-    added to it.
+    ``merge_adjacent``, ``min_occurrences``, ``unit``, ``max_families``, ``limits``). The default unit
+    is ``note`` (note-level discovery); ``unit="bar"`` groups whole-bar windows with the model.
+    ``model``: used only when the run needs it (:attr:`Settings.uses_model`: bar level, or discovery
+    configured to use the embedding); such a run without one loads the shipped model. A run that does
+    not use the model ignores it and records no model card. ``timings`` gets seconds per stage
+    (encode, inference, grouping; for ``unit="note"`` discovery counts as grouping) added to it.
     """
-    run = settings_from(settings, **options).resolve(model).for_score(score)  # bad values fail before work
+    asked = settings_from(settings, **options)
+    needed = asked.uses_model
+    if needed and model is None:
+        from motifcli.model import load_model
+
+        model = load_model()
+    run = asked.resolve(model if needed else None).for_score(score)  # bad values fail before work
     if run.unit == "note":
         from motifcli.families import annotate_notes
 
-        return annotate_notes(score, model, run, model.card(), timings)
+        used = model if needed else None
+        return annotate_notes(score, used, run, used.card() if used is not None else None, timings)
     from motifcli.embedding import embed_score
     from motifcli.grouping import group
 

@@ -27,7 +27,7 @@ DEFAULT_THRESHOLD = 0.25  # grouping distance used when the model carries no cal
 MIN_THRESHOLD = 1e-6  # clustering merges below the threshold, so 0 would never merge twins
 LINKAGES = ("average", "complete", "single")
 UNITS = ("bar", "note")  # what an occurrence is: a run of bar windows, or a set of notes (discovery)
-DEFAULT_UNIT = "bar"  # "note" once motifcli.discovery is merged
+DEFAULT_UNIT = "note"  # note-level discovery; "bar" (the paper's whole-bar windows) is the POP909-style option
 MIN_NOTES_DEFAULT = {"bar": 1, "note": 4}  # --min-notes when not given, per unit
 BAR_FITS = ("pad", "resample")  # how a bar of another length than the roll is fed to the model (segment.py)
 MAX_ORIGIN = 64.0  # a bar offset is a pickup, not a place in the middle of the piece
@@ -83,8 +83,9 @@ class Settings:
     ``merge_adjacent`` joins touching windows of one family into one occurrence; a family needs
     ``min_occurrences``. ``limits`` bound the input (``max_segments`` the windows to group).
 
-    ``unit``: ``bar`` (clusters of bar windows, an occurrence = its track's notes in its span) or
-    ``note`` (note-level discovery, an occurrence = the notes of one statement). ``min_notes``:
+    ``unit``: ``note`` (the default: note-level discovery, an occurrence = the notes of one
+    statement; no model unless :attr:`uses_model`) or ``bar`` (clusters of bar windows embedded by
+    the model, an occurrence = its track's notes in its span: the POP909-style option). ``min_notes``:
     the fewest notes an occurrence may have (bar: windows with fewer are skipped, default 1;
     note: the shortest motif, default 4). ``max_families``: report at most this many families, the
     most salient (None: bar = all, note = discovery's own cap).
@@ -111,6 +112,7 @@ class Settings:
     threshold_source: str | None = None
     bar_windows: bool = False  # set by resolve(): windows are the meter map's bars (no window/hop given)
     origin_from_score: bool = False  # set by for_score(): the origin came from that score's bar lines
+    is_resolved: bool = False  # set by resolve(): the defaults are filled in (with or without a model)
     meter_map: MeterMap | None = field(default=None, compare=False)  # set by for_score(): that score's bars
 
     def __post_init__(self) -> None:
@@ -157,7 +159,7 @@ class Settings:
         """``settings`` (or the defaults) with ``options`` replaced; an unknown name is a UsageError."""
         base = settings if settings is not None else cls()
         known = {f.name for f in fields(cls)} - {"distance", "threshold_source", "origin_from_score", "bar_windows",
-                                                 "meter_map"}
+                                                 "meter_map", "is_resolved"}
         unknown = sorted(set(options) - known)
         if unknown:
             raise UsageError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -182,6 +184,7 @@ class Settings:
             bar_windows=False,
             origin_from_score=False,
             meter_map=None,
+            is_resolved=False,
         )
 
     @property
@@ -191,15 +194,42 @@ class Settings:
 
     @property
     def resolved(self) -> bool:
-        return self.distance is not None
+        return self.is_resolved
 
-    def resolve(self, model: MotifModel) -> Settings:
+    @property
+    def uses_model(self) -> bool:
+        """Whether a run with these settings runs the ONNX model, so whether it must be loaded at all.
+
+        Bar level always does (it groups the model's vectors). Note level only when discovery is
+        configured to vet loose variants with the embedding (``motifcli.families.discovery_uses_model``;
+        off by default, so a note-level run neither imports onnxruntime nor opens the model).
+        """
+        if self.unit == "bar":
+            return True
+        from motifcli.families import discovery_uses_model
+
+        return discovery_uses_model(self)
+
+    def resolve(self, model: MotifModel | None) -> Settings:
         """These settings with every model-dependent default filled in and checked against the model.
 
         Window: the model's roll length (a longer one would be cut silently, so it is refused); hop:
         the window; both at least one step of the roll's grid. Threshold: explicit, else from
         ``sensitivity`` and the model's calibrated one. Distance: the one the model card names.
+
+        ``model`` None (a run that does not use the model, see :attr:`uses_model`): nothing is taken
+        from a model; window, hop and threshold stay as given and the distance stays unset (the
+        report's ``metric`` is then null).
         """
+        if model is None:
+            if self.uses_model:
+                raise ValueError("these settings run the model: resolve(model) with a loaded model")
+            if self.resolved:
+                return self
+            given = self.threshold is not None
+            return replace(self, hop=self.window if self.hop is None else self.hop,
+                           threshold_source="explicit" if given else None,
+                           bar_windows=self.window is None and self.hop is None, is_resolved=True)
         spec = model.spec
         step = 1.0 / spec.steps_per_beat
         window = spec.segment_beats if self.window is None else float(self.window)
@@ -220,7 +250,7 @@ class Settings:
             source = "model" if calibrated is not None else "default"
         bar_windows = self.bar_windows if self.resolved else (self.window is None and self.hop is None)
         return replace(self, window=window, hop=hop, threshold=threshold, threshold_source=source, distance=distance,
-                       bar_windows=bar_windows)
+                       bar_windows=bar_windows, is_resolved=True)
 
     def for_score(self, score: Score) -> Settings:
         """Resolved settings with this score's meter map (overrides applied) and bar origin.
@@ -242,7 +272,8 @@ class Settings:
             return replace(self, meter_map=meter)
         from motifcli.embedding import bar_origin
 
-        origin = meter.first_downbeat if self.bar_windows else bar_origin(meter, float(self.window))
+        fixed = not self.bar_windows and self.window is not None  # a model-free run may have no window
+        origin = bar_origin(meter, float(self.window)) if fixed else meter.first_downbeat
         return replace(self, origin=origin, origin_from_score=True, meter_map=meter)
 
     def meter_dict(self) -> dict[str, Any] | None:

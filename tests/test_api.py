@@ -106,12 +106,19 @@ def test_embed_refuses_drum_tracks(rawroll_model) -> None:
 @needs_data
 def test_annotate_records_how_and_times_stages(rawroll_model) -> None:
     timings: dict[str, float] = {}
-    annotation = motifcli.annotate(motifcli.read_score(song_path(22)), rawroll_model, 0.4, timings=timings)
+    annotation = motifcli.annotate(motifcli.read_score(song_path(22)), rawroll_model, 0.4, timings=timings, unit="bar")
     assert set(timings) == {"encode", "inference", "grouping"}
     assert annotation.source == str(song_path(22))
     assert annotation.model["method"] == "raw-roll"
     assert annotation.settings["sensitivity"] == 0.4 and annotation.settings["window_beats"] == 4.0
     assert annotation.tracks[1:] == ["MELODY", "BRIDGE", "PIANO"]
+    # the default unit, note: discovery only (timed as grouping), no model used even when one is given
+    timings.clear()
+    notes = motifcli.annotate(motifcli.read_score(song_path(22)), rawroll_model, 0.4, timings=timings)
+    assert set(timings) == {"grouping"} and notes.settings["unit"] == "note" and notes.model == {}
+    assert notes.settings["sensitivity"] == 0.4 and notes.settings["window_beats"] is None
+    assert notes.settings["metric"] is None and notes.motifs
+    assert all(len(o.notes) >= 4 for o in notes.occurrences)  # note level's shortest motif
 
 
 def test_importing_motifcli_stays_light() -> None:

@@ -16,7 +16,7 @@ def test_bar_offset_moves_every_occurrence_onto_the_given_grid(tmp_path, rawroll
         out = tmp_path / offset
         proc = subprocess.run(
             [sys.executable, "-m", "motifcli", "annotate", str(song_path(101)), "--model", str(rawroll_path),
-             "--threshold", "0.3", "--format", "json", "--bar-offset", offset, "-o", str(out)],
+             "--threshold", "0.3", "--format", "json", "--bar-offset", offset, "-o", str(out), "--unit", "bar"],
             cwd=REPO, capture_output=True, text=True, timeout=120,
         )
         assert proc.returncode == 0, proc.stderr

@@ -48,7 +48,8 @@ def test_annotate_one_song_writes_midi_and_json_beside_it(songs: Path, rawroll_p
     assert digest(song) == before
     data = json.loads((songs / "021.motifs.json").read_text())
     occurrences = [o["label"] for m in data["motifs"] for o in m["occurrences"]]
-    assert data["motifs"] and data["model"]["method"] == "raw-roll"
+    # the default unit (note) runs no model: the explicit --model is checked, not used, not recorded
+    assert data["motifs"] and data["model"] == {} and data["settings"]["unit"] == "note"
     assert sorted(markers(songs / "021.motifs.mid")) == sorted(f"Motif {label}" for label in occurrences)
     assert "motif annotate" in result.stdout and "grouping" in result.stdout
     assert sorted(p.name for p in songs.iterdir()) == ["021.mid", "021.motifs.json", "021.motifs.mid", "022.mid", "023.mid"]
@@ -217,7 +218,7 @@ def test_musicxml_input_defaults_to_musicxml_and_json(tmp_path: Path, rawroll_pa
     x, y, z = ["C4", "D4", "E4", "F4"], ["G4", "G4", "A4", "A4"], ["B4", "C5", "B4", "C5"]
     score = tmp_path / "tune.musicxml"
     score.write_text(musicxml_of([x, y, x, z, x]), encoding="utf-8")
-    result = motif("annotate", score, "--model", rawroll_path)
+    result = motif("annotate", score, "--model", rawroll_path, "--unit", "bar")  # bar grouping of bars 1, 3, 5
     assert result.exit_code == 0, result.output
     assert (tmp_path / "tune.motifs.musicxml").stat().st_size > 0
     data = json.loads((tmp_path / "tune.motifs.json").read_text())

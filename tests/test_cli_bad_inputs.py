@@ -157,9 +157,11 @@ BIG_FILES = {
     "big_3_hours.mid": lambda: corpus.gen.long_midi(hours=3.0, bpm=120),
 }
 BIG_EXPECTED: dict[str, corpus.Ok | corpus.Err] = {
-    # 50,000 beats of sixteenths: 12,500 bars (12,501 windows: the estimated bars start with a pickup
-    # bar), over the 5,000-window grouping limit
-    "big_200000_notes.mid": corpus.Err("12,501 windows to group, over the 5,000-window limit (raise it with --max-segments"),
+    # the default note level: 200,000 notes, over the 50,000-note discovery limit (at --unit bar, 50,000 beats
+    # of sixteenths are 12,501 windows, over the 5,000-window grouping limit: test_limit_flags_... below)
+    "big_200000_notes.mid": corpus.Err(
+        "200,000 notes to search, over the 50,000-note limit of note-level discovery (raise it with --max-discovery-notes"
+    ),
     # one long note every 8 beats: 2,700 windows, annotated
     "big_3_hours.mid": corpus.Ok(lambda s: True, "annotated"),
 }
@@ -339,8 +341,11 @@ def test_limit_flags_name_themselves_and_lift_the_limit(tmp_path: Path, model_pa
         (one, ["--max-bytes", "100"], "(raise it with --max-bytes)"),
         (one, ["--max-notes", "10"], "--max-notes"),
         (one, ["--max-beats", "16"], "--max-beats"),
-        # 16 bars of notes, plus the pickup bar the estimated meter puts before them: 17 windows
-        (one, ["--max-segments", "3"], "17 windows to group, over the 3-window limit (raise it with --max-segments"),
+        # 16 bars of notes, plus the pickup bar the estimated meter puts before them: 17 windows (bar level)
+        (one, ["--max-segments", "3", "--unit", "bar"],
+         "17 windows to group, over the 3-window limit (raise it with --max-segments"),
+        (one, ["--max-discovery-notes", "10"],  # the default note level: its 64 notes
+         "64 notes to search, over the 10-note limit of note-level discovery (raise it with --max-discovery-notes"),
         (small_mxl, ["--max-unzipped-bytes", "100"], "--max-unzipped-bytes"),
         (parts, [], "--max-parts"),
     ]
@@ -351,7 +356,8 @@ def test_limit_flags_name_themselves_and_lift_the_limit(tmp_path: Path, model_pa
         assert lines(result.stderr) == [f"{source}: " + lines(result.stderr)[0].split(": ", 1)[1]]
     assert not (tmp_path / "out").exists()
     lifted = [
-        (one, ["--max-bytes", "100000", "--max-notes", "64", "--max-beats", "64", "--max-segments", "17"]),
+        (one, ["--max-bytes", "100000", "--max-notes", "64", "--max-beats", "64", "--max-discovery-notes", "64"]),
+        (one, ["--unit", "bar", "--max-segments", "17"]),
         (small_mxl, ["--max-unzipped-bytes", "100000"]),
         (parts, ["--max-parts", "10000"]),
     ]
@@ -359,7 +365,8 @@ def test_limit_flags_name_themselves_and_lift_the_limit(tmp_path: Path, model_pa
         result = runner.invoke(app, ["annotate", str(source), "-o", str(tmp_path / "out"), "-f", "json",
                                      "--model", str(model_path), *flags])
         assert result.exit_code == 0, (flags, result.output)
-    for flag in ("--max-bytes", "--max-notes", "--max-beats", "--max-parts", "--max-unzipped-bytes", "--max-segments"):
+    for flag in ("--max-bytes", "--max-notes", "--max-beats", "--max-parts", "--max-unzipped-bytes", "--max-segments",
+                 "--max-discovery-notes"):
         result = runner.invoke(app, ["annotate", str(one), "--model", str(model_path), flag, "0"])
         assert result.exit_code == 2 and f"{flag} must be positive" in result.stderr, (flag, result.output)
 
@@ -551,10 +558,14 @@ def test_sigkill_leaves_only_complete_outputs_and_resume_finishes(tmp_path: Path
     again = json.loads(subprocess.run(args, capture_output=True, text=True, env=subprocess_env(), cwd=tmp_path,
                                       timeout=120).stdout)
     assert again["skipped"] == 20
-    # a newer model makes every output stale
+    # a newer model leaves the default note level's outputs up to date (it runs no model) ...
     os.utime(model, (time.time() + 5, time.time() + 5))
-    redone = json.loads(subprocess.run(args, capture_output=True, text=True, env=subprocess_env(), cwd=tmp_path,
-                                       timeout=120).stdout)
+    kept = json.loads(subprocess.run(args, capture_output=True, text=True, env=subprocess_env(), cwd=tmp_path,
+                                     timeout=120).stdout)
+    assert (kept["ok"], kept["skipped"]) == (0, 20)
+    # ... and makes every output stale for a run that uses it
+    redone = json.loads(subprocess.run([*args, "--unit", "bar"], capture_output=True, text=True, env=subprocess_env(),
+                                       cwd=tmp_path, timeout=120).stdout)
     assert (redone["ok"], redone["skipped"]) == (20, 0)
 
 

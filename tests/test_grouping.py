@@ -57,7 +57,7 @@ def summary(annotation: Annotation) -> dict[str, list[tuple[int, int, int]]]:
 
 
 def test_repeated_bars_form_one_family(rawroll_model) -> None:
-    annotation = motifcli.annotate(score_of("XYXZXW"), rawroll_model)
+    annotation = motifcli.annotate(score_of("XYXZXW"), rawroll_model, unit="bar")
     assert summary(annotation) == {"A": [(0, 1, 1), (0, 3, 3), (0, 5, 5)]}
     motif = annotation.motifs[0]
     assert [o.label for o in motif.occurrences] == ["A1", "A2", "A3"]
@@ -70,7 +70,7 @@ def test_repeated_bars_form_one_family(rawroll_model) -> None:
 
 
 def test_families_are_named_by_first_appearance(rawroll_model) -> None:
-    annotation = motifcli.annotate(score_of("ZXYXZY"), rawroll_model)
+    annotation = motifcli.annotate(score_of("ZXYXZY"), rawroll_model, unit="bar")
     assert summary(annotation) == {
         "A": [(0, 1, 1), (0, 5, 5)],
         "B": [(0, 2, 2), (0, 4, 4)],
@@ -80,21 +80,21 @@ def test_families_are_named_by_first_appearance(rawroll_model) -> None:
 
 def test_adjacent_windows_merge_into_one_occurrence(rawroll_model) -> None:
     score = score_of("XXYZXW")
-    assert summary(motifcli.annotate(score, rawroll_model)) == {"A": [(0, 1, 2), (0, 5, 5)]}
-    merged = motifcli.annotate(score, rawroll_model).motifs[0].occurrences[0]
+    assert summary(motifcli.annotate(score, rawroll_model, unit="bar")) == {"A": [(0, 1, 2), (0, 5, 5)]}
+    merged = motifcli.annotate(score, rawroll_model, unit="bar").motifs[0].occurrences[0]
     assert (merged.start, merged.end) == (0.0, 8.0) and len(merged.note_indices) == 8
-    unmerged = motifcli.annotate(score, rawroll_model, merge_adjacent=False)
+    unmerged = motifcli.annotate(score, rawroll_model, unit="bar", merge_adjacent=False)
     assert summary(unmerged) == {"A": [(0, 1, 1), (0, 2, 2), (0, 5, 5)]}
 
 
 def test_written_measures_number_the_bars(rawroll_model) -> None:
     score = written(score_of("XYXZ"), [0.0, 4.0, 8.0, 12.0])
-    assert summary(motifcli.annotate(score, rawroll_model)) == {"A": [(0, 1, 1), (0, 3, 3)]}
+    assert summary(motifcli.annotate(score, rawroll_model, unit="bar")) == {"A": [(0, 1, 1), (0, 3, 3)]}
     written(score, [0.0, 2.0, 6.0, 10.0, 14.0])  # a 2-beat pickup bar "0", then bars 1-4
-    annotation = motifcli.annotate(score, rawroll_model)  # the written bars cut every figure in two
+    annotation = motifcli.annotate(score, rawroll_model, unit="bar")  # the written bars cut every figure in two
     assert annotation.meter["source"] == "written" and annotation.meter["pickup_beats"] == 2.0
     # --bar-offset 0 is the user's bar grid: it replaces the written one, bars 1.. from beat 0
-    fixed = motifcli.annotate(score, rawroll_model, origin=0.0)
+    fixed = motifcli.annotate(score, rawroll_model, unit="bar", origin=0.0)
     assert summary(fixed) == {"A": [(0, 1, 1), (0, 3, 3)]}
     assert fixed.meter is not None and fixed.meter["first_downbeat_beats"] == 0.0
 
@@ -118,25 +118,25 @@ def test_windows_follow_the_written_bar_lines(rawroll_model) -> None:
 
 
 def test_a_run_that_never_recurs_is_no_motif(rawroll_model) -> None:
-    assert motifcli.annotate(score_of("XXXYZW"), rawroll_model).motifs == []
+    assert motifcli.annotate(score_of("XXXYZW"), rawroll_model, unit="bar").motifs == []
 
 
 def test_motifs_move_between_tracks_and_ties_go_to_the_lower_track(rawroll_model) -> None:
-    annotation = motifcli.annotate(score_of("YWZX", "X.Y."), rawroll_model)
+    annotation = motifcli.annotate(score_of("YWZX", "X.Y."), rawroll_model, unit="bar")
     assert summary(annotation) == {"A": [(0, 1, 1), (1, 3, 3)], "B": [(1, 1, 1), (0, 4, 4)]}
     assert annotation.motifs[1].occurrences[0].track_name == "T1"
 
 
 def test_drums_and_empty_bars_are_skipped(rawroll_model) -> None:
-    annotation = motifcli.annotate(score_of("Y..Z", drum="XXYXX"), rawroll_model)
+    annotation = motifcli.annotate(score_of("Y..Z", drum="XXYXX"), rawroll_model, unit="bar")
     assert annotation.motifs == []
     assert annotation.settings["segments"] == 2
 
 
 def test_min_notes_skips_sparse_bars(rawroll_model) -> None:
     score = score_of("WXWYWZ")  # W is one long note
-    assert summary(motifcli.annotate(score, rawroll_model)) == {"A": [(0, 1, 1), (0, 3, 3), (0, 5, 5)]}
-    assert motifcli.annotate(score, rawroll_model, min_notes=2).motifs == []
+    assert summary(motifcli.annotate(score, rawroll_model, unit="bar")) == {"A": [(0, 1, 1), (0, 3, 3), (0, 5, 5)]}
+    assert motifcli.annotate(score, rawroll_model, unit="bar", min_notes=2).motifs == []
 
 
 def test_sensitivity_maps_to_threshold() -> None:
@@ -156,25 +156,25 @@ def test_similar_but_not_identical_bars_group_only_when_loose(rawroll_model) -> 
     base = score_of("XYZ")
     notes = base.tracks[0].notes + [Note(12 + a, 12 + b, p) for a, b, p in x_varied]
     score = Score([Track(0, "T0", notes)], meter=MeterMap.regular(4.0, 0.0, 16.0, source="midi"))
-    assert motifcli.annotate(score, rawroll_model, threshold=0.2).motifs == []
-    loose = motifcli.annotate(score, rawroll_model, threshold=0.3)
+    assert motifcli.annotate(score, rawroll_model, unit="bar", threshold=0.2).motifs == []
+    loose = motifcli.annotate(score, rawroll_model, unit="bar", threshold=0.3)
     assert summary(loose) == {"A": [(0, 1, 1), (0, 4, 4)]}
     assert loose.motifs[0].occurrences[0].similarity == pytest.approx(np.sqrt(0.875), abs=1e-6)
-    assert motifcli.annotate(score, rawroll_model, sensitivity=0.0).motifs == []
-    assert motifcli.annotate(score, rawroll_model, sensitivity=0.6).settings["threshold"] > 0.3
+    assert motifcli.annotate(score, rawroll_model, unit="bar", sensitivity=0.0).motifs == []
+    assert motifcli.annotate(score, rawroll_model, unit="bar", sensitivity=0.6).settings["threshold"] > 0.3
 
 
 def test_model_threshold_is_the_calibrated_default(rawroll_model) -> None:
-    annotation = motifcli.annotate(score_of("XYX"), rawroll_model)
+    annotation = motifcli.annotate(score_of("XYX"), rawroll_model, unit="bar")
     assert annotation.settings["threshold"] == pytest.approx(DEFAULT_THRESHOLD)
     assert annotation.settings["threshold_source"] == "default"
 
 
 def test_bad_settings_are_usage_errors(rawroll_model) -> None:
     with pytest.raises(UsageError, match="linkage"):
-        motifcli.annotate(score_of("XYX"), rawroll_model, linkage="ward")
+        motifcli.annotate(score_of("XYX"), rawroll_model, unit="bar", linkage="ward")
     with pytest.raises(UsageError, match="threshold"):
-        motifcli.annotate(score_of("XYX"), rawroll_model, threshold=0.0)
+        motifcli.annotate(score_of("XYX"), rawroll_model, unit="bar", threshold=0.0)
 
 
 def test_cluster_edge_cases() -> None:
@@ -185,7 +185,7 @@ def test_cluster_edge_cases() -> None:
 
 
 def test_empty_score_has_no_motifs(rawroll_model) -> None:
-    annotation = motifcli.annotate(Score([Track(0, "empty", [])]), rawroll_model)
+    annotation = motifcli.annotate(Score([Track(0, "empty", [])]), rawroll_model, unit="bar")
     assert annotation.motifs == [] and annotation.settings["segments"] == 0
 
 
@@ -193,7 +193,7 @@ def test_empty_score_has_no_motifs(rawroll_model) -> None:
 @pytest.mark.parametrize("number", [21, 45])
 def test_real_song_invariants(rawroll_model, number: int) -> None:
     score = motifcli.read_score(song_path(number))
-    annotation = motifcli.annotate(score, rawroll_model, sensitivity=0.0)
+    annotation = motifcli.annotate(score, rawroll_model, unit="bar", sensitivity=0.0)
     assert annotation.motifs, "POP909 songs repeat whole bars exactly (after snapping)"
     spec = rawroll_model.spec
     firsts = []
@@ -234,7 +234,7 @@ def test_looser_sensitivity_puts_more_bars_in_families(rawroll_model) -> None:
     score = motifcli.read_score(song_path(21))
     counted = []
     for s in (0.0, 0.5, 0.75):
-        annotation = motifcli.annotate(score, rawroll_model, sensitivity=s)
+        annotation = motifcli.annotate(score, rawroll_model, unit="bar", sensitivity=s)
         counted.append(sum(o.end_bar - o.start_bar + 1 for o in annotation.occurrences))
     assert counted[0] < counted[1] < counted[2]
 
@@ -242,6 +242,6 @@ def test_looser_sensitivity_puts_more_bars_in_families(rawroll_model) -> None:
 @needs_data
 def test_linkage_is_a_parameter(rawroll_model) -> None:
     score = motifcli.read_score(song_path(21))
-    runs = {lk: motifcli.annotate(score, rawroll_model, threshold=0.4, linkage=lk) for lk in ("single", "complete")}
+    runs = {lk: motifcli.annotate(score, rawroll_model, unit="bar", threshold=0.4, linkage=lk) for lk in ("single", "complete")}
     assert all(a.settings["linkage"] == lk for lk, a in runs.items())
     assert summary(runs["single"]) != summary(runs["complete"])

@@ -62,7 +62,8 @@ def test_brackets_sit_on_the_written_bars_in_musescore(
 
     src = corpus_file(work)
     bars = read_score(src).meter_map
-    xml, report = motif_annotate(src, tmp_path / "out", "--sensitivity", SENSITIVITY, *model_args(request))
+    xml, report = motif_annotate(src, tmp_path / "out", "--sensitivity", SENSITIVITY, "--unit", "bar",
+                                 *model_args(request))  # bar windows: brackets on the bar lines
     assert report["meter"]["source"] == "written" and report["meter"]["windows"] == "bars"
     assert report["meter"]["sections"][0]["time_signature"] == meter
     assert report["meter"]["first_downbeat_beats"] == downbeat
@@ -138,7 +139,7 @@ def test_estimated_bars_of_a_midi_without_meter_are_the_written_ones(
     written = read_score(corpus_file(work)).meter_map
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "motifcli", "annotate", str(src), "-f", "json", "-o", str(out),
-           "--sensitivity", SENSITIVITY, *model_args(request)]
+           "--sensitivity", SENSITIVITY, "--unit", "bar", *model_args(request)]  # occurrences = bar windows
     proc = subprocess.run(cmd, env=motif_env(), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(next(out.glob("*.motifs.json")).read_text())

@@ -669,7 +669,8 @@ def test_musicxml_score_annotated_opens_in_musescore(
     assert_shown(mscx, report)
 
 
-# The pictures in README and docs: what a musician sees with ``--unit note``. One command refreshes them all:
+# The pictures in README and docs: what a musician sees with the default unit (note level), README's own
+# command. One command refreshes them all:
 #   MOTIF_DOCS_IMG=1 pytest -m musescore -k docs_image tests/test_musescore.py
 # (image, source, onset tolerance in beats, page: 1, or "colour" = the page with the most coloured pixels)
 DOCS_IMAGES = [
@@ -701,7 +702,7 @@ def test_docs_image_note_level(
     musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest, image: str, source: str, tolerance: float,
     page: int | str,
 ) -> None:
-    """``motif annotate SRC --unit note --format musicxml``, rendered by MuseScore: every coloured note is an
+    """``motif annotate SRC --format musicxml`` (the default unit, note), rendered by MuseScore: every coloured note is an
     occurrence's own note (``assert_shown``); with ``MOTIF_DOCS_IMG=1`` page 1 becomes docs/img/IMAGE."""
     if source.startswith("corpus:"):
         music21 = pytest.importorskip("music21")
@@ -709,8 +710,9 @@ def test_docs_image_note_level(
     else:
         src = tmp_path / Path(source).name  # a copy: the CLI writes beside nothing of the repo's
         shutil.copy(REPO / source, src)
-    xml, report = motif_annotate(src, tmp_path / "out", "--unit", "note", *model_args(request))
+    xml, report = motif_annotate(src, tmp_path / "out", *model_args(request))
     assert report["motifs"], f"no motif families found in {source}"
+    assert report["settings"]["unit"] == "note" and report["model"] == {}  # the default runs no model
     mscx_path = tmp_path / "score.mscx"
     png = tmp_path / "score.png"
     musescore.job([{"in": str(xml), "out": [str(mscx_path), str(png)]}], tmp_path, resolution=DOCS_RESOLUTION)
@@ -735,7 +737,7 @@ def plugin_settings(musescore: MuseScore, workdir: Path, **values: object) -> Pa
     work = workdir / "plugin-work"
     work.mkdir(exist_ok=True)
     base = {"motifPath": "motif", "modelPath": "", "sensitivity": 0.5, "workDir": str(work), "reportPath": "",
-            "timeoutSeconds": 300, "quiet": "true"}
+            "timeoutSeconds": 300, "quiet": "true", "unit": "note"}
     base.update(values)
     musescore.set_plugin_settings("motif", base)
     return work
@@ -772,15 +774,19 @@ def test_plugin_with_a_precomputed_report(musescore: MuseScore, tmp_path: Path) 
                      "Motif B1": "#56B4E9", "Motif B2": "#56B4E9"}, log
 
 
-def test_plugin_says_so_when_motif_fails(musescore: MuseScore, tmp_path: Path) -> None:
-    """No motif program: a message with the command, and the score left as it was."""
-    plugin_settings(musescore, tmp_path, motifPath=str(tmp_path / "no such dir" / "motif"))
+@pytest.mark.parametrize(("unit", "passed"), [("note", "note"), ("bar", "bar"), ("", "note"), ("Bars?", "note")])
+def test_plugin_says_so_when_motif_fails(musescore: MuseScore, tmp_path: Path, unit: str, passed: str) -> None:
+    """No motif program: a message with the command (which passes the unit setting; an empty or unknown one
+    is the default, note), and the score left as it was."""
+    plugin_settings(musescore, tmp_path, motifPath=str(tmp_path / "no such dir" / "motif"), unit=unit)
     out = tmp_path / "plugin.mscx"
     log = musescore.job(
         [{"in": str(HERE / "plain.musicxml"), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(out)]}], tmp_path
     )
     assert "motif: motif could not be started." in log
     assert f'"{tmp_path / "no such dir" / "motif"}" annotate' in log  # quoted: the path has spaces
+    command = next(line for line in log.splitlines() if "motif: running " in line)
+    assert f" --unit {passed} " in command, command
     mscx = read_mscx(out)
     assert [n for n in mscx.notes if n.color not in (None, "#000000")] == [] and mscx.texts == []
 

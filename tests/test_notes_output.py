@@ -252,7 +252,8 @@ def test_sensitivity_and_min_notes_reach_discovery():
     }
     opts = discovery_options(Settings(unit="note", sensitivity=0.0, min_notes=6, max_families=3))
     assert opts == {"min_notes": 6, "max_families": 3, "variant_tolerance": 0.0, "use_variants": False}
-    assert Settings().fewest_notes == 1 and Settings(unit="note").fewest_notes == 4
+    assert Settings(unit="bar").fewest_notes == 1 and Settings(unit="note").fewest_notes == 4
+    assert Settings().unit == "note" and Settings().fewest_notes == 4  # note is the default unit
 
 
 @pytest.mark.parametrize(
@@ -279,12 +280,12 @@ def test_unit_note_runs_discovery_or_says_it_is_not_there(rawroll_model):
 
 def test_bar_level_max_families_keeps_the_most_salient(rawroll_model):
     score = read_score(pop909_path("021"))
-    full = motifcli.annotate(score, rawroll_model, sensitivity=0.3)
+    full = motifcli.annotate(score, rawroll_model, sensitivity=0.3, unit="bar")
     assert len(full.motifs) > 2
     assert sorted(m.rank for m in full.motifs) == list(range(1, len(full.motifs) + 1))
     by_rank = full.ranked
     assert [m.salience for m in by_rank] == sorted((m.salience for m in full.motifs), reverse=True)
-    capped = motifcli.annotate(score, rawroll_model, sensitivity=0.3, max_families=2)
+    capped = motifcli.annotate(score, rawroll_model, sensitivity=0.3, max_families=2, unit="bar")
     assert [m.name for m in capped.motifs] == ["A", "B"]  # renamed by first appearance, no gaps
     kept = sorted(by_rank[:2], key=lambda m: min((o.start, o.track) for o in m.occurrences))
     assert [[(o.track, o.start, o.end) for o in m.occurrences] for m in capped.motifs] == [
@@ -318,13 +319,13 @@ def test_cli_max_families_and_unit(tmp_path, rawroll_path):
     song.write_bytes(pop909_path("021").read_bytes())
     runner = CliRunner()
     result = runner.invoke(app, ["annotate", str(song), "--model", str(rawroll_path), "-f", "json",
-                                 "--max-families", "2", "--sensitivity", "0.3", "-q"])
+                                 "--max-families", "2", "--sensitivity", "0.3", "-q", "--unit", "bar"])
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "021.motifs.json").read_text())
     assert [m["name"] for m in data["motifs"]] == ["A", "B"] and sorted(m["rank"] for m in data["motifs"]) == [1, 2]
     assert data["settings"]["unit"] == "bar" and data["settings"]["max_families"] == 2
-    result = runner.invoke(app, ["annotate", str(song), "--model", str(rawroll_path), "-f", "json", "--unit", "note",
-                                 "-o", str(tmp_path / "note.json")])
+    result = runner.invoke(app, ["annotate", str(song), "--model", str(rawroll_path), "-f", "json",
+                                 "-o", str(tmp_path / "note.json")])  # no --unit: the default, note
     if importlib.util.find_spec("motifcli.discovery") is None:
         assert result.exit_code == 2 and "--unit note is not available yet" in result.output
         assert not (tmp_path / "note.json").exists()

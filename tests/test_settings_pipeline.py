@@ -134,9 +134,10 @@ def test_library_call_enforces_the_window_limit(shipped) -> None:
     score = motifcli.read_score(SONG)
     small = ReadLimits(max_segments=20)
     with pytest.raises(ScoreReadError, match="window limit"):
-        motifcli.annotate(score, shipped, limits=small)
+        motifcli.annotate(score, shipped, limits=small, unit="bar")
     with pytest.raises(ScoreReadError, match="window limit"):
         motifcli.embed(score, shipped, limits=small)
+    assert motifcli.annotate(score, limits=small).motifs  # the note level groups no windows: no such limit
 
 
 def test_occurrences_end_inside_the_score(shipped) -> None:
@@ -144,7 +145,7 @@ def test_occurrences_end_inside_the_score(shipped) -> None:
     from music21 import corpus
 
     score = motifcli.read_score(corpus.getWork("bwv1.6"))
-    annotation = motifcli.annotate(score, shipped, sensitivity=0.9)
+    annotation = motifcli.annotate(score, shipped, sensitivity=0.9, unit="bar")
     assert annotation.occurrences
     assert max(o.end for o in annotation.occurrences) <= score.end_beat
     last_bar = score.bar_number_at(score.end_beat - 1e-3)
@@ -231,8 +232,8 @@ def test_grouping_uses_the_distance_the_model_card_names(tmp_path, rawroll_model
     path = build_rawroll_onnx(spec, tmp_path / "euclid.onnx", rawroll_metadata(spec, distance="euclidean"))
     euclid = motifcli.load_model(path, provider="cpu")
     score = motifcli.read_score(SONG)
-    by_euclid = motifcli.annotate(score, euclid, threshold=0.5).to_dict()
-    by_cosine = motifcli.annotate(score, rawroll_model, threshold=1e-6).to_dict()
+    by_euclid = motifcli.annotate(score, euclid, threshold=0.5, unit="bar").to_dict()
+    by_cosine = motifcli.annotate(score, rawroll_model, threshold=1e-6, unit="bar").to_dict()
     assert by_euclid["settings"]["metric"] == "euclidean" and by_cosine["settings"]["metric"] == "cosine"
     assert by_euclid["motifs"] and families(by_euclid) == families(by_cosine)
-    assert families(motifcli.annotate(score, rawroll_model, threshold=0.5).to_dict()) != families(by_cosine)
+    assert families(motifcli.annotate(score, rawroll_model, threshold=0.5, unit="bar").to_dict()) != families(by_cosine)

@@ -64,15 +64,17 @@ def test_importing_the_package_imports_no_numpy() -> None:
     assert motifcli.annotate is annotate and "read_score" in dir(motifcli)
 
 
-def test_annotate_midi_through_a_pipe_imports_only_what_it_needs(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("unit", "runtime"), [([], []), (["--unit", "bar"], ["onnxruntime"])], ids=["note", "bar"])
+def test_annotate_midi_through_a_pipe_imports_only_what_it_needs(tmp_path: Path, unit: list[str], runtime: list[str]) -> None:
     """``motif annotate song.mid`` as the MuseScore plugin runs it (output to a pipe): no rich (plain
-    summary), no numpy.ma (np.median would import it), no music21, torch, scipy or scikit-learn; and
-    the launcher's preload thread has loaded onnxruntime."""
+    summary), no numpy.ma (np.median would import it), no music21, torch, scipy or scikit-learn; the
+    default note level no onnxruntime either (no model: neither the launcher nor the run imports it);
+    ``--unit bar`` onnxruntime (the launcher's preload thread and the model)."""
     code = textwrap.dedent(
         f"""
         import sys
         sys.argv = ["motif", "annotate", {str(REPO / "examples" / "pop909-101.mid")!r}, "-o", {str(tmp_path)!r} + "/",
-                    "--format", "midi", "--format", "json"]
+                    "--format", "midi", "--format", "json", *{unit!r}]
         import motifcli.launch, motifcli.cli
         motifcli.cli._fast_exit = lambda code: None  # keep the process to look at its modules
         motifcli.launch.main()
@@ -86,7 +88,7 @@ def test_annotate_midi_through_a_pipe_imports_only_what_it_needs(tmp_path: Path)
     assert proc.returncode == 0, proc.stderr
     assert "motif annotate" in proc.stdout and "occurrences" in proc.stdout  # the plain summary
     line = next(x for x in proc.stdout.splitlines() if x.startswith("IMPORTED"))
-    assert line == "IMPORTED ['onnxruntime'] False", line
+    assert line == f"IMPORTED {runtime!r} False", line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pop909-101.motifs.json", "pop909-101.motifs.mid"]
 
 
@@ -125,7 +127,10 @@ else:
 
 
 @needs_data
-def test_two_workers_load_the_model_once_each(tmp_path: Path, rawroll_path: Path) -> None:
+@pytest.mark.parametrize("unit", ["bar", "note"])
+def test_two_workers_load_the_model_once_each(tmp_path: Path, rawroll_path: Path, unit: str) -> None:
+    """Bar level: each worker loads the model once, the CLI once more (to fail early on a bad model).
+    Note level (the default) runs no model: only the CLI loads the explicit ``--model``, to check it."""
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(SITECUSTOMIZE)
@@ -136,7 +141,7 @@ def test_two_workers_load_the_model_once_each(tmp_path: Path, rawroll_path: Path
     songs = [str(song_path(n)) for n in range(21, 29)]
     proc = subprocess.run(
         [sys.executable, "-m", "motifcli", "annotate", *songs, "-o", str(tmp_path / "out"), "--format", "json",
-         "--workers", "2", "--model", str(rawroll_path), "--json"],
+         "--workers", "2", "--model", str(rawroll_path), "--json", "--unit", unit],
         env=env, cwd=REPO, capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
@@ -148,8 +153,11 @@ def test_two_workers_load_the_model_once_each(tmp_path: Path, rawroll_path: Path
     assert sum(files.values()) == len(songs)
     workers = set(files)
     assert 1 <= len(workers) <= 2
-    assert all(loads[pid] == 1 for pid in workers), (loads, files)
-    assert sum(loads.values()) == len(workers) + 1  # and once in the CLI, to fail early on a bad model
+    if unit == "bar":
+        assert all(loads[pid] == 1 for pid in workers), (loads, files)
+        assert sum(loads.values()) == len(workers) + 1  # and once in the CLI, to fail early on a bad model
+    else:
+        assert sum(loads.values()) == 1 and not set(loads) & workers, (loads, files)  # the CLI's check only
     assert {heavy for kind, _, *rest in lines if kind == "file" for heavy in rest} == {"-"}  # no music21, no torch
 
 
@@ -239,3 +247,29 @@ def test_wide_embeddings_give_the_same_families_as_pairwise_cosine(rawroll_model
                     n_clusters=None, distance_threshold=threshold, metric="cosine", linkage=linkage
                 ).fit_predict(units[ok])
                 assert rand_score(pairwise, ours) > 0.99
+
+
+@pytest.mark.parametrize(
+    ("argv", "target"),
+    [
+        (["annotate", "song.mid"], "note"),  # the default unit, note: no model, no onnxruntime
+        (["annotate", "song.mid", "--unit", "note"], "note"),
+        (["annotate", "song.mid", "--unit", "bar"], "onnxruntime"),
+        (["annotate", "song.mid", "--unit=BAR"], "onnxruntime"),
+        (["annotate", "song.mid", "--unit", "bar", "--unit", "note"], "note"),  # the last one counts, as in the CLI
+        (["annotate", "song.mid", "--model", "m.onnx"], "onnxruntime"),  # an explicit model is loaded to check it
+        (["annotate", "song.mid", "--model=m.onnx"], "onnxruntime"),
+        (["annotate", "--", "--unit", "bar"], "note"),  # after "--" only paths
+        (["plot", "song.mid", "-o", "t.png", "--unit", "bar"], "onnxruntime"),
+        (["embed", "song.mid"], "onnxruntime"),
+        (["annotate", "--help"], None),
+        (["info"], None),
+        ([], None),
+    ],
+)
+def test_launcher_preloads_onnxruntime_only_for_runs_that_open_the_model(argv: list[str], target: str | None) -> None:
+    from motifcli import launch
+    from motifcli.settings import DEFAULT_UNIT
+
+    assert launch.DEFAULT_UNIT == DEFAULT_UNIT == "note"
+    assert launch.preload_target(argv) == (launch.PRELOAD_NOTE if target == "note" else target)

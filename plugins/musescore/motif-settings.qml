@@ -13,11 +13,11 @@ MuseScore {
     id: plugin
     menuPath: "Plugins.Motif.Settings..."
     version: "0.1.0"
-    description: "Where the motif program is, and how loosely it groups bars into motifs."
+    description: "Where the motif program is, what an occurrence is (notes or bars), and how loosely motifs are grouped."
     pluginType: "dialog"
     requiresScore: false
     width: 480
-    height: 270
+    height: 310
 
     // Qt.labs.settings (Qt 5) quirk: when a key is missing from the stored settings, the properties
     // declared after it are written back with their defaults. Keep this list the same in every
@@ -32,6 +32,7 @@ MuseScore {
         property string reportPath: ""
         property int timeoutSeconds: 300
         property bool quiet: false
+        property string unit: "note"
     }
 
     GridLayout {
@@ -55,6 +56,14 @@ MuseScore {
             placeholderText: "empty: the model shipped with motif"
         }
 
+        Label { text: "Unit:" }
+        ComboBox {
+            id: unitField
+            Layout.fillWidth: true
+            model: ["note: the notes of each statement (default)", "bar: whole bars (POP909-style pop songs)"]
+            currentIndex: settings.unit === "bar" ? 1 : 0
+        }
+
         Label { text: "Sensitivity:" }
         RowLayout {
             Slider {
@@ -72,7 +81,7 @@ MuseScore {
         Label {
             Layout.fillWidth: true
             wrapMode: Text.WordWrap
-            text: "0.5 = the model's calibrated grouping; higher = looser (more families); 0 = only identical bars."
+            text: "0.5 = the tuned default; higher = looser (more varied statements, more families); 0 = exact (note) or identical (bar) repeats only."
         }
 
         Label { text: "Wait up to (s):" }
@@ -105,6 +114,7 @@ MuseScore {
                     settings.motifPath = pathField.text.trim() || "motif";
                     settings.modelPath = modelField.text.trim();
                     settings.sensitivity = sensitivityField.value;
+                    settings.unit = unitField.currentIndex === 1 ? "bar" : "note";
                     settings.timeoutSeconds = timeoutField.value;
                     settings.reportPath = reportField.text.trim();
                     Qt.quit();

@@ -2,19 +2,21 @@
 //  motif for MuseScore 3: "Annotate motifs"
 //
 //  Saves the open score as MusicXML to a work folder, runs
-//      motif annotate <score>.musicxml --format json -o <score>.motifs.json --sensitivity S
+//      motif annotate <score>.musicxml --format json -o <score>.motifs.json --sensitivity S --unit U
 //  reads the report and, as one undoable step, colours the notes of every motif occurrence in its
 //  family's colour and puts a "Motif A1" staff text at the occurrence's first note.
 //  Marks from an earlier run are removed first, so running it again replaces them.
 //
 //  Settings (Plugins > Motif > Settings..., stored in MuseScore3.ini, group [motif]):
 //    motifPath    the motif program ("motif" = look on PATH; give the full path on macOS/Windows)
-//    sensitivity  0..1, passed as --sensitivity (0.5 = the model's calibrated grouping)
-//    modelPath    an ONNX model for --model (empty = the model shipped with motif)
+//    sensitivity  0..1, passed as --sensitivity (0.5 = the tuned default; higher = looser)
+//    modelPath    an ONNX model for --model (empty = the model shipped with motif; run by unit "bar" only)
 //    workDir      folder for the temporary MusicXML and report (empty = the system's temp folder)
 //    reportPath   a report to apply instead of running motif (for tests, or a report made earlier)
 //    timeoutSeconds  how long to wait for motif
 //    quiet        no message boxes (headless runs)
+//    unit         "note" (the default: an occurrence is the notes of one statement) or "bar" (whole bars,
+//                 POP909-style pop songs), passed as --unit
 //
 //  MIT licence, part of motif (https://github.com/ -- see the repository's README).
 //=============================================================================
@@ -46,6 +48,7 @@ MuseScore {
         property string reportPath: ""
         property int timeoutSeconds: 300
         property bool quiet: false
+        property string unit: "note"
     }
 
     QProcess { id: proc }
@@ -70,6 +73,12 @@ MuseScore {
         message.open();
     }
 
+    // The unit to pass: "note" or "bar"; anything else (an empty or mistyped setting) is the default, "note".
+    function unitOf(value) {
+        var unit = String(value || "").trim().toLowerCase();
+        return unit === "bar" ? "bar" : "note";
+    }
+
     // Run motif on the score; returns {path} of the report or {error}.
     function runMotif() {
         var dir = settings.workDir !== "" ? settings.workDir : scoreFile.tempPath();
@@ -80,7 +89,8 @@ MuseScore {
             return { error: "could not save the score as MusicXML to " + xmlPath + " (does the folder exist?)" };
         var command = Motif.quoteArg(settings.motifPath) + " annotate " + Motif.quoteArg(xmlPath)
                 + " --format json -o " + Motif.quoteArg(reportPath)
-                + " --sensitivity " + settings.sensitivity + " --json"
+                + " --sensitivity " + settings.sensitivity + " --unit " + Motif.quoteArg(unitOf(settings.unit))
+                + " --json"
                 + (settings.modelPath !== "" ? " --model " + Motif.quoteArg(settings.modelPath) : "");
         console.log("motif: running " + command);
         var started = Date.now();
