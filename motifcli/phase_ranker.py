@@ -77,6 +77,33 @@ def phase_scores(feats: np.ndarray, logodds: np.ndarray, weights: tuple[float, .
     return candidate_vectors(position_profiles(feats)) @ w + base
 
 
+def windowed_scores(feats: np.ndarray, logodds: np.ndarray, half_bars: int) -> np.ndarray:
+    """:func:`phase_scores` over the bars within ``half_bars`` of each bar (shape bars x POSITIONS),
+    bars counted in groups of POSITIONS beats from the first beat. The score is linear in the
+    position means, so windowed means (cumulative sums over bars) give every window at once."""
+    w = np.asarray(RANK_WEIGHTS, dtype=np.float64).reshape(POSITIONS, -1)
+    k = len(logodds)
+    bars = -(-k // POSITIONS)
+    values = np.zeros((bars * POSITIONS, feats.shape[1] + 1))
+    present = np.zeros(bars * POSITIONS)
+    values[:k, :-1], values[:k, -1], present[:k] = feats, logodds, 1.0
+    values, present = values.reshape(bars, POSITIONS, -1), present.reshape(bars, POSITIONS)
+    cum = np.concatenate([np.zeros((1, POSITIONS, values.shape[2])), np.cumsum(values, axis=0)])
+    cum_n = np.concatenate([np.zeros((1, POSITIONS)), np.cumsum(present, axis=0)])
+    lo_idx = np.clip(np.arange(bars) - half_bars, 0, bars)
+    hi_idx = np.clip(np.arange(bars) + half_bars + 1, 0, bars)
+    means = (cum[hi_idx] - cum[lo_idx]) / np.maximum(cum_n[hi_idx] - cum_n[lo_idx], 1.0)[:, :, None]
+    scores = np.zeros((bars, POSITIONS))
+    for cand in range(POSITIONS):
+        rolled = np.roll(means, -cand, axis=1)  # position cand first
+        scores[:, cand] = np.einsum("bpf,pf->b", rolled[:, :, :-1], w) + FOLD_WEIGHT * rolled[:, 0, -1]
+    return scores
+
+
+LOCAL_BARS = 8  # half-width in bars of the local ranker's window (17 bars; 0: the whole song only)
+LOCAL_SHARE = 0.5  # share of the local score beside the whole-song score (chosen on tune songs)
+
+
 def ranked_logodds(feats: np.ndarray, logodds: np.ndarray, bias_weight: float = BIAS_WEIGHT) -> np.ndarray:
     """The per-beat log-odds with each position's mean replaced by the ranker's score for that position
     (times ``bias_weight``): what the Viterbi path then follows, so the song's phase comes from the
@@ -84,4 +111,9 @@ def ranked_logodds(feats: np.ndarray, logodds: np.ndarray, bias_weight: float = 
     logodds = np.asarray(logodds, dtype=np.float64)
     scores = phase_scores(feats, logodds)
     position = np.arange(len(logodds)) % POSITIONS
-    return logodds - folded_logodds(logodds)[position] + bias_weight * (scores - scores.max())[position]
+    centred = (scores - scores.max())[position]
+    if LOCAL_BARS and LOCAL_SHARE and len(logodds) >= POSITIONS:
+        local = windowed_scores(np.asarray(feats, dtype=np.float64), logodds, LOCAL_BARS)
+        local = (local - local.max(axis=1, keepdims=True))[np.arange(len(logodds)) // POSITIONS, position]
+        centred = (1.0 - LOCAL_SHARE) * centred + LOCAL_SHARE * local
+    return logodds - folded_logodds(logodds)[position] + bias_weight * centred
