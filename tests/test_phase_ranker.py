@@ -56,7 +56,7 @@ def test_profiles_and_candidates_roll_the_positions() -> None:
     assert len(phase_ranker.RANK_WEIGHTS) == phase_ranker.POSITIONS * len(FEATURES)
 
 
-def test_synthetic_song_scores_its_downbeat_position_first() -> None:
+def test_synthetic_song_scores_its_downbeat_position_first(monkeypatch: pytest.MonkeyPatch) -> None:
     notes = pop_song(pickup=1.0)
     beats = np.arange(0.0, 100.0)  # quarter beats from 0: the downbeats are beats 1, 5, 9, ...
     feats = beat_features(notes, beats)
@@ -64,6 +64,13 @@ def test_synthetic_song_scores_its_downbeat_position_first() -> None:
     scores = phase_ranker.phase_scores(feats, logodds)
     assert scores.shape == (4,) and int(np.argmax(scores)) == 1
     assert scores[1] - np.sort(scores)[-2] > 1.0  # a clear margin, not a tie
+    # a window wider than the song gives the whole-song scores at every bar (up to a constant)
+    wide = phase_ranker.windowed_scores(feats, logodds, half_bars=len(beats))
+    assert wide.shape == (25, 4)
+    assert np.allclose(wide - wide.max(axis=1, keepdims=True), scores - scores.max())
+    local = phase_ranker.windowed_scores(feats, logodds, half_bars=2)
+    assert (np.argmax(local[1:-1], axis=1) == 1).all()  # every 5-bar window agrees (the song is uniform)
+    monkeypatch.setattr(phase_ranker, "LOCAL_SHARE", 0.0)  # the whole-song part alone:
     ranked = phase_ranker.ranked_logodds(feats, logodds)
     # each position's mean becomes the ranker's score (best = 0); deviations within a position are kept
     means = phase_ranker.folded_logodds(ranked)
@@ -134,3 +141,17 @@ def test_ranker_only_for_four_four_polyphony(monkeypatch: pytest.MonkeyPatch) ->
     estimate_meter((on[melody], off[melody], pitch[melody], vel[melody]))
     assert calls == []
     assert estimate_meter((on, off, pitch, vel)).name == "4/4" and calls == [1]
+
+
+def test_a_two_beat_bar_mid_song_moves_the_bar_lines() -> None:
+    """12 bars from beat 0, a 2-beat bar, 12 more: the path follows the new phase after it (the local
+    path's jump), not one phase for the whole song: the ranker's bias does not pin the phase."""
+    first, second = pop_song(12, pickup=0.0), pop_song(12, pickup=0.0)
+    shift = 12 * 4 + 2.0
+    notes = tuple(np.concatenate([a, b + shift if i < 2 else b]) for i, (a, b) in enumerate(zip(first, second)))
+    truth = np.concatenate([np.arange(0, 48, 4.0), shift + np.arange(0, 48, 4.0)])
+    estimate = estimate_meter(notes)
+    found = np.array(estimate.downbeats)
+    near = np.abs(found[None, :] - truth[:, None]).min(axis=1) <= 0.25
+    assert near.mean() >= 0.9
+    assert {round(d % 4) for d in found} == {0, 2}
