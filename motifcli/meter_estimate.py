@@ -91,9 +91,11 @@ CANDIDATES: tuple[Candidate, ...] = (
 
 REPETITION_WEIGHT = 0.5  # weight of the one-bar autocorrelation beside the template correlation
 MONO_TEMPLATE_PHASE = True  # one-line input: downbeats from stage 1's phase (measured 0.64 vs 0.63 on MTC)
-# performed 4/4 polyphony: downbeat phase from phase_ranker.py (fitted on POP909's played piano; on
-# quantised notation MIDI, BPS, it lowered the written bar lines found: benchmarks/METER.md)
+# 4/4 polyphony: downbeat phase from phase_ranker.py (fitted on POP909's piano arrangements)
 PHASE_RANKER = True
+# also on quantised input? measured (benchmarks/METER.md): POP909 dominant phase +0.010 (its 185
+# quantised songs), BPS written bar lines found 0.871 -> 0.818: off, so BPS stays as it was
+RANKER_ON_QUANTISED = False
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
 
@@ -247,7 +249,7 @@ def estimate_meter(
         logodds = downbeat_logodds(notes, beats, MELODY_WEIGHTS if mono else None, feats=feats)
         per_bar = max(int(round(bar / beat)), 1)
         if (PHASE_RANKER and not mono and per_bar == phase_ranker.POSITIONS and beat == 1.0
-                and not is_quantised(notes)):
+                and (RANKER_ON_QUANTISED or not is_quantised(notes))):
             logodds = phase_ranker.ranked_logodds(feats, logodds)  # the song's phase from whole-song profiles
         idx = viterbi_downbeats(logodds, per_bar, jump_penalty)
         downbeats = beats[idx] if len(idx) else beats[:1]

@@ -104,7 +104,8 @@ LOCAL_BARS = 8  # half-width in bars of the local ranker's window (17 bars; 0: t
 LOCAL_SHARE = 0.5  # share of the local score beside the whole-song score (chosen on tune songs)
 
 
-def ranked_logodds(feats: np.ndarray, logodds: np.ndarray, bias_weight: float = BIAS_WEIGHT) -> np.ndarray:
+def ranked_logodds(feats: np.ndarray, logodds: np.ndarray, bias_weight: float = BIAS_WEIGHT,
+                   local_share: float | None = None) -> np.ndarray:
     """The per-beat log-odds with each position's mean replaced by the ranker's score for that position
     (times ``bias_weight``): what the Viterbi path then follows, so the song's phase comes from the
     ranker and irregular bars (a beat that stands out locally) from the path."""
@@ -112,8 +113,9 @@ def ranked_logodds(feats: np.ndarray, logodds: np.ndarray, bias_weight: float = 
     scores = phase_scores(feats, logodds)
     position = np.arange(len(logodds)) % POSITIONS
     centred = (scores - scores.max())[position]
-    if LOCAL_BARS and LOCAL_SHARE and len(logodds) >= POSITIONS:
+    share = LOCAL_SHARE if local_share is None else local_share
+    if LOCAL_BARS and share and len(logodds) >= POSITIONS:
         local = windowed_scores(np.asarray(feats, dtype=np.float64), logodds, LOCAL_BARS)
         local = (local - local.max(axis=1, keepdims=True))[np.arange(len(logodds)) // POSITIONS, position]
-        centred = (1.0 - LOCAL_SHARE) * centred + LOCAL_SHARE * local
+        centred = (1.0 - share) * centred + share * local
     return logodds - folded_logodds(logodds)[position] + bias_weight * centred
