@@ -44,6 +44,7 @@ from training.datafolder import data_root
 
 DATA = data_root()
 TOL = 0.25  # beats
+CLEAR_SHARE = 0.9  # labels command: a song's label onsets this much on one bar phase = a clear human grid
 
 
 def pop909_downbeats(song: Path, score: Score) -> tuple[float, np.ndarray, np.ndarray]:
@@ -261,11 +262,23 @@ def run_labels() -> dict:
     def agree(phase: float, label: float) -> bool:
         return min((phase - label) % 4, (label - phase) % 4) <= 0.75
 
+    clear = [r for r in rows if r["label_phase_share"] >= CLEAR_SHARE]
+    split = [r for r in rows if not agree(r["estimated_phase"], r["beat_midi_phase"])]
     summary = {
         "songs": len(rows),
         "labels_agree_with_beat_midi": sum(agree(r["beat_midi_phase"], r["label_phase"]) for r in rows),
         "labels_agree_with_estimate": sum(agree(r["estimated_phase"], r["label_phase"]) for r in rows),
         "labels_agree_with_tick0": sum(agree(0.0, r["label_phase"]) for r in rows),
+        # songs whose label onsets share one bar phase (>= CLEAR_SHARE of them): a clear human bar grid
+        "clear_songs": len(clear),
+        "clear_agree_with_beat_midi": sum(agree(r["beat_midi_phase"], r["label_phase"]) for r in clear),
+        "clear_agree_with_estimate": sum(agree(r["estimated_phase"], r["label_phase"]) for r in clear),
+        "clear_agree_with_tick0": sum(agree(0.0, r["label_phase"]) for r in clear),
+        # where the estimate and beat_midi disagree, whom do the labels side with?
+        "estimate_vs_beat_midi_disagree": len(split),
+        "of_which_labels_side_with_estimate": sum(agree(r["estimated_phase"], r["label_phase"]) for r in split),
+        "of_which_labels_side_with_beat_midi": sum(agree(r["beat_midi_phase"], r["label_phase"]) for r in split),
+        "disagreeing_songs": [r["song"] for r in split],
     }
     print(json.dumps(summary, indent=1))
     return {"summary": summary, "songs": rows}

@@ -130,14 +130,16 @@ def beat_features(notes: Any, beats: np.ndarray) -> np.ndarray:
     ], axis=1)
 
 
-def downbeat_logodds(notes: Any, beats: np.ndarray, weights: Sequence[float] | None = None) -> np.ndarray:
+def downbeat_logodds(notes: Any, beats: np.ndarray, weights: Sequence[float] | None = None,
+                     feats: np.ndarray | None = None) -> np.ndarray:
     """Log-odds that each beat is a downbeat: a logistic model over :func:`beat_features`.
 
     Its weights (``ACCENT_WEIGHTS``) were fitted on POP909 songs with id < 500 against
-    ``beat_midi.txt``'s downbeats by ``benchmarks/meter_train.py``.
+    ``beat_midi.txt``'s downbeats by ``benchmarks/meter_train.py``. ``feats``: the features at
+    ``beats`` when the caller has them already (the phase ranker uses them too).
     """
     w = np.asarray(ACCENT_WEIGHTS if weights is None else weights, dtype=np.float64)
-    feats = beat_features(notes, beats)
+    feats = beat_features(notes, beats) if feats is None else feats
     if len(w) - 1 == feats.shape[1] * (1 + len(CONTEXT)):
         feats = with_context(feats)
     return feats @ w[:-1] + w[-1]

@@ -39,6 +39,7 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
     viterbi_downbeats,
     with_context,
 )
+from motifcli import phase_ranker
 from motifcli.meter import MeterMap, nominal_bar_length, parse_meter
 from motifcli.quantiles import median, percentile
 
@@ -90,6 +91,11 @@ CANDIDATES: tuple[Candidate, ...] = (
 
 REPETITION_WEIGHT = 0.5  # weight of the one-bar autocorrelation beside the template correlation
 MONO_TEMPLATE_PHASE = True  # one-line input: downbeats from stage 1's phase (measured 0.64 vs 0.63 on MTC)
+# 4/4 polyphony: downbeat phase from phase_ranker.py (fitted on POP909's piano arrangements)
+PHASE_RANKER = True
+# also on quantised input? measured (benchmarks/METER.md): POP909 dominant phase +0.010 (its 185
+# quantised songs), BPS written bar lines found 0.871 -> 0.818: off, so BPS stays as it was
+RANKER_ON_QUANTISED = False
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
 
@@ -239,8 +245,12 @@ def estimate_meter(
     else:
         offset = (phase_slot % int(round(beat * RESOLUTION))) / RESOLUTION
         beats = offset + beat * np.arange(int(max(end - offset, 0.0) // beat) + 1)
-        logodds = downbeat_logodds(notes, beats, MELODY_WEIGHTS if mono else None)
+        feats = beat_features(notes, beats)
+        logodds = downbeat_logodds(notes, beats, MELODY_WEIGHTS if mono else None, feats=feats)
         per_bar = max(int(round(bar / beat)), 1)
+        if (PHASE_RANKER and not mono and per_bar == phase_ranker.POSITIONS and beat == 1.0
+                and (RANKER_ON_QUANTISED or not is_quantised(notes))):
+            logodds = phase_ranker.ranked_logodds(feats, logodds)  # the song's phase from whole-song profiles
         idx = viterbi_downbeats(logodds, per_bar, jump_penalty)
         downbeats = beats[idx] if len(idx) else beats[:1]
         folded = np.sort(np.array([logodds[k::per_bar].mean() for k in range(min(per_bar, len(logodds)))]))
