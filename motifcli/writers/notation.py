@@ -2,24 +2,36 @@
 
 MIDI input has no MusicXML to keep, so :func:`midi_to_musicxml` writes one (quantised to sixteenths,
 one part per pitched track, drums and empty tracks left out, a grand staff for piano-like tracks,
-at most two voices per staff, 4/4 bars as everywhere in motif, an estimated key signature); the
-MusicXML writer then annotates it like any other MusicXML document.
+at most two voices per staff, an estimated key signature) in the bars of the run's meter map: its
+time signatures, a pickup measure "0" (``implicit="yes"``, so MuseScore numbers the next one 1), a new
+time signature where the map changes, and bars of other lengths (an irregular bar of an estimate)
+written as they are, without a signature of their own. Bar lines are quantised like the notes, so the
+printed bar numbers are the report's ``start_bar``/``end_bar``. The MusicXML writer then annotates it
+like any other MusicXML document.
 """
 
 from __future__ import annotations
 
 import copy
+import bisect
 import math
+import re
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from motifcli.errors import OutputError
+from motifcli.meter import MeterMap
 from motifcli.quiet import library_quiet
 from motifcli.score import Score
 from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_scan import XmlScan, scan_parts
+
+if TYPE_CHECKING:
+    from motifcli.annotation import Annotation
 
 GRID = Fraction(1, 4)  # MIDI input is quantised to sixteenth notes
 # Bars in all staves together. music21 builds a few KB and ~0.1 ms per bar even when it is empty,
@@ -27,12 +39,14 @@ GRID = Fraction(1, 4)  # MIDI input is quantised to sixteenth notes
 MAX_NOTATION_BARS = 20_000
 
 
-def check_size(score: Score) -> None:
+def check_size(score: Score, meter: MeterMap | None = None) -> None:
     """Refuse, before any work, a score whose notation would have more than MAX_NOTATION_BARS bars."""
     tracks = [t for t in score.tracks if t.is_pitched]
     end = max((n.offset for t in tracks for n in t.notes), default=0.0)
-    num, den = _meter(score)
-    bars = max(1, math.ceil(end / (4 * num / den) - 1e-9))
+    meter = meter if meter is not None else score.meter_map
+    covered = meter.bar_index_at(end - 1e-9) + 1 if end <= meter.end_beat else len(meter.bars)
+    after = max(0.0, end - meter.end_beat)  # notes past the map's last bar: bars of its length
+    bars = covered + math.ceil(after / max(meter.bars[-1].nominal_length, 0.25) - 1e-9)
     if bars * len(tracks) > MAX_NOTATION_BARS:
         raise OutputError(
             f"MusicXML output would need {bars:,} bars in each of {len(tracks)} part(s), over the "
@@ -42,6 +56,28 @@ def check_size(score: Score) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class NotationBar:
+    """One written measure: start and length on the notation's grid, printed number, signature."""
+
+    start: Fraction
+    length: Fraction
+    number: str
+    numerator: int
+    denominator: int
+    implicit: bool = False  # a pickup: MuseScore leaves it out of its count (the next bar is 1)
+    beat: float | None = None  # where the meter map starts it (off the grid for performed MIDI)
+
+    @property
+    def end(self) -> Fraction:
+        return self.start + self.length
+
+    @property
+    def lead(self) -> Fraction:
+        """Beats missing at its start (a pickup is the end of a bar): positions are counted from
+        where a full bar would start, so notes are split on the beats they sound on."""
+        return max(Fraction(0), Fraction(4 * self.numerator, self.denominator) - self.length) if self.implicit else Fraction(0)
+
 @dataclass(slots=True)
 class ConvertedScore:
     """MusicXML made from a MIDI score, and how its parts and notes relate to the score's tracks."""
@@ -50,29 +86,105 @@ class ConvertedScore:
     scan: XmlScan
     part_of_track: dict[int, str]  # score track index -> MusicXML part id
     grid: Fraction = GRID
+    bars: list[NotationBar] = field(default_factory=list)  # the measures written, in order
     seconds: float = 0.0  # how long the conversion took
+    bar_beats: list[float] = field(default_factory=list)  # the map's own start of each bar
+    homes: Mapping[NoteKey, float] = field(default_factory=dict)  # see note_homes
 
     def q(self, beat: float) -> Fraction:
-        """A beat position on the conversion's grid (how notes of the score are found again)."""
+        """A beat position on the conversion's grid (a note's end, a span's end)."""
         return _quantise(beat, self.grid)
+
+    def q_onset(self, beat: float, track: int | None = None, pitch: int | None = None) -> Fraction:
+        """Where a note (of ``track`` and ``pitch``) starting at ``beat`` was notated: how notes of
+        the score are found again."""
+        home = self.homes.get((track, round(float(beat), 6), pitch), beat) if track is not None else beat
+        return onset_on_grid(beat, self.bars, self.bar_beats, self.grid, home)
+
+
+NoteKey = tuple[int, float, int]  # (track index, onset rounded to 1e-6 beat, pitch)
+
+
+def note_homes(annotation: Annotation, score: Score, meter: MeterMap) -> dict[NoteKey, float]:
+    """The bar each occurrence note is counted in by the report (as the start of that bar in ``meter``).
+
+    That is the bar holding its onset, kept within its occurrence's bars: a bar-level window also
+    takes a note played a hair before its bar line (heard on it). Other notes go in the bar that
+    holds their onset.
+    """
+    from motifcli.meter import SPAN_END_EPS
+    from motifcli.writers._common import occurrence_notes
+
+    homes: dict[NoteKey, float] = {}
+    for occ in annotation.occurrences:
+        first = meter.bar_index_at(occ.start)
+        last = meter.bar_index_at(max(occ.start, occ.end - SPAN_END_EPS))
+        for n in occurrence_notes(occ, score):
+            i = min(max(meter.bar_index_at(n.onset), first), last)
+            homes[(int(getattr(n, "track", occ.track)), round(float(n.onset), 6), int(n.pitch))] = meter.bars[i].start
+    return homes
+
+
+def onset_on_grid(
+    beat: float, bars: list[NotationBar], bar_beats: list[float], grid: Fraction = GRID, home: float | None = None
+) -> Fraction:
+    """An onset on the grid, kept in its bar: the bar holding ``home`` in the meter map (default ``beat``).
+
+    Rounded freely, a note played just before a bar line (a performed anticipation) would land on
+    the next bar's downbeat, and one that a window took from just before its bar line in the bar
+    before: each is put on its own bar's nearest grid step instead, so every note is written in the
+    bar whose number the report gives it (bar lines are on the grid, see :func:`notation_bars`).
+    """
+    on = _quantise(beat, grid)
+    i = bisect.bisect_right(bar_beats, float(beat if home is None else home) + 1e-6) - 1  # MeterMap.bar_index_at
+    if i < 0:
+        return on
+    if i + 1 < len(bars) and on >= bars[i + 1].start:
+        on = bars[i + 1].start - grid
+    return max(on, bars[i].start)
 
 
 def _quantise(beat: float, grid: Fraction = GRID) -> Fraction:
     return round(Fraction(float(beat)).limit_denominator(1 << 20) / grid) * grid
 
 
-def _meter(score: Score) -> tuple[int, int]:
-    """The file's meter when it states one 4-beat meter throughout (4/4, 2/2), else 4/4.
+def notation_bars(meter: MeterMap, end: Fraction, grid: Fraction = GRID) -> list[NotationBar]:
+    """The measures to write: the map's bars with their bar lines on the notes' grid, a bar before
+    the map's first when it starts late, and bars of the last bar's signature after its end until
+    ``end``. A bar shorter than the grid once quantised is merged into the bar before it."""
+    out: list[NotationBar] = []
+    first = meter.bars[0]
+    start0 = _quantise(first.start, grid)
+    if start0 > 0:
+        out.append(NotationBar(Fraction(0), start0, "0", first.numerator, first.denominator, True, 0.0))
+    for i, bar in enumerate(meter.bars):
+        start = _quantise(bar.start, grid)
+        stop = _quantise(bar.end, grid) if i + 1 == len(meter.bars) else _quantise(meter.bars[i + 1].start, grid)
+        if stop - start < grid:
+            continue
+        if out and out[-1].end != start:  # a bar dropped before: the previous one reaches here
+            prev = out[-1]
+            out[-1] = NotationBar(prev.start, start - prev.start, prev.number, prev.numerator, prev.denominator,
+                                  prev.implicit, prev.beat)
+        pickup = i == 0 and meter.has_pickup and not out
+        out.append(NotationBar(start, stop - start, bar.number, bar.numerator, bar.denominator, pickup, bar.start))
+    if not out:
+        out.append(NotationBar(Fraction(0), max(grid, _quantise(first.nominal_length, grid)), first.number or "1",
+                               first.numerator, first.denominator, beat=0.0))
+    last = out[-1]
+    full = max(grid, _quantise(Fraction(4 * last.numerator, last.denominator), grid))
+    number = _next_number(last.number, len(out))
+    while out[-1].end < end:
+        out.append(NotationBar(out[-1].end, full, str(number), last.numerator, last.denominator,
+                               beat=float(out[-1].end)))
+        number += 1
+    return out
 
-    MIDI bars are counted as 4 beats from beat 0 everywhere in motif (POP909's meta events are
-    mostly wrong: 1/4, 2/4), so the written bars match the bar numbers of the other outputs.
-    """
-    sigs = {(s.numerator, s.denominator) for s in score.time_signatures}
-    if len(sigs) == 1:
-        num, den = next(iter(sigs))
-        if den in (1, 2, 4, 8, 16) and Fraction(4 * num, den) == 4:
-            return num, den
-    return 4, 4
+
+def _next_number(label: str, count: int) -> int:
+    """The number after a bar labelled ``label`` ("16a" -> 17); its position + 1 if it has none."""
+    match = re.match(r"\d+", label)
+    return int(match.group()) + 1 if match else count + 1
 
 
 @dataclass(slots=True)
@@ -114,41 +226,62 @@ def _voices(notes: list[tuple[Fraction, Fraction, int]], grid: Fraction) -> list
     return voices
 
 
-def _split_notatable(pos: Fraction, dur: Fraction) -> list[Fraction]:
-    """``dur`` beats from ``pos`` (within one bar) as plain or dotted note values, split on beats."""
-    out = []
+_DOTTED = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
+_COMPOUND_BEAT = Fraction(3, 2)  # the beat of 6/8, 9/8, 12/8: a dotted quarter
+
+
+def _split_notatable(pos: Fraction, dur: Fraction, compound: bool = False) -> list[Fraction]:
+    """``dur`` beats from ``pos`` (within one bar) as plain or dotted note values, split on beats
+    (quarter beats; in a compound meter on its dotted-quarter beats, which get dotted values)."""
+    out: list[Fraction] = []
     while dur > 0:
+        if compound:
+            into = pos % _COMPOUND_BEAT
+            if into == 0 and dur >= _COMPOUND_BEAT:
+                step = 2 * _COMPOUND_BEAT if dur >= 2 * _COMPOUND_BEAT and pos % (2 * _COMPOUND_BEAT) == 0 else _COMPOUND_BEAT
+                out.append(step)
+            else:
+                step = min(dur, _COMPOUND_BEAT - into)
+                out.extend(_split_notatable(pos, step))
+            pos += step
+            dur -= step
+            continue
         frac = pos - (pos.numerator // pos.denominator)
         if frac:
             step = min(dur, 1 - frac)
-            if step not in (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4)):
+            if step not in _DOTTED:
                 step = Fraction(1, 4) if step > Fraction(1, 4) else step
         elif dur >= 1:
             whole = dur.numerator // dur.denominator
             step = Fraction(next(v for v in (4, 3, 2, 1) if v <= whole))
         else:
-            step = dur if dur in (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4)) else min(dur, Fraction(1, 4))
+            step = dur if dur in _DOTTED else min(dur, Fraction(1, 4))
         out.append(step)
         pos += step
         dur -= step
     return out
 
 
+def _is_compound(bar: NotationBar) -> bool:
+    return bar.denominator == 8 and bar.numerator % 3 == 0 and bar.numerator > 3
+
+
 _Piece = tuple[Fraction, Fraction, list[int] | None, str | None]  # start, length, pitches, tie
 
 
-def _pieces(events: list[_Event], bar: Fraction, total: Fraction) -> list[_Piece]:
-    """(start, duration, pitches or None for a rest, tie type) pieces filling [0, total), none of
+def _pieces(events: list[_Event], bars: list[NotationBar]) -> list[_Piece]:
+    """(start, duration, pitches or None for a rest, tie type) pieces filling all ``bars``, none of
     them crossing a barline, each a notatable value."""
     out: list[_Piece] = []
+    starts = [b.start for b in bars]
 
     def emit(start: Fraction, end: Fraction, pitches: list[int] | None) -> None:
         segments = []
         t = start
         while t < end:
-            bar_end = (t // bar + 1) * bar
-            stop = min(end, bar_end)
-            for d in _split_notatable(t - (t // bar) * bar, stop - t):
+            bar = bars[max(0, bisect.bisect_right(starts, t) - 1)]
+            stop = min(end, bar.end)
+            for d in _split_notatable(t - bar.start + bar.lead, stop - t, _is_compound(bar)):
                 segments.append((t, d))
                 t += d
         for k, (t0, d) in enumerate(segments):
@@ -157,7 +290,7 @@ def _pieces(events: list[_Event], bar: Fraction, total: Fraction) -> list[_Piece
                 tie = "start" if k == 0 else ("stop" if k == len(segments) - 1 else "continue")
             out.append((t0, d, pitches, tie))
 
-    now = Fraction(0)
+    now, total = Fraction(0), bars[-1].end
     for ev in events:
         if ev.on > now:
             emit(now, ev.on, None)
@@ -259,8 +392,15 @@ def _split_staves(
     return [r for r in rows if r[2] >= 60], [r for r in rows if r[2] < 60]
 
 
-def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
-    """Notate the pitched tracks of a MIDI score with music21 (one part each) and export MusicXML.
+def midi_to_musicxml(
+    score: Score,
+    grid: Fraction = GRID,
+    meter_map: MeterMap | None = None,
+    homes: Mapping[NoteKey, float] | None = None,
+) -> ConvertedScore:
+    """Notate the pitched tracks of a MIDI score with music21 (one part each) and export MusicXML,
+    in the bars of ``meter_map`` (the run's, see :func:`notation_bars`; default the score's own),
+    each note in its bar (``homes``: :func:`note_homes` of the annotation; else where its onset is).
 
     The notation is built here (quantised onsets and ends, bars, ties, two voices per staff, a grand
     staff for piano-like tracks, key signature and accidentals) and exported without music21's
@@ -269,7 +409,8 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     About 1 s of CPU for a POP909 song (3 s with music21's import and the annotation included).
     """
     began = time.perf_counter()
-    check_size(score)
+    meter_map = meter_map if meter_map is not None else score.meter_map
+    check_size(score, meter_map)
     from music21 import chord, clef, instrument, key, layout, metadata, meter, note, stream, tempo
     from music21 import defaults
     from music21 import pitch as m21pitch
@@ -279,20 +420,20 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     tracks = [t for t in score.tracks if t.is_pitched]
     if not tracks:
         raise OutputError("the score has no pitched notes to write as MusicXML", score.path)
-    num, den = _meter(score)
-    bar = Fraction(4 * num, den)
     quantised: dict[int, list[tuple[Fraction, Fraction, int]]] = {}
-    last = Fraction(0)
+    last = max((max(_quantise(n.offset, grid), _quantise(n.onset, grid) + grid) for t in tracks for n in t.notes),
+               default=Fraction(0))
+    bars = notation_bars(meter_map, last, grid)
+    bar_starts = [b.start for b in bars]
+    bar_beats = [float(b.beat) if b.beat is not None else float(b.start) for b in bars]
+    homes = homes if homes is not None else {}
     for track in tracks:
         rows = []
         for n in track.notes:
-            on = _quantise(n.onset, grid)
+            on = onset_on_grid(n.onset, bars, bar_beats, grid, homes.get((track.index, round(n.onset, 6), n.pitch)))
             end = max(_quantise(n.offset, grid), on + grid)
             rows.append((on, end, n.pitch))
-            last = max(last, end)
         quantised[track.index] = rows
-    bars = max(1, -(-last // bar))
-    total = bars * bar
     bpm = 60_000_000 / score.tempos[0].microseconds_per_beat if score.tempos else 120.0
     fifths = key_fifths(tracks)
     names = _NAMES["sharp" if fifths > 0 else "flat" if fifths < 0 else "plain"]
@@ -311,14 +452,26 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     def staff_measures(rows: list[tuple[Fraction, Fraction, int]], staff_clef, heading: list) -> list:
         """The bars of one staff: quantised notes as chords in at most two voices, rests, ties."""
         voices = _voices(rows, grid)
-        pieces = [_pieces(v, bar, total) if v or i == 0 else [] for i, v in enumerate(voices)]
-        measures = [stream.Measure(number=i + 1) for i in range(int(bars))]
+        pieces = [_pieces(v, bars) if v or i == 0 else [] for i, v in enumerate(voices)]
+        measures = []
+        shown: tuple[int, int] | None = None
+        for b in bars:
+            digits = re.match(r"\d+", b.number)
+            m = stream.Measure(number=int(digits.group()) if digits else 0)
+            if digits and digits.group() != b.number:
+                m.numberSuffix = b.number[len(digits.group()):]
+            if b.implicit:
+                m.showNumber = stream.enums.ShowNumber.NEVER  # written implicit="yes"
+            if (b.numerator, b.denominator) != shown:
+                m.insert(0, meter.TimeSignature(f"{b.numerator}/{b.denominator}"))
+                shown = (b.numerator, b.denominator)
+            measures.append(m)
         first = measures[0]
-        for el in [staff_clef, key.KeySignature(fifths), meter.TimeSignature(f"{num}/{den}"), *heading]:
+        for el in [staff_clef, key.KeySignature(fifths), *heading]:
             first.insert(0, el)
         containers: list[list[stream.Stream]] = [[m] for m in measures]
         if pieces[1]:
-            busy = {int(t0 // bar) for t0, _, p, _ in pieces[1] if p is not None}
+            busy = {bisect.bisect_right(bar_starts, t0) - 1 for t0, _, p, _ in pieces[1] if p is not None}
             for i in sorted(busy):
                 v1, v2 = stream.Voice(id="1"), stream.Voice(id="2")
                 measures[i].insert(0, v1)
@@ -326,13 +479,14 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
                 containers[i] = [v1, v2]
         for vi, voice_pieces in enumerate(pieces):
             for t0, d, ps, tie_type in voice_pieces:
-                i = int(t0 // bar)
+                i = bisect.bisect_right(bar_starts, t0) - 1
                 if vi == 1 and len(containers[i]) == 1:
                     continue
                 target = containers[i][vi if len(containers[i]) > 1 else 0]
                 if ps is None:
                     el = note.Rest(quarterLength=d)
-                    el.fullMeasure = d == bar  # never "auto": its context search costs seconds
+                    # never "auto": its context search costs seconds
+                    el.fullMeasure = d == bars[i].length and not bars[i].implicit
                     if vi == 1:
                         el.style.hideObjectOnPrint = True
                 elif len(ps) == 1:
@@ -342,7 +496,7 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
                     el = chord.Chord([spell(p) for p in sorted(ps)], quarterLength=d)
                 if tie_type is not None:
                     el.tie = m21tie.Tie(tie_type)
-                target.insert(t0 - i * bar, el)
+                target.insert(t0 - bars[i].start, el)
         for m in measures:
             _show_accidentals(m, key_alters, lambda: m21pitch.Accidental("natural"))
         return measures
@@ -388,4 +542,4 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     scan = scan_parts(xml)
     ids = [p.id for p in sorted(scan.parts.values(), key=lambda p: p.position)]
     part_of_track = {t.index: ids[k] for k, t in enumerate(tracks) if k < len(ids)}
-    return ConvertedScore(xml, scan, part_of_track, grid, time.perf_counter() - began)
+    return ConvertedScore(xml, scan, part_of_track, grid, bars, time.perf_counter() - began, bar_beats, homes)
