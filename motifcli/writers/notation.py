@@ -12,8 +12,8 @@ like any other MusicXML document.
 
 from __future__ import annotations
 
-import copy
 import bisect
+import copy
 import math
 import re
 import time
@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from motifcli.errors import OutputError
 from motifcli.meter import MeterMap
@@ -29,11 +28,18 @@ from motifcli.quiet import library_quiet
 from motifcli.score import Score
 from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_scan import XmlScan, scan_parts
+from motifcli.writers.notation_bars import (
+    GRID,
+    NotationBar,
+    NoteKey,
+    is_compound,
+    notation_bars,
+    note_homes,  # noqa: F401 - the MusicXML writer imports it from here with the rest
+    onset_on_grid,
+    quantise,
+    split_notatable,
+)
 
-if TYPE_CHECKING:
-    from motifcli.annotation import Annotation
-
-GRID = Fraction(1, 4)  # MIDI input is quantised to sixteenth notes
 # Bars in all staves together. music21 builds a few KB and ~0.1 ms per bar even when it is empty,
 # so 4 notes 50,000 beats apart (37,500 bars) took minutes and gigabytes; a POP909 song has ~600.
 MAX_NOTATION_BARS = 20_000
@@ -56,28 +62,6 @@ def check_size(score: Score, meter: MeterMap | None = None) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class NotationBar:
-    """One written measure: start and length on the notation's grid, printed number, signature."""
-
-    start: Fraction
-    length: Fraction
-    number: str
-    numerator: int
-    denominator: int
-    implicit: bool = False  # a pickup: MuseScore leaves it out of its count (the next bar is 1)
-    beat: float | None = None  # where the meter map starts it (off the grid for performed MIDI)
-
-    @property
-    def end(self) -> Fraction:
-        return self.start + self.length
-
-    @property
-    def lead(self) -> Fraction:
-        """Beats missing at its start (a pickup is the end of a bar): positions are counted from
-        where a full bar would start, so notes are split on the beats they sound on."""
-        return max(Fraction(0), Fraction(4 * self.numerator, self.denominator) - self.length) if self.implicit else Fraction(0)
-
 @dataclass(slots=True)
 class ConvertedScore:
     """MusicXML made from a MIDI score, and how its parts and notes relate to the score's tracks."""
@@ -93,98 +77,13 @@ class ConvertedScore:
 
     def q(self, beat: float) -> Fraction:
         """A beat position on the conversion's grid (a note's end, a span's end)."""
-        return _quantise(beat, self.grid)
+        return quantise(beat, self.grid)
 
     def q_onset(self, beat: float, track: int | None = None, pitch: int | None = None) -> Fraction:
         """Where a note (of ``track`` and ``pitch``) starting at ``beat`` was notated: how notes of
         the score are found again."""
         home = self.homes.get((track, round(float(beat), 6), pitch), beat) if track is not None else beat
         return onset_on_grid(beat, self.bars, self.bar_beats, self.grid, home)
-
-
-NoteKey = tuple[int, float, int]  # (track index, onset rounded to 1e-6 beat, pitch)
-
-
-def note_homes(annotation: Annotation, score: Score, meter: MeterMap) -> dict[NoteKey, float]:
-    """The bar each occurrence note is counted in by the report (as the start of that bar in ``meter``).
-
-    That is the bar holding its onset, kept within its occurrence's bars: a bar-level window also
-    takes a note played a hair before its bar line (heard on it). Other notes go in the bar that
-    holds their onset.
-    """
-    from motifcli.meter import SPAN_END_EPS
-    from motifcli.writers._common import occurrence_notes
-
-    homes: dict[NoteKey, float] = {}
-    for occ in annotation.occurrences:
-        first = meter.bar_index_at(occ.start)
-        last = meter.bar_index_at(max(occ.start, occ.end - SPAN_END_EPS))
-        for n in occurrence_notes(occ, score):
-            i = min(max(meter.bar_index_at(n.onset), first), last)
-            homes[(int(getattr(n, "track", occ.track)), round(float(n.onset), 6), int(n.pitch))] = meter.bars[i].start
-    return homes
-
-
-def onset_on_grid(
-    beat: float, bars: list[NotationBar], bar_beats: list[float], grid: Fraction = GRID, home: float | None = None
-) -> Fraction:
-    """An onset on the grid, kept in its bar: the bar holding ``home`` in the meter map (default ``beat``).
-
-    Rounded freely, a note played just before a bar line (a performed anticipation) would land on
-    the next bar's downbeat, and one that a window took from just before its bar line in the bar
-    before: each is put on its own bar's nearest grid step instead, so every note is written in the
-    bar whose number the report gives it (bar lines are on the grid, see :func:`notation_bars`).
-    """
-    on = _quantise(beat, grid)
-    i = bisect.bisect_right(bar_beats, float(beat if home is None else home) + 1e-6) - 1  # MeterMap.bar_index_at
-    if i < 0:
-        return on
-    if i + 1 < len(bars) and on >= bars[i + 1].start:
-        on = bars[i + 1].start - grid
-    return max(on, bars[i].start)
-
-
-def _quantise(beat: float, grid: Fraction = GRID) -> Fraction:
-    return round(Fraction(float(beat)).limit_denominator(1 << 20) / grid) * grid
-
-
-def notation_bars(meter: MeterMap, end: Fraction, grid: Fraction = GRID) -> list[NotationBar]:
-    """The measures to write: the map's bars with their bar lines on the notes' grid, a bar before
-    the map's first when it starts late, and bars of the last bar's signature after its end until
-    ``end``. A bar shorter than the grid once quantised is merged into the bar before it."""
-    out: list[NotationBar] = []
-    first = meter.bars[0]
-    start0 = _quantise(first.start, grid)
-    if start0 > 0:
-        out.append(NotationBar(Fraction(0), start0, "0", first.numerator, first.denominator, True, 0.0))
-    for i, bar in enumerate(meter.bars):
-        start = _quantise(bar.start, grid)
-        stop = _quantise(bar.end, grid) if i + 1 == len(meter.bars) else _quantise(meter.bars[i + 1].start, grid)
-        if stop - start < grid:
-            continue
-        if out and out[-1].end != start:  # a bar dropped before: the previous one reaches here
-            prev = out[-1]
-            out[-1] = NotationBar(prev.start, start - prev.start, prev.number, prev.numerator, prev.denominator,
-                                  prev.implicit, prev.beat)
-        pickup = i == 0 and meter.has_pickup and not out
-        out.append(NotationBar(start, stop - start, bar.number, bar.numerator, bar.denominator, pickup, bar.start))
-    if not out:
-        out.append(NotationBar(Fraction(0), max(grid, _quantise(first.nominal_length, grid)), first.number or "1",
-                               first.numerator, first.denominator, beat=0.0))
-    last = out[-1]
-    full = max(grid, _quantise(Fraction(4 * last.numerator, last.denominator), grid))
-    number = _next_number(last.number, len(out))
-    while out[-1].end < end:
-        out.append(NotationBar(out[-1].end, full, str(number), last.numerator, last.denominator,
-                               beat=float(out[-1].end)))
-        number += 1
-    return out
-
-
-def _next_number(label: str, count: int) -> int:
-    """The number after a bar labelled ``label`` ("16a" -> 17); its position + 1 if it has none."""
-    match = re.match(r"\d+", label)
-    return int(match.group()) + 1 if match else count + 1
 
 
 @dataclass(slots=True)
@@ -226,46 +125,6 @@ def _voices(notes: list[tuple[Fraction, Fraction, int]], grid: Fraction) -> list
     return voices
 
 
-_DOTTED = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
-_COMPOUND_BEAT = Fraction(3, 2)  # the beat of 6/8, 9/8, 12/8: a dotted quarter
-
-
-def _split_notatable(pos: Fraction, dur: Fraction, compound: bool = False) -> list[Fraction]:
-    """``dur`` beats from ``pos`` (within one bar) as plain or dotted note values, split on beats
-    (quarter beats; in a compound meter on its dotted-quarter beats, which get dotted values)."""
-    out: list[Fraction] = []
-    while dur > 0:
-        if compound:
-            into = pos % _COMPOUND_BEAT
-            if into == 0 and dur >= _COMPOUND_BEAT:
-                step = 2 * _COMPOUND_BEAT if dur >= 2 * _COMPOUND_BEAT and pos % (2 * _COMPOUND_BEAT) == 0 else _COMPOUND_BEAT
-                out.append(step)
-            else:
-                step = min(dur, _COMPOUND_BEAT - into)
-                out.extend(_split_notatable(pos, step))
-            pos += step
-            dur -= step
-            continue
-        frac = pos - (pos.numerator // pos.denominator)
-        if frac:
-            step = min(dur, 1 - frac)
-            if step not in _DOTTED:
-                step = Fraction(1, 4) if step > Fraction(1, 4) else step
-        elif dur >= 1:
-            whole = dur.numerator // dur.denominator
-            step = Fraction(next(v for v in (4, 3, 2, 1) if v <= whole))
-        else:
-            step = dur if dur in _DOTTED else min(dur, Fraction(1, 4))
-        out.append(step)
-        pos += step
-        dur -= step
-    return out
-
-
-def _is_compound(bar: NotationBar) -> bool:
-    return bar.denominator == 8 and bar.numerator % 3 == 0 and bar.numerator > 3
-
-
 _Piece = tuple[Fraction, Fraction, list[int] | None, str | None]  # start, length, pitches, tie
 
 
@@ -281,7 +140,7 @@ def _pieces(events: list[_Event], bars: list[NotationBar]) -> list[_Piece]:
         while t < end:
             bar = bars[max(0, bisect.bisect_right(starts, t) - 1)]
             stop = min(end, bar.end)
-            for d in _split_notatable(t - bar.start + bar.lead, stop - t, _is_compound(bar)):
+            for d in split_notatable(t - bar.start + bar.lead, stop - t, is_compound(bar)):
                 segments.append((t, d))
                 t += d
         for k, (t0, d) in enumerate(segments):
@@ -421,7 +280,7 @@ def midi_to_musicxml(
     if not tracks:
         raise OutputError("the score has no pitched notes to write as MusicXML", score.path)
     quantised: dict[int, list[tuple[Fraction, Fraction, int]]] = {}
-    last = max((max(_quantise(n.offset, grid), _quantise(n.onset, grid) + grid) for t in tracks for n in t.notes),
+    last = max((max(quantise(n.offset, grid), quantise(n.onset, grid) + grid) for t in tracks for n in t.notes),
                default=Fraction(0))
     bars = notation_bars(meter_map, last, grid)
     bar_starts = [b.start for b in bars]
@@ -431,7 +290,7 @@ def midi_to_musicxml(
         rows = []
         for n in track.notes:
             on = onset_on_grid(n.onset, bars, bar_beats, grid, homes.get((track.index, round(n.onset, 6), n.pitch)))
-            end = max(_quantise(n.offset, grid), on + grid)
+            end = max(quantise(n.offset, grid), on + grid)
             rows.append((on, end, n.pitch))
         quantised[track.index] = rows
     bpm = 60_000_000 / score.tempos[0].microseconds_per_beat if score.tempos else 120.0
