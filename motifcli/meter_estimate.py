@@ -86,6 +86,18 @@ CANDIDATES: tuple[Candidate, ...] = (
     Candidate(6, 8, ((3, 1.0), (1.5, 0.5), *_SUB)),
     Candidate(9, 8, ((4.5, 1.0), (1.5, 0.5), *_SUB), prior=-0.02),
     Candidate(12, 8, ((6, 1.0), (3, 0.75), (1.5, 0.5), *_SUB), prior=-0.1),
+    # issue 9 phase 3 (benchmarks/METER.md, "More candidates"; priors chosen on the tune halves of
+    # MTC and BPS and POP909's tune songs): 5/8 on eighth beats, 3/2 on half-note beats
+    Candidate(5, 8, ((2.5, 1.0), (0.5, 0.5), (0.25, 0.12)), prior=-0.04),
+    Candidate(3, 2, ((6, 1.0), (2, 0.5), (1, 0.3), (0.5, 0.2), (0.25, 0.1))),
+)
+
+# Meters tried only when asked (benchmarks/meter.py --candidates): measured and not kept (no gain on
+# the tune halves at any prior tried, see benchmarks/METER.md "More candidates").
+MORE_CANDIDATES: tuple[Candidate, ...] = (
+    Candidate(7, 8, ((3.5, 1.0), (0.5, 0.5), (0.25, 0.12)), prior=-0.05),
+    Candidate(5, 4, ((5, 1.0), (1, 0.5), *_SUB), prior=-0.05),
+    Candidate(6, 4, ((6, 1.0), (3, 0.75), (1, 0.5), *_SUB), prior=-0.05),
 )
 
 REPETITION_WEIGHT = 0.5  # weight of the one-bar autocorrelation beside the template correlation
