@@ -177,6 +177,35 @@ def test_estimation_six_eight(tmp_path: Path) -> None:
     assert estimate.first_downbeat == pytest.approx(0.0)
 
 
+def _tune(bars: list[list[float]], count: int, pickup: tuple[float, ...], seed: int = 0):
+    """A one-line tune: the pickup's note lengths, then ``count`` bars cycling through ``bars``
+    (note lengths in quarter beats), random pitches (the rhythm alone carries the meter)."""
+    rng = np.random.default_rng(seed)
+    lengths = [*pickup, *(d for k in range(count) for d in bars[k % len(bars)])]
+    onsets = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    return onsets, onsets + np.array(lengths), rng.integers(60, 72, len(lengths))
+
+
+@pytest.mark.parametrize(
+    ("meter", "bars", "pickup"),
+    [
+        ("5/8", [[1.5, 1.0], [0.5] * 5, [1.5, 0.5, 0.5], [1.0, 0.5, 1.0]], (0.5,)),  # 3+2 eighths
+        ("3/2", [[3.0, 1.0, 2.0], [4.0, 2.0], [3.0, 1.0, 1.0, 1.0], [4.0, 1.0, 1.0]], (2.0,)),  # half-note beats
+    ],
+)
+def test_estimation_knows_five_eight_and_three_two(meter: str, bars: list[list[float]], pickup: tuple[float, ...]) -> None:
+    """Issue 9 phase 3: 5/8 and 3/2 are candidates (MTC tunes are written in them); before, these
+    tunes were read as 4/4."""
+    from motifcli.meter_estimate import CANDIDATES
+
+    notes = _tune(bars, 16, pickup)
+    estimate = estimate_meter(notes)
+    assert estimate.name == meter
+    assert estimate.first_downbeat == pytest.approx(sum(pickup))
+    without = [c for c in CANDIDATES if c.name not in ("5/8", "3/2")]
+    assert estimate_meter(notes, candidates=without).name == "4/4"
+
+
 def test_overrides_fix_meter_and_phase(tmp_path: Path) -> None:
     score = read_midi(unmetred_midi(read_score(CORPUS["bwv1.6.mxl"]), tmp_path / "piece.mid"))
     forced = estimate_meter(score, meter="3/4")
