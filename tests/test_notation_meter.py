@@ -223,8 +223,9 @@ def test_meter_override_is_the_notation_meter(tmp_path: Path, request: pytest.Fi
 
 def test_a_note_is_written_in_the_bar_the_report_counts_it_in() -> None:
     """Performed MIDI: bar lines at 2.583 (estimated) are written at 2.5. A note played at 2.52 is in
-    the pickup by the map: rounded freely it would sit on bar 1's downbeat, so it goes on the
-    pickup's last sixteenth; one a bar window took from just before the line stays on the downbeat."""
+    the pickup by the map (more than 1/16 beat before the line): rounded freely it would sit on bar
+    1's downbeat, so it goes on the pickup's last sixteenth; one within 1/16 beat of the line, or
+    one a bar window took from before it, is on the downbeat."""
     from motifcli.writers.notation_bars import onset_on_grid
 
     meter = MeterMap.from_downbeats([2.583333, 6.583333], end_beat=12.0, numerator=4, denominator=4)
@@ -232,6 +233,7 @@ def test_a_note_is_written_in_the_bar_the_report_counts_it_in() -> None:
     beats = [b.beat for b in bars]
     assert [b.start for b in bars[:3]] == [0, Fraction(5, 2), Fraction(13, 2)]
     assert onset_on_grid(2.52, bars, beats) == Fraction(9, 4)  # kept in the pickup (bar "0")
+    assert onset_on_grid(2.53, bars, beats) == Fraction(5, 2)  # within 1/16 beat of the line: heard on it
     assert onset_on_grid(2.60, bars, beats) == Fraction(5, 2)  # on the downbeat of bar 1
     assert onset_on_grid(4.10, bars, beats) == 4  # inside a bar: plain rounding
     assert onset_on_grid(2.55, bars, beats, home=2.583333) == Fraction(5, 2)  # a window's note: bar 1

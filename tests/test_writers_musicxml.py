@@ -366,9 +366,14 @@ def test_midi_input_is_notated_quickly_and_annotated(tmp_path):
 
     def q(x: float) -> float:
         """Where a note starting at ``x`` is written: on the nearest sixteenth, in the bar of the
-        meter map that holds it (one played just before a bar line stays a sixteenth before it)."""
-        on, next_line = round(x * 4) / 4, round(meter.bar_at(x).end * 4) / 4
-        return on if on < next_line or meter.bar_index_at(x) == len(meter.bars) - 1 else next_line - 0.25
+        meter map that holds it, or the bar after when it is a 16th of a beat or less before its
+        line (one a little further before a bar line stays a sixteenth before it)."""
+        held = x + 1 / 16
+        on, next_line = round(x * 4) / 4, round(meter.bar_at(held).end * 4) / 4
+        line = round(meter.bar_at(held).start * 4) / 4
+        if on >= next_line and meter.bar_index_at(held) < len(meter.bars) - 1:
+            return next_line - 0.25
+        return max(on, line)
 
     for staff_list, track in zip(staves.values(), score.pitched_tracks()):
         # every note is there, at its quantised onset (continuations of ties are not new notes)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from motifcli.meter import SPAN_END_EPS, MeterMap
+from motifcli.meter import ONSET_SNAP, SPAN_END_EPS, MeterMap
 
 if TYPE_CHECKING:
     from motifcli.annotation import Annotation
@@ -57,18 +57,19 @@ NoteKey = tuple[int, float, int]  # (track index, onset rounded to 1e-6 beat, pi
 def note_homes(annotation: Annotation, score: Score, meter: MeterMap) -> dict[NoteKey, float]:
     """The bar each occurrence note is counted in by the report (as the start of that bar in ``meter``).
 
-    That is the bar holding its onset, kept within its occurrence's bars: a bar-level window also
-    takes a note played a hair before its bar line (heard on it). Other notes go in the bar that
-    holds their onset.
+    That is the bar holding its onset (a note played up to ``ONSET_SNAP`` before a bar line in the
+    bar after), kept within its occurrence's bars (as :meth:`MeterMap.span_bars` numbers them; a
+    bar window may take a note from a little further before its line). Other notes go where
+    :func:`onset_on_grid` puts them by default.
     """
     from motifcli.writers._common import occurrence_notes
 
     homes: dict[NoteKey, float] = {}
     for occ in annotation.occurrences:
-        first = meter.bar_index_at(occ.start)
-        last = meter.bar_index_at(max(occ.start, occ.end - SPAN_END_EPS))
+        first = meter.bar_index_at(occ.start + ONSET_SNAP)
+        last = max(first, meter.bar_index_at(max(occ.start, occ.end - SPAN_END_EPS)))
         for n in occurrence_notes(occ, score):
-            i = min(max(meter.bar_index_at(n.onset), first), last)
+            i = min(max(meter.bar_index_at(n.onset + ONSET_SNAP), first), last)
             homes[(int(getattr(n, "track", occ.track)), round(float(n.onset), 6), int(n.pitch))] = meter.bars[i].start
     return homes
 
@@ -76,7 +77,8 @@ def note_homes(annotation: Annotation, score: Score, meter: MeterMap) -> dict[No
 def onset_on_grid(
     beat: float, bars: list[NotationBar], bar_beats: list[float], grid: Fraction = GRID, home: float | None = None
 ) -> Fraction:
-    """An onset on the grid, kept in its bar: the bar holding ``home`` in the meter map (default ``beat``).
+    """An onset on the grid, kept in its bar: the bar holding ``home`` in the meter map (default: the
+    bar holding ``beat + ONSET_SNAP``, a note played a hair before a bar line being heard on it).
 
     Rounded freely, a note played just before a bar line (a performed anticipation) would land on
     the next bar's downbeat, and one that a window took from just before its bar line in the bar
@@ -84,7 +86,8 @@ def onset_on_grid(
     bar whose number the report gives it (bar lines are on the grid, see :func:`notation_bars`).
     """
     on = quantise(beat, grid)
-    i = bisect.bisect_right(bar_beats, float(beat if home is None else home) + 1e-6) - 1  # MeterMap.bar_index_at
+    where = float(beat) + ONSET_SNAP if home is None else float(home)
+    i = bisect.bisect_right(bar_beats, where + 1e-6) - 1  # as MeterMap.bar_index_at
     if i < 0:
         return on
     if i + 1 < len(bars) and on >= bars[i + 1].start:
