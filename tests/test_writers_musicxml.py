@@ -368,7 +368,9 @@ def test_midi_input_is_notated_quickly_and_annotated(tmp_path):
         """Where a note starting at ``x`` is written: on the nearest sixteenth, in the bar of the
         meter map that holds it, or the bar after when it is a 16th of a beat or less before its
         line (one a little further before a bar line stays a sixteenth before it)."""
-        held = x + 1 / 16
+        from motifcli.meter import ONSET_SNAP
+
+        held = x + ONSET_SNAP
         on, next_line = round(x * 4) / 4, round(meter.bar_at(held).end * 4) / 4
         line = round(meter.bar_at(held).start * 4) / 4
         if on >= next_line and meter.bar_index_at(held) < len(meter.bars) - 1:
