@@ -1,8 +1,8 @@
 """Meter and downbeat estimation benchmarks (issue 9): POP909, BPS-motif dev, MTC-ANN dev, timing.
 
 Usage (from the repository root, PYTHONPATH=.):
-    python benchmarks/meter.py pop909 [--limit N] [--json out.json]
-    python benchmarks/meter.py written bps|mtc [--json out.json]
+    python benchmarks/meter.py pop909 [--limit N] [--candidates 4/4,3/4,...] [--prior 5/8=-0.05] [--json out.json]
+    python benchmarks/meter.py written bps|mtc [--candidates ...] [--prior NAME=VALUE ...] [--json out.json]
     python benchmarks/meter.py labels [--json out.json]
     python benchmarks/meter.py time [--runs 5] [--songs 100]
 
@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from motifcli.meter import MeterMap
-from motifcli.meter_estimate import estimate_meter, time_signatures_consistent
+from motifcli.meter_estimate import CANDIDATES, MORE_CANDIDATES, Candidate, estimate_meter, time_signatures_consistent
 from motifcli.readers.midi import read_midi
 from motifcli.score import Score, TimeSignature
 from training.datafolder import data_root
@@ -91,13 +91,35 @@ def phase_ok(estimated: float, truth: float, bar: float) -> bool:
     return min(d, bar - d) <= TOL
 
 
-def run_pop909(limit: int | None, quiet: bool = False) -> dict:
+def candidate_set(names: str | None, priors: list[str] | None) -> tuple[Candidate, ...]:
+    """The product's CANDIDATES, or those named (from CANDIDATES + MORE_CANDIDATES), priors overridden."""
+    pool = {c.name: c for c in (*CANDIDATES, *MORE_CANDIDATES)}
+    chosen = list(CANDIDATES) if not names else [pool[n.strip()] for n in names.split(",") if n.strip()]
+    for item in priors or []:
+        name, value = item.split("=")
+        chosen = [dataclasses.replace(c, prior=float(value)) if c.name == name else c for c in chosen]
+    return tuple(chosen)
+
+
+def split_of(corpus: str, piece: str) -> str:
+    """``tune`` or ``test`` (benchmarks/splits/: MTC by tune family, BPS by piece)."""
+    splits = json.loads((Path(__file__).parent / "splits" / f"{corpus}.json").read_text())
+    if corpus == "bps":
+        return "tune" if piece in splits["tune"] else "test"
+    import csv
+
+    with open(DATA / "mtc_ann_dev" / "pieces.csv", newline="") as f:
+        family = {r["piece"]: r["tunefamily"] for r in csv.DictReader(f)}
+    return "tune" if family.get(piece) in set(splits["tune_families"]) else "test"
+
+
+def run_pop909(limit: int | None, quiet: bool = False, candidates: tuple[Candidate, ...] = CANDIDATES) -> dict:
     songs = sorted(p for p in (DATA / "pop909").iterdir() if p.is_dir())[:limit]
     rows = []
     for song in songs:
         score = read_midi(song / f"{song.name}.mid")
         bar, first, dominant, downbeats = pop909_truth(song, score)
-        est = estimate_meter(score)
+        est = estimate_meter(score, candidates=candidates)
         given = estimate_meter(score, meter=(int(bar), 4))
         est_lines = est.to_meter_map(score.end_beat).starts
         ts = score.time_signatures
@@ -167,14 +189,14 @@ def load_written(path: Path) -> tuple[Score, MeterMap, float]:
     return score, _with_sections(truth, padded, shift), shift
 
 
-def run_written(corpus: str) -> dict:
+def run_written(corpus: str, candidates: tuple[Candidate, ...] = CANDIDATES) -> dict:
     folder = DATA / ("bps_motif_dev" if corpus == "bps" else "mtc_ann_dev") / "scores"
     rows = []
     for path in sorted(folder.glob("*.mid")):
         score, truth, shift = load_written(path)
         end = score.end_beat
         first_sig = truth.bars[0]
-        est = estimate_meter(score)  # the notes only: time signatures never reach the estimator
+        est = estimate_meter(score, candidates=candidates)  # the notes only: time signatures never reach it
         est_map = est.to_meter_map(end)
         first_bar = first_sig.nominal_length
         true_lines = truth.starts[truth.starts < end - 1e-6]
@@ -183,6 +205,7 @@ def run_written(corpus: str) -> dict:
         first_section = [b.start for b in truth.bars if (b.numerator, b.denominator) == (first_sig.numerator, first_sig.denominator)]
         rows.append({
             "piece": path.stem,
+            "split": split_of(corpus, path.stem),
             "written": ";".join(f"{s['time_signature']}@{s['start_beat']:g}" for s in truth.sections()),
             "meter_changes": len(truth.sections()) - 1,
             "est_meter": est.name,
@@ -211,7 +234,13 @@ def run_written(corpus: str) -> dict:
         "written_time_signatures_accepted_as_midi": round(sum(r["written_ts_accepted"] for r in rows) / n, 4),
         "right_without_meter_changes": _frac([r for r in rows if not r["meter_changes"]]),
         "confusions": collections.Counter(f"{r['written'].split('@')[0]}->{r['est_meter']}" for r in rows if not r["meter_ok"]).most_common(),
+        "candidates": [f"{c.name}{c.prior:+g}" for c in candidates],
     }
+    for split in ("tune", "test"):
+        sel = [r for r in rows if r["split"] == split]
+        summary[split] = {"pieces": len(sel), "right": _frac(sel),
+                          "bar_length_correct": round(sum(r["meter_ok"] for r in sel) / max(len(sel), 1), 4),
+                          "phase_correct": round(sum(r["phase_ok"] for r in sel) / max(len(sel), 1), 4)}
     print(json.dumps(summary, indent=1))
     return {"summary": summary, "pieces": rows}
 
@@ -316,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     w = sub.add_parser("written")
     w.add_argument("corpus", choices=["bps", "mtc"])
     w.add_argument("--json")
+    for q in (p, w):
+        q.add_argument("--candidates", help="comma-separated meters from CANDIDATES + MORE_CANDIDATES")
+        q.add_argument("--prior", action="append", help="NAME=VALUE: that candidate's prior (repeatable)")
     lab = sub.add_parser("labels")
     lab.add_argument("--json")
     t = sub.add_parser("time")
@@ -324,9 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--json")
     args = parser.parse_args(argv)
     if args.cmd == "pop909":
-        result = run_pop909(args.limit)
+        result = run_pop909(args.limit, candidates=candidate_set(args.candidates, args.prior))
     elif args.cmd == "written":
-        result = run_written(args.corpus)
+        result = run_written(args.corpus, candidate_set(args.candidates, args.prior))
     elif args.cmd == "labels":
         result = run_labels()
     else:

@@ -16,7 +16,10 @@ from __future__ import annotations
 import math
 import string
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from motifcli.meter import MeterMap
 
 
 SCHEMA_VERSION = "2.0"
@@ -263,6 +266,9 @@ class Annotation:
     settings: dict[str, Any] = field(default_factory=dict)
     tracks: list[str] = field(default_factory=list)
     meter: dict[str, Any] | None = None  # where the bars came from (MeterMap.to_dict + how windows used them)
+    # The run's bars themselves (overrides applied), for the notation of MIDI input; not in the JSON
+    # (a report read back has None, and writers fall back to the score's own map)
+    meter_map: MeterMap | None = field(default=None, compare=False, repr=False)
 
     @property
     def occurrences(self) -> list[Occurrence]:

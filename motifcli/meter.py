@@ -27,6 +27,11 @@ import numpy as np
 SOURCES = ("written", "midi", "estimated", "user")
 _EPS = 1e-6
 SPAN_END_EPS = 1e-3  # beats: an occurrence ending this close after a bar line ends in the bar before
+# beats: a note played less than this before a bar line is heard on it (starts the bar after; the
+# bar windows' half step at 8 steps per beat; just under a 64th note, so a written 64th before a bar
+# line stays in its bar). For played MIDI only: written bars (MusicXML) are exact. Bar numbers of
+# occurrences and the notation of MIDI use it.
+ONSET_SNAP = 1 / 16 - 1e-5
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,10 +275,12 @@ class MeterMap:
 
     def span_bars(self, start: float, end: float) -> dict[str, int | str]:
         """An occurrence's bars for the report: ``start_bar``/``end_bar`` (printed numbers as integers)
-        and ``start_bar_label``/``end_bar_label`` (as printed, "16a"); the last bar is the one holding
-        ``end - SPAN_END_EPS`` (an occurrence ending on a bar line does not reach into the next bar)."""
-        first = self.bar_index_at(start)
-        last = self.bar_index_at(max(start, end - SPAN_END_EPS))
+        and ``start_bar_label``/``end_bar_label`` (as printed, "16a"); the first bar is the one holding
+        ``start + ONSET_SNAP`` (a first note played a hair before a bar line starts the bar after; not
+        for written bars), the last the one holding ``end - SPAN_END_EPS`` (an occurrence ending on a
+        bar line does not reach into the next bar)."""
+        first = self.bar_index_at(start + (0.0 if self.source == "written" else ONSET_SNAP))
+        last = max(first, self.bar_index_at(max(start, end - SPAN_END_EPS)))
         return {
             "start_bar": self.bar_value(first),
             "end_bar": self.bar_value(last),
@@ -372,4 +379,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Bar", "MeterMap", "SOURCES", "nominal_bar_length", "parse_meter", *_ESTIMATION]
+__all__ = ["Bar", "MeterMap", "ONSET_SNAP", "SOURCES", "nominal_bar_length", "parse_meter", *_ESTIMATION]

@@ -55,6 +55,7 @@ class Candidate:
     denominator: int
     levels: tuple[tuple[float, float], ...]
     prior: float = 0.0
+    notated_only: bool = False  # tried only on quantised input (notation software's, not a player's)
 
     @property
     def bar_beats(self) -> float:
@@ -87,6 +88,19 @@ CANDIDATES: tuple[Candidate, ...] = (
     Candidate(6, 8, ((3, 1.0), (1.5, 0.5), *_SUB)),
     Candidate(9, 8, ((4.5, 1.0), (1.5, 0.5), *_SUB), prior=-0.02),
     Candidate(12, 8, ((6, 1.0), (3, 0.75), (1.5, 0.5), *_SUB), prior=-0.1),
+    # issue 9 phase 3 (benchmarks/METER.md, "More candidates"; priors chosen on the tune halves of
+    # MTC and BPS): 5/8 on eighth beats, 3/2 on half-note beats; only for notated (quantised) input,
+    # as on performed POP909 songs 5/8 took 2 songs of 4/4 (289, 326) and neither meter helps pop
+    Candidate(5, 8, ((2.5, 1.0), (0.5, 0.5), (0.25, 0.12)), prior=-0.04, notated_only=True),
+    Candidate(3, 2, ((6, 1.0), (2, 0.5), (1, 0.3), (0.5, 0.2), (0.25, 0.1)), notated_only=True),
+)
+
+# Meters tried only when asked (benchmarks/meter.py --candidates): measured and not kept (no gain on
+# the tune halves at any prior tried, see benchmarks/METER.md "More candidates").
+MORE_CANDIDATES: tuple[Candidate, ...] = (
+    Candidate(7, 8, ((3.5, 1.0), (0.5, 0.5), (0.25, 0.12)), prior=-0.05),
+    Candidate(5, 4, ((5, 1.0), (1, 0.5), *_SUB), prior=-0.05),
+    Candidate(6, 4, ((6, 1.0), (3, 0.75), (1, 0.5), *_SUB), prior=-0.05),
 )
 
 REPETITION_WEIGHT = 0.5  # weight of the one-bar autocorrelation beside the template correlation
@@ -221,6 +235,8 @@ def estimate_meter(
         known = [c for c in candidates if (c.numerator, c.denominator) == tuple(meter)]
         candidates = known or [_generic_candidate(*meter)]
     notes = _clean(notes)  # read the notes once for both stages
+    if meter is None and any(c.notated_only for c in candidates) and not is_quantised(notes):
+        candidates = [c for c in candidates if not c.notated_only]
     grid = accent_grid(notes)
     centred = grid - grid.mean()
     best_by_cand: list[tuple[float, Candidate, int]] = []

@@ -140,10 +140,17 @@ def annotate(
         from motifcli.families import annotate_notes
 
         used = model if needed else None
-        return annotate_notes(score, used, run, used.card() if used is not None else None, timings)
+        return _with_bars(annotate_notes(score, used, run, used.card() if used is not None else None, timings), run)
     from motifcli.embedding import embed_score
     from motifcli.grouping import group
 
     check_window_count(score, model, run)
     embedded = embed_score(score, model, run, timings)
-    return group(score, embedded, run, model.card(), timings)
+    return _with_bars(group(score, embedded, run, model.card(), timings), run)
+
+
+def _with_bars(annotation: Annotation, run: Settings) -> Annotation:
+    """The run's bars on the annotation (overrides applied), for writers that draw bar lines (the
+    notation of MIDI input)."""
+    annotation.meter_map = run.meter_map
+    return annotation

@@ -38,6 +38,7 @@ PLUGIN_DIR = REPO / "plugins" / "musescore"
 DOCS_IMG = REPO / "docs" / "img"
 MSCORE_NAMES = ("mscore3", "musescore3", "mscore", "musescore")
 DIVISION = 480  # MuseScore's ticks per quarter note
+SIXTEENTH = DIVISION // 4  # the grid MIDI input is notated on (writers/notation.py)
 POP909_SONG = "021"
 CHORALE = "bach/bwv1.6"  # five parts (a horn doubling the soprano + SATB), a pickup bar
 RAG = "joplin/maple_leaf_rag"  # one part on two staves (piano), chords, voices, ties, repeats, a pickup
@@ -219,6 +220,7 @@ class Mscx:
     measure_ticks: list[int]  # start tick of each measure (1-based measure n is index n-1) + the end
     notes: list[MNote] = field(default_factory=list)
     texts: list[MText] = field(default_factory=list)
+    printed: list[int] = field(default_factory=list)  # the number MuseScore prints on each measure
 
     def measure_at(self, tick: int) -> int:
         """1-based index of the measure holding ``tick`` (counting every measure, pickups too)."""
@@ -253,10 +255,13 @@ def read_mscx(path: Path) -> Mscx:
         tick = Fraction(0)
         sig = Fraction(1)  # 4/4 until a TimeSig says otherwise
         measure_ticks = []
+        printed, count = [], 0  # measures marked <irregular> (a pickup) are left out of the count
         measure_starts: list[Fraction] = []  # in whole notes, to resolve a line end's <prev> location
         for measure in staff.findall("Measure"):
             measure_ticks.append(_ticks(tick))
             measure_starts.append(tick)
+            count += measure.find("irregular") is None
+            printed.append(count + int((measure.findtext("noOffset") or "0").strip() or 0))
             length = None
             if measure.get("len"):
                 length = Fraction(measure.get("len"))
@@ -320,7 +325,7 @@ def read_mscx(path: Path) -> Mscx:
             tick += length if length is not None else sig
         measure_ticks.append(_ticks(tick))
         if not result.measure_ticks:
-            result.measure_ticks = measure_ticks
+            result.measure_ticks, result.printed = measure_ticks, printed
     return result
 
 
@@ -351,13 +356,20 @@ def annotation_problems(
     For every occurrence: each of its notes is a note of the same pitch in the occurrence's part at
     its onset (within ``tolerance_beats``) coloured with its family's colour, and one "Motif A1" text
     (of ``text_kinds``) sits in the part at its first note (so within its bars), in the top staff
-    of the notes at that onset (a TextLine must also reach its last note). Conversely every coloured note
+    of the notes at that onset (a TextLine must also reach its last note), within the occurrence's
+    bars. Conversely every coloured note
     is one of an occurrence's own notes with that colour, or a tied piece of one (schema 2: an
-    occurrence is its notes, not the span they lie in). Bars are checked only where the meter is
-    written (start_bar is a printed number; MIDI input is notated in 4/4 bars from beat 0).
+    occurrence is its notes, not the span they lie in).
     """
     problems: list[str] = []
     tol = round(tolerance_beats * DIVISION)
+    written = report.get("meter", {}).get("source", "written") == "written"
+    # MIDI input (performed timing: tol > 0) is notated with every note in the bar the report counts
+    # it in (writers/notation.py): a note played within tol of a bar line may sit a sixteenth before it
+    kept = [] if written or not tol else mscx.measure_ticks
+
+    def near(tick: int, want: int) -> bool:
+        return abs(tick - want) <= tol or any(abs(line - want) <= tol and tick == line - SIXTEENTH for line in kept)
     occurrences = []
     for motif in report["motifs"]:
         for occ in motif["occurrences"]:
@@ -374,15 +386,19 @@ def annotation_problems(
         staves = set(mscx.staves_of(part))
         label = f"{occ['label']} (track {occ['track']} {occ['track_name']!r}, bars {occ['start_bar']}-{occ['end_bar']})"
         first_staves = []  # (tick, staff) of its notes in MuseScore: the text goes at the first, top staff
+
+        def in_bars(tick: int) -> bool:  # in the report's bars (where they are what MuseScore prints)
+            return written or occ["start_bar"] <= mscx.printed[mscx.measure_at(tick) - 1] <= occ["end_bar"]
+
         first_onset = min((n["onset"] for n in occ["notes"]), default=occ["start_beat"])
         for n in sorted(occ["notes"], key=lambda n: (n["onset"], n["pitch"])):
             want = round(n["onset"] * DIVISION)
-            cands = [m for m in mscx.notes if m.staff in staves and m.pitch == n["pitch"] and abs(m.tick - want) <= tol]
+            cands = [m for m in mscx.notes if m.staff in staves and m.pitch == n["pitch"] and near(m.tick, want)]
             if not cands:
                 problems.append(f"{label}: no note of pitch {n['pitch']} at beat {n['onset']} in MuseScore")
                 continue
             allowed = colours_of[(occ["track"], round(n["onset"], 4), n["pitch"])]
-            best = min(cands, key=lambda m: ((m.color or "#000000") not in allowed, abs(m.tick - want)))
+            best = min(cands, key=lambda m: ((m.color or "#000000") not in allowed, not in_bars(m.tick), abs(m.tick - want)))
             first_staves.append((best.tick, best.staff))
             if (best.color or "#000000") not in allowed:
                 problems.append(
@@ -396,15 +412,22 @@ def annotation_problems(
         t = texts[0]
         # the text sits in the occurrence's bars (start_bar is a printed number: a pickup is bar 0;
         # tests/test_meter_musescore.py compares the numbers MuseScore prints). MIDI input is notated
-        # in 4/4 bars from beat 0 (writers/notation.py), not in the meter map's bars, so there only the
-        # text's beat is checked (below)
+        # in the run's bars with bar lines on the notation's sixteenth grid (writers/notation.py):
+        # there the number MuseScore prints on the text's bar must be the report's start_bar
         bar = mscx.measure_at(t.tick)
-        first_bar = mscx.measure_at(round(occ["start_beat"] * DIVISION))
-        last_bar = mscx.measure_at(max(round(occ["start_beat"] * DIVISION), round(occ["end_beat"] * DIVISION) - 1))
-        if report.get("meter", {}).get("source", "written") == "written" and not first_bar <= bar <= last_bar:
-            problems.append(f"{label}: 'Motif {occ['label']}' shows in bar {bar}, not in {first_bar}-{last_bar}")
+        if written:
+            first_bar = mscx.measure_at(round(occ["start_beat"] * DIVISION))
+            last_bar = mscx.measure_at(max(round(occ["start_beat"] * DIVISION), round(occ["end_beat"] * DIVISION) - 1))
+            if not first_bar <= bar <= last_bar:
+                problems.append(f"{label}: 'Motif {occ['label']}' shows in bar {bar}, not in {first_bar}-{last_bar}")
+        elif mscx.printed[bar - 1] != occ["start_bar"]:
+            problems.append(f"{label}: 'Motif {occ['label']}' shows in the bar MuseScore numbers "
+                            f"{mscx.printed[bar - 1]}, not in bar {occ['start_bar']}")
+        elif first_staves and not occ["start_bar"] <= mscx.printed[mscx.measure_at(max(first_staves)[0]) - 1] <= occ["end_bar"]:
+            problems.append(f"{label}: its last note is in the bar MuseScore numbers "
+                            f"{mscx.printed[mscx.measure_at(max(first_staves)[0]) - 1]}, after bar {occ['end_bar']}")
         start = round(first_onset * DIVISION)
-        if abs(t.tick - start) > tol:
+        if not near(t.tick, start):
             problems.append(f"{label}: text at beat {t.tick / DIVISION}, not at its first note (beat {first_onset})")
         if first_staves:  # the top staff of the notes struck at its first note's tick in the score
             first_tick = min(tick for tick, _ in first_staves)
@@ -444,7 +467,8 @@ def annotation_problems(
             and any(  # one of its notes, or a tied piece of one (performed MIDI is notated on a grid of
                 # two tolerances: a quantised end may reach that far past the performed one)
                 n["pitch"] == m.pitch
-                and round(n["onset"] * DIVISION) - tol <= m.tick < round(n["offset"] * DIVISION) + 2 * tol
+                and (round(n["onset"] * DIVISION) - tol <= m.tick < round(n["offset"] * DIVISION) + 2 * tol
+                     or near(m.tick, round(n["onset"] * DIVISION)))
                 for n in occ["notes"]
             )
             for color, occ, part in occurrences

@@ -22,7 +22,10 @@ it has unpitched notes and no pitched ones, or plays on MIDI channel 10.
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -31,7 +34,7 @@ from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits
 from motifcli.meter import MeterMap
 from motifcli.quiet import library_quiet
-from motifcli.readers.musicxml_tree import part_facts, prepare_tree
+from motifcli.readers.musicxml_tree import measure_extents, part_facts, prepare_tree
 from motifcli.readers.mxl import is_zip, score_member
 from motifcli.readers.safe_xml import MUSICXML_ROOTS, Refused, describe, parse_safely
 from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
@@ -81,6 +84,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
         importer.parsePartList(root)
         known = importer.mxScorePartDict
         m21_parts: list[tuple[int, str, Any]] = []
+        extents: list[list[Fraction]] = []
         for position, mx_part in enumerate(root.findall("part")):
             pid = mx_part.get("id", "")
             if pid not in known:
@@ -88,6 +92,9 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
             part = _parse_part(importer, mx_part, known[pid])
             if part is not None:
                 m21_parts.append((position, pid, part))
+                extents.append(measure_extents(mx_part))
+        own_starts = [[m.offset for m in part.getElementsByClass(stream.Measure)] for _, _, part in m21_parts]
+        common = _common_measure_starts(extents, own_starts)
 
         tracks: list[Track] = []
         tempos: dict[float, TempoChange] = {}
@@ -96,10 +103,11 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
         measure_numbers: list[str] | None = None
         total = 0
         for number, (position, pid, part) in enumerate(m21_parts):
+            moved = _mover(own_starts[number], common)
             if number == 0:
                 measures = list(part.getElementsByClass(stream.Measure))
                 if measures:
-                    measure_starts = [float(m.offset) for m in measures]
+                    measure_starts = [float(moved(m.offset)) for m in measures]
                     measure_numbers = [str(m.measureNumberWithSuffix()) for m in measures]
             flat = part.flatten()
             pieces: list[tuple[Any, Any, int, int, str | None]] = []
@@ -108,7 +116,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
             for element in flat.notes:
                 if element.duration.isGrace or element.duration.quarterLength <= 0:
                     continue  # grace notes, and notes without a <duration>, take no time
-                onset = element.offset  # exact (Fraction where a tuplet needs one) until the end
+                onset = moved(element.offset)  # exact (Fraction where a tuplet needs one) until the end
                 offset = onset + element.duration.quarterLength
                 velocity = _velocity(element)
                 members = list(element.notes) if isinstance(element, chord.ChordBase) else [element]
@@ -148,12 +156,12 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
             )
             for mark in flat.getElementsByClass(tempo.MetronomeMark):
                 bpm = mark.getQuarterBPM()
-                beat = float(mark.offset)
+                beat = float(moved(mark.offset))
                 if bpm and bpm > 0 and math.isfinite(bpm) and beat not in tempos:
                     tempos[beat] = TempoChange(beat, max(1, min(int(round(60_000_000 / bpm)), 2**24 - 1)))
             if number == 0:
                 for sig in flat.getElementsByClass(m21meter.TimeSignature):
-                    signatures.append(TimeSignature(float(sig.offset), int(sig.numerator), int(sig.denominator)))
+                    signatures.append(TimeSignature(float(moved(sig.offset)), int(sig.numerator), int(sig.denominator)))
     signatures.sort(key=lambda s: s.beat)
     meter = None
     if measure_starts:
@@ -167,6 +175,43 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
         time_signatures=signatures,
         meter=meter,
     )
+
+
+def _common_measure_starts(extents: list[list[Fraction]], own_starts: list[list[Any]]) -> list[Fraction] | None:
+    """Where each measure starts in every part: after the longest of the measures before it, as
+    MusicXML (and MuseScore) read a score, its cursor's reach in each part (:func:`measure_extents`).
+
+    music21 parses each part alone and lets a measure last as long as its own notes (a ``<forward>``
+    at its end left out), so parts could drift apart where they disagree: bwv171.6's trumpets write
+    the 1-beat bar "24X1" as 3 beats of rest, music21 read it as 1 beat, MuseScore as 3 in every
+    part. None when music21's measures and the document's are not one for one (then nothing moves).
+    """
+    if not extents or any(len(e) != len(o) for e, o in zip(extents, own_starts)):
+        return None
+    starts, at = [], Fraction(0)
+    for i in range(max(len(e) for e in extents)):
+        starts.append(at)
+        longest = max((e[i] for e in extents if i < len(e)), default=Fraction(0))
+        if longest == 0:  # no part moves its cursor here (an empty <measure/>): as music21 has it
+            nxt = [Fraction(o[i + 1]) - Fraction(o[i]) for o in own_starts if i + 1 < len(o)]
+            longest = max(nxt, default=Fraction(0))
+        at += longest
+    return starts
+
+
+def _mover(own: list[Any], common: list[Fraction] | None) -> Callable[[Any], Any]:
+    """A part's positions moved from its own measure starts (music21's) to the common ones."""
+    if common is None or not own:
+        return lambda x: x
+    deltas = [c - Fraction(o) for o, c in zip(own, common)]
+    if not any(deltas):
+        return lambda x: x
+    keys = [float(o) for o in own]
+
+    def moved(x: Any) -> Any:
+        return x + deltas[max(bisect.bisect_right(keys, float(x) + 1e-9) - 1, 0)]
+
+    return moved
 
 
 def _parse_part(importer: Any, mx_part: ET.Element, mx_score_part: ET.Element) -> Any:

@@ -212,6 +212,36 @@ def _number(text: str | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def measure_extents(part: ET.Element) -> list[Fraction]:
+    """How long each measure of a (prepared) part lasts as MusicXML and MuseScore read it: as far
+    as its time cursor got (notes, ``<backup>``, ``<forward>``), in quarter beats.
+
+    music21's own measure lengths leave out a ``<forward>`` at the end (bwv171.6's trumpets write an
+    empty 3-beat bar "X1" as a quarter rest and two forwards, which music21 makes 1 beat long).
+    """
+    divisions = Fraction(1)
+    out: list[Fraction] = []
+    for measure in part.findall("measure"):
+        cursor = extent = Fraction(0)
+        for child in measure:
+            if child.tag == "attributes":
+                value = _fraction(child.findtext("divisions"))
+                if value:
+                    divisions = value
+                continue
+            if child.tag not in ("note", "backup", "forward"):
+                continue
+            if child.tag == "note" and (child.find("chord") is not None or child.find("grace") is not None):
+                continue
+            value = _fraction(child.findtext("duration"))
+            if value is None:
+                continue
+            cursor += -value / divisions if child.tag == "backup" else value / divisions
+            extent = max(extent, cursor)
+        out.append(extent)
+    return out
+
+
 def _shown(text: str | None) -> str:
     text = (text or "").strip()
     return repr(text if len(text) <= 20 else text[:17] + "...")

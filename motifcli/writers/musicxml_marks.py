@@ -3,8 +3,8 @@
 An occurrence is its notes, so a mark names exactly them, by (onset, pitch), in the part of its
 track, and its bracket runs from its first note's onset to its last note's end. For MusicXML input
 onsets are the reader's (the same timeline as the document after ``align_to_score``); for MIDI
-input, converted by :mod:`~motifcli.writers.notation`, they are quantised the way the notation was,
-so a note played a little early still belongs to its occurrence. The tied continuations of an
+input, converted by :mod:`~motifcli.writers.notation`, they are quantised the way the notation was
+(kept in their bar of the meter map), so a note played a little early still belongs to its occurrence. The tied continuations of an
 occurrence's notes are coloured too. An occurrence listing no notes (a hand-made annotation) falls
 back to every note of the part with onset in [start, end).
 """
@@ -88,16 +88,17 @@ def marks_for_converted(annotation: Annotation, score: Score, converted: Convert
             continue  # a drum or empty track: not in the notation
         notes = occurrence_notes(occ, score)
         if notes:
-            keys = frozenset((converted.q(n.onset), n.pitch) for n in notes)
+            keys = frozenset((converted.q_onset(n.onset, int(getattr(n, "track", occ.track)), n.pitch), n.pitch)
+                             for n in notes)
             # the bracket opens at the occurrence's first note: its bars come from the meter map, whose
             # bar lines (estimated for performed MIDI: beat 2.583...) need not be on the notation's grid
             # (never before the occurrence's own start, where the previous bracket may still be open),
             # and closes at the end of its last note
-            start = max(converted.q(occ.start), min(k[0] for k in keys))
+            start = max(converted.q_onset(occ.start), min(k[0] for k in keys))
             end = max(converted.q(max(n.offset for n in notes)), start + converted.grid)
         else:
             keys = frozenset()
-            start = converted.q(occ.start)
+            start = converted.q_onset(occ.start)
             end = max(converted.q(occ.end), start + converted.grid)
         marks.append(Mark(pid, occ.text, colours.get(occ.family, "#000000"), start, end, keys=keys))
     return marks

@@ -2,37 +2,57 @@
 
 MIDI input has no MusicXML to keep, so :func:`midi_to_musicxml` writes one (quantised to sixteenths,
 one part per pitched track, drums and empty tracks left out, a grand staff for piano-like tracks,
-at most two voices per staff, 4/4 bars as everywhere in motif, an estimated key signature); the
-MusicXML writer then annotates it like any other MusicXML document.
+at most two voices per staff, an estimated key signature) in the bars of the run's meter map: its
+time signatures, a pickup measure "0" (``implicit="yes"``, so MuseScore numbers the next one 1), a new
+time signature where the map changes, and bars of other lengths (an irregular bar of an estimate)
+written as they are, without a signature of their own. Bar lines are quantised like the notes, so the
+printed bar numbers are the report's ``start_bar``/``end_bar``. The MusicXML writer then annotates it
+like any other MusicXML document.
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
 import math
+import re
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from motifcli.errors import OutputError
+from motifcli.meter import MeterMap
 from motifcli.quiet import library_quiet
 from motifcli.score import Score
 from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_scan import XmlScan, scan_parts
+from motifcli.writers.notation_bars import (
+    GRID,
+    NotationBar,
+    NoteKey,
+    is_compound,
+    notation_bars,
+    note_homes,  # noqa: F401 - the MusicXML writer imports it from here with the rest
+    onset_on_grid,
+    quantise,
+    split_notatable,
+)
 
-GRID = Fraction(1, 4)  # MIDI input is quantised to sixteenth notes
 # Bars in all staves together. music21 builds a few KB and ~0.1 ms per bar even when it is empty,
 # so 4 notes 50,000 beats apart (37,500 bars) took minutes and gigabytes; a POP909 song has ~600.
 MAX_NOTATION_BARS = 20_000
 
 
-def check_size(score: Score) -> None:
+def check_size(score: Score, meter: MeterMap | None = None) -> None:
     """Refuse, before any work, a score whose notation would have more than MAX_NOTATION_BARS bars."""
     tracks = [t for t in score.tracks if t.is_pitched]
     end = max((n.offset for t in tracks for n in t.notes), default=0.0)
-    num, den = _meter(score)
-    bars = max(1, math.ceil(end / (4 * num / den) - 1e-9))
+    meter = meter if meter is not None else score.meter_map
+    covered = meter.bar_index_at(end - 1e-9) + 1 if end <= meter.end_beat else len(meter.bars)
+    after = max(0.0, end - meter.end_beat)  # notes past the map's last bar: bars of its length
+    bars = covered + math.ceil(after / max(meter.bars[-1].nominal_length, 0.25) - 1e-9)
     if bars * len(tracks) > MAX_NOTATION_BARS:
         raise OutputError(
             f"MusicXML output would need {bars:,} bars in each of {len(tracks)} part(s), over the "
@@ -50,29 +70,20 @@ class ConvertedScore:
     scan: XmlScan
     part_of_track: dict[int, str]  # score track index -> MusicXML part id
     grid: Fraction = GRID
+    bars: list[NotationBar] = field(default_factory=list)  # the measures written, in order
     seconds: float = 0.0  # how long the conversion took
+    bar_beats: list[float] = field(default_factory=list)  # the map's own start of each bar
+    homes: Mapping[NoteKey, float] = field(default_factory=dict)  # see note_homes
 
     def q(self, beat: float) -> Fraction:
-        """A beat position on the conversion's grid (how notes of the score are found again)."""
-        return _quantise(beat, self.grid)
+        """A beat position on the conversion's grid (a note's end, a span's end)."""
+        return quantise(beat, self.grid)
 
-
-def _quantise(beat: float, grid: Fraction = GRID) -> Fraction:
-    return round(Fraction(float(beat)).limit_denominator(1 << 20) / grid) * grid
-
-
-def _meter(score: Score) -> tuple[int, int]:
-    """The file's meter when it states one 4-beat meter throughout (4/4, 2/2), else 4/4.
-
-    MIDI bars are counted as 4 beats from beat 0 everywhere in motif (POP909's meta events are
-    mostly wrong: 1/4, 2/4), so the written bars match the bar numbers of the other outputs.
-    """
-    sigs = {(s.numerator, s.denominator) for s in score.time_signatures}
-    if len(sigs) == 1:
-        num, den = next(iter(sigs))
-        if den in (1, 2, 4, 8, 16) and Fraction(4 * num, den) == 4:
-            return num, den
-    return 4, 4
+    def q_onset(self, beat: float, track: int | None = None, pitch: int | None = None) -> Fraction:
+        """Where a note (of ``track`` and ``pitch``) starting at ``beat`` was notated: how notes of
+        the score are found again."""
+        home = self.homes.get((track, round(float(beat), 6), pitch), beat) if track is not None else beat
+        return onset_on_grid(beat, self.bars, self.bar_beats, self.grid, home)
 
 
 @dataclass(slots=True)
@@ -114,41 +125,22 @@ def _voices(notes: list[tuple[Fraction, Fraction, int]], grid: Fraction) -> list
     return voices
 
 
-def _split_notatable(pos: Fraction, dur: Fraction) -> list[Fraction]:
-    """``dur`` beats from ``pos`` (within one bar) as plain or dotted note values, split on beats."""
-    out = []
-    while dur > 0:
-        frac = pos - (pos.numerator // pos.denominator)
-        if frac:
-            step = min(dur, 1 - frac)
-            if step not in (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4)):
-                step = Fraction(1, 4) if step > Fraction(1, 4) else step
-        elif dur >= 1:
-            whole = dur.numerator // dur.denominator
-            step = Fraction(next(v for v in (4, 3, 2, 1) if v <= whole))
-        else:
-            step = dur if dur in (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4)) else min(dur, Fraction(1, 4))
-        out.append(step)
-        pos += step
-        dur -= step
-    return out
-
-
 _Piece = tuple[Fraction, Fraction, list[int] | None, str | None]  # start, length, pitches, tie
 
 
-def _pieces(events: list[_Event], bar: Fraction, total: Fraction) -> list[_Piece]:
-    """(start, duration, pitches or None for a rest, tie type) pieces filling [0, total), none of
+def _pieces(events: list[_Event], bars: list[NotationBar]) -> list[_Piece]:
+    """(start, duration, pitches or None for a rest, tie type) pieces filling all ``bars``, none of
     them crossing a barline, each a notatable value."""
     out: list[_Piece] = []
+    starts = [b.start for b in bars]
 
     def emit(start: Fraction, end: Fraction, pitches: list[int] | None) -> None:
         segments = []
         t = start
         while t < end:
-            bar_end = (t // bar + 1) * bar
-            stop = min(end, bar_end)
-            for d in _split_notatable(t - (t // bar) * bar, stop - t):
+            bar = bars[max(0, bisect.bisect_right(starts, t) - 1)]
+            stop = min(end, bar.end)
+            for d in split_notatable(t - bar.start + bar.lead, stop - t, is_compound(bar)):
                 segments.append((t, d))
                 t += d
         for k, (t0, d) in enumerate(segments):
@@ -157,7 +149,7 @@ def _pieces(events: list[_Event], bar: Fraction, total: Fraction) -> list[_Piece
                 tie = "start" if k == 0 else ("stop" if k == len(segments) - 1 else "continue")
             out.append((t0, d, pitches, tie))
 
-    now = Fraction(0)
+    now, total = Fraction(0), bars[-1].end
     for ev in events:
         if ev.on > now:
             emit(now, ev.on, None)
@@ -259,8 +251,15 @@ def _split_staves(
     return [r for r in rows if r[2] >= 60], [r for r in rows if r[2] < 60]
 
 
-def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
-    """Notate the pitched tracks of a MIDI score with music21 (one part each) and export MusicXML.
+def midi_to_musicxml(
+    score: Score,
+    grid: Fraction = GRID,
+    meter_map: MeterMap | None = None,
+    homes: Mapping[NoteKey, float] | None = None,
+) -> ConvertedScore:
+    """Notate the pitched tracks of a MIDI score with music21 (one part each) and export MusicXML,
+    in the bars of ``meter_map`` (the run's, see :func:`notation_bars`; default the score's own),
+    each note in its bar (``homes``: :func:`note_homes` of the annotation; else where its onset is).
 
     The notation is built here (quantised onsets and ends, bars, ties, two voices per staff, a grand
     staff for piano-like tracks, key signature and accidentals) and exported without music21's
@@ -269,7 +268,8 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     About 1 s of CPU for a POP909 song (3 s with music21's import and the annotation included).
     """
     began = time.perf_counter()
-    check_size(score)
+    meter_map = meter_map if meter_map is not None else score.meter_map
+    check_size(score, meter_map)
     from music21 import chord, clef, instrument, key, layout, metadata, meter, note, stream, tempo
     from music21 import defaults
     from music21 import pitch as m21pitch
@@ -279,20 +279,20 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     tracks = [t for t in score.tracks if t.is_pitched]
     if not tracks:
         raise OutputError("the score has no pitched notes to write as MusicXML", score.path)
-    num, den = _meter(score)
-    bar = Fraction(4 * num, den)
     quantised: dict[int, list[tuple[Fraction, Fraction, int]]] = {}
-    last = Fraction(0)
+    last = max((max(quantise(n.offset, grid), quantise(n.onset, grid) + grid) for t in tracks for n in t.notes),
+               default=Fraction(0))
+    bars = notation_bars(meter_map, last, grid)
+    bar_starts = [b.start for b in bars]
+    bar_beats = [float(b.beat) if b.beat is not None else float(b.start) for b in bars]
+    homes = homes if homes is not None else {}
     for track in tracks:
         rows = []
         for n in track.notes:
-            on = _quantise(n.onset, grid)
-            end = max(_quantise(n.offset, grid), on + grid)
+            on = onset_on_grid(n.onset, bars, bar_beats, grid, homes.get((track.index, round(n.onset, 6), n.pitch)))
+            end = max(quantise(n.offset, grid), on + grid)
             rows.append((on, end, n.pitch))
-            last = max(last, end)
         quantised[track.index] = rows
-    bars = max(1, -(-last // bar))
-    total = bars * bar
     bpm = 60_000_000 / score.tempos[0].microseconds_per_beat if score.tempos else 120.0
     fifths = key_fifths(tracks)
     names = _NAMES["sharp" if fifths > 0 else "flat" if fifths < 0 else "plain"]
@@ -311,14 +311,26 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     def staff_measures(rows: list[tuple[Fraction, Fraction, int]], staff_clef, heading: list) -> list:
         """The bars of one staff: quantised notes as chords in at most two voices, rests, ties."""
         voices = _voices(rows, grid)
-        pieces = [_pieces(v, bar, total) if v or i == 0 else [] for i, v in enumerate(voices)]
-        measures = [stream.Measure(number=i + 1) for i in range(int(bars))]
+        pieces = [_pieces(v, bars) if v or i == 0 else [] for i, v in enumerate(voices)]
+        measures = []
+        shown: tuple[int, int] | None = None
+        for b in bars:
+            digits = re.match(r"\d+", b.number)
+            m = stream.Measure(number=int(digits.group()) if digits else 0)
+            if digits and digits.group() != b.number:
+                m.numberSuffix = b.number[len(digits.group()):]
+            if b.implicit:
+                m.showNumber = stream.enums.ShowNumber.NEVER  # written implicit="yes"
+            if (b.numerator, b.denominator) != shown:
+                m.insert(0, meter.TimeSignature(f"{b.numerator}/{b.denominator}"))
+                shown = (b.numerator, b.denominator)
+            measures.append(m)
         first = measures[0]
-        for el in [staff_clef, key.KeySignature(fifths), meter.TimeSignature(f"{num}/{den}"), *heading]:
+        for el in [staff_clef, key.KeySignature(fifths), *heading]:
             first.insert(0, el)
         containers: list[list[stream.Stream]] = [[m] for m in measures]
         if pieces[1]:
-            busy = {int(t0 // bar) for t0, _, p, _ in pieces[1] if p is not None}
+            busy = {bisect.bisect_right(bar_starts, t0) - 1 for t0, _, p, _ in pieces[1] if p is not None}
             for i in sorted(busy):
                 v1, v2 = stream.Voice(id="1"), stream.Voice(id="2")
                 measures[i].insert(0, v1)
@@ -326,13 +338,14 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
                 containers[i] = [v1, v2]
         for vi, voice_pieces in enumerate(pieces):
             for t0, d, ps, tie_type in voice_pieces:
-                i = int(t0 // bar)
+                i = bisect.bisect_right(bar_starts, t0) - 1
                 if vi == 1 and len(containers[i]) == 1:
                     continue
                 target = containers[i][vi if len(containers[i]) > 1 else 0]
                 if ps is None:
                     el = note.Rest(quarterLength=d)
-                    el.fullMeasure = d == bar  # never "auto": its context search costs seconds
+                    # never "auto": its context search costs seconds
+                    el.fullMeasure = d == bars[i].length and not bars[i].implicit
                     if vi == 1:
                         el.style.hideObjectOnPrint = True
                 elif len(ps) == 1:
@@ -342,7 +355,7 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
                     el = chord.Chord([spell(p) for p in sorted(ps)], quarterLength=d)
                 if tie_type is not None:
                     el.tie = m21tie.Tie(tie_type)
-                target.insert(t0 - i * bar, el)
+                target.insert(t0 - bars[i].start, el)
         for m in measures:
             _show_accidentals(m, key_alters, lambda: m21pitch.Accidental("natural"))
         return measures
@@ -388,4 +401,4 @@ def midi_to_musicxml(score: Score, grid: Fraction = GRID) -> ConvertedScore:
     scan = scan_parts(xml)
     ids = [p.id for p in sorted(scan.parts.values(), key=lambda p: p.position)]
     part_of_track = {t.index: ids[k] for k, t in enumerate(tracks) if k < len(ids)}
-    return ConvertedScore(xml, scan, part_of_track, grid, time.perf_counter() - began)
+    return ConvertedScore(xml, scan, part_of_track, grid, bars, time.perf_counter() - began, bar_beats, homes)
