@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import pickle
 import statistics
 import time
@@ -22,9 +23,14 @@ from motifcli.discovery import DiscoverySettings, discover
 
 
 def pieces(corpus: str, split: str) -> list:
-    cache = Path(f"/tmp/motif-sweep-{corpus}-{split}.pkl")
+    """Pieces of one split, pickled per checkout (worktrees share /tmp; a stale pickle is re-read)."""
+    tag = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+    cache = Path(f"/tmp/motif-sweep-{tag}-{corpus}-{split}.pkl")
     if cache.exists():
-        return pickle.loads(cache.read_bytes())
+        try:
+            return pickle.loads(cache.read_bytes())
+        except Exception:  # written by other code (another checkout or an older Score): read again
+            pass
     out = load_corpus(corpus, split)
     cache.write_bytes(pickle.dumps(out))
     return out
