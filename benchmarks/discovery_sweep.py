@@ -17,7 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.discovery_eval import TABLE, score
+from benchmarks.discovery_eval import METRICS, TABLE, score
 from benchmarks.motif_corpora import load_corpus
 from motifcli.discovery import DiscoverySettings, discover
 
@@ -52,6 +52,7 @@ def main() -> None:
     ap.add_argument("--split", default="tune")
     ap.add_argument("--set", nargs="*", default=[])
     ap.add_argument("--per-piece", action="store_true")
+    ap.add_argument("--all-metrics", action="store_true", help="also P and R of occurrence and three-layer scores")
     ap.add_argument("--model", nargs="?", const="default", help="pass motifcli.load_model() (or this ONNX path)")
     args = ap.parse_args()
     settings = DiscoverySettings(**parse_set(args.set))
@@ -70,7 +71,7 @@ def main() -> None:
         rows.append(score(est, piece.patterns))
         if args.per_piece:
             print(piece.name, " ".join(f"{k}={rows[-1][k]:.3f}" for k in TABLE), f"fams={len(found)}")
-    mean = {k: statistics.fmean(r[k] for r in rows) for k in TABLE}
+    mean = {k: statistics.fmean(r[k] for r in rows) for k in (METRICS if args.all_metrics else TABLE)}
     print(" ".join(f"{k}={v:.3f}" for k, v in mean.items()),
           f"fams={statistics.fmean(fams):.1f} s/piece={statistics.median(secs):.2f}", args.set, args.model or "")
 
