@@ -31,6 +31,7 @@ import mir_eval.pattern
 from benchmarks.motif_corpora import Pattern, Piece, load_corpus
 
 RESULTS = Path(__file__).resolve().parent / "results"
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # The metrics the tables show, in mir_eval.pattern.evaluate's names.
 METRICS = ("P_est", "R_est", "F_est", "P_occ.75", "R_occ.75", "F_occ.75", "P_occ.5", "R_occ.5", "F_occ.5",
@@ -103,6 +104,31 @@ def _discovery(piece: Piece) -> list[Pattern]:
     return [[occ.points() for occ in family.occurrences] for family in discover(piece.score)]
 
 
+MODEL_TOLERANCE = 1.5  # the ablation rows' looser alignments, vetted by the model (DISCOVERY-ALGO.md)
+ABLATION_MODELS = {"model": None, "note-vicreg": "exported_models/ablations/note-vicreg.onnx"}
+_loaded: dict[str, object] = {}
+
+
+def _discovery_with(name: str) -> Callable[[Piece], list[Pattern]]:
+    """Discovery with a learned embedding vetting alignments up to MODEL_TOLERANCE (issue 10's ablation rows).
+
+    ``model`` is the shipped model (``motifcli.load_model()``); ``note-vicreg`` the VICReg-only note
+    model ("no fine-tuning"). Loaded once per run; load time is not counted in s/piece after the first.
+    """
+
+    def method(piece: Piece) -> list[Pattern]:
+        import motifcli
+        from motifcli.discovery import DiscoverySettings, discover
+
+        if name not in _loaded:
+            path = ABLATION_MODELS[name]
+            _loaded[name] = motifcli.load_model() if path is None else motifcli.load_model(REPO_ROOT / path)
+        found = discover(piece.score, _loaded[name], DiscoverySettings(model_tolerance=MODEL_TOLERANCE))
+        return [[occ.points() for occ in family.occurrences] for family in found]
+
+    return method
+
+
 METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
     "reference": _reference,  # the ground truth itself: every score is 1.0
     "siatec": _siatec,  # SIA/SIATEC point-set baseline, chromatic pitch (benchmarks/baselines/siatec.py)
@@ -110,6 +136,8 @@ METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
         p, pitch="morphetic"),  # the same on an estimated diatonic (morphetic) pitch
     "shipped": _shipped,  # today's bar-level product output (benchmarks/baselines/shipped.py)
     "discovery": _discovery,  # the note-level discovery (motifcli.discovery), once merged
+    "discovery+model": _discovery_with("model"),  # + the shipped model vetting looser alignments
+    "discovery+note-vicreg": _discovery_with("note-vicreg"),  # + the VICReg-only note model (no fine-tuning)
 }
 
 

@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import pickle
 import statistics
 import time
 from pathlib import Path
 
-from benchmarks.discovery_eval import TABLE, score
+from benchmarks.discovery_eval import METRICS, TABLE, score
 from benchmarks.motif_corpora import load_corpus
 from motifcli.discovery import DiscoverySettings, discover
 
 
 def pieces(corpus: str, split: str) -> list:
-    cache = Path(f"/tmp/motif-sweep-{corpus}-{split}.pkl")
+    """Pieces of one split, pickled per checkout (worktrees share /tmp; a stale pickle is re-read)."""
+    tag = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+    cache = Path(f"/tmp/motif-sweep-{tag}-{corpus}-{split}.pkl")
     if cache.exists():
-        return pickle.loads(cache.read_bytes())
+        try:
+            return pickle.loads(cache.read_bytes())
+        except Exception:  # written by other code (another checkout or an older Score): read again
+            pass
     out = load_corpus(corpus, split)
     cache.write_bytes(pickle.dumps(out))
     return out
@@ -46,6 +52,7 @@ def main() -> None:
     ap.add_argument("--split", default="tune")
     ap.add_argument("--set", nargs="*", default=[])
     ap.add_argument("--per-piece", action="store_true")
+    ap.add_argument("--all-metrics", action="store_true", help="also P and R of occurrence and three-layer scores")
     ap.add_argument("--model", nargs="?", const="default", help="pass motifcli.load_model() (or this ONNX path)")
     args = ap.parse_args()
     settings = DiscoverySettings(**parse_set(args.set))
@@ -64,7 +71,7 @@ def main() -> None:
         rows.append(score(est, piece.patterns))
         if args.per_piece:
             print(piece.name, " ".join(f"{k}={rows[-1][k]:.3f}" for k in TABLE), f"fams={len(found)}")
-    mean = {k: statistics.fmean(r[k] for r in rows) for k in TABLE}
+    mean = {k: statistics.fmean(r[k] for r in rows) for k in (METRICS if args.all_metrics else TABLE)}
     print(" ".join(f"{k}={v:.3f}" for k, v in mean.items()),
           f"fams={statistics.fmean(fams):.1f} s/piece={statistics.median(secs):.2f}", args.set, args.model or "")
 

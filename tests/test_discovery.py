@@ -179,3 +179,40 @@ def test_learned_embedding_hook_runs_the_real_model() -> None:
     loose = discover(score, settings=DiscoverySettings(variant_tolerance=1.5))
     n_plain, n_vetted, n_loose = (sum(len(f.occurrences) for f in fs) for fs in (plain, vetted, loose))
     assert n_plain <= n_vetted <= n_loose  # the model admits some, not all, of the looser alignments
+
+
+def _with_repeated_phrase(score: Score, length: int = 30) -> tuple[Score, list[set[tuple[int, int]]]]:
+    """``_planted`` plus, in a new track, one long made-up phrase stated four times (a repeated section)."""
+    planted_score, _ = _planted(score)
+    rng = np.random.default_rng(7)
+    steps = rng.choice([-4, -3, -2, -1, 1, 2, 3, 5], size=length)
+    durs = rng.choice([0.25, 0.5], size=length)  # 13 notes stay within max_beats
+    index = max(t.index for t in planted_score.tracks) + 1
+    notes: list[Note] = []
+    statements: list[set[tuple[int, int]]] = []
+    for start in np.floor(np.linspace(4.0, score.end_beat - 4 * length, 4)).tolist():
+        first, t, p = len(notes), start, 64
+        for step, d in zip(steps.tolist(), durs.tolist()):
+            notes.append(Note(t, t + d, int(p)))
+            t, p = t + d, p + step
+        statements.append({(index, i) for i in range(first, len(notes))})
+    track = Track(index=index, name="PHRASE", notes=notes)
+    return dataclasses.replace(planted_score, tracks=[*planted_score.tracks, track]), statements
+
+
+def test_a_long_repeated_phrase_is_not_cut_into_max_length_families() -> None:
+    score, phrase = _with_repeated_phrase(read_score(POP))
+    inside = set().union(*phrase)
+
+    def stretch_families(families: list[Family]) -> list[Family]:
+        """Families with two or more occurrences lying wholly inside the repeated phrase."""
+        return [f for f, sets in zip(families, _note_sets(families)) if sum(s <= inside for s in sets) >= 2]
+
+    families = discover(score)
+    assert not stretch_families(families), "a stretch of a longer repeat became a family"
+    # the planted 8-note motif (closed: its statements continue differently) is still found whole
+    plant = score.tracks[-2].index
+    assert any(sum(o.track == plant and len(o.notes) == len(MOTIF) for o in f.occurrences) >= len(SHIFTS) for f in families)
+    # the old behaviour, for contrast: max-length windows of the phrase form a family
+    old = discover(score, settings=DiscoverySettings(drop_open_at_cap=False))
+    assert any(f.notes_per_occurrence == DiscoverySettings().max_notes for f in stretch_families(old))

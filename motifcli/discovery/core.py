@@ -35,7 +35,8 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Enc
         return []
     keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats, chromatic=not settings.diatonic_keys)
     patterns = closed_patterns(
-        lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty
+        lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
+        settings.drop_open_at_cap,
     )
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:

@@ -57,9 +57,17 @@ def closed_patterns(
     max_notes: int,
     extend_share: float,
     oscillation_penalty: float = 1.0,
+    drop_open_at_cap: bool = False,
 ) -> list[Pattern]:
-    """Every closed repeated pattern with at least two non-overlapping statements."""
-    grouped = {n: groups_of(keys[n]) for n in range(min_notes, max_notes + 1)}
+    """Every closed repeated pattern with at least two non-overlapping statements.
+
+    With ``drop_open_at_cap`` (needs keys up to max_notes + 1) a pattern of max_notes whose
+    statements extend is dropped too: it is a stretch of a longer repeat (a repeated phrase or
+    section), not a motif. The beat cap still closes a pattern (judging closure beyond it too
+    lost occurrence F on BPS tune: 0.446 -> 0.413, benchmarks/DISCOVERY-ALGO.md).
+    """
+    top = max_notes + 1 if drop_open_at_cap and (max_notes + 1) in keys else max_notes
+    grouped = {n: groups_of(keys[n]) for n in range(min_notes, top + 1)}
     N = len(lines)
     out: list[Pattern] = []
     for n in range(min_notes, max_notes + 1):

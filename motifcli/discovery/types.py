@@ -73,8 +73,9 @@ class DiscoverySettings:
     parallel_repeats: bool = False  # drop a pattern running parallel to a chosen one (one long repeat)
     relative_salience: float = 0.05  # keep families scoring at least this share of the best one
     extend_share: float = 0.6  # a pattern is dropped when this share of it extends the same way
+    drop_open_at_cap: bool = True  # also drop max_notes patterns that extend (stretches of long repeats)
     oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
-    redundancy: float = 0.6  # a candidate sharing this share of notes with chosen families is dropped
+    redundancy: float = 0.8  # a candidate sharing this share of notes with chosen families is dropped
     variant_tolerance: float = 1.0  # mean |interval change| (semitones) + |log2 IOI change| accepted
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
