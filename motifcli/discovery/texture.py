@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from motifcli.discovery.candidates import diatonic_steps, rhythm_grid
+from motifcli.discovery.candidates import _CLASS, diatonic_steps, rhythm_grid
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, onset_groups
@@ -48,16 +48,18 @@ class TrackBars:
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """A repeated run of ``length`` bars of one track: the bar index where each statement starts."""
+    """A repeated run of ``length`` bars of one track: where each statement starts and how many bars
+    it spans (``length``, or a multiple of it where statements follow each other: one occurrence)."""
 
     bars: TrackBars
     length: int
     starts: np.ndarray
+    spans: np.ndarray
 
     def statement(self, k: int) -> np.ndarray:
         """Note indices (into the track) of statement ``k``."""
         s = int(self.starts[k])
-        return np.concatenate(self.bars.notes[s : s + self.length])
+        return np.concatenate(self.bars.notes[s : s + int(self.spans[k])])
 
     @property
     def note_count(self) -> int:
@@ -97,13 +99,14 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     match = np.zeros(len(starts))
     if len(used) < 2:
         return TrackBars(track, notes, symbols, shift, match)
-    sim, rel_better, bass = _similarity(notes, used, slot, pitches, np.round(lengths[used] / grid).astype(np.int64))
+    sim, rel_better, bass = _similarity(notes, used, slot, pitches, np.round(lengths[used] / grid).astype(np.int64),
+                                        settings.texture_coarse)
     leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
     for i in range(len(used)):
         if leaders:
             cand = np.asarray(leaders)
             s = sim[i, cand]
-            j = int(np.argmax(s >= settings.texture_similarity)) if s.max() >= settings.texture_similarity else -1
+            j = int(np.argmax(s)) if s.max() >= settings.texture_similarity else -1
             if j >= 0:
                 lead = int(cand[j])
                 b = used[i]
@@ -118,7 +121,8 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
 
 
 def _similarity(
-    notes: list[np.ndarray], used: np.ndarray, slot: np.ndarray, pitches: np.ndarray, length: np.ndarray
+    notes: list[np.ndarray], used: np.ndarray, slot: np.ndarray, pitches: np.ndarray, length: np.ndarray,
+    coarse: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cardinality score of every pair of ``used`` bars, whether the bass-aligned view won, and basses.
 
@@ -134,7 +138,10 @@ def _similarity(
     absolute = np.zeros((len(used), slots * span), dtype=np.float32)
     relative = np.zeros_like(absolute)
     absolute[row, slot[idx] * span + (pitches[idx] - low)] = 1.0
-    relative[row, slot[idx] * span + (pitches[idx] - bass[row])] = 1.0
+    above = pitches[idx] - bass[row]
+    if coarse:  # intervals above the bass by class (thirds, sixths... of either quality): chord changes match
+        above = (above // 12) * 8 + _CLASS[above % 12]
+    relative[row, slot[idx] * span + above] = 1.0
     size = absolute.sum(axis=1)
     same = absolute @ absolute.T
     moved = relative @ relative.T
@@ -168,9 +175,27 @@ def phrases(bars: TrackBars, settings: DiscoverySettings) -> list[Phrase]:
                 if b >= last + n:
                     starts.append(b)
                     last = b
+            if settings.texture_merge_runs:
+                starts, spans = _merge_adjacent(starts, n)
+            else:
+                spans = [n] * len(starts)
             if len(starts) >= 2:
-                out.append(Phrase(bars, n, np.asarray(starts, dtype=np.int64)))
+                out.append(Phrase(bars, n, np.asarray(starts, dtype=np.int64), np.asarray(spans, dtype=np.int64)))
     return out
+
+
+def _merge_adjacent(starts: list[int], n: int) -> tuple[list[int], list[int]]:
+    """Statements that follow each other without a gap become one occurrence (a repeated bar is
+    one stretch of that texture, as a reader hears it)."""
+    out_s: list[int] = []
+    out_n: list[int] = []
+    for b in starts:
+        if out_s and out_s[-1] + out_n[-1] == b:
+            out_n[-1] += n
+        else:
+            out_s.append(b)
+            out_n.append(n)
+    return out_s, out_n
 
 
 def _extends(members: list[int], n: int, longer: dict[int, tuple[int, ...]], share: float) -> bool:
@@ -211,7 +236,7 @@ def phrase_family(phrase: Phrase, total_notes: int) -> Family:
             for i in idx.tolist()
         )
         shift = int(phrase.bars.shift[s] - phrase.bars.shift[int(phrase.starts[0])])
-        match = float(np.mean(phrase.bars.match[s : s + phrase.length])) if k else 1.0
+        match = float(np.mean(phrase.bars.match[s : s + int(phrase.spans[k])])) if k else 1.0
         occs.append(Occurrence(refs, shift, diatonic_steps(shift), match))
     coverage = sum(len(o.notes) for o in occs) / max(total_notes, 1)
     similarity = float(np.mean([o.similarity for o in occs]))
@@ -237,15 +262,25 @@ def choose_phrases(candidates: list[Phrase], settings: DiscoverySettings, cap: i
 
 
 def with_texture(score: Score, families: list[Family], settings: DiscoverySettings, voiced_notes: int) -> list[Family]:
-    """Voice families plus texture families, most salient first, within the piece's family cap.
+    """Voice families plus the texture families the lines do not already explain, most salient first.
 
-    Salience is computed the same way for both (share of the voiced notes in the occurrences x
-    similarity x log2(1 + occurrences)), so a chordal track whose bars repeat as a whole gets
-    texture families ranked by how much they explain, and a piece whose tracks never repeat a bar
-    keeps its voice families untouched.
+    A texture family is kept only when less than ``texture_voice_share`` of its notes lie in the
+    voice families' occurrences: where the skyline or bass already holds the repetition (a melody
+    staff, a broken-chord bass), the lines are the finer account and the bars would only repeat it.
+    Salience is computed the same way for both kinds (share of the voiced notes in the occurrences
+    x similarity x log2(1 + occurrences)); the piece's family cap holds (or the voice families'
+    count, if that is larger), so a salient texture family may push out the least salient voice one.
     """
     cap = min(settings.max_families, max(3, int(voiced_notes // settings.notes_per_family)))
     chosen = choose_phrases(texture_phrases(score, settings), settings, cap)
-    merged = [*families, *(phrase_family(p, voiced_notes) for p in chosen)]
-    merged.sort(key=lambda f: -f.salience)
+    if not chosen:
+        return families
+    explained = {(n.track, n.index) for f in families for o in f.occurrences for n in o.notes}
+    texture = []
+    for p in chosen:
+        fam = phrase_family(p, voiced_notes)
+        keys = [(n.track, n.index) for o in fam.occurrences for n in o.notes]
+        if sum(k in explained for k in keys) < settings.texture_voice_share * len(keys):
+            texture.append(fam)
+    merged = sorted([*families, *texture], key=lambda f: -f.salience)
     return merged[: max(cap, len(families))]
