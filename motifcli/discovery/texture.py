@@ -63,7 +63,8 @@ class Phrase:
 
     @property
     def note_count(self) -> int:
-        return sum(len(self.statement(k)) for k in range(len(self.starts)))
+        counts = [len(n) for n in self.bars.notes]
+        return sum(sum(counts[s : s + n]) for s, n in zip(self.starts.tolist(), self.spans.tolist()))
 
 
 def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 0.05) -> bool:
@@ -134,14 +135,11 @@ def _similarity(
     bass = np.array([pitches[notes[b]].min() for b in used], dtype=np.int64)
     low = int(pitches[idx].min())
     span = int(pitches[idx].max()) - low + 1
-    slots = int(slot[idx].max()) + 1
-    absolute = np.zeros((len(used), slots * span), dtype=np.float32)
-    relative = np.zeros_like(absolute)
-    absolute[row, slot[idx] * span + (pitches[idx] - low)] = 1.0
     above = pitches[idx] - bass[row]
     if coarse:  # intervals above the bass by class (thirds, sixths... of either quality): chord changes match
         above = (above // 12) * 8 + _CLASS[above % 12]
-    relative[row, slot[idx] * span + above] = 1.0
+    absolute = _points(row, slot[idx] * span + (pitches[idx] - low), len(used))
+    relative = _points(row, slot[idx] * span + above, len(used))
     size = absolute.sum(axis=1)
     same = absolute @ absolute.T
     moved = relative @ relative.T
@@ -150,17 +148,25 @@ def _similarity(
     return sim, moved > same, bass
 
 
+def _points(row: np.ndarray, feature: np.ndarray, rows: int) -> np.ndarray:
+    """Binary bar x point matrix, one column per point that occurs (so its width is at most the notes)."""
+    _, col = np.unique(feature, return_inverse=True)
+    out = np.zeros((rows, int(col.max()) + 1), dtype=np.float32)
+    out[row, col] = 1.0
+    return out
+
+
 def phrases(bars: TrackBars, settings: DiscoverySettings) -> list[Phrase]:
     """Closed repeated runs of 1 .. texture_max_bars symbols, statements disjoint."""
-    sym = bars.symbols
+    sym = bars.symbols.tolist()
     B = len(sym)
     keys: dict[int, dict[int, tuple[int, ...]]] = {}
     for n in range(1, settings.texture_max_bars + 1):
         keys[n] = {}
         for b in range(B - n + 1):
-            run = sym[b : b + n]
-            if (run >= 0).all():
-                keys[n][b] = tuple(run.tolist())
+            run = tuple(sym[b : b + n])
+            if min(run) >= 0:
+                keys[n][b] = run
     out: list[Phrase] = []
     for n in range(1, settings.texture_max_bars + 1):
         groups: dict[tuple[int, ...], list[int]] = {}
@@ -253,10 +259,10 @@ def choose_phrases(candidates: list[Phrase], settings: DiscoverySettings, cap: i
         if len(chosen) >= cap:
             break
         taken = claimed.setdefault(p.bars.track.index, set())
-        idx = [i for k in range(len(p.starts)) for i in p.statement(k).tolist()]
-        if sum(i in taken for i in idx) > settings.redundancy * len(idx):
+        idx = set(np.concatenate([p.statement(k) for k in range(len(p.starts))]).tolist())
+        if len(idx & taken) > settings.redundancy * len(idx):
             continue
-        taken.update(idx)
+        taken |= idx
         chosen.append(p)
     return chosen
 
@@ -268,8 +274,8 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     voice families' occurrences: where the skyline or bass already holds the repetition (a melody
     staff, a broken-chord bass), the lines are the finer account and the bars would only repeat it.
     Salience is computed the same way for both kinds (share of the voiced notes in the occurrences
-    x similarity x log2(1 + occurrences)); the piece's family cap holds (or the voice families'
-    count, if that is larger), so a salient texture family may push out the least salient voice one.
+    x similarity x log2(1 + occurrences)). Texture families come on top of the voice families (their
+    own cap is the piece's family cap): no line motif is dropped to make room for a texture.
     """
     cap = min(settings.max_families, max(3, int(voiced_notes // settings.notes_per_family)))
     chosen = choose_phrases(texture_phrases(score, settings), settings, cap)
@@ -282,5 +288,4 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
         keys = [(n.track, n.index) for o in fam.occurrences for n in o.notes]
         if sum(k in explained for k in keys) < settings.texture_voice_share * len(keys):
             texture.append(fam)
-    merged = sorted([*families, *texture], key=lambda f: -f.salience)
-    return merged[: max(cap, len(families))]
+    return sorted([*families, *texture], key=lambda f: -f.salience)
