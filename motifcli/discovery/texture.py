@@ -275,7 +275,8 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     staff, a broken-chord bass), the lines are the finer account and the bars would only repeat it.
     Salience is computed the same way for both kinds (share of the voiced notes in the occurrences
     x similarity x log2(1 + occurrences)). Texture families come on top of the voice families (their
-    own cap is the piece's family cap): no line motif is dropped to make room for a texture.
+    own cap is the piece's family cap): no line motif is dropped to make room for a texture, except
+    beyond ``max_families``, the cap on everything reported.
     """
     cap = min(settings.max_families, max(3, int(voiced_notes // settings.notes_per_family)))
     chosen = choose_phrases(texture_phrases(score, settings), settings, cap)
@@ -288,4 +289,4 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
         keys = [(n.track, n.index) for o in fam.occurrences for n in o.notes]
         if sum(k in explained for k in keys) < settings.texture_voice_share * len(keys):
             texture.append(fam)
-    return sorted([*families, *texture], key=lambda f: -f.salience)
+    return sorted([*families, *texture], key=lambda f: -f.salience)[: settings.max_families]
