@@ -8,16 +8,18 @@ module finds those statements, the same way on any music:
 1. **bars**: the notes of each chordal track (the tracks for which :mod:`motifcli.voices` keeps a
    bass line) are cut at the score's bar lines (:attr:`Score.meter_map`: written bars, else the
    estimated downbeats of a MIDI file); a note played a little early belongs to the next bar.
-2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid.
-   Two bars of equal length match by the share of points they have in common under the better of
-   two transpositions (none, or the one that aligns their lowest notes), divided by the larger
-   bar: mir_eval's cardinality score, so a bar that repeats with a few notes changed still matches.
-   All pairs are one matrix product per track.
-3. **symbols**: bars are given symbols in time order; a bar takes the symbol of the earliest
-   earlier bar it matches at ``texture_similarity`` or better, else a new one.
+2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
+   and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
+   the voice keys' interval classes, octave-aware, so a figure over C major matches the same figure
+   over A minor). Two bars of equal length match by the points they have in common (the better of
+   the two views) divided by the larger bar: mir_eval's cardinality score, so a bar that repeats
+   with a few notes changed still matches. All pairs are two matrix products per track.
+3. **symbols**: bars are given symbols in time order; a bar takes the symbol whose first bar it
+   matches best, if that is ``texture_similarity`` or better, else a new one.
 4. **phrases**: repeated runs of 1 .. ``texture_max_bars`` consecutive symbols are the candidate
    statements, kept only when closed (as for voice windows: fewer than ``extend_share`` of the
-   statements continue the same way), statements made disjoint.
+   statements continue the same way), statements made disjoint; statements that follow each other
+   become one occurrence (``texture_merge_runs``).
 
 Their choice, ranking and the competition with voice families happen in
 :mod:`motifcli.discovery.core` with the same salience as every family.
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from motifcli.discovery.candidates import _CLASS, diatonic_steps, rhythm_grid
+from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, onset_groups
@@ -137,7 +139,7 @@ def _similarity(
     span = int(pitches[idx].max()) - low + 1
     above = pitches[idx] - bass[row]
     if coarse:  # intervals above the bass by class (thirds, sixths... of either quality): chord changes match
-        above = (above // 12) * 8 + _CLASS[above % 12]
+        above = (above // 12) * 8 + interval_class(above % 12)
     absolute = _points(row, slot[idx] * span + (pitches[idx] - low), len(used))
     relative = _points(row, slot[idx] * span + above, len(used))
     size = absolute.sum(axis=1)
