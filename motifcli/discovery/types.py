@@ -91,5 +91,5 @@ class DiscoverySettings:
     texture_max_bars: int = 4  # longest texture phrase, in bars
     texture_coarse: bool = True  # bars compared by interval classes above the bass
     texture_merge_runs: bool = True  # statements that follow each other are one occurrence
-    texture_voice_share: float = 0.3  # drop a texture family when voice families hold this share of its notes
+    texture_voice_share: float = 0.5  # drop a texture family when voice families hold this share of its notes
     texture_min_notes: int = 4  # a bar with fewer notes than this states no texture
