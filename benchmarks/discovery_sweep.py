@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import pickle
 import statistics
 import time
@@ -23,14 +22,9 @@ from motifcli.discovery import DiscoverySettings, discover
 
 
 def pieces(corpus: str, split: str) -> list:
-    # one cache per checkout: worktrees with other Score classes must not read each other's pickles
-    tag = hashlib.sha1(str(Path(__file__).resolve()).encode()).hexdigest()[:8]
-    cache = Path(f"/tmp/motif-sweep-{tag}-{corpus}-{split}.pkl")
+    cache = Path(f"/tmp/motif-sweep-{corpus}-{split}.pkl")
     if cache.exists():
-        try:
-            return pickle.loads(cache.read_bytes())
-        except (AttributeError, pickle.UnpicklingError, EOFError):  # written by older code: rebuild
-            pass
+        return pickle.loads(cache.read_bytes())
     out = load_corpus(corpus, split)
     cache.write_bytes(pickle.dumps(out))
     return out
