@@ -23,6 +23,7 @@ from motifcli.score import Score
 
 UPPER = 0
 LOWER = 1
+TEXTURE = 2  # not a line: every note of a chordal track's bars (motifcli.discovery.texture)
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,26 +108,9 @@ def test_brackets_sit_on_the_written_bars_in_musescore(
 def midi_without_meter(work: str, out: Path) -> Path:
     """The piece's notes as a MIDI file with no time signature (and no tempo): only the notes say
     where the bars are."""
-    import mido
+    from test_notation_meter import midi_of
 
-    from motifcli.readers import read_score
-
-    score = read_score(corpus_file(work))
-    midi = mido.MidiFile(ticks_per_beat=DIVISION)
-    for track in score.tracks:
-        events = sorted(
-            [(round(n.onset * DIVISION), 1, n.pitch) for n in track.notes]
-            + [(round(n.offset * DIVISION), 0, n.pitch) for n in track.notes]
-        )
-        mt = mido.MidiTrack()
-        now = 0
-        for tick, on, pitch in events:
-            mt.append(mido.Message("note_on" if on else "note_off", note=pitch, velocity=64 if on else 0,
-                                   time=tick - now))
-            now = tick
-        midi.tracks.append(mt)
-    midi.save(out)
-    return out
+    return midi_of(work, out, signature=False)
 
 
 @pytest.mark.parametrize(("work", "meter", "downbeat", "number"), PIECES)

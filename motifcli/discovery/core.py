@@ -25,7 +25,13 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     """
     settings = settings or DiscoverySettings()
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
-    return discover_voices(split_voices(score, min_chord_share=min_chord_share), settings, model)
+    voices = split_voices(score, min_chord_share=min_chord_share)
+    families = discover_voices(voices, settings, model)
+    if settings.texture:  # chordal tracks' repeated bars, chords included (discovery/texture.py)
+        from motifcli.discovery.texture import with_texture
+
+        families = [_relabel(f, i) for i, f in enumerate(with_texture(score, families, settings, sum(map(len, voices))))]
+    return families
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:

@@ -86,3 +86,11 @@ class DiscoverySettings:
     use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search
     bass_voice: bool = True  # also a lower line for chordal tracks (else the skyline only)
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
+    # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
+    texture: bool = True  # also find repeated bars / phrases of a chordal track's whole texture
+    texture_similarity: float = 0.4  # cardinality score at which two bars are one symbol
+    texture_max_bars: int = 4  # longest texture phrase, in bars
+    texture_coarse: bool = True  # bars compared by interval classes above the bass
+    texture_merge_runs: bool = True  # statements that follow each other are one occurrence
+    texture_voice_share: float = 0.5  # drop a texture family when voice families hold this share of its notes
+    texture_min_notes: int = 4  # a bar with fewer notes than this states no texture

@@ -1,0 +1,294 @@
+"""Texture families: repeated bars and phrases of a chordal track, every note included.
+
+Voice-level windows (:mod:`motifcli.discovery.candidates`) find motifs stated in one line. An
+accompaniment texture (block chords, arpeggios, a comping pattern: POP909's PIANO track) repeats as
+a whole: its statement is all of the track's notes over one or a few bars, chords included. This
+module finds those statements, the same way on any music:
+
+1. **bars**: the notes of each chordal track (the tracks for which :mod:`motifcli.voices` keeps a
+   bass line) are cut at the score's bar lines (:attr:`Score.meter_map`: written bars, else the
+   estimated downbeats of a MIDI file); a note played a little early belongs to the next bar.
+2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
+   and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
+   the voice keys' interval classes, octave-aware, so a figure over C major matches the same figure
+   over A minor). Two bars of equal length match by the points they have in common (the better of
+   the two views) divided by the larger bar: mir_eval's cardinality score, so a bar that repeats
+   with a few notes changed still matches. All pairs are two matrix products per track.
+3. **symbols**: bars are given symbols in time order; a bar takes the symbol whose first bar it
+   matches best, if that is ``texture_similarity`` or better, else a new one.
+4. **phrases**: repeated runs of 1 .. ``texture_max_bars`` consecutive symbols are the candidate
+   statements, kept only when closed (as for voice windows: fewer than ``extend_share`` of the
+   statements continue the same way), statements made disjoint; statements that follow each other
+   become one occurrence (``texture_merge_runs``).
+
+Their choice, ranking and the competition with voice families happen in
+:mod:`motifcli.discovery.core` with the same salience as every family.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
+from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
+from motifcli.score import Score, Track
+from motifcli.voices import TEXTURE, onset_groups
+
+
+@dataclass(frozen=True, slots=True)
+class TrackBars:
+    """One chordal track cut into bars: per bar, its note indices, symbol and transposition."""
+
+    track: Track
+    notes: list[np.ndarray]  # per bar: indices into track.notes, onset order
+    symbols: np.ndarray  # [bars] symbol, -1 for a bar too thin to be a statement
+    shift: np.ndarray  # [bars] semitones from its symbol's first bar
+    match: np.ndarray  # [bars] similarity to its symbol's first bar (1 for that bar)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A repeated run of ``length`` bars of one track: where each statement starts and how many bars
+    it spans (``length``, or a multiple of it where statements follow each other: one occurrence)."""
+
+    bars: TrackBars
+    length: int
+    starts: np.ndarray
+    spans: np.ndarray
+
+    def statement(self, k: int) -> np.ndarray:
+        """Note indices (into the track) of statement ``k``."""
+        s = int(self.starts[k])
+        return np.concatenate(self.bars.notes[s : s + int(self.spans[k])])
+
+    @property
+    def note_count(self) -> int:
+        counts = [len(n) for n in self.bars.notes]
+        return sum(sum(counts[s : s + n]) for s, n in zip(self.starts.tolist(), self.spans.tolist()))
+
+
+def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 0.05) -> bool:
+    """Whether a track is polyphonic enough for chords to be part of its statements.
+
+    The same criterion as :func:`motifcli.voices.split_track`'s bass line: at least a fifth of
+    its onsets sound two or more notes.
+    """
+    if len(onsets) < 2 * settings.min_notes:
+        return False
+    groups = onset_groups(np.sort(onsets), tolerance)
+    sizes = np.bincount(groups)
+    return bool(np.mean(sizes > 1) >= 0.2)
+
+
+def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings) -> TrackBars | None:
+    """Cut ``track`` at the bar lines and give its bars symbols (None when it has fewer than two bars)."""
+    onsets, _, pitches = track.arrays()
+    starts = np.asarray(score.meter_map.starts, dtype=np.float64)
+    if len(starts) < 2 or len(onsets) == 0:
+        return None
+    lengths = np.append(np.diff(starts), score.meter_map.bars[-1].length)
+    # a note played up to half a grid step early belongs to the bar it anticipates
+    bar = np.clip(np.searchsorted(starts, onsets + grid / 2, side="right") - 1, 0, len(starts) - 1)
+    slot = np.maximum(np.round((onsets - starts[bar]) / grid).astype(np.int64), 0)
+    order = np.lexsort((pitches, onsets, bar))
+    bounds = np.searchsorted(bar[order], np.arange(len(starts) + 1))
+    notes = [order[bounds[b] : bounds[b + 1]] for b in range(len(starts))]
+    counts = np.array([len(n) for n in notes])
+    used = np.flatnonzero(counts >= settings.texture_min_notes)
+    symbols = np.full(len(starts), -1, dtype=np.int64)
+    shift = np.zeros(len(starts), dtype=np.int64)
+    match = np.zeros(len(starts))
+    if len(used) < 2:
+        return TrackBars(track, notes, symbols, shift, match)
+    sim, rel_better, bass = _similarity(notes, used, slot, pitches, np.round(lengths[used] / grid).astype(np.int64),
+                                        settings.texture_coarse)
+    leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
+    for i in range(len(used)):
+        if leaders:
+            cand = np.asarray(leaders)
+            s = sim[i, cand]
+            j = int(np.argmax(s)) if s.max() >= settings.texture_similarity else -1
+            if j >= 0:
+                lead = int(cand[j])
+                b = used[i]
+                symbols[b] = symbols[used[lead]]
+                shift[b] = int(bass[i] - bass[lead]) if rel_better[i, lead] else 0
+                match[b] = float(s[j])
+                continue
+        leaders.append(i)
+        symbols[used[i]] = len(leaders) - 1
+        match[used[i]] = 1.0
+    return TrackBars(track, notes, symbols, shift, match)
+
+
+def _similarity(
+    notes: list[np.ndarray], used: np.ndarray, slot: np.ndarray, pitches: np.ndarray, length: np.ndarray,
+    coarse: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cardinality score of every pair of ``used`` bars, whether the bass-aligned view won, and basses.
+
+    Two binary point matrices per bar (absolute pitch; pitch above the bar's lowest note); their
+    Gram matrices count common points under no transposition and under the bass-aligned one.
+    """
+    idx = np.concatenate([notes[b] for b in used])
+    row = np.repeat(np.arange(len(used)), [len(notes[b]) for b in used])
+    bass = np.array([pitches[notes[b]].min() for b in used], dtype=np.int64)
+    low = int(pitches[idx].min())
+    span = int(pitches[idx].max()) - low + 1
+    above = pitches[idx] - bass[row]
+    if coarse:  # intervals above the bass by class (thirds, sixths... of either quality): chord changes match
+        above = (above // 12) * 8 + interval_class(above % 12)
+    absolute = _points(row, slot[idx] * span + (pitches[idx] - low), len(used))
+    relative = _points(row, slot[idx] * span + above, len(used))
+    size = absolute.sum(axis=1)
+    same = absolute @ absolute.T
+    moved = relative @ relative.T
+    sim = np.maximum(same, moved) / np.maximum(np.maximum(size[:, None], size[None, :]), 1.0)
+    sim[length[:, None] != length[None, :]] = 0.0  # bars of different lengths never match
+    return sim, moved > same, bass
+
+
+def _points(row: np.ndarray, feature: np.ndarray, rows: int) -> np.ndarray:
+    """Binary bar x point matrix, one column per point that occurs (so its width is at most the notes)."""
+    _, col = np.unique(feature, return_inverse=True)
+    out = np.zeros((rows, int(col.max()) + 1), dtype=np.float32)
+    out[row, col] = 1.0
+    return out
+
+
+def phrases(bars: TrackBars, settings: DiscoverySettings) -> list[Phrase]:
+    """Closed repeated runs of 1 .. texture_max_bars symbols, statements disjoint."""
+    sym = bars.symbols.tolist()
+    B = len(sym)
+    keys: dict[int, dict[int, tuple[int, ...]]] = {}
+    for n in range(1, settings.texture_max_bars + 1):
+        keys[n] = {}
+        for b in range(B - n + 1):
+            run = tuple(sym[b : b + n])
+            if min(run) >= 0:
+                keys[n][b] = run
+    out: list[Phrase] = []
+    for n in range(1, settings.texture_max_bars + 1):
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for b, k in keys[n].items():
+            groups.setdefault(k, []).append(b)
+        for members in groups.values():
+            longest = n == settings.texture_max_bars  # nothing longer to be a piece of
+            if len(members) < 2 or (not longest and _extends(members, n, keys.get(n + 1, {}), settings.extend_share)):
+                continue
+            starts, last = [], -(10**9)
+            for b in sorted(members):
+                if b >= last + n:
+                    starts.append(b)
+                    last = b
+            if settings.texture_merge_runs:
+                starts, spans = _merge_adjacent(starts, n)
+            else:
+                spans = [n] * len(starts)
+            if len(starts) >= 2:
+                out.append(Phrase(bars, n, np.asarray(starts, dtype=np.int64), np.asarray(spans, dtype=np.int64)))
+    return out
+
+
+def _merge_adjacent(starts: list[int], n: int) -> tuple[list[int], list[int]]:
+    """Statements that follow each other without a gap become one occurrence (a repeated bar is
+    one stretch of that texture, as a reader hears it)."""
+    out_s: list[int] = []
+    out_n: list[int] = []
+    for b in starts:
+        if out_s and out_s[-1] + out_n[-1] == b:
+            out_n[-1] += n
+        else:
+            out_s.append(b)
+            out_n.append(n)
+    return out_s, out_n
+
+
+def _extends(members: list[int], n: int, longer: dict[int, tuple[int, ...]], share: float) -> bool:
+    """True when ``share`` of the statements continue into one longer run (right or left)."""
+    need = share * len(members)
+    for ext in ([longer.get(b) for b in members], [longer.get(b - 1) for b in members]):
+        found = [k for k in ext if k is not None]
+        if found and max(found.count(k) for k in set(found)) >= need:
+            return True
+    return False
+
+
+def texture_phrases(score: Score, settings: DiscoverySettings) -> list[Phrase]:
+    """Every candidate texture phrase of the chordal tracks of ``score``."""
+    tracks = [t for t in score.pitched_tracks() if t.notes]
+    if not tracks:
+        return []
+    grid = rhythm_grid(np.concatenate([t.arrays()[0] for t in tracks]))
+    out: list[Phrase] = []
+    for track in tracks:
+        if not chordal(track.arrays()[0], settings):
+            continue
+        bars = track_bars(score, track, grid, settings)
+        if bars is not None:
+            out.extend(phrases(bars, settings))
+    return out
+
+
+def phrase_family(phrase: Phrase, total_notes: int) -> Family:
+    """The output family of a phrase: statements in time order, the first one the prototype."""
+    track = phrase.bars.track
+    occs = []
+    for k, s in enumerate(phrase.starts.tolist()):
+        idx = phrase.statement(k)
+        refs = tuple(
+            NoteRef(track.index, int(i), TEXTURE, float(track.notes[i].onset), float(track.notes[i].offset),
+                    int(track.notes[i].pitch))
+            for i in idx.tolist()
+        )
+        shift = int(phrase.bars.shift[s] - phrase.bars.shift[int(phrase.starts[0])])
+        match = float(np.mean(phrase.bars.match[s : s + int(phrase.spans[k])])) if k else 1.0
+        occs.append(Occurrence(refs, shift, diatonic_steps(shift), match))
+    coverage = sum(len(o.notes) for o in occs) / max(total_notes, 1)
+    similarity = float(np.mean([o.similarity for o in occs]))
+    salience = coverage * similarity * np.log2(1 + len(occs))
+    per = int(round(np.median([len(o.notes) for o in occs])))
+    return Family("", tuple(occs), float(salience), float(coverage), per)
+
+
+def choose_phrases(candidates: list[Phrase], settings: DiscoverySettings, cap: int) -> list[Phrase]:
+    """Greedy best-first (most notes explained), skipping phrases mostly over notes already chosen."""
+    claimed: dict[int, set[int]] = {}
+    chosen: list[Phrase] = []
+    for p in sorted(candidates, key=lambda p: (-p.note_count, p.length, int(p.starts[0]))):
+        if len(chosen) >= cap:
+            break
+        taken = claimed.setdefault(p.bars.track.index, set())
+        idx = set(np.concatenate([p.statement(k) for k in range(len(p.starts))]).tolist())
+        if len(idx & taken) > settings.redundancy * len(idx):
+            continue
+        taken |= idx
+        chosen.append(p)
+    return chosen
+
+
+def with_texture(score: Score, families: list[Family], settings: DiscoverySettings, voiced_notes: int) -> list[Family]:
+    """Voice families plus the texture families the lines do not already explain, most salient first.
+
+    A texture family is kept only when less than ``texture_voice_share`` of its notes lie in the
+    voice families' occurrences: where the skyline or bass already holds the repetition (a melody
+    staff, a broken-chord bass), the lines are the finer account and the bars would only repeat it.
+    Salience is computed the same way for both kinds (share of the voiced notes in the occurrences
+    x similarity x log2(1 + occurrences)). Texture families come on top of the voice families (their
+    own cap is the piece's family cap): no line motif is dropped to make room for a texture, except
+    beyond ``max_families``, the cap on everything reported.
+    """
+    cap = min(settings.max_families, max(3, int(voiced_notes // settings.notes_per_family)))
+    chosen = choose_phrases(texture_phrases(score, settings), settings, cap)
+    if not chosen:
+        return families
+    explained = {(n.track, n.index) for f in families for o in f.occurrences for n in o.notes}
+    texture = []
+    for p in chosen:
+        fam = phrase_family(p, voiced_notes)
+        keys = [(n.track, n.index) for o in fam.occurrences for n in o.notes]
+        if sum(k in explained for k in keys) < settings.texture_voice_share * len(keys):
+            texture.append(fam)
+    return sorted([*families, *texture], key=lambda f: -f.salience)[: settings.max_families]
