@@ -386,6 +386,7 @@ def annotation_problems(
         staves = set(mscx.staves_of(part))
         label = f"{occ['label']} (track {occ['track']} {occ['track_name']!r}, bars {occ['start_bar']}-{occ['end_bar']})"
         first_staves = []  # (tick, staff) of its notes in MuseScore: the text goes at the first, top staff
+        first_ticks: set[int] = set()  # every MuseScore note that may be its first note
 
         def in_bars(tick: int) -> bool:  # in the report's bars (where they are what MuseScore prints)
             return written or occ["start_bar"] <= mscx.printed[mscx.measure_at(tick) - 1] <= occ["end_bar"]
@@ -400,6 +401,8 @@ def annotation_problems(
             allowed = colours_of[(occ["track"], round(n["onset"], 4), n["pitch"])]
             best = min(cands, key=lambda m: ((m.color or "#000000") not in allowed, not in_bars(m.tick), abs(m.tick - want)))
             first_staves.append((best.tick, best.staff))
+            if n["onset"] == first_onset:  # a chord's repeated pitch may sit a sixteenth either side
+                first_ticks.update(m.tick for m in cands)
             if (best.color or "#000000") not in allowed:
                 problems.append(
                     f"{label}: note {n['pitch']} at beat {n['onset']} is {best.color or 'black'}, not {color}"
@@ -434,10 +437,13 @@ def annotation_problems(
             top = min(staff for tick, staff in first_staves if tick == first_tick)
             if t.staff != top:
                 problems.append(f"{label}: text in staff {t.staff}, not in its first note's staff {top}")
-            if t.tick != first_tick:
+            if t.tick != first_tick and t.tick not in first_ticks:
                 problems.append(f"{label}: text at beat {t.tick / DIVISION}, not at its first note {first_tick / DIVISION}")
         if t.kind == "TextLine" and occ["notes"]:
-            last = round(max(n["onset"] for n in occ["notes"]) * DIVISION)
+            # its bracket runs to its last note in the bracket's staff (a texture occurrence of a
+            # grand staff has notes in both; the bracket is drawn in the top one), as MuseScore shows it
+            in_staff = [tick for tick, staff in first_staves if staff == t.staff]
+            last = max(in_staff) if in_staff else round(max(n["onset"] for n in occ["notes"]) * DIVISION)
             group = [u for u in mscx.texts if u.kind == "TextLine" and (u.staff, u.tick) == (t.staff, t.tick)]
             if len(group) > 1:  # brackets that start together: their ends are checked as a set, below
                 shared_starts.setdefault((t.staff, t.tick), []).append((last, label))
