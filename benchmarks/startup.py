@@ -93,10 +93,14 @@ def main() -> None:
     cold_problem = can_drop_caches()
     modes = ["warm"] + ([] if cold_problem or args.cold_runs < 1 else ["cold"])
     trees = {"this tree": REPO} | ({"before": args.before.resolve()} if args.before else {})
+    for code in trees.values():  # bytecode as `pip install` leaves it (it compiles every module): a
+        # run must not compile motifcli's sources, even where PYTHONDONTWRITEBYTECODE stops Python
+        # from caching them (this machine sets it: every run paid ~0.1-0.2 s of compiling before)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "motifcli")], check=True)
     results: dict[str, dict[str, float]] = {}
     for name, argv in cases.items():
         for code in trees.values():
-            run_once(argv, work, False, code)  # warm the cache (and Python's bytecode cache) once
+            run_once(argv, work, False, code)  # warm the file cache once
         for mode in modes:
             n = args.runs if mode == "warm" else args.cold_runs
             samples: dict[str, list[tuple[float, float]]] = {tree: [] for tree in trees}
