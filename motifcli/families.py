@@ -69,7 +69,19 @@ def discover_families(score: Score, model: MotifModel | None, settings: Settings
     run = discovery_settings(settings)
     from motifcli.discovery import discover
 
-    return list(discover(score, model, run))
+    return list(discover(_only_track(score, settings), model, run))
+
+
+def _only_track(score: Score, settings: Settings) -> Score:
+    """``--track``: discovery sees that track's notes only. The other tracks stay, emptied, so that
+    note references keep their track numbers, and the bars stay those of the whole score."""
+    if settings.track is None:
+        return score
+    from motifcli.embedding import select_tracks
+
+    keep = {id(t) for t in select_tracks(score, settings.track)}
+    bars = settings.meter_map if settings.meter_map is not None else score.meter_map
+    return replace(score, tracks=[t if id(t) in keep else replace(t, notes=[]) for t in score.tracks], meter=bars)
 
 
 def to_annotation(

@@ -360,3 +360,23 @@ def test_note_level_bars_come_from_the_runs_meter_map(rag):
     assert moved > 0  # the map was really used
     doc = other.to_dict()["motifs"][0]["occurrences"][0]
     assert doc["start_bar_label"] == other.motifs[0].occurrences[0].start_bar_label
+
+
+def test_track_restricts_note_level_discovery_to_that_track():
+    """``--track`` at note level: discovery sees that track only (its notes keep their track
+    numbers); all tracks give families in several; an unknown track is a usage error."""
+    score = read_score(Path(__file__).resolve().parents[1] / "examples" / "pop909-101.mid")
+    names = [t.name for t in score.tracks]
+    everything = motifcli.annotate(score)
+    assert len({o.track for m in everything.motifs for o in m.occurrences}) > 1
+    for track, index in (("MELODY", names.index("MELODY")), (str(names.index("PIANO")), names.index("PIANO"))):
+        only = motifcli.annotate(score, track=track)
+        assert only.motifs, track
+        assert {n.track for m in only.motifs for o in m.occurrences for n in o.notes} == {index}
+        assert {o.track for m in only.motifs for o in m.occurrences} == {index}
+        for m in only.motifs:  # the notes are the score's own, at their own indices
+            for o in m.occurrences:
+                for n in o.notes:
+                    assert score.tracks[index].notes[n.index].pitch == n.pitch
+    with pytest.raises(UsageError, match="no track named"):
+        motifcli.annotate(score, track="NOPE")
