@@ -221,6 +221,24 @@ def _pool_context():  # noqa: ANN202 - a multiprocessing context
     return multiprocessing.get_context("spawn")
 
 
+QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
+def _quiet_resource_tracker() -> None:
+    """Keep multiprocessing's resource tracker from printing warnings after a Ctrl-C.
+
+    When a signal stops the pool, a semaphore of the pool's queues can be unlinked by one process
+    while the tracker still holds its registration; at exit the tracker then prints "leaked
+    semaphore" / "No such file" warnings (two or four lines of traceback-like text under the CLI's
+    one-line message) and cleans up anyway. The tracker is a separate Python process started from
+    this environment, so the filter goes into ``PYTHONWARNINGS`` before the pool (and the tracker)
+    starts: only that module's UserWarnings, nothing of ours or of the workers' own.
+    """
+    current = os.environ.get("PYTHONWARNINGS", "")
+    if QUIET_TRACKER not in current.split(","):
+        os.environ["PYTHONWARNINGS"] = f"{current},{QUIET_TRACKER}" if current else QUIET_TRACKER
+
+
 def run_pool(
     jobs: Sequence[Any],
     todo: list[int],
@@ -242,6 +260,7 @@ def run_pool(
     from concurrent.futures.process import BrokenProcessPool
 
     provider = "cuda" if model is not None and "CUDAExecutionProvider" in model.providers[:1] else "cpu"
+    _quiet_resource_tracker()
     context = _pool_context()
     pool = ProcessPoolExecutor(
         n_workers, mp_context=context, initializer=_init_worker,

@@ -335,3 +335,19 @@ def test_output_errors_keeps_other_errors_and_names_the_output(tmp_path: Path) -
     assert str(info.value) == f"{dest}: cannot write output (No space left on device)"
     with pytest.raises(ValueError), output_errors(dest):
         raise ValueError("not a disk problem")
+
+
+def test_resource_tracker_filter_is_added_once_and_keeps_the_users(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool's tracker filter joins a user's own PYTHONWARNINGS, once; and it silences exactly the
+    tracker's UserWarnings in a child process (where the tracker runs)."""
+    from motifcli import batch_pool
+
+    monkeypatch.setenv("PYTHONWARNINGS", "error::DeprecationWarning")
+    batch_pool._quiet_resource_tracker()
+    batch_pool._quiet_resource_tracker()
+    assert os.environ["PYTHONWARNINGS"] == f"error::DeprecationWarning,{batch_pool.QUIET_TRACKER}"
+    code = ("import multiprocessing.resource_tracker as rt, warnings\n"
+            "exec('import warnings\\nwarnings.warn(\"leaked\", UserWarning)', rt.__dict__)\n"
+            "warnings.warn('ours', UserWarning)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "leaked" not in proc.stderr and "ours" in proc.stderr, proc.stderr
