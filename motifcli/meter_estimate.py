@@ -235,7 +235,8 @@ def estimate_meter(
         known = [c for c in candidates if (c.numerator, c.denominator) == tuple(meter)]
         candidates = known or [_generic_candidate(*meter)]
     notes = _clean(notes)  # read the notes once for both stages
-    if meter is None and any(c.notated_only for c in candidates) and not is_quantised(notes):
+    quantised = is_quantised(notes)  # notation software's timing: decides two stages below
+    if meter is None and any(c.notated_only for c in candidates) and not quantised:
         candidates = [c for c in candidates if not c.notated_only]
     grid = accent_grid(notes)
     centred = grid - grid.mean()
@@ -265,7 +266,7 @@ def estimate_meter(
         logodds = downbeat_logodds(notes, beats, MELODY_WEIGHTS if mono else None, feats=feats)
         per_bar = max(int(round(bar / beat)), 1)
         if (PHASE_RANKER and not mono and per_bar == phase_ranker.POSITIONS and beat == 1.0
-                and (RANKER_ON_QUANTISED or not is_quantised(notes))):
+                and (RANKER_ON_QUANTISED or not quantised)):
             logodds = phase_ranker.ranked_logodds(feats, logodds)  # the song's phase from whole-song profiles
         idx = viterbi_downbeats(logodds, per_bar, jump_penalty)
         downbeats = beats[idx] if len(idx) else beats[:1]
