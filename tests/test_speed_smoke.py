@@ -69,7 +69,7 @@ def test_annotate_midi_through_a_pipe_imports_only_what_it_needs(tmp_path: Path,
     """``motif annotate song.mid`` as the MuseScore plugin runs it (output to a pipe): no rich (plain
     summary), no numpy.ma (np.median would import it), no music21, torch, scipy or scikit-learn; the
     default note level no onnxruntime either (no model: neither the launcher nor the run imports it);
-    ``--unit bar`` onnxruntime (the launcher's preload thread and the model)."""
+    ``--unit bar`` onnxruntime (the model)."""
     code = textwrap.dedent(
         f"""
         import sys
@@ -247,29 +247,3 @@ def test_wide_embeddings_give_the_same_families_as_pairwise_cosine(rawroll_model
                     n_clusters=None, distance_threshold=threshold, metric="cosine", linkage=linkage
                 ).fit_predict(units[ok])
                 assert rand_score(pairwise, ours) > 0.99
-
-
-@pytest.mark.parametrize(
-    ("argv", "target"),
-    [
-        (["annotate", "song.mid"], "note"),  # the default unit, note: no model, no onnxruntime
-        (["annotate", "song.mid", "--unit", "note"], "note"),
-        (["annotate", "song.mid", "--unit", "bar"], "onnxruntime"),
-        (["annotate", "song.mid", "--unit=BAR"], "onnxruntime"),
-        (["annotate", "song.mid", "--unit", "bar", "--unit", "note"], "note"),  # the last one counts, as in the CLI
-        (["annotate", "song.mid", "--model", "m.onnx"], "onnxruntime"),  # an explicit model is loaded to check it
-        (["annotate", "song.mid", "--model=m.onnx"], "onnxruntime"),
-        (["annotate", "--", "--unit", "bar"], "note"),  # after "--" only paths
-        (["plot", "song.mid", "-o", "t.png", "--unit", "bar"], "onnxruntime"),
-        (["embed", "song.mid"], "onnxruntime"),
-        (["annotate", "--help"], None),
-        (["info"], None),
-        ([], None),
-    ],
-)
-def test_launcher_preloads_onnxruntime_only_for_runs_that_open_the_model(argv: list[str], target: str | None) -> None:
-    from motifcli import launch
-    from motifcli.settings import DEFAULT_UNIT
-
-    assert launch.DEFAULT_UNIT == DEFAULT_UNIT == "note"
-    assert launch.preload_target(argv) == (launch.PRELOAD_NOTE if target == "note" else target)
