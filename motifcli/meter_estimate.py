@@ -288,7 +288,10 @@ def estimate_meter(
     sections = None
     if meter is None and bar_offset is None and quantised:  # meter changes: only where bar lines sit on a grid
         sections = meter_sections.find_sections(grid, RESOLUTION, candidates, float(downbeats[0]) if len(downbeats) else 0.0,
-                                                float(notes[1].max()) if len(notes[1]) else end)
+                                                float(notes[1].max()) if len(notes[1]) else end,
+                                                beat=cand.beat_beats if meter_sections.SAME_BEAT else None,
+                                                downbeat_logodds=lambda at: downbeat_logodds(notes, at, MELODY_WEIGHTS if mono else None),
+                                                one_line=mono)
     return MeterEstimate(
         numerator=cand.numerator,
         denominator=cand.denominator,

@@ -16,7 +16,7 @@ changes comes out exactly as before (benchmarks/METER.md, "Phase 4: meter change
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,10 +26,13 @@ from motifcli.meter import Bar
 if TYPE_CHECKING:
     from motifcli.meter_estimate import Candidate
 
-CHANGE_PENALTY = 12.0  # score (z-accent x z-template, summed over slots) one change of meter costs
+CHANGE_PENALTY = 6.0  # cost of one change of meter, times log(bars in the piece) (tuned on MTC tune families + BPS tune pieces)
 STEP_BEATS = 0.5  # bar lines on an eighth-note grid laid from the one-meter estimate's first downbeat
 PRIOR_SCALE = 1.0  # a candidate's prior (correlation units) per grid slot of its bars
-MIN_SECTION_BARS = 1  # a section may be one bar long (a 9/8 bar inside 6/8 is written so)
+PENALTY_PER_LOG_BARS = True  # the change cost is CHANGE_PENALTY x log(bars in the piece)
+DOWNBEAT_WEIGHT = 3.0  # weight of the downbeat model's log-odds (downbeats.py) at each bar line
+POLYPHONIC_FACTOR = 5.0  # the change cost for polyphony (the one-meter path has irregular bars already)
+SAME_BEAT = True  # sections only in meters on the one-meter estimate's beat
 
 
 def find_sections(
@@ -39,6 +42,9 @@ def find_sections(
     origin: float,
     end_beat: float,
     penalty: float | None = None,
+    beat: float | None = None,
+    downbeat_logodds: Callable[[np.ndarray], np.ndarray] | None = None,
+    one_line: bool = True,
 ) -> tuple[Bar, ...] | None:
     """Bars of several meters along the accent ``grid`` (``resolution`` slots per quarter beat), or
     None when the best path keeps one meter (or the input is too short to say).
@@ -51,6 +57,10 @@ def find_sections(
     if not np.isfinite(penalty):
         return None
     cands = [c for c in candidates if _on_grid(c.bar_beats)]
+    if beat is not None:
+        beat = 1.0 if abs(beat - 2.0) < 1e-6 else beat
+    if beat is not None:  # only meters on the same beat as the piece's (3/4 <-> 2/4 <-> 4/4; 6/8 <-> 9/8)
+        cands = [c for c in cands if abs(_beat_level(c) - beat) < 1e-6]
     if len(cands) < 2 or len(grid) == 0:
         return None
     step = int(round(STEP_BEATS * resolution))
@@ -65,7 +75,8 @@ def find_sections(
     offset = int(round((origin % STEP_BEATS) * resolution))
     lead = max_len * step - offset
     silence = -music.mean() / sd  # an empty slot's z: before and after the music as inside it
-    padded = np.concatenate([np.full(lead, silence), z, np.full(2 * max_len * step, silence)])
+    tail = max(int(np.ceil(end_beat * resolution)) - len(z), 0) + 2 * max_len * step  # to past the last offset
+    padded = np.concatenate([np.full(lead, silence), z, np.full(tail, silence)])
     n_steps = (len(padded) - 1) // step
     end_step = int(np.ceil((lead + end_beat * resolution) / step))
     bar_scores = np.full((len(cands), n_steps + 1), -np.inf)
@@ -75,11 +86,27 @@ def find_sections(
         corr = np.correlate(padded, t, mode="valid")[::step]  # score of a bar starting at each step
         bar_scores[k, : len(corr)] = corr + PRIOR_SCALE * cand.prior * len(t)
     zero = lead / step  # beat 0, in steps
+    if downbeat_logodds is not None and DOWNBEAT_WEIGHT:  # the fitted downbeat model's say at each bar line
+        at = (np.arange(n_steps + 1) * step - lead) / resolution
+        inside = (at >= 0) & (at < end_beat)
+        odds = np.zeros(n_steps + 1)
+        odds[inside] = downbeat_logodds(at[inside])
+        bar_scores += DOWNBEAT_WEIGHT * odds[None, :]
+    bars_in_piece = max(end_beat / float(np.mean([c.bar_beats for c in cands])), 2.0)
+    penalty *= np.log(bars_in_piece) if PENALTY_PER_LOG_BARS else 1.0  # more bars, more chances of a chance win
+    penalty *= 1.0 if one_line else POLYPHONIC_FACTOR
     lines, meters = _best_path(bar_scores, lengths, zero, end_step, penalty)
     if lines is None or len(set(meters)) < 2:
         return None
     beats = [(ln * step - lead) / resolution for ln in lines]
     return _bars(beats, [cands[m] for m in meters])
+
+
+def _beat_level(cand: Candidate) -> float:
+    """The beat a meter counts in: a quarter for 2/4, 3/4, 4/4 and 3/2 (felt in quarters in tunes);
+    a dotted quarter for 6/8, 9/8, 12/8; an eighth for 5/8."""
+    beat = cand.beat_beats
+    return 1.0 if abs(beat - 2.0) < 1e-6 else beat
 
 
 def _on_grid(bar_beats: float) -> bool:
