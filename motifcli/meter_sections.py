@@ -26,11 +26,11 @@ from motifcli.meter import Bar
 if TYPE_CHECKING:
     from motifcli.meter_estimate import Candidate
 
-CHANGE_PENALTY = 6.0  # cost of one change of meter, times log(bars in the piece) (tuned on MTC tune families + BPS tune pieces)
+CHANGE_PENALTY = 5.0  # cost of one change of meter, times log(bars in the piece) (tuned on MTC tune families + BPS tune pieces)
 STEP_BEATS = 0.5  # bar lines on an eighth-note grid laid from the one-meter estimate's first downbeat
 PRIOR_SCALE = 1.0  # a candidate's prior (correlation units) per grid slot of its bars
 PENALTY_PER_LOG_BARS = True  # the change cost is CHANGE_PENALTY x log(bars in the piece)
-DOWNBEAT_WEIGHT = 3.0  # weight of the downbeat model's log-odds (downbeats.py) at each bar line
+DOWNBEAT_WEIGHT = 4.0  # weight of the downbeat model's log-odds (downbeats.py) at each bar line
 POLYPHONIC_FACTOR = 5.0  # the change cost for polyphony (the one-meter path has irregular bars already)
 SAME_BEAT = True  # sections only in meters on the one-meter estimate's beat
 
