@@ -117,3 +117,18 @@ def test_a_four_four_pop_song_gives_no_meter_change(song: str) -> None:
     score = read_midi(DATA / "pop909" / song / f"{song}.mid")
     assert is_quantised(score)  # so the change search ran
     assert len(meter_map_for(score).sections()) == 1
+
+
+def test_notation_writes_the_found_change(tmp_path: Path) -> None:
+    """MIDI -> MusicXML follows the estimated sections: a 3/4 time signature where the map's 3/4
+    section starts, 4/4 before (read back with ElementTree, not the writer's own code)."""
+    from test_notation_meter import xml_measures
+
+    from motifcli.writers.notation import midi_to_musicxml
+
+    score = _unmetred("bwv171.6.mxl", tmp_path)
+    sections = score.meter_map.sections()
+    measures = xml_measures(midi_to_musicxml(score).xml)
+    times = [(m["start"], m["time"]) for m in measures if m["time"]]
+    assert [t for _, t in times][:2] == ["4/4", "3/4"]
+    assert float(times[1][0]) == pytest.approx(sections[1]["start_beat"])
