@@ -276,6 +276,10 @@ def _change_summary(rows: list[dict]) -> dict:
         "without_changes_bar_lines_found": mean(steady, "bar_lines_found"),
         "without_changes_bar_lines_written": mean(steady, "bar_lines_written"),
         "without_changes_false_change_pieces": sum(r["est_meter_changes"] > 0 for r in steady),
+        # of which the one-meter estimate was right (bar length and phase): changed for the worse
+        "without_changes_false_change_pieces_one_meter_right": sum(
+            r["est_meter_changes"] > 0 and r["meter_ok"] and r["phase_ok"] for r in steady),
+        "without_changes_one_meter_right": sum(r["meter_ok"] and r["phase_ok"] for r in steady),
         "all_bar_lines_found": mean(rows, "bar_lines_found"),
         "all_bar_lines_written": mean(rows, "bar_lines_written"),
     }

@@ -31,7 +31,7 @@ STEP_BEATS = 0.5  # bar lines on an eighth-note grid laid from the one-meter est
 PRIOR_SCALE = 1.0  # a candidate's prior (correlation units) per grid slot of its bars
 PENALTY_PER_LOG_BARS = True  # the change cost is CHANGE_PENALTY x log(bars in the piece)
 DOWNBEAT_WEIGHT = 4.0  # weight of the downbeat model's log-odds (downbeats.py) at each bar line
-POLYPHONIC_FACTOR = 5.0  # the change cost for polyphony (the one-meter path has irregular bars already)
+POLYPHONIC_FACTOR = 8.0  # x this for polyphony (its one-meter path has irregular bars already): POP909 tune songs 0 false changes
 SAME_BEAT = True  # sections only in meters on the one-meter estimate's beat
 
 
