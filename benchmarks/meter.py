@@ -395,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--runs", type=int, default=5)
     t.add_argument("--songs", type=int, default=100)
     t.add_argument("--json")
+    t.add_argument("--penalty", type=float, help="meter_sections.CHANGE_PENALTY (inf: no change search)")
     args = parser.parse_args(argv)
     if getattr(args, "penalty", None) is not None:
         meter_sections.CHANGE_PENALTY = args.penalty

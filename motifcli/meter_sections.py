@@ -124,9 +124,8 @@ def _best_path(
     max_len = int(lengths.max())
     value = np.full((n_steps + max_len + 1, n_meters), -np.inf)
     back = np.full((n_steps + max_len + 1, n_meters), -2, dtype=np.int64)  # previous meter; -1: path start
-    meters = np.arange(n_meters)
     first = int(np.ceil(zero - 1e-9))
-    for m in meters:  # the first bar: [s - length, s) holds beat 0
+    for m in range(n_meters):  # the first bar: [s - length, s) holds beat 0
         for s in range(first, int(np.floor(zero + 1e-9)) + int(lengths[m]) + 1):
             if s - lengths[m] >= 0 and s - lengths[m] <= zero + 1e-9:
                 score = bar_scores[m, s - lengths[m]]
@@ -134,22 +133,27 @@ def _best_path(
                     value[s, m], back[s, m] = score, -1
     start_lo = first
     stop = min(end_step, n_steps)
+    # plain lists: a few thousand steps x <= 4 meters is faster than numpy calls per step (5x here)
+    val, bk, scores = value.tolist(), back.tolist(), bar_scores.tolist()
+    lens = [int(x) for x in lengths]
+    row_best: dict[int, tuple[float, int]] = {}  # a finished row's best value and meter
     for s in range(start_lo + 1, stop + 1):
-        prev = s - lengths
-        ok = prev >= start_lo
-        if not ok.any():
-            continue
-        prev_ok = np.where(ok, prev, start_lo)
-        here = value[prev_ok, meters]
-        best_prev = value[prev_ok].max(axis=1) - penalty
-        switch_from = value[prev_ok].argmax(axis=1)
-        stay = here >= best_prev
-        carried = np.where(stay, here, best_prev) + bar_scores[meters, prev_ok]
-        carried = np.where(ok & (prev_ok < end_step), carried, -np.inf)  # no bars wholly after the music
-        better = carried > value[s]
-        if better.any():
-            value[s] = np.where(better, carried, value[s])
-            back[s] = np.where(better, np.where(stay, meters, switch_from), back[s])
+        row_s, back_s = val[s], bk[s]
+        for m in range(n_meters):
+            p = s - lens[m]
+            if p < start_lo or p >= end_step:  # no bars wholly after the music
+                continue
+            row = val[p]
+            best = row_best.get(p)
+            if best is None:
+                top = max(row)
+                best = row_best[p] = (top, row.index(top))
+            switch = best[0] - penalty
+            carried, came = (row[m], m) if row[m] >= switch else (switch, best[1])
+            carried += scores[m][p]
+            if carried > row_s[m]:
+                row_s[m], back_s[m] = carried, came
+    value, back = np.array(val), np.array(bk, dtype=np.int64)
     # the last bar holds the end and may be cut short (a pickup's complement): scored, but it pays
     # no change, and takes the meter of the bar before it
     lo = max(end_step - max_len, start_lo)
