@@ -285,13 +285,9 @@ def estimate_meter(
         # little music, little evidence: below EVIDENCE_ONSETS distinct onsets the confidence shrinks
         distinct = int(np.count_nonzero(np.diff(np.sort(np.rint(notes[0] * RESOLUTION))))) + (len(notes[0]) > 0)
         confidence = float(min(meter_conf, phase_conf)) * min(1.0, distinct / EVIDENCE_ONSETS)
-    sections = None
+    sections: tuple[Bar, ...] = ()
     if meter is None and bar_offset is None and quantised:  # meter changes: only where bar lines sit on a grid
-        sections = meter_sections.find_sections(grid, RESOLUTION, candidates, float(downbeats[0]) if len(downbeats) else 0.0,
-                                                float(notes[1].max()) if len(notes[1]) else end,
-                                                beat=cand.beat_beats if meter_sections.SAME_BEAT else None,
-                                                downbeat_logodds=lambda at: downbeat_logodds(notes, at, MELODY_WEIGHTS if mono else None),
-                                                one_line=mono)
+        sections = meter_sections.sections_for(notes, grid, RESOLUTION, candidates, cand.beat_beats, downbeats, mono)
     return MeterEstimate(
         numerator=cand.numerator,
         denominator=cand.denominator,
@@ -301,7 +297,7 @@ def estimate_meter(
         runner_up=rivals[0][1].name if rivals else "",
         scores={c.name: round(sc, 4) for sc, c, _ in best_by_cand},
         downbeats=tuple(float(d) for d in downbeats),
-        sections=sections or (),
+        sections=sections,
     )
 
 

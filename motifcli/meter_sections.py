@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from motifcli import downbeats as downbeats_model
 from motifcli.meter import Bar
 
 if TYPE_CHECKING:
@@ -100,6 +101,28 @@ def find_sections(
         return None
     beats = [(ln * step - lead) / resolution for ln in lines]
     return _bars(beats, [cands[m] for m in meters])
+
+
+def sections_for(
+    notes: tuple[np.ndarray, ...],
+    grid: np.ndarray,
+    resolution: int,
+    candidates: Sequence[Candidate],
+    beat: float,
+    downbeats: Sequence[float],
+    one_line: bool,
+) -> tuple[Bar, ...]:
+    """``estimate_meter``'s hook: the bars of a meter change in these notes (cleaned note arrays,
+    their accent grid, the one-meter estimate's beat and downbeats), or () for one meter."""
+    bars = find_sections(
+        grid, resolution, candidates, float(downbeats[0]) if len(downbeats) else 0.0,
+        float(notes[1].max()) if len(notes[1]) else len(grid) / resolution,
+        beat=beat if SAME_BEAT else None,
+        downbeat_logodds=lambda at: downbeats_model.downbeat_logodds(
+            notes, at, downbeats_model.MELODY_WEIGHTS if one_line else None),
+        one_line=one_line,
+    )
+    return bars or ()
 
 
 def _beat_level(cand: Candidate) -> float:
