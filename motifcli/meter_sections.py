@@ -2,16 +2,19 @@
 
 ``meter_estimate.estimate_meter`` finds one meter for the whole piece. Folk tunes and sonatas
 change meter (MTC-ANN: 78 of 194 songs, e.g. 3/4 <-> 4/4, a 9/8 bar inside 6/8); one bar of another
-length shifts every later bar line of a one-meter map. Here a dynamic program lays bar lines of
-any candidate meter one after another, each bar scored by how well the accents inside it match its
-meter's metric hierarchy (the z-scored accent grid times the z-scored template, summed over the
-bar's slots: summed over a piece this is the whole-piece estimate's correlation), a meter's prior
-per slot, and a fixed cost per change of meter. Bar lines stay continuous across a change.
+length shifts every later bar line of a one-meter map. Here a Viterbi lays bar lines of the
+candidate meters on the piece's beat (3/4, 2/4, 4/4, 3/2; or 6/8, 9/8, 12/8) one after another,
+each bar scored by how well the accents inside it match its meter's metric hierarchy (the z-scored
+accent grid times the z-scored template, summed over the bar's slots: over a whole piece this is
+the one-meter estimate's correlation), the fitted downbeat model's log-odds at its bar line, and
+its meter's prior; each change of meter costs ``CHANGE_PENALTY`` x log(bars), more for polyphony.
+Bar lines stay continuous across a change; the last bar may be cut short (a pickup's complement).
 
 It runs only where a change is plausible and cheap to look for: quantised input (notation
 software's timing, where bar lines fall on the grid; POP909's played songs are one meter each).
 A path with no change returns None: the caller keeps its one-meter map, so a piece found without
-changes comes out exactly as before (benchmarks/METER.md, "Phase 4: meter changes").
+changes comes out exactly as before. Measured in benchmarks/METER.md, "Phase 4: meter changes":
+it finds some changes, and gives some pieces in one meter a false one.
 """
 
 from __future__ import annotations
@@ -51,8 +54,10 @@ def find_sections(
     None when the best path keeps one meter (or the input is too short to say).
 
     ``origin``: a beat the bar lines may fall on (the one-meter estimate's first downbeat); bar lines
-    lie on ``origin`` + k eighths. The first bar may be a pickup (numbered "0"), the last runs its
-    full length past ``end_beat``.
+    lie on ``origin`` + k eighths. The first bar may be a pickup (numbered "0"); the last holds
+    ``end_beat`` and takes the meter of the bar before it. ``penalty``: a change's cost (default
+    ``CHANGE_PENALTY``; inf: no search); ``beat``: only meters on this beat; ``downbeat_logodds``:
+    the downbeat model at given beats; ``one_line``: False multiplies the cost by ``POLYPHONIC_FACTOR``.
     """
     penalty = CHANGE_PENALTY if penalty is None else penalty
     if not np.isfinite(penalty):
