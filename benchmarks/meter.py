@@ -2,7 +2,7 @@
 
 Usage (from the repository root, PYTHONPATH=.):
     python benchmarks/meter.py pop909 [--limit N] [--candidates 4/4,3/4,...] [--prior 5/8=-0.05] [--json out.json]
-    python benchmarks/meter.py written bps|mtc [--candidates ...] [--prior NAME=VALUE ...] [--json out.json]
+    python benchmarks/meter.py written bps|mtc [--candidates ...] [--prior NAME=VALUE ...] [--penalty P] [--json out.json]
     python benchmarks/meter.py labels [--json out.json]
     python benchmarks/meter.py time [--runs 5] [--songs 100]
 
@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from motifcli import meter_sections
 from motifcli.meter import MeterMap
 from motifcli.meter_estimate import CANDIDATES, MORE_CANDIDATES, Candidate, estimate_meter, time_signatures_consistent
 from motifcli.readers.midi import read_midi
@@ -140,6 +141,7 @@ def run_pop909(limit: int | None, quiet: bool = False, candidates: tuple[Candida
             "phase_given_meter_ok": phase_ok(given.first_downbeat, first, bar),
             "dominant_given_meter_ok": phase_ok(dominant_phase(given.downbeats, bar), dominant, bar),
             "downbeats_found": round(found_fraction(est_lines, downbeats), 4),
+            "est_meter_changes": meter_sections.change_count(est.to_meter_map(score.end_beat).bars),
             "tick0_ok": phase_ok(0.0, first, bar),
             "tick0_dominant_ok": phase_ok(0.0, dominant, bar),
             "midi_ts": f"{ts[0].numerator}/{ts[0].denominator}" if ts else "",
@@ -164,6 +166,8 @@ def run_pop909(limit: int | None, quiet: bool = False, candidates: tuple[Candida
             "both_correct": round(sum(r["bar_ok"] and r["phase_ok"] for r in sel) / n, 4),
             "tick0_baseline_phase_correct": round(sum(r["tick0_ok"] for r in sel) / n, 4),
             "triple_songs": sum(r["true_bar"] == 3 for r in sel),
+            # phase 4: POP909 songs are one meter each (beat_midi), so any change found is false
+            "songs_with_a_false_meter_change": sum(r["est_meter_changes"] > 0 for r in sel),
             "midi_ts_consistent": sum(r["midi_ts_consistent"] for r in sel),
             "midi_ts_consistent_and_right": sum(r["midi_ts_consistent"] and r["midi_ts_right"] for r in sel),
             "midi_ts_right": sum(r["midi_ts_right"] for r in sel),
@@ -203,6 +207,8 @@ def run_written(corpus: str, candidates: tuple[Candidate, ...] = CANDIDATES) -> 
         hits = np.array([np.min(np.abs(est_map.starts - b)) <= TOL for b in true_lines])
         # bars of the first section only (until the first meter change)
         first_section = [b.start for b in truth.bars if (b.numerator, b.denominator) == (first_sig.numerator, first_sig.denominator)]
+        est_lines = est_map.starts[est_map.starts < end - 1e-6]
+        est_written = [np.min(np.abs(truth.starts - b)) <= TOL for b in est_lines]
         rows.append({
             "piece": path.stem,
             "split": split_of(corpus, path.stem),
@@ -217,6 +223,10 @@ def run_written(corpus: str, candidates: tuple[Candidate, ...] = CANDIDATES) -> 
             "tick0_ok": phase_ok(0.0, truth.first_downbeat, first_bar),
             "pickup_beats": round(shift % first_bar, 3),
             "bar_lines_found": round(float(hits.mean()) if len(hits) else 0.0, 4),
+            # phase 4: estimated bar lines that are written ones (precision), meter changes found
+            "bar_lines_written": round(float(np.mean(est_written)) if est_written else 0.0, 4),
+            "est_meter_changes": meter_sections.change_count(est_map.bars),
+            "est_sections": ";".join(f"{s['time_signature']}@{s['start_beat']:g}" for s in est_map.sections()),
             # would the written signatures, as MIDI events on the moved notes, pass the consistency check?
             "written_ts_accepted": time_signatures_consistent(_events(truth), score, end, est),
             "first_section_bars": len(first_section),
@@ -236,13 +246,43 @@ def run_written(corpus: str, candidates: tuple[Candidate, ...] = CANDIDATES) -> 
         "confusions": collections.Counter(f"{r['written'].split('@')[0]}->{r['est_meter']}" for r in rows if not r["meter_ok"]).most_common(),
         "candidates": [f"{c.name}{c.prior:+g}" for c in candidates],
     }
+    summary["meter_changes"] = _change_summary(rows)
     for split in ("tune", "test"):
         sel = [r for r in rows if r["split"] == split]
-        summary[split] = {"pieces": len(sel), "right": _frac(sel),
+        summary[split] = {"pieces": len(sel), "right": _frac(sel), "meter_changes": _change_summary(sel),
                           "bar_length_correct": round(sum(r["meter_ok"] for r in sel) / max(len(sel), 1), 4),
                           "phase_correct": round(sum(r["phase_ok"] for r in sel) / max(len(sel), 1), 4)}
     print(json.dumps(summary, indent=1))
     return {"summary": summary, "pieces": rows}
+
+
+def _change_summary(rows: list[dict]) -> dict:
+    """Phase 4's measures: bar lines found/written in pieces with and without written meter changes,
+    changes found vs written, pieces without changes given a (false) change."""
+    changed = [r for r in rows if r["meter_changes"]]
+    steady = [r for r in rows if not r["meter_changes"]]
+
+    def mean(sel: list[dict], key: str) -> float:
+        return round(float(np.mean([r[key] for r in sel])), 4) if sel else 0.0
+
+    return {
+        "pieces_with_changes": len(changed),
+        "with_changes_bar_lines_found": mean(changed, "bar_lines_found"),
+        "with_changes_bar_lines_written": mean(changed, "bar_lines_written"),
+        "with_changes_changes_written": sum(r["meter_changes"] for r in changed),
+        "with_changes_changes_found": sum(r["est_meter_changes"] for r in changed),
+        "with_changes_pieces_with_a_change_found": sum(r["est_meter_changes"] > 0 for r in changed),
+        "without_changes_pieces": len(steady),
+        "without_changes_bar_lines_found": mean(steady, "bar_lines_found"),
+        "without_changes_bar_lines_written": mean(steady, "bar_lines_written"),
+        "without_changes_false_change_pieces": sum(r["est_meter_changes"] > 0 for r in steady),
+        # of which the one-meter estimate was right (bar length and phase): changed for the worse
+        "without_changes_false_change_pieces_one_meter_right": sum(
+            r["est_meter_changes"] > 0 and r["meter_ok"] and r["phase_ok"] for r in steady),
+        "without_changes_one_meter_right": sum(r["meter_ok"] and r["phase_ok"] for r in steady),
+        "all_bar_lines_found": mean(rows, "bar_lines_found"),
+        "all_bar_lines_written": mean(rows, "bar_lines_written"),
+    }
 
 
 def _with_sections(truth: MeterMap, padded: MeterMap, shift: float) -> MeterMap:
@@ -348,13 +388,17 @@ def main(argv: list[str] | None = None) -> int:
     for q in (p, w):
         q.add_argument("--candidates", help="comma-separated meters from CANDIDATES + MORE_CANDIDATES")
         q.add_argument("--prior", action="append", help="NAME=VALUE: that candidate's prior (repeatable)")
+        q.add_argument("--penalty", type=float, help="meter_sections.CHANGE_PENALTY (inf: no meter changes, as before phase 4)")
     lab = sub.add_parser("labels")
     lab.add_argument("--json")
     t = sub.add_parser("time")
     t.add_argument("--runs", type=int, default=5)
     t.add_argument("--songs", type=int, default=100)
     t.add_argument("--json")
+    t.add_argument("--penalty", type=float, help="meter_sections.CHANGE_PENALTY (inf: no change search)")
     args = parser.parse_args(argv)
+    if getattr(args, "penalty", None) is not None:
+        meter_sections.CHANGE_PENALTY = args.penalty
     if args.cmd == "pop909":
         result = run_pop909(args.limit, candidates=candidate_set(args.candidates, args.prior))
     elif args.cmd == "written":

@@ -40,7 +40,8 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
     with_context,
 )
 from motifcli import phase_ranker
-from motifcli.meter import MeterMap, nominal_bar_length, parse_meter
+from motifcli import meter_sections
+from motifcli.meter import Bar, MeterMap, nominal_bar_length, parse_meter
 from motifcli.quantiles import median, percentile
 
 RESOLUTION = 12  # grid slots per quarter beat: eighths, sixteenths and triplets all land on it
@@ -125,6 +126,7 @@ class MeterEstimate:
     runner_up: str = ""
     scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
     downbeats: tuple[float, ...] = field(default=(), compare=False, repr=False)
+    sections: tuple[Bar, ...] = field(default=(), compare=False, repr=False)  # bars of a meter change (meter_sections)
 
     @property
     def beats_per_bar(self) -> float:
@@ -135,7 +137,10 @@ class MeterEstimate:
         return f"{self.numerator}/{self.denominator}"
 
     def to_meter_map(self, end_beat: float, source: str = "estimated") -> MeterMap:
-        """Bars between the found downbeats (irregular where the path jumped), a pickup before the first."""
+        """Bars between the found downbeats (irregular where the path jumped), a pickup before the first;
+        the bars of several meters when a meter change was found (``meter_sections``)."""
+        if self.sections:
+            return MeterMap(self.sections, source=source, confidence=self.confidence)
         if len(self.downbeats) > 1:
             return MeterMap.from_downbeats(self.downbeats, end_beat, self.numerator, self.denominator,
                                            source=source, confidence=self.confidence)
@@ -280,6 +285,9 @@ def estimate_meter(
         # little music, little evidence: below EVIDENCE_ONSETS distinct onsets the confidence shrinks
         distinct = int(np.count_nonzero(np.diff(np.sort(np.rint(notes[0] * RESOLUTION))))) + (len(notes[0]) > 0)
         confidence = float(min(meter_conf, phase_conf)) * min(1.0, distinct / EVIDENCE_ONSETS)
+    sections: tuple[Bar, ...] = ()
+    if meter is None and bar_offset is None and quantised:  # meter changes: only where bar lines sit on a grid
+        sections = meter_sections.sections_for(notes, grid, RESOLUTION, candidates, cand.beat_beats, downbeats, mono)
     return MeterEstimate(
         numerator=cand.numerator,
         denominator=cand.denominator,
@@ -289,6 +297,7 @@ def estimate_meter(
         runner_up=rivals[0][1].name if rivals else "",
         scores={c.name: round(sc, 4) for sc, c, _ in best_by_cand},
         downbeats=tuple(float(d) for d in downbeats),
+        sections=sections,
     )
 
 
