@@ -65,7 +65,7 @@ class Family:
 class DiscoverySettings:
     """Knobs of :func:`motifcli.discovery.discover`; defaults are the tuned ones (see benchmarks)."""
 
-    min_notes: int = 4  # shortest motif, in notes
+    min_notes: int = 4  # shortest motif, in notes (texture: a bar with fewer notes states no texture)
     max_notes: int = 12  # longest motif, in notes
     max_beats: float = 8.0  # longest motif, in beats
     max_families: int = 20  # cap on the families reported
@@ -92,5 +92,7 @@ class DiscoverySettings:
     texture_max_bars: int = 4  # longest texture phrase, in bars
     texture_coarse: bool = True  # bars compared by interval classes above the bass
     texture_merge_runs: bool = True  # statements that follow each other are one occurrence
-    texture_voice_share: float = 0.5  # drop a texture family when voice families hold this share of its notes
-    texture_min_notes: int = 4  # a bar with fewer notes than this states no texture
+    texture_voice_share: float = 0.7  # drop a texture family when voice families hold this share of its notes
+    texture_covers_voice: float = 0.5  # drop a voice family when kept texture families hold this share of its notes
+    texture_chord_share: float = 0.4  # a track states textures when this share of its onsets are chords
+    texture_notes_per_family: float = 100.0  # at most one texture phrase per this many voiced notes (at least 3)
