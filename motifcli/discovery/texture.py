@@ -72,9 +72,9 @@ class Phrase:
 def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 0.05) -> bool:
     """Whether a track is chordal enough for its whole texture to be a statement.
 
-    At least ``texture_chord_share`` of its onsets sound two or more notes (0.4: a block-chord or
-    comping accompaniment; a sonata's left hand, mostly a line with some chords, has 0.2-0.4, and
-    there the voice families are the finer account: benchmarks/DISCOVERY-ALGO.md, "Phase 4").
+    At least ``texture_chord_share`` of its onsets sound two or more notes: the test that gives a
+    track a bass voice (0.2). A higher bar (0.4) would spare the sonatas' left hands (0.2-0.4) but
+    also most POP909 piano tracks (median 0.36): benchmarks/DISCOVERY-ALGO.md, "Phase 4".
     """
     if len(onsets) < 2 * settings.min_notes:
         return False
@@ -283,9 +283,9 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
 
     Salience is the same for both kinds (share of the voiced notes in the occurrences x similarity
     x log2(1 + occurrences)); ``max_families`` caps everything reported. Texture phrases are chosen
-    up to one per ``texture_notes_per_family`` voiced notes (at least 3).
+    up to the piece's family cap (one per ``notes_per_family`` voiced notes, at least 3).
     """
-    cap = min(settings.max_families, max(3, int(voiced_notes // settings.texture_notes_per_family)))
+    cap = min(settings.max_families, max(3, int(voiced_notes // settings.notes_per_family)))
     chosen = choose_phrases(texture_phrases(score, settings), settings, cap)
     if not chosen:
         return families

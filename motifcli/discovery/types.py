@@ -94,5 +94,4 @@ class DiscoverySettings:
     texture_merge_runs: bool = True  # statements that follow each other are one occurrence
     texture_voice_share: float = 0.7  # drop a texture family when voice families hold this share of its notes
     texture_covers_voice: float = 0.5  # drop a voice family when kept texture families hold this share of its notes
-    texture_chord_share: float = 0.4  # a track states textures when this share of its onsets are chords
-    texture_notes_per_family: float = 100.0  # at most one texture phrase per this many voiced notes (at least 3)
+    texture_chord_share: float = 0.2  # a track states textures when this share of its onsets are chords
