@@ -5,8 +5,8 @@ accompaniment texture (block chords, arpeggios, a comping pattern: POP909's PIAN
 a whole: its statement is all of the track's notes over one or a few bars, chords included. This
 module finds those statements, the same way on any music:
 
-1. **bars**: the notes of each chordal track (the tracks for which :mod:`motifcli.voices` keeps a
-   bass line) are cut at the score's bar lines (:attr:`Score.meter_map`: written bars, else the
+1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords: the
+   test for which :mod:`motifcli.voices` keeps a bass line) are cut at the score's bar lines (:attr:`Score.meter_map`: written bars, else the
    estimated downbeats of a MIDI file); a note played a little early belongs to the next bar.
 2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
    and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
@@ -21,8 +21,14 @@ module finds those statements, the same way on any music:
    statements continue the same way), statements made disjoint; statements that follow each other
    become one occurrence (``texture_merge_runs``).
 
-Their choice, ranking and the competition with voice families happen in
-:mod:`motifcli.discovery.core` with the same salience as every family.
+5. **competition with the lines** (:func:`with_texture`, same rule on every piece): a texture
+   family is kept when the voice families do not already hold most of its notes and its
+   occurrences sound chords (not a single-line figure); a voice family lying mostly inside kept
+   texture occurrences is dropped (a piece of that texture, stated once per bar). Both kinds are
+   ranked by the same salience.
+
+``min_notes`` is also the fewest notes of a bar that states a texture; the run's sensitivity sets
+``texture_similarity`` (:func:`motifcli.families.discovery_options`); ``max_families`` caps all.
 """
 
 from __future__ import annotations
@@ -277,6 +283,9 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     - A texture family is kept only when less than ``texture_voice_share`` of its notes lie in the
       voice families' occurrences (where the skyline or bass already holds the repetition, the
       lines are the finer account).
+    - A texture family whose occurrences sound chords at fewer than ``texture_family_chords`` of
+      their onsets is a single line (an Alberti or broken-chord figure of a sonata's left hand):
+      that is the voice families' job, and the bars would only add unlabelled stretches of it.
     - A voice family is dropped when ``texture_covers_voice`` or more of its notes lie in the kept
       texture families' occurrences: a few notes of a repeated chordal bar, stated once per bar, are
       a piece of that texture, not a motif of their own (POP909's piano skyline).
@@ -293,11 +302,18 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     texture = []
     for p in chosen:
         fam = phrase_family(p, voiced_notes)
-        if _share_in(fam, explained) < settings.texture_voice_share:
+        if _share_in(fam, explained) < settings.texture_voice_share and _chord_share(fam) >= settings.texture_family_chords:
             texture.append(fam)
     covered = {(n.track, n.index) for f in texture for o in f.occurrences for n in o.notes}
     lines = [f for f in families if _share_in(f, covered) < settings.texture_covers_voice]
     return sorted([*lines, *texture], key=lambda f: -f.salience)[: settings.max_families]
+
+
+def _chord_share(family: Family, tolerance: float = 0.05) -> float:
+    """Share of the onsets of ``family``'s occurrences that sound two or more notes."""
+    onsets = np.sort([n.onset for o in family.occurrences for n in o.notes])
+    sizes = np.bincount(onset_groups(onsets, tolerance))
+    return float(np.mean(sizes > 1))
 
 
 def _share_in(family: Family, notes: set[tuple[int, int]]) -> float:
