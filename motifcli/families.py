@@ -24,17 +24,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from motifcli.settings import Settings
 
 DEFAULT_VARIANT_TOLERANCE = 1.0  # discovery's tuned variant tolerance, what sensitivity 0.5 gives
+DEFAULT_TEXTURE_SIMILARITY = 0.4  # discovery's tuned bar similarity for texture families, at sensitivity 0.5
 
 
 def discovery_options(settings: Settings) -> dict[str, Any]:
-    """Our settings as discovery's: ``min_notes`` (shortest motif), ``max_families`` (cap), and the
+    """Our settings as discovery's: ``min_notes`` (shortest motif; for texture families the fewest
+    notes of a bar that states a texture), ``max_families`` (cap on all families), and the
     sensitivity as the variant tolerance (0 = exact or transposed repeats only, 0.5 = the tuned
-    default, 1 = twice as loose)."""
+    default, 1 = twice as loose) and as the texture bars' similarity ``0.4 ** (2 x sensitivity)``
+    (0 = identical bars only, 0.5 = the tuned 0.4, 1 = 0.16: bars sharing a sixth of their points)."""
     options: dict[str, Any] = {"min_notes": settings.fewest_notes}
     if settings.max_families is not None:
         options["max_families"] = settings.max_families
     options["variant_tolerance"] = DEFAULT_VARIANT_TOLERANCE * 2.0 * float(settings.sensitivity)
     options["use_variants"] = settings.sensitivity > 0.0
+    options["texture_similarity"] = DEFAULT_TEXTURE_SIMILARITY ** (2.0 * float(settings.sensitivity))
     return options
 
 

@@ -5,8 +5,8 @@ accompaniment texture (block chords, arpeggios, a comping pattern: POP909's PIAN
 a whole: its statement is all of the track's notes over one or a few bars, chords included. This
 module finds those statements, the same way on any music:
 
-1. **bars**: the notes of each chordal track (the tracks for which :mod:`motifcli.voices` keeps a
-   bass line) are cut at the score's bar lines (:attr:`Score.meter_map`: written bars, else the
+1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords: the
+   test for which :mod:`motifcli.voices` keeps a bass line) are cut at the score's bar lines (:attr:`Score.meter_map`: written bars, else the
    estimated downbeats of a MIDI file); a note played a little early belongs to the next bar.
 2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
    and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
@@ -21,8 +21,14 @@ module finds those statements, the same way on any music:
    statements continue the same way), statements made disjoint; statements that follow each other
    become one occurrence (``texture_merge_runs``).
 
-Their choice, ranking and the competition with voice families happen in
-:mod:`motifcli.discovery.core` with the same salience as every family.
+5. **competition with the lines** (:func:`with_texture`, same rule on every piece): a texture
+   family is kept when the voice families do not already hold most of its notes and its
+   occurrences sound chords (not a single-line figure); a voice family lying mostly inside kept
+   texture occurrences is dropped (a piece of that texture, stated once per bar). Both kinds are
+   ranked by the same salience.
+
+``min_notes`` is also the fewest notes of a bar that states a texture; the run's sensitivity sets
+``texture_similarity`` (:func:`motifcli.families.discovery_options`); ``max_families`` caps all.
 """
 
 from __future__ import annotations
@@ -70,16 +76,17 @@ class Phrase:
 
 
 def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 0.05) -> bool:
-    """Whether a track is polyphonic enough for chords to be part of its statements.
+    """Whether a track is chordal enough for its whole texture to be a statement.
 
-    The same criterion as :func:`motifcli.voices.split_track`'s bass line: at least a fifth of
-    its onsets sound two or more notes.
+    At least ``texture_chord_share`` of its onsets sound two or more notes: the test that gives a
+    track a bass voice (0.2). A higher bar (0.4) would spare the sonatas' left hands (0.2-0.4) but
+    also most POP909 piano tracks (median 0.36): benchmarks/DISCOVERY-ALGO.md, "Phase 4".
     """
     if len(onsets) < 2 * settings.min_notes:
         return False
     groups = onset_groups(np.sort(onsets), tolerance)
     sizes = np.bincount(groups)
-    return bool(np.mean(sizes > 1) >= 0.2)
+    return bool(np.mean(sizes > 1) >= settings.texture_chord_share)
 
 
 def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings) -> TrackBars | None:
@@ -96,7 +103,7 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     bounds = np.searchsorted(bar[order], np.arange(len(starts) + 1))
     notes = [order[bounds[b] : bounds[b + 1]] for b in range(len(starts))]
     counts = np.array([len(n) for n in notes])
-    used = np.flatnonzero(counts >= settings.texture_min_notes)
+    used = np.flatnonzero(counts >= settings.min_notes)  # every occurrence has min_notes or more
     symbols = np.full(len(starts), -1, dtype=np.int64)
     shift = np.zeros(len(starts), dtype=np.int64)
     match = np.zeros(len(starts))
@@ -183,12 +190,13 @@ def phrases(bars: TrackBars, settings: DiscoverySettings) -> list[Phrase]:
                 if b >= last + n:
                     starts.append(b)
                     last = b
+            length = n
             if settings.texture_merge_runs:
-                starts, spans = _merge_adjacent(starts, n)
+                starts, spans = _merge_adjacent(starts, length)
             else:
-                spans = [n] * len(starts)
+                spans = [length] * len(starts)
             if len(starts) >= 2:
-                out.append(Phrase(bars, n, np.asarray(starts, dtype=np.int64), np.asarray(spans, dtype=np.int64)))
+                out.append(Phrase(bars, length, np.asarray(starts, dtype=np.int64), np.asarray(spans, dtype=np.int64)))
     return out
 
 
@@ -270,15 +278,21 @@ def choose_phrases(candidates: list[Phrase], settings: DiscoverySettings, cap: i
 
 
 def with_texture(score: Score, families: list[Family], settings: DiscoverySettings, voiced_notes: int) -> list[Family]:
-    """Voice families plus the texture families the lines do not already explain, most salient first.
+    """Voice families plus the texture families, each kind dropped where the other explains it.
 
-    A texture family is kept only when less than ``texture_voice_share`` of its notes lie in the
-    voice families' occurrences: where the skyline or bass already holds the repetition (a melody
-    staff, a broken-chord bass), the lines are the finer account and the bars would only repeat it.
-    Salience is computed the same way for both kinds (share of the voiced notes in the occurrences
-    x similarity x log2(1 + occurrences)). Texture families come on top of the voice families (their
-    own cap is the piece's family cap): no line motif is dropped to make room for a texture, except
-    beyond ``max_families``, the cap on everything reported.
+    - A texture family is kept only when less than ``texture_voice_share`` of its notes lie in the
+      voice families' occurrences (where the skyline or bass already holds the repetition, the
+      lines are the finer account).
+    - A texture family whose occurrences sound chords at fewer than ``texture_family_chords`` of
+      their onsets is a single line (an Alberti or broken-chord figure of a sonata's left hand):
+      that is the voice families' job, and the bars would only add unlabelled stretches of it.
+    - A voice family is dropped when ``texture_covers_voice`` or more of its notes lie in the kept
+      texture families' occurrences: a few notes of a repeated chordal bar, stated once per bar, are
+      a piece of that texture, not a motif of their own (POP909's piano skyline).
+
+    Salience is the same for both kinds (share of the voiced notes in the occurrences x similarity
+    x log2(1 + occurrences)); ``max_families`` caps everything reported. Texture phrases are chosen
+    up to the piece's family cap (one per ``notes_per_family`` voiced notes, at least 3).
     """
     cap = min(settings.max_families, max(3, int(voiced_notes // settings.notes_per_family)))
     chosen = choose_phrases(texture_phrases(score, settings), settings, cap)
@@ -288,7 +302,21 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     texture = []
     for p in chosen:
         fam = phrase_family(p, voiced_notes)
-        keys = [(n.track, n.index) for o in fam.occurrences for n in o.notes]
-        if sum(k in explained for k in keys) < settings.texture_voice_share * len(keys):
+        if _share_in(fam, explained) < settings.texture_voice_share and _chord_share(fam) >= settings.texture_family_chords:
             texture.append(fam)
-    return sorted([*families, *texture], key=lambda f: -f.salience)[: settings.max_families]
+    covered = {(n.track, n.index) for f in texture for o in f.occurrences for n in o.notes}
+    lines = [f for f in families if _share_in(f, covered) < settings.texture_covers_voice]
+    return sorted([*lines, *texture], key=lambda f: -f.salience)[: settings.max_families]
+
+
+def _chord_share(family: Family, tolerance: float = 0.05) -> float:
+    """Share of the onsets of ``family``'s occurrences that sound two or more notes."""
+    onsets = np.sort([n.onset for o in family.occurrences for n in o.notes])
+    sizes = np.bincount(onset_groups(onsets, tolerance))
+    return float(np.mean(sizes > 1))
+
+
+def _share_in(family: Family, notes: set[tuple[int, int]]) -> float:
+    """Share of ``family``'s note statements that are in ``notes`` (keys (track, index))."""
+    keys = [(n.track, n.index) for o in family.occurrences for n in o.notes]
+    return sum(k in notes for k in keys) / max(len(keys), 1)

@@ -65,7 +65,7 @@ class Family:
 class DiscoverySettings:
     """Knobs of :func:`motifcli.discovery.discover`; defaults are the tuned ones (see benchmarks)."""
 
-    min_notes: int = 4  # shortest motif, in notes
+    min_notes: int = 4  # shortest motif, in notes (texture: a bar with fewer notes states no texture)
     max_notes: int = 12  # longest motif, in notes
     max_beats: float = 8.0  # longest motif, in beats
     max_families: int = 20  # cap on the families reported
@@ -93,4 +93,6 @@ class DiscoverySettings:
     texture_coarse: bool = True  # bars compared by interval classes above the bass
     texture_merge_runs: bool = True  # statements that follow each other are one occurrence
     texture_voice_share: float = 0.5  # drop a texture family when voice families hold this share of its notes
-    texture_min_notes: int = 4  # a bar with fewer notes than this states no texture
+    texture_covers_voice: float = 0.5  # drop a voice family when kept texture families hold this share of its notes
+    texture_chord_share: float = 0.2  # a track states textures when this share of its onsets are chords
+    texture_family_chords: float = 0.25  # a texture family needs chords at this share of its occurrences' onsets
