@@ -39,7 +39,7 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
     viterbi_downbeats,
     with_context,
 )
-from motifcli import phase_ranker
+from motifcli import meter_ranker, phase_ranker
 from motifcli.meter import MeterMap, nominal_bar_length, parse_meter
 from motifcli.quantiles import median, percentile
 
@@ -110,6 +110,9 @@ PHASE_RANKER = True
 # also on quantised input? measured (benchmarks/METER.md): POP909 dominant phase +0.010 (its 185
 # quantised songs), BPS written bar lines found 0.871 -> 0.818: off, so BPS stays as it was
 RANKER_ON_QUANTISED = False
+# quantised (notated) input: the downbeat phase from meter_ranker.py's (meter, phase) ranking within the
+# bar length stage 1 chose (fitted on music21's folk tunes and chorales; benchmarks/METER.md phase 4)
+NOTATED_RANKER = True
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
 
@@ -255,7 +258,14 @@ def estimate_meter(
     bar = cand.bar_beats
     end = float(len(grid)) / RESOLUTION
     mono = _is_monophonic(notes)
-    if bar_offset is not None or (mono and MONO_TEMPLATE_PHASE):
+    ranked = None
+    if bar_offset is None and quantised and NOTATED_RANKER:
+        ranked = meter_ranker.rank(notes[0], notes[1], notes[2], bar=bar)
+    if ranked is not None:
+        first = (float(notes[0].min()) + ranked.phase) % bar
+        downbeats = first + bar * np.arange(int((end - first) // bar) + 1)
+        phase_margin = ranked.phase_margin
+    elif bar_offset is not None or (mono and MONO_TEMPLATE_PHASE):
         first = float(bar_offset) % bar if bar_offset is not None else phase_slot / RESOLUTION
         downbeats = first + bar * np.arange(int((end - first) // bar) + 1)
         phase_margin = 1.0
