@@ -89,7 +89,8 @@ def _cached(name: str, make):
     """Features depend on meter_ranker.py only: cache them (outside the repository) by its hash."""
     import hashlib
 
-    key = hashlib.sha1(Path(mr.__file__).read_bytes()).hexdigest()[:10]
+    source = re.sub(r"WEIGHTS: tuple\[float, \.\.\.\] = \(.*?\n\)\n", "", Path(mr.__file__).read_text(), flags=re.S)
+    key = hashlib.sha1(source.encode()).hexdigest()[:10]  # the features' code, not the weights
     path = Path("/tmp/meterfolk/cache") / f"{name}-{key}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())

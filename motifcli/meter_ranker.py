@@ -85,6 +85,9 @@ FEATURES: tuple[str, ...] = (
     "first_held",  # share of the first 4 bar lines a note is held across
     "first_length",  # mean log inter-onset interval on the first 4 bar lines minus the mean over all
     "first_end_downbeat",  # the first phrase end (note before a rest, or a long note) is on a bar line
+    "template_best",  # this phase is the template's best for this meter (stage 1's choice)
+    "leap_downbeat",  # mean size of the leap into notes on bar lines minus the mean leap (in its spread)
+    "turn_downbeat",  # share of melodic turns (a peak or a valley of the top line) on bar lines, minus the share of onsets there
     "repeat_accent",  # autocorrelation of the accents one bar apart
     "repeat_pitch",  # share of onsets with the same pitch starting one bar later
     "repeat_pitch_2",  # the same two bars later
@@ -132,6 +135,11 @@ def hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     med_ioi = float(np.median(ioi))
     ends = rest_after | (ioi >= 2 * med_ioi)
     first_end = int(np.argmax(ends))
+    leap = np.abs(np.diff(np.concatenate([[top[0]], top])))
+    leap_z = (leap - leap.mean()) / (leap.std() or 1.0)
+    d_prev = np.diff(np.concatenate([[top[0]], top]))
+    d_next = np.diff(np.concatenate([top, [top[-1]]]))
+    turn = ((d_prev * d_next) < 0).astype(np.float64)
     on = np.zeros(size + 1, dtype=bool)
     on[uslot] = True
     # sounding[s]: a note started before slot s is still held at s (for syncopation across bar lines)
@@ -162,6 +170,7 @@ def hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
             tcorr = (rolled - profile.mean()) @ t / (bar * sd)
         else:
             tcorr = np.zeros(len(ph))
+        best_k = int(np.argmax(tcorr))
         rep_acc = _autocorr(centred, bar)
         rep_p = sum((int(s) + bar, int(p)) in pitch_key for s, p in zip(uslot, top)) / len(uslot)
         rep_p2 = sum((int(s) + 2 * bar, int(p)) in pitch_key for s, p in zip(uslot, top)) / len(uslot)
@@ -198,6 +207,9 @@ def hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
                 held[head].mean() if len(head) else 0.0,
                 (log_ioi[head_on].mean() - mean_log) if head_on.any() else -1.0,
                 float(ob[first_end]),
+                float(k == best_k),
+                (leap_z[ob].mean()) if ob.any() else 0.0,
+                (turn[ob].mean() - turn.mean()) if ob.any() else 0.0,
                 rep_acc,
                 rep_p,
                 rep_p2,
@@ -227,11 +239,11 @@ def design(metas: np.ndarray, feats: np.ndarray, n_meters: int = len(METERS)) ->
 
 
 WEIGHTS: tuple[float, ...] = (  # fitted by benchmarks/meter_folk_fit.py: FEATURES, then one per METERS
-    3.7881, 4.8449, -2.6541, 0.84716, 1.6407, 2.0627, 2.1462, 0.44594,
-    0.076507, 0.4711, -0.082735, -2.8185, 0.87703, -8.9807, 1.0781, 0.97268,
-    -3.3482, 0.13127, 0.38969, -5.7236e-16, 6.6067e-15, -7.0685e-15, -3.3212e-16, 1.0442e-16,
-    -0.14512, -0.60761, -7.3138e-17, 0.032806, -4.7445e-16, -0.032806, 0, -0.041329,
-    0, -0.018124, -2.2277e-17, 0.059453, -1.8756e-17,
+    -7.1841, 2.9538, -1.867, -7.3039, -10.727, 2.8978, -2.4637, 0.66045,
+    -0.2637, 1.4942, 0.35993, -5.4034, 1.8053, -13.391, 1.9049, -0.32861,
+    -0.99964, 0.71495, 0.59438, 1.5216, 0.14219, 0.57086, 5.5599e-15, 4.3494e-14,
+    1.3232e-14, -3.4325e-16, 2.2846e-16, 1.754, 0.91818, -8.7575e-17, -0.67801, -2.4398e-15,
+    0.67801, 6.2102e-16, -0.15392, 0, 0.4253, 7.2879e-18, -0.27138, -6.6694e-17,
 )
 
 
