@@ -124,11 +124,21 @@ def test_ranker_gives_phase_within_the_bar_asked_for() -> None:
 
 
 def test_played_input_keeps_its_own_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Off the 1/24-beat grid (a player's timing) the ranker is not asked: POP909's path is unchanged."""
+    """A player's take (off the grid, or quantised but with its dynamics, as POP909's 185 quantised
+    songs) does not reach the ranker: POP909's path is unchanged. Flat dynamics on the grid does."""
     rng = np.random.default_rng(1)
-    onsets = np.arange(64, dtype=float) * 0.5 + rng.normal(0, 0.03, 64)
-    notes = (np.maximum(onsets, 0), np.maximum(onsets, 0) + 0.4, 60 + rng.integers(0, 12, 64).astype(float))
-    calls = []
+    grid = np.arange(64, dtype=float) * 0.5
+    pitches = 60 + rng.integers(0, 12, 64).astype(float)
+    played = grid + np.abs(rng.normal(0, 0.03, 64))
+    dynamics = rng.integers(40, 110, 64).astype(float)
+    calls: list[int] = []
     monkeypatch.setattr(meter_ranker, "rank", lambda *a, **k: calls.append(1))
-    estimate_meter(notes)
-    assert not calls and not is_quantised(notes)
+    for notes in [(played, played + 0.4, pitches, np.full(64, 80.0)), (grid, grid + 0.4, pitches, dynamics)]:
+        estimate_meter(notes)
+        assert not meter_estimate.is_notated(notes)
+    assert not calls
+    assert not is_quantised((played, played + 0.4, pitches)) and is_quantised((grid, grid + 0.4, pitches))
+    flat = (grid, grid + 0.4, pitches, np.full(64, 80.0))
+    assert meter_estimate.is_notated(flat)
+    estimate_meter(flat)
+    assert calls == [1]
