@@ -73,6 +73,7 @@ FEATURES: tuple[str, ...] = (
     "offbeat_share",  # share of onsets off the beat grid
     "downbeat_length",  # mean log inter-onset interval on bar lines minus the mean over all onsets
     "beat_length",  # the same on beats
+    "downbeat_sounding",  # mean log sounding length (rests not counted) on bar lines minus the mean
     "phrase_end_downbeat",  # share of notes before a rest / long notes that start on a bar line
     "last_on_downbeat",  # the last onset is on a bar line
     "last_on_beat",  # the last onset is on a beat
@@ -115,7 +116,8 @@ def _onset_table(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray):
     nxt = np.concatenate([uslot[1:] / RES, [np.inf]])
     rest_after = (nxt - last_off) > 0.1
     rest_after[-1] = True
-    accent = 1.0 + 0.5 * np.log1p(count) + 2.0 * np.minimum(ioi, 2.0)
+    sounding = np.maximum(last_off - uslot / RES, 1.0 / RES)  # the longest note's own length (no rest)
+    accent = 1.0 + 0.5 * np.log1p(count) + 1.0 * np.minimum(ioi, 2.0) + 1.0 * np.minimum(sounding, 2.0)
     return uslot, ioi, rest_after, top, accent, last_off
 
 
@@ -131,6 +133,8 @@ def hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     grid[uslot] = accent
     centred = grid - grid.mean()
     log_ioi = np.log(ioi)
+    log_snd = np.log(np.maximum(note_end - uslot / RES, 1.0 / RES))
+    mean_snd = float(log_snd.mean())
     mean_log = float(log_ioi.mean())
     med_ioi = float(np.median(ioi))
     ends = rest_after | (ioi >= 2 * med_ioi)
@@ -195,6 +199,7 @@ def hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
                 1.0 - obeat.mean(),
                 (log_ioi[ob].mean() - mean_log) if ob.any() else -1.0,
                 (log_ioi[obeat].mean() - mean_log) if obeat.any() else -1.0,
+                (log_snd[ob].mean() - mean_snd) if ob.any() else -1.0,
                 ob[ends].mean() if ends.any() else 0.0,
                 float((last - p) % bar == 0),
                 float((last - p) % beat == 0),
@@ -239,11 +244,12 @@ def design(metas: np.ndarray, feats: np.ndarray, n_meters: int = len(METERS)) ->
 
 
 WEIGHTS: tuple[float, ...] = (  # fitted by benchmarks/meter_folk_fit.py: FEATURES, then one per METERS
-    6.2991, 2.1026, -1.7945, 1.6094, 7.1405, 0.57111, 2.7631, 1.0327,
-    -0.35992, 0.94991, 0.15851, -3.5348, 0.75468, -11.167, 1.1891, 4.4253,
-    -1.9692, 0.75666, 0.17823, 0.22667, 0.3537, 0.64596, -3.5216e-15, -5.626e-14,
-    -6.4301e-14, -1.8132e-15, -4.9776e-16, 0.40792, 0.26039, -2.9907e-16, -0.24887, -9.5179e-17,
-    0.24887, -2.6142e-16, 0.057721, 0, -0.0091414, 1.7477e-17, -0.04858, 6.5088e-16,
+    6.2195, 2.5175, -1.3289, 1.6305, 7.6148, -2.4507, 2.3758, 3.5419,
+    1.0572, -0.38143, 0.97514, 0.23373, -3.4311, 0.67022, -10.872, 1.0696,
+    4.3709, -2.0608, 0.66824, 0.18441, 0.24264, 0.34483, 0.5903, -4.0335e-15,
+    4.3777e-16, -4.7232e-15, 2.876e-15, 9.106e-16, 0.47774, 0.22442, -1.6441e-16, -0.26915,
+    1.4189e-15, 0.26915, 2.32e-16, 0.020434, 0, 0.029938, -1.1773e-17, -0.050372,
+    -1.5756e-17,
 )
 
 
