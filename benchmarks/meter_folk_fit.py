@@ -213,7 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         for f in range(5):
             w = fit([d for d, k in zip(data, fold) if k != f], args.l2, mean, std, args.phase_only)
             for i in np.flatnonzero(fold == f):
-                hits[i] = data[i][1][pick(data[i][0], w, mean, std)]
+                X, ok = data[i]
+                rows = _same_bar(X, ok) if args.phase_only else np.arange(len(X))  # phase given the bar
+                hits[i] = ok[rows[pick(X[rows], w, mean, std)]]
+        report["corpus_cv_measure"] = "phase given the written bar length" if args.phase_only else "bar length and phase"
         report["corpus_cv_right"] = round(float(hits.mean()), 4)
         by = {}
         for p, h in zip(kept, hits):
