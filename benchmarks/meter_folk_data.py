@@ -16,7 +16,6 @@ Usage (PYTHONPATH=.):
 from __future__ import annotations
 
 import argparse
-import os
 import pickle
 import random
 import re
@@ -73,7 +72,8 @@ def piece_truth(score) -> dict | None:
         found = m.getElementsByClass(m21meter.TimeSignature)
         if found:
             ts = found[0]
-        if ts is not None and abs(m.duration.quarterLength - ts.barDuration.quarterLength) < 1e-6 and first_full is None:
+        full = ts is not None and abs(m.duration.quarterLength - ts.barDuration.quarterLength) < 1e-6
+        if full and first_full is None:
             first_full = m
             break
     if ts is None or first_full is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import re
 import sys
@@ -73,7 +74,8 @@ def fit(data: list, l2: float, mean: np.ndarray, std: np.ndarray, phase_only: bo
     return res.x
 
 
-FIT_TOL = float(__import__("os").environ.get("FIT_TOL", "0.125"))  # the fit's target: the hypothesis on the written phase, not its 1/4-beat neighbours
+# the fit's target: the hypothesis on the written phase, not its 1/4-beat neighbours (env FIT_TOL to try others)
+FIT_TOL = float(os.environ.get("FIT_TOL", "0.125"))
 
 
 def tight(data: list, kept: list) -> list:
@@ -216,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
                 X, ok = data[i]
                 rows = _same_bar(X, ok) if args.phase_only else np.arange(len(X))  # phase given the bar
                 hits[i] = ok[rows[pick(X[rows], w, mean, std)]]
-        report["corpus_cv_measure"] = "phase given the written bar length" if args.phase_only else "bar length and phase"
+        measure = "phase given the written bar length" if args.phase_only else "bar length and phase"
+        report["corpus_cv_measure"] = measure
         report["corpus_cv_right"] = round(float(hits.mean()), 4)
         by = {}
         for p, h in zip(kept, hits):
@@ -244,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         path = Path(mr.__file__)
         text = path.read_text()
-        block = "WEIGHTS: tuple[float, ...] = (  # fitted by benchmarks/meter_folk_fit.py: FEATURES, then one per METERS\n"
+        block = ("WEIGHTS: tuple[float, ...] = (  # fitted by benchmarks/meter_folk_fit.py: FEATURES, "
+                 "then one per METERS\n")
         vals = [f"{float(v):.5g}" for v in raw]
         for i in range(0, len(vals), 8):
             block += "    " + ", ".join(vals[i:i + 8]) + ",\n"

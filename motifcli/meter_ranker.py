@@ -88,7 +88,7 @@ FEATURES: tuple[str, ...] = (
     "first_end_downbeat",  # the first phrase end (note before a rest, or a long note) is on a bar line
     "template_best",  # this phase is the template's best for this meter (stage 1's choice)
     "leap_downbeat",  # mean size of the leap into notes on bar lines minus the mean leap (in its spread)
-    "turn_downbeat",  # share of melodic turns (a peak or a valley of the top line) on bar lines, minus the share of onsets there
+    "turn_downbeat",  # share of melodic turns (top line's peaks, valleys) on bar lines minus the onsets' share
     "repeat_accent",  # autocorrelation of the accents one bar apart
     "repeat_pitch",  # share of onsets with the same pitch starting one bar later
     "repeat_pitch_2",  # the same two bars later
@@ -99,7 +99,7 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-def _onset_table(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray):
+def _onset_table(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per distinct onset slot: slot, inter-onset interval (beats), a rest after it, top pitch, accent, last offset."""
     slot = np.rint(onsets * RES).astype(np.int64)
     order = np.lexsort((-pitches, slot))
