@@ -39,8 +39,7 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
     viterbi_downbeats,
     with_context,
 )
-from motifcli import phase_ranker
-from motifcli import meter_sections
+from motifcli import meter_ranker, meter_sections, phase_ranker
 from motifcli.meter import Bar, MeterMap, nominal_bar_length, parse_meter
 from motifcli.quantiles import median, percentile
 
@@ -111,6 +110,13 @@ PHASE_RANKER = True
 # also on quantised input? measured (benchmarks/METER.md): POP909 dominant phase +0.010 (its 185
 # quantised songs), BPS written bar lines found 0.871 -> 0.818: off, so BPS stays as it was
 RANKER_ON_QUANTISED = False
+# notated input (quantised, flat dynamics: see is_notated): the downbeat phase from meter_ranker.py's
+# (meter, phase) ranking within the bar length stage 1 chose (fitted on music21's folk tunes and
+# chorales; benchmarks/METER.md phase 4)
+NOTATED_RANKER = True
+# at most this many distinct velocities: notation software's (one, or one per dynamic mark). POP909's
+# quantised songs (185 of 889) have 20 and more, and on them the ranker lost 0.06 dominant phase
+NOTATED_VELOCITIES = 8
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
 
@@ -260,7 +266,14 @@ def estimate_meter(
     bar = cand.bar_beats
     end = float(len(grid)) / RESOLUTION
     mono = _is_monophonic(notes)
-    if bar_offset is not None or (mono and MONO_TEMPLATE_PHASE):
+    ranked = None
+    if bar_offset is None and quantised and NOTATED_RANKER and is_notated(notes, quantised):
+        ranked = meter_ranker.rank(notes[0], notes[1], notes[2], bar=bar)
+    if ranked is not None:
+        first = (float(notes[0].min()) + ranked.phase) % bar
+        downbeats = first + bar * np.arange(int((end - first) // bar) + 1)
+        phase_margin = ranked.phase_margin
+    elif bar_offset is not None or (mono and MONO_TEMPLATE_PHASE):
         first = float(bar_offset) % bar if bar_offset is not None else phase_slot / RESOLUTION
         downbeats = first + bar * np.arange(int((end - first) // bar) + 1)
         phase_margin = 1.0
@@ -376,6 +389,17 @@ def is_quantised(notes: Any) -> bool:
         return False
     off = np.abs(onsets * 24 - np.rint(onsets * 24)) / 24
     return bool(np.mean(off <= 0.005) >= 0.9)
+
+
+def is_notated(notes: Any, quantised: bool | None = None) -> bool:
+    """Written by notation software: quantised onsets and flat dynamics (at most NOTATED_VELOCITIES
+    distinct velocities). A player's take, even quantised afterwards (POP909's), keeps its dynamics."""
+    notes = _clean(notes)
+    if len(notes[0]) == 0:
+        return False
+    if quantised is None:
+        quantised = is_quantised(notes)
+    return bool(quantised) and len(np.unique(notes[3])) <= NOTATED_VELOCITIES
 
 
 def meter_map_for(
