@@ -1,6 +1,8 @@
 # one-off: the 30-min time box killed the run in the triplet stage; the VICReg stage (3 epochs) was
 # complete, so export it (pretrain-only) and run the triplet stage + export from its checkpoint
 import dataclasses, json, sys, time
+# (afterwards runs/note_noinv/pretrain-only.onnx was renamed noinv-pretrain-only.onnx by hand, so its
+# benchmark rows do not collide with note-vicreg's pretrain-only.onnx)
 from pathlib import Path
 import torch
 from training.config import load_config
