@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import DATA
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, Family, discover
 from motifcli.score import Note, Score, Track
@@ -136,3 +137,22 @@ def test_noinv_training_config_drops_every_transposition() -> None:
     assert all(np.array_equal(sampler.vary(notes, rng), notes) for _ in range(20))
     moved = PlantedSampler(bars, [], base.encoding, dataclasses.replace(base.notes, vary_probability=0.0))
     assert not any(np.array_equal(moved.vary(notes, rng), notes) for _ in range(20))
+
+
+BPS_01 = DATA / "bps_motif_dev" / "scores" / "01-1.mid" if DATA is not None else None
+
+
+@pytest.mark.skipif(BPS_01 is None or not BPS_01.exists(), reason="BPS-motif data not found")
+def test_a_real_sonata_movement_has_transposed_voice_statements_only_with_transposition() -> None:
+    score = read_score(BPS_01)
+    voice = DiscoverySettings(texture=False)  # voice families: each occurrence's transposition is its notes'
+    with_t = discover(score, settings=voice)
+    without = discover(score, settings=dataclasses.replace(voice, transpose=False))
+    # statements as long as the prototype: their transposition is the median pitch difference, the
+    # alignment's own measure (a varied statement of another length reports its first notes'
+    # difference, core._occurrence, which may differ by a step where its first note is missing)
+    def same_length(families: list[Family]) -> list[int]:
+        return [o.transposition for f in families for o in f.occurrences if len(o.notes) == len(f.occurrences[0].notes)]
+
+    assert any(t != 0 for t in same_length(with_t))
+    assert without and len(same_length(without)) > 20 and all(t == 0 for t in same_length(without))
