@@ -5,7 +5,7 @@
 Wraps families.cosine_to_nearest to log, per vetting call, the family spread and how many candidates
 between variant_tolerance and model_tolerance (1.5) pass; prints the totals per model. One-off (noinv).
 """
-import statistics, sys
+import statistics
 import numpy as np
 import motifcli
 import motifcli.discovery.families as fam

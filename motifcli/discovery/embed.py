@@ -5,8 +5,9 @@ Any encoder with ``spec`` (an :class:`~motifcli.encoding.EncodingSpec`) and ``em
 the same way) can be passed to ``discover(score, model)``. A window becomes a roll starting at its
 first note, transposed so its first note sits mid-range (the encoder then sees the shape, not the
 key), as many beats as the model's segment; a model whose card says ``input_pitch="absolute"``
-(trained without transposition views) gets the window at its written pitch instead. A candidate variant whose alignment distance is
-between ``variant_tolerance`` and ``model_tolerance`` joins only if its cosine distance to the
+(trained without transposition views) gets the window at its written pitch instead. A candidate
+variant whose alignment distance is between ``variant_tolerance`` and ``model_tolerance`` joins
+only if its cosine distance to the
 nearest exemplar is no larger than the largest distance of an exact statement to the exemplars
 (the family's own spread, so no absolute per-model threshold).
 """
