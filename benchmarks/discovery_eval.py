@@ -104,8 +104,17 @@ def _discovery(piece: Piece) -> list[Pattern]:
     return [[occ.points() for occ in family.occurrences] for family in discover(piece.score)]
 
 
+def _discovery_no_transpose(piece: Piece) -> list[Pattern]:
+    """The "no invariance" ablation of the alignment: only exact-pitch repeats (``transpose=False``)."""
+    from motifcli.discovery import DiscoverySettings, discover
+
+    found = discover(piece.score, None, DiscoverySettings(transpose=False))
+    return [[occ.points() for occ in family.occurrences] for family in found]
+
+
 MODEL_TOLERANCE = 1.5  # the ablation rows' looser alignments, vetted by the model (DISCOVERY-ALGO.md)
-ABLATION_MODELS = {"model": None, "note-vicreg": "exported_models/ablations/note-vicreg.onnx"}
+ABLATION_MODELS = {"model": None, "note-vicreg": "exported_models/ablations/note-vicreg.onnx",
+                   "note-noinv": "exported_models/ablations/note-noinv.onnx"}
 _loaded: dict[str, object] = {}
 
 
@@ -138,6 +147,8 @@ METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
     "discovery": _discovery,  # the note-level discovery (motifcli.discovery), once merged
     "discovery+model": _discovery_with("model"),  # + the shipped model vetting looser alignments
     "discovery+note-vicreg": _discovery_with("note-vicreg"),  # + the VICReg-only note model (no fine-tuning)
+    "discovery-notranspose": _discovery_no_transpose,  # no invariance: exact-pitch repeats only
+    "discovery+note-noinv": _discovery_with("note-noinv"),  # + a note model trained without transposition
 }
 
 

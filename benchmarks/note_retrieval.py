@@ -142,11 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.note_retrieval", description=__doc__.split("\n")[0])
     ap.add_argument("--split", default="tune", choices=["tune", "test", "all"])
     ap.add_argument("--model", action="append", type=Path, default=[], help="ONNX model beside the shipped one")
+    ap.add_argument("--out", type=Path, help="JSON file (default benchmarks/results/note-retrieval-bps-SPLIT.json)")
     args = ap.parse_args(argv)
     result = run(args.split, args.model)
     result["command"] = "python -m benchmarks.note_retrieval " + shlex.join(list(argv) if argv is not None else sys.argv[1:])
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"note-retrieval-bps-{args.split}.json"
+    out = args.out or RESULTS / f"note-retrieval-bps-{args.split}.json"
     out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"BPS-motif {args.split}: {result['occurrences']} occurrences in {result['pieces']} pieces")
     print("| representation | queries | AUC-PR | mAP |\n|---|---|---|---|")

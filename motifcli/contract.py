@@ -31,6 +31,8 @@ K_VERSION = "version"
 K_EMBEDDING_DIM = "embedding_dim"
 K_THRESHOLD = "grouping_threshold"
 K_RESIDUAL = "residual_roll"
+K_INPUT_PITCH = "input_pitch"
+INPUT_PITCHES = ("normalised", "absolute")  # how note-level discovery places a window's pitches (None: normalised)
 SPEC_KEYS = tuple(f.name for f in fields(EncodingSpec))  # encoding, steps_per_beat, segment_beats, pitch_low, pitch_count
 _INT_SPEC_KEYS = ("steps_per_beat", "pitch_low", "pitch_count")
 
@@ -47,6 +49,10 @@ class ModelCard:
     version: str = ""
     embedding_dim: int | None = None
     residual_roll: float | None = None  # informative: weight of the raw roll in the embedding
+    # note-level discovery (discovery/embed.py): "normalised" windows start at a fixed pitch (the
+    # default, also when absent); "absolute" keeps the score's pitches, for a model that was
+    # trained without transposition views (the no-invariance ablation) and so saw absolute pitch
+    input_pitch: str | None = None
     contract_version: str = CONTRACT_VERSION
     input_name: str = field(default=INPUT_NAME)
     output_name: str = field(default=OUTPUT_NAME)
@@ -68,6 +74,8 @@ class ModelCard:
         r = self.residual_roll
         if r is not None and not (math.isfinite(r) and r >= 0):
             raise ModelError(f"{K_RESIDUAL}={r} is not a finite weight >= 0")
+        if self.input_pitch is not None and self.input_pitch not in INPUT_PITCHES:
+            raise ModelError(f"model metadata {K_INPUT_PITCH}={self.input_pitch!r}; expected one of {', '.join(INPUT_PITCHES)}")
 
     def to_metadata(self) -> dict[str, str]:
         """String key/values for ONNX ``metadata_props``."""
@@ -85,6 +93,8 @@ class ModelCard:
             meta[K_THRESHOLD] = f"{self.grouping_threshold:.4f}"
         if self.residual_roll is not None:
             meta[K_RESIDUAL] = _fmt(self.residual_roll)
+        if self.input_pitch is not None:
+            meta[K_INPUT_PITCH] = self.input_pitch
         return meta
 
     @classmethod
@@ -121,6 +131,7 @@ class ModelCard:
             version=meta.get(K_VERSION, ""),
             embedding_dim=int(dim) if dim is not None else None,
             residual_roll=_number(meta, K_RESIDUAL, optional=True),
+            input_pitch=meta.get(K_INPUT_PITCH),
             contract_version=contract,
         )
 
@@ -144,6 +155,7 @@ class ModelCard:
             "version": self.version,
             "embedding_dim": self.embedding_dim,
             "residual_roll": self.residual_roll,
+            "input_pitch": self.input_pitch,
         }
 
 

@@ -70,6 +70,9 @@ class NotesConfig:
     motif_beats: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0)  # lengths of planted motifs
     transpose_max: int = 7  # planted copies are transposed by 1..transpose_max semitones either way
     vary_probability: float = 0.3  # each of drop_note / shift_note on a planted copy
+    # False: the "no invariance" ablation (issue 10): no transpose view in VICReg, planted copies keep
+    # their pitch, and the card tells the runtime to feed absolute-pitch windows (input_pitch="absolute")
+    transpose_views: bool = True
 
 
 @dataclass(frozen=True, slots=True)

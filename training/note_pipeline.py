@@ -32,7 +32,7 @@ from training.model import Encoder, Expander
 from training.note_data import (cached, dedupe, labelled_note_windows, music21_windows, pop909_windows,
                                 pretraining_songs)
 from training.pipeline import build_encoder, cache_dir, load_encoder, wrap_ddp
-from training.views import NOTE_VIEWS, VIEWS, transpose
+from training.views import NOTE_VIEWS, NOTE_VIEWS_NO_TRANSPOSE, VIEWS, transpose
 
 PARITY_TOLERANCE = 1e-4
 VERSION = "0.1.0-note"
@@ -94,9 +94,12 @@ class PlantedSampler:
         return _shift_in_time(self.windows[int(rng.integers(len(self.windows)))].notes, after, self.spec)
 
     def vary(self, motif: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """The known transformation: always transposed, sometimes a note dropped or moved."""
-        out = motif
-        for _ in range(5):  # a nonzero shift (transpose may draw 0)
+        """The known transformation: always transposed, sometimes a note dropped or moved.
+
+        With ``transpose_views`` off (the no-invariance ablation) the copy keeps its pitch.
+        """
+        out = motif.copy()
+        for _ in range(5 if self.cfg.transpose_views else 0):  # a nonzero shift (transpose may draw 0)
             out = transpose(motif, rng, self.spec, self.cfg.transpose_max)
             if not np.array_equal(out, motif):
                 break
@@ -125,6 +128,11 @@ class PlantedSampler:
         return a, p, n
 
 
+def note_views(n: NotesConfig) -> tuple[str, ...]:
+    """VICReg's views: ``NOTE_VIEWS``, or the same without transposition for the no-invariance ablation."""
+    return NOTE_VIEWS if n.transpose_views else NOTE_VIEWS_NO_TRANSPOSE
+
+
 def pretrain(cfg: RunConfig, out_dir: Path, info: DistInfo = DistInfo(), progress: bool = False,
              windows: Sequence[Bar] | None = None) -> float:
     """VICReg on note-anchored windows with ``NOTE_VIEWS``; returns seconds."""
@@ -135,7 +143,7 @@ def pretrain(cfg: RunConfig, out_dir: Path, info: DistInfo = DistInfo(), progres
     enc = build_encoder(cfg)
     exp = Expander(cfg.model.latent, cfg.model.expander)
     enc_d, exp_d = wrap_ddp(enc, info), wrap_ddp(exp, info)
-    step = vicreg_step(enc_d, exp_d, windows, cfg.encoding, p, NOTE_VIEWS)
+    step = vicreg_step(enc_d, exp_d, windows, cfg.encoding, p, note_views(cfg.notes))
     return run_stage("pretrain", enc_d, exp_d, step, epochs=p.epochs, steps_per_epoch=p.steps_per_epoch, lr=p.lr,
                      weight_decay=p.weight_decay, seed=cfg.seed, out_dir=out_dir, resume=False, info=info,
                      progress=progress).seconds
@@ -163,18 +171,21 @@ def note_card(cfg: RunConfig, n_windows: int | None = None) -> ModelCard:
     """The model card: what the model is and exactly what it was trained on."""
     n = cfg.notes
     lengths = "/".join(f"{x:g}" for x in n.lengths)
+    views = "transpose, drop/move a note" if n.transpose_views else "drop/move a note (no transpose)"
+    planted = "transposed/varied" if n.transpose_views else "varied, not transposed"
     method = (f"note-anchored windows ({lengths} beats from a note onset of one voice, in a "
               f"{cfg.encoding.segment_beats:g}-beat roll); " + "+".join(
-                  (["vicreg (views: transpose, drop/move a note, duration, time shift)"] if cfg.pretrain.epochs else [])
-                  + (["triplet (planted motifs, transposed/varied; POP909 labels)"] if cfg.finetune.epochs else []))
-              + "; no roll skip")
+                  ([f"vicreg (views: {views}, duration, time shift)"] if cfg.pretrain.epochs else [])
+                  + ([f"triplet (planted motifs, {planted}; POP909 labels)"] if cfg.finetune.epochs else []))
+              + "; no roll skip" + ("" if n.transpose_views else "; absolute-pitch input"))
     count = f"{n_windows} " if n_windows else ""
     data = (f"VICReg: {count}unlabelled windows of {n.pop909_songs or 'all'} POP909 songs (MIT; labelled val/test "
             f"songs excluded) and {n.music21_files} music21 corpus Bach files; triplets: {n.planted_share:.0%} "
             "synthetic motifs planted into those windows, the rest POP909 motif labels (train split). "
             "No BPS-motif or MTC-ANN data.")
     return ModelCard(cfg.encoding, distance="cosine", grouping_threshold=None, method=method, training_data=data,
-                     version=VERSION, embedding_dim=cfg.model.latent, residual_roll=0.0)
+                     version=VERSION, embedding_dim=cfg.model.latent, residual_roll=0.0,
+                     input_pitch="normalised" if n.transpose_views else "absolute")
 
 
 def export(cfg: RunConfig, out_dir: Path, path: Path, windows: Sequence[Bar], n_windows: int | None = None) -> float:

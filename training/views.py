@@ -85,6 +85,8 @@ VIEWS: dict[str, View] = {
 }
 BAR_VIEWS: tuple[str, ...] = ("transpose", "drop_note", "shift_note", "change_last_duration")  # the paper's four
 NOTE_VIEWS: tuple[str, ...] = BAR_VIEWS + ("time_shift",)  # note-anchored windows: the anchor may be off too
+# the "no invariance" ablation: the same views without transposition (nothing teaches pitch invariance)
+NOTE_VIEWS_NO_TRANSPOSE: tuple[str, ...] = tuple(v for v in NOTE_VIEWS if v != "transpose")
 
 
 def random_view(

@@ -42,11 +42,14 @@ def align(
     ex_o: np.ndarray,
     floor: float,
     gap_cost: float,
+    transpose: bool = True,
 ) -> Matches:
     """Align candidate windows [W, m] to exemplar statements [X, n] (pitches, onsets).
 
     m > n: the candidate has m - n inserted notes (dropped from it before comparing);
     m < n: it lacks n - m of the motif's notes (dropped from the exemplars instead).
+    ``transpose=False`` (the no-invariance ablation) accepts only pitch translation 0 (see
+    :func:`_untransposed`).
     """
     W, m = cand_p.shape
     n = ex_p.shape[1]
@@ -57,7 +60,7 @@ def align(
         ex_iv, ex_lr = features(ex_p, ex_o, floor)
         for sel in interior_subsets(m, k):
             iv, lr = features(cand_p[:, sel], cand_o[:, sel], floor)
-            d = _min_distance(iv, lr, ex_iv, ex_lr)
+            d = _min_distance(iv, lr, ex_iv, ex_lr, None if transpose else _untransposed(cand_p[:, sel], ex_p))
             better = d < best
             best = np.where(better, d, best)
             if k:
@@ -68,15 +71,35 @@ def align(
         iv, lr = features(cand_p, cand_o, floor)
         for sel in interior_subsets(n, k):
             ex_iv, ex_lr = features(ex_p[:, sel], ex_o[:, sel], floor)
-            best = np.minimum(best, _min_distance(iv, lr, ex_iv, ex_lr))
+            same = None if transpose else _untransposed(cand_p, ex_p[:, sel])
+            best = np.minimum(best, _min_distance(iv, lr, ex_iv, ex_lr, same))
     return Matches(best + gap_cost * k / max(n, m), kept)
 
 
-def _min_distance(iv: np.ndarray, lr: np.ndarray, ex_iv: np.ndarray, ex_lr: np.ndarray) -> np.ndarray:
-    """Distance of each window [W, s] to its nearest exemplar [X, s] (in place: 3x faster than means)."""
+def _min_distance(
+    iv: np.ndarray, lr: np.ndarray, ex_iv: np.ndarray, ex_lr: np.ndarray, allowed: np.ndarray | None = None,
+) -> np.ndarray:
+    """Distance of each window [W, s] to its nearest exemplar [X, s] (in place: 3x faster than means).
+
+    ``allowed`` [W, X] (optional): pairs that may be compared at all (else infinitely far).
+    """
     d = np.full(len(iv), np.inf)
-    for a, b in zip(ex_iv, ex_lr):
+    for x, (a, b) in enumerate(zip(ex_iv, ex_lr)):
         t = np.abs(iv - a)
         t += np.abs(lr - b)
-        np.minimum(d, t.sum(axis=1), out=d)
+        s = t.sum(axis=1)
+        if allowed is not None:
+            s[~allowed[:, x]] = np.inf
+        np.minimum(d, s, out=d)
     return d / max(iv.shape[1], 1)
+
+
+# --- no transposition invariance (DiscoverySettings.transpose=False, an ablation) -------------------
+def _untransposed(cand_p: np.ndarray, ex_p: np.ndarray) -> np.ndarray:
+    """[W, X] True where window w sits at pitch translation 0 from exemplar x.
+
+    The translation is the rounded median pitch difference of the corresponding notes (as
+    ``core._occurrence`` reports it), so a variant with one changed note still counts as untransposed.
+    """
+    diff = cand_p[:, None, :].astype(np.float64) - ex_p[None, :, :]
+    return np.round(np.median(diff, axis=2)) == 0

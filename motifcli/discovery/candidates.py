@@ -80,11 +80,15 @@ def diatonic_steps(semitones: int) -> int:
     return steps if semitones >= 0 else -steps
 
 
-def window_keys(lines: Lines, max_notes: int, max_beats: float, chromatic: bool = False) -> dict[int, np.ndarray]:
+def window_keys(
+    lines: Lines, max_notes: int, max_beats: float, chromatic: bool = False, absolute: bool = False,
+) -> dict[int, np.ndarray]:
     """For each length n (2..max_notes), an int64 key per start position, -1 where invalid.
 
     The key hashes the interval classes (or exact semitones with ``chromatic``) and the quantised
-    inter-onset intervals of the window, so transposed repeats share a key.
+    inter-onset intervals of the window, so transposed repeats share a key. ``absolute`` (with
+    ``chromatic``: the no-invariance ablation) also hashes the first note's pitch: only exact-pitch
+    repeats share a key.
     """
     N = len(lines)
     if N == 0:
@@ -93,7 +97,7 @@ def window_keys(lines: Lines, max_notes: int, max_beats: float, chromatic: bool 
     rq = np.round(lines.ioi / lines.grid).astype(np.int64)
     step = (iv + 64) * 4099 + np.minimum(rq, 4000)  # one code per (interval, ioi)
     keys: dict[int, np.ndarray] = {}
-    key = np.zeros(N, dtype=np.int64)
+    key = lines.pitches.astype(np.int64) + 1 if absolute else np.zeros(N, dtype=np.int64)
     valid = np.ones(N, dtype=bool)
     for n in range(2, max_notes + 1):
         j = n - 2  # the step appended: from note k+j to k+j+1

@@ -39,7 +39,8 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Enc
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return []
-    keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats, chromatic=not settings.diatonic_keys)
+    keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
+                       chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
     patterns = closed_patterns(
         lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
         settings.drop_open_at_cap,

@@ -111,7 +111,7 @@ def add_variants(
                 idx = starts[:, None] + np.arange(m)[None, :]
                 windows[m] = (starts, lines.pitches[idx], lines.onsets[idx])
             starts, wp, wo = windows[m]
-            res = align(wp, wo, ex_p, ex_o, lines.grid / 2, settings.gap_cost)
+            res = align(wp, wo, ex_p, ex_o, lines.grid / 2, settings.gap_cost, settings.transpose)
             near = np.flatnonzero(res.distance <= loose)
             dists.append(res.distance[near]), starts_all.append(starts[near]), masks.extend(res.kept[near])
         D = np.concatenate(dists) if dists else np.zeros(0)

@@ -110,7 +110,7 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     if len(used) < 2:
         return TrackBars(track, notes, symbols, shift, match)
     sim, rel_better, bass = _similarity(notes, used, slot, pitches, np.round(lengths[used] / grid).astype(np.int64),
-                                        settings.texture_coarse)
+                                        settings.texture_coarse, settings.transpose)
     leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
     for i in range(len(used)):
         if leaders:
@@ -132,7 +132,7 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
 
 def _similarity(
     notes: list[np.ndarray], used: np.ndarray, slot: np.ndarray, pitches: np.ndarray, length: np.ndarray,
-    coarse: bool = False,
+    coarse: bool = False, transpose: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cardinality score of every pair of ``used`` bars, whether the bass-aligned view won, and basses.
 
@@ -152,6 +152,8 @@ def _similarity(
     size = absolute.sum(axis=1)
     same = absolute @ absolute.T
     moved = relative @ relative.T
+    if not transpose:  # the no-invariance ablation (DiscoverySettings.transpose): absolute pitch only
+        moved = np.zeros_like(moved)
     sim = np.maximum(same, moved) / np.maximum(np.maximum(size[:, None], size[None, :]), 1.0)
     sim[length[:, None] != length[None, :]] = 0.0  # bars of different lengths never match
     return sim, moved > same, bass

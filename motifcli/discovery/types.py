@@ -86,6 +86,7 @@ class DiscoverySettings:
     use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search
     bass_voice: bool = True  # also a lower line for chordal tracks (else the skyline only)
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
+    transpose: bool = True  # transposed statements count (False: the no-invariance ablation, exact pitch only)
     # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
     texture: bool = True  # also find repeated bars / phrases of a chordal track's whole texture
     texture_similarity: float = 0.4  # cardinality score at which two bars are one symbol
