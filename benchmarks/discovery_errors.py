@@ -159,6 +159,9 @@ def main() -> None:
     gains: dict[str, list[dict]] = defaultdict(list)
     base_rows, split_refs, len_ratio = [], [], []
     check = not args.no_check
+    kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # kind -> [labelled, unlabelled]
+    sizes: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    occs: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for piece in pieces(args.corpus, args.split):
         found = discover(piece.score, settings=settings)
         est = clean([[o.points() for o in f.occurrences] for f in found])
@@ -188,6 +191,13 @@ def main() -> None:
         for b in BUCKETS:
             s = fast_scores(patched(refs, est, by_bucket[b]), refs) if by_bucket[b] else base
             gains[b].append({k: s[k] - base[k] for k in keys})
+        for f, e in zip(found, est):
+            kind = "texture" if f.prototype.notes[0].voice == 2 else ("bass" if f.prototype.notes[0].voice == 1 else "upper")
+            kinds[kind][max(establishment(r, e) for r in refs) < 0.5] += 1
+            n = min(f.notes_per_occurrence, 12) // 3 * 3
+            sizes[n][max(establishment(r, e) for r in refs) < 0.5] += 1
+            occ_n = min(len(e), 24) // 4 * 4
+            occs[occ_n][max(establishment(r, e) for r in refs) < 0.5] += 1
         junk = [e for e in est if max(establishment(r, e) for r in refs) < 0.5]
         kept = [e for e in est if not any(e is j for j in junk)]
         s = fast_scores(kept, refs) if junk else base
@@ -207,6 +217,9 @@ def main() -> None:
           f"at .5: {sum(x >= 2 for x in split_refs)} of {len(split_refs)}; our/ref occurrence length median "
           f"{statistics.median(len_ratio) if len_ratio else 0:.2f} (>1.2: {sum(r > 1.2 for r in len_ratio)}, "
           f"<0.8: {sum(r < 0.8 for r in len_ratio)})")
+    for name, table in (("kind", kinds), ("notes (3s)", sizes), ("occurrences (4s)", occs)):
+        print(f"our families by {name} [matching a reference at .5, unlabelled]:",
+              {k: table[k] for k in sorted(table)})
 
 
 if __name__ == "__main__":
