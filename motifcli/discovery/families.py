@@ -149,15 +149,16 @@ def add_variants(
         fam.notes = [notes[i] for i in order]
 
 
-
 def merge_aligned(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:
     """Fold a family into an earlier (better-scoring) one when its prototype aligns to that one's statements.
 
     Why: on BPS one labelled motif was often split over several families (22 of 33 found references
-    matched by two or more at .5: the same figure keyed as 4 and 5 notes, or two interval classes of
-    one sequence), each holding part of its occurrences, which costs occurrence recall. Alignment is
-    the one used for varied statements (n +- ``max_gaps`` notes, within ``merge_tolerance``); the
-    merged statements keep their own notes and are taken only where they overlap none already kept.
+    matched by two or more at .5), each holding part of its occurrences, which costs occurrence
+    recall. Alignment is the one used for varied statements (n +- ``max_gaps`` notes, within
+    ``merge_tolerance``); merged statements keep their own notes and are taken only where they
+    overlap none already kept. Off by default: on BPS tune it rarely fired and lowered F_est (most
+    split families are shifted windows of one run, which an ends-keeping alignment cannot join;
+    benchmarks/DISCOVERY-ALGO.md, phase 4).
     """
     if settings.merge_tolerance <= 0:
         return chosen
@@ -198,4 +199,5 @@ def merge_aligned(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
 
 
 def _one_voice(lines: Lines, pos: np.ndarray) -> bool:
+    """True when the positions are all notes of one voice (a statement never crosses voices)."""
     return bool((lines.voice_id[pos] == lines.voice_id[pos[0]]).all())
