@@ -85,7 +85,7 @@ class DiscoverySettings:
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     model_tolerance: float = 0.0  # with a model: looser alignments it may vet (off: see DISCOVERY-ALGO.md)
-    min_occurrences: int = 2  # a voice family needs this many statements after variants (BPS: see DISCOVERY-ALGO.md phase 4)
+    min_occurrences: int = 2  # a voice family needs this many statements after variants (2: no filter)
     use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search
     bass_voice: bool = True  # also a lower line for chordal tracks (else the skyline only)
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
