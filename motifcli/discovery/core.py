@@ -8,7 +8,7 @@ import numpy as np
 
 from motifcli.discovery.candidates import Lines, build_lines, diatonic_steps, window_keys
 from motifcli.discovery.embed import Encoder
-from motifcli.discovery.families import Chosen, add_variants, choose
+from motifcli.discovery.families import Chosen, add_variants, choose, merge_aligned
 from motifcli.discovery.patterns import closed_patterns
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.quantiles import median
@@ -48,6 +48,8 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Enc
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model)
+    chosen = merge_aligned(chosen, lines, settings)
+    chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     families = [_family(c, lines, settings.salience_discount) for c in chosen]
     families.sort(key=lambda f: -f.salience)
     return [_relabel(f, i) for i, f in enumerate(families)]

@@ -133,10 +133,14 @@ def add_variants(
             if not taken[k : k + fam.n].any():
                 taken[k : k + fam.n] = True
                 notes.append(pos), dist.append(0.0), first.append(k)
+        room = int(settings.variant_ratio * len(notes)) if settings.variant_ratio > 0 else len(D)
         for i in np.lexsort((K, D)).tolist():
             k, m = int(K[i]), len(masks[i])
+            if room <= 0:
+                break
             if not ok[i] or taken[k : k + m].any():
                 continue
+            room -= 1
             taken[k : k + m] = True
             notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
         order = np.argsort(first, kind="stable")
@@ -144,3 +148,56 @@ def add_variants(
         fam.distance = np.asarray(dist)[order]
         fam.notes = [notes[i] for i in order]
 
+
+def merge_aligned(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:
+    """Fold a family into an earlier (better-scoring) one when its prototype aligns to that one's statements.
+
+    Why: on BPS one labelled motif was often split over several families (22 of 33 found references
+    matched by two or more at .5), each holding part of its occurrences, which costs occurrence
+    recall. Alignment is the one used for varied statements (n +- ``max_gaps`` notes, within
+    ``merge_tolerance``); merged statements keep their own notes and are taken only where they
+    overlap none already kept. Off by default: on BPS tune it rarely fired and lowered F_est (most
+    split families are shifted windows of one run, which an ends-keeping alignment cannot join;
+    benchmarks/DISCOVERY-ALGO.md, phase 4).
+    """
+    if settings.merge_tolerance <= 0:
+        return chosen
+    kept: list[Chosen] = []
+    for fam in chosen:
+        proto = fam.notes[int(np.argmin(fam.distance))]  # an exact statement (variants were aligned to these)
+        target = None
+        for other in kept:
+            if abs(len(proto) - other.n) > settings.max_gaps:
+                continue
+            ex = other.starts[other.distance == 0][: settings.exemplars]  # exact statements: n notes each
+            span = ex[:, None] + np.arange(other.n)[None, :]
+            if len(ex) == 0 or len(proto) < 2 or not _one_voice(lines, proto):
+                continue
+            res = align(lines.pitches[proto][None, :], lines.onsets[proto][None, :], lines.pitches[span],
+                        lines.onsets[span], lines.grid / 2, settings.gap_cost)
+            if float(res.distance[0]) <= settings.merge_tolerance:
+                target = (other, float(res.distance[0]))
+                break
+        if target is None:
+            kept.append(fam)
+            continue
+        other, d = target
+        taken = np.zeros(len(lines), dtype=bool)
+        for pos in other.notes:
+            taken[pos.min() : pos.max() + 1] = True
+        notes, dist, first = list(other.notes), list(other.distance), [int(p[0]) for p in other.notes]
+        for pos, dd in zip(fam.notes, fam.distance.tolist()):
+            if taken[pos.min() : pos.max() + 1].any():
+                continue
+            taken[pos.min() : pos.max() + 1] = True
+            notes.append(pos), dist.append(max(dd, d)), first.append(int(pos[0]))
+        order = np.argsort(first, kind="stable")
+        other.starts = np.asarray(first, dtype=np.int64)[order]
+        other.distance = np.asarray(dist)[order]
+        other.notes = [notes[i] for i in order]
+    return kept
+
+
+def _one_voice(lines: Lines, pos: np.ndarray) -> bool:
+    """True when the positions are all notes of one voice (a statement never crosses voices)."""
+    return bool((lines.voice_id[pos] == lines.voice_id[pos[0]]).all())

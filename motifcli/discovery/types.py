@@ -77,12 +77,15 @@ class DiscoverySettings:
     oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
     redundancy: float = 0.8  # a candidate sharing this share of notes with chosen families is dropped
     variant_tolerance: float = 1.0  # mean |interval change| (semitones) + |log2 IOI change| accepted
+    variant_ratio: float = 0.0  # at most this many varied statements per exact one, closest first (0: no cap)
+    merge_tolerance: float = 0.0  # merge a family into an earlier one whose statements its prototype aligns to (0: off)
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     model_tolerance: float = 0.0  # with a model: looser alignments it may vet (off: see DISCOVERY-ALGO.md)
+    min_occurrences: int = 2  # a voice family needs this many statements after variants (2: no filter)
     use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search
     bass_voice: bool = True  # also a lower line for chordal tracks (else the skyline only)
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)

@@ -1,0 +1,37 @@
+"""The error analysis's fast scorer must give mir_eval's numbers (benchmarks/discovery_errors.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from motifcli import read_score
+from motifcli.discovery import DiscoverySettings, discover
+
+errors = pytest.importorskip("benchmarks.discovery_errors")
+from benchmarks.discovery_eval import clean, score  # noqa: E402
+
+POP = Path(__file__).resolve().parents[1] / "examples" / "pop909-101.mid"
+
+
+def test_fast_scores_equal_mir_eval_on_a_real_song() -> None:
+    s = read_score(POP)
+    # two different real outputs stand in for reference and estimate (the voice families only: mir_eval is slow)
+    ref = clean([[o.points() for o in f.occurrences] for f in discover(s, settings=DiscoverySettings(texture=False))])
+    est = clean([[o.points() for o in f.occurrences]
+                 for f in discover(s, settings=DiscoverySettings(texture=False, min_notes=5, variant_tolerance=0.5))])
+    assert ref and est and ref != est
+    fast, slow = errors.fast_scores(est, ref), score(est, ref)
+    for k in ("F_est", "P_est", "R_est", "F_occ.75", "F_3"):
+        assert fast[k] == pytest.approx(slow[k], abs=1e-9), k
+    assert 0 < fast["F_est"] < 1
+
+
+def test_patched_output_with_every_reference_scores_establishment_one() -> None:
+    s = read_score(POP)
+    ref = clean([[o.points() for o in f.occurrences] for f in discover(s, settings=DiscoverySettings(texture=False))])
+    est = clean([[o.points() for o in f.occurrences]
+                 for f in discover(s, settings=DiscoverySettings(texture=False, min_notes=6))])
+    patched = errors.patched(ref, est, list(range(len(ref))))
+    assert errors.fast_scores(patched, ref)["R_est"] == pytest.approx(1.0)
