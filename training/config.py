@@ -70,6 +70,7 @@ class NotesConfig:
     motif_beats: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0)  # lengths of planted motifs
     transpose_max: int = 7  # planted copies are transposed by 1..transpose_max semitones either way
     vary_probability: float = 0.3  # each of drop_note / shift_note on a planted copy
+    latent_spread: float = 0.0  # weight of VICReg's variance+covariance terms on the latent too (losses.py)
 
 
 @dataclass(frozen=True, slots=True)
