@@ -105,7 +105,8 @@ def _discovery(piece: Piece) -> list[Pattern]:
 
 
 MODEL_TOLERANCE = 1.5  # the ablation rows' looser alignments, vetted by the model (DISCOVERY-ALGO.md)
-ABLATION_MODELS = {"model": None, "note-vicreg": "exported_models/ablations/note-vicreg.onnx"}
+ABLATION_MODELS = {"model": None, "note-vicreg": "exported_models/ablations/note-vicreg.onnx",
+                   "note-centred": "exported_models/ablations/note-centred.onnx"}
 _loaded: dict[str, object] = {}
 
 
@@ -138,6 +139,7 @@ METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
     "discovery": _discovery,  # the note-level discovery (motifcli.discovery), once merged
     "discovery+model": _discovery_with("model"),  # + the shipped model vetting looser alignments
     "discovery+note-vicreg": _discovery_with("note-vicreg"),  # + the VICReg-only note model (no fine-tuning)
+    "discovery+note-centred": _discovery_with("note-centred"),  # + the note model with a centred latent (NOTE-MODEL.md)
 }
 
 
