@@ -54,6 +54,7 @@ def test_centred_latent_keeps_embeddings_apart_where_the_old_recipe_collapses(tm
     rolls = render_rolls([w.notes for w in pop909_windows(["103"], SPEC, (2.0, 4.0, 8.0), 8)[:200]], SPEC)
     spread = {}
     for name, cfg in {"old": _cfg(False, 0.0), "fixed": _cfg(True, 1.0)}.items():
+        (tmp_path / name).mkdir()
         pretrain(cfg, tmp_path / name, windows=train)
         spread[name] = _median_distance(load_encoder(cfg, tmp_path / name), rolls)
     assert spread["old"] < 0.1, spread  # the collapse is real (a test of the test)
