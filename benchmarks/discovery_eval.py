@@ -106,7 +106,8 @@ def _discovery(piece: Piece) -> list[Pattern]:
 
 MODEL_TOLERANCE = 1.5  # the ablation rows' looser alignments, vetted by the model (DISCOVERY-ALGO.md)
 ABLATION_MODELS = {"model": None, "note-vicreg": "exported_models/ablations/note-vicreg.onnx",
-                   "note-centred": "exported_models/ablations/note-centred.onnx"}
+                   "note-centred": "exported_models/ablations/note-centred.onnx",
+                   "note-centred-bn": "exported_models/ablations/note-centred-bn.onnx"}
 _loaded: dict[str, object] = {}
 
 
@@ -140,6 +141,7 @@ METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
     "discovery+model": _discovery_with("model"),  # + the shipped model vetting looser alignments
     "discovery+note-vicreg": _discovery_with("note-vicreg"),  # + the VICReg-only note model (no fine-tuning)
     "discovery+note-centred": _discovery_with("note-centred"),  # + the note model with a centred latent (NOTE-MODEL.md)
+    "discovery+note-centred-bn": _discovery_with("note-centred-bn"),  # + its ablation: centring alone, VICReg only
 }
 
 
