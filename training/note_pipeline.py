@@ -20,7 +20,7 @@ and ``notes.latent_spread`` (VICReg's variance/covariance terms on the latent, `
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -131,7 +131,8 @@ class PlantedSampler:
         return a, p, n
 
 
-def note_vicreg_step(encoder: nn.Module, expander: nn.Module, windows: Sequence[Bar], cfg: RunConfig):
+def note_vicreg_step(encoder: nn.Module, expander: nn.Module, windows: Sequence[Bar], cfg: RunConfig
+                     ) -> Callable[[np.random.Generator], tuple[torch.Tensor, dict[str, float]]]:
     """One VICReg step on two ``NOTE_VIEWS`` of a batch, plus ``LatentSpreadLoss`` on the encoder's latent.
 
     With ``notes.latent_spread = 0`` this is ``loop.vicreg_step`` (same batches, same loss).
