@@ -114,7 +114,9 @@ def _discovery_no_transpose(piece: Piece) -> list[Pattern]:
 
 MODEL_TOLERANCE = 1.5  # the ablation rows' looser alignments, vetted by the model (DISCOVERY-ALGO.md)
 ABLATION_MODELS = {"model": None, "note-vicreg": "exported_models/ablations/note-vicreg.onnx",
-                   "note-noinv": "exported_models/ablations/note-noinv.onnx"}
+                   "note-noinv": "exported_models/ablations/note-noinv.onnx",
+                   "note-centred": "exported_models/ablations/note-centred.onnx",
+                   "note-centred-bn": "exported_models/ablations/note-centred-bn.onnx"}
 _loaded: dict[str, object] = {}
 
 
@@ -149,6 +151,8 @@ METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
     "discovery+note-vicreg": _discovery_with("note-vicreg"),  # + the VICReg-only note model (no fine-tuning)
     "discovery-notranspose": _discovery_no_transpose,  # no invariance: exact-pitch repeats only
     "discovery+note-noinv": _discovery_with("note-noinv"),  # + a note model trained without transposition
+    "discovery+note-centred": _discovery_with("note-centred"),  # + the note model with a centred latent (NOTE-MODEL.md)
+    "discovery+note-centred-bn": _discovery_with("note-centred-bn"),  # + its ablation: centring alone, VICReg only
 }
 
 

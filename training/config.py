@@ -73,6 +73,7 @@ class NotesConfig:
     # False: the "no invariance" ablation (issue 10): no transpose view in VICReg, planted copies keep
     # their pitch, and the card tells the runtime to feed absolute-pitch windows (input_pitch="absolute")
     transpose_views: bool = True
+    latent_spread: float = 0.0  # weight of VICReg's variance+covariance terms on the latent too (losses.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,12 +4,18 @@ VICReg: Bardes, Ponce, LeCun, "VICReg: Variance-Invariance-Covariance Regulariza
 Self-Supervised Learning", ICLR 2022, Eq. (1)-(6); the code follows facebookresearch/vicreg
 ``main_vicreg.py``. Triplet: Schroff et al., FaceNet, CVPR 2015, Eq. (1), as used by Wu et al. 2023
 for the supervised stage.
+
+Besides the functions, each loss is also a small ``nn.Module`` (as in lightly's ``VICRegLoss``),
+so a stage names its loss once: ``VICRegLoss``, ``LatentSpreadLoss`` (VICReg's variance and
+covariance terms on the *exported latent*, issue 10's fix for the note model's collapsed cone)
+and ``TripletLoss``.
 """
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 
 def invariance_term(z_a: torch.Tensor, z_b: torch.Tensor) -> torch.Tensor:
@@ -55,3 +61,54 @@ def triplet_loss(
 ) -> torch.Tensor:
     """max(0, d(a, p) - d(a, n) + margin) with Euclidean distance, averaged over the batch."""
     return F.triplet_margin_loss(anchor, positive, negative, margin=margin, p=2.0)
+
+
+def latent_spread_loss(
+    h_a: torch.Tensor, h_b: torch.Tensor, variance: float = 25.0, covariance: float = 1.0
+) -> tuple[torch.Tensor, dict[str, float]]:
+    """VICReg's variance and covariance terms on the two views' latents (no invariance term).
+
+    VICReg puts them on the expander's output only; nothing then stops the latent the model exports
+    from sharing one large offset or one direction (the first note model: every embedding within
+    cosine distance 0.05 of every other). Here they keep each latent dimension spread over the
+    batch and the dimensions decorrelated.
+    """
+    var = 0.5 * (variance_term(h_a) + variance_term(h_b))
+    cov = covariance_term(h_a) + covariance_term(h_b)
+    return variance * var + covariance * cov, {"lat_var": float(var.detach()), "lat_cov": float(cov.detach())}
+
+
+class VICRegLoss(nn.Module):
+    """``vicreg_loss`` with its three weights fixed at construction."""
+
+    def __init__(self, invariance: float = 25.0, variance: float = 25.0, covariance: float = 1.0) -> None:
+        super().__init__()
+        self.invariance, self.variance, self.covariance = invariance, variance, covariance
+
+    def forward(self, z_a: torch.Tensor, z_b: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
+        return vicreg_loss(z_a, z_b, self.invariance, self.variance, self.covariance)
+
+
+class LatentSpreadLoss(nn.Module):
+    """``latent_spread_loss`` scaled by ``weight`` (0 turns it off without a branch at the call site)."""
+
+    def __init__(self, weight: float, variance: float = 25.0, covariance: float = 1.0) -> None:
+        super().__init__()
+        self.weight, self.variance, self.covariance = weight, variance, covariance
+
+    def forward(self, h_a: torch.Tensor, h_b: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
+        if self.weight <= 0:
+            return h_a.new_zeros(()), {}
+        loss, terms = latent_spread_loss(h_a, h_b, self.variance, self.covariance)
+        return self.weight * loss, terms
+
+
+class TripletLoss(nn.Module):
+    """``triplet_loss`` with its margin fixed at construction."""
+
+    def __init__(self, margin: float = 1.0) -> None:
+        super().__init__()
+        self.margin = margin
+
+    def forward(self, anchor: torch.Tensor, positive: torch.Tensor, negative: torch.Tensor) -> torch.Tensor:
+        return triplet_loss(anchor, positive, negative, self.margin)

@@ -4,6 +4,12 @@ Paper defaults: 6 layers, d_model 256, 8 heads, 128-d latent; the shipped CPU mo
 (see configs/). The expander is the VICReg projector; it is used in pretraining only and is not
 exported. ``Encoder.forward`` returns the latent; ``embed`` L2-normalises it, which is what the
 ONNX model outputs and what the triplet loss sees (so distances are cosine distances).
+
+``centre_latent``: the first note model's latent carried a large offset shared by every window, so
+after L2 normalisation all embeddings sat in a narrow cone (median cosine distance between two
+occurrences 0.046; benchmarks/NOTE-MODEL.md). A BatchNorm without affine parameters on the latent
+removes that offset (and equalises the dimensions' scale) inside the model: batch statistics while
+training, running statistics in eval mode, so the exported ONNX graph carries the centring.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ class ModelConfig:
     expander: int = 512
     dropout: float = 0.1
     residual_roll: float = 0.0  # weight of the (normalised) raw roll concatenated to the embedding
+    centre_latent: bool = False  # BatchNorm (no affine) on the latent: see ``Encoder`` (note model, issue 10)
 
 
 class Encoder(nn.Module):
@@ -41,6 +48,8 @@ class Encoder(nn.Module):
         self.transformer = nn.TransformerEncoder(layer, cfg.layers, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(cfg.d_model)
         self.head = nn.Linear(cfg.d_model, cfg.latent)
+        # absent (not Identity) when off, so old checkpoints load unchanged
+        self.centre = nn.BatchNorm1d(cfg.latent, affine=False) if cfg.centre_latent else None
 
     def forward(self, roll: torch.Tensor, embedding: bool = False) -> torch.Tensor:
         """The latent (VICReg's input); with ``embedding=True`` the exported embedding instead.
@@ -51,7 +60,8 @@ class Encoder(nn.Module):
             return self.embed(roll)
         h = self.input(roll) + self.position
         h = self.norm(self.transformer(h))
-        return self.head(h.mean(dim=1))
+        z = self.head(h.mean(dim=1))
+        return self.centre(z) if self.centre is not None else z
 
     def embed(self, roll: torch.Tensor) -> torch.Tensor:
         """The exported embedding: normalised latent, optionally with the normalised roll beside it.

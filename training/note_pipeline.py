@@ -11,23 +11,29 @@ Reuses the bar-level machinery (``loop.run_stage``, ``vicreg_step``, ``triplet_s
   the model must look at the motif, not at what follows it;
 - *POP909 labels*: one window per label span (``note_data.labelled_note_windows``), train songs only;
   positives are other spans of the same motif in the same song (``loop.TripletSampler``).
+
+Against the collapsed cone of the first run (benchmarks/NOTE-MODEL.md), two switches, both off by
+default so the first recipe reproduces: ``model.centre_latent`` (BatchNorm on the latent, exported)
+and ``notes.latent_spread`` (VICReg's variance/covariance terms on the latent, ``note_vicreg_step``).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
+from torch import nn
 
 from motifcli.contract import ModelCard
 from motifcli.encoding import EncodingSpec, render_rolls
 from training.config import NotesConfig, RunConfig
 from training.data import Bar, Split
 from training.export import export_encoder, parity
-from training.loop import DistInfo, TripletSampler, run_stage, triplet_step, vicreg_step, write_json
+from training.loop import DistInfo, TripletSampler, run_stage, triplet_step, vicreg_batch, write_json
+from training.losses import LatentSpreadLoss, VICRegLoss
 from training.model import Encoder, Expander
 from training.note_data import (cached, dedupe, labelled_note_windows, music21_windows, pop909_windows,
                                 pretraining_songs)
@@ -133,6 +139,25 @@ def note_views(n: NotesConfig) -> tuple[str, ...]:
     return NOTE_VIEWS if n.transpose_views else NOTE_VIEWS_NO_TRANSPOSE
 
 
+def note_vicreg_step(encoder: nn.Module, expander: nn.Module, windows: Sequence[Bar], cfg: RunConfig
+                     ) -> Callable[[np.random.Generator], tuple[torch.Tensor, dict[str, float]]]:
+    """One VICReg step on two views (``note_views``) of a batch, plus ``LatentSpreadLoss`` on the encoder's latent.
+
+    With ``notes.latent_spread = 0`` this is ``loop.vicreg_step`` (same batches, same loss).
+    """
+    p = cfg.pretrain
+    vicreg = VICRegLoss(p.invariance, p.variance, p.covariance)
+    spread = LatentSpreadLoss(cfg.notes.latent_spread, p.variance, p.covariance)
+
+    def step(rng: np.random.Generator) -> tuple[torch.Tensor, dict[str, float]]:
+        a, b = vicreg_batch(windows, rng, cfg.encoding, p.batch_size, p.view_probability, note_views(cfg.notes))
+        h_a, h_b = encoder(a), encoder(b)
+        loss, terms = vicreg(expander(h_a), expander(h_b))
+        extra, extra_terms = spread(h_a, h_b)
+        return loss + extra, {**terms, **extra_terms}
+    return step
+
+
 def pretrain(cfg: RunConfig, out_dir: Path, info: DistInfo = DistInfo(), progress: bool = False,
              windows: Sequence[Bar] | None = None) -> float:
     """VICReg on note-anchored windows with ``NOTE_VIEWS``; returns seconds."""
@@ -143,7 +168,7 @@ def pretrain(cfg: RunConfig, out_dir: Path, info: DistInfo = DistInfo(), progres
     enc = build_encoder(cfg)
     exp = Expander(cfg.model.latent, cfg.model.expander)
     enc_d, exp_d = wrap_ddp(enc, info), wrap_ddp(exp, info)
-    step = vicreg_step(enc_d, exp_d, windows, cfg.encoding, p, note_views(cfg.notes))
+    step = note_vicreg_step(enc_d, exp_d, windows, cfg)
     return run_stage("pretrain", enc_d, exp_d, step, epochs=p.epochs, steps_per_epoch=p.steps_per_epoch, lr=p.lr,
                      weight_decay=p.weight_decay, seed=cfg.seed, out_dir=out_dir, resume=False, info=info,
                      progress=progress).seconds
@@ -167,31 +192,39 @@ def finetune(cfg: RunConfig, out_dir: Path, info: DistInfo = DistInfo(), progres
                      out_dir=out_dir, resume=False, info=info, progress=progress).seconds
 
 
-def note_card(cfg: RunConfig, n_windows: int | None = None) -> ModelCard:
-    """The model card: what the model is and exactly what it was trained on."""
+def note_card(cfg: RunConfig, n_windows: int | None = None, stages: tuple[str, ...] = ("pretrain", "finetune")
+              ) -> ModelCard:
+    """The model card: what the model is and exactly what it was trained on (``stages`` that were run)."""
     n = cfg.notes
+    vicreg = "pretrain" in stages and cfg.pretrain.epochs > 0
+    triplet = "finetune" in stages and cfg.finetune.epochs > 0
+    fixes = ([f"latent variance/covariance x{n.latent_spread:g}"] if vicreg and n.latent_spread > 0 else []) + (
+        ["latent centred by BatchNorm"] if cfg.model.centre_latent else [])
     lengths = "/".join(f"{x:g}" for x in n.lengths)
     views = "transpose, drop/move a note" if n.transpose_views else "drop/move a note (no transpose)"
     planted = "transposed/varied" if n.transpose_views else "varied, not transposed"
     method = (f"note-anchored windows ({lengths} beats from a note onset of one voice, in a "
               f"{cfg.encoding.segment_beats:g}-beat roll); " + "+".join(
-                  ([f"vicreg (views: {views}, duration, time shift)"] if cfg.pretrain.epochs else [])
-                  + ([f"triplet (planted motifs, {planted}; POP909 labels)"] if cfg.finetune.epochs else []))
-              + "; no roll skip" + ("" if n.transpose_views else "; absolute-pitch input"))
+                  ([f"vicreg (views: {views}, duration, time shift)"] if vicreg else [])
+                  + ([f"triplet (planted motifs, {planted}; POP909 labels)"] if triplet else []))
+              + "".join(f"; {f}" for f in fixes) + "; no roll skip" + ("" if n.transpose_views else "; absolute-pitch input"))
     count = f"{n_windows} " if n_windows else ""
     data = (f"VICReg: {count}unlabelled windows of {n.pop909_songs or 'all'} POP909 songs (MIT; labelled val/test "
-            f"songs excluded) and {n.music21_files} music21 corpus Bach files; triplets: {n.planted_share:.0%} "
-            "synthetic motifs planted into those windows, the rest POP909 motif labels (train split). "
-            "No BPS-motif or MTC-ANN data.")
+            f"songs excluded) and {n.music21_files} music21 corpus Bach files; "
+            + (f"triplets: {n.planted_share:.0%} synthetic motifs planted into those windows, the rest POP909 motif "
+               "labels (train split). " if triplet else "")
+            + "No BPS-motif or MTC-ANN data.")
     return ModelCard(cfg.encoding, distance="cosine", grouping_threshold=None, method=method, training_data=data,
                      version=VERSION, embedding_dim=cfg.model.latent, residual_roll=0.0,
                      input_pitch="normalised" if n.transpose_views else "absolute")
 
 
-def export(cfg: RunConfig, out_dir: Path, path: Path, windows: Sequence[Bar], n_windows: int | None = None) -> float:
-    """Export the run's latest encoder with its card; fail when torch and onnxruntime disagree."""
-    encoder: Encoder = load_encoder(cfg, out_dir)
-    export_encoder(encoder, path, note_card(cfg, n_windows))
+def export(cfg: RunConfig, out_dir: Path, path: Path, windows: Sequence[Bar], n_windows: int | None = None,
+           stage: str | None = None) -> float:
+    """Export the run's latest encoder (or ``stage``'s last) with its card; fail when torch and onnxruntime disagree."""
+    encoder: Encoder = load_encoder(cfg, out_dir, stage)
+    stages = ("pretrain",) if stage == "pretrain" else ("pretrain", "finetune")
+    export_encoder(encoder, path, note_card(cfg, n_windows, stages))
     rolls = render_rolls([w.notes for w in list(windows)[:64]], cfg.encoding)
     diff = parity(encoder, path, rolls)
     if diff > PARITY_TOLERANCE:
@@ -214,6 +247,8 @@ def main(config: str, out_dir: str, onnx_path: str) -> None:
     print(f"{len(windows)} windows ({t['data']:.0f} s)", flush=True)
     t["pretrain"] = pretrain(cfg, out, windows=windows, progress=False)
     print(f"pretrain {t['pretrain']:.0f} s", flush=True)
+    if cfg.pretrain.epochs > 0 and cfg.finetune.epochs > 0:  # the VICReg-only encoder, for the ablation row
+        export(cfg, out, out / "pretrain-only.onnx", windows, len(windows), stage="pretrain")
     t["finetune"] = finetune(cfg, out, windows=windows, progress=False)
     print(f"finetune {t['finetune']:.0f} s", flush=True)
     diff = export(cfg, out, Path(onnx_path), windows, len(windows))
