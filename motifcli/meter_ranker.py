@@ -193,9 +193,9 @@ def hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
             pickup = p / RES
             rows.append((
                 tcorr[k],
-                on[lines].mean(),
-                held[lines].mean(),
-                on[beats].mean(),
+                _mean(on[lines]),
+                _mean(held[lines]),
+                _mean(on[beats]),
                 1.0 - obeat.mean(),
                 (log_ioi[ob].mean() - mean_log) if ob.any() else -1.0,
                 (log_ioi[obeat].mean() - mean_log) if obeat.any() else -1.0,
@@ -226,6 +226,11 @@ def hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
             metas.append(mi)
             phases.append(pickup)
     return np.array(metas), np.array(phases), np.array(rows, dtype=np.float64)
+
+
+def _mean(values: np.ndarray) -> float:
+    """Mean of a selection that may be empty (a piece shorter than one bar at this phase): 0.0."""
+    return float(values.mean()) if values.size else 0.0
 
 
 def _autocorr(centred: np.ndarray, lag: int) -> float:

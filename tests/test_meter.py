@@ -46,12 +46,17 @@ def written_map(path: Path) -> tuple[MeterMap, float]:
 
 def unmetred_midi(score: Score, path: Path) -> Path:
     """The score's notes as a type-1 MIDI file with no time-signature event (the meter removed)."""
+    return midi_of_lines([[(n.onset, n.offset, n.pitch) for n in t.notes] for t in score.pitched_tracks()], path)
+
+
+def midi_of_lines(lines: list[list[tuple[float, float, int]]], path: Path) -> Path:
+    """One MIDI track per list of (onset, offset, pitch) in beats, velocity 80, no time-signature event."""
     midi = mido.MidiFile(type=1, ticks_per_beat=480)
-    for track in score.pitched_tracks():
+    for notes in lines:
         events = []
-        for n in track.notes:
-            events.append((round(n.onset * 480), 1, mido.Message("note_on", note=n.pitch, velocity=80)))
-            events.append((round(n.offset * 480), 0, mido.Message("note_off", note=n.pitch, velocity=0)))
+        for on, off, pitch in notes:
+            events.append((round(on * 480), 1, mido.Message("note_on", note=pitch, velocity=80)))
+            events.append((round(off * 480), 0, mido.Message("note_off", note=pitch, velocity=0)))
         events.sort(key=lambda e: (e[0], e[1]))
         out, last = mido.MidiTrack(), 0
         for tick, _, msg in events:

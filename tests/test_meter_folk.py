@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import mido
 import numpy as np
 import pytest
 
@@ -21,6 +20,8 @@ from motifcli.meter_estimate import estimate_meter, is_quantised
 from motifcli.readers.midi import read_midi
 
 music21 = pytest.importorskip("music21")
+from test_meter import midi_of_lines  # noqa: E402 - after the music21 skip
+
 ESSEN = Path(music21.__file__).parent / "corpus" / "essenFolksong" / "kinder0.abc"
 
 
@@ -51,19 +52,7 @@ def written(score) -> tuple[float, float, list[tuple[float, float, int]]]:
 
 def midi_without_meter(notes: list[tuple[float, float, int]], path: Path) -> Path:
     """The notes as a one-track MIDI file with no time-signature event."""
-    midi = mido.MidiFile(type=1, ticks_per_beat=480)
-    events = []
-    for on, off, pitch in notes:
-        events.append((round(on * 480), 1, mido.Message("note_on", note=pitch, velocity=80)))
-        events.append((round(off * 480), 0, mido.Message("note_off", note=pitch, velocity=0)))
-    events.sort(key=lambda e: (e[0], e[1]))
-    track, last = mido.MidiTrack(), 0
-    for tick, _, msg in events:
-        track.append(msg.copy(time=tick - last))
-        last = tick
-    midi.tracks.append(track)
-    midi.save(path)
-    return path
+    return midi_of_lines([notes], path)
 
 
 PIECES = {
