@@ -41,9 +41,10 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
 )
 from motifcli import meter_ranker, meter_sections, phase_ranker
 from motifcli.meter import Bar, MeterMap, nominal_bar_length, parse_meter
+from motifcli.meter_templates import RESOLUTION, autocorrelation, fold, phase_correlations
+from motifcli.meter_templates import template as metric_template
 from motifcli.quantiles import median, percentile
 
-RESOLUTION = 12  # grid slots per quarter beat: eighths, sixteenths and triplets all land on it
 PHASE_STEP = 1  # downbeat candidates at every slot: performed MIDI puts beats anywhere between ticks
 
 
@@ -72,12 +73,7 @@ class Candidate:
 
     def template(self) -> np.ndarray:
         """Metric weight of each grid slot in one bar (the strongest level that the slot starts)."""
-        slots = int(round(self.bar_beats * RESOLUTION))
-        out = np.full(slots, 0.04)
-        for period, weight in sorted(self.levels, key=lambda lw: lw[1]):
-            step = int(round(period * RESOLUTION))
-            out[::step] = np.maximum(out[::step], weight)
-        return out
+        return metric_template(self.bar_beats, self.levels)
 
 
 _SUB = ((0.5, 0.25), (0.25, 0.12))
@@ -188,42 +184,11 @@ def accent_grid(notes: Any, weights: dict[str, float] | None = None) -> np.ndarr
     return grid
 
 
-def fold(grid: np.ndarray, bar_slots: int) -> np.ndarray:
-    """Mean accent at each slot of the bar, over all bars, lightly smoothed against timing jitter."""
-    bars = -(-len(grid) // bar_slots)
-    padded = np.zeros(bars * bar_slots)
-    padded[: len(grid)] = grid
-    profile = padded.reshape(bars, bar_slots).mean(axis=0)
-    return 0.5 * profile + 0.25 * (np.roll(profile, 1) + np.roll(profile, -1))
-
-
-def _phase_scores(profile: np.ndarray, template: np.ndarray) -> np.ndarray:
-    """Pearson correlation of the profile with the template placed at every phase (rolling keeps
-    the profile's mean and spread, so one matrix product does all phases)."""
-    n = len(profile)
-    phases = np.arange(0, n, PHASE_STEP)
-    t = (template - template.mean()) / (template.std() or 1.0)
-    sd = profile.std()
-    if sd == 0:
-        return np.zeros(len(phases))
-    rolled = profile[(phases[:, None] + np.arange(n)[None, :]) % n]
-    return (rolled - profile.mean()) @ t / (n * sd)
-
-
 def _is_monophonic(notes: tuple[np.ndarray, ...]) -> bool:
     """One note at a time (a folk tune, a lone melody): the downbeat model fitted on piano textures
     does not apply there; the metric template's phase does."""
     slots = np.sort(np.rint(notes[0] * RESOLUTION))
     return len(slots) > 0 and int(np.count_nonzero(np.diff(slots))) + 1 >= 0.95 * len(slots)
-
-
-def _autocorrelation(centred: np.ndarray, lag: int) -> float:
-    """Normalised autocorrelation of the accent grid one bar apart: repeats fall a bar later."""
-    if lag <= 0 or lag >= len(centred):
-        return 0.0
-    a, b = centred[:-lag], centred[lag:]
-    denom = float(np.sqrt((a @ a) * (b @ b)))
-    return float(a @ b) / denom if denom > 0 else 0.0
 
 
 def estimate_meter(
@@ -254,9 +219,9 @@ def estimate_meter(
     best_by_cand: list[tuple[float, Candidate, int]] = []
     for cand in candidates:
         bar_slots = int(round(cand.bar_beats * RESOLUTION))
-        scores = _phase_scores(fold(grid, bar_slots), cand.template())
+        scores = phase_correlations(fold(grid, bar_slots), cand.template(), PHASE_STEP)
         i = int(np.argmax(scores))
-        total = float(scores[i]) + REPETITION_WEIGHT * _autocorrelation(centred, bar_slots) + cand.prior
+        total = float(scores[i]) + REPETITION_WEIGHT * autocorrelation(centred, bar_slots) + cand.prior
         best_by_cand.append((total, cand, i * PHASE_STEP))
     best_by_cand.sort(key=lambda r: r[0], reverse=True)
     score, cand, phase_slot = best_by_cand[0]
@@ -271,11 +236,11 @@ def estimate_meter(
         ranked = meter_ranker.rank(notes[0], notes[1], notes[2], bar=bar)
     if ranked is not None:
         first = (float(notes[0].min()) + ranked.phase) % bar
-        downbeats = first + bar * np.arange(int((end - first) // bar) + 1)
+        downbeats = _every_bar(first, bar, end)
         phase_margin = ranked.phase_margin
     elif bar_offset is not None or (mono and MONO_TEMPLATE_PHASE):
         first = float(bar_offset) % bar if bar_offset is not None else phase_slot / RESOLUTION
-        downbeats = first + bar * np.arange(int((end - first) // bar) + 1)
+        downbeats = _every_bar(first, bar, end)
         phase_margin = 1.0
     else:
         offset = (phase_slot % int(round(beat * RESOLUTION))) / RESOLUTION
@@ -312,6 +277,11 @@ def estimate_meter(
         downbeats=tuple(float(d) for d in downbeats),
         sections=sections,
     )
+
+
+def _every_bar(first: float, bar: float, end: float) -> np.ndarray:
+    """Regular bar lines from ``first`` to ``end``: a phase known for the whole piece."""
+    return first + bar * np.arange(int((end - first) // bar) + 1)
 
 
 def _generic_candidate(numerator: int, denominator: int) -> Candidate:

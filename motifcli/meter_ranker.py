@@ -21,7 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-RES = 12  # grid slots per quarter beat (as meter_estimate.RESOLUTION: eighths, sixteenths, triplets)
+from motifcli.meter_templates import RESOLUTION as RES
+from motifcli.meter_templates import autocorrelation, fold, phase_correlations
+from motifcli.meter_templates import template as metric_template
+
 PHASE_SLOTS = 3  # hypotheses' phases every 1/4 quarter beat
 
 
@@ -44,10 +47,7 @@ class RankerMeter:
 
     def template(self) -> np.ndarray:
         """Metric weight of each slot of one bar (the strongest level it starts)."""
-        out = np.full(int(round(self.bar * RES)), 0.04)
-        for period, weight in sorted(self.levels, key=lambda lw: lw[1]):
-            out[:: int(round(period * RES))] = np.maximum(out[:: int(round(period * RES))], weight)
-        return out
+        return metric_template(self.bar, self.levels)
 
 
 _SUB = ((0.5, 0.25), (0.25, 0.12))
@@ -159,23 +159,11 @@ def hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     for mi, m in enumerate(meters):
         bar = int(round(m.bar * RES))
         beat = int(round(m.beat * RES))
-        template = m.template()
         # fold the accents modulo the bar: template correlation at every phase
-        bars = -(-size // bar)
-        padded = np.zeros(bars * bar)
-        padded[:size] = grid
-        profile = padded.reshape(bars, bar).mean(axis=0)
-        profile = 0.5 * profile + 0.25 * (np.roll(profile, 1) + np.roll(profile, -1))
-        t = (template - template.mean()) / (template.std() or 1.0)
-        sd = profile.std()
         ph = np.arange(0, bar, PHASE_SLOTS)
-        if sd > 0:
-            rolled = profile[(ph[:, None] + np.arange(bar)[None, :]) % bar]
-            tcorr = (rolled - profile.mean()) @ t / (bar * sd)
-        else:
-            tcorr = np.zeros(len(ph))
+        tcorr = phase_correlations(fold(grid, bar), m.template(), PHASE_SLOTS)
         best_k = int(np.argmax(tcorr))
-        rep_acc = _autocorr(centred, bar)
+        rep_acc = autocorrelation(centred, bar)
         rep_p = float(np.isin(pitch_key + bar * 256, pitch_key).mean())
         rep_p2 = float(np.isin(pitch_key + 2 * bar * 256, pitch_key).mean())
         npb = np.log(m.bar / med_ioi)
@@ -231,15 +219,6 @@ def hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
 def _mean(values: np.ndarray) -> float:
     """Mean of a selection that may be empty (a piece shorter than one bar at this phase): 0.0."""
     return float(values.mean()) if values.size else 0.0
-
-
-def _autocorr(centred: np.ndarray, lag: int) -> float:
-    if lag <= 0 or lag >= len(centred):
-        return 0.0
-    a, b = centred[:-lag], centred[lag:]
-    # elementwise sums, not BLAS dot products: on a loaded machine BLAS's threads made each call ~50 ms
-    denom = float(np.sqrt(np.sum(a * a) * np.sum(b * b)))
-    return float(np.sum(a * b)) / denom if denom > 0 else 0.0
 
 
 def design(metas: np.ndarray, feats: np.ndarray, n_meters: int = len(METERS)) -> np.ndarray:

@@ -26,6 +26,7 @@ import numpy as np
 
 from motifcli import downbeats as downbeats_model
 from motifcli.meter import Bar
+from motifcli.meter_templates import standardised
 
 if TYPE_CHECKING:
     from motifcli.meter_estimate import Candidate
@@ -87,8 +88,7 @@ def find_sections(
     end_step = int(np.ceil((lead + end_beat * resolution) / step))
     bar_scores = np.full((len(cands), n_steps + 1), -np.inf)
     for k, cand in enumerate(cands):
-        template = cand.template()
-        t = (template - template.mean()) / (template.std() or 1.0)
+        t = standardised(cand.template())
         corr = np.correlate(padded, t, mode="valid")[::step]  # score of a bar starting at each step
         bar_scores[k, : len(corr)] = corr + PRIOR_SCALE * cand.prior * len(t)
     zero = lead / step  # beat 0, in steps
