@@ -143,10 +143,15 @@ def add_variants(
             room -= 1
             taken[k : k + m] = True
             notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
-        order = np.argsort(first, kind="stable")
-        fam.starts = np.asarray(first, dtype=np.int64)[order]
-        fam.distance = np.asarray(dist)[order]
-        fam.notes = [notes[i] for i in order]
+        _set_statements(fam, notes, dist, first)
+
+
+def _set_statements(fam: Chosen, notes: list[np.ndarray], dist: list[float], first: list[int]) -> None:
+    """A family's statements (note positions, alignment distance, first position), in time order."""
+    order = np.argsort(first, kind="stable")
+    fam.starts = np.asarray(first, dtype=np.int64)[order]
+    fam.distance = np.asarray(dist)[order]
+    fam.notes = [notes[i] for i in order]
 
 
 def merge_aligned(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:
@@ -166,13 +171,13 @@ def merge_aligned(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
     for fam in chosen:
         proto = fam.notes[int(np.argmin(fam.distance))]  # an exact statement (variants were aligned to these)
         target = None
-        for other in kept:
+        for other in kept if len(proto) >= 2 and _one_voice(lines, proto) else []:
             if abs(len(proto) - other.n) > settings.max_gaps:
                 continue
             ex = other.starts[other.distance == 0][: settings.exemplars]  # exact statements: n notes each
-            span = ex[:, None] + np.arange(other.n)[None, :]
-            if len(ex) == 0 or len(proto) < 2 or not _one_voice(lines, proto):
+            if len(ex) == 0:
                 continue
+            span = ex[:, None] + np.arange(other.n)[None, :]
             res = align(lines.pitches[proto][None, :], lines.onsets[proto][None, :], lines.pitches[span],
                         lines.onsets[span], lines.grid / 2, settings.gap_cost)
             if float(res.distance[0]) <= settings.merge_tolerance:
@@ -191,10 +196,7 @@ def merge_aligned(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
                 continue
             taken[pos.min() : pos.max() + 1] = True
             notes.append(pos), dist.append(max(dd, d)), first.append(int(pos[0]))
-        order = np.argsort(first, kind="stable")
-        other.starts = np.asarray(first, dtype=np.int64)[order]
-        other.distance = np.asarray(dist)[order]
-        other.notes = [notes[i] for i in order]
+        _set_statements(other, notes, dist, first)
     return kept
 
 
