@@ -48,6 +48,14 @@ def onset_groups(onsets: np.ndarray, tolerance: float) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(np.diff(onsets) > tolerance)]).astype(np.int64)
 
 
+def chord_share(onsets: np.ndarray, tolerance: float) -> float:
+    """Share of the onset groups (notes starting together, see :func:`onset_groups`) that sound two
+    or more notes: how chordal a stretch of music is."""
+    if len(onsets) == 0:
+        return 0.0
+    return float(np.mean(np.bincount(onset_groups(np.sort(onsets), tolerance)) > 1))
+
+
 def split_track(
     track_index: int,
     onsets: np.ndarray,

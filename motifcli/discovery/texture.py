@@ -40,7 +40,7 @@ import numpy as np
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.score import Score, Track
-from motifcli.voices import TEXTURE, onset_groups
+from motifcli.voices import TEXTURE, chord_share
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +84,7 @@ def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 
     """
     if len(onsets) < 2 * settings.min_notes:
         return False
-    groups = onset_groups(np.sort(onsets), tolerance)
-    sizes = np.bincount(groups)
-    return bool(np.mean(sizes > 1) >= settings.texture_chord_share)
+    return chord_share(onsets, tolerance) >= settings.texture_chord_share
 
 
 def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings) -> TrackBars | None:
@@ -313,9 +311,7 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
 
 def _chord_share(family: Family, tolerance: float = 0.05) -> float:
     """Share of the onsets of ``family``'s occurrences that sound two or more notes."""
-    onsets = np.sort([n.onset for o in family.occurrences for n in o.notes])
-    sizes = np.bincount(onset_groups(onsets, tolerance))
-    return float(np.mean(sizes > 1))
+    return chord_share(np.array([n.onset for o in family.occurrences for n in o.notes]), tolerance)
 
 
 def _share_in(family: Family, notes: set[tuple[int, int]]) -> float:
