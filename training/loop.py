@@ -320,11 +320,17 @@ def _progress(enabled: bool):
 
 
 def vicreg_step(encoder: nn.Module, expander: nn.Module, bars: Sequence[Bar], spec: EncodingSpec, cfg,
-                views: tuple[str, ...] = BAR_VIEWS) -> Callable:
+                views: tuple[str, ...] = BAR_VIEWS, latent_loss: Callable | None = None) -> Callable:
+    """One VICReg step on two views of a batch; ``latent_loss(h_a, h_b) -> (loss, terms)`` (optional,
+    e.g. ``losses.LatentSpreadLoss``) adds a term on the encoder's latent, before the expander."""
     def step(rng: np.random.Generator) -> tuple[torch.Tensor, dict[str, float]]:
         a, b = vicreg_batch(bars, rng, spec, cfg.batch_size, cfg.view_probability, views)
-        za, zb = expander(encoder(a)), expander(encoder(b))
-        return vicreg_loss(za, zb, cfg.invariance, cfg.variance, cfg.covariance)
+        h_a, h_b = encoder(a), encoder(b)
+        loss, terms = vicreg_loss(expander(h_a), expander(h_b), cfg.invariance, cfg.variance, cfg.covariance)
+        if latent_loss is not None:
+            extra, extra_terms = latent_loss(h_a, h_b)
+            loss, terms = loss + extra, {**terms, **extra_terms}
+        return loss, terms
     return step
 
 

@@ -5,10 +5,9 @@ Self-Supervised Learning", ICLR 2022, Eq. (1)-(6); the code follows facebookrese
 ``main_vicreg.py``. Triplet: Schroff et al., FaceNet, CVPR 2015, Eq. (1), as used by Wu et al. 2023
 for the supervised stage.
 
-Besides the functions, each loss is also a small ``nn.Module`` (as in lightly's ``VICRegLoss``),
-so a stage names its loss once: ``VICRegLoss``, ``LatentSpreadLoss`` (VICReg's variance and
-covariance terms on the *exported latent*, issue 10's fix for the note model's collapsed cone)
-and ``TripletLoss``.
+``LatentSpreadLoss`` (a small ``nn.Module``, as lightly writes its losses) puts VICReg's variance
+and covariance terms on the *exported latent* too: issue 10's fix for the note model's collapsed
+cone, passed to ``loop.vicreg_step`` as its ``latent_loss``.
 """
 
 from __future__ import annotations
@@ -78,17 +77,6 @@ def latent_spread_loss(
     return variance * var + covariance * cov, {"lat_var": float(var.detach()), "lat_cov": float(cov.detach())}
 
 
-class VICRegLoss(nn.Module):
-    """``vicreg_loss`` with its three weights fixed at construction."""
-
-    def __init__(self, invariance: float = 25.0, variance: float = 25.0, covariance: float = 1.0) -> None:
-        super().__init__()
-        self.invariance, self.variance, self.covariance = invariance, variance, covariance
-
-    def forward(self, z_a: torch.Tensor, z_b: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
-        return vicreg_loss(z_a, z_b, self.invariance, self.variance, self.covariance)
-
-
 class LatentSpreadLoss(nn.Module):
     """``latent_spread_loss`` scaled by ``weight`` (0 turns it off without a branch at the call site)."""
 
@@ -101,14 +89,3 @@ class LatentSpreadLoss(nn.Module):
             return h_a.new_zeros(()), {}
         loss, terms = latent_spread_loss(h_a, h_b, self.variance, self.covariance)
         return self.weight * loss, terms
-
-
-class TripletLoss(nn.Module):
-    """``triplet_loss`` with its margin fixed at construction."""
-
-    def __init__(self, margin: float = 1.0) -> None:
-        super().__init__()
-        self.margin = margin
-
-    def forward(self, anchor: torch.Tensor, positive: torch.Tensor, negative: torch.Tensor) -> torch.Tensor:
-        return triplet_loss(anchor, positive, negative, self.margin)

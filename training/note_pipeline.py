@@ -14,26 +14,25 @@ Reuses the bar-level machinery (``loop.run_stage``, ``vicreg_step``, ``triplet_s
 
 Against the collapsed cone of the first run (benchmarks/NOTE-MODEL.md), two switches, both off by
 default so the first recipe reproduces: ``model.centre_latent`` (BatchNorm on the latent, exported)
-and ``notes.latent_spread`` (VICReg's variance/covariance terms on the latent, ``note_vicreg_step``).
+and ``notes.latent_spread`` (VICReg's variance/covariance terms on the latent, ``loop.vicreg_step``'s ``latent_loss``).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
-from torch import nn
 
 from motifcli.contract import ModelCard
 from motifcli.encoding import EncodingSpec, render_rolls
 from training.config import NotesConfig, RunConfig
 from training.data import Bar, Split
 from training.export import export_encoder, parity
-from training.loop import DistInfo, TripletSampler, run_stage, triplet_step, vicreg_batch, write_json
-from training.losses import LatentSpreadLoss, VICRegLoss
+from training.loop import DistInfo, TripletSampler, run_stage, triplet_step, vicreg_step, write_json
+from training.losses import LatentSpreadLoss
 from training.model import Encoder, Expander
 from training.note_data import (cached, dedupe, labelled_note_windows, music21_windows, pop909_windows,
                                 pretraining_songs)
@@ -139,25 +138,6 @@ def note_views(n: NotesConfig) -> tuple[str, ...]:
     return NOTE_VIEWS if n.transpose_views else NOTE_VIEWS_NO_TRANSPOSE
 
 
-def note_vicreg_step(encoder: nn.Module, expander: nn.Module, windows: Sequence[Bar], cfg: RunConfig
-                     ) -> Callable[[np.random.Generator], tuple[torch.Tensor, dict[str, float]]]:
-    """One VICReg step on two views (``note_views``) of a batch, plus ``LatentSpreadLoss`` on the encoder's latent.
-
-    With ``notes.latent_spread = 0`` this is ``loop.vicreg_step`` (same batches, same loss).
-    """
-    p = cfg.pretrain
-    vicreg = VICRegLoss(p.invariance, p.variance, p.covariance)
-    spread = LatentSpreadLoss(cfg.notes.latent_spread, p.variance, p.covariance)
-
-    def step(rng: np.random.Generator) -> tuple[torch.Tensor, dict[str, float]]:
-        a, b = vicreg_batch(windows, rng, cfg.encoding, p.batch_size, p.view_probability, note_views(cfg.notes))
-        h_a, h_b = encoder(a), encoder(b)
-        loss, terms = vicreg(expander(h_a), expander(h_b))
-        extra, extra_terms = spread(h_a, h_b)
-        return loss + extra, {**terms, **extra_terms}
-    return step
-
-
 def pretrain(cfg: RunConfig, out_dir: Path, info: DistInfo = DistInfo(), progress: bool = False,
              windows: Sequence[Bar] | None = None) -> float:
     """VICReg on note-anchored windows with ``NOTE_VIEWS``; returns seconds."""
@@ -168,7 +148,8 @@ def pretrain(cfg: RunConfig, out_dir: Path, info: DistInfo = DistInfo(), progres
     enc = build_encoder(cfg)
     exp = Expander(cfg.model.latent, cfg.model.expander)
     enc_d, exp_d = wrap_ddp(enc, info), wrap_ddp(exp, info)
-    step = note_vicreg_step(enc_d, exp_d, windows, cfg)
+    spread = LatentSpreadLoss(cfg.notes.latent_spread, p.variance, p.covariance)
+    step = vicreg_step(enc_d, exp_d, windows, cfg.encoding, p, note_views(cfg.notes), latent_loss=spread)
     return run_stage("pretrain", enc_d, exp_d, step, epochs=p.epochs, steps_per_epoch=p.steps_per_epoch, lr=p.lr,
                      weight_decay=p.weight_decay, seed=cfg.seed, out_dir=out_dir, resume=False, info=info,
                      progress=progress).seconds
