@@ -215,15 +215,7 @@ def estimate_meter(
     if meter is None and any(c.notated_only for c in candidates) and not quantised:
         candidates = [c for c in candidates if not c.notated_only]
     grid = accent_grid(notes)
-    centred = grid - grid.mean()
-    best_by_cand: list[tuple[float, Candidate, int]] = []
-    for cand in candidates:
-        bar_slots = int(round(cand.bar_beats * RESOLUTION))
-        scores = phase_correlations(fold(grid, bar_slots), cand.template(), PHASE_STEP)
-        i = int(np.argmax(scores))
-        total = float(scores[i]) + REPETITION_WEIGHT * autocorrelation(centred, bar_slots) + cand.prior
-        best_by_cand.append((total, cand, i * PHASE_STEP))
-    best_by_cand.sort(key=lambda r: r[0], reverse=True)
+    best_by_cand = stage1(grid, candidates)
     score, cand, phase_slot = best_by_cand[0]
     rivals = [r for r in best_by_cand[1:] if abs(r[1].bar_beats - cand.bar_beats) > 1e-6]
     meter_margin = score - rivals[0][0] if rivals else 1.0
@@ -265,7 +257,8 @@ def estimate_meter(
         confidence = float(min(meter_conf, phase_conf)) * min(1.0, distinct / EVIDENCE_ONSETS)
     sections: tuple[Bar, ...] = ()
     if meter is None and bar_offset is None and quantised:  # meter changes: only where bar lines sit on a grid
-        sections = meter_sections.sections_for(notes, grid, RESOLUTION, candidates, cand.beat_beats, downbeats, mono)
+        sections = meter_sections.sections_for(notes, grid, RESOLUTION, candidates, cand.beat_beats, downbeats, mono,
+                                               bar_beats=cand.bar_beats)
     return MeterEstimate(
         numerator=cand.numerator,
         denominator=cand.denominator,
@@ -277,6 +270,21 @@ def estimate_meter(
         downbeats=tuple(float(d) for d in downbeats),
         sections=sections,
     )
+
+
+def stage1(grid: np.ndarray, candidates: Sequence[Candidate]) -> list[tuple[float, Candidate, int]]:
+    """(total, candidate, best phase slot) for every candidate, best first: the template correlation
+    of the folded accents at the best phase, the one-bar autocorrelation and the prior."""
+    centred = grid - grid.mean()
+    out: list[tuple[float, Candidate, int]] = []
+    for cand in candidates:
+        bar_slots = int(round(cand.bar_beats * RESOLUTION))
+        scores = phase_correlations(fold(grid, bar_slots), cand.template(), PHASE_STEP)
+        i = int(np.argmax(scores))
+        total = float(scores[i]) + REPETITION_WEIGHT * autocorrelation(centred, bar_slots) + cand.prior
+        out.append((total, cand, i * PHASE_STEP))
+    out.sort(key=lambda r: r[0], reverse=True)
+    return out
 
 
 def _every_bar(first: float, bar: float, end: float) -> np.ndarray:

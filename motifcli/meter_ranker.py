@@ -250,15 +250,38 @@ class Ranked:
     runner_up: str
 
 
-def rank(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
-         bar: float | None = None, weights: tuple[float, ...] = WEIGHTS) -> Ranked | None:
-    """The most likely (meter, phase) of notated notes, the phase counted from the first note;
-    ``bar`` (quarter beats) keeps only meters of that length. None when nothing fits."""
+@dataclass(frozen=True)
+class Scored:
+    """Every hypothesis of a piece (meter index, phase, features) and its log-odds: computed once,
+    read by the phase choice (:func:`rank`) and the bar-grouping choice (``meter_grouping``)."""
+
+    metas: np.ndarray
+    phases: np.ndarray
+    feats: np.ndarray
+    scores: np.ndarray
+
+
+def score(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
+          weights: tuple[float, ...] = WEIGHTS) -> Scored | None:
+    """All (meter, phase) hypotheses of notated notes scored, phases counted from the first note;
+    None for fewer than two notes."""
     if len(onsets) < 2 or len(weights) != len(FEATURES) + len(METERS):
         return None
     first = float(onsets.min())
     metas, phases, feats = hypotheses(onsets - first, offsets - first, pitches)
-    s = design(metas, feats) @ np.asarray(weights)
+    return Scored(metas, phases, feats, design(metas, feats) @ np.asarray(weights))
+
+
+def rank(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
+         bar: float | None = None, weights: tuple[float, ...] = WEIGHTS,
+         scored: Scored | None = None) -> Ranked | None:
+    """The most likely (meter, phase) of notated notes, the phase counted from the first note;
+    ``bar`` (quarter beats) keeps only meters of that length; ``scored``: :func:`score`'s result,
+    if already computed. None when nothing fits."""
+    scored = scored if scored is not None else score(onsets, offsets, pitches, weights)
+    if scored is None:
+        return None
+    metas, phases, s = scored.metas, scored.phases, scored.scores
     bars = np.array([METERS[i].bar for i in metas])
     if bar is not None:
         s = np.where(np.abs(bars - bar) < 1e-6, s, -np.inf)
