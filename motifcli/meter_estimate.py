@@ -110,6 +110,11 @@ RANKER_ON_QUANTISED = False
 # (meter, phase) ranking within the bar length stage 1 chose (fitted on music21's folk tunes and
 # chorales; benchmarks/METER.md phase 4)
 NOTATED_RANKER = True
+# ... but only for bar lengths (quarter beats) its fit corpus holds hundreds of pieces of: 2/4; 3/4 and
+# 6/8; 4/4 and 2/2 (600-700 each). It saw no 5/8 and about 45 pieces each of 9/8 and 3/2/6/4/12/8;
+# there stage 1's template phase was right more often (issue 9 phase 5, benchmarks/phase5-mtclen.md).
+# None: every bar length (phase 4)
+NOTATED_RANKER_BARS: tuple[float, ...] | None = (2.0, 3.0, 4.0)
 # at most this many distinct velocities: notation software's (one, or one per dynamic mark). POP909's
 # quantised songs (185 of 889) have 20 and more, and on them the ranker lost 0.06 dominant phase
 NOTATED_VELOCITIES = 8
@@ -224,7 +229,8 @@ def estimate_meter(
     end = float(len(grid)) / RESOLUTION
     mono = _is_monophonic(notes)
     ranked = None
-    if bar_offset is None and quantised and NOTATED_RANKER and is_notated(notes, quantised):
+    if (bar_offset is None and quantised and NOTATED_RANKER and _ranker_knows(bar)
+            and is_notated(notes, quantised)):
         ranked = meter_ranker.rank(notes[0], notes[1], notes[2], bar=bar)
     if ranked is not None:
         first = (float(notes[0].min()) + ranked.phase) % bar
@@ -285,6 +291,11 @@ def stage1(grid: np.ndarray, candidates: Sequence[Candidate]) -> list[tuple[floa
         out.append((total, cand, i * PHASE_STEP))
     out.sort(key=lambda r: r[0], reverse=True)
     return out
+
+
+def _ranker_knows(bar: float) -> bool:
+    """The notated-input ranker was fitted on enough pieces of this bar length (NOTATED_RANKER_BARS)."""
+    return NOTATED_RANKER_BARS is None or any(abs(bar - b) < 1e-6 for b in NOTATED_RANKER_BARS)
 
 
 def _every_bar(first: float, bar: float, end: float) -> np.ndarray:
