@@ -1,0 +1,110 @@
+"""The written-meter benchmark on the tune halves only (MTC-ANN tune families, BPS-motif tune pieces),
+with module settings overridden: for sweeps that must never read the test halves (issue 9 phase 5).
+
+Same measures as ``benchmarks/meter.py written`` (right = the first section's bar length + exact
+downbeat phase; written bar lines found; pieces without written changes given a false change), as
+counts, one line per setting tried. The pieces are read once and cached (pickle, ``--cache``).
+
+Usage (PYTHONPATH=.):
+    python benchmarks/meter_tune.py [--cache /tmp/meter_tune.pkl] \
+        --set meter_estimate.NOTATED_RANKER_BARS=None --set meter_estimate.NOTATED_RANKER_BARS=2,3,4,4.5 \
+        --set meter_sections.ONE_LINE_FACTOR=1.5 --set meter_sections.AGREE_WITH_ONE_METER=True
+Each ``--set`` is one run (settings as they were otherwise); none: the defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import collections
+import importlib
+import json
+import os
+import pickle
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchmarks import meter as bench  # noqa: E402
+from motifcli import meter_sections  # noqa: E402
+from motifcli.meter_estimate import estimate_meter  # noqa: E402
+
+
+def load(cache: str | None) -> dict[str, list]:
+    """(piece, score, written bars) of every tune-half piece, cached."""
+    if cache and os.path.exists(cache):
+        with open(cache, "rb") as f:
+            return pickle.load(f)
+    out: dict[str, list] = {}
+    for corpus, folder in (("mtc", "mtc_ann_dev"), ("bps", "bps_motif_dev")):
+        out[corpus] = [(path.stem, *bench.load_written(path)[:2])
+                       for path in sorted((bench.DATA / folder / "scores").glob("*.mid"))
+                       if bench.split_of(corpus, path.stem) == "tune"]
+    if cache:
+        with open(cache, "wb") as f:
+            pickle.dump(out, f)
+    return out
+
+
+def evaluate(pieces: list) -> dict:
+    """Counts of the written benchmark's measures over these pieces."""
+    rows = []
+    for name, score, truth in pieces:
+        end = score.end_beat
+        bar = truth.bars[0].nominal_length
+        est = estimate_meter(score)
+        est_map = est.to_meter_map(end)
+        lines = truth.starts[truth.starts < end - 1e-6]
+        found = [np.min(np.abs(est_map.starts - b)) <= bench.TOL for b in lines]
+        meter_ok = abs(est.beats_per_bar - bar) < 1e-6
+        rows.append({"piece": name, "written": truth.sections()[0]["time_signature"], "est": est.name,
+                     "changes": len(truth.sections()) - 1, "meter_ok": meter_ok,
+                     "right": meter_ok and bench.phase_ok(est.first_downbeat, truth.first_downbeat, bar, tol=0.01),
+                     "est_changes": meter_sections.change_count(est_map.bars),
+                     "found": float(np.mean(found)) if found else 0.0})
+    steady = [r for r in rows if not r["changes"]]
+    changed = [r for r in rows if r["changes"]]
+    return {"pieces": len(rows), "right": sum(r["right"] for r in rows), "bar_length": sum(r["meter_ok"] for r in rows),
+            "bar_lines_found": round(float(np.mean([r["found"] for r in rows])), 4),
+            "false_change_pieces": f"{sum(r['est_changes'] > 0 for r in steady)} of {len(steady)}",
+            "change_found_pieces": f"{sum(r['est_changes'] > 0 for r in changed)} of {len(changed)}",
+            "confusions": collections.Counter(f"{r['written']}->{r['est']}" for r in rows if not r["meter_ok"]).most_common()}
+
+
+def apply(setting: str) -> tuple[object, str, object]:
+    """Set ``module.NAME=VALUE`` (a Python literal; ``a,b`` is a tuple); returns what to restore."""
+    target, value = setting.split("=", 1)
+    module_name, attr = target.rsplit(".", 1)
+    module = importlib.import_module(f"motifcli.{module_name}")
+    parsed = ast.literal_eval(value) if value not in ("inf", "-inf") else float(value)
+    old = getattr(module, attr)
+    setattr(module, attr, parsed)
+    return module, attr, old
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cache")
+    ap.add_argument("--set", action="append", default=[], help="module.NAME=VALUE (one run each)")
+    ap.add_argument("--json")
+    args = ap.parse_args(argv)
+    data = load(args.cache)
+    results = []
+    for setting in args.set or [""]:
+        undo = apply(setting) if setting else None
+        try:
+            res = {"setting": setting or "defaults", "mtc_tune": evaluate(data["mtc"]), "bps_tune": evaluate(data["bps"])}
+        finally:
+            if undo:
+                setattr(*undo)
+        print(json.dumps(res))
+        results.append(res)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    return results
+
+
+if __name__ == "__main__":
+    main()
