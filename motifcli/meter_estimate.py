@@ -350,7 +350,7 @@ def time_signatures_consistent(
     if is_quantised(notes):  # notation software wrote it: its signatures are the written ones
         return True
     estimate = estimate if estimate is not None else estimate_meter(notes)
-    if abs(_main_bar_length(ts_map) - estimate.beats_per_bar) > 1e-6:
+    if abs(meter_sections.main_bar_length(ts_map.bars) - estimate.beats_per_bar) > 1e-6:
         return False
     est_lines = estimate.to_meter_map(end).starts
     ts_lines = ts_map.starts
@@ -361,14 +361,6 @@ def time_signatures_consistent(
     i = np.clip(np.searchsorted(fine, coarse), 1, max(len(fine) - 1, 1))
     near = np.minimum(np.abs(fine[np.minimum(i, len(fine) - 1)] - coarse), np.abs(fine[i - 1] - coarse))
     return bool(np.mean(near <= 0.25) >= 0.5)
-
-
-def _main_bar_length(meter_map: MeterMap) -> float:
-    """The nominal bar length that covers most of the piece."""
-    cover: dict[float, float] = {}
-    for bar in meter_map.bars:
-        cover[bar.nominal_length] = cover.get(bar.nominal_length, 0.0) + bar.length
-    return max(cover, key=cover.__getitem__)
 
 
 def is_quantised(notes: Any) -> bool:

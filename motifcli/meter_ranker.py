@@ -252,8 +252,8 @@ class Ranked:
 
 @dataclass(frozen=True)
 class Scored:
-    """Every hypothesis of a piece (meter index, phase, features) and its log-odds: computed once,
-    read by the phase choice (:func:`rank`) and the bar-grouping choice (``meter_grouping``)."""
+    """Every hypothesis of a piece (meter index, phase, features) and its log-odds: what :func:`rank`
+    chooses from (and benchmarks/meter_grouping_fit.py reads)."""
 
     metas: np.ndarray
     phases: np.ndarray
@@ -273,12 +273,10 @@ def score(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
 
 
 def rank(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
-         bar: float | None = None, weights: tuple[float, ...] = WEIGHTS,
-         scored: Scored | None = None) -> Ranked | None:
+         bar: float | None = None, weights: tuple[float, ...] = WEIGHTS) -> Ranked | None:
     """The most likely (meter, phase) of notated notes, the phase counted from the first note;
-    ``bar`` (quarter beats) keeps only meters of that length; ``scored``: :func:`score`'s result,
-    if already computed. None when nothing fits."""
-    scored = scored if scored is not None else score(onsets, offsets, pitches, weights)
+    ``bar`` (quarter beats) keeps only meters of that length. None when nothing fits."""
+    scored = score(onsets, offsets, pitches, weights)
     if scored is None:
         return None
     metas, phases, s = scored.metas, scored.phases, scored.scores

@@ -38,10 +38,10 @@ PENALTY_PER_LOG_BARS = True  # the change cost is CHANGE_PENALTY x log(bars in t
 DOWNBEAT_WEIGHT = 4.0  # weight of the downbeat model's log-odds (downbeats.py) at each bar line
 POLYPHONIC_FACTOR = 8.0  # x this for polyphony (its one-meter path has irregular bars already): POP909 tune songs 0 false changes
 SAME_BEAT = True  # sections only in meters on the one-meter estimate's beat
-ONE_LINE_FACTOR = 1.0  # x this for one-line input (issue 9 phase 5 sweep; 1: as in phase 4)
-# keep the sections only when the meter covering most of the piece has the one-meter estimate's bar
-# length: when the two stages disagree on the piece's main meter, one of them is wrong, and the
-# sections were mostly false changes there (issue 9 phase 5, benchmarks/phase5-mtclen.md)
+# measured in issue 9 phase 5 and not kept (benchmarks/phase5-mtclen.md: fewer false changes, but fewer
+# true ones and fewer written bar lines found on MTC tune); no-ops at these defaults:
+ONE_LINE_FACTOR = 1.0  # x the change cost for one-line input
+# keep the sections only when the meter covering most of the piece has the one-meter estimate's bar length
 AGREE_WITH_ONE_METER = False
 
 
