@@ -9,8 +9,9 @@ tests' pieces held out), from differences between the 3/4 hypothesis and the 2/4
 1's totals, the ranker's best score and all its cues at each meter's best phase. It reports 5-fold
 cross-validated accuracy on the corpus, then (``--dev``) the model against stage 1 on the tune halves
 of MTC-ANN and BPS-motif (measure only, never fitted on) and what overriding stage 1 at a margin of
-log-odds would do there. Result (benchmarks/phase5-mtclen.md): corpus 0.946 vs stage 1's 0.815, but
-on MTC tune no better than stage 1 and wrong on the same tunes, so nothing was wired into motifcli.
+log-odds would do there. Result (benchmarks/phase5-mtclen.md): corpus CV 0.946 (stage 1's restricted
+3/4-vs-2/4-vs-4/4 rule: 0.815), but on the MTC + BPS tune pieces 0.873 against stage 1's 0.921, so
+nothing was wired into motifcli.
 scikit-learn here only.
 
 Usage (PYTHONPATH=.):

@@ -113,7 +113,7 @@ NOTATED_RANKER = True
 # ... but only for bar lengths its fit corpus holds enough of, where it beat stage 1's template phase:
 # 2/4; 3/4 and 6/8; 4/4 and 2/2 (600-700 pieces each); 9/8 (45: in-sample 35 right vs the template's
 # 15). Not 5/8 (none in the corpus) nor 6 quarters (3/2, 6/4, 12/8: ~46 pieces, in-sample 14 vs 12
-# of 17 in 3/2): there the template's phase (MTC tune families: 3/2 3 of 3 vs 0, 5/8 3 of 7 vs 1).
+# of 17 in 3/2): there the template's phase (MTC tune families, bar length right: 3/2 3 of 3 vs 0, 5/8 4 of 5 vs 1).
 # Issue 9 phase 5, benchmarks/phase5-mtclen.md. None: every bar length (phase 4)
 NOTATED_RANKER_BARS: tuple[float, ...] | None = (2.0, 3.0, 4.0, 4.5)
 # at most this many distinct velocities: notation software's (one, or one per dynamic mark). POP909's
