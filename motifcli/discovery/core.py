@@ -49,6 +49,10 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Enc
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model)
     chosen = merge_aligned(chosen, lines, settings)
+    if settings.short_cells > 0:  # 2-4-note rhythmic cells, their own budget (discovery/cells.py)
+        from motifcli.discovery.cells import cell_families
+
+        chosen = chosen + cell_families(lines, settings, chosen)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     families = [_family(c, lines, settings.salience_discount) for c in chosen]
     families.sort(key=lambda f: -f.salience)

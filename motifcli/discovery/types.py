@@ -90,6 +90,13 @@ class DiscoverySettings:
     bass_voice: bool = True  # also a lower line for chordal tracks (else the skyline only)
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
     transpose: bool = True  # transposed statements count (False: the no-invariance ablation, exact pitch only)
+    # short rhythmic cells (motifcli.discovery.cells): 2-4-note groups keyed by rhythm and contour
+    short_cells: int = 0  # at most this many cell families per piece, on top of the family cap (0: off)
+    cell_min_notes: int = 2  # shortest cell, in notes
+    cell_max_notes: int = 4  # longest cell, in notes
+    cell_min_statements: int = 6  # a cell family needs this many non-overlapping statements
+    cell_rest_share: float = 0.5  # a rest this share of the longest inside inter-onset interval bounds a cell
+    cell_redundancy: float = 0.5  # a cell sharing this share of notes with chosen families is dropped
     # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
     texture: bool = True  # also find repeated bars / phrases of a chordal track's whole texture
     texture_similarity: float = 0.4  # cardinality score at which two bars are one symbol
