@@ -24,13 +24,25 @@ _M1 = np.int64(1_000_003)
 _M2 = np.int64(999_983)
 
 
-def cell_keys(lines: Lines, n: int) -> np.ndarray:
-    """Key per start position of the n-note window (rhythm + contour), -1 where not one voice."""
+def cell_keys(lines: Lines, n: int, durations: bool = False, leaps: bool = False) -> np.ndarray:
+    """Key per start position of the n-note window (rhythm + contour), -1 where not one voice.
+
+    With ``durations`` each note's length class (floor of log2 beats) is hashed too, so a
+    short-long cell and a short-short one with the same onsets differ. With ``leaps`` the contour
+    also tells a step (1-2 semitones) from a leap.
+    """
     N = len(lines)
     key = np.zeros(N, dtype=np.int64)
     valid = np.ones(N, dtype=bool)
     rq = np.minimum(np.round(lines.ioi / lines.grid).astype(np.int64), 4000)
-    code = (np.sign(lines.interval) + 1) * 4099 + rq  # one code per (up/down/same, ioi)
+    contour = np.sign(lines.interval) * (1 + (leaps & (np.abs(lines.interval) > 2)))
+    code = (contour + 2) * 4099 + rq  # one code per (contour, ioi)
+    if durations:
+        dur = np.maximum(lines.offsets - lines.onsets, lines.grid)
+        dclass = np.clip(np.floor(np.log2(dur) + 1e-9).astype(np.int64) + 8, 0, 15)
+        code = code * 16 + dclass
+        last = np.minimum(np.arange(N) + n - 1, N - 1)
+        key = dclass[last] + 1  # the last note's length (its onset interval is outside the window)
     for j in range(n - 1):
         pos = np.arange(N) + j
         inside = pos < N
@@ -72,6 +84,20 @@ def bounded(lines: Lines, n: int, rest_share: float) -> np.ndarray:
     return after_ok & before_ok & strict & (inner > 0)
 
 
+def in_runs(lines: Lines, starts: np.ndarray, reach: float) -> np.ndarray:
+    """Statements with another one of the same cell within ``reach`` beats in the same voice.
+
+    A motif cell comes back at once (sequences, answers); a lone rhythm coincidence does not.
+    """
+    on, vid = lines.onsets[starts], lines.voice_id[starts]
+    near = np.zeros(len(starts), dtype=bool)
+    same = vid[1:] == vid[:-1]
+    close = same & (on[1:] - on[:-1] <= reach + 1e-9)
+    near[1:] |= close
+    near[:-1] |= close
+    return starts[near]
+
+
 def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen]) -> list[Chosen]:
     """Up to ``short_cells`` cell families, best first, sharing few notes with ``chosen`` or each other."""
     claimed = np.zeros(len(lines), dtype=bool)
@@ -81,7 +107,7 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
     lo = max(2, settings.cell_min_notes)
     candidates: list[tuple[float, int, np.ndarray]] = []
     for n in range(lo, settings.cell_max_notes + 1):
-        keys = np.where(bounded(lines, n, settings.cell_rest_share), cell_keys(lines, n), -1)
+        keys = np.where(bounded(lines, n, settings.cell_rest_share), cell_keys(lines, n, settings.cell_durations, settings.cell_leaps), -1)
         _, indptr, members = groups_of(keys)
         for g in range(len(indptr) - 1):
             mem = members[indptr[g] : indptr[g + 1]]
@@ -91,6 +117,8 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
             if not np.any(lines.interval[k : k + n - 1] != 0):  # repeated notes only: no figure
                 continue
             starts = non_overlapping(mem, n, lines.voice_id)
+            if settings.cell_neighbourhood > 0:
+                starts = in_runs(lines, starts, settings.cell_neighbourhood)
             if len(starts) < settings.cell_min_statements:
                 continue
             candidates.append((float(len(starts) * n), n, starts))
@@ -103,5 +131,5 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
         if claimed[idx].mean() > settings.cell_redundancy:
             continue
         claimed[idx] = True
-        out.append(Chosen(n, starts, np.zeros(len(starts)), score, discount=1.0))
+        out.append(Chosen(n, starts, np.zeros(len(starts)), score, discount=settings.cell_salience))
     return out

@@ -97,6 +97,10 @@ class DiscoverySettings:
     cell_min_statements: int = 6  # a cell family needs this many non-overlapping statements
     cell_rest_share: float = 0.5  # a rest this share of the longest inside inter-onset interval bounds a cell
     cell_redundancy: float = 0.5  # a cell sharing this share of notes with chosen families is dropped
+    cell_durations: bool = False  # cells keyed by their notes' length classes too
+    cell_leaps: bool = False  # cells' contour tells steps from leaps
+    cell_neighbourhood: float = 0.0  # keep a cell statement only with another within this many beats (0: all)
+    cell_salience: float = 1.0  # cell families' salience x this (below 1: ranked after longer motifs)
     # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
     texture: bool = True  # also find repeated bars / phrases of a chordal track's whole texture
     texture_similarity: float = 0.4  # cardinality score at which two bars are one symbol
