@@ -99,7 +99,14 @@ def in_runs(lines: Lines, starts: np.ndarray, reach: float) -> np.ndarray:
 
 
 def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen]) -> list[Chosen]:
-    """Up to ``short_cells`` cell families, best first, sharing few notes with ``chosen`` or each other."""
+    """Up to ``short_cells`` cell families, best first, sharing few notes with ``chosen`` or each other.
+
+    With ``cell_notated_only`` only for notated rhythm (onsets on the 1/12-beat grid): in performed
+    timing (POP909) the inter-onset cues that bound a cell are noise, and there the cells matched no
+    labelled motif and cost establishment precision (benchmarks/phase5-shortcells.md).
+    """
+    if settings.cell_notated_only and lines.grid > 1 / 12 + 1e-9:
+        return []
     claimed = np.zeros(len(lines), dtype=bool)
     for fam in chosen:
         for pos in fam.notes:

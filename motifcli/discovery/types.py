@@ -99,6 +99,7 @@ class DiscoverySettings:
     cell_redundancy: float = 0.5  # a cell sharing this share of notes with chosen families is dropped
     cell_durations: bool = False  # cells keyed by their notes' length classes too
     cell_leaps: bool = False  # cells' contour tells steps from leaps
+    cell_notated_only: bool = True  # cells only where onsets sit on the notated 1/12-beat grid (not performances)
     cell_neighbourhood: float = 0.0  # keep a cell statement only with another within this many beats (0: all)
     cell_salience: float = 1.0  # cell families' salience x this (below 1: ranked after longer motifs)
     # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
