@@ -17,7 +17,7 @@ import numpy as np
 
 from motifcli.discovery.candidates import Lines
 from motifcli.discovery.families import Chosen
-from motifcli.discovery.patterns import groups_of, non_overlapping
+from motifcli.discovery.patterns import _extends, groups_of, non_overlapping
 from motifcli.discovery.types import DiscoverySettings
 
 _M1 = np.int64(1_000_003)
@@ -112,12 +112,17 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
         for pos in fam.notes:
             claimed[pos] = True
     lo = max(2, settings.cell_min_notes)
+    hi = settings.cell_max_notes
+    grouped = {n: groups_of(np.where(bounded(lines, n, settings.cell_rest_share),
+                                      cell_keys(lines, n, settings.cell_durations, settings.cell_leaps), -1))
+               for n in range(lo, hi + 2)}
     candidates: list[tuple[float, int, np.ndarray]] = []
-    for n in range(lo, settings.cell_max_notes + 1):
-        keys = np.where(bounded(lines, n, settings.cell_rest_share), cell_keys(lines, n, settings.cell_durations, settings.cell_leaps), -1)
-        _, indptr, members = groups_of(keys)
+    for n in range(lo, hi + 1):
+        _, indptr, members = grouped[n]
         for g in range(len(indptr) - 1):
             mem = members[indptr[g] : indptr[g + 1]]
+            if settings.cell_closed and _extends(mem, grouped[n + 1][0], lines, len(lines), settings.extend_share):
+                continue  # a piece of a longer cell (or of a longer cell's n + 1 window)
             if len(mem) < settings.cell_min_statements:
                 continue
             k = int(mem[0])
@@ -131,12 +136,20 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
             candidates.append((float(len(starts) * n), n, starts))
     out: list[Chosen] = []
     best = max((c[0] for c in candidates), default=0.0)
-    for score, n, starts in sorted(candidates, key=lambda c: (-c[0], c[1], int(c[2][0]))):
-        if len(out) >= settings.short_cells or score < settings.relative_salience * best:
+    order = (lambda c: (-c[1], -c[0], int(c[2][0]))) if settings.cell_longest_first else (lambda c: (-c[0], c[1], int(c[2][0])))
+    for score, n, starts in sorted(candidates, key=order):
+        if len(out) >= settings.short_cells:
             break
-        idx = (starts[:, None] + np.arange(n)[None, :]).ravel()
-        if claimed[idx].mean() > settings.cell_redundancy:
+        if score < settings.relative_salience * best:
             continue
-        claimed[idx] = True
-        out.append(Chosen(n, starts, np.zeros(len(starts)), score, discount=settings.cell_salience))
+        idx = starts[:, None] + np.arange(n)[None, :]
+        if claimed[idx.ravel()].mean() > settings.cell_redundancy:
+            continue
+        if settings.cell_free_statements:  # statements on notes already taken go; the rest must still be frequent
+            starts = starts[~claimed[idx].any(axis=1)]
+            if len(starts) < settings.cell_min_statements:
+                continue
+            idx = starts[:, None] + np.arange(n)[None, :]
+        claimed[idx.ravel()] = True
+        out.append(Chosen(n, starts, np.zeros(len(starts)), float(len(starts) * n), discount=settings.cell_salience))
     return out

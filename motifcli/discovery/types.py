@@ -101,6 +101,9 @@ class DiscoverySettings:
     cell_leaps: bool = False  # cells' contour tells steps from leaps
     cell_notated_only: bool = True  # cells only where onsets sit on the notated 1/12-beat grid (not performances)
     cell_neighbourhood: float = 4.0  # keep a cell statement only with another within this many beats (0: all)
+    cell_closed: bool = True  # drop a cell whose statements mostly extend to one longer cell (extend_share)
+    cell_longest_first: bool = True  # choose 3-note cells before 2-note ones (else by statements x notes)
+    cell_free_statements: bool = True  # drop a cell's statements on notes already in families, keep the rest
     cell_salience: float = 0.3  # cell families' salience x this (below 1: ranked after longer motifs)
     # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
     texture: bool = True  # also find repeated bars / phrases of a chordal track's whole texture
