@@ -105,8 +105,8 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
     timing (POP909) the inter-onset cues that bound a cell are noise, and there the cells matched no
     labelled motif and cost establishment precision (benchmarks/phase5-shortcells.md).
     """
-    if settings.cell_notated_only and lines.grid > 1 / 12 + 1e-9:
-        return []
+    if not settings.transpose or (settings.cell_notated_only and lines.grid > 1 / 12 + 1e-9):
+        return []  # the no-invariance ablation keeps exact-pitch repeats only; cells vary their pitches
     claimed = np.zeros(len(lines), dtype=bool)
     for fam in chosen:
         for pos in fam.notes:
