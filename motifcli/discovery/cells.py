@@ -1,6 +1,6 @@
-"""Short rhythmic cells: 2-4-note figures grouped by rhythm and contour, not by exact intervals.
+"""Short rhythmic cells: 2-3-note figures grouped by rhythm and contour, not by exact intervals.
 
-Why: on BPS-motif a fifth of the labelled occurrences are 2-3-note cells (a dotted figure, a
+Why: on BPS-motif tune a quarter of the labelled occurrences (378 of 1448) are 2-3-note cells (a dotted figure, a
 neighbour-note turn) whose intervals vary from statement to statement, so the coarse-interval keys
 of :mod:`motifcli.discovery.candidates` never group them, and lowering ``min_notes`` floods the
 ranking with scale fragments (benchmarks/DISCOVERY-ALGO.md, phase 4). A cell is taken as a
@@ -8,7 +8,8 @@ ranking with scale fragments (benchmarks/DISCOVERY-ALGO.md, phase 4). A cell is 
 on both sides, one of them strictly longer than any inside), so running notes never form cells.
 Windows are keyed by their quantised inter-onset intervals and up/down/same contour; a key becomes
 a family when it is frequent, not all repeated notes, and not mostly inside longer families.
-Cell families have their own budget, so they never push a longer motif out.
+Cell families have their own budget (``short_cells``), skip the texture step, and rank with a
+reduced salience (``cell_salience``) in the final ``max_families`` cut.
 """
 
 from __future__ import annotations
