@@ -1,7 +1,7 @@
 """Short rhythmic cells: 2-3-note figures grouped by rhythm and contour, not by exact intervals.
 
-Why: on BPS-motif tune a quarter of the labelled occurrences (378 of 1448) are 2-3-note cells (a dotted figure, a
-neighbour-note turn) whose intervals vary from statement to statement, so the coarse-interval keys
+Why: on BPS-motif tune a quarter of the labelled occurrences (378 of 1448) are 2-3-note cells
+(a dotted figure, a neighbour-note turn) whose intervals vary from statement to statement, so the coarse-interval keys
 of :mod:`motifcli.discovery.candidates` never group them, and lowering ``min_notes`` floods the
 ranking with scale fragments (benchmarks/DISCOVERY-ALGO.md, phase 4). A cell is taken as a
 *group*: its window must be bounded by a segmentation cue (a longer inter-onset interval or a rest
