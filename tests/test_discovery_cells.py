@@ -79,7 +79,7 @@ def test_running_notes_form_no_cell_and_a_rest_bounds_one() -> None:
     even = build_lines([_voice([0.5 * k for k in range(16)], [0.5] * 16, [60 + (k % 5) for k in range(16)])])
     assert not bounded(even, 3, 0.5)[1:13].any()  # the line's own ends count as gaps
     # eighth, eighth, quarter, then a rest: the three notes are a group; a window across the rest is not
-    cells = build_lines([_voice([0, 0.5, 1, 2, 2.5, 3, 4], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5], [60, 64, 62, 65, 67, 66, 60])])
+    cells = build_lines([_voice([0, 0.5, 1, 2, 2.5, 3, 4], [0.5] * 7, [60, 64, 62, 65, 67, 66, 60])])
     ok = bounded(cells, 3, 0.5)
     assert ok[0] and ok[3] and not ok[1] and not ok[2]
     keys = cell_keys(cells, 3)

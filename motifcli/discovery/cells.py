@@ -81,7 +81,8 @@ def bounded(lines: Lines, n: int, rest_share: float) -> np.ndarray:
     rest_gap = rest_share * inner
     after_ok = (after >= inner - tol) | (rest_after >= rest_gap - tol)
     before_ok = (before >= inner - tol) | (rest_before >= rest_gap - tol)
-    strict = (after > inner + tol) | (before > inner + tol) | (rest_after >= rest_gap - tol) | (rest_before >= rest_gap - tol)
+    rested = (rest_after >= rest_gap - tol) | (rest_before >= rest_gap - tol)
+    strict = (after > inner + tol) | (before > inner + tol) | rested
     return after_ok & before_ok & strict & (inner > 0)
 
 
@@ -137,7 +138,9 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
             candidates.append((float(len(starts) * n), n, starts))
     out: list[Chosen] = []
     best = max((c[0] for c in candidates), default=0.0)
-    order = (lambda c: (-c[1], -c[0], int(c[2][0]))) if settings.cell_longest_first else (lambda c: (-c[0], c[1], int(c[2][0])))
+    def order(c: tuple[float, int, np.ndarray]) -> tuple[float, float, int]:
+        return (-c[1], -c[0], int(c[2][0])) if settings.cell_longest_first else (-c[0], c[1], int(c[2][0]))
+
     for score, n, starts in sorted(candidates, key=order):
         if len(out) >= settings.short_cells:
             break

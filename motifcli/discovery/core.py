@@ -32,7 +32,9 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
 
         families = with_texture(score, families, settings, sum(map(len, voices)))
     # short cells join last: they claim no texture family's notes and take only slots left under the cap
-    return _ranked([*families, *cells])[: settings.max_families] if cells else [_relabel(f, i) for i, f in enumerate(families)]
+    if cells:
+        return _ranked([*families, *cells])[: settings.max_families]
+    return [_relabel(f, i) for i, f in enumerate(families)]
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:
