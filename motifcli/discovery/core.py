@@ -26,19 +26,30 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     settings = settings or DiscoverySettings()
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
     voices = split_voices(score, min_chord_share=min_chord_share)
-    families = discover_voices(voices, settings, model)
+    families, cells = voice_and_cell_families(voices, settings, model)
     if settings.texture:  # chordal tracks' repeated bars, chords included (discovery/texture.py)
         from motifcli.discovery.texture import with_texture
 
-        families = [_relabel(f, i) for i, f in enumerate(with_texture(score, families, settings, sum(map(len, voices))))]
-    return families
+        families = with_texture(score, families, settings, sum(map(len, voices)))
+    # short cells join last: they claim no texture family's notes and take only slots left under the cap
+    if cells:
+        return _ranked([*families, *cells])[: settings.max_families]
+    return [_relabel(f, i) for i, f in enumerate(families)]
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:
     """The same on ready-made voices (tests and benchmarks feed their own)."""
+    families, cells = voice_and_cell_families(voices, settings, model)
+    return _ranked([*families, *cells])
+
+
+def voice_and_cell_families(
+    voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None,
+) -> tuple[list[Family], list[Family]]:
+    """Voice families (repeated note patterns and their variants) and, apart, short rhythmic cells."""
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
-        return []
+        return [], []
     keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
                        chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
     patterns = closed_patterns(
@@ -50,9 +61,18 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Enc
         add_variants(chosen, lines, keys, settings, model)
     chosen = merge_aligned(chosen, lines, settings)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
-    families = [_family(c, lines, settings.salience_discount) for c in chosen]
-    families.sort(key=lambda f: -f.salience)
-    return [_relabel(f, i) for i, f in enumerate(families)]
+    cells: list[Chosen] = []
+    if settings.short_cells > 0:  # 2-4-note rhythmic cells, their own budget (discovery/cells.py)
+        from motifcli.discovery.cells import cell_families
+
+        cells = cell_families(lines, settings, chosen)
+    fams = [_family(c, lines, settings.salience_discount) for c in chosen]
+    return _ranked(fams), [_family(c, lines, settings.salience_discount) for c in cells]
+
+
+def _ranked(families: list[Family]) -> list[Family]:
+    """Most salient first, labelled A, B, ... in that order."""
+    return [_relabel(f, i) for i, f in enumerate(sorted(families, key=lambda f: -f.salience))]
 
 
 def _family(c: Chosen, lines: Lines, discount_power: float = 0.0) -> Family:

@@ -90,6 +90,21 @@ class DiscoverySettings:
     bass_voice: bool = True  # also a lower line for chordal tracks (else the skyline only)
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
     transpose: bool = True  # transposed statements count (False: the no-invariance ablation, exact pitch only)
+    # short rhythmic cells (motifcli.discovery.cells): 2-4-note groups keyed by rhythm and contour
+    short_cells: int = 2  # at most this many cell families per piece, in slots left under max_families (0: off)
+    cell_min_notes: int = 2  # shortest cell, in notes
+    cell_max_notes: int = 3  # longest cell, in notes
+    cell_min_statements: int = 6  # a cell family needs this many non-overlapping statements
+    cell_rest_share: float = 0.5  # a rest this share of the longest inside inter-onset interval bounds a cell
+    cell_redundancy: float = 0.5  # a cell sharing this share of notes with chosen families is dropped
+    cell_durations: bool = False  # cells keyed by their notes' length classes too
+    cell_leaps: bool = False  # cells' contour tells steps from leaps
+    cell_notated_only: bool = True  # cells only where onsets sit on the notated 1/12-beat grid (not performances)
+    cell_neighbourhood: float = 4.0  # keep a cell statement only with another within this many beats (0: all)
+    cell_closed: bool = True  # drop a cell whose statements mostly extend to one longer cell (extend_share)
+    cell_longest_first: bool = True  # choose 3-note cells before 2-note ones (else by statements x notes)
+    cell_free_statements: bool = True  # drop a cell's statements on notes already in families, keep the rest
+    cell_salience: float = 0.3  # cell families' salience x this (below 1: ranked after longer motifs)
     # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
     texture: bool = True  # also find repeated bars / phrases of a chordal track's whole texture
     texture_similarity: float = 0.4  # cardinality score at which two bars are one symbol

@@ -1,0 +1,91 @@
+"""Short rhythmic cells (motifcli.discovery.cells): 2-3-note groups whose intervals vary, found by rhythm."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from motifcli import read_score
+from motifcli.discovery import DiscoverySettings, Family, discover
+from motifcli.discovery.candidates import build_lines
+from motifcli.discovery.cells import bounded, cell_keys
+from motifcli.score import Note, Score, Track
+from motifcli.voices import UPPER, Voice
+
+REPO = Path(__file__).resolve().parents[1]
+POP = REPO / "examples" / "pop909-101.mid"
+# one dotted cell (two eighths and a quarter: up, then down) with other intervals at every statement
+CELL_STEPS = [(3, -2), (5, -4), (2, -1), (7, -3), (4, -5), (1, -2), (6, -6), (3, -1)]
+
+
+def _chorale() -> Path:
+    music21 = pytest.importorskip("music21")
+    return Path(str(music21.corpus.getWork("bwv1.6")))
+
+
+def _plant_cells(score: Score) -> tuple[Score, list[set[tuple[int, int]]]]:
+    """A new track: the cell in pairs (2 beats apart, rests between), four pairs spread over the piece."""
+    end = float(score.end_beat)
+    index = max(t.index for t in score.tracks) + 1
+    notes: list[Note] = []
+    planted: list[set[tuple[int, int]]] = []
+    for k, (up, down) in enumerate(CELL_STEPS):
+        start = float(np.floor((k // 2 + 1) * end / 5)) + 2.0 * (k % 2)
+        first, base = len(notes), 64 + (k % 3)
+        notes += [Note(start, start + 0.5, base), Note(start + 0.5, start + 1.0, base + up),
+                  Note(start + 1.0, start + 1.5, base + up + down)]
+        planted.append({(index, i) for i in range(first, len(notes))})
+    return dataclasses.replace(score, tracks=[*score.tracks, Track(index=index, name="CELLS", notes=notes)]), planted
+
+
+def _holding_all(families: list[Family], planted: list[set[tuple[int, int]]]) -> list[Family]:
+    out = []
+    for f in families:
+        sets = {frozenset((n.track, n.index) for n in o.notes) for o in f.occurrences}
+        if all(frozenset(p) in sets for p in planted):
+            out.append(f)
+    return out
+
+
+def _voice(onsets: list[float], durations: list[float], pitches: list[int]) -> Voice:
+    on = np.asarray(onsets, dtype=float)
+    return Voice(0, UPPER, np.arange(len(on)), on, on + np.asarray(durations), np.asarray(pitches, dtype=np.int64))
+
+
+def test_a_cell_with_varying_intervals_is_one_family_only_through_the_cell_route() -> None:
+    score, planted = _plant_cells(read_score(_chorale()))
+    # room for four cells: the chorale's own 2-note cells (20-30 statements) outscore the planted one
+    hits = _holding_all(discover(score), planted)
+    assert hits, "no family holds all eight planted cell statements, note for note"
+    assert hits[0].notes_per_occurrence == 3
+    assert not _holding_all(discover(score, settings=DiscoverySettings(short_cells=0)), planted)
+
+
+def test_cells_only_add_families() -> None:
+    score, _ = _plant_cells(read_score(_chorale()))
+    plain = discover(score, settings=DiscoverySettings(short_cells=0))
+    with_cells = discover(score)
+    assert len(with_cells) > len(plain)
+    occs = lambda fs: {frozenset((n.track, n.index) for n in o.notes) for f in fs for o in f.occurrences}  # noqa: E731
+    assert occs(plain) <= occs(with_cells)
+    added = [f for f in with_cells if f.notes_per_occurrence < DiscoverySettings().min_notes]
+    assert added, "the planted cell gave no family below min_notes"
+
+
+def test_running_notes_form_no_cell_and_a_rest_bounds_one() -> None:
+    even = build_lines([_voice([0.5 * k for k in range(16)], [0.5] * 16, [60 + (k % 5) for k in range(16)])])
+    assert not bounded(even, 3, 0.5)[1:13].any()  # the line's own ends count as gaps
+    # eighth, eighth, quarter, then a rest: the three notes are a group; a window across the rest is not
+    cells = build_lines([_voice([0, 0.5, 1, 2, 2.5, 3, 4], [0.5] * 7, [60, 64, 62, 65, 67, 66, 60])])
+    ok = bounded(cells, 3, 0.5)
+    assert ok[0] and ok[3] and not ok[1] and not ok[2]
+    keys = cell_keys(cells, 3)
+    assert keys[0] == keys[3] != -1  # other intervals, same rhythm and contour
+
+
+def test_performed_timing_gets_no_cells() -> None:
+    score = read_score(POP)
+    assert discover(score) == discover(score, settings=DiscoverySettings(short_cells=0))
