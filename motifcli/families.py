@@ -34,6 +34,9 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     default, 1 = twice as loose) and as the texture bars' similarity ``0.4 ** (2 x sensitivity)``
     (0 = identical bars only, 0.5 = the tuned 0.4, 1 = 0.16: bars sharing a sixth of their points)."""
     options: dict[str, Any] = {"min_notes": settings.fewest_notes}
+    if settings.min_notes is not None:  # an explicit --min-notes also bounds the short rhythmic cells
+        options["cell_min_notes"] = max(2, settings.fewest_notes)
+        options["short_cells"] = None  # decided in discovery_settings against the cells' longest length
     if settings.max_families is not None:
         options["max_families"] = settings.max_families
     options["variant_tolerance"] = DEFAULT_VARIANT_TOLERANCE * 2.0 * float(settings.sensitivity)
@@ -54,6 +57,9 @@ def discovery_settings(settings: Settings) -> Any:
     known = {f.name for f in fields(DiscoverySettings)}
     options = {k: v for k, v in discovery_options(settings).items() if k in known}
     options["max_notes"] = max(options["min_notes"], getattr(DiscoverySettings(), "max_notes", options["min_notes"]))
+    if options.get("short_cells", 0) is None:  # explicit --min-notes above the cells' longest: no cells
+        base = DiscoverySettings()
+        options["short_cells"] = base.short_cells if options["cell_min_notes"] <= base.cell_max_notes else 0
     return replace(DiscoverySettings(), **options)
 
 
@@ -101,9 +107,12 @@ def to_annotation(
     beats and bars summarise them (first onset, last offset; bars are the printed numbers of the
     run's meter map, ``settings.meter_map``, else the score's), occurrences are numbered in time order.
     Families left with fewer than two occurrences, or occurrences with fewer than ``min_notes``
-    notes, are dropped; ``max_families`` caps the count.
+    notes, are dropped; ``max_families`` caps the count. Without an explicit ``--min-notes`` a short
+    rhythmic cell (a family whose prototype has fewer notes than the default, discovery/cells.py)
+    keeps occurrences of its own length: the default shows lines and bars of 4+ notes and 2-3-note cells.
     """
     min_notes = settings.fewest_notes if settings is not None else 1
+    explicit = settings is not None and settings.min_notes is not None
     meter = settings.meter_map if settings is not None and settings.meter_map is not None else score.meter_map
     limit = settings.max_families if settings is not None else None
     motifs: list[Motif] = []
@@ -113,7 +122,8 @@ def to_annotation(
         k = len(motifs)
         name = family_name(k)
         occs = [_occurrence(score, meter, name, o) for o in family.occurrences]
-        occs = [o for o in occs if len(o.notes) >= min_notes]
+        fewest = min_notes if explicit else min(min_notes, int(getattr(family, "notes_per_occurrence", min_notes)))
+        occs = [o for o in occs if len(o.notes) >= fewest]
         occs.sort(key=lambda o: (o.start, o.track, o.notes[0].pitch))
         if len(occs) < 2:
             continue

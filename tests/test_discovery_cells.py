@@ -89,3 +89,23 @@ def test_running_notes_form_no_cell_and_a_rest_bounds_one() -> None:
 def test_performed_timing_gets_no_cells() -> None:
     score = read_score(POP)
     assert discover(score) == discover(score, settings=DiscoverySettings(short_cells=0))
+
+
+def test_the_cli_shows_cells_by_default_and_an_explicit_min_notes_bounds_them(tmp_path: Path) -> None:
+    """What the benchmarks score (cells of 2-3 notes) is what `motif annotate` writes by default;
+    `--min-notes 4` leaves every occurrence at 4 notes or more, cells included."""
+    import json
+    import subprocess
+    import sys
+
+    chorale = _chorale()
+    sizes: dict[str, list[int]] = {}
+    for name, extra in (("default", []), ("four", ["--min-notes", "4"])):
+        out = tmp_path / name
+        subprocess.run([sys.executable, "-m", "motifcli", "annotate", str(chorale), "-o", str(out),
+                        "--format", "json", *extra], check=True, capture_output=True)
+        report = json.loads(next(out.glob("*.json")).read_text())
+        sizes[name] = [len(o["notes"]) for m in report["motifs"] for o in m["occurrences"]]
+    assert min(sizes["default"]) in (2, 3)
+    assert min(sizes["four"]) >= 4
+    assert len(sizes["four"]) < len(sizes["default"])
