@@ -87,6 +87,18 @@ def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 
     return chord_share(onsets, tolerance) >= settings.texture_chord_share
 
 
+def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
+    """Whether ``track`` is the piece's main part: ``texture_lead`` times the notes of any other track.
+
+    A band's piano part under a sparse melody (POP909: 1.4-9x the next track, median 2.8, on 93
+    chordal pianos) states its texture as the music; one staff of a two-hand piano score (BPS:
+    0.8-1.2x the other hand) is accompaniment under an equally busy line, whose repeated bars the
+    voice families already account for (benchmarks/phase5-texbps.md). One track alone always leads.
+    """
+    others = [len(t.notes) for t in score.pitched_tracks() if t.index != track.index]
+    return len(track.notes) >= settings.texture_lead * max(others, default=0)
+
+
 def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings) -> TrackBars | None:
     """Cut ``track`` at the bar lines and give its bars symbols (None when it has fewer than two bars)."""
     onsets, _, pitches = track.arrays()
@@ -232,7 +244,7 @@ def texture_phrases(score: Score, settings: DiscoverySettings) -> list[Phrase]:
     grid = rhythm_grid(np.concatenate([t.arrays()[0] for t in tracks]))
     out: list[Phrase] = []
     for track in tracks:
-        if not chordal(track.arrays()[0], settings):
+        if not chordal(track.arrays()[0], settings) or not leads(score, track, settings):
             continue
         bars = track_bars(score, track, grid, settings)
         if bars is not None:
@@ -292,9 +304,9 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
 
     Salience is the same for both kinds (share of the voiced notes in the occurrences x similarity
     x log2(1 + occurrences)); ``max_families`` caps everything reported. Texture phrases are chosen
-    up to the piece's family cap (one per ``notes_per_family`` voiced notes, at least 3).
+    up to one per ``texture_notes_per_family`` voiced notes (at least 3, at most ``max_families``).
     """
-    cap = min(settings.max_families, max(3, int(voiced_notes // settings.notes_per_family)))
+    cap = min(settings.max_families, max(3, int(voiced_notes // settings.texture_notes_per_family)))
     chosen = choose_phrases(texture_phrases(score, settings), settings, cap)
     if not chosen:
         return families
