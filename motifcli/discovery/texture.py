@@ -6,7 +6,8 @@ a whole: its statement is all of the track's notes over one or a few bars, chord
 module finds those statements, the same way on any music:
 
 1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords: the
-   test for which :mod:`motifcli.voices` keeps a bass line) are cut at the score's bar lines (:attr:`Score.meter_map`: written bars, else the
+   test for which :mod:`motifcli.voices` keeps a bass line) that leads the piece (``texture_lead``
+   times the notes of any other track: :func:`leads`) are cut at the score's bar lines (:attr:`Score.meter_map`: written bars, else the
    estimated downbeats of a MIDI file); a note played a little early belongs to the next bar.
 2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
    and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
@@ -25,7 +26,8 @@ module finds those statements, the same way on any music:
    family is kept when the voice families do not already hold most of its notes and its
    occurrences sound chords (not a single-line figure); a voice family lying mostly inside kept
    texture occurrences is dropped (a piece of that texture, stated once per bar). Both kinds are
-   ranked by the same salience.
+   ranked by the same salience. Texture phrases are chosen up to one per ``texture_notes_per_family``
+   voiced notes.
 
 ``min_notes`` is also the fewest notes of a bar that states a texture; the run's sensitivity sets
 ``texture_similarity`` (:func:`motifcli.families.discovery_options`); ``max_families`` caps all.
