@@ -5,10 +5,11 @@ accompaniment texture (block chords, arpeggios, a comping pattern: POP909's PIAN
 a whole: its statement is all of the track's notes over one or a few bars, chords included. This
 module finds those statements, the same way on any music:
 
-1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords: the
-   test for which :mod:`motifcli.voices` keeps a bass line) that leads the piece (``texture_lead``
-   times the notes of any other track: :func:`leads`) are cut at the score's bar lines (:attr:`Score.meter_map`: written bars, else the
-   estimated downbeats of a MIDI file); a note played a little early belongs to the next bar.
+1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords)
+   that leads the piece (``texture_lead`` times the notes of any other track: :func:`leads`; a
+   band's piano part, not one staff of a two-hand score) are cut at the score's bar lines
+   (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
+   played a little early belongs to the next bar.
 2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
    and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
    the voice keys' interval classes, octave-aware, so a figure over C major matches the same figure
@@ -80,9 +81,10 @@ class Phrase:
 def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 0.05) -> bool:
     """Whether a track is chordal enough for its whole texture to be a statement.
 
-    At least ``texture_chord_share`` of its onsets sound two or more notes: the test that gives a
-    track a bass voice (0.2). A higher bar (0.4) would spare the sonatas' left hands (0.2-0.4) but
-    also most POP909 piano tracks (median 0.36): benchmarks/DISCOVERY-ALGO.md, "Phase 4".
+    At least ``texture_chord_share`` of its onsets sound two or more notes (0.1: a piano playing
+    mostly broken chords has 10-20%; a melody none). How chordal a track is does not tell a sonata's
+    left hand (0.2-0.4) from a POP909 piano (median 0.36; DISCOVERY-ALGO.md, "Phase 4"): whether the
+    track leads the piece does (:func:`leads`).
     """
     if len(onsets) < 2 * settings.min_notes:
         return False
