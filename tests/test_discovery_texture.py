@@ -3,7 +3,8 @@
 A comping figure (block chords and broken chords, one bar) is planted, transposed, into a new
 track of a real POP909 song among bars of seeded random chords; its statements must come back as
 one family whose occurrences are exactly the planted notes. The POP909 example's texture families
-must be whole bars of one chordal track.
+must be whole bars of one chordal track. Only a chordal track that leads the piece (texture_lead:
+POP909's piano, not a sonata's hand) states textures.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.texture import choose_phrases, leads, texture_phrases
 from motifcli.score import Note, Score, Track
-from motifcli.voices import TEXTURE
+from motifcli.voices import TEXTURE, chord_share
 
 REPO = Path(__file__).resolve().parents[1]
 POP = REPO / "examples" / "pop909-101.mid"
 BPS_0901 = DATA / "bps_motif_dev" / "scores" / "09-1.mid" if DATA is not None else None
 BPS_0901 = BPS_0901 if BPS_0901 is not None and BPS_0901.exists() else None
+POP_073 = DATA / "pop909" / "073" / "073.mid" if DATA is not None else None
+POP_073 = POP_073 if POP_073 is not None and POP_073.exists() else None
 
 # one bar of comping: (beat, semitones above the bass, duration); chords on 1 and 3, broken chords between
 FIGURE = [(0.0, 0, 1.0), (0.0, 7, 1.0), (0.0, 16, 1.0), (0.0, 12, 1.0),
@@ -147,6 +150,17 @@ def test_a_two_staff_sonata_has_no_texture_families_by_default() -> None:
     score = read_score(BPS_0901)
     assert not _has_texture(discover(score))
     assert _has_texture(discover(score, settings=DiscoverySettings(texture_lead=0.0)))
+
+
+@pytest.mark.skipif(POP_073 is None, reason="POP909 data not found")
+def test_a_broken_chord_piano_states_textures() -> None:
+    """POP909 073's piano sounds chords at 15% of its onsets (mostly broken chords): chordal enough
+    at texture_chord_share=0.1, where the old 0.2 gave it no texture family at all."""
+    score = read_score(POP_073)
+    piano = score.track_named("PIANO")
+    assert 0.1 <= chord_share(piano.arrays()[0], 0.05) < 0.2
+    assert _has_texture(discover(score))
+    assert not _has_texture(discover(score, settings=DiscoverySettings(texture_chord_share=0.2)))
 
 
 def test_texture_off_gives_the_voice_families() -> None:
