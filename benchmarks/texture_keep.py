@@ -75,14 +75,18 @@ def main() -> None:
 
 
 def dump(name, refs, fams, out, score, voiced, settings) -> None:
-    """One line per reported family: kind, rank, features, best establishment."""
+    """One line per reported family: kind (T texture, v voice), rank, salience, coverage, occurrences,
+    notes per occurrence, its track's share of the piece's notes and its notes over the busiest
+    other track's (``texture_lead``), chord share, best establishment against the references."""
     tracks = {t.index: len(t.notes) for t in score.pitched_tracks()}
+    total = max(sum(tracks.values()), 1)
     for rank, f in enumerate(out):
         kind = "T" if f.occurrences[0].notes[0].voice == tex.TEXTURE else "v"
         est = max((establishment(r, points(f)) for r in refs), default=0.0)
         trk = f.occurrences[0].notes[0].track
         print(f"{name} {kind} r={rank:2d} sal={f.salience:.3f} cov={f.coverage:.3f} occ={len(f.occurrences):3d} "
-              f"per={f.notes_per_occurrence:3d} trk={trk} trkshare={tracks.get(trk, 0) / max(voiced, 1):.2f} "
+              f"per={f.notes_per_occurrence:3d} trk={trk} trkshare={tracks.get(trk, 0) / total:.2f} "
+              f"lead={tracks.get(trk, 0) / max(max((n for i, n in tracks.items() if i != trk), default=0), 1):.2f} "
               f"chords={tex._chord_share(f):.2f} est={est:.2f}")
 
 
