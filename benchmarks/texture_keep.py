@@ -20,13 +20,13 @@ import pickle
 import statistics
 from pathlib import Path
 
-import numpy as np
-
 from benchmarks.discovery_errors import establishment, fast_scores
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings
 from motifcli.discovery import texture as tex
 from motifcli.discovery.core import discover_voices
+from motifcli.discovery.types import Family
+from motifcli.score import Score
 from motifcli.voices import split_voices
 
 
@@ -45,7 +45,7 @@ def cached(corpus: str, split: str, settings: DiscoverySettings) -> list[tuple]:
     return out
 
 
-def points(f) -> list:
+def points(f: Family) -> list:
     return [o.points() for o in f.occurrences]
 
 
@@ -68,13 +68,13 @@ def main() -> None:
         if args.per_piece:
             print(name, " ".join(f"{k}={v:.3f}" for k, v in rows[-1].items()), len(out))
         if args.dump:
-            dump(name, refs, fams, out, score, voiced, settings)
+            dump(name, refs, out, score)
     keys = ("F_est", "F_occ.75", "F_3")
     print(" ".join(f"{k}={statistics.fmean(r[k] for r in rows):.3f}" for k in keys),
           f"fams={statistics.fmean(nf):.1f}", args.set)
 
 
-def dump(name, refs, fams, out, score, voiced, settings) -> None:
+def dump(name: str, refs: list, out: list[Family], score: Score) -> None:
     """One line per reported family: kind (T texture, v voice), rank, salience, coverage, occurrences,
     notes per occurrence, its track's share of the piece's notes and its notes over the busiest
     other track's (``texture_lead``), chord share, best establishment against the references."""
