@@ -3,7 +3,8 @@
 A comping figure (block chords and broken chords, one bar) is planted, transposed, into a new
 track of a real POP909 song among bars of seeded random chords; its statements must come back as
 one family whose occurrences are exactly the planted notes. The POP909 example's texture families
-must be whole bars of one chordal track.
+must be whole bars of one chordal track. Only a chordal track that leads the piece (texture_lead:
+POP909's piano, not a sonata's hand) states textures.
 """
 
 from __future__ import annotations
@@ -12,15 +13,21 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
+import pytest
+from conftest import DATA
 
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
-from motifcli.discovery.texture import choose_phrases, texture_phrases
+from motifcli.discovery.texture import choose_phrases, leads, texture_phrases
 from motifcli.score import Note, Score, Track
-from motifcli.voices import TEXTURE
+from motifcli.voices import TEXTURE, chord_share
 
 REPO = Path(__file__).resolve().parents[1]
 POP = REPO / "examples" / "pop909-101.mid"
+BPS_0901 = DATA / "bps_motif_dev" / "scores" / "09-1.mid" if DATA is not None else None
+BPS_0901 = BPS_0901 if BPS_0901 is not None and BPS_0901.exists() else None
+POP_073 = DATA / "pop909" / "073" / "073.mid" if DATA is not None else None
+POP_073 = POP_073 if POP_073 is not None and POP_073.exists() else None
 
 # one bar of comping: (beat, semitones above the bass, duration); chords on 1 and 3, broken chords between
 FIGURE = [(0.0, 0, 1.0), (0.0, 7, 1.0), (0.0, 16, 1.0), (0.0, 12, 1.0),
@@ -63,7 +70,7 @@ def _sets(family) -> list[frozenset[tuple[int, int]]]:
 def test_planted_comping_figure_is_one_texture_family() -> None:
     score, planted = _comping(read_score(POP))
     assert len(planted) == len(BASSES)
-    settings = DiscoverySettings()
+    settings = DiscoverySettings(texture_lead=0.0)  # the planted track is not the song's main part
     comp = score.tracks[-1].index
     phrases = [p for p in texture_phrases(score, settings) if p.bars.track.index == comp]
     found = [p for p in choose_phrases(phrases, settings, settings.max_families)
@@ -71,7 +78,8 @@ def test_planted_comping_figure_is_one_texture_family() -> None:
              == sorted(frozenset(s) for s in planted)]
     assert found, "the four planted bars are not one texture phrase"
     # end to end, with every texture family kept: the same statements, transpositions from the bass
-    families = discover(score, settings=DiscoverySettings(texture_voice_share=1.01, max_families=40, notes_per_family=1.0))
+    families = discover(score, settings=DiscoverySettings(texture_voice_share=1.01, max_families=40, notes_per_family=1.0,
+                                                         texture_notes_per_family=1.0, texture_lead=0.0))
     hits = [f for f in families if sorted(_sets(f)) == sorted(frozenset(s) for s in planted)]
     assert hits, "discover() does not report the planted comping figure as one family"
     fam = hits[0]
@@ -87,7 +95,7 @@ def test_random_chords_alone_give_no_texture_family() -> None:
     keep = set().union(*planted)
     bare = dataclasses.replace(comp, notes=[n for i, n in enumerate(comp.notes) if (comp.index, i) not in keep])
     score = dataclasses.replace(score, tracks=[*score.tracks[:-1], bare])
-    phrases = [p for p in texture_phrases(score, DiscoverySettings()) if p.bars.track.index == comp.index]
+    phrases = [p for p in texture_phrases(score, DiscoverySettings(texture_lead=0.0)) if p.bars.track.index == comp.index]
     assert phrases == []
 
 
@@ -115,6 +123,44 @@ def test_pop909_texture_occurrences_are_whole_bars_of_one_track() -> None:
             inside = {(track.index, int(i)) for i in np.flatnonzero((onsets + 0.125 >= lo) & (onsets + 0.125 < hi))}
             assert keys == inside
             assert all(track.notes[n.index].pitch == n.pitch for n in o.notes)
+
+
+def _has_texture(families) -> bool:
+    return any(n.voice == TEXTURE for f in families for o in f.occurrences for n in o.notes)
+
+
+def test_only_a_leading_chordal_track_states_textures() -> None:
+    """texture_lead: the PIANO track (1,241 notes; MELODY 377) leads at 1241/377 = 3.29x, not above."""
+    score = read_score(POP)
+    counts = sorted((len(t.notes) for t in score.pitched_tracks()), reverse=True)
+    ratio = counts[0] / counts[1]
+    assert _has_texture(discover(score, settings=DiscoverySettings(texture_lead=ratio - 0.01)))
+    assert not _has_texture(discover(score, settings=DiscoverySettings(texture_lead=ratio + 0.01)))
+    piano = score.track_named("PIANO")
+    assert leads(score, piano, DiscoverySettings()) and not leads(score, score.track_named("MELODY"), DiscoverySettings())
+    # alone, a track always leads: the piano without the band still states its textures
+    solo = dataclasses.replace(score, tracks=[piano], meter=score.meter_map)
+    assert leads(solo, piano, DiscoverySettings(texture_lead=100.0))
+
+
+@pytest.mark.skipif(BPS_0901 is None, reason="BPS-motif data not found")
+def test_a_two_staff_sonata_has_no_texture_families_by_default() -> None:
+    """Each hand of BPS 09-1 has about the other's notes: the left hand's chords are accompaniment
+    under an equally busy line, left to the voice families (off: texture_lead=0 finds some)."""
+    score = read_score(BPS_0901)
+    assert not _has_texture(discover(score))
+    assert _has_texture(discover(score, settings=DiscoverySettings(texture_lead=0.0)))
+
+
+@pytest.mark.skipif(POP_073 is None, reason="POP909 data not found")
+def test_a_broken_chord_piano_states_textures() -> None:
+    """POP909 073's piano sounds chords at 15% of its onsets (mostly broken chords): chordal enough
+    at texture_chord_share=0.1, where the old 0.2 gave it no texture family at all."""
+    score = read_score(POP_073)
+    piano = score.track_named("PIANO")
+    assert 0.1 <= chord_share(piano.arrays()[0], 0.05) < 0.2
+    assert _has_texture(discover(score))
+    assert not _has_texture(discover(score, settings=DiscoverySettings(texture_chord_share=0.2)))
 
 
 def test_texture_off_gives_the_voice_families() -> None:

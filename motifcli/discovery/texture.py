@@ -5,9 +5,11 @@ accompaniment texture (block chords, arpeggios, a comping pattern: POP909's PIAN
 a whole: its statement is all of the track's notes over one or a few bars, chords included. This
 module finds those statements, the same way on any music:
 
-1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords: the
-   test for which :mod:`motifcli.voices` keeps a bass line) are cut at the score's bar lines (:attr:`Score.meter_map`: written bars, else the
-   estimated downbeats of a MIDI file); a note played a little early belongs to the next bar.
+1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords)
+   that leads the piece (``texture_lead`` times the notes of any other track: :func:`leads`; a
+   band's piano part, not one staff of a two-hand score) are cut at the score's bar lines
+   (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
+   played a little early belongs to the next bar.
 2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
    and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
    the voice keys' interval classes, octave-aware, so a figure over C major matches the same figure
@@ -25,7 +27,8 @@ module finds those statements, the same way on any music:
    family is kept when the voice families do not already hold most of its notes and its
    occurrences sound chords (not a single-line figure); a voice family lying mostly inside kept
    texture occurrences is dropped (a piece of that texture, stated once per bar). Both kinds are
-   ranked by the same salience.
+   ranked by the same salience. Texture phrases are chosen up to one per ``texture_notes_per_family``
+   voiced notes.
 
 ``min_notes`` is also the fewest notes of a bar that states a texture; the run's sensitivity sets
 ``texture_similarity`` (:func:`motifcli.families.discovery_options`); ``max_families`` caps all.
@@ -78,13 +81,26 @@ class Phrase:
 def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 0.05) -> bool:
     """Whether a track is chordal enough for its whole texture to be a statement.
 
-    At least ``texture_chord_share`` of its onsets sound two or more notes: the test that gives a
-    track a bass voice (0.2). A higher bar (0.4) would spare the sonatas' left hands (0.2-0.4) but
-    also most POP909 piano tracks (median 0.36): benchmarks/DISCOVERY-ALGO.md, "Phase 4".
+    At least ``texture_chord_share`` of its onsets sound two or more notes (0.1: a piano playing
+    mostly broken chords has 10-20%; a melody none). How chordal a track is does not tell a sonata's
+    left hand (0.2-0.4) from a POP909 piano (median 0.36; DISCOVERY-ALGO.md, "Phase 4"): whether the
+    track leads the piece does (:func:`leads`).
     """
     if len(onsets) < 2 * settings.min_notes:
         return False
     return chord_share(onsets, tolerance) >= settings.texture_chord_share
+
+
+def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
+    """Whether ``track`` is the piece's main part: ``texture_lead`` times the notes of any other track.
+
+    A band's piano part under a sparse melody (POP909: 1.4-9x the next track, median 2.8, on 93
+    chordal pianos) states its texture as the music; one staff of a two-hand piano score (BPS:
+    0.8-1.2x the other hand) is accompaniment under an equally busy line, whose repeated bars the
+    voice families already account for (benchmarks/phase5-texbps.md). One track alone always leads.
+    """
+    others = [len(t.notes) for t in score.pitched_tracks() if t.index != track.index]
+    return len(track.notes) >= settings.texture_lead * max(others, default=0)
 
 
 def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings) -> TrackBars | None:
@@ -232,7 +248,7 @@ def texture_phrases(score: Score, settings: DiscoverySettings) -> list[Phrase]:
     grid = rhythm_grid(np.concatenate([t.arrays()[0] for t in tracks]))
     out: list[Phrase] = []
     for track in tracks:
-        if not chordal(track.arrays()[0], settings):
+        if not chordal(track.arrays()[0], settings) or not leads(score, track, settings):
             continue
         bars = track_bars(score, track, grid, settings)
         if bars is not None:
@@ -292,9 +308,9 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
 
     Salience is the same for both kinds (share of the voiced notes in the occurrences x similarity
     x log2(1 + occurrences)); ``max_families`` caps everything reported. Texture phrases are chosen
-    up to the piece's family cap (one per ``notes_per_family`` voiced notes, at least 3).
+    up to one per ``texture_notes_per_family`` voiced notes (at least 3, at most ``max_families``).
     """
-    cap = min(settings.max_families, max(3, int(voiced_notes // settings.notes_per_family)))
+    cap = min(settings.max_families, max(3, int(voiced_notes // settings.texture_notes_per_family)))
     chosen = choose_phrases(texture_phrases(score, settings), settings, cap)
     if not chosen:
         return families

@@ -111,7 +111,9 @@ class DiscoverySettings:
     texture_max_bars: int = 4  # longest texture phrase, in bars
     texture_coarse: bool = True  # bars compared by interval classes above the bass
     texture_merge_runs: bool = True  # statements that follow each other are one occurrence
-    texture_voice_share: float = 0.5  # drop a texture family when voice families hold this share of its notes
+    texture_voice_share: float = 0.7  # drop a texture family when voice families hold this share of its notes
     texture_covers_voice: float = 0.5  # drop a voice family when kept texture families hold this share of its notes
-    texture_chord_share: float = 0.2  # a track states textures when this share of its onsets are chords
-    texture_family_chords: float = 0.25  # a texture family needs chords at this share of its occurrences' onsets
+    texture_chord_share: float = 0.1  # a track states textures when this share of its onsets are chords
+    texture_family_chords: float = 0.2  # a texture family needs chords at this share of its occurrences' onsets
+    texture_lead: float = 1.5  # a chordal track states textures only with this many times any other track's notes (0: off)
+    texture_notes_per_family: float = 100.0  # texture phrases chosen: one per this many voiced notes (at least 3)
