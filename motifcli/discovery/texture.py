@@ -87,8 +87,12 @@ def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 
     return chord_share(onsets, tolerance) >= settings.texture_chord_share
 
 
-def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings) -> TrackBars | None:
-    """Cut ``track`` at the bar lines and give its bars symbols (None when it has fewer than two bars)."""
+def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings,
+               model: object | None = None) -> TrackBars | None:
+    """Cut ``track`` at the bar lines and give its bars symbols (None when it has fewer than two bars).
+
+    ``model`` with ``settings.texture_model`` not "off": the bar model's distances take part (see
+    :func:`_model_distances`)."""
     onsets, _, pitches = track.arrays()
     starts = np.asarray(score.meter_map.starts, dtype=np.float64)
     if len(starts) < 2 or len(onsets) == 0:
@@ -109,6 +113,21 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
         return TrackBars(track, notes, symbols, shift, match)
     sim, rel_better, bass = _similarity(notes, used, slot, pitches, np.round(lengths[used] / grid).astype(np.int64),
                                         settings.texture_coarse, settings.transpose)
+    mode = settings.texture_model if model is not None else "off"
+    if mode != "off":
+        dist, limit = _model_distances(score, track, used, model, settings)
+        dist[sim == 0.0] = 2.0  # bars of different lengths (or with nothing in common) stay apart
+        if mode == "cluster":
+            return _clustered(track, notes, used, sim, rel_better, bass, dist, limit)
+        if mode == "gate":  # the points decide, the model vetoes bars it puts far apart
+            sim = np.where(dist <= limit, sim, 0.0)
+        elif mode == "model":  # the model decides at its own threshold
+            sim = np.where(dist <= limit, 1.0 - dist, 0.0)
+            sim = np.where(sim > 0.0, np.maximum(sim, settings.texture_similarity), 0.0)
+        elif mode == "either":  # a match on the points or in the model's space
+            sim = np.where(dist <= limit, np.maximum(sim, settings.texture_similarity), sim)
+        else:
+            raise ValueError(f"unknown texture_model {mode!r}")
     leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
     for i in range(len(used)):
         if leaders:
@@ -125,6 +144,54 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
         leaders.append(i)
         symbols[used[i]] = len(leaders) - 1
         match[used[i]] = 1.0
+    return TrackBars(track, notes, symbols, shift, match)
+
+
+def _model_distances(score: Score, track: Track, used: np.ndarray, model: object,
+                     settings: DiscoverySettings) -> tuple[np.ndarray, float]:
+    """Cosine distances between the ``used`` bars as the bar model embeds them (the rolls of
+    ``--unit bar``, :func:`motifcli.segment.segment_bars`), and the distance under which two bars
+    are one: the model's calibrated ``grouping_threshold`` (``texture_model_distance`` overrides)."""
+    from motifcli.embedding import embed_unique
+    from motifcli.encoding import encode_segments
+    from motifcli.segment import segment_bars
+
+    spec = model.spec  # type: ignore[attr-defined]
+    segs = segment_bars(track, score.meter_map, spec.segment_beats, spec.steps_per_beat)
+    at = {round(s.start, 6): k for k, s in enumerate(segs)}
+    bar_starts = score.meter_map.starts
+    rows = [at.get(round(float(bar_starts[b]), 6), -1) for b in used.tolist()]
+    vec = embed_unique(model, encode_segments(track, segs, spec)).astype(np.float64)  # type: ignore[arg-type]
+    vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12)
+    emb = np.zeros((len(used), vec.shape[1]))
+    have = np.asarray(rows) >= 0
+    emb[have] = vec[np.asarray(rows)[have]]
+    dist = np.clip(1.0 - emb @ emb.T, 0.0, 2.0)
+    dist[~have, :] = 2.0
+    dist[:, ~have] = 2.0
+    np.fill_diagonal(dist, 0.0)
+    limit = settings.texture_model_distance or getattr(model, "grouping_threshold", None) or 0.45
+    return dist, float(limit)
+
+
+def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, sim: np.ndarray, rel_better: np.ndarray,
+               bass: np.ndarray, dist: np.ndarray, limit: float) -> TrackBars:
+    """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
+    cut at ``limit``, numbered by first bar; each bar measured against its cluster's first bar."""
+    from motifcli.clustering import cluster_labels
+
+    labels = cluster_labels(dist, limit, "average")
+    B = len(notes)
+    symbols = np.full(B, -1, dtype=np.int64)
+    shift = np.zeros(B, dtype=np.int64)
+    match = np.zeros(B)
+    first: dict[int, int] = {}
+    for i, lab in enumerate(labels.tolist()):
+        lead = first.setdefault(lab, i)
+        b = int(used[i])
+        symbols[b] = list(first).index(lab)
+        shift[b] = int(bass[i] - bass[lead]) if rel_better[i, lead] else 0
+        match[b] = 1.0 if lead == i else float(1.0 - dist[i, lead])
     return TrackBars(track, notes, symbols, shift, match)
 
 
@@ -224,7 +291,7 @@ def _extends(members: list[int], n: int, longer: dict[int, tuple[int, ...]], sha
     return False
 
 
-def texture_phrases(score: Score, settings: DiscoverySettings) -> list[Phrase]:
+def texture_phrases(score: Score, settings: DiscoverySettings, model: object | None = None) -> list[Phrase]:
     """Every candidate texture phrase of the chordal tracks of ``score``."""
     tracks = [t for t in score.pitched_tracks() if t.notes]
     if not tracks:
@@ -234,7 +301,7 @@ def texture_phrases(score: Score, settings: DiscoverySettings) -> list[Phrase]:
     for track in tracks:
         if not chordal(track.arrays()[0], settings):
             continue
-        bars = track_bars(score, track, grid, settings)
+        bars = track_bars(score, track, grid, settings, model)
         if bars is not None:
             out.extend(phrases(bars, settings))
     return out
@@ -277,7 +344,8 @@ def choose_phrases(candidates: list[Phrase], settings: DiscoverySettings, cap: i
     return chosen
 
 
-def with_texture(score: Score, families: list[Family], settings: DiscoverySettings, voiced_notes: int) -> list[Family]:
+def with_texture(score: Score, families: list[Family], settings: DiscoverySettings, voiced_notes: int,
+                 model: object | None = None) -> list[Family]:
     """Voice families plus the texture families, each kind dropped where the other explains it.
 
     - A texture family is kept only when less than ``texture_voice_share`` of its notes lie in the
@@ -295,7 +363,7 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     up to the piece's family cap (one per ``notes_per_family`` voiced notes, at least 3).
     """
     cap = min(settings.max_families, max(3, int(voiced_notes // settings.notes_per_family)))
-    chosen = choose_phrases(texture_phrases(score, settings), settings, cap)
+    chosen = choose_phrases(texture_phrases(score, settings, model), settings, cap)
     if not chosen:
         return families
     explained = {(n.track, n.index) for f in families for o in f.occurrences for n in o.notes}
