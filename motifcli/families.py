@@ -39,6 +39,10 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     options["variant_tolerance"] = DEFAULT_VARIANT_TOLERANCE * 2.0 * float(settings.sensitivity)
     options["use_variants"] = settings.sensitivity > 0.0
     options["texture_similarity"] = DEFAULT_TEXTURE_SIMILARITY ** (2.0 * float(settings.sensitivity))
+    if settings.texture_model is not None:
+        options["texture_model"] = settings.texture_model
+    if settings.threshold is not None:  # a run with the model: its bars join as --unit bar's do
+        options["texture_model_distance"] = float(settings.threshold)
     return options
 
 
@@ -63,6 +67,8 @@ def discovery_uses_model(settings: Settings) -> bool:
     (``model_tolerance`` above it; see ``discovery.families.add_variants``). Off by default, so the
     note level loads no model."""
     run = discovery_settings(settings)
+    if getattr(run, "texture", False) and getattr(run, "texture_model", "off") != "off":
+        return True  # texture families compare bars with the bar model
     return bool(getattr(run, "use_variants", False)) and (
         float(getattr(run, "model_tolerance", 0.0)) > float(getattr(run, "variant_tolerance", 0.0))
     )

@@ -107,6 +107,7 @@ class Settings:
     limits: ReadLimits = field(default_factory=ReadLimits)
     meter: str | None = None
     bar_fit: str = "resample"
+    texture_model: str | None = None  # note level: how texture bars use the bar model (None: discovery's default)
     # filled in by resolve(): what the run really uses
     distance: str | None = None
     threshold_source: str | None = None

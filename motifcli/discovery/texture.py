@@ -115,10 +115,12 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
                                         settings.texture_coarse, settings.transpose)
     mode = settings.texture_model if model is not None else "off"
     if mode != "off":
-        dist, limit = _model_distances(score, track, used, model, settings)
-        dist[sim == 0.0] = 2.0  # bars of different lengths (or with nothing in common) stay apart
+        raw, limit = _model_distances(score, track, used, model, settings)
+        dist = np.where(sim <= settings.texture_model_points, 2.0, raw)  # no points in common: far
         if mode == "cluster":
-            return _clustered(track, notes, used, sim, rel_better, bass, dist, limit)
+            bar_len = np.round(lengths[used] / grid)
+            dist[bar_len[:, None] != bar_len[None, :]] = 1e6  # bars of different lengths never join
+            return _clustered(track, notes, used, rel_better, bass, dist, raw, limit)
         if mode == "gate":  # the points decide, the model vetoes bars it puts far apart
             sim = np.where(dist <= limit, sim, 0.0)
         elif mode == "model":  # the model decides at its own threshold
@@ -174,10 +176,11 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     return dist, float(limit)
 
 
-def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, sim: np.ndarray, rel_better: np.ndarray,
-               bass: np.ndarray, dist: np.ndarray, limit: float) -> TrackBars:
-    """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
-    cut at ``limit``, numbered by first bar; each bar measured against its cluster's first bar."""
+def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_better: np.ndarray,
+               bass: np.ndarray, dist: np.ndarray, raw: np.ndarray, limit: float) -> TrackBars:
+    """Symbols as ``--unit bar`` forms families: average-linkage clusters of ``dist`` cut at
+    ``limit``, numbered by first bar; a bar's match is 1 / (1 + its model distance ``raw`` to its
+    cluster's first bar), as voice occurrences' similarity is made from their distance."""
     from motifcli.clustering import cluster_labels
 
     labels = cluster_labels(dist, limit, "average")
@@ -191,7 +194,7 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, sim: np.
         b = int(used[i])
         symbols[b] = list(first).index(lab)
         shift[b] = int(bass[i] - bass[lead]) if rel_better[i, lead] else 0
-        match[b] = 1.0 if lead == i else float(1.0 - dist[i, lead])
+        match[b] = 1.0 if lead == i else float(1.0 / (1.0 + raw[i, lead]))
     return TrackBars(track, notes, symbols, shift, match)
 
 

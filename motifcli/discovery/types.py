@@ -101,4 +101,5 @@ class DiscoverySettings:
     texture_chord_share: float = 0.2  # a track states textures when this share of its onsets are chords
     texture_model: str = "off"  # with a model: off | gate | model | either | cluster (texture.track_bars)
     texture_model_distance: float = 0.0  # cosine distance at which bars are one (0: the model's grouping_threshold)
+    texture_model_points: float = 0.0  # with the model: bars whose cardinality score is at most this never join
     texture_family_chords: float = 0.25  # a texture family needs chords at this share of its occurrences' onsets
