@@ -93,3 +93,10 @@ def test_texture_families_with_the_model_are_whole_bars(model) -> None:
 def test_the_note_level_loads_the_model_only_when_texture_uses_it() -> None:
     assert Settings(unit="note", texture_model="cluster").uses_model
     assert not Settings(unit="note", texture_model="off").uses_model
+
+
+def test_an_unknown_texture_model_is_a_usage_error() -> None:
+    from motifcli.errors import UsageError
+
+    with pytest.raises(UsageError, match="texture model"):
+        Settings(texture_model="nearest")

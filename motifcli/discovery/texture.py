@@ -42,6 +42,8 @@ from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurre
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
+TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
+
 
 @dataclass(frozen=True, slots=True)
 class TrackBars:
@@ -91,8 +93,8 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
                model: object | None = None) -> TrackBars | None:
     """Cut ``track`` at the bar lines and give its bars symbols (None when it has fewer than two bars).
 
-    ``model`` with ``settings.texture_model`` not "off": the bar model's distances take part (see
-    :func:`_model_distances`)."""
+    ``model`` with ``settings.texture_model`` "cluster": the symbols are clusters of the bar model's
+    distances (:func:`_model_distances`, :func:`_clustered`) instead of step 3's leaders."""
     onsets, _, pitches = track.arrays()
     starts = np.asarray(score.meter_map.starts, dtype=np.float64)
     if len(starts) < 2 or len(onsets) == 0:
@@ -113,23 +115,11 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
         return TrackBars(track, notes, symbols, shift, match)
     sim, rel_better, bass = _similarity(notes, used, slot, pitches, np.round(lengths[used] / grid).astype(np.int64),
                                         settings.texture_coarse, settings.transpose)
-    mode = settings.texture_model if model is not None else "off"
-    if mode != "off":
-        raw, limit = _model_distances(score, track, used, model, settings)
-        dist = np.where(sim <= settings.texture_model_points, 2.0, raw)  # no points in common: far
-        if mode == "cluster":
-            bar_len = np.round(lengths[used] / grid)
-            dist[bar_len[:, None] != bar_len[None, :]] = 1e6  # bars of different lengths never join
-            return _clustered(track, notes, used, rel_better, bass, dist, raw, limit)
-        if mode == "gate":  # the points decide, the model vetoes bars it puts far apart
-            sim = np.where(dist <= limit, sim, 0.0)
-        elif mode == "model":  # the model decides at its own threshold
-            sim = np.where(dist <= limit, 1.0 - dist, 0.0)
-            sim = np.where(sim > 0.0, np.maximum(sim, settings.texture_similarity), 0.0)
-        elif mode == "either":  # a match on the points or in the model's space
-            sim = np.where(dist <= limit, np.maximum(sim, settings.texture_similarity), sim)
-        else:
-            raise ValueError(f"unknown texture_model {mode!r}")
+    if model is not None and settings.texture_model == "cluster":
+        dist, limit = _model_distances(score, track, used, model, settings)
+        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit)
+    if settings.texture_model not in TEXTURE_MODELS:
+        raise ValueError(f"unknown texture_model {settings.texture_model!r}; choose one of {TEXTURE_MODELS}")
     leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
     for i in range(len(used)):
         if leaders:
@@ -159,7 +149,7 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     from motifcli.segment import segment_bars
 
     spec = model.spec  # type: ignore[attr-defined]
-    segs = segment_bars(track, score.meter_map, spec.segment_beats, spec.steps_per_beat)
+    segs = segment_bars(track, score.meter_map, spec.segment_beats, spec.steps_per_beat, settings.min_notes, "pad")
     at = {round(s.start, 6): k for k, s in enumerate(segs)}
     bar_starts = score.meter_map.starts
     rows = [at.get(round(float(bar_starts[b]), 6), -1) for b in used.tolist()]
@@ -176,14 +166,18 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     return dist, float(limit)
 
 
-def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_better: np.ndarray,
-               bass: np.ndarray, dist: np.ndarray, raw: np.ndarray, limit: float) -> TrackBars:
-    """Symbols as ``--unit bar`` forms families: average-linkage clusters of ``dist`` cut at
-    ``limit``, numbered by first bar; a bar's match is 1 / (1 + its model distance ``raw`` to its
-    cluster's first bar), as voice occurrences' similarity is made from their distance."""
+def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_better: np.ndarray, bass: np.ndarray,
+               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float) -> TrackBars:
+    """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
+    ``dist`` cut at ``limit``, numbered by first bar. Bars of different lengths never join; bars with
+    no point in common (``sim`` 0) count as far apart (distance 2) however close the model puts them. A bar's match is
+    1 / (1 + its distance to its cluster's first bar), as a voice occurrence's is made from its
+    distance; its transposition is the bass-aligned one where the points say so."""
     from motifcli.clustering import cluster_labels
 
-    labels = cluster_labels(dist, limit, "average")
+    apart = np.where(sim > 0.0, dist, 2.0)
+    apart[bar_len[:, None] != bar_len[None, :]] = 1e6
+    labels = cluster_labels(apart, limit, "average")
     B = len(notes)
     symbols = np.full(B, -1, dtype=np.int64)
     shift = np.zeros(B, dtype=np.int64)
@@ -194,7 +188,7 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_bett
         b = int(used[i])
         symbols[b] = list(first).index(lab)
         shift[b] = int(bass[i] - bass[lead]) if rel_better[i, lead] else 0
-        match[b] = 1.0 if lead == i else float(1.0 / (1.0 + raw[i, lead]))
+        match[b] = 1.0 if lead == i else float(1.0 / (1.0 + dist[i, lead]))
     return TrackBars(track, notes, symbols, shift, match)
 
 

@@ -99,7 +99,6 @@ class DiscoverySettings:
     texture_voice_share: float = 0.5  # drop a texture family when voice families hold this share of its notes
     texture_covers_voice: float = 0.5  # drop a voice family when kept texture families hold this share of its notes
     texture_chord_share: float = 0.2  # a track states textures when this share of its onsets are chords
-    texture_model: str = "off"  # with a model: off | gate | model | either | cluster (texture.track_bars)
-    texture_model_distance: float = 0.0  # cosine distance at which bars are one (0: the model's grouping_threshold)
-    texture_model_points: float = 0.0  # with the model: bars whose cardinality score is at most this never join
+    texture_model: str = "off"  # with a model, "cluster": bars are symbols by the bar model's clusters (as --unit bar)
+    texture_model_distance: float = 0.0  # cosine distance the clusters are cut at (0: the model's grouping_threshold)
     texture_family_chords: float = 0.25  # a texture family needs chords at this share of its occurrences' onsets
