@@ -32,7 +32,9 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     notes of a bar that states a texture), ``max_families`` (cap on all families), and the
     sensitivity as the variant tolerance (0 = exact or transposed repeats only, 0.5 = the tuned
     default, 1 = twice as loose) and as the texture bars' similarity ``0.4 ** (2 x sensitivity)``
-    (0 = identical bars only, 0.5 = the tuned 0.4, 1 = 0.16: bars sharing a sixth of their points)."""
+    (0 = identical bars only, 0.5 = the tuned 0.4, 1 = 0.16: bars sharing a sixth of their points).
+    With the model (``texture_model="cluster"``) the resolved threshold is the texture bars' distance,
+    as for ``--unit bar``."""
     options: dict[str, Any] = {"min_notes": settings.fewest_notes}
     if settings.max_families is not None:
         options["max_families"] = settings.max_families
@@ -62,10 +64,10 @@ def discovery_settings(settings: Settings) -> Any:
 
 
 def discovery_uses_model(settings: Settings) -> bool:
-    """Whether discovery with these settings would run a model it is given: only when it adds varied
-    statements and may vet alignments looser than ``variant_tolerance`` with the embedding
-    (``model_tolerance`` above it; see ``discovery.families.add_variants``). Off by default, so the
-    note level loads no model."""
+    """Whether discovery with these settings would run a model it is given: when texture bars are
+    clustered with it (``texture_model="cluster"``), or when it adds varied statements and may vet
+    alignments looser than ``variant_tolerance`` with the embedding (``model_tolerance`` above it;
+    see ``discovery.families.add_variants``). Both off by default, so the note level loads no model."""
     run = discovery_settings(settings)
     if getattr(run, "texture", False) and getattr(run, "texture_model", "off") != "off":
         return True  # texture families compare bars with the bar model

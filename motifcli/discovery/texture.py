@@ -15,7 +15,11 @@ module finds those statements, the same way on any music:
    the two views) divided by the larger bar: mir_eval's cardinality score, so a bar that repeats
    with a few notes changed still matches. All pairs are two matrix products per track.
 3. **symbols**: bars are given symbols in time order; a bar takes the symbol whose first bar it
-   matches best, if that is ``texture_similarity`` or better, else a new one.
+   matches best, if that is ``texture_similarity`` or better, else a new one. Optionally
+   (``texture_model="cluster"`` and a model given to ``discover``) the symbols are instead the
+   clusters ``--unit bar`` would form of the bars: average linkage on the shipped bar model's cosine
+   distances, cut at the run's threshold (the model's calibrated one at sensitivity 0.5); off by
+   default (benchmarks/phase5-texmodel.md: + on POP909 val, a hair below the floor on BPS tune).
 4. **phrases**: repeated runs of 1 .. ``texture_max_bars`` consecutive symbols are the candidate
    statements, kept only when closed (as for voice windows: fewer than ``extend_share`` of the
    statements continue the same way), statements made disjoint; statements that follow each other
