@@ -100,3 +100,14 @@ def test_an_unknown_texture_model_is_a_usage_error() -> None:
 
     with pytest.raises(UsageError, match="texture model"):
         Settings(texture_model="nearest")
+
+
+def test_sensitivity_moves_the_bars_distance_as_for_the_bar_level(model) -> None:
+    from motifcli.families import discovery_settings
+    from motifcli.settings import threshold_for
+
+    for sensitivity in (0.2, 0.5, 0.8):
+        run = Settings(texture_model="cluster", sensitivity=sensitivity).resolve(model)
+        found = discovery_settings(run)
+        assert found.texture_model == "cluster"
+        assert found.texture_model_distance == pytest.approx(threshold_for(sensitivity, model.grouping_threshold))
