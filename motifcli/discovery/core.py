@@ -30,7 +30,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     if settings.texture:  # chordal tracks' repeated bars, chords included (discovery/texture.py)
         from motifcli.discovery.texture import with_texture
 
-        families = [_relabel(f, i) for i, f in enumerate(with_texture(score, families, settings, sum(map(len, voices)), model))]
+        kept = with_texture(score, families, settings, sum(map(len, voices)), model)
+        families = [_relabel(f, i) for i, f in enumerate(kept)]
     return families
 
 
