@@ -32,7 +32,9 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     notes of a bar that states a texture), ``max_families`` (cap on all families), and the
     sensitivity as the variant tolerance (0 = exact or transposed repeats only, 0.5 = the tuned
     default, 1 = twice as loose) and as the texture bars' similarity ``0.4 ** (2 x sensitivity)``
-    (0 = identical bars only, 0.5 = the tuned 0.4, 1 = 0.16: bars sharing a sixth of their points)."""
+    (0 = identical bars only, 0.5 = the tuned 0.4, 1 = 0.16: bars sharing a sixth of their points).
+    With the model (``texture_model="cluster"``) the resolved threshold is the texture bars' distance,
+    as for ``--unit bar``."""
     options: dict[str, Any] = {"min_notes": settings.fewest_notes}
     if settings.min_notes is not None:  # an explicit --min-notes also bounds the short rhythmic cells
         options["cell_min_notes"] = max(2, settings.fewest_notes)
@@ -42,6 +44,10 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     options["variant_tolerance"] = DEFAULT_VARIANT_TOLERANCE * 2.0 * float(settings.sensitivity)
     options["use_variants"] = settings.sensitivity > 0.0
     options["texture_similarity"] = DEFAULT_TEXTURE_SIMILARITY ** (2.0 * float(settings.sensitivity))
+    if settings.texture_model is not None:
+        options["texture_model"] = settings.texture_model
+    if settings.threshold is not None:  # a run with the model: its bars join as --unit bar's do
+        options["texture_model_distance"] = float(settings.threshold)
     return options
 
 
@@ -64,11 +70,13 @@ def discovery_settings(settings: Settings) -> Any:
 
 
 def discovery_uses_model(settings: Settings) -> bool:
-    """Whether discovery with these settings would run a model it is given: only when it adds varied
-    statements and may vet alignments looser than ``variant_tolerance`` with the embedding
-    (``model_tolerance`` above it; see ``discovery.families.add_variants``). Off by default, so the
-    note level loads no model."""
+    """Whether discovery with these settings would run a model it is given: when texture bars are
+    clustered with it (``texture_model="cluster"``), or when it adds varied statements and may vet
+    alignments looser than ``variant_tolerance`` with the embedding (``model_tolerance`` above it;
+    see ``discovery.families.add_variants``). Both off by default, so the note level loads no model."""
     run = discovery_settings(settings)
+    if getattr(run, "texture", False) and getattr(run, "texture_model", "off") != "off":
+        return True  # texture families compare bars with the bar model
     return bool(getattr(run, "use_variants", False)) and (
         float(getattr(run, "model_tolerance", 0.0)) > float(getattr(run, "variant_tolerance", 0.0))
     )

@@ -107,6 +107,7 @@ class Settings:
     limits: ReadLimits = field(default_factory=ReadLimits)
     meter: str | None = None
     bar_fit: str = "resample"
+    texture_model: str | None = None  # note level: how texture bars use the bar model (None: discovery's default)
     # filled in by resolve(): what the run really uses
     distance: str | None = None
     threshold_source: str | None = None
@@ -151,6 +152,8 @@ class Settings:
                 parse_meter(str(self.meter))
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
+        if self.texture_model not in (None, "off", "cluster"):
+            raise UsageError(f"unknown texture model {self.texture_model!r}; choose off or cluster")
         if self.bar_fit not in BAR_FITS:
             raise UsageError(f"unknown bar fit {self.bar_fit!r}; choose one of {', '.join(BAR_FITS)}")
 

@@ -21,7 +21,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
 
     ``model`` (optional; anything with ``spec`` and ``embed``, e.g. ``motifcli.load_model()``) vets
     varied statements that align only loosely (see :mod:`motifcli.discovery.embed` and
-    benchmarks/DISCOVERY-ALGO.md for what it buys); ``None`` uses the alignment alone.
+    benchmarks/DISCOVERY-ALGO.md for what it buys) and, with ``texture_model="cluster"``, groups
+    texture bars (benchmarks/phase5-texmodel.md); ``None`` uses the alignment and the points alone.
     """
     settings = settings or DiscoverySettings()
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
@@ -30,7 +31,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     if settings.texture:  # chordal tracks' repeated bars, chords included (discovery/texture.py)
         from motifcli.discovery.texture import with_texture
 
-        families = with_texture(score, families, settings, sum(map(len, voices)))
+        families = with_texture(score, families, settings, sum(map(len, voices)), model)
     # short cells join last: they claim no texture family's notes and take only slots left under the cap
     if cells:
         return _ranked([*families, *cells])[: settings.max_families]

@@ -17,7 +17,11 @@ module finds those statements, the same way on any music:
    the two views) divided by the larger bar: mir_eval's cardinality score, so a bar that repeats
    with a few notes changed still matches. All pairs are two matrix products per track.
 3. **symbols**: bars are given symbols in time order; a bar takes the symbol whose first bar it
-   matches best, if that is ``texture_similarity`` or better, else a new one.
+   matches best, if that is ``texture_similarity`` or better, else a new one. Optionally
+   (``texture_model="cluster"`` and a model given to ``discover``) the symbols are instead the
+   clusters ``--unit bar`` would form of the bars: average linkage on the shipped bar model's cosine
+   distances, cut at the run's threshold (the model's calibrated one at sensitivity 0.5); off by
+   default (benchmarks/phase5-texmodel.md: + on POP909 val, a hair below the floor on BPS tune).
 4. **phrases**: repeated runs of 1 .. ``texture_max_bars`` consecutive symbols are the candidate
    statements, kept only when closed (as for voice windows: fewer than ``extend_share`` of the
    statements continue the same way), statements made disjoint; statements that follow each other
@@ -44,6 +48,8 @@ from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
+
+TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +109,12 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     return len(track.notes) >= settings.texture_lead * max(others, default=0)
 
 
-def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings) -> TrackBars | None:
-    """Cut ``track`` at the bar lines and give its bars symbols (None when it has fewer than two bars)."""
+def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings,
+               model: object | None = None) -> TrackBars | None:
+    """Cut ``track`` at the bar lines and give its bars symbols (None when it has fewer than two bars).
+
+    ``model`` with ``settings.texture_model`` "cluster": the symbols are clusters of the bar model's
+    distances (:func:`_model_distances`, :func:`_clustered`) instead of step 3's leaders."""
     onsets, _, pitches = track.arrays()
     starts = np.asarray(score.meter_map.starts, dtype=np.float64)
     if len(starts) < 2 or len(onsets) == 0:
@@ -125,6 +135,11 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
         return TrackBars(track, notes, symbols, shift, match)
     sim, rel_better, bass = _similarity(notes, used, slot, pitches, np.round(lengths[used] / grid).astype(np.int64),
                                         settings.texture_coarse, settings.transpose)
+    if model is not None and settings.texture_model == "cluster":
+        dist, limit = _model_distances(score, track, used, model, settings)
+        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit)
+    if settings.texture_model not in TEXTURE_MODELS:
+        raise ValueError(f"unknown texture_model {settings.texture_model!r}; choose one of {TEXTURE_MODELS}")
     leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
     for i in range(len(used)):
         if leaders:
@@ -141,6 +156,59 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
         leaders.append(i)
         symbols[used[i]] = len(leaders) - 1
         match[used[i]] = 1.0
+    return TrackBars(track, notes, symbols, shift, match)
+
+
+def _model_distances(score: Score, track: Track, used: np.ndarray, model: object,
+                     settings: DiscoverySettings) -> tuple[np.ndarray, float]:
+    """Cosine distances between the ``used`` bars as the bar model embeds them (the rolls of
+    ``--unit bar``, :func:`motifcli.segment.segment_bars`), and the distance under which two bars
+    are one: the model's calibrated ``grouping_threshold`` (``texture_model_distance`` overrides)."""
+    from motifcli.embedding import embed_unique
+    from motifcli.encoding import encode_segments
+    from motifcli.segment import segment_bars
+
+    spec = model.spec  # type: ignore[attr-defined]
+    segs = segment_bars(track, score.meter_map, spec.segment_beats, spec.steps_per_beat, settings.min_notes, "pad")
+    at = {round(s.start, 6): k for k, s in enumerate(segs)}
+    bar_starts = score.meter_map.starts
+    rows = [at.get(round(float(bar_starts[b]), 6), -1) for b in used.tolist()]
+    vec = embed_unique(model, encode_segments(track, segs, spec)).astype(np.float64)  # type: ignore[arg-type]
+    vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12)
+    emb = np.zeros((len(used), vec.shape[1]))
+    have = np.asarray(rows) >= 0
+    emb[have] = vec[np.asarray(rows)[have]]
+    dist = np.clip(1.0 - emb @ emb.T, 0.0, 2.0)
+    dist[~have, :] = 2.0
+    dist[:, ~have] = 2.0
+    np.fill_diagonal(dist, 0.0)
+    limit = settings.texture_model_distance or getattr(model, "grouping_threshold", None) or 0.45
+    return dist, float(limit)
+
+
+def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_better: np.ndarray, bass: np.ndarray,
+               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float) -> TrackBars:
+    """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
+    ``dist`` cut at ``limit``, numbered by first bar. Bars of different lengths never join; bars with
+    no point in common (``sim`` 0) count as far apart (distance 2) however close the model puts them. A bar's match is
+    1 / (1 + its distance to its cluster's first bar), as a voice occurrence's is made from its
+    distance; its transposition is the bass-aligned one where the points say so."""
+    from motifcli.clustering import cluster_labels
+
+    apart = np.where(sim > 0.0, dist, 2.0)
+    apart[bar_len[:, None] != bar_len[None, :]] = 1e6
+    labels = cluster_labels(apart, limit, "average")
+    B = len(notes)
+    symbols = np.full(B, -1, dtype=np.int64)
+    shift = np.zeros(B, dtype=np.int64)
+    match = np.zeros(B)
+    first: dict[int, int] = {}
+    for i, lab in enumerate(labels.tolist()):
+        lead = first.setdefault(lab, i)
+        b = int(used[i])
+        symbols[b] = list(first).index(lab)
+        shift[b] = int(bass[i] - bass[lead]) if rel_better[i, lead] else 0
+        match[b] = 1.0 if lead == i else float(1.0 / (1.0 + dist[i, lead]))
     return TrackBars(track, notes, symbols, shift, match)
 
 
@@ -240,7 +308,7 @@ def _extends(members: list[int], n: int, longer: dict[int, tuple[int, ...]], sha
     return False
 
 
-def texture_phrases(score: Score, settings: DiscoverySettings) -> list[Phrase]:
+def texture_phrases(score: Score, settings: DiscoverySettings, model: object | None = None) -> list[Phrase]:
     """Every candidate texture phrase of the chordal tracks of ``score``."""
     tracks = [t for t in score.pitched_tracks() if t.notes]
     if not tracks:
@@ -250,7 +318,7 @@ def texture_phrases(score: Score, settings: DiscoverySettings) -> list[Phrase]:
     for track in tracks:
         if not chordal(track.arrays()[0], settings) or not leads(score, track, settings):
             continue
-        bars = track_bars(score, track, grid, settings)
+        bars = track_bars(score, track, grid, settings, model)
         if bars is not None:
             out.extend(phrases(bars, settings))
     return out
@@ -293,7 +361,8 @@ def choose_phrases(candidates: list[Phrase], settings: DiscoverySettings, cap: i
     return chosen
 
 
-def with_texture(score: Score, families: list[Family], settings: DiscoverySettings, voiced_notes: int) -> list[Family]:
+def with_texture(score: Score, families: list[Family], settings: DiscoverySettings, voiced_notes: int,
+                 model: object | None = None) -> list[Family]:
     """Voice families plus the texture families, each kind dropped where the other explains it.
 
     - A texture family is kept only when less than ``texture_voice_share`` of its notes lie in the
@@ -311,7 +380,7 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     up to one per ``texture_notes_per_family`` voiced notes (at least 3, at most ``max_families``).
     """
     cap = min(settings.max_families, max(3, int(voiced_notes // settings.texture_notes_per_family)))
-    chosen = choose_phrases(texture_phrases(score, settings), settings, cap)
+    chosen = choose_phrases(texture_phrases(score, settings, model), settings, cap)
     if not chosen:
         return families
     explained = {(n.track, n.index) for f in families for o in f.occurrences for n in o.notes}
