@@ -8,6 +8,7 @@ import numpy as np
 
 from motifcli.discovery.candidates import Lines, build_lines, diatonic_steps, window_keys
 from motifcli.discovery.embed import Encoder
+from motifcli.discovery.extent import fit_extent
 from motifcli.discovery.families import Chosen, add_variants, choose, merge_aligned
 from motifcli.discovery.patterns import closed_patterns
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
@@ -49,6 +50,8 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Enc
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model)
     chosen = merge_aligned(chosen, lines, settings)
+    if settings.join_share > 0 or settings.grow_share > 0:  # statements' extent beyond the caps (extent.py)
+        chosen = fit_extent(chosen, lines, settings)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     families = [_family(c, lines, settings.salience_discount) for c in chosen]
     families.sort(key=lambda f: -f.salience)

@@ -1,0 +1,167 @@
+"""The extent of voice families' statements: shifted windows of one run joined, agreeing ends extended.
+
+Two faults of the global window caps (benchmarks/DISCOVERY-ALGO.md, phase 4 error analysis):
+one labelled motif spread over several families that are shifted windows of one longer run
+(most statements of B start k notes after a statement of A, in the same voice), and long motifs
+cut at ``max_notes`` (raising the cap for every pattern was worse). Both are fixed per family,
+after variants: :func:`join_shifted` makes the shifted families one family whose occurrences are
+the unions, :func:`extend_statements` grows a family's statements note by note while most of them
+keep agreeing. Both work on :class:`~motifcli.discovery.families.Chosen` in place of the caps.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from motifcli.discovery.candidates import Lines, interval_class
+from motifcli.discovery.families import Chosen, set_statements
+from motifcli.discovery.types import DiscoverySettings
+
+
+def join_shifted(chosen: list[Chosen], lines: Lines, share: float, reach: int) -> list[Chosen]:
+    """Join each family into an earlier one whose statements it overlaps at one constant offset.
+
+    B joins A when at least ``share`` of the smaller family's statements overlap a statement of the
+    other, in the same voice, with B's first note ``k`` positions after A's (one ``k`` for all,
+    ``|k| <= reach``). Each such pair becomes one occurrence (the union of their notes); the
+    unpaired statements of both stay where they overlap no kept one. Repeated until nothing
+    joins, so a run cut into three windows becomes one family. ``share <= 0``: off.
+    """
+    if share <= 0:
+        return chosen
+    kept: list[Chosen] = []
+    for fam in chosen:
+        pending = fam
+        joined = True
+        while joined:
+            joined = False
+            for i, other in enumerate(kept):
+                pairs = _shifted_pairs(other, pending, share, reach)
+                if pairs:
+                    kept[i] = _union(other, pending, pairs, len(lines))
+                    pending = kept.pop(i)
+                    joined = True
+                    break
+        kept.append(pending)
+    return kept
+
+
+def _shifted_pairs(a: Chosen, b: Chosen, share: float, reach: int) -> list[tuple[int, int]]:
+    """(statement of a, statement of b) pairs at the most common offset, when they are ``share`` of the smaller."""
+    lo_a = np.array([int(p.min()) for p in a.notes])
+    hi_a = np.array([int(p.max()) for p in a.notes])
+    by_offset: dict[int, list[tuple[int, int]]] = {}
+    for j, pos in enumerate(b.notes):
+        lo, hi = int(pos.min()), int(pos.max())
+        hit = np.flatnonzero((lo_a <= hi) & (hi_a >= lo) & (np.abs(lo - lo_a) <= reach))
+        for i in hit.tolist():
+            by_offset.setdefault(lo - int(lo_a[i]), []).append((i, j))
+    if not by_offset:
+        return []
+    k, pairs = max(by_offset.items(), key=lambda kv: (len(kv[1]), -abs(kv[0])))
+    # one to one: a statement of either family is in at most one pair
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for i, j in pairs:
+        if i not in used_a and j not in used_b:
+            used_a.add(i), used_b.add(j)
+            out.append((i, j))
+    if len(out) < 2 or len(out) < share * min(len(a.notes), len(b.notes)):
+        return []
+    return out
+
+
+def _union(a: Chosen, b: Chosen, pairs: list[tuple[int, int]], size: int) -> Chosen:
+    """One family: the paired statements' unions, then the unpaired ones that overlap nothing kept."""
+    taken = np.zeros(size, dtype=bool)
+    notes, dist, first = [], [], []
+    for i, j in pairs:
+        pos = np.union1d(a.notes[i], b.notes[j])
+        taken[pos.min() : pos.max() + 1] = True
+        notes.append(pos), dist.append(max(float(a.distance[i]), float(b.distance[j]))), first.append(int(pos[0]))
+    paired_a = {i for i, _ in pairs}
+    paired_b = {j for _, j in pairs}
+    rest = [(a, i) for i in range(len(a.notes)) if i not in paired_a] + [(b, j) for j in range(len(b.notes)) if j not in paired_b]
+    rest.sort(key=lambda fi: float(fi[0].distance[fi[1]]))
+    for f, i in rest:
+        pos = f.notes[i]
+        if taken[pos.min() : pos.max() + 1].any():
+            continue
+        taken[pos.min() : pos.max() + 1] = True
+        notes.append(pos), dist.append(float(f.distance[i])), first.append(int(pos[0]))
+    out = Chosen(a.n, a.starts, a.distance, a.score, list(a.notes), a.discount)
+    set_statements(out, notes, dist, first)
+    out.n = int(np.median([len(p) for p, d in zip(out.notes, out.distance) if d == 0] or [len(out.notes[0])]))
+    return out
+
+
+def extend_statements(
+    fam: Chosen, lines: Lines, share: float, max_notes: int, max_beats: float, rest: float,
+) -> None:
+    """Grow the family's statements to the right, then to the left, one note at a time (in place).
+
+    A step is taken when at least ``share`` of all statements (and two) can take it with the same
+    next interval class and inter-onset interval; those statements grow, the others stop there.
+    A statement stops at its voice's end, at a rest longer than ``rest`` beats, at ``max_notes``
+    notes or ``max_beats`` beats, and where it would reach a note of another statement.
+    """
+    if share <= 0 or len(fam.notes) < 2:
+        return
+    notes = [np.asarray(p, dtype=np.int64) for p in fam.notes]
+    taken = np.zeros(len(lines), dtype=bool)
+    for p in notes:
+        taken[p.min() : p.max() + 1] = True
+    need = max(2.0, share * len(notes))
+    for side in (1, -1):
+        active = list(range(len(notes)))
+        while active:
+            steps: dict[int, tuple] = {}
+            for i in active:
+                step = _step(notes[i], side, lines, taken, max_notes, max_beats, rest)
+                if step is not None:
+                    steps[i] = step
+            if not steps:
+                break
+            best, count = Counter(steps.values()).most_common(1)[0]
+            if count < need:
+                break
+            active = [i for i, s in steps.items() if s == best]
+            for i in active:
+                nxt = int(notes[i].max()) + 1 if side > 0 else int(notes[i].min()) - 1
+                taken[nxt] = True
+                notes[i] = np.append(notes[i], nxt) if side > 0 else np.insert(notes[i], 0, nxt)
+    set_statements(fam, notes, list(fam.distance), [int(p[0]) for p in notes])
+    fam.n = max(fam.n, int(np.median([len(p) for p in notes])))
+
+
+def _step(pos: np.ndarray, side: int, lines: Lines, taken: np.ndarray, max_notes: int, max_beats: float,
+          rest: float) -> tuple[int, int] | None:
+    """(interval class, quantised inter-onset interval) of the note beyond ``pos`` on ``side``; None where it stops."""
+    lo, hi = int(pos.min()), int(pos.max())
+    if len(pos) >= max_notes:
+        return None
+    if side > 0:
+        if hi + 1 >= len(lines) or not lines.same_next[hi] or taken[hi + 1]:
+            return None
+        a, b = hi, hi + 1
+        span = lines.onsets[b] - lines.onsets[lo]
+    else:
+        if lo == 0 or not lines.same_next[lo - 1] or taken[lo - 1]:
+            return None
+        a, b = lo - 1, lo
+        span = lines.onsets[hi] - lines.onsets[a]
+    if span > max_beats + 1e-9 or lines.onsets[b] - lines.offsets[a] > rest + 1e-9:
+        return None
+    return int(interval_class(np.array([lines.interval[a]]))[0]), int(round(lines.ioi[a] / lines.grid))
+
+
+def fit_extent(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:
+    """Shifted windows joined, then every family's statements grown (each step off at share 0)."""
+    chosen = join_shifted(chosen, lines, settings.join_share, settings.join_reach)
+    for fam in chosen:
+        extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
+                          settings.grow_rest)
+    return chosen
