@@ -8,7 +8,7 @@ import numpy as np
 
 from motifcli.discovery.candidates import Lines, build_lines, diatonic_steps, window_keys
 from motifcli.discovery.embed import Encoder
-from motifcli.discovery.extent import fit_extent
+from motifcli.discovery.extent import grow_families, join_shifted
 from motifcli.discovery.families import Chosen, add_variants, choose, merge_aligned
 from motifcli.discovery.patterns import closed_patterns
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
@@ -27,16 +27,28 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     settings = settings or DiscoverySettings()
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
     voices = split_voices(score, min_chord_share=min_chord_share)
-    families = discover_voices(voices, settings, model)
+    pairs = voice_families(voices, settings, model)
+    families = [grown for _, grown in pairs]
     if settings.texture:  # chordal tracks' repeated bars, chords included (discovery/texture.py)
         from motifcli.discovery.texture import with_texture
 
-        families = [_relabel(f, i) for i, f in enumerate(with_texture(score, families, settings, sum(map(len, voices))))]
+        # texture and voice families judge each other on the voice families before growing (extent.py):
+        # a grown statement reaching into a chordal bar is no reason to drop that bar's texture family
+        grown_of = {id(core): grown for core, grown in pairs}
+        kept = [grown_of.get(id(f), f) for f in with_texture(score, [c for c, _ in pairs], settings, sum(map(len, voices)))]
+        families = [_relabel(f, i) for i, f in enumerate(kept)]
     return families
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:
     """The same on ready-made voices (tests and benchmarks feed their own)."""
+    return [grown for _, grown in voice_families(voices, settings, model)]
+
+
+def voice_families(
+    voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None,
+) -> list[tuple[Family, Family]]:
+    """Voice families before and after growing their statements (the same unless ``grow_share``), most salient first."""
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return []
@@ -50,12 +62,15 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Enc
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model)
     chosen = merge_aligned(chosen, lines, settings)
-    if settings.join_share > 0 or settings.grow_share > 0:  # statements' extent beyond the caps (extent.py)
-        chosen = fit_extent(chosen, lines, settings)
+    chosen = join_shifted(chosen, lines, settings.join_share, settings.join_reach, settings.join_keep)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
-    families = [_family(c, lines, settings.salience_discount) for c in chosen]
-    families.sort(key=lambda f: -f.salience)
-    return [_relabel(f, i) for i, f in enumerate(families)]
+    core = [_family(c, lines, settings.salience_discount) for c in chosen]
+    grown = core
+    if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
+        grow_families(chosen, lines, settings)
+        grown = [_family(c, lines, settings.salience_discount) for c in chosen]
+    pairs = sorted(zip(core, grown), key=lambda cg: -cg[1].salience)
+    return [(_relabel(c, i), _relabel(g, i)) for i, (c, g) in enumerate(pairs)]
 
 
 def _family(c: Chosen, lines: Lines, discount_power: float = 0.0) -> Family:

@@ -20,7 +20,7 @@ from motifcli.discovery.families import Chosen, set_statements
 from motifcli.discovery.types import DiscoverySettings
 
 
-def join_shifted(chosen: list[Chosen], lines: Lines, share: float, reach: int) -> list[Chosen]:
+def join_shifted(chosen: list[Chosen], lines: Lines, share: float, reach: int, keep: bool = False) -> list[Chosen]:
     """Join each family into an earlier one whose statements it overlaps at one constant offset.
 
     B joins A when at least ``share`` of the smaller family's statements overlap a statement of the
@@ -32,20 +32,26 @@ def join_shifted(chosen: list[Chosen], lines: Lines, share: float, reach: int) -
     if share <= 0:
         return chosen
     kept: list[Chosen] = []
+    sources: list[int] = []  # how many chosen families each kept one joins
     for fam in chosen:
-        pending = fam
+        pending, n_src = fam, 1
         joined = True
         while joined:
             joined = False
             for i, other in enumerate(kept):
                 pairs = _shifted_pairs(other, pending, share, reach)
                 if pairs:
-                    kept[i] = _union(other, pending, pairs, len(lines))
-                    pending = kept.pop(i)
+                    pending = _union(other, pending, pairs, len(lines))
+                    n_src += sources.pop(i)
+                    kept.pop(i)
                     joined = True
                     break
         kept.append(pending)
-    return kept
+        sources.append(n_src)
+    if not keep:
+        return kept
+    joined_only = [k for k, s in zip(kept, sources) if s > 1]
+    return list(chosen) + joined_only
 
 
 def _shifted_pairs(a: Chosen, b: Chosen, share: float, reach: int) -> list[tuple[int, int]]:
@@ -99,7 +105,7 @@ def _union(a: Chosen, b: Chosen, pairs: list[tuple[int, int]], size: int) -> Cho
 
 
 def extend_statements(
-    fam: Chosen, lines: Lines, share: float, max_notes: int, max_beats: float, rest: float,
+    fam: Chosen, lines: Lines, share: float, max_notes: int, max_beats: float, rest: float, grow_all: bool = False,
 ) -> None:
     """Grow the family's statements to the right, then to the left, one note at a time (in place).
 
@@ -128,7 +134,7 @@ def extend_statements(
             best, count = Counter(steps.values()).most_common(1)[0]
             if count < need:
                 break
-            active = [i for i, s in steps.items() if s == best]
+            active = [i for i, s in steps.items() if grow_all or s == best]
             for i in active:
                 nxt = int(notes[i].max()) + 1 if side > 0 else int(notes[i].min()) - 1
                 taken[nxt] = True
@@ -158,10 +164,17 @@ def _step(pos: np.ndarray, side: int, lines: Lines, taken: np.ndarray, max_notes
     return int(interval_class(np.array([lines.interval[a]]))[0]), int(round(lines.ioi[a] / lines.grid))
 
 
-def fit_extent(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:
-    """Shifted windows joined, then every family's statements grown (each step off at share 0)."""
-    chosen = join_shifted(chosen, lines, settings.join_share, settings.join_reach)
+def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> None:
+    """Every family's statements grown (in place; off at ``grow_share`` 0), those short of ``grow_from`` excepted."""
     for fam in chosen:
+        if _reach(fam, lines, settings) < settings.grow_from:
+            continue
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
-                          settings.grow_rest)
-    return chosen
+                          settings.grow_rest, settings.grow_all)
+
+
+def _reach(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> float:
+    """How near the family's statements come to the global caps: median of max(notes / max_notes, beats / max_beats)."""
+    r = [max(len(p) / settings.max_notes, (lines.onsets[p.max()] - lines.onsets[p.min()]) / settings.max_beats)
+         for p in fam.notes]
+    return float(np.median(r))
