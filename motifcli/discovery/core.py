@@ -36,6 +36,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         # a grown statement reaching into a chordal bar is no reason to drop that bar's texture family
         grown_of = {id(core): grown for core, grown in pairs}
         kept = [grown_of.get(id(f), f) for f in with_texture(score, [c for c, _ in pairs], settings, sum(map(len, voices)))]
+        kept.sort(key=lambda f: -f.salience)
         families = [_relabel(f, i) for i, f in enumerate(kept)]
     return families
 
