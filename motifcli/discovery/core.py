@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import string
 
 import numpy as np
@@ -69,7 +70,7 @@ def voice_families(
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
         grow_families(chosen, lines, settings)
-        grown = [_family(c, lines, settings.salience_discount) for c in chosen]
+        grown = [_keep_transpositions(_family(c, lines, settings.salience_discount), f) for c, f in zip(chosen, core)]
     pairs = sorted(zip(core, grown), key=lambda cg: -cg[1].salience)
     return [(_relabel(c, i), _relabel(g, i)) for i, (c, g) in enumerate(pairs)]
 
@@ -99,6 +100,17 @@ def _occurrence(lines: Lines, pos: np.ndarray, proto: np.ndarray, distance: floa
     else:  # different note counts: the first notes correspond (alignment keeps both ends)
         shift = int(lines.pitches[pos[0]] - lines.pitches[proto[0]])
     return Occurrence(notes, shift, diatonic_steps(shift), float(1.0 / (1.0 + distance)))
+
+
+def _keep_transpositions(grown: Family, core: Family) -> Family:
+    """A grown family with its statements' transpositions as measured before growing.
+
+    Statements grow by different amounts on each side, so two of one length after growing need not
+    correspond note for note; their transposition is the aligned core's (growing keeps statement order).
+    """
+    occs = tuple(dataclasses.replace(g, transposition=c.transposition, diatonic=c.diatonic)
+                 for g, c in zip(grown.occurrences, core.occurrences))
+    return dataclasses.replace(grown, occurrences=occs)
 
 
 def _relabel(f: Family, i: int) -> Family:

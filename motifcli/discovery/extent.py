@@ -106,6 +106,7 @@ def _union(a: Chosen, b: Chosen, pairs: list[tuple[int, int]], size: int) -> Cho
 
 def extend_statements(
     fam: Chosen, lines: Lines, share: float, max_notes: int, max_beats: float, rest: float, grow_all: bool = False,
+    walls: list[tuple[int, int]] | None = None, pitch_key: str = "class",
 ) -> None:
     """Grow the family's statements to the right, then to the left, one note at a time (in place).
 
@@ -117,6 +118,7 @@ def extend_statements(
     if share <= 0 or len(fam.notes) < 2:
         return
     notes = [np.asarray(p, dtype=np.int64) for p in fam.notes]
+    walls = walls or [(len(lines), -1)] * len(notes)
     taken = np.zeros(len(lines), dtype=bool)
     for p in notes:
         taken[p.min() : p.max() + 1] = True
@@ -126,7 +128,10 @@ def extend_statements(
         while active:
             steps: dict[int, tuple] = {}
             for i in active:
-                step = _step(notes[i], side, lines, taken, max_notes, max_beats, rest)
+                lo, hi = walls[i]
+                if (side > 0 and notes[i].max() < hi) or (side < 0 and notes[i].min() > lo):
+                    continue  # inside another family's statement: growing would copy it
+                step = _step(notes[i], side, lines, taken, max_notes, max_beats, rest, pitch_key)
                 if step is not None:
                     steps[i] = step
             if not steps:
@@ -144,8 +149,13 @@ def extend_statements(
 
 
 def _step(pos: np.ndarray, side: int, lines: Lines, taken: np.ndarray, max_notes: int, max_beats: float,
-          rest: float) -> tuple[int, int] | None:
-    """(interval class, quantised inter-onset interval) of the note beyond ``pos`` on ``side``; None where it stops."""
+          rest: float, pitch_key: str = "class") -> tuple[int, int] | None:
+    """(pitch key, quantised inter-onset interval) of the note beyond ``pos`` on ``side``; None where it stops.
+
+    The pitch key is what the window keys use (:func:`~motifcli.discovery.candidates.window_keys`):
+    the interval class ("class"), the interval in semitones ("semitones") or, without
+    transposition, the new note's own pitch ("pitch").
+    """
     lo, hi = int(pos.min()), int(pos.max())
     if len(pos) >= max_notes:
         return None
@@ -161,16 +171,32 @@ def _step(pos: np.ndarray, side: int, lines: Lines, taken: np.ndarray, max_notes
         span = lines.onsets[hi] - lines.onsets[a]
     if span > max_beats + 1e-9 or lines.onsets[b] - lines.offsets[a] > rest + 1e-9:
         return None
-    return int(interval_class(np.array([lines.interval[a]]))[0]), int(round(lines.ioi[a] / lines.grid))
+    if pitch_key == "pitch":
+        key = int(lines.pitches[b if side > 0 else a])
+    elif pitch_key == "semitones":
+        key = int(lines.interval[a])
+    else:
+        key = int(interval_class(np.array([lines.interval[a]]))[0])
+    return key, int(round(lines.ioi[a] / lines.grid))
 
 
 def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> None:
     """Every family's statements grown (in place; off at ``grow_share`` 0), those short of ``grow_from`` excepted."""
-    for fam in chosen:
+    fid = np.concatenate([np.full(len(fam.notes), f) for f, fam in enumerate(chosen)]) if chosen else np.zeros(0, int)
+    los = np.array([int(p.min()) for fam in chosen for p in fam.notes], dtype=np.int64)
+    his = np.array([int(p.max()) for fam in chosen for p in fam.notes], dtype=np.int64)
+    pitch_key = "pitch" if not settings.transpose else "class" if settings.diatonic_keys else "semitones"
+    for f, fam in enumerate(chosen):
         if _reach(fam, lines, settings) < settings.grow_from:
             continue
+        walls = None
+        if not settings.grow_inside:  # other families' statements (before growing) holding each statement
+            walls = []
+            for p in fam.notes:
+                hold = (fid != f) & (los <= p.min()) & (his >= p.max())
+                walls.append((int(los[hold].min()), int(his[hold].max())) if hold.any() else (10**12, -1))
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
-                          settings.grow_rest, settings.grow_all)
+                          settings.grow_rest, settings.grow_all, walls, pitch_key)
 
 
 def _reach(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> float:

@@ -87,6 +87,7 @@ class DiscoverySettings:
     grow_max_beats: float = 16.0  # longest statement after growing, in beats
     grow_all: bool = False  # a step grows every statement that can take one (else only the agreeing ones)
     grow_from: float = 0.0  # grow only families whose statements reach this share of max_notes or max_beats
+    grow_inside: bool = False  # a statement inside another family's statement may grow (copying it)
     grow_rest: float = 0.5  # growing stops at a rest longer than this (beats)
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
