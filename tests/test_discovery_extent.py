@@ -61,17 +61,21 @@ def test_a_motif_that_opens_a_longer_repeated_phrase_grows_to_the_phrase() -> No
     score, phrases, heads = _plant(read_score(POP))
     assert len(phrases) == 4 and len(heads) == 6
     cut = discover(score, settings=DiscoverySettings(grow_share=0.0))
-    grown = discover(score, settings=DiscoverySettings())  # default: grow_share 0.2
     # without growing, no occurrence reaches past the 12-note cap into the phrase
     assert all(_best_cover(cut, p)[1] <= DiscoverySettings().max_notes for p in phrases)
-    labels = {_best_cover(grown, p)[0] for p in phrases}
-    assert len(labels) == 1, f"the four phrases are in several families: {labels}"
-    assert all(_best_cover(grown, p)[1] >= 0.9 * len(p) for p in phrases), [_best_cover(grown, p) for p in phrases]
-    # the head where it stands alone stays in the same family, six notes long (its own next note disagrees)
-    fam = next(f for f in grown if f.label in labels)
-    for h in heads:
-        occ = [o for o in fam.occurrences if h & {(x.track, x.index) for x in o.notes}]
-        assert len(occ) == 1 and {(x.track, x.index) for x in occ[0].notes} == h
+    for grow_all in (True, False):  # True is the default: every statement able to take a step grows
+        grown = discover(score, settings=DiscoverySettings(grow_all=grow_all))
+        labels = {_best_cover(grown, p)[0] for p in phrases}
+        assert len(labels) == 1, f"the four phrases are in several families: {labels}"
+        assert all(_best_cover(grown, p)[1] >= 0.9 * len(p) for p in phrases), [_best_cover(grown, p) for p in phrases]
+        # the head where it stands alone stays in the same family; it takes its own next note only when
+        # every statement grows (that note disagrees with the phrase), and never reaches past the rest
+        fam = next(f for f in grown if f.label in labels)
+        for h in heads:
+            occ = [o for o in fam.occurrences if h & {(x.track, x.index) for x in o.notes}]
+            assert len(occ) == 1
+            keys = {(x.track, x.index) for x in occ[0].notes}
+            assert h <= keys and len(keys) == len(h) + (1 if grow_all else 0)
 
 
 def test_shifted_windows_of_one_run_are_joined_into_one_family() -> None:

@@ -82,10 +82,10 @@ class DiscoverySettings:
     join_share: float = 0.0  # join a family into an earlier one it overlaps at one offset in this share of statements (0: off)
     join_keep: bool = False  # keep the joined families too (the union is one more family)
     join_reach: int = 12  # largest offset (notes) between the first notes of joined statements
-    grow_share: float = 0.2  # extend statements by a note while this share of them agree (0: off; extent.py)
+    grow_share: float = 0.3  # extend statements by a note while this share of them agree (0: off; extent.py)
     grow_max_notes: int = 24  # longest statement after growing, in notes
     grow_max_beats: float = 16.0  # longest statement after growing, in beats
-    grow_all: bool = False  # a step grows every statement that can take one (else only the agreeing ones)
+    grow_all: bool = True  # a step grows every statement that can take one (else only the agreeing ones)
     grow_from: float = 0.0  # grow only families whose statements reach this share of max_notes or max_beats
     grow_inside: bool = False  # a statement inside another family's statement may grow (copying it)
     grow_rest: float = 0.5  # growing stops at a rest longer than this (beats)
