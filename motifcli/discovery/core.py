@@ -35,8 +35,9 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
 
         # texture and voice families judge each other on the voice families before growing (extent.py):
         # a grown statement reaching into a chordal bar is no reason to drop that bar's texture family
-        grown_of = {id(core): grown for core, grown in pairs}
-        kept = [grown_of.get(id(f), f) for f in with_texture(score, [c for c, _ in pairs], settings, sum(map(len, voices)))]
+        grown_of = {core: grown for core, grown in pairs}  # by value: frozen dataclasses
+        judged = with_texture(score, [core for core, _ in pairs], settings, sum(map(len, voices)))
+        kept = [grown_of.get(f, f) for f in judged]
         kept.sort(key=lambda f: -f.salience)
         families = [_relabel(f, i) for i, f in enumerate(kept)]
     return families
