@@ -111,14 +111,17 @@ def extend_statements(
     """Grow the family's statements to the right, then to the left, one note at a time (in place).
 
     A step is taken when at least ``share`` of all statements (and two) can take it with the same
-    next interval class and inter-onset interval; those statements grow, the others stop there.
+    next pitch key (see :func:`_step`) and inter-onset interval; those statements grow - with
+    ``grow_all`` every statement able to take a step grows along - and the others stop there.
     A statement stops at its voice's end, at a rest longer than ``rest`` beats, at ``max_notes``
-    notes or ``max_beats`` beats, and where it would reach a note of another statement.
+    notes or ``max_beats`` beats, where it would reach a note of another statement of the family,
+    and (``walls[i]``: the outer ends of other families' statements holding statement i) inside
+    such a statement, whose notes it would only copy.
     """
     if share <= 0 or len(fam.notes) < 2:
         return
     notes = [np.asarray(p, dtype=np.int64) for p in fam.notes]
-    walls = walls or [(len(lines), -1)] * len(notes)
+    walls = walls or [(10**12, -1)] * len(notes)  # no walls
     taken = np.zeros(len(lines), dtype=bool)
     for p in notes:
         taken[p.min() : p.max() + 1] = True
