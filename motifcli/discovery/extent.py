@@ -18,6 +18,7 @@ import numpy as np
 from motifcli.discovery.candidates import Lines, interval_class
 from motifcli.discovery.families import Chosen, set_statements
 from motifcli.discovery.types import DiscoverySettings
+from motifcli.quantiles import median
 
 
 def join_shifted(chosen: list[Chosen], lines: Lines, share: float, reach: int, keep: bool = False) -> list[Chosen]:
@@ -100,7 +101,7 @@ def _union(a: Chosen, b: Chosen, pairs: list[tuple[int, int]], size: int) -> Cho
         notes.append(pos), dist.append(float(f.distance[i])), first.append(int(pos[0]))
     out = Chosen(a.n, a.starts, a.distance, a.score, list(a.notes), a.discount)
     set_statements(out, notes, dist, first)
-    out.n = int(np.median([len(p) for p, d in zip(out.notes, out.distance) if d == 0] or [len(out.notes[0])]))
+    out.n = int(median([len(p) for p, d in zip(out.notes, out.distance) if d == 0] or [len(out.notes[0])]))
     return out
 
 
@@ -148,7 +149,7 @@ def extend_statements(
                 taken[nxt] = True
                 notes[i] = np.append(notes[i], nxt) if side > 0 else np.insert(notes[i], 0, nxt)
     set_statements(fam, notes, list(fam.distance), [int(p[0]) for p in notes])
-    fam.n = max(fam.n, int(np.median([len(p) for p in notes])))
+    fam.n = max(fam.n, int(median([len(p) for p in notes])))
 
 
 def _step(pos: np.ndarray, side: int, lines: Lines, taken: np.ndarray, max_notes: int, max_beats: float,
@@ -206,4 +207,4 @@ def _reach(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> float:
     """How near the family's statements come to the global caps: median of max(notes / max_notes, beats / max_beats)."""
     r = [max(len(p) / settings.max_notes, (lines.onsets[p.max()] - lines.onsets[p.min()]) / settings.max_beats)
          for p in fam.notes]
-    return float(np.median(r))
+    return float(median(r))
