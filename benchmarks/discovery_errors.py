@@ -128,19 +128,24 @@ def bucket_of(ref: list, est: list, lines, settings: DiscoverySettings) -> tuple
 
 def patched(refs: list, est: list, which: list[int]) -> list:
     """Our output with the reference patterns ``which`` written in place of their best family."""
-    out = [list(e) for e in est]
-    extra = []
     if not est:
         return [refs[i] for i in which]
     S = np.array([[establishment(r, e) for e in est] for r in refs])
+    instead: dict[int, list] = {}
+    beside: dict[int, list] = defaultdict(list)
+    extra = []
     for i in which:
         j = int(S[i].argmax())
         if S[i, j] < 0.5:
             extra.append(refs[i])
         elif int(S[:, j].argmax()) == i:
-            out[j] = refs[i]
+            instead[j] = refs[i]
         else:
-            out.insert(j + 1, refs[i])
+            beside[j].append(refs[i])
+    out = []
+    for j, e in enumerate(est):  # by the original index: an insertion must not shift a later replacement
+        out.append(instead.get(j, list(e)))
+        out.extend(beside[j])
     return out + extra
 
 

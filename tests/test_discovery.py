@@ -88,10 +88,11 @@ def test_family_count_and_occurrences_are_bounded(path: Path | str) -> None:
         for o in f.occurrences:
             keys = {(n.track, n.index) for n in o.notes}
             if o.notes[0].voice != TEXTURE:  # texture occurrences are whole bars: test_discovery_texture.py
-                # short rhythmic cells (discovery/cells.py) are the one kind below min_notes
+                # short rhythmic cells (discovery/cells.py) are the one kind below min_notes;
+                # statements grow past the window caps up to the growing caps (discovery/extent.py)
                 lo = min(settings.min_notes, settings.cell_min_notes) if settings.short_cells else settings.min_notes
-                assert lo <= len(keys) <= settings.max_notes
-                assert o.notes[-1].onset - o.notes[0].onset <= settings.max_beats
+                assert lo <= len(keys) <= max(settings.max_notes, settings.grow_max_notes)
+                assert o.notes[-1].onset - o.notes[0].onset <= max(settings.max_beats, settings.grow_max_beats)
             assert not keys & seen, "occurrences of one family share notes"
             seen |= keys
             track = next(t for t in score.tracks if t.index == o.track)
@@ -216,6 +217,7 @@ def test_a_long_repeated_phrase_is_not_cut_into_max_length_families() -> None:
     # the planted 8-note motif (closed: its statements continue differently) is still found whole
     plant = score.tracks[-2].index
     assert any(sum(o.track == plant and len(o.notes) == len(MOTIF) for o in f.occurrences) >= len(SHIFTS) for f in families)
-    # the old behaviour, for contrast: max-length windows of the phrase form a family
-    old = discover(score, settings=DiscoverySettings(drop_open_at_cap=False))
+    # the old behaviour, for contrast: max-length windows of the phrase form a family (statements not
+    # grown past the cap, which would make them longer than max_notes: discovery/extent.py)
+    old = discover(score, settings=DiscoverySettings(drop_open_at_cap=False, grow_share=0.0))
     assert any(f.notes_per_occurrence == DiscoverySettings().max_notes for f in stretch_families(old))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import string
 
 import numpy as np
 
 from motifcli.discovery.candidates import Lines, build_lines, diatonic_steps, window_keys
 from motifcli.discovery.embed import Encoder
+from motifcli.discovery.extent import grow_families, join_shifted
 from motifcli.discovery.families import Chosen, add_variants, choose, merge_aligned
 from motifcli.discovery.patterns import closed_patterns
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
@@ -27,27 +29,31 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     settings = settings or DiscoverySettings()
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
     voices = split_voices(score, min_chord_share=min_chord_share)
-    families, cells = voice_and_cell_families(voices, settings, model)
+    pairs, cells = voice_and_cell_families(voices, settings, model)
+    families = [grown for _, grown in pairs]
     if settings.texture:  # chordal tracks' repeated bars, chords included (discovery/texture.py)
         from motifcli.discovery.texture import with_texture
 
-        families = with_texture(score, families, settings, sum(map(len, voices)), model)
+        # texture and voice families judge each other on the voice families before growing (extent.py):
+        # a grown statement reaching into a chordal bar is no reason to drop that bar's texture family
+        grown_of = {core: grown for core, grown in pairs}  # by value: frozen dataclasses
+        judged = with_texture(score, [core for core, _ in pairs], settings, sum(map(len, voices)), model)
+        families = [grown_of.get(f, f) for f in judged]
     # short cells join last: they claim no texture family's notes and take only slots left under the cap
-    if cells:
-        return _ranked([*families, *cells])[: settings.max_families]
-    return [_relabel(f, i) for i, f in enumerate(families)]
+    return _ranked([*families, *cells])[: settings.max_families]
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:
     """The same on ready-made voices (tests and benchmarks feed their own)."""
-    families, cells = voice_and_cell_families(voices, settings, model)
-    return _ranked([*families, *cells])
+    pairs, cells = voice_and_cell_families(voices, settings, model)
+    return _ranked([*(grown for _, grown in pairs), *cells])
 
 
 def voice_and_cell_families(
     voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None,
-) -> tuple[list[Family], list[Family]]:
-    """Voice families (repeated note patterns and their variants) and, apart, short rhythmic cells."""
+) -> tuple[list[tuple[Family, Family]], list[Family]]:
+    """Voice families before and after growing their statements (the same unless ``grow_share``),
+    most salient first, and, apart, short rhythmic cells (avoiding the grown statements' notes)."""
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return [], []
@@ -61,14 +67,21 @@ def voice_and_cell_families(
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model)
     chosen = merge_aligned(chosen, lines, settings)
+    chosen = join_shifted(chosen, lines, settings.join_share, settings.join_reach, settings.join_keep)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
+    core = [_family(c, lines, settings.salience_discount) for c in chosen]
+    grown = core
+    if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
+        grow_families(chosen, lines, settings)
+        grown = [_keep_transpositions(_family(c, lines, settings.salience_discount), f) for c, f in zip(chosen, core)]
     cells: list[Chosen] = []
-    if settings.short_cells > 0:  # 2-4-note rhythmic cells, their own budget (discovery/cells.py)
+    if settings.short_cells > 0:  # 2-3-note rhythmic cells, their own budget (discovery/cells.py)
         from motifcli.discovery.cells import cell_families
 
         cells = cell_families(lines, settings, chosen)
-    fams = [_family(c, lines, settings.salience_discount) for c in chosen]
-    return _ranked(fams), [_family(c, lines, settings.salience_discount) for c in cells]
+    pairs = sorted(zip(core, grown), key=lambda cg: -cg[1].salience)
+    return ([(_relabel(c, i), _relabel(g, i)) for i, (c, g) in enumerate(pairs)],
+            _ranked([_family(c, lines, settings.salience_discount) for c in cells]))
 
 
 def _ranked(families: list[Family]) -> list[Family]:
@@ -101,6 +114,17 @@ def _occurrence(lines: Lines, pos: np.ndarray, proto: np.ndarray, distance: floa
     else:  # different note counts: the first notes correspond (alignment keeps both ends)
         shift = int(lines.pitches[pos[0]] - lines.pitches[proto[0]])
     return Occurrence(notes, shift, diatonic_steps(shift), float(1.0 / (1.0 + distance)))
+
+
+def _keep_transpositions(grown: Family, core: Family) -> Family:
+    """A grown family with its statements' transpositions as measured before growing.
+
+    Statements grow by different amounts on each side, so two of one length after growing need not
+    correspond note for note; their transposition is the aligned core's (growing keeps statement order).
+    """
+    occs = tuple(dataclasses.replace(g, transposition=c.transposition, diatonic=c.diatonic)
+                 for g, c in zip(grown.occurrences, core.occurrences))
+    return dataclasses.replace(grown, occurrences=occs)
 
 
 def _relabel(f: Family, i: int) -> Family:

@@ -143,10 +143,10 @@ def add_variants(
             room -= 1
             taken[k : k + m] = True
             notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
-        _set_statements(fam, notes, dist, first)
+        set_statements(fam, notes, dist, first)
 
 
-def _set_statements(fam: Chosen, notes: list[np.ndarray], dist: list[float], first: list[int]) -> None:
+def set_statements(fam: Chosen, notes: list[np.ndarray], dist: list[float], first: list[int]) -> None:
     """A family's statements (note positions, alignment distance, first position), in time order."""
     order = np.argsort(first, kind="stable")
     fam.starts = np.asarray(first, dtype=np.int64)[order]
@@ -196,7 +196,7 @@ def merge_aligned(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
                 continue
             taken[pos.min() : pos.max() + 1] = True
             notes.append(pos), dist.append(max(dd, d)), first.append(int(pos[0]))
-        _set_statements(other, notes, dist, first)
+        set_statements(other, notes, dist, first)
     return kept
 
 

@@ -79,6 +79,16 @@ class DiscoverySettings:
     variant_tolerance: float = 1.0  # mean |interval change| (semitones) + |log2 IOI change| accepted
     variant_ratio: float = 0.0  # at most this many varied statements per exact one, closest first (0: no cap)
     merge_tolerance: float = 0.0  # merge a family into an earlier one whose statements its prototype aligns to (0: off)
+    join_share: float = 0.0  # join a family into an earlier one it overlaps at one offset in this share of statements (0: off)
+    join_keep: bool = False  # keep the joined families too (the union is one more family)
+    join_reach: int = 12  # largest offset (notes) between the first notes of joined statements
+    grow_share: float = 0.3  # extend statements by a note while this share of them agree (0: off; extent.py)
+    grow_max_notes: int = 24  # longest statement after growing, in notes
+    grow_max_beats: float = 16.0  # longest statement after growing, in beats
+    grow_all: bool = True  # a step grows every statement that can take one (else only the agreeing ones)
+    grow_from: float = 0.0  # grow only families whose statements reach this share of max_notes or max_beats
+    grow_inside: bool = False  # a statement inside another family's statement may grow (copying it)
+    grow_rest: float = 0.5  # growing stops at a rest longer than this (beats)
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes

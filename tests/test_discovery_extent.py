@@ -1,0 +1,97 @@
+"""Extent of voice-family statements (discovery/extent.py): grown past the caps, shifted windows joined."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+
+from motifcli import read_score
+from motifcli.discovery import DiscoverySettings, discover
+from motifcli.discovery.candidates import build_lines
+from motifcli.discovery.extent import join_shifted
+from motifcli.discovery.families import Chosen
+from motifcli.score import Note, Score, Track
+from motifcli.voices import split_voices
+
+REPO = Path(__file__).resolve().parents[1]
+POP = REPO / "examples" / "pop909-101.mid"
+
+HEAD = [0, 4, 7, 5, 2, 4]  # a 6-note head (semitones above its first note), eighth notes
+TAIL = [9, 7, 5, 4, 2, 0, -1, 0, 2, 4, 5, 7]  # the 12 notes that follow it in the long phrase
+AFTER = [11, -6, 19, -8, 14, -3]  # what follows the head where it stands alone: each time another leap
+
+
+def _plant(score: Score) -> tuple[Score, list[set[tuple[int, int]]], list[set[tuple[int, int]]]]:
+    """A new track: HEAD + TAIL (18 notes) four times, HEAD alone (then one other note) six times, rests between."""
+    index = max(t.index for t in score.tracks) + 1
+    notes: list[Note] = []
+    phrases: list[set[tuple[int, int]]] = []
+    heads: list[set[tuple[int, int]]] = []
+    starts = np.floor(np.linspace(8.0, float(score.end_beat) - 16.0, 10)).tolist()
+    for k, start in enumerate(starts):
+        base = 60 + (k % 3) * 2
+        first = len(notes)
+        shape = HEAD + TAIL if k % 5 in (0, 2) else HEAD  # statements 0, 2, 5, 7 are the long phrase
+        for j, p in enumerate(shape):
+            notes.append(Note(start + 0.5 * j, start + 0.5 * j + 0.5, base + p))
+        if len(shape) == len(HEAD):
+            heads.append({(index, i) for i in range(first, len(notes))})
+            t = start + 0.5 * len(HEAD)  # one more note, straight on, by a leap no other statement takes
+            notes.append(Note(t, t + 0.5, base + HEAD[-1] + AFTER[len(heads) - 1]))
+        else:
+            phrases.append({(index, i) for i in range(first, len(notes))})
+    track = Track(index=index, name="PHRASE", notes=notes)
+    return dataclasses.replace(score, tracks=[*score.tracks, track]), phrases, heads
+
+
+def _best_cover(families, statement: set[tuple[int, int]]) -> tuple[str, int]:
+    """(label, notes) of the occurrence holding most of ``statement``'s notes."""
+    best = ("", 0)
+    for f in families:
+        for o in f.occurrences:
+            n = len(statement & {(x.track, x.index) for x in o.notes})
+            if n > best[1]:
+                best = (f.label, n)
+    return best
+
+
+def test_a_motif_that_opens_a_longer_repeated_phrase_grows_to_the_phrase() -> None:
+    score, phrases, heads = _plant(read_score(POP))
+    assert len(phrases) == 4 and len(heads) == 6
+    cut = discover(score, settings=DiscoverySettings(grow_share=0.0))
+    # without growing, no occurrence reaches past the 12-note cap into the phrase
+    assert all(_best_cover(cut, p)[1] <= DiscoverySettings().max_notes for p in phrases)
+    for grow_all in (True, False):  # True is the default: every statement able to take a step grows
+        grown = discover(score, settings=DiscoverySettings(grow_all=grow_all))
+        labels = {_best_cover(grown, p)[0] for p in phrases}
+        assert len(labels) == 1, f"the four phrases are in several families: {labels}"
+        assert all(_best_cover(grown, p)[1] >= 0.9 * len(p) for p in phrases), [_best_cover(grown, p) for p in phrases]
+        # the head where it stands alone stays in the same family; it takes its own next note only when
+        # every statement grows (that note disagrees with the phrase), and never reaches past the rest
+        fam = next(f for f in grown if f.label in labels)
+        for h in heads:
+            occ = [o for o in fam.occurrences if h & {(x.track, x.index) for x in o.notes}]
+            assert len(occ) == 1
+            keys = {(x.track, x.index) for x in occ[0].notes}
+            assert h <= keys and len(keys) == len(h) + (1 if grow_all else 0)
+
+
+def test_shifted_windows_of_one_run_are_joined_into_one_family() -> None:
+    lines = build_lines(split_voices(read_score(POP)))
+    a_starts = np.array([10, 50, 90])
+    b_starts = np.array([12, 52, 92, 200])  # three of them start two notes after a statement of a
+    a = Chosen(4, a_starts, np.zeros(3), 1.0)
+    b = Chosen(5, b_starts, np.zeros(4), 0.5)
+    apart = join_shifted([a, b], lines, share=0.0, reach=12)
+    assert len(apart) == 2  # share 0: off
+    joined = join_shifted([Chosen(4, a_starts, np.zeros(3), 1.0), Chosen(5, b_starts, np.zeros(4), 0.5)], lines,
+                          share=0.5, reach=12)
+    assert len(joined) == 1
+    spans = [(int(p.min()), int(p.max())) for p in joined[0].notes]
+    assert spans == [(10, 16), (50, 56), (90, 96), (200, 204)]  # unions, then b's unpaired statement
+    # too far apart for the reach: not one run
+    far = join_shifted([Chosen(4, a_starts, np.zeros(3), 1.0), Chosen(5, b_starts, np.zeros(4), 0.5)], lines,
+                       share=0.5, reach=1)
+    assert len(far) == 2
