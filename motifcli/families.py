@@ -38,7 +38,6 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     options: dict[str, Any] = {"min_notes": settings.fewest_notes}
     if settings.min_notes is not None:  # an explicit --min-notes also bounds the short rhythmic cells
         options["cell_min_notes"] = max(2, settings.fewest_notes)
-        options["short_cells"] = None  # decided in discovery_settings against the cells' longest length
     if settings.max_families is not None:
         options["max_families"] = settings.max_families
     options["variant_tolerance"] = DEFAULT_VARIANT_TOLERANCE * 2.0 * float(settings.sensitivity)
@@ -63,9 +62,8 @@ def discovery_settings(settings: Settings) -> Any:
     known = {f.name for f in fields(DiscoverySettings)}
     options = {k: v for k, v in discovery_options(settings).items() if k in known}
     options["max_notes"] = max(options["min_notes"], getattr(DiscoverySettings(), "max_notes", options["min_notes"]))
-    if options.get("short_cells", 0) is None:  # explicit --min-notes above the cells' longest: no cells
-        base = DiscoverySettings()
-        options["short_cells"] = base.short_cells if options["cell_min_notes"] <= base.cell_max_notes else 0
+    if options.get("cell_min_notes", 0) > DiscoverySettings().cell_max_notes:  # --min-notes above any cell: none
+        options["short_cells"] = 0
     return replace(DiscoverySettings(), **options)
 
 

@@ -252,7 +252,8 @@ def test_sensitivity_and_min_notes_reach_discovery():
     }
     opts = discovery_options(Settings(unit="note", sensitivity=0.0, min_notes=6, max_families=3))
     assert opts == {"min_notes": 6, "max_families": 3, "variant_tolerance": 0.0, "use_variants": False,
-                    "texture_similarity": 1.0}  # sensitivity also sets texture families' bar similarity
+                    "texture_similarity": 1.0,  # sensitivity also sets texture families' bar similarity
+                    "cell_min_notes": 6}  # an explicit --min-notes bounds the short cells too
     assert Settings(unit="bar").fewest_notes == 1 and Settings(unit="note").fewest_notes == 4
     assert Settings().unit == "note" and Settings().fewest_notes == 4  # note is the default unit
 
