@@ -89,6 +89,7 @@ class DiscoverySettings:
     grow_from: float = 0.0  # grow only families whose statements reach this share of max_notes or max_beats
     grow_inside: bool = False  # a statement inside another family's statement may grow (copying it)
     grow_rest: float = 0.5  # growing stops at a rest longer than this (beats)
+    grow_vary: int = 0  # a statement may grow this many times by a note of the agreeing rhythm but another pitch
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes
