@@ -1,6 +1,7 @@
 """Fast tuning loop: several settings variants on one split, scored by discovery_errors.fast_scores.
 
     PYTHONPATH=$PWD python -m benchmarks.discovery_fast_sweep bps tune "" "short_cells=0" "k=v k2=v2"
+    PYTHONPATH=$PWD python -m benchmarks.discovery_fast_sweep --model pop909 val "texture_model=cluster"
 
 Each argument after corpus and split is one variant (space-separated KEY=VALUE overrides of
 DiscoverySettings; "" is the defaults). F_est, P_est, R_est, F_occ(.75) and F_3 equal mir_eval's
@@ -20,14 +21,20 @@ from motifcli.discovery import DiscoverySettings, discover
 
 
 def main() -> None:
-    corpus, split, variants = sys.argv[1], sys.argv[2], sys.argv[3:] or [""]
+    args = sys.argv[1:]
+    model = None
+    if args and args[0] == "--model":  # pass the shipped model, as discovery_sweep --model does
+        import motifcli
+
+        model, args = motifcli.load_model(), args[1:]
+    corpus, split, variants = args[0], args[1], args[2:] or [""]
     ps = pieces(corpus, split)
     refs_all = [clean(p.patterns) for p in ps]
     for spec in variants:
         settings = DiscoverySettings(**parse_set(spec.split()))
         rows, fams = [], []
         for p, refs in zip(ps, refs_all):
-            found = discover(p.score, settings=settings)
+            found = discover(p.score, model, settings=settings)
             fams.append(len(found))
             rows.append(fast_scores(clean([[o.points() for o in f.occurrences] for f in found]), refs))
         mean = {k: statistics.fmean(r[k] for r in rows) for k in rows[0]}

@@ -23,8 +23,12 @@ TAIL = [9, 7, 5, 4, 2, 0, -1, 0, 2, 4, 5, 7]  # the 12 notes that follow it in t
 AFTER = [11, -6, 19, -8, 14, -3]  # what follows the head where it stands alone: each time another leap
 
 
-def _plant(score: Score) -> tuple[Score, list[set[tuple[int, int]]], list[set[tuple[int, int]]]]:
-    """A new track: HEAD + TAIL (18 notes) four times, HEAD alone (then one other note) six times, rests between."""
+def _plant(score: Score, varied: int = 0) -> tuple[Score, list[set[tuple[int, int]]], list[set[tuple[int, int]]]]:
+    """A new track: HEAD + TAIL (18 notes) four times, HEAD alone (then one other note) six times, rests between.
+
+    ``varied``: in that many of the four phrases the last four notes are a fourth higher (one interval
+    differs from the other phrases', as where a sequence is stated a step off).
+    """
     index = max(t.index for t in score.tracks) + 1
     notes: list[Note] = []
     phrases: list[set[tuple[int, int]]] = []
@@ -34,6 +38,8 @@ def _plant(score: Score) -> tuple[Score, list[set[tuple[int, int]]], list[set[tu
         base = 60 + (k % 3) * 2
         first = len(notes)
         shape = HEAD + TAIL if k % 5 in (0, 2) else HEAD  # statements 0, 2, 5, 7 are the long phrase
+        if len(shape) > len(HEAD) and len(phrases) < varied:
+            shape = HEAD + TAIL[:8] + [p + 5 for p in TAIL[8:]]
         for j, p in enumerate(shape):
             notes.append(Note(start + 0.5 * j, start + 0.5 * j + 0.5, base + p))
         if len(shape) == len(HEAD):
@@ -63,8 +69,10 @@ def test_a_motif_that_opens_a_longer_repeated_phrase_grows_to_the_phrase() -> No
     cut = discover(score, settings=DiscoverySettings(grow_share=0.0))
     # without growing, no occurrence reaches past the 12-note cap into the phrase
     assert all(_best_cover(cut, p)[1] <= DiscoverySettings().max_notes for p in phrases)
-    for grow_all in (True, False):  # True is the default: every statement able to take a step grows
-        grown = discover(score, settings=DiscoverySettings(grow_all=grow_all))
+    # grow_all=True is the default: every statement able to take a step grows; grow_vary=0 here so that
+    # the lone heads' own next note (another leap each time) is no agreeing step for grow_all=False
+    for grow_all in (True, False):
+        grown = discover(score, settings=DiscoverySettings(grow_all=grow_all, grow_vary=0 if not grow_all else 1))
         labels = {_best_cover(grown, p)[0] for p in phrases}
         assert len(labels) == 1, f"the four phrases are in several families: {labels}"
         assert all(_best_cover(grown, p)[1] >= 0.9 * len(p) for p in phrases), [_best_cover(grown, p) for p in phrases]
@@ -76,6 +84,16 @@ def test_a_motif_that_opens_a_longer_repeated_phrase_grows_to_the_phrase() -> No
             assert len(occ) == 1
             keys = {(x.track, x.index) for x in occ[0].notes}
             assert h <= keys and len(keys) == len(h) + (1 if grow_all else 0)
+
+
+def test_a_phrase_grows_through_one_varied_interval_only_with_grow_vary() -> None:
+    score, phrases, _ = _plant(read_score(POP), varied=2)  # two phrases go on a fourth higher after 14 notes
+    stopped = discover(score, settings=DiscoverySettings(grow_vary=0))
+    # two of four phrases agree at the varied step: fewer than grow_share of the ten statements, growing stops
+    assert all(_best_cover(stopped, p)[1] < 0.9 * len(p) for p in phrases), [_best_cover(stopped, p) for p in phrases]
+    grown = discover(score, settings=DiscoverySettings(grow_vary=1))
+    assert len({_best_cover(grown, p)[0] for p in phrases}) == 1
+    assert all(_best_cover(grown, p)[1] >= 0.9 * len(p) for p in phrases), [_best_cover(grown, p) for p in phrases]
 
 
 def test_shifted_windows_of_one_run_are_joined_into_one_family() -> None:

@@ -107,7 +107,7 @@ def _union(a: Chosen, b: Chosen, pairs: list[tuple[int, int]], size: int) -> Cho
 
 def extend_statements(
     fam: Chosen, lines: Lines, share: float, max_notes: int, max_beats: float, rest: float, grow_all: bool = False,
-    walls: list[tuple[int, int]] | None = None, pitch_key: str = "class",
+    walls: list[tuple[int, int]] | None = None, pitch_key: str = "class", vary: int = 0,
 ) -> None:
     """Grow the family's statements to the right, then to the left, one note at a time (in place).
 
@@ -117,7 +117,9 @@ def extend_statements(
     A statement stops at its voice's end, at a rest longer than ``rest`` beats, at ``max_notes``
     notes or ``max_beats`` beats, where it would reach a note of another statement of the family,
     and (``walls[i]``: the outer ends of other families' statements holding statement i) inside
-    such a statement, whose notes it would only copy.
+    such a statement, whose notes it would only copy. With ``vary`` a statement whose next note has
+    the agreeing inter-onset interval but another pitch key counts as agreeing (and grows) up to
+    ``vary`` times (a varied note inside a long phrase).
     """
     if share <= 0 or len(fam.notes) < 2:
         return
@@ -127,6 +129,7 @@ def extend_statements(
     for p in notes:
         taken[p.min() : p.max() + 1] = True
     need = max(2.0, share * len(notes))
+    varied = [0] * len(notes)
     for side in (1, -1):
         active = list(range(len(notes)))
         while active:
@@ -141,9 +144,12 @@ def extend_statements(
             if not steps:
                 break
             best, count = Counter(steps.values()).most_common(1)[0]
-            if count < need:
+            loose = [i for i, s in steps.items() if s != best and s[1] == best[1] and varied[i] < vary]
+            if count + len(loose) < need:
                 break
-            active = [i for i, s in steps.items() if grow_all or s == best]
+            for i in loose:
+                varied[i] += 1
+            active = [i for i, s in steps.items() if grow_all or s == best or i in loose]
             for i in active:
                 nxt = int(notes[i].max()) + 1 if side > 0 else int(notes[i].min()) - 1
                 taken[nxt] = True
@@ -200,7 +206,7 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
                 hold = (fid != f) & (los <= p.min()) & (his >= p.max())
                 walls.append((int(los[hold].min()), int(his[hold].max())) if hold.any() else (10**12, -1))
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
-                          settings.grow_rest, settings.grow_all, walls, pitch_key)
+                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary)
 
 
 def _reach(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> float:

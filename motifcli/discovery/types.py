@@ -68,7 +68,7 @@ class DiscoverySettings:
     min_notes: int = 4  # shortest motif, in notes (texture: a bar with fewer notes states no texture)
     max_notes: int = 12  # longest motif, in notes
     max_beats: float = 8.0  # longest motif, in beats
-    max_families: int = 20  # cap on the families reported
+    max_families: int = 25  # cap on the families reported
     notes_per_family: float = 200.0  # at most one family per this many voiced notes (at least 3)
     parallel_repeats: bool = False  # drop a pattern running parallel to a chosen one (one long repeat)
     relative_salience: float = 0.05  # keep families scoring at least this share of the best one
@@ -82,13 +82,14 @@ class DiscoverySettings:
     join_share: float = 0.0  # join a family into an earlier one it overlaps at one offset in this share of statements (0: off)
     join_keep: bool = False  # keep the joined families too (the union is one more family)
     join_reach: int = 12  # largest offset (notes) between the first notes of joined statements
-    grow_share: float = 0.3  # extend statements by a note while this share of them agree (0: off; extent.py)
+    grow_share: float = 0.33  # extend statements by a note while this share of them agree (0: off; extent.py)
     grow_max_notes: int = 24  # longest statement after growing, in notes
     grow_max_beats: float = 16.0  # longest statement after growing, in beats
     grow_all: bool = True  # a step grows every statement that can take one (else only the agreeing ones)
     grow_from: float = 0.0  # grow only families whose statements reach this share of max_notes or max_beats
     grow_inside: bool = False  # a statement inside another family's statement may grow (copying it)
     grow_rest: float = 0.5  # growing stops at a rest longer than this (beats)
+    grow_vary: int = 1  # a statement may grow this many steps with the agreeing rhythm but another interval (0: off)
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes
@@ -101,7 +102,7 @@ class DiscoverySettings:
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
     transpose: bool = True  # transposed statements count (False: the no-invariance ablation, exact pitch only)
     # short rhythmic cells (motifcli.discovery.cells): 2-4-note groups keyed by rhythm and contour
-    short_cells: int = 2  # at most this many cell families per piece, in slots left under max_families (0: off)
+    short_cells: int = 3  # at most this many cell families per piece, in slots left under max_families (0: off)
     cell_min_notes: int = 2  # shortest cell, in notes
     cell_max_notes: int = 3  # longest cell, in notes
     cell_min_statements: int = 6  # a cell family needs this many non-overlapping statements
