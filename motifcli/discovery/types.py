@@ -52,7 +52,7 @@ class Family:
 
     label: str
     occurrences: tuple[Occurrence, ...]
-    salience: float  # share of the voiced notes it explains x repetition; the output x length, transposition (salience.py)
+    salience: float  # share of voiced notes explained x repetition (output: x length, transposition; salience.py)
     coverage: float  # share of the piece's voiced notes inside its occurrences
     notes_per_occurrence: int
 
