@@ -210,7 +210,8 @@ class Motif:
     """A motif family: one name and colour, at least two occurrences, a salience and its rank.
 
     ``salience``: how much of the piece it explains (share of the notes it covers, times mean
-    similarity, times log2(1 + occurrences)); ``rank`` 1 is the most salient family (0: not ranked).
+    similarity, times log2(1 + occurrences); the note level also weighs statement length and
+    transposition, motifcli.discovery.salience); ``rank`` 1 is the most salient family (0: not ranked).
     """
 
     name: str

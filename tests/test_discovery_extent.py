@@ -73,12 +73,15 @@ def test_a_motif_that_opens_a_longer_repeated_phrase_grows_to_the_phrase() -> No
     # the lone heads' own next note (another leap each time) is no agreeing step for grow_all=False
     for grow_all in (True, False):
         grown = discover(score, settings=DiscoverySettings(grow_all=grow_all, grow_vary=0 if not grow_all else 1))
-        labels = {_best_cover(grown, p)[0] for p in phrases}
-        assert len(labels) == 1, f"the four phrases are in several families: {labels}"
-        assert all(_best_cover(grown, p)[1] >= 0.9 * len(p) for p in phrases), [_best_cover(grown, p) for p in phrases]
-        # the head where it stands alone stays in the same family; it takes its own next note only when
+        # families holding 90% of each of the four phrases in one statement each (the order between two
+        # such families is the salience's business, benchmarks/phase5-rank5.md, not this test's)
+        whole = [f for f in grown if all(_best_cover([f], p)[1] >= 0.9 * len(p) for p in phrases)]
+        assert whole, [_best_cover(grown, p) for p in phrases]
+        # the grown family also holds the head where it stands alone; it takes its own next note only when
         # every statement grows (that note disagrees with the phrase), and never reaches past the rest
-        fam = next(f for f in grown if f.label in labels)
+        fam = next((f for f in whole if all(h <= {(x.track, x.index) for o in f.occurrences for x in o.notes}
+                                            for h in heads)), None)
+        assert fam is not None, "no family holding the phrases holds the lone heads"
         for h in heads:
             occ = [o for o in fam.occurrences if h & {(x.track, x.index) for x in o.notes}]
             assert len(occ) == 1

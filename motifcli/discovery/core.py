@@ -12,6 +12,7 @@ from motifcli.discovery.embed import Encoder
 from motifcli.discovery.extent import grow_families, join_shifted
 from motifcli.discovery.families import Chosen, add_variants, choose, merge_aligned
 from motifcli.discovery.patterns import closed_patterns
+from motifcli.discovery.salience import ranked
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.quantiles import median
 from motifcli.score import Score
@@ -40,13 +41,13 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         judged = with_texture(score, [core for core, _ in pairs], settings, sum(map(len, voices)), model)
         families = [grown_of.get(f, f) for f in judged]
     # short cells join last: they claim no texture family's notes and take only slots left under the cap
-    return _ranked([*families, *cells])[: settings.max_families]
+    return _ranked([*families, *cells], settings)[: settings.max_families]
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:
     """The same on ready-made voices (tests and benchmarks feed their own)."""
     pairs, cells = voice_and_cell_families(voices, settings, model)
-    return _ranked([*(grown for _, grown in pairs), *cells])
+    return _ranked([*(grown for _, grown in pairs), *cells], settings)
 
 
 def voice_and_cell_families(
@@ -84,9 +85,11 @@ def voice_and_cell_families(
             _ranked([_family(c, lines, settings.salience_discount) for c in cells]))
 
 
-def _ranked(families: list[Family]) -> list[Family]:
-    """Most salient first, labelled A, B, ... in that order."""
-    return [_relabel(f, i) for i, f in enumerate(sorted(families, key=lambda f: -f.salience))]
+def _ranked(families: list[Family], settings: DiscoverySettings | None = None) -> list[Family]:
+    """Most salient first, labelled A, B, ... in that order; with ``settings``, by the output order
+    and salience of :func:`motifcli.discovery.salience.ranked` (length, transposition, redundancy)."""
+    order = ranked(families, settings) if settings is not None else sorted(families, key=lambda f: -f.salience)
+    return [_relabel(f, i) for i, f in enumerate(order)]
 
 
 def _family(c: Chosen, lines: Lines, discount_power: float = 0.0) -> Family:

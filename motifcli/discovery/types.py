@@ -52,7 +52,7 @@ class Family:
 
     label: str
     occurrences: tuple[Occurrence, ...]
-    salience: float  # share of the piece's voiced notes it explains, weighted by repetition
+    salience: float  # share of voiced notes explained x repetition (output: x length, transposition; salience.py)
     coverage: float  # share of the piece's voiced notes inside its occurrences
     notes_per_occurrence: int
 
@@ -95,6 +95,10 @@ class DiscoverySettings:
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
+    # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience
+    salience_length: float = 0.3  # ordering salience x notes per statement ** this (longer statements first)
+    salience_transposed: float = 0.25  # x (1 + this x share of transposed statements), voice families only
+    salience_redundancy: float = 0.0  # x (1 - this x share of notes inside higher-ranked families)
     model_tolerance: float = 0.0  # with a model: looser alignments it may vet (off: see DISCOVERY-ALGO.md)
     min_occurrences: int = 2  # a voice family needs this many statements after variants (2: no filter)
     use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search

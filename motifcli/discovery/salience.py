@@ -1,0 +1,75 @@
+"""Family salience and order: an analyst's first five should be ours (issue 10).
+
+The base salience (``core._family``, ``texture.phrase_family``, ``cells``: share of the voiced notes
+in the statements x mean similarity x log2(1 + statements), cells x ``cell_salience``) says how
+much of the piece a family explains and how often. Families are then *ordered* by
+
+    salience = base x notes_per_occurrence ** salience_length
+                    x (1 + salience_transposed x transposed share)      (voice families only)
+                    x (1 - salience_redundancy x share of notes already in higher-ranked families)
+
+because labelled motifs are longer statements than the short figures that fill a piece at equal
+coverage (benchmarks/phase5-rank5.md), Beethoven's motifs recur transposed, and a family mostly
+inside a higher-ranked one adds little. ``ranked`` is the one place families are ordered for output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from motifcli.discovery.types import DiscoverySettings, Family
+from motifcli.voices import TEXTURE
+
+
+def transposed_share(family: Family) -> float:
+    """Share of the statements after the prototype that are transposed; 0 for texture families
+    (a pop song's repeated bars follow its chords, so transposition says nothing there)."""
+    rest = family.occurrences[1:]
+    if family.prototype.notes[0].voice == TEXTURE or not rest:
+        return 0.0
+    return sum(o.transposition != 0 for o in rest) / len(rest)
+
+
+def plainness(family: Family) -> float:
+    """Share of the prototype's intervals that are repeated notes or steps one way (0 for texture).
+
+    Measured in benchmarks/phase5-rank5.md; not part of the order (Beethoven's motifs are often
+    scale runs and repeated notes, so it lowered BPS's first five).
+    """
+    proto = family.prototype
+    if proto.notes[0].voice == TEXTURE or len(proto.notes) < 2:
+        return 0.0
+    pitches = [n.pitch for n in proto.notes]
+    steps = [b - a for a, b in zip(pitches, pitches[1:])]
+    up = sum(0 < s <= 2 for s in steps)
+    down = sum(-2 <= s < 0 for s in steps)
+    return (sum(s == 0 for s in steps) + max(up, down)) / len(steps)
+
+
+def motif_salience(family: Family, settings: DiscoverySettings) -> float:
+    """The base salience scaled by statement length and transposition (before redundancy)."""
+    s = family.salience * max(family.notes_per_occurrence, 1) ** settings.salience_length
+    return s * (1.0 + settings.salience_transposed * transposed_share(family))
+
+
+def ranked(families: list[Family], settings: DiscoverySettings) -> list[Family]:
+    """``families`` most salient first, each carrying its ordering salience (see the module doc).
+
+    Greedy when ``salience_redundancy`` > 0: each next family is scored against the notes of the
+    ones already placed. Ties keep the given order. Labels are left as they are (``core._ranked``).
+    """
+    scores = [motif_salience(f, settings) for f in families]
+    if settings.salience_redundancy <= 0:
+        order = sorted(range(len(families)), key=lambda i: (-scores[i], i))
+        return [dataclasses.replace(families[i], salience=float(scores[i])) for i in order]
+    notes = [{(n.track, n.index) for o in f.occurrences for n in o.notes} for f in families]
+    left, taken, out = list(range(len(families))), set(), []
+    while left:
+        def scaled(i: int) -> float:
+            return scores[i] * (1.0 - settings.salience_redundancy * len(notes[i] & taken) / max(len(notes[i]), 1))
+
+        best = min(left, key=lambda i: (-scaled(i), i))
+        left.remove(best)
+        out.append(dataclasses.replace(families[best], salience=float(scaled(best))))
+        taken |= notes[best]
+    return out
