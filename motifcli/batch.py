@@ -238,7 +238,7 @@ def run_batch(
     """
     started = time.perf_counter()
     if model is not None and not settings.uses_model:
-        model = None  # a run that uses no model: workers load none, --resume ignores its file
+        model = None  # a run that uses no model (--texture-model off): workers get none, --resume ignores its file
     notify = on_result or (lambda r: None)
     results: dict[int, FileResult] = {}
     todo: list[int] = []

@@ -43,7 +43,7 @@ MinNotesOpt = Annotated[
 UnitOpt = Annotated[
     str,
     typer.Option("--unit", help="What an occurrence is: note (the default: the notes of one statement in one "
-                 "voice, from note-level discovery; no model needed) or bar (runs of whole bars of one track "
+                 "voice, from note-level discovery; the model only for a leading chordal track's bars) or bar (runs of whole bars of one track "
                  "grouped by the learned embedding, the paper's model; suits POP909-style pop songs)."),
 ]
 MaxFamiliesOpt = Annotated[

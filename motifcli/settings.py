@@ -84,7 +84,7 @@ class Settings:
     ``min_occurrences``. ``limits`` bound the input (``max_segments`` the windows to group).
 
     ``unit``: ``note`` (the default: note-level discovery, an occurrence = the notes of one
-    statement; no model unless :attr:`uses_model`) or ``bar`` (clusters of bar windows embedded by
+    statement; the model, lazily, only for a leading chordal track's texture bars) or ``bar`` (clusters of bar windows embedded by
     the model, an occurrence = its track's notes in its span: the POP909-style option). ``min_notes``:
     the fewest notes an occurrence may have (bar: windows with fewer are skipped, default 1;
     note: the shortest motif, default 4). ``max_families``: report at most this many families, the
