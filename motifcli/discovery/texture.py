@@ -189,7 +189,10 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     if not limit:  # the model's calibrated threshold, moved by the sensitivity as --unit bar moves it
         from motifcli.settings import threshold_for
 
-        calibrated = getattr(model, "grouping_threshold", None) or 0.45
+        try:
+            calibrated = model.grouping_threshold or 0.45  # type: ignore[attr-defined]
+        except AttributeError:  # a bare encoder (anything with spec and embed): the shipped model's value
+            calibrated = 0.45
         limit = threshold_for(float(settings.texture_model_sensitivity), calibrated)
     return dist, float(limit)
 
