@@ -95,12 +95,28 @@ def _shipped(piece: Piece) -> list[Pattern]:
     return shipped_patterns(piece)
 
 
+_LAZY: list[object] = []  # one lazy shipped model for the whole run, as the CLI hands discovery
+
+
 def _discovery(piece: Piece) -> list[Pattern]:
-    """algo's note-level discovery (motifcli.discovery, branch ``algo``): families -> patterns, ranked."""
+    """The note-level discovery as the product runs it: families -> patterns, ranked. Like the CLI it
+    gets the shipped model lazily (``motifcli.model.LazyModel``), opened only for a piece with a
+    leading chordal track (texture bars clustered by the bar model, ``texture_model="cluster"``)."""
     try:
         from motifcli.discovery import discover
     except ImportError as exc:  # not merged on this branch
         raise KeyError(f"method 'discovery' needs motifcli.discovery ({exc})") from exc
+    if not _LAZY:
+        from motifcli.model import LazyModel
+
+        _LAZY.append(LazyModel())
+    return [[occ.points() for occ in family.occurrences] for family in discover(piece.score, _LAZY[0])]
+
+
+def _discovery_no_model(piece: Piece) -> list[Pattern]:
+    """The note-level discovery without any model (texture bars by their points alone: phase 5's default)."""
+    from motifcli.discovery import discover
+
     return [[occ.points() for occ in family.occurrences] for family in discover(piece.score)]
 
 
@@ -146,7 +162,8 @@ METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
     "siatec-morph": lambda p: __import__("benchmarks.baselines.siatec", fromlist=["x"]).siatec_patterns(
         p, pitch="morphetic"),  # the same on an estimated diatonic (morphetic) pitch
     "shipped": _shipped,  # today's bar-level product output (benchmarks/baselines/shipped.py)
-    "discovery": _discovery,  # the note-level discovery (motifcli.discovery), once merged
+    "discovery": _discovery,  # the note-level discovery as the product runs it (lazy shipped model)
+    "discovery-nomodel": _discovery_no_model,  # the same given no model (texture bars by their points)
     "discovery+model": _discovery_with("model"),  # + the shipped model vetting looser alignments
     "discovery+note-vicreg": _discovery_with("note-vicreg"),  # + the VICReg-only note model (no fine-tuning)
     "discovery-notranspose": _discovery_no_transpose,  # no invariance: exact-pitch repeats only

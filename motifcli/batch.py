@@ -223,8 +223,10 @@ def run_batch(
 ) -> Summary:
     """Process ``jobs`` (in order with one worker); ``on_result`` is called as each file finishes.
 
-    ``model``: the loaded model, or None for a run that does not use one (``settings.uses_model``
-    false: note level by default; a model given to such a run is ignored): workers then load none.
+    ``model``: the model (loaded, or a ``LazyModel`` opened on first use: the default note level), or
+    None for a run that does not use one (``settings.uses_model`` false, e.g. ``texture_model="off"``;
+    a model given to such a run is ignored): workers then get none. Workers get a lazy model of the
+    same file, so a batch of pieces without a leading chordal track never imports onnxruntime.
 
     With several workers each opens its own session with ``threads`` intra-op threads (default:
     the cores shared out between the workers, so two workers on two cores do not fight). Workers
@@ -236,7 +238,7 @@ def run_batch(
     """
     started = time.perf_counter()
     if model is not None and not settings.uses_model:
-        model = None  # a run that uses no model: workers load none, --resume ignores its file
+        model = None  # a run that uses no model (--texture-model off): workers get none, --resume ignores its file
     notify = on_result or (lambda r: None)
     results: dict[int, FileResult] = {}
     todo: list[int] = []

@@ -99,15 +99,17 @@ _IN_JOB = False  # a worker is inside a job: a SIGTERM unwinds it (cleanup) befo
 
 
 def _init_worker(model_path: str | None, provider: str, threads: int, parent_pid: int) -> None:
-    """Load the model once per worker (none when the run uses none), and tie the worker's life to the
-    batch's main process."""
+    """Give each worker one lazy model (none when the run uses none): it is opened on the worker's
+    first job that needs it, so a batch of chorales never imports onnxruntime in its workers (the
+    main process has already checked an explicit --model). Ties the worker's life to the batch's
+    main process."""
     global _WORKER_MODEL
     _tie_to_parent(parent_pid)
     _limit_blas_threads(threads)
     if model_path is not None:
-        from motifcli.model import load_model
+        from motifcli.model import LazyModel
 
-        _WORKER_MODEL = load_model(model_path, provider=provider, threads=threads)
+        _WORKER_MODEL = LazyModel(model_path, provider=provider, threads=threads)
 
 
 def _tie_to_parent(parent_pid: int) -> None:
@@ -239,6 +241,16 @@ def _quiet_resource_tracker() -> None:
         os.environ["PYTHONWARNINGS"] = f"{current},{QUIET_TRACKER}" if current else QUIET_TRACKER
 
 
+def _worker_provider(model: Any) -> str:
+    """The provider workers ask for: that of the main process's open model (cuda or cpu), else
+    the one asked of a model not opened yet (``LazyModel.provider``: auto, cpu or cuda)."""
+    if model is None:
+        return "cpu"
+    if getattr(model, "opened", True):
+        return "cuda" if "CUDAExecutionProvider" in model.providers[:1] else "cpu"
+    return str(model.provider)
+
+
 def run_pool(
     jobs: Sequence[Any],
     todo: list[int],
@@ -259,7 +271,7 @@ def run_pool(
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only with --workers > 1
     from concurrent.futures.process import BrokenProcessPool
 
-    provider = "cuda" if model is not None and "CUDAExecutionProvider" in model.providers[:1] else "cpu"
+    provider = _worker_provider(model)
     _quiet_resource_tracker()
     context = _pool_context()
     pool = ProcessPoolExecutor(

@@ -1,4 +1,4 @@
-"""``--resume``: is a job already done? Its outputs must be complete and newer than input and model.
+"""``--resume``: is a job already done? Its outputs must be complete and newer than its input (and the model, if it used it).
 
 A cheap structural check per format (not a parse of the music): motif's own writes are atomic, so
 this catches files cut short by other tools or a full disk.
@@ -16,11 +16,14 @@ def is_up_to_date(job: Job, model_path: Path | None) -> bool:
     """All outputs are complete and newer than the input and the model (``--resume`` skips the job).
 
     Complete: a regular file that :func:`output_is_complete` accepts for its format (motif's own
-    writes are atomic, so this catches files cut short by other tools or by a full disk).
+    writes are atomic, so this catches files cut short by other tools or by a full disk). The model
+    counts only when the job used it: a JSON output whose ``model`` card is ``{}`` (a note-level run
+    that never opened the lazy model, e.g. a chorale) says it did not; without a JSON output the
+    model counts whenever the run may use it (``model_path`` given).
     """
     try:
         newest_source = job.source.stat().st_mtime
-        if model_path is not None and model_path.exists():
+        if model_path is not None and model_path.exists() and _may_have_used_model(job):
             newest_source = max(newest_source, model_path.stat().st_mtime)
         return all(
             dest.stat().st_mtime >= newest_source and output_is_complete(dest, fmt)
@@ -28,6 +31,18 @@ def is_up_to_date(job: Job, model_path: Path | None) -> bool:
         )
     except OSError:
         return False
+
+
+def _may_have_used_model(job: Job) -> bool:
+    """False only when the job's JSON output records an empty model card."""
+    dest = job.outputs.get("json")
+    if dest is None:
+        return True
+    try:
+        data = json.loads(dest.read_bytes())
+    except (OSError, ValueError):
+        return True
+    return not (isinstance(data, dict) and data.get("model") == {})
 
 
 def output_is_complete(path: Path, fmt: str) -> bool:

@@ -23,6 +23,7 @@ from motifcli.errors import MotifError, UsageError, one_line, quoted
 from motifcli.options import (
     BarOffsetOpt,
     MeterOpt,
+    TextureModelOpt,
     DebugOpt,
     HopOpt,
     MaxBeatsOpt,
@@ -149,6 +150,7 @@ def annotate(
     max_families: MaxFamiliesOpt = None,
     bar_offset: BarOffsetOpt = None,
     meter: MeterOpt = None,
+    texture_model: TextureModelOpt = "cluster",
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
     threads: Annotated[
         Optional[int], typer.Option("--threads", help="onnxruntime threads per process (default: cores / workers).")
@@ -178,6 +180,7 @@ def annotate(
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
+            texture_model=texture_model,
             lyrics=lyrics, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
@@ -200,18 +203,25 @@ def annotate(
 
 
 def _model_if_used(settings, model: Path | None, provider: str, threads: int | None = None):  # noqa: ANN001, ANN202
-    """The model, loaded only when the run uses it (``settings.uses_model``: bar level, or note-level
-    discovery configured to use the embedding), else None: the default note level neither imports
-    onnxruntime nor opens the model. An explicit ``--model`` is always loaded and checked (a bad file
-    is still a one-line error, exit 1), then left unused when the run does not need it;
-    ``--provider`` is always checked by name."""
-    from motifcli.model import check_provider_name, load_model
+    """The model the run may use (``settings.uses_model``), else None.
+
+    Bar level: loaded up front. Note level with the shipped model: a ``LazyModel`` that imports
+    onnxruntime and opens the session only if discovery needs it (texture bars of a chordal track
+    that leads the piece), so a chorale's run never pays for it. An explicit ``--model`` is always
+    loaded and checked up front (a bad file is a one-line error, exit 1, before any output; checking
+    it without opening a session would need an ONNX parser, itself as slow to import), then used
+    only if the run needs it; ``--provider`` is always checked by name."""
+    from motifcli.model import LazyModel, check_provider_name, load_model
 
     check_provider_name(provider)
-    if not settings.uses_model and model is None:
+    if model is not None:
+        loaded = load_model(model, provider=provider, threads=threads)
+        return loaded if settings.uses_model else None
+    if not settings.uses_model:
         return None
-    loaded = load_model(model, provider=provider, threads=threads)
-    return loaded if settings.uses_model else None
+    if settings.unit == "bar":
+        return load_model(None, provider=provider, threads=threads)
+    return LazyModel(None, provider=provider, threads=threads)
 
 
 def _capped(workers: int, threads: int | None) -> tuple[int, int | None]:
@@ -395,6 +405,7 @@ def plot(
     max_families: MaxFamiliesOpt = None,
     bar_offset: BarOffsetOpt = None,
     meter: MeterOpt = None,
+    texture_model: TextureModelOpt = "cluster",
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
     max_beats: MaxBeatsOpt = None,
@@ -409,6 +420,7 @@ def plot(
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
+            texture_model=texture_model,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )

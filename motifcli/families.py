@@ -33,8 +33,9 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     sensitivity as the variant tolerance (0 = exact or transposed repeats only, 0.5 = the tuned
     default, 1 = twice as loose) and as the texture bars' similarity ``0.4 ** (2 x sensitivity)``
     (0 = identical bars only, 0.5 = the tuned 0.4, 1 = 0.16: bars sharing a sixth of their points).
-    With the model (``texture_model="cluster"``) the resolved threshold is the texture bars' distance,
-    as for ``--unit bar``."""
+    With the model (``texture_model="cluster"``, the default) the texture bars' distance is the
+    model's calibrated threshold moved by the sensitivity, or an explicit ``--threshold``, as for
+    ``--unit bar``."""
     options: dict[str, Any] = {"min_notes": settings.fewest_notes}
     if settings.min_notes is not None:  # an explicit --min-notes also bounds the short rhythmic cells
         options["cell_min_notes"] = max(2, settings.fewest_notes)
@@ -45,8 +46,9 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     options["texture_similarity"] = DEFAULT_TEXTURE_SIMILARITY ** (2.0 * float(settings.sensitivity))
     if settings.texture_model is not None:
         options["texture_model"] = settings.texture_model
-    if settings.threshold is not None:  # a run with the model: its bars join as --unit bar's do
+    if settings.threshold is not None:  # an explicit --threshold: texture bars join as --unit bar's do
         options["texture_model_distance"] = float(settings.threshold)
+    options["texture_model_sensitivity"] = float(settings.sensitivity)  # else the model's, moved as --unit bar's
     return options
 
 
@@ -71,7 +73,8 @@ def discovery_uses_model(settings: Settings) -> bool:
     """Whether discovery with these settings would run a model it is given: when texture bars are
     clustered with it (``texture_model="cluster"``), or when it adds varied statements and may vet
     alignments looser than ``variant_tolerance`` with the embedding (``model_tolerance`` above it;
-    see ``discovery.families.add_variants``). Both off by default, so the note level loads no model."""
+    see ``discovery.families.add_variants``). The first is on by default: the caller hands a lazy
+    model (``motifcli.model.LazyModel``), opened only for a piece with a leading chordal track."""
     run = discovery_settings(settings)
     if getattr(run, "texture", False) and getattr(run, "texture_model", "off") != "off":
         return True  # texture families compare bars with the bar model

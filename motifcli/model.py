@@ -242,3 +242,90 @@ def check_contract(session: Any, meta: dict[str, str], path: Path) -> tuple[Mode
         (out,) = session.run([card.output_name], {card.input_name: np.zeros((1, *spec.shape), np.float32)})
         dim = int(np.asarray(out).shape[-1])
     return card, int(dim)
+
+
+class LazyModel:
+    """A model that is opened (onnxruntime imported, session started, card and probe checked) only on
+    first use: the note level may need the bar model only for the texture bars of a chordal track
+    that leads (a pop song's piano), so a chorale or a folk song never pays ~0.3 s for onnxruntime.
+
+    ``path`` is known without opening; ``spec``/``embed``/``grouping_threshold``/... open it and count
+    as a use (``uses``), so a run can tell afterwards whether discovery touched the model at all and
+    record its card only then. Wraps an already loaded :class:`MotifModel` too (``loaded``).
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, provider: str = "auto",
+                 threads: int | None = None, batch_size: int = DEFAULT_BATCH,
+                 loaded: MotifModel | None = None) -> None:
+        if path is not None:
+            self.path = Path(path)
+        else:
+            self.path = Path(getattr(loaded, "path", "")) if loaded is not None else default_model_path()
+        self.explicit = path is not None or loaded is not None
+        self.provider = check_provider_name(provider)
+        self.threads = threads
+        self.batch_size = batch_size
+        self.uses = 0
+        self._model = loaded
+
+    @property
+    def opened(self) -> bool:
+        """Whether the session is open (this object opened it, or wraps a loaded model)."""
+        return self._model is not None
+
+    def open(self) -> MotifModel:
+        """The open model; the first call loads and checks it (a :class:`ModelError` if it is bad)."""
+        if self._model is None:
+            self._model = load_model(self.path if self.explicit else None, provider=self.provider,
+                                     threads=self.threads, batch_size=self.batch_size)
+        return self._model
+
+    def _use(self) -> MotifModel:
+        self.uses += 1
+        return self.open()
+
+    @property
+    def spec(self) -> EncodingSpec:
+        return self._use().spec
+
+    @property
+    def distance(self) -> str:
+        return self._use().distance
+
+    @property
+    def grouping_threshold(self) -> float | None:
+        return self._use().grouping_threshold
+
+    @property
+    def model_card(self) -> ModelCard:
+        return self._use().model_card
+
+    @property
+    def embedding_dim(self) -> int:
+        return self._use().embedding_dim
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        return self._use().metadata
+
+    @property
+    def providers(self) -> list[str]:
+        return self.open().providers
+
+    def card(self) -> dict[str, str]:
+        return self.open().card()
+
+    def embed(self, rolls: np.ndarray) -> np.ndarray:
+        return self._use().embed(rolls)
+
+    def __repr__(self) -> str:
+        return f"LazyModel(path={str(self.path)!r}, provider={self.provider!r}, opened={self.opened})"
+
+
+def lazy(model: MotifModel | LazyModel | None) -> LazyModel:
+    """``model`` as a :class:`LazyModel`: itself, a loaded model wrapped, or the shipped model unopened."""
+    if isinstance(model, LazyModel):
+        return model
+    if model is None:
+        return LazyModel()
+    return LazyModel(loaded=model)

@@ -43,7 +43,7 @@ MinNotesOpt = Annotated[
 UnitOpt = Annotated[
     str,
     typer.Option("--unit", help="What an occurrence is: note (the default: the notes of one statement in one "
-                 "voice, from note-level discovery; no model needed) or bar (runs of whole bars of one track "
+                 "voice, from note-level discovery; the model only for a leading chordal track's bars) or bar (runs of whole bars of one track "
                  "grouped by the learned embedding, the paper's model; suits POP909-style pop songs)."),
 ]
 MaxFamiliesOpt = Annotated[
@@ -60,6 +60,12 @@ MeterOpt = Annotated[
     Optional[str],
     typer.Option("--meter", help="Time signature of the whole piece, like 3/4 or 6/8 (default: the written one, "
                  "else MIDI's if it fits the notes, else estimated)."),
+]
+TextureModelOpt = Annotated[
+    str,
+    typer.Option("--texture-model", metavar="off|cluster",
+                 help="--unit note: group the texture bars of a leading chordal track (a pop song's piano) "
+                 "with the bar model (cluster, default; loads it only for such a piece) or by their notes alone (off)."),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest input file, in bytes.")]
@@ -101,6 +107,7 @@ def build_settings(
     max_unzipped_bytes: int | None = None,
     max_segments: int | None = None,
     max_discovery_notes: int | None = None,
+    texture_model: str = "cluster",
 ):  # noqa: ANN202 - a motifcli.settings.Settings (imported lazily)
     """The one place every command turns its options into :class:`~motifcli.settings.Settings`
     (a bad value is a UsageError: exit 2)."""
@@ -136,6 +143,7 @@ def build_settings(
             min_notes=min_notes,
             origin=bar_offset,
             meter=meter,
+            texture_model=str(texture_model).strip().lower(),
             lyrics=lyrics,
             limits=replace(ReadLimits(), **changes),
         )

@@ -13,8 +13,9 @@ windows and families everywhere. Each stage lives in its own module::
 
 That is ``unit="bar"``. With ``unit="note"`` (the default) the last four are replaced by note-level
 discovery (:func:`motifcli.families.annotate_notes`: ``discover(score, model, settings)`` ->
-families -> Annotation), whose occurrences are the notes of each statement; it runs without the
-model unless discovery is configured to use the embedding (``Settings.uses_model``).
+families -> Annotation), whose occurrences are the notes of each statement; it gets the model
+lazily (``motifcli.model.LazyModel``) and opens it only for the texture bars of a chordal track that
+leads the piece (a pop song's piano), so most scores never import onnxruntime.
 """
 
 from __future__ import annotations
@@ -124,29 +125,46 @@ def annotate(
     ``threshold=0.3``, ``linkage``, ``track``, ``window``, ``hop``, ``min_notes``, ``origin``,
     ``merge_adjacent``, ``min_occurrences``, ``unit``, ``max_families``, ``limits``). The default unit
     is ``note`` (note-level discovery); ``unit="bar"`` groups whole-bar windows with the model.
-    ``model``: used only when the run needs it (:attr:`Settings.uses_model`: bar level, or discovery
-    configured to use the embedding); such a run without one loads the shipped model. A run that does
-    not use the model ignores it and records no model card. ``timings`` gets seconds per stage
+    ``model`` (a loaded model, a :class:`~motifcli.model.LazyModel`, or None for the shipped one):
+    the bar level loads it up front; the note level opens it only when discovery needs it (texture
+    bars of a chordal track that leads the piece, ``texture_model="cluster"``, the default) and
+    records its card only then (otherwise ``{}``: a chorale never imports onnxruntime). ``timings`` gets seconds per stage
     (encode, inference, grouping; for ``unit="note"`` discovery counts as grouping) added to it.
     """
     asked = settings_from(settings, **options)
-    needed = asked.uses_model
-    if needed and model is None:
+    if asked.unit == "note":
+        return _annotate_notes(score, model, asked, timings)
+    if model is None:
         from motifcli.model import load_model
 
         model = load_model()
-    run = asked.resolve(model if needed else None).for_score(score)  # bad values fail before work
-    if run.unit == "note":
-        from motifcli.families import annotate_notes
-
-        used = model if needed else None
-        return _with_bars(annotate_notes(score, used, run, used.card() if used is not None else None, timings), run)
+    run = asked.resolve(model).for_score(score)  # bad values fail before work
     from motifcli.embedding import embed_score
     from motifcli.grouping import group
 
     check_window_count(score, model, run)
     embedded = embed_score(score, model, run, timings)
     return _with_bars(group(score, embedded, run, model.card(), timings), run)
+
+
+def _annotate_notes(score: Score, model: Any, asked: Settings,
+                    timings: MutableMapping[str, float] | None) -> Annotation:
+    """The note level: discovery gets the model as a :class:`~motifcli.model.LazyModel` (the shipped
+    one when none is given), which opens only if discovery touches it (texture bars of a leading
+    chordal track); the model card is recorded only then, so a chorale's report says ``{}``."""
+    from motifcli.families import annotate_notes
+
+    run = asked.resolve(None).for_score(score)  # bad values fail before work; nothing from a model
+    if not asked.uses_model:
+        return _with_bars(annotate_notes(score, None, run, None, timings), run)
+    from motifcli.model import lazy
+
+    shared = lazy(model)
+    before = shared.uses
+    annotation = annotate_notes(score, shared, run, None, timings)
+    if shared.uses > before:
+        annotation.model = dict(shared.card())
+    return _with_bars(annotation, run)
 
 
 def _with_bars(annotation: Annotation, run: Settings) -> Annotation:

@@ -84,7 +84,7 @@ class Settings:
     ``min_occurrences``. ``limits`` bound the input (``max_segments`` the windows to group).
 
     ``unit``: ``note`` (the default: note-level discovery, an occurrence = the notes of one
-    statement; no model unless :attr:`uses_model`) or ``bar`` (clusters of bar windows embedded by
+    statement; the model, lazily, only for a leading chordal track's texture bars) or ``bar`` (clusters of bar windows embedded by
     the model, an occurrence = its track's notes in its span: the POP909-style option). ``min_notes``:
     the fewest notes an occurrence may have (bar: windows with fewer are skipped, default 1;
     note: the shortest motif, default 4). ``max_families``: report at most this many families, the
@@ -107,7 +107,7 @@ class Settings:
     limits: ReadLimits = field(default_factory=ReadLimits)
     meter: str | None = None
     bar_fit: str = "resample"
-    texture_model: str | None = None  # note level: how texture bars use the bar model (None: discovery's default)
+    texture_model: str | None = "cluster"  # note level: texture bars grouped by the bar model ("off": by their points; None: discovery's default)
     # filled in by resolve(): what the run really uses
     distance: str | None = None
     threshold_source: str | None = None
@@ -203,9 +203,11 @@ class Settings:
     def uses_model(self) -> bool:
         """Whether a run with these settings runs the ONNX model, so whether it must be loaded at all.
 
-        Bar level always does (it groups the model's vectors). Note level only when discovery is
-        configured to vet loose variants with the embedding (``motifcli.families.discovery_uses_model``;
-        off by default, so a note-level run neither imports onnxruntime nor opens the model).
+        Bar level always does (it groups the model's vectors). Note level when discovery may
+        (``motifcli.families.discovery_uses_model``): by default it does, for the texture bars of a
+        chordal track that leads (``texture_model="cluster"``), so the product hands it a lazy model
+        (``motifcli.model.LazyModel``) that opens only if such a track is there: a chorale's run
+        neither imports onnxruntime nor records a model card. ``texture_model="off"``: never.
         """
         if self.unit == "bar":
             return True
@@ -220,12 +222,13 @@ class Settings:
         the window; both at least one step of the roll's grid. Threshold: explicit, else from
         ``sensitivity`` and the model's calibrated one. Distance: the one the model card names.
 
-        ``model`` None (a run that does not use the model, see :attr:`uses_model`): nothing is taken
-        from a model; window, hop and threshold stay as given and the distance stays unset (the
-        report's ``metric`` is then null).
+        ``model`` None (the note level, whose texture bars take the model's threshold only when
+        they meet it, or a run that does not use the model): nothing is taken from a model; window,
+        hop and threshold stay as given and the distance stays unset (the report's ``metric`` is
+        then null).
         """
         if model is None:
-            if self.uses_model:
+            if self.unit == "bar":
                 raise ValueError("these settings run the model: resolve(model) with a loaded model")
             if self.resolved:
                 return self

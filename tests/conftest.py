@@ -127,3 +127,14 @@ def subprocess_env() -> dict[str, str]:
     env["NO_COLOR"] = "1"
     env["COLUMNS"] = "200"
     return env
+
+
+def has_leading_chordal_track(path: Path) -> bool:
+    """Whether discovery's own rule finds a chordal track that leads ``path`` (texture families, so
+    the note level opens its lazy bar model): the independent expectation for the model card."""
+    from motifcli.discovery import DiscoverySettings
+    from motifcli.discovery.texture import chordal, leads
+    from motifcli.readers import read_score
+
+    score, settings = read_score(path), DiscoverySettings()
+    return any(chordal(t.arrays()[0], settings) and leads(score, t, settings) for t in score.pitched_tracks() if t.notes)

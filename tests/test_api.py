@@ -112,10 +112,14 @@ def test_annotate_records_how_and_times_stages(rawroll_model) -> None:
     assert annotation.model["method"] == "raw-roll"
     assert annotation.settings["sensitivity"] == 0.4 and annotation.settings["window_beats"] == 4.0
     assert annotation.tracks[1:] == ["MELODY", "BRIDGE", "PIANO"]
-    # the default unit, note: discovery only (timed as grouping), no model used even when one is given
+    # the default unit, note: discovery (timed as grouping); the song's piano leads, so its texture
+    # bars are grouped by the model given, and its card is recorded (a chorale's is not: test_lazy_model.py)
     timings.clear()
     notes = motifcli.annotate(motifcli.read_score(song_path(22)), rawroll_model, 0.4, timings=timings)
-    assert set(timings) == {"grouping"} and notes.settings["unit"] == "note" and notes.model == {}
+    assert set(timings) == {"grouping"} and notes.settings["unit"] == "note"
+    assert notes.model["method"] == "raw-roll"
+    off = motifcli.annotate(motifcli.read_score(song_path(22)), rawroll_model, 0.4, texture_model="off")
+    assert off.model == {}  # texture bars by their points: the model is not used, not recorded
     assert notes.settings["sensitivity"] == 0.4 and notes.settings["window_beats"] is None
     assert notes.settings["metric"] is None and notes.motifs
     assert all(len(o.notes) >= 4 for o in notes.occurrences)  # note level's shortest motif

@@ -110,6 +110,26 @@ def test_up_to_date_needs_every_output_newer_than_input_and_model(tmp_path: Path
     assert not batch.is_up_to_date(job, model)
 
 
+def test_up_to_date_ignores_a_newer_model_the_job_did_not_use(tmp_path: Path) -> None:
+    """A JSON output whose model card is ``{}`` (the note level never opened the lazy model: no
+    leading chordal track) stays up to date when the model file changes; a card, or no JSON to
+    tell, makes the model count."""
+    src, model = touch(tmp_path / "a.mid"), touch(tmp_path / "m.onnx")
+    job = batch.Job(src, {"json": tmp_path / "a.motifs.json"})
+    touch(job.outputs["json"], b'{"motifs": [], "model": {}}')
+    for path, t in ((src, 100), (job.outputs["json"], 200), (model, 300)):
+        os.utime(path, (t, t))
+    assert batch.is_up_to_date(job, model)
+    touch(job.outputs["json"], b'{"motifs": [], "model": {"method": "vicreg"}}')
+    os.utime(job.outputs["json"], (200, 200))
+    assert not batch.is_up_to_date(job, model)
+    midi_only = batch.Job(src, {"midi": tmp_path / "a.motifs.mid"})
+    touch(midi_only.outputs["midi"], b"MThd\x00\x00\x00\x06\x00\x01\x00\x00\x01\xe0")
+    os.utime(midi_only.outputs["midi"], (200, 200))
+    assert not batch.is_up_to_date(midi_only, model)
+    assert batch.is_up_to_date(midi_only, None)
+
+
 @needs_data
 @pytest.mark.parametrize("unit", ["note", "bar"])
 def test_batch_goes_on_after_a_broken_file_and_resumes(tmp_path: Path, rawroll_model, unit: str) -> None:
@@ -125,7 +145,7 @@ def test_batch_goes_on_after_a_broken_file_and_resumes(tmp_path: Path, rawroll_m
     assert not (tmp_path / "000-broken.motifs.json").exists()
     for r in summary.results[1:]:
         assert r.motifs > 0 and r.occurrences >= 2 * r.motifs
-        # the note level has no encode or inference stage (discovery is timed as grouping; no model runs)
+        # the note level has no encode or inference stage (discovery, its texture bars' model included, is timed as grouping)
         assert set(r.times) == (set(batch.STAGES) if unit == "bar" else {"read", "grouping", "write"})
         data = json.loads(Path(r.outputs[1]).read_text())
         assert len(data["motifs"]) == r.motifs

@@ -48,8 +48,8 @@ def test_annotate_one_song_writes_midi_and_json_beside_it(songs: Path, rawroll_p
     assert digest(song) == before
     data = json.loads((songs / "021.motifs.json").read_text())
     occurrences = [o["label"] for m in data["motifs"] for o in m["occurrences"]]
-    # the default unit (note) runs no model: the explicit --model is checked, not used, not recorded
-    assert data["motifs"] and data["model"] == {} and data["settings"]["unit"] == "note"
+    # the default unit (note) groups the leading piano's texture bars with the explicit --model: recorded
+    assert data["motifs"] and data["model"]["method"] == "raw-roll" and data["settings"]["unit"] == "note"
     assert sorted(markers(songs / "021.motifs.mid")) == sorted(f"Motif {label}" for label in occurrences)
     assert "motif annotate" in result.stdout and "grouping" in result.stdout
     assert sorted(p.name for p in songs.iterdir()) == ["021.mid", "021.motifs.json", "021.motifs.mid", "022.mid", "023.mid"]

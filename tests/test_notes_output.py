@@ -249,10 +249,12 @@ def test_max_families_min_notes_and_order_in_to_annotation(rag):
 def test_sensitivity_and_min_notes_reach_discovery():
     assert discovery_options(Settings(unit="note")) == {
         "min_notes": 4, "variant_tolerance": 1.0, "use_variants": True, "texture_similarity": 0.4,
+        "texture_model": "cluster", "texture_model_sensitivity": 0.5,
     }
     opts = discovery_options(Settings(unit="note", sensitivity=0.0, min_notes=6, max_families=3))
     assert opts == {"min_notes": 6, "max_families": 3, "variant_tolerance": 0.0, "use_variants": False,
-                    "texture_similarity": 1.0,  # sensitivity also sets texture families' bar similarity
+                    "texture_similarity": 1.0,  # sensitivity also sets texture families' bar similarity ...
+                    "texture_model": "cluster", "texture_model_sensitivity": 0.0,  # ... and the model's cut
                     "cell_min_notes": 6}  # an explicit --min-notes bounds the short cells too
     assert Settings(unit="bar").fewest_notes == 1 and Settings(unit="note").fewest_notes == 4
     assert Settings().unit == "note" and Settings().fewest_notes == 4  # note is the default unit

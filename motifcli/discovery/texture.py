@@ -20,8 +20,10 @@ module finds those statements, the same way on any music:
    matches best, if that is ``texture_similarity`` or better, else a new one. Optionally
    (``texture_model="cluster"`` and a model given to ``discover``) the symbols are instead the
    clusters ``--unit bar`` would form of the bars: average linkage on the shipped bar model's cosine
-   distances, cut at the run's threshold (the model's calibrated one at sensitivity 0.5); off by
-   default (benchmarks/phase5-texmodel.md: + on POP909 val, a hair below the floor on BPS tune).
+   distances, cut at the run's threshold (the model's calibrated one at sensitivity 0.5); the
+   default whenever a model is given (benchmarks/phase5-texmodel.md: + on POP909 val; BPS has no
+   leading chordal track, so never reaches this step). The product hands discovery a lazy model
+   (``motifcli.model.LazyModel``) that opens only here, so other pieces never import onnxruntime.
 4. **phrases**: repeated runs of 1 .. ``texture_max_bars`` consecutive symbols are the candidate
    statements, kept only when closed (as for voice windows: fewer than ``extend_share`` of the
    statements continue the same way), statements made disjoint; statements that follow each other
@@ -163,7 +165,8 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
                      settings: DiscoverySettings) -> tuple[np.ndarray, float]:
     """Cosine distances between the ``used`` bars as the bar model embeds them (the rolls of
     ``--unit bar``, :func:`motifcli.segment.segment_bars`), and the distance under which two bars
-    are one: the model's calibrated ``grouping_threshold`` (``texture_model_distance`` overrides)."""
+    are one: the model's calibrated ``grouping_threshold`` at ``texture_model_sensitivity`` (0.5: as
+    calibrated; ``texture_model_distance`` overrides)."""
     from motifcli.embedding import embed_unique
     from motifcli.encoding import encode_segments
     from motifcli.segment import segment_bars
@@ -182,7 +185,15 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     dist[~have, :] = 2.0
     dist[:, ~have] = 2.0
     np.fill_diagonal(dist, 0.0)
-    limit = settings.texture_model_distance or getattr(model, "grouping_threshold", None) or 0.45
+    limit = settings.texture_model_distance
+    if not limit:  # the model's calibrated threshold, moved by the sensitivity as --unit bar moves it
+        from motifcli.settings import threshold_for
+
+        try:
+            calibrated = model.grouping_threshold or 0.45  # type: ignore[attr-defined]
+        except AttributeError:  # a bare encoder (anything with spec and embed): the shipped model's value
+            calibrated = 0.45
+        limit = threshold_for(float(settings.texture_model_sensitivity), calibrated)
     return dist, float(limit)
 
 

@@ -132,5 +132,6 @@ class DiscoverySettings:
     texture_family_chords: float = 0.2  # a texture family needs chords at this share of its occurrences' onsets
     texture_lead: float = 1.5  # a chordal track states textures only with this many times any other track's notes (0: off)
     texture_notes_per_family: float = 100.0  # texture phrases chosen: one per this many voiced notes (at least 3)
-    texture_model: str = "off"  # with a model, "cluster": bars are symbols by the bar model's clusters (as --unit bar)
-    texture_model_distance: float = 0.0  # cosine distance the clusters are cut at (0: the model's grouping_threshold)
+    texture_model: str = "cluster"  # with a model, "cluster": bars are symbols by the bar model's clusters (as --unit bar); "off": leaders
+    texture_model_distance: float = 0.0  # cosine distance the clusters are cut at (0: the model's grouping_threshold scaled below)
+    texture_model_sensitivity: float = 0.5  # without a distance: the model's threshold at this sensitivity (0.5: as calibrated)
