@@ -167,6 +167,7 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     ``--unit bar``, :func:`motifcli.segment.segment_bars`), and the distance under which two bars
     are one: the model's calibrated ``grouping_threshold`` at ``texture_model_sensitivity`` (0.5: as
     calibrated; ``texture_model_distance`` overrides)."""
+    from motifcli.clustering import pairwise_distances
     from motifcli.embedding import embed_unique
     from motifcli.encoding import encode_segments
     from motifcli.segment import segment_bars
@@ -176,14 +177,11 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     at = {round(s.start, 6): k for k, s in enumerate(segs)}
     bar_starts = score.meter_map.starts
     rows = [at.get(round(float(bar_starts[b]), 6), -1) for b in used.tolist()]
-    vec = embed_unique(model, encode_segments(track, segs, spec)).astype(np.float64)  # type: ignore[arg-type]
-    vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12)
-    emb = np.zeros((len(used), vec.shape[1]))
-    have = np.asarray(rows) >= 0
-    emb[have] = vec[np.asarray(rows)[have]]
-    dist = np.clip(1.0 - emb @ emb.T, 0.0, 2.0)
-    dist[~have, :] = 2.0
-    dist[:, ~have] = 2.0
+    vec = embed_unique(model, encode_segments(track, segs, spec))  # type: ignore[arg-type]
+    at_rows = np.asarray(rows)
+    have = np.flatnonzero(at_rows >= 0)
+    dist = np.full((len(used), len(used)), 2.0)  # a bar without a roll of its own: far from every other
+    dist[np.ix_(have, have)] = pairwise_distances(vec[at_rows[have]], "cosine")  # as --unit bar measures
     np.fill_diagonal(dist, 0.0)
     limit = settings.texture_model_distance
     if not limit:  # the model's calibrated threshold, moved by the sensitivity as --unit bar moves it
