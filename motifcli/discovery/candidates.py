@@ -100,19 +100,27 @@ def window_keys(
     key = lines.pitches.astype(np.int64) + 1 if absolute else np.zeros(N, dtype=np.int64)
     valid = np.ones(N, dtype=bool)
     for n in range(2, max_notes + 1):
-        j = n - 2  # the step appended: from note k+j to k+j+1
-        pos = np.arange(N) + j
-        ok = np.zeros(N, dtype=bool)
-        inside = pos < N
-        ok[inside] = lines.same_next[pos[inside]]
-        valid &= ok
+        key, valid = append_step(lines, key, valid, step, n - 2, n)  # the step from note k+n-2 to k+n-1
         end = np.minimum(np.arange(N) + n - 1, N - 1)
         valid &= (lines.onsets[end] - lines.onsets) <= max_beats + 1e-9
-        code = np.zeros(N, dtype=np.int64)
-        code[inside] = step[pos[inside]]
-        key = key * _M1 + code * _M2 + np.int64(n)  # wraps modulo 2**64: a hash, collisions negligible
         keys[n] = np.where(valid, key, -1)
     return keys
+
+
+def append_step(
+    lines: Lines, key: np.ndarray, valid: np.ndarray, code: np.ndarray, j: int, salt: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Window keys one step longer: hash in each start's ``j``-th step code (note k+j to k+j+1);
+    a window stays valid only while that step stays in one voice. Shared by the motif windows
+    (:func:`window_keys`) and the rhythmic cells (:mod:`motifcli.discovery.cells`)."""
+    N = len(lines)
+    pos = np.arange(N) + j
+    inside = pos < N
+    ok = np.zeros(N, dtype=bool)
+    ok[inside] = lines.same_next[pos[inside]]
+    step = np.zeros(N, dtype=np.int64)
+    step[inside] = code[pos[inside]]
+    return key * _M1 + step * _M2 + np.int64(salt), valid & ok  # wraps modulo 2**64: a hash
 
 
 def window_features(lines: Lines, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -16,14 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from motifcli.discovery.candidates import Lines
+from motifcli.discovery.candidates import Lines, append_step
 from motifcli.discovery.families import Chosen
 from motifcli.discovery.patterns import _extends, groups_of, non_overlapping
 from motifcli.discovery.types import DiscoverySettings
-
-_M1 = np.int64(1_000_003)
-_M2 = np.int64(999_983)
-
 
 def cell_keys(lines: Lines, n: int, durations: bool = False, leaps: bool = False) -> np.ndarray:
     """Key per start position of the n-note window (rhythm + contour), -1 where not one voice.
@@ -45,14 +41,7 @@ def cell_keys(lines: Lines, n: int, durations: bool = False, leaps: bool = False
         last = np.minimum(np.arange(N) + n - 1, N - 1)
         key = dclass[last] + 1  # the last note's length (its onset interval is outside the window)
     for j in range(n - 1):
-        pos = np.arange(N) + j
-        inside = pos < N
-        ok = np.zeros(N, dtype=bool)
-        ok[inside] = lines.same_next[pos[inside]]
-        valid &= ok
-        step = np.zeros(N, dtype=np.int64)
-        step[inside] = code[pos[inside]]
-        key = key * _M1 + step * _M2 + np.int64(n)
+        key, valid = append_step(lines, key, valid, code, j, n)
     return np.where(valid, key, -1)
 
 
