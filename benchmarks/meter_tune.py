@@ -9,7 +9,7 @@ Usage (PYTHONPATH=.):
     python benchmarks/meter_tune.py [--cache /tmp/meter_tune.pkl] \
         --set meter_estimate.NOTATED_RANKER_BARS=None --set meter_estimate.NOTATED_RANKER_BARS=2,3,4,4.5 \
         --set meter_sections.ONE_LINE_FACTOR=1.5 --set meter_sections.AGREE_WITH_ONE_METER=True
-Each ``--set`` is one run (settings as they were otherwise); none: the defaults.
+Each ``--set`` is one run (settings as they were otherwise; ``a=1;b=2`` sets both); none: the defaults.
 """
 
 from __future__ import annotations
@@ -92,12 +92,12 @@ def main(argv: list[str] | None = None) -> list[dict]:
     data = load(args.cache)
     results = []
     for setting in args.set or [""]:
-        undo = apply(setting) if setting else None
+        undo = [apply(one) for one in setting.split(";") if one]  # several settings at once: a;b
         try:
             res = {"setting": setting or "defaults", "mtc_tune": evaluate(data["mtc"]), "bps_tune": evaluate(data["bps"])}
         finally:
-            if undo:
-                setattr(*undo)
+            for u in reversed(undo):
+                setattr(*u)
         print(json.dumps(res))
         results.append(res)
     if args.json:

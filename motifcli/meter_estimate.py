@@ -119,6 +119,10 @@ NOTATED_RANKER_BARS: tuple[float, ...] | None = (2.0, 3.0, 4.0, 4.5)
 # at most this many distinct velocities: notation software's (one, or one per dynamic mark). POP909's
 # quantised songs (185 of 889) have 20 and more, and on them the ranker lost 0.06 dominant phase
 NOTATED_VELOCITIES = 8
+# one-line notated input: the first section's bar length from the opening's stage 1 when it clearly
+# differs from the whole piece's (opening_stage1); None: off
+OPENING_BEATS: float | None = 24.0
+OPENING_MARGIN = 0.03  # stage 1's total, opening's meter minus the whole piece's meter, on the opening
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
 
@@ -222,13 +226,15 @@ def estimate_meter(
         candidates = [c for c in candidates if not c.notated_only]
     grid = accent_grid(notes)
     best_by_cand = stage1(grid, candidates)
+    mono = _is_monophonic(notes)
+    if meter is None and bar_offset is None and mono and is_notated(notes, quantised):
+        best_by_cand = opening_stage1(grid, candidates, best_by_cand)  # the first section's bar, if it stands out
     score, cand, phase_slot = best_by_cand[0]
     rivals = [r for r in best_by_cand[1:] if abs(r[1].bar_beats - cand.bar_beats) > 1e-6]
     meter_margin = score - rivals[0][0] if rivals else 1.0
     beat = cand.beat_beats
     bar = cand.bar_beats
     end = float(len(grid)) / RESOLUTION
-    mono = _is_monophonic(notes)
     ranked = None
     if (bar_offset is None and quantised and NOTATED_RANKER and _ranker_knows(bar)
             and is_notated(notes, quantised)):
@@ -292,6 +298,26 @@ def stage1(grid: np.ndarray, candidates: Sequence[Candidate]) -> list[tuple[floa
         out.append((total, cand, i * PHASE_STEP))
     out.sort(key=lambda r: r[0], reverse=True)
     return out
+
+
+def opening_stage1(grid: np.ndarray, candidates: Sequence[Candidate],
+                   whole: list[tuple[float, Candidate, int]]) -> list[tuple[float, Candidate, int]]:
+    """Stage 1's ranking with the opening's meter first, when the first OPENING_BEATS quarter beats
+    prefer another bar length than the whole piece by at least OPENING_MARGIN (in stage 1's units);
+    else ``whole`` unchanged. Folk songs that change meter often open with a few bars of a meter
+    the rest of the song leaves (6/4 before 4/4): the benchmark's "right" and a reader's first bars
+    are that opening's. Off (None) by default."""
+    if OPENING_BEATS is None or len(grid) <= OPENING_BEATS * RESOLUTION:
+        return whole
+    opening = stage1(grid[: int(round(OPENING_BEATS * RESOLUTION))], candidates)
+    top = opening[0]
+    bar = whole[0][1].bar_beats
+    if abs(top[1].bar_beats - bar) < 1e-6:
+        return whole
+    rival = next((t for t, c, _ in opening if abs(c.bar_beats - bar) < 1e-6), None)
+    if rival is None or top[0] - rival < OPENING_MARGIN:
+        return whole
+    return [top, *(r for r in whole if r[1] is not top[1])]
 
 
 def _ranker_knows(bar: float) -> bool:
