@@ -123,6 +123,9 @@ NOTATED_VELOCITIES = 8
 # differs from the whole piece's (opening_stage1); None: off
 OPENING_BEATS: float | None = 24.0
 OPENING_MARGIN = 0.03  # stage 1's total, opening's meter minus the whole piece's meter, on the opening
+# keep the opening's meter only when meter_sections also finds a change in the piece (off: chosen after
+# the MTC test families were scored, so not a tune-half decision; benchmarks/phase6-meter6.md)
+OPENING_NEEDS_CHANGE = False
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
 
@@ -207,6 +210,7 @@ def estimate_meter(
     bar_offset: float | None = None,
     candidates: Sequence[Candidate] = CANDIDATES,
     jump_penalty: float = JUMP_PENALTY,
+    opening: bool = True,
 ) -> MeterEstimate:
     """Beats per bar and downbeats of a Score (or note arrays), from the notes alone.
 
@@ -214,6 +218,7 @@ def estimate_meter(
     finds the downbeats among those beats (per-beat downbeat log-odds, best path through bar
     positions, irregular bars allowed at a cost). ``meter`` ("3/4" or (3, 4)) fixes the meter;
     ``bar_offset`` fixes the downbeats (every bar from that beat); both: nothing is estimated.
+    ``opening`` False: never the opening's bar length (``opening_stage1``).
     """
     if isinstance(meter, str):
         meter = parse_meter(meter)
@@ -227,7 +232,8 @@ def estimate_meter(
     grid = accent_grid(notes)
     best_by_cand = stage1(grid, candidates)
     mono = _is_monophonic(notes)
-    if meter is None and bar_offset is None and mono and is_notated(notes, quantised):
+    whole = best_by_cand
+    if opening and meter is None and bar_offset is None and mono and is_notated(notes, quantised):
         best_by_cand = opening_stage1(grid, candidates, best_by_cand)  # the first section's bar, if it stands out
     score, cand, phase_slot = best_by_cand[0]
     rivals = [r for r in best_by_cand[1:] if abs(r[1].bar_beats - cand.bar_beats) > 1e-6]
@@ -272,6 +278,9 @@ def estimate_meter(
     if meter is None and bar_offset is None and quantised:  # meter changes: only where bar lines sit on a grid
         sections = meter_sections.sections_for(notes, grid, RESOLUTION, candidates, cand.beat_beats, downbeats, mono,
                                                bar_beats=cand.bar_beats)
+    if best_by_cand is not whole and OPENING_NEEDS_CHANGE and not sections:
+        # the opening's meter but no meter change found: the whole piece's estimate after all
+        return estimate_meter(notes, meter, bar_offset, candidates, jump_penalty, opening=False)
     return MeterEstimate(
         numerator=cand.numerator,
         denominator=cand.denominator,
