@@ -26,14 +26,16 @@ def rescan(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> None:
     with a statement of the family join, closest first. Only families grown beyond their core.
     """
     exact = [p for p, d in zip(fam.notes, fam.distance) if d == 0]
-    if settings.rescan_tolerance <= 0 or len(exact) < 2:
-        return
+    if settings.rescan_tolerance <= 0 or len(exact) < 2 or 0 < settings.crowd_exact <= len(exact):
+        return  # off, too few exemplars, or a crowded family (crowd.py: its loose statements are mostly extra)
     L = int(median([len(p) for p in exact]))
     ex = [p for p in exact if len(p) == L and p[-1] - p[0] == L - 1][: settings.exemplars]
     if L < settings.min_notes or len(ex) < 2:
         return
     span = np.stack(ex)
-    ex_p, ex_o = lines.pitches[span], lines.onsets[span]
+    w = settings.rescan_pitch_weight  # intervals count this much against rhythm (1: as add_variants)
+    pitches = lines.pitches * w if w != 1 else lines.pitches
+    ex_p, ex_o = pitches[span], lines.onsets[span]
     taken = np.zeros(len(lines), dtype=bool)
     for p in fam.notes:
         taken[p.min() : p.max() + 1] = True
@@ -51,7 +53,7 @@ def rescan(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> None:
         if len(starts) == 0:
             continue
         idx = starts[:, None] + np.arange(m)[None, :]
-        res = align(lines.pitches[idx], lines.onsets[idx], ex_p, ex_o, lines.grid / 2, settings.gap_cost,
+        res = align(pitches[idx], lines.onsets[idx], ex_p, ex_o, lines.grid / 2, settings.gap_cost,
                     settings.transpose)
         for i in np.flatnonzero(res.distance <= settings.rescan_tolerance).tolist():
             pos = idx[i] if settings.keep_inserted else idx[i][res.kept[i]]
