@@ -35,3 +35,20 @@ def test_patched_output_with_every_reference_scores_establishment_one() -> None:
                  for f in discover(s, settings=DiscoverySettings(texture=False, min_notes=6))])
     patched = errors.patched(ref, est, list(range(len(ref))))
     assert errors.fast_scores(patched, ref)["R_est"] == pytest.approx(1.0)
+
+
+def test_occurrence_losses_add_up_to_mir_eval_occurrence_scores() -> None:
+    """benchmarks/occ_errors.py splits 1 - R_occ and 1 - P_occ (c = .75) into per-occurrence losses: they must add up."""
+    import mir_eval.pattern
+
+    occ_errors = pytest.importorskip("benchmarks.occ_errors")
+    s = read_score(POP)
+    ref = clean([[o.points() for o in f.occurrences] for f in discover(s, settings=DiscoverySettings(texture=False))])
+    est = clean([[o.points() for o in f.occurrences]
+                 for f in discover(s, settings=DiscoverySettings(texture=False, max_notes=8))])  # P_occ, R_occ < 1
+    rloss, ploss, count = occ_errors.piece_losses(est, ref, [])
+    _, p_occ, r_occ = mir_eval.pattern.occurrence_FPR(ref, est, thres=0.75)
+    assert 0 < p_occ < 1 and 0 < r_occ < 1
+    assert 1 - sum(rloss.values()) == pytest.approx(r_occ, abs=1e-9)
+    assert 1 - sum(ploss.values()) == pytest.approx(p_occ, abs=1e-9)
+    assert min([*rloss.values(), *ploss.values()]) >= 0 and sum(count.values()) > len(count) > 1

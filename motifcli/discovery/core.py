@@ -74,6 +74,11 @@ def voice_and_cell_families(
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
         grow_families(chosen, lines, settings)
+        if settings.rescan_tolerance > 0:  # statements at the grown length (rescan.py)
+            from motifcli.discovery.rescan import rescan
+
+            for c in chosen:
+                rescan(c, lines, settings)
         grown = [_keep_transpositions(_family(c, lines, settings.salience_discount), f) for c, f in zip(chosen, core)]
     cells: list[Chosen] = []
     if settings.short_cells > 0:  # 2-3-note rhythmic cells, their own budget (discovery/cells.py)
@@ -123,11 +128,15 @@ def _keep_transpositions(grown: Family, core: Family) -> Family:
     """A grown family with its statements' transpositions as measured before growing.
 
     Statements grow by different amounts on each side, so two of one length after growing need not
-    correspond note for note; their transposition is the aligned core's (growing keeps statement order).
+    correspond note for note; their transposition is that of the core statement they hold (a
+    statement added after growing, by ``rescan_tolerance``, keeps its own).
     """
-    occs = tuple(dataclasses.replace(g, transposition=c.transposition, diatonic=c.diatonic)
-                 for g, c in zip(grown.occurrences, core.occurrences))
-    return dataclasses.replace(grown, occurrences=occs)
+    of = {(o.notes[0].track, o.notes[0].index): o for o in core.occurrences}
+    occs = []
+    for g in grown.occurrences:
+        c = next((of[k] for k in ((n.track, n.index) for n in g.notes) if k in of), g)
+        occs.append(dataclasses.replace(g, transposition=c.transposition, diatonic=c.diatonic))
+    return dataclasses.replace(grown, occurrences=tuple(occs))
 
 
 def _relabel(f: Family, i: int) -> Family:

@@ -16,6 +16,7 @@ from collections import Counter
 import numpy as np
 
 from motifcli.discovery.candidates import Lines, interval_class
+from motifcli.discovery.crowd import judges
 from motifcli.discovery.families import Chosen, set_statements
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.quantiles import median
@@ -108,6 +109,7 @@ def _union(a: Chosen, b: Chosen, pairs: list[tuple[int, int]], size: int) -> Cho
 def extend_statements(
     fam: Chosen, lines: Lines, share: float, max_notes: int, max_beats: float, rest: float, grow_all: bool = False,
     walls: list[tuple[int, int]] | None = None, pitch_key: str = "class", vary: int = 0,
+    judges: np.ndarray | None = None,
 ) -> None:
     """Grow the family's statements to the right, then to the left, one note at a time (in place).
 
@@ -119,7 +121,8 @@ def extend_statements(
     and (``walls[i]``: the outer ends of other families' statements holding statement i) inside
     such a statement, whose notes it would only copy. With ``vary`` a statement whose next note has
     the agreeing inter-onset interval but another pitch key counts as agreeing (and grows) up to
-    ``vary`` times (a varied note inside a long phrase).
+    ``vary`` times (a varied note inside a long phrase). ``judges`` (optional, a mask over statements):
+    only these count towards ``share`` and the agreeing step (see :func:`motifcli.discovery.crowd.judges`).
     """
     if share <= 0 or len(fam.notes) < 2:
         return
@@ -128,7 +131,8 @@ def extend_statements(
     taken = np.zeros(len(lines), dtype=bool)
     for p in notes:
         taken[p.min() : p.max() + 1] = True
-    need = max(2.0, share * len(notes))
+    judge = np.ones(len(notes), dtype=bool) if judges is None else judges
+    need = max(2.0, share * int(judge.sum()))
     varied = [0] * len(notes)
     for side in (1, -1):
         active = list(range(len(notes)))
@@ -143,8 +147,11 @@ def extend_statements(
                     steps[i] = step
             if not steps:
                 break
-            best, count = Counter(steps.values()).most_common(1)[0]
-            loose = [i for i, s in steps.items() if s != best and s[1] == best[1] and varied[i] < vary]
+            votes = Counter(s for i, s in steps.items() if judge[i])
+            if not votes:
+                break
+            best, count = votes.most_common(1)[0]
+            loose = [i for i, s in steps.items() if s != best and s[1] == best[1] and varied[i] < vary and judge[i]]
             if count + len(loose) < need:
                 break
             for i in loose:
@@ -206,7 +213,8 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
                 hold = (fid != f) & (los <= p.min()) & (his >= p.max())
                 walls.append((int(los[hold].min()), int(his[hold].max())) if hold.any() else (10**12, -1))
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
-                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary)
+                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary,
+                          judges(fam, settings))
 
 
 def _reach(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> float:

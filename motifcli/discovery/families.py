@@ -16,6 +16,7 @@ import numpy as np
 from motifcli.discovery.align import align
 from motifcli.discovery.candidates import Lines
 from motifcli.discovery.embed import Encoder, cosine_to_nearest
+from motifcli.discovery.crowd import family_tolerance
 from motifcli.discovery.patterns import Pattern
 from motifcli.discovery.types import DiscoverySettings
 
@@ -99,6 +100,7 @@ def add_variants(
     windows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for fam in chosen:
         ex = fam.starts[: settings.exemplars]
+        tol = family_tolerance(len(fam.starts), settings, loose)  # crowded families: tighter (crowd.py)
         span = ex[:, None] + np.arange(fam.n)[None, :]
         ex_p, ex_o = lines.pitches[span], lines.onsets[span]
         dists, starts_all, masks = [], [], []
@@ -112,7 +114,7 @@ def add_variants(
                 windows[m] = (starts, lines.pitches[idx], lines.onsets[idx])
             starts, wp, wo = windows[m]
             res = align(wp, wo, ex_p, ex_o, lines.grid / 2, settings.gap_cost, settings.transpose)
-            near = np.flatnonzero(res.distance <= loose)
+            near = np.flatnonzero(res.distance <= tol)
             dists.append(res.distance[near]), starts_all.append(starts[near]), masks.extend(res.kept[near])
         D = np.concatenate(dists) if dists else np.zeros(0)
         K = np.concatenate(starts_all).astype(np.int64) if starts_all else np.zeros(0, dtype=np.int64)

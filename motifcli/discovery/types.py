@@ -93,6 +93,11 @@ class DiscoverySettings:
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes
+    crowd_exact: int = 0  # a family with this many exact statements takes variants only within crowd_tolerance (0: off; crowd.py)
+    crowd_tolerance: float = 0.5  # variant tolerance of such crowded families
+    grow_judges: float = 0.0  # only statements within this alignment distance judge growing (0: all; crowd.py)
+    rescan_tolerance: float = 0.0  # after growing, statements of a family's grown length within this alignment distance join (0: off; rescan.py)
+    rescan_pitch_weight: float = 1.0  # the rescan's interval distances x this (below 1: rhythm counts more)
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience

@@ -1,0 +1,132 @@
+"""Occurrence errors of found families on BPS-motif: where F_occ's precision and recall go.
+
+    PYTHONPATH=$PWD python -m benchmarks.occ_errors --corpus bps --split tune [--set key=value ...] [--model]
+
+mir_eval's occurrence scores (c = .75) look only at (reference, family) pairs that establish at .75:
+recall is, per such reference, the mean over its occurrences of the best cardinality score against
+the family's occurrences (best family); precision the same per family over its occurrences. So
+1 - R_occ (and 1 - P_occ) of a piece is exactly a sum of per-occurrence losses (1 - card) / (n_occ x
+n_rows); this splits that sum by what is wrong with each occurrence:
+
+recall side (reference occurrences vs the family that recalls the reference best)
+- ``exact``: card 1;  ``longer``/``shorter``/``shifted``: .5 <= card < 1 and ours has more / fewer /
+  as many notes (a boundary error); ``merged``: ours covers it but is more than 1.5x as long
+- ``elsewhere``: card < .5 against the family, but another of our families has a statement at >= .75
+- ``partial``: card in (0, .5); ``missing in line``/``missing off line``: nothing of it in the family,
+  the occurrence is / is not a contiguous stretch of one voice (discovery_errors.in_a_line)
+precision side (our occurrences vs the reference the family matches best)
+- ``exact``, ``longer``, ``shorter``, ``shifted`` as above; ``other ref``: card < .5 against that
+  reference but >= .5 against another reference's occurrence; ``extra``: matches no reference occurrence.
+Figures are means over pieces of the summed losses (R_occ = 1 - sum of recall-side losses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from collections import defaultdict
+
+import numpy as np
+
+from benchmarks.discovery_errors import clean, fast_scores, in_a_line, voice_lines
+from benchmarks.discovery_sweep import parse_set, pieces
+from motifcli.discovery import DiscoverySettings, discover
+
+
+def card_matrix(a: list, b: list) -> np.ndarray:
+    sa, sb = [set(o) for o in a], [set(o) for o in b]
+    return np.array([[len(x & y) / max(len(x), len(y)) for y in sb] for x in sa], dtype=float)
+
+
+def kind(c: float, mine: int, theirs: int) -> str:
+    if c >= 1 - 1e-9:
+        return "exact"
+    if mine > 1.5 * theirs:
+        return "merged"
+    return "longer" if mine > theirs else "shorter" if mine < theirs else "shifted"
+
+
+def piece_losses(est: list, refs: list, lines) -> tuple[dict, dict, dict]:
+    """Recall-side and precision-side losses by kind, and occurrence counts by kind, for one piece."""
+    nr, ne = len(refs), len(est)
+    M = [[card_matrix(r, e) for e in est] for r in refs]
+    S = np.array([[m.max() if m.size else 0.0 for m in row] for row in M]).reshape(nr, ne)
+    OR = np.array([[m.max(axis=1).mean() for m in row] for row in M]).reshape(nr, ne)
+    OP = np.array([[m.max(axis=0).mean() for m in row] for row in M]).reshape(nr, ne)
+    rel = S >= 0.75 - 1e-12
+    rows, cols = sorted(set(np.nonzero(rel)[0])), sorted(set(np.nonzero(rel)[1]))
+    rloss: dict[str, float] = defaultdict(float)
+    ploss: dict[str, float] = defaultdict(float)
+    count: dict[str, int] = defaultdict(int)
+    for i in rows:
+        j = max(cols, key=lambda c: OR[i, c] if rel[i, c] else -1)  # mir_eval: O_PR is 0 off rel pairs
+        w = rel[i].sum() / rel.sum()  # mir_eval averages over rel pairs, a row once per rel column
+        m = M[i][j]
+        for r, ref_occ in enumerate(refs[i]):
+            k = int(m[r].argmax())
+            c = float(m[r, k])
+            if c >= 0.5:
+                what = kind(c, len(est[j][k]), len(ref_occ))
+            elif any(card_matrix([ref_occ], e).max() >= 0.75 for jj, e in enumerate(est) if jj != j):
+                what = "elsewhere"
+            elif c > 0:
+                what = "partial"
+            else:
+                what = "missing in line" if in_a_line(ref_occ, lines) else "missing off line"
+            rloss["R " + what] += w * (1 - c) / len(refs[i])
+            count["R " + what] += 1
+    for j in cols:
+        i = max(rows, key=lambda r: OP[r, j] if rel[r, j] else -1)
+        w = rel[:, j].sum() / rel.sum()
+        m = M[i][j]
+        for k, occ in enumerate(est[j]):
+            r = int(m[:, k].argmax())
+            c = float(m[r, k])
+            if c >= 0.5:
+                what = kind(c, len(occ), len(refs[i][r]))
+            elif any(card_matrix(ref, [occ]).max() >= 0.5 for ii, ref in enumerate(refs) if ii != i):
+                what = "other ref"
+            else:
+                what = "extra" if c == 0 else "partial"
+            ploss["P " + what] += w * (1 - c) / len(est[j])
+            count["P " + what] += 1
+    return rloss, ploss, count
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", default="bps")
+    ap.add_argument("--split", default="tune")
+    ap.add_argument("--set", nargs="*", default=[])
+    ap.add_argument("--model", action="store_true", help="pass motifcli.load_model() (the product default)")
+    args = ap.parse_args()
+    settings = DiscoverySettings(**parse_set(args.set))
+    model = None
+    if args.model:
+        import motifcli
+
+        model = motifcli.load_model()
+    R: dict[str, list[float]] = defaultdict(list)
+    C: dict[str, int] = defaultdict(int)
+    base = []
+    ps = pieces(args.corpus, args.split)
+    for piece in ps:
+        found = discover(piece.score, model, settings=settings)
+        est = clean([[o.points() for o in f.occurrences] for f in found])
+        refs = clean(piece.patterns)
+        base.append(fast_scores(est, refs))
+        rl, pl, cnt = piece_losses(est, refs, voice_lines(piece))
+        for d in (rl, pl):
+            for k, v in d.items():
+                R[k].append(v)
+        for k, v in cnt.items():
+            C[k] += v
+    n = len(ps)
+    print(" ".join(f"{k}={statistics.fmean(b[k] for b in base):.3f}" for k in base[0]), args.set)
+    print("| side kind | occurrences | loss (mean over pieces) |\n|---|---|---|")
+    for k in sorted(C):
+        print(f"| {k} | {C[k]} | {sum(R[k]) / n:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
