@@ -40,10 +40,6 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         grown_of = {core: grown for core, grown in pairs}  # by value: frozen dataclasses
         judged = with_texture(score, [core for core, _ in pairs], settings, sum(map(len, voices)), model)
         families = [grown_of.get(f, f) for f in judged]
-    if settings.chain_min > 0:  # phrases: families whose statements follow each other (discovery/chains.py)
-        from motifcli.discovery.chains import with_chains
-
-        families = with_chains(families, settings)
     # short cells join last: they claim no texture family's notes and take only slots left under the cap
     ordered = _ranked([*families, *cells], settings)
     if settings.accompaniment_below > 0:  # low even-rhythm figures out (discovery/accompaniment.py)

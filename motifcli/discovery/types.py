@@ -134,15 +134,8 @@ class DiscoverySettings:
     texture_notes_per_family: float = 100.0  # texture phrases chosen: one per this many voiced notes (at least 3)
     texture_model: str = "cluster"  # with a model, "cluster": bars are symbols by the bar model's clusters (as --unit bar); "off": leaders
     texture_model_distance: float = 0.0  # cosine distance the clusters are cut at (0: the model's grouping_threshold scaled below)
+    texture_model_sensitivity: float = 0.5  # without a distance: the model's threshold at this sensitivity (0.5: as calibrated)
     # accompaniment figures (motifcli.discovery.accompaniment): low, even-rhythm voice families dropped
     accompaniment_below: float = 9.0  # semitones below the leading families' register (0: off)
     accompaniment_lead: int = 5  # the register is the median mean pitch of this many first families
     accompaniment_even: float = 0.9  # share of equal inter-onset intervals that makes an even rhythm
-    # phrase chains (motifcli.discovery.chains): families whose statements follow each other, joined
-    chain_min: int = 0  # a chain A+B needs this many statements of A followed by one of B (0: off)
-    chain_gap: float = 1.0  # B's first note at most this many beats after A's last note ends
-    chain_max_notes: int = 32  # longest chained statement, in notes
-    chain_depth: int = 2  # most families in one chain (2: pairs only)
-    chain_per_level: int = 0  # keep at most this many chains per level, most salient first (0: all)
-    chain_salience: float = 1.0  # chain families' base salience x this
-    texture_model_sensitivity: float = 0.5  # without a distance: the model's threshold at this sensitivity (0.5: as calibrated)
