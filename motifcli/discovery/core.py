@@ -41,7 +41,12 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         judged = with_texture(score, [core for core, _ in pairs], settings, sum(map(len, voices)), model)
         families = [grown_of.get(f, f) for f in judged]
     # short cells join last: they claim no texture family's notes and take only slots left under the cap
-    return _ranked([*families, *cells], settings)[: settings.max_families]
+    ordered = _ranked([*families, *cells], settings)
+    if settings.accompaniment_below > 0:  # low even-rhythm figures out (discovery/accompaniment.py)
+        from motifcli.discovery.accompaniment import without_accompaniment
+
+        ordered = [_relabel(f, i) for i, f in enumerate(without_accompaniment(ordered, settings))]
+    return ordered[: settings.max_families]
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:

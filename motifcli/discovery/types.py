@@ -140,3 +140,7 @@ class DiscoverySettings:
     texture_model: str = "cluster"  # with a model, "cluster": bars are symbols by the bar model's clusters (as --unit bar); "off": leaders
     texture_model_distance: float = 0.0  # cosine distance the clusters are cut at (0: the model's grouping_threshold scaled below)
     texture_model_sensitivity: float = 0.5  # without a distance: the model's threshold at this sensitivity (0.5: as calibrated)
+    # accompaniment figures (motifcli.discovery.accompaniment): low, even-rhythm voice families dropped
+    accompaniment_below: float = 9.0  # semitones below the leading families' register (0: off)
+    accompaniment_lead: int = 5  # the register is the median mean pitch of this many first families
+    accompaniment_even: float = 0.9  # share of equal inter-onset intervals that makes an even rhythm
