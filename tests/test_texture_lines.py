@@ -90,3 +90,47 @@ def test_texture_phrases_are_at_most_max_bars_long(pop, model, max_bars) -> None
             assert len(syms) == 1
             for s, n in zip(p.starts.tolist(), p.spans.tolist()):
                 assert {int(x) for x in p.bars.symbols[s : s + n]} == syms
+
+
+def _runs(symbols) -> dict[int, int]:
+    """Per bar symbol: how many runs of adjacent bars it has (--unit bar's occurrences of one cluster)."""
+    out: dict[int, int] = {}
+    prev = None
+    for s in symbols.tolist():
+        if s >= 0 and s != prev:
+            out[s] = out.get(s, 0) + 1
+        prev = s
+    return out
+
+
+def test_bar_runs_offer_every_repeated_bar_symbol(pop, model) -> None:
+    """texture_bar_runs: each symbol with two or more runs is a one-bar candidate, closed or not;
+    without it, symbols whose statements continue the same way are only part of longer phrases."""
+    on = texture_phrases(pop, DiscoverySettings(texture_bar_runs=True), model)
+    off = texture_phrases(pop, DiscoverySettings(texture_bar_runs=False), model)
+    runs = _runs(on[0].bars.symbols)
+    repeated = {s for s, n in runs.items() if n >= 2}
+
+    def single(found) -> set[int]:
+        return {int(p.bars.symbols[int(p.starts[0])]) for p in found if p.length == 1}
+
+    assert single(on) == repeated
+    assert single(off) < repeated  # closure hid some of them
+    # the longer phrases are the same candidates either way
+    assert sorted((p.length, tuple(p.starts.tolist())) for p in on if p.length > 1) == \
+        sorted((p.length, tuple(p.starts.tolist())) for p in off if p.length > 1)
+
+
+def test_bar_runs_report_one_bar_families_and_longer_phrases(pop, model) -> None:
+    found = [f for f in discover(pop, model, DiscoverySettings()) if _is_texture(f)]
+    bars = pop.meter_map.starts
+
+    def bars_of(occ) -> int:
+        import bisect
+
+        first = bisect.bisect_right(bars, occ.notes[0].onset + 0.2) - 1
+        last = bisect.bisect_right(bars, max(n.onset for n in occ.notes) + 0.2) - 1
+        return last - first + 1
+
+    spans = [min(bars_of(o) for o in f.occurrences) for f in found]
+    assert min(spans) == 1 and max(spans) >= 2
