@@ -1,6 +1,8 @@
 """Today's shipped product (bar windows clustered by the ONNX embedding) as note-level patterns.
 
-``motifcli.annotate(score, motifcli.load_model())`` at its defaults; each occurrence becomes the
+``motifcli.annotate(score, motifcli.load_model(), unit="bar")`` at the bar level's defaults (the
+unit must be named: since note level became the default unit, a bare ``annotate`` call is the note
+level, and this baseline silently scored that); each occurrence becomes the
 notes of its track whose onset lies in ``[start_beat, end_beat)``, each family one pattern, in the
 product's own order (A, B, ... = first appearance). This is what a user gets today, scored with the
 same metrics as the note-level methods.
@@ -24,7 +26,7 @@ def shipped_model() -> MotifModel:
 
 def shipped_patterns(piece: Piece, sensitivity: float = 0.5) -> list[Pattern]:
     """One pattern per family of today's annotation; occurrences = their track's notes in their span."""
-    annotation = motifcli.annotate(piece.score, shipped_model(), sensitivity=sensitivity)
+    annotation = motifcli.annotate(piece.score, shipped_model(), sensitivity=sensitivity, unit="bar")
     patterns: list[Pattern] = []
     for motif in annotation.motifs:
         occs = []

@@ -27,14 +27,19 @@ module finds those statements, the same way on any music:
 4. **phrases**: repeated runs of 1 .. ``texture_max_bars`` consecutive symbols are the candidate
    statements, kept only when closed (as for voice windows: fewer than ``extend_share`` of the
    statements continue the same way), statements made disjoint; statements that follow each other
-   become one occurrence (``texture_merge_runs``).
+   become one occurrence (``texture_merge_runs``). With ``texture_bar_runs`` (the default) every
+   repeated single-bar symbol is a candidate too, closed or not: its runs of adjacent bars are the
+   occurrences ``--unit bar`` forms of one cluster. Single-bar families and longer phrases are
+   chosen apart (the longer ones up to ``texture_long_share`` of the cap), so neither claims the
+   other's bars (benchmarks/phase6-pop6.md: POP909's labels are mostly one-bar regions, some 8-16).
 
 5. **competition with the lines** (:func:`with_texture`, same rule on every piece): a texture
    family is kept when the voice families do not already hold most of its notes and its
    occurrences sound chords (not a single-line figure); a voice family lying mostly inside kept
    texture occurrences is dropped (a piece of that texture, stated once per bar). Both kinds are
    ranked by the same salience. Texture phrases are chosen up to one per ``texture_notes_per_family``
-   voiced notes.
+   voiced notes. ``texture_other_lines=False`` (an option, off by default) also drops the other
+   tracks' voice families once a texture family is kept: the leading track's account only.
 
 ``min_notes`` is also the fewest notes of a bar that states a texture; the run's sensitivity sets
 ``texture_similarity`` (:func:`motifcli.families.discovery_options`); ``max_families`` caps all.
@@ -42,6 +47,7 @@ module finds those statements, the same way on any music:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -328,7 +334,12 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
         if not chordal(track.arrays()[0], settings) or not leads(score, track, settings):
             continue
         bars = track_bars(score, track, grid, settings, model)
-        if bars is not None:
+        if bars is None:
+            continue
+        if settings.texture_bar_runs:  # every repeated bar symbol, closed or not, beside the longer phrases
+            out.extend(phrases(bars, dataclasses.replace(settings, texture_max_bars=1)))
+            out.extend(p for p in phrases(bars, settings) if p.length > 1)
+        else:
             out.extend(phrases(bars, settings))
     return out
 
@@ -386,10 +397,19 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
 
     Salience is the same for both kinds (share of the voiced notes in the occurrences x similarity
     x log2(1 + occurrences)); ``max_families`` caps everything reported. Texture phrases are chosen
-    up to one per ``texture_notes_per_family`` voiced notes (at least 3, at most ``max_families``).
+    up to one per ``texture_notes_per_family`` voiced notes (at least 3; without ``texture_bar_runs``
+    at most ``max_families``); with it, single-bar runs up to that cap and longer phrases up to
+    ``texture_long_share`` of it, chosen apart.
     """
-    cap = min(settings.max_families, max(3, int(voiced_notes // settings.texture_notes_per_family)))
-    chosen = choose_phrases(texture_phrases(score, settings, model), settings, cap)
+    cap = max(3, int(voiced_notes // settings.texture_notes_per_family))
+    candidates = texture_phrases(score, settings, model)
+    if settings.texture_bar_runs:  # bar runs and longer phrases are chosen apart: neither crowds out the other
+        # the cap ignores max_families (cut below, after ranking): --max-families n is the default run's first n
+        longer = max(1, int(cap * settings.texture_long_share))
+        chosen = (choose_phrases([p for p in candidates if p.length == 1], settings, cap)
+                  + choose_phrases([p for p in candidates if p.length > 1], settings, longer))
+    else:
+        chosen = choose_phrases(candidates, settings, min(settings.max_families, cap))
     if not chosen:
         return families
     explained = {(n.track, n.index) for f in families for o in f.occurrences for n in o.notes}
@@ -400,7 +420,12 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
             texture.append(fam)
     covered = {(n.track, n.index) for f in texture for o in f.occurrences for n in o.notes}
     lines = [f for f in families if _share_in(f, covered) < settings.texture_covers_voice]
-    return sorted([*lines, *texture], key=lambda f: -f.salience)[: settings.max_families]
+    if texture and not settings.texture_other_lines:  # the leading track's account only (phase6-pop6.md)
+        leading = {f.occurrences[0].notes[0].track for f in texture}
+        lines = [f for f in lines if f.occurrences[0].notes[0].track in leading]
+    kept = sorted([*lines, *texture], key=lambda f: -f.salience)
+    # with bar runs the caller's ranking (discovery.salience) cuts at max_families, not this raw order
+    return kept if settings.texture_bar_runs else kept[: settings.max_families]
 
 
 def _chord_share(family: Family, tolerance: float = 0.05) -> float:

@@ -133,13 +133,16 @@ class DiscoverySettings:
     texture_merge_runs: bool = True  # statements that follow each other are one occurrence
     texture_voice_share: float = 0.7  # drop a texture family when voice families hold this share of its notes
     texture_covers_voice: float = 0.5  # drop a voice family when kept texture families hold this share of its notes
-    texture_chord_share: float = 0.1  # a track states textures when this share of its onsets are chords
-    texture_family_chords: float = 0.2  # a texture family needs chords at this share of its occurrences' onsets
+    texture_chord_share: float = 0.05  # a track states textures when this share of its onsets are chords
+    texture_family_chords: float = 0.05  # a texture family needs chords at this share of its occurrences' onsets
     texture_lead: float = 1.5  # a chordal track states textures only with this many times any other track's notes (0: off)
     texture_notes_per_family: float = 100.0  # texture phrases chosen: one per this many voiced notes (at least 3)
     texture_model: str = "cluster"  # with a model, "cluster": bars are symbols by the bar model's clusters (as --unit bar); "off": leaders
     texture_model_distance: float = 0.0  # cosine distance the clusters are cut at (0: the model's grouping_threshold scaled below)
     texture_model_sensitivity: float = 0.5  # without a distance: the model's threshold at this sensitivity (0.5: as calibrated)
+    texture_bar_runs: bool = True  # runs of one bar symbol are families too (as --unit bar's), chosen apart from longer phrases
+    texture_long_share: float = 0.34  # with texture_bar_runs: phrases of 2+ bars get this share of the texture cap
+    texture_other_lines: bool = True  # keep other tracks' voice families beside kept texture families (False: the texture track's only; phase6-pop6.md)
     # accompaniment figures (motifcli.discovery.accompaniment): low, even-rhythm voice families dropped
     accompaniment_below: float = 9.0  # semitones below the leading families' register (0: off)
     accompaniment_lead: int = 5  # the register is the median mean pitch of this many first families
