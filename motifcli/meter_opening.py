@@ -23,6 +23,7 @@ from motifcli.meter_templates import standardised, template
 
 MIN_OPENING_BARS = 1  # the opening keeps at least this many full bars of its own meter
 MIN_JOIN_BEATS = 1.0  # a short bar between the two maps shorter than this (but not zero): not that bar line
+MAX_CHANGE_BEATS: float | None = None  # the change no later than this beat (None: anywhere)
 
 
 def slot_fit(z: np.ndarray, bars: Sequence[Bar], levels: dict[tuple[int, int], Sequence[tuple[float, float]]],
@@ -62,7 +63,7 @@ def split_opening(grid: np.ndarray, resolution: int, opening: MeterMap, whole: M
     best, best_t = f_open[n], None  # no change: the opening's map to the end
     for bar in full[MIN_OPENING_BARS:]:
         t = bar.start
-        if t >= end - 1e-6:
+        if t >= end - 1e-6 or (MAX_CHANGE_BEATS is not None and t > MAX_CHANGE_BEATS + 1e-6):
             break
         after = whole_starts[whole_starts >= t - 1e-6]
         if len(after) == 0:
