@@ -99,6 +99,7 @@ def test_needs_change_falls_back_to_the_whole_piece(tmp_path: Path, monkeypatch:
     beat and finds none, so with the setting on the whole piece's 4/4 comes back; by default 6/8 stays."""
     midi, bar, phase, _ = opening_then_4_4(6, 6, tmp_path)
     assert (bar, phase) == (3.0, 0.0)
+    monkeypatch.setattr(meter_estimate, "OPENING_SPLIT", False)  # phase 6's map (the split is tested below)
     default = estimate_meter(midi)
     assert (default.name, default.first_downbeat) == ("6/8", 0.0) and not default.sections
     monkeypatch.setattr(meter_estimate, "OPENING_NEEDS_CHANGE", True)
@@ -106,9 +107,9 @@ def test_needs_change_falls_back_to_the_whole_piece(tmp_path: Path, monkeypatch:
 
 
 def test_split_gives_the_later_meter_after_the_opening(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``OPENING_SPLIT`` (phase 6b): six bars of 6/8 (X:6) before 4/4 (X:9). The meter-change search finds
-    no change (it looks only among meters on the same beat), so by default the opening's 6/8 rules the
-    whole piece and most of the written 4/4 bar lines are missed; with the split the map changes to the
+    """``OPENING_SPLIT`` (phase 6b, on by default): six bars of 6/8 (X:6) before 4/4 (X:9). The meter-change search finds
+    no change (it looks only among meters on the same beat), so in phase 6 the opening's 6/8 rules the
+    whole piece and most of the written 4/4 bar lines are missed (phase 6); with the split the map changes to the
     whole piece's own 4/4 bars at the written bar line, and the first section's estimate is untouched."""
     midi, bar, phase, cut = opening_then_4_4(6, 6, tmp_path)
     end = midi.end_beat
@@ -119,9 +120,9 @@ def test_split_gives_the_later_meter_after_the_opening(tmp_path: Path, monkeypat
         starts = estimate.to_meter_map(end).starts
         return sum(min(abs(starts - x)) <= 0.25 for x in written_lines) / len(written_lines)
 
+    split = estimate_meter(midi)  # the default
+    monkeypatch.setattr(meter_estimate, "OPENING_SPLIT", False)
     plain = estimate_meter(midi)
-    monkeypatch.setattr(meter_estimate, "OPENING_SPLIT", True)
-    split = estimate_meter(midi)
     assert (split.name, split.first_downbeat) == (plain.name, plain.first_downbeat) == ("6/8", 0.0)
     assert not plain.sections and split.sections
     changes = [(b.start, b.numerator, b.denominator) for a, b in zip(split.sections, split.sections[1:])
