@@ -345,8 +345,9 @@ def _split_opening(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: 
     whole = estimate_meter(notes, candidates=candidates, jump_penalty=jump_penalty, opening=False)
     opening = MeterMap.from_downbeats(downbeats, end, cand.numerator, cand.denominator)
     levels = {(c.numerator, c.denominator): c.levels for c in candidates}
-    return meter_opening.split_opening(grid[: int(np.ceil(end * RESOLUTION))], RESOLUTION, opening,
-                                       whole.to_meter_map(end), levels)
+    return meter_opening.split_opening(
+        grid[: int(np.ceil(end * RESOLUTION))], RESOLUTION, opening, whole.to_meter_map(end), levels,
+        logodds=lambda at: downbeat_logodds(notes, at, MELODY_WEIGHTS))
 
 
 def _ranker_knows(bar: float) -> bool:

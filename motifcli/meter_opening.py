@@ -14,7 +14,7 @@ fits best to the end.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -24,6 +24,8 @@ from motifcli.meter_templates import standardised, template
 MIN_OPENING_BARS = 1  # the opening keeps at least this many full bars of its own meter
 MIN_JOIN_BEATS = 1.0  # a short bar between the two maps shorter than this (but not zero): not that bar line
 MAX_CHANGE_BEATS: float | None = None  # the change no later than this beat (None: anywhere)
+# weight of the downbeat model's log-odds at each map's bar lines (as meter_sections.DOWNBEAT_WEIGHT); 0: off
+DOWNBEAT_WEIGHT = 32.0  # phase 6b: 0 / 4 / 8 / 16 / 32 on two fresh dev samples, rising throughout (phase6-meter6b.md)
 
 
 def slot_fit(z: np.ndarray, bars: Sequence[Bar], levels: dict[tuple[int, int], Sequence[tuple[float, float]]],
@@ -46,8 +48,21 @@ def slot_fit(z: np.ndarray, bars: Sequence[Bar], levels: dict[tuple[int, int], S
     return out
 
 
+def _line_fit(n: int, bars: Sequence[Bar], resolution: int,
+              logodds: Callable[[np.ndarray], np.ndarray] | None) -> np.ndarray:
+    """DOWNBEAT_WEIGHT x the downbeat model's log-odds at each bar line, on the slot it falls on."""
+    out = np.zeros(n)
+    if logodds is None or not DOWNBEAT_WEIGHT:
+        return out
+    at = np.array([b.start for b in bars if b.number != "0" and round(b.start * resolution) < n])
+    if len(at):
+        np.add.at(out, np.rint(at * resolution).astype(np.int64), DOWNBEAT_WEIGHT * np.asarray(logodds(at)))
+    return out
+
+
 def split_opening(grid: np.ndarray, resolution: int, opening: MeterMap, whole: MeterMap,
-                  levels: dict[tuple[int, int], Sequence[tuple[float, float]]]) -> tuple[Bar, ...]:
+                  levels: dict[tuple[int, int], Sequence[tuple[float, float]]],
+                  logodds: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[Bar, ...]:
     """Bars of the opening's map up to its best change bar line, then the whole piece's map; () when the
     opening's map fits best to the end (or there is no room for a change)."""
     n = len(grid)
@@ -55,8 +70,10 @@ def split_opening(grid: np.ndarray, resolution: int, opening: MeterMap, whole: M
     if n == 0 or sd == 0:
         return ()
     z = (grid - grid.mean()) / sd
-    f_open = np.concatenate([[0.0], np.cumsum(slot_fit(z, opening.bars, levels, resolution))])
-    f_whole = np.concatenate([[0.0], np.cumsum(slot_fit(z, whole.bars, levels, resolution))])
+    f_open = np.concatenate([[0.0], np.cumsum(slot_fit(z, opening.bars, levels, resolution)
+                                              + _line_fit(n, opening.bars, resolution, logodds))])
+    f_whole = np.concatenate([[0.0], np.cumsum(slot_fit(z, whole.bars, levels, resolution)
+                                               + _line_fit(n, whole.bars, resolution, logodds))])
     end = n / resolution
     full = [b for b in opening.bars if b.number != "0"]
     whole_starts = np.array([b.start for b in whole.bars])
