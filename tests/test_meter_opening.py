@@ -107,10 +107,11 @@ def test_needs_change_falls_back_to_the_whole_piece(tmp_path: Path, monkeypatch:
 
 
 def test_split_gives_the_later_meter_after_the_opening(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``OPENING_SPLIT`` (phase 6b, on by default): six bars of 6/8 (X:6) before 4/4 (X:9). The meter-change search finds
-    no change (it looks only among meters on the same beat), so in phase 6 the opening's 6/8 rules the
-    whole piece and most of the written 4/4 bar lines are missed (phase 6); with the split the map changes to the
-    whole piece's own 4/4 bars at the written bar line, and the first section's estimate is untouched."""
+    """``OPENING_SPLIT`` (phase 6b, on by default): six bars of 6/8 (X:6) before 4/4 (X:9). The
+    meter-change search finds no change (it looks only among meters on the same beat), so in phase 6
+    the opening's 6/8 ruled the whole piece and most written 4/4 bar lines were missed; with the split
+    the map changes to the whole piece's own 4/4 bars at the written bar line, and the first
+    section's estimate is untouched."""
     midi, bar, phase, cut = opening_then_4_4(6, 6, tmp_path)
     end = midi.end_beat
     written_lines = [phase + k * bar for k in range(int((cut - phase) // bar))]
