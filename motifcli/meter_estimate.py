@@ -130,7 +130,7 @@ OPENING_NEEDS_CHANGE = False
 # the two maps' fits cross, the whole piece's own bars after (meter_opening.split_opening); False: the
 # opening's meter for the whole piece (phase 6). Issue 9 phase 6b: identical on MTC/BPS tune (the rule
 # fires there only in songs with a change found); on fresh music21 dev pieces written bar lines found
-# +0.006 both where the meter changes and where it does not (benchmarks/phase6-meter6b.md)
+# 0.4575 -> 0.4661 (changing meter), 0.5632 -> 0.5713 (steady); more false changes (benchmarks/phase6-meter6b.md)
 OPENING_SPLIT = True
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
