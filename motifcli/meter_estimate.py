@@ -39,7 +39,7 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
     viterbi_downbeats,
     with_context,
 )
-from motifcli import meter_ranker, meter_sections, phase_ranker
+from motifcli import meter_opening, meter_ranker, meter_sections, phase_ranker
 from motifcli.meter import Bar, MeterMap, nominal_bar_length, parse_meter
 from motifcli.meter_templates import RESOLUTION, autocorrelation, fold, phase_correlations
 from motifcli.meter_templates import template as metric_template
@@ -126,6 +126,12 @@ OPENING_MARGIN = 0.03  # stage 1's total, opening's meter minus the whole piece'
 # keep the opening's meter only when meter_sections also finds a change in the piece (off: chosen after
 # the MTC test families were scored, so not a tune-half decision; benchmarks/phase6-meter6.md)
 OPENING_NEEDS_CHANGE = False
+# when the opening's meter came first and no meter change was found: the opening's bars only up to where
+# the two maps' fits cross, the whole piece's own bars after (meter_opening.split_opening); False: the
+# opening's meter for the whole piece (phase 6). Issue 9 phase 6b: identical on MTC/BPS tune (the rule
+# fires there only in songs with a change found); on fresh music21 dev pieces written bar lines found
+# 0.4575 -> 0.4661 (changing meter), 0.5632 -> 0.5713 (steady); more false changes (benchmarks/phase6-meter6b.md)
+OPENING_SPLIT = True
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
 
@@ -281,6 +287,8 @@ def estimate_meter(
     if best_by_cand is not whole and OPENING_NEEDS_CHANGE and not sections:
         # the opening's meter but no meter change found: the whole piece's estimate after all
         return estimate_meter(notes, meter, bar_offset, candidates, jump_penalty, opening=False)
+    if best_by_cand is not whole and OPENING_SPLIT and not sections:
+        sections = _split_opening(notes, grid, candidates, jump_penalty, cand, downbeats)
     return MeterEstimate(
         numerator=cand.numerator,
         denominator=cand.denominator,
@@ -327,6 +335,19 @@ def opening_stage1(grid: np.ndarray, candidates: Sequence[Candidate],
     if rival is None or top[0] - rival < OPENING_MARGIN:
         return whole
     return [top, *(r for r in whole if r[1] is not top[1])]
+
+
+def _split_opening(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequence[Candidate],
+                   jump_penalty: float, cand: Candidate, downbeats: np.ndarray) -> tuple[Bar, ...]:
+    """The opening's bars, then the whole piece's own (its estimate without the opening rule), changing
+    where the two fit best (meter_opening.split_opening); () for the opening's meter throughout."""
+    end = float(notes[1].max()) if len(notes[1]) else len(grid) / RESOLUTION
+    whole = estimate_meter(notes, candidates=candidates, jump_penalty=jump_penalty, opening=False)
+    opening = MeterMap.from_downbeats(downbeats, end, cand.numerator, cand.denominator)
+    levels = {(c.numerator, c.denominator): c.levels for c in candidates}
+    return meter_opening.split_opening(
+        grid[: int(np.ceil(end * RESOLUTION))], RESOLUTION, opening, whole.to_meter_map(end), levels,
+        logodds=lambda at: downbeat_logodds(notes, at, MELODY_WEIGHTS))
 
 
 def _ranker_knows(bar: float) -> bool:

@@ -99,7 +99,51 @@ def test_needs_change_falls_back_to_the_whole_piece(tmp_path: Path, monkeypatch:
     beat and finds none, so with the setting on the whole piece's 4/4 comes back; by default 6/8 stays."""
     midi, bar, phase, _ = opening_then_4_4(6, 6, tmp_path)
     assert (bar, phase) == (3.0, 0.0)
+    monkeypatch.setattr(meter_estimate, "OPENING_SPLIT", False)  # phase 6's map (the split is tested below)
     default = estimate_meter(midi)
     assert (default.name, default.first_downbeat) == ("6/8", 0.0) and not default.sections
     monkeypatch.setattr(meter_estimate, "OPENING_NEEDS_CHANGE", True)
     assert estimate_meter(midi).name == "4/4"
+
+
+def test_split_gives_the_later_meter_after_the_opening(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``OPENING_SPLIT`` (phase 6b, on by default): six bars of 6/8 (X:6) before 4/4 (X:9). The
+    meter-change search finds no change (it looks only among meters on the same beat), so in phase 6
+    the opening's 6/8 ruled the whole piece and most written 4/4 bar lines were missed; with the split
+    the map changes to the whole piece's own 4/4 bars at the written bar line, and the first
+    section's estimate is untouched."""
+    midi, bar, phase, cut = opening_then_4_4(6, 6, tmp_path)
+    end = midi.end_beat
+    written_lines = [phase + k * bar for k in range(int((cut - phase) // bar))]
+    written_lines += [cut + 4.0 * k for k in range(int((end - cut) // 4.0) + 1) if cut + 4.0 * k < end - 1e-6]
+
+    def found(estimate) -> float:
+        starts = estimate.to_meter_map(end).starts
+        return sum(min(abs(starts - x)) <= 0.25 for x in written_lines) / len(written_lines)
+
+    split = estimate_meter(midi)  # the default
+    monkeypatch.setattr(meter_estimate, "OPENING_SPLIT", False)
+    plain = estimate_meter(midi)
+    assert (split.name, split.first_downbeat) == (plain.name, plain.first_downbeat) == ("6/8", 0.0)
+    assert not plain.sections and split.sections
+    changes = [(b.start, b.numerator, b.denominator) for a, b in zip(split.sections, split.sections[1:])
+               if (a.numerator, a.denominator) != (b.numerator, b.denominator)]
+    assert changes == [(pytest.approx(cut), 4, 4)]
+    assert found(plain) < 0.6 and found(split) == 1.0
+    assert [b.number for b in split.sections[:3]] == ["1", "2", "3"]  # bars numbered on through the change
+
+
+def test_split_keeps_one_meter_when_the_opening_fits_to_the_end(tmp_path: Path) -> None:
+    """``split_opening`` places no change when the opening's map fits the whole piece as well as the
+    whole piece's own map (here: the same map), so the opening's meter stays throughout."""
+    from motifcli import meter_opening
+    from motifcli.meter import MeterMap
+    from motifcli.meter_estimate import CANDIDATES, RESOLUTION, accent_grid
+
+    midi = unmetred("kinder0 X:34", tmp_path)
+    grid = accent_grid(midi)
+    same = MeterMap.regular(3.0, 0.5, midi.end_beat, 6, 8)
+    levels = {(c.numerator, c.denominator): c.levels for c in CANDIDATES}
+    assert meter_opening.split_opening(grid, RESOLUTION, same, same, levels) == ()
+    other = MeterMap.regular(4.0, 0.0, midi.end_beat, 4, 4)  # a worse later map: still no change
+    assert meter_opening.split_opening(grid, RESOLUTION, same, other, levels) == ()
