@@ -156,6 +156,24 @@ def _discovery_with(name: str) -> Callable[[Piece], list[Pattern]]:
     return method
 
 
+def _discovery_texture(name: str) -> Callable[[Piece], list[Pattern]]:
+    """The default discovery with another bar encoder grouping the texture bars (the one place the default
+    uses a learned embedding), cut at that encoder's own threshold from the shipped calibration recipe
+    (``benchmarks/texture_ablation.py``). ``texture-vicreg``: no fine-tuning; ``texture-cl``: no VICReg."""
+
+    def method(piece: Piece) -> list[Pattern]:
+        from benchmarks.texture_ablation import TEXTURE_ABLATIONS, thresholds
+        from motifcli.discovery import DiscoverySettings, discover
+        from motifcli.model import LazyModel
+
+        if name not in _loaded:
+            _loaded[name] = LazyModel(REPO_ROOT / TEXTURE_ABLATIONS[name])
+        settings = DiscoverySettings(texture_model_distance=thresholds()[name])
+        return [[occ.points() for occ in family.occurrences] for family in discover(piece.score, _loaded[name], settings)]
+
+    return method
+
+
 METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
     "reference": _reference,  # the ground truth itself: every score is 1.0
     "siatec": _siatec,  # SIA/SIATEC point-set baseline, chromatic pitch (benchmarks/baselines/siatec.py)
@@ -170,6 +188,8 @@ METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
     "discovery+note-noinv": _discovery_with("note-noinv"),  # + a note model trained without transposition
     "discovery+note-centred": _discovery_with("note-centred"),  # + the note model with a centred latent (NOTE-MODEL.md)
     "discovery+note-centred-bn": _discovery_with("note-centred-bn"),  # + its ablation: centring alone, VICReg only
+    "discovery+texture-vicreg": _discovery_texture("texture-vicreg"),  # texture bars by the VICReg-only bar model
+    "discovery+texture-cl": _discovery_texture("texture-cl"),  # texture bars by the triplet-only bar model
 }
 
 
