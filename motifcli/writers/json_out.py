@@ -45,7 +45,7 @@ def to_json_dict(annotation: Annotation, score: Score | None) -> dict[str, Any]:
 
 def render(annotation: Annotation, score: Score | None) -> str:
     parts: list[str] = []
-    _layout(_cleaned(to_json_dict(annotation, score)), 0, parts)
+    _layout(to_json_dict(annotation, score), 0, parts)
     return "".join(parts) + "\n"
 
 
@@ -57,12 +57,25 @@ def _layout(value: Any, depth: int, out: list[str]) -> None:
     settings, the model card) each take one line: half the bytes of ``indent=2`` with one note per
     line, and faster, since each record goes through ``json``'s C encoder in one call (with
     ``indent``, Python 3.11's ``json`` falls back to its pure-Python encoder for the whole document).
+
+    Every string value is cleaned on the way (:func:`_cleaned`); a flat record without strings goes
+    to the encoder as it is, so the thousands of notes of a pop song are not copied first.
     """
-    nested = isinstance(value, (dict, list)) and any(
-        isinstance(v, (dict, list)) for v in (value.values() if isinstance(value, dict) else value)
-    )
-    if not nested:
-        out.append(_ENCODER.encode(value))
+    if isinstance(value, dict):
+        items: Any = value.values()
+    elif isinstance(value, list):
+        items = value
+    else:
+        out.append(_ENCODER.encode(_cleaned(value)))
+        return
+    has_text = False
+    for v in items:
+        if isinstance(v, (dict, list)):
+            break
+        if isinstance(v, str):
+            has_text = True
+    else:  # a flat record: one line
+        out.append(_ENCODER.encode(_cleaned(value) if has_text else value))
         return
     pad = "\n" + "  " * (depth + 1)
     if isinstance(value, dict):
