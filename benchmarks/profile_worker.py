@@ -2,6 +2,7 @@
 
     PYTHONPATH=$PWD python benchmarks/profile_worker.py --count 20 --top 40
     PYTHONPATH=$PWD python benchmarks/profile_worker.py --count 20 --no-profile   # plain timing only
+    PYTHONPATH=/tmp/speed6/before python benchmarks/profile_worker.py --no-profile  # another tree
 
 Sets a worker up as ``batch_pool._init_worker`` does for two workers on two cores (BLAS limited to
 one thread, a ``LazyModel`` of the shipped model with one intra-op thread, provider cpu), then runs
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="pstats key for the first table")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(REPO))
+    sys.path.append(str(REPO))  # after PYTHONPATH: profile whichever tree PYTHONPATH names
     from benchmarks.workers import songs
     from motifcli import batch
     from motifcli.batch_plan import Source, plan
