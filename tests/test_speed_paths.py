@@ -166,3 +166,20 @@ def test_json_render_cleans_like_the_two_pass_layout(tmp_path: Path) -> None:
     assert text == _two_pass(annotation, score)
     assert "\x1b" not in text and "\x7f" not in text and "\x85" not in text
     assert json.loads(text)["tracks"][0] == "Piano left"
+
+
+def test_json_encode_is_the_standard_encoder() -> None:
+    """The C encoder built once encodes as ``JSONEncoder(ensure_ascii=False).encode`` does, raises
+    its errors, and still works after one (its circular-reference markers are rebuilt)."""
+    std = json.JSONEncoder(ensure_ascii=False)
+    values = [{"track": 3, "onset": 94.160417, "pitch": 43, "voice": None}, ["a", "é\u2028", 1.5e-7, True],
+              {"x": float("nan"), "y": float("inf")}, "Motif \x85A1", 12, 0.1, None, {}, [], {"k": (1, 2)}]
+    for value in values:
+        assert json_out._encode(value) == std.encode(value)
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular"):
+        json_out._encode(loop)
+    with pytest.raises(TypeError):
+        json_out._encode({"a": object()})
+    assert [json_out._encode(v) for v in values] == [std.encode(v) for v in values]

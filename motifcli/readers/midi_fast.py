@@ -111,7 +111,12 @@ def _track(data: bytes, i: int, end: int) -> mido.MidiTrack:
             last_status = status
         if status < 0xF0:
             high = status & 0xF0
-            if high == _PITCHWHEEL:
+            if high == 0x90 or high == 0x80:  # most of a file: the same dict, built in one go
+                msg = new(message)
+                vars(msg).update(type="note_on" if high == 0x90 else "note_off", time=delta,
+                                 note=min(data[i], 127), velocity=min(data[i + 1], 127), channel=status & 0x0F)
+                i += 2
+            elif high == _PITCHWHEEL:
                 a, b = min(data[i], 127), min(data[i + 1], 127)
                 i += 2
                 msg = new(message)

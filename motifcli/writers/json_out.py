@@ -52,6 +52,41 @@ def render(annotation: Annotation, score: Score | None) -> str:
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # built once: ``json.dumps`` with options builds one per call
 
 
+class _Encode:
+    """``_ENCODER.encode``, minus the per-call cost of building the C encoder (a pop song's JSON
+    is ~5,000 one-line records). The same C encoder with the same options, built once; a record
+    it fails on goes to ``_ENCODER.encode`` for the standard error, and the C encoder is rebuilt
+    (its circular-reference markers may keep entries after an error)."""
+
+    def __init__(self) -> None:
+        from json import encoder as std
+
+        self._basestring = std.encode_basestring
+        self._make = std.c_make_encoder
+        self._c = self._build()
+
+    def _build(self) -> Any:
+        if self._make is None:  # pragma: no cover - a Python without json's C speedups
+            return None
+        e = _ENCODER
+        return self._make({}, e.default, self._basestring, e.indent, e.key_separator, e.item_separator,
+                          e.sort_keys, e.skipkeys, e.allow_nan)
+
+    def __call__(self, value: Any) -> str:
+        if isinstance(value, str):
+            return self._basestring(value)
+        if self._c is None:  # pragma: no cover
+            return _ENCODER.encode(value)
+        try:
+            return "".join(self._c(value, 0))
+        except Exception:
+            self._c = self._build()
+            return _ENCODER.encode(value)
+
+
+_encode = _Encode()
+
+
 def _layout(value: Any, depth: int, out: list[str]) -> None:
     """Indented JSON whose flat records (an object or array holding no object or array: a note, the
     settings, the model card) each take one line: half the bytes of ``indent=2`` with one note per
@@ -66,7 +101,7 @@ def _layout(value: Any, depth: int, out: list[str]) -> None:
     elif isinstance(value, list):
         items = value
     else:
-        out.append(_ENCODER.encode(_cleaned(value)))
+        out.append(_encode(_cleaned(value)))
         return
     has_text = False
     for v in items:
@@ -75,13 +110,13 @@ def _layout(value: Any, depth: int, out: list[str]) -> None:
         if isinstance(v, str):
             has_text = True
     else:  # a flat record: one line
-        out.append(_ENCODER.encode(_cleaned(value) if has_text else value))
+        out.append(_encode(_cleaned(value) if has_text else value))
         return
     pad = "\n" + "  " * (depth + 1)
     if isinstance(value, dict):
         out.append("{")
         for n, (key, item) in enumerate(value.items()):
-            out.append(("," if n else "") + pad + _ENCODER.encode(key) + ": ")
+            out.append(("," if n else "") + pad + _encode(key) + ": ")
             _layout(item, depth + 1, out)
         out.append("\n" + "  " * depth + "}")
     else:
