@@ -3,6 +3,7 @@
     PYTHONPATH=$PWD python benchmarks/profile_worker.py --count 20 --top 40
     PYTHONPATH=$PWD python benchmarks/profile_worker.py --count 20 --no-profile   # plain timing only
     PYTHONPATH=/tmp/speed6/before python benchmarks/profile_worker.py --no-profile  # another tree
+    PYTHONPATH=$PWD python benchmarks/profile_worker.py --stages       # CPU ms/song of each stage
 
 Sets a worker up as ``batch_pool._init_worker`` does for two workers on two cores (BLAS limited to
 one thread, a ``LazyModel`` of the shipped model with one intra-op thread, provider cpu), then runs
@@ -32,8 +33,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="pstats key for the first table")
+    parser.add_argument("--stages", action="store_true", help="CPU per stage (read, annotate, JSON, MIDI), no files")
     args = parser.parse_args(argv)
     sys.path.append(str(REPO))  # after PYTHONPATH: profile whichever tree PYTHONPATH names
+    if args.stages:
+        stage_cpu(args.count)
+        return
     from benchmarks.workers import songs
     from motifcli import batch
     from motifcli.batch_plan import Source, plan
@@ -70,6 +75,51 @@ def main(argv: list[str] | None = None) -> None:
             buf = io.StringIO()
             pstats.Stats(profiler, stream=buf).sort_stats(key).print_stats(args.top)
             print(buf.getvalue())
+
+
+def stage_cpu(count: int) -> None:
+    """CPU ms per song of reading, annotating (discovery, texture, model), rendering the JSON and
+    rendering + encoding the MIDI, in memory (no files, no fsync), in a worker's set-up."""
+    import io
+
+    from benchmarks.workers import songs
+    from motifcli.batch_pool import _limit_blas_threads
+    from motifcli.model import LazyModel, default_model_path
+    from motifcli.options import build_settings
+    from motifcli.pipeline import annotate
+    from motifcli.readers import read_score
+    from motifcli.writers import json_out
+    from motifcli.writers import midi as midi_out
+
+    _limit_blas_threads(1)
+    model = LazyModel(default_model_path(), provider="cpu", threads=1)
+    settings = build_settings()
+    spent: dict[str, float] = {}
+
+    def timed(name: str, work):  # noqa: ANN001, ANN202
+        t0 = time.process_time()
+        result = work()
+        spent[name] = spent.get(name, 0.0) + time.process_time() - t0
+        return result
+
+    def midi_bytes(annotation, score):  # noqa: ANN001, ANN202 - what writers.midi.write does, minus the file
+        midi = midi_out.render(annotation, score)
+        fast = getattr(midi_out, "encode_fast", None)  # absent before speed6
+        if fast is not None and (data := fast(midi)) is not None:
+            return data
+        buf = io.BytesIO()
+        midi.save(file=buf)
+        return buf.getvalue()
+
+    files = songs(count)
+    for path in files:
+        score = timed("read", lambda: read_score(path, settings.limits))
+        annotation = timed("annotate", lambda: annotate(score, model, settings))
+        timed("json", lambda: json_out.render(annotation, score))
+        timed("midi", lambda: midi_bytes(annotation, score))
+    total = sum(spent.values())
+    print(f"{len(files)} songs, CPU ms/song: " + ", ".join(f"{k} {v / len(files) * 1000:.1f}" for k, v in spent.items())
+          + f", total {total / len(files) * 1000:.1f} (the annotate figure holds the model's one-time open)")
 
 
 if __name__ == "__main__":
