@@ -87,6 +87,9 @@ class _Encode:
 _encode = _Encode()
 
 
+_PLAIN = frozenset({int, float, bool, type(None)})  # values that are neither containers nor text
+
+
 def _layout(value: Any, depth: int, out: list[str]) -> None:
     """Indented JSON whose flat records (an object or array holding no object or array: a note, the
     settings, the model card) each take one line: half the bytes of ``indent=2`` with one note per
@@ -121,9 +124,14 @@ def _layout(value: Any, depth: int, out: list[str]) -> None:
         out.append("\n" + "  " * depth + "}")
     else:
         out.append("[")
-        for n, item in enumerate(value):
-            out.append(("," if n else "") + pad)
-            _layout(item, depth + 1, out)
+        sep = pad
+        for item in value:
+            out.append(sep)
+            sep = "," + pad
+            if type(item) is dict and all(type(v) in _PLAIN for v in item.values()):
+                out.append(_encode(item))  # a note: numbers only, so flat and nothing to clean
+            else:
+                _layout(item, depth + 1, out)
         out.append("\n" + "  " * depth + "]")
 
 
