@@ -8,6 +8,7 @@ clock time (audio label tracks). Readers build a :class:`Score`; nothing downstr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,9 @@ class Note:
         return self.offset - self.onset
 
 
+_ONSET, _OFFSET, _PITCH = attrgetter("onset"), attrgetter("offset"), attrgetter("pitch")
+
+
 @dataclass(slots=True)
 class Track:
     """A MIDI track (one channel of it when a track mixes channels) or a MusicXML part."""
@@ -56,9 +60,10 @@ class Track:
         if not self.notes:
             empty = np.zeros(0, dtype=np.float64)
             return empty, empty.copy(), np.zeros(0, dtype=np.int64)
-        onsets = np.fromiter((n.onset for n in self.notes), dtype=np.float64, count=len(self.notes))
-        offsets = np.fromiter((n.offset for n in self.notes), dtype=np.float64, count=len(self.notes))
-        pitches = np.fromiter((n.pitch for n in self.notes), dtype=np.int64, count=len(self.notes))
+        count = len(self.notes)  # map(attrgetter) runs in C: ~3x sooner than a generator per value
+        onsets = np.fromiter(map(_ONSET, self.notes), dtype=np.float64, count=count)
+        offsets = np.fromiter(map(_OFFSET, self.notes), dtype=np.float64, count=count)
+        pitches = np.fromiter(map(_PITCH, self.notes), dtype=np.int64, count=count)
         return onsets, offsets, pitches
 
 

@@ -45,11 +45,49 @@ def to_json_dict(annotation: Annotation, score: Score | None) -> dict[str, Any]:
 
 def render(annotation: Annotation, score: Score | None) -> str:
     parts: list[str] = []
-    _layout(_cleaned(to_json_dict(annotation, score)), 0, parts)
+    _layout(to_json_dict(annotation, score), 0, parts)
     return "".join(parts) + "\n"
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # built once: ``json.dumps`` with options builds one per call
+
+
+class _Encode:
+    """``_ENCODER.encode``, minus the per-call cost of building the C encoder (a pop song's JSON
+    is ~5,000 one-line records). The same C encoder with the same options, built once; a record
+    it fails on goes to ``_ENCODER.encode`` for the standard error, and the C encoder is rebuilt
+    (its circular-reference markers may keep entries after an error)."""
+
+    def __init__(self) -> None:
+        from json import encoder as std
+
+        self._basestring = std.encode_basestring
+        self._make = std.c_make_encoder
+        self._c = self._build()
+
+    def _build(self) -> Any:
+        if self._make is None:  # pragma: no cover - a Python without json's C speedups
+            return None
+        e = _ENCODER
+        return self._make({}, e.default, self._basestring, e.indent, e.key_separator, e.item_separator,
+                          e.sort_keys, e.skipkeys, e.allow_nan)
+
+    def __call__(self, value: Any) -> str:
+        if isinstance(value, str):
+            return self._basestring(value)
+        if self._c is None:  # pragma: no cover
+            return _ENCODER.encode(value)
+        try:
+            return "".join(self._c(value, 0))
+        except Exception:
+            self._c = self._build()
+            return _ENCODER.encode(value)
+
+
+_encode = _Encode()
+
+
+_PLAIN = frozenset({int, float, bool, type(None)})  # values that are neither containers nor text
 
 
 def _layout(value: Any, depth: int, out: list[str]) -> None:
@@ -57,25 +95,43 @@ def _layout(value: Any, depth: int, out: list[str]) -> None:
     settings, the model card) each take one line: half the bytes of ``indent=2`` with one note per
     line, and faster, since each record goes through ``json``'s C encoder in one call (with
     ``indent``, Python 3.11's ``json`` falls back to its pure-Python encoder for the whole document).
+
+    Every string value is cleaned on the way (:func:`_cleaned`); a flat record without strings goes
+    to the encoder as it is, so the thousands of notes of a pop song are not copied first.
     """
-    nested = isinstance(value, (dict, list)) and any(
-        isinstance(v, (dict, list)) for v in (value.values() if isinstance(value, dict) else value)
-    )
-    if not nested:
-        out.append(_ENCODER.encode(value))
+    if isinstance(value, dict):
+        items: Any = value.values()
+    elif isinstance(value, list):
+        items = value
+    else:
+        out.append(_encode(_cleaned(value)))
+        return
+    has_text = False
+    for v in items:
+        if isinstance(v, (dict, list)):
+            break
+        if isinstance(v, str):
+            has_text = True
+    else:  # a flat record: one line
+        out.append(_encode(_cleaned(value) if has_text else value))
         return
     pad = "\n" + "  " * (depth + 1)
     if isinstance(value, dict):
         out.append("{")
         for n, (key, item) in enumerate(value.items()):
-            out.append(("," if n else "") + pad + _ENCODER.encode(key) + ": ")
+            out.append(("," if n else "") + pad + _encode(key) + ": ")
             _layout(item, depth + 1, out)
         out.append("\n" + "  " * depth + "}")
     else:
         out.append("[")
-        for n, item in enumerate(value):
-            out.append(("," if n else "") + pad)
-            _layout(item, depth + 1, out)
+        sep = pad
+        for item in value:
+            out.append(sep)
+            sep = "," + pad
+            if type(item) is dict and all(type(v) in _PLAIN for v in item.values()):
+                out.append(_encode(item))  # a note: numbers only, so flat and nothing to clean
+            else:
+                _layout(item, depth + 1, out)
         out.append("\n" + "  " * depth + "]")
 
 
