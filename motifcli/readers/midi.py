@@ -18,7 +18,6 @@ import mido
 
 from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits
-from motifcli.readers.midi_fast import parse as parse_fast
 from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
 from motifcli.suffixes import score_format
 
@@ -33,9 +32,7 @@ def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
     _prescan(data, limits, path)
     try:
         # from memory: mido's file.read(declared chunk length) would allocate whatever a header claims
-        midi = parse_fast(data)  # the same MidiFile, sooner; None for anything unusual
-        if midi is None:
-            midi = mido.MidiFile(file=io.BytesIO(data), clip=True)
+        midi = mido.MidiFile(file=io.BytesIO(data), clip=True)
     except MemoryError:
         raise ScoreReadError("not enough memory to read this MIDI file", path) from None
     except Exception as exc:  # noqa: BLE001 - mido raises many kinds (KeySignatureError, EOFError, ...)

@@ -30,7 +30,6 @@ from motifcli.errors import OutputError
 from motifcli.readers.midi import DRUM_CHANNEL
 from motifcli.score import Score
 from motifcli.writers._common import clean_text, first_note_track, note_span
-from motifcli.writers.midi_encode import encode as encode_fast
 
 BUILT_TICKS_PER_BEAT = 480
 
@@ -174,12 +173,9 @@ def render(annotation: Annotation, score: Score, *, lyrics: bool = False) -> mid
 
 def write(annotation: Annotation, score: Score, dest: Path, *, lyrics: bool = False) -> None:
     midi = render(annotation, score, lyrics=lyrics)
-    data = encode_fast(midi)  # mido's bytes, sooner; None for anything unusual
-    if data is None:
-        buf = io.BytesIO()
-        try:
-            midi.save(file=buf)
-        except (ValueError, TypeError) as exc:  # mido refuses what it cannot encode: one clean line
-            raise OutputError(f"cannot write this score as MIDI ({exc})", dest) from exc
-        data = buf.getvalue()
-    atomic_write_bytes(dest, data)
+    buf = io.BytesIO()
+    try:
+        midi.save(file=buf)
+    except (ValueError, TypeError) as exc:  # mido refuses what it cannot encode: one clean line
+        raise OutputError(f"cannot write this score as MIDI ({exc})", dest) from exc
+    atomic_write_bytes(dest, buf.getvalue())
