@@ -91,8 +91,24 @@ def voice_and_cell_families(
 
         cells = cell_families(lines, settings, chosen)
     pairs = sorted(zip(core, grown), key=lambda cg: -cg[1].salience)
+    if settings.grown_redundancy > 0:  # two cores grown into the same statements: one family, not two
+        pairs = _distinct(pairs, settings.grown_redundancy)
     return ([(_relabel(c, i), _relabel(g, i)) for i, (c, g) in enumerate(pairs)],
             _ranked([_family(c, lines, settings.salience_discount) for c in cells]))
+
+
+def _distinct(pairs: list[tuple[Family, Family]], share: float) -> list[tuple[Family, Family]]:
+    """Pairs (core, grown), most salient first, without a grown family that has ``share`` of its notes
+    inside one more salient grown family: growing can carry two different short cores into the same
+    long statements (POP909 101's melody phrase came out as two identical families)."""
+    kept: list[tuple[Family, Family]] = []
+    held: list[set[tuple[int, int]]] = []
+    for core, grown in pairs:
+        notes = {(n.track, n.index) for o in grown.occurrences for n in o.notes}
+        if not any(len(notes & h) >= share * len(notes) for h in held):
+            kept.append((core, grown))
+            held.append(notes)
+    return kept
 
 
 def _ranked(families: list[Family], settings: DiscoverySettings | None = None) -> list[Family]:

@@ -1,0 +1,33 @@
+"""Growing must not leave two families with the same statements (core._distinct, ``grown_redundancy``).
+
+In examples/pop909-101.mid two different short melody cores grow into the same 18-note phrase
+(bars 11-13, 19-21, 53-55): before the check the song listed that phrase twice, as two families.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from motifcli import read_score
+from motifcli.discovery import DiscoverySettings, discover
+from motifcli.model import LazyModel
+
+SONG = Path(__file__).resolve().parents[1] / "examples" / "pop909-101.mid"
+
+
+def _note_sets(settings: DiscoverySettings) -> list[frozenset[tuple[int, int]]]:
+    found = discover(read_score(SONG), LazyModel(), settings)
+    return [frozenset((n.track, n.index) for o in f.occurrences for n in o.notes) for f in found]
+
+
+def test_no_two_families_hold_the_same_notes() -> None:
+    sets = _note_sets(DiscoverySettings())
+    assert len(set(sets)) == len(sets)
+
+
+def test_without_the_check_the_grown_phrase_comes_twice() -> None:
+    """The case the check exists for is real: off, the same notes come out as two families."""
+    sets = _note_sets(DiscoverySettings(grown_redundancy=0.0))
+    assert len(set(sets)) == len(sets) - 1
+    on = _note_sets(DiscoverySettings())
+    assert len(on) == len(sets) - 1 and set(on) == set(sets)
