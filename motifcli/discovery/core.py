@@ -98,14 +98,15 @@ def voice_and_cell_families(
 
 
 def _distinct(pairs: list[tuple[Family, Family]], share: float) -> list[tuple[Family, Family]]:
-    """Pairs (core, grown), most salient first, without a grown family that has ``share`` of its notes
-    inside one more salient grown family: growing can carry two different short cores into the same
-    long statements (POP909 101's melody phrase came out as two identical families)."""
+    """Pairs (core, grown), most salient first, without a grown family whose notes are (at least
+    ``share``, as intersection over union) those of one more salient grown family: growing can carry
+    two different short cores into the same long statements (POP909 101's melody phrase came out as
+    two identical families). Union, not containment: a short motif nested in a longer one stays."""
     kept: list[tuple[Family, Family]] = []
     held: list[set[tuple[int, int]]] = []
     for core, grown in pairs:
         notes = {(n.track, n.index) for o in grown.occurrences for n in o.notes}
-        if not any(len(notes & h) >= share * len(notes) for h in held):
+        if not any(len(notes & h) >= share * len(notes | h) for h in held):
             kept.append((core, grown))
             held.append(notes)
     return kept
