@@ -31,3 +31,20 @@ def test_without_the_check_the_grown_phrase_comes_twice() -> None:
     assert len(set(sets)) == len(sets) - 1
     on = _note_sets(DiscoverySettings())
     assert len(on) == len(sets) - 1 and set(on) == set(sets)
+
+
+def test_a_bar_run_and_a_phrase_with_the_same_statements_are_one_family() -> None:
+    """Mozart K. 545's exposition (music21's corpus; both hands in one part, so its texture bars are judged):
+    a run of one repeated bar and a 2-bar phrase family held the same two statements, listed as A and B."""
+    import pytest
+
+    music21 = pytest.importorskip("music21")
+    score = read_score(Path(str(music21.corpus.getWork("mozart/k545/movement1_exposition.mxl"))))
+
+    def sets(settings: DiscoverySettings) -> list[frozenset[tuple[int, int]]]:
+        return [frozenset((n.track, n.index) for o in f.occurrences for n in o.notes)
+                for f in discover(score, LazyModel(), settings)]
+
+    off, on = sets(DiscoverySettings(grown_redundancy=0.0)), sets(DiscoverySettings())
+    assert len(set(off)) < len(off)  # the defect is real without the check
+    assert len(set(on)) == len(on) and set(on) == set(off)

@@ -42,6 +42,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         families = [grown_of.get(f, f) for f in judged]
     # short cells join last: they claim no texture family's notes and take only slots left under the cap
     ordered = _ranked([*families, *cells], settings)
+    if settings.grown_redundancy > 0 and settings.texture:  # a texture family stating a kept family's notes again
+        ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.grown_redundancy))]
     if settings.accompaniment_below > 0:  # low even-rhythm figures out (discovery/accompaniment.py)
         from motifcli.discovery.accompaniment import without_accompaniment
 
@@ -92,22 +94,24 @@ def voice_and_cell_families(
         cells = cell_families(lines, settings, chosen)
     pairs = sorted(zip(core, grown), key=lambda cg: -cg[1].salience)
     if settings.grown_redundancy > 0:  # two cores grown into the same statements: one family, not two
-        pairs = _distinct(pairs, settings.grown_redundancy)
+        pairs = [pairs[i] for i in _distinct([grown for _, grown in pairs], settings.grown_redundancy)]
     return ([(_relabel(c, i), _relabel(g, i)) for i, (c, g) in enumerate(pairs)],
             _ranked([_family(c, lines, settings.salience_discount) for c in cells]))
 
 
-def _distinct(pairs: list[tuple[Family, Family]], share: float) -> list[tuple[Family, Family]]:
-    """Pairs (core, grown), most salient first, without a grown family whose notes are (at least
-    ``share``, as intersection over union) those of one more salient grown family: growing can carry
-    two different short cores into the same long statements (POP909 101's melody phrase came out as
-    two identical families). Union, not containment: a short motif nested in a longer one stays."""
-    kept: list[tuple[Family, Family]] = []
+def _distinct(families: list[Family], share: float) -> list[int]:
+    """Indices of ``families`` (most salient first) kept when a family whose notes are (at least
+    ``share``, as intersection over union) those of one more salient family is dropped: growing can
+    carry two different short cores into the same long statements (POP909 101's melody phrase came
+    out as two identical families), and a run of one repeated bar can be the same statements as a
+    phrase family (Mozart K. 545's exposition). Union, not containment: a short motif nested in a
+    longer one stays."""
+    kept: list[int] = []
     held: list[set[tuple[int, int]]] = []
-    for core, grown in pairs:
-        notes = {(n.track, n.index) for o in grown.occurrences for n in o.notes}
+    for i, family in enumerate(families):
+        notes = {(n.track, n.index) for o in family.occurrences for n in o.notes}
         if not any(len(notes & h) >= share * len(notes | h) for h in held):
-            kept.append((core, grown))
+            kept.append(i)
             held.append(notes)
     return kept
 

@@ -143,7 +143,7 @@ class DiscoverySettings:
     texture_bar_runs: bool = True  # runs of one bar symbol are families too (as --unit bar's), chosen apart from longer phrases
     texture_long_share: float = 0.34  # with texture_bar_runs: phrases of 2+ bars get this share of the texture cap
     texture_other_lines: bool = True  # keep other tracks' voice families beside kept texture families (False: the texture track's only; phase6-pop6.md)
-    grown_redundancy: float = 0.9  # a grown voice family sharing this share (of the union) of its notes with one more salient grown family is dropped (0: off)
+    grown_redundancy: float = 0.9  # a family sharing this share (of the union) of its notes with a more salient one is dropped: grown voice families, then all (0: off)
     # accompaniment figures (motifcli.discovery.accompaniment): low, even-rhythm voice families dropped
     accompaniment_below: float = 9.0  # semitones below the leading families' register (0: off)
     accompaniment_lead: int = 5  # the register is the median mean pitch of this many first families
