@@ -147,10 +147,14 @@ def _discovery_with(name: str) -> Callable[[Piece], list[Pattern]]:
         import motifcli
         from motifcli.discovery import DiscoverySettings, discover
 
+        path = ABLATION_MODELS[name]
         if name not in _loaded:
-            path = ABLATION_MODELS[name]
             _loaded[name] = motifcli.load_model() if path is None else motifcli.load_model(REPO_ROOT / path)
-        found = discover(piece.score, _loaded[name], DiscoverySettings(model_tolerance=MODEL_TOLERANCE))
+        # a note model cannot embed bars: its rows group a leading chordal track's texture bars by their
+        # points (texture_model "off", as discovery-nomodel); the shipped bar model does both jobs
+        texture_model = "cluster" if path is None else "off"
+        found = discover(piece.score, _loaded[name],
+                         DiscoverySettings(model_tolerance=MODEL_TOLERANCE, texture_model=texture_model))
         return [[occ.points() for occ in family.occurrences] for family in found]
 
     return method

@@ -206,6 +206,10 @@ FORKSERVER_PRELOAD = (
     "motifcli.grouping",
     "motifcli.families",
     "motifcli.discovery",
+    "motifcli.discovery.texture",  # the note level's lazily imported stages and the meter estimate:
+    "motifcli.discovery.cells",  # every POP909 song needs them, so each worker would import them again
+    "motifcli.discovery.accompaniment",
+    "motifcli.meter_estimate",
     "motifcli.readers.midi",
     "motifcli.writers.midi",
     "motifcli.writers.json_out",
