@@ -19,7 +19,6 @@ Usage (PYTHONPATH=.; the cache from meter_folk_data.py):
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
 import random
@@ -29,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks import meter as bench  # noqa: E402
-from benchmarks.meter_tune import apply  # noqa: E402
+from benchmarks.meter_tune import sweep  # noqa: E402
 from motifcli import meter_sections  # noqa: E402
 from motifcli.meter_estimate import estimate_meter  # noqa: E402
 
@@ -113,20 +112,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args = ap.parse_args(argv)
     with open(args.corpus, "rb") as f:
         pieces = build(pickle.load(f), args.seed, args.changing, args.steady)
-    results = []
-    for setting in args.set or [""]:
-        undo = [apply(one) for one in setting.split(";") if one]
-        try:
-            res = {"setting": setting or "defaults", **evaluate(pieces)}
-        finally:
-            for u in reversed(undo):
-                setattr(*u)
-        print(json.dumps({k: v for k, v in res.items() if k != "rows"}))
-        results.append(res)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=1)
-    return results
+    return sweep(args.set, lambda: evaluate(pieces), args.json)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import json
 import os
 import pickle
 import sys
+from collections.abc import Callable
 
 import numpy as np
 
@@ -90,18 +91,25 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--json")
     args = ap.parse_args(argv)
     data = load(args.cache)
+    return sweep(args.set, lambda: {"mtc_tune": evaluate(data["mtc"]), "bps_tune": evaluate(data["bps"])}, args.json)
+
+
+def sweep(settings: list[str], run: Callable[[], dict], json_path: str | None) -> list[dict]:
+    """``run()`` once per setting (``module.NAME=VALUE``, several at once as ``a;b``; none: the
+    defaults), each undone afterwards; one JSON line printed per run (without its ``rows``), all
+    results written to ``json_path`` when given. Shared by the meter sweeps."""
     results = []
-    for setting in args.set or [""]:
-        undo = [apply(one) for one in setting.split(";") if one]  # several settings at once: a;b
+    for setting in settings or [""]:
+        undo = [apply(one) for one in setting.split(";") if one]
         try:
-            res = {"setting": setting or "defaults", "mtc_tune": evaluate(data["mtc"]), "bps_tune": evaluate(data["bps"])}
+            res = {"setting": setting or "defaults", **run()}
         finally:
             for u in reversed(undo):
                 setattr(*u)
-        print(json.dumps(res))
+        print(json.dumps({k: v for k, v in res.items() if k != "rows"}))
         results.append(res)
-    if args.json:
-        with open(args.json, "w") as f:
+    if json_path:
+        with open(json_path, "w") as f:
             json.dump(results, f, indent=1)
     return results
 
