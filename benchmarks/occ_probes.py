@@ -1,10 +1,10 @@
 """Probes behind benchmarks/phase6-occ6.md: oracles, the embedding's separation of variants, missing statements' distance.
 
-    PYTHONPATH=$PWD python -m benchmarks.occ_probes oracle|embedding|missing|boundaries   (BPS tune, defaults)
+    PYTHONPATH=$PWD python -m benchmarks.occ_probes oracle|embed|missing|boundaries   (BPS tune, defaults)
 
 - ``oracle``: F_est / F_occ(.75) / F_3 when the family that matches each found reference best has its
   extra statements dropped, the reference's missing occurrences added, its boundaries set right, or all three;
-- ``embedding``: AUC of the shipped model's cosine distance (to the family's nearest exact statement)
+- ``embed``: AUC of the shipped model's cosine distance (to the family's nearest exact statement)
   at telling labelled varied statements of established families from extra ones, against the alignment distance;
 - ``missing``: alignment distance of missing in-line reference occurrences to the family's exact statements;
 - ``boundaries``: how boundary errors are shaped (notes of ours / of the reference outside the other, each side).
@@ -59,7 +59,7 @@ def oracle() -> None:
         print(k, " ".join(f"{m}={statistics.fmean(r[m] for r in v):.3f}" for m in ("F_est", "F_occ.75", "F_3")))
 
 
-def embedding() -> None:
+def embed() -> None:
     import motifcli
     from sklearn.metrics import roc_auc_score
 
@@ -176,4 +176,4 @@ def boundaries() -> None:
 
 
 if __name__ == "__main__":
-    {"oracle": oracle, "embedding": embedding, "missing": missing, "boundaries": boundaries}[sys.argv[1]]()
+    {"oracle": oracle, "embed": embed, "missing": missing, "boundaries": boundaries}[sys.argv[1]]()
