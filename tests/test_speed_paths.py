@@ -1,7 +1,7 @@
 """The fast paths of issue 10 (branch speed6) give exactly what the slow paths gave.
 
 Each fast path replaces a generic one without changing a result: the closure test of every
-repeated pattern (patterns.extending_groups vs. the per-group _extends) and the JSON layout that
+repeated pattern (patterns.extending_groups vs. the plain per-group test kept here) and the JSON layout that
 cleans strings in the same pass. (speed6 also built one-pass MIDI parse/save paths beside mido's;
 they were not merged: the project reads and writes MIDI with mido, not hand-written codecs.)
 """
@@ -11,16 +11,32 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings
 from motifcli.discovery.candidates import build_lines, window_keys
-from motifcli.discovery.patterns import _extends, extending_groups, groups_of
+from motifcli.discovery.patterns import extending_groups, groups_of
 from motifcli.voices import split_voices
 from motifcli.writers import json_out
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _extends(mem: np.ndarray, gid_next: np.ndarray, lines: object, share: float) -> bool:
+    """The plain per-group closure test (as patterns.closed_patterns ran it before extending_groups):
+    True when ``share`` of the statements continue into one longer pattern (right or left)."""
+    need = share * len(mem)
+    right = gid_next[mem]
+    right = right[right >= 0]
+    if len(right) and np.bincount(right).max() >= need:
+        return True
+    left_pos = mem[mem > 0] - 1
+    left_pos = left_pos[lines.same_next[left_pos]]  # type: ignore[attr-defined]
+    left = gid_next[left_pos]
+    left = left[left >= 0]
+    return bool(len(left) and np.bincount(left).max() >= need)
 
 
 @pytest.mark.parametrize("path", [REPO / "examples" / "pop909-101.mid",
@@ -35,7 +51,7 @@ def test_extending_groups_is_extends_per_group(path: Path, share: float) -> None
         _, indptr, members = groups_of(keys[n])
         gid_next = groups_of(keys[n + 1])[0]
         fast = extending_groups(indptr, members, gid_next, lines, share)
-        slow = [_extends(members[indptr[g] : indptr[g + 1]], gid_next, lines, len(lines), share)
+        slow = [_extends(members[indptr[g] : indptr[g + 1]], gid_next, lines, share)
                 for g in range(len(indptr) - 1)]
         assert fast.tolist() == slow
         checked += len(slow)

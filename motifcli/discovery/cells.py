@@ -18,7 +18,7 @@ import numpy as np
 
 from motifcli.discovery.candidates import Lines, append_step
 from motifcli.discovery.families import Chosen
-from motifcli.discovery.patterns import _extends, groups_of, non_overlapping
+from motifcli.discovery.patterns import extending_groups, groups_of, non_overlapping
 from motifcli.discovery.types import DiscoverySettings
 
 def cell_keys(lines: Lines, n: int, durations: bool = False, leaps: bool = False) -> np.ndarray:
@@ -110,9 +110,11 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
     candidates: list[tuple[float, int, np.ndarray]] = []
     for n in range(lo, hi + 1):
         _, indptr, members = grouped[n]
+        extends = (extending_groups(indptr, members, grouped[n + 1][0], lines, settings.extend_share)
+                   if settings.cell_closed else None)
         for g in range(len(indptr) - 1):
             mem = members[indptr[g] : indptr[g + 1]]
-            if settings.cell_closed and _extends(mem, grouped[n + 1][0], lines, len(lines), settings.extend_share):
+            if extends is not None and extends[g]:
                 continue  # a piece of a longer cell (or of a longer cell's n + 1 window)
             if len(mem) < settings.cell_min_statements:
                 continue

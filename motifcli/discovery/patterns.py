@@ -84,24 +84,11 @@ def closed_patterns(
     return out
 
 
-def _extends(mem: np.ndarray, gid_next: np.ndarray, lines: Lines, N: int, share: float) -> bool:
-    """True when ``share`` of the statements continue into one longer pattern (right or left)."""
-    need = share * len(mem)
-    right = gid_next[mem]
-    right = right[right >= 0]
-    if len(right) and np.bincount(right).max() >= need:
-        return True
-    left_pos = mem[mem > 0] - 1
-    left_pos = left_pos[lines.same_next[left_pos]]
-    left = gid_next[left_pos]
-    left = left[left >= 0]
-    return bool(len(left) and np.bincount(left).max() >= need)
-
-
 def extending_groups(indptr: np.ndarray, members: np.ndarray, gid_next: np.ndarray, lines: Lines,
                      share: float) -> np.ndarray:
-    """:func:`_extends` of every group at once (CSR ``indptr``/``members``), as a boolean per group:
-    the same counts and comparisons, without a dozen small numpy calls per group."""
+    """Per group (CSR ``indptr``/``members``): do ``share`` of its statements continue into one longer
+    pattern, to the right or (within the voice) to the left? All groups at once, as a boolean per group
+    (tests/test_speed_paths.py checks it against the plain per-group test)."""
     groups = len(indptr) - 1
     sizes = np.diff(indptr)
     need = share * sizes

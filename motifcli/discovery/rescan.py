@@ -40,6 +40,7 @@ def rescan(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> None:
     for p in fam.notes:
         taken[p.min() : p.max() + 1] = True
     breaks = np.concatenate([[0], np.cumsum(~lines.same_next)])  # voice ends before each position
+    free = np.concatenate([[0], np.cumsum(taken)])  # statements' notes before each position
     cands: list[tuple[float, int, np.ndarray]] = []
     for m in range(max(2, L - settings.max_gaps), L + settings.max_gaps + 1):
         if m > len(lines):
@@ -47,7 +48,6 @@ def rescan(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> None:
         starts = np.arange(len(lines) - m + 1)
         ok = breaks[starts + m - 1] == breaks[starts]  # no voice end inside the window
         ok &= lines.onsets[starts + m - 1] - lines.onsets[starts] <= settings.grow_max_beats + 1e-9
-        free = np.concatenate([[0], np.cumsum(taken)])
         ok &= free[starts + m] == free[starts]
         starts = starts[ok]
         if len(starts) == 0:
