@@ -86,6 +86,10 @@ def voice_and_cell_families(
 
             for c in chosen:
                 rescan(c, lines, settings)
+        if settings.vary_tolerance > 0:  # varied statements by contour / diatonic classes (variants.py)
+            from motifcli.discovery.variants import add_symbolic_variants
+
+            add_symbolic_variants(chosen, lines, settings)
         grown = [_keep_transpositions(_family(c, lines, settings.salience_discount), f) for c, f in zip(chosen, core)]
     cells: list[Chosen] = []
     if settings.short_cells > 0:  # 2-3-note rhythmic cells, their own budget (discovery/cells.py)

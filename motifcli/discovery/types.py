@@ -98,6 +98,11 @@ class DiscoverySettings:
     grow_judges: float = 0.0  # only statements within this alignment distance judge growing (0: all; crowd.py)
     rescan_tolerance: float = 0.0  # after growing, statements of a family's grown length within this alignment distance join (0: off; rescan.py)
     rescan_pitch_weight: float = 1.0  # the rescan's interval distances x this (below 1: rhythm counts more)
+    vary_tolerance: float = 0.0  # after growing, windows within this distance under vary_view join the closest family (0: off; variants.py)
+    vary_view: str = "contour"  # intervals compared as "contour" (repeat/step/leap), "diatonic" classes, "raw" semitones or "none"
+    vary_augment: bool = False  # vary_view's rhythm in units of each window's median inter-onset interval
+    vary_inversion: bool = False  # vary_view also matches the inverted window
+    vary_max_exact: int = 0  # skip families with this many exact statements (0: none skipped)
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience

@@ -1,0 +1,139 @@
+"""Varied statements by a symbolic similarity: contour / diatonic classes and rhythm (off by default).
+
+Why: the reference statements families miss on BPS (benchmarks/phase6-occ6.md) lie in one voice
+but at alignment distance ~3 from the family in semitones; a changed interval (a third for a
+second, a leap filled in) costs the semitone alignment several units per note. Here the same
+alignment (:func:`~motifcli.discovery.align.align`: ornaments and missing notes allowed) runs on a
+coarser *view* of the notes: intervals as contour classes (repeat / step / leap, signed) or coarse
+diatonic classes (``candidates.interval_class``), so a changed interval inside one class costs 0 and
+a step for a leap costs 1 class. Windows at the family's grown length join a family when closer to
+it than to any other family, within ``vary_tolerance``, sharing no note with the family.
+:func:`free_windows` (the candidate generator) is shared with anything else that vets windows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from motifcli.discovery.align import Matches, align
+from motifcli.discovery.candidates import Lines, interval_class
+from motifcli.discovery.families import Chosen, set_statements
+from motifcli.discovery.types import DiscoverySettings
+from motifcli.quantiles import median
+
+
+def view(lines: Lines, idx: np.ndarray, kind: str, normalise_rhythm: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Pseudo-pitches and onsets [W, m] of windows ``idx`` under one view of the intervals.
+
+    ``kind``: "raw" (semitones), "contour" (signed 0 repeat / 1 step / 2 leap), "diatonic" (signed
+    coarse interval class), "none" (pitch ignored). Pseudo-pitches are running sums of the view's
+    intervals, so :func:`align` (which compares intervals) compares the classes.
+    ``normalise_rhythm``: onsets in units of the window's median inter-onset interval (augmentation
+    and diminution cost nothing).
+    """
+    if kind == "raw":
+        p = lines.pitches.astype(np.float64)
+    else:
+        iv = lines.interval
+        if kind == "contour":
+            cls = np.sign(iv) * np.where(np.abs(iv) <= 2, 1, 2)
+        elif kind == "diatonic":
+            cls = interval_class(iv)
+        else:
+            cls = np.zeros_like(iv)
+        p = np.concatenate([[0.0], np.cumsum(cls[:-1], dtype=np.float64)])
+    o = lines.onsets[idx]
+    if normalise_rhythm and idx.shape[1] > 1:
+        unit = np.median(np.maximum(np.diff(o, axis=1), lines.grid / 2), axis=1)
+        o = (o - o[:, :1]) / unit[:, None]
+    return p[idx], o
+
+
+def free_windows(lines: Lines, taken: np.ndarray, lengths: range, max_beats: float) -> dict[int, np.ndarray]:
+    """Start positions of windows of one voice, per length, spanning at most ``max_beats`` and
+    holding no ``taken`` note: the candidates a family's varied statements are searched among."""
+    breaks = np.concatenate([[0], np.cumsum(~lines.same_next)])  # voice ends before each position
+    used = np.concatenate([[0], np.cumsum(taken)])
+    out: dict[int, np.ndarray] = {}
+    for m in lengths:
+        if m < 2 or m > len(lines):
+            continue
+        starts = np.arange(len(lines) - m + 1)
+        ok = breaks[starts + m - 1] == breaks[starts]
+        ok &= lines.onsets[starts + m - 1] - lines.onsets[starts] <= max_beats + 1e-9
+        ok &= used[starts + m] == used[starts]
+        if ok.any():
+            out[m] = starts[ok]
+    return out
+
+
+def family_exemplars(fam: Chosen, settings: DiscoverySettings) -> np.ndarray | None:
+    """The family's exact contiguous statements of its median exact length [X, L] (None: < 2)."""
+    exact = [p for p, d in zip(fam.notes, fam.distance) if d == 0]
+    if len(exact) < 2:
+        return None
+    L = int(median([len(p) for p in exact]))
+    ex = [p for p in exact if len(p) == L and p[-1] - p[0] == L - 1][: settings.exemplars]
+    return np.stack(ex) if len(ex) >= 2 and L >= settings.min_notes else None
+
+
+def add_symbolic_variants(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> None:
+    """Add varied statements found under the ``vary_view`` similarity to the families (in place).
+
+    Each candidate window (free of the family's notes, of one voice, length L +- ``max_gaps``) is
+    aligned to every eligible family's exemplars; a window goes to the family it is closest to, if
+    within ``vary_tolerance`` and no other family is as close; closest first, no two statements of
+    a family share a note. Families with ``vary_max_exact`` or more exact statements are skipped
+    (crowded figures: their loose statements are mostly extra, crowd.py).
+    """
+    if settings.vary_tolerance <= 0:
+        return
+    cands: dict[tuple[int, int], list[tuple[float, int, np.ndarray]]] = {}
+    for f, fam in enumerate(chosen):
+        n_exact = int((np.asarray(fam.distance) == 0).sum())
+        if 0 < settings.vary_max_exact <= n_exact:
+            continue
+        ex = family_exemplars(fam, settings)
+        if ex is None:
+            continue
+        L = ex.shape[1]
+        taken = np.zeros(len(lines), dtype=bool)
+        for p in fam.notes:
+            taken[p.min() : p.max() + 1] = True
+        ex_p, ex_o = view(lines, ex, settings.vary_view, settings.vary_augment)
+        gaps = settings.max_gaps
+        for m, starts in free_windows(lines, taken, range(L - gaps, L + gaps + 1), settings.grow_max_beats).items():
+            idx = starts[:, None] + np.arange(m)[None, :]
+            p, o = view(lines, idx, settings.vary_view, settings.vary_augment)
+            res = align(p, o, ex_p, ex_o, lines.grid / 2, settings.gap_cost, True)
+            if settings.vary_inversion:
+                inv = align(-p, o, ex_p, ex_o, lines.grid / 2, settings.gap_cost, True)
+                better = inv.distance < res.distance
+                res = Matches(np.where(better, inv.distance, res.distance), np.where(better[:, None], inv.kept, res.kept))
+            for i in np.flatnonzero(res.distance <= settings.vary_tolerance).tolist():
+                pos = idx[i] if settings.keep_inserted else idx[i][res.kept[i]]
+                cands.setdefault((int(starts[i]), m), []).append((float(res.distance[i]), f, pos))
+    picks: list[tuple[float, int, int, np.ndarray]] = []
+    for (start, _), options in cands.items():
+        options.sort(key=lambda c: c[0])
+        if len(options) > 1 and options[1][0] <= options[0][0]:
+            continue  # as close to two families: neither takes it
+        d, f, pos = options[0]
+        picks.append((d, start, f, pos))
+    taken_by = {}
+    for f, fam in enumerate(chosen):
+        t = np.zeros(len(lines), dtype=bool)
+        for p in fam.notes:
+            t[p.min() : p.max() + 1] = True
+        taken_by[f] = t
+    added: dict[int, list[tuple[np.ndarray, float, int]]] = {}
+    for d, start, f, pos in sorted(picks, key=lambda c: (c[0], c[1])):
+        t = taken_by[f]
+        if t[pos.min() : pos.max() + 1].any():
+            continue
+        t[pos.min() : pos.max() + 1] = True
+        added.setdefault(f, []).append((pos, settings.variant_tolerance + d, start))  # looser than any semitone variant
+    for f, new in added.items():
+        fam = chosen[f]
+        set_statements(fam, [*fam.notes, *(n for n, _, _ in new)], [*fam.distance, *(d for _, d, _ in new)],
+                       [*(int(p[0]) for p in fam.notes), *(s for _, _, s in new)])
