@@ -27,16 +27,18 @@ from motifcli.discovery.candidates import build_lines
 from motifcli.discovery.variants import view
 from motifcli.voices import split_voices
 
-VIEWS = ("raw", "contour", "diatonic", "inverted", "diatonic_inv", "augment", "diatonic_aug", "rhythm", "pitch")
+VIEWS = ("raw", "contour", "diatonic", "inverted", "diatonic_inv", "augment", "diatonic_aug", "rhythm", "pitch",
+         "contour_pitch", "diatonic_pitch")
 
 
 def _view(name: str, lines, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     kind = {"raw": "raw", "contour": "contour", "diatonic": "diatonic", "inverted": "raw", "diatonic_inv": "diatonic",
-            "augment": "raw", "diatonic_aug": "diatonic", "rhythm": "none", "pitch": "raw"}[name]
+            "augment": "raw", "diatonic_aug": "diatonic", "rhythm": "none", "pitch": "raw",
+            "contour_pitch": "contour", "diatonic_pitch": "diatonic"}[name]
     p, o = view(lines, idx, kind, normalise_rhythm=name in ("augment", "diatonic_aug"))
     if name in ("inverted", "diatonic_inv"):
         p = -p
-    if name == "pitch":
+    if name in ("pitch", "contour_pitch", "diatonic_pitch"):
         o = np.broadcast_to(np.arange(idx.shape[1], dtype=float), idx.shape).copy()
     return p, o
 
@@ -46,6 +48,13 @@ def main() -> None:
     miss: dict[str, list[float]] = {v: [] for v in VIEWS}
     back: dict[str, list[float]] = {v: [] for v in VIEWS}
     kinds: Counter = Counter()
+    phase_m: dict[str, list[bool]] = {"beat": [], "2 beats": [], "bar": []}
+    phase_b: dict[str, list[bool]] = {"beat": [], "2 beats": [], "bar": []}
+
+    def phases(onsets: np.ndarray, ex_on: np.ndarray, bar: float, out: dict) -> None:
+        for key, per in (("beat", 1.0), ("2 beats", 2.0), ("bar", bar)):
+            ph = np.round(np.mod(onsets, per), 3)[:, None]
+            out[key] += np.isclose(ph, np.round(np.mod(ex_on, per), 3)[None, :]).any(axis=1).tolist()
     for p in pieces("bps", "tune"):
         voices = split_voices(p.score, min_chord_share=0.2)
         lines = build_lines(voices)
@@ -62,6 +71,8 @@ def main() -> None:
             return sorted(q for pt in pts for q in pos_of.get(pt, []))
 
         seen: set[int] = set()
+        ts = p.score.time_signatures[0] if p.score.time_signatures else None
+        bar = ts.numerator * 4 / ts.denominator if ts else 4.0
         for i, r in enumerate(refs):
             j = _best(refs, est, i)
             if j is None:
@@ -87,6 +98,7 @@ def main() -> None:
                     kinds[f"length differs by > {settings.max_gaps}"] += 1
                     continue
                 kinds["aligned"] += 1
+                phases(lines.onsets[w[:1]], lines.onsets[E[:, 0]], bar, phase_m)
                 for name in VIEWS:
                     cp, co = _view(name, lines, w[None])
                     ep, eo = _view(name, lines, E)
@@ -106,6 +118,7 @@ def main() -> None:
             if len(starts) == 0:
                 continue
             idx = starts[:, None] + np.arange(n)[None, :]
+            phases(lines.onsets[starts], lines.onsets[E[:, 0]], bar, phase_b)
             for name in VIEWS:
                 cp, co = _view(name, lines, idx)
                 ep, eo = _view(name, lines, E)
@@ -120,7 +133,72 @@ def main() -> None:
         for t in (0.25, 0.5, 0.75, 1.0, 1.5):
             cells.append(f"t={t}: {(d <= t).mean():.2f}/{(b <= t).sum() / max((d <= t).sum(), 1):.1f}")
         print(f"{name:13s}", np.round(np.quantile(d, [0.25, 0.5, 0.75]), 2), " ".join(cells))
+    print("start at an exemplar's metric phase, and contour view <= t: share of missing / background per missing one")
+    for key in phase_m:
+        pm, pb = np.array(phase_m[key]), np.array(phase_b[key])
+        dm, db = np.array(miss["contour"]), np.array(back["contour"])
+        cells = [f"t={t}: {((dm <= t) & pm).mean():.2f}/{((db <= t) & pb).sum() / max(((dm <= t) & pm).sum(), 1):.1f}"
+                 for t in (0.5, 0.75, 1.0, 1.5, 2.0)]
+        print(f"{key:8s} phase match {pm.mean():.2f} (background {pb.mean():.2f})", " ".join(cells))
+    print("joint: rhythm <= r and pitch view <= c: share of missing / background per missing one")
+    for pv in ("contour_pitch", "diatonic_pitch", "pitch"):
+        dr, dp = np.array(miss["rhythm"]), np.array(miss[pv])
+        br, bp = np.array(back["rhythm"]), np.array(back[pv])
+        for r in (0.1, 0.25, 0.5):
+            cells = []
+            for c in (0.5, 1.0, 1.5, 2.0):
+                hit, bg = ((dr <= r) & (dp <= c)).sum(), ((br <= r) & (bp <= c)).sum()
+                cells.append(f"c={c}: {hit / len(dr):.2f}/{bg / max(hit, 1):.1f}")
+            print(f"{pv:14s} r={r}", " ".join(cells))
+
+
+def added(spec: str = "vary_tolerance=1.5") -> None:
+    """Statements the stage adds to families that establish a reference: labelled (card >= .5 against
+    the family's best reference) or extra, by the family's exact count, length and the added distance."""
+    from sklearn.metrics import roc_auc_score
+
+    from benchmarks.discovery_sweep import parse_set
+
+    settings = DiscoverySettings(**parse_set(spec.split()))
+    rows = []
+    for p in pieces("bps", "tune"):
+        refs = clean(p.patterns)
+        for f in discover(p.score, settings=settings):
+            e = clean([[o.points() for o in f.occurrences]])[0]
+            ms = [card_matrix(r, e) for r in refs]
+            rel = [m for m in ms if m.max() >= 0.75]
+            if not rel:
+                continue
+            m = max(rel, key=lambda m: m.max(axis=0).mean())
+            n_exact = sum(o.similarity == 1 for o in f.occurrences)
+            old = [o for o in f.occurrences if 1 / o.similarity - 1 <= settings.variant_tolerance + 1e-9]
+            ex_ph = {round(o.start % 2, 3) for o in old if o.similarity == 1}
+            voices = {(o.track, o.notes[0].voice) for o in old}
+            for k, o in enumerate(f.occurrences):
+                d = 1 / o.similarity - 1
+                if d > settings.variant_tolerance + 1e-9:
+                    gap = min(min(abs(o.start - q.end), abs(q.start - o.end)) for q in old)
+                    rows.append((m[:, k].max() >= 0.5, d - settings.variant_tolerance, n_exact, len(f.prototype.notes),
+                                 len(f.occurrences), gap, round(o.start % 2, 3) in ex_ph,
+                                 (o.track, o.notes[0].voice) in voices))
+    a = np.array(rows, dtype=float)
+    y = a[:, 0].astype(bool)
+    print(f"{len(y)} added statements in establishing families, {y.mean():.3f} labelled")
+    for j, name in ((1, "distance"), (2, "exact statements"), (3, "notes"), (4, "statements"), (5, "gap to a statement"),
+                    (6, "NOT phase"), (7, "NOT same voice")):
+        print(f"AUC of -{name}: {roc_auc_score(y, (1 if name.startswith('NOT') else -1) * a[:, j]):.3f}")
+    for lo, hi in ((0, 4), (4, 8), (8, 16), (16, 32), (32, 1000)):
+        sel = (a[:, 2] >= lo) & (a[:, 2] < hi)
+        print(f"exact {lo}-{hi}: {sel.sum()} added, {y[sel].mean() if sel.any() else 0:.3f} labelled")
+    for lo, hi in ((0, 0.01), (0.01, 1), (1, 4), (4, 16), (16, 1e9)):
+        sel = (a[:, 5] >= lo) & (a[:, 5] < hi)
+        print(f"gap {lo}-{hi} beats: {sel.sum()} added, {y[sel].mean() if sel.any() else 0:.3f} labelled")
+    for lo, hi in ((0, 0.25), (0.25, 0.5), (0.5, 0.75), (0.75, 1.0), (1.0, 1.5)):
+        sel = (a[:, 1] >= lo) & (a[:, 1] < hi)
+        print(f"distance {lo}-{hi}: {sel.sum()} added, {y[sel].mean() if sel.any() else 0:.3f} labelled")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    added(*sys.argv[2:]) if sys.argv[1:2] == ["added"] else main()

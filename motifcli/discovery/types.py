@@ -103,6 +103,11 @@ class DiscoverySettings:
     vary_augment: bool = False  # vary_view's rhythm in units of each window's median inter-onset interval
     vary_inversion: bool = False  # vary_view also matches the inverted window
     vary_max_exact: int = 0  # skip families with this many exact statements (0: none skipped)
+    vary_ratio: float = 0.0  # at most this many added statements per exact statement of a family, closest first (0: no cap)
+    vary_phase: float = 0.0  # a window must start at an exemplar's onset modulo this many beats (0: any onset)
+    vary_pitch_weight: float = 1.0  # vary_view's interval classes x this against rhythm
+    vary_min_notes: int = 0  # only families whose exemplars have at least this many notes
+    vary_specific: float = 0.0  # skip a family when more than this share of its candidate windows are within vary_tolerance (0: no test)
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience

@@ -97,22 +97,39 @@ def add_symbolic_variants(chosen: list[Chosen], lines: Lines, settings: Discover
         if ex is None:
             continue
         L = ex.shape[1]
+        if L < settings.vary_min_notes:
+            continue
         taken = np.zeros(len(lines), dtype=bool)
         for p in fam.notes:
             taken[p.min() : p.max() + 1] = True
         ex_p, ex_o = view(lines, ex, settings.vary_view, settings.vary_augment)
+        w = settings.vary_pitch_weight
+        ex_p = ex_p * w
+        phases = np.round(np.mod(lines.onsets[ex[:, 0]], settings.vary_phase), 3) if settings.vary_phase > 0 else None
         gaps = settings.max_gaps
+        mine: list[tuple[tuple[int, int], tuple[float, int, np.ndarray]]] = []
+        seen = 0
         for m, starts in free_windows(lines, taken, range(L - gaps, L + gaps + 1), settings.grow_max_beats).items():
+            if phases is not None:
+                starts = starts[np.isin(np.round(np.mod(lines.onsets[starts], settings.vary_phase), 3), phases)]
+                if len(starts) == 0:
+                    continue
             idx = starts[:, None] + np.arange(m)[None, :]
             p, o = view(lines, idx, settings.vary_view, settings.vary_augment)
+            p = p * w
             res = align(p, o, ex_p, ex_o, lines.grid / 2, settings.gap_cost, True)
             if settings.vary_inversion:
                 inv = align(-p, o, ex_p, ex_o, lines.grid / 2, settings.gap_cost, True)
                 better = inv.distance < res.distance
                 res = Matches(np.where(better, inv.distance, res.distance), np.where(better[:, None], inv.kept, res.kept))
+            seen += len(starts)
             for i in np.flatnonzero(res.distance <= settings.vary_tolerance).tolist():
                 pos = idx[i] if settings.keep_inserted else idx[i][res.kept[i]]
-                cands.setdefault((int(starts[i]), m), []).append((float(res.distance[i]), f, pos))
+                mine.append(((int(starts[i]), m), (float(res.distance[i]), f, pos)))
+        if settings.vary_specific > 0 and len(mine) > settings.vary_specific * max(seen, 1):
+            continue  # a generic shape (a scale run, a broken chord): its near windows are mostly not statements
+        for key, c in mine:
+            cands.setdefault(key, []).append(c)
     picks: list[tuple[float, int, int, np.ndarray]] = []
     for (start, _), options in cands.items():
         options.sort(key=lambda c: c[0])
@@ -127,9 +144,11 @@ def add_symbolic_variants(chosen: list[Chosen], lines: Lines, settings: Discover
             t[p.min() : p.max() + 1] = True
         taken_by[f] = t
     added: dict[int, list[tuple[np.ndarray, float, int]]] = {}
+    room = {f: settings.vary_ratio * int((np.asarray(fam.distance) == 0).sum()) if settings.vary_ratio > 0 else np.inf
+            for f, fam in enumerate(chosen)}
     for d, start, f, pos in sorted(picks, key=lambda c: (c[0], c[1])):
         t = taken_by[f]
-        if t[pos.min() : pos.max() + 1].any():
+        if t[pos.min() : pos.max() + 1].any() or len(added.get(f, [])) >= room[f]:
             continue
         t[pos.min() : pos.max() + 1] = True
         added.setdefault(f, []).append((pos, settings.variant_tolerance + d, start))  # looser than any semitone variant
