@@ -27,6 +27,7 @@ from motifcli.discovery.candidates import build_lines
 from motifcli.discovery.variants import view
 from motifcli.voices import split_voices
 
+SHOW = False  # print every 12th missing statement beside its family's first exemplar ("show")
 VIEWS = ("raw", "contour", "diatonic", "inverted", "diatonic_inv", "augment", "diatonic_aug", "rhythm", "pitch",
          "contour_pitch", "diatonic_pitch")
 
@@ -43,7 +44,8 @@ def _view(name: str, lines, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return p, o
 
 
-def main() -> None:
+def main(exemplars: str = "exact") -> None:
+    """``exemplars``: "exact" (the family's exact statements, first 8) or "all" (every statement, varied ones too)."""
     settings = DiscoverySettings()
     miss: dict[str, list[float]] = {v: [] for v in VIEWS}
     back: dict[str, list[float]] = {v: [] for v in VIEWS}
@@ -78,12 +80,12 @@ def main() -> None:
             if j is None:
                 continue
             m = card_matrix(r, est[j])
-            exs = [positions(o.points()) for o in found[j].occurrences if o.similarity == 1]
+            exs = [positions(o.points()) for o in found[j].occurrences if o.similarity == 1 or exemplars == "all"]
             exs = [np.arange(ps[0], ps[-1] + 1) for ps in exs if ps and ps[-1] - ps[0] + 1 == len(ps)]
             if len(exs) < 2:
                 continue
             n = Counter(len(x) for x in exs).most_common(1)[0][0]
-            E = np.stack([x for x in exs if len(x) == n][:8])
+            E = np.stack([x for x in exs if len(x) == n][: 8 if exemplars == "exact" else 64])
             if len(E) < 2:
                 continue
             for k, ro in enumerate(r):
@@ -98,6 +100,11 @@ def main() -> None:
                     kinds[f"length differs by > {settings.max_gaps}"] += 1
                     continue
                 kinds["aligned"] += 1
+                kinds[f"aligned, family of {'<= 3' if n <= 3 else '4-7' if n < 8 else '>= 8'} notes"] += 1
+                if SHOW and kinds["aligned"] % 12 == 1:
+                    iv = lambda x: np.diff(lines.pitches[x]).tolist()  # noqa: E731
+                    io = lambda x: np.round(np.diff(lines.onsets[x]), 2).tolist()  # noqa: E731
+                    print(f"{p.name} ref {i}: family {iv(E[0])} {io(E[0])}\n   missing {iv(w)} {io(w)} at beat {lines.onsets[w[0]]}")
                 phases(lines.onsets[w[:1]], lines.onsets[E[:, 0]], bar, phase_m)
                 for name in VIEWS:
                     cp, co = _view(name, lines, w[None])
@@ -198,7 +205,35 @@ def added(spec: str = "vary_tolerance=1.5") -> None:
         print(f"distance {lo}-{hi}: {sel.sum()} added, {y[sel].mean() if sel.any() else 0:.3f} labelled")
 
 
+def speed(*specs: str) -> None:
+    """Median of 3 ``discover`` calls per BPS tune piece for the defaults and each spec (seconds)."""
+    import time
+
+    from benchmarks.discovery_sweep import parse_set
+
+    ps = pieces("bps", "tune")
+    for spec in ("", *specs):
+        settings = DiscoverySettings(**parse_set(spec.split()))
+        times = []
+        for p in ps:
+            runs = []
+            for _ in range(3):
+                t = time.perf_counter()
+                discover(p.score, settings=settings)
+                runs.append(time.perf_counter() - t)
+            times.append(sorted(runs)[1])
+        print(repr(spec), "per piece", " ".join(f"{t:.2f}" for t in times), f"max {max(times):.2f} s", flush=True)
+
+
 if __name__ == "__main__":
     import sys
 
-    added(*sys.argv[2:]) if sys.argv[1:2] == ["added"] else main()
+    if sys.argv[1:2] == ["speed"]:
+        speed(*sys.argv[2:])
+        sys.exit()
+
+    if sys.argv[1:2] == ["show"]:
+        SHOW = True
+        main()
+        sys.exit()
+    added(*sys.argv[2:]) if sys.argv[1:2] == ["added"] else main(*sys.argv[1:2])
