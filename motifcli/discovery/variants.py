@@ -77,81 +77,87 @@ def family_exemplars(fam: Chosen, settings: DiscoverySettings) -> np.ndarray | N
     return np.stack(ex) if len(ex) >= 2 and L >= settings.min_notes else None
 
 
+def _covered(fam: Chosen, n: int) -> np.ndarray:
+    """Positions inside the family's statements (from first to last note of each)."""
+    taken = np.zeros(n, dtype=bool)
+    for p in fam.notes:
+        taken[p.min() : p.max() + 1] = True
+    return taken
+
+
+def _exact_count(fam: Chosen) -> int:
+    return int((np.asarray(fam.distance) == 0).sum())
+
+
+def family_candidates(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> list[tuple[int, int, float, np.ndarray]]:
+    """(start, length, distance, note positions) of the windows within ``vary_tolerance`` of one
+    family under ``vary_view`` (empty when the family is skipped: too few exemplars, crowded, short,
+    or generic by ``vary_specific``)."""
+    if 0 < settings.vary_max_exact <= _exact_count(fam):
+        return []  # crowded figures: their loose statements are mostly extra (crowd.py)
+    ex = family_exemplars(fam, settings)
+    if ex is None or ex.shape[1] < settings.vary_min_notes:
+        return []
+    L, w, gaps = ex.shape[1], settings.vary_pitch_weight, settings.max_gaps
+    ex_p, ex_o = view(lines, ex, settings.vary_view, settings.vary_augment)
+    ex_p = ex_p * w
+    phases = np.round(np.mod(lines.onsets[ex[:, 0]], settings.vary_phase), 3) if settings.vary_phase > 0 else None
+    out: list[tuple[int, int, float, np.ndarray]] = []
+    seen = 0
+    windows = free_windows(lines, _covered(fam, len(lines)), range(L - gaps, L + gaps + 1), settings.grow_max_beats)
+    for m, starts in windows.items():
+        if phases is not None:
+            starts = starts[np.isin(np.round(np.mod(lines.onsets[starts], settings.vary_phase), 3), phases)]
+            if len(starts) == 0:
+                continue
+        idx = starts[:, None] + np.arange(m)[None, :]
+        p, o = view(lines, idx, settings.vary_view, settings.vary_augment)
+        p = p * w
+        res = align(p, o, ex_p, ex_o, lines.grid / 2, settings.gap_cost, True)
+        if settings.vary_inversion:
+            inv = align(-p, o, ex_p, ex_o, lines.grid / 2, settings.gap_cost, True)
+            better = inv.distance < res.distance
+            res = Matches(np.where(better, inv.distance, res.distance), np.where(better[:, None], inv.kept, res.kept))
+        seen += len(starts)
+        for i in np.flatnonzero(res.distance <= settings.vary_tolerance).tolist():
+            pos = idx[i] if settings.keep_inserted else idx[i][res.kept[i]]
+            out.append((int(starts[i]), m, float(res.distance[i]), pos))
+    if settings.vary_specific > 0 and len(out) > settings.vary_specific * max(seen, 1):
+        return []  # a generic shape (a scale run, a broken chord): its near windows are mostly not statements
+    return out
+
+
 def add_symbolic_variants(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> None:
     """Add varied statements found under the ``vary_view`` similarity to the families (in place).
 
-    Each candidate window (free of the family's notes, of one voice, length L +- ``max_gaps``) is
-    aligned to every eligible family's exemplars; a window goes to the family it is closest to, if
-    within ``vary_tolerance`` and no other family is as close; closest first, no two statements of
-    a family share a note. Families with ``vary_max_exact`` or more exact statements are skipped
-    (crowded figures: their loose statements are mostly extra, crowd.py).
+    A window near several families (:func:`family_candidates`) goes to the one it is strictly
+    closest to (a tie: to none); windows join closest first, no two statements of a family share a
+    note, at most ``vary_ratio`` per exact statement. An added statement records the distance
+    ``variant_tolerance + d``: it ranks below every semitone variant.
     """
     if settings.vary_tolerance <= 0:
         return
-    cands: dict[tuple[int, int], list[tuple[float, int, np.ndarray]]] = {}
+    options: dict[tuple[int, int], list[tuple[float, int, np.ndarray]]] = {}
     for f, fam in enumerate(chosen):
-        n_exact = int((np.asarray(fam.distance) == 0).sum())
-        if 0 < settings.vary_max_exact <= n_exact:
-            continue
-        ex = family_exemplars(fam, settings)
-        if ex is None:
-            continue
-        L = ex.shape[1]
-        if L < settings.vary_min_notes:
-            continue
-        taken = np.zeros(len(lines), dtype=bool)
-        for p in fam.notes:
-            taken[p.min() : p.max() + 1] = True
-        ex_p, ex_o = view(lines, ex, settings.vary_view, settings.vary_augment)
-        w = settings.vary_pitch_weight
-        ex_p = ex_p * w
-        phases = np.round(np.mod(lines.onsets[ex[:, 0]], settings.vary_phase), 3) if settings.vary_phase > 0 else None
-        gaps = settings.max_gaps
-        mine: list[tuple[tuple[int, int], tuple[float, int, np.ndarray]]] = []
-        seen = 0
-        for m, starts in free_windows(lines, taken, range(L - gaps, L + gaps + 1), settings.grow_max_beats).items():
-            if phases is not None:
-                starts = starts[np.isin(np.round(np.mod(lines.onsets[starts], settings.vary_phase), 3), phases)]
-                if len(starts) == 0:
-                    continue
-            idx = starts[:, None] + np.arange(m)[None, :]
-            p, o = view(lines, idx, settings.vary_view, settings.vary_augment)
-            p = p * w
-            res = align(p, o, ex_p, ex_o, lines.grid / 2, settings.gap_cost, True)
-            if settings.vary_inversion:
-                inv = align(-p, o, ex_p, ex_o, lines.grid / 2, settings.gap_cost, True)
-                better = inv.distance < res.distance
-                res = Matches(np.where(better, inv.distance, res.distance), np.where(better[:, None], inv.kept, res.kept))
-            seen += len(starts)
-            for i in np.flatnonzero(res.distance <= settings.vary_tolerance).tolist():
-                pos = idx[i] if settings.keep_inserted else idx[i][res.kept[i]]
-                mine.append(((int(starts[i]), m), (float(res.distance[i]), f, pos)))
-        if settings.vary_specific > 0 and len(mine) > settings.vary_specific * max(seen, 1):
-            continue  # a generic shape (a scale run, a broken chord): its near windows are mostly not statements
-        for key, c in mine:
-            cands.setdefault(key, []).append(c)
+        for start, m, d, pos in family_candidates(fam, lines, settings):
+            options.setdefault((start, m), []).append((d, f, pos))
     picks: list[tuple[float, int, int, np.ndarray]] = []
-    for (start, _), options in cands.items():
-        options.sort(key=lambda c: c[0])
-        if len(options) > 1 and options[1][0] <= options[0][0]:
+    for (start, _), near in options.items():
+        near.sort(key=lambda c: c[0])
+        if len(near) > 1 and near[1][0] <= near[0][0]:
             continue  # as close to two families: neither takes it
-        d, f, pos = options[0]
+        d, f, pos = near[0]
         picks.append((d, start, f, pos))
-    taken_by = {}
-    for f, fam in enumerate(chosen):
-        t = np.zeros(len(lines), dtype=bool)
-        for p in fam.notes:
-            t[p.min() : p.max() + 1] = True
-        taken_by[f] = t
-    added: dict[int, list[tuple[np.ndarray, float, int]]] = {}
-    room = {f: settings.vary_ratio * int((np.asarray(fam.distance) == 0).sum()) if settings.vary_ratio > 0 else np.inf
+    taken = {f: _covered(fam, len(lines)) for f, fam in enumerate(chosen)}
+    room = {f: settings.vary_ratio * _exact_count(fam) if settings.vary_ratio > 0 else np.inf
             for f, fam in enumerate(chosen)}
+    added: dict[int, list[tuple[np.ndarray, float, int]]] = {}
     for d, start, f, pos in sorted(picks, key=lambda c: (c[0], c[1])):
-        t = taken_by[f]
+        t = taken[f]
         if t[pos.min() : pos.max() + 1].any() or len(added.get(f, [])) >= room[f]:
             continue
         t[pos.min() : pos.max() + 1] = True
-        added.setdefault(f, []).append((pos, settings.variant_tolerance + d, start))  # looser than any semitone variant
+        added.setdefault(f, []).append((pos, settings.variant_tolerance + d, start))
     for f, new in added.items():
         fam = chosen[f]
         set_statements(fam, [*fam.notes, *(n for n, _, _ in new)], [*fam.distance, *(d for _, d, _ in new)],
