@@ -1,4 +1,4 @@
-import sys, pickle, time; sys.path.insert(0,'/tmp/m7')
+import sys, pickle, time; import os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import *
 from opening_path import first_ok, rows, preps, variant
 def loc(feats, lo, half):

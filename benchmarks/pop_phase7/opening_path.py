@@ -1,4 +1,4 @@
-import sys, pickle, time; sys.path.insert(0,'/tmp/m7')
+import sys, pickle, time; import os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import *
 rows = pickle.load(open('/tmp/m7_tune.pkl','rb'))
 preps = pickle.load(open('/tmp/m7/preps.pkl','rb'))

@@ -1,4 +1,4 @@
-import sys; sys.path.insert(0,'/tmp/m7')
+import sys; import os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from opening_path import *
 b = score(rows, preps, variant); f0 = first_ok(variant)
 for ob in (1, 2, 3):
