@@ -51,12 +51,13 @@ def lab_score(fn):
             v.append(on_lines(labels[r['song']], d))
     return round(np.mean(v), 4)
 
-base = score(rows, preps, product_path)
-print('base', base[:2], 'labels', lab_score(lambda p: None))
-for only2 in (False, True):
-  for win, thr in ((8, 0.9), (4, 0.9)):
-    for bonus in (1.0, 3.0, 6.0):
-        t = time.time()
-        f = lambda p: twopass(p, bonus, win, thr, 16, only2)
-        res = score(rows, preps, f)
-        print('only2' if only2 else 'all', win, thr, bonus, res[:2], 'gained', sum(b2 and not b1 for b1, b2 in zip(base[2], res[2])), 'lost', sum(b1 and not b2 for b1, b2 in zip(base[2], res[2])), 'labels', lab_score(f), f'{time.time()-t:.0f}s', flush=True)
+if __name__ == '__main__':
+    base = score(rows, preps, product_path)
+    print('base', base[:2], 'labels', lab_score(lambda p: None))
+    for only2 in (False, True):
+      for win, thr in ((8, 0.9), (4, 0.9)):
+        for bonus in (1.0, 3.0, 6.0):
+            t = time.time()
+            f = lambda p: twopass(p, bonus, win, thr, 16, only2)
+            res = score(rows, preps, f)
+            print('only2' if only2 else 'all', win, thr, bonus, res[:2], 'gained', sum(b2 and not b1 for b1, b2 in zip(base[2], res[2])), 'lost', sum(b1 and not b2 for b1, b2 in zip(base[2], res[2])), 'labels', lab_score(f), f'{time.time()-t:.0f}s', flush=True)
