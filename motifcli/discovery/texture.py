@@ -112,9 +112,19 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     chordal pianos) states its texture as the music; one staff of a two-hand piano score (BPS:
     0.8-1.2x the other hand) is accompaniment under an equally busy line, whose repeated bars the
     voice families already account for (benchmarks/phase5-texbps.md). One track alone always leads.
+    With ``texture_lead_lines`` a chordal track whose every other track is a single line (chords
+    at fewer than ``texture_chord_share`` of its onsets; both BPS staves have chords at 9-54%) needs
+    only that many times their notes (benchmarks/phase7-popocc7.md).
     """
-    others = [len(t.notes) for t in score.pitched_tracks() if t.index != track.index]
-    return len(track.notes) >= settings.texture_lead * max(others, default=0)
+    others = [t for t in score.pitched_tracks() if t.index != track.index]
+    most = max((len(t.notes) for t in others), default=0)
+    if len(track.notes) >= settings.texture_lead * most:
+        return True
+    # a chordal part over tracks that are single lines (POP909 074: piano 1.34x a bridge line with
+    # chords at 1% of its onsets) is the texture under a melody, whatever the ratio of notes
+    lines = settings.texture_lead_lines > 0 and all(
+        chord_share(t.arrays()[0], 0.05) < settings.texture_chord_share for t in others if t.notes)
+    return lines and len(track.notes) >= settings.texture_lead_lines * most
 
 
 def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings,
@@ -145,7 +155,8 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
                                         settings.texture_coarse, settings.transpose)
     if model is not None and settings.texture_model == "cluster":
         dist, limit = _model_distances(score, track, used, model, settings)
-        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit)
+        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit,
+                          settings.texture_model_apart)
     if settings.texture_model not in TEXTURE_MODELS:
         raise ValueError(f"unknown texture_model {settings.texture_model!r}; choose one of {TEXTURE_MODELS}")
     leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
@@ -202,7 +213,7 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
 
 
 def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_better: np.ndarray, bass: np.ndarray,
-               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float) -> TrackBars:
+               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float, floor: float = 2.0) -> TrackBars:
     """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
     ``dist`` cut at ``limit``, numbered by first bar. Bars of different lengths never join; bars with
     no point in common (``sim`` 0) count as far apart (distance 2) however close the model puts them. A bar's match is
@@ -210,7 +221,7 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_bett
     distance; its transposition is the bass-aligned one where the points say so."""
     from motifcli.clustering import cluster_labels
 
-    apart = np.where(sim > 0.0, dist, 2.0)
+    apart = np.where(sim > 0.0, dist, np.maximum(dist, floor))
     apart[bar_len[:, None] != bar_len[None, :]] = 1e6
     labels = cluster_labels(apart, limit, "average")
     B = len(notes)
