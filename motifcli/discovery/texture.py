@@ -54,6 +54,7 @@ import numpy as np
 
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
+from motifcli.meter import Bar, MeterMap
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
@@ -340,6 +341,7 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
     if not tracks:
         return []
     grid = rhythm_grid(np.concatenate([t.arrays()[0] for t in tracks]))
+    score = on_beats(score, settings.texture_snap_beats)
     out: list[Phrase] = []
     for track in tracks:
         if not chordal(track.arrays()[0], settings) or not leads(score, track, settings):
@@ -353,6 +355,30 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
         else:
             out.extend(phrases(bars, settings))
     return out
+
+
+def on_beats(score: Score, unit: float) -> Score:
+    """``score`` with its estimated bar lines moved to the nearest multiple of ``unit`` beats (0: as is).
+
+    A bar line lies on a beat. A MIDI file's estimated downbeats can sit a fraction of a beat off
+    (POP909: a sixteenth or so, in either direction; the region labels start on whole beats in all 50
+    val + train songs): whole-bar statements cut there lose their first or last notes to the
+    neighbour bar. Written and MIDI time-signature bars are left alone.
+    """
+    meter = score.meter_map
+    if unit <= 0 or meter.source != "estimated":
+        return score
+    src = meter.bars
+    lines = sorted({src[0].start, *(round(b.start / unit) * unit for b in src[1:])})
+    if len(lines) == len(src) and np.allclose(lines, meter.starts):
+        return score
+    bars = []
+    for k, start in enumerate(lines):
+        end = lines[k + 1] if k + 1 < len(lines) else src[-1].end
+        if end - start > 1e-9:
+            like = src[max(int(np.searchsorted(meter.starts, start + 1e-9, side="right")) - 1, 0)]
+            bars.append(Bar(float(start), float(end - start), like.number, like.numerator, like.denominator))
+    return dataclasses.replace(score, meter=MeterMap(tuple(bars), source=meter.source, confidence=meter.confidence))
 
 
 def phrase_family(phrase: Phrase, total_notes: int) -> Family:

@@ -143,6 +143,7 @@ class DiscoverySettings:
     texture_model_sensitivity: float = 0.5  # without a distance: the model's threshold at this sensitivity (0.5: as calibrated)
     texture_bar_runs: bool = True  # runs of one bar symbol are families too (as --unit bar's), chosen apart from longer phrases
     texture_long_share: float = 0.34  # with texture_bar_runs: phrases of 2+ bars get this share of the texture cap
+    texture_snap_beats: float = 0.0  # estimated bar lines move to the nearest multiple of this many beats before bars are cut (0: off)
     texture_model_apart: float = 2.0  # with the model: bars with no point in common are at least this far apart (2: never join; 0: the model's distance alone, as --unit bar)
     texture_other_lines: bool = True  # keep other tracks' voice families beside kept texture families (False: the texture track's only; phase6-pop6.md)
     grown_redundancy: float = 0.9  # a family sharing this share (of the union) of its notes with a more salient one is dropped: grown voice families, then all (0: off)
