@@ -6,10 +6,12 @@ a whole: its statement is all of the track's notes over one or a few bars, chord
 module finds those statements, the same way on any music:
 
 1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords)
-   that leads the piece (``texture_lead`` times the notes of any other track: :func:`leads`; a
-   band's piano part, not one staff of a two-hand score) are cut at the score's bar lines
-   (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
-   played a little early belongs to the next bar.
+   that leads the piece (``texture_lead`` times the notes of any other track, or
+   ``texture_lead_lines`` times when every other track is a single line: :func:`leads`; a band's
+   piano part, not one staff of a two-hand score) are cut at the score's bar lines
+   (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file, moved to
+   whole beats with ``texture_snap_beats``, off by default: :func:`on_beats`); a note played a
+   little early belongs to the next bar.
 2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
    and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
    the voice keys' interval classes, octave-aware, so a figure over C major matches the same figure
@@ -217,7 +219,8 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_bett
                bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float, floor: float = 2.0) -> TrackBars:
     """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
     ``dist`` cut at ``limit``, numbered by first bar. Bars of different lengths never join; bars with
-    no point in common (``sim`` 0) count as far apart (distance 2) however close the model puts them. A bar's match is
+    no point in common (``sim`` 0) are at least ``floor`` apart (``texture_model_apart``, 2: never
+    together however close the model puts them; 0: the model's distance alone). A bar's match is
     1 / (1 + its distance to its cluster's first bar), as a voice occurrence's is made from its
     distance; its transposition is the bass-aligned one where the points say so."""
     from motifcli.clustering import cluster_labels
