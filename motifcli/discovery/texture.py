@@ -125,9 +125,9 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
         return True
     # a chordal part over tracks that are single lines (POP909 074: piano 1.34x a bridge line with
     # chords at 1% of its onsets) is the texture under a melody, whatever the ratio of notes
-    lines = settings.texture_lead_lines > 0 and all(
-        chord_share(t.arrays()[0], 0.05) < settings.texture_chord_share for t in others if t.notes)
-    return lines and len(track.notes) >= settings.texture_lead_lines * most
+    if settings.texture_lead_lines <= 0 or len(track.notes) < settings.texture_lead_lines * most:
+        return False
+    return all(chord_share(t.arrays()[0], 0.05) < settings.texture_chord_share for t in others if t.notes)
 
 
 def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings,
