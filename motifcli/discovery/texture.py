@@ -368,8 +368,10 @@ def on_beats(score: Score, unit: float) -> Score:
     val + train songs): whole-bar statements cut there lose their first or last notes to the
     neighbour bar. Written and MIDI time-signature bars are left alone.
     """
+    if unit <= 0:  # before the meter map: a piece whose map is not made yet is not made to make one
+        return score
     meter = score.meter_map
-    if unit <= 0 or meter.source != "estimated":
+    if meter.source != "estimated":
         return score
     src = meter.bars
     lines = sorted({src[0].start, *(round(b.start / unit) * unit for b in src[1:])})
