@@ -1,6 +1,10 @@
 """Occurrence errors of found families on BPS-motif: where F_occ's precision and recall go.
 
     PYTHONPATH=$PWD python -m benchmarks.occ_errors --corpus bps --split tune [--set key=value ...] [--model]
+    PYTHONPATH=$PWD python -m benchmarks.occ_errors --corpus pop909 --split val --method shipped [--per-song]
+
+``--method shipped`` scores the bar level (``benchmarks/baselines/shipped.py``: ``annotate(unit="bar")``)
+instead of note-level discovery; ``--per-song`` adds one line per piece (its fast scores and losses).
 
 mir_eval's occurrence scores (c = .75) look only at (reference, family) pairs that establish at .75:
 recall is, per such reference, the mean over its occurrences of the best cardinality score against
@@ -99,6 +103,9 @@ def main() -> None:
     ap.add_argument("--split", default="tune")
     ap.add_argument("--set", nargs="*", default=[])
     ap.add_argument("--model", action="store_true", help="pass motifcli.load_model() (the product default)")
+    ap.add_argument("--method", choices=("discovery", "shipped"), default="discovery",
+                    help="shipped: the bar level (annotate unit='bar'), as discovery_eval --method shipped")
+    ap.add_argument("--per-song", action="store_true", help="one line per piece: scores and its largest losses")
     args = ap.parse_args()
     settings = DiscoverySettings(**parse_set(args.set))
     model = None
@@ -111,11 +118,20 @@ def main() -> None:
     base = []
     ps = pieces(args.corpus, args.split)
     for piece in ps:
-        found = discover(piece.score, model, settings=settings)
-        est = clean([[o.points() for o in f.occurrences] for f in found])
+        if args.method == "shipped":
+            from benchmarks.baselines.shipped import shipped_patterns
+
+            est = clean(shipped_patterns(piece))
+        else:
+            found = discover(piece.score, model, settings=settings)
+            est = clean([[o.points() for o in f.occurrences] for f in found])
         refs = clean(piece.patterns)
         base.append(fast_scores(est, refs))
         rl, pl, cnt = piece_losses(est, refs, voice_lines(piece))
+        if args.per_song:
+            top = sorted([*rl.items(), *pl.items()], key=lambda kv: -kv[1])[:4]
+            print(piece.name, " ".join(f"{k}={v:.3f}" for k, v in base[-1].items()), f"fams={len(est)}",
+                  "|", ", ".join(f"{k} {v:.3f}" for k, v in top))
         for d in (rl, pl):
             for k, v in d.items():
                 R[k].append(v)

@@ -6,10 +6,12 @@ a whole: its statement is all of the track's notes over one or a few bars, chord
 module finds those statements, the same way on any music:
 
 1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords)
-   that leads the piece (``texture_lead`` times the notes of any other track: :func:`leads`; a
-   band's piano part, not one staff of a two-hand score) are cut at the score's bar lines
-   (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
-   played a little early belongs to the next bar.
+   that leads the piece (``texture_lead`` times the notes of any other track, or
+   ``texture_lead_lines`` times when every other track is a single line: :func:`leads`; a band's
+   piano part, not one staff of a two-hand score) are cut at the score's bar lines
+   (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file, moved to
+   whole beats with ``texture_snap_beats``, off by default: :func:`on_beats`); a note played a
+   little early belongs to the next bar.
 2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
    and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
    the voice keys' interval classes, octave-aware, so a figure over C major matches the same figure
@@ -54,6 +56,7 @@ import numpy as np
 
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
+from motifcli.meter import Bar, MeterMap
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
@@ -112,9 +115,19 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     chordal pianos) states its texture as the music; one staff of a two-hand piano score (BPS:
     0.8-1.2x the other hand) is accompaniment under an equally busy line, whose repeated bars the
     voice families already account for (benchmarks/phase5-texbps.md). One track alone always leads.
+    With ``texture_lead_lines`` a chordal track whose every other track is a single line (chords
+    at fewer than ``texture_chord_share`` of its onsets; both BPS staves have chords at 9-54%) needs
+    only that many times their notes (benchmarks/phase7-popocc7.md).
     """
-    others = [len(t.notes) for t in score.pitched_tracks() if t.index != track.index]
-    return len(track.notes) >= settings.texture_lead * max(others, default=0)
+    others = [t for t in score.pitched_tracks() if t.index != track.index]
+    most = max((len(t.notes) for t in others), default=0)
+    if len(track.notes) >= settings.texture_lead * most:
+        return True
+    # a chordal part over tracks that are single lines (POP909 074: piano 1.34x a bridge line with
+    # chords at 1% of its onsets) is the texture under a melody, whatever the ratio of notes
+    if settings.texture_lead_lines <= 0 or len(track.notes) < settings.texture_lead_lines * most:
+        return False
+    return all(chord_share(t.arrays()[0], 0.05) < settings.texture_chord_share for t in others if t.notes)
 
 
 def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings,
@@ -145,7 +158,8 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
                                         settings.texture_coarse, settings.transpose)
     if model is not None and settings.texture_model == "cluster":
         dist, limit = _model_distances(score, track, used, model, settings)
-        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit)
+        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit,
+                          settings.texture_model_apart)
     if settings.texture_model not in TEXTURE_MODELS:
         raise ValueError(f"unknown texture_model {settings.texture_model!r}; choose one of {TEXTURE_MODELS}")
     leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
@@ -202,15 +216,16 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
 
 
 def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_better: np.ndarray, bass: np.ndarray,
-               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float) -> TrackBars:
+               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float, floor: float = 2.0) -> TrackBars:
     """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
     ``dist`` cut at ``limit``, numbered by first bar. Bars of different lengths never join; bars with
-    no point in common (``sim`` 0) count as far apart (distance 2) however close the model puts them. A bar's match is
+    no point in common (``sim`` 0) are at least ``floor`` apart (``texture_model_apart``, 2: never
+    together however close the model puts them; 0: the model's distance alone). A bar's match is
     1 / (1 + its distance to its cluster's first bar), as a voice occurrence's is made from its
     distance; its transposition is the bass-aligned one where the points say so."""
     from motifcli.clustering import cluster_labels
 
-    apart = np.where(sim > 0.0, dist, 2.0)
+    apart = np.where(sim > 0.0, dist, np.maximum(dist, floor))
     apart[bar_len[:, None] != bar_len[None, :]] = 1e6
     labels = cluster_labels(apart, limit, "average")
     B = len(notes)
@@ -329,6 +344,7 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
     if not tracks:
         return []
     grid = rhythm_grid(np.concatenate([t.arrays()[0] for t in tracks]))
+    score = on_beats(score, settings.texture_snap_beats)
     out: list[Phrase] = []
     for track in tracks:
         if not chordal(track.arrays()[0], settings) or not leads(score, track, settings):
@@ -342,6 +358,32 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
         else:
             out.extend(phrases(bars, settings))
     return out
+
+
+def on_beats(score: Score, unit: float) -> Score:
+    """``score`` with its estimated bar lines moved to the nearest multiple of ``unit`` beats (0: as is).
+
+    A bar line lies on a beat. A MIDI file's estimated downbeats can sit a fraction of a beat off
+    (POP909: a sixteenth or so, in either direction; the region labels start on whole beats in all 50
+    val + train songs): whole-bar statements cut there lose their first or last notes to the
+    neighbour bar. Written and MIDI time-signature bars are left alone.
+    """
+    if unit <= 0:  # before the meter map: a piece whose map is not made yet is not made to make one
+        return score
+    meter = score.meter_map
+    if meter.source != "estimated":
+        return score
+    src = meter.bars
+    lines = sorted({src[0].start, *(round(b.start / unit) * unit for b in src[1:])})
+    if len(lines) == len(src) and np.allclose(lines, meter.starts):
+        return score
+    bars = []
+    for k, start in enumerate(lines):
+        end = lines[k + 1] if k + 1 < len(lines) else src[-1].end
+        if end - start > 1e-9:
+            like = src[max(int(np.searchsorted(meter.starts, start + 1e-9, side="right")) - 1, 0)]
+            bars.append(Bar(float(start), float(end - start), like.number, like.numerator, like.denominator))
+    return dataclasses.replace(score, meter=MeterMap(tuple(bars), source=meter.source, confidence=meter.confidence))
 
 
 def phrase_family(phrase: Phrase, total_notes: int) -> Family:

@@ -146,12 +146,15 @@ class DiscoverySettings:
     texture_chord_share: float = 0.05  # a track states textures when this share of its onsets are chords
     texture_family_chords: float = 0.05  # a texture family needs chords at this share of its occurrences' onsets
     texture_lead: float = 1.5  # a chordal track states textures only with this many times any other track's notes (0: off)
+    texture_lead_lines: float = 1.0  # a chordal track also leads with this many times the notes of any other track when all of them are single lines (0: off)
     texture_notes_per_family: float = 100.0  # texture phrases chosen: one per this many voiced notes (at least 3)
     texture_model: str = "cluster"  # with a model, "cluster": bars are symbols by the bar model's clusters (as --unit bar); "off": leaders
     texture_model_distance: float = 0.0  # cosine distance the clusters are cut at (0: the model's grouping_threshold scaled below)
     texture_model_sensitivity: float = 0.5  # without a distance: the model's threshold at this sensitivity (0.5: as calibrated)
     texture_bar_runs: bool = True  # runs of one bar symbol are families too (as --unit bar's), chosen apart from longer phrases
     texture_long_share: float = 0.34  # with texture_bar_runs: phrases of 2+ bars get this share of the texture cap
+    texture_snap_beats: float = 0.0  # estimated bar lines move to the nearest multiple of this many beats before bars are cut (0: off)
+    texture_model_apart: float = 2.0  # with the model: bars with no point in common are at least this far apart (2: never join; 0: the model's distance alone, as --unit bar)
     texture_other_lines: bool = True  # keep other tracks' voice families beside kept texture families (False: the texture track's only; phase6-pop6.md)
     grown_redundancy: float = 0.9  # a family sharing this share (of the union) of its notes with a more salient one is dropped: grown voice families, then all (0: off)
     # accompaniment figures (motifcli.discovery.accompaniment): low, even-rhythm voice families dropped
