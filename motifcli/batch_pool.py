@@ -227,6 +227,42 @@ def _pool_context():  # noqa: ANN202 - a multiprocessing context
     return multiprocessing.get_context("spawn")
 
 
+def start_early(workers: int, paths: Sequence[os.PathLike[str] | str]) -> bool:
+    """Called first by ``motif annotate``: with ``workers`` > 1, several usable cores and inputs that
+    may be several files (more than one path, or a folder), :func:`start_forkserver` now. True if
+    it started one."""
+    if workers < 2 or usable_cores() < 2:
+        return False
+    if len(paths) == 1:
+        try:
+            if os.path.isfile(paths[0]):
+                return False  # one file: one worker, no pool
+        except (OSError, ValueError):
+            return False
+    return start_forkserver()
+
+
+def start_forkserver() -> bool:
+    """Start the forkserver (and its imports of :data:`FORKSERVER_PRELOAD`, ~0.4 s of CPU) now, in
+    the background, so that it runs on another core while this process still lists the files,
+    imports its own modules and checks the model; the pool started later forks its workers from
+    it at once instead of waiting for it (benchmarks/phase7-speed7.md). Only a head start: the
+    same forkserver, with the same preload, that :func:`run_pool` would start; no output changes.
+    False where workers are spawned (no forkserver on this platform) or the start failed (the
+    pool then tries again and reports the reason)."""
+    context = _pool_context()
+    if context.get_start_method() != "forkserver":
+        return False
+    _quiet_resource_tracker()  # before the resource tracker starts (the forkserver starts it)
+    from multiprocessing import forkserver
+
+    try:
+        forkserver.ensure_running()
+    except Exception:  # noqa: BLE001 - e.g. no file descriptors left: run_pool tries again and reports it
+        return False
+    return True
+
+
 QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
 
 

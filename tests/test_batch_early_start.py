@@ -1,0 +1,123 @@
+"""The workers' forkserver starts first thing in ``motif annotate --workers N`` (benchmarks/phase7-speed7.md).
+
+Its imports then run on another core while the CLI imports its own modules, lists the files and
+checks the model; the batch's results are the same. Checked by the order of events in the real CLI
+process (no timing: the machine is noisy), and by :func:`batch_pool.start_early`'s decisions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, needs_data, song_path, subprocess_env
+from motifcli import batch_pool
+
+# Loaded into every process of the batch through PYTHONPATH: logs, in order, the forkserver's start
+# (with the preload it was given, and whether the CLI had imported motifcli.batch yet) and each model load.
+SITECUSTOMIZE = '''
+import os
+
+def _log(line):
+    fd = os.open(os.environ["MOTIF_TEST_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(fd, (line + "\\n").encode())
+    finally:
+        os.close(fd)
+
+from multiprocessing import forkserver as _fs
+
+_ensure = _fs.ForkServer.ensure_running
+
+def ensure_running(self):
+    if self._forkserver_pid is None:
+        _log(f"forkserver {os.getpid()} {','.join(self._preload_modules)} "
+             f"{int('motifcli.batch' in __import__('sys').modules)}")
+    return _ensure(self)
+
+_fs.ForkServer.ensure_running = ensure_running
+_fs.ensure_running = _fs._forkserver.ensure_running  # the module's alias is bound at import
+
+import motifcli.model as _model
+
+_load = _model.load_model
+
+def load_model(*args, **kwargs):
+    _log(f"load {os.getpid()}")
+    return _load(*args, **kwargs)
+
+_model.load_model = load_model
+'''
+
+
+def _cli_events(tmp_path: Path, songs: list[str], workers: int, model: Path) -> tuple[list[list[str]], dict]:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    log = tmp_path / "events.log"
+    env = subprocess_env()
+    env["PYTHONPATH"] = os.pathsep.join([str(hook), env["PYTHONPATH"]])
+    env["MOTIF_TEST_LOG"] = str(log)
+    proc = subprocess.run(
+        [sys.executable, "-m", "motifcli", "annotate", *songs, "-o", str(tmp_path / "out"), "--format", "json",
+         "--workers", str(workers), "--model", str(model), "--json"],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return [line.split() for line in log.read_text().splitlines()], json.loads(proc.stdout)
+
+
+@needs_data
+@pytest.mark.skipif(batch_pool.usable_cores() < 2 or sys.platform != "linux", reason="needs 2 cores and a forkserver")
+def test_the_forkserver_starts_before_the_cli_imports_the_batch_or_checks_the_model(tmp_path: Path) -> None:
+    model = REPO / "exported_models" / "motif-default.onnx"
+    songs = [str(song_path(n)) for n in (21, 22, 23)]
+    events, summary = _cli_events(tmp_path, songs, 2, model)
+    assert summary["ok"] == 3 and summary["workers"] == 2
+    main_pid = events[0][1]
+    kinds = [kind for kind, pid, *_ in events if pid == main_pid]
+    # the CLI's own process starts the forkserver once, first, then checks the --model once (the
+    # workers' own lazy loads come later, from other processes)
+    assert kinds == ["forkserver", "load"], events
+    _, _, preload, batch_imported = events[0]
+    assert preload.split(",") == list(batch_pool.FORKSERVER_PRELOAD)  # the pool's own preload
+    assert batch_imported == "0"  # before the CLI imports the batch (numpy, mido): those overlap the forkserver's
+
+
+@needs_data
+def test_one_file_or_one_worker_starts_no_forkserver_early(tmp_path: Path) -> None:
+    song = song_path(21)
+    assert batch_pool.start_early(2, [song]) is False  # one file: one worker, no pool
+    assert batch_pool.start_early(1, [song, song_path(22)]) is False
+    assert batch_pool.start_early(0, [tmp_path]) is False
+
+
+def test_start_early_on_a_folder_starts_the_pools_forkserver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[bool] = []
+    monkeypatch.setattr(batch_pool, "start_forkserver", lambda: started.append(True) or True)
+    monkeypatch.setattr(batch_pool, "usable_cores", lambda: 2)
+    assert batch_pool.start_early(2, [tmp_path]) is True  # a folder may hold many files
+    assert batch_pool.start_early(2, [tmp_path / "a.mid", tmp_path / "b.mid"]) is True  # missing: the CLI reports them
+    monkeypatch.setattr(batch_pool, "usable_cores", lambda: 1)
+    assert batch_pool.start_early(2, [tmp_path]) is False  # --workers is capped to 1 core: no pool
+    assert started == [True, True]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a forkserver")
+def test_start_forkserver_gives_the_pool_preload_and_is_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this (test) process: the forkserver started early is the one the pool then uses."""
+    from multiprocessing import forkserver
+
+    monkeypatch.setenv("PYTHONWARNINGS", "")
+    assert batch_pool.start_forkserver() is True
+    server = forkserver._forkserver
+    pid = server._forkserver_pid
+    assert pid is not None and server._preload_modules == list(batch_pool.FORKSERVER_PRELOAD)
+    assert batch_pool.QUIET_TRACKER in os.environ["PYTHONWARNINGS"]  # set before the tracker started
+    assert batch_pool.start_forkserver() is True
+    assert server._forkserver_pid == pid  # not a second one
