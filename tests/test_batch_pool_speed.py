@@ -1,8 +1,10 @@
-"""The workers' forkserver starts first thing in ``motif annotate --workers N`` (benchmarks/phase7-speed7.md).
+"""How a ``--workers N`` batch keeps both cores busy (benchmarks/phase7-speed7.md); no timing (the machine is noisy).
 
-Its imports then run on another core while the CLI imports its own modules, lists the files and
-checks the model; the batch's results are the same. Checked by the order of events in the real CLI
-process (no timing: the machine is noisy), and by :func:`batch_pool.start_early`'s decisions.
+* The workers' forkserver starts first thing in ``motif annotate --workers N``: its imports run on
+  another core while the CLI imports its own modules, lists the files and checks the model.
+  Checked by the order of events in the real CLI process, and by :func:`batch_pool.start_early`'s decisions.
+* Files go to the workers largest first (:func:`batch_pool.largest_first`), so that a batch ends
+  on small files; results keep the input order.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 
 from conftest import REPO, needs_data, song_path, subprocess_env
 from motifcli import batch_pool
+from motifcli.batch_plan import Job
 
 # Loaded into every process of the batch through PYTHONPATH: logs, in order, the forkserver's start
 # (with the preload it was given, and whether the CLI had imported motifcli.batch yet) and each model load.
@@ -121,3 +124,34 @@ def test_start_forkserver_gives_the_pool_preload_and_is_reused(monkeypatch: pyte
     assert batch_pool.QUIET_TRACKER in os.environ["PYTHONWARNINGS"]  # set before the tracker started
     assert batch_pool.start_forkserver() is True
     assert server._forkserver_pid == pid  # not a second one
+
+
+def _job(path: Path, error: str | None = None) -> Job:
+    return Job(path, {"json": path.with_suffix(".json")}, error)
+
+
+def test_largest_first_orders_by_file_size_and_keeps_ties_in_order(tmp_path: Path) -> None:
+    sizes = {"a.mid": 10, "b.mid": 300, "c.mid": 10, "d.mid": 50, "e.mid": 300}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    jobs = [_job(tmp_path / name) for name in sizes]
+    jobs.append(_job(tmp_path / "missing.mid"))  # no size: last (its worker reports it at once)
+    jobs.append(_job(tmp_path / "b.mid", error="collides"))  # will not run: last
+    order = batch_pool.largest_first(jobs, list(range(len(jobs))))
+    assert [jobs[k].source.name for k in order] == ["b.mid", "e.mid", "d.mid", "a.mid", "c.mid", "missing.mid", "b.mid"]
+    assert order[-1] == 6
+    assert batch_pool.largest_first(jobs, [3, 0, 2]) == [3, 0, 2]  # only what is to do (resume)
+
+
+@needs_data
+def test_two_workers_report_in_input_order_whatever_the_work_order(tmp_path: Path) -> None:
+    """The workers take the songs largest first, which is not their order here; the summary still
+    lists them as given, each with its own outputs."""
+    songs = [song_path(n) for n in (21, 22, 23, 24)]
+    by_size = sorted(songs, key=lambda p: -p.stat().st_size)
+    assert by_size != songs  # the work order differs from the input order
+    _, summary = _cli_events(tmp_path, [str(p) for p in songs], 2, REPO / "exported_models" / "motif-default.onnx")
+    assert summary["ok"] == 4
+    assert [r["path"] for r in summary["results"]] == [str(p) for p in songs]
+    for r, song in zip(summary["results"], songs):
+        assert [Path(o).name for o in r["outputs"]] == [f"{song.stem}.motifs.json"]
