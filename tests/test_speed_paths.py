@@ -131,3 +131,25 @@ def test_json_render_of_a_pop_song_is_the_two_pass_layout() -> None:
     text = json_out.render(annotation, score)
     assert text == _two_pass(annotation, score)
     assert text.count('{"track": ') > 500  # notes, one per line
+
+
+def test_json_clock_times_are_those_of_each_occurrence_alone() -> None:
+    """to_json_dict looks the clock times of all occurrences up in one call (phase 7): the same
+    values as one lookup per occurrence, here under a tempo map of several changes."""
+    from dataclasses import replace
+
+    from motifcli import annotate
+    from motifcli.score import TempoChange
+
+    score = read_score(REPO / "examples" / "pop909-101.mid")
+    score = replace(score, tempos=[TempoChange(0.0, 500_000), TempoChange(37.25, 612_345), TempoChange(90.0, 411_111)])
+    annotation = annotate(score, settings=None)
+    data = json_out.to_json_dict(annotation, score)
+    checked = 0
+    for motif_dict, motif in zip(data["motifs"], annotation.motifs):
+        for occ_dict, occ in zip(motif_dict["occurrences"], motif.occurrences):
+            start_s, end_s = (float(v) for v in score.seconds_at([occ.start, occ.end]))
+            assert list(occ_dict)[-3:] == ["text", "start_seconds", "end_seconds"]
+            assert (occ_dict["start_seconds"], occ_dict["end_seconds"]) == (round(start_s, 6), round(end_s, 6))
+            checked += 1
+    assert checked > 50 and len({o["start_seconds"] > 37.25 * 0.5 for m in data["motifs"] for o in m["occurrences"]}) == 2
