@@ -213,6 +213,8 @@ FORKSERVER_PRELOAD = (
     "motifcli.readers.midi",
     "motifcli.writers.midi",
     "motifcli.writers.json_out",
+    "motifcli.pipeline",  # batch.process imports it on each worker's first file
+    "threadpoolctl",  # _init_worker's BLAS limit (starts no thread on import)
 )
 STOP_GRACE_SECONDS = 1.5  # how long a stopped worker may take to unwind its job before SIGKILL
 
