@@ -9,6 +9,7 @@ they were not merged: the project reads and writes MIDI with mido, not hand-writ
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +154,21 @@ def test_json_clock_times_are_those_of_each_occurrence_alone() -> None:
             assert (occ_dict["start_seconds"], occ_dict["end_seconds"]) == (round(start_s, 6), round(end_s, 6))
             checked += 1
     assert checked > 50 and len({o["start_seconds"] > 37.25 * 0.5 for m in data["motifs"] for o in m["occurrences"]}) == 2
+
+
+def test_stale_temps_prefilter_removes_what_the_pattern_names_and_nothing_else(tmp_path: Path) -> None:
+    """remove_stale_temps skips entries by their start before the regex (phase 7): the temp files
+    of a dead writer of dest and of dest's staged copy go, everything else stays."""
+    from motifcli.atomic import remove_stale_temps
+
+    dead = 2**22 + 7  # above any pid this machine gives out
+    dest = tmp_path / "song.motifs.json"
+    gone = [f".song.motifs.json.{dead}.ab12.part", f"..song.motifs.json.{os.getpid()}.staged.part.{dead}.cd_3.part"]
+    kept = [f".other.json.{dead}.ab12.part", f"x.song.motifs.json.{dead}.ab12.part", "song.motifs.json",
+            f".song.motifs.json.{os.getpid()}.ab12.part", f".song.motifs.jsonx.{dead}.ab12.part",
+            f".song.motifs.json.{dead}.ab12.partial", "100.motifs.mid"]
+    for name in gone + kept:
+        (tmp_path / name).write_text("x")
+    removed = remove_stale_temps(dest)
+    assert sorted(p.name for p in removed) == sorted(gone)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
