@@ -172,3 +172,48 @@ def test_stale_temps_prefilter_removes_what_the_pattern_names_and_nothing_else(t
     removed = remove_stale_temps(dest)
     assert sorted(p.name for p in removed) == sorted(gone)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+
+
+def test_insert_events_keeps_unmoved_messages_and_leaves_the_input_alone() -> None:
+    """insert_events reuses each message whose delta does not change (phase 7) instead of copying
+    it: the saved bytes are those of copying every message, and the input track is not touched."""
+    import io
+
+    import mido
+
+    from motifcli.writers.midi import insert_events
+
+    source = mido.MidiFile(REPO / "examples" / "pop909-101.mid", clip=True)
+    for number, track in enumerate(source.tracks):
+        before = [m.copy() for m in track]
+        ticks, now = [], 0
+        for m in track:
+            now += m.time
+            ticks.append(now)
+        new = [(t, mido.MetaMessage("marker", text=f"M{k}")) for k, t in enumerate(ticks[1::7] + [ticks[-1] + 5, 0])]
+        out = insert_events(track, new)
+        copied = mido.MidiTrack()  # the reference: every event copied with its new delta
+        last = 0
+        pending = sorted(new, key=lambda e: e[0])
+        j = 0
+        for tick, msg in zip(ticks, track):
+            is_end = msg.type == "end_of_track"
+            while j < len(pending) and (pending[j][0] <= tick or is_end):
+                copied.append(pending[j][1].copy(time=pending[j][0] - last))
+                last = pending[j][0]
+                j += 1
+            copied.append(msg.copy(time=max(tick, last) - last))
+            last = max(tick, last)
+        for tick, msg in pending[j:]:
+            copied.append(msg.copy(time=tick - last))
+            last = tick
+        assert [m.bytes() for m in out] == [m.bytes() for m in copied] and [m.time for m in out] == [m.time for m in copied]
+        assert list(track) == before, number  # the parsed input is not edited
+        reused = {id(m) for m in out} & {id(m) for m in track}
+        assert reused or len(track) < 10, number  # most messages are kept, not copied
+    def save(tracks: list) -> bytes:
+        buf = io.BytesIO()
+        mido.MidiFile(type=1, ticks_per_beat=source.ticks_per_beat, tracks=tracks).save(file=buf)
+        return buf.getvalue()
+    assert save([insert_events(t, [(0, mido.MetaMessage("marker", text="A1"))]) for t in source.tracks]) == save(
+        [mido.MidiTrack([mido.MetaMessage("marker", text="A1", time=0), *(m.copy() for m in t)]) for t in source.tracks])
