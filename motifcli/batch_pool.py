@@ -259,10 +259,30 @@ def start_forkserver() -> bool:
     from multiprocessing import forkserver
 
     try:
-        forkserver.ensure_running()
+        with _sigint_ignored():
+            forkserver.ensure_running()
     except Exception:  # noqa: BLE001 - e.g. no file descriptors left: run_pool tries again and reports it
         return False
     return True
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while the forkserver is spawned: an ignored signal stays ignored across exec, so
+    a Ctrl-C during its preload (~0.5 s, before its own main ignores SIGINT) no longer prints its
+    KeyboardInterrupt traceback under the CLI's one line. This process handles Ctrl-C again a few
+    milliseconds later (the spawn does not wait for the preload). Only in the main thread."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
@@ -316,6 +336,7 @@ def run_pool(
     provider = _worker_provider(model)
     _quiet_resource_tracker()
     context = _pool_context()
+    start_forkserver()  # a no-op if started early; else now, with its Ctrl-C traceback kept quiet
     pool = ProcessPoolExecutor(
         n_workers, mp_context=context, initializer=_init_worker,
         initargs=(str(model.path) if model is not None else None, provider, threads, os.getpid()),
