@@ -5,7 +5,8 @@
 
 Runs ``motif annotate FILES -o OUT -f midi -f json [--workers W]`` from each tree (same interpreter,
 ``PYTHONPATH`` set to the tree) and compares every output file: MIDI byte for byte, JSON as parsed
-documents after removing what names the tree (the model card's ``path``) and nothing else. A
+documents after removing what names the tree (the model card's ``path``) and nothing else, and
+as text with each tree's folder replaced (phase 7: the layout must not change either). A
 music21 chorale (``--chorale``) is exported from music21's corpus to MusicXML first and also
 written as MusicXML. Prints one line per differing file and a total; exit 1 if any differ.
 """
@@ -41,8 +42,15 @@ def normalised(path: Path) -> object:
     return data
 
 
-def compare(a: Path, b: Path) -> tuple[int, list[str]]:
-    """(files compared, relative paths of those that differ or exist on one side only)."""
+def text_of(path: Path, tree: Path) -> str:
+    """The JSON text with the tree's folder (in the model card's path) replaced: the layout too must match."""
+    return path.read_text(encoding="utf-8").replace(json.dumps(str(tree))[1:-1], "TREE")
+
+
+def compare(a: Path, b: Path, trees: tuple[Path, Path] | None = None) -> tuple[int, list[str]]:
+    """(files compared, relative paths of those that differ or exist on one side only). With
+    ``trees`` (a's and b's), JSON files must also have the same text once the trees' folders are
+    replaced (not only the same parsed document)."""
     names = {p.relative_to(a) for p in a.rglob("*") if p.is_file()} | {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
     bad = []
     for rel in sorted(names):
@@ -52,6 +60,8 @@ def compare(a: Path, b: Path) -> tuple[int, list[str]]:
         elif rel.suffix == ".json":
             if normalised(x) != normalised(y):
                 bad.append(str(rel))
+            elif trees is not None and text_of(x, trees[0]) != text_of(y, trees[1]):
+                bad.append(f"{rel} (same document, different text)")
         elif x.read_bytes() != y.read_bytes():
             bad.append(str(rel))
     return len(names), bad
@@ -93,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
             for name, tree in (("this", REPO), ("before", args.before.resolve())):
                 outs[name] = tmp_path / f"{name}-{formats[0]}"
                 run(tree, group, outs[name], formats, args.workers)
-            count, differing = compare(outs["this"], outs["before"])
+            count, differing = compare(outs["this"], outs["before"], (REPO, args.before.resolve()))
             compared += count
             bad += differing
         total = len(files) + len(xml_files)

@@ -65,7 +65,10 @@ def remove_stale_temps(dest: str | os.PathLike[str], now: float | None = None) -
         entries = list(os.scandir(folder))
     except OSError:
         return removed
+    own = (f".{dest.name}.", f"..{dest.name}.")  # what dest's (and its staged copies') temp names start with
     for entry in entries:
+        if not entry.name.startswith(own):  # most entries of a batch's output folder: no regex (phase 7)
+            continue
         m = _TEMP.match(entry.name)
         # the temporary files of dest, and those of dest's staged copies (".dest.PID.staged.part")
         if m is None or not (m.group("name") == dest.name or m.group("name").startswith(f".{dest.name}.")):

@@ -213,6 +213,8 @@ FORKSERVER_PRELOAD = (
     "motifcli.readers.midi",
     "motifcli.writers.midi",
     "motifcli.writers.json_out",
+    "motifcli.pipeline",  # batch.process imports it on each worker's first file
+    "threadpoolctl",  # _init_worker's BLAS limit (starts no thread on import)
 )
 STOP_GRACE_SECONDS = 1.5  # how long a stopped worker may take to unwind its job before SIGKILL
 
@@ -225,6 +227,62 @@ def _pool_context():  # noqa: ANN202 - a multiprocessing context
         context.set_forkserver_preload(list(FORKSERVER_PRELOAD))
         return context
     return multiprocessing.get_context("spawn")
+
+
+def start_early(workers: int, paths: Sequence[os.PathLike[str] | str]) -> bool:
+    """Called first by ``motif annotate``: with ``workers`` > 1, several usable cores and inputs that
+    may be several files (more than one path, or a folder), :func:`start_forkserver` now. True if
+    it started one."""
+    if workers < 2 or usable_cores() < 2:
+        return False
+    if len(paths) == 1:
+        try:
+            if os.path.isfile(paths[0]):
+                return False  # one file: one worker, no pool
+        except (OSError, ValueError):
+            return False
+    return start_forkserver()
+
+
+def start_forkserver() -> bool:
+    """Start the forkserver (and its imports of :data:`FORKSERVER_PRELOAD`, ~0.4 s of CPU) now, in
+    the background, so that it runs on another core while this process still lists the files,
+    imports its own modules and checks the model; the pool started later forks its workers from
+    it at once instead of waiting for it (benchmarks/phase7-speed7.md). Only a head start: the
+    same forkserver, with the same preload, that :func:`run_pool` would start; no output changes.
+    False where workers are spawned (no forkserver on this platform) or the start failed (the
+    pool then tries again and reports the reason)."""
+    context = _pool_context()
+    if context.get_start_method() != "forkserver":
+        return False
+    _quiet_resource_tracker()  # before the resource tracker starts (the forkserver starts it)
+    from multiprocessing import forkserver
+
+    try:
+        with _sigint_ignored():
+            forkserver.ensure_running()
+    except Exception:  # noqa: BLE001 - e.g. no file descriptors left: run_pool tries again and reports it
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while the forkserver is spawned: an ignored signal stays ignored across exec, so
+    a Ctrl-C during its preload (~0.5 s, before its own main ignores SIGINT) no longer prints its
+    KeyboardInterrupt traceback under the CLI's one line. This process handles Ctrl-C again a few
+    milliseconds later (the spawn does not wait for the preload). Only in the main thread."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
@@ -278,12 +336,13 @@ def run_pool(
     provider = _worker_provider(model)
     _quiet_resource_tracker()
     context = _pool_context()
+    start_forkserver()  # a no-op if started early; else now, with its Ctrl-C traceback kept quiet
     pool = ProcessPoolExecutor(
         n_workers, mp_context=context, initializer=_init_worker,
         initargs=(str(model.path) if model is not None else None, provider, threads, os.getpid()),
     )
     try:
-        futures = {pool.submit(work, jobs[k], settings): k for k in todo}
+        futures = {pool.submit(work, jobs[k], settings): k for k in largest_first(jobs, todo)}
         for future in as_completed(futures):
             k = futures[future]
             try:
@@ -295,6 +354,25 @@ def run_pool(
         _stop_pool(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def largest_first(jobs: Sequence[Any], todo: list[int]) -> list[int]:
+    """``todo`` with the largest input files first (ties and unreadable sizes in the given order).
+
+    Work grows with a file's notes, so with big files first the batch ends on small ones and no
+    worker waits long, idle, for the last big file of another (longest-processing-time-first
+    scheduling). Results are still reported in the input order; only the order of the work changes."""
+    def size(k: int) -> int:
+        job = jobs[k]
+        if getattr(job, "error", None):
+            return 0
+        try:
+            return os.stat(job.source).st_size
+        except (OSError, TypeError, ValueError):
+            return 0
+
+    sizes = {k: size(k) for k in todo}
+    return sorted(todo, key=lambda k: -sizes[k])
 
 
 def _stop_pool(pool: ProcessPoolExecutor, grace: float = STOP_GRACE_SECONDS) -> None:

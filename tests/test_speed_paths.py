@@ -9,6 +9,7 @@ they were not merged: the project reads and writes MIDI with mido, not hand-writ
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -131,3 +132,88 @@ def test_json_render_of_a_pop_song_is_the_two_pass_layout() -> None:
     text = json_out.render(annotation, score)
     assert text == _two_pass(annotation, score)
     assert text.count('{"track": ') > 500  # notes, one per line
+
+
+def test_json_clock_times_are_those_of_each_occurrence_alone() -> None:
+    """to_json_dict looks the clock times of all occurrences up in one call (phase 7): the same
+    values as one lookup per occurrence, here under a tempo map of several changes."""
+    from dataclasses import replace
+
+    from motifcli import annotate
+    from motifcli.score import TempoChange
+
+    score = read_score(REPO / "examples" / "pop909-101.mid")
+    score = replace(score, tempos=[TempoChange(0.0, 500_000), TempoChange(37.25, 612_345), TempoChange(90.0, 411_111)])
+    annotation = annotate(score, settings=None)
+    data = json_out.to_json_dict(annotation, score)
+    checked = 0
+    for motif_dict, motif in zip(data["motifs"], annotation.motifs):
+        for occ_dict, occ in zip(motif_dict["occurrences"], motif.occurrences):
+            start_s, end_s = (float(v) for v in score.seconds_at([occ.start, occ.end]))
+            assert list(occ_dict)[-3:] == ["text", "start_seconds", "end_seconds"]
+            assert (occ_dict["start_seconds"], occ_dict["end_seconds"]) == (round(start_s, 6), round(end_s, 6))
+            checked += 1
+    assert checked > 50 and len({o["start_seconds"] > 37.25 * 0.5 for m in data["motifs"] for o in m["occurrences"]}) == 2
+
+
+def test_stale_temps_prefilter_removes_what_the_pattern_names_and_nothing_else(tmp_path: Path) -> None:
+    """remove_stale_temps skips entries by their start before the regex (phase 7): the temp files
+    of a dead writer of dest and of dest's staged copy go, everything else stays."""
+    from motifcli.atomic import remove_stale_temps
+
+    dead = 2**22 + 7  # above any pid this machine gives out
+    dest = tmp_path / "song.motifs.json"
+    gone = [f".song.motifs.json.{dead}.ab12.part", f"..song.motifs.json.{os.getpid()}.staged.part.{dead}.cd_3.part"]
+    kept = [f".other.json.{dead}.ab12.part", f"x.song.motifs.json.{dead}.ab12.part", "song.motifs.json",
+            f".song.motifs.json.{os.getpid()}.ab12.part", f".song.motifs.jsonx.{dead}.ab12.part",
+            f".song.motifs.json.{dead}.ab12.partial", "100.motifs.mid"]
+    for name in gone + kept:
+        (tmp_path / name).write_text("x")
+    removed = remove_stale_temps(dest)
+    assert sorted(p.name for p in removed) == sorted(gone)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+
+
+def test_insert_events_keeps_unmoved_messages_and_leaves_the_input_alone() -> None:
+    """insert_events reuses each message whose delta does not change (phase 7) instead of copying
+    it: the saved bytes are those of copying every message, and the input track is not touched."""
+    import io
+
+    import mido
+
+    from motifcli.writers.midi import insert_events
+
+    source = mido.MidiFile(REPO / "examples" / "pop909-101.mid", clip=True)
+    for number, track in enumerate(source.tracks):
+        before = [m.copy() for m in track]
+        ticks, now = [], 0
+        for m in track:
+            now += m.time
+            ticks.append(now)
+        new = [(t, mido.MetaMessage("marker", text=f"M{k}")) for k, t in enumerate(ticks[1::7] + [ticks[-1] + 5, 0])]
+        out = insert_events(track, new)
+        copied = mido.MidiTrack()  # the reference: every event copied with its new delta
+        last = 0
+        pending = sorted(new, key=lambda e: e[0])
+        j = 0
+        for tick, msg in zip(ticks, track):
+            is_end = msg.type == "end_of_track"
+            while j < len(pending) and (pending[j][0] <= tick or is_end):
+                copied.append(pending[j][1].copy(time=pending[j][0] - last))
+                last = pending[j][0]
+                j += 1
+            copied.append(msg.copy(time=max(tick, last) - last))
+            last = max(tick, last)
+        for tick, msg in pending[j:]:
+            copied.append(msg.copy(time=tick - last))
+            last = tick
+        assert [m.bytes() for m in out] == [m.bytes() for m in copied] and [m.time for m in out] == [m.time for m in copied]
+        assert list(track) == before, number  # the parsed input is not edited
+        reused = {id(m) for m in out} & {id(m) for m in track}
+        assert reused or len(track) < 10, number  # most messages are kept, not copied
+    def save(tracks: list) -> bytes:
+        buf = io.BytesIO()
+        mido.MidiFile(type=1, ticks_per_beat=source.ticks_per_beat, tracks=tracks).save(file=buf)
+        return buf.getvalue()
+    assert save([insert_events(t, [(0, mido.MetaMessage("marker", text="A1"))]) for t in source.tracks]) == save(
+        [mido.MidiTrack([mido.MetaMessage("marker", text="A1", time=0), *(m.copy() for m in t)]) for t in source.tracks])

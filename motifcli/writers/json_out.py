@@ -33,13 +33,15 @@ def to_json_dict(annotation: Annotation, score: Score | None) -> dict[str, Any]:
                 if t.microseconds_per_beat > 0
             ],
         }
-    for motif_dict, motif in zip(data["motifs"], annotation.motifs):
-        for occ_dict, occ in zip(motif_dict["occurrences"], motif.occurrences):
-            occ_dict["text"] = occ.text
-            if score is not None:
-                start_s, end_s = (float(v) for v in score.seconds_at([occ.start, occ.end]))
-                occ_dict["start_seconds"] = round(start_s, 6)
-                occ_dict["end_seconds"] = round(end_s, 6)
+    pairs = [pair for motif_dict, motif in zip(data["motifs"], annotation.motifs)
+             for pair in zip(motif_dict["occurrences"], motif.occurrences)]
+    for occ_dict, occ in pairs:
+        occ_dict["text"] = occ.text
+    if score is not None and pairs:  # one tempo-map lookup for all (elementwise: the same values as one by one)
+        seconds = score.seconds_at([beat for _, occ in pairs for beat in (occ.start, occ.end)]).tolist()
+        for k, (occ_dict, _) in enumerate(pairs):
+            occ_dict["start_seconds"] = round(seconds[2 * k], 6)
+            occ_dict["end_seconds"] = round(seconds[2 * k + 1], 6)
     return data
 
 
@@ -106,6 +108,9 @@ def _layout(value: Any, depth: int, out: list[str]) -> None:
     else:
         out.append(_encode(_cleaned(value)))
         return
+    if _PLAIN.issuperset(map(type, items)):  # numbers only (note_indices): flat, nothing to clean
+        out.append(_encode(value))
+        return
     has_text = False
     for v in items:
         if isinstance(v, (dict, list)):
@@ -120,15 +125,22 @@ def _layout(value: Any, depth: int, out: list[str]) -> None:
         out.append("{")
         for n, (key, item) in enumerate(value.items()):
             out.append(("," if n else "") + pad + _encode(key) + ": ")
-            _layout(item, depth + 1, out)
+            kind = type(item)  # a number or a text is written here, as _layout would write it
+            if kind in _PLAIN:
+                out.append(_encode(item))
+            elif kind is str:
+                out.append(_encode(clean_text(item)))
+            else:
+                _layout(item, depth + 1, out)
         out.append("\n" + "  " * depth + "}")
     else:
         out.append("[")
-        sep = pad
+        sep, comma = pad, "," + pad
+        numbers = _PLAIN.issuperset
         for item in value:
             out.append(sep)
-            sep = "," + pad
-            if type(item) is dict and all(type(v) in _PLAIN for v in item.values()):
+            sep = comma
+            if type(item) is dict and numbers(map(type, item.values())):
                 out.append(_encode(item))  # a note: numbers only, so flat and nothing to clean
             else:
                 _layout(item, depth + 1, out)

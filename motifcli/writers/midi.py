@@ -122,7 +122,10 @@ def insert_events(track: mido.MidiTrack, new: list[tuple[int, mido.MetaMessage]]
 
     def emit(tick: int, msg: object) -> None:
         nonlocal last
-        out.append(msg.copy(time=tick - last))
+        delta = tick - last
+        # a message whose delta stays (nothing slotted in before it) is kept as it is: messages are
+        # never edited, and mido's copy() re-checks every attribute (most of a pop song's track 0)
+        out.append(msg if type(msg.time) is int and msg.time == delta else msg.copy(time=delta))
         last = tick
 
     for tick, msg in existing:
