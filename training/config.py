@@ -84,7 +84,8 @@ class VariantConfig:
     windows_per_song: int = 8  # windows per piece: each other's hard negatives
     min_gap_beats: float = 8.0  # windows of one piece in a batch start at least this far apart (no overlap)
     temperature: float = 0.1  # InfoNCE temperature
-    max_views: int = 2  # a positive is the window under 1..max_views of training.views.VARIANT_VIEWS
+    max_views: int = 2  # a positive is the window under 1..max_views of ``views``
+    views: tuple[str, ...] = ()  # names in training.views.VIEWS; () = training.views.VARIANT_VIEWS
 
 
 @dataclass(frozen=True, slots=True)

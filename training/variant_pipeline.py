@@ -48,7 +48,7 @@ def variant(notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec, max
             names: tuple[str, ...] = VARIANT_VIEWS) -> np.ndarray:
     """The window under 1..``max_views`` distinct variant views (in random order), normalised."""
     out = notes
-    for k in rng.choice(len(names), size=int(rng.integers(1, max_views + 1)), replace=False):
+    for k in rng.choice(len(names), size=min(len(names), int(rng.integers(1, max_views + 1))), replace=False):
         out = VIEWS[names[int(k)]](out, rng, spec)
     return normalise_first(out, spec)
 
@@ -88,7 +88,8 @@ class SamePieceSampler:
             idx += got
             piece += [k] * len(got)
         a = [normalise_first(self.windows[i].notes, self.spec) for i in idx]
-        p = [variant(self.windows[i].notes, rng, self.spec, self.cfg.max_views) for i in idx]
+        names = self.cfg.views or VARIANT_VIEWS
+        p = [variant(self.windows[i].notes, rng, self.spec, self.cfg.max_views, names) for i in idx]
         return torch.from_numpy(render_rolls(a, self.spec)), torch.from_numpy(render_rolls(p, self.spec)), np.array(piece)
 
 
@@ -134,7 +135,7 @@ def variant_card(cfg: RunConfig, n_windows: int | None = None, epochs: int | Non
     lengths = "/".join(f"{x:g}" for x in n.lengths)
     method = (f"note-anchored windows ({lengths} beats from a note onset of one voice, in a "
               f"{cfg.encoding.segment_beats:g}-beat roll), first note normalised; InfoNCE (t={v.temperature:g}) "
-              f"of a window against its variant (1-{v.max_views} of: {', '.join(VARIANT_VIEWS)}) with "
+              f"of a window against its variant (1-{v.max_views} of: {', '.join(v.views or VARIANT_VIEWS)}) with "
               f"{v.windows_per_song - 1} other windows of the same piece among the negatives"
               + (f"; {epochs} of {cfg.pretrain.epochs} epochs" if epochs is not None and epochs < cfg.pretrain.epochs else "")
               + ("; latent centred by BatchNorm" if cfg.model.centre_latent else "") + "; no roll skip")
