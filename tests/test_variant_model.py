@@ -128,3 +128,17 @@ def test_a_tiny_run_puts_variants_nearer_than_the_hardest_same_piece_window(wind
     card = model.model_card
     assert card.input_pitch == "normalised" and "same piece" in card.method
     assert "No BPS-motif or MTC-ANN" in card.training_data
+
+
+def test_variant_configs_load_and_the_ablation_differs_only_in_its_views() -> None:
+    from dataclasses import replace
+
+    from training.config import load_config
+    from training.views import VARIANT_VIEWS, VIEWS
+
+    main, plain = load_config("note_variant"), load_config("note_variant_plainviews")
+    assert main.model.centre_latent and main.threads == 1 and main.variant.views == ()
+    assert set(VARIANT_VIEWS) <= set(VIEWS) and set(plain.variant.views) <= set(VIEWS)
+    assert not set(plain.variant.views) & {"diatonic_transpose", "ornament", "change_intervals", "redivide_rhythm",
+                                           "fragment"}
+    assert replace(plain, name=main.name, variant=main.variant) == main
