@@ -122,6 +122,7 @@ def variant_step(encoder: nn.Module, sampler: SamePieceSampler, cfg: VariantConf
 def train(cfg: RunConfig, out_dir: Path, windows: Sequence[Bar], progress: bool = False) -> float:
     """The one InfoNCE stage (``cfg.pretrain``'s epochs, steps, lr), checkpointed per epoch; returns seconds."""
     p = cfg.pretrain
+    out_dir.mkdir(parents=True, exist_ok=True)
     enc = build_encoder(cfg)
     sampler = SamePieceSampler(windows, cfg.encoding, cfg.variant)
     return run_stage("pretrain", enc, None, variant_step(enc, sampler, cfg.variant), epochs=p.epochs,
