@@ -2,6 +2,7 @@
 
     PYTHONPATH=$PWD python -m benchmarks.discovery_fast_sweep bps tune "" "short_cells=0" "k=v k2=v2"
     PYTHONPATH=$PWD python -m benchmarks.discovery_fast_sweep --model pop909 val "texture_model=cluster"
+    PYTHONPATH=$PWD python -m benchmarks.discovery_fast_sweep --model=PATH.onnx bps tune "texture_model=off model_tolerance=1.5"
 
 Each argument after corpus and split is one variant (space-separated KEY=VALUE overrides of
 DiscoverySettings; "" is the defaults). F_est, P_est, R_est, F_occ(.75) and F_3 equal mir_eval's
@@ -27,6 +28,10 @@ def main() -> None:
         import motifcli
 
         model, args = motifcli.load_model(), args[1:]
+    elif args and args[0].startswith("--model="):  # another ONNX model (e.g. a note model: texture_model=off)
+        import motifcli
+
+        model, args = motifcli.load_model(args[0].split("=", 1)[1]), args[1:]
     corpus, split, variants = args[0], args[1], args[2:] or [""]
     ps = pieces(corpus, split)
     refs_all = [clean(p.patterns) for p in ps]

@@ -13,7 +13,7 @@ the 95th percentile of ``d_transposed``, and ``closer``: the share of (window, o
 where the transposed copy is nearer than the other window (1.0 = perfectly invariant, 0.5 = chance).
 
 Representations: raw roll and first-note-normalised roll (each on each model's grid), and each
-model on raw rolls. Deterministic (seeded); timings are not reported here.
+model on raw rolls; each ``--model`` also on first-note-normalised rolls (retrieval only). Deterministic (seeded); timings are not reported here.
 
     python -m benchmarks.note_retrieval --split tune --model exported_models/ablations/note-vicreg.onnx
 """
@@ -32,7 +32,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score
 
 from benchmarks.motif_corpora import NoteRow, load_corpus
-from benchmarks.mtc_retrieval import RESULTS, cosine_similarity, rolls
+from benchmarks.mtc_retrieval import NORMAL_PITCH, RESULTS, cosine_similarity, rolls
 
 MAX_SHIFT = 6
 
@@ -105,6 +105,17 @@ def transposition_test(embed: Callable[[np.ndarray], np.ndarray], spec, occs: Se
             "closer": float(closer)}
 
 
+def mid_range(first: np.ndarray, spec) -> np.ndarray:
+    """Rolls normalised to ``NORMAL_PITCH`` moved so the first note sits mid-range, as the runtime draws them."""
+    shift = spec.pitch_low + spec.pitch_count // 2 - NORMAL_PITCH
+    out = np.zeros_like(first)
+    if shift >= 0:
+        out[..., shift:] = first[..., : first.shape[-1] - shift]
+    else:
+        out[..., :shift] = first[..., -shift:]
+    return out
+
+
 def _unit(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
@@ -134,6 +145,10 @@ def run(split: str, model_paths: Sequence[Path]) -> dict:
         key = f"model {name} [{grid}]"
         retrieval[key] = within_piece(cosine_similarity(model.embed(rolls(occs, model.spec, None))), pieces, fams)
         transposition[key] = transposition_test(model.embed, model.spec, occs)
+        if name != "shipped":  # as the runtime (discovery/embed.window_rolls) feeds a "normalised" model
+            key = f"model {name}, input normalised (first note mid-range) [{grid}]"
+            retrieval[key] = within_piece(cosine_similarity(model.embed(mid_range(rolls(occs, model.spec, "first"), model.spec))),
+                                          pieces, fams)
     return {"split": split, "occurrences": len(occs), "pieces": len(set(pieces)),
             "models": {k: str(m.path) for k, m in models.items()}, "retrieval": retrieval, "transposition": transposition}
 

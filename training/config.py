@@ -77,6 +77,18 @@ class NotesConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class VariantConfig:
+    """The variant-similarity run (training/variant_pipeline.py, phase 7); unused by the other runs."""
+
+    songs_per_batch: int = 16  # pieces drawn per batch
+    windows_per_song: int = 8  # windows per piece: each other's hard negatives
+    min_gap_beats: float = 8.0  # windows of one piece in a batch start at least this far apart (no overlap)
+    temperature: float = 0.1  # InfoNCE temperature
+    max_views: int = 2  # a positive is the window under 1..max_views of ``views``
+    views: tuple[str, ...] = ()  # names in training.views.VIEWS; () = training.views.VARIANT_VIEWS
+
+
+@dataclass(frozen=True, slots=True)
 class RunConfig:
     name: str = "run"
     seed: int = 0
@@ -88,6 +100,7 @@ class RunConfig:
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
     calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
     notes: NotesConfig = field(default_factory=NotesConfig)
+    variant: VariantConfig = field(default_factory=VariantConfig)
     eval_split: str = "val"
     export_fp16: bool = False
     threads: int = 2
@@ -114,7 +127,7 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
 
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> RunConfig:
-    """Read a TOML run config; sections [encoding], [model], [pretrain], [finetune], [calibrate], [notes]."""
+    """Read a TOML run config; sections [encoding], [model], [pretrain], [finetune], [calibrate], [notes], [variant]."""
     path = Path(path)
     if not path.exists():
         for candidate in (CONFIG_DIR / path, CONFIG_DIR / f"{path}.toml"):
@@ -126,7 +139,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Ru
     raw = tomllib.loads(path.read_text())
     raw.update(overrides or {})
     sections = {"encoding": EncodingSpec, "model": ModelConfig, "pretrain": PretrainConfig, "finetune": FinetuneConfig,
-                "calibrate": CalibrateConfig, "notes": NotesConfig}
+                "calibrate": CalibrateConfig, "notes": NotesConfig, "variant": VariantConfig}
     kwargs = {k: v for k, v in raw.items() if k not in sections}
     for key, cls in sections.items():
         kwargs[key] = _build(cls, raw.get(key, {}))

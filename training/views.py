@@ -76,17 +76,148 @@ def time_shift(notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec, 
     return out[keep] if keep.any() else notes.copy()
 
 
+# ----------------------------------------------------------------------------------------------
+# variant views (issue 10 item 2, benchmarks/phase7-varmodel7.md): the ways a motif's genuine
+# variants differ in BPS-motif (diatonic sequences, ornaments, changed intervals, re-divided
+# rhythm, fragments), for an encoder fed first-note-normalised windows (``normalise_first``), so
+# chromatic transposition is in the input already and the views spend the model on variation.
+
+MAJOR = np.array([0, 2, 4, 5, 7, 9, 11])
+
+
+def _ordered(notes: np.ndarray) -> np.ndarray:
+    """Notes sorted by onset, then pitch (the order the runtime's ``window_rolls`` reads a statement in)."""
+    return notes[np.lexsort((notes[:, 2], notes[:, 0]))] if len(notes) else notes.copy()
+
+
+def window_scale(notes: np.ndarray, spec: EncodingSpec) -> np.ndarray:
+    """Pitch classes (0-11, of the absolute pitch) of the major scale holding most of the window's note time."""
+    pcs = (notes[:, 2].astype(int) + spec.pitch_low) % 12
+    weight = np.bincount(pcs, weights=(notes[:, 1] - notes[:, 0]).astype(float) + 1.0, minlength=12)
+    best = max(range(12), key=lambda t: (weight[(MAJOR + t) % 12].sum(), -t))
+    return np.sort((MAJOR + best) % 12)
+
+
+def diatonic_transpose(notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec, max_steps: int = 3) -> np.ndarray:
+    """Move every note by the same number (1..max_steps, either way) of steps of the window's own scale.
+
+    A sequence in a key: the contour stays, but thirds turn major/minor and so on (unlike a chromatic
+    shift). Notes outside the scale move by the semitones their nearest scale note below moves.
+    """
+    if len(notes) == 0:
+        return notes.copy()
+    scale = window_scale(notes, spec)
+    k = int(rng.integers(1, max_steps + 1)) * (1 if rng.random() < 0.5 else -1)
+    out = notes.astype(np.int16).copy()
+    for i, col in enumerate(notes[:, 2].astype(int)):
+        pitch = col + spec.pitch_low
+        octave, pc = divmod(pitch, 12)
+        j = int(np.searchsorted(scale, pc, side="right")) - 1  # the scale degree at or below (-1: below the first)
+        base = octave * 12 + (scale[j] if j >= 0 else scale[-1] - 12)
+        deg = j + k
+        target = (octave + deg // 7) * 12 + scale[deg % 7]
+        out[i, 2] = int(np.clip(col + target - base, 0, spec.pitch_count - 1))
+    return out
+
+
+def ornament(notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec) -> np.ndarray:
+    """Insert a passing note (between notes a third apart) or a neighbour note into one long-enough note.
+
+    The chosen note (>= 2 steps) gives up its second half: to the passing note half-way to the next
+    pitch when the next note is 3-4 semitones away, else to an upper/lower neighbour (1-2 semitones).
+    """
+    out = _ordered(notes.astype(np.int16))
+    long = np.flatnonzero(out[:, 1] - out[:, 0] >= 2)
+    if len(long) == 0:
+        return out
+    i = int(rng.choice(long))
+    on, off, p = (int(x) for x in out[i])
+    cut = on + (off - on) // 2
+    nxt = int(out[i + 1, 2]) if i + 1 < len(out) else None
+    if nxt is not None and 3 <= abs(nxt - p) <= 4:
+        q = p + (nxt - p) // 2 + (1 if (nxt - p) % 2 and nxt > p else 0)
+    else:
+        q = p + int(rng.integers(1, 3)) * (1 if rng.random() < 0.5 else -1)
+    q = int(np.clip(q, 0, spec.pitch_count - 1))
+    out[i, 1] = cut
+    return _ordered(np.concatenate([out, np.array([[cut, off, q]], np.int16)]))
+
+
+def change_intervals(notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec) -> np.ndarray:
+    """Change one or two intervals: a note other than the first moved by 1-2 semitones (the first is the anchor)."""
+    out = _ordered(notes.astype(np.int16))
+    if len(out) < 2:
+        return out
+    for i in rng.choice(np.arange(1, len(out)), size=min(len(out) - 1, int(rng.integers(1, 3))), replace=False):
+        step = int(rng.integers(1, 3)) * (1 if rng.random() < 0.5 else -1)
+        t = int(out[i, 2]) + step
+        out[i, 2] = t if 0 <= t < spec.pitch_count else int(out[i, 2]) - step
+    return out
+
+
+def redivide_rhythm(notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec) -> np.ndarray:
+    """Re-divide the time of two successive notes (even <-> dotted): the second note's onset moves inside their span.
+
+    The pair's span (first onset to the second's offset) stays; the boundary moves to another of
+    1/4, 1/3, 1/2, 2/3, 3/4 of it (on the grid), so 2+2 steps can become 3+1 and back.
+    """
+    out = _ordered(notes.astype(np.int16))
+    pairs = [i for i in range(len(out) - 1) if out[i + 1, 0] > out[i, 0] and out[i + 1, 1] - out[i, 0] >= 3]
+    if not pairs:
+        return out
+    i = int(rng.choice(pairs))
+    a, b, end = int(out[i, 0]), int(out[i + 1, 0]), int(out[i + 1, 1])
+    cands = sorted({a + max(1, min(end - a - 1, int(round(f * (end - a))))) for f in (0.25, 1 / 3, 0.5, 2 / 3, 0.75)} - {b})
+    if not cands:
+        return out
+    c = int(rng.choice(cands))
+    if i + 2 < len(out) and c >= out[i + 2, 0]:
+        return out
+    out[i, 1] = min(int(out[i, 1]), c) if out[i, 1] < b else c  # a rest before the second note stays a rest
+    out[i + 1, 0] = c
+    return _ordered(out)
+
+
+def fragment(notes: np.ndarray, rng: np.random.Generator, spec: EncodingSpec) -> np.ndarray:
+    """The first or the last 60-80% of the notes (>= 2), re-anchored to start at step 0."""
+    out = _ordered(notes.astype(np.int16))
+    n = len(out)
+    keep = max(2, int(round(n * rng.uniform(0.6, 0.8))))
+    if keep >= n:
+        return out
+    out = out[:keep] if rng.random() < 0.5 else out[n - keep:]
+    out[:, :2] -= out[0, 0]
+    return out
+
+
+def normalise_first(notes: np.ndarray, spec: EncodingSpec) -> np.ndarray:
+    """Start at step 0 with the first note (onset order) mid-range, as ``motifcli.discovery.embed.window_rolls`` draws a statement."""
+    out = _ordered(notes.astype(np.int16))
+    if len(out):
+        out[:, :2] -= out[0, 0]
+        out[:, 2] = np.clip(out[:, 2] + spec.pitch_count // 2 - int(out[0, 2]), 0, spec.pitch_count - 1)
+    return out
+
+
 VIEWS: dict[str, View] = {
     "transpose": transpose,
     "drop_note": drop_note,
     "shift_note": shift_note,
     "change_last_duration": change_last_duration,
     "time_shift": time_shift,
+    "diatonic_transpose": diatonic_transpose,
+    "ornament": ornament,
+    "change_intervals": change_intervals,
+    "redivide_rhythm": redivide_rhythm,
+    "fragment": fragment,
 }
 BAR_VIEWS: tuple[str, ...] = ("transpose", "drop_note", "shift_note", "change_last_duration")  # the paper's four
 NOTE_VIEWS: tuple[str, ...] = BAR_VIEWS + ("time_shift",)  # note-anchored windows: the anchor may be off too
 # the "no invariance" ablation: the same views without transposition (nothing teaches pitch invariance)
 NOTE_VIEWS_NO_TRANSPOSE: tuple[str, ...] = tuple(v for v in NOTE_VIEWS if v != "transpose")
+# genuine variation (phase 7, training/variant_pipeline.py): one or two of these make a positive
+VARIANT_VIEWS: tuple[str, ...] = ("diatonic_transpose", "ornament", "change_intervals", "redivide_rhythm",
+                                  "fragment", "drop_note")
 
 
 def random_view(
