@@ -102,26 +102,35 @@ def embed() -> None:
           f"cosine/spread {roc_auc_score(y, -np.array(rs)):.3f}, alignment distance {roc_auc_score(y, -np.array(ds)):.3f}")
 
 
-def missing() -> None:
-    from motifcli.discovery.align import align
+def piece_lines(p) -> tuple:
+    """One piece's voice lines, the default discovery's families, the reference and found patterns
+    (cleaned), and a map from (onset, pitch) points to positions in the lines: the probes compare a
+    family's statements with the references' there."""
     from motifcli.discovery.candidates import build_lines
     from motifcli.voices import split_voices
 
+    voices = split_voices(p.score, min_chord_share=0.2)
+    lines = build_lines(voices)
+    pos_of: dict = {}
+    base = 0
+    for v in (v for v in voices if len(v)):
+        for i in range(len(v)):
+            pos_of.setdefault((round(float(v.onsets[i]), 4), int(v.pitches[i])), []).append(base + i)
+        base += len(v)
+    found = discover(p.score)
+    refs, est = clean(p.patterns), clean([[o.points() for o in f.occurrences] for f in found])
+
+    def positions(pts: list) -> list[int]:
+        return sorted(q for pt in pts for q in pos_of.get(pt, []))
+    return lines, found, refs, est, positions
+
+
+def missing() -> None:
+    from motifcli.discovery.align import align
+
     dist, kinds = [], Counter()
     for p in pieces("bps", "tune"):
-        voices = split_voices(p.score, min_chord_share=0.2)
-        lines = build_lines(voices)
-        pos_of: dict = {}
-        base = 0
-        for v in (v for v in voices if len(v)):
-            for i in range(len(v)):
-                pos_of.setdefault((round(float(v.onsets[i]), 4), int(v.pitches[i])), []).append(base + i)
-            base += len(v)
-        found = discover(p.score)
-        refs, est = clean(p.patterns), clean([[o.points() for o in f.occurrences] for f in found])
-
-        def positions(pts: list) -> list[int]:
-            return sorted(q for pt in pts for q in pos_of.get(pt, []))
+        lines, found, refs, est, positions = piece_lines(p)
 
         for i, r in enumerate(refs):
             j = _best(refs, est, i)

@@ -20,12 +20,10 @@ import numpy as np
 from benchmarks.discovery_errors import clean
 from benchmarks.discovery_sweep import pieces
 from benchmarks.occ_errors import card_matrix
-from benchmarks.occ_probes import _best
+from benchmarks.occ_probes import _best, piece_lines
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.align import align
-from motifcli.discovery.candidates import build_lines
 from motifcli.discovery.variants import view
-from motifcli.voices import split_voices
 
 SHOW = False  # print every 12th missing statement beside its family's first exemplar ("show")
 VIEWS = ("raw", "contour", "diatonic", "inverted", "diatonic_inv", "augment", "diatonic_aug", "rhythm", "pitch",
@@ -58,19 +56,7 @@ def main(exemplars: str = "exact") -> None:
             ph = np.round(np.mod(onsets, per), 3)[:, None]
             out[key] += np.isclose(ph, np.round(np.mod(ex_on, per), 3)[None, :]).any(axis=1).tolist()
     for p in pieces("bps", "tune"):
-        voices = split_voices(p.score, min_chord_share=0.2)
-        lines = build_lines(voices)
-        pos_of: dict = {}
-        base = 0
-        for v in (v for v in voices if len(v)):
-            for i in range(len(v)):
-                pos_of.setdefault((round(float(v.onsets[i]), 4), int(v.pitches[i])), []).append(base + i)
-            base += len(v)
-        found = discover(p.score)
-        refs, est = clean(p.patterns), clean([[o.points() for o in f.occurrences] for f in found])
-
-        def positions(pts: list) -> list[int]:
-            return sorted(q for pt in pts for q in pos_of.get(pt, []))
+        lines, found, refs, est, positions = piece_lines(p)
 
         seen: set[int] = set()
         ts = p.score.time_signatures[0] if p.score.time_signatures else None
