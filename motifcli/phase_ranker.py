@@ -12,8 +12,8 @@ candidates) on POP909 songs with id < 500 against ``beat_midi.txt``'s dominant p
 
 The scores do not pick the downbeats alone: each beat's log-odds loses its position's song mean
 and gains the score of its position, half from the whole song and half from the 17 bars around it
-(:func:`windowed_scores`: phase changes mid-song; the first 2 bars from the 9 bars around them:
-an intro's own phase), and the Viterbi path
+(:func:`windowed_scores`: phase changes mid-song; ``OPENING_BARS``, off, would give the first bars a
+narrower window), and the Viterbi path
 (``downbeats.viterbi_downbeats``) still allows irregular bars.
 """
 
@@ -108,8 +108,8 @@ LOCAL_SHARE = 0.5  # share of the local score beside the whole-song score (chose
 # the first OPENING_BARS bars take their local score from a window of OPENING_HALF_BARS bars either side
 # (9 bars, cut at the song's start: bars 0-4) instead of LOCAL_BARS: an intro often has its own phase for
 # a few bars before an odd bar (beat_midi and the motif labels both show it), which 17 bars swamp.
-# Issue 9 phase 7 (benchmarks/phase7-meter7.md): POP909 tune first mark 0.720 -> 0.735, dominant phase
-# identical song by song. 0: off (phase 3's windows everywhere)
+# Issue 9 phase 7 (benchmarks/phase7-meter7.md), with 2: POP909 tune first mark 0.720 -> 0.735, dominant phase
+# identical song by song, but the test half 0.763 -> 0.759, so not kept. 0: off (phase 3's windows everywhere)
 OPENING_BARS = 0
 OPENING_HALF_BARS = 4
 
