@@ -9,8 +9,8 @@ import pytest
 
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
-from motifcli.discovery.candidates import build_lines
-from motifcli.discovery.variants import free_windows, view
+from motifcli.discovery.candidates import build_lines, free_windows
+from motifcli.discovery.variants import view
 from motifcli.score import Note, Score, Track
 from motifcli.voices import TEXTURE, split_voices
 

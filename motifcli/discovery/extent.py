@@ -17,7 +17,7 @@ import numpy as np
 
 from motifcli.discovery.candidates import Lines, interval_class
 from motifcli.discovery.crowd import judges
-from motifcli.discovery.families import Chosen, set_statements
+from motifcli.discovery.families import Chosen, covered, set_statements
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.quantiles import median
 
@@ -128,9 +128,7 @@ def extend_statements(
         return
     notes = [np.asarray(p, dtype=np.int64) for p in fam.notes]
     walls = walls or [(10**12, -1)] * len(notes)  # no walls
-    taken = np.zeros(len(lines), dtype=bool)
-    for p in notes:
-        taken[p.min() : p.max() + 1] = True
+    taken = covered(fam, len(lines))
     judge = np.ones(len(notes), dtype=bool) if judges is None else judges
     need = max(2.0, share * int(judge.sum()))
     varied = [0] * len(notes)

@@ -19,6 +19,7 @@ from motifcli.discovery.embed import Encoder, cosine_to_nearest
 from motifcli.discovery.crowd import family_tolerance
 from motifcli.discovery.patterns import Pattern
 from motifcli.discovery.types import DiscoverySettings
+from motifcli.quantiles import median
 
 
 @dataclass(slots=True)
@@ -154,6 +155,26 @@ def set_statements(fam: Chosen, notes: list[np.ndarray], dist: list[float], firs
     fam.starts = np.asarray(first, dtype=np.int64)[order]
     fam.distance = np.asarray(dist)[order]
     fam.notes = [notes[i] for i in order]
+
+
+def covered(fam: Chosen, n: int) -> np.ndarray:
+    """Positions (of ``n``) from the first to the last note of each of the family's statements."""
+    taken = np.zeros(n, dtype=bool)
+    for p in fam.notes:
+        taken[p.min() : p.max() + 1] = True
+    return taken
+
+
+def family_exemplars(fam: Chosen, settings: DiscoverySettings) -> np.ndarray | None:
+    """The family's exact contiguous statements of its median exact length [X, L], at most
+    ``exemplars`` of them (None: fewer than 2, or shorter than ``min_notes``): what later searches
+    (rescan.py, variants.py) align candidate windows to."""
+    exact = [p for p, d in zip(fam.notes, fam.distance) if d == 0]
+    if len(exact) < 2:
+        return None
+    L = int(median([len(p) for p in exact]))
+    ex = [p for p in exact if len(p) == L and p[-1] - p[0] == L - 1][: settings.exemplars]
+    return np.stack(ex) if len(ex) >= 2 and L >= settings.min_notes else None
 
 
 def merge_aligned(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:

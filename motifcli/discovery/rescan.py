@@ -9,10 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from motifcli.discovery.align import align
-from motifcli.discovery.candidates import Lines
-from motifcli.discovery.families import Chosen, set_statements
+from motifcli.discovery.candidates import Lines, free_windows
+from motifcli.discovery.families import Chosen, covered, family_exemplars, set_statements
 from motifcli.discovery.types import DiscoverySettings
-from motifcli.quantiles import median
 
 
 def rescan(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> None:
@@ -25,33 +24,22 @@ def rescan(fam: Chosen, lines: Lines, settings: DiscoverySettings) -> None:
     family's exact statements of length L; those within ``rescan_tolerance`` that share no note
     with a statement of the family join, closest first. Only families grown beyond their core.
     """
-    exact = [p for p, d in zip(fam.notes, fam.distance) if d == 0]
-    if settings.rescan_tolerance <= 0 or len(exact) < 2 or 0 < settings.crowd_exact <= len(exact):
-        return  # off, too few exemplars, or a crowded family (crowd.py: its loose statements are mostly extra)
-    L = int(median([len(p) for p in exact]))
-    ex = [p for p in exact if len(p) == L and p[-1] - p[0] == L - 1][: settings.exemplars]
-    if L < settings.min_notes or len(ex) < 2:
+    if settings.rescan_tolerance <= 0:
         return
-    span = np.stack(ex)
+    n_exact = sum(1 for d in fam.distance if d == 0)
+    if 0 < settings.crowd_exact <= n_exact:
+        return  # a crowded family (crowd.py: its loose statements are mostly extra)
+    span = family_exemplars(fam, settings)
+    if span is None:
+        return  # too few exemplars, or too short
+    L = span.shape[1]
     w = settings.rescan_pitch_weight  # intervals count this much against rhythm (1: as add_variants)
     pitches = lines.pitches * w if w != 1 else lines.pitches
     ex_p, ex_o = pitches[span], lines.onsets[span]
-    taken = np.zeros(len(lines), dtype=bool)
-    for p in fam.notes:
-        taken[p.min() : p.max() + 1] = True
-    breaks = np.concatenate([[0], np.cumsum(~lines.same_next)])  # voice ends before each position
-    free = np.concatenate([[0], np.cumsum(taken)])  # statements' notes before each position
+    taken = covered(fam, len(lines))
     cands: list[tuple[float, int, np.ndarray]] = []
-    for m in range(max(2, L - settings.max_gaps), L + settings.max_gaps + 1):
-        if m > len(lines):
-            continue
-        starts = np.arange(len(lines) - m + 1)
-        ok = breaks[starts + m - 1] == breaks[starts]  # no voice end inside the window
-        ok &= lines.onsets[starts + m - 1] - lines.onsets[starts] <= settings.grow_max_beats + 1e-9
-        ok &= free[starts + m] == free[starts]
-        starts = starts[ok]
-        if len(starts) == 0:
-            continue
+    windows = free_windows(lines, taken, range(L - settings.max_gaps, L + settings.max_gaps + 1), settings.grow_max_beats)
+    for m, starts in windows.items():
         idx = starts[:, None] + np.arange(m)[None, :]
         res = align(pitches[idx], lines.onsets[idx], ex_p, ex_o, lines.grid / 2, settings.gap_cost,
                     settings.transpose)

@@ -8,7 +8,8 @@ coarser *view* of the notes: intervals as contour classes (repeat / step / leap,
 diatonic classes (``candidates.interval_class``), so a changed interval inside one class costs 0 and
 a step for a leap costs 1 class. Windows at the family's grown length join a family when closer to
 it than to any other family, within ``vary_tolerance``, sharing no note with the family.
-:func:`free_windows` (the candidate generator) is shared with anything else that vets windows.
+Candidates come from :func:`~motifcli.discovery.candidates.free_windows`, exemplars from
+:func:`~motifcli.discovery.families.family_exemplars`, as for the rescan (rescan.py).
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from motifcli.discovery.align import Matches, align
-from motifcli.discovery.candidates import Lines, interval_class
-from motifcli.discovery.families import Chosen, set_statements
+from motifcli.discovery.candidates import Lines, free_windows, interval_class
+from motifcli.discovery.families import Chosen, covered, family_exemplars, set_statements
 from motifcli.discovery.types import DiscoverySettings
-from motifcli.quantiles import median
 
 
 def view(lines: Lines, idx: np.ndarray, kind: str, normalise_rhythm: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -49,42 +49,6 @@ def view(lines: Lines, idx: np.ndarray, kind: str, normalise_rhythm: bool = Fals
     return p[idx], o
 
 
-def free_windows(lines: Lines, taken: np.ndarray, lengths: range, max_beats: float) -> dict[int, np.ndarray]:
-    """Start positions of windows of one voice, per length, spanning at most ``max_beats`` and
-    holding no ``taken`` note: the candidates a family's varied statements are searched among."""
-    breaks = np.concatenate([[0], np.cumsum(~lines.same_next)])  # voice ends before each position
-    used = np.concatenate([[0], np.cumsum(taken)])
-    out: dict[int, np.ndarray] = {}
-    for m in lengths:
-        if m < 2 or m > len(lines):
-            continue
-        starts = np.arange(len(lines) - m + 1)
-        ok = breaks[starts + m - 1] == breaks[starts]
-        ok &= lines.onsets[starts + m - 1] - lines.onsets[starts] <= max_beats + 1e-9
-        ok &= used[starts + m] == used[starts]
-        if ok.any():
-            out[m] = starts[ok]
-    return out
-
-
-def family_exemplars(fam: Chosen, settings: DiscoverySettings) -> np.ndarray | None:
-    """The family's exact contiguous statements of its median exact length [X, L] (None: < 2)."""
-    exact = [p for p, d in zip(fam.notes, fam.distance) if d == 0]
-    if len(exact) < 2:
-        return None
-    L = int(median([len(p) for p in exact]))
-    ex = [p for p in exact if len(p) == L and p[-1] - p[0] == L - 1][: settings.exemplars]
-    return np.stack(ex) if len(ex) >= 2 and L >= settings.min_notes else None
-
-
-def _covered(fam: Chosen, n: int) -> np.ndarray:
-    """Positions inside the family's statements (from first to last note of each)."""
-    taken = np.zeros(n, dtype=bool)
-    for p in fam.notes:
-        taken[p.min() : p.max() + 1] = True
-    return taken
-
-
 def _exact_count(fam: Chosen) -> int:
     return int((np.asarray(fam.distance) == 0).sum())
 
@@ -104,7 +68,7 @@ def family_candidates(fam: Chosen, lines: Lines, settings: DiscoverySettings) ->
     phases = np.round(np.mod(lines.onsets[ex[:, 0]], settings.vary_phase), 3) if settings.vary_phase > 0 else None
     out: list[tuple[int, int, float, np.ndarray]] = []
     seen = 0
-    windows = free_windows(lines, _covered(fam, len(lines)), range(L - gaps, L + gaps + 1), settings.grow_max_beats)
+    windows = free_windows(lines, covered(fam, len(lines)), range(L - gaps, L + gaps + 1), settings.grow_max_beats)
     for m, starts in windows.items():
         if phases is not None:
             starts = starts[np.isin(np.round(np.mod(lines.onsets[starts], settings.vary_phase), 3), phases)]
@@ -148,7 +112,7 @@ def add_symbolic_variants(chosen: list[Chosen], lines: Lines, settings: Discover
             continue  # as close to two families: neither takes it
         d, f, pos = near[0]
         picks.append((d, start, f, pos))
-    taken = {f: _covered(fam, len(lines)) for f, fam in enumerate(chosen)}
+    taken = {f: covered(fam, len(lines)) for f, fam in enumerate(chosen)}
     room = {f: settings.vary_ratio * _exact_count(fam) if settings.vary_ratio > 0 else np.inf
             for f, fam in enumerate(chosen)}
     added: dict[int, list[tuple[np.ndarray, float, int]]] = {}
