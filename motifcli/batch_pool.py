@@ -371,8 +371,7 @@ def largest_first(jobs: Sequence[Any], todo: list[int]) -> list[int]:
         except (OSError, TypeError, ValueError):
             return 0
 
-    sizes = {k: size(k) for k in todo}
-    return sorted(todo, key=lambda k: -sizes[k])
+    return sorted(todo, key=lambda k: -size(k))  # sorted calls the key once per file
 
 
 def _stop_pool(pool: ProcessPoolExecutor, grace: float = STOP_GRACE_SECONDS) -> None:
