@@ -95,3 +95,17 @@ def parity(encoder: Encoder, path: Path, rolls: np.ndarray) -> float:
 
     got = load_model(path, provider="cpu", threads=1).embed(rolls)
     return float(np.abs(expected - got).max())
+
+
+PARITY_TOLERANCE = 1e-4  # the most an export's embeddings may differ from torch's (max absolute difference)
+
+
+def export_checked(encoder: Encoder, path: Path, card: ModelCard, rolls: np.ndarray, name: str = "") -> float:
+    """:func:`export_encoder`, then :func:`parity` on ``rolls``: a file that the runtime would embed
+    differently from torch (by more than :data:`PARITY_TOLERANCE`) is an error, not a model. Returns the difference."""
+    export_encoder(encoder, path, card)
+    diff = parity(encoder, path, rolls)
+    if diff > PARITY_TOLERANCE:
+        of = f" of {name}" if name else ""
+        raise RuntimeError(f"ONNX export{of} differs from torch by {diff:.2e} > {PARITY_TOLERANCE}")
+    return diff

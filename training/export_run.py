@@ -10,10 +10,9 @@ from motifcli.contract import ModelCard
 from motifcli.encoding import render_rolls
 from training.config import RunConfig
 from training.data import Split, all_songs
-from training.export import export_encoder, parity
+from training.export import export_checked
 from training.pipeline import load_encoder, split_bars
 
-PARITY_TOLERANCE = 1e-4
 VERSION = "0.1.0"
 
 
@@ -46,13 +45,9 @@ def export_run(cfg: RunConfig, out_dir: Path, onnx_path: Path | None, threshold:
     split = Split.load()
     path = onnx_path or out_dir / "model.onnx"
     encoder = load_encoder(cfg, out_dir)
-    export_encoder(encoder, path, run_card(cfg, split, threshold))
     bars = split_bars(cfg, split.val[:2])[:64]
     rolls = render_rolls([b.notes for b in bars], cfg.encoding) if bars else np.zeros((4, *cfg.encoding.shape), np.float32)
-    diff = parity(encoder, path, rolls)
-    if diff > PARITY_TOLERANCE:
-        raise RuntimeError(f"ONNX export of {cfg.name} differs from torch by {diff:.2e} > {PARITY_TOLERANCE}")
-    return path, diff
+    return path, export_checked(encoder, path, run_card(cfg, split, threshold), rolls, cfg.name)
 
 
 def calibrate_run(cfg: RunConfig, out_dir: Path, onnx_path: Path | None) -> tuple[Path, float]:

@@ -1,7 +1,7 @@
 """The note-level run: VICReg on note-anchored windows, then triplets on planted and labelled motifs.
 
 Reuses the bar-level machinery (``loop.run_stage``, ``vicreg_step``, ``triplet_step``,
-``TripletSampler``, ``export.export_encoder``/``parity``); what differs is the data
+``TripletSampler``, ``export.export_checked``); what differs is the data
 (``note_data``: windows anchored at note onsets of one voice, several lengths), the views
 (``views.NOTE_VIEWS``: the paper's four plus a small time shift) and the positives:
 
@@ -30,7 +30,7 @@ from motifcli.contract import ModelCard
 from motifcli.encoding import EncodingSpec, render_rolls
 from training.config import NotesConfig, RunConfig
 from training.data import Bar, Split
-from training.export import export_encoder, parity
+from training.export import export_checked
 from training.loop import DistInfo, TripletSampler, run_stage, triplet_step, vicreg_step, write_json
 from training.losses import LatentSpreadLoss
 from training.model import Encoder, Expander
@@ -39,7 +39,6 @@ from training.note_data import (cached, dedupe, labelled_note_windows, music21_w
 from training.pipeline import build_encoder, cache_dir, load_encoder, wrap_ddp
 from training.views import NOTE_VIEWS, NOTE_VIEWS_NO_TRANSPOSE, VIEWS, transpose
 
-PARITY_TOLERANCE = 1e-4
 VERSION = "0.1.0-note"
 
 
@@ -205,12 +204,8 @@ def export(cfg: RunConfig, out_dir: Path, path: Path, windows: Sequence[Bar], n_
     """Export the run's latest encoder (or ``stage``'s last) with its card; fail when torch and onnxruntime disagree."""
     encoder: Encoder = load_encoder(cfg, out_dir, stage)
     stages = ("pretrain",) if stage == "pretrain" else ("pretrain", "finetune")
-    export_encoder(encoder, path, note_card(cfg, n_windows, stages))
     rolls = render_rolls([w.notes for w in list(windows)[:64]], cfg.encoding)
-    diff = parity(encoder, path, rolls)
-    if diff > PARITY_TOLERANCE:
-        raise RuntimeError(f"ONNX export differs from torch by {diff:.2e} > {PARITY_TOLERANCE}")
-    return diff
+    return export_checked(encoder, path, note_card(cfg, n_windows, stages), rolls)
 
 
 def main(config: str, out_dir: str, onnx_path: str) -> None:

@@ -33,14 +33,13 @@ from motifcli.contract import ModelCard
 from motifcli.encoding import EncodingSpec, render_rolls
 from training.config import RunConfig, VariantConfig
 from training.data import Bar
-from training.export import export_encoder, parity
+from training.export import export_checked
 from training.loop import DistInfo, load_checkpoint, latest_checkpoint, run_stage, write_json
 from training.model import Encoder
 from training.note_pipeline import pretraining_windows
 from training.pipeline import build_encoder
 from training.views import VARIANT_VIEWS, VIEWS, normalise_first
 
-PARITY_TOLERANCE = 1e-4
 VERSION = "0.1.0-variant"
 
 
@@ -156,12 +155,8 @@ def export(cfg: RunConfig, out_dir: Path, path: Path, windows: Sequence[Bar]) ->
     encoder: Encoder = build_encoder(cfg)
     encoder.load_state_dict(state["encoder"])
     encoder.eval()
-    export_encoder(encoder, path, variant_card(cfg, len(windows), int(state["epoch"])))
     rolls = render_rolls([normalise_first(w.notes, cfg.encoding) for w in list(windows)[:64]], cfg.encoding)
-    diff = parity(encoder, path, rolls)
-    if diff > PARITY_TOLERANCE:
-        raise RuntimeError(f"ONNX export differs from torch by {diff:.2e} > {PARITY_TOLERANCE}")
-    return diff
+    return export_checked(encoder, path, variant_card(cfg, len(windows), int(state["epoch"])), rolls)
 
 
 def main(config: str, out_dir: str, onnx_path: str, only_export: str = "") -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 from training.config import load_config
 from training.export import export_encoder
-from training.note_pipeline import export, finetune, note_card, pretraining_windows, PARITY_TOLERANCE
+from training.note_pipeline import export, finetune, note_card, pretraining_windows
 from training.pipeline import load_encoder
 cfg = load_config("training/configs/note_noinv.toml")
 torch.set_num_threads(cfg.threads)
