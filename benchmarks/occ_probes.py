@@ -15,6 +15,7 @@ from __future__ import annotations
 import statistics
 import sys
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -59,24 +60,28 @@ def oracle() -> None:
         print(k, " ".join(f"{m}={statistics.fmean(r[m] for r in v):.3f}" for m in ("F_est", "F_occ.75", "F_3")))
 
 
+def note_rolls(statements: Sequence[Sequence], spec) -> np.ndarray:
+    """First-note-normalised binary-sustain rolls of statements given as notes (NoteRefs or Notes:
+    ``onset``, ``offset``, ``pitch``), drawn as ``motifcli.discovery.embed.window_rolls`` draws them
+    from line positions: the probes hold notes, not positions."""
+    steps, low, count, spb = spec.steps, spec.pitch_low, spec.pitch_count, spec.steps_per_beat
+    out = np.zeros((len(statements), steps, count), np.float32)
+    centre = low + count // 2
+    for w, notes in enumerate(statements):
+        t0, sh = notes[0].onset, centre - notes[0].pitch
+        for n in notes:
+            a = int(np.clip(round((n.onset - t0) * spb), 0, steps))
+            b = int(np.clip(round((n.offset - t0) * spb), 0, steps))
+            out[w, a:min(max(b, a + 1), steps), int(np.clip(n.pitch + sh - low, 0, count - 1))] = 1
+    return out
+
+
 def embed() -> None:
     import motifcli
     from sklearn.metrics import roc_auc_score
 
     model = motifcli.load_model()
     spec = model.spec
-
-    def rolls(occs: list) -> np.ndarray:  # as discovery/embed.window_rolls, from NoteRefs
-        steps, low, count, spb = spec.steps, spec.pitch_low, spec.pitch_count, spec.steps_per_beat
-        out = np.zeros((len(occs), steps, count), np.float32)
-        centre = low + count // 2
-        for w, o in enumerate(occs):
-            t0, sh = o.notes[0].onset, centre - o.notes[0].pitch
-            for n in o.notes:
-                a = int(np.clip(round((n.onset - t0) * spb), 0, steps))
-                b = int(np.clip(round((n.offset - t0) * spb), 0, steps))
-                out[w, a:min(max(b, a + 1), steps), int(np.clip(n.pitch + sh - low, 0, count - 1))] = 1
-        return out
 
     ys, cs, ds, rs = [], [], [], []
     for p in pieces("bps", "tune"):
@@ -89,7 +94,7 @@ def embed() -> None:
             if not rel or not var or len(ex) < 2:
                 continue
             m = max(rel, key=lambda m: m.max(axis=0).mean())
-            emb = model.embed(rolls(ex + [o for _, o in var])).astype(float)
+            emb = model.embed(note_rolls([o.notes for o in ex + [o for _, o in var]], spec)).astype(float)
             emb /= np.linalg.norm(emb, axis=1, keepdims=True)
             X, C = emb[: len(ex)], emb[len(ex):]
             d = 1 - X @ X.T

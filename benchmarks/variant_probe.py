@@ -36,6 +36,7 @@ from sklearn.metrics import roc_auc_score
 from benchmarks.discovery_errors import clean
 from benchmarks.discovery_sweep import pieces
 from benchmarks.occ_errors import card_matrix
+from benchmarks.occ_probes import note_rolls as rolls
 from motifcli.discovery import discover
 
 
@@ -86,20 +87,6 @@ def cases(split: str) -> list[FamilyCase]:
                         if len(set(onsets)) == len(onsets) and abs(len(notes) - len(c.exemplars[0])) <= 3:
                             c.missing_line.append(len(c.missing) - 1)
             out.append(c)
-    return out
-
-
-def rolls(statements: Sequence[list], spec) -> np.ndarray:
-    """First-note-normalised binary-sustain rolls, as ``motifcli.discovery.embed.window_rolls``."""
-    steps, low, count, spb = spec.steps, spec.pitch_low, spec.pitch_count, spec.steps_per_beat
-    out = np.zeros((len(statements), steps, count), np.float32)
-    centre = low + count // 2
-    for w, notes in enumerate(statements):
-        t0, sh = notes[0].onset, centre - notes[0].pitch
-        for n in notes:
-            a = int(np.clip(round((n.onset - t0) * spb), 0, steps))
-            b = int(np.clip(round((n.offset - t0) * spb), 0, steps))
-            out[w, a:min(max(b, a + 1), steps), int(np.clip(n.pitch + sh - low, 0, count - 1))] = 1
     return out
 
 
