@@ -61,6 +61,7 @@ from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
 TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
+CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class Phrase:
         return sum(sum(counts[s : s + n]) for s, n in zip(self.starts.tolist(), self.spans.tolist()))
 
 
-def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 0.05) -> bool:
+def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = CHORD_TOLERANCE) -> bool:
     """Whether a track is chordal enough for its whole texture to be a statement.
 
     At least ``texture_chord_share`` of its onsets sound two or more notes (0.1: a piano playing
@@ -127,7 +128,7 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     # chords at 1% of its onsets) is the texture under a melody, whatever the ratio of notes
     if settings.texture_lead_lines <= 0 or len(track.notes) < settings.texture_lead_lines * most:
         return False
-    return all(chord_share(t.arrays()[0], 0.05) < settings.texture_chord_share for t in others if t.notes)
+    return all(chord_share(t.arrays()[0], CHORD_TOLERANCE) < settings.texture_chord_share for t in others if t.notes)
 
 
 def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings,
@@ -470,7 +471,7 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     return kept if settings.texture_bar_runs else kept[: settings.max_families]
 
 
-def _chord_share(family: Family, tolerance: float = 0.05) -> float:
+def _chord_share(family: Family, tolerance: float = CHORD_TOLERANCE) -> float:
     """Share of the onsets of ``family``'s occurrences that sound two or more notes."""
     return chord_share(np.array([n.onset for o in family.occurrences for n in o.notes]), tolerance)
 
