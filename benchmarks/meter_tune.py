@@ -8,7 +8,7 @@ counts, one line per setting tried. The pieces are read once and cached (pickle,
 Usage (PYTHONPATH=.):
     python benchmarks/meter_tune.py [--cache /tmp/meter_tune.pkl] \
         --set meter_estimate.NOTATED_RANKER_BARS=None --set meter_estimate.NOTATED_RANKER_BARS=2,3,4,4.5 \
-        --set meter_sections.ONE_LINE_FACTOR=1.5 --set meter_sections.AGREE_WITH_ONE_METER=True
+        --set meter_sections.POLYPHONIC_FACTOR=4 --set "meter_sections.SAME_BEAT=False;meter_sections.DOWNBEAT_WEIGHT=8"
 Each ``--set`` is one run (settings as they were otherwise; ``a=1;b=2`` sets both); none: the defaults.
 """
 

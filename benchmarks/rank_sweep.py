@@ -4,7 +4,7 @@
 
 Families are found once with the ordering settings at 0 (the base salience; the default cap, so the
 family SET is today's: a wider cap changes families.choose) and pickled under /tmp/rank5; each mode
-(``l=0.3,t=0.5,r=0.25``: salience_length / _transposed / _redundancy) re-sorts them and scores the
+(``l=0.3,t=0.5``: salience_length / _transposed; ``r``, salience_redundancy, removed in session 8) re-sorts them and scores the
 first five (FFTP_est, FFP; ``--full``: every metric). The shipped figures come from discovery_sweep. Also prints, per feature,
 the mean over families in our first five that do / do not establish a reference pattern (score >= .5).
 """
@@ -28,7 +28,7 @@ def found(corpus: str, split: str, model_arg: str | None, sets: list[str]) -> li
     cache = Path(f"/tmp/rank5/{tag}.pkl")
     if cache.exists():
         return pickle.loads(cache.read_bytes())
-    base = {"salience_length": 0.0, "salience_transposed": 0.0, "salience_redundancy": 0.0}
+    base = {"salience_length": 0.0, "salience_transposed": 0.0}
     settings = DiscoverySettings(**{**base, **parse_set(sets)})  # the base order: re-ranked below
     wide = settings  # the default cap: families past it are not re-ranked (a wider cap changes choose())
     model = None
@@ -46,7 +46,7 @@ def found(corpus: str, split: str, model_arg: str | None, sets: list[str]) -> li
     return out
 
 
-KEYS = {"l": "salience_length", "t": "salience_transposed", "r": "salience_redundancy"}
+KEYS = {"l": "salience_length", "t": "salience_transposed"}  # "r" (salience_redundancy): removed in session 8 (tidy8)
 
 
 def weights(mode: str) -> DiscoverySettings:

@@ -123,9 +123,6 @@ NOTATED_VELOCITIES = 8
 # differs from the whole piece's (opening_stage1); None: off
 OPENING_BEATS: float | None = 24.0
 OPENING_MARGIN = 0.03  # stage 1's total, opening's meter minus the whole piece's meter, on the opening
-# keep the opening's meter only when meter_sections also finds a change in the piece (off: chosen after
-# the MTC test families were scored, so not a tune-half decision; benchmarks/phase6-meter6.md)
-OPENING_NEEDS_CHANGE = False
 # when the opening's meter came first and no meter change was found: the opening's bars only up to where
 # the two maps' fits cross, the whole piece's own bars after (meter_opening.split_opening); False: the
 # opening's meter for the whole piece (phase 6). Issue 9 phase 6b: identical on MTC/BPS tune (the rule
@@ -282,11 +279,7 @@ def estimate_meter(
         confidence = float(min(meter_conf, phase_conf)) * min(1.0, distinct / EVIDENCE_ONSETS)
     sections: tuple[Bar, ...] = ()
     if meter is None and bar_offset is None and quantised:  # meter changes: only where bar lines sit on a grid
-        sections = meter_sections.sections_for(notes, grid, RESOLUTION, candidates, cand.beat_beats, downbeats, mono,
-                                               bar_beats=cand.bar_beats)
-    if best_by_cand is not whole and OPENING_NEEDS_CHANGE and not sections:
-        # the opening's meter but no meter change found: the whole piece's estimate after all
-        return estimate_meter(notes, meter, bar_offset, candidates, jump_penalty, opening=False)
+        sections = meter_sections.sections_for(notes, grid, RESOLUTION, candidates, cand.beat_beats, downbeats, mono)
     if best_by_cand is not whole and OPENING_SPLIT and not sections:
         sections = _split_opening(notes, grid, candidates, jump_penalty, cand, downbeats)
     return MeterEstimate(

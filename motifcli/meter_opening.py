@@ -23,7 +23,6 @@ from motifcli.meter_templates import standardised, template
 
 MIN_OPENING_BARS = 1  # the opening keeps at least this many full bars of its own meter
 MIN_JOIN_BEATS = 1.0  # a short bar between the two maps shorter than this (but not zero): not that bar line
-MAX_CHANGE_BEATS: float | None = None  # the change no later than this beat (None: anywhere)
 # weight of the downbeat model's log-odds at each map's bar lines (as meter_sections.DOWNBEAT_WEIGHT); 0: off
 DOWNBEAT_WEIGHT = 32.0  # phase 6b: 0 / 4 / 8 / 16 / 32 on two fresh dev samples, rising throughout (phase6-meter6b.md)
 
@@ -80,7 +79,7 @@ def split_opening(grid: np.ndarray, resolution: int, opening: MeterMap, whole: M
     best, best_t = f_open[n], None  # no change: the opening's map to the end
     for bar in full[MIN_OPENING_BARS:]:
         t = bar.start
-        if t >= end - 1e-6 or (MAX_CHANGE_BEATS is not None and t > MAX_CHANGE_BEATS + 1e-6):
+        if t >= end - 1e-6:
             break
         after = whole_starts[whole_starts >= t - 1e-6]
         if len(after) == 0:

@@ -38,11 +38,6 @@ PENALTY_PER_LOG_BARS = True  # the change cost is CHANGE_PENALTY x log(bars in t
 DOWNBEAT_WEIGHT = 4.0  # weight of the downbeat model's log-odds (downbeats.py) at each bar line
 POLYPHONIC_FACTOR = 8.0  # x this for polyphony (its one-meter path has irregular bars already): POP909 tune songs 0 false changes
 SAME_BEAT = True  # sections only in meters on the one-meter estimate's beat
-# measured in issue 9 phase 5 and not kept (benchmarks/phase5-mtclen.md: fewer false changes, but fewer
-# true ones and fewer written bar lines found on MTC tune); no-ops at these defaults:
-ONE_LINE_FACTOR = 1.0  # x the change cost for one-line input
-# keep the sections only when the meter covering most of the piece has the one-meter estimate's bar length
-AGREE_WITH_ONE_METER = False
 
 
 def find_sections(
@@ -105,7 +100,8 @@ def find_sections(
         bar_scores += DOWNBEAT_WEIGHT * odds[None, :]
     bars_in_piece = max(end_beat / float(np.mean([c.bar_beats for c in cands])), 2.0)
     penalty *= np.log(bars_in_piece) if PENALTY_PER_LOG_BARS else 1.0  # more bars, more chances of a chance win
-    penalty *= ONE_LINE_FACTOR if one_line else POLYPHONIC_FACTOR
+    if not one_line:
+        penalty *= POLYPHONIC_FACTOR
     lines, meters = _best_path(bar_scores, lengths, zero, end_step, penalty)
     if lines is None or len(set(meters)) < 2:
         return None
@@ -121,10 +117,9 @@ def sections_for(
     beat: float,
     downbeats: Sequence[float],
     one_line: bool,
-    bar_beats: float | None = None,
 ) -> tuple[Bar, ...]:
     """``estimate_meter``'s hook: the bars of a meter change in these notes (cleaned note arrays,
-    their accent grid, the one-meter estimate's beat, downbeats and bar length), or () for one meter."""
+    their accent grid, the one-meter estimate's beat and downbeats), or () for one meter."""
     bars = find_sections(
         grid, resolution, candidates, float(downbeats[0]) if len(downbeats) else 0.0,
         float(notes[1].max()) if len(notes[1]) else len(grid) / resolution,
@@ -133,8 +128,6 @@ def sections_for(
             notes, at, downbeats_model.MELODY_WEIGHTS if one_line else None),
         one_line=one_line,
     )
-    if bars and AGREE_WITH_ONE_METER and bar_beats is not None and abs(main_bar_length(bars) - bar_beats) > 1e-6:
-        return ()
     return bars or ()
 
 

@@ -12,8 +12,7 @@ candidates) on POP909 songs with id < 500 against ``beat_midi.txt``'s dominant p
 
 The scores do not pick the downbeats alone: each beat's log-odds loses its position's song mean
 and gains the score of its position, half from the whole song and half from the 17 bars around it
-(:func:`windowed_scores`: phase changes mid-song; ``OPENING_BARS``, off, would give the first bars a
-narrower window), and the Viterbi path
+(:func:`windowed_scores`: phase changes mid-song), and the Viterbi path
 (``downbeats.viterbi_downbeats``) still allows irregular bars.
 """
 
@@ -105,13 +104,6 @@ def windowed_scores(feats: np.ndarray, logodds: np.ndarray, half_bars: int) -> n
 
 LOCAL_BARS = 8  # half-width in bars of the local ranker's window (17 bars; 0: the whole song only)
 LOCAL_SHARE = 0.5  # share of the local score beside the whole-song score (chosen on tune songs)
-# the first OPENING_BARS bars take their local score from a window of OPENING_HALF_BARS bars either side
-# (9 bars, cut at the song's start: bars 0-4) instead of LOCAL_BARS: an intro often has its own phase for
-# a few bars before an odd bar (beat_midi and the motif labels both show it), which 17 bars swamp.
-# Issue 9 phase 7 (benchmarks/phase7-meter7.md), with 2: POP909 tune first mark 0.720 -> 0.735, dominant phase
-# identical song by song, but the test half 0.763 -> 0.759, so not kept. 0: off (phase 3's windows everywhere)
-OPENING_BARS = 0
-OPENING_HALF_BARS = 4
 
 
 def ranked_logodds(feats: np.ndarray, logodds: np.ndarray, bias_weight: float = BIAS_WEIGHT,
@@ -129,10 +121,5 @@ def ranked_logodds(feats: np.ndarray, logodds: np.ndarray, bias_weight: float = 
         bar_of = np.arange(len(logodds)) // POSITIONS
         local = windowed_scores(feats, logodds, LOCAL_BARS)
         local = (local - local.max(axis=1, keepdims=True))[bar_of, position]
-        if OPENING_BARS and OPENING_HALF_BARS:
-            n = min(len(logodds), OPENING_BARS * POSITIONS)
-            opening = windowed_scores(feats[:n + 2 * OPENING_HALF_BARS * POSITIONS],
-                                      logodds[:n + 2 * OPENING_HALF_BARS * POSITIONS], OPENING_HALF_BARS)
-            local[:n] = (opening - opening.max(axis=1, keepdims=True))[bar_of[:n], position[:n]]
         centred = (1.0 - share) * centred + share * local
     return logodds - folded_logodds(logodds)[position] + bias_weight * centred

@@ -1,4 +1,4 @@
-"""Extent of voice-family statements (discovery/extent.py): grown past the caps, shifted windows joined."""
+"""Extent of voice-family statements (discovery/extent.py): grown past the caps."""
 
 from __future__ import annotations
 
@@ -9,11 +9,7 @@ import numpy as np
 
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
-from motifcli.discovery.candidates import build_lines
-from motifcli.discovery.extent import join_shifted
-from motifcli.discovery.families import Chosen
 from motifcli.score import Note, Score, Track
-from motifcli.voices import split_voices
 
 REPO = Path(__file__).resolve().parents[1]
 POP = REPO / "examples" / "pop909-101.mid"
@@ -97,22 +93,3 @@ def test_a_phrase_grows_through_one_varied_interval_only_with_grow_vary() -> Non
     grown = discover(score, settings=DiscoverySettings(grow_vary=1))
     assert len({_best_cover(grown, p)[0] for p in phrases}) == 1
     assert all(_best_cover(grown, p)[1] >= 0.9 * len(p) for p in phrases), [_best_cover(grown, p) for p in phrases]
-
-
-def test_shifted_windows_of_one_run_are_joined_into_one_family() -> None:
-    lines = build_lines(split_voices(read_score(POP)))
-    a_starts = np.array([10, 50, 90])
-    b_starts = np.array([12, 52, 92, 200])  # three of them start two notes after a statement of a
-    a = Chosen(4, a_starts, np.zeros(3), 1.0)
-    b = Chosen(5, b_starts, np.zeros(4), 0.5)
-    apart = join_shifted([a, b], lines, share=0.0, reach=12)
-    assert len(apart) == 2  # share 0: off
-    joined = join_shifted([Chosen(4, a_starts, np.zeros(3), 1.0), Chosen(5, b_starts, np.zeros(4), 0.5)], lines,
-                          share=0.5, reach=12)
-    assert len(joined) == 1
-    spans = [(int(p.min()), int(p.max())) for p in joined[0].notes]
-    assert spans == [(10, 16), (50, 56), (90, 96), (200, 204)]  # unions, then b's unpaired statement
-    # too far apart for the reach: not one run
-    far = join_shifted([Chosen(4, a_starts, np.zeros(3), 1.0), Chosen(5, b_starts, np.zeros(4), 0.5)], lines,
-                       share=0.5, reach=1)
-    assert len(far) == 2

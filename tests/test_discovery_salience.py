@@ -69,7 +69,7 @@ def test_a_transposed_motif_outranks_a_plain_figure_of_equal_coverage() -> None:
 
 def test_ordering_settings_at_zero_keep_the_base_order() -> None:
     score = _chorale()
-    off = DiscoverySettings(salience_length=0.0, salience_transposed=0.0, salience_redundancy=0.0)
+    off = DiscoverySettings(salience_length=0.0, salience_transposed=0.0)
     families = discover(score, settings=off)
     assert families, "no families in a chorale"
     assert [f.salience for f in families] == sorted((f.salience for f in families), reverse=True)

@@ -93,19 +93,6 @@ def test_only_one_line_notated_input_is_asked(tmp_path: Path, monkeypatch: pytes
     assert calls
 
 
-def test_needs_change_falls_back_to_the_whole_piece(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``OPENING_NEEDS_CHANGE`` (off by default): the opening's meter only when the meter-change search
-    also finds a change. Six bars of 6/8 (X:6) before 4/4: the search looks only among meters on the same
-    beat and finds none, so with the setting on the whole piece's 4/4 comes back; by default 6/8 stays."""
-    midi, bar, phase, _ = opening_then_4_4(6, 6, tmp_path)
-    assert (bar, phase) == (3.0, 0.0)
-    monkeypatch.setattr(meter_estimate, "OPENING_SPLIT", False)  # phase 6's map (the split is tested below)
-    default = estimate_meter(midi)
-    assert (default.name, default.first_downbeat) == ("6/8", 0.0) and not default.sections
-    monkeypatch.setattr(meter_estimate, "OPENING_NEEDS_CHANGE", True)
-    assert estimate_meter(midi).name == "4/4"
-
-
 def test_split_gives_the_later_meter_after_the_opening(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``OPENING_SPLIT`` (phase 6b, on by default): six bars of 6/8 (X:6) before 4/4 (X:9). The
     meter-change search finds no change (it looks only among meters on the same beat), so in phase 6

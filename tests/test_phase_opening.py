@@ -1,10 +1,10 @@
-"""Issue 9 phase 7: the phase ranker's opening window (``phase_ranker.OPENING_BARS``, off by default) and the
-POP909 downbeat-phase dev tool (``benchmarks/pop_phase_dev.py``), on real POP909 songs and beat_midi.txt."""
+"""Issue 9 phase 7: the phase ranker's windows (phase 3's formula) and the POP909 downbeat-phase dev tool
+(``benchmarks/pop_phase_dev.py``), on real POP909 songs and beat_midi.txt. (The opening window,
+``OPENING_BARS``, was measured, not kept and removed in session 8: benchmarks/phase8-tidy8.md.)"""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from benchmarks import meter as bench
 from benchmarks import pop_phase_dev
@@ -32,53 +32,14 @@ def phase3_ranked(feats: np.ndarray, logodds: np.ndarray) -> np.ndarray:
 
 
 @needs_data
-def test_opening_window_is_a_no_op_at_its_default() -> None:
-    """Default OPENING_BARS = 0: the ranked log-odds are phase 3's, beat for beat (song 153)."""
-    assert phase_ranker.OPENING_BARS == 0
+def test_ranked_logodds_are_phase3s_formula() -> None:
+    """The ranked log-odds are phase 3's, beat for beat (song 153): the whole song and the 17-bar windows."""
     _, score = song(153)
     notes = _clean(score)
     beats = 0.5833 + np.arange(200)
     feats = beat_features(notes, beats)
     logodds = downbeat_logodds(notes, beats, feats=feats)
     assert np.allclose(phase_ranker.ranked_logodds(feats, logodds), phase3_ranked(feats, logodds))
-
-
-@needs_data
-def test_opening_window_changes_only_the_first_bars(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On: the first OPENING_BARS bars' local score comes from the 9-bar window (cut at the start), the
-    rest is unchanged; the same as windowed_scores over the whole song with that half-width."""
-    _, score = song(153)
-    notes = _clean(score)
-    beats = 0.5833 + np.arange(200)
-    feats = beat_features(notes, beats)
-    logodds = downbeat_logodds(notes, beats, feats=feats)
-    before = phase_ranker.ranked_logodds(feats, logodds)
-    monkeypatch.setattr(phase_ranker, "OPENING_BARS", 2)
-    after = phase_ranker.ranked_logodds(feats, logodds)
-    assert np.allclose(after[8:], before[8:])
-    assert not np.allclose(after[:8], before[:8])
-    pos = np.arange(8) % 4
-    nine = phase_ranker.windowed_scores(feats, logodds, phase_ranker.OPENING_HALF_BARS)
-    nine = (nine - nine.max(axis=1, keepdims=True))[np.arange(8) // 4, pos]
-    share = phase_ranker.LOCAL_SHARE
-    old = phase_ranker.windowed_scores(feats, logodds, phase_ranker.LOCAL_BARS)
-    old = (old - old.max(axis=1, keepdims=True))[np.arange(8) // 4, pos]
-    assert np.allclose(after[:8] - before[:8], share * (nine - old))
-
-
-@needs_data
-@pytest.mark.parametrize("number", [153, 225])
-def test_opening_window_finds_the_intros_phase(number: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Songs whose beat_midi opens on another phase than the rest: with the opening window on, the first
-    downbeat is beat_midi's first mark (within 1/4 beat); with it off (the default) it is not."""
-    folder, score = song(number)
-    bar, first, dominant, _ = bench.pop909_truth(folder, score)
-    assert not bench.phase_ok(first, dominant, bar)  # the intro's phase is not the song's
-    assert not bench.phase_ok(estimate_meter(score).first_downbeat, first, bar)
-    monkeypatch.setattr(phase_ranker, "OPENING_BARS", 2)
-    est = estimate_meter(score)
-    assert bench.phase_ok(est.first_downbeat, first, bar)
-    assert bench.phase_ok(bench.dominant_phase(est.downbeats, 4.0), dominant, bar)  # the song's phase kept
 
 
 @needs_data

@@ -1,12 +1,11 @@
-"""Phase 7 (popocc7) texture options: who leads over single lines, bar lines on beats, the model's floor.
+"""Phase 7 (popocc7) texture options: who leads over single lines, the model's floor.
 
 - ``texture_lead_lines``: a chordal track whose every other track is a single line leads at that
   many times their notes (POP909 074: piano 1.34x a bridge line, under ``texture_lead`` 1.5); a
   two-hand score (both staves chordal) never does.
-- ``texture_snap_beats`` (off by default): estimated bar lines moved to whole beats; written and
-  MIDI-signature bars untouched.
-- ``texture_model_apart``: the floor on the model distance of two bars with no point in common
-  (2: never join, the default; 0: the model's distances alone, as ``--unit bar`` clusters them).
+- the floor on the model distance of two bars with no point in common: 2, they never join (the
+  ``texture_model_apart`` knob over it and ``texture_snap_beats`` were measured, not kept, and
+  removed in session 8: benchmarks/phase8-tidy8.md).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from conftest import DATA
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.candidates import rhythm_grid
-from motifcli.discovery.texture import chordal, leads, on_beats, track_bars
+from motifcli.discovery.texture import chordal, leads, track_bars
 from motifcli.voices import TEXTURE, chord_share
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,50 +92,9 @@ def test_no_staff_of_a_sonata_leads_through_the_lines_rule() -> None:
     assert not _has_texture(discover(score, settings=settings))
 
 
-def test_estimated_bar_lines_move_to_whole_beats() -> None:
-    """pop909-101's estimated downbeats sit at 2.167 + 4k; on beats they are 2 + 4k, the same number
-    of bars over the same span; unit 0 (the default) and written bars return the score unchanged."""
-    score = read_score(POP_101)
-    before = score.meter_map
-    assert before.source == "estimated" and not np.allclose(before.starts, np.round(before.starts))
-    moved = on_beats(score, 1.0).meter_map
-    assert np.allclose(moved.starts, np.round(moved.starts))
-    assert len(moved.bars) == len(before.bars) and moved.bars[-1].end == pytest.approx(before.bars[-1].end)
-    assert np.max(np.abs(moved.starts - before.starts)) <= 0.5
-    assert all(b.length > 0 for b in moved.bars)
-    assert on_beats(score, 0.0) is score
-    assert DiscoverySettings().texture_snap_beats == 0.0
-    written = dataclasses.replace(score, meter=dataclasses.replace(before, source="written"))
-    assert on_beats(written, 1.0) is written
-
-
-def test_texture_bars_follow_the_moved_bar_lines() -> None:
-    """With texture_snap_beats=1 every texture occurrence is whole bars of the moved map: all the
-    piano's notes of a run of bars cut at the whole-beat lines (a note up to half a grid step early
-    belongs to the next bar), and at least one occurrence differs from the unmoved run's."""
-    score = read_score(POP_101)
-    piano = score.track_named("PIANO")
-    grid = rhythm_grid(np.concatenate([t.arrays()[0] for t in score.pitched_tracks() if t.notes]))
-    starts = on_beats(score, 1.0).meter_map.starts
-    onsets = piano.arrays()[0]
-    bar_of = np.searchsorted(starts, onsets + grid / 2, side="right") - 1
-    moved = [f for f in discover(score, settings=DiscoverySettings(texture_snap_beats=1.0))
-             if f.occurrences[0].notes[0].voice == TEXTURE]
-    assert moved
-    for f in moved:
-        for o in f.occurrences:
-            idx = {n.index for n in o.notes}
-            bars = bar_of[sorted(idx)]
-            whole = set(np.flatnonzero((bar_of >= bars.min()) & (bar_of <= bars.max())).tolist())
-            assert idx == whole
-    plain = [f for f in discover(score) if f.occurrences[0].notes[0].voice == TEXTURE]
-    key = lambda fams: {frozenset(n.index for n in o.notes) for f in fams for o in f.occurrences}  # noqa: E731
-    assert key(moved) != key(plain)
-
-
-def test_the_model_floor_zero_clusters_by_the_model_alone() -> None:
-    """texture_model_apart=0: the bar symbols are the model's average-linkage clusters as --unit bar
-    forms them; the default floor (2) keeps bars with no point in common apart, so here it gives more symbols."""
+def test_bars_with_no_point_in_common_never_join() -> None:
+    """The floor (2) keeps bars with no point in common apart, so pop909-101's piano bars get more
+    symbols than the model's own average-linkage clusters (as --unit bar forms them) would give."""
     from motifcli.clustering import cluster_labels
     from motifcli.discovery import texture
     from motifcli.model import LazyModel
@@ -145,15 +103,10 @@ def test_the_model_floor_zero_clusters_by_the_model_alone() -> None:
     piano = score.track_named("PIANO")
     grid = rhythm_grid(np.concatenate([t.arrays()[0] for t in score.pitched_tracks() if t.notes]))
     model = LazyModel()
-    free = track_bars(score, piano, grid, DiscoverySettings(texture_model_apart=0.0), model)
     kept = track_bars(score, piano, grid, DiscoverySettings(), model)
-    used = np.flatnonzero(free.symbols >= 0)
-    assert np.array_equal(used, np.flatnonzero(kept.symbols >= 0))
+    used = np.flatnonzero(kept.symbols >= 0)
     dist, limit = texture._model_distances(score, piano, used, model, DiscoverySettings())
     lengths = np.append(np.diff(score.meter_map.starts), score.meter_map.bars[-1].length)[used]
     dist[~np.isclose(lengths[:, None], lengths[None, :])] = 1e6
     labels = cluster_labels(dist, limit, "average")
-    # the same partition (symbols are numbered by first bar, labels by the clustering)
-    pairs = {(int(a), int(b)) for a, b in zip(free.symbols[used], labels)}
-    assert len(pairs) == len(set(labels)) == len(set(free.symbols[used].tolist()))
     assert len(set(kept.symbols[used].tolist())) > len(set(labels))

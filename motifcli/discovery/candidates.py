@@ -122,27 +122,3 @@ def append_step(
     step[inside] = code[pos[inside]]
     return key * _M1 + step * _M2 + np.int64(salt), valid & ok  # wraps modulo 2**64: a hash
 
-
-def window_features(lines: Lines, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Semitone intervals [M, n-1] and log2 inter-onset intervals [M, n-1] of windows at ``starts``."""
-    idx = starts[:, None] + np.arange(n - 1)[None, :]
-    ioi = np.maximum(lines.ioi[idx], lines.grid / 2)
-    return lines.interval[idx].astype(np.float64), np.log2(ioi)
-
-
-def free_windows(lines: Lines, taken: np.ndarray, lengths: range, max_beats: float) -> dict[int, np.ndarray]:
-    """Start positions of windows of one voice, per length, spanning at most ``max_beats`` and
-    holding no ``taken`` note: where a family's further statements are searched (rescan.py, variants.py)."""
-    breaks = np.concatenate([[0], np.cumsum(~lines.same_next)])  # voice ends before each position
-    used = np.concatenate([[0], np.cumsum(taken)])
-    out: dict[int, np.ndarray] = {}
-    for m in lengths:
-        if m < 2 or m > len(lines):
-            continue
-        starts = np.arange(len(lines) - m + 1)
-        ok = breaks[starts + m - 1] == breaks[starts]
-        ok &= lines.onsets[starts + m - 1] - lines.onsets[starts] <= max_beats + 1e-9
-        ok &= used[starts + m] == used[starts]
-        if ok.any():
-            out[m] = starts[ok]
-    return out

@@ -21,25 +21,14 @@ from motifcli.discovery.families import Chosen
 from motifcli.discovery.patterns import extending_groups, groups_of, non_overlapping
 from motifcli.discovery.types import DiscoverySettings
 
-def cell_keys(lines: Lines, n: int, durations: bool = False, leaps: bool = False) -> np.ndarray:
-    """Key per start position of the n-note window (rhythm + contour), -1 where not one voice.
-
-    With ``durations`` each note's length class (floor of log2 beats) is hashed too, so a
-    short-long cell and a short-short one with the same onsets differ. With ``leaps`` the contour
-    also tells a step (1-2 semitones) from a leap.
-    """
+def cell_keys(lines: Lines, n: int) -> np.ndarray:
+    """Key per start position of the n-note window (rhythm + up/down/same contour), -1 where not one voice."""
     N = len(lines)
     key = np.zeros(N, dtype=np.int64)
     valid = np.ones(N, dtype=bool)
     rq = np.minimum(np.round(lines.ioi / lines.grid).astype(np.int64), 4000)
-    contour = np.sign(lines.interval) * (1 + (leaps & (np.abs(lines.interval) > 2)))
+    contour = np.sign(lines.interval)
     code = (contour + 2) * 4099 + rq  # one code per (contour, ioi)
-    if durations:
-        dur = np.maximum(lines.offsets - lines.onsets, lines.grid)
-        dclass = np.clip(np.floor(np.log2(dur) + 1e-9).astype(np.int64) + 8, 0, 15)
-        code = code * 16 + dclass
-        last = np.minimum(np.arange(N) + n - 1, N - 1)
-        key = dclass[last] + 1  # the last note's length (its onset interval is outside the window)
     for j in range(n - 1):
         key, valid = append_step(lines, key, valid, code, j, n)
     return np.where(valid, key, -1)
@@ -105,7 +94,7 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
     lo = max(2, settings.cell_min_notes)
     hi = settings.cell_max_notes
     grouped = {n: groups_of(np.where(bounded(lines, n, settings.cell_rest_share),
-                                      cell_keys(lines, n, settings.cell_durations, settings.cell_leaps), -1))
+                                      cell_keys(lines, n), -1))
                for n in range(lo, hi + 2)}
     candidates: list[tuple[float, int, np.ndarray]] = []
     for n in range(lo, hi + 1):

@@ -9,8 +9,8 @@ import numpy as np
 
 from motifcli.discovery.candidates import Lines, build_lines, diatonic_steps, window_keys
 from motifcli.discovery.embed import Encoder
-from motifcli.discovery.extent import grow_families, join_shifted
-from motifcli.discovery.families import Chosen, add_variants, choose, merge_aligned
+from motifcli.discovery.extent import grow_families
+from motifcli.discovery.families import Chosen, add_variants, choose
 from motifcli.discovery.patterns import closed_patterns
 from motifcli.discovery.salience import ranked
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
@@ -74,22 +74,11 @@ def voice_and_cell_families(
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model)
-    chosen = merge_aligned(chosen, lines, settings)
-    chosen = join_shifted(chosen, lines, settings.join_share, settings.join_reach, settings.join_keep)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     core = [_family(c, lines, settings.salience_discount) for c in chosen]
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
         grow_families(chosen, lines, settings)
-        if settings.rescan_tolerance > 0:  # statements at the grown length (rescan.py)
-            from motifcli.discovery.rescan import rescan
-
-            for c in chosen:
-                rescan(c, lines, settings)
-        if settings.vary_tolerance > 0:  # varied statements by contour / diatonic classes (variants.py)
-            from motifcli.discovery.variants import add_symbolic_variants
-
-            add_symbolic_variants(chosen, lines, settings)
         grown = [_keep_transpositions(_family(c, lines, settings.salience_discount), f) for c, f in zip(chosen, core)]
     cells: list[Chosen] = []
     if settings.short_cells > 0:  # 2-3-note rhythmic cells, their own budget (discovery/cells.py)
@@ -158,8 +147,8 @@ def _keep_transpositions(grown: Family, core: Family) -> Family:
     """A grown family with its statements' transpositions as measured before growing.
 
     Statements grow by different amounts on each side, so two of one length after growing need not
-    correspond note for note; their transposition is that of the core statement they hold (a
-    statement added after growing, by ``rescan_tolerance``, keeps its own).
+    correspond note for note; their transposition is that of the core statement they hold (one
+    holding no core statement's first note keeps its own).
     """
     of = {(o.notes[0].track, o.notes[0].index): o for o in core.occurrences}
     occs = []

@@ -6,11 +6,10 @@ much of the piece a family explains and how often. Families are then *ordered* b
 
     salience = base x notes_per_occurrence ** salience_length
                     x (1 + salience_transposed x transposed share)      (voice families only)
-                    x (1 - salience_redundancy x share of notes already in higher-ranked families)
 
 because labelled motifs are longer statements than the short figures that fill a piece at equal
-coverage (benchmarks/phase5-rank5.md), Beethoven's motifs recur transposed, and a family mostly
-inside a higher-ranked one adds little. ``ranked`` is the one place families are ordered for output.
+coverage (benchmarks/phase5-rank5.md) and Beethoven's motifs recur transposed. ``ranked`` is the
+one place families are ordered for output.
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ def plainness(family: Family) -> float:
 
 
 def motif_salience(family: Family, settings: DiscoverySettings) -> float:
-    """The base salience scaled by statement length and transposition (before redundancy)."""
+    """The base salience scaled by statement length and transposition."""
     s = family.salience * max(family.notes_per_occurrence, 1) ** settings.salience_length
     return s * (1.0 + settings.salience_transposed * transposed_share(family))
 
@@ -55,21 +54,8 @@ def motif_salience(family: Family, settings: DiscoverySettings) -> float:
 def ranked(families: list[Family], settings: DiscoverySettings) -> list[Family]:
     """``families`` most salient first, each carrying its ordering salience (see the module doc).
 
-    Greedy when ``salience_redundancy`` > 0: each next family is scored against the notes of the
-    ones already placed. Ties keep the given order. Labels are left as they are (``core._ranked``).
+    Ties keep the given order. Labels are left as they are (``core._ranked``).
     """
     scores = [motif_salience(f, settings) for f in families]
-    if settings.salience_redundancy <= 0:
-        order = sorted(range(len(families)), key=lambda i: (-scores[i], i))
-        return [dataclasses.replace(families[i], salience=float(scores[i])) for i in order]
-    notes = [{(n.track, n.index) for o in f.occurrences for n in o.notes} for f in families]
-    left, taken, out = list(range(len(families))), set(), []
-    while left:
-        def scaled(i: int) -> float:
-            return scores[i] * (1.0 - settings.salience_redundancy * len(notes[i] & taken) / max(len(notes[i]), 1))
-
-        best = min(left, key=lambda i: (-scaled(i), i))
-        left.remove(best)
-        out.append(dataclasses.replace(families[best], salience=float(scaled(best))))
-        taken |= notes[best]
-    return out
+    order = sorted(range(len(families)), key=lambda i: (-scores[i], i))
+    return [dataclasses.replace(families[i], salience=float(scores[i])) for i in order]

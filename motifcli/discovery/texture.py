@@ -9,9 +9,8 @@ module finds those statements, the same way on any music:
    that leads the piece (``texture_lead`` times the notes of any other track, or
    ``texture_lead_lines`` times when every other track is a single line: :func:`leads`; a band's
    piano part, not one staff of a two-hand score) are cut at the score's bar lines
-   (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file, moved to
-   whole beats with ``texture_snap_beats``, off by default: :func:`on_beats`); a note played a
-   little early belongs to the next bar.
+   (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
+   played a little early belongs to the next bar.
 2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
    and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
    the voice keys' interval classes, octave-aware, so a figure over C major matches the same figure
@@ -56,7 +55,6 @@ import numpy as np
 
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
-from motifcli.meter import Bar, MeterMap
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
@@ -159,8 +157,7 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
                                         settings.texture_coarse, settings.transpose)
     if model is not None and settings.texture_model == "cluster":
         dist, limit = _model_distances(score, track, used, model, settings)
-        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit,
-                          settings.texture_model_apart)
+        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit)
     if settings.texture_model not in TEXTURE_MODELS:
         raise ValueError(f"unknown texture_model {settings.texture_model!r}; choose one of {TEXTURE_MODELS}")
     leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
@@ -217,16 +214,16 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
 
 
 def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_better: np.ndarray, bass: np.ndarray,
-               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float, floor: float = 2.0) -> TrackBars:
+               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float) -> TrackBars:
     """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
     ``dist`` cut at ``limit``, numbered by first bar. Bars of different lengths never join; bars with
-    no point in common (``sim`` 0) are at least ``floor`` apart (``texture_model_apart``, 2: never
-    together however close the model puts them; 0: the model's distance alone). A bar's match is
+    no point in common (``sim`` 0) are at least 2 apart: never together however close the model puts
+    them (other floors were measured and removed: benchmarks/phase7-popocc7.md). A bar's match is
     1 / (1 + its distance to its cluster's first bar), as a voice occurrence's is made from its
     distance; its transposition is the bass-aligned one where the points say so."""
     from motifcli.clustering import cluster_labels
 
-    apart = np.where(sim > 0.0, dist, np.maximum(dist, floor))
+    apart = np.where(sim > 0.0, dist, np.maximum(dist, 2.0))
     apart[bar_len[:, None] != bar_len[None, :]] = 1e6
     labels = cluster_labels(apart, limit, "average")
     B = len(notes)
@@ -345,7 +342,6 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
     if not tracks:
         return []
     grid = rhythm_grid(np.concatenate([t.arrays()[0] for t in tracks]))
-    score = on_beats(score, settings.texture_snap_beats)
     out: list[Phrase] = []
     for track in tracks:
         if not chordal(track.arrays()[0], settings) or not leads(score, track, settings):
@@ -359,32 +355,6 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
         else:
             out.extend(phrases(bars, settings))
     return out
-
-
-def on_beats(score: Score, unit: float) -> Score:
-    """``score`` with its estimated bar lines moved to the nearest multiple of ``unit`` beats (0: as is).
-
-    A bar line lies on a beat. A MIDI file's estimated downbeats can sit a fraction of a beat off
-    (POP909: a sixteenth or so, in either direction; the region labels start on whole beats in all 50
-    val + train songs): whole-bar statements cut there lose their first or last notes to the
-    neighbour bar. Written and MIDI time-signature bars are left alone.
-    """
-    if unit <= 0:  # before the meter map: a piece whose map is not made yet is not made to make one
-        return score
-    meter = score.meter_map
-    if meter.source != "estimated":
-        return score
-    src = meter.bars
-    lines = sorted({src[0].start, *(round(b.start / unit) * unit for b in src[1:])})
-    if len(lines) == len(src) and np.allclose(lines, meter.starts):
-        return score
-    bars = []
-    for k, start in enumerate(lines):
-        end = lines[k + 1] if k + 1 < len(lines) else src[-1].end
-        if end - start > 1e-9:
-            like = src[max(int(np.searchsorted(meter.starts, start + 1e-9, side="right")) - 1, 0)]
-            bars.append(Bar(float(start), float(end - start), like.number, like.numerator, like.denominator))
-    return dataclasses.replace(score, meter=MeterMap(tuple(bars), source=meter.source, confidence=meter.confidence))
 
 
 def phrase_family(phrase: Phrase, total_notes: int) -> Family:
