@@ -1,0 +1,133 @@
+"""Fidelity, speed, size and start-up of quantised / distilled encoders against the shipped fp32 model.
+
+For each candidate ONNX file (phase 8, issue 10 item 2; ``training/quantise.py``, ``training/distil.py``):
+
+- fidelity on the PIANO bars of the POP909 *val* songs: cosine between the reference's and the
+  candidate's embeddings (whole output, and its learned latent alone: the first ``latent`` columns,
+  the rest is the raw-roll skip, which no quantisation touches), per bar, median and minimum;
+- grouping agreement: each val song through the real runtime (``training.calibrate.PipelineMethod``:
+  read, segment on the labels' bar grid, embed, group at the card's threshold), the adjusted Rand
+  index between the candidate's and the reference's families of the labelled bars, mean over songs;
+  and the usual ARI against the motif labels (the calibration criterion);
+- speed: onnxruntime on one intra-op thread (as the batch workers run it), ms per 100 bars embedding
+  the val bars in the runtime's batches of 64, median of ``--runs`` runs after a warm-up;
+  session open (``load_model``: session, card check, probe batch), median of ``--runs``; file size.
+
+    python -m benchmarks.quant_measure --model exported_models/motif-default.onnx \
+        --model /tmp/q8/dynamic.onnx --json benchmarks/results/quant8-measure.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from motifcli.encoding import render_rolls  # noqa: E402
+from motifcli.model import load_model  # noqa: E402
+
+LATENT = 128  # the shipped model's learned part (exported_models/README.md: 128-d latent, then the roll)
+
+
+def val_rolls(spec) -> np.ndarray:  # noqa: ANN001
+    """Every PIANO bar (>= 1 note, duplicates kept) of the POP909 val songs, on the downbeat grid."""
+    from training.data import Split, unlabelled_bars
+
+    bars = unlabelled_bars(list(Split.load().val), spec, min_notes=1, dedupe=False)
+    return render_rolls([b.notes for b in bars], spec)
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+    b = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12)
+    return (a * b).sum(axis=1)
+
+
+def timings(path: Path, rolls: np.ndarray, runs: int) -> dict[str, float]:
+    """Median ms per 100 bars (1 thread, batches of 64) and median session-open ms."""
+    opens = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        model = load_model(path, provider="cpu", threads=1)
+        opens.append((time.perf_counter() - t0) * 1000)
+    model.embed(rolls[:64])
+    per = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        model.embed(rolls)
+        per.append((time.perf_counter() - t0) * 1000 / len(rolls) * 100)
+    return {"ms_per_100_bars": statistics.median(per), "ms_per_100_bars_runs": per,
+            "open_ms": statistics.median(opens), "open_ms_runs": opens}
+
+
+def grouping(reference: Path, candidate: Path, songs: list) -> dict[str, float]:  # noqa: ANN001
+    """Mean ARI (candidate vs reference families; candidate vs labels) at each model's own threshold."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from training.calibrate import PipelineMethod
+
+    ref, cand = PipelineMethod(reference), PipelineMethod(candidate)
+    vs_ref, vs_truth = [], []
+    for song in songs:
+        a = ref.predict(song, ref.model.grouping_threshold)
+        b = cand.predict(song, cand.model.grouping_threshold)
+        vs_ref.append(adjusted_rand_score(a.astype(str), b.astype(str)))
+        vs_truth.append(adjusted_rand_score(song.truth, b.astype(str)))
+    return {"ari_vs_reference": float(np.mean(vs_ref)), "ari_vs_reference_min": float(np.min(vs_ref)),
+            "ari_vs_labels": float(np.mean(vs_truth))}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", action="append", type=Path, required=True, help="candidates (the first is also scored)")
+    ap.add_argument("--reference", type=Path, default=REPO / "exported_models" / "motif-default.onnx")
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--no-grouping", action="store_true")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    from training.calibrate import load_song
+    from training.data import Split
+
+    ref = load_model(args.reference, provider="cpu", threads=1)
+    rolls = val_rolls(ref.spec)
+    ref_emb = ref.embed(rolls)
+    songs = [load_song(s, ref.spec) for s in Split.load().val]
+    rows = {}
+    print(f"{len(rolls)} PIANO bars of {len(songs)} POP909 val songs; reference {args.reference.name}")
+    print("| model | size KB | open ms | ms/100 bars (1 thread) | cos median | cos min | latent cos median | "
+          "latent cos min | ARI vs fp32 | ARI vs labels |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for path in args.model:
+        model = load_model(path, provider="cpu", threads=1)
+        emb = model.embed(rolls)
+        row: dict[str, object] = {"size_kb": path.stat().st_size / 1024, "metadata": model.metadata}
+        if emb.shape == ref_emb.shape:
+            whole, latent = _cos(emb, ref_emb), _cos(emb[:, :LATENT], ref_emb[:, :LATENT])
+            row.update(cos_median=float(np.median(whole)), cos_min=float(whole.min()),
+                       latent_cos_median=float(np.median(latent)), latent_cos_min=float(latent.min()))
+        row.update(timings(path, rolls, args.runs))
+        if not args.no_grouping:
+            row.update(grouping(args.reference, path, songs))
+        rows[str(path)] = row
+        g = lambda k, f: format(row[k], f) if k in row else "-"  # noqa: E731
+        print(f"| {path.name} | {g('size_kb', '.0f')} | {g('open_ms', '.1f')} | {g('ms_per_100_bars', '.2f')} | "
+              f"{g('cos_median', '.5f')} | {g('cos_min', '.5f')} | {g('latent_cos_median', '.4f')} | "
+              f"{g('latent_cos_min', '.4f')} | {g('ari_vs_reference', '.3f')} | {g('ari_vs_labels', '.3f')} |")
+    if args.json:
+        cmd = "python -m benchmarks.quant_measure " + " ".join(sys.argv[1:])
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"command": cmd, "bars": len(rolls), "songs": [s.song for s in songs],
+                                         "results": rows}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
