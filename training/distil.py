@@ -169,7 +169,7 @@ def distil(cfg: DistilConfig, notes: list[np.ndarray] | None = None) -> tuple[En
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        window.append({"loss": float(loss), **terms})
+        window.append({"loss": float(loss.detach()), **terms})
         if (step + 1) % cfg.log_every == 0 or step + 1 == cfg.steps:
             row = {k: float(np.mean([w[k] for w in window])) for k in window[0]}
             row.update(step=step + 1, seconds=time.perf_counter() - t0)
