@@ -10,8 +10,9 @@ For each candidate ONNX file (phase 8, issue 10 item 2; ``training/quantise.py``
   index between the candidate's and the reference's families of the labelled bars, mean over songs;
   and the usual ARI against the motif labels (the calibration criterion);
 - speed: onnxruntime on one intra-op thread (as the batch workers run it), ms per 100 bars embedding
-  the val bars in the runtime's batches of 64, median of ``--runs`` runs after a warm-up;
-  session open (``load_model``: session, card check, probe batch), median of ``--runs``; file size.
+  the val bars in the runtime's batches of 64, CPU time, median of ``--runs`` interleaved rounds
+  after a warm-up; session open (``load_model``: session, card check, probe batch), CPU ms, median
+  of ``--runs``; file size.
 
     python -m benchmarks.quant_measure --model exported_models/motif-default.onnx \
         --model /tmp/q8/dynamic.onnx --json benchmarks/results/quant8-measure.json
@@ -51,21 +52,29 @@ def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(axis=1)
 
 
-def timings(path: Path, rolls: np.ndarray, runs: int) -> dict[str, float]:
-    """Median ms per 100 bars (1 thread, batches of 64) and median session-open ms."""
-    opens = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        model = load_model(path, provider="cpu", threads=1)
-        opens.append((time.perf_counter() - t0) * 1000)
-    model.embed(rolls[:64])
-    per = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        model.embed(rolls)
-        per.append((time.perf_counter() - t0) * 1000 / len(rolls) * 100)
-    return {"ms_per_100_bars": statistics.median(per), "ms_per_100_bars_runs": per,
-            "open_ms": statistics.median(opens), "open_ms_runs": opens}
+def timings(paths: list[Path], rolls: np.ndarray, rounds: int) -> dict[str, dict[str, float]]:
+    """Per model: median CPU ms per 100 bars (1 thread, batches of 64) and median CPU ms to open it.
+
+    Interleaved (every round times every model once), and CPU time (``time.process_time``) rather
+    than wall time: on the shared 2-core machine the load changes within a minute, and wall time
+    measured one model after another mostly measures the neighbours."""
+    opens: dict[Path, list[float]] = {p: [] for p in paths}
+    runs: dict[Path, list[float]] = {p: [] for p in paths}
+    models = {}
+    for _ in range(rounds):
+        for path in paths:
+            t0 = time.process_time()
+            models[path] = load_model(path, provider="cpu", threads=1)
+            opens[path].append((time.process_time() - t0) * 1000)
+    for path in paths:
+        models[path].embed(rolls[:64])  # warm-up
+    for _ in range(rounds):
+        for path in paths:
+            t0 = time.process_time()
+            models[path].embed(rolls)
+            runs[path].append((time.process_time() - t0) * 1000 / len(rolls) * 100)
+    return {str(p): {"ms_per_100_bars": statistics.median(runs[p]), "ms_per_100_bars_runs": runs[p],
+                     "open_ms": statistics.median(opens[p]), "open_ms_runs": opens[p]} for p in paths}
 
 
 def grouping(reference: Path, candidate: Path, songs: list) -> dict[str, float]:  # noqa: ANN001
@@ -89,7 +98,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", action="append", type=Path, required=True, help="candidates (the first is also scored)")
     ap.add_argument("--reference", type=Path, default=REPO / "exported_models" / "motif-default.onnx")
-    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--runs", type=int, default=7, help="interleaved timing rounds")
     ap.add_argument("--no-grouping", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
@@ -101,8 +110,9 @@ def main() -> int:
     ref_emb = ref.embed(rolls)
     songs = [load_song(s, ref.spec) for s in Split.load().val]
     rows = {}
+    speed = timings(args.model, rolls, args.runs)
     print(f"{len(rolls)} PIANO bars of {len(songs)} POP909 val songs; reference {args.reference.name}")
-    print("| model | size KB | open ms | ms/100 bars (1 thread) | cos median | cos min | latent cos median | "
+    print("| model | size KB | open CPU ms | CPU ms/100 bars (1 thread) | cos median | cos min | latent cos median | "
           "latent cos min | ARI vs fp32 | ARI vs labels |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for path in args.model:
@@ -113,7 +123,7 @@ def main() -> int:
             whole, latent = _cos(emb, ref_emb), _cos(emb[:, :LATENT], ref_emb[:, :LATENT])
             row.update(cos_median=float(np.median(whole)), cos_min=float(whole.min()),
                        latent_cos_median=float(np.median(latent)), latent_cos_min=float(latent.min()))
-        row.update(timings(path, rolls, args.runs))
+        row.update(speed[str(path)])
         if not args.no_grouping:
             row.update(grouping(args.reference, path, songs))
         rows[str(path)] = row
