@@ -33,7 +33,7 @@ K_THRESHOLD = "grouping_threshold"
 K_RESIDUAL = "residual_roll"
 K_INPUT_PITCH = "input_pitch"
 K_QUANTISATION = "quantisation"  # informative: how the weights were quantised (training/quantise.py); absent: fp32
-K_SOURCE_MODEL = "source_model"  # informative: the fp32 file a quantised model was made from (name and sha256)
+K_SOURCE_MODEL = "source_model"  # informative: the file a quantised or distilled model was made from (name, sha256)
 INPUT_PITCHES = ("normalised", "absolute")  # how note-level discovery places a window's pitches (None: normalised)
 SPEC_KEYS = tuple(f.name for f in fields(EncodingSpec))  # encoding, steps_per_beat, segment_beats, pitch_low, pitch_count
 _INT_SPEC_KEYS = ("steps_per_beat", "pitch_low", "pitch_count")
@@ -56,7 +56,7 @@ class ModelCard:
     # trained without transposition views (the no-invariance ablation) and so saw absolute pitch
     input_pitch: str | None = None
     quantisation: str | None = None  # informative (training/quantise.py): e.g. "dynamic int8 (MatMul, Gemm)"
-    source_model: str | None = None  # informative: the fp32 model it was quantised from
+    source_model: str | None = None  # informative: the model it was quantised or distilled from
     contract_version: str = CONTRACT_VERSION
     input_name: str = field(default=INPUT_NAME)
     output_name: str = field(default=OUTPUT_NAME)
@@ -166,7 +166,7 @@ class ModelCard:
             "embedding_dim": self.embedding_dim,
             "residual_roll": self.residual_roll,
             "input_pitch": self.input_pitch,
-            # only on quantised models, so an fp32 model's dict (and motif info) is as before
+            # only on derived models, so the shipped model's dict (and motif info) is as before
             **({"quantisation": self.quantisation} if self.quantisation is not None else {}),
             **({"source_model": self.source_model} if self.source_model is not None else {}),
         }

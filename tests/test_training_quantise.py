@@ -60,6 +60,17 @@ def tiny(tmp_path_factory: pytest.TempPathFactory, bar_notes: list[np.ndarray], 
     return path
 
 
+def test_the_two_informative_keys_round_trip_and_are_absent_from_an_fp32_card() -> None:
+    from motifcli.contract import ModelCard
+
+    plain = ModelCard(SPEC, grouping_threshold=0.45, embedding_dim=2816, residual_roll=0.75)
+    assert K_QUANTISATION not in plain.to_metadata() and "quantisation" not in plain.to_dict()
+    marked = replace(plain, quantisation="dynamic int8", source_model="a.onnx sha256:0123456789ab")
+    meta = marked.to_metadata()
+    assert meta[K_QUANTISATION] == "dynamic int8" and meta[K_SOURCE_MODEL] == "a.onnx sha256:0123456789ab"
+    assert ModelCard.from_metadata(meta) == marked and marked.to_dict()["source_model"] == meta[K_SOURCE_MODEL]
+
+
 def _latent_cos(a: np.ndarray, b: np.ndarray, latent: int) -> np.ndarray:
     a, b = a[:, :latent], b[:, :latent]
     return (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
