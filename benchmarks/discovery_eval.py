@@ -197,6 +197,16 @@ METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
 }
 
 
+def use_model(path: Path) -> None:
+    """Let ``discovery`` (lazily, as the CLI) and ``shipped`` use the encoder at ``path``."""
+    from benchmarks.baselines import shipped
+    from motifcli.model import LazyModel
+
+    _LAZY[:] = [LazyModel(path)]
+    shipped.MODEL_PATH[:] = [path]
+    shipped.shipped_model.cache_clear()
+
+
 def run(method: str, corpus: str, split: str, names: Sequence[str] | None = None) -> dict:
     """Run ``method`` on every piece; per-piece metrics and seconds plus their mean."""
     if method not in METHODS:
@@ -241,7 +251,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--split", default="tune", help="bps/mtc: tune, test, all; pop909: train, val, test, all")
     ap.add_argument("--pieces", nargs="*", help="only these pieces (overrides --split)")
     ap.add_argument("--out", type=Path, help="JSON file (default benchmarks/results/METHOD-CORPUS-SPLIT.json)")
+    ap.add_argument("--model", type=Path, help="methods discovery and shipped: this ONNX encoder in place of the "
+                    "shipped one (a quantised or distilled candidate, phase 8)")
     args = ap.parse_args(argv)
+    if args.model is not None:
+        use_model(args.model)
     try:
         result = run(args.method, args.corpus, args.split, args.pieces or None)
     except KeyError as exc:

@@ -4,6 +4,7 @@
     PYTHONPATH=$PWD python benchmarks/profile_worker.py --count 20 --no-profile   # plain timing only
     PYTHONPATH=/tmp/speed6/before python benchmarks/profile_worker.py --no-profile  # another tree
     PYTHONPATH=$PWD python benchmarks/profile_worker.py --stages       # CPU ms/song of each stage
+    PYTHONPATH=$PWD python benchmarks/profile_worker.py --stages --model CANDIDATE.onnx  # another encoder
 
 Sets a worker up as ``batch_pool._init_worker`` does for two workers on two cores (BLAS limited to
 one thread, a ``LazyModel`` of the shipped model with one intra-op thread, provider cpu), then runs
@@ -34,10 +35,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="pstats key for the first table")
     parser.add_argument("--stages", action="store_true", help="CPU per stage (read, annotate, JSON, MIDI), no files")
+    parser.add_argument("--model", type=Path, default=None, help="this ONNX encoder instead of the shipped one")
     args = parser.parse_args(argv)
     sys.path.append(str(REPO))  # after PYTHONPATH: profile whichever tree PYTHONPATH names
     if args.stages:
-        stage_cpu(args.count)
+        stage_cpu(args.count, args.model)
         return
     from benchmarks.workers import songs
     from motifcli import batch
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
 
     files = songs(args.count)
     _limit_blas_threads(1)
-    model = LazyModel(default_model_path(), provider="cpu", threads=1)
+    model = LazyModel(args.model or default_model_path(), provider="cpu", threads=1)
     settings = build_settings()
     with tempfile.TemporaryDirectory() as out:
         jobs = plan([Source(p, p.parent) for p in files], ["midi", "json"], Path(out))
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
             print(buf.getvalue())
 
 
-def stage_cpu(count: int) -> None:
+def stage_cpu(count: int, model_path: Path | None = None) -> None:
     """CPU ms per song of reading, annotating (discovery, texture, model), rendering the JSON and
     rendering + encoding the MIDI, in memory (no files, no fsync), in a worker's set-up."""
     import io
@@ -92,7 +94,7 @@ def stage_cpu(count: int) -> None:
     from motifcli.writers import midi as midi_out
 
     _limit_blas_threads(1)
-    model = LazyModel(default_model_path(), provider="cpu", threads=1)
+    model = LazyModel(model_path or default_model_path(), provider="cpu", threads=1)
     settings = build_settings()
     spent: dict[str, float] = {}
 

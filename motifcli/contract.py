@@ -32,6 +32,8 @@ K_EMBEDDING_DIM = "embedding_dim"
 K_THRESHOLD = "grouping_threshold"
 K_RESIDUAL = "residual_roll"
 K_INPUT_PITCH = "input_pitch"
+K_QUANTISATION = "quantisation"  # informative: how the weights were quantised (training/quantise.py); absent: fp32
+K_SOURCE_MODEL = "source_model"  # informative: the file a quantised or distilled model was made from (name, sha256)
 INPUT_PITCHES = ("normalised", "absolute")  # how note-level discovery places a window's pitches (None: normalised)
 SPEC_KEYS = tuple(f.name for f in fields(EncodingSpec))  # encoding, steps_per_beat, segment_beats, pitch_low, pitch_count
 _INT_SPEC_KEYS = ("steps_per_beat", "pitch_low", "pitch_count")
@@ -53,6 +55,8 @@ class ModelCard:
     # default, also when absent); "absolute" keeps the score's pitches, for a model that was
     # trained without transposition views (the no-invariance ablation) and so saw absolute pitch
     input_pitch: str | None = None
+    quantisation: str | None = None  # informative (training/quantise.py): e.g. "dynamic int8 (MatMul, Gemm)"
+    source_model: str | None = None  # informative: the model it was quantised or distilled from
     contract_version: str = CONTRACT_VERSION
     input_name: str = field(default=INPUT_NAME)
     output_name: str = field(default=OUTPUT_NAME)
@@ -95,6 +99,10 @@ class ModelCard:
             meta[K_RESIDUAL] = _fmt(self.residual_roll)
         if self.input_pitch is not None:
             meta[K_INPUT_PITCH] = self.input_pitch
+        if self.quantisation is not None:
+            meta[K_QUANTISATION] = self.quantisation
+        if self.source_model is not None:
+            meta[K_SOURCE_MODEL] = self.source_model
         return meta
 
     @classmethod
@@ -132,6 +140,8 @@ class ModelCard:
             embedding_dim=int(dim) if dim is not None else None,
             residual_roll=_number(meta, K_RESIDUAL, optional=True),
             input_pitch=meta.get(K_INPUT_PITCH),
+            quantisation=meta.get(K_QUANTISATION),
+            source_model=meta.get(K_SOURCE_MODEL),
             contract_version=contract,
         )
 
@@ -156,6 +166,9 @@ class ModelCard:
             "embedding_dim": self.embedding_dim,
             "residual_roll": self.residual_roll,
             "input_pitch": self.input_pitch,
+            # only on derived models, so the shipped model's dict (and motif info) is as before
+            **({"quantisation": self.quantisation} if self.quantisation is not None else {}),
+            **({"source_model": self.source_model} if self.source_model is not None else {}),
         }
 
 

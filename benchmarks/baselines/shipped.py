@@ -11,6 +11,7 @@ same metrics as the note-level methods.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import motifcli
 from motifcli.model import MotifModel
@@ -18,10 +19,13 @@ from motifcli.model import MotifModel
 from benchmarks.motif_corpora import Pattern, Piece
 
 
+MODEL_PATH: list[Path] = []  # ``discovery_eval --model FILE``: another encoder in the shipped one's place
+
+
 @lru_cache(maxsize=1)
 def shipped_model() -> MotifModel:
-    """The shipped ONNX model, loaded once per process (CPU)."""
-    return motifcli.load_model(provider="cpu")
+    """The shipped ONNX model (or ``MODEL_PATH``'s), loaded once per process (CPU)."""
+    return motifcli.load_model(MODEL_PATH[0] if MODEL_PATH else None, provider="cpu")
 
 
 def shipped_patterns(piece: Piece, sensitivity: float = 0.5) -> list[Pattern]:
