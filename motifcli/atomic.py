@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -28,7 +29,7 @@ from motifcli.errors import OutputError
 TEMP_SUFFIX = ".part"
 STALE_SECONDS = 24 * 3600  # a temporary file this old is abandoned whoever wrote it
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.part$")
-_STAGING: ContextVar[bool] = ContextVar("motif_atomic_staging", default=False)
+_STAGING: ContextVar[list[_Fsync] | None] = ContextVar("motif_atomic_staging", default=None)
 
 
 def temp_prefix(dest: Path) -> str:
@@ -102,7 +103,7 @@ def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``dest``; on success it replaces ``dest``, on error it is removed."""
     dest = Path(dest)
     folder = dest.parent if str(dest.parent) else Path(".")
-    staging = _STAGING.get()
+    staging = _STAGING.get() is not None
     if not staging:
         remove_stale_temps(dest)
     try:
@@ -124,21 +125,61 @@ def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
         _fsync_folder(folder)
 
 
+class StagedSyncError(OSError):
+    """The fsync of a staged file (``filename``) failed; raised when :func:`staged_writes` ends."""
+
+
+class _Fsync:
+    """A written file's fsync, in a thread of its own (``os.fsync`` releases the GIL), on a
+    duplicate of its descriptor: the caller renders its next output meanwhile."""
+
+    def __init__(self, fd: int, path: Path) -> None:
+        self.path = path
+        self.error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, args=(fd,), name="motif-fsync", daemon=True)
+        self._thread.start()
+
+    def _run(self, fd: int) -> None:
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            self.error = exc
+        finally:
+            os.close(fd)
+
+    def wait(self) -> OSError | None:
+        self._thread.join()
+        return self.error
+
+
 @contextlib.contextmanager
 def staged_writes() -> Iterator[None]:
-    """For a caller that writes each output to a staged name with :func:`atomic_path` and renames
-    the staged files into place itself (``batch._write_all``): inside, :func:`atomic_path` neither
-    scans the folder for stale temporary files (the caller's :func:`remove_stale_temps` of the final
-    name already removed those of its staged copies) nor makes the rename to the staged name durable
-    (a staged name is renamed again at once); the caller calls :func:`sync_folders` after its final
-    renames instead: a batch file costs one folder scan per output and one folder fsync per file
-    instead of two scans and one fsync per output, and the final rename is the one made durable.
-    File contents are still fsynced before any rename."""
-    token = _STAGING.set(True)
+    """For a caller that writes each output to a staged name with :func:`atomic_write_bytes` and
+    renames the staged files into place itself (``batch._write_all``). Inside:
+
+    * :func:`atomic_path` does not scan the folder for stale temporary files (the caller's
+      :func:`remove_stale_temps` of the final name already removed those of its staged copies);
+    * it does not fsync the folder after the rename to the staged name (a staged name is renamed
+      again at once); the caller calls :func:`sync_folders` after its final renames instead, so
+      the final rename is the one made durable;
+    * :func:`atomic_write_bytes` fsyncs each file in a thread while the caller renders the next
+      output; every fsync has finished when the block ends, before the caller's final renames
+      (a failed one raises :class:`StagedSyncError` naming the staged file).
+
+    A MIDI + JSON batch file thus costs one folder scan per output, one folder fsync per file and
+    overlapping file fsyncs, instead of two scans, two folder fsyncs and two file fsyncs in a row
+    (benchmarks/phase8-speed8.md). Same bytes, same names, data durable before the final rename.
+    """
+    pending: list[_Fsync] = []
+    token = _STAGING.set(pending)
     try:
         yield
     finally:
         _STAGING.reset(token)
+        failed = [(job.path, error) for job in pending if (error := job.wait()) is not None]
+    if failed:
+        path, error = failed[0]
+        raise StagedSyncError(error.errno, error.strerror, str(path))
 
 
 def sync_folders(paths: Iterator[Path] | list[Path]) -> None:
@@ -161,11 +202,15 @@ def _fsync_folder(folder: Path) -> None:
 
 def atomic_write_bytes(dest: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``dest`` atomically (fsync before the rename)."""
+    pending = _STAGING.get()
     with atomic_path(dest) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if pending is None:
+                os.fsync(fh.fileno())
+            else:  # inside staged_writes: fsynced in a thread, done before the caller's final rename
+                pending.append(_Fsync(os.dup(fh.fileno()), Path(dest)))
 
 
 def atomic_write_text(dest: str | os.PathLike[str], text: str) -> None:

@@ -75,12 +75,18 @@ def _stage_name(dest: Path) -> Path:
 def _write_all(job: Job, annotation: Any, score: Any, settings: Settings) -> None:
     """Write every format of ``job``, or none: each goes to a staged temporary file first, and only
     when all are written are they renamed into place (a failure leaves the previous outputs)."""
-    from motifcli.atomic import staged_writes, sync_folders
+    from motifcli.atomic import StagedSyncError, staged_writes, sync_folders
 
     staged: list[tuple[Path, Path]] = []
     try:
-        with staged_writes():  # atomic_path: no second scan, no fsync of the staged name (atomic.py)
-            _stage_all(job, annotation, score, settings, staged)
+        try:
+            with staged_writes():  # one stale-temp scan per output, fsyncs overlapped (atomic.py)
+                _stage_all(job, annotation, score, settings, staged)
+        except StagedSyncError as exc:  # named as writers.write names a failed write
+            from motifcli.writers import check_format
+
+            fmt, dest = next((f, d) for f, d in job.outputs.items() if str(_stage_name(d)) == exc.filename)
+            raise OutputError(f"cannot write {check_format(fmt)} output ({exc.strerror or exc})", dest) from exc
         for stage, dest in staged:
             try:
                 os.replace(stage, dest)
