@@ -15,7 +15,7 @@ from collections import Counter
 
 import numpy as np
 
-from motifcli.discovery.candidates import Lines, interval_class
+from motifcli.discovery.candidates import Lines, interval_class_of
 from motifcli.discovery.crowd import judges
 from motifcli.discovery.families import Chosen, covered, set_statements
 from motifcli.discovery.types import DiscoverySettings
@@ -191,7 +191,7 @@ def _step(pos: np.ndarray, side: int, lines: Lines, taken: np.ndarray, max_notes
     elif pitch_key == "semitones":
         key = int(lines.interval[a])
     else:
-        key = int(interval_class(np.array([lines.interval[a]]))[0])
+        key = interval_class_of(int(lines.interval[a]))
     return key, int(round(lines.ioi[a] / lines.grid))
 
 
