@@ -136,8 +136,14 @@ class _Fsync:
     def __init__(self, fd: int, path: Path) -> None:
         self.path = path
         self.error: OSError | None = None
-        self._thread = threading.Thread(target=self._run, args=(fd,), name="motif-fsync", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = threading.Thread(
+            target=self._run, args=(fd,), name="motif-fsync", daemon=True
+        )
+        try:
+            self._thread.start()
+        except RuntimeError:  # no thread to be had (a process at its limit): sync here instead
+            self._thread = None
+            self._run(fd)
 
     def _run(self, fd: int) -> None:
         try:
@@ -148,7 +154,8 @@ class _Fsync:
             os.close(fd)
 
     def wait(self) -> OSError | None:
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         return self.error
 
 

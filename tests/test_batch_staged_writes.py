@@ -146,3 +146,24 @@ def test_staged_writes_wait_for_every_sync_and_name_the_failed_file(tmp_path: Pa
     assert caught.value.filename == str(tmp_path / "b.bin") and caught.value.errno == errno.ENOSPC
     assert not [t for t in threading.enumerate() if t.name == "motif-fsync"]  # all joined
     assert (tmp_path / "a.bin").read_bytes() == b"a"
+
+
+def test_staged_writes_sync_in_place_when_no_thread_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that cannot start another thread still gets its files synced, before the block ends."""
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    def no_thread(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    with atomic.staged_writes():
+        atomic.atomic_write_bytes(tmp_path / "a.bin", b"a")
+        assert len(synced) == 1  # already, in this thread
+    monkeypatch.undo()
+    assert (tmp_path / "a.bin").read_bytes() == b"a"
