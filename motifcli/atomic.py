@@ -18,8 +18,10 @@ import os
 import re
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from motifcli.errors import OutputError
@@ -27,6 +29,7 @@ from motifcli.errors import OutputError
 TEMP_SUFFIX = ".part"
 STALE_SECONDS = 24 * 3600  # a temporary file this old is abandoned whoever wrote it
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.part$")
+_STAGING: ContextVar[list[_Fsync] | None] = ContextVar("motif_atomic_staging", default=None)
 
 
 def temp_prefix(dest: Path) -> str:
@@ -100,7 +103,9 @@ def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``dest``; on success it replaces ``dest``, on error it is removed."""
     dest = Path(dest)
     folder = dest.parent if str(dest.parent) else Path(".")
-    remove_stale_temps(dest)
+    staging = _STAGING.get() is not None
+    if not staging:
+        remove_stale_temps(dest)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(dest), suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
@@ -116,7 +121,78 @@ def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_folder(folder)
+    if not staging:
+        _fsync_folder(folder)
+
+
+class StagedSyncError(OSError):
+    """The fsync of a staged file (``filename``) failed; raised when :func:`staged_writes` ends."""
+
+
+class _Fsync:
+    """A written file's fsync, in a thread of its own (``os.fsync`` releases the GIL), on a
+    duplicate of its descriptor: the caller renders its next output meanwhile."""
+
+    def __init__(self, fd: int, path: Path) -> None:
+        self.path = path
+        self.error: OSError | None = None
+        self._thread: threading.Thread | None = threading.Thread(
+            target=self._run, args=(fd,), name="motif-fsync", daemon=True
+        )
+        try:
+            self._thread.start()
+        except RuntimeError:  # no thread to be had (a process at its limit): sync here instead
+            self._thread = None
+            self._run(fd)
+
+    def _run(self, fd: int) -> None:
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            self.error = exc
+        finally:
+            os.close(fd)
+
+    def wait(self) -> OSError | None:
+        if self._thread is not None:
+            self._thread.join()
+        return self.error
+
+
+@contextlib.contextmanager
+def staged_writes() -> Iterator[None]:
+    """For a caller that writes each output to a staged name with :func:`atomic_write_bytes` and
+    renames the staged files into place itself (``batch._write_all``). Inside:
+
+    * :func:`atomic_path` does not scan the folder for stale temporary files (the caller's
+      :func:`remove_stale_temps` of the final name already removed those of its staged copies);
+    * it does not fsync the folder after the rename to the staged name (a staged name is renamed
+      again at once); the caller calls :func:`sync_folders` after its final renames instead, so
+      the final rename is the one made durable;
+    * :func:`atomic_write_bytes` fsyncs each file in a thread while the caller renders the next
+      output; every fsync has finished when the block ends, before the caller's final renames
+      (a failed one raises :class:`StagedSyncError` naming the staged file).
+
+    A MIDI + JSON batch file thus costs one folder scan per output, one folder fsync per file and
+    overlapping file fsyncs, instead of two scans, two folder fsyncs and two file fsyncs in a row
+    (benchmarks/phase8-speed8.md). Same bytes, same names, data durable before the final rename.
+    """
+    pending: list[_Fsync] = []
+    token = _STAGING.set(pending)
+    try:
+        yield
+    finally:
+        _STAGING.reset(token)
+        failed = [(job.path, error) for job in pending if (error := job.wait()) is not None]
+    if failed:
+        path, error = failed[0]
+        raise StagedSyncError(error.errno, error.strerror, str(path))
+
+
+def sync_folders(paths: Iterator[Path] | list[Path]) -> None:
+    """fsync each distinct folder holding ``paths`` once (makes their renames durable; best effort)."""
+    for folder in dict.fromkeys(p.parent if str(p.parent) else Path(".") for p in paths):
+        _fsync_folder(folder)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -133,11 +209,15 @@ def _fsync_folder(folder: Path) -> None:
 
 def atomic_write_bytes(dest: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``dest`` atomically (fsync before the rename)."""
+    pending = _STAGING.get()
     with atomic_path(dest) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if pending is None:
+                os.fsync(fh.fileno())
+            else:  # inside staged_writes: fsynced in a thread, done before the caller's final rename
+                pending.append(_Fsync(os.dup(fh.fileno()), Path(dest)))
 
 
 def atomic_write_text(dest: str | os.PathLike[str], text: str) -> None:

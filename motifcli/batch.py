@@ -75,41 +75,57 @@ def _stage_name(dest: Path) -> Path:
 def _write_all(job: Job, annotation: Any, score: Any, settings: Settings) -> None:
     """Write every format of ``job``, or none: each goes to a staged temporary file first, and only
     when all are written are they renamed into place (a failure leaves the previous outputs)."""
-    from motifcli.atomic import remove_stale_temps
-    from motifcli.writers import write
+    from motifcli.atomic import StagedSyncError, staged_writes, sync_folders
 
     staged: list[tuple[Path, Path]] = []
     try:
-        for fmt, dest in job.outputs.items():
-            try:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise OutputError(f"cannot create folder {dest.parent} ({exc.strerror or exc})", dest) from exc
-            if not dest.parent.is_dir():
-                raise OutputError(f"cannot write in {dest.parent} (not a folder)", dest)
-            if dest.exists() and _same_existing_file(dest, job.source):
-                raise OutputError("is the input file itself (a link to it); refusing to overwrite it", dest)
-            if dest.is_dir():
-                raise OutputError("a folder is in the way of this output", dest)
-            remove_stale_temps(dest)
-            stage = _stage_name(dest)
-            staged.append((stage, dest))
-            try:
-                write(annotation, score, fmt, stage, lyrics=settings.lyrics)
-            except MotifError as exc:
-                if exc.path != str(stage):
-                    raise
-                raise type(exc)(exc.message, dest) from exc  # name the output, not its staged copy
+        try:
+            with staged_writes():  # one stale-temp scan per output, fsyncs overlapped (atomic.py)
+                _stage_all(job, annotation, score, settings, staged)
+        except StagedSyncError as exc:  # named as writers.write names a failed write
+            from motifcli.writers import check_format
+
+            fmt, dest = next((f, d) for f, d in job.outputs.items() if str(_stage_name(d)) == exc.filename)
+            raise OutputError(f"cannot write {check_format(fmt)} output ({exc.strerror or exc})", dest) from exc
         for stage, dest in staged:
             try:
                 os.replace(stage, dest)
             except OSError as exc:
                 raise OutputError(f"cannot write output ({exc.strerror or exc})", dest) from exc
+        sync_folders([dest for _, dest in staged])
     finally:
         for stage, _ in staged:
             if stage.exists():
                 with contextlib.suppress(OSError):
                     stage.unlink()
+
+
+def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged: list[tuple[Path, Path]]) -> None:
+    """Write each format of ``job`` to its staged name, appending (stage, dest) to ``staged`` first
+    (so the caller removes a half-written stage)."""
+    from motifcli.atomic import remove_stale_temps
+    from motifcli.writers import write
+
+    for fmt, dest in job.outputs.items():
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create folder {dest.parent} ({exc.strerror or exc})", dest) from exc
+        if not dest.parent.is_dir():
+            raise OutputError(f"cannot write in {dest.parent} (not a folder)", dest)
+        if dest.exists() and _same_existing_file(dest, job.source):
+            raise OutputError("is the input file itself (a link to it); refusing to overwrite it", dest)
+        if dest.is_dir():
+            raise OutputError("a folder is in the way of this output", dest)
+        remove_stale_temps(dest)
+        stage = _stage_name(dest)
+        staged.append((stage, dest))
+        try:
+            write(annotation, score, fmt, stage, lyrics=settings.lyrics)
+        except MotifError as exc:
+            if exc.path != str(stage):
+                raise
+            raise type(exc)(exc.message, dest) from exc  # name the output, not its staged copy
 
 
 def _same_existing_file(a: Path, b: Path) -> bool:

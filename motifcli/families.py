@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import MutableMapping, Sequence
 from dataclasses import fields, replace
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from motifcli.annotation import Annotation, Motif, MotifNote, Occurrence, family_color, family_name, rank_motifs
@@ -151,11 +152,15 @@ def to_annotation(
     )
 
 
+_ONSET_PITCH = attrgetter("onset", "pitch")  # the (onset, pitch) sort key, in C
+
+
 def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any) -> Occurrence:
     """One occurrence of discovery's: its notes, and bars (printed numbers and labels) from ``meter``."""
     notes = []
-    for ref in sorted(occ.notes, key=lambda r: (r.onset, r.pitch)):
-        track_notes = score.tracks[ref.track].notes
+    tracks = score.tracks
+    for ref in sorted(occ.notes, key=_ONSET_PITCH):
+        track_notes = tracks[ref.track].notes
         velocity = track_notes[ref.index].velocity if 0 <= ref.index < len(track_notes) else 64
         voice = getattr(ref, "voice", None)
         notes.append(

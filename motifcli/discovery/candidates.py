@@ -73,6 +73,17 @@ def interval_class(semitones: np.ndarray) -> np.ndarray:
     return np.sign(semitones) * cls
 
 
+_CLASS_OF = tuple(int(c) for c in _CLASS)  # _CLASS as plain ints, for interval_class_of
+
+
+def interval_class_of(semitones: int) -> int:
+    """:func:`interval_class` of one interval, in plain integers (the same table and rule): growing
+    asks for one at a time, where building a one-element array cost more than the rest of the step."""
+    a = abs(int(semitones))
+    cls = _CLASS_OF[a] if a <= 12 else 8 + min(a - 12, 12) // 3
+    return cls if semitones > 0 else -cls if semitones < 0 else 0
+
+
 def diatonic_steps(semitones: int) -> int:
     """Nearest diatonic interval (in steps) of a chromatic transposition; approximate for tritones."""
     octaves, rest = divmod(abs(int(semitones)), 12)

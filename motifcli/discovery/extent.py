@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 
-from motifcli.discovery.candidates import Lines, interval_class
+from motifcli.discovery.candidates import Lines, interval_class_of
 from motifcli.discovery.families import Chosen, covered, set_statements
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.quantiles import median
@@ -38,6 +38,7 @@ def extend_statements(
     if share <= 0 or len(fam.notes) < 2:
         return
     notes = [np.asarray(p, dtype=np.int64) for p in fam.notes]
+    ends = [[int(p.min()), int(p.max())] for p in notes]  # each statement's first and last position, kept as it grows
     walls = walls or [(10**12, -1)] * len(notes)  # no walls
     taken = covered(fam, len(lines))
     need = max(2.0, share * len(notes))
@@ -48,9 +49,9 @@ def extend_statements(
             steps: dict[int, tuple] = {}
             for i in active:
                 lo, hi = walls[i]
-                if (side > 0 and notes[i].max() < hi) or (side < 0 and notes[i].min() > lo):
+                if (side > 0 and ends[i][1] < hi) or (side < 0 and ends[i][0] > lo):
                     continue  # inside another family's statement: growing would copy it
-                step = _step(notes[i], side, lines, taken, max_notes, max_beats, rest, pitch_key)
+                step = _step(ends[i], len(notes[i]), side, lines, taken, max_notes, max_beats, rest, pitch_key)
                 if step is not None:
                     steps[i] = step
             if not steps:
@@ -66,23 +67,25 @@ def extend_statements(
                 varied[i] += 1
             active = [i for i, s in steps.items() if grow_all or s == best or i in loose]
             for i in active:
-                nxt = int(notes[i].max()) + 1 if side > 0 else int(notes[i].min()) - 1
+                nxt = ends[i][1] + 1 if side > 0 else ends[i][0] - 1
+                ends[i][1 if side > 0 else 0] = nxt
                 taken[nxt] = True
-                notes[i] = np.append(notes[i], nxt) if side > 0 else np.insert(notes[i], 0, nxt)
+                notes[i] = np.concatenate((notes[i], [nxt]) if side > 0 else ([nxt], notes[i]))  # np.append / np.insert
     set_statements(fam, notes, list(fam.distance), [int(p[0]) for p in notes])
     fam.n = max(fam.n, int(median([len(p) for p in notes])))
 
 
-def _step(pos: np.ndarray, side: int, lines: Lines, taken: np.ndarray, max_notes: int, max_beats: float,
-          rest: float, pitch_key: str = "class") -> tuple[int, int] | None:
-    """(pitch key, quantised inter-onset interval) of the note beyond ``pos`` on ``side``; None where it stops.
+def _step(ends: list[int], count: int, side: int, lines: Lines, taken: np.ndarray, max_notes: int,
+          max_beats: float, rest: float, pitch_key: str = "class") -> tuple[int, int] | None:
+    """(pitch key, quantised inter-onset interval) of the note beyond a statement on ``side``; None where
+    it stops. The statement: its first and last positions ``ends`` and its ``count`` of notes.
 
     The pitch key is what the window keys use (:func:`~motifcli.discovery.candidates.window_keys`):
     the interval class ("class"), the interval in semitones ("semitones") or, without
     transposition, the new note's own pitch ("pitch").
     """
-    lo, hi = int(pos.min()), int(pos.max())
-    if len(pos) >= max_notes:
+    lo, hi = ends
+    if count >= max_notes:
         return None
     if side > 0:
         if hi + 1 >= len(lines) or not lines.same_next[hi] or taken[hi + 1]:
@@ -101,7 +104,7 @@ def _step(pos: np.ndarray, side: int, lines: Lines, taken: np.ndarray, max_notes
     elif pitch_key == "semitones":
         key = int(lines.interval[a])
     else:
-        key = int(interval_class(np.array([lines.interval[a]]))[0])
+        key = interval_class_of(int(lines.interval[a]))
     return key, int(round(lines.ioi[a] / lines.grid))
 
 
