@@ -87,45 +87,11 @@ def _min_distance(
     for x, (a, b) in enumerate(zip(ex_iv, ex_lr)):
         t = np.abs(iv - a)
         t += np.abs(lr - b)
-        s = row_sums(t)
+        s = t.sum(axis=1)
         if allowed is not None:
             s[~allowed[:, x]] = np.inf
         np.minimum(d, s, out=d)
     return d / max(iv.shape[1], 1)
-
-
-PAIRWISE_BLOCK = 128  # numpy's PW_BLOCKSIZE: rows longer than this are summed by numpy itself
-
-
-def row_sums(t: np.ndarray) -> np.ndarray:
-    """``t.sum(axis=1)`` of a [W, n] float64 array, bit for bit, as column additions: numpy sums each
-    short row with its pairwise loop (n < 8: left to right; else eight running sums combined as
-    ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then the remainder), which for the few
-    columns of a window costs twice the same additions done a column at a time
-    (tests/test_speed_paths.py checks the identity on the installed numpy)."""
-    w, n = t.shape
-    if n > PAIRWISE_BLOCK or t.dtype != np.float64:
-        return t.sum(axis=1)
-    if n < 2:
-        return t[:, 0].copy() if n else np.zeros(w)
-    if n < 8:
-        out = t[:, 0] + t[:, 1]
-        for j in range(2, n):
-            out += t[:, j]
-        return out
-    r = [t[:, k] for k in range(8)]
-    j = 8
-    while j < n - n % 8:
-        r = [r[k] + t[:, j + k] for k in range(8)]
-        j += 8
-    out = r[0] + r[1]
-    out += r[2] + r[3]
-    half = r[4] + r[5]
-    half += r[6] + r[7]
-    out += half
-    for k in range(j, n):
-        out += t[:, k]
-    return out
 
 
 # --- no transposition invariance (DiscoverySettings.transpose=False, an ablation) -------------------
