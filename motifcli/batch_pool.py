@@ -171,7 +171,12 @@ def _watch_parent(alive: Callable[[], bool], every: float = 0.5) -> None:
 
 
 def _worker_on_term(signum: int, frame: Any) -> None:
+    """The first SIGTERM inside a job unwinds it (Stop); any later one ends the worker at once. A
+    worker can get two (the main process's shutdown and its own parent watch), and a second Stop
+    raised while the first unwinds would escape as a traceback (seen in CI, session 8)."""
+    global _IN_JOB
     if _IN_JOB:
+        _IN_JOB = False
         raise Stop(signum)
     os._exit(128 + signum)
 

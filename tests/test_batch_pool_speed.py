@@ -181,3 +181,28 @@ def test_a_ctrl_c_during_the_forkserver_preload_prints_nothing_and_leaves_it_run
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["handler", "True", "alive", "True"]  # this process's Ctrl-C handling is back
     assert proc.stderr == ""
+
+
+def test_a_second_sigterm_while_a_job_unwinds_ends_the_worker_without_a_traceback() -> None:
+    """Inside a job the first SIGTERM raises Stop (the job's cleanup runs); a second one, while the
+    first unwinds (a worker gets one from the main process and one from its parent watch), ends the
+    process at once with 128 + 15, instead of raising Stop again from inside the first's handling."""
+    code = textwrap.dedent("""
+        import os, signal
+        from motifcli import batch_pool
+        signal.signal(signal.SIGTERM, batch_pool._worker_on_term)
+        # in a job, but where job_scope cannot catch the Stop: the first SIGTERM landed in its
+        # __exit__ (as in CI), so the Stop escapes to concurrent.futures, which formats it
+        batch_pool._IN_JOB = True
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+        except batch_pool.Stop:
+            print("unwinding", flush=True)
+            os.kill(os.getpid(), signal.SIGTERM)  # the second one, mid-handling
+            print("still here", flush=True)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env(),
+                          cwd=REPO, timeout=60)
+    assert proc.returncode == 143, proc.stderr
+    assert proc.stdout.splitlines() == ["unwinding"]
+    assert "Traceback" not in proc.stderr
