@@ -217,8 +217,9 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_bett
                bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float) -> TrackBars:
     """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
     ``dist`` cut at ``limit``, numbered by first bar. Bars of different lengths never join; bars with
-    no point in common (``sim`` 0) are at least 2 apart: never together however close the model puts
-    them (other floors were measured and removed: benchmarks/phase7-popocc7.md). A bar's match is
+    no point in common (``sim`` 0) are at least 2 apart, however close the model puts them, so such a
+    pair joins only inside a cluster that is otherwise close enough to carry it under the average
+    (other floors were measured and removed: benchmarks/phase7-popocc7.md). A bar's match is
     1 / (1 + its distance to its cluster's first bar), as a voice occurrence's is made from its
     distance; its transposition is the bass-aligned one where the points say so."""
     from motifcli.clustering import cluster_labels
