@@ -129,6 +129,32 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+# The head of a test's sitecustomize.py (see logging_hook_env): ``_log(line)`` appends a line to
+# MOTIF_TEST_LOG with one write, so the lines of the batch's processes do not interleave.
+_LOG_HOOK_HEAD = '''
+import os, sys
+
+def _log(line):
+    fd = os.open(os.environ["MOTIF_TEST_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(fd, (line + "\\n").encode())
+    finally:
+        os.close(fd)
+'''
+
+
+def logging_hook_env(tmp_path: Path, body: str, log: Path) -> dict[str, str]:
+    """Environment for ``python -m motifcli`` in which every Python process (CLI, forkserver, workers)
+    first runs ``body`` as its sitecustomize, with ``_log(line)`` writing to ``log``."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_LOG_HOOK_HEAD + body)
+    env = subprocess_env()
+    env["PYTHONPATH"] = os.pathsep.join([str(hook), env["PYTHONPATH"]])
+    env["MOTIF_TEST_LOG"] = str(log)
+    return env
+
+
 def has_leading_chordal_track(path: Path) -> bool:
     """Whether discovery's own rule finds a chordal track that leads ``path`` (texture families, so
     the note level opens its lazy bar model): the independent expectation for the model card."""

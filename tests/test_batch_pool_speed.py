@@ -18,22 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, needs_data, song_path, subprocess_env
+from conftest import REPO, logging_hook_env, needs_data, song_path, subprocess_env
 from motifcli import batch_pool
 from motifcli.batch_plan import Job
 
 # Loaded into every process of the batch through PYTHONPATH: logs, in order, the forkserver's start
 # (with the preload it was given, and whether the CLI had imported motifcli.batch yet) and each model load.
 SITECUSTOMIZE = '''
-import os
-
-def _log(line):
-    fd = os.open(os.environ["MOTIF_TEST_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-    try:
-        os.write(fd, (line + "\\n").encode())
-    finally:
-        os.close(fd)
-
 from multiprocessing import forkserver as _fs
 
 _ensure = _fs.ForkServer.ensure_running
@@ -60,13 +51,8 @@ _model.load_model = load_model
 
 
 def _cli_events(tmp_path: Path, songs: list[str], workers: int, model: Path) -> tuple[list[list[str]], dict]:
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE)
     log = tmp_path / "events.log"
-    env = subprocess_env()
-    env["PYTHONPATH"] = os.pathsep.join([str(hook), env["PYTHONPATH"]])
-    env["MOTIF_TEST_LOG"] = str(log)
+    env = logging_hook_env(tmp_path, SITECUSTOMIZE, log)
     proc = subprocess.run(
         [sys.executable, "-m", "motifcli", "annotate", *songs, "-o", str(tmp_path / "out"), "--format", "json",
          "--workers", str(workers), "--model", str(model), "--json"],

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import DATA, REPO, needs_data, song_path, subprocess_env
+from conftest import DATA, REPO, logging_hook_env, needs_data, song_path, subprocess_env
 
 HEAVY = ("torch", "music21", "sklearn", "scipy", "onnxruntime")
 
@@ -115,15 +115,6 @@ def test_annotate_midi_through_a_pipe_imports_only_what_it_needs(tmp_path: Path,
 # Loaded into every Python process of the batch (CLI, forkserver, workers) through PYTHONPATH: logs
 # each model load and each processed file with the process id to MOTIF_TEST_LOG.
 SITECUSTOMIZE = '''
-import os, sys
-
-def _log(line):
-    fd = os.open(os.environ["MOTIF_TEST_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-    try:
-        os.write(fd, (line + "\\n").encode())
-    finally:
-        os.close(fd)
-
 try:
     import motifcli.batch as _batch
     import motifcli.model as _model
@@ -152,13 +143,8 @@ def test_two_workers_load_the_model_once_each(tmp_path: Path, rawroll_path: Path
     """Bar level: each worker loads the model once, the CLI once more (to fail early on a bad model).
     Note level (the default): the CLI loads the explicit ``--model`` to check it; each worker holds a
     lazy model and opens it at most once, on its first song whose piano leads (POP909's do)."""
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE)
     log = tmp_path / "calls.log"
-    env = subprocess_env()
-    env["PYTHONPATH"] = os.pathsep.join([str(hook), env["PYTHONPATH"]])
-    env["MOTIF_TEST_LOG"] = str(log)
+    env = logging_hook_env(tmp_path, SITECUSTOMIZE, log)
     songs = [str(song_path(n)) for n in range(21, 29)]
     proc = subprocess.run(
         [sys.executable, "-m", "motifcli", "annotate", *songs, "-o", str(tmp_path / "out"), "--format", "json",
