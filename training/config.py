@@ -126,8 +126,8 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
     return cls(**data)
 
 
-def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> RunConfig:
-    """Read a TOML run config; sections [encoding], [model], [pretrain], [finetune], [calibrate], [notes], [variant]."""
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """A config file's TOML: ``path`` itself, else a file or a name (without .toml) in training/configs/."""
     path = Path(path)
     if not path.exists():
         for candidate in (CONFIG_DIR / path, CONFIG_DIR / f"{path}.toml"):
@@ -136,7 +136,12 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Ru
                 break
         else:
             raise FileNotFoundError(f"config {path} not found (nor in {CONFIG_DIR})")
-    raw = tomllib.loads(path.read_text())
+    return tomllib.loads(path.read_text())
+
+
+def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> RunConfig:
+    """Read a TOML run config; sections [encoding], [model], [pretrain], [finetune], [calibrate], [notes], [variant]."""
+    raw = read_toml(path)
     raw.update(overrides or {})
     sections = {"encoding": EncodingSpec, "model": ModelConfig, "pretrain": PretrainConfig, "finetune": FinetuneConfig,
                 "calibrate": CalibrateConfig, "notes": NotesConfig, "variant": VariantConfig}

@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
-import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -38,7 +36,8 @@ from torch import nn
 
 from motifcli.contract import ModelCard
 from motifcli.encoding import render_rolls
-from training.config import CONFIG_DIR, _build
+from training.config import _build, read_toml
+from training.loop import lr_at
 from training.model import Encoder, ModelConfig
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,12 +67,7 @@ class DistilConfig:
 
 def load_distil_config(path: str | Path) -> DistilConfig:
     """A TOML file (or a name in training/configs/) with top-level keys and a [model] section."""
-    path = Path(path)
-    if not path.exists():
-        path = next((p for p in (CONFIG_DIR / path, CONFIG_DIR / f"{path}.toml") if p.exists()), path)
-    if not path.exists():
-        raise FileNotFoundError(f"config {path} not found (nor in {CONFIG_DIR})")
-    raw = tomllib.loads(path.read_text())
+    raw = read_toml(path)
     model = _build(ModelConfig, raw.pop("model", {})) if "model" in raw else DistilConfig().model
     return _build(DistilConfig, {**raw, "model": model})
 
@@ -137,14 +131,6 @@ def batch_rolls(notes: list[np.ndarray], rng: np.random.Generator, spec, cfg: Di
     return render_rolls(plain + views, spec)
 
 
-def lr_at(step: int, cfg: DistilConfig) -> float:
-    """Linear warm-up, then cosine decay to 1%."""
-    if step < cfg.warmup:
-        return cfg.lr * (step + 1) / cfg.warmup
-    t = (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup)
-    return cfg.lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
-
-
 def distil(cfg: DistilConfig, notes: list[np.ndarray] | None = None) -> tuple[Encoder, list[dict[str, float]], ModelCard]:
     """Train the student; returns it (eval mode), the log (mean loss per ``log_every`` steps) and the teacher's card."""
     torch.manual_seed(cfg.seed)
@@ -162,7 +148,7 @@ def distil(cfg: DistilConfig, notes: list[np.ndarray] | None = None) -> tuple[En
     student.train()
     for step in range(cfg.steps):
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, cfg)
+            g["lr"] = lr_at(step, cfg.steps, cfg.lr, cfg.warmup)  # warm-up, cosine decay (training.loop)
         rolls = batch_rolls(notes, rng, spec, cfg)
         target = teacher(rolls)
         loss, terms = distil_loss(student(torch.from_numpy(rolls)), target, cfg.relational)
