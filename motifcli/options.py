@@ -49,6 +49,10 @@ MinNotesOpt = Annotated[
                  "(default 4; not given, rhythmic cells of 2-3 notes are also shown); --unit bar, windows with fewer "
                  "notes are skipped (default 1)."),
 ]
+EmbedMinNotesOpt = Annotated[
+    Optional[int],
+    typer.Option("--min-notes", help="Windows with fewer notes are skipped (default 1)."),
+]
 UnitOpt = Annotated[
     str,
     typer.Option("--unit", help="What an occurrence is: note (the default: the notes of one statement in one "
