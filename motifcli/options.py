@@ -17,7 +17,8 @@ from motifcli.errors import UsageError
 ModelOpt = Annotated[
     Optional[Path],
     typer.Option("--model", help="ONNX model file (default: the shipped model). Run by --unit bar and embed; "
-                 "with --unit note it is loaded and checked but not used."),
+                 "--unit note runs it only on a leading chordal track's bars (see --texture-model). "
+                 "Given, it is loaded and checked before the first file."),
 ]
 ProviderOpt = Annotated[str, typer.Option("--provider", help="auto (CUDA if available), cpu or cuda.")]
 SensitivityOpt = Annotated[
@@ -33,12 +34,24 @@ ThresholdOpt = Annotated[
     typer.Option("--threshold", help="--unit bar: grouping distance (the model's metric); overrides --sensitivity."),
 ]
 TrackOpt = Annotated[Optional[str], typer.Option("--track", help="Only this track (name or index).")]
-WindowOpt = Annotated[Optional[float], typer.Option("--window", help="Window length in beats (default: the model's).")]
-HopOpt = Annotated[Optional[float], typer.Option("--hop", help="Hop between windows in beats (default: the window).")]
+WindowOpt = Annotated[
+    Optional[float],
+    typer.Option("--window", help="--unit bar and embed: fixed windows of this many beats from the first downbeat "
+                 "(default: one bar of the meter map each; 4 beats if only --hop is given)."),
+]
+HopOpt = Annotated[
+    Optional[float],
+    typer.Option("--hop", help="--unit bar and embed: hop between fixed windows, in beats (default: the window)."),
+]
 MinNotesOpt = Annotated[
     Optional[int],
     typer.Option("--min-notes", help="Fewest notes an occurrence may have: --unit note, the shortest motif "
-                 "(default 4); --unit bar, windows with fewer notes are skipped (default 1)."),
+                 "(default 4; not given, rhythmic cells of 2-3 notes are also shown); --unit bar, windows with fewer "
+                 "notes are skipped (default 1)."),
+]
+EmbedMinNotesOpt = Annotated[
+    Optional[int],
+    typer.Option("--min-notes", help="Windows with fewer notes are skipped (default 1)."),
 ]
 UnitOpt = Annotated[
     str,
@@ -49,7 +62,7 @@ UnitOpt = Annotated[
 MaxFamiliesOpt = Annotated[
     Optional[int],
     typer.Option("--max-families", help="Report at most this many families, the most salient "
-                 "(default: bar, all; note, discovery's cap)."),
+                 "(default: bar, all; note, 3 to 25, more for a longer piece)."),
 ]
 BarOffsetOpt = Annotated[
     Optional[float],

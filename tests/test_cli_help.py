@@ -18,3 +18,34 @@ def test_help_names_the_arguments(command: str, metavar: str) -> None:
     usage = proc.stdout.replace("\n", " ")
     assert f"motif {command}" in usage and metavar in usage
     assert "{" not in usage and "}" not in usage  # no unfilled placeholder anywhere in the help
+
+
+def _options_help(command: str) -> dict[str, str]:
+    """``--flag`` -> its whole help text (joined over the wrapped lines) in ``motif COMMAND --help``."""
+    env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1", "TERM": "dumb"}
+    proc = subprocess.run([sys.executable, "-m", "motifcli", command, "--help"], capture_output=True, text=True,
+                          timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    lines: dict[str, str] = {}
+    name = ""
+    for line in proc.stdout.splitlines():  # an option's help wraps onto indented lines of its own
+        if line.strip().startswith("-"):
+            name = next(w for w in line.split() if w.startswith("--")).rstrip(",")
+        if name:
+            lines[name] = (lines.get(name, "") + " " + " ".join(line.split())).strip()
+    return lines
+
+
+def test_annotate_help_says_what_the_defaults_are() -> None:
+    """Audit 9: --window's default is a bar of the meter map (issue 9), not 'the model's' 4 beats, and an
+    explicit --model is run at note level for a leading chordal track (it said 'checked but not used')."""
+    lines = _options_help("annotate")
+    assert "one bar of the meter map" in lines["--window"]
+    assert "not used" not in lines["--model"] and "leading chordal track" in lines["--model"]
+    assert "2-3 notes" in lines["--min-notes"]
+
+
+def test_embed_help_has_no_unit_in_its_min_notes() -> None:
+    """``motif embed`` has no --unit: its --min-notes says what it does there (it shared annotate's text)."""
+    help_ = _options_help("embed")["--min-notes"]
+    assert "--unit" not in help_ and "skipped" in help_
