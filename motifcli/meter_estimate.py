@@ -131,8 +131,9 @@ OPENING_MARGIN = 0.03  # stage 1's total, opening's meter minus the whole piece'
 OPENING_SPLIT = True
 # one-line notated input: the first section's bar length and phase from meter_rerank.py, a re-ranker over
 # both stages' (meter, phase) hypotheses fitted on music21's folk tunes (issue 9 phase 9,
-# benchmarks/phase9-mtcrank9.md); off when its WEIGHTS are empty
-NOTATED_RERANK = True
+# benchmarks/phase9-mtcrank9.md). Off: on the folk corpus it lifts bar length + phase 0.74 -> 0.85
+# (cross-validated) but on MTC tune it scored 65 of 100 against the two stages' 66
+NOTATED_RERANK = False
 RERANK_SPLIT = True  # a re-ranked bar length other than the whole piece's: the opening's bars, then the piece's
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
@@ -246,7 +247,7 @@ def estimate_meter(
     choice = None
     if (opening and meter is None and bar_offset is None and mono and NOTATED_RANKER and NOTATED_RERANK
             and best_by_cand[0][1].name in meter_rerank.METERS and is_notated(notes, quantised)):
-        choice = _rerank(notes, grid, candidates, whole)  # bar length and phase from both stages' evidence
+        choice = _rerank(notes, grid, candidates, whole, best_by_cand[0])  # bar length and phase from both stages' evidence
     if choice is not None:
         chosen = next(r for r in whole if r[1].name == choice.meter)
         best_by_cand = [chosen, *(r for r in whole if r is not chosen)]
@@ -362,7 +363,8 @@ def _split_opening(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: 
 
 
 def _rerank(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequence[Candidate],
-            whole: list[tuple[float, Candidate, int]]) -> meter_rerank.Choice | None:
+            whole: list[tuple[float, Candidate, int]],
+            top: tuple[float, Candidate, int]) -> meter_rerank.Choice | None:
     """meter_rerank's pick among stage 1's meters and the ranker's phases (None: keep the two stages')."""
     if not meter_rerank.WEIGHTS:
         return None
@@ -370,7 +372,8 @@ def _rerank(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequenc
     if OPENING_BEATS is not None and len(grid) > OPENING_BEATS * RESOLUTION:
         head = stage1(grid[: int(round(OPENING_BEATS * RESOLUTION))], candidates)
     scored = meter_ranker.score(notes[0], notes[1], notes[2])
-    return meter_rerank.choose(notes[0], scored, whole, head, float(len(grid)) / RESOLUTION)
+    return meter_rerank.choose(notes[0], scored, whole, head, float(len(grid)) / RESOLUTION, NOTATED_RANKER_BARS,
+                               top)
 
 
 def _ranker_knows(bar: float) -> bool:

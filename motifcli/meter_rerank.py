@@ -28,6 +28,7 @@ from motifcli.meter_templates import RESOLUTION
 METERS: tuple[str, ...] = ("2/4", "3/4", "4/4", "6/8", "9/8", "12/8", "3/2")
 
 FEATURES: tuple[str, ...] = (
+    "two_stages",  # the two stages' own answer (stage 1's meter, opening rule included; the ranker's phase)
     "rank_score",  # the notated ranker's log-odds for this (meter, phase)
     "rank_margin_bar",  # that minus the best of the same bar length (0 for the ranker's phase)
     "rank_best_bar",  # this is the ranker's phase for this bar length
@@ -43,7 +44,15 @@ FEATURES: tuple[str, ...] = (
     *meter_ranker.FEATURES,
     *(f"is_{m}" for m in METERS),
 )
-OPENING_BEATS = 24.0  # as meter_estimate.OPENING_BEATS
+# meters the re-ranker may pick or override (a subset of METERS; the others keep the two stages' answer)
+# (not 3/2, 12/8: stage 1's 6-quarter bars, whose priors were chosen on MTC/BPS, are often wrong on the folk
+# corpus, and a re-ranker fitted there turned MTC's right 3/2 and 6/4 into 3/4; phase9-mtcrank9.md)
+CHOICES: tuple[str, ...] = ("2/4", "3/4", "4/4", "6/8", "9/8")
+# True: one hypothesis per meter (the two stages' phase for that bar length: the ranker's, or stage 1's where
+# the ranker does not choose); the re-ranker then picks the bar length only. False: every phase competes
+PHASE_FROM_RANKER = True
+# the re-ranker's pick replaces the two stages' answer only when it beats it by this many log-odds
+OVERRIDE_MARGIN = 0.0
 
 
 @dataclass(frozen=True)
@@ -58,11 +67,16 @@ class Choice:
 
 def hypotheses(scored: meter_ranker.Scored, first: float, end: float,
                whole: Sequence[tuple[float, Any, int]],
-               opening: Sequence[tuple[float, Any, int]] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               opening: Sequence[tuple[float, Any, int]] | None,
+               ranked_bars: Sequence[float] | None = None,
+               base: tuple[str, float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(meter index into METERS, absolute phase, feature rows) of every hypothesis the re-ranker scores.
 
     ``scored``: the ranker's hypotheses (phases after the first note, at ``first``); ``whole`` and
-    ``opening``: stage 1's (total, candidate, phase slot) lists for the piece and its opening."""
+    ``opening``: stage 1's (total, candidate, phase slot) lists for the piece and its opening;
+    ``ranked_bars``: bar lengths whose phases the ranker may choose (others: stage 1's phase only, as
+    ``meter_estimate.NOTATED_RANKER_BARS`` decides for the two stages; None: every bar length);
+    ``base``: the two stages' own answer (meter name, absolute phase), see :func:`two_stages`."""
     s1 = {c.name: (t, slot) for t, c, slot in whole}
     best1 = max(t for t, _, _ in whole)
     op = {c.name: t for t, c, _ in (opening or whole)}
@@ -83,41 +97,102 @@ def hypotheses(scored: meter_ranker.Scored, first: float, end: float,
         b = next((meter_ranker.METERS[k].bar for k, m in enumerate(meter_ranker.METERS) if m.name == name), None)
         if b is not None:
             bar_s1[b] = max(bar_s1.get(b, -np.inf), t)
-    rows, metas = [], []
+    rows, metas, kept = [], [], []
     for j, i in enumerate(idx):
         name = names[i]
         bar = bars[j]
         t, slot = s1[name]
         d = ((first + phases[j]) - slot / RESOLUTION) % bar
+        on_s1 = min(d, bar - d) < 1e-6
+        if ranked_bars is not None and not on_s1 and not any(abs(bar - b) < 1e-6 for b in ranked_bars):
+            continue
+        kept.append(j)
+        bp = base is not None and name == base[0] and abs(((first + phases[j]) - base[1] + bar / 2) % bar - bar / 2) < 1e-6
         rows.append((
+            float(bp),
             rk[j], rk[j] - best_bar[bar], float(rk[j] >= best_bar[bar] - 1e-12), rk[j] - rk.max(),
             t, t - best1, float(name == top1), bar_s1[bar] - best1,
             op[name] - best_op, float(name == top_op),
-            float(min(d, bar - d) < 1e-6),
+            float(on_s1),
             float(np.log(max(end / bar, 1.0))),
             *scored.feats[i],
             *(float(name == m) for m in METERS),
         ))
         metas.append(METERS.index(name))
-    return np.array(metas), (first + phases) % bars, np.array(rows, dtype=np.float64)
+    kept = np.array(kept, dtype=np.int64)
+    return np.array(metas), (first + phases[kept]) % bars[kept], np.array(rows, dtype=np.float64)
 
 
 # fitted by benchmarks/meter_rerank_fit.py, in FEATURES order; empty: the re-ranker is off
 WEIGHTS: tuple[float, ...] = (
+    0.45645, 0.096248, -0.86004, 0.99347, 0.21428, 1.315, 1.4327, 0.28526,
+    -3.0522, 2.2099, 0.40085, -0.060903, 0.002661, 0.75447, 7.9778, -4.4497,
+    5.733, -4.511, 0.35768, 7.768, 2.4201, -0.81301, 0.22976, 0.53918,
+    -0.29271, -0.016904, -0.42528, -1.2536, -3.4695, 1.0907, -1.2208, -0.11478,
+    0.16147, -0.32807, 0.76323, -0.2219, 0.4449, 3.0594, 8.5561, -0.0033457,
+    -0.6917, -0.40892, 0.24239, -0.16297, -0.35571, 0.73797, 0.4694, -0.68869,
+    0, 0,
 )
+
+
+def phase_rows(metas: np.ndarray, phases: np.ndarray, X: np.ndarray,
+               ranked_bars: Sequence[float] | None) -> np.ndarray:
+    """Rows at the two stages' phase of each meter: the phase of the ranker's best hypothesis of that bar
+    length (any meter: 3/4 and 6/8 share it) where it chooses the phase, else stage 1's for that meter."""
+    bars = np.array([_BAR[k] for k in metas])
+    keep = np.zeros(len(metas), dtype=bool)
+    best = X[:, FEATURES.index("rank_best_bar")] > 0.5
+    for b in np.unique(bars):
+        same = np.abs(bars - b) < 1e-6
+        if (ranked_bars is None or any(abs(b - r) < 1e-6 for r in ranked_bars)) and (same & best).any():
+            p = phases[np.flatnonzero(same & best)[0]]
+            keep |= same & (np.abs(phases - p) < 1e-6)
+        else:
+            keep |= same & (X[:, FEATURES.index("s1_phase")] > 0.5)
+    return np.flatnonzero(keep)
+
+
+def two_stages(scored: meter_ranker.Scored, first: float, top: tuple[float, Any, int],
+               ranked_bars: Sequence[float] | None) -> tuple[str, float]:
+    """What ``meter_estimate`` answers without the re-ranker: stage 1's meter ``top`` (total, candidate,
+    phase slot), at the ranker's best phase among hypotheses of that bar length (any meter), or at
+    stage 1's phase for bar lengths the ranker does not choose for."""
+    cand = top[1]
+    bar = cand.bar_beats
+    bars = np.array([meter_ranker.METERS[i].bar for i in scored.metas])
+    same = np.abs(bars - bar) < 1e-6
+    if (ranked_bars is None or any(abs(bar - b) < 1e-6 for b in ranked_bars)) and same.any():
+        k = int(np.flatnonzero(same)[np.argmax(scored.scores[same])])
+        return cand.name, float((first + scored.phases[k]) % bar)
+    return cand.name, float(top[2] / RESOLUTION) % bar
 
 
 def choose(onsets: np.ndarray, scored: meter_ranker.Scored | None, whole: Sequence[tuple[float, Any, int]],
            opening: Sequence[tuple[float, Any, int]] | None, end: float,
-           weights: Sequence[float] = WEIGHTS) -> Choice | None:
-    """The best hypothesis by the re-ranker's weights; None without weights, notes or hypotheses."""
+           ranked_bars: Sequence[float] | None = None, top: tuple[float, Any, int] | None = None,
+           weights: Sequence[float] | None = None) -> Choice | None:
+    """The best hypothesis by ``weights`` (default: WEIGHTS, read at call time); None without weights,
+    notes or hypotheses."""
+    weights = WEIGHTS if weights is None else weights
+    top = top if top is not None else whole[0]
     if scored is None or len(weights) != len(FEATURES) or len(onsets) < 2:
         return None
-    metas, phases, X = hypotheses(scored, float(onsets.min()), end, whole, opening)
+    base = two_stages(scored, float(onsets.min()), top, ranked_bars)
+    metas, phases, X = hypotheses(scored, float(onsets.min()), end, whole, opening, ranked_bars, base)
+    if PHASE_FROM_RANKER and len(X):
+        mine = phase_rows(metas, phases, X, ranked_bars)
+        metas, phases, X = metas[mine], phases[mine], X[mine]
+    if top[1].name not in CHOICES:
+        return None
+    mine = np.flatnonzero([METERS[k] in CHOICES for k in metas])
+    metas, phases, X = metas[mine], phases[mine], X[mine]
     if not len(X):
         return None
     s = X @ np.asarray(weights, dtype=np.float64)
     best = int(np.argmax(s))
+    at_base = X[:, FEATURES.index("two_stages")] > 0.5
+    if at_base.any() and s[best] - s[at_base].max() < OVERRIDE_MARGIN:
+        return None  # not clearly better than the two stages' own answer: keep it
     bars = np.array([_BAR[k] for k in metas])
     other = np.abs(bars - bars[best]) > 1e-6
     d = (phases - phases[best]) % bars[best]
