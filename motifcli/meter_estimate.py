@@ -134,7 +134,10 @@ OPENING_SPLIT = True
 # benchmarks/phase9-mtcrank9.md). Off: on the folk corpus it lifts bar length + phase 0.74 -> 0.85
 # (cross-validated) but on MTC tune it scored 65 of 100 against the two stages' 66
 NOTATED_RERANK = False
-RERANK_SPLIT = True  # a re-ranked bar length other than the whole piece's: the opening's bars, then the piece's
+# a re-ranked bar length other than the whole piece's stage 1: True, the opening's bars then the piece's own
+# (meter_opening.split_opening, as the opening rule does); False, the re-ranked meter throughout. MTC tune with
+# the re-ranker on: same right (65), false changes in steady songs 12 -> 8 of 55 (phase9-mtcrank9.md)
+RERANK_SPLIT = False
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
 
