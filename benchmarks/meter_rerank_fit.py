@@ -99,7 +99,7 @@ def piece_rows(on: np.ndarray, off: np.ndarray, pit: np.ndarray) -> dict:
     try:
         est = me.estimate_meter(notes)  # the two stages as they are (the re-ranker off)
     finally:
-        meter_rerank.WEIGHTS = saved
+        meter_rerank.WEIGHTS, me.NOTATED_RERANK = saved, saved_on
     return {"metas": metas, "phases": phases, "X": X, "base": (est.beats_per_bar, est.first_downbeat),
             "top": est.name}
 
@@ -320,14 +320,15 @@ def main(argv: list[str] | None = None) -> int:
     report["corpus_in_sample_right"] = round(float(np.mean([r["ok"][int(np.argmax(r["X"] @ w))] for r in rows])), 4)
     from benchmarks import meter_tune
 
-    saved = meter_rerank.WEIGHTS
+    saved, saved_on = meter_rerank.WEIGHTS, me.NOTATED_RERANK
     meter_rerank.WEIGHTS = tuple(float(v) for v in w)
+    me.NOTATED_RERANK = True  # the product's switch (off by default): on for the measure
     try:
         data = meter_tune.load(args.cache)
         for name in ("mtc", "bps"):
             res = meter_tune.evaluate(data[name])
             if args.show:
-                meter_rerank.WEIGHTS, on = (), meter_rerank.WEIGHTS
+                meter_rerank.WEIGHTS, on = (), meter_rerank.WEIGHTS  # the two stages alone
                 before = _rows(data[name])
                 meter_rerank.WEIGHTS = on
                 after = _rows(data[name])
@@ -344,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
                 report[f"{name}_all"] = {k: v for k, v in bench.run_written(name).items()
                                          if k in ("right", "right_by_split", "bar_length_correct")}
     finally:
-        meter_rerank.WEIGHTS = saved
+        meter_rerank.WEIGHTS, me.NOTATED_RERANK = saved, saved_on
     report["weights"] = {f: round(float(v), 4) for f, v in zip(meter_rerank.FEATURES, w)}
     print(json.dumps(report, indent=1))
     if args.json:
