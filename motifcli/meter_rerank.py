@@ -11,6 +11,9 @@ and the number of bars. A conditional logit (softmax over one piece's hypotheses
 
 Fitted on music21's one-line folk tunes (shippable; written meters) by
 ``benchmarks/meter_rerank_fit.py``; BPS and MTC are only the measure. Numpy only, weights below.
+Off by default (``meter_estimate.NOTATED_RERANK``): on the music21 corpus (cross-validated) and on held-out
+Essen tunes it lifts bar length + phase a lot, on the MTC tune half it did not (65 vs 66 of 100); see
+benchmarks/phase9-mtcrank9.md.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import numpy as np
 from motifcli import meter_ranker
 from motifcli.meter_templates import RESOLUTION
 
-# stage-1 meters the re-ranker may pick: those its corpus holds (no 5/8 there: a 5/8 estimate keeps stage 1)
+# stage-1 meters the re-ranker scores: those its corpus holds (no 5/8 there: a 5/8 estimate keeps the two stages)
 METERS: tuple[str, ...] = ("2/4", "3/4", "4/4", "6/8", "9/8", "12/8", "3/2")
 
 FEATURES: tuple[str, ...] = (
