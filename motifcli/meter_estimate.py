@@ -39,7 +39,7 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
     viterbi_downbeats,
     with_context,
 )
-from motifcli import meter_opening, meter_ranker, meter_sections, phase_ranker
+from motifcli import meter_opening, meter_ranker, meter_rerank, meter_sections, phase_ranker
 from motifcli.meter import Bar, MeterMap, nominal_bar_length, parse_meter
 from motifcli.meter_templates import RESOLUTION, autocorrelation, fold, phase_correlations
 from motifcli.meter_templates import template as metric_template
@@ -129,6 +129,15 @@ OPENING_MARGIN = 0.03  # stage 1's total, opening's meter minus the whole piece'
 # fires there only in songs with a change found); on fresh music21 dev pieces written bar lines found
 # 0.4575 -> 0.4661 (changing meter), 0.5632 -> 0.5713 (steady); more false changes (benchmarks/phase6-meter6b.md)
 OPENING_SPLIT = True
+# one-line notated input: the first section's bar length and phase from meter_rerank.py, a re-ranker over
+# both stages' (meter, phase) hypotheses fitted on music21's folk tunes (issue 9 phase 9,
+# benchmarks/phase9-mtcrank9.md). Off: on the folk corpus it lifts bar length + phase 0.74 -> 0.85
+# (cross-validated) but on MTC tune it scored 65 of 100 against the two stages' 66
+NOTATED_RERANK = False
+# a re-ranked bar length other than the whole piece's stage 1: True, the opening's bars then the piece's own
+# (meter_opening.split_opening, as the opening rule does); False, the re-ranked meter throughout. MTC tune with
+# the re-ranker on: same right (65), false changes in steady songs 12 -> 8 of 55 (phase9-mtcrank9.md)
+RERANK_SPLIT = False
 EVIDENCE_ONSETS = 32  # distinct onsets (about 8 bars of quarters) for full confidence
 
 
@@ -238,6 +247,13 @@ def estimate_meter(
     whole = best_by_cand
     if opening and meter is None and bar_offset is None and mono and is_notated(notes, quantised):
         best_by_cand = opening_stage1(grid, candidates, best_by_cand)  # the first section's bar, if it stands out
+    choice = None
+    if (opening and meter is None and bar_offset is None and mono and NOTATED_RANKER and NOTATED_RERANK
+            and best_by_cand[0][1].name in meter_rerank.METERS and is_notated(notes, quantised)):
+        choice = _rerank(notes, grid, candidates, whole, best_by_cand[0])  # bar length and phase from both stages' evidence
+    if choice is not None:
+        chosen = next(r for r in whole if r[1].name == choice.meter)
+        best_by_cand = [chosen, *(r for r in whole if r is not chosen)]
     score, cand, phase_slot = best_by_cand[0]
     rivals = [r for r in best_by_cand[1:] if abs(r[1].bar_beats - cand.bar_beats) > 1e-6]
     meter_margin = score - rivals[0][0] if rivals else 1.0
@@ -245,10 +261,15 @@ def estimate_meter(
     bar = cand.bar_beats
     end = float(len(grid)) / RESOLUTION
     ranked = None
-    if (bar_offset is None and quantised and NOTATED_RANKER and _ranker_knows(bar)
+    if (choice is None and bar_offset is None and quantised and NOTATED_RANKER and _ranker_knows(bar)
             and is_notated(notes, quantised)):
         ranked = meter_ranker.rank(notes[0], notes[1], notes[2], bar=bar)
-    if ranked is not None:
+    if choice is not None:
+        first = choice.first_downbeat % bar
+        downbeats = _every_bar(first, bar, end)
+        meter_margin = 0.05 * choice.bar_margin  # log-odds: meter_conf below = 1 - exp(-margin)
+        phase_margin = choice.phase_margin
+    elif ranked is not None:
         first = (float(notes[0].min()) + ranked.phase) % bar
         downbeats = _every_bar(first, bar, end)
         phase_margin = ranked.phase_margin
@@ -280,7 +301,8 @@ def estimate_meter(
     sections: tuple[Bar, ...] = ()
     if meter is None and bar_offset is None and quantised:  # meter changes: only where bar lines sit on a grid
         sections = meter_sections.sections_for(notes, grid, RESOLUTION, candidates, cand.beat_beats, downbeats, mono)
-    if best_by_cand is not whole and OPENING_SPLIT and not sections:
+    if OPENING_SPLIT and not sections and best_by_cand[0][1].bar_beats != whole[0][1].bar_beats and (
+            choice is None or RERANK_SPLIT):
         sections = _split_opening(notes, grid, candidates, jump_penalty, cand, downbeats)
     return MeterEstimate(
         numerator=cand.numerator,
@@ -341,6 +363,20 @@ def _split_opening(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: 
     return meter_opening.split_opening(
         grid[: int(np.ceil(end * RESOLUTION))], RESOLUTION, opening, whole.to_meter_map(end), levels,
         logodds=lambda at: downbeat_logodds(notes, at, MELODY_WEIGHTS))
+
+
+def _rerank(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequence[Candidate],
+            whole: list[tuple[float, Candidate, int]],
+            top: tuple[float, Candidate, int]) -> meter_rerank.Choice | None:
+    """meter_rerank's pick among stage 1's meters and the ranker's phases (None: keep the two stages')."""
+    if not meter_rerank.WEIGHTS:
+        return None
+    head = None
+    if OPENING_BEATS is not None and len(grid) > OPENING_BEATS * RESOLUTION:
+        head = stage1(grid[: int(round(OPENING_BEATS * RESOLUTION))], candidates)
+    scored = meter_ranker.score(notes[0], notes[1], notes[2])
+    return meter_rerank.choose(notes[0], scored, whole, head, float(len(grid)) / RESOLUTION, NOTATED_RANKER_BARS,
+                               top)
 
 
 def _ranker_knows(bar: float) -> bool:
