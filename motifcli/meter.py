@@ -19,7 +19,7 @@ import bisect
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -32,6 +32,10 @@ SPAN_END_EPS = 1e-3  # beats: an occurrence ending this close after a bar line e
 # line stays in its bar). For played MIDI only: written bars (MusicXML) are exact. Bar numbers of
 # occurrences and the notation of MIDI use it.
 ONSET_SNAP = 1 / 16 - 1e-5
+# beats: MIDI time signatures are whole 1/32 beats (writers/midi_bars.py declares a bar of another
+# length at the 1/32 beat below and puts the next event at the exact bar line): an event less than
+# this after a bar line of its section is that bar's end, not the start of a sliver of a bar
+SIGNATURE_SLACK = 1 / 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +151,18 @@ class MeterMap:
         source: str = "midi",
         confidence: float = 1.0,
     ) -> MeterMap:
-        """Bars from MIDI time-signature events: each event starts a bar (the bar before it is cut short).
+        """Bars from MIDI time-signature events: each event starts a bar (the bar before it is cut
+        short; one that would leave less than :data:`SIGNATURE_SLACK` of its bar runs on to it).
 
         ``first_downbeat`` > 0 puts a pickup bar numbered "0" before it. Bars run to ``end_beat``.
+        A first event whose one bar is shorter than the next event's (1/4 then 4/4 a beat later) is
+        a pickup too, as MuseScore writes and reads one; and a run of one-bar signatures between two
+        sections of one signature are irregular bars of it (how an irregular measure is written to
+        MIDI): both as :mod:`motifcli.writers.midi_bars` writes the bars of an estimated map.
         """
         sigs = _sorted_signatures(events) or [(0.0, 4, 4)]
+        if first_downbeat <= _EPS and _opens_with_pickup(sigs):
+            first_downbeat, sigs = sigs[1][0], sigs[1:]
         if sigs[0][0] > first_downbeat + _EPS:
             sigs.insert(0, (first_downbeat, 4, 4))
         bars: list[Bar] = []
@@ -161,20 +172,25 @@ class MeterMap:
         end = max(float(end_beat), first_downbeat + _EPS)
         section_starts = [max(s[0], first_downbeat) for s in sigs] + [math.inf]
         number = 1
+        sections: list[tuple[int, int]] = []  # each event's bars: [first, stop) indices
         for k, (_, num, den) in enumerate(sigs):
             pos, stop = section_starts[k], section_starts[k + 1]
             if stop <= pos + _EPS:
                 continue
             length = nominal_bar_length(num, den)
+            first_bar = len(bars)
             while pos < min(stop, end) - _EPS:
                 bar_len = min(length, stop - pos)
+                if 0 < stop - pos - length < SIGNATURE_SLACK - _EPS:
+                    bar_len = stop - pos  # the event is the bar line (a declared length rounded down)
                 bars.append(Bar(pos, bar_len, str(number), num, den))
                 number += 1
                 pos += bar_len
+            sections.append((first_bar, len(bars)))
         if not bars:
             num, den = sigs[0][1], sigs[0][2]
             bars.append(Bar(0.0, nominal_bar_length(num, den), "1", num, den))
-        return cls(tuple(bars), source=source, confidence=confidence)
+        return cls(tuple(_irregular_bars_in_section(bars, sections)), source=source, confidence=confidence)
 
     @classmethod
     def regular(
@@ -334,6 +350,34 @@ class MeterMap:
             "bar_count": len(self.bars),
             "irregular_bars": irregular,
         }
+
+
+def _opens_with_pickup(sigs: list[tuple[float, int, int]]) -> bool:
+    """The first event, at beat 0, holds one bar shorter than the next event's bar (1/4 at 0, 4/4
+    at beat 1): a pickup, the way MuseScore 3 writes one to MIDI and reads one from it."""
+    if len(sigs) < 2 or sigs[0][0] > _EPS:
+        return False
+    first = nominal_bar_length(sigs[0][1], sigs[0][2])
+    return _EPS < sigs[1][0] < first + SIGNATURE_SLACK - _EPS and first < nominal_bar_length(sigs[1][1], sigs[1][2]) - _EPS
+
+
+def _irregular_bars_in_section(bars: list[Bar], sections: list[tuple[int, int]]) -> list[Bar]:
+    """Bars of one-bar sections between two sections of one signature take that signature (their
+    lengths stay): a 6/4 bar between 4/4 sections is an irregular 4/4 bar, as in the meter map it
+    was written from (``irregular_bars`` of the report), not two meter changes."""
+    spans = [s for s in sections if s[1] > s[0]]
+    k = 0
+    while k < len(spans):
+        j = k
+        while j < len(spans) and spans[j][1] - spans[j][0] == 1:
+            j += 1
+        if j > k and k > 0 and j < len(spans):
+            before, after = bars[spans[k - 1][1] - 1], bars[spans[j][0]]
+            if (before.numerator, before.denominator) == (after.numerator, after.denominator):
+                for first, _ in spans[k:j]:
+                    bars[first] = replace(bars[first], numerator=before.numerator, denominator=before.denominator)
+        k = max(j, k + 1)
+    return bars
 
 
 def _sorted_signatures(events: Iterable[Any]) -> list[tuple[float, int, int]]:

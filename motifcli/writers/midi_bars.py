@@ -1,0 +1,74 @@
+"""The time-signature events that put a meter map's bars on a MIDI file's bar ruler.
+
+A MIDI file's time signatures are its bars: a reader lays bars of the current signature from each
+event on. When the run's bars were estimated (or given with ``--meter``/``--bar-offset``), the
+annotated MIDI must carry them, or "Motif A1, bars 12-13" cannot be found in a DAW. The events:
+
+* at tick 0 a pickup's own length (MuseScore writes a pickup the same way: 1/4 then 4/4, and its
+  MIDI import reads a first bar shorter than the next as an uncounted pickup);
+* each section's signature at its first bar line;
+* an irregular bar's own length at its start, and the section's signature again after it.
+
+A signature is numerator / power-of-two denominator, so a pickup or irregular bar whose length is
+not a multiple of 1/32 beat (performed input: a pickup of 2.1667 beats) is declared at the longest
+such length that does not pass the bar's end, counted from where a reader going by declared
+lengths has its start; the next event stays at the map's exact bar-line tick. So:
+
+* a reader that starts a bar at every event's tick (ours, :meth:`motifcli.meter.MeterMap.from_time_signatures`,
+  which absorbs a rest of bar under 1/32 beat into the bar before) gets the map's bar lines to
+  the tick (rounding: 1/(2 x ticks per beat) beat);
+* a reader that lays bars by declared lengths and moves an event to the bar line before it
+  (MuseScore 3's import) has bar lines at most 1/32 beat early, never late, and the error does
+  not add up over several rounded bars.
+
+Rounded down, never to the nearest: MuseScore 3 drops a first signature whose bar the next event
+cuts short (its bars then start at tick 0, 2 beats off), benchmarks/phase9-midibars9.md.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from motifcli.meter import MeterMap
+
+GRID = 32  # declared lengths are multiples of 1/GRID beat (a 1/128 note: MIDI's finest common denominator)
+_EPS = 1e-6
+MAX_NUMERATOR = 255  # one byte in the event
+
+
+def declared_signature(beats: float | Fraction) -> tuple[int, int]:
+    """The signature of the longest multiple of 1/32 beat not above ``beats`` (at least 1/32 beat),
+    in the simplest form with a denominator of at least 4 (2.0 -> 2/4, 1.5 -> 3/8, 2.1667 -> 69/128)."""
+    units = max(1, math.floor(float(beats) * GRID + _EPS))
+    numerator, denominator = units, 4 * GRID  # 1/32 beat = a 1/128 note
+    while numerator % 2 == 0 and denominator > 4:
+        numerator //= 2
+        denominator //= 2
+    while numerator > MAX_NUMERATOR:  # over ~8 beats in 1/128 notes: a coarser, shorter declaration
+        numerator //= 2
+        denominator //= 2
+    return numerator, max(denominator, 1)
+
+
+def signature_events(meter: MeterMap, ticks_per_beat: int) -> list[tuple[int, int, int]]:
+    """(tick, numerator, denominator) of every time-signature event that carries ``meter``'s bars."""
+    bars = meter.bars
+    last = len(bars) - 1
+    declared = Fraction(0)  # where a reader going by declared lengths has this bar's start
+    events: list[tuple[int, int, int]] = []
+    current: tuple[int, int] | None = None
+    after_odd = False
+    for i, bar in enumerate(bars):
+        # the last bar holds what is left of the piece: the file's end closes it, whatever its length
+        odd = i < last and abs(bar.length - bar.nominal_length) > _EPS
+        if odd:
+            sig = declared_signature(Fraction(bar.end).limit_denominator(1 << 20) - declared)
+        else:
+            sig = (bar.numerator, bar.denominator)
+        if i == 0 or odd or after_odd or sig != current:
+            events.append((max(0, round(bar.start * ticks_per_beat)), *sig))
+            current = sig
+        declared += Fraction(4 * sig[0], sig[1])
+        after_odd = odd
+    return events
