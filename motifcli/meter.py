@@ -19,7 +19,7 @@ import bisect
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -36,6 +36,8 @@ ONSET_SNAP = 1 / 16 - 1e-5
 # length at the 1/32 beat below and puts the next event at the exact bar line): an event less than
 # this after a bar line of its section is that bar's end, not the start of a sliver of a bar
 SIGNATURE_SLACK = 1 / 32
+PLAUSIBLE_BAR = 1.5  # quarter beats: the shortest bar a meter has (POP909's "1/4" is a placeholder)
+PICKUP_DENOMINATOR = 32  # a first signature this fine (16/32, 69/128) is a pickup's own length, not a meter
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +158,8 @@ class MeterMap:
 
         ``first_downbeat`` > 0 puts a pickup bar numbered "0" before it. Bars run to ``end_beat``.
         A first event whose one bar is shorter than the next event's (1/4 then 4/4 a beat later) is
-        a pickup too, as MuseScore writes and reads one; and a run of one-bar signatures between two
-        sections of one signature are irregular bars of it (how an irregular measure is written to
-        MIDI): both as :mod:`motifcli.writers.midi_bars` writes the bars of an estimated map.
+        a pickup too, as MuseScore writes and reads one, and as :mod:`motifcli.writers.midi_bars`
+        writes an estimated map's.
         """
         sigs = _sorted_signatures(events) or [(0.0, 4, 4)]
         if first_downbeat <= _EPS and _opens_with_pickup(sigs):
@@ -172,13 +173,11 @@ class MeterMap:
         end = max(float(end_beat), first_downbeat + _EPS)
         section_starts = [max(s[0], first_downbeat) for s in sigs] + [math.inf]
         number = 1
-        sections: list[tuple[int, int]] = []  # each event's bars: [first, stop) indices
         for k, (_, num, den) in enumerate(sigs):
             pos, stop = section_starts[k], section_starts[k + 1]
             if stop <= pos + _EPS:
                 continue
             length = nominal_bar_length(num, den)
-            first_bar = len(bars)
             while pos < min(stop, end) - _EPS:
                 bar_len = min(length, stop - pos)
                 if 0 < stop - pos - length < SIGNATURE_SLACK - _EPS:
@@ -186,11 +185,10 @@ class MeterMap:
                 bars.append(Bar(pos, bar_len, str(number), num, den))
                 number += 1
                 pos += bar_len
-            sections.append((first_bar, len(bars)))
         if not bars:
             num, den = sigs[0][1], sigs[0][2]
             bars.append(Bar(0.0, nominal_bar_length(num, den), "1", num, den))
-        return cls(tuple(_irregular_bars_in_section(bars, sections)), source=source, confidence=confidence)
+        return cls(tuple(bars), source=source, confidence=confidence)
 
     @classmethod
     def regular(
@@ -353,31 +351,20 @@ class MeterMap:
 
 
 def _opens_with_pickup(sigs: list[tuple[float, int, int]]) -> bool:
-    """The first event, at beat 0, holds one bar shorter than the next event's bar (1/4 at 0, 4/4
-    at beat 1): a pickup, the way MuseScore 3 writes one to MIDI and reads one from it."""
+    """The first event, at beat 0, holds one bar shorter than the next event's bar, in a signature
+    no written meter uses (under 1.5 quarter beats, or a denominator of 32 or more): a pickup.
+
+    1/4 at 0 then 4/4 at beat 1 is how MuseScore 3 writes a pickup to MIDI (and its import reads
+    any shorter first bar as one); writers/midi_bars.py declares a longer pickup as 16/32, 69/128.
+    A plain first bar before a longer meter (MTC's 6/8 then 9/8) stays bar 1.
+    """
     if len(sigs) < 2 or sigs[0][0] > _EPS:
         return False
-    first = nominal_bar_length(sigs[0][1], sigs[0][2])
-    return _EPS < sigs[1][0] < first + SIGNATURE_SLACK - _EPS and first < nominal_bar_length(sigs[1][1], sigs[1][2]) - _EPS
-
-
-def _irregular_bars_in_section(bars: list[Bar], sections: list[tuple[int, int]]) -> list[Bar]:
-    """Bars of one-bar sections between two sections of one signature take that signature (their
-    lengths stay): a 6/4 bar between 4/4 sections is an irregular 4/4 bar, as in the meter map it
-    was written from (``irregular_bars`` of the report), not two meter changes."""
-    spans = [s for s in sections if s[1] > s[0]]
-    k = 0
-    while k < len(spans):
-        j = k
-        while j < len(spans) and spans[j][1] - spans[j][0] == 1:
-            j += 1
-        if j > k and k > 0 and j < len(spans):
-            before, after = bars[spans[k - 1][1] - 1], bars[spans[j][0]]
-            if (before.numerator, before.denominator) == (after.numerator, after.denominator):
-                for first, _ in spans[k:j]:
-                    bars[first] = replace(bars[first], numerator=before.numerator, denominator=before.denominator)
-        k = max(j, k + 1)
-    return bars
+    _, num, den = sigs[0]
+    first = nominal_bar_length(num, den)
+    return (_EPS < sigs[1][0] < first + SIGNATURE_SLACK - _EPS
+            and first < nominal_bar_length(sigs[1][1], sigs[1][2]) - _EPS
+            and (first < PLAUSIBLE_BAR - _EPS or den >= PICKUP_DENOMINATOR))
 
 
 def _sorted_signatures(events: Iterable[Any]) -> list[tuple[float, int, int]]:

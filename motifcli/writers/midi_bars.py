@@ -5,7 +5,9 @@ event on. When the run's bars were estimated (or given with ``--meter``/``--bar-
 annotated MIDI must carry them, or "Motif A1, bars 12-13" cannot be found in a DAW. The events:
 
 * at tick 0 a pickup's own length (MuseScore writes a pickup the same way: 1/4 then 4/4, and its
-  MIDI import reads a first bar shorter than the next as an uncounted pickup);
+  MIDI import reads a first bar shorter than the next as an uncounted pickup); one of 1.5 beats or
+  more in 32nds (2 beats: 16/32), a signature no written meter uses, so that our reader too can
+  tell it from a first bar in a meter of its own (MTC's 6/8 bar before 9/8);
 * each section's signature at its first bar line;
 * an irregular bar's own length at its start, and the section's signature again after it.
 
@@ -30,7 +32,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from motifcli.meter import MeterMap
+from motifcli.meter import PICKUP_DENOMINATOR, PLAUSIBLE_BAR, MeterMap
 
 GRID = 32  # declared lengths are multiples of 1/GRID beat (a 1/128 note: MIDI's finest common denominator)
 _EPS = 1e-6
@@ -51,6 +53,17 @@ def declared_signature(beats: float | Fraction) -> tuple[int, int]:
     return numerator, max(denominator, 1)
 
 
+def pickup_signature(numerator: int, denominator: int) -> tuple[int, int]:
+    """A pickup of 1.5 quarter beats or more in 32nds (2 beats: 16/32, not 2/4), so that no reader
+    takes it for a first bar in a meter of its own (meter.py ``_opens_with_pickup``); shorter ones
+    (1/4, 3/16) stay as written, as MuseScore writes them."""
+    if 4 * numerator / denominator < PLAUSIBLE_BAR - _EPS:
+        return numerator, denominator
+    while denominator < PICKUP_DENOMINATOR and 2 * numerator <= MAX_NUMERATOR:
+        numerator, denominator = 2 * numerator, 2 * denominator
+    return numerator, denominator
+
+
 def signature_events(meter: MeterMap, ticks_per_beat: int) -> list[tuple[int, int, int]]:
     """(tick, numerator, denominator) of every time-signature event that carries ``meter``'s bars."""
     bars = meter.bars
@@ -64,6 +77,8 @@ def signature_events(meter: MeterMap, ticks_per_beat: int) -> list[tuple[int, in
         odd = i < last and abs(bar.length - bar.nominal_length) > _EPS
         if odd:
             sig = declared_signature(Fraction(bar.end).limit_denominator(1 << 20) - declared)
+            if i == 0:
+                sig = pickup_signature(*sig)
         else:
             sig = (bar.numerator, bar.denominator)
         if i == 0 or odd or after_odd or sig != current:
