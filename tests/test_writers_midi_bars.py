@@ -80,7 +80,7 @@ def assert_same_bars(a: MeterMap, b: MeterMap, end: float, tol: float = 1e-6) ->
 
 def occurrence_bars(annotation: motifcli.Annotation) -> list[tuple]:
     """Each occurrence: its label, bars (printed numbers), span, notes and similarity."""
-    return [(o.text, o.start_bar, o.end_bar, o.start_bar_label, o.end_bar_label, o.start, o.end,
+    return [(o.text, o.start_bar, o.end_bar, o.start_bar_label, o.end_bar_label, round(o.start, 6), round(o.end, 6),
              o.track, tuple(o.note_indices), round(o.similarity, 9)) for o in annotation.occurrences]
 
 
