@@ -2,6 +2,7 @@
 
     PYTHONPATH=$PWD python benchmarks/midi_bars.py roundtrip [--songs 101 202 ...] [--chorales N] [--unit bar]
     PYTHONPATH=$PWD python benchmarks/midi_bars.py timing [--count 20] [--runs 5]
+    PYTHONPATH=$PWD python benchmarks/midi_bars.py musescore [--songs 101 202 ...]
 
 ``roundtrip``: each song is annotated (the product default, note level), its annotated MIDI written
 and annotated again; prints per piece the meter sources (first run, second run), whether the bars
@@ -10,6 +11,10 @@ which MIDI states as bars of their own length), whether every occurrence has the
 span and similarity, and the worst error of a length-reading import (bar lines laid by declared
 lengths, as MuseScore 3 does) against the map. Chorales: music21's Bach chorales as MIDI without
 their time signature (tests/test_notation_meter.midi_of), the first N of the corpus.
+
+``musescore``: MuseScore 3's MIDI import (``mscore3 -o x.mscx song.motifs.mid``, headless) of each
+annotated MIDI: does it show the report's bars (every measure that holds music starting at most
+1/32 beat before the map's bar line, numbered as the report numbers it, the pickup uncounted)?
 
 ``timing``: CPU seconds of ``writers.midi.render`` per song (median of runs), writing the run's bars
 (the default) vs keeping the input's time signatures, on POP909 songs 100, 101, ...
@@ -163,6 +168,50 @@ def timing(count: int, runs: int) -> None:
               f"(min {1000 * min(values):.2f}, {len(values)} runs of {count} songs)")
 
 
+def musescore(songs: list[str]) -> None:
+    import os
+    import subprocess
+
+    import motifcli
+    from motifcli import writers
+    from motifcli.meter import SIGNATURE_SLACK
+    from motifcli.readers import read_score
+    from motifcli.readers.midi import read_midi
+    from test_musescore import DIVISION, find_mscore, read_mscx
+
+    exe = find_mscore()
+    if exe is None:
+        raise SystemExit("mscore3 not found")
+    tmp = Path(tempfile.mkdtemp())
+    (tmp / "home").mkdir()
+    (tmp / "run").mkdir(mode=0o700)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "QT_", "DISPLAY", "WAYLAND"))}
+    env.update(QT_QPA_PLATFORM="offscreen", HOME=str(tmp / "home"), XDG_RUNTIME_DIR=str(tmp / "run"))
+    print("| song | first signature | MuseScore measures | bars with music | shows the report's bars | worst error (beat) |")
+    print("|---|---|---|---|---|---|")
+    shown_ok = 0
+    for name in songs:
+        path = song_path(name)
+        score = read_score(path)
+        annotation = motifcli.annotate(score)
+        out = tmp / writers.output_name(path, "midi")
+        writers.write(annotation, score, "midi", out)
+        mscx = tmp / f"{name}.mscx"
+        subprocess.run([exe, "-o", str(mscx), str(out)], env=env, capture_output=True, timeout=300,
+                       stdin=subprocess.DEVNULL, check=False)
+        shown = read_mscx(mscx)
+        bars = [b for b in annotation.meter_map.bars if b.start < read_midi(out).end_beat - 1e-6]
+        errors = [b.start - t / DIVISION for b, t in zip(bars, shown.measure_ticks[:-1])]
+        numbers = all(p == int(b.number) for b, p in zip(bars, shown.printed))
+        ok = (len(shown.measure_ticks) - 1 >= len(bars) and numbers
+              and all(-1e-9 <= e <= SIGNATURE_SLACK + 1e-9 for e in errors))
+        shown_ok += ok
+        first = next(m for m in read_midi(out).time_signatures)
+        print(f"| {name} | {first.numerator}/{first.denominator} | {len(shown.measure_ticks) - 1} | {len(bars)} | "
+              f"{ok} | {max(abs(e) for e in errors):.4f} |")
+    print(f"\n{shown_ok} of {len(songs)} shown in the report's bars")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -170,12 +219,16 @@ def main() -> None:
     r.add_argument("--songs", nargs="*", default=list(DEFAULT_SONGS))
     r.add_argument("--chorales", type=int, default=3)
     r.add_argument("--unit", default="note", choices=("note", "bar"))
+    m = sub.add_parser("musescore")
+    m.add_argument("--songs", nargs="*", default=list(DEFAULT_SONGS))
     t = sub.add_parser("timing")
     t.add_argument("--count", type=int, default=20)
     t.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if args.what == "roundtrip":
         roundtrip(args.songs, args.chorales, args.unit)
+    elif args.what == "musescore":
+        musescore(args.songs)
     else:
         timing(args.count, args.runs)
 

@@ -33,8 +33,8 @@ SPAN_END_EPS = 1e-3  # beats: an occurrence ending this close after a bar line e
 # occurrences and the notation of MIDI use it.
 ONSET_SNAP = 1 / 16 - 1e-5
 # beats: MIDI time signatures are whole 1/32 beats (writers/midi_bars.py declares a bar of another
-# length at the 1/32 beat below and puts the next event at the exact bar line): an event less than
-# this after a bar line of its section is that bar's end, not the start of a sliver of a bar
+# length up to 1/32 beat short and puts the next event at the exact bar line): an event up to this
+# after a bar line of its section is that bar's end, not the start of a sliver of a bar
 SIGNATURE_SLACK = 1 / 32
 PLAUSIBLE_BAR = 1.5  # quarter beats: the shortest bar a meter has (POP909's "1/4" is a placeholder)
 PICKUP_DENOMINATOR = 32  # a first signature this fine (16/32, 69/128) is a pickup's own length, not a meter
@@ -154,7 +154,7 @@ class MeterMap:
         confidence: float = 1.0,
     ) -> MeterMap:
         """Bars from MIDI time-signature events: each event starts a bar (the bar before it is cut
-        short; one that would leave less than :data:`SIGNATURE_SLACK` of its bar runs on to it).
+        short; one that would leave up to :data:`SIGNATURE_SLACK` of a bar runs on to it).
 
         ``first_downbeat`` > 0 puts a pickup bar numbered "0" before it. Bars run to ``end_beat``.
         A first event whose one bar is shorter than the next event's (1/4 then 4/4 a beat later) is
@@ -180,7 +180,7 @@ class MeterMap:
             length = nominal_bar_length(num, den)
             while pos < min(stop, end) - _EPS:
                 bar_len = min(length, stop - pos)
-                if 0 < stop - pos - length < SIGNATURE_SLACK - _EPS:
+                if 0 < stop - pos - length <= SIGNATURE_SLACK + _EPS:
                     bar_len = stop - pos  # the event is the bar line (a declared length rounded down)
                 bars.append(Bar(pos, bar_len, str(number), num, den))
                 number += 1
@@ -362,7 +362,7 @@ def _opens_with_pickup(sigs: list[tuple[float, int, int]]) -> bool:
         return False
     _, num, den = sigs[0]
     first = nominal_bar_length(num, den)
-    return (_EPS < sigs[1][0] < first + SIGNATURE_SLACK - _EPS
+    return (_EPS < sigs[1][0] <= first + SIGNATURE_SLACK + _EPS
             and first < nominal_bar_length(sigs[1][1], sigs[1][2]) - _EPS
             and (first < PLAUSIBLE_BAR - _EPS or den >= PICKUP_DENOMINATOR))
 

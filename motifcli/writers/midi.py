@@ -173,9 +173,11 @@ def bar_events(midi: mido.MidiFile, annotation: Annotation, score: Score) -> lis
     meter = annotation.meter_map if annotation.meter_map is not None else score.meter_map
     if meter.source not in REWRITTEN_SOURCES:
         return []
+    from motifcli.meter_estimate import is_quantised  # (imported already: the run estimated the meter)
+
     midi.tracks = [without_time_signatures(track) for track in midi.tracks]
     return [(tick, mido.MetaMessage("time_signature", numerator=num, denominator=den))
-            for tick, num, den in signature_events(meter, midi.ticks_per_beat)]
+            for tick, num, den in signature_events(meter, midi.ticks_per_beat, quantised=is_quantised(score))]
 
 
 def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: bool = False,
