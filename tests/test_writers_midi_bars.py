@@ -140,9 +140,32 @@ def test_estimated_bars_replace_the_input_time_signatures(tmp_path: Path) -> Non
 def test_keep_time_signatures_leaves_the_input_ones(tmp_path: Path) -> None:
     _, out = annotated(EXAMPLE, tmp_path, keep_time_signatures=True)
     before, after = mido.MidiFile(EXAMPLE), mido.MidiFile(out)
-    assert [absolute(t) for t in before.tracks][0][:3] == absolute(after.tracks[0])[:3]
-    assert signatures(after) == signatures(before)
-    assert others(after) == others(before)
+    def unmarked(midi: mido.MidiFile) -> list:  # every event, time signatures too, but the markers
+        return [[e for e in absolute(t) if "'marker'" not in str(e[1]) and "end_of_track" not in str(e[1])]
+                for t in midi.tracks]
+
+    assert unmarked(after) == unmarked(before)
+    assert signatures(after) == signatures(before) == [(0, 1, 4), (0, 4, 4)]
+
+
+def test_cli_writes_the_bars_and_keeps_them_on_request(tmp_path: Path) -> None:
+    """``motif annotate`` (the real CLI, one process per run): the run's bars by default,
+    ``--keep-time-signatures`` the input's; the JSON report's meter is the one written."""
+    import json
+    import subprocess
+    import sys
+
+    before = EXAMPLE.read_bytes()
+    for flag, folder in (([], "bars"), (["--keep-time-signatures"], "kept")):
+        out = tmp_path / folder
+        proc = subprocess.run([sys.executable, "-m", "motifcli", "annotate", str(EXAMPLE), "-o", f"{out}/",
+                               "-f", "midi", "-f", "json", "-q", *flag], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    report = json.loads((tmp_path / "bars" / "pop909-101.motifs.json").read_text())
+    assert report["meter"]["source"] == "estimated" and report["meter"]["pickup_beats"] == pytest.approx(26 / 12)
+    assert signatures(mido.MidiFile(tmp_path / "bars" / "pop909-101.motifs.mid")) == [(0, 69, 128), (1040, 4, 4)]
+    assert signatures(mido.MidiFile(tmp_path / "kept" / "pop909-101.motifs.mid")) == signatures(mido.MidiFile(EXAMPLE))
+    assert EXAMPLE.read_bytes() == before  # the input is never written
 
 
 @needs_data

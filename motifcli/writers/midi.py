@@ -177,7 +177,7 @@ def bar_events(midi: mido.MidiFile, annotation: Annotation, score: Score) -> lis
 
     midi.tracks = [without_time_signatures(track) for track in midi.tracks]
     return [(tick, mido.MetaMessage("time_signature", numerator=num, denominator=den))
-            for tick, num, den in signature_events(meter, midi.ticks_per_beat, quantised=is_quantised(score))]
+            for tick, num, den in signature_events(meter, midi.ticks_per_beat, quantised=lambda: is_quantised(score))]
 
 
 def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: bool = False,

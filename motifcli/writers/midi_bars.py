@@ -35,6 +35,7 @@ benchmarks/phase9-midibars9.md has the experiments.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
 
 from motifcli.meter import PICKUP_DENOMINATOR, PLAUSIBLE_BAR, MeterMap
@@ -80,13 +81,15 @@ def _on_grid(beats: float) -> bool:
     return abs(beats * GRID - round(beats * GRID)) < _EPS * GRID
 
 
-def signature_events(meter: MeterMap, ticks_per_beat: int, quantised: bool = True) -> list[tuple[int, int, int]]:
+def signature_events(meter: MeterMap, ticks_per_beat: int,
+                     quantised: bool | Callable[[], bool] = True) -> list[tuple[int, int, int]]:
     """(tick, numerator, denominator) of every time-signature event that carries ``meter``'s bars.
 
     ``quantised=False`` (performed input, ``meter_estimate.is_quantised``): the pickup is declared
     1/32 beat or less short of its end even when its length is a whole number of 32nds (2 beats:
     63/128, not 16/32), since MuseScore 3's import, when it takes the notes for a human performance,
-    keeps a plain first signature (2/4, 16/32, 1/4) for the whole piece and drops the rest."""
+    keeps a plain first signature (2/4, 16/32, 1/4) for the whole piece and drops the rest. A callable
+    is asked only for a pickup on the 1/32 grid (the only case it decides)."""
     bars = meter.bars
     last = len(bars) - 1
     declared = Fraction(0)  # where a reader going by declared lengths has this bar's start
@@ -98,13 +101,13 @@ def signature_events(meter: MeterMap, ticks_per_beat: int, quantised: bool = Tru
         odd = i < last and abs(bar.length - bar.nominal_length) > _EPS
         if odd:
             end = Fraction(bar.end).limit_denominator(1 << 20)
-            if i == 0 and not quantised:
+            if not _on_grid(bar.length):  # counted from where a length reader is: the error never adds up
+                sig = declared_signature(end - declared)  # (a pickup: strictly short, as below)
+            elif i == 0 and not (quantised() if callable(quantised) else quantised):
                 sig = signature_below(end)
-            elif _on_grid(bar.length):  # the usual irregular bar (2, 6, 7 beats): its plain length
+            else:  # the usual irregular bar (2, 6, 7 beats), a notated pickup: its plain length
                 sig = declared_signature(bar.length)
-            else:  # counted from where a length reader is, so that the error never adds up
-                sig = declared_signature(end - declared)
-            if i == 0 and quantised:
+            if i == 0:
                 sig = pickup_signature(*sig)
         else:
             sig = (bar.numerator, bar.denominator)
