@@ -121,7 +121,8 @@ def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged
         stage = _stage_name(dest)
         staged.append((stage, dest))
         try:
-            write(annotation, score, fmt, stage, lyrics=settings.lyrics)
+            write(annotation, score, fmt, stage, lyrics=settings.lyrics,
+                  keep_time_signatures=settings.keep_time_signatures)
         except MotifError as exc:
             if exc.path != str(stage):
                 raise

@@ -161,6 +161,10 @@ def annotate(
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary to stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (no paths written, no tables).")] = False,
     lyrics: Annotated[bool, typer.Option("--lyrics", help="Also write motif labels as lyrics.")] = False,
+    keep_time_signatures: Annotated[bool, typer.Option(
+        "--keep-time-signatures",
+        help="MIDI output: keep the input's time signatures (default: the bars the report numbers)."),
+    ] = False,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
     max_beats: MaxBeatsOpt = None,
@@ -185,7 +189,7 @@ def annotate(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
             texture_model=texture_model,
-            lyrics=lyrics, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
+            lyrics=lyrics, keep_time_signatures=keep_time_signatures, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
         shard_spec = batch.parse_shard(shard) if shard else None

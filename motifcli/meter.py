@@ -32,6 +32,12 @@ SPAN_END_EPS = 1e-3  # beats: an occurrence ending this close after a bar line e
 # line stays in its bar). For played MIDI only: written bars (MusicXML) are exact. Bar numbers of
 # occurrences and the notation of MIDI use it.
 ONSET_SNAP = 1 / 16 - 1e-5
+# beats: MIDI time signatures are whole 1/32 beats (writers/midi_bars.py declares a bar of another
+# length up to 1/32 beat short and puts the next event at the exact bar line): an event up to this
+# after a bar line of its section is that bar's end, not the start of a sliver of a bar
+SIGNATURE_SLACK = 1 / 32
+PLAUSIBLE_BAR = 1.5  # quarter beats: the shortest bar a meter has (POP909's "1/4" is a placeholder)
+PICKUP_DENOMINATOR = 32  # a first signature this fine (16/32, 69/128) is a pickup's own length, not a meter
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +153,17 @@ class MeterMap:
         source: str = "midi",
         confidence: float = 1.0,
     ) -> MeterMap:
-        """Bars from MIDI time-signature events: each event starts a bar (the bar before it is cut short).
+        """Bars from MIDI time-signature events: each event starts a bar (the bar before it is cut
+        short; one that would leave up to :data:`SIGNATURE_SLACK` of a bar runs on to it).
 
         ``first_downbeat`` > 0 puts a pickup bar numbered "0" before it. Bars run to ``end_beat``.
+        A first event whose one bar is shorter than the next event's (1/4 then 4/4 a beat later) is
+        a pickup too, as MuseScore writes and reads one, and as :mod:`motifcli.writers.midi_bars`
+        writes an estimated map's.
         """
         sigs = _sorted_signatures(events) or [(0.0, 4, 4)]
+        if first_downbeat <= _EPS and _opens_with_pickup(sigs):
+            first_downbeat, sigs = sigs[1][0], sigs[1:]
         if sigs[0][0] > first_downbeat + _EPS:
             sigs.insert(0, (first_downbeat, 4, 4))
         bars: list[Bar] = []
@@ -168,6 +180,8 @@ class MeterMap:
             length = nominal_bar_length(num, den)
             while pos < min(stop, end) - _EPS:
                 bar_len = min(length, stop - pos)
+                if 0 < stop - pos - length <= SIGNATURE_SLACK + _EPS:
+                    bar_len = stop - pos  # the event is the bar line (a declared length rounded down)
                 bars.append(Bar(pos, bar_len, str(number), num, den))
                 number += 1
                 pos += bar_len
@@ -334,6 +348,23 @@ class MeterMap:
             "bar_count": len(self.bars),
             "irregular_bars": irregular,
         }
+
+
+def _opens_with_pickup(sigs: list[tuple[float, int, int]]) -> bool:
+    """The first event, at beat 0, holds one bar shorter than the next event's bar, in a signature
+    no written meter uses (under 1.5 quarter beats, or a denominator of 32 or more): a pickup.
+
+    1/4 at 0 then 4/4 at beat 1 is how MuseScore 3 writes a pickup to MIDI (and its import reads
+    any shorter first bar as one); writers/midi_bars.py declares a longer pickup as 16/32, 69/128.
+    A plain first bar before a longer meter (MTC's 6/8 then 9/8) stays bar 1.
+    """
+    if len(sigs) < 2 or sigs[0][0] > _EPS:
+        return False
+    _, num, den = sigs[0]
+    first = nominal_bar_length(num, den)
+    return (_EPS < sigs[1][0] <= first + SIGNATURE_SLACK + _EPS
+            and first < nominal_bar_length(sigs[1][1], sigs[1][2]) - _EPS
+            and (first < PLAUSIBLE_BAR - _EPS or den >= PICKUP_DENOMINATOR))
 
 
 def _sorted_signatures(events: Iterable[Any]) -> list[tuple[float, int, int]]:

@@ -415,14 +415,15 @@ def time_signatures_consistent(
     lines of the coarser grid within 1/4 beat of a line of the other (bar lines a beat early fail).
     On POP909 the first two checks alone let through 3 wrong signatures of the 6 they accepted.
     """
-    if not events:
-        return False
-    if any(nominal_bar_length(e.numerator, e.denominator) < 1.5 for e in events):
-        return False
+    if not events or all(nominal_bar_length(e.numerator, e.denominator) < 1.5 for e in events):
+        return False  # (POP909's lone "1/4": no bar of it can be plausible; decided before any work)
     notes = _clean(notes)
     grid = accent_grid(notes)
     end = float(end_beat) if end_beat is not None else len(grid) / RESOLUTION
     ts_map = MeterMap.from_time_signatures(events, end)
+    # the meters, not the events: a pickup's or an irregular bar's own signature (1/4) is no meter
+    if any(bar.nominal_length < 1.5 for bar in ts_map.bars):
+        return False
     starts = np.rint(ts_map.starts * RESOLUTION).astype(np.int64)
     first_len = int(round(ts_map.bars[min(1, len(ts_map.bars) - 1)].nominal_length * RESOLUTION))
     strength = []

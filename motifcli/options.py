@@ -113,6 +113,7 @@ def build_settings(
     bar_offset: float | None = None,
     meter: str | None = None,
     lyrics: bool = False,
+    keep_time_signatures: bool = False,
     max_bytes: int | None = None,
     max_notes: int | None = None,
     max_beats: float | None = None,
@@ -158,6 +159,7 @@ def build_settings(
             meter=meter,
             texture_model=str(texture_model).strip().lower(),
             lyrics=lyrics,
+            keep_time_signatures=keep_time_signatures,
             limits=replace(ReadLimits(), **changes),
         )
     except UsageError as exc:  # name the flag, not the Settings field

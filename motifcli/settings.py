@@ -102,6 +102,7 @@ class Settings:
     merge_adjacent: bool = True
     min_occurrences: int = 2
     lyrics: bool = False
+    keep_time_signatures: bool = False  # MIDI output: keep the input's time signatures, not the run's bars
     unit: str = DEFAULT_UNIT
     max_families: int | None = None
     limits: ReadLimits = field(default_factory=ReadLimits)

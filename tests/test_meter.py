@@ -227,8 +227,16 @@ def test_midi_time_signatures_used_only_when_they_fit(tmp_path: Path) -> None:
     assert not time_signatures_consistent([TimeSignature(0.0, 1, 4)], score)  # POP909's placeholder
     assert time_signatures_consistent([TimeSignature(1.0, 4, 4)], score)
     assert not time_signatures_consistent([TimeSignature(0.0, 4, 4)], score)  # bar lines a beat early
+    # a 1/4 first bar before 4/4 is a pickup (as MuseScore writes one and the MIDI writer writes an
+    # estimated map's), not a 1/4 meter: taken, the pickup bar "0" in 4/4 (refused before issue 9's
+    # MIDI bars, when every event had to be a plausible meter of its own)
     score.time_signatures = right
-    assert meter_map_for(score).source == "estimated"  # the 1/4 bar is refused: estimated instead
+    pickup_map = meter_map_for(score)
+    assert pickup_map.source == "midi" and pickup_map.first_downbeat == 1.0 and pickup_map.has_pickup
+    assert pickup_map.bars[0].number == "0" and (pickup_map.bars[0].numerator, pickup_map.bars[0].denominator) == (4, 4)
+    assert [b.number for b in pickup_map.bars[1:3]] == ["1", "2"]
+    score.time_signatures = [TimeSignature(0.0, 1, 4), TimeSignature(0.0, 4, 4), TimeSignature(3.0, 1, 4)]
+    assert meter_map_for(score).source == "estimated"  # a 1/4 section later on is still refused
     score.time_signatures = [TimeSignature(1.0, 4, 4)]
     midi_map = meter_map_for(score)
     assert midi_map.source == "midi" and midi_map.first_downbeat == 1.0

@@ -9,6 +9,7 @@ import pytest
 
 from motifcli import writers
 from motifcli.readers.midi import read_midi
+from motifcli.writers.midi_bars import signature_events
 from writers_fixtures import labelled_annotation, needs_data, pop909_path
 
 pytestmark = needs_data
@@ -25,9 +26,22 @@ def absolute(track):
 
 
 def without_added(events, texts):
-    """The events that were there before: added markers/lyrics dropped, end-of-track set aside."""
+    """The events that were there before: added markers/lyrics dropped, end-of-track and time
+    signatures set aside (an estimated meter's bars replace the input's: test_writers_midi_bars.py)."""
     kept = [e for e in events if not any(f"text={t!r}" in str(e[1]) for t in texts)]
-    return [e for e in kept if "end_of_track" not in str(e[1])]
+    return [e for e in kept if "end_of_track" not in str(e[1]) and "time_signature" not in str(e[1])]
+
+
+def time_signatures(midi):
+    """(tick, numerator, denominator) of every time-signature event of the file."""
+    out = []
+    for track in midi.tracks:
+        tick = 0
+        for msg in track:
+            tick += msg.time
+            if msg.type == "time_signature":
+                out.append((tick, msg.numerator, msg.denominator))
+    return sorted(out)
 
 
 def first_note_tick(occ) -> int:
@@ -62,6 +76,9 @@ def test_markers_at_exact_ticks_and_events_untouched(tmp_path, song, track):
     assert after.type == before.type and after.ticks_per_beat == before.ticks_per_beat == 480
     assert len(after.tracks) == len(before.tracks)
     texts = {o.text for o in annotation.occurrences}
+    # POP909's placeholder 1/4 is replaced by the estimated bars (the only change to old events)
+    assert score.meter_map.source == "estimated"
+    assert time_signatures(after) == signature_events(score.meter_map, 480) != time_signatures(before)
     for old, new in zip(before.tracks, after.tracks):
         # every original event, same absolute tick, same order (new ones removed)
         assert without_added(absolute(new), texts) == without_added(absolute(old), ())

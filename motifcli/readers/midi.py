@@ -172,7 +172,7 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
                     tempos.append(TempoChange(tick / tpb, int(msg.tempo)))
             elif kind == "time_signature":
                 if msg.numerator >= 1 and 1 <= msg.denominator <= 256:  # 0/x or 4/2^255: ignored
-                    signatures.append(TimeSignature(tick / tpb, int(msg.numerator), int(msg.denominator)))
+                    signatures.append(TimeSignature(round(tick / tpb, 9), int(msg.numerator), int(msg.denominator)))
         if tick / tpb > limits.max_beats:
             raise ScoreReadError(f"longer than {limits.max_beats:,.0f} beats (raise the limit with --max-beats)", path)
         for key, queue in open_notes.items():

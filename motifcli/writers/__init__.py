@@ -7,7 +7,7 @@ Every writer goes through :mod:`motifcli.atomic`, so a killed run never leaves h
 | format     | extension     | what it is                                                        |
 |------------|---------------|-------------------------------------------------------------------|
 | `musicxml` | `.musicxml`   | the score with coloured notes and a "Motif A1" bracket per occurrence |
-| `midi`     | `.mid`        | the input's events untouched plus a marker per occurrence (+ lyrics) |
+| `midi`     | `.mid`        | the input's events plus a marker per occurrence (+ lyrics), in the run's bars |
 | `json`     | `.json`       | the annotation (schema in docs/json-schema.md)                    |
 | `csv`      | `.csv`        | one row per occurrence                                            |
 | `mirex`    | `.mirex.txt`  | MIREX discovery-of-patterns format (mir_eval.io.load_patterns)    |
@@ -73,8 +73,10 @@ def write(
     dest: str | os.PathLike[str],
     *,
     lyrics: bool = False,
+    keep_time_signatures: bool = False,
 ) -> None:
-    """Write ``annotation`` of ``score`` as ``fmt`` to ``dest`` atomically.
+    """Write ``annotation`` of ``score`` as ``fmt`` to ``dest`` atomically (``lyrics`` and
+    ``keep_time_signatures``: MIDI output only, see :mod:`motifcli.writers.midi`).
 
     Raises :class:`UsageError` for an unknown format and :class:`OutputError` when the file cannot
     be written (folder missing or read-only, destination is the input itself, ...).
@@ -87,7 +89,8 @@ def write(
         raise OutputError(f"folder {dest.parent} does not exist", dest)
     module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
     try:
-        module.write(annotation, score, dest, lyrics=lyrics)
+        extra = {"keep_time_signatures": True} if keep_time_signatures and name == "midi" else {}
+        module.write(annotation, score, dest, lyrics=lyrics, **extra)
     except MotifError:
         raise
     except OSError as exc:

@@ -1,8 +1,15 @@
-"""MIDI output: the input's own events, untouched, plus a marker per occurrence (and lyrics on request).
+"""MIDI output: the input's own events, plus a marker per occurrence (and lyrics on request), in the run's bars.
 
 For MIDI input the reader's parse (``Score.parsed_source``; else the kept bytes, parsed again) is the
 starting point: every existing event keeps its absolute tick and its order; the new meta events
 are slotted in by absolute tick and the delta times recomputed:
+
+* when the run's bars did not come from the file's own time signatures (meter ``estimated`` or
+  ``user``), the file's time-signature events (every track's) are dropped and the conductor
+  track gets the meter map's instead (:mod:`motifcli.writers.midi_bars`: a pickup at tick 0, each
+  section at its first bar line, an irregular bar's own length), so a DAW's bar ruler shows the
+  bars the report numbers; ``keep_time_signatures=True`` (``--keep-time-signatures``) keeps the
+  file's. Meter ``midi`` (the file's own signatures agree with the notes): nothing changes;
 
 * a marker (FF 06, "Motif A1") at each occurrence's first note on the conductor track (track 0 of a type-1
   file, the only track of a type-0 file), which DAWs show on their timeline;
@@ -10,9 +17,10 @@ are slotted in by absolute tick and the delta times recomputed:
   programs and karaoke players show under the first note.
 
 At one tick a new event goes before the existing ones (a lyric precedes the note it names), but
-never after the track's end-of-track, which moves later only when an occurrence starts after it.
+never after the track's end-of-track, which moves later only when an occurrence starts after it
+(a time signature goes before a marker of its tick).
 For a MusicXML input there are no MIDI events to keep: a type-1 file is built from the score
-(tempo map, meter, one track per score track) and marked the same way.
+(tempo map, its written time signatures, one track per score track) and marked the same way.
 """
 
 from __future__ import annotations
@@ -30,6 +38,10 @@ from motifcli.errors import OutputError
 from motifcli.readers.midi import DRUM_CHANNEL
 from motifcli.score import Score
 from motifcli.writers._common import clean_text, first_note_track, note_span
+from motifcli.writers.midi_bars import signature_events
+
+# meter sources whose bars the file's own time signatures do not already carry
+REWRITTEN_SOURCES = ("estimated", "user")
 
 BUILT_TICKS_PER_BEAT = 480
 
@@ -140,13 +152,43 @@ def insert_events(track: mido.MidiTrack, new: list[tuple[int, mido.MetaMessage]]
     return out
 
 
+def without_time_signatures(track: mido.MidiTrack) -> mido.MidiTrack:
+    """``track`` less its time-signature events; every other event keeps its absolute tick."""
+    if not any(msg.type == "time_signature" for msg in track):
+        return track
+    out = mido.MidiTrack()
+    carry = 0
+    for msg in track:
+        if msg.type == "time_signature":
+            carry += msg.time
+            continue
+        out.append(msg.copy(time=msg.time + carry) if carry else msg)
+        carry = 0
+    return out
+
+
+def bar_events(midi: mido.MidiFile, annotation: Annotation, score: Score) -> list[tuple[int, mido.MetaMessage]]:
+    """Drop ``midi``'s time signatures (in place) and return the run's meter map's for the conductor
+    track, when that map did not come from them (meter source ``estimated`` or ``user``); else []."""
+    meter = annotation.meter_map if annotation.meter_map is not None else score.meter_map
+    if meter.source not in REWRITTEN_SOURCES:
+        return []
+    from motifcli.meter_estimate import is_quantised  # (imported already: the run estimated the meter)
+
+    midi.tracks = [without_time_signatures(track) for track in midi.tracks]
+    return [(tick, mido.MetaMessage("time_signature", numerator=num, denominator=den))
+            for tick, num, den in signature_events(meter, midi.ticks_per_beat, quantised=lambda: is_quantised(score))]
+
+
 def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: bool = False,
-         built: bool = False) -> mido.MidiFile:
-    """Add the markers (and lyrics) of ``annotation`` to ``midi`` in place and return it."""
+         built: bool = False, conductor: list[tuple[int, mido.MetaMessage]] | None = None) -> mido.MidiFile:
+    """Add the markers (and lyrics) of ``annotation`` to ``midi`` in place and return it;
+    ``conductor``: more (tick, event) for the conductor track, before the markers of their tick."""
     tpb = midi.ticks_per_beat
     if not midi.tracks:
         midi.tracks.append(mido.MidiTrack([mido.MetaMessage("end_of_track", time=0)]))
     per_track: dict[int, list[tuple[int, mido.MetaMessage]]] = defaultdict(list)
+    per_track[0].extend(conductor or ())
     for occ in annotation.occurrences:
         tick = max(0, round(note_span(occ, score)[0] * tpb))  # at its first note (its notes are the occurrence)
         per_track[0].append((tick, mido.MetaMessage("marker", text=_latin1(clean_text(occ.text)))))
@@ -168,14 +210,18 @@ def _source_track(score: Score, index: int, built: bool) -> int | None:
     return score.tracks[index].source_index
 
 
-def render(annotation: Annotation, score: Score, *, lyrics: bool = False) -> mido.MidiFile:
+def render(annotation: Annotation, score: Score, *, lyrics: bool = False,
+           keep_time_signatures: bool = False) -> mido.MidiFile:
+    """The annotated MIDI file (see the module docstring)."""
     built = not (score.format == "midi" and score.source is not None)
     midi = _load_source(score)
-    return mark(midi, annotation, score, lyrics=lyrics, built=built)
+    conductor = [] if built or keep_time_signatures else bar_events(midi, annotation, score)
+    return mark(midi, annotation, score, lyrics=lyrics, built=built, conductor=conductor)
 
 
-def write(annotation: Annotation, score: Score, dest: Path, *, lyrics: bool = False) -> None:
-    midi = render(annotation, score, lyrics=lyrics)
+def write(annotation: Annotation, score: Score, dest: Path, *, lyrics: bool = False,
+          keep_time_signatures: bool = False) -> None:
+    midi = render(annotation, score, lyrics=lyrics, keep_time_signatures=keep_time_signatures)
     buf = io.BytesIO()
     try:
         midi.save(file=buf)
