@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
 
     saved, saved_on = meter_rerank.WEIGHTS, me.NOTATED_RERANK
     meter_rerank.WEIGHTS = tuple(float(v) for v in w)
-    me.NOTATED_RERANK = True  # the product's switch (off by default): on for the measure
+    me.NOTATED_RERANK = True  # the product's switch (on by default since session 9): on for the measure
     try:
         data = meter_tune.load(args.cache)
         for name in ("mtc", "bps"):

@@ -21,10 +21,10 @@ pytest.importorskip("music21")
 from test_meter_folk import unmetred  # noqa: E402 - after the music21 skip
 
 
-def test_off_by_default_keeps_the_two_stages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Default: the re-ranker is never asked, and the estimate is the two stages' (X:24 as 4/4)."""
+def test_off_it_keeps_the_two_stages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switched off, the re-ranker is never asked, and the estimate is the two stages' (X:24 as 4/4)."""
     score = unmetred("kinder0 X:24", tmp_path)
-    assert meter_estimate.NOTATED_RERANK is False
+    monkeypatch.setattr(meter_estimate, "NOTATED_RERANK", False)
     calls: list[int] = []
     real = meter_rerank.choose
     monkeypatch.setattr(meter_rerank, "choose", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -33,11 +33,11 @@ def test_off_by_default_keeps_the_two_stages(tmp_path: Path, monkeypatch: pytest
     assert (estimate.name, estimate.first_downbeat) == ("4/4", 0.0)
 
 
-def test_on_it_reads_the_written_meter_and_phase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Switched on, the re-ranker is used and turns X:24's 4/4 into the written 3/4 at the written phase;
+def test_on_by_default_it_reads_the_written_meter_and_phase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default the re-ranker is used and turns X:24's 4/4 into the written 3/4 at the written phase;
     with its weights emptied it is a no-op again (the two stages' 4/4)."""
     score = unmetred("kinder0 X:24", tmp_path)
-    monkeypatch.setattr(meter_estimate, "NOTATED_RERANK", True)
+    assert meter_estimate.NOTATED_RERANK is True
     calls: list[int] = []
     real = meter_rerank.choose
     monkeypatch.setattr(meter_rerank, "choose", lambda *a, **k: calls.append(1) or real(*a, **k))
