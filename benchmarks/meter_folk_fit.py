@@ -45,16 +45,12 @@ def piece_rows(onsets, offsets, pitches, bar: float | None, phase: float | None)
     return X, ok, metas, phases
 
 
-def fit(data: list, l2: float, mean: np.ndarray, std: np.ndarray, phase_only: bool = False) -> np.ndarray:
-    """Conditional-logit weights on standardised inputs (the one-hot columns unscaled).
-
-    ``phase_only``: each piece's softmax runs over the hypotheses of its written bar length only (the
-    model then learns the downbeat phase given the bar length, which stage 1 decides)."""
-    if phase_only:
-        data = [(X[same], ok[same]) for X, ok in data for same in [_same_bar(X, ok)]]
-    Xs = [(X - mean) / std for X, ok in data]
-    oks = [ok for _, ok in data]
+def conditional_logit(Xs: list[np.ndarray], oks: list[np.ndarray], l2: float,
+                      penalty: np.ndarray | None = None) -> np.ndarray:
+    """Weights of a conditional logit (a softmax over each piece's hypotheses, the right ones pooled) by L-BFGS;
+    ``penalty`` scales the L2 term per weight (None: every weight penalised alike). Shared with the re-ranker's fit."""
     d = Xs[0].shape[1]
+    pen = np.ones(d) if penalty is None else penalty
 
     def loss(w):
         total, grad = 0.0, np.zeros(d)
@@ -63,15 +59,23 @@ def fit(data: list, l2: float, mean: np.ndarray, std: np.ndarray, phase_only: bo
             s -= s.max()
             e = np.exp(s)
             p = e / e.sum()
-            pc = p[ok].sum()
-            total -= np.log(max(pc, 1e-300))
-            q = np.where(ok, p, 0.0) / max(pc, 1e-300)
-            grad -= X.T @ (q - p)
-        total = total / len(Xs) + 0.5 * l2 * w @ w / len(Xs)
-        return total, grad / len(Xs) + l2 * w / len(Xs)
+            pc = max(p[ok].sum(), 1e-300)
+            total -= np.log(pc)
+            grad -= X.T @ (np.where(ok, p, 0.0) / pc - p)
+        n = len(Xs)
+        return total / n + 0.5 * l2 * (pen * w) @ w / n, grad / n + l2 * pen * w / n
 
-    res = minimize(loss, np.zeros(d), jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    return res.x
+    return minimize(loss, np.zeros(d), jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
+
+
+def fit(data: list, l2: float, mean: np.ndarray, std: np.ndarray, phase_only: bool = False) -> np.ndarray:
+    """Conditional-logit weights on standardised inputs (the one-hot columns unscaled).
+
+    ``phase_only``: each piece's softmax runs over the hypotheses of its written bar length only (the
+    model then learns the downbeat phase given the bar length, which stage 1 decides)."""
+    if phase_only:
+        data = [(X[same], ok[same]) for X, ok in data for same in [_same_bar(X, ok)]]
+    return conditional_logit([(X - mean) / std for X, _ in data], [ok for _, ok in data], l2)
 
 
 # the fit's target: the hypothesis on the written phase, not its 1/4-beat neighbours (env FIT_TOL to try others)

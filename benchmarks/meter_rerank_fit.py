@@ -36,7 +36,6 @@ from pathlib import Path
 
 import numpy as np
 
-from scipy.optimize import minimize
 
 from benchmarks.meter_folk_fit import HELD_FOR_TESTS
 from motifcli import meter_estimate as me
@@ -154,26 +153,11 @@ def standardise(rows: list[dict], drop: list[str]) -> tuple[np.ndarray, np.ndarr
 def fit(data: list, l2: float, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
     """Conditional-logit weights on standardised inputs, L2 on every weight but ``two_stages``'s: a
     strong penalty leaves the two stages' answer (the re-ranker then changes nothing)."""
-    Xs = [(X - mean) / std for X, _ in data]
-    oks = [ok for _, ok in data]
-    d = Xs[0].shape[1]
-    pen = np.ones(d)
+    from benchmarks.meter_folk_fit import conditional_logit
+
+    pen = np.ones(data[0][0].shape[1])
     pen[meter_rerank.FEATURES.index("two_stages")] = 0.0
-
-    def loss(w):
-        total, grad = 0.0, np.zeros(d)
-        for X, ok in zip(Xs, oks):
-            s = X @ w
-            s -= s.max()
-            e = np.exp(s)
-            p = e / e.sum()
-            pc = max(p[ok].sum(), 1e-300)
-            total -= np.log(pc)
-            grad -= X.T @ (np.where(ok, p, 0.0) / pc - p)
-        n = len(Xs)
-        return total / n + 0.5 * l2 * (pen * w) @ w / n, grad / n + l2 * pen * w / n
-
-    return minimize(loss, np.zeros(d), jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
+    return conditional_logit([(X - mean) / std for X, _ in data], [ok for _, ok in data], l2, pen)
 
 
 def fit_raw(rows: list[dict], l2: float, mean: np.ndarray, std: np.ndarray, keep: np.ndarray) -> np.ndarray:
