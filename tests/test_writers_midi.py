@@ -10,19 +10,9 @@ import pytest
 from motifcli import writers
 from motifcli.readers.midi import read_midi
 from motifcli.writers.midi_bars import signature_events
-from writers_fixtures import labelled_annotation, needs_data, pop909_path
+from writers_fixtures import absolute_events, labelled_annotation, needs_data, pop909_path, time_signatures
 
 pytestmark = needs_data
-
-
-def absolute(track):
-    """(absolute tick, message bytes or meta repr) of every event of a mido track."""
-    out, tick = [], 0
-    for msg in track:
-        tick += msg.time
-        body = msg.copy(time=0)
-        out.append((tick, repr(body) if body.is_meta else bytes(body.bin())))
-    return out
 
 
 def without_added(events, texts):
@@ -30,18 +20,6 @@ def without_added(events, texts):
     signatures set aside (an estimated meter's bars replace the input's: test_writers_midi_bars.py)."""
     kept = [e for e in events if not any(f"text={t!r}" in str(e[1]) for t in texts)]
     return [e for e in kept if "end_of_track" not in str(e[1]) and "time_signature" not in str(e[1])]
-
-
-def time_signatures(midi):
-    """(tick, numerator, denominator) of every time-signature event of the file."""
-    out = []
-    for track in midi.tracks:
-        tick = 0
-        for msg in track:
-            tick += msg.time
-            if msg.type == "time_signature":
-                out.append((tick, msg.numerator, msg.denominator))
-    return sorted(out)
 
 
 def first_note_tick(occ) -> int:
@@ -81,7 +59,7 @@ def test_markers_at_exact_ticks_and_events_untouched(tmp_path, song, track):
     assert time_signatures(after) == signature_events(score.meter_map, 480) != time_signatures(before)
     for old, new in zip(before.tracks, after.tracks):
         # every original event, same absolute tick, same order (new ones removed)
-        assert without_added(absolute(new), texts) == without_added(absolute(old), ())
+        assert without_added(absolute_events(new), texts) == without_added(absolute_events(old), ())
         added = [t for t, m in absolute_meta(new) if m.type in ("marker", "lyrics")]
         assert end_tick(new) == max([end_tick(old), *added])  # moved only when a marker is later
 
@@ -142,7 +120,7 @@ def test_type0_file_gets_markers_and_lyrics_in_its_only_track(tmp_path):
     out = mido.MidiFile(dest)
     assert out.type == 0 and len(out.tracks) == 1
     texts = {o.text for o in annotation.occurrences}
-    assert without_added(absolute(out.tracks[0]), texts) == without_added(absolute(merged.tracks[0]), ())
+    assert without_added(absolute_events(out.tracks[0]), texts) == without_added(absolute_events(merged.tracks[0]), ())
     metas = list(absolute_meta(out.tracks[0]))
     expected = sorted((first_note_tick(o), o.text) for o in annotation.occurrences)
     assert sorted((t, m.text) for t, m in metas if m.type == "marker") == expected

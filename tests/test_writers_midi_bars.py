@@ -19,36 +19,15 @@ from motifcli.meter import SIGNATURE_SLACK, MeterMap
 from motifcli.readers import read_score
 from motifcli.readers.midi import read_midi
 from motifcli.writers.midi_bars import declared_signature, signature_below, signature_events
-from writers_fixtures import REPO, needs_data, pop909_path
+from writers_fixtures import REPO, absolute_events, needs_data, pop909_path, time_signatures
 
 EXAMPLE = REPO / "examples" / "pop909-101.mid"  # estimated 4/4, pickup 2.1667 beats (not on a 1/32 grid)
 TPB = 480
 
 
-def absolute(track: mido.MidiTrack) -> list[tuple[int, object]]:
-    out, tick = [], 0
-    for msg in track:
-        tick += msg.time
-        body = msg.copy(time=0)
-        out.append((tick, repr(body) if body.is_meta else bytes(body.bin())))
-    return out
-
-
-def signatures(midi: mido.MidiFile) -> list[tuple[int, int, int]]:
-    """(tick, numerator, denominator) of every time-signature event, all tracks."""
-    out = []
-    for track in midi.tracks:
-        tick = 0
-        for msg in track:
-            tick += msg.time
-            if msg.type == "time_signature":
-                out.append((tick, msg.numerator, msg.denominator))
-    return sorted(out)
-
-
 def others(midi: mido.MidiFile) -> list[list[tuple[int, object]]]:
     """Every track's events but time signatures, markers, lyrics and the end of track."""
-    return [[e for e in absolute(t) if not any(k in str(e[1]) for k in ("time_signature", "'marker'", "'lyrics'",
+    return [[e for e in absolute_events(t) if not any(k in str(e[1]) for k in ("time_signature", "'marker'", "'lyrics'",
                                                                           "end_of_track"))] for t in midi.tracks]
 
 
@@ -119,8 +98,8 @@ def test_estimated_bars_replace_the_input_time_signatures(tmp_path: Path) -> Non
     meter = annotation.meter_map
     assert meter.source == "estimated" and meter.has_pickup and abs(meter.first_downbeat - 26 / 12) < 1e-6
     before, after = mido.MidiFile(EXAMPLE), mido.MidiFile(out)
-    assert signatures(before) == [(0, 1, 4), (0, 4, 4)]  # POP909's placeholders
-    assert signatures(after) == [(0, 69, 128), (1040, 4, 4)] == signature_events(meter, TPB)
+    assert time_signatures(before) == [(0, 1, 4), (0, 4, 4)]  # POP909's placeholders
+    assert time_signatures(after) == [(0, 69, 128), (1040, 4, 4)] == signature_events(meter, TPB)
     # time signatures only on the conductor track; every other event at its tick, in its order
     assert all(m.type != "time_signature" for t in after.tracks[1:] for m in t)
     assert others(after) == others(before)
@@ -130,7 +109,7 @@ def test_estimated_bars_replace_the_input_time_signatures(tmp_path: Path) -> Non
     assert back.meter_map.source == "midi"
     assert_same_bars(back.meter_map, meter, back.end_beat, tol=0.5 / TPB)
     end_tick = round(back.end_beat * TPB)
-    lines = declared_bar_lines(signatures(after), end_tick)
+    lines = declared_bar_lines(time_signatures(after), end_tick)
     starts = [b.start for b in held_bars(meter, back.end_beat)]
     assert len(lines) - len(starts) in (0, 1)  # a declared line may fall just before the last note's end
     errors = [s - float(x) for s, x in zip(starts, lines)]
@@ -141,11 +120,11 @@ def test_keep_time_signatures_leaves_the_input_ones(tmp_path: Path) -> None:
     _, out = annotated(EXAMPLE, tmp_path, keep_time_signatures=True)
     before, after = mido.MidiFile(EXAMPLE), mido.MidiFile(out)
     def unmarked(midi: mido.MidiFile) -> list:  # every event, time signatures too, but the markers
-        return [[e for e in absolute(t) if "'marker'" not in str(e[1]) and "end_of_track" not in str(e[1])]
+        return [[e for e in absolute_events(t) if "'marker'" not in str(e[1]) and "end_of_track" not in str(e[1])]
                 for t in midi.tracks]
 
     assert unmarked(after) == unmarked(before)
-    assert signatures(after) == signatures(before) == [(0, 1, 4), (0, 4, 4)]
+    assert time_signatures(after) == time_signatures(before) == [(0, 1, 4), (0, 4, 4)]
 
 
 def test_cli_writes_the_bars_and_keeps_them_on_request(tmp_path: Path) -> None:
@@ -163,8 +142,8 @@ def test_cli_writes_the_bars_and_keeps_them_on_request(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr
     report = json.loads((tmp_path / "bars" / "pop909-101.motifs.json").read_text())
     assert report["meter"]["source"] == "estimated" and report["meter"]["pickup_beats"] == pytest.approx(26 / 12)
-    assert signatures(mido.MidiFile(tmp_path / "bars" / "pop909-101.motifs.mid")) == [(0, 69, 128), (1040, 4, 4)]
-    assert signatures(mido.MidiFile(tmp_path / "kept" / "pop909-101.motifs.mid")) == signatures(mido.MidiFile(EXAMPLE))
+    assert time_signatures(mido.MidiFile(tmp_path / "bars" / "pop909-101.motifs.mid")) == [(0, 69, 128), (1040, 4, 4)]
+    assert time_signatures(mido.MidiFile(tmp_path / "kept" / "pop909-101.motifs.mid")) == time_signatures(mido.MidiFile(EXAMPLE))
     assert EXAMPLE.read_bytes() == before  # the input is never written
 
 
@@ -182,13 +161,13 @@ def test_round_trip_same_bars_and_families(tmp_path: Path, path: Path) -> None:
     assert [o.text for o in second.occurrences] == [o.text for o in first.occurrences]
     assert occurrence_bars(second) == occurrence_bars(first)
     # and the second output keeps the first's time signatures (meter source midi: nothing rewritten)
-    assert signatures(mido.MidiFile(out2)) == signatures(mido.MidiFile(out))
+    assert time_signatures(mido.MidiFile(out2)) == time_signatures(mido.MidiFile(out))
 
 
 def test_user_meter_is_written(tmp_path: Path) -> None:
     annotation, out = annotated(EXAMPLE, tmp_path, meter="3/4", origin=1.0)
     assert annotation.meter_map.source == "user"
-    assert signatures(mido.MidiFile(out)) == [(0, 31, 128), (480, 3, 4)]  # performed: a pickup 1/32 short
+    assert time_signatures(mido.MidiFile(out)) == [(0, 31, 128), (480, 3, 4)]  # performed: a pickup 1/32 short
     again = read_midi(out)
     back = MeterMap.from_time_signatures(again.time_signatures, again.end_beat)  # what the file says
     assert back.bars[0].number == "0" and back.bars[0].length == 1.0 and back.bars[1].start == 1.0
@@ -207,7 +186,7 @@ def test_musicxml_input_midi_unchanged(tmp_path: Path) -> None:
     writers.write(annotation, score, "midi", a)
     writers.write(annotation, score, "midi", b, keep_time_signatures=True)
     assert a.read_bytes() == b.read_bytes()
-    assert signatures(mido.MidiFile(a)) == [(round(s.beat * TPB), s.numerator, s.denominator)
+    assert time_signatures(mido.MidiFile(a)) == [(round(s.beat * TPB), s.numerator, s.denominator)
                                             for s in score.time_signatures]
 
 
@@ -220,7 +199,7 @@ def test_chorale_without_meter_round_trip(tmp_path: Path) -> None:
     src = midi_of("bach/bwv1.6", tmp_path / "bwv1.6.mid", signature=False)
     first, out = annotated(src, tmp_path)
     assert first.meter_map.source == "estimated" and first.meter_map.has_pickup
-    sigs = signatures(mido.MidiFile(out))
+    sigs = time_signatures(mido.MidiFile(out))
     assert sigs[:2] == [(0, 1, 4), (TPB, 4, 4)]
     (tmp_path / "again").mkdir()
     second, _ = annotated(out, tmp_path / "again")
@@ -248,7 +227,7 @@ def test_musescore_shows_the_report_bars(musescore, tmp_path: Path, song: str) -
     annotation, out = annotated(path, tmp_path)
     assert annotation.meter_map.has_pickup
     first = {"101": (69, 128), "202": (63, 128), "bwv1.6": (1, 4)}[song]
-    assert signatures(mido.MidiFile(out))[0] == (0, *first)
+    assert time_signatures(mido.MidiFile(out))[0] == (0, *first)
     mscx = tmp_path / "out.mscx"
     proc = musescore.run("-o", str(mscx), str(out))
     assert proc.returncode == 0 and mscx.is_file(), proc.stderr[-2000:]

@@ -21,6 +21,28 @@ from training.datafolder import FALLBACKS, find_data_root
 REPO = Path(__file__).resolve().parents[1]
 
 
+def absolute_events(track: mido.MidiTrack) -> list[tuple[int, object]]:
+    """(absolute tick, message bytes or meta repr) of every event of a mido track: what "untouched" compares."""
+    out, tick = [], 0
+    for msg in track:
+        tick += msg.time
+        body = msg.copy(time=0)
+        out.append((tick, repr(body) if body.is_meta else bytes(body.bin())))
+    return out
+
+
+def time_signatures(midi: mido.MidiFile) -> list[tuple[int, int, int]]:
+    """(tick, numerator, denominator) of every time-signature event of the file, all tracks, sorted."""
+    out = []
+    for track in midi.tracks:
+        tick = 0
+        for msg in track:
+            tick += msg.time
+            if msg.type == "time_signature":
+                out.append((tick, msg.numerator, msg.denominator))
+    return sorted(out)
+
+
 def _data_dir() -> Path:
     return find_data_root() or FALLBACKS[-1]  # a missing folder: the tests that need it skip
 
