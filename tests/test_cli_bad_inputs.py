@@ -329,6 +329,7 @@ def test_limit_flags_name_themselves_and_lift_the_limit(tmp_path: Path, model_pa
     from typer.testing import CliRunner
 
     from motifcli.cli import app
+    from motifcli.readers import read_score
 
     runner = CliRunner()
     parts = tmp_path / "parts.musicxml"
@@ -341,10 +342,10 @@ def test_limit_flags_name_themselves_and_lift_the_limit(tmp_path: Path, model_pa
         (one, ["--max-bytes", "100"], "(raise it with --max-bytes)"),
         (one, ["--max-notes", "10"], "--max-notes"),
         (one, ["--max-beats", "16"], "--max-beats"),
-        # 16 bars of notes; notated input's meter ranker puts the first downbeat on the first note
-        # (before it, the estimate put a pickup bar before them: 17): 16 windows (bar level)
+        # one window per bar of the estimated meter map (bar level); how many depends on the meter the
+        # one-line estimate reads in this synthetic melody (phase 9's re-ranker: 3/4, 22 bars; before it 16)
         (one, ["--max-segments", "3", "--unit", "bar"],
-         "16 windows to group, over the 3-window limit (raise it with --max-segments"),
+         f"{len(read_score(one).meter_map.bars)} windows to group, over the 3-window limit (raise it with --max-segments"),
         (one, ["--max-discovery-notes", "10"],  # the default note level: its 64 notes
          "64 notes to search, over the 10-note limit of note-level discovery (raise it with --max-discovery-notes"),
         (small_mxl, ["--max-unzipped-bytes", "100"], "--max-unzipped-bytes"),
@@ -358,7 +359,7 @@ def test_limit_flags_name_themselves_and_lift_the_limit(tmp_path: Path, model_pa
     assert not (tmp_path / "out").exists()
     lifted = [
         (one, ["--max-bytes", "100000", "--max-notes", "64", "--max-beats", "64", "--max-discovery-notes", "64"]),
-        (one, ["--unit", "bar", "--max-segments", "16"]),
+        (one, ["--unit", "bar", "--max-segments", str(len(read_score(one).meter_map.bars))]),
         (small_mxl, ["--max-unzipped-bytes", "100000"]),
         (parts, ["--max-parts", "10000"]),
     ]
