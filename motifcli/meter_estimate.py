@@ -40,7 +40,7 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
     with_context,
 )
 from motifcli import meter_opening, meter_ranker, meter_rerank, meter_sections, phase_ranker
-from motifcli.meter import Bar, MeterMap, nominal_bar_length, parse_meter
+from motifcli.meter import PLAUSIBLE_BAR, Bar, MeterMap, nominal_bar_length, parse_meter
 from motifcli.meter_templates import RESOLUTION, autocorrelation, fold, phase_correlations
 from motifcli.meter_templates import template as metric_template
 from motifcli.quantiles import median, percentile
@@ -248,10 +248,10 @@ def estimate_meter(
     whole = best_by_cand
     if opening and meter is None and bar_offset is None and mono and is_notated(notes, quantised):
         best_by_cand = opening_stage1(grid, candidates, best_by_cand)  # the first section's bar, if it stands out
-    choice = None
+    choice, scored = None, None
     if (opening and meter is None and bar_offset is None and mono and NOTATED_RANKER and NOTATED_RERANK
             and best_by_cand[0][1].name in meter_rerank.METERS and is_notated(notes, quantised)):
-        choice = _rerank(notes, grid, candidates, whole, best_by_cand[0])  # bar length and phase from both stages' evidence
+        choice, scored = _rerank(notes, grid, candidates, whole, best_by_cand[0])  # bar length and phase from both stages' evidence
     if choice is not None:
         chosen = next(r for r in whole if r[1].name == choice.meter)
         best_by_cand = [chosen, *(r for r in whole if r is not chosen)]
@@ -264,7 +264,7 @@ def estimate_meter(
     ranked = None
     if (choice is None and bar_offset is None and quantised and NOTATED_RANKER and _ranker_knows(bar)
             and is_notated(notes, quantised)):
-        ranked = meter_ranker.rank(notes[0], notes[1], notes[2], bar=bar)
+        ranked = meter_ranker.rank(notes[0], notes[1], notes[2], bar=bar, scored=scored)  # the re-ranker's pass, if it ran
     if choice is not None:
         first = choice.first_downbeat % bar
         downbeats = _every_bar(first, bar, end)
@@ -368,16 +368,17 @@ def _split_opening(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: 
 
 def _rerank(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequence[Candidate],
             whole: list[tuple[float, Candidate, int]],
-            top: tuple[float, Candidate, int]) -> meter_rerank.Choice | None:
-    """meter_rerank's pick among stage 1's meters and the ranker's phases (None: keep the two stages')."""
+            top: tuple[float, Candidate, int]) -> tuple[meter_rerank.Choice | None, meter_ranker.Scored | None]:
+    """meter_rerank's pick among stage 1's meters and the ranker's phases (None: keep the two stages'),
+    and the ranker's scored hypotheses it read (the two stages' ranker then reuses them)."""
     if not meter_rerank.WEIGHTS:
-        return None
+        return None, None
     head = None
     if OPENING_BEATS is not None and len(grid) > OPENING_BEATS * RESOLUTION:
         head = stage1(grid[: int(round(OPENING_BEATS * RESOLUTION))], candidates)
     scored = meter_ranker.score(notes[0], notes[1], notes[2])
     return meter_rerank.choose(notes[0], scored, whole, head, float(len(grid)) / RESOLUTION, NOTATED_RANKER_BARS,
-                               top)
+                               top), scored
 
 
 def _ranker_knows(bar: float) -> bool:
@@ -416,14 +417,14 @@ def time_signatures_consistent(
     lines of the coarser grid within 1/4 beat of a line of the other (bar lines a beat early fail).
     On POP909 the first two checks alone let through 3 wrong signatures of the 6 they accepted.
     """
-    if not events or all(nominal_bar_length(e.numerator, e.denominator) < 1.5 for e in events):
+    if not events or all(nominal_bar_length(e.numerator, e.denominator) < PLAUSIBLE_BAR for e in events):
         return False  # (POP909's lone "1/4": no bar of it can be plausible; decided before any work)
     notes = _clean(notes)
     grid = accent_grid(notes)
     end = float(end_beat) if end_beat is not None else len(grid) / RESOLUTION
     ts_map = MeterMap.from_time_signatures(events, end)
     # the meters, not the events: a pickup's or an irregular bar's own signature (1/4) is no meter
-    if any(bar.nominal_length < 1.5 for bar in ts_map.bars):
+    if any(bar.nominal_length < PLAUSIBLE_BAR for bar in ts_map.bars):
         return False
     starts = np.rint(ts_map.starts * RESOLUTION).astype(np.int64)
     first_len = int(round(ts_map.bars[min(1, len(ts_map.bars) - 1)].nominal_length * RESOLUTION))

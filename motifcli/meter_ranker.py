@@ -273,10 +273,12 @@ def score(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
 
 
 def rank(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
-         bar: float | None = None, weights: tuple[float, ...] = WEIGHTS) -> Ranked | None:
+         bar: float | None = None, weights: tuple[float, ...] = WEIGHTS, scored: Scored | None = None) -> Ranked | None:
     """The most likely (meter, phase) of notated notes, the phase counted from the first note;
-    ``bar`` (quarter beats) keeps only meters of that length. None when nothing fits."""
-    scored = score(onsets, offsets, pitches, weights)
+    ``bar`` (quarter beats) keeps only meters of that length. None when nothing fits. ``scored``:
+    :func:`score` of these notes already computed (by the re-ranker), so it is not done twice."""
+    if scored is None:
+        scored = score(onsets, offsets, pitches, weights)
     if scored is None:
         return None
     metas, phases, s = scored.metas, scored.phases, scored.scores
