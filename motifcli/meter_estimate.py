@@ -383,7 +383,7 @@ def _rerank(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequenc
 
 def _ranker_knows(bar: float) -> bool:
     """The notated-input ranker was fitted on enough pieces of this bar length (NOTATED_RANKER_BARS)."""
-    return NOTATED_RANKER_BARS is None or any(abs(bar - b) < 1e-6 for b in NOTATED_RANKER_BARS)
+    return meter_ranker.chooses_bar(bar, NOTATED_RANKER_BARS)
 
 
 def _every_bar(first: float, bar: float, end: float) -> np.ndarray:

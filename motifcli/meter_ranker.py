@@ -17,6 +17,7 @@ MTC-ANN are only the measure (``benchmarks/meter.py written``). Pure numpy, a fe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +65,13 @@ METERS: tuple[RankerMeter, ...] = (
     RankerMeter(6, 4, 1.0, ((6, 1.0), (3, 0.75), (1, 0.5), *_SUB)),
     RankerMeter(3, 8, 0.5, ((1.5, 1.0), (0.5, 0.5), (0.25, 0.12))),
 )
+BAR_OF: dict[str, float] = {m.name: m.bar for m in METERS}  # quarter beats a bar, by signature
+
+
+def chooses_bar(bar: float, bars: Sequence[float] | None) -> bool:
+    """The ranker picks the phase for this bar length: it is one of ``bars`` (None: every length), the
+    lengths its corpus holds enough of (``meter_estimate.NOTATED_RANKER_BARS``)."""
+    return bars is None or any(abs(bar - b) < 1e-6 for b in bars)
 
 FEATURES: tuple[str, ...] = (
     "template",  # correlation of the folded accents with the meter's template at this phase

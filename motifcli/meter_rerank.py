@@ -98,7 +98,7 @@ def hypotheses(scored: meter_ranker.Scored, first: float, end: float,
     best_bar = {b: rk[np.abs(bars - b) < 1e-6].max() for b in np.unique(bars)}
     bar_s1 = {}
     for name, (t, _) in s1.items():
-        b = next((meter_ranker.METERS[k].bar for k, m in enumerate(meter_ranker.METERS) if m.name == name), None)
+        b = meter_ranker.BAR_OF.get(name)
         if b is not None:
             bar_s1[b] = max(bar_s1.get(b, -np.inf), t)
     rows, metas, kept = [], [], []
@@ -108,7 +108,7 @@ def hypotheses(scored: meter_ranker.Scored, first: float, end: float,
         t, slot = s1[name]
         d = ((first + phases[j]) - slot / RESOLUTION) % bar
         on_s1 = min(d, bar - d) < 1e-6
-        if ranked_bars is not None and not on_s1 and not any(abs(bar - b) < 1e-6 for b in ranked_bars):
+        if not on_s1 and not meter_ranker.chooses_bar(bar, ranked_bars):
             continue
         kept.append(j)
         bp = base is not None and name == base[0] and abs(((first + phases[j]) - base[1] + bar / 2) % bar - bar / 2) < 1e-6
@@ -148,7 +148,7 @@ def phase_rows(metas: np.ndarray, phases: np.ndarray, X: np.ndarray,
     best = X[:, FEATURES.index("rank_best_bar")] > 0.5
     for b in np.unique(bars):
         same = np.abs(bars - b) < 1e-6
-        if (ranked_bars is None or any(abs(b - r) < 1e-6 for r in ranked_bars)) and (same & best).any():
+        if meter_ranker.chooses_bar(b, ranked_bars) and (same & best).any():
             p = phases[np.flatnonzero(same & best)[0]]
             keep |= same & (np.abs(phases - p) < 1e-6)
         else:
@@ -165,7 +165,7 @@ def two_stages(scored: meter_ranker.Scored, first: float, top: tuple[float, Any,
     bar = cand.bar_beats
     bars = np.array([meter_ranker.METERS[i].bar for i in scored.metas])
     same = np.abs(bars - bar) < 1e-6
-    if (ranked_bars is None or any(abs(bar - b) < 1e-6 for b in ranked_bars)) and same.any():
+    if meter_ranker.chooses_bar(bar, ranked_bars) and same.any():
         k = int(np.flatnonzero(same)[np.argmax(scored.scores[same])])
         return cand.name, float((first + scored.phases[k]) % bar)
     return cand.name, float(top[2] / RESOLUTION) % bar
@@ -206,4 +206,4 @@ def choose(onsets: np.ndarray, scored: meter_ranker.Scored | None, whole: Sequen
                   phase_margin=float(s[best] - s[far].max()) if far.any() else 10.0)
 
 
-_BAR = tuple(next(m.bar for m in meter_ranker.METERS if m.name == name) for name in METERS)
+_BAR = tuple(meter_ranker.BAR_OF[name] for name in METERS)
