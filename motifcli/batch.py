@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from motifcli.batch_plan import (  # noqa: F401 - re-exported: motifcli.batch is the batch API
     OWN_OUTPUT_MARK,
@@ -72,12 +72,20 @@ def _stage_name(dest: Path) -> Path:
     return dest.with_name(f".{dest.name}.{os.getpid()}.staged.part")
 
 
+class _Staged(NamedTuple):
+    """One output of a job on its way: written to ``stage``, renamed to ``dest`` once all are."""
+
+    fmt: str
+    stage: Path
+    dest: Path
+
+
 def _write_all(job: Job, annotation: Any, score: Any, settings: Settings) -> None:
     """Write every format of ``job``, or none: each goes to a staged temporary file first, and only
     when all are written are they renamed into place (a failure leaves the previous outputs)."""
     from motifcli.atomic import StagedSyncError, staged_writes, sync_folders
 
-    staged: list[tuple[Path, Path]] = []
+    staged: list[_Staged] = []
     try:
         try:
             with staged_writes():  # one stale-temp scan per output, fsyncs overlapped (atomic.py)
@@ -85,24 +93,25 @@ def _write_all(job: Job, annotation: Any, score: Any, settings: Settings) -> Non
         except StagedSyncError as exc:  # named as writers.write names a failed write
             from motifcli.writers import check_format
 
-            fmt, dest = next((f, d) for f, d in job.outputs.items() if str(_stage_name(d)) == exc.filename)
-            raise OutputError(f"cannot write {check_format(fmt)} output ({exc.strerror or exc})", dest) from exc
-        for stage, dest in staged:
+            failed = next(s for s in staged if str(s.stage) == exc.filename)  # the stage it was written to
+            raise OutputError(f"cannot write {check_format(failed.fmt)} output ({exc.strerror or exc})",
+                              failed.dest) from exc
+        for _, stage, dest in staged:
             try:
                 os.replace(stage, dest)
             except OSError as exc:
                 raise OutputError(f"cannot write output ({exc.strerror or exc})", dest) from exc
-        sync_folders([dest for _, dest in staged])
+        sync_folders([s.dest for s in staged])
     finally:
-        for stage, _ in staged:
+        for _, stage, _ in staged:
             if stage.exists():
                 with contextlib.suppress(OSError):
                     stage.unlink()
 
 
-def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged: list[tuple[Path, Path]]) -> None:
-    """Write each format of ``job`` to its staged name, appending (stage, dest) to ``staged`` first
-    (so the caller removes a half-written stage)."""
+def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged: list[_Staged]) -> None:
+    """Write each format of ``job`` to its staged name, appending it to ``staged`` first (so the
+    caller removes a half-written stage, and names the output whose stage failed to sync)."""
     from motifcli.atomic import remove_stale_temps
     from motifcli.writers import write
 
@@ -119,7 +128,7 @@ def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged
             raise OutputError("a folder is in the way of this output", dest)
         remove_stale_temps(dest)
         stage = _stage_name(dest)
-        staged.append((stage, dest))
+        staged.append(_Staged(fmt, stage, dest))
         try:
             write(annotation, score, fmt, stage, lyrics=settings.lyrics,
                   keep_time_signatures=settings.keep_time_signatures)

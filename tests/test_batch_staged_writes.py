@@ -167,3 +167,28 @@ def test_staged_writes_sync_in_place_when_no_thread_starts(tmp_path: Path, monke
         assert len(synced) == 1  # already, in this thread
     monkeypatch.undo()
     assert (tmp_path / "a.bin").read_bytes() == b"a"
+
+
+@needs_data
+def test_a_failed_fsync_names_its_output_from_the_stage_it_was_written_to(tmp_path: Path, rawroll_model,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failed stage is mapped back to its output by what was staged, not by working the stage name
+    out again: with a stage name that differs on every call (nothing promises it is a pure
+    function of the output), the failure still names the JSON output (before: StopIteration, an
+    "internal error")."""
+    job = _one_job(tmp_path)
+    real_fsync, real_stage_name = os.fsync, batch._stage_name
+    calls = iter(range(1_000))
+
+    def fsync(fd: int) -> None:
+        if ".json." in _fd_path(fd):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(batch, "_stage_name", lambda dest: real_stage_name(dest).with_suffix(f".{next(calls)}.part"))
+    result = batch.process(job, rawroll_model, Settings())
+    monkeypatch.undo()
+    assert result.status == "failed", result
+    assert result.reason == f"{job.outputs['json']}: cannot write json output ({os.strerror(errno.EIO)})"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []

@@ -250,7 +250,8 @@ def read_mscx(path: Path) -> Mscx:
         name = _text(part.find("trackName")) or _text(part.find("Instrument/longName"))
         parts.append((name, [int(s.get("id")) for s in part.findall("Staff")]))
     result = Mscx(parts, [])
-    open_lines: dict[int, list[MText]] = {}
+    ends: list[tuple[int, int, int, int | None]] = []  # (staff, tick, start's staff, start's tick) per line end
+    forward: list[tuple[MText, int, Fraction]] = []  # a line start, its end's measure index and place there
     for staff in score.findall("Staff"):
         sid = int(staff.get("id"))
         tick = Fraction(0)
@@ -309,24 +310,38 @@ def read_mscx(path: Path) -> Mscx:
                         if line is not None:  # the start of a line
                             t = MText(sid, at, "TextLine", _text(line.find("beginText")), _color(line))
                             result.texts.append(t)
-                            open_lines.setdefault(sid, []).append(t)
-                        elif el.find("prev") is not None and open_lines.get(sid):
-                            # the end names its start (measures back, fractions from here): two lines
-                            # starting together end in either order
+                            ahead = el.find("next/location")  # where it ends: measures on, fractions from here
+                            if ahead is not None:
+                                k = len(measure_starts) - 1 + int(_text(ahead.find("measures")) or 0)
+                                forward.append((t, k, pos + Fraction(_text(ahead.find("fractions")) or 0)))
+                        elif el.find("prev") is not None:
+                            # the end names its start (staves, measures back, fractions from here):
+                            # a line may end in another staff than it starts in (its last note's)
                             back = el.find("prev/location")
-                            start = None
+                            start, start_staff = None, sid
                             if back is not None:
+                                start_staff = sid + int(_text(back.find("staves")) or 0)
                                 k = len(measure_starts) - 1 + int(_text(back.find("measures")) or 0)
                                 if 0 <= k < len(measure_starts):
                                     frac = Fraction(_text(back.find("fractions")) or 0)
                                     start = _ticks(measure_starts[k] + pos + frac)
-                            lines = open_lines[sid]
-                            i = next((j for j, t in enumerate(lines) if t.tick == start), 0)
-                            lines.pop(i).end_tick = at
+                            ends.append((sid, at, start_staff, start))
             tick += length if length is not None else sig
+        measure_starts.append(tick)
+        for t, k, frac in forward:  # the start names its end: the one reading that cannot mix up two
+            if 0 <= k < len(measure_starts):  # lines that start together (their ends come in either order)
+                t.end_tick = _ticks(measure_starts[k] + frac)
+        forward.clear()
         measure_ticks.append(_ticks(tick))
         if not result.measure_ticks:
             result.measure_ticks, result.printed = measure_ticks, printed
+    # a line whose start does not say where it ends: the end that names it, else the first end after
+    # it in its staff
+    for _, at, start_staff, start in ends:
+        lines = [t for t in result.texts if t.kind == "TextLine" and t.staff == start_staff and t.end_tick is None]
+        line = next((t for t in lines if t.tick == start), None) or next((t for t in lines if t.tick <= at), None)
+        if line is not None:
+            line.end_tick = at
     return result
 
 
@@ -357,8 +372,8 @@ def annotation_problems(
     For every occurrence: each of its notes is a note of the same pitch in the occurrence's part at
     its onset (within ``tolerance_beats``) coloured with its family's colour, and one "Motif A1" text
     (of ``text_kinds``) sits in the part at its first note (so within its bars), in the top staff
-    of the notes at that onset (a TextLine must also reach its last note), within the occurrence's
-    bars. Conversely every coloured note
+    of the notes at that onset (a TextLine must also reach its last note, and end within half a
+    beat of the occurrence's end), within the occurrence's bars. Conversely every coloured note
     is one of an occurrence's own notes with that colour, or a tied piece of one (schema 2: an
     occurrence is its notes, not the span they lie in).
     """
@@ -451,6 +466,10 @@ def annotation_problems(
             elif t.end_tick is None or t.end_tick < last - tol:
                 end = None if t.end_tick is None else t.end_tick / DIVISION
                 problems.append(f"{label}: bracket ends at beat {end}, before its last note at {last / DIVISION}")
+            # and it stops with the occurrence: not at a note held on past it, nor at a rest's end
+            if t.end_tick is not None and t.end_tick > round(occ["end_beat"] * DIVISION) + DIVISION // 2 + tol:
+                problems.append(f"{label}: bracket ends at beat {t.end_tick / DIVISION}, over half a beat "
+                                f"past its end at {occ['end_beat']}")
     # MuseScore's file does not say which of two lines that start at one tick an end belongs to (it
     # writes them in either order from run to run): each k-th latest end must reach the k-th latest
     # last note of the occurrences whose brackets start there.
@@ -698,6 +717,31 @@ def test_musicxml_score_annotated_opens_in_musescore(
     mscx = read_mscx(mscx_path)
     assert len(mscx.parts) == parts
     assert_shown(mscx, report)
+
+
+@pytest.mark.slow
+def test_brackets_end_with_their_occurrences(musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Every bracket ends within half a beat of its occurrence's end, as MuseScore reads it.
+
+    MuseScore 3 ends a line at the end of its staff's latest chord or rest that ends by the stop;
+    where none does (the stop in another staff than the last note, or an ``<offset>``, which it
+    ignores on a stop) it takes a held note's or a rest's end: pop909-202 I7 (notes to 50.53) was
+    drawn to 53.0 and I6 (to 44.54) stopped at 43.0, pop909-303 N1 (to 13.99) ran to 17.75.
+    """
+    music21 = pytest.importorskip("music21")
+    sources = [REPO / "examples" / f"pop909-{k}.mid" for k in ("101", "202", "303")]
+    sources += [Path(str(music21.corpus.getWork(w))) for w in (CHORALE, "mozart/k545/movement1_exposition.mxl")]
+    runs = []
+    for k, src in enumerate(sources):
+        xml, report = motif_annotate(src, tmp_path / f"out{k}", *model_args(request))
+        runs.append((src, xml, report, tmp_path / f"score{k}.mscx"))
+    musescore.job([{"in": str(xml), "out": [str(mscx)]} for _, xml, _, mscx in runs], tmp_path)
+    for src, _, report, mscx_path in runs:
+        mscx = read_mscx(mscx_path)
+        lines = [t for t in mscx.texts if t.kind == "TextLine"]
+        assert lines and all(t.end_tick is not None for t in lines), f"{src.name}: a bracket without an end"
+        # performed MIDI is notated on a sixteenth grid (as for README's picture, below)
+        assert_shown(mscx, report, tolerance_beats=0.25 if src.suffix == ".mid" else 0.0)
 
 
 # The pictures in README and docs: what a musician sees with the default unit (note level), README's own

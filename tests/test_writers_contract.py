@@ -55,6 +55,29 @@ def test_every_format_writes_atomically(song, tmp_path, fmt):
     assert sorted(p.name for p in tmp_path.iterdir()) == [dest.name]  # no temporary file left
 
 
+def test_every_writer_takes_one_options_object(song, tmp_path, monkeypatch):
+    """The run's writer options reach every format's writer as one WriteOptions, whatever the format
+    (before, ``keep_time_signatures`` went to the MIDI writer alone, by name): each reads what it needs."""
+    import importlib
+    import inspect
+
+    from motifcli.writers.options import WriteOptions
+
+    score, annotation = song
+    seen: dict[str, object] = {}
+    for fmt, module_name in writers._MODULES.items():
+        module = importlib.import_module(f"motifcli.writers.{module_name}")
+        params = list(inspect.signature(module.write).parameters)
+        assert params == ["annotation", "score", "dest", "options"], (fmt, params)
+        real = module.write
+        monkeypatch.setattr(module, "write", lambda a, s, d, options, fmt=fmt, real=real: (
+            seen.__setitem__(fmt, options), real(a, s, d, options))[1])
+    for fmt in writers.FORMATS:
+        writers.write(annotation, score, fmt, tmp_path / writers.output_name(score.path, fmt),
+                      lyrics=True, keep_time_signatures=True)
+    assert seen == {fmt: WriteOptions(lyrics=True, keep_time_signatures=True) for fmt in writers.FORMATS}
+
+
 def test_missing_folder_and_input_as_output_are_output_errors(song, tmp_path):
     score, annotation = song
     with pytest.raises(OutputError, match="does not exist"):

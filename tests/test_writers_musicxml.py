@@ -31,10 +31,12 @@ from writers_fixtures import annotation_from_spans, labelled_annotation, needs_d
 music21 = pytest.importorskip("music21")
 
 CORPUS = {p.name: p for p in music21.corpus.getPaths()}
-DIRECTION = re.compile(
+DIRECTION = re.compile(  # a bracket stop between a step of the cursor and its step back (no <offset>)
+    rb"(?P<step><forward><duration>[0-9]+</duration></forward>|<backup><duration>[0-9]+</duration></backup>)?"
     rb'<direction placement="above"><direction-type>(?:<words color="#[0-9A-F]{6}">Motif [A-Z]+[0-9]+</words>'
     rb"</direction-type>(?:<direction-type>)?)?(?:<bracket [^>]*/></direction-type>)?"
     rb"(?:<offset>-?[0-9.]+</offset>)?(?:<staff>[0-9]+</staff>)?</direction>"
+    rb"(?(step)(?:<forward><duration>[0-9]+</duration></forward>|<backup><duration>[0-9]+</duration></backup>))"
 )
 NOTE_COLOUR = re.compile(rb'(<note\b[^>]*?) color="#[0-9A-F]{6}"')
 
@@ -93,10 +95,13 @@ def tree_diff(before: ET.Element, after: ET.Element, added: list[ET.Element], co
     assert (after.tail or "").strip() == (before.tail or "").strip()
     kids = list(before)
     k = 0
-    for child in after:
+    children = list(after)
+    for j, child in enumerate(children):
         if child.tag == "direction" and (k >= len(kids) or not _same(child, kids[k])) and _is_ours(child):
             added.append(child)
             continue
+        if _is_our_step(children, j) and (k >= len(kids) or not _same(child, kids[k])):
+            continue  # the cursor's step to a bracket stop, or its step back
         assert k < len(kids), f"unexpected <{child.tag}> in <{after.tag}>"
         tree_diff(kids[k], child, added, coloured)
         k += 1
@@ -105,6 +110,16 @@ def tree_diff(before: ET.Element, after: ET.Element, added: list[ET.Element], co
 
 def _same(a: ET.Element, b: ET.Element) -> bool:
     return ET.tostring(a) == ET.tostring(b)
+
+
+def _is_our_step(children: list[ET.Element], j: int) -> bool:
+    """A <forward>/<backup> just before or after one of our bracket stops (MuseScore 3 reads no
+    <offset> on a stop, so the writer moves the cursor there and back)."""
+    if children[j].tag not in ("forward", "backup"):
+        return False
+    near = [children[i] for i in (j - 1, j + 1) if 0 <= i < len(children)]
+    return any(c.tag == "direction" and _is_ours(c) and c.find("direction-type/bracket[@type='stop']") is not None
+               for c in near)
 
 
 def _is_ours(direction: ET.Element) -> bool:
@@ -545,3 +560,59 @@ def test_notation_of_far_apart_notes_is_refused_at_once(tmp_path):
         writers.write(annotation, score, "musicxml", dest)
     assert time.process_time() - start < 1.0
     assert not dest.exists()
+
+
+def _grand_staff_doc() -> bytes:
+    """One 4/4 bar on a grand staff: quarters C5 D5 E5 F5 on top; below, A3 (0-1) then a dotted
+    half B3 held on to the bar's end (1-4)."""
+    def note(step: str, octave: int, dur: int, staff: int, voice: int, kind: str, dot: bool = False) -> str:
+        return (f"<note><pitch><step>{step}</step><octave>{octave}</octave></pitch><duration>{dur}</duration>"
+                f"<voice>{voice}</voice><type>{kind}</type>{'<dot/>' if dot else ''}<staff>{staff}</staff></note>")
+
+    top = "".join(note(s, 5, 2, 1, 1, "quarter") for s in "CDEF")
+    low = note("A", 3, 2, 2, 5, "quarter") + note("B", 3, 6, 2, 5, "half", dot=True)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><score-partwise version="3.1"><part-list>'
+        '<score-part id="P1"><part-name>Piano</part-name></score-part></part-list><part id="P1">'
+        '<measure number="1"><attributes><divisions>2</divisions><staves>2</staves>'
+        "<time><beats>4</beats><beat-type>4</beat-type></time></attributes>"
+        f"{top}<backup><duration>8</duration></backup>{low}</measure></part></score-partwise>"
+    ).encode()
+
+
+def _stops(doc: bytes) -> list[tuple[Fraction, int, bool]]:
+    """(cursor in beats, staff, has an <offset>) at every bracket stop, walking the cursor as a reader does."""
+    measure = ET.fromstring(doc).find("part/measure")
+    divisions = Fraction(measure.findtext("attributes/divisions"))
+    cursor, out = Fraction(0), []
+    for child in measure:
+        if child.tag == "note" and child.find("chord") is None:
+            cursor += Fraction(child.findtext("duration")) / divisions
+        elif child.tag in ("forward", "backup"):
+            step = Fraction(child.findtext("duration")) / divisions
+            cursor += step if child.tag == "forward" else -step
+        elif child.tag == "direction" and child.find("direction-type/bracket[@type='stop']") is not None:
+            out.append((cursor, int(child.findtext("staff") or 1), child.find("offset") is not None))
+    return out
+
+
+@pytest.mark.parametrize(("keys", "want"), [
+    # starts with A3 in the low staff, ends with D5 (1-2) on top: the stop stands at 2, in the top staff
+    ({(Fraction(0), 57), (Fraction(1), 74)}, (Fraction(2), 1, False)),
+    # A3 then E5 (2-3): the low staff has nothing there after the start, so the cursor is stepped to 3
+    ({(Fraction(0), 57), (Fraction(2), 76)}, (Fraction(3), 1, False)),
+    # A3 then the held B3 (1-4): the stop is at the bar's end, in the low staff
+    ({(Fraction(0), 57), (Fraction(1), 59)}, (Fraction(4), 2, False)),
+])
+def test_bracket_stops_at_its_last_notes_end_in_its_staff(keys, want):
+    """MuseScore 3 ends a line at the end of the latest chord or rest of the stop's staff that ends by
+    the stop, and reads no <offset> on a stop: so the stop names its last note's staff and stands
+    exactly at that note's written end (before, pop909-202 I7 was drawn 2.5 beats past its end)."""
+    from motifcli.writers.musicxml_splice import annotate_xml
+
+    doc = _grand_staff_doc()
+    end = max(onset + (3 if pitch == 59 else 1) for onset, pitch in keys)  # the last note's end
+    mark = mx.Mark("P1", "Motif A1", "#4477AA", Fraction(0), end, keys=frozenset(keys))
+    out = annotate_xml(doc, [mark])
+    assert _stops(out) == [want]
+    assert ET.fromstring(out) is not None

@@ -37,7 +37,7 @@ FORMATS: dict[str, str] = {
     "labels": ".labels.txt",
 }
 
-# format -> module in this package that defines ``write(annotation, score, dest, *, lyrics=False)``
+# format -> module in this package that defines ``write(annotation, score, dest, options: WriteOptions)``
 _MODULES: dict[str, str] = {
     "musicxml": "musicxml",
     "midi": "midi",
@@ -76,7 +76,8 @@ def write(
     keep_time_signatures: bool = False,
 ) -> None:
     """Write ``annotation`` of ``score`` as ``fmt`` to ``dest`` atomically (``lyrics`` and
-    ``keep_time_signatures``: MIDI output only, see :mod:`motifcli.writers.midi`).
+    ``keep_time_signatures``: MIDI output only, see :mod:`motifcli.writers.midi`; every writer gets
+    them as one :class:`~motifcli.writers.options.WriteOptions` and reads what it needs).
 
     Raises :class:`UsageError` for an unknown format and :class:`OutputError` when the file cannot
     be written (folder missing or read-only, destination is the input itself, ...).
@@ -88,9 +89,10 @@ def write(
     if not dest.parent.is_dir():
         raise OutputError(f"folder {dest.parent} does not exist", dest)
     module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+    from motifcli.writers.options import WriteOptions  # here, like the format's module: imports stay lazy
+
     try:
-        extra = {"keep_time_signatures": True} if keep_time_signatures and name == "midi" else {}
-        module.write(annotation, score, dest, lyrics=lyrics, **extra)
+        module.write(annotation, score, dest, WriteOptions(lyrics=lyrics, keep_time_signatures=keep_time_signatures))
     except MotifError:
         raise
     except OSError as exc:

@@ -14,6 +14,7 @@ from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.score import Score
 from motifcli.writers._common import clean_text, num, occurrence_notes
+from motifcli.writers.options import DEFAULT, WriteOptions
 
 COLUMNS = (
     "label", "family", "number", "track", "track_name", "start_beat", "end_beat", "start_bar",
@@ -41,5 +42,5 @@ def render(annotation: Annotation, score: Score | None) -> str:
     return buf.getvalue()
 
 
-def write(annotation: Annotation, score: Score | None, dest: Path, *, lyrics: bool = False) -> None:
+def write(annotation: Annotation, score: Score | None, dest: Path, options: WriteOptions = DEFAULT) -> None:
     atomic_write_bytes(dest, render(annotation, score).encode("utf-8"))

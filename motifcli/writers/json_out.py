@@ -15,6 +15,7 @@ from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.score import Score
 from motifcli.writers._common import clean_text
+from motifcli.writers.options import DEFAULT, WriteOptions
 
 
 def to_json_dict(annotation: Annotation, score: Score | None) -> dict[str, Any]:
@@ -159,5 +160,5 @@ def _cleaned(value: Any) -> Any:
     return value
 
 
-def write(annotation: Annotation, score: Score | None, dest: Path, *, lyrics: bool = False) -> None:
+def write(annotation: Annotation, score: Score | None, dest: Path, options: WriteOptions = DEFAULT) -> None:
     atomic_write_bytes(dest, render(annotation, score).encode("utf-8"))

@@ -17,6 +17,7 @@ from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.score import Score
 from motifcli.writers._common import clean_text, note_span
+from motifcli.writers.options import DEFAULT, WriteOptions
 
 
 def render(annotation: Annotation, score: Score) -> str:
@@ -33,5 +34,5 @@ def render(annotation: Annotation, score: Score) -> str:
     return "\n".join(rows) + "\n"
 
 
-def write(annotation: Annotation, score: Score, dest: Path, *, lyrics: bool = False) -> None:
+def write(annotation: Annotation, score: Score, dest: Path, options: WriteOptions = DEFAULT) -> None:
     atomic_write_bytes(dest, render(annotation, score).encode("utf-8"))

@@ -39,6 +39,7 @@ from motifcli.readers.midi import DRUM_CHANNEL
 from motifcli.score import Score
 from motifcli.writers._common import clean_text, first_note_track, note_span
 from motifcli.writers.midi_bars import signature_events
+from motifcli.writers.options import DEFAULT, WriteOptions
 
 # meter sources whose bars the file's own time signatures do not already carry
 REWRITTEN_SOURCES = ("estimated", "user")
@@ -219,9 +220,9 @@ def render(annotation: Annotation, score: Score, *, lyrics: bool = False,
     return mark(midi, annotation, score, lyrics=lyrics, built=built, conductor=conductor)
 
 
-def write(annotation: Annotation, score: Score, dest: Path, *, lyrics: bool = False,
-          keep_time_signatures: bool = False) -> None:
-    midi = render(annotation, score, lyrics=lyrics, keep_time_signatures=keep_time_signatures)
+def write(annotation: Annotation, score: Score, dest: Path, options: WriteOptions = DEFAULT) -> None:
+    """Write the annotated MIDI file atomically (``options``: lyrics, keep_time_signatures)."""
+    midi = render(annotation, score, lyrics=options.lyrics, keep_time_signatures=options.keep_time_signatures)
     buf = io.BytesIO()
     try:
         midi.save(file=buf)

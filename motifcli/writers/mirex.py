@@ -22,6 +22,7 @@ from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.score import Score
 from motifcli.writers._common import occurrence_notes
+from motifcli.writers.options import DEFAULT, WriteOptions
 
 
 def render(annotation: Annotation, score: Score | None) -> str:
@@ -40,5 +41,5 @@ def render(annotation: Annotation, score: Score | None) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def write(annotation: Annotation, score: Score | None, dest: Path, *, lyrics: bool = False) -> None:
+def write(annotation: Annotation, score: Score | None, dest: Path, options: WriteOptions = DEFAULT) -> None:
     atomic_write_bytes(dest, render(annotation, score).encode("ascii"))

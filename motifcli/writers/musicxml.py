@@ -25,12 +25,13 @@ from motifcli.score import Score
 from motifcli.writers.musicxml_marks import Mark, marks_for_converted, marks_for_musicxml
 from motifcli.writers.musicxml_scan import XmlScan, align_to_score, detect_codec, scan_parts
 from motifcli.writers.musicxml_splice import annotate_xml
+from motifcli.writers.options import DEFAULT, WriteOptions
 
 __all__ = ["Mark", "XmlScan", "annotate_xml", "detect_codec", "render", "scan_parts", "write"]
 
 
-def write(annotation: Annotation, score: Score, dest: Path, *, lyrics: bool = False) -> None:
-    """Write the annotated MusicXML of ``score`` to ``dest`` atomically (``lyrics`` is MIDI-only)."""
+def write(annotation: Annotation, score: Score, dest: Path, options: WriteOptions = DEFAULT) -> None:
+    """Write the annotated MusicXML of ``score`` to ``dest`` atomically (no option applies to it)."""
     atomic_write_bytes(dest, render(annotation, score))
 
 

@@ -38,6 +38,11 @@ class XmlNote:
     tie_stop: bool
     measure: int = 0  # index into its part's measures
     staff: int = 1  # its <staff> in a multi-staff part (1 = top)
+    duration: Fraction = Fraction(0)  # as written (0 for a grace note): a bracket stops at its end
+
+    @property
+    def end(self) -> Fraction:
+        return self.onset + self.duration
 
 
 @dataclass(slots=True)
@@ -337,6 +342,7 @@ class _Scanner:
                 tie_stop=note.tie_stop,
                 measure=len(part.measures) - 1,
                 staff=note.staff,
+                duration=Fraction(0) if note.grace else note.duration,
             )
         )
 

@@ -4,7 +4,11 @@ For each mark, in its part: every chosen note (the mark's own notes, matched by 
 and the notes tied on from them) gets the mark's colour (a ``color`` attribute on ``<note>``); a
 ``<direction>`` holding ``<words>Motif A1</words>`` and a ``<bracket type="start"/>`` opens a
 bracket where the occurrence starts (its first note), and a second ``<direction>`` with the
-matching ``<bracket type="stop"/>`` closes it where it ends (its last note's end).
+matching ``<bracket type="stop"/>`` closes it where it ends: the written end of its last note (a
+tied piece counts), in that note's staff. MuseScore 3 ends a line at the end of the latest chord or
+rest of the stop's staff that ends by the stop, else at a held note's or a rest's end, and reads no
+``<offset>`` on a stop: so a stop that cannot stand before an element at its time steps the cursor
+there and back (``<forward>``, the direction, ``<backup>``) instead of an ``<offset>``.
 
 Where: a direction goes in the measure holding its time, before the first element that sits
 exactly there (so usually no ``<offset>`` is needed), otherwise at the nearest earlier point with
@@ -13,7 +17,7 @@ holding the occurrence's last moment (``end`` is exclusive: an occurrence ending
 closes at the end of the bar before it), never before its own start in the document. In a
 multi-staff part the directions name the staff of the occurrence's first note (``<staff>2</staff>``
 for a motif in the left hand; of notes struck together, the top staff), so the bracket runs in its
-staff. Bracket numbers (1-6) are reused, never
+staff; the stop names its last note's staff. Bracket numbers (1-6) are reused, never
 by two brackets open at once in a part (in document order); past six overlapping occurrences the
 label is written without a bracket. Nothing else in the document changes.
 """
@@ -59,6 +63,7 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                 if n.pitch is not None and not n.rest and not n.tie_stop and not n.grace:
                     by_key[(_snap(n.onset), n.pitch)].append(i)
         staff_of: dict[int, int] = {}  # id(mark) -> the staff its directions go in
+        last_of: dict[int, XmlNote] = {}  # id(mark) -> its last-ending written note (tied pieces too)
         for mark in part_marks:
             if mark.keys is None:
                 lo = bisect.bisect_left(sorted_onsets, mark.start)
@@ -77,6 +82,10 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             elif sounding:
                 first = min(sounding, key=lambda i: (part.notes[i].onset, part.notes[i].staff))
                 staff_of[id(mark)] = part.notes[first].staff  # of simultaneous first notes, the top staff
+            written = [part.notes[i] for i in sounding if not part.notes[i].grace]
+            if written:
+                top = staff_of.get(id(mark))
+                last_of[id(mark)] = max(written, key=lambda n: (n.end, n.staff == top, -n.staff))
             for i in sounding:
                 if i not in coloured:
                     coloured[i] = mark.color
@@ -89,19 +98,27 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             start_slot, start_offset = _choose_slot(part, mark.start, stop=False, staff=want)
             if start_slot is None:
                 continue
-            stop_slot, stop_offset = _choose_slot(part, mark.end, stop=True, not_before=start_slot,
-                                                  staff=start_slot.staff)
+            start_staff = (start_slot.staff or staff_of.get(id(mark), 1)) if part.staves > 1 else None
+            # the stop: at the written end of its last note, in that note's staff (MuseScore 3 ends
+            # a line at the end of the staff's latest chord or rest that ends by the stop; where none
+            # does, at the end of the staff's first one in that bar: a held note's or a rest's end)
+            last = last_of.get(id(mark))
+            end = max(last.end, mark.start) if last is not None else mark.end
+            stop_staff = (last.staff if last is not None else start_staff) if part.staves > 1 else None
+            stop_slot, stop_offset = _choose_slot(part, end, stop=True, not_before=start_slot,
+                                                  staff=stop_staff or start_slot.staff)
             assert stop_slot is not None
             start_key = (start_slot.pos, mark.start, 1)
-            stop_key = (stop_slot.pos, mark.end, 0)
-            placed.append((start_key, stop_key, mark, start_slot, start_offset, stop_slot, stop_offset))
+            stop_key = (stop_slot.pos, end, 0)
+            placed.append((start_key, stop_key, mark, start_slot, start_offset, stop_slot, stop_offset,
+                           start_staff, stop_staff))
         placed.sort(key=lambda p: p[0])
         numbers = _bracket_numbers([(p[0], p[1]) for p in placed])
-        for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off), number in zip(placed, numbers):
-            for key, slot, offset, kind in ((start_key, s_slot, s_off, "start"), (stop_key, e_slot, e_off, "stop")):
-                # a bracket's start and stop on one staff: the staff of the note its start stands
-                # before, which is the occurrence's staff whenever that staff has a slot there
-                staff = (s_slot.staff or staff_of.get(id(mark), 1)) if part.staves > 1 else None
+        for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off, s_staff, e_staff), number in zip(placed, numbers):
+            for key, slot, offset, kind, staff in ((start_key, s_slot, s_off, "start", s_staff),
+                                                   (stop_key, e_slot, e_off, "stop", e_staff)):
+                # a bracket starts in the staff of the note its start stands before (the
+                # occurrence's staff whenever that staff has a slot there) and stops in its last note's
                 xml = _direction(mark, number, kind, offset, staff=staff)
                 if xml is not None:
                     order += 1
@@ -241,6 +258,17 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
         )
     if number is None:
         return None
+    if offset and offset.denominator == 1:
+        # MuseScore 3 reads no <offset> on a bracket stop (the line ends where the direction stands):
+        # move the cursor there and back instead, which every reader follows
+        there, back = ("forward", "backup") if offset > 0 else ("backup", "forward")
+        moved = f"<duration>{abs(offset.numerator)}</duration>"
+        extra = extra.replace(f"<offset>{_decimal(offset)}</offset>", "")
+        return (
+            f"<{there}>{moved}</{there}>"
+            f'<direction placement="above"><direction-type><bracket type="stop" number="{number}" line-end="down"/>'
+            f"</direction-type>{extra}</direction><{back}>{moved}</{back}>"
+        )
     return (
         f'<direction placement="above"><direction-type><bracket type="stop" number="{number}" line-end="down"/>'
         f"</direction-type>{extra}</direction>"

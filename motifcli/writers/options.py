@@ -1,0 +1,20 @@
+"""What a run asks of its output files beyond the annotation: one typed object for every writer.
+
+Every format's ``write(annotation, score, dest, options)`` gets the same :class:`WriteOptions`
+and reads only the fields it needs (today only the MIDI writer reads any), so an option for one
+format is never passed by name to one writer while the others get the rest. ``motifcli.writers``
+imports it when it writes, like the format modules (importing the package loads none of them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOptions:
+    lyrics: bool = False  # MIDI: each marker's text as a lyric too (karaoke views show it)
+    keep_time_signatures: bool = False  # MIDI: the input's time signatures, not the run's bars
+
+
+DEFAULT = WriteOptions()
