@@ -89,7 +89,8 @@ def _corpus_rows(path: str) -> tuple[list, list]:
         return pickle.loads(cache.read_bytes())
     data, kept = [], []
     for p in pickle.loads(Path(path).read_bytes()):
-        if any(p["id"].startswith(h) for h in ff.HELD_FOR_TESTS) or not any(abs(m.bar - p["bar"]) < 1e-6 for m in mr.METERS):
+        if (any(p["id"].startswith(h) for h in ff.HELD_FOR_TESTS)
+                or not any(abs(m.bar - p["bar"]) < 1e-6 for m in mr.METERS)):
             continue
         X, _, metas, phases = ff.piece_rows(p["onsets"], p["offsets"], p["pitches"], p["bar"], p["phase"])
         bars = np.array([mr.METERS[i].bar for i in metas])
@@ -237,15 +238,17 @@ def overrides(cache: str | None) -> dict:
             me.NOTATED_RERANK = saved
 
         def right(e) -> bool:
-            return abs(e.beats_per_bar - bar) < 1e-6 and bench.phase_ok(e.first_downbeat, truth.first_downbeat, bar, tol=0.01)
+            return abs(e.beats_per_bar - bar) < 1e-6 and bench.phase_ok(
+                e.first_downbeat, truth.first_downbeat, bar, tol=0.01)
 
         key = (f"opening rule {'fired' if opening != whole[0][1].name else 'quiet'}, "
                f"re-ranker {'changed the meter' if on.name != two.name else 'kept the meter'}, "
                f"{'right' if right(two) else 'wrong'} -> {'right' if right(on) else 'wrong'}")
         counts[key] += 1
         if opening != whole[0][1].name or on.name != two.name:
-            changed.append(f"{name} written {truth.bars[0].numerator}/{truth.bars[0].denominator}@{truth.first_downbeat:g}: "
-                           f"whole {whole[0][1].name}, opening {opening}, two stages {two.name}@{two.first_downbeat:g}, "
+            written = f"{truth.bars[0].numerator}/{truth.bars[0].denominator}@{truth.first_downbeat:g}"
+            changed.append(f"{name} written {written}: whole {whole[0][1].name}, opening {opening}, "
+                           f"two stages {two.name}@{two.first_downbeat:g}, "
                            f"re-ranker {on.name}@{on.first_downbeat:g}")
     return {"counts": dict(sorted(counts.items())), "changed": changed}
 
