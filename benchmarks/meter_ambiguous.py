@@ -3,8 +3,10 @@
 A miss (``benchmarks/meter.py written``'s "right": the first section's bar length and exact phase) is
 counted *ambiguous* when the estimate's bar is twice or half the written one and the coarser grid's bar
 lines all lie on the finer grid's (2/4 vs 4/4, 3/4 vs 3/2 or 6/4, 6/8 vs 12/8, with downbeats a superset or
-subset): the same music, written either way. 6/8 vs 3/4 is already right (same bar lines). Everything
-else (3/4 vs 4/4, a phase off within the right bar length, 5/4, ...) is a real miss. Tune halves only
+subset): the same music, written either way. 6/8 vs 3/4 is already right (same bar lines). A miss is
+counted *one-bar opening* (issue 9 phase 10) when the written first section holds at most one full bar
+(its pickup aside) before a meter change: "right" then asks one estimate per piece for one bar's length.
+Everything else (3/4 vs 4/4, a phase off within the right bar length, 5/4, ...) is a real miss. Tune halves only
 (MTC-ANN tune families, BPS-motif tune pieces), through ``meter_tune.load`` (cached); ``--set`` as there
 (e.g. ``meter_estimate.NOTATED_RERANK=True``) compares a setting with the defaults.
 
@@ -36,8 +38,16 @@ def ambiguous(est_bar: float, est_phase: float, bar: float, phase: float) -> boo
     return min(d, fine - d) < 0.01
 
 
+def one_bar_opening(truth) -> bool:
+    """The written first section is at most one full bar (a pickup aside) and a meter change follows."""
+    sig = (truth.bars[0].numerator, truth.bars[0].denominator)
+    head = next((k for k, b in enumerate(truth.bars) if (b.numerator, b.denominator) != sig), len(truth.bars))
+    full = sum(abs(b.length - b.nominal_length) < 1e-6 for b in truth.bars[:head])
+    return head < len(truth.bars) and full <= 1
+
+
 def misses(pieces: list) -> dict:
-    """Misses in three kinds: ambiguous (factor of two, nested grids), bar length, phase."""
+    """Misses in four kinds: ambiguous (factor of two, nested grids), one-bar opening, bar length, phase."""
     kinds: collections.Counter = collections.Counter()
     rows = []
     for name, score, truth in pieces:
@@ -50,6 +60,8 @@ def misses(pieces: list) -> dict:
             continue
         if ambiguous(est.beats_per_bar, est.first_downbeat, bar, truth.first_downbeat):
             kind = "ambiguous"
+        elif one_bar_opening(truth):
+            kind = "one-bar opening"
         elif abs(est.beats_per_bar - bar) > 1e-6:
             kind = "bar length"
         else:
