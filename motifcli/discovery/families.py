@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from motifcli.discovery.align import align
+from motifcli.discovery.barpos import at_position, bar_positions, modal_position
 from motifcli.discovery.candidates import Lines
 from motifcli.discovery.embed import Encoder, cosine_to_nearest
 from motifcli.discovery.patterns import Pattern
 from motifcli.discovery.types import DiscoverySettings
+from motifcli.meter import MeterMap
 
 
 @dataclass(slots=True)
@@ -65,6 +67,7 @@ def add_variants(
     keys: dict[int, np.ndarray],
     settings: DiscoverySettings,
     model: Encoder | None = None,
+    meter: MeterMap | None = None,
 ) -> None:
     """Add stretches that align to a family's exact statements (in place), keeping statements disjoint.
 
@@ -73,10 +76,14 @@ def add_variants(
     ``variant_tolerance`` and it shares no note with a statement already kept (exact statements
     first, then the closest variants first). With a ``model``, candidates up to ``model_tolerance``
     are considered and those beyond ``variant_tolerance`` must also pass the embedding check
-    (:mod:`motifcli.discovery.embed`).
+    (:mod:`motifcli.discovery.embed`). With ``meter`` and ``bar_position``, statements start where
+    the family's exact statements mostly start in the bar (:func:`_metric_filter`).
     """
     loose = max(settings.variant_tolerance, settings.model_tolerance) if model is not None else settings.variant_tolerance
     windows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    bar_pos = None
+    if meter is not None and settings.bar_position != "off":
+        bar_pos = bar_positions(lines.onsets, meter, settings.bar_position)
     for fam in chosen:
         ex = fam.starts[: settings.exemplars]
         span = ex[:, None] + np.arange(fam.n)[None, :]
@@ -107,6 +114,8 @@ def add_variants(
             if len(vet):
                 cos, spread = cosine_to_nearest(model, lines, fam.notes[:8], [positions(i) for i in vet.tolist()])
                 ok[vet[cos > spread]] = False
+        if bar_pos is not None:
+            ok &= _metric_filter(bar_pos, fam.starts, K, lines.grid, settings)
         taken = np.zeros(len(lines), dtype=bool)
         notes, dist, first = [], [], []
         for k, pos in zip(fam.starts.tolist(), fam.notes):
@@ -120,6 +129,19 @@ def add_variants(
             taken[k : k + m] = True
             notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
         set_statements(fam, notes, dist, first)
+
+
+def _metric_filter(
+    bar_pos: np.ndarray, exact: np.ndarray, varied: np.ndarray, grid: float, settings: DiscoverySettings,
+) -> np.ndarray:
+    """Which candidate varied statements (start positions) may join: those starting at the bar
+    position most of the family's ``exact`` statements start at, where at least
+    ``bar_position_agree`` of them agree on it (else all)."""
+    tol = max(1 / 12, grid / 2) + 1e-6  # performed timing (grid 1/4 beat): an eighth either side
+    where, share = modal_position(bar_pos[exact], tol)
+    if share < settings.bar_position_agree:
+        return np.ones(len(varied), dtype=bool)
+    return at_position(bar_pos[varied], where, tol)
 
 
 def set_statements(fam: Chosen, notes: list[np.ndarray], dist: list[float], first: list[int]) -> None:
