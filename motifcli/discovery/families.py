@@ -114,20 +114,22 @@ def add_variants(
             if len(vet):
                 cos, spread = cosine_to_nearest(model, lines, fam.notes[:8], [positions(i) for i in vet.tolist()])
                 ok[vet[cos > spread]] = False
-        if bar_pos is not None:
+        for attempt in range(2):
+            taken = np.zeros(len(lines), dtype=bool)
+            notes, dist, first = [], [], []
+            for k, pos in zip(fam.starts.tolist(), fam.notes):
+                if not taken[k : k + fam.n].any():
+                    taken[k : k + fam.n] = True
+                    notes.append(pos), dist.append(0.0), first.append(k)
+            for i in np.lexsort((K, D)).tolist():
+                k, m = int(K[i]), len(masks[i])
+                if not ok[i] or taken[k : k + m].any():
+                    continue
+                taken[k : k + m] = True
+                notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
+            if attempt or bar_pos is None or len(notes) < settings.bar_position_crowd:
+                break
             ok &= _metric_filter(bar_pos, fam.starts, K, lines.grid, settings)
-        taken = np.zeros(len(lines), dtype=bool)
-        notes, dist, first = [], [], []
-        for k, pos in zip(fam.starts.tolist(), fam.notes):
-            if not taken[k : k + fam.n].any():
-                taken[k : k + fam.n] = True
-                notes.append(pos), dist.append(0.0), first.append(k)
-        for i in np.lexsort((K, D)).tolist():
-            k, m = int(K[i]), len(masks[i])
-            if not ok[i] or taken[k : k + m].any():
-                continue
-            taken[k : k + m] = True
-            notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
         set_statements(fam, notes, dist, first)
 
 
