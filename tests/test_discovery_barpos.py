@@ -1,8 +1,9 @@
 """Metric position (discovery/barpos.py): a varied statement at another place in the bar is kept out
-of a family whose exact statements agree on their place (``bar_position``), and in by default."""
+of a family whose exact statements agree on their place (``bar_position``), in with it off."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import mido
@@ -60,15 +61,21 @@ def test_a_varied_statement_at_another_bar_position_is_kept_out(tmp_path: Path) 
     score = read_score(path)
     bars = score.meter_map.bars
     assert (bars[0].start, bars[0].length, bars[1].start) == (0.0, 4.0, 4.0)  # the written 4/4 from beat 0
-    default = _family_notes(discover(score), 0.0, 60)
-    assert (ON_AT, 62) in default and (OFF_AT, 62) in default  # both variants join by their notes alone
-    metric = _family_notes(discover(score, settings=DiscoverySettings(bar_position="bar")), 0.0, 60)
+    anywhere = _family_notes(discover(score, settings=DiscoverySettings(bar_position="off")), 0.0, 60)
+    assert (ON_AT, 62) in anywhere and (OFF_AT, 62) in anywhere  # both variants join by their notes alone
+    filtered = DiscoverySettings(bar_position="bar", bar_position_crowd=0)
+    metric = _family_notes(discover(score, settings=filtered), 0.0, 60)
     assert (ON_AT, 62) in metric, "the variant on the exact statements' downbeat stays"
     assert (OFF_AT, 62) not in metric, "the variant a dotted quarter later is kept out"
-    # where the exact statements must agree more than they can (5 of 5 here do), the filter holds;
-    # a share above 1 can never be met: the variant is back
-    loose = _family_notes(discover(score, settings=DiscoverySettings(bar_position="bar", bar_position_agree=1.01)), 0.0, 60)
+    # the exact statements must agree on their place (all do here): a share above 1 is never met
+    loose = _family_notes(discover(score, settings=replace(filtered, bar_position_agree=1.01)), 0.0, 60)
     assert (OFF_AT, 62) in loose
+    # only a family gathering at least bar_position_crowd statements is held to it: this one has 7
+    assert (OFF_AT, 62) in _family_notes(discover(score, settings=replace(filtered, bar_position_crowd=8)), 0.0, 60)
+    assert (OFF_AT, 62) not in _family_notes(discover(score, settings=replace(filtered, bar_position_crowd=7)), 0.0, 60)
+    # the default holds families of 20+ statements to their place: this small one keeps both
+    default = _family_notes(discover(score), 0.0, 60)
+    assert (ON_AT, 62) in default and (OFF_AT, 62) in default
 
 
 def test_bar_positions_count_a_pickup_back_from_its_end_and_fold_half_bars() -> None:
