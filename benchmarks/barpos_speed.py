@@ -1,6 +1,6 @@
 """Time of discover() on each BPS tune movement, defaults against ``bar_position`` (phase10-barpos10.md).
 
-    PYTHONPATH=$PWD python -m benchmarks.barpos_speed [--runs 3] ["bar_position=bar bar_position_agree=0.67"]
+    PYTHONPATH=$PWD python -m benchmarks.barpos_speed [--runs 3] ["bar_position=off"]
 
 Each run reads the movement afresh (not timed), so the meter map's first use is inside the timed
 discover() call as in ``motif annotate``. Prints the median over runs per movement and the largest.
@@ -22,7 +22,7 @@ from training.datafolder import data_root
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("variant", nargs="?", default="bar_position=bar bar_position_agree=0.67")
+    ap.add_argument("variant", nargs="?", default="bar_position=off")
     args = ap.parse_args()
     specs = {"default": DiscoverySettings(), args.variant: DiscoverySettings(**parse_set(args.variant.split()))}
     for name in split_pieces("bps", "tune"):

@@ -4,8 +4,11 @@ Why: on BPS-motif tune 74% of a labelled motif's occurrences start at one bar po
 13%), but the varied statements discovery adds to a family start there only 12% of the time when
 they match no labelled occurrence, against 28% when they do (benchmarks/phase10-barpos10.md,
 ``benchmarks.barpos_probe``). The notes of a window could not separate the two (phases 5-7); its
-place in the bar can. Positions come from ``Score.meter_map`` (written or MIDI bars; estimated for
-performed MIDI, so only as good as that estimate).
+place in the bar can. Only families that over-collect are held to it (``bar_position_crowd``
+statements or more, where the extras are) and only where their exact statements agree on a place
+(``bar_position_agree``): elsewhere the extra statements are what establishes other references.
+Positions come from ``Score.meter_map`` (written or MIDI bars; estimated for performed MIDI, so
+only as good as that estimate).
 """
 
 from __future__ import annotations
