@@ -9,6 +9,7 @@ pattern's score), never an absolute per-genre threshold.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -114,23 +115,32 @@ def add_variants(
             if len(vet):
                 cos, spread = cosine_to_nearest(model, lines, fam.notes[:8], [positions(i) for i in vet.tolist()])
                 ok[vet[cos > spread]] = False
-        for attempt in range(2):
-            taken = np.zeros(len(lines), dtype=bool)
-            notes, dist, first = [], [], []
-            for k, pos in zip(fam.starts.tolist(), fam.notes):
-                if not taken[k : k + fam.n].any():
-                    taken[k : k + fam.n] = True
-                    notes.append(pos), dist.append(0.0), first.append(k)
-            for i in np.lexsort((K, D)).tolist():
-                k, m = int(K[i]), len(masks[i])
-                if not ok[i] or taken[k : k + m].any():
-                    continue
-                taken[k : k + m] = True
-                notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
-            if attempt or bar_pos is None or len(notes) < settings.bar_position_crowd:
-                break
+        order = np.lexsort((K, D)).tolist()
+        notes, dist, first = _gather(fam, order, K, D, ok, masks, positions, len(lines))
+        if bar_pos is not None and len(notes) >= settings.bar_position_crowd:  # crowded: held to its place in the bar
             ok &= _metric_filter(bar_pos, fam.starts, K, lines.grid, settings)
+            notes, dist, first = _gather(fam, order, K, D, ok, masks, positions, len(lines))
         set_statements(fam, notes, dist, first)
+
+
+def _gather(
+    fam: Chosen, order: list[int], K: np.ndarray, D: np.ndarray, ok: np.ndarray, masks: list[np.ndarray],
+    positions: Callable[[int], np.ndarray], n: int,
+) -> tuple[list[np.ndarray], list[float], list[int]]:
+    """Disjoint statements: the exact ones first, then the ``ok`` candidates in ``order`` (closest first)."""
+    taken = np.zeros(n, dtype=bool)
+    notes, dist, first = [], [], []
+    for k, pos in zip(fam.starts.tolist(), fam.notes):
+        if not taken[k : k + fam.n].any():
+            taken[k : k + fam.n] = True
+            notes.append(pos), dist.append(0.0), first.append(k)
+    for i in order:
+        k, m = int(K[i]), len(masks[i])
+        if not ok[i] or taken[k : k + m].any():
+            continue
+        taken[k : k + m] = True
+        notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
+    return notes, dist, first
 
 
 def _metric_filter(
