@@ -94,9 +94,11 @@ def discover_families(score: Score, model: MotifModel | None, settings: Settings
 
 def _only_track(score: Score, settings: Settings) -> Score:
     """``--track``: discovery sees that track's notes only. The other tracks stay, emptied, so that
-    note references keep their track numbers, and the bars stay those of the whole score."""
+    note references keep their track numbers, and the bars stay those of the whole score. A ``--meter``
+    map is the score's bars for discovery too (it places statements in their bars: discovery/barpos.py)."""
     if settings.track is None:
-        return score
+        bars = settings.meter_map
+        return score if bars is None or bars is score.meter else replace(score, meter=bars)
     from motifcli.embedding import select_tracks
 
     keep = {id(t) for t in select_tracks(score, settings.track)}

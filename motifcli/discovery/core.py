@@ -14,6 +14,7 @@ from motifcli.discovery.families import Chosen, add_variants, choose
 from motifcli.discovery.patterns import closed_patterns
 from motifcli.discovery.salience import ranked
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
+from motifcli.meter import MeterMap
 from motifcli.quantiles import median
 from motifcli.score import Score
 from motifcli.voices import Voice, split_voices
@@ -30,7 +31,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     settings = settings or DiscoverySettings()
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
     voices = split_voices(score, min_chord_share=min_chord_share)
-    pairs, cells = voice_and_cell_families(voices, settings, model)
+    meter = score.meter_map if settings.bar_position != "off" else None  # MIDI: estimated on first use
+    pairs, cells = voice_and_cell_families(voices, settings, model, meter)
     families = [grown for _, grown in pairs]
     if settings.texture:  # chordal tracks' repeated bars, chords included (discovery/texture.py)
         from motifcli.discovery.texture import with_texture
@@ -58,10 +60,11 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Enc
 
 
 def voice_and_cell_families(
-    voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None,
+    voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None, meter: MeterMap | None = None,
 ) -> tuple[list[tuple[Family, Family]], list[Family]]:
     """Voice families before and after growing their statements (the same unless ``grow_share``),
-    most salient first, and, apart, short rhythmic cells (avoiding the grown statements' notes)."""
+    most salient first, and, apart, short rhythmic cells (avoiding the grown statements' notes).
+    ``meter`` places notes in their bars for the ``bar_position`` settings (None: those are off)."""
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return [], []
@@ -73,7 +76,7 @@ def voice_and_cell_families(
     )
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:
-        add_variants(chosen, lines, keys, settings, model)
+        add_variants(chosen, lines, keys, settings, model, meter)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     core = [_family(c, lines, settings.salience_discount) for c in chosen]
     grown = core

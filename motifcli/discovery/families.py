@@ -9,15 +9,18 @@ pattern's score), never an absolute per-genre threshold.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from motifcli.discovery.align import align
+from motifcli.discovery.barpos import at_position, bar_positions, modal_position
 from motifcli.discovery.candidates import Lines
 from motifcli.discovery.embed import Encoder, cosine_to_nearest
 from motifcli.discovery.patterns import Pattern
 from motifcli.discovery.types import DiscoverySettings
+from motifcli.meter import MeterMap
 
 
 @dataclass(slots=True)
@@ -65,6 +68,7 @@ def add_variants(
     keys: dict[int, np.ndarray],
     settings: DiscoverySettings,
     model: Encoder | None = None,
+    meter: MeterMap | None = None,
 ) -> None:
     """Add stretches that align to a family's exact statements (in place), keeping statements disjoint.
 
@@ -73,10 +77,14 @@ def add_variants(
     ``variant_tolerance`` and it shares no note with a statement already kept (exact statements
     first, then the closest variants first). With a ``model``, candidates up to ``model_tolerance``
     are considered and those beyond ``variant_tolerance`` must also pass the embedding check
-    (:mod:`motifcli.discovery.embed`).
+    (:mod:`motifcli.discovery.embed`). With ``meter`` and ``bar_position``, statements start where
+    the family's exact statements mostly start in the bar (:func:`_metric_filter`).
     """
     loose = max(settings.variant_tolerance, settings.model_tolerance) if model is not None else settings.variant_tolerance
     windows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    bar_pos = None
+    if meter is not None and settings.bar_position != "off":
+        bar_pos = bar_positions(lines.onsets, meter, settings.bar_position)
     for fam in chosen:
         ex = fam.starts[: settings.exemplars]
         span = ex[:, None] + np.arange(fam.n)[None, :]
@@ -107,19 +115,45 @@ def add_variants(
             if len(vet):
                 cos, spread = cosine_to_nearest(model, lines, fam.notes[:8], [positions(i) for i in vet.tolist()])
                 ok[vet[cos > spread]] = False
-        taken = np.zeros(len(lines), dtype=bool)
-        notes, dist, first = [], [], []
-        for k, pos in zip(fam.starts.tolist(), fam.notes):
-            if not taken[k : k + fam.n].any():
-                taken[k : k + fam.n] = True
-                notes.append(pos), dist.append(0.0), first.append(k)
-        for i in np.lexsort((K, D)).tolist():
-            k, m = int(K[i]), len(masks[i])
-            if not ok[i] or taken[k : k + m].any():
-                continue
-            taken[k : k + m] = True
-            notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
+        order = np.lexsort((K, D)).tolist()
+        notes, dist, first = _gather(fam, order, K, D, ok, masks, positions, len(lines))
+        if bar_pos is not None and len(notes) >= settings.bar_position_crowd:  # crowded: held to its place in the bar
+            ok &= _metric_filter(bar_pos, fam.starts, K, lines.grid, settings)
+            notes, dist, first = _gather(fam, order, K, D, ok, masks, positions, len(lines))
         set_statements(fam, notes, dist, first)
+
+
+def _gather(
+    fam: Chosen, order: list[int], K: np.ndarray, D: np.ndarray, ok: np.ndarray, masks: list[np.ndarray],
+    positions: Callable[[int], np.ndarray], n: int,
+) -> tuple[list[np.ndarray], list[float], list[int]]:
+    """Disjoint statements: the exact ones first, then the ``ok`` candidates in ``order`` (closest first)."""
+    taken = np.zeros(n, dtype=bool)
+    notes, dist, first = [], [], []
+    for k, pos in zip(fam.starts.tolist(), fam.notes):
+        if not taken[k : k + fam.n].any():
+            taken[k : k + fam.n] = True
+            notes.append(pos), dist.append(0.0), first.append(k)
+    for i in order:
+        k, m = int(K[i]), len(masks[i])
+        if not ok[i] or taken[k : k + m].any():
+            continue
+        taken[k : k + m] = True
+        notes.append(positions(i)), dist.append(float(D[i])), first.append(k)
+    return notes, dist, first
+
+
+def _metric_filter(
+    bar_pos: np.ndarray, exact: np.ndarray, varied: np.ndarray, grid: float, settings: DiscoverySettings,
+) -> np.ndarray:
+    """Which candidate varied statements (start positions) may join: those starting at the bar
+    position most of the family's ``exact`` statements start at, where at least
+    ``bar_position_agree`` of them agree on it (else all)."""
+    tol = max(1 / 12, grid / 2) + 1e-6  # performed timing (grid 1/4 beat): an eighth either side
+    where, share = modal_position(bar_pos[exact], tol)
+    if share < settings.bar_position_agree:
+        return np.ones(len(varied), dtype=bool)
+    return at_position(bar_pos[varied], where, tol)
 
 
 def set_statements(fam: Chosen, notes: list[np.ndarray], dist: list[float], first: list[int]) -> None:

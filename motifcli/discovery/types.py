@@ -96,6 +96,12 @@ class DiscoverySettings:
     bass_voice: bool = True  # also a lower line for chordal tracks (else the skyline only)
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
     transpose: bool = True  # transposed statements count (False: the no-invariance ablation, exact pitch only)
+    # metric position (motifcli.discovery.barpos; benchmarks/phase10-barpos10.md)
+    # "bar" / "half" / "beat": a varied statement joins a family only at the place in the bar (half bar,
+    # beat) most of its exact statements start at ("off": anywhere)
+    bar_position: str = "bar"
+    bar_position_crowd: int = 20  # ... only in families that gather at least this many statements without it
+    bar_position_agree: float = 0.67  # ... and only where at least this share of those exact statements start there
     # short rhythmic cells (motifcli.discovery.cells): 2-4-note groups keyed by rhythm and contour
     short_cells: int = 3  # at most this many cell families per piece, in slots left under max_families (0: off)
     cell_min_notes: int = 2  # shortest cell, in notes

@@ -1,0 +1,59 @@
+"""Metric position in the bar: where a family's statements start, as the context that tells them apart.
+
+Why: on BPS-motif tune 74% of a labelled motif's occurrences start at one bar position (chance:
+13%), but the varied statements discovery adds to a family start there only 12% of the time when
+they match no labelled occurrence, against 28% when they do (benchmarks/phase10-barpos10.md,
+``benchmarks.barpos_probe``). The notes of a window could not separate the two (phases 5-7); its
+place in the bar can. Only families that over-collect are held to it (``bar_position_crowd``
+statements or more, where the extras are) and only where their exact statements agree on a place
+(``bar_position_agree``): elsewhere the extra statements are what establishes other references.
+Positions come from ``Score.meter_map`` (written or MIDI bars; estimated for performed MIDI, so
+only as good as that estimate).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from motifcli.meter import MeterMap
+
+LEVELS = ("bar", "half", "beat")
+
+
+def bar_positions(onsets: np.ndarray, meter: MeterMap, level: str = "bar") -> np.ndarray:
+    """Each onset's place in its bar (quarter beats after the downbeat; a pickup counts back from its
+    end), or in its half bar (even numerators) or beat (``level``): a motif restated half a bar
+    later in 4/4 is "the same place" at the half-bar level."""
+    if level not in LEVELS:
+        raise ValueError(f"bar position level {level!r} is not one of {LEVELS}")
+    if len(onsets) == 0:
+        return np.zeros(0)
+    starts = meter.starts
+    idx = np.clip(np.searchsorted(starts, onsets + 1e-6, side="right") - 1, 0, len(starts) - 1)
+    bars = meter.bars
+    length = np.array([b.length for b in bars])
+    nominal = np.array([b.nominal_length for b in bars])
+    downbeat = np.where(length >= nominal - 1e-6, starts, starts + length - nominal)  # pickup: from its end
+    pos = onsets - downbeat[idx]
+    if level == "half":
+        even = np.array([b.numerator % 2 == 0 for b in bars])[idx]
+        return np.where(even, np.mod(pos, nominal[idx] / 2), pos)
+    if level == "beat":
+        beat = np.array([1.5 if b.denominator == 8 and b.numerator % 3 == 0 else 4.0 / b.denominator for b in bars])
+        return np.mod(pos, beat[idx])
+    return pos
+
+
+def modal_position(positions: np.ndarray, tol: float) -> tuple[float, float]:
+    """The most common of ``positions`` (within ``tol``; ties: the earliest) and the share at it."""
+    if len(positions) == 0:
+        return 0.0, 0.0
+    p = np.sort(np.asarray(positions, dtype=float))
+    counts = (np.abs(p[:, None] - p[None, :]) <= tol).sum(axis=1)
+    best = int(np.argmax(counts))
+    return float(p[best]), float(counts[best]) / len(p)
+
+
+def at_position(positions: np.ndarray, where: float, tol: float) -> np.ndarray:
+    """True where a position is ``where`` within ``tol``."""
+    return np.abs(np.asarray(positions, dtype=float) - where) <= tol
