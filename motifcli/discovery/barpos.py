@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from motifcli.meter import MeterMap
+from motifcli.meter import Bar, MeterMap
 
 LEVELS = ("bar", "half", "beat")
 
 
 def bar_positions(onsets: np.ndarray, meter: MeterMap, level: str = "bar") -> np.ndarray:
-    """Each onset's place in its bar (quarter beats after the downbeat; a pickup counts back from its
+    """Each onset's place in its bar (quarter beats after its downbeat, :func:`downbeats`; a pickup counts back from its
     end), or in its half bar (even numerators) or beat (``level``): a motif restated half a bar
     later in 4/4 is "the same place" at the half-bar level."""
     if level not in LEVELS:
@@ -31,10 +31,8 @@ def bar_positions(onsets: np.ndarray, meter: MeterMap, level: str = "bar") -> np
     starts = meter.starts
     idx = np.clip(np.searchsorted(starts, onsets + 1e-6, side="right") - 1, 0, len(starts) - 1)
     bars = meter.bars
-    length = np.array([b.length for b in bars])
     nominal = np.array([b.nominal_length for b in bars])
-    downbeat = np.where(length >= nominal - 1e-6, starts, starts + length - nominal)  # pickup: from its end
-    pos = onsets - downbeat[idx]
+    pos = onsets - downbeats(meter)[idx]
     if level == "half":
         even = np.array([b.numerator % 2 == 0 for b in bars])[idx]
         return np.where(even, np.mod(pos, nominal[idx] / 2), pos)
@@ -42,6 +40,34 @@ def bar_positions(onsets: np.ndarray, meter: MeterMap, level: str = "bar") -> np
         beat = np.array([1.5 if b.denominator == 8 and b.numerator % 3 == 0 else 4.0 / b.denominator for b in bars])
         return np.mod(pos, beat[idx])
     return pos
+
+
+def downbeats(meter: MeterMap) -> np.ndarray:
+    """Each bar's downbeat. A full bar's is its start; so is that of a short bar that stands alone
+    (a final bar completing the pickup, an irregular bar). A pickup's lies before it (its notes are
+    the last beats of a full bar), and the second half of a split measure ("16a" after "16")
+    continues its first half's bar, as music21 and a reader count beats."""
+    eps = 1e-6
+    out = meter.starts.astype(np.float64).copy()
+    bars = meter.bars
+    for i, bar in enumerate(bars):
+        if bar.length >= bar.nominal_length - eps:
+            continue
+        if i == 0 and meter.has_pickup:
+            out[0] = bar.start + bar.length - bar.nominal_length
+        elif i > 0 and _split_half(bars[i - 1], bar, eps):
+            out[i] = out[i - 1]
+    return out
+
+
+def _split_half(before: Bar, bar: Bar, eps: float) -> bool:
+    """``bar`` continues ``before``: both short, one time signature, together one bar at most."""
+    return (
+        before.length < before.nominal_length - eps
+        and (before.numerator, before.denominator) == (bar.numerator, bar.denominator)
+        and before.length + bar.length <= bar.nominal_length + eps
+        and bar.start - before.start <= before.length + eps
+    )
 
 
 def modal_position(positions: np.ndarray, tol: float) -> tuple[float, float]:
