@@ -89,13 +89,14 @@ def discover_families(score: Score, model: MotifModel | None, settings: Settings
     run = discovery_settings(settings)
     from motifcli.discovery import discover
 
-    return list(discover(_only_track(score, settings), model, run))
+    return list(discover(_as_discovery_sees_it(score, settings), model, run))
 
 
-def _only_track(score: Score, settings: Settings) -> Score:
-    """``--track``: discovery sees that track's notes only. The other tracks stay, emptied, so that
-    note references keep their track numbers, and the bars stay those of the whole score. A ``--meter``
-    map is the score's bars for discovery too (it places statements in their bars: discovery/barpos.py)."""
+def _as_discovery_sees_it(score: Score, settings: Settings) -> Score:
+    """The score as the run's options show it to discovery. ``--track``: that track's notes only (the
+    other tracks stay, emptied, so that note references keep their track numbers; the bars stay those of
+    the whole score). ``--meter`` / ``--bar-offset``: the run's bars, which place statements in their bars
+    (discovery/barpos.py)."""
     if settings.track is None:
         bars = settings.meter_map
         return score if bars is None or bars is score.meter else replace(score, meter=bars)

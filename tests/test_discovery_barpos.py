@@ -96,15 +96,15 @@ def test_the_modal_position_is_the_most_common_within_the_tolerance() -> None:
 
 def test_discovery_places_statements_in_the_bars_of_meter(tmp_path: Path) -> None:
     """``--meter 3/4`` on a 4/4 file: discovery sees the user's bars (as the report does), not the file's."""
-    from motifcli.families import _only_track
+    from motifcli.families import _as_discovery_sees_it
     from motifcli.settings import Settings
 
     path = tmp_path / "barpos.mid"
     _write(path)
     score = read_score(path)
     own = Settings(texture_model="off").resolve(None).for_score(score)
-    assert _only_track(score, own) is score  # the score's own bars: nothing to replace
+    assert _as_discovery_sees_it(score, own) is score  # the score's own bars: nothing to replace
     user = Settings(texture_model="off", meter="3/4").resolve(None).for_score(score)
-    seen = _only_track(score, user).meter_map
+    seen = _as_discovery_sees_it(score, user).meter_map
     assert seen is user.meter_map and seen.bars[1].length == 3.0
     assert score.meter_map.bars[1].length == 4.0  # the input score is left as read
