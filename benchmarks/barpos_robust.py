@@ -10,6 +10,8 @@ Each map source replaces every piece's ``score.meter`` (what ``Score.meter_map``
 
 - ``given``: what the product reads (BPS/MTC: the MIDI time signatures where they agree with the notes,
   else the estimate; POP909: the estimate);
+- ``midi``: the MIDI time-signature events taken as they are, even where the product finds them
+  inconsistent with the notes (BPS 13-1);
 - ``estimated``: ``meter_estimate.estimate_meter`` from the notes alone (as if the time-signature
   events were stripped from the file);
 - ``estimated0``: the same with the notes first moved to start at beat 0 (BPS MIDI pads a pickup to a full
@@ -40,7 +42,7 @@ from motifcli.discovery import DiscoverySettings, discover
 from motifcli.meter import Bar, MeterMap
 from motifcli.meter_estimate import estimate_meter, meter_map_for
 
-SOURCES = ("given", "estimated", "estimated0", "beats", "shift", "wrong", "half", "double")
+SOURCES = ("given", "midi", "estimated", "estimated0", "beats", "shift", "wrong", "half", "double")
 KEYS = ("F_est", "F_occ.75", "F_3")
 
 
@@ -50,12 +52,10 @@ def given_map(score) -> MeterMap:
 
 
 def shifted(meter: MeterMap) -> MeterMap:
-    """Every bar line one beat later; the first beat becomes a pickup bar."""
-    first = meter.bars[0]
+    """Every bar line one beat later (a pickup grows by the beat; :func:`moved`)."""
+    first = meter.bars[-1]
     beat = 1.5 if first.denominator == 8 and first.numerator % 3 == 0 else 4.0 / first.denominator
-    bars = [Bar(0.0, beat, "0", first.numerator, first.denominator)]
-    bars += [Bar(b.start + beat, b.length, b.number, b.numerator, b.denominator) for b in meter.bars]
-    return MeterMap(tuple(bars), source="user")
+    return moved(meter, beat)
 
 
 def wrong_length(meter: MeterMap, end: float) -> MeterMap:
@@ -123,6 +123,9 @@ def make_map(source: str, piece, given: MeterMap) -> MeterMap:
         return given
     if source == "estimated":
         return estimate_meter(piece.score).to_meter_map(end)
+    if source == "midi":
+        sigs = piece.score.time_signatures
+        return MeterMap.from_time_signatures(sigs, end) if sigs else given
     if source == "estimated0":
         return estimated_from_zero(piece.score)
     if source == "half":
