@@ -25,7 +25,9 @@ Each map source replaces every piece's ``score.meter`` (what ``Score.meter_map``
 - ``half`` / ``double``: regular bars of half / twice the given bar length on the given downbeats (2/4 read
   for 4/4, 6/4 for 3/4: the estimator's usual errors); ``half`` keeps an odd bar (3/4) as given.
 
-``--per-piece`` prints every piece's three scores for each map and setting. The maps' agreement with the
+``--per-piece`` prints every piece's three scores for each map and setting, and with ``bar_position`` on
+how many families were crowded (the filter was asked), how many of those were held to a place (their exact
+statements agreed) and how many candidate statements that kept out. The maps' agreement with the
 given one is printed per piece (share of given downbeats within 1/4 beat of a map's bar line).
 """
 
@@ -157,6 +159,23 @@ def describe(meter: MeterMap) -> str:
     return f"{full.numerator}/{full.denominator}@{first:g}"
 
 
+FIRED: list[tuple[int, int]] = []  # per call of families._metric_filter while counting: (held: some kept out, candidates kept out)
+
+
+def _counting_filter():
+    """families._metric_filter, recording whether the exact statements agreed and how many candidates it kept out."""
+    from motifcli.discovery import families
+
+    inner = families._metric_filter
+
+    def wrapped(bar_pos, exact, varied, grid, settings):
+        keep = inner(bar_pos, exact, varied, grid, settings)
+        FIRED.append((int(not keep.all()), int((~keep).sum())))
+        return keep
+
+    families._metric_filter = wrapped
+
+
 def main() -> None:
     args = sys.argv[1:]
     per_piece = "--per-piece" in args
@@ -169,6 +188,7 @@ def main() -> None:
     corpus, split, sources = args[0], args[1], args[2:] or ["given", "estimated"]
     extra = [a for a in sources if "=" in a]  # KEY=VALUE settings for both rows
     sources = [a for a in sources if "=" not in a]
+    _counting_filter()
     ps = pieces(corpus, split)
     refs_all = [clean(p.patterns) for p in ps]
     givens = [given_map(p.score) for p in ps]
@@ -176,12 +196,16 @@ def main() -> None:
         maps = [make_map(source, p, g) for p, g in zip(ps, givens)]
         agree = [agreement(m, g) for m, g in zip(maps, givens)]
         rows: dict[str, list[dict[str, float]]] = {}
+        fired: dict[str, tuple[int, int, int]] = {}
         for setting in ("bar", "off"):
             settings = DiscoverySettings(**parse_set([f"bar_position={setting}", *extra]))
             rows[setting] = []
             for p, m, refs in zip(ps, maps, refs_all):
                 p.score.meter = m
+                FIRED.clear()
                 found = discover(p.score, model, settings=settings)
+                if setting == "bar":
+                    fired[p.name] = (len(FIRED), sum(f for f, _ in FIRED), sum(k for _, k in FIRED))
                 rows[setting].append(fast_scores(clean([[o.points() for o in f.occurrences] for f in found]), refs))
             mean = {k: statistics.fmean(r[k] for r in rows[setting]) for k in KEYS}
             print(corpus, split, f"map={source}", f"bar_position={setting}",
@@ -191,7 +215,8 @@ def main() -> None:
             for p, m, g, a, on, off in zip(ps, maps, givens, agree, rows["bar"], rows["off"]):
                 print(f"  {p.name:>12} {source:>9} map {describe(m):>10} (given {describe(g)} {g.source}) "
                       f"agree {a:.2f} on " + "/".join(f"{on[k]:.3f}" for k in KEYS)
-                      + " off " + "/".join(f"{off[k]:.3f}" for k in KEYS), flush=True)
+                      + " off " + "/".join(f"{off[k]:.3f}" for k in KEYS)
+                      + " crowded {} held {} out {}".format(*fired[p.name]), flush=True)
     for p, g in zip(ps, givens):  # leave the pieces with the product's maps
         p.score.meter = g
 
