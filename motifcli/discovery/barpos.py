@@ -7,8 +7,10 @@ they match no labelled occurrence, against 28% when they do (benchmarks/phase10-
 place in the bar can. Only families that over-collect are held to it (``bar_position_crowd``
 statements or more, where the extras are) and only where their exact statements agree on a place
 (``bar_position_agree``): elsewhere the extra statements are what establishes other references.
-Positions come from ``Score.meter_map`` (written or MIDI bars; estimated for performed MIDI, so
-only as good as that estimate).
+Positions come from ``Score.meter_map`` (written or MIDI bars; estimated for performed MIDI). The
+filter compares a statement's place with its family's own, so a map whose bar lines are all a beat
+off changes nothing and one of the wrong bar length scatters the exact statements' places until
+they no longer agree, which turns the filter off (benchmarks/phase10-robust10.md).
 """
 
 from __future__ import annotations
