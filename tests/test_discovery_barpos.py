@@ -108,3 +108,23 @@ def test_discovery_places_statements_in_the_bars_of_meter(tmp_path: Path) -> Non
     seen = _as_discovery_sees_it(score, user).meter_map
     assert seen is user.meter_map and seen.bars[1].length == 3.0
     assert score.meter_map.bars[1].length == 4.0  # the input score is left as read
+
+
+def test_an_onset_just_before_a_bar_line_counts_from_it() -> None:
+    """Performed timing, or an estimated bar line a little late (POP909's estimates sit on a 1/12-beat
+    grid): a statement played 1/20 beat before the downbeat is at the downbeat, not at the end of the
+    bar before, so it agrees with the family's other downbeat statements and may join it (robust10)."""
+    from motifcli.discovery.barpos import position_tolerance
+    from motifcli.discovery.families import _metric_filter
+
+    meter = MeterMap.regular(4.0, 0.0, 20.0, 4, 4)
+    tol = position_tolerance(0.25)  # performed: an eighth either side
+    onsets = np.array([3.95, 4.0, 8.05, 11.92, 13.96])
+    assert bar_positions(onsets, meter).round(2).tolist() == [3.95, 0.0, 0.05, 3.92, 1.96]
+    assert bar_positions(onsets, meter, "bar", tol).round(2).tolist() == [-0.05, 0.0, 0.05, -0.08, 1.96]
+    assert bar_positions(onsets, meter, "half", tol).round(2).tolist() == [-0.05, 0.0, 0.05, -0.08, -0.04]
+    assert bar_positions(onsets, meter, "beat", tol).round(2).tolist() == [-0.05, 0.0, 0.05, -0.08, -0.04]
+    # exact statements on downbeats (one early), a varied one played early on a downbeat, one on beat 2
+    pos = bar_positions(np.array([0.0, 3.95, 8.0, 12.02, 15.93, 17.0]), meter, "bar", tol)
+    keep = _metric_filter(pos, np.array([0, 1, 2, 3]), np.array([4, 5]), 0.25, DiscoverySettings())
+    assert keep.tolist() == [True, False]

@@ -7,8 +7,10 @@ they match no labelled occurrence, against 28% when they do (benchmarks/phase10-
 place in the bar can. Only families that over-collect are held to it (``bar_position_crowd``
 statements or more, where the extras are) and only where their exact statements agree on a place
 (``bar_position_agree``): elsewhere the extra statements are what establishes other references.
-Positions come from ``Score.meter_map`` (written or MIDI bars; estimated for performed MIDI, so
-only as good as that estimate).
+Positions come from ``Score.meter_map`` (written or MIDI bars; estimated for performed MIDI). The
+filter compares a statement's place with its family's own, so a map whose bar lines are all a beat
+off changes nothing and one of the wrong bar length scatters the exact statements' places until
+they no longer agree, which turns the filter off (benchmarks/phase10-robust10.md).
 """
 
 from __future__ import annotations
@@ -20,26 +22,36 @@ from motifcli.meter import Bar, MeterMap
 LEVELS = ("bar", "half", "beat")
 
 
-def bar_positions(onsets: np.ndarray, meter: MeterMap, level: str = "bar") -> np.ndarray:
+def bar_positions(onsets: np.ndarray, meter: MeterMap, level: str = "bar", snap: float = 0.0) -> np.ndarray:
     """Each onset's place in its bar (quarter beats after its downbeat, :func:`downbeats`; a pickup counts back from its
     end), or in its half bar (even numerators) or beat (``level``): a motif restated half a bar
-    later in 4/4 is "the same place" at the half-bar level."""
+    later in 4/4 is "the same place" at the half-bar level.
+
+    An onset up to ``snap`` before a bar line (half bar, beat) counts from it, a small negative
+    place: played a little early, or under an estimated bar line a little late (POP909's estimated
+    lines sit on a 1/12-beat grid), a downbeat statement is not "at the end of the bar before"."""
     if level not in LEVELS:
         raise ValueError(f"bar position level {level!r} is not one of {LEVELS}")
     if len(onsets) == 0:
         return np.zeros(0)
     starts = meter.starts
-    idx = np.clip(np.searchsorted(starts, onsets + 1e-6, side="right") - 1, 0, len(starts) - 1)
+    idx = np.clip(np.searchsorted(starts, onsets + snap + 1e-6, side="right") - 1, 0, len(starts) - 1)
     bars = meter.bars
     nominal = np.array([b.nominal_length for b in bars])
     pos = onsets - downbeats(meter)[idx]
     if level == "half":
         even = np.array([b.numerator % 2 == 0 for b in bars])[idx]
-        return np.where(even, np.mod(pos, nominal[idx] / 2), pos)
+        return np.where(even, np.mod(pos + snap, nominal[idx] / 2) - snap, pos)
     if level == "beat":
         beat = np.array([1.5 if b.denominator == 8 and b.numerator % 3 == 0 else 4.0 / b.denominator for b in bars])
-        return np.mod(pos, beat[idx])
+        return np.mod(pos + snap, beat[idx]) - snap
     return pos
+
+
+def position_tolerance(grid: float) -> float:
+    """Two places in the bar are the same within this (1/12 beat; an eighth either side for performed
+    timing, grid 1/4); also how early an onset may be and still count from the bar line after it."""
+    return max(1 / 12, grid / 2) + 1e-6
 
 
 def downbeats(meter: MeterMap) -> np.ndarray:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from motifcli.discovery.align import align
-from motifcli.discovery.barpos import at_position, bar_positions, modal_position
+from motifcli.discovery.barpos import at_position, bar_positions, modal_position, position_tolerance
 from motifcli.discovery.candidates import Lines
 from motifcli.discovery.embed import Encoder, cosine_to_nearest
 from motifcli.discovery.patterns import Pattern
@@ -84,7 +84,7 @@ def add_variants(
     windows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     bar_pos = None
     if meter is not None and settings.bar_position != "off":
-        bar_pos = bar_positions(lines.onsets, meter, settings.bar_position)
+        bar_pos = bar_positions(lines.onsets, meter, settings.bar_position, position_tolerance(lines.grid))
     for fam in chosen:
         ex = fam.starts[: settings.exemplars]
         span = ex[:, None] + np.arange(fam.n)[None, :]
@@ -149,7 +149,7 @@ def _metric_filter(
     """Which candidate varied statements (start positions) may join: those starting at the bar
     position most of the family's ``exact`` statements start at, where at least
     ``bar_position_agree`` of them agree on it (else all)."""
-    tol = max(1 / 12, grid / 2) + 1e-6  # performed timing (grid 1/4 beat): an eighth either side
+    tol = position_tolerance(grid)
     where, share = modal_position(bar_pos[exact], tol)
     if share < settings.bar_position_agree:
         return np.ones(len(varied), dtype=bool)
