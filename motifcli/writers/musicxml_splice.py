@@ -240,7 +240,10 @@ def _snap(beat: Fraction) -> Fraction:
 
 
 def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: int | None = None) -> str | None:
-    extra = f"<offset>{_decimal(offset)}</offset>" if offset else ""
+    # MuseScore 3 reads no <offset> on a bracket stop (the line ends where the direction stands): a stop
+    # a whole number of divisions away moves the cursor there and back instead, which every reader follows
+    step = kind == "stop" and offset != 0 and offset.denominator == 1
+    extra = f"<offset>{_decimal(offset)}</offset>" if offset and not step else ""
     if staff is not None:  # a grand staff: said outright (some readers copy it to both); the staff of
         # the note it stands before (MuseScore 3 drops a staff-1 direction among staff-2 notes)
         extra += f"<staff>{int(staff)}</staff>"
@@ -258,21 +261,15 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
         )
     if number is None:
         return None
-    if offset and offset.denominator == 1:
-        # MuseScore 3 reads no <offset> on a bracket stop (the line ends where the direction stands):
-        # move the cursor there and back instead, which every reader follows
-        there, back = ("forward", "backup") if offset > 0 else ("backup", "forward")
-        moved = f"<duration>{abs(offset.numerator)}</duration>"
-        extra = extra.replace(f"<offset>{_decimal(offset)}</offset>", "")
-        return (
-            f"<{there}>{moved}</{there}>"
-            f'<direction placement="above"><direction-type><bracket type="stop" number="{number}" line-end="down"/>'
-            f"</direction-type>{extra}</direction><{back}>{moved}</{back}>"
-        )
-    return (
+    stop = (
         f'<direction placement="above"><direction-type><bracket type="stop" number="{number}" line-end="down"/>'
         f"</direction-type>{extra}</direction>"
     )
+    if not step:
+        return stop
+    there, back = ("forward", "backup") if offset > 0 else ("backup", "forward")
+    moved = f"<duration>{abs(offset.numerator)}</duration>"
+    return f"<{there}>{moved}</{there}>{stop}<{back}>{moved}</{back}>"
 
 
 def _splice(data: bytes, edits: list[tuple[int, int, Fraction, int, int, int, bytes]]) -> bytes:
