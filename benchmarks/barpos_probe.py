@@ -4,8 +4,9 @@
     PYTHONPATH=$PWD python -m benchmarks.barpos_probe --corpus pop909 --split val
     PYTHONPATH=$PWD python -m benchmarks.barpos_probe --corpus mtc --split tune
 
-Bar position of an onset: beats (quarters) after its bar's downbeat by ``score.meter_map`` (a short
-first bar is a pickup: measured back from its end). Two positions are the same within 1/12 beat.
+Bar position of an onset: beats (quarters) after its bar's downbeat by ``score.meter_map``, exactly as
+discovery computes it (``motifcli.discovery.barpos``: a pickup is measured back from its end, a split
+measure's second half continues its first). Two positions are the same within 1/12 beat.
 
 - ``labelled``: per reference motif with 2+ occurrences, the share of its occurrences starting at
   its most common start position (the mode); also modulo the half bar (even numerators) and the beat.
@@ -23,6 +24,7 @@ Shares are pooled over statements (counts given) and, for ``labelled``, also ave
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -33,40 +35,30 @@ from benchmarks.discovery_errors import clean
 from benchmarks.discovery_sweep import parse_set, pieces
 from benchmarks.occ_errors import card_matrix
 from motifcli.discovery import DiscoverySettings, discover
+from motifcli.discovery.barpos import LEVELS, at_position, bar_positions, modal_position
 from motifcli.meter import MeterMap
 
-TOL = 1 / 12 + 1e-6
-LEVELS = ("bar", "half", "beat")
+TOL = 1 / 12 + 1e-6  # two places are the same within this (barpos.position_tolerance of a notated grid)
 
 
 def position_fn(mm: MeterMap) -> Callable[[float, str], float]:
-    """Onset -> position in its bar (``bar``), in its half bar (``half``, even numerators) or beat."""
+    """Onset -> its place in its bar (``bar``), half bar (``half``, even numerators) or beat, as
+    discovery computes it (:func:`motifcli.discovery.barpos.bar_positions`, no snap)."""
 
+    @functools.lru_cache(maxsize=None)
     def pos(t: float, level: str = "bar") -> float:
-        bar = mm.bar_at(t)
-        nominal = bar.nominal_length
-        start = bar.start if bar.length >= nominal - 1e-6 else bar.end - nominal  # pickup: from its end
-        p = t - start
-        if level == "half" and bar.numerator % 2 == 0:
-            return p % (nominal / 2)
-        if level == "beat":
-            beat = 1.5 if bar.denominator == 8 and bar.numerator % 3 == 0 else 4.0 / bar.denominator
-            return p % beat
-        return p
+        return float(bar_positions(np.array([t]), mm, level)[0])
 
     return pos
 
 
 def same(a: float, b: float) -> bool:
-    return abs(a - b) <= TOL
+    return bool(at_position(np.array([a]), b, TOL)[0])
 
 
 def mode(ps: Sequence[float]) -> tuple[float, float]:
     """The most common position (within 1/12 beat; ties: the earliest) and the share of ``ps`` at it."""
-    if not ps:
-        return 0.0, 0.0
-    best = max(sorted(ps), key=lambda p: sum(same(p, q) for q in ps))
-    return best, sum(same(best, q) for q in ps) / len(ps)
+    return modal_position(np.array(ps, dtype=float), TOL)
 
 
 def main() -> None:
