@@ -41,6 +41,7 @@ import numpy as np
 from benchmarks.discovery_errors import clean, fast_scores
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings, discover
+from motifcli.discovery.barpos import beat_length
 from motifcli.meter import Bar, MeterMap
 from motifcli.meter_estimate import estimate_meter, meter_map_for
 
@@ -55,17 +56,14 @@ def given_map(score) -> MeterMap:
 
 def shifted(meter: MeterMap) -> MeterMap:
     """Every bar line one beat later (a pickup grows by the beat; :func:`moved`)."""
-    first = meter.bars[-1]
-    beat = 1.5 if first.denominator == 8 and first.numerator % 3 == 0 else 4.0 / first.denominator
-    return moved(meter, beat)
+    return moved(meter, beat_length(meter.bars[-1]))
 
 
 def wrong_length(meter: MeterMap, end: float) -> MeterMap:
     """Regular bars of the wrong length (3/4 for a 4- or 2-beat bar, else 4/4) from the first downbeat."""
     bar = max(meter.bars, key=lambda b: b.length).nominal_length
     num, length = (3, 3.0) if abs(bar - 4.0) < 1e-6 or abs(bar - 2.0) < 1e-6 else (4, 4.0)
-    first = meter.starts[1] if meter.has_pickup and len(meter.bars) > 1 else meter.starts[0]
-    return MeterMap.regular(length, float(first), end, num, 4, source="user")
+    return MeterMap.regular(length, float(meter.first_downbeat), end, num, 4, source="user")
 
 
 def moved(meter: MeterMap, delta: float) -> MeterMap:
@@ -75,7 +73,7 @@ def moved(meter: MeterMap, delta: float) -> MeterMap:
         return meter
     first = bars[0]
     nominal = first.nominal_length
-    if first.length < nominal - 1e-6 and len(bars) > 1:  # its pickup grows by delta (a full bar and a pickup past one)
+    if meter.has_pickup:  # its pickup grows by delta (a full bar and a pickup past one)
         total = first.length + delta
         if total <= nominal + 1e-6:
             bars[0] = Bar(0.0, total, "0", first.numerator, first.denominator)

@@ -43,9 +43,15 @@ def bar_positions(onsets: np.ndarray, meter: MeterMap, level: str = "bar", snap:
         even = np.array([b.numerator % 2 == 0 for b in bars])[idx]
         return np.where(even, np.mod(pos + snap, nominal[idx] / 2) - snap, pos)
     if level == "beat":
-        beat = np.array([1.5 if b.denominator == 8 and b.numerator % 3 == 0 else 4.0 / b.denominator for b in bars])
+        beat = np.array([beat_length(b) for b in bars])
         return np.mod(pos + snap, beat[idx]) - snap
     return pos
+
+
+def beat_length(bar: Bar) -> float:
+    """The beat of the ``beat`` level, in quarter beats: a dotted quarter in 3/8, 6/8, 9/8, 12/8, else
+    the time signature's denominator."""
+    return 1.5 if bar.denominator == 8 and bar.numerator % 3 == 0 else 4.0 / bar.denominator
 
 
 def position_tolerance(grid: float) -> float:
