@@ -41,10 +41,13 @@ SAME_BEAT = True  # sections only in meters on the one-meter estimate's beat
 # phase 11 (issue 9): one change of meter after the path's first or second bar (a pickup's bar counts)
 # costs OPENING_CHANGE_FACTOR x the usual: "an odd first bar, then the tune's meter", which folk songs
 # write as one bar of another meter. 1.0: every change costs the same (the search as before phase 11).
+# Measured on MTC tune, not kept (benchmarks/phase11-mtc11.md): an odd first bar and a pickup are the same
+# notes, so cheaper opening changes gave steady songs false ones and found no written one-bar opening.
 OPENING_CHANGE_FACTOR = 1.0
 # phase 11: a path whose opening (its first full bar) is not in the one-meter estimate's bar length is
 # dropped (the one-meter map kept): the estimate's meter was chosen on the opening's own evidence
 # (meter_estimate's opening rule and re-ranker), which one bar's accents here should not overrule.
+# Measured on MTC tune, not kept (phase11-mtc11.md): it also drops right openings under a wrong name.
 KEEP_OPENING_METER = False
 
 
