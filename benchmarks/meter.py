@@ -36,6 +36,10 @@ from pathlib import Path
 
 import numpy as np
 
+try:
+    from benchmarks import meter_truths
+except ImportError:  # run from inside benchmarks/ (phase_ablation.py imports this module as ``meter``)
+    import meter_truths  # type: ignore[no-redef]
 from motifcli import meter_sections
 from motifcli.meter import MeterMap
 from motifcli.meter_estimate import CANDIDATES, MORE_CANDIDATES, Candidate, estimate_meter, time_signatures_consistent
@@ -122,7 +126,8 @@ def run_pop909(limit: int | None, quiet: bool = False, candidates: tuple[Candida
         bar, first, dominant, downbeats = pop909_truth(song, score)
         est = estimate_meter(score, candidates=candidates)
         given = estimate_meter(score, meter=(int(bar), 4))
-        est_lines = est.to_meter_map(score.end_beat).starts
+        est_map = est.to_meter_map(score.end_beat)
+        est_lines = est_map.starts
         ts = score.time_signatures
         rows.append({
             "song": song.name,
@@ -147,6 +152,9 @@ def run_pop909(limit: int | None, quiet: bool = False, candidates: tuple[Candida
             "midi_ts": f"{ts[0].numerator}/{ts[0].denominator}" if ts else "",
             "midi_ts_consistent": bool(ts) and time_signatures_consistent(ts, score, estimate=est),
             "midi_ts_right": bool(ts) and _ts_right(ts, score.end_beat, bar, dominant),
+            # phase 11: beat_midi's marks as the written bar lines: main meter and bar-line agreement
+            **meter_truths.main_meter(meter_truths.marks_sections(downbeats, score.end_beat), est_map),
+            **meter_truths.agreement(downbeats, meter_truths.bar_lines(est_map), score.end_beat),
         })
     summary = {}
     for split in ("tune", "test", "all"):
@@ -171,6 +179,7 @@ def run_pop909(limit: int | None, quiet: bool = False, candidates: tuple[Candida
             "midi_ts_consistent": sum(r["midi_ts_consistent"] for r in sel),
             "midi_ts_consistent_and_right": sum(r["midi_ts_consistent"] and r["midi_ts_right"] for r in sel),
             "midi_ts_right": sum(r["midi_ts_right"] for r in sel),
+            "main_meter_and_bar_lines": meter_truths.summarise(sel),
         }
     if not quiet:
         print(json.dumps(summary, indent=1))
@@ -232,12 +241,19 @@ def run_written(corpus: str, candidates: tuple[Candidate, ...] = CANDIDATES) -> 
             # would the written signatures, as MIDI events on the moved notes, pass the consistency check?
             "written_ts_accepted": time_signatures_consistent(_events(truth), score, end, est),
             "first_section_bars": len(first_section),
+            # phase 11: "right" read off the estimated map's first full bar (the bars the product writes),
+            # where "meter_ok"/"phase_ok" read the estimate's name and phase (a found meter change can differ)
+            "map_first_bar_ok": _map_first_bar_ok(est_map, first_bar, truth.first_downbeat),
+            # phase 11: the main meter (the written section covering most of the piece) and bar-line agreement
+            **meter_truths.main_meter(meter_truths.map_sections(truth), est_map),
+            **meter_truths.agreement(meter_truths.bar_lines(truth), meter_truths.bar_lines(est_map), end),
         })
     n = len(rows)
     summary = {
         "pieces": n,
         "right (bar length of the first section + downbeat phase)": round(sum(r["meter_ok"] and r["phase_ok"] for r in rows) / n, 4),
         "right_exact_phase": round(sum(r["meter_ok"] and r["phase_exact"] for r in rows) / n, 4),
+        "right_by_the_map_first_bar": round(sum(r["map_first_bar_ok"] for r in rows) / n, 4),
         "bar_length_correct": round(sum(r["meter_ok"] for r in rows) / n, 4),
         "signature_exact": round(sum(r["signature_ok"] for r in rows) / n, 4),
         "phase_correct": round(sum(r["phase_ok"] for r in rows) / n, 4),
@@ -250,14 +266,22 @@ def run_written(corpus: str, candidates: tuple[Candidate, ...] = CANDIDATES) -> 
         "candidates": [f"{c.name}{c.prior:+g}" for c in candidates],
     }
     summary["meter_changes"] = _change_summary(rows)
+    summary["main_meter_and_bar_lines"] = meter_truths.summarise(rows)
     for split in ("tune", "test"):
         sel = [r for r in rows if r["split"] == split]
-        summary[split] = {"pieces": len(sel), "right": _frac(sel), "meter_changes": _change_summary(sel),
+        summary[split] = {"main_meter_and_bar_lines": meter_truths.summarise(sel),
+                          "right_by_the_map_first_bar": round(sum(r["map_first_bar_ok"] for r in sel) / max(len(sel), 1), 4),"pieces": len(sel), "right": _frac(sel), "meter_changes": _change_summary(sel),
                           "right_exact_phase": round(sum(r["meter_ok"] and r["phase_exact"] for r in sel) / max(len(sel), 1), 4),
                           "bar_length_correct": round(sum(r["meter_ok"] for r in sel) / max(len(sel), 1), 4),
                           "phase_correct": round(sum(r["phase_ok"] for r in sel) / max(len(sel), 1), 4)}
     print(json.dumps(summary, indent=1))
     return {"summary": summary, "pieces": rows}
+
+
+def _map_first_bar_ok(est_map: MeterMap, bar: float, first_downbeat: float) -> bool:
+    """The estimated map's first full bar has the written first bar's length and starts on its phase."""
+    first = est_map.bars[1] if est_map.has_pickup else est_map.bars[0]
+    return abs(first.nominal_length - bar) < 1e-6 and phase_ok(est_map.first_downbeat, first_downbeat, bar)
 
 
 def _change_summary(rows: list[dict]) -> dict:

@@ -28,6 +28,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks import meter as bench  # noqa: E402
+from benchmarks import meter_truths  # noqa: E402
 from motifcli import meter_sections  # noqa: E402
 from motifcli.meter_estimate import estimate_meter  # noqa: E402
 
@@ -63,13 +64,19 @@ def evaluate(pieces: list) -> dict:
                      "changes": len(truth.sections()) - 1, "meter_ok": meter_ok,
                      "right": meter_ok and bench.phase_ok(est.first_downbeat, truth.first_downbeat, bar, tol=0.01),
                      "est_changes": meter_sections.change_count(est_map.bars),
-                     "found": float(np.mean(found)) if found else 0.0})
+                     "found": float(np.mean(found)) if found else 0.0,
+                     # phase 11: the main meter and bar-line agreement (benchmarks/meter_truths.py)
+                     **meter_truths.main_meter(meter_truths.map_sections(truth), est_map),
+                     **meter_truths.agreement(meter_truths.bar_lines(truth), meter_truths.bar_lines(est_map), end)})
     steady = [r for r in rows if not r["changes"]]
     changed = [r for r in rows if r["changes"]]
     return {"pieces": len(rows), "right": sum(r["right"] for r in rows), "bar_length": sum(r["meter_ok"] for r in rows),
             "bar_lines_found": round(float(np.mean([r["found"] for r in rows])), 4),
             "false_change_pieces": f"{sum(r['est_changes'] > 0 for r in steady)} of {len(steady)}",
             "change_found_pieces": f"{sum(r['est_changes'] > 0 for r in changed)} of {len(changed)}",
+            "main_right": sum(r["main_ok"] for r in rows),
+            "line_f_pooled": meter_truths.summarise(rows)["line_f_pooled"],
+            "line_p_r_pooled": [meter_truths.summarise(rows)["line_precision_pooled"], meter_truths.summarise(rows)["line_recall_pooled"]],
             "confusions": collections.Counter(f"{r['written']}->{r['est']}" for r in rows if not r["meter_ok"]).most_common()}
 
 

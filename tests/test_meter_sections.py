@@ -132,3 +132,43 @@ def test_notation_writes_the_found_change(tmp_path: Path) -> None:
     times = [(m["start"], m["time"]) for m in measures if m["time"]]
     assert [t for _, t in times][:2] == ["4/4", "3/4"]
     assert float(times[1][0]) == pytest.approx(sections[1]["start_beat"])
+
+
+def _three_four_then_four_four():
+    rng = np.random.default_rng(1)
+    three = [[2.0, 1.0], [1.0, 1.0, 1.0], [1.5, 0.5, 1.0], [3.0]]
+    four = [[2.0, 2.0], [1.0, 1.0, 2.0], [3.0, 1.0], [1.5, 0.5, 1.0, 1.0]]
+    lengths = [d for k in range(12) for d in three[k % 4]] + [d for k in range(12) for d in four[k % 4]]
+    onsets = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    return (onsets, onsets + np.array(lengths), rng.integers(60, 72, len(lengths)))
+
+
+def test_phase11_opening_path_with_equal_costs_is_the_plain_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OPENING_CHANGE_FACTOR (phase 11, off at 1.0) runs a second Viterbi; with the opening's change
+    costing what any change costs it must lay the very bars the plain one does (bwv171.6's 3/4 section,
+    the one-line 3/4 -> 4/4 tune)."""
+    score = _unmetred("bwv171.6.mxl", tmp_path)
+    notes = _three_four_then_four_four()
+    before = meter_map_for(score).bars, estimate_meter(notes).sections
+    assert len(MeterMap(before[0]).sections()) > 1 and len(before[1]) > 0
+    monkeypatch.setattr(meter_sections, "OPENING_CHANGE_FACTOR", 1.0 - 1e-12)
+    assert (meter_map_for(score).bars, estimate_meter(notes).sections) == before
+
+
+def test_phase11_keep_opening_meter_drops_a_path_that_opens_in_another_bar_length(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """KEEP_OPENING_METER (phase 11, off) drops a found path whose first full bar is not in the one-meter
+    estimate's bar length. The one-line 3/4 -> 4/4 tune shows why it stays off: its one-meter estimate
+    is 4/4, the search rightly opens in 3/4, and the rule throws that away (one 4/4 section)."""
+    notes = _three_four_then_four_four()
+    est = estimate_meter(notes)
+    assert est.beats_per_bar == 4.0 and [b.nominal_length for b in est.sections[:2]] == [3.0, 3.0]
+    monkeypatch.setattr(meter_sections, "KEEP_OPENING_METER", True)
+    assert estimate_meter(notes).sections == ()
+    from motifcli.meter_estimate import CANDIDATES, RESOLUTION, accent_grid
+
+    grid = accent_grid(notes)
+    end = float(notes[1].max())
+    cands = [c for c in CANDIDATES if c.name in ("3/4", "4/4", "2/4")]
+    assert meter_sections.find_sections(grid, RESOLUTION, cands, 0.0, end, beat=1.0, home_bar=3.0) is not None
+    assert meter_sections.find_sections(grid, RESOLUTION, cands, 0.0, end, beat=1.0, home_bar=4.0) is None
