@@ -6,7 +6,7 @@ section, by the estimate's name), the main meter and bar-line F (``meter_truths`
 first section is a one-bar opening (``meter_ambiguous``). Tune halves only, through ``meter_tune.load``.
 
 Usage (PYTHONPATH=.):
-    python benchmarks/meter_piece_diff.py --set meter_sections.OPENING_CHANGE_FACTOR=0.25 [--corpus mtc|bps] [--cache /tmp/meter_tune.pkl]
+    python benchmarks/meter_piece_diff.py --set meter_sections.CHANGE_PENALTY=4.0 [--corpus mtc|bps] [--cache /tmp/meter_tune.pkl]
 """
 
 from __future__ import annotations

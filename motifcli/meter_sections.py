@@ -38,17 +38,6 @@ PENALTY_PER_LOG_BARS = True  # the change cost is CHANGE_PENALTY x log(bars in t
 DOWNBEAT_WEIGHT = 4.0  # weight of the downbeat model's log-odds (downbeats.py) at each bar line
 POLYPHONIC_FACTOR = 8.0  # x this for polyphony (its one-meter path has irregular bars already): POP909 tune songs 0 false changes
 SAME_BEAT = True  # sections only in meters on the one-meter estimate's beat
-# phase 11 (issue 9): one change of meter after the path's first or second bar (a pickup's bar counts)
-# costs OPENING_CHANGE_FACTOR x the usual: "an odd first bar, then the tune's meter", which folk songs
-# write as one bar of another meter. 1.0: every change costs the same (the search as before phase 11).
-# Measured on MTC tune, not kept (benchmarks/phase11-mtc11.md): an odd first bar and a pickup are the same
-# notes, so cheaper opening changes gave steady songs false ones and found no written one-bar opening.
-OPENING_CHANGE_FACTOR = 1.0
-# phase 11: a path whose opening (its first full bar) is not in the one-meter estimate's bar length is
-# dropped (the one-meter map kept): the estimate's meter was chosen on the opening's own evidence
-# (meter_estimate's opening rule and re-ranker), which one bar's accents here should not overrule.
-# Measured on MTC tune, not kept (phase11-mtc11.md): it also drops right openings under a wrong name.
-KEEP_OPENING_METER = False
 
 
 def find_sections(
@@ -61,7 +50,6 @@ def find_sections(
     beat: float | None = None,
     downbeat_logodds: Callable[[np.ndarray], np.ndarray] | None = None,
     one_line: bool = True,
-    home_bar: float | None = None,
 ) -> tuple[Bar, ...] | None:
     """Bars of several meters along the accent ``grid`` (``resolution`` slots per quarter beat), or
     None when the best path keeps one meter (or the input is too short to say).
@@ -70,9 +58,7 @@ def find_sections(
     lie on ``origin`` + k eighths. The first bar may be a pickup (numbered "0"); the last holds
     ``end_beat`` and takes the meter of the bar before it. ``penalty``: a change's cost (default
     ``CHANGE_PENALTY``; inf: no search); ``beat``: only meters on this beat; ``downbeat_logodds``:
-    the downbeat model at given beats; ``one_line``: False multiplies the cost by ``POLYPHONIC_FACTOR``;
-    ``home_bar``: the one-meter estimate's bar length (bar lines on ``origin`` + k bars), where a
-    cheaper opening change (``OPENING_CHANGE_FACTOR``) must lead.
+    the downbeat model at given beats; ``one_line``: False multiplies the cost by ``POLYPHONIC_FACTOR``.
     """
     penalty = CHANGE_PENALTY if penalty is None else penalty
     if not np.isfinite(penalty):
@@ -116,26 +102,11 @@ def find_sections(
     penalty *= np.log(bars_in_piece) if PENALTY_PER_LOG_BARS else 1.0  # more bars, more chances of a chance win
     if not one_line:
         penalty *= POLYPHONIC_FACTOR
-    home = [k for k, c in enumerate(cands) if home_bar is not None and abs(c.bar_beats - home_bar) < 1e-6]
-    if OPENING_CHANGE_FACTOR != 1.0 and home:
-        # the opening's change lands on the one-meter estimate's bar lines, in its meter: the rest
-        # of the piece keeps the bars the whole piece's evidence chose
-        at = (np.arange(n_steps + 1) * step - lead) / resolution
-        ratio = (at - origin) / float(home_bar)
-        on_home = (np.abs(ratio - np.round(ratio)) < 1e-6).tolist()
-        lines, meters = _best_path_opening(bar_scores, lengths, zero, end_step, penalty,
-                                           penalty * OPENING_CHANGE_FACTOR, home[0], on_home)
-    else:
-        lines, meters = _best_path(bar_scores, lengths, zero, end_step, penalty)
+    lines, meters = _best_path(bar_scores, lengths, zero, end_step, penalty)
     if lines is None or len(set(meters)) < 2:
         return None
     beats = [(ln * step - lead) / resolution for ln in lines]
-    bars = _bars(beats, [cands[m] for m in meters])
-    if KEEP_OPENING_METER and home_bar is not None:
-        opening = next((b for b in bars if b.number != "0"), bars[0])
-        if abs(opening.nominal_length - home_bar) > 1e-6:
-            return None
-    return bars
+    return _bars(beats, [cands[m] for m in meters])
 
 
 def sections_for(
@@ -156,7 +127,6 @@ def sections_for(
         downbeat_logodds=lambda at: downbeats_model.downbeat_logodds(
             notes, at, downbeats_model.MELODY_WEIGHTS if one_line else None),
         one_line=one_line,
-        home_bar=float(np.median(np.diff(downbeats))) if len(downbeats) > 1 else None,
     )
     return bars or ()
 
@@ -244,74 +214,6 @@ def _best_path(
     lines.reverse()
     bar_meters.reverse()
     # lines[0] opens the pickup's bar (at or before the music's start); the path starts at lines[1]
-    return lines, bar_meters
-
-
-def _best_path_opening(
-    bar_scores: np.ndarray, lengths: np.ndarray, zero: float, end_step: int, penalty: float, cheap: float,
-    home: int, on_home: list[bool],
-) -> tuple[list[int] | None, list[int]]:
-    """``_best_path`` where one change after the path's first or second bar costs ``cheap`` when it
-    goes to meter ``home`` at a step where ``on_home`` holds (else ``penalty``, as any change).
-
-    States: (kind, meter) with kind 0 a bar after the opening, 1 the path's first bar, 2 its second
-    (the same meter as the first). Into kind 0 of meter m: from kind 0 of m (free) or of another meter
-    (``penalty``), or from kind 1/2 of m (free) or of another meter (``cheap``); kind 2 only from kind
-    1 of its meter; kind 1 only at the start."""
-    n_meters, n_steps = bar_scores.shape
-    n_states = 3 * n_meters
-    max_len = int(lengths.max())
-    lens = [int(x) for x in lengths]
-    rows = n_steps + max_len + 1
-    val = [[-np.inf] * n_states for _ in range(rows)]
-    bk = [[-2] * n_states for _ in range(rows)]
-    scores = bar_scores.tolist()
-    first = int(np.ceil(zero - 1e-9))
-    for m in range(n_meters):  # the first bar holds beat 0
-        for s in range(first, int(np.floor(zero + 1e-9)) + lens[m] + 1):
-            if 0 <= s - lens[m] <= zero + 1e-9 and scores[m][s - lens[m]] > val[s][n_meters + m]:
-                val[s][n_meters + m], bk[s][n_meters + m] = scores[m][s - lens[m]], -1
-    stop = min(end_step, n_steps)
-    for s in range(first + 1, stop + 1):
-        for m in range(n_meters):
-            p = s - lens[m]
-            if p < first or p >= end_step:
-                continue
-            row, here = val[p], scores[m][p]
-            best, came = -np.inf, -2
-            opening_cost = cheap if (m == home and on_home[p]) else penalty
-            for k in range(n_meters):
-                for kind, cost in ((0, penalty), (1, opening_cost), (2, opening_cost)):
-                    v = row[kind * n_meters + k] - (0.0 if k == m else cost)
-                    if v > best:
-                        best, came = v, kind * n_meters + k
-            if best + here > val[s][m]:
-                val[s][m], bk[s][m] = best + here, came
-            two = row[n_meters + m]  # the second bar of the opening, in the first bar's meter
-            if two + here > val[s][2 * n_meters + m]:
-                val[s][2 * n_meters + m], bk[s][2 * n_meters + m] = two + here, n_meters + m
-    value = np.array(val)
-    lo = max(end_step - max_len, first)
-    before = value[lo:end_step]
-    if not np.isfinite(before).any():
-        return None, []
-    reach = (np.arange(lo, end_step)[:, None] + lengths[None, :]) >= end_step
-    last = np.where(reach, bar_scores[:, lo:end_step].T, -np.inf)
-    total = before.max(axis=1) + last.max(axis=1)
-    k = int(np.argmax(total))
-    s, state = lo + k, int(np.argmax(before[k]))
-    lines, bar_meters = [int(s + lengths[int(np.argmax(last[k]))]), int(s)], [state % n_meters]
-    while True:
-        prev = bk[s][state]
-        m = state % n_meters
-        bar_meters.append(m)
-        s -= lens[m]
-        lines.append(int(s))
-        if prev == -1:
-            break
-        state = int(prev)
-    lines.reverse()
-    bar_meters.reverse()
     return lines, bar_meters
 
 
