@@ -1,0 +1,93 @@
+"""A family's start moved back to the strong place in the bar its statements share.
+
+Why: on BPS-motif tune a fifth of our statements that match a labelled occurrence start one note
+after it, most often on an off-beat where the labelled motif starts on the downbeat before
+(benchmarks/phase11-bounds11.md, ``benchmarks.bounds_probe``): the motif's first note comes in
+from varying pitches, so its exact repeats (and growing, which needs the same interval) begin on
+the second note. Where the statements' preceding notes agree on a stronger place in the bar than
+their present starts, that place is where the motif starts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from motifcli.discovery.barpos import bar_positions, modal_position, position_tolerance
+from motifcli.discovery.candidates import Lines
+from motifcli.discovery.families import Chosen, covered, set_statements
+from motifcli.discovery.types import DiscoverySettings
+from motifcli.meter import MeterMap
+
+
+def metric_weight(onsets: np.ndarray, meter: MeterMap, grid: float) -> np.ndarray:
+    """3 on a downbeat, 2 on a half bar (even numerators), 1 on another beat, 0 off the beat."""
+    tol = position_tolerance(grid)
+    w = np.zeros(len(onsets), dtype=np.int64)
+    for level in ("bar", "half", "beat"):
+        w += np.abs(bar_positions(onsets, meter, level, tol)) <= tol
+    return w
+
+
+def strong_starts(chosen: list[Chosen], lines: Lines, meter: MeterMap, settings: DiscoverySettings) -> None:
+    """Each family's statements started up to ``start_place_notes`` notes earlier (in place) where at
+    least ``start_place_share`` of them then start at one place in the bar, metrically stronger than
+    the place most of them start at now; the statements whose note that far back is at that place move,
+    the others stay. Steps stay in the statement's voice, stop at a rest over ``grow_rest`` beats and
+    at another statement of the family, and keep a statement within ``grow_max_beats``."""
+    if not chosen or settings.start_place_notes <= 0:
+        return
+    tol = position_tolerance(lines.grid)
+    level = "bar" if settings.start_place == "strong" else settings.start_place
+    place = bar_positions(lines.onsets, meter, level, tol)
+    weight = metric_weight(lines.onsets, meter, lines.grid)
+    steps = [*range(1, settings.start_place_notes + 1), *range(-1, -settings.start_place_trim - 1, -1)]
+    for fam in chosen:
+        if len(fam.notes) < 2:
+            continue
+        notes = [np.asarray(p, dtype=np.int64) for p in fam.notes]
+        firsts = np.array([int(p.min()) for p in notes])
+        lasts = np.array([int(p.max()) for p in notes])
+        now, _ = modal_position(place[firsts], tol)
+        now_w = int(np.round(np.median(weight[firsts[np.abs(place[firsts] - now) <= tol]])))
+        taken = covered(fam, len(lines))
+        best = None  # (share, k, statements that move)
+        for k in steps:
+            ok = _can_step(notes, firsts, lasts, k, lines, taken, settings)
+            if ok.sum() < 2:
+                continue
+            new = np.where(ok, firsts - k, firsts)
+            if settings.start_place == "strong":  # each moving statement lands on a stronger place than it leaves
+                at = ok & (weight[new] > weight[firsts])
+            else:
+                where, _ = modal_position(place[new[ok]], tol)
+                at = ok & (np.abs(place[new] - where) <= tol)
+                if not at.any() or int(np.round(np.median(weight[new[at]]))) <= now_w:
+                    continue
+            share = at.sum() / len(notes)
+            if share >= settings.start_place_share and (best is None or share > best[0]):
+                best = (share, k, at)
+        if best is None:
+            continue
+        _, k, at = best
+        for i in np.flatnonzero(at).tolist():
+            p = notes[i]
+            notes[i] = np.concatenate((np.arange(firsts[i] - k, firsts[i]), p)) if k > 0 else p[p >= firsts[i] - k]
+        set_statements(fam, notes, list(fam.distance), [int(p[0]) for p in notes])
+
+
+def _can_step(notes: list[np.ndarray], firsts: np.ndarray, lasts: np.ndarray, k: int, lines: Lines,
+              taken: np.ndarray, settings: DiscoverySettings) -> np.ndarray:
+    """Which statements can start ``k`` notes earlier (k > 0: notes of their voice, free, no long rest, the
+    statement within ``grow_max_beats``) or ``-k`` notes later (k < 0: ``min_notes`` notes left)."""
+    ok = np.zeros(len(notes), dtype=bool)
+    for i, (p, a, z) in enumerate(zip(notes, firsts.tolist(), lasts.tolist())):
+        if k < 0:
+            ok[i] = int((p >= a - k).sum()) >= settings.min_notes
+            continue
+        b = a - k
+        if b < 0 or lines.onsets[z] - lines.onsets[b] > settings.grow_max_beats + 1e-9:
+            continue
+        span = np.arange(b, a)
+        ok[i] = bool(lines.same_next[span].all() and not taken[span].any()
+                     and (lines.onsets[span + 1] - lines.offsets[span]).max() <= settings.grow_rest + 1e-9)
+    return ok
