@@ -12,7 +12,7 @@ cardinality score; pairs at card >= .5 are "matched". Per matched pair:
   in the notes of the one that sticks out (ref notes before our start when ours is late, our notes
   before the ref's start when ours is early; likewise at the end);
 - the same in beats (quarters), bucketed: 0, under a beat, one beat, more;
-- the labelled and our start's bar place: downbeat, half bar (even numerators), other beat, off beat
+- the labelled and our start's (and, where they differ, end's) bar place: downbeat, half bar (even numerators), other beat, off beat
   (``motifcli.discovery.barpos.bar_positions``, as discovery computes it).
 
 Per family: the share of its matched pairs at the family's most common start offset, i.e. whether
@@ -150,6 +150,11 @@ def main() -> None:
                 if so != 0:
                     cnt[("off start: ref place", place(occ[0][0], mm))] += 1
                     cnt[("off start: our place", place(ours[0][0], mm))] += 1
+                if eo != 0:
+                    cnt[("off end: ref place", place(occ[-1][0], mm))] += 1
+                    cnt[("off end: our place", place(ours[-1][0], mm))] += 1
+                    cnt[("off end by one: ref place", place(occ[-1][0], mm))] += eo == -1
+                    cnt[("off end by one: our place", place(ours[-1][0], mm))] += eo == -1
                 fam_offsets[j].append(so)
                 alt["start"][j][k] = with_start(ours, occ)
                 alt["end"][j][k] = with_end(ours, occ)
@@ -173,7 +178,8 @@ def main() -> None:
             print(f"| {lab} | {cnt[(what, o)]} | {cnt[(what, o)] / n:.3f} |")
     for what in ("start beats", "end beats"):
         print(f"\n{what}: " + ", ".join(f"{b} {cnt[(what, b)] / n:.3f}" for b in ("0", "<1 beat", "1 beat", ">1 beat")))
-    for what in ("ref start place", "our start place", "off start: ref place", "off start: our place"):
+    for what in ("ref start place", "our start place", "off start: ref place", "off start: our place",
+                 "off end: ref place", "off end: our place", "off end by one: ref place", "off end by one: our place"):
         tot = sum(v for k, v in cnt.items() if k[0] == what)
         print(f"{what} ({tot}): " + ", ".join(f"{p} {cnt[(what, p)] / max(tot, 1):.3f}" for p in ("downbeat", "half", "beat", "off")))
     pairs = sum(p for p, _, _ in fam_share)
