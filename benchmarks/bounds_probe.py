@@ -19,7 +19,8 @@ Per family: the share of its matched pairs at the family's most common start off
 one shift of the whole family would fix them. Oracles (fast scorer = mir_eval's; mean over pieces):
 every matched statement given the labelled start (``start``), end (``end``) or both (``both``)
 while keeping its other end; and ``family-shift``: each family's statements all moved by the
-family's modal start offset in notes (the best a family-level start rule could do).
+family's modal start offset in notes (the best a family-level start rule could do); ``family-end``: the same
+at the end.
 """
 
 from __future__ import annotations
@@ -100,6 +101,22 @@ def shifted(occ: list, k: int, line: tuple[list, dict] | None) -> list:
     return sorted({*occ, *pts[first : idx[0]]})
 
 
+def ended(occ: list, k: int, line: tuple[list, dict] | None) -> list:
+    """``occ`` with its last note moved ``k`` notes along its voice line (+: later end, extends)."""
+    if k == 0 or line is None:
+        return occ
+    pts, order = line
+    idx = sorted(order[p] for p in occ if p in order)
+    if not idx:
+        return occ
+    last = idx[-1] + k
+    if last < idx[0] or last >= len(pts):
+        return occ
+    if k < 0:
+        return [p for p in occ if order.get(p, -1) <= last] or occ
+    return sorted({*occ, *pts[idx[-1] + 1 : last + 1]})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", default="bps")
@@ -117,6 +134,7 @@ def main() -> None:
 
     cnt: Counter = Counter()
     fam_share: list[tuple[int, float, int]] = []  # (pairs, share at modal offset, modal offset)
+    fam_end_share: list[tuple[int, float, int]] = []
     scores: dict[str, list[dict]] = defaultdict(list)
     for piece in pieces(args.corpus, args.split):
         mm = piece.score.meter_map
@@ -127,6 +145,7 @@ def main() -> None:
         line_of = {p: ln for ln in lines for p in ln[0]}
         alt = {k: [list(map(list, e)) for e in est] for k in ("start", "end", "both")}
         fam_offsets: dict[int, list[int]] = defaultdict(list)
+        fam_end_offsets: dict[int, list[int]] = defaultdict(list)
         for ref in refs:
             ms = [card_matrix(ref, e) for e in est]
             rel = [j for j, m in enumerate(ms) if m.size and m.max() >= 0.75]
@@ -156,6 +175,7 @@ def main() -> None:
                     cnt[("off end by one: ref place", place(occ[-1][0], mm))] += eo == -1
                     cnt[("off end by one: our place", place(ours[-1][0], mm))] += eo == -1
                 fam_offsets[j].append(so)
+                fam_end_offsets[j].append(eo)
                 alt["start"][j][k] = with_start(ours, occ)
                 alt["end"][j][k] = with_end(ours, occ)
                 alt["both"][j][k] = list(occ)
@@ -165,7 +185,14 @@ def main() -> None:
             fam_share.append((len(offs), c / len(offs), m))
             if m != 0:
                 shift[j] = [shifted(o, -m, line_of.get(o[0])) for o in est[j]]  # ours late by m: start m notes earlier
+        end_shift = [list(map(list, e)) for e in est]
+        for j, offs in fam_end_offsets.items():
+            (m, c), = Counter(offs).most_common(1)
+            fam_end_share.append((len(offs), c / len(offs), m))
+            if m != 0:
+                end_shift[j] = [ended(o, -m, line_of.get(o[0])) for o in est[j]]  # ours late by m: end m notes earlier
         scores["ours"].append(fast_scores(est, refs))
+        scores["family-end"].append(fast_scores(end_shift, refs))
         for key, e in alt.items():
             scores[key].append(fast_scores(e, refs))
         scores["family-shift"].append(fast_scores(shift, refs))
@@ -187,6 +214,10 @@ def main() -> None:
           f"(pair-weighted) {sum(p * s for p, s, _ in fam_share) / max(pairs, 1):.3f}; "
           f"families whose modal offset is not 0: {sum(m != 0 for _, _, m in fam_share)} "
           f"({sum(p for p, _, m in fam_share if m != 0)} pairs)")
+    pairs = sum(p for p, _, _ in fam_end_share)
+    print(f"ends: share of matched pairs at the family's modal end offset (pair-weighted) "
+          f"{sum(p * s for p, s, _ in fam_end_share) / max(pairs, 1):.3f}; families whose modal end offset is not 0: "
+          f"{sum(m != 0 for _, _, m in fam_end_share)} ({sum(p for p, _, m in fam_end_share if m != 0)} pairs)")
     print("\n| oracle | F_est | F_occ.75 | F_3 |\n|---|---|---|---|")
     for key, rows in scores.items():
         print(f"| {key} | " + " | ".join(f"{statistics.fmean(r[m] for r in rows):.3f}" for m in ("F_est", "F_occ.75", "F_3")) + " |")
