@@ -65,7 +65,7 @@ def voice_and_cell_families(
 ) -> tuple[list[tuple[Family, Family]], list[Family]]:
     """Voice families before and after growing their statements (the same unless ``grow_share``),
     most salient first, and, apart, short rhythmic cells (avoiding the grown statements' notes).
-    ``meter`` places notes in their bars for the ``bar_position`` settings (None: those are off)."""
+    ``meter`` places notes in their bars for the ``bar_position`` and ``start_place`` settings (None: those are off)."""
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return [], []
