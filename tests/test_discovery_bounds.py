@@ -75,3 +75,46 @@ def test_metric_weight_orders_downbeat_half_bar_beat_off_beat() -> None:
     meter = MeterMap((Bar(0.0, 4.0, "1", 4, 4), Bar(4.0, 3.0, "2", 3, 4)), source="written")
     w = metric_weight(np.array([0.0, 2.0, 1.0, 0.5, 4.0, 5.0, 6.0, 6.5]), meter, 1 / 12)
     assert w.tolist() == [3, 2, 1, 0, 3, 1, 1, 0]  # 3/4 has no half bar: beat 2 of it is a beat
+
+
+def _write_upbeat(path: Path) -> None:
+    """4/4; in every other bar an upbeat eighth (beat 4.5 before), a downbeat figure of four eighths and a
+    last quarter note whose interval from the figure differs every time; filler, then a rest, between."""
+    notes: list[tuple[float, int, float]] = []
+    for k, last in enumerate(HEADS):
+        start, base = 8.0 * k + 4.0, 60 + 2 * (k % 3)
+        notes += [(start - 4.0, 50 + 3 * (k % 4), 2.5), (start - 0.5, base - 1, 0.5)]
+        notes += [(start + 0.5 * i, base + iv, 0.5) for i, iv in enumerate((0, 2, 4, 5))]
+        notes.append((start + 2.0, base + 5 + last, 1.0))
+    mid = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack()
+    mid.tracks.append(track)
+    track.append(mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))
+    events = sorted([(round(on * 480), 1, p) for on, p, _ in notes] + [(round((on + d) * 480), 0, p) for on, p, d in notes])
+    now = 0
+    for tick, on, pitch in events:
+        track.append(mido.Message("note_on" if on else "note_off", note=pitch, velocity=80 if on else 0, time=tick - now))
+        now = tick
+    mid.save(path)
+
+
+def test_a_statement_an_upbeat_early_moves_to_the_downbeat_whole(tmp_path: Path) -> None:
+    path = tmp_path / "upbeat.mid"
+    _write_upbeat(path)
+    score = read_score(path)
+    base = DiscoverySettings(grow_vary=0)
+
+    def statements(settings: DiscoverySettings) -> list[tuple[float, int]]:
+        for f in discover(score, settings=settings):
+            if any(n.onset == 4.0 for o in f.occurrences for n in o.notes):
+                return sorted((o.start, len(o.notes)) for o in f.occurrences)
+        return []
+
+    # the exact repeats are the upbeat and the four eighths: they start off the beat
+    assert statements(base) == [(8.0 * k + 3.5, 5) for k in range(len(HEADS))]
+    # a later start alone drops the upbeat ...
+    trimmed = statements(replace(base, start_place="bar", start_place_trim=1))
+    assert trimmed == [(8.0 * k + 4.0, 4) for k in range(len(HEADS))], trimmed
+    # ... and with start_place_shift the statement moves whole: from the downbeat through the last quarter
+    shifted = statements(replace(base, start_place="bar", start_place_trim=1, start_place_shift=True))
+    assert shifted == [(8.0 * k + 4.0, 5) for k in range(len(HEADS))], shifted

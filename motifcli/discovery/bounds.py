@@ -72,6 +72,8 @@ def strong_starts(chosen: list[Chosen], lines: Lines, meter: MeterMap, settings:
         for i in np.flatnonzero(at).tolist():
             p = notes[i]
             notes[i] = np.concatenate((np.arange(firsts[i] - k, firsts[i]), p)) if k > 0 else p[p >= firsts[i] - k]
+            if k < 0 and settings.start_place_shift:
+                notes[i] = np.concatenate((notes[i], np.arange(lasts[i] + 1, lasts[i] + 1 - k)))
         set_statements(fam, notes, list(fam.distance), [int(p[0]) for p in notes])
 
 
@@ -83,6 +85,10 @@ def _can_step(notes: list[np.ndarray], firsts: np.ndarray, lasts: np.ndarray, k:
     for i, (p, a, z) in enumerate(zip(notes, firsts.tolist(), lasts.tolist())):
         if k < 0:
             ok[i] = int((p >= a - k).sum()) >= settings.min_notes
+            if ok[i] and settings.start_place_shift:  # the window moves: as many notes added after its end
+                span = np.arange(z, z - k)
+                ok[i] = bool(z - k < len(lines) and lines.same_next[span].all() and not taken[span + 1].any()
+                             and (lines.onsets[span + 1] - lines.offsets[span]).max() <= settings.grow_rest + 1e-9)
             continue
         b = a - k
         if b < 0 or lines.onsets[z] - lines.onsets[b] > settings.grow_max_beats + 1e-9:

@@ -108,6 +108,7 @@ class DiscoverySettings:
     start_place_notes: int = 2  # ... at most this many notes earlier
     start_place_share: float = 0.5  # ... where at least this share of the family's statements then start at one place
     start_place_trim: int = 0  # ... or at most this many notes later (the first notes dropped)
+    start_place_shift: bool = False  # ... and a later start moves the whole statement (as many notes added at its end)
     # short rhythmic cells (motifcli.discovery.cells): 2-4-note groups keyed by rhythm and contour
     short_cells: int = 3  # at most this many cell families per piece, in slots left under max_families (0: off)
     cell_min_notes: int = 2  # shortest cell, in notes
