@@ -31,8 +31,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     settings = settings or DiscoverySettings()
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
     voices = split_voices(score, min_chord_share=min_chord_share)
-    metric = settings.bar_position != "off" or settings.start_place != "off"
-    meter = score.meter_map if metric else None  # MIDI: estimated on first use
+    meter = score.meter_map if settings.bar_position != "off" else None  # MIDI: estimated on first use
     pairs, cells = voice_and_cell_families(voices, settings, model, meter)
     families = [grown for _, grown in pairs]
     if settings.texture:  # chordal tracks' repeated bars, chords included (discovery/texture.py)
@@ -65,7 +64,7 @@ def voice_and_cell_families(
 ) -> tuple[list[tuple[Family, Family]], list[Family]]:
     """Voice families before and after growing their statements (the same unless ``grow_share``),
     most salient first, and, apart, short rhythmic cells (avoiding the grown statements' notes).
-    ``meter`` places notes in their bars for the ``bar_position`` and ``start_place`` settings (None: those are off)."""
+    ``meter`` places notes in their bars for the ``bar_position`` settings (None: those are off)."""
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return [], []
@@ -83,10 +82,6 @@ def voice_and_cell_families(
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
         grow_families(chosen, lines, settings)
-        if meter is not None and settings.start_place != "off":  # starts on the strong place they share (bounds.py)
-            from motifcli.discovery.bounds import strong_starts
-
-            strong_starts(chosen, lines, meter, settings)
         grown = [_keep_transpositions(_family(c, lines, settings.salience_discount), f) for c, f in zip(chosen, core)]
     cells: list[Chosen] = []
     if settings.short_cells > 0:  # 2-3-note rhythmic cells, their own budget (discovery/cells.py)

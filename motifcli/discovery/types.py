@@ -102,13 +102,6 @@ class DiscoverySettings:
     bar_position: str = "bar"
     bar_position_crowd: int = 20  # ... only in families that gather at least this many statements without it
     bar_position_agree: float = 0.67  # ... and only where at least this share of those exact statements start there
-    # a family's start moved back to a stronger place in the bar its statements share (motifcli.discovery.bounds;
-    # benchmarks/phase11-bounds11.md): "bar" on, "off" not
-    start_place: str = "off"
-    start_place_notes: int = 2  # ... at most this many notes earlier
-    start_place_share: float = 0.5  # ... where at least this share of the family's statements then start at one place
-    start_place_trim: int = 0  # ... or at most this many notes later (the first notes dropped)
-    start_place_shift: bool = False  # ... and a later start moves the whole statement (as many notes added at its end)
     # short rhythmic cells (motifcli.discovery.cells): 2-4-note groups keyed by rhythm and contour
     short_cells: int = 3  # at most this many cell families per piece, in slots left under max_families (0: off)
     cell_min_notes: int = 2  # shortest cell, in notes
