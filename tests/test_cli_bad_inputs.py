@@ -686,3 +686,23 @@ def test_broken_models_through_the_cli(tmp_path: Path, model_path: Path) -> None
         assert "Traceback" not in proc.stderr
         assert sorted(p.name for p in tmp_path.iterdir()) == ["models", "song.mid"]  # nothing written
 
+
+def test_a_batch_lists_its_failures_last_beside_the_counts(tmp_path: Path) -> None:
+    """The failures were printed before every ``wrote PATH`` line, so in a folder of many songs they
+    scrolled away above thousands of lines; they now come after them, just above the summary table
+    that counts them (one line each, as before)."""
+    songs = tmp_path / "songs"
+    songs.mkdir()
+    (songs / "a.mid").write_bytes(_melody())
+    (songs / "b.mid").write_bytes(b"not a MIDI file")
+    (songs / "c.mid").write_bytes(_melody(first=64))
+    proc = subprocess.run(
+        [sys.executable, "-m", "motifcli", "annotate", str(songs), "-f", "json", "--texture-model", "off"],
+        cwd=tmp_path, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
+    )
+    assert proc.returncode == 1, proc.stdout
+    out = lines(proc.stdout)
+    failure = out.index(f"{songs / 'b.mid'}: not a readable MIDI file (MThd not found. Probably not a MIDI file)")
+    wrote = [i for i, line in enumerate(out) if line.startswith("wrote ")]
+    assert len(wrote) == 2 and max(wrote) < failure, out
+    assert out[failure + 1] == "motif annotate", out  # the summary table follows at once
