@@ -23,7 +23,6 @@ Shares are pooled over statements (counts given) and, for ``labelled``, also ave
 
 from __future__ import annotations
 
-import argparse
 import functools
 import statistics
 from collections import Counter, defaultdict
@@ -32,9 +31,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from benchmarks.discovery_errors import clean
-from benchmarks.discovery_sweep import parse_set, pieces
+from benchmarks.discovery_sweep import pieces, probe_parser, probe_settings
 from benchmarks.occ_errors import card_matrix
-from motifcli.discovery import DiscoverySettings, discover
+from motifcli.discovery import discover
 from motifcli.discovery.barpos import LEVELS, at_position, bar_positions, modal_position
 from motifcli.meter import MeterMap
 
@@ -62,13 +61,8 @@ def mode(ps: Sequence[float]) -> tuple[float, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", default="bps")
-    ap.add_argument("--split", default="tune")
-    ap.add_argument("--set", nargs="*", default=[])
-    ap.add_argument("--per-piece", action="store_true")
-    args = ap.parse_args()
-    settings = DiscoverySettings(**parse_set(args.set))
+    args = probe_parser(__doc__).parse_args()
+    settings = probe_settings(args)
     lab_share: dict[str, list[float]] = defaultdict(list)  # per motif
     lab_n: Counter = Counter()
     lab_at: Counter = Counter()

@@ -46,16 +46,28 @@ def parse_set(items: list[str]) -> dict[str, object]:
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def probe_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options the discovery probes share (--corpus, --split, --set KEY=VALUE ..., --per-piece),
+    so each probe adds only its own; ``doc`` is the probe's module docstring (its first line is the help)."""
+    ap = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
     ap.add_argument("--corpus", default="bps")
     ap.add_argument("--split", default="tune")
-    ap.add_argument("--set", nargs="*", default=[])
+    ap.add_argument("--set", nargs="*", default=[], help="DiscoverySettings fields, KEY=VALUE")
     ap.add_argument("--per-piece", action="store_true")
+    return ap
+
+
+def probe_settings(args: argparse.Namespace) -> DiscoverySettings:
+    """The DiscoverySettings a probe's ``--set`` asks for (the defaults elsewhere)."""
+    return DiscoverySettings(**parse_set(args.set))
+
+
+def main() -> None:
+    ap = probe_parser(__doc__)
     ap.add_argument("--all-metrics", action="store_true", help="also P and R of occurrence and three-layer scores")
     ap.add_argument("--model", nargs="?", const="default", help="pass motifcli.load_model() (or this ONNX path)")
     args = ap.parse_args()
-    settings = DiscoverySettings(**parse_set(args.set))
+    settings = probe_settings(args)
     model = None
     if args.model:
         import motifcli

@@ -45,7 +45,7 @@ from motifcli.batch_pool import (  # noqa: F401 - re-exported
     worker_count,
 )
 from motifcli.batch_resume import is_up_to_date, output_is_complete  # noqa: F401 - re-exported
-from motifcli.errors import MotifError, OutputError
+from motifcli.errors import MotifError, OutputError, ScoreReadError
 from motifcli.settings import Settings
 
 STAGES = ("read", "encode", "inference", "grouping", "write")
@@ -158,6 +158,8 @@ def process(job: Job, model: Any, settings: Settings) -> FileResult:
         check_source(job.source)
         score = read_score(job.source, settings.limits)
         times["read"] = time.perf_counter() - t0
+        if not any(t.notes for t in score.pitched_tracks()):  # an output of nothing would look like a result
+            raise ScoreReadError("no pitched notes to find motifs in", job.source)
         annotation = annotate(score, model, settings, timings=times)  # checks the window limit first
         t0 = time.perf_counter()
         _write_all(job, annotation, score, settings)

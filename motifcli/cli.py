@@ -287,17 +287,20 @@ def _run_with_progress(jobs, model, settings, workers: int, resume: bool, thread
 
 
 def _report(summary, as_json: bool, debug: bool, quiet: bool = False) -> None:  # noqa: ANN001
+    """The written paths, then the failures (last, beside the table that counts them: in a batch of
+    thousands they would scroll away above the ``wrote`` lines), then the summary."""
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), indent=2))
+    if not quiet:
+        written = [p for r in summary.results if r.status == "ok" for p in r.outputs]
+        for path in written:  # where the files went (to stderr under --json: stdout is the JSON)
+            typer.echo(f"wrote {quoted(path)}", err=as_json)
     for r in summary.failures:
         if debug and r.detail:
             _err(r.detail.rstrip())
         _err(f"{quoted(r.path)}: {one_line(r.reason)}")
-    if as_json:
-        typer.echo(json.dumps(summary.to_dict(), indent=2))
     if quiet:
         return
-    written = [p for r in summary.results if r.status == "ok" for p in r.outputs]
-    for path in written:  # where the files went (to stderr under --json: stdout is the JSON)
-        typer.echo(f"wrote {quoted(path)}", err=as_json)
     d = summary.to_dict()
     counts = {k: str(d[k]) for k in ("files", "ok", "skipped", "failed", "motifs", "occurrences", "seconds")}
     stages = {stage: f"{v:.3f}" for stage, v in d["stage_seconds"].items()}

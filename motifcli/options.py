@@ -45,8 +45,8 @@ HopOpt = Annotated[
 ]
 MinNotesOpt = Annotated[
     Optional[int],
-    typer.Option("--min-notes", help="Fewest notes an occurrence may have: --unit note, the shortest motif "
-                 "(default 4; not given, rhythmic cells of 2-3 notes are also shown); --unit bar, windows with fewer "
+    typer.Option("--min-notes", help="Fewest notes an occurrence may have: --unit note, the shortest motif (at least 2; "
+                 "default 4; not given, rhythmic cells of 2-3 notes are also shown); --unit bar, windows with fewer "
                  "notes are skipped (default 1)."),
 ]
 EmbedMinNotesOpt = Annotated[

@@ -137,6 +137,8 @@ class Settings:
             isinstance(self.min_notes, bool) or not isinstance(self.min_notes, int) or self.min_notes < 1
         ):
             raise UsageError(f"min_notes must be a whole number of at least 1, not {self.min_notes!r}")
+        if self.unit == "note" and self.min_notes == 1:  # discovery compares intervals: a motif has two notes
+            raise UsageError("min_notes must be at least 2 with --unit note, not 1")
         if self.max_families is not None and (
             isinstance(self.max_families, bool) or not isinstance(self.max_families, int) or self.max_families < 1
         ):

@@ -121,6 +121,8 @@ def test_resume_skips_finished_files(songs: Path, rawroll_path: Path) -> None:
         (["annotate", "{song}", "--workers", "0"], "workers"),
         (["annotate", "{song}", "--threads", "0"], "threads"),
         (["annotate", "{song}", "--min-notes", "0"], "min-notes"),
+        # a one-note "motif" has no interval: note-level discovery ended in "internal error: KeyError: 1"
+        (["annotate", "{song}", "--min-notes", "1"], "--min-notes must be at least 2 with --unit note, not 1"),
         (["annotate", "{song}", "--max-notes", "0"], "must be positive"),
         (["annotate", "/nonexistent/song.mid"], "no such file"),
         (["annotate", "{song}", "--no-such-flag"], "No such option"),

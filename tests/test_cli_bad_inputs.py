@@ -147,7 +147,14 @@ def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_projection_onnx(EncodingSpec(), tmp_path_factory.mktemp("model") / "projection.onnx")
 
 
+# Read without error (test_readers_bad: Ok), but with no pitched note there is nothing to annotate: the CLI
+# fails the file (one line, exit 1, nothing written), as it already failed such a MIDI file asked for as MusicXML.
+NO_PITCHED_NOTES = {"midi_no_tracks.mid", "midi_tracks_without_notes.mid", "midi_drums_only.mid"}
+
+
 def expected(name: str) -> corpus.Ok | corpus.Err:
+    if name in NO_PITCHED_NOTES:
+        return corpus.Err("no pitched notes to find motifs in")
     return BIG_EXPECTED[name] if name in BIG_EXPECTED else corpus.EXPECTED[name]
 
 
@@ -361,12 +368,14 @@ def test_limit_flags_name_themselves_and_lift_the_limit(tmp_path: Path, model_pa
         (one, ["--max-bytes", "100000", "--max-notes", "64", "--max-beats", "64", "--max-discovery-notes", "64"]),
         (one, ["--unit", "bar", "--max-segments", str(len(read_score(one).meter_map.bars))]),
         (small_mxl, ["--max-unzipped-bytes", "100000"]),
-        (parts, ["--max-parts", "10000"]),
     ]
     for source, flags in lifted:
         result = runner.invoke(app, ["annotate", str(source), "-o", str(tmp_path / "out"), "-f", "json",
                                      "--model", str(model_path), *flags])
         assert result.exit_code == 0, (flags, result.output)
+    # the 10,000 parts hold no note: with the limit lifted the file is read, then refused for that
+    result = runner.invoke(app, ["annotate", str(parts), "-o", str(tmp_path / "out"), "-f", "json", "--max-parts", "10000"])
+    assert result.exit_code == 1 and lines(result.stderr) == [f"{parts}: no pitched notes to find motifs in"], result.output
     for flag in ("--max-bytes", "--max-notes", "--max-beats", "--max-parts", "--max-unzipped-bytes", "--max-segments",
                  "--max-discovery-notes"):
         result = runner.invoke(app, ["annotate", str(one), "--model", str(model_path), flag, "0"])
@@ -391,6 +400,33 @@ def _can_drop_root_powers() -> bool:
 
 
 needs_permissions = pytest.mark.skipif(not _can_drop_root_powers(), reason="cannot drop root's file capabilities")
+
+
+RESTS_ONLY = """<?xml version="1.0" encoding="UTF-8"?>
+<score-partwise version="3.1"><part-list><score-part id="P1"><part-name>Flute</part-name></score-part></part-list>
+<part id="P1"><measure number="1"><attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type>
+</time></attributes><note><rest/><duration>4</duration></note></measure></part></score-partwise>
+"""
+
+
+def test_a_score_without_notes_fails_alone_and_in_a_batch(tmp_path: Path, model_path: Path) -> None:
+    """A MusicXML score of rests only was "annotated" (0 motifs, exit 0, an output of nothing);
+    now it fails like any other file that cannot be annotated, and the batch goes on."""
+    songs = tmp_path / "songs"
+    songs.mkdir()
+    (songs / "rests.musicxml").write_text(RESTS_ONLY, encoding="utf-8")
+    (songs / "tune.mid").write_bytes(_melody())
+    alone = motif("annotate", songs / "rests.musicxml", "-o", tmp_path / "alone", cwd=tmp_path, timeout=120)
+    assert alone.returncode == 1, alone.stderr
+    assert lines(alone.stderr) == [f"{songs / 'rests.musicxml'}: no pitched notes to find motifs in"]
+    assert not (tmp_path / "alone").exists() or files_under(tmp_path / "alone") == []
+    batch = motif("annotate", songs, "-o", tmp_path / "out", "-f", "json", "--model", model_path, cwd=tmp_path,
+                  timeout=120)
+    assert batch.returncode == 1, batch.stderr
+    assert [line for line in lines(batch.stderr) if "rests" in line] == [
+        f"{songs / 'rests.musicxml'}: no pitched notes to find motifs in"
+    ]
+    assert files_under(tmp_path / "out") == ["tune.motifs.json"]
 
 
 @needs_permissions
@@ -649,3 +685,24 @@ def test_broken_models_through_the_cli(tmp_path: Path, model_path: Path) -> None
         assert phrase in proc.stderr, (path.name, proc.stderr)
         assert "Traceback" not in proc.stderr
         assert sorted(p.name for p in tmp_path.iterdir()) == ["models", "song.mid"]  # nothing written
+
+
+def test_a_batch_lists_its_failures_last_beside_the_counts(tmp_path: Path) -> None:
+    """The failures were printed before every ``wrote PATH`` line, so in a folder of many songs they
+    scrolled away above thousands of lines; they now come after them, just above the summary table
+    that counts them (one line each, as before)."""
+    songs = tmp_path / "songs"
+    songs.mkdir()
+    (songs / "a.mid").write_bytes(_melody())
+    (songs / "b.mid").write_bytes(b"not a MIDI file")
+    (songs / "c.mid").write_bytes(_melody(first=64))
+    proc = subprocess.run(
+        [sys.executable, "-m", "motifcli", "annotate", str(songs), "-f", "json", "--texture-model", "off"],
+        cwd=tmp_path, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
+    )
+    assert proc.returncode == 1, proc.stdout
+    out = lines(proc.stdout)
+    failure = out.index(f"{songs / 'b.mid'}: not a readable MIDI file (MThd not found. Probably not a MIDI file)")
+    wrote = [i for i, line in enumerate(out) if line.startswith("wrote ")]
+    assert len(wrote) == 2 and max(wrote) < failure, out
+    assert out[failure + 1] == "motif annotate", out  # the summary table follows at once

@@ -21,3 +21,18 @@ def test_every_package_of_the_tree_is_listed_in_pyproject() -> None:
     }
     assert "motifcli.readers" in found and "motifcli" in found  # the walk found the tree
     assert found <= listed, f"packages not shipped by pip install .: {sorted(found - listed)}"
+
+
+def test_no_doc_installs_motif_from_pypi_by_name() -> None:
+    """motif is installed from its source folder (README: ``pip install .``); ``motif`` on PyPI is an
+    unrelated project (a 2015 module, 0.0.11), so ``pip install motif`` in a doc installs the wrong thing
+    (the MuseScore plugin's install steps said so)."""
+    import re
+
+    # the docs a user follows (benchmarks/ write-ups may quote the old line as a found defect)
+    docs = [p for p in REPO.rglob("*.md") if not {".git", "node_modules"} & set(p.parts)
+            and p.relative_to(REPO).parts[0] != "benchmarks"]
+    bare = re.compile(r"\bpipx? install (?:-U |--upgrade )?motif(?:==[\w.]+)?(?=[\s`'\"),;]|$)")
+    found = [f"{p.relative_to(REPO)}:{i}" for p in docs
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
+    assert len(docs) > 5 and not found, found

@@ -116,8 +116,9 @@ def add_variants(
                 cos, spread = cosine_to_nearest(model, lines, fam.notes[:8], [positions(i) for i in vet.tolist()])
                 ok[vet[cos > spread]] = False
         order = np.lexsort((K, D)).tolist()
-        notes, dist, first = _gather(fam, order, K, D, ok, masks, positions, len(lines))
-        if bar_pos is not None and len(notes) >= settings.bar_position_crowd:  # crowded: held to its place in the bar
+        crowd = settings.bar_position_crowd if bar_pos is not None else None
+        notes, dist, first = _gather(fam, order, K, D, ok, masks, positions, len(lines), stop_at=crowd)
+        if crowd is not None and len(notes) >= crowd:  # crowded: held to its place in the bar, gathered in full once
             ok &= _metric_filter(bar_pos, fam.starts, K, lines.grid, settings)
             notes, dist, first = _gather(fam, order, K, D, ok, masks, positions, len(lines))
         set_statements(fam, notes, dist, first)
@@ -125,9 +126,13 @@ def add_variants(
 
 def _gather(
     fam: Chosen, order: list[int], K: np.ndarray, D: np.ndarray, ok: np.ndarray, masks: list[np.ndarray],
-    positions: Callable[[int], np.ndarray], n: int,
+    positions: Callable[[int], np.ndarray], n: int, stop_at: int | None = None,
 ) -> tuple[list[np.ndarray], list[float], list[int]]:
-    """Disjoint statements: the exact ones first, then the ``ok`` candidates in ``order`` (closest first)."""
+    """Disjoint statements: the exact ones first, then the ``ok`` candidates in ``order`` (closest first).
+
+    With ``stop_at``, it stops once it holds that many (enough to call the family crowded, where
+    :func:`add_variants` gathers again under the bar-position filter); fewer means it ran to the end.
+    """
     taken = np.zeros(n, dtype=bool)
     notes, dist, first = [], [], []
     for k, pos in zip(fam.starts.tolist(), fam.notes):
@@ -135,6 +140,8 @@ def _gather(
             taken[k : k + fam.n] = True
             notes.append(pos), dist.append(0.0), first.append(k)
     for i in order:
+        if stop_at is not None and len(notes) >= stop_at:
+            break
         k, m = int(K[i]), len(masks[i])
         if not ok[i] or taken[k : k + m].any():
             continue
