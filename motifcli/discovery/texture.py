@@ -59,6 +59,7 @@ from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
 TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
+TEXTURE_ROLL_GRIDS = ("bar", "onsets")  # DiscoverySettings.texture_roll_grid: where the bar rolls' grid is anchored
 CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
 
 
@@ -188,10 +189,14 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     from motifcli.clustering import pairwise_distances
     from motifcli.embedding import embed_unique
     from motifcli.encoding import encode_segments
-    from motifcli.segment import segment_bars
+    from motifcli.segment import onset_phase, segment_bars
 
     spec = model.spec  # type: ignore[attr-defined]
-    segs = segment_bars(track, score.meter_map, spec.segment_beats, spec.steps_per_beat, settings.min_notes, "pad")
+    if settings.texture_roll_grid not in TEXTURE_ROLL_GRIDS:
+        raise ValueError(f"unknown texture_roll_grid {settings.texture_roll_grid!r}; choose one of {TEXTURE_ROLL_GRIDS}")
+    phase = onset_phase(track.arrays()[0], spec.steps_per_beat) if settings.texture_roll_grid == "onsets" else None
+    segs = segment_bars(track, score.meter_map, spec.segment_beats, spec.steps_per_beat, settings.min_notes, "pad",
+                        phase)
     at = {round(s.start, 6): k for k, s in enumerate(segs)}
     bar_starts = score.meter_map.starts
     rows = [at.get(round(float(bar_starts[b]), 6), -1) for b in used.tolist()]
