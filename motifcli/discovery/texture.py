@@ -59,7 +59,8 @@ from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
 TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
-TEXTURE_ROLL_GRIDS = ("bar", "onsets")  # DiscoverySettings.texture_roll_grid: where the bar rolls' grid is anchored
+TEXTURE_ROLL_GRIDS = ("bar", "onsets", "onsets_bars")
+PHASE_STEPS = 8  # steps a beat of the grid texture bars are counted on with texture_roll_grid="onsets_bars"  # DiscoverySettings.texture_roll_grid: where the bar rolls' grid is anchored
 CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
 
 
@@ -141,9 +142,12 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     if len(starts) < 2 or len(onsets) == 0:
         return None
     lengths = np.append(np.diff(starts), score.meter_map.bars[-1].length)
-    # a note played up to half a grid step early belongs to the bar it anticipates
-    bar = np.clip(np.searchsorted(starts, onsets + grid / 2, side="right") - 1, 0, len(starts) - 1)
-    slot = np.maximum(np.round((onsets - starts[bar]) / grid).astype(np.int64), 0)
+    if settings.texture_roll_grid == "onsets_bars":  # bar lines and onsets on the track's one fine grid
+        bar, slot = _grid_bars(onsets, starts, grid)
+    else:
+        # a note played up to half a grid step early belongs to the bar it anticipates
+        bar = np.clip(np.searchsorted(starts, onsets + grid / 2, side="right") - 1, 0, len(starts) - 1)
+        slot = np.maximum(np.round((onsets - starts[bar]) / grid).astype(np.int64), 0)
     order = np.lexsort((pitches, onsets, bar))
     bounds = np.searchsorted(bar[order], np.arange(len(starts) + 1))
     notes = [order[bounds[b] : bounds[b + 1]] for b in range(len(starts))]
@@ -180,6 +184,24 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     return TrackBars(track, notes, symbols, shift, match)
 
 
+def _grid_bars(onsets: np.ndarray, starts: np.ndarray, grid: float, fine: int = PHASE_STEPS) -> tuple[np.ndarray, np.ndarray]:
+    """Each note's bar and slot counted in whole steps of one grid at the onsets' phase
+    (:func:`motifcli.segment.onset_phase`; ``fine`` steps a beat), bar lines moved to it: a note up
+    to half a rhythm-grid step early still belongs to the bar it anticipates, and a bar line a
+    fraction of a step early or late changes neither (phase11-pop11.md)."""
+    from motifcli.encoding import grid_steps
+    from motifcli.segment import onset_phase
+
+    phase = onset_phase(onsets, fine)
+    at = grid_steps(onsets, fine, phase)
+    lines = grid_steps(starts, fine, phase)
+    early = int(round(grid / 2 * fine))
+    bar = np.clip(np.searchsorted(lines, at + early, side="right") - 1, 0, len(starts) - 1)
+    per_slot = grid * fine
+    slot = np.maximum(np.floor((at - lines[bar]) / per_slot + 0.5).astype(np.int64), 0)
+    return bar, slot
+
+
 def _model_distances(score: Score, track: Track, used: np.ndarray, model: object,
                      settings: DiscoverySettings) -> tuple[np.ndarray, float]:
     """Cosine distances between the ``used`` bars as the bar model embeds them (the rolls of
@@ -194,7 +216,7 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     spec = model.spec  # type: ignore[attr-defined]
     if settings.texture_roll_grid not in TEXTURE_ROLL_GRIDS:
         raise ValueError(f"unknown texture_roll_grid {settings.texture_roll_grid!r}; choose one of {TEXTURE_ROLL_GRIDS}")
-    phase = onset_phase(track.arrays()[0], spec.steps_per_beat) if settings.texture_roll_grid == "onsets" else None
+    phase = onset_phase(track.arrays()[0], spec.steps_per_beat) if settings.texture_roll_grid != "bar" else None
     segs = segment_bars(track, score.meter_map, spec.segment_beats, spec.steps_per_beat, settings.min_notes, "pad",
                         phase)
     at = {round(s.start, 6): k for k, s in enumerate(segs)}
