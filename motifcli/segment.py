@@ -150,8 +150,12 @@ def segment_bars(
         nominal = max(bar.nominal_length, bar.length)
         scale = roll_beats / nominal if (fit == "resample" or nominal > roll_beats + 1e-9) else 1.0
         pickup = i == 0 and meter.has_pickup
-        origin = bar.start if phase is None else float(origins[i])
-        roll_start = origin + (bar.end - nominal - bar.start if pickup else 0.0)
+        if phase is None:
+            origin, end = bar.start, bar.end
+        else:  # the bar's end moved to the grid too (a pickup is drawn back from it)
+            origin = float(origins[i])
+            end = float(origins[i + 1]) if i + 1 < len(origins) else origin + bar.length
+        roll_start = end - nominal if pickup else origin
         segments.append(Segment(track.index, bar.start, bar.end, tuple(sorted(chunk.tolist())), origin,
                                 roll_start, scale))
     return segments
