@@ -55,6 +55,7 @@ import numpy as np
 
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
+from motifcli.meter import Bar, MeterMap
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
@@ -138,10 +139,11 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     ``model`` with ``settings.texture_model`` "cluster": the symbols are clusters of the bar model's
     distances (:func:`_model_distances`, :func:`_clustered`) instead of step 3's leaders."""
     onsets, _, pitches = track.arrays()
-    starts = np.asarray(score.meter_map.starts, dtype=np.float64)
+    meter = texture_meter(score, settings)
+    starts = np.asarray(meter.starts, dtype=np.float64)
     if len(starts) < 2 or len(onsets) == 0:
         return None
-    lengths = np.append(np.diff(starts), score.meter_map.bars[-1].length)
+    lengths = np.append(np.diff(starts), meter.bars[-1].length)
     if settings.texture_roll_grid == "onsets_bars":  # bar lines and onsets on the track's one fine grid
         bar, slot = _grid_bars(onsets, starts, grid)
     else:
@@ -161,7 +163,7 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     sim, rel_better, bass = _similarity(notes, used, slot, pitches, np.round(lengths[used] / grid).astype(np.int64),
                                         settings.texture_coarse, settings.transpose)
     if model is not None and settings.texture_model == "cluster":
-        dist, limit = _model_distances(score, track, used, model, settings)
+        dist, limit = _model_distances(meter, track, used, model, settings)
         return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit)
     if settings.texture_model not in TEXTURE_MODELS:
         raise ValueError(f"unknown texture_model {settings.texture_model!r}; choose one of {TEXTURE_MODELS}")
@@ -184,6 +186,27 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     return TrackBars(track, notes, symbols, shift, match)
 
 
+def texture_meter(score: Score, settings: DiscoverySettings) -> MeterMap:
+    """The bars texture is cut at: the score's, with ``texture_bar_snap`` > 0 an *estimated* bar line
+    that lies within that many beats of a whole beat of the file moved onto it (written and MIDI
+    bars are kept as they are). POP909's estimated bar lines lie on a 1/12-beat grid 1/12-1/4 beat
+    off the beat its hand-made labels (and its performers) start bars on (phase11-pop11.md)."""
+    meter = score.meter_map
+    snap = settings.texture_bar_snap
+    if snap <= 0 or meter.source != "estimated":
+        return meter
+    starts = meter.starts
+    whole = np.round(starts)
+    moved = np.where(np.abs(starts - whole) <= snap + 1e-9, whole, starts)
+    moved[0] = starts[0]
+    if np.array_equal(moved, starts) or np.any(np.diff(moved) <= 0):
+        return meter
+    ends = np.append(moved[1:], meter.bars[-1].end)
+    bars = tuple(Bar(float(a), float(b - a), x.number, x.numerator, x.denominator)
+                 for a, b, x in zip(moved, ends, meter.bars))
+    return MeterMap(bars, source=meter.source, confidence=meter.confidence)
+
+
 def _grid_bars(onsets: np.ndarray, starts: np.ndarray, grid: float, fine: int = PHASE_STEPS) -> tuple[np.ndarray, np.ndarray]:
     """Each note's bar and slot counted in whole steps of one grid at the onsets' phase
     (:func:`motifcli.segment.onset_phase`; ``fine`` steps a beat), bar lines moved to it: a note up
@@ -202,7 +225,7 @@ def _grid_bars(onsets: np.ndarray, starts: np.ndarray, grid: float, fine: int = 
     return bar, slot
 
 
-def _model_distances(score: Score, track: Track, used: np.ndarray, model: object,
+def _model_distances(meter: MeterMap, track: Track, used: np.ndarray, model: object,
                      settings: DiscoverySettings) -> tuple[np.ndarray, float]:
     """Cosine distances between the ``used`` bars as the bar model embeds them (the rolls of
     ``--unit bar``, :func:`motifcli.segment.segment_bars`), and the distance under which two bars
@@ -217,10 +240,10 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     if settings.texture_roll_grid not in TEXTURE_ROLL_GRIDS:
         raise ValueError(f"unknown texture_roll_grid {settings.texture_roll_grid!r}; choose one of {TEXTURE_ROLL_GRIDS}")
     phase = onset_phase(track.arrays()[0], spec.steps_per_beat) if settings.texture_roll_grid != "bar" else None
-    segs = segment_bars(track, score.meter_map, spec.segment_beats, spec.steps_per_beat, settings.min_notes, "pad",
+    segs = segment_bars(track, meter, spec.segment_beats, spec.steps_per_beat, settings.min_notes, "pad",
                         phase)
     at = {round(s.start, 6): k for k, s in enumerate(segs)}
-    bar_starts = score.meter_map.starts
+    bar_starts = meter.starts
     rows = [at.get(round(float(bar_starts[b]), 6), -1) for b in used.tolist()]
     vec = embed_unique(model, encode_segments(track, segs, spec))  # type: ignore[arg-type]
     at_rows = np.asarray(rows)
