@@ -144,8 +144,9 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     if len(starts) < 2 or len(onsets) == 0:
         return None
     lengths = np.append(np.diff(starts), meter.bars[-1].length)
-    if settings.texture_roll_grid == "onsets_bars":  # bar lines and onsets on the track's one fine grid
-        bar, slot = _grid_bars(onsets, starts, grid)
+    on_grid = _grid_bars(onsets, starts, grid) if settings.texture_roll_grid == "onsets_bars" else None
+    if on_grid is not None:  # a performance: bar lines and onsets counted on the track's one fine grid
+        bar, slot = on_grid
     else:
         # a note played up to half a grid step early belongs to the bar it anticipates
         bar = np.clip(np.searchsorted(starts, onsets + grid / 2, side="right") - 1, 0, len(starts) - 1)
@@ -207,15 +208,20 @@ def texture_meter(score: Score, settings: DiscoverySettings) -> MeterMap:
     return MeterMap(bars, source=meter.source, confidence=meter.confidence)
 
 
-def _grid_bars(onsets: np.ndarray, starts: np.ndarray, grid: float, fine: int = PHASE_STEPS) -> tuple[np.ndarray, np.ndarray]:
+def _grid_bars(onsets: np.ndarray, starts: np.ndarray, grid: float,
+               fine: int = PHASE_STEPS) -> tuple[np.ndarray, np.ndarray] | None:
     """Each note's bar and slot counted in whole steps of one grid at the onsets' phase
     (:func:`motifcli.segment.onset_phase`; ``fine`` steps a beat), bar lines moved to it: a note up
     to half a rhythm-grid step early still belongs to the bar it anticipates, and a bar line a
-    fraction of a step early or late changes neither (phase11-pop11.md)."""
+    fraction of a step early or late changes neither (phase11-pop11.md). None for onsets on a
+    written grid (phase 0: a score's bar lines are its notes' own, and 1/12-beat slots do not fit
+    a 1/8-beat grid)."""
     from motifcli.encoding import grid_steps
     from motifcli.segment import onset_phase
 
     phase = onset_phase(onsets, fine)
+    if phase == 0.0:
+        return None
     at = grid_steps(onsets, fine, phase)
     lines = grid_steps(starts, fine, phase)
     early = int(round(grid / 2 * fine))
