@@ -69,18 +69,28 @@ def test_a_sub_step_shift_draws_the_same_bar_rolls(model) -> None:
     assert any(not np.array_equal(rolls(_moved(score.meter_map, d), None), plain) for d in SHIFTS)
 
 
-def test_bar_lines_a_hair_apart_give_the_same_texture_families(model) -> None:
+def _families_under_shifts(settings: DiscoverySettings, model) -> tuple[list, list[list]]:
     score = read_score(POP)
     given = score.meter_map
-    settings = DiscoverySettings(texture_roll_grid="onsets_bars")
     base = _keys(discover(score, model, settings))
-    assert base
     moved = []
     for d in SHIFTS:
         score.meter = _moved(given, d)
         moved.append(_keys(discover(score, model, settings)))
-    score.meter = given
+    return base, moved
+
+
+def test_bar_lines_a_hair_apart_give_the_same_texture_families(model) -> None:
+    assert DiscoverySettings().texture_roll_grid == "onsets_bars"  # the default since phase 11
+    base, moved = _families_under_shifts(DiscoverySettings(), model)
+    assert any(len(f[0]) > 20 for f in base)  # texture families (whole piano bars) are among them
     assert all(m == base for m in moved)
+
+
+def test_anchored_at_each_bar_line_the_families_move(model) -> None:
+    """The rule before phase 11 (``texture_roll_grid="bar"``) fails the test above on this file."""
+    base, moved = _families_under_shifts(DiscoverySettings(texture_roll_grid="bar"), model)
+    assert any(m != base for m in moved)
 
 
 def test_unknown_roll_grid_is_refused(model) -> None:
