@@ -10,7 +10,11 @@ module finds those statements, the same way on any music:
    ``texture_lead_lines`` times when every other track is a single line: :func:`leads`; a band's
    piano part, not one staff of a two-hand score) are cut at the score's bar lines
    (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
-   played a little early belongs to the next bar.
+   played a little early belongs to the next bar. A performance's onsets sit a fixed fraction of
+   a step off the beat while an estimated bar line lies on a 1/12-beat grid: with
+   ``texture_roll_grid="onsets_bars"`` (the default) notes, bar lines and the bar model's rolls are
+   counted on one grid at the onsets' phase, so a bar line a fraction of a step early or late
+   changes no bar, slot, roll or family (benchmarks/phase11-pop11.md).
 2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
    and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
    the voice keys' interval classes, octave-aware, so a figure over C major matches the same figure
