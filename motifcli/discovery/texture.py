@@ -59,7 +59,7 @@ import numpy as np
 
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
-from motifcli.meter import Bar, MeterMap
+from motifcli.meter import MeterMap
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
@@ -143,7 +143,7 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     ``model`` with ``settings.texture_model`` "cluster": the symbols are clusters of the bar model's
     distances (:func:`_model_distances`, :func:`_clustered`) instead of step 3's leaders."""
     onsets, _, pitches = track.arrays()
-    meter = texture_meter(score, settings)
+    meter = score.meter_map
     starts = np.asarray(meter.starts, dtype=np.float64)
     if len(starts) < 2 or len(onsets) == 0:
         return None
@@ -189,27 +189,6 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
         symbols[used[i]] = len(leaders) - 1
         match[used[i]] = 1.0
     return TrackBars(track, notes, symbols, shift, match)
-
-
-def texture_meter(score: Score, settings: DiscoverySettings) -> MeterMap:
-    """The bars texture is cut at: the score's, with ``texture_bar_snap`` > 0 an *estimated* bar line
-    that lies within that many beats of a whole beat of the file moved onto it (written and MIDI
-    bars are kept as they are). POP909's estimated bar lines lie on a 1/12-beat grid 1/12-1/4 beat
-    off the beat its hand-made labels (and its performers) start bars on (phase11-pop11.md)."""
-    meter = score.meter_map
-    snap = settings.texture_bar_snap
-    if snap <= 0 or meter.source != "estimated":
-        return meter
-    starts = meter.starts
-    whole = np.round(starts)
-    moved = np.where(np.abs(starts - whole) <= snap + 1e-9, whole, starts)
-    moved[0] = starts[0]
-    if np.array_equal(moved, starts) or np.any(np.diff(moved) <= 0):
-        return meter
-    ends = np.append(moved[1:], meter.bars[-1].end)
-    bars = tuple(Bar(float(a), float(b - a), x.number, x.numerator, x.denominator)
-                 for a, b, x in zip(moved, ends, meter.bars))
-    return MeterMap(bars, source=meter.source, confidence=meter.confidence)
 
 
 def _grid_bars(onsets: np.ndarray, starts: np.ndarray, grid: float,
