@@ -93,6 +93,7 @@ def test_anchored_at_each_bar_line_the_families_move(model) -> None:
     assert any(m != base for m in moved)
 
 
-def test_unknown_roll_grid_is_refused(model) -> None:
+@pytest.mark.parametrize("with_model", [True, False])
+def test_unknown_roll_grid_is_refused(model, with_model: bool) -> None:
     with pytest.raises(ValueError, match="texture_roll_grid"):
-        discover(read_score(POP), model, DiscoverySettings(texture_roll_grid="beat"))
+        discover(read_score(POP), model if with_model else None, DiscoverySettings(texture_roll_grid="beat"))

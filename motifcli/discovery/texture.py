@@ -59,13 +59,12 @@ import numpy as np
 
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
-from motifcli.meter import MeterMap
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
 TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
-TEXTURE_ROLL_GRIDS = ("bar", "onsets", "onsets_bars")
-PHASE_STEPS = 8  # steps a beat of the grid texture bars are counted on with texture_roll_grid="onsets_bars"  # DiscoverySettings.texture_roll_grid: where the bar rolls' grid is anchored
+TEXTURE_ROLL_GRIDS = ("bar", "onsets", "onsets_bars")  # DiscoverySettings.texture_roll_grid: where bars and rolls are counted
+PHASE_STEPS = 8  # steps a beat of the grid texture bars are counted on with texture_roll_grid="onsets_bars"
 CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
 
 
@@ -142,6 +141,8 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
 
     ``model`` with ``settings.texture_model`` "cluster": the symbols are clusters of the bar model's
     distances (:func:`_model_distances`, :func:`_clustered`) instead of step 3's leaders."""
+    if settings.texture_roll_grid not in TEXTURE_ROLL_GRIDS:
+        raise ValueError(f"unknown texture_roll_grid {settings.texture_roll_grid!r}; choose one of {TEXTURE_ROLL_GRIDS}")
     onsets, _, pitches = track.arrays()
     meter = score.meter_map
     starts = np.asarray(meter.starts, dtype=np.float64)
@@ -168,7 +169,7 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     sim, rel_better, bass = _similarity(notes, used, slot, pitches, np.round(lengths[used] / grid).astype(np.int64),
                                         settings.texture_coarse, settings.transpose)
     if model is not None and settings.texture_model == "cluster":
-        dist, limit = _model_distances(meter, track, used, model, settings)
+        dist, limit = _model_distances(score, track, used, model, settings)
         return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit)
     if settings.texture_model not in TEXTURE_MODELS:
         raise ValueError(f"unknown texture_model {settings.texture_model!r}; choose one of {TEXTURE_MODELS}")
@@ -214,7 +215,7 @@ def _grid_bars(onsets: np.ndarray, starts: np.ndarray, grid: float,
     return bar, slot
 
 
-def _model_distances(meter: MeterMap, track: Track, used: np.ndarray, model: object,
+def _model_distances(score: Score, track: Track, used: np.ndarray, model: object,
                      settings: DiscoverySettings) -> tuple[np.ndarray, float]:
     """Cosine distances between the ``used`` bars as the bar model embeds them (the rolls of
     ``--unit bar``, :func:`motifcli.segment.segment_bars`), and the distance under which two bars
@@ -226,9 +227,8 @@ def _model_distances(meter: MeterMap, track: Track, used: np.ndarray, model: obj
     from motifcli.segment import onset_phase, segment_bars
 
     spec = model.spec  # type: ignore[attr-defined]
-    if settings.texture_roll_grid not in TEXTURE_ROLL_GRIDS:
-        raise ValueError(f"unknown texture_roll_grid {settings.texture_roll_grid!r}; choose one of {TEXTURE_ROLL_GRIDS}")
     phase = onset_phase(track.arrays()[0], spec.steps_per_beat) if settings.texture_roll_grid != "bar" else None
+    meter = score.meter_map
     segs = segment_bars(track, meter, spec.segment_beats, spec.steps_per_beat, settings.min_notes, "pad",
                         phase)
     at = {round(s.start, 6): k for k, s in enumerate(segs)}
