@@ -2,6 +2,7 @@
 
     PYTHONPATH=$PWD python -m benchmarks.discovery_fast_sweep bps tune "" "short_cells=0" "k=v k2=v2"
     PYTHONPATH=$PWD python -m benchmarks.discovery_fast_sweep --model pop909 val "texture_model=cluster"
+    PYTHONPATH=$PWD python -m benchmarks.discovery_fast_sweep --per-piece --model pop909 val "" "k=v"
     PYTHONPATH=$PWD python -m benchmarks.discovery_fast_sweep --model=PATH.onnx bps tune "texture_model=off model_tolerance=1.5"
 
 Each argument after corpus and split is one variant (space-separated KEY=VALUE overrides of
@@ -23,6 +24,8 @@ from motifcli.discovery import DiscoverySettings, discover
 
 def main() -> None:
     args = sys.argv[1:]
+    per_piece = "--per-piece" in args  # also one line per piece: F_est / F_occ(.75) / F_3
+    args = [a for a in args if a != "--per-piece"]
     model = None
     if args and args[0] == "--model":  # pass the shipped model, as discovery_sweep --model does
         import motifcli
@@ -42,6 +45,10 @@ def main() -> None:
             found = discover(p.score, model, settings=settings)
             fams.append(len(found))
             rows.append(fast_scores(clean([[o.points() for o in f.occurrences] for f in found]), refs))
+            if per_piece:
+                r = rows[-1]
+                print(f"  {p.name:>12} {r['F_est']:.3f}/{r['F_occ.75']:.3f}/{r['F_3']:.3f} fams={len(found)} {spec!r}",
+                      flush=True)
         mean = {k: statistics.fmean(r[k] for r in rows) for k in rows[0]}
         print(corpus, split, " ".join(f"{k}={v:.3f}" for k, v in mean.items()), f"fams={statistics.fmean(fams):.1f}",
               repr(spec), flush=True)

@@ -110,10 +110,15 @@ def segment_bars(
     steps_per_beat: int = 8,
     min_notes: int = 1,
     fit: str = "pad",
+    phase: float | None = None,
 ) -> list[Segment]:
     """One window per bar of ``meter`` (a 3/4 bar is 3 beats), for the model's ``roll_beats`` roll.
 
     A note belongs to the bar holding its onset snapped to the grid (anchored at each bar line).
+    With ``phase`` (beats, from :func:`onset_phase`) the grid is one for the whole track, anchored at
+    that phase, and each bar's roll starts at its bar line moved to the nearest grid point: a bar
+    line estimated a fraction of a step early or late then draws the same roll (membership and
+    every note's cells, offsets included, are counted on the one grid; phase11-pop11.md).
     ``fit`` says how a bar of another length fills the roll: ``pad`` draws it as written from the
     roll's start and leaves the rest empty (a bar longer than the roll is squeezed in); ``resample``
     stretches every bar's nominal length to the roll. A pickup (a first bar shorter than its
@@ -125,8 +130,14 @@ def segment_bars(
     if onsets.size == 0:
         return []
     starts = meter.starts
-    half = 0.5 / steps_per_beat  # an onset half a step before a bar line is heard on it
-    which = np.clip(np.searchsorted(starts, onsets + half, side="right") - 1, 0, len(starts) - 1)
+    if phase is not None:  # bar lines and onsets on the track's one grid: sub-step shifts of a bar line change nothing
+        origins = phase + grid_steps(np.asarray(starts, dtype=np.float64), steps_per_beat, phase) / steps_per_beat
+        at = grid_steps(onsets, steps_per_beat, phase)
+        which = np.clip(np.searchsorted(grid_steps(origins, steps_per_beat, phase), at, side="right") - 1,
+                        0, len(starts) - 1)
+    else:
+        half = 0.5 / steps_per_beat  # an onset half a step before a bar line is heard on it
+        which = np.clip(np.searchsorted(starts, onsets + half, side="right") - 1, 0, len(starts) - 1)
     order = np.argsort(which, kind="stable")
     sorted_bars = which[order]
     bounds = np.flatnonzero(np.diff(sorted_bars)) + 1
@@ -139,7 +150,29 @@ def segment_bars(
         nominal = max(bar.nominal_length, bar.length)
         scale = roll_beats / nominal if (fit == "resample" or nominal > roll_beats + 1e-9) else 1.0
         pickup = i == 0 and meter.has_pickup
-        roll_start = bar.end - nominal if pickup else bar.start
-        segments.append(Segment(track.index, bar.start, bar.end, tuple(sorted(chunk.tolist())), bar.start,
+        if phase is None:
+            origin, end = bar.start, bar.end
+        else:  # the bar's end moved to the grid too (a pickup is drawn back from it)
+            origin = float(origins[i])
+            end = float(origins[i + 1]) if i + 1 < len(origins) else origin + bar.length
+        roll_start = end - nominal if pickup else origin
+        segments.append(Segment(track.index, bar.start, bar.end, tuple(sorted(chunk.tolist())), origin,
                                 roll_start, scale))
     return segments
+
+
+def onset_phase(onsets: np.ndarray, steps_per_beat: int) -> float:
+    """Where a performance's onsets sit between the grid steps, in beats (0 for a score on the grid).
+
+    POP909's onsets cluster a fixed fraction of a 1/8-beat step away from beat 0 (e.g. 0.45 step),
+    while estimated bar lines lie on a 1/12-beat grid: anchoring the rolls at the bar lines puts
+    cell edges wherever the estimate fell. The circular mean of the onsets' step fractions puts
+    them at the cells' centres. Onsets on a written grid (1/8 or 1/12 beat: a score) give 0 exactly.
+    """
+    onsets = np.asarray(onsets, dtype=np.float64)
+    if onsets.size == 0 or np.mean(np.abs(onsets * 24 - np.round(onsets * 24)) < 0.02) > 0.9:
+        return 0.0  # written durations (1/8 and 1/12 beat alike): the bar lines' grid is the notes'
+    frac = onsets * steps_per_beat
+    frac = frac - np.floor(frac)
+    angle = np.angle(np.mean(np.exp(2j * np.pi * frac))) / (2 * np.pi)
+    return float(angle % 1.0) / steps_per_beat

@@ -20,6 +20,7 @@ from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.texture import choose_phrases, leads, texture_phrases
 from motifcli.score import Note, Score, Track
+from motifcli.segment import onset_phase
 from motifcli.voices import TEXTURE, chord_share
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,13 +115,18 @@ def test_pop909_texture_occurrences_are_whole_bars_of_one_track() -> None:
             assert {k[0] for k in keys} == {o.track}
             assert not keys & seen
             seen |= keys
-            # every note of the track between the occurrence's first and last bar is in it
+            # every note of the track between the occurrence's first and last bar is in it; a
+            # performance's bars are counted on one 1/8-beat grid at its onsets' phase (bar lines
+            # moved to it), a note up to one step (half the 1/4-beat rhythm grid) early in the next
+            # bar (texture_roll_grid="onsets_bars", phase11-pop11.md)
             onsets, _, _ = track.arrays()
-            lo = starts[np.searchsorted(starts, o.start + 0.125, side="right") - 1]
-            last = max(n.onset for n in o.notes)
-            k = np.searchsorted(starts, last + 0.125, side="right")
-            hi = starts[k] if k < len(starts) else np.inf
-            inside = {(track.index, int(i)) for i in np.flatnonzero((onsets + 0.125 >= lo) & (onsets + 0.125 < hi))}
+            phase = onset_phase(onsets, 8)
+            assert phase > 0
+            at = np.floor((onsets - phase) * 8 + 0.5)
+            lines = np.floor((starts - phase) * 8 + 0.5)
+            bar = np.searchsorted(lines, at + 1, side="right") - 1
+            mine = bar[[n.index for n in o.notes]]
+            inside = {(track.index, int(i)) for i in np.flatnonzero((bar >= mine.min()) & (bar <= mine.max()))}
             assert keys == inside
             assert all(track.notes[n.index].pitch == n.pitch for n in o.notes)
 

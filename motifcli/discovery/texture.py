@@ -10,7 +10,11 @@ module finds those statements, the same way on any music:
    ``texture_lead_lines`` times when every other track is a single line: :func:`leads`; a band's
    piano part, not one staff of a two-hand score) are cut at the score's bar lines
    (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
-   played a little early belongs to the next bar.
+   played a little early belongs to the next bar. A performance's onsets sit a fixed fraction of
+   a step off the beat while an estimated bar line lies on a 1/12-beat grid: with
+   ``texture_roll_grid="onsets_bars"`` (the default) notes, bar lines and the bar model's rolls are
+   counted on one grid at the onsets' phase, so a bar line a fraction of a step early or late
+   changes no bar, slot, roll or family (benchmarks/phase11-pop11.md).
 2. **bar similarity**: each bar is a set of (onset slot, pitch) points on the piece's rhythm grid,
    and a set of (onset slot, interval class above the bar's lowest note) points (``texture_coarse``:
    the voice keys' interval classes, octave-aware, so a figure over C major matches the same figure
@@ -59,6 +63,8 @@ from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
 TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
+TEXTURE_ROLL_GRIDS = ("bar", "onsets", "onsets_bars")  # DiscoverySettings.texture_roll_grid: where bars and rolls are counted
+PHASE_STEPS = 8  # steps a beat of the grid texture bars are counted on with texture_roll_grid="onsets_bars"
 CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
 
 
@@ -135,14 +141,21 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
 
     ``model`` with ``settings.texture_model`` "cluster": the symbols are clusters of the bar model's
     distances (:func:`_model_distances`, :func:`_clustered`) instead of step 3's leaders."""
+    if settings.texture_roll_grid not in TEXTURE_ROLL_GRIDS:
+        raise ValueError(f"unknown texture_roll_grid {settings.texture_roll_grid!r}; choose one of {TEXTURE_ROLL_GRIDS}")
     onsets, _, pitches = track.arrays()
-    starts = np.asarray(score.meter_map.starts, dtype=np.float64)
+    meter = score.meter_map
+    starts = np.asarray(meter.starts, dtype=np.float64)
     if len(starts) < 2 or len(onsets) == 0:
         return None
-    lengths = np.append(np.diff(starts), score.meter_map.bars[-1].length)
-    # a note played up to half a grid step early belongs to the bar it anticipates
-    bar = np.clip(np.searchsorted(starts, onsets + grid / 2, side="right") - 1, 0, len(starts) - 1)
-    slot = np.maximum(np.round((onsets - starts[bar]) / grid).astype(np.int64), 0)
+    lengths = np.append(np.diff(starts), meter.bars[-1].length)
+    on_grid = _grid_bars(onsets, starts, grid) if settings.texture_roll_grid == "onsets_bars" else None
+    if on_grid is not None:  # a performance: bar lines and onsets counted on the track's one fine grid
+        bar, slot = on_grid
+    else:
+        # a note played up to half a grid step early belongs to the bar it anticipates
+        bar = np.clip(np.searchsorted(starts, onsets + grid / 2, side="right") - 1, 0, len(starts) - 1)
+        slot = np.maximum(np.round((onsets - starts[bar]) / grid).astype(np.int64), 0)
     order = np.lexsort((pitches, onsets, bar))
     bounds = np.searchsorted(bar[order], np.arange(len(starts) + 1))
     notes = [order[bounds[b] : bounds[b + 1]] for b in range(len(starts))]
@@ -179,6 +192,29 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
     return TrackBars(track, notes, symbols, shift, match)
 
 
+def _grid_bars(onsets: np.ndarray, starts: np.ndarray, grid: float,
+               fine: int = PHASE_STEPS) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each note's bar and slot counted in whole steps of one grid at the onsets' phase
+    (:func:`motifcli.segment.onset_phase`; ``fine`` steps a beat), bar lines moved to it: a note up
+    to half a rhythm-grid step early still belongs to the bar it anticipates, and a bar line a
+    fraction of a step early or late changes neither (phase11-pop11.md). None for onsets on a
+    written grid (phase 0: a score's bar lines are its notes' own, and 1/12-beat slots do not fit
+    a 1/8-beat grid)."""
+    from motifcli.encoding import grid_steps
+    from motifcli.segment import onset_phase
+
+    phase = onset_phase(onsets, fine)
+    if phase == 0.0:
+        return None
+    at = grid_steps(onsets, fine, phase)
+    lines = grid_steps(starts, fine, phase)
+    early = int(round(grid / 2 * fine))
+    bar = np.clip(np.searchsorted(lines, at + early, side="right") - 1, 0, len(starts) - 1)
+    per_slot = grid * fine
+    slot = np.maximum(np.floor((at - lines[bar]) / per_slot + 0.5).astype(np.int64), 0)
+    return bar, slot
+
+
 def _model_distances(score: Score, track: Track, used: np.ndarray, model: object,
                      settings: DiscoverySettings) -> tuple[np.ndarray, float]:
     """Cosine distances between the ``used`` bars as the bar model embeds them (the rolls of
@@ -188,12 +224,15 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
     from motifcli.clustering import pairwise_distances
     from motifcli.embedding import embed_unique
     from motifcli.encoding import encode_segments
-    from motifcli.segment import segment_bars
+    from motifcli.segment import onset_phase, segment_bars
 
     spec = model.spec  # type: ignore[attr-defined]
-    segs = segment_bars(track, score.meter_map, spec.segment_beats, spec.steps_per_beat, settings.min_notes, "pad")
+    phase = onset_phase(track.arrays()[0], spec.steps_per_beat) if settings.texture_roll_grid != "bar" else None
+    meter = score.meter_map
+    segs = segment_bars(track, meter, spec.segment_beats, spec.steps_per_beat, settings.min_notes, "pad",
+                        phase)
     at = {round(s.start, 6): k for k, s in enumerate(segs)}
-    bar_starts = score.meter_map.starts
+    bar_starts = meter.starts
     rows = [at.get(round(float(bar_starts[b]), 6), -1) for b in used.tolist()]
     vec = embed_unique(model, encode_segments(track, segs, spec))  # type: ignore[arg-type]
     at_rows = np.asarray(rows)

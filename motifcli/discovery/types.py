@@ -133,6 +133,7 @@ class DiscoverySettings:
     texture_model_sensitivity: float = 0.5  # without a distance: the model's threshold at this sensitivity (0.5: as calibrated)
     texture_bar_runs: bool = True  # runs of one bar symbol are families too (as --unit bar's), chosen apart from longer phrases
     texture_long_share: float = 0.34  # with texture_bar_runs: phrases of 2+ bars get this share of the texture cap
+    texture_roll_grid: str = "onsets_bars"  # "onsets_bars": texture bars and the bar model's rolls counted on one grid at the onsets' phase, bar lines moved to it; "onsets": the rolls only; "bar": grid anchored at each bar line (before phase 11; phase11-pop11.md)
     texture_other_lines: bool = True  # keep other tracks' voice families beside kept texture families (False: the texture track's only; phase6-pop6.md)
     grown_redundancy: float = 0.9  # a family sharing this share (of the union) of its notes with a more salient one is dropped: grown voice families, then all (0: off)
     # accompaniment figures (motifcli.discovery.accompaniment): low, even-rhythm voice families dropped
