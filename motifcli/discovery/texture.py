@@ -117,7 +117,17 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     With ``texture_lead_lines`` a chordal track whose every other track is a single line (chords
     at fewer than ``texture_chord_share`` of its onsets; both BPS staves have chords at 9-54%) needs
     only that many times their notes (benchmarks/phase7-popocc7.md).
+
+    With ``texture_staves``, a track of several staves (a MusicXML piano part: :attr:`Note.staff`)
+    leads only when one staff has ``texture_lead`` times the notes of each other staff: two equally
+    busy hands are the BPS case, a staff per track there, and a one-part piano score (Mozart K. 545)
+    no longer gets texture families for that reason alone (benchmarks/phase11-staves11.md).
     """
+    staves = track.staves() if settings.texture_staves else None
+    if staves is not None:
+        per_staff = np.sort(np.bincount(staves)[np.unique(staves)])
+        if per_staff[-1] < settings.texture_lead * per_staff[-2]:
+            return False
     others = [t for t in score.pitched_tracks() if t.index != track.index]
     most = max((len(t.notes) for t in others), default=0)
     if len(track.notes) >= settings.texture_lead * most:
