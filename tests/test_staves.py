@@ -1,0 +1,110 @@
+"""A MusicXML piano part's staves (issue 10 item 1, phase11-staves11.md): voices split per staff.
+
+The reader keeps one part per piano (``<staves>`` removed) but each note's ``<staff>``
+(:attr:`motifcli.score.Note.staff`); :func:`motifcli.voices.split_voices` splits each staff alone,
+as a MIDI file with a track per staff (BPS-motif) is split, so no motif line crosses the hands.
+Before: the skyline ran over both hands, and a right-hand motif picked up left-hand notes wherever
+the right hand held a note while the left hand moved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import motifcli
+from motifcli.discovery import discover
+from motifcli.model import LazyModel
+from motifcli.readers import read_score
+from motifcli.voices import TEXTURE, split_voices
+
+K545 = "mozart/k545/movement1_exposition.mxl"
+STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+# right hand: E5 (quarter) D5 C5 (eighths) G5 (half), stated in each bar at these transpositions
+MOTIF = [(76, 2), (74, 1), (72, 1), (79, 4)]  # (MIDI pitch, eighths)
+SHIFTS = [0, 0, -2, 0, 0, -3, 0, 0]
+# left hand: broken chords in quarters (root, fifth, third, fifth) under a changing harmony
+ROOTS = [48, 53, 55, 48, 57, 53, 55, 48]
+SPLIT = 66  # every right-hand pitch is above, every left-hand one below (RH from A4, LH up to E4)
+
+
+def _note(midi: int, eighths: int, staff: int, voice: int) -> str:
+    name = NAMES[midi % 12]
+    alter = "<alter>1</alter>" if len(name) == 2 else ""
+    kind = {1: "eighth", 2: "quarter", 4: "half"}[eighths]
+    return (f"<note><pitch><step>{name[0]}</step>{alter}<octave>{midi // 12 - 1}</octave></pitch>"
+            f"<duration>{eighths}</duration><voice>{voice}</voice><type>{kind}</type><staff>{staff}</staff></note>")
+
+
+def two_staff_doc() -> bytes:
+    """Eight 4/4 bars for piano on a grand staff: a right-hand motif in every bar, left-hand broken chords."""
+    bars = []
+    for number, (shift, root) in enumerate(zip(SHIFTS, ROOTS), start=1):
+        attributes = ("<attributes><divisions>2</divisions><staves>2</staves><time><beats>4</beats>"
+                      "<beat-type>4</beat-type></time><clef number=\"1\"><sign>G</sign><line>2</line></clef>"
+                      "<clef number=\"2\"><sign>F</sign><line>4</line></clef></attributes>") if number == 1 else ""
+        top = "".join(_note(p + shift, d, 1, 1) for p, d in MOTIF)
+        low = "".join(_note(root + k, 2, 2, 5) for k in (0, 7, 4, 7))
+        bars.append(f'<measure number="{number}">{attributes}{top}<backup><duration>8</duration></backup>{low}</measure>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><score-partwise version="3.1"><part-list>'
+        '<score-part id="P1"><part-name>Piano</part-name></score-part></part-list><part id="P1">'
+        + "".join(bars) + "</part></score-partwise>"
+    ).encode()
+
+
+@pytest.fixture()
+def two_staff(tmp_path: Path) -> Path:
+    path = tmp_path / "two_staff.musicxml"
+    path.write_bytes(two_staff_doc())
+    return path
+
+
+def test_the_reader_keeps_each_notes_staff(two_staff: Path) -> None:
+    score = read_score(two_staff)
+    assert len(score.tracks) == 1  # one part: music21 still sees no <staves>
+    staves = {(n.onset, n.pitch): n.staff for n in score.tracks[0].notes}
+    assert {s for (_, p), s in staves.items() if p >= SPLIT} == {1}
+    assert {s for (_, p), s in staves.items() if p < SPLIT} == {2}
+
+
+def test_the_right_hands_motif_holds_right_hand_notes_only(two_staff: Path) -> None:
+    """Before: the upper line ran E5, D5, C5, G5, then the left hand's quarter under the held G5."""
+    score = read_score(two_staff)
+    voices = split_voices(score)
+    assert sorted({v.staff for v in voices}) == [1, 2]
+    for v in voices:  # every line lies in one hand
+        assert len({score.tracks[0].notes[i].staff for i in v.note_indices.tolist()}) == 1
+    families = [f for f in discover(score) if f.occurrences[0].notes[0].voice != TEXTURE]
+    right = [f for f in families if all(n.pitch >= SPLIT for o in f.occurrences for n in o.notes)]
+    assert families and right, [[(n.onset, n.pitch) for n in f.occurrences[0].notes] for f in families]
+    for f in families:
+        for o in f.occurrences:
+            assert len({n.pitch >= SPLIT for n in o.notes}) == 1, f"{f.name}: {[(n.onset, n.pitch) for n in o.notes]}"
+    # the motif itself: one family states it in (nearly) every bar, right hand only
+    assert max(len(f.occurrences) for f in right) >= 6
+
+
+def test_midi_and_one_staff_parts_keep_one_voice_set() -> None:
+    """A track whose notes are all in one staff is split exactly as before (MIDI, chorales)."""
+    music21 = pytest.importorskip("music21")
+    score = motifcli.read_score(Path(str(music21.corpus.getWork("bach/bwv1.6"))))
+    assert all(t.staves() is None for t in score.tracks)
+    assert {v.staff for v in split_voices(score)} == {1}
+
+
+def test_k545_lines_stay_in_one_hand() -> None:
+    """Audit 11, Left 1: K. 545's family B was C5 (right hand), three left-hand notes, E5 (right hand)."""
+    music21 = pytest.importorskip("music21")
+    score = motifcli.read_score(Path(str(music21.corpus.getWork(K545))))
+    staff = {(n.onset, n.pitch): n.staff for n in score.tracks[0].notes}
+    assert set(staff.values()) == {1, 2}
+    families = discover(score, LazyModel())
+    voiced = [f for f in families if f.occurrences[0].notes[0].voice != TEXTURE]
+    assert voiced
+    for f in voiced:
+        for o in f.occurrences:
+            assert len({staff[(n.onset, n.pitch)] for n in o.notes}) == 1, (
+                f"{f.name}: {[(n.onset, n.pitch, staff[(n.onset, n.pitch)]) for n in o.notes]}")
