@@ -82,7 +82,7 @@ def test_the_right_hands_motif_holds_right_hand_notes_only(two_staff: Path) -> N
     assert families and right, [[(n.onset, n.pitch) for n in f.occurrences[0].notes] for f in families]
     for f in families:
         for o in f.occurrences:
-            assert len({n.pitch >= SPLIT for n in o.notes}) == 1, f"{f.name}: {[(n.onset, n.pitch) for n in o.notes]}"
+            assert len({n.pitch >= SPLIT for n in o.notes}) == 1, f"{f.label}: {[(n.onset, n.pitch) for n in o.notes]}"
     # the motif itself: one family states it in (nearly) every bar, right hand only
     assert max(len(f.occurrences) for f in right) >= 6
 
@@ -107,4 +107,4 @@ def test_k545_lines_stay_in_one_hand() -> None:
     for f in voiced:
         for o in f.occurrences:
             assert len({staff[(n.onset, n.pitch)] for n in o.notes}) == 1, (
-                f"{f.name}: {[(n.onset, n.pitch, staff[(n.onset, n.pitch)]) for n in o.notes]}")
+                f"{f.label}: {[(n.onset, n.pitch, staff[(n.onset, n.pitch)]) for n in o.notes]}")
