@@ -108,3 +108,33 @@ def test_k545_lines_stay_in_one_hand() -> None:
         for o in f.occurrences:
             assert len({staff[(n.onset, n.pitch)] for n in o.notes}) == 1, (
                 f"{f.label}: {[(n.onset, n.pitch, staff[(n.onset, n.pitch)]) for n in o.notes]}")
+
+
+# --- audit 11, Left 6: options the chosen --unit does not read get a one-line note on stderr ----------------
+
+
+@pytest.mark.parametrize(("args", "noted"), [
+    (["--threshold", "0.3", "--hop", "2"], ["--threshold", "--hop"]),
+    (["--window", "4"], ["--window"]),
+    (["--unit", "bar", "--texture-model", "off"], ["--texture-model"]),
+    (["--unit", "bar", "--threshold", "0.3"], []),  # used there: no note
+    (["--texture-model", "off"], []),  # note level reads it
+    ([], []),
+])
+def test_options_without_effect_are_noted_on_stderr(two_staff: Path, tmp_path: Path, args: list[str],
+                                                    noted: list[str]) -> None:
+    """``--threshold``/``--window``/``--hop`` at ``--unit note`` and ``--texture-model`` at ``--unit bar``
+    are accepted and do nothing: one note each on stderr, stdout still only the ``--json`` summary, exit 0."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from motifcli.cli import app
+
+    result = CliRunner().invoke(app, ["annotate", str(two_staff), "-f", "json", "-o", str(tmp_path / "out") + "/",
+                                      "--json", *args])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["ok"] == 1  # stdout: the summary alone
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ") and "no effect" in line]
+    assert [line.split()[1] for line in notes] == noted
+    assert all(line.endswith("ignored") and "--unit" in line for line in notes)
