@@ -2,9 +2,9 @@
 
     PYTHONPATH=$PWD python benchmarks/staves_cross.py            # music21's multi-staff corpus pieces
 
-"before" is this tree with :meth:`motifcli.score.Track.staves` answering None (every track one staff,
-the voices as before session 11), "voices" the per-staff voices with ``texture_staves=False``, "after"
-the tree as it is (per-staff voices and texture lead test). Per piece: families (voice / texture),
+"before": ``staff_voices="off"``, ``texture_staves=False`` (as before session 11); "all":
+``staff_voices="all"`` (every multi-staff part split per staff); "after": the defaults
+(``staff_voices="alone"``: only a part alone in its score; ``texture_staves=True``). Per piece: families (voice / texture),
 occurrences, and how many voice families / occurrences hold notes of two staves (a texture family's
 occurrence is a whole bar, both hands by design: counted apart). Product default settings and model,
 as ``motif annotate`` runs them.
@@ -51,26 +51,22 @@ def main() -> None:
     import motifcli
     from motifcli.discovery import DiscoverySettings, discover
     from motifcli.model import LazyModel
-    from motifcli.score import Track
 
     lazy = LazyModel()
-    own_staves = Track.staves
-    runs = {"before": DiscoverySettings(), "voices": DiscoverySettings(texture_staves=False),
-            "after": DiscoverySettings()}
+    runs = {"before": DiscoverySettings(staff_voices="off", texture_staves=False),
+            "all": DiscoverySettings(staff_voices="all"), "after": DiscoverySettings()}
     totals: dict[str, dict[str, int]] = {k: {} for k in runs}
-    print("| piece | notes | before: voice fam / texture fam / occ / crossing fam / crossing occ | voices | after |")
+    print("| piece | notes | before: voice fam / texture fam / occ / crossing fam / crossing occ | all | after |")
     print("|---|---|---|---|---|")
     for name in PIECES:
         score = motifcli.read_score(music21.corpus.getWork(name))
         row = []
         for when, settings in runs.items():
-            Track.staves = (lambda self: None) if when == "before" else own_staves
             counts = measure(score, discover(score, lazy, settings))
             for k, v in counts.items():
                 totals[when][k] = totals[when].get(k, 0) + v
             row.append(f"{counts['families']} / {counts['texture']} / {counts['occ']} / {counts['cross_fam']} / "
                        f"{counts['cross_occ']}")
-        Track.staves = own_staves
         print(f"| {name} | {score.note_count} | {' | '.join(row)} |")
     for when, t in totals.items():
         print(f"{when}: voice families {t['families']}, texture families {t['texture']}, occurrences {t['occ']}, "

@@ -13,9 +13,10 @@ still match note for note):
   (``writers.notation._split_staves``: a wide-range track is put on a grand staff split at middle C),
   as ``motif annotate song.mid -f musicxml`` (or MuseScore's MIDI import) writes it; other tracks as they are.
 
-Runs: ``midi`` (the corpus as read: the split's published figures), ``before`` (the grand-staff score
-with every track one staff, i.e. the voices before session 11), ``voices`` (per-staff voices,
-``texture_staves=False``) and ``after`` (per-staff voices and the texture lead test per staff: the default).
+Runs: ``midi`` (the corpus as read: the split's published figures), then on the multi-staff score:
+``before`` (``staff_voices="off"``, ``texture_staves=False``: as before session 11), ``all-notex``
+(``staff_voices="all"``, ``texture_staves=False``), ``all`` (``staff_voices="all"``) and ``after``
+(the defaults: ``staff_voices="alone"``, ``texture_staves=True``).
 Product default settings and lazy model. Prints the mean F_est / F_occ(.75) / F_3 (P_occ, R_occ) per run.
 """
 
@@ -55,25 +56,21 @@ def main(corpus: str, split: str) -> None:
     from benchmarks.motif_corpora import load_corpus
     from motifcli.discovery import DiscoverySettings, discover
     from motifcli.model import LazyModel
-    from motifcli.score import Track
 
     lazy = LazyModel()
-    own = Track.staves
-    runs = ("midi", "before", "voices", "after")
+    runs = {"midi": DiscoverySettings(), "before": DiscoverySettings(staff_voices="off", texture_staves=False),
+            "all-notex": DiscoverySettings(staff_voices="all", texture_staves=False),
+            "all": DiscoverySettings(staff_voices="all"), "after": DiscoverySettings()}
     per: dict[str, list[dict[str, float]]] = {r: [] for r in runs}
     for piece in load_corpus(corpus, split):
         grand, _ = one_part(piece.score, corpus)
-        for run in runs:
-            Track.staves = (lambda self: None) if run == "before" else own
-            settings = DiscoverySettings(texture_staves=run != "voices")
-            target = piece.score if run == "midi" else grand
-            fams = discover(target, lazy, settings)
+        for run, settings in runs.items():
+            fams = discover(piece.score if run == "midi" else grand, lazy, settings)
             per[run].append(score([[o.points() for o in f.occurrences] for f in fams], piece.patterns))
-        Track.staves = own
     print(f"{corpus} {split} ({len(per['midi'])} pieces): F_est / F_occ(.75) / F_3 (P_occ, R_occ)")
     for run in runs:
         m = aggregate(per[run])
-        print(f"  {run:7s} {m['F_est']:.3f} / {m['F_occ.75']:.3f} / {m['F_3']:.3f} "
+        print(f"  {run:9s} {m['F_est']:.3f} / {m['F_occ.75']:.3f} / {m['F_3']:.3f} "
               f"({m['P_occ.75']:.3f}, {m['R_occ.75']:.3f})")
 
 

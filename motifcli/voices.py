@@ -92,17 +92,28 @@ def _voice(track: int, voice: int, idx: np.ndarray, on: np.ndarray, off: np.ndar
     return Voice(track, voice, idx.astype(np.int64), on.astype(np.float64), off.astype(np.float64), pi.astype(np.int64))
 
 
-def split_voices(score: Score, onset_tolerance: float = 0.05, min_chord_share: float = 0.2) -> list[Voice]:
+STAFF_VOICES = ("all", "alone", "off")  # DiscoverySettings.staff_voices: which multi-staff tracks split per staff
+
+
+def split_voices(score: Score, onset_tolerance: float = 0.05, min_chord_share: float = 0.2,
+                 by_staff: str = "all") -> list[Voice]:
     """Voices of every pitched track of ``score``, upper before lower, in track order and, within a
-    multi-staff track, in staff order (each staff split alone: a line never crosses staves)."""
+    multi-staff track, in staff order (each staff split alone: a line never crosses staves).
+
+    ``by_staff``: "all" multi-staff tracks split per staff; "alone" only one that is the score's only
+    pitched track (a solo piano part: its staves are hands, as BPS-motif's staff tracks; beside other
+    parts a piano is split whole, as a MIDI piano track is); "off" none (every track as one staff).
+    """
+    if by_staff not in STAFF_VOICES:
+        raise ValueError(f"unknown staff_voices {by_staff!r}; choose one of {STAFF_VOICES}")
+    pitched = score.pitched_tracks()
     voices: list[Voice] = []
-    for track in score.pitched_tracks():
+    for track in pitched:
         onsets, offsets, pitches = track.arrays()
-        staves = track.staves()
+        staves = track.staves() if by_staff == "all" or (by_staff == "alone" and len(pitched) == 1) else None
         if staves is None:
             split = split_track(track.index, onsets, offsets, pitches, onset_tolerance, min_chord_share)
-            staff = track.notes[0].staff
-            voices.extend(split if staff == 1 else [dataclasses.replace(v, staff=staff) for v in split])
+            voices.extend(split)  # staff 1: a one-staff track, or one not split per staff
             continue
         for staff in np.unique(staves).tolist():
             mine = np.flatnonzero(staves == staff)
