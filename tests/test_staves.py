@@ -17,6 +17,7 @@ import motifcli
 from motifcli.discovery import discover
 from motifcli.model import LazyModel
 from motifcli.readers import read_score
+from motifcli.score import Note, Score, Track
 from motifcli.voices import TEXTURE, split_voices
 
 K545 = "mozart/k545/movement1_exposition.mxl"
@@ -108,6 +109,49 @@ def test_k545_lines_stay_in_one_hand() -> None:
         for o in f.occurrences:
             assert len({staff[(n.onset, n.pitch)] for n in o.notes}) == 1, (
                 f"{f.label}: {[(n.onset, n.pitch, staff[(n.onset, n.pitch)]) for n in o.notes]}")
+
+
+
+def _piano(staff_counts: dict[int, int], chords: bool = True) -> Track:
+    """A one-track piano whose staves hold these many notes (chords of two where ``chords``)."""
+    notes = []
+    for staff, count in staff_counts.items():
+        base = 72 if staff == 1 else 48
+        for k in range(count):
+            onset = float(k // 2 if chords else k)
+            notes.append(Note(onset, onset + 1.0, base + (k % 2) * 4, staff=staff))
+    notes.sort(key=lambda n: (n.onset, n.pitch))
+    return Track(0, "Piano", notes)
+
+
+def test_a_piano_beside_other_parts_is_split_whole_by_default() -> None:
+    """``staff_voices="alone"``: a multi-staff part is split per staff only when it is alone in its
+    score (a solo piano's hands, as BPS's staff tracks); beside other parts (a band's piano on a grand
+    staff, a song's accompaniment) it is split whole, as a MIDI piano track is (phase11-staves11.md)."""
+    piano = _piano({1: 40, 2: 40})
+    alone = Score(tracks=[piano])
+    melody = Track(1, "Voice", [Note(float(k), float(k) + 1.0, 67 + k % 3) for k in range(20)])
+    band = Score(tracks=[piano, melody])
+    assert {v.staff for v in split_voices(alone, by_staff="alone")} == {1, 2}
+    assert {v.staff for v in split_voices(band, by_staff="alone") if v.track == 0} == {1}
+    assert {v.staff for v in split_voices(band, by_staff="all") if v.track == 0} == {1, 2}
+    assert {v.staff for v in split_voices(alone, by_staff="off")} == {1}
+    with pytest.raises(ValueError, match="staff_voices"):
+        split_voices(alone, by_staff="both")
+
+
+def test_a_lone_piano_part_leads_only_when_one_staff_does() -> None:
+    """``texture_staves``: two equally busy hands (BPS's case) do not lead; one staff with 1.5x the
+    other's notes does; beside another track the part is compared with it as before."""
+    from motifcli.discovery import DiscoverySettings
+    from motifcli.discovery.texture import leads
+
+    even, lopsided = _piano({1: 40, 2: 40}), _piano({1: 80, 2: 40})
+    assert not leads(Score(tracks=[even]), even, DiscoverySettings())
+    assert leads(Score(tracks=[even]), even, DiscoverySettings(texture_staves=False))  # alone: always
+    assert leads(Score(tracks=[lopsided]), lopsided, DiscoverySettings())
+    melody = Track(1, "Voice", [Note(float(k), float(k) + 1.0, 67) for k in range(20)])
+    assert leads(Score(tracks=[even, melody]), even, DiscoverySettings())  # 80 notes vs 20: leads
 
 
 # --- audit 11, Left 6: options the chosen --unit does not read get a one-line note on stderr ----------------
