@@ -43,7 +43,7 @@ from motifcli.options import (
     TrackOpt,
     UnitOpt,
     WindowOpt,
-    build_settings,
+    build_settings, note_unused,
 )
 from motifcli.settings import DEFAULT_UNIT
 
@@ -125,7 +125,7 @@ def _root(
 
 @app.command(cls=_Command)
 def annotate(
-    paths: Annotated[
+    ctx: typer.Context, paths: Annotated[
         list[Path], typer.Argument(help="Score files or folders (searched recursively).", metavar="PATHS")
     ],
     output: Annotated[
@@ -187,11 +187,11 @@ def annotate(
             raise UsageError("--threads must be at least 1")
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
-            texture_model=texture_model,
+            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter, texture_model=texture_model,
             lyrics=lyrics, keep_time_signatures=keep_time_signatures, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
+        note_unused(ctx, settings.unit)
         shard_spec = batch.parse_shard(shard) if shard else None
         sources = batch.discover(paths)
         if not sources:
@@ -402,7 +402,7 @@ def info(
 
 @app.command(cls=_Command)
 def plot(
-    file: Annotated[Path, typer.Argument(help="A score file, or a .motifs.json written by motif annotate.", metavar="FILE")],
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A score file, or a .motifs.json written by motif annotate.", metavar="FILE")],
     output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="Picture to write (.png, .svg, .pdf).")],
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
@@ -430,11 +430,11 @@ def plot(
     with _reported(debug):
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
-            texture_model=texture_model,
+            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter, texture_model=texture_model,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
+        note_unused(ctx, settings.unit)
         import motifcli
         from motifcli.annotation import Annotation
         from motifcli.atomic import output_errors

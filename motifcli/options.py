@@ -180,3 +180,19 @@ _FLAGS = {
     "max_families": "--max-families",
     "unit": "--unit",
 }
+
+
+# options that only one --unit reads: given for the other unit, they are accepted and do nothing
+UNUSED_AT = {"note": ("threshold", "window", "hop"), "bar": ("texture_model",)}
+
+
+def note_unused(ctx: typer.Context, unit: str) -> None:
+    """A one-line note on stderr for each option given on the command line that ``unit`` does not read
+    (as ``--workers`` above the core count gets one): a user who tunes ``--threshold`` at note level
+    should know it changed nothing. The run, its stdout and its exit status are unchanged."""
+    other = "bar" if unit == "note" else "note"
+    for name in UNUSED_AT.get(unit, ()):
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name == "COMMANDLINE":
+            flag = "--" + name.replace("_", "-")
+            typer.echo(f"note: {flag} has no effect with --unit {unit} (it acts at --unit {other}); ignored", err=True)

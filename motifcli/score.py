@@ -22,20 +22,26 @@ DEFAULT_TEMPO_US = 500_000  # MIDI's default: 120 quarter notes per minute
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """One sounding note. ``onset``/``offset`` are in beats from the start of the score."""
+    """One sounding note. ``onset``/``offset`` are in beats from the start of the score.
+
+    ``staff`` is the note's staff within its track, 1 = top: a MusicXML note's ``<staff>`` in a
+    multi-staff part (a piano's right hand 1, left hand 2), so the voices can be split per staff as
+    a MIDI file's track per staff is (motifcli/voices.py); 1 for MIDI and one-staff parts.
+    """
 
     onset: float
     offset: float
     pitch: int
     velocity: int = 64
     channel: int = 0
+    staff: int = 1
 
     @property
     def duration(self) -> float:
         return self.offset - self.onset
 
 
-_ONSET, _OFFSET, _PITCH = attrgetter("onset"), attrgetter("offset"), attrgetter("pitch")
+_ONSET, _OFFSET, _PITCH, _STAFF = attrgetter("onset"), attrgetter("offset"), attrgetter("pitch"), attrgetter("staff")
 
 
 @dataclass(slots=True)
@@ -54,6 +60,13 @@ class Track:
     def is_pitched(self) -> bool:
         """Tracks that can hold motifs: not percussion and not empty."""
         return not self.is_drum and bool(self.notes)
+
+    def staves(self) -> np.ndarray | None:
+        """Each note's :attr:`Note.staff`, or None when all are in one staff (MIDI, one-staff parts)."""
+        first = self.notes[0].staff if self.notes else 1
+        if all(n.staff == first for n in self.notes):
+            return None
+        return np.fromiter(map(_STAFF, self.notes), dtype=np.int64, count=len(self.notes))
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Onsets, offsets and pitches as numpy arrays (for fast encoding)."""

@@ -3,7 +3,8 @@
 A motif is stated in one voice of a texture (BPS-motif: 96% of the labelled notes are the highest
 note sounding at their onset in their staff), so discovery works on lines, not on tracks. The
 readers do not keep MusicXML voice numbers, so every track is separated here, the same way for
-MIDI and MusicXML:
+MIDI and MusicXML, staff by staff (a MusicXML piano part's hands, :attr:`Note.staff`, as BPS-motif's
+MIDI files have a track per staff; a MIDI track is one staff):
 
 - ``upper``: the skyline, the highest note of each onset group (every note of a monophonic track);
 - ``lower``: the lowest note of each onset group that holds two or more notes, kept only when the
@@ -15,6 +16,7 @@ POP909 count as chords. Pure numpy; one pass over the sorted notes of each track
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +38,7 @@ class Voice:
     onsets: np.ndarray
     offsets: np.ndarray
     pitches: np.ndarray
+    staff: int = 1  # the staff of the track the line lies in (Note.staff)
 
     def __len__(self) -> int:
         return len(self.note_indices)
@@ -89,10 +92,32 @@ def _voice(track: int, voice: int, idx: np.ndarray, on: np.ndarray, off: np.ndar
     return Voice(track, voice, idx.astype(np.int64), on.astype(np.float64), off.astype(np.float64), pi.astype(np.int64))
 
 
-def split_voices(score: Score, onset_tolerance: float = 0.05, min_chord_share: float = 0.2) -> list[Voice]:
-    """Voices of every pitched track of ``score``, upper before lower, in track order."""
+STAFF_VOICES = ("all", "alone", "off")  # DiscoverySettings.staff_voices: which multi-staff tracks split per staff
+
+
+def split_voices(score: Score, onset_tolerance: float = 0.05, min_chord_share: float = 0.2,
+                 by_staff: str = "all") -> list[Voice]:
+    """Voices of every pitched track of ``score``, upper before lower, in track order and, within a
+    multi-staff track, in staff order (each staff split alone: a line never crosses staves).
+
+    ``by_staff``: "all" multi-staff tracks split per staff; "alone" only one that is the score's only
+    pitched track (a solo piano part: its staves are hands, as BPS-motif's staff tracks; beside other
+    parts a piano is split whole, as a MIDI piano track is); "off" none (every track as one staff).
+    """
+    if by_staff not in STAFF_VOICES:
+        raise ValueError(f"unknown staff_voices {by_staff!r}; choose one of {STAFF_VOICES}")
+    pitched = score.pitched_tracks()
     voices: list[Voice] = []
-    for track in score.pitched_tracks():
+    for track in pitched:
         onsets, offsets, pitches = track.arrays()
-        voices.extend(split_track(track.index, onsets, offsets, pitches, onset_tolerance, min_chord_share))
+        staves = track.staves() if by_staff == "all" or (by_staff == "alone" and len(pitched) == 1) else None
+        if staves is None:
+            split = split_track(track.index, onsets, offsets, pitches, onset_tolerance, min_chord_share)
+            voices.extend(split)  # staff 1: a one-staff track, or one not split per staff
+            continue
+        for staff in np.unique(staves).tolist():
+            mine = np.flatnonzero(staves == staff)
+            for v in split_track(track.index, onsets[mine], offsets[mine], pitches[mine],
+                                 onset_tolerance, min_chord_share):
+                voices.append(dataclasses.replace(v, note_indices=mine[v.note_indices], staff=int(staff)))
     return voices

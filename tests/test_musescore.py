@@ -918,3 +918,35 @@ def test_plugin_runs_motif_annotate(
     mscx = read_mscx(out)
     assert_shown(mscx, report, text_kinds=("StaffText",))
     # assert_shown checked that each text sits at its occurrence's first note, in that note's staff
+
+
+@pytest.mark.slow
+def test_k545_brackets_in_the_hand_of_their_notes(
+    musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Mozart K. 545 annotated and opened in MuseScore: every voice occurrence's notes lie in one staff
+    (the voices are split per staff, phase11-staves11.md), and its bracket starts in that staff.
+
+    Before, family B was the right hand's C5, three notes of the left hand's Alberti bass, the right
+    hand's E5: its notes lay in both staves (audit 11, Left 1)."""
+    music21 = pytest.importorskip("music21")
+    src = Path(str(music21.corpus.getWork("mozart/k545/movement1_exposition.mxl")))
+    xml, report = motif_annotate(src, tmp_path / "out", *model_args(request))
+    mscx_path = tmp_path / "k545.mscx"
+    musescore.job([{"in": str(xml), "out": [str(mscx_path)]}], tmp_path)
+    mscx = read_mscx(mscx_path)
+    assert_shown(mscx, report)
+    staff_at = {(m.tick, m.pitch): m.staff for m in mscx.notes if not m.grace}
+    lines = {t.text: t.staff for t in mscx.texts if t.kind == "TextLine"}
+    checked = 0
+    for motif in report["motifs"]:
+        for occ in motif["occurrences"]:
+            if any(n.get("voice") == 2 for n in occ["notes"]):
+                continue  # a texture occurrence: a whole bar, both hands by design
+            staves = {staff_at[(_ticks(Fraction(n["onset"]).limit_denominator(960) / 4), n["pitch"])]
+                      for n in occ["notes"]}
+            assert len(staves) == 1, f"{occ['label']}: notes in staves {sorted(staves)}"
+            label = f"Motif {occ['label']}"
+            assert lines.get(label) == staves.pop(), f"{label}: bracket in staff {lines.get(label)}"
+            checked += 1
+    assert checked >= 2

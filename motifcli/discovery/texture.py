@@ -123,8 +123,20 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     With ``texture_lead_lines`` a chordal track whose every other track is a single line (chords
     at fewer than ``texture_chord_share`` of its onsets; both BPS staves have chords at 9-54%) needs
     only that many times their notes (benchmarks/phase7-popocc7.md).
+
+    With ``texture_staves``, a track of several staves (a MusicXML piano part: :attr:`Note.staff`)
+    alone in its score leads only when one staff has ``texture_lead`` times the notes of each other
+    staff: a one-part piano score's two equally busy hands are BPS's two staff tracks, which get no
+    texture families (BPS tune read as one two-staff part: F_est 0.406 with, 0.715 without them).
+    Beside other tracks the whole part is compared with them as before: a band's piano on a grand
+    staff split at middle C still leads its melody track (benchmarks/phase11-staves11.md).
     """
     others = [t for t in score.pitched_tracks() if t.index != track.index]
+    staves = track.staves() if settings.texture_staves and not others else None
+    if staves is not None:
+        per_staff = np.sort(np.bincount(staves)[np.unique(staves)])
+        if per_staff[-1] < settings.texture_lead * per_staff[-2]:
+            return False
     most = max((len(t.notes) for t in others), default=0)
     if len(track.notes) >= settings.texture_lead * most:
         return True

@@ -127,6 +127,8 @@ class DiscoverySettings:
     texture_family_chords: float = 0.05  # a texture family needs chords at this share of its occurrences' onsets
     texture_lead: float = 1.5  # a chordal track states textures only with this many times any other track's notes (0: off)
     texture_lead_lines: float = 1.0  # a chordal track also leads with this many times the notes of any other track when all of them are single lines (0: off)
+    texture_staves: bool = True  # a multi-staff track alone in its score (a one-part piano MusicXML) leads only when one staff has texture_lead x each other staff's notes, as BPS's track per staff must (phase11-staves11.md); no effect on one-staff tracks
+    staff_voices: str = "alone"  # multi-staff tracks (MusicXML piano parts) split into voices per staff: "all", "alone" (only a track alone in its score: a solo piano's hands, as BPS's staff tracks), "off" (phase11-staves11.md)
     texture_notes_per_family: float = 100.0  # texture phrases chosen: one per this many voiced notes (at least 3)
     texture_model: str = "cluster"  # with a model, "cluster": bars are symbols by the bar model's clusters (as --unit bar); "off": leaders
     texture_model_distance: float = 0.0  # cosine distance the clusters are cut at (0: the model's grouping_threshold scaled below)

@@ -83,17 +83,18 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
         importer = xmlToM21.MusicXMLImporter()
         importer.parsePartList(root)
         known = importer.mxScorePartDict
-        m21_parts: list[tuple[int, str, Any]] = []
+        m21_parts: list[tuple[int, str, Any, dict[int, int]]] = []
         extents: list[list[Fraction]] = []
         for position, mx_part in enumerate(root.findall("part")):
             pid = mx_part.get("id", "")
             if pid not in known:
                 continue  # music21 skips parts without a <score-part> too
-            part = _parse_part(importer, mx_part, known[pid])
-            if part is not None:
-                m21_parts.append((position, pid, part))
+            parsed = _parse_part(importer, mx_part, known[pid])
+            if parsed is not None:
+                part, staff_of = parsed
+                m21_parts.append((position, pid, part, staff_of))
                 extents.append(measure_extents(mx_part))
-        own_starts = [[m.offset for m in part.getElementsByClass(stream.Measure)] for _, _, part in m21_parts]
+        own_starts = [[m.offset for m in part.getElementsByClass(stream.Measure)] for _, _, part, _ in m21_parts]
         common = _common_measure_starts(extents, own_starts)
 
         tracks: list[Track] = []
@@ -102,7 +103,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
         measure_starts: list[float] | None = None
         measure_numbers: list[str] | None = None
         total = 0
-        for number, (position, pid, part) in enumerate(m21_parts):
+        for number, (position, pid, part, staff_of) in enumerate(m21_parts):
             moved = _mover(own_starts[number], common)
             if number == 0:
                 measures = list(part.getElementsByClass(stream.Measure))
@@ -110,7 +111,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                     measure_starts = [float(moved(m.offset)) for m in measures]
                     measure_numbers = [str(m.measureNumberWithSuffix()) for m in measures]
             flat = part.flatten()
-            pieces: list[tuple[Any, Any, int, int, str | None]] = []
+            pieces: list[tuple[Any, Any, int, int, str | None, int]] = []
             pitched = unpitched = 0
             channel = channels.get(pid, 0)
             for element in flat.notes:
@@ -119,6 +120,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                 onset = moved(element.offset)  # exact (Fraction where a tuplet needs one) until the end
                 offset = onset + element.duration.quarterLength
                 velocity = _velocity(element)
+                staff = staff_of.get(id(element), 1)
                 members = list(element.notes) if isinstance(element, chord.ChordBase) else [element]
                 for member in members:
                     if isinstance(member, note.Unpitched):
@@ -134,8 +136,9 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                     tie = member.tie if member.tie is not None else (
                         element.tie if not isinstance(element, chord.ChordBase) else None
                     )
-                    pieces.append((onset, offset, midi, velocity, tie.type if tie is not None else None))
-            notes = [Note(float(on), float(off), midi, vel, channel) for on, off, midi, vel in _merge_ties(pieces)]
+                    pieces.append((onset, offset, midi, velocity, tie.type if tie is not None else None, staff))
+            notes = [Note(float(on), float(off), midi, vel, channel, staff)
+                     for on, off, midi, vel, staff in _merge_ties(pieces)]
             total += len(notes)
             if total > limits.max_notes:
                 raise Refused(f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)")
@@ -214,8 +217,13 @@ def _mover(own: list[Any], common: list[Fraction] | None) -> Callable[[Any], Any
     return moved
 
 
-def _parse_part(importer: Any, mx_part: ET.Element, mx_score_part: ET.Element) -> Any:
-    """music21's part parser, in time linear in the number of bars (``importer.xmlPartToPart`` is not).
+def _parse_part(importer: Any, mx_part: ET.Element, mx_score_part: ET.Element) -> tuple[Any, dict[int, int]] | None:
+    """music21's part parser, in time linear in the number of bars (``importer.xmlPartToPart`` is not),
+    and the staff of each of its notes and chords (``id(element) -> <staff>``, 1 where none is written).
+
+    ``prepare_tree`` removes ``<staves>`` so a piano part stays one part, but music21's measure
+    parser still files every note under its ``<staff>`` (``staffReferenceList``, per measure); that
+    is kept here, so the voices can be split per staff (motifcli/voices.py) at no extra parse.
 
     music21 inserts each parsed measure into the part with ``Stream.insert``, which first works out
     the part's highest time over every element so far: 20,000 one-note bars took minutes. Measures
@@ -234,7 +242,13 @@ def _parse_part(importer: Any, mx_part: ET.Element, mx_score_part: ET.Element) -
     part = parser.stream
     if isinstance(part, _linear_part_class()):
         part.__class__ = stream.Part  # nothing downstream sees the subclass
-    return part
+    staff_of: dict[int, int] = {}
+    for reference in parser.staffReferenceList:
+        for staff, elements in reference.items():
+            if staff > 1:  # 0 (no <staff> written) and 1 are the default
+                for element in elements:
+                    staff_of[id(element)] = int(staff)
+    return part, staff_of
 
 
 _LINEAR_PART: list[type] = []
@@ -255,8 +269,11 @@ def _linear_part_class() -> type:
     return _LINEAR_PART[0]
 
 
-def _merge_ties(pieces: list[tuple[Any, Any, int, int, str | None]]) -> list[tuple[Any, Any, int, int]]:
-    """Tied pieces (onset, offset, midi, velocity, tie type) to whole notes (onset, offset, midi, velocity).
+def _merge_ties(
+    pieces: list[tuple[Any, Any, int, int, str | None, int]],
+) -> list[tuple[Any, Any, int, int, int]]:
+    """Tied pieces (onset, offset, midi, velocity, tie type, staff) to whole notes (onset, offset,
+    midi, velocity, staff: the first piece's).
 
     A piece whose tie stops (or continues) a note of its pitch that ends exactly where it starts
     lengthens that note; every other piece is a note of its own. This is done per pitch, not per
@@ -268,7 +285,7 @@ def _merge_ties(pieces: list[tuple[Any, Any, int, int, str | None]]) -> list[tup
     merged: list[list[Any]] = []
     waiting: dict[int, list[int]] = {}  # midi -> indices into merged of notes whose tie goes on
     for i in order:
-        onset, offset, midi, velocity, tie = pieces[i]
+        onset, offset, midi, velocity, tie, staff = pieces[i]
         target = None
         if tie in ("stop", "continue"):
             for j in waiting.get(midi, []):
@@ -276,14 +293,14 @@ def _merge_ties(pieces: list[tuple[Any, Any, int, int, str | None]]) -> list[tup
                     target = j
                     break
         if target is None:
-            merged.append([onset, offset, midi, velocity])
+            merged.append([onset, offset, midi, velocity, staff])
             target = len(merged) - 1
         else:
             merged[target][1] = max(merged[target][1], offset)
             waiting[midi].remove(target)
         if tie in ("start", "continue"):
             waiting.setdefault(midi, []).append(target)
-    return [(on, off, midi, vel) for on, off, midi, vel in merged]
+    return [(on, off, midi, vel, staff) for on, off, midi, vel, staff in merged]
 
 
 def _velocity(element: Any) -> int:

@@ -1,7 +1,8 @@
 """Tidy a safely parsed MusicXML tree before music21 sees it, so music21 never spends long or guesses.
 
 score-timewise becomes score-partwise; ``<staves>`` is removed so a multi-staff part (piano) stays
-one part; a part whose notes come before any ``<divisions>`` gets ``<divisions>1</divisions>``
+one part (each note's ``<staff>`` stays: the reader takes it from music21's staff record, ``Note.staff``);
+a part whose notes come before any ``<divisions>`` gets ``<divisions>1</divisions>``
 (**missing divisions default to 1**, i.e. durations are read as quarter notes; music21 alone would
 silently use 10080); divisions and durations must be finite numbers and no single duration may
 exceed the beat limit; time signatures music21 would spend seconds on (over 32 beats, beat types
