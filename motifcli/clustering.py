@@ -83,6 +83,16 @@ def cluster_labels(distances: np.ndarray, threshold: float, linkage: str = "aver
     return np.array([first.setdefault(r, len(first)) for r in roots], dtype=np.int64)
 
 
+def merge_heights(distances: np.ndarray, linkage: str = "average") -> np.ndarray:
+    """Sorted distances of the n-1 merges of the tree :func:`cluster_labels` cuts: where a cut between
+    two neighbouring heights lies changes no cluster (texture families' gap cut, phase11-stable11.md)."""
+    if linkage not in LINKAGES:
+        raise ValueError(f"unknown linkage {linkage!r}; choose one of {', '.join(LINKAGES)}")
+    if distances.shape[0] < 2:
+        return np.zeros(0)
+    return np.sort(np.array([m[2] for m in _nn_chain(distances, linkage)], dtype=np.float64))
+
+
 def _nn_chain(distances: np.ndarray, linkage: str) -> list[tuple[int, int, float]]:
     """The n-1 merges (x, y, distance) of the nearest-neighbour chain, as scipy's ``nn_chain``.
 

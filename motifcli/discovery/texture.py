@@ -63,6 +63,7 @@ from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
 TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
+TEXTURE_CUTS = ("threshold", "gap")  # DiscoverySettings.texture_cut: where the bar clusters' tree is cut
 TEXTURE_ROLL_GRIDS = ("bar", "onsets", "onsets_bars")  # DiscoverySettings.texture_roll_grid: where bars and rolls are counted
 PHASE_STEPS = 8  # steps a beat of the grid texture bars are counted on with texture_roll_grid="onsets_bars"
 CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
@@ -170,7 +171,8 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
                                         settings.texture_coarse, settings.transpose)
     if model is not None and settings.texture_model == "cluster":
         dist, limit = _model_distances(score, track, used, model, settings)
-        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit)
+        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit,
+                          settings)
     if settings.texture_model not in TEXTURE_MODELS:
         raise ValueError(f"unknown texture_model {settings.texture_model!r}; choose one of {TEXTURE_MODELS}")
     leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
@@ -253,7 +255,8 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
 
 
 def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_better: np.ndarray, bass: np.ndarray,
-               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float) -> TrackBars:
+               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float,
+               settings: DiscoverySettings | None = None) -> TrackBars:
     """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
     ``dist`` cut at ``limit``, numbered by first bar. Bars of different lengths never join; bars with
     no point in common (``sim`` 0) are at least 2 apart, however close the model puts them, so such a
@@ -263,9 +266,14 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_bett
     distance; its transposition is the bass-aligned one where the points say so."""
     from motifcli.clustering import cluster_labels
 
+    settings = settings or DiscoverySettings()
     apart = np.where(sim > 0.0, dist, np.maximum(dist, 2.0))
     apart[bar_len[:, None] != bar_len[None, :]] = 1e6
-    labels = cluster_labels(apart, limit, "average")
+    if settings.texture_cut not in TEXTURE_CUTS:
+        raise ValueError(f"unknown texture_cut {settings.texture_cut!r}; choose one of {TEXTURE_CUTS}")
+    if settings.texture_cut == "gap":
+        limit = gap_cut(apart, limit, settings.texture_cut_band, settings.texture_linkage)
+    labels = cluster_labels(apart, limit, settings.texture_linkage)
     B = len(notes)
     symbols = np.full(B, -1, dtype=np.int64)
     shift = np.zeros(B, dtype=np.int64)
@@ -278,6 +286,28 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_bett
         shift[b] = int(bass[i] - bass[lead]) if rel_better[i, lead] else 0
         match[b] = 1.0 if lead == i else float(1.0 / (1.0 + dist[i, lead]))
     return TrackBars(track, notes, symbols, shift, match)
+
+
+def gap_cut(distances: np.ndarray, limit: float, band: float, linkage: str = "average") -> float:
+    """The cut in the widest gap between the tree's merge heights within ``band`` of ``limit``.
+
+    A threshold that falls between two close merge heights regroups bars when it moves a hair
+    (phase11-pop11.md: POP909 songs swing by 0.1-0.2). The usual remedy in clustering practice is to
+    cut the dendrogram where it is least crowded: the middle of the widest gap between neighbouring
+    merge heights (the band's edges count as heights), so a threshold moved by less than the gap
+    around it gives the same clusters. Without a merge in the band the cut is ``limit`` itself."""
+    from motifcli.clustering import merge_heights
+
+    if band <= 0:
+        return limit
+    lo, hi = limit - band, limit + band
+    heights = merge_heights(distances, linkage)
+    inside = heights[(heights > lo) & (heights < hi)]
+    if len(inside) == 0:
+        return limit
+    edges = np.concatenate([[lo], inside, [hi]])
+    k = int(np.argmax(np.diff(edges)))
+    return float((edges[k] + edges[k + 1]) / 2)
 
 
 def _similarity(
