@@ -1,9 +1,10 @@
 """Where the texture bars' cluster tree is cut (DiscoverySettings.texture_cut, motifcli.discovery.texture).
 
-Real file (examples/pop909-101.mid), real onnxruntime. At the plain threshold cut this song's piano
+Real file (examples/pop909-101.mid), real onnxruntime. At the plain threshold cut (``texture_cut=
+"threshold"``, before phase 11) this song's piano
 families change when the threshold moves by 0.02 (a merge of the bar tree lies within 0.02 of
-0.45); cut in the widest gap of merge heights near the threshold they do not
-(benchmarks/phase11-stable11.md).
+0.45); cut in the widest gap of merge heights near the threshold (the default, ``"gap"``) they do
+not (benchmarks/phase11-stable11.md).
 """
 
 from __future__ import annotations
@@ -47,13 +48,14 @@ def _symbols(score, model, **options) -> tuple[int, ...]:
 
 
 def test_the_threshold_cut_is_a_knife_edge_on_this_song(model, score) -> None:
-    centre = _symbols(score, model, texture_model_distance=0.45)
-    assert _symbols(score, model, texture_model_distance=0.43) != centre
-    assert _symbols(score, model, texture_model_distance=0.47) != centre
+    plain = {"texture_cut": "threshold"}
+    centre = _symbols(score, model, texture_model_distance=0.45, **plain)
+    assert _symbols(score, model, texture_model_distance=0.43, **plain) != centre
+    assert _symbols(score, model, texture_model_distance=0.47, **plain) != centre
 
 
 def test_the_gap_cut_keeps_the_families_when_the_threshold_moves_a_little(model, score) -> None:
-    gap = {"texture_cut": "gap", "texture_cut_band": 0.08}
+    gap = {"texture_cut": "gap", "texture_cut_band": 0.18}
     centre = _symbols(score, model, texture_model_distance=0.45, **gap)
     assert len(set(centre) - {-1}) > 3  # several piano textures, not one lump
     for d in (0.43, 0.47):
@@ -63,10 +65,12 @@ def test_the_gap_cut_keeps_the_families_when_the_threshold_moves_a_little(model,
     assert families[0.45] and families[0.43] == families[0.45] == families[0.47]
 
 
-def test_the_default_is_the_threshold_and_a_zero_band_is_the_threshold(model, score) -> None:
-    assert DiscoverySettings().texture_cut == "threshold" and DiscoverySettings().texture_linkage == "average"
-    plain = _symbols(score, model)
+def test_the_default_is_the_gap_cut_and_a_zero_band_is_the_threshold(model, score) -> None:
+    default = DiscoverySettings()
+    assert (default.texture_cut, default.texture_cut_band, default.texture_linkage) == ("gap", 0.18, "average")
+    plain = _symbols(score, model, texture_cut="threshold")
     assert _symbols(score, model, texture_cut="gap", texture_cut_band=0.0) == plain
+    assert _symbols(score, model) != plain  # on this song the gap cut lies off the threshold
 
 
 def test_the_gap_cut_lies_between_merges_and_any_cut_in_that_gap_gives_the_same_clusters() -> None:
@@ -77,7 +81,7 @@ def test_the_gap_cut_lies_between_merges_and_any_cut_in_that_gap_gives_the_same_
     np.fill_diagonal(d, 0.0)
     heights = merge_heights(d)
     assert len(heights) == 39 and np.all(np.diff(heights) >= 0)
-    cut = gap_cut(d, 0.9, 0.1)
+    cut = gap_cut(d, 0.9, 0.1 / 0.9)  # the band 0.8 .. 1.0
     below, above = heights[heights < cut], heights[heights > cut]
     assert len(below) and len(above)
     lo, hi = max(below.max(), 0.8), min(above.min(), 1.0)

@@ -25,7 +25,10 @@ module finds those statements, the same way on any music:
    matches best, if that is ``texture_similarity`` or better, else a new one. Optionally
    (``texture_model="cluster"`` and a model given to ``discover``) the symbols are instead the
    clusters ``--unit bar`` would form of the bars: average linkage on the shipped bar model's cosine
-   distances, cut at the run's threshold (the model's calibrated one at sensitivity 0.5); the
+   distances, cut near the run's threshold (the model's calibrated one at sensitivity 0.5): in
+   the widest gap between the tree's merge heights within ``texture_cut_band`` (a share) of it
+   (``texture_cut="gap"``, phase11-stable11.md: a threshold that falls between two close merges
+   regrouped bars, and swung a song's scores by 0.1-0.2, when it moved by 0.02); the
    default whenever a model is given (benchmarks/phase5-texmodel.md: + on POP909 val; BPS has no
    leading chordal track, so never reaches this step). The product hands discovery a lazy model
    (``motifcli.model.LazyModel``) that opens only here, so other pieces never import onnxruntime.
@@ -258,7 +261,8 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_bett
                bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float,
                settings: DiscoverySettings | None = None) -> TrackBars:
     """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
-    ``dist`` cut at ``limit``, numbered by first bar. Bars of different lengths never join; bars with
+    ``dist`` cut at ``limit`` (with ``texture_cut="gap"``, the default: in the widest gap of merge
+    heights near it, :func:`gap_cut`), numbered by first bar. Bars of different lengths never join; bars with
     no point in common (``sim`` 0) are at least 2 apart, however close the model puts them, so such a
     pair joins only inside a cluster that is otherwise close enough to carry it under the average
     (other floors were measured and removed: benchmarks/phase7-popocc7.md). A bar's match is
@@ -289,18 +293,20 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_bett
 
 
 def gap_cut(distances: np.ndarray, limit: float, band: float, linkage: str = "average") -> float:
-    """The cut in the widest gap between the tree's merge heights within ``band`` of ``limit``.
+    """The cut in the widest gap between the tree's merge heights within ``band`` x ``limit`` of ``limit``.
 
     A threshold that falls between two close merge heights regroups bars when it moves a hair
     (phase11-pop11.md: POP909 songs swing by 0.1-0.2). The usual remedy in clustering practice is to
     cut the dendrogram where it is least crowded: the middle of the widest gap between neighbouring
     merge heights (the band's edges count as heights), so a threshold moved by less than the gap
-    around it gives the same clusters. Without a merge in the band the cut is ``limit`` itself."""
+    around it gives the same clusters. Without a merge in the band the cut is ``limit`` itself. The
+    band is a share of ``limit``, so a tight threshold (sensitivity near 0: identical bars only)
+    stays tight."""
     from motifcli.clustering import merge_heights
 
     if band <= 0:
         return limit
-    lo, hi = limit - band, limit + band
+    lo, hi = limit * (1.0 - band), limit * (1.0 + band)
     heights = merge_heights(distances, linkage)
     inside = heights[(heights > lo) & (heights < hi)]
     if len(inside) == 0:
