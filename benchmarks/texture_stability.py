@@ -84,7 +84,7 @@ def main() -> None:
             changed_small += changed
             h = np.concatenate([merge_heights(m, base.texture_linkage) for m in mats]) if mats else np.zeros(0)
             merges_near.append(int(np.sum(np.abs(h - CENTRE) < SMALL)))
-            cuts = [texture.gap_cut(m, CENTRE, base.texture_cut_band, base.texture_linkage)
+            cuts = [texture.gap_cut(merge_heights(m, base.texture_linkage), CENTRE, base.texture_cut_band)
                     if base.texture_cut == "gap" else CENTRE for m in mats]
             # how far the cut actually used lies from the nearest merge: a move smaller than this changes nothing
             margin.append(min((float(np.min(np.abs(merge_heights(m, base.texture_linkage) - t)))

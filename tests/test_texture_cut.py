@@ -81,7 +81,8 @@ def test_the_gap_cut_lies_between_merges_and_any_cut_in_that_gap_gives_the_same_
     np.fill_diagonal(d, 0.0)
     heights = merge_heights(d)
     assert len(heights) == 39 and np.all(np.diff(heights) >= 0)
-    cut = gap_cut(d, 0.9, 0.1 / 0.9)  # the band 0.8 .. 1.0
+    cut = gap_cut(heights, 0.9, 0.1 / 0.9)  # the band 0.8 .. 1.0
+    assert gap_cut(rng.permutation(heights), 0.9, 0.1 / 0.9) == cut  # the tree lists merges unsorted
     below, above = heights[heights < cut], heights[heights > cut]
     assert len(below) and len(above)
     lo, hi = max(below.max(), 0.8), min(above.min(), 1.0)

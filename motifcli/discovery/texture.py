@@ -268,16 +268,17 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_bett
     (other floors were measured and removed: benchmarks/phase7-popocc7.md). A bar's match is
     1 / (1 + its distance to its cluster's first bar), as a voice occurrence's is made from its
     distance; its transposition is the bass-aligned one where the points say so."""
-    from motifcli.clustering import cluster_labels
+    from motifcli.clustering import cut_tree, merge_tree
 
     settings = settings or DiscoverySettings()
     apart = np.where(sim > 0.0, dist, np.maximum(dist, 2.0))
     apart[bar_len[:, None] != bar_len[None, :]] = 1e6
     if settings.texture_cut not in TEXTURE_CUTS:
         raise ValueError(f"unknown texture_cut {settings.texture_cut!r}; choose one of {TEXTURE_CUTS}")
+    merges = merge_tree(apart, settings.texture_linkage)  # built once, cut where settings.texture_cut says
     if settings.texture_cut == "gap":
-        limit = gap_cut(apart, limit, settings.texture_cut_band, settings.texture_linkage)
-    labels = cluster_labels(apart, limit, settings.texture_linkage)
+        limit = gap_cut(np.array([m[2] for m in merges]), limit, settings.texture_cut_band)
+    labels = cut_tree(merges, len(apart), limit)
     B = len(notes)
     symbols = np.full(B, -1, dtype=np.int64)
     shift = np.zeros(B, dtype=np.int64)
@@ -292,8 +293,8 @@ def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_bett
     return TrackBars(track, notes, symbols, shift, match)
 
 
-def gap_cut(distances: np.ndarray, limit: float, band: float, linkage: str = "average") -> float:
-    """The cut in the widest gap between the tree's merge heights within ``band`` x ``limit`` of ``limit``.
+def gap_cut(heights: np.ndarray, limit: float, band: float) -> float:
+    """The cut in the widest gap between the tree's merge ``heights`` within ``band`` x ``limit`` of ``limit``.
 
     A threshold that falls between two close merge heights regroups bars when it moves a hair
     (phase11-pop11.md: POP909 songs swing by 0.1-0.2). The usual remedy in clustering practice is to
@@ -302,12 +303,10 @@ def gap_cut(distances: np.ndarray, limit: float, band: float, linkage: str = "av
     around it gives the same clusters. Without a merge in the band the cut is ``limit`` itself. The
     band is a share of ``limit``, so a tight threshold (sensitivity near 0: identical bars only)
     stays tight."""
-    from motifcli.clustering import merge_heights
-
     if band <= 0:
         return limit
     lo, hi = limit * (1.0 - band), limit * (1.0 + band)
-    heights = merge_heights(distances, linkage)
+    heights = np.sort(np.asarray(heights, dtype=np.float64))  # the tree lists merges in chain order
     inside = heights[(heights > lo) & (heights < hi)]
     if len(inside) == 0:
         return limit
