@@ -25,6 +25,7 @@ from benchmarks.discovery_errors import clean, fast_scores
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery import texture
+from motifcli.discovery.barclusters import gap_cut
 
 CENTRE = 0.45  # the shipped model's grouping_threshold at sensitivity 0.5
 SMALL, LARGE = 0.02, 0.05
@@ -84,7 +85,7 @@ def main() -> None:
             changed_small += changed
             h = np.concatenate([merge_heights(m, base.texture_linkage) for m in mats]) if mats else np.zeros(0)
             merges_near.append(int(np.sum(np.abs(h - CENTRE) < SMALL)))
-            cuts = [texture.gap_cut(merge_heights(m, base.texture_linkage), CENTRE, base.texture_cut_band)
+            cuts = [gap_cut(merge_heights(m, base.texture_linkage), CENTRE, base.texture_cut_band)
                     if base.texture_cut == "gap" else CENTRE for m in mats]
             # how far the cut actually used lies from the nearest merge: a move smaller than this changes nothing
             margin.append(min((float(np.min(np.abs(merge_heights(m, base.texture_linkage) - t)))

@@ -19,7 +19,8 @@ from motifcli import read_score
 from motifcli.clustering import cluster_labels, merge_heights
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.candidates import rhythm_grid
-from motifcli.discovery.texture import gap_cut, track_bars
+from motifcli.discovery.barclusters import gap_cut
+from motifcli.discovery.texture import track_bars
 
 REPO = Path(__file__).resolve().parents[1]
 POP = REPO / "examples" / "pop909-101.mid"

@@ -66,7 +66,6 @@ from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
 
 TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
-TEXTURE_CUTS = ("threshold", "gap")  # DiscoverySettings.texture_cut: where the bar clusters' tree is cut
 TEXTURE_ROLL_GRIDS = ("bar", "onsets", "onsets_bars")  # DiscoverySettings.texture_roll_grid: where bars and rolls are counted
 PHASE_STEPS = 8  # steps a beat of the grid texture bars are counted on with texture_roll_grid="onsets_bars"
 CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
@@ -260,59 +259,13 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
 def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_better: np.ndarray, bass: np.ndarray,
                bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float,
                settings: DiscoverySettings | None = None) -> TrackBars:
-    """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
-    ``dist`` cut at ``limit`` (with ``texture_cut="gap"``, the default: in the widest gap of merge
-    heights near it, :func:`gap_cut`), numbered by first bar. Bars of different lengths never join; bars with
-    no point in common (``sim`` 0) are at least 2 apart, however close the model puts them, so such a
-    pair joins only inside a cluster that is otherwise close enough to carry it under the average
-    (other floors were measured and removed: benchmarks/phase7-popocc7.md). A bar's match is
-    1 / (1 + its distance to its cluster's first bar), as a voice occurrence's is made from its
-    distance; its transposition is the bass-aligned one where the points say so."""
-    from motifcli.clustering import cut_tree, merge_tree
+    """Symbols as ``--unit bar`` forms families of the bars (:func:`motifcli.discovery.barclusters.bar_symbols`:
+    average-linkage clusters of the model's distances, the tree cut near ``limit``)."""
+    from motifcli.discovery.barclusters import bar_symbols
 
-    settings = settings or DiscoverySettings()
-    apart = np.where(sim > 0.0, dist, np.maximum(dist, 2.0))
-    apart[bar_len[:, None] != bar_len[None, :]] = 1e6
-    if settings.texture_cut not in TEXTURE_CUTS:
-        raise ValueError(f"unknown texture_cut {settings.texture_cut!r}; choose one of {TEXTURE_CUTS}")
-    merges = merge_tree(apart, settings.texture_linkage)  # built once, cut where settings.texture_cut says
-    if settings.texture_cut == "gap":
-        limit = gap_cut(np.array([m[2] for m in merges]), limit, settings.texture_cut_band)
-    labels = cut_tree(merges, len(apart), limit)
-    B = len(notes)
-    symbols = np.full(B, -1, dtype=np.int64)
-    shift = np.zeros(B, dtype=np.int64)
-    match = np.zeros(B)
-    first: dict[int, int] = {}
-    for i, lab in enumerate(labels.tolist()):
-        lead = first.setdefault(lab, i)
-        b = int(used[i])
-        symbols[b] = list(first).index(lab)
-        shift[b] = int(bass[i] - bass[lead]) if rel_better[i, lead] else 0
-        match[b] = 1.0 if lead == i else float(1.0 / (1.0 + dist[i, lead]))
+    symbols, shift, match = bar_symbols(len(notes), used, rel_better, bass, bar_len, sim, dist, limit,
+                                        settings or DiscoverySettings())
     return TrackBars(track, notes, symbols, shift, match)
-
-
-def gap_cut(heights: np.ndarray, limit: float, band: float) -> float:
-    """The cut in the widest gap between the tree's merge ``heights`` within ``band`` x ``limit`` of ``limit``.
-
-    A threshold that falls between two close merge heights regroups bars when it moves a hair
-    (phase11-pop11.md: POP909 songs swing by 0.1-0.2). The usual remedy in clustering practice is to
-    cut the dendrogram where it is least crowded: the middle of the widest gap between neighbouring
-    merge heights (the band's edges count as heights), so a threshold moved by less than the gap
-    around it gives the same clusters. Without a merge in the band the cut is ``limit`` itself. The
-    band is a share of ``limit``, so a tight threshold (sensitivity near 0: identical bars only)
-    stays tight."""
-    if band <= 0:
-        return limit
-    lo, hi = limit * (1.0 - band), limit * (1.0 + band)
-    heights = np.sort(np.asarray(heights, dtype=np.float64))  # the tree lists merges in chain order
-    inside = heights[(heights > lo) & (heights < hi)]
-    if len(inside) == 0:
-        return limit
-    edges = np.concatenate([[lo], inside, [hi]])
-    k = int(np.argmax(np.diff(edges)))
-    return float((edges[k] + edges[k + 1]) / 2)
 
 
 def _similarity(
