@@ -59,14 +59,32 @@ def cluster_labels(distances: np.ndarray, threshold: float, linkage: str = "aver
 
     ``distances``: a square, symmetric matrix of finite distances (it is not modified).
     """
+    return cut_tree(merge_tree(distances, linkage), distances.shape[0], threshold)
+
+
+def merge_tree(distances: np.ndarray, linkage: str = "average") -> list[tuple[int, int, float]]:
+    """The n-1 merges (x, y, distance) of the tree :func:`cluster_labels` cuts, built once so that a
+    caller can choose where to cut it (texture families' gap cut, phase11-stable11.md)."""
     if linkage not in LINKAGES:
         raise ValueError(f"unknown linkage {linkage!r}; choose one of {', '.join(LINKAGES)}")
     n = distances.shape[0]
     if n == 0:
-        return np.zeros(0, dtype=np.int64)
+        return []
     if not np.all(np.isfinite(distances)):
         raise ValueError("distances must be finite")
-    merges = _nn_chain(distances, linkage) if n > 1 else []
+    return _nn_chain(distances, linkage) if n > 1 else []
+
+
+def merge_heights(distances: np.ndarray, linkage: str = "average") -> np.ndarray:
+    """Sorted distances of the tree's merges: a cut anywhere between two neighbouring heights gives
+    the same clusters."""
+    return np.sort(np.array([m[2] for m in merge_tree(distances, linkage)], dtype=np.float64))
+
+
+def cut_tree(merges: list[tuple[int, int, float]], n: int, threshold: float) -> np.ndarray:
+    """Labels 0.. (by first row) of the ``n`` rows joined by the merges below ``threshold``."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
     parent = list(range(n))
 
     def find(i: int) -> int:

@@ -25,7 +25,10 @@ module finds those statements, the same way on any music:
    matches best, if that is ``texture_similarity`` or better, else a new one. Optionally
    (``texture_model="cluster"`` and a model given to ``discover``) the symbols are instead the
    clusters ``--unit bar`` would form of the bars: average linkage on the shipped bar model's cosine
-   distances, cut at the run's threshold (the model's calibrated one at sensitivity 0.5); the
+   distances, cut near the run's threshold (the model's calibrated one at sensitivity 0.5): in
+   the widest gap between the tree's merge heights within ``texture_cut_band`` (a share) of it
+   (``texture_cut="gap"``, phase11-stable11.md: a threshold that falls between two close merges
+   regrouped bars, and swung a song's scores by 0.1-0.2, when it moved by 0.02); the
    default whenever a model is given (benchmarks/phase5-texmodel.md: + on POP909 val; BPS has no
    leading chordal track, so never reaches this step). The product hands discovery a lazy model
    (``motifcli.model.LazyModel``) that opens only here, so other pieces never import onnxruntime.
@@ -182,7 +185,8 @@ def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySetti
                                         settings.texture_coarse, settings.transpose)
     if model is not None and settings.texture_model == "cluster":
         dist, limit = _model_distances(score, track, used, model, settings)
-        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit)
+        return _clustered(track, notes, used, rel_better, bass, np.round(lengths[used] / grid), sim, dist, limit,
+                          settings)
     if settings.texture_model not in TEXTURE_MODELS:
         raise ValueError(f"unknown texture_model {settings.texture_model!r}; choose one of {TEXTURE_MODELS}")
     leaders: list[int] = []  # positions in ``used`` of each symbol's first bar
@@ -265,30 +269,14 @@ def _model_distances(score: Score, track: Track, used: np.ndarray, model: object
 
 
 def _clustered(track: Track, notes: list[np.ndarray], used: np.ndarray, rel_better: np.ndarray, bass: np.ndarray,
-               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float) -> TrackBars:
-    """Symbols as ``--unit bar`` forms families: average-linkage clusters of the model's distances
-    ``dist`` cut at ``limit``, numbered by first bar. Bars of different lengths never join; bars with
-    no point in common (``sim`` 0) are at least 2 apart, however close the model puts them, so such a
-    pair joins only inside a cluster that is otherwise close enough to carry it under the average
-    (other floors were measured and removed: benchmarks/phase7-popocc7.md). A bar's match is
-    1 / (1 + its distance to its cluster's first bar), as a voice occurrence's is made from its
-    distance; its transposition is the bass-aligned one where the points say so."""
-    from motifcli.clustering import cluster_labels
+               bar_len: np.ndarray, sim: np.ndarray, dist: np.ndarray, limit: float,
+               settings: DiscoverySettings | None = None) -> TrackBars:
+    """Symbols as ``--unit bar`` forms families of the bars (:func:`motifcli.discovery.barclusters.bar_symbols`:
+    average-linkage clusters of the model's distances, the tree cut near ``limit``)."""
+    from motifcli.discovery.barclusters import bar_symbols
 
-    apart = np.where(sim > 0.0, dist, np.maximum(dist, 2.0))
-    apart[bar_len[:, None] != bar_len[None, :]] = 1e6
-    labels = cluster_labels(apart, limit, "average")
-    B = len(notes)
-    symbols = np.full(B, -1, dtype=np.int64)
-    shift = np.zeros(B, dtype=np.int64)
-    match = np.zeros(B)
-    first: dict[int, int] = {}
-    for i, lab in enumerate(labels.tolist()):
-        lead = first.setdefault(lab, i)
-        b = int(used[i])
-        symbols[b] = list(first).index(lab)
-        shift[b] = int(bass[i] - bass[lead]) if rel_better[i, lead] else 0
-        match[b] = 1.0 if lead == i else float(1.0 / (1.0 + dist[i, lead]))
+    symbols, shift, match = bar_symbols(len(notes), used, rel_better, bass, bar_len, sim, dist, limit,
+                                        settings or DiscoverySettings())
     return TrackBars(track, notes, symbols, shift, match)
 
 
