@@ -25,16 +25,15 @@ at the end.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 from collections import Counter, defaultdict
 
 import numpy as np
 
 from benchmarks.discovery_errors import clean, fast_scores
-from benchmarks.discovery_sweep import parse_set, pieces
+from benchmarks.discovery_sweep import pieces, probe_parser, probe_settings
 from benchmarks.occ_errors import card_matrix
-from motifcli.discovery import DiscoverySettings, discover
+from motifcli.discovery import discover
 from motifcli.discovery.barpos import bar_positions, beat_length
 
 TOL = 1 / 12 + 1e-6
@@ -118,13 +117,10 @@ def ended(occ: list, k: int, line: tuple[list, dict] | None) -> list:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", default="bps")
-    ap.add_argument("--split", default="tune")
-    ap.add_argument("--set", nargs="*", default=[])
+    ap = probe_parser(__doc__, per_piece=False)
     ap.add_argument("--model", action="store_true", help="pass motifcli.load_model() (the product default on POP909)")
     args = ap.parse_args()
-    settings = DiscoverySettings(**parse_set(args.set))
+    settings = probe_settings(args)
     model = None
     if args.model:
         import motifcli

@@ -46,14 +46,16 @@ def parse_set(items: list[str]) -> dict[str, object]:
     return out
 
 
-def probe_parser(doc: str | None) -> argparse.ArgumentParser:
-    """The options the discovery probes share (--corpus, --split, --set KEY=VALUE ..., --per-piece),
-    so each probe adds only its own; ``doc`` is the probe's module docstring (its first line is the help)."""
+def probe_parser(doc: str | None, per_piece: bool = True) -> argparse.ArgumentParser:
+    """The options the discovery probes share (--corpus, --split, --set KEY=VALUE ..., and --per-piece
+    where the probe has it), so each probe adds only its own; ``doc`` is the probe's module docstring
+    (its first line is the help)."""
     ap = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
     ap.add_argument("--corpus", default="bps")
     ap.add_argument("--split", default="tune")
     ap.add_argument("--set", nargs="*", default=[], help="DiscoverySettings fields, KEY=VALUE")
-    ap.add_argument("--per-piece", action="store_true")
+    if per_piece:
+        ap.add_argument("--per-piece", action="store_true")
     return ap
 
 

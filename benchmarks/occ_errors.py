@@ -26,15 +26,14 @@ Figures are means over pieces of the summed losses (R_occ = 1 - sum of recall-si
 
 from __future__ import annotations
 
-import argparse
 import statistics
 from collections import defaultdict
 
 import numpy as np
 
 from benchmarks.discovery_errors import clean, fast_scores, in_a_line, voice_lines
-from benchmarks.discovery_sweep import parse_set, pieces
-from motifcli.discovery import DiscoverySettings, discover
+from benchmarks.discovery_sweep import pieces, probe_parser, probe_settings
+from motifcli.discovery import discover
 
 
 def card_matrix(a: list, b: list) -> np.ndarray:
@@ -98,16 +97,13 @@ def piece_losses(est: list, refs: list, lines) -> tuple[dict, dict, dict]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", default="bps")
-    ap.add_argument("--split", default="tune")
-    ap.add_argument("--set", nargs="*", default=[])
+    ap = probe_parser(__doc__, per_piece=False)
     ap.add_argument("--model", action="store_true", help="pass motifcli.load_model() (the product default)")
     ap.add_argument("--method", choices=("discovery", "shipped"), default="discovery",
                     help="shipped: the bar level (annotate unit='bar'), as discovery_eval --method shipped")
     ap.add_argument("--per-song", action="store_true", help="one line per piece: scores and its largest losses")
     args = ap.parse_args()
-    settings = DiscoverySettings(**parse_set(args.set))
+    settings = probe_settings(args)
     model = None
     if args.model:
         import motifcli
