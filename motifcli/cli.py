@@ -43,8 +43,10 @@ from motifcli.options import (
     TrackOpt,
     UnitOpt,
     WindowOpt,
-    build_settings, note_unused,
+    build_settings,
+    note_unused,
 )
+from motifcli.run_report import report
 from motifcli.settings import DEFAULT_UNIT
 
 
@@ -125,7 +127,8 @@ def _root(
 
 @app.command(cls=_Command)
 def annotate(
-    ctx: typer.Context, paths: Annotated[
+    ctx: typer.Context,
+    paths: Annotated[
         list[Path], typer.Argument(help="Score files or folders (searched recursively).", metavar="PATHS")
     ],
     output: Annotated[
@@ -187,7 +190,8 @@ def annotate(
             raise UsageError("--threads must be at least 1")
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter, texture_model=texture_model,
+            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
+            texture_model=texture_model,
             lyrics=lyrics, keep_time_signatures=keep_time_signatures, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
@@ -205,7 +209,7 @@ def annotate(
         workers, threads = _capped(workers, threads)
         loaded = _model_if_used(settings, model, provider, threads)
         summary = _run_with_progress(jobs, loaded, settings, workers, resume, threads)
-        _report(summary, as_json, debug, quiet)
+        report(summary, as_json, debug, quiet)
         if summary.failures:
             raise typer.Exit(EXIT_FAILED)
 
@@ -286,49 +290,6 @@ def _run_with_progress(jobs, model, settings, workers: int, resume: bool, thread
         )
 
 
-def _report(summary, as_json: bool, debug: bool, quiet: bool = False) -> None:  # noqa: ANN001
-    """The written paths, then the failures (last, beside the table that counts them: in a batch of
-    thousands they would scroll away above the ``wrote`` lines), then the summary."""
-    if as_json:
-        typer.echo(json.dumps(summary.to_dict(), indent=2))
-    if not quiet:
-        written = [p for r in summary.results if r.status == "ok" for p in r.outputs]
-        for path in written:  # where the files went (to stderr under --json: stdout is the JSON)
-            typer.echo(f"wrote {quoted(path)}", err=as_json)
-    for r in summary.failures:
-        if debug and r.detail:
-            _err(r.detail.rstrip())
-        _err(f"{quoted(r.path)}: {one_line(r.reason)}")
-    if quiet:
-        return
-    d = summary.to_dict()
-    counts = {k: str(d[k]) for k in ("files", "ok", "skipped", "failed", "motifs", "occurrences", "seconds")}
-    stages = {stage: f"{v:.3f}" for stage, v in d["stage_seconds"].items()}
-    stream = sys.stderr if as_json else sys.stdout
-    if not stream.isatty():  # a pipe (the MuseScore plugin, scripts, logs): plain text, no rich import
-        typer.echo(_plain_table("motif annotate", counts), err=as_json)
-        typer.echo(_plain_table("time per stage (s, summed over files)", stages), err=as_json)
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(stderr=as_json, highlight=False)
-    for title, row in (("motif annotate", counts), ("time per stage (s, summed over files)", stages)):
-        table = Table(title=title, show_header=True)
-        for column in row:
-            table.add_column(column, justify="right")
-        table.add_row(*row.values())
-        console.print(table)
-
-
-def _plain_table(title: str, row: dict[str, str]) -> str:
-    """A title and one right-aligned row under its header, as plain text."""
-    widths = [max(len(k), len(v)) for k, v in row.items()]
-    header = "  ".join(k.rjust(w) for k, w in zip(row, widths))
-    values = "  ".join(v.rjust(w) for v, w in zip(row.values(), widths))
-    return f"{title}\n{header}\n{values}"
-
-
 @app.command(cls=_Command)
 def embed(
     file: Annotated[Path, typer.Argument(help="A score file.", metavar="FILE")],
@@ -402,7 +363,8 @@ def info(
 
 @app.command(cls=_Command)
 def plot(
-    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A score file, or a .motifs.json written by motif annotate.", metavar="FILE")],
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A score file, or a .motifs.json written by motif annotate.", metavar="FILE")],
     output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="Picture to write (.png, .svg, .pdf).")],
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
@@ -430,7 +392,8 @@ def plot(
     with _reported(debug):
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
-            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter, texture_model=texture_model,
+            min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
+            texture_model=texture_model,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
