@@ -131,10 +131,10 @@ def segment_bars(
         return []
     starts = meter.starts
     if phase is not None:  # bar lines and onsets on the track's one grid: sub-step shifts of a bar line change nothing
-        origins = phase + grid_steps(np.asarray(starts, dtype=np.float64), steps_per_beat, phase) / steps_per_beat
+        lines = grid_steps(np.asarray(starts, dtype=np.float64), steps_per_beat, phase)
+        origins = phase + lines / steps_per_beat
         at = grid_steps(onsets, steps_per_beat, phase)
-        which = np.clip(np.searchsorted(grid_steps(origins, steps_per_beat, phase), at, side="right") - 1,
-                        0, len(starts) - 1)
+        which = np.clip(np.searchsorted(lines, at, side="right") - 1, 0, len(starts) - 1)
     else:
         half = 0.5 / steps_per_beat  # an onset half a step before a bar line is heard on it
         which = np.clip(np.searchsorted(starts, onsets + half, side="right") - 1, 0, len(starts) - 1)
