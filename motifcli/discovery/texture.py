@@ -344,7 +344,7 @@ def phrases(bars: TrackBars, settings: DiscoverySettings) -> list[Phrase]:
                     last = b
             length = n
             if settings.texture_merge_runs:
-                starts, spans = _merge_adjacent(starts, length, settings.texture_bridge_bars)
+                starts, spans = _merge_adjacent(starts, length)
             else:
                 spans = [length] * len(starts)
             if len(starts) >= 2:
@@ -352,14 +352,14 @@ def phrases(bars: TrackBars, settings: DiscoverySettings) -> list[Phrase]:
     return out
 
 
-def _merge_adjacent(starts: list[int], n: int, bridge: int = 0) -> tuple[list[int], list[int]]:
-    """Statements that follow each other without a gap (or across up to ``bridge`` other bars)
-    become one occurrence (a repeated bar is one stretch of that texture, as a reader hears it)."""
+def _merge_adjacent(starts: list[int], n: int) -> tuple[list[int], list[int]]:
+    """Statements that follow each other without a gap become one occurrence (a repeated bar is
+    one stretch of that texture, as a reader hears it)."""
     out_s: list[int] = []
     out_n: list[int] = []
     for b in starts:
-        if out_s and b - (out_s[-1] + out_n[-1]) <= bridge:
-            out_n[-1] = b + n - out_s[-1]
+        if out_s and out_s[-1] + out_n[-1] == b:
+            out_n[-1] += n
         else:
             out_s.append(b)
             out_n.append(n)

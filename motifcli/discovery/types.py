@@ -121,7 +121,6 @@ class DiscoverySettings:
     texture_max_bars: int = 4  # longest texture phrase, in bars
     texture_coarse: bool = True  # bars compared by interval classes above the bass
     texture_merge_runs: bool = True  # statements that follow each other are one occurrence
-    texture_bridge_bars: int = 0  # with texture_merge_runs: statements this many other bars apart are one occurrence too (phase12-popocc12.md)
     texture_voice_share: float = 1.0  # drop a texture family when voice families hold this share of its notes (1.0: only one wholly inside them; 0.7 before phase 12, phase12-popocc12.md)
     texture_covers_voice: float = 0.5  # drop a voice family when kept texture families hold this share of its notes
     texture_chord_share: float = 0.05  # a track states textures when this share of its onsets are chords
