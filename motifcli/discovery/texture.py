@@ -67,6 +67,7 @@ from motifcli.voices import TEXTURE, chord_share
 
 TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
 TEXTURE_ROLL_GRIDS = ("bar", "onsets", "onsets_bars")  # DiscoverySettings.texture_roll_grid: where bars and rolls are counted
+TEXTURE_LINE_RULES = ("alone", "always")  # DiscoverySettings.texture_line_rules: which leading tracks the two line rules judge
 PHASE_STEPS = 8  # steps a beat of the grid texture bars are counted on with texture_roll_grid="onsets_bars"
 CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
 
@@ -444,6 +445,9 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     - A texture family whose occurrences sound chords at fewer than ``texture_family_chords`` of
       their onsets is a single line (an Alberti or broken-chord figure of a sonata's left hand):
       that is the voice families' job, and the bars would only add unlabelled stretches of it.
+      ``texture_line_rules="alone"``: these two judge only a leading track that is the score's one
+      pitched track (its lines hold the melody); beside other tracks it accompanies, and its broken-
+      chord bars are statements, not the arpeggio cells found in them (phase12-popocc12.md).
     - A voice family is dropped when ``texture_covers_voice`` or more of its notes lie in the kept
       texture families' occurrences: a few notes of a repeated chordal bar, stated once per bar, are
       a piece of that texture, not a motif of their own (POP909's piano skyline).
@@ -466,10 +470,14 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     if not chosen:
         return families
     explained = {(n.track, n.index) for f in families for o in f.occurrences for n in o.notes}
+    if settings.texture_line_rules not in TEXTURE_LINE_RULES:
+        raise ValueError(f"unknown texture_line_rules {settings.texture_line_rules!r}; choose one of {TEXTURE_LINE_RULES}")
+    judged = settings.texture_line_rules == "always" or sum(1 for t in score.pitched_tracks() if t.notes) == 1
     texture = []
     for p in chosen:
         fam = phrase_family(p, voiced_notes)
-        if _share_in(fam, explained) < settings.texture_voice_share and _chord_share(fam) >= settings.texture_family_chords:
+        if not judged or (_share_in(fam, explained) < settings.texture_voice_share
+                          and _chord_share(fam) >= settings.texture_family_chords):
             texture.append(fam)
     covered = {(n.track, n.index) for f in texture for o in f.occurrences for n in o.notes}
     lines = [f for f in families if _share_in(f, covered) < settings.texture_covers_voice]

@@ -121,10 +121,11 @@ class DiscoverySettings:
     texture_max_bars: int = 4  # longest texture phrase, in bars
     texture_coarse: bool = True  # bars compared by interval classes above the bass
     texture_merge_runs: bool = True  # statements that follow each other are one occurrence
-    texture_voice_share: float = 0.7  # drop a texture family when voice families hold this share of its notes
+    texture_voice_share: float = 0.7  # drop a texture family when voice families hold this share of its notes (see texture_line_rules)
     texture_covers_voice: float = 0.5  # drop a voice family when kept texture families hold this share of its notes
     texture_chord_share: float = 0.05  # a track states textures when this share of its onsets are chords
-    texture_family_chords: float = 0.05  # a texture family needs chords at this share of its occurrences' onsets
+    texture_family_chords: float = 0.05  # a texture family needs chords at this share of its occurrences' onsets (see texture_line_rules)
+    texture_line_rules: str = "alone"  # where texture_voice_share / texture_family_chords apply: "alone": only to a leading track that is the score's one pitched track (beside a melody's track it is the accompaniment, and its broken-chord bars are its statements; phase12-popocc12.md); "always": every leading track (before phase 12)
     texture_lead: float = 1.5  # a chordal track states textures only with this many times any other track's notes (0: off)
     texture_lead_lines: float = 1.0  # a chordal track also leads with this many times the notes of any other track when all of them are single lines (0: off)
     texture_staves: bool = True  # a multi-staff track alone in its score (a one-part piano MusicXML) leads only when one staff has texture_lead x each other staff's notes, as BPS's track per staff must (phase11-staves11.md); no effect on one-staff tracks
