@@ -131,10 +131,8 @@ def segment_bars(
         return []
     starts = meter.starts
     if phase is not None:  # bar lines and onsets on the track's one grid: sub-step shifts of a bar line change nothing
-        lines = grid_steps(np.asarray(starts, dtype=np.float64), steps_per_beat, phase)
+        _, lines, which = bars_on_grid(onsets, starts, steps_per_beat, phase)
         origins = phase + lines / steps_per_beat
-        at = grid_steps(onsets, steps_per_beat, phase)
-        which = np.clip(np.searchsorted(lines, at, side="right") - 1, 0, len(starts) - 1)
     else:
         half = 0.5 / steps_per_beat  # an onset half a step before a bar line is heard on it
         which = np.clip(np.searchsorted(starts, onsets + half, side="right") - 1, 0, len(starts) - 1)
@@ -159,6 +157,18 @@ def segment_bars(
         segments.append(Segment(track.index, bar.start, bar.end, tuple(sorted(chunk.tolist())), origin,
                                 roll_start, scale))
     return segments
+
+
+def bars_on_grid(onsets: np.ndarray, starts, steps_per_beat: int, phase: float,
+                 early: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Onsets and bar lines counted in whole steps of one grid anchored at ``phase`` (beats), and
+    each onset's bar: the bar whose line is at or before its step (``early`` steps ahead: an onset
+    that many steps before a bar line is heard on it). One rule for the bar level's rolls
+    (:func:`segment_bars`) and the texture families' bars (phase11-pop11.md)."""
+    at = grid_steps(onsets, steps_per_beat, phase)
+    lines = grid_steps(np.asarray(starts, dtype=np.float64), steps_per_beat, phase)
+    which = np.clip(np.searchsorted(lines, at + early, side="right") - 1, 0, len(lines) - 1)
+    return at, lines, which
 
 
 def onset_phase(onsets: np.ndarray, steps_per_beat: int) -> float:

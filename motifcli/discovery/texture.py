@@ -217,16 +217,12 @@ def _grid_bars(onsets: np.ndarray, starts: np.ndarray, grid: float,
     fraction of a step early or late changes neither (phase11-pop11.md). None for onsets on a
     written grid (phase 0: a score's bar lines are its notes' own, and 1/12-beat slots do not fit
     a 1/8-beat grid)."""
-    from motifcli.encoding import grid_steps
-    from motifcli.segment import onset_phase
+    from motifcli.segment import bars_on_grid, onset_phase
 
     phase = onset_phase(onsets, fine)
     if phase == 0.0:
         return None
-    at = grid_steps(onsets, fine, phase)
-    lines = grid_steps(starts, fine, phase)
-    early = int(round(grid / 2 * fine))
-    bar = np.clip(np.searchsorted(lines, at + early, side="right") - 1, 0, len(starts) - 1)
+    at, lines, bar = bars_on_grid(onsets, starts, fine, phase, early=int(round(grid / 2 * fine)))
     per_slot = grid * fine
     slot = np.maximum(np.floor((at - lines[bar]) / per_slot + 0.5).astype(np.int64), 0)
     return bar, slot
