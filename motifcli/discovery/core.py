@@ -77,6 +77,10 @@ def voice_and_cell_families(
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model, meter)
+    if settings.doubled > 0:  # doubled or harmonised statements: the upper line's (discovery/doubling.py)
+        from motifcli.discovery.doubling import without_doubling
+
+        without_doubling(chosen, lines, settings.doubled, settings.doubled_onset, settings.doubled_closer)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     core = [_family(c, lines, settings.salience_discount) for c in chosen]
     grown = core
