@@ -50,7 +50,12 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         from motifcli.discovery.accompaniment import without_accompaniment
 
         ordered = [_relabel(f, i) for i, f in enumerate(without_accompaniment(ordered, settings))]
-    return ordered[: settings.max_families]
+    ordered = ordered[: settings.max_families]
+    if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
+        from motifcli.discovery.doubling import without_doubling
+
+        ordered = [without_doubling(f, settings.doubled, settings.doubled_track) for f in ordered]
+    return ordered
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:
@@ -77,10 +82,6 @@ def voice_and_cell_families(
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model, meter)
-    if settings.doubled > 0:  # doubled or harmonised statements: the upper line's (discovery/doubling.py)
-        from motifcli.discovery.doubling import without_doubling
-
-        without_doubling(chosen, lines, settings.doubled, settings.doubled_onset, settings.doubled_closer)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     core = [_family(c, lines, settings.salience_discount) for c in chosen]
     grown = core

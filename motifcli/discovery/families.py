@@ -110,8 +110,6 @@ def add_variants(
             return K[i] + (np.arange(len(mask)) if settings.keep_inserted else np.flatnonzero(mask))
 
         ok = np.ones(len(D), dtype=bool)
-        if settings.variant_lines:  # a variant in a line where the motif never returns literally
-            ok &= np.isin(lines.voice_id[K], lines.voice_id[fam.starts])
         if model is not None:
             vet = np.flatnonzero(D > settings.variant_tolerance)
             if len(vet):
@@ -123,10 +121,6 @@ def add_variants(
         if crowd is not None and len(notes) >= crowd:  # crowded: held to its place in the bar, gathered in full once
             ok &= _metric_filter(bar_pos, fam.starts, K, lines.grid, settings)
             notes, dist, first = _gather(fam, order, K, D, ok, masks, positions, len(lines))
-        if settings.variant_cap > 0:  # _gather holds the exact statements first, then variants closest first
-            exact = sum(d == 0 for d in dist)
-            keep = exact + int(settings.variant_cap * exact)
-            notes, dist, first = notes[:keep], dist[:keep], first[:keep]
         set_statements(fam, notes, dist, first)
 
 

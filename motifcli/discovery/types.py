@@ -86,11 +86,8 @@ class DiscoverySettings:
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
-    variant_cap: float = 0.0  # a family keeps at most this many varied statements per exact one, the closest (0: off; phase12-extra12.md)
-    doubled: float = 0.0  # drop a statement this share of whose span sounds under a higher statement of its family in another line (0: off; discovery/doubling.py)
-    doubled_onset: float = 0.0  # ... only when it starts within this many beats of the higher one (0: any start)
-    doubled_closer: bool = False  # ... only when the higher one aligns at least as close to the family
-    variant_lines: bool = False  # varied statements only in voices holding an exact statement of the family (phase12-extra12.md)
+    doubled: float = 0.5  # output: a statement this share of whose span sounds under a higher statement of its family in another line is dropped (0: off; discovery/doubling.py, phase12-extra12.md)
+    doubled_track: bool = False  # ... only under a higher statement in the same track (the other voice of a chordal track)
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience
     salience_length: float = 0.3  # ordering salience x notes per statement ** this (longer statements first)
