@@ -21,42 +21,28 @@ import numpy as np
 from motifcli.discovery.types import Family
 
 
-def doubled_statements(family: Family, share: float, same_track: bool = False) -> np.ndarray:
+def doubled_statements(family: Family, share: float) -> np.ndarray:
     """Mask over ``family.occurrences``: True where a statement sounds, for at least ``share`` of its
     span, under a higher one of the family in another line (the prototype is never marked)."""
     occs = family.occurrences
     start = np.array([o.start for o in occs])
     end = np.array([o.end for o in occs])
     height = np.array([np.mean([n.pitch for n in o.notes]) for o in occs])
-    lines = [(o.track, o.notes[0].voice) for o in occs]
-    other = np.array([[a != b and (a[0] == b[0] or not same_track) for b in lines] for a in lines],
-                     dtype=bool).reshape(len(occs), len(occs))
+    line = np.unique(np.array([(o.track, o.notes[0].voice) for o in occs]), axis=0, return_inverse=True)[1].ravel()
+    other = line[None, :] != line[:, None]
     span = np.maximum(end - start, 1e-9)
     over = np.clip(np.minimum(end[:, None], end[None, :]) - np.maximum(start[:, None], start[None, :]), 0, None)
     under = (over / span[:, None] >= share) & (height[None, :] > height[:, None]) & other
-    import os
-    if os.environ.get("X12_COUNT"):  # the copy's line holds fewer of the family's statements (ties: the lower)
-        from collections import Counter
-        cnt = Counter(lines)
-        c = np.array([cnt[x] for x in lines])
-        higher = (c[None, :] > c[:, None]) | ((c[None, :] == c[:, None]) & (height[None, :] > height[:, None]))
-        under = (over / span[:, None] >= share) & higher & other
-    together = float(os.environ.get("X12_TOGETHER", "0"))
-    if together > 0:  # the copy moves with the higher statement: this share of its onsets sound with its onsets
-        on = [np.array([n.onset for n in o.notes]) for o in occs]
-        for i, j in zip(*np.nonzero(under)):
-            if np.mean(np.abs(on[i][:, None] - on[j][None, :]).min(axis=1) <= 0.13) < together:
-                under[i, j] = False
     out = under.any(axis=1)
     out[0] = False
     return out
 
 
-def without_doubling(family: Family, share: float, same_track: bool = False) -> Family:
+def without_doubling(family: Family, share: float) -> Family:
     """``family`` without its doubled statements; its coverage counts the statements kept."""
     if len(family.occurrences) < 2:
         return family
-    drop = doubled_statements(family, share, same_track)
+    drop = doubled_statements(family, share)
     if not drop.any():
         return family
     kept = tuple(o for o, d in zip(family.occurrences, drop) if not d)
