@@ -21,7 +21,7 @@ import numpy as np
 from motifcli.discovery.types import Family
 
 
-def doubled_statements(family: Family, share: float) -> np.ndarray:
+def doubled_statements(family: Family, share: float, onset: float = float("inf")) -> np.ndarray:
     """Mask over ``family.occurrences``: True where a statement sounds, for at least ``share`` of its
     span, under a higher one of the family in another line (the prototype is never marked)."""
     occs = family.occurrences
@@ -33,16 +33,17 @@ def doubled_statements(family: Family, share: float) -> np.ndarray:
     span = np.maximum(end - start, 1e-9)
     over = np.clip(np.minimum(end[:, None], end[None, :]) - np.maximum(start[:, None], start[None, :]), 0, None)
     under = (over / span[:, None] >= share) & (height[None, :] > height[:, None]) & other
+    under &= np.abs(start[None, :] - start[:, None]) <= onset
     out = under.any(axis=1)
     out[0] = False
     return out
 
 
-def without_doubling(family: Family, share: float) -> Family:
+def without_doubling(family: Family, share: float, onset: float = float("inf")) -> Family:
     """``family`` without its doubled statements; its coverage counts the statements kept."""
     if len(family.occurrences) < 2:
         return family
-    drop = doubled_statements(family, share)
+    drop = doubled_statements(family, share, onset)
     if not drop.any():
         return family
     kept = tuple(o for o, d in zip(family.occurrences, drop) if not d)
