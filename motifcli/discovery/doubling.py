@@ -6,7 +6,9 @@ copy as a statement of its own. The listener hears one statement, carried by the
 copies below it are its texture. So a statement for at least ``share`` of whose time span a
 statement of the same family sounds in another line (another track, or the other voice of its
 track) with a higher mean pitch is dropped. Imitation, where a line enters as another ends,
-overlaps less and stays. It runs on the output, after families are chosen and ranked: which
+overlaps less and stays; an entry overlapping a higher one for half its span or more (a close
+stretto, a chorale's inner voice) goes too: the rule does not ask that the two start together
+(measured, not adopted: phase12-extra12.md). It runs on the output, after families are chosen and ranked: which
 families a piece gets and their order do not change, only their statements
 (benchmarks/phase12-extra12.md: on BPS-motif these copies are 26% of the statements matching no
 labelled occurrence, against 4% of those matching one).
@@ -21,7 +23,7 @@ import numpy as np
 from motifcli.discovery.types import Family
 
 
-def doubled_statements(family: Family, share: float, onset: float = float("inf")) -> np.ndarray:
+def doubled_statements(family: Family, share: float) -> np.ndarray:
     """Mask over ``family.occurrences``: True where a statement sounds, for at least ``share`` of its
     span, under a higher one of the family in another line (the prototype is never marked)."""
     occs = family.occurrences
@@ -33,17 +35,16 @@ def doubled_statements(family: Family, share: float, onset: float = float("inf")
     span = np.maximum(end - start, 1e-9)
     over = np.clip(np.minimum(end[:, None], end[None, :]) - np.maximum(start[:, None], start[None, :]), 0, None)
     under = (over / span[:, None] >= share) & (height[None, :] > height[:, None]) & other
-    under &= np.abs(start[None, :] - start[:, None]) <= onset
     out = under.any(axis=1)
     out[0] = False
     return out
 
 
-def without_doubling(family: Family, share: float, onset: float = float("inf")) -> Family:
+def without_doubling(family: Family, share: float) -> Family:
     """``family`` without its doubled statements; its coverage counts the statements kept."""
     if len(family.occurrences) < 2:
         return family
-    drop = doubled_statements(family, share, onset)
+    drop = doubled_statements(family, share)
     if not drop.any():
         return family
     kept = tuple(o for o, d in zip(family.occurrences, drop) if not d)
