@@ -81,19 +81,38 @@ def piece_losses(est: list, refs: list, lines) -> tuple[dict, dict, dict]:
     for j in cols:
         i = max(rows, key=lambda r: OP[r, j] if rel[r, j] else -1)
         w = rel[:, j].sum() / rel.sum()
-        m = M[i][j]
-        for k, occ in enumerate(est[j]):
-            r = int(m[:, k].argmax())
-            c = float(m[r, k])
-            if c >= 0.5:
-                what = kind(c, len(occ), len(refs[i][r]))
-            elif any(card_matrix(ref, [occ]).max() >= 0.5 for ii, ref in enumerate(refs) if ii != i):
-                what = "other ref"
-            else:
-                what = "extra" if c == 0 else "partial"
+        for what, c in statement_kinds(est[j], refs, i, M[i][j]):
             ploss["P " + what] += w * (1 - c) / len(est[j])
             count["P " + what] += 1
     return rloss, ploss, count
+
+
+def statement_kinds(family: list, refs: list, i: int, m: np.ndarray) -> list[tuple[str, float]]:
+    """Precision-side kind and cardinality of each statement of ``family`` against reference ``i``
+    (``m``: their card_matrix), as the docstring defines them; benchmarks/extra_probe.py reads it too."""
+    out = []
+    for k, occ in enumerate(family):
+        r = int(m[:, k].argmax())
+        c = float(m[r, k])
+        if c >= 0.5:
+            what = kind(c, len(occ), len(refs[i][r]))
+        elif any(card_matrix(ref, [occ]).max() >= 0.5 for ii, ref in enumerate(refs) if ii != i):
+            what = "other ref"
+        else:
+            what = "extra" if c == 0 else "partial"
+        out.append((what, c))
+    return out
+
+
+def established(est: list, refs: list) -> dict[int, int]:
+    """Family index -> the reference it is scored against on the precision side (families establishing
+    some reference at .75 only), as :func:`piece_losses` picks it."""
+    M = [[card_matrix(r, e) for e in est] for r in refs]
+    S = np.array([[m.max() if m.size else 0.0 for m in row] for row in M]).reshape(len(refs), len(est))
+    OP = np.array([[m.max(axis=0).mean() for m in row] for row in M]).reshape(len(refs), len(est))
+    rel = S >= 0.75 - 1e-12
+    rows, cols = sorted(set(np.nonzero(rel)[0])), sorted(set(np.nonzero(rel)[1]))
+    return {j: max(rows, key=lambda r: OP[r, j] if rel[r, j] else -1) for j in cols}
 
 
 def main() -> None:

@@ -50,7 +50,12 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         from motifcli.discovery.accompaniment import without_accompaniment
 
         ordered = [_relabel(f, i) for i, f in enumerate(without_accompaniment(ordered, settings))]
-    return ordered[: settings.max_families]
+    ordered = ordered[: settings.max_families]
+    if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
+        from motifcli.discovery.doubling import without_doubling
+
+        ordered = [without_doubling(f, settings.doubled) for f in ordered]
+    return ordered
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:

@@ -1,0 +1,98 @@
+"""A motif doubled an octave below is one statement, the upper line's (``doubled``, discovery/doubling.py).
+
+The file is written with mido and read back by motifcli's own reader: a right hand states a
+six-note motif four times (transposed), the left hand doubles the first three an octave lower and
+states it once more alone, later. Without the rule the family holds the left hand's doubling
+copies as statements of their own; with it only the left hand's lone statement stays beside the
+right hand's. (Discovery grows the motif into the filler after it; the family is the one whose
+statements lie in both hands.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mido
+import pytest
+
+from motifcli import read_score
+from motifcli.discovery import DiscoverySettings, discover
+from motifcli.discovery.doubling import doubled_statements
+
+TPB = 480
+MOTIF = [(0, 1.0), (4, 0.5), (7, 0.5), (5, 1.0), (4, 0.5), (2, 0.5)]  # (semitones above the first note, beats)
+FILLER = [(0, 2.0), (-1, 2.0)]  # a held note and its neighbour between statements (no motif)
+
+
+def _track(events: list[tuple[float, int, float]], channel: int) -> mido.MidiTrack:
+    """(onset beats, pitch, duration beats) -> a MIDI track of note on/off messages."""
+    msgs = []
+    for on, pitch, dur in events:
+        msgs.append((round(on * TPB), 1, mido.Message("note_on", note=pitch, velocity=80, channel=channel)))
+        msgs.append((round((on + dur) * TPB), 0, mido.Message("note_off", note=pitch, velocity=0, channel=channel)))
+    track, now = mido.MidiTrack(), 0
+    for tick, _, msg in sorted(msgs, key=lambda m: (m[0], m[1])):
+        track.append(msg.copy(time=tick - now))
+        now = tick
+    return track
+
+
+def _statement(start: float, base: int) -> list[tuple[float, int, float]]:
+    out, t = [], start
+    for step, dur in MOTIF:
+        out.append((t, base + step, dur))
+        t += dur
+    return out
+
+
+def _filler(start: float, base: int) -> list[tuple[float, int, float]]:
+    return [(start + 2.0 * i, base + step, dur) for i, (step, dur) in enumerate(FILLER)]
+
+
+@pytest.fixture(scope="module")
+def piece(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rh, lh = [], []
+    bases = [72, 74, 77, 72, 70]
+    for k, base in enumerate(bases[:4]):  # bars of 8 beats: motif (4 beats) then filler (4 beats)
+        rh += _statement(8.0 * k, base) + _filler(8.0 * k + 4, base + 12)
+        lh += (_statement(8.0 * k, base - 12) if k < 3 else [(8.0 * k, 48, 4.0)]) + _filler(8.0 * k + 4, base - 24)
+    lh += _statement(32.0, bases[4] - 12) + _filler(36.0, 43)  # the left hand alone
+    rh += [(32.0, 79, 8.0)]
+    mid = mido.MidiFile(ticks_per_beat=TPB)
+    mid.tracks += [_track(rh, 0), _track(lh, 1)]
+    path = tmp_path_factory.mktemp("doubling") / "doubled.mid"
+    mid.save(path)
+    return path
+
+
+def _motif_family(path: Path, settings: DiscoverySettings):
+    """The family whose statements lie in both hands (the motif, grown into the filler after it)."""
+    found = discover(read_score(path), settings=settings)
+    fams = [f for f in found if len({o.track for o in f.occurrences}) > 1]
+    assert len(fams) == 1, [(f.label, [(o.track, o.start) for o in f.occurrences]) for f in found]
+    return fams[0]
+
+
+def _left_hand(family) -> list[float]:
+    return sorted(o.start for o in family.occurrences if o.track == 1)
+
+
+def test_without_the_rule_the_doubling_copies_are_statements(piece: Path) -> None:
+    off = _motif_family(piece, DiscoverySettings(doubled=0.0))
+    assert _left_hand(off)[:3] == [0.0, 8.0, 16.0]  # under the right hand's statements at 0, 4, 12, 20 (grown)
+    assert doubled_statements(off, 0.5).sum() == 3
+
+
+def test_the_doubled_statements_are_heard_once_in_the_upper_line(piece: Path) -> None:
+    off = _motif_family(piece, DiscoverySettings(doubled=0.0))
+    on = _motif_family(piece, DiscoverySettings())
+    assert _left_hand(on) == _left_hand(off)[3:] and _left_hand(on)[0] >= 24.0  # the lone statement stays
+    assert [o for o in on.occurrences if o.track == 0] == [o for o in off.occurrences if o.track == 0]
+    assert not doubled_statements(on, 0.5).any()
+
+
+def test_family_choice_and_order_do_not_change(piece: Path) -> None:
+    score = read_score(piece)
+    off = discover(score, settings=DiscoverySettings(doubled=0.0))
+    on = discover(score)
+    assert [(f.label, f.salience, f.prototype) for f in on] == [(f.label, f.salience, f.prototype) for f in off]
