@@ -96,3 +96,32 @@ def test_family_choice_and_order_do_not_change(piece: Path) -> None:
     off = discover(score, settings=DiscoverySettings(doubled=0.0))
     on = discover(score)
     assert [(f.label, f.salience, f.prototype) for f in on] == [(f.label, f.salience, f.prototype) for f in off]
+
+
+@pytest.fixture(scope="module")
+def stretto(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The left hand takes up each right-hand statement a beat later, an octave lower (a close
+    stretto): it overlaps three quarters of the higher statement but does not start with it."""
+    rh, lh = [], []
+    for k, base in enumerate([72, 74, 77, 72]):
+        rh += _statement(8.0 * k, base) + _filler(8.0 * k + 4, base + 12)
+        lh += _statement(8.0 * k + 1, base - 12) + _filler(8.0 * k + 5, base)
+    mid = mido.MidiFile(ticks_per_beat=TPB)
+    mid.tracks += [_track(rh, 0), _track(lh, 1)]
+    path = tmp_path_factory.mktemp("stretto") / "stretto.mid"
+    mid.save(path)
+    return path
+
+
+def test_an_imitating_entry_is_a_statement_of_its_own(stretto: Path) -> None:
+    """Imitation is not doubling: the entries a beat after the right hand's stay (doubled_parallel:
+    their notes meet other places of the motif, though their rhythm lines up with it), while the
+    rule that asks only for an overlap under a higher statement would drop them as copies."""
+    off = _motif_family(stretto, DiscoverySettings(doubled=0.0))
+    entries = _left_hand(off)
+    assert entries and all(s % 8.0 == 1.0 for s in entries)  # a beat after each right-hand statement
+    assert doubled_statements(off, 0.5).sum() == len(entries)  # any start: every entry counts as a copy
+    assert not doubled_statements(off, 0.5, DiscoverySettings().doubled_parallel).any()
+    assert _left_hand(_motif_family(stretto, DiscoverySettings())) == entries
+    anyway = discover(read_score(stretto), settings=DiscoverySettings(doubled_parallel=0.0))
+    assert [o.start for f in anyway for o in f.occurrences if o.track == 1] == []

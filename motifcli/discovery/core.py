@@ -54,7 +54,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
         from motifcli.discovery.doubling import without_doubling
 
-        ordered = [without_doubling(f, settings.doubled) for f in ordered]
+        ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel) for f in ordered]
     return ordered
 
 
