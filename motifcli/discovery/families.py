@@ -19,7 +19,7 @@ from motifcli.discovery.barpos import at_position, bar_positions, modal_position
 from motifcli.discovery.candidates import Lines
 from motifcli.discovery.embed import Encoder, cosine_to_nearest
 from motifcli.discovery.patterns import Pattern
-from motifcli.discovery.rhythmvar import same_classes_distance, same_rhythm_distance
+from motifcli.discovery.rhythmvar import inside_exemplar, same_classes_distance, same_rhythm_distance
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.meter import MeterMap
 
@@ -116,6 +116,15 @@ def add_variants(
                 voice = np.isin(lines.voice_id[starts], lines.voice_id[ex])
                 more = np.flatnonzero((res.distance > loose) & np.isfinite(rd) & voice)
                 dists.append(rd[more]), starts_all.append(starts[more]), masks.extend(np.ones((len(more), m), bool))
+                rhythmic.append(np.ones(len(more), dtype=bool))
+        if settings.part_statements > 0 and settings.transpose:  # m consecutive notes of the motif, m below n - max_gaps
+            for m in range(max(settings.part_statements, 2), lo):
+                starts = np.flatnonzero(keys[m] != -1)
+                idx = starts[:, None] + np.arange(m)[None, :]
+                hit = inside_exemplar(lines.pitches[idx], lines.onsets[idx], ex_p, ex_o, lines.grid, settings.part_prefix)
+                more = np.flatnonzero(hit & np.isin(lines.voice_id[starts], lines.voice_id[ex]))
+                dists.append(np.full(len(more), settings.variant_tolerance + (fam.n - m) / fam.n))
+                starts_all.append(starts[more]), masks.extend(np.ones((len(more), m), bool))
                 rhythmic.append(np.ones(len(more), dtype=bool))
         D = np.concatenate(dists) if dists else np.zeros(0)
         K = np.concatenate(starts_all).astype(np.int64) if starts_all else np.zeros(0, dtype=np.int64)

@@ -53,3 +53,22 @@ def same_classes_distance(wp: np.ndarray, wo: np.ndarray, ex_p: np.ndarray, ex_o
         same = (cls == c[None, :]).all(axis=1)
         np.minimum(best, np.where(same, np.abs(lr - r[None, :]).mean(axis=1), np.inf), out=best)
     return best
+
+
+def inside_exemplar(wp: np.ndarray, wo: np.ndarray, ex_p: np.ndarray, ex_o: np.ndarray, grid: float,
+                    prefix_only: bool) -> np.ndarray:
+    """Per window [W, m] (m below the family's n), True where its interval classes and quantised
+    inter-onset intervals are those of m consecutive notes of an exemplar [X, n] (its first m with
+    ``prefix_only``): a statement of part of the motif."""
+    def codes(p: np.ndarray, o: np.ndarray) -> np.ndarray:
+        cls = interval_class(np.diff(p, axis=1).astype(np.int64))
+        return (cls + 64) * 100_003 + np.round(np.diff(o, axis=1) / grid).astype(np.int64)
+
+    m = wp.shape[1]
+    c = codes(wp, wo)
+    e = codes(ex_p, ex_o)
+    hit = np.zeros(len(wp), dtype=bool)
+    for off in range(0, 1 if prefix_only else ex_p.shape[1] - m + 1):
+        sub = e[:, off : off + m - 1]
+        hit |= (c[:, None, :] == sub[None, :, :]).all(axis=2).any(axis=1)
+    return hit

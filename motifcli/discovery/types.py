@@ -88,6 +88,8 @@ class DiscoverySettings:
     rhythm_tail: bool = False  # ... and the same inter-onset interval after the last note
     rhythm_vet: bool = False  # ... vetted by the model's embedding as looser alignments are (with a model)
     class_variants: float = 0.0  # also windows of the family's interval classes and length in its voices up to this mean |log2 IOI ratio| (0: off; the same place and vetting rules)
+    part_statements: int = 0  # also windows of this many notes or more (below n - max_gaps) stating consecutive notes of an exemplar exactly (0: off; the same place and vetting rules)
+    part_prefix: bool = False  # ... only its first notes
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes
