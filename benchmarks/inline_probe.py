@@ -22,8 +22,11 @@ inside it. One reason each, the first that applies:
   the intervals are too far), ``rhythm distance`` (its intervals alone align) or both.
 
 Also counted, apart: whether the stretch is in the voice of the family's exact statements, whether
-another family holds notes of it, and the best distance (buckets). Losses are the occurrences'
-shares of 1 - R_occ (mean over pieces), as occ_errors reports them.
+another family holds notes of it, the best distance (buckets), and, for those whose intervals are
+too far, what a same-rhythm rule would see (an n-note window with an exemplar's exact rhythm, its
+interval change and contour, the family's bar place). Losses are the occurrences' shares of
+1 - R_occ (mean over pieces), as occ_errors reports them. Session 12's write-up:
+benchmarks/phase12-inline12.md.
 """
 
 from __future__ import annotations
@@ -42,7 +45,6 @@ from motifcli.discovery.align import align
 from motifcli.discovery.barpos import bar_positions, modal_position, position_tolerance
 from motifcli.discovery.candidates import Lines, interval_class
 from motifcli.discovery.families import Chosen, _metric_filter, add_variants
-from motifcli.discovery.rhythmvar import same_rhythm_distance
 from motifcli.discovery.types import DiscoverySettings
 
 
@@ -120,6 +122,18 @@ def _scaled(f):
     return t
 
 
+def same_rhythm_distance(wp: np.ndarray, wo: np.ndarray, ex_p: np.ndarray, ex_o: np.ndarray, grid: float) -> np.ndarray:
+    """Per window [W, n], the smallest mean |interval change| to an exemplar [X, n] of identical rhythm
+    (IOIs equal on the ``grid``; inf where none). The rule ``rhythm_variants`` measured it (commit 56813d5)."""
+    iv, rq = np.diff(wp, axis=1).astype(np.float64), np.round(np.diff(wo, axis=1) / grid).astype(np.int64)
+    ex_iv, ex_rq = np.diff(ex_p, axis=1).astype(np.float64), np.round(np.diff(ex_o, axis=1) / grid).astype(np.int64)
+    best = np.full(len(wp), np.inf)
+    for a, r in zip(ex_iv, ex_rq):
+        same = (rq == r[None, :]).all(axis=1)
+        np.minimum(best, np.where(same, np.abs(iv - a[None, :]).mean(axis=1), np.inf), out=best)
+    return best
+
+
 def same_rhythm_view(lines: Lines, a: int, b: int, ex: np.ndarray, n: int, cap: Capture, s: DiscoverySettings) -> dict:
     """What the same-rhythm rule (rhythmvar.py) sees of the stretch: the smallest mean |interval change|
     of an n-note window inside it with an exemplar's rhythm (any contour), that window's share of
@@ -130,7 +144,7 @@ def same_rhythm_view(lines: Lines, a: int, b: int, ex: np.ndarray, n: int, cap: 
         return {}
     idx = starts[:, None] + np.arange(n)
     span = ex[:, None] + np.arange(n)
-    d = same_rhythm_distance(lines.pitches[idx], lines.onsets[idx], lines.pitches[span], lines.onsets[span], lines.grid, 0.0)
+    d = same_rhythm_distance(lines.pitches[idx], lines.onsets[idx], lines.pitches[span], lines.onsets[span], lines.grid)
     i = int(np.argmin(d))
     if not np.isfinite(d[i]):
         return {"same rhythm": False}
@@ -145,6 +159,19 @@ def same_rhythm_view(lines: Lines, a: int, b: int, ex: np.ndarray, n: int, cap: 
         out["agree"] = share >= s.bar_position_agree
         out["at place"] = bool(abs(bp[k] - where) <= position_tolerance(lines.grid))
     return out
+
+
+def rhythm_kind(info: dict) -> str:
+    """One line of :func:`same_rhythm_view` for the summary table."""
+    if "same rhythm" not in info:
+        return "stretch shorter than the family's n notes"
+    if not info["same rhythm"]:
+        return "no n-note window with an exemplar's rhythm"
+    parts = ["interval change <= 3" if info["rhythm d"] <= 3 else "interval change > 3",
+             "contour >= .75" if info["contour"] >= 0.75 else "contour < .75"]
+    if "agree" in info:
+        parts.append("at the agreed bar place" if info["agree"] and info["at place"] else "not at an agreed place")
+    return "same rhythm, " + ", ".join(parts)
 
 
 def reason(occ: list, fam_j: int, found, cap: Capture, s: DiscoverySettings, where: dict) -> tuple[str, dict]:
@@ -223,6 +250,7 @@ def main() -> None:
     loss: Counter = Counter()
     side: Counter = Counter()
     dist: Counter = Counter()
+    view: Counter = Counter()
     for piece in ps:
         found = discover(piece.score, model, settings=s)
         est = clean([[o.points() for o in f.occurrences] for f in found])
@@ -244,6 +272,8 @@ def main() -> None:
             if "distance" in info:
                 d = info["distance"]
                 dist["<=1" if d <= 1 else "1-1.5" if d <= 1.5 else "1.5-2" if d <= 2 else ">2"] += 1
+            if why in ("interval distance", "diatonic", "interval+rhythm distance"):
+                view[rhythm_kind(info)] += 1
             if args.list:
                 print(piece.name, i, j, r, len(occ), why, {k: round(v, 2) if isinstance(v, float) else v for k, v in info.items()})
     print(f"missing in line: {sum(count.values())} occurrences, loss {sum(loss.values()):.3f}", args.set)
@@ -255,6 +285,9 @@ def main() -> None:
         print(f"| {k} | {v} |")
     for k in ("<=1", "1-1.5", "1.5-2", ">2"):
         print(f"| best distance {k} | {dist[k]} |")
+    print("| intervals too far: what a same-rhythm rule sees | occurrences |\n|---|---|")
+    for k, v in view.most_common():
+        print(f"| {k} | {v} |")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from motifcli.discovery.barpos import at_position, bar_positions, modal_position
 from motifcli.discovery.candidates import Lines
 from motifcli.discovery.embed import Encoder, cosine_to_nearest
 from motifcli.discovery.patterns import Pattern
-from motifcli.discovery.rhythmvar import inside_exemplar, same_classes_distance, same_rhythm_distance
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.meter import MeterMap
 
@@ -90,7 +89,7 @@ def add_variants(
         ex = fam.starts[: settings.exemplars]
         span = ex[:, None] + np.arange(fam.n)[None, :]
         ex_p, ex_o = lines.pitches[span], lines.onsets[span]
-        dists, starts_all, masks, rhythmic = [], [], [], []
+        dists, starts_all, masks = [], [], []
         lo = max(settings.min_notes, fam.n - settings.max_gaps)  # --min-notes / max_notes keep their meaning
         for m in range(lo, min(fam.n + settings.max_gaps, settings.max_notes) + 1):
             if m not in keys:
@@ -103,29 +102,6 @@ def add_variants(
             res = align(wp, wo, ex_p, ex_o, lines.grid / 2, settings.gap_cost, settings.transpose)
             near = np.flatnonzero(res.distance <= loose)
             dists.append(res.distance[near]), starts_all.append(starts[near]), masks.extend(res.kept[near])
-            rhythmic.append(np.zeros(len(near), dtype=bool))
-            if m == fam.n and (settings.rhythm_variants > 0 or settings.class_variants > 0) and settings.transpose:
-                rd = np.full(len(starts), np.inf)
-                if settings.rhythm_variants > 0:  # same rhythm, other intervals
-                    tails = (lines.ioi[starts + m - 1], lines.ioi[ex + m - 1]) if settings.rhythm_tail else (None, None)
-                    rd = same_rhythm_distance(wp, wo, ex_p, ex_o, lines.grid, settings.rhythm_contour, *tails)
-                    rd[rd > settings.rhythm_variants] = np.inf
-                if settings.class_variants > 0:  # same interval classes, other rhythm (after the rest)
-                    cd = same_classes_distance(wp, wo, ex_p, ex_o, lines.grid / 2)
-                    rd = np.minimum(rd, np.where(cd <= settings.class_variants, settings.variant_tolerance + cd, np.inf))
-                voice = np.isin(lines.voice_id[starts], lines.voice_id[ex])
-                more = np.flatnonzero((res.distance > loose) & np.isfinite(rd) & voice)
-                dists.append(rd[more]), starts_all.append(starts[more]), masks.extend(np.ones((len(more), m), bool))
-                rhythmic.append(np.ones(len(more), dtype=bool))
-        if settings.part_statements > 0 and settings.transpose:  # m consecutive notes of the motif, m below n - max_gaps
-            for m in range(max(settings.part_statements, 2), lo):
-                starts = np.flatnonzero(keys[m] != -1)
-                idx = starts[:, None] + np.arange(m)[None, :]
-                hit = inside_exemplar(lines.pitches[idx], lines.onsets[idx], ex_p, ex_o, lines.grid, settings.part_prefix)
-                more = np.flatnonzero(hit & np.isin(lines.voice_id[starts], lines.voice_id[ex]))
-                dists.append(np.full(len(more), settings.variant_tolerance + (fam.n - m) / fam.n))
-                starts_all.append(starts[more]), masks.extend(np.ones((len(more), m), bool))
-                rhythmic.append(np.ones(len(more), dtype=bool))
         D = np.concatenate(dists) if dists else np.zeros(0)
         K = np.concatenate(starts_all).astype(np.int64) if starts_all else np.zeros(0, dtype=np.int64)
 
@@ -134,15 +110,11 @@ def add_variants(
             return K[i] + (np.arange(len(mask)) if settings.keep_inserted else np.flatnonzero(mask))
 
         ok = np.ones(len(D), dtype=bool)
-        same_rhythm = np.concatenate(rhythmic) if rhythmic else np.zeros(0, dtype=bool)
-        if model is not None:  # same-rhythm statements are vetted only with rhythm_vet
-            vet = np.flatnonzero((D > settings.variant_tolerance) & (~same_rhythm | settings.rhythm_vet))
+        if model is not None:
+            vet = np.flatnonzero(D > settings.variant_tolerance)
             if len(vet):
                 cos, spread = cosine_to_nearest(model, lines, fam.notes[:8], [positions(i) for i in vet.tolist()])
                 ok[vet[cos > spread]] = False
-        if same_rhythm.any() and settings.rhythm_place != "off":  # same-rhythm statements held to the family's place in the bar
-            r = np.flatnonzero(same_rhythm)
-            ok[r] &= _rhythm_place(bar_pos, fam.starts, K[r], lines.grid, settings)
         order = np.lexsort((K, D)).tolist()
         crowd = settings.bar_position_crowd if bar_pos is not None else None
         notes, dist, first = _gather(fam, order, K, D, ok, masks, positions, len(lines), stop_at=crowd)
@@ -189,18 +161,6 @@ def _metric_filter(
     if share < settings.bar_position_agree:
         return np.ones(len(varied), dtype=bool)
     return at_position(bar_pos[varied], where, tol)
-
-
-def _rhythm_place(
-    bar_pos: np.ndarray | None, exact: np.ndarray, varied: np.ndarray, grid: float, settings: DiscoverySettings,
-) -> np.ndarray:
-    """Which same-rhythm statements may join: "modal" as :func:`_metric_filter` (anywhere when the exact
-    statements do not agree on a place), "agree" only at an agreed place (none without bars)."""
-    if bar_pos is None:
-        return np.full(len(varied), settings.rhythm_place == "modal")
-    if settings.rhythm_place == "agree" and modal_position(bar_pos[exact], position_tolerance(grid))[1] < settings.bar_position_agree:
-        return np.zeros(len(varied), dtype=bool)
-    return _metric_filter(bar_pos, exact, varied, grid, settings)
 
 
 def set_statements(fam: Chosen, notes: list[np.ndarray], dist: list[float], first: list[int]) -> None:

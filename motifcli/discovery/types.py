@@ -82,14 +82,6 @@ class DiscoverySettings:
     grow_all: bool = True  # a step grows every statement that can take one (else only the agreeing ones)
     grow_rest: float = 0.5  # growing stops at a rest longer than this (beats)
     grow_vary: int = 1  # a statement may grow this many steps with the agreeing rhythm but another interval (0: off)
-    rhythm_variants: float = 0.0  # also windows of the family's rhythm and length in its voices up to this mean |interval change| (0: off; rhythmvar.py)
-    rhythm_contour: float = 0.0  # ... with at least this share of intervals in the exemplar's direction
-    rhythm_place: str = "agree"  # ... only at the bar place of the exact statements: "agree" (only where bar_position_agree of them start there), "modal" (anywhere where they do not agree), "off"
-    rhythm_tail: bool = False  # ... and the same inter-onset interval after the last note
-    rhythm_vet: bool = False  # ... vetted by the model's embedding as looser alignments are (with a model)
-    class_variants: float = 0.0  # also windows of the family's interval classes and length in its voices up to this mean |log2 IOI ratio| (0: off; the same place and vetting rules)
-    part_statements: int = 0  # also windows of this many notes or more (below n - max_gaps) stating consecutive notes of an exemplar exactly (0: off; the same place and vetting rules)
-    part_prefix: bool = False  # ... only its first notes
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes
