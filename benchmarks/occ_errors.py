@@ -49,8 +49,11 @@ def kind(c: float, mine: int, theirs: int) -> str:
     return "longer" if mine > theirs else "shorter" if mine < theirs else "shifted"
 
 
-def piece_losses(est: list, refs: list, lines) -> tuple[dict, dict, dict]:
-    """Recall-side and precision-side losses by kind, and occurrence counts by kind, for one piece."""
+def piece_losses(est: list, refs: list, lines, records: list | None = None) -> tuple[dict, dict, dict]:
+    """Recall-side and precision-side losses by kind, and occurrence counts by kind, for one piece.
+
+    ``records`` (optional) receives one (kind, reference, family, occurrence, loss) tuple per
+    recall-side occurrence, for probes that look at one kind closer (benchmarks/inline_probe.py)."""
     nr, ne = len(refs), len(est)
     M = [[card_matrix(r, e) for e in est] for r in refs]
     S = np.array([[m.max() if m.size else 0.0 for m in row] for row in M]).reshape(nr, ne)
@@ -77,6 +80,8 @@ def piece_losses(est: list, refs: list, lines) -> tuple[dict, dict, dict]:
             else:
                 what = "missing in line" if in_a_line(ref_occ, lines) else "missing off line"
             rloss["R " + what] += w * (1 - c) / len(refs[i])
+            if records is not None:
+                records.append((what, i, j, r, w * (1 - c) / len(refs[i])))
             count["R " + what] += 1
     for j in cols:
         i = max(rows, key=lambda r: OP[r, j] if rel[r, j] else -1)

@@ -52,3 +52,19 @@ def test_occurrence_losses_add_up_to_mir_eval_occurrence_scores() -> None:
     assert 1 - sum(rloss.values()) == pytest.approx(r_occ, abs=1e-9)
     assert 1 - sum(ploss.values()) == pytest.approx(p_occ, abs=1e-9)
     assert min([*rloss.values(), *ploss.values()]) >= 0 and sum(count.values()) > len(count) > 1
+
+
+def test_occurrence_loss_records_are_the_recall_side_split() -> None:
+    """occ_errors.piece_losses(records=...) hands benchmarks/inline_probe.py one record per recall-side
+    occurrence: their losses, summed by kind, are the recall-side losses."""
+    occ_errors = pytest.importorskip("benchmarks.occ_errors")
+    s = read_score(POP)
+    ref = clean([[o.points() for o in f.occurrences] for f in discover(s, settings=DiscoverySettings(texture=False))])
+    est = clean([[o.points() for o in f.occurrences]
+                 for f in discover(s, settings=DiscoverySettings(texture=False, max_notes=8))])
+    records: list = []
+    rloss, _, count = occ_errors.piece_losses(est, ref, [], records)
+    assert len(records) == sum(v for k, v in count.items() if k.startswith("R "))
+    for kind, loss in rloss.items():
+        assert sum(r[4] for r in records if "R " + r[0] == kind) == pytest.approx(loss, abs=1e-12)
+    assert all(0 <= i < len(ref) and 0 <= j < len(est) and 0 <= k < len(ref[i]) for _, i, j, k, _ in records)
