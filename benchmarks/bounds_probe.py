@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from benchmarks.discovery_errors import clean, fast_scores
-from benchmarks.discovery_sweep import pieces, probe_parser, probe_settings
+from benchmarks.discovery_sweep import pieces, probe_model, probe_parser, probe_settings
 from benchmarks.occ_errors import card_matrix
 from motifcli.discovery import discover
 from motifcli.discovery.barpos import bar_positions, beat_length
@@ -117,15 +117,10 @@ def ended(occ: list, k: int, line: tuple[list, dict] | None) -> list:
 
 
 def main() -> None:
-    ap = probe_parser(__doc__, per_piece=False)
-    ap.add_argument("--model", action="store_true", help="pass motifcli.load_model() (the product default on POP909)")
+    ap = probe_parser(__doc__, per_piece=False, model=True)
     args = ap.parse_args()
     settings = probe_settings(args)
-    model = None
-    if args.model:
-        import motifcli
-
-        model = motifcli.load_model()
+    model = probe_model(args)
     from benchmarks.discovery_errors import voice_lines
 
     cnt: Counter = Counter()

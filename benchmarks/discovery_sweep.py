@@ -46,17 +46,28 @@ def parse_set(items: list[str]) -> dict[str, object]:
     return out
 
 
-def probe_parser(doc: str | None, per_piece: bool = True) -> argparse.ArgumentParser:
+def probe_parser(doc: str | None, per_piece: bool = True, model: bool = False) -> argparse.ArgumentParser:
     """The options the discovery probes share (--corpus, --split, --set KEY=VALUE ..., and --per-piece
-    where the probe has it), so each probe adds only its own; ``doc`` is the probe's module docstring
-    (its first line is the help)."""
+    and --model where the probe has them), so each probe adds only its own; ``doc`` is the probe's
+    module docstring (its first line is the help)."""
     ap = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
     ap.add_argument("--corpus", default="bps")
     ap.add_argument("--split", default="tune")
     ap.add_argument("--set", nargs="*", default=[], help="DiscoverySettings fields, KEY=VALUE")
     if per_piece:
         ap.add_argument("--per-piece", action="store_true")
+    if model:
+        ap.add_argument("--model", action="store_true", help="pass the shipped model (the product default on POP909)")
     return ap
+
+
+def probe_model(args: argparse.Namespace) -> object | None:
+    """The shipped model when the probe's ``--model`` asks for it (texture families group bars with it)."""
+    if not getattr(args, "model", False):
+        return None
+    import motifcli
+
+    return motifcli.load_model()
 
 
 def probe_settings(args: argparse.Namespace) -> DiscoverySettings:

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from benchmarks.discovery_errors import clean
-from benchmarks.discovery_sweep import pieces, probe_parser, probe_settings
+from benchmarks.discovery_sweep import pieces, probe_model, probe_parser, probe_settings
 from benchmarks.occ_errors import card_matrix, established, statement_kinds
 from motifcli.discovery import discover
 from motifcli.voices import UPPER
@@ -75,16 +75,11 @@ def share(rows: list[dict], key: str) -> str:
 
 
 def main() -> None:
-    ap = probe_parser(__doc__, per_piece=False)
-    ap.add_argument("--model", action="store_true", help="pass motifcli.load_model() (the product default)")
+    ap = probe_parser(__doc__, per_piece=False, model=True)
     ap.add_argument("--per-family", action="store_true", help="one line per established family")
     args = ap.parse_args()
     settings = probe_settings(args)
-    model = None
-    if args.model:
-        import motifcli
-
-        model = motifcli.load_model()
+    model = probe_model(args)
     allrows: list[dict] = []
     for piece in pieces(args.corpus, args.split):
         rows = statement_rows(discover(piece.score, model, settings=settings), clean(piece.patterns))

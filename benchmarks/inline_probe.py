@@ -38,7 +38,7 @@ import numpy as np
 
 import motifcli.discovery.core as core
 from benchmarks.discovery_errors import clean, voice_lines
-from benchmarks.discovery_sweep import pieces, probe_parser, probe_settings
+from benchmarks.discovery_sweep import pieces, probe_model, probe_parser, probe_settings
 from benchmarks.occ_errors import piece_losses
 from motifcli.discovery import discover
 from motifcli.discovery.align import align
@@ -233,16 +233,11 @@ def reason(occ: list, fam_j: int, found, cap: Capture, s: DiscoverySettings, whe
 
 
 def main() -> None:
-    ap = probe_parser(__doc__, per_piece=False)
-    ap.add_argument("--model", action="store_true", help="pass motifcli.load_model()")
+    ap = probe_parser(__doc__, per_piece=False, model=True)
     ap.add_argument("--list", action="store_true", help="one line per missed occurrence")
     args = ap.parse_args()
     s = probe_settings(args)
-    model = None
-    if args.model:
-        import motifcli
-
-        model = motifcli.load_model()
+    model = probe_model(args)
     cap = Capture()
     core.add_variants = cap
     ps = pieces(args.corpus, args.split)

@@ -32,7 +32,7 @@ from collections import defaultdict
 import numpy as np
 
 from benchmarks.discovery_errors import clean, fast_scores, in_a_line, voice_lines
-from benchmarks.discovery_sweep import pieces, probe_parser, probe_settings
+from benchmarks.discovery_sweep import pieces, probe_model, probe_parser, probe_settings
 from motifcli.discovery import discover
 
 
@@ -121,18 +121,13 @@ def established(est: list, refs: list) -> dict[int, int]:
 
 
 def main() -> None:
-    ap = probe_parser(__doc__, per_piece=False)
-    ap.add_argument("--model", action="store_true", help="pass motifcli.load_model() (the product default)")
+    ap = probe_parser(__doc__, per_piece=False, model=True)
     ap.add_argument("--method", choices=("discovery", "shipped"), default="discovery",
                     help="shipped: the bar level (annotate unit='bar'), as discovery_eval --method shipped")
     ap.add_argument("--per-song", action="store_true", help="one line per piece: scores and its largest losses")
     args = ap.parse_args()
     settings = probe_settings(args)
-    model = None
-    if args.model:
-        import motifcli
-
-        model = motifcli.load_model()
+    model = probe_model(args)
     R: dict[str, list[float]] = defaultdict(list)
     C: dict[str, int] = defaultdict(int)
     base = []
