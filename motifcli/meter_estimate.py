@@ -315,7 +315,7 @@ def estimate_meter(
         scores={c.name: round(sc, 4) for sc, c, _ in best_by_cand},
         downbeats=tuple(float(d) for d in downbeats),
         sections=sections,
-    ), meter_name.splitter(notes, grid, candidates, mono) if "split" in meter_name.BARS_RULE else None)
+    ), meter_name.splitter(notes, grid, candidates, mono))
 
 
 def stage1(grid: np.ndarray, candidates: Sequence[Candidate]) -> list[tuple[float, Candidate, int]]:

@@ -1,13 +1,18 @@
 """An estimate whose name and bars agree: the meter it names is the meter of the bars it draws.
 
 ``estimate_meter`` names one meter and downbeat phase (stage 1, the ranker, the re-ranker), then the
-change search (``meter_sections``) or the opening split may lay bars of another meter or phase: on
-MTC-ANN tune, five songs were named 3/2 under 3/4 bars. The map is what the product draws (MusicXML,
-MIDI, the report's ``meter`` sections), so a name that disagrees with it describes bars nobody sees.
+change search (``meter_sections``) may lay bars of another meter or phase: on MTC-ANN tune, 12 songs
+(five named 3/2 under 3/4 or 4/4 bars). The map is what the product draws (MusicXML, MIDI, the report's
+``meter`` sections and first downbeat), so a name that disagrees with it describes bars nobody sees,
+and the confidence (computed for the name) describes the wrong bars.
 
-``settle`` is the last step of ``estimate_meter``: ``BARS_RULE`` decides whose bars win where the two
-disagree, then the name is read off the bars' first full bar (``NAME_FROM_BARS``). Issue 9 phase 12,
-benchmarks/phase12-name12.md has the measurements.
+``settle``, the last step of ``estimate_meter``: where the path's first full bar is not the name's,
+- half the name's bar (3/4 under 3/2, 2/4 under 4/4): the name's one-meter bars (the path split the
+  name's bars in two, and the name had the evidence of the whole bar);
+- else: the name's bars, then the path's from where their fits cross (``meter_opening.split_opening``,
+  the opening rule's one-change path);
+and the name is read off the bars kept (a guard: both rules open with the name's bar).
+Chosen on MTC tune among five rules (issue 9 phase 12, benchmarks/phase12-name12.md).
 """
 
 from __future__ import annotations
@@ -26,15 +31,6 @@ if TYPE_CHECKING:
     from motifcli.meter_estimate import Candidate, MeterEstimate
 
 _EPS = 1e-6
-# where the change search's first full bar disagrees with the name (bar length or phase):
-#   "path": keep the search's bars (sessions 4-11);
-#   "half": the name's one-meter bars when the path's first full bar is half the name's (3/4 under 3/2);
-#   "name": the name's one-meter bars (session 11's KEEP_OPENING_METER, phase too);
-#   "split": the name's bars, then the path's from where their fits cross (meter_opening.split_opening);
-#   "half_split": "half" where it applies, else "split";
-#   "half_split_bar": "half" where it applies, else "split" where the bar lengths differ, else the path's
-BARS_RULE = "half_split"
-NAME_FROM_BARS = True  # the name (meter, first downbeat, downbeats) read off the bars the map draws
 
 Splitter = Callable[[MeterMap, MeterMap], tuple[Bar, ...]]
 
@@ -54,34 +50,21 @@ def agrees(est: MeterEstimate, bars: tuple[Bar, ...]) -> bool:
     return abs(first.nominal_length - bar) < _EPS and min(d, bar - d) < _EPS
 
 
-def settle(est: MeterEstimate, split: Splitter | None = None) -> MeterEstimate:
-    """``est`` with bars chosen by ``BARS_RULE`` and, with ``NAME_FROM_BARS``, named after them.
-
-    ``split`` (unused by the kept rules) lays a name's map then a path's map where their fits cross."""
-    if est.sections and not agrees(est, est.sections):
-        est = dataclasses.replace(est, sections=_rule_bars(est, split))
-    if not NAME_FROM_BARS or not est.sections or agrees(est, est.sections):
+def settle(est: MeterEstimate, split: Splitter) -> MeterEstimate:
+    """``est`` with bars that open in its named meter (the rules above), named after the bars it keeps."""
+    if not est.sections or agrees(est, est.sections):
         return est
     first = first_full_bar(est.sections)
-    full = [b.start for b in est.sections if b.length >= b.nominal_length - _EPS]
-    return dataclasses.replace(
-        est, numerator=first.numerator, denominator=first.denominator,
-        first_downbeat=first.start % first.nominal_length, downbeats=tuple(full))
-
-
-def _rule_bars(est: MeterEstimate, split: Splitter | None) -> tuple[Bar, ...]:
-    """The bars ``BARS_RULE`` keeps where the change search's path disagrees with the name."""
+    if abs(2 * first.nominal_length - est.beats_per_bar) < _EPS:
+        return dataclasses.replace(est, sections=())
+    named = MeterMap.from_downbeats(est.downbeats, est.sections[-1].end, est.numerator, est.denominator)
+    est = dataclasses.replace(est, sections=split(named, MeterMap(est.sections)))
+    if not est.sections or agrees(est, est.sections):
+        return est
     first = first_full_bar(est.sections)
-    if BARS_RULE.startswith("half") and abs(2 * first.nominal_length - est.beats_per_bar) < _EPS:
-        return ()
-    if BARS_RULE == "name":
-        return ()
-    if BARS_RULE == "half_split_bar" and abs(first.nominal_length - est.beats_per_bar) < _EPS:
-        return est.sections  # the same bar at another phase: the path's
-    if "split" in BARS_RULE and split is not None:
-        named = MeterMap.from_downbeats(est.downbeats, est.sections[-1].end, est.numerator, est.denominator)
-        return split(named, MeterMap(est.sections))
-    return est.sections
+    return dataclasses.replace(
+        est, numerator=first.numerator, denominator=first.denominator, first_downbeat=first.start % first.nominal_length,
+        downbeats=tuple(b.start for b in est.sections if b.length >= b.nominal_length - _EPS))
 
 
 def splitter(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequence[Candidate], mono: bool) -> Splitter:
