@@ -50,7 +50,7 @@ def agrees(est: MeterEstimate, bars: tuple[Bar, ...]) -> bool:
     return abs(first.nominal_length - bar) < _EPS and min(d, bar - d) < _EPS
 
 
-def settle(est: MeterEstimate, split: Splitter) -> MeterEstimate:
+def settle(est: MeterEstimate, split: Splitter | None) -> MeterEstimate:
     """``est`` with bars that open in its named meter (the rules above), named after the bars it keeps."""
     if not est.sections or agrees(est, est.sections):
         return est
@@ -58,7 +58,8 @@ def settle(est: MeterEstimate, split: Splitter) -> MeterEstimate:
     if abs(2 * first.nominal_length - est.beats_per_bar) < _EPS:
         return dataclasses.replace(est, sections=())
     named = MeterMap.from_downbeats(est.downbeats, est.sections[-1].end, est.numerator, est.denominator)
-    est = dataclasses.replace(est, sections=split(named, MeterMap(est.sections)))
+    if split is not None:
+        est = dataclasses.replace(est, sections=split(named, MeterMap(est.sections)))
     if not est.sections or agrees(est, est.sections):
         return est
     first = first_full_bar(est.sections)
@@ -67,11 +68,15 @@ def settle(est: MeterEstimate, split: Splitter) -> MeterEstimate:
         downbeats=tuple(b.start for b in est.sections if b.length >= b.nominal_length - _EPS))
 
 
-def splitter(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequence[Candidate], mono: bool) -> Splitter:
-    """meter_opening.split_opening on these notes: a name's map, then a path's, where their fits cross."""
+def splitter(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequence[Candidate], mono: bool) -> Splitter | None:
+    """meter_opening.split_opening on these notes: a name's map, then a path's, where their fits cross; None
+    for polyphony (split_opening is the one-line rule; bwv171.6's right 4/4 path under a 3/4 name stays)."""
+    if not mono:
+        return None
     levels = {(c.numerator, c.denominator): c.levels for c in candidates}
     weights = downbeats.MELODY_WEIGHTS if mono else None
     end = float(notes[1].max()) if len(notes[1]) else len(grid) / RESOLUTION
     cut = grid[: int(np.ceil(end * RESOLUTION))]
     return lambda named, path: meter_opening.split_opening(
-        cut, RESOLUTION, named, path, levels, logodds=lambda at: downbeats.downbeat_logodds(notes, at, weights))
+        cut, RESOLUTION, named, path, levels, logodds=lambda at: downbeats.downbeat_logodds(notes, at, weights),
+        from_start=True)
