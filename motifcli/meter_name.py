@@ -2,17 +2,19 @@
 
 ``estimate_meter`` names one meter and downbeat phase (stage 1, the ranker, the re-ranker), then the
 change search (``meter_sections``) may lay bars of another meter or phase: on MTC-ANN tune, 12 songs
-(five named 3/2 under 3/4 or 4/4 bars). The map is what the product draws (MusicXML, MIDI, the report's
+(four named 3/2 under 3/4 bars). The map is what the product draws (MusicXML, MIDI, the report's
 ``meter`` sections and first downbeat), so a name that disagrees with it describes bars nobody sees,
-and the confidence (computed for the name) describes the wrong bars.
+and "right" (benchmarks/meter.py, read off the name) scored bars nobody draws.
 
 ``settle``, the last step of ``estimate_meter``: where the path's first full bar is not the name's,
 - half the name's bar (3/4 under 3/2, 2/4 under 4/4): the name's one-meter bars (the path split the
   name's bars in two, and the name had the evidence of the whole bar);
-- else: the name's bars, then the path's from where their fits cross (``meter_opening.split_opening``,
-  the opening rule's one-change path);
-and the name is read off the bars kept (a guard: both rules open with the name's bar).
-Chosen on MTC tune among five rules (issue 9 phase 12, benchmarks/phase12-name12.md).
+- else, for one-line input: the name's bars, then the path's from where their fits cross, or the name's
+  to the end (``meter_opening.split_opening``, the opening rule's one-change path: at least one bar of the
+  name, whose re-ranker reads a folk tune's opening better than the search); polyphony keeps the path
+  (split_opening is a one-line rule; bwv171.6: a right 4/4 path under a 3/4 name);
+and the name (meter, first downbeat, downbeats) is read off the bars kept (polyphony only, in practice).
+Chosen on MTC tune among seven rules (issue 9 phase 12, benchmarks/phase12-name12.md).
 """
 
 from __future__ import annotations
@@ -78,5 +80,4 @@ def splitter(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequen
     end = float(notes[1].max()) if len(notes[1]) else len(grid) / RESOLUTION
     cut = grid[: int(np.ceil(end * RESOLUTION))]
     return lambda named, path: meter_opening.split_opening(
-        cut, RESOLUTION, named, path, levels, logodds=lambda at: downbeats.downbeat_logodds(notes, at, weights),
-        from_start=True)
+        cut, RESOLUTION, named, path, levels, logodds=lambda at: downbeats.downbeat_logodds(notes, at, weights))
