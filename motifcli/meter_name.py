@@ -76,8 +76,8 @@ def splitter(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequen
     if not mono:
         return None
     levels = {(c.numerator, c.denominator): c.levels for c in candidates}
-    weights = downbeats.MELODY_WEIGHTS if mono else None
     end = float(notes[1].max()) if len(notes[1]) else len(grid) / RESOLUTION
     cut = grid[: int(np.ceil(end * RESOLUTION))]
+    weights = downbeats.MELODY_WEIGHTS
     return lambda named, path: meter_opening.split_opening(
         cut, RESOLUTION, named, path, levels, logodds=lambda at: downbeats.downbeat_logodds(notes, at, weights))

@@ -61,11 +61,9 @@ def _line_fit(n: int, bars: Sequence[Bar], resolution: int,
 
 def split_opening(grid: np.ndarray, resolution: int, opening: MeterMap, whole: MeterMap,
                   levels: dict[tuple[int, int], Sequence[tuple[float, float]]],
-                  logodds: Callable[[np.ndarray], np.ndarray] | None = None,
-                  from_start: bool = False) -> tuple[Bar, ...]:
+                  logodds: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[Bar, ...]:
     """Bars of the opening's map up to its best change bar line, then the whole piece's map; () when the
-    opening's map fits best to the end (or there is no room for a change). ``from_start``: the whole
-    map from beat 0 is a candidate too (meter_name's use: the opening's map is then the estimate's name)."""
+    opening's map fits best to the end (or there is no room for a change)."""
     n = len(grid)
     sd = float(grid.std())
     if n == 0 or sd == 0:
@@ -79,8 +77,6 @@ def split_opening(grid: np.ndarray, resolution: int, opening: MeterMap, whole: M
     full = [b for b in opening.bars if b.number != "0"]
     whole_starts = np.array([b.start for b in whole.bars])
     best, best_t = f_open[n], None  # no change: the opening's map to the end
-    if from_start and f_whole[n] > best + 1e-9:
-        best, best_t = f_whole[n], 0.0  # the whole map throughout
     for bar in full[MIN_OPENING_BARS:]:
         t = bar.start
         if t >= end - 1e-6:
