@@ -64,6 +64,7 @@ def evaluate(pieces: list) -> dict:
                      "changes": len(truth.sections()) - 1, "meter_ok": meter_ok,
                      "right": meter_ok and bench.phase_ok(est.first_downbeat, truth.first_downbeat, bar, tol=0.01),
                      "est_changes": meter_sections.change_count(est_map.bars),
+                     "map_right": bench._map_first_bar_ok(est_map, bar, truth.first_downbeat),  # phase 12 (TOL 1/4 beat)
                      "found": float(np.mean(found)) if found else 0.0,
                      # phase 11: the main meter and bar-line agreement (benchmarks/meter_truths.py)
                      **meter_truths.main_meter(meter_truths.map_sections(truth), est_map),
@@ -74,6 +75,7 @@ def evaluate(pieces: list) -> dict:
             "bar_lines_found": round(float(np.mean([r["found"] for r in rows])), 4),
             "false_change_pieces": f"{sum(r['est_changes'] > 0 for r in steady)} of {len(steady)}",
             "change_found_pieces": f"{sum(r['est_changes'] > 0 for r in changed)} of {len(changed)}",
+            "right_by_map": sum(r["map_right"] for r in rows),
             "main_right": sum(r["main_ok"] for r in rows),
             "line_f_pooled": meter_truths.summarise(rows)["line_f_pooled"],
             "line_p_r_pooled": [meter_truths.summarise(rows)["line_precision_pooled"], meter_truths.summarise(rows)["line_recall_pooled"]],

@@ -39,7 +39,7 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
     viterbi_downbeats,
     with_context,
 )
-from motifcli import meter_opening, meter_ranker, meter_rerank, meter_sections, phase_ranker
+from motifcli import meter_name, meter_opening, meter_ranker, meter_rerank, meter_sections, phase_ranker
 from motifcli.meter import PLAUSIBLE_BAR, Bar, MeterMap, nominal_bar_length, parse_meter
 from motifcli.meter_templates import RESOLUTION, autocorrelation, fold, phase_correlations
 from motifcli.meter_templates import template as metric_template
@@ -305,7 +305,7 @@ def estimate_meter(
     if OPENING_SPLIT and not sections and best_by_cand[0][1].bar_beats != whole[0][1].bar_beats and (
             choice is None or RERANK_SPLIT):
         sections = _split_opening(notes, grid, candidates, jump_penalty, cand, downbeats)
-    return MeterEstimate(
+    return meter_name.settle(MeterEstimate(
         numerator=cand.numerator,
         denominator=cand.denominator,
         first_downbeat=float(downbeats[0]) % bar if len(downbeats) else 0.0,
@@ -315,7 +315,7 @@ def estimate_meter(
         scores={c.name: round(sc, 4) for sc, c, _ in best_by_cand},
         downbeats=tuple(float(d) for d in downbeats),
         sections=sections,
-    )
+    ), meter_name.splitter(notes, grid, candidates, mono))
 
 
 def stage1(grid: np.ndarray, candidates: Sequence[Candidate]) -> list[tuple[float, Candidate, int]]:
