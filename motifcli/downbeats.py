@@ -163,18 +163,13 @@ def with_context(feats: np.ndarray) -> np.ndarray:
     return np.concatenate(parts, axis=1)
 
 
-def viterbi_downbeats(logodds: np.ndarray, beats_per_bar: int, jump_penalty: float = JUMP_PENALTY,
-                      shift_penalty: np.ndarray | None = None) -> np.ndarray:
+def viterbi_downbeats(logodds: np.ndarray, beats_per_bar: int, jump_penalty: float = JUMP_PENALTY) -> np.ndarray:
     """Indices of the downbeats among the beats: the best bar-position path, bars of ``beats_per_bar``
-    beats, where a bar of another length (a jump of the position) costs ``jump_penalty``. ``shift_penalty``
-    (per beat, ``odd_bars``): a cost for a jump by half a bar into that beat where it is below
-    ``jump_penalty`` (a 2-beat bar where the melody says one lies)."""
+    beats, where a bar of another length (a jump of the position) costs ``jump_penalty``."""
     n = int(beats_per_bar)
     k = len(logodds)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
-    if shift_penalty is not None and n % 2 == 0:
-        return _viterbi_shifts(logodds, n, jump_penalty, np.asarray(shift_penalty, dtype=np.float64))
     emit = logodds.tolist()
     score = [emit[0]] + [0.0] * (n - 1)
     back = [None] * k  # plain lists: a few hundred beats x <= 4 states is faster than numpy
@@ -191,43 +186,6 @@ def viterbi_downbeats(logodds: np.ndarray, beats_per_bar: int, jump_penalty: flo
         for s in states_range:
             if jump > new[s]:
                 new[s], row[s] = jump, best_any
-        new[0] += emit[i]
-        back[i] = row
-        score = new
-    states = [0] * k
-    states[-1] = int(np.argmax(score))
-    for i in range(k - 1, 0, -1):
-        states[i - 1] = back[i][states[i]]
-    return np.flatnonzero(np.array(states) == 0)
-
-
-def _viterbi_shifts(logodds: np.ndarray, n: int, jump_penalty: float, shift: np.ndarray) -> np.ndarray:
-    """viterbi_downbeats with a per-beat cost for a half-bar jump (state q -> q + 1 + n/2) beside the
-    usual jump from the best state; kept apart so the plain path's loop stays as it was."""
-    k = len(logodds)
-    emit = logodds.tolist()
-    from motifcli.odd_bars import STEADY_PENALTY
-    jumps = np.where(shift == -np.inf, STEADY_PENALTY, jump_penalty).tolist()
-    cheap = np.where(shift == -np.inf, STEADY_PENALTY, np.minimum(shift, jump_penalty)).tolist()
-    score = [emit[0]] + [0.0] * (n - 1)
-    back = [None] * k
-    advance = [n - 1, *range(n - 1)]
-    half = [(s - 1 - n // 2) % n for s in range(n)]  # the state a half-bar jump into s comes from
-    states_range = range(n)
-    for i in range(1, k):
-        best_any, best = 0, score[0]
-        for s in states_range:
-            if score[s] > best:
-                best_any, best = s, score[s]
-        jump = best - jumps[i]
-        new = [score[a] for a in advance]
-        row = advance[:]
-        for s in states_range:
-            if jump > new[s]:
-                new[s], row[s] = jump, best_any
-            h = score[half[s]] - cheap[i]
-            if h > new[s]:
-                new[s], row[s] = h, half[s]
         new[0] += emit[i]
         back[i] = row
         score = new

@@ -39,7 +39,7 @@ from motifcli.downbeats import (  # noqa: F401 - re-exported: benchmarks and tes
     viterbi_downbeats,
     with_context,
 )
-from motifcli import meter_opening, meter_ranker, meter_rerank, meter_sections, odd_bars, phase_ranker
+from motifcli import meter_opening, meter_ranker, meter_rerank, meter_sections, phase_ranker
 from motifcli.meter import PLAUSIBLE_BAR, Bar, MeterMap, nominal_bar_length, parse_meter
 from motifcli.meter_templates import RESOLUTION, autocorrelation, fold, phase_correlations
 from motifcli.meter_templates import template as metric_template
@@ -284,12 +284,10 @@ def estimate_meter(
         feats = beat_features(notes, beats)
         logodds = downbeat_logodds(notes, beats, MELODY_WEIGHTS if mono else None, feats=feats)
         per_bar = max(int(round(bar / beat)), 1)
-        shift = None
         if (PHASE_RANKER and not mono and per_bar == phase_ranker.POSITIONS and beat == 1.0
                 and (RANKER_ON_QUANTISED or not quantised)):
             logodds = phase_ranker.ranked_logodds(feats, logodds)  # the song's phase from whole-song profiles
-            logodds, shift = odd_bars.odd_bar_path_inputs(notes, beats, logodds)  # 2-beat bars where the tune returns off the bar
-        idx = viterbi_downbeats(logodds, per_bar, jump_penalty, shift)
+        idx = viterbi_downbeats(logodds, per_bar, jump_penalty)
         downbeats = beats[idx] if len(idx) else beats[:1]
         folded = np.sort(np.array([logodds[k::per_bar].mean() for k in range(min(per_bar, len(logodds)))]))
         phase_margin = float(folded[-1] - folded[-2]) if len(folded) > 1 else 1.0

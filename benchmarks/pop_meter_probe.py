@@ -1,27 +1,24 @@
-"""POP909 2-beat bars from the melody's lag-2 repeats (issue 9, phase 12, branch ``odd12``): one probe.
+"""POP909 meter measures per module setting, tune or test half (issue 9, phase 12, branch ``odd12``).
 
 Usage (from the repository root, PYTHONPATH=.):
-    python benchmarks/odd_bars_probe.py cache --split tune [--out /tmp/odd12/tune.pkl]
-    python benchmarks/odd_bars_probe.py score --cache /tmp/odd12/tune.pkl [--set odd_bars.ODD_BARS=True ...] [--json out.json]
-    python benchmarks/odd_bars_probe.py consistency --cache /tmp/odd12/tune.pkl [--set ...]
+    python benchmarks/pop_meter_probe.py cache --split tune [--out /tmp/odd12/tune.pkl]
+    python benchmarks/pop_meter_probe.py score --cache /tmp/odd12/tune.pkl [--set phase_ranker.LOCAL_SHARE=0.7 ...] [--json out.json]
 
-``cache`` reads the split's songs once (all pitched notes, the MELODY track, beat_midi's downbeats, the
+``cache`` reads the split's songs once (the Score, beat_midi's downbeats, the
 motif labels' onsets where a song has them). ``score`` runs the product's ``estimate_meter`` on them with
 module constants set (``--set module.NAME=VALUE``, module under ``motifcli``) and prints the measures of
 ``benchmarks/meter.py pop909`` (first mark, dominant phase, beats per bar, bar-line R/P/F against
 beat_midi's marks, ``meter_truths``) plus phase 7's label measure: the mean share of label onsets within
 0.75 beat of an estimated bar line (the estimate's downbeats; ``pop_phase_dev.py labels``), and the
-median wall and CPU time of the estimate per song. ``consistency``: for the melody's repeats at a lag of 2
-(mod 4) beats and at 0 (mod 4) up to 32 beats (``odd_bars.repeat_pairs``), the share of pairs whose two
-statements sit on the same bar position in the estimate's path and in beat_midi's marks (a lag-2 pair on
-the same position has an odd bar between its statements), in steady and phase-changing songs. Tune = song id < 500, test = the rest.
+median wall and CPU time of the estimate per song.
+Phase 12 measured its option ``odd_bars`` with it (removed after measurement; ``git checkout 1fc4f23`` has
+it, its ``consistency`` command and ``odd_bars_sweep.sh``: benchmarks/phase12-odd12.md). Tune = song id < 500, test = the rest.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import collections
 import importlib
 import json
 import os
@@ -125,47 +122,6 @@ def score(path: str, settings: list[str], out: str | None) -> dict:
     return summary
 
 
-def consistency(path: str, settings: list[str]) -> dict:
-    apply(settings)
-    from motifcli import odd_bars
-    from motifcli.downbeats import _clean
-    from motifcli.meter_estimate import estimate_meter
-    counts: collections.Counter = collections.Counter()
-    for r in pickle.load(open(path, "rb")):
-        est = estimate_meter(r["score"])
-        if est.name != "4/4" or r["bar"] != 4:
-            continue
-        notes = _clean(r["score"])
-        beats = np.arange(est.downbeats[0] % 1.0, r["end"], 1.0)
-        db = r["downbeats"]
-        dom = bench.dominant_phase(db, 4)
-        steady = "steady" if float(np.mean([bench.phase_ok(d % 4, dom, 4) for d in db])) >= STEADY_SHARE else "unsteady"
-        for residue, top in ((2, None), (0, 32)):
-            for lag, first in odd_bars.repeat_pairs(notes[0], notes[2], beats, residue, top):
-                for f in first:
-                    for name, lines in (("estimate", np.asarray(est.downbeats)), ("beat_midi", db)):
-                        pa, pb = _position(lines, beats[f]), _position(lines, beats[f] + lag)
-                        if pa is not None and pb is not None:
-                            counts[(residue, steady, name, abs((pa - pb + 2) % 4 - 2) <= 0.25)] += 1
-    summary = {}
-    for residue in (2, 0):
-        for steady in ("steady", "unsteady"):
-            for name in ("estimate", "beat_midi"):
-                same, diff = counts[(residue, steady, name, True)], counts[(residue, steady, name, False)]
-                if same + diff:
-                    summary[f"lag {residue} mod 4, {steady}, {name}: pairs / same bar position"] = [
-                        same + diff, round(same / (same + diff), 3)]
-    print(json.dumps({"settings": settings, **summary}, indent=1))
-    return summary
-
-
-def _position(lines: np.ndarray, t: float) -> float | None:
-    """Beats from the last bar line at or before ``t`` (1/4 beat slack); None before the first."""
-    lines = np.sort(lines)
-    k = int(np.searchsorted(lines, t + 0.25)) - 1
-    return None if k < 0 else float(t - lines[k])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -176,14 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--cache", default="/tmp/odd12/tune.pkl")
     s.add_argument("--set", action="append", default=[])
     s.add_argument("--json")
-    k = sub.add_parser("consistency")
-    k.add_argument("--cache", default="/tmp/odd12/tune.pkl")
-    k.add_argument("--set", action="append", default=[])
     args = parser.parse_args(argv)
     if args.cmd == "cache":
         cache(args.split, args.out)
-    elif args.cmd == "consistency":
-        consistency(args.cache, args.set)
     else:
         score(args.cache, args.set, args.json)
     return 0
