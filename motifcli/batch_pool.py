@@ -380,10 +380,30 @@ def largest_first(jobs: Sequence[Any], todo: list[int]) -> list[int]:
     return sorted(todo, key=lambda k: -size(k))  # sorted calls the key once per file
 
 
+def _quiet_thread(thread: Any) -> None:
+    """No traceback from ``thread`` once the pool is being stopped: the executor's manager thread
+    finds the workers it was waiting on killed and its queues shut under it, and Python 3.11's
+    ``terminate_broken`` can raise there (seen under load: a traceback under the CLI's one line
+    "interrupted (SIGINT) ..."). What it would report is the stop we asked for."""
+    if thread is None:
+        return
+    import threading
+
+    previous = threading.excepthook
+
+    def hook(args: Any) -> None:
+        if args.thread is not thread:
+            previous(args)
+
+    threading.excepthook = hook
+
+
 def _stop_pool(pool: ProcessPoolExecutor, grace: float = STOP_GRACE_SECONDS) -> None:
     """Cancel the queued files and end the workers: SIGTERM (each unwinds its job, removing staged
     outputs), then SIGKILL for any still alive after ``grace`` seconds. Bounded in time."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # ProcessPoolExecutor keeps no public list
+    manager = getattr(pool, "_executor_manager_thread", None)
+    _quiet_thread(manager)
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -399,7 +419,6 @@ def _stop_pool(pool: ProcessPoolExecutor, grace: float = STOP_GRACE_SECONDS) -> 
                 proc.join(1.0)
     # let the pool's manager thread see its workers gone and close its pipes now: otherwise the
     # interpreter's exit hook may write to a pipe that thread is closing (a traceback on stderr)
-    manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         with contextlib.suppress(RuntimeError):
             manager.join(grace)
