@@ -109,13 +109,13 @@ def _distinct(families: list[Family], share: float, inside: bool = False) -> lis
     out as two identical families), and a run of one repeated bar can be the same statements as a
     phrase family (Mozart K. 545's exposition). Union, not containment: a short motif nested in a
     longer one stays. ``inside``: instead, a family is dropped when ``share`` of its own notes are in
-    the kept families' notes together (``DiscoverySettings.subfigure``)."""
+    one kept family's notes (``DiscoverySettings.subfigure``: a part of that motif)."""
     kept: list[int] = []
     held: list[set[tuple[int, int]]] = []
     for i, family in enumerate(families):
         notes = {(n.track, n.index) for o in family.occurrences for n in o.notes}
         if inside:
-            drop = len(notes & set().union(*held)) >= share * len(notes) if held else False
+            drop = any(len(notes & h) >= share * len(notes) for h in held)
         else:
             drop = any(len(notes & h) >= share * len(notes | h) for h in held)
         if not drop:
