@@ -17,7 +17,7 @@ from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurre
 from motifcli.meter import MeterMap
 from motifcli.quantiles import median
 from motifcli.score import Score
-from motifcli.voices import Voice, split_voices
+from motifcli.voices import TEXTURE, Voice, split_voices
 
 
 def discover(score: Score, model: object | None = None, settings: DiscoverySettings | None = None) -> list[Family]:
@@ -114,8 +114,8 @@ def _distinct(families: list[Family], share: float, inside: bool = False) -> lis
     held: list[set[tuple[int, int]]] = []
     for i, family in enumerate(families):
         notes = {(n.track, n.index) for o in family.occurrences for n in o.notes}
-        if inside:
-            drop = any(len(notes & h) >= share * len(notes) for h in held)
+        if inside:  # texture families are whole bars, chosen apart from their phrases (texture_bar_runs): exempt
+            drop = family.prototype.notes[0].voice != TEXTURE and any(len(notes & h) >= share * len(notes) for h in held)
         else:
             drop = any(len(notes & h) >= share * len(notes | h) for h in held)
         if not drop:
