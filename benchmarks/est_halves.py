@@ -37,9 +37,11 @@ def main() -> None:
     ap.add_argument("--corpus", default="bps")
     ap.add_argument("--split", default="tune")
     ap.add_argument("--metric", default="F_est")
+    ap.add_argument("--base", default="", help="the variant gains are measured against (default: the defaults)")
     ap.add_argument("variants", nargs="+")
     args = ap.parse_args()
-    variants = args.variants if "" in args.variants else ["", *args.variants]
+    base = args.base
+    variants = [base, *[v for v in args.variants if v != base]]
     names, scores = per_piece(args.corpus, args.split, variants)
     m = args.metric
     print("| variant | " + " | ".join(names) + f" | mean {m} | F_occ(.75) | F_3 |")
@@ -54,20 +56,20 @@ def main() -> None:
     for half in itertools.combinations(range(n), n // 2):
         other = [i for i in range(n) if i not in half]
         for a, b in ((list(half), other), (other, list(half))):
-            best = max(variants, key=lambda v: (statistics.fmean(scores[v][i][m] for i in a), v == ""))
+            best = max(variants, key=lambda v: (statistics.fmean(scores[v][i][m] for i in a), v == base))
             chosen.append(best)
-            held.append(statistics.fmean(scores[best][i][m] - scores[""][i][m] for i in b))
-    print(f"{len(held)} half-choices: held-out {m} gain over the defaults mean {statistics.fmean(held):+.4f}, "
+            held.append(statistics.fmean(scores[best][i][m] - scores[base][i][m] for i in b))
+    print(f"{len(held)} half-choices: held-out {m} gain over `{base}` mean {statistics.fmean(held):+.4f}, "
           f"min {min(held):+.4f}, max {max(held):+.4f}; chosen:",
           {v or "defaults": chosen.count(v) for v in variants if chosen.count(v)})
-    for v in variants[1:]:  # each variant alone against the defaults: its held-out gain when a half picks it
+    for v in variants[1:]:  # each variant alone against the base: its held-out gain when a half picks it
         gains = []
         for half in itertools.combinations(range(n), n // 2):
             other = [i for i in range(n) if i not in half]
             for a, b in ((list(half), other), (other, list(half))):
-                if statistics.fmean(scores[v][i][m] - scores[""][i][m] for i in a) > 0:
-                    gains.append(statistics.fmean(scores[v][i][m] - scores[""][i][m] for i in b))
-        print(f"`{v}`: chosen over the defaults on {len(gains)} of {len(held)} halves; held-out gain then "
+                if statistics.fmean(scores[v][i][m] - scores[base][i][m] for i in a) > 0:
+                    gains.append(statistics.fmean(scores[v][i][m] - scores[base][i][m] for i in b))
+        print(f"`{v}`: chosen over `{base}` on {len(gains)} of {len(held)} halves; held-out gain then "
               + (f"mean {statistics.fmean(gains):+.4f}, below 0 on {sum(g < 0 for g in gains)}" if gains else "-"))
 
 

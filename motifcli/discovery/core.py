@@ -109,18 +109,21 @@ def _distinct(families: list[Family], share: float, inside: bool = False) -> lis
     out as two identical families), and a run of one repeated bar can be the same statements as a
     phrase family (Mozart K. 545's exposition). Union, not containment: a short motif nested in a
     longer one stays. ``inside``: instead, a family is dropped when ``share`` of its own notes are in
-    one kept family's notes (``DiscoverySettings.subfigure``: a part of that motif)."""
+    one kept family's notes whose statements are as long or longer (``DiscoverySettings.subfigure``:
+    a part of that motif)."""
     kept: list[int] = []
-    held: list[set[tuple[int, int]]] = []
+    held: list[tuple[set[tuple[int, int]], int]] = []  # notes, notes per statement
     for i, family in enumerate(families):
         notes = {(n.track, n.index) for o in family.occurrences for n in o.notes}
-        if inside:  # texture families are whole bars, chosen apart from their phrases (texture_bar_runs): exempt
-            drop = family.prototype.notes[0].voice != TEXTURE and any(len(notes & h) >= share * len(notes) for h in held)
+        if inside:  # texture families are whole bars, chosen apart from their phrases (texture_bar_runs): exempt;
+            # only a family of statements as long or longer holds a part (a scale's 4-note steps do not hold the scale)
+            drop = family.prototype.notes[0].voice != TEXTURE and any(
+                len(notes & h) >= share * len(notes) and n >= family.notes_per_occurrence for h, n in held)
         else:
-            drop = any(len(notes & h) >= share * len(notes | h) for h in held)
+            drop = any(len(notes & h) >= share * len(notes | h) for h, _ in held)
         if not drop:
             kept.append(i)
-            held.append(notes)
+            held.append((notes, family.notes_per_occurrence))
     return kept
 
 
