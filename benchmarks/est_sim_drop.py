@@ -8,7 +8,7 @@ Freed slots are not refilled (the real stage, DiscoverySettings.subfigure, refil
 import statistics, sys
 from benchmarks.discovery_errors import clean, fast_scores
 from benchmarks.discovery_sweep import pieces
-from motifcli.discovery import discover
+from motifcli.discovery import DiscoverySettings, discover
 corpus, split = sys.argv[1], sys.argv[2]
 model=None
 if len(sys.argv)>3:
@@ -16,7 +16,7 @@ if len(sys.argv)>3:
 ps = pieces(corpus, split)
 data=[]
 for p in ps:
-    found = discover(p.score, model)
+    found = discover(p.score, model, DiscoverySettings(subfigure=0.0))  # the defaults before phase 12 est12
     est = clean([[o.points() for o in f.occurrences] for f in found])
     data.append((p.name, found, est, clean(p.patterns)))
 def variant(fn):

@@ -10,7 +10,7 @@ import statistics, sys
 import numpy as np
 from benchmarks.discovery_errors import clean, fast_scores
 from benchmarks.discovery_sweep import pieces
-from motifcli.discovery import discover
+from motifcli.discovery import DiscoverySettings, discover
 from motifcli.voices import TEXTURE
 corpus, split = sys.argv[1], sys.argv[2]
 model=None
@@ -18,7 +18,7 @@ if len(sys.argv)>3:
     import motifcli; model=motifcli.load_model()
 data=[]
 for p in pieces(corpus, split):
-    found = discover(p.score, model)
+    found = discover(p.score, model, DiscoverySettings(subfigure=0.0))  # the defaults before phase 12 est12
     data.append((p.name, found, clean([[o.points() for o in f.occurrences] for f in found]), clean(p.patterns)))
 def dist(a, b):
     pa=np.array([n.pitch for n in a.notes]); pb=np.array([n.pitch for n in b.notes])
