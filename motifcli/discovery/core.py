@@ -17,7 +17,7 @@ from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurre
 from motifcli.meter import MeterMap
 from motifcli.quantiles import median
 from motifcli.score import Score
-from motifcli.voices import Voice, split_voices
+from motifcli.voices import TEXTURE, Voice, split_voices
 
 
 def discover(score: Score, model: object | None = None, settings: DiscoverySettings | None = None) -> list[Family]:
@@ -50,6 +50,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         from motifcli.discovery.accompaniment import without_accompaniment
 
         ordered = [_relabel(f, i) for i, f in enumerate(without_accompaniment(ordered, settings))]
+    if settings.subfigure > 0:  # a family stating only notes of more salient families is part of them
+        ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.subfigure, inside=True))]
     ordered = ordered[: settings.max_families]
     if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
         from motifcli.discovery.doubling import without_doubling
@@ -100,20 +102,28 @@ def voice_and_cell_families(
             _ranked([_family(c, lines, settings.salience_discount) for c in cells]))
 
 
-def _distinct(families: list[Family], share: float) -> list[int]:
+def _distinct(families: list[Family], share: float, inside: bool = False) -> list[int]:
     """Indices of ``families`` (most salient first) kept when a family whose notes are (at least
     ``share``, as intersection over union) those of one more salient family is dropped: growing can
     carry two different short cores into the same long statements (POP909 101's melody phrase came
     out as two identical families), and a run of one repeated bar can be the same statements as a
     phrase family (Mozart K. 545's exposition). Union, not containment: a short motif nested in a
-    longer one stays."""
+    longer one stays. ``inside``: instead, a family is dropped when ``share`` of its own notes are in
+    one kept family's notes whose statements are as long or longer (``DiscoverySettings.subfigure``:
+    a part of that motif)."""
     kept: list[int] = []
-    held: list[set[tuple[int, int]]] = []
+    held: list[tuple[set[tuple[int, int]], int]] = []  # notes, notes per statement
     for i, family in enumerate(families):
         notes = {(n.track, n.index) for o in family.occurrences for n in o.notes}
-        if not any(len(notes & h) >= share * len(notes | h) for h in held):
+        if inside:  # texture families are whole bars, chosen apart from their phrases (texture_bar_runs): exempt;
+            # only a family of statements as long or longer holds a part (a scale's 4-note steps do not hold the scale)
+            drop = family.prototype.notes[0].voice != TEXTURE and any(
+                len(notes & h) >= share * len(notes) and n >= family.notes_per_occurrence for h, n in held)
+        else:
+            drop = any(len(notes & h) >= share * len(notes | h) for h, _ in held)
+        if not drop:
             kept.append(i)
-            held.append(notes)
+            held.append((notes, family.notes_per_occurrence))
     return kept
 
 
