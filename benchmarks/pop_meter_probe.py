@@ -32,7 +32,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks import meter as bench  # noqa: E402
 from benchmarks import meter_truths  # noqa: E402
-from benchmarks.pop_phase_dev import STEADY_SHARE, on_lines  # noqa: E402
+from benchmarks.pop_phase_dev import STEADY_SHARE, half_songs, on_lines  # noqa: E402
 from motifcli.meter import MeterMap  # noqa: E402
 from motifcli.readers.midi import read_midi  # noqa: E402
 
@@ -40,11 +40,7 @@ from motifcli.readers.midi import read_midi  # noqa: E402
 def cache(split: str, out: str) -> None:
     labels = {p.stem: p for p in (bench.DATA / "pop909_motif_labels").glob("*.mid")}
     rows = []
-    for song in sorted(p for p in (bench.DATA / "pop909").iterdir() if p.is_dir()):
-        if (int(song.name) < 500) != (split == "tune"):
-            continue
-        score = read_midi(song / f"{song.name}.mid")
-        bar, downbeats, _ = bench.pop909_downbeats(song, score)
+    for song, score, bar, downbeats, _ in half_songs(split):
         lab = labels.get(song.name)
         rows.append({"song": song.name, "score": score, "bar": bar, "downbeats": downbeats,
                      "end": float(score.end_beat),

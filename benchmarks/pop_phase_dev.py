@@ -44,13 +44,19 @@ def _tracks(score) -> dict[str, tuple[np.ndarray, ...]]:
     return out
 
 
-def cache(split: str, out: str) -> None:
-    rows = []
+def half_songs(split: str):
+    """POP909's songs of one meter half (tune: id < 500, test: the rest), each as (folder, score,
+    beat_midi's bar length, downbeats, beats)."""
     for song in sorted(p for p in (bench.DATA / "pop909").iterdir() if p.is_dir()):
         if (int(song.name) < 500) != (split == "tune"):
             continue
         score = read_midi(song / f"{song.name}.mid")
-        bar, downbeats, beats = bench.pop909_downbeats(song, score)
+        yield (song, score, *bench.pop909_downbeats(song, score))
+
+
+def cache(split: str, out: str) -> None:
+    rows = []
+    for song, score, bar, downbeats, beats in half_songs(split):
         est = estimate_meter(score)
         rows.append({"song": song.name, "tracks": _tracks(score), "bar": bar, "downbeats": downbeats,
                      "beats": beats, "est_name": est.name, "est_downbeats": np.array(est.downbeats),
