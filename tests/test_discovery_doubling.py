@@ -125,3 +125,27 @@ def test_an_imitating_entry_is_a_statement_of_its_own(stretto: Path) -> None:
     assert _left_hand(_motif_family(stretto, DiscoverySettings())) == entries
     anyway = discover(read_score(stretto), settings=DiscoverySettings(doubled_parallel=0.0))
     assert [o.start for f in anyway for o in f.occurrences if o.track == 1] == []
+
+
+def test_a_piano_parts_two_staves_drop_copies_as_two_midi_tracks_do(piece: Path) -> None:
+    """The same notes as one two-staff piano part (a MusicXML grand staff, read with each note's staff):
+    the hands are two lines (split staff by staff), so the left hand's copies under the right hand's
+    statements go as they do from two MIDI tracks. Keyed by track and voice alone, both hands' top
+    lines were one line and the copies stayed."""
+    import dataclasses
+
+    from motifcli.score import Track
+
+    score = read_score(piece)
+    notes = sorted(((n, k + 1) for k, t in enumerate(score.pitched_tracks()) for n in t.notes),
+                   key=lambda x: (x[0].onset, x[0].pitch, x[1]))
+    one = dataclasses.replace(score, tracks=[Track(0, "Piano", [dataclasses.replace(n, staff=s) for n, s in notes],
+                                                  channel=0)], meter=score.meter_map)
+
+    def statements(s, settings: DiscoverySettings) -> set[frozenset]:
+        return {frozenset((n.onset, n.pitch) for n in o.notes) for f in discover(s, settings=settings) for o in f.occurrences}
+
+    two_tracks = statements(score, DiscoverySettings())
+    assert statements(one, DiscoverySettings()) == two_tracks
+    kept_copies = statements(one, DiscoverySettings(doubled=0.0)) - two_tracks
+    assert kept_copies and all(min(p for _, p in st) < 60 for st in kept_copies)  # left-hand copies, dropped above

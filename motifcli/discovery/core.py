@@ -56,7 +56,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
         from motifcli.discovery.doubling import without_doubling
 
-        ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel) for f in ordered]
+        staff = {(v.track, v.voice, int(i)): v.staff for v in voices if v.staff != 1 for i in v.note_indices}
+        ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
     return ordered
 
 

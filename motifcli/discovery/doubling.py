@@ -20,6 +20,7 @@ family establishes, 2% of those matching one.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -45,15 +46,20 @@ def moves_with(copy: Occurrence, higher: Occurrence) -> float:
     return float(np.sum(np.abs(gap - np.median(gap)) <= 1)) / len(a)
 
 
-def doubled_statements(family: Family, share: float, parallel: float = 0.0) -> np.ndarray:
+def doubled_statements(family: Family, share: float, parallel: float = 0.0,
+                       staff: Mapping[tuple[int, int, int], int] | None = None) -> np.ndarray:
     """Mask over ``family.occurrences``: True where a statement sounds, for at least ``share`` of its
     span, under a higher one of the family in another line that it moves with (:func:`moves_with`
-    at least ``parallel``; 0: any such statement) (the prototype is never marked)."""
+    at least ``parallel``; 0: any such statement) (the prototype is never marked). A line is a
+    track's voice, in its staff where the track was split staff by staff (``staff``: (track, voice,
+    note index) -> staff for those lines; a piano part's two hands are two lines, as two MIDI tracks)."""
     occs = family.occurrences
     start = np.array([o.start for o in occs])
     end = np.array([o.end for o in occs])
     height = np.array([np.mean([n.pitch for n in o.notes]) for o in occs])
-    line = np.unique(np.array([(o.track, o.notes[0].voice) for o in occs]), axis=0, return_inverse=True)[1].ravel()
+    staff = staff or {}
+    keys = [(o.track, o.notes[0].voice, staff.get((o.track, o.notes[0].voice, o.notes[0].index), 1)) for o in occs]
+    line = np.unique(np.array(keys), axis=0, return_inverse=True)[1].ravel()
     other = line[None, :] != line[:, None]
     span = np.maximum(end - start, 1e-9)
     over = np.clip(np.minimum(end[:, None], end[None, :]) - np.maximum(start[:, None], start[None, :]), 0, None)
@@ -66,11 +72,12 @@ def doubled_statements(family: Family, share: float, parallel: float = 0.0) -> n
     return out
 
 
-def without_doubling(family: Family, share: float, parallel: float = 0.0) -> Family:
+def without_doubling(family: Family, share: float, parallel: float = 0.0,
+                     staff: Mapping[tuple[int, int, int], int] | None = None) -> Family:
     """``family`` without its doubled statements; its coverage counts the statements kept."""
     if len(family.occurrences) < 2:
         return family
-    drop = doubled_statements(family, share, parallel)
+    drop = doubled_statements(family, share, parallel, staff)
     if not drop.any():
         return family
     kept = tuple(o for o, d in zip(family.occurrences, drop) if not d)
