@@ -149,3 +149,28 @@ def test_a_piano_parts_two_staves_drop_copies_as_two_midi_tracks_do(piece: Path)
     assert statements(one, DiscoverySettings()) == two_tracks
     kept_copies = statements(one, DiscoverySettings(doubled=0.0)) - two_tracks
     assert kept_copies and all(min(p for _, p in st) < 60 for st in kept_copies)  # left-hand copies, dropped above
+
+
+def test_a_phrase_stated_once_and_doubled_is_no_motif(tmp_path: Path) -> None:
+    """One phrase, played once by the right hand and doubled an octave lower by the left: its two
+    lines are one statement, so no family is left of it (POP909 067 and 070 had such one-statement
+    families once the copies were dropped)."""
+    phrase = [(0, 1.0), (4, 0.5), (7, 0.5), (5, 1.0), (4, 0.5), (2, 0.5), (0, 1.0), (-1, 0.5), (0, 2.5)]
+    rh, lh, t = [], [], 0.0
+    for step, dur in phrase:
+        rh.append((t, 72 + step, dur))
+        lh.append((t, 60 + step, dur))
+        t += dur
+    rh += [(t + 2.0 * i, 79 - 3 * i, 2.0) for i in range(6)]  # no repeats after it
+    mid = mido.MidiFile(ticks_per_beat=TPB)
+    mid.tracks += [_track(rh, 0), _track(lh, 1)]
+    path = tmp_path / "once.mid"
+    mid.save(path)
+    score = read_score(path)
+    off = discover(score, settings=DiscoverySettings(doubled=0.0))
+    both = [f for f in off if {o.track for o in f.occurrences} == {0, 1}]
+    assert both and all(len(f.occurrences) == 2 for f in both)  # the phrase and its doubling, as two statements
+    found = discover(score)
+    assert all(len(f.occurrences) >= 2 for f in found)
+    assert not any({o.track for o in f.occurrences} == {0, 1} for f in found)
+    assert [f.label for f in found] == [chr(ord("A") + k) for k in range(len(found))]

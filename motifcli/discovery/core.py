@@ -58,6 +58,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
 
         staff = {(v.track, v.voice, int(i)): v.staff for v in voices if v.staff != 1 for i in v.note_indices}
         ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
+        # a phrase stated once and doubled in another line is no motif: a family needs two statements left
+        ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
     return ordered
 
 
