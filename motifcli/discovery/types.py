@@ -149,3 +149,5 @@ class DiscoverySettings:
     accompaniment_below: float = 9.0  # semitones below the leading families' register (0: off)
     accompaniment_lead: int = 5  # the register is the median mean pitch of this many first families
     accompaniment_even: float = 0.9  # share of equal inter-onset intervals that makes an even rhythm
+    accompaniment_pivot: int = 0  # also drop even figures most of whose statements hold one pitch at every other note this many times, the notes between leaping away (Alberti, pedal-note figures), at any register (0: off; phase13-acc13.md)
+    accompaniment_above: float = 0.0  # ... only when a higher note of another line sounds over this share of their notes (0: no such condition)
