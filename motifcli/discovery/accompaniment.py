@@ -8,30 +8,78 @@ does not remove them once they are long or frequent. The rule here uses two thin
 hears: the register (the family's mean pitch against the median of the first ``accompaniment_lead``
 families' mean pitches) and an even rhythm (a share ``accompaniment_even`` of the prototype's
 inter-onset intervals equal). Texture families and short cells are left alone (their own rules).
+
+The register rule cannot judge figures that *are* the leading families (BPS 05-1's pedal-note
+figures rank 2-5). ``accompaniment_pivot`` judges a figure by its own notes instead: in an even
+rhythm, every other note returns to one pitch (a pivot: Alberti bass, pedal-note and drum-bass
+figuration) while the notes between leap away from it; ``accompaniment_above`` also asks for a higher
+note of another line sounding over its statements (a melody above it). benchmarks/phase13-acc13.md.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from motifcli.discovery.types import DiscoverySettings, Family
+from motifcli.discovery.types import DiscoverySettings, Family, Occurrence
 from motifcli.quantiles import median
+from motifcli.score import Score
 from motifcli.voices import TEXTURE
 
 
-def without_accompaniment(families: list[Family], settings: DiscoverySettings) -> list[Family]:
-    """``families`` (output order) less the low, even-rhythm voice families; unchanged when ``accompaniment_below`` is 0."""
-    if settings.accompaniment_below <= 0 or not families:
+def without_accompaniment(families: list[Family], settings: DiscoverySettings, score: Score | None = None) -> list[Family]:
+    """``families`` (output order) less the low, even-rhythm voice families (``accompaniment_below``)
+    and the even pivot figures (``accompaniment_pivot``); unchanged when both are 0."""
+    if (settings.accompaniment_below <= 0 and settings.accompaniment_pivot <= 0) or not families:
         return families
-    lead = median([mean_pitch(f) for f in families[: max(settings.accompaniment_lead, 1)]])
-    floor = lead - settings.accompaniment_below
-    return [f for f in families if not (_judged(f, settings) and mean_pitch(f) <= floor
-                                        and even_share(f) >= settings.accompaniment_even)]
+    floor = float("-inf")
+    if settings.accompaniment_below > 0:
+        lead = median([mean_pitch(f) for f in families[: max(settings.accompaniment_lead, 1)]])
+        floor = lead - settings.accompaniment_below
+    return [f for f in families if not (_judged(f, settings) and even_share(f) >= settings.accompaniment_even
+                                        and (mean_pitch(f) <= floor or _pivot_figure(f, settings, score)))]
 
 
 def _judged(f: Family, settings: DiscoverySettings) -> bool:
     """Voice families of motif length (texture bars and 2-3-note cells have their own rules)."""
     return f.prototype.notes[0].voice != TEXTURE and f.notes_per_occurrence >= settings.min_notes
+
+
+def _pivot_figure(f: Family, settings: DiscoverySettings, score: Score | None) -> bool:
+    """Most statements pivot (``accompaniment_pivot``) and, with ``accompaniment_above``, sound under another line."""
+    if settings.accompaniment_pivot <= 0:
+        return False
+    if sum(pivots(o, settings.accompaniment_pivot) for o in f.occurrences) * 2 < len(f.occurrences):
+        return False
+    return settings.accompaniment_above <= 0 or score is None or above_share(f, score) >= settings.accompaniment_above
+
+
+def pivots(o: Occurrence, repeats: int) -> bool:
+    """True when every other note of ``o`` (one parity, at least ``repeats`` notes) is one pitch and a
+    note between them lies 3 or more semitones from it (an Alberti bass or pedal figure, not a trill)."""
+    pitches = [n.pitch for n in o.notes]
+    for side in (0, 1):
+        held, between = pitches[side::2], pitches[1 - side::2]
+        if len(held) >= repeats and len(set(held)) == 1 and any(abs(p - held[0]) >= 3 for p in between):
+            return True
+    return False
+
+
+def above_share(f: Family, score: Score) -> float:
+    """Share of the statements' notes over which a higher note outside the statement sounds."""
+    import numpy as np
+
+    notes = [(t.index, i, n) for t in score.tracks if not t.is_drum for i, n in enumerate(t.notes)]
+    on = np.array([n.onset for _, _, n in notes])
+    off = np.array([n.offset for _, _, n in notes])
+    pitch = np.array([n.pitch for _, _, n in notes])
+    hit = total = 0
+    for o in f.occurrences:
+        mine = {(n.track, n.index) for n in o.notes}
+        for n in o.notes:
+            total += 1
+            over = np.flatnonzero((pitch > n.pitch) & (on < n.offset - 1e-6) & (off > n.onset + 1e-6))
+            hit += any(notes[k][:2] not in mine for k in over.tolist())
+    return hit / total if total else 0.0
 
 
 def mean_pitch(f: Family) -> float:

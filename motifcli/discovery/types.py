@@ -145,7 +145,9 @@ class DiscoverySettings:
     texture_other_lines: bool = True  # keep other tracks' voice families beside kept texture families (False: the texture track's only; phase6-pop6.md)
     grown_redundancy: float = 0.9  # a family sharing this share (of the union) of its notes with a more salient one is dropped: grown voice families, then all (0: off)
     subfigure: float = 0.9  # output: a line family (not texture) this share of whose notes lie in one more salient kept family's statements is dropped: a part of that motif that seldom sounds without it (0: off; phase12-est12.md)
-    # accompaniment figures (motifcli.discovery.accompaniment): low, even-rhythm voice families dropped
+    # accompaniment figures (motifcli.discovery.accompaniment): low or pivoting even-rhythm voice families dropped
     accompaniment_below: float = 9.0  # semitones below the leading families' register (0: off)
     accompaniment_lead: int = 5  # the register is the median mean pitch of this many first families
     accompaniment_even: float = 0.9  # share of equal inter-onset intervals that makes an even rhythm
+    accompaniment_pivot: int = 3  # also drop even figures most of whose statements hold one pitch at every other note this many times, the notes between leaping away (Alberti, pedal-note figures), at any register (0: off, before phase 13; phase13-acc13.md)
+    accompaniment_above: float = 0.5  # ... only when a higher note of another line sounds over this share of their statements' notes (a melody above; 0: no such condition)
