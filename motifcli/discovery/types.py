@@ -81,6 +81,8 @@ class DiscoverySettings:
     grow_max_beats: float = 16.0  # longest statement after growing, in beats
     grow_all: bool = True  # a step grows every statement that can take one (else only the agreeing ones)
     grow_rest: float = 0.5  # growing stops at a rest longer than this (beats)
+    grow_along_rhythm: str = "off"  # with grow_all, a statement grows along at its "end" ("both": either end) only where its next note keeps the agreeing rhythm ("off": any step; phase13-bounds13.md)
+    grow_ioi: float = 0.0  # growing stops at an inter-onset interval (a held note, a rest) longer than this x the longest inside the statement before growing (0: off; phase13-bounds13.md)
     grow_vary: int = 1  # a statement may grow this many steps with the agreeing rhythm but another interval (0: off)
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
