@@ -86,6 +86,7 @@ class DiscoverySettings:
     rotate_reach: int = 0  # a family's back-to-back statements move together up to this many notes to where their cuts fall on the strongest melodic boundaries (LBDM; 0: off; discovery/rotate.py, phase13-bounds13.md)
     rotate_margin: float = 0.0  # ... only when that beats the present cuts' strength by this share
     rotate_cut: bool = False  # ... instead, only the cuts between back-to-back statements move (one statement gives notes to the next), the chain's ends stay
+    grow_to_long: float = 0.0  # after growing, a statement takes the next note when it is held this many times the longest inter-onset interval inside it (the note it comes to rest on, any pitch; 0: off; phase13-bounds13.md)
     grow_vary: int = 1  # a statement may grow this many steps with the agreeing rhythm but another interval (0: off)
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
