@@ -125,23 +125,26 @@ def _gap(ends: list[int], side: int, lines: Lines) -> float:
     return float(lines.ioi[ends[1]] if side > 0 else lines.ioi[ends[0] - 1])
 
 
-def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float) -> None:
+def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float) -> None:
     """Each statement followed (in its voice, after no rest over ``rest`` beats, on a note no other
-    statement of the family holds) by a note held at least ``ratio`` times the longest inter-onset
-    interval inside the statement takes that note (in place): a motif runs to its long note, the
-    note it comes to rest on, whose pitch may differ from statement to statement (growing needs an
-    agreeing interval)."""
+    statement of the family holds, within ``max_notes`` / ``max_beats``) by a note held at least
+    ``ratio`` times the longest inter-onset interval inside the statement takes that note (in
+    place): a motif runs to the long note it comes to rest on, whose pitch may differ from statement
+    to statement, so growing, which needs an agreeing interval, stops before it."""
     if ratio <= 0 or not fam.notes:
         return
     taken = covered(fam, len(lines))
     notes = []
     for p in fam.notes:
-        hi = int(p.max())
+        lo, hi = int(p.min()), int(p.max())
         b = hi + 1
-        inner = float(lines.ioi[int(p.min()):hi].max()) if len(p) > 1 else 0.0
-        held = float(lines.ioi[b]) if b < len(lines) and lines.same_next[b] else float(lines.offsets[b] - lines.onsets[b]) if b < len(lines) else 0.0
-        if (inner > 0 and b < len(lines) and lines.same_next[hi] and not taken[b]
-                and lines.onsets[b] - lines.offsets[hi] <= rest + 1e-9 and held >= ratio * inner - 1e-9):
+        if len(p) < 2 or len(p) >= max_notes or b >= len(lines) or not lines.same_next[hi] or taken[b]:
+            notes.append(p)
+            continue
+        inner = float(lines.ioi[lo:hi].max())
+        held = float(lines.ioi[b]) if lines.same_next[b] else float(lines.offsets[b] - lines.onsets[b])
+        if (inner > 0 and held >= ratio * inner - 1e-9 and lines.onsets[b] - lines.offsets[hi] <= rest + 1e-9
+                and lines.onsets[b] - lines.onsets[lo] <= max_beats + 1e-9):
             taken[b] = True
             p = np.concatenate((p, [b]))
         notes.append(p)
@@ -162,5 +165,6 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
                           settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary,
                           settings.grow_along_rhythm, settings.grow_ioi)
-        end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest)
+        end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
+                          settings.grow_max_beats)
 
