@@ -90,14 +90,8 @@ def voice_and_cell_families(
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     core = [_family(c, lines, settings.salience_discount) for c in chosen]
     grown = core
-    if settings.grow_share > 0 or settings.rotate_reach > 0:
-        if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
-            grow_families(chosen, lines, settings)
-        if settings.rotate_reach > 0:  # back-to-back statements cut at the strongest boundary (rotate.py)
-            from motifcli.discovery.rotate import rotate_families
-
-            rotate_families(chosen, lines, settings.rotate_reach, settings.rotate_margin, settings.rotate_cut,
-                            settings.min_notes)
+    if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
+        grow_families(chosen, lines, settings)
         grown = [_keep_transpositions(_family(c, lines, settings.salience_discount), f) for c, f in zip(chosen, core)]
     cells: list[Chosen] = []
     if settings.short_cells > 0:  # 2-3-note rhythmic cells, their own budget (discovery/cells.py)

@@ -21,8 +21,7 @@ from motifcli.quantiles import median
 
 def extend_statements(
     fam: Chosen, lines: Lines, share: float, max_notes: int, max_beats: float, rest: float, grow_all: bool = False,
-    walls: list[tuple[int, int]] | None = None, pitch_key: str = "class", vary: int = 0, along: str = "off",
-    ioi_cap: float = 0.0,
+    walls: list[tuple[int, int]] | None = None, pitch_key: str = "class", vary: int = 0,
 ) -> None:
     """Grow the family's statements to the right, then to the left, one note at a time (in place).
 
@@ -34,12 +33,7 @@ def extend_statements(
     and (``walls[i]``: the outer ends of other families' statements holding statement i) inside
     such a statement, whose notes it would only copy. With ``vary`` a statement whose next note has
     the agreeing inter-onset interval but another pitch key counts as agreeing (and grows) up to
-    ``vary`` times (a varied note inside a long phrase). ``along`` ("end" / "both"; "off": any step):
-    with ``grow_all``, a statement grows along at its end (at both ends) only when its next note
-    comes after the agreeing inter-onset interval: where its rhythm stops agreeing with its
-    family's (a longer note, a rest, a note sooner), the statement has ended. ``ioi_cap`` (0: off): a
-    statement does not grow across an inter-onset interval longer than this times the longest inside
-    it before growing: a note held (or followed by a rest) longer than any in the motif closes a group.
+    ``vary`` times (a varied note inside a long phrase).
     """
     if share <= 0 or len(fam.notes) < 2:
         return
@@ -49,8 +43,6 @@ def extend_statements(
     taken = covered(fam, len(lines))
     need = max(2.0, share * len(notes))
     varied = [0] * len(notes)
-    inner = [float(lines.ioi[p.min():p.max()].max()) if len(p) > 1 else 0.0 for p in notes]
-    cap = [ioi_cap * x if ioi_cap > 0 and x > 0 else float("inf") for x in inner]
     for side in (1, -1):
         active = list(range(len(notes)))
         while active:
@@ -60,8 +52,6 @@ def extend_statements(
                 if (side > 0 and ends[i][1] < hi) or (side < 0 and ends[i][0] > lo):
                     continue  # inside another family's statement: growing would copy it
                 step = _step(ends[i], len(notes[i]), side, lines, taken, max_notes, max_beats, rest, pitch_key)
-                if step is not None and _gap(ends[i], side, lines) > cap[i] + 1e-9:
-                    continue  # across a longer note than any inside: the group has ended
                 if step is not None:
                     steps[i] = step
             if not steps:
@@ -75,9 +65,7 @@ def extend_statements(
                 break
             for i in loose:
                 varied[i] += 1
-            strict = along == "both" or (along == "end" and side > 0)
-            active = [i for i, s in steps.items()
-                      if (grow_all and (not strict or s[1] == best[1])) or s == best or i in loose]
+            active = [i for i, s in steps.items() if grow_all or s == best or i in loose]
             for i in active:
                 nxt = ends[i][1] + 1 if side > 0 else ends[i][0] - 1
                 ends[i][1 if side > 0 else 0] = nxt
@@ -120,11 +108,6 @@ def _step(ends: list[int], count: int, side: int, lines: Lines, taken: np.ndarra
     return key, int(round(lines.ioi[a] / lines.grid))
 
 
-def _gap(ends: list[int], side: int, lines: Lines) -> float:
-    """The inter-onset interval a step beyond the statement on ``side`` would cross (beats)."""
-    return float(lines.ioi[ends[1]] if side > 0 else lines.ioi[ends[0] - 1])
-
-
 def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float) -> None:
     """Each statement followed (in its voice, after no rest over ``rest`` beats, on a note no other
     statement of the family holds, within ``max_notes`` / ``max_beats``) by a note held at least
@@ -163,8 +146,7 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
             hold = (fid != f) & (los <= p.min()) & (his >= p.max())
             walls.append((int(los[hold].min()), int(his[hold].max())) if hold.any() else (10**12, -1))
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
-                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary,
-                          settings.grow_along_rhythm, settings.grow_ioi)
+                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary)
         end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
                           settings.grow_max_beats)
 

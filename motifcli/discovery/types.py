@@ -81,11 +81,6 @@ class DiscoverySettings:
     grow_max_beats: float = 16.0  # longest statement after growing, in beats
     grow_all: bool = True  # a step grows every statement that can take one (else only the agreeing ones)
     grow_rest: float = 0.5  # growing stops at a rest longer than this (beats)
-    grow_along_rhythm: str = "off"  # with grow_all, a statement grows along at its "end" ("both": either end) only where its next note keeps the agreeing rhythm ("off": any step; phase13-bounds13.md)
-    grow_ioi: float = 0.0  # growing stops at an inter-onset interval (a held note, a rest) longer than this x the longest inside the statement before growing (0: off; phase13-bounds13.md)
-    rotate_reach: int = 0  # a family's back-to-back statements move together up to this many notes to where their cuts fall on the strongest melodic boundaries (LBDM; 0: off; discovery/rotate.py, phase13-bounds13.md)
-    rotate_margin: float = 0.0  # ... only when that beats the present cuts' strength by this share
-    rotate_cut: bool = False  # ... instead, only the cuts between back-to-back statements move (one statement gives notes to the next), the chain's ends stay
     grow_to_long: float = 0.0  # after growing, a statement takes the next note when it is held this many times the longest inter-onset interval inside it (the note it comes to rest on, any pitch; 0: off; phase13-bounds13.md)
     grow_vary: int = 1  # a statement may grow this many steps with the agreeing rhythm but another interval (0: off)
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
