@@ -110,10 +110,11 @@ def _step(ends: list[int], count: int, side: int, lines: Lines, taken: np.ndarra
 
 def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float) -> None:
     """Each statement followed (in its voice, after no rest over ``rest`` beats, on a note no other
-    statement of the family holds, within ``max_notes`` / ``max_beats``) by a note held at least
-    ``ratio`` times the longest inter-onset interval inside the statement takes that note (in
-    place): a motif runs to the long note it comes to rest on, whose pitch may differ from statement
-    to statement, so growing, which needs an agreeing interval, stops before it."""
+    statement of the family holds, within ``max_notes`` / ``max_beats``) by a long note takes that
+    note (in place). Long: its inter-onset interval (the note and any rest after it) is at least
+    ``ratio`` times the longest inside the statement. A motif runs to the note it comes to rest on,
+    whose pitch may differ from statement to statement, so growing, which needs statements that agree
+    on the next interval and rhythm, stops before it (BPS 13-1 f; benchmarks/phase13-bounds13.md)."""
     if ratio <= 0 or not fam.notes:
         return
     taken = covered(fam, len(lines))
