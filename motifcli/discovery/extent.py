@@ -108,6 +108,33 @@ def _step(ends: list[int], count: int, side: int, lines: Lines, taken: np.ndarra
     return key, int(round(lines.ioi[a] / lines.grid))
 
 
+def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float) -> None:
+    """Each statement followed (in its voice, after no rest over ``rest`` beats, on a note no other
+    statement of the family holds, within ``max_notes`` / ``max_beats``) by a long note takes that
+    note (in place). Long: its inter-onset interval (the note and any rest after it) is at least
+    ``ratio`` times the longest inside the statement. A motif runs to the note it comes to rest on,
+    whose pitch may differ from statement to statement, so growing, which needs statements that agree
+    on the next interval and rhythm, stops before it (BPS 13-1 f; benchmarks/phase13-bounds13.md)."""
+    if ratio <= 0 or not fam.notes:
+        return
+    taken = covered(fam, len(lines))
+    notes = []
+    for p in fam.notes:
+        lo, hi = int(p.min()), int(p.max())
+        b = hi + 1
+        if len(p) < 2 or len(p) >= max_notes or b >= len(lines) or not lines.same_next[hi] or taken[b]:
+            notes.append(p)
+            continue
+        inner = float(lines.ioi[lo:hi].max())
+        held = float(lines.ioi[b]) if lines.same_next[b] else float(lines.offsets[b] - lines.onsets[b])
+        if (inner > 0 and held >= ratio * inner - 1e-9 and lines.onsets[b] - lines.offsets[hi] <= rest + 1e-9
+                and lines.onsets[b] - lines.onsets[lo] <= max_beats + 1e-9):
+            taken[b] = True
+            p = np.concatenate((p, [b]))
+        notes.append(p)
+    set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
+
+
 def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> None:
     """Every family's statements grown (in place; off at ``grow_share`` 0)."""
     fid = np.concatenate([np.full(len(fam.notes), f) for f, fam in enumerate(chosen)]) if chosen else np.zeros(0, int)
@@ -121,4 +148,6 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
             walls.append((int(los[hold].min()), int(his[hold].max())) if hold.any() else (10**12, -1))
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
                           settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary)
+        end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
+                          settings.grow_max_beats)
 
