@@ -41,6 +41,8 @@ def bar_symbols(bars: int, used: np.ndarray, rel_better: np.ndarray, bass: np.nd
     labels = cut_tree(merges, len(apart), limit)
     if settings.texture_absorb > 0:
         labels = absorbed(labels, dist, bar_len, limit * settings.texture_absorb_reach, settings.texture_absorb)
+    if settings.texture_trim > 0:
+        labels = trimmed(labels, dist, limit * settings.texture_trim)
     symbols = np.full(bars, -1, dtype=np.int64)
     shift = np.zeros(bars, dtype=np.int64)
     match = np.zeros(bars)
@@ -105,4 +107,21 @@ def absorbed(labels: np.ndarray, dist: np.ndarray, bar_len: np.ndarray, reach: f
                 best, near = other, d
         if best >= 0:
             out[idx] = best
+    return out
+
+
+def trimmed(labels: np.ndarray, dist: np.ndarray, reach: float) -> np.ndarray:
+    """Bars farther than ``reach`` from their cluster's medoid leave it (each its own cluster):
+    average linkage admits a bar close to a few members only; a statement of a figure should be
+    near its typical bar (benchmarks/phase13-popocc13.md)."""
+    out = labels.copy()
+    new = int(labels.max()) + 1
+    for lab in np.unique(labels).tolist():
+        idx = np.flatnonzero(labels == lab)
+        if len(idx) < 3:
+            continue
+        med = idx[np.argmin(dist[np.ix_(idx, idx)].sum(axis=1))]
+        for i in idx[dist[idx, med] > reach].tolist():
+            out[i] = new
+            new += 1
     return out
