@@ -40,7 +40,9 @@ def bar_symbols(bars: int, used: np.ndarray, rel_better: np.ndarray, bass: np.nd
         limit = gap_cut(np.array([m[2] for m in merges]), limit, settings.texture_cut_band)
     labels = cut_tree(merges, len(apart), limit)
     if settings.texture_absorb > 0:
-        labels = absorbed(labels, dist, bar_len, limit * settings.texture_absorb_reach, settings.texture_absorb)
+        near = dist if settings.texture_absorb_by == "model" else 1.0 - sim  # points: 1 - cardinality score
+        reach = limit * settings.texture_absorb_reach if settings.texture_absorb_by == "model" else settings.texture_absorb_reach
+        labels = absorbed(labels, near, bar_len, reach, settings.texture_absorb)
     if settings.texture_trim > 0:
         labels = trimmed(labels, dist, limit * settings.texture_trim)
     symbols = np.full(bars, -1, dtype=np.int64)

@@ -141,6 +141,7 @@ class DiscoverySettings:
     texture_linkage: str = "average"  # linkage of the bar clusters ("average" as --unit bar; "complete", "single")
     texture_absorb: int = 0  # bar clusters of at most this many bars join a larger cluster whose medoid each of their bars lies within texture_absorb_reach x the cut of (0: off; phase13-popocc13.md)
     texture_absorb_reach: float = 1.0  # with texture_absorb: how near the larger cluster's medoid, a multiple of the cut distance
+    texture_absorb_by: str = "model"  # with texture_absorb: "model" (the bar model's distance, reach x the cut) or "points" (1 - the bars' cardinality score, reach itself)
     texture_trim: float = 0.0  # bars farther than this x the cut from their bar cluster's medoid leave it (0: off; phase13-popocc13.md)
     texture_bar_runs: bool = True  # runs of one bar symbol are families too (as --unit bar's), chosen apart from longer phrases
     texture_long_share: float = 0.34  # with texture_bar_runs: phrases of 2+ bars get this share of the texture cap
