@@ -39,12 +39,6 @@ def bar_symbols(bars: int, used: np.ndarray, rel_better: np.ndarray, bass: np.nd
     if settings.texture_cut == "gap":
         limit = gap_cut(np.array([m[2] for m in merges]), limit, settings.texture_cut_band)
     labels = cut_tree(merges, len(apart), limit)
-    if settings.texture_absorb > 0:
-        near = dist if settings.texture_absorb_by == "model" else 1.0 - sim  # points: 1 - cardinality score
-        reach = limit * settings.texture_absorb_reach if settings.texture_absorb_by == "model" else settings.texture_absorb_reach
-        labels = absorbed(labels, near, bar_len, reach, settings.texture_absorb)
-    if settings.texture_trim > 0:
-        labels = trimmed(labels, dist, limit * settings.texture_trim)
     symbols = np.full(bars, -1, dtype=np.int64)
     shift = np.zeros(bars, dtype=np.int64)
     match = np.zeros(bars)
@@ -78,52 +72,3 @@ def gap_cut(heights: np.ndarray, limit: float, band: float) -> float:
     edges = np.concatenate([[lo], inside, [hi]])
     k = int(np.argmax(np.diff(edges)))
     return float((edges[k] + edges[k + 1]) / 2)
-
-
-def absorbed(labels: np.ndarray, dist: np.ndarray, bar_len: np.ndarray, reach: float, most: int) -> np.ndarray:
-    """Clusters of at most ``most`` bars joined to a larger cluster whose medoid every one of their
-    bars lies within ``reach`` of (the model's own distance, without the no-common-point floor).
-
-    Why: a figure a song states in a few bars only, each as close to a larger figure's typical bar
-    as that figure's own members, is a variant of it, not a motif of its own; kept apart, its 1-2
-    statements split one labelled motif over several families (benchmarks/phase13-popocc13.md).
-    The medoids are the larger clusters' before any joining, so nothing chains."""
-    out = labels.copy()
-    ids, sizes = np.unique(labels, return_counts=True)
-    size = dict(zip(ids.tolist(), sizes.tolist()))
-    medoid: dict[int, int] = {}
-    for lab in ids.tolist():
-        idx = np.flatnonzero(labels == lab)
-        medoid[lab] = int(idx[np.argmin(dist[np.ix_(idx, idx)].sum(axis=1))])
-    for lab in ids.tolist():
-        if size[lab] > most:
-            continue
-        idx = np.flatnonzero(labels == lab)
-        best, near = -1, reach
-        for other in ids.tolist():
-            m = medoid[other]
-            if size[other] <= size[lab] or bar_len[m] != bar_len[idx[0]]:
-                continue
-            d = float(dist[idx, m].max())
-            if d < near:
-                best, near = other, d
-        if best >= 0:
-            out[idx] = best
-    return out
-
-
-def trimmed(labels: np.ndarray, dist: np.ndarray, reach: float) -> np.ndarray:
-    """Bars farther than ``reach`` from their cluster's medoid leave it (each its own cluster):
-    average linkage admits a bar close to a few members only; a statement of a figure should be
-    near its typical bar (benchmarks/phase13-popocc13.md)."""
-    out = labels.copy()
-    new = int(labels.max()) + 1
-    for lab in np.unique(labels).tolist():
-        idx = np.flatnonzero(labels == lab)
-        if len(idx) < 3:
-            continue
-        med = idx[np.argmin(dist[np.ix_(idx, idx)].sum(axis=1))]
-        for i in idx[dist[idx, med] > reach].tolist():
-            out[i] = new
-            new += 1
-    return out

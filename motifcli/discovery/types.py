@@ -139,10 +139,6 @@ class DiscoverySettings:
     texture_cut: str = "gap"  # how the bar clusters' tree is cut: "gap": in the widest gap between merge heights within texture_cut_band of the distance, so a threshold moved a little regroups no bars; "threshold": at the distance (before phase 11; phase11-stable11.md)
     texture_cut_band: float = 0.18  # with texture_cut="gap": the band either side of the distance searched for the widest gap, a share of that distance (0.18: 0.081 at 0.45; 0: the distance itself)
     texture_linkage: str = "average"  # linkage of the bar clusters ("average" as --unit bar; "complete", "single")
-    texture_absorb: int = 0  # bar clusters of at most this many bars join a larger cluster whose medoid each of their bars lies within texture_absorb_reach x the cut of (0: off; phase13-popocc13.md)
-    texture_absorb_reach: float = 1.0  # with texture_absorb: how near the larger cluster's medoid, a multiple of the cut distance
-    texture_absorb_by: str = "model"  # with texture_absorb: "model" (the bar model's distance, reach x the cut) or "points" (1 - the bars' cardinality score, reach itself)
-    texture_trim: float = 0.0  # bars farther than this x the cut from their bar cluster's medoid leave it (0: off; phase13-popocc13.md)
     texture_bar_runs: bool = True  # runs of one bar symbol are families too (as --unit bar's), chosen apart from longer phrases
     texture_long_share: float = 0.34  # with texture_bar_runs: phrases of 2+ bars get this share of the texture cap
     texture_roll_grid: str = "onsets_bars"  # "onsets_bars": texture bars and the bar model's rolls counted on one grid at the onsets' phase, bar lines moved to it; "onsets": the rolls only; "bar": grid anchored at each bar line (before phase 11; phase11-pop11.md)
