@@ -24,6 +24,25 @@ from motifcli.encoding import EncodingSpec  # noqa: E402
 from training.datafolder import find_data_root  # noqa: E402
 
 
+def write_line_midi(notes: list[tuple[float, int, float]], path: Path) -> None:
+    """Write (onset beat, pitch, duration beats) notes as a one-track 4/4 MIDI file (480 ticks a beat).
+
+    The discovery tests build small planted-motif pieces this way, so that they go through the real
+    MIDI reader as a user's file would."""
+    import mido
+
+    mid = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack()
+    mid.tracks.append(track)
+    track.append(mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))
+    events = sorted([(round(on * 480), 1, p) for on, p, _ in notes] + [(round((on + d) * 480), 0, p) for on, p, d in notes])
+    now = 0
+    for tick, on, pitch in events:
+        track.append(mido.Message("note_on" if on else "note_off", note=pitch, velocity=80 if on else 0, time=tick - now))
+        now = tick
+    mid.save(path)
+
+
 def data_dir() -> Path | None:
     """The shared data folder ($MOTIF_DATA, ../shared/data, /work/shared/data: training.datafolder)."""
     return find_data_root()

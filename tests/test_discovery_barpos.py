@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import mido
 import numpy as np
 import pytest
 
+from conftest import write_line_midi
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.barpos import bar_positions, modal_position
@@ -34,16 +34,7 @@ def _write(path: Path) -> None:
             notes.append((at, base + iv, d))
             at += d
         notes += [(start + 4.0, fill[k], 3.0), (start + 7.0, fill[k] + 1 + 3 * (k % 5), 1.0)]
-    mid = mido.MidiFile(ticks_per_beat=480)
-    track = mido.MidiTrack()
-    mid.tracks.append(track)
-    track.append(mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))
-    events = sorted([(round(on * 480), 1, p) for on, p, _ in notes] + [(round((on + d) * 480), 0, p) for on, p, d in notes])
-    now = 0
-    for tick, on, pitch in events:
-        track.append(mido.Message("note_on" if on else "note_off", note=pitch, velocity=80 if on else 0, time=tick - now))
-        now = tick
-    mid.save(path)
+    write_line_midi(notes, path)
 
 
 def _family_notes(families: list, onset: float, pitch: int) -> set[tuple[float, int]]:

@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import mido
 import pytest
 
-from conftest import DATA
+from conftest import DATA, write_line_midi
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
 
@@ -38,16 +37,7 @@ def _write(path: Path) -> list[float]:
             notes.append((at, base + FIGURE[-1] + iv - 5 + k, 0.5))
             d = 0.5
         at += d + 1.0
-    mid = mido.MidiFile(ticks_per_beat=480)
-    track = mido.MidiTrack()
-    mid.tracks.append(track)
-    track.append(mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))
-    events = sorted([(round(on * 480), 1, p) for on, p, _ in notes] + [(round((on + d) * 480), 0, p) for on, p, d in notes])
-    now = 0
-    for tick, on, pitch in events:
-        track.append(mido.Message("note_on" if on else "note_off", note=pitch, velocity=80 if on else 0, time=tick - now))
-        now = tick
-    mid.save(path)
+    write_line_midi(notes, path)
     return starts
 
 
