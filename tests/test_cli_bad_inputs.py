@@ -429,6 +429,28 @@ def test_a_score_without_notes_fails_alone_and_in_a_batch(tmp_path: Path, model_
     assert files_under(tmp_path / "out") == ["tune.motifs.json"]
 
 
+def test_a_track_without_notes_asked_for_fails(tmp_path: Path, model_path: Path) -> None:
+    """``--track`` naming a track that holds no note (a type-1 file's conductor track, track 0 of
+    every POP909 song) was "annotated" (0 motifs, exit 0, an output of nothing); now it fails as a
+    score without notes does, in both units, and names the track."""
+    g = corpus.gen
+    song = tmp_path / "song.mid"
+    song.write_bytes(g.header(1, 2) + g.track(g.name(b"Conductor")) + g.track(g.name(b"MELODY") + g.melody(32)))
+    want = [f"{song}: track 0 ('Conductor') has no notes to find motifs in"]
+    for track in ("0", "Conductor"):
+        for unit in ("note", "bar"):
+            out = tmp_path / f"out-{track}-{unit}"
+            proc = motif("annotate", song, "--track", track, "--unit", unit, "-o", out, "--model", model_path,
+                         cwd=tmp_path, timeout=120)
+            assert proc.returncode == 1, (track, unit, proc.stdout, proc.stderr)
+            assert lines(proc.stderr) == want, (track, unit)
+            assert not out.exists() or files_under(out) == []
+    melody = motif("annotate", song, "--track", "MELODY", "-f", "json", "-o", tmp_path / "melody", "--model",
+                   model_path, cwd=tmp_path, timeout=120)
+    assert melody.returncode == 0, melody.stderr
+    assert files_under(tmp_path / "melody") == ["song.motifs.json"]
+
+
 @needs_permissions
 def test_unreadable_files_in_a_folder(tmp_path: Path, model_path: Path) -> None:
     """Permissions bite only without privileges: as root the run drops CAP_DAC_OVERRIDE first."""
