@@ -402,8 +402,9 @@ def plot(
         from motifcli.annotation import Annotation
         from motifcli.atomic import output_errors
         from motifcli.batch import check_source
-        from motifcli.plot import plot_timeline
+        from motifcli.plot import check_picture_path, plot_timeline
 
+        check_picture_path(output)
         check_source(file)  # the readers' rules for every input: a regular file (no FIFO, no device) ...
         if file.suffix.lower() == ".json":
             data = settings.limits.read_file(file)  # ... under the size limit

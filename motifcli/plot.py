@@ -10,19 +10,36 @@ from pathlib import Path
 
 from motifcli.annotation import Annotation
 from motifcli.atomic import atomic_path
-from motifcli.errors import MotifError, OutputError
+from motifcli.errors import MotifError, OutputError, UsageError
 
 
-def plot_timeline(annotation: Annotation, dest: Path, title: str | None = None) -> None:
-    """Draw the families over the bars of each track that has occurrences, and save as PNG/SVG/PDF."""
+def _matplotlib():  # noqa: ANN202 - the module, imported with the Agg backend
     try:
         import matplotlib
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        from matplotlib.patches import Patch
     except ImportError as exc:
         raise MotifError("plotting needs matplotlib: pip install 'motif[plot]'") from exc
+    return matplotlib
+
+
+def check_picture_path(dest: Path) -> None:
+    """Refuse a picture format matplotlib cannot write (or a missing matplotlib) before any work: a
+    score takes seconds to annotate, and ``-o x.txt`` is a mistake on the command line (exit 2)."""
+    _matplotlib()
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    fmt = dest.suffix.lstrip(".").lower() or "png"
+    supported = FigureCanvasBase.get_supported_filetypes()
+    if fmt not in supported:
+        raise UsageError(f"-o {dest}: cannot save a plot as {fmt!r}; use one of {', '.join(sorted(supported))}")
+
+
+def plot_timeline(annotation: Annotation, dest: Path, title: str | None = None) -> None:
+    """Draw the families over the bars of each track that has occurrences, and save as PNG/SVG/PDF."""
+    _matplotlib()
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     occurrences = annotation.occurrences
     tracks = sorted({(o.track, o.track_name) for o in occurrences})

@@ -245,6 +245,20 @@ def test_plot_from_score_and_from_json(songs: Path, rawroll_path: Path, tmp_path
     assert again.exit_code == 0 and b"<svg" in (tmp_path / "j.svg").read_bytes()[:1000]
 
 
+def test_plot_refuses_a_picture_format_before_any_work(tmp_path: Path) -> None:
+    """``motif plot score -o x.txt`` annotated the score (10 s for a quartet movement) and then failed
+    with exit 1; the format is now checked first, as ``embed`` checks its ``.npz``: a usage error."""
+    from test_readers_midi import EXAMPLE
+
+    broken = tmp_path / "broken.mid"
+    broken.write_bytes(EXAMPLE.read_bytes()[:300])  # reading it would fail: the -o check must come first
+    for source in (EXAMPLE, broken):
+        result = motif("plot", source, "-o", tmp_path / "t.txt")
+        assert result.exit_code == 2, result.output
+        assert "cannot save a plot as 'txt'; use one of" in result.output and "png" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.mid"]
+
+
 @needs_data
 def test_python_m_motifcli_end_to_end(songs: Path, rawroll_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
