@@ -451,6 +451,26 @@ def test_a_track_without_notes_asked_for_fails(tmp_path: Path, model_path: Path)
     assert files_under(tmp_path / "melody") == ["song.motifs.json"]
 
 
+def test_a_track_name_that_several_tracks_share_is_refused(tmp_path: Path, model_path: Path) -> None:
+    """``--track Piano`` with two tracks named Piano took the first one silently (music21 writes every
+    part of a MIDI file it exports as "MusicXML Part"); now the file fails naming the tracks, and
+    ``--track INDEX`` picks one."""
+    g = corpus.gen
+    song = tmp_path / "song.mid"
+    song.write_bytes(g.header(1, 2) + g.track(g.name(b"Piano") + g.melody(32))
+                     + g.track(g.name(b"Piano") + g.melody(32, channel=1, first=48)))
+    proc = motif("annotate", song, "--track", "piano", "-f", "json", "-o", tmp_path / "out", "--model", model_path,
+                 cwd=tmp_path, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert lines(proc.stderr) == [f"{song}: 2 tracks are named 'piano' (tracks 0, 1); give --track its index"]
+    assert not (tmp_path / "out").exists() or files_under(tmp_path / "out") == []
+    one = motif("annotate", song, "--track", "1", "-f", "json", "-o", tmp_path / "one", "--model", model_path,
+                cwd=tmp_path, timeout=120)
+    assert one.returncode == 0, one.stderr
+    report = json.loads((tmp_path / "one" / "song.motifs.json").read_text())
+    assert {o["track"] for m in report["motifs"] for o in m["occurrences"]} == {1}
+
+
 @needs_permissions
 def test_unreadable_files_in_a_folder(tmp_path: Path, model_path: Path) -> None:
     """Permissions bite only without privileges: as root the run drops CAP_DAC_OVERRIDE first."""
