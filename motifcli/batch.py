@@ -158,7 +158,7 @@ def process(job: Job, model: Any, settings: Settings) -> FileResult:
         check_source(job.source)
         score = read_score(job.source, settings.limits)
         times["read"] = time.perf_counter() - t0
-        _check_notes_to_search(score, settings, job.source)
+        check_notes_to_search(score, settings, job.source)
         annotation = annotate(score, model, settings, timings=times)  # checks the window limit first
         t0 = time.perf_counter()
         _write_all(job, annotation, score, settings)
@@ -187,9 +187,10 @@ def process(job: Job, model: Any, settings: Settings) -> FileResult:
         return FileResult(str(job.source), "failed", reason, times=times, detail=traceback.format_exc())
 
 
-def _check_notes_to_search(score: Any, settings: Settings, source: Path) -> None:
+def check_notes_to_search(score: Any, settings: Settings, source: Path) -> None:
     """Fail a score whose searched tracks (all pitched ones, or ``--track``'s) hold no note: an
-    output of nothing would look like a result (a bad or percussion ``--track`` fails here too)."""
+    output of nothing would look like a result (a bad or percussion ``--track`` fails here too).
+    ``annotate``, ``plot`` and ``embed`` all check it."""
     from motifcli.embedding import select_tracks
 
     tracks = select_tracks(score, settings.track)

@@ -471,6 +471,19 @@ def test_a_track_name_that_several_tracks_share_is_refused(tmp_path: Path, model
     assert {o["track"] for m in report["motifs"] for o in m["occurrences"]} == {1}
 
 
+def test_plot_and_embed_fail_a_score_without_notes_as_annotate_does(tmp_path: Path, model_path: Path) -> None:
+    """``plot`` drew an empty picture and ``embed`` wrote 0 windows, both exit 0, for a drums-only file
+    that ``annotate`` fails (audit11); now the three fail it alike, and write nothing."""
+    g = corpus.gen
+    drums = tmp_path / "drums.mid"
+    drums.write_bytes(g.header(0, 1) + g.track(g.melody(16, channel=9, first=36)))
+    for args in (("plot", drums, "-o", tmp_path / "t.png"), ("embed", drums, "-o", tmp_path / "e.npz", "--model", model_path)):
+        proc = motif(*args, cwd=tmp_path, timeout=120)
+        assert proc.returncode == 1, (args[0], proc.stdout, proc.stderr)
+        assert lines(proc.stderr) == [f"error: {drums}: no pitched notes to find motifs in"], args[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drums.mid"]
+
+
 @needs_permissions
 def test_unreadable_files_in_a_folder(tmp_path: Path, model_path: Path) -> None:
     """Permissions bite only without privileges: as root the run drops CAP_DAC_OVERRIDE first."""
