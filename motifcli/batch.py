@@ -158,8 +158,7 @@ def process(job: Job, model: Any, settings: Settings) -> FileResult:
         check_source(job.source)
         score = read_score(job.source, settings.limits)
         times["read"] = time.perf_counter() - t0
-        if not any(t.notes for t in score.pitched_tracks()):  # an output of nothing would look like a result
-            raise ScoreReadError("no pitched notes to find motifs in", job.source)
+        check_notes_to_search(score, settings, job.source)
         annotation = annotate(score, model, settings, timings=times)  # checks the window limit first
         t0 = time.perf_counter()
         _write_all(job, annotation, score, settings)
@@ -186,6 +185,21 @@ def process(job: Job, model: Any, settings: Settings) -> FileResult:
     except Exception as exc:  # a bug, but one file's bug must not end a batch of thousands
         reason = f"internal error: {type(exc).__name__}: {_one_line(exc)}"
         return FileResult(str(job.source), "failed", reason, times=times, detail=traceback.format_exc())
+
+
+def check_notes_to_search(score: Any, settings: Settings, source: Path) -> None:
+    """Fail a score whose searched tracks (all pitched ones, or ``--track``'s) hold no note: an
+    output of nothing would look like a result (a bad or percussion ``--track`` fails here too).
+    ``annotate``, ``plot`` and ``embed`` all check it."""
+    from motifcli.embedding import select_tracks
+
+    tracks = select_tracks(score, settings.track)
+    if any(t.notes for t in tracks):
+        return
+    if settings.track is None:
+        raise ScoreReadError("no pitched notes to find motifs in", source)
+    index = next(i for i, t in enumerate(score.tracks) if t is tracks[0])
+    raise ScoreReadError(f"track {index} ({tracks[0].name!r}) has no notes to find motifs in", source)
 
 
 def _one_line(exc: BaseException) -> str:

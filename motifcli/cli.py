@@ -328,10 +328,11 @@ def embed(
             raise UsageError(f"-o {quoted(dest)}: the output of motif embed is an .npz file")
         if dest.exists() and file.exists() and dest.resolve() == file.resolve():
             raise OutputError("refusing to overwrite the input file", dest)
-        from motifcli.batch import check_source
+        from motifcli.batch import check_notes_to_search, check_source
 
         check_source(file)  # a FIFO or a folder is refused before any reader opens it
         score = motifcli.read_score(file, settings.limits)
+        check_notes_to_search(score, settings, file)
         loaded = motifcli.load_model(model, provider=provider)
         result = motifcli.embed(score, loaded, settings)
         names = np.array([result.track_names[t] for t in result.track.tolist()], dtype=str)
@@ -401,7 +402,7 @@ def plot(
         import motifcli
         from motifcli.annotation import Annotation
         from motifcli.atomic import output_errors
-        from motifcli.batch import check_source
+        from motifcli.batch import check_notes_to_search, check_source
         from motifcli.plot import check_picture_path, plot_timeline
 
         check_picture_path(output)
@@ -414,6 +415,7 @@ def plot(
                 raise MotifError(f"not a motif annotation JSON ({exc})", file) from exc
         else:
             score = motifcli.read_score(file, settings.limits)
+            check_notes_to_search(score, settings, file)
             annotation = motifcli.annotate(score, _model_if_used(settings, model, provider), settings)
         with output_errors(output):  # a full disk: one line, and atomic_path leaves no partial picture
             plot_timeline(annotation, output)

@@ -62,6 +62,10 @@ def select_tracks(score: Score, track: str | int | None = None) -> list[Track]:
             chosen = score.track_named(track)
         except KeyError as exc:
             raise UsageError(str(exc.args[0])) from exc
+        same = [i for i, t in enumerate(score.tracks) if t.name.lower() == chosen.name.lower()]
+        if len(same) > 1:  # the first of them would be a silent guess
+            raise UsageError(f"{len(same)} tracks are named {track!r} (tracks {', '.join(map(str, same))}); "
+                             "give --track its index")
     if chosen.is_drum:
         raise UsageError(f"track {chosen.name!r} is percussion; motifs are searched in pitched tracks")
     return [chosen]

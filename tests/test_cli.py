@@ -245,6 +245,20 @@ def test_plot_from_score_and_from_json(songs: Path, rawroll_path: Path, tmp_path
     assert again.exit_code == 0 and b"<svg" in (tmp_path / "j.svg").read_bytes()[:1000]
 
 
+def test_plot_refuses_a_picture_format_before_any_work(tmp_path: Path) -> None:
+    """``motif plot score -o x.txt`` annotated the score (10 s for a quartet movement) and then failed
+    with exit 1; the format is now checked first, as ``embed`` checks its ``.npz``: a usage error."""
+    from test_readers_midi import EXAMPLE
+
+    broken = tmp_path / "broken.mid"
+    broken.write_bytes(EXAMPLE.read_bytes()[:300])  # reading it would fail: the -o check must come first
+    for source in (EXAMPLE, broken):
+        result = motif("plot", source, "-o", tmp_path / "t.txt")
+        assert result.exit_code == 2, result.output
+        assert "cannot save a plot as 'txt'; use one of" in result.output and "png" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.mid"]
+
+
 @needs_data
 def test_python_m_motifcli_end_to_end(songs: Path, rawroll_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -268,3 +282,27 @@ def test_help_imports_neither_torch_nor_music21(tmp_path: Path) -> None:
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert "motifcli.cli" in imported  # the check below means something only if importtime worked
     assert not {m for m in imported if m.split(".")[0] in ("torch", "music21")}
+
+
+def test_a_type0_file_gets_the_families_of_its_type1_original(tmp_path: Path) -> None:
+    """The README's example song merged into one track (type 0, each instrument on its own channel)
+    gave 11 families and 80 occurrences found in the mixture of melody, bridge and piano; read one
+    track per channel it gets the type-1 file's 16 families with the same notes, and its MIDI output
+    (still type 0, one track) carries every occurrence's marker."""
+    from test_readers_midi import EXAMPLE, type0_copy
+
+    source = type0_copy(EXAMPLE, tmp_path / "song0.mid")
+    shutil.copy(EXAMPLE, tmp_path / "song1.mid")
+    result = motif("annotate", tmp_path / "song0.mid", tmp_path / "song1.mid", "-o", tmp_path / "out", "-q")
+    assert result.exit_code == 0, result.output
+    reports = [json.loads((tmp_path / "out" / f"song{k}.motifs.json").read_text()) for k in (0, 1)]
+
+    def families(report: dict) -> list[list[tuple[float, list[tuple[float, int]]]]]:
+        return [[(o["start_beat"], [(n["onset"], n["pitch"]) for n in o["notes"]]) for o in m["occurrences"]]
+                for m in report["motifs"]]
+
+    assert families(reports[0]) == families(reports[1]) and len(reports[0]["motifs"]) == 16
+    out = mido.MidiFile(tmp_path / "out" / "song0.motifs.mid")
+    assert out.type == 0 and len(out.tracks) == 1
+    assert len(markers(tmp_path / "out" / "song0.motifs.mid")) == sum(len(m["occurrences"]) for m in reports[0]["motifs"])
+    assert source.read_bytes() == type0_copy(EXAMPLE, tmp_path / "again.mid").read_bytes()  # input untouched

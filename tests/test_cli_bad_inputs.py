@@ -429,6 +429,61 @@ def test_a_score_without_notes_fails_alone_and_in_a_batch(tmp_path: Path, model_
     assert files_under(tmp_path / "out") == ["tune.motifs.json"]
 
 
+def test_a_track_without_notes_asked_for_fails(tmp_path: Path, model_path: Path) -> None:
+    """``--track`` naming a track that holds no note (a type-1 file's conductor track, track 0 of
+    every POP909 song) was "annotated" (0 motifs, exit 0, an output of nothing); now it fails as a
+    score without notes does, in both units, and names the track."""
+    g = corpus.gen
+    song = tmp_path / "song.mid"
+    song.write_bytes(g.header(1, 2) + g.track(g.name(b"Conductor")) + g.track(g.name(b"MELODY") + g.melody(32)))
+    want = [f"{song}: track 0 ('Conductor') has no notes to find motifs in"]
+    for track in ("0", "Conductor"):
+        for unit in ("note", "bar"):
+            out = tmp_path / f"out-{track}-{unit}"
+            proc = motif("annotate", song, "--track", track, "--unit", unit, "-o", out, "--model", model_path,
+                         cwd=tmp_path, timeout=120)
+            assert proc.returncode == 1, (track, unit, proc.stdout, proc.stderr)
+            assert lines(proc.stderr) == want, (track, unit)
+            assert not out.exists() or files_under(out) == []
+    melody = motif("annotate", song, "--track", "MELODY", "-f", "json", "-o", tmp_path / "melody", "--model",
+                   model_path, cwd=tmp_path, timeout=120)
+    assert melody.returncode == 0, melody.stderr
+    assert files_under(tmp_path / "melody") == ["song.motifs.json"]
+
+
+def test_a_track_name_that_several_tracks_share_is_refused(tmp_path: Path, model_path: Path) -> None:
+    """``--track Piano`` with two tracks named Piano took the first one silently (music21 writes every
+    part of a MIDI file it exports as "MusicXML Part"); now the file fails naming the tracks, and
+    ``--track INDEX`` picks one."""
+    g = corpus.gen
+    song = tmp_path / "song.mid"
+    song.write_bytes(g.header(1, 2) + g.track(g.name(b"Piano") + g.melody(32))
+                     + g.track(g.name(b"Piano") + g.melody(32, channel=1, first=48)))
+    proc = motif("annotate", song, "--track", "piano", "-f", "json", "-o", tmp_path / "out", "--model", model_path,
+                 cwd=tmp_path, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert lines(proc.stderr) == [f"{song}: 2 tracks are named 'piano' (tracks 0, 1); give --track its index"]
+    assert not (tmp_path / "out").exists() or files_under(tmp_path / "out") == []
+    one = motif("annotate", song, "--track", "1", "-f", "json", "-o", tmp_path / "one", "--model", model_path,
+                cwd=tmp_path, timeout=120)
+    assert one.returncode == 0, one.stderr
+    report = json.loads((tmp_path / "one" / "song.motifs.json").read_text())
+    assert {o["track"] for m in report["motifs"] for o in m["occurrences"]} == {1}
+
+
+def test_plot_and_embed_fail_a_score_without_notes_as_annotate_does(tmp_path: Path, model_path: Path) -> None:
+    """``plot`` drew an empty picture and ``embed`` wrote 0 windows, both exit 0, for a drums-only file
+    that ``annotate`` fails (audit11); now the three fail it alike, and write nothing."""
+    g = corpus.gen
+    drums = tmp_path / "drums.mid"
+    drums.write_bytes(g.header(0, 1) + g.track(g.melody(16, channel=9, first=36)))
+    for args in (("plot", drums, "-o", tmp_path / "t.png"), ("embed", drums, "-o", tmp_path / "e.npz", "--model", model_path)):
+        proc = motif(*args, cwd=tmp_path, timeout=120)
+        assert proc.returncode == 1, (args[0], proc.stdout, proc.stderr)
+        assert lines(proc.stderr) == [f"error: {drums}: no pitched notes to find motifs in"], args[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drums.mid"]
+
+
 @needs_permissions
 def test_unreadable_files_in_a_folder(tmp_path: Path, model_path: Path) -> None:
     """Permissions bite only without privileges: as root the run drops CAP_DAC_OVERRIDE first."""

@@ -125,6 +125,34 @@ def test_drums_are_split_from_the_pitched_channel(tmp_path: Path):
     assert [t.name for t in score.pitched_tracks()] == ["BAND"]
 
 
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pop909-101.mid"  # type 1: one channel per track
+
+
+def type0_copy(source: Path, dest: Path) -> Path:
+    """``source`` merged into one track, as a type-0 file holds it: every instrument on its own channel."""
+    original = mido.MidiFile(source)
+    merged = mido.MidiFile(type=0, ticks_per_beat=original.ticks_per_beat)
+    merged.tracks.append(mido.merge_tracks(original.tracks))
+    merged.save(dest)
+    return dest
+
+
+def test_a_type0_file_is_read_one_track_per_channel(tmp_path: Path):
+    """A type-0 file was read as one track holding the melody, the bridge and the piano together, so
+    note-level discovery split that mixture into voices (POP909 021 as type 0: 7 families, 57
+    occurrences, all in one track; as type 1: 10 and 39). Each channel is now its own track, with the
+    notes the type-1 file has in its track on that channel."""
+    type1 = read_midi(EXAMPLE)
+    score = read_midi(type0_copy(EXAMPLE, tmp_path / "type0.mid"))
+    by_channel = {t.channel: t.notes for t in type1.pitched_tracks()}
+    assert len(by_channel) == 3 and None not in by_channel
+    assert [(t.channel, t.source_index, t.is_drum) for t in score.pitched_tracks()] == [(c, 0, False) for c in sorted(by_channel)]
+    for track in score.pitched_tracks():
+        assert track.notes == by_channel[track.channel]
+    first = type1.pitched_tracks()[0].name  # the merged track's name is the first track name it holds
+    assert [t.name for t in score.pitched_tracks()] == [f"{first}, channel {c + 1}" for c in sorted(by_channel)]
+
+
 def test_overlapping_same_pitch_pairs_first_in_first_out(tmp_path: Path):
     path = write(
         tmp_path / "overlap.mid",

@@ -2,8 +2,9 @@
 
 Times come from ticks / ticks-per-beat, so the note table is in beats whatever the tempo map says.
 Note-ons are paired with note-offs first in, first out per (channel, pitch); a note-on left open at
-the end of its track ends there. Channel 10 (index 9) is percussion and becomes its own drum track,
-so motif search can skip it.
+the end of its track ends there. A track that mixes channels (every type-0 file) becomes one track
+per channel; channel 10 (index 9) is percussion and becomes its own drum track, so motif search can
+skip it.
 """
 
 from __future__ import annotations
@@ -141,16 +142,11 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
         name = ""
         tick = 0
         open_notes: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
-        finished: dict[bool, list[Note]] = {False: [], True: []}
-        channels: dict[bool, set[int]] = {False: set(), True: set()}
+        finished: dict[int, list[Note]] = defaultdict(list)  # channel -> its notes
 
         def close(channel: int, pitch: int, end_tick: int) -> None:
             start_tick, velocity = open_notes[(channel, pitch)].popleft()
-            is_drum = channel == DRUM_CHANNEL
-            finished[is_drum].append(
-                Note(start_tick / tpb, max(end_tick, start_tick) / tpb, pitch, velocity, channel)
-            )
-            channels[is_drum].add(channel)
+            finished[channel].append(Note(start_tick / tpb, max(end_tick, start_tick) / tpb, pitch, velocity, channel))
 
         for msg in mtrack:
             tick += msg.time
@@ -178,23 +174,7 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
         for key, queue in open_notes.items():
             while queue:
                 close(key[0], key[1], tick)
-        for is_drum in (False, True):
-            notes = sorted(finished[is_drum], key=lambda n: (n.onset, n.pitch))
-            if is_drum and not notes:
-                continue
-            if not is_drum and not notes and finished[True]:
-                continue  # a drums-only track becomes just its drum track
-            chans = channels[is_drum]
-            tracks.append(
-                Track(
-                    index=len(tracks),
-                    name=name or f"Track {number + 1}",
-                    notes=notes,
-                    is_drum=is_drum,
-                    channel=min(chans) if len(chans) == 1 else None,
-                    source_index=number,
-                )
-            )
+        tracks.extend(_tracks_of(finished, name or f"Track {number + 1}", number, len(tracks)))
     tempos.sort(key=lambda t: t.beat)
     signatures.sort(key=lambda s: s.beat)
     return Score(
@@ -205,6 +185,32 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
         time_signatures=signatures,
         ticks_per_beat=tpb,
     )
+
+
+def _tracks_of(finished: dict[int, list[Note]], name: str, number: int, first: int) -> list[Track]:
+    """The score tracks of MIDI track ``number``: one per pitched channel that has notes (a type-0 file
+    holds every instrument in its one track, each on its own channel, as MuseScore and DAWs read it;
+    several channels are named "NAME, channel C", C from 1), then channel 10's notes as a drum track.
+    A track without notes stays one empty track (unless it holds drums)."""
+    pitched = sorted(c for c in finished if c != DRUM_CHANNEL and finished[c])
+    parts: list[tuple[str, int | None, bool]] = [
+        (f"{name}, channel {c + 1}" if len(pitched) > 1 else name, c, False) for c in pitched
+    ]
+    if not pitched and not finished.get(DRUM_CHANNEL):
+        parts.append((name, None, False))  # an empty track: kept, as tracks are numbered in files
+    if finished.get(DRUM_CHANNEL):
+        parts.append((name, DRUM_CHANNEL, True))
+    return [
+        Track(
+            index=first + i,
+            name=label,
+            notes=sorted(finished.get(channel, []) if channel is not None else [], key=lambda n: (n.onset, n.pitch)),
+            is_drum=is_drum,
+            channel=channel,
+            source_index=number,
+        )
+        for i, (label, channel, is_drum) in enumerate(parts)
+    ]
 
 
 def is_midi_path(path: str | os.PathLike[str]) -> bool:
