@@ -47,6 +47,7 @@ def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -
     """Greedy best-first choice of non-redundant patterns, up to the piece-relative cut-off."""
     chosen: list[Chosen] = []
     claimed = np.zeros(len(lines), dtype=bool)
+    owned: list[np.ndarray] = []
     if not patterns:
         return chosen
     score = {id(p): p.score * (1.0 + settings.choose_travel * travel_share(p, lines)) for p in patterns}
@@ -56,7 +57,11 @@ def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -
         if score[id(p)] < settings.relative_salience * best or len(chosen) >= cap:
             break
         idx = (p.starts[:, None] + np.arange(p.n)[None, :]).ravel()
-        if claimed[idx].mean() > settings.redundancy:
+        if settings.redundancy_one:  # held by one chosen family, not by several together
+            if any(np.isin(idx, own).mean() > settings.redundancy for own in owned):
+                continue
+            owned.append(idx)
+        elif claimed[idx].mean() > settings.redundancy:
             continue
         claimed[idx] = True
         chosen.append(Chosen(p.n, p.starts, np.zeros(len(p.starts)), p.score, discount=p.score / (len(p.starts) * p.n)))
