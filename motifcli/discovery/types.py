@@ -119,6 +119,7 @@ class DiscoverySettings:
     cell_closed: bool = True  # drop a cell whose statements mostly extend to one longer cell (extend_share)
     cell_longest_first: bool = True  # choose 3-note cells before 2-note ones (else by statements x notes)
     cell_free_statements: bool = True  # drop a cell's statements on notes already in families, keep the rest
+    cell_pair_step: float = 0.0  # a 2-note cell needs this share of its statements to move by a step (1-2 semitones: a sigh, a neighbour note); leaping pairs are a broken chord's notes (0: off; phase13-rank13.md)
     cell_salience: float = 0.3  # cell families' salience x this (below 1: ranked after longer motifs)
     # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
     texture: bool = True  # also find repeated bars / phrases of a chordal track's whole texture
