@@ -43,6 +43,11 @@ class Chosen:
             self.notes = [np.arange(k, k + self.n) for k in self.starts.tolist()]
 
 
+def family_cap(n_notes: int, settings: DiscoverySettings) -> int:
+    """How many voice families a piece of ``n_notes`` voiced notes gets (at least 3)."""
+    return min(settings.max_families, max(3, int(n_notes // settings.notes_per_family)))
+
+
 def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:
     """Greedy best-first choice of non-redundant patterns, up to the piece-relative cut-off."""
     chosen: list[Chosen] = []
@@ -52,7 +57,7 @@ def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -
         return chosen
     score = {id(p): p.score * (1.0 + settings.choose_travel * travel_share(p, lines)) for p in patterns}
     best = max(score.values())
-    cap = min(settings.max_families, max(3, int(len(lines) // settings.notes_per_family)))
+    cap = int(round(family_cap(len(lines), settings) * settings.choose_pool))
     for p in sorted(patterns, key=lambda p: (-score[id(p)], p.n, int(p.starts[0]))):
         if score[id(p)] < settings.relative_salience * best or len(chosen) >= cap:
             break
