@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import string
 
@@ -88,18 +89,20 @@ def voice_and_cell_families(
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model, meter)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
+    if settings.choose_pool > 1:  # a duplicate's slot goes to a candidate past the cap (discovery/swap.py)
+        from motifcli.discovery.families import family_cap
+        from motifcli.discovery.swap import swapped
+
+        trial = copy.deepcopy(chosen)  # grown together only to judge: growth walls depend on the others
+        if settings.grow_share > 0:
+            grow_families(trial, lines, settings)
+        chosen = [chosen[i] for i in swapped([_family(c, lines, settings.salience_discount) for c in trial],
+                                             family_cap(len(lines), settings), settings)]
     core = [_family(c, lines, settings.salience_discount) for c in chosen]
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
         grow_families(chosen, lines, settings)
         grown = [_keep_transpositions(_family(c, lines, settings.salience_discount), f) for c, f in zip(chosen, core)]
-    if settings.choose_pool > 1:  # the cap's worth of families by their grown statements' ordering salience
-        from motifcli.discovery.families import family_cap
-        from motifcli.discovery.salience import motif_salience
-
-        best = sorted(range(len(grown)), key=lambda i: (-motif_salience(grown[i], settings), i))
-        keep = sorted(best[: family_cap(len(lines), settings)])
-        chosen, core, grown = [chosen[i] for i in keep], [core[i] for i in keep], [grown[i] for i in keep]
     cells: list[Chosen] = []
     if settings.short_cells > 0:  # 2-3-note rhythmic cells, their own budget (discovery/cells.py)
         from motifcli.discovery.cells import cell_families

@@ -76,7 +76,8 @@ class DiscoverySettings:
     oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
     redundancy: float = 0.8  # a candidate sharing this share of notes with chosen families is dropped
     redundancy_one: bool = False  # redundancy counts the notes of one chosen family, not of all together: a phrase made of several shorter motifs is new (phase13-rank13.md)
-    choose_pool: float = 1.0  # choose this many times the family cap of candidates, grow them, keep the cap's worth by their grown ordering salience: a motif weighs what its grown statements weigh, not its core window's repeats (1: off; phase13-rank13.md)
+    choose_pool: float = 1.0  # choose this many times the family cap of candidates; those past the cap only take duplicates' slots (duplicate_swap; 1: off; phase13-rank13.md)
+    duplicate_swap: float = 0.5  # with choose_pool > 1: a family with this share of its notes in one more salient kept family yields its slot (discovery/swap.py)
     choose_travel: float = 0.0  # candidates are chosen by score x (1 + this x share of statements in another voice line or at another pitch: a motif travels, a figure repeats in place; 0: off; families.travel_share, phase13-rank13.md)
     variant_tolerance: float = 1.0  # mean |interval change| (semitones) + |log2 IOI change| accepted
     grow_share: float = 0.33  # extend statements by a note while this share of them agree (0: off; extent.py)
