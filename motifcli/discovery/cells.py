@@ -115,8 +115,6 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
                 starts = in_runs(lines, starts, settings.cell_neighbourhood)
             if len(starts) < settings.cell_min_statements:
                 continue
-            if n == 2 and settings.cell_pair_step > 0 and np.mean(np.abs(lines.interval[starts]) <= 2) < settings.cell_pair_step:
-                continue  # two notes a leap apart are a broken chord's, not a sigh or neighbour figure
             candidates.append((float(len(starts) * n), n, starts))
     out: list[Chosen] = []
     best = max((c[0] for c in candidates), default=0.0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import string
 
@@ -89,15 +88,6 @@ def voice_and_cell_families(
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model, meter)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
-    if settings.choose_pool > 1:  # a duplicate's slot goes to a candidate past the cap (discovery/swap.py)
-        from motifcli.discovery.families import family_cap
-        from motifcli.discovery.swap import swapped
-
-        trial = copy.deepcopy(chosen)  # grown together only to judge: growth walls depend on the others
-        if settings.grow_share > 0:
-            grow_families(trial, lines, settings)
-        chosen = [chosen[i] for i in swapped([_family(c, lines, settings.salience_discount) for c in trial],
-                                             family_cap(len(lines), settings), settings)]
     core = [_family(c, lines, settings.salience_discount) for c in chosen]
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)

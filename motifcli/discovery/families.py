@@ -43,47 +43,23 @@ class Chosen:
             self.notes = [np.arange(k, k + self.n) for k in self.starts.tolist()]
 
 
-def family_cap(n_notes: int, settings: DiscoverySettings) -> int:
-    """How many voice families a piece of ``n_notes`` voiced notes gets (at least 3)."""
-    return min(settings.max_families, max(3, int(n_notes // settings.notes_per_family)))
-
-
 def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:
     """Greedy best-first choice of non-redundant patterns, up to the piece-relative cut-off."""
     chosen: list[Chosen] = []
     claimed = np.zeros(len(lines), dtype=bool)
-    owned: list[np.ndarray] = []
     if not patterns:
         return chosen
-    score = {id(p): p.score * (1.0 + settings.choose_travel * travel_share(p, lines)) for p in patterns}
-    best = max(score.values())
-    cap = int(round(family_cap(len(lines), settings) * settings.choose_pool))
-    for p in sorted(patterns, key=lambda p: (-score[id(p)], p.n, int(p.starts[0]))):
-        if score[id(p)] < settings.relative_salience * best or len(chosen) >= cap:
+    best = max(p.score for p in patterns)
+    cap = min(settings.max_families, max(3, int(len(lines) // settings.notes_per_family)))
+    for p in sorted(patterns, key=lambda p: (-p.score, p.n, int(p.starts[0]))):
+        if p.score < settings.relative_salience * best or len(chosen) >= cap:
             break
         idx = (p.starts[:, None] + np.arange(p.n)[None, :]).ravel()
-        if settings.redundancy_one:  # held by one chosen family, not by several together
-            if any(np.isin(idx, own).mean() > settings.redundancy for own in owned):
-                continue
-            owned.append(idx)
-        elif claimed[idx].mean() > settings.redundancy:
+        if claimed[idx].mean() > settings.redundancy:
             continue
         claimed[idx] = True
         chosen.append(Chosen(p.n, p.starts, np.zeros(len(p.starts)), p.score, discount=p.score / (len(p.starts) * p.n)))
     return chosen
-
-
-def travel_share(p: Pattern, lines: Lines) -> float:
-    """Share of a pattern's statements after the first that sound in another voice line or at another
-    pitch: a motif travels (restated transposed, imitated in the other hand), an accompaniment figure
-    repeats in place (phase13-rank13.md: labelled candidates 0.85 transposed / 0.28 other voice,
-    unlabelled 0.45 / 0.08 on BPS tune)."""
-    if len(p.starts) < 2:
-        return 0.0
-    first = int(p.starts[0])
-    rest = p.starts[1:]
-    moved = (lines.voice_id[rest] != lines.voice_id[first]) | (lines.pitches[rest] != lines.pitches[first])
-    return float(np.mean(moved))
 
 
 def add_variants(

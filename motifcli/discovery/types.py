@@ -75,10 +75,6 @@ class DiscoverySettings:
     drop_open_at_cap: bool = True  # also drop max_notes patterns that extend (stretches of long repeats)
     oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
     redundancy: float = 0.8  # a candidate sharing this share of notes with chosen families is dropped
-    redundancy_one: bool = False  # redundancy counts the notes of one chosen family, not of all together: a phrase made of several shorter motifs is new (phase13-rank13.md)
-    choose_pool: float = 1.0  # choose this many times the family cap of candidates; those past the cap only take duplicates' slots (duplicate_swap; 1: off; phase13-rank13.md)
-    duplicate_swap: float = 0.5  # with choose_pool > 1: a family with this share of its notes in one more salient kept family yields its slot (discovery/swap.py)
-    choose_travel: float = 0.0  # candidates are chosen by score x (1 + this x share of statements in another voice line or at another pitch: a motif travels, a figure repeats in place; 0: off; families.travel_share, phase13-rank13.md)
     variant_tolerance: float = 1.0  # mean |interval change| (semitones) + |log2 IOI change| accepted
     grow_share: float = 0.33  # extend statements by a note while this share of them agree (0: off; extent.py)
     grow_max_notes: int = 24  # longest statement after growing, in notes
@@ -121,7 +117,6 @@ class DiscoverySettings:
     cell_closed: bool = True  # drop a cell whose statements mostly extend to one longer cell (extend_share)
     cell_longest_first: bool = True  # choose 3-note cells before 2-note ones (else by statements x notes)
     cell_free_statements: bool = True  # drop a cell's statements on notes already in families, keep the rest
-    cell_pair_step: float = 0.0  # a 2-note cell needs this share of its statements to move by a step (1-2 semitones: a sigh, a neighbour note); leaping pairs are a broken chord's notes (0: off; phase13-rank13.md)
     cell_salience: float = 0.3  # cell families' salience x this (below 1: ranked after longer motifs)
     # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
     texture: bool = True  # also find repeated bars / phrases of a chordal track's whole texture
