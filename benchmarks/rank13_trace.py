@@ -1,10 +1,11 @@
 """Which selection rule drops the family holding each untouched labelled pattern (phase13-rank13.md).
 
-    PYTHONPATH=$PWD python -m benchmarks.rank13_trace [--corpus bps --split tune]
+    PYTHONPATH=$PWD python -m benchmarks.rank13_trace [--corpus bps --split tune] [--all-but]
 
 For each labelled pattern whose best establishment score at the defaults is < .3, discovery is rerun
 with one rule relaxed at a time; the pattern's best score, the holding family's rank, statement length
 and count are printed per relaxation, so the rule that cuts it (and what is ranked above it) shows.
+``--all-but``: instead every rule is relaxed but one, left at its default (rules acting together).
 """
 
 from __future__ import annotations
@@ -32,15 +33,26 @@ RELAX = {
 }
 
 
+ALL_OFF = dict(item.split("=") for item in RELAX["all off"].split())
+
+
+def all_but() -> dict[str, str]:
+    """Every rule relaxed but one (``ALL_OFF`` less that key), plus all relaxed."""
+    return {"all off": RELAX["all off"],
+            **{f"all off but {k}": " ".join(f"{a}={b}" for a, b in ALL_OFF.items() if a != k) for k in ALL_OFF}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", default="bps")
     ap.add_argument("--split", default="tune")
+    ap.add_argument("--all-but", action="store_true")
     args = ap.parse_args()
+    relax = {"defaults": "", **all_but()} if args.all_but else RELAX
     for piece in pieces(args.corpus, args.split):
         refs = clean(piece.patterns)
         runs = {}
-        for name, spec in RELAX.items():
+        for name, spec in relax.items():
             found = discover(piece.score, settings=DiscoverySettings(**parse_set(spec.split())))
             est = clean([[o.points() for o in f.occurrences] for f in found])
             S = np.array([[card_matrix(r, e).max() for e in est] for r in refs])
