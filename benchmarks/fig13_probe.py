@@ -10,8 +10,9 @@ the labels (``-`` where a piece has none) beside measures of its statements over
 - ``cover``: the share of the piece's time under its statements' spans;
 - ``trans``: distinct transpositions per statement, ``shapes``: distinct interval sequences per statement;
 - ``even``, ``leaps``: the prototype's even-rhythm share and leap share (acc_figuration's);
-- ``core_even``: the even-rhythm share of the statements' first ``min_notes`` .. core notes (05-1's grown
-  pedal figure: the grown prototype is not even, its core is).
+- ``b2b``: back-to-back pairs; ``inplace`` / ``octave``: the share of them at the same pitch classes / an
+  octave apart; ``in_place``: ``motifcli.discovery.figuration.in_place_share`` (the rule's measure: statements
+  back to back at a transposition already sounded in their run).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from benchmarks.discovery_sweep import parse_set, pieces
 from benchmarks.occ_errors import card_matrix
 from motifcli.discovery import DiscoverySettings, Family, discover
 from motifcli.discovery.accompaniment import even_share
+from motifcli.discovery.figuration import in_place_share
 from motifcli.voices import TEXTURE
 
 
@@ -103,7 +105,7 @@ def main() -> None:
             print(f"{p.name} {f.label:>2} rank={j:2d} best={best} n={f.notes_per_occurrence:2d} st={len(f.occurrences):3d} "
                   f"run={max(ch):3d} chained={chained:.2f} cover={cover(f, p.score.end_beat):.2f} "
                   f"trans={len({o.transposition for o in f.occurrences}) / len(f.occurrences):.2f} shapes={shapes(f):.2f} "
-                  f"even={even_share(f):.2f} leaps={leap_share(f):.2f} b2b={len(pr)} inplace={inplace:.2f} octave={octave:.2f}")
+                  f"even={even_share(f):.2f} leaps={leap_share(f):.2f} b2b={len(pr)} inplace={inplace:.2f} octave={octave:.2f} in_place={in_place_share(f):.2f}")
 
 
 if __name__ == "__main__":
