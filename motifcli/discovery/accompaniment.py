@@ -32,7 +32,7 @@ def without_accompaniment(families: list[Family], settings: DiscoverySettings, s
     """``families`` (output order) less the low, even-rhythm voice families (``accompaniment_below``),
     the even pivot figures (``accompaniment_pivot``) and figuration in place (``figuration_in_place``);
     unchanged when all are 0. ``cores``: each grown family's statements before growing, by its
-    statements (``accompaniment_even_on`` says which rules judge the rhythm on them)."""
+    statements (with ``accompaniment_even_on`` "core" the shape rules judge the rhythm on them)."""
     if (settings.accompaniment_below <= 0 and settings.accompaniment_pivot <= 0 and settings.figuration_in_place <= 0) \
             or not families:
         return families
@@ -41,13 +41,13 @@ def without_accompaniment(families: list[Family], settings: DiscoverySettings, s
         lead = median([mean_pitch(f) for f in families[: max(settings.accompaniment_lead, 1)]])
         floor = lead - settings.accompaniment_below
 
-    def even(f: Family, on: str) -> bool:
-        return even_share((cores or {}).get(f.occurrences, f) if on != "grown" else f) >= settings.accompaniment_even
+    def even(f: Family, core: bool) -> bool:
+        return even_share((cores or {}).get(f.occurrences, f) if core else f) >= settings.accompaniment_even
 
-    on = settings.accompaniment_even_on
+    core = settings.accompaniment_even_on == "core"  # the shape rules only: the register rule has no shape to go by
     return [f for f in families if not (_judged(f, settings) and (
-        (mean_pitch(f) <= floor and even(f, "grown" if on == "core_shape" else on))
-        or (even(f, on) and (_pivot_figure(f, settings, score) or in_place_figure(f, settings.figuration_in_place)))))]
+        (mean_pitch(f) <= floor and even(f, False))
+        or (even(f, core) and (_pivot_figure(f, settings, score) or in_place_figure(f, settings.figuration_in_place)))))]
 
 
 def _judged(f: Family, settings: DiscoverySettings) -> bool:
