@@ -30,8 +30,9 @@ def _dropped(f: Family, floor: float, settings: DiscoverySettings) -> bool:
 @pytest.mark.skipif(BPS is None or not (BPS / "01-1.mid").exists(), reason="BPS-motif data not found")
 def test_left_hand_figures_of_a_sonata_are_dropped_and_nothing_else() -> None:
     score = read_score(BPS / "01-1.mid")  # op. 2 no. 1: the left hand's broken chords repeat as families
-    on = DiscoverySettings(max_families=WIDE, accompaniment_pivot=0)  # the register rule alone
-    off = DiscoverySettings(max_families=WIDE, accompaniment_below=0.0, accompaniment_pivot=0)
+    alone = {"accompaniment_pivot": 0, "figuration_in_place": 0.0}  # the register rule alone
+    on = DiscoverySettings(max_families=WIDE, **alone)
+    off = DiscoverySettings(max_families=WIDE, accompaniment_below=0.0, **alone)
     before, after = discover(score, settings=off), discover(score, settings=on)
     floor = sorted(mean_pitch(f) for f in before[: on.accompaniment_lead])[on.accompaniment_lead // 2] - on.accompaniment_below
     gone = [f for f in before if _dropped(f, floor, on)]
@@ -73,8 +74,9 @@ def test_pedal_note_figures_leading_a_sonata_are_dropped_and_nothing_else() -> N
     """Op. 10 no. 1's pedal-note eighths (53 58 51 58 ..., 63 62 63 57 ...) ranked 2-4 at main: they *are*
     the leading families, so the register rule cannot judge them; the pivot rule drops them and only them."""
     score = read_score(BPS / "05-1.mid")
-    on = DiscoverySettings(max_families=WIDE)
-    off = DiscoverySettings(max_families=WIDE, accompaniment_pivot=0)
+    alone = {"figuration_in_place": 0.0, "accompaniment_even_on": "grown"}  # the pivot rule as acc13 made it
+    on = DiscoverySettings(max_families=WIDE, **alone)
+    off = DiscoverySettings(max_families=WIDE, accompaniment_pivot=0, **alone)
     before, after = discover(score, settings=off), discover(score, settings=on)
     gone = [f for f in before if _pivoting(f, on, score)]
     assert len(gone) >= 3
@@ -83,7 +85,7 @@ def test_pedal_note_figures_leading_a_sonata_are_dropped_and_nothing_else() -> N
     assert [f.label for f in after] == [chr(ord("A") + i) for i in range(len(after))]
     first = discover(score)[:5]  # the default output's first five: no pedal figure among them any more
     assert not any(_pivoting(f, on, score) for f in first)
-    assert any(_pivoting(f, on, score) for f in discover(score, settings=DiscoverySettings(accompaniment_pivot=0))[:5])
+    assert any(_pivoting(f, on, score) for f in discover(score, settings=DiscoverySettings(accompaniment_pivot=0, **alone))[:5])
 
 
 @pytest.mark.skipif(BPS is None or not (BPS / "17-1.mid").exists(), reason="BPS-motif data not found")
@@ -122,7 +124,7 @@ def test_k545_alberti_bass_is_left_out() -> None:
 
     score = read_score(Path(str(music21.corpus.getWork("mozart/k545/movement1_exposition.mxl"))))
     settings = DiscoverySettings()
-    off = discover(score, LazyModel(), DiscoverySettings(accompaniment_pivot=0))
+    off = discover(score, LazyModel(), DiscoverySettings(accompaniment_pivot=0, figuration_in_place=0.0))
     alberti = [f for f in off if _pivoting(f, settings, score)]
     assert len(alberti) == 1 and {n.staff for n in score.tracks[0].notes if any(
         (n.onset, n.pitch) == (m.onset, m.pitch) for m in alberti[0].prototype.notes)} == {2}

@@ -100,12 +100,12 @@ def test_k545_lines_stay_in_one_hand() -> None:
     """Audit 11, Left 1: K. 545's family B was C5 (right hand), three left-hand notes, E5 (right hand).
 
     That family is the left hand's Alberti bass, since phase 13 left out as an accompaniment figure
-    (``accompaniment_pivot``), so the check turns that rule off to keep its subject."""
+    (``accompaniment_pivot``, and also ``figuration_in_place``), so the check turns those rules off to keep its subject."""
     music21 = pytest.importorskip("music21")
     score = motifcli.read_score(Path(str(music21.corpus.getWork(K545))))
     staff = {(n.onset, n.pitch): n.staff for n in score.tracks[0].notes}
     assert set(staff.values()) == {1, 2}
-    families = discover(score, LazyModel(), DiscoverySettings(accompaniment_pivot=0))
+    families = discover(score, LazyModel(), DiscoverySettings(accompaniment_pivot=0, figuration_in_place=0.0))
     voiced = [f for f in families if f.occurrences[0].notes[0].voice != TEXTURE]
     assert voiced
     for f in voiced:

@@ -20,23 +20,34 @@ from __future__ import annotations
 
 from collections import Counter
 
+from motifcli.discovery.figuration import in_place_figure
 from motifcli.discovery.types import DiscoverySettings, Family, Occurrence
 from motifcli.quantiles import median
 from motifcli.score import Score
 from motifcli.voices import TEXTURE
 
 
-def without_accompaniment(families: list[Family], settings: DiscoverySettings, score: Score | None = None) -> list[Family]:
-    """``families`` (output order) less the low, even-rhythm voice families (``accompaniment_below``)
-    and the even pivot figures (``accompaniment_pivot``); unchanged when both are 0."""
-    if (settings.accompaniment_below <= 0 and settings.accompaniment_pivot <= 0) or not families:
+def without_accompaniment(families: list[Family], settings: DiscoverySettings, score: Score | None = None,
+                          cores: dict[tuple[Occurrence, ...], Family] | None = None) -> list[Family]:
+    """``families`` (output order) less the low, even-rhythm voice families (``accompaniment_below``),
+    the even pivot figures (``accompaniment_pivot``) and figuration in place (``figuration_in_place``);
+    unchanged when all are 0. ``cores``: each grown family's statements before growing, by its
+    statements (with ``accompaniment_even_on`` "core" the shape rules judge the rhythm on them)."""
+    if (settings.accompaniment_below <= 0 and settings.accompaniment_pivot <= 0 and settings.figuration_in_place <= 0) \
+            or not families:
         return families
     floor = float("-inf")
     if settings.accompaniment_below > 0:
         lead = median([mean_pitch(f) for f in families[: max(settings.accompaniment_lead, 1)]])
         floor = lead - settings.accompaniment_below
-    return [f for f in families if not (_judged(f, settings) and even_share(f) >= settings.accompaniment_even
-                                        and (mean_pitch(f) <= floor or _pivot_figure(f, settings, score)))]
+
+    def even(f: Family, core: bool) -> bool:
+        return even_share((cores or {}).get(f.occurrences, f) if core else f) >= settings.accompaniment_even
+
+    core = settings.accompaniment_even_on == "core"  # the shape rules only: the register rule has no shape to go by
+    return [f for f in families if not (_judged(f, settings) and (
+        (mean_pitch(f) <= floor and even(f, False))
+        or (even(f, core) and (_pivot_figure(f, settings, score) or in_place_figure(f, settings.figuration_in_place)))))]
 
 
 def _judged(f: Family, settings: DiscoverySettings) -> bool:

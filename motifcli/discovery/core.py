@@ -46,10 +46,11 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     ordered = _ranked([*families, *cells], settings)
     if settings.grown_redundancy > 0 and settings.texture:  # a texture family stating a kept family's notes again
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.grown_redundancy))]
-    if settings.accompaniment_below > 0 or settings.accompaniment_pivot > 0:  # accompaniment figures out (discovery/accompaniment.py)
+    if settings.accompaniment_below > 0 or settings.accompaniment_pivot > 0 or settings.figuration_in_place > 0:  # accompaniment figures out (discovery/accompaniment.py)
         from motifcli.discovery.accompaniment import without_accompaniment
 
-        ordered = [_relabel(f, i) for i, f in enumerate(without_accompaniment(ordered, settings, score))]
+        cores = {grown.occurrences: core for core, grown in pairs}  # evenness of the statements before growing
+        ordered = [_relabel(f, i) for i, f in enumerate(without_accompaniment(ordered, settings, score, cores))]
     if settings.subfigure > 0:  # a family stating only notes of more salient families is part of them
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.subfigure, inside=True))]
     ordered = ordered[: settings.max_families]

@@ -152,3 +152,5 @@ class DiscoverySettings:
     accompaniment_even: float = 0.9  # share of equal inter-onset intervals that makes an even rhythm
     accompaniment_pivot: int = 3  # also drop even figures most of whose statements hold one pitch at every other note this many times, the notes between leaping away (Alberti, pedal-note figures), at any register (0: off, before phase 13; phase13-acc13.md)
     accompaniment_above: float = 0.5  # ... only when a higher note of another line sounds over this share of their statements' notes (a melody above; 0: no such condition)
+    accompaniment_even_on: str = "core"  # whose rhythm the shape rules (pivot, figuration) judge even: "core": the statements before growing (a figure grown back over a held note is still even); "grown": the grown prototype (before phase 13). The register rule always reads the grown prototype (phase13-fig13.md)
+    figuration_in_place: float = 0.4  # also drop even chord-outlining figures (half their steps leaps) this share of whose statements restate, back to back, a pitch level already sounded in their run: a figure marking time over one chord (0: off; phase13-fig13.md)
