@@ -270,6 +270,9 @@ class Annotation:
     # The run's bars themselves (overrides applied), for the notation of MIDI input; not in the JSON
     # (a report read back has None, and writers fall back to the score's own map)
     meter_map: MeterMap | None = field(default=None, compare=False, repr=False)
+    # How a batch job made its outputs (motifcli.run_record: options, input, model, other outputs'
+    # hashes), for --resume; set only by the batch writer, written last in the JSON report
+    run: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def occurrences(self) -> list[Occurrence]:
@@ -298,6 +301,7 @@ class Annotation:
             "tracks": list(self.tracks),
             **({"meter": dict(self.meter)} if self.meter is not None else {}),
             "motifs": [m.to_dict() for m in self.motifs],
+            **({"run": self.run} if self.run is not None else {}),
         }
 
     @classmethod

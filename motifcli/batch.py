@@ -44,7 +44,7 @@ from motifcli.batch_pool import (  # noqa: F401 - re-exported
     usable_cores,
     worker_count,
 )
-from motifcli.batch_resume import is_up_to_date, output_is_complete  # noqa: F401 - re-exported
+from motifcli.batch_resume import is_up_to_date, output_is_complete, resume_state  # noqa: F401 - re-exported
 from motifcli.errors import MotifError, OutputError, ScoreReadError
 from motifcli.settings import Settings
 
@@ -65,6 +65,7 @@ class FileResult:
     outputs: list[str] = field(default_factory=list)
     times: dict[str, float] = field(default_factory=dict)
     detail: str | None = None  # traceback of an unexpected error, shown with --debug
+    redone: str | None = None  # --resume: why complete outputs were redone (a key of run_record.REDONE_REASONS)
 
 
 def _stage_name(dest: Path) -> Path:
@@ -80,22 +81,27 @@ class _Staged(NamedTuple):
     dest: Path
 
 
-def _write_all(job: Job, annotation: Any, score: Any, settings: Settings) -> None:
+class _Made(NamedTuple):
+    """What the job's record (:mod:`motifcli.run_record`) says the outputs were made from."""
+
+    input_sha: str
+    model_sha: str | None
+
+
+def _write_all(job: Job, annotation: Any, score: Any, settings: Settings, made: _Made) -> None:
     """Write every format of ``job``, or none: each goes to a staged temporary file first, and only
-    when all are written are they renamed into place (a failure leaves the previous outputs)."""
+    when all are written are they renamed into place (a failure leaves the previous outputs); the
+    job's record is staged last and so renamed last: a record names only outputs that are in place."""
     from motifcli.atomic import StagedSyncError, staged_writes, sync_folders
 
     staged: list[_Staged] = []
     try:
         try:
             with staged_writes():  # one stale-temp scan per output, fsyncs overlapped (atomic.py)
-                _stage_all(job, annotation, score, settings, staged)
+                _stage_all(job, annotation, score, settings, staged, made)
         except StagedSyncError as exc:  # named as writers.write names a failed write
-            from motifcli.writers import check_format
-
             failed = next(s for s in staged if str(s.stage) == exc.filename)  # the stage it was written to
-            raise OutputError(f"cannot write {check_format(failed.fmt)} output ({exc.strerror or exc})",
-                              failed.dest) from exc
+            raise OutputError(f"cannot write {failed.fmt} output ({exc.strerror or exc})", failed.dest) from exc
         for _, stage, dest in staged:
             try:
                 os.replace(stage, dest)
@@ -109,13 +115,17 @@ def _write_all(job: Job, annotation: Any, score: Any, settings: Settings) -> Non
                     stage.unlink()
 
 
-def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged: list[_Staged]) -> None:
+def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged: list[_Staged], made: _Made) -> None:
     """Write each format of ``job`` to its staged name, appending it to ``staged`` first (so the
-    caller removes a half-written stage, and names the output whose stage failed to sync)."""
+    caller removes a half-written stage, and names the output whose stage failed to sync). The job's
+    record goes last (it holds the other outputs' hashes): in the JSON report, else in its own file."""
+    from dataclasses import replace
+
     from motifcli.atomic import remove_stale_temps
+    from motifcli.run_record import make_record
     from motifcli.writers import write
 
-    for fmt, dest in job.outputs.items():
+    for fmt, dest in sorted(job.outputs.items(), key=lambda item: item[0] == "json"):  # the report last
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -128,6 +138,9 @@ def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged
             raise OutputError("a folder is in the way of this output", dest)
         remove_stale_temps(dest)
         stage = _stage_name(dest)
+        if fmt == "json":
+            outputs = {s.fmt: (s.dest.name, s.stage) for s in staged}
+            annotation = replace(annotation, run=make_record(settings, made.input_sha, made.model_sha, outputs))
         staged.append(_Staged(fmt, stage, dest))
         try:
             write(annotation, score, fmt, stage, lyrics=settings.lyrics,
@@ -136,6 +149,37 @@ def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged
             if exc.path != str(stage):
                 raise
             raise type(exc)(exc.message, dest) from exc  # name the output, not its staged copy
+    if "json" not in job.outputs:
+        _stage_record(job, settings, made, staged)
+
+
+def _stage_record(job: Job, settings: Settings, made: _Made, staged: list[_Staged]) -> None:
+    """Stage the record of a job without a JSON report in its own hidden file (after every output)."""
+    from motifcli.atomic import atomic_write_bytes, remove_stale_temps
+    from motifcli.run_record import make_record, record_path, sidecar_bytes
+
+    dest = record_path(job.outputs)
+    remove_stale_temps(dest)
+    stage = _stage_name(dest)
+    outputs = {s.fmt: (s.dest.name, s.stage) for s in staged}
+    staged.append(_Staged("run record", stage, dest))
+    try:
+        atomic_write_bytes(stage, sidecar_bytes(make_record(settings, made.input_sha, made.model_sha, outputs)))
+    except OSError as exc:
+        raise OutputError(f"cannot write the run record ({exc.strerror or exc})", dest) from exc
+
+
+def _model_sha(annotation: Any, model: Any) -> str | None:
+    """The SHA-256 of the model file the job used, None when it never opened one (an empty card)."""
+    if not annotation.model:
+        return None
+    from motifcli.run_record import model_sha256
+
+    path = getattr(model, "path", None)
+    try:
+        return model_sha256(Path(path)) if path else "unknown"
+    except OSError:
+        return "unknown"  # a record that never matches: --resume redoes the job
 
 
 def _same_existing_file(a: Path, b: Path) -> bool:
@@ -156,12 +200,13 @@ def process(job: Job, model: Any, settings: Settings) -> FileResult:
             raise OutputError(job.error)
         t0 = time.perf_counter()
         check_source(job.source)
+        input_sha = _input_sha(job.source)
         score = read_score(job.source, settings.limits)
         times["read"] = time.perf_counter() - t0
         check_notes_to_search(score, settings, job.source)
         annotation = annotate(score, model, settings, timings=times)  # checks the window limit first
         t0 = time.perf_counter()
-        _write_all(job, annotation, score, settings)
+        _write_all(job, annotation, score, settings, _Made(input_sha, _model_sha(annotation, model)))
         times["write"] = time.perf_counter() - t0
         return FileResult(
             str(job.source),
@@ -185,6 +230,15 @@ def process(job: Job, model: Any, settings: Settings) -> FileResult:
     except Exception as exc:  # a bug, but one file's bug must not end a batch of thousands
         reason = f"internal error: {type(exc).__name__}: {_one_line(exc)}"
         return FileResult(str(job.source), "failed", reason, times=times, detail=traceback.format_exc())
+
+
+def _input_sha(source: Path) -> str:
+    from motifcli.run_record import file_sha256
+
+    try:
+        return file_sha256(source)
+    except OSError as exc:
+        raise ScoreReadError(f"cannot read file ({exc.strerror or exc})", source) from exc
 
 
 def check_notes_to_search(score: Any, settings: Settings, source: Path) -> None:
@@ -232,6 +286,7 @@ class Summary:
             "ok": self.count("ok"),
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
+            "redone": sum(1 for r in self.results if r.redone is not None),
             "motifs": sum(r.motifs for r in self.results),
             "occurrences": sum(r.occurrences for r in self.results),
             "seconds": round(self.seconds, 3),
@@ -284,10 +339,16 @@ def run_batch(
     notify = on_result or (lambda r: None)
     results: dict[int, FileResult] = {}
     todo: list[int] = []
+    redone: dict[int, str] = {}  # --resume: jobs whose complete outputs were made otherwise
     with stopped_by_signals():
         try:
             for k, job in enumerate(jobs):
-                if resume and job.error is None and is_up_to_date(job, model.path if model is not None else None):
+                done, why = (False, None)
+                if resume and job.error is None:
+                    done, why = resume_state(job, model.path if model is not None else None, settings)
+                if why is not None:
+                    redone[k] = why
+                if done:
                     results[k] = FileResult(str(job.source), "skipped", outputs=[str(p) for p in job.outputs.values()])
                     notify(results[k])
                 else:
@@ -305,5 +366,7 @@ def run_batch(
         except Stop as stop:
             raise Interrupted(stop.signum, sum(1 for r in results.values() if r.status != "skipped"),
                               len(todo)) from None
+    for k, why in redone.items():
+        results[k].redone = why
     ordered = [results[k] for k in range(len(jobs))]
     return Summary(ordered, time.perf_counter() - started, n_workers)

@@ -1,4 +1,5 @@
-"""``--resume``: is a job already done? Its outputs must be complete and newer than its input (and the model, if it used it).
+"""``--resume``: is a job already done? Its outputs must be complete, newer than its input (and the model, if
+it used it), and made by this very job: the same options, model, input (the job's record, :mod:`motifcli.run_record`).
 
 A cheap structural check per format (not a parse of the music): motif's own writes are atomic, so
 this catches files cut short by other tools or a full disk.
@@ -9,8 +10,36 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 from motifcli.batch_plan import Job
+
+def resume_state(job: Job, model_path: Path | None, settings: Any) -> tuple[bool, str | None]:
+    """(skip the job?, why it is redone): skipped when :func:`is_up_to_date` and its record matches
+    (:func:`motifcli.run_record.mismatch`); the reason (a key of ``REDONE_REASONS``) is given only
+    when complete outputs exist but were made otherwise (options, model, input, or changed since)."""
+    if not is_up_to_date(job, model_path):
+        return False, _older_than_sources(job)
+    from motifcli.run_record import mismatch, read_record
+
+    try:
+        why = mismatch(read_record(job.outputs), job.outputs, settings, job.source, model_path)
+    except OSError:
+        return False, None
+    return why is None, why
+
+
+def _older_than_sources(job: Job) -> str | None:
+    """``input`` or ``model`` when every output is there and complete (so it is older than one of
+    them), else None (a job never finished: done, not redone)."""
+    try:
+        if not all(output_is_complete(dest, fmt) for fmt, dest in job.outputs.items()):
+            return None
+        oldest = min(dest.stat().st_mtime for dest in job.outputs.values())
+        return "input" if job.source.stat().st_mtime > oldest else "model"
+    except OSError:
+        return None
+
 
 def is_up_to_date(job: Job, model_path: Path | None) -> bool:
     """All outputs are complete and newer than the input and the model (``--resume`` skips the job).

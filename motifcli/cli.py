@@ -26,7 +26,9 @@ from motifcli.options import (
     TextureModelOpt,
     DebugOpt,
     EmbedMinNotesOpt,
+    EmbedModelOpt,
     HopOpt,
+    InfoModelOpt,
     MaxBeatsOpt,
     MaxBytesOpt,
     MaxDiscoveryNotesOpt,
@@ -300,7 +302,7 @@ def embed(
     min_notes: EmbedMinNotesOpt = None,
     bar_offset: BarOffsetOpt = None,
     meter: MeterOpt = None,
-    model: ModelOpt = None,
+    model: EmbedModelOpt = None,
     provider: ProviderOpt = "auto",
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
@@ -344,7 +346,7 @@ def embed(
 
 @app.command(cls=_Command)
 def info(
-    model: ModelOpt = None,
+    model: InfoModelOpt = None,
     provider: ProviderOpt = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
     debug: DebugOpt = False,

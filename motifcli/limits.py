@@ -12,6 +12,12 @@ from pathlib import Path
 from motifcli.errors import ScoreReadError
 
 
+def counted(amount: float, noun: str) -> str:
+    """``1 part``, ``1,000 parts``, ``2 beats``: a limit's message reads right when the limit is 1."""
+    text = f"{amount:,.0f}"
+    return f"{text} {noun}" if text == "1" else f"{text} {noun}s"
+
+
 @dataclass(frozen=True, slots=True)
 class ReadLimits:
     max_bytes: int = 64 * 1024 * 1024  # size of the file on disk

@@ -20,6 +20,14 @@ ModelOpt = Annotated[
                  "--unit note runs it only on a leading chordal track's bars (see --texture-model). "
                  "Given, it is loaded and checked before the first file."),
 ]
+InfoModelOpt = Annotated[  # info reads no score: the annotate text ("before the first file", units) does not apply
+    Optional[Path],
+    typer.Option("--model", help="ONNX model file whose card, providers and check to show (default: the shipped model)."),
+]
+EmbedModelOpt = Annotated[
+    Optional[Path],
+    typer.Option("--model", help="ONNX model file that embeds the windows (default: the shipped model)."),
+]
 ProviderOpt = Annotated[str, typer.Option("--provider", help="auto (CUDA if available), cpu or cuda.")]
 SensitivityOpt = Annotated[
     float,

@@ -34,6 +34,8 @@ def report(summary, as_json: bool, debug: bool, quiet: bool = False) -> None:  #
     counts = {k: str(d[k]) for k in ("files", "ok", "skipped", "failed", "motifs", "occurrences", "seconds")}
     stages = {stage: f"{v:.3f}" for stage, v in d["stage_seconds"].items()}
     stream = sys.stderr if as_json else sys.stdout
+    if d["redone"]:
+        typer.echo(redone_line(summary.results), err=as_json)
     if not stream.isatty():  # a pipe (the MuseScore plugin, scripts, logs): plain text, no rich import
         typer.echo(plain_table("motif annotate", counts), err=as_json)
         typer.echo(plain_table("time per stage (s, summed over files)", stages), err=as_json)
@@ -48,6 +50,18 @@ def report(summary, as_json: bool, debug: bool, quiet: bool = False) -> None:  #
             table.add_column(column, justify="right")
         table.add_row(*row.values())
         console.print(table)
+
+
+def redone_line(results) -> str:  # noqa: ANN001
+    """``--resume``: how many files were redone although their outputs were there, and why."""
+    from collections import Counter
+
+    from motifcli.run_record import REDONE_REASONS
+
+    why = Counter(r.redone for r in results if r.redone is not None)
+    parts = ", ".join(f"{n} {REDONE_REASONS.get(k, k)}" for k, n in sorted(why.items(), key=lambda kv: -kv[1]))
+    total = sum(why.values())
+    return f"resume: redid {total} file{'s' if total != 1 else ''} whose outputs were made otherwise ({parts})"
 
 
 def plain_table(title: str, row: dict[str, str]) -> str:

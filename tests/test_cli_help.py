@@ -49,3 +49,16 @@ def test_embed_help_has_no_unit_in_its_min_notes() -> None:
     """``motif embed`` has no --unit: its --min-notes says what it does there (it shared annotate's text)."""
     help_ = _options_help("embed")["--min-notes"]
     assert "--unit" not in help_ and "skipped" in help_
+
+
+@pytest.mark.parametrize("command", ["info", "embed"])
+def test_info_and_embed_help_describe_their_own_model(command: str) -> None:
+    """Audit 13: ``info --help`` said the model is "loaded and checked before the first file" and spoke of
+    --unit (annotate's text); info reads no score, embed has no --unit."""
+    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"}
+    proc = subprocess.run([sys.executable, "-m", "motifcli", command, "--help"], capture_output=True, text=True,
+                          timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())  # the help wraps; an option's text may wrap onto a line starting "--"
+    assert "before the first file" not in text and "--unit note runs it" not in text
+    assert "ONNX model file whose card" in text if command == "info" else "ONNX model file that embeds" in text

@@ -193,3 +193,13 @@ def test_not_midi_is_a_read_error(tmp_path: Path):
     with pytest.raises(ScoreReadError, match="not a readable MIDI file") as info:
         read_midi(path)
     assert info.value.path == str(path)
+
+
+def test_a_limit_of_one_reads_in_the_singular():
+    """``--max-notes 1`` said "more than 1 notes" (audit13); the message counts in the singular now."""
+    from motifcli.limits import ReadLimits
+
+    with pytest.raises(ScoreReadError, match=r"more than 1 note \(raise the limit with --max-notes\)"):
+        read_midi(EXAMPLE, ReadLimits(max_notes=1))
+    with pytest.raises(ScoreReadError, match=r"longer than 1 beat \(raise the limit with --max-beats\)"):
+        read_midi(EXAMPLE, ReadLimits(max_beats=1))

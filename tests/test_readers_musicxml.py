@@ -290,8 +290,12 @@ def test_mxl_container_reads_like_the_plain_file(tmp_path: Path):
 def test_limits_apply_to_musicxml(tmp_path: Path):
     path = tmp_path / "hand.musicxml"
     path.write_text(HAND, encoding="utf-8")
-    with pytest.raises(ScoreReadError, match=r"more than 1 parts \(raise the limit with --max-parts\)"):
-        read_musicxml(path, ReadLimits(max_parts=1))
+    with pytest.raises(ScoreReadError, match=r"more than 1 part \(raise the limit with --max-parts\)"):
+        read_musicxml(path, ReadLimits(max_parts=1))  # "1 parts" before (audit13)
+    with pytest.raises(ScoreReadError, match=r"more than 1 note \(raise the limit with --max-notes\)"):
+        read_musicxml(path, ReadLimits(max_notes=1))
+    with pytest.raises(ScoreReadError, match=r"longer than 1 beat \(raise the limit with --max-beats\)"):
+        read_musicxml(path, ReadLimits(max_beats=1))
     with pytest.raises(ScoreReadError, match=r"more than 5 notes \(raise the limit with --max-notes\)"):
         read_musicxml(path, ReadLimits(max_notes=5))
     with pytest.raises(ScoreReadError, match="--max-beats"):

@@ -18,7 +18,7 @@ from pathlib import Path
 import mido
 
 from motifcli.errors import ScoreReadError
-from motifcli.limits import ReadLimits
+from motifcli.limits import ReadLimits, counted
 from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
 from motifcli.suffixes import score_format
 
@@ -60,7 +60,7 @@ def _prescan(data: bytes, limits: ReadLimits, path: Path) -> None:
         return  # too small to hold that many notes (3 bytes each at least) or events (2 bytes)
     notes, events = count_events(data, limits.max_notes, max_events)
     if notes > limits.max_notes:
-        raise ScoreReadError(f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)", path)
+        raise ScoreReadError(f"more than {counted(limits.max_notes, 'note')} (raise the limit with --max-notes)", path)
     if events > max_events:
         raise ScoreReadError(f"more than {max_events:,} MIDI events (raise the limit with --max-notes)", path)
 
@@ -156,7 +156,7 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
                 total_notes += 1
                 if total_notes > limits.max_notes:
                     raise ScoreReadError(
-                        f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)", path
+                        f"more than {counted(limits.max_notes, 'note')} (raise the limit with --max-notes)", path
                     )
             elif kind == "note_off" or kind == "note_on":
                 if open_notes.get((msg.channel, msg.note)):
@@ -170,7 +170,7 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
                 if msg.numerator >= 1 and 1 <= msg.denominator <= 256:  # 0/x or 4/2^255: ignored
                     signatures.append(TimeSignature(round(tick / tpb, 9), int(msg.numerator), int(msg.denominator)))
         if tick / tpb > limits.max_beats:
-            raise ScoreReadError(f"longer than {limits.max_beats:,.0f} beats (raise the limit with --max-beats)", path)
+            raise ScoreReadError(f"longer than {counted(limits.max_beats, 'beat')} (raise the limit with --max-beats)", path)
         for key, queue in open_notes.items():
             while queue:
                 close(key[0], key[1], tick)

@@ -31,7 +31,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from motifcli.errors import ScoreReadError
-from motifcli.limits import ReadLimits
+from motifcli.limits import ReadLimits, counted
 from motifcli.meter import MeterMap
 from motifcli.quiet import library_quiet
 from motifcli.readers.musicxml_tree import measure_extents, part_facts, prepare_tree
@@ -141,10 +141,10 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                      for on, off, midi, vel, staff in _merge_ties(pieces)]
             total += len(notes)
             if total > limits.max_notes:
-                raise Refused(f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)")
+                raise Refused(f"more than {counted(limits.max_notes, 'note')} (raise the limit with --max-notes)")
             notes.sort(key=lambda n: (n.onset, n.pitch))
             if any(n.offset > limits.max_beats for n in notes):
-                raise Refused(f"longer than {limits.max_beats:,.0f} beats (raise the limit with --max-beats)")
+                raise Refused(f"longer than {counted(limits.max_beats, 'beat')} (raise the limit with --max-beats)")
             is_drum = (unpitched > 0 and pitched == 0) or channel == _DRUM_CHANNEL
             tracks.append(
                 Track(

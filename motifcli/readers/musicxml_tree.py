@@ -17,7 +17,7 @@ import math
 from fractions import Fraction
 from xml.etree import ElementTree as ET
 
-from motifcli.limits import ReadLimits
+from motifcli.limits import ReadLimits, counted
 from motifcli.readers.safe_xml import Refused
 
 MAX_METER_CHANGES = 500  # time-signature changes per part (each costs music21 milliseconds)
@@ -64,8 +64,8 @@ def prepare_tree(root: ET.Element, limits: ReadLimits) -> ET.Element:
                         _insert_divisions(part)
                     if value / divisions > limits.max_beats:
                         raise Refused(
-                            f"a duration of {value / divisions:,.0f} beats, longer than {limits.max_beats:,.0f} "
-                            "beats (raise the limit with --max-beats)"
+                            f"a duration of {counted(value / divisions, 'beat')}, longer than "
+                            f"{counted(limits.max_beats, 'beat')} (raise the limit with --max-beats)"
                         )
         _exact_tuplets(part)
     return root

@@ -14,7 +14,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
-from motifcli.limits import ReadLimits
+from motifcli.limits import ReadLimits, counted
 
 MUSICXML_ROOTS = ("score-partwise", "score-timewise")
 MAX_DEPTH = 64  # real MusicXML nests about 8 deep
@@ -72,16 +72,16 @@ def parse_safely(data: bytes, limits: ReadLimits, roots: tuple[str, ...]) -> ET.
             state["measures"] += 1
             if state["measures"] > max_measures:
                 raise Refused(
-                    f"more than {max_measures:,} measures in all parts (raise the limit with {measures_flag})"
+                    f"more than {counted(max_measures, 'measure')} in all parts (raise the limit with {measures_flag})"
                 )
         elif name == "note":
             state["notes"] += 1
             if state["notes"] > limits.max_notes:
-                raise Refused(f"more than {limits.max_notes:,} notes (raise the limit with --max-notes)")
+                raise Refused(f"more than {counted(limits.max_notes, 'note')} (raise the limit with --max-notes)")
         elif name == "score-part":
             state["score_parts"] += 1
             if state["score_parts"] > limits.max_parts:
-                raise Refused(f"more than {limits.max_parts:,} parts (raise the limit with --max-parts)")
+                raise Refused(f"more than {counted(limits.max_parts, 'part')} (raise the limit with --max-parts)")
         elif name == "part":
             if depth == 2:
                 state["parts"] += 1
@@ -90,7 +90,7 @@ def parse_safely(data: bytes, limits: ReadLimits, roots: tuple[str, ...]) -> ET.
                 timewise_ids.add(attrs.get("id", ""))
                 count = len(timewise_ids)
             if count > limits.max_parts:
-                raise Refused(f"more than {limits.max_parts:,} parts (raise the limit with --max-parts)")
+                raise Refused(f"more than {counted(limits.max_parts, 'part')} (raise the limit with --max-parts)")
         builder.start(name, attrs)
 
     def end(name: str) -> None:
