@@ -14,6 +14,7 @@ from typing import Any
 
 from motifcli.batch_plan import Job
 
+
 def resume_state(job: Job, model_path: Path | None, settings: Any) -> tuple[bool, str | None]:
     """(skip the job?, why it is redone): skipped when :func:`is_up_to_date` and its record matches
     (:func:`motifcli.run_record.mismatch`); the reason (a key of ``REDONE_REASONS``) is given only
