@@ -59,7 +59,7 @@ def redone_line(results) -> str:  # noqa: ANN001
     from motifcli.run_record import REDONE_REASONS
 
     why = Counter(r.redone for r in results if r.redone is not None)
-    parts = ", ".join(f"{n} {REDONE_REASONS.get(k, k)}" for k, n in sorted(why.items(), key=lambda kv: -kv[1]))
+    parts = "; ".join(f"{REDONE_REASONS.get(k, k)}: {n}" for k, n in sorted(why.items(), key=lambda kv: -kv[1]))
     total = sum(why.values())
     return f"resume: redid {total} file{'s' if total != 1 else ''} whose outputs were made otherwise ({parts})"
 

@@ -52,7 +52,7 @@ def test_resume_redoes_a_file_made_with_other_options(song: Path, rawroll_path: 
     again = motif(*base, "--resume", "--sensitivity", "1", "--threads", "1", "--max-notes", "900000")
     assert statuses(again) == [("skipped", None)]
     text = CliRunner().invoke(app, [str(a) for a in (*base, "--resume", "--unit", "bar")])
-    assert "resume: redid 1 file whose outputs were made otherwise (1 other options)" in text.stdout
+    assert "resume: redid 1 file whose outputs were made otherwise (other options: 1)" in text.stdout
 
 
 @needs_data
