@@ -59,6 +59,7 @@ def options_of(settings: Any) -> dict[str, Any]:
 
 
 def file_sha256(path: Path) -> str:
+    """The file's SHA-256 (hex), read in 1 MiB blocks (also the training checkpoints' digest)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -15,7 +15,6 @@ batch sizes here the difference is small, and it keeps the loop simple).
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import math
 import os
@@ -33,6 +32,7 @@ from torch import nn
 
 from motifcli.atomic import atomic_path
 from motifcli.encoding import EncodingSpec, render_roll, render_rolls
+from motifcli.run_record import file_sha256
 from training.data import Bar
 from training.losses import triplet_loss, vicreg_loss
 from training.model import Encoder, Expander
@@ -78,21 +78,13 @@ def barrier(info: DistInfo) -> None:
 # checkpoints
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def save_checkpoint(path: Path, state: dict) -> None:
     """Write ``state`` atomically, then its digest beside it (``.sha256``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         torch.save(state, tmp)
     with atomic_path(path.with_suffix(path.suffix + ".sha256")) as tmp:
-        tmp.write_text(_digest(path))
+        tmp.write_text(file_sha256(path))
 
 
 def load_checkpoint(path: Path) -> dict:
@@ -100,7 +92,7 @@ def load_checkpoint(path: Path) -> dict:
     sidecar = path.with_suffix(path.suffix + ".sha256")
     if not sidecar.exists():
         raise CheckpointError(f"{path}: no digest file {sidecar.name}; refusing to load an unverified checkpoint")
-    if _digest(path) != sidecar.read_text().strip():
+    if file_sha256(path) != sidecar.read_text().strip():
         raise CheckpointError(f"{path}: contents do not match the recorded SHA-256 (corrupt or truncated)")
     try:
         return torch.load(path, map_location="cpu", weights_only=False)
