@@ -122,7 +122,6 @@ def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged
     from dataclasses import replace
 
     from motifcli.atomic import remove_stale_temps
-    from motifcli.run_record import make_record
     from motifcli.writers import write
 
     for fmt, dest in sorted(job.outputs.items(), key=lambda item: item[0] == "json"):  # the report last
@@ -139,8 +138,7 @@ def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged
         remove_stale_temps(dest)
         stage = _stage_name(dest)
         if fmt == "json":
-            outputs = {s.fmt: (s.dest.name, s.stage) for s in staged}
-            annotation = replace(annotation, run=make_record(settings, made.input_sha, made.model_sha, outputs))
+            annotation = replace(annotation, run=_record(settings, made, staged))
         staged.append(_Staged(fmt, stage, dest))
         try:
             write(annotation, score, fmt, stage, lyrics=settings.lyrics,
@@ -156,17 +154,23 @@ def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged
 def _stage_record(job: Job, settings: Settings, made: _Made, staged: list[_Staged]) -> None:
     """Stage the record of a job without a JSON report in its own hidden file (after every output)."""
     from motifcli.atomic import atomic_write_bytes, remove_stale_temps
-    from motifcli.run_record import make_record, record_path, sidecar_bytes
+    from motifcli.run_record import record_path, sidecar_bytes
 
     dest = record_path(job.outputs)
     remove_stale_temps(dest)
     stage = _stage_name(dest)
-    outputs = {s.fmt: (s.dest.name, s.stage) for s in staged}
     staged.append(_Staged("run record", stage, dest))
-    try:
-        atomic_write_bytes(stage, sidecar_bytes(make_record(settings, made.input_sha, made.model_sha, outputs)))
+    try:  # the record names the outputs staged before it (a hash that cannot be read fails here too)
+        atomic_write_bytes(stage, sidecar_bytes(_record(settings, made, staged[:-1])))
     except OSError as exc:
         raise OutputError(f"cannot write the run record ({exc.strerror or exc})", dest) from exc
+
+
+def _record(settings: Settings, made: _Made, staged: list[_Staged]) -> dict[str, Any]:
+    """The job's record over the outputs staged so far (the JSON report and the hidden file alike)."""
+    from motifcli.run_record import make_record
+
+    return make_record(settings, made.input_sha, made.model_sha, {s.fmt: (s.dest.name, s.stage) for s in staged})
 
 
 def _model_sha(annotation: Any, model: Any) -> str | None:
@@ -252,8 +256,7 @@ def check_notes_to_search(score: Any, settings: Settings, source: Path) -> None:
         return
     if settings.track is None:
         raise ScoreReadError("no pitched notes to find motifs in", source)
-    index = next(i for i, t in enumerate(score.tracks) if t is tracks[0])
-    raise ScoreReadError(f"track {index} ({tracks[0].name!r}) has no notes to find motifs in", source)
+    raise ScoreReadError(f"track {tracks[0].index} ({tracks[0].name!r}) has no notes to find motifs in", source)
 
 
 def _one_line(exc: BaseException) -> str:
