@@ -7,8 +7,8 @@
 
 Each argument after corpus and split is one variant (space-separated KEY=VALUE overrides of
 DiscoverySettings; "" is the defaults). F_est, P_est, R_est, F_occ(.75) and F_3 equal mir_eval's
-(``benchmarks.discovery_errors`` checks the fast scorer against ``discovery_eval.score``); FFP and
-FFTP_est are not computed. Pieces come from discovery_sweep's cache. About 10 s per BPS tune variant
+(``benchmarks.discovery_errors`` checks the fast scorer against ``discovery_eval.score``), and so are
+FFTP_est and FFP (the first five's establishment recall and three-layer precision). Pieces come from discovery_sweep's cache. About 10 s per BPS tune variant
 instead of minutes; the reported figures still come from ``discovery_sweep``.
 """
 

@@ -2,6 +2,7 @@
 
     PYTHONPATH=$TREE python benchmarks/identity_hashes.py families OUT.txt   # BPS tune+test, POP909 val+test,
                                                                            # 3 chorales, 10 MTC songs; kept ablations
+    PYTHONPATH=$TREE python benchmarks/identity_hashes.py sets OUT.txt       # the families' cases, order ignored
     PYTHONPATH=$TREE python benchmarks/identity_hashes.py options OUT.txt    # kept options off their defaults
     PYTHONPATH=$TREE python benchmarks/identity_hashes.py meter OUT.txt      # MTC tune, POP909 100-129, 3 chorales
     diff BEFORE.txt AFTER.txt
@@ -9,6 +10,8 @@
 Run once with ``PYTHONPATH`` (and the working folder) set to each tree, e.g. a ``git archive`` of the
 base commit in /tmp, then diff. Prints hashes only, never scores (the test pieces are hashed, not
 scored). Session 8 (tidy8, benchmarks/phase8-tidy8.md): removing the rejected options changed none.
+``sets`` hashes each case's families as a set (statements, coverage, notes per statement; no label,
+salience or order): the same reported families in another order (phase14-rank14.md) hash the same.
 """
 
 from __future__ import annotations
@@ -113,7 +116,10 @@ def main() -> None:
             out.write(line + "\n")
             out.flush()
 
-        {"families": families, "options": options, "meter": meter}[what](emit)
+        def emit_set(name: str, found: list) -> None:  # order, labels and saliences left out
+            emit(name, sorted(repr((f.occurrences, f.coverage, f.notes_per_occurrence)) for f in found))
+
+        {"families": families, "sets": lambda _: families(emit_set), "options": options, "meter": meter}[what](emit)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from motifcli.discovery.embed import Encoder
 from motifcli.discovery.extent import grow_families
 from motifcli.discovery.families import Chosen, add_variants, choose
 from motifcli.discovery.patterns import closed_patterns
-from motifcli.discovery.salience import ranked
+from motifcli.discovery.salience import opening_ordered, ranked
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.meter import MeterMap
 from motifcli.quantiles import median
@@ -61,6 +61,11 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
         # a phrase stated once and doubled in another line is no motif: a family needs two statements left
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
+    if settings.order_opening > 0:  # the output order only: the idea heard at the opening first (salience.py)
+        notes = [n for t in score.tracks if t.is_pitched for n in t.notes]
+        start = min((n.onset for n in notes), default=0.0)
+        length = max((n.offset for n in notes), default=start) - start
+        ordered = [_relabel(f, k) for k, f in enumerate(opening_ordered(ordered, settings, start, length))]
     return ordered
 
 

@@ -8,13 +8,15 @@ much of the piece a family explains and how often. Families are then *ordered* b
                     x (1 + salience_transposed x transposed share)      (voice families only)
 
 because labelled motifs are longer statements than the short figures that fill a piece at equal
-coverage (benchmarks/phase5-rank5.md) and Beethoven's motifs recur transposed. ``ranked`` is the
-one place families are ordered for output.
+coverage (benchmarks/phase5-rank5.md) and Beethoven's motifs recur transposed. ``ranked`` orders
+families before the choices that read the order (the family cap, parts of more salient families, the
+accompaniment register); ``opening_ordered`` (``order_opening``) then re-sorts the final output only.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from motifcli.discovery.types import DiscoverySettings, Family
 from motifcli.voices import TEXTURE
@@ -49,6 +51,28 @@ def motif_salience(family: Family, settings: DiscoverySettings) -> float:
     """The base salience scaled by statement length and transposition."""
     s = family.salience * max(family.notes_per_occurrence, 1) ** settings.salience_length
     return s * (1.0 + settings.salience_transposed * transposed_share(family))
+
+
+def opening_weight(family: Family, start: float, length: float, tau: float) -> float:
+    """exp(-(first statement's onset - ``start``) / (``tau`` x ``length``)); 1 for texture families.
+
+    An analyst names first the idea the piece opens with (a quartet's opening motif, a chorale's first
+    phrase); a chordal track's bars sound from the first bar whatever the song's ideas are, so where a
+    texture family starts says nothing (as for ``transposed_share``).
+    """
+    if family.prototype.notes[0].voice == TEXTURE or tau <= 0 or length <= 0:
+        return 1.0
+    first = min(o.start for o in family.occurrences)
+    return math.exp(-max(first - start, 0.0) / (tau * length))
+
+
+def opening_ordered(families: list[Family], settings: DiscoverySettings, start: float, length: float) -> list[Family]:
+    """``families`` re-sorted by salience x :func:`opening_weight` (``settings.order_opening``), each
+    carrying that salience. Applied to the output after every choice, so it changes the order (and what
+    a user sees first), never which families or statements are reported. Ties keep the given order."""
+    scores = [f.salience * opening_weight(f, start, length, settings.order_opening) for f in families]
+    order = sorted(range(len(families)), key=lambda i: (-scores[i], i))
+    return [dataclasses.replace(families[i], salience=float(scores[i])) for i in order]
 
 
 def ranked(families: list[Family], settings: DiscoverySettings) -> list[Family]:

@@ -93,6 +93,7 @@ class DiscoverySettings:
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience
     salience_length: float = 0.3  # ordering salience x notes per statement ** this (longer statements first)
     salience_transposed: float = 0.25  # x (1 + this x share of transposed statements), voice families only
+    order_opening: float = 0.05  # output only, after the cap: a line family's salience x exp(-(its first statement's onset, a share of the piece) / this): the idea heard at the opening is named first; texture families keep theirs (0: off; phase14-rank14.md)
     model_tolerance: float = 0.0  # with a model: looser alignments it may vet (off: see DISCOVERY-ALGO.md)
     min_occurrences: int = 2  # a voice family needs this many statements after variants (2: no filter)
     use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search
