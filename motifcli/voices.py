@@ -149,6 +149,8 @@ def split_voices(score: Score, onset_tolerance: float = 0.05, min_chord_share: f
     ``by_staff``: "all" multi-staff tracks split per staff; "alone" only one that is the score's only
     pitched track (a solo piano part: its staves are hands, as BPS-motif's staff tracks; beside other
     parts a piano is split whole, as a MIDI piano track is); "off" none (every track as one staff).
+    A track not split per staff still is where every one of its staves is written in voices that are
+    lines (a song's piano reduction of a choir beside the choir): its written voices are its lines.
     """
     if by_staff not in STAFF_VOICES:
         raise ValueError(f"unknown staff_voices {by_staff!r}; choose one of {STAFF_VOICES}")
@@ -157,17 +159,24 @@ def split_voices(score: Score, onset_tolerance: float = 0.05, min_chord_share: f
     for track in pitched:
         onsets, offsets, pitches = track.arrays()
         written = track.written_voices()
-        staves = track.staves() if by_staff == "all" or (by_staff == "alone" and len(pitched) == 1) else None
-        if staves is None:  # staff 1: a one-staff track, or one not split per staff (written voices only in one staff)
-            lines = written_lines(track.index, onsets, offsets, pitches, written, onset_tolerance) \
-                if track.staves() is None else None
+        staves = track.staves()
+        if staves is None:  # one staff (MIDI, a one-staff part): its written voices, else the pitch split
+            lines = None if written is None else written_lines(track.index, onsets, offsets, pitches, written,
+                                                               onset_tolerance)
             voices.extend(lines if lines is not None else
                           split_track(track.index, onsets, offsets, pitches, onset_tolerance, min_chord_share))
             continue
-        for staff in np.unique(staves).tolist():
-            mine = np.flatnonzero(staves == staff)
-            lines = written_lines(track.index, onsets[mine], offsets[mine], pitches[mine],
-                                  None if written is None else written[mine], onset_tolerance)
+        own = {staff: np.flatnonzero(staves == staff) for staff in np.unique(staves).tolist()}
+        lines_of = {staff: None if written is None else written_lines(
+            track.index, onsets[mine], offsets[mine], pitches[mine], written[mine], onset_tolerance)
+            for staff, mine in own.items()}
+        per_staff = by_staff == "all" or (by_staff == "alone" and len(pitched) == 1)
+        if not per_staff and any(lines is None for lines in lines_of.values()):
+            # split whole (a piano beside other parts), unless every staff is written in voices that are lines
+            voices.extend(split_track(track.index, onsets, offsets, pitches, onset_tolerance, min_chord_share))
+            continue
+        for staff, mine in own.items():
+            lines = lines_of[staff]
             if lines is None:
                 lines = split_track(track.index, onsets[mine], offsets[mine], pitches[mine],
                                     onset_tolerance, min_chord_share)

@@ -118,3 +118,25 @@ def test_midi_has_no_written_voices(chorale: tuple[Score, Score], tmp_path: Path
     assert all(n.voice == 0 for t in score.tracks for n in t.notes)
     assert all(t.written_voices() is None for t in score.tracks)
     assert {v.voice for v in split_voices(score)} <= {UPPER, LOWER}
+
+
+def test_a_keyboard_beside_other_parts_keeps_its_written_lines(tmp_path: Path) -> None:
+    """The reduction beside the four vocal parts (a choir with its keyboard part): the keyboard is
+    not split per staff by default (``staff_voices="alone"``), but each of its staves is written in
+    voices that are lines, so those are its lines, staff by staff; with a staff of chords it would
+    be split whole, as before."""
+    import copy
+
+    from motifcli.discovery import DiscoverySettings
+
+    parts = vocal_parts(music21.corpus.parse(CHORALE))
+    both = reduction(parts)
+    for part in parts:
+        both.insert(0, copy.deepcopy(part))
+    dest = tmp_path / "choir.musicxml"
+    both.write("musicxml", fp=str(dest))
+    score = motifcli.read_score(dest)
+    keys = next(t.index for t in score.tracks if t.staves() is not None)
+    lines = [(v.staff, v.voice) for v in split_voices(score, by_staff=DiscoverySettings().staff_voices)
+             if v.track == keys]
+    assert lines == [(1, WRITTEN + 1), (1, WRITTEN + 2), (2, WRITTEN + 1), (2, WRITTEN + 2)]
