@@ -1,6 +1,7 @@
 """Does a chorale set on two staves find what its four parts find? (phase 14, voices14)
 
     PYTHONPATH=$TREE python benchmarks/written_voices.py OUT.json   # run in each tree, then compare
+    PYTHONPATH=$PWD python benchmarks/written_voices.py --survey    # which corpus staves take written voices
 
 For each chorale of :data:`CHORALES` (music21's corpus), two MusicXML files are written by music21:
 the four vocal parts alone (``satb``), and a keyboard reduction (``keys``, :func:`reduction`): one
@@ -100,7 +101,46 @@ def found_share(mine: list[tuple[int, frozenset]], theirs: list[tuple[int, froze
     return hit, len(mine)
 
 
+def survey() -> None:
+    """Every MusicXML score of music21's corpus with a part on two or more staves and two or more
+    written voices: per staff, its written voices (notes, chord share) and the lines discovery uses."""
+    import re
+    import zipfile
+
+    import music21
+    import numpy as np
+
+    import motifcli
+    from motifcli.discovery import DiscoverySettings
+    from motifcli.voices import chord_share, split_voices
+
+    for path in sorted(str(p) for p in music21.corpus.getPaths(fileExtensions=("mxl", "xml", "musicxml"))):
+        if path.endswith(".mxl"):
+            with zipfile.ZipFile(path) as z:
+                text = b"".join(z.read(n) for n in z.namelist() if not n.startswith("META")).decode("utf8", "ignore")
+        else:
+            text = Path(path).read_text(encoding="utf8", errors="ignore")
+        if "<staves>2" not in text or len(set(re.findall(r"<voice>(\d+)</voice>", text))) < 2:
+            continue
+        score = motifcli.read_score(path)
+        lines = split_voices(score, by_staff=DiscoverySettings().staff_voices)
+        name = path.split("corpus/")[-1]
+        for track in score.pitched_tracks():
+            if track.staves() is None:
+                continue
+            used = sorted({(v.staff, v.voice) for v in lines if v.track == track.index})
+            for staff in sorted({n.staff for n in track.notes}):
+                written = {}
+                for voice in sorted({n.voice for n in track.notes if n.staff == staff}):
+                    on = np.array([n.onset for n in track.notes if n.staff == staff and n.voice == voice])
+                    written[voice] = f"{len(on)} notes {chord_share(on, 0.05):.2f}"
+                print(f"{name} | {track.name} | staff {staff} | {written} | lines (staff, voice) {used}", flush=True)
+
+
 def main() -> None:
+    if sys.argv[1] == "--survey":
+        survey()
+        return
     import music21
 
     import motifcli

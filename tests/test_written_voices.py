@@ -77,6 +77,29 @@ def test_reduction_finds_what_the_four_parts_find(chorale: tuple[Score, Score]) 
     assert any(n.voice == WRITTEN + 2 for f in ours for o in f.occurrences for n in o.notes)
 
 
+def test_the_json_names_the_written_voice_and_stays_valid(chorale: tuple[Score, Score], tmp_path: Path) -> None:
+    """The JSON's ``notes[].voice`` is 10 + the written voice; the schema (unchanged, 2.0) holds."""
+    import json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from motifcli import writers
+    from motifcli.annotation import Annotation
+    from motifcli.discovery import discover
+    from motifcli.families import to_annotation
+    from motifcli.settings import Settings
+
+    _, keys = chorale
+    annotation = to_annotation(keys, discover(keys), Settings(unit="note"))
+    dest = tmp_path / "keys.motifs.json"
+    writers.write(annotation, keys, "json", dest)
+    data = json.loads(dest.read_text())
+    jsonschema.validate(data, json.loads((Path(__file__).resolve().parents[1] / "docs" / "annotation.schema.json").read_text()))
+    assert data["schema_version"] == "2.0"
+    voices = {n["voice"] for m in data["motifs"] for o in m["occurrences"] for n in o["notes"]}
+    assert voices <= {WRITTEN + 1, WRITTEN + 2} and WRITTEN + 2 in voices
+    assert Annotation.from_dict(data).to_dict() == annotation.to_dict()
+
+
 def _staff(voice_two: str) -> str:
     """One 4/4 staff: 12 bars of voice 1 and, after a backup, voice 2 (given)."""
     attrs = ("<attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type></time>"
