@@ -27,6 +27,9 @@ class Note:
     ``staff`` is the note's staff within its track, 1 = top: a MusicXML note's ``<staff>`` in a
     multi-staff part (a piano's right hand 1, left hand 2), so the voices can be split per staff as
     a MIDI file's track per staff is (motifcli/voices.py); 1 for MIDI and one-staff parts.
+    ``voice`` is the note's written MusicXML ``<voice>`` (1, 2, 5, ...), so a staff written in two
+    or more voices (a fugue, a chorale on two staves) can keep them as its lines; 0 where none is
+    known (MIDI, a note with no ``<voice>`` in a measure that names none).
     """
 
     onset: float
@@ -35,6 +38,7 @@ class Note:
     velocity: int = 64
     channel: int = 0
     staff: int = 1
+    voice: int = 0
 
     @property
     def duration(self) -> float:
@@ -42,6 +46,7 @@ class Note:
 
 
 _ONSET, _OFFSET, _PITCH, _STAFF = attrgetter("onset"), attrgetter("offset"), attrgetter("pitch"), attrgetter("staff")
+_VOICE = attrgetter("voice")
 
 
 @dataclass(slots=True)
@@ -67,6 +72,12 @@ class Track:
         if all(n.staff == first for n in self.notes):
             return None
         return np.fromiter(map(_STAFF, self.notes), dtype=np.int64, count=len(self.notes))
+
+    def written_voices(self) -> np.ndarray | None:
+        """Each note's written :attr:`Note.voice`, or None when no note has one (MIDI, one voice)."""
+        if not any(map(_VOICE, self.notes)):
+            return None
+        return np.fromiter(map(_VOICE, self.notes), dtype=np.int64, count=len(self.notes))
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Onsets, offsets and pitches as numpy arrays (for fast encoding)."""

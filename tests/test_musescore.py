@@ -1016,3 +1016,40 @@ def test_a_label_musescore_stores_twice_is_read_and_drawn_once(musescore: MuseSc
     lines = [t for t in read_mscx(saved).texts if t.kind == "TextLine"]
     assert [(t.text, t.tick, t.end_tick) for t in lines] == [("Motif A2", 4 * DIVISION, 8 * DIVISION)]
 
+
+
+@pytest.mark.slow
+def test_chorale_on_two_staves_colours_its_written_voices(
+    musescore: MuseScore, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A chorale set on two staves (soprano + alto written as voices 1 and 2 of the treble staff,
+    tenor + bass of the bass staff; benchmarks/written_voices.py) annotated and opened in MuseScore:
+    every occurrence's notes, and only those, are coloured, and the inner voices' statements (alto,
+    tenor: written voice 2 of the treble staff, 1 of the bass staff) are found as lines of their own
+    (phase14-voices14.md)."""
+    music21 = pytest.importorskip("music21")
+    from benchmarks.written_voices import reduction, vocal_parts
+    from motifcli.voices import WRITTEN
+
+    src = tmp_path / "keys.musicxml"
+    reduction(vocal_parts(music21.corpus.parse(CHORALE))).write("musicxml", fp=str(src))
+    xml, report = motif_annotate(src, tmp_path / "out", *model_args(request))
+    mscx_path = tmp_path / "keys.mscx"
+    musescore.job([{"in": str(xml), "out": [str(mscx_path)]}], tmp_path)
+    mscx = read_mscx(mscx_path)
+    assert len(mscx.parts) == 1 and len(mscx.staves_of(0)) == 2
+    assert_shown(mscx, report)
+    staves_at: dict[tuple[int, int], set[int]] = {}  # a unison of alto and tenor sounds in both staves
+    for m in mscx.notes:
+        if not m.grace:
+            staves_at.setdefault((m.tick, m.pitch), set()).add(m.staff)
+    inner = set()
+    for motif in report["motifs"]:
+        for occ in motif["occurrences"]:
+            voices = {n["voice"] for n in occ["notes"]}
+            assert len(voices) == 1 and voices.pop() in (WRITTEN + 1, WRITTEN + 2), occ["label"]
+            staves = set.intersection(*(staves_at[(_ticks(Fraction(n["onset"]).limit_denominator(960) / 4), n["pitch"])]
+                                        for n in occ["notes"]))
+            assert len(staves) >= 1, f"{occ['label']}: its notes lie in no one staff"
+            inner.add((min(staves), occ["notes"][0]["voice"]))
+    assert (1, WRITTEN + 2) in inner or (2, WRITTEN + 1) in inner  # an alto or a tenor statement

@@ -14,7 +14,7 @@ class NoteRef:
 
     track: int  # Track.index
     index: int  # position in track.notes
-    voice: int  # motifcli.voices.UPPER / LOWER
+    voice: int  # motifcli.voices.UPPER / LOWER / TEXTURE, or WRITTEN + a MusicXML written voice
     onset: float  # beats
     offset: float
     pitch: int

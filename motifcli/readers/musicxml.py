@@ -91,10 +91,10 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                 continue  # music21 skips parts without a <score-part> too
             parsed = _parse_part(importer, mx_part, known[pid])
             if parsed is not None:
-                part, staff_of = parsed
-                m21_parts.append((position, pid, part, staff_of))
+                part, staff_of, voice_of = parsed
+                m21_parts.append((position, pid, part, staff_of, voice_of))
                 extents.append(measure_extents(mx_part))
-        own_starts = [[m.offset for m in part.getElementsByClass(stream.Measure)] for _, _, part, _ in m21_parts]
+        own_starts = [[m.offset for m in part.getElementsByClass(stream.Measure)] for _, _, part, _, _ in m21_parts]
         common = _common_measure_starts(extents, own_starts)
 
         tracks: list[Track] = []
@@ -103,7 +103,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
         measure_starts: list[float] | None = None
         measure_numbers: list[str] | None = None
         total = 0
-        for number, (position, pid, part, staff_of) in enumerate(m21_parts):
+        for number, (position, pid, part, staff_of, voice_of) in enumerate(m21_parts):
             moved = _mover(own_starts[number], common)
             if number == 0:
                 measures = list(part.getElementsByClass(stream.Measure))
@@ -111,7 +111,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                     measure_starts = [float(moved(m.offset)) for m in measures]
                     measure_numbers = [str(m.measureNumberWithSuffix()) for m in measures]
             flat = part.flatten()
-            pieces: list[tuple[Any, Any, int, int, str | None, int]] = []
+            pieces: list[tuple[Any, Any, int, int, str | None, int, int]] = []
             pitched = unpitched = 0
             channel = channels.get(pid, 0)
             for element in flat.notes:
@@ -121,6 +121,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                 offset = onset + element.duration.quarterLength
                 velocity = _velocity(element)
                 staff = staff_of.get(id(element), 1)
+                voice = voice_of.get(id(element), 0)
                 members = list(element.notes) if isinstance(element, chord.ChordBase) else [element]
                 for member in members:
                     if isinstance(member, note.Unpitched):
@@ -136,9 +137,9 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                     tie = member.tie if member.tie is not None else (
                         element.tie if not isinstance(element, chord.ChordBase) else None
                     )
-                    pieces.append((onset, offset, midi, velocity, tie.type if tie is not None else None, staff))
-            notes = [Note(float(on), float(off), midi, vel, channel, staff)
-                     for on, off, midi, vel, staff in _merge_ties(pieces)]
+                    pieces.append((onset, offset, midi, velocity, tie.type if tie is not None else None, staff, voice))
+            notes = [Note(float(on), float(off), midi, vel, channel, staff, voice)
+                     for on, off, midi, vel, staff, voice in _merge_ties(pieces)]
             total += len(notes)
             if total > limits.max_notes:
                 raise Refused(f"more than {counted(limits.max_notes, 'note')} (raise the limit with --max-notes)")
@@ -217,9 +218,11 @@ def _mover(own: list[Any], common: list[Fraction] | None) -> Callable[[Any], Any
     return moved
 
 
-def _parse_part(importer: Any, mx_part: ET.Element, mx_score_part: ET.Element) -> tuple[Any, dict[int, int]] | None:
+def _parse_part(importer: Any, mx_part: ET.Element,
+                mx_score_part: ET.Element) -> tuple[Any, dict[int, int], dict[int, int]] | None:
     """music21's part parser, in time linear in the number of bars (``importer.xmlPartToPart`` is not),
-    and the staff of each of its notes and chords (``id(element) -> <staff>``, 1 where none is written).
+    the staff of each of its notes and chords (``id(element) -> <staff>``, 1 where none is written)
+    and their written voice (``id(element) -> <voice>``, :func:`_record_voices`).
 
     ``prepare_tree`` removes ``<staves>`` so a piano part stays one part, but music21's measure
     parser still files every note under its ``<staff>`` (``staffReferenceList``, per measure); that
@@ -236,6 +239,7 @@ def _parse_part(importer: Any, mx_part: ET.Element, mx_score_part: ET.Element) -
     parser = xmlToM21.PartParser(mx_part, mxScorePart=mx_score_part, parent=importer)
     if type(parser.stream) is stream.Part:  # never a PartStaff: prepare_tree removes <staves>
         parser.stream = _linear_part_class()()
+    voice_of = _record_voices(parser)
     parser.parse()
     if not parser.appendToScoreAfterParse:
         return None
@@ -248,7 +252,44 @@ def _parse_part(importer: Any, mx_part: ET.Element, mx_score_part: ET.Element) -
             if staff > 1:  # 0 (no <staff> written) and 1 are the default
                 for element in elements:
                     staff_of[id(element)] = int(staff)
-    return part, staff_of
+    return part, staff_of, voice_of
+
+
+def _record_voices(parser: Any) -> dict[int, int]:
+    """Have ``parser`` record each parsed element's written ``<voice>`` (``id(element) -> number``).
+
+    music21 files a measure's notes under a ``stream.Voice`` per voice only where the measure has two
+    or more (its ``MeasureParser.voicesById``); in a measure of one voice the notes lie in the measure
+    and that voice is its one ``voiceIndices`` entry. Both are read from each measure's parser as it
+    finishes (wrapping ``xmlMeasureToMeasure``), so the voices cost no second parse. A voice named by
+    no number gets 1000 + its order of appearance in the part.
+    """
+    voice_of: dict[int, int] = {}
+    named: dict[str, int] = {}
+    parse_measure = parser.xmlMeasureToMeasure
+
+    def number(text: Any) -> int:
+        text = str(text).strip()
+        return int(text) if text.isdigit() else named.setdefault(text, 1000 + len(named))
+
+    def measure_with_voices(mx_measure: ET.Element) -> Any:
+        measure = parse_measure(mx_measure)
+        measure_parser = parser.lastMeasureParser
+        if measure_parser is None:  # pragma: no cover - set by every xmlMeasureToMeasure
+            return measure
+        if measure_parser.useVoices:
+            for key, voice in measure_parser.voicesById.items():
+                written = number(key)
+                for element in voice._elements:
+                    voice_of[id(element)] = written
+        elif len(measure_parser.voiceIndices) == 1:
+            written = number(next(iter(measure_parser.voiceIndices)))
+            for element in measure._elements:
+                voice_of[id(element)] = written
+        return measure
+
+    parser.xmlMeasureToMeasure = measure_with_voices
+    return voice_of
 
 
 _LINEAR_PART: list[type] = []
@@ -270,10 +311,10 @@ def _linear_part_class() -> type:
 
 
 def _merge_ties(
-    pieces: list[tuple[Any, Any, int, int, str | None, int]],
-) -> list[tuple[Any, Any, int, int, int]]:
-    """Tied pieces (onset, offset, midi, velocity, tie type, staff) to whole notes (onset, offset,
-    midi, velocity, staff: the first piece's).
+    pieces: list[tuple[Any, Any, int, int, str | None, int, int]],
+) -> list[tuple[Any, Any, int, int, int, int]]:
+    """Tied pieces (onset, offset, midi, velocity, tie type, staff, voice) to whole notes (onset,
+    offset, midi, velocity, staff, voice: the first piece's).
 
     A piece whose tie stops (or continues) a note of its pitch that ends exactly where it starts
     lengthens that note; every other piece is a note of its own. This is done per pitch, not per
@@ -285,7 +326,7 @@ def _merge_ties(
     merged: list[list[Any]] = []
     waiting: dict[int, list[int]] = {}  # midi -> indices into merged of notes whose tie goes on
     for i in order:
-        onset, offset, midi, velocity, tie, staff = pieces[i]
+        onset, offset, midi, velocity, tie, staff, voice = pieces[i]
         target = None
         if tie in ("stop", "continue"):
             for j in waiting.get(midi, []):
@@ -293,14 +334,14 @@ def _merge_ties(
                     target = j
                     break
         if target is None:
-            merged.append([onset, offset, midi, velocity, staff])
+            merged.append([onset, offset, midi, velocity, staff, voice])
             target = len(merged) - 1
         else:
             merged[target][1] = max(merged[target][1], offset)
             waiting[midi].remove(target)
         if tie in ("start", "continue"):
             waiting.setdefault(midi, []).append(target)
-    return [(on, off, midi, vel, staff) for on, off, midi, vel, staff in merged]
+    return [(on, off, midi, vel, staff, voice) for on, off, midi, vel, staff, voice in merged]
 
 
 def _velocity(element: Any) -> int:
