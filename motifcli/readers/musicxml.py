@@ -274,15 +274,15 @@ def _record_voices(parser: Any) -> dict[int, int]:
 
     def measure_with_voices(mx_measure: ET.Element) -> Any:
         measure = parse_measure(mx_measure)
-        measure_parser = parser.lastMeasureParser
-        if measure_parser is None:  # pragma: no cover - set by every xmlMeasureToMeasure
-            return measure
-        if measure_parser.useVoices:
+        measure_parser = getattr(parser, "lastMeasureParser", None)
+        if measure_parser is None:  # pragma: no cover - set by every xmlMeasureToMeasure (music21 9-10)
+            return measure  # another music21: no written voices, every staff split by pitch
+        if getattr(measure_parser, "useVoices", False):
             for key, voice in measure_parser.voicesById.items():
                 written = number(key)
                 for element in voice._elements:
                     voice_of[id(element)] = written
-        elif len(measure_parser.voiceIndices) == 1:
+        elif len(getattr(measure_parser, "voiceIndices", ())) == 1:
             written = number(next(iter(measure_parser.voiceIndices)))
             for element in measure._elements:
                 voice_of[id(element)] = written
