@@ -101,11 +101,16 @@ def read_record(outputs: dict[str, Path]) -> dict[str, Any] | None:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
-    if "json" in outputs:
-        data = data.get("run") if isinstance(data, dict) else None
-    if not isinstance(data, dict) or data.get("record_version") != RECORD_VERSION:
-        return None
-    return data
+    return record_in_report(data) if "json" in outputs else _valid(data)
+
+
+def record_in_report(report: Any) -> dict[str, Any] | None:
+    """The record in a parsed JSON report (its ``run`` field), None when it has none of this version."""
+    return _valid(report.get("run") if isinstance(report, dict) else None)
+
+
+def _valid(data: Any) -> dict[str, Any] | None:
+    return data if isinstance(data, dict) and data.get("record_version") == RECORD_VERSION else None
 
 
 def mismatch(record: dict[str, Any] | None, outputs: dict[str, Path], settings: Any, source: Path,

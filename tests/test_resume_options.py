@@ -93,3 +93,30 @@ def test_resume_sees_another_model_input_or_output_by_content(song: Path, rawrol
     edited.save(midi)
     assert statuses(motif(*base, "--model", other, "--resume")) == [("ok", "outputs")]
     assert statuses(motif(*base, "--model", other, "--resume")) == [("skipped", None)]
+
+
+@needs_data
+def test_resume_reads_each_json_report_once(song: Path, rawroll_path: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The skip path parses the report once per job (completeness, model card and run record from one
+    read), and a job redone for a newer input reads it once too; the answers are unchanged."""
+    from motifcli import batch
+    from motifcli.options import build_settings
+
+    out = tmp_path / "out"
+    assert statuses(motif("annotate", song, "-o", out, "--model", rawroll_path)) == [("ok", None)]
+    job = batch.plan(batch.discover([song]), None, out, False)[0]
+    report = job.outputs["json"]
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or read_bytes(self))
+    settings = build_settings()
+    assert batch.resume_state(job, rawroll_path, settings) == (True, None)
+    assert reads.count(report) == 1
+    reads.clear()
+    os.utime(song)  # the input is now newer than its outputs
+    assert batch.resume_state(job, rawroll_path, settings) == (False, "input")
+    assert reads.count(report) == 1
+    reads.clear()
+    report.write_text(report.read_text()[:-40])  # cut short: a job never finished, done but not "redone"
+    assert batch.resume_state(job, rawroll_path, settings) == (False, None)
