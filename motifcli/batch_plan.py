@@ -194,19 +194,28 @@ def plan(
     return jobs
 
 
+# names a file of the format may also have (-o song.midi, -o score.xml); .mxl is compressed, which motif does not write
+_OTHER_NAMES = {"midi": (".midi", ".smf", ".kar"), "musicxml": (".xml",)}
+
+
 def _single_file_outputs(out: Path, formats: list[str], extensions: dict[str, str]) -> dict[str, Path]:
+    """The file ``-o`` names, exactly as named, for the format its extension is; the other formats
+    beside it with their own extensions (``-o Song.MID`` -> ``Song.MID`` + ``Song.json``)."""
+    name = out.name.lower()
+    if "musicxml" in formats and name.endswith(".mxl"):  # MuseScore would open it as a zip and fail
+        raise UsageError(f"-o {out}: motif writes MusicXML uncompressed; name it .musicxml (or .xml)")
     if len(formats) == 1:
         return {formats[0]: out}
-    name = out.name.lower()
-    matching = [f for f in formats if name.endswith(extensions[f])]
+    matching = [(ext, f) for f in formats for ext in (extensions[f], *_OTHER_NAMES.get(f, ()))
+                if name.endswith(ext) and len(name) > len(ext)]
     if not matching:
         raise UsageError(
             f"-o {out} ends in no extension of the formats {', '.join(formats)}; "
             "give one --format, an -o ending in one of them, or an output folder"
         )
-    ext = max((extensions[f] for f in matching), key=len)
+    ext, named = max(matching, key=lambda m: len(m[0]))
     stem = out.name[: len(out.name) - len(ext)]
-    return {f: out.with_name(stem + extensions[f]) for f in formats}
+    return {f: out if f == named else out.with_name(stem + extensions[f]) for f in formats}
 
 
 def _key(path: Path) -> Path:
