@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from motifcli.errors import ScoreReadError, UsageError
+from motifcli.errors import OutputError, ScoreReadError, UsageError
 from motifcli.readers import SCORE_SUFFIXES, score_format
 
 OWN_OUTPUT_MARK = ".motifs."
@@ -216,6 +216,31 @@ def _single_file_outputs(out: Path, formats: list[str], extensions: dict[str, st
     ext, named = max(matching, key=lambda m: len(m[0]))
     stem = out.name[: len(out.name) - len(ext)]
     return {f: out if f == named else out.with_name(stem + extensions[f]) for f in formats}
+
+
+def check_writable(job: Job) -> None:
+    """Fail a job whose outputs cannot be written before it is annotated: a read-only ``-o`` folder
+    (or file system) gives the one-line error the write would give, without the work (a folder of
+    889 songs: minutes). Asks the permissions only (``os.access``); anything it cannot foresee is
+    still met by the writes themselves. Formats in the order they are written (the report last)."""
+    effective = os.access in os.supports_effective_ids
+    for _, dest in sorted(job.outputs.items(), key=lambda item: item[0] == "json"):
+        folder = dest.parent
+        existing = folder
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            continue  # a file where a folder should be: the write says so
+        try:
+            read_only = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
+        except (OSError, AttributeError):  # no statvfs (Windows)
+            read_only = False
+        if not read_only and os.access(existing, os.W_OK | os.X_OK, effective_ids=effective):
+            continue
+        reason = "Read-only file system" if read_only else "Permission denied"
+        if existing == folder:
+            raise OutputError(f"cannot write in {folder} ({reason})", dest)
+        raise OutputError(f"cannot create folder {folder} ({reason})", dest)
 
 
 def _key(path: Path) -> Path:
