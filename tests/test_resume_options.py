@@ -120,3 +120,22 @@ def test_resume_reads_each_json_report_once(song: Path, rawroll_path: Path, tmp_
     reads.clear()
     report.write_text(report.read_text()[:-40])  # cut short: a job never finished, done but not "redone"
     assert batch.resume_state(job, rawroll_path, settings) == (False, None)
+
+
+@needs_data
+def test_resume_with_fewer_formats_uses_the_report_beside(song: Path, rawroll_path: Path, tmp_path: Path) -> None:
+    """``--resume -f midi`` after a run with the default formats (MIDI + JSON): the report beside holds the
+    record of that MIDI file, so it is skipped when the options match and redone for "other options" when
+    not (it was "no record of their options" before); a report that does not list the format: no record."""
+    out = tmp_path / "out"
+    base = ("annotate", song, "-o", out, "--model", rawroll_path)
+    assert statuses(motif(*base)) == [("ok", None)]
+    assert statuses(motif(*base, "--resume", "-f", "midi")) == [("skipped", None)]
+    assert statuses(motif(*base, "--resume", "-f", "midi", "--min-notes", "6")) == [("ok", "options")]
+    assert (out / ".021.motifs.run.json").exists()  # that run's own record now
+    assert statuses(motif(*base, "--resume", "-f", "midi", "--min-notes", "6")) == [("skipped", None)]
+    (out / ".021.motifs.run.json").unlink()  # the report beside is of the default options: another job
+    assert statuses(motif(*base, "--resume", "-f", "midi", "--min-notes", "6")) == [("ok", "options")]
+    assert statuses(motif(*base, "--resume", "-f", "csv")) == [("ok", None)]  # no CSV yet: done, not redone
+    (out / ".021.motifs.run.json").unlink()
+    assert statuses(motif(*base, "--resume", "-f", "csv")) == [("ok", "unknown")]  # the report lists no CSV
