@@ -140,6 +140,13 @@ class Occurrence:
         if not self.note_indices and self.notes and all(n.index >= 0 and n.track == self.track for n in self.notes):
             self.note_indices = [n.index for n in self.notes]
 
+    def __repr__(self) -> str:
+        """One line (the notes are listed by ``notes``; a notebook printing a family stays readable)."""
+        bars = f"{self.start_bar}" if self.start_bar == self.end_bar else f"{self.start_bar}-{self.end_bar}"
+        return (f"<Occurrence {self.label}: track {self.track} {self.track_name!r}, bars {bars}, beats "
+                f"{self.start:g}-{self.end:g}, {len(self.notes)} notes, transposition {self.transposition}, "
+                f"similarity {self.similarity:.3f}>")
+
     @property
     def label(self) -> str:
         return f"{self.family}{self.number}"
@@ -220,6 +227,10 @@ class Motif:
     salience: float = 0.0
     rank: int = 0
 
+    def __repr__(self) -> str:
+        return (f"<Motif {self.name}: rank {self.rank}, {len(self.occurrences)} occurrences, "
+                f"salience {self.salience:.3f}, colour {self.color}>")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -273,6 +284,12 @@ class Annotation:
     # How a batch job made its outputs (motifcli.run_record: options, input, model, other outputs'
     # hashes), for --resume; set only by the batch writer, written last in the JSON report
     run: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    def __repr__(self) -> str:
+        unit = self.settings.get("unit", "?")
+        used = "the model ran" if self.model else "no model ran"  # its card: .model
+        return (f"<Annotation of {self.source!r}: {len(self.motifs)} families, "
+                f"{sum(len(m.occurrences) for m in self.motifs)} occurrences, unit {unit}, {used}>")
 
     @property
     def occurrences(self) -> list[Occurrence]:

@@ -27,6 +27,7 @@ from motifcli.batch_plan import (  # noqa: F401 - re-exported: motifcli.batch is
     Job,
     Source,
     check_source,
+    check_writable,
     default_formats,
     discover,
     is_own_output,
@@ -208,6 +209,7 @@ def process(job: Job, model: Any, settings: Settings) -> FileResult:
         score = read_score(job.source, settings.limits)
         times["read"] = time.perf_counter() - t0
         check_notes_to_search(score, settings, job.source)
+        check_writable(job)  # after the input's own errors, before the work
         annotation = annotate(score, model, settings, timings=times)  # checks the window limit first
         t0 = time.perf_counter()
         _write_all(job, annotation, score, settings, _Made(input_sha, _model_sha(annotation, model)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from motifcli.errors import ScoreReadError, UsageError
+from motifcli.errors import OutputError, ScoreReadError, UsageError
 from motifcli.readers import SCORE_SUFFIXES, score_format
 
 OWN_OUTPUT_MARK = ".motifs."
@@ -194,19 +194,53 @@ def plan(
     return jobs
 
 
+# names a file of the format may also have (-o song.midi, -o score.xml); .mxl is compressed, which motif does not write
+_OTHER_NAMES = {"midi": (".midi", ".smf", ".kar"), "musicxml": (".xml",)}
+
+
 def _single_file_outputs(out: Path, formats: list[str], extensions: dict[str, str]) -> dict[str, Path]:
+    """The file ``-o`` names, exactly as named, for the format its extension is; the other formats
+    beside it with their own extensions (``-o Song.MID`` -> ``Song.MID`` + ``Song.json``)."""
+    name = out.name.lower()
+    if "musicxml" in formats and name.endswith(".mxl"):  # MuseScore would open it as a zip and fail
+        raise UsageError(f"-o {out}: motif writes MusicXML uncompressed; name it .musicxml (or .xml)")
     if len(formats) == 1:
         return {formats[0]: out}
-    name = out.name.lower()
-    matching = [f for f in formats if name.endswith(extensions[f])]
+    matching = [(ext, f) for f in formats for ext in (extensions[f], *_OTHER_NAMES.get(f, ()))
+                if name.endswith(ext) and len(name) > len(ext)]
     if not matching:
         raise UsageError(
             f"-o {out} ends in no extension of the formats {', '.join(formats)}; "
             "give one --format, an -o ending in one of them, or an output folder"
         )
-    ext = max((extensions[f] for f in matching), key=len)
+    ext, named = max(matching, key=lambda m: len(m[0]))
     stem = out.name[: len(out.name) - len(ext)]
-    return {f: out.with_name(stem + extensions[f]) for f in formats}
+    return {f: out if f == named else out.with_name(stem + extensions[f]) for f in formats}
+
+
+def check_writable(job: Job) -> None:
+    """Fail a job whose outputs cannot be written before it is annotated: a read-only ``-o`` folder
+    (or file system) gives the one-line error the write would give, without the work (a folder of
+    889 songs: minutes). Asks the permissions only (``os.access``); anything it cannot foresee is
+    still met by the writes themselves. Formats in the order they are written (the report last)."""
+    effective = os.access in os.supports_effective_ids
+    for _, dest in sorted(job.outputs.items(), key=lambda item: item[0] == "json"):
+        folder = dest.parent
+        existing = folder
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            continue  # a file where a folder should be: the write says so
+        try:
+            read_only = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
+        except (OSError, AttributeError):  # no statvfs (Windows)
+            read_only = False
+        if not read_only and os.access(existing, os.W_OK | os.X_OK, effective_ids=effective):
+            continue
+        reason = "Read-only file system" if read_only else "Permission denied"
+        if existing == folder:
+            raise OutputError(f"cannot write in {folder} ({reason})", dest)
+        raise OutputError(f"cannot create folder {folder} ({reason})", dest)
 
 
 def _key(path: Path) -> Path:

@@ -2,7 +2,9 @@
 it used it), and made by this very job: the same options, model, input (the job's record, :mod:`motifcli.run_record`).
 
 A cheap structural check per format (not a parse of the music): motif's own writes are atomic, so
-this catches files cut short by other tools or a full disk.
+this catches files cut short by other tools or a full disk. The JSON report is read once per job: its
+completeness, its model card and its run record all come from that one parse (a POP909 report is
+0.2-0.5 MB, and parsing it was most of the time of a batch whose files are all skipped).
 """
 
 from __future__ import annotations
@@ -14,32 +16,25 @@ from typing import Any
 
 from motifcli.batch_plan import Job
 
+UNREADABLE = object()  # a JSON report that is missing, not a regular file, or not JSON
+
 
 def resume_state(job: Job, model_path: Path | None, settings: Any) -> tuple[bool, str | None]:
     """(skip the job?, why it is redone): skipped when :func:`is_up_to_date` and its record matches
     (:func:`motifcli.run_record.mismatch`); the reason (a key of ``REDONE_REASONS``) is given only
     when complete outputs exist but were made otherwise (options, model, input, or changed since)."""
-    if not is_up_to_date(job, model_path):
-        return False, _older_than_sources(job)
-    from motifcli.run_record import mismatch, read_record
+    report = _report_of(job)
+    fresh = _freshness(job, model_path, report)
+    if fresh != "fresh":
+        return False, None if fresh == "incomplete" else fresh
+    from motifcli.run_record import mismatch, read_record, record_in_report
 
     try:
-        why = mismatch(read_record(job.outputs), job.outputs, settings, job.source, model_path)
+        record = record_in_report(report) if "json" in job.outputs else read_record(job.outputs)
+        why = mismatch(record, job.outputs, settings, job.source, model_path)
     except OSError:
         return False, None
     return why is None, why
-
-
-def _older_than_sources(job: Job) -> str | None:
-    """``input`` or ``model`` when every output is there and complete (so it is older than one of
-    them), else None (a job never finished: done, not redone)."""
-    try:
-        if not all(output_is_complete(dest, fmt) for fmt, dest in job.outputs.items()):
-            return None
-        oldest = min(dest.stat().st_mtime for dest in job.outputs.values())
-        return "input" if job.source.stat().st_mtime > oldest else "model"
-    except OSError:
-        return None
 
 
 def is_up_to_date(job: Job, model_path: Path | None) -> bool:
@@ -51,28 +46,52 @@ def is_up_to_date(job: Job, model_path: Path | None) -> bool:
     that never opened the lazy model, e.g. a chorale) says it did not; without a JSON output the
     model counts whenever the run may use it (``model_path`` given).
     """
-    try:
-        newest_source = job.source.stat().st_mtime
-        if model_path is not None and model_path.exists() and _may_have_used_model(job):
-            newest_source = max(newest_source, model_path.stat().st_mtime)
-        return all(
-            dest.stat().st_mtime >= newest_source and output_is_complete(dest, fmt)
-            for fmt, dest in job.outputs.items()
-        )
-    except OSError:
-        return False
+    return _freshness(job, model_path, _report_of(job)) == "fresh"
 
 
-def _may_have_used_model(job: Job) -> bool:
-    """False only when the job's JSON output records an empty model card."""
+def _report_of(job: Job) -> Any:
+    """The job's JSON report, parsed (None when the job writes none, ``UNREADABLE`` when it cannot be read)."""
     dest = job.outputs.get("json")
-    if dest is None:
-        return True
+    return None if dest is None else read_json(dest)
+
+
+def read_json(path: Path) -> Any:
+    """The parsed file when it is a regular file holding JSON, else ``UNREADABLE``."""
     try:
-        data = json.loads(dest.read_bytes())
+        if not stat.S_ISREG(path.stat().st_mode):
+            return UNREADABLE
+        return json.loads(path.read_bytes())
     except (OSError, ValueError):
-        return True
-    return not (isinstance(data, dict) and data.get("model") == {})
+        return UNREADABLE
+
+
+def _freshness(job: Job, model_path: Path | None, report: Any) -> str:
+    """``fresh`` (every output complete and newer than its sources), ``incomplete`` (an output is
+    missing or cut short, or a file cannot be read: a job never finished, done but not "redone"),
+    or which source is newer than the oldest output, ``input`` or ``model``."""
+    try:
+        for fmt, dest in job.outputs.items():
+            if not (_is_report(report) if fmt == "json" else output_is_complete(dest, fmt)):
+                return "incomplete"
+        source_time = job.source.stat().st_mtime
+        newest_source = source_time
+        if model_path is not None and model_path.exists() and _may_have_used_model(report):
+            newest_source = max(newest_source, model_path.stat().st_mtime)
+        oldest = min(dest.stat().st_mtime for dest in job.outputs.values())
+    except OSError:
+        return "incomplete"
+    if oldest >= newest_source:
+        return "fresh"
+    return "input" if source_time > oldest else "model"
+
+
+def _may_have_used_model(report: Any) -> bool:
+    """False only when the job's JSON report records an empty model card (None: the job writes no report)."""
+    return not (isinstance(report, dict) and report.get("model") == {})
+
+
+def _is_report(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("motifs"), list)
 
 
 def output_is_complete(path: Path, fmt: str) -> bool:
@@ -82,8 +101,7 @@ def output_is_complete(path: Path, fmt: str) -> bool:
         if not stat.S_ISREG(info.st_mode):
             return False
         if fmt == "json":
-            data = json.loads(path.read_bytes())
-            return isinstance(data, dict) and isinstance(data.get("motifs"), list)
+            return _is_report(read_json(path))
         if fmt == "midi":
             return _midi_chunks_complete(path, info.st_size)
         if fmt == "musicxml":

@@ -5,7 +5,8 @@ The record: motif's version, the options that change what is found or written, t
 input, of the model (null when the run never opened it) and of every other output. It lives in the
 JSON report (its ``run`` field) when the job writes one (the default formats do); a job without a JSON
 output (``-f midi``, ``-f musicxml``) gets a small hidden file beside its outputs instead
-(``.song.motifs.run.json``; hidden, so file discovery never reads it). It is written with the outputs
+(``.song.motifs.run.json``; hidden, so file discovery never reads it; without it, the record of the JSON
+report beside counts when it lists every output of the job). It is written with the outputs
 and renamed into place last, so a record that names a set of outputs means those outputs are in
 place and were made that way.
 
@@ -94,18 +95,41 @@ def sidecar_bytes(record: dict[str, Any]) -> bytes:
 
 
 def read_record(outputs: dict[str, Path]) -> dict[str, Any] | None:
-    """The record of a job with these outputs (the JSON report's ``run``, else the hidden file), or
-    None when there is none (outputs made before this record existed, or by another tool) or it cannot be read."""
+    """The record of a job with these outputs (the JSON report's ``run``, else the hidden file, else
+    the report of a job that wrote these outputs with a JSON report beside them), or None when there
+    is none (outputs made before this record existed, or by another tool) or it cannot be read."""
     path = outputs.get("json") or record_path(outputs)
     try:
         data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None if "json" in outputs else _record_beside(outputs, path)
     except (OSError, ValueError):
         return None
-    if "json" in outputs:
-        data = data.get("run") if isinstance(data, dict) else None
-    if not isinstance(data, dict) or data.get("record_version") != RECORD_VERSION:
+    return record_in_report(data) if "json" in outputs else _valid(data)
+
+
+def _record_beside(outputs: dict[str, Path], hidden: Path) -> dict[str, Any] | None:
+    """``--resume -f midi`` after a run with the default formats: that run's record is in its report
+    (``.song.motifs.run.json`` -> ``song.motifs.json``); it counts when it lists every output of this job
+    (whose names and hashes :func:`mismatch` then checks), else there is no record."""
+    from motifcli.writers import FORMATS
+
+    report = hidden.with_name(hidden.name[1 : -len(RECORD_SUFFIX)] + FORMATS["json"])
+    try:
+        record = record_in_report(json.loads(report.read_bytes()))
+    except (OSError, ValueError):
         return None
-    return data
+    made = record.get("outputs") if record is not None else None
+    return record if isinstance(made, dict) and set(outputs) <= set(made) else None
+
+
+def record_in_report(report: Any) -> dict[str, Any] | None:
+    """The record in a parsed JSON report (its ``run`` field), None when it has none of this version."""
+    return _valid(report.get("run") if isinstance(report, dict) else None)
+
+
+def _valid(data: Any) -> dict[str, Any] | None:
+    return data if isinstance(data, dict) and data.get("record_version") == RECORD_VERSION else None
 
 
 def mismatch(record: dict[str, Any] | None, outputs: dict[str, Path], settings: Any, source: Path,

@@ -61,6 +61,12 @@ class Track:
     part_id: str | None = None  # MusicXML part id, so writers can find the part again
     source_index: int | None = None  # MIDI track number / MusicXML part position in the file
 
+    def __repr__(self) -> str:
+        """One line: a notebook showing a track (or a score's tracks) should not print every note."""
+        kind = ", drums" if self.is_drum else ""
+        channel = f", channel={self.channel}" if self.channel is not None else ""
+        return f"<Track {self.index} {self.name!r}: {len(self.notes)} notes{kind}{channel}>"
+
     @property
     def is_pitched(self) -> bool:
         """Tracks that can hold motifs: not percussion and not empty."""
@@ -125,6 +131,13 @@ class Score:
     # need not parse the same bytes again (~0.05-0.09 s of every ``motif annotate song.mid``).
     # Writers treat it as read-only. Never pickled across processes: the Score stays in its worker.
     parsed_source: object | None = field(default=None, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{t.name!r} {len(t.notes)}" for t in self.tracks[:8])
+        more = f", ... {len(self.tracks) - 8} more" if len(self.tracks) > 8 else ""
+        name = str(self.path) if self.path is not None else None
+        return (f"<Score {name!r} ({self.format}): {self.note_count} notes in {len(self.tracks)} tracks "
+                f"({shown}{more})>")
 
     @property
     def end_beat(self) -> float:

@@ -125,6 +125,26 @@ def test_annotate_records_how_and_times_stages(rawroll_model) -> None:
     assert all(len(o.notes) >= 4 for o in notes.occurrences)  # note level's shortest motif
 
 
+@needs_data
+def test_reprs_are_one_line_summaries(rawroll_model) -> None:
+    """A notebook that shows a score, a track, an annotation, a family or an occurrence gets one line
+    each, not every note (a POP909 song's first two families printed ~150,000 characters before)."""
+    score = motifcli.read_score(song_path(22))
+    annotation = motifcli.annotate(score, rawroll_model)
+    top = annotation.ranked[0]
+    assert repr(score) == (f"<Score {str(song_path(22))!r} (midi): {score.note_count} notes in 4 tracks ("
+                           + ", ".join(f"{t.name!r} {len(t.notes)}" for t in score.tracks) + ")>")
+    assert repr(score.tracks[1]) == f"<Track 1 'MELODY': {len(score.tracks[1].notes)} notes, channel=0>"
+    occurrence = top.occurrences[0]
+    assert repr(annotation) == (f"<Annotation of {str(song_path(22))!r}: {len(annotation.motifs)} families, "
+                                f"{len(annotation.occurrences)} occurrences, unit note, the model ran>")
+    assert repr(top).startswith(f"<Motif {top.name}: rank 1, {len(top.occurrences)} occurrences, salience ")
+    assert repr(occurrence).startswith(f"<Occurrence {occurrence.label}: track {occurrence.track} ")
+    assert f"{len(occurrence.notes)} notes" in repr(occurrence)
+    assert all("\n" not in repr(x) and len(repr(x)) < 200 for x in (annotation, top, *top.occurrences))
+    assert len(repr(annotation.ranked)) < 200 * len(annotation.motifs)
+
+
 def test_importing_motifcli_stays_light() -> None:
     code = (
         "import sys, motifcli, motifcli.cli, motifcli.batch;"

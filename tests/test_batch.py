@@ -183,3 +183,18 @@ def test_two_workers_give_the_same_results(songs_dir: Path, rawroll_model, tmp_p
         a = json.loads((tmp_path / "one" / f"{name}.motifs.json").read_text())
         b = json.loads((tmp_path / "two" / f"{name}.motifs.json").read_text())
         assert a["motifs"] == b["motifs"]
+
+
+def test_plan_single_output_file_keeps_the_name_given(tmp_path: Path) -> None:
+    """``-o`` names the file as the user spelled it (case, ``.midi``, ``.xml``); the other formats sit
+    beside it; ``.mxl`` (compressed, which motif does not write) says what to name it instead."""
+    sources = batch.discover([touch(tmp_path / "a.mid")])
+    (job,) = batch.plan(sources, None, tmp_path / "Song.MID", single_file_output=True)
+    assert job.outputs == {"midi": tmp_path / "Song.MID", "json": tmp_path / "Song.json"}
+    (job,) = batch.plan(sources, None, tmp_path / "song.midi", single_file_output=True)
+    assert job.outputs == {"midi": tmp_path / "song.midi", "json": tmp_path / "song.json"}
+    (job,) = batch.plan(sources, ["musicxml", "json"], tmp_path / "score.xml", single_file_output=True)
+    assert job.outputs == {"musicxml": tmp_path / "score.xml", "json": tmp_path / "score.json"}
+    for formats in (["musicxml", "json"], ["musicxml"]):
+        with pytest.raises(UsageError, match=r"uncompressed; name it \.musicxml"):
+            batch.plan(sources, formats, tmp_path / "score.mxl", single_file_output=True)

@@ -521,6 +521,33 @@ def test_read_only_output_folder(tmp_path: Path, model_path: Path) -> None:
     assert files_under(out) == ["a.motifs.json"] and (out / "a.motifs.json").read_text() == "old"
 
 
+@needs_permissions
+def test_read_only_output_folder_fails_each_file_before_its_work(tmp_path: Path, model_path: Path) -> None:
+    """A read-only -o folder (or one that cannot be made in it) fails each file with the write's own
+    line once its input is read, without annotating it: no discovery time in the report; an input's
+    own error still comes first."""
+    songs = tmp_path / "songs"
+    songs.mkdir()
+    (songs / "a.mid").write_bytes(_melody())
+    (songs / "b.mid").write_bytes(b"")
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        procs = [motif("annotate", songs, "-o", dest, "--json", "--model", model_path, cwd=tmp_path, timeout=120,
+                       unprivileged=True) for dest in (out, out / "new" / "deeper")]
+    finally:
+        out.chmod(0o755)
+    for proc, expected in zip(procs, (f"cannot write in {out}", f"cannot create folder {out / 'new' / 'deeper'}")):
+        assert proc.returncode == 1
+        results = json.loads(proc.stdout)["results"]
+        assert [r["status"] for r in results] == ["failed", "failed"]
+        assert results[0]["reason"].endswith(f": {expected} (Permission denied)")
+        assert "read" in results[0]["times"] and "grouping" not in results[0]["times"]
+        assert results[1]["reason"] == "file is empty"
+    assert files_under(out) == []
+
+
 def test_output_folder_that_cannot_be_made(tmp_path: Path, model_path: Path) -> None:
     """Even root cannot make a folder inside a regular file: every file fails, the inputs stay."""
     songs = tmp_path / "songs"

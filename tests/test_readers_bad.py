@@ -74,11 +74,11 @@ EXPECTED: dict[str, Ok | Err] = {
     # ---- MIDI -------------------------------------------------------------------------------
     "midi_empty.mid": Err("file is empty"),
     "midi_random_bytes.mid": Err("MThd not found"),
-    "midi_truncated_in_track.mid": Err("not a readable MIDI file (EOFError)"),
-    "midi_chunk_length_too_long.mid": Err("not a readable MIDI file (EOFError)"),
-    "midi_chunk_length_too_short.mid": Err("not a readable MIDI file (EOFError)"),
+    "midi_truncated_in_track.mid": Err("not a readable MIDI file (it ends before its last track does: cut short or damaged)"),
+    "midi_chunk_length_too_long.mid": Err("not a readable MIDI file (it ends before its last track does: cut short or damaged)"),
+    "midi_chunk_length_too_short.mid": Err("not a readable MIDI file (it ends before its last track does: cut short or damaged)"),
     "midi_header_length_huge.mid": Err("not a readable MIDI file"),
-    "midi_header_says_3_tracks_has_1.mid": Err("not a readable MIDI file (EOFError)"),
+    "midi_header_says_3_tracks_has_1.mid": Err("not a readable MIDI file (it ends before its last track does: cut short or damaged)"),
     "midi_running_status_first.mid": Err("running status without last_status"),
     "midi_running_status_across_sysex.mid": Ok(
         lambda s: counts(s) == [2] and [n.pitch for n in s.tracks[0].notes] == [60, 62], "two notes, 60 and 62"

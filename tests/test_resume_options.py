@@ -93,3 +93,49 @@ def test_resume_sees_another_model_input_or_output_by_content(song: Path, rawrol
     edited.save(midi)
     assert statuses(motif(*base, "--model", other, "--resume")) == [("ok", "outputs")]
     assert statuses(motif(*base, "--model", other, "--resume")) == [("skipped", None)]
+
+
+@needs_data
+def test_resume_reads_each_json_report_once(song: Path, rawroll_path: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The skip path parses the report once per job (completeness, model card and run record from one
+    read), and a job redone for a newer input reads it once too; the answers are unchanged."""
+    from motifcli import batch
+    from motifcli.options import build_settings
+
+    out = tmp_path / "out"
+    assert statuses(motif("annotate", song, "-o", out, "--model", rawroll_path)) == [("ok", None)]
+    job = batch.plan(batch.discover([song]), None, out, False)[0]
+    report = job.outputs["json"]
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or read_bytes(self))
+    settings = build_settings()
+    assert batch.resume_state(job, rawroll_path, settings) == (True, None)
+    assert reads.count(report) == 1
+    reads.clear()
+    os.utime(song)  # the input is now newer than its outputs
+    assert batch.resume_state(job, rawroll_path, settings) == (False, "input")
+    assert reads.count(report) == 1
+    reads.clear()
+    report.write_text(report.read_text()[:-40])  # cut short: a job never finished, done but not "redone"
+    assert batch.resume_state(job, rawroll_path, settings) == (False, None)
+
+
+@needs_data
+def test_resume_with_fewer_formats_uses_the_report_beside(song: Path, rawroll_path: Path, tmp_path: Path) -> None:
+    """``--resume -f midi`` after a run with the default formats (MIDI + JSON): the report beside holds the
+    record of that MIDI file, so it is skipped when the options match and redone for "other options" when
+    not (it was "no record of their options" before); a report that does not list the format: no record."""
+    out = tmp_path / "out"
+    base = ("annotate", song, "-o", out, "--model", rawroll_path)
+    assert statuses(motif(*base)) == [("ok", None)]
+    assert statuses(motif(*base, "--resume", "-f", "midi")) == [("skipped", None)]
+    assert statuses(motif(*base, "--resume", "-f", "midi", "--min-notes", "6")) == [("ok", "options")]
+    assert (out / ".021.motifs.run.json").exists()  # that run's own record now
+    assert statuses(motif(*base, "--resume", "-f", "midi", "--min-notes", "6")) == [("skipped", None)]
+    (out / ".021.motifs.run.json").unlink()  # the report beside is of the default options: another job
+    assert statuses(motif(*base, "--resume", "-f", "midi", "--min-notes", "6")) == [("ok", "options")]
+    assert statuses(motif(*base, "--resume", "-f", "csv")) == [("ok", None)]  # no CSV yet: done, not redone
+    (out / ".021.motifs.run.json").unlink()
+    assert statuses(motif(*base, "--resume", "-f", "csv")) == [("ok", "unknown")]  # the report lists no CSV

@@ -36,7 +36,9 @@ def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:
         midi = mido.MidiFile(file=io.BytesIO(data), clip=True)
     except MemoryError:
         raise ScoreReadError("not enough memory to read this MIDI file", path) from None
-    except Exception as exc:  # noqa: BLE001 - mido raises many kinds (KeySignatureError, EOFError, ...)
+    except EOFError:  # mido's message is empty: say what it means to someone holding the file
+        raise ScoreReadError("not a readable MIDI file (it ends before its last track does: cut short or damaged)", path) from None
+    except Exception as exc:  # noqa: BLE001 - mido raises many kinds (KeySignatureError, ValueError, ...)
         reason = " ".join(str(exc).split())[:160] or type(exc).__name__
         raise ScoreReadError(f"not a readable MIDI file ({reason})", path) from None
     score = score_from_midi(midi, path, limits)

@@ -80,7 +80,8 @@ def write(
     them as one :class:`~motifcli.writers.options.WriteOptions` and reads what it needs).
 
     Raises :class:`UsageError` for an unknown format and :class:`OutputError` when the file cannot
-    be written (folder missing or read-only, destination is the input itself, ...).
+    be written (folder missing or read-only, destination is the input itself, ...). Writes no
+    ``--resume`` run record (that is ``motif annotate``'s, for a whole job: docs/cli.md, "Python").
     """
     name = check_format(fmt)
     dest = Path(dest)

@@ -10,7 +10,7 @@
 //  Settings (Plugins > Motif > Settings..., stored in MuseScore3.ini, group [motif]):
 //    motifPath    the motif program ("motif" = look on PATH; give the full path on macOS/Windows)
 //    sensitivity  0..1, passed as --sensitivity (0.5 = the tuned default; higher = looser)
-//    modelPath    an ONNX model for --model (empty = the model shipped with motif; run by unit "bar" only)
+//    modelPath    an ONNX model for --model (empty = the model shipped with motif; at note level used only for a leading chordal part's bars)
 //    workDir      folder for the temporary MusicXML and report (empty = the system's temp folder)
 //    reportPath   a report to apply instead of running motif (for tests, or a report made earlier)
 //    timeoutSeconds  how long to wait for motif
