@@ -125,3 +125,25 @@ def test_chords_and_melodies_keep_the_pitch_split(tmp_path: Path) -> None:
     score = motifcli.read_score(_write(tmp_path / "song.mid", [melody, chords]))
     assert [(v.track, v.voice) for v in split_voices(score)] == [(0, UPPER), (1, UPPER), (1, LOWER)]
     assert all(line_count(*t.arrays(), 0.05) == 0 for t in score.tracks)
+
+
+def test_the_json_names_the_separated_line_and_stays_valid(chorale: tuple[Score, Score], tmp_path: Path) -> None:
+    """The JSON's ``notes[].voice`` is 100 + the line (101 soprano/tenor, 102 alto/bass); schema 2.0 holds."""
+    import json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from motifcli import writers
+    from motifcli.annotation import Annotation
+    from motifcli.discovery import discover
+    from motifcli.families import to_annotation
+    from motifcli.settings import Settings
+
+    _, keys = chorale
+    annotation = to_annotation(keys, discover(keys), Settings(unit="note"))
+    dest = tmp_path / "keys.motifs.json"
+    writers.write(annotation, keys, "json", dest)
+    data = json.loads(dest.read_text())
+    jsonschema.validate(data, json.loads((Path(__file__).resolve().parents[1] / "docs" / "annotation.schema.json").read_text()))
+    voices = {n["voice"] for m in data["motifs"] for o in m["occurrences"] for n in o["notes"]}
+    assert voices <= {SEPARATED + 1, SEPARATED + 2} and SEPARATED + 2 in voices
+    assert Annotation.from_dict(data).to_dict() == annotation.to_dict()
