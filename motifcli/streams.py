@@ -1,7 +1,7 @@
 """A staff that is a steady number of lines, separated into them by pitch proximity (MIDI has no
 written voices).
 
-A MIDI keyboard reduction of a chorale (soprano + alto in one track) or a two-voice invention's hand
+A MIDI keyboard reduction of a chorale (soprano + alto in one track) or of polyphony's voices
 sounds two notes at nearly every onset, and while one voice holds a note the other moves. The pitch
 split of :mod:`motifcli.voices` puts each moving note into the skyline (it is the highest note
 *starting* there), so the lower voice's statements are cut into pieces of both voices. Here such a
@@ -13,8 +13,10 @@ Which staves: :func:`line_count` gives *k* (2 to ``MAX_LINES``) when *k* notes s
 least ``STEADY`` of the staff's onsets and more than *k* notes start together at no more than
 ``OVER`` of them, and its notes starting together are not mostly one pitch class (more than
 ``DOUBLED``: a line doubled in octaves); a piano's chords (3-5 notes, their number changing), a
-melody (one note) and a doubled melody give 0 and keep the pitch split. Numpy for the test; the assignment is one pass over the onset groups of a
-staff that is lines, trying the few order-keeping ways to give a group's notes to the free lines.
+melody (one note) and a doubled melody give 0 and keep the pitch split. Numpy for the test; the
+assignment is one pass over the onset groups of a staff that is lines, trying the few
+order-keeping ways (at most 6 for 4 lines) to give a group's notes to the lines. music21's
+``Stream.makeVoices`` splits overlapping notes for notation, not by pitch proximity.
 """
 
 from __future__ import annotations
@@ -66,9 +68,11 @@ def separate(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, k: in
     """The note indices of each of ``k`` lines, highest first, each in onset order. A group of more
     than ``k`` notes gives its highest ``k`` - 1 and its lowest (inner notes of a chord are dropped,
     as the pitch split drops them)."""
-    order = np.lexsort((-pitches, onsets))
-    on = onsets[order]
-    cut = np.flatnonzero(np.concatenate([[True], np.diff(on) > tolerance]))
+    by_onset = np.argsort(onsets, kind="stable")
+    group = np.empty(len(onsets), dtype=np.int64)
+    group[by_onset] = np.cumsum(np.concatenate([[False], np.diff(onsets[by_onset]) > tolerance]))
+    order = np.lexsort((-pitches, group))  # onset groups as the pitch split forms them, each highest first
+    cut = np.flatnonzero(np.concatenate([[True], np.diff(group[order]) > 0]))
     bounds = np.append(cut, len(order))
     full = [order[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b - a == k]
     # a line's register before it has sounded: the mean pitch of its rank in the groups of k notes
