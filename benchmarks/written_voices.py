@@ -2,6 +2,7 @@
 
     PYTHONPATH=$TREE python benchmarks/written_voices.py OUT.json   # run in each tree, then compare
     PYTHONPATH=$PWD python benchmarks/written_voices.py --survey    # which corpus staves take written voices
+    PYTHONPATH=$TREE python benchmarks/written_voices.py --midi OUT.json  # the reduction as MIDI (phase14-midivoices14.md)
 
 For each chorale of :data:`CHORALES` (music21's corpus), two MusicXML files are written by music21:
 the four vocal parts alone (``satb``), and a keyboard reduction (``keys``, :func:`reduction`): one
@@ -12,6 +13,9 @@ defaults, as ``motif annotate`` does (the shipped model, lazily). An occurrence 
 reduction's occurrences holds at least 75% of its notes (and the reverse for ``keys_in_satb``).
 The tree under ``PYTHONPATH`` decides how the reduction's staves become lines, so running it in
 main (skyline + bass per staff) and in this tree (written voices) gives the before and after.
+With ``--midi`` the reduction is written by music21 as MIDI instead (a track per staff, no voices), so
+its staves' lines are what the tree separates from pitches alone (:mod:`motifcli.streams`);
+``keys_parts_exact`` counts the reduction's lines that are one vocal part note for note.
 """
 
 from __future__ import annotations
@@ -141,6 +145,8 @@ def main() -> None:
     if sys.argv[1] == "--survey":
         survey()
         return
+    midi = sys.argv[1] == "--midi"
+    out_path = sys.argv[2] if midi else sys.argv[1]
     import music21
 
     import motifcli
@@ -158,28 +164,32 @@ def main() -> None:
             continue
         found: dict[str, Any] = {}
         for kind, score in (("satb", satb(parts)), ("keys", reduction(parts))):
-            dest = tmp / f"{name.replace('/', '_')}-{kind}.musicxml"
-            score.write("musicxml", fp=str(dest))
+            form = "midi" if midi and kind == "keys" else "musicxml"
+            dest = tmp / f"{name.replace('/', '_')}-{kind}.{'mid' if form == 'midi' else 'musicxml'}"
+            score.write(form, fp=str(dest))
             read = motifcli.read_score(dest)
             families = discover(read, lazy)
             found[kind] = statements(families)
             found[kind + "_lines"] = len(split_voices(read))
             found[kind + "_families"] = len(families)
             found[kind + "_notes"] = sorted((round(n.onset, 4), n.pitch) for t in read.tracks for n in t.notes)
+            found[kind + "_line_notes"] = [frozenset((round(t.notes[i].onset, 4), t.notes[i].pitch) for i in v.note_indices)
+                                           for v in split_voices(read) for t in read.tracks if t.index == v.track]
         a, n = found_share(found["satb"], found["keys"])
         b, m = found_share(found["keys"], found["satb"])
         rows.append({"chorale": name, "satb_families": found["satb_families"], "keys_families": found["keys_families"],
                      "satb_lines": found["satb_lines"], "keys_lines": found["keys_lines"],
                      "same_notes": found["satb_notes"] == found["keys_notes"],
-                     "satb_occurrences": n, "satb_in_keys": a, "keys_occurrences": m, "keys_in_satb": b})
+                     "satb_occurrences": n, "satb_in_keys": a, "keys_occurrences": m, "keys_in_satb": b,
+                     "keys_parts_exact": sum(line in set(found["satb_line_notes"]) for line in found["keys_line_notes"])})
         print(json.dumps(rows[-1]), flush=True)
     done = [r for r in rows if "skipped" not in r]
     total = {k: sum(r[k] for r in done) for k in ("satb_families", "keys_families", "satb_occurrences",
-                                                  "satb_in_keys", "keys_occurrences", "keys_in_satb")}
+                                                  "satb_in_keys", "keys_occurrences", "keys_in_satb", "keys_parts_exact")}
     total["satb_in_keys_share"] = total["satb_in_keys"] / max(total["satb_occurrences"], 1)
     total["keys_in_satb_share"] = total["keys_in_satb"] / max(total["keys_occurrences"], 1)
     print(json.dumps(total))
-    Path(sys.argv[1]).write_text(json.dumps({"rows": rows, "total": total}, indent=1), encoding="utf-8")
+    Path(out_path).write_text(json.dumps({"rows": rows, "total": total}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

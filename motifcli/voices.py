@@ -8,8 +8,11 @@ BPS-motif's MIDI files have a track per staff; a MIDI track is one staff).
 Where a staff is written in two or more voices that are lines (:func:`written_lines`: a MusicXML
 keyboard fugue, a chorale set on two staves, soprano and alto stems up and down), its written
 voices (:attr:`Note.voice`) are its lines, ``voice`` = ``WRITTEN`` + the written number, so an
-alto's statement is found as the alto's. Every other staff (MIDI has no written voices; one
-written voice; written voices that are chord streams) is split by pitch:
+alto's statement is found as the alto's. A staff of a file that writes no voices (MIDI) that is a
+steady number of lines (a MIDI chorale reduction's staff: two notes sounding at nearly every onset)
+is separated into them by pitch proximity (:mod:`motifcli.streams`), ``voice`` = ``SEPARATED`` + r.
+Every other staff (one written voice; written voices that are chord streams; MIDI chords or a
+melody) is split by pitch:
 
 - ``upper``: the skyline, the highest note of each onset group (every note of a monophonic track);
 - ``lower``: the lowest note of each onset group that holds two or more notes, kept only when the
@@ -27,11 +30,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from motifcli.score import Score
+from motifcli.streams import SEPARATED, line_count
+from motifcli.streams import separate as separate_lines
 
 UPPER = 0
 LOWER = 1
 TEXTURE = 2  # not a line: every note of a chordal track's bars (motifcli.discovery.texture)
 WRITTEN = 10  # WRITTEN + n: the MusicXML written voice n of a staff, kept as a line (written_lines)
+# SEPARATED + r (motifcli.streams, 101...): line r, 1 the highest, of a staff separated into its lines
 LINE_CHORDS = 0.1  # a written voice is a line when at most this share of its onsets hold chords
 LINE_NOTES = 8  # ... judged on the voices with at least this many notes (a few divisi notes judge nothing)
 
@@ -133,6 +139,17 @@ def written_lines(
     return lines
 
 
+def pitch_lines(track_index: int, onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
+                onset_tolerance: float = 0.05, min_chord_share: float = 0.2, separate: bool = True) -> list[Voice]:
+    """A staff without written lines: its steady lines where it is some (:mod:`motifcli.streams`,
+    ``voice`` = ``SEPARATED`` + r, r = 1 the highest), else the skyline and bass (:func:`split_track`)."""
+    k = line_count(onsets, offsets, pitches, onset_tolerance) if separate else 0
+    if k == 0:
+        return split_track(track_index, onsets, offsets, pitches, onset_tolerance, min_chord_share)
+    return [_voice(track_index, SEPARATED + r + 1, idx, onsets[idx], offsets[idx], pitches[idx])
+            for r, idx in enumerate(separate_lines(onsets, offsets, pitches, k, onset_tolerance)) if len(idx)]
+
+
 def _voice(track: int, voice: int, idx: np.ndarray, on: np.ndarray, off: np.ndarray, pi: np.ndarray) -> Voice:
     return Voice(track, voice, idx.astype(np.int64), on.astype(np.float64), off.astype(np.float64), pi.astype(np.int64))
 
@@ -141,7 +158,7 @@ STAFF_VOICES = ("all", "alone", "off")  # DiscoverySettings.staff_voices: which 
 
 
 def split_voices(score: Score, onset_tolerance: float = 0.05, min_chord_share: float = 0.2,
-                 by_staff: str = "all") -> list[Voice]:
+                 by_staff: str = "all", separate: bool = True) -> list[Voice]:
     """Voices of every pitched track of ``score``, upper before lower, in track order and, within a
     multi-staff track, in staff order (each staff split alone: a line never crosses staves); a
     staff's written voices where they are lines (:func:`written_lines`), else its pitch split.
@@ -159,12 +176,13 @@ def split_voices(score: Score, onset_tolerance: float = 0.05, min_chord_share: f
     for track in pitched:
         onsets, offsets, pitches = track.arrays()
         written = track.written_voices()
+        apart = separate and written is None  # separated lines only where the file writes no voices (MIDI)
         staves = track.staves()
         if staves is None:  # one staff (MIDI, a one-staff part): its written voices, else the pitch split
             lines = None if written is None else written_lines(track.index, onsets, offsets, pitches, written,
                                                                onset_tolerance)
             voices.extend(lines if lines is not None else
-                          split_track(track.index, onsets, offsets, pitches, onset_tolerance, min_chord_share))
+                          pitch_lines(track.index, onsets, offsets, pitches, onset_tolerance, min_chord_share, apart))
             continue
         own = {staff: np.flatnonzero(staves == staff) for staff in np.unique(staves).tolist()}
         lines_of = {staff: None if written is None else written_lines(
@@ -173,13 +191,13 @@ def split_voices(score: Score, onset_tolerance: float = 0.05, min_chord_share: f
         per_staff = by_staff == "all" or (by_staff == "alone" and len(pitched) == 1)
         if not per_staff and any(lines is None for lines in lines_of.values()):
             # split whole (a piano beside other parts), unless every staff is written in voices that are lines
-            voices.extend(split_track(track.index, onsets, offsets, pitches, onset_tolerance, min_chord_share))
+            voices.extend(pitch_lines(track.index, onsets, offsets, pitches, onset_tolerance, min_chord_share, apart))
             continue
         for staff, mine in own.items():
             lines = lines_of[staff]
             if lines is None:
-                lines = split_track(track.index, onsets[mine], offsets[mine], pitches[mine],
-                                    onset_tolerance, min_chord_share)
+                lines = pitch_lines(track.index, onsets[mine], offsets[mine], pitches[mine],
+                                    onset_tolerance, min_chord_share, apart)
             for v in lines:
                 voices.append(dataclasses.replace(v, note_indices=mine[v.note_indices], staff=int(staff)))
     return voices

@@ -15,6 +15,7 @@ import pytest
 
 import motifcli
 from motifcli.score import Score
+from motifcli.streams import SEPARATED
 from motifcli.voices import LOWER, UPPER, WRITTEN, split_voices
 
 music21 = pytest.importorskip("music21")
@@ -133,14 +134,16 @@ def test_a_voice_of_chords_keeps_the_pitch_split(tmp_path: Path) -> None:
 
 
 def test_midi_has_no_written_voices(chorale: tuple[Score, Score], tmp_path: Path) -> None:
-    """The same reduction as MIDI: no note has a written voice, the lines are the pitch split's."""
+    """The same reduction as MIDI: no note has a written voice; its staves' lines are separated
+    from the pitches (motifcli.streams, SEPARATED + r; tests/test_midi_lines.py), never written ones."""
     parts = vocal_parts(music21.corpus.parse(CHORALE))
     dest = tmp_path / "keys.mid"
     reduction(parts).write("midi", fp=str(dest))
     score = motifcli.read_score(dest)
     assert all(n.voice == 0 for t in score.tracks for n in t.notes)
     assert all(t.written_voices() is None for t in score.tracks)
-    assert {v.voice for v in split_voices(score)} <= {UPPER, LOWER}
+    assert {v.voice for v in split_voices(score)} == {SEPARATED + 1, SEPARATED + 2}
+    assert {v.voice for v in split_voices(score, separate=False)} <= {UPPER, LOWER}
 
 
 def test_a_keyboard_beside_other_parts_keeps_its_written_lines(tmp_path: Path) -> None:

@@ -30,7 +30,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     """
     settings = settings or DiscoverySettings()
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
-    voices = split_voices(score, min_chord_share=min_chord_share, by_staff=settings.staff_voices)
+    voices = split_voices(score, min_chord_share=min_chord_share, by_staff=settings.staff_voices,
+                          separate=settings.separate_lines)
     meter = score.meter_map if settings.bar_position != "off" else None  # MIDI: estimated on first use
     pairs, cells = voice_and_cell_families(voices, settings, model, meter)
     families = [grown for _, grown in pairs]

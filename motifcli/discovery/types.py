@@ -14,7 +14,7 @@ class NoteRef:
 
     track: int  # Track.index
     index: int  # position in track.notes
-    voice: int  # motifcli.voices.UPPER / LOWER / TEXTURE, or WRITTEN + a MusicXML written voice
+    voice: int  # motifcli.voices.UPPER / LOWER / TEXTURE, WRITTEN + a MusicXML written voice, or SEPARATED + a separated line
     onset: float  # beats
     offset: float
     pitch: int
@@ -134,6 +134,7 @@ class DiscoverySettings:
     texture_lead_lines: float = 1.0  # a chordal track also leads with this many times the notes of any other track when all of them are single lines (0: off)
     texture_staves: bool = True  # a multi-staff track alone in its score (a one-part piano MusicXML) leads only when one staff has texture_lead x each other staff's notes, as BPS's track per staff must (phase11-staves11.md); no effect on one-staff tracks
     staff_voices: str = "alone"  # multi-staff tracks (MusicXML piano parts) split into voices per staff: "all", "alone" (only a track alone in its score: a solo piano's hands, as BPS's staff tracks), "off" (phase11-staves11.md)
+    separate_lines: bool = True  # a staff without written lines that is a steady 2-4 lines (a MIDI chorale reduction's staff) is separated into them by pitch proximity (motifcli.streams; phase14-midivoices14.md); False: skyline + bass
     texture_notes_per_family: float = 100.0  # texture phrases chosen: one per this many voiced notes (at least 3)
     texture_model: str = "cluster"  # with a model, "cluster": bars are symbols by the bar model's clusters (as --unit bar); "off": leaders
     texture_model_distance: float = 0.0  # cosine distance the clusters are cut at (0: the model's grouping_threshold scaled below)
