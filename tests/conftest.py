@@ -42,6 +42,28 @@ def write_line_midi(notes: list[tuple[float, int, float]], path: Path) -> None:
         now = tick
     mid.save(path)
 
+def json_report_voices(score, dest: Path) -> set[int]:
+    """Annotate ``score`` at note level, write its JSON report to ``dest``, check it against
+    docs/annotation.schema.json and that it reads back unchanged, and return the ``voice`` ids of
+    its occurrences' notes (the voice tests check which lines the report names)."""
+    import json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from motifcli import writers
+    from motifcli.annotation import Annotation
+    from motifcli.discovery import discover
+    from motifcli.families import to_annotation
+    from motifcli.settings import Settings
+
+    annotation = to_annotation(score, discover(score), Settings(unit="note"))
+    writers.write(annotation, score, "json", dest)
+    data = json.loads(dest.read_text())
+    jsonschema.validate(data, json.loads((REPO / "docs" / "annotation.schema.json").read_text()))
+    assert data["schema_version"] == "2.0"
+    assert Annotation.from_dict(data).to_dict() == annotation.to_dict()
+    return {n["voice"] for m in data["motifs"] for o in m["occurrences"] for n in o["notes"]}
+
+
 
 def data_dir() -> Path | None:
     """The shared data folder ($MOTIF_DATA, ../shared/data, /work/shared/data: training.datafolder)."""

@@ -12,6 +12,8 @@ from pathlib import Path
 import mido
 import pytest
 
+from conftest import json_report_voices
+
 import motifcli
 from motifcli.discovery import DiscoverySettings
 from motifcli.score import Score
@@ -129,21 +131,6 @@ def test_chords_and_melodies_keep_the_pitch_split(tmp_path: Path) -> None:
 
 def test_the_json_names_the_separated_line_and_stays_valid(chorale: tuple[Score, Score], tmp_path: Path) -> None:
     """The JSON's ``notes[].voice`` is 100 + the line (101 soprano/tenor, 102 alto/bass); schema 2.0 holds."""
-    import json
-
-    jsonschema = pytest.importorskip("jsonschema")
-    from motifcli import writers
-    from motifcli.annotation import Annotation
-    from motifcli.discovery import discover
-    from motifcli.families import to_annotation
-    from motifcli.settings import Settings
-
     _, keys = chorale
-    annotation = to_annotation(keys, discover(keys), Settings(unit="note"))
-    dest = tmp_path / "keys.motifs.json"
-    writers.write(annotation, keys, "json", dest)
-    data = json.loads(dest.read_text())
-    jsonschema.validate(data, json.loads((Path(__file__).resolve().parents[1] / "docs" / "annotation.schema.json").read_text()))
-    voices = {n["voice"] for m in data["motifs"] for o in m["occurrences"] for n in o["notes"]}
+    voices = json_report_voices(keys, tmp_path / "keys.motifs.json")
     assert voices <= {SEPARATED + 1, SEPARATED + 2} and SEPARATED + 2 in voices
-    assert Annotation.from_dict(data).to_dict() == annotation.to_dict()
