@@ -86,7 +86,7 @@ def doubled_statements(family: Family, share: float, parallel: float = 0.0,
         for i, j in zip(*np.nonzero(under)):
             under[i, j] = moves_with(occs[i], occs[j]) >= parallel
     if line_notes is not None:
-        near = (over / span[:, None] >= share) & other & (np.abs(height[None, :] - height[:, None]) <= 1.0)
+        near = (over / span[:, None] >= share) & other
         rank = [(line_notes.get(k, 0), k) for k in keys]  # the line that goes: more notes, then later
         for i, j in zip(*np.nonzero(near)):
             if unison_with(occs[i], occs[j]) >= max(parallel, 0.5):
