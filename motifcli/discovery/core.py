@@ -58,13 +58,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         from motifcli.discovery.doubling import without_doubling
 
         staff = {(v.track, v.voice, int(i)): v.staff for v in voices if v.staff != 1 for i in v.note_indices}
-        lines = None
-        if settings.doubled_unison:  # at the unison the copy in the busier line goes
-            lines = {}
-            for v in voices:
-                key = (v.track, v.voice, v.staff if v.staff != 1 else 1)
-                lines[key] = lines.get(key, 0) + len(v.note_indices)
-        ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff, lines) for f in ordered]
+        ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
         # a phrase stated once and doubled in another line is no motif: a family needs two statements left
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
     if settings.order_opening > 0:  # the output order only: the idea heard at the opening first (salience.py)

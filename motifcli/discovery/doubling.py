@@ -46,31 +46,13 @@ def moves_with(copy: Occurrence, higher: Occurrence) -> float:
     return float(np.sum(np.abs(gap - np.median(gap)) <= 1)) / len(a)
 
 
-def unison_with(copy: Occurrence, other: Occurrence) -> float:
-    """Share of ``copy``'s notes that sound with a note of ``other`` at the same pitch."""
-    a = np.array([n.onset for n in copy.notes])
-    b = np.array([n.onset for n in other.notes])
-    near = np.abs(a[:, None] - b[None, :])
-    j = near.argmin(axis=1)
-    same = (near[np.arange(len(a)), j] <= TOGETHER) & (np.array([n.pitch for n in copy.notes])
-                                                        == np.array([other.notes[k].pitch for k in j]))
-    return float(same.sum()) / len(a)
-
-
 def doubled_statements(family: Family, share: float, parallel: float = 0.0,
-                       staff: Mapping[tuple[int, int, int], int] | None = None,
-                       line_notes: Mapping[tuple[int, int, int], int] | None = None) -> np.ndarray:
+                       staff: Mapping[tuple[int, int, int], int] | None = None) -> np.ndarray:
     """Mask over ``family.occurrences``: True where a statement sounds, for at least ``share`` of its
     span, under a higher one of the family in another line that it moves with (:func:`moves_with`
     at least ``parallel``; 0: any such statement) (the prototype is never marked). A line is a
     track's voice, in its staff where the track was split staff by staff (``staff``: (track, voice,
-    note index) -> staff for those lines; a piano part's two hands are two lines, as two MIDI tracks).
-
-    ``line_notes`` ((track, voice, staff) -> notes of that line), when given, settles a doubling at
-    the unison (two statements of the family in other lines, overlapping ``share``, at most a
-    semitone apart on average, ``parallel`` (at least half) of the notes at the same pitch): the copy
-    in the line with more notes goes (a piano part doubling a choir, a colla-parte instrument: the
-    doubling line also plays what the line it doubles does not), of equal lines the later one."""
+    note index) -> staff for those lines; a piano part's two hands are two lines, as two MIDI tracks)."""
     occs = family.occurrences
     start = np.array([o.start for o in occs])
     end = np.array([o.end for o in occs])
@@ -85,24 +67,17 @@ def doubled_statements(family: Family, share: float, parallel: float = 0.0,
     if parallel > 0:
         for i, j in zip(*np.nonzero(under)):
             under[i, j] = moves_with(occs[i], occs[j]) >= parallel
-    if line_notes is not None:
-        near = (over / span[:, None] >= share) & other
-        rank = [(line_notes.get(k, 0), k) for k in keys]  # the line that goes: more notes, then later
-        for i, j in zip(*np.nonzero(near)):
-            if unison_with(occs[i], occs[j]) >= max(parallel, 0.5):
-                under[i, j] = rank[i] > rank[j]
     out = under.any(axis=1)
     out[0] = False
     return out
 
 
 def without_doubling(family: Family, share: float, parallel: float = 0.0,
-                     staff: Mapping[tuple[int, int, int], int] | None = None,
-                     line_notes: Mapping[tuple[int, int, int], int] | None = None) -> Family:
+                     staff: Mapping[tuple[int, int, int], int] | None = None) -> Family:
     """``family`` without its doubled statements; its coverage counts the statements kept."""
     if len(family.occurrences) < 2:
         return family
-    drop = doubled_statements(family, share, parallel, staff, line_notes)
+    drop = doubled_statements(family, share, parallel, staff)
     if not drop.any():
         return family
     kept = tuple(o for o, d in zip(family.occurrences, drop) if not d)

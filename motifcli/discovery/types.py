@@ -88,7 +88,6 @@ class DiscoverySettings:
     keep_inserted: bool = True  # a varied statement keeps its inserted (ornament) notes
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
     doubled: float = 0.5  # output: a statement this share of whose span sounds under a higher statement of its family in another line is dropped (0: off; discovery/doubling.py, phase12-extra12.md)
-    doubled_unison: bool = False  # output: of two statements of a family doubling each other at the unison in two lines, the one in the line with more notes is dropped (off: both stay; doubling.py, phase14-clara14.md)
     doubled_parallel: float = 0.5  # ... and that moves with it: this share of its notes sound with the higher one's at one steady interval (doubling, not imitation; 0: any)
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience
