@@ -115,6 +115,6 @@ def voice_edits(scan: XmlScan) -> list[_Edit]:
         if not needs_renumbering(part):
             continue
         for start, end, old, new in renumber(part):
-            if new != old:
+            if new != old and end > start:  # (an empty <voice/> has nothing to renumber)
                 edits.append((start, 1, Fraction(0), 0, 0, end, scan.enc(f"<voice>{new}")))
     return edits
