@@ -36,11 +36,12 @@ def source(arg: str, out: Path) -> Path:
 
 def check(src: Path, out: Path, options: list[str]) -> str:
     stem = src.name.rsplit(".", 1)[0]
-    folder = out / stem
+    src, folder = src.resolve(), (out / stem).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     cmd = [sys.executable, "-m", "motifcli", "annotate", str(src), "-f", "musicxml,json", "-o", f"{folder}/", "-q", *options]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    # run outside any tree: `python -m` puts the working folder first, ahead of PYTHONPATH
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=folder)
     if proc.returncode != 0:
         return f"{src.name}: motif exit {proc.returncode}: {proc.stderr.strip()[:200]}"
     mscx = folder / f"{stem}.mscx"
