@@ -1,4 +1,5 @@
-"""MusicXML output: the user's own score with the motifs drawn in, and nothing else changed.
+"""MusicXML output: the user's own score with the motifs drawn in, and nothing else changed (but
+the voice numbers of a part MuseScore 3 would cut: musicxml_voices).
 
 The writer only wires its rooms together; each has one job:
 
@@ -7,6 +8,9 @@ The writer only wires its rooms together; each has one job:
 * :mod:`~motifcli.writers.musicxml_marks` turns occurrences into :class:`Mark` s (which part,
   which notes, which colour);
 * :mod:`~motifcli.writers.musicxml_splice` splices colours and brackets into the bytes;
+* :mod:`~motifcli.writers.musicxml_voices` keeps MuseScore 3's voices in mind: a direction names
+  the staff MuseScore files its note's voice under, and a part whose staff uses more than four
+  voice numbers is renumbered (MuseScore would drop the rest, notes and marks);
 * :mod:`~motifcli.writers.notation` notates a MIDI score as MusicXML first (MIDI input only).
 
 The document comes from the :class:`Score` (``score.source``: the bytes the reader parsed, the

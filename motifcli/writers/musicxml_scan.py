@@ -21,6 +21,7 @@ from fractions import Fraction
 from xml.parsers import expat
 
 from motifcli.errors import OutputError
+from motifcli.writers.musicxml_voices import home_staves
 from motifcli.score import Score
 
 _STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
@@ -39,6 +40,9 @@ class XmlNote:
     measure: int = 0  # index into its part's measures
     staff: int = 1  # its <staff> in a multi-staff part (1 = top)
     duration: Fraction = Fraction(0)  # as written (0 for a grace note): a bracket stops at its end
+    continues: bool = False  # a tied piece of an earlier note (its tie stop meets that note's end)
+    home: int = 1  # the staff MuseScore 3 files it under: its voice's staff (musicxml_voices.home_staves)
+    voice: tuple[int, int, str] | None = None  # (byte offset of "<voice", of "</voice>", its text)
 
     @property
     def end(self) -> Fraction:
@@ -54,7 +58,8 @@ class Slot:
     divisions: Fraction | None
     indent: bytes  # what to put after an inserted element to keep the file's indentation
     lead: bytes = b""  # what to put before it (only at </measure>)
-    staff: int | None = None  # the <staff> of the next note after it in its measure (grand staves)
+    staff: int | None = None  # the staff MuseScore puts the next note after it in its measure in (its home)
+    note: int = -1  # the index of that note in its part, -1 if none
 
 
 @dataclass(slots=True)
@@ -73,6 +78,9 @@ class XmlPart:
     time: Fraction = Fraction(0)  # where the next measure starts
     divisions: Fraction | None = None
     staves: int = 1  # a grand staff has 2: directions then name their staff
+    tied_on: dict[int, int] = field(default_factory=dict)  # note index -> its tied piece's index
+    # a <forward>'s <voice>: (measure index, staff, byte offset of "<voice", of "</voice>", its text)
+    forward_voices: list[tuple[int, int, int, int, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -131,6 +139,7 @@ class _NoteState:
     tie_start: bool = False
     tie_stop: bool = False
     staff: int = 1
+    voice: tuple[int, int, str] | None = None  # (byte offset of "<voice", of "</voice>", its text)
 
 
 class _Scanner:
@@ -154,6 +163,9 @@ class _Scanner:
         self.part: XmlPart | None = None  # the open container's part, None between containers
         self.measure = XmlMeasure(Fraction(0))
         self.cursor = self.top = self.last_onset = self.move = Fraction(0)
+        self.voice_at = -1  # byte offset of the open <voice>
+        self.forward_voice: tuple[int, int, str] | None = None  # the <voice> of the <forward> being read
+        self.forward_staff = 1
         self.child_indent: bytes | None = None
         self.note: _NoteState | None = None
         enc = self.codec
@@ -177,6 +189,14 @@ class _Scanner:
             raise OutputError(f"the MusicXML source is not well-formed XML ({exc})") from exc
         if not self.root:
             raise OutputError("the MusicXML source has no root element")
+        for part in self.parts.values():
+            part.tied_on = link_ties(part.notes)
+            for n, home in zip(part.notes, home_staves(part)):
+                n.home = home
+            for m in part.measures:
+                for slot in m.slots:
+                    if slot.note >= 0:
+                        slot.staff = part.notes[slot.note].home
         return XmlScan(self.data, self.codec, self.unit, self.parts)
 
     @staticmethod
@@ -251,6 +271,8 @@ class _Scanner:
             elif tag in ("backup", "forward", "direction", "harmony", "figured-bass"):
                 self.add_slot(pos, self.cursor)
                 self.move = Fraction(0)
+        elif depth == 5 and tag == "voice":
+            self.voice_at = pos
         elif depth == 5 and self.note is not None and self.stack[3] == "note":
             if tag == "chord":
                 self.note.chord = True
@@ -284,15 +306,27 @@ class _Scanner:
         if depth == 4 and tag == "note" and note is not None:
             self.finish_note(part, note)
             for slot in self.unstaffed:  # a direction there belongs with this note's staff
-                slot.staff = note.staff
+                slot.staff, slot.note = note.staff, len(part.notes) - 1
             self.unstaffed = []
             self.note = None
         elif depth == 4 and tag in ("backup", "forward"):
+            if tag == "forward" and self.forward_voice is not None:
+                part.forward_voices.append((len(part.measures) - 1, self.forward_staff, *self.forward_voice))
+            self.forward_voice, self.forward_staff = None, 1
             self.top = max(self.top, self.cursor)
             self.cursor += -self.move if tag == "backup" else self.move
             self.top = max(self.top, self.cursor)
         elif depth == 5 and tag == "duration" and parent in ("backup", "forward"):
             self.move = _fraction(content) / divisions
+        elif depth == 5 and tag == "voice" and parent == "note" and note is not None:
+            note.voice = (self.voice_at, pos, content.strip())
+        elif depth == 5 and tag == "voice" and parent == "forward":
+            self.forward_voice = (self.voice_at, pos, content.strip())
+        elif depth == 5 and tag == "staff" and parent == "forward":
+            try:
+                self.forward_staff = max(1, int(content.strip()))
+            except ValueError:
+                pass
         elif depth == 5 and tag == "staff" and parent == "note" and note is not None:
             try:
                 note.staff = max(1, int(content.strip()))
@@ -343,8 +377,33 @@ class _Scanner:
                 measure=len(part.measures) - 1,
                 staff=note.staff,
                 duration=Fraction(0) if note.grace else note.duration,
+                voice=note.voice,
             )
         )
+
+
+def link_ties(notes: list[XmlNote]) -> dict[int, int]:
+    """note index -> the piece it is tied on to, as the reader merges ties (readers/musicxml.py
+    ``_merge_ties``): a piece whose tie stops meets an earlier note of its pitch whose tie is open and
+    that ends exactly where it starts; a stop that meets none (MuseScore writes a few) is a note of
+    its own. Marks every joined piece ``continues``."""
+    chains: dict[int, int] = {}
+    waiting: dict[int, list[int]] = {}  # pitch -> indices of notes whose tie goes on, chain ends
+    order = sorted((i for i, n in enumerate(notes) if n.pitch is not None and not n.rest and not n.grace),
+                   key=lambda i: (notes[i].onset, notes[i].pitch))
+    for i in order:
+        n = notes[i]
+        assert n.pitch is not None
+        if n.tie_stop:
+            for j in waiting.get(n.pitch, []):
+                if notes[j].end == n.onset:
+                    chains[j] = i
+                    n.continues = True
+                    waiting[n.pitch].remove(j)
+                    break
+        if n.tie_start:
+            waiting.setdefault(n.pitch, []).append(i)
+    return chains
 
 
 def align_to_score(scan: XmlScan, score: Score) -> None:
@@ -363,7 +422,7 @@ def align_to_score(scan: XmlScan, score: Score) -> None:
         if part is None or not track.notes or not part.measures:
             continue
         mine = sorted(
-            (n for n in part.notes if n.pitch is not None and not n.rest and not n.grace and not n.tie_stop),
+            (n for n in part.notes if n.pitch is not None and not n.rest and not n.grace and not n.continues),
             key=lambda n: (n.onset, n.pitch),
         )
         theirs = sorted(track.notes, key=lambda n: (n.onset, n.pitch))

@@ -19,7 +19,13 @@ multi-staff part the directions name the staff of the occurrence's first note (`
 for a motif in the left hand; of notes struck together, the top staff), so the bracket runs in its
 staff; the stop names its last note's staff. Bracket numbers (1-6) are reused, never
 by two brackets open at once in a part (in document order); past six overlapping occurrences the
-label is written without a bracket. Nothing else in the document changes.
+label is written without a bracket. Nothing else in the document changes, but the <voice> numbers
+of a part MuseScore 3 would cut (more than four on a staff: musicxml_voices).
+
+Which written notes are an occurrence's: those at its notes' (onset, pitch) that are not a tied
+piece of an earlier note, where "tied" is what the reader merges (musicxml_scan.link_ties: a stop
+that meets no open tie, as MuseScore writes a few, is a note of its own). "Staff" is the staff
+MuseScore 3 files a note under (its voice's: a cross-staff note of a voice names the voice's staff).
 """
 
 from __future__ import annotations
@@ -34,12 +40,14 @@ from motifcli.errors import OutputError
 from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
+from motifcli.writers.musicxml_voices import voice_edits
 
 MAX_BRACKETS = 6  # MusicXML number-level 1..6 (the range every version and reader accepts)
+_TOLERANCE = Fraction(1, 960)  # the grid marks snap beats to (musicxml_marks._beats)
 
 
 def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) -> bytes:
-    """``data`` with the notes of every mark coloured and its bracket drawn; nothing else changes."""
+    """``data`` with the notes of every mark coloured and its bracket drawn (and voices MuseScore keeps)."""
     scan = scan or scan_parts(data)
     # (position, 0 = direction / 1 = tag edit, beat, 0 = stop / 1 = start, order, end, bytes)
     edits: list[tuple[int, int, Fraction, int, int, int, bytes]] = []
@@ -57,10 +65,10 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
         order_by_onset = sorted(range(len(part.notes)), key=lambda i: part.notes[i].onset)
         sorted_onsets = [part.notes[i].onset for i in order_by_onset]
         by_key: dict[tuple[Fraction, int], list[int]] = defaultdict(list)
-        tied_on = _tie_chains(part.notes, order_by_onset)
+        tied_on = part.tied_on
         if any(m.keys is not None for m in part_marks):
             for i, n in enumerate(part.notes):
-                if n.pitch is not None and not n.rest and not n.tie_stop and not n.grace:
+                if n.pitch is not None and not n.rest and not n.continues and not n.grace:
                     by_key[(_snap(n.onset), n.pitch)].append(i)
         staff_of: dict[int, int] = {}  # id(mark) -> the staff its directions go in
         last_of: dict[int, XmlNote] = {}  # id(mark) -> its last-ending written note (tied pieces too)
@@ -80,12 +88,15 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             if mark.staff is not None:
                 staff_of[id(mark)] = mark.staff
             elif sounding:
-                first = min(sounding, key=lambda i: (part.notes[i].onset, part.notes[i].staff))
-                staff_of[id(mark)] = part.notes[first].staff  # of simultaneous first notes, the top staff
+                first = min(sounding, key=lambda i: (part.notes[i].onset, part.notes[i].home))
+                staff_of[id(mark)] = part.notes[first].home  # of simultaneous first notes, the top staff
             written = [part.notes[i] for i in sounding if not part.notes[i].grace]
+            # a note doubled at the unison in another voice matches the same (onset, pitch): the
+            # bracket ends with the copy that ends with the occurrence, not a longer double
+            written = [n for n in written if n.end <= mark.end + _TOLERANCE] or written
             if written:
                 top = staff_of.get(id(mark))
-                last_of[id(mark)] = max(written, key=lambda n: (n.end, n.staff == top, -n.staff))
+                last_of[id(mark)] = max(written, key=lambda n: (n.end, n.home == top, -n.home))
             for i in sounding:
                 if i not in coloured:
                     coloured[i] = mark.color
@@ -104,7 +115,7 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             # does, at the end of the staff's first one in that bar: a held note's or a rest's end)
             last = last_of.get(id(mark))
             end = max(last.end, mark.start) if last is not None else mark.end
-            stop_staff = (last.staff if last is not None else start_staff) if part.staves > 1 else None
+            stop_staff = (last.home if last is not None else start_staff) if part.staves > 1 else None
             stop_slot, stop_offset = _choose_slot(part, end, stop=True, not_before=start_slot,
                                                   staff=stop_staff or start_slot.staff)
             assert stop_slot is not None
@@ -124,6 +135,7 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                     order += 1
                     body = slot.lead + scan.enc(xml) + slot.indent
                     edits.append((slot.pos, 0, key[1], key[2], order, slot.pos, body))
+    edits += voice_edits(scan)  # so MuseScore keeps every voice, and with them the coloured notes
     return _splice(data, edits)
 
 
@@ -143,21 +155,6 @@ def _bracket_numbers(spans: list[tuple[_Key, _Key]]) -> list[int | None]:
         if free is not None:
             open_.append((stop, free))
     return numbers
-
-
-def _tie_chains(notes: list[XmlNote], order_by_onset: list[int]) -> dict[int, int]:
-    """note index -> the note it is tied on to (same pitch, later, with a tie stop)."""
-    chains: dict[int, int] = {}
-    open_: dict[int, int] = {}  # pitch -> index of the note whose tie is open
-    for i in order_by_onset:
-        n = notes[i]
-        if n.pitch is None or n.rest:
-            continue
-        if n.tie_stop and n.pitch in open_:
-            chains[open_.pop(n.pitch)] = i
-        if n.tie_start:
-            open_[n.pitch] = i
-    return chains
 
 
 _COLOR_ATTR = re.compile(r"(\scolor\s*=\s*)([\"'])[^\"']*\2")
