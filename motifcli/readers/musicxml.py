@@ -38,6 +38,7 @@ from motifcli.readers.musicxml_tree import measure_extents, part_facts, prepare_
 from motifcli.readers.mxl import is_zip, score_member
 from motifcli.readers.safe_xml import MUSICXML_ROOTS, Refused, describe, parse_safely
 from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
+from motifcli.ties import tie_links
 
 _DRUM_CHANNEL = 9
 
@@ -314,34 +315,26 @@ def _merge_ties(
     pieces: list[tuple[Any, Any, int, int, str | None, int, int]],
 ) -> list[tuple[Any, Any, int, int, int, int]]:
     """Tied pieces (onset, offset, midi, velocity, tie type, staff, voice) to whole notes (onset,
-    offset, midi, velocity, staff, voice: the first piece's).
+    offset, midi, velocity, staff, voice: the first piece's), in (onset, pitch) order.
 
-    A piece whose tie stops (or continues) a note of its pitch that ends exactly where it starts
-    lengthens that note; every other piece is a note of its own. This is done per pitch, not per
-    chord: music21's ``stripTies`` mis-handles a chord in which only some notes are tied (a note
-    tied into such a chord kept its later pieces as extra notes, and ran on past the chain's end),
-    which MuseScore's MIDI import writes often.
+    Which pieces join is :func:`motifcli.ties.tie_links` (per pitch, as the MusicXML writer finds
+    them again); a joined note lasts to the latest end of its pieces.
     """
     order = sorted(range(len(pieces)), key=lambda i: (pieces[i][0], pieces[i][2]))
-    merged: list[list[Any]] = []
-    waiting: dict[int, list[int]] = {}  # midi -> indices into merged of notes whose tie goes on
+    links = tie_links((i, pieces[i][0], pieces[i][1], pieces[i][2], pieces[i][4] in ("stop", "continue"),
+                       pieces[i][4] in ("start", "continue")) for i in order)
+    joined = set(links.values())
+    notes = []
     for i in order:
-        onset, offset, midi, velocity, tie, staff, voice = pieces[i]
-        target = None
-        if tie in ("stop", "continue"):
-            for j in waiting.get(midi, []):
-                if abs(merged[j][1] - onset) < 1e-6:
-                    target = j
-                    break
-        if target is None:
-            merged.append([onset, offset, midi, velocity, staff, voice])
-            target = len(merged) - 1
-        else:
-            merged[target][1] = max(merged[target][1], offset)
-            waiting[midi].remove(target)
-        if tie in ("start", "continue"):
-            waiting.setdefault(midi, []).append(target)
-    return [(on, off, midi, vel, staff, voice) for on, off, midi, vel, staff, voice in merged]
+        if i in joined:
+            continue
+        onset, offset, midi, velocity, _, staff, voice = pieces[i]
+        j = i
+        while j in links:
+            j = links[j]
+            offset = max(offset, pieces[j][1])
+        notes.append((onset, offset, midi, velocity, staff, voice))
+    return notes
 
 
 def _velocity(element: Any) -> int:

@@ -23,6 +23,7 @@ from xml.parsers import expat
 from motifcli.errors import OutputError
 from motifcli.writers.musicxml_voices import home_staves
 from motifcli.score import Score
+from motifcli.ties import tie_links
 
 _STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
@@ -383,26 +384,15 @@ class _Scanner:
 
 
 def link_ties(notes: list[XmlNote]) -> dict[int, int]:
-    """note index -> the piece it is tied on to, as the reader merges ties (readers/musicxml.py
-    ``_merge_ties``): a piece whose tie stops meets an earlier note of its pitch whose tie is open and
-    that ends exactly where it starts; a stop that meets none (MuseScore writes a few) is a note of
-    its own. Marks every joined piece ``continues``."""
-    chains: dict[int, int] = {}
-    waiting: dict[int, list[int]] = {}  # pitch -> indices of notes whose tie goes on, chain ends
+    """note index -> the piece it is tied on to, as the reader merges ties (:func:`motifcli.ties.tie_links`:
+    a stop that meets no open tie of its pitch, as MuseScore writes a few, is a note of its own).
+    Marks every joined piece ``continues``."""
     order = sorted((i for i, n in enumerate(notes) if n.pitch is not None and not n.rest and not n.grace),
                    key=lambda i: (notes[i].onset, notes[i].pitch))
-    for i in order:
-        n = notes[i]
-        assert n.pitch is not None
-        if n.tie_stop:
-            for j in waiting.get(n.pitch, []):
-                if notes[j].end == n.onset:
-                    chains[j] = i
-                    n.continues = True
-                    waiting[n.pitch].remove(j)
-                    break
-        if n.tie_start:
-            waiting.setdefault(n.pitch, []).append(i)
+    chains = tie_links((i, notes[i].onset, notes[i].end, notes[i].pitch, notes[i].tie_stop, notes[i].tie_start)
+                       for i in order)
+    for i in chains.values():
+        notes[i].continues = True
     return chains
 
 
