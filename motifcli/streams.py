@@ -34,6 +34,24 @@ HELD = 12.0  # cost (semitones) of cutting a line's held note to give it a new o
 CROSS = 12.0  # cost of a new note crossing a held line (above a higher line, below a lower one)
 
 
+def onset_groups(onsets: np.ndarray, tolerance: float) -> np.ndarray:
+    """Group id of each onset (sorted input): a new group starts after a gap above ``tolerance``."""
+    if len(onsets) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([[0], np.cumsum(np.diff(onsets) > tolerance)]).astype(np.int64)
+
+
+def highest_first(onsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """The notes in onset groups (:func:`onset_groups`), each group highest first, and where each group
+    starts in that order: the groups the pitch split (:func:`motifcli.voices.split_track`) and the
+    separation here both read."""
+    by_onset = np.argsort(onsets, kind="stable")
+    group = np.empty(len(onsets), dtype=np.int64)
+    group[by_onset] = onset_groups(onsets[by_onset], tolerance)
+    order = np.lexsort((-pitches, group))
+    return order, np.flatnonzero(np.concatenate([[True], np.diff(group[order]) > 0]))
+
+
 def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> int:
     """How many lines the staff is (see the module doc), or 0 where it is no steady number of lines."""
     if len(onsets) < 8:
@@ -68,11 +86,7 @@ def separate(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, k: in
     """The note indices of each of ``k`` lines, highest first, each in onset order. A group of more
     than ``k`` notes gives its highest ``k`` - 1 and its lowest (inner notes of a chord are dropped,
     as the pitch split drops them)."""
-    by_onset = np.argsort(onsets, kind="stable")
-    group = np.empty(len(onsets), dtype=np.int64)
-    group[by_onset] = np.cumsum(np.concatenate([[False], np.diff(onsets[by_onset]) > tolerance]))
-    order = np.lexsort((-pitches, group))  # onset groups as the pitch split forms them, each highest first
-    cut = np.flatnonzero(np.concatenate([[True], np.diff(group[order]) > 0]))
+    order, cut = highest_first(onsets, pitches, tolerance)  # onset groups as the pitch split forms them
     bounds = np.append(cut, len(order))
     full = [order[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b - a == k]
     # a line's register before it has sounded: the mean pitch of its rank in the groups of k notes

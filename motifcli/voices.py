@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from motifcli.score import Score
-from motifcli.streams import SEPARATED, line_count
+from motifcli.streams import SEPARATED, highest_first, line_count, onset_groups
 from motifcli.streams import separate as separate_lines
 
 UPPER = 0
@@ -58,13 +58,6 @@ class Voice:
         return len(self.note_indices)
 
 
-def onset_groups(onsets: np.ndarray, tolerance: float) -> np.ndarray:
-    """Group id of each onset (sorted input): a new group starts after a gap above ``tolerance``."""
-    if len(onsets) == 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.concatenate([[0], np.cumsum(np.diff(onsets) > tolerance)]).astype(np.int64)
-
-
 def chord_share(onsets: np.ndarray, tolerance: float) -> float:
     """Share of the onset groups (notes starting together, see :func:`onset_groups`) that sound two
     or more notes: how chordal a stretch of music is."""
@@ -84,14 +77,8 @@ def split_track(
     """The upper line and, for chordal tracks, the lower line of one track's notes."""
     if len(onsets) == 0:
         return []
-    # group by onset, then order each group by pitch descending so its first note is its highest
-    by_onset = np.argsort(onsets, kind="stable")
-    group_sorted = onset_groups(onsets[by_onset], onset_tolerance)
-    group = np.empty(len(onsets), dtype=np.int64)
-    group[by_onset] = group_sorted
-    order = np.lexsort((-pitches, group))
-    on, off, pi, group = onsets[order], offsets[order], pitches[order], group[order]
-    first = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+    order, first = highest_first(onsets, pitches, onset_tolerance)  # each onset group's first note is its highest
+    on, off, pi = onsets[order], offsets[order], pitches[order]
     last = np.concatenate([first[1:], [len(on)]]) - 1
     voices = [_voice(track_index, UPPER, order[first], on[first], off[first], pi[first])]
     chord = last > first

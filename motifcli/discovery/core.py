@@ -63,7 +63,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         # a phrase stated once and doubled in another line is no motif: a family needs two statements left
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
     if settings.order_opening > 0:  # the output order only: the idea heard at the opening first (salience.py)
-        notes = [n for t in score.tracks if t.is_pitched for n in t.notes]
+        notes = [n for t in score.pitched_tracks() for n in t.notes]
         start = min((n.onset for n in notes), default=0.0)
         length = max((n.offset for n in notes), default=start) - start
         ordered = [_relabel(f, k) for k, f in enumerate(opening_ordered(ordered, settings, start, length))]
