@@ -65,6 +65,12 @@ def discovery_settings(settings: Settings) -> Any:
     known = {f.name for f in fields(DiscoverySettings)}
     options = {k: v for k, v in discovery_options(settings).items() if k in known}
     options["max_notes"] = max(options["min_notes"], getattr(DiscoverySettings(), "max_notes", options["min_notes"]))
+    if options.get("max_families", 0) <= DiscoverySettings().max_families:
+        # --max-families n is the default run's n most salient families (docs/cli.md), cut by
+        # to_annotation: inside discovery the cap would also stop the greedy choice of voice families
+        # after n, before growing, filtering and ranking them (a keyboard reduction of Palestrina's
+        # Agnus Dei lost its most salient family with --max-families 2); above the cap it widens it
+        options.pop("max_families", None)
     if options.get("cell_min_notes", 0) > DiscoverySettings().cell_max_notes:  # --min-notes above any cell: none
         options["short_cells"] = 0
     return replace(DiscoverySettings(), **options)
