@@ -7,7 +7,8 @@ annotated MusicXML colours the note of the occurrence's staff and voice, not its
 Small scores written here, read and written by motif's reader and writer, checked with ElementTree.
 Then a chorale's keyboard reduction as MIDI and as MusicXML through ``motif annotate``: every table
 (JSON ``line``, CSV ``staff``/``voice``/``line``, labels) says in words which line an occurrence is
-in, MIREX lists its own notes, and its MIDI lyric stands on its first note's track at that note.
+in, MIREX lists its own notes, and its MIDI lyric stands on its first note's track at that note (and
+names the line where two notes of the track start there).
 """
 
 from __future__ import annotations
@@ -135,22 +136,27 @@ def test_each_table_says_the_line_the_json_notes_are_in(chorale_keys: dict[str, 
     # MIDI: a lyric on the track of the occurrence's first note, where that note starts
     midi = mido.MidiFile(out / f"{src.stem}.motifs.mid")
     score = read_score(src)
-    starts: dict[tuple[int, int], set[int]] = {}
+    starts: dict[tuple[int, int], list[int]] = {}  # a unison of two lines starts two notes
     lyrics = []
     for number, track in enumerate(midi.tracks):
         tick = 0
         for msg in track:
             tick += msg.time
             if msg.type == "note_on" and msg.velocity > 0:
-                starts.setdefault((number, tick), set()).add(msg.note)
+                starts.setdefault((number, tick), []).append(msg.note)
             elif msg.type == "lyrics":
                 lyrics.append((msg.text, number, tick))
     assert len(lyrics) == len(occs)
     for text, number, tick in lyrics:
-        first = firsts[text.split()[1]]
+        label = text.split()[1]
+        first = firsts[label]
         if form == "midi":
             assert number == score.tracks[first["track"]].source_index
         assert tick == round(first["onset"] * midi.ticks_per_beat) and first["pitch"] in starts[(number, tick)]
+        # a lyric names a tick, not a note: where its track starts two notes there, it says which line
+        words = want[label].split(", ", 1)[1]
+        assert text == (f"Motif {label} ({words})" if len(starts[(number, tick)]) > 1 else f"Motif {label}")
+    assert sum("(" in text for text, _, _ in lyrics) >= len(lyrics) // 2
 
 
 def test_a_notebook_shows_where_an_occurrence_is(chorale_keys: dict[str, Path]) -> None:
