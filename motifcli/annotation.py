@@ -99,7 +99,8 @@ class MotifNote:
 
 
 # MotifNote.voice numbers (motifcli/voices.py, motifcli/streams.py) in words; docs/json-schema.md
-_VOICE_WORDS = {0: "top line", 1: "bass line", 2: "whole texture"}
+TEXTURE_VOICE = 2  # every note of a chordal track's bars (a texture family), chords included
+_VOICE_WORDS = {0: "top line", 1: "bass line", TEXTURE_VOICE: "whole texture"}
 WRITTEN_VOICE = 10  # 10 + n: the MusicXML written voice n of its staff
 SEPARATED_LINE = 100  # 100 + r: line r (1 = the highest) of a MIDI staff separated into its lines
 

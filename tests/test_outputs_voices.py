@@ -170,3 +170,18 @@ def test_a_notebook_shows_where_an_occurrence_is(chorale_keys: dict[str, Path]) 
     assert f"(staff {occ.first_note.staff}, voice 2)" in repr(occ)
     back = Annotation.from_dict(json.loads(json.dumps(annotation.to_dict())))
     assert [o.line for o in back.occurrences] == [o.line for o in annotation.occurrences]
+
+
+def test_a_texture_statements_lyric_names_no_line(tmp_path: Path) -> None:
+    """A texture occurrence is its bars' every note, chords included: its lyric stands under the
+    chord it names, so it stays "Motif A1" (the bundled POP909 song's piano)."""
+    import motifcli
+    from motifcli import writers
+
+    score = motifcli.read_score(REPO / "examples" / "pop909-101.mid")
+    annotation = motifcli.annotate(score)
+    dest = tmp_path / "song.motifs.mid"
+    writers.write(annotation, score, "midi", dest, lyrics=True)
+    texts = [m.text for t in mido.MidiFile(dest).tracks for m in t if m.type == "lyrics"]
+    texture = {o.text for o in annotation.occurrences if o.first_note.voice == 2}
+    assert texture and texture <= set(texts)

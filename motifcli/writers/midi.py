@@ -36,7 +36,7 @@ from pathlib import Path
 import mido
 import numpy as np
 
-from motifcli.annotation import Annotation, Occurrence, voice_words
+from motifcli.annotation import TEXTURE_VOICE, Annotation, Occurrence, voice_words
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
 from motifcli.readers.midi import DRUM_CHANNEL
@@ -211,11 +211,11 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
 
 def lyric_text(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[int, np.ndarray]) -> str:
     """"Motif A1", or "Motif A1 (line 2 from the top)" where another note of its first note's track
-    starts at that note's tick (the lyric cannot say which of them it names) and its voice is known.
+    starts at that note's tick (the lyric cannot say which of them it names) and its voice is a line.
     ``onsets``: a cache, score track -> its notes' onsets (in the track's onset order)."""
     first = occ.first_note
-    if first is None or first.voice is None or not 0 <= first.track < len(score.tracks):
-        return occ.text
+    if first is None or first.voice in (None, TEXTURE_VOICE) or not 0 <= first.track < len(score.tracks):
+        return occ.text  # a texture statement holds the whole chord the lyric stands under
     if first.track not in onsets:
         onsets[first.track] = score.tracks[first.track].arrays()[0]
     tick = round(first.onset * ticks_per_beat)
