@@ -12,7 +12,8 @@ PYTHONPATH with every format and ``--lyrics``; per file one row:
 - ``mirex``: occurrences whose MIREX notes (onset, pitch) differ from the JSON's;
 - ``csv`` / ``labels``: rows whose note count, track or times differ from the JSON's occurrence;
 - ``lyric``: MIDI lyrics not on the first note's track at that note's tick; ``shared``: lyrics at a tick
-  where their track starts two or more notes (a lyric names a tick, not a note);
+  where their track starts two or more notes (a lyric names a tick, not a note); ``named``: of those,
+  the lyrics that say their line ("Motif A1 (line 2 from the top)");
 - ``xml_extra`` / ``xml_missed``: MusicXML input only: notes coloured that no occurrence holds, and
   occurrence notes left uncoloured, each note by (onset, pitch, staff, written voice): a unison of two
   voices is two notes;
@@ -122,16 +123,18 @@ def check(src: Path, out: Path) -> dict:
             if msg.type == "note_on" and msg.velocity > 0:
                 starts.setdefault((number, tick), []).append(msg.note)
             elif msg.type == "lyrics":
-                lyrics.append((msg.text.split()[1], number, tick))
+                lyrics.append((msg.text, number, tick))
     score = motifcli.read_score(src)
-    wrong = shared = 0
-    for label, number, tick in lyrics:
+    wrong = shared = named = 0
+    for text, number, tick in lyrics:
+        label = text.split()[1]
         first = min(occs[label]["notes"], key=lambda n: (n["onset"], n["pitch"]))
         at = starts.get((number, tick), [])
         home = score.tracks[first["track"]].source_index if score.format == "midi" else number
         wrong += number != home or tick != round(first["onset"] * midi.ticks_per_beat) or first["pitch"] not in at
         shared += len(at) > 1
-    row["lyric"], row["shared"] = wrong + abs(len(lyrics) - len(occs)), shared
+        named += len(at) > 1 and text.endswith(")")
+    row["lyric"], row["shared"], row["named"] = wrong + abs(len(lyrics) - len(occs)), shared, named
     if score.format == "musicxml":
         mine = set()
         for o in occs.values():
@@ -147,7 +150,7 @@ def check(src: Path, out: Path) -> dict:
 def main() -> None:
     out = Path(sys.argv[1])
     rows = [check(src, out / src.name) for src in inputs(out / "in")]
-    keys = ["file", "families", "occurrences", "mirex", "csv", "labels", "lyric", "shared", "xml_extra", "xml_missed", "line"]
+    keys = ["file", "families", "occurrences", "mirex", "csv", "labels", "lyric", "shared", "named", "xml_extra", "xml_missed", "line"]
     print("| " + " | ".join(keys) + " |\n|" + "---|" * len(keys))
     for r in rows:
         print("| " + " | ".join(str(r.get(k, "")) for k in keys) + " |")
