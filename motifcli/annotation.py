@@ -61,6 +61,7 @@ class MotifNote:
     pitch: int  # MIDI number
     velocity: int = 64
     voice: int | None = None  # the voice discovery found it in (0 = upper line, 1 = lower), if known
+    staff: int | None = None  # its staff (1 = top) in a part written on several staves; None otherwise
 
     @property
     def duration(self) -> float:
@@ -77,12 +78,14 @@ class MotifNote:
         }
         if self.voice is not None:
             d["voice"] = self.voice
+        if self.staff is not None:
+            d["staff"] = self.staff
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], track: int, index: int = -1) -> MotifNote:
         """A note from schema 2 (``track``/``index`` in ``d``) or schema 1 (given by the caller)."""
-        voice = d.get("voice")
+        voice, staff = d.get("voice"), d.get("staff")
         return cls(
             track=int(d.get("track", track)),
             index=int(d.get("index", index)),
@@ -91,7 +94,39 @@ class MotifNote:
             pitch=int(d["pitch"]),
             velocity=int(d.get("velocity", 64)),
             voice=None if voice is None else int(voice),
+            staff=None if staff is None else int(staff),
         )
+
+
+# MotifNote.voice numbers (motifcli/voices.py, motifcli/streams.py) in words; docs/json-schema.md
+TEXTURE_VOICE = 2  # every note of a chordal track's bars (a texture family), chords included
+_VOICE_WORDS = {0: "top line", 1: "bass line", TEXTURE_VOICE: "whole texture"}
+WRITTEN_VOICE = 10  # 10 + n: the MusicXML written voice n of its staff
+SEPARATED_LINE = 100  # 100 + r: line r (1 = the highest) of a MIDI staff separated into its lines
+
+
+def voice_words(voice: int | None, staff: int | None = None) -> str:
+    """A note's voice as a reader says it: "staff 2, voice 1" (a written voice), "line 2 from the
+    top" (a separated MIDI staff), "top line" / "bass line" (skyline and bass: voices 0, 1) / "whole texture"
+    (a texture family's chords: 2); "" when unknown."""
+    if voice is None:
+        words = ""
+    elif voice >= SEPARATED_LINE:
+        words = f"line {voice - SEPARATED_LINE} from the top"
+    elif voice >= WRITTEN_VOICE:
+        words = f"voice {voice - WRITTEN_VOICE}"
+    else:
+        words = _VOICE_WORDS.get(voice, f"voice {voice}")
+    if staff is not None:
+        return f"staff {staff}, {words}" if words else f"staff {staff}"
+    return words
+
+
+def line_name(track_name: str, voice: int | None, staff: int | None = None) -> str:
+    """Where a statement is, for a human: its track's name and its voice in words
+    ("Piano, staff 1, voice 2"; "Track 2, line 2 from the top"; the track's name alone at bar level)."""
+    words = voice_words(voice, staff)
+    return f"{track_name}, {words}" if words else track_name
 
 
 def motif_notes(track: int, notes: list[Any], indices: list[int] | None = None) -> list[MotifNote]:
@@ -143,7 +178,10 @@ class Occurrence:
     def __repr__(self) -> str:
         """One line (the notes are listed by ``notes``; a notebook printing a family stays readable)."""
         bars = f"{self.start_bar}" if self.start_bar == self.end_bar else f"{self.start_bar}-{self.end_bar}"
-        return (f"<Occurrence {self.label}: track {self.track} {self.track_name!r}, bars {bars}, beats "
+        first = self.first_note
+        where = voice_words(first.voice, first.staff) if first is not None else ""
+        where = f" ({where})" if where else ""
+        return (f"<Occurrence {self.label}: track {self.track} {self.track_name!r}{where}, bars {bars}, beats "
                 f"{self.start:g}-{self.end:g}, {len(self.notes)} notes, transposition {self.transposition}, "
                 f"similarity {self.similarity:.3f}>")
 
@@ -155,6 +193,15 @@ class Occurrence:
     def text(self) -> str:
         """What notation programs show: always "Motif A1" (a bare "A1" can read as fingering)."""
         return f"Motif {self.label}"
+
+    @property
+    def line(self) -> str:
+        """Its track and voice in words, from its first note (a line statement is one voice):
+        "Piano, staff 1, voice 2", "Track 2, line 2 from the top"; at bar level the track's name."""
+        first = self.first_note
+        if first is None:
+            return self.track_name
+        return line_name(self.track_name, first.voice, first.staff)
 
     @property
     def first_note(self) -> MotifNote | None:

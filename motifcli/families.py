@@ -65,6 +65,12 @@ def discovery_settings(settings: Settings) -> Any:
     known = {f.name for f in fields(DiscoverySettings)}
     options = {k: v for k, v in discovery_options(settings).items() if k in known}
     options["max_notes"] = max(options["min_notes"], getattr(DiscoverySettings(), "max_notes", options["min_notes"]))
+    if options.get("max_families", 0) <= DiscoverySettings().max_families:
+        # --max-families n is the default run's n most salient families (docs/cli.md), cut by
+        # to_annotation: inside discovery the cap would also stop the greedy choice of voice families
+        # after n, before growing, filtering and ranking them (a keyboard reduction of Palestrina's
+        # Agnus Dei lost its most salient family with --max-families 2); above the cap it widens it
+        options.pop("max_families", None)
     if options.get("cell_min_notes", 0) > DiscoverySettings().cell_max_notes:  # --min-notes above any cell: none
         options["short_cells"] = 0
     return replace(DiscoverySettings(), **options)
@@ -129,12 +135,13 @@ def to_annotation(
     meter = settings.meter_map if settings is not None and settings.meter_map is not None else score.meter_map
     limit = settings.max_families if settings is not None else None
     motifs: list[Motif] = []
+    staffed = frozenset(t.index for t in score.tracks if t.staves() is not None)  # parts on 2+ staves
     for family in families:
         if limit is not None and len(motifs) >= limit:
             break
         k = len(motifs)
         name = family_name(k)
-        occs = [_occurrence(score, meter, name, o) for o in family.occurrences]
+        occs = [_occurrence(score, meter, name, o, staffed) for o in family.occurrences]
         fewest = min_notes if explicit else min(min_notes, int(getattr(family, "notes_per_occurrence", min_notes)))
         occs = [o for o in occs if len(o.notes) >= fewest]
         occs.sort(key=lambda o: (o.start, o.track, o.notes[0].pitch))
@@ -158,17 +165,22 @@ def to_annotation(
 _ONSET_PITCH = attrgetter("onset", "pitch")  # the (onset, pitch) sort key, in C
 
 
-def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any) -> Occurrence:
-    """One occurrence of discovery's: its notes, and bars (printed numbers and labels) from ``meter``."""
+def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any,
+                staffed: frozenset[int] = frozenset()) -> Occurrence:
+    """One occurrence of discovery's: its notes (with their staff in a track of ``staffed``, a part
+    on several staves, where a written voice number alone does not say which staff), and bars
+    (printed numbers and labels) from ``meter``."""
     notes = []
     tracks = score.tracks
     for ref in sorted(occ.notes, key=_ONSET_PITCH):
         track_notes = tracks[ref.track].notes
-        velocity = track_notes[ref.index].velocity if 0 <= ref.index < len(track_notes) else 64
+        known = 0 <= ref.index < len(track_notes)
+        velocity = track_notes[ref.index].velocity if known else 64
+        staff = int(track_notes[ref.index].staff) if known and ref.track in staffed else None
         voice = getattr(ref, "voice", None)
         notes.append(
             MotifNote(int(ref.track), int(ref.index), float(ref.onset), float(ref.offset), int(ref.pitch),
-                      int(velocity), None if voice is None else int(voice))
+                      int(velocity), None if voice is None else int(voice), staff)
         )
     track = notes[0].track if notes else 0
     start = notes[0].onset if notes else 0.0

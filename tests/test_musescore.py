@@ -201,6 +201,7 @@ class MNote:
     color: str | None
     grace: bool = False
     end: int | None = None  # tick where its chord ends (None for grace notes)
+    voice: int = 1  # MuseScore's voice of its staff, 1-4 (the <voice> of its <Measure>)
 
 
 @dataclass
@@ -267,7 +268,7 @@ def read_mscx(path: Path) -> Mscx:
             length = None
             if measure.get("len"):
                 length = Fraction(measure.get("len"))
-            for voice in measure.findall("voice"):
+            for voice_number, voice in enumerate(measure.findall("voice"), start=1):
                 pos = Fraction(0)
                 tuplets: list[Fraction] = []
                 for el in voice:
@@ -287,7 +288,8 @@ def read_mscx(path: Path) -> Mscx:
                         chord_notes = []
                         if el.tag == "Chord":
                             for note in el.findall("Note"):
-                                chord_notes.append(MNote(sid, at, int(_text(note.find("pitch"))), _color(note), grace))
+                                chord_notes.append(MNote(sid, at, int(_text(note.find("pitch"))), _color(note), grace,
+                                                         voice=voice_number))
                             result.notes.extend(chord_notes)
                         if grace:
                             continue

@@ -119,7 +119,7 @@ def test_json_schema_2_validates_and_reads_back(rag, tmp_path):
     assert data["schema_version"] == "2.0"
     assert [(m["name"], m["rank"]) for m in data["motifs"]] == [("A", 1), ("B", 2)]
     note = data["motifs"][1]["occurrences"][0]["notes"][0]
-    assert set(note) == {"track", "index", "onset", "offset", "pitch", "velocity", "voice"}
+    assert set(note) == {"track", "index", "onset", "offset", "pitch", "velocity", "voice", "staff"}  # a piano: 2 staves
     assert Annotation.from_dict(data).to_dict() == annotation.to_dict()
     for broken in ({"transposition": 1.5}, {"notes": [{"onset": 1.0, "offset": 2.0, "pitch": 60}]}):
         bad = json.loads(json.dumps(data))

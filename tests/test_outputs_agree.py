@@ -78,9 +78,10 @@ def test_mirex_csv_and_labels_list_the_jsons_occurrences(run: tuple[Path, dict])
         assert (r["start_bar"], r["end_bar"]) == (str(o["start_bar"]), str(o["end_bar"]))
 
     lines = [line.split("\t") for line in (out / "bwv130.6.motifs.labels.txt").read_text().splitlines()]
-    assert sorted(text for *_, text in lines) == sorted(o["text"] for o in by_label.values())
+    # a label says the occurrence and where it is: "Motif A1 (Soprano, top line)" (the JSON's line)
+    assert sorted(text for *_, text in lines) == sorted(f'{o["text"]} ({o["line"]})' for o in by_label.values())
     for start, stop, text in lines:
-        o = next(o for o in by_label.values() if o["text"] == text)
+        o = next(o for o in by_label.values() if f'{o["text"]} ({o["line"]})' == text)
         assert float(start) == pytest.approx(o["start_seconds"], abs=1e-5)
         assert float(stop) == pytest.approx(o["end_seconds"], abs=1e-5)
 

@@ -68,7 +68,8 @@ def test_csv_one_row_per_occurrence(song, tmp_path):
     assert list(rows[0]) == [
         "label", "family", "number", "track", "track_name", "start_beat", "end_beat", "start_bar",
         "end_bar", "start_seconds", "end_seconds", "similarity", "note_count", "rank", "transposition",
-    ]  # schema 2 adds rank and transposition at the end (schema 1 readers keep their columns)
+        "staff", "voice", "line",
+    ]  # schema 2 adds rank, transposition and where it is at the end (schema 1 readers keep their columns)
     occurrences = annotation.occurrences
     ranks = {m.name: m.rank for m in annotation.motifs}
     assert [r["label"] for r in rows] == [o.label for o in occurrences]
@@ -143,7 +144,7 @@ def test_labels_follow_the_real_tempo_map(song, tmp_path):
     assert any(span(o) != (o.start, o.end) for o in expected)  # the notes, not the labelled region
     for line, occ in zip(lines, expected):
         start, end, label = line.split("\t")
-        assert label == occ.text and label.startswith("Motif ")
+        assert label == f"{occ.text} ({occ.line})" and label.startswith("Motif ")
         assert float(start) == pytest.approx(seconds(span(occ)[0]), abs=2e-6)
         assert float(end) == pytest.approx(seconds(span(occ)[1]), abs=2e-6)
     # late labels really differ from a one-tempo guess

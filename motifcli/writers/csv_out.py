@@ -1,7 +1,9 @@
 """One CSV row per occurrence, in time order, for spreadsheets and pandas.
 
 Columns of schema 1 first (so old readers keep working), then ``rank`` (its family's, 1 = most
-salient) and ``transposition`` (semitones from the prototype; empty when not measured).
+salient), ``transposition`` (semitones from the prototype; empty when not measured), and where in
+its track it is: ``staff`` (a part on several staves), ``voice`` (the JSON note's number) and ``line``,
+both in words ("Piano, staff 1, voice 2"; :attr:`Occurrence.line`); empty where not known.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from motifcli.writers.options import DEFAULT, WriteOptions
 COLUMNS = (
     "label", "family", "number", "track", "track_name", "start_beat", "end_beat", "start_bar",
     "end_bar", "start_seconds", "end_seconds", "similarity", "note_count", "rank", "transposition",
+    "staff", "voice", "line",
 )
 
 
@@ -28,6 +31,7 @@ def render(annotation: Annotation, score: Score | None) -> str:
     out.writerow(COLUMNS)
     ranks = {m.name: m.rank for m in annotation.motifs}
     for occ in annotation.occurrences:
+        first = occ.first_note
         if score is not None:
             start_s, end_s = (num(float(v)) for v in score.seconds_at([occ.start, occ.end]))
         else:
@@ -38,8 +42,14 @@ def render(annotation: Annotation, score: Score | None) -> str:
             occ.start_bar, occ.end_bar, start_s, end_s, num(occ.similarity),
             len(occurrence_notes(occ, score)), ranks.get(occ.family, 0),
             "" if occ.transposition is None else occ.transposition,
+            _blank(first.staff if first is not None else None), _blank(first.voice if first is not None else None),
+            clean_text(occ.line),
         ])
     return buf.getvalue()
+
+
+def _blank(value: int | None) -> int | str:
+    return "" if value is None else value
 
 
 def write(annotation: Annotation, score: Score | None, dest: Path, options: WriteOptions = DEFAULT) -> None:

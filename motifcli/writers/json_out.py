@@ -2,7 +2,8 @@
 
 The body is :meth:`Annotation.to_dict` (so :meth:`Annotation.from_dict` reads it back), plus a few
 fields that save a reader work and that ``from_dict`` ignores: ``generator``, a ``score`` summary,
-and per occurrence its ``text`` ("Motif A1") and clock times from the score's tempo map.
+and per occurrence its ``text`` ("Motif A1"), its ``line`` (track and voice in words, "Piano, staff 1,
+voice 2") and clock times from the score's tempo map.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def to_json_dict(annotation: Annotation, score: Score | None) -> dict[str, Any]:
              for pair in zip(motif_dict["occurrences"], motif.occurrences)]
     for occ_dict, occ in pairs:
         occ_dict["text"] = occ.text
+        occ_dict["line"] = occ.line
     if score is not None and pairs:  # one tempo-map lookup for all (elementwise: the same values as one by one)
         seconds = score.seconds_at([beat for _, occ in pairs for beat in (occ.start, occ.end)]).tolist()
         for k, (occ_dict, _) in enumerate(pairs):

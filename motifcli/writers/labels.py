@@ -1,7 +1,9 @@
-"""An Audacity / Sonic Visualiser label track: ``start<TAB>end<TAB>Motif A1`` in seconds.
+"""An Audacity / Sonic Visualiser label track: ``start<TAB>end<TAB>Motif A1 (Piano, staff 1, voice 2)`` in seconds.
 
 A label runs from the occurrence's first note's onset to its last note's end (an occurrence is its
-notes), in the order the occurrences start.
+notes), in the order the occurrences start; its text is the occurrence's ("Motif A1") and, in
+brackets, where it is (:attr:`Occurrence.line`: its track, and its voice in words), since a label
+track shows no score.
 
 Seconds follow the score's own tempo map (:meth:`Score.seconds_at`), so the labels line up with
 audio rendered from the same file even when the tempo changes.
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from motifcli.annotation import Annotation
+from motifcli.annotation import Annotation, Occurrence
 from motifcli.atomic import atomic_write_bytes
 from motifcli.score import Score
 from motifcli.writers._common import clean_text, note_span
@@ -30,8 +32,15 @@ def render(annotation: Annotation, score: Score) -> str:
     occurrences = [o for _, o in spans]
     beats = np.array([span for span, _ in spans], dtype=np.float64)
     seconds = score.seconds_at(beats)
-    rows = [f"{s:.6f}\t{e:.6f}\t{clean_text(o.text)}" for o, (s, e) in zip(occurrences, seconds)]
+    rows = [f"{s:.6f}\t{e:.6f}\t{clean_text(label_text(o))}" for o, (s, e) in zip(occurrences, seconds)]
     return "\n".join(rows) + "\n"
+
+
+def label_text(occ: Occurrence) -> str:
+    """"Motif A1 (Piano, staff 1, voice 2)": the occurrence and where it is ("Motif A1" alone when
+    its track has no name and its voice is not known)."""
+    line = occ.line
+    return f"{occ.text} ({line})" if line else occ.text
 
 
 def write(annotation: Annotation, score: Score, dest: Path, options: WriteOptions = DEFAULT) -> None:

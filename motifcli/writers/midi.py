@@ -14,7 +14,10 @@ are slotted in by absolute tick and the delta times recomputed:
 * a marker (FF 06, "Motif A1") at each occurrence's first note on the conductor track (track 0 of a type-1
   file, the only track of a type-0 file), which DAWs show on their timeline;
 * with ``lyrics=True``, a lyric (FF 05, "Motif A1") at that note on its own track, which notation
-  programs and karaoke players show under the first note.
+  programs and karaoke players show under the first note. A lyric names a tick of a track, not a
+  note: where another note of the track starts with it (two lines in one track: a keyboard
+  reduction), the lyric says which line ("Motif A1 (line 2 from the top)", "Motif A1 (staff 1,
+  voice 2)"), since a notation program shows it under the chord's top voice.
 
 At one tick a new event goes before the existing ones (a lyric precedes the note it names), but
 never after the track's end-of-track, which moves later only when an occurrence starts after it
@@ -31,8 +34,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import mido
+import numpy as np
 
-from motifcli.annotation import Annotation
+from motifcli.annotation import TEXTURE_VOICE, Annotation, Occurrence, voice_words
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
 from motifcli.readers.midi import DRUM_CHANNEL
@@ -190,6 +194,7 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
         midi.tracks.append(mido.MidiTrack([mido.MetaMessage("end_of_track", time=0)]))
     per_track: dict[int, list[tuple[int, mido.MetaMessage]]] = defaultdict(list)
     per_track[0].extend(conductor or ())
+    onsets: dict[int, np.ndarray] = {}  # score track -> its notes' onsets (sorted), for lyric_text
     for occ in annotation.occurrences:
         tick = max(0, round(note_span(occ, score)[0] * tpb))  # at its first note (its notes are the occurrence)
         per_track[0].append((tick, mido.MetaMessage("marker", text=_latin1(clean_text(occ.text)))))
@@ -197,10 +202,27 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
             target = _source_track(score, first_note_track(occ), built)
             if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):
                 target = 0
-            per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(occ.text)))))
+            text = lyric_text(occ, score, tpb, onsets)
+            per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(text)))))
     for number, events in per_track.items():
         midi.tracks[number] = insert_events(midi.tracks[number], events)
     return midi
+
+
+def lyric_text(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[int, np.ndarray]) -> str:
+    """"Motif A1", or "Motif A1 (line 2 from the top)" where another note of its first note's track
+    starts at that note's tick (the lyric cannot say which of them it names) and its voice is a line.
+    ``onsets``: a cache, score track -> its notes' onsets (in the track's onset order)."""
+    first = occ.first_note
+    if first is None or first.voice in (None, TEXTURE_VOICE) or not 0 <= first.track < len(score.tracks):
+        return occ.text  # a texture statement holds the whole chord the lyric stands under
+    if first.track not in onsets:
+        onsets[first.track] = score.tracks[first.track].arrays()[0]
+    tick = round(first.onset * ticks_per_beat)
+    lo = int(np.searchsorted(onsets[first.track], (tick - 0.5) / ticks_per_beat))
+    hi = int(np.searchsorted(onsets[first.track], (tick + 0.5) / ticks_per_beat))
+    words = voice_words(first.voice, first.staff)
+    return f"{occ.text} ({words})" if hi - lo > 1 and words else occ.text
 
 
 def _source_track(score: Score, index: int, built: bool) -> int | None:

@@ -1,7 +1,9 @@
 """What to draw: one :class:`Mark` per occurrence, in the MusicXML part of its track.
 
 An occurrence is its notes, so a mark names exactly them, by (onset, pitch), in the part of its
-track, and its bracket runs from its first note's onset to its last note's end. For MusicXML input
+track, and its bracket runs from its first note's onset to its last note's end. Where two voices
+of the part sound one pitch at one onset (a unison), the note of the occurrence's staff and written
+voice is its own (``Mark.places``), so the other voice's note keeps its own family's colour. For MusicXML input
 onsets are the reader's (the same timeline as the document after ``align_to_score``); for MIDI
 input, converted by :mod:`~motifcli.writers.notation`, they are quantised the way the notation was
 (kept in their bar of the meter map), so a note played a little early still belongs to its occurrence. The tied continuations of an
@@ -17,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from motifcli.annotation import Annotation
 from motifcli.errors import OutputError
-from motifcli.score import Score
+from motifcli.score import Note, Score
 from motifcli.writers._common import occurrence_notes
-from motifcli.writers.musicxml_scan import XmlScan
+from motifcli.writers.musicxml_scan import XmlNote, XmlScan
 
 if TYPE_CHECKING:
     from motifcli.writers.notation import ConvertedScore
@@ -37,6 +39,39 @@ class Mark:
     keys: frozenset[tuple[Fraction, int]] | None = None
     # the staff its directions go in (multi-staff parts); None = the staff of its first chosen note
     staff: int | None = None
+    # (onset, pitch) -> the (staff, written voice) of the occurrence's note there, where the reader
+    # knows it: a unison of two voices matches one key twice, and only the occurrence's own is its
+    places: dict[tuple[Fraction, int], frozenset[tuple[int, int]]] | None = None
+
+    def own(self, key: tuple[Fraction, int], candidates: list[int], notes: list[XmlNote]) -> list[int]:
+        """Of the document's notes at ``key``, the occurrence's own: those in its note's staff and
+        voice when several share the key (a unison across voices), else all of them."""
+        place = self.places.get(key) if self.places is not None and len(candidates) > 1 else None
+        if not place:
+            return candidates
+        mine = [i for i in candidates if (notes[i].staff, _voice_number(notes[i])) in place]
+        return mine or candidates
+
+
+def _voice_number(note: XmlNote) -> int:
+    """A scanned note's written ``<voice>`` as the reader counts it (0: none, or not a number)."""
+    text = note.voice[2] if note.voice is not None else ""
+    return int(text) if text.isdigit() else 0
+
+
+def _places(notes: list, score: Score) -> dict[tuple[Fraction, int], frozenset[tuple[int, int]]]:
+    """(onset, pitch) -> the (staff, voice) of the occurrence's notes there, from the score's notes."""
+    places: dict[tuple[Fraction, int], set[tuple[int, int]]] = {}
+    for n in notes:
+        track, index = getattr(n, "track", -1), getattr(n, "index", -1)
+        if isinstance(n, Note):
+            source = n
+        elif 0 <= track < len(score.tracks) and 0 <= index < len(score.tracks[track].notes):
+            source = score.tracks[track].notes[index]
+        else:
+            continue
+        places.setdefault((_beats(n.onset), int(n.pitch)), set()).add((int(source.staff), int(source.voice)))
+    return {key: frozenset(v) for key, v in places.items()}
 
 
 def _beats(x: float) -> Fraction:
@@ -74,7 +109,7 @@ def marks_for_musicxml(annotation: Annotation, score: Score, scan: XmlScan) -> l
         keys = frozenset((_beats(n.onset), int(n.pitch)) for n in notes)
         start = _beats(notes[0].onset)
         end = max(_beats(max(n.offset for n in notes)), start)
-        marks.append(Mark(pid, occ.text, colour, start, end, keys=keys))
+        marks.append(Mark(pid, occ.text, colour, start, end, keys=keys, places=_places(notes, score)))
     return marks
 
 

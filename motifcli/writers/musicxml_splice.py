@@ -78,7 +78,8 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                 hi = bisect.bisect_left(sorted_onsets, mark.end)
                 chosen = [order_by_onset[k] for k in range(lo, hi)]
             else:
-                chosen = [i for key in mark.keys for i in by_key.get((_snap(key[0]), key[1]), ())]
+                chosen = [i for key in mark.keys  # a unison of two voices: the occurrence's own note
+                          for i in mark.own(key, by_key.get((_snap(key[0]), key[1]), []), part.notes)]
                 heads = list(chosen)
                 for i in heads:
                     while i in tied_on:

@@ -6,10 +6,11 @@
 
 .pragma library
 
-// The colours motif gives motif families (motifcli/annotation.py PALETTE). "Clear" resets notes
-// in these colours, so a note the user coloured in some other colour keeps it.
+// The colours motif gives motif families: motifcli/annotation.py PALETTE, in its order (a test
+// compares them). "Clear" resets notes in these colours, so a note the user coloured in some other
+// colour keeps it.
 var PALETTE = [
-    "#e69f00", "#56b4e9", "#009e73", "#d55e00", "#0072b2", "#cc79a7", "#f0e442", "#000000",
+    "#e69f00", "#56b4e9", "#009e73", "#d55e00", "#0072b2", "#cc79a7", "#f0e442", "#117733",
     "#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#332288", "#882255"
 ];
 var BLACK = "#000000";
@@ -124,18 +125,41 @@ function partOfTrack(api, report, track, trackName) {
     return found;
 }
 
+// The MuseScore track (part's start track + 4 x staff + voice) a report note was found in, or -1:
+// voice 10 + n is the written MusicXML voice n of its staff (the `staff` field, in a part on several
+// staves). MuseScore's own MusicXML export, which the plugin hands to motif, numbers a part's voices
+// 1-4 in its first staff and 5-8 in its second, so without a staff (an older report) n - 1 is the
+// track within the part.
+function voiceTrack(api, part, want) {
+    var p = api.curScore.parts[part];
+    if (want.voice === undefined || want.voice === null || want.voice < 10 || want.voice >= 100)
+        return -1;
+    var n = want.voice - 10;
+    var track = want.staff ? p.startTrack + 4 * (want.staff - 1) + (n - 1) % 4 : p.startTrack + n - 1;
+    return track >= p.startTrack && track < p.endTrack ? track : -1;
+}
+
 // The note of `list` nearest to `tick` (within `tolerance`). Of two equally near (the same pitch
-// at the same tick in two voices), one not yet in `taken` (the notes this occurrence already has),
-// so that an occurrence holding that pitch twice gets both.
-function nearest(list, tick, tolerance, taken) {
+// at the same tick in two voices: a unison), first the one in the report note's staff and voice
+// (`staffTracks`: [first, end) tracks of its staff, or null; `voiceTrack`: its track, or -1), so the
+// occurrence's own note is coloured, as motif's MusicXML colours it; then one not yet in `taken`
+// (the notes this occurrence already has), so that an occurrence holding that pitch twice gets both.
+function nearest(list, tick, tolerance, taken, staffTracks, voiceTrack) {
     var best = null;
     var bestKey = null;
     for (var i = 0; i < list.length; i++) {
         var d = Math.abs(list[i].tick - tick);
         if (d > tolerance)
             continue;
-        var key = [d, taken && taken.indexOf(list[i]) >= 0 ? 1 : 0];
-        if (best === null || key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
+        var t = list[i].track;
+        var key = [d,
+                   staffTracks && (t < staffTracks[0] || t >= staffTracks[1]) ? 1 : 0,
+                   voiceTrack >= 0 && t !== voiceTrack ? 1 : 0,
+                   taken && taken.indexOf(list[i]) >= 0 ? 1 : 0];
+        var better = best === null;
+        for (var k = 0; !better && k < key.length && key[k] <= bestKey[k]; k++)
+            better = key[k] < bestKey[k];
+        if (better) {
             best = list[i];
             bestKey = key;
         }
@@ -201,11 +225,13 @@ function applyReport(api, report, toleranceTicks) {
     var index = indexed.byPart;
     var result = { occurrences: 0, notes: 0, missedNotes: 0, missedOccurrences: [], problems: [] };
     var texts = [];  // {track, tick, text, color}
-    for (var m = 0; m < report.motifs.length; m++) {
-        var motif = report.motifs[m];
+    var claimed = {};  // "track:tick:pitch" of the notes coloured so far
+    var order = inTimeOrder(report);
+    for (var q = 0; q < order.length; q++) {
+        var motif = order[q].motif;
+        var occ = order[q].occ;
         var color = motif.color;
-        for (var o = 0; o < motif.occurrences.length; o++) {
-            var occ = motif.occurrences[o];
+        {
             var label = occ.label || (motif.name + occ.number);
             var part = partOfTrack(api, report, occ.track, occ.track_name);
             if (part < 0) {
@@ -228,14 +254,20 @@ function applyReport(api, report, toleranceTicks) {
                 var list = notePart >= 0 ? (index[notePart][want.pitch] || []) : [];
                 var onset = Math.round(want.onset * division);
                 var offset = Math.round(want.offset * division);
-                var hit = nearest(list, onset, toleranceTicks, taken);
+                var staffTracks = null;
+                if (notePart >= 0 && want.staff) {
+                    var staffStart = score.parts[notePart].startTrack + 4 * (want.staff - 1);
+                    staffTracks = [staffStart, staffStart + 4];
+                }
+                var hit = nearest(list, onset, toleranceTicks, taken, staffTracks,
+                                  notePart >= 0 ? voiceTrack(api, notePart, want) : -1);
                 if (!hit) {
                     result.missedNotes++;
                     continue;
                 }
                 matched++;
                 taken.push(hit);
-                setColor(hit.note, color);
+                claim(claimed, hit, color);
                 // a note the score writes as tied pieces: colour the pieces after the first too.
                 // MuseScore 3.2 gives plugins no ties, so these are the notes of its voice (track)
                 // and pitch that start before the report's note ends: in one voice a note of the
@@ -243,7 +275,7 @@ function applyReport(api, report, toleranceTicks) {
                 // reads a tie chain as one note, onsets and ends exact, tuplets included).
                 for (var k = 0; k < list.length; k++) {
                     if (list[k].tick > hit.tick && list[k].tick < offset && list[k].track === hit.track)
-                        setColor(list[k].note, color);
+                        claim(claimed, list[k], color);
                 }
                 if (first === null || hit.tick < first.tick || (hit.tick === first.tick && hit.track < first.track))
                     first = hit;  // the first note; of simultaneous ones, the one in the top staff
@@ -262,6 +294,42 @@ function applyReport(api, report, toleranceTicks) {
     }
     addTexts(api, texts);
     return result;
+}
+
+// Every occurrence of the report as {motif, occ}, in the order motif's MusicXML writer colours them:
+// by its first note's onset, then its last note's end (then track, family, number). A note in two
+// occurrences keeps the colour of the first (the writer's rule), so both show the same colours.
+function inTimeOrder(report) {
+    var all = [];
+    for (var m = 0; m < report.motifs.length; m++) {
+        var motif = report.motifs[m];
+        for (var o = 0; o < motif.occurrences.length; o++)
+            all.push({ motif: motif, occ: motif.occurrences[o] });
+    }
+    function key(e) {
+        return [Number(e.occ.start_beat) || 0, Number(e.occ.end_beat) || 0, e.occ.track || 0, e.motif.name || "",
+                e.occ.number || 0];
+    }
+    all.sort(function (a, b) {
+        var ka = key(a), kb = key(b);
+        for (var i = 0; i < ka.length; i++) {
+            if (ka[i] < kb[i])
+                return -1;
+            if (ka[i] > kb[i])
+                return 1;
+        }
+        return 0;
+    });
+    return all;
+}
+
+// Colour an indexed note {tick, note, track} unless an earlier occurrence coloured it already.
+function claim(claimed, hit, color) {
+    var key = hit.track + ":" + hit.tick + ":" + hit.note.pitch;
+    if (claimed[key])
+        return;
+    claimed[key] = true;
+    setColor(hit.note, color);
 }
 
 // Staff texts at {cursorTrack, tick} on {track}, walking one cursor per cursorTrack.

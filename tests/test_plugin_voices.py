@@ -1,0 +1,103 @@
+"""The MuseScore 3 plugin colours the notes motif's annotated MusicXML colours (phase15-formats15.md).
+
+``plugins/musescore/motif.js`` matches a report's notes to the score's by part, pitch and tick. In a
+part written in several voices (a keyboard reduction: soprano and alto in the treble staff, tenor
+and bass in the bass staff) two voices may sound one pitch at one tick: the report note's staff and
+voice (JSON ``staff``, ``voice`` 10 + n) pick the occurrence's own, as the writer picks it; a note in
+two occurrences keeps the colour of the first in time, as in the writer; "Clear" knows every
+family colour. Run headless in MuseScore 3, as tests/test_musescore.py runs the plugin.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from test_musescore import (  # noqa: F401 - musescore is a fixture
+    PLUGIN_DIR,
+    MuseScore,
+    motif_annotate,
+    musescore,
+    plugin_settings,
+    read_mscx,
+)
+
+
+def test_the_plugins_palette_is_motifs() -> None:
+    """"Clear" resets the notes in motif's colours: the plugin's list must be motif's palette (it
+    had black in place of family H's #117733, so Clear left family H coloured)."""
+    import re
+
+    from conftest import REPO
+    from motifcli.annotation import PALETTE
+
+    js = (REPO / "plugins" / "musescore" / "motif.js").read_text(encoding="utf-8")
+    listed = re.search(r"var PALETTE = \[(.*?)\];", js, re.S)
+    assert listed is not None
+    assert re.findall(r'"(#[0-9a-fA-F]{6})"', listed.group(1)) == [c.lower() for c in PALETTE]
+
+
+@pytest.mark.musescore
+def test_plugin_clear_resets_every_family_colour(musescore: MuseScore, tmp_path: Path) -> None:  # noqa: F811
+    """A score motif annotated with 16 families (every palette colour), cleared by the plugin:
+    every note black again."""
+    from motifcli.annotation import PALETTE
+
+    notes = "".join(f'<note color="{c}"><pitch><step>C</step><octave>5</octave></pitch><duration>1</duration>'
+                    f"<voice>1</voice><type>quarter</type></note>" for c in PALETTE)
+    bars = "".join(f'<measure number="{i + 1}">'
+                   + ("<attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type></time>"
+                      "<clef><sign>G</sign><line>2</line></clef></attributes>" if i == 0 else "")
+                   + notes[i * len(notes) // 4:(i + 1) * len(notes) // 4] + "</measure>" for i in range(4))
+    src = tmp_path / "palette.musicxml"
+    src.write_text('<?xml version="1.0" encoding="UTF-8"?><score-partwise version="3.1"><part-list>'
+                   '<score-part id="P1"><part-name>P</part-name></score-part></part-list>'
+                   f'<part id="P1">{bars}</part></score-partwise>')
+    plugin_settings(musescore, tmp_path)
+    out = tmp_path / "cleared.mscx"
+    log = musescore.job([{"in": str(src), "plugin": str(PLUGIN_DIR / "motif-clear.qml"), "out": [str(out)]}], tmp_path)
+    left = [n.color for n in read_mscx(out).notes if n.color not in (None, "#000000")]
+    assert len(read_mscx(out).notes) == len(PALETTE) and left == [], log
+
+
+def coloured_in(mscx_path: Path) -> dict[tuple[int, int, int, int], str]:
+    """(staff, voice, tick, pitch) -> colour of every coloured note MuseScore holds."""
+    return {(n.staff, n.voice, n.tick, n.pitch): n.color for n in read_mscx(mscx_path).notes
+            if n.color not in (None, "#000000") and not n.grace}
+
+
+@pytest.mark.musescore
+@pytest.mark.slow
+def test_plugin_colours_the_writers_notes_in_a_two_staff_reduction(
+        musescore: MuseScore, tmp_path: Path) -> None:  # noqa: F811
+    """Palestrina's Agnus Dei (music21's palestrina/Agnus_01) as a keyboard reduction, saved by
+    MuseScore as the plugin saves a score for motif (voices 1-2 in the treble staff, 5-6 in the
+    bass): motif's report applied by the plugin colours exactly the notes, voices and colours that
+    motif's annotated MusicXML shows in MuseScore, where alto and tenor meet on one pitch too."""
+    music21 = pytest.importorskip("music21")
+    from benchmarks.written_voices import reduction
+
+    parts = list(music21.corpus.parse("palestrina/Agnus_01").parts)[:4]
+    written = tmp_path / "agnus-keys-music21.musicxml"
+    reduction(parts).write("musicxml", fp=str(written))
+    src = tmp_path / "agnus-keys.musicxml"
+    musescore.job([{"in": str(written), "out": [str(src)]}], tmp_path)  # MuseScore's own export
+    xml, report = motif_annotate(src, tmp_path / "out")
+    voices = {n["voice"] for m in report["motifs"] for o in m["occurrences"] for n in o["notes"]}
+    assert {11, 12, 15, 16} & voices and all(n.get("staff") in (1, 2) for m in report["motifs"]
+                                             for o in m["occurrences"] for n in o["notes"])
+    report_path = tmp_path / "report.json"
+    report_path.write_text(json.dumps(report))
+    plugin_settings(musescore, tmp_path, reportPath=str(report_path))
+    by_plugin, by_writer = tmp_path / "plugin.mscx", tmp_path / "writer.mscx"
+    log = musescore.job([{"in": str(src), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(by_plugin)]},
+                         {"in": str(xml), "out": [str(by_writer)]}], tmp_path)
+    plugin, writer = coloured_in(by_plugin), coloured_in(by_writer)
+    assert writer and plugin == writer, (log, sorted(set(plugin.items()) ^ set(writer.items()))[:10])
+    # the case that needs the voices: one pitch at one tick in two voices of the part, coloured apart
+    at: dict[tuple[int, int], set[tuple[int, int, str | None]]] = {}
+    for n in read_mscx(by_writer).notes:
+        at.setdefault((n.tick, n.pitch), set()).add((n.staff, n.voice, n.color))
+    assert any(len(v) > 1 and len({c for *_, c in v}) > 1 for v in at.values())
