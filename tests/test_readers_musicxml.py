@@ -300,3 +300,25 @@ def test_limits_apply_to_musicxml(tmp_path: Path):
         read_musicxml(path, ReadLimits(max_notes=5))
     with pytest.raises(ScoreReadError, match="--max-beats"):
         read_musicxml(path, ReadLimits(max_beats=4.0))
+
+
+def test_a_part_without_a_name_is_named_by_its_position(tmp_path: Path):
+    """music21 writes `<part-name/>` empty with ids like "Pf789c26e...": a reader's words
+    ("Part 2, staff 1, voice 2") name the part by its place, not by the hash (a short id such as
+    "Pno" still names it: check_hand_score)."""
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<score-partwise version="3.1"><part-list>'
+        '<score-part id="P1"><part-name>Flute</part-name></score-part>'
+        '<score-part id="Pf789c26e"><part-name/></score-part></part-list>'
+        + "".join(
+            f'<part id="{pid}"><measure number="1"><attributes><divisions>1</divisions><time><beats>4</beats>'
+            f'<beat-type>4</beat-type></time></attributes>{_mx_note("C", 5, 4, "whole")}</measure></part>'
+            for pid in ("P1", "Pf789c26e")
+        )
+        + "</score-partwise>"
+    )
+    path = tmp_path / "unnamed.musicxml"
+    path.write_text(text, encoding="utf-8")
+    score = read_musicxml(path)
+    assert [t.name for t in score.tracks] == ["Flute", "Part 2"]
+    assert [t.part_id for t in score.tracks] == ["P1", "Pf789c26e"]  # the writer still finds the part

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -151,7 +152,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
             tracks.append(
                 Track(
                     index=len(tracks),
-                    name=names.get(pid) or pid or f"Part {position + 1}",
+                    name=names.get(pid) or _id_name(pid) or f"Part {position + 1}",
                     notes=notes,
                     is_drum=is_drum,
                     channel=channel,
@@ -354,3 +355,13 @@ def _unpitched_midi(member: Any) -> int:
     if isinstance(perc, int):
         return perc
     return int(round(member.displayPitch().ps))
+
+
+_GENERATED_ID = re.compile(r"P?[0-9a-fA-F]{8,}")  # music21 writes "P" + a hex hash: no name for a reader
+
+
+def _id_name(pid: str) -> str:
+    """A part with no name is called by its id ("Pno") unless the id is a generated hash (music21's
+    "Pf789c26e..."), which reads worse in a report than its place ("Part 2")."""
+    return "" if _GENERATED_ID.fullmatch(pid) else pid
+
