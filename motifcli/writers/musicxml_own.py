@@ -42,6 +42,8 @@ _COLOUR = re.compile(rf"(<(?:note|notehead)\b[^>]*?)\s+color\s*=\s*([\"'])#(?:{_
 def strip_marks(data: bytes, codec: str) -> bytes:
     """``data`` without the labels, brackets and colours an earlier motif run wrote (unchanged
     when it holds none)."""
+    if "Motif ".encode(codec) not in data:  # a score no run annotated (most): nothing to decode
+        return data
     text = data.decode(codec)
     spans = _own_directions(text)
     if not spans:
