@@ -7,7 +7,7 @@ MusicXML by music21 (the way a notebook user makes one). Per score: ``motif anno
 musicxml,json`` (defaults unless options follow ``--``), ``mscore3 -o X.mscx``, then
 tests/test_musescore.py's ``annotation_problems`` (every occurrence's notes coloured in its family's
 colour at their onsets, one bracket per occurrence from its first note to its end, nothing else
-coloured), and the same with a label written without a bracket (past six open at once in a part,
+coloured), and the same with a label written without a bracket (past six or nine open at once in a part,
 docs/cli.md) accepted as a staff text. The CLI runs from the tree on PYTHONPATH (phase14-clara14.md).
 
 A third count places the report in MuseScore's bars: each beat keeps its place in its bar (the
