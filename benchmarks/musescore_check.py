@@ -7,12 +7,20 @@ MusicXML by music21 (the way a notebook user makes one). Per score: ``motif anno
 musicxml,json`` (defaults unless options follow ``--``), ``mscore3 -o X.mscx``, then
 tests/test_musescore.py's ``annotation_problems`` (every occurrence's notes coloured in its family's
 colour at their onsets, one bracket per occurrence from its first note to its end, nothing else
-coloured), and the same with a label written without a bracket (past six open at once in a part,
+coloured), and the same with a label written without a bracket (past six or nine open at once in a part,
 docs/cli.md) accepted as a staff text. The CLI runs from the tree on PYTHONPATH (phase14-clara14.md).
+
+A third count places the report in MuseScore's bars: each beat keeps its place in its bar (the
+reader's ``measure_starts``) and takes the bar's start from the .mscx. Where a file's measures are
+overfull (music21's Haydn op. 1/1 iii, bar 3: MuseScore rounds the bar's length up to 1/64 of a
+whole note, the reader keeps the written one) the beats drift apart and only this count judges the
+marks (phase15-musescore15.md).
 """
 
 from __future__ import annotations
 
+import bisect
+import copy
 import json
 import os
 import subprocess
@@ -21,7 +29,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_musescore import annotation_problems, read_mscx  # noqa: E402
+from test_musescore import DIVISION, Mscx, annotation_problems, read_mscx  # noqa: E402
+
+
+def in_musescore_bars(report: dict, starts: list[float], mscx: Mscx) -> dict | None:
+    """``report`` with every beat moved to the same place in MuseScore's bar (None when the bars differ
+    in number)."""
+    if len(starts) != len(mscx.measure_ticks) - 1:
+        return None
+
+    def move(beat: float) -> float:
+        k = max(bisect.bisect_right(starts, beat + 1e-9) - 1, 0)
+        return mscx.measure_ticks[k] / DIVISION + (beat - starts[k])
+
+    moved = copy.deepcopy(report)
+    for motif in moved["motifs"]:
+        for occ in motif["occurrences"]:
+            occ["start_beat"], occ["end_beat"] = move(occ["start_beat"]), move(occ["end_beat"])
+            for n in occ["notes"]:
+                n["onset"], n["offset"] = move(n["onset"]), move(n["offset"])
+    return moved
 
 
 def source(arg: str, out: Path) -> Path:
@@ -53,8 +80,15 @@ def check(src: Path, out: Path, options: list[str]) -> str:
     unbracketed = annotation_problems(shown, report, text_kinds=("TextLine", "StaffText"))
     occurrences = sum(len(m["occurrences"]) for m in report["motifs"])
     (folder / "problems.txt").write_text("\n".join(problems) + "\n")
+    from motifcli.readers import read_score
+
+    moved = in_musescore_bars(report, read_score(src).measure_starts, shown)
+    by_bar = "-" if moved is None else str(len(annotation_problems(shown, moved)))
+    labels = (folder / f"{stem}.motifs.musicxml").read_bytes().count(b">Motif ")
+    brackets = (folder / f"{stem}.motifs.musicxml").read_bytes().count(b'<bracket type="start"')
     return (f"{src.name}: {len(report['motifs'])} families, {occurrences} occurrences, {len(problems)} problems "
-            f"({len(unbracketed)} with unbracketed labels accepted)")
+            f"({len(unbracketed)} with unbracketed labels accepted; {by_bar} in MuseScore's bars); "
+            f"{labels - brackets} labels without a bracket")
 
 
 def main() -> None:

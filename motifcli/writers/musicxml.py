@@ -8,6 +8,8 @@ The writer only wires its rooms together; each has one job:
 * :mod:`~motifcli.writers.musicxml_marks` turns occurrences into :class:`Mark` s (which part,
   which notes, which colour);
 * :mod:`~motifcli.writers.musicxml_splice` splices colours and brackets into the bytes;
+* :mod:`~motifcli.writers.musicxml_own` takes out the labels, brackets and colours of an earlier
+  run on the same file (annotating an annotated score replaces its marks);
 * :mod:`~motifcli.writers.musicxml_voices` keeps MuseScore 3's voices in mind: a direction names
   the staff MuseScore files its note's voice under, and a part whose staff uses more than four
   voice numbers is renumbered (MuseScore would drop the rest, notes and marks);
@@ -27,6 +29,7 @@ from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
 from motifcli.score import Score
 from motifcli.writers.musicxml_marks import Mark, marks_for_converted, marks_for_musicxml
+from motifcli.writers.musicxml_own import strip_marks
 from motifcli.writers.musicxml_scan import XmlScan, align_to_score, detect_codec, scan_parts
 from motifcli.writers.musicxml_splice import annotate_xml
 from motifcli.writers.options import DEFAULT, WriteOptions
@@ -44,9 +47,10 @@ def render(annotation: Annotation, score: Score) -> bytes:
     if score.format == "musicxml":
         if score.source is None:
             raise OutputError("the score keeps no MusicXML source to annotate (read it with read_score)", score.path)
-        scan = scan_parts(score.source)
+        source = strip_marks(score.source, detect_codec(score.source)[0])  # an earlier run's marks go
+        scan = scan_parts(source)
         align_to_score(scan, score)
-        return annotate_xml(score.source, marks_for_musicxml(annotation, score, scan), scan)
+        return annotate_xml(source, marks_for_musicxml(annotation, score, scan), scan)
     from motifcli.writers.notation import midi_to_musicxml, note_homes  # music21: only for MIDI input
 
     meter = annotation.meter_map if annotation.meter_map is not None else score.meter_map  # the run's bars

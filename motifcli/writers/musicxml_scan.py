@@ -21,7 +21,7 @@ from fractions import Fraction
 from xml.parsers import expat
 
 from motifcli.errors import OutputError
-from motifcli.writers.musicxml_voices import home_staves
+from motifcli.writers.musicxml_voices import home_staves, needs_renumbering
 from motifcli.score import Score
 from motifcli.ties import tie_links
 
@@ -82,6 +82,7 @@ class XmlPart:
     tied_on: dict[int, int] = field(default_factory=dict)  # note index -> its tied piece's index
     # a <forward>'s <voice>: (measure index, staff, byte offset of "<voice", of "</voice>", its text)
     forward_voices: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+    renumbered: bool = False  # its voices are renumbered for MuseScore (musicxml_voices.needs_renumbering)
 
 
 @dataclass(slots=True)
@@ -192,6 +193,7 @@ class _Scanner:
             raise OutputError("the MusicXML source has no root element")
         for part in self.parts.values():
             part.tied_on = link_ties(part.notes)
+            part.renumbered = needs_renumbering(part)  # decided once: home_staves and voice_edits read it
             for n, home in zip(part.notes, home_staves(part)):
                 n.home = home
             for m in part.measures:

@@ -17,9 +17,11 @@ holding the occurrence's last moment (``end`` is exclusive: an occurrence ending
 closes at the end of the bar before it), never before its own start in the document. In a
 multi-staff part the directions name the staff of the occurrence's first note (``<staff>2</staff>``
 for a motif in the left hand; of notes struck together, the top staff), so the bracket runs in its
-staff; the stop names its last note's staff. Bracket numbers (1-6) are reused, never
-by two brackets open at once in a part (in document order); past six overlapping occurrences the
-label is written without a bracket. Nothing else in the document changes, but the <voice> numbers
+staff; the stop names its last note's staff. Bracket numbers are reused, never by two brackets
+open at once in a part (in document order): 1-6 in a document declaring MusicXML 3.1 or older
+(its ``number-level``), 1-9 in one declaring 4.0 or later (4.0 allows 1-16, but MuseScore 3 drops
+a direction numbered 10 or more, its words too: benchmarks/phase15-musescore15.md); past that
+many overlapping occurrences the label is written without a bracket. Nothing else in the document changes, but the <voice> numbers
 of a part MuseScore 3 would cut (more than four on a staff: musicxml_voices).
 
 Which written notes are an occurrence's: those at its notes' (onset, pitch) that are not a tied
@@ -42,7 +44,9 @@ from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
 from motifcli.writers.musicxml_voices import voice_edits
 
-MAX_BRACKETS = 6  # MusicXML number-level 1..6 (the range every version and reader accepts)
+MAX_BRACKETS = 6  # MusicXML 1.0-3.1 number-level: 1..6
+MAX_BRACKETS_4 = 9  # MusicXML 4.0 number-level 1..16, of which MuseScore 3 reads 1..9
+_VERSION = re.compile(r"<score-(?:partwise|timewise)\b[^>]*?\bversion\s*=\s*[\"']\s*(\d+)")
 _TOLERANCE = Fraction(1, 960)  # the grid marks snap beats to (musicxml_marks._beats)
 
 
@@ -57,6 +61,7 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             raise OutputError(f"the MusicXML source has no part {mark.part_id!r}")
         by_part[mark.part_id].append(mark)
     order = 0
+    levels = bracket_levels(scan)
     for pid, part_marks in by_part.items():
         part = scan.parts[pid]
         part_marks.sort(key=lambda m: (m.start, m.end))
@@ -125,7 +130,7 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             placed.append((start_key, stop_key, mark, start_slot, start_offset, stop_slot, stop_offset,
                            start_staff, stop_staff))
         placed.sort(key=lambda p: p[0])
-        numbers = _bracket_numbers([(p[0], p[1]) for p in placed])
+        numbers = _bracket_numbers([(p[0], p[1]) for p in placed], levels)
         for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off, s_staff, e_staff), number in zip(placed, numbers):
             for key, slot, offset, kind, staff in ((start_key, s_slot, s_off, "start", s_staff),
                                                    (stop_key, e_slot, e_off, "stop", e_staff)):
@@ -143,15 +148,23 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
 _Key = tuple[int, Fraction, int]  # (byte position, beat, 0 for a stop / 1 for a start): document order
 
 
-def _bracket_numbers(spans: list[tuple[_Key, _Key]]) -> list[int | None]:
-    """A number (1..6) per (start, stop) bracket, sorted by start: a number is reused only once the
-    bracket holding it has stopped earlier in the document; None when all six are taken."""
+def bracket_levels(scan: XmlScan) -> int:
+    """How many brackets a part may hold open at once: the ``number-level`` range of the MusicXML
+    version the document declares (none declared: 1.0), capped at what MuseScore 3 reads."""
+    head = scan.data[: 4096 * scan.unit].decode(scan.codec, errors="replace")
+    match = _VERSION.search(head)
+    return MAX_BRACKETS_4 if match is not None and int(match.group(1)) >= 4 else MAX_BRACKETS
+
+
+def _bracket_numbers(spans: list[tuple[_Key, _Key]], levels: int = MAX_BRACKETS) -> list[int | None]:
+    """A number (1..levels) per (start, stop) bracket, sorted by start: a number is reused only once
+    the bracket holding it has stopped earlier in the document; None when all are taken."""
     open_: list[tuple[_Key, int]] = []
     numbers: list[int | None] = []
     for start, stop in spans:
         open_ = [(end, num) for end, num in open_ if not end < start]
         used = {num for _, num in open_}
-        free = next((k for k in range(1, MAX_BRACKETS + 1) if k not in used), None)
+        free = next((k for k in range(1, levels + 1) if k not in used), None)
         numbers.append(free)
         if free is not None:
             open_.append((stop, free))

@@ -40,13 +40,13 @@ def needs_renumbering(part: XmlPart) -> bool:
 
 
 def home_staves(part: XmlPart) -> list[int]:
-    """Per note of ``part``, the staff MuseScore 3 files it under (a direction naming another staff
+    """Per note of a scanned ``part`` (``renumbered`` set), the staff MuseScore 3 files it under (a direction naming another staff
     than that is dropped: no label, no bracket). A voice that never sounds twice at once is one
     track, on the staff holding most of its notes and rests (lowest on a tie): its notes on the
     other staff are cross-staff notes of that track. A voice that does (one number for both hands at
     once), every note of a part MuseScore renumbers here, and a note without a voice stay on their
     own staff (importmxmlpass1.cpp ``allocateStaves``, ``VoiceDesc::preferredStaff``)."""
-    if needs_renumbering(part):
+    if part.renumbered:
         return [n.staff for n in part.notes]
     counts: dict[str, dict[int, int]] = {}
     spans: dict[tuple[str, int], list[tuple[Fraction, Fraction]]] = {}
@@ -112,7 +112,7 @@ def voice_edits(scan: XmlScan) -> list[_Edit]:
     """The tag edits that renumber every part MuseScore would cut (none for most scores)."""
     edits: list[_Edit] = []
     for part in scan.parts.values():
-        if not needs_renumbering(part):
+        if not part.renumbered:
             continue
         for start, end, old, new in renumber(part):
             if new != old and end > start:  # (an empty <voice/> has nothing to renumber)
