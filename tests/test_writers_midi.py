@@ -162,3 +162,30 @@ def test_musicxml_input_gets_a_built_midi_file(tmp_path):
     assert sorted(markers) == sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
     lyrics = [(t, m.text) for t, m in absolute_meta(midi.tracks[1]) if m.type == "lyrics"]
     assert sorted(lyrics) == sorted(markers)
+
+
+def test_annotating_an_annotated_file_replaces_its_marks(tmp_path):
+    """A DAW user annotates, edits and annotates again: the second file holds one set of markers and
+    lyrics (the first run's are taken out), and a song's own lyric and marker stay."""
+    score = read_midi(pop909_path("021"))
+    annotation = labelled_annotation(score, "021", "MELODY")
+    first = tmp_path / "once.mid"
+    writers.write(annotation, score, "midi", first, lyrics=True)
+    edited = mido.MidiFile(first)
+    edited.tracks[0].insert(1, mido.MetaMessage("marker", text="Chorus", time=0))
+    edited.tracks[1].insert(1, mido.MetaMessage("lyrics", text="Motif of love", time=0))
+    source = tmp_path / "edited.mid"
+    edited.save(source)
+    again = read_midi(source)
+    second = tmp_path / "twice.mid"
+    writers.write(labelled_annotation(again, "021", "MELODY"), again, "midi", second, lyrics=True)
+
+    def marks(path):
+        return sorted((i, t, m.type, m.text) for i, track in enumerate(mido.MidiFile(path).tracks)
+                      for t, m in absolute_meta(track) if m.type in ("marker", "lyrics"))
+
+    own = [m for m in marks(first)]
+    assert own and len(marks(second)) == len(own) + 2  # not stacked: one set, plus the user's two
+    assert [m for m in marks(second) if m[3] not in ("Chorus", "Motif of love")] == own
+    notes = [[e for e in absolute_events(track) if "note_" in str(e[1])] for track in mido.MidiFile(second).tracks]
+    assert notes == [[e for e in absolute_events(track) if "note_" in str(e[1])] for track in mido.MidiFile(first).tracks]

@@ -19,6 +19,9 @@ are slotted in by absolute tick and the delta times recomputed:
   reduction), the lyric says which line ("Motif A1 (line 2 from the top)", "Motif A1 (staff 1,
   voice 2)"), since a notation program shows it under the chord's top voice.
 
+Markers and lyrics an earlier run wrote (text "Motif A1", "Motif A1 (...)") are taken out first, so
+annotating an annotated file gives one set of marks (the reader never reads them: the same families).
+
 At one tick a new event goes before the existing ones (a lyric precedes the note it names), but
 never after the track's end-of-track, which moves later only when an occurrence starts after it
 (a time signature goes before a marker of its tick).
@@ -30,8 +33,11 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import mido
 import numpy as np
@@ -157,19 +163,34 @@ def insert_events(track: mido.MidiTrack, new: list[tuple[int, mido.MetaMessage]]
     return out
 
 
-def without_time_signatures(track: mido.MidiTrack) -> mido.MidiTrack:
-    """``track`` less its time-signature events; every other event keeps its absolute tick."""
-    if not any(msg.type == "time_signature" for msg in track):
+def _without(track: mido.MidiTrack, drop: Callable[[Any], bool]) -> mido.MidiTrack:
+    """``track`` less the events ``drop`` picks; every other event keeps its absolute tick."""
+    if not any(drop(msg) for msg in track):
         return track
     out = mido.MidiTrack()
     carry = 0
     for msg in track:
-        if msg.type == "time_signature":
+        if drop(msg):
             carry += msg.time
             continue
         out.append(msg.copy(time=msg.time + carry) if carry else msg)
         carry = 0
     return out
+
+
+def without_time_signatures(track: mido.MidiTrack) -> mido.MidiTrack:
+    """``track`` less its time-signature events; every other event keeps its absolute tick."""
+    return _without(track, lambda msg: msg.type == "time_signature")
+
+
+# what mark() writes: a marker "Motif A1", a lyric "Motif A1" or "Motif A1 (line 2 from the top)"
+_OWN_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: \([^()]*\))?")
+
+
+def without_own_marks(track: mido.MidiTrack) -> mido.MidiTrack:
+    """``track`` less the markers and lyrics an earlier motif run wrote (annotating an annotated
+    file replaces them rather than stacking a second set); a song's own lyrics and markers stay."""
+    return _without(track, lambda msg: msg.type in ("marker", "lyrics") and _OWN_TEXT.fullmatch(msg.text) is not None)
 
 
 def bar_events(midi: mido.MidiFile, annotation: Annotation, score: Score) -> list[tuple[int, mido.MetaMessage]]:
@@ -238,6 +259,8 @@ def render(annotation: Annotation, score: Score, *, lyrics: bool = False,
     """The annotated MIDI file (see the module docstring)."""
     built = not (score.format == "midi" and score.source is not None)
     midi = _load_source(score)
+    if not built:  # a file motif annotated before: its marks are replaced, not stacked
+        midi.tracks = [without_own_marks(track) for track in midi.tracks]
     conductor = [] if built or keep_time_signatures else bar_events(midi, annotation, score)
     return mark(midi, annotation, score, lyrics=lyrics, built=built, conductor=conductor)
 
