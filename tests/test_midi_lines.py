@@ -134,3 +134,18 @@ def test_the_json_names_the_separated_line_and_stays_valid(chorale: tuple[Score,
     _, keys = chorale
     voices = json_report_voices(keys, tmp_path / "keys.motifs.json")
     assert voices <= {SEPARATED + 1, SEPARATED + 2} and SEPARATED + 2 in voices
+
+
+def test_a_line_that_leaps_above_a_held_note_is_followed(tmp_path: Path) -> None:
+    """The lower line (eighths) leaps above the upper line's held half note for one eighth and comes
+    back (the alto above the soprano, as in bwv114.7 bar 3). The crossing note stays in the lower line:
+    a crossing costs less than cutting the held note, and the notes after it agree. Before phase 15
+    a crossing of a held note cost as much as cutting it, so the upper line took the leap."""
+    upper = [(2.0 * k, 2.0 * k + 2, p) for k, p in enumerate((67, 65, 64, 62))]
+    lower = [(0.5 * j, 0.5 * j + 0.5, p)
+             for j, p in enumerate((60, 62, 64, 69, 64, 62, 60, 62, 60, 59, 60, 62, 59, 57, 55, 57))]
+    score = motifcli.read_score(_write(tmp_path / "cross.mid", [upper + lower]))
+    lines = split_voices(score)
+    assert [v.voice for v in lines] == [SEPARATED + 1, SEPARATED + 2]
+    assert [int(p) for p in lines[0].pitches] == [p for *_, p in upper]
+    assert [int(p) for p in lines[1].pitches] == [p for *_, p in lower]
