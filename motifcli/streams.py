@@ -13,7 +13,11 @@ Which staves: :func:`line_count` gives *k* (2 to ``MAX_LINES``) when *k* notes s
 least ``STEADY`` of the staff's onsets and more than *k* notes start together at no more than
 ``OVER`` of them, and its notes starting together are not mostly one pitch class (more than
 ``DOUBLED``: a line doubled in octaves); a piano's chords (3-5 notes, their number changing), a
-melody (one note) and a doubled melody give 0 and keep the pitch split. Numpy for the test; the
+melody (one note) and a doubled melody give 0 and keep the pitch split. Where no number sounds
+steadily at the onsets, a *notated* staff (onsets on a fine grid: not a performance, whose rolled
+chords look like entries) is two lines when two notes sound within ``WINDOW`` beats of at least
+``STEADY`` of its onsets (the same tests otherwise): lines that enter one after another or rest (a
+bass and a tenor entering after it, imitation); a held arpeggio (3-4 sounding) is not taken. Numpy for the test; the
 assignment (:func:`separate`) is a beam search over the onset groups of a staff that is lines: the
 lines may cross (a tenor below the bass) at a cost, and a choice is judged by the notes after it
 too, as contig mapping connects fragments by their neighbours on both sides. music21's
@@ -31,6 +35,8 @@ MAX_LINES = 4  # more simultaneous lines than this are a chordal texture, not li
 STEADY = 0.8  # a staff is k lines when k notes sound just after at least this share of its onsets
 OVER = 0.05  # ... and more than k notes start together at no more than this share
 DOUBLED = 0.5  # ... unless more than this share of its notes starting together are one pitch class
+WINDOW = 2.0  # beats either side over which two lines sounding are counted where the onsets show no steady number (0: off)
+DOUBLED_MIN = 8  # ... and the doubling test there needs this many groups of notes starting together (a final octave is no doubled line)
 HELD = 12.0  # cost (semitones) of cutting a line's held note to give it a new one
 
 
@@ -53,7 +59,9 @@ def highest_first(onsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> 
 
 
 def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> int:
-    """How many lines the staff is (see the module doc), or 0 where it is no steady number of lines."""
+    """How many lines the staff is (see the module doc), or 0 where it is no steady number of lines.
+    Where no number sounds steadily at the onsets, a notated staff is two lines when two sound
+    steadily within ``WINDOW`` beats (:func:`_window_lines`: lines entering one after another, resting)."""
     if len(onsets) < 8:
         return 0
     order = np.argsort(onsets, kind="stable")
@@ -61,22 +69,30 @@ def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tol
     group = np.concatenate([[True], np.diff(starts) > tolerance])
     times = starts[group] + tolerance  # just after each onset group
     sounding = np.searchsorted(starts, times, "right") - np.searchsorted(np.sort(offsets), times, "right")
+    first = np.flatnonzero(group)
+    sizes = np.diff(np.append(first, len(starts)))
+    k = _steady(sounding, sizes, pitches[order] % 12, first, 1)
+    if k == 0 and WINDOW > 0 and notated(starts):
+        return 2 if _steady(window_max(times, sounding, WINDOW), sizes, pitches[order] % 12, first, DOUBLED_MIN) == 2 else 0
+    return k
+
+
+def _steady(sounding: np.ndarray, sizes: np.ndarray, chroma: np.ndarray, first: np.ndarray, evidence: int) -> int:
+    """The number of lines ``sounding`` (per onset group) gives, or 0 (see the module doc); the
+    doubling test is made on at least ``evidence`` groups of notes starting together."""
     values, counts = np.unique(sounding[sounding > 0], return_counts=True)
     if len(values) == 0:
         return 0
     k = int(values[np.argmax(counts)])
     if not 2 <= k <= MAX_LINES or np.mean(sounding == k) < STEADY:
         return 0
-    first = np.flatnonzero(group)
-    sizes = np.diff(np.append(first, len(starts)))
     if np.mean(sizes > k) > OVER:
         return 0
     # one line doubled in octaves or unisons (a pop BRIDGE track, a melody written twice) is one line:
     # the pitch split gives it already, as skyline + its copy below (doubling.py drops the copy)
-    chroma = pitches[order] % 12
     one_class = np.minimum.reduceat(chroma, first) == np.maximum.reduceat(chroma, first)
     together = sizes >= 2
-    if together.any() and np.mean(one_class[together]) > DOUBLED:
+    if together.sum() >= evidence and np.mean(one_class[together]) > DOUBLED:
         return 0
     return k
 
@@ -86,6 +102,28 @@ CROSSED = 4.0  # cost, per onset group, of each pair of sounding lines out of pi
 
 
 _SALT = np.sqrt(np.array([2.0, 3, 5, 7, 11, 13, 17, 19])) * 1000.0  # weights that make a state one number
+
+
+GRID = 48  # a notated (quantised) file's onsets lie on 1/GRID beat (a 64th-note triplet grid and coarser)
+
+
+def notated(onsets: np.ndarray) -> bool:
+    """Nearly every onset on the ``GRID`` (a file written from notation, not a performance, whose
+    rolled chords and uneven onsets would look like lines entering one after another)."""
+    step = onsets * GRID
+    return bool(np.mean(np.abs(step - np.round(step)) < 1e-3 * GRID) >= 0.95)
+
+
+def window_max(times: np.ndarray, values: np.ndarray, width: float) -> np.ndarray:
+    """The largest of ``values`` (small non-negative integers, at sorted ``times``) within ``width``
+    of each time: one prefix count per value, so linear."""
+    lo = np.searchsorted(times, times - width, "left")
+    hi = np.searchsorted(times, times + width, "right")
+    out = np.zeros(len(values), dtype=np.int64)
+    for v in range(1, int(values.max(initial=0)) + 1):
+        count = np.concatenate([[0], np.cumsum(values >= v)])
+        out[count[hi] - count[lo] > 0] = v
+    return out
 
 
 def separate(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, k: int,
