@@ -1,6 +1,7 @@
 """Is the separation of a MIDI staff into lines linear in its notes? (phase 15, midilines15)
 
     PYTHONPATH=$TREE python benchmarks/midi_lines_speed.py [RUNS]
+    PYTHONPATH=$TREE python benchmarks/midi_lines_speed.py --pop909 [RUNS]   # line_count on POP909 100-199
 
 A chorale reduction's lower staff (bwv1.6 tenor + bass, written as MIDI by music21, read by motif)
 its four parts as one staff (4 lines), and a four-voice Palestrina Agnus as one staff are repeated
@@ -44,9 +45,30 @@ def staff(kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return motifcli.read_score(tmp / "x.mid").pitched_tracks()[0].arrays()
 
 
+def pop909(runs: int) -> None:
+    """CPU time of :func:`motifcli.streams.line_count` on the 300 tracks of POP909 songs 100-199 (read
+    once): what every MIDI track pays (median of RUNS, with each run's figure)."""
+    from benchmarks.workers import data_root
+    from motifcli.readers.midi import read_midi
+    from motifcli.streams import line_count
+
+    tracks = [t.arrays() for n in range(100, 200)
+              for t in read_midi(data_root() / f"{n:03d}" / f"{n:03d}.mid").pitched_tracks()]
+    cpu = []
+    for _ in range(runs):
+        t0 = time.process_time()
+        fired = sum(line_count(*arrays, 0.05) > 0 for arrays in tracks)
+        cpu.append(time.process_time() - t0)
+    print(f"POP909 100-199, {len(tracks)} tracks: line_count {statistics.median(cpu) * 1000:.1f} ms CPU "
+          f"(runs {' '.join(f'{c * 1000:.1f}' for c in cpu)}), {fired} fire", flush=True)
+
+
 def main() -> None:
     from motifcli.voices import pitch_lines
 
+    if sys.argv[1:2] == ["--pop909"]:
+        pop909(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
+        return
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     for kind in ("chorale", "chorale4", "palestrina"):
         on, off, pi = staff(kind)
