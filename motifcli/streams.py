@@ -17,8 +17,8 @@ melody (one note) and a doubled melody give 0 and keep the pitch split. Where no
 steadily at the onsets, a *notated* staff (onsets on a fine grid: not a performance, whose rolled
 chords look like entries) is two lines when two notes sound within ``WINDOW`` beats of at least
 ``STEADY`` of its onsets (the same tests otherwise): lines that enter one after another or rest (a
-bass and a tenor entering after it, imitation); a held arpeggio (3-4 sounding) is not taken. Numpy for the test; the
-assignment (:func:`separate`) is a beam search over the onset groups of a staff that is lines: the
+bass and a tenor entering after it, imitation); a held arpeggio (3-4 sounding) is not taken.
+Numpy for the test; the assignment (:func:`separate`) is a beam search over the onset groups of a staff that is lines: the
 lines may cross (a tenor below the bass) at a cost, and a choice is judged by the notes after it
 too, as contig mapping connects fragments by their neighbours on both sides. music21's
 ``Stream.makeVoices`` splits overlapping notes for notation, not by pitch proximity.
@@ -61,7 +61,7 @@ def highest_first(onsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> 
 def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> int:
     """How many lines the staff is (see the module doc), or 0 where it is no steady number of lines.
     Where no number sounds steadily at the onsets, a notated staff is two lines when two sound
-    steadily within ``WINDOW`` beats (:func:`_window_lines`: lines entering one after another, resting)."""
+    steadily within ``WINDOW`` beats (:func:`window_max`: lines entering one after another, resting)."""
     if len(onsets) < 8:
         return 0
     order = np.argsort(onsets, kind="stable")
