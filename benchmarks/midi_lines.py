@@ -1,6 +1,6 @@
 """Does a MIDI keyboard reduction of four-voice polyphony find what its four parts find? (phase 14, midivoices14)
 
-    PYTHONPATH=$TREE python benchmarks/midi_lines.py OUT.json   # run in each tree, then compare
+    PYTHONPATH=$TREE python benchmarks/midi_lines.py OUT.json [FIRST]  # run in each tree, then compare
 
 music21's corpus has no fugue or invention (only WTC I's Prelude in C, ``bach/bwv846``), so the
 contrapuntal case is Renaissance polyphony: the first ``COUNT`` four-part pieces of the corpus's
@@ -27,17 +27,18 @@ sys.path.insert(0, os.environ.get("PYTHONPATH", "") or str(Path(__file__).resolv
 COUNT = 8
 
 
-def pieces() -> list[str]:
-    """The first ``COUNT`` Palestrina pieces of exactly four parts, in the corpus's order."""
+def pieces(first: int = 0) -> list[str]:
+    """``COUNT`` Palestrina pieces of exactly four parts, in the corpus's order, from the ``first``-th
+    (0: the pieces of phase 14; 8: the next eight, held out in phase 15)."""
     import music21
 
     out = []
     for path in sorted(str(p) for p in music21.corpus.getPaths() if "/palestrina/" in str(p)):
         if len(music21.corpus.parse(path).parts) == 4:
             out.append(path)
-        if len(out) == COUNT:
+        if len(out) == first + COUNT:
             break
-    return out
+    return out[first:]
 
 
 def one_track(src: Path, dest: Path) -> None:
@@ -62,7 +63,7 @@ def main() -> None:
     lazy = LazyModel()
     tmp = Path(tempfile.mkdtemp())
     rows: list[dict[str, Any]] = []
-    for path in pieces():
+    for path in pieces(int(sys.argv[2]) if len(sys.argv) > 2 else 0):
         parts = list(music21.corpus.parse(path).parts)
         name = Path(path).stem
         four = tmp / f"{name}-satb.musicxml"

@@ -6,22 +6,27 @@ sounds two notes at nearly every onset, and while one voice holds a note the oth
 split of :mod:`motifcli.voices` puts each moving note into the skyline (it is the highest note
 *starting* there), so the lower voice's statements are cut into pieces of both voices. Here such a
 staff is separated into its lines in the spirit of contig mapping (Chew & Wu 2004): where all lines
-sound together their order is their pitch order; a note starting while other lines hold goes to the
-free line nearest in pitch that does not cross a held one.
+sound together their order is mostly their pitch order; a note starting while other lines hold goes
+to the line nearest in pitch, crossing a held one only where the notes around make it cheaper.
 
 Which staves: :func:`line_count` gives *k* (2 to ``MAX_LINES``) when *k* notes sound just after at
 least ``STEADY`` of the staff's onsets and more than *k* notes start together at no more than
 ``OVER`` of them, and its notes starting together are not mostly one pitch class (more than
 ``DOUBLED``: a line doubled in octaves); a piano's chords (3-5 notes, their number changing), a
-melody (one note) and a doubled melody give 0 and keep the pitch split. Numpy for the test; the
-assignment is one pass over the onset groups of a staff that is lines, trying the few
-order-keeping ways (at most 6 for 4 lines) to give a group's notes to the lines. music21's
+melody (one note) and a doubled melody give 0 and keep the pitch split. Where no number sounds
+steadily at the onsets, a *notated* staff (onsets on a fine grid: not a performance, whose rolled
+chords look like entries) is two lines when two notes sound within ``WINDOW`` beats of at least
+``STEADY`` of its onsets (the same tests otherwise): lines that enter one after another or rest (a
+bass and a tenor entering after it, imitation); a held arpeggio (3-4 sounding) is not taken.
+Numpy for the test; the assignment (:func:`separate`) is a beam search over the onset groups of a staff that is lines: the
+lines may cross (a tenor below the bass) at a cost, and a choice is judged by the notes after it
+too, as contig mapping connects fragments by their neighbours on both sides. music21's
 ``Stream.makeVoices`` splits overlapping notes for notation, not by pitch proximity.
 """
 
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import permutations
 
 import numpy as np
 
@@ -30,8 +35,9 @@ MAX_LINES = 4  # more simultaneous lines than this are a chordal texture, not li
 STEADY = 0.8  # a staff is k lines when k notes sound just after at least this share of its onsets
 OVER = 0.05  # ... and more than k notes start together at no more than this share
 DOUBLED = 0.5  # ... unless more than this share of its notes starting together are one pitch class
+WINDOW = 2.0  # beats either side over which two lines sounding are counted where the onsets show no steady number (0: off)
+DOUBLED_MIN = 8  # ... and the doubling test there needs this many groups of notes starting together (a final octave is no doubled line)
 HELD = 12.0  # cost (semitones) of cutting a line's held note to give it a new one
-CROSS = 12.0  # cost of a new note crossing a held line (above a higher line, below a lower one)
 
 
 def onset_groups(onsets: np.ndarray, tolerance: float) -> np.ndarray:
@@ -53,7 +59,9 @@ def highest_first(onsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> 
 
 
 def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> int:
-    """How many lines the staff is (see the module doc), or 0 where it is no steady number of lines."""
+    """How many lines the staff is (see the module doc), or 0 where it is no steady number of lines.
+    Where no number sounds steadily at the onsets, a notated staff is two lines when two sound
+    steadily within ``WINDOW`` beats (:func:`window_max`: lines entering one after another, resting)."""
     if len(onsets) < 8:
         return 0
     order = np.argsort(onsets, kind="stable")
@@ -61,73 +69,115 @@ def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tol
     group = np.concatenate([[True], np.diff(starts) > tolerance])
     times = starts[group] + tolerance  # just after each onset group
     sounding = np.searchsorted(starts, times, "right") - np.searchsorted(np.sort(offsets), times, "right")
+    first = np.flatnonzero(group)
+    sizes = np.diff(np.append(first, len(starts)))
+    k = _steady(sounding, sizes, pitches[order] % 12, first, 1)
+    if k == 0 and WINDOW > 0 and notated(starts):
+        return 2 if _steady(window_max(times, sounding, WINDOW), sizes, pitches[order] % 12, first, DOUBLED_MIN) == 2 else 0
+    return k
+
+
+def _steady(sounding: np.ndarray, sizes: np.ndarray, chroma: np.ndarray, first: np.ndarray, evidence: int) -> int:
+    """The number of lines ``sounding`` (per onset group) gives, or 0 (see the module doc); the
+    doubling test is made on at least ``evidence`` groups of notes starting together."""
     values, counts = np.unique(sounding[sounding > 0], return_counts=True)
     if len(values) == 0:
         return 0
     k = int(values[np.argmax(counts)])
     if not 2 <= k <= MAX_LINES or np.mean(sounding == k) < STEADY:
         return 0
-    first = np.flatnonzero(group)
-    sizes = np.diff(np.append(first, len(starts)))
     if np.mean(sizes > k) > OVER:
         return 0
     # one line doubled in octaves or unisons (a pop BRIDGE track, a melody written twice) is one line:
     # the pitch split gives it already, as skyline + its copy below (doubling.py drops the copy)
-    chroma = pitches[order] % 12
     one_class = np.minimum.reduceat(chroma, first) == np.maximum.reduceat(chroma, first)
     together = sizes >= 2
-    if together.any() and np.mean(one_class[together]) > DOUBLED:
+    if together.sum() >= evidence and np.mean(one_class[together]) > DOUBLED:
         return 0
     return k
 
 
+BEAM = 8  # histories kept after each onset group (the look-ahead: a choice is judged by the notes after it)
+CROSSED = 4.0  # cost, per onset group, of each pair of sounding lines out of pitch order (phase15-midilines15.md)
+
+
+_SALT = np.sqrt(np.array([2.0, 3, 5, 7, 11, 13, 17, 19])) * 1000.0  # weights that make a state one number
+
+
+GRID = 48  # a notated (quantised) file's onsets lie on 1/GRID beat (a 64th-note triplet grid and coarser)
+
+
+def notated(onsets: np.ndarray) -> bool:
+    """Nearly every onset on the ``GRID`` (a file written from notation, not a performance, whose
+    rolled chords and uneven onsets would look like lines entering one after another)."""
+    step = onsets * GRID
+    return bool(np.mean(np.abs(step - np.round(step)) < 1e-3 * GRID) >= 0.95)
+
+
+def window_max(times: np.ndarray, values: np.ndarray, width: float) -> np.ndarray:
+    """The largest of ``values`` (small non-negative integers, at sorted ``times``) within ``width``
+    of each time: one prefix count per value, so linear."""
+    lo = np.searchsorted(times, times - width, "left")
+    hi = np.searchsorted(times, times + width, "right")
+    out = np.zeros(len(values), dtype=np.int64)
+    for v in range(1, int(values.max(initial=0)) + 1):
+        count = np.concatenate([[0], np.cumsum(values >= v)])
+        out[count[hi] - count[lo] > 0] = v
+    return out
+
+
 def separate(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, k: int,
-             tolerance: float) -> list[np.ndarray]:
-    """The note indices of each of ``k`` lines, highest first, each in onset order. A group of more
-    than ``k`` notes gives its highest ``k`` - 1 and its lowest (inner notes of a chord are dropped,
-    as the pitch split drops them)."""
-    order, cut = highest_first(onsets, pitches, tolerance)  # onset groups as the pitch split forms them
+                  tolerance: float) -> list[np.ndarray]:
+    """The note indices of each of ``k`` lines, highest first, each in onset order. Onset groups in
+    time order; every injective way of giving a group's notes to the lines is tried (crossings too),
+    costing |pitch - the line's last pitch|, ``HELD`` for cutting a line's held note and ``CROSSED``
+    for each pair of sounding lines out of pitch order; the ``BEAM`` cheapest histories are kept, so
+    a crossing, a unison's exit or a line resting is also judged by the notes that follow. A group
+    of more than ``k`` notes gives its highest ``k`` - 1 and its lowest (inner notes of a chord are
+    dropped, as the pitch split drops them). Numpy over the histories x ways of each group; one step
+    per onset group, so linear in the notes."""
+    order, cut = highest_first(onsets, pitches, tolerance)
     bounds = np.append(cut, len(order))
+    sizes = np.diff(bounds)
     full = [order[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b - a == k]
-    # a line's register before it has sounded: the mean pitch of its rank in the groups of k notes
-    last = [float(np.mean(pitches[[g[r] for g in full]])) if full else float(np.mean(pitches)) for r in range(k)]
-    busy = [-np.inf] * k  # offset of each line's last note
-    held = [0] * k  # pitch of each line's last note
-    start = [np.nan] * k  # onset of each line's last note
-    lines: list[list[int]] = [[] for _ in range(k)]
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        notes = [int(i) for i in order[a:b]]  # pitch descending
-        if len(notes) > k:
-            notes = notes[: k - 1] + notes[-1:]
+    register = [float(np.mean(pitches[[g[r] for g in full]])) if full else float(np.mean(pitches)) for r in range(k)]
+    ways = {m: np.array(list(permutations(range(k), m)), dtype=np.int64) for m in range(1, k + 1)}
+    upper = np.triu(np.ones((k, k), dtype=bool), 1)  # pairs r < u (r the higher line)
+    last = np.array([register], dtype=np.float64)  # per hypothesis: last pitch of each line
+    busy = np.full((1, k), -np.inf)  # ... and its offset
+    cost = np.zeros(1)
+    steps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per group: parent, way, notes
+    for a, size in zip(bounds[:-1].tolist(), sizes.tolist()):
+        notes = order[a:a + size]
+        if size > k:
+            notes = np.append(notes[: k - 1], notes[-1])
+        m = len(notes)
         now = float(onsets[notes[0]]) + tolerance
-        best, best_cost = None, np.inf
-        for chosen in combinations(range(k), len(notes)):
-            cost = 0.0
-            for i, r in zip(notes, chosen):
-                p = int(pitches[i])
-                cost += abs(p - last[r]) + (HELD if busy[r] > now else 0.0)
-                cost += CROSS * sum(_crosses(p, r, u, held) and not _unison(r, u, held, start)
-                                    for u in range(k) if u not in chosen and busy[u] > now)
-            if cost < best_cost:
-                best, best_cost = chosen, cost
-        for i, r in zip(notes, best):
-            p = int(pitches[i])
-            for u in range(k):  # lines that sang one pitch together: the one held is the one not moving
-                if u not in best and busy[u] > now and _crosses(p, r, u, held) and _unison(r, u, held, start):
-                    lines[r][-1], lines[u][-1] = lines[u][-1], lines[r][-1]
-                    busy[r], busy[u] = busy[u], busy[r]
-                    r = u
-                    break
+        w = ways[m]  # (W, m) line of each note
+        h, n = len(cost), len(w)
+        p, o = pitches[notes].astype(np.float64), offsets[notes].astype(np.float64)
+        rows = np.arange(h)[:, None, None]
+        step = np.abs(p[None, None, :] - last[rows, w[None, :, :]]) + HELD * (busy[rows, w[None, :, :]] > now)
+        new_last = np.repeat(last[:, None, :], n, axis=1)
+        new_busy = np.repeat(busy[:, None, :], n, axis=1)
+        hh, ww = np.meshgrid(np.arange(h), np.arange(n), indexing="ij")
+        new_last[hh[..., None], ww[..., None], w[None, :, :]] = p
+        new_busy[hh[..., None], ww[..., None], w[None, :, :]] = o
+        on = new_busy > now
+        crossed = on[..., :, None] & on[..., None, :] & (new_last[..., :, None] < new_last[..., None, :])
+        total = (cost[:, None] + step.sum(axis=2) + CROSSED * crossed[..., upper].sum(axis=2)).ravel()
+        flat_last, flat_busy = new_last.reshape(h * n, k), new_busy.reshape(h * n, k)
+        by_cost = np.argsort(total, kind="stable")
+        # one hypothesis per state (the lines' last pitches and offsets): a number that names it
+        state = flat_last @ _SALT[:k] + np.maximum(flat_busy, -1.0) @ _SALT[k:2 * k]
+        _, first = np.unique(state[by_cost], return_index=True)
+        keep = by_cost[np.sort(first)][:BEAM]
+        steps.append((keep // n, w[keep % n], notes))
+        cost, last, busy = total[keep], flat_last[keep], flat_busy[keep]
+    lines: list[list[int]] = [[] for _ in range(k)]
+    best = 0
+    for parent, chosen, notes in reversed(steps):
+        for i, r in zip(notes.tolist(), chosen[best].tolist()):
             lines[r].append(i)
-            last[r], held[r], busy[r], start[r] = float(p), p, float(offsets[i]), float(onsets[i])
+        best = int(parent[best])
     return [np.array(sorted(line, key=lambda i: onsets[i]), dtype=np.int64) for line in lines]
-
-
-def _crosses(pitch: int, line: int, other: int, held: list[int]) -> bool:
-    """A new note of ``line`` would cross ``other``'s held note (lines are numbered from the top)."""
-    return (other < line and pitch > held[other]) or (other > line and pitch < held[other])
-
-
-def _unison(line: int, other: int, held: list[int], start: list[float]) -> bool:
-    """The two lines' last notes began together on one pitch (which one moves on is not yet known)."""
-    return held[line] == held[other] and start[line] == start[other]

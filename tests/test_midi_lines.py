@@ -134,3 +134,66 @@ def test_the_json_names_the_separated_line_and_stays_valid(chorale: tuple[Score,
     _, keys = chorale
     voices = json_report_voices(keys, tmp_path / "keys.motifs.json")
     assert voices <= {SEPARATED + 1, SEPARATED + 2} and SEPARATED + 2 in voices
+
+
+def test_a_line_that_leaps_above_a_held_note_is_followed(tmp_path: Path) -> None:
+    """The lower line (eighths) leaps above the upper line's held half note for one eighth and comes
+    back (the alto above the soprano, as in bwv114.7 bar 3). The crossing note stays in the lower line:
+    a crossing costs less than cutting the held note, and the notes after it agree. Before phase 15
+    a crossing of a held note cost as much as cutting it, so the upper line took the leap."""
+    upper = [(2.0 * k, 2.0 * k + 2, p) for k, p in enumerate((67, 65, 64, 62))]
+    lower = [(0.5 * j, 0.5 * j + 0.5, p)
+             for j, p in enumerate((60, 62, 64, 69, 64, 62, 60, 62, 60, 59, 60, 62, 59, 57, 55, 57))]
+    score = motifcli.read_score(_write(tmp_path / "cross.mid", [upper + lower]))
+    lines = split_voices(score)
+    assert [v.voice for v in lines] == [SEPARATED + 1, SEPARATED + 2]
+    assert [int(p) for p in lines[0].pitches] == [p for *_, p in upper]
+    assert [int(p) for p in lines[1].pitches] == [p for *_, p in lower]
+
+
+def test_a_bass_and_a_tenor_entering_after_it_are_two_lines(tmp_path: Path) -> None:
+    """bwv846 (WTC I Prelude) written as MIDI by music21: the left hand's bass sounds alone for a
+    quarter of a beat before the tenor enters, at every half bar, so two notes sound at only half its
+    onsets (no steady count there), but within ``WINDOW`` beats two sound throughout: its two lines
+    are the bass (each half bar's first note) and the tenor. The right hand's figuration (one note at
+    a time) stays one line."""
+    music21.corpus.parse("bach/bwv846").write("midi", fp=str(tmp_path / "bwv846.mid"))
+    score = motifcli.read_score(tmp_path / "bwv846.mid")
+    right, left = score.pitched_tracks()
+    lines = split_voices(score)
+    assert [(v.track, v.voice) for v in lines] == [(right.index, UPPER), (left.index, SEPARATED + 1),
+                                                   (left.index, SEPARATED + 2)]
+    bass = {(round(n.onset, 4), n.pitch) for n in left.notes if abs(n.onset % 2.0) < 1e-6}
+    low = {(round(float(o), 4), int(p)) for o, p in zip(lines[2].onsets, lines[2].pitches)}
+    assert len(low & bass) >= 0.9 * len(bass) and len(low & bass) >= 0.95 * len(low)  # (the closing pedal bars differ)
+
+
+def test_imitation_with_rests_is_two_lines(tmp_path: Path) -> None:
+    """Two voices in imitation: the upper states a subject, the lower answers it a fifth below two
+    beats later, each rests between its entries. Two notes sound at about half the onsets, but two lines
+    sound within a window nearly everywhere: each voice is a line note for note."""
+    subject = [(0.0, 1.0, 0), (1.0, 1.5, 2), (1.5, 2.0, 4), (2.0, 3.0, 5), (3.0, 3.5, 4), (3.5, 4.0, 2), (4.0, 5.0, 0)]
+    upper, lower = [], []
+    for k in range(4):
+        upper += [(8.0 * k + a, 8.0 * k + b, 72 + p) for a, b, p in subject]
+        lower += [(8.0 * k + 2 + a, 8.0 * k + 2 + b, 65 + p) for a, b, p in subject]
+    score = motifcli.read_score(_write(tmp_path / "imitation.mid", [upper + lower]))
+    assert line_count(*score.tracks[0].arrays(), 0.05) == 2
+    lines = split_voices(score)
+    assert [v.voice for v in lines] == [SEPARATED + 1, SEPARATED + 2]
+    assert [(float(o), int(p)) for o, p in zip(lines[0].onsets, lines[0].pitches)] == [(a, p) for a, _, p in upper]
+    assert [(float(o), int(p)) for o, p in zip(lines[1].onsets, lines[1].pitches)] == [(a, p) for a, _, p in lower]
+    assert split_voices(score, separate=False)[0].voice == UPPER  # without the separation: the skyline
+
+
+def test_broken_chords_are_no_lines(tmp_path: Path) -> None:
+    """A piano's broken chords keep the pitch split: an Alberti bass (one note at a time), a held
+    arpeggio (each note held to the bar's end: 4 sound within a window, and only two lines may be
+    taken from a window), and a two-note figure played (not notated: onsets off the beat grid)."""
+    alberti = [(0.5 * j, 0.5 * j + 0.5, (48, 55, 52, 55)[j % 4] + (0, 5, 7, 0)[j // 8 % 4]) for j in range(64)]
+    held = [(4.0 * b + 0.5 * j, 4.0 * b + 4.0, (48, 52, 55, 60)[j] + (0, 5, 7, 0)[b % 4]) for b in range(8) for j in range(4)]
+    played = [(2.0 * b + d, 2.0 * b + 2.0, p + (0, 5, 7, 0)[b % 4])
+              for b in range(16) for d, p in ((0.013 * (b % 3), 48), (0.51 + 0.017 * (b % 4), 55))]
+    score = motifcli.read_score(_write(tmp_path / "broken.mid", [alberti, held, played]))
+    assert [line_count(*t.arrays(), 0.05) for t in score.tracks] == [0, 0, 0]
+    assert {v.voice for v in split_voices(score)} <= {UPPER, LOWER}
