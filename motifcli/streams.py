@@ -16,7 +16,8 @@ least ``STEADY`` of the staff's onsets and more than *k* notes start together at
 melody (one note) and a doubled melody give 0 and keep the pitch split. Where no number sounds
 steadily at the onsets, a *notated* staff (onsets on a fine grid: not a performance, whose rolled
 chords look like entries) is two lines when two notes sound within ``WINDOW`` beats of at least
-``STEADY`` of its onsets (the same tests otherwise): lines that enter one after another or rest (a
+``STEADY`` of its onsets (the same tests otherwise; a note counts there where it lasts half-way to the
+next onset, so a legato melody, each note held a little into the next, stays one line): lines that enter one after another or rest (a
 bass and a tenor entering after it, imitation); a held arpeggio (3-4 sounding) is not taken.
 Numpy for the test; the assignment (:func:`separate`) is a beam search over the onset groups of a staff that is lines: the
 lines may cross (a tenor below the bass) at a cost, and a choice is judged by the notes after it
@@ -73,8 +74,18 @@ def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tol
     sizes = np.diff(np.append(first, len(starts)))
     k = _steady(sounding, sizes, pitches[order] % 12, first, 1)
     if k == 0 and WINDOW > 0 and notated(starts):
-        return 2 if _steady(window_max(times, sounding, WINDOW), sizes, pitches[order] % 12, first, DOUBLED_MIN) == 2 else 0
+        held = sounding_through(starts[group], starts, np.sort(offsets), tolerance)
+        return 2 if _steady(window_max(times, held, WINDOW), sizes, pitches[order] % 12, first, DOUBLED_MIN) == 2 else 0
     return k
+
+
+def sounding_through(group_times: np.ndarray, starts: np.ndarray, ends: np.ndarray, tolerance: float) -> np.ndarray:
+    """Notes sounding at each onset group that last at least half-way to the next group (sorted
+    ``starts`` and ``ends``): a second line holds its note while the other moves; a legato melody's
+    note, held a little into the next one (POP909 566's MELODY: 0.03-0.4 beat), is one line."""
+    gap = np.diff(group_times, append=np.inf)
+    probe = group_times + np.where(np.isfinite(gap), np.maximum(tolerance, 0.5 * gap), tolerance)
+    return np.searchsorted(starts, group_times + tolerance, "right") - np.searchsorted(ends, probe, "right")
 
 
 def _steady(sounding: np.ndarray, sizes: np.ndarray, chroma: np.ndarray, first: np.ndarray, evidence: int) -> int:
