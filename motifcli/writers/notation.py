@@ -339,7 +339,7 @@ def midi_to_musicxml(
                 for later in pieces[1:] for t0, _, p, _ in later if p is not None}
         for i in sorted(busy):
             containers[i] = {vi: stream.Voice(id=str(vi + 1)) for vi, v in enumerate(pieces) if v}
-            for v in reversed(containers[i].values()):
+            for v in containers[i].values():
                 measures[i].insert(0, v)
         for vi, voice_pieces in enumerate(pieces):
             for t0, d, ps, tie_type in voice_pieces:
