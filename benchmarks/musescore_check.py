@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_musescore import DIVISION, Mscx, annotation_problems, read_mscx  # noqa: E402
 
 
-def in_musescore_bars(report: dict, starts: list[float], mscx: Mscx) -> dict | None:
+def in_musescore_bars(report: dict, starts: list[float] | None, mscx: Mscx) -> dict | None:
     """``report`` with every beat moved to the same place in MuseScore's bar (None when the bars differ
-    in number)."""
-    if len(starts) != len(mscx.measure_ticks) - 1:
+    in number, or the source has no written bars: MIDI)."""
+    if starts is None or len(starts) != len(mscx.measure_ticks) - 1:
         return None
 
     def move(beat: float) -> float:

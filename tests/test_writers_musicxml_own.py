@@ -4,7 +4,9 @@
   the same families, and one set of marks: the earlier labels, brackets and colours are replaced,
   not stacked (musicxml_own.strip_marks); a user's own directions and colours stay.
 * A document declaring MusicXML 4.0 numbers brackets 1-9 (MuseScore 3 reads those; 3.1 allows 1-6),
-  so a seventh, eighth and ninth overlapping occurrence in a part keep their bracket.
+  so a seventh, eighth and ninth overlapping occurrence in a part keep their bracket; one declaring
+  3.0 or 3.1 that needs them declares 4.0 instead (musicxml_version, phase15-notation15.md), unless
+  it holds what 4.0 (or 3.1) removed, an empty ``<multiple-rest>``: there, and in older versions, 1-6.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from motifcli.writers.musicxml_own import strip_marks
+from motifcli.writers.musicxml_scan import scan_parts
+from motifcli.writers.musicxml_version import declare_4
 from test_musescore import MuseScore, assert_shown, motif_annotate, musescore, read_mscx  # noqa: F401
 from test_writers_musicxml_voices import annotate, document, note
 
@@ -69,22 +73,74 @@ def test_a_users_own_marks_stay(tmp_path: Path) -> None:
     assert [n.get("color") for n in root.iter("note")] == [None] * 3 + ["#123456"] + [None] * 5
 
 
-def test_brackets_past_six_in_a_musicxml_4_document(tmp_path: Path) -> None:
-    """Eight occurrences open at once in one part: all eight bracketed (numbers 1-8) where the document
-    declares MusicXML 4.0; six bracketed and two bare labels where it declares 3.1 (number-level 1-6)."""
+PUBLIC_31 = ('<!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 3.1 Partwise//EN" '
+             '"http://www.musicxml.org/dtds/partwise.dtd">')
+
+
+def overlapping(count: int) -> tuple[str, list]:
+    """A one-part 3.1 document (MuseScore's DOCTYPE) of four bars and ``count`` occurrences of two
+    notes each, all open at once (the k-th note of bars 1-2 and of bars 3-4)."""
     pitches = ["C4", "D4", "E4", "F4", "G4", "A4", "B4", "C5"]
     bars = [[note(p, 1, 1) for p in pitches[4 * b: 4 * b + 4]] for b in range(2)] * 2
-    xml = document(bars)
+    xml = document(bars).replace("?><score-partwise", "?>\n" + PUBLIC_31 + "\n<score-partwise", 1)
     midi = {"C4": 60, "D4": 62, "E4": 64, "F4": 65, "G4": 67, "A4": 69, "B4": 71, "C5": 72}
     seq = [midi[p] for p in pitches] * 2
-    occ = [[(float(k), seq[k], k + 1.0), (k + 8.0, seq[k + 8], k + 9.0)] for k in range(8)]
-    for version, bracketed in (("4.0", 8), ("3.1", 6)):
+    return xml, [[(float(k), seq[k], k + 1.0), (k + 8.0, seq[k + 8], k + 9.0)] for k in range(count)]
+
+
+def bracket_starts(data: bytes) -> list[int]:
+    return sorted(int(b.get("number")) for b in ET.fromstring(data).iter("bracket") if b.get("type") == "start")
+
+
+def test_brackets_past_six_in_a_musicxml_4_document(tmp_path: Path) -> None:
+    """Eight occurrences open at once in one part: all eight bracketed (numbers 1-8) where the document
+    declares MusicXML 4.0, and where it declares 3.1 too: it then declares 4.0 (its root's version and
+    its DOCTYPE's public id, nothing else of the user's bytes)."""
+    xml, occ = overlapping(8)
+    for version in ("4.0", "3.1"):
         sub = tmp_path / version
         sub.mkdir()
-        _, data = annotate(sub, xml.replace('version="3.1"', f'version="{version}"'), occ)
-        starts = [int(b.get("number")) for b in ET.fromstring(data).iter("bracket") if b.get("type") == "start"]
+        source = xml.replace('version="3.1"', f'version="{version}"').replace("MusicXML 3.1", f"MusicXML {version}")
+        _, data = annotate(sub, source, occ)
         assert len(LABEL.findall(data)) == 8
-        assert sorted(starts) == list(range(1, bracketed + 1))
+        assert bracket_starts(data) == list(range(1, 9))
+        assert b'<score-partwise version="4.0">' in data and b"MusicXML 3.1" not in data
+        # the marks taken out and the declaration put back: the user's file, byte for byte
+        back = strip_marks(data, "utf-8").replace(b'version="4.0"><part-list>',
+                                                  f'version="{version}"><part-list>'.encode())
+        assert back.replace(b"MusicXML 4.0 Partwise", f"MusicXML {version} Partwise".encode()) == source.encode()
+
+
+def test_a_31_document_keeps_its_declaration_where_six_brackets_do(tmp_path: Path) -> None:
+    """Six occurrences open at once in a 3.1 document: numbers 1-6, and the document still declares 3.1
+    (its head byte for byte)."""
+    xml, occ = overlapping(6)
+    _, data = annotate(tmp_path, xml, occ)
+    assert bracket_starts(data) == list(range(1, 7))
+    assert data.startswith(xml[: xml.index("<part-list>")].encode())
+
+
+def test_which_documents_may_declare_40() -> None:
+    """MusicXML 4.0 no longer allows an empty ``<multiple-rest/>`` (its one removal from 3.1): such a
+    document may not declare 4.0 (so it keeps six brackets). music21, motif's reader, cannot read one
+    either, so this is the writer's guard alone; a 3.1 document without one gets the two edits, one
+    declaring 4.0 already none; a 3.0 one with ``<extend font-size>`` (removed in 3.1) and one of
+    2.0 or older (removals not checked) none either."""
+    xml, _ = overlapping(8)
+    assert [e[-1] for e in declare_4(scan_parts(xml.encode()))] == [
+        b'<score-partwise version="4.0">', b"4.0"]
+    assert declare_4(scan_parts(xml.replace('version="3.1"', 'version="4.0"').encode())) == []
+    assert declare_4(scan_parts(xml.replace(' version="3.1"', "").encode())) is None  # none written: 1.0
+    assert declare_4(scan_parts(xml.replace('version="3.1"', 'version="2.0"').encode())) is None
+    font = xml.replace("</note>", '<lyric><text>a</text><extend font-size="10"/></lyric></note>', 1)
+    assert declare_4(scan_parts(font.replace('version="3.1"', 'version="3.0"').encode())) is None  # 3.1 removed it
+    assert declare_4(scan_parts(font.encode())) is not None  # (in 3.1 itself no longer allowed: not ours to judge)
+    assert declare_4(scan_parts(xml.replace('version="3.1"', 'version="3.0"').encode())) is not None
+    for empty in ("<multiple-rest/>", '<multiple-rest use-symbols="no"></multiple-rest>'):
+        bad = xml.replace("</time></attributes>", f"</time><measure-style>{empty}</measure-style></attributes>", 1)
+        assert declare_4(scan_parts(bad.encode())) is None
+    assert declare_4(scan_parts(xml.replace("</time></attributes>", "</time><measure-style><multiple-rest>2"
+                                            "</multiple-rest></measure-style></attributes>", 1).encode())) is not None
 
 
 @pytest.mark.musescore

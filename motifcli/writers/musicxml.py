@@ -51,8 +51,9 @@ def render(annotation: Annotation, score: Score) -> bytes:
         scan = scan_parts(source)
         align_to_score(scan, score)
         return annotate_xml(source, marks_for_musicxml(annotation, score, scan), scan)
-    from motifcli.writers.notation import midi_to_musicxml, note_homes  # music21: only for MIDI input
+    from motifcli.writers.notation import midi_to_musicxml, note_homes, separated_lines  # music21: MIDI only
 
     meter = annotation.meter_map if annotation.meter_map is not None else score.meter_map  # the run's bars
-    converted = midi_to_musicxml(score, meter_map=meter, homes=note_homes(annotation, score, meter))
+    converted = midi_to_musicxml(score, meter_map=meter, homes=note_homes(annotation, score, meter),
+                                 lines=separated_lines(score))
     return annotate_xml(converted.xml, marks_for_converted(annotation, score, converted), converted.scan)

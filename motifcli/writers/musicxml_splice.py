@@ -18,11 +18,12 @@ closes at the end of the bar before it), never before its own start in the docum
 multi-staff part the directions name the staff of the occurrence's first note (``<staff>2</staff>``
 for a motif in the left hand; of notes struck together, the top staff), so the bracket runs in its
 staff; the stop names its last note's staff. Bracket numbers are reused, never by two brackets
-open at once in a part (in document order): 1-6 in a document declaring MusicXML 3.1 or older
-(its ``number-level``), 1-9 in one declaring 4.0 or later (4.0 allows 1-16, but MuseScore 3 drops
-a direction numbered 10 or more, its words too: benchmarks/phase15-musescore15.md); past that
-many overlapping occurrences the label is written without a bracket. Nothing else in the document changes, but the <voice> numbers
-of a part MuseScore 3 would cut (more than four on a staff: musicxml_voices).
+open at once in a part (in document order): 1-9 (4.0 allows 1-16, but MuseScore 3 drops a direction
+numbered 10 or more, its words too: benchmarks/phase15-musescore15.md). A document declaring 3.0 or
+3.1 (1-6) that needs 7-9 then declares 4.0 (musicxml_version), unless it may not (an empty
+``<multiple-rest>``; older versions): it keeps 1-6. Past that many overlapping occurrences the label is written
+without a bracket. Nothing else in the document changes, but the <voice> numbers of a part MuseScore 3
+would cut (more than four on a staff: musicxml_voices) and that declaration.
 
 Which written notes are an occurrence's: those at its notes' (onset, pitch) that are not a tied
 piece of an earlier note, where "tied" is what the reader merges (musicxml_scan.link_ties: a stop
@@ -42,6 +43,7 @@ from motifcli.errors import OutputError
 from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
+from motifcli.writers.musicxml_version import declare_4
 from motifcli.writers.musicxml_voices import voice_edits
 
 MAX_BRACKETS = 6  # MusicXML 1.0-3.1 number-level: 1..6
@@ -62,6 +64,11 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
         by_part[mark.part_id].append(mark)
     order = 0
     levels = bracket_levels(scan)
+    # a document declaring 3.0 or 3.1 may declare 4.0 (musicxml_version) when it needs 7-9 brackets
+    upgrade = declare_4(scan) if levels < MAX_BRACKETS_4 else None
+    if upgrade is not None:
+        levels = MAX_BRACKETS_4
+    most = 0  # the highest bracket number written
     for pid, part_marks in by_part.items():
         part = scan.parts[pid]
         part_marks.sort(key=lambda m: (m.start, m.end))
@@ -131,6 +138,7 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                            start_staff, stop_staff))
         placed.sort(key=lambda p: p[0])
         numbers = _bracket_numbers([(p[0], p[1]) for p in placed], levels)
+        most = max([most, *(n for n in numbers if n is not None)])
         for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off, s_staff, e_staff), number in zip(placed, numbers):
             for key, slot, offset, kind, staff in ((start_key, s_slot, s_off, "start", s_staff),
                                                    (stop_key, e_slot, e_off, "stop", e_staff)):
@@ -142,6 +150,8 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                     body = slot.lead + scan.enc(xml) + slot.indent
                     edits.append((slot.pos, 0, key[1], key[2], order, slot.pos, body))
     edits += voice_edits(scan)  # so MuseScore keeps every voice, and with them the coloured notes
+    if upgrade and most > MAX_BRACKETS:
+        edits += upgrade
     return _splice(data, edits)
 
 

@@ -2,7 +2,8 @@
 
 MIDI input has no MusicXML to keep, so :func:`midi_to_musicxml` writes one (quantised to sixteenths,
 one part per pitched track, drums and empty tracks left out, a grand staff for piano-like tracks,
-at most two voices per staff, an estimated key signature) in the bars of the run's meter map: its
+at most two voices per staff, or a track's separated lines as its voices (notation_lines), an
+estimated key signature) in the bars of the run's meter map: its
 time signatures, a pickup measure "0" (``implicit="yes"``, so MuseScore numbers the next one 1), a new
 time signature where the map changes, and bars of other lengths (an irregular bar of an estimate)
 written as they are, without a signature of their own. Bar lines are quantised like the notes, so the
@@ -39,6 +40,8 @@ from motifcli.writers.notation_bars import (
     quantise,
     split_notatable,
 )
+from motifcli.writers.notation_lines import line_events, line_rows, staff_lines
+from motifcli.writers.notation_lines import separated_lines  # noqa: F401 - the MusicXML writer imports it from here
 
 # Bars in all staves together. music21 builds a few KB and ~0.1 ms per bar even when it is empty,
 # so 4 notes 50,000 beats apart (37,500 bars) took minutes and gigabytes; a POP909 song has ~600.
@@ -256,10 +259,12 @@ def midi_to_musicxml(
     grid: Fraction = GRID,
     meter_map: MeterMap | None = None,
     homes: Mapping[NoteKey, float] | None = None,
+    lines: Mapping[int, list[list[int]]] | None = None,
 ) -> ConvertedScore:
     """Notate the pitched tracks of a MIDI score with music21 (one part each) and export MusicXML,
     in the bars of ``meter_map`` (the run's, see :func:`notation_bars`; default the score's own),
-    each note in its bar (``homes``: :func:`note_homes` of the annotation; else where its onset is).
+    each note in its bar (``homes``: :func:`note_homes` of the annotation; else where its onset is),
+    a track's ``lines`` (note indices per line, highest first: :func:`separated_lines`) as its voices.
 
     The notation is built here (quantised onsets and ends, bars, ties, two voices per staff, a grand
     staff for piano-like tracks, key signature and accidentals) and exported without music21's
@@ -286,6 +291,7 @@ def midi_to_musicxml(
     bar_starts = [b.start for b in bars]
     bar_beats = [float(b.beat) if b.beat is not None else float(b.start) for b in bars]
     homes = homes if homes is not None else {}
+    lines = lines if lines is not None else {}
     for track in tracks:
         rows = []
         for n in track.notes:
@@ -308,9 +314,9 @@ def midi_to_musicxml(
     m21score = stream.Score()
     title = clean_text(Path(score.path).stem) if score.path is not None else "motif"
     m21score.metadata = metadata.Metadata(title=title, movementName=title)
-    def staff_measures(rows: list[tuple[Fraction, Fraction, int]], staff_clef, heading: list) -> list:
-        """The bars of one staff: quantised notes as chords in at most two voices, rests, ties."""
-        voices = _voices(rows, grid)
+    def staff_measures(voices: list[list[_Event]], staff_clef, heading: list) -> list:
+        """The bars of one staff: its voices' chords, rests (hidden past voice 1) and ties; a bar where
+        only voice 1 sounds is written without voices."""
         pieces = [_pieces(v, bars) if v or i == 0 else [] for i, v in enumerate(voices)]
         measures = []
         shown: tuple[int, int] | None = None
@@ -328,25 +334,24 @@ def midi_to_musicxml(
         first = measures[0]
         for el in [staff_clef, key.KeySignature(fifths), *heading]:
             first.insert(0, el)
-        containers: list[list[stream.Stream]] = [[m] for m in measures]
-        if pieces[1]:
-            busy = {bisect.bisect_right(bar_starts, t0) - 1 for t0, _, p, _ in pieces[1] if p is not None}
-            for i in sorted(busy):
-                v1, v2 = stream.Voice(id="1"), stream.Voice(id="2")
-                measures[i].insert(0, v1)
-                measures[i].insert(0, v2)
-                containers[i] = [v1, v2]
+        containers: list[dict[int, stream.Stream]] = [{0: m} for m in measures]
+        busy = {bisect.bisect_right(bar_starts, t0) - 1
+                for later in pieces[1:] for t0, _, p, _ in later if p is not None}
+        for i in sorted(busy):
+            containers[i] = {vi: stream.Voice(id=str(vi + 1)) for vi, v in enumerate(pieces) if v}
+            for v in containers[i].values():
+                measures[i].insert(0, v)
         for vi, voice_pieces in enumerate(pieces):
             for t0, d, ps, tie_type in voice_pieces:
                 i = bisect.bisect_right(bar_starts, t0) - 1
-                if vi == 1 and len(containers[i]) == 1:
+                if vi not in containers[i]:
                     continue
-                target = containers[i][vi if len(containers[i]) > 1 else 0]
+                target = containers[i][vi]
                 if ps is None:
                     el = note.Rest(quarterLength=d)
                     # never "auto": its context search costs seconds
                     el.fullMeasure = d == bars[i].length and not bars[i].implicit
-                    if vi == 1:
+                    if vi >= 1:
                         el.style.hideObjectOnPrint = True
                 elif len(ps) == 1:
                     el = note.Note(spell(ps[0]), quarterLength=d)
@@ -365,24 +370,32 @@ def midi_to_musicxml(
         rows = quantised[track.index]
         heading = [tempo.MetronomeMark(number=round(bpm, 2))] if k == 0 else []
         staves = _split_staves(rows)
+        # a staff separated into lines writes them as its voices (notation_lines); else two voices
+        if track.index in lines:
+            by_staff = staff_lines(line_rows(rows, lines[track.index]), staves is not None)
+            voiced = [[[_Event(*e) for e in line_events(line)] for line in staff] for staff in by_staff]
+            staves = None if len(by_staff) == 1 else ([r for line in by_staff[0] for r in line],
+                                                      [r for line in by_staff[1] for r in line])
+        else:
+            voiced = [_voices(r, grid) for r in ([rows] if staves is None else staves)]
         if staves is None:
             pitches = sorted(p for _, _, p in rows)
             staff_clef = clef.BassClef() if pitches and pitches[len(pitches) // 2] < 57 else clef.TrebleClef()
-            layout_parts = [(stream.Part(id=pid), rows, staff_clef)]
+            layout_parts = [(stream.Part(id=pid), voiced[0], staff_clef)]
         else:  # a piano-like track: treble and bass staves of one part (a grand staff)
             layout_parts = [
-                (stream.PartStaff(id=f"{pid}-Staff1"), staves[0], clef.TrebleClef()),
-                (stream.PartStaff(id=f"{pid}-Staff2"), staves[1], clef.BassClef()),
+                (stream.PartStaff(id=f"{pid}-Staff1"), voiced[0], clef.TrebleClef()),
+                (stream.PartStaff(id=f"{pid}-Staff2"), voiced[1], clef.BassClef()),
             ]
         name = clean_text(track.name)  # NUL or ESC in a MIDI name would make the XML invalid
-        for s_index, (part, staff_rows, staff_clef) in enumerate(layout_parts):
+        for s_index, (part, staff_voices, staff_clef) in enumerate(layout_parts):
             part.partName = name
             inst = instrument.Instrument()
             inst.partName = name
             inst.instrumentName = name
             inst.partId = pid
             part.insert(0, inst)
-            for m in staff_measures(staff_rows, staff_clef, heading if s_index == 0 else []):
+            for m in staff_measures(staff_voices, staff_clef, heading if s_index == 0 else []):
                 part.append(m)
             m21score.insert(0, part)
         if staves is not None:
