@@ -30,8 +30,12 @@ import subprocess
 import sys
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, os.environ.get("PYTHONPATH", "") or str(Path(__file__).resolve().parents[1]))
+
+if TYPE_CHECKING:
+    import mido
 
 _STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
@@ -85,6 +89,22 @@ def coloured_notes(data: bytes) -> set[tuple[Fraction, int, int, int]]:
     return out
 
 
+def starts_and_lyrics(midi: mido.MidiFile) -> tuple[dict[tuple[int, int], list[int]], list[tuple[str, int, int]]]:
+    """The pitches starting at each (track number, tick) (a unison of two lines starts two notes) and
+    every lyric as (text, track number, tick): what a lyric stands under."""
+    starts: dict[tuple[int, int], list[int]] = {}
+    lyrics = []
+    for number, track in enumerate(midi.tracks):
+        tick = 0
+        for msg in track:
+            tick += msg.time
+            if msg.type == "note_on" and msg.velocity > 0:
+                starts.setdefault((number, tick), []).append(msg.note)
+            elif msg.type == "lyrics":
+                lyrics.append((msg.text, number, tick))
+    return starts, lyrics
+
+
 def check(src: Path, out: Path) -> dict:
     import mido
     from mir_eval.io import load_patterns
@@ -114,16 +134,7 @@ def check(src: Path, out: Path) -> dict:
         bad += abs(float(start) - o["start_seconds"]) > 1e-5 or abs(float(end) - o["end_seconds"]) > 1e-5
     row["labels"] = bad
     midi = mido.MidiFile(f"{stem}.mid")
-    starts: dict[tuple[int, int], list[int]] = {}
-    lyrics = []
-    for number, track in enumerate(midi.tracks):
-        tick = 0
-        for msg in track:
-            tick += msg.time
-            if msg.type == "note_on" and msg.velocity > 0:
-                starts.setdefault((number, tick), []).append(msg.note)
-            elif msg.type == "lyrics":
-                lyrics.append((msg.text, number, tick))
+    starts, lyrics = starts_and_lyrics(midi)
     score = motifcli.read_score(src)
     wrong = shared = named = 0
     for text, number, tick in lyrics:

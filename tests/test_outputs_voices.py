@@ -24,6 +24,7 @@ import mido
 import mir_eval.io
 import pytest
 
+from benchmarks.formats_voices import starts_and_lyrics
 from conftest import REPO, subprocess_env
 from motifcli.annotation import Annotation
 from motifcli.readers import read_score
@@ -136,16 +137,7 @@ def test_each_table_says_the_line_the_json_notes_are_in(chorale_keys: dict[str, 
     # MIDI: a lyric on the track of the occurrence's first note, where that note starts
     midi = mido.MidiFile(out / f"{src.stem}.motifs.mid")
     score = read_score(src)
-    starts: dict[tuple[int, int], list[int]] = {}  # a unison of two lines starts two notes
-    lyrics = []
-    for number, track in enumerate(midi.tracks):
-        tick = 0
-        for msg in track:
-            tick += msg.time
-            if msg.type == "note_on" and msg.velocity > 0:
-                starts.setdefault((number, tick), []).append(msg.note)
-            elif msg.type == "lyrics":
-                lyrics.append((msg.text, number, tick))
+    starts, lyrics = starts_and_lyrics(midi)
     assert len(lyrics) == len(occs)
     for text, number, tick in lyrics:
         label = text.split()[1]
