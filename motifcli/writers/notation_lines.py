@@ -11,11 +11,15 @@ up and down as MuseScore draws voices. Staves that are not lines keep the two-vo
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from motifcli.score import Score
 
 Row = tuple[Fraction, Fraction, int]  # quantised onset, end, pitch of one note
 
 
-def separated_lines(score) -> dict[int, list[list[int]]]:
+def separated_lines(score: Score) -> dict[int, list[list[int]]]:
     """Track index -> the note indices of each of its separated lines, highest first (only tracks
     discovery separates with its default settings; the lines depend on the notes alone)."""
     from motifcli.discovery.types import DiscoverySettings
