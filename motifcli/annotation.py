@@ -14,6 +14,7 @@ JSON schema is versioned (``SCHEMA_VERSION``) and documented in ``docs/json-sche
 from __future__ import annotations
 
 import math
+import re
 import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -96,6 +97,10 @@ class MotifNote:
             voice=None if voice is None else int(voice),
             staff=None if staff is None else int(staff),
         )
+
+
+# what Occurrence.text writes ("Motif A1"): how a writer knows an earlier run's labels in a file it annotates again
+LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+")
 
 
 # MotifNote.voice numbers (motifcli/voices.py, motifcli/streams.py) in words; docs/json-schema.md

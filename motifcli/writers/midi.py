@@ -42,7 +42,7 @@ from typing import Any
 import mido
 import numpy as np
 
-from motifcli.annotation import TEXTURE_VOICE, Annotation, Occurrence, voice_words
+from motifcli.annotation import LABEL_TEXT, TEXTURE_VOICE, Annotation, Occurrence, voice_words
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
 from motifcli.readers.midi import DRUM_CHANNEL
@@ -184,7 +184,7 @@ def without_time_signatures(track: mido.MidiTrack) -> mido.MidiTrack:
 
 
 # what mark() writes: a marker "Motif A1", a lyric "Motif A1" or "Motif A1 (line 2 from the top)"
-_OWN_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: \([^()]*\))?")
+_OWN_TEXT = re.compile(LABEL_TEXT.pattern + r"(?: \([^()]*\))?")
 
 
 def without_own_marks(track: mido.MidiTrack) -> mido.MidiTrack:

@@ -26,9 +26,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from motifcli.annotation import PALETTE
+from motifcli.annotation import LABEL_TEXT, PALETTE
 
-_LABEL = re.compile(r"Motif [A-Z]+[0-9]+")
 _DIRECTION = re.compile(r"<direction[\s>].*?</direction\s*>", re.S)
 _PART = re.compile(r"<part[\s>]")
 _STEP_BEFORE = re.compile(r"<(forward|backup)><duration>([0-9]+)</duration></\1>$")
@@ -92,7 +91,7 @@ def _classify(xml: str) -> tuple[str | None, str | None]:
         if child.tag != "direction-type" or len(child) != 1:
             return None, None
         (mark,) = child
-        if mark.tag == "words" and _LABEL.fullmatch((mark.text or "").strip()):
+        if mark.tag == "words" and LABEL_TEXT.fullmatch((mark.text or "").strip()):
             words.append(mark)
         elif mark.tag == "bracket" and mark.get("type") in ("start", "stop"):
             (starts if mark.get("type") == "start" else stops).append(mark.get("number", "1"))
