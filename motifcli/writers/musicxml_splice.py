@@ -43,12 +43,11 @@ from motifcli.errors import OutputError
 from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
-from motifcli.writers.musicxml_version import declare_4
+from motifcli.writers.musicxml_version import declare_4, declared_version
 from motifcli.writers.musicxml_voices import voice_edits
 
 MAX_BRACKETS = 6  # MusicXML 1.0-3.1 number-level: 1..6
 MAX_BRACKETS_4 = 9  # MusicXML 4.0 number-level 1..16, of which MuseScore 3 reads 1..9
-_VERSION = re.compile(r"<score-(?:partwise|timewise)\b[^>]*?\bversion\s*=\s*[\"']\s*(\d+)")
 _TOLERANCE = Fraction(1, 960)  # the grid marks snap beats to (musicxml_marks._beats)
 
 
@@ -161,9 +160,7 @@ _Key = tuple[int, Fraction, int]  # (byte position, beat, 0 for a stop / 1 for a
 def bracket_levels(scan: XmlScan) -> int:
     """How many brackets a part may hold open at once: the ``number-level`` range of the MusicXML
     version the document declares (none declared: 1.0), capped at what MuseScore 3 reads."""
-    head = scan.data[: 4096 * scan.unit].decode(scan.codec, errors="replace")
-    match = _VERSION.search(head)
-    return MAX_BRACKETS_4 if match is not None and int(match.group(1)) >= 4 else MAX_BRACKETS
+    return MAX_BRACKETS_4 if declared_version(scan) >= (4, 0) else MAX_BRACKETS
 
 
 def _bracket_numbers(spans: list[tuple[_Key, _Key]], levels: int = MAX_BRACKETS) -> list[int | None]:
