@@ -39,6 +39,10 @@ DOUBLED = 0.5  # ... unless more than this share of its notes starting together 
 WINDOW = 2.0  # beats either side over which two lines sounding are counted where the onsets show no steady number (0: off)
 DOUBLED_MIN = 8  # ... and the doubling test there needs this many groups of notes starting together (a final octave is no doubled line)
 HELD = 12.0  # cost (semitones) of cutting a line's held note to give it a new one
+BEAM = 8  # histories kept after each onset group (the look-ahead: a choice is judged by the notes after it)
+CROSSED = 4.0  # cost, per onset group, of each pair of sounding lines out of pitch order (phase15-midilines15.md)
+GRID = 48  # a notated (quantised) file's onsets lie on 1/GRID beat (a 64th-note triplet grid and coarser)
+_SALT = np.sqrt(np.array([2.0, 3, 5, 7, 11, 13, 17, 19])) * 1000.0  # weights that make a state one number
 
 
 def onset_groups(onsets: np.ndarray, tolerance: float) -> np.ndarray:
@@ -66,16 +70,16 @@ def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tol
     if len(onsets) < 8:
         return 0
     order = np.argsort(onsets, kind="stable")
-    starts = onsets[order]
+    starts, ends, chroma = onsets[order], np.sort(offsets), pitches[order] % 12
     group = np.concatenate([[True], np.diff(starts) > tolerance])
     times = starts[group] + tolerance  # just after each onset group
-    sounding = np.searchsorted(starts, times, "right") - np.searchsorted(np.sort(offsets), times, "right")
+    sounding = np.searchsorted(starts, times, "right") - np.searchsorted(ends, times, "right")
     first = np.flatnonzero(group)
     sizes = np.diff(np.append(first, len(starts)))
-    k = _steady(sounding, sizes, pitches[order] % 12, first, 1)
+    k = _steady(sounding, sizes, chroma, first, 1)
     if k == 0 and WINDOW > 0 and notated(starts):
-        held = sounding_through(starts[group], starts, np.sort(offsets), tolerance)
-        return 2 if _steady(window_max(times, held, WINDOW), sizes, pitches[order] % 12, first, DOUBLED_MIN) == 2 else 0
+        held = sounding_through(starts[group], starts, ends, tolerance)
+        return 2 if _steady(window_max(times, held, WINDOW), sizes, chroma, first, DOUBLED_MIN) == 2 else 0
     return k
 
 
@@ -108,16 +112,6 @@ def _steady(sounding: np.ndarray, sizes: np.ndarray, chroma: np.ndarray, first: 
     return k
 
 
-BEAM = 8  # histories kept after each onset group (the look-ahead: a choice is judged by the notes after it)
-CROSSED = 4.0  # cost, per onset group, of each pair of sounding lines out of pitch order (phase15-midilines15.md)
-
-
-_SALT = np.sqrt(np.array([2.0, 3, 5, 7, 11, 13, 17, 19])) * 1000.0  # weights that make a state one number
-
-
-GRID = 48  # a notated (quantised) file's onsets lie on 1/GRID beat (a 64th-note triplet grid and coarser)
-
-
 def notated(onsets: np.ndarray) -> bool:
     """Nearly every onset on the ``GRID`` (a file written from notation, not a performance, whose
     rolled chords and uneven onsets would look like lines entering one after another)."""
@@ -138,7 +132,7 @@ def window_max(times: np.ndarray, values: np.ndarray, width: float) -> np.ndarra
 
 
 def separate(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, k: int,
-                  tolerance: float) -> list[np.ndarray]:
+             tolerance: float) -> list[np.ndarray]:
     """The note indices of each of ``k`` lines, highest first, each in onset order. Onset groups in
     time order; every injective way of giving a group's notes to the lines is tried (crossings too),
     costing |pitch - the line's last pitch|, ``HELD`` for cutting a line's held note and ``CROSSED``
