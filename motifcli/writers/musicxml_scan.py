@@ -21,9 +21,9 @@ from fractions import Fraction
 from xml.parsers import expat
 
 from motifcli.errors import OutputError
-from motifcli.writers.musicxml_voices import home_staves, needs_renumbering
 from motifcli.score import Score
 from motifcli.ties import tie_links
+from motifcli.writers.musicxml_voices import home_staves, needs_renumbering
 
 _STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 

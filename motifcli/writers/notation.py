@@ -41,7 +41,6 @@ from motifcli.writers.notation_bars import (
     split_notatable,
 )
 from motifcli.writers.notation_lines import line_events, line_rows, staff_lines
-from motifcli.writers.notation_lines import separated_lines  # noqa: F401 - the MusicXML writer imports it from here
 
 # Bars in all staves together. music21 builds a few KB and ~0.1 ms per bar even when it is empty,
 # so 4 notes 50,000 beats apart (37,500 bars) took minutes and gigabytes; a POP909 song has ~600.
