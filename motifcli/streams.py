@@ -23,7 +23,7 @@ voice rests for bars (Palestrina), no window shows two at ``STEADY`` of the onse
 is then two lines by *time* (:func:`resting_lines`): two notes sound for at least ``TOGETHER`` of the
 time anything sounds, three or more for at most ``THREE`` of it, and more than two start together at
 no more than ``OVER`` of its onsets (a piano's held broken chords and chords sound 3+ too long); the
-separation gives a one-line stretch to the line it continues (pitch proximity to its last note).
+separation gives a one-line stretch to the line it continues (``GAP``: a line resuming after a rest costs).
 Numpy for the test; the assignment (:func:`separate`) is a beam search over the onset groups of a staff that is lines: the
 lines may cross (a tenor below the bass) at a cost, and a choice is judged by the notes after it
 too, as contig mapping connects fragments by their neighbours on both sides. music21's
@@ -47,8 +47,7 @@ THREE = 0.05  # ... and three or more for at most this share (phase16-midilines1
 DOUBLED_MIN = 8  # ... and the doubling test there needs this many groups of notes starting together (a final octave is no doubled line)
 HELD = 12.0  # cost (semitones) of cutting a line's held note to give it a new one
 BEAM = 8  # histories kept after each onset group (the look-ahead: a choice is judged by the notes after it)
-GAP = 0.0  # cost of giving a note to a line that rests (its last note ended before the onset): a resting voice's stale pitch is a weak cue
-LEAP = 0.0  # extra cost per semitone of a move beyond a step (2 semitones): a line continues stepwise (voice leading)
+GAP = 4.0  # cost of giving a note to a line that rests (its last note ended before the onset): a resting voice's stale pitch is a weak cue
 CROSSED = 4.0  # cost, per onset group, of each pair of sounding lines out of pitch order (phase15-midilines15.md)
 GRID = 48  # a notated (quantised) file's onsets lie on 1/GRID beat (a 64th-note triplet grid and coarser)
 _SALT = np.sqrt(np.array([2.0, 3, 5, 7, 11, 13, 17, 19])) * 1000.0  # weights that make a state one number
@@ -166,8 +165,10 @@ def separate(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, k: in
              tolerance: float) -> list[np.ndarray]:
     """The note indices of each of ``k`` lines, highest first, each in onset order. Onset groups in
     time order; every injective way of giving a group's notes to the lines is tried (crossings too),
-    costing |pitch - the line's last pitch|, ``HELD`` for cutting a line's held note and ``CROSSED``
-    for each pair of sounding lines out of pitch order; the ``BEAM`` cheapest histories are kept, so
+    costing |pitch - the line's last pitch|, ``HELD`` for cutting a line's held note, ``GAP`` for
+    giving it to a line that rests (a voice singing alone through the other's rest goes on in its own
+    line, not in the one whose last, stale pitch is nearer) and ``CROSSED`` for each pair of sounding
+    lines out of pitch order; the ``BEAM`` cheapest histories are kept, so
     a crossing, a unison's exit or a line resting is also judged by the notes that follow. A group
     of more than ``k`` notes gives its highest ``k`` - 1 and its lowest (inner notes of a chord are
     dropped, as the pitch split drops them). Numpy over the histories x ways of each group; one step
@@ -194,8 +195,7 @@ def separate(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, k: in
         p, o = pitches[notes].astype(np.float64), offsets[notes].astype(np.float64)
         rows = np.arange(h)[:, None, None]
         was = busy[rows, w[None, :, :]]
-        move = np.abs(p[None, None, :] - last[rows, w[None, :, :]])
-        step = move + LEAP * np.maximum(move - 2.0, 0.0) + HELD * (was > now) + GAP * (was < now - 2 * tolerance)
+        step = np.abs(p[None, None, :] - last[rows, w[None, :, :]]) + HELD * (was > now) + GAP * (was < now - 2 * tolerance)
         new_last = np.repeat(last[:, None, :], n, axis=1)
         new_busy = np.repeat(busy[:, None, :], n, axis=1)
         hh, ww = np.meshgrid(np.arange(h), np.arange(n), indexing="ij")

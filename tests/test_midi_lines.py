@@ -247,3 +247,18 @@ def test_a_broken_chord_accompaniment_is_no_lines(tmp_path: Path, monkeypatch: p
     assert {v.voice for v in split_voices(score)} <= {UPPER, LOWER}
     monkeypatch.setattr(streams, "THREE", 1.0)
     assert line_count(*score.tracks[0].arrays(), 0.05) == 2  # the case is a near one: THREE decides it
+
+
+def test_a_voice_singing_alone_through_a_rest_stays_in_its_line(tmp_path: Path) -> None:
+    """While the lower voice rests (bars 5-6), the upper one sings alone down to its C, next to the
+    lower voice's last pitch (B): each note stays in the upper line, which goes on without a break; the
+    resting line's stale pitch is nearer to some, and without ``GAP`` (a line resuming after a rest
+    costs) the lower line took them."""
+    up, dip = (72, 74, 76, 77, 79, 77, 76, 74), (67, 65, 64, 62, 60, 62, 64, 65)
+    upper = [(1.0 * j, 1.0 * j + 1, (dip if j // 4 % 6 in (4, 5) else up)[j % 8]) for j in range(48)]
+    lower = [(2.0 * j, 2.0 * j + 2, (60, 59, 57, 59, 60, 62)[j % 6]) for j in range(24) if j // 2 % 6 not in (4, 5)]
+    score = motifcli.read_score(_write(tmp_path / "alone.mid", [upper + lower]))
+    lines = split_voices(score)
+    assert [v.voice for v in lines] == [SEPARATED + 1, SEPARATED + 2]
+    assert [(float(o), int(p)) for o, p in zip(lines[0].onsets, lines[0].pitches)] == [(a, p) for a, _, p in upper]
+    assert [(float(o), int(p)) for o, p in zip(lines[1].onsets, lines[1].pitches)] == [(a, p) for a, _, p in lower]
