@@ -74,7 +74,8 @@ def highest_first(onsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> 
 def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> int:
     """How many lines the staff is (see the module doc), or 0 where it is no steady number of lines.
     Where no number sounds steadily at the onsets, a notated staff is two lines when two sound
-    steadily within ``WINDOW`` beats (:func:`window_max`: lines entering one after another, resting)."""
+    steadily within ``WINDOW`` beats (:func:`window_max`: lines entering one after another, resting),
+    or for enough of its time (:func:`resting_lines`: voices resting for bars)."""
     if len(onsets) < 8:
         return 0
     order = np.argsort(onsets, kind="stable")
