@@ -4,7 +4,8 @@
     PYTHONPATH=$TREE python benchmarks/midi_lines_speed.py --pop909 [RUNS]   # line_count on POP909 100-199
 
 A chorale reduction's lower staff (bwv1.6 tenor + bass, written as MIDI by music21, read by motif)
-its four parts as one staff (4 lines), and a four-voice Palestrina Agnus as one staff are repeated
+its four parts as one staff (4 lines), a four-voice Palestrina Agnus as one staff, and the lower staff
+of its two-track reduction (``resting``: tenor + bass resting for bars, phase 16) are repeated
 end to end to about 2,500 / 5,000 / 10,000 / 20,000 notes; prints, per size, the median CPU time
 (``time.process_time``, RUNS runs, default 3) and the peak traced memory (``tracemalloc``) of
 :func:`motifcli.voices.pitch_lines` (line count + separation), and the lines it gives.
@@ -39,6 +40,9 @@ def staff(kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return track.arrays()
     from benchmarks.midi_lines import one_track, pieces
 
+    if kind == "resting":  # the lower staff of the first Palestrina piece's two-track reduction (phase 16: voices resting)
+        reduction(list(music21.corpus.parse(pieces()[0]).parts)).write("midi", fp=str(tmp / "x.mid"))
+        return motifcli.read_score(tmp / "x.mid").pitched_tracks()[1].arrays()
     parts = vocal_parts(music21.corpus.parse("bach/bwv1.6")) if kind == "chorale4" else list(music21.corpus.parse(pieces()[0]).parts)
     satb(parts).write("midi", fp=str(tmp / "s.mid"))
     one_track(tmp / "s.mid", tmp / "x.mid")
@@ -70,7 +74,7 @@ def main() -> None:
         pop909(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
         return
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    for kind in ("chorale", "chorale4", "palestrina"):
+    for kind in ("chorale", "chorale4", "palestrina", "resting"):
         on, off, pi = staff(kind)
         span = float(off.max()) + 4.0
         for size in (2500, 5000, 10000, 20000):

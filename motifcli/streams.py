@@ -18,7 +18,12 @@ steadily at the onsets, a *notated* staff (onsets on a fine grid: not a performa
 chords look like entries) is two lines when two notes sound within ``WINDOW`` beats of at least
 ``STEADY`` of its onsets (the same tests otherwise; a note counts there where it lasts half-way to the
 next onset, so a legato melody, each note held a little into the next, stays one line): lines that enter one after another or rest (a
-bass and a tenor entering after it, imitation); a held arpeggio (3-4 sounding) is not taken.
+bass and a tenor entering after it, imitation); a held arpeggio (3-4 sounding) is not taken. Where a
+voice rests for bars (Palestrina), no window shows two at ``STEADY`` of the onsets; a notated staff
+is then two lines by *time* (:func:`resting_lines`): two notes sound for at least ``TOGETHER`` of the
+time anything sounds, three or more for at most ``THREE`` of it, and more than two start together at
+no more than ``OVER`` of its onsets (a piano's held broken chords and chords sound 3+ too long); the
+separation gives a one-line stretch to the line it continues (``GAP``: a line resuming after a rest costs).
 Numpy for the test; the assignment (:func:`separate`) is a beam search over the onset groups of a staff that is lines: the
 lines may cross (a tenor below the bass) at a cost, and a choice is judged by the notes after it
 too, as contig mapping connects fragments by their neighbours on both sides. music21's
@@ -37,9 +42,12 @@ STEADY = 0.8  # a staff is k lines when k notes sound just after at least this s
 OVER = 0.05  # ... and more than k notes start together at no more than this share
 DOUBLED = 0.5  # ... unless more than this share of its notes starting together are one pitch class
 WINDOW = 2.0  # beats either side over which two lines sounding are counted where the onsets show no steady number (0: off)
+TOGETHER = 0.5  # a notated staff whose voices rest is two lines when two notes sound for at least this share of its sounding time
+THREE = 0.05  # ... and three or more for at most this share (phase16-midilines16.md)
 DOUBLED_MIN = 8  # ... and the doubling test there needs this many groups of notes starting together (a final octave is no doubled line)
 HELD = 12.0  # cost (semitones) of cutting a line's held note to give it a new one
 BEAM = 8  # histories kept after each onset group (the look-ahead: a choice is judged by the notes after it)
+GAP = 4.0  # cost of giving a note to a line that rests (its last note ended before the onset): a resting voice's stale pitch is a weak cue
 CROSSED = 4.0  # cost, per onset group, of each pair of sounding lines out of pitch order (phase15-midilines15.md)
 GRID = 48  # a notated (quantised) file's onsets lie on 1/GRID beat (a 64th-note triplet grid and coarser)
 _SALT = np.sqrt(np.array([2.0, 3, 5, 7, 11, 13, 17, 19])) * 1000.0  # weights that make a state one number
@@ -66,7 +74,8 @@ def highest_first(onsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> 
 def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> int:
     """How many lines the staff is (see the module doc), or 0 where it is no steady number of lines.
     Where no number sounds steadily at the onsets, a notated staff is two lines when two sound
-    steadily within ``WINDOW`` beats (:func:`window_max`: lines entering one after another, resting)."""
+    steadily within ``WINDOW`` beats (:func:`window_max`: lines entering one after another, resting),
+    or for enough of its time (:func:`resting_lines`: voices resting for bars)."""
     if len(onsets) < 8:
         return 0
     order = np.argsort(onsets, kind="stable")
@@ -79,8 +88,27 @@ def line_count(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tol
     k = _steady(sounding, sizes, chroma, first, 1)
     if k == 0 and WINDOW > 0 and notated(starts):
         held = sounding_through(starts[group], starts, ends, tolerance)
-        return 2 if _steady(window_max(times, held, WINDOW), sizes, chroma, first, DOUBLED_MIN) == 2 else 0
+        if _steady(window_max(times, held, WINDOW), sizes, chroma, first, DOUBLED_MIN) == 2:
+            return 2
+        return 2 if resting_lines(starts, ends, sizes) and not _doubled(sizes, chroma, first, DOUBLED_MIN) else 0
     return k
+
+
+def resting_lines(starts: np.ndarray, ends: np.ndarray, sizes: np.ndarray) -> bool:
+    """Two lines that rest for bars (sorted ``starts`` and ``ends``, onset group ``sizes``): two notes
+    sound for at least ``TOGETHER`` of the time anything sounds, 3+ for at most ``THREE`` of it, and
+    3+ start together at no more than ``OVER`` of the onsets. Judged by time, not by onsets, because
+    a voice singing alone for bars has onsets in every window."""
+    if TOGETHER <= 0 or np.mean(sizes > 2) > OVER:
+        return False
+    times = np.concatenate([starts, ends])
+    step = np.concatenate([np.ones(len(starts)), -np.ones(len(ends))])
+    by_time = np.lexsort((step, times))  # a note ending where another starts is not sounding with it
+    count, span = np.cumsum(step[by_time])[:-1], np.diff(times[by_time])
+    sounding = span[count > 0].sum()
+    if sounding <= 0:
+        return False
+    return bool(span[count == 2].sum() >= TOGETHER * sounding and span[count >= 3].sum() <= THREE * sounding)
 
 
 def sounding_through(group_times: np.ndarray, starts: np.ndarray, ends: np.ndarray, tolerance: float) -> np.ndarray:
@@ -103,13 +131,16 @@ def _steady(sounding: np.ndarray, sizes: np.ndarray, chroma: np.ndarray, first: 
         return 0
     if np.mean(sizes > k) > OVER:
         return 0
-    # one line doubled in octaves or unisons (a pop BRIDGE track, a melody written twice) is one line:
-    # the pitch split gives it already, as skyline + its copy below (doubling.py drops the copy)
+    return 0 if _doubled(sizes, chroma, first, evidence) else k
+
+
+def _doubled(sizes: np.ndarray, chroma: np.ndarray, first: np.ndarray, evidence: int) -> bool:
+    """One line doubled in octaves or unisons (a pop BRIDGE track, a melody written twice) is one
+    line: the pitch split gives it already, as skyline + its copy below (doubling.py drops the copy).
+    More than ``DOUBLED`` of at least ``evidence`` groups of notes starting together are one pitch class."""
     one_class = np.minimum.reduceat(chroma, first) == np.maximum.reduceat(chroma, first)
     together = sizes >= 2
-    if together.sum() >= evidence and np.mean(one_class[together]) > DOUBLED:
-        return 0
-    return k
+    return bool(together.sum() >= evidence and np.mean(one_class[together]) > DOUBLED)
 
 
 def notated(onsets: np.ndarray) -> bool:
@@ -135,8 +166,10 @@ def separate(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, k: in
              tolerance: float) -> list[np.ndarray]:
     """The note indices of each of ``k`` lines, highest first, each in onset order. Onset groups in
     time order; every injective way of giving a group's notes to the lines is tried (crossings too),
-    costing |pitch - the line's last pitch|, ``HELD`` for cutting a line's held note and ``CROSSED``
-    for each pair of sounding lines out of pitch order; the ``BEAM`` cheapest histories are kept, so
+    costing |pitch - the line's last pitch|, ``HELD`` for cutting a line's held note, ``GAP`` for
+    giving it to a line that rests (a voice singing alone through the other's rest goes on in its own
+    line, not in the one whose last, stale pitch is nearer) and ``CROSSED`` for each pair of sounding
+    lines out of pitch order; the ``BEAM`` cheapest histories are kept, so
     a crossing, a unison's exit or a line resting is also judged by the notes that follow. A group
     of more than ``k`` notes gives its highest ``k`` - 1 and its lowest (inner notes of a chord are
     dropped, as the pitch split drops them). Numpy over the histories x ways of each group; one step
@@ -162,7 +195,8 @@ def separate(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, k: in
         h, n = len(cost), len(w)
         p, o = pitches[notes].astype(np.float64), offsets[notes].astype(np.float64)
         rows = np.arange(h)[:, None, None]
-        step = np.abs(p[None, None, :] - last[rows, w[None, :, :]]) + HELD * (busy[rows, w[None, :, :]] > now)
+        was = busy[rows, w[None, :, :]]
+        step = np.abs(p[None, None, :] - last[rows, w[None, :, :]]) + HELD * (was > now) + GAP * (was < now - 2 * tolerance)
         new_last = np.repeat(last[:, None, :], n, axis=1)
         new_busy = np.repeat(busy[:, None, :], n, axis=1)
         hh, ww = np.meshgrid(np.arange(h), np.arange(n), indexing="ij")

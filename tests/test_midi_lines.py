@@ -209,3 +209,56 @@ def test_a_legato_melody_is_one_line(tmp_path: Path) -> None:
     score = motifcli.read_score(_write(tmp_path / "legato.mid", [legato]))
     assert line_count(*score.tracks[0].arrays(), 0.05) == 0
     assert {v.voice for v in split_voices(score)} <= {UPPER, LOWER}
+
+
+def test_a_lower_voice_resting_for_two_bars_is_its_own_line(tmp_path: Path) -> None:
+    """Two voices, the upper in quarters throughout, the lower in half notes resting bars 5-6 and
+    11-12: two notes sound at only 2/3 of the time, and no 2-beat window shows two in the rests, so
+    neither the onsets nor the window make it lines (the pitch split took it); by time it is two lines
+    (two sound 2/3 of the time, never three), and each voice is its line note for note."""
+    steps = (0, 2, 4, 5, 7, 5, 4, 2)
+    upper = [(1.0 * j, 1.0 * j + 1, 72 + steps[j % 8]) for j in range(48)]
+    lower = [(2.0 * j, 2.0 * j + 2, 55 + (0, -3, -5, -1, 0, 2)[j % 6]) for j in range(24) if j // 2 % 6 not in (4, 5)]
+    score = motifcli.read_score(_write(tmp_path / "rests.mid", [upper + lower]))
+    assert line_count(*score.tracks[0].arrays(), 0.05) == 2
+    lines = split_voices(score)
+    assert [v.voice for v in lines] == [SEPARATED + 1, SEPARATED + 2]
+    assert [(float(o), int(p)) for o, p in zip(lines[0].onsets, lines[0].pitches)] == [(a, p) for a, _, p in upper]
+    assert [(float(o), int(p)) for o, p in zip(lines[1].onsets, lines[1].pitches)] == [(a, p) for a, _, p in lower]
+
+
+def test_a_broken_chord_accompaniment_is_no_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A left hand of 5-bar phrases: 3 bars of a held bass under an eighth-note broken chord (its
+    first note held a quarter, so three sound at each downbeat), then 2 bars of Alberti bass. Two
+    sound for just over half the time (0.525), three for 0.075 of it: the time rule's ``THREE`` keeps
+    it to the pitch split (without it, the staff would be two lines)."""
+    import motifcli.streams as streams
+
+    notes = []
+    for phrase, root in enumerate((0, 5, 7, 0)):
+        start = 20.0 * phrase
+        for bar in range(3):
+            s = start + 4 * bar
+            notes.append((s, s + 4, 48 + root))
+            notes += [(s + 0.5 * j, s + 0.5 * j + (1.0 if j == 0 else 0.5), (55, 64, 60, 64)[j % 4] + root) for j in range(8)]
+        notes += [(start + 12 + 0.5 * j, start + 12.5 + 0.5 * j, (48, 55, 52, 55)[j % 4] + root) for j in range(16)]
+    score = motifcli.read_score(_write(tmp_path / "accompaniment.mid", [notes]))
+    assert line_count(*score.tracks[0].arrays(), 0.05) == 0
+    assert {v.voice for v in split_voices(score)} <= {UPPER, LOWER}
+    monkeypatch.setattr(streams, "THREE", 1.0)
+    assert line_count(*score.tracks[0].arrays(), 0.05) == 2  # the case is a near one: THREE decides it
+
+
+def test_a_voice_singing_alone_through_a_rest_stays_in_its_line(tmp_path: Path) -> None:
+    """While the lower voice rests (bars 5-6), the upper one sings alone down to its C, next to the
+    lower voice's last pitch (B): each note stays in the upper line, which goes on without a break; the
+    resting line's stale pitch is nearer to some, and without ``GAP`` (a line resuming after a rest
+    costs) the lower line took them."""
+    up, dip = (72, 74, 76, 77, 79, 77, 76, 74), (67, 65, 64, 62, 60, 62, 64, 65)
+    upper = [(1.0 * j, 1.0 * j + 1, (dip if j // 4 % 6 in (4, 5) else up)[j % 8]) for j in range(48)]
+    lower = [(2.0 * j, 2.0 * j + 2, (60, 59, 57, 59, 60, 62)[j % 6]) for j in range(24) if j // 2 % 6 not in (4, 5)]
+    score = motifcli.read_score(_write(tmp_path / "alone.mid", [upper + lower]))
+    lines = split_voices(score)
+    assert [v.voice for v in lines] == [SEPARATED + 1, SEPARATED + 2]
+    assert [(float(o), int(p)) for o, p in zip(lines[0].onsets, lines[0].pitches)] == [(a, p) for a, _, p in upper]
+    assert [(float(o), int(p)) for o, p in zip(lines[1].onsets, lines[1].pitches)] == [(a, p) for a, _, p in lower]
