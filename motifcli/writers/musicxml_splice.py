@@ -23,8 +23,9 @@ direction to a voice; MuseScore 3.2.3 ignores it (the bracket hangs on voice 1 o
 open at once in a part (in document order): 1-9 (4.0 allows 1-16, but MuseScore 3 drops a direction
 numbered 10 or more, its words too: benchmarks/phase15-musescore15.md). A document declaring 3.0 or
 3.1 (1-6) that needs 7-9 then declares 4.0 (musicxml_version), unless it may not (an empty
-``<multiple-rest>``; older versions): it keeps 1-6. Past that many overlapping occurrences the label is written
-without a bracket. Nothing else in the document changes, but the <voice> numbers of a part MuseScore 3
+``<multiple-rest>``; older versions): it keeps 1-6. Past that many overlapping occurrences, of the
+brackets open then the one that stops last is left out (its label is written alone), which keeps the
+most brackets any numbering can (``_bracket_numbers``). Nothing else in the document changes, but the <voice> numbers of a part MuseScore 3
 would cut (more than four on a staff: musicxml_voices) and that declaration.
 
 Which written notes are an occurrence's: those at its notes' (onset, pitch) that are not a tied
@@ -175,16 +176,25 @@ def bracket_levels(scan: XmlScan) -> int:
 
 def _bracket_numbers(spans: list[tuple[_Key, _Key]], levels: int = MAX_BRACKETS) -> list[int | None]:
     """A number (1..levels) per (start, stop) bracket, sorted by start: a number is reused only once
-    the bracket holding it has stopped earlier in the document; None when all are taken."""
-    open_: list[tuple[_Key, int]] = []
+    the bracket holding it has stopped earlier in the document; None for a bracket left out. Where one
+    more bracket would be open than there are numbers, the open one (or the new one) that stops last
+    is left out (its label stays), which keeps the most brackets any numbering can (interval
+    scheduling on ``levels`` machines: Carlisle & Lloyd 1995); the first come kept theirs before."""
+    open_: list[tuple[_Key, int, int]] = []  # (stop, number, index into spans)
     numbers: list[int | None] = []
-    for start, stop in spans:
-        open_ = [(end, num) for end, num in open_ if not end < start]
-        used = {num for _, num in open_}
-        free = next((k for k in range(1, levels + 1) if k not in used), None)
+    for k, (start, stop) in enumerate(spans):
+        open_ = [o for o in open_ if not o[0] < start]
+        used = {num for _, num, _ in open_}
+        free = next((n for n in range(1, levels + 1) if n not in used), None)
+        if free is None and open_:
+            latest = max(open_, key=lambda o: o[0])
+            if stop < latest[0]:  # the open bracket that runs longest gives its number up
+                numbers[latest[2]] = None
+                open_.remove(latest)
+                free = latest[1]
         numbers.append(free)
         if free is not None:
-            open_.append((stop, free))
+            open_.append((stop, free, k))
     return numbers
 
 
