@@ -15,6 +15,10 @@ reader's ``measure_starts``) and takes the bar's start from the .mscx. Where a f
 overfull (music21's Haydn op. 1/1 iii, bar 3: MuseScore rounds the bar's length up to 1/64 of a
 whole note, the reader keeps the written one) the beats drift apart and only this count judges the
 marks (phase15-musescore15.md).
+
+Last, where each label/bracket hangs (phase16-brackets16.md): of the occurrences whose first note and
+label MuseScore shows, how many labels stand on that note's staff and voice, how many first notes are in voice 2-4 and how many of
+those labels follow them, and how many bracket starts of the annotated file name a ``<voice>``.
 """
 
 from __future__ import annotations
@@ -29,7 +33,35 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_musescore import DIVISION, Mscx, annotation_problems, read_mscx  # noqa: E402
+from test_musescore import DIVISION, Mscx, annotation_problems, part_of_track, read_mscx  # noqa: E402
+
+
+def on_own_voice(report: dict, mscx: Mscx) -> tuple[int, int, int, int]:
+    """(occurrences whose first note MuseScore shows in voice 2-4 of its staff, of those the ones whose
+    label/bracket hangs on that staff and voice, occurrences whose label and first note were both found,
+    of those on their note's staff and voice): where MuseScore draws a bracket is its track's side."""
+    lower = lower_own = found = own = 0
+    for motif in report["motifs"]:
+        for occ in motif["occurrences"]:
+            if not occ["notes"]:
+                continue
+            staves = mscx.staves_of(part_of_track(mscx, report, occ["track"], occ["track_name"]))
+            first = min(occ["notes"], key=lambda n: n["onset"])
+            tick = round(first["onset"] * DIVISION)
+            notes = [n for n in mscx.notes if n.staff in staves and abs(n.tick - tick) <= 1 and n.pitch == first["pitch"]
+                     and n.color is not None and not n.grace]
+            texts = [t for t in mscx.texts if t.staff in staves and abs(t.tick - tick) <= 1
+                     and (t.text == occ["text"] or t.text.startswith(occ["text"] + " "))]
+            if not notes or not texts:
+                continue
+            note, text = notes[0], texts[0]
+            hit = (text.staff, text.voice) == (note.staff, note.voice)
+            found += 1
+            own += hit
+            if note.voice > 1:
+                lower += 1
+                lower_own += hit
+    return lower, lower_own, found, own
 
 
 def in_musescore_bars(report: dict, starts: list[float] | None, mscx: Mscx) -> dict | None:
@@ -86,9 +118,20 @@ def check(src: Path, out: Path, options: list[str]) -> str:
     by_bar = "-" if moved is None else str(len(annotation_problems(shown, moved)))
     labels = (folder / f"{stem}.motifs.musicxml").read_bytes().count(b">Motif ")
     brackets = (folder / f"{stem}.motifs.musicxml").read_bytes().count(b'<bracket type="start"')
+    lower, lower_own, found, own = on_own_voice(report, shown)
     return (f"{src.name}: {len(report['motifs'])} families, {occurrences} occurrences, {len(problems)} problems "
             f"({len(unbracketed)} with unbracketed labels accepted; {by_bar} in MuseScore's bars); "
-            f"{labels - brackets} labels without a bracket")
+            f"{labels - brackets} labels without a bracket; on own voice {own}/{found}, "
+            f"first note in voice 2-4: {lower} (label on that voice: {lower_own}); "
+            f"<voice> in bracket directions: {voice_tags(folder / f'{stem}.motifs.musicxml')}")
+
+
+def voice_tags(path: Path) -> int:
+    """Bracket-start directions of the annotated file that name a <voice>."""
+    import re
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return sum("<voice>" in d for d in re.findall(r"<direction\b(?:(?!</direction>).)*?<bracket type=\"start\"(?:(?!</direction>).)*</direction>", text, re.S))
 
 
 def main() -> None:

@@ -50,7 +50,9 @@ def test_annotate_one_song_writes_midi_and_json_beside_it(songs: Path, rawroll_p
     occurrences = [o["label"] for m in data["motifs"] for o in m["occurrences"]]
     # the default unit (note) groups the leading piano's texture bars with the explicit --model: recorded
     assert data["motifs"] and data["model"]["method"] == "raw-roll" and data["settings"]["unit"] == "note"
-    assert sorted(markers(songs / "021.motifs.mid")) == sorted(f"Motif {label}" for label in occurrences)
+    # a marker says the occurrence and where it is, as a label does: "Motif A1 (PIANO, whole texture)"
+    said = [f'{o["text"]} ({o["line"]})' for m in data["motifs"] for o in m["occurrences"]]
+    assert len(said) == len(occurrences) and sorted(markers(songs / "021.motifs.mid")) == sorted(said)
     assert "motif annotate" in result.stdout and "grouping" in result.stdout
     assert sorted(p.name for p in songs.iterdir()) == ["021.mid", "021.motifs.json", "021.motifs.mid", "022.mid", "023.mid"]
 

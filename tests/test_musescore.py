@@ -212,6 +212,7 @@ class MText:
     text: str
     color: str | None = None
     end_tick: int | None = None  # TextLine only
+    voice: int = 1  # the voice (1-4) of its staff it hangs on (the <voice> of its <Measure>)
 
 
 @dataclass
@@ -306,11 +307,12 @@ def read_mscx(path: Path) -> Mscx:
                         for m in chord_notes:
                             m.end = _ticks(tick + pos)
                     elif el.tag == "StaffText":
-                        result.texts.append(MText(sid, at, "StaffText", _text(el.find("text")), _color(el)))
+                        result.texts.append(MText(sid, at, "StaffText", _text(el.find("text")), _color(el),
+                                                  voice=voice_number))
                     elif el.tag == "Spanner" and el.get("type") == "TextLine":
                         line = el.find("TextLine")
                         if line is not None:  # the start of a line
-                            t = MText(sid, at, "TextLine", _text(line.find("beginText")), _color(line))
+                            t = MText(sid, at, "TextLine", _text(line.find("beginText")), _color(line), voice=voice_number)
                             result.texts.append(t)
                             ahead = el.find("next/location")  # where it ends: measures on, fractions from here
                             if ahead is not None:

@@ -96,8 +96,9 @@ def test_midi_markers_and_lyrics_sit_at_each_occurrences_first_note(run: tuple[P
             tick += msg.time
             if msg.type in found:
                 found[msg.type].append((msg.text, tick / midi.ticks_per_beat))
-    want = sorted((o["text"], min(n["onset"] for n in o["notes"])) for o in occurrences(report))
-    for kind in ("marker", "lyrics"):
+    for kind in ("marker", "lyrics"):  # a marker says where it is, as a label does: "Motif A1 (Soprano, top line)"
+        want = sorted((f'{o["text"]} ({o["line"]})' if kind == "marker" else o["text"], min(n["onset"] for n in o["notes"]))
+                      for o in occurrences(report))
         got = sorted(found[kind])
         assert [t for t, _ in got] == [t for t, _ in want], kind
         assert [b for _, b in got] == pytest.approx([b for _, b in want], abs=1e-3), kind

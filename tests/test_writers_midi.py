@@ -9,6 +9,7 @@ import pytest
 
 from motifcli import writers
 from motifcli.readers.midi import read_midi
+from motifcli.writers.labels import label_text
 from motifcli.writers.midi_bars import signature_events
 from writers_fixtures import absolute_events, labelled_annotation, needs_data, pop909_path, time_signatures
 
@@ -53,7 +54,7 @@ def test_markers_at_exact_ticks_and_events_untouched(tmp_path, song, track):
     before, after = mido.MidiFile(score.path), mido.MidiFile(dest)
     assert after.type == before.type and after.ticks_per_beat == before.ticks_per_beat == 480
     assert len(after.tracks) == len(before.tracks)
-    texts = {o.text for o in annotation.occurrences}
+    texts = {o.text for o in annotation.occurrences} | {label_text(o) for o in annotation.occurrences}
     # POP909's placeholder 1/4 is replaced by the estimated bars (the only change to old events)
     assert score.meter_map.source == "estimated"
     assert time_signatures(after) == signature_events(score.meter_map, 480) != time_signatures(before)
@@ -64,17 +65,17 @@ def test_markers_at_exact_ticks_and_events_untouched(tmp_path, song, track):
         assert end_tick(new) == max([end_tick(old), *added])  # moved only when a marker is later
 
     markers = [(t, m) for t, m in absolute_meta(after.tracks[0]) if m.type == "marker"]
-    expected = sorted((first_note_tick(o), o.text) for o in annotation.occurrences)
+    expected = sorted((first_note_tick(o), label_text(o)) for o in annotation.occurrences)
     assert sorted((t, m.text) for t, m in markers) == expected
     # ... on a tick where the file itself starts a note of the occurrence's track (read with mido)
     starts = note_on_ticks(before.tracks[score.track_named(track).source_index])
     assert all(first_note_tick(o) in starts for o in annotation.occurrences if o.notes)
     assert any(first_note_tick(o) != round(o.start * 480) for o in annotation.occurrences)
-    assert all(m.text.startswith("Motif ") and m.text[6:] == m.text.split()[1] for _, m in markers)
+    assert all(m.text.startswith("Motif ") and m.text.split()[2].startswith(f"({track}") for _, m in markers)
 
     source = score.track_named(track).source_index
     lyrics = [(t, m.text) for t, m in absolute_meta(after.tracks[source]) if m.type == "lyrics"]
-    assert sorted(lyrics) == expected
+    assert sorted(lyrics) == sorted((first_note_tick(o), o.text) for o in annotation.occurrences)  # on its track
     for number, trk in enumerate(after.tracks):  # nothing else got lyrics
         if number != source:
             assert not any(m.type == "lyrics" for _, m in absolute_meta(trk))
@@ -119,11 +120,12 @@ def test_type0_file_gets_markers_and_lyrics_in_its_only_track(tmp_path):
     writers.write(annotation, score, "midi", dest, lyrics=True)
     out = mido.MidiFile(dest)
     assert out.type == 0 and len(out.tracks) == 1
-    texts = {o.text for o in annotation.occurrences}
+    texts = {o.text for o in annotation.occurrences} | {label_text(o) for o in annotation.occurrences}
     assert without_added(absolute_events(out.tracks[0]), texts) == without_added(absolute_events(merged.tracks[0]), ())
     metas = list(absolute_meta(out.tracks[0]))
     expected = sorted((first_note_tick(o), o.text) for o in annotation.occurrences)
-    assert sorted((t, m.text) for t, m in metas if m.type == "marker") == expected
+    assert sorted((t, m.text) for t, m in metas if m.type == "marker") == sorted(
+        (first_note_tick(o), label_text(o)) for o in annotation.occurrences)
     assert sorted((t, m.text) for t, m in metas if m.type == "lyrics") == expected
 
 
@@ -139,7 +141,7 @@ def test_marker_after_the_end_of_track_moves_only_the_end(tmp_path):
     out = mido.MidiFile(dest)
     events = list(absolute_meta(out.tracks[0]))
     assert events[-1][1].type == "end_of_track" and events[-1][0] == last_note_tick + 3 * 480
-    assert events[-2][1].type == "marker" and events[-2][1].text == late.text
+    assert events[-2][1].type == "marker" and events[-2][1].text == label_text(late)
     assert end_tick(out.tracks[1]) == last_note_tick  # other tracks keep their length
 
 
@@ -159,9 +161,9 @@ def test_musicxml_input_gets_a_built_midi_file(tmp_path):
     ]
     midi = mido.MidiFile(dest)
     markers = [(t, m.text) for t, m in absolute_meta(midi.tracks[0]) if m.type == "marker"]
-    assert sorted(markers) == sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
+    assert sorted(markers) == sorted((round(o.start * 480), label_text(o)) for o in annotation.occurrences)
     lyrics = [(t, m.text) for t, m in absolute_meta(midi.tracks[1]) if m.type == "lyrics"]
-    assert sorted(lyrics) == sorted(markers)
+    assert sorted(lyrics) == sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
 
 
 def test_annotating_an_annotated_file_replaces_its_marks(tmp_path):

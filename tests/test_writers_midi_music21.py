@@ -11,6 +11,7 @@ import pytest
 
 from motifcli import writers
 from motifcli.readers.midi import read_midi
+from motifcli.writers.labels import label_text
 from writers_fixtures import labelled_annotation, needs_data, pop909_path
 
 pytestmark = needs_data
@@ -55,7 +56,9 @@ def test_markers_lyrics_and_notes_through_music21(tmp_path) -> None:
     expected = sorted((round(first(o) * 480), o.text) for o in annotation.occurrences)
     assert len(expected) >= 6
     meta = music21.midi.MetaEvents
-    assert text_events(after.tracks[0], meta.MARKER) == expected  # conductor track, exact ticks
+    # conductor track, exact ticks; a marker says where it is ("Motif A1 (MELODY)")
+    assert text_events(after.tracks[0], meta.MARKER) == sorted(
+        (round(first(o) * 480), label_text(o)) for o in annotation.occurrences)
     source = score.track_named(track_name).source_index
     starts = {t for t, _, _ in note_ons(before.tracks[source])}  # music21's reading of the notes
     assert all(tick in starts for (tick, _), o in zip(expected, sorted(annotation.occurrences,

@@ -35,7 +35,7 @@ DIRECTION = re.compile(  # a bracket stop between a step of the cursor and its s
     rb"(?P<step><forward><duration>[0-9]+</duration></forward>|<backup><duration>[0-9]+</duration></backup>)?"
     rb'<direction placement="above"><direction-type>(?:<words color="#[0-9A-F]{6}">Motif [A-Z]+[0-9]+</words>'
     rb"</direction-type>(?:<direction-type>)?)?(?:<bracket [^>]*/></direction-type>)?"
-    rb"(?:<offset>-?[0-9.]+</offset>)?(?:<staff>[0-9]+</staff>)?</direction>"
+    rb"(?:<offset>-?[0-9.]+</offset>)?(?:<voice>[0-9]+</voice>)?(?:<staff>[0-9]+</staff>)?</direction>"
     rb"(?(step)(?:<forward><duration>[0-9]+</duration></forward>|<backup><duration>[0-9]+</duration></backup>))"
 )
 NOTE_COLOUR = re.compile(rb'(<note\b[^>]*?) color="#[0-9A-F]{6}"')
@@ -123,7 +123,7 @@ def _is_our_step(children: list[ET.Element], j: int) -> bool:
 
 
 def _is_ours(direction: ET.Element) -> bool:
-    allowed = {"direction", "direction-type", "words", "bracket", "offset", "staff"}
+    allowed = {"direction", "direction-type", "words", "bracket", "offset", "voice", "staff"}
     return all(e.tag in allowed for e in direction.iter()) and direction.find("direction-type") is not None
 
 

@@ -11,15 +11,18 @@ are slotted in by absolute tick and the delta times recomputed:
   bars the report numbers; ``keep_time_signatures=True`` (``--keep-time-signatures``) keeps the
   file's. Meter ``midi`` (the file's own signatures agree with the notes): nothing changes;
 
-* a marker (FF 06, "Motif A1") at each occurrence's first note on the conductor track (track 0 of a type-1
-  file, the only track of a type-0 file), which DAWs show on their timeline;
+* a marker (FF 06) at each occurrence's first note on the conductor track (track 0 of a type-1
+  file, the only track of a type-0 file), which DAWs show on their timeline; a marker belongs to no
+  track, so its text says where the occurrence is, as a label track's does (``labels.label_text``):
+  "Motif A1 (Piano, staff 1, voice 2)", "Motif A1 (Track 3, line 2 from the top)";
 * with ``lyrics=True``, a lyric (FF 05, "Motif A1") at that note on its own track, which notation
   programs and karaoke players show under the first note. A lyric names a tick of a track, not a
   note: where another note of the track starts with it (two lines in one track: a keyboard
   reduction), the lyric says which line ("Motif A1 (line 2 from the top)", "Motif A1 (staff 1,
   voice 2)"), since a notation program shows it under the chord's top voice.
 
-Markers and lyrics an earlier run wrote (text "Motif A1", "Motif A1 (...)") are taken out first, so
+Markers and lyrics an earlier run wrote (text "Motif A1", "Motif A1 (...)", any words in the brackets:
+a track's name may hold brackets of its own) are taken out first, so
 annotating an annotated file gives one set of marks (the reader never reads them: the same families).
 
 At one tick a new event goes before the existing ones (a lyric precedes the note it names), but
@@ -48,6 +51,7 @@ from motifcli.errors import OutputError
 from motifcli.readers.midi import DRUM_CHANNEL
 from motifcli.score import Score
 from motifcli.writers._common import clean_text, first_note_track, note_span
+from motifcli.writers.labels import label_text
 from motifcli.writers.midi_bars import signature_events
 from motifcli.writers.options import DEFAULT, WriteOptions
 
@@ -183,8 +187,9 @@ def without_time_signatures(track: mido.MidiTrack) -> mido.MidiTrack:
     return _without(track, lambda msg: msg.type == "time_signature")
 
 
-# what mark() writes: a marker "Motif A1", a lyric "Motif A1" or "Motif A1 (line 2 from the top)"
-_OWN_TEXT = re.compile(LABEL_TEXT.pattern + r"(?: \([^()]*\))?")
+# what mark() writes: a marker "Motif A1 (Piano (right hand), top line)" (session 15: "Motif A1"), a lyric
+# "Motif A1" or "Motif A1 (line 2 from the top)"
+_OWN_TEXT = re.compile(LABEL_TEXT.pattern + r"(?: \(.*\))?", re.DOTALL)
 
 
 def without_own_marks(track: mido.MidiTrack) -> mido.MidiTrack:
@@ -218,7 +223,7 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
     onsets: dict[int, np.ndarray] = {}  # score track -> its notes' onsets (sorted), for lyric_text
     for occ in annotation.occurrences:
         tick = max(0, round(note_span(occ, score)[0] * tpb))  # at its first note (its notes are the occurrence)
-        per_track[0].append((tick, mido.MetaMessage("marker", text=_latin1(clean_text(occ.text)))))
+        per_track[0].append((tick, mido.MetaMessage("marker", text=_latin1(clean_text(label_text(occ))))))
         if lyrics:
             target = _source_track(score, first_note_track(occ), built)
             if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):

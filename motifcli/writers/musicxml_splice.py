@@ -17,12 +17,15 @@ holding the occurrence's last moment (``end`` is exclusive: an occurrence ending
 closes at the end of the bar before it), never before its own start in the document. In a
 multi-staff part the directions name the staff of the occurrence's first note (``<staff>2</staff>``
 for a motif in the left hand; of notes struck together, the top staff), so the bracket runs in its
-staff; the stop names its last note's staff. Bracket numbers are reused, never by two brackets
+staff; the stop names its last note's staff. In a part written in two or more voices both also name
+their note's written voice (``<voice>``, as the file reads after renumbering), as MusicXML ties a
+direction to a voice; MuseScore 3.2.3 ignores it (the bracket hangs on voice 1 of its staff). Bracket numbers are reused, never by two brackets
 open at once in a part (in document order): 1-9 (4.0 allows 1-16, but MuseScore 3 drops a direction
 numbered 10 or more, its words too: benchmarks/phase15-musescore15.md). A document declaring 3.0 or
 3.1 (1-6) that needs 7-9 then declares 4.0 (musicxml_version), unless it may not (an empty
-``<multiple-rest>``; older versions): it keeps 1-6. Past that many overlapping occurrences the label is written
-without a bracket. Nothing else in the document changes, but the <voice> numbers of a part MuseScore 3
+``<multiple-rest>``; older versions): it keeps 1-6. Past that many overlapping occurrences, of the
+brackets open then the one that stops last is left out (its label is written alone), which keeps the
+most brackets any numbering can (``_bracket_numbers``). Nothing else in the document changes, but the <voice> numbers of a part MuseScore 3
 would cut (more than four on a staff: musicxml_voices) and that declaration.
 
 Which written notes are an occurrence's: those at its notes' (onset, pitch) that are not a tied
@@ -44,7 +47,7 @@ from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
 from motifcli.writers.musicxml_version import declare_4, declared_version
-from motifcli.writers.musicxml_voices import voice_edits
+from motifcli.writers.musicxml_voices import voice_edits, written_voices
 
 MAX_BRACKETS = 6  # MusicXML 1.0-3.1 number-level: 1..6
 MAX_BRACKETS_4 = 9  # MusicXML 4.0 number-level 1..16, of which MuseScore 3 reads 1..9
@@ -82,6 +85,8 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                 if n.pitch is not None and not n.rest and not n.continues and not n.grace:
                     by_key[(_snap(n.onset), n.pitch)].append(i)
         staff_of: dict[int, int] = {}  # id(mark) -> the staff its directions go in
+        voice_of = written_voices(part)  # <note> byte offset -> its written voice (parts in 2+ voices)
+        first_of: dict[int, XmlNote] = {}  # id(mark) -> its first written note (of a chord: the top staff)
         last_of: dict[int, XmlNote] = {}  # id(mark) -> its last-ending written note (tied pieces too)
         for mark in part_marks:
             if mark.keys is None:
@@ -97,11 +102,12 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                         i = tied_on[i]
                         chosen.append(i)
             sounding = [i for i in chosen if not part.notes[i].rest]
+            if sounding:  # of simultaneous first notes, the top staff's
+                first_of[id(mark)] = part.notes[min(sounding, key=lambda i: (part.notes[i].onset, part.notes[i].home))]
             if mark.staff is not None:
                 staff_of[id(mark)] = mark.staff
             elif sounding:
-                first = min(sounding, key=lambda i: (part.notes[i].onset, part.notes[i].home))
-                staff_of[id(mark)] = part.notes[first].home  # of simultaneous first notes, the top staff
+                staff_of[id(mark)] = first_of[id(mark)].home
             written = [part.notes[i] for i in sounding if not part.notes[i].grace]
             # a note doubled at the unison in another voice matches the same (onset, pitch): the
             # bracket ends with the copy that ends with the occurrence, not a longer double
@@ -133,17 +139,22 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             assert stop_slot is not None
             start_key = (start_slot.pos, mark.start, 1)
             stop_key = (stop_slot.pos, end, 0)
+            first = first_of.get(id(mark))
+            voices = (voice_of.get(first.pos) if first is not None else None,
+                      voice_of.get(last.pos) if last is not None else None)
             placed.append((start_key, stop_key, mark, start_slot, start_offset, stop_slot, stop_offset,
-                           start_staff, stop_staff))
+                           start_staff, stop_staff, voices))
         placed.sort(key=lambda p: p[0])
         numbers = _bracket_numbers([(p[0], p[1]) for p in placed], levels)
         most = max([most, *(n for n in numbers if n is not None)])
-        for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off, s_staff, e_staff), number in zip(placed, numbers):
-            for key, slot, offset, kind, staff in ((start_key, s_slot, s_off, "start", s_staff),
-                                                   (stop_key, e_slot, e_off, "stop", e_staff)):
+        for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off, s_staff, e_staff, (s_voice, e_voice)), number \
+                in zip(placed, numbers):
+            for key, slot, offset, kind, staff, voice in ((start_key, s_slot, s_off, "start", s_staff, s_voice),
+                                                          (stop_key, e_slot, e_off, "stop", e_staff, e_voice)):
                 # a bracket starts in the staff of the note its start stands before (the
-                # occurrence's staff whenever that staff has a slot there) and stops in its last note's
-                xml = _direction(mark, number, kind, offset, staff=staff)
+                # occurrence's staff whenever that staff has a slot there) and stops in its last note's;
+                # in a part of 2+ voices it names the voice of its first (last) note
+                xml = _direction(mark, number, kind, offset, staff=staff, voice=voice)
                 if xml is not None:
                     order += 1
                     body = slot.lead + scan.enc(xml) + slot.indent
@@ -165,16 +176,25 @@ def bracket_levels(scan: XmlScan) -> int:
 
 def _bracket_numbers(spans: list[tuple[_Key, _Key]], levels: int = MAX_BRACKETS) -> list[int | None]:
     """A number (1..levels) per (start, stop) bracket, sorted by start: a number is reused only once
-    the bracket holding it has stopped earlier in the document; None when all are taken."""
-    open_: list[tuple[_Key, int]] = []
+    the bracket holding it has stopped earlier in the document; None for a bracket left out. Where one
+    more bracket would be open than there are numbers, the open one (or the new one) that stops last
+    is left out (its label stays), which keeps the most brackets any numbering can (interval
+    scheduling on ``levels`` machines: Carlisle & Lloyd 1995); the first come kept theirs before."""
+    open_: list[tuple[_Key, int, int]] = []  # (stop, number, index into spans)
     numbers: list[int | None] = []
-    for start, stop in spans:
-        open_ = [(end, num) for end, num in open_ if not end < start]
-        used = {num for _, num in open_}
-        free = next((k for k in range(1, levels + 1) if k not in used), None)
+    for k, (start, stop) in enumerate(spans):
+        open_ = [o for o in open_ if not o[0] < start]
+        used = {num for _, num, _ in open_}
+        free = next((n for n in range(1, levels + 1) if n not in used), None)
+        if free is None and open_:
+            latest = max(open_, key=lambda o: o[0])
+            if stop < latest[0]:  # the open bracket that runs longest gives its number up
+                numbers[latest[2]] = None
+                open_.remove(latest)
+                free = latest[1]
         numbers.append(free)
         if free is not None:
-            open_.append((stop, free))
+            open_.append((stop, free, k))
     return numbers
 
 
@@ -257,11 +277,14 @@ def _snap(beat: Fraction) -> Fraction:
     return Fraction(round(beat * 960), 960)
 
 
-def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: int | None = None) -> str | None:
+def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: int | None = None,
+               voice: str | None = None) -> str | None:
     # MuseScore 3 reads no <offset> on a bracket stop (the line ends where the direction stands): a stop
     # a whole number of divisions away moves the cursor there and back instead, which every reader follows
     step = kind == "stop" and offset != 0 and offset.denominator == 1
     extra = f"<offset>{_decimal(offset)}</offset>" if offset and not step else ""
+    if voice is not None:  # the voice it belongs to (MusicXML: after <offset>, before <staff>)
+        extra += f"<voice>{escape(voice)}</voice>"
     if staff is not None:  # a grand staff: said outright (some readers copy it to both); the staff of
         # the note it stands before (MuseScore 3 drops a staff-1 direction among staff-2 notes)
         extra += f"<staff>{int(staff)}</staff>"

@@ -108,6 +108,18 @@ def renumber(part: XmlPart) -> list[tuple[int, int, str, str]]:
     return out
 
 
+def written_voices(part: XmlPart) -> dict[int, str]:
+    """Byte offset of a note's ``<note`` -> its ``<voice>`` as the annotated file will read (after
+    :func:`renumber` where the part is renumbered), for parts written in two or more voices: a
+    bracket's direction names it, so a reader can hang the bracket on its voice. Empty for a part in
+    one voice (nothing to tell apart)."""
+    texts = {n.voice[2] for n in part.notes if n.voice is not None and n.voice[2]}
+    if len(texts) < 2:
+        return {}
+    new = {start: text for start, _, _, text in renumber(part)} if part.renumbered else {}
+    return {n.pos: new.get(n.voice[0], n.voice[2]) for n in part.notes if n.voice is not None and n.voice[2]}
+
+
 def voice_edits(scan: XmlScan) -> list[_Edit]:
     """The tag edits that renumber every part MuseScore would cut (none for most scores)."""
     edits: list[_Edit] = []

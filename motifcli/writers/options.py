@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class WriteOptions:
-    lyrics: bool = False  # MIDI: each marker's text as a lyric too (karaoke views show it; + its line where ambiguous)
+    lyrics: bool = False  # MIDI: "Motif A1" as a lyric at its first note too (karaoke views show it; + its line where ambiguous)
     keep_time_signatures: bool = False  # MIDI: the input's time signatures, not the run's bars
 
 
