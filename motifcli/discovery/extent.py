@@ -161,6 +161,30 @@ def start_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, ma
     set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
 
 
+def fill_to_next(fam: Chosen, lines: Lines, max_gap: int, rest: float, max_notes: int, max_beats: float) -> None:
+    """Each statement followed in its voice, after 1 to ``max_gap`` notes no statement of the family
+    holds (no rest over ``rest`` beats among them, within ``max_notes`` / ``max_beats``), by the
+    family's next statement takes those notes (in place): a motif stated in sequence, back to back,
+    runs up to its next statement, whose notes between it varies (BPS 17-1's sighing pairs)."""
+    if max_gap <= 0 or len(fam.notes) < 2:
+        return
+    taken = covered(fam, len(lines))
+    order = sorted(range(len(fam.notes)), key=lambda k: int(fam.notes[k].min()))
+    notes = list(fam.notes)
+    for a, b in zip(order, order[1:]):
+        lo, hi, nxt = int(notes[a].min()), int(notes[a].max()), int(notes[b].min())
+        gap = list(range(hi + 1, nxt))
+        if not gap or len(gap) > max_gap or taken[gap].any() or len(notes[a]) + len(gap) > max_notes:
+            continue
+        steps = range(hi, nxt)
+        if (not all(lines.same_next[k] for k in steps) or lines.onsets[nxt - 1] - lines.onsets[lo] > max_beats + 1e-9
+                or any(lines.onsets[k + 1] - lines.offsets[k] > rest + 1e-9 for k in steps)):
+            continue
+        taken[gap] = True
+        notes[a] = np.concatenate((notes[a], gap))
+    set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
+
+
 def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> None:
     """Every family's statements grown (in place; off at ``grow_share`` 0)."""
     fid = np.concatenate([np.full(len(fam.notes), f) for f, fam in enumerate(chosen)]) if chosen else np.zeros(0, int)
@@ -176,6 +200,8 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
                           settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary)
         end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
                           settings.grow_max_beats)
+        fill_to_next(fam, lines, settings.grow_fill_next, settings.grow_rest, settings.grow_max_notes,
+                     settings.grow_max_beats)
         start_on_long_notes(fam, lines, settings.grow_from_long, settings.grow_rest, settings.grow_max_notes,
                             settings.grow_max_beats)
 
