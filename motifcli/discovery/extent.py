@@ -135,56 +135,6 @@ def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_
     set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
 
 
-def start_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float) -> None:
-    """Each statement preceded (in its voice, after no rest over ``rest`` beats, by a note no other
-    statement of the family holds, within ``max_notes`` / ``max_beats``) by a long note takes that
-    note (in place). Long: its inter-onset interval, up to the statement's first note, is at least
-    ``ratio`` times the longest inside the statement. A figure that springs from a held note (a long
-    note, then a quick turn or run: BPS 01-1's, 21-1's, 25-1's openings) starts on that note, whose
-    pitch and length vary per statement, so growing by agreement stops after it."""
-    if ratio <= 0 or not fam.notes:
-        return
-    taken = covered(fam, len(lines))
-    notes = []
-    for p in fam.notes:
-        lo, hi = int(p.min()), int(p.max())
-        b = lo - 1
-        if len(p) < 2 or len(p) >= max_notes or b < 0 or not lines.same_next[b] or taken[b]:
-            notes.append(p)
-            continue
-        inner = float(lines.ioi[lo:hi].max())
-        if (inner > 0 and float(lines.ioi[b]) >= ratio * inner - 1e-9 and lines.onsets[lo] - lines.offsets[b] <= rest + 1e-9
-                and lines.onsets[hi] - lines.onsets[b] <= max_beats + 1e-9):
-            taken[b] = True
-            p = np.concatenate(([b], p))
-        notes.append(p)
-    set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
-
-
-def fill_to_next(fam: Chosen, lines: Lines, max_gap: int, rest: float, max_notes: int, max_beats: float) -> None:
-    """Each statement followed in its voice, after 1 to ``max_gap`` notes no statement of the family
-    holds (no rest over ``rest`` beats among them, within ``max_notes`` / ``max_beats``), by the
-    family's next statement takes those notes (in place): a motif stated in sequence, back to back,
-    runs up to its next statement, whose notes between it varies (BPS 17-1's sighing pairs)."""
-    if max_gap <= 0 or len(fam.notes) < 2:
-        return
-    taken = covered(fam, len(lines))
-    order = sorted(range(len(fam.notes)), key=lambda k: int(fam.notes[k].min()))
-    notes = list(fam.notes)
-    for a, b in zip(order, order[1:]):
-        lo, hi, nxt = int(notes[a].min()), int(notes[a].max()), int(notes[b].min())
-        gap = list(range(hi + 1, nxt))
-        if not gap or len(gap) > max_gap or taken[gap].any() or len(notes[a]) + len(gap) > max_notes:
-            continue
-        steps = range(hi, nxt)
-        if (not all(lines.same_next[k] for k in steps) or lines.onsets[nxt - 1] - lines.onsets[lo] > max_beats + 1e-9
-                or any(lines.onsets[k + 1] - lines.offsets[k] > rest + 1e-9 for k in steps)):
-            continue
-        taken[gap] = True
-        notes[a] = np.concatenate((notes[a], gap))
-    set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
-
-
 def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> None:
     """Every family's statements grown (in place; off at ``grow_share`` 0)."""
     fid = np.concatenate([np.full(len(fam.notes), f) for f, fam in enumerate(chosen)]) if chosen else np.zeros(0, int)
@@ -200,8 +150,4 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
                           settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary)
         end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
                           settings.grow_max_beats)
-        fill_to_next(fam, lines, settings.grow_fill_next, settings.grow_rest, settings.grow_max_notes,
-                     settings.grow_max_beats)
-        start_on_long_notes(fam, lines, settings.grow_from_long, settings.grow_rest, settings.grow_max_notes,
-                            settings.grow_max_beats)
 
