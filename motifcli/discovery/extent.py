@@ -13,9 +13,11 @@ from collections import Counter
 
 import numpy as np
 
+from motifcli.discovery.barpos import bar_positions, position_tolerance
 from motifcli.discovery.candidates import Lines, interval_class_of
 from motifcli.discovery.families import Chosen, covered, set_statements
 from motifcli.discovery.types import DiscoverySettings
+from motifcli.meter import MeterMap
 from motifcli.quantiles import median
 
 
@@ -135,8 +137,50 @@ def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_
     set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
 
 
-def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> None:
-    """Every family's statements grown (in place; off at ``grow_share`` 0)."""
+def start_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float,
+                        strength: np.ndarray | None = None) -> None:
+    """Each statement preceded (in its voice, after no rest over ``rest`` beats, by a note no other
+    statement of the family holds, within ``max_notes`` / ``max_beats``) by a long note takes that
+    note (in place). Long: its inter-onset interval, up to the statement's first note, is at least
+    ``ratio`` times the longest inside the statement. A figure that springs from a held note (a long
+    note, then a quick turn or run: BPS 01-1's, 21-1's, 25-1's openings) starts on that note, whose
+    pitch and length vary per statement, so growing by agreement stops after it. With ``strength``
+    (each position's metric weight, :func:`metric_strength`) only a held note on a stronger place than
+    the statement's first note: the figure's head carries the accent; a held note on a weaker place
+    ends the phrase before."""
+    if ratio <= 0 or not fam.notes:
+        return
+    taken = covered(fam, len(lines))
+    notes = []
+    for p in fam.notes:
+        lo, hi = int(p.min()), int(p.max())
+        b = lo - 1
+        if len(p) < 2 or len(p) >= max_notes or b < 0 or not lines.same_next[b] or taken[b]:
+            notes.append(p)
+            continue
+        inner = float(lines.ioi[lo:hi].max())
+        if (inner > 0 and float(lines.ioi[b]) >= ratio * inner - 1e-9 and lines.onsets[lo] - lines.offsets[b] <= rest + 1e-9
+                and lines.onsets[hi] - lines.onsets[b] <= max_beats + 1e-9
+                and (strength is None or strength[b] > strength[lo])):
+            taken[b] = True
+            p = np.concatenate(([b], p))
+        notes.append(p)
+    set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
+
+
+def metric_strength(lines: Lines, meter: MeterMap) -> np.ndarray:
+    """Each position's metric weight: 3 on a downbeat, 2 on a half bar, 1 on a beat, 0 between."""
+    tol = position_tolerance(lines.grid)
+    out = np.zeros(len(lines), dtype=np.int64)
+    for weight, level in ((1, "beat"), (2, "half"), (3, "bar")):
+        out[np.abs(bar_positions(lines.onsets, meter, level, tol)) <= tol] = weight
+    return out
+
+
+def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings, meter: MeterMap | None = None) -> None:
+    """Every family's statements grown (in place; off at ``grow_share`` 0). ``meter``: for
+    ``grow_from_long_metric``."""
+    strength = metric_strength(lines, meter) if meter is not None and settings.grow_from_long_metric else None
     fid = np.concatenate([np.full(len(fam.notes), f) for f, fam in enumerate(chosen)]) if chosen else np.zeros(0, int)
     los = np.array([int(p.min()) for fam in chosen for p in fam.notes], dtype=np.int64)
     his = np.array([int(p.max()) for fam in chosen for p in fam.notes], dtype=np.int64)
@@ -150,4 +194,6 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
                           settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary)
         end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
                           settings.grow_max_beats)
+        start_on_long_notes(fam, lines, settings.grow_from_long, settings.grow_rest, settings.grow_max_notes,
+                            settings.grow_max_beats, strength)
 
