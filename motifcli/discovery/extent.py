@@ -138,16 +138,16 @@ def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_
 
 
 def start_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float,
-                        strength: np.ndarray | None = None) -> None:
-    """Each statement preceded (in its voice, after no rest over ``rest`` beats, by a note no other
-    statement of the family holds, within ``max_notes`` / ``max_beats``) by a long note takes that
-    note (in place). Long: its inter-onset interval, up to the statement's first note, is at least
-    ``ratio`` times the longest inside the statement. A figure that springs from a held note (a long
-    note, then a quick turn or run: BPS 01-1's, 21-1's, 25-1's openings) starts on that note, whose
-    pitch and length vary per statement, so growing by agreement stops after it. With ``strength``
-    (each position's metric weight, :func:`metric_strength`) only a held note on a stronger place than
-    the statement's first note: the figure's head carries the accent; a held note on a weaker place
-    ends the phrase before."""
+                        strength: np.ndarray) -> None:
+    """Each statement preceded (in its voice, after no rest over ``rest`` beats, within ``max_notes`` /
+    ``max_beats``) by a long note that no other statement of the family holds, on a stronger metric
+    place than the statement's first note (``strength``: :func:`metric_strength`), takes that note (in
+    place). Long: its inter-onset interval, up to the statement, is at least ``ratio`` times the longest
+    inside the statement. A quick figure springing from an accented held note starts on it (BPS 01-1:
+    a held note on the downbeat, then a turn); the held note's pitch and length vary per statement, so
+    growing, which needs agreement, stops after it. A held note on a weaker place than the figure's
+    first note ends the phrase before it (13-1: a half-bar note before a run on the downbeat), so it
+    stays (benchmarks/phase16-disc16.md)."""
     if ratio <= 0 or not fam.notes:
         return
     taken = covered(fam, len(lines))
@@ -159,9 +159,8 @@ def start_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, ma
             notes.append(p)
             continue
         inner = float(lines.ioi[lo:hi].max())
-        if (inner > 0 and float(lines.ioi[b]) >= ratio * inner - 1e-9 and lines.onsets[lo] - lines.offsets[b] <= rest + 1e-9
-                and lines.onsets[hi] - lines.onsets[b] <= max_beats + 1e-9
-                and (strength is None or strength[b] > strength[lo])):
+        if (inner > 0 and float(lines.ioi[b]) >= ratio * inner - 1e-9 and strength[b] > strength[lo]
+                and lines.onsets[lo] - lines.offsets[b] <= rest + 1e-9 and lines.onsets[hi] - lines.onsets[b] <= max_beats + 1e-9):
             taken[b] = True
             p = np.concatenate(([b], p))
         notes.append(p)
@@ -178,9 +177,9 @@ def metric_strength(lines: Lines, meter: MeterMap) -> np.ndarray:
 
 
 def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings, meter: MeterMap | None = None) -> None:
-    """Every family's statements grown (in place; off at ``grow_share`` 0). ``meter``: for
-    ``grow_from_long_metric``."""
-    strength = metric_strength(lines, meter) if meter is not None and settings.grow_from_long_metric else None
+    """Every family's statements grown (in place; off at ``grow_share`` 0). ``meter`` places notes in
+    their bars for ``grow_from_long`` (None: that step is skipped)."""
+    strength = metric_strength(lines, meter) if meter is not None and settings.grow_from_long > 0 else None
     fid = np.concatenate([np.full(len(fam.notes), f) for f, fam in enumerate(chosen)]) if chosen else np.zeros(0, int)
     los = np.array([int(p.min()) for fam in chosen for p in fam.notes], dtype=np.int64)
     his = np.array([int(p.max()) for fam in chosen for p in fam.notes], dtype=np.int64)
@@ -194,6 +193,7 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
                           settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary)
         end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
                           settings.grow_max_beats)
-        start_on_long_notes(fam, lines, settings.grow_from_long, settings.grow_rest, settings.grow_max_notes,
-                            settings.grow_max_beats, strength)
+        if strength is not None:
+            start_on_long_notes(fam, lines, settings.grow_from_long, settings.grow_rest, settings.grow_max_notes,
+                                settings.grow_max_beats, strength)
 
