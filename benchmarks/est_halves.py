@@ -1,6 +1,6 @@
 """Do settings chosen on half of BPS tune hold on the other half? (4-vs-4 check of a choice)
 
-    PYTHONPATH=$PWD python -m benchmarks.est_halves [--corpus bps --split tune] [--metric F_est] "" "k=v" "k=v k2=v2" ...
+    PYTHONPATH=$PWD python -m benchmarks.est_halves [--corpus bps --split tune] [--metric F_est[,F_occ.75,F_3]] "" "k=v" "k=v k2=v2" ...
 
 Each quoted argument is a variant of DiscoverySettings overrides ("" = defaults), scored per piece by
 ``discovery_errors.fast_scores``. For every split of the pieces into two halves (35 for 8 pieces,
@@ -36,14 +36,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", default="bps")
     ap.add_argument("--split", default="tune")
-    ap.add_argument("--metric", default="F_est")
+    ap.add_argument("--metric", default="F_est",
+                    help="a fast_scores key (F_est, F_occ.75, F_3, FFTP_est, FFP, ...) or several, comma-separated:"
+                         " one table and halves check each, from one scoring run")
     ap.add_argument("--base", default="", help="the variant gains are measured against (default: the defaults)")
     ap.add_argument("variants", nargs="+")
     args = ap.parse_args()
     base = args.base
     variants = [base, *[v for v in args.variants if v != base]]
     names, scores = per_piece(args.corpus, args.split, variants)
-    m = args.metric
+    for m in args.metric.split(","):
+        report(names, scores, variants, base, m)
+
+
+def report(names: list[str], scores: dict[str, list[dict]], variants: list[str], base: str, m: str) -> None:
+    """The per-piece table of metric ``m`` and its 4-vs-4 held-out check against ``base``."""
     print("| variant | " + " | ".join(names) + f" | mean {m} | F_occ(.75) | F_3 |")
     print("|---" * (len(names) + 4) + "|")
     for v in variants:
@@ -71,6 +78,14 @@ def main() -> None:
                     gains.append(statistics.fmean(scores[v][i][m] - scores[base][i][m] for i in b))
         print(f"`{v}`: chosen over `{base}` on {len(gains)} of {len(held)} halves; held-out gain then "
               + (f"mean {statistics.fmean(gains):+.4f}, below 0 on {sum(g < 0 for g in gains)}" if gains else "-"))
+    lopo = []  # leave one piece out: the variant best on the other pieces, and its gain on the one left out
+    for i in range(n):
+        rest = [k for k in range(n) if k != i]
+        best = max(variants, key=lambda v: (statistics.fmean(scores[v][k][m] for k in rest), v == base))
+        lopo.append((names[i], best, scores[best][i][m] - scores[base][i][m]))
+    print(f"leave one piece out ({m}): " + "; ".join(f"{p} `{v or 'defaults'}` {g:+.3f}" for p, v, g in lopo)
+          + f"; mean {statistics.fmean(g for *_, g in lopo):+.4f}")
+    print()
 
 
 if __name__ == "__main__":

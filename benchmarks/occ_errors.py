@@ -125,12 +125,15 @@ def main() -> None:
     ap.add_argument("--method", choices=("discovery", "shipped"), default="discovery",
                     help="shipped: the bar level (annotate unit='bar'), as discovery_eval --method shipped")
     ap.add_argument("--per-song", action="store_true", help="one line per piece: scores and its largest losses")
+    ap.add_argument("--buckets", action="store_true",
+                    help="a per-piece table of the losses grouped as BUCKETS (too long / too short / shifted / ...)")
     args = ap.parse_args()
     settings = probe_settings(args)
     model = probe_model(args)
     R: dict[str, list[float]] = defaultdict(list)
     C: dict[str, int] = defaultdict(int)
     base = []
+    table: list[tuple[str, dict, dict]] = []
     ps = pieces(args.corpus, args.split)
     for piece in ps:
         if args.method == "shipped":
@@ -143,6 +146,7 @@ def main() -> None:
         refs = clean(piece.patterns)
         base.append(fast_scores(est, refs))
         rl, pl, cnt = piece_losses(est, refs, voice_lines(piece))
+        table.append((piece.name, rl, pl))
         if args.per_song:
             top = sorted([*rl.items(), *pl.items()], key=lambda kv: -kv[1])[:4]
             print(piece.name, " ".join(f"{k}={v:.3f}" for k, v in base[-1].items()), f"fams={len(est)}",
@@ -157,6 +161,36 @@ def main() -> None:
     print("| side kind | occurrences | loss (mean over pieces) |\n|---|---|---|")
     for k in sorted(C):
         print(f"| {k} | {C[k]} | {sum(R[k]) / n:.3f} |")
+    if args.buckets:
+        print_buckets(table, base)
+
+
+# Kinds grouped as a reader asks about them: a statement too long, too short, shifted, in the wrong
+# line or family, missing, or extra (R_ = recall side, P_ = precision side).
+BUCKETS = {
+    "too long": ("longer", "merged"), "too short": ("shorter",), "shifted": ("shifted",),
+    "wrong line/family": ("elsewhere", "missing off line", "other ref"),
+    "missing/partial": ("missing in line", "partial"), "extra": ("extra",),
+}
+
+
+def print_buckets(table: list[tuple[str, dict, dict]], base: list[dict]) -> None:
+    """One row per piece: each bucket's recall-side and precision-side loss, and the piece's F_occ / F_3."""
+    head = " | ".join(f"R {b} | P {b}" for b in BUCKETS)
+    print(f"\n| piece | F_occ(.75) | F_3 | {head} |\n|---" + "|---" * (2 + 2 * len(BUCKETS)) + "|")
+    sums: dict[str, float] = defaultdict(float)
+    for (name, rl, pl), sc in zip(table, base):
+        cells = []
+        for b, kinds in BUCKETS.items():
+            for side, d in (("R", rl), ("P", pl)):
+                v = sum(d.get(f"{side} {k}", 0.0) for k in kinds)
+                sums[f"{side} {b}"] += v
+                cells.append(f"{v:.3f}")
+        print(f"| {name} | {sc['F_occ.75']:.3f} | {sc['F_3']:.3f} | " + " | ".join(cells) + " |")
+    n = len(table)
+    mean = " | ".join(f"{sums[f'{s} {b}'] / n:.3f}" for b in BUCKETS for s in ("R", "P"))
+    print(f"| mean | {statistics.fmean(b['F_occ.75'] for b in base):.3f} | "
+          f"{statistics.fmean(b['F_3'] for b in base):.3f} | {mean} |")
 
 
 if __name__ == "__main__":

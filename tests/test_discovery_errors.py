@@ -68,3 +68,31 @@ def test_occurrence_loss_records_are_the_recall_side_split() -> None:
     for kind, loss in rloss.items():
         assert sum(r[4] for r in records if "R " + r[0] == kind) == pytest.approx(loss, abs=1e-12)
     assert all(0 <= i < len(ref) and 0 <= j < len(est) and 0 <= k < len(ref[i]) for _, i, j, k, _ in records)
+
+
+def test_occ_sides_name_the_side_a_statement_differs_on() -> None:
+    """benchmarks/occ_sides16.py: a labelled occurrence against our statement (onset, pitch) lists."""
+    sides16 = pytest.importorskip("benchmarks.occ_sides16")
+    ref = [(0.0, 60), (1.0, 62), (1.5, 64), (2.0, 65)]
+    assert sides16.sides(ref, ref[1:]) == ["short-start"]  # the held first note missing
+    assert sides16.sides(ref, ref[:3]) == ["short-end"]
+    assert sides16.sides(ref, [*ref, (3.0, 67)]) == ["long-end"]
+    assert sides16.sides(ref, [(-1.0, 59), *ref[:3]]) == ["short-end", "long-start"]
+    assert sides16.sides(ref, [ref[0], ref[1], ref[3]]) == ["missing inside"]
+
+
+def test_est_halves_reports_each_metric_and_leaves_one_piece_out(capsys: pytest.CaptureFixture) -> None:
+    """benchmarks/est_halves.report: per metric, the table, the halves check and the leave-one-piece-out line;
+    a variant better on one piece only gains there when the other pieces choose it (here: never)."""
+    halves = pytest.importorskip("benchmarks.est_halves")
+    names = ["a", "b", "c", "d"]
+    base = [{"F_est": 0.5, "F_occ.75": 0.5, "F_3": 0.5} for _ in names]
+    one = [dict(r) for r in base]
+    one[0]["F_occ.75"] = 0.7  # better on piece a only
+    worse = [{**r, "F_occ.75": 0.45} for r in base]
+    scores = {"": base, "x=1": one, "x=2": worse}
+    halves.report(names, scores, ["", "x=1", "x=2"], "", "F_occ.75")
+    out = capsys.readouterr().out
+    assert "| `x=1` | 0.700 | 0.500 | 0.500 | 0.500 | 0.550 |" in out
+    # left out, piece a is not chosen for (the others tie: the defaults win ties); every other piece: x=1, gain 0
+    assert "leave one piece out (F_occ.75): a `defaults` +0.000; b `x=1` +0.000; c `x=1` +0.000; d `x=1` +0.000" in out

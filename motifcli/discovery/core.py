@@ -32,7 +32,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
     voices = split_voices(score, min_chord_share=min_chord_share, by_staff=settings.staff_voices,
                           separate=settings.separate_lines)
-    meter = score.meter_map if settings.bar_position != "off" else None  # MIDI: estimated on first use
+    # MIDI: estimated on first use; the bar place filters varied statements and times a figure's held head note
+    meter = score.meter_map if settings.bar_position != "off" or settings.grow_from_long > 0 else None
     pairs, cells = voice_and_cell_families(voices, settings, model, meter)
     families = [grown for _, grown in pairs]
     if settings.texture:  # chordal tracks' repeated bars, chords included (discovery/texture.py)
@@ -81,7 +82,7 @@ def voice_and_cell_families(
 ) -> tuple[list[tuple[Family, Family]], list[Family]]:
     """Voice families before and after growing their statements (the same unless ``grow_share``),
     most salient first, and, apart, short rhythmic cells (avoiding the grown statements' notes).
-    ``meter`` places notes in their bars for the ``bar_position`` settings (None: those are off)."""
+    ``meter`` places notes in their bars for the ``bar_position`` settings and ``grow_from_long`` (None: those are off)."""
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return [], []
@@ -98,7 +99,7 @@ def voice_and_cell_families(
     core = [_family(c, lines, settings.salience_discount) for c in chosen]
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
-        grow_families(chosen, lines, settings)
+        grow_families(chosen, lines, settings, meter)
         grown = [_keep_transpositions(_family(c, lines, settings.salience_discount), f) for c, f in zip(chosen, core)]
     cells: list[Chosen] = []
     if settings.short_cells > 0:  # 2-3-note rhythmic cells, their own budget (discovery/cells.py)

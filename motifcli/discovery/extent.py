@@ -13,9 +13,11 @@ from collections import Counter
 
 import numpy as np
 
+from motifcli.discovery.barpos import bar_positions, position_tolerance
 from motifcli.discovery.candidates import Lines, interval_class_of
 from motifcli.discovery.families import Chosen, covered, set_statements
 from motifcli.discovery.types import DiscoverySettings
+from motifcli.meter import MeterMap
 from motifcli.quantiles import median
 
 
@@ -135,8 +137,49 @@ def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_
     set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
 
 
-def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings) -> None:
-    """Every family's statements grown (in place; off at ``grow_share`` 0)."""
+def start_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float,
+                        strength: np.ndarray) -> None:
+    """Each statement preceded (in its voice, after no rest over ``rest`` beats, within ``max_notes`` /
+    ``max_beats``) by a long note that no other statement of the family holds, on a stronger metric
+    place than the statement's first note (``strength``: :func:`metric_strength`), takes that note (in
+    place). Long: its inter-onset interval, up to the statement, is at least ``ratio`` times the longest
+    inside the statement. A quick figure springing from an accented held note starts on it (BPS 01-1:
+    a held note on the downbeat, then a turn); the held note's pitch and length vary per statement, so
+    growing, which needs agreement, stops after it. A held note on a weaker place than the figure's
+    first note ends the phrase before it (13-1: a half-bar note before a run on the downbeat), so it
+    stays (benchmarks/phase16-disc16.md)."""
+    if ratio <= 0 or not fam.notes:
+        return
+    taken = covered(fam, len(lines))
+    notes = []
+    for p in fam.notes:
+        lo, hi = int(p.min()), int(p.max())
+        b = lo - 1
+        if len(p) < 2 or len(p) >= max_notes or b < 0 or not lines.same_next[b] or taken[b]:
+            notes.append(p)
+            continue
+        inner = float(lines.ioi[lo:hi].max())
+        if (inner > 0 and float(lines.ioi[b]) >= ratio * inner - 1e-9 and strength[b] > strength[lo]
+                and lines.onsets[lo] - lines.offsets[b] <= rest + 1e-9 and lines.onsets[hi] - lines.onsets[b] <= max_beats + 1e-9):
+            taken[b] = True
+            p = np.concatenate(([b], p))
+        notes.append(p)
+    set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
+
+
+def metric_strength(lines: Lines, meter: MeterMap) -> np.ndarray:
+    """Each position's metric weight: 3 on a downbeat, 2 on a half bar, 1 on a beat, 0 between."""
+    tol = position_tolerance(lines.grid)
+    out = np.zeros(len(lines), dtype=np.int64)
+    for weight, level in ((1, "beat"), (2, "half"), (3, "bar")):
+        out[np.abs(bar_positions(lines.onsets, meter, level, tol)) <= tol] = weight
+    return out
+
+
+def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySettings, meter: MeterMap | None = None) -> None:
+    """Every family's statements grown (in place; off at ``grow_share`` 0). ``meter`` places notes in
+    their bars for ``grow_from_long`` (None: that step is skipped)."""
+    strength = metric_strength(lines, meter) if meter is not None and settings.grow_from_long > 0 else None
     fid = np.concatenate([np.full(len(fam.notes), f) for f, fam in enumerate(chosen)]) if chosen else np.zeros(0, int)
     los = np.array([int(p.min()) for fam in chosen for p in fam.notes], dtype=np.int64)
     his = np.array([int(p.max()) for fam in chosen for p in fam.notes], dtype=np.int64)
@@ -150,4 +193,7 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
                           settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary)
         end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
                           settings.grow_max_beats)
+        if strength is not None:
+            start_on_long_notes(fam, lines, settings.grow_from_long, settings.grow_rest, settings.grow_max_notes,
+                                settings.grow_max_beats, strength)
 

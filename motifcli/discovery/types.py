@@ -82,6 +82,7 @@ class DiscoverySettings:
     grow_all: bool = True  # a step grows every statement that can take one (else only the agreeing ones)
     grow_rest: float = 0.5  # growing stops at a rest longer than this (beats)
     grow_to_long: float = 2.0  # after growing, a statement takes the next note when it is held this many times the longest inter-onset interval inside it: the long note it comes to rest on, any pitch (0: off, before phase 13; extent.end_on_long_notes, phase13-bounds13.md)
+    grow_from_long: float = 6.0  # after growing, a statement takes the note before it when that note is held this many times the longest inter-onset interval inside it and lies on a stronger metric place than the statement's first note: the accented held note a quick figure springs from, any pitch (0: off, before phase 16; extent.start_on_long_notes, phase16-disc16.md)
     grow_vary: int = 1  # a statement may grow this many steps with the agreeing rhythm but another interval (0: off)
     max_gaps: int = 1  # a varied statement may have this many notes more or fewer than the motif
     gap_cost: float = 0.5  # distance added per inserted/missing note (scaled by 1 / notes)
