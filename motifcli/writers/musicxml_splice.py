@@ -260,6 +260,8 @@ def _decimal(x: Fraction) -> str:
 
 def _snap(beat: Fraction) -> Fraction:
     """A beat on a 1/960 grid, so the reader's float onsets and the document's exact ones meet."""
+    if 960 % beat.denominator == 0:  # on the grid already (nearly every written time): no arithmetic
+        return beat
     return Fraction(round(beat * 960), 960)
 
 
