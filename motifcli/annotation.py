@@ -184,7 +184,7 @@ class Occurrence:
         """One line (the notes are listed by ``notes``; a notebook printing a family stays readable)."""
         bars = f"{self.start_bar}" if self.start_bar == self.end_bar else f"{self.start_bar}-{self.end_bar}"
         first = self.first_note
-        where = voice_words(first.voice, first.staff) if first is not None else ""
+        where = voice_words(first.voice, self._named_staff(first)) if first is not None else ""
         where = f" ({where})" if where else ""
         return (f"<Occurrence {self.label}: track {self.track} {self.track_name!r}{where}, bars {bars}, beats "
                 f"{self.start:g}-{self.end:g}, {len(self.notes)} notes, transposition {self.transposition}, "
@@ -202,11 +202,19 @@ class Occurrence:
     @property
     def line(self) -> str:
         """Its track and voice in words, from its first note (a line statement is one voice):
-        "Piano, staff 1, voice 2", "Track 2, line 2 from the top"; at bar level the track's name."""
+        "Piano, staff 1, voice 2", "Track 2, line 2 from the top"; at bar level the track's name.
+        A texture statement holding notes of both staves of a piano is the part's, so it names no
+        staff ("Piano, whole texture", not the staff of its lowest first note)."""
         first = self.first_note
         if first is None:
             return self.track_name
-        return line_name(self.track_name, first.voice, first.staff)
+        return line_name(self.track_name, first.voice, self._named_staff(first))
+
+    def _named_staff(self, first: MotifNote) -> int | None:
+        """The staff its words name: its first note's, none for a texture statement over several."""
+        if first.voice == TEXTURE_VOICE and any(n.staff != first.staff for n in self.notes):
+            return None
+        return first.staff
 
     @property
     def first_note(self) -> MotifNote | None:

@@ -177,3 +177,20 @@ def test_a_texture_statements_lyric_names_no_line(tmp_path: Path) -> None:
     texts = [m.text for t in mido.MidiFile(dest).tracks for m in t if m.type == "lyrics"]
     texture = {o.text for o in annotation.occurrences if o.first_note.voice == 2}
     assert texture and texture <= set(texts)
+
+
+def test_a_texture_statement_over_both_staves_names_no_staff() -> None:
+    """Clara Schumann's Polonaise op. 1 no. 3 (music21's corpus), one piano part on two staves: its
+    texture families hold both hands' notes; their line said "Piano, staff 2, whole texture" (the staff
+    of the lowest first note), sending a reader to the left hand alone."""
+    music21 = pytest.importorskip("music21")
+    import motifcli
+
+    path = Path(str(music21.corpus.getWork("schumann_clara/polonaise_op1n3.mxl")))
+    annotation = motifcli.annotate(motifcli.read_score(path))
+    texture = [o for o in annotation.occurrences if o.first_note.voice == 2]
+    both = [o for o in texture if {n.staff for n in o.notes} == {1, 2}]
+    assert both and all(o.line == "Piano, whole texture" for o in both)
+    assert all("(whole texture)" in repr(o) for o in both)
+    one = [o for o in annotation.occurrences if len({n.staff for n in o.notes}) == 1]
+    assert one and all(o.line.startswith(f"Piano, staff {o.first_note.staff}, ") for o in one)

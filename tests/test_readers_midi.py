@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import accumulate
 from pathlib import Path
 
 import mido
@@ -203,3 +204,26 @@ def test_a_limit_of_one_reads_in_the_singular():
         read_midi(EXAMPLE, ReadLimits(max_notes=1))
     with pytest.raises(ScoreReadError, match=r"longer than 1 beat \(raise the limit with --max-beats\)"):
         read_midi(EXAMPLE, ReadLimits(max_beats=1))
+
+
+def test_a_grace_note_written_off_first_leaves_the_notes_after_it_alone(tmp_path: Path):
+    """music21 writes a grace note as a note of no length with its note-off first at the tick
+    (Haydn op. 1 no. 1/ii, music21's corpus, has two). First-in-first-out pairing left that note-on open:
+    it took the next note's off, and every later note of that pitch the one after, up to a note
+    lasting to the end of the file (24 beats past its written end in Beethoven op. 59 no. 1/ii)."""
+    music21 = pytest.importorskip("music21")
+    written = music21.corpus.parse("haydn/opus1no1/movement2")
+    dest = tmp_path / "haydn.mid"
+    written.write("midi", fp=dest)
+    score = read_midi(dest)
+    notes = [n for t in score.tracks for n in t.notes]
+    assert sum(n.offset == n.onset for n in notes) >= 2  # the grace notes, of no length, as written
+    for track in score.tracks:  # each part is one line: no note of a pitch outlasts the next one's onset
+        by_pitch = defaultdict(list)
+        for n in track.notes:
+            by_pitch[n.pitch].append(n)
+        for same in by_pitch.values():
+            assert all(a.offset <= b.onset for a, b in zip(same, same[1:]))
+    midi = mido.MidiFile(dest)  # no note lasts past the file's last note event (music21 writes the repeats out)
+    last = max(tick for t in midi.tracks for tick, m in zip(accumulate(m.time for m in t), t) if m.type.startswith("note"))
+    assert max(n.offset for n in notes) == pytest.approx(last / midi.ticks_per_beat)

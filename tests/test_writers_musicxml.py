@@ -617,3 +617,41 @@ def test_bracket_stops_at_its_last_notes_end_in_its_staff(keys, want):
     out = annotate_xml(doc, [mark])
     assert _stops(out) == [want]
     assert ET.fromstring(out) is not None
+
+
+def test_brackets_start_at_their_note_after_a_bar_line_off_the_960_grid(tmp_path):
+    """Beethoven op. 18 no. 1/ii (music21's corpus): the first violin's bar 96 is overfull by 59/672 of
+    a beat, so every later bar line is off the 1/960 grid the marks snap to; a start snapped a hair
+    before its bar line used to put the label and bracket at the end of the bar before (85 of 788
+    brackets of a default run stood where no note starts). Each must open in its first note's bar."""
+    path = Path(str(music21.corpus.getWork("beethoven/opus18no1/movement2.mxl")))
+    score = read_score(path)
+    starts = score.measure_starts
+    b = lambda i: starts[i]  # noqa: E731 - bar i+1's first beat
+    spans = [(b(98), b(99), "a"), (b(100), b(101), "a"), (b(103), b(104), "a")]
+    annotation = annotation_from_spans(score, spans, 0)
+    assert all(o.notes for o in annotation.occurrences)
+    dest = tmp_path / "out.musicxml"
+    writers.write(annotation, score, "musicxml", dest)
+    first = {o.text: min(n.onset for n in o.notes) for o in annotation.occurrences}
+    part = ET.fromstring(dest.read_bytes()).find("part")
+    found = {}
+    divisions = Fraction(1)
+    for measure in part.findall("measure"):  # the MusicXML rules: durations, backup, forward, <offset>
+        cursor = Fraction(0)
+        for el in measure:
+            if el.tag == "attributes" and el.find("divisions") is not None:
+                divisions = Fraction(el.findtext("divisions"))
+            elif el.tag == "note" and el.find("chord") is None and el.find("grace") is None:
+                cursor += Fraction(el.findtext("duration")) / divisions
+            elif el.tag in ("backup", "forward"):
+                step = Fraction(el.findtext("duration")) / divisions
+                cursor += step if el.tag == "forward" else -step
+            elif el.tag == "direction" and el.find("direction-type/bracket[@type='start']") is not None:
+                offset = Fraction(el.findtext("offset", "0")) / divisions
+                found[el.findtext("direction-type/words")] = (measure.get("number"), cursor + offset)
+    assert set(found) == set(first)
+    for text, onset in first.items():
+        bar, at = found[text]  # the bar it stands in and where in it
+        assert bar == str(score.bar_number_at(onset)), text  # main: the bar before, at its end
+        assert abs(float(at) - (onset - starts[int(bar) - 1])) < 1e-3, text

@@ -145,6 +145,10 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
         tick = 0
         open_notes: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
         finished: dict[int, list[Note]] = defaultdict(list)  # channel -> its notes
+        # (channel, pitch) -> tick of a note-off that closed nothing: a note-on of that key at the same
+        # tick is a note of no length whose off was written first (music21 writes a grace note so);
+        # left open, it would take the next note's off, and every later note of that pitch the one after
+        stray_off: dict[tuple[int, int], int] = {}
 
         def close(channel: int, pitch: int, end_tick: int) -> None:
             start_tick, velocity = open_notes[(channel, pitch)].popleft()
@@ -154,7 +158,10 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
             tick += msg.time
             kind = msg.type
             if kind == "note_on" and msg.velocity > 0:
-                open_notes[(msg.channel, msg.note)].append((tick, msg.velocity))
+                if stray_off.pop((msg.channel, msg.note), None) == tick:
+                    finished[msg.channel].append(Note(tick / tpb, tick / tpb, msg.note, msg.velocity, msg.channel))
+                else:
+                    open_notes[(msg.channel, msg.note)].append((tick, msg.velocity))
                 total_notes += 1
                 if total_notes > limits.max_notes:
                     raise ScoreReadError(
@@ -163,6 +170,8 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
             elif kind == "note_off" or kind == "note_on":
                 if open_notes.get((msg.channel, msg.note)):
                     close(msg.channel, msg.note, tick)
+                else:
+                    stray_off[(msg.channel, msg.note)] = tick
             elif kind == "track_name" and not name:
                 name = _text(msg.name).strip()
             elif kind == "set_tempo":

@@ -232,15 +232,21 @@ def _choose_slot(
     moment just before it), the first slot exactly there, else the nearest earlier one + offset.
     A stop never goes before ``not_before`` (its own start) in the document. Of slots at one
     time, one before a note of ``staff`` is preferred (grand staves: MuseScore 3 drops a
-    direction that names another staff than the notes around it)."""
+    direction that names another staff than the notes around it). Times are compared on the
+    marks' 1/960 grid: a bar line off it (after a septuplet, an overfull bar) must not send a
+    start snapped a hair before it into the bar before."""
     measures = [m for m in part.measures if m.slots]
     if not measures:
         return None, Fraction(0)
+    when = _snap(when)
     starts = [m.start for m in measures]
-    if stop:
-        i = bisect.bisect_left(starts, when) - 1
-    else:
-        i = bisect.bisect_right(starts, when) - 1
+    holds = (lambda start: _snap(start) < when) if stop else (lambda start: _snap(start) <= when)
+    i = (bisect.bisect_left if stop else bisect.bisect_right)(starts, when) - 1
+    while i + 1 < len(measures) and holds(starts[i + 1]):  # snapping moves a time by < 1/1920 beat:
+        i += 1  # only bar lines that close to ``when`` can change sides, so only they are snapped
+    while i >= 0 and not holds(starts[i]):
+        i -= 1
+    if not stop:
         while 0 < i and measures[i].end <= measures[i].start and measures[i - 1].start == measures[i].start:
             i -= 1
     measure = measures[max(i, 0)]
@@ -251,19 +257,19 @@ def _choose_slot(
             measure = next(m for m in measures if not_before in m.slots)
             later = [s for s in measure.slots if s.pos >= not_before.pos]
         slots = later
-    exact = [s for s in slots if s.time == when]
+    exact = [s for s in slots if _snap(s.time) == when]
     if exact:
         return next((s for s in exact if staff is not None and s.staff == staff), exact[0]), Fraction(0)
-    before = [s for s in slots if s.time < when and s.divisions]
+    before = [s for s in slots if _snap(s.time) < when and s.divisions]
     if before:
-        best = max(s.time for s in before)
-        at_best = [s for s in before if s.time == best]
+        best = max(_snap(s.time) for s in before)
+        at_best = [s for s in before if _snap(s.time) == best]
         slot = next((s for s in at_best if staff is not None and s.staff == staff), at_best[0])
     else:
         slot = next((s for s in slots if s.divisions), slots[0])
     if not slot.divisions:
         return slot, Fraction(0)
-    return slot, (when - slot.time) * slot.divisions
+    return slot, (when - _snap(slot.time)) * slot.divisions
 
 
 def _decimal(x: Fraction) -> str:
@@ -274,6 +280,8 @@ def _decimal(x: Fraction) -> str:
 
 def _snap(beat: Fraction) -> Fraction:
     """A beat on a 1/960 grid, so the reader's float onsets and the document's exact ones meet."""
+    if 960 % beat.denominator == 0:  # on the grid already (nearly every written time): no arithmetic
+        return beat
     return Fraction(round(beat * 960), 960)
 
 
