@@ -49,7 +49,9 @@ def statements(annotation: Annotation) -> list[list[tuple[tuple[int, int], ...]]
 def test_max_families_is_the_default_runs_most_salient(reductions: dict[str, Path], piece: str) -> None:
     score = motifcli.read_score(reductions[piece])
     full = motifcli.annotate(score)
-    assert len(full.motifs) >= 3 and [m.rank for m in full.motifs] == list(range(1, len(full.motifs) + 1))
+    # two or more families, so that a cap below the default's count is tried (agnus.mid: 3 families over
+    # 3 lines before session 16; 2 over all four voices since its upper staff is separated, phase16-midilines16.md)
+    assert len(full.motifs) >= 2 and [m.rank for m in full.motifs] == list(range(1, len(full.motifs) + 1))
     for n in range(1, len(full.motifs) + 1):
         capped = motifcli.annotate(score, max_families=n)
         assert statements(capped) == statements(full)[:n], n
