@@ -227,3 +227,25 @@ def test_a_grace_note_written_off_first_leaves_the_notes_after_it_alone(tmp_path
     midi = mido.MidiFile(dest)  # no note lasts past the file's last note event (music21 writes the repeats out)
     last = max(tick for t in midi.tracks for tick, m in zip(accumulate(m.time for m in t), t) if m.type.startswith("note"))
     assert max(n.offset for n in notes) == pytest.approx(last / midi.ticks_per_beat)
+
+
+def test_a_safety_note_off_before_each_note_on_keeps_the_notes_long(tmp_path: Path):
+    """Some sequencers send a note-off of the key just before every note-on. A note-on right after a
+    note-off that closed nothing is of no length only where no note-off comes for it before the key's
+    next note-on (music21's grace notes, above); here each note's own off follows, so each keeps its length."""
+    track = mido.MidiTrack()
+    for pitch in [60, 62, 60, 64]:
+        track.append(mido.Message("note_off", note=pitch, velocity=0, time=0))
+        track.append(mido.Message("note_on", note=pitch, velocity=80, time=0))
+        track.append(mido.Message("note_off", note=pitch, velocity=0, time=480))
+    grace = mido.MidiTrack()  # music21's grace note: off, on at one tick, then the next note of the key
+    for msg in (mido.Message("note_off", note=67, velocity=0, time=0), mido.Message("note_on", note=67, velocity=80, time=0),
+                mido.Message("note_on", note=69, velocity=80, time=0), mido.Message("note_off", note=69, velocity=0, time=480),
+                mido.Message("note_on", note=67, velocity=80, time=0), mido.Message("note_off", note=67, velocity=0, time=480)):
+        grace.append(msg)
+    path = tmp_path / "safety.mid"
+    mido.MidiFile(tracks=[track, grace], ticks_per_beat=480).save(path)
+    score = read_midi(path)
+    safety, graced = score.tracks
+    assert [(n.onset, n.offset, n.pitch) for n in safety.notes] == [(0, 1, 60), (1, 2, 62), (2, 3, 60), (3, 4, 64)]
+    assert sorted((n.onset, n.offset, n.pitch) for n in graced.notes) == [(0, 0, 67), (0, 1, 69), (1, 2, 67)]

@@ -145,23 +145,35 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
         tick = 0
         open_notes: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
         finished: dict[int, list[Note]] = defaultdict(list)  # channel -> its notes
-        # (channel, pitch) -> tick of a note-off that closed nothing: a note-on of that key at the same
-        # tick is a note of no length whose off was written first (music21 writes a grace note so);
-        # left open, it would take the next note's off, and every later note of that pitch the one after
+        # (channel, pitch) -> tick of a note-off that closed nothing. A note-on of that key at the same
+        # tick may be a note of no length whose off was written first (music21 writes a grace note so)
+        # or a note after a "safety" note-off (some sequencers send one before every note-on): it is
+        # held as ``unsure`` and is of no length only if the key's next note-on (or the track's end)
+        # comes before a note-off. Left open as an ordinary note, a grace note would take the next
+        # note's off, and every later note of that pitch the one after.
         stray_off: dict[tuple[int, int], int] = {}
+        unsure: set[tuple[int, int]] = set()  # keys whose open note began right after a stray note-off
 
         def close(channel: int, pitch: int, end_tick: int) -> None:
             start_tick, velocity = open_notes[(channel, pitch)].popleft()
             finished[channel].append(Note(start_tick / tpb, max(end_tick, start_tick) / tpb, pitch, velocity, channel))
 
+        def close_unsure(key: tuple[int, int]) -> None:
+            """The key's unsure note (the last opened) ends where it began: no note-off came for it."""
+            if key in unsure:
+                unsure.discard(key)
+                start_tick, velocity = open_notes[key].pop()
+                finished[key[0]].append(Note(start_tick / tpb, start_tick / tpb, key[1], velocity, key[0]))
+
         for msg in mtrack:
             tick += msg.time
             kind = msg.type
             if kind == "note_on" and msg.velocity > 0:
-                if stray_off.pop((msg.channel, msg.note), None) == tick:
-                    finished[msg.channel].append(Note(tick / tpb, tick / tpb, msg.note, msg.velocity, msg.channel))
-                else:
-                    open_notes[(msg.channel, msg.note)].append((tick, msg.velocity))
+                key = (msg.channel, msg.note)
+                close_unsure(key)
+                open_notes[key].append((tick, msg.velocity))
+                if stray_off.pop(key, None) == tick:
+                    unsure.add(key)
                 total_notes += 1
                 if total_notes > limits.max_notes:
                     raise ScoreReadError(
@@ -169,6 +181,7 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
                     )
             elif kind == "note_off" or kind == "note_on":
                 if open_notes.get((msg.channel, msg.note)):
+                    unsure.discard((msg.channel, msg.note))
                     close(msg.channel, msg.note, tick)
                 else:
                     stray_off[(msg.channel, msg.note)] = tick
@@ -182,6 +195,8 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
                     signatures.append(TimeSignature(round(tick / tpb, 9), int(msg.numerator), int(msg.denominator)))
         if tick / tpb > limits.max_beats:
             raise ScoreReadError(f"longer than {counted(limits.max_beats, 'beat')} (raise the limit with --max-beats)", path)
+        for key in list(unsure):
+            close_unsure(key)
         for key, queue in open_notes.items():
             while queue:
                 close(key[0], key[1], tick)
