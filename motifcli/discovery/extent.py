@@ -10,6 +10,7 @@ shifted windows of one run, ``join_share``, was measured and removed: benchmarks
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 
@@ -117,24 +118,15 @@ def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_
     ``ratio`` times the longest inside the statement. A motif runs to the note it comes to rest on,
     whose pitch may differ from statement to statement, so growing, which needs statements that agree
     on the next interval and rhythm, stops before it (BPS 13-1 f; benchmarks/phase13-bounds13.md)."""
-    if ratio <= 0 or not fam.notes:
+    if ratio <= 0:
         return
-    taken = covered(fam, len(lines))
-    notes = []
-    for p in fam.notes:
-        lo, hi = int(p.min()), int(p.max())
-        b = hi + 1
-        if len(p) < 2 or len(p) >= max_notes or b >= len(lines) or not lines.same_next[hi] or taken[b]:
-            notes.append(p)
-            continue
-        inner = float(lines.ioi[lo:hi].max())
+
+    def takes(lo: int, hi: int, b: int, inner: float) -> bool:
         held = float(lines.ioi[b]) if lines.same_next[b] else float(lines.offsets[b] - lines.onsets[b])
-        if (inner > 0 and held >= ratio * inner - 1e-9 and lines.onsets[b] - lines.offsets[hi] <= rest + 1e-9
-                and lines.onsets[b] - lines.onsets[lo] <= max_beats + 1e-9):
-            taken[b] = True
-            p = np.concatenate((p, [b]))
-        notes.append(p)
-    set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
+        return bool(held >= ratio * inner - 1e-9 and lines.onsets[b] - lines.offsets[hi] <= rest + 1e-9
+                    and lines.onsets[b] - lines.onsets[lo] <= max_beats + 1e-9)
+
+    _take_neighbours(fam, lines, max_notes, True, takes)
 
 
 def start_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float,
@@ -148,21 +140,34 @@ def start_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, ma
     growing, which needs agreement, stops after it. A held note on a weaker place than the figure's
     first note ends the phrase before it (13-1: a half-bar note before a run on the downbeat), so it
     stays (benchmarks/phase16-disc16.md)."""
-    if ratio <= 0 or not fam.notes:
+    if ratio <= 0:
+        return
+
+    def takes(lo: int, hi: int, b: int, inner: float) -> bool:
+        return bool(float(lines.ioi[b]) >= ratio * inner - 1e-9 and strength[b] > strength[lo]
+                    and lines.onsets[lo] - lines.offsets[b] <= rest + 1e-9
+                    and lines.onsets[hi] - lines.onsets[b] <= max_beats + 1e-9)
+
+    _take_neighbours(fam, lines, max_notes, False, takes)
+
+
+def _take_neighbours(fam: Chosen, lines: Lines, max_notes: int, after: bool,
+                     takes: Callable[[int, int, int, float], bool]) -> None:
+    """Each statement (of 2 to ``max_notes`` - 1 notes) takes the next note of its voice (``after``) or
+    the one before, where no other statement of the family holds it and ``takes(lo, hi, that note,
+    the longest inter-onset interval inside)`` says so (in place): the walk both long-note rules share."""
+    if not fam.notes:
         return
     taken = covered(fam, len(lines))
     notes = []
     for p in fam.notes:
         lo, hi = int(p.min()), int(p.max())
-        b = lo - 1
-        if len(p) < 2 or len(p) >= max_notes or b < 0 or not lines.same_next[b] or taken[b]:
-            notes.append(p)
-            continue
-        inner = float(lines.ioi[lo:hi].max())
-        if (inner > 0 and float(lines.ioi[b]) >= ratio * inner - 1e-9 and strength[b] > strength[lo]
-                and lines.onsets[lo] - lines.offsets[b] <= rest + 1e-9 and lines.onsets[hi] - lines.onsets[b] <= max_beats + 1e-9):
-            taken[b] = True
-            p = np.concatenate(([b], p))
+        b = hi + 1 if after else lo - 1
+        if 2 <= len(p) < max_notes and 0 <= b < len(lines) and lines.same_next[hi if after else b] and not taken[b]:
+            inner = float(lines.ioi[lo:hi].max())
+            if inner > 0 and takes(lo, hi, b, inner):
+                taken[b] = True
+                p = np.concatenate((p, [b]) if after else ([b], p))
         notes.append(p)
     set_statements(fam, notes, list(fam.distance), [int(p.min()) for p in notes])
 
