@@ -6,7 +6,8 @@ two families of longer ones; benchmarks/phase16-audit16.md counted 106 of 236 mu
 inputs). ``core._distinct`` only keeps two families from holding the same *set* of statements. A
 musician sees those notes bracketed and coloured twice under two names. This output rule gives
 each such statement to one family ("salient": the more salient, i.e. earlier one; "similar": the
-one it is most similar to, ties to the more salient) and drops a family left with fewer than two
+one it is most similar to, ties to the more salient; "varied": every family it is most similar to, so it
+leaves only families where it is a looser variant) and drops a family left with fewer than two
 statements. A family's prototype stays with it. benchmarks/phase16-shared16.md measures it.
 """
 
@@ -21,8 +22,9 @@ def _key(notes: tuple) -> frozenset[tuple[int, int]]:
     return frozenset((n.track, n.index) for n in notes)
 
 
-def owners(families: list[Family], rule: str) -> dict[frozenset[tuple[int, int]], int]:
-    """Statement (its notes) -> index of the family that keeps it, for statements held by 2+ families."""
+def owners(families: list[Family], rule: str) -> dict[frozenset[tuple[int, int]], set[int]]:
+    """Statement (its notes) -> indices of the families that keep it, for statements held by 2+ families
+    ("varied": every family it is most similar to, so a statement exact in two families stays in both)."""
     held: dict[frozenset[tuple[int, int]], list[tuple[int, int]]] = {}  # key -> [(family, occurrence)]
     for i, f in enumerate(families):
         for j, o in enumerate(f.occurrences):
@@ -34,12 +36,13 @@ def owners(families: list[Family], rule: str) -> dict[frozenset[tuple[int, int]]
             continue
         protos = [i for i, j in where if j == 0]
         if protos:  # a family keeps its prototype (the most salient family whose prototype it is)
-            out[key] = min(protos)
-        elif rule == "similar":
+            out[key] = {min(protos)}
+        elif rule in ("similar", "varied"):
             sim = {i: max(families[i].occurrences[j].similarity for k, j in where if k == i) for i in fams}
-            out[key] = min(fams, key=lambda i: (-sim[i], i))
+            best = max(sim.values())
+            out[key] = {i for i in fams if sim[i] == best} if rule == "varied" else {min(fams, key=lambda i: (-sim[i], i))}
         else:
-            out[key] = fams[0]
+            out[key] = {fams[0]}
     return out
 
 
@@ -51,7 +54,7 @@ def one_family_each(families: list[Family], rule: str) -> list[Family]:
         return families
     out = []
     for i, f in enumerate(families):
-        kept = tuple(o for o in f.occurrences if own.get(_key(o.notes), i) == i)
+        kept = tuple(o for o in f.occurrences if i in own.get(_key(o.notes), {i}))
         if len(kept) == len(f.occurrences):
             out.append(f)
         elif len(kept) >= 2:
