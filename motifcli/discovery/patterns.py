@@ -58,6 +58,7 @@ def closed_patterns(
     extend_share: float,
     oscillation_penalty: float = 1.0,
     drop_open_at_cap: bool = False,
+    extend_kept: bool = False,
 ) -> list[Pattern]:
     """Every closed repeated pattern with at least two non-overlapping statements.
 
@@ -65,6 +66,11 @@ def closed_patterns(
     statements extend is dropped too: it is a stretch of a longer repeat (a repeated phrase or
     section), not a motif. The beat cap still closes a pattern (judging closure beyond it too
     lost occurrence F on BPS tune: 0.446 -> 0.413, benchmarks/DISCOVERY-ALGO.md).
+
+    With ``extend_kept`` a pattern counts as extending only into a longer pattern that can be kept,
+    one with two statements that share no note: a phrase repeated back to back (Essen han2's bars 4-5 =
+    6-7) extends into its next statement's first note, and that longer pattern overlaps itself, so
+    without it neither was kept (benchmarks/phase16-shared16.md).
     """
     top = max_notes + 1 if drop_open_at_cap and (max_notes + 1) in keys else max_notes
     grouped = {n: groups_of(keys[n]) for n in range(min_notes, top + 1)}
@@ -72,7 +78,8 @@ def closed_patterns(
     for n in range(min_notes, max_notes + 1):
         gid, indptr, members = grouped[n]
         longer = grouped.get(n + 1)
-        extends = None if longer is None else extending_groups(indptr, members, longer[0], lines, extend_share)
+        target = None if longer is None else (two_apart(*longer, n + 1) if extend_kept else longer[0])
+        extends = None if target is None else extending_groups(indptr, members, target, lines, extend_share)
         for g in range(len(indptr) - 1):
             mem = members[indptr[g] : indptr[g + 1]]
             if extends is not None and extends[g]:
@@ -82,6 +89,18 @@ def closed_patterns(
                 continue
             out.append(Pattern(n, starts, score_pattern(lines, starts, n, oscillation_penalty)))
     return out
+
+
+def two_apart(gid: np.ndarray, indptr: np.ndarray, members: np.ndarray, n: int) -> np.ndarray:
+    """``gid`` with -1 for groups whose statements cannot give two that share no note: the first and
+    the last start are less than ``n`` apart (positions of different voices are at least ``n`` apart
+    whenever both windows exist, so this is what :func:`non_overlapping` would find)."""
+    if len(members) == 0:
+        return gid
+    first = np.minimum.reduceat(members, indptr[:-1])
+    last = np.maximum.reduceat(members, indptr[:-1])
+    ok = np.append(last - first >= n, False)  # index -1 -> False
+    return np.where(ok[gid], gid, -1)
 
 
 def extending_groups(indptr: np.ndarray, members: np.ndarray, gid_next: np.ndarray, lines: Lines,
