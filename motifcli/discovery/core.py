@@ -55,10 +55,6 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         ordered = [_relabel(f, i) for i, f in enumerate(without_accompaniment(ordered, settings, score, cores))]
     if settings.subfigure > 0:  # a family stating only notes of more salient families is part of them
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.subfigure, inside=True))]
-    if settings.shared_statements != "off":  # a statement held by two families stays in one (discovery/shared.py)
-        from motifcli.discovery.shared import one_family_each
-
-        ordered = [_relabel(f, k) for k, f in enumerate(one_family_each(ordered, settings.shared_statements))]
     ordered = ordered[: settings.max_families]
     if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
         from motifcli.discovery.doubling import without_doubling
