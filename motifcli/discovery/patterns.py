@@ -70,7 +70,9 @@ def closed_patterns(
     With ``extend_kept`` a pattern counts as extending only into a longer pattern that can be kept,
     one with two statements that share no note: a phrase repeated back to back (Essen han2's bars 4-5 =
     6-7) extends into its next statement's first note, and that longer pattern overlaps itself, so
-    without it neither was kept (benchmarks/phase16-shared16.md).
+    without it neither was kept. Its rotations (the statements shifted by a note or more) are kept
+    the same way; of those, only the earliest: one whose statements mostly overlap those of an earlier
+    kept one of its length is not kept (benchmarks/phase16-shared16.md).
     """
     top = max_notes + 1 if drop_open_at_cap and (max_notes + 1) in keys else max_notes
     grouped = {n: groups_of(keys[n]) for n in range(min_notes, top + 1)}
@@ -78,16 +80,34 @@ def closed_patterns(
     for n in range(min_notes, max_notes + 1):
         gid, indptr, members = grouped[n]
         longer = grouped.get(n + 1)
-        target = None if longer is None else (two_apart(*longer, n + 1) if extend_kept else longer[0])
-        extends = None if target is None else extending_groups(indptr, members, target, lines, extend_share)
+        extends = None if longer is None else extending_groups(indptr, members, longer[0], lines, extend_share)
+        kept = None  # with extend_kept: groups kept only because what they extend into overlaps itself
+        if extend_kept and extends is not None:
+            kept = extends & ~extending_groups(indptr, members, two_apart(*longer, n + 1), lines, extend_share)
+        if kept is not None:
+            kept = _earliest_rotations(kept, indptr, members, n, lines)
         for g in range(len(indptr) - 1):
             mem = members[indptr[g] : indptr[g + 1]]
-            if extends is not None and extends[g]:
+            if extends is not None and extends[g] and not (kept is not None and kept[g]):
                 continue
             starts = non_overlapping(mem, n, lines.voice_id)
             if len(starts) < 2:
                 continue
             out.append(Pattern(n, starts, score_pattern(lines, starts, n, oscillation_penalty)))
+    return out
+
+
+def _earliest_rotations(kept: np.ndarray, indptr: np.ndarray, members: np.ndarray, n: int, lines: Lines) -> np.ndarray:
+    """``kept`` without the later rotations: taken by first statement, a group whose statements (made
+    non-overlapping) mostly overlap the statements of one taken before it is a rotation of that one."""
+    out = kept.copy()
+    taken: list[np.ndarray] = []
+    for g in sorted(np.flatnonzero(kept).tolist(), key=lambda g: int(members[indptr[g]])):
+        starts = non_overlapping(members[indptr[g] : indptr[g + 1]], n, lines.voice_id)
+        if any(np.mean(np.abs(starts[:, None] - t[None, :]).min(axis=1) < n) >= 0.5 for t in taken):
+            out[g] = False
+        else:
+            taken.append(starts)
     return out
 
 
