@@ -29,6 +29,9 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     texture bars (benchmarks/phase5-texmodel.md); ``None`` uses the alignment and the points alone.
     """
     settings = settings or DiscoverySettings()
+    if settings.extend_kept == "empty":  # a phrase repeated back to back, where nothing else is found (patterns.py)
+        found = discover(score, model, dataclasses.replace(settings, extend_kept="off"))
+        return found or discover(score, model, dataclasses.replace(settings, extend_kept="always"))
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
     voices = split_voices(score, min_chord_share=min_chord_share, by_staff=settings.staff_voices,
                           separate=settings.separate_lines)
@@ -90,7 +93,7 @@ def voice_and_cell_families(
                        chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
     patterns = closed_patterns(
         lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
-        settings.drop_open_at_cap,
+        settings.drop_open_at_cap, settings.extend_kept == "always",
     )
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:

@@ -58,6 +58,7 @@ def closed_patterns(
     extend_share: float,
     oscillation_penalty: float = 1.0,
     drop_open_at_cap: bool = False,
+    extend_kept: bool = False,
 ) -> list[Pattern]:
     """Every closed repeated pattern with at least two non-overlapping statements.
 
@@ -65,6 +66,13 @@ def closed_patterns(
     statements extend is dropped too: it is a stretch of a longer repeat (a repeated phrase or
     section), not a motif. The beat cap still closes a pattern (judging closure beyond it too
     lost occurrence F on BPS tune: 0.446 -> 0.413, benchmarks/DISCOVERY-ALGO.md).
+
+    With ``extend_kept`` a pattern counts as extending only into a longer pattern that can be kept,
+    one with two statements that share no note: a phrase repeated back to back (Essen han2's bars 4-5 =
+    6-7) extends into its next statement's first note, and that longer pattern overlaps itself, so
+    without it neither was kept. Its rotations (the statements shifted by a note or more) are kept
+    the same way; of those, only the earliest: one whose statements mostly overlap those of an earlier
+    kept one of its length is not kept (benchmarks/phase16-shared16.md).
     """
     top = max_notes + 1 if drop_open_at_cap and (max_notes + 1) in keys else max_notes
     grouped = {n: groups_of(keys[n]) for n in range(min_notes, top + 1)}
@@ -73,15 +81,46 @@ def closed_patterns(
         gid, indptr, members = grouped[n]
         longer = grouped.get(n + 1)
         extends = None if longer is None else extending_groups(indptr, members, longer[0], lines, extend_share)
+        kept = None  # with extend_kept: groups kept only because what they extend into overlaps itself
+        if extend_kept and extends is not None:
+            kept = extends & ~extending_groups(indptr, members, two_apart(*longer, n + 1), lines, extend_share)
+        if kept is not None:
+            kept = _earliest_rotations(kept, indptr, members, n, lines)
         for g in range(len(indptr) - 1):
             mem = members[indptr[g] : indptr[g + 1]]
-            if extends is not None and extends[g]:
+            if extends is not None and extends[g] and not (kept is not None and kept[g]):
                 continue
             starts = non_overlapping(mem, n, lines.voice_id)
             if len(starts) < 2:
                 continue
             out.append(Pattern(n, starts, score_pattern(lines, starts, n, oscillation_penalty)))
     return out
+
+
+def _earliest_rotations(kept: np.ndarray, indptr: np.ndarray, members: np.ndarray, n: int, lines: Lines) -> np.ndarray:
+    """``kept`` without the later rotations: taken by first statement, a group whose statements (made
+    non-overlapping) mostly overlap the statements of one taken before it is a rotation of that one."""
+    out = kept.copy()
+    taken: list[np.ndarray] = []
+    for g in sorted(np.flatnonzero(kept).tolist(), key=lambda g: int(members[indptr[g]])):
+        starts = non_overlapping(members[indptr[g] : indptr[g + 1]], n, lines.voice_id)
+        if any(np.mean(np.abs(starts[:, None] - t[None, :]).min(axis=1) < n) >= 0.5 for t in taken):
+            out[g] = False
+        else:
+            taken.append(starts)
+    return out
+
+
+def two_apart(gid: np.ndarray, indptr: np.ndarray, members: np.ndarray, n: int) -> np.ndarray:
+    """``gid`` with -1 for groups whose statements cannot give two that share no note: the first and
+    the last start are less than ``n`` apart (positions of different voices are at least ``n`` apart
+    whenever both windows exist, so this is what :func:`non_overlapping` would find)."""
+    if len(members) == 0:
+        return gid
+    first = np.minimum.reduceat(members, indptr[:-1])
+    last = np.maximum.reduceat(members, indptr[:-1])
+    ok = np.append(last - first >= n, False)  # index -1 -> False
+    return np.where(ok[gid], gid, -1)
 
 
 def extending_groups(indptr: np.ndarray, members: np.ndarray, gid_next: np.ndarray, lines: Lines,

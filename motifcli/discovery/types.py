@@ -72,6 +72,7 @@ class DiscoverySettings:
     notes_per_family: float = 200.0  # at most one family per this many voiced notes (at least 3)
     relative_salience: float = 0.05  # keep families scoring at least this share of the best one
     extend_share: float = 0.6  # a pattern is dropped when this share of it extends the same way
+    extend_kept: str = "empty"  # ... only into a longer pattern with two statements sharing no note (a phrase repeated back to back is kept, the earliest of its rotations): "always"; "empty": only where the plain rule leaves the piece no family; "off": never (before phase 16; phase16-shared16.md)
     drop_open_at_cap: bool = True  # also drop max_notes patterns that extend (stretches of long repeats)
     oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
     redundancy: float = 0.8  # a candidate sharing this share of notes with chosen families is dropped
