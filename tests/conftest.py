@@ -42,6 +42,15 @@ def write_line_midi(notes: list[tuple[float, int, float]], path: Path) -> None:
         now = tick
     mid.save(path)
 
+def statement_lengths(families: list, onset: float) -> dict[float, int]:
+    """Notes per statement (by start, rounded to 1/1000 beat) of the first family holding a note at
+    ``onset``: what the long-note growing tests compare with the rule on and off."""
+    for f in families:
+        if any(abs(n.onset - onset) < 1e-6 for o in f.occurrences for n in o.notes):
+            return {round(o.start, 3): len(o.notes) for o in f.occurrences}
+    return {}
+
+
 def json_report_voices(score, dest: Path) -> set[int]:
     """Annotate ``score`` at note level, write its JSON report to ``dest``, check it against
     docs/annotation.schema.json and that it reads back unchanged, and return the ``voice`` ids of

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, write_line_midi
+from conftest import DATA, statement_lengths, write_line_midi
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
 
@@ -41,25 +41,17 @@ def _write(path: Path) -> list[float]:
     return starts
 
 
-def _lengths(families: list, onset: float) -> dict[float, int]:
-    """Notes per statement (by start) of the family holding a note at ``onset``."""
-    for f in families:
-        if any(abs(n.onset - onset) < 1e-6 for o in f.occurrences for n in o.notes):
-            return {round(o.start, 3): len(o.notes) for o in f.occurrences}
-    return {}
-
-
 def test_a_statement_takes_the_long_note_it_comes_to_rest_on(tmp_path: Path) -> None:
     path = tmp_path / "long_end.mid"
     starts = _write(path)
     score = read_score(path)
-    off = _lengths(discover(score, settings=DiscoverySettings(grow_to_long=0)), 0.0)
+    off = statement_lengths(discover(score, settings=DiscoverySettings(grow_to_long=0)), 0.0)
     assert off == {round(s, 3): 4 for s in starts}, off  # growing stops: the next notes agree in nothing
-    on = _lengths(discover(score, settings=DiscoverySettings()), 0.0)
+    on = statement_lengths(discover(score, settings=DiscoverySettings()), 0.0)
     # the four statements followed by a half note (4 x the figure's eighths) end on it; an eighth is no goal
     assert on == {round(s, 3): 5 if k < 4 else 4 for k, s in enumerate(starts)}, on
     # the half note and the rest after it: 3 beats, 6 x the eighths, not 7 x
-    assert _lengths(discover(score, settings=DiscoverySettings(grow_to_long=7)), 0.0) == off
+    assert statement_lengths(discover(score, settings=DiscoverySettings(grow_to_long=7)), 0.0) == off
 
 
 def test_no_long_note_past_the_growing_cap(tmp_path: Path) -> None:
@@ -68,7 +60,7 @@ def test_no_long_note_past_the_growing_cap(tmp_path: Path) -> None:
     score = read_score(path)
     base = DiscoverySettings()
     # grow_max_notes 4: every statement stays at 4 notes
-    assert _lengths(discover(score, settings=replace(base, grow_max_notes=4)), 0.0) == {round(s, 3): 4 for s in starts}
+    assert statement_lengths(discover(score, settings=replace(base, grow_max_notes=4)), 0.0) == {round(s, 3): 4 for s in starts}
 
 
 @pytest.mark.skipif(BPS_13 is None or not BPS_13.exists(), reason="BPS-motif data not found")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, write_line_midi
+from conftest import DATA, statement_lengths, write_line_midi
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, discover
 
@@ -36,25 +36,17 @@ def _write(path: Path) -> list[float]:
     return starts
 
 
-def _statements(families: list, onset: float) -> dict[float, int]:
-    """Notes per statement (by first onset) of the family holding a note at ``onset``."""
-    for f in families:
-        if any(abs(n.onset - onset) < 1e-6 for o in f.occurrences for n in o.notes):
-            return {round(o.start, 3): len(o.notes) for o in f.occurrences}
-    return {}
-
-
 def test_a_figure_starts_on_the_held_downbeat_note_it_springs_from(tmp_path: Path) -> None:
     path = tmp_path / "long_start.mid"
     starts = _write(path)
     score = read_score(path)
-    off = _statements(discover(score, settings=DiscoverySettings(grow_from_long=0)), starts[0])
+    off = statement_lengths(discover(score, settings=DiscoverySettings(grow_from_long=0)), starts[0])
     assert off == {round(s, 3): 5 for s in starts}, off  # the figure alone: the notes before agree in nothing
-    on = _statements(discover(score, settings=DiscoverySettings()), starts[0])
+    on = statement_lengths(discover(score, settings=DiscoverySettings()), starts[0])
     # each statement opens on its held note (6 to 18 times the figure's sixteenths, at least 6)
     assert on == {round(8.0 * k, 3): 6 for k in range(len(HELD))}, on
     # the first held note (1.5 beats) is 6 x the figure's sixteenths, not 7 x: at 7 it stays out
-    seven = _statements(discover(score, settings=DiscoverySettings(grow_from_long=7)), starts[0])
+    seven = statement_lengths(discover(score, settings=DiscoverySettings(grow_from_long=7)), starts[0])
     assert seven == {round(starts[0], 3): 5, **{round(8.0 * k, 3): 6 for k in range(1, len(HELD))}}, seven
 
 
