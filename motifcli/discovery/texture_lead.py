@@ -48,6 +48,12 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     texture families (BPS tune read as one two-staff part: F_est 0.406 with, 0.715 without them).
     Beside other tracks the whole part is compared with them as before: a band's piano on a grand
     staff split at middle C still leads its melody track (benchmarks/phase11-staves11.md).
+
+    Beside other tracks it also needs ``texture_lead_share`` times their notes together: a band's
+    piano holds the texture alone (POP909: 0.84-4.7x melody + bridge, median 1.75, 833 chordal
+    pianos), while a string quartet's 2nd violin with double stops, 1.1-1.5x the busiest other part,
+    has 0.39-0.64x the three others': the quartet's accompaniment is shared by three instruments, so
+    one part's bars are not its texture (benchmarks/phase17-quartet17.md).
     """
     others = [t for t in score.pitched_tracks() if t.index != track.index]
     staves = track.staves() if settings.texture_staves and not others else None
@@ -56,6 +62,8 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
         if per_staff[-1] < settings.texture_lead * per_staff[-2]:
             return False
     most = max((len(t.notes) for t in others), default=0)
+    if settings.texture_lead_share > 0 and len(track.notes) < settings.texture_lead_share * sum(len(t.notes) for t in others):
+        return False  # one part of an accompaniment shared by several (a quartet's 2nd violin): not the texture
     if len(track.notes) >= settings.texture_lead * most:
         return True
     # a chordal part over tracks that are single lines (POP909 074: piano 1.34x a bridge line with
