@@ -294,7 +294,7 @@ def phrases(bars: TrackBars, settings: DiscoverySettings) -> list[Phrase]:
                     last = b
             length = n
             if settings.texture_merge_runs:
-                starts, spans = _merge_adjacent(starts, length)
+                starts, spans = _merge_adjacent(starts, length, settings.texture_run_bars)
             else:
                 spans = [length] * len(starts)
             if len(starts) >= 2:
@@ -302,13 +302,13 @@ def phrases(bars: TrackBars, settings: DiscoverySettings) -> list[Phrase]:
     return out
 
 
-def _merge_adjacent(starts: list[int], n: int) -> tuple[list[int], list[int]]:
+def _merge_adjacent(starts: list[int], n: int, cap: int = 0) -> tuple[list[int], list[int]]:
     """Statements that follow each other without a gap become one occurrence (a repeated bar is
-    one stretch of that texture, as a reader hears it)."""
+    one stretch of that texture, as a reader hears it), of at most ``cap`` bars when ``cap``."""
     out_s: list[int] = []
     out_n: list[int] = []
     for b in starts:
-        if out_s and out_s[-1] + out_n[-1] == b:
+        if out_s and out_s[-1] + out_n[-1] == b and (cap <= 0 or out_n[-1] + n <= max(cap, n)):
             out_n[-1] += n
         else:
             out_s.append(b)
