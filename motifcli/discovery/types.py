@@ -128,6 +128,7 @@ class DiscoverySettings:
     texture_coarse: bool = True  # bars compared by interval classes above the bass
     texture_merge_runs: bool = True  # statements that follow each other are one occurrence
     texture_run_bars: int = 0  # with texture_merge_runs: a merged occurrence spans at most this many bars, a longer run is cut into such pieces (0: no cap; measured, phase17-quartet17.md)
+    texture_run_align: bool = False  # with texture_run_bars: cut runs at multiples of that many bars from the first bar (a phrase grid) instead of from the run's start (measured, phase17-quartet17.md)
     texture_voice_share: float = 0.7  # drop a texture family when voice families hold this share of its notes (see texture_line_rules)
     texture_covers_voice: float = 0.5  # drop a voice family when kept texture families hold this share of its notes
     texture_chord_share: float = 0.05  # a track states textures when this share of its onsets are chords
