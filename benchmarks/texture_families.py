@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from motifcli.annotation import line_name
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.voices import TEXTURE
 
@@ -36,22 +37,27 @@ def summary(path: Path, settings: DiscoverySettings) -> dict:
     def bar(beat: float) -> int:
         return int(np.searchsorted(starts, beat + 1e-6, side="right"))
 
-    texture = []
+    texture, lines = [], []
     for f in fams:
-        if f.occurrences[0].notes[0].voice != TEXTURE:
+        first = f.occurrences[0]
+        if first.notes[0].voice != TEXTURE:
+            lines.append(f"{f.label} {line_name(names[first.notes[0].track], first.notes[0].voice)} {len(f.occurrences)}x{f.notes_per_occurrence}"
+                         f" from bar {bar(first.notes[0].onset)}")
             continue
         occ = [(bar(o.notes[0].onset), bar(max(n.onset for n in o.notes)), len(o.notes)) for o in f.occurrences]
         texture.append({"label": f.label, "track": names[f.occurrences[0].notes[0].track], "statements": occ})
     covered = [len({(n.track, n.index) for o in f.occurrences for n in o.notes}) / max(total, 1) for f in fams]
     return {"input": str(path), "families": len(fams), "texture": len(texture),
             "occurrences": sum(len(f.occurrences) for f in fams),
-            "largest_cover": max(covered, default=0.0), "texture_families": texture}
+            "largest_cover": max(covered, default=0.0), "texture_families": texture,
+            "line_families": lines}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="+", type=Path)
     ap.add_argument("--set", action="append", default=[], help="DiscoverySettings override key=value")
+    ap.add_argument("--lines", action="store_true", help="also one line per line family (line, statements x notes)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     settings = DiscoverySettings()
@@ -68,6 +74,8 @@ def main() -> None:
         for t in r["texture_families"]:
             spans = ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b, _ in t["statements"])
             print(f"   {t['label']} {t['track']}: {len(t['statements'])} statements, bars {spans}")
+        if args.lines:
+            print("   lines: " + "; ".join(r["line_families"]))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 
