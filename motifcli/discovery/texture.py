@@ -7,8 +7,9 @@ module finds those statements, the same way on any music:
 
 1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords)
    that leads the piece (``texture_lead`` times the notes of any other track, or
-   ``texture_lead_lines`` times when every other track is a single line: :func:`leads`; a band's
-   piano part, not one staff of a two-hand score) are cut at the score's bar lines
+   ``texture_lead_lines`` times when every other track is a single line, and ``texture_lead_share``
+   times all the others' notes together: :func:`leads` in :mod:`texture_lead`; a band's piano part,
+   not one staff of a two-hand score nor one part of a quartet) are cut at the score's bar lines
    (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
    played a little early belongs to the next bar. A performance's onsets sit a fixed fraction of
    a step off the beat while an estimated bar line lies on a 1/12-beat grid: with

@@ -24,7 +24,10 @@ def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = 
     At least ``texture_chord_share`` of its onsets sound two or more notes (0.1: a piano playing
     mostly broken chords has 10-20%; a melody none). How chordal a track is does not tell a sonata's
     left hand (0.2-0.4) from a POP909 piano (median 0.36; DISCOVERY-ALGO.md, "Phase 4"): whether the
-    track leads the piece does (:func:`leads`).
+    track leads the piece does (:func:`leads`). Nor does it tell a string part's double stops (a
+    quartet's 2nd violin: chords at 6-9% of its onsets, nearly all of two notes) from a piano: the
+    size of the chords does not either (9 of 833 POP909 pianos have 3+ notes at under 1% of their
+    onsets), the share of the piece's notes does (:func:`leads`, ``texture_lead_share``).
     """
     if len(onsets) < 2 * settings.min_notes:
         return False
@@ -49,11 +52,12 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     Beside other tracks the whole part is compared with them as before: a band's piano on a grand
     staff split at middle C still leads its melody track (benchmarks/phase11-staves11.md).
 
-    Beside other tracks it also needs ``texture_lead_share`` times their notes together: a band's
-    piano holds the texture alone (POP909: 0.84-4.7x melody + bridge, median 1.75, 833 chordal
-    pianos), while a string quartet's 2nd violin with double stops, 1.1-1.5x the busiest other part,
-    has 0.39-0.64x the three others': the quartet's accompaniment is shared by three instruments, so
-    one part's bars are not its texture (benchmarks/phase17-quartet17.md).
+    Beside other tracks it also needs ``texture_lead_share`` times their notes together (unless
+    ``texture_lead`` is 0, which turns the whole lead rule off): a band's piano holds the texture
+    alone (POP909: 0.84-4.7x melody + bridge, median 1.75, on all 833 chordal pianos of the songs
+    outside the labelled test split), while a string quartet's violin with double stops, 1.1-1.5x
+    the busiest other part, has 0.39-0.64x the three others': a quartet's accompaniment is shared
+    by three instruments, so one part's bars are not its texture (benchmarks/phase17-quartet17.md).
     """
     others = [t for t in score.pitched_tracks() if t.index != track.index]
     staves = track.staves() if settings.texture_staves and not others else None
@@ -62,7 +66,8 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
         if per_staff[-1] < settings.texture_lead * per_staff[-2]:
             return False
     most = max((len(t.notes) for t in others), default=0)
-    if settings.texture_lead_share > 0 and len(track.notes) < settings.texture_lead_share * sum(len(t.notes) for t in others):
+    shared = settings.texture_lead_share * sum(len(t.notes) for t in others)
+    if settings.texture_lead > 0 and len(track.notes) < shared:  # texture_lead=0: no lead rule at all
         return False  # one part of an accompaniment shared by several (a quartet's 2nd violin): not the texture
     if len(track.notes) >= settings.texture_lead * most:
         return True
