@@ -295,7 +295,7 @@ def phrases(bars: TrackBars, settings: DiscoverySettings) -> list[Phrase]:
                     last = b
             length = n
             if settings.texture_merge_runs:
-                starts, spans = _merge_adjacent(starts, length, settings.texture_run_bars, settings.texture_run_align)
+                starts, spans = _merge_adjacent(starts, length)
             else:
                 spans = [length] * len(starts)
             if len(starts) >= 2:
@@ -303,16 +303,13 @@ def phrases(bars: TrackBars, settings: DiscoverySettings) -> list[Phrase]:
     return out
 
 
-def _merge_adjacent(starts: list[int], n: int, cap: int = 0, align: bool = False) -> tuple[list[int], list[int]]:
+def _merge_adjacent(starts: list[int], n: int) -> tuple[list[int], list[int]]:
     """Statements that follow each other without a gap become one occurrence (a repeated bar is
-    one stretch of that texture, as a reader hears it), of at most ``cap`` bars when ``cap``
-    (``align``: cut at multiples of ``cap`` bars from the first bar, a phrase grid)."""
+    one stretch of that texture, as a reader hears it)."""
     out_s: list[int] = []
     out_n: list[int] = []
     for b in starts:
-        if out_s and out_s[-1] + out_n[-1] == b and (
-            cap <= 0 or (b // cap == out_s[-1] // cap if align else out_n[-1] + n <= max(cap, n))
-        ):
+        if out_s and out_s[-1] + out_n[-1] == b:
             out_n[-1] += n
         else:
             out_s.append(b)

@@ -127,8 +127,6 @@ class DiscoverySettings:
     texture_max_bars: int = 4  # longest texture phrase, in bars
     texture_coarse: bool = True  # bars compared by interval classes above the bass
     texture_merge_runs: bool = True  # statements that follow each other are one occurrence
-    texture_run_bars: int = 0  # with texture_merge_runs: a merged occurrence spans at most this many bars, a longer run is cut into such pieces (0: no cap; measured, phase17-quartet17.md)
-    texture_run_align: bool = False  # with texture_run_bars: cut runs at multiples of that many bars from the first bar (a phrase grid) instead of from the run's start (measured, phase17-quartet17.md)
     texture_voice_share: float = 0.7  # drop a texture family when voice families hold this share of its notes (see texture_line_rules)
     texture_covers_voice: float = 0.5  # drop a voice family when kept texture families hold this share of its notes
     texture_chord_share: float = 0.05  # a track states textures when this share of its onsets are chords
@@ -136,7 +134,7 @@ class DiscoverySettings:
     texture_line_rules: str = "alone"  # where texture_voice_share / texture_family_chords apply: "alone": only to a leading track that is the score's one pitched track (beside a melody's track it is the accompaniment, and its broken-chord bars are its statements; phase12-popocc12.md); "always": every leading track (before phase 12)
     texture_lead: float = 1.5  # a chordal track states textures only with this many times any other track's notes (0: off)
     texture_lead_lines: float = 1.0  # a chordal track also leads with this many times the notes of any other track when all of them are single lines (0: off)
-    texture_lead_share: float = 0.75  # ... and, beside other tracks, this many times all their notes together: one part of a texture shared by several (a quartet's 2nd violin) is not it (0: off; phase17-quartet17.md)
+    texture_lead_share: float = 0.75  # ... and, beside other tracks, this many times all their notes together (with texture_lead > 0): one part of a texture shared by several (a quartet's 2nd violin) is not it (0: off; phase17-quartet17.md)
     texture_staves: bool = True  # a multi-staff track alone in its score (a one-part piano MusicXML) leads only when one staff has texture_lead x each other staff's notes, as BPS's track per staff must (phase11-staves11.md); no effect on one-staff tracks
     staff_voices: str = "alone"  # multi-staff tracks (MusicXML piano parts) split into voices per staff: "all", "alone" (only a track alone in its score: a solo piano's hands, as BPS's staff tracks), "off" (phase11-staves11.md)
     separate_lines: bool = True  # a staff without written lines that is a steady 2-4 lines (a MIDI chorale reduction's staff) is separated into them by pitch proximity (motifcli.streams; phase14-midivoices14.md); False: skyline + bass
