@@ -7,8 +7,9 @@ module finds those statements, the same way on any music:
 
 1. **bars**: the notes of each chordal track (``texture_chord_share`` of its onsets are chords)
    that leads the piece (``texture_lead`` times the notes of any other track, or
-   ``texture_lead_lines`` times when every other track is a single line: :func:`leads`; a band's
-   piano part, not one staff of a two-hand score) are cut at the score's bar lines
+   ``texture_lead_lines`` times when every other track is a single line, and ``texture_lead_share``
+   times all the others' notes together: :func:`leads` in :mod:`texture_lead`; a band's piano part,
+   not one staff of a two-hand score nor one part of a quartet) are cut at the score's bar lines
    (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
    played a little early belongs to the next bar. A performance's onsets sit a fixed fraction of
    a step off the beat while an estimated bar line lies on a 1/12-beat grid: with
@@ -61,6 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
+from motifcli.discovery.texture_lead import CHORD_TOLERANCE, chordal, leads  # which tracks state textures
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
@@ -69,7 +71,6 @@ TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a gi
 TEXTURE_ROLL_GRIDS = ("bar", "onsets", "onsets_bars")  # DiscoverySettings.texture_roll_grid: where bars and rolls are counted
 TEXTURE_LINE_RULES = ("alone", "always")  # DiscoverySettings.texture_line_rules: which leading tracks the two line rules judge
 PHASE_STEPS = 8  # steps a beat of the grid texture bars are counted on with texture_roll_grid="onsets_bars"
-CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,53 +103,6 @@ class Phrase:
     def note_count(self) -> int:
         counts = [len(n) for n in self.bars.notes]
         return sum(sum(counts[s : s + n]) for s, n in zip(self.starts.tolist(), self.spans.tolist()))
-
-
-def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = CHORD_TOLERANCE) -> bool:
-    """Whether a track is chordal enough for its whole texture to be a statement.
-
-    At least ``texture_chord_share`` of its onsets sound two or more notes (0.1: a piano playing
-    mostly broken chords has 10-20%; a melody none). How chordal a track is does not tell a sonata's
-    left hand (0.2-0.4) from a POP909 piano (median 0.36; DISCOVERY-ALGO.md, "Phase 4"): whether the
-    track leads the piece does (:func:`leads`).
-    """
-    if len(onsets) < 2 * settings.min_notes:
-        return False
-    return chord_share(onsets, tolerance) >= settings.texture_chord_share
-
-
-def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
-    """Whether ``track`` is the piece's main part: ``texture_lead`` times the notes of any other track.
-
-    A band's piano part under a sparse melody (POP909: 1.4-9x the next track, median 2.8, on 93
-    chordal pianos) states its texture as the music; one staff of a two-hand piano score (BPS:
-    0.8-1.2x the other hand) is accompaniment under an equally busy line, whose repeated bars the
-    voice families already account for (benchmarks/phase5-texbps.md). One track alone always leads.
-    With ``texture_lead_lines`` a chordal track whose every other track is a single line (chords
-    at fewer than ``texture_chord_share`` of its onsets; both BPS staves have chords at 9-54%) needs
-    only that many times their notes (benchmarks/phase7-popocc7.md).
-
-    With ``texture_staves``, a track of several staves (a MusicXML piano part: :attr:`Note.staff`)
-    alone in its score leads only when one staff has ``texture_lead`` times the notes of each other
-    staff: a one-part piano score's two equally busy hands are BPS's two staff tracks, which get no
-    texture families (BPS tune read as one two-staff part: F_est 0.406 with, 0.715 without them).
-    Beside other tracks the whole part is compared with them as before: a band's piano on a grand
-    staff split at middle C still leads its melody track (benchmarks/phase11-staves11.md).
-    """
-    others = [t for t in score.pitched_tracks() if t.index != track.index]
-    staves = track.staves() if settings.texture_staves and not others else None
-    if staves is not None:
-        per_staff = np.sort(np.bincount(staves)[np.unique(staves)])
-        if per_staff[-1] < settings.texture_lead * per_staff[-2]:
-            return False
-    most = max((len(t.notes) for t in others), default=0)
-    if len(track.notes) >= settings.texture_lead * most:
-        return True
-    # a chordal part over tracks that are single lines (POP909 074: piano 1.34x a bridge line with
-    # chords at 1% of its onsets) is the texture under a melody, whatever the ratio of notes
-    if settings.texture_lead_lines <= 0 or len(track.notes) < settings.texture_lead_lines * most:
-        return False
-    return all(chord_share(t.arrays()[0], CHORD_TOLERANCE) < settings.texture_chord_share for t in others if t.notes)
 
 
 def track_bars(score: Score, track: Track, grid: float, settings: DiscoverySettings,

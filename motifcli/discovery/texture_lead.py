@@ -1,0 +1,78 @@
+"""Which tracks state textures: a chordal track that is the piece's main part (:mod:`texture`, step 1).
+
+Texture families (every note of a track's bars, chords included) were made for a band's piano part
+under a sparse melody (POP909's PIANO). A track states its bars as the music only when it is chordal
+(:func:`chordal`) and leads the piece (:func:`leads`): it outnumbers every other track, and it holds
+a good share of all the notes, so the texture is its own and not spread over several parts (a string
+quartet's accompaniment is three instruments; benchmarks/phase17-quartet17.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from motifcli.discovery.types import DiscoverySettings
+from motifcli.score import Score, Track
+from motifcli.voices import chord_share
+
+CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
+
+
+def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = CHORD_TOLERANCE) -> bool:
+    """Whether a track is chordal enough for its whole texture to be a statement.
+
+    At least ``texture_chord_share`` of its onsets sound two or more notes (0.1: a piano playing
+    mostly broken chords has 10-20%; a melody none). How chordal a track is does not tell a sonata's
+    left hand (0.2-0.4) from a POP909 piano (median 0.36; DISCOVERY-ALGO.md, "Phase 4"): whether the
+    track leads the piece does (:func:`leads`). Nor does it tell a string part's double stops (a
+    quartet's 2nd violin: chords at 6-9% of its onsets, nearly all of two notes) from a piano: the
+    size of the chords does not either (9 of 833 POP909 pianos have 3+ notes at under 1% of their
+    onsets), the share of the piece's notes does (:func:`leads`, ``texture_lead_share``).
+    """
+    if len(onsets) < 2 * settings.min_notes:
+        return False
+    return chord_share(onsets, tolerance) >= settings.texture_chord_share
+
+
+def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
+    """Whether ``track`` is the piece's main part: ``texture_lead`` times the notes of any other track.
+
+    A band's piano part under a sparse melody (POP909: 1.4-9x the next track, median 2.8, on 93
+    chordal pianos) states its texture as the music; one staff of a two-hand piano score (BPS:
+    0.8-1.2x the other hand) is accompaniment under an equally busy line, whose repeated bars the
+    voice families already account for (benchmarks/phase5-texbps.md). One track alone always leads.
+    With ``texture_lead_lines`` a chordal track whose every other track is a single line (chords
+    at fewer than ``texture_chord_share`` of its onsets; both BPS staves have chords at 9-54%) needs
+    only that many times their notes (benchmarks/phase7-popocc7.md).
+
+    With ``texture_staves``, a track of several staves (a MusicXML piano part: :attr:`Note.staff`)
+    alone in its score leads only when one staff has ``texture_lead`` times the notes of each other
+    staff: a one-part piano score's two equally busy hands are BPS's two staff tracks, which get no
+    texture families (BPS tune read as one two-staff part: F_est 0.406 with, 0.715 without them).
+    Beside other tracks the whole part is compared with them as before: a band's piano on a grand
+    staff split at middle C still leads its melody track (benchmarks/phase11-staves11.md).
+
+    Beside other tracks it also needs ``texture_lead_share`` times their notes together (unless
+    ``texture_lead`` is 0, which turns the whole lead rule off): a band's piano holds the texture
+    alone (POP909: 0.84-4.7x melody + bridge, median 1.75, on all 833 chordal pianos of the songs
+    outside the labelled test split), while a string quartet's violin with double stops, 1.1-1.5x
+    the busiest other part, has 0.39-0.64x the three others': a quartet's accompaniment is shared
+    by three instruments, so one part's bars are not its texture (benchmarks/phase17-quartet17.md).
+    """
+    others = [t for t in score.pitched_tracks() if t.index != track.index]
+    staves = track.staves() if settings.texture_staves and not others else None
+    if staves is not None:
+        per_staff = np.sort(np.bincount(staves)[np.unique(staves)])
+        if per_staff[-1] < settings.texture_lead * per_staff[-2]:
+            return False
+    most = max((len(t.notes) for t in others), default=0)
+    shared = settings.texture_lead_share * sum(len(t.notes) for t in others)
+    if settings.texture_lead > 0 and len(track.notes) < shared:  # texture_lead=0: no lead rule at all
+        return False  # one part of an accompaniment shared by several (a quartet's 2nd violin): not the texture
+    if len(track.notes) >= settings.texture_lead * most:
+        return True
+    # a chordal part over tracks that are single lines (POP909 074: piano 1.34x a bridge line with
+    # chords at 1% of its onsets) is the texture under a melody, whatever the ratio of notes
+    if settings.texture_lead_lines <= 0 or len(track.notes) < settings.texture_lead_lines * most:
+        return False
+    return all(chord_share(t.arrays()[0], CHORD_TOLERANCE) < settings.texture_chord_share for t in others if t.notes)
