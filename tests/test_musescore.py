@@ -442,7 +442,8 @@ def annotation_problems(
     for color, occ, _ in occurrences:
         for n in occ["notes"]:
             colours_of.setdefault((occ["track"], round(n["onset"], 4), n["pitch"]), set()).add(color)
-    shared_starts: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    # (staff, tick) -> bracket text -> (last note, label): one line per text, "Motif A3 = B1" for A3 and B1
+    shared_starts: dict[tuple[int, int], dict[str, tuple[int, str]]] = {}
     text_of = statement_texts(report)
     for color, occ, part in occurrences:
         staves = set(mscx.staves_of(part))
@@ -508,7 +509,7 @@ def annotation_problems(
             last = max(in_staff) if in_staff else round(max(n["onset"] for n in occ["notes"]) * DIVISION)
             group = [u for u in mscx.texts if u.kind == "TextLine" and (u.staff, u.tick) == (t.staff, t.tick)]
             if len(group) > 1:  # brackets that start together: their ends are checked as a set, below
-                shared_starts.setdefault((t.staff, t.tick), []).append((last, label))
+                shared_starts.setdefault((t.staff, t.tick), {})[want_text] = (last, label)
             elif t.end_tick is None or t.end_tick < last - tol:
                 end = None if t.end_tick is None else t.end_tick / DIVISION
                 problems.append(f"{label}: bracket ends at beat {end}, before its last note at {last / DIVISION}")
@@ -518,8 +519,9 @@ def annotation_problems(
                                 f"past its end at {occ['end_beat']}")
     # MuseScore's file does not say which of two lines that start at one tick an end belongs to (it
     # writes them in either order from run to run): each k-th latest end must reach the k-th latest
-    # last note of the occurrences whose brackets start there.
-    for (staff, tick), wanted in shared_starts.items():
+    # last note of the statements whose brackets start there.
+    for (staff, tick), by_text in shared_starts.items():
+        wanted = list(by_text.values())
         ends = sorted((u.end_tick if u.end_tick is not None else -1) for u in mscx.texts
                       if u.kind == "TextLine" and (u.staff, u.tick) == (staff, tick))
         for end, (last, label) in zip(reversed(ends), sorted(wanted, reverse=True)):
