@@ -394,7 +394,8 @@ def statement_texts(report: dict) -> dict[tuple[str, int], str]:
     groups: dict[tuple, list[list[tuple[str, int]]]] = {}  # note set -> its groups (one family's two stay apart)
     for m in report["motifs"]:
         for occ in m["occurrences"]:
-            notes = sorted((n["track"], round(n["onset"], 6), round(n["offset"], 6), n["pitch"]) for n in occ["notes"])
+            notes = sorted((n.get("track", occ["track"]), round(n["onset"], 6), round(n["offset"], 6), n["pitch"])
+                           for n in occ["notes"])  # (schema 1: a note names no track, its occurrence's)
             key = (occ["track"], *notes) if notes else ("span", occ["track"], occ["start_beat"], occ["end_beat"])
             mine = groups.setdefault(key, [])
             group = next((g for g in mine if all(f != m["name"] for f, _ in g)), None)
