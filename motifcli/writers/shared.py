@@ -9,8 +9,9 @@ every family holding it, most salient first ("Motif A3 = B1"), in that first fam
 
 "The same notes" is the same track and the same note set (each note's track, onset, end and
 pitch), in different families (two occurrences of one family with the same notes, which discovery
-never makes but a hand-made annotation may, stay two marks). A statement whose notes are only a part of another's is a different statement (a cell
-inside a phrase): its bracket spans other notes, so both are drawn.
+never makes but a hand-made annotation may, stay two marks). A statement whose notes are only a
+part of another's is a different statement (a cell inside a phrase): its bracket spans other
+notes, so both are drawn.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Statement:
     @property
     def where(self) -> str:
         """"Motif A3 = B1 (Piano, staff 1, voice 2)": the text and, in brackets, its line (one note
-        set: one track and line), as a label track or a MIDI marker, which show no score, say it."""
+        set: one track and line), as a MIDI marker, which stands in no track, says it."""
         line = self.lead.line
         return f"{self.text} ({line})" if line else self.text
 
