@@ -33,7 +33,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_musescore import DIVISION, Mscx, annotation_problems, part_of_track, read_mscx  # noqa: E402
+from test_musescore import (  # noqa: E402
+    DIVISION,
+    Mscx,
+    annotation_problems,
+    part_of_track,
+    read_mscx,
+    statement_texts,
+)
 
 
 def on_own_voice(report: dict, mscx: Mscx) -> tuple[int, int, int, int]:
@@ -41,17 +48,19 @@ def on_own_voice(report: dict, mscx: Mscx) -> tuple[int, int, int, int]:
     label/bracket hangs on that staff and voice, occurrences whose label and first note were both found,
     of those on their note's staff and voice): where MuseScore draws a bracket is its track's side."""
     lower = lower_own = found = own = 0
+    text_of = statement_texts(report)  # "Motif A3 = B1": one label for the same notes in two families
     for motif in report["motifs"]:
         for occ in motif["occurrences"]:
             if not occ["notes"]:
                 continue
+            key = (occ["family"], occ["number"])
             staves = mscx.staves_of(part_of_track(mscx, report, occ["track"], occ["track_name"]))
             first = min(occ["notes"], key=lambda n: n["onset"])
             tick = round(first["onset"] * DIVISION)
             notes = [n for n in mscx.notes if n.staff in staves and abs(n.tick - tick) <= 1 and n.pitch == first["pitch"]
                      and n.color is not None and not n.grace]
             texts = [t for t in mscx.texts if t.staff in staves and abs(t.tick - tick) <= 1
-                     and (t.text == occ["text"] or t.text.startswith(occ["text"] + " "))]
+                     and (t.text == text_of[key] or t.text.startswith(text_of[key] + " "))]
             if not notes or not texts:
                 continue
             note, text = notes[0], texts[0]

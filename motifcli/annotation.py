@@ -99,8 +99,9 @@ class MotifNote:
         )
 
 
-# what Occurrence.text writes ("Motif A1"): how a writer knows an earlier run's labels in a file it annotates again
-LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+")
+# what Occurrence.text writes ("Motif A1"), or the writers for the same notes in several families ("Motif A3 =
+# B1", writers/shared.py): how a writer knows an earlier run's labels in a file it annotates again
+LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*")
 
 
 # MotifNote.voice numbers (motifcli/voices.py, motifcli/streams.py) in words; docs/json-schema.md

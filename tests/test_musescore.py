@@ -386,6 +386,30 @@ def part_of_track(mscx: Mscx, report: dict, track: int, track_name: str) -> int:
     )
 
 
+def statement_texts(report: dict) -> dict[tuple[str, int], str]:
+    """(family, number) -> the text motif draws for the occurrence: "Motif A3", or "Motif A3 = B1" where
+    families hold the same notes (one mark, most salient family first: motifcli/writers/shared.py),
+    worked out here from the report alone."""
+    rank = {m["name"]: (m.get("rank", 0) <= 0, m.get("rank", 0), k) for k, m in enumerate(report["motifs"])}
+    groups: dict[tuple, list[list[tuple[str, int]]]] = {}  # note set -> its groups (one family's two stay apart)
+    for m in report["motifs"]:
+        for occ in m["occurrences"]:
+            notes = sorted((n.get("track", occ["track"]), round(n["onset"], 6), round(n["offset"], 6), n["pitch"])
+                           for n in occ["notes"])  # (schema 1: a note names no track, its occurrence's)
+            key = (occ["track"], *notes) if notes else ("span", occ["track"], occ["start_beat"], occ["end_beat"])
+            mine = groups.setdefault(key, [])
+            group = next((g for g in mine if all(f != m["name"] for f, _ in g)), None)
+            if group is None:
+                mine.append(group := [])
+            group.append((m["name"], occ["number"]))
+    texts = {}
+    for members in (g for gs in groups.values() for g in gs):
+        members.sort(key=lambda fm: (rank[fm[0]], fm[1]))
+        text = "Motif " + " = ".join(f"{f}{n}" for f, n in members)
+        texts.update({fm: text for fm in members})
+    return texts
+
+
 def annotation_problems(
     mscx: Mscx, report: dict, *, tolerance_beats: float = 0.0, text_kinds: tuple[str, ...] = ("TextLine",)
 ) -> list[str]:
@@ -419,7 +443,9 @@ def annotation_problems(
     for color, occ, _ in occurrences:
         for n in occ["notes"]:
             colours_of.setdefault((occ["track"], round(n["onset"], 4), n["pitch"]), set()).add(color)
-    shared_starts: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    # (staff, tick) -> bracket text -> (last note, label): one line per text, "Motif A3 = B1" for A3 and B1
+    shared_starts: dict[tuple[int, int], dict[str, tuple[int, str]]] = {}
+    text_of = statement_texts(report)
     for color, occ, part in occurrences:
         staves = set(mscx.staves_of(part))
         label = f"{occ['label']} (track {occ['track']} {occ['track_name']!r}, bars {occ['start_bar']}-{occ['end_bar']})"
@@ -445,10 +471,10 @@ def annotation_problems(
                 problems.append(
                     f"{label}: note {n['pitch']} at beat {n['onset']} is {best.color or 'black'}, not {color}"
                 )
-        want_text = f"Motif {occ['label']}"
+        want_text = text_of[(occ["family"], occ["number"])]  # "Motif A1"; "Motif A3 = B1": one mark, two families
         texts = [t for t in mscx.texts if t.staff in staves and t.text == want_text and t.kind in text_kinds]
         if len(texts) != 1:
-            problems.append(f"{label}: {len(texts)} {'/'.join(text_kinds)} 'Motif {occ['label']}' in MuseScore, want 1")
+            problems.append(f"{label}: {len(texts)} {'/'.join(text_kinds)} '{want_text}' in MuseScore, want 1")
             continue
         t = texts[0]
         # the text sits in the occurrence's bars (start_bar is a printed number: a pickup is bar 0;
@@ -460,9 +486,9 @@ def annotation_problems(
             first_bar = mscx.measure_at(round(occ["start_beat"] * DIVISION))
             last_bar = mscx.measure_at(max(round(occ["start_beat"] * DIVISION), round(occ["end_beat"] * DIVISION) - 1))
             if not first_bar <= bar <= last_bar:
-                problems.append(f"{label}: 'Motif {occ['label']}' shows in bar {bar}, not in {first_bar}-{last_bar}")
+                problems.append(f"{label}: '{want_text}' shows in bar {bar}, not in {first_bar}-{last_bar}")
         elif mscx.printed[bar - 1] != occ["start_bar"]:
-            problems.append(f"{label}: 'Motif {occ['label']}' shows in the bar MuseScore numbers "
+            problems.append(f"{label}: '{want_text}' shows in the bar MuseScore numbers "
                             f"{mscx.printed[bar - 1]}, not in bar {occ['start_bar']}")
         elif first_staves and not occ["start_bar"] <= mscx.printed[mscx.measure_at(max(first_staves)[0]) - 1] <= occ["end_bar"]:
             problems.append(f"{label}: its last note is in the bar MuseScore numbers "
@@ -484,7 +510,7 @@ def annotation_problems(
             last = max(in_staff) if in_staff else round(max(n["onset"] for n in occ["notes"]) * DIVISION)
             group = [u for u in mscx.texts if u.kind == "TextLine" and (u.staff, u.tick) == (t.staff, t.tick)]
             if len(group) > 1:  # brackets that start together: their ends are checked as a set, below
-                shared_starts.setdefault((t.staff, t.tick), []).append((last, label))
+                shared_starts.setdefault((t.staff, t.tick), {})[want_text] = (last, label)
             elif t.end_tick is None or t.end_tick < last - tol:
                 end = None if t.end_tick is None else t.end_tick / DIVISION
                 problems.append(f"{label}: bracket ends at beat {end}, before its last note at {last / DIVISION}")
@@ -494,8 +520,9 @@ def annotation_problems(
                                 f"past its end at {occ['end_beat']}")
     # MuseScore's file does not say which of two lines that start at one tick an end belongs to (it
     # writes them in either order from run to run): each k-th latest end must reach the k-th latest
-    # last note of the occurrences whose brackets start there.
-    for (staff, tick), wanted in shared_starts.items():
+    # last note of the statements whose brackets start there.
+    for (staff, tick), by_text in shared_starts.items():
+        wanted = list(by_text.values())
         ends = sorted((u.end_tick if u.end_tick is not None else -1) for u in mscx.texts
                       if u.kind == "TextLine" and (u.staff, u.tick) == (staff, tick))
         for end, (last, label) in zip(reversed(ends), sorted(wanted, reverse=True)):
@@ -971,7 +998,7 @@ def test_piano_part_brackets_in_the_hand_of_their_notes(
             staves = {staff_at[(_ticks(Fraction(n["onset"]).limit_denominator(960) / 4), n["pitch"])]
                       for n in occ["notes"]}
             assert len(staves) == 1, f"{occ['label']}: notes in staves {sorted(staves)}"
-            label = f"Motif {occ['label']}"
+            label = statement_texts(report)[(occ["family"], occ["number"])]
             assert lines.get(label) == staves.pop(), f"{label}: bracket in staff {lines.get(label)}"
             checked += 1
     assert checked >= 2

@@ -20,6 +20,7 @@ import mido
 import pytest
 
 from conftest import REPO, subprocess_env
+from test_musescore import statement_texts
 
 music21 = pytest.importorskip("music21")
 jsonschema = pytest.importorskip("jsonschema")
@@ -96,20 +97,23 @@ def test_midi_markers_and_lyrics_sit_at_each_occurrences_first_note(run: tuple[P
             tick += msg.time
             if msg.type in found:
                 found[msg.type].append((msg.text, tick / midi.ticks_per_beat))
+    text_of = statement_texts(report)  # one mark per statement: "Motif A3 = B1" for two families' same notes
     for kind in ("marker", "lyrics"):  # a marker says where it is, as a label does: "Motif A1 (Soprano, top line)"
-        want = sorted((f'{o["text"]} ({o["line"]})' if kind == "marker" else o["text"], min(n["onset"] for n in o["notes"]))
-                      for o in occurrences(report))
+        want = sorted({(f'{text_of[o["family"], o["number"]]} ({o["line"]})' if kind == "marker"
+                        else text_of[o["family"], o["number"]], min(n["onset"] for n in o["notes"]))
+                       for o in occurrences(report)})
         got = sorted(found[kind])
         assert [t for t, _ in got] == [t for t, _ in want], kind
         assert [b for _, b in got] == pytest.approx([b for _, b in want], abs=1e-3), kind
 
 
 def test_musicxml_has_one_label_and_bracket_per_occurrence_in_its_colour(run: tuple[Path, dict]) -> None:
+    """(One per statement: two families' occurrences of the same notes share one, "Motif A3 = B1".)"""
     out, report = run
     xml = (out / "bwv130.6.motifs.musicxml").read_text(encoding="utf-8")
-    words = re.findall(r'<words color="(#[0-9A-Fa-f]{6})">(Motif [A-Z]+[0-9]+)</words>', xml)
+    words = re.findall(r'<words color="(#[0-9A-Fa-f]{6})">(Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*)</words>', xml)
     colour = {m["name"]: m["color"] for m in report["motifs"]}
-    assert sorted(w for _, w in words) == sorted(o["text"] for o in occurrences(report))
+    assert sorted(w for _, w in words) == sorted(set(statement_texts(report).values()))
     assert all(c.lower() == colour[w.split()[1].rstrip("0123456789")].lower() for c, w in words)
     starts = len(re.findall(r'<bracket type="start"', xml))
     assert starts == len(re.findall(r'<bracket type="stop"', xml)) == len(words)  # <= 6 open at once here

@@ -1,13 +1,17 @@
 """Output writers: one module per format, all reading an :class:`~motifcli.annotation.Annotation`.
 
+A statement is an occurrence, or the occurrences of two or more families with the same notes, which
+the drawing writers (MusicXML, MIDI) mark once as "Motif A3 = B1" (:mod:`~motifcli.writers.shared`);
+the tables (JSON, CSV, MIREX, labels) list every occurrence.
+
 ``write(annotation, score, fmt, dest)`` is the one entry point; it imports the format's module only
 when that format is asked for (the MusicXML writer needs music21 for MIDI input, the others do not).
 Every writer goes through :mod:`motifcli.atomic`, so a killed run never leaves half a file.
 
 | format     | extension     | what it is                                                        |
 |------------|---------------|-------------------------------------------------------------------|
-| `musicxml` | `.musicxml`   | the score with coloured notes and a "Motif A1" bracket per occurrence |
-| `midi`     | `.mid`        | the input's events plus a marker per occurrence (+ lyrics), in the run's bars |
+| `musicxml` | `.musicxml`   | the score with coloured notes and a "Motif A1" bracket per statement |
+| `midi`     | `.mid`        | the input's events plus a marker per statement (+ lyrics), in the run's bars |
 | `json`     | `.json`       | the annotation (schema in docs/json-schema.md)                    |
 | `csv`      | `.csv`        | one row per occurrence                                            |
 | `mirex`    | `.mirex.txt`  | MIREX discovery-of-patterns format (mir_eval.io.load_patterns)    |

@@ -14,7 +14,9 @@ are slotted in by absolute tick and the delta times recomputed:
 * a marker (FF 06) at each occurrence's first note on the conductor track (track 0 of a type-1
   file, the only track of a type-0 file), which DAWs show on their timeline; a marker belongs to no
   track, so its text says where the occurrence is, as a label track's does (``labels.label_text``):
-  "Motif A1 (Piano, staff 1, voice 2)", "Motif A1 (Track 3, line 2 from the top)";
+  "Motif A1 (Piano, staff 1, voice 2)", "Motif A1 (Track 3, line 2 from the top)"; occurrences of
+  several families with the same notes get one marker (and lyric) naming them all, most salient
+  first: "Motif A3 = B1 (Violin I, top line)" (:mod:`~motifcli.writers.shared`);
 * with ``lyrics=True``, a lyric (FF 05, "Motif A1") at that note on its own track, which notation
   programs and karaoke players show under the first note. A lyric names a tick of a track, not a
   note: where another note of the track starts with it (two lines in one track: a keyboard
@@ -51,9 +53,9 @@ from motifcli.errors import OutputError
 from motifcli.readers.midi import DRUM_CHANNEL
 from motifcli.score import Score
 from motifcli.writers._common import clean_text, first_note_track, note_span
-from motifcli.writers.labels import label_text
 from motifcli.writers.midi_bars import signature_events
 from motifcli.writers.options import DEFAULT, WriteOptions
+from motifcli.writers.shared import statements
 
 # meter sources whose bars the file's own time signatures do not already carry
 REWRITTEN_SOURCES = ("estimated", "user")
@@ -221,34 +223,38 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
     per_track: dict[int, list[tuple[int, mido.MetaMessage]]] = defaultdict(list)
     per_track[0].extend(conductor or ())
     onsets: dict[int, np.ndarray] = {}  # score track -> its notes' onsets (sorted), for lyric_text
-    for occ in annotation.occurrences:
+    for statement in statements(annotation):  # the same notes in two families: one marker "Motif A3 = B1"
+        occ = statement.lead
         tick = max(0, round(note_span(occ, score)[0] * tpb))  # at its first note (its notes are the occurrence)
-        per_track[0].append((tick, mido.MetaMessage("marker", text=_latin1(clean_text(label_text(occ))))))
+        per_track[0].append((tick, mido.MetaMessage("marker", text=_latin1(clean_text(statement.where)))))
         if lyrics:
             target = _source_track(score, first_note_track(occ), built)
             if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):
                 target = 0
-            text = lyric_text(occ, score, tpb, onsets)
+            text = lyric_text(occ, score, tpb, onsets, statement.text)
             per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(text)))))
     for number, events in per_track.items():
         midi.tracks[number] = insert_events(midi.tracks[number], events)
     return midi
 
 
-def lyric_text(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[int, np.ndarray]) -> str:
+def lyric_text(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[int, np.ndarray],
+               text: str | None = None) -> str:
     """"Motif A1", or "Motif A1 (line 2 from the top)" where another note of its first note's track
     starts at that note's tick (the lyric cannot say which of them it names) and its voice is a line.
-    ``onsets``: a cache, score track -> its notes' onsets (in the track's onset order)."""
+    ``onsets``: a cache, score track -> its notes' onsets (in the track's onset order); ``text``: what
+    it says in place of ``occ.text`` ("Motif A3 = B1": a statement of two families)."""
+    text = occ.text if text is None else text
     first = occ.first_note
     if first is None or first.voice in (None, TEXTURE_VOICE) or not 0 <= first.track < len(score.tracks):
-        return occ.text  # a texture statement holds the whole chord the lyric stands under
+        return text  # a texture statement holds the whole chord the lyric stands under
     if first.track not in onsets:
         onsets[first.track] = score.tracks[first.track].arrays()[0]
     tick = round(first.onset * ticks_per_beat)
     lo = int(np.searchsorted(onsets[first.track], (tick - 0.5) / ticks_per_beat))
     hi = int(np.searchsorted(onsets[first.track], (tick + 0.5) / ticks_per_beat))
     words = voice_words(first.voice, first.staff)
-    return f"{occ.text} ({words})" if hi - lo > 1 and words else occ.text
+    return f"{text} ({words})" if hi - lo > 1 and words else text
 
 
 def _source_track(score: Score, index: int, built: bool) -> int | None:

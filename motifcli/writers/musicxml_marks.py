@@ -1,4 +1,7 @@
-"""What to draw: one :class:`Mark` per occurrence, in the MusicXML part of its track.
+"""What to draw: one :class:`Mark` per statement, in the MusicXML part of its track.
+
+A statement is an occurrence, or the occurrences of several families with the same notes
+(:mod:`~motifcli.writers.shared`): one bracket "Motif A3 = B1", in the most salient family's colour.
 
 An occurrence is its notes, so a mark names exactly them, by (onset, pitch), in the part of its
 track, and its bracket runs from its first note's onset to its last note's end. Where two voices
@@ -22,6 +25,7 @@ from motifcli.errors import OutputError
 from motifcli.score import Note, Score
 from motifcli.writers._common import occurrence_notes
 from motifcli.writers.musicxml_scan import XmlNote, XmlScan
+from motifcli.writers.shared import statements
 
 if TYPE_CHECKING:
     from motifcli.writers.notation import ConvertedScore
@@ -30,7 +34,7 @@ if TYPE_CHECKING:
 @dataclass(slots=True)
 class Mark:
     part_id: str
-    text: str  # "Motif A1"
+    text: str  # "Motif A1"; "Motif A3 = B1" for the same notes in two families
     color: str  # "#E69F00"
     start: Fraction
     end: Fraction
@@ -93,10 +97,13 @@ def part_id_for_track(score: Score, scan: XmlScan, track_index: int) -> str | No
 
 
 def marks_for_musicxml(annotation: Annotation, score: Score, scan: XmlScan) -> list[Mark]:
-    """One mark per occurrence: its own notes by (onset, pitch), bracketed from first to last note."""
+    """One mark per statement (occurrences of several families with the same notes: one, labelled
+    "Motif A3 = B1", in the most salient one's colour): its own notes by (onset, pitch), bracketed
+    from first to last note."""
     colours = {m.name: m.color for m in annotation.motifs}
     marks = []
-    for occ in annotation.occurrences:
+    for statement in statements(annotation):
+        occ, text = statement.lead, statement.text
         notes = occurrence_notes(occ, score)
         track = notes[0].track if notes and hasattr(notes[0], "track") else occ.track
         pid = part_id_for_track(score, scan, track)
@@ -104,20 +111,22 @@ def marks_for_musicxml(annotation: Annotation, score: Score, scan: XmlScan) -> l
             raise OutputError(f"no MusicXML part for track {track} ({occ.track_name!r}) of {occ.text}")
         colour = colours.get(occ.family, "#000000")
         if not notes:
-            marks.append(Mark(pid, occ.text, colour, _beats(occ.start), _beats(occ.end)))
+            marks.append(Mark(pid, text, colour, _beats(occ.start), _beats(occ.end)))
             continue
         keys = frozenset((_beats(n.onset), int(n.pitch)) for n in notes)
         start = _beats(notes[0].onset)
         end = max(_beats(max(n.offset for n in notes)), start)
-        marks.append(Mark(pid, occ.text, colour, start, end, keys=keys, places=_places(notes, score)))
+        marks.append(Mark(pid, text, colour, start, end, keys=keys, places=_places(notes, score)))
     return marks
 
 
 def marks_for_converted(annotation: Annotation, score: Score, converted: ConvertedScore) -> list[Mark]:
-    """Marks for a score notated from MIDI: notes matched by quantised (onset, pitch)."""
+    """Marks for a score notated from MIDI (one per statement, as above): notes matched by quantised
+    (onset, pitch)."""
     colours = {m.name: m.color for m in annotation.motifs}
     marks = []
-    for occ in annotation.occurrences:
+    for statement in statements(annotation):
+        occ = statement.lead
         pid = converted.part_of_track.get(occ.track)
         if pid is None:
             continue  # a drum or empty track: not in the notation
@@ -135,5 +144,5 @@ def marks_for_converted(annotation: Annotation, score: Score, converted: Convert
             keys = frozenset()
             start = converted.q_onset(occ.start)
             end = max(converted.q(occ.end), start + converted.grid)
-        marks.append(Mark(pid, occ.text, colours.get(occ.family, "#000000"), start, end, keys=keys))
+        marks.append(Mark(pid, statement.text, colours.get(occ.family, "#000000"), start, end, keys=keys))
     return marks

@@ -14,8 +14,9 @@ var PALETTE = [
     "#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#332288", "#882255"
 ];
 var BLACK = "#000000";
-// What the plugin writes and later recognises as its own: "Motif A1", "Motif AB12", ...
-var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+$/;
+// What the plugin writes and later recognises as its own: "Motif A1", "Motif AB12", ..., and "Motif A3 = B1"
+// (one statement, the same notes, in two families: motifcli/annotation.py LABEL_TEXT)
+var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*$/;
 
 function colorKey(c) {
     // QColor reaches JS as a color object whose toString() is "#rrggbb" (or "#aarrggbb")
@@ -232,7 +233,7 @@ function applyReport(api, report, toleranceTicks) {
         var occ = order[q].occ;
         var color = motif.color;
         {
-            var label = occ.label || (motif.name + occ.number);
+            var label = order[q].label;
             var part = partOfTrack(api, report, occ.track, occ.track_name);
             if (part < 0) {
                 result.missedOccurrences.push(label);
@@ -296,10 +297,58 @@ function applyReport(api, report, toleranceTicks) {
     return result;
 }
 
-// Every occurrence of the report as {motif, occ}, in the order motif's MusicXML writer colours them:
-// by its first note's onset, then its last note's end (then track, family, number). A note in two
+// Every statement of the report as {motif, occ, label}, in the order motif's MusicXML writer colours
+// them: by its first note's onset, then its last note's end (then track, family, number). A note in two
 // occurrences keeps the colour of the first (the writer's rule), so both show the same colours.
+// Occurrences of several families with the same notes (one statement) are one entry, as in motif's
+// MusicXML and MIDI (motifcli/writers/shared.py): the most salient family's (lowest rank), labelled
+// with every family holding it, most salient first ("A3 = B1").
 function inTimeOrder(report) {
+    var all = occurrencesInTimeOrder(report);
+    var byNotes = {};
+    var out = [];
+    for (var i = 0; i < all.length; i++) {
+        var key = noteSet(all[i].occ);
+        if (byNotes[key] === undefined) {
+            byNotes[key] = out.length;
+            out.push([]);
+        }
+        out[byNotes[key]].push(all[i]);
+    }
+    for (var k = 0; k < out.length; k++) {
+        var group = out[k];
+        group.sort(function (a, b) { return rankKey(a.motif) - rankKey(b.motif) || (a.occ.number || 0) - (b.occ.number || 0); });
+        var labels = [];
+        for (var g = 0; g < group.length; g++)
+            labels.push(group[g].occ.label || (group[g].motif.name + group[g].occ.number));
+        out[k] = { motif: group[0].motif, occ: group[0].occ, label: labels.join(" = ") };
+    }
+    return out;
+}
+
+// A family's rank for ordering (1 = most salient; 0 or none: not ranked, after every ranked one).
+function rankKey(motif) {
+    var r = Number(motif.rank) || 0;
+    return r > 0 ? r : 1e9;
+}
+
+// What makes two occurrences one statement: their track and their notes (track, onset, end, pitch).
+function noteSet(occ) {
+    var notes = [];
+    var list = occ.notes || [];
+    for (var n = 0; n < list.length; n++) {
+        var x = list[n];
+        notes.push([x.track === undefined ? occ.track : x.track, Number(x.onset).toFixed(6),
+                    Number(x.offset).toFixed(6), x.pitch].join(","));
+    }
+    if (!notes.length)
+        return "span:" + occ.track + ":" + occ.start_beat + ":" + occ.end_beat;
+    notes.sort();
+    return occ.track + "|" + notes.join(";");
+}
+
+// Every occurrence of the report as {motif, occ}, in time order (see inTimeOrder).
+function occurrencesInTimeOrder(report) {
     var all = [];
     for (var m = 0; m < report.motifs.length; m++) {
         var motif = report.motifs[m];
