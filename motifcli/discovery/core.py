@@ -60,6 +60,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.subfigure, inside=True))]
     if settings.union_redundancy > 0:  # a line family stating only notes that more salient families state together
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_union_distinct(ordered, settings.union_redundancy))]
+    if settings.varied_inside > 0:  # a varied statement stating only notes more salient families state
+        ordered = [_relabel(f, k) for k, f in enumerate(_without_varied_inside(ordered, settings.varied_inside))]
     ordered = ordered[: settings.max_families]
     if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
         from motifcli.discovery.doubling import without_doubling
@@ -158,6 +160,27 @@ def _union_distinct(families: list[Family], share: float) -> list[int]:
         kept.append(i)
         held |= notes
     return kept
+
+
+def _without_varied_inside(families: list[Family], share: float) -> list[Family]:
+    """``families`` (most salient first) without the varied statements (similarity below 1) of line
+    families ``share`` of whose notes lie in the statements of more salient kept families; a family left
+    with fewer than two statements is dropped. Texture families and exact statements are kept: on long
+    movements of running figures most of a lower family's hundreds of statements are loose matches of
+    notes a more salient family already brackets (phase17-long17.md)."""
+    out: list[Family] = []
+    held: set[tuple[int, int]] = set()
+    for family in families:
+        if family.prototype.notes[0].voice != TEXTURE:
+            occs = tuple(o for o in family.occurrences if o.similarity >= 1.0 - 1e-9
+                         or len({(n.track, n.index) for n in o.notes} & held) < share * len(o.notes))
+            if len(occs) < 2:
+                continue
+            if len(occs) < len(family.occurrences):
+                family = dataclasses.replace(family, occurrences=occs)
+        out.append(family)
+        held |= {(n.track, n.index) for o in family.occurrences for n in o.notes}
+    return out
 
 
 def _ranked(families: list[Family], settings: DiscoverySettings | None = None) -> list[Family]:
