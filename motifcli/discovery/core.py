@@ -58,10 +58,6 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         ordered = [_relabel(f, i) for i, f in enumerate(without_accompaniment(ordered, settings, score, cores))]
     if settings.subfigure > 0:  # a family stating only notes of more salient families is part of them
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.subfigure, inside=True))]
-    if settings.union_redundancy > 0:  # a line family stating only notes that more salient families state together
-        ordered = [_relabel(ordered[i], k) for k, i in enumerate(_union_distinct(ordered, settings.union_redundancy))]
-    if settings.varied_inside > 0:  # a varied statement stating only notes more salient families state
-        ordered = [_relabel(f, k) for k, f in enumerate(_without_varied_inside(ordered, settings.varied_inside))]
     ordered = ordered[: settings.max_families]
     if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
         from motifcli.discovery.doubling import without_doubling
@@ -143,44 +139,6 @@ def _distinct(families: list[Family], share: float, inside: bool = False) -> lis
             kept.append(i)
             held.append((notes, family.notes_per_occurrence))
     return kept
-
-
-def _union_distinct(families: list[Family], share: float) -> list[int]:
-    """Indices of ``families`` (most salient first) kept when a line family ``share`` of whose notes lie
-    in the statements of the more salient kept families together is dropped (texture families exempt):
-    on long movements of running figures (Beethoven op. 59/3/iv) a dozen 4-6-note windows of the same
-    runs each gather hundreds of statements in every instrument, no one holding another's notes, but
-    each nearly all inside the others' (phase17-long17.md)."""
-    kept: list[int] = []
-    held: set[tuple[int, int]] = set()
-    for i, family in enumerate(families):
-        notes = {(n.track, n.index) for o in family.occurrences for n in o.notes}
-        if family.prototype.notes[0].voice != TEXTURE and notes and len(notes & held) >= share * len(notes):
-            continue
-        kept.append(i)
-        held |= notes
-    return kept
-
-
-def _without_varied_inside(families: list[Family], share: float) -> list[Family]:
-    """``families`` (most salient first) without the varied statements (similarity below 1) of line
-    families ``share`` of whose notes lie in the statements of more salient kept families; a family left
-    with fewer than two statements is dropped. Texture families and exact statements are kept: on long
-    movements of running figures most of a lower family's hundreds of statements are loose matches of
-    notes a more salient family already brackets (phase17-long17.md)."""
-    out: list[Family] = []
-    held: set[tuple[int, int]] = set()
-    for family in families:
-        if family.prototype.notes[0].voice != TEXTURE:
-            occs = tuple(o for o in family.occurrences if o.similarity >= 1.0 - 1e-9
-                         or len({(n.track, n.index) for n in o.notes} & held) < share * len(o.notes))
-            if len(occs) < 2:
-                continue
-            if len(occs) < len(family.occurrences):
-                family = dataclasses.replace(family, occurrences=occs)
-        out.append(family)
-        held |= {(n.track, n.index) for o in family.occurrences for n in o.notes}
-    return out
 
 
 def _ranked(families: list[Family], settings: DiscoverySettings | None = None) -> list[Family]:

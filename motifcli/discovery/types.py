@@ -149,8 +149,6 @@ class DiscoverySettings:
     texture_roll_grid: str = "onsets_bars"  # "onsets_bars": texture bars and the bar model's rolls counted on one grid at the onsets' phase, bar lines moved to it; "onsets": the rolls only; "bar": grid anchored at each bar line (before phase 11; phase11-pop11.md)
     texture_other_lines: bool = True  # keep other tracks' voice families beside kept texture families (False: the texture track's only; phase6-pop6.md)
     grown_redundancy: float = 0.9  # a family sharing this share (of the union) of its notes with a more salient one is dropped: grown voice families, then all (0: off)
-    union_redundancy: float = 0.0  # output: a line family (not texture) this share of whose notes lie in the statements of the more salient kept families together is dropped (0: off; phase17-long17.md)
-    varied_inside: float = 0.0  # output: a line family's varied statement this share of whose notes lie in the statements of more salient kept families is dropped (0: off; phase17-long17.md)
     subfigure: float = 0.9  # output: a line family (not texture) this share of whose notes lie in one more salient kept family's statements is dropped: a part of that motif that seldom sounds without it (0: off; phase12-est12.md)
     # accompaniment figures (motifcli.discovery.accompaniment): low or pivoting even-rhythm voice families dropped
     accompaniment_below: float = 9.0  # semitones below the leading families' register (0: off)
