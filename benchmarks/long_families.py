@@ -3,10 +3,12 @@
     PYTHONPATH=$PWD python -m benchmarks.long_families read FILE [--set k=v ...]
     PYTHONPATH=$PWD python -m benchmarks.long_families profile [--bps-tune] [FILE ...] [--set k=v ...]
     PYTHONPATH=$PWD python -m benchmarks.long_families rank FILE --track NAME
+    PYTHONPATH=$PWD python -m benchmarks.long_families at FILE --track NAME --notes FIRST-LAST
 
 ``rank``: the repeated patterns holding the first note of one track (a part's opening idea) and where
 they stand in the greedy choice of ``families.choose`` (pattern score, rank among all closed patterns,
-the piece's family cap), to see why an idea is in no family.
+the piece's family cap), to see why an idea is in no family. ``at``: the statements (family, the track's
+note indices, bar) holding any of that track's notes FIRST..LAST (how a theme is cut between families).
 
 ``read`` runs discovery as ``motif annotate`` does (defaults, the shipped model) and prints, per family
 in output order: kind (line, cell: 3 notes or fewer, tex: whole texture), statements, exact ones,
@@ -117,15 +119,32 @@ def rank(path: str, track: str, settings: DiscoverySettings) -> None:
                   f"(x{p.score / (len(p.starts) * p.n):.3f} of statements x notes), rank {place[i]} of {len(pats)}")
 
 
+def at(path: str, track: str, first: int, last: int, settings: DiscoverySettings) -> None:
+    import motifcli
+
+    score = motifcli.read_score(path)
+    index = next(t.index for t in score.tracks if t.name == track)
+    for f in discover(score, motifcli.load_model(), settings):
+        for o in f.occurrences:
+            held = sorted(n.index for n in o.notes if n.track == index)
+            if any(first <= i <= last for i in held):
+                print(f"{f.label} notes {held[0]}-{held[-1]} bar {score.bar_label_at(o.start)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("stage", choices=("read", "profile", "rank"))
+    ap.add_argument("stage", choices=("read", "profile", "rank", "at"))
     ap.add_argument("files", nargs="*")
     ap.add_argument("--bps-tune", action="store_true")
-    ap.add_argument("--track", help="rank: the track whose first note's patterns are listed")
+    ap.add_argument("--track", help="rank, at: the track (its name)")
+    ap.add_argument("--notes", default="0-15", help="at: FIRST-LAST note indices of the track")
     ap.add_argument("--set", nargs="*", default=[])
     args = ap.parse_intermixed_args()
     settings = dataclasses.replace(DiscoverySettings(), **parse_set(args.set))
+    if args.stage == "at":
+        first, last = (int(x) for x in args.notes.split("-"))
+        at(args.files[0], args.track, first, last, settings)
+        return
     if args.stage == "rank":
         rank(args.files[0], args.track, settings)
         return
