@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from motifcli.discovery.candidates import Lines
+from motifcli.discovery.opening import opens_alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ def closed_patterns(
     oscillation_penalty: float = 1.0,
     drop_open_at_cap: bool = False,
     extend_kept: bool = False,
+    opening_figure: float = 0.0,
 ) -> list[Pattern]:
     """Every closed repeated pattern with at least two non-overlapping statements.
 
@@ -93,8 +95,17 @@ def closed_patterns(
             starts = non_overlapping(mem, n, lines.voice_id)
             if len(starts) < 2:
                 continue
-            out.append(Pattern(n, starts, score_pattern(lines, starts, n, oscillation_penalty)))
+            score = score_pattern(lines, starts, n, oscillation_penalty)
+            if opening_figure > 0 and score < len(starts) * n and _repeats(lines, starts, n) \
+                    and opens_alone(lines, starts, n, opening_figure):
+                score = float(len(starts) * n)
+            out.append(Pattern(n, starts, score))
     return out
+
+
+def _repeats(lines: Lines, starts: np.ndarray, n: int) -> bool:
+    """Half or more of the pattern's intervals are repeated notes (a rhythm on one pitch or nearly)."""
+    return float(np.mean(lines.interval[int(starts[0]): int(starts[0]) + n - 1] == 0)) >= 0.5
 
 
 def _earliest_rotations(kept: np.ndarray, indptr: np.ndarray, members: np.ndarray, n: int, lines: Lines) -> np.ndarray:
