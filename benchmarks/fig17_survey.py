@@ -2,6 +2,7 @@
 
     PYTHONPATH=$PWD python -m benchmarks.fig17_survey files FILE ... [--still 0.5] [--set k=v ...]
     PYTHONPATH=$PWD python -m benchmarks.fig17_survey bps [--split tune] [--still 0.5] [--set k=v ...]
+    PYTHONPATH=$PWD python -m benchmarks.fig17_survey fires FILE ... --set opening_figure=0.5
 
 ``files``: every closed repeated pattern (``patterns.closed_patterns``, as discovery forms them) whose
 intervals are at least ``--still`` repeated notes, with its score, the accompaniment-figure discount
@@ -20,6 +21,8 @@ what may tell a theme from a figure, over its (non-overlapping exact) statements
 (card >= 0.5 with one of its occurrences: the labelled ones) against the others (unlabelled), and for
 each labelled motif whose first occurrence is half repeated notes or more, whether the default output
 establishes it (best card of any output family's occurrence with any of its occurrences).
+
+``fires``: per input, the patterns the option ``opening_figure`` lifts and their rank before and after.
 """
 
 from __future__ import annotations
@@ -117,6 +120,35 @@ def survey_file(path: str, settings: DiscoverySettings, still_min: float, top: i
         print(line(pats[i], place[i], len(pats), lines, still_share(lines, pats[i])))
 
 
+def fires(paths: list[str], settings: DiscoverySettings) -> None:
+    """Per input: the patterns ``opening.opens_alone`` lifts (repeated notes, opening alone) with their
+    rank before and after (``--set opening_figure=V`` gives the back-to-back share)."""
+    import motifcli
+    from motifcli.discovery.opening import opens_alone
+    from motifcli.discovery.patterns import _repeats
+
+    base = dataclasses.replace(settings, opening_figure=0.0)
+    for path in paths:
+        try:
+            score = motifcli.read_score(path)
+        except Exception as e:  # an input music21 or the readers cannot take
+            print(f"{path}: unreadable ({e})")
+            continue
+        lines, before = patterns_of(score, base)
+        _, after = patterns_of(score, settings)
+        rb = {i: r for r, i in enumerate(sorted(range(len(before)), key=lambda i: (-before[i].score, before[i].n, int(before[i].starts[0]))))}
+        ra = {i: r for r, i in enumerate(sorted(range(len(after)), key=lambda i: (-after[i].score, after[i].n, int(after[i].starts[0]))))}
+        hit = [i for i, p in enumerate(before) if _repeats(lines, p.starts, p.n) and p.score < len(p.starts) * p.n
+               and opens_alone(lines, p.starts, p.n, settings.opening_figure)]
+        cap = min(settings.max_families, max(3, int(len(lines) // settings.notes_per_family)))
+        print(f"{path}: {len(lines)} notes, {len(before)} patterns, cap {cap}, lifted {len(hit)}")
+        for i in hit:
+            p = before[i]
+            k = int(p.starts[0])
+            print(f"   {p.n} notes st {len(p.starts)} rank {rb[i]} -> {ra[i]} pitches "
+                  f"{[int(x) for x in lines.pitches[k:k + p.n]]} iois {[round(float(x), 2) for x in lines.ioi[k:k + p.n - 1]]}")
+
+
 def survey_bps(split: str, settings: DiscoverySettings, still_min: float) -> None:
     from benchmarks.discovery_errors import clean
     from benchmarks.occ_errors import card_matrix
@@ -150,7 +182,7 @@ def survey_bps(split: str, settings: DiscoverySettings, still_min: float) -> Non
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("stage", choices=("files", "bps"))
+    ap.add_argument("stage", choices=("files", "bps", "fires"))
     ap.add_argument("files", nargs="*")
     ap.add_argument("--split", default="tune")
     ap.add_argument("--still", type=float, default=0.5)
@@ -158,7 +190,9 @@ def main() -> None:
     ap.add_argument("--set", nargs="*", default=[])
     args = ap.parse_intermixed_args()
     settings = dataclasses.replace(DiscoverySettings(), **parse_set(args.set))
-    if args.stage == "files":
+    if args.stage == "fires":
+        fires(args.files, settings)
+    elif args.stage == "files":
         for path in args.files:
             survey_file(path, settings, args.still, args.top)
     else:

@@ -4,7 +4,8 @@
 repeat notes (x0.075 for a rhythm on one pitch): Alberti basses, repeated chords and drum basses are
 stated hundreds of times and are not what an analyst names. Some of music's best-known motifs are such
 a rhythm (the cello's B-flat that opens Beethoven op. 59/1/ii): what marks them is that the piece
-*presents* them, stated first with no other rhythm sounding (alone, or doubled note against note), and
+*presents* them, stated first alone (or doubled in unison or octaves, note against note; a chord under it
+is the accompaniment of a theme still to come: op. 18/1/ii's repeated eighths), and
 that they return separated by other music rather than back to back as a figure marking time.
 benchmarks/phase17-fig17.md.
 """
@@ -18,7 +19,8 @@ from motifcli.discovery.candidates import Lines
 
 def opens_alone(lines: Lines, starts: np.ndarray, n: int, back_to_back: float) -> bool:
     """True when the pattern's earliest statement starts within one beat of the piece's first note,
-    every other line's onset during it falls on one of its onsets, other lines exist in the piece, and
+    every other line's note starting during it doubles one of its notes (same onset and pitch class:
+    alone, in unison or octaves), other lines exist in the piece, and
     under ``back_to_back`` of its statements start within one inter-onset interval of the end of the
     statement before them in the same line (0: never)."""
     if back_to_back <= 0 or len(starts) < 2 or len(lines.voices) < 2:
@@ -32,8 +34,11 @@ def opens_alone(lines: Lines, starts: np.ndarray, n: int, back_to_back: float) -
     end = max(float(lines.offsets[first + n - 1]), float(mine[-1]) + 1e-3)
     other = (lines.voice_id != lines.voice_id[first]) & (lines.onsets >= on - 1e-6) & (lines.onsets < end - 1e-6)
     tol = lines.grid / 2 + 1e-6
-    if any(np.abs(mine - t).min() > tol for t in lines.onsets[other].tolist()):
-        return False
+    classes = lines.pitches[first: first + n] % 12
+    for t, pc in zip(lines.onsets[other].tolist(), (lines.pitches[other] % 12).tolist()):
+        near = np.abs(mine - t) <= tol
+        if not (near & (classes == pc)).any():  # another rhythm, or a chord: the statement is accompanied
+            return False
     return _back_to_back_share(lines, order, n) < back_to_back
 
 
