@@ -3,6 +3,7 @@
     PYTHONPATH=$PWD python -m benchmarks.fig17_survey files FILE ... [--still 0.5] [--set k=v ...]
     PYTHONPATH=$PWD python -m benchmarks.fig17_survey bps [--split tune] [--still 0.5] [--set k=v ...]
     PYTHONPATH=$PWD python -m benchmarks.fig17_survey fires FILE ... --set opening_figure=0.5
+    PYTHONPATH=$PWD python -m benchmarks.fig17_survey labels [--split tune] [--still 0.34]
 
 ``files``: every closed repeated pattern (``patterns.closed_patterns``, as discovery forms them) whose
 intervals are at least ``--still`` repeated notes, with its score, the accompaniment-figure discount
@@ -21,6 +22,9 @@ what may tell a theme from a figure, over its (non-overlapping exact) statements
 (card >= 0.5 with one of its occurrences: the labelled ones) against the others (unlabelled), and for
 each labelled motif whose first occurrence is half repeated notes or more, whether the default output
 establishes it (best card of any output family's occurrence with any of its occurrences).
+
+``labels``: BPS labelled motifs whose first occurrence's top line is ``--still`` repeated notes or more, the
+figure discount that line gets and whether the output establishes the motif.
 
 ``fires``: per input, the patterns the option ``opening_figure`` lifts and their rank before and after.
 """
@@ -136,8 +140,7 @@ def fires(paths: list[str], settings: DiscoverySettings) -> None:
             continue
         lines, before = patterns_of(score, base)
         _, after = patterns_of(score, settings)
-        rb = {i: r for r, i in enumerate(sorted(range(len(before)), key=lambda i: (-before[i].score, before[i].n, int(before[i].starts[0]))))}
-        ra = {i: r for r, i in enumerate(sorted(range(len(after)), key=lambda i: (-after[i].score, after[i].n, int(after[i].starts[0]))))}
+        rb, ra = _places(before), _places(after)
         hit = [i for i, p in enumerate(before) if _repeats(lines, p.starts, p.n) and p.score < len(p.starts) * p.n
                and opens_alone(lines, p.starts, p.n, settings.opening_figure)]
         cap = min(settings.max_families, max(3, int(len(lines) // settings.notes_per_family)))
@@ -146,7 +149,14 @@ def fires(paths: list[str], settings: DiscoverySettings) -> None:
             p = before[i]
             k = int(p.starts[0])
             print(f"   {p.n} notes st {len(p.starts)} rank {rb[i]} -> {ra[i]} pitches "
-                  f"{[int(x) for x in lines.pitches[k:k + p.n]]} iois {[round(float(x), 2) for x in lines.ioi[k:k + p.n - 1]]}")
+                  f"{[int(x) for x in lines.pitches[k:k + p.n]]} "
+                  f"iois {[round(float(x), 2) for x in lines.ioi[k:k + p.n - 1]]}")
+
+
+def _places(pats: list[Pattern]) -> dict[int, int]:
+    """Each pattern's place in the greedy choice (``families.choose``'s order)."""
+    order = sorted(range(len(pats)), key=lambda i: (-pats[i].score, pats[i].n, int(pats[i].starts[0])))
+    return {i: r for r, i in enumerate(order)}
 
 
 def survey_bps(split: str, settings: DiscoverySettings, still_min: float) -> None:
@@ -180,9 +190,38 @@ def survey_bps(split: str, settings: DiscoverySettings, still_min: float) -> Non
             print(line(p, place[i], len(pats), lines, s, f" labelled-card {lab:.2f}"))
 
 
+def labels(split: str, settings: DiscoverySettings, still_min: float) -> None:
+    """BPS labelled motifs whose first occurrence (its top line: the highest note per onset) is at least
+    ``still_min`` repeated notes: the discount ``score_pattern`` gives that line, how many occurrences,
+    and the best card of any output family with it (establishment at >= 0.75)."""
+    from benchmarks.discovery_errors import clean
+    from benchmarks.occ_errors import card_matrix
+    from motifcli.discovery import discover
+
+    for piece in pieces("bps", split):
+        refs = clean(piece.patterns)
+        est = clean([[o.points() for o in f.occurrences] for f in discover(piece.score, None, settings)])
+        for name, ref in zip(piece.pattern_names, refs):
+            top: dict[float, int] = {}
+            for on, pitch in ref[0]:
+                top[on] = max(top.get(on, pitch), pitch)
+            p = [top[k] for k in sorted(top)]
+            if len(p) < 3:
+                continue
+            steps = np.diff(p)
+            still = float(np.mean(steps == 0))
+            if still < still_min:
+                continue
+            back = float(np.mean(np.abs(np.array(p[2:]) - np.array(p[:-2])) <= 2))
+            factor = max(0.05, 1 - settings.oscillation_penalty * back) * (1 - 0.75 * still)
+            best = max((float(card_matrix(ref, e).max()) for e in est), default=0.0)
+            print(f"{piece.name} {name}: {len(ref)} occ, top line {p[:10]}, repeated {still:.2f}, "
+                  f"discount x{factor:.3f}, best card in output {best:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("stage", choices=("files", "bps", "fires"))
+    ap.add_argument("stage", choices=("files", "bps", "fires", "labels"))
     ap.add_argument("files", nargs="*")
     ap.add_argument("--split", default="tune")
     ap.add_argument("--still", type=float, default=0.5)
@@ -190,7 +229,9 @@ def main() -> None:
     ap.add_argument("--set", nargs="*", default=[])
     args = ap.parse_intermixed_args()
     settings = dataclasses.replace(DiscoverySettings(), **parse_set(args.set))
-    if args.stage == "fires":
+    if args.stage == "labels":
+        labels(args.split, settings, args.still)
+    elif args.stage == "fires":
         fires(args.files, settings)
     elif args.stage == "files":
         for path in args.files:

@@ -176,4 +176,5 @@ def score_pattern(lines: Lines, starts: np.ndarray, n: int, oscillation_penalty:
     pitches = lines.pitches[starts[0] : starts[0] + n]
     back = float(np.mean(np.abs(pitches[2:] - pitches[:-2]) <= 2)) if n > 2 else 0.0
     still = float(np.mean(lines.interval[starts[0] : starts[0] + n - 1] == 0))
-    return float(count * n * max(0.05, 1.0 - oscillation_penalty * back) * (1.0 - 0.75 * still if repeats_discount else 1.0))
+    repeats = 1.0 - 0.75 * still if repeats_discount else 1.0
+    return float(count * n * max(0.05, 1.0 - oscillation_penalty * back) * repeats)
