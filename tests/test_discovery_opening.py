@@ -1,71 +1,63 @@
-"""A rhythm on one pitch that opens the piece alone keeps its place (``opening_figure``, discovery/opening.py;
-benchmarks/phase17-fig17.md): op. 59/1/ii's cello B-flat is a family, op. 18/1/ii's accompaniment is not lifted."""
+"""The output order names first the idea a piece opens with (``order_opening``, phase14-rank14.md), on real scores."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import music21
-import numpy as np
+import pytest
 
 from motifcli import read_score
-from motifcli.discovery import DiscoverySettings, discover
-from motifcli.discovery.candidates import build_lines, window_keys
-from motifcli.discovery.opening import opens_alone
-from motifcli.discovery.patterns import closed_patterns
-from motifcli.voices import split_voices
+from motifcli.discovery import DiscoverySettings, Family, discover
+from motifcli.score import Score
+from motifcli.voices import TEXTURE
+
+# Beethoven op. 18 no. 1, i: the turn figure F-(G F E)-F-C stated in unison at the opening (Violin I, track 0)
+TURN = {(0.0, 65), (1.5, 67), (1.75, 65), (2.0, 64), (2.5, 65), (3.0, 60)}
 
 
-def _work(name: str) -> Path:
-    return Path(str(music21.corpus.getWork(name, fileExtensions=("mxl",))))
+def _work(name: str) -> Score:
+    music21 = pytest.importorskip("music21")
+    return read_score(Path(str(music21.corpus.getWork(name))))
 
 
-def _patterns(path: Path, settings: DiscoverySettings) -> list:
-    voices = split_voices(read_score(path), min_chord_share=0.2, by_staff=settings.staff_voices,
-                          separate=settings.separate_lines)
-    lines = build_lines(voices)
-    keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats)
-    return closed_patterns(lines, keys, settings.min_notes, settings.max_notes, settings.extend_share,
-                           settings.oscillation_penalty, settings.drop_open_at_cap, False, settings.opening_figure)
+def _holds_turn(family: Family) -> bool:
+    """One statement of ``family`` holds at least 5 of the turn figure's 6 opening notes in Violin I."""
+    return any(len(TURN & {(n.onset, n.pitch) for n in o.notes if n.track == 0}) >= 5 for o in family.occurrences)
 
 
-def test_the_cellos_opening_rhythm_is_a_family_only_with_the_rule() -> None:
-    score = read_score(_work("beethoven/opus59no1/movement2"))
-    cello = next(t.index for t in score.tracks if t.name == "Cello")
-
-    def holds_opening(settings: DiscoverySettings) -> bool:
-        return any({(cello, i) for i in range(7)} <= {(n.track, n.index) for n in o.notes}
-                   for f in discover(score, settings=settings) for o in f.occurrences)
-
-    assert not holds_opening(DiscoverySettings(opening_figure=0.0))  # x0.075: 38th of 290 patterns, past the cap
-    assert holds_opening(DiscoverySettings())  # the default (0.5): x0.3, 7th
+def _as_set(families: list[Family]) -> list[str]:
+    return sorted(repr((f.occurrences, f.coverage, f.notes_per_occurrence)) for f in families)
 
 
-def test_an_accompaniment_in_chords_before_the_theme_is_not_lifted() -> None:
-    path = _work("beethoven/opus18no1/movement2")  # 2nd violin, viola, cello: repeated eighths in chords
-    off = _patterns(path, DiscoverySettings(opening_figure=0.0))
-    on = _patterns(path, DiscoverySettings())
-    assert [p.score for p in off] == [p.score for p in on]
+def test_the_opening_turn_of_op18_no1_is_named_first() -> None:
+    score = _work("beethoven/opus18no1/movement1.mxl")
+    families = discover(score)
+    before = discover(score, settings=DiscoverySettings(order_opening=0.0))
+    assert _holds_turn(families[0]) and families[0].label == "A"
+    assert not _holds_turn(before[0])  # the salience alone puts a later figure first
+    assert any(_holds_turn(f) for f in before[:5])
 
 
-def test_alone_means_no_other_line_or_a_doubling() -> None:
-    from motifcli.voices import Voice
+def test_the_opening_rule_reorders_and_never_changes_what_is_reported() -> None:
+    score = _work("beethoven/opus18no1/movement1.mxl")
+    families = discover(score)
+    before = discover(score, settings=DiscoverySettings(order_opening=0.0))
+    assert [f.label for f in families] == [f.label for f in before]  # A, B, ... in the new order
+    assert _as_set(families) == _as_set(before)
+    assert [f.occurrences for f in families] != [f.occurrences for f in before]
+    saliences = [f.salience for f in families]
+    assert saliences == sorted(saliences, reverse=True)  # the output's salience is the one it is ordered by
 
-    def voice(track: int, onsets: list[float], pitches: list[int]) -> Voice:
-        on = np.array(onsets, dtype=float)
-        return Voice(track, 0, np.arange(len(on)), on, on + 0.25, np.array(pitches))
 
-    rhythm = [0, 0.25, 0.5, 1.0, 1.5, 1.75, 2.0]
-    theme = [t + 8 * k for k in range(4) for t in rhythm]  # four statements, apart
-    lead = voice(0, theme, [58] * len(theme))
-    later = voice(1, [3 + 8 * k + j * 0.5 for k in range(4) for j in range(8)],
-                  [70 + j for _ in range(4) for j in range(8)])
-    starts = np.array([0, 7, 14, 21])
-    assert opens_alone(build_lines([lead, later]), starts, 7, 0.5)
-    octave = voice(2, rhythm, [46] * 7)  # doubled an octave below: still alone
-    assert opens_alone(build_lines([lead, later, octave]), starts, 7, 0.5)
-    chord = voice(2, rhythm, [53] * 7)  # a fifth below, note against note: accompanied
-    assert not opens_alone(build_lines([lead, later, chord]), starts, 7, 0.5)
-    assert not opens_alone(build_lines([lead, later]), starts, 7, 0.0)  # off
-    back_to_back = voice(0, [t + 2.25 * k for k in range(4) for t in rhythm], [58] * 28)
-    assert not opens_alone(build_lines([back_to_back, later]), starts, 7, 0.5)
+def test_texture_families_keep_their_salience() -> None:
+    """POP909 song 101 (examples/): a chordal track's bars sound from the first bar whatever the song's
+    ideas are, so where a texture family starts does not move it; line families only lose."""
+    score = read_score(Path(__file__).resolve().parents[1] / "examples" / "pop909-101.mid")
+    before = {f.occurrences: f.salience for f in discover(score, settings=DiscoverySettings(order_opening=0.0))}
+    after = discover(score)
+    textures = [f for f in after if f.prototype.notes[0].voice == TEXTURE]
+    lines = [f for f in after if f.prototype.notes[0].voice != TEXTURE]
+    assert textures and lines
+    assert all(f.salience == pytest.approx(before[f.occurrences]) for f in textures)
+    assert all(f.salience <= before[f.occurrences] + 1e-12 for f in lines)
+    assert any(f.salience < 0.5 * before[f.occurrences] for f in lines)  # one first heard later falls
