@@ -104,7 +104,8 @@ def rank(path: str, track: str, settings: DiscoverySettings) -> None:
     keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
                        chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
     pats = closed_patterns(lines, keys, settings.min_notes, settings.max_notes, settings.extend_share,
-                           settings.oscillation_penalty, settings.drop_open_at_cap, settings.extend_kept == "always")
+                           settings.oscillation_penalty, settings.drop_open_at_cap, settings.extend_kept == "always",
+                           settings.opening_figure)
     order = sorted(range(len(pats)), key=lambda i: (-pats[i].score, pats[i].n, int(pats[i].starts[0])))
     place = {i: r for r, i in enumerate(order)}
     first = next(k for k, v in enumerate(lines.voices) if score.tracks[v.track].name == track)

@@ -93,7 +93,7 @@ def voice_and_cell_families(
                        chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
     patterns = closed_patterns(
         lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
-        settings.drop_open_at_cap, settings.extend_kept == "always",
+        settings.drop_open_at_cap, settings.extend_kept == "always", settings.opening_figure,
     )
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:

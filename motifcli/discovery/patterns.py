@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from motifcli.discovery.candidates import Lines
+from motifcli.discovery.opening import opens_alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ def closed_patterns(
     oscillation_penalty: float = 1.0,
     drop_open_at_cap: bool = False,
     extend_kept: bool = False,
+    opening_figure: float = 0.0,
 ) -> list[Pattern]:
     """Every closed repeated pattern with at least two non-overlapping statements.
 
@@ -93,8 +95,17 @@ def closed_patterns(
             starts = non_overlapping(mem, n, lines.voice_id)
             if len(starts) < 2:
                 continue
-            out.append(Pattern(n, starts, score_pattern(lines, starts, n, oscillation_penalty)))
+            score = score_pattern(lines, starts, n, oscillation_penalty)
+            if opening_figure > 0 and score < len(starts) * n and _repeats(lines, starts, n) \
+                    and opens_alone(lines, starts, n, opening_figure):
+                score = score_pattern(lines, starts, n, oscillation_penalty, repeats_discount=False)
+            out.append(Pattern(n, starts, score))
     return out
+
+
+def _repeats(lines: Lines, starts: np.ndarray, n: int) -> bool:
+    """Half or more of the pattern's intervals are repeated notes (a rhythm on one pitch or nearly)."""
+    return float(np.mean(lines.interval[int(starts[0]): int(starts[0]) + n - 1] == 0)) >= 0.5
 
 
 def _earliest_rotations(kept: np.ndarray, indptr: np.ndarray, members: np.ndarray, n: int, lines: Lines) -> np.ndarray:
@@ -153,14 +164,17 @@ def _most_to_one(group: np.ndarray, target: np.ndarray, groups: int) -> np.ndarr
     return out
 
 
-def score_pattern(lines: Lines, starts: np.ndarray, n: int, oscillation_penalty: float = 1.0) -> float:
+def score_pattern(lines: Lines, starts: np.ndarray, n: int, oscillation_penalty: float = 1.0,
+                  repeats_discount: bool = True) -> float:
     """How much a pattern explains: statements x notes, discounted for accompaniment figures.
 
     Alberti basses, broken octaves and trills come back to (nearly) the pitch of two notes before;
     on BPS-motif such patterns were mostly unlabelled (return share 0.56 vs 0.31 for matched ones).
+    Repeated notes are discounted again unless ``repeats_discount`` is False (a theme on one pitch).
     """
     count = len(starts)
     pitches = lines.pitches[starts[0] : starts[0] + n]
     back = float(np.mean(np.abs(pitches[2:] - pitches[:-2]) <= 2)) if n > 2 else 0.0
     still = float(np.mean(lines.interval[starts[0] : starts[0] + n - 1] == 0))
-    return float(count * n * max(0.05, 1.0 - oscillation_penalty * back) * (1.0 - 0.75 * still))
+    repeats = 1.0 - 0.75 * still if repeats_discount else 1.0
+    return float(count * n * max(0.05, 1.0 - oscillation_penalty * back) * repeats)

@@ -75,6 +75,7 @@ class DiscoverySettings:
     extend_kept: str = "empty"  # ... only into a longer pattern with two statements sharing no note (a phrase repeated back to back is kept, the earliest of its rotations): "always"; "empty": only where the plain rule leaves the piece no family; "off": never (before phase 16; phase16-shared16.md)
     drop_open_at_cap: bool = True  # also drop max_notes patterns that extend (stretches of long repeats)
     oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
+    opening_figure: float = 0.5  # ... its repeated-note part waived for a pattern half repeated notes whose first statement opens the piece alone (other lines silent or doubling it in unison or octaves), when under this share of its statements follow the one before back to back (a theme on one pitch, op. 59/1/ii's cello; 0: off, before phase 17; discovery/opening.py, phase17-fig17.md)
     redundancy: float = 0.8  # a candidate sharing this share of notes with chosen families is dropped
     variant_tolerance: float = 1.0  # mean |interval change| (semitones) + |log2 IOI change| accepted
     grow_share: float = 0.33  # extend statements by a note while this share of them agree (0: off; extent.py)
