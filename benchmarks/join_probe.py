@@ -5,14 +5,14 @@
     PYTHONPATH=$PWD python -m benchmarks.join_probe --model file FILE ...
 
 Runs discovery (defaults unless ``--set``) and, for every pair of line families (texture families left
-out), pairs their statements that overlap in one line at the most common shift (``discovery.join.shifted_pairs``,
-one to one). Pairs where most paired statements lie one inside the other are counted apart (``nested``). A
-pair of families is "shifted windows" otherwise, when such statement pairs are at least half the smaller
-family's statements (``small``) or half the larger's (``large``). Per piece: line families, pairs, families in
-a pair, and the share of the line families' statements in a statement pair. With labels (BPS, POP909): for every
-labelled occurrence that a paired union overlaps, is its best match (|ref & est| / max) the union, one of the
-two statements, or neither (best < 0.5); and per reference established by a paired family, whether the
-union family would establish it better.
+out), pairs their statements that overlap in one line at the most common shift (``shifted_pairs``, one to
+one; the test of the measured ``join_shifted``, b9332fb). Pairs where most paired statements lie one inside
+the other are counted apart (``nested``). A pair of families is "shifted windows" otherwise, when such
+statement pairs are at least half the smaller family's statements (``pairs``; ``large``: half the larger's).
+Per piece: line families, pairs, families in a pair, statements in a statement pair. With labels (BPS,
+POP909): for every labelled occurrence a paired union overlaps (counted once per pair), is its best match
+(|ref & est| / max) the union, one of the two statements, or neither (best < 0.5); and per (pair,
+reference) established >= 0.5 by one of the two families, whether the union family would establish it better.
 """
 
 from __future__ import annotations
@@ -25,8 +25,33 @@ import numpy as np
 from benchmarks.discovery_errors import clean
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings, Family, discover
-from motifcli.discovery.join import shifted_pairs
 from motifcli.voices import TEXTURE, split_voices
+
+
+def shifted_pairs(a: list[np.ndarray], b: list[np.ndarray], share: float, of: str = "larger") -> list[tuple[int, int]]:
+    """(statement of ``a``, statement of ``b``) pairs overlapping at the most common shift (positions in the
+    lines), one to one; empty unless they are at least ``share`` of the ``of`` ("larger" or "smaller")
+    family's statements, and at least two. The test of the measured ``join_shifted`` option (b9332fb,
+    ``motifcli/discovery/join.py`` there; removed, phase17-join17.md)."""
+    lo_a = np.array([int(p.min()) for p in a])
+    hi_a = np.array([int(p.max()) for p in a])
+    by_shift: dict[int, list[tuple[int, int]]] = {}
+    for j, pos in enumerate(b):
+        lo, hi = int(pos.min()), int(pos.max())
+        for i in np.flatnonzero((lo_a <= hi) & (hi_a >= lo)).tolist():
+            by_shift.setdefault(lo - int(lo_a[i]), []).append((i, j))
+    if not by_shift:
+        return []
+    _, pairs = max(by_shift.items(), key=lambda kv: (len(kv[1]), -abs(kv[0])))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for i, j in pairs:
+        if i not in used_a and j not in used_b:
+            used_a.add(i), used_b.add(j)
+            out.append((i, j))
+    size = max(len(a), len(b)) if of == "larger" else min(len(a), len(b))
+    return out if len(out) >= max(2.0, share * size) else []
 
 
 def positions(score: object, settings: DiscoverySettings) -> dict[tuple[int, int, int], int]:

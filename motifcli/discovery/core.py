@@ -95,21 +95,10 @@ def voice_and_cell_families(
         lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
         settings.drop_open_at_cap, settings.extend_kept == "always",
     )
-
-    def gathered(chosen: list[Chosen]) -> list[Chosen]:
-        if settings.use_variants:
-            add_variants(chosen, lines, keys, settings, model, meter)
-        return [c for c in chosen if len(c.starts) >= settings.min_occurrences]
-
     chosen = choose(patterns, lines, settings)
-    if settings.join_shifted > 0:  # shifted windows of one run: one family, freed places refilled (join.py)
-        from motifcli.discovery.join import join_refilled
-
-        pool = choose(patterns, lines, settings, extra=len(patterns))
-        chosen = join_refilled(pool, len(chosen), gathered, lines, settings.join_shifted, settings.join_of,
-                                settings.join_reach, settings.join_refill)
-    else:
-        chosen = gathered(chosen)
+    if settings.use_variants:
+        add_variants(chosen, lines, keys, settings, model, meter)
+    chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     core = [_family(c, lines, settings.salience_discount) for c in chosen]
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)

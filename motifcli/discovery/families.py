@@ -43,15 +43,14 @@ class Chosen:
             self.notes = [np.arange(k, k + self.n) for k in self.starts.tolist()]
 
 
-def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings, extra: int = 0) -> list[Chosen]:
-    """Greedy best-first choice of non-redundant patterns, up to the piece-relative cut-off (``extra``: that
-    many more past the family cap, the same first ones: places to refill, discovery/join.py)."""
+def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:
+    """Greedy best-first choice of non-redundant patterns, up to the piece-relative cut-off."""
     chosen: list[Chosen] = []
     claimed = np.zeros(len(lines), dtype=bool)
     if not patterns:
         return chosen
     best = max(p.score for p in patterns)
-    cap = min(settings.max_families, max(3, int(len(lines) // settings.notes_per_family))) + extra
+    cap = min(settings.max_families, max(3, int(len(lines) // settings.notes_per_family)))
     for p in sorted(patterns, key=lambda p: (-p.score, p.n, int(p.starts[0]))):
         if p.score < settings.relative_salience * best or len(chosen) >= cap:
             break

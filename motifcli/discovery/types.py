@@ -150,10 +150,6 @@ class DiscoverySettings:
     texture_roll_grid: str = "onsets_bars"  # "onsets_bars": texture bars and the bar model's rolls counted on one grid at the onsets' phase, bar lines moved to it; "onsets": the rolls only; "bar": grid anchored at each bar line (before phase 11; phase11-pop11.md)
     texture_other_lines: bool = True  # keep other tracks' voice families beside kept texture families (False: the texture track's only; phase6-pop6.md)
     grown_redundancy: float = 0.9  # a family sharing this share (of the union) of its notes with a more salient one is dropped: grown voice families, then all (0: off)
-    join_shifted: float = 0.0  # families whose statements overlap pairwise at one shift in one line, for this share of the join_of family's statements, are one family of the unions; freed places refilled (0: off; discovery/join.py, phase17-join17.md)
-    join_of: str = "larger"  # ... "larger" or "smaller" family's statements
-    join_reach: int = 0  # ... only at shifts of at most this many notes (0: any overlap)
-    join_refill: bool = True  # ... the places joins free under the family cap refilled from the greedy choice
     subfigure: float = 0.9  # output: a line family (not texture) this share of whose notes lie in one more salient kept family's statements is dropped: a part of that motif that seldom sounds without it (0: off; phase12-est12.md)
     # accompaniment figures (motifcli.discovery.accompaniment): low or pivoting even-rhythm voice families dropped
     accompaniment_below: float = 9.0  # semitones below the leading families' register (0: off)
