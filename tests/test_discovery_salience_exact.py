@@ -47,7 +47,7 @@ def test_the_horn_call_of_k458_is_named_first(k458: Score) -> None:
 @pytest.mark.parametrize("knob", ["order_exact", "order_own"])
 def test_each_rule_alone_raises_the_horn_call(k458: Score, knob: str) -> None:
     before = _horn_rank(discover(k458, settings=DiscoverySettings(**OFF)))
-    alone = _horn_rank(discover(k458, settings=DiscoverySettings(**{**OFF, knob: DiscoverySettings().__getattribute__(knob)})))
+    alone = _horn_rank(discover(k458, settings=DiscoverySettings(**{**OFF, knob: getattr(DiscoverySettings(), knob)})))
     assert before is not None and alone is not None and alone < before
 
 
