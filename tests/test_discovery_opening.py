@@ -32,7 +32,8 @@ def _as_set(families: list[Family]) -> list[str]:
 def test_the_opening_turn_of_op18_no1_is_named_first() -> None:
     score = _work("beethoven/opus18no1/movement1.mxl")
     families = discover(score)
-    before = discover(score, settings=DiscoverySettings(order_opening=0.0))
+    # the salience alone: the later output rules (order_exact, order_own; phase17-rank17.md) off too
+    before = discover(score, settings=DiscoverySettings(order_opening=0.0, order_exact=0.0, order_own=0.0))
     assert _holds_turn(families[0]) and families[0].label == "A"
     assert not _holds_turn(before[0])  # the salience alone puts a later figure first
     assert any(_holds_turn(f) for f in before[:5])

@@ -56,21 +56,23 @@ def _holding(families: list[Family], statements: Statements) -> int:
 
 def test_a_transposed_motif_outranks_a_plain_figure_of_equal_coverage() -> None:
     score, motif, plain = _plant(_chorale())
-    # the motif is planted earlier in the piece than the scale: the opening rule is left out here
-    families = discover(score, settings=DiscoverySettings(order_opening=0.0))
+    # the motif is planted earlier in the piece than the scale: the output-only rules are left out here
+    families = discover(score, settings=DiscoverySettings(order_opening=0.0, order_exact=0.0, order_own=0.0))
     a, b = families[_holding(families, motif)], families[_holding(families, plain)]
     assert a.coverage == pytest.approx(b.coverage) and len(a.occurrences) == len(b.occurrences)
     assert transposed_share(a) == 1.0 and transposed_share(b) == 0.0
     assert plainness(b) > plainness(a)
     assert _holding(families, motif) < _holding(families, plain) and a.salience > b.salience
     # the transposition term makes the order: without it the scale comes first
-    flat = discover(score, settings=DiscoverySettings(salience_transposed=0.0, order_opening=0.0))
+    flat = discover(score, settings=DiscoverySettings(salience_transposed=0.0, order_opening=0.0, order_exact=0.0,
+                                                      order_own=0.0))
     assert _holding(flat, plain) < _holding(flat, motif)
 
 
 def test_ordering_settings_at_zero_keep_the_base_order() -> None:
     score = _chorale()
-    off = DiscoverySettings(salience_length=0.0, salience_transposed=0.0, order_opening=0.0)
+    off = DiscoverySettings(salience_length=0.0, salience_transposed=0.0, order_opening=0.0, order_exact=0.0,
+                            order_own=0.0)
     families = discover(score, settings=off)
     assert families, "no families in a chorale"
     assert [f.salience for f in families] == sorted((f.salience for f in families), reverse=True)

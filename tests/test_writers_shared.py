@@ -1,11 +1,12 @@
-"""A statement two families hold (same track, same notes) is marked once: "Motif A7 = B7" (phase17-shared17.md).
+"""A statement two families hold (same track, same notes) is marked once: "Motif B7 = C7" (phase17-shared17.md).
 
 Discovery keeps it in both families (the JSON, CSV, MIREX and labels list it twice: mir_eval scores each
 family alone, phase16-shared16.md); the drawing writers gave it two brackets over the same notes, two
 colours for one note and two MIDI markers at one tick. Now one bracket / marker / lyric names every
 family holding it, most salient first, in that family's colour; annotating the annotated file again
 replaces it. Real file: Bach's chorale BWV 197.7 (music21's corpus, bach/bwv197.7-a.mxl), whose
-default run has two such statements in the soprano (A7 = B7, A9 = B9).
+default run has two such statements in the soprano (B7 = C7, B9 = C9; A7 = B7, A9 = B9 before phase 17's
+order_exact / order_own).
 """
 
 from __future__ import annotations
@@ -57,11 +58,11 @@ def _shared(annotation: Annotation) -> list[tuple[str, ...]]:
 
 def test_the_chorale_has_statements_two_families_hold_and_the_json_keeps_both(chorale) -> None:
     score, annotation = chorale
-    assert _shared(annotation) == [("A7", "B7"), ("A9", "B9")]
-    a7, b7 = annotation.motif("A").occurrences[6], annotation.motif("B").occurrences[6]
+    assert _shared(annotation) == [("B7", "C7"), ("B9", "C9")]
+    a7, b7 = annotation.motif("B").occurrences[6], annotation.motif("C").occurrences[6]
     assert [(n.track, n.index) for n in a7.notes] == [(n.track, n.index) for n in b7.notes]
     report = annotation.to_dict()  # the JSON report lists the statement in both families, as before
-    assert {o["label"] for m in report["motifs"] for o in m["occurrences"]} >= {"A7", "B7", "A9", "B9"}
+    assert {o["label"] for m in report["motifs"] for o in m["occurrences"]} >= {"B7", "C7", "B9", "C9"}
 
 
 def test_musicxml_draws_a_shared_statement_once_in_the_most_salient_familys_colour(chorale, tmp_path) -> None:
@@ -73,16 +74,16 @@ def test_musicxml_draws_a_shared_statement_once_in_the_most_salient_familys_colo
     assert sorted(t for _, t in words) == sorted(s.text for s in statements(annotation))
     assert len(words) == sum(len(m.occurrences) for m in annotation.motifs) - 2  # one label less per shared one
     colour = {m.name: m.color for m in annotation.motifs}
-    assert [c for c, t in words if t == "Motif A7 = B7"] == [colour["A"]]  # A: rank 1
-    assert not [t for _, t in words if t in ("Motif A7", "Motif B7", "Motif A9", "Motif B9")]
+    assert [c for c, t in words if t == "Motif B7 = C7"] == [colour["B"]]  # B: the more salient of the two
+    assert not [t for _, t in words if t in ("Motif B7", "Motif C7", "Motif B9", "Motif C9")]
     source_brackets = score.source.count(b'<bracket type="start"')
     assert xml.count('<bracket type="start"') - source_brackets == len(words)
-    # the statement's notes are A's colour (before: the first of the two marks to claim them)
-    a7 = annotation.motif("A").occurrences[6]
+    # the statement's notes are B's colour (before: the first of the two marks to claim them)
+    a7 = annotation.motif("B").occurrences[6]
     written = [n for n in read_score(dest).tracks[a7.track].notes if any(
         abs(n.onset - m.onset) < 1e-6 and n.pitch == m.pitch for m in a7.notes)]
     assert len(written) == len(a7.notes)
-    assert xml.count(f'color="{colour["A"]}"') > xml.count(f'color="{colour["B"]}"') > 0
+    assert xml.count(f'color="{colour["B"]}"') > xml.count(f'color="{colour["C"]}"') > 0
 
 
 def test_ranks_not_names_choose_the_lead(chorale, tmp_path) -> None:
@@ -91,11 +92,11 @@ def test_ranks_not_names_choose_the_lead(chorale, tmp_path) -> None:
     score, annotation = chorale
     swapped = copy.deepcopy(annotation)
     ranks = {m.name: m.rank for m in swapped.motifs}
-    swapped.motif("A").rank, swapped.motif("B").rank = ranks["B"], ranks["A"]
+    swapped.motif("B").rank, swapped.motif("C").rank = ranks["C"], ranks["B"]
     dest = tmp_path / "c.musicxml"
     writers.write(swapped, score, "musicxml", dest)
     words = _WORDS.findall(dest.read_text(encoding="utf-8"))
-    assert [c for c, t in words if t == "Motif B7 = A7"] == [swapped.motif("B").color]
+    assert [c for c, t in words if t == "Motif C7 = B7"] == [swapped.motif("C").color]
 
 
 def test_midi_has_one_marker_and_lyric_per_statement(chorale, tmp_path) -> None:
@@ -106,16 +107,16 @@ def test_midi_has_one_marker_and_lyric_per_statement(chorale, tmp_path) -> None:
     markers = _markers(midi)
     assert len(markers) == len(statements(annotation))
     texts = [t for _, t in markers]
-    assert "Motif A7 = B7 (Soprano, top line)" in texts and "Motif A9 = B9 (Soprano, top line)" in texts
-    assert not any(t.startswith(("Motif B7 ", "Motif B9 ")) for t in texts)
-    assert len({tick for tick, t in markers if "A7" in t}) == 1
+    assert "Motif B7 = C7 (Soprano, top line)" in texts and "Motif B9 = C9 (Soprano, top line)" in texts
+    assert not any(t.startswith(("Motif C7 ", "Motif C9 ")) for t in texts)
+    assert len({tick for tick, t in markers if "B7" in t}) == 1
     lyrics = [t for _, t in _markers(midi, "lyrics")]
-    assert len(lyrics) == len(markers) and "Motif A7 = B7" in lyrics
+    assert len(lyrics) == len(markers) and "Motif B7 = C7" in lyrics
 
 
 @pytest.mark.parametrize("fmt", ["musicxml", "midi"])
 def test_annotating_the_annotated_file_replaces_the_shared_labels(chorale, tmp_path, fmt) -> None:
-    """An earlier run's "Motif A7 = B7" is motif's own, taken out like "Motif A7" (annotation.LABEL_TEXT)."""
+    """An earlier run's "Motif B7 = C7" is motif's own, taken out like "Motif B7" (annotation.LABEL_TEXT)."""
     score, annotation = chorale
     first = tmp_path / f"once.{'musicxml' if fmt == 'musicxml' else 'mid'}"
     writers.write(annotation, score, fmt, first, lyrics=True)
@@ -123,15 +124,15 @@ def test_annotating_the_annotated_file_replaces_the_shared_labels(chorale, tmp_p
     second = tmp_path / f"twice{first.suffix}"
     writers.write(annotation, again, fmt, second, lyrics=True)
     if fmt == "musicxml":
-        assert second.read_text(encoding="utf-8").count("Motif A7 = B7") == 1
+        assert second.read_text(encoding="utf-8").count("Motif B7 = C7") == 1
     else:
-        assert [t for _, t in _markers(mido.MidiFile(second))].count("Motif A7 = B7 (Soprano, top line)") == 1
-        assert [t for _, t in _markers(mido.MidiFile(second), "lyrics")].count("Motif A7 = B7") == 1
+        assert [t for _, t in _markers(mido.MidiFile(second))].count("Motif B7 = C7 (Soprano, top line)") == 1
+        assert [t for _, t in _markers(mido.MidiFile(second), "lyrics")].count("Motif B7 = C7") == 1
 
 
 def test_the_musescore_plugin_groups_the_same_statements(chorale, tmp_path) -> None:
     """motif.js (run in Node where it is installed: the functions need no MuseScore) gives a shared
-    statement one entry, labelled and coloured as the writers do, and knows "Motif A7 = B7" as its own."""
+    statement one entry, labelled and coloured as the writers do, and knows "Motif B7 = C7" as its own."""
     node = shutil.which("node") or shutil.which("nodejs")
     if node is None:
         pytest.skip("no Node.js")
@@ -143,20 +144,20 @@ def test_the_musescore_plugin_groups_the_same_statements(chorale, tmp_path) -> N
         f"eval(fs.readFileSync({json.dumps(str(REPO / 'plugins/musescore/motif.js'))}, 'utf8').replace('.pragma library', ''));"
         f"const r = JSON.parse(fs.readFileSync({json.dumps(str(report))}, 'utf8'));"
         "console.log(JSON.stringify({entries: inTimeOrder(r).map(e => [e.label, e.motif.color]),"
-        " own: ['Motif A7 = B7', 'Motif A7', 'Motif A7 =', 'Motif A7 = b7'].map(t => TEXT_PATTERN.test(t))}));"
+        " own: ['Motif B7 = C7', 'Motif B7', 'Motif B7 =', 'Motif B7 = b7'].map(t => TEXT_PATTERN.test(t))}));"
     )
     out = json.loads(subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout)
     labels = [label for label, _ in out["entries"]]
     assert sorted(labels) == sorted(s.text.removeprefix("Motif ") for s in statements(annotation))
-    assert ["A7 = B7", annotation.motif("A").color] in out["entries"]
+    assert ["B7 = C7", annotation.motif("B").color] in out["entries"]
     assert out["own"] == [True, True, False, False]
 
 
 @pytest.mark.musescore
 def test_musescore_shows_one_bracket_for_the_shared_statement(musescore, chorale, tmp_path) -> None:  # noqa: F811
     """Round trip: the annotated chorale opened in MuseScore 3 shows every occurrence (its notes in a
-    colour of a family holding them, its text at its first note, "Motif A7 = B7" for both A7 and B7),
-    one line "Motif A7 = B7", none "Motif B7", and A7's notes (soprano: staff 1) in A's colour."""
+    colour of a family holding them, its text at its first note, "Motif B7 = C7" for both B7 and C7),
+    one line "Motif B7 = C7", none "Motif C7", and B7's notes (soprano: staff 1) in B's colour."""
     score, annotation = chorale
     xml = tmp_path / "c.musicxml"
     writers.write(annotation, score, "musicxml", xml)
@@ -165,15 +166,15 @@ def test_musescore_shows_one_bracket_for_the_shared_statement(musescore, chorale
     mscx = read_mscx(out)
     assert_shown(mscx, annotation.to_dict())
     lines = [t.text for t in mscx.texts if t.kind == "TextLine"]  # (the .mscx keeps a line's colour in no form read here)
-    assert lines.count("Motif A7 = B7") == 1 and lines.count("Motif A9 = B9") == 1, lines
-    assert not [t for t in lines if t in ("Motif A7", "Motif B7", "Motif A9", "Motif B9")]
-    a7 = {(round(n.onset * DIVISION), n.pitch) for n in annotation.motif("A").occurrences[6].notes}
-    assert {m.color for m in mscx.notes if (m.tick, m.pitch) in a7 and m.staff == 1} == {annotation.motif("A").color.upper()}
+    assert lines.count("Motif B7 = C7") == 1 and lines.count("Motif B9 = C9") == 1, lines
+    assert not [t for t in lines if t in ("Motif B7", "Motif C7", "Motif B9", "Motif C9")]
+    a7 = {(round(n.onset * DIVISION), n.pitch) for n in annotation.motif("B").occurrences[6].notes}
+    assert {m.color for m in mscx.notes if (m.tick, m.pitch) in a7 and m.staff == 1} == {annotation.motif("B").color.upper()}
 
 
 @pytest.mark.musescore
 def test_the_plugin_writes_one_text_for_the_shared_statement(musescore, chorale, tmp_path) -> None:  # noqa: F811
-    """The plugin, applying the chorale's report in MuseScore: one staff text "Motif A7 = B7" in A's
+    """The plugin, applying the chorale's report in MuseScore: one staff text "Motif B7 = C7" in A's
     colour, every occurrence shown (assert_shown), and Clear takes the text out again."""
     score, annotation = chorale
     report = tmp_path / "c.report.json"
@@ -185,7 +186,7 @@ def test_the_plugin_writes_one_text_for_the_shared_statement(musescore, chorale,
     mscx = read_mscx(out)
     assert_shown(mscx, annotation.to_dict(), text_kinds=("StaffText",))
     texts = [(t.text, t.color) for t in mscx.texts if t.kind == "StaffText"]
-    assert texts.count(("Motif A7 = B7", annotation.motif("A").color.upper())) == 1, log
-    assert not [t for t, _ in texts if t in ("Motif A7", "Motif B7")]
+    assert texts.count(("Motif B7 = C7", annotation.motif("B").color.upper())) == 1, log
+    assert not [t for t, _ in texts if t in ("Motif B7", "Motif C7")]
     musescore.job([{"in": str(out), "plugin": str(PLUGIN_DIR / "motif-clear.qml"), "out": [str(cleared)]}], tmp_path)
     assert not [t for t in read_mscx(cleared).texts if t.text.startswith("Motif ")]

@@ -66,7 +66,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
         # a phrase stated once and doubled in another line is no motif: a family needs two statements left
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
-    if settings.order_opening > 0:  # the output order only: the idea heard at the opening first (salience.py)
+    if settings.order_opening > 0 or settings.order_exact > 0 or settings.order_own > 0:  # the output order only (salience.py)
         notes = [n for t in score.pitched_tracks() for n in t.notes]
         start = min((n.onset for n in notes), default=0.0)
         length = max((n.offset for n in notes), default=start) - start

@@ -15,6 +15,7 @@ accompaniment register); ``opening_ordered`` (``order_opening``) then re-sorts t
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import math
 
@@ -66,11 +67,41 @@ def opening_weight(family: Family, start: float, length: float, tau: float) -> f
     return math.exp(-max(first - start, 0.0) / (tau * length))
 
 
+def exact_share(family: Family) -> float:
+    """Share of the statements that are exact (similarity 1; the prototype always is)."""
+    return sum(o.similarity >= 1.0 - 1e-9 for o in family.occurrences) / len(family.occurrences)
+
+
+def shared_shares(families: list[Family]) -> list[float]:
+    """Per family, the share of its notes that lie in another family's statements too."""
+    notes = [{(n.track, n.index) for o in f.occurrences for n in o.notes} for f in families]
+    count = collections.Counter(k for ns in notes for k in ns)
+    return [sum(count[k] > 1 for k in ns) / max(len(ns), 1) for ns in notes]
+
+
+def output_weights(families: list[Family], settings: DiscoverySettings, start: float, length: float) -> list[float]:
+    """Each family's output-order factor: :func:`opening_weight` x exact share ** ``order_exact``
+    x (1 - ``order_own`` x shared share), the last two for line families only (texture families: 1,
+    as for the opening). A motif recurs as itself: a family gathered from loose matches (a 4-note window
+    of a running passage fits everywhere) is ranked below one stated exactly; and a family every note of
+    which lies in other families' statements tells the listener nothing those families do not
+    (benchmarks/phase17-rank17.md)."""
+    shared = shared_shares(families) if settings.order_own > 0 else [0.0] * len(families)
+    out = []
+    for f, sh in zip(families, shared):
+        w = opening_weight(f, start, length, settings.order_opening)
+        if f.prototype.notes[0].voice != TEXTURE:
+            w *= exact_share(f) ** settings.order_exact * (1.0 - settings.order_own * sh)
+        out.append(w)
+    return out
+
+
 def opening_ordered(families: list[Family], settings: DiscoverySettings, start: float, length: float) -> list[Family]:
-    """``families`` re-sorted by salience x :func:`opening_weight` (``settings.order_opening``), each
-    carrying that salience. Applied to the output after every choice, so it changes the order (and what
-    a user sees first), never which families or statements are reported. Ties keep the given order."""
-    scores = [f.salience * opening_weight(f, start, length, settings.order_opening) for f in families]
+    """``families`` re-sorted by salience x :func:`output_weights` (``order_opening``, ``order_exact``,
+    ``order_own``), each carrying that salience. Applied to the output after every choice, so it changes
+    the order (and what a user sees first), never which families or statements are reported. Ties keep
+    the given order."""
+    scores = [f.salience * w for f, w in zip(families, output_weights(families, settings, start, length))]
     order = sorted(range(len(families)), key=lambda i: (-scores[i], i))
     return [dataclasses.replace(families[i], salience=float(scores[i])) for i in order]
 

@@ -97,6 +97,8 @@ class DiscoverySettings:
     salience_length: float = 0.3  # ordering salience x notes per statement ** this (longer statements first)
     salience_transposed: float = 0.25  # x (1 + this x share of transposed statements), voice families only
     order_opening: float = 0.05  # output only, after the cap: a line family's salience x exp(-(its first statement's onset, a share of the piece) / this): the idea heard at the opening is named first; texture families keep theirs (0: off; phase14-rank14.md)
+    order_exact: float = 1.0  # output only, as order_opening: a line family's salience x (share of its statements that are exact) ** this: a motif recurs as itself, a running-figure window gathers loose matches (0: off, before phase 17; phase17-rank17.md)
+    order_own: float = 0.98  # output only: a line family's salience x (1 - this x share of its notes inside other reported families' statements): a window of other families' notes says nothing of its own (0: off, before phase 17; phase17-rank17.md)
     model_tolerance: float = 0.0  # with a model: looser alignments it may vet (off: see DISCOVERY-ALGO.md)
     min_occurrences: int = 2  # a voice family needs this many statements after variants (2: no filter)
     use_variants: bool = True  # add varied (non-exact) occurrences by nearest-window search
