@@ -176,13 +176,15 @@ def annotate_cli(src: Path, out: Path, *extra: str) -> tuple[bytes, dict]:
 
 
 def bracket_measures(xml: bytes) -> dict[str, list[str]]:
-    """"Motif A1" -> numbers of the first part-measures holding its words (ElementTree)."""
+    """"Motif A1" -> numbers of the first part-measures holding its words (ElementTree). One bracket
+    for a statement of two families ("Motif B4 = D5", writers/shared.py) counts for each name."""
     out: dict[str, list[str]] = {}
     for part in ET.fromstring(xml).findall("part"):
         for measure in part.findall("measure"):
             for words in measure.iter("words"):
                 if (words.text or "").startswith("Motif "):
-                    out.setdefault(words.text, []).append(measure.get("number"))
+                    for name in words.text.removeprefix("Motif ").split(" = "):
+                        out.setdefault(f"Motif {name}", []).append(measure.get("number"))
     return out
 
 
