@@ -44,50 +44,22 @@ class Chosen:
 
 
 def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -> list[Chosen]:
-    """Greedy best-first choice of non-redundant patterns, up to the piece-relative cut-off.
-
-    With ``choose_theme``, a longer pattern skipped because its fragments (shorter patterns chosen
-    before it) claimed its notes is moved ahead of its first fragment and the choice runs again, so
-    a theme stated several times is not cut into the windows it is made of.
-    """
+    """Greedy best-first choice of non-redundant patterns, up to the piece-relative cut-off."""
+    chosen: list[Chosen] = []
+    claimed = np.zeros(len(lines), dtype=bool)
     if not patterns:
-        return []
-    rank = {id(p): p.score * p.n ** settings.choose_length for p in patterns}
-    best = max(rank.values())
+        return chosen
+    best = max(p.score for p in patterns)
     cap = min(settings.max_families, max(3, int(len(lines) // settings.notes_per_family)))
-    order = [p for p in sorted(patterns, key=lambda p: (-rank[id(p)], p.n, int(p.starts[0])))
-             if rank[id(p)] >= settings.relative_salience * best]
-    taken, themes = _greedy(order, len(lines), cap, settings.redundancy, settings.choose_theme)
-    if themes:
-        ahead = {first: [t for t, f in themes if f == first] for _, first in themes}
-        moved = {t for t, _ in themes}
-        order = [q for i, p in enumerate(order) if i not in moved for q in (*[order[t] for t in ahead.get(i, [])], p)]
-        taken, _ = _greedy(order, len(lines), cap, settings.redundancy, 0)
-    return [Chosen(p.n, p.starts, np.zeros(len(p.starts)), p.score, discount=p.score / (len(p.starts) * p.n))
-            for p in (order[i] for i in taken)]
-
-
-def _greedy(order: list[Pattern], n: int, cap: int, redundancy: float, theme: int) -> tuple[list[int], list[tuple[int, int]]]:
-    """Indices (in ``order``) of the patterns chosen, and, with ``theme``, (skipped theme, its first
-    fragment's index) for each skipped pattern of >= ``theme`` statements whose claimed notes belong
-    mostly to shorter chosen patterns."""
-    owner = np.full(n, -1, dtype=np.int64)
-    taken: list[int] = []
-    themes: list[tuple[int, int]] = []
-    for i, p in enumerate(order):
-        if len(taken) >= cap:
+    for p in sorted(patterns, key=lambda p: (-p.score, p.n, int(p.starts[0]))):
+        if p.score < settings.relative_salience * best or len(chosen) >= cap:
             break
         idx = (p.starts[:, None] + np.arange(p.n)[None, :]).ravel()
-        own = owner[idx]
-        if (own >= 0).mean() > redundancy:
-            held = own[own >= 0]
-            frags = held[np.array([order[k].n for k in held.tolist()]) < p.n]
-            if theme and len(p.starts) >= theme and len(frags) > 0.5 * len(held):
-                themes.append((i, int(frags.min())))
+        if claimed[idx].mean() > settings.redundancy:
             continue
-        owner[idx[own < 0]] = i
-        taken.append(i)
-    return taken, themes
+        claimed[idx] = True
+        chosen.append(Chosen(p.n, p.starts, np.zeros(len(p.starts)), p.score, discount=p.score / (len(p.starts) * p.n)))
+    return chosen
 
 
 def add_variants(

@@ -77,8 +77,6 @@ class DiscoverySettings:
     oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
     opening_figure: float = 0.5  # ... its repeated-note part waived for a pattern half repeated notes whose first statement opens the piece alone (other lines silent or doubling it in unison or octaves), when under this share of its statements follow the one before back to back (a theme on one pitch, op. 59/1/ii's cello; 0: off, before phase 17; discovery/opening.py, phase17-fig17.md)
     redundancy: float = 0.8  # a candidate sharing this share of notes with chosen families is dropped
-    choose_theme: int = 0  # a pattern skipped as redundant whose claimed notes are mostly shorter chosen patterns' (its fragments) is chosen ahead of them when it has at least this many statements, and the choice is run again (0: off; phase17-theme17.md)
-    choose_length: float = 0.0  # the choice ranks patterns by score x notes ** this (0: by score; phase17-theme17.md)
     variant_tolerance: float = 1.0  # mean |interval change| (semitones) + |log2 IOI change| accepted
     grow_share: float = 0.33  # extend statements by a note while this share of them agree (0: off; extent.py)
     grow_max_notes: int = 24  # longest statement after growing, in notes
