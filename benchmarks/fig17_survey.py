@@ -38,8 +38,9 @@ import numpy as np
 
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings
-from motifcli.discovery.candidates import Lines, build_lines, window_keys
-from motifcli.discovery.patterns import Pattern, closed_patterns
+from motifcli.discovery.candidates import Lines, build_lines
+from motifcli.discovery.core import line_patterns
+from motifcli.discovery.patterns import Pattern
 from motifcli.voices import split_voices
 
 
@@ -47,11 +48,7 @@ def patterns_of(score: object, settings: DiscoverySettings) -> tuple[Lines, list
     voices = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
                           by_staff=settings.staff_voices, separate=settings.separate_lines)
     lines = build_lines(voices)
-    keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
-                       chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
-    pats = closed_patterns(lines, keys, settings.min_notes, settings.max_notes, settings.extend_share,
-                           settings.oscillation_penalty, settings.drop_open_at_cap, settings.extend_kept == "always",
-                           settings.opening_figure)
+    _, pats = line_patterns(lines, settings)
     return lines, pats
 
 

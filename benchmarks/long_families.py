@@ -93,19 +93,15 @@ def profile_line(name: str, score: object, model: object, settings: DiscoverySet
 
 def rank(path: str, track: str, settings: DiscoverySettings) -> None:
     import motifcli
-    from motifcli.discovery.candidates import build_lines, window_keys
-    from motifcli.discovery.patterns import closed_patterns
+    from motifcli.discovery.candidates import build_lines
+    from motifcli.discovery.core import line_patterns
     from motifcli.voices import split_voices
 
     score = motifcli.read_score(path)
     voices = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
                           by_staff=settings.staff_voices, separate=settings.separate_lines)
     lines = build_lines(voices)
-    keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
-                       chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
-    pats = closed_patterns(lines, keys, settings.min_notes, settings.max_notes, settings.extend_share,
-                           settings.oscillation_penalty, settings.drop_open_at_cap, settings.extend_kept == "always",
-                           settings.opening_figure)
+    _, pats = line_patterns(lines, settings)
     order = sorted(range(len(pats)), key=lambda i: (-pats[i].score, pats[i].n, int(pats[i].starts[0])))
     place = {i: r for r, i in enumerate(order)}
     first = next(k for k, v in enumerate(lines.voices) if score.tracks[v.track].name == track)

@@ -24,8 +24,9 @@ import numpy as np
 from benchmarks.discovery_errors import clean
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings
-from motifcli.discovery.candidates import build_lines, window_keys
-from motifcli.discovery.patterns import Pattern, closed_patterns
+from motifcli.discovery.candidates import build_lines
+from motifcli.discovery.core import line_patterns
+from motifcli.discovery.patterns import Pattern
 from motifcli.voices import split_voices
 
 
@@ -36,11 +37,7 @@ def replay(score: object, settings: DiscoverySettings) -> tuple[object, list[Pat
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return lines, [], [], []
-    keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
-                       chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
-    pats = closed_patterns(lines, keys, settings.min_notes, settings.max_notes, settings.extend_share,
-                           settings.oscillation_penalty, settings.drop_open_at_cap, settings.extend_kept == "always",
-                           settings.opening_figure)
+    _, pats = line_patterns(lines, settings)
     if not pats:
         return lines, [], [], []
     owner = np.full(len(lines), -1, dtype=np.int64)

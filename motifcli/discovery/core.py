@@ -11,7 +11,7 @@ from motifcli.discovery.candidates import Lines, build_lines, diatonic_steps, wi
 from motifcli.discovery.embed import Encoder
 from motifcli.discovery.extent import grow_families
 from motifcli.discovery.families import Chosen, add_variants, choose
-from motifcli.discovery.patterns import closed_patterns
+from motifcli.discovery.patterns import Pattern, closed_patterns
 from motifcli.discovery.salience import opening_ordered, ranked
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.meter import MeterMap
@@ -80,6 +80,18 @@ def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Enc
     return _ranked([*(grown for _, grown in pairs), *cells], settings)
 
 
+def line_patterns(lines: Lines, settings: DiscoverySettings) -> tuple[dict[int, np.ndarray], list[Pattern]]:
+    """The lines' window keys and every closed repeated pattern, scored, as the choice sees them
+    (benchmarks that replay the choice call this too)."""
+    keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
+                       chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
+    patterns = closed_patterns(
+        lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
+        settings.drop_open_at_cap, settings.extend_kept == "always", settings.opening_figure,
+    )
+    return keys, patterns
+
+
 def voice_and_cell_families(
     voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None, meter: MeterMap | None = None,
 ) -> tuple[list[tuple[Family, Family]], list[Family]]:
@@ -89,12 +101,7 @@ def voice_and_cell_families(
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return [], []
-    keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
-                       chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
-    patterns = closed_patterns(
-        lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
-        settings.drop_open_at_cap, settings.extend_kept == "always", settings.opening_figure,
-    )
+    keys, patterns = line_patterns(lines, settings)
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model, meter)
