@@ -37,6 +37,7 @@ def main() -> None:
         model, args = motifcli.load_model(args[0].split("=", 1)[1]), args[1:]
     corpus, split, variants = args[0], args[1], args[2:] or [""]
     ps = pieces(corpus, split)
+    ps = [p for p in ps if clean(p.patterns)]  # a piece with no labelled pattern cannot be scored (MTC-ANN has some)
     refs_all = [clean(p.patterns) for p in ps]
     for spec in variants:
         settings = DiscoverySettings(**parse_set(spec.split()))
