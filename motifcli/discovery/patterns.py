@@ -95,10 +95,9 @@ def closed_patterns(
             starts = non_overlapping(mem, n, lines.voice_id)
             if len(starts) < 2:
                 continue
-            score = score_pattern(lines, starts, n, oscillation_penalty)
-            if opening_figure > 0 and score < len(starts) * n and _repeats(lines, starts, n) \
-                    and opens_alone(lines, starts, n, opening_figure):
-                score = score_pattern(lines, starts, n, oscillation_penalty, repeats_discount=False)
+            # a rhythm on one pitch that opens the piece alone is a theme: no repeated-note discount (opening.py)
+            theme = opening_figure > 0 and _repeats(lines, starts, n) and opens_alone(lines, starts, n, opening_figure)
+            score = score_pattern(lines, starts, n, oscillation_penalty, repeats_discount=not theme)
             out.append(Pattern(n, starts, score))
     return out
 
