@@ -36,11 +36,13 @@ def render(annotation: Annotation, score: Score) -> str:
     return "\n".join(rows) + "\n"
 
 
-def label_text(occ: Occurrence) -> str:
+def label_text(occ: Occurrence, text: str | None = None) -> str:
     """"Motif A1 (Piano, staff 1, voice 2)": the occurrence and where it is ("Motif A1" alone when
-    its track has no name and its voice is not known)."""
+    its track has no name and its voice is not known). ``text`` in place of ``occ.text`` ("Motif A3 =
+    B1": a statement of two families, writers/shared.py)."""
+    text = occ.text if text is None else text
     line = occ.line
-    return f"{occ.text} ({line})" if line else occ.text
+    return f"{text} ({line})" if line else text
 
 
 def write(annotation: Annotation, score: Score, dest: Path, options: WriteOptions = DEFAULT) -> None:

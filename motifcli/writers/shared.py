@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from motifcli.annotation import Annotation, Occurrence
+from motifcli.writers.labels import label_text
 
 _Key = tuple[object, ...]
 
@@ -43,11 +44,11 @@ class Statement:
     def where(self) -> str:
         """"Motif A3 = B1 (Piano, staff 1, voice 2)": the text and, in brackets, its line (one note
         set: one track and line), as a MIDI marker, which stands in no track, says it."""
-        line = self.lead.line
-        return f"{self.text} ({line})" if line else self.text
+        return label_text(self.lead, self.text)
 
     @property
     def shared(self) -> bool:
+        """Whether two or more families hold these notes."""
         return len(self.occurrences) > 1
 
 
