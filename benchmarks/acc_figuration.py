@@ -19,7 +19,6 @@ from benchmarks.occ_errors import card_matrix
 from motifcli.discovery import DiscoverySettings, Family, discover
 from motifcli.discovery.accompaniment import even_share
 from motifcli.score import Score
-from motifcli.voices import TEXTURE
 
 
 def leap_share(f: Family) -> float:
@@ -53,7 +52,7 @@ def main() -> None:
     for p in pieces(corpus, split):
         refs = clean(p.patterns)
         for j, f in enumerate(discover(p.score, settings=settings)):
-            if f.prototype.notes[0].voice == TEXTURE or f.notes_per_occurrence < settings.min_notes:
+            if f.is_texture or f.notes_per_occurrence < settings.min_notes:
                 continue
             if even_share(f) < settings.accompaniment_even or leap_share(f) < 0.5:
                 continue

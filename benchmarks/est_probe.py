@@ -32,11 +32,11 @@ from benchmarks.discovery_errors import clean, fast_scores, in_a_line, voice_lin
 from benchmarks.discovery_sweep import pieces, probe_parser, probe_settings
 from benchmarks.occ_errors import card_matrix
 from motifcli.discovery import discover
-from motifcli.voices import LOWER, TEXTURE, split_voices
+from motifcli.voices import LOWER, split_voices
 
 
 def family_kind(family) -> str:
-    if family.prototype.notes[0].voice == TEXTURE:
+    if family.is_texture:
         return "texture"
     return "cell" if family.notes_per_occurrence <= 3 else "voice"
 

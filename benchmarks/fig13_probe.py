@@ -27,7 +27,6 @@ from benchmarks.occ_errors import card_matrix
 from motifcli.discovery import DiscoverySettings, Family, discover
 from motifcli.discovery.accompaniment import even_share
 from motifcli.discovery.figuration import in_place_share
-from motifcli.voices import TEXTURE
 
 
 def step(f: Family) -> float:
@@ -93,7 +92,7 @@ def main() -> None:
     for p in pieces(corpus, split):
         refs = clean(p.patterns) if getattr(p, "patterns", None) else []
         for j, f in enumerate(discover(p.score, model, settings=settings)):
-            if f.prototype.notes[0].voice == TEXTURE or f.notes_per_occurrence < settings.min_notes:
+            if f.is_texture or f.notes_per_occurrence < settings.min_notes:
                 continue
             e = clean([[o.points() for o in f.occurrences]])[0]
             best = f"{max((float(card_matrix(r, e).max()) for r in refs), default=0.0):.2f}" if refs else "-"

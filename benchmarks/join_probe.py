@@ -25,7 +25,7 @@ import numpy as np
 from benchmarks.discovery_errors import clean
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings, Family, discover
-from motifcli.voices import TEXTURE, split_voices
+from motifcli.voices import split_voices
 
 
 def shifted_pairs(a: list[np.ndarray], b: list[np.ndarray], share: float, of: str = "larger") -> list[tuple[int, int]]:
@@ -71,7 +71,7 @@ def card(a: set, b: set) -> float:
 
 
 def probe(name: str, score: object, refs: list | None, model: object, settings: DiscoverySettings, tally: dict) -> None:
-    fams: list[Family] = [f for f in discover(score, model, settings) if f.prototype.notes[0].voice != TEXTURE]
+    fams: list[Family] = [f for f in discover(score, model, settings) if not f.is_texture]
     pos = positions(score, settings)
     stm = [[np.array(sorted(pos.get((n.track, n.voice, n.index), -1) for n in o.notes)) for o in f.occurrences] for f in fams]
     pts = [[set(o.points()) for o in f.occurrences] for f in fams]

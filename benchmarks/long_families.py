@@ -32,7 +32,6 @@ import statistics
 
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings, Family, discover
-from motifcli.voices import TEXTURE
 
 NAMES = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
 
@@ -42,7 +41,7 @@ def pitch_name(p: int) -> str:
 
 
 def kind(f: Family) -> str:
-    if f.prototype.notes[0].voice == TEXTURE:
+    if f.is_texture:
         return "tex"
     return "cell" if f.notes_per_occurrence <= 3 else "line"
 

@@ -23,7 +23,7 @@ sys.path.insert(0, os.environ.get("PYTHONPATH", "") or str(Path(__file__).resolv
 def main() -> None:
     import motifcli
     from motifcli.discovery import DiscoverySettings
-    from motifcli.streams import SEPARATED
+    from motifcli.voice_ids import SEPARATED
     from motifcli.voices import split_voices
 
     out = Path(sys.argv[1])

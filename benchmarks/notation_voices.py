@@ -27,7 +27,7 @@ sys.path.insert(0, os.environ.get("PYTHONPATH", "") or str(Path(__file__).resolv
 def count(src: Path, out: Path) -> dict:
     import motifcli
     from motifcli.discovery import DiscoverySettings
-    from motifcli.streams import SEPARATED
+    from motifcli.voice_ids import SEPARATED
     from motifcli.voices import split_voices
 
     score = motifcli.read_score(src)

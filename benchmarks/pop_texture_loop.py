@@ -25,7 +25,6 @@ from benchmarks.discovery_errors import establishment, fast_scores
 from benchmarks.discovery_sweep import parse_set
 from benchmarks.motif_corpora import load_corpus
 from motifcli.discovery import DiscoverySettings, discover
-from motifcli.voices import TEXTURE
 
 CACHE = Path("/tmp/motif-pop-texture-loop")
 
@@ -81,7 +80,7 @@ def _dump(piece, fams) -> None:
         bars = [_bars(piece.score, o) for o in ref]
         print(f"  ref {r}: occ={len(ref)} notes={statistics.median(map(len, ref)):.0f} bars={bars} best_est={best:.2f}")
     for k, f in enumerate(fams):
-        kind = "T" if f.occurrences[0].notes[0].voice == TEXTURE else "v"
+        kind = "T" if f.is_texture else "v"
         trk = piece.score.tracks[f.occurrences[0].notes[0].track].name
         est = max((establishment(ref, points(f)) for ref in piece.patterns), default=0.0)
         bars = [_bars(piece.score, o.points()) for o in f.occurrences]

@@ -91,7 +91,6 @@ def symbols(split: str, names: list[str]) -> None:
 def dropone() -> None:
     """Leave each reported family out in turn; sum the change of F_occ(.75) and F_est by the family's kind."""
     from motifcli.discovery import DiscoverySettings, discover
-    from motifcli.voices import TEXTURE
 
     model = _model()
     agg = collections.defaultdict(lambda: [0, 0.0, 0.0, 0])
@@ -103,7 +102,7 @@ def dropone() -> None:
             base = fast_scores(est, refs)
             starts = np.asarray(p.score.meter_map.starts)
             for j, f in enumerate(fams):
-                if f.occurrences[0].notes[0].voice == TEXTURE:
+                if f.is_texture:
                     sp = [int(np.ptp(_bar_of(starts, [n.onset for n in o.notes]))) + 1 for o in f.occurrences]
                     k = "texture phrase" if min(sp) >= 2 and all(s % min(sp) == 0 for s in sp) else "texture bar run"
                     k += " " + ("2" if len(sp) == 2 else "3-4" if len(sp) <= 4 else "5+") + " statements"

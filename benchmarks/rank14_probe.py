@@ -18,7 +18,6 @@ from benchmarks.discovery_errors import card, clean
 from benchmarks.discovery_sweep import parse_set, pieces, probe_parser
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.types import Family
-from motifcli.voices import TEXTURE
 
 
 def features(f: Family, start: float, length: float) -> dict[str, float]:
@@ -26,7 +25,7 @@ def features(f: Family, start: float, length: float) -> dict[str, float]:
     firsts = [o.start for o in occ]
     return {
         "stmts": len(occ), "notes": f.notes_per_occurrence,
-        "texture": float(f.prototype.notes[0].voice == TEXTURE),
+        "texture": float(f.is_texture),
         "cell": float(f.notes_per_occurrence <= 3),
         "transposed": sum(o.transposition != 0 for o in occ[1:]) / max(len(occ) - 1, 1),
         "voices": len({(o.track, o.notes[0].voice) for o in occ}),

@@ -18,12 +18,11 @@ from pathlib import Path
 from benchmarks.discovery_errors import clean, fast_scores
 from benchmarks.discovery_sweep import pieces
 from motifcli.discovery import DiscoverySettings, discover
-from motifcli.voices import TEXTURE
 
 def feats(f, start, length):
     occ = f.occurrences; firsts = [o.start for o in occ]
     return dict(first=(min(firsts)-start)/length, span=(max(firsts)-min(firsts))/length,
-                voices=len({(o.track, o.notes[0].voice) for o in occ}), levels=len({o.transposition for o in occ}), tex=f.prototype.notes[0].voice == TEXTURE)
+                voices=len({(o.track, o.notes[0].voice) for o in occ}), levels=len({o.transposition for o in occ}), tex=f.is_texture)
 
 def rule(name):
     kind, w = name.split(":"); w = float(w)

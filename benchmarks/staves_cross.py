@@ -29,12 +29,11 @@ PIECES = (
 
 def measure(score: object, families: list) -> dict[str, int]:
     """Counts for one run: families and occurrences, and those whose notes lie in two staves."""
-    from motifcli.voices import TEXTURE
 
     staff = {(t.index, i): n.staff for t in score.tracks for i, n in enumerate(t.notes)}
     out = dict(families=0, texture=0, occ=0, cross_fam=0, cross_occ=0)
     for f in families:
-        if f.occurrences[0].notes[0].voice == TEXTURE:
+        if f.is_texture:
             out["texture"] += 1
             continue
         out["families"] += 1

@@ -19,6 +19,8 @@ import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from motifcli.voice_ids import LOWER, SEPARATED, TEXTURE, UPPER, WRITTEN
+
 if TYPE_CHECKING:
     from motifcli.meter import MeterMap
 
@@ -104,11 +106,8 @@ class MotifNote:
 LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*")
 
 
-# MotifNote.voice numbers (motifcli/voices.py, motifcli/streams.py) in words; docs/json-schema.md
-TEXTURE_VOICE = 2  # every note of a chordal track's bars (a texture family), chords included
-_VOICE_WORDS = {0: "top line", 1: "bass line", TEXTURE_VOICE: "whole texture"}
-WRITTEN_VOICE = 10  # 10 + n: the MusicXML written voice n of its staff
-SEPARATED_LINE = 100  # 100 + r: line r (1 = the highest) of a MIDI staff separated into its lines
+# MotifNote.voice numbers (motifcli/voice_ids.py) in words; docs/json-schema.md
+_VOICE_WORDS = {UPPER: "top line", LOWER: "bass line", TEXTURE: "whole texture"}
 
 
 def voice_words(voice: int | None, staff: int | None = None) -> str:
@@ -117,10 +116,10 @@ def voice_words(voice: int | None, staff: int | None = None) -> str:
     (a texture family's chords: 2); "" when unknown."""
     if voice is None:
         words = ""
-    elif voice >= SEPARATED_LINE:
-        words = f"line {voice - SEPARATED_LINE} from the top"
-    elif voice >= WRITTEN_VOICE:
-        words = f"voice {voice - WRITTEN_VOICE}"
+    elif voice >= SEPARATED:
+        words = f"line {voice - SEPARATED} from the top"
+    elif voice >= WRITTEN:
+        words = f"voice {voice - WRITTEN}"
     else:
         words = _VOICE_WORDS.get(voice, f"voice {voice}")
     if staff is not None:
@@ -213,7 +212,7 @@ class Occurrence:
 
     def _named_staff(self, first: MotifNote) -> int | None:
         """The staff its words name: its first note's, none for a texture statement over several."""
-        if first.voice == TEXTURE_VOICE and any(n.staff != first.staff for n in self.notes):
+        if first.voice == TEXTURE and any(n.staff != first.staff for n in self.notes):
             return None
         return first.staff
 

@@ -36,7 +36,6 @@ from itertools import permutations
 
 import numpy as np
 
-SEPARATED = 100  # SEPARATED + r: line r (1 = the highest) of a staff separated here (docs/json-schema.md)
 MAX_LINES = 4  # more simultaneous lines than this are a chordal texture, not lines
 STEADY = 0.8  # a staff is k lines when k notes sound just after at least this share of its onsets
 OVER = 0.05  # ... and more than k notes start together at no more than this share

@@ -30,14 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from motifcli.score import Score
-from motifcli.streams import SEPARATED, highest_first, line_count, onset_groups
+from motifcli.streams import highest_first, line_count, onset_groups
 from motifcli.streams import separate as separate_lines
+from motifcli.voice_ids import LOWER, SEPARATED, TEXTURE, UPPER, WRITTEN
 
-UPPER = 0
-LOWER = 1
-TEXTURE = 2  # not a line: every note of a chordal track's bars (motifcli.discovery.texture)
-WRITTEN = 10  # WRITTEN + n: the MusicXML written voice n of a staff, kept as a line (written_lines)
-# SEPARATED + r (motifcli.streams, 101...): line r, 1 the highest, of a staff separated into its lines
 LINE_CHORDS = 0.1  # a written voice is a line when at most this share of its onsets hold chords
 LINE_NOTES = 8  # ... judged on the voices with at least this many notes (a few divisi notes judge nothing)
 

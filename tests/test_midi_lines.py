@@ -17,7 +17,8 @@ from conftest import json_report_voices
 import motifcli
 from motifcli.discovery import DiscoverySettings
 from motifcli.score import Score
-from motifcli.streams import SEPARATED, line_count
+from motifcli.streams import line_count
+from motifcli.voice_ids import SEPARATED
 from motifcli.voices import LOWER, UPPER, split_voices
 
 music21 = pytest.importorskip("music21")

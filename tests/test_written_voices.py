@@ -17,7 +17,7 @@ from conftest import json_report_voices
 
 import motifcli
 from motifcli.score import Score
-from motifcli.streams import SEPARATED
+from motifcli.voice_ids import SEPARATED
 from motifcli.voices import LOWER, UPPER, WRITTEN, split_voices
 
 music21 = pytest.importorskip("music21")

@@ -24,7 +24,6 @@ from motifcli.discovery.figuration import in_place_figure
 from motifcli.discovery.types import DiscoverySettings, Family, Occurrence
 from motifcli.quantiles import median
 from motifcli.score import Score
-from motifcli.voices import TEXTURE
 
 
 def without_accompaniment(families: list[Family], settings: DiscoverySettings, score: Score | None = None,
@@ -52,7 +51,7 @@ def without_accompaniment(families: list[Family], settings: DiscoverySettings, s
 
 def _judged(f: Family, settings: DiscoverySettings) -> bool:
     """Voice families of motif length (texture bars and 2-3-note cells have their own rules)."""
-    return f.prototype.notes[0].voice != TEXTURE and f.notes_per_occurrence >= settings.min_notes
+    return not f.is_texture and f.notes_per_occurrence >= settings.min_notes
 
 
 def _pivot_figure(f: Family, settings: DiscoverySettings, score: Score | None) -> bool:

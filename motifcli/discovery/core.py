@@ -17,7 +17,7 @@ from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurre
 from motifcli.meter import MeterMap
 from motifcli.quantiles import median
 from motifcli.score import Score
-from motifcli.voices import TEXTURE, Voice, split_voices
+from motifcli.voices import Voice, split_voices
 
 
 def discover(score: Score, model: object | None = None, settings: DiscoverySettings | None = None) -> list[Family]:
@@ -138,7 +138,7 @@ def _distinct(families: list[Family], share: float, inside: bool = False) -> lis
         notes = {(n.track, n.index) for o in family.occurrences for n in o.notes}
         if inside:  # texture families are whole bars, chosen apart from their phrases (texture_bar_runs): exempt;
             # only a family of statements as long or longer holds a part (a scale's 4-note steps do not hold the scale)
-            drop = family.prototype.notes[0].voice != TEXTURE and any(
+            drop = not family.is_texture and any(
                 len(notes & h) >= share * len(notes) and n >= family.notes_per_occurrence for h, n in held)
         else:
             drop = any(len(notes & h) >= share * len(notes | h) for h, _ in held)

@@ -20,14 +20,13 @@ import dataclasses
 import math
 
 from motifcli.discovery.types import DiscoverySettings, Family
-from motifcli.voices import TEXTURE
 
 
 def transposed_share(family: Family) -> float:
     """Share of the statements after the prototype that are transposed; 0 for texture families
     (a pop song's repeated bars follow its chords, so transposition says nothing there)."""
     rest = family.occurrences[1:]
-    if family.prototype.notes[0].voice == TEXTURE or not rest:
+    if family.is_texture or not rest:
         return 0.0
     return sum(o.transposition != 0 for o in rest) / len(rest)
 
@@ -39,7 +38,7 @@ def plainness(family: Family) -> float:
     scale runs and repeated notes, so it lowered BPS's first five).
     """
     proto = family.prototype
-    if proto.notes[0].voice == TEXTURE or len(proto.notes) < 2:
+    if family.is_texture or len(proto.notes) < 2:
         return 0.0
     pitches = [n.pitch for n in proto.notes]
     steps = [b - a for a, b in zip(pitches, pitches[1:])]
@@ -61,7 +60,7 @@ def opening_weight(family: Family, start: float, length: float, tau: float) -> f
     phrase); a chordal track's bars sound from the first bar whatever the song's ideas are, so where a
     texture family starts says nothing (as for ``transposed_share``).
     """
-    if family.prototype.notes[0].voice == TEXTURE or tau <= 0 or length <= 0:
+    if family.is_texture or tau <= 0 or length <= 0:
         return 1.0
     first = min(o.start for o in family.occurrences)
     return math.exp(-max(first - start, 0.0) / (tau * length))
@@ -90,7 +89,7 @@ def output_weights(families: list[Family], settings: DiscoverySettings, start: f
     out = []
     for f, sh in zip(families, shared):
         w = opening_weight(f, start, length, settings.order_opening)
-        if f.prototype.notes[0].voice != TEXTURE:
+        if not f.is_texture:
             w *= exact_share(f) ** settings.order_exact * (1.0 - settings.order_own * sh)
         out.append(w)
     return out

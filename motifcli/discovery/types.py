@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from motifcli.voice_ids import TEXTURE
+
 
 @dataclass(frozen=True, slots=True)
 class NoteRef:
@@ -59,6 +61,11 @@ class Family:
     @property
     def prototype(self) -> Occurrence:
         return self.occurrences[0]
+
+    @property
+    def is_texture(self) -> bool:
+        """Whole bars of a chordal track (texture.py), not a line's notes: line rules do not judge it."""
+        return self.prototype.notes[0].voice == TEXTURE
 
 
 @dataclass(frozen=True, slots=True)

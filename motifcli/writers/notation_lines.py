@@ -23,7 +23,7 @@ def separated_lines(score: Score) -> dict[int, list[list[int]]]:
     """Track index -> the note indices of each of its separated lines, highest first (only tracks
     discovery separates with its default settings; the lines depend on the notes alone)."""
     from motifcli.discovery.types import DiscoverySettings
-    from motifcli.streams import SEPARATED
+    from motifcli.voice_ids import SEPARATED
     from motifcli.voices import split_voices
 
     settings = DiscoverySettings()
