@@ -23,7 +23,7 @@ from xml.parsers import expat
 from motifcli.errors import OutputError
 from motifcli.score import Score
 from motifcli.ties import tie_links
-from motifcli.writers.musicxml_voices import home_staves, needs_renumbering
+from motifcli.writers.musicxml_voices import home_staves, needs_renumbering, renumber
 
 _STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
@@ -83,6 +83,8 @@ class XmlPart:
     # a <forward>'s <voice>: (measure index, staff, byte offset of "<voice", of "</voice>", its text)
     forward_voices: list[tuple[int, int, int, int, str]] = field(default_factory=list)
     renumbered: bool = False  # its voices are renumbered for MuseScore (musicxml_voices.needs_renumbering)
+    # ... and how, once: (start, end, old, new) per <voice> (musicxml_voices.renumber; empty when not renumbered)
+    new_voices: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -194,6 +196,7 @@ class _Scanner:
         for part in self.parts.values():
             part.tied_on = link_ties(part.notes)
             part.renumbered = needs_renumbering(part)  # decided once: home_staves and voice_edits read it
+            part.new_voices = renumber(part) if part.renumbered else []
             for n, home in zip(part.notes, home_staves(part)):
                 n.home = home
             for m in part.measures:

@@ -116,7 +116,7 @@ def written_voices(part: XmlPart) -> dict[int, str]:
     texts = {n.voice[2] for n in part.notes if n.voice is not None and n.voice[2]}
     if len(texts) < 2:
         return {}
-    new = {start: text for start, _, _, text in renumber(part)} if part.renumbered else {}
+    new = {start: text for start, _, _, text in part.new_voices}
     return {n.pos: new.get(n.voice[0], n.voice[2]) for n in part.notes if n.voice is not None and n.voice[2]}
 
 
@@ -124,9 +124,7 @@ def voice_edits(scan: XmlScan) -> list[_Edit]:
     """The tag edits that renumber every part MuseScore would cut (none for most scores)."""
     edits: list[_Edit] = []
     for part in scan.parts.values():
-        if not part.renumbered:
-            continue
-        for start, end, old, new in renumber(part):
+        for start, end, old, new in part.new_voices:
             if new != old and end > start:  # (an empty <voice/> has nothing to renumber)
                 edits.append((start, 1, Fraction(0), 0, 0, end, scan.enc(f"<voice>{new}")))
     return edits
