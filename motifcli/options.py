@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from motifcli.errors import UsageError
+from motifcli.limits import ReadLimits
 
 ModelOpt = Annotated[
     Optional[Path],
@@ -89,22 +90,27 @@ TextureModelOpt = Annotated[
                  "with the bar model (cluster, default; loads it only for such a piece) or by their notes alone (off)."),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
-MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest input file, in bytes.")]
-MaxNotesOpt = Annotated[Optional[int], typer.Option("--max-notes", help="Most notes in one score.")]
-MaxBeatsOpt = Annotated[Optional[float], typer.Option("--max-beats", help="Longest track, in beats.")]
-MaxPartsOpt = Annotated[Optional[int], typer.Option("--max-parts", help="Most parts in a MusicXML score.")]
-MaxUnzippedOpt = Annotated[
-    Optional[int], typer.Option("--max-unzipped-bytes", help="Largest score inside a .mxl, in bytes once unzipped.")
-]
+_LIMIT = ReadLimits()  # the defaults each limit's help names, read from the one place that sets them
+MaxBytesOpt = Annotated[Optional[int], typer.Option(
+    "--max-bytes", help=f"Largest input file, in bytes (default {_LIMIT.max_bytes:,}: {_LIMIT.max_bytes >> 20} MiB).")]
+MaxNotesOpt = Annotated[Optional[int], typer.Option(
+    "--max-notes", help=f"Most notes in one score (default {_LIMIT.max_notes:,}).")]
+MaxBeatsOpt = Annotated[Optional[float], typer.Option(
+    "--max-beats", help=f"Longest track, in beats (default {_LIMIT.max_beats:,.0f}).")]
+MaxPartsOpt = Annotated[Optional[int], typer.Option(
+    "--max-parts", help=f"Most parts in a MusicXML score (default {_LIMIT.max_parts:,}).")]
+MaxUnzippedOpt = Annotated[Optional[int], typer.Option(
+    "--max-unzipped-bytes", help="Largest score inside a .mxl, in bytes once unzipped "
+    f"(default {_LIMIT.max_unzipped_bytes:,}: {_LIMIT.max_unzipped_bytes >> 20} MiB).")]
 MaxDiscoveryNotesOpt = Annotated[
     Optional[int],
     typer.Option("--max-discovery-notes", help="--unit note: most pitched notes discovery searches in one score "
-                 "(time grows with them; default 50,000)."),
+                 f"(time grows with them; default {_LIMIT.max_discovery_notes:,})."),
 ]
 MaxSegmentsOpt = Annotated[
     Optional[int],
     typer.Option("--max-segments", help="Most windows to embed and group in one score: --unit bar and embed "
-                 "(time and memory grow with its square)."),
+                 f"(time and memory grow with its square; default {_LIMIT.max_segments:,})."),
 ]
 
 
@@ -135,7 +141,6 @@ def build_settings(
     (a bad value is a UsageError: exit 2)."""
     from dataclasses import replace
 
-    from motifcli.limits import ReadLimits
     from motifcli.settings import Settings
 
     given = {

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from motifcli.meter import MeterMap
 
 DEFAULT_TEMPO_US = 500_000  # MIDI's default: 120 quarter notes per minute
+DRUM_CHANNEL = 9  # MIDI channel 10 (0-based 9): percussion; readers mark its notes a drum track, the MIDI writer plays drums there
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ def _options_help(command: str) -> dict[str, str]:
     lines: dict[str, str] = {}
     name = ""
     for line in proc.stdout.splitlines():  # an option's help wraps onto indented lines of its own
-        if line.strip().startswith("-"):
+        if line.strip().startswith("-") and len(line) - len(line.lstrip()) <= 4:  # not a wrapped "--unit bar ..."
             name = next(w for w in line.split() if w.startswith("--")).rstrip(",")
         if name:
             lines[name] = (lines.get(name, "") + " " + " ".join(line.split())).strip()
@@ -62,3 +62,20 @@ def test_info_and_embed_help_describe_their_own_model(command: str) -> None:
     text = " ".join(proc.stdout.split())  # the help wraps; an option's text may wrap onto a line starting "--"
     assert "before the first file" not in text and "--unit note runs it" not in text
     assert "ONNX model file whose card" in text if command == "info" else "ONNX model file that embeds" in text
+
+
+@pytest.mark.parametrize("command", ["annotate", "embed", "plot"])
+def test_every_limit_flag_names_its_default(command: str) -> None:
+    """Audit 18: the --max-* limits said what they bound but not where (docs/cli.md sends a reader to
+    robustness.md's table); each help now names ReadLimits' default, so the two cannot drift apart."""
+    from motifcli.limits import ReadLimits
+
+    lines = _options_help(command)
+    limits = ReadLimits()
+    for field in ("max_bytes", "max_notes", "max_beats", "max_parts", "max_unzipped_bytes", "max_segments",
+                  "max_discovery_notes"):
+        flag = "--" + field.replace("_", "-")
+        if flag not in lines:
+            assert command == "embed" and field == "max_discovery_notes"  # embed runs no discovery
+            continue
+        assert f"default {getattr(limits, field):,.0f}" in lines[flag], (flag, lines[flag])

@@ -19,10 +19,8 @@ import mido
 
 from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits, counted
-from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
+from motifcli.score import DRUM_CHANNEL, Note, Score, TempoChange, TimeSignature, Track
 from motifcli.suffixes import score_format
-
-DRUM_CHANNEL = 9
 
 
 def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:

@@ -38,11 +38,8 @@ from motifcli.quiet import library_quiet
 from motifcli.readers.musicxml_tree import measure_extents, part_facts, prepare_tree
 from motifcli.readers.mxl import is_zip, score_member
 from motifcli.readers.safe_xml import MUSICXML_ROOTS, Refused, describe, parse_safely
-from motifcli.score import Note, Score, TempoChange, TimeSignature, Track
+from motifcli.score import DRUM_CHANNEL, Note, Score, TempoChange, TimeSignature, Track
 from motifcli.ties import tie_links
-
-_DRUM_CHANNEL = 9
-
 
 
 def read_musicxml(path: str | Path, limits: ReadLimits | None = None) -> Score:
@@ -148,7 +145,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
             notes.sort(key=lambda n: (n.onset, n.pitch))
             if any(n.offset > limits.max_beats for n in notes):
                 raise Refused(f"longer than {counted(limits.max_beats, 'beat')} (raise the limit with --max-beats)")
-            is_drum = (unpitched > 0 and pitched == 0) or channel == _DRUM_CHANNEL
+            is_drum = (unpitched > 0 and pitched == 0) or channel == DRUM_CHANNEL
             tracks.append(
                 Track(
                     index=len(tracks),

@@ -50,8 +50,7 @@ import numpy as np
 from motifcli.annotation import LABEL_TEXT, Annotation, Occurrence, voice_words
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
-from motifcli.readers.midi import DRUM_CHANNEL
-from motifcli.score import Score
+from motifcli.score import DRUM_CHANNEL, Score
 from motifcli.voice_ids import TEXTURE
 from motifcli.writers._common import clean_text, first_note_track, note_span
 from motifcli.writers.midi_bars import signature_events
