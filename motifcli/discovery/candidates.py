@@ -102,7 +102,9 @@ def window_keys(
     ``chromatic``: the no-invariance ablation) also hashes the first note's pitch: only exact-pitch
     repeats share a key. ``inverted_from`` (> 0, not with ``absolute``): windows of at least that
     many notes are keyed with their first non-zero interval made rising, so a window and its strict
-    inversion (every interval negated, the same rhythm) share a key (:mod:`motifcli.discovery.inversion`).
+    inversion (every interval negated, the same rhythm) share a key (:mod:`motifcli.discovery.inversion`);
+    not a window that runs one way throughout (a scale, an arpeggio) or zigzags (every interval
+    turns back: a trill, an Alberti figure): those are everywhere upside down too.
     """
     N = len(lines)
     if N == 0:
@@ -116,16 +118,23 @@ def window_keys(
     key = lines.pitches.astype(np.int64) + 1 if absolute else np.zeros(N, dtype=np.int64)
     key_down = key.copy()
     lead = np.zeros(N, dtype=np.int64)  # sign of each window's first non-zero interval (0: none yet)
+    last = np.zeros(N, dtype=np.int64)  # sign of its last interval
+    one_way = np.ones(N, dtype=bool)  # every non-zero interval so far has the lead's sign
+    zigzag = np.ones(N, dtype=bool)  # every interval so far turns back from the one before
     valid = np.ones(N, dtype=bool)
     for n in range(2, max_notes + 1):
         if mirror:
             key_down, _ = append_step(lines, key_down, valid, down, n - 2, n)
-            pos = np.minimum(np.arange(N) + n - 2, N - 1)
-            lead = np.where(lead == 0, np.sign(iv[pos]), lead)
+            sign = np.sign(iv[np.minimum(np.arange(N) + n - 2, N - 1)])
+            lead = np.where(lead == 0, sign, lead)
+            one_way &= (sign == 0) | (sign == lead)
+            zigzag &= (sign != 0) & ((n == 2) | (sign == -last))
+            last = sign
         key, valid = append_step(lines, key, valid, step, n - 2, n)  # the step from note k+n-2 to k+n-1
         end = np.minimum(np.arange(N) + n - 1, N - 1)
         valid &= (lines.onsets[end] - lines.onsets) <= max_beats + 1e-9
-        chosen = np.where(lead < 0, key_down, key) if mirror and n >= inverted_from else key
+        flip = mirror and n >= inverted_from
+        chosen = np.where((lead < 0) & ~one_way & ~zigzag, key_down, key) if flip else key
         keys[n] = np.where(valid, chosen, -1)
     return keys
 

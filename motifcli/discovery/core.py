@@ -113,7 +113,7 @@ def voice_and_cell_families(
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
         grow_families(chosen, lines, settings, meter)
-        grown = [_keep_transpositions(_family(c, lines, settings.salience_discount, mirror), f) for c, f in zip(chosen, core)]
+        grown = [_keep_transpositions(_family(c, lines, settings.salience_discount), f) for c, f in zip(chosen, core)]
     cells: list[Chosen] = []
     if settings.short_cells > 0:  # 2-3-note rhythmic cells, their own budget (discovery/cells.py)
         from motifcli.discovery.cells import cell_families
@@ -211,6 +211,10 @@ def _keep_transpositions(grown: Family, core: Family) -> Family:
     for g in grown.occurrences:
         c = next((of[k] for k in ((n.track, n.index) for n in g.notes) if k in of), g)
         occs.append(dataclasses.replace(g, transposition=c.transposition, diatonic=c.diatonic, inverted=c.inverted))
+    if any(o.inverted for o in occs):  # inverted against the core's prototype: the statement holding it leads
+        head = (core.prototype.notes[0].track, core.prototype.notes[0].index)
+        lead = next((i for i, o in enumerate(occs) if head in {(n.track, n.index) for n in o.notes}), 0)
+        occs.insert(0, occs.pop(lead))
     return dataclasses.replace(grown, occurrences=tuple(occs))
 
 
