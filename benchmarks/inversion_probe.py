@@ -10,7 +10,8 @@ that repeat as themselves somewhere (a non-overlapping window with the same key:
 whose strict inversion occurs ("inverted": a non-overlapping window whose key is this window's
 with every interval negated; not counting a window that is its own inversion), and of those the
 share that are scales or arpeggios (every interval one direction) or zigzags (directions
-alternate), in interval classes ("class", the keys' default) and in semitones ("semitones").
+alternate), and those the guard of ``window_keys`` keeps (a window that turns, not at every note, and
+leaps a third or more), in interval classes ("class", the keys' default) and in semitones ("semitones").
 ``found``: every statement discovery marks inverted under the given settings, with its family's
 prototype intervals and its own.
 """
@@ -82,11 +83,12 @@ def chance(named: list[tuple[str, object]]) -> None:
                 monotone = np.all((steps == 0) | (steps == lead[:, None]), axis=1)  # as window_keys' guard
                 zigzag = np.all(steps != 0, axis=1) & np.all(steps[:, 1:] == -steps[:, :-1], axis=1)
                 shaped = np.zeros(len(keys), dtype=bool)
-                shaped[idx] = ~monotone & ~zigzag
+                leaps = np.any(np.abs(lines.interval[idx[:, None] + np.arange(n - 1)[None, :]]) >= 3, axis=1) if len(idx) else np.zeros(0, bool)
+                shaped[idx] = ~monotone & ~zigzag & leaps
                 totals[n] += [valid.sum(), prime.sum(), inv.sum(), (inv & ~prime).sum(), monotone.sum(), zigzag.sum(),
                               shaped.sum(), (shaped & ~prime).sum()]
         print("semitones" if chromatic else "class")
-        print("| n | windows | repeat as prime | inversion occurs | inversion only | of those with an inversion: one way (scale, arpeggio) | zigzag | inversion occurs, guarded | guarded, inversion only |")
+        print("| n | windows | repeat as prime | inversion occurs | inversion only | of those with an inversion: one way (scale, arpeggio) | zigzag | inversion occurs, guarded (turns, not every note, leaps) | guarded, inversion only |")
         print("|---|---|---|---|---|---|---|---|---|")
         for n, t in totals.items():
             w, p, i, o, m, z, g, go = (int(x) for x in t)

@@ -103,8 +103,9 @@ def window_keys(
     repeats share a key. ``inverted_from`` (> 0, not with ``absolute``): windows of at least that
     many notes are keyed with their first non-zero interval made rising, so a window and its strict
     inversion (every interval negated, the same rhythm) share a key (:mod:`motifcli.discovery.inversion`);
-    not a window that runs one way throughout (a scale, an arpeggio) or zigzags (every interval
-    turns back: a trill, an Alberti figure): those are everywhere upside down too.
+    only a window with a contour of its own: one that turns (not one way throughout: a scale, an
+    arpeggio), not at every note (a trill, an Alberti figure) and leaps (a third or more: a stepwise
+    line's inversion is another stepwise line). Those are everywhere upside down too.
     """
     N = len(lines)
     if N == 0:
@@ -121,11 +122,14 @@ def window_keys(
     last = np.zeros(N, dtype=np.int64)  # sign of its last interval
     one_way = np.ones(N, dtype=bool)  # every non-zero interval so far has the lead's sign
     zigzag = np.ones(N, dtype=bool)  # every interval so far turns back from the one before
+    leaps = np.zeros(N, dtype=bool)  # some interval so far is a third or more
     valid = np.ones(N, dtype=bool)
     for n in range(2, max_notes + 1):
         if mirror:
             key_down, _ = append_step(lines, key_down, valid, down, n - 2, n)
-            sign = np.sign(iv[np.minimum(np.arange(N) + n - 2, N - 1)])
+            at = np.minimum(np.arange(N) + n - 2, N - 1)
+            sign = np.sign(iv[at])
+            leaps |= np.abs(lines.interval[at]) >= 3
             lead = np.where(lead == 0, sign, lead)
             one_way &= (sign == 0) | (sign == lead)
             zigzag &= (sign != 0) & ((n == 2) | (sign == -last))
@@ -134,7 +138,7 @@ def window_keys(
         end = np.minimum(np.arange(N) + n - 1, N - 1)
         valid &= (lines.onsets[end] - lines.onsets) <= max_beats + 1e-9
         flip = mirror and n >= inverted_from
-        chosen = np.where((lead < 0) & ~one_way & ~zigzag, key_down, key) if flip else key
+        chosen = np.where((lead < 0) & ~one_way & ~zigzag & leaps, key_down, key) if flip else key
         keys[n] = np.where(valid, chosen, -1)
     return keys
 
