@@ -4,6 +4,7 @@
     PYTHONPATH=$PWD python -m benchmarks.inversion_probe chance files A.mxl B.mid ...
     PYTHONPATH=$PWD python -m benchmarks.inversion_probe found bps tune "inversions=6" [--model]
     PYTHONPATH=$PWD python -m benchmarks.inversion_probe found files "inversions=6" A.mxl ...
+    PYTHONPATH=$PWD python -m benchmarks.inversion_probe sweep /tmp/a16/sw [--only SUBSTR]   # motif annotate --inversions
 
 ``chance``: over the lines discovery builds (default settings), per window length n, the windows
 that repeat as themselves somewhere (a non-overlapping window with the same key: "prime"), those
@@ -13,7 +14,9 @@ share that are scales or arpeggios (every interval one direction) or zigzags (di
 alternate), and those the guard of ``window_keys`` keeps (a window that turns, not at every note, and
 leaps a third or more), in interval classes ("class", the keys' default) and in semitones ("semitones").
 ``found``: every statement discovery marks inverted under the given settings, with its family's
-prototype intervals and its own.
+prototype intervals and its own. ``sweep``: every input of a corpus sweep (``benchmarks.corpus_sweep
+prepare``) annotated as ``motif annotate --inversions`` does (the product path, model loaded lazily):
+per input its families and statements, and each inverted statement with its bars and line.
 """
 
 from __future__ import annotations
@@ -117,6 +120,34 @@ def found(named: list[tuple[str, object]], spec: str, model: object | None) -> N
     print("inverted statements:", total)
 
 
+def sweep(root: str, only: str | None) -> None:
+    import time
+    from pathlib import Path
+
+    from motifcli import annotate, read_score
+    from motifcli.settings import Settings
+
+    gained = 0
+    files = sorted(p for p in Path(root, "in").rglob("*") if p.suffix in (".mxl", ".xml", ".musicxml", ".mid"))
+    for path in files:
+        if only and only not in str(path):
+            continue
+        t0 = time.perf_counter()
+        try:
+            ann = annotate(read_score(path), settings=Settings(inversions=True))
+        except Exception as exc:  # noqa: BLE001 - a sweep reports and goes on
+            print(f"{path.relative_to(root)}: error {exc}", flush=True)
+            continue
+        inv = [o for o in ann.occurrences if o.inverted]
+        gained += bool(inv)
+        print(f"{path.relative_to(root)}: {len(ann.motifs)} families, {len(ann.occurrences)} statements, "
+              f"{len(inv)} inverted in {len({o.family for o in inv})} families ({time.perf_counter() - t0:.1f} s)", flush=True)
+        for o in inv:
+            print(f"    {o.text} bars {o.start_bar_label or o.start_bar}-{o.end_bar_label or o.end_bar} ({o.line}), "
+                  f"{len(o.notes)} notes, transposition {o.transposition}", flush=True)
+    print("inputs with inverted statements:", gained, "of", len(files))
+
+
 def main() -> None:
     args = sys.argv[1:]
     model = None
@@ -125,7 +156,9 @@ def main() -> None:
 
         args.remove("--model")
         model = motifcli.load_model()
-    if args[0] == "chance":
+    if args[0] == "sweep":
+        sweep(args[1], args[args.index("--only") + 1] if "--only" in args else None)
+    elif args[0] == "chance":
         chance(_scores(args[1:]))
     elif args[1] == "files":
         found(_scores(["files", *args[3:]]), args[2], model)
