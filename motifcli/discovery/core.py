@@ -215,6 +215,11 @@ def _keep_transpositions(grown: Family, core: Family) -> Family:
         head = (core.prototype.notes[0].track, core.prototype.notes[0].index)
         lead = next((i for i, o in enumerate(occs) if head in {(n.track, n.index) for n in o.notes}), 0)
         occs.insert(0, occs.pop(lead))
+        # the mirror's axis is the prototype's first note: moved by growing to the left, an inverted
+        # statement's transposition moves by twice as much
+        moved = 2 * (core.prototype.notes[0].pitch - occs[0].notes[0].pitch)
+        occs = [dataclasses.replace(o, transposition=o.transposition + moved, diatonic=diatonic_steps(o.transposition + moved))
+                if o.inverted and moved else o for o in occs]
     return dataclasses.replace(grown, occurrences=tuple(occs))
 
 
