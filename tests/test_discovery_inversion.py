@@ -21,6 +21,14 @@ from music21 import meter, note, stream
 
 import motifcli
 from conftest import REPO
+from test_musescore import (  # noqa: F401 - musescore is a fixture
+    PLUGIN_DIR,
+    MuseScore,
+    motif_annotate,
+    musescore,
+    plugin_settings,
+    read_mscx,
+)
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.types import Family
 
@@ -166,3 +174,21 @@ def test_the_cli_flag_asks_discovery_for_six_note_inversions() -> None:
     assert discovery_settings(build_settings(inversions=True)).inversions == 6
     assert discovery_settings(build_settings(inversions=True, min_notes=8)).inversions == 8
     assert discovery_settings(build_settings()).inversions == 0
+
+
+@pytest.mark.musescore
+def test_musescore_shows_the_inverted_mark_from_the_writer_and_the_plugin(
+        answered: dict[str, Path], tmp_path: Path, musescore: MuseScore) -> None:  # noqa: F811
+    """``motif annotate --inversions``: the annotated MusicXML and the plugin applying the JSON report both
+    put "Motif A2 inv." at the answer's first note in MuseScore (the answer's staff, beat 4)."""
+    xml, report = motif_annotate(answered["musicxml"], tmp_path / "out", "--inversions")
+    assert [o.get("inverted", False) for o in report["motifs"][0]["occurrences"]] == [False, True]
+    report_path = tmp_path / "report.json"
+    report_path.write_text(json.dumps(report))
+    plugin_settings(musescore, tmp_path, reportPath=str(report_path))
+    by_plugin, by_writer = tmp_path / "plugin.mscx", tmp_path / "writer.mscx"
+    log = musescore.job([{"in": str(answered["musicxml"]), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(by_plugin)]},
+                         {"in": str(xml), "out": [str(by_writer)]}], tmp_path)
+    for path in (by_plugin, by_writer):
+        texts = {t.text for t in read_mscx(path).texts}
+        assert {"Motif A1", "Motif A2 inv."} <= texts, (path.name, texts, log)
