@@ -79,6 +79,19 @@ def test_a_subject_and_its_inversion_are_one_family(answered: dict[str, Path], k
     assert answer.similarity == 1.0
 
 
+def test_a_varied_inversion_is_not_taken_for_a_varied_prime(tmp_path: Path) -> None:
+    """Strict: varied statements are aligned to the prime's statements only. The inversion stated again
+    with one note changed is near the inverted statement, not the prime: it joins no family (aligned to
+    the inverted statement too, it joined as a varied statement, unmarked, of the prime)."""
+    varied = [(p + 12, d) for p, d in INVERTED]
+    varied[3] = (varied[3][0] - 2, varied[3][1])  # 60 58 56 53 58 ...: a second becomes a third, a third a fourth
+    upper = [*SUBJECT, (74, 1.0), (71, 0.5), (69, 1.5), (76, 2.0), (None, 3.0), *varied, (None, 1.0), (70, 3.0)]
+    lower = [(None, 4.0), *INVERTED, (41, 1.5), (45, 0.5), (43, 2.0), (36, 4.0), (None, 4.0), (38, 4.0)]
+    paths = _write([_part(upper, "Right"), _part(lower, "Left")], tmp_path, "varied")
+    family = discover(motifcli.read_score(paths["musicxml"]), None, DiscoverySettings(inversions=6))[0]
+    assert [(o.start, o.inverted) for o in family.occurrences] == [(0.0, False), (4.0, True)]
+
+
 def test_an_answer_shorter_than_the_length_asked_is_not_matched(answered: dict[str, Path]) -> None:
     score = motifcli.read_score(answered["musicxml"])
     assert discover(score, None, DiscoverySettings(inversions=10)) == []  # the statements have 8 (9 grown) notes
@@ -117,6 +130,7 @@ def test_webern_op16_2_is_a_canon_in_inversion(webern: motifcli.Score) -> None:
     a = families[0]
     assert (a.prototype.start, [n.pitch for n in a.prototype.notes][:6]) == (0.0, [58, 66, 69, 72, 73, 60])
     assert a.occurrences[1].transposition == 18  # the voice enters on E5 where the mirror of B-flat3 is F#4
+    assert len(a.prototype.notes) == len(a.occurrences[1].notes) == 16  # grown past the 8-beat window, mirrored
 
 
 def test_chorales_get_few_inverted_statements() -> None:
