@@ -28,10 +28,11 @@ CHORALES = ("bach/bwv1.6", "bach/bwv11.6", "bach/bwv130.6")
 
 
 def sha(x: object) -> str:
-    """sha1 of repr; a meter estimate with the fields its repr leaves out (downbeats, sections, scores)."""
+    """sha1 of repr; a meter estimate with the fields its repr leaves out (downbeats, sections, scores).
+    An occurrence's ``inverted=False`` (session 18) is left out, so trees before it hash the same."""
     if hasattr(x, "downbeats") and hasattr(x, "sections"):
         x = (x, x.downbeats, x.sections, sorted(getattr(x, "scores", {}).items()))
-    return hashlib.sha1(repr(x).encode()).hexdigest()
+    return hashlib.sha1(repr(x).replace(", inverted=False)", ")").encode()).hexdigest()
 
 
 def chorales() -> list[tuple[str, object]]:
@@ -117,7 +118,8 @@ def main() -> None:
             out.flush()
 
         def emit_set(name: str, found: list) -> None:  # order, labels and saliences left out
-            emit(name, sorted(repr((f.occurrences, f.coverage, f.notes_per_occurrence)) for f in found))
+            emit(name, sorted(repr((f.occurrences, f.coverage, f.notes_per_occurrence)).replace(", inverted=False)", ")")
+                              for f in found))
 
         {"families": families, "sets": lambda _: families(emit_set), "options": options, "meter": meter}[what](emit)
 

@@ -101,9 +101,11 @@ class MotifNote:
         )
 
 
-# what Occurrence.text writes ("Motif A1"), or the writers for the same notes in several families ("Motif A3 =
-# B1", writers/shared.py): how a writer knows an earlier run's labels in a file it annotates again
-LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*")
+# what Occurrence.text writes ("Motif A1", "Motif A3 inv." for a statement in inversion), or the writers for
+# the same notes in several families ("Motif A3 = B1", writers/shared.py): how a writer knows an earlier
+# run's labels in a file it annotates again
+LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: inv\.)?(?: = [A-Z]+[0-9]+(?: inv\.)?)*")
+INVERTED_MARK = " inv."  # after an inverted statement's label: "Motif A3 inv."
 
 
 # MotifNote.voice numbers (motifcli/voice_ids.py) in words; docs/json-schema.md
@@ -154,7 +156,9 @@ class Occurrence:
     ``notes`` are what writers colour and list. ``start``/``end`` (beats, ``[start, end)``) and
     ``start_bar``/``end_bar`` summarise them: at note level the first onset and last offset, at bar
     level the windows that held them. ``transposition`` is in semitones from the family's
-    prototype (None when the method does not measure it: bar-level grouping); ``similarity`` to
+    prototype (None when the method does not measure it: bar-level grouping; for a statement in
+    inversion, from the prototype mirrored about its first note); ``inverted``: the prototype's
+    intervals mirrored, its rhythm kept (``--inversions``); ``similarity`` to
     the prototype or family centre, 1 = identical. Score :class:`~motifcli.score.Note` s given as
     ``notes`` are turned into :class:`MotifNote` s (with ``note_indices`` as their indices).
     """
@@ -173,6 +177,7 @@ class Occurrence:
     transposition: int | None = None  # semitones from the prototype (+ = higher)
     start_bar_label: str | None = None  # the printed number as written ("16a"); None = str(start_bar)
     end_bar_label: str | None = None
+    inverted: bool = False  # a statement in inversion (--inversions; discovery/inversion.py)
 
     def __post_init__(self) -> None:
         if any(not isinstance(n, MotifNote) for n in self.notes):
@@ -196,8 +201,9 @@ class Occurrence:
 
     @property
     def text(self) -> str:
-        """What notation programs show: always "Motif A1" (a bare "A1" can read as fingering)."""
-        return f"Motif {self.label}"
+        """What notation programs show: always "Motif A1" (a bare "A1" can read as fingering);
+        "Motif A3 inv." for a statement in inversion."""
+        return f"Motif {self.label}{INVERTED_MARK if self.inverted else ''}"
 
     @property
     def line(self) -> str:
@@ -243,6 +249,7 @@ class Occurrence:
             "transposition": self.transposition,
             "notes": [n.to_dict() for n in self.notes],
             "note_indices": list(self.note_indices),
+            **({"inverted": True} if self.inverted else {}),  # only when true: reports without inversions unchanged
         }
 
     @classmethod
@@ -269,6 +276,7 @@ class Occurrence:
             transposition=None if transposition is None else int(transposition),
             start_bar_label=d.get("start_bar_label"),
             end_bar_label=d.get("end_bar_label"),
+            inverted=bool(d.get("inverted", False)),
         )
 
 

@@ -24,6 +24,7 @@ from motifcli.options import (
     BarOffsetOpt,
     MeterOpt,
     TextureModelOpt,
+    InversionsOpt,
     DebugOpt,
     EmbedMinNotesOpt,
     EmbedModelOpt,
@@ -157,6 +158,7 @@ def annotate(
     bar_offset: BarOffsetOpt = None,
     meter: MeterOpt = None,
     texture_model: TextureModelOpt = "cluster",
+    inversions: InversionsOpt = False,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
     threads: Annotated[
         Optional[int], typer.Option("--threads", help="onnxruntime threads per process (default: cores / workers).")
@@ -193,7 +195,7 @@ def annotate(
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
-            texture_model=texture_model,
+            texture_model=texture_model, inversions=inversions,
             lyrics=lyrics, keep_time_signatures=keep_time_signatures, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
@@ -382,6 +384,7 @@ def plot(
     bar_offset: BarOffsetOpt = None,
     meter: MeterOpt = None,
     texture_model: TextureModelOpt = "cluster",
+    inversions: InversionsOpt = False,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
     max_beats: MaxBeatsOpt = None,
@@ -396,7 +399,7 @@ def plot(
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
-            texture_model=texture_model,
+            texture_model=texture_model, inversions=inversions,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )

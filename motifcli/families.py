@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DEFAULT_VARIANT_TOLERANCE = 1.0  # discovery's tuned variant tolerance, what sensitivity 0.5 gives
 DEFAULT_TEXTURE_SIMILARITY = 0.4  # discovery's tuned bar similarity for texture families, at sensitivity 0.5
+INVERSION_NOTES = 6  # --inversions: the shortest statement matched in inversion (benchmarks/phase18-inv18.md)
 
 
 def discovery_options(settings: Settings) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     (0 = identical bars only, 0.5 = the tuned 0.4, 1 = 0.16: bars sharing a sixth of their points).
     With the model (``texture_model="cluster"``, the default) the texture bars' distance is the
     model's calibrated threshold moved by the sensitivity, or an explicit ``--threshold``, as for
-    ``--unit bar``."""
+    ``--unit bar``. ``--inversions``: statements in strict inversion of :data:`INVERSION_NOTES` or more."""
     options: dict[str, Any] = {"min_notes": settings.fewest_notes}
     if settings.min_notes is not None:  # an explicit --min-notes also bounds the short rhythmic cells
         options["cell_min_notes"] = max(2, settings.fewest_notes)
@@ -50,6 +51,8 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     if settings.threshold is not None:  # an explicit --threshold: texture bars join as --unit bar's do
         options["texture_model_distance"] = float(settings.threshold)
     options["texture_model_sensitivity"] = float(settings.sensitivity)  # else the model's, moved as --unit bar's
+    if settings.inversions:  # strict inversions, of INVERSION_NOTES or more (and at least --min-notes)
+        options["inversions"] = max(INVERSION_NOTES, settings.fewest_notes)
     return options
 
 
@@ -198,6 +201,7 @@ def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any,
         notes=notes,
         note_indices=[n.index for n in notes if n.track == track],
         transposition=None if transposition is None else int(transposition),
+        inverted=bool(getattr(occ, "inverted", False)),
     )
 
 

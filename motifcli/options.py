@@ -89,6 +89,13 @@ TextureModelOpt = Annotated[
                  help="--unit note: group the texture bars of a leading chordal track (a pop song's piano) "
                  "with the bar model (cluster, default; loads it only for such a piece) or by their notes alone (off)."),
 ]
+InversionsOpt = Annotated[
+    bool,
+    typer.Option("--inversions", help="--unit note: also find statements in strict inversion, every interval mirrored "
+                 "and the rhythm kept (a canon's, fugue's or invention's subject upside down), of 6 notes or more; "
+                 "marked 'Motif A3 inv.'. Off by default: sonatas and songs rarely invert a motif, and their "
+                 "figures match upside down by chance."),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 _LIMIT = ReadLimits()  # the defaults each limit's help names, read from the one place that sets them
 MaxBytesOpt = Annotated[Optional[int], typer.Option(
@@ -136,6 +143,7 @@ def build_settings(
     max_segments: int | None = None,
     max_discovery_notes: int | None = None,
     texture_model: str = "cluster",
+    inversions: bool = False,
 ):  # noqa: ANN202 - a motifcli.settings.Settings (imported lazily)
     """The one place every command turns its options into :class:`~motifcli.settings.Settings`
     (a bad value is a UsageError: exit 2)."""
@@ -171,6 +179,7 @@ def build_settings(
             origin=bar_offset,
             meter=meter,
             texture_model=str(texture_model).strip().lower(),
+            inversions=inversions,
             lyrics=lyrics,
             keep_time_signatures=keep_time_signatures,
             limits=replace(ReadLimits(), **changes),
@@ -196,7 +205,7 @@ _FLAGS = {
 
 
 # options that only one --unit reads: given for the other unit, they are accepted and do nothing
-UNUSED_AT = {"note": ("threshold", "window", "hop"), "bar": ("texture_model",)}
+UNUSED_AT = {"note": ("threshold", "window", "hop"), "bar": ("texture_model", "inversions")}
 
 
 def note_unused(ctx: typer.Context, unit: str) -> None:

@@ -109,6 +109,7 @@ class Settings:
     meter: str | None = None
     bar_fit: str = "resample"
     texture_model: str | None = "cluster"  # note level: texture bars grouped by the bar model ("off": by their points; None: discovery's default)
+    inversions: bool = False  # note level: also statements in strict inversion (--inversions; discovery/inversion.py)
     # filled in by resolve(): what the run really uses
     distance: str | None = None
     threshold_source: str | None = None
@@ -155,6 +156,8 @@ class Settings:
                 parse_meter(str(self.meter))
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
+        if not isinstance(self.inversions, bool):
+            raise UsageError(f"inversions must be true or false, not {self.inversions!r}")
         if self.texture_model not in (None, "off", "cluster"):
             raise UsageError(f"unknown texture model {self.texture_model!r}; choose off or cluster")
         if self.bar_fit not in BAR_FITS:
@@ -309,6 +312,7 @@ class Settings:
             "track": self.track,
             "unit": self.unit,
             "max_families": self.max_families,
+            **({"inversions": True} if self.inversions else {}),  # only when asked: reports without it unchanged
         }
 
 

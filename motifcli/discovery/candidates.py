@@ -93,13 +93,19 @@ def diatonic_steps(semitones: int) -> int:
 
 def window_keys(
     lines: Lines, max_notes: int, max_beats: float, chromatic: bool = False, absolute: bool = False,
+    inverted_from: int = 0,
 ) -> dict[int, np.ndarray]:
     """For each length n (2..max_notes), an int64 key per start position, -1 where invalid.
 
     The key hashes the interval classes (or exact semitones with ``chromatic``) and the quantised
     inter-onset intervals of the window, so transposed repeats share a key. ``absolute`` (with
     ``chromatic``: the no-invariance ablation) also hashes the first note's pitch: only exact-pitch
-    repeats share a key.
+    repeats share a key. ``inverted_from`` (> 0, not with ``absolute``): windows of at least that
+    many notes are keyed with their first non-zero interval made rising, so a window and its strict
+    inversion (every interval negated, the same rhythm) share a key (:mod:`motifcli.discovery.inversion`);
+    only a window with a contour of its own: one that turns (not one way throughout: a scale, an
+    arpeggio), not at every note (a trill, an Alberti figure) and leaps (a third or more: a stepwise
+    line's inversion is another stepwise line). Those are everywhere upside down too.
     """
     N = len(lines)
     if N == 0:
@@ -107,14 +113,33 @@ def window_keys(
     iv = lines.interval if chromatic else interval_class(lines.interval)
     rq = np.round(lines.ioi / lines.grid).astype(np.int64)
     step = (iv + 64) * 4099 + np.minimum(rq, 4000)  # one code per (interval, ioi)
+    mirror = inverted_from > 0 and not absolute
+    down = (-iv + 64) * 4099 + np.minimum(rq, 4000) if mirror else step  # the same window, intervals negated
     keys: dict[int, np.ndarray] = {}
     key = lines.pitches.astype(np.int64) + 1 if absolute else np.zeros(N, dtype=np.int64)
+    key_down = key.copy()
+    lead = np.zeros(N, dtype=np.int64)  # sign of each window's first non-zero interval (0: none yet)
+    last = np.zeros(N, dtype=np.int64)  # sign of its last interval
+    one_way = np.ones(N, dtype=bool)  # every non-zero interval so far has the lead's sign
+    zigzag = np.ones(N, dtype=bool)  # every interval so far turns back from the one before
+    leaps = np.zeros(N, dtype=bool)  # some interval so far is a third or more
     valid = np.ones(N, dtype=bool)
     for n in range(2, max_notes + 1):
+        if mirror:
+            key_down, _ = append_step(lines, key_down, valid, down, n - 2, n)
+            at = np.minimum(np.arange(N) + n - 2, N - 1)
+            sign = np.sign(iv[at])
+            leaps |= np.abs(lines.interval[at]) >= 3
+            lead = np.where(lead == 0, sign, lead)
+            one_way &= (sign == 0) | (sign == lead)
+            zigzag &= (sign != 0) & ((n == 2) | (sign == -last))
+            last = sign
         key, valid = append_step(lines, key, valid, step, n - 2, n)  # the step from note k+n-2 to k+n-1
         end = np.minimum(np.arange(N) + n - 1, N - 1)
         valid &= (lines.onsets[end] - lines.onsets) <= max_beats + 1e-9
-        keys[n] = np.where(valid, key, -1)
+        flip = mirror and n >= inverted_from
+        chosen = np.where((lead < 0) & ~one_way & ~zigzag & leaps, key_down, key) if flip else key
+        keys[n] = np.where(valid, chosen, -1)
     return keys
 
 

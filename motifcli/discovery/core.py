@@ -11,6 +11,7 @@ from motifcli.discovery.candidates import Lines, build_lines, diatonic_steps, wi
 from motifcli.discovery.embed import Encoder
 from motifcli.discovery.extent import grow_families
 from motifcli.discovery.families import Chosen, add_variants, choose
+from motifcli.discovery.inversion import inverted_statements, mirrored, reference
 from motifcli.discovery.patterns import Pattern, closed_patterns
 from motifcli.discovery.salience import opening_ordered, ranked
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
@@ -84,7 +85,8 @@ def line_patterns(lines: Lines, settings: DiscoverySettings) -> tuple[dict[int, 
     """The lines' window keys and every closed repeated pattern, scored, as the choice sees them
     (benchmarks that replay the choice call this too)."""
     keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
-                       chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose)
+                       chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose,
+                       inverted_from=settings.inversions if settings.transpose else 0)
     patterns = closed_patterns(
         lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
         settings.drop_open_at_cap, settings.extend_kept == "always", settings.opening_figure,
@@ -106,7 +108,8 @@ def voice_and_cell_families(
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model, meter)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
-    core = [_family(c, lines, settings.salience_discount) for c in chosen]
+    mirror = _mirror(settings)
+    core = [_family(c, lines, settings.salience_discount, mirror) for c in chosen]
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
         grow_families(chosen, lines, settings, meter)
@@ -155,12 +158,24 @@ def _ranked(families: list[Family], settings: DiscoverySettings | None = None) -
     return [_relabel(f, i) for i, f in enumerate(order)]
 
 
-def _family(c: Chosen, lines: Lines, discount_power: float = 0.0) -> Family:
-    """Build the output family: prototype = earliest exact statement, then the rest in time order."""
+def _mirror(settings: DiscoverySettings) -> bool | None:
+    """How inverted statements are told (:func:`inverted_statements`' ``chromatic``); None: not searched."""
+    if settings.inversions <= 0 or not settings.transpose:
+        return None
+    return not settings.diatonic_keys
+
+
+def _family(c: Chosen, lines: Lines, discount_power: float = 0.0, mirror: bool | None = None) -> Family:
+    """Build the output family: prototype = earliest exact statement, then the rest in time order.
+    ``mirror`` (not None: inversions are searched): statements in inversion are marked as such."""
     order = np.argsort(c.distance + 1e-9 * c.starts, kind="stable")
     p = int(order[0])
     rest = [i for i in range(len(c.starts)) if i != p]
-    occs = [_occurrence(lines, c.notes[i], c.notes[p], float(c.distance[i])) for i in [p, *rest]]
+    flip = inverted_statements(lines, c.notes, c.distance, mirror) if mirror is not None else np.zeros(len(c.notes), bool)
+    if flip.any():  # prime and inverted against the statement heard first (a canon's leader)
+        p = int(reference(lines, c.notes, c.distance))
+        rest = [i for i in range(len(c.starts)) if i != p]
+    occs = [_occurrence(lines, c.notes[i], c.notes[p], float(c.distance[i]), bool(flip[i])) for i in [p, *rest]]
     total = max(len(lines), 1)
     coverage = sum(len(o.notes) for o in occs) / total
     similarity = float(np.mean([o.similarity for o in occs]))
@@ -168,18 +183,20 @@ def _family(c: Chosen, lines: Lines, discount_power: float = 0.0) -> Family:
     return Family("", tuple(occs), float(salience), float(coverage), c.n)
 
 
-def _occurrence(lines: Lines, pos: np.ndarray, proto: np.ndarray, distance: float) -> Occurrence:
+def _occurrence(lines: Lines, pos: np.ndarray, proto: np.ndarray, distance: float, inverted: bool = False) -> Occurrence:
     v = lines.voices[int(lines.voice_id[pos[0]])]
     base = int(np.searchsorted(lines.voice_id, lines.voice_id[pos[0]]))
     notes = tuple(
         NoteRef(v.track, int(v.note_indices[i]), v.voice, float(v.onsets[i]), float(v.offsets[i]), int(v.pitches[i]))
         for i in (pos - base).tolist()
     )
-    if len(pos) == len(proto):
+    if inverted:  # from the prototype mirrored about its first note
+        shift = int(np.round(median(lines.pitches[pos] - mirrored(lines.pitches[proto]))))
+    elif len(pos) == len(proto):
         shift = int(np.round(median(lines.pitches[pos] - lines.pitches[proto])))
     else:  # different note counts: the first notes correspond (alignment keeps both ends)
         shift = int(lines.pitches[pos[0]] - lines.pitches[proto[0]])
-    return Occurrence(notes, shift, diatonic_steps(shift), float(1.0 / (1.0 + distance)))
+    return Occurrence(notes, shift, diatonic_steps(shift), float(1.0 / (1.0 + distance)), inverted)
 
 
 def _keep_transpositions(grown: Family, core: Family) -> Family:
@@ -193,7 +210,16 @@ def _keep_transpositions(grown: Family, core: Family) -> Family:
     occs = []
     for g in grown.occurrences:
         c = next((of[k] for k in ((n.track, n.index) for n in g.notes) if k in of), g)
-        occs.append(dataclasses.replace(g, transposition=c.transposition, diatonic=c.diatonic))
+        occs.append(dataclasses.replace(g, transposition=c.transposition, diatonic=c.diatonic, inverted=c.inverted))
+    if any(o.inverted for o in occs):  # inverted against the core's prototype: the statement holding it leads
+        head = (core.prototype.notes[0].track, core.prototype.notes[0].index)
+        lead = next((i for i, o in enumerate(occs) if head in {(n.track, n.index) for n in o.notes}), 0)
+        occs.insert(0, occs.pop(lead))
+        # the mirror's axis is the prototype's first note: moved by growing to the left, an inverted
+        # statement's transposition moves by twice as much
+        moved = 2 * (core.prototype.notes[0].pitch - occs[0].notes[0].pitch)
+        occs = [dataclasses.replace(o, transposition=o.transposition + moved, diatonic=diatonic_steps(o.transposition + moved))
+                if o.inverted and moved else o for o in occs]
     return dataclasses.replace(grown, occurrences=tuple(occs))
 
 

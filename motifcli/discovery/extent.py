@@ -17,6 +17,7 @@ import numpy as np
 from motifcli.discovery.barpos import bar_positions, position_tolerance
 from motifcli.discovery.candidates import Lines, interval_class_of
 from motifcli.discovery.families import Chosen, covered, set_statements
+from motifcli.discovery.inversion import inverted_statements
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.meter import MeterMap
 from motifcli.quantiles import median
@@ -25,6 +26,7 @@ from motifcli.quantiles import median
 def extend_statements(
     fam: Chosen, lines: Lines, share: float, max_notes: int, max_beats: float, rest: float, grow_all: bool = False,
     walls: list[tuple[int, int]] | None = None, pitch_key: str = "class", vary: int = 0,
+    inverted: np.ndarray | None = None,
 ) -> None:
     """Grow the family's statements to the right, then to the left, one note at a time (in place).
 
@@ -36,7 +38,8 @@ def extend_statements(
     and (``walls[i]``: the outer ends of other families' statements holding statement i) inside
     such a statement, whose notes it would only copy. With ``vary`` a statement whose next note has
     the agreeing inter-onset interval but another pitch key counts as agreeing (and grows) up to
-    ``vary`` times (a varied note inside a long phrase).
+    ``vary`` times (a varied note inside a long phrase). ``inverted[i]``: statement i is in inversion,
+    so its next interval agrees when it is the others' mirrored.
     """
     if share <= 0 or len(fam.notes) < 2:
         return
@@ -56,7 +59,7 @@ def extend_statements(
                     continue  # inside another family's statement: growing would copy it
                 step = _step(ends[i], len(notes[i]), side, lines, taken, max_notes, max_beats, rest, pitch_key)
                 if step is not None:
-                    steps[i] = step
+                    steps[i] = (-step[0], step[1]) if inverted is not None and inverted[i] else step
             if not steps:
                 break
             votes = Counter(steps.values())
@@ -194,8 +197,11 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
         for p in fam.notes:
             hold = (fid != f) & (los <= p.min()) & (his >= p.max())
             walls.append((int(los[hold].min()), int(his[hold].max())) if hold.any() else (10**12, -1))
+        inverted = None
+        if settings.inversions > 0 and settings.transpose:  # mirrored statements grow mirrored (inversion.py)
+            inverted = inverted_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys)
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
-                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary)
+                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary, inverted)
         end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
                           settings.grow_max_beats)
         if strength is not None:

@@ -18,6 +18,7 @@ from motifcli.discovery.align import align
 from motifcli.discovery.barpos import at_position, bar_positions, modal_position, position_tolerance
 from motifcli.discovery.candidates import Lines
 from motifcli.discovery.embed import Encoder, cosine_to_nearest
+from motifcli.discovery.inversion import inverted_statements
 from motifcli.discovery.patterns import Pattern
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.meter import MeterMap
@@ -86,7 +87,10 @@ def add_variants(
     if meter is not None and settings.bar_position != "off":
         bar_pos = bar_positions(lines.onsets, meter, settings.bar_position, position_tolerance(lines.grid))
     for fam in chosen:
-        ex = fam.starts[: settings.exemplars]
+        ex = fam.starts
+        if settings.inversions > 0 and settings.transpose:  # varied statements of the prime only (inversion.py)
+            ex = ex[~inverted_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys)]
+        ex = ex[: settings.exemplars]
         span = ex[:, None] + np.arange(fam.n)[None, :]
         ex_p, ex_o = lines.pitches[span], lines.onsets[span]
         dists, starts_all, masks = [], [], []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motifcli.annotation import Annotation, Occurrence
+from motifcli.annotation import INVERTED_MARK, Annotation, Occurrence
 from motifcli.writers.labels import label_text
 
 _Key = tuple[object, ...]
@@ -37,8 +37,9 @@ class Statement:
 
     @property
     def text(self) -> str:
-        """"Motif A3" alone, "Motif A3 = B1" when B1 is the same notes (most salient family first)."""
-        return " = ".join([self.lead.text, *(o.label for o in self.occurrences[1:])])
+        """"Motif A3" alone, "Motif A3 = B1" when B1 is the same notes (most salient family first);
+        " inv." after a label whose family holds these notes in inversion."""
+        return " = ".join([self.lead.text, *(o.label + (INVERTED_MARK if o.inverted else "") for o in self.occurrences[1:])])
 
     @property
     def where(self) -> str:

@@ -14,9 +14,11 @@ var PALETTE = [
     "#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#332288", "#882255"
 ];
 var BLACK = "#000000";
-// What the plugin writes and later recognises as its own: "Motif A1", "Motif AB12", ..., and "Motif A3 = B1"
-// (one statement, the same notes, in two families: motifcli/annotation.py LABEL_TEXT)
-var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*$/;
+// What the plugin writes and later recognises as its own: "Motif A1", "Motif AB12", ..., "Motif A3 inv." (a
+// statement in inversion: the report's "inverted") and "Motif A3 = B1" (one statement, the same notes, in two
+// families: motifcli/annotation.py LABEL_TEXT)
+var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+(?: inv\.)?(?: = [A-Z]+[0-9]+(?: inv\.)?)*$/;
+var INVERTED_MARK = " inv.";
 
 function colorKey(c) {
     // QColor reaches JS as a color object whose toString() is "#rrggbb" (or "#aarrggbb")
@@ -320,7 +322,8 @@ function inTimeOrder(report) {
         group.sort(function (a, b) { return rankKey(a.motif) - rankKey(b.motif) || (a.occ.number || 0) - (b.occ.number || 0); });
         var labels = [];
         for (var g = 0; g < group.length; g++)
-            labels.push(group[g].occ.label || (group[g].motif.name + group[g].occ.number));
+            labels.push((group[g].occ.label || (group[g].motif.name + group[g].occ.number))
+                        + (group[g].occ.inverted ? INVERTED_MARK : ""));
         out[k] = { motif: group[0].motif, occ: group[0].occ, label: labels.join(" = ") };
     }
     return out;
