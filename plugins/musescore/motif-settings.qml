@@ -13,11 +13,11 @@ MuseScore {
     id: plugin
     menuPath: "Plugins.Motif.Settings..."
     version: "0.1.0"
-    description: "Where the motif program is, what an occurrence is (notes or bars), and how loosely motifs are grouped."
+    description: "Where the motif program is, what an occurrence is (notes or bars), how loosely motifs are grouped, and whether inversions count."
     pluginType: "dialog"
     requiresScore: false
     width: 480
-    height: 310
+    height: 340
 
     // Qt.labs.settings (Qt 5) quirk: when a key is missing from the stored settings, the properties
     // declared after it are written back with their defaults. Keep this list the same in every
@@ -33,6 +33,7 @@ MuseScore {
         property int timeoutSeconds: 300
         property bool quiet: false
         property string unit: "note"
+        property bool inversions: false
     }
 
     GridLayout {
@@ -84,6 +85,13 @@ MuseScore {
             text: "0.5 = the tuned default; higher = looser (more varied statements, more families); 0 = exact (note) or identical (bar) repeats only."
         }
 
+        Label { text: "Inversions:" }
+        CheckBox {
+            id: inversionsField
+            text: "also statements upside down (canons, fugues, inventions; note unit only)"
+            checked: settings.inversions
+        }
+
         Label { text: "Wait up to (s):" }
         SpinBox {
             id: timeoutField
@@ -115,6 +123,7 @@ MuseScore {
                     settings.modelPath = modelField.text.trim();
                     settings.sensitivity = sensitivityField.value;
                     settings.unit = unitField.currentIndex === 1 ? "bar" : "note";
+                    settings.inversions = inversionsField.checked;
                     settings.timeoutSeconds = timeoutField.value;
                     settings.reportPath = reportField.text.trim();
                     Qt.quit();

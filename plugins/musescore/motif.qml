@@ -2,7 +2,7 @@
 //  motif for MuseScore 3: "Annotate motifs"
 //
 //  Saves the open score as MusicXML to a work folder, runs
-//      motif annotate <score>.musicxml --format json -o <score>.motifs.json --sensitivity S --unit U
+//      motif annotate <score>.musicxml --format json -o <score>.motifs.json --sensitivity S --unit U [--inversions]
 //  reads the report and, as one undoable step, colours the notes of every motif occurrence in its
 //  family's colour and puts a "Motif A1" staff text at the occurrence's first note.
 //  Marks from an earlier run are removed first, so running it again replaces them.
@@ -17,6 +17,8 @@
 //    quiet        no message boxes (headless runs)
 //    unit         "note" (the default: an occurrence is the notes of one statement) or "bar" (whole bars,
 //                 POP909-style pop songs), passed as --unit
+//    inversions   true: also statements in strict inversion (canons, fugues, inventions), passed as --inversions
+//                 (note level only; marked "Motif A3 inv.")
 //
 //  MIT licence, part of motif (https://github.com/ -- see the repository's README).
 //=============================================================================
@@ -49,6 +51,7 @@ MuseScore {
         property int timeoutSeconds: 300
         property bool quiet: false
         property string unit: "note"
+        property bool inversions: false
     }
 
     QProcess { id: proc }
@@ -90,6 +93,7 @@ MuseScore {
         var command = Motif.quoteArg(settings.motifPath) + " annotate " + Motif.quoteArg(xmlPath)
                 + " --format json -o " + Motif.quoteArg(reportPath)
                 + " --sensitivity " + settings.sensitivity + " --unit " + Motif.quoteArg(unitOf(settings.unit))
+                + (settings.inversions && unitOf(settings.unit) === "note" ? " --inversions" : "")
                 + " --json"
                 + (settings.modelPath !== "" ? " --model " + Motif.quoteArg(settings.modelPath) : "");
         console.log("motif: running " + command);
