@@ -313,6 +313,8 @@ class Settings:
             "unit": self.unit,
             "max_families": self.max_families,
             **({"inversions": True} if self.inversions else {}),  # only when asked: reports without it unchanged
+            # texture bars grouped by their notes, not the bar model: only when asked (note level), as above
+            **({"texture_model": self.texture_model} if self.unit == "note" and self.texture_model == "off" else {}),
         }
 
 

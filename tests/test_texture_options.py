@@ -28,12 +28,12 @@ import pytest
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings
 from motifcli.discovery.texture import texture_phrases
+from motifcli.voice_ids import TEXTURE
 from motifcli.families import discovery_options
 from motifcli.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SONG = REPO / "examples" / "pop909-101.mid"
-TEXTURE = 2
 
 
 def _annotate(tmp_path: Path, *options: str) -> dict:
@@ -60,6 +60,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
         "loose": _annotate(tmp, "--sensitivity", "1"),
         "top3": _annotate(tmp, "--max-families", "3"),
     }
+
+
+def test_the_report_records_texture_bars_grouped_by_their_notes(runs: dict[str, dict]) -> None:
+    """``--texture-model off`` changes the families found, so the report's settings say it; a default run's
+    settings (the bar model, "cluster") and a bar-level run (which has no texture bars) do not carry the key."""
+    assert all(doc["settings"]["texture_model"] == "off" for doc in runs.values())
+    assert "texture_model" not in Settings(unit="note").to_dict()
+    assert "texture_model" not in Settings(unit="bar", texture_model="off").to_dict()
+    assert Settings(unit="note", texture_model="off").to_dict()["texture_model"] == "off"
 
 
 def test_sensitivity_maps_to_the_texture_bar_similarity() -> None:
