@@ -28,9 +28,9 @@ import pytest
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings
 from motifcli.discovery.texture import texture_phrases
-from motifcli.voice_ids import TEXTURE
 from motifcli.families import discovery_options
 from motifcli.settings import Settings
+from motifcli.voice_ids import TEXTURE
 
 REPO = Path(__file__).resolve().parents[1]
 SONG = REPO / "examples" / "pop909-101.mid"
