@@ -21,10 +21,25 @@ from benchmarks.discovery_eval import METRICS, TABLE, score
 from benchmarks.motif_corpora import load_corpus
 from motifcli.discovery import DiscoverySettings, discover
 
+_REPO = Path(__file__).resolve().parent.parent
+
+
+# the code a piece's Score comes from: reading it (not discovery, not the writers) changes what is pickled
+_READING_CODE = [p for p in sorted((_REPO / "motifcli").rglob("*.py")) if not {"discovery", "writers"} & set(p.parts)]
+
+
+def _reading_tag() -> str:
+    """This checkout and the contents of its reading code: a pickle written by older code is never read
+    (a slots dataclass unpickles without a field added since, and fails only later: session 18 found one)."""
+    digest = hashlib.sha1(str(_REPO).encode())
+    for path in [*_READING_CODE, _REPO / "benchmarks" / "motif_corpora.py"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
 
 def pieces(corpus: str, split: str) -> list:
-    """Pieces of one split, pickled per checkout (worktrees share /tmp; a stale pickle is re-read)."""
-    tag = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+    """Pieces of one split, pickled per checkout and reading code (worktrees share /tmp)."""
+    tag = _reading_tag()
     cache = Path(f"/tmp/motif-sweep-{tag}-{corpus}-{split}.pkl")
     if cache.exists():
         try:
