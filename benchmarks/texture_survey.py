@@ -8,7 +8,8 @@ notes, the families reported, and the line families the same run reports with ``
 many line families the texture families take the place of). Per texture family: its rank, statements,
 longest statement in bars, the share of the piece's notes and of its track's notes it holds, the
 share of its track's sounding bars it spans, and the share of its bars in which a reported line family
-also states something (does a line family already say the same). Written for phase18-tex18.md
+also states something (does a line family already say the same); POP909: the family's best establishment score
+against the song's labelled motifs (mir_eval's, as ``discovery_errors.fast_scores`` computes it). Written for phase18-tex18.md
 (Clara Schumann's polonaise op. 1/3: one family of 94% of the notes).
 """
 
@@ -29,7 +30,17 @@ def _bar_of(starts: np.ndarray, beats: np.ndarray) -> np.ndarray:
     return np.searchsorted(starts, beats + 1e-6, side="right") - 1
 
 
-def family_rows(score, fams: list[Family]) -> list[dict]:
+def establishment(fam: Family, refs: list | None) -> float | None:
+    """The best cardinality score of any statement of ``fam`` against any labelled occurrence (None: no labels)."""
+    if not refs:
+        return None
+    from benchmarks.discovery_errors import clean
+
+    est = [set(o) for o in clean([[o.points() for o in fam.occurrences]])[0]]
+    return max(len(a & b) / max(len(a), len(b)) for r in refs for a in map(set, r) for b in est)
+
+
+def family_rows(score, fams: list[Family], refs: list | None = None) -> list[dict]:
     """One row per texture family of ``fams`` (see the module doc)."""
     starts = np.asarray(score.meter_map.starts, dtype=float)
     total = sum(len(t.notes) for t in score.pitched_tracks())
@@ -55,12 +66,12 @@ def family_rows(score, fams: list[Family]) -> list[dict]:
             "label": f.label, "rank": rank, "statements": len(f.occurrences), "longest_bars": longest,
             "piece_notes": len(notes) / max(total, 1), "track_notes": len(notes) / max(len(track.notes), 1),
             "track_bars": len(bars) / max(len(track_bars), 1), "bars": len(bars),
-            "line_bars": len(bars & line_bars) / max(len(bars), 1),
+            "line_bars": len(bars & line_bars) / max(len(bars), 1), "est": establishment(f, refs),
         })
     return rows
 
 
-def piece_row(name: str, score, model: object | None, settings: DiscoverySettings) -> dict:
+def piece_row(name: str, score, model: object | None, settings: DiscoverySettings, refs: list | None = None) -> dict:
     """The input's context and its texture families' rows."""
     from motifcli.discovery import discover
 
@@ -75,7 +86,7 @@ def piece_row(name: str, score, model: object | None, settings: DiscoverySetting
         staves = np.bincount(st)[np.unique(st)].tolist() if st is not None else None
     return {"input": name, "tracks": len(tracks), "solo": len(tracks) == 1, "staves": staves,
             "families": len(fams), "texture": len(tex), "lines": len(fams) - len(tex),
-            "lines_without_texture": len(plain), "rows": family_rows(score, fams)}
+            "lines_without_texture": len(plain), "rows": family_rows(score, fams, refs)}
 
 
 def main() -> None:
@@ -93,16 +104,19 @@ def main() -> None:
         from benchmarks.discovery_sweep import pieces
 
         model = motifcli.load_model()
-        inputs = [(p.name, p.score) for split in args.paths[0].split(",") for p in pieces("pop909", split)]
+        from benchmarks.discovery_errors import clean
+
+        inputs = [(p.name, p.score, clean(p.patterns)) for split in args.paths[0].split(",")
+                  for p in pieces("pop909", split)]
     else:
         import motifcli
         from motifcli.model import LazyModel
 
         model = LazyModel()
-        inputs = [(Path(p).name, motifcli.read_score(Path(p))) for p in args.paths]
+        inputs = [(Path(p).name, motifcli.read_score(Path(p)), None) for p in args.paths]
     out = []
-    for name, score in inputs:
-        r = piece_row(name, score, model, settings)
+    for name, score, refs in inputs:
+        r = piece_row(name, score, model, settings, refs)
         out.append(r)
         print(f"{name}: tracks {r['tracks']}{' solo' if r['solo'] else ''} staves {r['staves']}; families {r['families']}"
               f" (texture {r['texture']}, lines {r['lines']}; lines without texture {r['lines_without_texture']})",
@@ -110,7 +124,8 @@ def main() -> None:
         for t in r["rows"]:
             print(f"   {t['label']} #{t['rank']}: {t['statements']} st, longest {t['longest_bars']} bars; notes: piece"
                   f" {t['piece_notes']:.0%} track {t['track_notes']:.0%}; track bars {t['track_bars']:.0%};"
-                  f" bars with a line statement {t['line_bars']:.0%}", flush=True)
+                  f" bars with a line statement {t['line_bars']:.0%}"
+                  + (f"; establishment {t['est']:.2f}" if t["est"] is not None else ""), flush=True)
     rows = [t for r in out for t in r["rows"]]
     if rows:
         for key in ("piece_notes", "track_notes", "track_bars", "longest_bars", "statements"):
