@@ -9,7 +9,8 @@ module finds those statements, the same way on any music:
    that leads the piece (``texture_lead`` times the notes of any other track, or
    ``texture_lead_lines`` times when every other track is a single line, and ``texture_lead_share``
    times all the others' notes together: :func:`leads` in :mod:`texture_lead`; a band's piano part,
-   not one staff of a two-hand score nor one part of a quartet) are cut at the score's bar lines
+   not one staff of a two-hand score nor one part of a quartet; of a piano part alone in its score,
+   the staff that leads it, as its MIDI track per staff: ``texture_staff``) are cut at the score's bar lines
    (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
    played a little early belongs to the next bar. A performance's onsets sit a fixed fraction of
    a step off the beat while an estimated bar line lies on a 1/12-beat grid: with
