@@ -2,6 +2,7 @@
 
     PYTHONPATH=$PWD python -m benchmarks.texture_survey files FILE... [--set key=value ...] [--json OUT]
     PYTHONPATH=$PWD python -m benchmarks.texture_survey pop909 val,train [--set ...] [--json OUT]
+    PYTHONPATH=$PWD python -m benchmarks.texture_survey staves FILE...   # the parts texture_staff splits
 
 Per input: pitched tracks, whether the texture track is the score's only part ("solo"), its staves'
 notes, the families reported, and the line families the same run reports with ``texture=False`` (how
@@ -89,9 +90,26 @@ def piece_row(name: str, score, model: object | None, settings: DiscoverySetting
             "lines_without_texture": len(plain), "rows": family_rows(score, fams, refs)}
 
 
+def split_staves(paths: list[str]) -> None:
+    """Print each part whose texture ``texture_staff`` takes from one staff (only these can change)."""
+    import motifcli
+    from motifcli.discovery.texture_lead import chordal, leads, staff_track
+
+    on = DiscoverySettings(texture_staff=True)
+    for path in paths:
+        score = motifcli.read_score(Path(path))
+        for t in score.pitched_tracks():
+            own, index = staff_track(score, t, on)
+            if index is not None:
+                print(f"{Path(path).name} {t.name}: {len(t.notes)} notes, leading staff {len(index)};"
+                      f" chordal: staff {chordal(own.arrays()[0], on)}, part {chordal(t.arrays()[0], on)};"
+                      f" leads {leads(score, t, on)}", flush=True)
+    print(f"{len(paths)} inputs read")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("source", choices=("files", "pop909"))
+    ap.add_argument("source", choices=("files", "pop909", "staves"))
     ap.add_argument("paths", nargs="+", help="files, or pop909 splits (val,train)")
     ap.add_argument("--set", action="append", default=[], help="DiscoverySettings override key=value")
     ap.add_argument("--json", type=Path)
@@ -99,6 +117,9 @@ def main() -> None:
     from benchmarks.discovery_sweep import parse_set
 
     settings = DiscoverySettings(**parse_set(args.set))
+    if args.source == "staves":
+        split_staves(args.paths)
+        return
     if args.source == "pop909":
         import motifcli
         from benchmarks.discovery_sweep import pieces
