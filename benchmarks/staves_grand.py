@@ -3,6 +3,7 @@ the per-staff voices (staves11, benchmarks/phase11-staves11.md).
 
     PYTHONPATH=$PWD python benchmarks/staves_grand.py bps tune
     PYTHONPATH=$PWD python benchmarks/staves_grand.py pop909 val
+    PYTHONPATH=$PWD python benchmarks/staves_grand.py bps tune texture_staff=true   # + a run with these overrides
 
 No labelled corpus is a MusicXML piano part, so one is made from the MIDI (exact onsets, so the labels
 still match note for note):
@@ -51,7 +52,7 @@ def one_part(score, corpus: str):  # noqa: ANN001, ANN201 - benchmarks.motif_cor
     return dataclasses.replace(score, tracks=tracks, meter=meter), None
 
 
-def main(corpus: str, split: str) -> None:
+def main(corpus: str, split: str, extra: list[str] | None = None) -> None:
     from benchmarks.discovery_eval import aggregate, score
     from benchmarks.motif_corpora import load_corpus
     from motifcli.discovery import DiscoverySettings, discover
@@ -61,6 +62,10 @@ def main(corpus: str, split: str) -> None:
     runs = {"midi": DiscoverySettings(), "before": DiscoverySettings(staff_voices="off", texture_staves=False),
             "all-notex": DiscoverySettings(staff_voices="all", texture_staves=False),
             "all": DiscoverySettings(staff_voices="all"), "after": DiscoverySettings()}
+    if extra:  # the defaults with these overrides, on the multi-staff score (phase18-tex18.md)
+        from benchmarks.discovery_sweep import parse_set
+
+        runs["after+set"] = DiscoverySettings(**parse_set(extra))
     per: dict[str, list[dict[str, float]]] = {r: [] for r in runs}
     for piece in load_corpus(corpus, split):
         grand, _ = one_part(piece.score, corpus)
@@ -75,4 +80,4 @@ def main(corpus: str, split: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])

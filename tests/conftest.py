@@ -207,10 +207,14 @@ def logging_hook_env(tmp_path: Path, body: str, log: Path) -> dict[str, str]:
 
 def has_leading_chordal_track(path: Path) -> bool:
     """Whether discovery's own rule finds a chordal track that leads ``path`` (texture families, so
-    the note level opens its lazy bar model): the independent expectation for the model card."""
+    the note level opens its lazy bar model): the independent expectation for the model card. A piano
+    part alone in its score is judged by the staff that leads it (``texture_staff``: K. 545's right hand,
+    a single line, opens no model)."""
     from motifcli.discovery import DiscoverySettings
     from motifcli.discovery.texture import chordal, leads
+    from motifcli.discovery.texture_lead import staff_track
     from motifcli.readers import read_score
 
     score, settings = read_score(path), DiscoverySettings()
-    return any(chordal(t.arrays()[0], settings) and leads(score, t, settings) for t in score.pitched_tracks() if t.notes)
+    return any(chordal(staff_track(score, t, settings)[0].arrays()[0], settings) and leads(score, t, settings)
+               for t in score.pitched_tracks() if t.notes)

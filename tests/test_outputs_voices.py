@@ -180,17 +180,22 @@ def test_a_texture_statements_lyric_names_no_line(tmp_path: Path) -> None:
 
 
 def test_a_texture_statement_over_both_staves_names_no_staff() -> None:
-    """Clara Schumann's Polonaise op. 1 no. 3 (music21's corpus), one piano part on two staves: its
+    """Schubert's Lindenbaum (music21's corpus): the piano part on two staves beside the voice; its
     texture families hold both hands' notes; their line said "Piano, staff 2, whole texture" (the staff
-    of the lowest first note), sending a reader to the left hand alone."""
+    of the lowest first note), sending a reader to the left hand alone. (Session 16 found it on Clara
+    Schumann's polonaise op. 1/3, a piano part alone in its score, whose texture has since session 18 been
+    its left hand's bars only: that names its staff, as a MIDI file's track per staff would.)"""
     music21 = pytest.importorskip("music21")
     import motifcli
 
-    path = Path(str(music21.corpus.getWork("schumann_clara/polonaise_op1n3.mxl")))
+    path = Path(str(music21.corpus.getWork("schubert/Lindenbaum.xml")))
     annotation = motifcli.annotate(motifcli.read_score(path))
     texture = [o for o in annotation.occurrences if o.first_note.voice == 2]
     both = [o for o in texture if {n.staff for n in o.notes} == {1, 2}]
     assert both and all(o.line == "Piano, whole texture" for o in both)
     assert all("(whole texture)" in repr(o) for o in both)
-    one = [o for o in annotation.occurrences if len({n.staff for n in o.notes}) == 1]
+    one = [o for o in annotation.occurrences if len({n.staff for n in o.notes}) == 1 and o.track_name == "Piano"]
     assert one and all(o.line.startswith(f"Piano, staff {o.first_note.staff}, ") for o in one)
+    polonaise = Path(str(music21.corpus.getWork("schumann_clara/polonaise_op1n3.mxl")))
+    left = [o for o in motifcli.annotate(motifcli.read_score(polonaise)).occurrences if o.first_note.voice == 2]
+    assert left and {o.line for o in left} == {"Piano, staff 2, whole texture"}

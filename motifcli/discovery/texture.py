@@ -9,7 +9,8 @@ module finds those statements, the same way on any music:
    that leads the piece (``texture_lead`` times the notes of any other track, or
    ``texture_lead_lines`` times when every other track is a single line, and ``texture_lead_share``
    times all the others' notes together: :func:`leads` in :mod:`texture_lead`; a band's piano part,
-   not one staff of a two-hand score nor one part of a quartet) are cut at the score's bar lines
+   not one staff of a two-hand score nor one part of a quartet; of a piano part alone in its score,
+   the staff that leads it, as its MIDI track per staff: ``texture_staff``) are cut at the score's bar lines
    (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
    played a little early belongs to the next bar. A performance's onsets sit a fixed fraction of
    a step off the beat while an estimated bar line lies on a 1/12-beat grid: with
@@ -62,7 +63,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
-from motifcli.discovery.texture_lead import CHORD_TOLERANCE, chordal, leads  # which tracks state textures
+from motifcli.discovery.texture_lead import CHORD_TOLERANCE, chordal, leads, staff_track  # which tracks state textures
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
@@ -82,6 +83,7 @@ class TrackBars:
     symbols: np.ndarray  # [bars] symbol, -1 for a bar too thin to be a statement
     shift: np.ndarray  # [bars] semitones from its symbol's first bar
     match: np.ndarray  # [bars] similarity to its symbol's first bar (1 for that bar)
+    index: np.ndarray | None = None  # track's notes' indices in its part (a leading staff's: texture_staff); None: the part
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,12 +336,14 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
         return []
     grid = rhythm_grid(np.concatenate([t.arrays()[0] for t in tracks]))
     out: list[Phrase] = []
-    for track in tracks:
-        if not chordal(track.arrays()[0], settings) or not leads(score, track, settings):
+    for part in tracks:
+        track, index = staff_track(score, part, settings)  # a solo piano's leading staff (texture_staff)
+        if not chordal(track.arrays()[0], settings) or not leads(score, part, settings):
             continue
         bars = track_bars(score, track, grid, settings, model)
         if bars is None:
             continue
+        bars = dataclasses.replace(bars, index=index)
         if settings.texture_bar_runs:  # every repeated bar symbol, closed or not, beside the longer phrases
             out.extend(phrases(bars, dataclasses.replace(settings, texture_max_bars=1)))
             out.extend(p for p in phrases(bars, settings) if p.length > 1)
@@ -350,13 +354,13 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
 
 def phrase_family(phrase: Phrase, total_notes: int) -> Family:
     """The output family of a phrase: statements in time order, the first one the prototype."""
-    track = phrase.bars.track
+    track, index = phrase.bars.track, phrase.bars.index
     occs = []
     for k, s in enumerate(phrase.starts.tolist()):
         idx = phrase.statement(k)
         refs = tuple(
-            NoteRef(track.index, int(i), TEXTURE, float(track.notes[i].onset), float(track.notes[i].offset),
-                    int(track.notes[i].pitch))
+            NoteRef(track.index, int(i if index is None else index[i]), TEXTURE, float(track.notes[i].onset),
+                    float(track.notes[i].offset), int(track.notes[i].pitch))
             for i in idx.tolist()
         )
         shift = int(phrase.bars.shift[s] - phrase.bars.shift[int(phrase.starts[0])])
@@ -397,7 +401,8 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
       that is the voice families' job, and the bars would only add unlabelled stretches of it.
       ``texture_line_rules="alone"``: these two judge only a leading track that is the score's one
       pitched track (its lines hold the melody); beside other tracks it accompanies, and its broken-
-      chord bars are statements, not the arpeggio cells found in them (phase12-popocc12.md).
+      chord bars are statements, not the arpeggio cells found in them (phase12-popocc12.md); so are
+      a solo piano's leading staff's bars (``texture_staff``), as its MIDI file's track per staff.
     - A voice family is dropped when ``texture_covers_voice`` or more of its notes lie in the kept
       texture families' occurrences: a few notes of a repeated chordal bar, stated once per bar, are
       a piece of that texture, not a motif of their own (POP909's piano skyline).
@@ -422,10 +427,13 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     explained = {(n.track, n.index) for f in families for o in f.occurrences for n in o.notes}
     if settings.texture_line_rules not in TEXTURE_LINE_RULES:
         raise ValueError(f"unknown texture_line_rules {settings.texture_line_rules!r}; choose one of {TEXTURE_LINE_RULES}")
-    judged = settings.texture_line_rules == "always" or sum(1 for t in score.pitched_tracks() if t.notes) == 1
+    always = settings.texture_line_rules == "always"
+    alone = sum(1 for t in score.pitched_tracks() if t.notes) == 1
     texture = []
     for p in chosen:
         fam = phrase_family(p, voiced_notes)
+        # a solo piano's leading staff (texture_staff) sits beside the other staff's lines, as its MIDI track does
+        judged = always or (alone and p.bars.index is None)
         if not judged or (_share_in(fam, explained) < settings.texture_voice_share
                           and _chord_share(fam) >= settings.texture_family_chords):
             texture.append(fam)

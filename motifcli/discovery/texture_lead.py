@@ -9,6 +9,8 @@ quartet's accompaniment is three instruments; benchmarks/phase17-quartet17.md).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from motifcli.discovery.types import DiscoverySettings
@@ -76,3 +78,27 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     if settings.texture_lead_lines <= 0 or len(track.notes) < settings.texture_lead_lines * most:
         return False
     return all(chord_share(t.arrays()[0], CHORD_TOLERANCE) < settings.texture_chord_share for t in others if t.notes)
+
+
+def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tuple[Track, np.ndarray | None]:
+    """The notes whose bars state ``track``'s texture, and their indices in ``track.notes`` (None: all).
+
+    With ``texture_staff`` (and ``texture_staves``), a multi-staff part alone in its score whose one
+    staff has ``texture_lead`` times each other staff's notes (:func:`leads`) states its texture with
+    that staff only: the same piano read from MIDI is a track per staff, and there the leading hand's
+    bars are the texture beside the other hand's lines. A solo polonaise's left hand repeats one
+    accompaniment bar almost throughout; taken with both hands, that texture held the right hand's
+    tune too, so one family covered 94% of the notes and took the tune's line families with it
+    (Clara Schumann op. 1/3; benchmarks/phase18-tex18.md). A band's piano beside its melody track,
+    and every MIDI track, is left whole.
+    """
+    others = any(t.index != track.index for t in score.pitched_tracks())
+    staves = track.staves() if settings.texture_staff and settings.texture_staves and not others else None
+    if staves is None:
+        return track, None
+    ids, counts = np.unique(staves, return_counts=True)
+    order = np.argsort(counts)
+    if len(ids) < 2 or counts[order[-1]] < settings.texture_lead * counts[order[-2]]:
+        return track, None
+    index = np.flatnonzero(staves == ids[order[-1]])
+    return dataclasses.replace(track, notes=[track.notes[i] for i in index.tolist()]), index

@@ -149,6 +149,7 @@ class DiscoverySettings:
     texture_lead_lines: float = 1.0  # a chordal track also leads with this many times the notes of any other track when all of them are single lines (0: off)
     texture_lead_share: float = 0.75  # ... and, beside other tracks, this many times all their notes together (with texture_lead > 0): one part of a texture shared by several (a quartet's 2nd violin) is not it (0: off; phase17-quartet17.md)
     texture_staves: bool = True  # a multi-staff track alone in its score (a one-part piano MusicXML) leads only when one staff has texture_lead x each other staff's notes, as BPS's track per staff must (phase11-staves11.md); no effect on one-staff tracks
+    texture_staff: bool = True  # with texture_staves, a multi-staff track alone in its score whose one staff leads states its texture with that staff's notes only, as its MIDI file's track per staff does: the other staff's lines (a solo piano's tune) stay lines (phase18-tex18.md)
     staff_voices: str = "alone"  # multi-staff tracks (MusicXML piano parts) split into voices per staff: "all", "alone" (only a track alone in its score: a solo piano's hands, as BPS's staff tracks), "off" (phase11-staves11.md)
     separate_lines: bool = True  # a staff without written lines that is a steady 2-4 lines (a MIDI chorale reduction's staff) is separated into them by pitch proximity (motifcli.streams; phase14-midivoices14.md); False: skyline + bass
     texture_notes_per_family: float = 100.0  # texture phrases chosen: one per this many voiced notes (at least 3)

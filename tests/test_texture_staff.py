@@ -1,0 +1,97 @@
+"""Phase 18 (tex18): a solo piano part states its texture with its leading staff only (``texture_staff``).
+
+Clara Schumann's polonaise op. 1/3 (music21's corpus: one piano part on two staves, the left hand 1.66x
+the right's notes) had one texture family over both hands in 4 statements: bars 1-12, 14-15, 17-39,
+41-47, 94% of the notes. It held the right hand's tune as well, so the tune's line families were dropped
+as parts of it. Read from MIDI (a track per staff), the left hand's bars are the texture beside the right
+hand's lines; the MusicXML part is now read the same way (benchmarks/phase18-tex18.md). A band's piano
+beside its melody track (POP909) is left whole: its families do not change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from conftest import needs_data, song_path
+
+from motifcli import read_score
+from motifcli.discovery import DiscoverySettings, discover
+from motifcli.discovery.texture_lead import staff_track
+from motifcli.model import LazyModel
+from motifcli.score import Note, Score, Track
+
+REPO = Path(__file__).resolve().parents[1]
+OFF = dataclasses.replace(DiscoverySettings(), texture_staff=False)  # the rule before phase 18
+
+
+def _work(name: str) -> Score:
+    music21 = pytest.importorskip("music21")
+    return read_score(Path(str(music21.corpus.getWork(name))))
+
+
+def _cover(score: Score, family) -> float:
+    total = sum(len(t.notes) for t in score.pitched_tracks())
+    return len({(n.track, n.index) for o in family.occurrences for n in o.notes}) / total
+
+
+def _staves(score: Score, families) -> set[int]:
+    staff = {(t.index, i): n.staff for t in score.tracks for i, n in enumerate(t.notes)}
+    return {staff[(n.track, n.index)] for f in families for o in f.occurrences for n in o.notes}
+
+
+def test_the_polonaise_texture_is_its_left_hand_and_its_tune_has_families() -> None:
+    score = _work("schumann_clara/polonaise_op1n3.mxl")
+    before = discover(score, LazyModel(), OFF)
+    assert _cover(score, before[0]) > 0.9 and before[0].is_texture  # the defect: one family of 94% of the notes
+    assert _staves(score, [f for f in before if f.is_texture]) == {1, 2}
+    assert sum(not f.is_texture for f in before) == 1
+    after = discover(score, LazyModel())
+    texture = [f for f in after if f.is_texture]
+    tune = [f for f in after if not f.is_texture and _staves(score, [f]) == {1}]
+    assert texture and _staves(score, texture) == {2}  # the left hand's bars only
+    assert max(_cover(score, f) for f in after) < 0.4
+    assert len(tune) >= 3 and max(f.notes_per_occurrence for f in tune) >= 20  # the opening phrase, restated
+
+
+def test_la_donna_e_mobile_gets_its_tune() -> None:
+    """Verdi's aria in one piano part (music21's corpus): the oom-pah-pah left hand leads (1.84x)."""
+    score = _work("verdi/laDonnaEMobile.mxl")
+    before, after = discover(score, LazyModel(), OFF), discover(score, LazyModel())
+    assert _cover(score, before[0]) > 0.85
+    tune = [f for f in after if not f.is_texture and _staves(score, [f]) == {1}]
+    assert _staves(score, [f for f in after if f.is_texture]) == {2}
+    assert any(len(f.occurrences) >= 4 and f.notes_per_occurrence >= 6 for f in tune)
+
+
+def _piano(staff_counts: dict[int, int]) -> Track:
+    """A one-track piano whose staves hold these many notes (chords of two)."""
+    notes = [Note(float(k // 2), float(k // 2) + 1.0, (72 if staff == 1 else 48) + (k % 2) * 4, staff=staff)
+             for staff, count in staff_counts.items() for k in range(count)]
+    return Track(0, "Piano", sorted(notes, key=lambda n: (n.onset, n.pitch)))
+
+
+def test_staff_track_only_for_a_lone_part_whose_one_staff_leads() -> None:
+    on = DiscoverySettings()
+    lopsided = _piano({1: 40, 2: 80})
+    track, index = staff_track(Score(tracks=[lopsided]), lopsided, on)
+    assert index is not None and len(track.notes) == 80 and {n.staff for n in track.notes} == {2}
+    assert [lopsided.notes[i] for i in index.tolist()] == track.notes and track.index == lopsided.index
+    even = _piano({1: 40, 2: 40})
+    assert staff_track(Score(tracks=[even]), even, on)[1] is None  # BPS's two busy hands: no staff leads
+    melody = Track(1, "Voice", [Note(float(k), float(k) + 1.0, 67) for k in range(20)])
+    assert staff_track(Score(tracks=[lopsided, melody]), lopsided, on)[1] is None  # beside a melody: whole
+    assert staff_track(Score(tracks=[lopsided]), lopsided, OFF)[1] is None
+    one_staff = Track(0, "Piano", [dataclasses.replace(n, staff=1) for n in lopsided.notes])  # MIDI: one staff
+    assert staff_track(Score(tracks=[one_staff]), one_staff, on)[1] is None
+
+
+@needs_data
+@pytest.mark.parametrize("source", ["example-101", 22])
+def test_a_band_piano_keeps_its_texture_families(source: str | int) -> None:
+    """POP909 example 101 and song 022 (train: family A spans 87% of the piano's bars): unchanged."""
+    path = REPO / "examples" / "pop909-101.mid" if source == "example-101" else song_path(int(source))
+    score = read_score(path)
+    on, off = discover(score, LazyModel()), discover(score, LazyModel(), OFF)
+    assert on == off and sum(f.is_texture for f in on) >= 3
