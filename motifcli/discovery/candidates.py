@@ -113,8 +113,8 @@ def window_keys(
     ``scaled_from`` (> 0): windows of at least that many notes are keyed with their quantised
     inter-onset intervals divided by the largest power of two (up to 2 ** SCALE_SHIFTS) dividing all
     of them, so a window and its augmentation or diminution by 2 (or 4, ...) share a key
-    (:mod:`motifcli.discovery.timescale`); only a window that moves (some interval not 0) in at least
-    two note values: even running notes and repeated notes are everywhere at every speed.
+    (:mod:`motifcli.discovery.timescale`); only a window in two note values or more (even running notes
+    and repeated notes are everywhere at every speed) that turns and leaps, as for inversions.
     """
     N = len(lines)
     if N == 0:
@@ -165,7 +165,7 @@ def window_keys(
         turned = (lead < 0) & ~one_way & ~zigzag & leaps if flip else np.zeros(N, dtype=bool)
         chosen = np.where(turned, key_down, key)
         if shifts and n >= scaled_from:  # the rhythm at its slowest power-of-two scale
-            shift = np.where(uneven & (lead != 0), fewest, 0)
+            shift = np.where(uneven & (lead != 0) & ~one_way & leaps, fewest, 0)
             for s in shifts:
                 scaled = np.where(turned, slow_keys[s][1], slow_keys[s][0])
                 chosen = np.where(shift == s, scaled, chosen)
