@@ -5,6 +5,8 @@
     PYTHONPATH=$PWD python -m benchmarks.augmentation_probe found bps tune "augmentations=6" [--model]
     PYTHONPATH=$PWD python -m benchmarks.augmentation_probe found files "augmentations=6" A.mxl ...
     PYTHONPATH=$PWD python -m benchmarks.augmentation_probe sweep /tmp/a16/sw [--only SUBSTR]   # motif annotate --augmentations
+    PYTHONPATH=$PWD python -m benchmarks.augmentation_probe canon 6 OUT_DIR      # Ciconia's Quod jactatur as a canon
+    PYTHONPATH=$PWD python -m benchmarks.augmentation_probe timing FILE          # discover's time, medians of 5
 
 ``chance``: over the lines discovery builds (default settings), per window length n, the windows
 that repeat as themselves somewhere (a non-overlapping window with the same key: "prime"), and those
@@ -14,7 +16,10 @@ the share in one note value throughout (even running notes) or on one pitch (rep
 those the guard of ``window_keys`` keeps (two note values or more, some interval not 0); in interval
 classes (the keys' default). ``found``: every statement discovery marks with a time scale under the
 given settings. ``sweep``: every input of a corpus sweep (``benchmarks.corpus_sweep prepare``)
-annotated as ``motif annotate --augmentations`` does.
+annotated as ``motif annotate --augmentations`` does. ``canon``: Ciconia's *Quod jactatur* (music21's
+corpus holds its one notated line) written as a canon resolved with the line in doubled values a fifth
+lower from the same start (a mensuration canon's 2:1), MusicXML and MIDI, and its scaled statements.
+``timing``: ``discover`` on FILE with the defaults, ``augmentations=6`` and both options, medians of 5 runs.
 """
 
 from __future__ import annotations
@@ -112,6 +117,52 @@ def sweep(root: str, only: str | None) -> None:
     print("inputs with scaled statements:", gained, "of", len(files))
 
 
+def canon(n: int, out: str) -> None:
+    from pathlib import Path
+
+    import music21
+
+    from motifcli import read_score
+
+    line = music21.corpus.parse("ciconia/quod_jactatur").parts[0].flatten().notesAndRests.stream()
+    score = music21.stream.Score()
+    for part, name in ((line, "Cantus"), (line.augmentOrDiminish(2).transpose(-7), "Tenor")):
+        p = music21.stream.Part()
+        p.partName = name
+        for x in part:
+            p.append(x)
+        score.insert(0, p)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    score.write("musicxml", fp=folder / "quod.musicxml")
+    score.write("midi", fp=folder / "quod.mid")
+    for name in ("quod.musicxml", "quod.mid"):
+        s = read_score(folder / name)
+        base, fams = discover(s), discover(s, None, DiscoverySettings(augmentations=n))
+        scaled = [(f.label, o) for f in fams for o in f.occurrences if o.time_scale != 1]
+        print(f"{name}: defaults {len(base)} families, {sum(len(f.occurrences) for f in base)} statements; "
+              f"augmentations={n}: {len(fams)} families, {sum(len(f.occurrences) for f in fams)} statements, "
+              f"{len(scaled)} scaled in {len({lab for lab, _ in scaled})} families")
+        for label, o in scaled:
+            print(f"    {label}: beat {o.start:g} track {o.track} x{o.time_scale:g} T {o.transposition} {len(o.notes)} notes")
+
+
+def timing(path: str) -> None:
+    import statistics
+    import time
+
+    from motifcli import read_score
+
+    s = read_score(path)
+    for spec in ({}, {"augmentations": 6}, {"inversions": 6, "augmentations": 6}):
+        t = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            discover(s, None, DiscoverySettings(**spec))
+            t.append(time.perf_counter() - t0)
+        print(spec, f"median {statistics.median(t):.2f} s of 5 runs")
+
+
 def main() -> None:
     args = sys.argv[1:]
     model = None
@@ -120,7 +171,11 @@ def main() -> None:
 
         args.remove("--model")
         model = motifcli.load_model()
-    if args[0] == "sweep":
+    if args[0] == "canon":
+        canon(int(args[1]), args[2])
+    elif args[0] == "timing":
+        timing(args[1])
+    elif args[0] == "sweep":
         sweep(args[1], args[args.index("--only") + 1] if "--only" in args else None)
     elif args[0] == "chance":
         chance(_scores(args[1:]))
