@@ -29,10 +29,11 @@ CHORALES = ("bach/bwv1.6", "bach/bwv11.6", "bach/bwv130.6")
 
 def sha(x: object) -> str:
     """sha1 of repr; a meter estimate with the fields its repr leaves out (downbeats, sections, scores).
-    An occurrence's ``inverted=False`` (session 18) is left out, so trees before it hash the same."""
+    An occurrence's ``inverted=False`` and ``time_scale=1.0`` (session 18) are left out, so trees before them
+    hash the same."""
     if hasattr(x, "downbeats") and hasattr(x, "sections"):
         x = (x, x.downbeats, x.sections, sorted(getattr(x, "scores", {}).items()))
-    return hashlib.sha1(repr(x).replace(", inverted=False)", ")").encode()).hexdigest()
+    return hashlib.sha1(repr(x).replace(", time_scale=1.0)", ")").replace(", inverted=False)", ")").encode()).hexdigest()
 
 
 def chorales() -> list[tuple[str, object]]:
@@ -118,7 +119,7 @@ def main() -> None:
             out.flush()
 
         def emit_set(name: str, found: list) -> None:  # order, labels and saliences left out
-            emit(name, sorted(repr((f.occurrences, f.coverage, f.notes_per_occurrence)).replace(", inverted=False)", ")")
+            emit(name, sorted(repr((f.occurrences, f.coverage, f.notes_per_occurrence)).replace(", time_scale=1.0)", ")").replace(", inverted=False)", ")")
                               for f in found))
 
         {"families": families, "sets": lambda _: families(emit_set), "options": options, "meter": meter}[what](emit)

@@ -101,11 +101,19 @@ class MotifNote:
         )
 
 
-# what Occurrence.text writes ("Motif A1", "Motif A3 inv." for a statement in inversion), or the writers for
-# the same notes in several families ("Motif A3 = B1", writers/shared.py): how a writer knows an earlier
-# run's labels in a file it annotates again
-LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: inv\.)?(?: = [A-Z]+[0-9]+(?: inv\.)?)*")
+# what Occurrence.text writes ("Motif A1", "Motif A3 inv." for a statement in inversion, "Motif A3 aug." / "dim."
+# in longer / shorter note values, "Motif A3 inv. aug." for both), or the writers for the same notes in several
+# families ("Motif A3 = B1", writers/shared.py): how a writer knows an earlier run's labels in a file it annotates again
+LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: inv\.)?(?: aug\.| dim\.)?(?: = [A-Z]+[0-9]+(?: inv\.)?(?: aug\.| dim\.)?)*")
 INVERTED_MARK = " inv."  # after an inverted statement's label: "Motif A3 inv."
+AUGMENTED_MARK = " aug."  # after a statement in longer note values (time_scale > 1): "Motif A3 aug."
+DIMINISHED_MARK = " dim."  # in shorter ones (time_scale < 1)
+
+
+def statement_marks(inverted: bool, time_scale: float) -> str:
+    """What follows a statement's label: " inv." (inversion), then " aug." / " dim." (other note values)."""
+    scaled = AUGMENTED_MARK if time_scale > 1 else DIMINISHED_MARK if time_scale < 1 else ""
+    return (INVERTED_MARK if inverted else "") + scaled
 
 
 # MotifNote.voice numbers (motifcli/voice_ids.py) in words; docs/json-schema.md
@@ -158,7 +166,8 @@ class Occurrence:
     level the windows that held them. ``transposition`` is in semitones from the family's
     prototype (None when the method does not measure it: bar-level grouping; for a statement in
     inversion, from the prototype mirrored about its first note); ``inverted``: the prototype's
-    intervals mirrored, its rhythm kept (``--inversions``); ``similarity`` to
+    intervals mirrored, its rhythm kept (``--inversions``); ``time_scale``: its note values over the
+    prototype's, 2 = augmented, 0.5 = diminished (``--augmentations``); ``similarity`` to
     the prototype or family centre, 1 = identical. Score :class:`~motifcli.score.Note` s given as
     ``notes`` are turned into :class:`MotifNote` s (with ``note_indices`` as their indices).
     """
@@ -178,6 +187,7 @@ class Occurrence:
     start_bar_label: str | None = None  # the printed number as written ("16a"); None = str(start_bar)
     end_bar_label: str | None = None
     inverted: bool = False  # a statement in inversion (--inversions; discovery/inversion.py)
+    time_scale: float = 1.0  # note values over the prototype's: 2 augmented, 0.5 diminished (--augmentations; discovery/timescale.py)
 
     def __post_init__(self) -> None:
         if any(not isinstance(n, MotifNote) for n in self.notes):
@@ -202,8 +212,8 @@ class Occurrence:
     @property
     def text(self) -> str:
         """What notation programs show: always "Motif A1" (a bare "A1" can read as fingering);
-        "Motif A3 inv." for a statement in inversion."""
-        return f"Motif {self.label}{INVERTED_MARK if self.inverted else ''}"
+        "Motif A3 inv." for a statement in inversion, "Motif A3 aug." / "dim." in other note values."""
+        return f"Motif {self.label}{statement_marks(self.inverted, self.time_scale)}"
 
     @property
     def line(self) -> str:
@@ -250,6 +260,7 @@ class Occurrence:
             "notes": [n.to_dict() for n in self.notes],
             "note_indices": list(self.note_indices),
             **({"inverted": True} if self.inverted else {}),  # only when true: reports without inversions unchanged
+            **({"time_scale": _number(self.time_scale)} if self.time_scale != 1 else {}),  # only when not 1
         }
 
     @classmethod
@@ -277,7 +288,13 @@ class Occurrence:
             start_bar_label=d.get("start_bar_label"),
             end_bar_label=d.get("end_bar_label"),
             inverted=bool(d.get("inverted", False)),
+            time_scale=float(d.get("time_scale", 1.0)),
         )
+
+
+def _number(x: float) -> int | float:
+    """2.0 as 2, 0.5 as 0.5: JSON's time_scale as a reader writes it."""
+    return int(x) if float(x).is_integer() else float(x)
 
 
 @dataclass(slots=True)

@@ -25,6 +25,7 @@ from motifcli.options import (
     MeterOpt,
     TextureModelOpt,
     InversionsOpt,
+    AugmentationsOpt,
     DebugOpt,
     EmbedMinNotesOpt,
     EmbedModelOpt,
@@ -159,6 +160,7 @@ def annotate(
     meter: MeterOpt = None,
     texture_model: TextureModelOpt = "cluster",
     inversions: InversionsOpt = False,
+    augmentations: AugmentationsOpt = False,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
     threads: Annotated[
         Optional[int], typer.Option("--threads", help="onnxruntime threads per process (default: cores / workers).")
@@ -195,7 +197,7 @@ def annotate(
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
-            texture_model=texture_model, inversions=inversions,
+            texture_model=texture_model, inversions=inversions, augmentations=augmentations,
             lyrics=lyrics, keep_time_signatures=keep_time_signatures, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
@@ -385,6 +387,7 @@ def plot(
     meter: MeterOpt = None,
     texture_model: TextureModelOpt = "cluster",
     inversions: InversionsOpt = False,
+    augmentations: AugmentationsOpt = False,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
     max_beats: MaxBeatsOpt = None,
@@ -399,7 +402,7 @@ def plot(
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
-            texture_model=texture_model, inversions=inversions,
+            texture_model=texture_model, inversions=inversions, augmentations=augmentations,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_VARIANT_TOLERANCE = 1.0  # discovery's tuned variant tolerance, what sensitivity 0.5 gives
 DEFAULT_TEXTURE_SIMILARITY = 0.4  # discovery's tuned bar similarity for texture families, at sensitivity 0.5
 INVERSION_NOTES = 6  # --inversions: the shortest statement matched in inversion (benchmarks/phase18-inv18.md)
+AUGMENTATION_NOTES = 6  # --augmentations: the shortest statement matched in other note values (phase18-aug18.md)
 
 
 def discovery_options(settings: Settings) -> dict[str, Any]:
@@ -37,7 +38,8 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     (0 = identical bars only, 0.5 = the tuned 0.4, 1 = 0.16: bars sharing a sixth of their points).
     With the model (``texture_model="cluster"``, the default) the texture bars' distance is the
     model's calibrated threshold moved by the sensitivity, or an explicit ``--threshold``, as for
-    ``--unit bar``. ``--inversions``: statements in strict inversion of :data:`INVERSION_NOTES` or more."""
+    ``--unit bar``. ``--inversions``: statements in strict inversion of :data:`INVERSION_NOTES` or more;
+    ``--augmentations``: in augmentation or diminution, of :data:`AUGMENTATION_NOTES` or more."""
     options: dict[str, Any] = {"min_notes": settings.fewest_notes}
     if settings.min_notes is not None:  # an explicit --min-notes also bounds the short rhythmic cells
         options["cell_min_notes"] = max(2, settings.fewest_notes)
@@ -53,6 +55,8 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     options["texture_model_sensitivity"] = float(settings.sensitivity)  # else the model's, moved as --unit bar's
     if settings.inversions:  # strict inversions, of INVERSION_NOTES or more (and at least --min-notes)
         options["inversions"] = max(INVERSION_NOTES, settings.fewest_notes)
+    if settings.augmentations:  # note values doubled or halved, of AUGMENTATION_NOTES or more (and at least --min-notes)
+        options["augmentations"] = max(AUGMENTATION_NOTES, settings.fewest_notes)
     return options
 
 
@@ -202,6 +206,7 @@ def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any,
         note_indices=[n.index for n in notes if n.track == track],
         transposition=None if transposition is None else int(transposition),
         inverted=bool(getattr(occ, "inverted", False)),
+        time_scale=float(getattr(occ, "time_scale", 1.0)),
     )
 
 

@@ -96,6 +96,12 @@ InversionsOpt = Annotated[
                  "marked 'Motif A3 inv.'. Off by default: sonatas and songs rarely invert a motif, and their "
                  "figures match upside down by chance."),
 ]
+AugmentationsOpt = Annotated[
+    bool,
+    typer.Option("--augmentations", help="--unit note: also find statements in augmentation or diminution, the same "
+                 "intervals with every note value doubled or halved (a fugue's subject in long values), of 6 notes "
+                 "or more; marked 'Motif A3 aug.' / 'dim.'. Off by default, as --inversions."),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 _LIMIT = ReadLimits()  # the defaults each limit's help names, read from the one place that sets them
 MaxBytesOpt = Annotated[Optional[int], typer.Option(
@@ -144,6 +150,7 @@ def build_settings(
     max_discovery_notes: int | None = None,
     texture_model: str = "cluster",
     inversions: bool = False,
+    augmentations: bool = False,
 ):  # noqa: ANN202 - a motifcli.settings.Settings (imported lazily)
     """The one place every command turns its options into :class:`~motifcli.settings.Settings`
     (a bad value is a UsageError: exit 2)."""
@@ -180,6 +187,7 @@ def build_settings(
             meter=meter,
             texture_model=str(texture_model).strip().lower(),
             inversions=inversions,
+            augmentations=augmentations,
             lyrics=lyrics,
             keep_time_signatures=keep_time_signatures,
             limits=replace(ReadLimits(), **changes),
@@ -205,7 +213,7 @@ _FLAGS = {
 
 
 # options that only one --unit reads: given for the other unit, they are accepted and do nothing
-UNUSED_AT = {"note": ("threshold", "window", "hop"), "bar": ("texture_model", "inversions")}
+UNUSED_AT = {"note": ("threshold", "window", "hop"), "bar": ("texture_model", "inversions", "augmentations")}
 
 
 def note_unused(ctx: typer.Context, unit: str) -> None:

@@ -110,6 +110,7 @@ class Settings:
     bar_fit: str = "resample"
     texture_model: str | None = "cluster"  # note level: texture bars grouped by the bar model ("off": by their points; None: discovery's default)
     inversions: bool = False  # note level: also statements in strict inversion (--inversions; discovery/inversion.py)
+    augmentations: bool = False  # note level: also statements in augmentation / diminution (--augmentations; discovery/timescale.py)
     # filled in by resolve(): what the run really uses
     distance: str | None = None
     threshold_source: str | None = None
@@ -158,6 +159,8 @@ class Settings:
                 raise UsageError(str(exc)) from None
         if not isinstance(self.inversions, bool):
             raise UsageError(f"inversions must be true or false, not {self.inversions!r}")
+        if not isinstance(self.augmentations, bool):
+            raise UsageError(f"augmentations must be true or false, not {self.augmentations!r}")
         if self.texture_model not in (None, "off", "cluster"):
             raise UsageError(f"unknown texture model {self.texture_model!r}; choose off or cluster")
         if self.bar_fit not in BAR_FITS:
@@ -313,6 +316,7 @@ class Settings:
             "unit": self.unit,
             "max_families": self.max_families,
             **({"inversions": True} if self.inversions else {}),  # only when asked: reports without it unchanged
+            **({"augmentations": True} if self.augmentations else {}),
             # texture bars grouped by their notes, not the bar model: only when asked (note level), as above
             **({"texture_model": self.texture_model} if self.unit == "note" and self.texture_model == "off" else {}),
         }

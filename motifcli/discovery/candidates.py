@@ -18,6 +18,10 @@ _CLASS = np.array([0, 1, 1, 2, 2, 3, 3, 4, 5, 5, 6, 6, 7], dtype=np.int64)
 _DIATONIC = np.array([0, 1, 1, 2, 2, 3, 3, 4, 5, 5, 6, 6], dtype=np.int64)
 _M1 = np.int64(1_000_003)
 _M2 = np.int64(999_983)
+# window_keys(scaled_from=...): rhythms matched up to a factor 2 ** SCALE_SHIFTS; in a score's 1/12-beat grid a
+# sixteenth is 3 (2 ** 0), a quarter 12 (2 ** 2), a whole note 48 (2 ** 4): a motif in quarters and halves meets its
+# augmentation in halves and wholes, while windows span at most max_beats anyway
+SCALE_SHIFTS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +97,7 @@ def diatonic_steps(semitones: int) -> int:
 
 def window_keys(
     lines: Lines, max_notes: int, max_beats: float, chromatic: bool = False, absolute: bool = False,
-    inverted_from: int = 0,
+    inverted_from: int = 0, scaled_from: int = 0,
 ) -> dict[int, np.ndarray]:
     """For each length n (2..max_notes), an int64 key per start position, -1 where invalid.
 
@@ -106,6 +110,11 @@ def window_keys(
     only a window with a contour of its own: one that turns (not one way throughout: a scale, an
     arpeggio), not at every note (a trill, an Alberti figure) and leaps (a third or more: a stepwise
     line's inversion is another stepwise line). Those are everywhere upside down too.
+    ``scaled_from`` (> 0): windows of at least that many notes are keyed with their quantised
+    inter-onset intervals divided by the largest power of two (up to 2 ** SCALE_SHIFTS) dividing all
+    of them, so a window and its augmentation or diminution by 2 (or 4, ...) share a key
+    (:mod:`motifcli.discovery.timescale`); only a window in two note values or more (even running notes
+    and repeated notes are everywhere at every speed) that turns and leaps, as for inversions.
     """
     N = len(lines)
     if N == 0:
@@ -118,6 +127,12 @@ def window_keys(
     keys: dict[int, np.ndarray] = {}
     key = lines.pitches.astype(np.int64) + 1 if absolute else np.zeros(N, dtype=np.int64)
     key_down = key.copy()
+    shifts = range(1, SCALE_SHIFTS + 1) if scaled_from > 0 else range(0)
+    slow = {s: ((iv + 64) * 4099 + np.minimum(rq >> s, 4000), (-iv + 64) * 4099 + np.minimum(rq >> s, 4000)) for s in shifts}
+    slow_keys = {s: [key.copy(), key.copy()] for s in shifts}  # per shift: the key up and mirrored
+    twos = np.minimum(_twos(rq), SCALE_SHIFTS)  # each IOI's power of two
+    fewest = np.full(N, SCALE_SHIFTS, dtype=np.int64)  # the least power of two among the window's IOIs
+    uneven = np.zeros(N, dtype=bool)  # the window has two note values (inter-onset intervals) or more
     lead = np.zeros(N, dtype=np.int64)  # sign of each window's first non-zero interval (0: none yet)
     last = np.zeros(N, dtype=np.int64)  # sign of its last interval
     one_way = np.ones(N, dtype=bool)  # every non-zero interval so far has the lead's sign
@@ -127,6 +142,7 @@ def window_keys(
     for n in range(2, max_notes + 1):
         if mirror:
             key_down, _ = append_step(lines, key_down, valid, down, n - 2, n)
+        if mirror or shifts:  # the window's contour, for the guards
             at = np.minimum(np.arange(N) + n - 2, N - 1)
             sign = np.sign(iv[at])
             leaps |= np.abs(lines.interval[at]) >= 3
@@ -134,13 +150,33 @@ def window_keys(
             one_way &= (sign == 0) | (sign == lead)
             zigzag &= (sign != 0) & ((n == 2) | (sign == -last))
             last = sign
+        if shifts:
+            fewest = np.minimum(fewest, twos[at])
+            uneven |= rq[at] != rq
+            for s in shifts:
+                up, down_s = slow[s]
+                slow_keys[s][0], _ = append_step(lines, slow_keys[s][0], valid, up, n - 2, n)
+                if mirror:
+                    slow_keys[s][1], _ = append_step(lines, slow_keys[s][1], valid, down_s, n - 2, n)
         key, valid = append_step(lines, key, valid, step, n - 2, n)  # the step from note k+n-2 to k+n-1
         end = np.minimum(np.arange(N) + n - 1, N - 1)
         valid &= (lines.onsets[end] - lines.onsets) <= max_beats + 1e-9
         flip = mirror and n >= inverted_from
-        chosen = np.where((lead < 0) & ~one_way & ~zigzag & leaps, key_down, key) if flip else key
+        turned = (lead < 0) & ~one_way & ~zigzag & leaps if flip else np.zeros(N, dtype=bool)
+        chosen = np.where(turned, key_down, key)
+        if shifts and n >= scaled_from:  # the rhythm at its slowest power-of-two scale
+            shift = np.where(uneven & (lead != 0) & ~one_way & leaps, fewest, 0)
+            for s in shifts:
+                scaled = np.where(turned, slow_keys[s][1], slow_keys[s][0])
+                chosen = np.where(shift == s, scaled, chosen)
         keys[n] = np.where(valid, chosen, -1)
     return keys
+
+
+def _twos(rq: np.ndarray) -> np.ndarray:
+    """Per quantised inter-onset interval, the power of two it holds (a large number for 0)."""
+    r = np.where(rq > 0, rq, 1 << 30).astype(np.int64)
+    return np.log2(r & -r).astype(np.int64)
 
 
 def append_step(

@@ -14,6 +14,7 @@ from motifcli.discovery.families import Chosen, add_variants, choose
 from motifcli.discovery.inversion import inverted_statements, mirrored, reference
 from motifcli.discovery.patterns import Pattern, closed_patterns
 from motifcli.discovery.salience import opening_ordered, ranked
+from motifcli.discovery.timescale import time_scales
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.meter import MeterMap
 from motifcli.quantiles import median
@@ -86,7 +87,8 @@ def line_patterns(lines: Lines, settings: DiscoverySettings) -> tuple[dict[int, 
     (benchmarks that replay the choice call this too)."""
     keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
                        chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose,
-                       inverted_from=settings.inversions if settings.transpose else 0)
+                       inverted_from=settings.inversions if settings.transpose else 0,
+                       scaled_from=settings.augmentations)
     patterns = closed_patterns(
         lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
         settings.drop_open_at_cap, settings.extend_kept == "always", settings.opening_figure,
@@ -109,7 +111,7 @@ def voice_and_cell_families(
         add_variants(chosen, lines, keys, settings, model, meter)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     mirror = _mirror(settings)
-    core = [_family(c, lines, settings.salience_discount, mirror) for c in chosen]
+    core = [_family(c, lines, settings.salience_discount, mirror, settings.augmentations > 0) for c in chosen]
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
         grow_families(chosen, lines, settings, meter)
@@ -165,17 +167,19 @@ def _mirror(settings: DiscoverySettings) -> bool | None:
     return not settings.diatonic_keys
 
 
-def _family(c: Chosen, lines: Lines, discount_power: float = 0.0, mirror: bool | None = None) -> Family:
+def _family(c: Chosen, lines: Lines, discount_power: float = 0.0, mirror: bool | None = None, scaled: bool = False) -> Family:
     """Build the output family: prototype = earliest exact statement, then the rest in time order.
-    ``mirror`` (not None: inversions are searched): statements in inversion are marked as such."""
+    ``mirror`` (not None: inversions are searched): statements in inversion are marked as such;
+    ``scaled`` (augmentations are searched): so are statements in other note values."""
     order = np.argsort(c.distance + 1e-9 * c.starts, kind="stable")
     p = int(order[0])
     rest = [i for i in range(len(c.starts)) if i != p]
     flip = inverted_statements(lines, c.notes, c.distance, mirror) if mirror is not None else np.zeros(len(c.notes), bool)
-    if flip.any():  # prime and inverted against the statement heard first (a canon's leader)
+    scale = time_scales(lines, c.notes, c.distance) if scaled else np.ones(len(c.notes))
+    if flip.any() or (scale != 1).any():  # prime, inverted and scaled against the statement heard first (a canon's leader)
         p = int(reference(lines, c.notes, c.distance))
         rest = [i for i in range(len(c.starts)) if i != p]
-    occs = [_occurrence(lines, c.notes[i], c.notes[p], float(c.distance[i]), bool(flip[i])) for i in [p, *rest]]
+    occs = [_occurrence(lines, c.notes[i], c.notes[p], float(c.distance[i]), bool(flip[i]), float(scale[i])) for i in [p, *rest]]
     total = max(len(lines), 1)
     coverage = sum(len(o.notes) for o in occs) / total
     similarity = float(np.mean([o.similarity for o in occs]))
@@ -183,7 +187,8 @@ def _family(c: Chosen, lines: Lines, discount_power: float = 0.0, mirror: bool |
     return Family("", tuple(occs), float(salience), float(coverage), c.n)
 
 
-def _occurrence(lines: Lines, pos: np.ndarray, proto: np.ndarray, distance: float, inverted: bool = False) -> Occurrence:
+def _occurrence(lines: Lines, pos: np.ndarray, proto: np.ndarray, distance: float, inverted: bool = False,
+                time_scale: float = 1.0) -> Occurrence:
     v = lines.voices[int(lines.voice_id[pos[0]])]
     base = int(np.searchsorted(lines.voice_id, lines.voice_id[pos[0]]))
     notes = tuple(
@@ -196,7 +201,7 @@ def _occurrence(lines: Lines, pos: np.ndarray, proto: np.ndarray, distance: floa
         shift = int(np.round(median(lines.pitches[pos] - lines.pitches[proto])))
     else:  # different note counts: the first notes correspond (alignment keeps both ends)
         shift = int(lines.pitches[pos[0]] - lines.pitches[proto[0]])
-    return Occurrence(notes, shift, diatonic_steps(shift), float(1.0 / (1.0 + distance)), inverted)
+    return Occurrence(notes, shift, diatonic_steps(shift), float(1.0 / (1.0 + distance)), inverted, time_scale)
 
 
 def _keep_transpositions(grown: Family, core: Family) -> Family:
@@ -210,8 +215,9 @@ def _keep_transpositions(grown: Family, core: Family) -> Family:
     occs = []
     for g in grown.occurrences:
         c = next((of[k] for k in ((n.track, n.index) for n in g.notes) if k in of), g)
-        occs.append(dataclasses.replace(g, transposition=c.transposition, diatonic=c.diatonic, inverted=c.inverted))
-    if any(o.inverted for o in occs):  # inverted against the core's prototype: the statement holding it leads
+        occs.append(dataclasses.replace(g, transposition=c.transposition, diatonic=c.diatonic, inverted=c.inverted,
+                                        time_scale=c.time_scale))
+    if any(o.inverted or o.time_scale != 1 for o in occs):  # against the core's prototype: the statement holding it leads
         head = (core.prototype.notes[0].track, core.prototype.notes[0].index)
         lead = next((i for i, o in enumerate(occs) if head in {(n.track, n.index) for n in o.notes}), 0)
         occs.insert(0, occs.pop(lead))

@@ -18,6 +18,7 @@ from motifcli.discovery.barpos import bar_positions, position_tolerance
 from motifcli.discovery.candidates import Lines, interval_class_of
 from motifcli.discovery.families import Chosen, covered, set_statements
 from motifcli.discovery.inversion import inverted_statements
+from motifcli.discovery.timescale import time_scales
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.meter import MeterMap
 from motifcli.quantiles import median
@@ -26,7 +27,7 @@ from motifcli.quantiles import median
 def extend_statements(
     fam: Chosen, lines: Lines, share: float, max_notes: int, max_beats: float, rest: float, grow_all: bool = False,
     walls: list[tuple[int, int]] | None = None, pitch_key: str = "class", vary: int = 0,
-    inverted: np.ndarray | None = None,
+    inverted: np.ndarray | None = None, scales: np.ndarray | None = None,
 ) -> None:
     """Grow the family's statements to the right, then to the left, one note at a time (in place).
 
@@ -39,7 +40,8 @@ def extend_statements(
     such a statement, whose notes it would only copy. With ``vary`` a statement whose next note has
     the agreeing inter-onset interval but another pitch key counts as agreeing (and grows) up to
     ``vary`` times (a varied note inside a long phrase). ``inverted[i]``: statement i is in inversion,
-    so its next interval agrees when it is the others' mirrored.
+    so its next interval agrees when it is the others' mirrored; ``scales[i]``: statement i is in
+    other note values (2: augmented), so its next inter-onset interval agrees when it is the others' times that.
     """
     if share <= 0 or len(fam.notes) < 2:
         return
@@ -59,7 +61,8 @@ def extend_statements(
                     continue  # inside another family's statement: growing would copy it
                 step = _step(ends[i], len(notes[i]), side, lines, taken, max_notes, max_beats, rest, pitch_key)
                 if step is not None:
-                    steps[i] = (-step[0], step[1]) if inverted is not None and inverted[i] else step
+                    step = (-step[0], step[1]) if inverted is not None and inverted[i] else step
+                    steps[i] = _unscaled(step, float(scales[i])) if scales is not None and scales[i] != 1 else step
             if not steps:
                 break
             votes = Counter(steps.values())
@@ -79,6 +82,11 @@ def extend_statements(
                 notes[i] = np.concatenate((notes[i], [nxt]) if side > 0 else ([nxt], notes[i]))  # np.append / np.insert
     set_statements(fam, notes, list(fam.distance), [int(p[0]) for p in notes])
     fam.n = max(fam.n, int(median([len(p) for p in notes])))
+
+
+def _unscaled(step: tuple[int, int], scale: float) -> tuple[int, float]:
+    """A scaled statement's step in the prime's note values (the quantised IOI over its scale)."""
+    return step[0], step[1] / scale
 
 
 def _step(ends: list[int], count: int, side: int, lines: Lines, taken: np.ndarray, max_notes: int,
@@ -200,8 +208,9 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
         inverted = None
         if settings.inversions > 0 and settings.transpose:  # mirrored statements grow mirrored (inversion.py)
             inverted = inverted_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys)
+        scales = time_scales(lines, fam.notes, fam.distance) if settings.augmentations > 0 else None  # timescale.py
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
-                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary, inverted)
+                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary, inverted, scales)
         end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
                           settings.grow_max_beats)
         if strength is not None:

@@ -20,6 +20,7 @@ from motifcli.discovery.candidates import Lines
 from motifcli.discovery.embed import Encoder, cosine_to_nearest
 from motifcli.discovery.inversion import inverted_statements
 from motifcli.discovery.patterns import Pattern
+from motifcli.discovery.timescale import time_scales
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.meter import MeterMap
 
@@ -87,10 +88,12 @@ def add_variants(
     if meter is not None and settings.bar_position != "off":
         bar_pos = bar_positions(lines.onsets, meter, settings.bar_position, position_tolerance(lines.grid))
     for fam in chosen:
-        ex = fam.starts
-        if settings.inversions > 0 and settings.transpose:  # varied statements of the prime only (inversion.py)
-            ex = ex[~inverted_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys)]
-        ex = ex[: settings.exemplars]
+        prime = np.ones(len(fam.starts), dtype=bool)  # varied statements of the prime only
+        if settings.inversions > 0 and settings.transpose:  # not of its inversion (inversion.py)
+            prime &= ~inverted_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys)
+        if settings.augmentations > 0:  # nor of its augmentation or diminution (timescale.py)
+            prime &= time_scales(lines, fam.notes, fam.distance) == 1
+        ex = fam.starts[prime][: settings.exemplars]
         span = ex[:, None] + np.arange(fam.n)[None, :]
         ex_p, ex_o = lines.pitches[span], lines.onsets[span]
         dists, starts_all, masks = [], [], []

@@ -25,13 +25,15 @@ class NoteRef:
 @dataclass(frozen=True, slots=True)
 class Occurrence:
     """One statement of a motif: its notes, its transposition from the prototype, its similarity,
-    and whether it states the motif in inversion (``DiscoverySettings.inversions``)."""
+    and whether it states the motif in inversion (``DiscoverySettings.inversions``) or in other note
+    values (``DiscoverySettings.augmentations``)."""
 
     notes: tuple[NoteRef, ...]
     transposition: int  # chromatic semitones from the prototype (median over aligned notes); inverted: from the prototype mirrored about its first note
     diatonic: int  # the same in diatonic steps, by the nearest diatonic interval (approximate)
     similarity: float  # 1 for the prototype and exact (transposed or inverted) repeats, lower for variants
     inverted: bool = False  # the prototype's intervals mirrored, its rhythm kept (discovery/inversion.py)
+    time_scale: float = 1.0  # its note values over the prototype's: 2 augmented, 0.5 diminished (discovery/timescale.py)
 
     @property
     def track(self) -> int:
@@ -115,6 +117,7 @@ class DiscoverySettings:
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
     transpose: bool = True  # transposed statements count (False: the no-invariance ablation, exact pitch only)
     inversions: int = 0  # statements of at least this many notes also match in strict inversion: intervals mirrored (in the classes the keys compare), rhythm kept (0: off; discovery/inversion.py, phase18-inv18.md)
+    augmentations: int = 0  # statements of at least this many notes also match with every note value times a power of two: augmentation, diminution (0: off; discovery/timescale.py, phase18-aug18.md)
     # metric position (motifcli.discovery.barpos; benchmarks/phase10-barpos10.md)
     # "bar" / "half" / "beat": a varied statement joins a family only at the place in the bar (half bar,
     # beat) most of its exact statements start at ("off": anywhere)

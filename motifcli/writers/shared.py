@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motifcli.annotation import INVERTED_MARK, Annotation, Occurrence
+from motifcli.annotation import Annotation, Occurrence, statement_marks
 from motifcli.writers.labels import label_text
 
 _Key = tuple[object, ...]
@@ -38,8 +38,8 @@ class Statement:
     @property
     def text(self) -> str:
         """"Motif A3" alone, "Motif A3 = B1" when B1 is the same notes (most salient family first);
-        " inv." after a label whose family holds these notes in inversion."""
-        return " = ".join([self.lead.text, *(o.label + (INVERTED_MARK if o.inverted else "") for o in self.occurrences[1:])])
+        " inv." after a label whose family holds these notes in inversion, " aug." / " dim." in other note values."""
+        return " = ".join([self.lead.text, *(o.label + statement_marks(o.inverted, o.time_scale) for o in self.occurrences[1:])])
 
     @property
     def where(self) -> str:

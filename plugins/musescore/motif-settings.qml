@@ -13,11 +13,11 @@ MuseScore {
     id: plugin
     menuPath: "Plugins.Motif.Settings..."
     version: "0.1.0"
-    description: "Where the motif program is, what an occurrence is (notes or bars), how loosely motifs are grouped, and whether inversions count."
+    description: "Where the motif program is, what an occurrence is (notes or bars), how loosely motifs are grouped, and whether inversions and augmentations count."
     pluginType: "dialog"
     requiresScore: false
     width: 480
-    height: 340
+    height: 370
 
     // Qt.labs.settings (Qt 5) quirk: when a key is missing from the stored settings, the properties
     // declared after it are written back with their defaults. Keep this list the same in every
@@ -34,6 +34,7 @@ MuseScore {
         property bool quiet: false
         property string unit: "note"
         property bool inversions: false
+        property bool augmentations: false
     }
 
     GridLayout {
@@ -92,6 +93,13 @@ MuseScore {
             checked: settings.inversions
         }
 
+        Label { text: "Augmentations:" }
+        CheckBox {
+            id: augmentationsField
+            text: "also statements in doubled or halved note values (fugues; note unit only)"
+            checked: settings.augmentations
+        }
+
         Label { text: "Wait up to (s):" }
         SpinBox {
             id: timeoutField
@@ -124,6 +132,7 @@ MuseScore {
                     settings.sensitivity = sensitivityField.value;
                     settings.unit = unitField.currentIndex === 1 ? "bar" : "note";
                     settings.inversions = inversionsField.checked;
+                    settings.augmentations = augmentationsField.checked;
                     settings.timeoutSeconds = timeoutField.value;
                     settings.reportPath = reportField.text.trim();
                     Qt.quit();

@@ -15,10 +15,17 @@ var PALETTE = [
 ];
 var BLACK = "#000000";
 // What the plugin writes and later recognises as its own: "Motif A1", "Motif AB12", ..., "Motif A3 inv." (a
-// statement in inversion: the report's "inverted") and "Motif A3 = B1" (one statement, the same notes, in two
+// statement in inversion: the report's "inverted"), "Motif A3 aug." / "dim." (its "time_scale" above / below 1) and "Motif A3 = B1" (one statement, the same notes, in two
 // families: motifcli/annotation.py LABEL_TEXT)
-var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+(?: inv\.)?(?: = [A-Z]+[0-9]+(?: inv\.)?)*$/;
+var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+(?: inv\.)?(?: aug\.| dim\.)?(?: = [A-Z]+[0-9]+(?: inv\.)?(?: aug\.| dim\.)?)*$/;
 var INVERTED_MARK = " inv.";
+
+function statementMarks(occ) {
+    // after a statement's label: " inv." (the report's "inverted"), then " aug." / " dim." (its "time_scale"
+    // above / below 1): motifcli/annotation.py statement_marks
+    var scale = occ.time_scale === undefined ? 1 : occ.time_scale;
+    return (occ.inverted ? INVERTED_MARK : "") + (scale > 1 ? " aug." : scale < 1 ? " dim." : "");
+}
 
 function colorKey(c) {
     // QColor reaches JS as a color object whose toString() is "#rrggbb" (or "#aarrggbb")
@@ -323,7 +330,7 @@ function inTimeOrder(report) {
         var labels = [];
         for (var g = 0; g < group.length; g++)
             labels.push((group[g].occ.label || (group[g].motif.name + group[g].occ.number))
-                        + (group[g].occ.inverted ? INVERTED_MARK : ""));
+                        + statementMarks(group[g].occ));
         out[k] = { motif: group[0].motif, occ: group[0].occ, label: labels.join(" = ") };
     }
     return out;

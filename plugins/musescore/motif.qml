@@ -2,7 +2,7 @@
 //  motif for MuseScore 3: "Annotate motifs"
 //
 //  Saves the open score as MusicXML to a work folder, runs
-//      motif annotate <score>.musicxml --format json -o <score>.motifs.json --sensitivity S --unit U [--inversions]
+//      motif annotate <score>.musicxml --format json -o <score>.motifs.json --sensitivity S --unit U [--inversions] [--augmentations]
 //  reads the report and, as one undoable step, colours the notes of every motif occurrence in its
 //  family's colour and puts a "Motif A1" staff text at the occurrence's first note.
 //  Marks from an earlier run are removed first, so running it again replaces them.
@@ -19,6 +19,8 @@
 //                 POP909-style pop songs), passed as --unit
 //    inversions   true: also statements in strict inversion (canons, fugues, inventions), passed as --inversions
 //                 (note level only; marked "Motif A3 inv.")
+//    augmentations  true: also statements in augmentation or diminution (every note value doubled or halved),
+//                 passed as --augmentations (note level only; marked "Motif A3 aug." / "dim.")
 //
 //  MIT licence, part of motif (https://github.com/ -- see the repository's README).
 //=============================================================================
@@ -52,6 +54,7 @@ MuseScore {
         property bool quiet: false
         property string unit: "note"
         property bool inversions: false
+        property bool augmentations: false
     }
 
     QProcess { id: proc }
@@ -94,6 +97,7 @@ MuseScore {
                 + " --format json -o " + Motif.quoteArg(reportPath)
                 + " --sensitivity " + settings.sensitivity + " --unit " + Motif.quoteArg(unitOf(settings.unit))
                 + (settings.inversions && unitOf(settings.unit) === "note" ? " --inversions" : "")
+                + (settings.augmentations && unitOf(settings.unit) === "note" ? " --augmentations" : "")
                 + " --json"
                 + (settings.modelPath !== "" ? " --model " + Motif.quoteArg(settings.modelPath) : "");
         console.log("motif: running " + command);
