@@ -346,8 +346,35 @@ def read_mscx(path: Path) -> Mscx:
         line = next((t for t in lines if t.tick == start), None) or next((t for t in lines if t.tick <= at), None)
         if line is not None:
             line.end_tick = at
-    result.texts = _lines_once(result.texts)
+    result.texts = _lines_once(_labels_on_lines(result.texts))
     return result
+
+
+def _labels_on_lines(texts: list[MText]) -> list[MText]:
+    """A "Motif A1" staff text and a line without text that start at one tick of one staff are one
+    bracket and its label: motif writes the label after the bracket start in its direction, which
+    MuseScore 3 reads as a staff text (stacked clear of other labels) and a line
+    (benchmarks/phase18-marks18.md). Each such label becomes its line's text, in document order; a
+    copy of a paired line (the same start and end: phase13-resume13.md) gets the text too."""
+    bare: dict[tuple[int, int], list[MText]] = {}
+    for t in texts:
+        if t.kind == "TextLine" and not t.text:
+            bare.setdefault((t.staff, t.tick), []).append(t)
+    kept, paired = [], []
+    for t in texts:
+        lines = bare.get((t.staff, t.tick))
+        if t.kind == "StaffText" and t.text.startswith("Motif ") and lines:
+            line = lines.pop(0)
+            line.text, line.color = t.text, line.color or t.color
+            paired.append(line)
+            continue
+        kept.append(t)
+    for lines in bare.values():
+        for line in lines:
+            twin = next((u for u in paired if (u.staff, u.tick, u.end_tick) == (line.staff, line.tick, line.end_tick)), None)
+            if twin is not None:
+                line.text, line.color = twin.text, twin.color
+    return kept
 
 
 def _lines_once(texts: list[MText]) -> list[MText]:
@@ -509,26 +536,33 @@ def annotation_problems(
             in_staff = [tick for tick, staff in first_staves if staff == t.staff]
             last = max(in_staff) if in_staff else round(max(n["onset"] for n in occ["notes"]) * DIVISION)
             group = [u for u in mscx.texts if u.kind == "TextLine" and (u.staff, u.tick) == (t.staff, t.tick)]
+            latest = round(occ["end_beat"] * DIVISION) + DIVISION // 2 + tol  # the latest it may stop at
             if len(group) > 1:  # brackets that start together: their ends are checked as a set, below
-                shared_starts.setdefault((t.staff, t.tick), {})[want_text] = (last, label)
-            elif t.end_tick is None or t.end_tick < last - tol:
+                shared_starts.setdefault((t.staff, t.tick), {})[want_text] = (last, latest, label)
+                continue
+            if t.end_tick is None or t.end_tick < last - tol:
                 end = None if t.end_tick is None else t.end_tick / DIVISION
                 problems.append(f"{label}: bracket ends at beat {end}, before its last note at {last / DIVISION}")
             # and it stops with the occurrence: not at a note held on past it, nor at a rest's end
-            if t.end_tick is not None and t.end_tick > round(occ["end_beat"] * DIVISION) + DIVISION // 2 + tol:
+            if t.end_tick is not None and t.end_tick > latest:
                 problems.append(f"{label}: bracket ends at beat {t.end_tick / DIVISION}, over half a beat "
                                 f"past its end at {occ['end_beat']}")
     # MuseScore's file does not say which of two lines that start at one tick an end belongs to (it
-    # writes them in either order from run to run): each k-th latest end must reach the k-th latest
-    # last note of the statements whose brackets start there.
+    # writes them in either order from run to run; nor which label, a staff text since phase 18, is
+    # whose): each k-th latest end must reach the k-th latest last note of the statements whose
+    # brackets start there, and stop by the k-th latest of their ends (+ half a beat).
     for (staff, tick), by_text in shared_starts.items():
         wanted = list(by_text.values())
         ends = sorted((u.end_tick if u.end_tick is not None else -1) for u in mscx.texts
                       if u.kind == "TextLine" and (u.staff, u.tick) == (staff, tick))
-        for end, (last, label) in zip(reversed(ends), sorted(wanted, reverse=True)):
+        for end, (last, _, label) in zip(reversed(ends), sorted(wanted, reverse=True)):
             if end < last - tol:
                 problems.append(f"{label}: the brackets starting with it end at beats {[e / DIVISION for e in ends]}, "
                                 f"one too early for its last note at {last / DIVISION}")
+        for end, latest in zip(reversed(ends), sorted((w[1] for w in wanted), reverse=True)):
+            if end > latest:
+                problems.append(f"{sorted(w[2] for w in wanted)}: the brackets starting together end at beats "
+                                f"{[e / DIVISION for e in ends]}, one over half a beat past its statement's end")
     covered_at: set[tuple[int, int, int, str]] = set()  # (staff, end tick, pitch, colour) of covered notes
     for m in sorted(mscx.notes, key=lambda m: m.tick):
         if m.color in (None, "#000000") or m.grace:

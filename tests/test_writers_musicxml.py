@@ -33,8 +33,8 @@ music21 = pytest.importorskip("music21")
 CORPUS = {p.name: p for p in music21.corpus.getPaths()}
 DIRECTION = re.compile(  # a bracket stop between a step of the cursor and its step back (no <offset>)
     rb"(?P<step><forward><duration>[0-9]+</duration></forward>|<backup><duration>[0-9]+</duration></backup>)?"
-    rb'<direction placement="above"><direction-type>(?:<words color="#[0-9A-F]{6}">Motif [A-Z]+[0-9]+</words>'
-    rb"</direction-type>(?:<direction-type>)?)?(?:<bracket [^>]*/></direction-type>)?"
+    rb'<direction placement="above">(?:<direction-type><bracket [^>]*/></direction-type>)?'
+    rb'(?:<direction-type><words color="#[0-9A-F]{6}">Motif [A-Z]+[0-9]+</words></direction-type>)?'
     rb"(?:<offset>-?[0-9.]+</offset>)?(?:<voice>[0-9]+</voice>)?(?:<staff>[0-9]+</staff>)?</direction>"
     rb"(?(step)(?:<forward><duration>[0-9]+</duration></forward>|<backup><duration>[0-9]+</duration></backup>))"
 )
@@ -480,8 +480,10 @@ def test_musescore_shows_motif_brackets(tmp_path):
     )
     for path, ann in jobs:
         mscx = path.with_suffix(".mscx").read_text(encoding="utf-8")
-        begin = re.findall(r"<beginText>(.*?)</beginText>", mscx)
-        assert sorted(begin) == sorted(o.text for o in ann.occurrences)
+        # each label is a staff text at its line's start (the words follow the bracket: phase18-marks18.md)
+        labels = re.findall(r"<StaffText>\s*<text>(.*?)</text>", mscx)
+        assert sorted(labels) == sorted(o.text for o in ann.occurrences)
+        assert "<beginText>" not in mscx
         assert mscx.count('<Spanner type="TextLine">') == 2 * len(ann.occurrences)  # start + end
         assert mscx.count("<color ") >= sum(len(o.notes) > 0 for o in ann.occurrences)
 

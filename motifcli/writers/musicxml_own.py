@@ -9,7 +9,8 @@ What is motif's, read from the marks themselves (MuseScore keeps no identifier o
 keeps these):
 
 * a ``<direction>`` whose words are a label ("Motif A1": ``Occurrence.text``) and which holds
-  nothing but those words, a bracket start and placement (``offset``, ``staff``, ``voice``);
+  nothing but those words, a bracket start and placement (``offset``, ``staff``, ``voice``), in
+  any order (the writer puts the bracket first since phase 18; earlier runs wrote the words first);
 * the ``<direction>`` holding nothing but the bracket stop of such a start (the next stop of the
   same number in the same part, in document order), with the ``<forward>`` / ``<backup>`` pair
   the writer steps around a stop with (musicxml_splice._direction);

@@ -2,10 +2,13 @@
 
 For each mark, in its part: every chosen note (the mark's own notes, matched by onset and pitch,
 and the notes tied on from them) gets the mark's colour (a ``color`` attribute on ``<note>``); a
-``<direction>`` holding ``<words>Motif A1</words>`` and a ``<bracket type="start"/>`` opens a
+``<direction>`` holding a ``<bracket type="start"/>`` and then ``<words>Motif A1</words>`` opens a
 bracket where the occurrence starts (its first note), and a second ``<direction>`` with the
 matching ``<bracket type="stop"/>`` closes it where it ends: the written end of its last note (a
-tied piece counts), in that note's staff. MuseScore 3 ends a line at the end of the latest chord or
+tied piece counts), in that note's staff. The words come after the bracket so that MuseScore 3
+reads them as a staff text at the bracket's start, not as the line's own text: it stacks staff
+texts clear of each other and of the lines, but draws the texts of two lines starting together
+over each other (benchmarks/phase18-marks18.md). MuseScore 3 ends a line at the end of the latest chord or
 rest of the stop's staff that ends by the stop, else at a held note's or a rest's end, and reads no
 ``<offset>`` on a stop: so a stop that cannot stand before an element at its time steps the cursor
 there and back (``<forward>``, the direction, ``<backup>``) instead of an ``<offset>``.
@@ -304,9 +307,12 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
             if number is not None
             else ""
         )
+        # the bracket before its words: MuseScore 3 makes words that precede a bracket the line's own
+        # text, which it never moves off another line's (two labels at one note drawn over each
+        # other); words after it are a staff text, which it stacks clear of the lines and other labels
         return (
-            f'<direction placement="above"><direction-type><words color={colour}>{escape(clean_text(mark.text))}</words>'
-            f"</direction-type>{bracket}{extra}</direction>"
+            f'<direction placement="above">{bracket}<direction-type><words color={colour}>'
+            f"{escape(clean_text(mark.text))}</words></direction-type>{extra}</direction>"
         )
     if number is None:
         return None
