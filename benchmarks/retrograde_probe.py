@@ -2,6 +2,9 @@
 
     PYTHONPATH=$PWD python -m benchmarks.retrograde_probe [--written] bps tune
     PYTHONPATH=$PWD python -m benchmarks.retrograde_probe [--written] files A.mxl B.mid ...
+    PYTHONPATH=$PWD python -m benchmarks.retrograde_probe found bps tune "retrogrades=6" [--model]
+    PYTHONPATH=$PWD python -m benchmarks.retrograde_probe found files "retrogrades=6" A.mxl ...
+    PYTHONPATH=$PWD python -m benchmarks.retrograde_probe sweep /tmp/a16/sw [--only SUBSTR]   # motif annotate --retrogrades
 
 Over the lines discovery builds (default settings), per window length n: the windows whose retrograde
 (the same notes in reverse order: intervals reversed and negated, inter-onset intervals reversed) occurs
@@ -16,6 +19,11 @@ reverse order, what "IOIs reversed" says); ``--written`` reverses the note value
 retrograde (a note's value = its inter-onset interval, the voice's last note its duration), so the
 retrograde's first inter-onset interval is the value of the window's LAST note, which the window's own
 key does not hold: a key for written retrogrades has to hash the last note's value too.
+
+``found`` (phase18-retro18.md): every statement discovery marks retrograde under the given settings, and
+how many other statements (not retrograde) differ from the defaults' (a statement: its set of notes): the
+retrograde keys also ask an ordinary repeat's last note value to agree. ``sweep``: every input of a
+corpus sweep annotated as ``motif annotate --retrogrades`` does.
 """
 
 from __future__ import annotations
@@ -88,7 +96,79 @@ def chance(named: list[tuple[str, object]], written: bool = False) -> None:
               f"| {g} ({g / max(w, 1):.2%}) | {g2} ({g2 / max(w, 1):.2%}) |")
 
 
-if __name__ == "__main__":
+def found(named: list[tuple[str, object]], spec: str, model: object | None) -> None:
+    from benchmarks.discovery_sweep import parse_set
+    from motifcli.discovery import discover
+
+    settings = DiscoverySettings(**parse_set(spec.split()))
+    total = gone = new = kept = 0
+    for name, score in named:
+        base = {frozenset((n.track, n.index) for n in o.notes) for f in discover(score, model) for o in f.occurrences}
+        fams = discover(score, model, settings)
+        other = {frozenset((n.track, n.index) for n in o.notes) for f in fams for o in f.occurrences if not o.retrograde}
+        gone, new, kept = gone + len(base - other), new + len(other - base), kept + len(base & other)
+        for f in fams:
+            back = [o for o in f.occurrences if o.retrograde]
+            if not back:
+                continue
+            total += len(back)
+            proto = f.prototype.notes
+            print(f"{name} {f.label}: {len(f.occurrences)} statements, {len(back)} retrograde; prototype beat "
+                  f"{f.prototype.start:g} track {f.prototype.track} intervals {np.diff([n.pitch for n in proto]).tolist()} "
+                  f"iois {np.diff([n.onset for n in proto]).round(3).tolist()}")
+            for o in back:
+                print(f"    {'retr. inv.' if o.inverted else 'retr.'}: beat {o.start:g} track {o.track} voice {o.notes[0].voice} "
+                      f"T {o.transposition} intervals {np.diff([n.pitch for n in o.notes]).tolist()} "
+                      f"iois {np.diff([n.onset for n in o.notes]).round(3).tolist()}")
+    print("retrograde statements:", total)
+    print(f"other statements: {kept} as with the defaults, {gone} of the defaults' gone, {new} new")
+
+
+def sweep(root: str, only: str | None) -> None:
+    import time
+    from pathlib import Path
+
+    from motifcli import annotate, read_score
+    from motifcli.settings import Settings
+
+    gained = 0
+    files = sorted(p for p in Path(root, "in").rglob("*") if p.suffix in (".mxl", ".xml", ".musicxml", ".mid"))
+    for path in files:
+        if only and only not in str(path):
+            continue
+        t0 = time.perf_counter()
+        try:
+            ann = annotate(read_score(path), settings=Settings(retrogrades=True))
+        except Exception as exc:  # noqa: BLE001 - a sweep reports and goes on
+            print(f"{path.relative_to(root)}: error {exc}", flush=True)
+            continue
+        back = [o for o in ann.occurrences if o.retrograde]
+        gained += bool(back)
+        print(f"{path.relative_to(root)}: {len(ann.motifs)} families, {len(ann.occurrences)} statements, "
+              f"{len(back)} retrograde in {len({o.family for o in back})} families ({time.perf_counter() - t0:.1f} s)", flush=True)
+        for o in back:
+            print(f"    {o.text} bars {o.start_bar_label or o.start_bar}-{o.end_bar_label or o.end_bar} ({o.line}), "
+                  f"{len(o.notes)} notes, transposition {o.transposition}", flush=True)
+    print("inputs with retrograde statements:", gained, "of", len(files))
+
+
+def main() -> None:
     args = sys.argv[1:]
-    written = "--written" in args
-    chance(_scores([a for a in args if a != "--written"]), written)
+    model = None
+    if "--model" in args:
+        import motifcli
+
+        args.remove("--model")
+        model = motifcli.load_model()
+    if args[0] == "sweep":
+        sweep(args[1], args[args.index("--only") + 1] if "--only" in args else None)
+    elif args[0] == "found":
+        named = _scores(["files", *args[3:]]) if args[1] == "files" else _scores(args[1:3])
+        found(named, args[2] if args[1] == "files" else args[3], model)
+    else:
+        written = "--written" in args
+        chance(_scores([a for a in args if a != "--written"]), written)
+
+
+if __name__ == "__main__":
+    main()

@@ -118,9 +118,9 @@ def window_keys(
     ``reversed_from`` (> 0, not with ``absolute``): windows of at least that many notes are keyed so
     that a window and its written retrograde (the notes in reverse order: intervals reversed and
     negated, note values reversed) share a key (:func:`retrograde_keys`; with ``inverted_from`` also
-    its retrograde inversion); only a window that turns, not at every note, leaps and holds two note
-    values or more (the inversion and augmentation guards: a zigzag or a one-value run is its own
-    retrograde shifted by a note, benchmarks/phase18-aug18.md).
+    its retrograde inversion) where the piece states both; only a window that turns, not at every
+    note, leaps and holds two note values or more (the inversion and augmentation guards: a zigzag or
+    a one-value run is its own retrograde shifted by a note, benchmarks/phase18-aug18.md).
     """
     N = len(lines)
     if N == 0:
@@ -177,9 +177,9 @@ def window_keys(
                 scaled = np.where(turned, slow_keys[s][1], slow_keys[s][0])
                 chosen = np.where(shift == s, scaled, chosen)
         if retro and n >= reversed_from:  # a window and its retrograde: one key (retrograde_keys)
-            contour = (lead != 0) & ~one_way & ~zigzag & leaps
-            both, ok = retrograde_keys(lines, iv, n, mirror and n >= inverted_from, bool(shifts) and n >= scaled_from)
-            chosen = np.where(contour & ok, both, chosen)
+            contour = valid & (lead != 0) & ~one_way & ~zigzag & leaps
+            both, use = retrograde_keys(lines, iv, n, contour, mirror and n >= inverted_from, bool(shifts) and n >= scaled_from)
+            chosen = np.where(use, both, chosen)
         keys[n] = np.where(valid, chosen, -1)
     return keys
 
@@ -194,40 +194,49 @@ def note_values(lines: Lines) -> tuple[np.ndarray, np.ndarray]:
 
 
 def retrograde_keys(
-    lines: Lines, iv: np.ndarray, n: int, mirror: bool = False, scaled: bool = False,
+    lines: Lines, iv: np.ndarray, n: int, eligible: np.ndarray, mirror: bool = False, scaled: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per start, a key of the n-note window shared with its written retrograde, and whether the
-    window holds two note values or more (the guard's rhythm rule; the caller applies the contour).
+    """Per start, a key of the n-note window shared with its written retrograde, and where to use it:
+    the ``eligible`` windows (the caller's contour guard) in two note values or more whose key group
+    holds a window and its retrograde. Every other window keeps its ordinary key, so ordinary repeats
+    are grouped as before unless the piece states the window's retrograde.
 
     The key hashes the sequence value, interval, value, ..., value: every note's value (the last
     note's included, which a retrograde states first and the ordinary keys leave out) and the
     intervals between them; the window's and its retrograde's (read backwards, intervals negated)
     sequences are both hashed and the smaller taken (``mirror``: also both with intervals negated,
     the smallest of four: retrograde inversion). ``scaled``: the values divided by the largest power
-    of two (up to 2 ** SCALE_SHIFTS) dividing them all, as the augmentation keys do. An ordinary
-    repeat of such a window then also needs its last note's value to agree."""
+    of two (up to 2 ** SCALE_SHIFTS) dividing them all, as the augmentation keys do."""
     N = len(lines)
     inner, end = note_values(lines)
     pos = np.minimum(np.arange(N)[:, None] + np.arange(n)[None, :], N - 1)  # the window's notes
     vals = inner[pos]
     vals[:, -1] = end[pos[:, -1]]
     steps = iv[pos[:, :-1]]
-    uneven = np.any(vals != vals[:, :1], axis=1)
+    ok = eligible & np.any(vals != vals[:, :1], axis=1)  # two note values or more
     if scaled:
         low = np.min(np.minimum(_twos(vals.ravel()).reshape(vals.shape), SCALE_SHIFTS), axis=1)
         vals = vals >> low[:, None]
     vals = np.minimum(vals, 4000)
-    orders = [(steps, vals), (-steps[:, ::-1], vals[:, ::-1])]
-    if mirror:
+    orders = [(steps, vals), (-steps[:, ::-1], vals[:, ::-1])]  # the window, its retrograde
+    if mirror:  # its inversion, its retrograde inversion
         orders += [(-steps, vals), (steps[:, ::-1], vals[:, ::-1])]
-    best = None
+    hashed = []
     for st, va in orders:
         key = np.full(N, np.int64(7), dtype=np.int64)
         for j in range(n - 1):
             key = key * _M1 + ((st[:, j] + 64) * 4099 + va[:, j]) * _M2 + np.int64(n)
-        key = key * _M1 + (va[:, -1] + 1) * _M2 + np.int64(-n)
-        best = key if best is None else np.minimum(best, key)
-    return best, uneven
+        hashed.append(key * _M1 + (va[:, -1] + 1) * _M2 + np.int64(-n))
+    both = np.minimum.reduce(hashed)
+    # a group holds a retrograde when one of its windows' retrograde (or retrograde inversion) is another's
+    own = hashed[0][ok]
+    backwards = [h[ok] for h in hashed[1::2]]
+    hit = np.zeros(len(own), dtype=bool)
+    for h in backwards:
+        hit |= np.isin(h, own) & (h != own)  # a palindrome is its own retrograde: no partner
+    use = np.zeros(N, dtype=bool)
+    use[ok] = np.isin(both[ok], both[ok][hit])
+    return both, use
 
 
 def _twos(rq: np.ndarray) -> np.ndarray:
