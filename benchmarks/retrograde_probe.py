@@ -21,13 +21,15 @@ retrograde's first inter-onset interval is the value of the window's LAST note, 
 key does not hold: a key for written retrogrades has to hash the last note's value too.
 
 ``found`` (phase18-retro18.md): every statement discovery marks retrograde under the given settings, and
-how many other statements (not retrograde) differ from the defaults' (a statement: its set of notes): the
-retrograde keys also ask an ordinary repeat's last note value to agree. ``sweep``: every input of a
+how many other statements (not retrograde) differ from those of the same settings with ``retrogrades=0``
+(a statement: its set of notes): where a key group holds a retrograde, its ordinary repeats must also agree
+on the last note's value. ``sweep``: every input of a
 corpus sweep annotated as ``motif annotate --retrogrades`` does.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import numpy as np
@@ -101,9 +103,10 @@ def found(named: list[tuple[str, object]], spec: str, model: object | None) -> N
     from motifcli.discovery import discover
 
     settings = DiscoverySettings(**parse_set(spec.split()))
+    off = dataclasses.replace(settings, retrogrades=0)
     total = gone = new = kept = 0
     for name, score in named:
-        base = {frozenset((n.track, n.index) for n in o.notes) for f in discover(score, model) for o in f.occurrences}
+        base = {frozenset((n.track, n.index) for n in o.notes) for f in discover(score, model, off) for o in f.occurrences}
         fams = discover(score, model, settings)
         other = {frozenset((n.track, n.index) for n in o.notes) for f in fams for o in f.occurrences if not o.retrograde}
         gone, new, kept = gone + len(base - other), new + len(other - base), kept + len(base & other)
@@ -121,7 +124,7 @@ def found(named: list[tuple[str, object]], spec: str, model: object | None) -> N
                       f"T {o.transposition} intervals {np.diff([n.pitch for n in o.notes]).tolist()} "
                       f"iois {np.diff([n.onset for n in o.notes]).round(3).tolist()}")
     print("retrograde statements:", total)
-    print(f"other statements: {kept} as with the defaults, {gone} of the defaults' gone, {new} new")
+    print(f"other statements: {kept} as with retrogrades=0, {gone} of those gone, {new} new")
 
 
 def sweep(root: str, only: str | None) -> None:
