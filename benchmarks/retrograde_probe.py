@@ -5,6 +5,7 @@
     PYTHONPATH=$PWD python -m benchmarks.retrograde_probe found bps tune "retrogrades=6" [--model]
     PYTHONPATH=$PWD python -m benchmarks.retrograde_probe found files "retrogrades=6" A.mxl ...
     PYTHONPATH=$PWD python -m benchmarks.retrograde_probe sweep /tmp/a16/sw [--only SUBSTR]   # motif annotate --retrogrades
+    PYTHONPATH=$PWD python -m benchmarks.retrograde_probe canon 6 OUT_DIR [WORK]   # a real line as a crab canon
 
 Over the lines discovery builds (default settings), per window length n: the windows whose retrograde
 (the same notes in reverse order: intervals reversed and negated, inter-onset intervals reversed) occurs
@@ -24,7 +25,11 @@ key does not hold: a key for written retrogrades has to hash the last note's val
 how many other statements (not retrograde) differ from those of the same settings with ``retrogrades=0``
 (a statement: its set of notes): where a key group holds a retrograde, its ordinary repeats must also agree
 on the last note's value. ``sweep``: every input of a
-corpus sweep annotated as ``motif annotate --retrogrades`` does.
+corpus sweep annotated as ``motif annotate --retrogrades`` does. ``canon``: music21's corpus holds no crab
+canon, so a real line (default Ciconia's *Quod jactatur*, one notated line; or WORK, e.g. bach/bwv1.6, its
+top part) is written as one: the line against its written retrograde (the notes and rests in reverse
+order, each with its value), both from the start, as Bach's Musical Offering canon 1 a 2; MusicXML and
+MIDI, families with the defaults and with ``retrogrades=N``.
 """
 
 from __future__ import annotations
@@ -155,6 +160,40 @@ def sweep(root: str, only: str | None) -> None:
     print("inputs with retrograde statements:", gained, "of", len(files))
 
 
+def canon(n: int, out: str, work: str = "ciconia/quod_jactatur") -> None:
+    from pathlib import Path
+
+    import music21
+
+    from motifcli import read_score
+    from motifcli.discovery import discover
+
+    line = [x for x in music21.corpus.parse(work).parts[0].flatten().notesAndRests if not x.isChord]
+    score = music21.stream.Score()
+    for events, name in ((line, "Forwards"), (line[::-1], "Backwards")):
+        p = music21.stream.Part()
+        p.partName = name
+        for x in events:
+            p.append(music21.note.Rest(quarterLength=x.quarterLength) if x.isRest
+                     else music21.note.Note(x.pitch.midi, quarterLength=x.quarterLength))
+        score.insert(0, p)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    score.write("musicxml", fp=folder / "crab.musicxml")
+    score.write("midi", fp=folder / "crab.mid")
+    for name in ("crab.musicxml", "crab.mid"):
+        s = read_score(folder / name)
+        base, fams = discover(s), discover(s, None, DiscoverySettings(retrogrades=n))
+        back = [(f.label, o) for f in fams for o in f.occurrences if o.retrograde]
+        print(f"{name}: defaults {len(base)} families, {sum(len(f.occurrences) for f in base)} statements; "
+              f"retrogrades={n}: {len(fams)} families, {sum(len(f.occurrences) for f in fams)} statements, "
+              f"{len(back)} retrograde in {len({lab for lab, _ in back})} families")
+        for f in fams:
+            if any(o.retrograde for o in f.occurrences):
+                print(f"    {f.label}: " + ", ".join(f"beat {o.start:g} track {o.track} {'retr.' if o.retrograde else 'prime'} "
+                                                   f"T {o.transposition} {len(o.notes)} notes" for o in f.occurrences))
+
+
 def main() -> None:
     args = sys.argv[1:]
     model = None
@@ -163,7 +202,9 @@ def main() -> None:
 
         args.remove("--model")
         model = motifcli.load_model()
-    if args[0] == "sweep":
+    if args[0] == "canon":
+        canon(int(args[1]), args[2], *args[3:4])
+    elif args[0] == "sweep":
         sweep(args[1], args[args.index("--only") + 1] if "--only" in args else None)
     elif args[0] == "found":
         named = _scores(["files", *args[3:]]) if args[1] == "files" else _scores(args[1:3])
