@@ -6,6 +6,7 @@
     PYTHONPATH=$PWD python -m benchmarks.retrograde_probe found files "retrogrades=6" A.mxl ...
     PYTHONPATH=$PWD python -m benchmarks.retrograde_probe sweep /tmp/a16/sw [--only SUBSTR]   # motif annotate --retrogrades
     PYTHONPATH=$PWD python -m benchmarks.retrograde_probe canon 6 OUT_DIR [WORK]   # a real line as a crab canon
+    PYTHONPATH=$PWD python -m benchmarks.retrograde_probe timing FILE              # discover's time, medians of 5
 
 Over the lines discovery builds (default settings), per window length n: the windows whose retrograde
 (the same notes in reverse order: intervals reversed and negated, inter-onset intervals reversed) occurs
@@ -13,7 +14,10 @@ elsewhere in the piece as a non-overlapping window with that key ("retrograde oc
 window that is its own retrograde (a palindrome); of those the share that run one way (a scale's
 retrograde is a scale the other way), zigzag (trills, Alberti figures) or move in one note value; and
 those a guard like the inversion one keeps (turns, not at every note, leaps a third or more), and of
-those the ones in two note values or more. Interval classes, as the keys.
+those the ones in two note values or more. Interval classes, as the keys. The last two columns count the
+``retrogrades`` option's own keys (phase18-retro18.md): windows keyed backwards (a written retrograde of
+theirs occurs, two note values or more, the last note's value included) without the contour guard, and
+with it (where ``window_keys(reversed_from=n)`` differs from the ordinary key).
 
 Two rhythms of a retrograde: by default the onsets are reversed in time (the inter-onset intervals in
 reverse order, what "IOIs reversed" says); ``--written`` reverses the note values as a score writes a
@@ -41,7 +45,8 @@ import numpy as np
 
 from benchmarks.inversion_probe import LENGTHS, _lines, _partnered, _scores
 from motifcli.discovery import DiscoverySettings
-from motifcli.discovery.candidates import Lines, build_lines, window_keys
+from motifcli.discovery.candidates import Lines, build_lines, interval_class, window_keys
+from motifcli.discovery.candidates import retrograde_keys as retrograde_keys_of
 from motifcli.voices import Voice
 
 
@@ -72,7 +77,7 @@ def retrograde_keys(lines: Lines, n: int, rev_keys: np.ndarray) -> np.ndarray:
 
 def chance(named: list[tuple[str, object]], written: bool = False) -> None:
     settings = DiscoverySettings()
-    totals = {n: np.zeros(7, dtype=np.int64) for n in LENGTHS}
+    totals = {n: np.zeros(9, dtype=np.int64) for n in LENGTHS}
     for _, score in named:
         lines = _lines(score, settings)
         if len(lines) < 8:
@@ -93,14 +98,19 @@ def chance(named: list[tuple[str, object]], written: bool = False) -> None:
             even = np.all(rq[span] == rq[idx][:, None], axis=1) if len(idx) else np.zeros(0, bool)
             leaps = np.any(np.abs(lines.interval[span]) >= 3, axis=1) if len(idx) else np.zeros(0, bool)
             guarded = ~one_way & ~zigzag & leaps
+            # the option's own keys (written retrogrades): windows keyed backwards without the contour guard
+            # (two note values still asked) and with it (window_keys reversed_from=n against the ordinary keys)
+            _, loose = retrograde_keys_of(lines, interval_class(lines.interval), n, k != -1)
+            keyed = window_keys(lines, n, settings.max_beats, reversed_from=n)[n] != k
             totals[n] += [(k != -1).sum(), found.sum(), one_way.sum(), zigzag.sum(), even.sum(), guarded.sum(),
-                          (guarded & ~even).sum()]
-    print("| n | windows | retrograde occurs | of those: one way | zigzag | one note value | guarded (turns, not every note, leaps) | guarded, 2+ note values |")
-    print("|---|---|---|---|---|---|---|---|")
+                          (guarded & ~even).sum(), loose.sum(), keyed.sum()]
+    print("| n | windows | retrograde occurs | of those: one way | zigzag | one note value | guarded (turns, not every note, leaps) "
+          "| guarded, 2+ note values | keyed backwards, no contour guard | keyed backwards (window_keys) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for n, t in totals.items():
-        w, f, o, z, e, g, g2 = (int(x) for x in t)
+        w, f, o, z, e, g, g2, u0, u = (int(x) for x in t)
         print(f"| {n} | {w} | {f} ({f / max(w, 1):.1%}) | {o / max(f, 1):.0%} | {z / max(f, 1):.0%} | {e / max(f, 1):.0%} "
-              f"| {g} ({g / max(w, 1):.2%}) | {g2} ({g2 / max(w, 1):.2%}) |")
+              f"| {g} ({g / max(w, 1):.2%}) | {g2} ({g2 / max(w, 1):.2%}) | {u0} ({u0 / max(w, 1):.2%}) | {u} ({u / max(w, 1):.2%}) |")
 
 
 def found(named: list[tuple[str, object]], spec: str, model: object | None) -> None:
@@ -194,6 +204,23 @@ def canon(n: int, out: str, work: str = "ciconia/quod_jactatur") -> None:
                                                    f"T {o.transposition} {len(o.notes)} notes" for o in f.occurrences))
 
 
+def timing(path: str) -> None:
+    import statistics
+    import time
+
+    from motifcli import read_score
+    from motifcli.discovery import discover
+
+    s = read_score(path)
+    for spec in ({}, {"retrogrades": 6}, {"retrogrades": 6, "inversions": 6}):
+        t = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            discover(s, None, DiscoverySettings(**spec))
+            t.append(time.perf_counter() - t0)
+        print(spec, f"median {statistics.median(t):.2f} s of 5 runs")
+
+
 def main() -> None:
     args = sys.argv[1:]
     model = None
@@ -202,7 +229,9 @@ def main() -> None:
 
         args.remove("--model")
         model = motifcli.load_model()
-    if args[0] == "canon":
+    if args[0] == "timing":
+        timing(args[1])
+    elif args[0] == "canon":
         canon(int(args[1]), args[2], *args[3:4])
     elif args[0] == "sweep":
         sweep(args[1], args[args.index("--only") + 1] if "--only" in args else None)

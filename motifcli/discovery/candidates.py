@@ -198,7 +198,7 @@ def retrograde_keys(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per start, a key of the n-note window shared with its written retrograde, and where to use it:
     the ``eligible`` windows (the caller's contour guard) in two note values or more whose key group
-    holds a window and its retrograde. Every other window keeps its ordinary key, so ordinary repeats
+    holds a window and its retrograde, not overlapping it. Every other window keeps its ordinary key, so ordinary repeats
     are grouped as before unless the piece states the window's retrograde.
 
     The key hashes the sequence value, interval, value, ..., value: every note's value (the last
@@ -228,14 +228,17 @@ def retrograde_keys(
             key = key * _M1 + ((st[:, j] + 64) * 4099 + va[:, j]) * _M2 + np.int64(n)
         hashed.append(key * _M1 + (va[:, -1] + 1) * _M2 + np.int64(-n))
     both = np.minimum.reduce(hashed)
-    # a group holds a retrograde when one of its windows' retrograde (or retrograde inversion) is another's
-    own = hashed[0][ok]
-    backwards = [h[ok] for h in hashed[1::2]]
-    hit = np.zeros(len(own), dtype=bool)
-    for h in backwards:
-        hit |= np.isin(h, own) & (h != own)  # a palindrome is its own retrograde: no partner
+    # a group holds a retrograde when one of its windows' retrograde (or retrograde inversion) is another
+    # window's, not overlapping it (a palindrome is its own retrograde; a run meets its own shifted by a note)
+    at = np.flatnonzero(ok)
+    own = hashed[0][at]
+    hit = np.zeros(N, dtype=bool)
+    for h in hashed[1::2]:
+        for w in at[np.isin(h[at], own) & (h[at] != own)].tolist():
+            partners = at[own == h[w]]
+            hit[w] |= bool(np.any((np.abs(partners - w) >= n) | (lines.voice_id[partners] != lines.voice_id[w])))
     use = np.zeros(N, dtype=bool)
-    use[ok] = np.isin(both[ok], both[ok][hit])
+    use[at] = np.isin(both[at], both[hit])
     return both, use
 
 
