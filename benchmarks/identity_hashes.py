@@ -29,11 +29,11 @@ CHORALES = ("bach/bwv1.6", "bach/bwv11.6", "bach/bwv130.6")
 
 def sha(x: object) -> str:
     """sha1 of repr; a meter estimate with the fields its repr leaves out (downbeats, sections, scores).
-    An occurrence's ``inverted=False`` and ``time_scale=1.0`` (session 18) are left out, so trees before them
-    hash the same."""
+    An occurrence's ``inverted=False``, ``time_scale=1.0`` and ``retrograde=False`` (session 18) are left out,
+    so trees before them hash the same."""
     if hasattr(x, "downbeats") and hasattr(x, "sections"):
         x = (x, x.downbeats, x.sections, sorted(getattr(x, "scores", {}).items()))
-    return hashlib.sha1(repr(x).replace(", time_scale=1.0)", ")").replace(", inverted=False)", ")").encode()).hexdigest()
+    return hashlib.sha1(repr(x).replace(", retrograde=False)", ")").replace(", time_scale=1.0)", ")").replace(", inverted=False)", ")").encode()).hexdigest()
 
 
 def chorales() -> list[tuple[str, object]]:

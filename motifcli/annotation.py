@@ -104,16 +104,19 @@ class MotifNote:
 # what Occurrence.text writes ("Motif A1", "Motif A3 inv." for a statement in inversion, "Motif A3 aug." / "dim."
 # in longer / shorter note values, "Motif A3 inv. aug." for both), or the writers for the same notes in several
 # families ("Motif A3 = B1", writers/shared.py): how a writer knows an earlier run's labels in a file it annotates again
-LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: inv\.)?(?: aug\.| dim\.)?(?: = [A-Z]+[0-9]+(?: inv\.)?(?: aug\.| dim\.)?)*")
+# ("Motif A3 retr." backwards, "Motif A3 retr. inv." in retrograde inversion)
+LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?(?: = [A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?)*")
 INVERTED_MARK = " inv."  # after an inverted statement's label: "Motif A3 inv."
 AUGMENTED_MARK = " aug."  # after a statement in longer note values (time_scale > 1): "Motif A3 aug."
 DIMINISHED_MARK = " dim."  # in shorter ones (time_scale < 1)
+RETROGRADE_MARK = " retr."  # a statement in retrograde: "Motif A3 retr.", "Motif A3 retr. inv." (retrograde inversion)
 
 
-def statement_marks(inverted: bool, time_scale: float) -> str:
-    """What follows a statement's label: " inv." (inversion), then " aug." / " dim." (other note values)."""
+def statement_marks(inverted: bool, time_scale: float, retrograde: bool = False) -> str:
+    """What follows a statement's label: " retr." (retrograde), " inv." (inversion), then " aug." /
+    " dim." (other note values)."""
     scaled = AUGMENTED_MARK if time_scale > 1 else DIMINISHED_MARK if time_scale < 1 else ""
-    return (INVERTED_MARK if inverted else "") + scaled
+    return (RETROGRADE_MARK if retrograde else "") + (INVERTED_MARK if inverted else "") + scaled
 
 
 # MotifNote.voice numbers (motifcli/voice_ids.py) in words; docs/json-schema.md
@@ -167,7 +170,9 @@ class Occurrence:
     prototype (None when the method does not measure it: bar-level grouping; for a statement in
     inversion, from the prototype mirrored about its first note); ``inverted``: the prototype's
     intervals mirrored, its rhythm kept (``--inversions``); ``time_scale``: its note values over the
-    prototype's, 2 = augmented, 0.5 = diminished (``--augmentations``); ``similarity`` to
+    prototype's, 2 = augmented, 0.5 = diminished (``--augmentations``); ``retrograde``: the prototype's
+    notes in reverse order (``--retrogrades``; its transposition from the prototype reversed: its first
+    note against the prototype's last; with ``inverted``, retrograde inversion); ``similarity`` to
     the prototype or family centre, 1 = identical. Score :class:`~motifcli.score.Note` s given as
     ``notes`` are turned into :class:`MotifNote` s (with ``note_indices`` as their indices).
     """
@@ -188,6 +193,7 @@ class Occurrence:
     end_bar_label: str | None = None
     inverted: bool = False  # a statement in inversion (--inversions; discovery/inversion.py)
     time_scale: float = 1.0  # note values over the prototype's: 2 augmented, 0.5 diminished (--augmentations; discovery/timescale.py)
+    retrograde: bool = False  # the prototype's notes in reverse order (--retrogrades; discovery/retrograde.py)
 
     def __post_init__(self) -> None:
         if any(not isinstance(n, MotifNote) for n in self.notes):
@@ -212,8 +218,9 @@ class Occurrence:
     @property
     def text(self) -> str:
         """What notation programs show: always "Motif A1" (a bare "A1" can read as fingering);
-        "Motif A3 inv." for a statement in inversion, "Motif A3 aug." / "dim." in other note values."""
-        return f"Motif {self.label}{statement_marks(self.inverted, self.time_scale)}"
+        "Motif A3 inv." for a statement in inversion, "Motif A3 aug." / "dim." in other note values,
+        "Motif A3 retr." backwards (``statement_marks``)."""
+        return f"Motif {self.label}{statement_marks(self.inverted, self.time_scale, self.retrograde)}"
 
     @property
     def line(self) -> str:
@@ -261,6 +268,7 @@ class Occurrence:
             "note_indices": list(self.note_indices),
             **({"inverted": True} if self.inverted else {}),  # only when true: reports without inversions unchanged
             **({"time_scale": _number(self.time_scale)} if self.time_scale != 1 else {}),  # only when not 1
+            **({"retrograde": True} if self.retrograde else {}),  # only when true
         }
 
     @classmethod
@@ -289,6 +297,7 @@ class Occurrence:
             end_bar_label=d.get("end_bar_label"),
             inverted=bool(d.get("inverted", False)),
             time_scale=float(d.get("time_scale", 1.0)),
+            retrograde=bool(d.get("retrograde", False)),
         )
 
 

@@ -26,6 +26,7 @@ from motifcli.options import (
     TextureModelOpt,
     InversionsOpt,
     AugmentationsOpt,
+    RetrogradesOpt,
     DebugOpt,
     EmbedMinNotesOpt,
     EmbedModelOpt,
@@ -161,6 +162,7 @@ def annotate(
     texture_model: TextureModelOpt = "cluster",
     inversions: InversionsOpt = False,
     augmentations: AugmentationsOpt = False,
+    retrogrades: RetrogradesOpt = False,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Processes working in parallel.")] = 1,
     threads: Annotated[
         Optional[int], typer.Option("--threads", help="onnxruntime threads per process (default: cores / workers).")
@@ -197,7 +199,7 @@ def annotate(
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
-            texture_model=texture_model, inversions=inversions, augmentations=augmentations,
+            texture_model=texture_model, inversions=inversions, augmentations=augmentations, retrogrades=retrogrades,
             lyrics=lyrics, keep_time_signatures=keep_time_signatures, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
@@ -388,6 +390,7 @@ def plot(
     texture_model: TextureModelOpt = "cluster",
     inversions: InversionsOpt = False,
     augmentations: AugmentationsOpt = False,
+    retrogrades: RetrogradesOpt = False,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
     max_beats: MaxBeatsOpt = None,
@@ -402,7 +405,7 @@ def plot(
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
-            texture_model=texture_model, inversions=inversions, augmentations=augmentations,
+            texture_model=texture_model, inversions=inversions, augmentations=augmentations, retrogrades=retrogrades,
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )

@@ -28,6 +28,7 @@ DEFAULT_VARIANT_TOLERANCE = 1.0  # discovery's tuned variant tolerance, what sen
 DEFAULT_TEXTURE_SIMILARITY = 0.4  # discovery's tuned bar similarity for texture families, at sensitivity 0.5
 INVERSION_NOTES = 6  # --inversions: the shortest statement matched in inversion (benchmarks/phase18-inv18.md)
 AUGMENTATION_NOTES = 6  # --augmentations: the shortest statement matched in other note values (phase18-aug18.md)
+RETROGRADE_NOTES = 6  # --retrogrades: the shortest statement matched in retrograde (phase18-retro18.md)
 
 
 def discovery_options(settings: Settings) -> dict[str, Any]:
@@ -39,7 +40,8 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     With the model (``texture_model="cluster"``, the default) the texture bars' distance is the
     model's calibrated threshold moved by the sensitivity, or an explicit ``--threshold``, as for
     ``--unit bar``. ``--inversions``: statements in strict inversion of :data:`INVERSION_NOTES` or more;
-    ``--augmentations``: in augmentation or diminution, of :data:`AUGMENTATION_NOTES` or more."""
+    ``--augmentations``: in augmentation or diminution, of :data:`AUGMENTATION_NOTES` or more;
+    ``--retrogrades``: in retrograde (and with ``--inversions`` retrograde inversion), of :data:`RETROGRADE_NOTES` or more."""
     options: dict[str, Any] = {"min_notes": settings.fewest_notes}
     if settings.min_notes is not None:  # an explicit --min-notes also bounds the short rhythmic cells
         options["cell_min_notes"] = max(2, settings.fewest_notes)
@@ -57,6 +59,8 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
         options["inversions"] = max(INVERSION_NOTES, settings.fewest_notes)
     if settings.augmentations:  # note values doubled or halved, of AUGMENTATION_NOTES or more (and at least --min-notes)
         options["augmentations"] = max(AUGMENTATION_NOTES, settings.fewest_notes)
+    if settings.retrogrades:  # notes in reverse order, of RETROGRADE_NOTES or more (and at least --min-notes)
+        options["retrogrades"] = max(RETROGRADE_NOTES, settings.fewest_notes)
     return options
 
 
@@ -207,6 +211,7 @@ def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any,
         transposition=None if transposition is None else int(transposition),
         inverted=bool(getattr(occ, "inverted", False)),
         time_scale=float(getattr(occ, "time_scale", 1.0)),
+        retrograde=bool(getattr(occ, "retrograde", False)),
     )
 
 

@@ -102,6 +102,12 @@ AugmentationsOpt = Annotated[
                  "intervals with every note value doubled or halved (a fugue's subject in long values), of 6 notes "
                  "or more; marked 'Motif A3 aug.' / 'dim.'. Off by default, as --inversions."),
 ]
+RetrogradesOpt = Annotated[
+    bool,
+    typer.Option("--retrogrades", help="--unit note: also find statements in retrograde, the notes in reverse order "
+                 "(intervals reversed and mirrored, note values reversed: crab canons, rows), of 6 notes or more; "
+                 "marked 'Motif A3 retr.' ('retr. inv.' in retrograde inversion with --inversions). Off by default, as --inversions."),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 _LIMIT = ReadLimits()  # the defaults each limit's help names, read from the one place that sets them
 MaxBytesOpt = Annotated[Optional[int], typer.Option(
@@ -151,6 +157,7 @@ def build_settings(
     texture_model: str = "cluster",
     inversions: bool = False,
     augmentations: bool = False,
+    retrogrades: bool = False,
 ):  # noqa: ANN202 - a motifcli.settings.Settings (imported lazily)
     """The one place every command turns its options into :class:`~motifcli.settings.Settings`
     (a bad value is a UsageError: exit 2)."""
@@ -188,6 +195,7 @@ def build_settings(
             texture_model=str(texture_model).strip().lower(),
             inversions=inversions,
             augmentations=augmentations,
+            retrogrades=retrogrades,
             lyrics=lyrics,
             keep_time_signatures=keep_time_signatures,
             limits=replace(ReadLimits(), **changes),
@@ -213,7 +221,7 @@ _FLAGS = {
 
 
 # options that only one --unit reads: given for the other unit, they are accepted and do nothing
-UNUSED_AT = {"note": ("threshold", "window", "hop"), "bar": ("texture_model", "inversions", "augmentations")}
+UNUSED_AT = {"note": ("threshold", "window", "hop"), "bar": ("texture_model", "inversions", "augmentations", "retrogrades")}
 
 
 def note_unused(ctx: typer.Context, unit: str) -> None:

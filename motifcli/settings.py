@@ -111,6 +111,7 @@ class Settings:
     texture_model: str | None = "cluster"  # note level: texture bars grouped by the bar model ("off": by their points; None: discovery's default)
     inversions: bool = False  # note level: also statements in strict inversion (--inversions; discovery/inversion.py)
     augmentations: bool = False  # note level: also statements in augmentation / diminution (--augmentations; discovery/timescale.py)
+    retrogrades: bool = False  # note level: also statements in retrograde (--retrogrades; discovery/retrograde.py)
     # filled in by resolve(): what the run really uses
     distance: str | None = None
     threshold_source: str | None = None
@@ -161,6 +162,8 @@ class Settings:
             raise UsageError(f"inversions must be true or false, not {self.inversions!r}")
         if not isinstance(self.augmentations, bool):
             raise UsageError(f"augmentations must be true or false, not {self.augmentations!r}")
+        if not isinstance(self.retrogrades, bool):
+            raise UsageError(f"retrogrades must be true or false, not {self.retrogrades!r}")
         if self.texture_model not in (None, "off", "cluster"):
             raise UsageError(f"unknown texture model {self.texture_model!r}; choose off or cluster")
         if self.bar_fit not in BAR_FITS:
@@ -317,6 +320,7 @@ class Settings:
             "max_families": self.max_families,
             **({"inversions": True} if self.inversions else {}),  # only when asked: reports without it unchanged
             **({"augmentations": True} if self.augmentations else {}),
+            **({"retrogrades": True} if self.retrogrades else {}),
             # texture bars grouped by their notes, not the bar model: only when asked (note level), as above
             **({"texture_model": self.texture_model} if self.unit == "note" and self.texture_model == "off" else {}),
         }

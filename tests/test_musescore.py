@@ -900,7 +900,7 @@ def plugin_settings(musescore: MuseScore, workdir: Path, **values: object) -> Pa
     work.mkdir(exist_ok=True)
     base = {"motifPath": "motif", "modelPath": "", "sensitivity": 0.5, "workDir": str(work), "reportPath": "",
             "timeoutSeconds": 300, "quiet": "true", "unit": "note", "inversions": "false",
-            "augmentations": "false"}
+            "augmentations": "false", "retrogrades": "false"}
     base.update(values)
     musescore.set_plugin_settings("motif", base)
     return work
@@ -937,18 +937,18 @@ def test_plugin_with_a_precomputed_report(musescore: MuseScore, tmp_path: Path) 
                      "Motif B1": "#56B4E9", "Motif B2": "#56B4E9"}, log
 
 
-@pytest.mark.parametrize(("unit", "passed", "inversions", "augmentations"), [
-    ("note", "note", "false", "true"), ("bar", "bar", "true", "true"), ("", "note", "true", "false"),
-    ("Bars?", "note", "false", "false"),
+@pytest.mark.parametrize(("unit", "passed", "inversions", "augmentations", "retrogrades"), [
+    ("note", "note", "false", "true", "true"), ("bar", "bar", "true", "true", "true"), ("", "note", "true", "false", "false"),
+    ("Bars?", "note", "false", "false", "true"),
 ])
 def test_plugin_says_so_when_motif_fails(
-    musescore: MuseScore, tmp_path: Path, unit: str, passed: str, inversions: str, augmentations: str
+    musescore: MuseScore, tmp_path: Path, unit: str, passed: str, inversions: str, augmentations: str, retrogrades: str,
 ) -> None:
     """No motif program: a message with the command (which passes the unit setting; an empty or unknown one
-    is the default, note; --inversions / --augmentations when that setting is on and the unit is note), and
+    is the default, note; --inversions / --augmentations / --retrogrades when that setting is on and the unit is note), and
     the score left as it was."""
     plugin_settings(musescore, tmp_path, motifPath=str(tmp_path / "no such dir" / "motif"), unit=unit,
-                    inversions=inversions, augmentations=augmentations)
+                    inversions=inversions, augmentations=augmentations, retrogrades=retrogrades)
     out = tmp_path / "plugin.mscx"
     log = musescore.job(
         [{"in": str(HERE / "plain.musicxml"), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(out)]}], tmp_path
@@ -959,6 +959,7 @@ def test_plugin_says_so_when_motif_fails(
     assert f" --unit {passed} " in command, command
     assert (" --inversions " in command) == (inversions == "true" and passed == "note"), command
     assert (" --augmentations " in command) == (augmentations == "true" and passed == "note"), command
+    assert (" --retrogrades " in command) == (retrogrades == "true" and passed == "note"), command
     mscx = read_mscx(out)
     assert [n for n in mscx.notes if n.color not in (None, "#000000")] == [] and mscx.texts == []
 

@@ -68,8 +68,8 @@ def test_csv_one_row_per_occurrence(song, tmp_path):
     assert list(rows[0]) == [
         "label", "family", "number", "track", "track_name", "start_beat", "end_beat", "start_bar",
         "end_bar", "start_seconds", "end_seconds", "similarity", "note_count", "rank", "transposition",
-        "staff", "voice", "line", "inverted", "time_scale",
-    ]  # schema 2 adds rank, transposition, where it is and (session 18) inverted, time_scale at the end (schema 1 readers keep their columns)
+        "staff", "voice", "line", "inverted", "time_scale", "retrograde",
+    ]  # schema 2 adds rank, transposition, where it is and (session 18) inverted, time_scale, retrograde at the end (schema 1 readers keep their columns)
     occurrences = annotation.occurrences
     ranks = {m.name: m.rank for m in annotation.motifs}
     assert [r["label"] for r in rows] == [o.label for o in occurrences]

@@ -97,7 +97,7 @@ def diatonic_steps(semitones: int) -> int:
 
 def window_keys(
     lines: Lines, max_notes: int, max_beats: float, chromatic: bool = False, absolute: bool = False,
-    inverted_from: int = 0, scaled_from: int = 0,
+    inverted_from: int = 0, scaled_from: int = 0, reversed_from: int = 0,
 ) -> dict[int, np.ndarray]:
     """For each length n (2..max_notes), an int64 key per start position, -1 where invalid.
 
@@ -115,6 +115,12 @@ def window_keys(
     of them, so a window and its augmentation or diminution by 2 (or 4, ...) share a key
     (:mod:`motifcli.discovery.timescale`); only a window in two note values or more (even running notes
     and repeated notes are everywhere at every speed) that turns and leaps, as for inversions.
+    ``reversed_from`` (> 0, not with ``absolute``): windows of at least that many notes are keyed so
+    that a window and its written retrograde (the notes in reverse order: intervals reversed and
+    negated, note values reversed) share a key (:func:`retrograde_keys`; with ``inverted_from`` also
+    its retrograde inversion) where the piece states both; only a window that turns, not at every
+    note, leaps and holds two note values or more (the inversion and augmentation guards: a zigzag or
+    a one-value run is its own retrograde shifted by a note, benchmarks/phase18-aug18.md).
     """
     N = len(lines)
     if N == 0:
@@ -139,10 +145,11 @@ def window_keys(
     zigzag = np.ones(N, dtype=bool)  # every interval so far turns back from the one before
     leaps = np.zeros(N, dtype=bool)  # some interval so far is a third or more
     valid = np.ones(N, dtype=bool)
+    retro = reversed_from > 0 and not absolute
     for n in range(2, max_notes + 1):
         if mirror:
             key_down, _ = append_step(lines, key_down, valid, down, n - 2, n)
-        if mirror or shifts:  # the window's contour, for the guards
+        if mirror or shifts or retro:  # the window's contour, for the guards
             at = np.minimum(np.arange(N) + n - 2, N - 1)
             sign = np.sign(iv[at])
             leaps |= np.abs(lines.interval[at]) >= 3
@@ -169,8 +176,70 @@ def window_keys(
             for s in shifts:
                 scaled = np.where(turned, slow_keys[s][1], slow_keys[s][0])
                 chosen = np.where(shift == s, scaled, chosen)
+        if retro and n >= reversed_from:  # a window and its retrograde: one key (retrograde_keys)
+            contour = valid & (lead != 0) & ~one_way & ~zigzag & leaps
+            both, use = retrograde_keys(lines, iv, n, contour, mirror and n >= inverted_from, bool(shifts) and n >= scaled_from)
+            chosen = np.where(use, both, chosen)
         keys[n] = np.where(valid, chosen, -1)
     return keys
+
+
+def note_values(lines: Lines) -> tuple[np.ndarray, np.ndarray]:
+    """Each note's written value in grid units, as a retrograde reverses it: inside a window its
+    inter-onset interval; as a window's last note (second array) its sounding length when that is
+    shorter (a rest follows) or the voice ends: a retrograde states that note first, without the rest."""
+    rq = np.round(lines.ioi / lines.grid).astype(np.int64)
+    sounding = np.maximum(np.round((lines.offsets - lines.onsets) / lines.grid).astype(np.int64), 1)
+    return np.where(lines.same_next, rq, sounding), np.where(lines.same_next, np.minimum(rq, sounding), sounding)
+
+
+def retrograde_keys(
+    lines: Lines, iv: np.ndarray, n: int, eligible: np.ndarray, mirror: bool = False, scaled: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per start, a key of the n-note window shared with its written retrograde, and where to use it:
+    the ``eligible`` windows (the caller's contour guard) in two note values or more whose key group
+    holds a window and its retrograde, not overlapping it. Every other window keeps its ordinary key, so ordinary repeats
+    are grouped as before unless the piece states the window's retrograde.
+
+    The key hashes the sequence value, interval, value, ..., value: every note's value (the last
+    note's included, which a retrograde states first and the ordinary keys leave out) and the
+    intervals between them; the window's and its retrograde's (read backwards, intervals negated)
+    sequences are both hashed and the smaller taken (``mirror``: also both with intervals negated,
+    the smallest of four: retrograde inversion). ``scaled``: the values divided by the largest power
+    of two (up to 2 ** SCALE_SHIFTS) dividing them all, as the augmentation keys do."""
+    N = len(lines)
+    inner, end = note_values(lines)
+    pos = np.minimum(np.arange(N)[:, None] + np.arange(n)[None, :], N - 1)  # the window's notes
+    vals = inner[pos]
+    vals[:, -1] = end[pos[:, -1]]
+    steps = iv[pos[:, :-1]]
+    ok = eligible & np.any(vals != vals[:, :1], axis=1)  # two note values or more
+    if scaled:
+        low = np.min(np.minimum(_twos(vals.ravel()).reshape(vals.shape), SCALE_SHIFTS), axis=1)
+        vals = vals >> low[:, None]
+    vals = np.minimum(vals, 4000)
+    orders = [(steps, vals), (-steps[:, ::-1], vals[:, ::-1])]  # the window, its retrograde
+    if mirror:  # its inversion, its retrograde inversion
+        orders += [(-steps, vals), (steps[:, ::-1], vals[:, ::-1])]
+    hashed = []
+    for st, va in orders:
+        key = np.full(N, np.int64(7), dtype=np.int64)
+        for j in range(n - 1):
+            key = key * _M1 + ((st[:, j] + 64) * 4099 + va[:, j]) * _M2 + np.int64(n)
+        hashed.append(key * _M1 + (va[:, -1] + 1) * _M2 + np.int64(-n))
+    both = np.minimum.reduce(hashed)
+    # a group holds a retrograde when one of its windows' retrograde (or retrograde inversion) is another
+    # window's, not overlapping it (a palindrome is its own retrograde; a run meets its own shifted by a note)
+    at = np.flatnonzero(ok)
+    own = hashed[0][at]
+    hit = np.zeros(N, dtype=bool)
+    for h in hashed[1::2]:
+        for w in at[np.isin(h[at], own) & (h[at] != own)].tolist():
+            partners = at[own == h[w]]
+            hit[w] |= bool(np.any((np.abs(partners - w) >= n) | (lines.voice_id[partners] != lines.voice_id[w])))
+    use = np.zeros(N, dtype=bool)
+    use[at] = np.isin(both[at], both[hit])
+    return both, use
 
 
 def _twos(rq: np.ndarray) -> np.ndarray:

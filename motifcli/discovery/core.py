@@ -13,6 +13,7 @@ from motifcli.discovery.extent import grow_families
 from motifcli.discovery.families import Chosen, add_variants, choose
 from motifcli.discovery.inversion import inverted_statements, mirrored, reference
 from motifcli.discovery.patterns import Pattern, closed_patterns
+from motifcli.discovery.retrograde import retrograde_statements
 from motifcli.discovery.salience import opening_ordered, ranked
 from motifcli.discovery.timescale import time_scales
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
@@ -88,7 +89,8 @@ def line_patterns(lines: Lines, settings: DiscoverySettings) -> tuple[dict[int, 
     keys = window_keys(lines, settings.max_notes + max(1, settings.max_gaps), settings.max_beats,
                        chromatic=not settings.diatonic_keys or not settings.transpose, absolute=not settings.transpose,
                        inverted_from=settings.inversions if settings.transpose else 0,
-                       scaled_from=settings.augmentations)
+                       scaled_from=settings.augmentations,
+                       reversed_from=settings.retrogrades if settings.transpose else 0)
     patterns = closed_patterns(
         lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
         settings.drop_open_at_cap, settings.extend_kept == "always", settings.opening_figure,
@@ -111,7 +113,8 @@ def voice_and_cell_families(
         add_variants(chosen, lines, keys, settings, model, meter)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
     mirror = _mirror(settings)
-    core = [_family(c, lines, settings.salience_discount, mirror, settings.augmentations > 0) for c in chosen]
+    backwards = settings.retrogrades > 0 and settings.transpose
+    core = [_family(c, lines, settings.salience_discount, mirror, settings.augmentations > 0, backwards) for c in chosen]
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
         grow_families(chosen, lines, settings, meter)
@@ -167,19 +170,27 @@ def _mirror(settings: DiscoverySettings) -> bool | None:
     return not settings.diatonic_keys
 
 
-def _family(c: Chosen, lines: Lines, discount_power: float = 0.0, mirror: bool | None = None, scaled: bool = False) -> Family:
+def _family(c: Chosen, lines: Lines, discount_power: float = 0.0, mirror: bool | None = None, scaled: bool = False,
+            backwards: bool = False) -> Family:
     """Build the output family: prototype = earliest exact statement, then the rest in time order.
     ``mirror`` (not None: inversions are searched): statements in inversion are marked as such;
-    ``scaled`` (augmentations are searched): so are statements in other note values."""
+    ``scaled`` (augmentations are searched): so are statements in other note values; ``backwards``
+    (retrogrades are searched): statements in retrograde (and retrograde inversion)."""
     order = np.argsort(c.distance + 1e-9 * c.starts, kind="stable")
     p = int(order[0])
     rest = [i for i in range(len(c.starts)) if i != p]
     flip = inverted_statements(lines, c.notes, c.distance, mirror) if mirror is not None else np.zeros(len(c.notes), bool)
     scale = time_scales(lines, c.notes, c.distance) if scaled else np.ones(len(c.notes))
-    if flip.any() or (scale != 1).any():  # prime, inverted and scaled against the statement heard first (a canon's leader)
+    back = np.zeros(len(c.notes), dtype=bool)
+    if backwards:
+        chromatic = bool(mirror) if mirror is not None else False
+        back, both = retrograde_statements(lines, c.notes, c.distance, chromatic, mirror is not None)
+        flip = flip | both
+    if flip.any() or (scale != 1).any() or back.any():  # prime, inverted and scaled against the statement heard first (a canon's leader)
         p = int(reference(lines, c.notes, c.distance))
         rest = [i for i in range(len(c.starts)) if i != p]
-    occs = [_occurrence(lines, c.notes[i], c.notes[p], float(c.distance[i]), bool(flip[i]), float(scale[i])) for i in [p, *rest]]
+    occs = [_occurrence(lines, c.notes[i], c.notes[p], float(c.distance[i]), bool(flip[i]), float(scale[i]), bool(back[i]))
+            for i in [p, *rest]]
     total = max(len(lines), 1)
     coverage = sum(len(o.notes) for o in occs) / total
     similarity = float(np.mean([o.similarity for o in occs]))
@@ -188,20 +199,23 @@ def _family(c: Chosen, lines: Lines, discount_power: float = 0.0, mirror: bool |
 
 
 def _occurrence(lines: Lines, pos: np.ndarray, proto: np.ndarray, distance: float, inverted: bool = False,
-                time_scale: float = 1.0) -> Occurrence:
+                time_scale: float = 1.0, retrograde: bool = False) -> Occurrence:
     v = lines.voices[int(lines.voice_id[pos[0]])]
     base = int(np.searchsorted(lines.voice_id, lines.voice_id[pos[0]]))
     notes = tuple(
         NoteRef(v.track, int(v.note_indices[i]), v.voice, float(v.onsets[i]), float(v.offsets[i]), int(v.pitches[i]))
         for i in (pos - base).tolist()
     )
-    if inverted:  # from the prototype mirrored about its first note
+    if retrograde:  # from the prototype reversed (mirrored first for a retrograde inversion): its first note against the prototype's last
+        ref = mirrored(lines.pitches[proto]) if inverted else lines.pitches[proto]
+        shift = int(np.round(median(lines.pitches[pos] - ref[::-1])))
+    elif inverted:  # from the prototype mirrored about its first note
         shift = int(np.round(median(lines.pitches[pos] - mirrored(lines.pitches[proto]))))
     elif len(pos) == len(proto):
         shift = int(np.round(median(lines.pitches[pos] - lines.pitches[proto])))
     else:  # different note counts: the first notes correspond (alignment keeps both ends)
         shift = int(lines.pitches[pos[0]] - lines.pitches[proto[0]])
-    return Occurrence(notes, shift, diatonic_steps(shift), float(1.0 / (1.0 + distance)), inverted, time_scale)
+    return Occurrence(notes, shift, diatonic_steps(shift), float(1.0 / (1.0 + distance)), inverted, time_scale, retrograde)
 
 
 def _keep_transpositions(grown: Family, core: Family) -> Family:
@@ -216,8 +230,8 @@ def _keep_transpositions(grown: Family, core: Family) -> Family:
     for g in grown.occurrences:
         c = next((of[k] for k in ((n.track, n.index) for n in g.notes) if k in of), g)
         occs.append(dataclasses.replace(g, transposition=c.transposition, diatonic=c.diatonic, inverted=c.inverted,
-                                        time_scale=c.time_scale))
-    if any(o.inverted or o.time_scale != 1 for o in occs):  # against the core's prototype: the statement holding it leads
+                                        time_scale=c.time_scale, retrograde=c.retrograde))
+    if any(o.inverted or o.time_scale != 1 or o.retrograde for o in occs):  # against the core's prototype: the statement holding it leads
         head = (core.prototype.notes[0].track, core.prototype.notes[0].index)
         lead = next((i for i, o in enumerate(occs) if head in {(n.track, n.index) for n in o.notes}), 0)
         occs.insert(0, occs.pop(lead))

@@ -18,6 +18,7 @@ from motifcli.discovery.barpos import bar_positions, position_tolerance
 from motifcli.discovery.candidates import Lines, interval_class_of
 from motifcli.discovery.families import Chosen, covered, set_statements
 from motifcli.discovery.inversion import inverted_statements
+from motifcli.discovery.retrograde import retrograde_statements
 from motifcli.discovery.timescale import time_scales
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.meter import MeterMap
@@ -122,7 +123,8 @@ def _step(ends: list[int], count: int, side: int, lines: Lines, taken: np.ndarra
     return key, int(round(lines.ioi[a] / lines.grid))
 
 
-def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float) -> None:
+def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float,
+                      fixed: frozenset[int] = frozenset()) -> None:
     """Each statement followed (in its voice, after no rest over ``rest`` beats, on a note no other
     statement of the family holds, within ``max_notes`` / ``max_beats``) by a long note takes that
     note (in place). Long: its inter-onset interval (the note and any rest after it) is at least
@@ -137,11 +139,11 @@ def end_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_
         return bool(held >= ratio * inner - 1e-9 and lines.onsets[b] - lines.offsets[hi] <= rest + 1e-9
                     and lines.onsets[b] - lines.onsets[lo] <= max_beats + 1e-9)
 
-    _take_neighbours(fam, lines, max_notes, True, takes)
+    _take_neighbours(fam, lines, max_notes, True, takes, fixed)
 
 
 def start_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, max_notes: int, max_beats: float,
-                        strength: np.ndarray) -> None:
+                        strength: np.ndarray, fixed: frozenset[int] = frozenset()) -> None:
     """Each statement preceded (in its voice, after no rest over ``rest`` beats, within ``max_notes`` /
     ``max_beats``) by a long note that no other statement of the family holds, on a stronger metric
     place than the statement's first note (``strength``: :func:`metric_strength`), takes that note (in
@@ -159,14 +161,15 @@ def start_on_long_notes(fam: Chosen, lines: Lines, ratio: float, rest: float, ma
                     and lines.onsets[lo] - lines.offsets[b] <= rest + 1e-9
                     and lines.onsets[hi] - lines.onsets[b] <= max_beats + 1e-9)
 
-    _take_neighbours(fam, lines, max_notes, False, takes)
+    _take_neighbours(fam, lines, max_notes, False, takes, fixed)
 
 
 def _take_neighbours(fam: Chosen, lines: Lines, max_notes: int, after: bool,
-                     takes: Callable[[int, int, int, float], bool]) -> None:
+                     takes: Callable[[int, int, int, float], bool], fixed: frozenset[int] = frozenset()) -> None:
     """Each statement (of 2 to ``max_notes`` - 1 notes) takes the next note of its voice (``after``) or
     the one before, where no other statement of the family holds it and ``takes(lo, hi, that note,
-    the longest inter-onset interval inside)`` says so (in place): the walk both long-note rules share."""
+    the longest inter-onset interval inside)`` says so (in place): the walk both long-note rules share.
+    A statement starting at a position in ``fixed`` (a retrograde one) takes none."""
     if not fam.notes:
         return
     taken = covered(fam, len(lines))
@@ -174,7 +177,7 @@ def _take_neighbours(fam: Chosen, lines: Lines, max_notes: int, after: bool,
     for p in fam.notes:
         lo, hi = int(p.min()), int(p.max())
         b = hi + 1 if after else lo - 1
-        if 2 <= len(p) < max_notes and 0 <= b < len(lines) and lines.same_next[hi if after else b] and not taken[b]:
+        if lo not in fixed and 2 <= len(p) < max_notes and 0 <= b < len(lines) and lines.same_next[hi if after else b] and not taken[b]:
             inner = float(lines.ioi[lo:hi].max())
             if inner > 0 and takes(lo, hi, b, inner):
                 taken[b] = True
@@ -209,11 +212,16 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
         if settings.inversions > 0 and settings.transpose:  # mirrored statements grow mirrored (inversion.py)
             inverted = inverted_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys)
         scales = time_scales(lines, fam.notes, fam.distance) if settings.augmentations > 0 else None  # timescale.py
+        fixed: frozenset[int] = frozenset()
+        if settings.retrogrades > 0 and settings.transpose:  # a retrograde statement does not grow (retrograde.py)
+            back, _ = retrograde_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys, settings.inversions > 0)
+            fixed = frozenset(int(fam.notes[i].min()) for i in np.flatnonzero(back))
+            walls = [(-1, 10**12) if b else w for b, w in zip(back, walls)]  # walled in on both sides
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
                           settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary, inverted, scales)
         end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
-                          settings.grow_max_beats)
+                          settings.grow_max_beats, fixed)
         if strength is not None:
             start_on_long_notes(fam, lines, settings.grow_from_long, settings.grow_rest, settings.grow_max_notes,
-                                settings.grow_max_beats, strength)
+                                settings.grow_max_beats, strength, fixed)
 

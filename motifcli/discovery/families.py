@@ -20,6 +20,7 @@ from motifcli.discovery.candidates import Lines
 from motifcli.discovery.embed import Encoder, cosine_to_nearest
 from motifcli.discovery.inversion import inverted_statements
 from motifcli.discovery.patterns import Pattern
+from motifcli.discovery.retrograde import retrograde_statements
 from motifcli.discovery.timescale import time_scales
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.meter import MeterMap
@@ -93,6 +94,8 @@ def add_variants(
             prime &= ~inverted_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys)
         if settings.augmentations > 0:  # nor of its augmentation or diminution (timescale.py)
             prime &= time_scales(lines, fam.notes, fam.distance) == 1
+        if settings.retrogrades > 0 and settings.transpose:  # nor of its retrograde (retrograde.py)
+            prime &= ~retrograde_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys, settings.inversions > 0)[0]
         ex = fam.starts[prime][: settings.exemplars]
         span = ex[:, None] + np.arange(fam.n)[None, :]
         ex_p, ex_o = lines.pitches[span], lines.onsets[span]

@@ -25,8 +25,8 @@ class NoteRef:
 @dataclass(frozen=True, slots=True)
 class Occurrence:
     """One statement of a motif: its notes, its transposition from the prototype, its similarity,
-    and whether it states the motif in inversion (``DiscoverySettings.inversions``) or in other note
-    values (``DiscoverySettings.augmentations``)."""
+    and whether it states the motif in inversion (``DiscoverySettings.inversions``), in other note
+    values (``DiscoverySettings.augmentations``) or backwards (``DiscoverySettings.retrogrades``)."""
 
     notes: tuple[NoteRef, ...]
     transposition: int  # chromatic semitones from the prototype (median over aligned notes); inverted: from the prototype mirrored about its first note
@@ -34,6 +34,7 @@ class Occurrence:
     similarity: float  # 1 for the prototype and exact (transposed or inverted) repeats, lower for variants
     inverted: bool = False  # the prototype's intervals mirrored, its rhythm kept (discovery/inversion.py)
     time_scale: float = 1.0  # its note values over the prototype's: 2 augmented, 0.5 diminished (discovery/timescale.py)
+    retrograde: bool = False  # the prototype's notes in reverse order (with inverted: retrograde inversion; discovery/retrograde.py); transposition: from the prototype reversed (its first note against the prototype's last)
 
     @property
     def track(self) -> int:
@@ -117,6 +118,7 @@ class DiscoverySettings:
     diatonic_keys: bool = True  # key windows by coarse interval classes (else exact semitones)
     transpose: bool = True  # transposed statements count (False: the no-invariance ablation, exact pitch only)
     inversions: int = 0  # statements of at least this many notes also match in strict inversion: intervals mirrored (in the classes the keys compare), rhythm kept (0: off; discovery/inversion.py, phase18-inv18.md)
+    retrogrades: int = 0  # statements of at least this many notes also match in strict retrograde: notes in reverse order, intervals reversed and negated, note values reversed (with inversions also retrograde inversion; 0: off; discovery/retrograde.py, phase18-retro18.md)
     augmentations: int = 0  # statements of at least this many notes also match with every note value times a power of two: augmentation, diminution (0: off; discovery/timescale.py, phase18-aug18.md)
     # metric position (motifcli.discovery.barpos; benchmarks/phase10-barpos10.md)
     # "bar" / "half" / "beat": a varied statement joins a family only at the place in the bar (half bar,

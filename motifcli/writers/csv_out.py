@@ -5,7 +5,8 @@ salient), ``transposition`` (semitones from the prototype; empty when not measur
 its track it is: ``staff`` (a part on several staves), ``voice`` (the JSON note's number) and ``line``,
 both in words ("Piano, staff 1, voice 2"; :attr:`Occurrence.line`); empty where not known; last,
 ``inverted`` ("true" for a statement in inversion, ``--inversions``; else "false") and ``time_scale``
-(its note values over the prototype's: "2" augmented, "0.5" diminished, ``--augmentations``; else "1").
+(its note values over the prototype's: "2" augmented, "0.5" diminished, ``--augmentations``; else "1") and
+``retrograde`` ("true" for a statement in retrograde, ``--retrogrades``; else "false").
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from motifcli.writers.options import DEFAULT, WriteOptions
 COLUMNS = (
     "label", "family", "number", "track", "track_name", "start_beat", "end_beat", "start_bar",
     "end_bar", "start_seconds", "end_seconds", "similarity", "note_count", "rank", "transposition",
-    "staff", "voice", "line", "inverted", "time_scale",
+    "staff", "voice", "line", "inverted", "time_scale", "retrograde",
 )
 
 
@@ -46,6 +47,7 @@ def render(annotation: Annotation, score: Score | None) -> str:
             "" if occ.transposition is None else occ.transposition,
             _blank(first.staff if first is not None else None), _blank(first.voice if first is not None else None),
             clean_text(occ.line), "true" if occ.inverted else "false", f"{occ.time_scale:g}",
+            "true" if occ.retrograde else "false",
         ])
     return buf.getvalue()
 

@@ -38,8 +38,10 @@ class Statement:
     @property
     def text(self) -> str:
         """"Motif A3" alone, "Motif A3 = B1" when B1 is the same notes (most salient family first);
-        " inv." after a label whose family holds these notes in inversion, " aug." / " dim." in other note values."""
-        return " = ".join([self.lead.text, *(o.label + statement_marks(o.inverted, o.time_scale) for o in self.occurrences[1:])])
+        " inv." after a label whose family holds these notes in inversion, " aug." / " dim." in other note values,
+        " retr." in retrograde."""
+        return " = ".join([self.lead.text, *(o.label + statement_marks(o.inverted, o.time_scale, o.retrograde)
+                                             for o in self.occurrences[1:])])
 
     @property
     def where(self) -> str:

@@ -13,11 +13,11 @@ MuseScore {
     id: plugin
     menuPath: "Plugins.Motif.Settings..."
     version: "0.1.0"
-    description: "Where the motif program is, what an occurrence is (notes or bars), how loosely motifs are grouped, and whether inversions and augmentations count."
+    description: "Where the motif program is, what an occurrence is (notes or bars), how loosely motifs are grouped, and whether inversions, augmentations and retrogrades count."
     pluginType: "dialog"
     requiresScore: false
     width: 480
-    height: 370
+    height: 400
 
     // Qt.labs.settings (Qt 5) quirk: when a key is missing from the stored settings, the properties
     // declared after it are written back with their defaults. Keep this list the same in every
@@ -35,6 +35,7 @@ MuseScore {
         property string unit: "note"
         property bool inversions: false
         property bool augmentations: false
+        property bool retrogrades: false
     }
 
     GridLayout {
@@ -100,6 +101,13 @@ MuseScore {
             checked: settings.augmentations
         }
 
+        Label { text: "Retrogrades:" }
+        CheckBox {
+            id: retrogradesField
+            text: "also statements with the notes in reverse order (crab canons; note unit only)"
+            checked: settings.retrogrades
+        }
+
         Label { text: "Wait up to (s):" }
         SpinBox {
             id: timeoutField
@@ -133,6 +141,7 @@ MuseScore {
                     settings.unit = unitField.currentIndex === 1 ? "bar" : "note";
                     settings.inversions = inversionsField.checked;
                     settings.augmentations = augmentationsField.checked;
+                    settings.retrogrades = retrogradesField.checked;
                     settings.timeoutSeconds = timeoutField.value;
                     settings.reportPath = reportField.text.trim();
                     Qt.quit();

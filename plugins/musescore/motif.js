@@ -17,14 +17,16 @@ var BLACK = "#000000";
 // What the plugin writes and later recognises as its own: "Motif A1", "Motif AB12", ..., "Motif A3 inv." (a
 // statement in inversion: the report's "inverted"), "Motif A3 aug." / "dim." (its "time_scale" above / below 1) and "Motif A3 = B1" (one statement, the same notes, in two
 // families: motifcli/annotation.py LABEL_TEXT)
-var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+(?: inv\.)?(?: aug\.| dim\.)?(?: = [A-Z]+[0-9]+(?: inv\.)?(?: aug\.| dim\.)?)*$/;
+// "Motif A3 retr." / "Motif A3 retr. inv." (the report's "retrograde", with "inverted": retrograde inversion)
+var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?(?: = [A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?)*$/;
 var INVERTED_MARK = " inv.";
 
 function statementMarks(occ) {
-    // after a statement's label: " inv." (the report's "inverted"), then " aug." / " dim." (its "time_scale"
-    // above / below 1): motifcli/annotation.py statement_marks
+    // after a statement's label: " retr." (the report's "retrograde"), " inv." (its "inverted"), then " aug." /
+    // " dim." (its "time_scale" above / below 1): motifcli/annotation.py statement_marks
     var scale = occ.time_scale === undefined ? 1 : occ.time_scale;
-    return (occ.inverted ? INVERTED_MARK : "") + (scale > 1 ? " aug." : scale < 1 ? " dim." : "");
+    return (occ.retrograde ? " retr." : "") + (occ.inverted ? INVERTED_MARK : "")
+        + (scale > 1 ? " aug." : scale < 1 ? " dim." : "");
 }
 
 function colorKey(c) {

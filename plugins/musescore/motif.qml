@@ -2,7 +2,7 @@
 //  motif for MuseScore 3: "Annotate motifs"
 //
 //  Saves the open score as MusicXML to a work folder, runs
-//      motif annotate <score>.musicxml --format json -o <score>.motifs.json --sensitivity S --unit U [--inversions] [--augmentations]
+//      motif annotate <score>.musicxml --format json -o <score>.motifs.json --sensitivity S --unit U [--inversions] [--augmentations] [--retrogrades]
 //  reads the report and, as one undoable step, colours the notes of every motif occurrence in its
 //  family's colour and puts a "Motif A1" staff text at the occurrence's first note.
 //  Marks from an earlier run are removed first, so running it again replaces them.
@@ -21,6 +21,8 @@
 //                 (note level only; marked "Motif A3 inv.")
 //    augmentations  true: also statements in augmentation or diminution (every note value doubled or halved),
 //                 passed as --augmentations (note level only; marked "Motif A3 aug." / "dim.")
+//    retrogrades  true: also statements in retrograde (the notes in reverse order: crab canons, rows), passed as
+//                 --retrogrades (note level only; marked "Motif A3 retr.", "retr. inv." with inversions)
 //
 //  MIT licence, part of motif (https://github.com/ -- see the repository's README).
 //=============================================================================
@@ -55,6 +57,7 @@ MuseScore {
         property string unit: "note"
         property bool inversions: false
         property bool augmentations: false
+        property bool retrogrades: false
     }
 
     QProcess { id: proc }
@@ -98,6 +101,7 @@ MuseScore {
                 + " --sensitivity " + settings.sensitivity + " --unit " + Motif.quoteArg(unitOf(settings.unit))
                 + (settings.inversions && unitOf(settings.unit) === "note" ? " --inversions" : "")
                 + (settings.augmentations && unitOf(settings.unit) === "note" ? " --augmentations" : "")
+                + (settings.retrogrades && unitOf(settings.unit) === "note" ? " --retrogrades" : "")
                 + " --json"
                 + (settings.modelPath !== "" ? " --model " + Motif.quoteArg(settings.modelPath) : "");
         console.log("motif: running " + command);
