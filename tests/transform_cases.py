@@ -19,7 +19,7 @@ from music21 import meter, note, stream
 
 import motifcli
 from conftest import REPO
-from test_musescore import PLUGIN_DIR, MuseScore, motif_annotate, plugin_settings, read_mscx
+from test_musescore import MuseScore, motif_annotate, plugin_and_writer, read_mscx
 
 SUBJECT = [(60, 0.5), (62, 0.25), (64, 0.25), (65, 0.5), (62, 0.5), (67, 1.0), (64, 0.5), (72, 0.5)]  # C D E F D G E C'
 
@@ -41,6 +41,18 @@ def write(parts: list[stream.Part], folder: Path, name: str) -> dict[str, Path]:
     score.write("musicxml", fp=paths["musicxml"])
     score.write("midi", fp=paths["midi"])
     return paths
+
+
+def one_family(path: Path, **option: int) -> tuple:
+    """The case read back: without the option no family (each line alone does not repeat), with it one
+    family of two statements, returned as (prime, answer)."""
+    from motifcli.discovery import DiscoverySettings, discover
+
+    score = motifcli.read_score(path)
+    assert discover(score) == []  # each line alone does not repeat
+    (family,) = discover(score, None, DiscoverySettings(**option))
+    prime, answer = family.occurrences
+    return prime, answer
 
 
 def report(path: Path, option: str, tmp_path: Path) -> tuple[list[dict], dict, list[dict[str, str]]]:
@@ -91,14 +103,12 @@ def cli_lengths(option: str) -> tuple[int, int, int, int]:
             getattr(discovery_settings(build_settings(inversions=True)), option))
 
 
-def musescore_texts(xml_in: Path, tmp_path: Path, musescore: MuseScore, flag: str) -> tuple[dict, list[tuple[str, set[str], str]]]:
-    """``motif annotate FLAG`` on ``xml_in``; the annotated MusicXML and the plugin applying the JSON report,
-    both opened in MuseScore. Returns the report and, per saved .mscx, its name, its texts and the job's log."""
-    xml, data = motif_annotate(xml_in, tmp_path / "out", flag)
-    report_path = tmp_path / "report.json"
-    report_path.write_text(json.dumps(data))
-    plugin_settings(musescore, tmp_path, reportPath=str(report_path))
-    by_plugin, by_writer = tmp_path / "plugin.mscx", tmp_path / "writer.mscx"
-    log = musescore.job([{"in": str(xml_in), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(by_plugin)]},
-                         {"in": str(xml), "out": [str(by_writer)]}], tmp_path)
-    return data, [(p.name, {t.text for t in read_mscx(p).texts}, log) for p in (by_plugin, by_writer)]
+def musescore_shows(xml_in: Path, tmp_path: Path, musescore: MuseScore, flag: str, mark: str) -> list[dict]:
+    """``motif annotate FLAG`` on ``xml_in``: the annotated MusicXML and the plugin applying the JSON report,
+    both opened in MuseScore, show "Motif A1" and ``mark``. Returns the report's first motif's occurrences."""
+    xml, report = motif_annotate(xml_in, tmp_path / "out", flag)
+    by_plugin, by_writer, log = plugin_and_writer(musescore, xml_in, xml, report, tmp_path)
+    for path in (by_plugin, by_writer):
+        texts = {t.text for t in read_mscx(path).texts}
+        assert {"Motif A1", mark} <= texts, (path.name, texts, log)
+    return report["motifs"][0]["occurrences"]
