@@ -112,6 +112,11 @@ DIMINISHED_MARK = " dim."  # in shorter ones (time_scale < 1)
 RETROGRADE_MARK = " retr."  # a statement in retrograde: "Motif A3 retr.", "Motif A3 retr. inv." (retrograde inversion)
 
 
+# an occurrence's transformation fields (--inversions, --augmentations, --retrogrades): its JSON keys (each written
+# only off its default) and CSV columns, in this order
+TRANSFORM_FIELDS = ("inverted", "time_scale", "retrograde")
+
+
 def statement_marks(inverted: bool, time_scale: float, retrograde: bool = False) -> str:
     """What follows a statement's label: " retr." (retrograde), " inv." (inversion), then " aug." /
     " dim." (other note values)."""
@@ -220,7 +225,22 @@ class Occurrence:
         """What notation programs show: always "Motif A1" (a bare "A1" can read as fingering);
         "Motif A3 inv." for a statement in inversion, "Motif A3 aug." / "dim." in other note values,
         "Motif A3 retr." backwards (``statement_marks``)."""
-        return f"Motif {self.label}{statement_marks(self.inverted, self.time_scale, self.retrograde)}"
+        return f"Motif {self.label}{self.marks}"
+
+    @property
+    def marks(self) -> str:
+        """What follows the label for its transformation: " retr.", " inv.", " aug." / " dim." (``statement_marks``)."""
+        return statement_marks(self.inverted, self.time_scale, self.retrograde)
+
+    def transform_cells(self) -> list[str]:
+        """The CSV cells of :data:`TRANSFORM_FIELDS`: "true"/"false", the time scale as "2" / "0.5" / "1"."""
+        return ["true" if self.inverted else "false", f"{self.time_scale:g}", "true" if self.retrograde else "false"]
+
+    def transform_json(self) -> dict[str, Any]:
+        """The JSON keys of :data:`TRANSFORM_FIELDS` off their defaults only: reports without the options unchanged."""
+        return {**({"inverted": True} if self.inverted else {}),
+                **({"time_scale": _number(self.time_scale)} if self.time_scale != 1 else {}),
+                **({"retrograde": True} if self.retrograde else {})}
 
     @property
     def line(self) -> str:
@@ -266,9 +286,7 @@ class Occurrence:
             "transposition": self.transposition,
             "notes": [n.to_dict() for n in self.notes],
             "note_indices": list(self.note_indices),
-            **({"inverted": True} if self.inverted else {}),  # only when true: reports without inversions unchanged
-            **({"time_scale": _number(self.time_scale)} if self.time_scale != 1 else {}),  # only when not 1
-            **({"retrograde": True} if self.retrograde else {}),  # only when true
+            **self.transform_json(),
         }
 
     @classmethod
@@ -295,9 +313,8 @@ class Occurrence:
             transposition=None if transposition is None else int(transposition),
             start_bar_label=d.get("start_bar_label"),
             end_bar_label=d.get("end_bar_label"),
-            inverted=bool(d.get("inverted", False)),
-            time_scale=float(d.get("time_scale", 1.0)),
-            retrograde=bool(d.get("retrograde", False)),
+            inverted=bool(d.get("inverted", False)), time_scale=float(d.get("time_scale", 1.0)),
+            retrograde=bool(d.get("retrograde", False)),  # as transform_json writes them
         )
 
 

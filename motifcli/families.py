@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from motifcli.annotation import Annotation, Motif, MotifNote, Occurrence, family_color, family_name, rank_motifs
 from motifcli.errors import ScoreReadError, UsageError
+from motifcli.settings import TRANSFORM_OPTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from motifcli.meter import MeterMap
@@ -29,6 +30,7 @@ DEFAULT_TEXTURE_SIMILARITY = 0.4  # discovery's tuned bar similarity for texture
 INVERSION_NOTES = 6  # --inversions: the shortest statement matched in inversion (benchmarks/phase18-inv18.md)
 AUGMENTATION_NOTES = 6  # --augmentations: the shortest statement matched in other note values (phase18-aug18.md)
 RETROGRADE_NOTES = 6  # --retrogrades: the shortest statement matched in retrograde (phase18-retro18.md)
+TRANSFORM_NOTES = dict(zip(TRANSFORM_OPTIONS, (INVERSION_NOTES, AUGMENTATION_NOTES, RETROGRADE_NOTES)))
 
 
 def discovery_options(settings: Settings) -> dict[str, Any]:
@@ -55,12 +57,9 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     if settings.threshold is not None:  # an explicit --threshold: texture bars join as --unit bar's do
         options["texture_model_distance"] = float(settings.threshold)
     options["texture_model_sensitivity"] = float(settings.sensitivity)  # else the model's, moved as --unit bar's
-    if settings.inversions:  # strict inversions, of INVERSION_NOTES or more (and at least --min-notes)
-        options["inversions"] = max(INVERSION_NOTES, settings.fewest_notes)
-    if settings.augmentations:  # note values doubled or halved, of AUGMENTATION_NOTES or more (and at least --min-notes)
-        options["augmentations"] = max(AUGMENTATION_NOTES, settings.fewest_notes)
-    if settings.retrogrades:  # notes in reverse order, of RETROGRADE_NOTES or more (and at least --min-notes)
-        options["retrogrades"] = max(RETROGRADE_NOTES, settings.fewest_notes)
+    for name, notes in TRANSFORM_NOTES.items():  # each asked: of its shortest length or more (and at least --min-notes)
+        if getattr(settings, name):
+            options[name] = max(notes, settings.fewest_notes)
     return options
 
 

@@ -14,6 +14,7 @@ import typer
 
 from motifcli.errors import UsageError
 from motifcli.limits import ReadLimits
+from motifcli.settings import TRANSFORM_OPTIONS
 
 ModelOpt = Annotated[
     Optional[Path],
@@ -221,7 +222,7 @@ _FLAGS = {
 
 
 # options that only one --unit reads: given for the other unit, they are accepted and do nothing
-UNUSED_AT = {"note": ("threshold", "window", "hop"), "bar": ("texture_model", "inversions", "augmentations", "retrogrades")}
+UNUSED_AT = {"note": ("threshold", "window", "hop"), "bar": ("texture_model", *TRANSFORM_OPTIONS)}
 
 
 def note_unused(ctx: typer.Context, unit: str) -> None:

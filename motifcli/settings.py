@@ -29,6 +29,9 @@ LINKAGES = ("average", "complete", "single")
 UNITS = ("bar", "note")  # what an occurrence is: a run of bar windows, or a set of notes (discovery)
 DEFAULT_UNIT = "note"  # note-level discovery; "bar" (the paper's whole-bar windows) is the POP909-style option
 MIN_NOTES_DEFAULT = {"bar": 1, "note": 4}  # --min-notes when not given, per unit
+# note level: the options that also match a motif transformed (--inversions, --augmentations, --retrogrades), each a
+# bool field here and an int one of DiscoverySettings (families.py TRANSFORM_NOTES), in the report's settings order
+TRANSFORM_OPTIONS = ("inversions", "augmentations", "retrogrades")
 BAR_FITS = ("pad", "resample")  # how a bar of another length than the roll is fed to the model (segment.py)
 MAX_ORIGIN = 64.0  # a bar offset is a pickup, not a place in the middle of the piece
 
@@ -158,12 +161,9 @@ class Settings:
                 parse_meter(str(self.meter))
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
-        if not isinstance(self.inversions, bool):
-            raise UsageError(f"inversions must be true or false, not {self.inversions!r}")
-        if not isinstance(self.augmentations, bool):
-            raise UsageError(f"augmentations must be true or false, not {self.augmentations!r}")
-        if not isinstance(self.retrogrades, bool):
-            raise UsageError(f"retrogrades must be true or false, not {self.retrogrades!r}")
+        for name in TRANSFORM_OPTIONS:
+            if not isinstance(getattr(self, name), bool):
+                raise UsageError(f"{name} must be true or false, not {getattr(self, name)!r}")
         if self.texture_model not in (None, "off", "cluster"):
             raise UsageError(f"unknown texture model {self.texture_model!r}; choose off or cluster")
         if self.bar_fit not in BAR_FITS:
@@ -318,9 +318,7 @@ class Settings:
             "track": self.track,
             "unit": self.unit,
             "max_families": self.max_families,
-            **({"inversions": True} if self.inversions else {}),  # only when asked: reports without it unchanged
-            **({"augmentations": True} if self.augmentations else {}),
-            **({"retrogrades": True} if self.retrogrades else {}),
+            **{name: True for name in TRANSFORM_OPTIONS if getattr(self, name)},  # only when asked: reports without them unchanged
             # texture bars grouped by their notes, not the bar model: only when asked (note level), as above
             **({"texture_model": self.texture_model} if self.unit == "note" and self.texture_model == "off" else {}),
         }

@@ -10,52 +10,24 @@ themselves at every speed, are not matched; the report, its JSON (schema), CSV a
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from music21 import meter, note, stream
 
 import motifcli
-from conftest import REPO
-from test_musescore import (  # noqa: F401 - musescore is a fixture
-    PLUGIN_DIR,
-    MuseScore,
-    motif_annotate,
-    musescore,
-    plugin_settings,
-    read_mscx,
-)
+from test_musescore import MuseScore, musescore  # noqa: F401 - musescore is a fixture
+from transform_cases import SUBJECT, assert_plugin_knows, cli_lengths, musescore_shows, one_family, plugin_js, report
+from transform_cases import part as _part
+from transform_cases import write as _write
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.candidates import build_lines, window_keys
 from motifcli.discovery.types import Family
 from motifcli.voices import Voice
 
-SUBJECT = [(60, 0.5), (62, 0.25), (64, 0.25), (65, 0.5), (62, 0.5), (67, 1.0), (64, 0.5), (72, 0.5)]  # C D E F D G E C'
 AUGMENTED = [(p - 12, 2 * d) for p, d in SUBJECT]  # an octave lower, every note value doubled: 7 beats
 UPPER_FREE = [(74, 1.0), (71, 0.5), (69, 1.5), (76, 2.0), (None, 3.0), (77, 4.0), (76, 4.0)]
 LOWER_FREE = [(41, 1.5), (45, 0.5), (43, 2.0)]
-
-
-def _part(events: list[tuple[int | None, float]], name: str) -> stream.Part:
-    part = stream.Part()
-    part.partName = name
-    part.append(meter.TimeSignature("4/4"))
-    for pitch, length in events:
-        part.append(note.Rest(quarterLength=length) if pitch is None else note.Note(pitch, quarterLength=length))
-    return part
-
-
-def _write(parts: list[stream.Part], folder: Path, name: str) -> dict[str, Path]:
-    score = stream.Score(parts)
-    paths = {"musicxml": folder / f"{name}.musicxml", "midi": folder / f"{name}.mid"}
-    score.write("musicxml", fp=paths["musicxml"])
-    score.write("midi", fp=paths["midi"])
-    return paths
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +43,7 @@ def _scaled(families: list[Family]) -> list[float]:
 
 @pytest.mark.parametrize("kind", ["musicxml", "midi"])
 def test_a_subject_and_its_augmentation_are_one_family(answered: dict[str, Path], kind: str) -> None:
-    score = motifcli.read_score(answered[kind])
-    assert discover(score) == []  # each line alone does not repeat
-    (family,) = discover(score, None, DiscoverySettings(augmentations=6))
-    prime, answer = family.occurrences
+    prime, answer = one_family(answered[kind], augmentations=6)  # none without the option, one with it
     assert (prime.start, prime.time_scale, prime.transposition) == (0.0, 1.0, 0)
     assert [n.pitch for n in prime.notes][:8] == [p for p, _ in SUBJECT]
     assert (answer.start, answer.time_scale, answer.inverted) == (4.0, 2.0, False)
@@ -144,29 +113,11 @@ def test_scales_and_running_notes_are_not_matched_at_another_speed(tmp_path: Pat
 
 
 def test_the_report_says_which_statement_is_augmented(answered: dict[str, Path], tmp_path: Path) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
-    from motifcli import writers
-    from motifcli.annotation import LABEL_TEXT, Annotation
-    from motifcli.settings import Settings
-    from motifcli.writers import csv_out
-    from motifcli.writers.shared import statements
-
-    score = motifcli.read_score(answered["musicxml"])
-    annotation = motifcli.annotate(score, settings=Settings(augmentations=True))
-    writers.write(annotation, score, "json", tmp_path / "a.json")
-    data = json.loads((tmp_path / "a.json").read_text())
-    jsonschema.validate(data, json.loads((REPO / "docs" / "annotation.schema.json").read_text()))
-    occs = data["motifs"][0]["occurrences"]
+    occs, settings, rows = report(answered["musicxml"], "augmentations", tmp_path)  # schema, round trip, labels, off by default
     assert [(o["text"], o.get("time_scale"), o["transposition"]) for o in occs] == [
         ("Motif A1", None, 0), ("Motif A2 aug.", 2, -12)]
-    assert data["settings"]["augmentations"] is True and "inversions" not in data["settings"]
-    assert Annotation.from_dict(data).to_dict() == annotation.to_dict()
-    rows = list(csv.DictReader(io.StringIO(csv_out.render(annotation, score))))
+    assert settings["augmentations"] is True and "inversions" not in settings
     assert [(r["inverted"], r["time_scale"]) for r in rows] == [("false", "1"), ("false", "2")]
-    assert all(LABEL_TEXT.fullmatch(s.text) for s in statements(annotation))
-    plain = motifcli.annotate(score)  # off by default: no family, and no "augmentations" key written
-    writers.write(plain, score, "json", tmp_path / "plain.json")
-    assert plain.motifs == [] and "augmentations" not in json.loads((tmp_path / "plain.json").read_text())["settings"]
 
 
 def test_label_texts_name_the_scale() -> None:
@@ -184,22 +135,13 @@ def test_label_texts_name_the_scale() -> None:
 
 def test_the_plugin_reads_the_scale_marks() -> None:
     """The MuseScore plugin writes "Motif A2 aug." / "dim." for a report's time_scale and knows them as its own."""
-    js = (REPO / "plugins" / "musescore" / "motif.js").read_text(encoding="utf-8")
+    js = plugin_js()
     assert "occ.time_scale" in js and '" aug."' in js and '" dim."' in js
-    pattern = re.search(r"var TEXT_PATTERN = /\^(.*)\$/;", js)
-    assert pattern is not None
-    for text in ("Motif A1", "Motif A2 aug.", "Motif A2 dim.", "Motif A2 inv. aug.", "Motif A3 = B1 dim."):
-        assert re.fullmatch(pattern.group(1), text), text
+    assert_plugin_knows(js, ("Motif A1", "Motif A2 aug.", "Motif A2 dim.", "Motif A2 inv. aug.", "Motif A3 = B1 dim."))
 
 
 def test_the_cli_flag_asks_discovery_for_six_note_augmentations() -> None:
-    from motifcli.families import discovery_settings
-    from motifcli.options import build_settings
-
-    assert discovery_settings(build_settings(augmentations=True)).augmentations == 6
-    assert discovery_settings(build_settings(augmentations=True, min_notes=8)).augmentations == 8
-    assert discovery_settings(build_settings()).augmentations == 0
-    assert discovery_settings(build_settings(inversions=True)).augmentations == 0
+    assert cli_lengths("augmentations") == (6, 8, 0, 0)  # on, on with --min-notes 8, off, --inversions only
 
 
 @pytest.mark.musescore
@@ -207,14 +149,5 @@ def test_musescore_shows_the_augmented_mark_from_the_writer_and_the_plugin(
         answered: dict[str, Path], tmp_path: Path, musescore: MuseScore) -> None:  # noqa: F811
     """``motif annotate --augmentations``: the annotated MusicXML and the plugin applying the JSON report
     both put "Motif A2 aug." at the answer's first note in MuseScore."""
-    xml, report = motif_annotate(answered["musicxml"], tmp_path / "out", "--augmentations")
-    assert [o.get("time_scale", 1) for o in report["motifs"][0]["occurrences"]] == [1, 2]
-    report_path = tmp_path / "report.json"
-    report_path.write_text(json.dumps(report))
-    plugin_settings(musescore, tmp_path, reportPath=str(report_path))
-    by_plugin, by_writer = tmp_path / "plugin.mscx", tmp_path / "writer.mscx"
-    log = musescore.job([{"in": str(answered["musicxml"]), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(by_plugin)]},
-                         {"in": str(xml), "out": [str(by_writer)]}], tmp_path)
-    for path in (by_plugin, by_writer):
-        texts = {t.text for t in read_mscx(path).texts}
-        assert {"Motif A1", "Motif A2 aug."} <= texts, (path.name, texts, log)
+    occs = musescore_shows(answered["musicxml"], tmp_path, musescore, "--augmentations", "Motif A2 aug.")
+    assert [o.get("time_scale", 1) for o in occs] == [1, 2]

@@ -10,47 +10,20 @@ everywhere upside down, are not matched; the report, its JSON (schema), CSV and 
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 
 import music21
 import pytest
-from music21 import meter, note, stream
 
 import motifcli
-from conftest import REPO
-from test_musescore import (  # noqa: F401 - musescore is a fixture
-    PLUGIN_DIR,
-    MuseScore,
-    motif_annotate,
-    musescore,
-    plugin_settings,
-    read_mscx,
-)
+from test_musescore import MuseScore, musescore  # noqa: F401 - musescore is a fixture
+from transform_cases import SUBJECT, assert_plugin_knows, cli_lengths, musescore_shows, one_family, plugin_js, report
+from transform_cases import part as _part
+from transform_cases import write as _write
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.types import Family
 
-SUBJECT = [(60, 0.5), (62, 0.25), (64, 0.25), (65, 0.5), (62, 0.5), (67, 1.0), (64, 0.5), (72, 0.5)]  # C D E F D G E C'
 INVERTED = [(108 - p, d) for p, d in SUBJECT]  # mirrored about C4, an octave lower: 48 46 44 43 46 41 44 36
-
-
-def _part(events: list[tuple[int | None, float]], name: str) -> stream.Part:
-    part = stream.Part()
-    part.partName = name
-    part.append(meter.TimeSignature("4/4"))
-    for pitch, length in events:
-        part.append(note.Rest(quarterLength=length) if pitch is None else note.Note(pitch, quarterLength=length))
-    return part
-
-
-def _write(parts: list[stream.Part], folder: Path, name: str) -> dict[str, Path]:
-    score = stream.Score(parts)
-    paths = {"musicxml": folder / f"{name}.musicxml", "midi": folder / f"{name}.mid"}
-    score.write("musicxml", fp=paths["musicxml"])
-    score.write("midi", fp=paths["midi"])
-    return paths
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +40,7 @@ def _with_inversions(families: list[Family]) -> list[Family]:
 
 @pytest.mark.parametrize("kind", ["musicxml", "midi"])
 def test_a_subject_and_its_inversion_are_one_family(answered: dict[str, Path], kind: str) -> None:
-    score = motifcli.read_score(answered[kind])
-    assert discover(score) == []  # each line alone does not repeat
-    (family,) = discover(score, None, DiscoverySettings(inversions=6))
-    prime, answer = family.occurrences
+    prime, answer = one_family(answered[kind], inversions=6)  # none without the option, one with it
     assert (prime.start, prime.inverted, prime.transposition) == (0.0, False, 0)
     assert [n.pitch for n in prime.notes][:8] == [p for p, _ in SUBJECT]
     assert (answer.start, answer.inverted) == (4.0, True)
@@ -144,50 +114,22 @@ def test_chorales_get_few_inverted_statements() -> None:
 
 
 def test_the_report_says_which_statement_is_inverted(answered: dict[str, Path], tmp_path: Path) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
-    from motifcli import writers
-    from motifcli.annotation import LABEL_TEXT, Annotation
-    from motifcli.settings import Settings
-    from motifcli.writers import csv_out
-    from motifcli.writers.shared import statements
-
-    score = motifcli.read_score(answered["musicxml"])
-    annotation = motifcli.annotate(score, settings=Settings(inversions=True))
-    writers.write(annotation, score, "json", tmp_path / "a.json")
-    data = json.loads((tmp_path / "a.json").read_text())
-    jsonschema.validate(data, json.loads((REPO / "docs" / "annotation.schema.json").read_text()))
-    occs = data["motifs"][0]["occurrences"]
+    occs, settings, rows = report(answered["musicxml"], "inversions", tmp_path)  # schema, round trip, labels, off by default
     assert [(o["text"], o.get("inverted", False), o["transposition"]) for o in occs] == [
         ("Motif A1", False, 0), ("Motif A2 inv.", True, -12)]
-    assert data["settings"]["inversions"] is True
-    assert Annotation.from_dict(data).to_dict() == annotation.to_dict()
-    rows = list(csv.DictReader(io.StringIO(csv_out.render(annotation, score))))
+    assert settings["inversions"] is True
     assert [r["inverted"] for r in rows] == ["false", "true"]
-    assert all(LABEL_TEXT.fullmatch(s.text) for s in statements(annotation))
-    plain = motifcli.annotate(score)  # off by default: no family, and no "inversions" key written
-    writers.write(plain, score, "json", tmp_path / "plain.json")
-    assert plain.motifs == [] and "inversions" not in json.loads((tmp_path / "plain.json").read_text())["settings"]
 
 
 def test_the_plugin_reads_the_inverted_mark() -> None:
     """The MuseScore plugin writes "Motif A2 inv." for a report's inverted statement and knows it as its own."""
-    js = (REPO / "plugins" / "musescore" / "motif.js").read_text(encoding="utf-8")
+    js = plugin_js()
     assert 'var INVERTED_MARK = " inv.";' in js and "occ.inverted ? INVERTED_MARK" in js
-    import re
-
-    pattern = re.search(r"var TEXT_PATTERN = /\^(.*)\$/;", js)
-    assert pattern is not None
-    for text in ("Motif A1", "Motif A2 inv.", "Motif A3 inv. = B1", "Motif A3 = B1 inv."):
-        assert re.fullmatch(pattern.group(1), text)
+    assert_plugin_knows(js, ("Motif A1", "Motif A2 inv.", "Motif A3 inv. = B1", "Motif A3 = B1 inv."))
 
 
 def test_the_cli_flag_asks_discovery_for_six_note_inversions() -> None:
-    from motifcli.families import discovery_settings
-    from motifcli.options import build_settings
-
-    assert discovery_settings(build_settings(inversions=True)).inversions == 6
-    assert discovery_settings(build_settings(inversions=True, min_notes=8)).inversions == 8
-    assert discovery_settings(build_settings()).inversions == 0
+    assert cli_lengths("inversions")[:3] == (6, 8, 0)  # on, on with --min-notes 8, off
 
 
 @pytest.mark.musescore
@@ -195,14 +137,5 @@ def test_musescore_shows_the_inverted_mark_from_the_writer_and_the_plugin(
         answered: dict[str, Path], tmp_path: Path, musescore: MuseScore) -> None:  # noqa: F811
     """``motif annotate --inversions``: the annotated MusicXML and the plugin applying the JSON report both
     put "Motif A2 inv." at the answer's first note in MuseScore (the answer's staff, beat 4)."""
-    xml, report = motif_annotate(answered["musicxml"], tmp_path / "out", "--inversions")
-    assert [o.get("inverted", False) for o in report["motifs"][0]["occurrences"]] == [False, True]
-    report_path = tmp_path / "report.json"
-    report_path.write_text(json.dumps(report))
-    plugin_settings(musescore, tmp_path, reportPath=str(report_path))
-    by_plugin, by_writer = tmp_path / "plugin.mscx", tmp_path / "writer.mscx"
-    log = musescore.job([{"in": str(answered["musicxml"]), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(by_plugin)]},
-                         {"in": str(xml), "out": [str(by_writer)]}], tmp_path)
-    for path in (by_plugin, by_writer):
-        texts = {t.text for t in read_mscx(path).texts}
-        assert {"Motif A1", "Motif A2 inv."} <= texts, (path.name, texts, log)
+    occs = musescore_shows(answered["musicxml"], tmp_path, musescore, "--inversions", "Motif A2 inv.")
+    assert [o.get("inverted", False) for o in occs] == [False, True]

@@ -12,54 +12,27 @@ the ordinary ones (ordinary repeats grouped as before).
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
 from pathlib import Path
 
 import music21
 import numpy as np
 import pytest
-from music21 import meter, note, stream
 
 import motifcli
 from conftest import REPO
-from test_musescore import (  # noqa: F401 - musescore is a fixture
-    PLUGIN_DIR,
-    MuseScore,
-    motif_annotate,
-    musescore,
-    plugin_settings,
-    read_mscx,
-)
+from test_musescore import MuseScore, musescore  # noqa: F401 - musescore is a fixture
+from transform_cases import SUBJECT, assert_plugin_knows, cli_lengths, musescore_shows, one_family, plugin_js, report
+from transform_cases import part as _part
+from transform_cases import write as _write
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.candidates import build_lines, window_keys
 from motifcli.discovery.types import Family
 from motifcli.voices import Voice, split_voices
 
-SUBJECT = [(60, 0.5), (62, 0.25), (64, 0.25), (65, 0.5), (62, 0.5), (67, 1.0), (64, 0.5), (72, 0.5)]  # C D E F D G E C'
 RETROGRADE = [(p - 5, d) for p, d in SUBJECT[::-1]]  # written backwards a fourth lower: G B D B C A G G, values reversed
 RETRO_INVERTED = [(108 - p, d) for p, d in SUBJECT[::-1]]  # backwards and mirrored about C4, an octave lower
 UPPER_FREE = [(74, 1.0), (71, 0.5), (69, 1.5), (76, 2.0), (None, 3.0)]
 LOWER_FREE = [(41, 1.5), (45, 0.5), (43, 2.0), (36, 4.0)]
-
-
-def _part(events: list[tuple[int | None, float]], name: str) -> stream.Part:
-    part = stream.Part()
-    part.partName = name
-    part.append(meter.TimeSignature("4/4"))
-    for pitch, length in events:
-        part.append(note.Rest(quarterLength=length) if pitch is None else note.Note(pitch, quarterLength=length))
-    return part
-
-
-def _write(parts: list[stream.Part], folder: Path, name: str) -> dict[str, Path]:
-    score = stream.Score(parts)
-    paths = {"musicxml": folder / f"{name}.musicxml", "midi": folder / f"{name}.mid"}
-    score.write("musicxml", fp=paths["musicxml"])
-    score.write("midi", fp=paths["midi"])
-    return paths
 
 
 @pytest.fixture(scope="module")
@@ -75,11 +48,8 @@ def _backwards(families: list[Family]) -> list[tuple[float, bool]]:
 
 @pytest.mark.parametrize("kind", ["musicxml", "midi"])
 def test_a_subject_and_its_retrograde_are_one_family(answered: dict[str, Path], kind: str) -> None:
-    score = motifcli.read_score(answered[kind])
-    assert discover(score) == []  # each line alone does not repeat
-    assert discover(score, None, DiscoverySettings(inversions=6, augmentations=6)) == []
-    (family,) = discover(score, None, DiscoverySettings(retrogrades=6))
-    prime, answer = family.occurrences
+    assert discover(motifcli.read_score(answered[kind]), None, DiscoverySettings(inversions=6, augmentations=6)) == []
+    prime, answer = one_family(answered[kind], retrogrades=6)  # none without the option, one with it
     assert (prime.start, prime.retrograde, prime.transposition) == (0.0, False, 0)
     assert [n.pitch for n in prime.notes] == [p for p, _ in SUBJECT]
     assert (answer.start, answer.retrograde, answer.inverted, answer.time_scale) == (4.0, True, False, 1.0)
@@ -165,29 +135,11 @@ def test_scales_zigzags_and_one_value_runs_are_not_matched_backwards(tmp_path: P
 
 
 def test_the_report_says_which_statement_is_retrograde(answered: dict[str, Path], tmp_path: Path) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
-    from motifcli import writers
-    from motifcli.annotation import LABEL_TEXT, Annotation
-    from motifcli.settings import Settings
-    from motifcli.writers import csv_out
-    from motifcli.writers.shared import statements
-
-    score = motifcli.read_score(answered["musicxml"])
-    annotation = motifcli.annotate(score, settings=Settings(retrogrades=True))
-    writers.write(annotation, score, "json", tmp_path / "a.json")
-    data = json.loads((tmp_path / "a.json").read_text())
-    jsonschema.validate(data, json.loads((REPO / "docs" / "annotation.schema.json").read_text()))
-    occs = data["motifs"][0]["occurrences"]
+    occs, settings, rows = report(answered["musicxml"], "retrogrades", tmp_path)  # schema, round trip, labels, off by default
     assert [(o["text"], o.get("retrograde"), o["transposition"]) for o in occs] == [
         ("Motif A1", None, 0), ("Motif A2 retr.", True, -5)]
-    assert data["settings"]["retrogrades"] is True and "inversions" not in data["settings"]
-    assert Annotation.from_dict(data).to_dict() == annotation.to_dict()
-    rows = list(csv.DictReader(io.StringIO(csv_out.render(annotation, score))))
+    assert settings["retrogrades"] is True and "inversions" not in settings
     assert [(r["inverted"], r["retrograde"]) for r in rows] == [("false", "false"), ("false", "true")]
-    assert all(LABEL_TEXT.fullmatch(s.text) for s in statements(annotation))
-    plain = motifcli.annotate(score)  # off by default: no family, and no "retrogrades" key written
-    writers.write(plain, score, "json", tmp_path / "plain.json")
-    assert plain.motifs == [] and "retrogrades" not in json.loads((tmp_path / "plain.json").read_text())["settings"]
 
 
 def test_label_texts_name_the_retrograde() -> None:
@@ -206,24 +158,15 @@ def test_label_texts_name_the_retrograde() -> None:
 
 def test_the_plugin_reads_the_retrograde_marks() -> None:
     """The MuseScore plugin writes "Motif A2 retr." for a report's retrograde and knows it as its own."""
-    js = (REPO / "plugins" / "musescore" / "motif.js").read_text(encoding="utf-8")
+    js = plugin_js()
     assert "occ.retrograde" in js and '" retr."' in js
-    pattern = re.search(r"var TEXT_PATTERN = /\^(.*)\$/;", js)
-    assert pattern is not None
-    for text in ("Motif A1", "Motif A2 retr.", "Motif A2 retr. inv.", "Motif A3 = B1 retr. inv."):
-        assert re.fullmatch(pattern.group(1), text), text
+    assert_plugin_knows(js, ("Motif A1", "Motif A2 retr.", "Motif A2 retr. inv.", "Motif A3 = B1 retr. inv."))
     settings_qml = (REPO / "plugins" / "musescore" / "motif-settings.qml").read_text(encoding="utf-8")
     assert "settings.retrogrades = retrogradesField.checked" in settings_qml
 
 
 def test_the_cli_flag_asks_discovery_for_six_note_retrogrades() -> None:
-    from motifcli.families import discovery_settings
-    from motifcli.options import build_settings
-
-    assert discovery_settings(build_settings(retrogrades=True)).retrogrades == 6
-    assert discovery_settings(build_settings(retrogrades=True, min_notes=8)).retrogrades == 8
-    assert discovery_settings(build_settings()).retrogrades == 0
-    assert discovery_settings(build_settings(inversions=True)).retrogrades == 0
+    assert cli_lengths("retrogrades") == (6, 8, 0, 0)  # on, on with --min-notes 8, off, --inversions only
 
 
 @pytest.mark.musescore
@@ -231,14 +174,5 @@ def test_musescore_shows_the_retrograde_mark_from_the_writer_and_the_plugin(
         answered: dict[str, Path], tmp_path: Path, musescore: MuseScore) -> None:  # noqa: F811
     """``motif annotate --retrogrades``: the annotated MusicXML and the plugin applying the JSON report
     both put "Motif A2 retr." at the answer's first note in MuseScore."""
-    xml, report = motif_annotate(answered["musicxml"], tmp_path / "out", "--retrogrades")
-    assert [o.get("retrograde", False) for o in report["motifs"][0]["occurrences"]] == [False, True]
-    report_path = tmp_path / "report.json"
-    report_path.write_text(json.dumps(report))
-    plugin_settings(musescore, tmp_path, reportPath=str(report_path))
-    by_plugin, by_writer = tmp_path / "plugin.mscx", tmp_path / "writer.mscx"
-    log = musescore.job([{"in": str(answered["musicxml"]), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(by_plugin)]},
-                         {"in": str(xml), "out": [str(by_writer)]}], tmp_path)
-    for path in (by_plugin, by_writer):
-        texts = {t.text for t in read_mscx(path).texts}
-        assert {"Motif A1", "Motif A2 retr."} <= texts, (path.name, texts, log)
+    occs = musescore_shows(answered["musicxml"], tmp_path, musescore, "--retrogrades", "Motif A2 retr.")
+    assert [o.get("retrograde", False) for o in occs] == [False, True]

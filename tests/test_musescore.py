@@ -906,6 +906,18 @@ def plugin_settings(musescore: MuseScore, workdir: Path, **values: object) -> Pa
     return work
 
 
+def plugin_and_writer(musescore: MuseScore, src: Path, xml: Path, report: dict, tmp_path: Path) -> tuple[Path, Path, str]:
+    """The plugin applying ``report`` to ``src`` and the writer's annotated ``xml``, both saved by MuseScore:
+    (plugin.mscx, writer.mscx, the job's log), so a test compares what each puts in the score."""
+    report_path = tmp_path / "report.json"
+    report_path.write_text(json.dumps(report))
+    plugin_settings(musescore, tmp_path, reportPath=str(report_path))
+    by_plugin, by_writer = tmp_path / "plugin.mscx", tmp_path / "writer.mscx"
+    log = musescore.job([{"in": str(src), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(by_plugin)]},
+                         {"in": str(xml), "out": [str(by_writer)]}], tmp_path)
+    return by_plugin, by_writer, log
+
+
 @pytest.mark.parametrize("plugin", ["motif.qml", "motif-clear.qml", "motif-settings.qml"])
 def test_plugin_file_loads_and_runs(musescore: MuseScore, tmp_path: Path, plugin: str) -> None:
     """``mscore3 -p FILE score`` (run one plugin, message boxes on): no QML error, and it runs.

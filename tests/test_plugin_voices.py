@@ -10,7 +10,6 @@ family colour. Run headless in MuseScore 3, as tests/test_musescore.py runs the 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from test_musescore import (  # noqa: F401 - musescore is a fixture
     MuseScore,
     motif_annotate,
     musescore,
+    plugin_and_writer,
     plugin_settings,
     read_mscx,
 )
@@ -88,12 +88,7 @@ def test_plugin_colours_the_writers_notes_in_a_two_staff_reduction(
     voices = {n["voice"] for m in report["motifs"] for o in m["occurrences"] for n in o["notes"]}
     assert {11, 12, 15, 16} & voices and all(n.get("staff") in (1, 2) for m in report["motifs"]
                                              for o in m["occurrences"] for n in o["notes"])
-    report_path = tmp_path / "report.json"
-    report_path.write_text(json.dumps(report))
-    plugin_settings(musescore, tmp_path, reportPath=str(report_path))
-    by_plugin, by_writer = tmp_path / "plugin.mscx", tmp_path / "writer.mscx"
-    log = musescore.job([{"in": str(src), "plugin": str(PLUGIN_DIR / "motif.qml"), "out": [str(by_plugin)]},
-                         {"in": str(xml), "out": [str(by_writer)]}], tmp_path)
+    by_plugin, by_writer, log = plugin_and_writer(musescore, src, xml, report, tmp_path)
     plugin, writer = coloured_in(by_plugin), coloured_in(by_writer)
     assert writer and plugin == writer, (log, sorted(set(plugin.items()) ^ set(writer.items()))[:10])
     # the case that needs the voices: one pitch at one tick in two voices of the part, coloured apart

@@ -27,12 +27,12 @@ def inverted_statements(lines: Lines, notes: list[np.ndarray], distance: np.ndar
     if ref is None:
         return out
     exact = [i for i in range(len(notes)) if distance[i] == 0]
-    prime = _steps(lines, notes[ref], chromatic)
+    prime = steps(lines, notes[ref], chromatic)
     if not prime.any():
         return out
     for i in exact:
         if len(notes[i]) == len(notes[ref]):
-            out[i] = bool(np.array_equal(_steps(lines, notes[i], chromatic), -prime))
+            out[i] = bool(np.array_equal(steps(lines, notes[i], chromatic), -prime))
     return out
 
 
@@ -52,6 +52,8 @@ def mirrored(pitches: np.ndarray) -> np.ndarray:
     return 2 * pitches[0] - pitches
 
 
-def _steps(lines: Lines, pos: np.ndarray, chromatic: bool) -> np.ndarray:
+def steps(lines: Lines, pos: np.ndarray, chromatic: bool) -> np.ndarray:
+    """A statement's intervals as the keys compare them (interval classes; semitones if ``chromatic``):
+    what inversion and retrograde (retrograde.py) mirror and reverse."""
     iv = np.diff(lines.pitches[pos])
     return iv if chromatic else interval_class(iv)

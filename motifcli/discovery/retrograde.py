@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from motifcli.discovery.candidates import Lines, interval_class
-from motifcli.discovery.inversion import reference
+from motifcli.discovery.candidates import Lines
+from motifcli.discovery.inversion import reference, steps
 
 
 def retrograde_statements(
@@ -30,13 +30,13 @@ def retrograde_statements(
     ref = reference(lines, notes, distance)
     if ref is None:
         return back, both
-    prime = _steps(lines, notes[ref], chromatic)
+    prime = steps(lines, notes[ref], chromatic)
     if not prime.any():
         return back, both
     for i in range(len(notes)):
         if distance[i] != 0 or len(notes[i]) != len(notes[ref]) or i == ref:
             continue
-        own = _steps(lines, notes[i], chromatic)
+        own = steps(lines, notes[i], chromatic)
         if np.array_equal(own, prime) or (mirror and np.array_equal(own, -prime)):
             continue
         if np.array_equal(own, -prime[::-1]):
@@ -44,8 +44,3 @@ def retrograde_statements(
         elif mirror and np.array_equal(own, prime[::-1]):
             back[i] = both[i] = True
     return back, both
-
-
-def _steps(lines: Lines, pos: np.ndarray, chromatic: bool) -> np.ndarray:
-    iv = np.diff(lines.pitches[pos])
-    return iv if chromatic else interval_class(iv)

@@ -15,7 +15,7 @@ import csv
 import io
 from pathlib import Path
 
-from motifcli.annotation import Annotation
+from motifcli.annotation import TRANSFORM_FIELDS, Annotation
 from motifcli.atomic import atomic_write_bytes
 from motifcli.score import Score
 from motifcli.writers._common import clean_text, num, occurrence_notes
@@ -24,7 +24,7 @@ from motifcli.writers.options import DEFAULT, WriteOptions
 COLUMNS = (
     "label", "family", "number", "track", "track_name", "start_beat", "end_beat", "start_bar",
     "end_bar", "start_seconds", "end_seconds", "similarity", "note_count", "rank", "transposition",
-    "staff", "voice", "line", "inverted", "time_scale", "retrograde",
+    "staff", "voice", "line", *TRANSFORM_FIELDS,
 )
 
 
@@ -46,8 +46,7 @@ def render(annotation: Annotation, score: Score | None) -> str:
             len(occurrence_notes(occ, score)), ranks.get(occ.family, 0),
             "" if occ.transposition is None else occ.transposition,
             _blank(first.staff if first is not None else None), _blank(first.voice if first is not None else None),
-            clean_text(occ.line), "true" if occ.inverted else "false", f"{occ.time_scale:g}",
-            "true" if occ.retrograde else "false",
+            clean_text(occ.line), *occ.transform_cells(),
         ])
     return buf.getvalue()
 

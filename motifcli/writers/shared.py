@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motifcli.annotation import Annotation, Occurrence, statement_marks
+from motifcli.annotation import Annotation, Occurrence
 from motifcli.writers.labels import label_text
 
 _Key = tuple[object, ...]
@@ -40,8 +40,7 @@ class Statement:
         """"Motif A3" alone, "Motif A3 = B1" when B1 is the same notes (most salient family first);
         " inv." after a label whose family holds these notes in inversion, " aug." / " dim." in other note values,
         " retr." in retrograde."""
-        return " = ".join([self.lead.text, *(o.label + statement_marks(o.inverted, o.time_scale, o.retrograde)
-                                             for o in self.occurrences[1:])])
+        return " = ".join([self.lead.text, *(o.label + o.marks for o in self.occurrences[1:])])
 
     @property
     def where(self) -> str:

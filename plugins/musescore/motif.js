@@ -21,6 +21,18 @@ var BLACK = "#000000";
 var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?(?: = [A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?)*$/;
 var INVERTED_MARK = " inv.";
 
+// the note-level options a setting of the same name turns on (motifcli/settings.py TRANSFORM_OPTIONS)
+var TRANSFORM_OPTIONS = ["inversions", "augmentations", "retrogrades"];
+
+function transformFlags(settings, unit) {
+    // " --inversions --augmentations --retrogrades", those whose setting is on; none at bar level
+    var out = "";
+    for (var i = 0; i < TRANSFORM_OPTIONS.length; i++)
+        if (settings[TRANSFORM_OPTIONS[i]] && unit === "note")
+            out += " --" + TRANSFORM_OPTIONS[i];
+    return out;
+}
+
 function statementMarks(occ) {
     // after a statement's label: " retr." (the report's "retrograde"), " inv." (its "inverted"), then " aug." /
     // " dim." (its "time_scale" above / below 1): motifcli/annotation.py statement_marks

@@ -99,9 +99,7 @@ MuseScore {
         var command = Motif.quoteArg(settings.motifPath) + " annotate " + Motif.quoteArg(xmlPath)
                 + " --format json -o " + Motif.quoteArg(reportPath)
                 + " --sensitivity " + settings.sensitivity + " --unit " + Motif.quoteArg(unitOf(settings.unit))
-                + (settings.inversions && unitOf(settings.unit) === "note" ? " --inversions" : "")
-                + (settings.augmentations && unitOf(settings.unit) === "note" ? " --augmentations" : "")
-                + (settings.retrogrades && unitOf(settings.unit) === "note" ? " --retrogrades" : "")
+                + Motif.transformFlags(settings, unitOf(settings.unit))
                 + " --json"
                 + (settings.modelPath !== "" ? " --model " + Motif.quoteArg(settings.modelPath) : "");
         console.log("motif: running " + command);
