@@ -10,12 +10,10 @@ import numpy as np
 from motifcli.discovery.candidates import Lines, build_lines, diatonic_steps, window_keys
 from motifcli.discovery.embed import Encoder
 from motifcli.discovery.extent import grow_families
-from motifcli.discovery.families import Chosen, add_variants, choose
-from motifcli.discovery.inversion import inverted_statements, mirrored, reference
+from motifcli.discovery.families import Chosen, add_variants, choose, transformed
+from motifcli.discovery.inversion import mirrored, reference
 from motifcli.discovery.patterns import Pattern, closed_patterns
-from motifcli.discovery.retrograde import retrograde_statements
 from motifcli.discovery.salience import opening_ordered, ranked
-from motifcli.discovery.timescale import time_scales
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.meter import MeterMap
 from motifcli.quantiles import median
@@ -112,9 +110,7 @@ def voice_and_cell_families(
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model, meter)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]
-    mirror = _mirror(settings)
-    backwards = settings.retrogrades > 0 and settings.transpose
-    core = [_family(c, lines, settings.salience_discount, mirror, settings.augmentations > 0, backwards) for c in chosen]
+    core = [_family(c, lines, settings.salience_discount, settings) for c in chosen]
     grown = core
     if settings.grow_share > 0:  # statements grown beyond the caps (extent.py)
         grow_families(chosen, lines, settings, meter)
@@ -163,29 +159,17 @@ def _ranked(families: list[Family], settings: DiscoverySettings | None = None) -
     return [_relabel(f, i) for i, f in enumerate(order)]
 
 
-def _mirror(settings: DiscoverySettings) -> bool | None:
-    """How inverted statements are told (:func:`inverted_statements`' ``chromatic``); None: not searched."""
-    if settings.inversions <= 0 or not settings.transpose:
-        return None
-    return not settings.diatonic_keys
-
-
-def _family(c: Chosen, lines: Lines, discount_power: float = 0.0, mirror: bool | None = None, scaled: bool = False,
-            backwards: bool = False) -> Family:
+def _family(c: Chosen, lines: Lines, discount_power: float = 0.0, settings: DiscoverySettings | None = None) -> Family:
     """Build the output family: prototype = earliest exact statement, then the rest in time order.
-    ``mirror`` (not None: inversions are searched): statements in inversion are marked as such;
-    ``scaled`` (augmentations are searched): so are statements in other note values; ``backwards``
-    (retrogrades are searched): statements in retrograde (and retrograde inversion)."""
+    With ``settings``, statements in the transformations it searches (inversion, augmentation or
+    diminution, retrograde: :func:`~motifcli.discovery.families.transformed`) are marked, against the
+    statement heard first (a canon's leader), which is then the prototype."""
     order = np.argsort(c.distance + 1e-9 * c.starts, kind="stable")
     p = int(order[0])
     rest = [i for i in range(len(c.starts)) if i != p]
-    flip = inverted_statements(lines, c.notes, c.distance, mirror) if mirror is not None else np.zeros(len(c.notes), bool)
-    scale = time_scales(lines, c.notes, c.distance) if scaled else np.ones(len(c.notes))
-    back = np.zeros(len(c.notes), dtype=bool)
-    if backwards:
-        chromatic = bool(mirror) if mirror is not None else False
-        back, both = retrograde_statements(lines, c.notes, c.distance, chromatic, mirror is not None)
-        flip = flip | both
+    k = len(c.notes)
+    flip, scale, back = (transformed(lines, c.notes, c.distance, settings) if settings is not None
+                         else (np.zeros(k, dtype=bool), np.ones(k), np.zeros(k, dtype=bool)))
     if flip.any() or (scale != 1).any() or back.any():  # prime, inverted and scaled against the statement heard first (a canon's leader)
         p = int(reference(lines, c.notes, c.distance))
         rest = [i for i in range(len(c.starts)) if i != p]

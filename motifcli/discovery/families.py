@@ -65,6 +65,26 @@ def choose(patterns: list[Pattern], lines: Lines, settings: DiscoverySettings) -
     return chosen
 
 
+def transformed(
+    lines: Lines, notes: list[np.ndarray], distance: np.ndarray, settings: DiscoverySettings,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per statement: inverted, its time scale, retrograde, against the family's reference statement,
+    for the transformations ``settings`` searches (plain where none is). One reading for the variants
+    (:func:`add_variants`: of the prime only) and the output family (``core._family``); a retrograde
+    inversion is both inverted and retrograde. Intervals are compared as the keys compare them."""
+    k = len(notes)
+    inverted, scale, backwards = np.zeros(k, dtype=bool), np.ones(k), np.zeros(k, dtype=bool)
+    chromatic = not settings.diatonic_keys
+    if settings.inversions > 0 and settings.transpose:  # inversion.py
+        inverted = inverted_statements(lines, notes, distance, chromatic)
+    if settings.augmentations > 0:  # timescale.py
+        scale = time_scales(lines, notes, distance)
+    if settings.retrogrades > 0 and settings.transpose:  # retrograde.py
+        backwards, both = retrograde_statements(lines, notes, distance, chromatic, settings.inversions > 0)
+        inverted = inverted | both
+    return inverted, scale, backwards
+
+
 def add_variants(
     chosen: list[Chosen],
     lines: Lines,
@@ -89,13 +109,8 @@ def add_variants(
     if meter is not None and settings.bar_position != "off":
         bar_pos = bar_positions(lines.onsets, meter, settings.bar_position, position_tolerance(lines.grid))
     for fam in chosen:
-        prime = np.ones(len(fam.starts), dtype=bool)  # varied statements of the prime only
-        if settings.inversions > 0 and settings.transpose:  # not of its inversion (inversion.py)
-            prime &= ~inverted_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys)
-        if settings.augmentations > 0:  # nor of its augmentation or diminution (timescale.py)
-            prime &= time_scales(lines, fam.notes, fam.distance) == 1
-        if settings.retrogrades > 0 and settings.transpose:  # nor of its retrograde (retrograde.py)
-            prime &= ~retrograde_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys, settings.inversions > 0)[0]
+        inverted, scale, backwards = transformed(lines, fam.notes, fam.distance, settings)
+        prime = ~inverted & (scale == 1) & ~backwards  # varied statements of the prime only
         ex = fam.starts[prime][: settings.exemplars]
         span = ex[:, None] + np.arange(fam.n)[None, :]
         ex_p, ex_o = lines.pitches[span], lines.onsets[span]
