@@ -136,7 +136,7 @@ def window_keys(
     shifts = range(1, SCALE_SHIFTS + 1) if scaled_from > 0 else range(0)
     slow = {s: ((iv + 64) * 4099 + np.minimum(rq >> s, 4000), (-iv + 64) * 4099 + np.minimum(rq >> s, 4000)) for s in shifts}
     slow_keys = {s: [key.copy(), key.copy()] for s in shifts}  # per shift: the key up and mirrored
-    twos = np.minimum(_twos(rq), SCALE_SHIFTS)  # each IOI's power of two
+    twos = np.minimum(_twos(rq), SCALE_SHIFTS) if shifts else rq  # each IOI's power of two (only read with shifts)
     fewest = np.full(N, SCALE_SHIFTS, dtype=np.int64)  # the least power of two among the window's IOIs
     uneven = np.zeros(N, dtype=bool)  # the window has two note values (inter-onset intervals) or more
     lead = np.zeros(N, dtype=np.int64)  # sign of each window's first non-zero interval (0: none yet)
@@ -170,7 +170,7 @@ def window_keys(
         valid &= (lines.onsets[end] - lines.onsets) <= max_beats + 1e-9
         flip = mirror and n >= inverted_from
         turned = (lead < 0) & ~one_way & ~zigzag & leaps if flip else np.zeros(N, dtype=bool)
-        chosen = np.where(turned, key_down, key)
+        chosen = np.where(turned, key_down, key) if flip else key
         if shifts and n >= scaled_from:  # the rhythm at its slowest power-of-two scale
             shift = np.where(uneven & (lead != 0) & ~one_way & leaps, fewest, 0)
             for s in shifts:
