@@ -105,7 +105,8 @@ class MotifNote:
 # in longer / shorter note values, "Motif A3 inv. aug." for both), or the writers for the same notes in several
 # families ("Motif A3 = B1", writers/shared.py): how a writer knows an earlier run's labels in a file it annotates again
 # ("Motif A3 retr." backwards, "Motif A3 retr. inv." in retrograde inversion)
-LABEL_TEXT = re.compile(r"Motif [A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?(?: = [A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?)*")
+_LABEL = r"[A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?"  # "A3", then statement_marks' marks in their order
+LABEL_TEXT = re.compile(rf"Motif {_LABEL}(?: = {_LABEL})*")
 INVERTED_MARK = " inv."  # after an inverted statement's label: "Motif A3 inv."
 AUGMENTED_MARK = " aug."  # after a statement in longer note values (time_scale > 1): "Motif A3 aug."
 DIMINISHED_MARK = " dim."  # in shorter ones (time_scale < 1)
