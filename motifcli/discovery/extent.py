@@ -16,10 +16,7 @@ import numpy as np
 
 from motifcli.discovery.barpos import bar_positions, position_tolerance
 from motifcli.discovery.candidates import Lines, interval_class_of
-from motifcli.discovery.families import Chosen, covered, set_statements
-from motifcli.discovery.inversion import inverted_statements
-from motifcli.discovery.retrograde import retrograde_statements
-from motifcli.discovery.timescale import time_scales
+from motifcli.discovery.families import Chosen, covered, set_statements, transformed
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.meter import MeterMap
 from motifcli.quantiles import median
@@ -208,14 +205,10 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
         for p in fam.notes:
             hold = (fid != f) & (los <= p.min()) & (his >= p.max())
             walls.append((int(los[hold].min()), int(his[hold].max())) if hold.any() else (10**12, -1))
-        inverted = None
-        if settings.inversions > 0 and settings.transpose:  # mirrored statements grow mirrored (inversion.py)
-            inverted = inverted_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys)
-        scales = time_scales(lines, fam.notes, fam.distance) if settings.augmentations > 0 else None  # timescale.py
-        fixed: frozenset[int] = frozenset()
-        if settings.retrogrades > 0 and settings.transpose:  # a retrograde statement does not grow (retrograde.py)
-            back, _ = retrograde_statements(lines, fam.notes, fam.distance, not settings.diatonic_keys, settings.inversions > 0)
-            fixed = frozenset(int(fam.notes[i].min()) for i in np.flatnonzero(back))
+        # mirrored statements grow mirrored, scaled ones in their note values; a retrograde one does not grow
+        inverted, scales, back = transformed(lines, fam.notes, fam.distance, settings)
+        fixed = frozenset(int(fam.notes[i].min()) for i in np.flatnonzero(back))
+        if fixed:
             walls = [(-1, 10**12) if b else w for b, w in zip(back, walls)]  # walled in on both sides
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
                           settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary, inverted, scales)
