@@ -85,11 +85,15 @@ def plugin_js() -> str:
 
 
 def assert_plugin_knows(js: str, texts: tuple[str, ...]) -> None:
-    """The plugin's TEXT_PATTERN (how it knows a label as its own) matches every text."""
-    pattern = re.search(r"var TEXT_PATTERN = /\^(.*)\$/;", js)
-    assert pattern is not None
+    """The plugin's label pattern (how it knows a label as its own) is the writers' (annotation._LABEL) and
+    its TEXT_PATTERN, built from it, matches every text."""
+    from motifcli.annotation import _LABEL, LABEL_TEXT
+
+    label = re.search(r'^var LABEL = "(.*)";$', js, re.M)
+    assert label is not None and "var TEXT_PATTERN = new RegExp(\"^Motif \" + LABEL + \"(?: = \" + LABEL + \")*$\");" in js
+    assert label.group(1).replace("\\\\", "\\") == _LABEL  # a JS string literal: each backslash doubled
     for text in texts:
-        assert re.fullmatch(pattern.group(1), text), text
+        assert LABEL_TEXT.fullmatch(text), text
 
 
 def cli_lengths(option: str) -> tuple[int, int, int, int]:

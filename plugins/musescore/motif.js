@@ -18,7 +18,9 @@ var BLACK = "#000000";
 // statement in inversion: the report's "inverted"), "Motif A3 aug." / "dim." (its "time_scale" above / below 1) and "Motif A3 = B1" (one statement, the same notes, in two
 // families: motifcli/annotation.py LABEL_TEXT)
 // "Motif A3 retr." / "Motif A3 retr. inv." (the report's "retrograde", with "inverted": retrograde inversion)
-var TEXT_PATTERN = /^Motif [A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?(?: = [A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?)*$/;
+// one statement's label, written once (the same pattern as motifcli/annotation.py _LABEL; a test compares them)
+var LABEL = "[A-Z]+[0-9]+(?: retr\\.)?(?: inv\\.)?(?: aug\\.| dim\\.)?";
+var TEXT_PATTERN = new RegExp("^Motif " + LABEL + "(?: = " + LABEL + ")*$");
 var INVERTED_MARK = " inv.";
 
 // the note-level options a setting of the same name turns on (motifcli/settings.py TRANSFORM_OPTIONS)
