@@ -109,6 +109,28 @@ def test_keys_meet_backwards_only_with_the_last_note_value() -> None:
     assert (window_keys(lines, 8, 16.0, reversed_from=6)[5] == window_keys(lines, 8, 16.0)[5]).all()
 
 
+def test_a_retrograde_joins_the_ordinary_repeats_as_they_are_grouped() -> None:
+    """Two ordinary statements of the subject that differ only in the last note's value (which the ordinary
+    keys leave out) and the retrograde of one of them: the retrograde's group is merged into the repeats'
+    group, all three one key; the repeats are not split by their last values (session 18 keyed the group
+    anew with the last value: with inversions on, 148 statements of BPS 21-1 moved, no retrograde found)."""
+    pitches = np.array([p for p, _ in SUBJECT])
+    values = np.array([d for _, d in SUBJECT])
+
+    def voice(p: np.ndarray, v: np.ndarray, voice_id: int) -> Voice:
+        on = np.concatenate([[0.0], np.cumsum(v[:-1])])
+        return Voice(track=voice_id, voice=0, onsets=on, offsets=on + v, pitches=p, note_indices=np.arange(len(p)))
+
+    held = np.append(values[:-1], 2.0)  # the same statement ending on a longer note
+    lines = build_lines([voice(pitches, values, 0), voice(pitches + 2, held, 1), voice(pitches[::-1] - 5, values[::-1], 2)])
+    for mirror in (0, 6):
+        keys = window_keys(lines, 8, 16.0, inverted_from=mirror, reversed_from=6)
+        assert len(set(keys[8][[0, 8, 16]].tolist())) == 1, mirror
+        plain = window_keys(lines, 8, 16.0, inverted_from=mirror)
+        assert plain[8][0] == plain[8][8] != plain[8][16]
+        assert all((keys[n] == plain[n]).all() for n in range(2, 6))  # under the length asked
+
+
 def test_keys_are_the_ordinary_ones_where_no_retrograde_is_stated() -> None:
     """In a chorale (no retrogrades of 6+ notes) the keys with ``reversed_from`` are the ordinary ones:
     its ordinary repeats are grouped as without the option (keying every eligible window with its last

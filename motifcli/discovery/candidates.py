@@ -115,12 +115,12 @@ def window_keys(
     of them, so a window and its augmentation or diminution by 2 (or 4, ...) share a key
     (:mod:`motifcli.discovery.timescale`); only a window in two note values or more (even running notes
     and repeated notes are everywhere at every speed) that turns and leaps, as for inversions.
-    ``reversed_from`` (> 0, not with ``absolute``): windows of at least that many notes are keyed so
-    that a window and its written retrograde (the notes in reverse order: intervals reversed and
-    negated, note values reversed) share a key (:func:`retrograde_keys`; with ``inverted_from`` also
-    its retrograde inversion) where the piece states both; only a window that turns, not at every
-    note, leaps and holds two note values or more (the inversion and augmentation guards: a zigzag or
-    a one-value run is its own retrograde shifted by a note, benchmarks/phase18-aug18.md).
+    ``reversed_from`` (> 0, not with ``absolute``): where the piece states a window of at least that
+    many notes and its written retrograde (the notes in reverse order: intervals reversed and negated,
+    note values reversed; with ``inverted_from`` also its retrograde inversion: :func:`retrograde_pairs`),
+    the two windows' key groups become one (:func:`merge_groups`); only a window that turns, not at
+    every note, leaps and holds two note values or more (the inversion and augmentation guards: a
+    zigzag or a one-value run is its own retrograde shifted by a note, benchmarks/phase18-aug18.md).
     """
     N = len(lines)
     if N == 0:
@@ -176,10 +176,10 @@ def window_keys(
             for s in shifts:
                 scaled = np.where(turned, slow_keys[s][1], slow_keys[s][0])
                 chosen = np.where(shift == s, scaled, chosen)
-        if retro and n >= reversed_from:  # a window and its retrograde: one key (retrograde_keys)
+        if retro and n >= reversed_from:  # a window's group and its retrograde's: one group (retrograde_pairs)
             contour = valid & (lead != 0) & ~one_way & ~zigzag & leaps
-            both, use = retrograde_keys(lines, iv, n, contour, mirror and n >= inverted_from, bool(shifts) and n >= scaled_from)
-            chosen = np.where(use, both, chosen)
+            pairs = retrograde_pairs(lines, iv, n, contour, mirror and n >= inverted_from, bool(shifts) and n >= scaled_from)
+            chosen = merge_groups(chosen, pairs)
         keys[n] = np.where(valid, chosen, -1)
     return keys
 
@@ -193,20 +193,16 @@ def note_values(lines: Lines) -> tuple[np.ndarray, np.ndarray]:
     return np.where(lines.same_next, rq, sounding), np.where(lines.same_next, np.minimum(rq, sounding), sounding)
 
 
-def retrograde_keys(
+def retrograde_pairs(
     lines: Lines, iv: np.ndarray, n: int, eligible: np.ndarray, mirror: bool = False, scaled: bool = False,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per start, a key of the n-note window shared with its written retrograde, and where to use it:
-    the ``eligible`` windows (the caller's contour guard) in two note values or more whose key group
-    holds a window and its retrograde, not overlapping it. Every other window keeps its ordinary key, so ordinary repeats
-    are grouped as before unless the piece states the window's retrograde.
-
-    The key hashes the sequence value, interval, value, ..., value: every note's value (the last
-    note's included, which a retrograde states first and the ordinary keys leave out) and the
-    intervals between them; the window's and its retrograde's (read backwards, intervals negated)
-    sequences are both hashed and the smaller taken (``mirror``: also both with intervals negated,
-    the smallest of four: retrograde inversion). ``scaled``: the values divided by the largest power
-    of two (up to 2 ** SCALE_SHIFTS) dividing them all, as the augmentation keys do."""
+) -> np.ndarray:
+    """The (window, partner) starts, shape (m, 2), where the partner n-note window is the window's written
+    retrograde (``mirror``: or its retrograde inversion): both ``eligible`` (the caller's contour guard), in two
+    note values or more, not overlapping (or in another voice: a palindrome is its own retrograde, a run meets
+    itself shifted by a note). Strict: every note's value is compared (the last note's included, which a
+    retrograde states first and the ordinary keys leave out) and the intervals between them, read backwards
+    and negated (with ``mirror`` also not negated); ``scaled``: the values divided by the largest power of two
+    (up to 2 ** SCALE_SHIFTS) dividing them all, as the augmentation keys do."""
     N = len(lines)
     inner, end = note_values(lines)
     pos = np.minimum(np.arange(N)[:, None] + np.arange(n)[None, :], N - 1)  # the window's notes
@@ -219,27 +215,47 @@ def retrograde_keys(
         vals = vals >> low[:, None]
     vals = np.minimum(vals, 4000)
     orders = [(steps, vals), (-steps[:, ::-1], vals[:, ::-1])]  # the window, its retrograde
-    if mirror:  # its inversion, its retrograde inversion
-        orders += [(-steps, vals), (steps[:, ::-1], vals[:, ::-1])]
+    if mirror:  # its retrograde inversion
+        orders.append((steps[:, ::-1], vals[:, ::-1]))
     hashed = []
     for st, va in orders:
         key = np.full(N, np.int64(7), dtype=np.int64)
         for j in range(n - 1):
             key = key * _M1 + ((st[:, j] + 64) * 4099 + va[:, j]) * _M2 + np.int64(n)
         hashed.append(key * _M1 + (va[:, -1] + 1) * _M2 + np.int64(-n))
-    both = np.minimum.reduce(hashed)
-    # a group holds a retrograde when one of its windows' retrograde (or retrograde inversion) is another
-    # window's, not overlapping it (a palindrome is its own retrograde; a run meets its own shifted by a note)
     at = np.flatnonzero(ok)
     own = hashed[0][at]
-    hit = np.zeros(N, dtype=bool)
-    for h in hashed[1::2]:
+    pairs: list[tuple[int, int]] = []
+    for h in hashed[1:]:
         for w in at[np.isin(h[at], own) & (h[at] != own)].tolist():
             partners = at[own == h[w]]
-            hit[w] |= bool(np.any((np.abs(partners - w) >= n) | (lines.voice_id[partners] != lines.voice_id[w])))
-    use = np.zeros(N, dtype=bool)
-    use[at] = np.isin(both[at], both[hit])
-    return both, use
+            apart = (np.abs(partners - w) >= n) | (lines.voice_id[partners] != lines.voice_id[w])
+            pairs.extend((w, int(q)) for q in partners[apart].tolist())
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def merge_groups(keys: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """``keys`` with the two key groups of every pair one group (union-find; each merged group takes its
+    smallest key). A window's ordinary repeats and its retrograde's stay grouped as they were, so turning
+    retrogrades on changes no statement of a piece that states none (BPS 21-1, phase18-retro18.md: keying the
+    whole group by a hash with the last note's value split 148 ordinary statements)."""
+    if len(pairs) == 0:
+        return keys
+    parent: dict[int, int] = {}
+
+    def root(k: int) -> int:
+        while parent.get(k, k) != k:
+            k = parent[k]
+        return k
+
+    for w, q in pairs.tolist():
+        a, b = root(int(keys[w])), root(int(keys[q]))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    out = keys.copy()
+    for k in parent:
+        out[keys == k] = root(k)
+    return out
 
 
 def _twos(rq: np.ndarray) -> np.ndarray:

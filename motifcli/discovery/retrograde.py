@@ -2,8 +2,8 @@
 
 Crab canons (Bach's Musical Offering, canon 1 a 2), twelve-tone rows and motivic development state a
 motif backwards. With ``DiscoverySettings.retrogrades`` (> 0) the window keys of that many notes or
-more put a window and its written retrograde in one group
-(:func:`~motifcli.discovery.candidates.retrograde_keys`), so a motif heard only as prime +
+more put a window's group and its written retrograde's in one
+(:func:`~motifcli.discovery.candidates.retrograde_pairs`, ``merge_groups``), so a motif heard only as prime +
 retrograde is a pattern. Strict: the intervals reversed and negated (in the classes the keys
 compare) and the note values reversed, the last note's value included. A retrograde statement
 does not grow (growing to the right would add notes before its start in the prime's reading), and
