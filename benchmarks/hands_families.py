@@ -2,11 +2,13 @@
 
     PYTHONPATH=$PWD python -m benchmarks.hands_families OUT [--set key=value ...]   # benchmarks.hands_inputs' OUT
 
-Per piece, for ``OUT/staff/NAME.mid`` (a track per staff), ``OUT/one/NAME.mid`` with ``texture_hands``
+Per piece, for ``OUT/staff/NAME.mid`` (a track per staff), ``OUT/one/NAME.mid`` with ``split_hands``
 off (as before phase 19) and on (the run's settings): families, texture families, the largest
 family's share of the notes, line families, of them right-hand ones (80% or more of their notes in
 the right hand: the upper staff, from ``NAME.hands.json``), and the right-hand line family with the
-most notes (statements x notes per statement, first bar): the tune's family, where there is one.
+most notes (statements x notes per statement, first bar): the tune's family, where there is one; and
+how close each one-track reading is to the staff file's (its families scored as mir_eval scores a
+discovery, the staff file's families as the reference: F_est, F_occ(.75), F_3).
 """
 
 from __future__ import annotations
@@ -22,7 +24,18 @@ from motifcli.discovery.types import DiscoverySettings
 from motifcli.voices import TEXTURE
 
 
-def row(path: Path, settings: DiscoverySettings, truth: dict[str, int] | None) -> str:
+AGREE: dict[bool, list[tuple[float, float, float]]] = {}  # split_hands -> per piece F_est, F_occ, F_3 against the staff file
+
+
+def patterns(fams: list) -> list:
+    """The families as mir_eval patterns (occurrences of (onset, pitch) points), cleaned as the benchmarks do."""
+    from benchmarks.discovery_errors import clean
+
+    return clean([[o.points() for o in f.occurrences] for f in fams])
+
+
+def row(path: Path, settings: DiscoverySettings, truth: dict[str, int] | None,
+        reference: list | None = None) -> tuple[str, list]:
     import motifcli
     from motifcli.discovery import discover
     from motifcli.model import LazyModel
@@ -53,8 +66,15 @@ def row(path: Path, settings: DiscoverySettings, truth: dict[str, int] | None) -
         bar = int(np.searchsorted(starts, f.occurrences[0].notes[0].onset + 1e-6, side="right"))
         tune = f"{f.label} {len(f.occurrences)}x{f.notes_per_occurrence} from bar {bar}"
     tex = len(fams) - len(lines)
+    agree = ""
+    if reference is not None:
+        from benchmarks.discovery_errors import fast_scores
+
+        sc = fast_scores(patterns(fams), reference)
+        AGREE.setdefault(settings.split_hands, []).append((sc["F_est"], sc["F_occ.75"], sc["F_3"]))
+        agree = f"; against the staff file F_est {sc['F_est']:.2f} F_occ {sc['F_occ.75']:.2f} F_3 {sc['F_3']:.2f}"
     return (f"{len(fams)} families ({tex} texture), largest {largest:.0%}; lines {len(lines)}, right-hand {len(rh)};"
-            f" tune {tune}")
+            f" tune {tune}{agree}", fams)
 
 
 def main() -> None:
@@ -65,14 +85,19 @@ def main() -> None:
     from benchmarks.discovery_sweep import parse_set
 
     on = DiscoverySettings(**parse_set(args.set))
-    off = dataclasses.replace(on, texture_hands=False)
+    off = dataclasses.replace(on, split_hands=False)
     for staff in sorted((args.out / "staff").glob("*.mid")):
         one = args.out / "one" / staff.name
         truth = json.loads(one.with_suffix(".hands.json").read_text())
         print(staff.stem, flush=True)
-        print(f"   staff tracks : {row(staff, on, None)}", flush=True)
-        print(f"   one, before  : {row(one, off, truth)}", flush=True)
-        print(f"   one, hands   : {row(one, on, truth)}", flush=True)
+        text, fams = row(staff, on, None)
+        ref = patterns(fams)
+        print(f"   staff tracks : {text}", flush=True)
+        print(f"   one, before  : {row(one, off, truth, reference=ref)[0]}", flush=True)
+        print(f"   one, hands   : {row(one, on, truth, reference=ref)[0]}", flush=True)
+    for hands, rows in sorted(AGREE.items()):
+        m = np.mean(rows, axis=0)
+        print(f"mean against the staff files, split_hands={hands}: F_est {m[0]:.3f} F_occ {m[1]:.3f} F_3 {m[2]:.3f}")
 
 
 if __name__ == "__main__":

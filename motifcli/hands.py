@@ -3,7 +3,8 @@
 Many MIDI files hold a piano piece, or a lead sheet's tune and chords, in one track. A MusicXML
 piano part says each note's staff (:attr:`motifcli.score.Note.staff`) and a track-per-staff MIDI
 file says it by track; one track says nothing, so its texture was both hands' bars together: the
-tune inside the surface, one family over 70-94% of the notes (benchmarks/phase19-hand19.md). Here
+tune inside the surface, one family over 70-94% of the notes, and its top line took the left hand's
+chord tops wherever the tune held or rested (benchmarks/phase19-hand19.md). Here
 the notes are given to two hands as MuseScore's MIDI import puts a piano track on two staves: each
 group of notes starting together is cut between the hands where the notes lie nearest to each
 hand's recent register (two running centres, a leaky mean of each hand's pitches), each hand as
@@ -13,14 +14,21 @@ sounding more than ``FINGERS`` notes. Measured against the staves of 10 music21 
 
 :func:`hands` answers only for a part that needs both staves (as the MusicXML writer's grand staff:
 a range of two octaves or more, and each hand holding ``SHARE`` of the notes); None otherwise (a
-melody, a bass line, a one-octave accompaniment). Pure numpy over the onset groups.
+melody, a bass line, a one-octave accompaniment). :func:`as_staves` gives discovery such a part,
+alone in its score and chordal, as a two-staff part (each note's staff its hand), so it is read as
+its MusicXML or its track-per-staff file is: voices per staff, the texture of the leading staff
+(``texture_staff``). Pure numpy over the onset groups.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
+from motifcli.score import Score
 from motifcli.streams import onset_groups
+from motifcli.voices import chord_share
 
 SPAN = 12  # semitones a hand spans at most, notes it holds included (an octave: 10-16 measured, 12 best)
 FINGERS = 5  # notes one hand sounds at once
@@ -79,3 +87,23 @@ def hands(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray) -> np.nd
     if min(left, len(hand) - left) < SHARE * len(hand):
         return None
     return hand
+
+
+def as_staves(score: Score, chord_tolerance: float, chord_least: float) -> Score:
+    """``score`` with its one pitched track's notes on two staves by hand (:func:`hands`), when that track
+    is alone, written in one staff (MIDI) and chordal (``chord_least`` of its onsets sound chords,
+    ``texture_chord_share``: a melody is one hand however wide); else ``score`` itself. The notes keep
+    their order, so note references are the input's."""
+    pitched = [t for t in score.pitched_tracks() if t.notes]
+    if len(pitched) != 1 or pitched[0].staves() is not None:
+        return score
+    track = pitched[0]
+    onsets, offsets, pitches = track.arrays()
+    if chord_share(onsets, chord_tolerance) < chord_least:
+        return score
+    hand = hands(onsets, offsets, pitches)
+    if hand is None:
+        return score
+    notes = [dataclasses.replace(n, staff=h) for n, h in zip(track.notes, hand.tolist())]
+    return dataclasses.replace(score, tracks=[dataclasses.replace(t, notes=notes) if t is track else t
+                                              for t in score.tracks])

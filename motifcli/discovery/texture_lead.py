@@ -14,7 +14,6 @@ import dataclasses
 import numpy as np
 
 from motifcli.discovery.types import DiscoverySettings
-from motifcli.hands import hands
 from motifcli.score import Score, Track
 from motifcli.voices import chord_share
 
@@ -63,19 +62,11 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     by three instruments, so one part's bars are not its texture (benchmarks/phase17-quartet17.md).
     """
     others = [t for t in score.pitched_tracks() if t.index != track.index]
-    split = None if others else hand_tracks(track, settings)
-    if split is not None:  # a keyboard part in one MIDI track: leads as its file with a track per hand would
-        return leading_hand(split, settings) is not None
     staves = track.staves() if settings.texture_staves and not others else None
     if staves is not None:
         per_staff = np.sort(np.bincount(staves)[np.unique(staves)])
         if per_staff[-1] < settings.texture_lead * per_staff[-2]:
             return False
-    return _outnumbers(track, others, settings)
-
-
-def _outnumbers(track: Track, others: list[Track], settings: DiscoverySettings) -> bool:
-    """:func:`leads`' note counts: ``track`` against the ``others`` beside it."""
     most = max((len(t.notes) for t in others), default=0)
     shared = settings.texture_lead_share * sum(len(t.notes) for t in others)
     if settings.texture_lead > 0 and len(track.notes) < shared:  # texture_lead=0: no lead rule at all
@@ -102,10 +93,6 @@ def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tupl
     and every MIDI track, is left whole.
     """
     others = any(t.index != track.index for t in score.pitched_tracks())
-    split = None if others else hand_tracks(track, settings)
-    if split is not None:  # a keyboard part in one MIDI track: its leading hand, as a track per hand
-        lead = leading_hand(split, settings)
-        return split[lead] if lead is not None else (track, None)
     staves = track.staves() if settings.texture_staff and settings.texture_staves and not others else None
     if staves is None:
         return track, None
@@ -115,38 +102,3 @@ def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tupl
         return track, None
     index = np.flatnonzero(staves == ids[order[-1]])
     return dataclasses.replace(track, notes=[track.notes[i] for i in index.tolist()]), index
-
-
-def hand_tracks(track: Track, settings: DiscoverySettings) -> list[tuple[Track, np.ndarray]] | None:
-    """The right and left hand of a keyboard part written in one staff (a MIDI track), each as a track
-    of its notes and their indices in ``track.notes``; None unless ``texture_hands`` and the track is
-    chordal, one staff and needs two (:func:`motifcli.hands.hands`).
-
-    A piano piece or a lead sheet (tune + chords) in one MIDI track otherwise states its texture with
-    both hands: the tune inside the surface, one family over 70-94% of the notes, taking the tune's
-    line families with it; its file with a track per staff states the accompanying hand's bars
-    beside the tune's lines (benchmarks/phase19-hand19.md). The caller asks only of a track alone in
-    its score (a band's piano beside its melody is left whole, as every POP909, BPS and MTC case)."""
-    if not settings.texture_hands or track.staves() is not None:
-        return None
-    onsets, offsets, pitches = track.arrays()
-    if not chordal(onsets, settings):
-        return None
-    hand = hands(onsets, offsets, pitches)
-    if hand is None:
-        return None
-    out = []
-    for h in (1, 2):
-        index = np.flatnonzero(hand == h)
-        out.append((dataclasses.replace(track, notes=[track.notes[i] for i in index.tolist()]), index))
-    return out
-
-
-def leading_hand(split: list[tuple[Track, np.ndarray]], settings: DiscoverySettings) -> int | None:
-    """Which of :func:`hand_tracks`' hands (0 right, 1 left) states the texture: the one that is
-    chordal and leads the other as a MIDI track leads the one beside it (:func:`leads`), else None."""
-    for k, (hand, _) in enumerate(split):
-        other = split[1 - k][0]
-        if chordal(hand.arrays()[0], settings) and _outnumbers(hand, [other], settings):
-            return k
-    return None
