@@ -41,18 +41,32 @@ class Sounding:
         return hits / len(occ.notes)
 
 
-def without_buried(family: Family, sounding: Sounding, share: float, top: float, varied_only: bool) -> Family:
+def without_buried(family: Family, sounding: Sounding, share: float, top: float, varied_only: bool,
+                   away: bool = False, long: int = 0, below: float = 0.0, crowd: int = 0) -> Family:
     """``family`` without statements having a higher note over more than ``share`` of their notes, when
     at least ``top`` of its exact statements have one over at most ``share`` (a top-line family); with
-    ``varied_only`` only varied statements go. The prototype is never dropped."""
+    ``varied_only`` only varied statements go; with ``away`` only statements in a line (track, voice) holding
+    none of its exact statements; a statement of ``long`` notes or more (0: none) stays: a whole phrase
+    taken up in the bass is heard there; with ``below`` > 0 only statements whose mean pitch lies this many
+    semitones or more under the mean of the family's exact statements (a copy down in the accompaniment,
+    not the tune itself under another part's high notes); only in a family of ``crowd`` statements or more
+    (a figure the piece is made of, as ``bar_position_crowd``). The prototype is never dropped."""
     occs = family.occurrences
-    if family.is_texture or len(occs) < 2:
+    if family.is_texture or len(occs) < max(crowd, 2):
         return family
     buried = np.array([sounding.under_share(o) > share for o in occs])
     exact = np.array([o.similarity >= EXACT for o in occs])
     if (~buried[exact]).mean() < top:
         return family
     drop = buried & (~exact if varied_only else True)
+    if below > 0:
+        home = np.mean([np.mean([n.pitch for n in o.notes]) for o, e in zip(occs, exact) if e])
+        drop &= np.array([np.mean([n.pitch for n in o.notes]) <= home - below for o in occs])
+    if long > 0:
+        drop &= np.array([len(o.notes) < long for o in occs])
+    if away:
+        lines = {(o.track, o.notes[0].voice) for o, e in zip(occs, exact) if e}
+        drop &= np.array([(o.track, o.notes[0].voice) not in lines for o in occs])
     drop[0] = False
     if not drop.any():
         return family

@@ -107,6 +107,10 @@ class DiscoverySettings:
     buried: float = 0.0  # output: a statement with a higher note sounding over more than this share of its notes is dropped from a top-line family (0: off; discovery/register.py, phase19-occ19.md)
     buried_top: float = 0.5  # ... a family at least this share of whose exact statements are not so buried
     buried_varied: bool = False  # ... only its varied statements (exact and transposed repeats stay)
+    buried_away: bool = False  # ... only statements in a line (track, voice) holding none of its exact statements
+    buried_crowd: int = 0  # ... only in families of this many statements or more (0: any)
+    buried_below: float = 0.0  # ... only statements this many semitones or more under its exact statements' mean pitch (0: any)
+    buried_long: int = 0  # ... statements of this many notes or more stay (a phrase taken up in the bass; 0: none stay)
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience
     salience_length: float = 0.3  # ordering salience x notes per statement ** this (longer statements first)
