@@ -22,7 +22,6 @@ Per statement (phase12-extra12.md's ``extra_probe`` has line / join / parallel /
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -155,8 +154,6 @@ def main() -> None:
                 r = sel[q]
                 print(f"  {r['piece']} fam {r['family']} (ref {r['ref']}) bar {r['bar']} t{r['track']} {r['voice']} "
                       f"{r['register']} {r['join']} sim {r['similarity']} {r['pitches']}")
-    if statistics is None:  # keep the import for quartile additions
-        pass
 
 
 if __name__ == "__main__":

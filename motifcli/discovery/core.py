@@ -76,10 +76,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         from motifcli.discovery.register import Sounding, without_buried
 
         sounding = Sounding(score)
-        ordered = [without_buried(f, sounding, settings.buried, settings.buried_top, settings.buried_varied,
-                                  settings.buried_away, settings.buried_long, settings.buried_below,
-                                  settings.buried_crowd)
-                   for f in ordered]
+        ordered = [without_buried(f, sounding, settings.buried, settings.buried_top, settings.buried_crowd,
+                                  settings.buried_varied) for f in ordered]
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
     return ordered
 

@@ -1,12 +1,16 @@
-"""A melody's motif is heard in the melody: its copies buried under other lines are dropped.
+"""A melody's motif is heard in the melody: its varied copies buried under other lines are dropped.
 
 A family whose exact statements mostly sound as the top line (nothing sounding above them) is a
-tune's idea; the same shape met again in the left hand's accompaniment or an inner voice, under a
-melody going on above it, is a chance match of the shape, not a statement a listener hears (BPS-motif
-tune: of the statements of establishing families with a higher note over more than a quarter of their
-notes, 82% match no labelled occurrence; of the top-line ones 50%; benchmarks/phase19-occ19.md). A
-family stated in the bass or an inner voice (its exact statements there) keeps such statements. It
+tune's idea; the same shape met again, loosely, in the left hand's accompaniment or an inner voice
+under a melody going on above it is a chance match of the shape, not a statement a listener hears.
+On BPS-motif tune, of the varied statements of top-line families with a higher note over more than
+a quarter of their notes, 82% match no labelled occurrence (top-line statements: 50%); nearly all
+sit in families of 40 or more statements, the figures a movement is made of
+(benchmarks/phase19-occ19.md). Exact and transposed repeats stay (a motif handed to the bass is
+restated there literally), and a family stated in the bass or an inner voice keeps its statements. It
 runs on the output, as doubling.py: which families a piece gets and their order do not change.
+Off by default (``DiscoverySettings.buried`` = 0): it lowers establishment F a little wherever a
+dropped copy was a stray match of some reference (BPS tune 29-1, POP909 train 074).
 """
 
 from __future__ import annotations
@@ -41,16 +45,12 @@ class Sounding:
         return hits / len(occ.notes)
 
 
-def without_buried(family: Family, sounding: Sounding, share: float, top: float, varied_only: bool,
-                   away: bool = False, long: int = 0, below: float = 0.0, crowd: int = 0) -> Family:
-    """``family`` without statements having a higher note over more than ``share`` of their notes, when
-    at least ``top`` of its exact statements have one over at most ``share`` (a top-line family); with
-    ``varied_only`` only varied statements go; with ``away`` only statements in a line (track, voice) holding
-    none of its exact statements; a statement of ``long`` notes or more (0: none) stays: a whole phrase
-    taken up in the bass is heard there; with ``below`` > 0 only statements whose mean pitch lies this many
-    semitones or more under the mean of the family's exact statements (a copy down in the accompaniment,
-    not the tune itself under another part's high notes); only in a family of ``crowd`` statements or more
-    (a figure the piece is made of, as ``bar_position_crowd``). The prototype is never dropped."""
+def without_buried(family: Family, sounding: Sounding, share: float, top: float = 0.5, crowd: int = 20,
+                   varied_only: bool = True) -> Family:
+    """``family`` without its statements having a higher note over more than ``share`` of their notes,
+    when it gathers ``crowd`` statements or more and at least ``top`` of its exact statements have one
+    over at most ``share`` (a top-line family); with ``varied_only`` only varied statements go. The
+    prototype is never dropped; texture families are left as they are."""
     occs = family.occurrences
     if family.is_texture or len(occs) < max(crowd, 2):
         return family
@@ -58,15 +58,7 @@ def without_buried(family: Family, sounding: Sounding, share: float, top: float,
     exact = np.array([o.similarity >= EXACT for o in occs])
     if (~buried[exact]).mean() < top:
         return family
-    drop = buried & (~exact if varied_only else True)
-    if below > 0:
-        home = np.mean([np.mean([n.pitch for n in o.notes]) for o, e in zip(occs, exact) if e])
-        drop &= np.array([np.mean([n.pitch for n in o.notes]) <= home - below for o in occs])
-    if long > 0:
-        drop &= np.array([len(o.notes) < long for o in occs])
-    if away:
-        lines = {(o.track, o.notes[0].voice) for o, e in zip(occs, exact) if e}
-        drop &= np.array([(o.track, o.notes[0].voice) not in lines for o in occs])
+    drop = buried & ~exact if varied_only else buried.copy()
     drop[0] = False
     if not drop.any():
         return family

@@ -104,13 +104,10 @@ class DiscoverySettings:
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
     doubled: float = 0.5  # output: a statement this share of whose span sounds under a higher statement of its family in another line is dropped (0: off; discovery/doubling.py, phase12-extra12.md)
     doubled_parallel: float = 0.5  # ... and that moves with it: this share of its notes sound with the higher one's at one steady interval (doubling, not imitation; 0: any)
-    buried: float = 0.0  # output: a statement with a higher note sounding over more than this share of its notes is dropped from a top-line family (0: off; discovery/register.py, phase19-occ19.md)
+    buried: float = 0.0  # output: a varied statement with a higher note sounding over more than this share of its notes is dropped from a crowded top-line family (0: off; 0.25 measured; discovery/register.py, phase19-occ19.md)
     buried_top: float = 0.5  # ... a family at least this share of whose exact statements are not so buried
-    buried_varied: bool = False  # ... only its varied statements (exact and transposed repeats stay)
-    buried_away: bool = False  # ... only statements in a line (track, voice) holding none of its exact statements
-    buried_crowd: int = 0  # ... only in families of this many statements or more (0: any)
-    buried_below: float = 0.0  # ... only statements this many semitones or more under its exact statements' mean pitch (0: any)
-    buried_long: int = 0  # ... statements of this many notes or more stay (a phrase taken up in the bass; 0: none stay)
+    buried_crowd: int = 20  # ... and that gathers at least this many statements (a figure the piece is made of)
+    buried_varied: bool = True  # ... only varied statements go (False: exact and transposed repeats too)
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience
     salience_length: float = 0.3  # ordering salience x notes per statement ** this (longer statements first)
