@@ -77,7 +77,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
 
         sounding = Sounding(score)
         ordered = [without_buried(f, sounding, settings.buried, settings.buried_top, settings.buried_crowd,
-                                  settings.buried_varied) for f in ordered]
+                                  settings.buried_varied, settings.buried_imitation) for f in ordered]
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
     return ordered
 

@@ -46,7 +46,7 @@ class Sounding:
 
 
 def without_buried(family: Family, sounding: Sounding, share: float, top: float = 0.5, crowd: int = 20,
-                   varied_only: bool = True) -> Family:
+                   varied_only: bool = True, imitation: float = 0.0) -> Family:
     """``family`` without its statements having a higher note over more than ``share`` of their notes,
     when it gathers ``crowd`` statements or more and at least ``top`` of its exact statements have one
     over at most ``share`` (a top-line family); with ``varied_only`` only varied statements go. The
@@ -59,6 +59,12 @@ def without_buried(family: Family, sounding: Sounding, share: float, top: float 
     if (~buried[exact]).mean() < top:
         return family
     drop = buried & ~exact if varied_only else buried.copy()
+    if imitation > 0:  # an answer: the family's statement in another line ended just before it (imitation)
+        lines = [(o.track, o.notes[0].voice) for o in occs]
+        for k, o in enumerate(occs):
+            if drop[k] and any(lines[q] != lines[k] and o.start - imitation <= p.start < o.start
+                               and p.end <= o.start + 0.5 for q, p in enumerate(occs)):
+                drop[k] = False
     drop[0] = False
     if not drop.any():
         return family

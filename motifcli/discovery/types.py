@@ -108,6 +108,7 @@ class DiscoverySettings:
     buried_top: float = 0.5  # ... a family at least this share of whose exact statements are not so buried
     buried_crowd: int = 20  # ... and that gathers at least this many statements (a figure the piece is made of)
     buried_varied: bool = True  # ... only varied statements go (False: exact and transposed repeats too)
+    buried_imitation: float = 0.0  # ... a statement answering one of the family in another line that ended within this many beats before it stays (0: none)
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience
     salience_length: float = 0.3  # ordering salience x notes per statement ** this (longer statements first)
