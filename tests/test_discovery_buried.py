@@ -1,4 +1,4 @@
-"""A top-line family's varied copies under other lines are dropped (``buried``, discovery/register.py).
+"""A top-line family's varied copies under other lines are dropped (``buried``, discovery/register.py, on by default).
 
 The file is written with mido and read back by motifcli's own reader: a right hand holds one high
 note through bars where the left hand plays, and states a figure itself elsewhere with nothing above.
@@ -72,11 +72,13 @@ def test_varied_copy_under_the_melody_goes(score: Score) -> None:
     top = [_occ(score, 0, float(b), 1.0) for b in (0, 4, 8)] + [_occ(score, 0, 12.0, 0.6)]
     under = [_occ(score, 1, 16.0, 0.6), _occ(score, 1, 20.0, 1.0)]
     fam = _family(top + under)
-    kept = without_buried(fam, Sounding(score), 0.25, crowd=0)
+    kept = without_buried(fam, Sounding(score), 0.25, crowd=0, imitation=0)
     assert kept.occurrences == tuple(top + under[1:])  # the varied top-line one and the exact copy stay
     assert kept.coverage == pytest.approx(0.5 * 5 / 6)
     # all repeats, exact ones too, when asked
-    assert without_buried(fam, Sounding(score), 0.25, crowd=0, varied_only=False).occurrences == tuple(top)
+    assert without_buried(fam, Sounding(score), 0.25, crowd=0, varied_only=False, imitation=0).occurrences == tuple(top)
+    # a family only 3 of whose 4 exact statements are on top is no top-line family at top = 1
+    assert without_buried(fam, Sounding(score), 0.25, top=1.0, crowd=0, imitation=0) == fam
 
 
 def test_families_the_rule_leaves(score: Score) -> None:
@@ -92,9 +94,23 @@ def test_families_the_rule_leaves(score: Score) -> None:
         == proto_under.prototype  # the prototype never goes
 
 
-def test_off_by_default() -> None:
-    assert DiscoverySettings().buried == 0
-    assert dataclasses.replace(DiscoverySettings(), buried=0.25).buried_crowd == 20
+def test_an_answer_in_the_other_hand_stays(score: Score) -> None:
+    """The left hand taking up the right hand's figure right after it is imitation, not a chance copy;
+    with ``imitation`` 0, or when the right hand's statement lies further back, it goes."""
+    sounding = Sounding(score)
+    top = [_occ(score, 0, float(b), 1.0) for b in (0, 4, 8, 12)]
+    answer = _occ(score, 1, 16.0, 0.6)  # the right hand's last statement ends at beat 16
+    fam = _family(top + [answer])
+    assert answer in without_buried(fam, sounding, 0.25, crowd=0, imitation=4.0).occurrences
+    assert answer not in without_buried(fam, sounding, 0.25, crowd=0, imitation=0.0).occurrences
+    late = _occ(score, 1, 24.0, 0.6)  # 8 beats after the right hand's last statement began
+    assert late not in without_buried(_family(top + [late]), sounding, 0.25, crowd=0, imitation=4.0).occurrences
+
+
+def test_defaults() -> None:
+    s = DiscoverySettings()
+    assert (s.buried, s.buried_top, s.buried_crowd, s.buried_varied, s.buried_imitation) == (0.25, 0.5, 20, True, 4.0)
+    assert dataclasses.replace(s, buried=0).buried == 0
 
 
 def test_discover_drops_only_statements() -> None:
@@ -104,8 +120,8 @@ def test_discover_drops_only_statements() -> None:
     from motifcli.discovery import discover
 
     score = read_score(Path(str(music21.corpus.getWork("joplin/maple_leaf_rag"))))
-    base = discover(score)
     on = discover(score, settings=DiscoverySettings(buried=0.25, buried_crowd=0))
+    base = discover(score, settings=DiscoverySettings(buried=0))
     assert len(on) <= len(base)
     kept = [set(f.occurrences) for f in base]
     for f in on:

@@ -6,16 +6,17 @@ under a melody going on above it is a chance match of the shape, not a statement
 On BPS-motif tune, of the varied statements of top-line families with a higher note over more than
 a quarter of their notes, 82% match no labelled occurrence (top-line statements: 50%); nearly all
 sit in families of 40 or more statements, the figures a movement is made of
-(benchmarks/phase19-occ19.md). Exact and transposed repeats stay (a motif handed to the bass is
-restated there literally), and a family stated in the bass or an inner voice keeps its statements. It
-runs on the output, as doubling.py: which families a piece gets and their order do not change.
-Off by default (``DiscoverySettings.buried`` = 0): it lowers establishment F a little wherever a
-dropped copy was a stray match of some reference (BPS tune 29-1, POP909 train 074).
+(benchmarks/phase19-occ19.md). What stays: exact and transposed repeats (a motif handed to the bass
+is restated there literally), a statement answering the family's statement in another line just
+before it (imitation between the hands), and every statement of a family stated in the bass or an
+inner voice, or of fewer than 20 statements. It runs on the output, after the order, as doubling.py:
+which families a piece gets and their order do not change.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -23,34 +24,39 @@ from motifcli.discovery.types import Family, Occurrence
 from motifcli.score import Score
 
 EXACT = 1 - 1e-9
+EPS = 1e-6  # beats: onsets this close are one
 
 
 class Sounding:
-    """Every pitched note of a score, sorted by onset, to ask what sounds above a note."""
+    """The highest pitch sounding at every onset of a score (any pitched track), to ask what sounds above a note."""
 
     def __init__(self, score: Score) -> None:
-        notes = sorted((n.onset, n.offset, n.pitch) for t in score.pitched_tracks() for n in t.notes)
+        notes = [(n.onset, n.offset, n.pitch) for t in score.pitched_tracks() for n in t.notes]
         arr = np.array(notes, dtype=float).reshape(-1, 3)
-        self.on, self.off, self.pitch = arr[:, 0], arr[:, 1], arr[:, 2]
-        self.longest = float((self.off - self.on).max()) if len(arr) else 0.0
+        self.onsets = np.unique(arr[:, 0])
+        self.top = np.full(len(self.onsets), -np.inf)
+        first = np.searchsorted(self.onsets, arr[:, 0] - EPS)
+        past = np.searchsorted(self.onsets, arr[:, 1] - EPS)  # sounding at an onset: on <= it < off
+        for i, j, pitch in zip(first, past, arr[:, 2]):
+            np.maximum(self.top[i:j], pitch, out=self.top[i:j])
 
     def under_share(self, occ: Occurrence) -> float:
         """Share of ``occ``'s notes with a higher note sounding at their onset (any line, any track)."""
-        hits = 0
-        for n in occ.notes:
-            lo = np.searchsorted(self.on, n.onset - self.longest - 1e-6)
-            hi = np.searchsorted(self.on, n.onset + 1e-6, side="right")
-            live = self.off[lo:hi] > n.onset + 1e-6
-            hits += bool(np.any(self.pitch[lo:hi][live] > n.pitch))
-        return hits / len(occ.notes)
+        at = np.searchsorted(self.onsets, np.array([n.onset for n in occ.notes]) - EPS)
+        return float(np.mean(self.top[at] > np.array([n.pitch for n in occ.notes])))
 
 
 def without_buried(family: Family, sounding: Sounding, share: float, top: float = 0.5, crowd: int = 20,
-                   varied_only: bool = True, imitation: float = 0.0) -> Family:
+                   varied_only: bool = True, imitation: float = 4.0,
+                   staff: Mapping[tuple[int, int, int], int] | None = None) -> Family:
     """``family`` without its statements having a higher note over more than ``share`` of their notes,
     when it gathers ``crowd`` statements or more and at least ``top`` of its exact statements have one
-    over at most ``share`` (a top-line family); with ``varied_only`` only varied statements go. The
-    prototype is never dropped; texture families are left as they are."""
+    over at most ``share`` (a top-line family); with ``varied_only`` only varied statements go. A
+    statement answering one of the family in another line, which started at most ``imitation`` beats
+    before it and ended by its start (half a beat of overlap allowed), stays: the motif handed from one
+    hand to the other (0: none stays). A line is a track's voice, in its staff where the track was split
+    staff by staff (``staff``, as doubling.py). The prototype is never dropped; texture families are
+    left as they are."""
     occs = family.occurrences
     if family.is_texture or len(occs) < max(crowd, 2):
         return family
@@ -59,12 +65,13 @@ def without_buried(family: Family, sounding: Sounding, share: float, top: float 
     if (~buried[exact]).mean() < top:
         return family
     drop = buried & ~exact if varied_only else buried.copy()
-    if imitation > 0:  # an answer: the family's statement in another line ended just before it (imitation)
-        lines = [(o.track, o.notes[0].voice) for o in occs]
-        for k, o in enumerate(occs):
-            if drop[k] and any(lines[q] != lines[k] and o.start - imitation <= p.start < o.start
-                               and p.end <= o.start + 0.5 for q, p in enumerate(occs)):
-                drop[k] = False
+    if imitation > 0:
+        staff = staff or {}
+        line = [(o.track, o.notes[0].voice, staff.get((o.track, o.notes[0].voice, o.notes[0].index), 1)) for o in occs]
+        for k in np.nonzero(drop)[0]:
+            o = occs[k]
+            drop[k] = not any(line[q] != line[k] and o.start - imitation <= p.start < o.start
+                              and p.end <= o.start + 0.5 for q, p in enumerate(occs))
     drop[0] = False
     if not drop.any():
         return family
