@@ -1,6 +1,7 @@
 """What the statements matching no labelled occurrence are, musically, and what each class costs F_occ.
 
     PYTHONPATH=$PWD python -m benchmarks.extra_statements --corpus bps --split tune [--set key=value ...] [--examples N]
+        [--removed-by "key=value ..."]
 
 Statements of the families that establish a reference at .75 (the ones occurrence F scores), each
 against the reference :func:`benchmarks.occ_errors.established` picks, kinds as
@@ -18,16 +19,21 @@ Per statement (phase12-extra12.md's ``extra_probe`` has line / join / parallel /
 - ``self overlap``: it overlaps in time another statement of its family in its own line (a sequence
   or a figure's windows chained);
 - ``place``: its onset as a third of the piece; ``family``: the family's statements per labelled occurrence.
+
+It then puts every extra statement in one class, the first that applies (:func:`partition`), and with
+``--removed-by SPEC`` counts, by kind, the statements of these families that settings ``--set`` + SPEC
+no longer report (phase19-occ19.md: what ``buried`` drops; ``--set buried=0 --removed-by buried=0.25``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 
 import numpy as np
 
 from benchmarks.discovery_errors import clean
-from benchmarks.discovery_sweep import pieces, probe_parser, probe_settings
+from benchmarks.discovery_sweep import parse_set, pieces, probe_parser, probe_settings
 from benchmarks.occ_errors import card_matrix, established, statement_kinds
 from motifcli.discovery import discover
 from motifcli.voices import UPPER
@@ -100,8 +106,41 @@ def piece_rows(piece, settings) -> list[dict]:
                 "fam/ref": len(occs) / len(refs[i]), "fam size": len(occs),
                 "bar": piece.score.bar_number_at(s), "pitches": [n.pitch for n in o.notes],
                 "similarity": round(o.similarity, 2),
+                "proto": tuple(f.prototype.points()), "points": tuple(o.points()),
             })
     return rows
+
+
+PARTS = {
+    "A": "75% of its notes inside a labelled occurrence of another reference (a part of a longer motif)",
+    "B": "under another line (register inner / bass)",
+    "C": "top line, literal (exact / transposed) repeat",
+    "D": "top line, varied, no labelled occurrence of any reference overlaps it",
+    "E": "top line, varied, beside labelled occurrences",
+}
+
+
+def partition(r: dict) -> str:
+    """The class of PARTS a statement falls in: the first that applies, in that order."""
+    if r["in other ref"]:
+        return "A"
+    if r["register"] != "melody":
+        return "B"
+    if r["join"] != "varied":
+        return "C"
+    return "E" if r["labelled near"] else "D"
+
+
+def removed(ps: list, rows: list[dict], settings, spec: str) -> Counter:
+    """Kinds of the statements in ``rows`` that ``settings`` + ``spec`` no longer report in their family
+    (a family is found again by its prototype's notes)."""
+    other = dataclasses.replace(settings, **parse_set(spec.split()))
+    kept: set = set()
+    for p in ps:
+        for f in discover(p.score, None, settings=other):
+            proto = tuple(f.prototype.points())
+            kept |= {(p.name, proto, tuple(o.points())) for o in f.occurrences}
+    return Counter(r["kind"] for r in rows if (r["piece"], r["proto"], r["points"]) not in kept)
 
 
 def table(rows: list[dict], key: str, n_pieces: int) -> None:
@@ -118,6 +157,7 @@ def table(rows: list[dict], key: str, n_pieces: int) -> None:
 def main() -> None:
     ap = probe_parser(__doc__, per_piece=False)
     ap.add_argument("--examples", type=int, default=0, help="print this many extra statements per class")
+    ap.add_argument("--removed-by", default="", help="count the statements these settings (on top of --set) drop")
     args = ap.parse_args()
     settings = probe_settings(args)
     ps = pieces(args.corpus, args.split)
@@ -135,6 +175,15 @@ def main() -> None:
                 "self overlap", "concurrent", "place", "fam ratio"):
         table(rows, key, n)
     ex = [r for r in rows if r["kind"] == "extra"]
+    print("\n| class | extra | extra loss | matched in class | other in class |\n|---|---|---|---|---|")
+    for k, what in PARTS.items():
+        sel = [r for r in rows if partition(r) == k]
+        cc = Counter(r["kind"] for r in sel)
+        loss = sum(r["loss"] for r in sel if r["kind"] == "extra") / n
+        print(f"| {k}: {what} | {cc['extra']} | {loss:.3f} | {cc['matched']} | {cc['other']} |")
+    if args.removed_by:
+        print(f"\nstatements of these families gone with {args.removed_by!r}:",
+              dict(removed(ps, rows, settings, args.removed_by)))
     print("\nextra by (labelled near, join):", dict(Counter((r["labelled near"], r["join"]) for r in ex)))
     print("extra by (register, labelled near):", dict(Counter((r["register"], r["labelled near"]) for r in ex)))
     per_fam = defaultdict(Counter)
