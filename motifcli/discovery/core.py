@@ -73,7 +73,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         start = min((n.onset for n in notes), default=0.0)
         length = max((n.offset for n in notes), default=start) - start
         ordered = [_relabel(f, k) for k, f in enumerate(opening_ordered(ordered, settings, start, length))]
-    if settings.buried > 0:  # a top-line family's loose copies under other lines are chance matches (discovery/register.py)
+    if settings.buried > 0 and ordered:  # a top-line family's loose copies under other lines are chance matches (discovery/register.py)
         from motifcli.discovery.register import Sounding, without_buried
 
         sounding = Sounding(score)
