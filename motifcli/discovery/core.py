@@ -65,10 +65,11 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     if settings.subfigure > 0:  # a family stating only notes of more salient families is part of them
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.subfigure, inside=True))]
     ordered = ordered[: settings.max_families]
+    # a line is a track's voice, in its staff where the track was split staff by staff (doubling, register)
+    staff = {(v.track, v.voice, int(i)): v.staff for v in voices if v.staff != 1 for i in v.note_indices}
     if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
         from motifcli.discovery.doubling import without_doubling
 
-        staff = {(v.track, v.voice, int(i)): v.staff for v in voices if v.staff != 1 for i in v.note_indices}
         ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
         # a phrase stated once and doubled in another line is no motif: a family needs two statements left
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
@@ -77,6 +78,13 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         start = min((n.onset for n in notes), default=0.0)
         length = max((n.offset for n in notes), default=start) - start
         ordered = [_relabel(f, k) for k, f in enumerate(opening_ordered(ordered, settings, start, length))]
+    if settings.buried > 0 and ordered:  # a top-line family's loose copies under other lines are chance matches (discovery/register.py)
+        from motifcli.discovery.register import Sounding, without_buried
+
+        sounding = Sounding(score)
+        ordered = [without_buried(f, sounding, settings.buried, settings.buried_top, settings.buried_crowd,
+                                  settings.buried_varied, settings.buried_imitation, staff) for f in ordered]
+        ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
     return ordered
 
 

@@ -104,6 +104,11 @@ class DiscoverySettings:
     exemplars: int = 8  # variants are aligned to the family's first this many exact statements
     doubled: float = 0.5  # output: a statement this share of whose span sounds under a higher statement of its family in another line is dropped (0: off; discovery/doubling.py, phase12-extra12.md)
     doubled_parallel: float = 0.5  # ... and that moves with it: this share of its notes sound with the higher one's at one steady interval (doubling, not imitation; 0: any)
+    buried: float = 0.25  # output: a varied statement with a higher note sounding over more than this share of its notes is dropped from a crowded top-line family: a tune's shape met loosely in the accompaniment (0: off, before phase 19; discovery/register.py, phase19-occ19.md)
+    buried_top: float = 0.5  # ... a family at least this share of whose exact statements are not so buried
+    buried_crowd: int = 20  # ... and that gathers at least this many statements (a figure the piece is made of)
+    buried_varied: bool = True  # ... only varied statements go (False: exact and transposed repeats too)
+    buried_imitation: float = 4.0  # ... a statement answering one of the family in another line that started at most this many beats before it and ended by its start stays (imitation between the hands; 0: none stays)
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience
     salience_length: float = 0.3  # ordering salience x notes per statement ** this (longer statements first)
