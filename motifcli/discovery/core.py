@@ -21,6 +21,9 @@ from motifcli.score import Score
 from motifcli.voices import Voice, split_voices
 
 
+SHORT_PIECE_MIN_NOTES = 3  # shortest motif of a piece under DiscoverySettings.short_piece_notes
+
+
 def discover(score: Score, model: object | None = None, settings: DiscoverySettings | None = None) -> list[Family]:
     """Motif families of ``score``, most salient first.
 
@@ -30,6 +33,9 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     texture bars (benchmarks/phase5-texmodel.md); ``None`` uses the alignment and the points alone.
     """
     settings = settings or DiscoverySettings()
+    if settings.short_piece_notes > 0 and settings.min_notes > SHORT_PIECE_MIN_NOTES:  # a short song's motifs are short
+        if sum(len(t.notes) for t in score.pitched_tracks()) < settings.short_piece_notes:
+            settings = dataclasses.replace(settings, min_notes=SHORT_PIECE_MIN_NOTES)
     if settings.extend_kept == "empty":  # a phrase repeated back to back, where nothing else is found (patterns.py)
         found = discover(score, model, dataclasses.replace(settings, extend_kept="off"))
         return found or discover(score, model, dataclasses.replace(settings, extend_kept="always"))
