@@ -33,9 +33,9 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     texture bars (benchmarks/phase5-texmodel.md); ``None`` uses the alignment and the points alone.
     """
     settings = settings or DiscoverySettings()
-    if settings.short_piece_notes > 0 and settings.min_notes > SHORT_PIECE_MIN_NOTES:  # a short song's motifs are short
-        if sum(len(t.notes) for t in score.pitched_tracks()) < settings.short_piece_notes:
-            settings = dataclasses.replace(settings, min_notes=SHORT_PIECE_MIN_NOTES)
+    if _short_tune(score, settings):  # read as a tune: 3-note motifs, a phrase repeated back to back kept
+        kept = "always" if settings.extend_kept == "empty" else settings.extend_kept
+        settings = dataclasses.replace(settings, min_notes=SHORT_PIECE_MIN_NOTES, extend_kept=kept, short_piece_notes=0)
     if settings.extend_kept == "empty":  # a phrase repeated back to back, where nothing else is found (patterns.py)
         found = discover(score, model, dataclasses.replace(settings, extend_kept="off"))
         return found or discover(score, model, dataclasses.replace(settings, extend_kept="always"))
@@ -79,6 +79,22 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         length = max((n.offset for n in notes), default=start) - start
         ordered = [_relabel(f, k) for k, f in enumerate(opening_ordered(ordered, settings, start, length))]
     return ordered
+
+
+def _short_tune(score: Score, settings: DiscoverySettings) -> bool:
+    """One line of fewer than ``short_piece_notes`` notes (a song's strophe). In a tune of 30-90 notes a
+    returning 3-note figure is a motif, and a phrase sung twice back to back is its phrase, not a stretch
+    of a longer repeat; in a long movement, or between the lines of a short polyphonic piece, 3-note
+    repeats are chance, and the back-to-back rule everywhere gave a sonata near-duplicate scale families
+    and a doubling's copies a family of their own (phase 16).
+    So such a tune searches motifs from 3 notes with ``extend_kept="always"`` (phase19-folk19.md)."""
+    if settings.short_piece_notes <= 0 or settings.min_notes <= SHORT_PIECE_MIN_NOTES:
+        return False
+    if sum(len(t.notes) for t in score.pitched_tracks()) >= settings.short_piece_notes:
+        return False
+    voices = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
+                          by_staff=settings.staff_voices, separate=settings.separate_lines)
+    return len(voices) == 1
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:
