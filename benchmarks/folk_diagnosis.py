@@ -7,6 +7,8 @@ Reports, for one split (MTC tune by default; never run it on a test split):
 - reference patterns by number of occurrences in the song (1 = a motif class the annotators marked
   once in this song, because it returns in *other* songs of the tune family: not findable by
   repetition inside the song) and by notes per occurrence;
+- whether a 1-occurrence reference's shape (intervals and rhythm) sounds again elsewhere in the song,
+  unlabelled (one line: MTC's songs are);
 - how the >= 2-occurrence references repeat: every occurrence the same intervals and rhythm
   (exact / transposed), the same rhythm only, or varied;
 - the official mean scores beside a diagnostic restricted to references with >= 2 occurrences
@@ -49,6 +51,25 @@ def repeat_kind(pattern: list) -> str:
     return "varied"
 
 
+def recurs(pattern: list, points: list[tuple[float, int]]) -> str:
+    """Whether a reference's first occurrence's shape sounds again at another place of the one-line song,
+    unlabelled: "same" (intervals and rhythm, any transposition), "intervals" (its intervals only), "no"."""
+    occ = sorted(pattern[0])
+    k, own = len(occ), {tuple(sorted(o)) for o in pattern}
+    ints, iois = shape(occ)
+    found = "no"
+    for s in range(len(points) - k + 1):
+        window = points[s:s + k]
+        if tuple(window) in own:
+            continue
+        w_ints, w_iois = shape(window)
+        if w_ints == ints:
+            if w_iois == iois:
+                return "same"
+            found = "intervals"
+    return found
+
+
 def length_bin(n: float) -> str:
     return "<=3" if n <= 3 else "4-5" if n <= 5 else "6-8" if n <= 8 else "9+"
 
@@ -68,6 +89,7 @@ def main() -> None:
     by_len: Counter = Counter()
     by_len_multi: Counter = Counter()
     kinds: Counter = Counter()
+    again: Counter = Counter()
     official, restricted = [], []
     fam_counts, fam_notes, fam_stmts = [], [], []
     songs_single_only = 0
@@ -75,10 +97,13 @@ def main() -> None:
         refs = clean(p.patterns)
         multi = [r for r in refs if len(r) >= 2]
         songs_single_only += not multi
+        points = [(round(n.onset, 4), n.pitch) for n in p.notes]
         for r in refs:
             by_occ["1" if len(r) == 1 else "2" if len(r) == 2 else "3+"] += 1
             med = statistics.median(len(o) for o in r)
             by_len[length_bin(med)] += 1
+            if len(r) == 1:
+                again[(length_bin(med), recurs(r, points))] += 1
             if len(r) >= 2:
                 by_len_multi[length_bin(med)] += 1
                 kinds[repeat_kind(r)] += 1
@@ -108,6 +133,10 @@ def main() -> None:
     print("| notes per occurrence (median) | all patterns | patterns with >= 2 occurrences |\n|---|---|---|")
     for k in ("<=3", "4-5", "6-8", "9+"):
         print(f"| {k} | {by_len[k]} | {by_len_multi[k]} |")
+    print("| 1-occurrence patterns, notes | its shape again, unlabelled: same intervals and rhythm | same intervals only | nowhere |")
+    print("|---|---|---|---|")
+    for k in ("<=3", "4-5", "6-8", "9+"):
+        print(f"| {k} | {again[(k, 'same')]} | {again[(k, 'intervals')]} | {again[(k, 'no')]} |")
     print("| >= 2-occurrence patterns repeat | patterns |\n|---|---|")
     for k in ("exact", "transposed", "rhythm", "varied"):
         print(f"| {k} | {kinds[k]} |")
