@@ -59,3 +59,25 @@ def test_a_long_line_and_a_short_duet_keep_4_notes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("settings", [DiscoverySettings(min_notes=3), DiscoverySettings(short_piece_notes=0)])
 def test_the_rule_is_off_where_asked_or_moot(tmp_path: Path, settings: DiscoverySettings) -> None:
     assert not _short_tune(write(tmp_path / "tune.mid", [tune()]), settings)
+
+
+def test_a_rhythm_sung_again_to_other_notes_is_a_family_when_asked(tmp_path: Path) -> None:
+    """Three crotchets and a dotted minim, twice, then the same rhythm to other pitches (MTC's "8884.8884."):
+    with ``rhythm_motifs`` the longest returning rhythm is one family more; off (the default), none."""
+    rhythm = [1, 1, 1, 3, 1, 1, 1, 3]
+    first = list(zip([72, 71, 69, 67, 62, 67, 69, 71], rhythm))  # C B A G. | D G A B.
+    second = list(zip([67, 69, 74, 71, 67, 69, 72, 71], rhythm))  # G A D B. | G A C B.
+    close = [(74, 1), (72, 1), (71, 2), (69, 2), (67, 4)]
+    score = write(tmp_path / "rhythm.mid", [[*first, *second, *close]])
+    def statements(families: list) -> set:
+        return {tuple((o.start, len(o.notes)) for o in f.occurrences) for f in families}
+
+    plain = discover(score)
+    found = discover(score, settings=DiscoverySettings(rhythm_motifs=True))
+    assert statements(found) - statements(plain) == {((0.0, 8), (12.0, 8))}  # one family more, the others kept
+    assert ((0.0, 8), (12.0, 8)) not in statements(plain)
+    (motif,) = (f for f in found if f.notes_per_occurrence == 8)
+    assert [n.pitch for n in motif.occurrences[1].notes] == [p for p, _ in second]
+    assert motif.occurrences[0].similarity == 1.0 > motif.occurrences[1].similarity
+    long_line = write(tmp_path / "long.mid", [[*first, *second, *close] * 6])  # not a short tune: never
+    assert discover(long_line, settings=DiscoverySettings(rhythm_motifs=True)) == discover(long_line)

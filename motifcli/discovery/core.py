@@ -33,7 +33,8 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     texture bars (benchmarks/phase5-texmodel.md); ``None`` uses the alignment and the points alone.
     """
     settings = settings or DiscoverySettings()
-    if _short_tune(score, settings):  # read as a tune: 3-note motifs, a phrase repeated back to back kept
+    short = _short_tune(score, settings)
+    if short:  # read as a tune: 3-note motifs, a phrase repeated back to back kept
         kept = "always" if settings.extend_kept == "empty" else settings.extend_kept
         settings = dataclasses.replace(settings, min_notes=SHORT_PIECE_MIN_NOTES, extend_kept=kept, short_piece_notes=0)
     if settings.extend_kept == "empty":  # a phrase repeated back to back, where nothing else is found (patterns.py)
@@ -65,6 +66,11 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         ordered = [_relabel(f, i) for i, f in enumerate(without_accompaniment(ordered, settings, score, cores))]
     if settings.subfigure > 0:  # a family stating only notes of more salient families is part of them
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.subfigure, inside=True))]
+    if short and settings.rhythm_motifs:  # its rhythmic motif, one family more (discovery/rhythm.py)
+        from motifcli.discovery.rhythm import rhythm_family
+
+        rhythm = rhythm_family(voices[0], settings)
+        ordered = ordered if rhythm is None else [*ordered, _relabel(rhythm, len(ordered))]
     ordered = ordered[: settings.max_families]
     if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
         from motifcli.discovery.doubling import without_doubling
