@@ -47,6 +47,7 @@ def discovery_options(settings: Settings) -> dict[str, Any]:
     options: dict[str, Any] = {"min_notes": settings.fewest_notes}
     if settings.min_notes is not None:  # an explicit --min-notes also bounds the short rhythmic cells
         options["cell_min_notes"] = max(2, settings.fewest_notes)
+        options["short_piece_notes"] = 0  # ... and holds in a short tune too (discovery/core.py _short_tune)
     if settings.max_families is not None:
         options["max_families"] = settings.max_families
     options["variant_tolerance"] = DEFAULT_VARIANT_TOLERANCE * 2.0 * float(settings.sensitivity)

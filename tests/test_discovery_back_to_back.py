@@ -29,7 +29,8 @@ def han2(tmp_path_factory: pytest.TempPathFactory) -> motifcli.Score:
 
 def test_a_phrase_repeated_back_to_back_is_a_family(han2: motifcli.Score) -> None:
     # beats 8-16: 76 76 76 79 79 81 83 81 twice in a row, then the tune turns away
-    families = discover(han2)
+    # (as a long piece reads it: han2 is one line of 42 notes, which the short-tune rule reads otherwise, below)
+    families = discover(han2, settings=DiscoverySettings(short_piece_notes=0))
     assert len(families) == 1
     (family,) = families
     assert family.notes_per_occurrence == 8
@@ -39,14 +40,35 @@ def test_a_phrase_repeated_back_to_back_is_a_family(han2: motifcli.Score) -> Non
     assert first.end <= second.start + 1e-9  # back to back, no note shared
     assert [n.pitch for n in first.notes] == [n.pitch for n in second.notes][:8] == [76, 76, 76, 79, 79, 81, 83, 81]
     # the rule as before phase 16: nothing is found; "always" gives the same here
-    assert discover(han2, settings=DiscoverySettings(extend_kept="off")) == []
-    assert discover(han2, settings=DiscoverySettings(extend_kept="always")) == families
+    assert discover(han2, settings=DiscoverySettings(extend_kept="off", short_piece_notes=0)) == []
+    assert discover(han2, settings=DiscoverySettings(extend_kept="always", short_piece_notes=0)) == families
+
+
+def test_a_short_tune_keeps_its_phrase_and_adds_its_turn(han2: motifcli.Score) -> None:
+    """By default han2 (one line, 42 notes) is a short tune (phase19-folk19.md): motifs from 3 notes, and the
+    phrase repeated back to back kept as above, in phase, not as a rotation (the 3-note search alone finds a
+    family, so the "empty" fallback would not run and the phrase came out one note late, at 8.5 and 13)."""
+    phrase, turn = discover(han2)
+    assert phrase.occurrences == discover(han2, settings=DiscoverySettings(short_piece_notes=0))[0].occurrences
+    assert sorted(o.start for o in turn.occurrences) == [1.5, 4.0, 10.0, 14.0]  # the turn G A B A, 4 times
+    assert all([n.pitch for n in o.notes][:3] == [79, 81, 83] for o in turn.occurrences)
+    rotated = discover(han2, settings=DiscoverySettings(short_piece_notes=0, min_notes=3))
+    assert sorted(o.start for o in rotated[0].occurrences) == [0.0, 4.0, 8.5, 13.0]
 
 
 @needs_data
 def test_a_folk_song_with_a_back_to_back_repeat_gets_families() -> None:
-    """MTC-ANN NLB070532_01 (tune half): 0 families before, 2 now (phase16-shared16.md's table)."""
+    """MTC-ANN NLB070532_01 (tune half): 0 families before, 2 with the phase-16 rule (phase16-shared16.md's
+    table); as a short tune (phase19-folk19.md) a third, first: the opening's rising G B D (E), sung again at
+    beat 8, the motif the annotators labelled there (class "gbd", beats 2 and 8)."""
     assert DATA is not None
     score = motifcli.read_score(Path(DATA) / "mtc_ann_dev" / "scores" / "NLB070532_01.mid")
-    assert len(discover(score)) == 2
-    assert discover(score, settings=DiscoverySettings(extend_kept="off")) == []
+    long_reading = DiscoverySettings(short_piece_notes=0)
+    assert len(discover(score, settings=long_reading)) == 2
+    assert discover(score, settings=DiscoverySettings(extend_kept="off", short_piece_notes=0)) == []
+    opening, *rest = discover(score)
+    def statements(families: list) -> list:
+        return [[(o.start, o.end) for o in f.occurrences] for f in families]
+
+    assert statements(rest) == statements(discover(score, settings=long_reading))
+    assert [(o.start, [n.pitch for n in o.notes][:3]) for o in opening.occurrences] == [(2.0, [67, 71, 74]), (8.0, [67, 71, 74])]

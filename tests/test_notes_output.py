@@ -255,7 +255,8 @@ def test_sensitivity_and_min_notes_reach_discovery():
     assert opts == {"min_notes": 6, "max_families": 3, "variant_tolerance": 0.0, "use_variants": False,
                     "texture_similarity": 1.0,  # sensitivity also sets texture families' bar similarity ...
                     "texture_model": "cluster", "texture_model_sensitivity": 0.0,  # ... and the model's cut
-                    "cell_min_notes": 6}  # an explicit --min-notes bounds the short cells too
+                    "cell_min_notes": 6,  # an explicit --min-notes bounds the short cells too
+                    "short_piece_notes": 0}  # ... and a short tune's motifs (no 3-note search, phase19-folk19.md)
     assert Settings(unit="bar").fewest_notes == 1 and Settings(unit="note").fewest_notes == 4
     assert Settings().unit == "note" and Settings().fewest_notes == 4  # note is the default unit
 

@@ -21,6 +21,9 @@ from motifcli.score import Score
 from motifcli.voices import Voice, split_voices
 
 
+SHORT_PIECE_MIN_NOTES = 3  # shortest motif of a piece under DiscoverySettings.short_piece_notes
+
+
 def discover(score: Score, model: object | None = None, settings: DiscoverySettings | None = None) -> list[Family]:
     """Motif families of ``score``, most salient first.
 
@@ -30,6 +33,10 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     texture bars (benchmarks/phase5-texmodel.md); ``None`` uses the alignment and the points alone.
     """
     settings = settings or DiscoverySettings()
+    short = _short_tune(score, settings)
+    if short:  # read as a tune: 3-note motifs, a phrase repeated back to back kept
+        kept = "always" if settings.extend_kept == "empty" else settings.extend_kept
+        settings = dataclasses.replace(settings, min_notes=SHORT_PIECE_MIN_NOTES, extend_kept=kept, short_piece_notes=0)
     if settings.extend_kept == "empty":  # a phrase repeated back to back, where nothing else is found (patterns.py)
         found = discover(score, model, dataclasses.replace(settings, extend_kept="off"))
         return found or discover(score, model, dataclasses.replace(settings, extend_kept="always"))
@@ -64,6 +71,11 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         ordered = [_relabel(f, i) for i, f in enumerate(without_accompaniment(ordered, settings, score, cores))]
     if settings.subfigure > 0:  # a family stating only notes of more salient families is part of them
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.subfigure, inside=True))]
+    if short and settings.rhythm_motifs:  # its rhythmic motif, one family more (discovery/rhythm.py)
+        from motifcli.discovery.rhythm import rhythm_family
+
+        rhythm = rhythm_family(voices[0], settings)
+        ordered = ordered if rhythm is None else [*ordered, _relabel(rhythm, len(ordered))]
     ordered = ordered[: settings.max_families]
     # a line is a track's voice, in its staff where the track was split staff by staff (doubling, register)
     staff = {(v.track, v.voice, int(i)): v.staff for v in voices if v.staff != 1 for i in v.note_indices}
@@ -86,6 +98,22 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
                                   settings.buried_varied, settings.buried_imitation, staff) for f in ordered]
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
     return ordered
+
+
+def _short_tune(score: Score, settings: DiscoverySettings) -> bool:
+    """One line of fewer than ``short_piece_notes`` notes (a song's strophe). In a tune of 30-90 notes a
+    returning 3-note figure is a motif, and a phrase sung twice back to back is its phrase, not a stretch
+    of a longer repeat; in a long movement, or between the lines of a short polyphonic piece, 3-note
+    repeats are chance, and the back-to-back rule everywhere gave a sonata near-duplicate scale families
+    and a doubling's copies a family of their own (phase 16).
+    So such a tune searches motifs from 3 notes with ``extend_kept="always"`` (phase19-folk19.md)."""
+    if settings.short_piece_notes <= 0 or settings.min_notes <= SHORT_PIECE_MIN_NOTES:
+        return False
+    if sum(len(t.notes) for t in score.pitched_tracks()) >= settings.short_piece_notes:
+        return False
+    voices = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
+                          by_staff=settings.staff_voices, separate=settings.separate_lines)
+    return len(voices) == 1
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:

@@ -79,6 +79,10 @@ class DiscoverySettings:
 
     min_notes: int = 4  # shortest motif, in notes (texture: a bar with fewer notes states no texture)
     max_notes: int = 12  # longest motif, in notes
+    short_piece_notes: int = 120  # a piece that is one line of fewer notes than this (a song's strophe) searches motifs from 3 notes when min_notes is more, and keeps a phrase repeated back to back (extend_kept "always" where "empty"): in a short tune a returning 3-note figure is a motif, in a long movement or across a short piece's lines 3-note repeats are chance (0: off, before phase 19; discovery/core.py _short_tune, phase19-folk19.md)
+    rhythm_motifs: bool = False  # a short tune also reports its rhythmic motif: the longest rhythm (not one even value) that returns, not overlapping, with other intervals (discovery/rhythm.py, phase19-folk19.md)
+    rhythm_min_notes: int = 5  # ... of at least this many notes
+    rhythm_max_notes: int = 10  # ... and at most this many
     max_beats: float = 8.0  # longest motif, in beats
     max_families: int = 25  # cap on the families reported
     notes_per_family: float = 200.0  # at most one family per this many voiced notes (at least 3)
