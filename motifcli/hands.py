@@ -26,6 +26,7 @@ import dataclasses
 
 import numpy as np
 
+from motifcli.quantiles import percentiles
 from motifcli.score import Score
 from motifcli.streams import line_count, notated, onset_groups
 from motifcli.voices import chord_share
@@ -60,7 +61,8 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     order = np.lexsort((pitches, onsets))
     group = onset_groups(onsets[order], tolerance)
     bounds = np.flatnonzero(np.concatenate([[True], np.diff(group) > 0, [True]]))
-    centre = {2: float(np.percentile(pitches, 25)), 1: float(np.percentile(pitches, 75))}
+    low, high = percentiles(pitches, (25, 75))  # not np.percentile: it imports numpy.ma (quantiles.py)
+    centre = {2: low, 1: high}
     sounding: dict[int, list[tuple[float, float]]] = {1: [], 2: []}  # per hand: (offset, pitch) of its notes
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         idx = order[a:b]

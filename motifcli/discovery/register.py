@@ -33,7 +33,8 @@ class Sounding:
     def __init__(self, score: Score) -> None:
         notes = [(n.onset, n.offset, n.pitch) for t in score.pitched_tracks() for n in t.notes]
         arr = np.array(notes, dtype=float).reshape(-1, 3)
-        self.onsets = np.unique(arr[:, 0])
+        starts = np.sort(arr[:, 0])  # np.unique's values without its import of numpy.ma (motifcli/quantiles.py)
+        self.onsets = starts[np.concatenate([[True], np.diff(starts) > 0])] if len(starts) else starts
         self.top = np.full(len(self.onsets), -np.inf)
         first = np.searchsorted(self.onsets, arr[:, 0] - EPS)
         past = np.searchsorted(self.onsets, arr[:, 1] - EPS)  # sounding at an onset: on <= it < off
