@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.discovery_eval import RESULTS, TABLE_HEADER, table_row
 
-ORDER = [("bps", "tune"), ("bps", "test"), ("pop909", "val"), ("pop909", "test")]
+ORDER = [("bps", "tune"), ("bps", "test"), ("pop909", "val"), ("pop909", "test"), ("mtc", "tune"), ("mtc", "test")]
 METHODS = ["shipped", "siatec", "siatec-morph", "discovery", "discovery+model", "discovery+note-vicreg"]
 
 
