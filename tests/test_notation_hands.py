@@ -160,3 +160,20 @@ def test_musescore_shows_each_note_on_its_hands_staff(musescore: MuseScore, tmp_
     got = {(n.tick, n.pitch): n.staff for n in mscx.notes if (n.tick, n.pitch) in want}
     assert got == want
     assert_shown(mscx, report)
+
+
+def test_a_hand_separated_into_lines_writes_them_as_its_voices() -> None:
+    """Where discovery separates one hand's staff into lines (streams.py), that staff's lines are its
+    voices; the other staff, with no lines of its own, keeps the two-voice split (None)."""
+    from fractions import Fraction
+
+    from motifcli.writers.notation_lines import hand_rows
+
+    rows = [(Fraction(k // 3), Fraction(k // 3 + 1), p) for k, p in enumerate([72, 48, 55, 74, 50, 57])]
+    hand = [1, 2, 2, 1, 2, 2]
+    lines = [[2, 5], [1, 4]]  # the track's separated lines (note indices), all in the left hand
+    right, right_lines = hand_rows(rows, hand, 1, lines)
+    assert right == [rows[0], rows[3]] and right_lines is None
+    left, left_lines = hand_rows(rows, hand, 2, lines)
+    assert left == [rows[1], rows[2], rows[4], rows[5]]
+    assert left_lines == [[rows[2], rows[5]], [rows[1], rows[4]]]
