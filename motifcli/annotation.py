@@ -129,10 +129,14 @@ def statement_marks(inverted: bool, time_scale: float, retrograde: bool = False)
 _VOICE_WORDS = {UPPER: "top line", LOWER: "bass line", TEXTURE: "whole texture"}
 
 
-def voice_words(voice: int | None, staff: int | None = None) -> str:
+HAND_WORDS = {1: "right hand", 2: "left hand"}  # a staff of a one-track keyboard part split into hands (hands.py)
+
+
+def voice_words(voice: int | None, staff: int | None = None, hands: bool = False) -> str:
     """A note's voice as a reader says it: "staff 2, voice 1" (a written voice), "line 2 from the
     top" (a separated MIDI staff), "top line" / "bass line" (skyline and bass: voices 0, 1) / "whole texture"
-    (a texture family's chords: 2); "" when unknown."""
+    (a texture family's chords: 2); "" when unknown. ``hands``: the staves are the hands discovery
+    split a one-track keyboard part into (:mod:`motifcli.hands`), so staff 1 is "right hand"."""
     if voice is None:
         words = ""
     elif voice >= SEPARATED:
@@ -142,14 +146,16 @@ def voice_words(voice: int | None, staff: int | None = None) -> str:
     else:
         words = _VOICE_WORDS.get(voice, f"voice {voice}")
     if staff is not None:
-        return f"staff {staff}, {words}" if words else f"staff {staff}"
+        where = HAND_WORDS.get(staff, f"staff {staff}") if hands else f"staff {staff}"
+        return f"{where}, {words}" if words else where
     return words
 
 
-def line_name(track_name: str, voice: int | None, staff: int | None = None) -> str:
+def line_name(track_name: str, voice: int | None, staff: int | None = None, hands: bool = False) -> str:
     """Where a statement is, for a human: its track's name and its voice in words
-    ("Piano, staff 1, voice 2"; "Track 2, line 2 from the top"; the track's name alone at bar level)."""
-    words = voice_words(voice, staff)
+    ("Piano, staff 1, voice 2"; "Piano, right hand, top line" in a one-track part split into hands;
+    "Track 2, line 2 from the top"; the track's name alone at bar level)."""
+    words = voice_words(voice, staff, hands)
     return f"{track_name}, {words}" if words else track_name
 
 
@@ -200,6 +206,7 @@ class Occurrence:
     inverted: bool = False  # a statement in inversion (--inversions; discovery/inversion.py)
     time_scale: float = 1.0  # note values over the prototype's: 2 augmented, 0.5 diminished (--augmentations; discovery/timescale.py)
     retrograde: bool = False  # the prototype's notes in reverse order (--retrogrades; discovery/retrograde.py)
+    hands: bool = False  # its notes' staves are the hands of a one-track keyboard part (motifcli/hands.py)
 
     def __post_init__(self) -> None:
         if any(not isinstance(n, MotifNote) for n in self.notes):
@@ -211,7 +218,7 @@ class Occurrence:
         """One line (the notes are listed by ``notes``; a notebook printing a family stays readable)."""
         bars = f"{self.start_bar}" if self.start_bar == self.end_bar else f"{self.start_bar}-{self.end_bar}"
         first = self.first_note
-        where = voice_words(first.voice, self._named_staff(first)) if first is not None else ""
+        where = voice_words(first.voice, self._named_staff(first), self.hands) if first is not None else ""
         where = f" ({where})" if where else ""
         return (f"<Occurrence {self.label}: track {self.track} {self.track_name!r}{where}, bars {bars}, beats "
                 f"{self.start:g}-{self.end:g}, {len(self.notes)} notes, transposition {self.transposition}, "
@@ -252,7 +259,7 @@ class Occurrence:
         first = self.first_note
         if first is None:
             return self.track_name
-        return line_name(self.track_name, first.voice, self._named_staff(first))
+        return line_name(self.track_name, first.voice, self._named_staff(first), self.hands)
 
     def _named_staff(self, first: MotifNote) -> int | None:
         """The staff its words name: its first note's, none for a texture statement over several."""
@@ -288,6 +295,7 @@ class Occurrence:
             "notes": [n.to_dict() for n in self.notes],
             "note_indices": list(self.note_indices),
             **self.transform_json(),
+            **({"hands": True} if self.hands else {}),
         }
 
     @classmethod
@@ -316,6 +324,7 @@ class Occurrence:
             end_bar_label=d.get("end_bar_label"),
             inverted=bool(d.get("inverted", False)), time_scale=float(d.get("time_scale", 1.0)),
             retrograde=bool(d.get("retrograde", False)),  # as transform_json writes them
+            hands=bool(d.get("hands", False)),
         )
 
 

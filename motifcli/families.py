@@ -109,6 +109,19 @@ def discover_families(score: Score, model: MotifModel | None, settings: Settings
     return list(discover(_as_discovery_sees_it(score, settings), model, run))
 
 
+def hands_of(score: Score, settings: Settings) -> Score:
+    """``score`` with a one-track keyboard part's notes on its hands' staves, where discovery reads it
+    so (``split_hands``; :func:`motifcli.hands.as_staves`), so that the annotation names each
+    statement's hand (its notes' ``staff``; ``Occurrence.hands``) as the MusicXML writer notates them
+    (writers/notation_lines.hand_staves: the same split); else ``score`` itself."""
+    run = discovery_settings(settings)
+    if not getattr(run, "split_hands", False):
+        return score
+    from motifcli.hands import TOLERANCE, as_staves
+
+    return as_staves(score, TOLERANCE, run.texture_chord_share)
+
+
 def _as_discovery_sees_it(score: Score, settings: Settings) -> Score:
     """The score as the run's options show it to discovery. ``--track``: that track's notes only (the
     other tracks stay, emptied, so that note references keep their track numbers; the bars stay those of
@@ -147,12 +160,14 @@ def to_annotation(
     limit = settings.max_families if settings is not None else None
     motifs: list[Motif] = []
     staffed = frozenset(t.index for t in score.tracks if t.staves() is not None)  # parts on 2+ staves
+    # a MIDI track on two staves is a one-track keyboard part split into its hands (hands_of)
+    hands = staffed if score.format == "midi" else frozenset()
     for family in families:
         if limit is not None and len(motifs) >= limit:
             break
         k = len(motifs)
         name = family_name(k)
-        occs = [_occurrence(score, meter, name, o, staffed) for o in family.occurrences]
+        occs = [_occurrence(score, meter, name, o, staffed, hands) for o in family.occurrences]
         fewest = min_notes if explicit else min(min_notes, int(getattr(family, "notes_per_occurrence", min_notes)))
         occs = [o for o in occs if len(o.notes) >= fewest]
         occs.sort(key=lambda o: (o.start, o.track, o.notes[0].pitch))
@@ -177,10 +192,10 @@ _ONSET_PITCH = attrgetter("onset", "pitch")  # the (onset, pitch) sort key, in C
 
 
 def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any,
-                staffed: frozenset[int] = frozenset()) -> Occurrence:
+                staffed: frozenset[int] = frozenset(), hands: frozenset[int] = frozenset()) -> Occurrence:
     """One occurrence of discovery's: its notes (with their staff in a track of ``staffed``, a part
-    on several staves, where a written voice number alone does not say which staff), and bars
-    (printed numbers and labels) from ``meter``."""
+    on several staves, where a written voice number alone does not say which staff; in a track of
+    ``hands`` the staff is a hand), and bars (printed numbers and labels) from ``meter``."""
     notes = []
     tracks = score.tracks
     for ref in sorted(occ.notes, key=_ONSET_PITCH):
@@ -212,6 +227,7 @@ def _occurrence(score: Score, meter: MeterMap, family: str, occ: Any,
         inverted=bool(getattr(occ, "inverted", False)),
         time_scale=float(getattr(occ, "time_scale", 1.0)),
         retrograde=bool(getattr(occ, "retrograde", False)),
+        hands=track in hands,
     )
 
 
@@ -241,7 +257,8 @@ def annotate_notes(
     stage that finds the families, so batch summaries keep one set of stages for both units)."""
     check_note_count(score, settings)
     t0 = time.perf_counter()
-    annotation = to_annotation(score, discover_families(score, model, settings), settings, model_card)
+    families = discover_families(score, model, settings)  # splits such a part itself (after its short-tune test)
+    annotation = to_annotation(hands_of(score, settings), families, settings, model_card)
     if timings is not None:
         timings["grouping"] = timings.get("grouping", 0.0) + (time.perf_counter() - t0)
     return annotation

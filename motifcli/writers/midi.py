@@ -253,7 +253,7 @@ def lyric_text(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[
     tick = round(first.onset * ticks_per_beat)
     lo = int(np.searchsorted(onsets[first.track], (tick - 0.5) / ticks_per_beat))
     hi = int(np.searchsorted(onsets[first.track], (tick + 0.5) / ticks_per_beat))
-    words = voice_words(first.voice, first.staff)
+    words = voice_words(first.voice, first.staff, occ.hands)
     return f"{text} ({words})" if hi - lo > 1 and words else text
 
 

@@ -52,8 +52,9 @@ def render(annotation: Annotation, score: Score) -> bytes:
         align_to_score(scan, score)
         return annotate_xml(source, marks_for_musicxml(annotation, score, scan), scan)
     from motifcli.writers.notation import midi_to_musicxml, note_homes  # music21: MIDI only
-    from motifcli.writers.notation_lines import separated_lines
+    from motifcli.writers.notation_lines import hand_staves, separated_lines
 
+    score = hand_staves(score)  # a one-track keyboard part on its hands' staves, as discovery reads it
     meter = annotation.meter_map if annotation.meter_map is not None else score.meter_map  # the run's bars
     converted = midi_to_musicxml(score, meter_map=meter, homes=note_homes(annotation, score, meter),
                                  lines=separated_lines(score))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from motifcli.annotation import Annotation
 from motifcli.errors import OutputError
@@ -53,8 +53,12 @@ class Mark:
         place = self.places.get(key) if self.places is not None and len(candidates) > 1 else None
         if not place:
             return candidates
-        mine = [i for i in candidates if (notes[i].staff, _voice_number(notes[i])) in place]
+        mine = [i for i in candidates if (notes[i].staff, _voice_number(notes[i])) in place
+                or (notes[i].staff, ANY_VOICE) in place]
         return mine or candidates
+
+
+ANY_VOICE = -1  # a place (staff, ANY_VOICE): any voice of that staff (notation from MIDI says staves, not voices)
 
 
 def _voice_number(note: XmlNote) -> int:
@@ -125,15 +129,20 @@ def marks_for_converted(annotation: Annotation, score: Score, converted: Convert
     (onset, pitch)."""
     colours = {m.name: m.color for m in annotation.motifs}
     marks = []
+    staffed = {t.index for t in score.tracks if t.staves() is not None}  # a one-track part on its hands' staves
     for statement in statements(annotation):
         occ = statement.lead
         pid = converted.part_of_track.get(occ.track)
         if pid is None:
             continue  # a drum or empty track: not in the notation
         notes = occurrence_notes(occ, score)
+        places = None
         if notes:
-            keys = frozenset((converted.q_onset(n.onset, int(getattr(n, "track", occ.track)), n.pitch), n.pitch)
-                             for n in notes)
+            keyed = [(n, (converted.q_onset(n.onset, int(getattr(n, "track", occ.track)), n.pitch), n.pitch))
+                     for n in notes]
+            keys = frozenset(key for _, key in keyed)
+            if occ.track in staffed:  # a unison of the two hands is two written notes: only its own hand's is its
+                places = _hand_places(keyed, score)
             # the bracket opens at the occurrence's first note: its bars come from the meter map, whose
             # bar lines (estimated for performed MIDI: beat 2.583...) need not be on the notation's grid
             # (never before the occurrence's own start, where the previous bracket may still be open),
@@ -144,5 +153,19 @@ def marks_for_converted(annotation: Annotation, score: Score, converted: Convert
             keys = frozenset()
             start = converted.q_onset(occ.start)
             end = max(converted.q(occ.end), start + converted.grid)
-        marks.append(Mark(pid, statement.text, colours.get(occ.family, "#000000"), start, end, keys=keys))
+        marks.append(Mark(pid, statement.text, colours.get(occ.family, "#000000"), start, end, keys=keys,
+                          places=places))
     return marks
+
+
+def _hand_places(keyed: list[tuple[Any, tuple[Fraction, int]]],
+                 score: Score) -> dict[tuple[Fraction, int], frozenset[tuple[int, int]]]:
+    """(notated onset, pitch) -> the (staff, ANY_VOICE) of the occurrence's notes there: the staff of
+    each note of a track notated on its hands' staves (notation_lines.hand_staves), from the score."""
+    places: dict[tuple[Fraction, int], set[tuple[int, int]]] = {}
+    for n, key in keyed:
+        track, index = getattr(n, "track", -1), getattr(n, "index", -1)
+        known = 0 <= track < len(score.tracks) and 0 <= index < len(score.tracks[track].notes)
+        staff = score.tracks[track].notes[index].staff if known else getattr(n, "staff", None) or 1
+        places.setdefault(key, set()).add((int(staff), ANY_VOICE))
+    return {key: frozenset(v) for key, v in places.items()}

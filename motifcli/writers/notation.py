@@ -1,7 +1,8 @@
 """MIDI to notation: a clean, quantised MusicXML score made with music21 from a MIDI :class:`Score`.
 
 MIDI input has no MusicXML to keep, so :func:`midi_to_musicxml` writes one (quantised to sixteenths,
-one part per pitched track, drums and empty tracks left out, a grand staff for piano-like tracks,
+one part per pitched track, drums and empty tracks left out, a grand staff for piano-like tracks
+(a track whose notes have staves, a one-track keyboard part split into hands, on those; else cut at middle C),
 at most two voices per staff, or a track's separated lines as its voices (notation_lines), an
 estimated key signature) in the bars of the run's meter map: its
 time signatures, a pickup measure "0" (``implicit="yes"``, so MuseScore numbers the next one 1), a new
@@ -40,7 +41,7 @@ from motifcli.writers.notation_bars import (
     quantise,
     split_notatable,
 )
-from motifcli.writers.notation_lines import line_events, line_rows, staff_lines
+from motifcli.writers.notation_lines import hand_rows, line_events, line_rows, staff_lines
 
 # Bars in all staves together. music21 builds a few KB and ~0.1 ms per bar even when it is empty,
 # so 4 notes 50,000 beats apart (37,500 bars) took minutes and gigabytes; a POP909 song has ~600.
@@ -368,9 +369,16 @@ def midi_to_musicxml(
         pid = f"P{k + 1}"
         rows = quantised[track.index]
         heading = [tempo.MetronomeMark(number=round(bpm, 2))] if k == 0 else []
-        staves = _split_staves(rows)
+        hand = track.staves()  # a one-track keyboard part split into hands (notation_lines.hand_staves)
+        staves = _split_staves(rows) if hand is None else None
         # a staff separated into lines writes them as its voices (notation_lines); else two voices
-        if track.index in lines:
+        if hand is not None:  # each note on its hand's staff, as discovery read it
+            split = [hand_rows(rows, hand.tolist(), s, lines.get(track.index, [])) for s in (1, 2)]
+            staves = (split[0][0], split[1][0])
+            voiced = [_voices(staff_rows, grid) if staff_lines_ is None
+                      else [[_Event(*e) for e in line_events(line)] for line in staff_lines_]
+                      for staff_rows, staff_lines_ in split]
+        elif track.index in lines:
             by_staff = staff_lines(line_rows(rows, lines[track.index]), staves is not None)
             voiced = [[[_Event(*e) for e in line_events(line)] for line in staff] for staff in by_staff]
             staves = None if len(by_staff) == 1 else ([r for line in by_staff[0] for r in line],
