@@ -14,26 +14,13 @@ from pathlib import Path
 
 import mido
 import pytest
+from test_discovery_doubling import TPB, _track  # (onset, pitch, beats) events -> a MIDI track
 
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings
 from motifcli.discovery.register import Sounding, without_buried
 from motifcli.discovery.types import Family, NoteRef, Occurrence
 from motifcli.score import Score
-
-TPB = 480
-
-
-def _track(events: list[tuple[float, int, float]], channel: int) -> mido.MidiTrack:
-    msgs = []
-    for on, pitch, dur in events:
-        msgs.append((round(on * TPB), 1, mido.Message("note_on", note=pitch, velocity=80, channel=channel)))
-        msgs.append((round((on + dur) * TPB), 0, mido.Message("note_off", note=pitch, velocity=0, channel=channel)))
-    track, now = mido.MidiTrack(), 0
-    for tick, _, msg in sorted(msgs, key=lambda m: (m[0], m[1])):
-        track.append(msg.copy(time=tick - now))
-        now = tick
-    return track
 
 
 @pytest.fixture(scope="module")
