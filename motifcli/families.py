@@ -114,12 +114,9 @@ def hands_of(score: Score, settings: Settings) -> Score:
     so (``split_hands``; :func:`motifcli.hands.as_staves`), so that the annotation names each
     statement's hand (its notes' ``staff``; ``Occurrence.hands``) as the MusicXML writer notates them
     (writers/notation_lines.hand_staves: the same split); else ``score`` itself."""
-    run = discovery_settings(settings)
-    if not getattr(run, "split_hands", False):
-        return score
-    from motifcli.hands import TOLERANCE, as_staves
+    from motifcli.hands import keyboard_staves
 
-    return as_staves(score, TOLERANCE, run.texture_chord_share)
+    return keyboard_staves(score, discovery_settings(settings))
 
 
 def _as_discovery_sees_it(score: Score, settings: Settings) -> Score:

@@ -23,6 +23,7 @@ its MusicXML or its track-per-staff file is: voices per staff, the texture of th
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 
@@ -90,11 +91,11 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     return hand, unplayable / len(onsets)
 
 
-def hands(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray) -> np.ndarray | None:
+def hands(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray | None:
     """:func:`split`'s hands of a part that needs two staves (``RANGE`` and ``SHARE``), else None."""
     if len(pitches) == 0 or int(pitches.max()) - int(pitches.min()) < RANGE:
         return None
-    hand = split(onsets, offsets, pitches)
+    hand = split(onsets, offsets, pitches, tolerance)
     left = int((hand == 2).sum())
     if min(left, len(hand) - left) < SHARE * len(hand):
         return None
@@ -121,9 +122,17 @@ def as_staves(score: Score, chord_tolerance: float, chord_least: float) -> Score
         return score
     if line_count(onsets, offsets, pitches, chord_tolerance):
         return score
-    hand = hands(onsets, offsets, pitches)
+    hand = hands(onsets, offsets, pitches, chord_tolerance)
     if hand is None:
         return score
     notes = [dataclasses.replace(n, staff=h) for n, h in zip(track.notes, hand.tolist())]
     return dataclasses.replace(score, tracks=[dataclasses.replace(t, notes=notes) if t is track else t
                                               for t in score.tracks])
+
+
+def keyboard_staves(score: Score, settings: Any) -> Score:
+    """``score`` as discovery's ``settings`` (a ``DiscoverySettings``: ``split_hands``,
+    ``texture_chord_share``) read a one-track keyboard part: :func:`as_staves` when ``split_hands``,
+    else ``score`` itself. The one gate discovery (core.discover), the annotation's hand names
+    (families.hands_of) and the notation's staves (writers/notation_lines.hand_staves) share."""
+    return as_staves(score, TOLERANCE, settings.texture_chord_share) if settings.split_hands else score

@@ -41,10 +41,9 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         found = discover(score, model, dataclasses.replace(settings, extend_kept="off"))
         return found or discover(score, model, dataclasses.replace(settings, extend_kept="always"))
     if settings.split_hands:  # a keyboard part in one MIDI track: its hands as staves (motifcli/hands.py)
-        from motifcli.discovery.texture_lead import CHORD_TOLERANCE
-        from motifcli.hands import as_staves
+        from motifcli.hands import keyboard_staves
 
-        score = as_staves(score, CHORD_TOLERANCE, settings.texture_chord_share)
+        score = keyboard_staves(score, settings)
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
     voices = split_voices(score, min_chord_share=min_chord_share, by_staff=settings.staff_voices,
                           separate=settings.separate_lines)

@@ -43,10 +43,9 @@ def hand_staves(score: Score) -> Score:
     (families.hands_of: the same split); else ``score`` itself. A fixed cut at middle C put 82% of
     the notes of 10 keyboard pieces on their written staff, the hands 94% (phase19-staff19.md)."""
     from motifcli.discovery.types import DiscoverySettings
-    from motifcli.hands import TOLERANCE, as_staves
+    from motifcli.hands import keyboard_staves
 
-    settings = DiscoverySettings()
-    return as_staves(score, TOLERANCE, settings.texture_chord_share) if settings.split_hands else score
+    return keyboard_staves(score, DiscoverySettings())
 
 
 def hand_rows(rows: list[Row], hand: list[int], staff: int,
