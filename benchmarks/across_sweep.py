@@ -1,0 +1,81 @@
+"""Cross-piece discovery (motifcli.discovery.across) scored per song, against within-song discovery.
+
+    PYTHONPATH=$PWD python -m benchmarks.across_sweep [--per-piece] mtc tune split|family|song "" "k=v ..."
+
+``split``: the whole split as one collection (no tune-family information used); ``family``: each
+tune family (MTC's ``meta["tunefamily"]``, metadata of the corpus) as its own collection; ``song``:
+each song alone (plain ``discover``: the within-song baseline). Each further argument is one
+variant (DiscoverySettings overrides; "" the defaults). Scores are discovery_errors.fast_scores
+(mir_eval's F_est, F_occ(.75), F_3, FFTP_est), mean over songs with a labelled pattern; also
+patterns per song, pieces per family of the output, seconds and peak memory.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import sys
+import time
+from collections import defaultdict
+
+from benchmarks.discovery_errors import clean, fast_scores
+from benchmarks.discovery_sweep import parse_set, pieces
+from motifcli.discovery import DiscoverySettings, discover
+from motifcli.discovery.across import discover_across, statement_pieces
+
+
+def groups(ps: list, mode: str) -> list[list[int]]:
+    """Indices of ``ps`` per collection."""
+    if mode == "split":
+        return [list(range(len(ps)))]
+    if mode == "family":
+        by: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(ps):
+            by[p.meta["tunefamily"]].append(i)
+        return list(by.values())
+    return [[i] for i in range(len(ps))]
+
+
+def run(ps: list, mode: str, settings: DiscoverySettings) -> tuple[list, list[int], float]:
+    """Per piece its families; per collection family label how many pieces state it; seconds."""
+    found: list = [None] * len(ps)
+    spread: list[int] = []
+    t0 = time.perf_counter()
+    for idx in groups(ps, mode):
+        if mode == "song":
+            found[idx[0]] = discover(ps[idx[0]].score, None, settings)
+            continue
+        fams = discover_across([ps[i].score for i in idx], None, settings)
+        for i, f in zip(idx, fams):
+            found[i] = f
+        spread.extend(statement_pieces(fams).values())
+    return found, spread, time.perf_counter() - t0
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    per_piece = "--per-piece" in args
+    args = [a for a in args if a != "--per-piece"]
+    corpus, split, mode, variants = args[0], args[1], args[2], args[3:] or [""]
+    ps = [p for p in pieces(corpus, split) if clean(p.patterns)]
+    refs = [clean(p.patterns) for p in ps]
+    for spec in variants:
+        settings = DiscoverySettings(**parse_set(spec.split()))
+        found, spread, secs = run(ps, mode, settings)
+        rows = []
+        for p, r, fams in zip(ps, refs, found):
+            rows.append(fast_scores(clean([[o.points() for o in f.occurrences] for f in fams]), r))
+            if per_piece:
+                x = rows[-1]
+                print(f"  {p.name:>14} {p.meta.get('tunefamily', '')[:18]:>18} {x['F_est']:.3f}/{x['F_occ.75']:.3f}/"
+                      f"{x['F_3']:.3f} fams={len(fams)} stmts={sum(len(f.occurrences) for f in fams)}", flush=True)
+        mean = {k: statistics.fmean(r[k] for r in rows) for k in ("F_est", "F_occ.75", "F_3", "FFTP_est", "P_est", "R_est")}
+        pps = statistics.fmean(len(f) for f in found)
+        wide = statistics.fmean(spread) if spread else 1.0
+        mem = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(corpus, split, mode, " ".join(f"{k}={v:.3f}" for k, v in mean.items()), f"pats/song={pps:.1f}",
+              f"pieces/family={wide:.1f}", f"secs={secs:.1f}", f"maxrss={mem:.0f}MB", repr(spec), flush=True)
+
+
+if __name__ == "__main__":
+    main()
