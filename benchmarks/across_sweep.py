@@ -6,7 +6,8 @@
 tune family (MTC's ``meta["tunefamily"]``, metadata of the corpus) as its own collection; ``mixed``
 (a control): as many collections of about those sizes, each dealt songs of every tune family; ``song``:
 each song alone (plain ``discover``: the within-song baseline). Each further argument is one
-variant (DiscoverySettings overrides; "" the defaults). Scores are discovery_errors.fast_scores
+variant (DiscoverySettings overrides, and ``across_per_piece=N`` / ``across_rank=local`` for
+discover_across's own arguments; "" the defaults). Scores are discovery_errors.fast_scores
 (mir_eval's F_est, F_occ(.75), F_3, FFTP_est), mean over songs with a labelled pattern; also
 patterns per song, pieces per family of the output, seconds and peak memory.
 """
@@ -42,7 +43,7 @@ def groups(ps: list, mode: str) -> list[list[int]]:
     return [[i] for i in range(len(ps))]
 
 
-def run(ps: list, mode: str, settings: DiscoverySettings) -> tuple[list, list[int], float]:
+def run(ps: list, mode: str, settings: DiscoverySettings, **kw: object) -> tuple[list, list[int], float]:
     """Per piece its families; per collection family label how many pieces state it; seconds."""
     found: list = [None] * len(ps)
     spread: list[int] = []
@@ -51,7 +52,7 @@ def run(ps: list, mode: str, settings: DiscoverySettings) -> tuple[list, list[in
         if mode == "song":
             found[idx[0]] = discover(ps[idx[0]].score, None, settings)
             continue
-        fams = discover_across([ps[i].score for i in idx], None, settings)
+        fams = discover_across([ps[i].score for i in idx], None, settings, **kw)
         for i, f in zip(idx, fams):
             found[i] = f
         spread.extend(statement_pieces(fams).values())
@@ -107,8 +108,11 @@ def main() -> None:
     ps = [p for p in pieces(corpus, split) if clean(p.patterns)]
     refs = [clean(p.patterns) for p in ps]
     for spec in variants:
-        settings = DiscoverySettings(**parse_set(spec.split()))
-        found, spread, secs = run(ps, mode, settings)
+        items = spec.split()  # across_cap=N, across_rank=NAME: discover_across's own arguments
+        kw = {k[7:]: (int(v) if k == "across_per_piece" else v) for k, v in (i.split("=", 1) for i in items)
+              if k.startswith("across_")}
+        settings = DiscoverySettings(**parse_set([i for i in items if not i.startswith("across_")]))
+        found, spread, secs = run(ps, mode, settings, **kw)
         rows = []
         for p, r, fams in zip(ps, refs, found):
             rows.append(fast_scores(clean([[o.points() for o in f.occurrences] for f in fams]), r))

@@ -19,6 +19,7 @@ short tune. Caps are per piece: the choice may take as many families as the piec
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 
 from motifcli.discovery.core import SHORT_PIECE_MIN_NOTES, _distinct, _ranked, _relabel, _short_tune, voice_and_cell_families
@@ -39,10 +40,13 @@ class _Pooled:
     meter: MeterMap | None
 
 
-def discover_across(scores: Sequence[Score], model: object | None = None,
-                    settings: DiscoverySettings | None = None) -> list[list[Family]]:
+def discover_across(scores: Sequence[Score], model: object | None = None, settings: DiscoverySettings | None = None,
+                    per_piece: int | None = None, rank: str = "collection") -> list[list[Family]]:
     """Per score (in the given order), its families of the collection, most salient first; a label
-    names the same motif in every score. A family may be stated once in a piece."""
+    names the same motif in every score. A family may be stated once in a piece. ``per_piece``: at
+    most this many families a piece (None: ``max_families``); ``rank``: a piece's order, "collection"
+    (the collection's salience) or "local" (the notes the family covers in the piece x its statements'
+    similarity x log2(1 + statements in the collection))."""
     settings = settings or DiscoverySettings()
     if not scores:
         return []
@@ -66,7 +70,9 @@ def discover_across(scores: Sequence[Score], model: object | None = None,
         staff = {(v.track, v.voice, int(i)): v.staff for v in pooled.voices if v.staff != 1 for i in v.note_indices}
         ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if f.occurrences)]
-    return [_piece_families(ordered, k, pooled.offsets[k], score, settings) for k, score in enumerate(scores)]
+    cap_piece = settings.max_families if per_piece is None else per_piece
+    return [_piece_families(ordered, k, pooled.offsets[k], score, settings, cap_piece, rank)
+            for k, score in enumerate(scores)]
 
 
 def _notes_per_piece(pooled: _Pooled) -> list[int]:
@@ -118,7 +124,8 @@ def _shifted_bars(meter: MeterMap, shift: float) -> list[Bar]:
     return out
 
 
-def _piece_families(ordered: list[Family], k: int, shift: float, score: Score, settings: DiscoverySettings) -> list[Family]:
+def _piece_families(ordered: list[Family], k: int, shift: float, score: Score, settings: DiscoverySettings,
+                    cap: int, rank: str) -> list[Family]:
     """The collection's families as piece ``k`` states them: its statements, shifted back, its own
     tracks; families it does not state left out; ordered for the piece (salience.opening_ordered), capped."""
     out: list[Family] = []
@@ -126,12 +133,16 @@ def _piece_families(ordered: list[Family], k: int, shift: float, score: Score, s
         occs = tuple(_unshifted(o, k, shift) for o in f.occurrences if {n.track // STRIDE for n in o.notes} == {k})
         if occs:
             out.append(dataclasses.replace(f, occurrences=occs))
+    if rank == "local":
+        sizes = {f.label: len(f.occurrences) for f in ordered}
+        out = sorted((dataclasses.replace(f, salience=sum(len(o.notes) * o.similarity for o in f.occurrences)
+                                          * math.log2(1 + sizes[f.label])) for f in out), key=lambda f: -f.salience)
     if settings.order_opening > 0 or settings.order_exact > 0 or settings.order_own > 0:
         notes = [n for t in score.pitched_tracks() for n in t.notes]
         start = min((n.onset for n in notes), default=0.0)
         length = max((n.offset for n in notes), default=start) - start
         out = opening_ordered(out, settings, start, length)
-    return out[: settings.max_families]
+    return out[:cap]
 
 
 def _unshifted(o: Occurrence, k: int, shift: float) -> Occurrence:
