@@ -6,7 +6,7 @@
 tune family (MTC's ``meta["tunefamily"]``, metadata of the corpus) as its own collection; ``mixed``
 (a control): as many collections of about those sizes, each dealt songs of every tune family; ``song``:
 each song alone (plain ``discover``: the within-song baseline). Each further argument is one
-variant (DiscoverySettings overrides, and ``across_per_piece=N`` / ``across_rank=local`` for
+variant (DiscoverySettings overrides, and ``across_per_piece=N`` for
 discover_across's own arguments; "" the defaults). Scores are discovery_errors.fast_scores
 (mir_eval's F_est, F_occ(.75), F_3, FFTP_est), mean over songs with a labelled pattern; also
 patterns per song, pieces per family of the output, seconds and peak memory.
@@ -108,7 +108,7 @@ def main() -> None:
     ps = [p for p in pieces(corpus, split) if clean(p.patterns)]
     refs = [clean(p.patterns) for p in ps]
     for spec in variants:
-        items = spec.split()  # across_cap=N, across_rank=NAME: discover_across's own arguments
+        items = spec.split()  # across_per_piece=N: discover_across's own argument
         kw = {k[7:]: (int(v) if k == "across_per_piece" else v) for k, v in (i.split("=", 1) for i in items)
               if k.startswith("across_")}
         settings = DiscoverySettings(**parse_set([i for i in items if not i.startswith("across_")]))

@@ -19,7 +19,6 @@ short tune. Caps are per piece: the choice may take as many families as the piec
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Sequence
 
 from motifcli.discovery.core import SHORT_PIECE_MIN_NOTES, _distinct, _ranked, _relabel, _short_tune, voice_and_cell_families
@@ -41,12 +40,13 @@ class _Pooled:
 
 
 def discover_across(scores: Sequence[Score], model: object | None = None, settings: DiscoverySettings | None = None,
-                    per_piece: int | None = None, rank: str = "collection") -> list[list[Family]]:
+                    per_piece: int | None = None) -> list[list[Family]]:
     """Per score (in the given order), its families of the collection, most salient first; a label
     names the same motif in every score. A family may be stated once in a piece. ``per_piece``: at
-    most this many families a piece (None: ``max_families``); ``rank``: a piece's order, "collection"
-    (the collection's salience) or "local" (the notes the family covers in the piece x its statements'
-    similarity x log2(1 + statements in the collection))."""
+    most this many families a piece (None: ``max_families``; music21's Essen tunes and chorales fill
+    it: phase20-across20.md). A piece's families keep the collection's order (its own start and
+    length for ``order_opening``); ranking them by the piece's own coverage scored lower on MTC tune
+    (commit 410e2df, phase20-across20.md)."""
     settings = settings or DiscoverySettings()
     if not scores:
         return []
@@ -71,7 +71,7 @@ def discover_across(scores: Sequence[Score], model: object | None = None, settin
         ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if f.occurrences)]
     cap_piece = settings.max_families if per_piece is None else per_piece
-    return [_piece_families(ordered, k, pooled.offsets[k], score, settings, cap_piece, rank)
+    return [_piece_families(ordered, k, pooled.offsets[k], score, settings, cap_piece)
             for k, score in enumerate(scores)]
 
 
@@ -125,7 +125,7 @@ def _shifted_bars(meter: MeterMap, shift: float) -> list[Bar]:
 
 
 def _piece_families(ordered: list[Family], k: int, shift: float, score: Score, settings: DiscoverySettings,
-                    cap: int, rank: str) -> list[Family]:
+                    cap: int) -> list[Family]:
     """The collection's families as piece ``k`` states them: its statements, shifted back, its own
     tracks; families it does not state left out; ordered for the piece (salience.opening_ordered), capped."""
     out: list[Family] = []
@@ -133,10 +133,6 @@ def _piece_families(ordered: list[Family], k: int, shift: float, score: Score, s
         occs = tuple(_unshifted(o, k, shift) for o in f.occurrences if {n.track // STRIDE for n in o.notes} == {k})
         if occs:
             out.append(dataclasses.replace(f, occurrences=occs))
-    if rank == "local":
-        sizes = {f.label: len(f.occurrences) for f in ordered}
-        out = sorted((dataclasses.replace(f, salience=sum(len(o.notes) * o.similarity for o in f.occurrences)
-                                          * math.log2(1 + sizes[f.label])) for f in out), key=lambda f: -f.salience)
     if settings.order_opening > 0 or settings.order_exact > 0 or settings.order_own > 0:
         notes = [n for t in score.pitched_tracks() for n in t.notes]
         start = min((n.onset for n in notes), default=0.0)
