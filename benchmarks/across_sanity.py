@@ -1,6 +1,6 @@
 """Unlabelled sanity check of cross-piece discovery on music21's corpus: does a collection flood its pieces?
 
-    PYTHONPATH=$PWD python -m benchmarks.across_sanity [--essen 100] [--chorales 8]
+    PYTHONPATH=$PWD python -m benchmarks.across_sanity [--essen 100] [--chorales 8] [--per-piece 0 8 ...]
 
 Collections (written to MusicXML as the corpus sweep does, read by motifcli): the first N Essen tunes of
 han1 (one line each), 12 tunes each of han1, han2 and kinder0 together, and N Bach chorales (four
@@ -44,13 +44,13 @@ def chorales(n: int, tmp: pathlib.Path) -> list[motifcli.Score]:
     return out
 
 
-def report(name: str, scores: list[motifcli.Score]) -> None:
+def report(name: str, scores: list[motifcli.Score], per_piece: int | None = None) -> None:
     within = [discover(s) for s in scores]
     t0 = time.perf_counter()
-    found = discover_across(scores)
+    found = discover_across(scores, per_piece=per_piece)
     secs = time.perf_counter() - t0
     tracemalloc.start()
-    discover_across(scores)
+    discover_across(scores, per_piece=per_piece)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     spread = list(statement_pieces(found).values())
@@ -68,14 +68,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--essen", type=int, default=100)
     ap.add_argument("--chorales", type=int, default=8)
+    ap.add_argument("--per-piece", type=int, nargs="*", default=[0], help="discover_across's per_piece (0: its default)")
     args = ap.parse_args()
     tmp = pathlib.Path(tempfile.mkdtemp())
     print("| collection | pieces | notes (median) | families / piece within | families / piece across | families | "
           "pieces / family | statements / family in a piece | notes covered | seconds | peak MiB (traced) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    report(f"Essen han1, first {args.essen}", essen("han1", args.essen, tmp))
-    report("Essen han1 + han2 + kinder0, 12 each", [s for w in ("han1", "han2", "kinder0") for s in essen(w, 12, tmp)])
-    report(f"Bach chorales, first {args.chorales}", chorales(args.chorales, tmp))
+    collections = [(f"Essen han1, first {args.essen}", essen("han1", args.essen, tmp)),
+                   ("Essen han1 + han2 + kinder0, 12 each", [s for w in ("han1", "han2", "kinder0") for s in essen(w, 12, tmp)]),
+                   (f"Bach chorales, first {args.chorales}", chorales(args.chorales, tmp))]
+    for cap in args.per_piece:
+        for name, scores in collections:
+            report(name + (f", per_piece {cap}" if cap else ""), scores, cap or None)
 
 
 if __name__ == "__main__":
