@@ -29,9 +29,7 @@ from motifcli.score import Score
 from motifcli.voices import Voice, split_voices
 
 GAP = 16.0  # quarter beats of silence between two pooled pieces (a filler bar there)
-STRIDE = 1 << 16
-DISTINCT_IN_PIECE = 0.0
-DISTINCT_INSIDE = False  # pooled track number = piece * STRIDE + the piece's own track number
+STRIDE = 1 << 16  # pooled track number = piece * STRIDE + the piece's own track number
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,8 +133,6 @@ def _piece_families(ordered: list[Family], k: int, shift: float, score: Score, s
         occs = tuple(_unshifted(o, k, shift) for o in f.occurrences if {n.track // STRIDE for n in o.notes} == {k})
         if occs:
             out.append(dataclasses.replace(f, occurrences=occs))
-    if DISTINCT_IN_PIECE > 0:  # experiment: a family restating a more salient one's notes in this piece
-        out = [out[i] for i in _distinct(out, DISTINCT_IN_PIECE, inside=DISTINCT_INSIDE)]
     if settings.order_opening > 0 or settings.order_exact > 0 or settings.order_own > 0:
         notes = [n for t in score.pitched_tracks() for n in t.notes]
         start = min((n.onset for n in notes), default=0.0)
