@@ -11,8 +11,8 @@ in a piece is that piece's family there (even with one statement), under one lab
 collection. benchmarks/phase20-across20.md measures it.
 
 Not run here (they read one score's texture): texture families, the accompaniment rules and the
-buried-statement rule. The short-tune rule (``short_piece_notes``) holds when every piece is a
-short tune; such a collection's windows stop at SHORT_ACROSS_MAX_NOTES notes. Caps are per piece:
+buried-statement rule. The short-tune rule (``short_piece_notes``) holds when most pieces are
+short tunes; such a collection's windows stop at SHORT_ACROSS_MAX_NOTES notes. Caps are per piece:
 the choice may take as many families as the pieces together would (their ``notes_per_family`` caps
 summed), each piece reports at most ``max_families`` (or ``per_piece``).
 """
@@ -57,7 +57,8 @@ def discover_across(scores: Sequence[Score], model: object | None = None, settin
     settings = settings or DiscoverySettings()
     if not scores:
         return []
-    if all(_short_tune(s, settings) for s in scores):  # as discover: a song's 3-note figures, its phrase kept
+    if 2 * sum(_short_tune(s, settings) for s in scores) > len(scores):  # as discover: a song's 3-note figures, its
+        # phrase kept, where most pieces are short tunes (a few long songs among 100 Essen tunes do not end it)
         kept = "always" if settings.extend_kept == "empty" else settings.extend_kept
         settings = dataclasses.replace(settings, min_notes=SHORT_PIECE_MIN_NOTES, extend_kept=kept, short_piece_notes=0,
                                        max_notes=min(settings.max_notes, SHORT_ACROSS_MAX_NOTES))
