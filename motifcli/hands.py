@@ -109,8 +109,8 @@ Hands = dict[int, tuple[int, ...]]  # track (its place in Score.tracks, as NoteR
 
 
 def staves_of(score: Score, chord_tolerance: float, chord_least: float) -> Hands:
-    """Each note's hand (:func:`hands`) of ``score``'s one pitched track, when that track is alone, written
-    in one staff (MIDI), chordal (``chord_least`` of its onsets sound chords, ``texture_chord_share``: a
+    """Each note's hand (:func:`hands`) of ``score``'s one pitched track, when that track is alone, a MIDI
+    track (a MusicXML part written on one staff, a guitar's or a harp's, is left so), chordal (``chord_least`` of its onsets sound chords, ``texture_chord_share``: a
     melody is one hand however wide), no steady number of lines (a MIDI chorale reduction or fugue:
     :func:`motifcli.streams.line_count` separates its lines, phases 15-16) and notated
     (:func:`motifcli.streams.notated`: onsets on a grid, as notation software and sequencers write a
@@ -119,8 +119,8 @@ def staves_of(score: Score, chord_tolerance: float, chord_least: float) -> Hands
     val + train: its hands seldom lead, so its piano's bar texture, which the labels mostly are, went),
     while the notated pieces gained (phase19-hand19.md)."""
     pitched = [t for t in score.pitched_tracks() if t.notes]
-    if len(pitched) != 1 or pitched[0].staves() is not None:
-        return {}
+    if score.format != "midi" or len(pitched) != 1 or pitched[0].staves() is not None:
+        return {}  # a MusicXML part says its own staves: one staff written is one staff (phase20-hands20.md)
     track = pitched[0]
     onsets, offsets, pitches = track.arrays()
     if not notated(onsets) or chord_share(onsets, chord_tolerance) < chord_least:

@@ -125,3 +125,18 @@ def test_the_hands_are_split_once_per_run(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     assert len(calls) == 1
     assert '"hands": true' in (tmp_path / "out" / "waltz.motifs.json").read_text()
+
+
+def test_a_one_staff_musicxml_part_is_not_read_as_hands(tmp_path: Path) -> None:
+    """The waltz written as MusicXML on one staff (music21): its author wrote one staff, so no stage
+    reads it as two (main split it in discovery and the names said "Part 1, staff 2, ..." of a part
+    with one staff)."""
+    import music21
+
+    path, _ = one_track_piece(tmp_path / "waltz.mid")
+    music21.converter.parse(str(path)).write("musicxml", fp=str(tmp_path / "waltz.musicxml"))
+    score = motifcli.read_score(tmp_path / "waltz.musicxml")
+    assert score.format == "musicxml" and score.pitched_tracks()[0].staves() is None
+    annotation = motifcli.annotate(score, None, Settings(texture_model="off"))
+    assert annotation.hands == {} and annotation.motifs
+    assert not any("staff" in o.line or any(n.staff for n in o.notes) for o in annotation.occurrences)
