@@ -5,7 +5,7 @@
 ``OUT`` is :mod:`benchmarks.hands_inputs`' folder: ``OUT/one/NAME.mid`` (a keyboard piece in one track)
 and ``OUT/one/NAME.hands.json`` (each note's written staff, keyed "tick,pitch"). Per piece the default
 note-level annotation is notated twice: with the middle-C cut the writer used before (session 19's
-hand19: ``notation_lines.hand_staves`` bypassed) and with the hand split (the default). Printed per
+hand19: an annotation that read no hands, ``Annotation.hands`` ``{}``) and with the hand split (the default). Printed per
 piece and in all: the share of the written notes (first pieces of tied notes) on their written staff,
 and of the brackets, how many start on the written staff of their statement's first note (of notes
 struck together, the top staff's) and how many on the staff where that note is notated. With
@@ -14,6 +14,7 @@ struck together, the top staff's) and how many on the staff where that note is n
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import xml.etree.ElementTree as ET
@@ -21,7 +22,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import motifcli
-import motifcli.writers.notation_lines as notation_lines
 from motifcli.settings import Settings
 from motifcli.writers import musicxml
 from motifcli.writers.musicxml_scan import scan_parts
@@ -55,7 +55,6 @@ def bracket_staves(xml: bytes) -> dict[str, int]:
 
 def main(root: Path, keep: Path | None) -> None:
     totals = {"cut": [0, 0, 0, 0, 0], "hands": [0, 0, 0, 0, 0]}  # notes on staff, notes, brackets right, on note, brackets
-    own_split = notation_lines.hand_staves
     for mid in sorted((root / "one").glob("*.mid")):
         truth_ticks = json.loads(mid.with_suffix(".hands.json").read_text())
         score = motifcli.read_score(mid)
@@ -63,12 +62,8 @@ def main(root: Path, keep: Path | None) -> None:
         truth = {(quantise(int(k.split(",")[0]) / tpb, GRID), int(k.split(",")[1])): v for k, v in truth_ticks.items()}
         annotation = motifcli.annotate(score, None, Settings(unit="note"))
         row = [mid.stem[:34]]
-        for name, split in (("cut", lambda s: s), ("hands", own_split)):
-            notation_lines.hand_staves = split
-            try:
-                xml = musicxml.render(annotation, score)
-            finally:
-                notation_lines.hand_staves = own_split
+        for name, run in (("cut", dataclasses.replace(annotation, hands={})), ("hands", annotation)):
+            xml = musicxml.render(run, score)  # the cut: an annotation that read no hands (Annotation.hands {})
             if keep is not None:
                 keep.mkdir(parents=True, exist_ok=True)
                 (keep / f"{mid.stem}.{name}.musicxml").write_bytes(xml)

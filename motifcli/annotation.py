@@ -402,6 +402,10 @@ class Annotation:
     # The run's bars themselves (overrides applied), for the notation of MIDI input; not in the JSON
     # (a report read back has None, and writers fall back to the score's own map)
     meter_map: MeterMap | None = field(default=None, compare=False, repr=False)
+    # The run's reading of a one-track keyboard part as two hands (track -> each note's hand, 1 right,
+    # 2 left; {} none: --unit bar, or no such part), taken once (families.annotate_notes), for the
+    # notation of MIDI input; not in the JSON. None: no run made it (read back, built by hand)
+    hands: dict[int, tuple[int, ...]] | None = field(default=None, compare=False, repr=False)
     # How a batch job made its outputs (motifcli.run_record: options, input, model, other outputs'
     # hashes), for --resume; set only by the batch writer, written last in the JSON report
     run: dict[str, Any] | None = field(default=None, compare=False, repr=False)

@@ -20,6 +20,7 @@ from motifcli.errors import ScoreReadError, UsageError
 from motifcli.settings import TRANSFORM_OPTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
+    from motifcli.hands import Hands
     from motifcli.meter import MeterMap
     from motifcli.model import MotifModel
     from motifcli.score import Score
@@ -101,22 +102,28 @@ def discovery_uses_model(settings: Settings) -> bool:
     )
 
 
-def discover_families(score: Score, model: MotifModel | None, settings: Settings) -> list[Any]:
-    """Run :func:`motifcli.discovery.discover` with these settings (a UsageError when it is absent)."""
+def discover_families(score: Score, model: MotifModel | None, settings: Settings,
+                      hands: Hands | None = None) -> list[Any]:
+    """Run :func:`motifcli.discovery.discover` with these settings (a UsageError when it is absent) on
+    the score as the run's options show it, with the run's hand reading (``hands``; taken here from
+    the whole score when not given: :func:`hand_reading`)."""
     run = discovery_settings(settings)
     from motifcli.discovery import discover
 
-    return list(discover(_as_discovery_sees_it(score, settings), model, run))
+    hands = hand_reading(score, settings) if hands is None else hands
+    return list(discover(_as_discovery_sees_it(score, settings), model, run, hands=hands))
 
 
-def hands_of(score: Score, settings: Settings) -> Score:
-    """``score`` with a one-track keyboard part's notes on its hands' staves, where discovery reads it
-    so (``split_hands``; :func:`motifcli.hands.as_staves`), so that the annotation names each
-    statement's hand (its notes' ``staff``; ``Occurrence.hands``) as the MusicXML writer notates them
-    (writers/notation_lines.hand_staves: the same split); else ``score`` itself."""
-    from motifcli.hands import keyboard_staves
+def hand_reading(score: Score, settings: Settings) -> Hands:
+    """The run's one reading of a one-track keyboard part as two hands (track -> each note's hand, ``{}``
+    none: :func:`motifcli.hands.keyboard_hands` with discovery's settings for these), taken on the score
+    as read. ``--track N`` picks which track is searched, not how it is read: a track split into hands
+    is one alone in its file, so the right-hand staff of a track-per-staff piano picked with ``--track``
+    is one hand, not two (all 16 BPS tune staves and 15 of 20 music21 keyboard staves passed the
+    split's other gates alone: phase20-hands20.md)."""
+    from motifcli.hands import keyboard_hands
 
-    return keyboard_staves(score, discovery_settings(settings))
+    return keyboard_hands(score, discovery_settings(settings))
 
 
 def _as_discovery_sees_it(score: Score, settings: Settings) -> Score:
@@ -157,7 +164,7 @@ def to_annotation(
     limit = settings.max_families if settings is not None else None
     motifs: list[Motif] = []
     staffed = frozenset(t.index for t in score.tracks if t.staves() is not None)  # parts on 2+ staves
-    # a MIDI track on two staves is a one-track keyboard part split into its hands (hands_of)
+    # a MIDI track on two staves is a one-track keyboard part split into its hands (hand_reading)
     hands = staffed if score.format == "midi" else frozenset()
     for family in families:
         if limit is not None and len(motifs) >= limit:
@@ -251,11 +258,17 @@ def annotate_notes(
     timings: MutableMapping[str, float] | None = None,
 ) -> Annotation:
     """``--unit note``: discovery, then :func:`to_annotation`; timed as the "grouping" stage (the
-    stage that finds the families, so batch summaries keep one set of stages for both units)."""
+    stage that finds the families, so batch summaries keep one set of stages for both units). The
+    hand reading (:func:`hand_reading`) is taken once here and read by discovery, the names (the
+    annotation's notes' ``staff``, ``Occurrence.hands``) and the writers (``Annotation.hands``)."""
     check_note_count(score, settings)
     t0 = time.perf_counter()
-    families = discover_families(score, model, settings)  # splits such a part itself (after its short-tune test)
-    annotation = to_annotation(hands_of(score, settings), families, settings, model_card)
+    from motifcli.hands import on_staves
+
+    hands = hand_reading(score, settings)  # once per run: discovery, the names and (Annotation.hands) the notation
+    families = discover_families(score, model, settings, hands)
+    annotation = to_annotation(on_staves(score, hands), families, settings, model_card)
+    annotation.hands = hands
     if timings is not None:
         timings["grouping"] = timings.get("grouping", 0.0) + (time.perf_counter() - t0)
     return annotation

@@ -14,15 +14,18 @@ sounding more than ``FINGERS`` notes. Measured against the staves of 10 music21 
 
 :func:`hands` answers only for a part that needs both staves (as the MusicXML writer's grand staff:
 a range of two octaves or more, and each hand holding ``SHARE`` of the notes); None otherwise (a
-melody, a bass line, a one-octave accompaniment). :func:`as_staves` gives discovery such a part,
-alone in its score and chordal, as a two-staff part (each note's staff its hand), so it is read as
-its MusicXML or its track-per-staff file is: voices per staff, the texture of the leading staff
-(``texture_staff``). Pure numpy over the onset groups.
+melody, a bass line, a one-octave accompaniment). :func:`staves_of` reads such a part, alone in its
+score and chordal, as a two-staff part (each note's staff its hand: a :data:`Hands`), and
+:func:`on_staves` puts it so, so it is read as its MusicXML or its track-per-staff file is: voices
+per staff, the texture of the leading staff (``texture_staff``). A run decides this once
+(:func:`keyboard_hands`, on the whole file as read) for discovery, the names and the notation.
+Pure numpy over the onset groups.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -102,37 +105,70 @@ def hands(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, toleranc
     return hand
 
 
-def as_staves(score: Score, chord_tolerance: float, chord_least: float) -> Score:
-    """``score`` with its one pitched track's notes on two staves by hand (:func:`hands`), when that track
-    is alone, written in one staff (MIDI), chordal (``chord_least`` of its onsets sound chords,
-    ``texture_chord_share``: a melody is one hand however wide), no steady number of lines (a MIDI
-    chorale reduction or fugue: :func:`motifcli.streams.line_count` separates its lines, phases 15-16)
-    and notated (:func:`motifcli.streams.notated`: onsets on a grid, as notation software and
-    sequencers write a piano piece or a lead sheet); else ``score`` itself. A performance is left
-    whole: a POP909 song's melody, bridge and piano merged into one track (performed) lost with the
-    split (F_est 0.508 -> 0.235 on val + train: its hands seldom lead, so its piano's bar texture,
-    which the labels mostly are, went), while the notated pieces gained (phase19-hand19.md).
-    The notes keep their order, so note references are the input's."""
+Hands = dict[int, tuple[int, ...]]  # track (its place in Score.tracks, as NoteRef.track) -> each of its notes' hand (1 right: upper staff, 2 left), in note order
+
+
+def staves_of(score: Score, chord_tolerance: float, chord_least: float) -> Hands:
+    """Each note's hand (:func:`hands`) of ``score``'s one pitched track, when that track is alone, a MIDI
+    track (a MusicXML part written on one staff, a guitar's or a harp's, is left so), chordal (``chord_least`` of its onsets sound chords, ``texture_chord_share``: a
+    melody is one hand however wide), no steady number of lines (a MIDI chorale reduction or fugue:
+    :func:`motifcli.streams.line_count` separates its lines, phases 15-16) and notated
+    (:func:`motifcli.streams.notated`: onsets on a grid, as notation software and sequencers write a
+    piano piece or a lead sheet); else ``{}``. A performance is left whole: a POP909 song's melody,
+    bridge and piano merged into one track (performed) lost with the split (F_est 0.508 -> 0.235 on
+    val + train: its hands seldom lead, so its piano's bar texture, which the labels mostly are, went),
+    while the notated pieces gained (phase19-hand19.md)."""
     pitched = [t for t in score.pitched_tracks() if t.notes]
-    if len(pitched) != 1 or pitched[0].staves() is not None:
-        return score
+    if score.format != "midi" or len(pitched) != 1 or pitched[0].staves() is not None:
+        return {}  # a MusicXML part says its own staves: one staff written is one staff (phase20-hands20.md)
     track = pitched[0]
     onsets, offsets, pitches = track.arrays()
     if not notated(onsets) or chord_share(onsets, chord_tolerance) < chord_least:
-        return score
+        return {}
     if line_count(onsets, offsets, pitches, chord_tolerance):
-        return score
+        return {}
     hand = hands(onsets, offsets, pitches, chord_tolerance)
-    if hand is None:
+    where = next(k for k, t in enumerate(score.tracks) if t is track)
+    return {} if hand is None else {where: tuple(hand.tolist())}
+
+
+def on_staves(score: Score, reading: Mapping[int, Sequence[int]]) -> Score:
+    """``score`` with the notes of each track of ``reading`` on their hands' staves (``Note.staff``);
+    ``score`` itself where there is none. A track whose notes are not those the reading was taken
+    from (emptied by ``--track``: families._as_discovery_sees_it) is left as it is. The notes keep
+    their order, so note references are the input's."""
+    chosen = {k for k, t in enumerate(score.tracks) if len(reading.get(k, ())) == len(t.notes) > 0}
+    if not chosen:
         return score
-    notes = [dataclasses.replace(n, staff=h) for n, h in zip(track.notes, hand.tolist())]
-    return dataclasses.replace(score, tracks=[dataclasses.replace(t, notes=notes) if t is track else t
-                                              for t in score.tracks])
+    return dataclasses.replace(score, tracks=[
+        dataclasses.replace(t, notes=[dataclasses.replace(n, staff=int(h)) for n, h in zip(t.notes, reading[k])])
+        if k in chosen else t for k, t in enumerate(score.tracks)])
 
 
-def keyboard_staves(score: Score, settings: Any) -> Score:
-    """``score`` as discovery's ``settings`` (a ``DiscoverySettings``: ``split_hands``,
-    ``texture_chord_share``) read a one-track keyboard part: :func:`as_staves` when ``split_hands``,
-    else ``score`` itself. The one gate discovery (core.discover), the annotation's hand names
-    (families.hands_of) and the notation's staves (writers/notation_lines.hand_staves) share."""
-    return as_staves(score, TOLERANCE, settings.texture_chord_share) if settings.split_hands else score
+def as_staves(score: Score, chord_tolerance: float, chord_least: float) -> Score:
+    """``score`` with its one-track keyboard part on two staves by hand (:func:`staves_of`), else
+    ``score`` itself: a part alone in its score is read as its MusicXML or track-per-staff file is."""
+    return on_staves(score, staves_of(score, chord_tolerance, chord_least))
+
+
+def keyboard_hands(score: Score, settings: Any) -> Hands:
+    """How discovery's ``settings`` (a ``DiscoverySettings``: ``split_hands``, ``texture_chord_share``)
+    read ``score``'s one-track keyboard part: :func:`staves_of` when ``split_hands``, else ``{}``.
+    A run takes this once, on the score as read (the whole file, whichever ``--track`` it searches:
+    families.annotate_notes), and discovery, the annotation's hand names and the notation
+    (``Annotation.hands``, writers/notation_lines.hand_staves) all read that one answer
+    (phase20-hands20.md)."""
+    return staves_of(score, TOLERANCE, settings.texture_chord_share) if settings.split_hands else {}
+
+
+def named_hands(score: Score, tracks: Iterable[int]) -> Hands:
+    """Each note's hand (:func:`split`) of each of ``tracks`` (one-staff tracks of ``score``): the
+    reading of an annotation that names hands (``Occurrence.hands``) but carries none (read back
+    from JSON, built by hand). The same notes give the same hands as the run's :func:`staves_of`."""
+    out: Hands = {}
+    for k in sorted(set(tracks)):
+        track = score.tracks[k] if 0 <= k < len(score.tracks) else None
+        if track is not None and track.notes and track.staves() is None:
+            onsets, offsets, pitches = track.arrays()
+            out[k] = tuple(split(onsets, offsets, pitches).tolist())
+    return out

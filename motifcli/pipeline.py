@@ -144,7 +144,9 @@ def annotate(
 
     check_window_count(score, model, run)
     embedded = embed_score(score, model, run, timings)
-    return _with_bars(group(score, embedded, run, model.card(), timings), run)
+    annotation = group(score, embedded, run, model.card(), timings)
+    annotation.hands = {}  # bar windows take a track whole: no hand named, none notated (phase20-hands20.md)
+    return _with_bars(annotation, run)
 
 
 def _annotate_notes(score: Score, model: Any, asked: Settings,

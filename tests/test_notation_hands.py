@@ -3,7 +3,7 @@
 Discovery reads a notated, chordal piano piece in one MIDI track as two hands (``motifcli.hands``,
 phase19-hand19.md); the MusicXML writer still cut its grand staff at middle C, so a left-hand chord's
 E4 sat in the treble staff, and the labels said "Piano, top line" without the hand. Now each note is
-written on its hand's staff (``writers.notation_lines.hand_staves``), the brackets follow their
+written on its hand's staff (``writers.notation_lines.hand_staves``; one reading per run since phase 20), the brackets follow their
 notes, and the JSON / labels / CSV / MIDI lyrics name the hand ("right hand", ``staff`` 1, ``hands``).
 """
 
@@ -30,7 +30,7 @@ from test_texture_hands import TPB, one_track_piece
 
 import motifcli
 from motifcli.discovery.texture_lead import CHORD_TOLERANCE
-from motifcli.families import hands_of
+from motifcli.families import hand_reading
 from motifcli.hands import TOLERANCE, split
 from motifcli.settings import Settings
 
@@ -138,7 +138,7 @@ def test_a_track_per_hand_and_a_melody_are_not_hands(tmp_path: Path) -> None:
     two = tmp_path / "two.mid"
     mido.MidiFile(type=1, ticks_per_beat=TPB, tracks=tracks).save(two)
     score = motifcli.read_score(two)
-    assert hands_of(score, Settings(unit="note")) is score
+    assert hand_reading(score, Settings(unit="note")) == {}
     report = annotate(two, tmp_path / "out")
     occs = [o for m in report["motifs"] for o in m["occurrences"]]
     assert occs and not any("hands" in o or "hand" in o["line"] for o in occs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import string
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -24,26 +25,31 @@ from motifcli.voices import Voice, split_voices
 SHORT_PIECE_MIN_NOTES = 3  # shortest motif of a piece under DiscoverySettings.short_piece_notes
 
 
-def discover(score: Score, model: object | None = None, settings: DiscoverySettings | None = None) -> list[Family]:
+def discover(score: Score, model: object | None = None, settings: DiscoverySettings | None = None, *,
+             hands: Mapping[int, Sequence[int]] | None = None) -> list[Family]:
     """Motif families of ``score``, most salient first.
 
     ``model`` (optional; anything with ``spec`` and ``embed``, e.g. ``motifcli.load_model()``) vets
     varied statements that align only loosely (see :mod:`motifcli.discovery.embed` and
     benchmarks/DISCOVERY-ALGO.md for what it buys) and, with ``texture_model="cluster"``, groups
     texture bars (benchmarks/phase5-texmodel.md); ``None`` uses the alignment and the points alone.
+    ``hands``: the run's reading of a one-track keyboard part as two hands (track -> each note's hand,
+    ``{}`` none: :func:`motifcli.hands.keyboard_hands`), taken once by a caller that sees the whole
+    file (families.annotate_notes, also for the names and the notation); None: taken here, from
+    ``score`` and ``settings.split_hands``.
     """
+    from motifcli.hands import keyboard_hands, on_staves
+
     settings = settings or DiscoverySettings()
+    hands = keyboard_hands(score, settings) if hands is None else hands  # once, whatever the passes below
     short = _short_tune(score, settings)
     if short:  # read as a tune: 3-note motifs, a phrase repeated back to back kept
         kept = "always" if settings.extend_kept == "empty" else settings.extend_kept
         settings = dataclasses.replace(settings, min_notes=SHORT_PIECE_MIN_NOTES, extend_kept=kept, short_piece_notes=0)
     if settings.extend_kept == "empty":  # a phrase repeated back to back, where nothing else is found (patterns.py)
-        found = discover(score, model, dataclasses.replace(settings, extend_kept="off"))
-        return found or discover(score, model, dataclasses.replace(settings, extend_kept="always"))
-    if settings.split_hands:  # a keyboard part in one MIDI track: its hands as staves (motifcli/hands.py)
-        from motifcli.hands import keyboard_staves
-
-        score = keyboard_staves(score, settings)
+        found = discover(score, model, dataclasses.replace(settings, extend_kept="off"), hands=hands)
+        return found or discover(score, model, dataclasses.replace(settings, extend_kept="always"), hands=hands)
+    score = on_staves(score, hands)  # a keyboard part in one MIDI track: its hands as staves (motifcli/hands.py)
     min_chord_share = 0.2 if settings.bass_voice else float("inf")
     voices = split_voices(score, min_chord_share=min_chord_share, by_staff=settings.staff_voices,
                           separate=settings.separate_lines)

@@ -54,7 +54,7 @@ def render(annotation: Annotation, score: Score) -> bytes:
     from motifcli.writers.notation import midi_to_musicxml, note_homes  # music21: MIDI only
     from motifcli.writers.notation_lines import hand_staves, separated_lines
 
-    score = hand_staves(score)  # a one-track keyboard part on its hands' staves, as discovery reads it
+    score = hand_staves(score, annotation)  # a one-track keyboard part on the hands the run read it in
     meter = annotation.meter_map if annotation.meter_map is not None else score.meter_map  # the run's bars
     converted = midi_to_musicxml(score, meter_map=meter, homes=note_homes(annotation, score, meter),
                                  lines=separated_lines(score))

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from motifcli.annotation import Annotation
     from motifcli.score import Score
 
 Row = tuple[Fraction, Fraction, int]  # quantised onset, end, pitch of one note
@@ -36,16 +37,20 @@ def separated_lines(score: Score) -> dict[int, list[list[int]]]:
     return {track: lines for track, lines in out.items() if len(lines) >= 2}
 
 
-def hand_staves(score: Score) -> Score:
-    """``score`` with a one-track keyboard part's notes on its hands' staves where discovery reads it
-    so with its default settings (:func:`motifcli.hands.as_staves`: a notated, chordal MIDI track alone
-    in its score that needs two staves), so the notation's staves are the hands the analysis used
-    (families.hands_of: the same split); else ``score`` itself. A fixed cut at middle C put 82% of
-    the notes of 10 keyboard pieces on their written staff, the hands 94% (phase19-staff19.md)."""
-    from motifcli.discovery.types import DiscoverySettings
-    from motifcli.hands import keyboard_staves
+def hand_staves(score: Score, annotation: Annotation) -> Score:
+    """``score`` with a one-track keyboard part's notes on the staves of the hands the run read it in
+    (``annotation.hands``: taken once with the run's settings, families.annotate_notes; ``{}`` for
+    ``--unit bar``, whose labels name no hand, and for a part not read as hands), so the notation's
+    staves are the hands the analysis and the names used. An annotation no run made (read back from
+    JSON) carries none: the tracks its statements say are hands (``Occurrence.hands``) are split
+    again (:func:`motifcli.hands.named_hands`: the same notes, the same hands). A fixed cut at middle C
+    put 82% of the notes of 10 keyboard pieces on their written staff, the hands 94% (phase19-staff19.md)."""
+    from motifcli.hands import named_hands, on_staves
 
-    return keyboard_staves(score, DiscoverySettings())
+    hands = annotation.hands
+    if hands is None:
+        hands = named_hands(score, {o.track for m in annotation.motifs for o in m.occurrences if o.hands})
+    return on_staves(score, hands)
 
 
 def hand_rows(rows: list[Row], hand: list[int], staff: int,
