@@ -97,13 +97,12 @@ def _pool(scores: Sequence[Score], settings: DiscoverySettings) -> _Pooled:
     voices: list[Voice] = []
     offsets: list[float] = []
     bars: list[Bar] = []
+    from motifcli.hands import keyboard_hands, on_staves  # as core.discover imports it
+
     use_meter = settings.bar_position != "off" or settings.grow_from_long > 0
     at = 0.0
     for k, score in enumerate(scores):
-        if settings.split_hands:
-            from motifcli.hands import keyboard_staves
-
-            score = keyboard_staves(score, settings)
+        score = on_staves(score, keyboard_hands(score, settings))  # a one-track keyboard part's hands, as discover
         own = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
                            by_staff=settings.staff_voices, separate=settings.separate_lines)
         meter = score.meter_map if use_meter else None
