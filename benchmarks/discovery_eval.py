@@ -197,6 +197,33 @@ METHODS: dict[str, Callable[[Piece], list[Pattern]]] = {
 }
 
 
+def _across(by_family: bool) -> Callable[[Sequence[Piece]], dict[str, list[Pattern]]]:
+    """Cross-piece discovery (``motifcli.discovery.across``, phase20-across20.md): the split's pieces as one
+    collection, or (``by_family``) each MTC tune family (``meta["tunefamily"]``, the corpus's metadata) as
+    one; each piece scored against its own references as usual."""
+
+    def method(pieces: Sequence[Piece]) -> dict[str, list[Pattern]]:
+        from motifcli.discovery.across import discover_across
+
+        groups: dict[str, list[Piece]] = {}
+        for p in pieces:
+            groups.setdefault(p.meta.get("tunefamily", "") if by_family else "", []).append(p)
+        out: dict[str, list[Pattern]] = {}
+        for group in groups.values():
+            for p, fams in zip(group, discover_across([p.score for p in group])):
+                out[p.name] = [[occ.points() for occ in f.occurrences] for f in fams]
+        return out
+
+    return method
+
+
+# methods that read a whole split at once (a collection): pieces -> patterns per piece name
+COLLECTION_METHODS: dict[str, Callable[[Sequence[Piece]], dict[str, list[Pattern]]]] = {
+    "discovery-across": _across(False),  # the split as one collection
+    "discovery-across-family": _across(True),  # each tune family as one collection (MTC)
+}
+
+
 def use_model(path: Path) -> None:
     """Let ``discovery`` (lazily, as the CLI) and ``shipped`` use the encoder at ``path``."""
     from benchmarks.baselines import shipped
@@ -209,16 +236,21 @@ def use_model(path: Path) -> None:
 
 def run(method: str, corpus: str, split: str, names: Sequence[str] | None = None) -> dict:
     """Run ``method`` on every piece; per-piece metrics and seconds plus their mean."""
-    if method not in METHODS:
-        raise KeyError(f"unknown method {method!r}; methods: {sorted(METHODS)}")
+    if method not in METHODS and method not in COLLECTION_METHODS:
+        raise KeyError(f"unknown method {method!r}; methods: {sorted([*METHODS, *COLLECTION_METHODS])}")
     pieces = load_corpus(corpus, split, names)
     unlabelled = [p.name for p in pieces if not clean(p.patterns)]  # 3 MTC test songs: mir_eval cannot score them
     pieces = [p for p in pieces if p.name not in unlabelled]
     rows, estimated = [], {}
+    together: dict[str, list[Pattern]] = {}
+    if method in COLLECTION_METHODS:  # one run over the collection: its time shared out evenly
+        t0 = time.perf_counter()
+        together = COLLECTION_METHODS[method](pieces)
+        share = (time.perf_counter() - t0) / max(len(pieces), 1)
     for piece in pieces:
         t0 = time.perf_counter()
-        est = METHODS[method](piece)
-        seconds = time.perf_counter() - t0
+        est = together[piece.name] if method in COLLECTION_METHODS else METHODS[method](piece)
+        seconds = share if method in COLLECTION_METHODS else time.perf_counter() - t0
         rows.append({"piece": piece.name, "notes": len(piece.notes), "patterns": len(clean(est)),
                      "seconds": seconds, **score(est, piece.patterns)})
         estimated[piece.name] = clean(est)
@@ -248,7 +280,7 @@ TABLE_HEADER = ("| method | corpus split (pieces) | " + " | ".join(TABLE) + " | 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.discovery_eval", description=__doc__.split("\n")[0])
-    ap.add_argument("--method", required=True, help=f"one of {sorted(METHODS)}")
+    ap.add_argument("--method", required=True, help=f"one of {sorted([*METHODS, *COLLECTION_METHODS])}")
     ap.add_argument("--corpus", required=True, choices=["bps", "pop909", "mtc"])
     ap.add_argument("--split", default="tune", help="bps/mtc: tune, test, all; pop909: train, val, test, all")
     ap.add_argument("--pieces", nargs="*", help="only these pieces (overrides --split)")
