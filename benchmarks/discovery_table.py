@@ -14,7 +14,8 @@ from pathlib import Path
 from benchmarks.discovery_eval import RESULTS, TABLE_HEADER, table_row
 
 ORDER = [("bps", "tune"), ("bps", "test"), ("pop909", "val"), ("pop909", "test"), ("mtc", "tune"), ("mtc", "test")]
-METHODS = ["shipped", "siatec", "siatec-morph", "discovery", "discovery+model", "discovery+note-vicreg"]
+METHODS = ["shipped", "siatec", "siatec-morph", "discovery", "discovery+model", "discovery+note-vicreg",
+           "discovery-across", "discovery-across-family"]  # the last two: MTC only (collections, phase20-across20.md)
 
 
 def discovery_table() -> str:
