@@ -335,7 +335,8 @@ def _number(x: float) -> int | float:
 
 @dataclass(slots=True)
 class Motif:
-    """A motif family: one name and colour, at least two occurrences, a salience and its rank.
+    """A motif family: one name and colour, at least two occurrences (one in a piece of a collection,
+    ``collection``), a salience and its rank.
 
     ``salience``: how much of the piece it explains (share of the notes it covers, times mean
     similarity, times log2(1 + occurrences); the note level also weighs statement length and

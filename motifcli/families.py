@@ -160,7 +160,7 @@ def to_annotation(
     an occurrence's notes are exactly its note references (velocity looked up in the score), its
     beats and bars summarise them (first onset, last offset; bars are the printed numbers of the
     run's meter map, ``settings.meter_map``, else the score's), occurrences are numbered in time order.
-    Families left with fewer than two occurrences, or occurrences with fewer than ``min_notes``
+    Families left with fewer than two occurrences (``fewest_statements``), or occurrences with fewer than ``min_notes``
     notes, are dropped; ``max_families`` caps the count. Without an explicit ``--min-notes`` a short
     rhythmic cell (a family whose prototype has fewer notes than the default, discovery/cells.py)
     keeps occurrences of its own length: the default shows lines and bars of 4+ notes and 2-3-note cells.

@@ -112,3 +112,14 @@ def test_annotate_collection_is_the_library_entry(tmp_path: Path) -> None:
     assert len(held[0]) == 1 and held[0] == held[1] == held[2]
     order = [[m.name for m in a.motifs] for a in annotations]
     assert all(o == sorted(o, key=lambda n: (len(n), n)) for o in order)  # the collection's order in every file
+
+
+def test_a_family_keeps_its_colour_in_every_file_and_differs_from_its_neighbours() -> None:
+    from motifcli.annotation import PALETTE, family_name
+    from motifcli.collection import shared_colours
+
+    names = [family_name(k) for k in range(40)]  # A and Q, B and R, ...: one colour each by place mod 16
+    files = [[names[k], names[k + 16], names[k + 32 if k + 32 < 40 else k + 1]] for k in range(16)]
+    colours = shared_colours(files)
+    assert set(colours) == {n for f in files for n in f} and set(colours.values()) <= set(PALETTE)
+    assert all(len({colours[n] for n in f}) == len(f) for f in files)  # no file repeats a colour
