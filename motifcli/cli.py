@@ -190,7 +190,7 @@ def annotate(
     """Find the motifs of each score and write annotated copies (default: the input's format + JSON)."""
     from motifcli.batch_pool import start_early
 
-    start_early(workers, paths)  # the workers' forkserver imports on another core while this process goes on
+    start_early(1 if across else workers, paths)  # the workers' forkserver imports on another core while this process goes on
     from motifcli import batch
 
     with _reported(debug):
