@@ -5,7 +5,8 @@ read first; a file that cannot be read (or has no notes to search, or outputs th
 is reported on one line and left out, and the others go on as one collection: one discovery run in
 this process (``--workers`` has nothing to share out), then each file's outputs written as a batch
 writes them (all formats or none, never over an input), serially. The exit code says whether any file
-failed. ``--resume`` and ``--shard`` are refused (:func:`check_across`): every file's families depend
+failed; a collection over ``--max-discovery-notes`` in all is one error for the run (exit 1, nothing
+written). ``--resume`` and ``--shard`` are refused (:func:`check_across`): every file's families depend
 on every other file, so neither a file nor a shard of them is a job of its own.
 """
 
@@ -36,7 +37,7 @@ def check_across(resume: bool, shard: str | None, settings: Settings) -> None:
 def run_across(jobs: Sequence[Job], model: Any, settings: Settings,
                on_result: Callable[[FileResult], None] | None = None) -> Summary:
     """Read every job's file, annotate the readable ones as one collection, write each one's outputs."""
-    from motifcli.collection import annotate_collection, per_piece_cap
+    from motifcli.collection import annotate_collection, check_collection_notes, per_piece_cap
     from motifcli.families import check_note_count
     from motifcli.readers import read_score
 
@@ -61,6 +62,7 @@ def run_across(jobs: Sequence[Job], model: Any, settings: Settings,
         except Exception as exc:  # the file is left out of the collection; the others go on
             results[k] = failed_result(jobs[k], exc, times)
             notify(results[k])
+    check_collection_notes([score for _, score, _, _ in kept], settings)  # else one error for the run, no output
     annotations: list[Any] = []
     try:
         shared: dict[str, float] = {}

@@ -123,3 +123,12 @@ def test_a_family_keeps_its_colour_in_every_file_and_differs_from_its_neighbours
     colours = shared_colours(files)
     assert set(colours) == {n for f in files for n in f} and set(colours.values()) <= set(PALETTE)
     assert all(len({colours[n] for n in f}) == len(f) for f in files)  # no file repeats a colour
+
+
+def test_across_refuses_a_collection_over_the_note_limit_as_one_error(tmp_path: Path) -> None:
+    songs = folder(tmp_path)  # 3 songs of 13 notes: each under 20, together over 20
+    result = motif("annotate", songs, "--across", "-o", tmp_path / "out", "--max-discovery-notes", 20)
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and "--max-discovery-notes" in result.output, result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    assert motif("annotate", songs, "--across", "-o", tmp_path / "out", "--max-discovery-notes", 40).exit_code == 0
