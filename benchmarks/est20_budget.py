@@ -96,7 +96,7 @@ def main() -> None:
             loo = [statistics.fmean(x["F_est"] - y["F_est"] for k, (x, y) in enumerate(zip(scores[name], scores["all"])) if k != i)
                    for i in range(len(ps))]
             print(f"{name:28s} fams {kept:5.1f}  " + " / ".join(f"{v:.3f}" for v in s.values())
-                  + f"  LOO F_est gain min {min(loo):+.4f} max {max(loo):+.4f}")
+                  + f"  F_est gain on the 7 left when one piece is left out: min {min(loo):+.4f} max {max(loo):+.4f}")
         variants = list(scores)
         report(names, scores, variants, "all", "F_est")
 
