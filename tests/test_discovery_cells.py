@@ -132,3 +132,18 @@ def test_a_dominant_figure_does_not_hide_the_other_cells() -> None:
     found = planted_family(DiscoverySettings())
     assert found and all(o.track == cells_track for o in found[0].occurrences)
     assert not planted_family(DiscoverySettings(relative_salience=0.05))
+
+
+def test_cells_may_keep_statements_nested_in_longer_motifs() -> None:
+    """``cell_free_of_lines=False`` (an option, phase20-est20.md): a cell's statements on notes of line families
+    stay (a cell sounds inside the theme too), those on another cell's notes still go. bwv1.6: more cell
+    statements than by default, no note in two cell families."""
+    score = read_score(_chorale())
+
+    def cells(settings: DiscoverySettings) -> list[Family]:
+        return [f for f in discover(score, settings=settings) if f.notes_per_occurrence < DiscoverySettings().min_notes]
+
+    plain, nested = cells(DiscoverySettings()), cells(DiscoverySettings(cell_free_of_lines=False))
+    assert sum(len(f.occurrences) for f in nested) > sum(len(f.occurrences) for f in plain)
+    notes = [{(n.track, n.index) for o in f.occurrences for n in o.notes} for f in nested]
+    assert all(not (a & b) for i, a in enumerate(notes) for b in notes[i + 1:])

@@ -147,6 +147,7 @@ class DiscoverySettings:
     cell_closed: bool = True  # drop a cell whose statements mostly extend to one longer cell (extend_share)
     cell_longest_first: bool = True  # choose 3-note cells before 2-note ones (else by statements x notes)
     cell_free_statements: bool = True  # drop a cell's statements on notes already in families, keep the rest
+    cell_free_of_lines: bool = True  # ... also those on notes of line families (False: only on other cells' notes: a cell nested in a longer motif keeps its statements there; phase20-est20.md, measured)
     cell_salience: float = 0.3  # cell families' salience x this (below 1: ranked after longer motifs)
     # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
     texture: bool = True  # also find repeated bars / phrases of a chordal track's whole texture
