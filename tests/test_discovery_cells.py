@@ -109,3 +109,41 @@ def test_the_cli_shows_cells_by_default_and_an_explicit_min_notes_bounds_them(tm
     assert min(sizes["default"]) in (2, 3)
     assert min(sizes["four"]) >= 4
     assert len(sizes["four"]) < len(sizes["default"])
+
+
+def test_a_dominant_figure_does_not_hide_the_other_cells() -> None:
+    """A floor relative to the piece's best (``relative_salience``, 0.05 before phase 20) judged a cell by
+    how dominant another figure is: with 300 two-note statements in a bass track (score 600, floor 30) the
+    planted 3-note cell (8 statements, score 24) was dropped. Off by default: the cell is a family."""
+    score, planted = _plant_cells(read_score(_chorale()))
+    end, index = float(score.end_beat), max(t.index for t in score.tracks) + 1
+    ups = [1, 3, 2, 5, 4, 7, 2, 6, 3, 1, 5, 4]  # a rising 2-note figure, other intervals, a rest after each
+    notes = [n for k in range(300) for n in (Note(end + 2.0 * k, end + 2.0 * k + 0.5, 48 + (k * 5) % 7),
+                                             Note(end + 2.0 * k + 0.5, end + 2.0 * k + 1.0, 48 + (k * 5) % 7 + ups[k % 12]))]
+    score = dataclasses.replace(score, tracks=[*score.tracks, Track(index=index, name="FIGURE", notes=notes)])
+    cells_track = index - 1
+    planted_sets = {frozenset(p) for p in planted}
+
+    def planted_family(settings: DiscoverySettings) -> list[Family]:
+        return [f for f in discover(score, settings=settings) if f.notes_per_occurrence == 3
+                and sum(frozenset((n.track, n.index) for n in o.notes) in planted_sets for o in f.occurrences) >= 6]
+
+    assert DiscoverySettings().relative_salience == 0.0
+    found = planted_family(DiscoverySettings())
+    assert found and all(o.track == cells_track for o in found[0].occurrences)
+    assert not planted_family(DiscoverySettings(relative_salience=0.05))
+
+
+def test_cells_may_keep_statements_nested_in_longer_motifs() -> None:
+    """``cell_free_of_lines=False`` (an option, phase20-est20.md): a cell's statements on notes of line families
+    stay (a cell sounds inside the theme too), those on another cell's notes still go. bwv1.6: more cell
+    statements than by default, no note in two cell families."""
+    score = read_score(_chorale())
+
+    def cells(settings: DiscoverySettings) -> list[Family]:
+        return [f for f in discover(score, settings=settings) if f.notes_per_occurrence < DiscoverySettings().min_notes]
+
+    plain, nested = cells(DiscoverySettings()), cells(DiscoverySettings(cell_free_of_lines=False))
+    assert sum(len(f.occurrences) for f in nested) > sum(len(f.occurrences) for f in plain)
+    notes = [{(n.track, n.index) for o in f.occurrences for n in o.notes} for f in nested]
+    assert all(not (a & b) for i, a in enumerate(notes) for b in notes[i + 1:])

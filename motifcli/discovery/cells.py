@@ -91,6 +91,7 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
     for fam in chosen:
         for pos in fam.notes:
             claimed[pos] = True
+    by_cells = np.zeros(len(lines), dtype=bool)  # notes of cells chosen here (cell_free_of_lines=False)
     lo = max(2, settings.cell_min_notes)
     hi = settings.cell_max_notes
     grouped = {n: groups_of(np.where(bounded(lines, n, settings.cell_rest_share),
@@ -130,10 +131,12 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
         if claimed[idx.ravel()].mean() > settings.cell_redundancy:
             continue
         if settings.cell_free_statements:  # statements on notes already taken go; the rest must still be frequent
-            starts = starts[~claimed[idx].any(axis=1)]
+            taken = claimed if settings.cell_free_of_lines else by_cells
+            starts = starts[~taken[idx].any(axis=1)]
             if len(starts) < settings.cell_min_statements:
                 continue
             idx = starts[:, None] + np.arange(n)[None, :]
         claimed[idx.ravel()] = True
+        by_cells[idx.ravel()] = True
         out.append(Chosen(n, starts, np.zeros(len(starts)), float(len(starts) * n), discount=settings.cell_salience))
     return out

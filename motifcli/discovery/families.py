@@ -3,8 +3,10 @@
 Patterns are taken best first; one that mostly re-covers notes already chosen is redundant and
 skipped. Each chosen pattern then gathers varied statements: windows of the same length whose
 melodic intervals and rhythm stay within ``variant_tolerance`` of one of its exact statements.
-How many families a piece gets is relative to the piece itself (``relative_salience`` of its best
-pattern's score), never an absolute per-genre threshold.
+How many families a piece gets is relative to the piece itself (one per ``notes_per_family`` of its
+voiced notes, at most ``max_families``), never an absolute per-genre threshold; a floor relative to the
+piece's best pattern (``relative_salience``) is off by default: it judged a family by how dominant
+another one is (benchmarks/phase20-est20.md).
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ class DiscoverySettings:
     max_beats: float = 8.0  # longest motif, in beats
     max_families: int = 25  # cap on the families reported
     notes_per_family: float = 200.0  # at most one family per this many voiced notes (at least 3)
-    relative_salience: float = 0.05  # keep families scoring at least this share of the best one
+    relative_salience: float = 0.0  # keep families (and cells) scoring at least this share of the piece's best one (0: off, the count rule notes_per_family alone; 0.05 before phase 20: it bound on one movement of 75 benchmark cases, BPS 29-1, where it dropped a labelled 3-note cell under a 2-note cell of 123 statements; phase20-est20.md)
     extend_share: float = 0.6  # a pattern is dropped when this share of it extends the same way
     extend_kept: str = "empty"  # ... only into a longer pattern with two statements sharing no note (a phrase repeated back to back is kept, the earliest of its rotations): "always"; "empty": only where the plain rule leaves the piece no family; "off": never (before phase 16; phase16-shared16.md)
     drop_open_at_cap: bool = True  # also drop max_notes patterns that extend (stretches of long repeats)
@@ -147,6 +147,7 @@ class DiscoverySettings:
     cell_closed: bool = True  # drop a cell whose statements mostly extend to one longer cell (extend_share)
     cell_longest_first: bool = True  # choose 3-note cells before 2-note ones (else by statements x notes)
     cell_free_statements: bool = True  # drop a cell's statements on notes already in families, keep the rest
+    cell_free_of_lines: bool = True  # ... also those on notes of line families (False: only on other cells' notes: a cell nested in a longer motif keeps its statements there; phase20-est20.md, measured)
     cell_salience: float = 0.3  # cell families' salience x this (below 1: ranked after longer motifs)
     # texture families (motifcli.discovery.texture): whole bars of chordal tracks, chords included
     texture: bool = True  # also find repeated bars / phrases of a chordal track's whole texture
