@@ -9,6 +9,7 @@ The public API, for notebooks and scripts::
     vectors = motifcli.embed(score, model).vectors
     settings = motifcli.Settings(sensitivity=0.6, origin=1.0)   # or one object for all options
     annotation = motifcli.annotate(score, model, settings)
+    annotations = motifcli.annotate_collection(["a.mid", "b.mid"], settings)  # one set of families for all
 
 This module only re-exports, each name on first use; the flow lives in :mod:`motifcli.pipeline`.
 Heavy imports (numpy, onnxruntime, music21) happen only when they are needed, so importing this
@@ -30,6 +31,7 @@ _EXPORTS = {
     "ReadLimits": "motifcli.limits",
     "load_model": "motifcli.model",
     "annotate": "motifcli.pipeline",
+    "annotate_collection": "motifcli.collection",
     "embed": "motifcli.pipeline",
     "read_score": "motifcli.readers",
     "Settings": "motifcli.settings",
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from motifcli.errors import ModelError, MotifError, OutputError, ScoreReadError, UsageError
     from motifcli.limits import ReadLimits
     from motifcli.model import load_model
+    from motifcli.collection import annotate_collection
     from motifcli.pipeline import annotate, embed
     from motifcli.readers import read_score
     from motifcli.settings import Settings
@@ -73,6 +76,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "annotate",
+    "annotate_collection",
     "embed",
     "load_model",
     "read_score",

@@ -335,7 +335,8 @@ def _number(x: float) -> int | float:
 
 @dataclass(slots=True)
 class Motif:
-    """A motif family: one name and colour, at least two occurrences, a salience and its rank.
+    """A motif family: one name and colour, at least two occurrences (one in a piece of a collection,
+    ``collection``), a salience and its rank.
 
     ``salience``: how much of the piece it explains (share of the notes it covers, times mean
     similarity, times log2(1 + occurrences); the note level also weighs statement length and
@@ -347,6 +348,9 @@ class Motif:
     occurrences: list[Occurrence]
     salience: float = 0.0
     rank: int = 0
+    # --across (motifcli.collection): the family across the run's files, ``{"pieces": n, "statements": m}``:
+    # in how many files it is listed and its statements in them all; None for a single piece's family
+    collection: dict[str, int] | None = None
 
     def __repr__(self) -> str:
         return (f"<Motif {self.name}: rank {self.rank}, {len(self.occurrences)} occurrences, "
@@ -359,6 +363,7 @@ class Motif:
             "rank": self.rank,
             "salience": round(float(self.salience), 6),
             "occurrences": [o.to_dict() for o in self.occurrences],
+            **({"collection": dict(self.collection)} if self.collection is not None else {}),
         }
 
     @classmethod
@@ -369,6 +374,7 @@ class Motif:
             [Occurrence.from_dict(o) for o in d["occurrences"]],
             salience=float(d.get("salience", 0.0)),
             rank=int(d.get("rank", 0)),
+            collection=dict(d["collection"]) if d.get("collection") is not None else None,
         )
 
 
@@ -409,6 +415,9 @@ class Annotation:
     # How a batch job made its outputs (motifcli.run_record: options, input, model, other outputs'
     # hashes), for --resume; set only by the batch writer, written last in the JSON report
     run: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    # --across (motifcli.collection): this file is one piece of a collection whose families share their
+    # names, ``{"pieces": n, "per_piece": cap}``; None for a file annotated on its own
+    collection: dict[str, int] | None = None
 
     def __repr__(self) -> str:
         unit = self.settings.get("unit", "?")
@@ -442,6 +451,7 @@ class Annotation:
             "settings": dict(self.settings),
             "tracks": list(self.tracks),
             **({"meter": dict(self.meter)} if self.meter is not None else {}),
+            **({"collection": dict(self.collection)} if self.collection is not None else {}),
             "motifs": [m.to_dict() for m in self.motifs],
             **({"run": self.run} if self.run is not None else {}),
         }
@@ -460,4 +470,5 @@ class Annotation:
             settings=dict(d.get("settings", {})),
             tracks=list(d.get("tracks", [])),
             meter=dict(d["meter"]) if d.get("meter") is not None else None,
+            collection=dict(d["collection"]) if d.get("collection") is not None else None,
         )

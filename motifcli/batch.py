@@ -83,10 +83,12 @@ class _Staged(NamedTuple):
 
 
 class _Made(NamedTuple):
-    """What the job's record (:mod:`motifcli.run_record`) says the outputs were made from."""
+    """What the job's record (:mod:`motifcli.run_record`) says the outputs were made from; ``options``:
+    more than the settings (``--across``: the collection), so ``--resume`` of another run redoes it."""
 
     input_sha: str
     model_sha: str | None
+    options: dict[str, Any] | None = None
 
 
 def _write_all(job: Job, annotation: Any, score: Any, settings: Settings, made: _Made) -> None:
@@ -171,7 +173,10 @@ def _record(settings: Settings, made: _Made, staged: list[_Staged]) -> dict[str,
     """The job's record over the outputs staged so far (the JSON report and the hidden file alike)."""
     from motifcli.run_record import make_record
 
-    return make_record(settings, made.input_sha, made.model_sha, {s.fmt: (s.dest.name, s.stage) for s in staged})
+    record = make_record(settings, made.input_sha, made.model_sha, {s.fmt: (s.dest.name, s.stage) for s in staged})
+    if made.options:
+        record["options"] = {**record["options"], **made.options}
+    return record
 
 
 def _model_sha(annotation: Any, model: Any) -> str | None:
@@ -222,20 +227,25 @@ def process(job: Job, model: Any, settings: Settings) -> FileResult:
             outputs=[str(p) for p in job.outputs.values()],
             times=times,
         )
-    except MotifError as exc:
+    except Exception as exc:  # a bug too (one file's bug must not end a batch of thousands): failed_result
+        return failed_result(job, exc, times)
+
+
+def failed_result(job: Job, exc: BaseException, times: dict[str, float]) -> FileResult:
+    """The ``failed`` result of ``job`` for ``exc``, caught in its ``except`` block: a MotifError's one
+    line (naming another path than the input's when it is about another file), memory, or a bug."""
+    detail = traceback.format_exc()  # shown only with --debug
+    if isinstance(exc, MotifError):
         own = exc.path is None or Path(exc.path) == job.source
         reason = exc.message if own else str(exc)
-        detail = traceback.format_exc()  # shown only with --debug
-        return FileResult(str(job.source), "failed", reason, times=times, detail=detail)
-    except MemoryError:
+    elif isinstance(exc, MemoryError):
         reason = (
             "ran out of memory (the score is too large for this machine; lower --max-notes, "
             "--max-beats or --max-segments to refuse such files quickly)"
         )
-        return FileResult(str(job.source), "failed", reason, times=times, detail=traceback.format_exc())
-    except Exception as exc:  # a bug, but one file's bug must not end a batch of thousands
+    else:
         reason = f"internal error: {type(exc).__name__}: {_one_line(exc)}"
-        return FileResult(str(job.source), "failed", reason, times=times, detail=traceback.format_exc())
+    return FileResult(str(job.source), "failed", reason, times=times, detail=detail)
 
 
 def _input_sha(source: Path) -> str:

@@ -169,6 +169,8 @@ def annotate(
     ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip files whose outputs are up to date.")] = False,
     shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: process only shard I of N (1-based).")] = None,
+    across: Annotated[bool, typer.Option(
+        "--across", help="The files as one collection: families shared across them, one name in every file.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary to stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (no paths written, no tables).")] = False,
     lyrics: Annotated[bool, typer.Option("--lyrics", help="Also write motif labels as lyrics.")] = False,
@@ -188,7 +190,7 @@ def annotate(
     """Find the motifs of each score and write annotated copies (default: the input's format + JSON)."""
     from motifcli.batch_pool import start_early
 
-    start_early(workers, paths)  # the workers' forkserver imports on another core while this process goes on
+    start_early(1 if across else workers, paths)  # the workers' forkserver imports on another core while this process goes on
     from motifcli import batch
 
     with _reported(debug):
@@ -204,6 +206,10 @@ def annotate(
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
         note_unused(ctx, settings.unit)
+        if across:
+            from motifcli.batch_across import check_across, run_across
+
+            check_across(resume, shard, settings)
         shard_spec = batch.parse_shard(shard) if shard else None
         sources = batch.discover(paths)
         if not sources:
@@ -216,7 +222,10 @@ def annotate(
         jobs = batch.plan(batch.take_shard(sources, shard_spec), _split_formats(formats), out, single)
         workers, threads = _capped(workers, threads)
         loaded = _model_if_used(settings, model, provider, threads)
-        summary = _run_with_progress(jobs, loaded, settings, workers, resume, threads)
+        if across:  # one discovery for all the files, in this process (motifcli/batch_across.py)
+            summary = run_across(jobs, loaded, settings)
+        else:
+            summary = _run_with_progress(jobs, loaded, settings, workers, resume, threads)
         report(summary, as_json, debug, quiet)
         if summary.failures:
             raise typer.Exit(EXIT_FAILED)

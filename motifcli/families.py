@@ -146,14 +146,21 @@ def to_annotation(
     families: Sequence[Any],
     settings: Settings | None = None,
     model_card: dict[str, str] | None = None,
+    *,
+    indices: Sequence[int] | None = None,
+    fewest_statements: int = 2,
 ) -> Annotation:
     """An Annotation of discovery's ``families``, in the order given (most salient first).
+
+    ``indices`` (``--across``, motifcli.collection): each family's place in the collection, which
+    names and colours it (the same in every file); ``fewest_statements``: 1 there, where a family
+    may be stated once in a file.
 
     Families are named A, B, ... in that order (so A is the most salient) and ranked 1, 2, ...;
     an occurrence's notes are exactly its note references (velocity looked up in the score), its
     beats and bars summarise them (first onset, last offset; bars are the printed numbers of the
     run's meter map, ``settings.meter_map``, else the score's), occurrences are numbered in time order.
-    Families left with fewer than two occurrences, or occurrences with fewer than ``min_notes``
+    Families left with fewer than two occurrences (``fewest_statements``), or occurrences with fewer than ``min_notes``
     notes, are dropped; ``max_families`` caps the count. Without an explicit ``--min-notes`` a short
     rhythmic cell (a family whose prototype has fewer notes than the default, discovery/cells.py)
     keeps occurrences of its own length: the default shows lines and bars of 4+ notes and 2-3-note cells.
@@ -166,16 +173,16 @@ def to_annotation(
     staffed = frozenset(t.index for t in score.tracks if t.staves() is not None)  # parts on 2+ staves
     # a MIDI track on two staves is a one-track keyboard part split into its hands (hand_reading)
     hands = staffed if score.format == "midi" else frozenset()
-    for family in families:
+    for j, family in enumerate(families):
         if limit is not None and len(motifs) >= limit:
             break
-        k = len(motifs)
+        k = len(motifs) if indices is None else indices[j]
         name = family_name(k)
         occs = [_occurrence(score, meter, name, o, staffed, hands) for o in family.occurrences]
         fewest = min_notes if explicit else min(min_notes, int(getattr(family, "notes_per_occurrence", min_notes)))
         occs = [o for o in occs if len(o.notes) >= fewest]
         occs.sort(key=lambda o: (o.start, o.track, o.notes[0].pitch))
-        if len(occs) < 2:
+        if len(occs) < fewest_statements:
             continue
         for number, occ in enumerate(occs, start=1):
             occ.number = number
