@@ -10,6 +10,7 @@ import pytest
 from motifcli import read_score
 from motifcli.discovery import DiscoverySettings, Family, discover
 from motifcli.discovery.accompaniment import even_share
+from motifcli.discovery.core import _relabel
 from motifcli.discovery.figuration import in_place_figure, in_place_share, leap_share
 from tests.conftest import DATA
 
@@ -34,9 +35,10 @@ def test_arpeggios_marking_time_in_the_waldstein_are_dropped() -> None:
     off = replace(on, figuration_in_place=0.0)
     before, after = discover(score, settings=off), discover(score, settings=on)
     gone = [f for f in before if _sets([f])[0] not in _sets(after)]
-    assert [83, 78, 75, 71, 70, 71] in _protos(gone)  # the falling arpeggio
+    # the falling arpeggio (at this wide cap, with no salience floor since est20, its family's prototype is its head)
+    assert any(p[:4] == [83, 78, 75, 71] for p in _protos(gone))
     assert all(in_place_figure(f, on.figuration_in_place) and even_share(f) >= on.accompaniment_even for f in gone)
-    assert [f.label for f in after] == [chr(ord("A") + i) for i in range(len(after))]
+    assert [f.label for f in after] == [_relabel(f, i).label for i, f in enumerate(after)]  # A..Z, AA, AB ...
     assert [83, 78, 75, 71, 70, 71] not in _protos(discover(score))
     assert [83, 78, 75, 71, 70, 71] in _protos(discover(score, settings=DiscoverySettings(figuration_in_place=0.0)))
 
