@@ -42,6 +42,7 @@ SHARE = 0.15  # each hand holds at least this share of the notes, or the part is
 RANGE = 24  # semitones of range a two-hand part has at least (two octaves: notation's grand staff rule)
 LEAK = 0.3  # weight of a hand's newest notes in its running centre
 TOLERANCE = 0.05  # beats: notes starting this close together are one group (texture_lead.CHORD_TOLERANCE)
+NEAR_BEST = 0.01  # a clean cut agrees with the running split within this share of the best cut's agreement
 
 
 def split(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
@@ -82,7 +83,7 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
                     held = np.concatenate([notes, [q for _, q in sounding[h]]])
                     width = float(held.max() - held.min())
                     cost += float(np.abs(notes - centre[h]).sum()) + WIDTH * width
-                    cost += 1000.0 if width > SPAN or len(held) > FINGERS else 0.0
+                    cost += 1000.0 if width > SPAN or len(np.unique(held)) > FINGERS else 0.0  # a doubled pitch is one key
             if cost < best:
                 best, cut = cost, s
         hand[idx[:cut]] = 2
@@ -91,7 +92,50 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
             if len(chosen):
                 centre[h] = (1 - LEAK) * centre[h] + LEAK * float(pitches[chosen].mean())
                 sounding[h].extend((float(offsets[i]), float(pitches[i])) for i in chosen.tolist())
+    cut_at = clean_cut(pitches[order], bounds, hand[order])
+    if cut_at is not None:
+        hand = np.where(pitches >= cut_at, 1, 2).astype(np.int64)
     return hand, unplayable / len(onsets)
+
+
+def _unplayable(chord: np.ndarray) -> bool:
+    """Whether one hand cannot play ``chord`` (pitches starting together): over ``SPAN`` or ``FINGERS`` keys."""
+    return len(chord) > 0 and (float(chord.max() - chord.min()) > SPAN or len(np.unique(chord)) > FINGERS)
+
+
+def clean_cut(pitches: np.ndarray, bounds: np.ndarray, hand: np.ndarray) -> int | None:
+    """The piece's clean register boundary, if it has one: the lowest pitch ``b`` (right hand ``>= b``)
+    at which a fixed cut leaves no more notes in onset groups that a hand cannot play (``SPAN``,
+    ``FINGERS``; notes held over not counted) than the running split ``hand`` does, among the cuts
+    that agree with ``hand`` within ``NEAR_BEST`` of the best; None where no fixed cut is as playable.
+    ``pitches`` and ``hand`` in onset-group order, ``bounds`` the groups' edges. Where a fixed cut
+    plays every chord, the running centres only move a left-hand chord's upper notes, or a tune's
+    middle C, into the other hand as the tune rests or dips (Verdi's oom-pah-pah, a lead sheet's
+    chords below middle C; notated staves keep them): benchmarks/phase20-lefthand20.md."""
+    if len(pitches) == 0:
+        return None
+    cuts = np.arange(int(pitches.min()) + 1, int(pitches.max()) + 1)
+    bad_cut = np.zeros(len(cuts))
+    bad_split = 0
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        p, h = pitches[a:b], hand[a:b]
+        bad_split += sum(int((h == k).sum()) for k in (1, 2) if _unplayable(p[h == k]))
+        if not _unplayable(p):  # every part of a chord one hand can play is playable
+            continue
+        keys, count = np.unique(p, return_counts=True)
+        below = np.searchsorted(keys, cuts)  # distinct keys under each cut
+        notes_below = np.concatenate([[0], np.cumsum(count)])[below]
+        left_bad = (below > 0) & ((keys[np.maximum(below - 1, 0)] - keys[0] > SPAN) | (below > FINGERS))
+        right_bad = (below < len(keys)) & ((keys[-1] - keys[np.minimum(below, len(keys) - 1)] > SPAN)
+                                           | (len(keys) - below > FINGERS))
+        bad_cut += np.where(left_bad, notes_below, 0) + np.where(right_bad, len(p) - notes_below, 0)
+    playable = bad_cut <= bad_split
+    if not playable.any():
+        return None
+    right, left = np.sort(pitches[hand == 1]), np.sort(pitches[hand == 2])
+    agree = (len(right) - np.searchsorted(right, cuts) + np.searchsorted(left, cuts)) / len(pitches)
+    near = playable & (agree >= agree[playable].max() - NEAR_BEST)
+    return int(cuts[np.flatnonzero(near)[0]])
 
 
 def hands(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray | None:
