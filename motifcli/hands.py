@@ -87,7 +87,8 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
                     held = np.concatenate([notes, [q for _, q in sounding[h]]])
                     width = float(held.max() - held.min())
                     cost += float(np.abs(notes - centre[h]).sum()) + WIDTH * width
-                    cost += 1000.0 if width > SPAN or len(np.unique(held)) > FINGERS else 0.0  # a doubled pitch is one key
+                    keys = len(held) if len(held) <= FINGERS else len(np.unique(held))  # a doubled pitch is one key
+                    cost += 1000.0 if width > SPAN or keys > FINGERS else 0.0
             if cost < best:
                 best, cut = cost, s
         hand[idx[:cut]] = 2
@@ -104,7 +105,8 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
 
 def _unplayable(chord: np.ndarray) -> bool:
     """Whether one hand cannot play ``chord`` (pitches starting together): over ``SPAN`` or ``FINGERS`` keys."""
-    return len(chord) > 0 and (float(chord.max() - chord.min()) > SPAN or len(np.unique(chord)) > FINGERS)
+    return len(chord) > 0 and (float(chord.max() - chord.min()) > SPAN
+                               or (len(chord) > FINGERS and len(np.unique(chord)) > FINGERS))
 
 
 def clean_cut(pitches: np.ndarray, bounds: np.ndarray, hand: np.ndarray) -> int | None:
