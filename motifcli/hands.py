@@ -119,8 +119,8 @@ def clean_cut(pitches: np.ndarray, bounds: np.ndarray, hand: np.ndarray) -> int 
     hand as the tune rests or dips (Verdi's oom-pah-pah, a lead sheet's chords below middle C;
     their staves keep them). A cut merely as playable as the split (op. 1/3: both fail on 9-14% of
     the notes) gained notes in their hand but lost families: benchmarks/phase20-lefthand20.md."""
-    if len(pitches) == 0:
-        return None
+    if len(pitches) == 0 or pitches.min() == pitches.max():
+        return None  # one pitch: no cut between notes
     cuts = np.arange(int(pitches.min()) + 1, int(pitches.max()) + 1)
     playable = np.ones(len(cuts), dtype=bool)
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):

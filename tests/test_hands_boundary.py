@@ -83,3 +83,7 @@ def test_clean_cut_only_where_a_fixed_cut_plays_every_chord() -> None:
     # hands that cross: the first group needs a cut in (52, 64], the second one in (70, 82]
     pitches, bounds = _groups([(40, 52, 64, 76), (58, 70, 82, 94)] * 4)
     assert clean_cut(pitches, bounds, np.where(pitches >= 64, 1, 2)) is None
+    # one pitch (a drum-like line, named_hands splits any one-staff track): no cut, no error
+    pitches, bounds = _groups([(60,), (60,), (60, 60)])
+    assert clean_cut(pitches, bounds, np.ones(len(pitches), dtype=np.int64)) is None
+    assert (split(np.array([0.0, 1.0]), np.array([1.0, 2.0]), np.array([60, 60])) == 1).all()
