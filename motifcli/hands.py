@@ -9,8 +9,11 @@ the notes are given to two hands as MuseScore's MIDI import puts a piano track o
 group of notes starting together is cut between the hands where the notes lie nearest to each
 hand's recent register (two running centres, a leaky mean of each hand's pitches), each hand as
 narrow as it can be, never spanning more than ``SPAN`` semitones with the notes it still holds nor
-sounding more than ``FINGERS`` notes. Measured against the staves of 10 music21 keyboard pieces and
-8 BPS movements: 94% / 91% of the notes in their hand (a fixed cut at middle C: 82% / 80%).
+sounding more than ``FINGERS`` keys. Where one fixed cut lets each hand play every group (a lead
+sheet's chords under its tune, Verdi's oom-pah-pah under a resting tune), the piece is cut there
+(:func:`clean_cut`): the running centres moved a left-hand chord's upper notes to the right hand.
+Measured against the staves of 10 music21 keyboard pieces and 8 BPS movements: 95% / 91% of the
+notes in their hand (a fixed cut at middle C: 82% / 80%; phase20-lefthand20.md).
 
 :func:`hands` answers only for a part that needs both staves (as the MusicXML writer's grand staff:
 a range of two octaves or more, and each hand holding ``SHARE`` of the notes); None otherwise (a
@@ -42,6 +45,7 @@ SHARE = 0.15  # each hand holds at least this share of the notes, or the part is
 RANGE = 24  # semitones of range a two-hand part has at least (two octaves: notation's grand staff rule)
 LEAK = 0.3  # weight of a hand's newest notes in its running centre
 TOLERANCE = 0.05  # beats: notes starting this close together are one group (texture_lead.CHORD_TOLERANCE)
+NEAR_BEST = 0.01  # a clean cut agrees with the running split within this share of the best cut's agreement
 
 
 def split(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
@@ -56,7 +60,8 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     per semitone the hand spans; a hand spanning more than ``SPAN`` with the notes it still holds, or
     sounding more than ``FINGERS``, costs 1000 (taken only where no cut avoids it). The centres start
     at the part's lower and upper quartile pitch and move towards each hand's new notes (``LEAK``).
-    Also the share of the notes in onset groups that no cut lets two hands play (over ``SPAN`` or
+    Where the piece has a clean register boundary (:func:`clean_cut`: a fixed cut that plays every
+    group), that cut instead. Also the share of the notes in onset groups that no cut lets two hands play (over ``SPAN`` or
     ``FINGERS`` whatever the cut)."""
     hand = np.ones(len(onsets), dtype=np.int64)
     if len(onsets) == 0:
@@ -82,7 +87,8 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
                     held = np.concatenate([notes, [q for _, q in sounding[h]]])
                     width = float(held.max() - held.min())
                     cost += float(np.abs(notes - centre[h]).sum()) + WIDTH * width
-                    cost += 1000.0 if width > SPAN or len(held) > FINGERS else 0.0
+                    keys = len(held) if len(held) <= FINGERS else len(np.unique(held))  # a doubled pitch is one key
+                    cost += 1000.0 if width > SPAN or keys > FINGERS else 0.0
             if cost < best:
                 best, cut = cost, s
         hand[idx[:cut]] = 2
@@ -91,7 +97,48 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
             if len(chosen):
                 centre[h] = (1 - LEAK) * centre[h] + LEAK * float(pitches[chosen].mean())
                 sounding[h].extend((float(offsets[i]), float(pitches[i])) for i in chosen.tolist())
+    cut_at = clean_cut(pitches[order], bounds, hand[order])
+    if cut_at is not None:
+        hand = np.where(pitches >= cut_at, 1, 2).astype(np.int64)
     return hand, unplayable / len(onsets)
+
+
+def _unplayable(chord: np.ndarray) -> bool:
+    """Whether one hand cannot play ``chord`` (pitches starting together): over ``SPAN`` or ``FINGERS`` keys."""
+    return len(chord) > 0 and (float(chord.max() - chord.min()) > SPAN
+                               or (len(chord) > FINGERS and len(np.unique(chord)) > FINGERS))
+
+
+def clean_cut(pitches: np.ndarray, bounds: np.ndarray, hand: np.ndarray) -> int | None:
+    """The piece's clean register boundary, if it has one: a pitch ``b`` (right hand ``>= b``) at which
+    a fixed cut lets each hand play every onset group (``SPAN``, ``FINGERS``; notes held over not
+    counted); of those that agree with the running split ``hand`` within ``NEAR_BEST`` of the best
+    one, the lowest. None where no fixed cut plays every group (``pitches`` and ``hand`` in
+    onset-group order, ``bounds`` the groups' edges). Where a fixed cut plays every chord, the
+    running centres only move a left-hand chord's upper notes, or a tune's middle C, into the other
+    hand as the tune rests or dips (Verdi's oom-pah-pah, a lead sheet's chords below middle C;
+    their staves keep them). A cut merely as playable as the split (op. 1/3: both fail on 9-14% of
+    the notes) gained notes in their hand but lost families: benchmarks/phase20-lefthand20.md."""
+    if len(pitches) == 0 or pitches.min() == pitches.max():
+        return None  # one pitch: no cut between notes
+    cuts = np.arange(int(pitches.min()) + 1, int(pitches.max()) + 1)
+    playable = np.ones(len(cuts), dtype=bool)
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        p = pitches[a:b]
+        if not _unplayable(p):  # every part of a chord one hand can play is playable
+            continue
+        keys = np.unique(p)
+        below = np.searchsorted(keys, cuts)  # distinct keys under each cut
+        left_bad = (below > 0) & ((keys[np.maximum(below - 1, 0)] - keys[0] > SPAN) | (below > FINGERS))
+        right_bad = (below < len(keys)) & ((keys[-1] - keys[np.minimum(below, len(keys) - 1)] > SPAN)
+                                           | (len(keys) - below > FINGERS))
+        playable &= ~left_bad & ~right_bad
+        if not playable.any():
+            return None
+    right, left = np.sort(pitches[hand == 1]), np.sort(pitches[hand == 2])
+    agree = (len(right) - np.searchsorted(right, cuts) + np.searchsorted(left, cuts)) / len(pitches)
+    near = playable & (agree >= agree[playable].max() - NEAR_BEST)
+    return int(cuts[np.flatnonzero(near)[0]])
 
 
 def hands(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray | None:
