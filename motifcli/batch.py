@@ -202,33 +202,42 @@ def _same_existing_file(a: Path, b: Path) -> bool:
 def process(job: Job, model: Any, settings: Settings) -> FileResult:
     """Read, annotate and write one file; every failure becomes a ``failed`` result, never a raise."""
     from motifcli.pipeline import annotate
-    from motifcli.readers import read_score
 
     times: dict[str, float] = {}
     try:
-        if job.error:
-            raise OutputError(job.error)
-        t0 = time.perf_counter()
-        check_source(job.source)
-        input_sha = _input_sha(job.source)
-        score = read_score(job.source, settings.limits)
-        times["read"] = time.perf_counter() - t0
-        check_notes_to_search(score, settings, job.source)
-        check_writable(job)  # after the input's own errors, before the work
+        score, input_sha = read_job(job, settings, times)
         annotation = annotate(score, model, settings, timings=times)  # checks the window limit first
-        t0 = time.perf_counter()
-        _write_all(job, annotation, score, settings, _Made(input_sha, _model_sha(annotation, model)))
-        times["write"] = time.perf_counter() - t0
-        return FileResult(
-            str(job.source),
-            "ok",
-            motifs=len(annotation.motifs),
-            occurrences=sum(len(m.occurrences) for m in annotation.motifs),
-            outputs=[str(p) for p in job.outputs.values()],
-            times=times,
-        )
+        return write_job(job, annotation, score, settings, _Made(input_sha, _model_sha(annotation, model)), times)
     except Exception as exc:  # a bug too (one file's bug must not end a batch of thousands): failed_result
         return failed_result(job, exc, times)
+
+
+def read_job(job: Job, settings: Settings, times: dict[str, float]) -> tuple[Any, str]:
+    """``job``'s score and its input's sha256, after the input's own checks and the outputs'
+    (``check_writable``: after the input's errors, before the work); the read time into ``times``."""
+    from motifcli.readers import read_score
+
+    if job.error:
+        raise OutputError(job.error)
+    t0 = time.perf_counter()
+    check_source(job.source)
+    input_sha = _input_sha(job.source)
+    score = read_score(job.source, settings.limits)
+    times["read"] = time.perf_counter() - t0
+    check_notes_to_search(score, settings, job.source)
+    check_writable(job)
+    return score, input_sha
+
+
+def write_job(job: Job, annotation: Any, score: Any, settings: Settings, made: _Made,
+              times: dict[str, float]) -> FileResult:
+    """Write ``job``'s outputs (all or none) and its ``ok`` result; the write time into ``times``."""
+    t0 = time.perf_counter()
+    _write_all(job, annotation, score, settings, made)
+    times["write"] = time.perf_counter() - t0
+    return FileResult(str(job.source), "ok", motifs=len(annotation.motifs),
+                      occurrences=sum(len(m.occurrences) for m in annotation.motifs),
+                      outputs=[str(p) for p in job.outputs.values()], times=times)
 
 
 def failed_result(job: Job, exc: BaseException, times: dict[str, float]) -> FileResult:

@@ -16,11 +16,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from motifcli.batch import (
-    FileResult, Job, Summary, _input_sha, _Made, _model_sha, _write_all, check_notes_to_search, check_source,
-    check_writable, failed_result,
-)
-from motifcli.errors import OutputError, UsageError
+from motifcli.batch import FileResult, Job, Summary, _Made, _model_sha, failed_result, read_job, write_job
+from motifcli.errors import UsageError
 from motifcli.settings import Settings
 
 
@@ -39,7 +36,6 @@ def run_across(jobs: Sequence[Job], model: Any, settings: Settings,
     """Read every job's file, annotate the readable ones as one collection, write each one's outputs."""
     from motifcli.collection import annotate_collection, check_collection_notes, per_piece_cap
     from motifcli.families import check_note_count
-    from motifcli.readers import read_score
 
     started = time.perf_counter()
     notify = on_result or (lambda r: None)
@@ -48,16 +44,8 @@ def run_across(jobs: Sequence[Job], model: Any, settings: Settings,
     for k, job in enumerate(jobs):
         times: dict[str, float] = {}
         try:
-            if job.error:
-                raise OutputError(job.error)
-            t0 = time.perf_counter()
-            check_source(job.source)
-            sha = _input_sha(job.source)
-            score = read_score(job.source, settings.limits)
-            times["read"] = time.perf_counter() - t0
-            check_notes_to_search(score, settings, job.source)
+            score, sha = read_job(job, settings, times)
             check_note_count(score, settings)
-            check_writable(job)
             kept.append((k, score, sha, times))
         except Exception as exc:  # the file is left out of the collection; the others go on
             results[k] = failed_result(jobs[k], exc, times)
@@ -78,12 +66,7 @@ def run_across(jobs: Sequence[Job], model: Any, settings: Settings,
     for (k, score, sha, times), annotation in zip(kept, annotations):
         job = jobs[k]
         try:
-            t0 = time.perf_counter()
-            _write_all(job, annotation, score, settings, _Made(sha, _model_sha(annotation, model), extra))
-            times["write"] = time.perf_counter() - t0
-            results[k] = FileResult(str(job.source), "ok", motifs=len(annotation.motifs),
-                                    occurrences=sum(len(m.occurrences) for m in annotation.motifs),
-                                    outputs=[str(p) for p in job.outputs.values()], times=times)
+            results[k] = write_job(job, annotation, score, settings, _Made(sha, _model_sha(annotation, model), extra), times)
         except Exception as exc:
             results[k] = failed_result(job, exc, times)
         notify(results[k])
