@@ -54,19 +54,20 @@ class _Pooled:
 
 
 def discover_across(scores: Sequence[Score], model: object | None = None, settings: DiscoverySettings | None = None,
-                    per_piece: int | None = None, generic: float = 0.0, generic_share: float = 1.0,
-                    generic_notes: int = 0, floor: float | None = None,
-                    generic_order: float = 0.0) -> list[list[Family]]:
+                    per_piece: int | None = None, generic: float = 0.0, generic_notes: int = 0) -> list[list[Family]]:
     """Per score (in the given order), its families of the collection, most salient first; a label
     names the same motif in every score. A family may be stated once in a piece. ``per_piece``: at
     most this many families a piece (None: ``max_families``; music21's Essen tunes and chorales fill
     it: phase20-across20.md). A piece's families keep the collection's order (its own start and
     length for ``order_opening``); ranking them by the piece's own coverage scored lower on MTC tune
-    (commit 410e2df, phase20-across20.md)."""
+    (commit 410e2df, phase20-across20.md). ``generic`` > 0 (off by default): families of at most
+    ``generic_notes`` notes (0: any) weighted down by how many pieces state them (:func:`spread_weighted`),
+    so a motif that joins a few pieces comes before a figure every piece states; on MTC tune it raises
+    link precision but lowers F_est (benchmarks/phase20-generic20.md)."""
     settings = settings or DiscoverySettings()
     if not scores:
         return []
-    settings = dataclasses.replace(settings, relative_salience=max(settings.relative_salience, ACROSS_RELATIVE_SALIENCE if floor is None else floor))
+    settings = dataclasses.replace(settings, relative_salience=max(settings.relative_salience, ACROSS_RELATIVE_SALIENCE))
     if 2 * sum(_short_tune(s, settings) for s in scores) > len(scores):  # as discover: a song's 3-note figures, its
         # phrase kept, where most pieces are short tunes (a few long songs among 100 Essen tunes do not end it)
         kept = "always" if settings.extend_kept == "empty" else settings.extend_kept
@@ -89,44 +90,29 @@ def discover_across(scores: Sequence[Score], model: object | None = None, settin
         staff = {(v.track, v.voice, int(i)): v.staff for v in pooled.voices if v.staff != 1 for i in v.note_indices}
         ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if f.occurrences)]
-    if generic > 0 or generic_share < 1.0:
-        ordered = spread_weighted(ordered, len(scores), generic, generic_share, generic_notes)
+    if generic > 0:
+        ordered = spread_weighted(ordered, len(scores), generic, generic_notes)
     cap_piece = settings.max_families if per_piece is None else per_piece
-    found = [_piece_families(ordered, k, pooled.offsets[k], score, settings, cap_piece)
-             for k, score in enumerate(scores)]
-    return [spread_ordered(fams, found, generic_order) for fams in found] if generic_order > 0 else found
+    return [_piece_families(ordered, k, pooled.offsets[k], score, settings, cap_piece)
+            for k, score in enumerate(scores)]
 
 
-def spread_weighted(ordered: list[Family], n_pieces: int, power: float, share: float = 1.0,
-                    notes: int = 0) -> list[Family]:
-    """The collection's families re-weighted by how few pieces state them (an idf: a figure any tune
-    would contain is stated in most of an unrelated collection): salience x (log((N+1)/df) / log(N+1))
-    ** ``power``, df the pieces stating the family; a family of at most ``notes`` notes (0: any) stated in
-    more than ``share`` of the pieces is dropped. Re-sorted and relabelled in the new order."""
-    if n_pieces < 2:
+def spread_weighted(ordered: list[Family], n_pieces: int, power: float, notes: int = 0) -> list[Family]:
+    """The collection's families re-weighted by how few pieces state them (an idf: a 3-note step any
+    tune contains is stated in most pieces of an unrelated collection): a family of at most ``notes``
+    notes (0: any) has salience x (log((N+1)/df) / log(N+1)) ** ``power``, df the pieces stating it.
+    Re-sorted (ties keep the order) and relabelled; each piece's order and cap read this salience.
+    Dropping widespread families instead empties the pieces (MTC tune: every family of the pool is
+    stated in 12+ of 100 songs, most in over half; phase20-generic20.md)."""
+    if n_pieces < 2 or power <= 0:
         return ordered
     out = []
     for f in ordered:
         df = len({n.track // STRIDE for o in f.occurrences for n in o.notes})
-        if df > share * n_pieces and (notes <= 0 or f.notes_per_occurrence <= notes):
-            continue
-        short = notes <= 0 or f.notes_per_occurrence <= notes
-        w = (math.log((n_pieces + 1) / df) / math.log(n_pieces + 1)) ** power if power > 0 and short else 1.0
-        out.append(dataclasses.replace(f, salience=f.salience * w))
+        w = (math.log((n_pieces + 1) / df) / math.log(n_pieces + 1)) ** power
+        out.append(f if 0 < notes < f.notes_per_occurrence else dataclasses.replace(f, salience=f.salience * w))
     out.sort(key=lambda f: -f.salience)
     return [_relabel(f, k) for k, f in enumerate(out)]
-
-
-def spread_ordered(piece: list[Family], found: list[list[Family]], power: float) -> list[Family]:
-    """A piece's (already chosen and capped) families re-sorted by salience x the idf weight of
-    :func:`spread_weighted` (df: the pieces that list the family), so a family joining a few pieces
-    comes before a figure every piece states; which families a piece reports is unchanged."""
-    df = statement_pieces(found)
-    n = len(found)
-    if n < 2:
-        return piece
-    w = {f.label: (math.log((n + 1) / df[f.label]) / math.log(n + 1)) ** power for f in piece}
-    return sorted(piece, key=lambda f: -f.salience * w[f.label])
 
 
 def _notes_per_piece(pooled: _Pooled) -> list[int]:
