@@ -1,11 +1,12 @@
 """Generic figures in a collection give way to shared motifs (``discover_across(generic=...)``,
 benchmarks/phase20-generic20.md).
 
-Four short songs (MIDI written with mido, read by the real reader): every song states a 3-note step
-figure (three quarters down by step) twice, as any tune might; songs 0 and 1 also state one 5-note
-motif once each, at another pitch. By collection salience the step figure, stated in all six, comes
-first in every song; weighted by how few songs state it (an idf), the motif that joins two songs
-comes first in those two.
+Six short songs (MIDI written with mido, read by the real reader), each of long, wide-leaping notes of
+its own: every song states a 3-note step figure (three quarters down by step), as any tune might; songs
+0 and 1 also state one 5-note motif once each, at another pitch. By the collection's salience the step
+figure, stated in all six, comes first in every song; weighted by how few songs state it (an idf), the
+motif that joins two songs comes first in those two. The opening weight is off: with it, a motif stated
+halfway through a short song weighs about e^-10 and the song's opening decides (phase20-generic20.md).
 """
 
 from __future__ import annotations
