@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-
-import numpy as np
 from collections.abc import Sequence
 
 from motifcli.discovery.core import (
@@ -56,8 +54,7 @@ class _Pooled:
 
 
 def discover_across(scores: Sequence[Score], model: object | None = None, settings: DiscoverySettings | None = None,
-                    per_piece: int | None = None, generic: float = 0.0, generic_notes: int = 0,
-                    choice_generic: float = 0.0) -> list[list[Family]]:
+                    per_piece: int | None = None, generic: float = 0.0, generic_notes: int = 0) -> list[list[Family]]:
     """Per score (in the given order), its families of the collection, most salient first; a label
     names the same motif in every score. A family may be stated once in a piece. ``per_piece``: at
     most this many families a piece (None: ``max_families``; music21's Essen tunes and chorales fill
@@ -83,20 +80,7 @@ def discover_across(scores: Sequence[Score], model: object | None = None, settin
     cap = sum(min(settings.max_families, max(3, int(n // settings.notes_per_family))) for n in _notes_per_piece(pooled))
     wide = dataclasses.replace(settings, max_families=cap, notes_per_family=max(total, 1) / (cap + 0.5),
                                short_cells=settings.short_cells * len(scores))
-    reweigh = None
-    if choice_generic > 0 and len(scores) > 1:
-        n = len(scores)
-
-        def reweigh(patterns: list, lines: object) -> list:
-            piece = np.array([v.track // STRIDE for v in lines.voices])[lines.voice_id]
-            out = []
-            for p in patterns:
-                df = len(set(piece[p.starts].tolist()))
-                short = generic_notes <= 0 or p.n <= generic_notes
-                w = (math.log((n + 1) / df) / math.log(n + 1)) ** choice_generic if short else 1.0
-                out.append(dataclasses.replace(p, score=p.score * w))
-            return out
-    pairs, cells = voice_and_cell_families(pooled.voices, wide, model, pooled.meter, reweigh)
+    pairs, cells = voice_and_cell_families(pooled.voices, wide, model, pooled.meter)
     ordered = _ranked([*(g for _, g in pairs), *cells], settings)
     if settings.subfigure > 0:
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.subfigure, inside=True))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -144,7 +144,6 @@ def line_patterns(lines: Lines, settings: DiscoverySettings) -> tuple[dict[int, 
 
 def voice_and_cell_families(
     voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None, meter: MeterMap | None = None,
-    reweigh: Callable[[list[Pattern], Lines], list[Pattern]] | None = None,
 ) -> tuple[list[tuple[Family, Family]], list[Family]]:
     """Voice families before and after growing their statements (the same unless ``grow_share``),
     most salient first, and, apart, short rhythmic cells (avoiding the grown statements' notes).
@@ -153,8 +152,6 @@ def voice_and_cell_families(
     if len(lines) < 2 * settings.min_notes:
         return [], []
     keys, patterns = line_patterns(lines, settings)
-    if reweigh is not None:  # a collection's patterns scored by their spread over pieces (across.py)
-        patterns = reweigh(patterns, lines)
     chosen = choose(patterns, lines, settings)
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model, meter)
