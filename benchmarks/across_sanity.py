@@ -1,6 +1,6 @@
 """Unlabelled sanity check of cross-piece discovery on music21's corpus: does a collection flood its pieces?
 
-    PYTHONPATH=$PWD python -m benchmarks.across_sanity [--essen 100] [--chorales 8] [--per-piece 0 8 ...]
+    PYTHONPATH=$PWD python -m benchmarks.across_sanity [--essen 100] [--chorales 8] [--per-piece 0 8 ...] [--generic 1 --generic-notes 3]
 
 Collections (written to MusicXML as the corpus sweep does, read by motifcli): the first N Essen tunes of
 han1 (one line each), 12 tunes each of han1, han2 and kinder0 together, and N Bach chorales (four
@@ -44,13 +44,14 @@ def chorales(n: int, tmp: pathlib.Path) -> list[motifcli.Score]:
     return out
 
 
-def report(name: str, scores: list[motifcli.Score], per_piece: int | None = None) -> None:
+def report(name: str, scores: list[motifcli.Score], per_piece: int | None = None, generic: float = 0.0,
+           generic_notes: int = 0) -> None:
     within = [discover(s) for s in scores]
     t0 = time.perf_counter()
-    found = discover_across(scores, per_piece=per_piece)
+    found = discover_across(scores, per_piece=per_piece, generic=generic, generic_notes=generic_notes)
     secs = time.perf_counter() - t0
     tracemalloc.start()
-    discover_across(scores, per_piece=per_piece)
+    discover_across(scores, per_piece=per_piece, generic=generic, generic_notes=generic_notes)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     spread = list(statement_pieces(found).values())
@@ -69,6 +70,8 @@ def main() -> None:
     ap.add_argument("--essen", type=int, default=100)
     ap.add_argument("--chorales", type=int, default=8)
     ap.add_argument("--per-piece", type=int, nargs="*", default=[0], help="discover_across's per_piece (0: its default)")
+    ap.add_argument("--generic", type=float, default=0.0, help="discover_across's generic (idf power; 0: off)")
+    ap.add_argument("--generic-notes", type=int, default=0, help="discover_across's generic_notes (0: any length)")
     args = ap.parse_args()
     tmp = pathlib.Path(tempfile.mkdtemp())
     print("| collection | pieces | notes (median) | families / piece within | families / piece across | families | "
@@ -79,7 +82,7 @@ def main() -> None:
                    (f"Bach chorales, first {args.chorales}", chorales(args.chorales, tmp))]
     for cap in args.per_piece:
         for name, scores in collections:
-            report(name + (f", per_piece {cap}" if cap else ""), scores, cap or None)
+            report(name + (f", per_piece {cap}" if cap else ""), scores, cap or None, args.generic, args.generic_notes)
 
 
 if __name__ == "__main__":

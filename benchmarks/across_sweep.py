@@ -104,15 +104,22 @@ def main() -> None:
     args = sys.argv[1:]
     per_piece = "--per-piece" in args
     args = [a for a in args if a != "--per-piece"]
+    top = 0  # --top K: score each piece's first K families only (what a reader sees first)
+    if "--top" in args:
+        i = args.index("--top")
+        top = int(args[i + 1])
+        del args[i:i + 2]
     corpus, split, mode, variants = args[0], args[1], args[2], args[3:] or [""]
     ps = [p for p in pieces(corpus, split) if clean(p.patterns)]
     refs = [clean(p.patterns) for p in ps]
     for spec in variants:
         items = spec.split()  # across_per_piece=N: discover_across's own argument
-        kw = {k[7:]: (int(v) if k == "across_per_piece" else v) for k, v in (i.split("=", 1) for i in items)
+        kw = {k[7:]: (int(v) if k in ("across_per_piece", "across_generic_notes") else float(v)) for k, v in (i.split("=", 1) for i in items)
               if k.startswith("across_")}
         settings = DiscoverySettings(**parse_set([i for i in items if not i.startswith("across_")]))
         found, spread, secs = run(ps, mode, settings, **kw)
+        if top:
+            found = [f[:top] for f in found]
         rows = []
         for p, r, fams in zip(ps, refs, found):
             rows.append(fast_scores(clean([[o.points() for o in f.occurrences] for f in fams]), r))

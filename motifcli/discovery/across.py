@@ -20,6 +20,7 @@ summed), each piece reports at most ``max_families`` (or ``per_piece``).
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 
 from motifcli.discovery.core import (
@@ -53,13 +54,16 @@ class _Pooled:
 
 
 def discover_across(scores: Sequence[Score], model: object | None = None, settings: DiscoverySettings | None = None,
-                    per_piece: int | None = None) -> list[list[Family]]:
+                    per_piece: int | None = None, generic: float = 0.0, generic_notes: int = 0) -> list[list[Family]]:
     """Per score (in the given order), its families of the collection, most salient first; a label
     names the same motif in every score. A family may be stated once in a piece. ``per_piece``: at
     most this many families a piece (None: ``max_families``; music21's Essen tunes and chorales fill
     it: phase20-across20.md). A piece's families keep the collection's order (its own start and
     length for ``order_opening``); ranking them by the piece's own coverage scored lower on MTC tune
-    (commit 410e2df, phase20-across20.md)."""
+    (commit 410e2df, phase20-across20.md). ``generic`` > 0 (off by default): families of at most
+    ``generic_notes`` notes (0: any) weighted down by how many pieces state them (:func:`spread_weighted`),
+    so a motif that joins a few pieces comes before a figure every piece states; on MTC tune it raises
+    link precision but lowers F_est (benchmarks/phase20-generic20.md)."""
     settings = settings or DiscoverySettings()
     if not scores:
         return []
@@ -86,9 +90,29 @@ def discover_across(scores: Sequence[Score], model: object | None = None, settin
         staff = {(v.track, v.voice, int(i)): v.staff for v in pooled.voices if v.staff != 1 for i in v.note_indices}
         ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if f.occurrences)]
+    if generic > 0:
+        ordered = spread_weighted(ordered, len(scores), generic, generic_notes)
     cap_piece = settings.max_families if per_piece is None else per_piece
     return [_piece_families(ordered, k, pooled.offsets[k], score, settings, cap_piece)
             for k, score in enumerate(scores)]
+
+
+def spread_weighted(ordered: list[Family], n_pieces: int, power: float, notes: int = 0) -> list[Family]:
+    """The collection's families re-weighted by how few pieces state them (an idf: a 3-note step any
+    tune contains is stated in most pieces of an unrelated collection): a family of at most ``notes``
+    notes (0: any) has salience x (log((N+1)/df) / log(N+1)) ** ``power``, df the pieces stating it.
+    Re-sorted (ties keep the order) and relabelled; each piece's order and cap read this salience.
+    Dropping widespread families instead empties the pieces (MTC tune: every family of the pool is
+    stated in 12+ of 100 songs, most in over half; phase20-generic20.md)."""
+    if n_pieces < 2 or power <= 0:
+        return ordered
+    out = []
+    for f in ordered:
+        df = len({n.track // STRIDE for o in f.occurrences for n in o.notes})
+        w = (math.log((n_pieces + 1) / df) / math.log(n_pieces + 1)) ** power
+        out.append(f if 0 < notes < f.notes_per_occurrence else dataclasses.replace(f, salience=f.salience * w))
+    out.sort(key=lambda f: -f.salience)
+    return [_relabel(f, k) for k, f in enumerate(out)]
 
 
 def _notes_per_piece(pooled: _Pooled) -> list[int]:
