@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import mido
+from test_discovery_across import write  # one song in one MIDI track, read back
 
-import motifcli
 from motifcli.discovery import DiscoverySettings
 from motifcli.discovery.across import discover_across, statement_pieces
 
-TPB = 480
 MOTIF = [(0, 1.5), (5, 0.5), (4, 1), (7, 1), (12, 2)]  # a fourth, down a step, a fifth up, to the octave
 STEP = [(4, 1), (2, 1), (0, 1)]  # the generic figure: three quarters down by step
 FILLERS = [  # (pitch, beats): each song's own notes, long and far apart, no shape returning across songs
@@ -40,18 +38,6 @@ def song(k: int) -> list[tuple[int, float]]:
     fill, base = FILLERS[k], 64 + k
     motif = [(MOTIF_SONGS[k] + p, d) for p, d in MOTIF] if k in MOTIF_SONGS else []
     return [*fill[:2], *[(base + p, d) for p, d in STEP], *fill[2:5], *motif, *fill[5:]]
-
-
-def write(path: Path, notes: list[tuple[int, float]]) -> motifcli.Score:
-    mid = mido.MidiFile(ticks_per_beat=TPB)
-    track = mido.MidiTrack()
-    mid.tracks.append(track)
-    track.append(mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))
-    for pitch, beats in notes:
-        track.append(mido.Message("note_on", note=pitch, velocity=80, time=0))
-        track.append(mido.Message("note_off", note=pitch, velocity=0, time=int(beats * TPB)))
-    mid.save(path)
-    return motifcli.read_score(path)
 
 
 def motif_points(k: int) -> set[tuple[float, int]]:
