@@ -87,8 +87,7 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
                     held = np.concatenate([notes, [q for _, q in sounding[h]]])
                     width = float(held.max() - held.min())
                     cost += float(np.abs(notes - centre[h]).sum()) + WIDTH * width
-                    keys = len(held) if len(held) <= FINGERS else len(np.unique(held))  # a doubled pitch is one key
-                    cost += 1000.0 if width > SPAN or keys > FINGERS else 0.0
+                    cost += 1000.0 if _unplayable(held) else 0.0
             if cost < best:
                 best, cut = cost, s
         hand[idx[:cut]] = 2
@@ -104,7 +103,8 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
 
 
 def _unplayable(chord: np.ndarray) -> bool:
-    """Whether one hand cannot play ``chord`` (pitches starting together): over ``SPAN`` or ``FINGERS`` keys."""
+    """Whether one hand cannot play ``chord`` (pitches sounding together): over ``SPAN`` or ``FINGERS``
+    keys (a doubled pitch is one key); the running split's rule and :func:`clean_cut`'s."""
     return len(chord) > 0 and (float(chord.max() - chord.min()) > SPAN
                                or (len(chord) > FINGERS and len(np.unique(chord)) > FINGERS))
 
