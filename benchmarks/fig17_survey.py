@@ -39,14 +39,12 @@ import numpy as np
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings
 from motifcli.discovery.candidates import Lines, build_lines
-from motifcli.discovery.core import line_patterns
+from motifcli.discovery.core import line_patterns, voices_of
 from motifcli.discovery.patterns import Pattern
-from motifcli.voices import split_voices
 
 
 def patterns_of(score: object, settings: DiscoverySettings) -> tuple[Lines, list[Pattern]]:
-    voices = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
-                          by_staff=settings.staff_voices, separate=settings.separate_lines)
+    voices = voices_of(score, settings)
     lines = build_lines(voices)
     _, pats = line_patterns(lines, settings)
     return lines, pats

@@ -25,7 +25,7 @@ import numpy as np
 from benchmarks.discovery_errors import clean
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings, Family, discover
-from motifcli.voices import split_voices
+from motifcli.discovery.core import voices_of
 
 
 def shifted_pairs(a: list[np.ndarray], b: list[np.ndarray], share: float, of: str = "larger") -> list[tuple[int, int]]:
@@ -56,8 +56,7 @@ def shifted_pairs(a: list[np.ndarray], b: list[np.ndarray], share: float, of: st
 
 def positions(score: object, settings: DiscoverySettings) -> dict[tuple[int, int, int], int]:
     """(track, voice, note index) -> position in the lines, as discovery lays them end to end."""
-    voices = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
-                          by_staff=settings.staff_voices, separate=settings.separate_lines)
+    voices = voices_of(score, settings)
     out, k = {}, 0
     for v in voices:
         for i in v.note_indices.tolist():

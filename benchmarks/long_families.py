@@ -93,12 +93,10 @@ def profile_line(name: str, score: object, model: object, settings: DiscoverySet
 def rank(path: str, track: str, settings: DiscoverySettings) -> None:
     import motifcli
     from motifcli.discovery.candidates import build_lines
-    from motifcli.discovery.core import line_patterns
-    from motifcli.voices import split_voices
-
+    from motifcli.discovery.core import line_patterns, voices_of
+    
     score = motifcli.read_score(path)
-    voices = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
-                          by_staff=settings.staff_voices, separate=settings.separate_lines)
+    voices = voices_of(score, settings)
     lines = build_lines(voices)
     _, pats = line_patterns(lines, settings)
     order = sorted(range(len(pats)), key=lambda i: (-pats[i].score, pats[i].n, int(pats[i].starts[0])))

@@ -25,15 +25,13 @@ from benchmarks.discovery_errors import clean
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings
 from motifcli.discovery.candidates import build_lines
-from motifcli.discovery.core import line_patterns
+from motifcli.discovery.core import line_patterns, voices_of
 from motifcli.discovery.patterns import Pattern
-from motifcli.voices import split_voices
 
 
 def replay(score: object, settings: DiscoverySettings) -> tuple[object, list[Pattern], list[tuple[int, Pattern, list[int]]], list[Pattern]]:
     """Lines, chosen patterns, and (rank, skipped pattern, owners of its claimed notes) for each redundancy skip."""
-    voices = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
-                          by_staff=settings.staff_voices, separate=settings.separate_lines)
+    voices = voices_of(score, settings)
     lines = build_lines(voices)
     if len(lines) < 2 * settings.min_notes:
         return lines, [], [], []

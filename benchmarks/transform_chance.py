@@ -43,7 +43,8 @@ import numpy as np
 
 from motifcli.discovery import DiscoverySettings
 from motifcli.discovery.candidates import Lines, build_lines, interval_class, merge_groups, retrograde_pairs, window_keys
-from motifcli.voices import Voice, split_voices
+from motifcli.discovery.core import voices_of
+from motifcli.voices import Voice
 
 LENGTHS = (4, 5, 6, 8)
 
@@ -61,8 +62,7 @@ def scores(args: list[str]) -> list[tuple[str, object]]:
 
 def lines_of(score: object, settings: DiscoverySettings) -> Lines:
     """The lines discovery builds from the score under these settings."""
-    voices = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
-                          by_staff=settings.staff_voices, separate=settings.separate_lines)
+    voices = voices_of(score, settings)
     return build_lines(voices)
 
 

@@ -102,7 +102,7 @@ def annotate_collection(
     from motifcli.discovery.across import discover_across
 
     seen = [_as_discovery_sees_it(score, run) for score, run in zip(scores, runs)]
-    found = discover_across(seen, shared, discovery_settings(runs[0]), per_piece=per_piece_cap(asked))
+    found = discover_across(seen, shared, discovery_settings(runs[0]), per_piece=per_piece_cap(asked), hands=hands)
     card = dict(shared.card()) if shared is not None and shared.uses > before else {}
     out = [_piece(score, fams, run, card, reading) for score, fams, run, reading in zip(scores, found, runs, hands)]
     _mark_collection(out, per_piece_cap(asked))

@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from motifcli.discovery.core import (
-    SHORT_PIECE_MIN_NOTES, _distinct, _ranked, _relabel, _short_tune, voice_and_cell_families,
+    SHORT_PIECE_MIN_NOTES, _distinct, _ranked, _relabel, _short_tune, voice_and_cell_families, voices_of,
 )
 from motifcli.discovery.salience import opening_ordered
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.meter import Bar, MeterMap
 from motifcli.score import Score
-from motifcli.voices import Voice, split_voices
+from motifcli.voices import Voice
 
 GAP = 16.0  # quarter beats of silence between two pooled pieces (a filler bar there)
 STRIDE = 1 << 16  # pooled track number = piece * STRIDE + the piece's own track number
@@ -54,7 +54,8 @@ class _Pooled:
 
 
 def discover_across(scores: Sequence[Score], model: object | None = None, settings: DiscoverySettings | None = None,
-                    per_piece: int | None = None, generic: float = 0.0, generic_notes: int = 0) -> list[list[Family]]:
+                    per_piece: int | None = None, generic: float = 0.0, generic_notes: int = 0, *,
+                    hands: Sequence[Mapping[int, Sequence[int]]] | None = None) -> list[list[Family]]:
     """Per score (in the given order), its families of the collection, most salient first; a label
     names the same motif in every score. A family may be stated once in a piece. ``per_piece``: at
     most this many families a piece (None: ``max_families``; music21's Essen tunes and chorales fill
@@ -63,7 +64,9 @@ def discover_across(scores: Sequence[Score], model: object | None = None, settin
     (commit 410e2df, phase20-across20.md). ``generic`` > 0 (off by default): families of at most
     ``generic_notes`` notes (0: any) weighted down by how many pieces state them (:func:`spread_weighted`),
     so a motif that joins a few pieces comes before a figure every piece states; on MTC tune it raises
-    link precision but lowers F_est (benchmarks/phase20-generic20.md)."""
+    link precision but lowers F_est (benchmarks/phase20-generic20.md). ``hands``: each score's one-track
+    keyboard reading, taken once by the caller on the whole file (motifcli/collection.py, as
+    families.annotate_notes for one piece); None: taken here (:func:`motifcli.hands.keyboard_hands`)."""
     settings = settings or DiscoverySettings()
     if not scores:
         return []
@@ -75,7 +78,7 @@ def discover_across(scores: Sequence[Score], model: object | None = None, settin
                                        max_notes=min(settings.max_notes, SHORT_ACROSS_MAX_NOTES))
     elif settings.extend_kept == "empty":
         settings = dataclasses.replace(settings, extend_kept="off")
-    pooled = _pool(scores, settings)
+    pooled = _pool(scores, settings, hands)
     total = sum(map(len, pooled.voices))
     cap = sum(min(settings.max_families, max(3, int(n // settings.notes_per_family))) for n in _notes_per_piece(pooled))
     wide = dataclasses.replace(settings, max_families=cap, notes_per_family=max(total, 1) / (cap + 0.5),
@@ -122,7 +125,8 @@ def _notes_per_piece(pooled: _Pooled) -> list[int]:
     return list(counts.values())
 
 
-def _pool(scores: Sequence[Score], settings: DiscoverySettings) -> _Pooled:
+def _pool(scores: Sequence[Score], settings: DiscoverySettings,
+          hands: Sequence[Mapping[int, Sequence[int]]] | None = None) -> _Pooled:
     """Every piece's voices (as ``discover`` splits them), shifted in time one after another, with
     their tracks renumbered per piece; and one meter map of all their bars (None where unused)."""
     voices: list[Voice] = []
@@ -133,9 +137,8 @@ def _pool(scores: Sequence[Score], settings: DiscoverySettings) -> _Pooled:
     use_meter = settings.bar_position != "off" or settings.grow_from_long > 0
     at = 0.0
     for k, score in enumerate(scores):
-        score = on_staves(score, keyboard_hands(score, settings))  # a one-track keyboard part's hands, as discover
-        own = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
-                           by_staff=settings.staff_voices, separate=settings.separate_lines)
+        reading = keyboard_hands(score, settings) if hands is None else hands[k]
+        own = voices_of(on_staves(score, reading), settings)  # a one-track keyboard part's hands as staves, as discover
         meter = score.meter_map if use_meter else None
         first = min([float(v.onsets.min()) for v in own if len(v)] + ([meter.bars[0].start] if meter else []),
                     default=0.0)

@@ -50,9 +50,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         found = discover(score, model, dataclasses.replace(settings, extend_kept="off"), hands=hands)
         return found or discover(score, model, dataclasses.replace(settings, extend_kept="always"), hands=hands)
     score = on_staves(score, hands)  # a keyboard part in one MIDI track: its hands as staves (motifcli/hands.py)
-    min_chord_share = 0.2 if settings.bass_voice else float("inf")
-    voices = split_voices(score, min_chord_share=min_chord_share, by_staff=settings.staff_voices,
-                          separate=settings.separate_lines)
+    voices = voices_of(score, settings)
     # MIDI: estimated on first use; the bar place filters varied statements and times a figure's held head note
     meter = score.meter_map if settings.bar_position != "off" or settings.grow_from_long > 0 else None
     pairs, cells = voice_and_cell_families(voices, settings, model, meter)
@@ -105,6 +103,14 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     return ordered
 
 
+def voices_of(score: Score, settings: DiscoverySettings) -> list[Voice]:
+    """The piece's lines as discovery reads them (a chordal track's bass line with ``bass_voice``; staves,
+    written voices and separated lines as the settings say): for one piece and for each piece of a
+    collection (discovery/across.py)."""
+    return split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
+                        by_staff=settings.staff_voices, separate=settings.separate_lines)
+
+
 def _short_tune(score: Score, settings: DiscoverySettings) -> bool:
     """One line of fewer than ``short_piece_notes`` notes (a song's strophe). In a tune of 30-90 notes a
     returning 3-note figure is a motif, and a phrase sung twice back to back is its phrase, not a stretch
@@ -116,9 +122,7 @@ def _short_tune(score: Score, settings: DiscoverySettings) -> bool:
         return False
     if sum(len(t.notes) for t in score.pitched_tracks()) >= settings.short_piece_notes:
         return False
-    voices = split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
-                          by_staff=settings.staff_voices, separate=settings.separate_lines)
-    return len(voices) == 1
+    return len(voices_of(score, settings)) == 1
 
 
 def discover_voices(voices: list[Voice], settings: DiscoverySettings, model: Encoder | None = None) -> list[Family]:
