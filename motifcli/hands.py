@@ -46,8 +46,6 @@ SPAN = 12  # semitones a hand spans at most, notes it holds included (an octave:
 FINGERS = 5  # notes one hand sounds at once
 WIDTH = 1.0  # cost of each semitone a hand spans, beside its notes' distance from its centre (0.5 before the moving boundary)
 MOVE = 150.0  # cost of moving the boundary between the hands: it moves where a hand must (100-300 alike; phase21-handdp21.md)
-HOLD = 0.0  # scratch
-STRUCK = 0.0  # scratch
 SLIDE = 2.0  # ... and of each semitone it moves (1-3 alike)
 SHARE = 0.15  # each hand holds at least this share of the notes, or the part is one hand (notation's grand staff rule)
 RANGE = 24  # semitones of range a two-hand part has at least (two octaves: notation's grand staff rule)
@@ -91,17 +89,10 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     steps: list[tuple[np.ndarray, np.ndarray]] = []  # per group: each boundary's predecessor, notes to the left
     sounding: list[tuple[float, float]] = []  # (offset, pitch) of the notes still held
     unplayable = 0
-    struck: list[tuple[float, float]] = []
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         p = ordered[a:b]  # ascending
         now = float(onsets[order[a]]) + tolerance
         sounding = [(end, q) for end, q in sounding if end > now]
-        if HOLD:
-            sounding = [(end, q) for end, q in sounding if end > now and end - HOLD <= now]
-        if STRUCK:
-            struck = [(st, q) for st, q in struck if st >= now - STRUCK]
-            held_now = {q for _, q in sounding} & {q for _, q in struck}
-            sounding = [(end, q) for end, q in sounding if q in held_now]
         total = cost[:, None] + move
         came = total.argmin(axis=0)
         cost, left_c, right_c = total[came, states], left_c[came], right_c[came]
@@ -116,8 +107,6 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
         right_c = np.where(s < len(p), (1 - LEAK) * right_c + LEAK * (sums[-1] - sums[s]) / np.maximum(len(p) - s, 1),
                            right_c)
         sounding.extend(zip(offsets[order[a:b]].tolist(), p.tolist()))
-        if STRUCK:
-            struck.extend((now, q) for q in p.tolist())
     at = int(np.argmin(cost))
     for (a, _), (came, s) in zip(reversed(list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))), reversed(steps)):
         hand[order[a:a + int(s[at])]] = 2
