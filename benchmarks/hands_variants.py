@@ -23,9 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-from motifcli.hands import FINGERS, LEAK, SPAN, TOLERANCE, WIDTH
+from motifcli.hands import FINGERS, LEAK, SPAN, TOLERANCE
 from motifcli.quantiles import percentiles
 from motifcli.streams import onset_groups
+
+WIDTH = 0.5  # session 19's width cost (motifcli.hands.WIDTH is the moving boundary's since phase21-handdp21.md)
 
 
 def split(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, uniq: bool = False, P: float = 0.0,  # noqa: N803

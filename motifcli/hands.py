@@ -5,15 +5,19 @@ piano part says each note's staff (:attr:`motifcli.score.Note.staff`) and a trac
 file says it by track; one track says nothing, so its texture was both hands' bars together: the
 tune inside the surface, one family over 70-94% of the notes, and its top line took the left hand's
 chord tops wherever the tune held or rested (benchmarks/phase19-hand19.md). Here
-the notes are given to two hands as MuseScore's MIDI import puts a piano track on two staves: each
-group of notes starting together is cut between the hands where the notes lie nearest to each
-hand's recent register (two running centres, a leaky mean of each hand's pitches), each hand as
-narrow as it can be, never spanning more than ``SPAN`` semitones with the notes it still holds nor
-sounding more than ``FINGERS`` keys. Where one fixed cut lets each hand play every group (a lead
-sheet's chords under its tune, Verdi's oom-pah-pah under a resting tune), the piece is cut there
-(:func:`clean_cut`): the running centres moved a left-hand chord's upper notes to the right hand.
-Measured against the staves of 10 music21 keyboard pieces and 8 BPS movements: 95% / 91% of the
-notes in their hand (a fixed cut at middle C: 82% / 80%; phase20-lefthand20.md).
+the notes are given to two hands as MuseScore's MIDI import puts a piano track on two staves (its
+"hand width" split is also a dynamic programme over the chords): a boundary pitch between the hands
+that moves with the music, chosen for the whole piece (a Viterbi path over the groups of notes
+starting together): each hand's notes near its recent register (two running centres, a leaky mean
+of each hand's pitches), each hand as narrow as it can be, never spanning more than ``SPAN``
+semitones with the notes it still holds nor sounding more than ``FINGERS`` keys, and the boundary
+moving seldom (``MOVE``, ``SLIDE``): it stays while one hand rests and moves, section by section,
+where the hands must be elsewhere (Clara Schumann's polonaise op. 1/1 has no fixed cut: left-hand
+octaves E♭3/E♭4 need one below 63, its B♭3 F4 A♭4 chords one above 68). Where one fixed cut lets each
+hand play every group (a lead sheet's chords under its tune, Verdi's oom-pah-pah), the piece is cut
+there (:func:`clean_cut`). Measured against the staves of 10 music21 keyboard pieces and 8 BPS
+movements: 97% / 93% of the notes in their hand (session 20's split group by group: 95% / 91%; a
+fixed cut at middle C: 82% / 80%; phase21-handdp21.md).
 
 :func:`hands` answers only for a part that needs both staves (as the MusicXML writer's grand staff:
 a range of two octaves or more, and each hand holding ``SHARE`` of the notes); None otherwise (a
@@ -40,7 +44,9 @@ from motifcli.voices import chord_share
 
 SPAN = 12  # semitones a hand spans at most, notes it holds included (an octave: 10-16 measured, 12 best)
 FINGERS = 5  # notes one hand sounds at once
-WIDTH = 0.5  # cost of each semitone a hand spans, beside its notes' distance from its centre
+WIDTH = 1.0  # cost of each semitone a hand spans, beside its notes' distance from its centre (0.5 before the moving boundary)
+MOVE = 150.0  # cost of moving the boundary between the hands: it moves where a hand must (100-300 alike; phase21-handdp21.md)
+SLIDE = 2.0  # ... and of each semitone it moves (1-3 alike)
 SHARE = 0.15  # each hand holds at least this share of the notes, or the part is one hand (notation's grand staff rule)
 RANGE = 24  # semitones of range a two-hand part has at least (two octaves: notation's grand staff rule)
 LEAK = 0.3  # weight of a hand's newest notes in its running centre
@@ -55,56 +61,89 @@ def split(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, toleranc
 
 def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
                   tolerance: float = TOLERANCE) -> tuple[np.ndarray, float]:
-    """Each note's hand, 1 = right (upper staff), 2 = left: per onset group (lowest first), the cut
-    between the hands with the least cost: each note's distance from its hand's centre plus ``WIDTH``
-    per semitone the hand spans; a hand spanning more than ``SPAN`` with the notes it still holds, or
-    sounding more than ``FINGERS``, costs 1000 (taken only where no cut avoids it). The centres start
-    at the part's lower and upper quartile pitch and move towards each hand's new notes (``LEAK``).
-    Where the piece has a clean register boundary (:func:`clean_cut`: a fixed cut that plays every
-    group), that cut instead. Also the share of the notes in onset groups that no cut lets two hands play (over ``SPAN`` or
-    ``FINGERS`` whatever the cut)."""
+    """Each note's hand, 1 = right (upper staff), 2 = left: a boundary pitch (right hand ``>= b``)
+    that moves with the music, chosen for the whole piece at once (a Viterbi path over the onset
+    groups, lowest note first in each): per group, each note's distance from its hand's centre plus
+    ``WIDTH`` per semitone the hand spans with the notes still held on its side of the boundary, 1000
+    for a hand over ``SPAN`` or ``FINGERS`` (:func:`_unplayable`); the boundary costs ``MOVE`` to move
+    and ``SLIDE`` per semitone it moves. Each boundary carries its path's centres (a leaky mean of each
+    hand's pitches, ``LEAK``, starting at the part's lower / upper quartile pitch). With ``MOVE`` and
+    ``SLIDE`` 0 it is the running split of sessions 19-20, decided group by group (but for the held
+    notes, counted on their side of the boundary); the boundary's cost keeps a left hand's chord in
+    its hand while the tune rests or dips and moves the boundary where a hand must (section by section:
+    phase21-handdp21.md). Where the piece has a clean register boundary (:func:`clean_cut`: a fixed
+    cut that plays every group), that cut instead. Also the share of the notes in onset groups that
+    no cut lets two hands play (over ``SPAN`` or ``FINGERS`` whatever the cut)."""
     hand = np.ones(len(onsets), dtype=np.int64)
     if len(onsets) == 0:
         return hand, 0.0
-    unplayable = 0
     order = np.lexsort((pitches, onsets))
     group = onset_groups(onsets[order], tolerance)
     bounds = np.flatnonzero(np.concatenate([[True], np.diff(group) > 0, [True]]))
+    ordered = pitches[order].astype(np.float64)
+    cuts = np.arange(int(pitches.min()), int(pitches.max()) + 2, dtype=np.float64)  # the boundary's places
+    states = np.arange(len(cuts))
+    move = MOVE * (cuts[:, None] != cuts[None, :]) + SLIDE * np.abs(cuts[:, None] - cuts[None, :])
     low, high = percentiles(pitches, (25, 75))  # not np.percentile: it imports numpy.ma (quantiles.py)
-    centre = {2: low, 1: high}
-    sounding: dict[int, list[tuple[float, float]]] = {1: [], 2: []}  # per hand: (offset, pitch) of its notes
+    cost, left_c, right_c = np.zeros(len(cuts)), np.full(len(cuts), low), np.full(len(cuts), high)
+    steps: list[tuple[np.ndarray, np.ndarray]] = []  # per group: each boundary's predecessor, notes to the left
+    sounding: list[tuple[float, float]] = []  # (offset, pitch) of the notes still held
+    unplayable = 0
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-        idx = order[a:b]
-        now = float(onsets[idx[0]]) + tolerance
-        p = pitches[idx].astype(np.float64)  # ascending
-        for h in (1, 2):
-            sounding[h] = [(end, q) for end, q in sounding[h] if end > now]
-        best, cut = np.inf, 0
-        for s in range(len(p) + 1):  # p[:s] to the left hand
-            cost = 0.0
-            for h, notes in ((2, p[:s]), (1, p[s:])):
-                if len(notes):
-                    held = np.concatenate([notes, [q for _, q in sounding[h]]])
-                    width = float(held.max() - held.min())
-                    cost += float(np.abs(notes - centre[h]).sum()) + WIDTH * width
-                    cost += 1000.0 if _unplayable(held) else 0.0
-            if cost < best:
-                best, cut = cost, s
-        hand[idx[:cut]] = 2
-        unplayable += len(idx) if best >= 1000.0 else 0
-        for h, chosen in ((2, idx[:cut]), (1, idx[cut:])):
-            if len(chosen):
-                centre[h] = (1 - LEAK) * centre[h] + LEAK * float(pitches[chosen].mean())
-                sounding[h].extend((float(offsets[i]), float(pitches[i])) for i in chosen.tolist())
+        p = ordered[a:b]  # ascending
+        now = float(onsets[order[a]]) + tolerance
+        sounding = [(end, q) for end, q in sounding if end > now]
+        total = cost[:, None] + move
+        came = total.argmin(axis=0)
+        cost, left_c, right_c = total[came, states], left_c[came], right_c[came]
+        s = np.searchsorted(p, cuts)  # p[:s] to the left hand
+        here, bad = _group_cost(p, np.unique(np.concatenate([p, [q for _, q in sounding]])), cuts, s, left_c, right_c)
+        unplayable += len(p) if bad.all() else 0
+        cost = cost + here
+        cost -= cost.min()
+        steps.append((came, s))
+        sums = np.concatenate([[0.0], np.cumsum(p)])
+        left_c = np.where(s > 0, (1 - LEAK) * left_c + LEAK * sums[s] / np.maximum(s, 1), left_c)
+        right_c = np.where(s < len(p), (1 - LEAK) * right_c + LEAK * (sums[-1] - sums[s]) / np.maximum(len(p) - s, 1),
+                           right_c)
+        sounding.extend(zip(offsets[order[a:b]].tolist(), p.tolist()))
+    at = int(np.argmin(cost))
+    for (a, _), (came, s) in zip(reversed(list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))), reversed(steps)):
+        hand[order[a:a + int(s[at])]] = 2
+        at = int(came[at])
     cut_at = clean_cut(pitches[order], bounds, hand[order])
     if cut_at is not None:
         hand = np.where(pitches >= cut_at, 1, 2).astype(np.int64)
     return hand, unplayable / len(onsets)
 
 
+def _group_cost(p: np.ndarray, keys: np.ndarray, cuts: np.ndarray, s: np.ndarray, left_c: np.ndarray,
+                right_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per boundary ``cuts`` (``s`` of the group's ascending pitches ``p`` below each): the notes'
+    distance from their hand's centre (each boundary's own ``left_c`` / ``right_c``), ``WIDTH`` per
+    semitone each playing hand spans with ``keys`` (the group's and the held notes' distinct pitches)
+    on its side, 1000 for a playing hand that cannot play them (:func:`_sides`); and whether one cannot."""
+    left = np.arange(len(p))[None, :] < s[:, None]
+    cost = np.where(left, np.abs(p[None, :] - left_c[:, None]), np.abs(p[None, :] - right_c[:, None])).sum(axis=1)
+    left_w, right_w, left_bad, right_bad = _sides(keys, cuts)
+    plays_l, plays_r = s > 0, s < len(p)
+    bad_l, bad_r = plays_l & left_bad, plays_r & right_bad
+    return cost + WIDTH * (plays_l * left_w + plays_r * right_w) + 1000.0 * (bad_l + bad_r), bad_l | bad_r
+
+
+def _sides(keys: np.ndarray, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per cut (right hand ``>= cut``) of the distinct pitches ``keys`` sounding together: the span of
+    the keys left of it and of those right of it, and whether that side is more than one hand can
+    play (over ``SPAN`` or ``FINGERS``: :func:`_unplayable`'s rule for every cut at once)."""
+    below = np.searchsorted(keys, cuts)  # distinct keys left of each cut
+    left_w = np.where(below > 0, keys[np.maximum(below - 1, 0)] - keys[0], 0.0)
+    right_w = np.where(below < len(keys), keys[-1] - keys[np.minimum(below, len(keys) - 1)], 0.0)
+    return left_w, right_w, (left_w > SPAN) | (below > FINGERS), (right_w > SPAN) | (len(keys) - below > FINGERS)
+
+
 def _unplayable(chord: np.ndarray) -> bool:
     """Whether one hand cannot play ``chord`` (pitches sounding together): over ``SPAN`` or ``FINGERS``
-    keys (a doubled pitch is one key); the running split's rule and :func:`clean_cut`'s."""
+    keys (a doubled pitch is one key); :func:`_sides` gives it for every cut of a group at once."""
     return len(chord) > 0 and (float(chord.max() - chord.min()) > SPAN
                                or (len(chord) > FINGERS and len(np.unique(chord)) > FINGERS))
 
@@ -127,11 +166,7 @@ def clean_cut(pitches: np.ndarray, bounds: np.ndarray, hand: np.ndarray) -> int 
         p = pitches[a:b]
         if not _unplayable(p):  # every part of a chord one hand can play is playable
             continue
-        keys = np.unique(p)
-        below = np.searchsorted(keys, cuts)  # distinct keys under each cut
-        left_bad = (below > 0) & ((keys[np.maximum(below - 1, 0)] - keys[0] > SPAN) | (below > FINGERS))
-        right_bad = (below < len(keys)) & ((keys[-1] - keys[np.minimum(below, len(keys) - 1)] > SPAN)
-                                           | (len(keys) - below > FINGERS))
+        left_bad, right_bad = _sides(np.unique(p), cuts)[2:]
         playable &= ~left_bad & ~right_bad
         if not playable.any():
             return None
