@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from motifcli.batch import FileResult, Job, Summary, _Made, _model_sha, failed_result, read_job, write_job
-from motifcli.errors import UsageError
+from motifcli.errors import MotifError, UsageError, one_line, quoted
 from motifcli.settings import Settings
 
 
@@ -29,6 +29,16 @@ def check_across(resume: bool, shard: str | None, settings: Settings) -> None:
         raise UsageError("--shard cannot be used with --across: the files are one collection, not jobs of their own")
     if settings.unit != "note":
         raise UsageError("--across needs the note level (--unit note, the default)")
+
+
+def _left_out(failed: dict[int, FileResult]) -> str:
+    """The files already left out of the collection, for the one error that ends the run: no summary
+    follows it, so their own lines would be lost (a file over the note limit alone, an unreadable one)."""
+    if not failed:
+        return ""
+    first = failed[min(failed)]
+    more = f" and {len(failed) - 1:,} more" if len(failed) > 1 else ""
+    return f"; left out before it: {quoted(first.path)}: {one_line(first.reason)}{more}"
 
 
 def run_across(jobs: Sequence[Job], model: Any, settings: Settings,
@@ -50,7 +60,10 @@ def run_across(jobs: Sequence[Job], model: Any, settings: Settings,
         except Exception as exc:  # the file is left out of the collection; the others go on
             results[k] = failed_result(jobs[k], exc, times)
             notify(results[k])
-    check_collection_notes([score for _, score, _, _ in kept], settings)  # else one error for the run, no output
+    try:  # else one error for the run, no output
+        check_collection_notes([score for _, score, _, _ in kept], settings)
+    except MotifError as exc:
+        raise MotifError(f"{exc}{_left_out(results)}") from exc
     annotations: list[Any] = []
     try:
         shared: dict[str, float] = {}

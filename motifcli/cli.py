@@ -170,7 +170,9 @@ def annotate(
     resume: Annotated[bool, typer.Option("--resume", help="Skip files whose outputs are up to date.")] = False,
     shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: process only shard I of N (1-based).")] = None,
     across: Annotated[bool, typer.Option(
-        "--across", help="The files as one collection: families shared across them, one name in every file.")] = False,
+        "--across", help="The files as one collection: families shared across them, one name in every file, "
+                         "a family kept in a file that states it once; at most 8 families a file (--max-families "
+                         "sets it). Not with --resume, --shard or --unit bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary to stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (no paths written, no tables).")] = False,
     lyrics: Annotated[bool, typer.Option("--lyrics", help="Also write motif labels as lyrics.")] = False,

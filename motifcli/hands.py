@@ -227,12 +227,6 @@ def on_staves(score: Score, reading: Mapping[int, Sequence[int]]) -> Score:
         if k in chosen else t for k, t in enumerate(score.tracks)])
 
 
-def as_staves(score: Score, chord_tolerance: float, chord_least: float) -> Score:
-    """``score`` with its one-track keyboard part on two staves by hand (:func:`staves_of`), else
-    ``score`` itself: a part alone in its score is read as its MusicXML or track-per-staff file is."""
-    return on_staves(score, staves_of(score, chord_tolerance, chord_least))
-
-
 def keyboard_hands(score: Score, settings: Any) -> Hands:
     """How discovery's ``settings`` (a ``DiscoverySettings``: ``split_hands``, ``texture_chord_share``)
     read ``score``'s one-track keyboard part: :func:`staves_of` when ``split_hands``, else ``{}``.

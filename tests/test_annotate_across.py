@@ -132,3 +132,16 @@ def test_across_refuses_a_collection_over_the_note_limit_as_one_error(tmp_path: 
     assert result.output.count("\n") == 1 and "--max-discovery-notes" in result.output, result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     assert motif("annotate", songs, "--across", "-o", tmp_path / "out", "--max-discovery-notes", 40).exit_code == 0
+
+
+def test_the_note_limit_error_names_a_file_left_out_before_it(tmp_path: Path) -> None:
+    """The run ends with one error and no summary, so the line a left-out file would have had in the
+    summary goes into that error (before, "the 3 files hold ..." for 4 inputs, the 4th never named)."""
+    songs = folder(tmp_path)  # 3 songs of 13 notes
+    (songs / "broken.mid").write_bytes(b"this is not a MIDI file")
+    result = motif("annotate", songs, "--across", "-o", tmp_path / "out", "--max-discovery-notes", 20)
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1, result.output
+    assert "the 3 files hold 39 notes together" in result.output
+    assert "; left out before it: " in result.output and "broken.mid: not a readable MIDI file" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -79,3 +79,14 @@ def test_every_limit_flag_names_its_default(command: str) -> None:
             assert command == "embed" and field == "max_discovery_notes"  # embed runs no discovery
             continue
         assert f"default {getattr(limits, field):,.0f}" in lines[flag], (flag, lines[flag])
+
+
+def test_across_help_names_its_per_file_cap_and_what_it_refuses() -> None:
+    """Audit 21: ``--across`` lists at most ACROSS_PER_PIECE families a file unless --max-families is given
+    (whose own help, shared with ``plot``, names one score's cap), and refuses --resume, --shard and
+    --unit bar; its help said neither."""
+    from motifcli.collection import ACROSS_PER_PIECE
+
+    help_ = _options_help("annotate")["--across"]
+    assert f"at most {ACROSS_PER_PIECE} families a file" in help_ and "--max-families" in help_
+    assert all(flag in help_ for flag in ("--resume", "--shard", "--unit bar"))

@@ -73,7 +73,7 @@ def bracket_starts(xml: Path) -> dict[str, int]:
 
 
 def test_the_writer_splits_as_discovery_does() -> None:
-    assert TOLERANCE == CHORD_TOLERANCE  # notation_lines.hand_staves and discovery.core call as_staves alike
+    assert TOLERANCE == CHORD_TOLERANCE  # notation_lines.hand_staves and discovery read the run's one hands.keyboard_hands
 
 
 def test_one_track_piano_is_notated_and_named_by_its_hands(tmp_path: Path) -> None:

@@ -139,3 +139,23 @@ def test_resume_with_fewer_formats_uses_the_report_beside(song: Path, rawroll_pa
     assert statuses(motif(*base, "--resume", "-f", "csv")) == [("ok", None)]  # no CSV yet: done, not redone
     (out / ".021.motifs.run.json").unlink()
     assert statuses(motif(*base, "--resume", "-f", "csv")) == [("ok", "unknown")]  # the report lists no CSV
+
+
+def test_resume_redoes_files_made_with_a_transform_option_or_as_a_collection(tmp_path: Path) -> None:
+    """docs/cli.md lists what ``--resume`` compares: the note level's ``--inversions``, ``--augmentations`` and
+    ``--retrogrades`` too (they change the families found), and whether the files were annotated together
+    (``--across`` is in the record, so a plain ``--resume`` after a collection redoes its files)."""
+    music21 = pytest.importorskip("music21")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for work in ("bach/bwv130.6", "bach/bwv66.6"):
+        shutil.copy(str(music21.corpus.getWork(work)), folder)
+    out = tmp_path / "out"
+    base = ("annotate", folder, "-o", out, "-f", "json")
+    assert statuses(motif(*base)) == [("ok", None)] * 2
+    assert statuses(motif(*base, "--resume")) == [("skipped", None)] * 2
+    for flag in ("--inversions", "--augmentations", "--retrogrades"):
+        assert statuses(motif(*base, "--resume", flag)) == [("ok", "options")] * 2, flag
+        assert statuses(motif(*base, "--resume", flag)) == [("skipped", None)] * 2, flag
+    assert statuses(motif(*base, "--across")) == [("ok", None)] * 2
+    assert statuses(motif(*base, "--resume")) == [("ok", "options")] * 2

@@ -17,9 +17,16 @@ import pytest
 
 import motifcli
 from motifcli.discovery import DiscoverySettings, discover
-from motifcli.discovery.texture_lead import CHORD_TOLERANCE
-from motifcli.hands import as_staves, hands, split
+from motifcli.hands import hands, keyboard_hands, on_staves, split
+from motifcli.score import Score
 from motifcli.voices import TEXTURE
+
+
+def as_discovery_reads_it(score: Score) -> Score:
+    """The score as discovery reads it by default: a one-track keyboard part on its hands' staves
+    (hands.keyboard_hands, then hands.on_staves, as discovery.core.discover and discovery.across do)."""
+    return on_staves(score, keyboard_hands(score, DiscoverySettings()))
+
 
 TPB = 480
 # an 8-bar tune in 3/4 (pitch, beats), stated twice: the right hand's recurring phrase
@@ -100,7 +107,7 @@ def test_hand_split_of_the_made_piece(tmp_path: Path) -> None:
     # alone gave 8 of the 112 to the wrong hand: the open chord's top (E4, 64) under the tune's C5 / E5
     assert (got == truth).all()
     assert (got[truth == 1] == 1).all()
-    staves = as_staves(score, CHORD_TOLERANCE, 0.1).pitched_tracks()[0].staves()
+    staves = as_discovery_reads_it(score).pitched_tracks()[0].staves()
     assert staves is not None and (staves == got).all()
     assert (staves == 2).sum() >= 1.5 * (staves == 1).sum()  # the left hand leads: its bars are the texture
 
@@ -132,10 +139,10 @@ def test_melody_and_multi_track_files_are_left_whole(tmp_path: Path) -> None:
     on, off, pi = melody.arrays()
     assert hands(on, off, pi) is None
     alone = dataclasses.replace(score, tracks=[melody])
-    assert as_staves(alone, CHORD_TOLERANCE, 0.1) is alone
+    assert as_discovery_reads_it(alone) is alone
     wide = dataclasses.replace(melody, notes=[dataclasses.replace(n, pitch=n.pitch - 30 * (k % 2))
                                               for k, n in enumerate(melody.notes)])
-    assert as_staves(dataclasses.replace(score, tracks=[wide]), CHORD_TOLERANCE, 0.1).pitched_tracks()[0] is wide
+    assert as_discovery_reads_it(dataclasses.replace(score, tracks=[wide])).pitched_tracks()[0] is wide
     low = dataclasses.replace(track, index=1, notes=[n for n in track.notes if n.pitch < 70])
     two = dataclasses.replace(score, tracks=[melody, low])
-    assert as_staves(two, CHORD_TOLERANCE, 0.1) is two
+    assert as_discovery_reads_it(two) is two

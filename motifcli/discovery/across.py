@@ -24,9 +24,9 @@ import math
 from collections.abc import Mapping, Sequence
 
 from motifcli.discovery.core import (
-    SHORT_PIECE_MIN_NOTES, _distinct, _ranked, _relabel, _short_tune, voice_and_cell_families, voices_of,
+    _distinct, _ranked, _relabel, _short_tune, as_short_tune, line_staves, opening_order, undoubled,
+    voice_and_cell_families, voices_of,
 )
-from motifcli.discovery.salience import opening_ordered
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.meter import Bar, MeterMap
 from motifcli.score import Score
@@ -73,9 +73,7 @@ def discover_across(scores: Sequence[Score], model: object | None = None, settin
     settings = dataclasses.replace(settings, relative_salience=max(settings.relative_salience, ACROSS_RELATIVE_SALIENCE))
     if 2 * sum(_short_tune(s, settings) for s in scores) > len(scores):  # as discover: a song's 3-note figures, its
         # phrase kept, where most pieces are short tunes (a few long songs among 100 Essen tunes do not end it)
-        kept = "always" if settings.extend_kept == "empty" else settings.extend_kept
-        settings = dataclasses.replace(settings, min_notes=SHORT_PIECE_MIN_NOTES, extend_kept=kept, short_piece_notes=0,
-                                       max_notes=min(settings.max_notes, SHORT_ACROSS_MAX_NOTES))
+        settings = as_short_tune(settings, max_notes=SHORT_ACROSS_MAX_NOTES)
     elif settings.extend_kept == "empty":
         settings = dataclasses.replace(settings, extend_kept="off")
     pooled = _pool(scores, settings, hands)
@@ -87,12 +85,7 @@ def discover_across(scores: Sequence[Score], model: object | None = None, settin
     ordered = _ranked([*(g for _, g in pairs), *cells], settings)
     if settings.subfigure > 0:
         ordered = [_relabel(ordered[i], k) for k, i in enumerate(_distinct(ordered, settings.subfigure, inside=True))]
-    if settings.doubled > 0:
-        from motifcli.discovery.doubling import without_doubling
-
-        staff = {(v.track, v.voice, int(i)): v.staff for v in pooled.voices if v.staff != 1 for i in v.note_indices}
-        ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
-        ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if f.occurrences)]
+    ordered = undoubled(ordered, settings, line_staves(pooled.voices), least=1)  # once in a piece is enough here
     if generic > 0:
         ordered = spread_weighted(ordered, len(scores), generic, generic_notes)
     cap_piece = settings.max_families if per_piece is None else per_piece
@@ -176,12 +169,7 @@ def _piece_families(ordered: list[Family], k: int, shift: float, score: Score, s
         occs = tuple(_unshifted(o, k, shift) for o in f.occurrences if {n.track // STRIDE for n in o.notes} == {k})
         if occs:
             out.append(dataclasses.replace(f, occurrences=occs))
-    if settings.order_opening > 0 or settings.order_exact > 0 or settings.order_own > 0:
-        notes = [n for t in score.pitched_tracks() for n in t.notes]
-        start = min((n.onset for n in notes), default=0.0)
-        length = max((n.offset for n in notes), default=start) - start
-        out = opening_ordered(out, settings, start, length)
-    return out[:cap]
+    return opening_order(out, score, settings, relabel=False)[:cap]
 
 
 def _unshifted(o: Occurrence, k: int, shift: float) -> Occurrence:

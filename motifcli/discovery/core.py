@@ -44,8 +44,7 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
     hands = keyboard_hands(score, settings) if hands is None else hands  # once, whatever the passes below
     short = _short_tune(score, settings)
     if short:  # read as a tune: 3-note motifs, a phrase repeated back to back kept
-        kept = "always" if settings.extend_kept == "empty" else settings.extend_kept
-        settings = dataclasses.replace(settings, min_notes=SHORT_PIECE_MIN_NOTES, extend_kept=kept, short_piece_notes=0)
+        settings = as_short_tune(settings)
     if settings.extend_kept == "empty":  # a phrase repeated back to back, where nothing else is found (patterns.py)
         found = discover(score, model, dataclasses.replace(settings, extend_kept="off"), hands=hands)
         return found or discover(score, model, dataclasses.replace(settings, extend_kept="always"), hands=hands)
@@ -80,19 +79,10 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         rhythm = rhythm_family(voices[0], settings)
         ordered = ordered if rhythm is None else [*ordered, _relabel(rhythm, len(ordered))]
     ordered = ordered[: settings.max_families]
-    # a line is a track's voice, in its staff where the track was split staff by staff (doubling, register)
-    staff = {(v.track, v.voice, int(i)): v.staff for v in voices if v.staff != 1 for i in v.note_indices}
-    if settings.doubled > 0:  # a doubled or harmonised statement is heard once, in the upper line (discovery/doubling.py)
-        from motifcli.discovery.doubling import without_doubling
-
-        ordered = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in ordered]
-        # a phrase stated once and doubled in another line is no motif: a family needs two statements left
-        ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
-    if settings.order_opening > 0 or settings.order_exact > 0 or settings.order_own > 0:  # the output order only (salience.py)
-        notes = [n for t in score.pitched_tracks() for n in t.notes]
-        start = min((n.onset for n in notes), default=0.0)
-        length = max((n.offset for n in notes), default=start) - start
-        ordered = [_relabel(f, k) for k, f in enumerate(opening_ordered(ordered, settings, start, length))]
+    staff = line_staves(voices)
+    # a phrase stated once and doubled in another line is no motif: a family needs two statements left
+    ordered = undoubled(ordered, settings, staff, least=2)
+    ordered = opening_order(ordered, score, settings)
     if settings.buried > 0 and ordered:  # a top-line family's loose copies under other lines are chance matches (discovery/register.py)
         from motifcli.discovery.register import Sounding, without_buried
 
@@ -109,6 +99,49 @@ def voices_of(score: Score, settings: DiscoverySettings) -> list[Voice]:
     collection (discovery/across.py)."""
     return split_voices(score, min_chord_share=0.2 if settings.bass_voice else float("inf"),
                         by_staff=settings.staff_voices, separate=settings.separate_lines)
+
+
+def as_short_tune(settings: DiscoverySettings, max_notes: int | None = None) -> DiscoverySettings:
+    """``settings`` for a short tune (:func:`_short_tune`): motifs from 3 notes, a phrase repeated back to
+    back kept (``extend_kept`` "empty" becomes "always"); ``max_notes``: windows of at most that many notes too
+    (a collection of short tunes, discovery/across.py)."""
+    kept = "always" if settings.extend_kept == "empty" else settings.extend_kept
+    capped = {} if max_notes is None else {"max_notes": min(settings.max_notes, max_notes)}
+    return dataclasses.replace(settings, min_notes=SHORT_PIECE_MIN_NOTES, extend_kept=kept, short_piece_notes=0, **capped)
+
+
+def line_staves(voices: Sequence[Voice]) -> dict[tuple[int, int, int], int]:
+    """(track, voice, note index) -> staff of every note of a line that is not in staff 1: a line is a
+    track's voice, in its staff where the track was split staff by staff (doubling, register)."""
+    return {(v.track, v.voice, int(i)): v.staff for v in voices if v.staff != 1 for i in v.note_indices}
+
+
+def undoubled(families: list[Family], settings: DiscoverySettings, staff: Mapping[tuple[int, int, int], int],
+              least: int) -> list[Family]:
+    """``families`` with a statement doubled or harmonised in a lower line heard once, in the upper line
+    (``settings.doubled``, discovery/doubling.py), then those left with fewer than ``least`` statements
+    dropped and the rest relabelled; unchanged when ``doubled`` is off. One piece needs two statements
+    (``least`` 2); a collection keeps a family stated once in a piece (1, discovery/across.py)."""
+    if settings.doubled <= 0:
+        return families
+    from motifcli.discovery.doubling import without_doubling
+
+    out = [without_doubling(f, settings.doubled, settings.doubled_parallel, staff) for f in families]
+    return [_relabel(f, k) for k, f in enumerate(f for f in out if len(f.occurrences) >= least)]
+
+
+def opening_order(families: list[Family], score: Score, settings: DiscoverySettings,
+                  relabel: bool = True) -> list[Family]:
+    """The output order (``order_opening``, ``order_exact``, ``order_own``: salience.opening_ordered) over
+    ``score``'s pitched notes' span; unchanged when all three are off. ``relabel``: named A, B, ... in the
+    new order (one piece); False keeps the labels (a collection's, discovery/across.py)."""
+    if not (settings.order_opening > 0 or settings.order_exact > 0 or settings.order_own > 0):
+        return families
+    notes = [n for t in score.pitched_tracks() for n in t.notes]
+    start = min((n.onset for n in notes), default=0.0)
+    length = max((n.offset for n in notes), default=start) - start
+    out = opening_ordered(families, settings, start, length)
+    return [_relabel(f, k) for k, f in enumerate(out)] if relabel else out
 
 
 def _short_tune(score: Score, settings: DiscoverySettings) -> bool:
