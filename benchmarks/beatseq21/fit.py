@@ -22,10 +22,10 @@ import time
 
 import numpy as np
 import torch
-from scipy.optimize import minimize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
+sys.path.insert(1, os.path.dirname(HERE))  # benchmarks/: phase_train.fit
 from benchmarks import meter as bench  # noqa: E402
 from motifcli import phase_ranker as pr  # noqa: E402
 from motifcli.downbeats import viterbi_downbeats  # noqa: E402
@@ -139,25 +139,12 @@ def predict(model, mean, std, x: np.ndarray) -> np.ndarray:
 
 
 def fit_ranker(cands: np.ndarray, base: np.ndarray, y: np.ndarray, l2: float = 10.0) -> tuple[np.ndarray, float]:
-    """benchmarks/phase_train.py's conditional logit (weights back in raw feature units)."""
+    """benchmarks/phase_train.py's conditional logit on unit-spread features (weights back in raw feature units)."""
+    from phase_train import fit  # benchmarks/ is on sys.path (phase_train imports its sibling meter.py so)
+
     scale = cands.reshape(-1, cands.shape[2]).std(axis=0) + 1e-6
-    x = cands / scale
-    n, _, d = x.shape
-    rows = np.arange(n)
-
-    def loss(wa):
-        w, a = wa[:-1], wa[-1]
-        s = x @ w + a * base
-        s = s - s.max(axis=1, keepdims=True)
-        p = np.exp(s)
-        p /= p.sum(axis=1, keepdims=True)
-        value = -np.log(p[rows, y] + 1e-12).sum() + l2 * (w @ w) / 2
-        gw = np.einsum("nk,nkd->d", p, x) - x[rows, y].sum(axis=0) + l2 * w
-        ga = (p * base).sum() - base[rows, y].sum()
-        return float(value), np.append(gw, ga)
-
-    wa = minimize(loss, np.append(np.zeros(d), 1.0), jac=True, method="L-BFGS-B", options={"maxiter": 1000}).x
-    return wa[:-1] / scale, float(wa[-1])
+    w, a = fit(cands / scale, base, y, l2)
+    return w / scale, a
 
 
 def ranker_target(t: dict, r: dict) -> int | None:
