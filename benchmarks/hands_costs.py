@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import motifcli.hands as hands_module
-from benchmarks.hands_variants import inputs
+from benchmarks.hands_variants import print_row, variants
 
 
 def _with_octave(cost: float) -> Any:
@@ -41,11 +40,9 @@ def _with_octave(cost: float) -> Any:
 
 
 def main(args: list[str]) -> None:
-    data = inputs(Path(args[0]))
-    m21 = sum(1 for name, *_ in data if not name[0].isdigit())
+    data, m21, runs = variants(args)
     base = None
-    for text in args[1:] or [""]:
-        options = eval(f"dict({text})")  # noqa: S307 - a benchmark's own command line
+    for text, options in runs:
         octave = options.pop("OCTAVE", 0.0)
         saved = {k: getattr(hands_module, k) for k in [*options, "_group_cost"]}
         for k, v in options.items():
@@ -62,10 +59,7 @@ def main(args: list[str]) -> None:
         finally:
             for k, v in saved.items():
                 setattr(hands_module, k, v)
-        a = np.array(acc)
-        base = a if base is None else base
-        print(f"{text or 'kept'}: music21 {a[:m21].mean():.3f} BPS {a[m21:].mean():.3f} largest drop {(a - base).min():+.3f}"
-              f" {seconds:.2f}s | " + " ".join(f"{x:.3f}" for x in a), flush=True)
+        base = print_row(text or "kept", acc, m21, base, f"{seconds:.2f}s")
 
 
 if __name__ == "__main__":

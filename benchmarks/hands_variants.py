@@ -105,21 +105,35 @@ def _lead(hand: np.ndarray) -> str:
     return "right" if r >= 1.5 * l else "left" if l >= 1.5 * r else "none"
 
 
-def main(args: list[str]) -> None:
+def variants(args: list[str]) -> tuple[list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]], int,
+                                       list[tuple[str, dict]]]:
+    """The command line's inputs (``args[0]``: benchmarks.hands_inputs' folder), how many of them are music21
+    pieces (they come first), and each variant argument with its options ("" = none)."""
     data = inputs(Path(args[0]))
     m21 = sum(1 for name, *_ in data if not name[0].isdigit())
+    return data, m21, [(text, eval(f"dict({text})")) for text in args[1:] or [""]]  # noqa: S307 - its own command line
+
+
+def main(args: list[str]) -> None:
+    data, m21, runs = variants(args)
     base = None
-    for text in args[1:] or [""]:
-        options = eval(f"dict({text})")  # noqa: S307 - a benchmark's own command line
+    for _, options in runs:
         acc, lead = [], []
         for _, on, off, pi, truth in data:
             hand = split(on, off, pi, **options)
             acc.append(float((hand == truth).mean()))
             lead.append(_lead(hand) == _lead(truth))
-        a = np.array(acc)
-        base = a if base is None else base
-        print(f"{options}: music21 {a[:m21].mean():.3f} BPS {a[m21:].mean():.3f} leads {sum(lead[:m21])}/{sum(lead[m21:])}"
-              f" largest drop {(a - base).min():+.3f} | " + " ".join(f"{x:.3f}" for x in a), flush=True)
+        base = print_row(str(options), acc, m21, base, f"leads {sum(lead[:m21])}/{sum(lead[m21:])}")
+
+
+def print_row(label: str, acc: list[float], m21: int, base: np.ndarray | None, middle: str) -> np.ndarray:
+    """One variant's line: mean share of notes in their hand over the music21 pieces (the first ``m21``) and BPS,
+    ``middle``, the largest drop of one piece against ``base`` (the first variant's shares, returned), each share."""
+    a = np.array(acc)
+    base = a if base is None else base
+    print(f"{label}: music21 {a[:m21].mean():.3f} BPS {a[m21:].mean():.3f} {middle} largest drop {(a - base).min():+.3f}"
+          " | " + " ".join(f"{x:.3f}" for x in a), flush=True)
+    return base
 
 
 if __name__ == "__main__":
