@@ -95,6 +95,10 @@ def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tupl
     others = any(t.index != track.index for t in score.pitched_tracks())
     staves = track.staves() if settings.texture_staff and settings.texture_staves and not others else None
     if staves is None:
+        if settings.texture_tune and not others and track.staves() is None:
+            from motifcli.discovery import texture_tune
+
+            return texture_tune.accompaniment(track)
         return track, None
     ids, counts = np.unique(staves, return_counts=True)
     order = np.argsort(counts)

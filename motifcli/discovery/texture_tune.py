@@ -1,0 +1,60 @@
+"""A tune over its accompaniment in one track (a band song or a lead sheet played into one MIDI track).
+
+A band's piano states its bars as the texture (:mod:`texture`); merged with the melody into one track,
+every bar also holds the tune, so the bars no longer repeat (POP909 merged: benchmarks/phase21-melband21.md).
+Here the track's top line (the notes highest sounding at their onset: :func:`sounding_top`) is taken out
+of the bars, so they are the accompaniment's. Nothing measured told a tune from a piano's own top line
+(the share of its notes struck alone, its register gap, its share of the notes overlap between POP909
+songs and BPS movements), and a solo piano's bars without their top line lose little: the piano's
+tune found as a line beside them is as much a gain (phase21-melband21.md), so every such track is read so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from motifcli.score import Track
+from motifcli.streams import highest_first
+
+TOLERANCE = 0.05  # beats: notes starting this close together are one onset group (texture_lead.CHORD_TOLERANCE)
+
+
+def skyline(onsets: np.ndarray, pitches: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
+    """Indices of the highest note of each onset group, in time order."""
+    order, starts = highest_first(onsets, pitches, tolerance)
+    return np.sort(order[starts])
+
+
+def sounding_top(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float = TOLERANCE,
+                 overlap: float = 0.1) -> np.ndarray:
+    """Indices (time order) of the notes that are the highest sounding at their onset: the highest of their
+    onset group, and under no note still held (``overlap`` beats past it: a performed legato's overlap holds
+    nothing). A piano's chord under a held tune note is not the top line, as the skyline of onsets takes it."""
+    top = skyline(onsets, pitches, tolerance)
+    order = np.argsort(onsets, kind="stable")
+    on, off, pi = onsets[order], offsets[order], pitches[order]
+    keep = []
+    for i in top.tolist():
+        t, p = onsets[i], pitches[i]
+        lo = np.searchsorted(on, t - tolerance, side="left")  # notes starting before this group
+        held = (off[:lo] > t + overlap) & (pi[:lo] > p)
+        keep.append(not held.any())
+    return top[np.asarray(keep, dtype=bool)] if len(top) else top
+
+
+def tune_notes(track: Track) -> np.ndarray | None:
+    """Indices of ``track``'s tune notes (its top line: :func:`sounding_top`); None: no tune."""
+    on, off, pi = track.arrays()
+    return sounding_top(on, off, pi)
+
+
+def accompaniment(track: Track) -> tuple[Track, np.ndarray | None]:
+    """``track`` without its tune's notes (:func:`tune_notes`) and the kept notes' indices in it; the
+    track whole and None where it has no tune."""
+    tune = tune_notes(track)
+    if tune is None or len(tune) == 0:
+        return track, None
+    index = np.setdiff1d(np.arange(len(track.notes)), tune)
+    return dataclasses.replace(track, notes=[track.notes[i] for i in index.tolist()]), index
