@@ -90,7 +90,7 @@ def test_staff_track_only_for_a_lone_part_whose_one_staff_leads() -> None:
     track, index = staff_track(Score(tracks=[one_staff]), one_staff, on)
     # onsets 0-19: 76 on top of 72, 52, 48; onsets 20-39: 52 on top of 48
     assert len(track.notes) == 80 and sorted({n.pitch for n in track.notes}) == [48, 52, 72]
-    assert [lopsided.notes[i] for i in index.tolist()] == track.notes
+    assert [one_staff.notes[i] for i in index.tolist()] == track.notes
 
 
 @needs_data
