@@ -12,6 +12,7 @@ tune found as a line beside them is as much a gain (phase21-melband21.md), so ev
 from __future__ import annotations
 
 import dataclasses
+import heapq
 
 import numpy as np
 
@@ -19,29 +20,41 @@ from motifcli.score import Track
 from motifcli.streams import highest_first
 
 TOLERANCE = 0.05  # beats: notes starting this close together are one onset group (texture_lead.CHORD_TOLERANCE)
+OVERLAP = 0.1  # beats a held note must sound past an onset to hold it (a performed legato overlaps the next note)
 
 
 def skyline(onsets: np.ndarray, pitches: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
     """Indices of the highest note of each onset group, in time order."""
+    if len(onsets) == 0:
+        return np.zeros(0, dtype=np.int64)
     order, starts = highest_first(onsets, pitches, tolerance)
     return np.sort(order[starts])
 
 
 def sounding_top(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float = TOLERANCE,
-                 overlap: float = 0.1) -> np.ndarray:
+                 overlap: float = OVERLAP) -> np.ndarray:
     """Indices (time order) of the notes that are the highest sounding at their onset: the highest of their
     onset group, and under no note still held (``overlap`` beats past it: a performed legato's overlap holds
-    nothing). A piano's chord under a held tune note is not the top line, as the skyline of onsets takes it."""
+    nothing). A piano's chord under a held tune note is not the top line, as the skyline of onsets takes it.
+    One sweep: the notes struck before each top note join the held set, leave it as they end."""
     top = skyline(onsets, pitches, tolerance)
     order = np.argsort(onsets, kind="stable")
-    on, off, pi = onsets[order], offsets[order], pitches[order]
-    keep = []
-    for i in top.tolist():
-        t, p = onsets[i], pitches[i]
-        lo = np.searchsorted(on, t - tolerance, side="left")  # notes starting before this group
-        held = (off[:lo] > t + overlap) & (pi[:lo] > p)
-        keep.append(not held.any())
-    return top[np.asarray(keep, dtype=bool)] if len(top) else top
+    on, off, pi = onsets[order], offsets[order], pitches[order].astype(np.int64)
+    held = np.zeros(int(pi.max(initial=0)) + 2, dtype=np.int64)  # notes held, per pitch
+    ending: list[tuple[float, int]] = []  # (offset, pitch) of the held notes, soonest ending first
+    keep = np.zeros(len(top), dtype=bool)
+    struck = 0
+    for k in np.argsort(onsets[top], kind="stable").tolist():
+        t, p = float(onsets[top[k]]), int(pitches[top[k]])
+        lo = int(np.searchsorted(on, t - tolerance, side="left"))  # notes starting before this group
+        for j in range(struck, lo):
+            heapq.heappush(ending, (float(off[j]), int(pi[j])))
+            held[pi[j]] += 1
+        struck = max(struck, lo)
+        while ending and ending[0][0] <= t + overlap:
+            held[heapq.heappop(ending)[1]] -= 1
+        keep[k] = not held[p + 1:].any()
+    return top[keep]
 
 
 def tune_notes(track: Track) -> np.ndarray | None:
