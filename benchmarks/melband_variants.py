@@ -1,0 +1,55 @@
+"""Variants of the tune's removal measured and not kept (phase21-melband21.md), on the pieces merged into one
+track (benchmarks.melband_merged's rows; its 'texture_tune' row is the variant's).
+
+    PYTHONPATH=$PWD python -m benchmarks.melband_variants twice --model pop909 val,train
+    PYTHONPATH=$PWD python -m benchmarks.melband_variants topvoice --model pop909 val,train
+
+``twice``: the top line taken out, then the remainder's top line too (a band's second melody, POP909's
+BRIDGE, under the tune). ``topvoice``: the chordal track's upper voice is its top line
+(texture_tune.sounding_top: no note under a held one) instead of the skyline of onsets, so the tune is
+searched as the line the bars lost.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+import motifcli.discovery.texture_tune as tt
+import motifcli.voices as mv
+from motifcli.voice_ids import UPPER
+
+
+def _twice(track):  # noqa: ANN001, ANN202
+    on, off, pi = track.arrays()
+    first = tt.sounding_top(on, off, pi)
+    rest = np.setdiff1d(np.arange(len(on)), first)
+    return np.union1d(first, rest[tt.sounding_top(on[rest], off[rest], pi[rest])])
+
+
+_split_track = mv.split_track
+
+
+def _top_voice(track_index, onsets, offsets, pitches, onset_tolerance=0.05, min_chord_share=0.2):  # noqa: ANN001, ANN202
+    voices = _split_track(track_index, onsets, offsets, pitches, onset_tolerance, min_chord_share)
+    if len(voices) == 2:  # a chordal track: skyline and bass
+        top = tt.sounding_top(onsets, offsets, pitches, onset_tolerance)
+        voices[0] = mv._voice(track_index, UPPER, top, onsets[top], offsets[top], pitches[top])
+    return voices
+
+
+def main(args: list[str]) -> None:
+    if args[0] == "twice":
+        tt.tune_notes = _twice
+    elif args[0] == "topvoice":
+        mv.split_track = _top_voice
+    else:
+        raise SystemExit(f"unknown variant {args[0]!r}: twice or topvoice")
+    from benchmarks import melband_merged
+
+    melband_merged.main(args[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
