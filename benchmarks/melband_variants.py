@@ -7,7 +7,8 @@ track (benchmarks.melband_merged's rows; its 'texture_tune' row is the variant's
 ``twice``: the top line taken out, then the remainder's top line too (a band's second melody, POP909's
 BRIDGE, under the tune). ``topvoice``: the chordal track's upper voice is its top line
 (texture_tune.sounding_top: no note under a held one) instead of the skyline of onsets, so the tune is
-searched as the line the bars lost.
+searched as the line the bars lost. ``chordtop[=G]``: a top note that tops a chord of 3+ notes struck
+together within G semitones of the next one down stays in the bars (a piano's voicing where the tune rests).
 """
 
 from __future__ import annotations
@@ -29,6 +30,21 @@ def _twice(track):  # noqa: ANN001, ANN202
 
 
 _split_track = mv.split_track
+CHORD_GAP = 4  # chordtop: semitones from a top note down to the next note of its onset group
+
+
+def _chord_top(track):  # noqa: ANN001, ANN202
+    """The top line but the notes that top a chord of 3+ notes struck together, within CHORD_GAP of the
+    next one down (a piano's voicing where the tune rests)."""
+    on, off, pi = track.arrays()
+    top = tt.sounding_top(on, off, pi)
+    from motifcli.streams import highest_first
+
+    order, starts = highest_first(on, pi, tt.TOLERANCE)
+    ends = np.append(starts[1:], len(order))
+    chord_top = {int(order[a]) for a, b in zip(starts.tolist(), ends.tolist())
+                 if b - a >= 3 and pi[order[a]] - pi[order[a + 1]] <= CHORD_GAP}
+    return np.asarray([i for i in top.tolist() if i not in chord_top], dtype=np.int64)
 
 
 def _top_voice(track_index, onsets, offsets, pitches, onset_tolerance=0.05, min_chord_share=0.2):  # noqa: ANN001, ANN202
@@ -42,6 +58,10 @@ def _top_voice(track_index, onsets, offsets, pitches, onset_tolerance=0.05, min_
 def main(args: list[str]) -> None:
     if args[0] == "twice":
         tt.tune_notes = _twice
+    elif args[0].startswith("chordtop"):  # chordtop or chordtop=G
+        global CHORD_GAP
+        CHORD_GAP = int(args[0].split("=")[1]) if "=" in args[0] else CHORD_GAP
+        tt.tune_notes = _chord_top
     elif args[0] == "topvoice":
         mv.split_track = _top_voice
     else:
