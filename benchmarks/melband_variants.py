@@ -9,6 +9,8 @@ BRIDGE, under the tune). ``topvoice``: the chordal track's upper voice is its to
 (texture_tune.sounding_top: no note under a held one) instead of the skyline of onsets, so the tune is
 searched as the line the bars lost. ``chordtop[=G]``: a top note that tops a chord of 3+ notes struck
 together within G semitones of the next one down stays in the bars (a piano's voicing where the tune rests).
+``repeat[=M]``: the bars without the top line only where their phrases cover a share of their notes at least
+that of the whole track's bars less M (a gate from the music's own repetition).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ def _twice(track):  # noqa: ANN001, ANN202
 
 
 _split_track = mv.split_track
+from motifcli.discovery import texture as _texture  # noqa: E402
+
+_ORIG = _texture.texture_phrases
 CHORD_GAP = 4  # chordtop: semitones from a top note down to the next note of its onset group
 
 
@@ -55,6 +60,28 @@ def _top_voice(track_index, onsets, offsets, pitches, onset_tolerance=0.05, min_
     return voices
 
 
+MARGIN = 0.0  # repeat: the bars without the top line are taken when their repeated share is this much less or more
+
+
+def _covered(phrases) -> float:  # noqa: ANN001
+    """Share of the bars' notes in the phrases' statements (the bars' track: the whole or without its top line)."""
+    if not phrases:
+        return 0.0
+    notes = {i for p in phrases for k in range(len(p.starts)) for i in p.statement(k).tolist()}
+    return len(notes) / max(len(phrases[0].bars.track.notes), 1)
+
+
+def _repeating(score, settings, model=None):  # noqa: ANN001, ANN202
+    """The bars without the top line only where they repeat more than the whole track's bars (one lone track)."""
+    import dataclasses
+
+    without = _ORIG(score, settings, model)
+    if not settings.texture_tune:
+        return without
+    whole = _ORIG(score, dataclasses.replace(settings, texture_tune=False), model)
+    return without if _covered(without) >= _covered(whole) - MARGIN else whole
+
+
 def main(args: list[str]) -> None:
     if args[0] == "twice":
         tt.tune_notes = _twice
@@ -62,6 +89,12 @@ def main(args: list[str]) -> None:
         global CHORD_GAP
         CHORD_GAP = int(args[0].split("=")[1]) if "=" in args[0] else CHORD_GAP
         tt.tune_notes = _chord_top
+    elif args[0].startswith("repeat"):  # repeat or repeat=M
+        global MARGIN
+        MARGIN = float(args[0].split("=")[1]) if "=" in args[0] else MARGIN
+        from motifcli.discovery import texture
+
+        texture.texture_phrases = _repeating
     elif args[0] == "topvoice":
         mv.split_track = _top_voice
     else:
