@@ -10,7 +10,8 @@ BRIDGE, under the tune). ``topvoice``: the chordal track's upper voice is its to
 searched as the line the bars lost. ``chordtop[=G]``: a top note that tops a chord of 3+ notes struck
 together within G semitones of the next one down stays in the bars (a piano's voicing where the tune rests).
 ``repeat[=M]``: the bars without the top line only where their phrases cover a share of their notes at least
-that of the whole track's bars less M (a gate from the music's own repetition).
+that of the whole track's bars less M (a gate from the music's own repetition). ``low[=K]``: top notes
+more than K semitones under the top line's median pitch stay in the bars.
 """
 
 from __future__ import annotations
@@ -82,6 +83,18 @@ def _repeating(score, settings, model=None):  # noqa: ANN001, ANN202
     return without if _covered(without) >= _covered(whole) - MARGIN else whole
 
 
+LOW = 8  # low: semitones below the top line's median pitch a top note may lie and still be the tune's
+
+
+def _not_low(track):  # noqa: ANN001, ANN202
+    """The top line but its notes more than LOW semitones under its median pitch (the piano's own top where
+    the tune rests lies well under the tune: POP909 top-line notes of the PIANO track, quartiles -13 / -5 / 0
+    semitones from the median, MELODY's -3 / 0 / +3)."""
+    on, off, pi = track.arrays()
+    top = tt.sounding_top(on, off, pi)
+    return top[pi[top] >= np.median(pi[top]) - LOW] if len(top) else top
+
+
 def main(args: list[str]) -> None:
     if args[0] == "twice":
         tt.tune_notes = _twice
@@ -95,6 +108,10 @@ def main(args: list[str]) -> None:
         from motifcli.discovery import texture
 
         texture.texture_phrases = _repeating
+    elif args[0].startswith("low"):  # low or low=K
+        global LOW
+        LOW = float(args[0].split("=")[1]) if "=" in args[0] else LOW
+        tt.tune_notes = _not_low
     elif args[0] == "topvoice":
         mv.split_track = _top_voice
     else:
