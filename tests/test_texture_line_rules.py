@@ -67,12 +67,14 @@ def test_beside_a_melody_broken_chord_bars_are_texture_statements(model) -> None
 def test_a_one_track_piano_is_still_judged_by_the_line_rules(model, piece: str) -> None:
     """Both staves in ONE track (a one-track piano MIDI) read as one track (``split_hands`` off; by
     default such a track is read as two hands, tests/test_texture_hands.py): the track is alone, so the
-    rules still apply and the families are exactly the old ones; without the rules they would differ."""
+    rules still apply and the families are exactly the old ones; without the rules they would differ.
+    ``texture_tune`` off: with it (the default) the track's bars lose their top line and are not judged,
+    as a band's piano beside its melody track is not (tests/test_texture_tune.py)."""
     score = read_score(BPS / f"{piece}.mid")
     notes = sorted((n for t in score.pitched_tracks() for n in t.notes), key=lambda n: (n.onset, n.pitch))
     one = dataclasses.replace(score, tracks=[Track(0, "Piano", notes, channel=0)], meter=score.meter_map)
-    whole = dataclasses.replace(ALWAYS, split_hands=False)
-    default = discover(one, model, DiscoverySettings(split_hands=False))
+    whole = dataclasses.replace(ALWAYS, split_hands=False, texture_tune=False)
+    default = discover(one, model, DiscoverySettings(split_hands=False, texture_tune=False))
     assert repr(default) == repr(discover(one, model, whole))
     unjudged = dataclasses.replace(whole, texture_voice_share=1.0, texture_family_chords=0.0)
     assert repr(default) != repr(discover(one, model, unjudged))

@@ -84,7 +84,13 @@ def test_staff_track_only_for_a_lone_part_whose_one_staff_leads() -> None:
     assert staff_track(Score(tracks=[lopsided, melody]), lopsided, on)[1] is None  # beside a melody: whole
     assert staff_track(Score(tracks=[lopsided]), lopsided, OFF)[1] is None
     one_staff = Track(0, "Piano", [dataclasses.replace(n, staff=1) for n in lopsided.notes])  # MIDI: one staff
-    assert staff_track(Score(tracks=[one_staff]), one_staff, on)[1] is None
+    whole = dataclasses.replace(on, texture_tune=False)
+    assert staff_track(Score(tracks=[one_staff]), one_staff, whole)[1] is None
+    # with texture_tune (the default) a lone one-staff track's top line is out of its bars (phase21-melband21.md)
+    track, index = staff_track(Score(tracks=[one_staff]), one_staff, on)
+    # onsets 0-19: 76 on top of 72, 52, 48; onsets 20-39: 52 on top of 48
+    assert len(track.notes) == 80 and sorted({n.pitch for n in track.notes}) == [48, 52, 72]
+    assert [one_staff.notes[i] for i in index.tolist()] == track.notes
 
 
 @needs_data

@@ -10,7 +10,8 @@ module finds those statements, the same way on any music:
    ``texture_lead_lines`` times when every other track is a single line, and ``texture_lead_share``
    times all the others' notes together: :func:`leads` in :mod:`texture_lead`; a band's piano part,
    not one staff of a two-hand score nor one part of a quartet; of a piano part alone in its score,
-   the staff that leads it, as its MIDI track per staff: ``texture_staff``) are cut at the score's bar lines
+   the staff that leads it, as its MIDI track per staff: ``texture_staff``; of a one-staff track alone
+   in its score, its notes but its top line, a tune played over its band: ``texture_tune``) are cut at the score's bar lines
    (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
    played a little early belongs to the next bar. A performance's onsets sit a fixed fraction of
    a step off the beat while an estimated bar line lies on a 1/12-beat grid: with
@@ -402,7 +403,8 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
       ``texture_line_rules="alone"``: these two judge only a leading track that is the score's one
       pitched track (its lines hold the melody); beside other tracks it accompanies, and its broken-
       chord bars are statements, not the arpeggio cells found in them (phase12-popocc12.md); so are
-      a solo piano's leading staff's bars (``texture_staff``), as its MIDI file's track per staff.
+      a solo piano's leading staff's bars (``texture_staff``), as its MIDI file's track per staff, and
+      a lone track's bars without its top line (``texture_tune``), as a band's piano beside its melody.
     - A voice family is dropped when ``texture_covers_voice`` or more of its notes lie in the kept
       texture families' occurrences: a few notes of a repeated chordal bar, stated once per bar, are
       a piece of that texture, not a motif of their own (POP909's piano skyline).
@@ -432,7 +434,8 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     texture = []
     for p in chosen:
         fam = phrase_family(p, voiced_notes)
-        # a solo piano's leading staff (texture_staff) sits beside the other staff's lines, as its MIDI track does
+        # a solo piano's leading staff (texture_staff) sits beside the other staff's lines, as its MIDI track does;
+        # a lone track's bars without its top line (texture_tune) beside that line, as a piano beside its melody
         judged = always or (alone and p.bars.index is None)
         if not judged or (_share_in(fam, explained) < settings.texture_voice_share
                           and _chord_share(fam) >= settings.texture_family_chords):
