@@ -19,7 +19,7 @@ import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from motifcli.voice_ids import LOWER, SEPARATED, TEXTURE, UPPER, WRITTEN
+from motifcli.voice_ids import ACCOMPANIMENT, LOWER, SEPARATED, TEXTURE, TEXTURES, UPPER, WRITTEN
 
 if TYPE_CHECKING:
     from motifcli.meter import MeterMap
@@ -126,7 +126,7 @@ def statement_marks(inverted: bool, time_scale: float, retrograde: bool = False)
 
 
 # MotifNote.voice numbers (motifcli/voice_ids.py) in words; docs/json-schema.md
-_VOICE_WORDS = {UPPER: "top line", LOWER: "bass line", TEXTURE: "whole texture"}
+_VOICE_WORDS = {UPPER: "top line", LOWER: "bass line", TEXTURE: "whole texture", ACCOMPANIMENT: "accompaniment"}
 
 
 HAND_WORDS = {1: "right hand", 2: "left hand"}  # a staff of a one-track keyboard part split into hands (hands.py)
@@ -135,7 +135,7 @@ HAND_WORDS = {1: "right hand", 2: "left hand"}  # a staff of a one-track keyboar
 def voice_words(voice: int | None, staff: int | None = None, hands: bool = False) -> str:
     """A note's voice as a reader says it: "staff 2, voice 1" (a written voice), "line 2 from the
     top" (a separated MIDI staff), "top line" / "bass line" (skyline and bass: voices 0, 1) / "whole texture"
-    (a texture family's chords: 2); "" when unknown. ``hands``: the staves are the hands discovery
+    (a texture family's chords: 2) / "accompaniment" (a one-track song's bars without its tune: 3); "" when unknown. ``hands``: the staves are the hands discovery
     split a one-track keyboard part into (:mod:`motifcli.hands`), so staff 1 is "right hand"."""
     if voice is None:
         words = ""
@@ -263,7 +263,7 @@ class Occurrence:
 
     def _named_staff(self, first: MotifNote) -> int | None:
         """The staff its words name: its first note's, none for a texture statement over several."""
-        if first.voice == TEXTURE and any(n.staff != first.staff for n in self.notes):
+        if first.voice in TEXTURES and any(n.staff != first.staff for n in self.notes):
             return None
         return first.staff
 

@@ -16,7 +16,7 @@ import pytest
 
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.readers import read_score
-from motifcli.voices import TEXTURE
+from motifcli.voice_ids import ACCOMPANIMENT, TEXTURE, TEXTURES
 
 SONG = Path(__file__).resolve().parents[1] / "examples" / "pop909-101.mid"
 
@@ -44,7 +44,7 @@ def song(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 def _texture_notes(families) -> list[tuple[float, int]]:  # noqa: ANN001
     return [(round(n.onset, 3), n.pitch) for f in families for o in f.occurrences for n in o.notes
-            if n.voice == TEXTURE]
+            if n.voice in TEXTURES]
 
 
 def test_texture_families_on_the_accompaniment_without_the_tune(song) -> None:  # noqa: ANN001
@@ -69,3 +69,21 @@ def test_a_chord_under_a_held_tune_note_is_not_the_top_line() -> None:
     offsets = np.array([2.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 3.0])
     pitches = np.array([72, 60, 64, 62, 65, 74, 60, 64])
     assert sounding_top(onsets, offsets, pitches).tolist() == [0, 5]
+
+
+def test_the_accompaniment_is_named_so(song) -> None:  # noqa: ANN001
+    """Its statements are not the track's whole texture: their notes carry ACCOMPANIMENT and the report
+    says "accompaniment" (JSON/CSV ``line``, labels); read whole (``texture_tune=False``) they stay the
+    "whole texture" (voice 2)."""
+    import motifcli
+
+    score, _ = song
+    voices = {n.voice for f in discover(score, None, DiscoverySettings()) if f.is_texture
+              for o in f.occurrences for n in o.notes}
+    assert voices == {ACCOMPANIMENT}
+    lines = {o.line for m in motifcli.annotate(score).motifs for o in m.occurrences}
+    assert any(line.endswith(", accompaniment") for line in lines), lines
+    assert not any("whole texture" in line for line in lines), lines
+    whole = {n.voice for f in discover(score, None, DiscoverySettings(texture_tune=False)) if f.is_texture
+             for o in f.occurrences for n in o.notes}
+    assert whole == {TEXTURE}

@@ -67,6 +67,7 @@ from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm
 from motifcli.discovery.texture_lead import CHORD_TOLERANCE, chordal, leads, staff_track  # which tracks state textures
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.score import Score, Track
+from motifcli.voice_ids import ACCOMPANIMENT
 from motifcli.voices import TEXTURE, chord_share
 
 TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
@@ -85,6 +86,7 @@ class TrackBars:
     shift: np.ndarray  # [bars] semitones from its symbol's first bar
     match: np.ndarray  # [bars] similarity to its symbol's first bar (1 for that bar)
     index: np.ndarray | None = None  # track's notes' indices in its part (a leading staff's: texture_staff); None: the part
+    voice: int = TEXTURE  # its statements' voice: ACCOMPANIMENT where the bars are a one-track song's without its tune
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +346,8 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
         bars = track_bars(score, track, grid, settings, model)
         if bars is None:
             continue
-        bars = dataclasses.replace(bars, index=index)
+        tune_out = index is not None and part.staves() is None  # texture_tune: the track's top line taken out
+        bars = dataclasses.replace(bars, index=index, voice=ACCOMPANIMENT if tune_out else TEXTURE)
         if settings.texture_bar_runs:  # every repeated bar symbol, closed or not, beside the longer phrases
             out.extend(phrases(bars, dataclasses.replace(settings, texture_max_bars=1)))
             out.extend(p for p in phrases(bars, settings) if p.length > 1)
@@ -360,7 +363,7 @@ def phrase_family(phrase: Phrase, total_notes: int) -> Family:
     for k, s in enumerate(phrase.starts.tolist()):
         idx = phrase.statement(k)
         refs = tuple(
-            NoteRef(track.index, int(i if index is None else index[i]), TEXTURE, float(track.notes[i].onset),
+            NoteRef(track.index, int(i if index is None else index[i]), phrase.bars.voice, float(track.notes[i].onset),
                     float(track.notes[i].offset), int(track.notes[i].pitch))
             for i in idx.tolist()
         )

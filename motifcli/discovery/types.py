@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motifcli.voice_ids import TEXTURE
+from motifcli.voice_ids import TEXTURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,7 @@ class NoteRef:
 
     track: int  # Track.index
     index: int  # position in track.notes
-    voice: int  # motifcli.voices.UPPER / LOWER / TEXTURE, WRITTEN + a MusicXML written voice, or SEPARATED + a separated line
+    voice: int  # motifcli.voices.UPPER / LOWER / TEXTURE / ACCOMPANIMENT, WRITTEN + a MusicXML written voice, or SEPARATED + a separated line
     onset: float  # beats
     offset: float
     pitch: int
@@ -70,7 +70,7 @@ class Family:
     @property
     def is_texture(self) -> bool:
         """Whole bars of a chordal track (texture.py), not a line's notes: line rules do not judge it."""
-        return self.prototype.notes[0].voice == TEXTURE
+        return self.prototype.notes[0].voice in TEXTURES
 
 
 @dataclass(frozen=True, slots=True)

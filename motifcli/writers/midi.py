@@ -51,7 +51,7 @@ from motifcli.annotation import LABEL_TEXT, Annotation, Occurrence, voice_words
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
 from motifcli.score import DRUM_CHANNEL, Score
-from motifcli.voice_ids import TEXTURE
+from motifcli.voice_ids import TEXTURES
 from motifcli.writers._common import clean_text, first_note_track, note_span
 from motifcli.writers.midi_bars import signature_events
 from motifcli.writers.options import DEFAULT, WriteOptions
@@ -246,7 +246,7 @@ def lyric_text(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[
     it says in place of ``occ.text`` ("Motif A3 = B1": a statement of two families)."""
     text = occ.text if text is None else text
     first = occ.first_note
-    if first is None or first.voice in (None, TEXTURE) or not 0 <= first.track < len(score.tracks):
+    if first is None or first.voice is None or first.voice in TEXTURES or not 0 <= first.track < len(score.tracks):
         return text  # a texture statement holds the whole chord the lyric stands under
     if first.track not in onsets:
         onsets[first.track] = score.tracks[first.track].arrays()[0]
