@@ -39,7 +39,7 @@ import numpy as np
 
 from motifcli.quantiles import percentiles
 from motifcli.score import Score
-from motifcli.streams import line_count, notated, onset_groups
+from motifcli.streams import line_count, notated, onset_groups, restruck
 from motifcli.voices import chord_share
 
 SPAN = 12  # semitones a hand spans at most, notes it holds included (an octave: 10-16 measured, 12 best)
@@ -51,6 +51,7 @@ SHARE = 0.15  # each hand holds at least this share of the notes, or the part is
 RANGE = 24  # semitones of range a two-hand part has at least (two octaves: notation's grand staff rule)
 LEAK = 0.3  # weight of a hand's newest notes in its running centre
 TOLERANCE = 0.05  # beats: notes starting this close together are one group (texture_lead.CHORD_TOLERANCE)
+RESTRUCK = 0.002  # a performance with at most this share of keys struck while sounding is one player's (streams.restruck: simulated pianists 0, POP909 merged 0.0044-0.30)
 NEAR_BEST = 0.01  # a clean cut agrees with the running split within this share of the best cut's agreement
 
 
@@ -205,7 +206,9 @@ def staves_of(score: Score, chord_tolerance: float, chord_least: float) -> Hands
         return {}  # a MusicXML part says its own staves: one staff written is one staff (phase20-hands20.md)
     track = pitched[0]
     onsets, offsets, pitches = track.arrays()
-    if not notated(onsets) or chord_share(onsets, chord_tolerance) < chord_least:
+    if not (notated(onsets) or restruck(onsets, offsets, pitches, chord_tolerance) <= RESTRUCK):
+        return {}  # a performance of more than one player: melody and band merged (phase21-perfpiano21.md)
+    if chord_share(onsets, chord_tolerance) < chord_least:
         return {}
     if line_count(onsets, offsets, pitches, chord_tolerance):
         return {}
