@@ -80,6 +80,8 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
         return hand, 0.0
     order = np.lexsort((pitches, onsets))
     group = onset_groups(onsets[order], tolerance)
+    within = np.lexsort((pitches[order], group))  # each group lowest first: a played chord's notes come unevenly
+    order, group = order[within], group[within]
     bounds = np.flatnonzero(np.concatenate([[True], np.diff(group) > 0, [True]]))
     ordered = pitches[order].astype(np.float64)
     cuts = np.arange(int(pitches.min()), int(pitches.max()) + 2, dtype=np.float64)  # the boundary's places
@@ -92,7 +94,7 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     unplayable = 0
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         p = ordered[a:b]  # ascending
-        now = float(onsets[order[a]]) + tolerance
+        now = float(onsets[order[a:b]].min()) + tolerance
         sounding = [(end, q) for end, q in sounding if end > now]
         total = cost[:, None] + move
         came = total.argmin(axis=0)
