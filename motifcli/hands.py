@@ -199,10 +199,12 @@ def staves_of(score: Score, chord_tolerance: float, chord_least: float) -> Hands
     melody is one hand however wide), no steady number of lines (a MIDI chorale reduction or fugue:
     :func:`motifcli.streams.line_count` separates its lines, phases 15-16) and notated
     (:func:`motifcli.streams.notated`: onsets on a grid, as notation software and sequencers write a
-    piano piece or a lead sheet); else ``{}``. A performance is left whole: a POP909 song's melody,
-    bridge and piano merged into one track (performed) lost with the split (F_est 0.508 -> 0.235 on
-    val + train: its hands seldom lead, so its piano's bar texture, which the labels mostly are, went),
-    while the notated pieces gained (phase19-hand19.md)."""
+    piano piece or a lead sheet) or performed by one player (:func:`motifcli.streams.restruck` at most
+    ``RESTRUCK``: a key is released before it is struck again); else ``{}``. A performance of several
+    players is left whole: a POP909 song's melody, bridge and piano merged into one track lost with the
+    split (F_est 0.508 -> 0.235 on val + train: its hands seldom lead, so its piano's bar texture, which
+    the labels mostly are, went), while the notated pieces gained (phase19-hand19.md); a sonata played
+    on a digital piano gains as they do (phase21-perfpiano21.md)."""
     pitched = [t for t in score.pitched_tracks() if t.notes]
     if score.format != "midi" or len(pitched) != 1 or pitched[0].staves() is not None:
         return {}  # a MusicXML part says its own staves: one staff written is one staff (phase20-hands20.md)
