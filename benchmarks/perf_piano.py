@@ -1,7 +1,7 @@
 """A notated keyboard piece made *performed* (a seeded simulation of a pianist on a digital piano), and
 what the one-track reading makes of it (phase21-perfpiano21.md).
 
-    PYTHONPATH=$PWD python -m benchmarks.perf_piano bps tune [--set k=v ...]        # BPS merged, notated and performed
+    PYTHONPATH=$PWD python -m benchmarks.perf_piano bps tune [seed=K jitter=MS roll=P] [--set k=v ...]   # BPS merged, notated and performed
     PYTHONPATH=$PWD python -m benchmarks.perf_piano --model pop909 val,train [...]  # POP909 merged (already performed)
     PYTHONPATH=$PWD python -m benchmarks.perf_piano files IN OUT                    # hands_inputs' IN -> performed OUT
 
@@ -27,21 +27,22 @@ import numpy as np
 from motifcli.score import Note
 from motifcli.streams import restruck
 
-JITTER_MS, CLIP_MS, ROLL_MS, ROLL_P = 15.0, 30.0, 12.0, 0.35
+JITTER_MS, ROLL_MS, ROLL_P = 15.0, 12.0, 0.35
 
 
-def perform(notes: list[Note], bpm: float, seed: int) -> list[Note]:
-    """The notes as played (same order as ``notes``): see the module docstring."""
+def perform(notes: list[Note], bpm: float, seed: int, jitter_ms: float = JITTER_MS, roll_p: float = ROLL_P) -> list[Note]:
+    """The notes as played (same order as ``notes``): see the module docstring (``jitter_ms`` the
+    onsets' spread, clipped at twice it; ``roll_p`` a chord's chance of being rolled)."""
     rng = np.random.default_rng(seed)
     beat_ms = 60000.0 / bpm
     on = np.array([n.onset for n in notes])
     off = np.array([n.offset for n in notes])
     pitch = np.array([n.pitch for n in notes])
-    shift = np.clip(rng.normal(0.0, JITTER_MS, len(notes)), -CLIP_MS, CLIP_MS) / beat_ms
+    shift = np.clip(rng.normal(0.0, jitter_ms, len(notes)), -2 * jitter_ms, 2 * jitter_ms) / beat_ms
     keys = np.round(on * 48).astype(np.int64)
     for k in np.unique(keys):
         at = np.flatnonzero(keys == k)
-        if len(at) >= 3 and rng.random() < ROLL_P:
+        if len(at) >= 3 and rng.random() < roll_p:
             at = at[np.argsort(pitch[at])]
             shift[at] = shift[at[0]] + np.arange(len(at)) * ROLL_MS / beat_ms
     dur = (off - on) * rng.uniform(0.7, 1.3, len(notes))
@@ -85,7 +86,9 @@ def corpus_rows(args: list[str]) -> None:
 
         model, args = motifcli.load_model(), args[1:]
     corpus, splits = args[0], args[1].split(",")
-    sets = parse_set([a for a in args[2:] if a != "--set"])
+    sim = dict(a.split("=") for a in args[2:] if a.split("=")[0] in ("seed", "jitter", "roll"))
+    sets = parse_set([a for a in args[2:] if a != "--set" and a.split("=")[0] not in sim])
+    seed, jitter, roll = int(sim.get("seed", 0)), float(sim.get("jitter", JITTER_MS)), float(sim.get("roll", ROLL_P))
     gate, restruck_at = hands_mod.notated, hands_mod.RESTRUCK  # "forced": every part past the grid gate (the others stay)
     play = corpus == "bps"  # POP909 merged is a performance already
     runs: dict[str, list] = {}
@@ -97,7 +100,7 @@ def corpus_rows(args: list[str]) -> None:
             truth = np.concatenate([np.full(len(t.notes), k + 1) for k, t in enumerate(tracks)])
             versions = {"notated": notes}
             if play:
-                versions["performed"] = perform(notes, _bpm(p.score), seed=len(notes))
+                versions["performed"] = perform(notes, _bpm(p.score), len(notes) + seed, jitter, roll)
             line = [p.name]
             for vname, vnotes in versions.items():
                 one, order = _one_track(p.score, vnotes)
