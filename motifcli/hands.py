@@ -39,7 +39,7 @@ import numpy as np
 
 from motifcli.quantiles import percentiles
 from motifcli.score import Score
-from motifcli.streams import line_count, notated, onset_groups
+from motifcli.streams import line_count, notated, onset_groups, restruck
 from motifcli.voices import chord_share
 
 SPAN = 12  # semitones a hand spans at most, notes it holds included (an octave: 10-16 measured, 12 best)
@@ -51,6 +51,7 @@ SHARE = 0.15  # each hand holds at least this share of the notes, or the part is
 RANGE = 24  # semitones of range a two-hand part has at least (two octaves: notation's grand staff rule)
 LEAK = 0.3  # weight of a hand's newest notes in its running centre
 TOLERANCE = 0.05  # beats: notes starting this close together are one group (texture_lead.CHORD_TOLERANCE)
+RESTRUCK = 0.002  # a performance with at most this share of keys struck while sounding is one player's (streams.restruck: simulated pianists 0, POP909 merged 0.0044-0.30)
 NEAR_BEST = 0.01  # a clean cut agrees with the running split within this share of the best cut's agreement
 
 
@@ -79,6 +80,8 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
         return hand, 0.0
     order = np.lexsort((pitches, onsets))
     group = onset_groups(onsets[order], tolerance)
+    within = np.lexsort((pitches[order], group))  # each group lowest first: a played chord's notes come unevenly
+    order, group = order[within], group[within]
     bounds = np.flatnonzero(np.concatenate([[True], np.diff(group) > 0, [True]]))
     ordered = pitches[order].astype(np.float64)
     cuts = np.arange(int(pitches.min()), int(pitches.max()) + 2, dtype=np.float64)  # the boundary's places
@@ -91,7 +94,7 @@ def split_counted(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     unplayable = 0
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         p = ordered[a:b]  # ascending
-        now = float(onsets[order[a]]) + tolerance
+        now = float(onsets[order[a:b]].min()) + tolerance
         sounding = [(end, q) for end, q in sounding if end > now]
         total = cost[:, None] + move
         came = total.argmin(axis=0)
@@ -196,16 +199,20 @@ def staves_of(score: Score, chord_tolerance: float, chord_least: float) -> Hands
     melody is one hand however wide), no steady number of lines (a MIDI chorale reduction or fugue:
     :func:`motifcli.streams.line_count` separates its lines, phases 15-16) and notated
     (:func:`motifcli.streams.notated`: onsets on a grid, as notation software and sequencers write a
-    piano piece or a lead sheet); else ``{}``. A performance is left whole: a POP909 song's melody,
-    bridge and piano merged into one track (performed) lost with the split (F_est 0.508 -> 0.235 on
-    val + train: its hands seldom lead, so its piano's bar texture, which the labels mostly are, went),
-    while the notated pieces gained (phase19-hand19.md)."""
+    piano piece or a lead sheet) or performed by one player (:func:`motifcli.streams.restruck` at most
+    ``RESTRUCK``: a key is released before it is struck again); else ``{}``. A performance of several
+    players is left whole: a POP909 song's melody, bridge and piano merged into one track lost with the
+    split (F_est 0.508 -> 0.235 on val + train: its hands seldom lead, so its piano's bar texture, which
+    the labels mostly are, went), while the notated pieces gained (phase19-hand19.md); a sonata played
+    on a digital piano gains as they do (phase21-perfpiano21.md)."""
     pitched = [t for t in score.pitched_tracks() if t.notes]
     if score.format != "midi" or len(pitched) != 1 or pitched[0].staves() is not None:
         return {}  # a MusicXML part says its own staves: one staff written is one staff (phase20-hands20.md)
     track = pitched[0]
     onsets, offsets, pitches = track.arrays()
-    if not notated(onsets) or chord_share(onsets, chord_tolerance) < chord_least:
+    if not (notated(onsets) or restruck(onsets, offsets, pitches, chord_tolerance) <= RESTRUCK):
+        return {}  # a performance of more than one player: melody and band merged (phase21-perfpiano21.md)
+    if chord_share(onsets, chord_tolerance) < chord_least:
         return {}
     if line_count(onsets, offsets, pitches, chord_tolerance):
         return {}

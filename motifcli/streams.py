@@ -149,6 +149,24 @@ def notated(onsets: np.ndarray) -> bool:
     return bool(np.mean(np.abs(step - np.round(step)) < 1e-3 * GRID) >= 0.95)
 
 
+def restruck(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, tolerance: float) -> float:
+    """Share of the notes that start more than ``tolerance`` before a note of the same pitch ends: a
+    key struck while it still sounds. One player's keyboard has one key per pitch, so a recording from
+    a digital piano has none (a key is released before it is struck again); a melody merged with its
+    band has many (the tune doubled by the piano or the bridge: POP909's MELODY+BRIDGE+PIANO, 0.4-30%
+    of the notes; phase21-perfpiano21.md). Notation has some too (two hands on one key, a held note
+    under a repeated one), so this tells a performance's players apart, not notation's."""
+    if len(onsets) == 0:
+        return 0.0
+    order = np.lexsort((onsets, pitches))
+    p, a, b = pitches[order], onsets[order], offsets[order]
+    rank = np.cumsum(np.r_[False, p[1:] != p[:-1]])  # each pitch's place: a running max never crosses pitches
+    width = float(b.max() - b.min()) + 1.0
+    latest = np.maximum.accumulate(rank * width + (b - b.min())) - rank * width + b.min()
+    held = np.where(np.r_[False, p[1:] == p[:-1]], np.r_[-np.inf, latest[:-1]], -np.inf)  # earlier notes' latest end
+    return float(np.mean(a < held - tolerance))
+
+
 def window_max(times: np.ndarray, values: np.ndarray, width: float) -> np.ndarray:
     """The largest of ``values`` (small non-negative integers, at sorted ``times``) within ``width``
     of each time: one prefix count per value, so linear."""
