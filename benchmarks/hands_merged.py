@@ -31,7 +31,26 @@ def merged(score):  # noqa: ANN001, ANN201 - motifcli Score
     return dataclasses.replace(score, tracks=[Track(0, "Piano", notes, channel=0)], meter=score.meter_map)
 
 
-def main(args: list[str]) -> None:
+def family_scores(fams, refs) -> dict:  # noqa: ANN001 - discovery families, cleaned reference patterns
+    """mir_eval's scores of ``fams`` (discovery families) against ``refs``."""
+    return fast_scores(clean([[o.points() for o in f.occurrences] for f in fams]), refs)
+
+
+def print_piece(name: str, rows: list[dict]) -> None:
+    """One piece's F_est / F_occ(.75) / F_3 per reading, in the readings' order."""
+    print(name, " | ".join(f"{r['F_est']:.3f} / {r['F_occ.75']:.3f} / {r['F_3']:.3f}" for r in rows), flush=True)
+
+
+def print_means(corpus: str, splits: list[str], runs: dict[str, list[tuple[float, float, float]]]) -> None:
+    """Each reading's mean F_est / F_occ(.75) / F_3 over the pieces."""
+    for name, rows in runs.items():
+        m = np.mean(rows, axis=0)
+        print(f"{corpus} {','.join(splits)} {name}: F_est {m[0]:.3f} F_occ(.75) {m[1]:.3f} F_3 {m[2]:.3f} ({len(rows)} pieces)")
+
+
+def command(args: list[str]) -> tuple[bool, object | None, str, list[str], list[str]]:
+    """``[--per-piece] [--model] CORPUS SPLITS [MORE...]`` -> (per piece, the shipped model or None, corpus,
+    splits, the arguments after them)."""
     per_piece = "--per-piece" in args
     args = [a for a in args if a != "--per-piece"]
     model = None
@@ -39,7 +58,11 @@ def main(args: list[str]) -> None:
         import motifcli
 
         model, args = motifcli.load_model(), args[1:]
-    corpus, splits = args[0], args[1].split(",")
+    return per_piece, model, args[0], args[1].split(","), args[2:]
+
+
+def main(args: list[str]) -> None:
+    per_piece, model, corpus, splits, _ = command(args)
     runs = {"as read": [], "merged, before": [], "merged, split_hands": []}
     for split in splits:
         for p in pieces(corpus, split):
@@ -49,16 +72,12 @@ def main(args: list[str]) -> None:
             for name, score, settings in (("as read", p.score, DiscoverySettings()),
                                           ("merged, before", one, DiscoverySettings(split_hands=False)),
                                           ("merged, split_hands", one, DiscoverySettings())):
-                fams = discover(score, model, settings)
-                sc = fast_scores(clean([[o.points() for o in f.occurrences] for f in fams]), refs)
+                sc = family_scores(discover(score, model, settings), refs)
                 runs[name].append((sc["F_est"], sc["F_occ.75"], sc["F_3"]))
                 rows.append(sc)
             if per_piece:
-                print(p.name, " | ".join(f"{r['F_est']:.3f} / {r['F_occ.75']:.3f} / {r['F_3']:.3f}" for r in rows),
-                      flush=True)
-    for name, rows in runs.items():
-        m = np.mean(rows, axis=0)
-        print(f"{corpus} {','.join(splits)} {name}: F_est {m[0]:.3f} F_occ(.75) {m[1]:.3f} F_3 {m[2]:.3f} ({len(rows)} pieces)")
+                print_piece(p.name, rows)
+    print_means(corpus, splits, runs)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,9 @@ import sys
 
 import numpy as np
 
-from benchmarks.discovery_errors import clean, fast_scores
+from benchmarks.discovery_errors import clean
 from benchmarks.discovery_sweep import pieces
-from benchmarks.hands_merged import merged
+from benchmarks.hands_merged import command, family_scores, merged, print_means, print_piece
 from motifcli.discovery import DiscoverySettings, discover, texture_tune
 
 _ORACLE: set[tuple[float, int]] = set()
@@ -38,15 +38,8 @@ def _value(v: str):  # noqa: ANN202
 
 
 def main(args: list[str]) -> None:
-    per_piece = "--per-piece" in args
-    args = [a for a in args if a != "--per-piece"]
-    model = None
-    if args[0] == "--model":
-        import motifcli
-
-        model, args = motifcli.load_model(), args[1:]
-    corpus, splits = args[0], args[1].split(",")
-    extra = {k: _value(v) for k, v in (a.split("=", 1) for a in args[2:])}
+    per_piece, model, corpus, splits, more = command(args)
+    extra = {k: _value(v) for k, v in (a.split("=", 1) for a in more)}
     real = texture_tune.tune_notes
     names = ("merged", "texture_tune", "oracle melody", "oracle melody+bridge")
     runs: dict[str, list] = {n: [] for n in names}
@@ -67,17 +60,13 @@ def main(args: list[str]) -> None:
                     texture_tune.tune_notes = _oracle
                 else:
                     texture_tune.tune_notes = real
-                fams = discover(one, model, settings)
-                sc = fast_scores(clean([[o.points() for o in f.occurrences] for f in fams]), refs)
+                sc = family_scores(discover(one, model, settings), refs)
                 runs[name].append((sc["F_est"], sc["F_occ.75"], sc["F_3"]))
                 rows.append(sc)
             texture_tune.tune_notes = real
             if per_piece:
-                print(p.name, " | ".join(f"{r['F_est']:.3f} / {r['F_occ.75']:.3f} / {r['F_3']:.3f}" for r in rows),
-                      flush=True)
-    for name, rows in runs.items():
-        m = np.mean(rows, axis=0)
-        print(f"{corpus} {','.join(splits)} {name}: F_est {m[0]:.3f} F_occ(.75) {m[1]:.3f} F_3 {m[2]:.3f} ({len(rows)} pieces)")
+                print_piece(p.name, rows)
+    print_means(corpus, splits, runs)
 
 
 if __name__ == "__main__":
