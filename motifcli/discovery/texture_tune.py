@@ -57,8 +57,8 @@ def sounding_top(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, t
     return top[keep]
 
 
-def tune_notes(track: Track) -> np.ndarray | None:
-    """Indices of ``track``'s tune notes (its top line: :func:`sounding_top`); None: no tune."""
+def tune_notes(track: Track) -> np.ndarray:
+    """Indices of ``track``'s tune notes (its top line: :func:`sounding_top`; empty: no tune)."""
     on, off, pi = track.arrays()
     return sounding_top(on, off, pi)
 
@@ -67,7 +67,7 @@ def accompaniment(track: Track) -> tuple[Track, np.ndarray | None]:
     """``track`` without its tune's notes (:func:`tune_notes`) and the kept notes' indices in it; the
     track whole and None where it has no tune."""
     tune = tune_notes(track)
-    if tune is None or len(tune) == 0:
+    if len(tune) == 0:
         return track, None
     index = np.setdiff1d(np.arange(len(track.notes)), tune)
     return dataclasses.replace(track, notes=[track.notes[i] for i in index.tolist()]), index
