@@ -17,7 +17,7 @@ import pytest
 from conftest import needs_data, song_path
 
 from motifcli import read_score
-from motifcli.discovery import DiscoverySettings, discover
+from motifcli.discovery import DiscoverySettings, discover, texture_tune
 from motifcli.discovery.texture_lead import staff_track
 from motifcli.model import LazyModel
 from motifcli.score import Note, Score, Track
@@ -86,10 +86,16 @@ def test_staff_track_only_for_a_lone_part_whose_one_staff_leads() -> None:
     one_staff = Track(0, "Piano", [dataclasses.replace(n, staff=1) for n in lopsided.notes])  # MIDI: one staff
     whole = dataclasses.replace(on, texture_tune=False)
     assert staff_track(Score(tracks=[one_staff]), one_staff, whole)[1] is None
-    # with texture_tune (the default) a lone one-staff track's top line is out of its bars (phase21-melband21.md)
-    track, index = staff_track(Score(tracks=[one_staff]), one_staff, on)
-    # onsets 0-19: 76 on top of 72, 52, 48; onsets 20-39: 52 on top of 48
-    assert len(track.notes) == 80 and sorted({n.pitch for n in track.notes}) == [48, 52, 72]
+    # one player's track keeps its top line (no key struck while it sounds: texture_tune.several_players)
+    assert staff_track(Score(tracks=[one_staff]), one_staff, on)[1] is None
+    # a band's (a key struck again while it sounds: the tune doubled) has its top line out of its bars
+    doubled = [Note(float(k), float(k) + 1.0, 36) for k in range(10) for _ in range(2)]  # bass and band on one key
+    band = Track(0, "Band", sorted([*one_staff.notes, *doubled], key=lambda n: (n.onset, n.pitch)))
+    assert texture_tune.several_players(band) and not texture_tune.several_players(one_staff)
+    track, index = staff_track(Score(tracks=[band]), band, on)
+    # onsets 0-19: 76 on top of 72, 52, 48 (and 36 at 0-9); onsets 20-39: 52 on top of 48
+    assert len(track.notes) == 100 and sorted({n.pitch for n in track.notes}) == [36, 48, 52, 72]
+    one_staff = band
     assert [one_staff.notes[i] for i in index.tolist()] == track.notes
 
 

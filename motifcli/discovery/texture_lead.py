@@ -13,7 +13,7 @@ import dataclasses
 
 import numpy as np
 
-from motifcli.discovery.texture_tune import accompaniment
+from motifcli.discovery.texture_tune import accompaniment, several_players
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.score import Score, Track
 from motifcli.voices import chord_share
@@ -93,15 +93,16 @@ def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tupl
     (Clara Schumann op. 1/3; benchmarks/phase18-tex18.md). A band's piano beside its melody track,
     and every other MIDI track, is left whole.
 
-    With ``texture_tune``, a one-staff track alone in its score (a MIDI file in one track that the
-    hand split left whole: a band song played into one track) states it without its top line
+    With ``texture_tune``, a one-staff track alone in its score that several players sound (a MIDI file in
+    one track that the hand split left whole: a band song played into one track; :func:`several_players`)
+    states it without its top line
     (:func:`motifcli.discovery.texture_tune.accompaniment`): a tune riding over the accompaniment made
     every bar different (POP909 merged into one track: benchmarks/phase21-melband21.md).
     """
     others = any(t.index != track.index for t in score.pitched_tracks())
     staves = track.staves() if settings.texture_staff and settings.texture_staves and not others else None
     if staves is None:
-        if settings.texture_tune and not others and track.staves() is None:  # a song played into one track
+        if settings.texture_tune and not others and track.staves() is None and several_players(track):  # a band in one track
             return accompaniment(track)
         return track, None
     ids, counts = np.unique(staves, return_counts=True)

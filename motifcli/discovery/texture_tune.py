@@ -6,7 +6,10 @@ Here the track's top line (the notes highest sounding at their onset: :func:`sou
 of the bars, so they are the accompaniment's. Nothing measured told a tune from a piano's own top line
 (the share of its notes struck alone, its register gap, its share of the notes overlap between POP909
 songs and BPS movements), and a solo piano's bars without their top line lose little: the piano's
-tune found as a line beside them is as much a gain (phase21-melband21.md), so every such track is read so.
+tune found as a line beside them is as much a gain (phase21-melband21.md). What does tell a band's tune from
+a pianist's own top line is who plays it: a tune doubled by its band strikes keys that still sound, far more
+often than one player's hands do (:func:`several_players`); a piano accompaniment played alone keeps its top
+line in its bars (DISCOVERY-ALGO.md "Phase 21").
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import heapq
 import numpy as np
 
 from motifcli.score import Track
-from motifcli.streams import highest_first
+from motifcli.streams import highest_first, restruck
 
 TOLERANCE = 0.05  # beats: notes starting this close together are one onset group (texture_lead.CHORD_TOLERANCE)
 OVERLAP = 0.1  # beats a held note must sound past an onset to hold it (a performed legato overlaps the next note)
+SEVERAL = 0.01  # share of notes struck while their key sounds above which a track is several players' (several_players)
 
 
 def skyline(onsets: np.ndarray, pitches: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
@@ -55,6 +59,18 @@ def sounding_top(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray, t
             held[heapq.heappop(ending)[1]] -= 1
         keep[k] = not held[p + 1:].any()
     return top[keep]
+
+
+def several_players(track: Track) -> bool:
+    """Whether ``track`` strikes a key that still sounds more often than one keyboard player does
+    (:func:`motifcli.streams.restruck` over ``SEVERAL``): a tune doubled by its band, merged into one track.
+    POP909 val + train: MELODY+BRIDGE+PIANO merged 0.0097-0.17 (49 of 50 above), the PIANO track alone
+    0-0.074 (7 of 50 above); 150 other POP909 songs: 2 merged at or below, 13 pianos above. One player's
+    track (a piano accompaniment played alone) keeps its top line in its bars: there it is the texture's own
+    top, and taking it out cost POP909's PIANO track read alone 0.666 / 0.570 / 0.430 -> 0.425 / 0.187 /
+    0.282 (F_est / F_occ / F_3 on val + train, hands left whole; DISCOVERY-ALGO.md "Phase 21")."""
+    on, off, pi = track.arrays()
+    return restruck(on, off, pi, TOLERANCE) > SEVERAL
 
 
 def tune_notes(track: Track) -> np.ndarray:
