@@ -99,7 +99,7 @@ def split_staves(paths: list[str]) -> None:
     for path in paths:
         score = motifcli.read_score(Path(path))
         for t in score.pitched_tracks():
-            own, index = staff_track(score, t, on)
+            own, index, _ = staff_track(score, t, on)
             if index is not None:
                 print(f"{Path(path).name} {t.name}: {len(t.notes)} notes, leading staff {len(index)};"
                       f" chordal: staff {chordal(own.arrays()[0], on)}, part {chordal(t.arrays()[0], on)};"

@@ -21,6 +21,7 @@ from motifcli.discovery import DiscoverySettings, discover, texture_tune
 from motifcli.discovery.texture_lead import staff_track
 from motifcli.model import LazyModel
 from motifcli.score import Note, Score, Track
+from motifcli.voice_ids import ACCOMPANIMENT, TEXTURE
 
 REPO = Path(__file__).resolve().parents[1]
 OFF = dataclasses.replace(DiscoverySettings(), texture_staff=False)  # the rule before phase 18
@@ -75,7 +76,8 @@ def _piano(staff_counts: dict[int, int]) -> Track:
 def test_staff_track_only_for_a_lone_part_whose_one_staff_leads() -> None:
     on = DiscoverySettings()
     lopsided = _piano({1: 40, 2: 80})
-    track, index = staff_track(Score(tracks=[lopsided]), lopsided, on)
+    track, index, voice = staff_track(Score(tracks=[lopsided]), lopsided, on)
+    assert voice == TEXTURE
     assert index is not None and len(track.notes) == 80 and {n.staff for n in track.notes} == {2}
     assert [lopsided.notes[i] for i in index.tolist()] == track.notes and track.index == lopsided.index
     even = _piano({1: 40, 2: 40})
@@ -92,7 +94,8 @@ def test_staff_track_only_for_a_lone_part_whose_one_staff_leads() -> None:
     doubled = [Note(float(k), float(k) + 1.0, 36) for k in range(10) for _ in range(2)]  # bass and band on one key
     band = Track(0, "Band", sorted([*one_staff.notes, *doubled], key=lambda n: (n.onset, n.pitch)))
     assert texture_tune.several_players(band) and not texture_tune.several_players(one_staff)
-    track, index = staff_track(Score(tracks=[band]), band, on)
+    track, index, voice = staff_track(Score(tracks=[band]), band, on)
+    assert voice == ACCOMPANIMENT
     # onsets 0-19: 76 on top of 72, 52, 48 (and 36 at 0-9); onsets 20-39: 52 on top of 48
     assert len(track.notes) == 100 and sorted({n.pitch for n in track.notes}) == [36, 48, 52, 72]
     one_staff = band

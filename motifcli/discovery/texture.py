@@ -67,7 +67,6 @@ from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm
 from motifcli.discovery.texture_lead import CHORD_TOLERANCE, chordal, leads, staff_track  # which tracks state textures
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.score import Score, Track
-from motifcli.voice_ids import ACCOMPANIMENT
 from motifcli.voices import TEXTURE, chord_share
 
 TEXTURE_MODELS = ("off", "cluster")  # DiscoverySettings.texture_model: how a given model compares bars
@@ -340,14 +339,13 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
     grid = rhythm_grid(np.concatenate([t.arrays()[0] for t in tracks]))
     out: list[Phrase] = []
     for part in tracks:
-        track, index = staff_track(score, part, settings)  # a solo piano's leading staff (texture_staff)
+        track, index, voice = staff_track(score, part, settings)  # a solo piano's leading staff, a band's accompaniment
         if not chordal(track.arrays()[0], settings) or not leads(score, part, settings):
             continue
         bars = track_bars(score, track, grid, settings, model)
         if bars is None:
             continue
-        tune_out = index is not None and part.staves() is None  # texture_tune: the track's top line taken out
-        bars = dataclasses.replace(bars, index=index, voice=ACCOMPANIMENT if tune_out else TEXTURE)
+        bars = dataclasses.replace(bars, index=index, voice=voice)
         if settings.texture_bar_runs:  # every repeated bar symbol, closed or not, beside the longer phrases
             out.extend(phrases(bars, dataclasses.replace(settings, texture_max_bars=1)))
             out.extend(p for p in phrases(bars, settings) if p.length > 1)

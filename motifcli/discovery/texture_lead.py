@@ -16,6 +16,7 @@ import numpy as np
 from motifcli.discovery.texture_tune import accompaniment, several_players
 from motifcli.discovery.types import DiscoverySettings
 from motifcli.score import Score, Track
+from motifcli.voice_ids import ACCOMPANIMENT, TEXTURE
 from motifcli.voices import chord_share
 
 CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
@@ -81,8 +82,9 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     return all(chord_share(t.arrays()[0], CHORD_TOLERANCE) < settings.texture_chord_share for t in others if t.notes)
 
 
-def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tuple[Track, np.ndarray | None]:
-    """The notes whose bars state ``track``'s texture, and their indices in ``track.notes`` (None: all).
+def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tuple[Track, np.ndarray | None, int]:
+    """The notes whose bars state ``track``'s texture, their indices in ``track.notes`` (None: all), and
+    the voice its statements' notes carry (``TEXTURE``; ``ACCOMPANIMENT`` where the tune is taken out).
 
     With ``texture_staff`` (and ``texture_staves``), a multi-staff part alone in its score whose one
     staff has ``texture_lead`` times each other staff's notes (:func:`leads`) states its texture with
@@ -99,15 +101,19 @@ def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tupl
     (:func:`motifcli.discovery.texture_tune.accompaniment`): a tune riding over the accompaniment made
     every bar different (POP909 merged into one track: benchmarks/phase21-melband21.md).
     """
-    others = any(t.index != track.index for t in score.pitched_tracks())
-    staves = track.staves() if settings.texture_staff and settings.texture_staves and not others else None
+    if any(t.index != track.index for t in score.pitched_tracks()):
+        return track, None, TEXTURE  # beside other tracks: whole
+    staves = track.staves()
     if staves is None:
-        if settings.texture_tune and not others and track.staves() is None and several_players(track):  # a band in one track
-            return accompaniment(track)
-        return track, None
+        if settings.texture_tune and several_players(track):  # a band in one track
+            kept, index = accompaniment(track)
+            return kept, index, TEXTURE if index is None else ACCOMPANIMENT
+        return track, None, TEXTURE
+    if not (settings.texture_staff and settings.texture_staves):
+        return track, None, TEXTURE
     ids, counts = np.unique(staves, return_counts=True)
     order = np.argsort(counts)
     if len(ids) < 2 or counts[order[-1]] < settings.texture_lead * counts[order[-2]]:
-        return track, None
+        return track, None, TEXTURE
     index = np.flatnonzero(staves == ids[order[-1]])
-    return dataclasses.replace(track, notes=[track.notes[i] for i in index.tolist()]), index
+    return dataclasses.replace(track, notes=[track.notes[i] for i in index.tolist()]), index, TEXTURE
