@@ -19,10 +19,10 @@ import heapq
 
 import numpy as np
 
+from motifcli.hands import TOLERANCE  # beats: notes starting this close together are one onset group
 from motifcli.score import Track
 from motifcli.streams import highest_first, restruck
 
-TOLERANCE = 0.05  # beats: notes starting this close together are one onset group (texture_lead.CHORD_TOLERANCE)
 OVERLAP = 0.1  # beats a held note must sound past an onset to hold it (a performed legato overlaps the next note)
 SEVERAL = 0.01  # share of notes struck while their key sounds above which a track is several players' (several_players)
 
