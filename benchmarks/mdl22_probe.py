@@ -4,9 +4,11 @@ family's compression ratio tells labelled from unlabelled families (phase22-mdl2
     PYTHONPATH=$PWD python -m benchmarks.mdl22_probe bps tune [k=v ...]
     PYTHONPATH=$PWD python -m benchmarks.mdl22_probe mtc tune
 
+The k=v settings of the compression options (choose_by=compress ...) need commit 277b5ec, where their code lives.
+
 Per piece: the share of its notes in reference patterns and in our families; the share of each reference pattern's notes (points, all occurrences) that lie in another reference
 pattern's notes (what compression cannot explain twice), and the same for our families at the given settings.
-Over all our families: AUC of the compression ratio (salience.compression_ratio) and of the ordering
+Over all our families: AUC of the compression ratio (:func:`compression_ratio`) and of the ordering
 salience for "matches a reference at .5" (establishment, as discovery_errors).
 """
 
@@ -18,7 +20,14 @@ import sys
 from benchmarks.discovery_errors import clean, establishment
 from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings, discover
-from motifcli.discovery.salience import compression_ratio
+from motifcli.discovery.types import Family
+
+
+def compression_ratio(family: Family) -> float:
+    """Notes the family explains (each once) over what describes it: its notes per statement and one
+    translator per statement (SIATECCompress's compression ratio; salience.compression_ratio at 277b5ec)."""
+    notes = len({(n.track, n.index) for o in family.occurrences for n in o.notes})
+    return notes / max(family.notes_per_occurrence + len(family.occurrences), 1)
 
 
 def shared(groups: list[set]) -> list[float]:
