@@ -79,6 +79,8 @@ def choose_compressed(patterns: list[Pattern], lines: Lines, settings: Discovery
         if settings.compress_rank == "ratio" and g > 0:  # SIATECCompress: explained over described, > 1 iff g > 0
             cost = settings.compress_cost * (p.n + translator * len(starts))
             return (g + cost) / cost
+        if settings.compress_rank == "per_note":  # the gain per note of the pattern: no bias to long repeats
+            return g / p.n
         return g
 
     lo_of = np.full(len(lines), -1, dtype=np.int64)  # per note: the widest chosen statement holding it

@@ -96,7 +96,7 @@ class DiscoverySettings:
     choose_by: str = "score"  # how patterns are chosen: "score": best score_pattern first, skipping one > redundancy claimed, up to the notes_per_family cap; "compress": by compression gain, newly covered notes - (notes + statements), until none gains (discovery/compress.py, phase22-mdl22.md)
     compress_cost: float = 1.0  # with choose_by "compress": cost per pattern note and per statement, in notes explained
     compress_discount: float = 1.0  # ... newly covered notes x the accompaniment-figure discount ** this (0: plain compression)
-    compress_rank: str = "gain"  # ... patterns taken by the largest gain ("gain"), the largest ratio explained / described (SIATECCompress's compression ratio: "ratio"), or in score order while they gain ("score")
+    compress_rank: str = "gain"  # ... patterns taken by the largest gain ("gain"), the largest ratio explained / described (SIATECCompress's compression ratio: "ratio"), the largest gain per pattern note ("per_note"), or in score order while they gain ("score")
     compress_residual: bool = False  # ... only a pattern's statements on no claimed note count and are kept (COSIATEC's residual point set)
     compress_overlap: float = 0.0  # ... a note already explained by a chosen pattern counts this much (0: compression proper; 1: no redundancy at all)
     compress_redundancy: bool = False  # ... with compress_rank "score", the redundancy test kept too (the gain replaces the cap only, with compress_cap False)
