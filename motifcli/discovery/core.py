@@ -189,12 +189,7 @@ def voice_and_cell_families(
     if len(lines) < 2 * settings.min_notes:
         return [], []
     keys, patterns = line_patterns(lines, settings)
-    if settings.choose_by == "compress":  # by compression gain (discovery/compress.py)
-        from motifcli.discovery.compress import choose_compressed
-
-        chosen = choose_compressed(patterns, lines, settings)
-    else:
-        chosen = choose(patterns, lines, settings)
+    chosen = choose(patterns, lines, settings)
     if settings.use_variants:
         add_variants(chosen, lines, keys, settings, model, meter)
     chosen = [c for c in chosen if len(c.starts) >= settings.min_occurrences]

@@ -25,7 +25,7 @@ from motifcli.quantiles import median
 def extend_statements(
     fam: Chosen, lines: Lines, share: float, max_notes: int, max_beats: float, rest: float, grow_all: bool = False,
     walls: list[tuple[int, int]] | None = None, pitch_key: str = "class", vary: int = 0,
-    inverted: np.ndarray | None = None, scales: np.ndarray | None = None, cost: float = 0.0,
+    inverted: np.ndarray | None = None, scales: np.ndarray | None = None,
 ) -> None:
     """Grow the family's statements to the right, then to the left, one note at a time (in place).
 
@@ -40,9 +40,6 @@ def extend_statements(
     ``vary`` times (a varied note inside a long phrase). ``inverted[i]``: statement i is in inversion,
     so its next interval agrees when it is the others' mirrored; ``scales[i]``: statement i is in
     other note values (2: augmented), so its next inter-onset interval agrees when it is the others' times that.
-    With ``cost`` > 0 a step is instead taken while it compresses (``grow_by`` "compress", discovery/compress.py):
-    the agreeing statements' new notes outweigh ``cost`` x (the pattern's one note more + one correction per
-    statement that grows along with another note).
     """
     if share <= 0 or len(fam.notes) < 2:
         return
@@ -71,12 +68,7 @@ def extend_statements(
                 break
             best, count = votes.most_common(1)[0]
             loose = [i for i, s in steps.items() if s != best and s[1] == best[1] and varied[i] < vary]
-            agree = count + len(loose)
-            if cost > 0:
-                along = len(steps) - agree if grow_all else 0
-                if agree < 2 or agree - cost * (1 + along) <= 0:
-                    break
-            elif agree < need:
+            if count + len(loose) < need:
                 break
             for i in loose:
                 varied[i] += 1
@@ -219,8 +211,7 @@ def grow_families(chosen: list[Chosen], lines: Lines, settings: DiscoverySetting
         if fixed:
             walls = [(-1, 10**12) if b else w for b, w in zip(back, walls)]  # walled in on both sides
         extend_statements(fam, lines, settings.grow_share, settings.grow_max_notes, settings.grow_max_beats,
-                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary, inverted, scales,
-                          settings.compress_cost if settings.grow_by == "compress" else 0.0)
+                          settings.grow_rest, settings.grow_all, walls, pitch_key, settings.grow_vary, inverted, scales)
         end_on_long_notes(fam, lines, settings.grow_to_long, settings.grow_rest, settings.grow_max_notes,
                           settings.grow_max_beats, fixed)
         if strength is not None:

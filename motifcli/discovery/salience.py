@@ -47,19 +47,9 @@ def plainness(family: Family) -> float:
     return (sum(s == 0 for s in steps) + max(up, down)) / len(steps)
 
 
-def compression_ratio(family: Family) -> float:
-    """Notes the family explains (each once) over what describes it: its notes per statement and one
-    translator per statement (SIATECCompress's compression ratio; discovery/compress.py)."""
-    notes = len({(n.track, n.index) for o in family.occurrences for n in o.notes})
-    return notes / max(family.notes_per_occurrence + len(family.occurrences), 1)
-
-
 def motif_salience(family: Family, settings: DiscoverySettings) -> float:
-    """The base salience scaled by statement length, transposition and (``salience_compression``)
-    the compression ratio."""
+    """The base salience scaled by statement length and transposition."""
     s = family.salience * max(family.notes_per_occurrence, 1) ** settings.salience_length
-    if settings.salience_compression:
-        s *= compression_ratio(family) ** settings.salience_compression
     return s * (1.0 + settings.salience_transposed * transposed_share(family))
 
 

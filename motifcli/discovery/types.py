@@ -93,19 +93,8 @@ class DiscoverySettings:
     oscillation_penalty: float = 0.7  # discount for figures returning to the pitch of two notes before
     opening_figure: float = 0.5  # ... its repeated-note part waived for a pattern half repeated notes whose first statement opens the piece alone (other lines silent or doubling it in unison or octaves), when under this share of its statements follow the one before back to back (a theme on one pitch, op. 59/1/ii's cello; 0: off, before phase 17; discovery/opening.py, phase17-fig17.md)
     redundancy: float = 0.8  # a candidate sharing this share of notes with chosen families is dropped
-    choose_by: str = "score"  # how patterns are chosen: "score": best score_pattern first, skipping one > redundancy claimed, up to the notes_per_family cap; "compress": by compression gain, newly covered notes - (notes + statements), until none gains (discovery/compress.py, phase22-mdl22.md)
-    compress_cost: float = 1.0  # with choose_by "compress": cost per pattern note and per statement, in notes explained
-    compress_discount: float = 1.0  # ... newly covered notes x the accompaniment-figure discount ** this (0: plain compression)
-    compress_rank: str = "gain"  # ... patterns taken by the largest gain ("gain"), the largest ratio explained / described (SIATECCompress's compression ratio: "ratio"), the largest gain per pattern note ("per_note"), or in score order while they gain ("score")
-    compress_residual: bool = False  # ... only a pattern's statements on no claimed note count and are kept (COSIATEC's residual point set)
-    compress_overlap: float = 0.0  # ... a note already explained by a chosen pattern counts this much (0: compression proper; 1: no redundancy at all)
-    compress_redundancy: bool = False  # ... with compress_rank "score", the redundancy test kept too (the gain replaces the cap only, with compress_cap False)
-    compress_bits: bool = False  # ... a statement costs log2(positions) / log2(distinct (interval class, IOI) pairs) notes, its bits over a note's (else 1)
-    compress_nested: bool = False  # ... a statement wholly inside one chosen statement counts its notes as new (a motif describing a phrase's inside)
-    compress_cap: bool = True  # ... the notes_per_family cap still bounds the count (False: the gain alone stops it)
     variant_tolerance: float = 1.0  # mean |interval change| (semitones) + |log2 IOI change| accepted
     grow_share: float = 0.33  # extend statements by a note while this share of them agree (0: off; extent.py)
-    grow_by: str = "share"  # a growing step is taken while grow_share of the statements agree ("share"), or while it compresses: agreeing statements' new notes > compress_cost x (1 + statements growing along with another note) ("compress"; extent.py, phase22-mdl22.md)
     grow_max_notes: int = 24  # longest statement after growing, in notes
     grow_max_beats: float = 16.0  # longest statement after growing, in beats
     grow_all: bool = True  # a step grows every statement that can take one (else only the agreeing ones)
@@ -127,7 +116,6 @@ class DiscoverySettings:
     salience_discount: float = 1.0  # salience x (accompaniment-figure discount) ** this
     # output order (motifcli.discovery.salience.ranked; benchmarks/phase5-rank5.md); all 0: the base salience
     salience_length: float = 0.3  # ordering salience x notes per statement ** this (longer statements first)
-    salience_compression: float = 0.0  # x compression ratio (notes explained / (notes per statement + statements)) ** this (0: off; salience.compression_ratio, phase22-mdl22.md)
     salience_transposed: float = 0.25  # x (1 + this x share of transposed statements), voice families only
     order_opening: float = 0.05  # output only, after the cap: a line family's salience x exp(-(its first statement's onset, a share of the piece) / this): the idea heard at the opening is named first; texture families keep theirs (0: off; phase14-rank14.md)
     order_exact: float = 1.0  # output only, as order_opening: a line family's salience x (share of its statements that are exact) ** this: a motif recurs as itself, a running-figure window gathers loose matches (0: off, before phase 17; phase17-rank17.md)
