@@ -4,7 +4,7 @@ family's compression ratio tells labelled from unlabelled families (phase22-mdl2
     PYTHONPATH=$PWD python -m benchmarks.mdl22_probe bps tune [k=v ...]
     PYTHONPATH=$PWD python -m benchmarks.mdl22_probe mtc tune
 
-The k=v settings of the compression options (choose_by=compress ...) need commit 277b5ec, where their code lives.
+The k=v settings of the compression options (choose_by=compress ...) need commit 83c7f96, where their code lives.
 
 Per piece: the share of its notes in reference patterns and in our families; the share of each reference pattern's notes (points, all occurrences) that lie in another reference
 pattern's notes (what compression cannot explain twice), and the same for our families at the given settings.
