@@ -116,4 +116,17 @@ def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tupl
     if len(ids) < 2 or counts[order[-1]] < settings.texture_lead * counts[order[-2]]:
         return track, None, TEXTURE
     index = np.flatnonzero(staves == ids[order[-1]])
+    if ids[order[-1]] == ids[0] and _comping(track.arrays()[0][index], settings):
+        return track, None, TEXTURE  # an accompaniment's chords over its bass: both hands are the texture
     return dataclasses.replace(track, notes=[track.notes[i] for i in index.tolist()]), index, TEXTURE
+
+
+def _comping(upper: np.ndarray, settings: DiscoverySettings) -> bool:
+    """Whether a leading upper staff (its onsets ``upper``) plays an accompaniment's chords, not a tune:
+    chords at ``texture_upper_chords`` of its onsets or more (0: off). A pop piano played alone leads with
+    its right hand's chords over a bass line (POP909's PIANO track split into hands: 0.34-0.98 of its
+    onsets); a solo piece whose right hand leads carries a tune (K. 545 0.01, a lead sheet's melody 0,
+    C. P. E. Bach H. 186 0.09-0.10; BPS's right hands never lead). Its bars are both hands', as the
+    labels and the whole track's reading have them: the right hand's alone cost POP909's PIANO track
+    read alone 0.1-0.6 F_est a song (benchmarks/phase22-pianoalone22.md)."""
+    return settings.texture_upper_chords > 0 and chord_share(upper, CHORD_TOLERANCE) >= settings.texture_upper_chords
