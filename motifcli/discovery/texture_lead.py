@@ -52,7 +52,8 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     With ``texture_staves``, a track of several staves (a MusicXML piano part: :attr:`Note.staff`)
     alone in its score leads only when one staff has ``texture_lead`` times the notes of each other
     staff: a one-part piano score's two equally busy hands are BPS's two staff tracks, which get no
-    texture families (BPS tune read as one two-staff part: F_est 0.406 with, 0.715 without them).
+    texture families (BPS tune read as one two-staff part: F_est 0.406 with, 0.715 without them); with
+    the option ``texture_low_hands``, also a two-staff part whose upper staff lies low (:func:`_low_hands`).
     Beside other tracks the whole part is compared with them as before: a band's piano on a grand
     staff split at middle C still leads its melody track (benchmarks/phase11-staves11.md).
 
