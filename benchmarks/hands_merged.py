@@ -3,6 +3,7 @@
 
     PYTHONPATH=$PWD python -m benchmarks.hands_merged bps tune
     PYTHONPATH=$PWD python -m benchmarks.hands_merged --model pop909 val,train
+    PYTHONPATH=$PWD python -m benchmarks.hands_merged --model pop909 val,train k=v ...   # overrides for the split row
 
 A BPS movement's two staff tracks merged are a piano sonata in one track (the hands are the labels'
 truth); a POP909 song's MELODY, BRIDGE and PIANO merged are melody and accompaniment in one track (a
@@ -19,7 +20,7 @@ import sys
 import numpy as np
 
 from benchmarks.discovery_errors import clean, fast_scores
-from benchmarks.discovery_sweep import pieces
+from benchmarks.discovery_sweep import parse_set, pieces
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.score import Track
 
@@ -62,7 +63,8 @@ def command(args: list[str]) -> tuple[bool, object | None, str, list[str], list[
 
 
 def main(args: list[str]) -> None:
-    per_piece, model, corpus, splits, _ = command(args)
+    per_piece, model, corpus, splits, more = command(args)
+    split_settings = DiscoverySettings(**parse_set(more))  # KEY=VALUE overrides for the split reading
     runs = {"as read": [], "merged, before": [], "merged, split_hands": []}
     for split in splits:
         for p in pieces(corpus, split):
@@ -71,7 +73,7 @@ def main(args: list[str]) -> None:
             rows = []
             for name, score, settings in (("as read", p.score, DiscoverySettings()),
                                           ("merged, before", one, DiscoverySettings(split_hands=False)),
-                                          ("merged, split_hands", one, DiscoverySettings())):
+                                          ("merged, split_hands", one, split_settings)):
                 sc = family_scores(discover(score, model, settings), refs)
                 runs[name].append((sc["F_est"], sc["F_occ.75"], sc["F_3"]))
                 rows.append(sc)

@@ -404,8 +404,10 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
       ``texture_line_rules="alone"``: these two judge only a leading track that is the score's one
       pitched track (its lines hold the melody); beside other tracks it accompanies, and its broken-
       chord bars are statements, not the arpeggio cells found in them (phase12-popocc12.md); so are
-      a solo piano's leading staff's bars (``texture_staff``), as its MIDI file's track per staff, and
-      a lone track's bars without its top line (``texture_tune``), as a band's piano beside its melody.
+      a solo piano's leading staff's bars (``texture_staff``), as its MIDI file's track per staff,
+      a lone track's bars without its top line (``texture_tune``), as a band's piano beside its melody,
+      and an accompaniment's both hands (``texture_upper_chords``): its chords would otherwise hand the
+      bars to its per-hand lines (POP909 train 031, 049, 080: phase22-pianoalone22.md).
     - A voice family is dropped when ``texture_covers_voice`` or more of its notes lie in the kept
       texture families' occurrences: a few notes of a repeated chordal bar, stated once per bar, are
       a piece of that texture, not a motif of their own (POP909's piano skyline).
@@ -436,7 +438,8 @@ def with_texture(score: Score, families: list[Family], settings: DiscoverySettin
     for p in chosen:
         fam = phrase_family(p, voiced_notes)
         # a solo piano's leading staff (texture_staff) sits beside the other staff's lines, as its MIDI track does;
-        # a lone track's bars without its top line (texture_tune) beside that line, as a piano beside its melody
+        # a lone track's bars without its top line (texture_tune) beside that line, as a piano beside its melody;
+        # an accompaniment's both hands (texture_upper_chords: every index) beside their bass and inner lines
         judged = always or (alone and p.bars.index is None)
         if not judged or (_share_in(fam, explained) < settings.texture_voice_share
                           and _chord_share(fam) >= settings.texture_family_chords):

@@ -52,7 +52,8 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     With ``texture_staves``, a track of several staves (a MusicXML piano part: :attr:`Note.staff`)
     alone in its score leads only when one staff has ``texture_lead`` times the notes of each other
     staff: a one-part piano score's two equally busy hands are BPS's two staff tracks, which get no
-    texture families (BPS tune read as one two-staff part: F_est 0.406 with, 0.715 without them).
+    texture families (BPS tune read as one two-staff part: F_est 0.406 with, 0.715 without them); with
+    the option ``texture_low_hands``, also a two-staff part whose upper staff lies low (:func:`_low_hands`).
     Beside other tracks the whole part is compared with them as before: a band's piano on a grand
     staff split at middle C still leads its melody track (benchmarks/phase11-staves11.md).
 
@@ -67,7 +68,7 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     staves = track.staves() if settings.texture_staves and not others else None
     if staves is not None:
         per_staff = np.sort(np.bincount(staves)[np.unique(staves)])
-        if per_staff[-1] < settings.texture_lead * per_staff[-2]:
+        if per_staff[-1] < settings.texture_lead * per_staff[-2] and not _low_hands(track, staves, settings):
             return False
     most = max((len(t.notes) for t in others), default=0)
     shared = settings.texture_lead_share * sum(len(t.notes) for t in others)
@@ -83,8 +84,10 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
 
 
 def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tuple[Track, np.ndarray | None, int]:
-    """The notes whose bars state ``track``'s texture, their indices in ``track.notes`` (None: all), and
-    the voice its statements' notes carry (``TEXTURE``; ``ACCOMPANIMENT`` where the tune is taken out).
+    """The notes whose bars state ``track``'s texture, their indices in ``track.notes`` (None: all, the
+    lone track's bars judged against its lines, ``texture_line_rules``; every index: all, its bars an
+    accompaniment's statements, not judged), and the voice its statements' notes carry (``TEXTURE``;
+    ``ACCOMPANIMENT`` where the tune is taken out).
 
     With ``texture_staff`` (and ``texture_staves``), a multi-staff part alone in its score whose one
     staff has ``texture_lead`` times each other staff's notes (:func:`leads`) states its texture with
@@ -92,8 +95,12 @@ def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tupl
     bars are the texture beside the other hand's lines. A solo polonaise's left hand repeats one
     accompaniment bar almost throughout; taken with both hands, that texture held the right hand's
     tune too, so one family covered 94% of the notes and took the tune's line families with it
-    (Clara Schumann op. 1/3; benchmarks/phase18-tex18.md). A band's piano beside its melody track,
-    and every other MIDI track, is left whole.
+    (Clara Schumann op. 1/3; benchmarks/phase18-tex18.md). But a leading upper staff that plays chords
+    (``texture_upper_chords``: :func:`_comping`) is an accompaniment's chords over its bass, and the whole
+    part's bars are the statements (a pop piano played into one track, split into hands; with the option
+    ``texture_low_hands``, also two equally busy hands low in register: :func:`_low_hands`;
+    benchmarks/phase22-pianoalone22.md). A band's piano beside its melody track, and every other MIDI
+    track, is left whole.
 
     With ``texture_tune``, a one-staff track alone in its score that several players sound (a MIDI file in
     one track that the hand split left whole: a band song played into one track; :func:`several_players`)
@@ -113,7 +120,35 @@ def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tupl
         return track, None, TEXTURE
     ids, counts = np.unique(staves, return_counts=True)
     order = np.argsort(counts)
+    every = np.arange(len(track.notes))  # an accompaniment: all its notes, its bars statements beside its lines
     if len(ids) < 2 or counts[order[-1]] < settings.texture_lead * counts[order[-2]]:
-        return track, None, TEXTURE
+        return track, (every if _low_hands(track, staves, settings) else None), TEXTURE
     index = np.flatnonzero(staves == ids[order[-1]])
+    if ids[order[-1]] == ids[0] and _comping(track.arrays()[0][index], settings):
+        return track, every, TEXTURE  # an accompaniment's chords over its bass: both hands are the texture
     return dataclasses.replace(track, notes=[track.notes[i] for i in index.tolist()]), index, TEXTURE
+
+
+def _comping(upper: np.ndarray, settings: DiscoverySettings) -> bool:
+    """Whether a leading upper staff (its onsets ``upper``) plays an accompaniment's chords, not a tune:
+    chords at ``texture_upper_chords`` of its onsets or more (0: off). A pop piano played alone leads with
+    its right hand's chords over a bass line (POP909's PIANO track split into hands: 0.34-0.98 of its
+    onsets); a solo piece whose right hand leads carries a tune (K. 545 0.01, a lead sheet's melody 0,
+    C. P. E. Bach H. 186 0.09-0.10; BPS's right hands never lead). Its bars are both hands', as the
+    labels and the whole track's reading have them: the right hand's alone cost POP909's PIANO track
+    read alone 0.1-0.6 F_est a song; and they are statements, as a band's piano's beside its melody,
+    not judged against the part's lines (``texture_line_rules``), which its chords would hand to the
+    voice families (benchmarks/phase22-pianoalone22.md)."""
+    return settings.texture_upper_chords > 0 and chord_share(upper, CHORD_TOLERANCE) >= settings.texture_upper_chords
+
+
+def _low_hands(track: Track, staves: np.ndarray, settings: DiscoverySettings) -> bool:
+    """Whether a two-staff part whose staves are equally busy is an accompaniment by its register: its upper
+    staff's mean pitch under ``texture_low_hands`` (0: off). POP909's PIANO tracks split so: 58.5-63.1; a
+    solo piece's right hand: BPS tune 66.6-79.1, 10 music21 pieces 68.5-78.4 (an option, off: fitted on two
+    labelled songs; benchmarks/phase22-pianoalone22.md)."""
+    ids = np.unique(staves)
+    if settings.texture_low_hands <= 0 or len(ids) != 2:
+        return False
+    upper = np.fromiter((n.pitch for n in track.notes), dtype=np.float64, count=len(track.notes))[staves == ids[0]]
+    return float(upper.mean()) < settings.texture_low_hands
