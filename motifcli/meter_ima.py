@@ -130,12 +130,43 @@ def grid_spectral_weight(onsets: np.ndarray, end: float) -> tuple[np.ndarray, fl
     return out, first / RESOLUTION
 
 
-def phase_fit(sw: np.ndarray, first: float, bar: float, template: np.ndarray) -> np.ndarray:
+def phase_fit(sw: np.ndarray, first: float, bar: float, template: np.ndarray, tiled: bool = False) -> np.ndarray:
     """Template correlation of the spectral weight folded on ``bar`` quarter beats, one value per
-    absolute phase slot (bar lines at slot i of the bar, counted from beat 0)."""
+    absolute phase slot (bar lines at slot i of the bar, counted from beat 0). ``tiled``: the
+    correlation with the template repeated along the whole profile (the fold's correlation times the
+    share of the profile's spread the fold keeps), which does not flatter long bars' noisy folds."""
     slots = int(round(bar * RESOLUTION))
     if len(sw) < slots:
         return np.zeros(slots)
     shift = int(round(first * RESOLUTION)) % slots  # sw starts at the first onset
-    corr = phase_correlations(fold(sw, slots), template)  # corr[i]: bar lines at sw's slot i
+    profile = fold(sw, slots)
+    corr = phase_correlations(profile, template)  # corr[i]: bar lines at sw's slot i
+    if tiled:
+        corr = corr * profile.std() / (sw.std() or 1.0)
     return np.roll(corr, shift)  # absolute slot a = (i + shift) % slots
+
+
+def grid_metric_weight(onsets: np.ndarray, end: float) -> tuple[np.ndarray, float]:
+    """Metric weight on the estimator's grid (0 where no onset) from the first onset to ``end``, and the
+    first onset's beat (as :func:`grid_spectral_weight`)."""
+    slots = np.unique(np.rint(np.asarray(onsets, dtype=np.float64) * RESOLUTION).astype(np.int64))
+    if len(slots) < MIN_LENGTH + 1:
+        return np.zeros(0), float(slots[0]) / RESOLUTION if len(slots) else 0.0
+    rel = slots - slots[0]
+    step = int(np.gcd.reduce(rel[1:])) or 1
+    weight = metric_weight(local_meters(rel // step), rel // step)
+    out = np.zeros(max(int(np.ceil(end * RESOLUTION)) - int(slots[0]), int(rel[-1]) + 1))
+    out[rel[: len(weight)]] = weight
+    return out, float(slots[0]) / RESOLUTION
+
+
+def fits(onsets: np.ndarray, end: float, templates: dict[str, tuple[float, np.ndarray]],
+         tiled: bool = True, both: bool = False) -> dict[str, tuple[np.ndarray, ...]]:
+    """For each meter name -> (bar length, template): the spectral and the metric weight's phase fit
+    (:func:`phase_fit`), one value per absolute phase slot of that bar; ``both``: tiled and folded
+    fits (spectral tiled, metric tiled, spectral folded, metric folded)."""
+    spectral, first = grid_spectral_weight(onsets, end)
+    metric, _ = grid_metric_weight(onsets, end)
+    kinds = (True, False) if both else (tiled,)
+    return {name: tuple(phase_fit(w, first, bar, tpl, t) for t in kinds for w in (spectral, metric))
+            for name, (bar, tpl) in templates.items()}
