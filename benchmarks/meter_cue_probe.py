@@ -12,7 +12,7 @@ corpus 5-fold CV (folds as meter_folk_fit's) and the MTC tune half's "phase give
   last_2med   the last note starts on a bar line and lasts at least twice the median inter-onset interval
   tonic       share of bar-line onsets whose pitch class is the last note's, minus that share over all onsets
   tonic_fifth the same for the last note's pitch class and its fifth
-  ima         Inner Metric Analysis (motifcli/meter_ima.py, session 22): the spectral weight folded on the
+  ima         Inner Metric Analysis (benchmarks/meter_ima.py, session 22): the spectral weight folded on the
               meter's bar, its template correlation at this phase (tiled over the piece)
   ima_metric  the same with the metric weight (onsets only)
   ima_fold, ima_metric_fold  the same, correlated with the folded profile (not tiled: long bars' folds flattered)
@@ -44,7 +44,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks import meter_folk_fit as ff  # noqa: E402
-from motifcli import meter_ima  # noqa: E402
+from benchmarks import meter_ima  # noqa: E402
 from motifcli import meter_ranker as mr  # noqa: E402
 from motifcli.meter_templates import RESOLUTION as RES  # noqa: E402
 

@@ -30,7 +30,7 @@ from benchmarks import meter as bench  # noqa: E402
 from benchmarks.meter_ambiguous import ambiguous, one_bar_opening  # noqa: E402
 from benchmarks.meter_tune import load  # noqa: E402
 from motifcli import meter_estimate as me  # noqa: E402
-from motifcli import meter_ima  # noqa: E402
+from benchmarks import meter_ima  # noqa: E402
 from motifcli.downbeats import _clean  # noqa: E402
 from motifcli.meter_templates import RESOLUTION  # noqa: E402
 
@@ -41,15 +41,9 @@ def profile(notes: tuple[np.ndarray, ...], kind: str) -> tuple[np.ndarray, float
     end = float(max(notes[1].max(), on.max())) if len(on) else 0.0
     if kind == "spectral":
         return meter_ima.grid_spectral_weight(on, end)
-    first = float(on.min())
     if kind == "metric":
-        slots = np.unique(np.rint(on * RESOLUTION).astype(np.int64))
-        rel = slots - slots[0]
-        step = int(np.gcd.reduce(rel[1:])) or 1
-        mw = meter_ima.metric_weight(meter_ima.local_meters(rel // step), rel // step)
-        out = np.zeros(int(np.ceil(end * RESOLUTION)) - int(slots[0]) + 1)
-        out[rel[: len(mw)]] = mw
-        return out, first
+        return meter_ima.grid_metric_weight(on, end)
+    first = float(on.min())
     grid = me.accent_grid(notes)
     return grid[int(round(first * RESOLUTION)):], first
 

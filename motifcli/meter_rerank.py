@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from motifcli import meter_ima, meter_ranker
+from motifcli import meter_ranker
 from motifcli.meter_templates import RESOLUTION
 
 # stage-1 meters the re-ranker scores: those its corpus holds (no 5/8 there: a 5/8 estimate keeps the two stages)
@@ -47,12 +47,7 @@ FEATURES: tuple[str, ...] = (
     "log_bars",  # log number of bars of this length in the piece
     *meter_ranker.FEATURES,
     *(f"is_{m}" for m in METERS),
-    # Inner Metric Analysis (meter_ima, session 22): the spectral / metric weight folded on this bar at this
-    # phase (template correlation over the whole piece), minus the best phase of this bar, minus the best of all
-    "ima_fit", "ima_margin_bar", "ima_margin_all", "ima_metric_fit", "ima_metric_margin_all",
 )
-# compute the IMA columns (else 0): only worth it where WEIGHTS give them weight
-IMA = True
 # meters the re-ranker may pick or override (a subset of METERS; the others keep the two stages' answer)
 # (not 3/2, 12/8: stage 1's 6-quarter bars, whose priors were chosen on MTC/BPS, are often wrong on the folk
 # corpus, and a re-ranker fitted there turned MTC's right 3/2 and 6/4 into 3/4; phase9-mtcrank9.md)
@@ -78,16 +73,14 @@ def hypotheses(scored: meter_ranker.Scored, first: float, end: float,
                whole: Sequence[tuple[float, Any, int]],
                opening: Sequence[tuple[float, Any, int]] | None,
                ranked_bars: Sequence[float] | None = None,
-               base: tuple[str, float] | None = None,
-               ima: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               base: tuple[str, float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(meter index into METERS, absolute phase, feature rows) of every hypothesis the re-ranker scores.
 
     ``scored``: the ranker's hypotheses (phases after the first note, at ``first``); ``whole`` and
     ``opening``: stage 1's (total, candidate, phase slot) lists for the piece and its opening;
     ``ranked_bars``: bar lengths whose phases the ranker may choose (others: stage 1's phase only, as
     ``meter_estimate.NOTATED_RANKER_BARS`` decides for the two stages; None: every bar length);
-    ``base``: the two stages' own answer (meter name, absolute phase), see :func:`two_stages`;
-    ``ima``: :func:`ima_table`'s phase fits (None: the IMA columns are 0)."""
+    ``base``: the two stages' own answer (meter name, absolute phase), see :func:`two_stages`."""
     s1 = {c.name: (t, slot) for t, c, slot in whole}
     best1 = max(t for t, _, _ in whole)
     op = {c.name: t for t, c, _ in (opening or whole)}
@@ -128,7 +121,6 @@ def hypotheses(scored: meter_ranker.Scored, first: float, end: float,
             float(np.log(max(end / bar, 1.0))),
             *scored.feats[i],
             *(float(name == m) for m in METERS),
-            *_ima_columns(ima, name, bar, (first + phases[j]) % bar),
         ))
         metas.append(METERS.index(name))
     kept = np.array(kept, dtype=np.int64)
@@ -137,34 +129,14 @@ def hypotheses(scored: meter_ranker.Scored, first: float, end: float,
 
 # fitted by benchmarks/meter_rerank_fit.py, in FEATURES order; empty: the re-ranker is off
 WEIGHTS: tuple[float, ...] = (
-    0.33496, 0.10917, -0.5715, 1.5162, 0.23743, 1.9764, 2.1546, 0.41694,
-    -2.7337, 1.7959, 0.43345, -0.0091961, -0.055895, -5.2459, 5.0662, -3.6652,
-    5.9394, -5.5812, -0.13796, 7.0131, 2.0024, -0.81919, 0.31401, 0.31335,
-    -0.35251, -0.22204, -0.22184, -1.7717, -3.1202, 0.69849, -1.8335, -0.20444,
-    0.13232, -0.26063, 0.56175, -0.33599, -0.47197, 2.6693, 8.5664, 0.070215,
-    -0.62882, -0.6582, -0.037132, 10.418, 17.396, -10.05, -5.0215, -0.074794,
-    -0.2426, 0.66965, 0.15323, -0.50549, 0, 0, 0, 0,
-    0, 0, 0,
+    0.45645, 0.096248, -0.86004, 0.99347, 0.21428, 1.315, 1.4327, 0.28526,
+    -3.0522, 2.2099, 0.40085, -0.060903, 0.002661, 0.75447, 7.9778, -4.4497,
+    5.733, -4.511, 0.35768, 7.768, 2.4201, -0.81301, 0.22976, 0.53918,
+    -0.29271, -0.016904, -0.42528, -1.2536, -3.4695, 1.0907, -1.2208, -0.11478,
+    0.16147, -0.32807, 0.76323, -0.2219, 0.4449, 3.0594, 8.5561, -0.0033457,
+    -0.6917, -0.40892, 0.24239, -0.16297, -0.35571, 0.73797, 0.4694, -0.68869,
+    0, 0,
 )
-
-
-def ima_table(onsets: np.ndarray, end: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """IMA phase fits (spectral, metric) of every meter here, on its bar's absolute phase slots."""
-    templates = {m.name: (m.bar, m.template()) for m in meter_ranker.METERS if m.name in METERS}
-    return meter_ima.fits(onsets, end, templates)
-
-
-def _ima_columns(ima: dict[str, tuple[np.ndarray, np.ndarray]] | None, name: str, bar: float,
-                 phase: float) -> tuple[float, ...]:
-    """The IMA feature columns of one hypothesis (meter ``name`` with bar lines at ``phase``)."""
-    if not ima or name not in ima:
-        return (0.0,) * 5
-    spectral, metric = ima[name]
-    k = int(round(phase * RESOLUTION)) % len(spectral)
-    best_all = max(float(s.max()) for s, _ in ima.values())
-    best_metric = max(float(m.max()) for _, m in ima.values())
-    return (float(spectral[k]), float(spectral[k] - spectral.max()), float(spectral[k]) - best_all,
-            float(metric[k]), float(metric[k]) - best_metric)
 
 
 def phase_rows(metas: np.ndarray, phases: np.ndarray, X: np.ndarray,
@@ -210,8 +182,7 @@ def choose(onsets: np.ndarray, scored: meter_ranker.Scored | None, whole: Sequen
     if scored is None or len(weights) != len(FEATURES) or len(onsets) < 2:
         return None
     base = two_stages(scored, float(onsets.min()), top, ranked_bars)
-    ima = ima_table(onsets, end) if IMA else None
-    metas, phases, X = hypotheses(scored, float(onsets.min()), end, whole, opening, ranked_bars, base, ima)
+    metas, phases, X = hypotheses(scored, float(onsets.min()), end, whole, opening, ranked_bars, base)
     if PHASE_FROM_RANKER and len(X):
         mine = phase_rows(metas, phases, X, ranked_bars)
         metas, phases, X = metas[mine], phases[mine], X[mine]
