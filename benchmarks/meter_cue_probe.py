@@ -12,6 +12,10 @@ corpus 5-fold CV (folds as meter_folk_fit's) and the MTC tune half's "phase give
   last_2med   the last note starts on a bar line and lasts at least twice the median inter-onset interval
   tonic       share of bar-line onsets whose pitch class is the last note's, minus that share over all onsets
   tonic_fifth the same for the last note's pitch class and its fifth
+  ima         Inner Metric Analysis (benchmarks/meter_ima.py, session 22): the spectral weight folded on the
+              meter's bar, its template correlation at this phase (tiled over the piece)
+  ima_metric  the same with the metric weight (onsets only)
+  ima_fold, ima_metric_fold  the same, correlated with the folded profile (not tiled: long bars' folds flattered)
 ``barcues``: do two bar-length cues tell the written bar from the others (before fitting anything)?
   whole       the tune lasts a whole number of bars from its first note (the pickup completes the last bar)
   phrase      share of phrase starts (notes after a rest or a note twice the median length) a whole
@@ -40,7 +44,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks import meter_folk_fit as ff  # noqa: E402
+from benchmarks import meter_ima  # noqa: E402
 from motifcli import meter_ranker as mr  # noqa: E402
+from motifcli.meter_templates import RESOLUTION as RES  # noqa: E402
 
 CORPUS = "/tmp/meterfolk/corpus.pkl"
 N_FEAT, N_METERS = len(mr.FEATURES), len(mr.METERS)
@@ -70,7 +76,11 @@ def extra_cues(on, off, pit, metas: np.ndarray, phases: np.ndarray) -> dict[str,
     pc = np.rint(top).astype(int) % 12
     tonic = (pc == pc[-1]).astype(float)
     fifth = np.isin(pc, [pc[-1], (pc[-1] + 7) % 12]).astype(float)
-    out = {k: np.zeros(len(metas)) for k in ("last_long", "last_2med", "tonic", "tonic_fifth")}
+    out = {k: np.zeros(len(metas)) for k in ("last_long", "last_2med", "tonic", "tonic_fifth", "ima", "ima_metric",
+                                             "ima_fold", "ima_metric_fold")}
+    templates = {m.name: (m.bar, m.template()) for m in mr.METERS}
+    ima = meter_ima.fits(on - first, float(off.max() - first), templates)
+    ima_fold = meter_ima.fits(on - first, float(off.max() - first), templates, tiled=False)
     for i, (mi, p) in enumerate(zip(metas, phases)):
         m = mr.METERS[mi]
         at_end = bool(_on_line(np.array([last]), p, m.bar)[0])
@@ -79,12 +89,16 @@ def extra_cues(on, off, pit, metas: np.ndarray, phases: np.ndarray) -> dict[str,
         ob = _on_line(onsets, p, m.bar)
         out["tonic"][i] = tonic[ob].mean() - tonic.mean() if ob.any() else 0.0
         out["tonic_fifth"][i] = fifth[ob].mean() - fifth.mean() if ob.any() else 0.0
+        spectral, metric = ima[m.name]
+        k = int(round(p * RES)) % len(spectral)
+        out["ima"][i], out["ima_metric"][i] = spectral[k], metric[k]
+        out["ima_fold"][i], out["ima_metric_fold"][i] = ima_fold[m.name][0][k], ima_fold[m.name][1][k]
     return out
 
 
 def _corpus_rows(path: str) -> tuple[list, list]:
     """(design with every extra cue appended, targets within meter_folk_fit.FIT_TOL) and the piece, cached."""
-    cache = Path("/tmp/meterfolk/cache") / f"cueprobe-{Path(path).stat().st_size}.pkl"
+    cache = Path(path).parent / "cache" / f"cueprobe-ima2-{Path(path).stat().st_size}.pkl"
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     data, kept = [], []
@@ -261,8 +275,10 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--cache", default="/tmp/meter_tune.pkl", help="meter_tune's cache of the tune pieces")
+    ap.add_argument("--corpus", default=CORPUS, help="benchmarks/meter_folk_data.py's cache")
     ap.add_argument("--json")
     args = ap.parse_args(argv)
+    globals()["CORPUS"] = args.corpus
     runs: dict[str, Callable[[], dict]] = {
         "ranker": lambda: ranker([e for e in args.extra.split(",") if e], [d for d in args.drop.split(",") if d],
                                  args.l2, not args.no_cv),

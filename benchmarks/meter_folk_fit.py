@@ -196,11 +196,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cv", action="store_true", help="5-fold cross-validation on the corpus")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--test", action="store_true", help="also report the BPS/MTC test halves")
+    parser.add_argument("--drop", default="", help="comma-separated FEATURES zeroed (their weight 0), e.g. the ima_ cues")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
     data, kept = _cached(Path(args.corpus).stem + f"-{Path(args.corpus).stat().st_size}",
                          lambda: corpus_rows(args.corpus))
     data = tight(data, kept)
+    dropped = [mr.FEATURES.index(f) for f in args.drop.split(",") if f]
+    if dropped:  # zeroed columns: no gradient, the L2 keeps their weight at 0
+        data = [(np.where(np.isin(np.arange(X.shape[1]), dropped), 0.0, X), ok) for X, ok in data]
     if args.sources:
         keep = [k for k, p in enumerate(kept) if p["source"] in args.sources.split(",")]
         data, kept = [data[k] for k in keep], [kept[k] for k in keep]

@@ -98,7 +98,7 @@ def piece_rows(on: np.ndarray, off: np.ndarray, pit: np.ndarray) -> dict:
     try:
         est = me.estimate_meter(notes)  # the two stages as they are (the re-ranker off)
     finally:
-        meter_rerank.WEIGHTS, me.NOTATED_RERANK = saved, saved_on
+        meter_rerank.WEIGHTS = saved
     return {"metas": metas, "phases": phases, "X": X, "base": (est.beats_per_bar, est.first_downbeat),
             "top": est.name}
 
@@ -109,6 +109,7 @@ def corpus(path: str) -> list[dict]:
 
     code = "".join(inspect.getsource(f) for f in (meter_rerank.hypotheses, meter_rerank.two_stages, targets))
     code += str(meter_rerank.FEATURES) + str(meter_rerank.METERS)
+    code += str(meter_ranker.WEIGHTS)  # the rows' rank_score and the two stages' answer are the ranker's
     code += re.sub(r"WEIGHTS: tuple\[float, \.\.\.\] = \(.*?\)\n", "", Path(meter_ranker.__file__).read_text(), flags=re.S)
     key = hashlib.sha1((code + str(Path(path).stat().st_size)).encode()).hexdigest()[:10]
     cache = CACHE / f"rerank-{key}.pkl"
