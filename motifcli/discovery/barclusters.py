@@ -31,7 +31,7 @@ def bar_symbols(bars: int, used: np.ndarray, rel_better: np.ndarray, bass: np.nd
     one where the points say so (``rel_better``)."""
     from motifcli.clustering import cut_tree, merge_tree
 
-    apart = np.where(sim > 0.0, dist, np.maximum(dist, settings.texture_model_apart))
+    apart = np.where(sim > 0.0, dist, np.maximum(dist, 2.0))
     apart[bar_len[:, None] != bar_len[None, :]] = 1e6
     if settings.texture_cut not in TEXTURE_CUTS:
         raise ValueError(f"unknown texture_cut {settings.texture_cut!r}; choose one of {TEXTURE_CUTS}")

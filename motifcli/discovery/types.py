@@ -177,7 +177,6 @@ class DiscoverySettings:
     texture_model_sensitivity: float = 0.5  # without a distance: the model's threshold at this sensitivity (0.5: as calibrated)
     texture_cut: str = "gap"  # how the bar clusters' tree is cut: "gap": in the widest gap between merge heights within texture_cut_band of the distance, so a threshold moved a little regroups no bars; "threshold": at the distance (before phase 11; phase11-stable11.md)
     texture_cut_band: float = 0.18  # with texture_cut="gap": the band either side of the distance searched for the widest gap, a share of that distance (0.18: 0.081 at 0.45; 0: the distance itself)
-    texture_model_apart: float = 2.0  # floor on the model distance of two texture bars with no point in common (barclusters; 2.0: never joined unless their cluster carries them; phase22-popocc22.md measured 0 / 0.5 / 0.6 / 0.8)
     texture_linkage: str = "average"  # linkage of the bar clusters ("average" as --unit bar; "complete", "single")
     texture_bar_runs: bool = True  # runs of one bar symbol are families too (as --unit bar's), chosen apart from longer phrases
     texture_long_share: float = 0.34  # with texture_bar_runs: phrases of 2+ bars get this share of the texture cap
