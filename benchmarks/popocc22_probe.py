@@ -18,11 +18,13 @@ error where the bar level's reference does better than ours:
   not the reference (its precision lower);
 - ``too few``: our best family misses reference occurrences the bar level's family holds;
 - ``shifted``: our statements that miss an occurrence start about one bar (3-5 beats) from it;
-- ``merged``: our best family also establishes other references (m_j >= 2), its precision split;
+- ``merged``: our best family also establishes other references (m_j >= 2, more than the bar level's);
 - ``cut``: the bar level's statements of the reference are longer than ours (ours a bar where it has two)
   and recall more of it;
-- ``crowd``: several of our families touch the reference (n_i >= 3), each small one adding a low-precision
-  pair the bar level does not have;
+- ``crowd``: several of our families touch the reference (n_i >= 3, more than the bar level's), each small
+  one adding a low-precision pair the bar level does not have;
+- ``boundary``: our best family holds every occurrence (card >= .5) but recalls less: statements a few
+  notes off (where the bar line falls);
 - ``untouched``: only the bar level establishes it (it does not count against us directly).
 
 Estimates are cached in /tmp/p22/est-*.pkl per method, split and settings.
@@ -112,11 +114,13 @@ def kinds(ours: dict, bar: dict, refs_i: list, est: list, bar_est: list) -> list
     if not bar["n"]:
         return []
     out = []
-    if ours["m"] >= 2:
+    if ours["m"] >= 2 and ours["m"] > bar["m"]:
         out.append("merged")
-    if ours["n"] >= 3:
+    if ours["n"] >= 3 and ours["n"] > bar["n"]:
         out.append("crowd")
-    if ours["R"] < bar["R"] - 0.05:
+    if ours["R"] < bar["R"] - 0.05 and not ours["missed"]:
+        out.append("boundary")
+    elif ours["R"] < bar["R"] - 0.05:
         fam = est[ours["j"]]
         starts = np.array([o[0][0] for o in fam])
         shifted = [r for r in ours["missed"]
