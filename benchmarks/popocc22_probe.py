@@ -139,12 +139,8 @@ def kinds(ours: dict, bar: dict, refs_i: list, est: list, bar_est: list) -> list
 def song_row(name: str, est: list, bar_est: list, refs: list) -> dict:
     a, b = fast_scores(est, refs), fast_scores(bar_est, refs)
     ra, rb = ref_rows(est, refs), ref_rows(bar_est, refs)
-    both = [i for i in range(len(refs)) if ra[i]["n"] and rb[i]["n"]]
-    sub = {}
-    for key, e, rr in (("ours", est, ra), ("bar", bar_est, rb)):
-        fams = sorted({rr[i]["j"] for i in both})
-        sub[key] = fast_scores([e[j] for j in fams], [refs[i] for i in both])["F_occ.75"] if both else 0.0
-    return {"name": name, "ours": a, "bar": b, "ra": ra, "rb": rb, "both": both, "sub": sub}
+    x, y = both_touched(est, bar_est, refs)
+    return {"name": name, "ours": a, "bar": b, "ra": ra, "rb": rb, "sub": {"ours": x, "bar": y}}
 
 
 def both_touched(est: list, bar_est: list, refs: list) -> tuple[float, float]:
