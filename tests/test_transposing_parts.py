@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import mido
@@ -24,6 +22,8 @@ from motifcli import writers
 from motifcli.cli import app
 from motifcli.readers.musicxml import read_musicxml
 from motifcli.writers.musicxml_scan import scan_parts
+from test_readers_musicxml import to_timewise
+from test_musescore import MuseScore, assert_shown, musescore, plugin_and_writer, read_mscx  # noqa: F401 - a fixture
 from writers_fixtures import annotation_from_spans
 
 DIV = 2  # divisions per quarter note
@@ -56,7 +56,9 @@ def note(name: str | None, quarters: float, extra: str = "", *, chord: bool = Fa
 
 
 def bar(notes: list[tuple[str | None, float]] | None) -> str:
-    return "".join(note(n, q) for n, q in notes) if notes else f'<note><rest measure="yes"/><duration>{4 * DIV}</duration><voice>1</voice></note>'
+    if not notes:
+        return f'<note><rest measure="yes"/><duration>{4 * DIV}</duration><voice>1</voice></note>'
+    return "".join(note(n, q) for n, q in notes)
 
 
 def attributes(transpose: str = "", staves: int = 1) -> str:
@@ -127,6 +129,12 @@ def test_a_clarinet_reads_at_sounding_pitch(duet: Path):
     # the writer's own walk of the document (where it colours) sees the same sounding pitches
     scanned = scan_parts(duet.read_bytes()).parts["P2"].notes
     assert [n.pitch for n in scanned if n.pitch is not None] == MOTIF_MIDI * 2
+    # the same score written measure by measure (score-timewise): the transposition is still the part's
+    timewise = duet.with_name("timewise.musicxml")
+    timewise.write_text(to_timewise(duet.read_text(encoding="utf-8")), encoding="utf-8")
+    assert [pitches(t) for t in read_musicxml(timewise).tracks] == [MOTIF_MIDI * 2] * 2
+    scanned = scan_parts(timewise.read_bytes()).parts["P2"].notes
+    assert [n.pitch for n in scanned if n.pitch is not None] == MOTIF_MIDI * 2
 
 
 def test_one_family_at_one_pitch_and_every_output_sounding(duet: Path, tmp_path: Path):
@@ -151,20 +159,27 @@ def test_one_family_at_one_pitch_and_every_output_sounding(duet: Path, tmp_path:
 
 
 @pytest.mark.musescore
-@pytest.mark.skipif(shutil.which("mscore3") is None, reason="mscore3 not installed (.ci/install-musescore.sh)")
-def test_midi_output_sounds_as_musescore_plays_the_input(duet: Path, tmp_path: Path):
+def test_musescore_plays_and_shows_what_motif_reports(musescore: MuseScore, duet: Path, tmp_path: Path):
+    """MuseScore 3 itself: the MIDI motif writes has the notes of MuseScore's own MIDI export of the
+    input (and of the annotated MusicXML: the part still transposes), and MuseScore's score of the
+    annotated MusicXML, and the plugin's on the input, colour every report note at its pitch
+    (MuseScore keeps concert pitch in its .mscx)."""
     out = tmp_path / "out"
-    annotate(duet, out, "midi,musicxml")
-    env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(tmp_path),
-           "PATH": "/usr/local/bin:/usr/bin:/bin"}
-    job = tmp_path / "job.json"
-    job.write_text(json.dumps([{"in": str(duet), "out": str(tmp_path / "input.mid")},
-                               {"in": str(out / "duet.motifs.musicxml"), "out": str(tmp_path / "annotated.mid")}]))
-    subprocess.run(["mscore3", "-j", str(job)], capture_output=True, timeout=180, env=env, check=False)
+    annotate(duet, out)
+    xml = out / "duet.motifs.musicxml"
+    musescore.job([{"in": str(duet), "out": [str(tmp_path / "input.mid")]},
+                   {"in": str(xml), "out": [str(tmp_path / "annotated.mid")]}], tmp_path)
     theirs = midi_notes(tmp_path / "input.mid")
     assert len(theirs) == 4 * len(MOTIF_MIDI)
     assert midi_notes(out / "duet.motifs.mid") == theirs
-    assert midi_notes(tmp_path / "annotated.mid") == theirs  # MuseScore still plays the annotated part transposed
+    assert midi_notes(tmp_path / "annotated.mid") == theirs
+    report = json.loads((out / "duet.motifs.json").read_text(encoding="utf-8"))
+    by_plugin, by_writer, log = plugin_and_writer(musescore, duet, xml, report, tmp_path)
+    assert_shown(read_mscx(by_writer), report)
+    assert_shown(read_mscx(by_plugin), report, text_kinds=("StaffText",))
+    for shown in (by_writer, by_plugin):
+        coloured = [n for n in read_mscx(shown).notes if n.color not in (None, "#000000")]
+        assert len(coloured) == 4 * len(MOTIF_MIDI), log
 
 
 def test_horn_guitar_and_double_bass_transpositions(tmp_path: Path):
@@ -211,8 +226,8 @@ def test_cue_notes_are_not_read_and_never_coloured(tmp_path: Path):
     """A cue (another part's notes, printed small) and a cue chord take their time but are not notes;
     a cue grace note takes none."""
     cue = "<cue/>"
-    bar_1 = (note("E5", 1, cue) + note("G5", 1, cue, chord=True) + note("F5", 1, cue) + note("A5", 0.5, "<grace/><cue/>")
-             + note("C5", 1) + note("D5", 1))
+    bar_1 = (note("E5", 1, cue) + note("G5", 1, cue, chord=True) + note("F5", 1, cue)
+             + note("A5", 0.5, "<grace/><cue/>") + note("C5", 1) + note("D5", 1))
     bar_2 = note("E5", 2) + note("C5", 1, cue) + note("C5", 1)
     path = tmp_path / "cues.musicxml"
     path.write_text(musicxml([("P1", "Oboe", [attributes() + bar_1, bar_2])]), encoding="utf-8")
