@@ -33,6 +33,8 @@ CLARINET_A = "<transpose><diatonic>-2</diatonic><chromatic>-3</chromatic></trans
 HORN_F = "<transpose><diatonic>-4</diatonic><chromatic>-7</chromatic></transpose>"
 OCTAVE_DOWN = "<transpose><diatonic>0</diatonic><chromatic>0</chromatic><octave-change>-1</octave-change></transpose>"
 OCTAVE_DOWN_NO_DIATONIC = "<transpose><chromatic>0</chromatic><octave-change>-1</octave-change></transpose>"
+# MusicXML 4's concert score: the part extracted from it would be written a tone up; the score's notes sound
+CONCERT = "<for-part><part-transpose><diatonic>-1</diatonic><chromatic>-2</chromatic></part-transpose></for-part>"
 # sounding G4 A4 B4 C5 G4 | E5 D5 rest (quarters), as the violin writes it
 MOTIF = [[("G4", 1), ("A4", 0.5), ("B4", 0.5), ("C5", 1), ("G4", 1)], [("E5", 2), ("D5", 1), (None, 1)]]
 MOTIF_MIDI = [67, 69, 71, 72, 67, 76, 74]
@@ -184,21 +186,23 @@ def test_musescore_plays_and_shows_what_motif_reports(musescore: MuseScore, duet
 
 def test_horn_guitar_and_double_bass_transpositions(tmp_path: Path):
     """Horn in F sounds a fifth down; guitar and double bass an octave down (``<octave-change>``),
-    also when ``<diatonic>`` is left out (music21's importer raised on that: the file was refused)."""
+    also when ``<diatonic>`` is left out (music21's importer raised on that: the file was refused);
+    ``<for-part>`` (how to extract a part from a concert score) moves nothing."""
     line = [bar([("C5", 1), ("D5", 1), ("E5", 1), ("F#4", 1)])]
     parts = [("Hn", "Horn in F", [attributes(HORN_F) + line[0]]),
              ("Gtr", "Guitar", [attributes(OCTAVE_DOWN) + line[0]]),
              ("Cb", "Contrabass", [attributes(OCTAVE_DOWN_NO_DIATONIC) + line[0]]),
-             ("Fl", "Flute", [attributes() + line[0]])]
+             ("Fl", "Flute", [attributes() + line[0]]),
+             ("Cl", "Clarinet in B-flat (concert score)", [attributes(CONCERT) + line[0]])]
     path = tmp_path / "brass.musicxml"
     path.write_text(musicxml(parts), encoding="utf-8")
-    horn, guitar, bass, flute = read_musicxml(path).tracks
-    assert pitches(flute) == [72, 74, 76, 66]
+    horn, guitar, bass, flute, concert = read_musicxml(path).tracks
+    assert pitches(flute) == pitches(concert) == [72, 74, 76, 66]  # a concert score's part is at sounding pitch
     assert pitches(horn) == [65, 67, 69, 59]
     assert pitches(guitar) == pitches(bass) == [60, 62, 64, 54]
     scanned = scan_parts(path.read_bytes()).parts
-    assert [[n.pitch for n in scanned[p].notes] for p in ("Hn", "Gtr", "Cb")] == [pitches(horn), pitches(guitar),
-                                                                                  pitches(bass)]
+    assert [[n.pitch for n in scanned[p].notes] for p in ("Hn", "Gtr", "Cb", "Cl")] == [
+        pitches(horn), pitches(guitar), pitches(bass), pitches(concert)]
 
 
 def test_a_transposition_change_mid_part_and_per_staff(tmp_path: Path):
