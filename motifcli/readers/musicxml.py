@@ -14,8 +14,10 @@ Nothing from the file reaches music21 until it has passed our own checks, each i
 The score keeps the document's bytes and the .mxl member's name (:attr:`Score.source`,
 :attr:`Score.source_member`), so the MusicXML writer annotates exactly what was read.
 
-Notes: ties are merged (per pitch, see :func:`_merge_ties`), grace notes (and notes of no duration) are
-dropped, pitches outside MIDI's 0-127 are dropped, a chord gives one note
+Notes: every pitch is the **sounding** pitch, MIDI number (a transposing instrument's written notes
+moved by its ``<transpose>``, changes mid-part too: :mod:`motifcli.sounding`); cue notes (``<cue/>``,
+printed but not played), grace notes (and notes of no duration) are dropped; ties are merged (per
+pitch, see :func:`_merge_ties`), pitches outside MIDI's 0-127 are dropped, a chord gives one note
 per pitch, positions are quarter-note beats from the start of the score. A part is a drum track when
 it has unpitched notes and no pitched ones, or plays on MIDI channel 10.
 """

@@ -8,7 +8,8 @@ silently use 10080); divisions and durations must be finite numbers and no singl
 exceed the beat limit; time signatures music21 would spend seconds on (over 32 beats, beat types
 not a power of two) and repeats of the current one are dropped, and a part may change meter at most
 :data:`MAX_METER_CHANGES` times. Tuplets written with rounded durations are made exact
-(:func:`_exact_tuplets`).
+(:func:`_exact_tuplets`). Notes of a transposing instrument (``<transpose>``) are rewritten at
+sounding pitch and cue notes (``<cue/>``, not played) become rests (:func:`_at_sounding_pitch`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from xml.etree import ElementTree as ET
 
 from motifcli.limits import ReadLimits, counted
 from motifcli.readers.safe_xml import Refused
+from motifcli.sounding import Transpositions, respell, transpose_interval
 
 MAX_METER_CHANGES = 500  # time-signature changes per part (each costs music21 milliseconds)
 
@@ -68,7 +70,68 @@ def prepare_tree(root: ET.Element, limits: ReadLimits) -> ET.Element:
                             f"{counted(limits.max_beats, 'beat')} (raise the limit with --max-beats)"
                         )
         _exact_tuplets(part)
+        _at_sounding_pitch(part)
     return root
+
+
+def _at_sounding_pitch(part: ET.Element) -> None:
+    """Write a part's notes at sounding pitch and silence its cue notes (:mod:`motifcli.sounding`).
+
+    Each ``<transpose>`` is applied to the notes after it (per staff where it names one) and then
+    removed, so music21 reads sounding pitches and keeps no transposition of its own (its importer
+    would also fail on an ``<octave-change>`` without ``<diatonic>``). A ``<cue/>`` note becomes a
+    rest of its duration, a cue chord member or cue grace note is removed: neither is played.
+    """
+    if part.find(".//transpose") is None and part.find(".//cue") is None:
+        return  # nearly every part: one quick look
+    state = Transpositions()
+    for measure in part.findall("measure"):
+        for child in list(measure):
+            if child.tag == "attributes":
+                for transpose in child.findall("transpose"):
+                    state.set(transpose.get("number"), transpose_interval(
+                        transpose.findtext("diatonic"), transpose.findtext("chromatic"),
+                        transpose.findtext("octave-change")))
+                    child.remove(transpose)
+            elif child.tag != "note":
+                continue
+            elif child.find("cue") is not None:
+                _silence(measure, child)
+            elif state and (pitch := child.find("pitch")) is not None:
+                staff = _number(child.findtext("staff"))
+                if _respell(pitch, state.at(int(staff) if staff is not None else 1)):
+                    for accidental in child.findall("accidental"):
+                        child.remove(accidental)  # the written one: music21 would spell (and pitch) by it
+
+
+def _silence(measure: ET.Element, note: ET.Element) -> None:
+    """A cue note out of the music: a rest where it moves the time cursor, else gone."""
+    if note.find("chord") is not None or note.find("grace") is not None:
+        measure.remove(note)
+        return
+    for child in list(note):
+        if child.tag in ("cue", "pitch", "unpitched", "tie", "notations", "accidental", "notehead"):
+            note.remove(child)
+    note.insert(0, ET.Element("rest"))
+
+
+def _respell(pitch: ET.Element, interval: tuple[int, int]) -> bool:
+    """Move a ``<pitch>`` by (steps, semitones); False where it is left as it is."""
+    step = (pitch.findtext("step") or "").strip().upper()
+    octave = _number(pitch.findtext("octave"))
+    if interval == (0, 0) or step not in "CDEFGAB" or len(step) != 1 or octave is None:
+        return False
+    alter = _number(pitch.findtext("alter")) or 0.0
+    new_step, new_alter, new_octave = respell(step, alter, int(octave), interval)
+    pitch.clear()
+    for tag, text in (("step", new_step), ("alter", _shown_number(new_alter)), ("octave", str(new_octave))):
+        if tag != "alter" or new_alter:
+            ET.SubElement(pitch, tag).text = text
+    return True
+
+
+def _shown_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 _TYPE_QUARTERS = {

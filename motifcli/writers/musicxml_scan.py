@@ -22,6 +22,7 @@ from xml.parsers import expat
 
 from motifcli.errors import OutputError
 from motifcli.score import Score
+from motifcli.sounding import Transpositions, transpose_interval
 from motifcli.ties import tie_links
 from motifcli.writers.musicxml_voices import home_staves, needs_renumbering, renumber
 
@@ -32,8 +33,8 @@ _STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 class XmlNote:
     pos: int  # byte offset of "<note"
     onset: Fraction  # quarter-note beats from the start of the score
-    pitch: int | None  # MIDI number; None for rests and unpitched notes
-    rest: bool
+    pitch: int | None  # sounding MIDI number (motifcli.sounding); None for rests, cue and unpitched notes
+    rest: bool  # a rest, or a cue note (printed, not played: no pitch, never coloured)
     grace: bool
     chord: bool
     tie_start: bool
@@ -85,6 +86,8 @@ class XmlPart:
     renumbered: bool = False  # its voices are renumbered for MuseScore (musicxml_voices.needs_renumbering)
     # ... and how, once: (start, end, old, new) per <voice> (musicxml_voices.renumber; empty when not renumbered)
     new_voices: list[tuple[int, int, str, str]] = field(default_factory=list)
+    # the <transpose> in force (written to sounding pitch), as the reader applies it
+    transpose: Transpositions = field(default_factory=Transpositions)
 
 
 @dataclass(slots=True)
@@ -144,6 +147,7 @@ class _NoteState:
     tie_stop: bool = False
     staff: int = 1
     voice: tuple[int, int, str] | None = None  # (byte offset of "<voice", of "</voice>", its text)
+    cue: bool = False
 
 
 class _Scanner:
@@ -172,6 +176,7 @@ class _Scanner:
         self.forward_staff = 1
         self.child_indent: bytes | None = None
         self.note: _NoteState | None = None
+        self.transpose: dict[str, str] = {}  # the open <transpose>: "number" and its children's texts
         enc = self.codec
         self.line_feed, self.carriage_return = "\n".encode(enc), "\r".encode(enc)
         self.spaces = {" ".encode(enc), "\t".encode(enc)}
@@ -279,9 +284,13 @@ class _Scanner:
                 self.move = Fraction(0)
         elif depth == 5 and tag == "voice":
             self.voice_at = pos
+        elif depth == 5 and tag == "transpose" and self.stack[3] == "attributes":
+            self.transpose = {"number": attrs["number"]} if "number" in attrs else {}
         elif depth == 5 and self.note is not None and self.stack[3] == "note":
             if tag == "chord":
                 self.note.chord = True
+            elif tag == "cue":
+                self.note.cue = True
             elif tag == "grace":
                 self.note.grace = True
             elif tag == "rest":
@@ -344,6 +353,12 @@ class _Scanner:
             value = _fraction(content)
             if value > 0:
                 part.divisions = value
+        elif depth == 5 and tag == "transpose" and parent == "attributes":
+            t = self.transpose
+            part.transpose.set(t.get("number"), transpose_interval(t.get("diatonic"), t.get("chromatic"),
+                                                                   t.get("octave-change")))
+        elif depth == 6 and parent == "transpose" and self.stack[-2] == "attributes":
+            self.transpose[tag] = content
         elif depth == 5 and tag == "staves" and parent == "attributes":
             part.staves = max(part.staves, int(_fraction(content)))
         elif depth == 6 and parent == "pitch" and note is not None and self.stack[-2] == "note":
@@ -365,9 +380,10 @@ class _Scanner:
                 self.cursor = note.cursor + note.duration
                 self.top = max(self.top, self.cursor)
         pitch = None
-        if not note.rest and note.step in _STEPS and note.octave is not None:
+        if not note.rest and not note.cue and note.step in _STEPS and note.octave is not None:
             try:
                 pitch = 12 * (int(note.octave) + 1) + _STEPS[note.step] + round(note.alter)
+                pitch += part.transpose.at(note.staff)[1]
             except ValueError:
                 pitch = None
         part.notes.append(
@@ -375,7 +391,7 @@ class _Scanner:
                 pos=note.pos,
                 onset=self.measure.start + onset,
                 pitch=pitch,
-                rest=note.rest,
+                rest=note.rest or note.cue,
                 grace=note.grace,
                 chord=note.chord,
                 tie_start=note.tie_start,
