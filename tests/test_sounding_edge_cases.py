@@ -120,3 +120,23 @@ def test_a_pitch_the_plain_path_refuses_is_refused_when_transposed_too(tmp_path:
         with pytest.raises(ScoreReadError) as error:
             read_musicxml(path)
         assert "case.musicxml" in str(error.value) and "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("tag", ["staff", "voice"])
+def test_a_forty_digit_staff_or_voice_is_annotated_not_an_internal_error(tmp_path: Path, tag: str):
+    """Found by fuzz_annotate's new cue/transpose mutations (on main too): numpy could not hold the
+    number (OverflowError in Track.staves / written_voices): "internal error", exit 1, no output."""
+    from typer.testing import CliRunner
+
+    from motifcli.cli import app
+
+    huge = "9" * 40
+    bars = [note("C5", 1) + note("E5", 1) + note("G5", 1) + note("C5", 1) for _ in range(4)]
+    bars[1] = bars[1].replace("</type>", f"</type><staff>{huge}</staff>" if tag == "staff" else "</type>", 1)
+    if tag == "voice":
+        bars[1] = bars[1].replace("<voice>1</voice>", f"<voice>{huge}</voice>", 1)
+    path = tmp_path / "huge.musicxml"
+    path.write_text(one_part(bars + bars), encoding="utf-8")
+    result = CliRunner().invoke(app, ["annotate", str(path), "-o", f"{tmp_path}/", "-f", "json,musicxml",
+                                      "--workers", "1"])
+    assert result.exit_code == 0, result.output
