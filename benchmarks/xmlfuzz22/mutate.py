@@ -7,7 +7,8 @@ from motifcli.readers.musicxml import read_musicxml
 from motifcli.errors import MotifError
 from motifcli.writers.musicxml_scan import scan_parts, link_ties
 CORPUS = sys.argv[1]; N = int(sys.argv[2]); SEED = int(sys.argv[3])
-SRC = {"weber": "/work/main/.venv/lib/python3.11/site-packages/music21/corpus/weber/concertino_clarinet.mxl",
+import music21
+SRC = {"weber": str(Path(music21.__file__).parent / "corpus/weber/concertino_clarinet.mxl"),
        "dichter": "/tmp/s21sw/sw4/in/keyboard-song/schumann_robert_dichterliebe_no2.xml",
        "trecento": "/tmp/s21sw/sw4/in/early/trecento_PMFC_23_22-Kyrie_Summe_Clementissime.xml"}
 def load(p):
