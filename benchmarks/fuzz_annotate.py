@@ -192,12 +192,36 @@ _NUMBER = re.compile(rb">\s*-?[\d.]+\s*<|\"-?[\d.]+\"")
 _ELEMENT = re.compile(rb"<(note|measure|attributes|backup|forward|part|score-part|direction|time|divisions)\b.*?</\1>", re.S)
 
 
+_NOTE_OPEN = re.compile(rb"<note\b[^>]*>")
+_STAFF_NUMBERS = [b"", b"", b' number="1"', b' number="2"', b' number="0"', b' number="3"', b' number="x"']
+
+
+def sounding_mutation(data: bytes, rng: random.Random) -> bytes:
+    """A ``<cue/>`` in a note (a chord head, member, grace or rest alike), or an ``<attributes>`` with a
+    ``<transpose>`` of hostile numbers before a note (mid-measure, after a backup; motifcli/sounding.py)."""
+    notes = list(_NOTE_OPEN.finditer(data))
+    if not notes:
+        return data
+    m = rng.choice(notes)
+    if rng.random() < 0.5:
+        return data[: m.end()] + b"<cue/>" + data[m.end() :]
+    values = [rng.choice(HOSTILE_NUMBERS + ["-2", "-1", "-3", "-12", "-7"]).encode() for _ in range(3)]
+    transpose = b"<attributes><transpose%s><diatonic>%s</diatonic><chromatic>%s</chromatic>" % (
+        rng.choice(_STAFF_NUMBERS), values[0], values[1])
+    if rng.random() < 0.5:
+        transpose += b"<octave-change>%s</octave-change>" % values[2]
+    return data[: m.start()] + transpose + b"</transpose></attributes>" + data[m.start() :]
+
+
 def xml_mutation(data: bytes, rng: random.Random) -> bytes:
-    """Structure-aware: replace numbers with hostile ones, duplicate or delete whole elements."""
+    """Structure-aware: replace numbers with hostile ones, duplicate or delete whole elements, add cue
+    notes and transpositions."""
     out = data
     for _ in range(rng.randint(1, 4)):
-        op = rng.randrange(3)
-        if op == 0:
+        op = rng.randrange(4)
+        if op == 3:
+            out = sounding_mutation(out, rng)
+        elif op == 0:
             numbers = list(_NUMBER.finditer(out))
             if numbers:
                 m = rng.choice(numbers)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 _STEPS = "CDEFGAB"
 _SEMITONES = (0, 2, 4, 5, 7, 9, 11)
+MAX_SEMITONES = 48  # the largest <transpose> taken as an instrument's (4 octaves)
 
 
 def _integer(text: str | None) -> int | None:
@@ -36,13 +37,18 @@ def transpose_interval(diatonic: str | None, chromatic: str | None,
 
     A missing or unreadable ``<chromatic>`` is 0 (the element is required); a missing ``<diatonic>``
     is the nearest step to the semitones. ``<octave-change>`` adds 7 steps and 12 semitones each.
+    More than :data:`MAX_SEMITONES` either way is no instrument (the subcontrabass saxophone sounds
+    38 below): such a ``<transpose>`` is ignored, the notes read as written (as MuseScore 3 reads an
+    unreadable one), where shifting them would push a part out of the MIDI range and lose it.
     """
     semitones = _integer(chromatic) or 0
     steps = _integer(diatonic)
     if steps is None:
         steps = round(semitones * 7 / 12)
     octaves = _integer(octave_change) or 0
-    semitones = max(-96, min(semitones + 12 * octaves, 96))  # more than 8 octaves is not an instrument
+    semitones += 12 * octaves
+    if abs(semitones) > MAX_SEMITONES:
+        return 0, 0
     return max(-56, min(steps + 7 * octaves, 56)), semitones
 
 
@@ -54,9 +60,10 @@ class Transpositions:
         self._staff: dict[int, tuple[int, int]] = {}
 
     def set(self, number: str | None, interval: tuple[int, int]) -> None:
-        """A ``<transpose>`` (its ``number`` attribute, its :func:`transpose_interval`) takes effect."""
+        """A ``<transpose>`` (its ``number`` attribute, its :func:`transpose_interval`) takes effect.
+        A ``number`` that is no staff number (0, negative, not a number) is read as none: all staves."""
         staff = _integer(number)
-        if staff is None:
+        if staff is None or staff < 1:
             self._all, self._staff = interval, {}
         else:
             self._staff[staff] = interval

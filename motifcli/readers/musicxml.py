@@ -250,7 +250,7 @@ def _parse_part(importer: Any, mx_part: ET.Element,
     staff_of: dict[int, int] = {}
     for reference in parser.staffReferenceList:
         for staff, elements in reference.items():
-            if staff > 1:  # 0 (no <staff> written) and 1 are the default
+            if 1 < staff <= MAX_STAFF_NUMBER:  # 0 (no <staff> written) and 1 are the default; no staff is huge
                 for element in elements:
                     staff_of[id(element)] = int(staff)
     return part, staff_of, voice_of
@@ -271,7 +271,9 @@ def _record_voices(parser: Any) -> dict[int, int]:
 
     def number(text: Any) -> int:
         text = str(text).strip()
-        return int(text) if text.isdigit() else named.setdefault(text, 1000 + len(named))
+        if text.isdigit() and len(text) <= 9:  # a longer number is a name (it would not fit numpy's int64)
+            return int(text)
+        return named.setdefault(text, 1000 + len(named))
 
     def measure_with_voices(mx_measure: ET.Element) -> Any:
         measure = parse_measure(mx_measure)
@@ -292,6 +294,8 @@ def _record_voices(parser: Any) -> dict[int, int]:
     parser.xmlMeasureToMeasure = measure_with_voices
     return voice_of
 
+
+MAX_STAFF_NUMBER = 999  # a larger <staff> is read as none written (40 digits crashed numpy, fuzz_annotate)
 
 _LINEAR_PART: list[type] = []
 

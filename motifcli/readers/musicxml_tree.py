@@ -80,13 +80,17 @@ def _at_sounding_pitch(part: ET.Element) -> None:
     Each ``<transpose>`` is applied to the notes after it (per staff where it names one) and then
     removed, so music21 reads sounding pitches and keeps no transposition of its own (its importer
     would also fail on an ``<octave-change>`` without ``<diatonic>``). A ``<cue/>`` note becomes a
-    rest of its duration, a cue chord member or cue grace note is removed: neither is played.
+    rest of its duration, a cue chord member or cue grace note is removed: neither is played. A cue
+    chord head with real members hands its place to the first real member (:func:`_real_member`);
+    left a rest, music21 would read the members as a chord built on the rest (a stray C4).
     """
     if part.find(".//transpose") is None and part.find(".//cue") is None:
         return  # nearly every part: one quick look
     state = Transpositions()
     for measure in part.findall("measure"):
-        for child in list(measure):
+        children = list(measure)
+        kept: list[ET.Element] = []
+        for index, child in enumerate(children):
             if child.tag == "attributes":
                 for transpose in child.findall("transpose"):
                     state.set(transpose.get("number"), transpose_interval(
@@ -94,35 +98,81 @@ def _at_sounding_pitch(part: ET.Element) -> None:
                         transpose.findtext("octave-change")))
                     child.remove(transpose)
             elif child.tag != "note":
-                continue
+                pass
             elif child.find("cue") is not None:
-                _silence(measure, child)
+                if child.find("chord") is not None:
+                    continue  # a cue chord member: gone
+                member = _real_member(children, index)
+                if member is not None:
+                    _promote(member, child)
+                    continue
+                if child.find("grace") is not None:
+                    continue  # a cue grace note takes no time: gone
+                _silence(child)
             elif state and (pitch := child.find("pitch")) is not None:
-                staff = _number(child.findtext("staff"))
-                if _respell(pitch, state.at(int(staff) if staff is not None else 1)):
+                if _respell(pitch, state.at(_staff(child.findtext("staff")))):
                     for accidental in child.findall("accidental"):
                         child.remove(accidental)  # the written one: music21 would spell (and pitch) by it
+            kept.append(child)
+        if len(kept) != len(children):
+            measure[:] = kept  # one rebuild, not a remove per cue note (quadratic in a long measure)
 
 
-def _silence(measure: ET.Element, note: ET.Element) -> None:
-    """A cue note out of the music: a rest where it moves the time cursor, else gone."""
-    if note.find("chord") is not None or note.find("grace") is not None:
-        measure.remove(note)
-        return
+def _staff(text: str | None) -> int:
+    """A note's ``<staff>`` as the writer's scan reads it (musicxml_scan): an integer, at least 1."""
+    try:
+        return max(1, int((text or "").strip()))
+    except ValueError:
+        return 1
+
+
+def _real_member(children: list[ET.Element], head: int) -> ET.Element | None:
+    """The first member of the chord headed by ``children[head]`` that is not a cue note, else None."""
+    for child in children[head + 1:]:
+        if child.tag in ("backup", "forward") or (child.tag == "note" and child.find("chord") is None):
+            return None  # the chord has ended
+        if child.tag == "note" and child.find("cue") is None:
+            return child
+    return None
+
+
+def _promote(member: ET.Element, head: ET.Element) -> None:
+    """A real chord member becomes the head of its chord in place of the cue head, with the head's
+    duration (the time cursor moves by it, and music21 gives a chord its first note's length)."""
+    for chord in member.findall("chord"):
+        member.remove(chord)
+    duration, written = member.find("duration"), head.find("duration")
+    if duration is not None and written is not None:
+        duration.text = written.text
+
+
+def _silence(note: ET.Element) -> None:
+    """A cue note out of the music: a rest of its duration where it moves the time cursor."""
     for child in list(note):
-        if child.tag in ("cue", "pitch", "unpitched", "tie", "notations", "accidental", "notehead"):
+        if child.tag in ("cue", "pitch", "unpitched", "tie", "notations", "accidental", "notehead", "rest"):
             note.remove(child)
     note.insert(0, ET.Element("rest"))
 
 
+_READABLE_ALTERS = (-4, -3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3, 4)  # music21 has accidentals for these
+
+
 def _respell(pitch: ET.Element, interval: tuple[int, int]) -> bool:
-    """Move a ``<pitch>`` by (steps, semitones); False where it is left as it is."""
+    """Move a ``<pitch>`` by (steps, semitones); False where it is left as it is.
+
+    A pitch music21 would not read untransposed (an octave that is no integer, an alter it has no
+    accidental for) is left as written, so the file gets the same one-line error with or without
+    a ``<transpose>`` rather than a respelled (or silently dropped) note the writer cannot find.
+    """
     step = (pitch.findtext("step") or "").strip().upper()
-    octave = _number(pitch.findtext("octave"))
-    if interval == (0, 0) or step not in "CDEFGAB" or len(step) != 1 or octave is None:
+    try:
+        octave = int((pitch.findtext("octave") or "").strip())
+        alter = float(pitch.findtext("alter") or 0)
+    except ValueError:
         return False
-    alter = _number(pitch.findtext("alter")) or 0.0
-    new_step, new_alter, new_octave = respell(step, alter, int(octave), interval)
+    if interval == (0, 0) or step not in "CDEFGAB" or len(step) != 1 or alter not in _READABLE_ALTERS:
+        return False
+    new_step, new_alter, new_octave = respell(step, alter, octave, interval)
     pitch.clear()
     for tag, text in (("step", new_step), ("alter", _shown_number(new_alter)), ("octave", str(new_octave))):
         if tag != "alter" or new_alter:
