@@ -226,14 +226,7 @@ def melsplit(split: str, tau: float, rest: str, min_stat: int) -> None:
             out.extend(split_by_tune(fam, tune, tau, rest, min_stat) if whole else [fam])
         base.append(fast_scores(ours[p.name], refs))
         new.append(fast_scores(out, refs) | {"bar": fast_scores(bar[p.name], refs)["F_occ.75"]})
-
-    def f(rows: list[dict]) -> str:
-        return " / ".join(f"{statistics.fmean(r[k] for r in rows):.3f}" for k in ("F_est", "F_occ.75", "F_3"))
-
-    up = sum(n["F_occ.75"] > b["F_occ.75"] + 1e-9 for n, b in zip(new, base))
-    down = sum(n["F_occ.75"] < b["F_occ.75"] - 1e-9 for n, b in zip(new, base))
-    above = sum(n["bar"] > n["F_occ.75"] + 1e-9 for n in new)
-    print(f"| {split} tau={tau} rest={rest} min={min_stat} | {f(base)} | {f(new)} | {up} / {down} | {above} |")
+    report(f"{split} tau={tau} rest={rest} min={min_stat}", base, new)
 
 
 def phrase_starts(score: object, rest: float) -> np.ndarray:

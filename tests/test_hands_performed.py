@@ -29,11 +29,12 @@ def _written(name: str) -> tuple[list[Note], np.ndarray]:
     return list(part.notes), staff
 
 
-def _one_track(path: Path, notes: list[Note]) -> motifcli.Score:
-    """``notes`` written as a one-track, one-channel MIDI file (mido) at 120 bpm, read back."""
+def _one_track(path: Path, notes: list[Note], first: mido.MetaMessage | None = None) -> motifcli.Score:
+    """``notes`` written as a one-track, one-channel MIDI file (mido) at 120 bpm (or with the meta event
+    ``first`` at its start instead), read back."""
     events = [(round(n.onset * TPB), 1, n.pitch, n.velocity) for n in notes]
     events += [(round(n.offset * TPB), 0, n.pitch, 0) for n in notes]
-    track = mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=500000, time=0)])
+    track = mido.MidiTrack([first or mido.MetaMessage("set_tempo", tempo=500000, time=0)])
     last = 0
     for tick, _, pitch, vel in sorted(events):
         track.append(mido.Message("note_on", note=pitch, velocity=vel, channel=0, time=tick - last))

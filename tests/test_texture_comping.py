@@ -23,8 +23,8 @@ from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.texture_lead import staff_track
 from motifcli.hands import keyboard_hands, on_staves
 from motifcli.score import Note, Score
+from tests.test_hands_performed import _one_track
 
-TPB = 480
 MAIN = DiscoverySettings(texture_upper_chords=0)  # the rule before phase 22: the leading staff's bars only
 # I - vi - IV - V: right-hand triads around middle C, the left hand's root an octave and more below
 CHORDS = [((60, 64, 67), 48), ((60, 64, 69), 45), ((60, 65, 69), 41), ((59, 62, 67), 43)]
@@ -53,15 +53,7 @@ def _played(path: Path, walking: bool = False) -> Score:
     """The accompaniment as a pianist plays it (benchmarks.perf_piano.perform, seeded: uneven onsets and
     lengths), written as one MIDI track on one channel (mido) and read back."""
     played = perform(_accompaniment(walking), 100.0, seed=7)
-    events = [(round(n.onset * TPB), 1, n.pitch, n.velocity) for n in played]
-    events += [(round(n.offset * TPB), 0, n.pitch, 0) for n in played]
-    track = mido.MidiTrack([mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0)])
-    last = 0
-    for tick, _, pitch, vel in sorted(events):
-        track.append(mido.Message("note_on", note=pitch, velocity=vel, channel=0, time=tick - last))
-        last = tick
-    mido.MidiFile(type=0, ticks_per_beat=TPB, tracks=[track]).save(path)
-    return motifcli.read_score(path)
+    return _one_track(path, played, mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))
 
 
 def _texture_staves(score: Score, settings: DiscoverySettings) -> tuple[set[int], float]:
