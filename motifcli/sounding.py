@@ -21,6 +21,7 @@ from __future__ import annotations
 
 _STEPS = "CDEFGAB"
 _SEMITONES = (0, 2, 4, 5, 7, 9, 11)
+STEP_SEMITONES = dict(zip(_STEPS, _SEMITONES))  # a <step>'s semitones above C
 MAX_SEMITONES = 48  # the largest <transpose> taken as an instrument's (4 octaves)
 
 
@@ -29,6 +30,16 @@ def _integer(text: str | None) -> int | None:
         return int(round(float((text or "").strip())))
     except (ValueError, OverflowError):
         return None
+
+
+def staff_number(text: str | None, default: int = 1) -> int:
+    """A note's (or ``<forward>``'s) ``<staff>``: an integer, at least 1; ``default`` where none or
+    unreadable. The reader and the writer's scan read it alike, so both find the same per-staff
+    ``<transpose>``."""
+    try:
+        return max(1, int((text or "").strip()))
+    except ValueError:
+        return default
 
 
 def transpose_interval(diatonic: str | None, chromatic: str | None,

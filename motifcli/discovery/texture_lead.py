@@ -150,5 +150,5 @@ def _low_hands(track: Track, staves: np.ndarray, settings: DiscoverySettings) ->
     ids = np.unique(staves)
     if settings.texture_low_hands <= 0 or len(ids) != 2:
         return False
-    upper = np.fromiter((n.pitch for n in track.notes), dtype=np.float64, count=len(track.notes))[staves == ids[0]]
+    upper = track.arrays()[2][staves == ids[0]]
     return float(upper.mean()) < settings.texture_low_hands

@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 
 from motifcli.limits import ReadLimits, counted
 from motifcli.readers.safe_xml import Refused
-from motifcli.sounding import Transpositions, respell, transpose_interval
+from motifcli.sounding import Transpositions, respell, staff_number, transpose_interval
 
 MAX_METER_CHANGES = 500  # time-signature changes per part (each costs music21 milliseconds)
 
@@ -110,20 +110,12 @@ def _at_sounding_pitch(part: ET.Element) -> None:
                     continue  # a cue grace note takes no time: gone
                 _silence(child)
             elif state and (pitch := child.find("pitch")) is not None:
-                if _respell(pitch, state.at(_staff(child.findtext("staff")))):
+                if _respell(pitch, state.at(staff_number(child.findtext("staff")))):
                     for accidental in child.findall("accidental"):
                         child.remove(accidental)  # the written one: music21 would spell (and pitch) by it
             kept.append(child)
         if len(kept) != len(children):
             measure[:] = kept  # one rebuild, not a remove per cue note (quadratic in a long measure)
-
-
-def _staff(text: str | None) -> int:
-    """A note's ``<staff>`` as the writer's scan reads it (musicxml_scan): an integer, at least 1."""
-    try:
-        return max(1, int((text or "").strip()))
-    except ValueError:
-        return 1
 
 
 def _real_member(children: list[ET.Element], head: int) -> ET.Element | None:

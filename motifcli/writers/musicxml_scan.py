@@ -22,11 +22,10 @@ from xml.parsers import expat
 
 from motifcli.errors import OutputError
 from motifcli.score import Score
-from motifcli.sounding import Transpositions, transpose_interval
+from motifcli.sounding import STEP_SEMITONES, Transpositions, staff_number, transpose_interval
 from motifcli.ties import tie_links
 from motifcli.writers.musicxml_voices import home_staves, needs_renumbering, renumber
 
-_STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
 
 @dataclass(slots=True)
@@ -338,15 +337,9 @@ class _Scanner:
         elif depth == 5 and tag == "voice" and parent == "forward":
             self.forward_voice = (self.voice_at, pos, content.strip())
         elif depth == 5 and tag == "staff" and parent == "forward":
-            try:
-                self.forward_staff = max(1, int(content.strip()))
-            except ValueError:
-                pass
+            self.forward_staff = staff_number(content, self.forward_staff)
         elif depth == 5 and tag == "staff" and parent == "note" and note is not None:
-            try:
-                note.staff = max(1, int(content.strip()))
-            except ValueError:
-                pass
+            note.staff = staff_number(content, note.staff)
         elif depth == 5 and tag == "duration" and parent == "note" and note is not None:
             note.duration = _fraction(content) / divisions
         elif depth == 5 and tag == "divisions" and parent == "attributes":
@@ -380,9 +373,9 @@ class _Scanner:
                 self.cursor = note.cursor + note.duration
                 self.top = max(self.top, self.cursor)
         pitch = None
-        if not note.rest and not note.cue and note.step in _STEPS and note.octave is not None:
+        if not note.rest and not note.cue and note.step in STEP_SEMITONES and note.octave is not None:
             try:
-                pitch = 12 * (int(note.octave) + 1) + _STEPS[note.step] + round(note.alter)
+                pitch = 12 * (int(note.octave) + 1) + STEP_SEMITONES[note.step] + round(note.alter)
                 pitch += part.transpose.at(note.staff)[1]
             except ValueError:
                 pitch = None
