@@ -24,7 +24,7 @@ notes are read at their drum sound (``<midi-unpitched>``) or display position. A
 any other part (a clap or a spoken "x" in a voice's part) is not read: its display step is a staff
 position, not a pitch, so it is no part of a melodic motif, and the MusicXML writer's scan gives it
 no pitch, so it could never be coloured (MuseScore 3 plays it at the display pitch, as it plays cue
-notes).
+notes; phase23-unpitched23.md).
 """
 
 from __future__ import annotations
