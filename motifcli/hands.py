@@ -50,7 +50,7 @@ SLIDE = 2.0  # ... and of each semitone it moves (1-3 alike)
 SHARE = 0.15  # each hand holds at least this share of the notes, or the part is one hand (notation's grand staff rule)
 RANGE = 24  # semitones of range a two-hand part has at least (two octaves: notation's grand staff rule)
 LEAK = 0.3  # weight of a hand's newest notes in its running centre
-TOLERANCE = 0.05  # beats: notes starting this close together are one group (texture_lead.CHORD_TOLERANCE)
+TOLERANCE = 0.05  # beats: notes starting this close together are one group (also texture_lead.CHORD_TOLERANCE, texture_tune's)
 RESTRUCK = 0.002  # a performance with at most this share of keys struck while sounding is one player's (streams.restruck: simulated pianists 0, POP909 merged 0.0044-0.30)
 NEAR_BEST = 0.01  # a clean cut agrees with the running split within this share of the best cut's agreement
 

@@ -15,11 +15,14 @@ import numpy as np
 
 from motifcli.discovery.texture_tune import accompaniment, several_players
 from motifcli.discovery.types import DiscoverySettings
+from motifcli.hands import TOLERANCE
 from motifcli.score import Score, Track
 from motifcli.voice_ids import ACCOMPANIMENT, TEXTURE
 from motifcli.voices import chord_share
 
-CHORD_TOLERANCE = 0.05  # beats: notes starting this close together sound as one chord (chord_share)
+# beats: notes starting this close together sound as one chord (chord_share). The hand split's onset-group
+# tolerance, one value: the run's one hand reading (hands.keyboard_hands) and the texture gates count chords alike
+CHORD_TOLERANCE = TOLERANCE
 
 
 def chordal(onsets: np.ndarray, settings: DiscoverySettings, tolerance: float = CHORD_TOLERANCE) -> bool:

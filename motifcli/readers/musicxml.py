@@ -19,7 +19,12 @@ moved by its ``<transpose>``, changes mid-part too: :mod:`motifcli.sounding`); c
 printed but not played), grace notes (and notes of no duration) are dropped; ties are merged (per
 pitch, see :func:`_merge_ties`), pitches outside MIDI's 0-127 are dropped, a chord gives one note
 per pitch, positions are quarter-note beats from the start of the score. A part is a drum track when
-it has unpitched notes and no pitched ones, or plays on MIDI channel 10.
+it has unpitched notes and no pitched ones, or plays on MIDI channel 10; a drum track's unpitched
+notes are read at their drum sound (``<midi-unpitched>``) or display position. An unpitched note in
+any other part (a clap or a spoken "x" in a voice's part) is not read: its display step is a staff
+position, not a pitch, so it is no part of a melodic motif, and the MusicXML writer's scan gives it
+no pitch, so it could never be coloured (MuseScore 3 plays it at the display pitch, as it plays cue
+notes; phase23-unpitched23.md).
 """
 
 from __future__ import annotations
@@ -113,6 +118,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                     measure_numbers = [str(m.measureNumberWithSuffix()) for m in measures]
             flat = part.flatten()
             pieces: list[tuple[Any, Any, int, int, str | None, int, int]] = []
+            percussive: list[bool] = []  # per piece: an <unpitched> note's
             pitched = unpitched = 0
             channel = channels.get(pid, 0)
             for element in flat.notes:
@@ -139,6 +145,10 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                         element.tie if not isinstance(element, chord.ChordBase) else None
                     )
                     pieces.append((onset, offset, midi, velocity, tie.type if tie is not None else None, staff, voice))
+                    percussive.append(isinstance(member, note.Unpitched))
+            is_drum = (unpitched > 0 and pitched == 0) or channel == DRUM_CHANNEL
+            if unpitched and not is_drum:  # a percussive note in a pitched part has no pitch: not read
+                pieces = [piece for piece, drum_note in zip(pieces, percussive) if not drum_note]
             notes = [Note(float(on), float(off), midi, vel, channel, staff, voice)
                      for on, off, midi, vel, staff, voice in _merge_ties(pieces)]
             total += len(notes)
@@ -147,7 +157,6 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
             notes.sort(key=lambda n: (n.onset, n.pitch))
             if any(n.offset > limits.max_beats for n in notes):
                 raise Refused(f"longer than {counted(limits.max_beats, 'beat')} (raise the limit with --max-beats)")
-            is_drum = (unpitched > 0 and pitched == 0) or channel == DRUM_CHANNEL
             tracks.append(
                 Track(
                     index=len(tracks),
