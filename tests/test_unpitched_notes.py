@@ -143,3 +143,16 @@ def test_percussion_parts_stay_drum_tracks(tmp_path: Path):
     score = read_midi(tmp_path / "band.mid")
     assert [(t.is_drum, len(t.notes)) for t in score.tracks] == [(False, 4), (True, 4)]
     assert [t.index for t in score.pitched_tracks()] == [0]
+
+
+def test_a_drum_part_with_a_stray_pitched_note_stays_a_drum_track(tmp_path: Path):
+    """Most of a part's notes unpitched: a drum kit, even with one pitched note in it (an editor's slip), not a
+    pitched part of that one note (its unpitched notes would then be dropped)."""
+    drums = "".join(unpitched("E", 4) + unpitched("G", 5) for _ in range(2))
+    document = musicxml([("P1", "Voice", [attributes() + MOTIF]),
+                         ("P2", "Drums", [attributes() + drums, note("C5", 1) + unpitched("E", 4) * 3])])
+    path = tmp_path / "kit.musicxml"
+    path.write_text(document, encoding="utf-8")
+    score = read_musicxml(path)
+    assert [(t.name, t.is_drum, len(t.notes)) for t in score.tracks] == [("Voice", False, 4), ("Drums", True, 8)]
+    assert [t.name for t in score.pitched_tracks()] == ["Voice"]

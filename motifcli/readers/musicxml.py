@@ -19,7 +19,8 @@ moved by its ``<transpose>``, changes mid-part too: :mod:`motifcli.sounding`); c
 printed but not played), grace notes (and notes of no duration) are dropped; ties are merged (per
 pitch, see :func:`_merge_ties`), pitches outside MIDI's 0-127 are dropped, a chord gives one note
 per pitch, positions are quarter-note beats from the start of the score. A part is a drum track when
-it has unpitched notes and no pitched ones, or plays on MIDI channel 10; a drum track's unpitched
+most of its notes are unpitched (a drum kit with a stray pitched note too), or it plays on MIDI channel
+10; a drum track's unpitched
 notes are read at their drum sound (``<midi-unpitched>``) or display position. An unpitched note in
 any other part (a clap or a spoken "x" in a voice's part) is not read: its display step is a staff
 position, not a pitch, so it is no part of a melodic motif, and the MusicXML writer's scan gives it
@@ -146,7 +147,7 @@ def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
                     )
                     pieces.append((onset, offset, midi, velocity, tie.type if tie is not None else None, staff, voice))
                     percussive.append(isinstance(member, note.Unpitched))
-            is_drum = (unpitched > 0 and pitched == 0) or channel == DRUM_CHANNEL
+            is_drum = unpitched > pitched or channel == DRUM_CHANNEL
             if unpitched and not is_drum:  # a percussive note in a pitched part has no pitch: not read
                 pieces = [piece for piece, drum_note in zip(pieces, percussive) if not drum_note]
             notes = [Note(float(on), float(off), midi, vel, channel, staff, voice)
