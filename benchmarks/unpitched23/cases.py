@@ -10,17 +10,14 @@ from pathlib import Path
 REPO = str(Path(__file__).resolve().parents[2])
 sys.path[:0] = [REPO + "/tests", REPO]
 from test_transposing_parts import CLARINET_B_FLAT, attributes, midi_notes, musicxml, note  # noqa: E402
+from test_unpitched_notes import CLAP as CLAP_LIST, MOTIF, X_HEAD as X, unpitched  # noqa: E402
 
 from motifcli.readers.musicxml import read_musicxml  # noqa: E402
 from motifcli.writers.musicxml_scan import link_ties, scan_parts  # noqa: E402
 
 
 def unp(step: str, octave: int, quarters: float = 1, extra: str = "", *, chord: bool = False, inst: str = "") -> str:
-    where = "<chord/>" if chord else ""
-    ins = f'<instrument id="{inst}"/>' if inst else ""
-    return (f"<note>{where}<unpitched><display-step>{step}</display-step><display-octave>{octave}</display-octave>"
-            f"</unpitched><duration>{int(quarters * 2)}</duration>{ins}<voice>1</voice>"
-            f"<type>{ {1: 'quarter', 2: 'half', 0.5: 'eighth'}[quarters]}</type>{extra}</note>")
+    return unpitched(step, octave, quarters, extra, chord=chord, instrument=inst)
 
 
 def one(measures, tr="", name="Voice", part_list=None):
@@ -32,14 +29,6 @@ def one(measures, tr="", name="Voice", part_list=None):
     return text
 
 
-X = "<notehead>x</notehead>"
-MOTIF = note("C5", 1) + note("D5", 1) + note("E5", 1) + note("C5", 1)
-CLAP_LIST = ('<score-part id="P1"><part-name>Voice</part-name>'
-             '<score-instrument id="P1-I1"><instrument-name>Voice</instrument-name></score-instrument>'
-             '<score-instrument id="P1-X1"><instrument-name>Hand Clap</instrument-name></score-instrument>'
-             '<midi-instrument id="P1-I1"><midi-channel>1</midi-channel><midi-program>53</midi-program></midi-instrument>'
-             '<midi-instrument id="P1-X1"><midi-channel>10</midi-channel><midi-unpitched>40</midi-unpitched></midi-instrument>'
-             '</score-part>')
 cases = {
     # a spoken / clapped "x" between sung notes, no instrument: display pitch E4
     "mixed_plain": one([MOTIF, unp("E", 4) + unp("E", 4) + note("C5", 1) + note("D5", 1), MOTIF]),
