@@ -44,7 +44,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks import meter_folk_fit as ff  # noqa: E402
-from motifcli import meter_ima  # noqa: E402
+from benchmarks import meter_ima  # noqa: E402
 from motifcli import meter_ranker as mr  # noqa: E402
 from motifcli.meter_templates import RESOLUTION as RES  # noqa: E402
 

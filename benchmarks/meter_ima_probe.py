@@ -30,7 +30,7 @@ from benchmarks import meter as bench  # noqa: E402
 from benchmarks.meter_ambiguous import ambiguous, one_bar_opening  # noqa: E402
 from benchmarks.meter_tune import load  # noqa: E402
 from motifcli import meter_estimate as me  # noqa: E402
-from motifcli import meter_ima  # noqa: E402
+from benchmarks import meter_ima  # noqa: E402
 from motifcli.downbeats import _clean  # noqa: E402
 from motifcli.meter_templates import RESOLUTION  # noqa: E402
 

@@ -39,7 +39,7 @@ import numpy as np
 
 from benchmarks.meter_folk_fit import HELD_FOR_TESTS
 from motifcli import meter_estimate as me
-from motifcli import meter_ima, meter_ranker, meter_rerank
+from motifcli import meter_ranker, meter_rerank
 from motifcli.meter_templates import RESOLUTION
 
 CACHE = Path("/tmp/mtcrank9")
@@ -50,9 +50,6 @@ GROUPS = {  # feature groups --drop may remove (their columns are zeroed: the we
     "s1raw": ["s1"],
     "rankraw": ["rank_score", "rank_margin_all"],
     "bars": ["log_bars"],
-    # session 22 (meter_ima): the re-ranker's own IMA columns, and the ranker's IMA cues among its cues
-    "ima_rerank": ["ima_fit", "ima_margin_bar", "ima_margin_all", "ima_metric_fit", "ima_metric_margin_all"],
-    "ima_ranker": [f for f in meter_ranker.FEATURES if f.startswith("ima_")],
 }
 
 
@@ -113,9 +110,8 @@ def piece_rows(on: np.ndarray, off: np.ndarray, pit: np.ndarray) -> dict:
     scored = meter_ranker.score(on, off, pit)
     top = me.opening_stage1(grid, me.CANDIDATES, whole)[0]  # the opening rule, as estimate_meter applies it
     base = meter_rerank.two_stages(scored, float(on.min()), top, me.NOTATED_RANKER_BARS)
-    end = float(len(grid)) / RESOLUTION
-    metas, phases, X = meter_rerank.hypotheses(scored, float(on.min()), end, whole, head,
-                                               me.NOTATED_RANKER_BARS, base, meter_rerank.ima_table(scored, float(on.min())))
+    metas, phases, X = meter_rerank.hypotheses(scored, float(on.min()), float(len(grid)) / RESOLUTION, whole, head,
+                                               me.NOTATED_RANKER_BARS, base)
     saved, meter_rerank.WEIGHTS = meter_rerank.WEIGHTS, ()
     try:
         est = me.estimate_meter(notes)  # the two stages as they are (the re-ranker off)
@@ -129,9 +125,7 @@ def corpus(path: str) -> list[dict]:
     """Rows of every kept corpus piece, cached by the corpus and the features' code."""
     import inspect
 
-    code = "".join(inspect.getsource(f) for f in (meter_rerank.hypotheses, meter_rerank.two_stages, targets,
-                                                  meter_rerank._ima_columns, meter_rerank.ima_table))
-    code += Path(meter_ima.__file__).read_text()
+    code = "".join(inspect.getsource(f) for f in (meter_rerank.hypotheses, meter_rerank.two_stages, targets))
     code += str(meter_rerank.FEATURES) + str(meter_rerank.METERS)
     code += str(meter_ranker.WEIGHTS)  # the rows' rank_score and the two stages' answer are the ranker's
     code += re.sub(r"WEIGHTS: tuple\[float, \.\.\.\] = \(.*?\)\n", "", Path(meter_ranker.__file__).read_text(), flags=re.S)

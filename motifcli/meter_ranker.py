@@ -18,11 +18,10 @@ MTC-ANN are only the measure (``benchmarks/meter.py written``). Pure numpy, a fe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from motifcli import meter_ima
 from motifcli.meter_templates import RESOLUTION as RES
 from motifcli.meter_templates import autocorrelation, fold, phase_correlations
 from motifcli.meter_templates import template as metric_template
@@ -105,9 +104,6 @@ FEATURES: tuple[str, ...] = (
     "notes_per_bar_sq",  # its square: a preferred number of notes per bar
     "notes_per_beat",  # log(beat / median inter-onset interval)
     "notes_per_beat_sq",
-    # Inner Metric Analysis (meter_ima, session 22): template correlation of the spectral / metric weight
-    # at this phase, tiled over the piece and folded on the bar
-    "ima_spectral", "ima_metric", "ima_spectral_fold", "ima_metric_fold",
 )
 
 
@@ -139,16 +135,6 @@ def hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
 
     Notes are moved so the first starts at 0 by the caller's convention; phases are in [0, bar).
     """
-    return _hypotheses(onsets, offsets, pitches, meters)[:3]
-
-
-IMAFits = dict[str, tuple[np.ndarray, ...]]
-
-
-def _hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
-                meters: tuple[RankerMeter, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, IMAFits]:
-    """:func:`hypotheses`, and the IMA phase fits it read (``meter_ima.fits``, both kinds, phase slots from
-    the first note), which the re-ranker reuses rather than computing them again."""
     uslot, ioi, rest_after, top, accent, note_end = _onset_table(onsets, offsets, pitches)
     size = int(uslot.max()) + 1
     grid = np.zeros(size)
@@ -177,7 +163,6 @@ def _hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     pitch_key = uslot * 256 + np.clip(top, 0, 255).astype(np.int64)  # (slot, top pitch) as one integer
     last = int(uslot[-1])
     end_slot = int(round(float(note_end.max()) * RES))
-    ima = meter_ima.fits(onsets, float(note_end.max()), {m.name: (m.bar, m.template()) for m in meters}, both=True)
     metas, phases, rows = [], [], []
     for mi, m in enumerate(meters):
         bar = int(round(m.bar * RES))
@@ -233,11 +218,10 @@ def _hypotheses(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
                 npb * npb,
                 npbeat,
                 npbeat * npbeat,
-                *(float(f[p % len(f)]) for f in ima[m.name]),
             ))
             metas.append(mi)
             phases.append(pickup)
-    return np.array(metas), np.array(phases), np.array(rows, dtype=np.float64), ima
+    return np.array(metas), np.array(phases), np.array(rows, dtype=np.float64)
 
 
 def _mean(values: np.ndarray) -> float:
@@ -253,12 +237,12 @@ def design(metas: np.ndarray, feats: np.ndarray, n_meters: int = len(METERS)) ->
 
 
 WEIGHTS: tuple[float, ...] = (  # fitted by benchmarks/meter_folk_fit.py: FEATURES, then one per METERS
-    2.71, 0.11788, -1.1697, -0.63292, 7.8358, -2.3606, 1.6674, 3.9086,
-    0.91492, -0.31701, 0.78457, 0.10555, -3.4565, 0.37771, -11.021, 1.1148,
-    4.7117, -2.1284, 0.82128, 0.202, 0.13855, 0.4217, 0.50355, 4.3882e-15,
-    7.3449e-15, 1.0971e-14, 1.1893e-15, 7.2465e-17, 1.1037, 0.81405, -10.415, 20.921,
-    -5.9278, 3.5585, 1.0586e-16, -0.76085, 7.0049e-16, 0.76085, 2.7673e-16, -0.0016676,
-    0, 0.016437, 1.5652e-17, -0.014769, 9.1902e-17,
+    6.2195, 2.5175, -1.3289, 1.6305, 7.6148, -2.4507, 2.3758, 3.5419,
+    1.0572, -0.38143, 0.97514, 0.23373, -3.4311, 0.67022, -10.872, 1.0696,
+    4.3709, -2.0608, 0.66824, 0.18441, 0.24264, 0.34483, 0.5903, -4.0335e-15,
+    4.3777e-16, -4.7232e-15, 2.876e-15, 9.106e-16, 0.47774, 0.22442, -1.6441e-16, -0.26915,
+    1.4189e-15, 0.26915, 2.32e-16, 0.020434, 0, 0.029938, -1.1773e-17, -0.050372,
+    -1.5756e-17,
 )
 
 
@@ -283,7 +267,6 @@ class Scored:
     phases: np.ndarray
     feats: np.ndarray
     scores: np.ndarray
-    ima: IMAFits | None = field(default=None, compare=False, repr=False)  # the IMA fits read (meter name ->)
 
 
 def score(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
@@ -293,8 +276,8 @@ def score(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,
     if len(onsets) < 2 or len(weights) != len(FEATURES) + len(METERS):
         return None
     first = float(onsets.min())
-    metas, phases, feats, ima = _hypotheses(onsets - first, offsets - first, pitches, METERS)
-    return Scored(metas, phases, feats, design(metas, feats) @ np.asarray(weights), ima)
+    metas, phases, feats = hypotheses(onsets - first, offsets - first, pitches)
+    return Scored(metas, phases, feats, design(metas, feats) @ np.asarray(weights))
 
 
 def rank(onsets: np.ndarray, offsets: np.ndarray, pitches: np.ndarray,

@@ -1,4 +1,4 @@
-"""Inner Metric Analysis (motifcli/meter_ima.py): the weights of Nestke & Noll's model, checked against
+"""Inner Metric Analysis (benchmarks/meter_ima.py): the weights of Nestke & Noll's model, checked against
 the reference implementation's output (pyinmean 0.1.1, van Kranenburg and Dyer's imacpp), and the fold
 that reads a bar's phase off the spectral weight."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from motifcli import meter_ima
+from benchmarks import meter_ima
 from motifcli.meter_templates import RESOLUTION, template
 
 ONSETS = np.array([0, 1, 4, 5, 6, 7, 10, 14, 20])

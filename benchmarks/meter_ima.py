@@ -17,10 +17,9 @@ Tune Collections. This is a numpy implementation (pairs of onsets start the chai
 quadratic in the number of distinct onsets; a guard keeps long pieces bounded). Equal to pyinmean 0.1.1
 (van Kranenburg and Dyer's imacpp) on 300 random onset sets, both weights.
 
-Used by the one-line notated path (issue 9 phase 23, benchmarks/phase23-folkmeter23.md): four cues of
-``meter_ranker`` and five columns of ``meter_rerank``, whose fit now keeps a written 2/4 read as 4/4 on its
-own half bar (session 22 measured the same cues under a fit target that did not, and Essen 2/4 tunes
-drifted to the wrong half bar; benchmarks/phase22-ima22.md).
+Benchmark-only since session 22 (branch ima22, benchmarks/phase22-ima22.md): as cues of the notated
+ranker and the re-ranker it did not win on MTC tune and the held-out Essen tunes; the product wiring
+lives in commit c179028.
 """
 
 from __future__ import annotations
