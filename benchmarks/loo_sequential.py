@@ -19,6 +19,7 @@ import statistics
 from pathlib import Path
 
 from benchmarks.loo_tuning import GRID, SHOWN, Scorer, val
+from motifcli.atomic import atomic_write_text
 from motifcli.discovery import DiscoverySettings
 
 _REPO = Path(__file__).resolve().parent.parent
@@ -43,9 +44,7 @@ class Memo:
         return self.cache[key]
 
     def save(self) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.cache))
-        tmp.replace(self.path)
+        atomic_write_text(self.path, json.dumps(self.cache))
 
 
 def tune(memo: Memo, fields: list[str], train: list[int], m: str, rounds: int) -> dict[str, object]:

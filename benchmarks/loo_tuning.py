@@ -30,6 +30,7 @@ from pathlib import Path
 
 from benchmarks.discovery_errors import clean, fast_scores
 from benchmarks.discovery_sweep import pieces
+from motifcli.atomic import atomic_write_text
 from motifcli.discovery import DiscoverySettings, discover
 
 _REPO = Path(__file__).resolve().parent.parent
@@ -178,9 +179,7 @@ class Scorer:
             except Exception as exc:  # a grid value the code refuses: not a choice
                 print(f"  {key}: {type(exc).__name__}: {exc}", flush=True)
                 self.cache[key] = []
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.cache))
-            tmp.replace(self.path)
+            atomic_write_text(self.path, json.dumps(self.cache))
         return self.cache[key] or None
 
 
@@ -219,16 +218,11 @@ def constant_report(field: str, scores: dict[object, list[dict[str, float]]], de
         "field": field, "default": default, "grid": list(grid), "folds": folds,
         "loo": {k: statistics.fmean(f[k] for f in folds) for k in SHOWN},
         "best_in_sample": best, "in_sample": in_sample,
-        "spread": max(in_sample[str(v)][m] for v in in_sample_keys(grid, scores)) - min(
-            in_sample[str(v)][m] for v in in_sample_keys(grid, scores)),
+        "spread": max(row[m] for row in in_sample.values()) - min(row[m] for row in in_sample.values()),
         "margin": d - others[0] if others else 0.0,  # default minus the best other value (>0: default on top)
         "neighbour_drop": min((d - in_sample[str(v)][m] for v in neighbours if v in scores), default=0.0),
         "distinct_choices": len({str(f["value"]) for f in folds}),
     }
-
-
-def in_sample_keys(grid: tuple, scores: dict) -> list:
-    return [v for v in grid if v in scores]
 
 
 def main() -> None:
