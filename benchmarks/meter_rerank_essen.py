@@ -27,14 +27,17 @@ def right(est, bar: float, phase: float, lenient: bool) -> bool:
     return lenient and abs(bar - 2) < 1e-6 and abs(est.beats_per_bar - 4) < 1e-6 and on(2.0)
 
 
-def main() -> int:
+def tunes(counts: collections.Counter | None = None) -> list[tuple[int, float, float, object]]:
+    """kinder0's one-line tunes as motif reads them: (number, written bar length, phase of the first full bar,
+    Score of the MIDI without a time signature); ``counts`` gets the skipped and polyphonic tunes."""
     from test_meter_folk import ESSEN, essen_tune, midi_without_meter, written
 
     from motifcli import meter_estimate as me
     from motifcli.readers.midi import read_midi
 
+    counts = collections.Counter() if counts is None else counts
     tmp = Path(tempfile.mkdtemp())
-    counts: collections.Counter = collections.Counter()
+    out = []
     for n in (int(x) for x in re.findall(r"(?m)^X:\s*(\d+)", ESSEN.read_text(errors="replace"))):
         try:
             bar, phase, notes = written(essen_tune(n))
@@ -45,6 +48,15 @@ def main() -> int:
         if not me._is_monophonic(me._clean(score)):
             counts["polyphonic"] += 1
             continue
+        out.append((n, bar, phase, score))
+    return out
+
+
+def main() -> int:
+    from motifcli import meter_estimate as me
+
+    counts: collections.Counter = collections.Counter()
+    for _, bar, phase, score in tunes(counts):
         counts["tunes"] += 1
         saved = me.NOTATED_RERANK
         try:

@@ -287,28 +287,13 @@ def essen(cache: str) -> dict:
     bar on the 4/4 bar line) and lenient (2/4 as 4/4 on either half); and a written 2/4 read as 4/4 either way."""
     import os
 
-    from benchmarks.meter_rerank_essen import right
+    from benchmarks.meter_rerank_essen import right, tunes as kinder0
 
     if os.path.exists(cache):
         tunes = pickle.loads(Path(cache).read_bytes())
     else:
-        import tempfile
-
         sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
-        from test_meter_folk import ESSEN, essen_tune, midi_without_meter, written
-
-        from motifcli.readers.midi import read_midi
-
-        tmp = Path(tempfile.mkdtemp())
-        tunes = []
-        for n in (int(x) for x in re.findall(r"(?m)^X:\s*(\d+)", ESSEN.read_text(errors="replace"))):
-            try:
-                bar, phase, notes = written(essen_tune(n))
-            except Exception:  # noqa: BLE001 - as meter_rerank_essen: a tune music21 cannot read is skipped
-                continue
-            score = read_midi(midi_without_meter(notes, tmp / f"{n}.mid"))
-            if me._is_monophonic(me._clean(score)):
-                tunes.append((n, bar, phase, score))
+        tunes = kinder0()
         Path(cache).parent.mkdir(parents=True, exist_ok=True)
         Path(cache).write_bytes(pickle.dumps(tunes))
     out = {"tunes": len(tunes), "strict": 0, "half": 0, "lenient": 0, "two_four_as_four_four": 0}
