@@ -16,14 +16,15 @@ ConfigOpt = typer.Option(..., "--config", "-c", help="Run config (TOML); a bare 
 OutOpt = typer.Option(None, "--out", help="Run folder (default: runs/<config name>).")
 ResumeOpt = typer.Option(False, "--resume", help="Continue from the latest verified checkpoint in the run folder.")
 QuietOpt = typer.Option(False, "--quiet", help="No progress bars.")
+DeviceOpt = typer.Option(None, "--device", help="Train on cpu, cuda or auto (CUDA where present); default: the config's (cpu).")
 
 
-def _setup(config: Path, out: Path | None):
+def _setup(config: Path, out: Path | None, device: str | None = None):
     import torch
 
     from training.loop import init_distributed
 
-    cfg = load_config(config)
+    cfg = load_config(config, {"device": device} if device else None)
     torch.set_num_threads(cfg.threads)
     out_dir = out or Path("runs") / cfg.name
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -31,21 +32,23 @@ def _setup(config: Path, out: Path | None):
 
 
 @app.command()
-def pretrain(config: Path = ConfigOpt, out: Path = OutOpt, resume: bool = ResumeOpt, quiet: bool = QuietOpt) -> None:
+def pretrain(config: Path = ConfigOpt, out: Path = OutOpt, resume: bool = ResumeOpt, quiet: bool = QuietOpt,
+             device: str = DeviceOpt) -> None:
     """VICReg pretraining on unlabelled POP909 bars (skipped when the config has 0 epochs)."""
     from training.pipeline import pretrain as run
 
-    cfg, out_dir, info = _setup(config, out)
+    cfg, out_dir, info = _setup(config, out, device)
     secs = run(cfg, out_dir, info, resume, not quiet)
     typer.echo(f"pretrain: {secs:.1f} s -> {out_dir}")
 
 
 @app.command()
-def finetune(config: Path = ConfigOpt, out: Path = OutOpt, resume: bool = ResumeOpt, quiet: bool = QuietOpt) -> None:
+def finetune(config: Path = ConfigOpt, out: Path = OutOpt, resume: bool = ResumeOpt, quiet: bool = QuietOpt,
+             device: str = DeviceOpt) -> None:
     """Triplet fine-tuning on labelled bars (from the pretrained encoder when there is one)."""
     from training.pipeline import finetune as run
 
-    cfg, out_dir, info = _setup(config, out)
+    cfg, out_dir, info = _setup(config, out, device)
     secs = run(cfg, out_dir, info, resume, not quiet)
     typer.echo(f"finetune: {secs:.1f} s -> {out_dir}")
 
@@ -96,7 +99,8 @@ def calibrate(
 
 @app.command("all")
 def run_all(config: Path = ConfigOpt, out: Path = OutOpt, resume: bool = ResumeOpt, quiet: bool = QuietOpt,
-            onnx_path: Path = typer.Option(None, "--onnx", help="Where to write the model.")) -> None:
+            onnx_path: Path = typer.Option(None, "--onnx", help="Where to write the model."),
+            device: str = DeviceOpt) -> None:
     """pretrain → finetune → evaluate → export → calibrate: a complete, shippable model."""
     from training.export_run import calibrate_run, export_run
     from training.pipeline import evaluate as run_eval
@@ -104,7 +108,7 @@ def run_all(config: Path = ConfigOpt, out: Path = OutOpt, resume: bool = ResumeO
     from training.pipeline import pretrain as run_pt
     from training.pipeline import run_info
 
-    cfg, out_dir, info = _setup(config, out)
+    cfg, out_dir, info = _setup(config, out, device)
     t0 = time.time()
     secs = {"pretrain": run_pt(cfg, out_dir, info, resume, not quiet)}
     secs["finetune"] = run_ft(cfg, out_dir, info, resume, not quiet)

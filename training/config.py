@@ -104,6 +104,7 @@ class RunConfig:
     eval_split: str = "val"
     export_fp16: bool = False
     threads: int = 2
+    device: str = "cpu"  # cpu, cuda or auto (training.loop.resolve_device); export and evaluation stay on the CPU
 
     @property
     def method(self) -> str:

@@ -1,7 +1,9 @@
 """Distil the shipped bar encoder into a smaller student for the CPU runtime (issue 10 item 2).
 
 The teacher is an exported ONNX file (default ``exported_models/motif-default.onnx``), run through
-the runtime's own ``load_model``: no checkpoint is needed. Its embedding is the normalised latent
+the runtime's own ``load_model``, or a run's checkpoint (``teacher = "runs/x/checkpoints/...pt"``
+with ``teacher_config`` naming its run config), run in torch on the training ``device``: a
+paper-size teacher (4.8M parameters) is too slow through onnxruntime on a CPU. Its embedding is the normalised latent
 beside ``residual_roll`` x the normalised raw roll; the roll part is arithmetic, so the student
 (``training.model.Encoder``, fewer layers / narrower, same ``residual_roll``) only has to learn the
 latent: the teacher's first ``latent`` columns, renormalised, are the target. Loss per batch:
@@ -51,6 +53,8 @@ class DistilConfig:
     seed: int = 0
     threads: int = 1
     teacher: str = "exported_models/motif-default.onnx"  # relative to the repository, or absolute
+    teacher_config: str = ""  # the run config of a checkpoint (.pt) teacher; unused for an ONNX teacher
+    device: str = "cpu"  # cpu, cuda or auto (training.loop.resolve_device)
     model: ModelConfig = field(default_factory=lambda: ModelConfig(d_model=64, layers=2, heads=4, ff=128, latent=128,
                                                                    dropout=0.0, residual_roll=0.75))
     pop909_songs: int = 400  # POP909 songs outside val/test (0 = all), PIANO bars, >= 3 notes, deduplicated
@@ -112,13 +116,46 @@ class Teacher:
         from motifcli.model import load_model
 
         self.model = load_model(path, provider="cpu", threads=1)
+        self.card = self.model.model_card
         self.latent = latent
-        if (self.model.model_card.residual_roll or 0) > 0 and self.model.embedding_dim <= latent:
+        if (self.card.residual_roll or 0) > 0 and self.model.embedding_dim <= latent:
             raise ValueError(f"{path}: embedding of {self.model.embedding_dim} columns has no {latent}-d latent in front")
 
     def __call__(self, rolls: np.ndarray) -> torch.Tensor:
         out = self.model.embed(rolls)[:, : self.latent]
         return torch.from_numpy(out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12))
+
+
+class CheckpointTeacher:
+    """A run's checkpoint in torch on ``device``: rolls -> its normalised latent; card from its run config."""
+
+    def __init__(self, path: Path, run_config: str, latent: int, device: torch.device) -> None:
+        from training.config import load_config
+        from training.data import Split
+        from training.export_run import run_card
+        from training.loop import load_checkpoint
+
+        run = load_config(run_config)
+        if run.model.latent != latent:
+            raise ValueError(f"{path}: teacher latent {run.model.latent} differs from the student's {latent}")
+        encoder = Encoder(run.encoding.steps, run.encoding.pitch_count, run.model)
+        encoder.load_state_dict(load_checkpoint(path)["encoder"])
+        self.encoder, self.device = encoder.to(device).eval(), device
+        self.card = run_card(run, Split.load())  # no grouping threshold: calibrate the student
+
+    @torch.no_grad()
+    def __call__(self, rolls: np.ndarray) -> torch.Tensor:
+        return nn.functional.normalize(self.encoder(torch.from_numpy(rolls).to(self.device)), dim=1)
+
+
+def load_teacher(cfg: DistilConfig, device: torch.device) -> Teacher | CheckpointTeacher:
+    """An ONNX teacher through the runtime, or a ``.pt`` checkpoint in torch (needs ``teacher_config``)."""
+    path = _teacher_path(cfg)
+    if path.suffix == ".pt":
+        if not cfg.teacher_config:
+            raise ValueError(f"{path}: a checkpoint teacher needs teacher_config (its run config)")
+        return CheckpointTeacher(path, cfg.teacher_config, cfg.model.latent, device)
+    return Teacher(path, cfg.model.latent)
 
 
 def batch_rolls(notes: list[np.ndarray], rng: np.random.Generator, spec, cfg: DistilConfig) -> np.ndarray:  # noqa: ANN001
@@ -133,16 +170,19 @@ def batch_rolls(notes: list[np.ndarray], rng: np.random.Generator, spec, cfg: Di
 
 def distil(cfg: DistilConfig, notes: list[np.ndarray] | None = None) -> tuple[Encoder, list[dict[str, float]], ModelCard]:
     """Train the student; returns it (eval mode), the log (mean loss per ``log_every`` steps) and the teacher's card."""
+    from training.loop import resolve_device
+
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
     rng = np.random.default_rng(cfg.seed)
-    teacher = Teacher(_teacher_path(cfg), cfg.model.latent)
-    card = teacher.model.model_card
+    dev = resolve_device(cfg.device)
+    teacher = load_teacher(cfg, dev)
+    card = teacher.card
     if (card.residual_roll or 0.0) != cfg.model.residual_roll:
         raise ValueError(f"student residual_roll {cfg.model.residual_roll} differs from the teacher's {card.residual_roll}")
     spec = card.spec
     notes = training_notes(cfg, spec) if notes is None else notes
-    student = Encoder(spec.steps, spec.pitch_count, cfg.model)
+    student = Encoder(spec.steps, spec.pitch_count, cfg.model).to(dev)
     opt = torch.optim.AdamW(student.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     log, window, t0 = [], [], time.perf_counter()
     student.train()
@@ -150,8 +190,8 @@ def distil(cfg: DistilConfig, notes: list[np.ndarray] | None = None) -> tuple[En
         for g in opt.param_groups:
             g["lr"] = lr_at(step, cfg.steps, cfg.lr, cfg.warmup)  # warm-up, cosine decay (training.loop)
         rolls = batch_rolls(notes, rng, spec, cfg)
-        target = teacher(rolls)
-        loss, terms = distil_loss(student(torch.from_numpy(rolls)), target, cfg.relational)
+        target = teacher(rolls).to(dev)
+        loss, terms = distil_loss(student(torch.from_numpy(rolls).to(dev)), target, cfg.relational)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -161,7 +201,7 @@ def distil(cfg: DistilConfig, notes: list[np.ndarray] | None = None) -> tuple[En
             row.update(step=step + 1, seconds=time.perf_counter() - t0)
             log.append(row)
             window = []
-    return student.eval(), log, card
+    return student.cpu().eval(), log, card
 
 
 def student_card(cfg: DistilConfig, teacher: ModelCard, bars: int) -> ModelCard:
@@ -180,16 +220,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-c", "--config", default="distil_small")
     ap.add_argument("-o", "--output", type=Path, required=True, help="the student's ONNX file")
     ap.add_argument("--log", type=Path, default=None, help="JSON of the run (config, loss log, seconds)")
+    ap.add_argument("--weights", type=Path, default=None, help="also save the student's state dict (torch) here")
     args = ap.parse_args(argv)
     from training.export import export_checked
 
     cfg = load_distil_config(args.config)
     t0 = time.perf_counter()
-    spec = Teacher(_teacher_path(cfg), cfg.model.latent).model.spec
+    spec = load_teacher(cfg, torch.device("cpu")).card.spec
     notes = training_notes(cfg, spec)
     t_data = time.perf_counter() - t0
     student, log, card = distil(cfg, notes)
     t_train = time.perf_counter() - t0 - t_data
+    if args.weights:  # kept before the export, which a foreign torch (a lent GPU machine's) may refuse
+        torch.save({"encoder": student.state_dict(), "model": asdict(cfg.model)}, args.weights)
     parity_rolls = batch_rolls(notes, np.random.default_rng(1), spec, replace(cfg, batch_size=32))
     diff = export_checked(student, args.output, student_card(cfg, card, len(notes)), parity_rolls, cfg.name)
     params = sum(p.numel() for p in student.parameters())

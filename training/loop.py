@@ -121,6 +121,29 @@ def latest_checkpoint(ckpt_dir: Path) -> Path | None:
 # batches
 
 
+def resolve_device(name: str) -> torch.device:
+    """``cpu``, ``cuda`` (fails clearly when there is none) or ``auto`` (CUDA where present).
+
+    On CUDA, float32 matrix products may use TF32 tensor cores: training only; the exported model
+    and every evaluation run in float32 on the CPU.
+    """
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise RuntimeError(f"device {name!r} asked for, but torch sees no CUDA device")
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    elif name != "cpu":
+        raise ValueError(f"unknown device {name!r}: cpu, cuda or auto")
+    return torch.device(name)
+
+
+def module_device(module: nn.Module) -> torch.device:
+    """Where a module's weights live (batches are built on the CPU and moved there)."""
+    return next(module.parameters()).device
+
+
 def _unwrap(module: nn.Module) -> nn.Module:
     """The module inside a DistributedDataParallel wrapper (checkpoints hold the bare weights)."""
     return module.module if hasattr(module, "module") else module
@@ -317,6 +340,8 @@ def vicreg_step(encoder: nn.Module, expander: nn.Module, bars: Sequence[Bar], sp
     e.g. ``losses.LatentSpreadLoss``) adds a term on the encoder's latent, before the expander."""
     def step(rng: np.random.Generator) -> tuple[torch.Tensor, dict[str, float]]:
         a, b = vicreg_batch(bars, rng, spec, cfg.batch_size, cfg.view_probability, views)
+        dev = module_device(encoder)
+        a, b = a.to(dev), b.to(dev)
         h_a, h_b = encoder(a), encoder(b)
         loss, terms = vicreg_loss(expander(h_a), expander(h_b), cfg.invariance, cfg.variance, cfg.covariance)
         if latent_loss is not None:
@@ -329,7 +354,7 @@ def vicreg_step(encoder: nn.Module, expander: nn.Module, bars: Sequence[Bar], sp
 def triplet_step(encoder: nn.Module, sampler: TripletSampler | Any, cfg) -> Callable:
     def step(rng: np.random.Generator) -> tuple[torch.Tensor, dict[str, float]]:
         a, p, n = sampler.batch(rng, cfg.batch_size)
-        batch = torch.cat([a, p, n])
+        batch = torch.cat([a, p, n]).to(module_device(encoder))
         if cfg.residual_in_loss:
             emb = encoder(batch, embedding=True)
         else:  # the learned latent alone; the roll skip is added only at export

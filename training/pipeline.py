@@ -20,7 +20,7 @@ from motifcli.encoding import EncodingSpec, render_rolls
 from training.config import RunConfig
 from training.data import Bar, Split, all_songs, labelled_bars, unlabelled_bars
 from training.evaluate import BASELINES, raw_roll_features, retrieval_scores, shifted_roll_features
-from training.loop import (DistInfo, TripletSampler, latest_checkpoint, load_checkpoint, run_stage,
+from training.loop import (DistInfo, TripletSampler, latest_checkpoint, load_checkpoint, resolve_device, run_stage,
                            triplet_step, vicreg_step, write_json)
 from training.model import Encoder, Expander
 
@@ -100,8 +100,9 @@ def pretrain(cfg: RunConfig, out_dir: Path, info: DistInfo, resume: bool = False
         return 0.0
     split = Split.load()
     bars = pretraining_bars(cfg, split)
-    enc = build_encoder(cfg)
-    exp = Expander(cfg.model.latent, cfg.model.expander)
+    dev = resolve_device(cfg.device)
+    enc = build_encoder(cfg).to(dev)
+    exp = Expander(cfg.model.latent, cfg.model.expander).to(dev)
     enc_d, exp_d = wrap_ddp(enc, info), wrap_ddp(exp, info)
     step = vicreg_step(enc_d, exp_d, bars, cfg.encoding, p)
     res = run_stage("pretrain", enc_d, exp_d, step, epochs=p.epochs, steps_per_epoch=p.steps_per_epoch, lr=p.lr,
@@ -116,7 +117,7 @@ def finetune(cfg: RunConfig, out_dir: Path, info: DistInfo, resume: bool = False
         return 0.0
     split = Split.load()
     enc = load_encoder(cfg, out_dir, "pretrain") if cfg.pretrain.epochs > 0 else build_encoder(cfg)
-    enc.train()
+    enc.to(resolve_device(cfg.device)).train()
     sampler = TripletSampler(split_bars(cfg, split.train), cfg.encoding, f.same_song_negatives, f.augment_positives)
     enc_d = wrap_ddp(enc, info)
     step = triplet_step(enc_d, sampler, f)

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Phase 24 (issue 10 item 2): the paper-size bar encoder on a lent GPU, its ablations, seeds and a
+# student of the shipped size distilled from it. Write-up and every command: benchmarks/phase24-gpu24.md.
+#
+# Runs from the repository root. Needs .devdata/ (POP909 MIDI and beat files, the motif labels, and
+# the pretraining-bar cache in .devdata/cache) and .whl/ (mido, which the GPU machine lacks), both
+# made by benchmarks/gpu24_pack.sh and ignored by git. Everything that comes back is under $OUT:
+# logs, retrieval metrics (val and test, scored by training.pipeline.evaluate on the GPU machine's
+# CPU) and float16 encoder weights (training/slim.py), as one tar split into 15 MB parts.
+#
+#   DRY=1 OUT=/tmp/gpu24 bash training/gpu_phase24.sh     # here, on the CPU: 2 steps an epoch
+#
+# BUDGET (seconds, default 360) bounds the training jobs: what has not finished by then is killed and
+# the rest is packed and returned all the same, so one slow run cannot cost the lease's results.
+set -u
+OUT=${OUT:-/tmp/gpu24-out}
+DRY=${DRY:-0}
+BUDGET=${BUDGET:-360}
+mkdir -p "$OUT" runs/cfg runs/logs
+if ls .whl/*.whl >/dev/null 2>&1 && ! python3 -c "import mido" 2>/dev/null; then
+  python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl || exit 1
+  export PYTHONPATH=/tmp/site
+fi
+export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} MOTIF_DATA=$PWD/.devdata MOTIF_TRAINING_CACHE=$PWD/.devdata/cache PYTHONUNBUFFERED=1
+PY=${PY:-python3}
+{ nvidia-smi || true; $PY -c "import torch; print(torch.__version__, torch.cuda.is_available())"; } >runs/logs/env.txt 2>&1
+
+# a copy of a config under a new name and seed (DRY: every stage 1 epoch of 2 steps)
+config() {  # name base seed
+  sed -e "s/^name = .*/name = \"$1\"/" -e "s/^seed = .*/seed = $3/" "training/configs/$2.toml" >"runs/cfg/$1.toml"
+  if [ "$DRY" = 1 ]; then
+    sed -i -e 's/^epochs = [1-9][0-9]*/epochs = 1/' -e 's/^steps_per_epoch = .*/steps_per_epoch = 2/' -e 's/^steps = .*/steps = 4/' "runs/cfg/$1.toml"
+  fi
+}
+
+# train, score on val and test, slim the last weights of each stage; with "noskip", the paper's pure
+# rows too (the same checkpoints scored without the roll skip)
+stages() {  # name base seed [noskip]
+  local c=runs/cfg/$1.toml r=runs/$1 ck s
+  $PY -m training pretrain -c "$c" --out "$r" --quiet --device auto || return 1
+  $PY -m training finetune -c "$c" --out "$r" --quiet --device auto || return 1
+  for s in val test; do $PY -m training evaluate -c "$c" --out "$r" --split $s >/dev/null || return 1; done
+  for s in pretrain finetune; do
+    ck=$(ls "$r"/checkpoints/$s-epoch*.pt 2>/dev/null | sort -V | tail -1)
+    [ -z "$ck" ] || $PY -m training.slim slim "$ck" "$r/$(basename "$ck" .pt).slim.pt" --config "$c" || return 1
+  done
+  if [ "${4:-}" = noskip ]; then
+    sed -e 's/^residual_roll = .*/residual_roll = 0.0/' -e "s/^name = .*/name = \"$1_noskip\"/" "$c" >"runs/cfg/$1_noskip.toml"
+    mkdir -p "runs/$1_noskip" && ln -sfn "../$1/checkpoints" "runs/$1_noskip/checkpoints"
+    for s in val test; do $PY -m training evaluate -c "runs/cfg/$1_noskip.toml" --out "runs/$1_noskip" --split $s >/dev/null || return 1; done
+  fi
+}
+
+train() {
+  config "$1" "$2" "$3"
+  stages "$@" >"runs/logs/$1.log" 2>&1 && echo "done $1 $(date +%T)" || echo "FAILED $1 $(date +%T)"
+}
+
+distil() {  # after paper_default_s0: a student of the shipped size, teacher in torch on the GPU
+  local t; t=$(ls runs/paper_default_s0/checkpoints/finetune-epoch*.pt 2>/dev/null | sort -V | tail -1)
+  [ -n "$t" ] || { echo "FAILED distil_paper (no teacher)"; return; }
+  config distil_paper distil_paper 0
+  sed -i -e "s#^teacher = .*#teacher = \"$PWD/$t\"#" -e 's#^teacher_config = .*#teacher_config = "runs/cfg/paper_default_s0.toml"#' runs/cfg/distil_paper.toml
+  mkdir -p runs/distil_paper
+  $PY -m training.distil -c runs/cfg/distil_paper.toml -o runs/distil_paper/student.onnx --log runs/distil_paper/distil.json \
+    --weights runs/distil_paper/student.pt >runs/logs/distil_paper.log 2>&1 && echo "done distil_paper $(date +%T)" \
+    || { [ -e runs/distil_paper/student.pt ] && echo "distil_paper trained, export failed $(date +%T)" || echo "FAILED distil_paper $(date +%T)"; }
+}
+
+jobs_all() {
+for s in 0 1 2; do train "ctl_s$s" motif_default $s & done
+for s in 0 1 2; do train "paper_cl_s$s" paper_cl $s & done
+for s in 1 2; do train "paper_default_s$s" paper_default $s noskip & done
+train paper_long_s0 paper_long 0 noskip &
+{ train paper_default_s0 paper_default 0 noskip; distil; } &
+wait
+}
+
+if [ "${1:-}" = jobs ]; then jobs_all; exit 0; fi
+echo "start $(date +%T), budget $BUDGET s"
+OUT=$OUT DRY=$DRY PY=$PY timeout "$BUDGET" bash "$0" jobs || echo "budget reached: unfinished jobs killed"
+echo "end $(date +%T)"
+
+# what comes back: results.tgz (logs, configs, metrics, the small models) always; the paper-size float16
+# weights (9.6 MB each) in weights.tgz, split into 15 MB parts. Full checkpoints (with the optimiser) stay.
+tar -czf "$OUT/results.tgz" --sort=name --exclude='checkpoints' --exclude='paper_*.slim.pt' \
+  --exclude='curves-*.npz' runs
+( cd runs && ls paper_default_s0/*.slim.pt paper_default_s[12]/finetune-*.slim.pt paper_long_s0/finetune-*.slim.pt \
+    paper_cl_s0/finetune-*.slim.pt 2>/dev/null | tar -czf "$OUT/weights.tgz" -T - )
+( cd "$OUT" && split -b 15M weights.tgz weights.tgz.part- && rm weights.tgz && ls -la )
