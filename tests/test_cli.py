@@ -289,7 +289,7 @@ def test_help_imports_neither_torch_nor_music21(tmp_path: Path) -> None:
 def test_a_type0_file_gets_the_families_of_its_type1_original(tmp_path: Path) -> None:
     """The README's example song merged into one track (type 0, each instrument on its own channel)
     gave 11 families and 80 occurrences found in the mixture of melody, bridge and piano; read one
-    track per channel it gets the type-1 file's 16 families with the same notes, and its MIDI output
+    track per channel it gets the type-1 file's 17 families (16 with the 0.1 bar model) with the same notes, and its MIDI output
     (still type 0, one track) carries every occurrence's marker."""
     from test_readers_midi import EXAMPLE, type0_copy
 
@@ -303,7 +303,7 @@ def test_a_type0_file_gets_the_families_of_its_type1_original(tmp_path: Path) ->
         return [[(o["start_beat"], [(n["onset"], n["pitch"]) for n in o["notes"]]) for o in m["occurrences"]]
                 for m in report["motifs"]]
 
-    assert families(reports[0]) == families(reports[1]) and len(reports[0]["motifs"]) == 16
+    assert families(reports[0]) == families(reports[1]) and len(reports[0]["motifs"]) == 17
     out = mido.MidiFile(tmp_path / "out" / "song0.motifs.mid")
     assert out.type == 0 and len(out.tracks) == 1
     assert len(markers(tmp_path / "out" / "song0.motifs.mid")) == sum(len(m["occurrences"]) for m in reports[0]["motifs"])

@@ -35,10 +35,11 @@ def test_shipped_models_read_as_cards() -> None:
         pytest.skip("no shipped model")
     model = load_model(path, provider="cpu", threads=1)
     card = model.model_card
-    assert card.grouping_threshold == pytest.approx(0.45) and card.distance == "cosine"
+    assert card.grouping_threshold == pytest.approx(0.50) and card.distance == "cosine"  # 0.2 (phase 24); 0.1: 0.45
     assert model.spec == card.spec and model.grouping_threshold == card.grouping_threshold
     assert card.embedding_dim == model.embedding_dim == 2816 and card.residual_roll == 0.75
-    assert model.card()["grouping_threshold"] == "0.4500"  # the report's dict is the raw metadata, as before
+    assert model.card()["grouping_threshold"] == "0.5000"  # the report's dict is the raw metadata, as before
+    assert card.version == "0.2.0" and card.method.startswith("distilled") and "BPS" not in card.source_model
 
 
 @pytest.mark.parametrize(

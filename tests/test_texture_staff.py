@@ -25,6 +25,9 @@ from motifcli.voice_ids import ACCOMPANIMENT, TEXTURE
 
 REPO = Path(__file__).resolve().parents[1]
 OFF = dataclasses.replace(DiscoverySettings(), texture_staff=False)  # the rule before phase 18
+# the defects below were found with the first bar model (0.1, the default until phase 24): the bar model groups the
+# texture bars, so "before" is reproduced with it; "after" runs with the shipped default
+V01 = Path(__file__).resolve().parents[1] / "exported_models" / "ablations" / "motif-default-v0.1.onnx"
 
 
 def _work(name: str) -> Score:
@@ -44,7 +47,7 @@ def _staves(score: Score, families) -> set[int]:
 
 def test_the_polonaise_texture_is_its_left_hand_and_its_tune_has_families() -> None:
     score = _work("schumann_clara/polonaise_op1n3.mxl")
-    before = discover(score, LazyModel(), OFF)
+    before = discover(score, LazyModel(V01), OFF)
     assert _cover(score, before[0]) > 0.9 and before[0].is_texture  # the defect: one family of 94% of the notes
     assert _staves(score, [f for f in before if f.is_texture]) == {1, 2}
     assert sum(not f.is_texture for f in before) == 1
@@ -52,14 +55,16 @@ def test_the_polonaise_texture_is_its_left_hand_and_its_tune_has_families() -> N
     texture = [f for f in after if f.is_texture]
     tune = [f for f in after if not f.is_texture and _staves(score, [f]) == {1}]
     assert texture and _staves(score, texture) == {2}  # the left hand's bars only
-    assert max(_cover(score, f) for f in after) < 0.4
+    # no family of both hands: the biggest is the left hand's accompaniment (0.2 bar model: 47% of the notes,
+    # six statements of one left-hand figure; the 0.1 model split those bars into families under 40%)
+    assert max(_cover(score, f) for f in after) < 0.5
     assert len(tune) >= 3 and max(f.notes_per_occurrence for f in tune) >= 20  # the opening phrase, restated
 
 
 def test_la_donna_e_mobile_gets_its_tune() -> None:
     """Verdi's aria in one piano part (music21's corpus): the oom-pah-pah left hand leads (1.84x)."""
     score = _work("verdi/laDonnaEMobile.mxl")
-    before, after = discover(score, LazyModel(), OFF), discover(score, LazyModel())
+    before, after = discover(score, LazyModel(V01), OFF), discover(score, LazyModel())
     assert _cover(score, before[0]) > 0.85
     tune = [f for f in after if not f.is_texture and _staves(score, [f]) == {1}]
     assert _staves(score, [f for f in after if f.is_texture]) == {2}

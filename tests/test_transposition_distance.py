@@ -25,7 +25,7 @@ CARD = REPO / "exported_models" / "README.md"
 # (median, 95th percentile) of d(transposed) at written pitch, as the card states them
 STATED = {"note-centred-bn.onnx": (0.130, 0.419), "note-vicreg.onnx": (0.002, 0.011)}
 MARGIN = 0.02  # cosine distance: onnxruntime builds and BLAS may differ in the last digits, not by this
-BAR_STATED = (0.361, 0.390)  # the bar model: median d(transposed), median d(other window)
+BAR_STATED = (0.362, 0.426)  # the bar model 0.2: median d(transposed), median d(other window) (0.1: 0.361, 0.390)
 
 
 @pytest.fixture(scope="module")

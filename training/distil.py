@@ -209,9 +209,10 @@ def student_card(cfg: DistilConfig, teacher: ModelCard, bars: int) -> ModelCard:
     from training.quantise import source_tag
 
     params = "{d_model}-d, {layers} layers, {heads} heads, ff {ff}".format(**asdict(cfg.model))
+    sources = "PIANO bars of POP909 songs outside val/test" + (" and music21 Bach parts" if cfg.music21_files else "")
     return replace(teacher, method=f"distilled ({params}) from {teacher.method}",
-                   training_data=f"the teacher's latent on {bars} unlabelled bars: PIANO bars of POP909 songs outside "
-                                 f"val/test and music21 Bach parts (no labels, no BPS/MTC)",
+                   training_data=f"the teacher's latent on {bars} unlabelled bars: {sources} (no labels, no BPS/MTC); "
+                                 f"the teacher: {teacher.training_data}",
                    source_model=source_tag(_teacher_path(cfg)))
 
 
