@@ -3,7 +3,8 @@
 The teacher is an exported ONNX file (default ``exported_models/motif-default.onnx``), run through
 the runtime's own ``load_model``, or a run's checkpoint (``teacher = "runs/x/checkpoints/...pt"``
 with ``teacher_config`` naming its run config), run in torch on the training ``device``: a
-paper-size teacher (4.8M parameters) is too slow through onnxruntime on a CPU. Its embedding is the normalised latent
+paper-size teacher (4.8M parameters) is too slow through onnxruntime on a CPU (phase 24 distilled
+the shipped 0.2 model from one on a GPU). Its embedding is the normalised latent
 beside ``residual_roll`` x the normalised raw roll; the roll part is arithmetic, so the student
 (``training.model.Encoder``, fewer layers / narrower, same ``residual_roll``) only has to learn the
 latent: the teacher's first ``latent`` columns, renormalised, are the target. Loss per batch:
