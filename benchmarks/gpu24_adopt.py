@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 VERSION = "0.2.0"
+BARS = 47577  # the distillation's bars (benchmarks/results/gpu24/distil_long/distil.json, "bars")
 TEACHER = ("paper_long seed 0 (training/configs/paper_long.toml: 6 layers, d_model 256, 8 heads, ff 1024, 4.8M "
            "parameters; 100 VICReg epochs then the shipped triplet fine-tune; trained on a lent H200, "
            "benchmarks/phase24-gpu24.md)")
@@ -29,8 +30,11 @@ TEACHER = ("paper_long seed 0 (training/configs/paper_long.toml: 6 layers, d_mod
 
 def main(argv: list[str] | None = None) -> int:
     from training.calibrate import calibrate_model
+    from training.config import load_config
     from training.data import Split
+    from training.distil import load_distil_config, student_training_data
     from training.export import read_card, write_card
+    from training.export_run import run_card
 
     ap = argparse.ArgumentParser(prog="python -m benchmarks.gpu24_adopt", description=__doc__.split("\n\n")[0])
     ap.add_argument("student", type=Path)
@@ -40,10 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copyfile(args.student, tmp)
     threshold = calibrate_model(tmp, list(Split.load().val))
     card = read_card(tmp)
-    data = ("the teacher's latent on 47577 unlabelled bars: PIANO bars of POP909 songs outside val/test (no labels, "
-            "no BPS/MTC); the teacher: VICReg on unlabelled PIANO bars of 869 POP909 songs (val/test songs excluded); "
-            "triplets on the Wu et al. 2023 motif labels of 40 POP909 songs (training/splits/pop909_labels.json, "
-            "train split)")
+    teacher = run_card(load_config("paper_long"), Split.load())
+    data = student_training_data(load_distil_config("distil_paper"), teacher, BARS)
     write_card(tmp, replace(card, version=VERSION, training_data=data, source_model=TEACHER))
     tmp.replace(args.output)
     print(f"wrote {args.output}: grouping_threshold {threshold:.2f}, version {VERSION}")

@@ -169,15 +169,18 @@ def batch_rolls(notes: list[np.ndarray], rng: np.random.Generator, spec, cfg: Di
     return render_rolls(plain + views, spec)
 
 
-def distil(cfg: DistilConfig, notes: list[np.ndarray] | None = None) -> tuple[Encoder, list[dict[str, float]], ModelCard]:
-    """Train the student; returns it (eval mode), the log (mean loss per ``log_every`` steps) and the teacher's card."""
+def distil(cfg: DistilConfig, notes: list[np.ndarray] | None = None,
+           teacher: Teacher | CheckpointTeacher | None = None) -> tuple[Encoder, list[dict[str, float]], ModelCard]:
+    """Train the student; returns it (eval mode), the log (mean loss per ``log_every`` steps) and the teacher's card.
+
+    ``teacher``: one already loaded (on ``cfg.device``) by the caller, else :func:`load_teacher`."""
     from training.loop import resolve_device
 
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
     rng = np.random.default_rng(cfg.seed)
     dev = resolve_device(cfg.device)
-    teacher = load_teacher(cfg, dev)
+    teacher = load_teacher(cfg, dev) if teacher is None else teacher
     card = teacher.card
     if (card.residual_roll or 0.0) != cfg.model.residual_roll:
         raise ValueError(f"student residual_roll {cfg.model.residual_roll} differs from the teacher's {card.residual_roll}")
@@ -210,11 +213,15 @@ def student_card(cfg: DistilConfig, teacher: ModelCard, bars: int) -> ModelCard:
     from training.quantise import source_tag
 
     params = "{d_model}-d, {layers} layers, {heads} heads, ff {ff}".format(**asdict(cfg.model))
-    sources = "PIANO bars of POP909 songs outside val/test" + (" and music21 Bach parts" if cfg.music21_files else "")
     return replace(teacher, method=f"distilled ({params}) from {teacher.method}",
-                   training_data=f"the teacher's latent on {bars} unlabelled bars: {sources} (no labels, no BPS/MTC); "
-                                 f"the teacher: {teacher.training_data}",
-                   source_model=source_tag(_teacher_path(cfg)))
+                   training_data=student_training_data(cfg, teacher, bars), source_model=source_tag(_teacher_path(cfg)))
+
+
+def student_training_data(cfg: DistilConfig, teacher: ModelCard, bars: int) -> str:
+    """The card's ``training_data`` of a student: its own bars, then what its teacher learned from."""
+    sources = "PIANO bars of POP909 songs outside val/test" + (" and music21 Bach parts" if cfg.music21_files else "")
+    return (f"the teacher's latent on {bars} unlabelled bars: {sources} (no labels, no BPS/MTC); "
+            f"the teacher: {teacher.training_data}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,13 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--weights", type=Path, default=None, help="also save the student's state dict (torch) here")
     args = ap.parse_args(argv)
     from training.export import export_checked
+    from training.loop import resolve_device
 
     cfg = load_distil_config(args.config)
     t0 = time.perf_counter()
-    spec = load_teacher(cfg, torch.device("cpu")).card.spec
+    teacher = load_teacher(cfg, resolve_device(cfg.device))  # loaded once: its card gives the spec
+    spec = teacher.card.spec
     notes = training_notes(cfg, spec)
     t_data = time.perf_counter() - t0
-    student, log, card = distil(cfg, notes)
+    student, log, card = distil(cfg, notes, teacher)
     t_train = time.perf_counter() - t0 - t_data
     if args.weights:  # kept before the export, which a foreign torch (a lent GPU machine's) may refuse
         torch.save({"encoder": student.state_dict(), "model": asdict(cfg.model)}, args.weights)

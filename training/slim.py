@@ -34,7 +34,10 @@ def widen(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 def slim(checkpoint: Path, out: Path) -> Path:
     """Write ``checkpoint``'s encoder as float16 to ``out`` (plus its stage and epoch)."""
-    state = load_checkpoint(checkpoint)
+    return _save_slim(load_checkpoint(checkpoint), out)
+
+
+def _save_slim(state: dict, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     torch.save({"stage": state["stage"], "epoch": state["epoch"], "encoder": halve(state["encoder"])}, out)
     return out
@@ -71,10 +74,11 @@ def checked_slim(checkpoint: Path, out: Path, config: str) -> dict:
     from training.model import Encoder
     from training.pipeline import split_bars
 
-    slim(checkpoint, out)
+    state = load_checkpoint(checkpoint)  # read and digest-checked once, for the copy and the measurement
+    _save_slim(state, out)
     cfg = load_config(config)
     encoder = Encoder(cfg.encoding.steps, cfg.encoding.pitch_count, cfg.model)
-    encoder.load_state_dict(load_checkpoint(checkpoint)["encoder"])
+    encoder.load_state_dict(state["encoder"])
     rolls = torch.from_numpy(render_rolls([b.notes for b in split_bars(cfg, Split.load().val)], cfg.encoding))
     report = {"checkpoint": str(checkpoint), "bars": len(rolls), "max_cosine_distance": rounding_error(encoder, rolls),
               "bytes": out.stat().st_size}
