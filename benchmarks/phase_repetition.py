@@ -101,8 +101,7 @@ def track_notes(score, which: str) -> tuple[np.ndarray, ...]:
     if which == "piano":
         tracks = [t for t in score.tracks if t.name.upper() == "PIANO"]
     else:
-        tracks = [t for t in score.tracks if t.is_pitched] if hasattr(score.tracks[0], "is_pitched") else \
-            [t for t in score.tracks if not t.is_drum and t.notes]
+        tracks = score.pitched_tracks()
     arrs = [t.arrays() for t in tracks if t.notes]
     if not arrs:
         return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
