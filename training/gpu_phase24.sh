@@ -9,6 +9,7 @@
 # CPU) and float16 encoder weights (training/slim.py), as one tar split into 15 MB parts.
 #
 #   DRY=1 OUT=/tmp/gpu24 bash training/gpu_phase24.sh     # here, on the CPU: 2 steps an epoch
+#   SET=phase25 BUDGET=470 bash training/gpu_phase24.sh    # phase 25's runs (jobs_phase25; benchmarks/phase25-gpu25.md)
 #
 # BUDGET (seconds, default 360) bounds the training jobs: what has not finished by then is killed and
 # the rest is packed and returned all the same, so one slow run cannot cost the lease's results.
@@ -56,35 +57,51 @@ train() {
   stages "$@" >"runs/logs/$1.log" 2>&1 && echo "done $1 $(date +%T)" || echo "FAILED $1 $(date +%T)"
 }
 
-distil() {  # after paper_default_s0: a student of the shipped size, teacher in torch on the GPU
-  local t; t=$(ls runs/paper_default_s0/checkpoints/finetune-epoch*.pt 2>/dev/null | sort -V | tail -1)
-  [ -n "$t" ] || { echo "FAILED distil_paper (no teacher)"; return; }
-  config distil_paper distil_paper 0
-  sed -i -e "s#^teacher = .*#teacher = \"$PWD/$t\"#" -e 's#^teacher_config = .*#teacher_config = "runs/cfg/paper_default_s0.toml"#' runs/cfg/distil_paper.toml
-  mkdir -p runs/distil_paper
-  $PY -m training.distil -c runs/cfg/distil_paper.toml -o runs/distil_paper/student.onnx --log runs/distil_paper/distil.json \
-    --weights runs/distil_paper/student.pt >runs/logs/distil_paper.log 2>&1 && echo "done distil_paper $(date +%T)" \
-    || { [ -e runs/distil_paper/student.pt ] && echo "distil_paper trained, export failed $(date +%T)" || echo "FAILED distil_paper $(date +%T)"; }
+distil() {  # teacher_run name base seed: a student of the shipped size, its teacher in torch on the GPU
+  local t; t=$(ls "runs/$1"/checkpoints/finetune-epoch*.pt 2>/dev/null | sort -V | tail -1)
+  [ -n "$t" ] || { echo "FAILED $2 (no teacher)"; return; }
+  config "$2" "$3" "$4"
+  sed -i -e "s#^teacher = .*#teacher = \"$PWD/$t\"#" -e "s#^teacher_config = .*#teacher_config = \"runs/cfg/$1.toml\"#" "runs/cfg/$2.toml"
+  mkdir -p "runs/$2"
+  $PY -m training.distil -c "runs/cfg/$2.toml" -o "runs/$2/student.onnx" --log "runs/$2/distil.json" \
+    --weights "runs/$2/student.pt" >"runs/logs/$2.log" 2>&1 && echo "done $2 $(date +%T)" \
+    || { [ -e "runs/$2/student.pt" ] && echo "$2 trained, export failed $(date +%T)" || echo "FAILED $2 $(date +%T)"; }
 }
 
-jobs_all() {
+jobs_phase24() {
 for s in 0 1 2; do train "ctl_s$s" motif_default $s & done
 for s in 0 1 2; do train "paper_cl_s$s" paper_cl $s & done
 for s in 1 2; do train "paper_default_s$s" paper_default $s noskip & done
 train paper_long_s0 paper_long 0 noskip &
-{ train paper_default_s0 paper_default 0 noskip; distil; } &
+{ train paper_default_s0 paper_default 0 noskip; distil paper_default_s0 distil_paper distil_paper 0; } &
 wait
 }
 
-if [ "${1:-}" = jobs ]; then jobs_all; exit 0; fi
-echo "start $(date +%T), budget $BUDGET s"
-OUT=$OUT DRY=$DRY PY=$PY timeout "$BUDGET" bash "$0" jobs || echo "budget reached: unfinished jobs killed"
+# Phase 25 (benchmarks/phase25-gpu25.md): length or size? The shipped size with 100 VICReg epochs (3 seeds);
+# a second paper_long seed and its student; two more student seeds from phase 24's paper_long_s0 teacher, whose
+# float16 weights travel in .devdata/teacher/paper_long_s0 (gpu24_pack.sh TEACHER=...), restored here.
+jobs_phase25() {
+for s in 0 1 2; do train "motif_long_s$s" motif_long $s & done
+{ train paper_long_s1 paper_long 1; distil paper_long_s1 distil_long_s1 distil_long 0; } &
+{ if [ -e .devdata/teacher/paper_long_s0/finetune-epoch4.slim.pt ]; then
+    config paper_long_s0 paper_long 0
+    $PY -m training.slim restore .devdata/teacher/paper_long_s0/finetune-epoch4.slim.pt runs/paper_long_s0 \
+      >runs/logs/restore.log 2>&1 || echo "FAILED restore"
+    for s in 1 2; do distil paper_long_s0 "distil_long_t0_s$s" distil_long $s; done
+  else echo "FAILED distil_long_t0 (no teacher in .devdata/teacher)"; fi; } &
+wait
+}
+
+SET=${SET:-phase24}
+if [ "${1:-}" = jobs ]; then "jobs_$SET"; exit 0; fi
+echo "start $(date +%T), set $SET, budget $BUDGET s"
+OUT=$OUT DRY=$DRY PY=$PY SET=$SET timeout "$BUDGET" bash "$0" jobs || echo "budget reached: unfinished jobs killed"
 echo "end $(date +%T)"
 
 # what comes back: results.tgz (logs, configs, metrics, the small models) always; the paper-size float16
 # weights (9.6 MB each) in weights.tgz, split into 15 MB parts. Full checkpoints (with the optimiser) stay.
 tar -czf "$OUT/results.tgz" --sort=name --exclude='checkpoints' --exclude='paper_*.slim.pt' \
   --exclude='curves-*.npz' runs
-( cd runs && ls paper_default_s0/*.slim.pt paper_default_s[12]/finetune-*.slim.pt paper_long_s0/finetune-*.slim.pt \
+( cd runs && ls paper_default_s0/*.slim.pt paper_default_s[12]/finetune-*.slim.pt paper_long_s[01]/finetune-*.slim.pt \
     paper_cl_s0/finetune-*.slim.pt 2>/dev/null | tar -czf "$OUT/weights.tgz" -T - )
 ( cd "$OUT" && split -b 15M weights.tgz weights.tgz.part- && rm weights.tgz && ls -la )
