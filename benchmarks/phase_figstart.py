@@ -3,6 +3,7 @@
     PYTHONPATH=. python benchmarks/phase_figstart.py measure [--limit N] [--json benchmarks/meter-results/phase_figstart.json]
     PYTHONPATH=. python benchmarks/phase_figstart.py report  [--json ...]
     PYTHONPATH=.:benchmarks python benchmarks/phase_figstart.py combine [--json ...] [--folds 5]
+    PYTHONPATH=.:benchmarks python benchmarks/phase_figstart.py local [--json ...] [--folds 5]
     PYTHONPATH=.:benchmarks python benchmarks/phase_figstart.py logit [--json ...]
     PYTHONPATH=.:benchmarks python benchmarks/phase_figstart.py variants [--json ...]
     PYTHONPATH=. python benchmarks/phase_figstart.py opening [--json ...]
@@ -375,7 +376,7 @@ def timing(songs: int, runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=("measure", "report", "combine", "logit", "variants", "opening", "time"))
+    parser.add_argument("command", choices=("measure", "report", "combine", "local", "logit", "variants", "opening", "time"))
     parser.add_argument("--limit", type=int)
     parser.add_argument("--json", default="benchmarks/meter-results/phase_figstart.json")
     parser.add_argument("--folds", type=int, default=5)
@@ -388,6 +389,10 @@ def main() -> None:
         report(json.loads(Path(args.json).read_text()))
     elif args.command == "combine":
         combine(json.loads(Path(args.json).read_text()), args.folds)
+    elif args.command == "local":
+        from phase_figstart_local import local  # benchmarks/
+
+        local(json.loads(Path(args.json).read_text()), args.folds)
     elif args.command == "variants":
         variants(json.loads(Path(args.json).read_text()), args.folds)
     elif args.command == "opening":

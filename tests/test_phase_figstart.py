@@ -43,3 +43,15 @@ def test_discovery_starts_are_found_without_estimating_the_meter() -> None:
     starts, longs = disc_cues(score)
     assert score.meter is None  # the cue would echo the estimate if discovery cut bars at its bar lines
     assert sorted(starts.tolist()) == [1.0, 9.0, 17.0, 25.0] and len(longs) == 4
+
+
+def test_the_local_bias_follows_the_starts_near_each_beat() -> None:
+    from benchmarks.phase_figstart_local import local_bias, start_beats
+
+    # starts on beat 0 (mod 4) in the first 32 beats, on beat 2 (mod 4) after: each half prefers its own phase
+    onsets = np.r_[np.arange(0, 32, 4.0), np.arange(34, 66, 4.0)] + 0.3
+    beats = start_beats(onsets, 0.3)
+    bias = local_bias(beats, 66, 1.0, 2)
+    assert bias[4] == 0.0 and bias[6] < 0.0  # early: beat 0 of the bar is the best place
+    assert bias[58] == 0.0 and bias[56] < 0.0  # late: beat 2 is
+    assert len(start_beats(np.array([1.8]), 0.3)) == 0  # half a beat off the grid: no beat's start
