@@ -207,7 +207,7 @@ def annotate(
             lyrics=lyrics, keep_time_signatures=keep_time_signatures, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
-        note_unused(ctx, settings.unit)
+        note_unused(ctx, settings.unit, settings.texture_model)
         if across:
             from motifcli.batch_across import check_across, run_across
 
@@ -420,7 +420,7 @@ def plot(
             max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
-        note_unused(ctx, settings.unit)
+        note_unused(ctx, settings.unit, settings.texture_model)
         import motifcli
         from motifcli.annotation import Annotation
         from motifcli.atomic import output_errors

@@ -41,7 +41,8 @@ SensitivityOpt = Annotated[
 ]
 ThresholdOpt = Annotated[
     Optional[float],
-    typer.Option("--threshold", help="--unit bar: grouping distance (the model's metric); overrides --sensitivity."),
+    typer.Option("--threshold", help="Grouping distance (the model's metric); overrides --sensitivity: --unit bar's bars, "
+                 "and at --unit note a leading chordal track's texture bars (--texture-model cluster)."),
 ]
 TrackOpt = Annotated[Optional[str], typer.Option("--track", help="Only this track (name or index).")]
 WindowOpt = Annotated[
@@ -222,16 +223,22 @@ _FLAGS = {
 
 
 # options that only one --unit reads: given for the other unit, they are accepted and do nothing
-UNUSED_AT = {"note": ("threshold", "window", "hop"), "bar": ("texture_model", *TRANSFORM_OPTIONS)}
+# (--threshold is read at --unit note too: it cuts a leading chordal track's texture bars with the model,
+# families.discovery_options; only --texture-model off leaves it nothing to do there)
+UNUSED_AT = {"note": ("window", "hop"), "bar": ("texture_model", *TRANSFORM_OPTIONS)}
 
 
-def note_unused(ctx: typer.Context, unit: str) -> None:
+def note_unused(ctx: typer.Context, unit: str, texture_model: str | None = "cluster") -> None:
     """A one-line note on stderr for each option given on the command line that ``unit`` does not read
-    (as ``--workers`` above the core count gets one): a user who tunes ``--threshold`` at note level
+    (as ``--workers`` above the core count gets one): a user who tunes ``--window`` at note level
     should know it changed nothing. The run, its stdout and its exit status are unchanged."""
     other = "bar" if unit == "note" else "note"
-    for name in UNUSED_AT.get(unit, ()):
+    unused = [(name, f"it acts at --unit {other}") for name in UNUSED_AT.get(unit, ())]
+    if unit == "note" and texture_model == "off":
+        unused.append(("threshold", "it acts at --unit bar, and at --unit note on texture bars grouped by the model"))
+    for name, where in unused:
         source = ctx.get_parameter_source(name)
         if source is not None and source.name == "COMMANDLINE":
             flag = "--" + name.replace("_", "-")
-            typer.echo(f"note: {flag} has no effect with --unit {unit} (it acts at --unit {other}); ignored", err=True)
+            mode = " --texture-model off" if name == "threshold" else ""
+            typer.echo(f"note: {flag} has no effect with --unit {unit}{mode} ({where}); ignored", err=True)

@@ -161,7 +161,8 @@ def test_a_lone_piano_part_leads_only_when_one_staff_does() -> None:
 
 
 @pytest.mark.parametrize(("args", "noted"), [
-    (["--threshold", "0.3", "--hop", "2"], ["--threshold", "--hop"]),
+    (["--threshold", "0.3", "--hop", "2"], ["--hop"]),  # --threshold cuts texture bars at note level (audit 25)
+    (["--threshold", "0.3", "--hop", "2", "--texture-model", "off"], ["--hop", "--threshold"]),  # ... not without the model
     (["--window", "4"], ["--window"]),
     (["--unit", "bar", "--texture-model", "off"], ["--texture-model"]),
     (["--unit", "bar", "--threshold", "0.3"], []),  # used there: no note
@@ -170,8 +171,10 @@ def test_a_lone_piano_part_leads_only_when_one_staff_does() -> None:
 ])
 def test_options_without_effect_are_noted_on_stderr(two_staff: Path, tmp_path: Path, args: list[str],
                                                     noted: list[str]) -> None:
-    """``--threshold``/``--window``/``--hop`` at ``--unit note`` and ``--texture-model`` at ``--unit bar``
-    are accepted and do nothing: one note each on stderr, stdout still only the ``--json`` summary, exit 0."""
+    """``--window``/``--hop`` at ``--unit note`` (and ``--threshold`` there with ``--texture-model off``) and
+    ``--texture-model`` at ``--unit bar`` are accepted and do nothing: one note each on stderr, stdout still only
+    the ``--json`` summary, exit 0. (``--threshold`` at note level cuts a leading chordal track's texture bars with
+    the model: tests/test_threshold_note_level.py.)"""
     import json
 
     from typer.testing import CliRunner
