@@ -92,6 +92,17 @@ for s in 0 1 2; do train "motif_long_s$s" motif_long $s & done
 wait
 }
 
+# Phase 25, second call: does distillation itself (not the teacher's size) make the students group better? Students
+# of two shipped-size motif_long teachers (float16 weights in .devdata/teacher/motif_long_s0, _s2).
+jobs_phase25b() {
+for t in motif_long_s0 motif_long_s2; do
+  { config "$t" motif_long "${t#motif_long_s}"
+    $PY -m training.slim restore ".devdata/teacher/$t/finetune-epoch4.slim.pt" "runs/$t" >"runs/logs/restore-$t.log" 2>&1 \
+      && distil "$t" "distil_$t" distil_long 0 || echo "FAILED restore $t"; } &
+done
+wait
+}
+
 SET=${SET:-phase24}
 if [ "${1:-}" = jobs ]; then "jobs_$SET"; exit 0; fi
 echo "start $(date +%T), set $SET, budget $BUDGET s"
