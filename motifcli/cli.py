@@ -145,7 +145,9 @@ def annotate(
     formats: Annotated[
         Optional[list[str]],
         typer.Option("--format", "-f", metavar="FORMAT",
-                     help="musicxml, midi, json, csv, mirex, labels (repeat or comma-separate)."),
+                     help="musicxml (coloured notes and brackets, for MuseScore), midi (markers, for a DAW), json, "
+                          "csv, mirex (MIREX pattern lists), labels (an Audacity / Sonic Visualiser label track, in "
+                          "seconds); repeat or comma-separate."),
     ] = None,
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",

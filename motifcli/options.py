@@ -43,7 +43,10 @@ ThresholdOpt = Annotated[
     Optional[float],
     typer.Option("--threshold", help="--unit bar: grouping distance (the model's metric); overrides --sensitivity."),
 ]
-TrackOpt = Annotated[Optional[str], typer.Option("--track", help="Only this track (name or index).")]
+TrackOpt = Annotated[Optional[str], typer.Option(
+    "--track", help="Only this track: its name, or its number counted from 0 as in the JSON's tracks list "
+                    "(in a type-1 MIDI file 0 is often the tempo track)."
+)]
 WindowOpt = Annotated[
     Optional[float],
     typer.Option("--window", help="--unit bar and embed: fixed windows of this many beats from the first downbeat "

@@ -101,3 +101,14 @@ def test_channel_prefix_binds_a_name_to_its_channel(tmp_path: Path) -> None:
     path = tmp_path / "duo.mid"
     mid.save(str(path))
     assert [(t.name, t.channel) for t in read_midi(path).tracks] == [("Cello", 0), ("Violin", 1)]
+
+
+def test_help_says_how_tracks_are_counted_and_what_the_formats_are() -> None:
+    """`--track 1` on a type-1 file exported by music21 or a DAW is the second track (the first holds the
+    tempo): the help said only "name or index". `-f mirex, labels` meant nothing to a musician."""
+    from tests.test_cli_help import _options_help
+
+    for command in ("annotate", "embed", "plot"):
+        assert "counted from 0" in _options_help(command)["--track"]
+    formats = _options_help("annotate")["--format"]
+    assert "MuseScore" in formats and "Audacity" in formats and "MIREX" in formats
