@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -238,3 +239,18 @@ def note_unused(ctx: typer.Context, unit: str) -> None:
         if source is not None and source.name == "COMMANDLINE":
             flag = "--" + name.replace("_", "-")
             typer.echo(f"note: {flag} has no effect with --unit {unit} (it acts at --unit {other}); ignored", err=True)
+
+
+MIDI_ONLY = ("lyrics", "keep_time_signatures")  # options only the MIDI writer reads
+
+
+def note_midi_only(ctx: typer.Context, jobs: Sequence[object]) -> None:
+    """A one-line note on stderr for ``--lyrics`` / ``--keep-time-signatures`` given where no MIDI file is
+    written (a MusicXML score annotated as MusicXML): the user asked for something the run cannot do."""
+    if any("midi" in getattr(job, "outputs", {}) for job in jobs):
+        return
+    for name in MIDI_ONLY:
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name == "COMMANDLINE":
+            flag = "--" + name.replace("_", "-")
+            typer.echo(f"note: {flag} acts on MIDI output only (add -f midi); ignored", err=True)

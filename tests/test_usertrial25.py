@@ -112,3 +112,29 @@ def test_help_says_how_tracks_are_counted_and_what_the_formats_are() -> None:
         assert "counted from 0" in _options_help(command)["--track"]
     formats = _options_help("annotate")["--format"]
     assert "MuseScore" in formats and "Audacity" in formats and "MIREX" in formats
+
+
+def _annotate(*args: str) -> "subprocess.CompletedProcess[str]":
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+    return subprocess.run([sys.executable, "-m", "motifcli", "annotate", *args], capture_output=True, text=True,
+                          timeout=120, env=env, cwd=ROOT)
+
+
+def test_lyrics_on_musicxml_output_says_it_did_nothing(tmp_path: Path) -> None:
+    """`--lyrics` writes lyrics into MIDI output only: a chorale annotated as MusicXML got none, silently."""
+    from music21 import corpus
+
+    chorale = str(corpus.getWork("bach/bwv66.6"))
+    proc = _annotate(chorale, "--lyrics", "--keep-time-signatures", "-f", "musicxml", "-o", f"{tmp_path}/xml/")
+    assert proc.returncode == 0, proc.stderr
+    assert "note: --lyrics acts on MIDI output only" in proc.stderr
+    assert "note: --keep-time-signatures acts on MIDI output only" in proc.stderr
+    assert "<lyric" not in (tmp_path / "xml" / "bwv66.6.motifs.musicxml").read_text()
+    proc = _annotate(chorale, "--lyrics", "-f", "midi,musicxml", "-o", f"{tmp_path}/mid/")
+    assert proc.returncode == 0 and "note:" not in proc.stderr
+    lyrics = [m for t in mido.MidiFile(str(tmp_path / "mid" / "bwv66.6.motifs.mid")).tracks for m in t if m.type == "lyrics"]
+    assert lyrics and all(m.text.startswith("Motif ") for m in lyrics)
