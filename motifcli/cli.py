@@ -49,6 +49,7 @@ from motifcli.options import (
     UnitOpt,
     WindowOpt,
     build_settings,
+    note_midi_only,
     note_unused,
 )
 from motifcli.run_report import report
@@ -145,7 +146,9 @@ def annotate(
     formats: Annotated[
         Optional[list[str]],
         typer.Option("--format", "-f", metavar="FORMAT",
-                     help="musicxml, midi, json, csv, mirex, labels (repeat or comma-separate)."),
+                     help="musicxml (coloured notes and brackets, for MuseScore), midi (markers, for a DAW), json, "
+                          "csv, mirex (MIREX pattern lists), labels (an Audacity / Sonic Visualiser label track, in "
+                          "seconds); repeat or comma-separate."),
     ] = None,
     model: ModelOpt = None,
     provider: ProviderOpt = "auto",
@@ -175,7 +178,7 @@ def annotate(
                          "sets it). Not with --resume, --shard or --unit bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary to stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (no paths written, no tables).")] = False,
-    lyrics: Annotated[bool, typer.Option("--lyrics", help="Also write motif labels as lyrics.")] = False,
+    lyrics: Annotated[bool, typer.Option("--lyrics", help="MIDI output: also write motif labels as lyrics.")] = False,
     keep_time_signatures: Annotated[bool, typer.Option(
         "--keep-time-signatures",
         help="MIDI output: keep the input's time signatures (default: the bars the report numbers)."),
@@ -222,6 +225,7 @@ def annotate(
         if out is not None and not single and out.exists() and not out.is_dir():
             raise UsageError(f"-o {quoted(out)} is a file; several inputs need an output folder")
         jobs = batch.plan(batch.take_shard(sources, shard_spec), _split_formats(formats), out, single)
+        note_midi_only(ctx, jobs)
         workers, threads = _capped(workers, threads)
         loaded = _model_if_used(settings, model, provider, threads)
         if across:  # one discovery for all the files, in this process (motifcli/batch_across.py)

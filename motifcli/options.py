@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -44,7 +45,10 @@ ThresholdOpt = Annotated[
     typer.Option("--threshold", help="Grouping distance (the model's metric); overrides --sensitivity: --unit bar's bars, "
                  "and at --unit note a leading chordal track's texture bars (--texture-model cluster)."),
 ]
-TrackOpt = Annotated[Optional[str], typer.Option("--track", help="Only this track (name or index).")]
+TrackOpt = Annotated[Optional[str], typer.Option(
+    "--track", help="Only this track: its name, or its number counted from 0 as in the JSON's tracks list "
+                    "(in a type-1 MIDI file 0 is often the tempo track)."
+)]
 WindowOpt = Annotated[
     Optional[float],
     typer.Option("--window", help="--unit bar and embed: fixed windows of this many beats from the first downbeat "
@@ -242,3 +246,18 @@ def note_unused(ctx: typer.Context, unit: str, texture_model: str | None = "clus
             flag = "--" + name.replace("_", "-")
             mode = " --texture-model off" if name == "threshold" else ""
             typer.echo(f"note: {flag} has no effect with --unit {unit}{mode} ({where}); ignored", err=True)
+
+
+MIDI_ONLY = ("lyrics", "keep_time_signatures")  # options only the MIDI writer reads
+
+
+def note_midi_only(ctx: typer.Context, jobs: Sequence[object]) -> None:
+    """A one-line note on stderr for ``--lyrics`` / ``--keep-time-signatures`` given where no MIDI file is
+    written (a MusicXML score annotated as MusicXML): the user asked for something the run cannot do."""
+    if any("midi" in getattr(job, "outputs", {}) for job in jobs):
+        return
+    for name in MIDI_ONLY:
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name == "COMMANDLINE":
+            flag = "--" + name.replace("_", "-")
+            typer.echo(f"note: {flag} acts on MIDI output only (add -f midi); ignored", err=True)

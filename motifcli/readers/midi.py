@@ -151,6 +151,11 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
         # note's off, and every later note of that pitch the one after.
         stray_off: dict[tuple[int, int], int] = {}
         unsure: set[tuple[int, int]] = set()  # keys whose open note began right after a stray note-off
+        # a track that mixes channels: a name bound to each (a channel prefix before it, or the channel of the
+        # next channel event: a type-1 file merged into type 0 keeps each track's name before its events)
+        channel_names: dict[int, str] = {}
+        prefix: int | None = None
+        pending = ""
 
         def close(channel: int, pitch: int, end_tick: int) -> None:
             start_tick, velocity = open_notes[(channel, pitch)].popleft()
@@ -166,6 +171,10 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
         for msg in mtrack:
             tick += msg.time
             kind = msg.type
+            if not msg.is_meta and hasattr(msg, "channel"):
+                if pending:
+                    channel_names.setdefault(msg.channel, pending)
+                pending, prefix = "", None
             if kind == "note_on" and msg.velocity > 0:
                 key = (msg.channel, msg.note)
                 close_unsure(key)
@@ -183,8 +192,15 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
                     close(msg.channel, msg.note, tick)
                 else:
                     stray_off[(msg.channel, msg.note)] = tick
-            elif kind == "track_name" and not name:
-                name = _text(msg.name).strip()
+            elif kind == "track_name":
+                text = _text(msg.name).strip()
+                name = name or text
+                if prefix is not None and text:
+                    channel_names.setdefault(prefix, text)
+                else:
+                    pending = text
+            elif kind == "channel_prefix":
+                prefix = msg.channel
             elif kind == "set_tempo":
                 if msg.tempo > 0:  # a tempo of 0 microseconds per beat is meaningless: ignored
                     tempos.append(TempoChange(tick / tpb, int(msg.tempo)))
@@ -198,7 +214,7 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
         for key, queue in open_notes.items():
             while queue:
                 close(key[0], key[1], tick)
-        tracks.extend(_tracks_of(finished, name or f"Track {number + 1}", number, len(tracks)))
+        tracks.extend(_tracks_of(finished, name or f"Track {number + 1}", number, len(tracks), channel_names))
     tempos.sort(key=lambda t: t.beat)
     signatures.sort(key=lambda s: s.beat)
     return Score(
@@ -211,19 +227,23 @@ def score_from_midi(midi: mido.MidiFile, path: Path | None = None, limits: ReadL
     )
 
 
-def _tracks_of(finished: dict[int, list[Note]], name: str, number: int, first: int) -> list[Track]:
+def _tracks_of(finished: dict[int, list[Note]], name: str, number: int, first: int,
+               channel_names: dict[int, str] | None = None) -> list[Track]:
     """The score tracks of MIDI track ``number``: one per pitched channel that has notes (a type-0 file
     holds every instrument in its one track, each on its own channel, as MuseScore and DAWs read it;
-    several channels are named "NAME, channel C", C from 1), then channel 10's notes as a drum track.
-    A track without notes stays one empty track (unless it holds drums)."""
+    several channels are named by their own names when each has a different one (``channel_names``: a
+    type-1 file merged into type 0), else "NAME, channel C", C from 1), then channel 10's notes as a drum
+    track. A track without notes stays one empty track (unless it holds drums)."""
     pitched = sorted(c for c in finished if c != DRUM_CHANNEL and finished[c])
+    own = channel_names or {}
+    named = len(pitched) > 1 and all(own.get(c) for c in pitched) and len({own[c] for c in pitched}) == len(pitched)
     parts: list[tuple[str, int | None, bool]] = [
-        (f"{name}, channel {c + 1}" if len(pitched) > 1 else name, c, False) for c in pitched
+        (own[c] if named else f"{name}, channel {c + 1}" if len(pitched) > 1 else name, c, False) for c in pitched
     ]
     if not pitched and not finished.get(DRUM_CHANNEL):
         parts.append((name, None, False))  # an empty track: kept, as tracks are numbered in files
     if finished.get(DRUM_CHANNEL):
-        parts.append((name, DRUM_CHANNEL, True))
+        parts.append((own.get(DRUM_CHANNEL, name) if named else name, DRUM_CHANNEL, True))
     return [
         Track(
             index=first + i,

@@ -370,11 +370,12 @@ def _unpitched_midi(member: Any) -> int:
     return int(round(member.displayPitch().ps))
 
 
-_GENERATED_ID = re.compile(r"P?[0-9a-fA-F]{8,}")  # music21 writes "P" + a hex hash: no name for a reader
+# music21 writes "P" + a hex hash; MuseScore, Finale and Sibelius number parts "P1", "P2": no name for a reader
+_GENERATED_ID = re.compile(r"P?[0-9a-fA-F]{8,}|P[0-9]{1,4}")
 
 
 def _id_name(pid: str) -> str:
-    """A part with no name is called by its id ("Pno") unless the id is a generated hash (music21's
-    "Pf789c26e..."), which reads worse in a report than its place ("Part 2")."""
+    """A part with no name is called by its id ("Pno") unless the id is generated (music21's hash
+    "Pf789c26e...", an exporter's number "P1"), which reads worse in a report than its place ("Part 2")."""
     return "" if _GENERATED_ID.fullmatch(pid) else pid
 
