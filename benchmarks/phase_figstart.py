@@ -44,6 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meter import DATA, dominant_phase, phase_ok, pop909_truth  # noqa: E402
+from phase_repetition import argmax_accuracy  # noqa: E402
 
 from motifcli.discovery import DiscoverySettings, discover  # noqa: E402
 from motifcli.downbeats import _clean  # noqa: E402
@@ -197,9 +198,7 @@ def report(rows: list[dict]) -> None:
           f"{np.mean([r['est_first_ok'] for r in four]):.3f} | |")
 
     def acc(get) -> tuple[float, float]:
-        dom = np.mean([int(np.argmax(get(r))) in r["dominant_k"] for r in four])
-        fst = np.mean([int(np.argmax(get(r))) in r["first_k"] for r in four])
-        return float(dom), float(fst)
+        return argmax_accuracy(four, get)
 
     print("| whole-song ranker argmax | %.3f | %.3f | |" % acc(lambda r: r["ranker"]))
     for cue in CUES:

@@ -146,6 +146,14 @@ def measure(limit: int | None, out: str | None) -> None:
         Path(out).write_text(json.dumps(rows) + "\n")
 
 
+def argmax_accuracy(four: list[dict], get) -> tuple[float, float]:
+    """Share of songs whose per-phase score ``get(row)`` peaks on beat_midi's dominant phase, and on its first mark
+    (also used by phase_figstart.py)."""
+    dom = np.mean([int(np.argmax(get(r))) in r["dominant_k"] for r in four])
+    fst = np.mean([int(np.argmax(get(r))) in r["first_k"] for r in four])
+    return float(dom), float(fst)
+
+
 def report(rows: list[dict]) -> None:
     four = [r for r in rows if r["dominant_k"]]
     print(f"songs with 4/4 truth and the estimate's grid holding the dominant phase: {len(four)} of {len(rows)}")
@@ -154,9 +162,7 @@ def report(rows: list[dict]) -> None:
           f"{np.mean([r['est_first_ok'] for r in four]):.3f} |")
 
     def acc(get) -> tuple[float, float]:
-        dom = np.mean([int(np.argmax(get(r))) in r["dominant_k"] for r in four])
-        fst = np.mean([int(np.argmax(get(r))) in r["first_k"] for r in four])
-        return float(dom), float(fst)
+        return argmax_accuracy(four, get)
 
     print("| whole-song ranker argmax | %.3f | %.3f |" % acc(lambda r: r["ranker"]))
     for which in ("piano", "all"):
