@@ -21,6 +21,15 @@ from motifcli.readers.musicxml import read_musicxml  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
+
+def _rising_quarters(track: mido.MidiTrack, voices: tuple[tuple[int, int], ...], count: int) -> None:
+    """``count`` quarter notes on each (channel, first pitch) of ``voices`` together, each a semitone above the last."""
+    for i in range(count):
+        for channel, pitch in voices:
+            track.append(mido.Message("note_on", channel=channel, note=pitch + i, velocity=80, time=0))
+        for n, (channel, pitch) in enumerate(voices):
+            track.append(mido.Message("note_off", channel=channel, note=pitch + i, velocity=0, time=480 if n == 0 else 0))
+
 def test_a_lead_sheet_part_named_only_p1_is_part_1() -> None:
     """music21's bundled Foster lead sheet: `<score-part id="P1">` with an empty part name."""
     from music21 import corpus
@@ -72,12 +81,7 @@ def test_a_type0_file_with_one_name_keeps_name_and_channel(tmp_path: Path) -> No
     track = mido.MidiTrack([mido.MetaMessage("track_name", name="My song", time=0)])
     for channel in (0, 1):
         track.append(mido.Message("program_change", channel=channel, program=0, time=0))
-    for i in range(8):
-        for channel, pitch in ((0, 72), (1, 48)):
-            track.append(mido.Message("note_on", channel=channel, note=pitch + i, velocity=80, time=0))
-        for channel, pitch in ((0, 72), (1, 48)):
-            track.append(mido.Message("note_off", channel=channel, note=pitch + i, velocity=0,
-                                      time=480 if channel == 0 else 0))
+    _rising_quarters(track, ((0, 72), (1, 48)), 8)
     mid.tracks.append(track)
     path = tmp_path / "song.mid"
     mid.save(str(path))
@@ -91,12 +95,7 @@ def test_channel_prefix_binds_a_name_to_its_channel(tmp_path: Path) -> None:
     for channel, name in ((1, "Violin"), (0, "Cello")):
         track.append(mido.MetaMessage("channel_prefix", channel=channel, time=0))
         track.append(mido.MetaMessage("track_name", name=name, time=0))
-    for i in range(4):
-        for channel, pitch in ((0, 48), (1, 76)):
-            track.append(mido.Message("note_on", channel=channel, note=pitch + i, velocity=80, time=0))
-        for channel, pitch in ((0, 48), (1, 76)):
-            track.append(mido.Message("note_off", channel=channel, note=pitch + i, velocity=0,
-                                      time=480 if channel == 0 else 0))
+    _rising_quarters(track, ((0, 48), (1, 76)), 4)
     mid.tracks.append(track)
     path = tmp_path / "duo.mid"
     mid.save(str(path))
