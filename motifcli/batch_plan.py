@@ -161,7 +161,9 @@ def plan(
 
     ``single_file_output`` means ``out`` names the file of a single input; with several formats the
     others take the same name with their own extension (``-o x.mid`` also writes ``x.json``).
-    Outputs that collide are a :class:`UsageError`; an output that is an input marks that job failed.
+    Inputs that differ only in their suffix (``song.mid``, ``song.musicxml``) name their shared formats after the
+    whole input name (``_name_by_suffix``); outputs that still collide are a :class:`UsageError`; an output that
+    is an input marks that job failed.
     """
     from motifcli.writers import FORMATS, check_format, output_name
 
@@ -178,6 +180,7 @@ def plan(
         else:
             outputs = {f: src.path.parent / output_name(src.path, f) for f in job_formats}
         jobs.append(Job(src.path, outputs))
+    _name_by_suffix(jobs)
 
     inputs = {_key(s.path) for s in sources}
     seen: dict[Path, Path] = {}
@@ -192,6 +195,24 @@ def plan(
                 raise UsageError(f"two formats of {job.source} would both write {dest}")
             seen[k] = job.source
     return jobs
+
+
+def _name_by_suffix(jobs: list[Job]) -> None:
+    """``song.mid`` and ``song.musicxml`` in one folder (a MuseScore export often holds both) would both write
+    ``song.motifs.json``: each such output is named after its whole input name instead (``song.mid.motifs.json``,
+    ``song.musicxml.motifs.json``), for both files, so a name never depends on which file came first. Outputs
+    that still collide (two ``s.mid`` from different folders under one ``-o``) are left for ``plan`` to refuse."""
+    from motifcli.writers import FORMATS
+
+    users: dict[Path, set[Path]] = {}
+    for job in jobs:
+        for dest in job.outputs.values():
+            users.setdefault(_key(dest), set()).add(job.source)
+    for job in jobs:
+        for fmt, dest in job.outputs.items():
+            sharing = users[_key(dest)]
+            if len(sharing) > 1 and len({src.name.lower() for src in sharing}) == len(sharing):
+                job.outputs[fmt] = dest.with_name(f"{job.source.name}.motifs{FORMATS[fmt]}")
 
 
 # names a file of the format may also have (-o song.midi, -o score.xml); .mxl is compressed, which motif does not write
