@@ -40,6 +40,7 @@ from motifcli.writers.notation_bars import (
     onset_on_grid,
     quantise,
     split_notatable,
+    tempo_marks,
 )
 from motifcli.writers.notation_lines import hand_rows, line_events, line_rows, staff_lines
 
@@ -299,7 +300,7 @@ def midi_to_musicxml(
             end = max(quantise(n.offset, grid), on + grid)
             rows.append((on, end, n.pitch))
         quantised[track.index] = rows
-    bpm = 60_000_000 / score.tempos[0].microseconds_per_beat if score.tempos else 120.0
+    marks = tempo_marks(score.tempos, bar_beats)  # bar index -> bpm: bar 0's, then the tempo's real changes
     fifths = key_fifths(tracks)
     names = _NAMES["sharp" if fifths > 0 else "flat" if fifths < 0 else "plain"]
     spelled: dict[int, object] = {}
@@ -334,6 +335,10 @@ def midi_to_musicxml(
         first = measures[0]
         for el in [staff_clef, key.KeySignature(fifths), *heading]:
             first.insert(0, el)
+        if heading:  # the first staff carries the tempo's later changes too
+            for i, bpm in marks.items():
+                if i:
+                    measures[i].insert(0, tempo.MetronomeMark(number=round(bpm, 2)))
         containers: list[dict[int, stream.Stream]] = [{0: m} for m in measures]
         busy = {bisect.bisect_right(bar_starts, t0) - 1
                 for later in pieces[1:] for t0, _, p, _ in later if p is not None}
@@ -368,7 +373,7 @@ def midi_to_musicxml(
     for k, track in enumerate(tracks):
         pid = f"P{k + 1}"
         rows = quantised[track.index]
-        heading = [tempo.MetronomeMark(number=round(bpm, 2))] if k == 0 else []
+        heading = [tempo.MetronomeMark(number=round(marks.get(0, 120.0), 2))] if k == 0 else []
         hand = track.staves()  # a one-track keyboard part split into hands (notation_lines.hand_staves)
         staves = _split_staves(rows) if hand is None else None
         # a staff separated into lines writes them as its voices (notation_lines); else two voices

@@ -18,7 +18,7 @@ from motifcli.meter import ONSET_SNAP, SPAN_END_EPS, MeterMap
 
 if TYPE_CHECKING:
     from motifcli.annotation import Annotation
-    from motifcli.score import Score
+    from motifcli.score import Score, TempoChange
 
 GRID = Fraction(1, 4)  # MIDI input is quantised to sixteenth notes
 
@@ -172,3 +172,27 @@ def split_notatable(pos: Fraction, dur: Fraction, compound: bool = False) -> lis
 
 def is_compound(bar: NotationBar) -> bool:
     return bar.denominator == 8 and bar.numerator % 3 == 0 and bar.numerator > 3
+
+
+TEMPO_STEP = 0.10  # a new metronome mark where the tempo has moved this much (relative) since the last one written
+
+
+def tempo_marks(tempos: list[TempoChange], bar_beats: list[float]) -> dict[int, float]:
+    """Metronome marks for MIDI written as MusicXML: bar index -> beats per minute, at the bars whose tempo
+    (the MIDI tempo map's value at the bar line) differs by :data:`TEMPO_STEP` or more from the last mark
+    written; bar 0 always gets one. A performed tempo map (POP909's drifts from beat to beat) would put a mark
+    on every bar; this keeps its real changes (a 3/4 section at 140 after 90; a final ritardando) so that
+    MuseScore plays the score near the MIDI file's timing, at most a mark a bar. 120 bpm without a tempo."""
+    ordered = sorted(tempos, key=lambda t: t.beat)
+    beats = [t.beat for t in ordered]
+
+    def bpm_at(beat: float) -> float:
+        i = bisect.bisect_right(beats, beat + 1e-9) - 1
+        return 60_000_000 / ordered[max(i, 0)].microseconds_per_beat if ordered else 120.0
+
+    marks: dict[int, float] = {}
+    for i, beat in enumerate(bar_beats):
+        bpm = bpm_at(beat)
+        if not marks or abs(bpm - last) >= TEMPO_STEP * last:
+            marks[i] = last = bpm
+    return marks
