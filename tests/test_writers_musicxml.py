@@ -427,7 +427,9 @@ def test_midi_input_is_notated_quickly_and_annotated(tmp_path):
 
 
 @needs_data
-def test_midi_drum_and_empty_tracks_are_left_out(tmp_path):  # noqa: D103
+def test_midi_drums_are_the_last_part_and_empty_tracks_are_left_out(tmp_path):
+    """An empty track has no part; a drum track is a percussion part after the pitched ones (since session 25:
+    tests/test_notation_drums.py), unlabelled."""
     import mido
 
     original = mido.MidiFile(pop909_path("024"))
@@ -446,12 +448,13 @@ def test_midi_drum_and_empty_tracks_are_left_out(tmp_path):  # noqa: D103
     dest = tmp_path / "024.motifs.musicxml"
     writers.write(annotation, score, "musicxml", dest)
     root = ET.parse(dest).getroot()
-    assert [sp.findtext("part-name") for sp in root.iter("score-part")] == ["MELODY", "BRIDGE", "PIANO"]
-    assert [p.get("id") for p in root.iter("part")] == ["P1", "P2", "P3"]
+    assert [sp.findtext("part-name") for sp in root.iter("score-part")] == ["MELODY", "BRIDGE", "PIANO", "DRUMS"]
+    assert [p.get("id") for p in root.iter("part")] == ["P1", "P2", "P3", "P4"]
+    assert len(root.findall("part")[3].findall(".//unpitched")) == 64
     piano = root.findall("part")[2]
     labels = [w.text for w in piano.iter("words")]
     assert sorted(labels) == sorted(o.text for o in annotation.occurrences)
-    assert not any(p.find(".//words") is not None for p in root.findall("part")[:2])
+    assert not any(p.find(".//words") is not None for p in root.findall("part")[:2] + root.findall("part")[3:])
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 from motifcli.errors import OutputError
 from motifcli.meter import MeterMap
 from motifcli.quiet import library_quiet
-from motifcli.score import Score
+from motifcli.score import DRUM_CHANNEL, Score
 from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_scan import XmlScan, scan_parts
 from motifcli.writers.notation_bars import (
@@ -42,6 +42,7 @@ from motifcli.writers.notation_bars import (
     split_notatable,
     tempo_marks,
 )
+from motifcli.writers.notation_drums import drum_voices, kit_instruments, kit_sounds, unpitched_event
 from motifcli.writers.notation_lines import hand_rows, line_events, line_rows, staff_lines
 
 # Bars in all staves together. music21 builds a few KB and ~0.1 ms per bar even when it is empty,
@@ -315,9 +316,9 @@ def midi_to_musicxml(
     m21score = stream.Score()
     title = clean_text(Path(score.path).stem) if score.path is not None else "motif"
     m21score.metadata = metadata.Metadata(title=title, movementName=title)
-    def staff_measures(voices: list[list[_Event]], staff_clef, heading: list) -> list:
+    def staff_measures(voices: list[list[_Event]], staff_clef, heading: list, drums: bool = False) -> list:
         """The bars of one staff: its voices' chords, rests (hidden past voice 1) and ties; a bar where
-        only voice 1 sounds is written without voices."""
+        only voice 1 sounds is written without voices. ``drums``: a percussion staff (no key, unpitched hits)."""
         pieces = [_pieces(v, bars) if v or i == 0 else [] for i, v in enumerate(voices)]
         measures = []
         shown: tuple[int, int] | None = None
@@ -333,7 +334,7 @@ def midi_to_musicxml(
                 shown = (b.numerator, b.denominator)
             measures.append(m)
         first = measures[0]
-        for el in [staff_clef, key.KeySignature(fifths), *heading]:
+        for el in [staff_clef, *([] if drums else [key.KeySignature(fifths)]), *heading]:
             first.insert(0, el)
         if heading:  # the first staff carries the tempo's later changes too
             for i, bpm in marks.items():
@@ -352,12 +353,16 @@ def midi_to_musicxml(
                 if vi not in containers[i]:
                     continue
                 target = containers[i][vi]
+                if drums and tie_type is not None:  # a hit is not held: what a tie would carry on is a rest
+                    ps, tie_type = (ps if tie_type == "start" else None), None
                 if ps is None:
                     el = note.Rest(quarterLength=d)
                     # never "auto": its context search costs seconds
                     el.fullMeasure = d == bars[i].length and not bars[i].implicit
                     if vi >= 1:
                         el.style.hideObjectOnPrint = True
+                elif drums:
+                    el = unpitched_event(ps, d)
                 elif len(ps) == 1:
                     el = note.Note(spell(ps[0]), quarterLength=d)
                 else:
@@ -366,7 +371,7 @@ def midi_to_musicxml(
                 if tie_type is not None:
                     el.tie = m21tie.Tie(tie_type)
                 target.insert(t0 - bars[i].start, el)
-        for m in measures:
+        for m in measures if not drums else ():
             _show_accidentals(m, key_alters, lambda: m21pitch.Accidental("natural"))
         return measures
 
@@ -414,6 +419,19 @@ def midi_to_musicxml(
             group = layout.StaffGroup([p for p, _, _ in layout_parts], name=name, symbol="brace")
             group.barTogether = True
             m21score.insert(0, group)
+    kits: dict[str, dict[tuple[str, str], int]] = {}  # drum part id -> its places' sounds (notation_drums)
+    for k, track in enumerate(t for t in score.tracks if t.is_drum and t.notes):  # after every pitched part
+        rows = [(onset_on_grid(n.onset, bars, bar_beats, grid), quantise(n.offset, grid), n.pitch) for n in track.notes]
+        part = stream.Part(id=f"P{len(tracks) + k + 1}")
+        part.partName = clean_text(track.name) or "Drums"
+        kit = instrument.UnpitchedPercussion()
+        kit.partName = kit.instrumentName = part.partName
+        kit.partId, kit.midiChannel = part.id, DRUM_CHANNEL
+        part.insert(0, kit)
+        kits[part.id] = kit_sounds([n.pitch for n in track.notes])
+        for m in staff_measures(drum_voices(rows, grid, bar_starts), clef.PercussionClef(), [], drums=True):
+            part.append(m)
+        m21score.insert(0, part)
     exporter = GeneralObjectExporter(m21score)
     exporter.makeNotation = False
     author = defaults.author
@@ -423,6 +441,8 @@ def midi_to_musicxml(
             xml = exporter.parse()
     finally:
         defaults.author = author
+    for part_id, sounds in kits.items():
+        xml = kit_instruments(xml, part_id, sounds)
     scan = scan_parts(xml)
     ids = [p.id for p in sorted(scan.parts.values(), key=lambda p: p.position)]
     part_of_track = {t.index: ids[k] for k, t in enumerate(tracks) if k < len(ids)}
