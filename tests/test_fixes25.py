@@ -60,3 +60,53 @@ def test_written_numbers_with_legitimate_repeats_are_kept() -> None:
     assert numbers_unusable(["0", "0", "0"])
     assert numbers_unusable(["1", "1", "1", "2"])
     assert numbers_unusable(["", "", "x"])
+
+
+def _phrase_tune(path: Path, times: int) -> Path:
+    """The trial's lead sheet: "E D C D | E E E -" (a 2-bar, 7-note phrase) ``times`` times in a row, with
+    chord symbols, written by music21 (benchmarks/usertrial25_inputs.py ``lead_sheet``)."""
+    from music21 import harmony, meter, note, stream
+
+    part = stream.Part()
+    part.append(meter.TimeSignature("4/4"))
+    for i, sym in enumerate(["C", "Am", "F", "G7"] * (times // 2)):
+        m = stream.Measure(number=i + 1)
+        m.append(harmony.ChordSymbol(sym))
+        for p in ("E5", "D5", "C5", "D5") if i % 2 == 0 else ("E5", "E5", "E5", "R"):
+            m.append(note.Rest(quarterLength=1) if p == "R" else note.Note(p, quarterLength=1))
+        part.append(m)
+    stream.Score([part]).write("musicxml", fp=str(path))
+    return path
+
+
+@pytest.mark.parametrize("times", [4, 6])
+def test_a_phrase_stated_back_to_back_is_counted_each_time(tmp_path: Path, times: int) -> None:
+    """Each statement is one occurrence of the 7-note phrase, not half as many of the phrase twice (extend_tiled)."""
+    from motifcli.discovery import discover
+
+    families = discover(read_musicxml(_phrase_tune(tmp_path / "lead.musicxml", times)))
+    assert len(families) == 1
+    starts = sorted(o.start for o in families[0].occurrences)
+    assert starts == [8.0 * k for k in range(times)]
+    assert {len(o.notes) for o in families[0].occurrences} == {7}
+
+
+def test_a_sequenced_figure_is_counted_each_time(tmp_path: Path) -> None:
+    """The trial's volta tune: a 6-note figure moved up a semitone every 2 bars, 4 statements of 6 notes."""
+    from music21 import meter, note, stream
+
+    from motifcli.discovery import discover
+
+    part = stream.Part()
+    for i in range(8):
+        m = stream.Measure(number=i + 1)
+        if i == 0:
+            m.append(meter.TimeSignature("3/4"))
+        for p in (["G4", "A4", "B4"] if i % 2 == 0 else ["D5", "B4", "G4"]):
+            m.append(note.Note(p, quarterLength=1).transpose(i // 2))
+        part.append(m)
+    path = tmp_path / "sequence.musicxml"
+    stream.Score([part]).write("musicxml", fp=str(path))
+    (family,) = discover(read_musicxml(path))
+    assert sorted(o.start for o in family.occurrences) == [0.0, 6.0, 12.0, 18.0]
+    assert sorted(o.transposition for o in family.occurrences) == [0, 1, 2, 3]
