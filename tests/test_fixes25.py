@@ -2,6 +2,9 @@
 
 - Measures made in music21 without a number are all written ``number="0"``; every bar label read "0" where
   MuseScore shows 1..N. Written numbers that mostly do not increase are replaced by the bars' places.
+- A phrase stated back to back 3+ times came out as half as many statements of twice its length
+  (``extend_tiled``); a tune of one arpeggio figure got no motif (``figuration_above``), and a run that
+  finds none said only "motifs 0" (a line per such file now says so and why).
 """
 
 from __future__ import annotations
@@ -110,3 +113,61 @@ def test_a_sequenced_figure_is_counted_each_time(tmp_path: Path) -> None:
     (family,) = discover(read_musicxml(path))
     assert sorted(o.start for o in family.occurrences) == [0.0, 6.0, 12.0, 18.0]
     assert sorted(o.transposition for o in family.occurrences) == [0, 1, 2, 3]
+
+
+def _arpeggio_tune(path: Path) -> Path:
+    """The trial's tune of one figure: C E G E in even quarters, up a semitone each bar, then D C A in 3/4
+    (benchmarks/usertrial25_inputs.py ``changes``, without its tempo marks); its only part."""
+    from music21 import meter, note, stream
+
+    part = stream.Part()
+    for bar in range(24):
+        m = stream.Measure(number=bar + 1)
+        if bar in (0, 8, 16):
+            m.append(meter.TimeSignature("3/4" if bar == 8 else "4/4"))
+        if 8 <= bar < 16:
+            figure = [note.Note(p, quarterLength=1).transpose(-(bar % 3)) for p in ("D5", "C5", "A4")]
+        else:
+            figure = [note.Note(p, quarterLength=1).transpose(bar % 4) for p in ("C4", "E4", "G4", "E4")]
+        for n in figure:
+            m.append(n)
+        part.append(m)
+    stream.Score([part]).write("musicxml", fp=str(path))
+    return path
+
+
+def test_a_file_with_no_motif_says_so_and_why(tmp_path: Path) -> None:
+    """A run that finds no family printed only "motifs 0" in the table; now a line per such file, in the
+    text summary and in ``--json``'s results."""
+    import json
+
+    from music21 import note, stream
+    from typer.testing import CliRunner
+
+    from motifcli.cli import app
+
+    two = tmp_path / "two.musicxml"
+    stream.Score([stream.Part([note.Note("C4"), note.Note("G4")])]).write("musicxml", fp=str(two))
+    result = CliRunner().invoke(app, ["annotate", str(two), "-f", "json", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert "two.musicxml: no repeated motif found: 2 notes are too few for a figure to come back" in result.output
+    result = CliRunner().invoke(app, ["annotate", str(two), "-f", "json", "-o", str(tmp_path / "out2"), "--json"])
+    (row,) = json.loads(result.stdout)["results"]
+    assert row["status"] == "ok" and row["note"].startswith("no repeated motif found")
+    lead = _phrase_tune(tmp_path / "lead.musicxml", 4)
+    result = CliRunner().invoke(app, ["annotate", str(lead), "-f", "json", "-o", str(tmp_path / "out3")])
+    assert "no repeated motif" not in result.output
+
+
+def test_a_tune_of_one_arpeggio_figure_gets_it_as_its_motif(tmp_path: Path) -> None:
+    """Figuration in place (a chord figure marking time) is accompaniment only under another line: the
+    trial's one-part tune of C E G E figures got no family (``figuration_above``), now one a bar."""
+    from motifcli.discovery import DiscoverySettings, discover
+
+    score = read_musicxml(_arpeggio_tune(tmp_path / "arpeggio.musicxml"))
+    assert discover(score, settings=DiscoverySettings(figuration_above=0)) == []  # before
+    figure, *rest = discover(score)
+    starts = [o.start for o in figure.occurrences]
+    assert sorted(starts) == [4.0 * k for k in range(8)] + [56.0 + 4.0 * k for k in range(8)]
+    assert {len(o.notes) for o in figure.occurrences} == {4}
+    assert [sorted(o.start for o in f.occurrences) for f in rest] == [[32.0 + 3.0 * k for k in range(8)]]
