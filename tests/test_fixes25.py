@@ -171,3 +171,5 @@ def test_a_tune_of_one_arpeggio_figure_gets_it_as_its_motif(tmp_path: Path) -> N
     assert sorted(starts) == [4.0 * k for k in range(8)] + [56.0 + 4.0 * k for k in range(8)]
     assert {len(o.notes) for o in figure.occurrences} == {4}
     assert [sorted(o.start for o in f.occurrences) for f in rest] == [[32.0 + 3.0 * k for k in range(8)]]
+    # only where the rule would leave no family ("empty", the default): "always" is the same here
+    assert discover(score, settings=DiscoverySettings(figuration_above_when="always")) == [figure, *rest]
