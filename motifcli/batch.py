@@ -50,6 +50,7 @@ from motifcli.errors import MotifError, OutputError, ScoreReadError
 from motifcli.settings import Settings
 
 STAGES = ("read", "encode", "inference", "grouping", "write")
+NOTES_TO_REPEAT = 3  # the shortest motif (a short tune's, discovery/core.py SHORT_PIECE_MIN_NOTES): stated twice at least
 
 AnnotateSettings = Settings  # the old name, kept for callers of 0.1; use motifcli.Settings
 
@@ -67,6 +68,7 @@ class FileResult:
     times: dict[str, float] = field(default_factory=dict)
     detail: str | None = None  # traceback of an unexpected error, shown with --debug
     redone: str | None = None  # --resume: why complete outputs were redone (a key of run_record.REDONE_REASONS)
+    note: str | None = None  # an ok file with no motif: why, in words (the summary prints it; phase25-fixes25.md)
 
 
 def _stage_name(dest: Path) -> Path:
@@ -237,7 +239,18 @@ def write_job(job: Job, annotation: Any, score: Any, settings: Settings, made: _
     times["write"] = time.perf_counter() - t0
     return FileResult(str(job.source), "ok", motifs=len(annotation.motifs),
                       occurrences=sum(len(m.occurrences) for m in annotation.motifs),
-                      outputs=[str(p) for p in job.outputs.values()], times=times)
+                      outputs=[str(p) for p in job.outputs.values()], times=times,
+                      note=None if annotation.motifs else no_motif_note(score))
+
+
+def no_motif_note(score: Any) -> str:
+    """Why a file got no motif, for a musician: a run that finds none said only "motifs 0" before."""
+    notes = sum(len(t.notes) for t in score.pitched_tracks())
+    if notes < 2 * NOTES_TO_REPEAT:
+        few = f"{notes} notes are" if notes != 1 else "1 note is"
+        return f"no repeated motif found: {few} too few for a figure to come back"
+    return ("no repeated motif found: no figure of 3 notes or more comes back in the same rhythm and shape "
+            "(or those that do were read as accompaniment)")
 
 
 def failed_result(job: Job, exc: BaseException, times: dict[str, float]) -> FileResult:

@@ -65,6 +65,19 @@ def nominal_bar_length(numerator: int, denominator: int) -> float:
     return numerator * 4.0 / denominator
 
 
+def numbers_unusable(numbers: Sequence[str]) -> bool:
+    """True when written measure numbers cannot be the bars' labels: most steps between neighbours do
+    not increase (music21 writes ``number="0"`` on every Measure made without a number, while
+    MuseScore shows 1..N). A split measure ("16", "16a"), a repeated volta number or a movement
+    restarting at 1 is one step among many, so such files keep their numbers."""
+    if len(numbers) < 2:
+        return False
+    values = [re.match(r"\s*(-?\d+)", str(n)) for n in numbers]
+    flat = sum(1 for a, b in zip(values, values[1:])
+               if a is None or b is None or int(b.group(1)) <= int(a.group(1)))
+    return flat * 2 > len(numbers) - 1
+
+
 def parse_meter(text: str) -> tuple[int, int]:
     """``"3/4"`` -> (3, 4); ValueError with the reason for anything else (the ``--meter`` override)."""
     match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{1,2})\s*", text)
@@ -117,7 +130,7 @@ class MeterMap:
 
         Lengths default to the distance to the next measure; the last one to its time signature's
         length, cut at ``end_beat`` when the music ends sooner. Numbers default to 1, 2, ...
-        (0 for a pickup).
+        (0 for a pickup), also where the written ones are unusable (:func:`numbers_unusable`).
         """
         if not starts:
             raise ValueError("no measures")
@@ -134,9 +147,9 @@ class MeterMap:
                 if end_beat is not None and float(start) < end_beat < float(start) + length:
                     length = end_beat - float(start)
             out.append(Bar(float(start), length, "", num, den))
-        if numbers is not None:
-            if len(numbers) != len(out):
-                raise ValueError(f"{len(numbers)} numbers for {len(out)} measures")
+        if numbers is not None and len(numbers) != len(out):
+            raise ValueError(f"{len(numbers)} numbers for {len(out)} measures")
+        if numbers is not None and not numbers_unusable(numbers):
             out = [Bar(b.start, b.length, str(n), b.numerator, b.denominator) for b, n in zip(out, numbers)]
         else:
             pickup = out[0].length < out[0].nominal_length - _EPS and len(out) > 1

@@ -24,6 +24,10 @@ def report(summary, as_json: bool, debug: bool, quiet: bool = False) -> None:  #
         written = [p for r in summary.results if r.status == "ok" for p in r.outputs]
         for path in written:  # where the files went (to stderr under --json: stdout is the JSON)
             typer.echo(f"wrote {quoted(path)}", err=as_json)
+    if not quiet and not as_json:  # a file with no motif says so and why (--json: its result's "note"; stderr
+        for r in summary.results:  # stays the failures' alone, one line each)
+            if r.status == "ok" and r.note:
+                typer.echo(f"{quoted(r.path)}: {r.note}")
     for r in summary.failures:
         if debug and r.detail:
             typer.echo(r.detail.rstrip(), err=True)

@@ -44,9 +44,16 @@ def without_accompaniment(families: list[Family], settings: DiscoverySettings, s
         return even_share((cores or {}).get(f.occurrences, f) if core else f) >= settings.accompaniment_even
 
     core = settings.accompaniment_even_on == "core"  # the shape rules only: the register rule has no shape to go by
-    return [f for f in families if not (_judged(f, settings) and (
-        (mean_pitch(f) <= floor and even(f, False))
-        or (even(f, core) and (_pivot_figure(f, settings, score) or in_place_figure(f, settings.figuration_in_place)))))]
+
+    def kept(above: bool) -> list[Family]:
+        return [f for f in families if not (_judged(f, settings) and (
+            (mean_pitch(f) <= floor and even(f, False))
+            or (even(f, core) and (_pivot_figure(f, settings, score) or _in_place(f, settings, score, above)))))]
+
+    out = kept(settings.figuration_above_when == "always")
+    if settings.figuration_above_when == "empty" and not any(_judged(f, settings) for f in out):
+        return kept(True)  # the rule left the piece no line's motif: its figures with nothing above are the tune
+    return out
 
 
 def _judged(f: Family, settings: DiscoverySettings) -> bool:
@@ -61,6 +68,15 @@ def _pivot_figure(f: Family, settings: DiscoverySettings, score: Score | None) -
     if sum(pivots(o, settings.accompaniment_pivot) for o in f.occurrences) * 2 < len(f.occurrences):
         return False
     return settings.accompaniment_above <= 0 or score is None or above_share(f, score) >= settings.accompaniment_above
+
+
+def _in_place(f: Family, settings: DiscoverySettings, score: Score | None, above: bool = True) -> bool:
+    """Figuration in place (``figuration_in_place``) that, with ``figuration_above`` (and ``above``), sounds
+    under another line: a chord figure with nothing over it is the tune itself (an arpeggio melody)."""
+    if not in_place_figure(f, settings.figuration_in_place):
+        return False
+    return not above or settings.figuration_above <= 0 or score is None \
+        or above_share(f, score) >= settings.figuration_above
 
 
 def pivots(o: Occurrence, repeats: int) -> bool:

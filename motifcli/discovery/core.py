@@ -174,7 +174,7 @@ def line_patterns(lines: Lines, settings: DiscoverySettings) -> tuple[dict[int, 
                        reversed_from=settings.retrogrades if settings.transpose else 0)
     patterns = closed_patterns(
         lines, keys, settings.min_notes, settings.max_notes, settings.extend_share, settings.oscillation_penalty,
-        settings.drop_open_at_cap, settings.extend_kept == "always", settings.opening_figure,
+        settings.drop_open_at_cap, settings.extend_kept == "always", settings.opening_figure, settings.extend_tiled,
     )
     return keys, patterns
 

@@ -61,6 +61,7 @@ def closed_patterns(
     drop_open_at_cap: bool = False,
     extend_kept: bool = False,
     opening_figure: float = 0.0,
+    tiled: float = 0.0,
 ) -> list[Pattern]:
     """Every closed repeated pattern with at least two non-overlapping statements.
 
@@ -74,7 +75,10 @@ def closed_patterns(
     6-7) extends into its next statement's first note, and that longer pattern overlaps itself, so
     without it neither was kept. Its rotations (the statements shifted by a note or more) are kept
     the same way; of those, only the earliest: one whose statements mostly overlap those of an earlier
-    kept one of its length is not kept (benchmarks/phase16-shared16.md).
+    kept one of its length is not kept (benchmarks/phase16-shared16.md). With ``tiled`` > 0 a pattern is
+    kept too where that share of its statements follow one another back to back: a phrase stated three
+    times or more in a row extends into a longer pattern (the phrase and the next one's first note) whose
+    every other statement shares no note, and that longer one halved the count (phase25-fixes25.md).
     """
     top = max_notes + 1 if drop_open_at_cap and (max_notes + 1) in keys else max_notes
     grouped = {n: groups_of(keys[n]) for n in range(min_notes, top + 1)}
@@ -86,6 +90,8 @@ def closed_patterns(
         kept = None  # with extend_kept: groups kept only because what they extend into overlaps itself
         if extend_kept and extends is not None:
             kept = extends & ~extending_groups(indptr, members, two_apart(*longer, n + 1), lines, extend_share)
+            if tiled > 0:
+                kept |= extends & back_to_back(indptr, members, n, tiled)
         if kept is not None:
             kept = _earliest_rotations(kept, indptr, members, n, lines)
         for g in range(len(indptr) - 1):
@@ -119,6 +125,18 @@ def _earliest_rotations(kept: np.ndarray, indptr: np.ndarray, members: np.ndarra
         else:
             taken.append(starts)
     return out
+
+
+def back_to_back(indptr: np.ndarray, members: np.ndarray, n: int, share: float) -> np.ndarray:
+    """Per group (CSR, members ascending within a group): do ``share`` of its statements start ``n``
+    after another one or ``n`` before one (a chain of statements back to back)?"""
+    groups = len(indptr) - 1
+    if len(members) == 0:
+        return np.zeros(groups, dtype=bool)
+    group_of = np.repeat(np.arange(groups, dtype=np.int64), np.diff(indptr))
+    joined = (np.diff(members) == n) & (np.diff(group_of) == 0)  # member k and k+1 back to back
+    chained = np.append(joined, False) | np.insert(joined, 0, False)
+    return np.add.reduceat(chained.astype(np.int64), indptr[:-1]) >= share * np.diff(indptr)
 
 
 def two_apart(gid: np.ndarray, indptr: np.ndarray, members: np.ndarray, n: int) -> np.ndarray:
