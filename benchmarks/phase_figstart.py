@@ -43,13 +43,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from meter import DATA, dominant_phase, phase_ok, pop909_truth  # noqa: E402
-from phase_repetition import argmax_accuracy  # noqa: E402
+from meter import DATA  # noqa: E402
+from phase_repetition import argmax_accuracy, truth_row  # noqa: E402
 
 from motifcli.discovery import DiscoverySettings, discover  # noqa: E402
-from motifcli.downbeats import _clean  # noqa: E402
-from motifcli.meter_estimate import beat_features, downbeat_logodds, estimate_meter  # noqa: E402
-from motifcli.phase_ranker import phase_scores  # noqa: E402
 from motifcli.readers.midi import read_midi  # noqa: E402
 
 BAR = 4.0
@@ -156,19 +153,8 @@ def measure(limit: int | None, out: str | None) -> None:
     rows, times = [], {"disc": [], "mel": [], "all": []}
     for song in tune_songs(limit):
         score = read_midi(song / f"{song.name}.mid")
-        bar, first, dominant, _ = pop909_truth(song, score)
-        est = estimate_meter(score)
-        offset = est.first_downbeat % 1.0
-        row = {"song": song.name, "true_bar": bar, "est_meter": est.name, "offset": offset,
-               "est_first_ok": phase_ok(est.first_downbeat, first, bar),
-               "est_dominant_ok": phase_ok(dominant_phase(est.downbeats, est.beats_per_bar), dominant, bar),
-               "dominant_k": [k for k in range(4) if bar == BAR and phase_ok(offset + k, dominant, bar)],
-               "first_k": [k for k in range(4) if bar == BAR and phase_ok(offset + k, first, bar)]}
-        notes = _clean(score)
-        end = float(notes[1].max()) if len(notes[1]) else 0.0
-        beats = offset + np.arange(int(max(end - offset, 0.0)) + 1)
-        feats = beat_features(notes, beats)
-        row["ranker"] = [round(float(v), 6) for v in phase_scores(feats, downbeat_logodds(notes, beats, feats=feats))]
+        row = truth_row(song, score)
+        offset = row["offset"]
         t0 = time.perf_counter()
         starts, longs = disc_cues(score)
         t1 = time.perf_counter()

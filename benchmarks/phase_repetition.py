@@ -38,7 +38,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meter import DATA, dominant_phase, phase_ok, pop909_truth  # noqa: E402
 
-from motifcli import meter_estimate  # noqa: E402
 from motifcli.downbeats import _clean  # noqa: E402
 from motifcli.encoding import EncodingSpec, fold_pitches, grid_steps, render_rolls  # noqa: E402
 from motifcli.meter_estimate import beat_features, downbeat_logodds, estimate_meter  # noqa: E402
@@ -110,6 +109,25 @@ def track_notes(score, which: str) -> tuple[np.ndarray, ...]:
     return on[keep], off[keep], p[keep]
 
 
+def truth_row(song: Path, score) -> dict:
+    """A tune song's row: beat_midi's truth, the shipped estimate and whether it is right, the candidate phases
+    (offset + k) that are right, and the whole-song ranker's score per phase (also used by phase_figstart.py)."""
+    bar, first, dominant, _ = pop909_truth(song, score)
+    est = estimate_meter(score)
+    offset = est.first_downbeat % 1.0
+    row = {"song": song.name, "true_bar": bar, "est_meter": est.name, "offset": offset,
+           "est_first_ok": phase_ok(est.first_downbeat, first, bar),
+           "est_dominant_ok": phase_ok(dominant_phase(est.downbeats, est.beats_per_bar), dominant, bar),
+           "dominant_k": [k for k in range(4) if bar == BAR and phase_ok(offset + k, dominant, bar)],
+           "first_k": [k for k in range(4) if bar == BAR and phase_ok(offset + k, first, bar)]}
+    notes = _clean(score)
+    end = float(notes[1].max()) if len(notes[1]) else 0.0
+    beats = offset + np.arange(int(max(end - offset, 0.0)) + 1)
+    feats = beat_features(notes, beats)
+    row["ranker"] = [round(float(v), 6) for v in phase_scores(feats, downbeat_logodds(notes, beats, feats=feats))]
+    return row
+
+
 def measure(limit: int | None, out: str | None) -> None:
     model = load_model()
     threshold = model.grouping_threshold or 0.5
@@ -117,19 +135,10 @@ def measure(limit: int | None, out: str | None) -> None:
     rows, t_piano, t_bars = [], [], []
     for song in songs:
         score = read_midi(song / f"{song.name}.mid")
-        bar, first, dominant, downbeats = pop909_truth(song, score)
-        est = estimate_meter(score)
-        offset = est.first_downbeat % 1.0
-        row = {"song": song.name, "true_bar": bar, "est_meter": est.name, "offset": offset,
-               "est_first_ok": phase_ok(est.first_downbeat, first, bar),
-               "est_dominant_ok": phase_ok(dominant_phase(est.downbeats, est.beats_per_bar), dominant, bar),
-               "dominant_k": [k for k in range(4) if bar == BAR and phase_ok(offset + k, dominant, bar)],
-               "first_k": [k for k in range(4) if bar == BAR and phase_ok(offset + k, first, bar)]}
-        notes = _clean(score)
-        end = float(notes[1].max()) if len(notes[1]) else 0.0
-        beats = offset + np.arange(int(max(end - offset, 0.0)) + 1)
-        feats = beat_features(notes, beats)
-        row["ranker"] = [round(float(v), 6) for v in phase_scores(feats, downbeat_logodds(notes, beats, feats=feats))]
+        row = truth_row(song, score)
+        offset = row["offset"]
+        ends = _clean(score)[1]
+        end = float(ends.max()) if len(ends) else 0.0
         for which in ("piano", "all"):
             t0 = time.perf_counter()
             sc = song_scores(track_notes(score, which), offset, model, threshold)
