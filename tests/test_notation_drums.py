@@ -5,6 +5,8 @@ as a drum staff that plays the right drums. Before, the drum track was left out 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
@@ -29,8 +31,38 @@ def test_hits_last_to_the_next_hit_at_most_a_beat_never_over_a_bar_line() -> Non
                                                   (q(7, 2), 4)]
 
 
+def test_a_hit_on_the_last_step_ends_at_the_final_bar_line() -> None:
+    q = Fraction
+    assert drum_rows([(q(31, 4), q(8), KICK)], q(1, 4), [q(0), q(4), q(8)]) == [(q(31, 4), q(8), KICK)]
+
+
+def test_drums_that_play_on_after_the_tune_are_notated_to_their_end(tmp_path: Path) -> None:
+    """Drums going on two bars after the last pitched note: the bars reach them (a hit outlasting the final
+    bar line made the notation loop for ever before; found by a random-file probe, session 25)."""
+    mid = mido.MidiFile(type=1, ticks_per_beat=480)
+    tune = mido.MidiTrack()
+    for pitch in (60, 62, 64, 65) * 2:
+        tune += [mido.Message("note_on", note=pitch, velocity=80, time=0),
+                 mido.Message("note_off", note=pitch, velocity=0, time=480)]
+    drums = mido.MidiTrack()
+    for k in range(16 * 2 - 1):  # eighths over 4 bars, the tune only 2 bars, the last hit a 16th before the end
+        drums += [mido.Message("note_on", channel=9, note=HAT, velocity=80, time=0 if k == 0 else 180),
+                  mido.Message("note_off", channel=9, note=HAT, velocity=0, time=60)]
+    drums += [mido.Message("note_on", channel=9, note=KICK, velocity=80, time=300),
+              mido.Message("note_off", channel=9, note=KICK, velocity=0, time=60)]
+    mid.tracks += [tune, drums]
+    src = tmp_path / "coda.mid"
+    mid.save(str(src))
+    proc = subprocess.run([sys.executable, "-m", "motifcli", "annotate", str(src), "-f", "musicxml", "-o",
+                           str(tmp_path / "out") + "/", "-q"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    root = ET.parse(tmp_path / "out" / "coda.motifs.musicxml").getroot()
+    assert len(root.findall("part")[-1].findall(".//unpitched")) == 32
+
+
 def test_kit_places_and_sounds() -> None:
-    assert kit_place(KICK) == ("F4", "normal") and kit_place(HAT) == ("G5", "x") and kit_place(SNARE) == ("C5", "normal")
+    assert kit_place(KICK) == ("F4", "normal") and kit_place(HAT) == ("G5", "x")
+    assert kit_place(SNARE) == ("C5", "normal")
     # two bass drums share a place: it plays the commoner
     assert kit_sounds([35, 36, 36, 38]) == {("F4", "normal"): 36, ("C5", "normal"): 38}
 

@@ -287,8 +287,9 @@ def midi_to_musicxml(
     if not tracks:
         raise OutputError("the score has no pitched notes to write as MusicXML", score.path)
     quantised: dict[int, list[tuple[Fraction, Fraction, int]]] = {}
-    last = max((max(quantise(n.offset, grid), quantise(n.onset, grid) + grid) for t in tracks for n in t.notes),
-               default=Fraction(0))
+    drum_tracks = [t for t in score.tracks if t.is_drum and t.notes]  # a percussion staff each (notation_drums)
+    last = max((max(quantise(n.offset, grid), quantise(n.onset, grid) + grid)
+                for t in (*tracks, *drum_tracks) for n in t.notes), default=Fraction(0))  # the bars hold every note
     bars = notation_bars(meter_map, last, grid)
     bar_starts = [b.start for b in bars]
     bar_beats = [float(b.beat) if b.beat is not None else float(b.start) for b in bars]
@@ -420,7 +421,7 @@ def midi_to_musicxml(
             group.barTogether = True
             m21score.insert(0, group)
     kits: dict[str, dict[tuple[str, str], int]] = {}  # drum part id -> its places' sounds (notation_drums)
-    for k, track in enumerate(t for t in score.tracks if t.is_drum and t.notes):  # after every pitched part
+    for k, track in enumerate(drum_tracks):  # after every pitched part
         rows = [(onset_on_grid(n.onset, bars, bar_beats, grid), quantise(n.offset, grid), n.pitch) for n in track.notes]
         part = stream.Part(id=f"P{len(tracks) + k + 1}")
         part.partName = clean_text(track.name) or "Drums"
@@ -429,7 +430,8 @@ def midi_to_musicxml(
         kit.partId, kit.midiChannel = part.id, DRUM_CHANNEL
         part.insert(0, kit)
         kits[part.id] = kit_sounds([n.pitch for n in track.notes])
-        for m in staff_measures(drum_voices(rows, grid, bar_starts), clef.PercussionClef(), [], drums=True):
+        voices = drum_voices(rows, grid, [*bar_starts, bars[-1].end])  # every bar line, the final one too
+        for m in staff_measures(voices, clef.PercussionClef(), [], drums=True):
             part.append(m)
         m21score.insert(0, part)
     exporter = GeneralObjectExporter(m21score)

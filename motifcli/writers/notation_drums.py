@@ -34,14 +34,14 @@ HIT_LENGTH = Fraction(1)  # the longest a hit is written (in beats): up to the n
 FEET = frozenset({35, 36, 44})  # bass drums and the pedal hi-hat: the lower voice, stems down, as drummers read
 
 
-def drum_voices(rows: list[tuple[Fraction, Fraction, int]], grid: Fraction, bar_starts: list[Fraction]) -> list:
+def drum_voices(rows: list[tuple[Fraction, Fraction, int]], grid: Fraction, bar_lines: list[Fraction]) -> list:
     """The staff's two voices: hands (snare, toms, cymbals) above, feet below, each a chain of hits
     (:func:`drum_rows`) as the notation's events (``notation._Event``: onset, end, pitches)."""
     from motifcli.writers.notation import _voices
 
     hands = [r for r in rows if r[2] not in FEET]
     feet = [r for r in rows if r[2] in FEET]
-    return [_voices(drum_rows(part, grid, bar_starts), grid)[0] if part else [] for part in (hands, feet)]
+    return [_voices(drum_rows(part, grid, bar_lines), grid)[0] if part else [] for part in (hands, feet)]
 
 
 def kit_place(pitch: int) -> tuple[str, str]:
@@ -50,15 +50,16 @@ def kit_place(pitch: int) -> tuple[str, str]:
 
 
 def drum_rows(rows: list[tuple[Fraction, Fraction, int]], grid: Fraction,
-              bar_starts: list[Fraction]) -> list[tuple[Fraction, Fraction, int]]:
+              bar_lines: list[Fraction]) -> list[tuple[Fraction, Fraction, int]]:
     """Hits as notated rows: each lasts to the next hit (any drum), at most :data:`HIT_LENGTH` and never past
-    its bar line (a drum is not tied over), at least a grid step, so hits struck together form one chord."""
+    its bar line (a drum is not tied over), at least a grid step, so hits struck together form one chord.
+    ``bar_lines``: every bar line on the grid, the score's final one included (no hit may outlast it)."""
     onsets = sorted({on for on, _, _ in rows})
     following = dict(zip(onsets, onsets[1:]))
     out = []
     for on, _, pitch in rows:
-        i = bisect.bisect_right(bar_starts, on)
-        bar_end = bar_starts[i] if i < len(bar_starts) else on + HIT_LENGTH
+        i = bisect.bisect_right(bar_lines, on)
+        bar_end = bar_lines[i] if i < len(bar_lines) else on + grid
         end = min(following.get(on, on + HIT_LENGTH), on + HIT_LENGTH, bar_end)
         out.append((on, max(end, on + grid), pitch))
     return out
