@@ -145,6 +145,8 @@ def _pieces(events: list[_Event], bars: list[NotationBar]) -> list[_Piece]:
         while t < end:
             bar = bars[max(0, bisect.bisect_right(starts, t) - 1)]
             stop = min(end, bar.end)
+            if stop <= t:  # past the last bar (the bars are made to hold every note): cut, never loop
+                break
             for d in split_notatable(t - bar.start + bar.lead, stop - t, is_compound(bar)):
                 segments.append((t, d))
                 t += d
