@@ -50,7 +50,6 @@ from motifcli.errors import MotifError, OutputError, ScoreReadError
 from motifcli.settings import Settings
 
 STAGES = ("read", "encode", "inference", "grouping", "write")
-NOTES_TO_REPEAT = 3  # the shortest motif (a short tune's, discovery/core.py SHORT_PIECE_MIN_NOTES): stated twice at least
 
 AnnotateSettings = Settings  # the old name, kept for callers of 0.1; use motifcli.Settings
 
@@ -245,11 +244,13 @@ def write_job(job: Job, annotation: Any, score: Any, settings: Settings, made: _
 
 def no_motif_note(score: Any) -> str:
     """Why a file got no motif, for a musician: a run that finds none said only "motifs 0" before."""
+    from motifcli.discovery.core import SHORT_PIECE_MIN_NOTES as shortest  # the shortest motif, stated twice
+
     notes = sum(len(t.notes) for t in score.pitched_tracks())
-    if notes < 2 * NOTES_TO_REPEAT:
+    if notes < 2 * shortest:
         few = f"{notes} notes are" if notes != 1 else "1 note is"
         return f"no repeated motif found: {few} too few for a figure to come back"
-    return ("no repeated motif found: no figure of 3 notes or more comes back in the same rhythm and shape "
+    return (f"no repeated motif found: no figure of {shortest} notes or more comes back in the same rhythm and shape "
             "(or those that do were read as accompaniment)")
 
 

@@ -232,6 +232,16 @@ _FLAGS = {
 UNUSED_AT = {"note": ("window", "hop"), "bar": ("texture_model", *TRANSFORM_OPTIONS)}
 
 
+def _given(ctx: typer.Context, names: Sequence[str]) -> list[tuple[str, str]]:
+    """(name, --flag) of the options among ``names`` that were typed on the command line (not defaults)."""
+    out = []
+    for name in names:
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name == "COMMANDLINE":
+            out.append((name, "--" + name.replace("_", "-")))
+    return out
+
+
 def note_unused(ctx: typer.Context, unit: str, texture_model: str | None = "cluster") -> None:
     """A one-line note on stderr for each option given on the command line that ``unit`` does not read
     (as ``--workers`` above the core count gets one): a user who tunes ``--window`` at note level
@@ -240,12 +250,10 @@ def note_unused(ctx: typer.Context, unit: str, texture_model: str | None = "clus
     unused = [(name, f"it acts at --unit {other}") for name in UNUSED_AT.get(unit, ())]
     if unit == "note" and texture_model == "off":
         unused.append(("threshold", "it acts at --unit bar, and at --unit note on texture bars grouped by the model"))
-    for name, where in unused:
-        source = ctx.get_parameter_source(name)
-        if source is not None and source.name == "COMMANDLINE":
-            flag = "--" + name.replace("_", "-")
-            mode = " --texture-model off" if name == "threshold" else ""
-            typer.echo(f"note: {flag} has no effect with --unit {unit}{mode} ({where}); ignored", err=True)
+    where = dict(unused)
+    for name, flag in _given(ctx, list(where)):
+        mode = " --texture-model off" if name == "threshold" else ""
+        typer.echo(f"note: {flag} has no effect with --unit {unit}{mode} ({where[name]}); ignored", err=True)
 
 
 MIDI_ONLY = ("lyrics", "keep_time_signatures")  # options only the MIDI writer reads
@@ -256,8 +264,5 @@ def note_midi_only(ctx: typer.Context, jobs: Sequence[object]) -> None:
     written (a MusicXML score annotated as MusicXML): the user asked for something the run cannot do."""
     if any("midi" in getattr(job, "outputs", {}) for job in jobs):
         return
-    for name in MIDI_ONLY:
-        source = ctx.get_parameter_source(name)
-        if source is not None and source.name == "COMMANDLINE":
-            flag = "--" + name.replace("_", "-")
-            typer.echo(f"note: {flag} acts on MIDI output only (add -f midi); ignored", err=True)
+    for _, flag in _given(ctx, MIDI_ONLY):
+        typer.echo(f"note: {flag} acts on MIDI output only (add -f midi); ignored", err=True)

@@ -42,7 +42,7 @@ from motifcli.writers.notation_bars import (
     split_notatable,
     tempo_marks,
 )
-from motifcli.writers.notation_drums import drum_voices, kit_instruments, kit_sounds, unpitched_event
+from motifcli.writers.notation_drums import hands_and_feet, kit_instruments, kit_sounds, unpitched_event
 from motifcli.writers.notation_lines import hand_rows, line_events, line_rows, staff_lines
 
 # Bars in all staves together. music21 builds a few KB and ~0.1 ms per bar even when it is empty,
@@ -297,7 +297,7 @@ def midi_to_musicxml(
     bar_beats = [float(b.beat) if b.beat is not None else float(b.start) for b in bars]
     homes = homes if homes is not None else {}
     lines = lines if lines is not None else {}
-    for track in tracks:
+    for track in (*tracks, *drum_tracks):
         rows = []
         for n in track.notes:
             on = onset_on_grid(n.onset, bars, bar_beats, grid, homes.get((track.index, round(n.onset, 6), n.pitch)))
@@ -319,9 +319,10 @@ def midi_to_musicxml(
     m21score = stream.Score()
     title = clean_text(Path(score.path).stem) if score.path is not None else "motif"
     m21score.metadata = metadata.Metadata(title=title, movementName=title)
-    def staff_measures(voices: list[list[_Event]], staff_clef, heading: list, drums: bool = False) -> list:
+    def staff_measures(voices: list[list[_Event]], staff_clef, tempi: bool = False, drums: bool = False) -> list:
         """The bars of one staff: its voices' chords, rests (hidden past voice 1) and ties; a bar where
-        only voice 1 sounds is written without voices. ``drums``: a percussion staff (no key, unpitched hits)."""
+        only voice 1 sounds is written without voices. ``tempi``: the staff carries the metronome marks (the
+        score's first); ``drums``: a percussion staff (no key, unpitched hits)."""
         pieces = [_pieces(v, bars) if v or i == 0 else [] for i, v in enumerate(voices)]
         measures = []
         shown: tuple[int, int] | None = None
@@ -337,12 +338,10 @@ def midi_to_musicxml(
                 shown = (b.numerator, b.denominator)
             measures.append(m)
         first = measures[0]
-        for el in [staff_clef, *([] if drums else [key.KeySignature(fifths)]), *heading]:
+        for el in [staff_clef, *([] if drums else [key.KeySignature(fifths)])]:
             first.insert(0, el)
-        if heading:  # the first staff carries the tempo's later changes too
-            for i, bpm in marks.items():
-                if i:
-                    measures[i].insert(0, tempo.MetronomeMark(number=round(bpm, 2)))
+        for i, bpm in marks.items() if tempi else ():
+            measures[i].insert(0, tempo.MetronomeMark(number=round(bpm, 2)))
         containers: list[dict[int, stream.Stream]] = [{0: m} for m in measures]
         busy = {bisect.bisect_right(bar_starts, t0) - 1
                 for later in pieces[1:] for t0, _, p, _ in later if p is not None}
@@ -381,7 +380,6 @@ def midi_to_musicxml(
     for k, track in enumerate(tracks):
         pid = f"P{k + 1}"
         rows = quantised[track.index]
-        heading = [tempo.MetronomeMark(number=round(marks.get(0, 120.0), 2))] if k == 0 else []
         hand = track.staves()  # a one-track keyboard part split into hands (notation_lines.hand_staves)
         staves = _split_staves(rows) if hand is None else None
         # a staff separated into lines writes them as its voices (notation_lines); else two voices
@@ -415,7 +413,7 @@ def midi_to_musicxml(
             inst.instrumentName = name
             inst.partId = pid
             part.insert(0, inst)
-            for m in staff_measures(staff_voices, staff_clef, heading if s_index == 0 else []):
+            for m in staff_measures(staff_voices, staff_clef, tempi=k == 0 and s_index == 0):
                 part.append(m)
             m21score.insert(0, part)
         if staves is not None:
@@ -424,7 +422,6 @@ def midi_to_musicxml(
             m21score.insert(0, group)
     kits: dict[str, dict[tuple[str, str], int]] = {}  # drum part id -> its places' sounds (notation_drums)
     for k, track in enumerate(drum_tracks):  # after every pitched part
-        rows = [(onset_on_grid(n.onset, bars, bar_beats, grid), quantise(n.offset, grid), n.pitch) for n in track.notes]
         part = stream.Part(id=f"P{len(tracks) + k + 1}")
         part.partName = clean_text(track.name) or "Drums"
         kit = instrument.UnpitchedPercussion()
@@ -432,8 +429,9 @@ def midi_to_musicxml(
         kit.partId, kit.midiChannel = part.id, DRUM_CHANNEL
         part.insert(0, kit)
         kits[part.id] = kit_sounds([n.pitch for n in track.notes])
-        voices = drum_voices(rows, grid, [*bar_starts, bars[-1].end])  # every bar line, the final one too
-        for m in staff_measures(voices, clef.PercussionClef(), [], drums=True):
+        hands_feet = hands_and_feet(quantised[track.index], grid, [*bar_starts, bars[-1].end])  # every bar line
+        voices = [_voices(rows, grid)[0] if rows else [] for rows in hands_feet]
+        for m in staff_measures(voices, clef.PercussionClef(), drums=True):
             part.append(m)
         m21score.insert(0, part)
     exporter = GeneralObjectExporter(m21score)

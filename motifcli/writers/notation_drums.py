@@ -29,19 +29,7 @@ _KIT = {
 }
 _OTHER = ("E5", "triangle")  # any other percussion sound (tambourine, cowbell, Latin percussion)
 HIT_LENGTH = Fraction(1)  # the longest a hit is written (in beats): up to the next hit, at most this
-
-
 FEET = frozenset({35, 36, 44})  # bass drums and the pedal hi-hat: the lower voice, stems down, as drummers read
-
-
-def drum_voices(rows: list[tuple[Fraction, Fraction, int]], grid: Fraction, bar_lines: list[Fraction]) -> list:
-    """The staff's two voices: hands (snare, toms, cymbals) above, feet below, each a chain of hits
-    (:func:`drum_rows`) as the notation's events (``notation._Event``: onset, end, pitches)."""
-    from motifcli.writers.notation import _voices
-
-    hands = [r for r in rows if r[2] not in FEET]
-    feet = [r for r in rows if r[2] in FEET]
-    return [_voices(drum_rows(part, grid, bar_lines), grid)[0] if part else [] for part in (hands, feet)]
 
 
 def kit_place(pitch: int) -> tuple[str, str]:
@@ -49,11 +37,14 @@ def kit_place(pitch: int) -> tuple[str, str]:
     return _KIT.get(pitch, _OTHER)
 
 
-def drum_rows(rows: list[tuple[Fraction, Fraction, int]], grid: Fraction,
-              bar_lines: list[Fraction]) -> list[tuple[Fraction, Fraction, int]]:
-    """Hits as notated rows: each lasts to the next hit (any drum), at most :data:`HIT_LENGTH` and never past
-    its bar line (a drum is not tied over), at least a grid step, so hits struck together form one chord.
-    ``bar_lines``: every bar line on the grid, the score's final one included (no hit may outlast it)."""
+Rows = list[tuple[Fraction, Fraction, int]]  # (onset, end, GM note) on the notation's grid
+
+
+def drum_rows(rows: Rows, grid: Fraction, bar_lines: list[Fraction]) -> Rows:
+    """Hits as notated rows: each lasts to the next hit (any drum of ``rows``), at most :data:`HIT_LENGTH` and
+    never past its bar line (a drum is not tied over), at least a grid step, so hits struck together form one
+    chord; the rows' own ends are not read. ``bar_lines``: every bar line on the grid, the score's final one
+    included (no hit may outlast it)."""
     onsets = sorted({on for on, _, _ in rows})
     following = dict(zip(onsets, onsets[1:]))
     out = []
@@ -63,6 +54,13 @@ def drum_rows(rows: list[tuple[Fraction, Fraction, int]], grid: Fraction,
         end = min(following.get(on, on + HIT_LENGTH), on + HIT_LENGTH, bar_end)
         out.append((on, max(end, on + grid), pitch))
     return out
+
+
+def hands_and_feet(rows: Rows, grid: Fraction, bar_lines: list[Fraction]) -> tuple[Rows, Rows]:
+    """The staff's two voices as :func:`drum_rows`, each hit lasting to the next of its own voice: hands (snare,
+    toms, cymbals) above, feet (:data:`FEET`) below, as drummers read."""
+    return (drum_rows([r for r in rows if r[2] not in FEET], grid, bar_lines),
+            drum_rows([r for r in rows if r[2] in FEET], grid, bar_lines))
 
 
 def unpitched_event(pitches: list[int], length: Fraction):
