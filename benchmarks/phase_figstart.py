@@ -44,7 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meter import DATA  # noqa: E402
-from phase_repetition import argmax_accuracy, truth_row  # noqa: E402
+from phase_repetition import argmax_accuracy, report_head, truth_row  # noqa: E402
 
 from motifcli.discovery import DiscoverySettings, discover  # noqa: E402
 from motifcli.readers.midi import read_midi  # noqa: E402
@@ -177,16 +177,11 @@ def measure(limit: int | None, out: str | None) -> None:
 
 
 def report(rows: list[dict]) -> None:
-    four = [r for r in rows if r["dominant_k"]]
-    print(f"songs with 4/4 truth and the estimate's grid holding the dominant phase: {len(four)} of {len(rows)}")
-    print("| phase picked by | dominant phase | first mark | starts a song (median) |\n|---|---|---|---|")
-    print(f"| shipped estimate (ranker + path), these songs | {np.mean([r['est_dominant_ok'] for r in four]):.3f} | "
-          f"{np.mean([r['est_first_ok'] for r in four]):.3f} | |")
+    four = report_head(rows, ("starts a song (median)",))
 
     def acc(get) -> tuple[float, float]:
         return argmax_accuracy(four, get)
 
-    print("| whole-song ranker argmax | %.3f | %.3f | |" % acc(lambda r: r["ranker"]))
     for cue in CUES:
         n = statistics.median(sum(r["h16"][cue]) for r in four)
         print(f"| {cue} argmax | %.3f | %.3f | {n:.0f} |" % acc(lambda r, c=cue: r["cue"][c]["logshare"]))

@@ -163,17 +163,26 @@ def argmax_accuracy(four: list[dict], get) -> tuple[float, float]:
     return float(dom), float(fst)
 
 
-def report(rows: list[dict]) -> None:
+def report_head(rows: list[dict], extra: tuple[str, ...] = ()) -> list[dict]:
+    """Print the phase table's head and its first two rows (the shipped estimate, the ranker's argmax), with
+    ``extra`` columns left empty there; return the songs it scores (also used by phase_figstart.py)."""
     four = [r for r in rows if r["dominant_k"]]
+    blank = " |" * len(extra)
     print(f"songs with 4/4 truth and the estimate's grid holding the dominant phase: {len(four)} of {len(rows)}")
-    print("| phase picked by | dominant phase | first mark |\n|---|---|---|")
+    print("| phase picked by | dominant phase | first mark |" + "".join(f" {c} |" for c in extra)
+          + "\n|---|---|---|" + "---|" * len(extra))
     print(f"| shipped estimate (ranker + path), these songs | {np.mean([r['est_dominant_ok'] for r in four]):.3f} | "
-          f"{np.mean([r['est_first_ok'] for r in four]):.3f} |")
+          f"{np.mean([r['est_first_ok'] for r in four]):.3f} |{blank}")
+    print("| whole-song ranker argmax | %.3f | %.3f |" % argmax_accuracy(four, lambda r: r["ranker"]) + blank)
+    return four
+
+
+def report(rows: list[dict]) -> None:
+    four = report_head(rows)
 
     def acc(get) -> tuple[float, float]:
         return argmax_accuracy(four, get)
 
-    print("| whole-song ranker argmax | %.3f | %.3f |" % acc(lambda r: r["ranker"]))
     for which in ("piano", "all"):
         for key in SCORES:
             print(f"| {which} {key} argmax | %.3f | %.3f |" % acc(lambda r, w=which, k=key: r[w][k]))

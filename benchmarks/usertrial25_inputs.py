@@ -66,35 +66,32 @@ def late_start(src: Path, out: Path, beats: int = 64) -> None:
     mid.save(str(out))
 
 
+def figure_tune(tempi: bool = True) -> stream.Part:
+    """24 bars of one figure: C E G E in even quarters moved up a semitone a bar (4/4), then D C A moved down
+    (3/4), then the first again (4/4); with ``tempi`` at 90, 140 and 90 bpm (tests/test_fixes25.py uses it
+    without: a tune of one arpeggio figure)."""
+    part = stream.Part()
+    if tempi:
+        part.append(tempo.MetronomeMark(number=90))
+    for bar in range(24):
+        m = stream.Measure(number=bar + 1)
+        if bar in (0, 8, 16):
+            m.append(meter.TimeSignature("3/4" if bar == 8 else "4/4"))
+            if tempi and bar:
+                m.append(tempo.MetronomeMark(number=140 if bar == 8 else 90))
+        if 8 <= bar < 16:
+            figure = [note.Note(p, quarterLength=1).transpose(-(bar % 3)) for p in ("D5", "C5", "A4")]
+        else:
+            figure = [note.Note(p, quarterLength=1).transpose(bar % 4) for p in ("C4", "E4", "G4", "E4")]
+        for n in figure:
+            m.append(n)
+        part.append(m)
+    return part
+
+
 def changes(out: Path) -> None:
     """A tune in 4/4 at 90 bpm, then 3/4 at 140 bpm, then 4/4 again, its 1-bar motif in each section."""
-    part = stream.Part()
-    part.append(tempo.MetronomeMark(number=90))
-    figure = ["C4", "E4", "G4", "E4"]
-    for bar in range(8):
-        m = stream.Measure(number=bar + 1)
-        if bar == 0:
-            m.append(meter.TimeSignature("4/4"))
-        for p in figure:
-            m.append(note.Note(p, quarterLength=1).transpose(bar % 4))
-        part.append(m)
-    for bar in range(8, 16):
-        m = stream.Measure(number=bar + 1)
-        if bar == 8:
-            m.append(meter.TimeSignature("3/4"))
-            m.append(tempo.MetronomeMark(number=140))
-        for p in ["D5", "C5", "A4"]:
-            m.append(note.Note(p, quarterLength=1).transpose(-(bar % 3)))
-        part.append(m)
-    for bar in range(16, 24):
-        m = stream.Measure(number=bar + 1)
-        if bar == 16:
-            m.append(meter.TimeSignature("4/4"))
-            m.append(tempo.MetronomeMark(number=90))
-        for p in figure:
-            m.append(note.Note(p, quarterLength=1).transpose(bar % 4))
-        part.append(m)
-    score = stream.Score([part])
+    score = stream.Score([figure_tune()])
     score.write("musicxml", fp=str(out.with_suffix(".musicxml")))
     _midi_of(score, out.with_suffix(".mid"))
 
@@ -128,9 +125,9 @@ def ornaments(out: Path) -> None:
     score.write("musicxml", fp=str(out))
 
 
-def repeats(out: Path) -> None:
-    """An 8-bar tune with a repeat sign, first and second endings and a D.C. al Fine."""
-    part = stream.Part()
+def sequence_bars() -> list[stream.Measure]:
+    """8 bars of 3/4: a 6-note figure (G A B, D B G) moved up a semitone every 2 bars (the volta tune's notes;
+    tests/test_fixes25.py counts its 4 statements)."""
     bars = []
     for i in range(8):
         m = stream.Measure(number=i + 1)
@@ -139,6 +136,13 @@ def repeats(out: Path) -> None:
         for p in (["G4", "A4", "B4"] if i % 2 == 0 else ["D5", "B4", "G4"]):
             m.append(note.Note(p, quarterLength=1).transpose(i // 2))
         bars.append(m)
+    return bars
+
+
+def repeats(out: Path) -> None:
+    """An 8-bar tune with a repeat sign, first and second endings and a D.C. al Fine."""
+    part = stream.Part()
+    bars = sequence_bars()
     from music21 import bar, spanner
 
     bars[0].leftBarline = bar.Repeat(direction="start")
@@ -153,18 +157,23 @@ def repeats(out: Path) -> None:
     score.write("musicxml", fp=str(out))
 
 
-def lead_sheet(out: Path) -> None:
-    """A melody with chord symbols (harmony.ChordSymbol), as a lead sheet, written as MusicXML."""
+def lead_sheet_part(times: int = 6) -> stream.Part:
+    """A melody with chord symbols (harmony.ChordSymbol): the 2-bar, 7-note phrase "E D C D | E E E -" ``times``
+    times in a row (tests/test_fixes25.py counts its statements)."""
     part = stream.Part()
     part.append(meter.TimeSignature("4/4"))
-    prog = ["C", "Am", "F", "G7"] * 3
-    for i, sym in enumerate(prog):
+    for i, sym in enumerate(["C", "Am", "F", "G7"] * (times // 2)):
         m = stream.Measure(number=i + 1)
         m.append(harmony.ChordSymbol(sym))
         for p in ("E5", "D5", "C5", "D5") if i % 2 == 0 else ("E5", "E5", "E5", "R"):
             m.append(note.Rest(quarterLength=1) if p == "R" else note.Note(p, quarterLength=1))
         part.append(m)
-    stream.Score([part]).write("musicxml", fp=str(out))
+    return part
+
+
+def lead_sheet(out: Path) -> None:
+    """The lead sheet (``lead_sheet_part``: its phrase 6 times), written as MusicXML."""
+    stream.Score([lead_sheet_part()]).write("musicxml", fp=str(out))
 
 
 def two_notes(out: Path) -> None:

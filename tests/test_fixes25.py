@@ -67,18 +67,12 @@ def test_written_numbers_with_legitimate_repeats_are_kept() -> None:
 
 def _phrase_tune(path: Path, times: int) -> Path:
     """The trial's lead sheet: "E D C D | E E E -" (a 2-bar, 7-note phrase) ``times`` times in a row, with
-    chord symbols, written by music21 (benchmarks/usertrial25_inputs.py ``lead_sheet``)."""
-    from music21 import harmony, meter, note, stream
+    chord symbols, written by music21 (benchmarks/usertrial25_inputs.py ``lead_sheet_part``)."""
+    from music21 import stream
 
-    part = stream.Part()
-    part.append(meter.TimeSignature("4/4"))
-    for i, sym in enumerate(["C", "Am", "F", "G7"] * (times // 2)):
-        m = stream.Measure(number=i + 1)
-        m.append(harmony.ChordSymbol(sym))
-        for p in ("E5", "D5", "C5", "D5") if i % 2 == 0 else ("E5", "E5", "E5", "R"):
-            m.append(note.Rest(quarterLength=1) if p == "R" else note.Note(p, quarterLength=1))
-        part.append(m)
-    stream.Score([part]).write("musicxml", fp=str(path))
+    from benchmarks.usertrial25_inputs import lead_sheet_part
+
+    stream.Score([lead_sheet_part(times)]).write("musicxml", fp=str(path))
     return path
 
 
@@ -96,17 +90,13 @@ def test_a_phrase_stated_back_to_back_is_counted_each_time(tmp_path: Path, times
 
 def test_a_sequenced_figure_is_counted_each_time(tmp_path: Path) -> None:
     """The trial's volta tune: a 6-note figure moved up a semitone every 2 bars, 4 statements of 6 notes."""
-    from music21 import meter, note, stream
+    from music21 import stream
 
+    from benchmarks.usertrial25_inputs import sequence_bars
     from motifcli.discovery import discover
 
     part = stream.Part()
-    for i in range(8):
-        m = stream.Measure(number=i + 1)
-        if i == 0:
-            m.append(meter.TimeSignature("3/4"))
-        for p in (["G4", "A4", "B4"] if i % 2 == 0 else ["D5", "B4", "G4"]):
-            m.append(note.Note(p, quarterLength=1).transpose(i // 2))
+    for m in sequence_bars():
         part.append(m)
     path = tmp_path / "sequence.musicxml"
     stream.Score([part]).write("musicxml", fp=str(path))
@@ -116,23 +106,13 @@ def test_a_sequenced_figure_is_counted_each_time(tmp_path: Path) -> None:
 
 
 def _arpeggio_tune(path: Path) -> Path:
-    """The trial's tune of one figure: C E G E in even quarters, up a semitone each bar, then D C A in 3/4
-    (benchmarks/usertrial25_inputs.py ``changes``, without its tempo marks); its only part."""
-    from music21 import meter, note, stream
+    """The trial's tune of one figure (benchmarks/usertrial25_inputs.py ``figure_tune``, without its tempo
+    marks): C E G E in even quarters, up a semitone each bar, then D C A in 3/4; its only part."""
+    from music21 import stream
 
-    part = stream.Part()
-    for bar in range(24):
-        m = stream.Measure(number=bar + 1)
-        if bar in (0, 8, 16):
-            m.append(meter.TimeSignature("3/4" if bar == 8 else "4/4"))
-        if 8 <= bar < 16:
-            figure = [note.Note(p, quarterLength=1).transpose(-(bar % 3)) for p in ("D5", "C5", "A4")]
-        else:
-            figure = [note.Note(p, quarterLength=1).transpose(bar % 4) for p in ("C4", "E4", "G4", "E4")]
-        for n in figure:
-            m.append(n)
-        part.append(m)
-    stream.Score([part]).write("musicxml", fp=str(path))
+    from benchmarks.usertrial25_inputs import figure_tune
+
+    stream.Score([figure_tune(tempi=False)]).write("musicxml", fp=str(path))
     return path
 
 
