@@ -72,12 +72,9 @@ def family_track(motif: Motif, score: Score, ticks_per_beat: int, channel: int) 
     """The silent track of one family (see the module docstring)."""
     tpb = ticks_per_beat
     name = clean_text(f"Motif {motif.name} ({_sources(motif, score)})")
-    # (tick, order, message): at one tick the name, tag and volume first, then note-offs, then note-ons
-    events: list[tuple[int, int, mido.Message | mido.MetaMessage]] = [
-        (0, 0, mido.MetaMessage("track_name", name=_latin1(name))),
-        (0, 0, mido.MetaMessage("sequencer_specific", data=COPY_TAG)),
-        (0, 0, mido.Message("control_change", channel=channel, control=VOLUME, value=0)),
-    ]
+    # (tick, order, pitch, velocity): at one tick note-offs (order 0) before note-ons (1); the messages are
+    # made once, with their delta time (mido checks every field of each message it makes or copies)
+    notes: list[tuple[int, int, int, int]] = []
     seen: set[tuple[int, int, int]] = set()
     for occ in motif.occurrences:
         for n in occurrence_notes(occ, score):
@@ -88,13 +85,17 @@ def family_track(motif: Motif, score: Score, ticks_per_beat: int, channel: int) 
             if (on, off, n.pitch) in seen:  # a note in two occurrences of the family: once
                 continue
             seen.add((on, off, n.pitch))
-            velocity = min(max(int(n.velocity), 1), 127)
-            events.append((on, 3, mido.Message("note_on", channel=channel, note=n.pitch, velocity=velocity)))
-            events.append((off, 2, mido.Message("note_off", channel=channel, note=n.pitch, velocity=0)))
-    track = mido.MidiTrack()
+            notes.append((on, 1, n.pitch, min(max(int(n.velocity), 1), 127)))
+            notes.append((off, 0, n.pitch, 0))
+    track = mido.MidiTrack([
+        mido.MetaMessage("track_name", name=_latin1(name)),
+        mido.MetaMessage("sequencer_specific", data=COPY_TAG),
+        mido.Message("control_change", channel=channel, control=VOLUME, value=0),  # silent from tick 0
+    ])
     now = 0
-    for tick, _, msg in sorted(events, key=lambda e: (e[0], e[1])):
-        track.append(msg.copy(time=tick - now))
+    for tick, is_on, pitch, velocity in sorted(notes):
+        kind = "note_on" if is_on else "note_off"
+        track.append(mido.Message(kind, channel=channel, note=pitch, velocity=velocity, time=tick - now))
         now = tick
     track.append(mido.MetaMessage("end_of_track", time=0))
     return track
