@@ -2,6 +2,7 @@
 
     PYTHONPATH=$PWD python benchmarks/daw26.py --inputs DIR     # the session's 7 inputs, made in DIR
     PYTHONPATH=$PWD python benchmarks/daw26.py DIR/*.mid
+    PYTHONPATH=$PWD python benchmarks/daw26.py --time FILE.mid  # the MIDI writer with and without --motif-tracks
 
 The inputs: the three bundled examples, a music21 export of a chorale (bwv66.6: every part on channel 1),
 pop909-101 merged into one type-0 track, pop909-202 with a GM drum track, and a tune with tempo (and
@@ -147,8 +148,32 @@ def make_inputs(folder: Path) -> None:
     (folder / "tempo_changes.musicxml").unlink(missing_ok=True)
 
 
+def time_writer(src: Path, runs: int = 7) -> None:
+    """Medians of ``runs`` renders + saves (in memory) of the annotated file, without and with family tracks, twice."""
+    import io
+    import statistics
+    import time
+
+    import motifcli
+    from motifcli.writers import midi as writer
+
+    score = motifcli.read_score(src)
+    annotation = motifcli.annotate(score)
+    for flag in (False, True, False, True):
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            buf = io.BytesIO()
+            writer.render(annotation, score, motif_tracks=flag).save(file=buf)
+            times.append(time.perf_counter() - start)
+        print(f"{src.name} motif_tracks={flag}: median {1000 * statistics.median(times):.1f} ms of {runs}, "
+              f"{len(buf.getvalue())} bytes")
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--inputs"]:
+    if sys.argv[1:2] == ["--time"]:
+        time_writer(Path(sys.argv[2]))
+    elif sys.argv[1:2] == ["--inputs"]:
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
         make_inputs(Path(sys.argv[2]))
     else:
