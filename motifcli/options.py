@@ -262,8 +262,8 @@ MIDI_ONLY = ("lyrics", "keep_time_signatures", "motif_tracks")  # options only t
 
 
 def note_midi_only(ctx: typer.Context, jobs: Sequence[object]) -> None:
-    """A one-line note on stderr for ``--lyrics`` / ``--keep-time-signatures`` / ``--motif-tracks`` given where no MIDI file is
-    written (a MusicXML score annotated as MusicXML): the user asked for something the run cannot do."""
+    """A one-line note on stderr for ``--lyrics`` / ``--keep-time-signatures`` / ``--motif-tracks`` given where
+    no MIDI file is written (a MusicXML score annotated as MusicXML): the user asked for something the run cannot do."""
     if any("midi" in getattr(job, "outputs", {}) for job in jobs):
         return
     for _, flag in _given(ctx, MIDI_ONLY):

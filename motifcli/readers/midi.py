@@ -4,9 +4,9 @@ Times come from ticks / ticks-per-beat, so the note table is in beats whatever t
 Note-ons are paired with note-offs first in, first out per (channel, pitch); a note-on left open at
 the end of its track ends there. A track that mixes channels (every type-0 file) becomes one track
 per channel; channel 10 (index 9) is percussion and becomes its own drum track, so motif search can
-skip it. A track that begins with :data:`COPY_TAG` (a sequencer-specific event) is a copy of a family's notes that motif's own
-MIDI output appended (``--motif-tracks``, :mod:`motifcli.writers.midi_tracks`): it is not read, so an
-annotated file finds the families the song itself holds.
+skip it. A track that begins with :data:`COPY_TAG` (a sequencer-specific event) is a copy of a
+family's notes that motif's own MIDI output appended (``--motif-tracks``,
+:mod:`motifcli.writers.midi_tracks`): it is not read, so an annotated file finds the song's families.
 """
 
 from __future__ import annotations

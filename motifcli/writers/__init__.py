@@ -81,8 +81,8 @@ def write(
     motif_tracks: bool = False,
 ) -> None:
     """Write ``annotation`` of ``score`` as ``fmt`` to ``dest`` atomically (``lyrics``,
-    ``keep_time_signatures`` and ``motif_tracks``: MIDI output only, see :mod:`motifcli.writers.midi`; every writer gets
-    them as one :class:`~motifcli.writers.options.WriteOptions` and reads what it needs).
+    ``keep_time_signatures`` and ``motif_tracks``: MIDI output only, see :mod:`motifcli.writers.midi`; every
+    writer gets them as one :class:`~motifcli.writers.options.WriteOptions` and reads what it needs).
 
     Raises :class:`UsageError` for an unknown format and :class:`OutputError` when the file cannot
     be written (folder missing or read-only, destination is the input itself, ...). Writes no

@@ -1,8 +1,9 @@
 """``--motif-tracks``: one silent MIDI track per family, holding a copy of its occurrences' notes.
 
 A marker says where an occurrence starts; a DAW's piano roll does not show which notes belong to it or
-where it ends, and Ableton Live (and Logic's Import, as against Open) reads no markers at all. A track
-is what every DAW imports (benchmarks/phase26-daw26.md has the sources). So, on request, after the
+where it ends, and not every DAW reads markers (Ableton Live's help names none among what it imports;
+Logic's Import, as against Open, loads region data only; Cubase only with "Import Markers"). A track is
+what every DAW imports (benchmarks/phase26-daw26.md has the sources). So, on request, after the
 song's own tracks (which stay as they are, event for event), each family gets a track:
 
 * named "Motif A (MELODY, PIANO)": the family and the song tracks its notes come from;
@@ -36,7 +37,7 @@ from motifcli.readers.midi import COPY_TAG, is_copy_track
 from motifcli.score import DRUM_CHANNEL, Score
 from motifcli.writers._common import clean_text, occurrence_notes
 
-VOLUME = 7  # CC7, channel volume: 0 silences the motif channel in every GM player and DAW instrument
+VOLUME = 7  # CC7, channel volume: 0 silences the channel in a GM player; MuseScore's import sets the part's volume to it
 
 
 def used_channels(tracks: Iterable[mido.MidiTrack]) -> set[int]:
