@@ -36,14 +36,14 @@ def plain(track: mido.MidiTrack) -> list[str]:
 
 
 def notes_of(track: mido.MidiTrack) -> set[tuple[int, int, int]]:
-    """(on tick, off tick, pitch) of every note of ``track`` (note-ons paired first in, first out)."""
+    """(on tick, off tick, pitch) of every note of ``track`` (note-ons paired first in, first out per channel and key)."""
     tick, open_, out = 0, {}, set()
     for msg in track:
         tick += msg.time
         if msg.type == "note_on" and msg.velocity:
-            open_.setdefault(msg.note, []).append(tick)
-        elif msg.type in ("note_on", "note_off") and open_.get(msg.note):
-            out.add((open_[msg.note].pop(0), tick, msg.note))
+            open_.setdefault((msg.channel, msg.note), []).append(tick)
+        elif msg.type in ("note_on", "note_off") and open_.get((msg.channel, msg.note)):
+            out.add((open_[(msg.channel, msg.note)].pop(0), tick, msg.note))
     return out
 
 
@@ -64,11 +64,13 @@ def check(src: Path, tmp_path: Path) -> tuple[mido.MidiFile, mido.MidiFile, dict
     # the song: the default output's tracks, message for message (notes, tempo map, programs, CCs, names, marks)
     assert [plain(t) for t in after.tracks[:song]] == [plain(t) for t in before.tracks]
     song_channels = {m.channel for t in before.tracks for m in t if not m.is_meta and hasattr(m, "channel")}
+    song_notes = set().union(*(notes_of(t) for t in before.tracks))
     for family, track in zip(families, after.tracks[song:]):
         assert track.name.startswith(f"Motif {family['name']} (")
         assert track[1].type == "sequencer_specific" and tuple(track[1].data) == midi_reader.COPY_TAG
         # exactly the occurrences' notes, at their ticks and pitches
         assert notes_of(track) == expected_notes(family, after.ticks_per_beat), family["name"]
+        assert notes_of(track) <= song_notes  # copies of the song's own notes
         channels = {m.channel for m in track if not m.is_meta}
         assert len(channels) == 1 and not channels & song_channels and 9 not in channels  # a channel of its own
         first = next(m for m in track if not m.is_meta)
