@@ -146,7 +146,7 @@ def _stage_all(job: Job, annotation: Any, score: Any, settings: Settings, staged
         staged.append(_Staged(fmt, stage, dest))
         try:
             write(annotation, score, fmt, stage, lyrics=settings.lyrics,
-                  keep_time_signatures=settings.keep_time_signatures)
+                  keep_time_signatures=settings.keep_time_signatures, motif_tracks=settings.motif_tracks)
         except MotifError as exc:
             if exc.path != str(stage):
                 raise

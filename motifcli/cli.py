@@ -183,6 +183,11 @@ def annotate(
         "--keep-time-signatures",
         help="MIDI output: keep the input's time signatures (default: the bars the report numbers)."),
     ] = False,
+    motif_tracks: Annotated[bool, typer.Option(
+        "--motif-tracks",
+        help="MIDI output: also a silent track per family (after the song's) holding a copy of its "
+             "occurrences' notes, for a DAW's piano roll."),
+    ] = False,
     max_bytes: MaxBytesOpt = None,
     max_notes: MaxNotesOpt = None,
     max_beats: MaxBeatsOpt = None,
@@ -207,7 +212,7 @@ def annotate(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
             min_notes=min_notes, unit=unit, max_families=max_families, bar_offset=bar_offset, meter=meter,
             texture_model=texture_model, inversions=inversions, augmentations=augmentations, retrogrades=retrogrades,
-            lyrics=lyrics, keep_time_signatures=keep_time_signatures, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
+            lyrics=lyrics, keep_time_signatures=keep_time_signatures, motif_tracks=motif_tracks, max_bytes=max_bytes, max_notes=max_notes, max_beats=max_beats, max_parts=max_parts,
             max_unzipped_bytes=max_unzipped_bytes, max_segments=max_segments, max_discovery_notes=max_discovery_notes,
         )
         note_unused(ctx, settings.unit, settings.texture_model)

@@ -153,6 +153,7 @@ def build_settings(
     meter: str | None = None,
     lyrics: bool = False,
     keep_time_signatures: bool = False,
+    motif_tracks: bool = False,
     max_bytes: int | None = None,
     max_notes: int | None = None,
     max_beats: float | None = None,
@@ -204,6 +205,7 @@ def build_settings(
             retrogrades=retrogrades,
             lyrics=lyrics,
             keep_time_signatures=keep_time_signatures,
+            motif_tracks=motif_tracks,
             limits=replace(ReadLimits(), **changes),
         )
     except UsageError as exc:  # name the flag, not the Settings field
@@ -256,12 +258,12 @@ def note_unused(ctx: typer.Context, unit: str, texture_model: str | None = "clus
         typer.echo(f"note: {flag} has no effect with --unit {unit}{mode} ({where[name]}); ignored", err=True)
 
 
-MIDI_ONLY = ("lyrics", "keep_time_signatures")  # options only the MIDI writer reads
+MIDI_ONLY = ("lyrics", "keep_time_signatures", "motif_tracks")  # options only the MIDI writer reads
 
 
 def note_midi_only(ctx: typer.Context, jobs: Sequence[object]) -> None:
-    """A one-line note on stderr for ``--lyrics`` / ``--keep-time-signatures`` given where no MIDI file is
-    written (a MusicXML score annotated as MusicXML): the user asked for something the run cannot do."""
+    """A one-line note on stderr for ``--lyrics`` / ``--keep-time-signatures`` / ``--motif-tracks`` given where
+    no MIDI file is written (a MusicXML score annotated as MusicXML): the user asked for something the run cannot do."""
     if any("midi" in getattr(job, "outputs", {}) for job in jobs):
         return
     for _, flag in _given(ctx, MIDI_ONLY):

@@ -36,6 +36,9 @@ REDONE_REASONS = {
     "unknown": "no record of their options",
 }
 _NOT_OPTIONS = {"limits", "meter_map", "distance", "threshold_source", "bar_windows", "origin_from_score", "is_resolved"}
+# options added later that the record names only when given: a default run's record stays as before, so
+# --resume still trusts outputs made before the option existed (session 26: --motif-tracks)
+_ONLY_WHEN_SET = {"motif_tracks"}
 
 
 def record_path(outputs: dict[str, Path]) -> Path:
@@ -55,7 +58,8 @@ def options_of(settings: Any) -> dict[str, Any]:
     from motifcli.version import __version__
 
     given = settings.unresolved()
-    options = {f.name: getattr(given, f.name) for f in fields(given) if f.name not in _NOT_OPTIONS}
+    options = {f.name: getattr(given, f.name) for f in fields(given)
+               if f.name not in _NOT_OPTIONS and (f.name not in _ONLY_WHEN_SET or getattr(given, f.name))}
     return json.loads(json.dumps({"motif": __version__, **options}, sort_keys=True))  # as read back
 
 

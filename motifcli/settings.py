@@ -106,6 +106,7 @@ class Settings:
     min_occurrences: int = 2
     lyrics: bool = False
     keep_time_signatures: bool = False  # MIDI output: keep the input's time signatures, not the run's bars
+    motif_tracks: bool = False  # MIDI output: a silent track per family holding its occurrences' notes
     unit: str = DEFAULT_UNIT
     max_families: int | None = None
     limits: ReadLimits = field(default_factory=ReadLimits)

@@ -11,7 +11,7 @@ Every writer goes through :mod:`motifcli.atomic`, so a killed run never leaves h
 | format     | extension     | what it is                                                        |
 |------------|---------------|-------------------------------------------------------------------|
 | `musicxml` | `.musicxml`   | the score with coloured notes and a "Motif A1" bracket per statement |
-| `midi`     | `.mid`        | the input's events plus a marker per statement (+ lyrics), in the run's bars |
+| `midi`     | `.mid`        | the input's events plus a marker per statement (+ lyrics, + a silent track per family), in the run's bars |
 | `json`     | `.json`       | the annotation (schema in docs/json-schema.md)                    |
 | `csv`      | `.csv`        | one row per occurrence                                            |
 | `mirex`    | `.mirex.txt`  | MIREX discovery-of-patterns format (mir_eval.io.load_patterns)    |
@@ -78,10 +78,11 @@ def write(
     *,
     lyrics: bool = False,
     keep_time_signatures: bool = False,
+    motif_tracks: bool = False,
 ) -> None:
-    """Write ``annotation`` of ``score`` as ``fmt`` to ``dest`` atomically (``lyrics`` and
-    ``keep_time_signatures``: MIDI output only, see :mod:`motifcli.writers.midi`; every writer gets
-    them as one :class:`~motifcli.writers.options.WriteOptions` and reads what it needs).
+    """Write ``annotation`` of ``score`` as ``fmt`` to ``dest`` atomically (``lyrics``,
+    ``keep_time_signatures`` and ``motif_tracks``: MIDI output only, see :mod:`motifcli.writers.midi`; every
+    writer gets them as one :class:`~motifcli.writers.options.WriteOptions` and reads what it needs).
 
     Raises :class:`UsageError` for an unknown format and :class:`OutputError` when the file cannot
     be written (folder missing or read-only, destination is the input itself, ...). Writes no
@@ -97,7 +98,8 @@ def write(
     from motifcli.writers.options import WriteOptions  # here, like the format's module: imports stay lazy
 
     try:
-        module.write(annotation, score, dest, WriteOptions(lyrics=lyrics, keep_time_signatures=keep_time_signatures))
+        module.write(annotation, score, dest, WriteOptions(lyrics=lyrics, keep_time_signatures=keep_time_signatures,
+                                                           motif_tracks=motif_tracks))
     except MotifError:
         raise
     except OSError as exc:

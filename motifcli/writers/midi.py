@@ -30,6 +30,9 @@ annotating an annotated file gives one set of marks (the reader never reads them
 At one tick a new event goes before the existing ones (a lyric precedes the note it names), but
 never after the track's end-of-track, which moves later only when an occurrence starts after it
 (a time signature goes before a marker of its tick).
+With ``motif_tracks=True`` (``--motif-tracks``), one silent track per family follows the song's
+tracks, holding a copy of its occurrences' notes (:mod:`motifcli.writers.midi_tracks`); such tracks
+an earlier run appended are dropped first, with or without the option.
 For a MusicXML input there are no MIDI events to keep: a type-1 file is built from the score
 (tempo map, its written time signatures, one track per score track) and marked the same way.
 """
@@ -54,6 +57,7 @@ from motifcli.score import DRUM_CHANNEL, Score
 from motifcli.voice_ids import TEXTURES
 from motifcli.writers._common import clean_text, first_note_track, note_span
 from motifcli.writers.midi_bars import signature_events
+from motifcli.writers.midi_tracks import add_family_tracks, without_copies
 from motifcli.writers.options import DEFAULT, WriteOptions
 from motifcli.writers.shared import statements
 
@@ -266,19 +270,27 @@ def _source_track(score: Score, index: int, built: bool) -> int | None:
 
 
 def render(annotation: Annotation, score: Score, *, lyrics: bool = False,
-           keep_time_signatures: bool = False) -> mido.MidiFile:
+           keep_time_signatures: bool = False, motif_tracks: bool = False) -> mido.MidiFile:
     """The annotated MIDI file (see the module docstring)."""
     built = not (score.format == "midi" and score.source is not None)
     midi = _load_source(score)
-    if not built:  # a file motif annotated before: its marks are replaced, not stacked
+    if not built:  # a file motif annotated before: its marks (and family tracks) are replaced, not stacked
+        without_copies(midi)
         midi.tracks = [without_own_marks(track) for track in midi.tracks]
     conductor = [] if built or keep_time_signatures else bar_events(midi, annotation, score)
-    return mark(midi, annotation, score, lyrics=lyrics, built=built, conductor=conductor)
+    midi = mark(midi, annotation, score, lyrics=lyrics, built=built, conductor=conductor)
+    return add_family_tracks(midi, annotation, score) if motif_tracks else midi
 
 
 def write(annotation: Annotation, score: Score, dest: Path, options: WriteOptions = DEFAULT) -> None:
-    """Write the annotated MIDI file atomically (``options``: lyrics, keep_time_signatures)."""
-    midi = render(annotation, score, lyrics=options.lyrics, keep_time_signatures=options.keep_time_signatures)
+    """Write the annotated MIDI file atomically (``options``: lyrics, keep_time_signatures, motif_tracks)."""
+    try:
+        midi = render(annotation, score, lyrics=options.lyrics, keep_time_signatures=options.keep_time_signatures,
+                      motif_tracks=options.motif_tracks)
+    except OutputError as exc:
+        if exc.path is None:  # (midi_tracks: no channel free) name the file it could not write
+            raise OutputError(exc.message, dest) from exc
+        raise
     buf = io.BytesIO()
     try:
         midi.save(file=buf)

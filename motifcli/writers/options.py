@@ -15,6 +15,7 @@ from dataclasses import dataclass
 class WriteOptions:
     lyrics: bool = False  # MIDI: "Motif A1" as a lyric at its first note too (karaoke views show it; + its line where ambiguous)
     keep_time_signatures: bool = False  # MIDI: the input's time signatures, not the run's bars
+    motif_tracks: bool = False  # MIDI: a silent track per family with its occurrences' notes (writers/midi_tracks.py)
 
 
 DEFAULT = WriteOptions()

@@ -1,0 +1,125 @@
+"""``--motif-tracks``: one silent MIDI track per family, holding a copy of its occurrences' notes.
+
+A marker says where an occurrence starts; a DAW's piano roll does not show which notes belong to it or
+where it ends, and not every DAW reads markers (Ableton Live's help names none among what it imports;
+Logic's Import, as against Open, loads region data only; Cubase only with "Import Markers"). A track is
+what every DAW imports (benchmarks/phase26-daw26.md has the sources). So, on request, after the
+song's own tracks (which stay as they are, event for event), each family gets a track:
+
+* named "Motif A (MELODY, PIANO)": the family and the song tracks its notes come from;
+* at tick 0 a sequencer-specific event (FF 7F, :data:`~motifcli.readers.midi.COPY_TAG`), which DAWs
+  and MuseScore ignore and the MIDI reader looks for: a file motif annotated this way and annotated
+  again is read without these copies (the same families), and the writer drops the old ones before it
+  writes its own (a text event would say it in words, but MuseScore 3 prints it on another part's staff);
+* the union of its occurrences' notes (a note in two occurrences once), at their ticks, pitches,
+  lengths and velocities (so a producer can drag the clip onto an instrument and hear the motif); where
+  each occurrence starts, the conductor track's markers say ("Motif A2 (PIANO, whole texture)"). No
+  lyric per occurrence: MuseScore 3's import puts a lyric of a later track on another part's staff,
+  repeated (phase26-daw26.md);
+* on a channel the song does not use (never 10: drums), with a volume of 0 (CC7 = 0 at tick 0): played
+  as it is, the file sounds as the song did. Not the song's channel, because the copy of a note there
+  would double it and its note-off would end the song's note. The families take the free channels in
+  turn from the highest down, so two neighbouring family tracks never share one when two are free
+  (MuseScore 3's import joins neighbouring tracks of one channel into one two-staff part, named after
+  the first). A song that uses all 15 other channels leaves no room: that is an error naming the option
+  (never an audible doubling of the song).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import mido
+
+from motifcli.annotation import Annotation, Motif
+from motifcli.errors import OutputError
+from motifcli.readers.midi import COPY_TAG, is_copy_track
+from motifcli.score import DRUM_CHANNEL, Score
+from motifcli.writers._common import clean_text, occurrence_notes
+
+VOLUME = 7  # CC7, channel volume: 0 silences the channel in a GM player; MuseScore's import sets the part's volume to it
+
+
+def used_channels(tracks: Iterable[mido.MidiTrack]) -> set[int]:
+    """The channels of every channel message (notes, controllers, programs, bends) in ``tracks``."""
+    return {msg.channel for track in tracks for msg in track if not msg.is_meta and hasattr(msg, "channel")}
+
+
+def free_channels(tracks: Iterable[mido.MidiTrack]) -> list[int]:
+    """The channels (0-based) no message of ``tracks`` uses, highest first, never the drum channel."""
+    used = used_channels(tracks) | {DRUM_CHANNEL}
+    return [c for c in range(15, -1, -1) if c not in used]
+
+
+def without_copies(midi: mido.MidiFile) -> None:
+    """Drop (in place) the motif tracks an earlier run appended: the trailing tracks that begin with
+    :data:`COPY_TAG`. Only trailing ones: a track before a song track keeps the song's numbering."""
+    while len(midi.tracks) > 1 and is_copy_track(midi.tracks[-1]):
+        midi.tracks.pop()
+
+
+def _sources(motif: Motif, score: Score) -> str:
+    """The song tracks the family's notes come from, in the song's order: "MELODY, PIANO"."""
+    tracks = sorted({getattr(note, "track", occ.track) for occ in motif.occurrences for note in occurrence_notes(occ, score)})
+    names: list[str] = []
+    for track in tracks:
+        name = score.tracks[track].name if 0 <= track < len(score.tracks) else f"Track {track + 1}"
+        if name not in names:
+            names.append(name)
+    return ", ".join(names)
+
+
+def family_track(motif: Motif, score: Score, ticks_per_beat: int, channel: int) -> mido.MidiTrack:
+    """The silent track of one family (see the module docstring)."""
+    tpb = ticks_per_beat
+    name = clean_text(f"Motif {motif.name} ({_sources(motif, score)})")
+    # (tick, order, pitch, velocity): at one tick note-offs (order 0) before note-ons (1); the messages are
+    # made once, with their delta time (mido checks every field of each message it makes or copies)
+    notes: list[tuple[int, int, int, int]] = []
+    seen: set[tuple[int, int, int]] = set()
+    for occ in motif.occurrences:
+        for n in occurrence_notes(occ, score):
+            if not 0 <= n.pitch <= 127:
+                continue
+            on = max(0, round(n.onset * tpb))
+            off = max(round(n.offset * tpb), on + 1)  # never a note-off before its note-on (as midi_from_score)
+            if (on, off, n.pitch) in seen:  # a note in two occurrences of the family: once
+                continue
+            seen.add((on, off, n.pitch))
+            notes.append((on, 1, n.pitch, min(max(int(n.velocity), 1), 127)))
+            notes.append((off, 0, n.pitch, 0))
+    track = mido.MidiTrack([
+        mido.MetaMessage("track_name", name=_latin1(name)),
+        mido.MetaMessage("sequencer_specific", data=COPY_TAG),
+        mido.Message("control_change", channel=channel, control=VOLUME, value=0),  # silent from tick 0
+    ])
+    now = 0
+    for tick, is_on, pitch, velocity in sorted(notes):
+        kind = "note_on" if is_on else "note_off"
+        track.append(mido.Message(kind, channel=channel, note=pitch, velocity=velocity, time=tick - now))
+        now = tick
+    track.append(mido.MetaMessage("end_of_track", time=0))
+    return track
+
+
+def add_family_tracks(midi: mido.MidiFile, annotation: Annotation, score: Score) -> mido.MidiFile:
+    """Append one silent track per family of ``annotation`` (in place; a type-0 file becomes type 1,
+    its one track first and unchanged) and return ``midi``. :class:`OutputError` when the song leaves
+    no channel free."""
+    motifs = [m for m in annotation.motifs if m.occurrences]
+    if not motifs:
+        return midi
+    channels = free_channels(midi.tracks)
+    if not channels:
+        raise OutputError("--motif-tracks needs a MIDI channel the song does not use; "
+                          "this file uses all 15 besides the drums' (10)")
+    midi.tracks.extend(family_track(m, score, midi.ticks_per_beat, channels[i % len(channels)])
+                       for i, m in enumerate(motifs))
+    if midi.type == 0:
+        midi.type = 1
+    return midi
+
+
+def _latin1(text: str) -> str:
+    """MIDI text as mido writes it (Latin-1): other characters become "?"."""
+    return text.encode("latin-1", "replace").decode("latin-1")
