@@ -322,6 +322,23 @@ class LazyModel:
         return f"LazyModel(path={str(self.path)!r}, provider={self.provider!r}, opened={self.opened})"
 
 
+def as_model(model: MotifModel | LazyModel | str | os.PathLike[str] | None,
+             required: bool = False) -> MotifModel | LazyModel | None:
+    """What ``annotate`` / ``embed`` take as a model: a loaded model or a :class:`LazyModel` as it is, an
+    .onnx path as a LazyModel of that file (opened on first use), None (the shipped one; refused when
+    ``required``). Anything else is a :class:`TypeError` before any work: a number there was silently
+    taken for a model that a chorale never opened, so ``annotate(score, 0.3)`` ran at the default
+    sensitivity."""
+    if isinstance(model, (MotifModel, LazyModel)) or (model is None and not required):
+        return model
+    if isinstance(model, (str, os.PathLike)):
+        return LazyModel(model)
+    hint = (f" (a number is the sensitivity: sensitivity={model!r}, or annotate(score, None, {model!r}))"
+            if isinstance(model, (int, float)) and not isinstance(model, bool) else "")
+    raise TypeError(f"model must be a loaded model (motifcli.load_model()), a motifcli.model.LazyModel or an .onnx "
+                    f"path, not {type(model).__name__}{hint}")
+
+
 def lazy(model: MotifModel | LazyModel | None) -> LazyModel:
     """``model`` as a :class:`LazyModel`: itself, a loaded model wrapped, or the shipped model unopened."""
     if isinstance(model, LazyModel):
