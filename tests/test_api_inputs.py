@@ -127,6 +127,21 @@ def test_settings_as_a_dict_are_its_fields_and_another_type_is_refused() -> None
         motifcli.annotate(score, settings=[0.3])  # type: ignore[arg-type]
 
 
+def test_an_opened_model_pickles_for_a_worker_and_embeds_the_same() -> None:
+    """joblib / multiprocessing pickle what a call gets; an onnxruntime session cannot be pickled."""
+    score = motifcli.read_score(CHORALE)
+    lazy = LazyModel()
+    first = motifcli.embed(score, lazy).vectors
+    assert lazy.opened
+    again = pickle.loads(pickle.dumps(lazy))
+    assert not again.opened and again.path == lazy.path  # opened on its first use in the worker
+    np.testing.assert_array_equal(motifcli.embed(score, again).vectors, first)
+    loaded = motifcli.load_model(provider="cpu")
+    copy = pickle.loads(pickle.dumps(loaded))
+    assert copy.path == loaded.path and copy.providers == loaded.providers
+    np.testing.assert_array_equal(motifcli.embed(score, copy).vectors, first)
+
+
 def test_an_annotation_pickles_and_its_json_reads_back() -> None:
     """Not a fix: what a notebook session checked and found working (a guard)."""
     annotation = motifcli.annotate(motifcli.read_score(CHORALE))
