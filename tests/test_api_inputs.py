@@ -148,3 +148,10 @@ def test_an_annotation_pickles_and_its_json_reads_back() -> None:
     assert pickle.loads(pickle.dumps(annotation)) == annotation
     back = motifcli.annotation.Annotation.from_dict(json.loads(json.dumps(annotation.to_dict())))
     assert back.to_dict() == annotation.to_dict()
+
+
+def test_an_embedding_result_shows_as_one_line() -> None:
+    result = motifcli.embed(CHORALE, motifcli.load_model())
+    text = repr(result)
+    assert text == f"<EmbeddingResult: {len(result)} windows x {result.vectors.shape[1]} dims " \
+                   "('Soprano' 10, 'Alto' 10, 'Tenor' 10, 'Bass' 10)>"
