@@ -23,12 +23,14 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union, cast
 
 from motifcli.errors import ScoreReadError
 from motifcli.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import TypeAlias
+
     from music21.stream import Stream
 
     from motifcli.annotation import Annotation
@@ -38,8 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     # what a call takes as a piece (a path or a music21 stream is read: motifcli.readers.as_score) and as a
     # model (an .onnx path is opened on first use: motifcli.model.as_model)
-    ScoreLike = Score | str | os.PathLike[str] | Stream
-    ModelLike = MotifModel | LazyModel | str | os.PathLike[str]
+    ScoreLike: TypeAlias = Union[Score, str, os.PathLike[str], Stream]
+    ModelLike: TypeAlias = Union[MotifModel, LazyModel, str, os.PathLike[str]]
 
 
 def settings_from(settings: Settings | Mapping[str, Any] | float | None = None, **options: Any) -> Settings:
@@ -124,11 +126,11 @@ def embed(
     asked = settings_from(settings, **options)
     if asked.unit != "bar":
         asked = Settings.build(asked, unit="bar")
-    model = as_model(model, required=True)
-    score = as_score(score, asked.limits)
-    run = asked.resolve(model).for_score(score)
-    check_window_count(score, model, run)
-    return embed_score(score, model, run, timings)
+    encoder = cast("MotifModel", as_model(model, required=True))  # a LazyModel has a MotifModel's interface
+    piece = as_score(score, asked.limits)
+    run = asked.resolve(encoder).for_score(piece)
+    check_window_count(piece, encoder, run)
+    return embed_score(piece, encoder, run, timings)
 
 
 def annotate(
@@ -155,24 +157,26 @@ def annotate(
     from motifcli.readers import as_score
 
     asked = settings_from(settings, **options)
+    given: MotifModel | LazyModel | None = None
     if model is not None:  # None: motifcli.model is not imported for a note level that never needs it
         from motifcli.model import as_model
 
-        model = as_model(model)
-    score = as_score(score, asked.limits)
+        given = as_model(model)
+    piece = as_score(score, asked.limits)
     if asked.unit == "note":
-        return _annotate_notes(score, model, asked, timings)
-    if model is None:
+        return _annotate_notes(piece, given, asked, timings)
+    if given is None:
         from motifcli.model import load_model
 
-        model = load_model()
-    run = asked.resolve(model).for_score(score)  # bad values fail before work
+        given = load_model()
+    encoder = cast("MotifModel", given)  # a LazyModel has a MotifModel's interface
+    run = asked.resolve(encoder).for_score(piece)  # bad values fail before work
     from motifcli.embedding import embed_score
     from motifcli.grouping import group
 
-    check_window_count(score, model, run)
-    embedded = embed_score(score, model, run, timings)
-    annotation = group(score, embedded, run, model.card(), timings)
+    check_window_count(piece, encoder, run)
+    embedded = embed_score(piece, encoder, run, timings)
+    annotation = group(piece, embedded, run, encoder.card(), timings)
     annotation.hands = {}  # bar windows take a track whole: no hand named, none notated (phase20-hands20.md)
     return _with_bars(annotation, run)
 
