@@ -16,7 +16,8 @@ keeps these):
   the writer steps around a stop with (musicxml_splice._direction);
 * the key to the marks (:mod:`~motifcli.writers.musicxml_key`): a direction holding nothing but its
   words and placement;
-* once the document holds such a label, the colours of motif's palette (``annotation.PALETTE``)
+* once the document holds such a label, the colours of motif's palette (``annotation.PALETTE``, and
+  ``FORMER_COLOURS`` of earlier versions)
   on ``<note>`` and ``<notehead>`` (MuseScore 3 exports a note's colour as the notehead's).
 
 A direction on a line of its own goes with its line (so a file motif wrote comes back byte for
@@ -29,7 +30,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from motifcli.annotation import LABEL_TEXT, PALETTE
+from motifcli.annotation import FORMER_COLOURS, LABEL_TEXT, PALETTE
 from motifcli.writers.musicxml_key import is_key
 
 _DIRECTION = re.compile(r"<direction[\s>].*?</direction\s*>", re.S)
@@ -38,7 +39,7 @@ _STEP_BEFORE = re.compile(r"<(forward|backup)><duration>([0-9]+)</duration></\1>
 _STEP_AFTER = re.compile(r"^<(forward|backup)><duration>([0-9]+)</duration></\1>")
 _BREAK = re.compile(r"\r\n|\r|\n")
 _PLACEMENT = {"offset", "staff", "voice"}
-_COLOURS = "|".join(c[1:] for c in PALETTE)
+_COLOURS = "|".join(c[1:] for c in PALETTE + FORMER_COLOURS)  # an earlier version's colours are ours too
 _COLOUR = re.compile(rf"(<(?:note|notehead)\b[^>]*?)\s+color\s*=\s*([\"'])#(?:{_COLOURS})\2", re.I)
 
 
