@@ -51,3 +51,22 @@ def test_no_two_family_colours_look_alike() -> None:
 def test_former_colours_are_not_in_use() -> None:
     """The colours replaced stay recognisable as motif's (musicxml_own, the plugin's Clear) and no family takes them."""
     assert len(set(PALETTE)) == 16 and not set(FORMER_COLOURS) & set(PALETTE)
+
+
+def test_a_score_coloured_by_an_earlier_version_is_cleaned_again(tmp_path) -> None:  # noqa: ANN001
+    """A file annotated before session 26 (family G in #F0E442) re-annotated: the old colour goes with the labels."""
+    import subprocess
+    import sys
+
+    import music21
+
+    from motifcli.writers.musicxml_own import strip_marks
+    from test_musescore import motif_env
+
+    src = next(p for p in music21.corpus.getPaths() if p.name == "bwv66.6.mxl")
+    cmd = [sys.executable, "-m", "motifcli", "annotate", str(src), "-f", "musicxml", "-o", str(tmp_path)]
+    assert subprocess.run(cmd, env=motif_env(), capture_output=True, timeout=300).returncode == 0
+    data = next(tmp_path.glob("*.motifs.musicxml")).read_bytes()
+    older = data.replace(PALETTE[0].encode(), FORMER_COLOURS[0].encode())  # family A in the old yellow
+    assert older.count(FORMER_COLOURS[0].encode()) > 5
+    assert b"color=" not in strip_marks(older, "utf-8")
