@@ -18,7 +18,8 @@ from test_musescore import MuseScore, musescore  # noqa: F401 - musescore is a f
 from typer.testing import CliRunner
 
 from motifcli.cli import app
-import motifcli.readers.midi as midi_reader
+from motifcli.midi_copy import COPY_TAG
+from motifcli.readers.midi import read_midi
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "pop909-101.mid"
@@ -67,7 +68,7 @@ def check(src: Path, tmp_path: Path) -> tuple[mido.MidiFile, mido.MidiFile, dict
     song_notes = set().union(*(notes_of(t) for t in before.tracks))
     for family, track in zip(families, after.tracks[song:]):
         assert track.name.startswith(f"Motif {family['name']} (")
-        assert track[1].type == "sequencer_specific" and tuple(track[1].data) == midi_reader.COPY_TAG
+        assert track[1].type == "sequencer_specific" and tuple(track[1].data) == COPY_TAG
         # exactly the occurrences' notes, at their ticks and pitches
         assert notes_of(track) == expected_notes(family, after.ticks_per_beat), family["name"]
         assert notes_of(track) <= song_notes  # copies of the song's own notes
@@ -105,7 +106,7 @@ def test_a_music21_file_and_a_type_0_file(tmp_path: Path) -> None:
 
 def test_annotating_the_output_again_finds_the_same_families_and_replaces_the_tracks(tmp_path: Path) -> None:
     first, report = annotate(EXAMPLE, tmp_path / "one", "--motif-tracks")
-    assert len(midi_reader.read_midi(first).tracks) == len(midi_reader.read_midi(EXAMPLE).tracks)  # the copies are not read
+    assert len(read_midi(first).tracks) == len(read_midi(EXAMPLE).tracks)  # the copies are not read
     again, report2 = annotate(first, tmp_path / "two", "--motif-tracks")
     strip = lambda r: [(m["name"], [o["notes"] for o in m["occurrences"]]) for m in r["motifs"]]  # noqa: E731
     assert strip(report2) == strip(report)

@@ -4,7 +4,7 @@ Times come from ticks / ticks-per-beat, so the note table is in beats whatever t
 Note-ons are paired with note-offs first in, first out per (channel, pitch); a note-on left open at
 the end of its track ends there. A track that mixes channels (every type-0 file) becomes one track
 per channel; channel 10 (index 9) is percussion and becomes its own drum track, so motif search can
-skip it. A track that begins with :data:`COPY_TAG` (a sequencer-specific event) is a copy of a
+skip it. A track that begins with :data:`motifcli.midi_copy.COPY_TAG` (a sequencer-specific event) is a copy of a
 family's notes that motif's own MIDI output appended (``--motif-tracks``,
 :mod:`motifcli.writers.midi_tracks`): it is not read, so an annotated file finds the song's families.
 """
@@ -21,23 +21,9 @@ import mido
 
 from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits, counted
+from motifcli.midi_copy import is_copy_track
 from motifcli.score import DRUM_CHANNEL, Note, Score, TempoChange, TimeSignature, Track
 from motifcli.suffixes import score_format
-
-# the data of the sequencer-specific event (FF 7F; 0x7D: the ID for non-commercial use) at tick 0 of a
-# track motif wrote as a copy of one family's notes (--motif-tracks). Not a text event: MuseScore 3's
-# import prints a text event as staff text, on another part's staff
-COPY_TAG = (0x7D, *b"motif family copy")
-
-
-def is_copy_track(track: mido.MidiTrack) -> bool:
-    """Whether ``track`` is a family's copy motif appended: the event :data:`COPY_TAG` at tick 0."""
-    for msg in track:
-        if msg.time:
-            return False
-        if msg.type == "sequencer_specific" and tuple(msg.data) == COPY_TAG:
-            return True
-    return False
 
 
 def read_midi(path: str | Path, limits: ReadLimits | None = None) -> Score:

@@ -7,7 +7,7 @@ what every DAW imports (benchmarks/phase26-daw26.md has the sources). So, on req
 song's own tracks (which stay as they are, event for event), each family gets a track:
 
 * named "Motif A (MELODY, PIANO)": the family and the song tracks its notes come from;
-* at tick 0 a sequencer-specific event (FF 7F, :data:`~motifcli.readers.midi.COPY_TAG`), which DAWs
+* at tick 0 a sequencer-specific event (FF 7F, :data:`~motifcli.midi_copy.COPY_TAG`), which DAWs
   and MuseScore ignore and the MIDI reader looks for: a file motif annotated this way and annotated
   again is read without these copies (the same families), and the writer drops the old ones before it
   writes its own (a text event would say it in words, but MuseScore 3 prints it on another part's staff);
@@ -33,7 +33,7 @@ import mido
 
 from motifcli.annotation import Annotation, Motif
 from motifcli.errors import OutputError
-from motifcli.readers.midi import COPY_TAG, is_copy_track
+from motifcli.midi_copy import COPY_TAG, is_copy_track
 from motifcli.score import DRUM_CHANNEL, Score
 from motifcli.writers._common import clean_text, occurrence_notes
 
