@@ -1,4 +1,4 @@
-"""MIDI output: the input's own events, plus a marker per occurrence (and lyrics on request), in the run's bars.
+"""MIDI output: the input's own events, plus a marker per moment a motif starts (and lyrics on request), in the run's bars.
 
 For MIDI input the reader's parse (``Score.parsed_source``; else the kept bytes, parsed again) is the
 starting point: every existing event keeps its absolute tick and its order; the new meta events
@@ -11,20 +11,20 @@ are slotted in by absolute tick and the delta times recomputed:
   bars the report numbers; ``keep_time_signatures=True`` (``--keep-time-signatures``) keeps the
   file's. Meter ``midi`` (the file's own signatures agree with the notes): nothing changes;
 
-* a marker (FF 06) at each occurrence's first note on the conductor track (track 0 of a type-1
-  file, the only track of a type-0 file), which DAWs show on their timeline; a marker belongs to no
-  track, so its text says where the occurrence is, as a label track's does (``labels.label_text``):
-  "Motif A1 (Piano, staff 1, voice 2)", "Motif A1 (Track 3, line 2 from the top)"; occurrences of
-  several families with the same notes get one marker (and lyric) naming them all, most salient
-  first: "Motif A3 = B1 (Violin I, top line)" (:mod:`~motifcli.writers.shared`);
+* markers (FF 06) on the conductor track (track 0 of a type-1 file, the only track of a type-0
+  file), which DAWs show on their timeline: one per moment, naming every statement whose first note
+  starts there (:mod:`motifcli.writers.midi_markers`: "Motif A1 + B2 (PIANO); P1 (MELODY, top
+  line)"); a marker belongs to no track, so its text says where each statement is, as a label
+  track's does; occurrences of several families with the same notes are one statement, "A3 = B1"
+  (:mod:`~motifcli.writers.shared`);
 * with ``lyrics=True``, a lyric (FF 05, "Motif A1") at that note on its own track, which notation
   programs and karaoke players show under the first note. A lyric names a tick of a track, not a
   note: where another note of the track starts with it (two lines in one track: a keyboard
   reduction), the lyric says which line ("Motif A1 (line 2 from the top)", "Motif A1 (staff 1,
   voice 2)"), since a notation program shows it under the chord's top voice.
 
-Markers and lyrics an earlier run wrote (text "Motif A1", "Motif A1 (...)", any words in the brackets:
-a track's name may hold brackets of its own) are taken out first, so
+Markers and lyrics an earlier run wrote (text "Motif A1", "Motif A1 (...)", "Motif A1 + B2 (...); P1 (...)",
+any words in the brackets: a track's name may hold brackets of its own) are taken out first, so
 annotating an annotated file gives one set of marks (the reader never reads them: the same families).
 
 At one tick a new event goes before the existing ones (a lyric precedes the note it names), but
@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import copy
 import io
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -50,13 +49,14 @@ from typing import Any
 import mido
 import numpy as np
 
-from motifcli.annotation import LABEL_TEXT, Annotation, Occurrence, voice_words
+from motifcli.annotation import Annotation, Occurrence, voice_words
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
 from motifcli.score import DRUM_CHANNEL, Score
 from motifcli.voice_ids import TEXTURES
 from motifcli.writers._common import clean_text, first_note_track, note_span
 from motifcli.writers.midi_bars import signature_events
+from motifcli.writers.midi_markers import is_own_text, moments, place
 from motifcli.writers.midi_tracks import add_family_tracks, without_copies
 from motifcli.writers.options import DEFAULT, WriteOptions
 from motifcli.writers.shared import statements
@@ -193,15 +193,11 @@ def without_time_signatures(track: mido.MidiTrack) -> mido.MidiTrack:
     return _without(track, lambda msg: msg.type == "time_signature")
 
 
-# what mark() writes: a marker "Motif A1 (Piano (right hand), top line)" (session 15: "Motif A1"), a lyric
-# "Motif A1" or "Motif A1 (line 2 from the top)"
-_OWN_TEXT = re.compile(LABEL_TEXT.pattern + r"(?: \(.*\))?", re.DOTALL)
-
-
 def without_own_marks(track: mido.MidiTrack) -> mido.MidiTrack:
-    """``track`` less the markers and lyrics an earlier motif run wrote (annotating an annotated
-    file replaces them rather than stacking a second set); a song's own lyrics and markers stay."""
-    return _without(track, lambda msg: msg.type in ("marker", "lyrics") and _OWN_TEXT.fullmatch(msg.text) is not None)
+    """``track`` less the markers and lyrics an earlier motif run wrote, in this version's form or an
+    older one's (annotating an annotated file replaces them rather than stacking a second set); a
+    song's own lyrics and markers stay."""
+    return _without(track, lambda msg: msg.type in ("marker", "lyrics") and is_own_text(msg.text))
 
 
 def bar_events(midi: mido.MidiFile, annotation: Annotation, score: Score) -> list[tuple[int, mido.MetaMessage]]:
@@ -227,16 +223,20 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
     per_track: dict[int, list[tuple[int, mido.MetaMessage]]] = defaultdict(list)
     per_track[0].extend(conductor or ())
     onsets: dict[int, np.ndarray] = {}  # score track -> its notes' onsets (sorted), for lyric_text
-    for statement in statements(annotation):  # the same notes in two families: one marker "Motif A3 = B1"
+    starts: list[tuple[int, str, str]] = []  # (tick, name, place) per statement, for the marker lane
+    marker_onsets: dict[int, np.ndarray] = {}  # the same, sorted here (place() needs no order from the reader)
+    for statement in statements(annotation):  # the same notes in two families: one statement "Motif A3 = B1"
         occ = statement.lead
         tick = max(0, round(note_span(occ, score)[0] * tpb))  # at its first note (its notes are the occurrence)
-        per_track[0].append((tick, mido.MetaMessage("marker", text=_latin1(clean_text(statement.where)))))
+        starts.append((tick, statement.text, place(occ, score, marker_onsets)))
         if lyrics:
             target = _source_track(score, first_note_track(occ), built)
             if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):
                 target = 0
             text = lyric_text(occ, score, tpb, onsets, statement.text)
             per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(text)))))
+    per_track[0].extend((tick, mido.MetaMessage("marker", text=_latin1(clean_text(text))))
+                        for tick, text in moments(starts, tpb))
     for number, events in per_track.items():
         midi.tracks[number] = insert_events(midi.tracks[number], events)
     return midi
