@@ -20,7 +20,7 @@ import mido
 import pytest
 
 from conftest import REPO, subprocess_env
-from marker_lane import assert_lane, find
+from marker_lane import assert_lane, find, parts
 from test_musescore import statement_texts
 
 music21 = pytest.importorskip("music21")
@@ -100,7 +100,8 @@ def test_midi_markers_and_lyrics_sit_at_each_occurrences_first_note(run: tuple[P
                 found[msg.type].append((msg.text, tick / midi.ticks_per_beat))
     text_of = statement_texts(report)  # one mark per statement: "Motif A3 = B1" for two families' same notes
     want = sorted({(text_of[o["family"], o["number"]], min(n["onset"] for n in o["notes"])) for o in occurrences(report)})
-    got = sorted(found["lyrics"])
+    # one lyric per note: statements starting on one note of a track share it ("Motif A1 + B1"), one name each
+    got = sorted((f"Motif {name}", beat) for text, beat in found["lyrics"] for names, _ in parts(text) for name in names)
     assert [t for t, _ in got] == [t for t, _ in want]
     assert [b for _, b in got] == pytest.approx([b for _, b in want], abs=1e-3)
     # one marker per moment (session 26), naming each statement there and where, as a label does:

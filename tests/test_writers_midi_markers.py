@@ -13,6 +13,7 @@ MuseScore 3's MIDI import shows no marker, and reads the annotated file as it re
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,10 +38,10 @@ def keys_midi(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def annotate(src: Path, out: Path) -> tuple[Path, dict]:
+def annotate(src: Path, out: Path, *extra: str) -> tuple[Path, dict]:
     out.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([sys.executable, "-m", "motifcli", "annotate", str(src), "--format", "midi,json",
-                           "-o", str(out) + "/", "-q"], capture_output=True, text=True, timeout=300,
+                           "-o", str(out) + "/", "-q", *extra], capture_output=True, text=True, timeout=300,
                           env=subprocess_env(), cwd=out)
     assert proc.returncode == 0, proc.stderr
     return out / f"{src.stem}.motifs.mid", json.loads((out / f"{src.stem}.motifs.json").read_text())
@@ -107,6 +108,33 @@ def test_statements_a_fraction_of_a_beat_apart_share_a_marker() -> None:
               (60, "Motif A2", "PIANO"), (480, "Motif A3 = C1", ""), (480, "Motif Q1", "MELODY, top line")]
     assert moments(starts, 480) == [(0, "Motif A1 + B1 (PIANO); P1 (MELODY)"), (60, "Motif A2 (PIANO)"),
                                     (480, "Motif A3 = C1; Q1 (MELODY, top line)")]
+
+
+def test_one_lyric_per_note_names_every_statement_starting_there(tmp_path: Path) -> None:
+    """`--lyrics`: two statements starting on one note of one track (pop909-101's piano: A1 and B1) get one
+    lyric "Motif A1 + B1" (two lyrics at one tick stack on one note); each occurrence named in exactly one lyric,
+    at its first note's tick, on its track."""
+    out, report = annotate(REPO / "examples" / "pop909-101.mid", tmp_path, "--lyrics")
+    midi = mido.MidiFile(out)
+    sung: dict[str, list[tuple[int, int]]] = {}
+    for number, track in enumerate(midi.tracks):
+        tick, ticks = 0, []
+        for msg in track:
+            tick += msg.time
+            if msg.type == "lyrics":
+                ticks.append(tick)
+                for names, _ in parts(msg.text):
+                    for name in names:
+                        for label in re.findall(r"[A-Z]+\d+", name):
+                            sung.setdefault(label, []).append((number, tick))
+        assert len(ticks) == len(set(ticks)), number  # no two lyrics at one tick of a track
+    want = first_ticks(report, midi.ticks_per_beat)
+    assert {label: [tick for _, tick in at] for label, at in sung.items()} == {label: [t] for label, t in want.items()}
+    names = {track.name: number for number, track in enumerate(midi.tracks)}
+    for m in report["motifs"]:
+        for o in m["occurrences"]:
+            assert sung[f'{m["name"]}{o["number"]}'][0][0] == names[o["track_name"]]
+    assert any(" + " in m.text for t in midi.tracks for m in t if m.type == "lyrics")
 
 
 def test_an_earlier_runs_markers_are_replaced_in_either_form(keys_midi: Path, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ import mido
 import pytest
 
 from conftest import REPO
-from marker_lane import names_at
+from marker_lane import names_at, parts
 from test_musescore import DIVISION, PLUGIN_DIR, assert_shown, musescore, plugin_settings, read_mscx  # noqa: F401 - a fixture
 from motifcli import writers
 from motifcli.annotation import Annotation
@@ -114,7 +114,11 @@ def test_midi_has_one_marker_and_lyric_per_statement(chorale, tmp_path) -> None:
     assert not {"C7", "C9", "B7", "B9"} & set(named)
     assert len(named) > len(_markers(midi))  # some moments hold two statements
     lyrics = [t for _, t in _markers(midi, "lyrics")]
-    assert len(lyrics) == len(statements(annotation)) and "Motif B7 = C7" in lyrics
+    # one lyric per note, naming each statement starting there once: "Motif B2 + C2" (two lyrics stacked on one note)
+    sung = [name for text in lyrics for names, _ in parts(text) for name in names]
+    assert sorted(sung) == sorted(named) and "Motif B7 = C7" in lyrics and "Motif B2 + C2" in lyrics
+    assert all(len({t for t, _ in _markers(mido.MidiFile(tracks=[track]), "lyrics")}) == sum(
+        m.type == "lyrics" for m in track) for track in midi.tracks)
 
 
 @pytest.mark.parametrize("fmt", ["musicxml", "midi"])

@@ -18,7 +18,8 @@ are slotted in by absolute tick and the delta times recomputed:
   track's does; occurrences of several families with the same notes are one statement, "A3 = B1"
   (:mod:`~motifcli.writers.shared`);
 * with ``lyrics=True``, a lyric (FF 05, "Motif A1") at that note on its own track, which notation
-  programs and karaoke players show under the first note. A lyric names a tick of a track, not a
+  programs and karaoke players show under the first note; statements starting at one tick of one
+  track share one lyric ("Motif A1 + B1": two would stack on one note). A lyric names a tick of a track, not a
   note: where another note of the track starts with it (two lines in one track: a keyboard
   reduction), the lyric says which line ("Motif A1 (line 2 from the top)", "Motif A1 (staff 1,
   voice 2)"), since a notation program shows it under the chord's top voice.
@@ -56,7 +57,7 @@ from motifcli.score import DRUM_CHANNEL, Score
 from motifcli.voice_ids import TEXTURES
 from motifcli.writers._common import clean_text, first_note_track, note_span
 from motifcli.writers.midi_bars import signature_events
-from motifcli.writers.midi_markers import is_own_text, moments, place
+from motifcli.writers.midi_markers import is_own_text, joined_text, moments, place
 from motifcli.writers.midi_tracks import add_family_tracks, without_copies
 from motifcli.writers.options import DEFAULT, WriteOptions
 from motifcli.writers.shared import statements
@@ -222,7 +223,8 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
         midi.tracks.append(mido.MidiTrack([mido.MetaMessage("end_of_track", time=0)]))
     per_track: dict[int, list[tuple[int, mido.MetaMessage]]] = defaultdict(list)
     per_track[0].extend(conductor or ())
-    onsets: dict[int, np.ndarray] = {}  # score track -> its notes' onsets (sorted), for lyric_text
+    onsets: dict[int, np.ndarray] = {}  # score track -> its notes' onsets (sorted), for lyric_words
+    sung: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)  # (track, tick) -> its lyric's statements
     starts: list[tuple[int, str, str]] = []  # (tick, name, place) per statement, for the marker lane
     marker_onsets: dict[int, np.ndarray] = {}  # the same, sorted here (place() needs no order from the reader)
     for statement in statements(annotation):  # the same notes in two families: one statement "Motif A3 = B1"
@@ -233,8 +235,9 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
             target = _source_track(score, first_note_track(occ), built)
             if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):
                 target = 0
-            text = lyric_text(occ, score, tpb, onsets, statement.text)
-            per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(text)))))
+            sung[target, tick].append((statement.text, lyric_words(occ, score, tpb, onsets)))
+    for (target, tick), named in sung.items():  # one lyric per note: "Motif A1 + B1" (two would stack on it)
+        per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(joined_text(named))))))
     per_track[0].extend((tick, mido.MetaMessage("marker", text=_latin1(clean_text(text))))
                         for tick, text in moments(starts, tpb))
     for number, events in per_track.items():
@@ -242,23 +245,19 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
     return midi
 
 
-def lyric_text(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[int, np.ndarray],
-               text: str | None = None) -> str:
-    """"Motif A1", or "Motif A1 (line 2 from the top)" where another note of its first note's track
-    starts at that note's tick (the lyric cannot say which of them it names) and its voice is a line.
-    ``onsets``: a cache, score track -> its notes' onsets (in the track's onset order); ``text``: what
-    it says in place of ``occ.text`` ("Motif A3 = B1": a statement of two families)."""
-    text = occ.text if text is None else text
+def lyric_words(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[int, np.ndarray]) -> str:
+    """What a lyric says after "Motif A1" in brackets: "" , or "line 2 from the top" where another note of
+    its first note's track starts at that note's tick (the lyric cannot say which of them it names) and
+    its voice is a line. ``onsets``: a cache, score track -> its notes' onsets (in the track's onset order)."""
     first = occ.first_note
     if first is None or first.voice is None or first.voice in TEXTURES or not 0 <= first.track < len(score.tracks):
-        return text  # a texture statement holds the whole chord the lyric stands under
+        return ""  # a texture statement holds the whole chord the lyric stands under
     if first.track not in onsets:
         onsets[first.track] = score.tracks[first.track].arrays()[0]
     tick = round(first.onset * ticks_per_beat)
     lo = int(np.searchsorted(onsets[first.track], (tick - 0.5) / ticks_per_beat))
     hi = int(np.searchsorted(onsets[first.track], (tick + 0.5) / ticks_per_beat))
-    words = voice_words(first.voice, first.staff, occ.hands)
-    return f"{text} ({words})" if hi - lo > 1 and words else text
+    return voice_words(first.voice, first.staff, occ.hands) if hi - lo > 1 else ""
 
 
 def _source_track(score: Score, index: int, built: bool) -> int | None:

@@ -18,7 +18,11 @@ any zoom that shows the song (benchmarks/phase26-daw26.md). So the lane holds:
   (the rule its lyric follows, with the marker's tolerance): a melody's "top line" is the melody's
   one note there, and the track lane shows which track that is.
 
-An earlier run's markers are recognised by :func:`is_own_text` in this form and in the older ones
+Lyrics (``--lyrics``) stay on each statement's own track and tick, but statements starting on one
+tick of one track share one lyric, joined the same way ("Motif A1 + B1"): two lyrics stacked on one
+note (16-22 of a POP909 song's) overdraw each other as markers do.
+
+An earlier run's markers and lyrics are recognised by :func:`is_own_text` in this form and in the older ones
 ("Motif A1 (PIANO, whole texture)", "Motif A3 = B1 (...)", session 15's bare "Motif A1"), so
 annotating an annotated file replaces them.
 """
@@ -67,10 +71,10 @@ def place(occ: Occurrence, score: Score, onsets: dict[int, np.ndarray]) -> str:
     return occ.track_name if near <= 1 else line
 
 
-def marker_text(moment: Iterable[tuple[str, str]]) -> str:
+def joined_text(moment: Iterable[tuple[str, str]]) -> str:
     """"Motif A1 + B2 (PIANO); P1 (MELODY, top line)" for the (name, place) pairs of one moment,
     names as ``Statement.text`` writes them ("Motif A3 = B1"), in their order; places in the order
-    they first come."""
+    they first come. A lyric's text too, its "place" the line's words or "": "Motif A1 + B1"."""
     by_place: dict[str, list[str]] = {}
     for name, where in moment:
         by_place.setdefault(where, []).append(name.removeprefix(_PREFIX))
@@ -86,9 +90,9 @@ def moments(starts: list[tuple[int, str, str]], ticks_per_beat: int) -> list[tup
     group: list[tuple[int, str, str]] = []
     for start in sorted(starts, key=lambda s: s[0]):  # stable: statements of one tick keep their order
         if group and start[0] - group[0][0] >= window:
-            out.append((group[0][0], marker_text((name, where) for _, name, where in group)))
+            out.append((group[0][0], joined_text((name, where) for _, name, where in group)))
             group = []
         group.append(start)
     if group:
-        out.append((group[0][0], marker_text((name, where) for _, name, where in group)))
+        out.append((group[0][0], joined_text((name, where) for _, name, where in group)))
     return out
