@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from motifcli.pipeline import annotate, embed
     from motifcli.readers import read_score
     from motifcli.settings import Settings
+    from motifcli.version import __version__
 
 
 def __getattr__(name: str) -> Any:

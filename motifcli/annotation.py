@@ -28,12 +28,17 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = "2.0"
 READABLE_MAJORS = ("1", "2")  # from_dict reads these
 
-# Colour-blind-friendly, distinct on white paper (Okabe-Ito without its black, then Tol's
-# bright/muted). Never black: MuseScore does not store black note colour, so a black family is invisible.
+# Distinct on white paper for normal, deuteranope and protanope readers: Okabe-Ito's first six, then Tol's
+# colours picked greedily for the largest smallest CAM02-UCS distance to the others and to black (uncoloured
+# notes) under all three, each at least 2:1 against white (benchmarks/palette_probe.py, phase26-eye26.md).
+# Never black: MuseScore does not store black note colour, so a black family is invisible.
 PALETTE = (
-    "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#117733",
-    "#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#332288", "#882255",
+    "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#EE99AA", "#117733",
+    "#CC3311", "#EE6677", "#6699CC", "#AA4499", "#EE7733", "#AA3377", "#332288", "#882255",
 )
+# Colours of families G, I, K, L, M before session 26 (Okabe-Ito's yellow, 1.3:1 on white, and four near
+# copies of E, H, A, B): still motif's own when a file annotated then is annotated or cleared again.
+FORMER_COLOURS = ("#F0E442", "#4477AA", "#228833", "#CCBB44", "#66CCEE")
 
 
 def family_name(index: int) -> str:

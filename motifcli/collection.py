@@ -15,8 +15,8 @@ may be a statement in another file. The CLI (:mod:`motifcli.batch_across`) is a 
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping, Sequence
-from pathlib import Path
+import os
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from motifcli.errors import UsageError
@@ -25,6 +25,7 @@ from motifcli.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from motifcli.annotation import Annotation
+    from motifcli.pipeline import ModelLike, ScoreLike
     from motifcli.score import Score
 
 # families a piece lists by default in a collection: at the discovery's own cap (25) every piece of an
@@ -63,28 +64,38 @@ def check_collection_notes(scores: Sequence[Score], settings: Settings) -> None:
 
 
 def annotate_collection(
-    items: Sequence[Score | str | Path],
-    settings: Settings | float | None = None,
-    model: Any = None,
+    items: Iterable[ScoreLike],
+    settings: Settings | Mapping[str, Any] | float | None = None,
+    model: ModelLike | None = None,
     *,
     timings: MutableMapping[str, float] | None = None,
     **options: Any,
 ) -> list[Annotation]:
     """One annotation per piece (in the given order) with the collection's families: a name means one
-    motif in every piece. ``items``: scores, or paths read with ``settings.limits`` (an unreadable
-    file raises its ScoreReadError; the CLI leaves such files out instead). ``settings`` / ``options``:
+    motif in every piece. ``items``: a list of scores, paths (read with ``settings.limits``; an
+    unreadable file raises its ScoreReadError, the CLI leaves such files out instead) or music21
+    streams (an Essen tune's ``opus.scores``); one path or score alone is a TypeError. ``settings`` / ``options``:
     as :func:`motifcli.annotate` (note level only); ``max_families`` caps each piece's families
     (default :data:`ACROSS_PER_PIECE`). ``model``: as for ``annotate`` (None: the shipped one, opened
     only if discovery needs it)."""
     import time
 
     from motifcli.families import _as_discovery_sees_it, check_note_count, discovery_settings, hand_reading
-    from motifcli.readers import read_score
+    from motifcli.readers import as_score
+    from motifcli.readers.music21_stream import is_music21_stream
+    from motifcli.score import Score
 
+    if isinstance(items, (str, os.PathLike, Score)) or not isinstance(items, Iterable) or is_music21_stream(items):
+        raise TypeError(f"annotate_collection takes a list of pieces (scores, paths or music21 streams), "
+                        f"not one {type(items).__name__}: annotate_collection([a, b, ...])")
     asked = settings_from(settings, **options)
     if asked.unit != "note":
         raise UsageError("--across needs the note level (--unit note, the default): bar windows are grouped per file")
-    scores = [item if not isinstance(item, (str, Path)) else read_score(Path(item), asked.limits) for item in items]
+    if model is not None:
+        from motifcli.model import as_model
+
+        model = as_model(model)
+    scores = [as_score(item, asked.limits) for item in items]
     if not scores:
         return []
     runs = [asked.resolve(None).for_score(score) for score in scores]  # bad values fail before work

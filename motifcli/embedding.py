@@ -47,6 +47,17 @@ class EmbeddingResult:
     def __len__(self) -> int:
         return len(self.segments)
 
+    def __repr__(self) -> str:
+        """One line, as the score's and the annotation's: a notebook cell ending in ``embed(...)``
+        printed every window's segment (5,000 characters for a 4-part chorale, more for a sonata)."""
+        counts: dict[int, int] = {}
+        for s in self.segments:
+            counts[s.track] = counts.get(s.track, 0) + 1
+        names = [f"{self.track_names[t] if t < len(self.track_names) else t!r} {n}" for t, n in counts.items()]
+        shown = ", ".join(names[:8]) + (f", ... {len(names) - 8} more" if len(names) > 8 else "")
+        width = self.vectors.shape[1] if self.vectors.ndim == 2 else 0
+        return f"<EmbeddingResult: {len(self.segments)} windows x {width} dims ({shown})>"
+
 
 def select_tracks(score: Score, track: str | int | None = None) -> list[Track]:
     """The tracks motifs are searched in: all pitched ones, or one asked for by name or index."""

@@ -111,6 +111,12 @@ class MotifModel:
         """What to record next to results: the file, the provider and the model's own metadata."""
         return {"path": str(self.path), "provider": self.providers[0], **self.metadata}
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as how to open it again (its file, the provider it runs on, its batch size): an
+        onnxruntime session cannot be pickled, and joblib / multiprocessing pickle what a call is given."""
+        provider = "cuda" if self.providers[:1] == [_CUDA] else "cpu"
+        return load_model, (self.path, provider, None, self.batch_size)
+
     def embed(self, rolls: np.ndarray) -> np.ndarray:
         """Embeddings [N, D] float32 of rolls [N, steps, pitches], run ``batch_size`` rows at a time."""
         rolls = np.asarray(rolls, dtype=np.float32)
@@ -320,6 +326,31 @@ class LazyModel:
 
     def __repr__(self) -> str:
         return f"LazyModel(path={str(self.path)!r}, provider={self.provider!r}, opened={self.opened})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled unopened (an onnxruntime session cannot be pickled): a worker that gets it opens the
+        same file on its first use, as this one did."""
+        return {**self.__dict__, "_model": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+
+def as_model(model: MotifModel | LazyModel | str | os.PathLike[str] | None,
+             required: bool = False) -> MotifModel | LazyModel | None:
+    """What ``annotate`` / ``embed`` take as a model: a loaded model or a :class:`LazyModel` as it is, an
+    .onnx path as a LazyModel of that file (opened on first use), None (the shipped one; refused when
+    ``required``). Anything else is a :class:`TypeError` before any work: a number there was silently
+    taken for a model that a chorale never opened, so ``annotate(score, 0.3)`` ran at the default
+    sensitivity."""
+    if isinstance(model, (MotifModel, LazyModel)) or (model is None and not required):
+        return model
+    if isinstance(model, (str, os.PathLike)):
+        return LazyModel(model)
+    hint = (f" (a number is the sensitivity: sensitivity={model!r}, or annotate(score, None, {model!r}))"
+            if isinstance(model, (int, float)) and not isinstance(model, bool) else "")
+    raise TypeError(f"model must be a loaded model (motifcli.load_model()), a motifcli.model.LazyModel or an .onnx "
+                    f"path, not {type(model).__name__}{hint}")
 
 
 def lazy(model: MotifModel | LazyModel | None) -> LazyModel:

@@ -21,25 +21,41 @@ leads the piece (a pop song's piano), so most scores never import onnxruntime.
 from __future__ import annotations
 
 import math
-from collections.abc import MutableMapping
-from typing import TYPE_CHECKING, Any
+import os
+from collections.abc import Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, Union, cast
 
 from motifcli.errors import ScoreReadError
 from motifcli.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import TypeAlias
+
+    from music21.stream import Stream
+
     from motifcli.annotation import Annotation
     from motifcli.embedding import EmbeddingResult
-    from motifcli.model import MotifModel
+    from motifcli.model import LazyModel, MotifModel
     from motifcli.score import Score
 
+    # what a call takes as a piece (a path or a music21 stream is read: motifcli.readers.as_score) and as a
+    # model (an .onnx path is opened on first use: motifcli.model.as_model)
+    ScoreLike: TypeAlias = Union[Score, str, os.PathLike[str], Stream]
+    ModelLike: TypeAlias = Union[MotifModel, LazyModel, str, os.PathLike[str]]
 
-def settings_from(settings: Settings | float | None = None, **options: Any) -> Settings:
-    """A :class:`Settings` from an object, or from keyword options (a bare number is the sensitivity,
-    as in ``annotate(score, model, 0.4)``)."""
+
+def settings_from(settings: Settings | Mapping[str, Any] | float | None = None, **options: Any) -> Settings:
+    """A :class:`Settings` from an object, from a mapping or keyword options of its fields (an unknown
+    name is a UsageError), or a bare number, the sensitivity (``annotate(score, model, 0.4)``)."""
     if isinstance(settings, (int, float)) and not isinstance(settings, bool):
         options = {"sensitivity": float(settings), **options}
         settings = None
+    elif isinstance(settings, Mapping):
+        options = {**settings, **options}
+        settings = None
+    elif settings is not None and not isinstance(settings, Settings):
+        raise TypeError(f"settings must be a motifcli.Settings, a dict of its fields or a sensitivity (a number), "
+                        f"not {type(settings).__name__}")
     return Settings.build(settings, **options)
 
 
@@ -91,60 +107,76 @@ def check_window_count(score: Score, model: MotifModel, settings: Settings) -> N
 
 
 def embed(
-    score: Score,
-    model: MotifModel,
-    settings: Settings | float | None = None,
+    score: ScoreLike,
+    model: ModelLike,
+    settings: Settings | Mapping[str, Any] | float | None = None,
     *,
     timings: MutableMapping[str, float] | None = None,
     **options: Any,
 ) -> EmbeddingResult:
     """One vector per window of each pitched track (or of ``track``): ``.vectors``, ``.track``,
-    ``.start``, ``.end``. Options are :class:`Settings` fields (window, hop, origin, min_notes, ...).
-    Windows are the bar level's whatever ``unit`` says (so ``min_notes`` defaults to 1, as there)."""
+    ``.start``, ``.end``. ``score``: a :class:`~motifcli.score.Score`, a path or a music21 stream;
+    ``model``: a loaded model, a :class:`~motifcli.model.LazyModel` or an .onnx path. Options are
+    :class:`Settings` fields (window, hop, origin, min_notes, ...). Windows are the bar level's
+    whatever ``unit`` says (so ``min_notes`` defaults to 1, as there)."""
     from motifcli.embedding import embed_score
+    from motifcli.model import as_model
+    from motifcli.readers import as_score
 
     asked = settings_from(settings, **options)
     if asked.unit != "bar":
         asked = Settings.build(asked, unit="bar")
-    run = asked.resolve(model).for_score(score)
-    check_window_count(score, model, run)
-    return embed_score(score, model, run, timings)
+    encoder = cast("MotifModel", as_model(model, required=True))  # a LazyModel has a MotifModel's interface
+    piece = as_score(score, asked.limits)
+    run = asked.resolve(encoder).for_score(piece)
+    check_window_count(piece, encoder, run)
+    return embed_score(piece, encoder, run, timings)
 
 
 def annotate(
-    score: Score,
-    model: MotifModel | None = None,
-    settings: Settings | float | None = None,
+    score: ScoreLike,
+    model: ModelLike | None = None,
+    settings: Settings | Mapping[str, Any] | float | None = None,
     *,
     timings: MutableMapping[str, float] | None = None,
     **options: Any,
 ) -> Annotation:
-    """Find the motif families of ``score``.
+    """Find the motif families of ``score``: a :class:`~motifcli.score.Score` (``read_score``), a path
+    or a music21 stream (read with the settings' limits).
 
-    ``settings``: a :class:`Settings`, or its fields as keywords (``sensitivity=0.4``,
+    ``settings``: a :class:`Settings` (or a dict of its fields), or its fields as keywords (``sensitivity=0.4``,
     ``threshold=0.3``, ``linkage``, ``track``, ``window``, ``hop``, ``min_notes``, ``origin``,
     ``merge_adjacent``, ``min_occurrences``, ``unit``, ``max_families``, ``limits``). The default unit
     is ``note`` (note-level discovery); ``unit="bar"`` groups whole-bar windows with the model.
-    ``model`` (a loaded model, a :class:`~motifcli.model.LazyModel`, or None for the shipped one):
+    ``model`` (a loaded model, a :class:`~motifcli.model.LazyModel`, an .onnx path, or None for the shipped one):
     the bar level loads it up front; the note level opens it only when discovery needs it (texture
     bars of a chordal track that leads the piece, ``texture_model="cluster"``, the default) and
     records its card only then (otherwise ``{}``: a chorale never imports onnxruntime). ``timings`` gets seconds per stage
     (encode, inference, grouping; for ``unit="note"`` discovery counts as grouping) added to it.
     """
+    from motifcli.readers import as_score
+
     asked = settings_from(settings, **options)
+    given: MotifModel | LazyModel | None = None
+    if model is not None:  # None: motifcli.model is not imported for a note level that never needs it
+        from motifcli.model import as_model
+
+        given = as_model(model)
+    piece = as_score(score, asked.limits)
     if asked.unit == "note":
-        return _annotate_notes(score, model, asked, timings)
-    if model is None:
+        return _annotate_notes(piece, given, asked, timings)
+    if given is None:
         from motifcli.model import load_model
 
-        model = load_model()
-    run = asked.resolve(model).for_score(score)  # bad values fail before work
+        given = load_model()
+    encoder = cast("MotifModel", given)  # a LazyModel has a MotifModel's interface
+    run = asked.resolve(encoder).for_score(piece)  # bad values fail before work
     from motifcli.embedding import embed_score
     from motifcli.grouping import group
 
-    check_window_count(score, model, run)
-    embedded = embed_score(score, model, run, timings)
-    annotation = group(score, embedded, run, model.card(), timings)
+    check_window_count(piece, encoder, run)
+    embedded = embed_score(piece, encoder, run, timings)
+    annotation = group(piece, embedded, run, encoder.card(), timings)
     annotation.hands = {}  # bar windows take a track whole: no hand named, none notated (phase20-hands20.md)
     return _with_bars(annotation, run)
 

@@ -184,7 +184,8 @@ def test_musicxml_colours_exactly_the_notes_and_brackets_them_in_their_staff(rag
     for occ in annotation.occurrences:
         assert texts[occ.text] == (occ.notes[0].onset, 2 if occ.family == "B" else 1)
     raw = dest.read_bytes()
-    assert raw.count(b"<staff>2</staff></direction>") == 2 * len(annotation.motif("B").occurrences)  # start + stop
+    # start + stop, and the key to the marks under the bottom staff (musicxml_key)
+    assert raw.count(b"<staff>2</staff></direction>") == 2 * len(annotation.motif("B").occurrences) + 1
 
 
 def test_midi_markers_at_the_first_note_and_mirex_lists_the_notes(tmp_path):

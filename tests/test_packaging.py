@@ -37,3 +37,34 @@ def test_no_doc_installs_motif_from_pypi_by_name() -> None:
     found = [f"{p.relative_to(REPO)}:{i}" for p in docs
              for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
     assert len(docs) > 5 and not found, found
+
+
+def test_the_wheel_ships_py_typed_for_a_users_type_checker(tmp_path: Path) -> None:
+    """PEP 561: without ``motifcli/py.typed`` in the installed package, mypy and an IDE treat every
+    ``motifcli`` name as ``Any`` ("module is installed, but missing library stubs or py.typed marker")
+    and a notebook user's misspelt keyword or wrong argument type is never flagged."""
+    import subprocess
+    import sys
+    import zipfile
+
+    import pytest
+
+    pytest.importorskip("setuptools", minversion="77")  # the build backend pyproject names, built without isolation
+
+    import shutil
+
+    source = tmp_path / "src"  # built from a copy: setuptools writes build/ and *.egg-info beside the sources
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("motifcli", "training"):
+        shutil.copytree(REPO / folder, source / folder, ignore=skip)
+    (source / "exported_models").mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE", "NOTICE", "exported_models/README.md",
+                 "exported_models/motif-default.onnx"):
+        shutil.copy(REPO / name, source / name)
+    out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                          "-w", str(tmp_path), str(source)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    wheel = next(tmp_path.glob("motif-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "motifcli/__init__.py" in names and "motifcli/_models/motif-default.onnx" in names  # the wheel is whole
+    assert "motifcli/py.typed" in names, sorted(n for n in names if n.startswith("motifcli/"))[:10]

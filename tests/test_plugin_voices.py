@@ -31,12 +31,14 @@ def test_the_plugins_palette_is_motifs() -> None:
     import re
 
     from conftest import REPO
-    from motifcli.annotation import PALETTE
+    from motifcli.annotation import FORMER_COLOURS, PALETTE
 
     js = (REPO / "plugins" / "musescore" / "motif.js").read_text(encoding="utf-8")
     listed = re.search(r"var PALETTE = \[(.*?)\];", js, re.S)
     assert listed is not None
     assert re.findall(r'"(#[0-9a-fA-F]{6})"', listed.group(1)) == [c.lower() for c in PALETTE]
+    former = re.search(r"var FORMER = \[(.*?)\];", js, re.S)
+    assert former is not None and re.findall(r'"(#[0-9a-fA-F]{6})"', former.group(1)) == [c.lower() for c in FORMER_COLOURS]
 
 
 @pytest.mark.musescore

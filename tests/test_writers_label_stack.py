@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.label_collisions import collisions, label_boxes
+from motifcli.writers.musicxml_key import is_key
 from motifcli.writers.musicxml_own import strip_marks
 from test_musescore import MuseScore, assert_shown, musescore, read_mscx  # noqa: F401
 from test_writers_musicxml_voices import annotate, document, note
@@ -56,7 +57,7 @@ def test_music21_reads_both_labels_and_brackets(tmp_path: Path) -> None:
     path = tmp_path / "out.musicxml"
     path.write_bytes(data)
     score = music21.converter.parse(str(path))
-    words = sorted(t.content for t in score.recurse().getElementsByClass("TextExpression"))
+    words = sorted(t.content for t in score.recurse().getElementsByClass("TextExpression") if not is_key(t.content))
     assert words == ["Motif A1", "Motif A2"]
     assert len(score.spannerBundle.getByClass("Line")) == 2
 
@@ -84,11 +85,12 @@ def test_musescore_draws_labels_at_one_note_apart(musescore: MuseScore, tmp_path
     proc = musescore.run("-o", str(svg), str(xml))  # SVG: one file per page, out-1.svg ...
     assert proc.returncode == 0, proc.stderr
     saved = ET.parse(mscx).getroot()
-    assert sorted(t.findtext("text") for t in saved.iter("StaffText")) == ["Motif A1", "Motif A2"]
+    texts = ["".join(t.find("text").itertext()) for t in saved.iter("StaffText")]
+    assert sorted(t for t in texts if not is_key(t)) == ["Motif A1", "Motif A2"] and sum(map(is_key, texts)) == 1
     assert len([s for s in saved.iter("Spanner") if s.find("TextLine") is not None]) == 2
     assert_shown(read_mscx(mscx), report)
     pages = sorted(tmp_path.glob("out-*.svg"))
     assert pages, "MuseScore wrote no SVG page"
     boxes = label_boxes(pages[0].read_text(encoding="utf-8"))
-    assert len(boxes) == 2
+    assert len(boxes) == 2 + 3  # the two labels and the key's three lines (musicxml_key), which overlap nothing
     assert collisions(boxes) == (0, 0), boxes

@@ -26,6 +26,7 @@ from motifcli.readers.midi import read_midi
 from motifcli.score import Score
 from motifcli.writers import musicxml as mx
 from motifcli.writers import notation
+from motifcli.writers.musicxml_key import is_key
 from writers_fixtures import annotation_from_spans, labelled_annotation, needs_data, pop909_path
 
 music21 = pytest.importorskip("music21")
@@ -37,6 +38,8 @@ DIRECTION = re.compile(  # a bracket stop between a step of the cursor and its s
     rb'(?:<direction-type><words color="#[0-9A-F]{6}">Motif [A-Z]+[0-9]+</words></direction-type>)?'
     rb"(?:<offset>-?[0-9.]+</offset>)?(?:<voice>[0-9]+</voice>)?(?:<staff>[0-9]+</staff>)?</direction>"
     rb"(?(step)(?:<forward><duration>[0-9]+</duration></forward>|<backup><duration>[0-9]+</duration></backup>))"
+    rb'|<direction placement="below"><direction-type><words font-size="7">Motifs: [^<]*</words></direction-type>'
+    rb"(?:<staff>[0-9]+</staff>)?</direction>"  # the key to the marks (musicxml_key), once per score
 )
 NOTE_COLOUR = re.compile(rb'(<note\b[^>]*?) color="#[0-9A-F]{6}"')
 
@@ -155,6 +158,8 @@ def test_musicxml_input_only_gains_colours_and_brackets(tmp_path, name):
     added, coloured = [], []
     tree_diff(ET.fromstring(before), ET.fromstring(after), added, coloured)
     words = [d.find("direction-type/words").text for d in added if d.find("direction-type/words") is not None]
+    assert sum(is_key(w) for w in words) == 1  # the key to the marks, once (musicxml_key)
+    words = [w for w in words if not is_key(w)]
     assert sorted(words) == sorted(o.text for o in annotation.occurrences)
     assert all(w.startswith("Motif ") for w in words)
     starts = [d for d in added if d.find("direction-type/bracket[@type='start']") is not None]
@@ -286,7 +291,7 @@ def test_more_than_six_overlapping_occurrences_keep_their_labels(tmp_path):
     writers.write(annotation, score, "musicxml", dest)
     data = dest.read_bytes()
     _check_bracket_numbers(data)
-    assert data.count(b"<words") == 9
+    assert data.count(b"<words") == 9 + 1  # nine labels and the key (musicxml_key)
     assert data.count(b'type="start"') - read_score(path).source.count(b'type="start"') == 7  # 6 + the later one
 
 
@@ -419,6 +424,8 @@ def test_midi_input_is_notated_quickly_and_annotated(tmp_path):
     )
     assert labels == Counter(o.text for o in annotation.occurrences)
     for te in parsed.recurse().getElementsByClass("TextExpression"):
+        if is_key(te.content):
+            continue
         occ = next(o for o in annotation.occurrences if o.text == te.content)
         # at its first note, never before its start (the meter map's bar lines need not lie on the
         # notation's grid)
@@ -454,7 +461,9 @@ def test_midi_drums_are_the_last_part_and_empty_tracks_are_left_out(tmp_path):
     piano = root.findall("part")[2]
     labels = [w.text for w in piano.iter("words")]
     assert sorted(labels) == sorted(o.text for o in annotation.occurrences)
-    assert not any(p.find(".//words") is not None for p in root.findall("part")[:2] + root.findall("part")[3:])
+    others = root.findall("part")[:2] + root.findall("part")[3:]
+    assert not any(not is_key(w.text) for p in others for w in p.iter("words"))
+    assert [is_key(w.text) for w in root.findall("part")[3].iter("words")] == [True]  # the key: under the last staff
 
 
 # --------------------------------------------------------------------------------------------

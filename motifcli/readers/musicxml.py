@@ -54,10 +54,15 @@ def read_musicxml(path: str | Path, limits: ReadLimits | None = None) -> Score:
     """Read a MusicXML file. Raises :class:`ScoreReadError` for anything hostile or unreadable."""
     limits = limits or ReadLimits()
     path = Path(path)
-    data = limits.read_file(path)
+    return read_musicxml_bytes(limits.read_file(path), path, limits)
+
+
+def read_musicxml_bytes(data: bytes, path: Path | None, limits: ReadLimits) -> Score:
+    """A MusicXML document (or .mxl container) already in memory, through the same checks as a file;
+    ``path`` names it in messages and on the score (None: it came from no file, e.g. a music21 stream)."""
     member = None
     try:
-        if path.suffix.lower() == ".mxl" or is_zip(data):
+        if (path is not None and path.suffix.lower() == ".mxl") or is_zip(data):
             member, data = score_member(data, limits)
         root = parse_safely(data, limits, MUSICXML_ROOTS)
         root = prepare_tree(root, limits)
@@ -80,7 +85,7 @@ def read_musicxml(path: str | Path, limits: ReadLimits | None = None) -> Score:
 
 
 
-def _score_from_tree(root: ET.Element, path: Path, limits: ReadLimits) -> Score:
+def _score_from_tree(root: ET.Element, path: Path | None, limits: ReadLimits) -> Score:
     from music21 import chord, note, stream, tempo
     from music21 import meter as m21meter
     from music21.musicxml import xmlToM21

@@ -14,7 +14,10 @@ keeps these):
 * the ``<direction>`` holding nothing but the bracket stop of such a start (the next stop of the
   same number in the same part, in document order), with the ``<forward>`` / ``<backup>`` pair
   the writer steps around a stop with (musicxml_splice._direction);
-* once the document holds such a label, the colours of motif's palette (``annotation.PALETTE``)
+* the key to the marks (:mod:`~motifcli.writers.musicxml_key`): a direction holding nothing but its
+  words and placement;
+* once the document holds such a label, the colours of motif's palette (``annotation.PALETTE``, and
+  ``FORMER_COLOURS`` of earlier versions)
   on ``<note>`` and ``<notehead>`` (MuseScore 3 exports a note's colour as the notehead's).
 
 A direction on a line of its own goes with its line (so a file motif wrote comes back byte for
@@ -27,7 +30,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from motifcli.annotation import LABEL_TEXT, PALETTE
+from motifcli.annotation import FORMER_COLOURS, LABEL_TEXT, PALETTE
+from motifcli.writers.musicxml_key import is_key
 
 _DIRECTION = re.compile(r"<direction[\s>].*?</direction\s*>", re.S)
 _PART = re.compile(r"<part[\s>]")
@@ -35,7 +39,7 @@ _STEP_BEFORE = re.compile(r"<(forward|backup)><duration>([0-9]+)</duration></\1>
 _STEP_AFTER = re.compile(r"^<(forward|backup)><duration>([0-9]+)</duration></\1>")
 _BREAK = re.compile(r"\r\n|\r|\n")
 _PLACEMENT = {"offset", "staff", "voice"}
-_COLOURS = "|".join(c[1:] for c in PALETTE)
+_COLOURS = "|".join(c[1:] for c in PALETTE + FORMER_COLOURS)  # an earlier version's colours are ours too
 _COLOUR = re.compile(rf"(<(?:note|notehead)\b[^>]*?)\s+color\s*=\s*([\"'])#(?:{_COLOURS})\2", re.I)
 
 
@@ -73,14 +77,15 @@ def _own_directions(text: str) -> list[tuple[int, int]]:
                 open_[(k, number)] = open_.get((k, number), 0) + 1
         elif kind == "stop" and open_.get((k, number or ""), 0) > 0:
             open_[(k, number or "")] -= 1
-        else:
+        elif kind != "key":
             continue
         spans.append(_widen(text, m.start(), m.end()))
     return spans
 
 
 def _classify(xml: str) -> tuple[str | None, str | None]:
-    """("label", its bracket number or None), ("stop", number) or (None, None) for a direction."""
+    """("label", its bracket number or None), ("stop", number), ("key", None) (musicxml_key: the
+    direction holds only the key's words and placement) or (None, None) for a direction."""
     try:
         root = ET.fromstring(xml)
     except ET.ParseError:  # an entity of the document's DTD, say: not one motif wrote
@@ -94,6 +99,8 @@ def _classify(xml: str) -> tuple[str | None, str | None]:
         (mark,) = child
         if mark.tag == "words" and LABEL_TEXT.fullmatch((mark.text or "").strip()):
             words.append(mark)
+        elif mark.tag == "words" and is_key(mark.text or "") and len(root) == 1 + sum(c.tag in _PLACEMENT for c in root):
+            return "key", None
         elif mark.tag == "bracket" and mark.get("type") in ("start", "stop"):
             (starts if mark.get("type") == "start" else stops).append(mark.get("number", "1"))
         else:

@@ -47,6 +47,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from motifcli.errors import OutputError
 from motifcli.writers._common import clean_text
+from motifcli.writers.musicxml_key import key_direction
 from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
 from motifcli.writers.musicxml_version import declare_4, declared_version
@@ -162,6 +163,8 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                     order += 1
                     body = slot.lead + scan.enc(xml) + slot.indent
                     edits.append((slot.pos, 0, key[1], key[2], order, slot.pos, body))
+    if order:  # a score with marks: the key to them, once, under the first bar (musicxml_key)
+        edits += _key_edit(scan)
     edits += voice_edits(scan)  # so MuseScore keeps every voice, and with them the coloured notes
     if upgrade and most > MAX_BRACKETS:
         edits += upgrade
@@ -169,6 +172,22 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
 
 
 _Key = tuple[int, Fraction, int]  # (byte position, beat, 0 for a stop / 1 for a start): document order
+
+
+def _key_edit(scan: XmlScan) -> list[tuple[int, int, Fraction, int, int, int, bytes]]:
+    """The key's direction, before the first note of the last part's bottom staff in its first bar
+    (below that staff: clear of the labels and brackets above every staff); none in a part with no slot."""
+    part = max(scan.parts.values(), key=lambda p: p.position)
+    measures = [m for m in part.measures if m.slots]
+    if not measures:
+        return []
+    bottom = part.staves if part.staves > 1 else None
+    slot, _ = _choose_slot(part, measures[0].start, stop=False, staff=bottom)
+    if slot is None:
+        return []
+    staff = (slot.staff or bottom) if bottom is not None else None  # the staff of the notes around it
+    body = slot.lead + scan.enc(key_direction(staff)) + slot.indent
+    return [(slot.pos, 0, slot.time, 1, 0, slot.pos, body)]
 
 
 def bracket_levels(scan: XmlScan) -> int:

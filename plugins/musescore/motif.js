@@ -10,9 +10,11 @@
 // compares them). "Clear" resets notes in these colours, so a note the user coloured in some other
 // colour keeps it.
 var PALETTE = [
-    "#e69f00", "#56b4e9", "#009e73", "#d55e00", "#0072b2", "#cc79a7", "#f0e442", "#117733",
-    "#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#332288", "#882255"
+    "#e69f00", "#56b4e9", "#009e73", "#d55e00", "#0072b2", "#cc79a7", "#ee99aa", "#117733",
+    "#cc3311", "#ee6677", "#6699cc", "#aa4499", "#ee7733", "#aa3377", "#332288", "#882255"
 ];
+// motifcli/annotation.py FORMER_COLOURS: families G, I, K, L, M before session 26 ("Clear" resets them too)
+var FORMER = ["#f0e442", "#4477aa", "#228833", "#ccbb44", "#66ccee"];
 var BLACK = "#000000";
 // What the plugin writes and later recognises as its own: "Motif A1", "Motif AB12", ..., "Motif A3 inv." (a
 // statement in inversion: the report's "inverted"), "Motif A3 aug." / "dim." (its "time_scale" above / below 1) and "Motif A3 = B1" (one statement, the same notes, in two
@@ -53,7 +55,7 @@ function colorKey(c) {
 
 function isPaletteColor(c) {
     var k = colorKey(c);
-    return k !== BLACK && PALETTE.indexOf(k) >= 0;
+    return k !== BLACK && (PALETTE.indexOf(k) >= 0 || FORMER.indexOf(k) >= 0);
 }
 
 // Quote one argument for QProcess::start(command): it splits on spaces and honours "double quotes"
