@@ -14,8 +14,9 @@ temporary folder and prints, read back with mido as a DAW reads the file:
 * the song: every event of the input that is not motif's (notes, tempo map, programs, CCs, pitch bends,
   track names; time signatures aside, which the run's bars replace by design) at the same tick, track and
   order in the output;
-* the marker lane: markers per minute, how many stand at the tick of the one before or within 2 s of it
-  (the tempo map applied), their text lengths;
+* the marker lane: markers per minute, how many stand at the tick of the one before, less than 1/8 beat
+  after it (a performed "same" moment) or within 2 s of it (the tempo map applied), their text lengths, and
+  how many statement names ("A1", "A3 = B1") they hold in all (session 26's markers26: one marker per moment);
 * ``--motif-tracks``: the song's tracks equal to the default output's, message for message; per family
   track its notes against the JSON report's (exactly the occurrences' notes), its channel (one the song
   never uses) and its volume (CC7 0 before the first note).
@@ -70,18 +71,26 @@ def seconds(midi: mido.MidiFile) -> callable:
     return at
 
 
+NAME = re.compile(r"(?<![A-Za-z0-9])[A-Z]+\d+(?: (?:retr\.|inv\.|aug\.|dim\.))*(?: = [A-Z]+\d+(?: (?:retr\.|inv\.|"
+                  r"aug\.|dim\.))*)*")  # a statement's name in a marker: "A1", "A3 = B1", "A3 inv."
+
+
 def marker_lane(midi: mido.MidiFile) -> str:
     at, tick, marks = seconds(midi), 0, []
     for msg in midi.tracks[0]:
         tick += msg.time
         if msg.type == "marker":
-            marks.append((at(tick), msg.text))
+            marks.append((tick, at(tick), msg.text))
     if not marks:
         return "no markers"
-    gaps = [b[0] - a[0] for a, b in zip(marks, marks[1:])]
+    gaps = [b[1] - a[1] for a, b in zip(marks, marks[1:])]
+    near = sum(0 < b[0] - a[0] < midi.ticks_per_beat / 8 for a, b in zip(marks, marks[1:]))
+    lengths = sorted(len(t) for *_, t in marks)
+    names = sum(len(NAME.findall(t.split(" (")[0] + " " + " ".join(p.split(" (")[0] for p in t.split("; ")[1:])))
+                for *_, t in marks)
     return (f"{len(marks)} markers, {60 * len(marks) / midi.length:.1f}/min, {sum(g == 0 for g in gaps)} at the tick "
-            f"of the one before, {sum(g < 2 for g in gaps)} within 2 s; text {min(len(t) for _, t in marks)}-"
-            f"{max(len(t) for _, t in marks)} chars")
+            f"of the one before, {near} less than 1/8 beat after it, {sum(g < 2 for g in gaps)} within 2 s; text "
+            f"{lengths[0]}-{lengths[-1]} chars (median {lengths[len(lengths) // 2]}); {names} statement names")
 
 
 def notes_of(track: mido.MidiTrack) -> set[tuple[int, int, int]]:

@@ -13,6 +13,7 @@ import mido
 import numpy as np
 import pytest
 from conftest import needs_data, song_path, subprocess_env
+from marker_lane import assert_lane, find
 from typer.testing import CliRunner
 
 from motifcli.cli import app
@@ -47,12 +48,16 @@ def test_annotate_one_song_writes_midi_and_json_beside_it(songs: Path, rawroll_p
     assert result.exit_code == 0, result.output
     assert digest(song) == before
     data = json.loads((songs / "021.motifs.json").read_text())
-    occurrences = [o["label"] for m in data["motifs"] for o in m["occurrences"]]
     # the default unit (note) groups the leading piano's texture bars with the explicit --model: recorded
     assert data["motifs"] and data["model"]["method"] == "raw-roll" and data["settings"]["unit"] == "note"
-    # a marker says the occurrence and where it is, as a label does: "Motif A1 (PIANO, whole texture)"
-    said = [f'{o["text"]} ({o["line"]})' for m in data["motifs"] for o in m["occurrences"]]
-    assert len(said) == len(occurrences) and sorted(markers(songs / "021.motifs.mid")) == sorted(said)
+    # one marker per moment names the occurrences starting there and where, as a label does (a texture
+    # statement by its track's name): "Motif A1 + B1 (PIANO); C2 (MELODY)" (session 26: markers at one tick overdrew)
+    midi = mido.MidiFile(songs / "021.motifs.mid")
+    assert_lane(midi, {o["label"]: round(min(n["onset"] for n in o["notes"]) * midi.ticks_per_beat)
+                       for m in data["motifs"] for o in m["occurrences"]})
+    for o in (o for m in data["motifs"] for o in m["occurrences"]):
+        (_, where), = find(midi, o["label"])
+        assert where in (o["line"].removesuffix(", whole texture"), o["line"].split(", ")[0]), (where, o["line"])
     assert "motif annotate" in result.stdout and "grouping" in result.stdout
     assert sorted(p.name for p in songs.iterdir()) == ["021.mid", "021.motifs.json", "021.motifs.mid", "022.mid", "023.mid"]
 
@@ -306,5 +311,6 @@ def test_a_type0_file_gets_the_families_of_its_type1_original(tmp_path: Path) ->
     assert families(reports[0]) == families(reports[1]) and len(reports[0]["motifs"]) == 17
     out = mido.MidiFile(tmp_path / "out" / "song0.motifs.mid")
     assert out.type == 0 and len(out.tracks) == 1
-    assert len(markers(tmp_path / "out" / "song0.motifs.mid")) == sum(len(m["occurrences"]) for m in reports[0]["motifs"])
+    assert_lane(out, {o["label"]: round(min(n["onset"] for n in o["notes"]) * out.ticks_per_beat)
+                      for m in reports[0]["motifs"] for o in m["occurrences"]})  # every occurrence named once
     assert source.read_bytes() == type0_copy(EXAMPLE, tmp_path / "again.mid").read_bytes()  # input untouched

@@ -20,6 +20,7 @@ import mido
 import pytest
 
 from conftest import REPO, subprocess_env
+from marker_lane import assert_lane, find, parts
 from test_musescore import statement_texts
 
 music21 = pytest.importorskip("music21")
@@ -98,13 +99,18 @@ def test_midi_markers_and_lyrics_sit_at_each_occurrences_first_note(run: tuple[P
             if msg.type in found:
                 found[msg.type].append((msg.text, tick / midi.ticks_per_beat))
     text_of = statement_texts(report)  # one mark per statement: "Motif A3 = B1" for two families' same notes
-    for kind in ("marker", "lyrics"):  # a marker says where it is, as a label does: "Motif A1 (Soprano, top line)"
-        want = sorted({(f'{text_of[o["family"], o["number"]]} ({o["line"]})' if kind == "marker"
-                        else text_of[o["family"], o["number"]], min(n["onset"] for n in o["notes"]))
+    want = sorted({(text_of[o["family"], o["number"]], min(n["onset"] for n in o["notes"])) for o in occurrences(report)})
+    # one lyric per note: statements starting on one note of a track share it ("Motif A1 + B1"), one name each
+    got = sorted((f"Motif {name}", beat) for text, beat in found["lyrics"] for names, _ in parts(text) for name in names)
+    assert [t for t, _ in got] == [t for t, _ in want]
+    assert [b for _, b in got] == pytest.approx([b for _, b in want], abs=1e-3)
+    # one marker per moment (session 26), naming each statement there and where, as a label does:
+    # "Motif A1 (Soprano, top line)"; the line's words where its track has another note starting there
+    assert_lane(midi, {f'{o["family"]}{o["number"]}': round(min(n["onset"] for n in o["notes"]) * midi.ticks_per_beat)
                        for o in occurrences(report)})
-        got = sorted(found[kind])
-        assert [t for t, _ in got] == [t for t, _ in want], kind
-        assert [b for _, b in got] == pytest.approx([b for _, b in want], abs=1e-3), kind
+    for o in occurrences(report):
+        (_, where), = find(midi, f'{o["family"]}{o["number"]}')
+        assert where in (o["line"], o["line"].split(", ")[0])
 
 
 def test_musicxml_has_one_label_and_bracket_per_occurrence_in_its_colour(run: tuple[Path, dict]) -> None:

@@ -11,6 +11,7 @@ from motifcli import writers
 from motifcli.readers.midi import read_midi
 from motifcli.writers.labels import label_text
 from motifcli.writers.midi_bars import signature_events
+from marker_lane import assert_lane, markers, parts
 from writers_fixtures import absolute_events, labelled_annotation, needs_data, pop909_path, time_signatures
 
 pytestmark = needs_data
@@ -54,7 +55,7 @@ def test_markers_at_exact_ticks_and_events_untouched(tmp_path, song, track):
     before, after = mido.MidiFile(score.path), mido.MidiFile(dest)
     assert after.type == before.type and after.ticks_per_beat == before.ticks_per_beat == 480
     assert len(after.tracks) == len(before.tracks)
-    texts = {o.text for o in annotation.occurrences} | {label_text(o) for o in annotation.occurrences}
+    texts = {o.text for o in annotation.occurrences} | {text for _, text in markers(after)}
     # POP909's placeholder 1/4 is replaced by the estimated bars (the only change to old events)
     assert score.meter_map.source == "estimated"
     assert time_signatures(after) == signature_events(score.meter_map, 480) != time_signatures(before)
@@ -64,14 +65,16 @@ def test_markers_at_exact_ticks_and_events_untouched(tmp_path, song, track):
         added = [t for t, m in absolute_meta(new) if m.type in ("marker", "lyrics")]
         assert end_tick(new) == max([end_tick(old), *added])  # moved only when a marker is later
 
-    markers = [(t, m) for t, m in absolute_meta(after.tracks[0]) if m.type == "marker"]
-    expected = sorted((first_note_tick(o), label_text(o)) for o in annotation.occurrences)
-    assert sorted((t, m.text) for t, m in markers) == expected
+    # one marker per moment (session 26): each occurrence named once, at its first note's tick (or a
+    # fraction of a beat before, with one that starts there), on the conductor track
+    assert markers(after) == sorted((t, m.text) for t, m in absolute_meta(after.tracks[0]) if m.type == "marker")
+    assert_lane(after, {o.label: first_note_tick(o) for o in annotation.occurrences})
     # ... on a tick where the file itself starts a note of the occurrence's track (read with mido)
     starts = note_on_ticks(before.tracks[score.track_named(track).source_index])
     assert all(first_note_tick(o) in starts for o in annotation.occurrences if o.notes)
+    assert {t for t, _ in markers(after)} <= {first_note_tick(o) for o in annotation.occurrences}  # a moment's first
     assert any(first_note_tick(o) != round(o.start * 480) for o in annotation.occurrences)
-    assert all(m.text.startswith("Motif ") and m.text.split()[2].startswith(f"({track}") for _, m in markers)
+    assert all(place.startswith(track) for _, text in markers(after) for _, place in parts(text))
 
     source = score.track_named(track).source_index
     lyrics = [(t, m.text) for t, m in absolute_meta(after.tracks[source]) if m.type == "lyrics"]
@@ -101,7 +104,7 @@ def test_no_lyrics_unless_asked(tmp_path):
     writers.write(annotation, score, "midi", dest)
     midi = mido.MidiFile(dest)
     assert not any(m.type == "lyrics" for t in midi.tracks for m in t)
-    assert sum(m.type == "marker" for m in midi.tracks[0]) == len(annotation.occurrences)
+    assert_lane(midi, {o.label: first_note_tick(o) for o in annotation.occurrences})
 
 
 def test_type0_file_gets_markers_and_lyrics_in_its_only_track(tmp_path):
@@ -120,12 +123,11 @@ def test_type0_file_gets_markers_and_lyrics_in_its_only_track(tmp_path):
     writers.write(annotation, score, "midi", dest, lyrics=True)
     out = mido.MidiFile(dest)
     assert out.type == 0 and len(out.tracks) == 1
-    texts = {o.text for o in annotation.occurrences} | {label_text(o) for o in annotation.occurrences}
+    texts = {o.text for o in annotation.occurrences} | {text for _, text in markers(out)}
     assert without_added(absolute_events(out.tracks[0]), texts) == without_added(absolute_events(merged.tracks[0]), ())
     metas = list(absolute_meta(out.tracks[0]))
     expected = sorted((first_note_tick(o), o.text) for o in annotation.occurrences)
-    assert sorted((t, m.text) for t, m in metas if m.type == "marker") == sorted(
-        (first_note_tick(o), label_text(o)) for o in annotation.occurrences)
+    assert_lane(out, {o.label: first_note_tick(o) for o in annotation.occurrences})  # in its only track
     assert sorted((t, m.text) for t, m in metas if m.type == "lyrics") == expected
 
 
@@ -141,7 +143,7 @@ def test_marker_after_the_end_of_track_moves_only_the_end(tmp_path):
     out = mido.MidiFile(dest)
     events = list(absolute_meta(out.tracks[0]))
     assert events[-1][1].type == "end_of_track" and events[-1][0] == last_note_tick + 3 * 480
-    assert events[-2][1].type == "marker" and events[-2][1].text == label_text(late)
+    assert events[-2][1].type == "marker" and events[-2][1].text == label_text(late)  # a moment of its own
     assert end_tick(out.tracks[1]) == last_note_tick  # other tracks keep their length
 
 
@@ -160,8 +162,8 @@ def test_musicxml_input_gets_a_built_midi_file(tmp_path):
         [(n.onset, n.pitch) for n in t.notes] for t in score.pitched_tracks()
     ]
     midi = mido.MidiFile(dest)
-    markers = [(t, m.text) for t, m in absolute_meta(midi.tracks[0]) if m.type == "marker"]
-    assert sorted(markers) == sorted((round(o.start * 480), label_text(o)) for o in annotation.occurrences)
+    assert_lane(midi, {o.label: round(o.start * 480) for o in annotation.occurrences})
+    assert markers(midi) == sorted((t, m.text) for t, m in absolute_meta(midi.tracks[0]) if m.type == "marker")
     lyrics = [(t, m.text) for t, m in absolute_meta(midi.tracks[1]) if m.type == "lyrics"]
     assert sorted(lyrics) == sorted((round(o.start * 480), o.text) for o in annotation.occurrences)
 

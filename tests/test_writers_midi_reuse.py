@@ -8,6 +8,7 @@ import mido
 
 from motifcli import writers
 from motifcli.readers.midi import read_midi
+from marker_lane import assert_lane
 from writers_fixtures import labelled_annotation, needs_data, pop909_path
 
 pytestmark = needs_data
@@ -35,5 +36,5 @@ def test_reused_parse_gives_the_same_bytes_and_stays_untouched(tmp_path):
     assert reused.read_bytes() == fresh.read_bytes()
     assert reused_lyrics.read_bytes() == fresh_lyrics.read_bytes()
     assert reused.read_bytes() != reused_lyrics.read_bytes()
-    markers = [m for m in mido.MidiFile(reused).tracks[0] if m.type == "marker"]
-    assert len(markers) == len(annotation.occurrences)
+    assert_lane(mido.MidiFile(reused), {o.label: round(min((n.onset for n in o.notes), default=o.start) * 480)
+                                        for o in annotation.occurrences})  # each named once, one marker per moment

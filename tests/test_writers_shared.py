@@ -22,6 +22,7 @@ import mido
 import pytest
 
 from conftest import REPO
+from marker_lane import names_at, parts
 from test_musescore import DIVISION, PLUGIN_DIR, assert_shown, musescore, plugin_settings, read_mscx  # noqa: F401 - a fixture
 from motifcli import writers
 from motifcli.annotation import Annotation
@@ -104,14 +105,20 @@ def test_midi_has_one_marker_and_lyric_per_statement(chorale, tmp_path) -> None:
     dest = tmp_path / "c.mid"
     writers.write(annotation, score, "midi", dest, lyrics=True)
     midi = mido.MidiFile(dest)
-    markers = _markers(midi)
-    assert len(markers) == len(statements(annotation))
-    texts = [t for _, t in markers]
-    assert "Motif B7 = C7 (Soprano, top line)" in texts and "Motif B9 = C9 (Soprano, top line)" in texts
-    assert not any(t.startswith(("Motif C7 ", "Motif C9 ")) for t in texts)
-    assert len({tick for tick, t in markers if "B7" in t}) == 1
+    # one marker per moment (session 26) names each statement once: "Motif B7 = C7 (Soprano)", "Motif A3 (Alto);
+    # B8 + C8 (Bass)" (a chorale voice is the only note of its track there: no "top line")
+    named = names_at(midi)
+    assert sum(len(at) for at in named.values()) == len(statements(annotation))
+    assert all(len(at) == 1 for at in named.values())
+    assert [w for _, w in named["B7 = C7"]] == ["Soprano"] and [w for _, w in named["B9 = C9"]] == ["Soprano"]
+    assert not {"C7", "C9", "B7", "B9"} & set(named)
+    assert len(named) > len(_markers(midi))  # some moments hold two statements
     lyrics = [t for _, t in _markers(midi, "lyrics")]
-    assert len(lyrics) == len(markers) and "Motif B7 = C7" in lyrics
+    # one lyric per note, naming each statement starting there once: "Motif B2 + C2" (two lyrics stacked on one note)
+    sung = [name for text in lyrics for names, _ in parts(text) for name in names]
+    assert sorted(sung) == sorted(named) and "Motif B7 = C7" in lyrics and "Motif B2 + C2" in lyrics
+    assert all(len({t for t, _ in _markers(mido.MidiFile(tracks=[track]), "lyrics")}) == sum(
+        m.type == "lyrics" for m in track) for track in midi.tracks)
 
 
 @pytest.mark.parametrize("fmt", ["musicxml", "midi"])
@@ -126,7 +133,7 @@ def test_annotating_the_annotated_file_replaces_the_shared_labels(chorale, tmp_p
     if fmt == "musicxml":
         assert second.read_text(encoding="utf-8").count("Motif B7 = C7") == 1
     else:
-        assert [t for _, t in _markers(mido.MidiFile(second))].count("Motif B7 = C7 (Soprano, top line)") == 1
+        assert names_at(mido.MidiFile(second)) == names_at(mido.MidiFile(first)) and len(names_at(mido.MidiFile(second))["B7 = C7"]) == 1
         assert [t for _, t in _markers(mido.MidiFile(second), "lyrics")].count("Motif B7 = C7") == 1
 
 

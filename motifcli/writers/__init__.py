@@ -11,7 +11,7 @@ Every writer goes through :mod:`motifcli.atomic`, so a killed run never leaves h
 | format     | extension     | what it is                                                        |
 |------------|---------------|-------------------------------------------------------------------|
 | `musicxml` | `.musicxml`   | the score with coloured notes and a "Motif A1" bracket per statement |
-| `midi`     | `.mid`        | the input's events plus a marker per statement (+ lyrics, + a silent track per family), in the run's bars |
+| `midi`     | `.mid`        | the input's events plus a marker per moment naming its statements (+ lyrics, + a silent track per family), in the run's bars |
 | `json`     | `.json`       | the annotation (schema in docs/json-schema.md)                    |
 | `csv`      | `.csv`        | one row per occurrence                                            |
 | `mirex`    | `.mirex.txt`  | MIREX discovery-of-patterns format (mir_eval.io.load_patterns)    |

@@ -1,4 +1,4 @@
-"""MIDI output: the input's own events, plus a marker per occurrence (and lyrics on request), in the run's bars.
+"""MIDI output: the input's own events, plus a marker per moment a motif starts (and lyrics on request), in the run's bars.
 
 For MIDI input the reader's parse (``Score.parsed_source``; else the kept bytes, parsed again) is the
 starting point: every existing event keeps its absolute tick and its order; the new meta events
@@ -11,20 +11,21 @@ are slotted in by absolute tick and the delta times recomputed:
   bars the report numbers; ``keep_time_signatures=True`` (``--keep-time-signatures``) keeps the
   file's. Meter ``midi`` (the file's own signatures agree with the notes): nothing changes;
 
-* a marker (FF 06) at each occurrence's first note on the conductor track (track 0 of a type-1
-  file, the only track of a type-0 file), which DAWs show on their timeline; a marker belongs to no
-  track, so its text says where the occurrence is, as a label track's does (``labels.label_text``):
-  "Motif A1 (Piano, staff 1, voice 2)", "Motif A1 (Track 3, line 2 from the top)"; occurrences of
-  several families with the same notes get one marker (and lyric) naming them all, most salient
-  first: "Motif A3 = B1 (Violin I, top line)" (:mod:`~motifcli.writers.shared`);
+* markers (FF 06) on the conductor track (track 0 of a type-1 file, the only track of a type-0
+  file), which DAWs show on their timeline: one per moment, naming every statement whose first note
+  starts there (:mod:`motifcli.writers.midi_markers`: "Motif A1 + B2 (PIANO); P1 (MELODY, top
+  line)"); a marker belongs to no track, so its text says where each statement is, as a label
+  track's does; occurrences of several families with the same notes are one statement, "A3 = B1"
+  (:mod:`~motifcli.writers.shared`);
 * with ``lyrics=True``, a lyric (FF 05, "Motif A1") at that note on its own track, which notation
-  programs and karaoke players show under the first note. A lyric names a tick of a track, not a
+  programs and karaoke players show under the first note; statements starting at one tick of one
+  track share one lyric ("Motif A1 + B1": two would stack on one note). A lyric names a tick of a track, not a
   note: where another note of the track starts with it (two lines in one track: a keyboard
   reduction), the lyric says which line ("Motif A1 (line 2 from the top)", "Motif A1 (staff 1,
   voice 2)"), since a notation program shows it under the chord's top voice.
 
-Markers and lyrics an earlier run wrote (text "Motif A1", "Motif A1 (...)", any words in the brackets:
-a track's name may hold brackets of its own) are taken out first, so
+Markers and lyrics an earlier run wrote (text "Motif A1", "Motif A1 (...)", "Motif A1 + B2 (...); P1 (...)",
+any words in the brackets: a track's name may hold brackets of its own) are taken out first, so
 annotating an annotated file gives one set of marks (the reader never reads them: the same families).
 
 At one tick a new event goes before the existing ones (a lyric precedes the note it names), but
@@ -41,7 +42,6 @@ from __future__ import annotations
 
 import copy
 import io
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -50,13 +50,14 @@ from typing import Any
 import mido
 import numpy as np
 
-from motifcli.annotation import LABEL_TEXT, Annotation, Occurrence, voice_words
+from motifcli.annotation import Annotation, Occurrence, voice_words
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
 from motifcli.score import DRUM_CHANNEL, Score
 from motifcli.voice_ids import TEXTURES
 from motifcli.writers._common import clean_text, first_note_track, note_span
 from motifcli.writers.midi_bars import signature_events
+from motifcli.writers.midi_markers import is_own_text, joined_text, moments, place
 from motifcli.writers.midi_tracks import add_family_tracks, without_copies
 from motifcli.writers.options import DEFAULT, WriteOptions
 from motifcli.writers.shared import statements
@@ -193,15 +194,11 @@ def without_time_signatures(track: mido.MidiTrack) -> mido.MidiTrack:
     return _without(track, lambda msg: msg.type == "time_signature")
 
 
-# what mark() writes: a marker "Motif A1 (Piano (right hand), top line)" (session 15: "Motif A1"), a lyric
-# "Motif A1" or "Motif A1 (line 2 from the top)"
-_OWN_TEXT = re.compile(LABEL_TEXT.pattern + r"(?: \(.*\))?", re.DOTALL)
-
-
 def without_own_marks(track: mido.MidiTrack) -> mido.MidiTrack:
-    """``track`` less the markers and lyrics an earlier motif run wrote (annotating an annotated
-    file replaces them rather than stacking a second set); a song's own lyrics and markers stay."""
-    return _without(track, lambda msg: msg.type in ("marker", "lyrics") and _OWN_TEXT.fullmatch(msg.text) is not None)
+    """``track`` less the markers and lyrics an earlier motif run wrote, in this version's form or an
+    older one's (annotating an annotated file replaces them rather than stacking a second set); a
+    song's own lyrics and markers stay."""
+    return _without(track, lambda msg: msg.type in ("marker", "lyrics") and is_own_text(msg.text))
 
 
 def bar_events(midi: mido.MidiFile, annotation: Annotation, score: Score) -> list[tuple[int, mido.MetaMessage]]:
@@ -226,39 +223,41 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
         midi.tracks.append(mido.MidiTrack([mido.MetaMessage("end_of_track", time=0)]))
     per_track: dict[int, list[tuple[int, mido.MetaMessage]]] = defaultdict(list)
     per_track[0].extend(conductor or ())
-    onsets: dict[int, np.ndarray] = {}  # score track -> its notes' onsets (sorted), for lyric_text
-    for statement in statements(annotation):  # the same notes in two families: one marker "Motif A3 = B1"
+    onsets: dict[int, np.ndarray] = {}  # score track -> its notes' onsets (sorted), for lyric_words
+    sung: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)  # (track, tick) -> its lyric's statements
+    starts: list[tuple[int, str, str]] = []  # (tick, name, place) per statement, for the marker lane
+    marker_onsets: dict[int, np.ndarray] = {}  # the same, sorted here (place() needs no order from the reader)
+    for statement in statements(annotation):  # the same notes in two families: one statement "Motif A3 = B1"
         occ = statement.lead
         tick = max(0, round(note_span(occ, score)[0] * tpb))  # at its first note (its notes are the occurrence)
-        per_track[0].append((tick, mido.MetaMessage("marker", text=_latin1(clean_text(statement.where)))))
+        starts.append((tick, statement.text, place(occ, score, marker_onsets)))
         if lyrics:
             target = _source_track(score, first_note_track(occ), built)
             if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):
                 target = 0
-            text = lyric_text(occ, score, tpb, onsets, statement.text)
-            per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(text)))))
+            sung[target, tick].append((statement.text, lyric_words(occ, score, tpb, onsets)))
+    for (target, tick), named in sung.items():  # one lyric per note: "Motif A1 + B1" (two would stack on it)
+        per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(joined_text(named))))))
+    per_track[0].extend((tick, mido.MetaMessage("marker", text=_latin1(clean_text(text))))
+                        for tick, text in moments(starts, tpb))
     for number, events in per_track.items():
         midi.tracks[number] = insert_events(midi.tracks[number], events)
     return midi
 
 
-def lyric_text(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[int, np.ndarray],
-               text: str | None = None) -> str:
-    """"Motif A1", or "Motif A1 (line 2 from the top)" where another note of its first note's track
-    starts at that note's tick (the lyric cannot say which of them it names) and its voice is a line.
-    ``onsets``: a cache, score track -> its notes' onsets (in the track's onset order); ``text``: what
-    it says in place of ``occ.text`` ("Motif A3 = B1": a statement of two families)."""
-    text = occ.text if text is None else text
+def lyric_words(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[int, np.ndarray]) -> str:
+    """What a lyric says after "Motif A1" in brackets: "" , or "line 2 from the top" where another note of
+    its first note's track starts at that note's tick (the lyric cannot say which of them it names) and
+    its voice is a line. ``onsets``: a cache, score track -> its notes' onsets (in the track's onset order)."""
     first = occ.first_note
     if first is None or first.voice is None or first.voice in TEXTURES or not 0 <= first.track < len(score.tracks):
-        return text  # a texture statement holds the whole chord the lyric stands under
+        return ""  # a texture statement holds the whole chord the lyric stands under
     if first.track not in onsets:
         onsets[first.track] = score.tracks[first.track].arrays()[0]
     tick = round(first.onset * ticks_per_beat)
     lo = int(np.searchsorted(onsets[first.track], (tick - 0.5) / ticks_per_beat))
     hi = int(np.searchsorted(onsets[first.track], (tick + 0.5) / ticks_per_beat))
-    words = voice_words(first.voice, first.staff, occ.hands)
-    return f"{text} ({words})" if hi - lo > 1 and words else text
+    return voice_words(first.voice, first.staff, occ.hands) if hi - lo > 1 else ""
 
 
 def _source_track(score: Score, index: int, built: bool) -> int | None:

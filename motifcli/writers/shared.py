@@ -2,9 +2,9 @@
 
 Discovery keeps a statement in every family that holds it (mir_eval scores each family on its own:
 benchmarks/phase16-shared16.md), so the JSON, CSV, MIREX and label files list it once per family.
-A score is read, not scored: two brackets over the same notes, two markers at one tick and two
-colours fighting for one note say nothing a musician needs twice. The writers that draw (MusicXML
-brackets and colours, MIDI markers and lyrics) mark each :class:`Statement` once, labelled with
+A score is read, not scored: two brackets over the same notes, two names in a marker for one
+statement and two colours fighting for one note say nothing a musician needs twice. The writers that draw (MusicXML
+brackets and colours, MIDI markers (writers/midi_markers.py: one per moment) and lyrics) mark each :class:`Statement` once, labelled with
 every family holding it, most salient first ("Motif A3 = B1"), in that first family's colour.
 
 "The same notes" is the same track and the same note set (each note's track, onset, end and
