@@ -11,7 +11,7 @@ PYTHONPATH with every format and ``--lyrics``; per file one row:
 
 - ``mirex``: occurrences whose MIREX notes (onset, pitch) differ from the JSON's;
 - ``csv`` / ``labels``: rows whose note count, track or times differ from the JSON's occurrence;
-- ``lyric``: MIDI lyrics not on the first note's track at that note's tick; ``shared``: lyrics at a tick
+- ``lyric``: statements named by a MIDI lyric (one lyric names every statement starting on its note since session 26) not on the first note's track at that note's tick; ``shared``: lyrics at a tick
   where their track starts two or more notes (a lyric names a tick, not a note); ``named``: of those,
   the lyrics that say their line ("Motif A1 (line 2 from the top)");
 - ``xml_extra`` / ``xml_missed``: MusicXML input only: notes coloured that no occurrence holds, and
@@ -89,6 +89,14 @@ def coloured_notes(data: bytes) -> set[tuple[Fraction, int, int, int]]:
     return out
 
 
+def lyric_labels(text: str) -> list[str]:
+    """The statement names of one lyric: "Motif A1 + B1 = C2 (line 2 from the top); D1 (top line)" ->
+    ["A1", "B1", "C2", "D1"]
+    (a doubled statement "B1 = C2" is one statement of two families: both names)."""
+    return [name for place in text.removeprefix("Motif ").split("; ")
+            for names in place.split(" (")[0].split(" + ") for name in names.split(" = ")]
+
+
 def starts_and_lyrics(midi: mido.MidiFile) -> tuple[dict[tuple[int, int], list[int]], list[tuple[str, int, int]]]:
     """The pitches starting at each (track number, tick) (a unison of two lines starts two notes) and
     every lyric as (text, track number, tick): what a lyric stands under."""
@@ -137,15 +145,19 @@ def check(src: Path, out: Path) -> dict:
     starts, lyrics = starts_and_lyrics(midi)
     score = motifcli.read_score(src)
     wrong = shared = named = 0
+    named_count = 0
     for text, number, tick in lyrics:
-        label = text.split()[1]
-        first = min(occs[label]["notes"], key=lambda n: (n["onset"], n["pitch"]))
+        labels = lyric_labels(text)  # since session 26 one lyric names every statement starting on its note
+        named_count += len(labels)
+        for label in labels:
+            first = min(occs[label]["notes"], key=lambda n: (n["onset"], n["pitch"]))
+            at = starts.get((number, tick), [])
+            home = score.tracks[first["track"]].source_index if score.format == "midi" else number
+            wrong += number != home or tick != round(first["onset"] * midi.ticks_per_beat) or first["pitch"] not in at
         at = starts.get((number, tick), [])
-        home = score.tracks[first["track"]].source_index if score.format == "midi" else number
-        wrong += number != home or tick != round(first["onset"] * midi.ticks_per_beat) or first["pitch"] not in at
         shared += len(at) > 1
         named += len(at) > 1 and text.endswith(")")
-    row["lyric"], row["shared"], row["named"] = wrong + abs(len(lyrics) - len(occs)), shared, named
+    row["lyric"], row["shared"], row["named"] = wrong + abs(named_count - len(occs)), shared, named
     if score.format == "musicxml":
         mine = set()
         for o in occs.values():
