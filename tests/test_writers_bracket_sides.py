@@ -9,6 +9,7 @@ parse the output with ElementTree and, where MuseScore 3 is installed, read the 
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
@@ -172,3 +173,24 @@ def test_musescore_keeps_line_types_and_hooks(chorale: Path, musescore: MuseScor
     assert sum(t.findtext("lineStyle") == "2" for t in lines) == dashed  # Qt.DashLine
     assert sum(t.findtext("beginHookHeight") == "-1.5" and t.findtext("endHookHeight") == "-1.5"
                for t in lines) == below
+
+
+@pytest.mark.musescore
+def test_reannotating_a_musescore_export_replaces_its_brackets_and_key(chorale: Path, musescore: MuseScore,  # noqa: F811
+                                                                       tmp_path: Path):
+    """Annotate, open in MuseScore, export MusicXML, annotate again: one set of marks. MuseScore 3 writes a
+    label and its bracket as two directions (a note's labels first, then their brackets) and the key as one
+    <words> a line; the brackets and the key were left in before (68 + 68 bracket starts/stops and two keys
+    on bwv130.6 where 34 labels stand)."""
+    exported = tmp_path / "exported.musicxml"
+    proc = musescore.run("-o", str(exported), str(chorale), timeout=300)
+    assert exported.exists(), proc.stderr
+    text = exported.read_text(encoding="utf-8")
+    assert text.count("<bracket") == chorale.read_text(encoding="utf-8").count("<bracket")  # MuseScore kept them
+    again = annotate(exported, tmp_path / "again").read_text(encoding="utf-8")
+    first = chorale.read_text(encoding="utf-8")
+    labels = len(re.findall(r">Motif [A-Z]+[0-9]+", first))
+    assert len(re.findall(r">Motif [A-Z]+[0-9]+", again)) == labels
+    assert again.count('<bracket type="start"') == first.count('<bracket type="start"') == labels
+    assert again.count('<bracket type="stop"') == labels
+    assert again.count("one colour per motif") == 1

@@ -11,6 +11,9 @@ keeps these):
 * a ``<direction>`` whose words are a label ("Motif A1": ``Occurrence.text``) and which holds
   nothing but those words, a bracket start and placement (``offset``, ``staff``, ``voice``), in
   any order (the writer puts the bracket first since phase 18; earlier runs wrote the words first);
+  or such labels without their brackets, each followed (after the note's other labels, back to
+  back) by a direction holding nothing but a bracket start and placement: MuseScore 3 exports a
+  label and its line as two directions, a note's labels first, then their lines;
 * the ``<direction>`` holding nothing but the bracket stop of such a start (the next stop of the
   same number in the same part, in document order), with the ``<forward>`` / ``<backup>`` pair
   the writer steps around a stop with (musicxml_splice._direction);
@@ -67,14 +70,23 @@ def _own_directions(text: str) -> list[tuple[int, int]]:
     parts = [m.start() for m in _PART.finditer(text)]
     spans: list[tuple[int, int]] = []
     open_: dict[tuple[int, str], int] = {}  # (part index, bracket number) -> brackets of ours open
+    chain_end, unbracketed = -1, 0  # labels without their bracket in the run of directions ending at chain_end
     k = 0
     for m in _DIRECTION.finditer(text):
         while k < len(parts) and parts[k] < m.start():
             k += 1
         kind, number = _classify(m.group())
+        if chain_end < 0 or text[chain_end : m.start()].strip():
+            unbracketed = 0  # MuseScore's export: a note's labels' words, then their brackets, back to back
+        chain_end = m.end()
         if kind == "label":
             if number is not None:
                 open_[(k, number)] = open_.get((k, number), 0) + 1
+            else:
+                unbracketed += 1
+        elif kind == "start" and unbracketed > 0:  # the bracket of a label just before it
+            unbracketed -= 1
+            open_[(k, number or "")] = open_.get((k, number or ""), 0) + 1
         elif kind == "stop" and open_.get((k, number or ""), 0) > 0:
             open_[(k, number or "")] -= 1
         elif kind != "key":
@@ -84,12 +96,17 @@ def _own_directions(text: str) -> list[tuple[int, int]]:
 
 
 def _classify(xml: str) -> tuple[str | None, str | None]:
-    """("label", its bracket number or None), ("stop", number), ("key", None) (musicxml_key: the
-    direction holds only the key's words and placement) or (None, None) for a direction."""
+    """("label", its bracket number or None), ("stop", number), ("start", number) (a bracket start
+    alone: ours only right after a label without one), ("key", None) (musicxml_key: the direction
+    holds only the key's words and placement) or (None, None) for a direction."""
     try:
         root = ET.fromstring(xml)
     except ET.ParseError:  # an entity of the document's DTD, say: not one motif wrote
         return None, None
+    texts = [w.text or "" for c in root if c.tag == "direction-type" for w in c]
+    if all(c.tag in _PLACEMENT or (c.tag == "direction-type" and len(c) and all(w.tag == "words" for w in c))
+           for c in root) and texts and is_key(" ".join(texts)):
+        return "key", None  # also as MuseScore 3 exports it: one <words> a line
     words, starts, stops = [], [], []
     for child in root:
         if child.tag in _PLACEMENT:
@@ -99,8 +116,6 @@ def _classify(xml: str) -> tuple[str | None, str | None]:
         (mark,) = child
         if mark.tag == "words" and LABEL_TEXT.fullmatch((mark.text or "").strip()):
             words.append(mark)
-        elif mark.tag == "words" and is_key(mark.text or "") and len(root) == 1 + sum(c.tag in _PLACEMENT for c in root):
-            return "key", None
         elif mark.tag == "bracket" and mark.get("type") in ("start", "stop"):
             (starts if mark.get("type") == "start" else stops).append(mark.get("number", "1"))
         else:
@@ -109,6 +124,8 @@ def _classify(xml: str) -> tuple[str | None, str | None]:
         return "label", starts[0] if starts else None
     if not words and not starts and len(stops) == 1:
         return "stop", stops[0]
+    if not words and len(starts) == 1 and not stops:
+        return "start", starts[0]
     return None, None
 
 
