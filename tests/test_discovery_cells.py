@@ -57,7 +57,8 @@ def _voice(onsets: list[float], durations: list[float], pitches: list[int]) -> V
 
 def test_a_cell_with_varying_intervals_is_one_family_only_through_the_cell_route() -> None:
     score, planted = _plant_cells(read_score(_chorale()))
-    # room for four cells: the chorale's own 2-note cells (20-30 statements) outscore the planted one
+    # the chorale's own 3-note cell (7 statements) is a family beside the planted one; its 2-note pairs (12-13
+    # statements) are under cell_pair_statements since phase 26
     hits = _holding_all(discover(score), planted)
     assert hits, "no family holds all eight planted cell statements, note for note"
     assert hits[0].notes_per_occurrence == 3
