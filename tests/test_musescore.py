@@ -30,6 +30,7 @@ import pytest
 
 from conftest import has_leading_chordal_track
 from training.datafolder import find_data_root
+from motifcli.writers.musicxml_key import is_key
 
 pytestmark = pytest.mark.musescore
 
@@ -944,9 +945,15 @@ def test_plugin_with_a_precomputed_report(musescore: MuseScore, tmp_path: Path) 
     )
     mscx = read_mscx(out)
     assert_shown(mscx, json.loads(report_path.read_text()), text_kinds=("StaffText",))
-    texts = {t.text: t.color for t in mscx.texts}
+    texts = {t.text: t.color for t in mscx.texts if not is_key(t.text)}
     assert texts == {"Motif A1": "#E69F00", "Motif A2": "#E69F00", "Motif A3": "#E69F00",
                      "Motif B1": "#56B4E9", "Motif B2": "#56B4E9"}, log
+    # the key to the marks, as motif's MusicXML has it: once, a staff text of the bottom staff in the first bar,
+    # below it, in 7 pt (phase26-brackets26.md)
+    keys = [t for t in mscx.texts if is_key(t.text)]
+    assert [(t.kind, t.staff, t.tick) for t in keys] == [("StaffText", max(n.staff for n in mscx.notes), 0)], log
+    key_xml = next(el for el in ET.parse(out).getroot().iter("StaffText") if is_key(_text(el.find("text"))))
+    assert (key_xml.findtext("placement"), key_xml.findtext("size")) == ("below", "7"), ET.tostring(key_xml)
 
 
 @pytest.mark.parametrize(("unit", "passed", "inversions", "augmentations", "retrogrades"), [
@@ -991,6 +998,8 @@ def test_plugin_clear_removes_what_it_added(musescore: MuseScore, tmp_path: Path
     mscx = read_mscx(cleared)
     assert [n for n in mscx.notes if n.color not in (None, "#000000")] == []
     assert [t for t in mscx.texts if t.text.startswith("Motif ")] == []
+    assert any(is_key(t.text) for t in read_mscx(annotated).texts)
+    assert not any(is_key(t.text) for t in mscx.texts)  # the key goes with the marks
     assert len(mscx.notes) == len(read_mscx(annotated).notes)
 
 

@@ -41,6 +41,22 @@ def test_the_plugins_palette_is_motifs() -> None:
     assert former is not None and re.findall(r'"(#[0-9a-fA-F]{6})"', former.group(1)) == [c.lower() for c in FORMER_COLOURS]
 
 
+def test_the_plugins_key_is_motifs() -> None:
+    """The plugin writes the key motif's MusicXML writer writes (same words, same size), so a score
+    annotated either way says the same, and each recognises the other's."""
+    import json
+    import re
+
+    from conftest import REPO
+    from motifcli.writers.musicxml_key import KEY_FONT_SIZE, KEY_LINES
+
+    js = (REPO / "plugins" / "musescore" / "motif.js").read_text(encoding="utf-8")
+    listed = re.search(r"var KEY_LINES = \[(.*?)\];", js, re.S)
+    assert listed is not None
+    assert [json.loads(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"', listed.group(1))] == list(KEY_LINES)
+    assert re.search(r"var KEY_FONT_SIZE = ([0-9]+);", js).group(1) == str(KEY_FONT_SIZE)
+
+
 @pytest.mark.musescore
 def test_plugin_clear_resets_every_family_colour(musescore: MuseScore, tmp_path: Path) -> None:  # noqa: F811
     """A score motif annotated with 16 families (every palette colour), cleared by the plugin:

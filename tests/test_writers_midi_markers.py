@@ -48,15 +48,8 @@ def annotate(src: Path, out: Path, *extra: str) -> tuple[Path, dict]:
 
 
 def markers(path: Path) -> list[tuple[int, str]]:
-    """(absolute tick, text) of every marker, read back with mido."""
-    found, midi = [], mido.MidiFile(path)
-    for track in midi.tracks:
-        tick = 0
-        for msg in track:
-            tick += msg.time
-            if msg.type == "marker":
-                found.append((tick, msg.text))
-    return sorted(found)
+    """(absolute tick, text) of every marker of the file at ``path``, read back with mido."""
+    return lane(mido.MidiFile(path))
 
 
 def first_ticks(report: dict, tpb: int) -> dict[str, int]:

@@ -34,7 +34,7 @@ music21 = pytest.importorskip("music21")
 CORPUS = {p.name: p for p in music21.corpus.getPaths()}
 DIRECTION = re.compile(  # a bracket stop between a step of the cursor and its step back (no <offset>)
     rb"(?P<step><forward><duration>[0-9]+</duration></forward>|<backup><duration>[0-9]+</duration></backup>)?"
-    rb'<direction placement="above">(?:<direction-type><bracket [^>]*/></direction-type>)?'
+    rb'<direction placement="(?:above|below)">(?:<direction-type><bracket [^>]*/></direction-type>)?'
     rb'(?:<direction-type><words color="#[0-9A-F]{6}">Motif [A-Z]+[0-9]+</words></direction-type>)?'
     rb"(?:<offset>-?[0-9.]+</offset>)?(?:<voice>[0-9]+</voice>)?(?:<staff>[0-9]+</staff>)?</direction>"
     rb"(?(step)(?:<forward><duration>[0-9]+</duration></forward>|<backup><duration>[0-9]+</duration></backup>))"

@@ -5,7 +5,8 @@ A musician who opens an annotated score sees coloured notes and brackets labelle
 without the docs knew that the number counts statements or what "=" joins). The key is one
 ``<direction>`` holding one ``<words>`` (MuseScore 3 breaks it at its newlines), written once per
 annotated document: placed below the bottom staff of the last part in its first bar, where no
-bracket or label of ours stands (they are all above their staff) and no bar line of a grand staff
+bracket or label of ours stands but for a bracket below its staff (musicxml_sides: opened while
+another is open), which MuseScore 3 lays out first and stacks the key clear of, and no bar line of a grand staff
 crosses it. Not a ``<credit>``: MuseScore 3 builds a title from ``<movement-title>`` only for a
 document with no credits, so a credit would drop the title of a file music21 or motif wrote.
 

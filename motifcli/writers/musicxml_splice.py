@@ -8,9 +8,10 @@ matching ``<bracket type="stop"/>`` closes it where it ends: the written end of 
 tied piece counts), in that note's staff. The words come after the bracket so that MuseScore 3
 reads them as a staff text at the bracket's start, not as the line's own text: it stacks staff
 texts clear of each other and of the lines, but draws the texts of two lines starting together
-over each other (benchmarks/phase18-marks18.md). MuseScore 3 ends a line at the end of the latest chord or
-rest of the stop's staff that ends by the stop, else at a held note's or a rest's end, and reads no
-``<offset>`` on a stop: so a stop that cannot stand before an element at its time steps the cursor
+over each other (benchmarks/phase18-marks18.md). Both directions stand above the staff, or, for a
+bracket that opens while another is open on its staff, below it or dashed (musicxml_sides).
+MuseScore 3 ends a line at the end of the latest chord or rest of the stop's staff that ends by
+the stop, else at a held note's or a rest's end, and reads no ``<offset>`` on a stop: so a stop that cannot stand before an element at its time steps the cursor
 there and back (``<forward>``, the direction, ``<backup>``) instead of an ``<offset>``.
 
 Where: a direction goes in the measure holding its time, before the first element that sits
@@ -50,6 +51,7 @@ from motifcli.writers._common import clean_text
 from motifcli.writers.musicxml_key import key_direction
 from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
+from motifcli.writers.musicxml_sides import ABOVE, Side, below_is_clear, bracket_sides, lyric_staves, staff_spans
 from motifcli.writers.musicxml_version import declare_4, declared_version
 from motifcli.writers.musicxml_voices import voice_edits, written_voices
 
@@ -75,6 +77,7 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
     if upgrade is not None:
         levels = MAX_BRACKETS_4
     most = 0  # the highest bracket number written
+    plans: list[tuple[XmlPart, list, list[int | None]]] = []  # per part: its brackets placed, numbered
     for pid, part_marks in by_part.items():
         part = scan.parts[pid]
         part_marks.sort(key=lambda m: (m.start, m.end))
@@ -151,14 +154,22 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
         placed.sort(key=lambda p: p[0])
         numbers = _bracket_numbers([(p[0], p[1]) for p in placed], levels)
         most = max([most, *(n for n in numbers if n is not None)])
-        for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off, s_staff, e_staff, (s_voice, e_voice)), number \
-                in zip(placed, numbers):
+        plans.append((part, placed, numbers))
+    # brackets open together on a staff go to both its sides, then dashed (musicxml_sides): below
+    # only where the staff under it has no bracket of ours then (its labels would meet ours)
+    spans = staff_spans([(part, [(p[0][1], p[1][1], p[7] or 1) for p in placed]) for part, placed, _ in plans])
+    for part, placed, numbers in plans:
+        no_below = lyric_staves(scan, part)
+        sides = bracket_sides([(p[0], p[1], p[7] or 1) for p in placed], numbers, no_below,
+                              [below_is_clear(spans, scan, part, p[7] or 1, p[0][1], p[1][1]) for p in placed])
+        for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off, s_staff, e_staff, (s_voice, e_voice)), number, \
+                side in zip(placed, numbers, sides):
             for key, slot, offset, kind, staff, voice in ((start_key, s_slot, s_off, "start", s_staff, s_voice),
                                                           (stop_key, e_slot, e_off, "stop", e_staff, e_voice)):
                 # a bracket starts in the staff of the note its start stands before (the
                 # occurrence's staff whenever that staff has a slot there) and stops in its last note's;
                 # in a part of 2+ voices it names the voice of its first (last) note
-                xml = _direction(mark, number, kind, offset, staff=staff, voice=voice)
+                xml = _direction(mark, number, kind, offset, staff=staff, voice=voice, side=side)
                 if xml is not None:
                     order += 1
                     body = slot.lead + scan.enc(xml) + slot.indent
@@ -308,7 +319,7 @@ def _snap(beat: Fraction) -> Fraction:
 
 
 def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: int | None = None,
-               voice: str | None = None) -> str | None:
+               voice: str | None = None, side: Side = ABOVE) -> str | None:
     # MuseScore 3 reads no <offset> on a bracket stop (the line ends where the direction stands): a stop
     # a whole number of divisions away moves the cursor there and back instead, which every reader follows
     step = kind == "stop" and offset != 0 and offset.denominator == 1
@@ -321,7 +332,8 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
     colour = quoteattr(mark.color)
     if kind == "start":
         bracket = (
-            f'<direction-type><bracket type="start" number="{number}" line-end="down" line-type="solid"'
+            f'<direction-type><bracket type="start" number="{number}" line-end="{side.line_end}"'
+            f' line-type="{side.line_type}"'
             f" color={colour}/></direction-type>"
             if number is not None
             else ""
@@ -330,13 +342,14 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
         # text, which it never moves off another line's (two labels at one note drawn over each
         # other); words after it are a staff text, which it stacks clear of the lines and other labels
         return (
-            f'<direction placement="above">{bracket}<direction-type><words color={colour}>'
+            f'<direction placement="{side.placement}">{bracket}<direction-type><words color={colour}>'
             f"{escape(clean_text(mark.text))}</words></direction-type>{extra}</direction>"
         )
     if number is None:
         return None
     stop = (
-        f'<direction placement="above"><direction-type><bracket type="stop" number="{number}" line-end="down"/>'
+        f'<direction placement="{side.placement}"><direction-type><bracket type="stop" number="{number}"'
+        f' line-end="{side.line_end}"/>'
         f"</direction-type>{extra}</direction>"
     )
     if not step:

@@ -24,6 +24,17 @@ var BLACK = "#000000";
 var LABEL = "[A-Z]+[0-9]+(?: retr\\.)?(?: inv\\.)?(?: aug\\.| dim\\.)?";
 var TEXT_PATTERN = new RegExp("^Motif " + LABEL + "(?: = " + LABEL + ")*$");
 var INVERTED_MARK = " inv.";
+// The key to the marks, as motif's MusicXML writer adds it (motifcli/writers/musicxml_key.py KEY_LINES, KEY_FONT_SIZE;
+// a test compares them): once, under the bottom staff of the first bar, in small type. "Clear" removes it.
+var KEY_LINES = ["Motifs: one colour per motif;", "\u201cA2\u201d: motif A, its 2nd statement;",
+                 "\u201cA3 = B1\u201d: the same notes in A and B."];
+var KEY_FONT_SIZE = 7;
+
+// Whether a staff text is the key (whatever line breaks or tags MuseScore keeps in it).
+function isKey(text) {
+    var flat = String(text).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    return flat === KEY_LINES.join(" ");
+}
 
 // the note-level options a setting of the same name turns on (motifcli/settings.py TRANSFORM_OPTIONS)
 var TRANSFORM_OPTIONS = ["inversions", "augmentations", "retrogrades"];
@@ -234,7 +245,7 @@ function clearAnnotations(api) {
     for (var seg = score.firstSegment(); seg; seg = seg.next) {
         var anns = seg.annotations;
         for (var a = 0; a < anns.length; a++) {
-            if (anns[a].type === api.Element.STAFF_TEXT && TEXT_PATTERN.test(String(anns[a].text)))
+            if (anns[a].type === api.Element.STAFF_TEXT && (TEXT_PATTERN.test(String(anns[a].text)) || isKey(anns[a].text)))
                 doomed.push(anns[a]);
         }
     }
@@ -321,7 +332,24 @@ function applyReport(api, report, toleranceTicks) {
         }
     }
     addTexts(api, texts);
+    if (result.occurrences)
+        addKey(api);
     return result;
+}
+
+// The key under the bottom staff of the first bar (below it: clear of the labels above every staff).
+function addKey(api) {
+    var score = api.curScore;
+    var cursor = score.newCursor();
+    cursor.track = (score.nstaves - 1) * 4;
+    cursor.rewind(0);
+    if (!cursor.segment)
+        return;
+    var t = api.newElement(api.Element.STAFF_TEXT);
+    t.text = KEY_LINES.join("\n");
+    cursor.add(t);
+    t.fontSize = KEY_FONT_SIZE;  // after add(), as the colour of a label
+    t.placement = api.Placement.BELOW;
 }
 
 // Every statement of the report as {motif, occ, label}, in the order motif's MusicXML writer colours
