@@ -57,7 +57,8 @@ def _voice(onsets: list[float], durations: list[float], pitches: list[int]) -> V
 
 def test_a_cell_with_varying_intervals_is_one_family_only_through_the_cell_route() -> None:
     score, planted = _plant_cells(read_score(_chorale()))
-    # room for four cells: the chorale's own 2-note cells (20-30 statements) outscore the planted one
+    # the chorale's own 3-note cell (7 statements) is a family beside the planted one; its 2-note pairs (12-13
+    # statements) are under cell_pair_statements since phase 26
     hits = _holding_all(discover(score), planted)
     assert hits, "no family holds all eight planted cell statements, note for note"
     assert hits[0].notes_per_occurrence == 3
@@ -147,3 +148,30 @@ def test_cells_may_keep_statements_nested_in_longer_motifs() -> None:
     assert sum(len(f.occurrences) for f in nested) > sum(len(f.occurrences) for f in plain)
     notes = [{(n.track, n.index) for o in f.occurrences for n in o.notes} for f in nested]
     assert all(not (a & b) for i, a in enumerate(notes) for b in notes[i + 1:])
+
+
+def _corpus(name: str) -> Path:
+    music21 = pytest.importorskip("music21")
+    return Path(music21.__file__).parent / "corpus" / name
+
+
+def test_a_chorales_two_note_sigh_is_no_family() -> None:
+    """bwv66.6's falling second in alto, tenor and bass, 5 statements, was family D (phase26-eye26.md: "a sigh,
+    hardly a motif"). A 2-note cell now needs ``cell_pair_statements`` (16) statements; with the old floor
+    (``cell_pair_statements=0``: ``cell_min_statements``) the pair is a family again."""
+    score = read_score(_corpus("bach/bwv66.6.mxl"))
+    assert DiscoverySettings().cell_pair_statements == 16
+    assert not [f for f in discover(score) if f.notes_per_occurrence == 2]
+    before = [f for f in discover(score, settings=DiscoverySettings(cell_pair_statements=0))
+              if f.notes_per_occurrence == 2]
+    assert before and all(len(f.occurrences) < 16 for f in before)
+
+
+def test_a_rags_three_note_cell_and_its_frequent_pair_stay() -> None:
+    """The Maple Leaf Rag's 3-note cell (8 statements) is judged by ``cell_min_statements`` as before, and its
+    2-note syncopation (66 statements) clears the pair floor: the rule drops rare pairs, not cells."""
+    fams = discover(read_score(_corpus("joplin/maple_leaf_rag.mxl")))
+    three = [f for f in fams if f.notes_per_occurrence == 3]
+    pairs = [f for f in fams if f.notes_per_occurrence == 2]
+    assert three and len(three[0].occurrences) >= DiscoverySettings().cell_min_statements
+    assert pairs and max(len(f.occurrences) for f in pairs) >= 60

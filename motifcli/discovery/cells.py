@@ -7,7 +7,8 @@ ranking with scale fragments (benchmarks/DISCOVERY-ALGO.md, phase 4). A cell is 
 *group*: its window must be bounded by a segmentation cue (a longer inter-onset interval or a rest
 on both sides, one of them strictly longer than any inside), so running notes never form cells.
 Windows are keyed by their quantised inter-onset intervals and up/down/same contour; a key becomes
-a family when it is frequent, not all repeated notes, and not mostly inside longer families.
+a family when it is frequent (a 2-note cell far more so: ``cell_pair_statements``), not all repeated
+notes, and not mostly inside longer families.
 Cell families have their own budget (``short_cells``), skip the texture step, and rank with a
 reduced salience (``cell_salience``) in the final ``max_families`` cut.
 """
@@ -78,6 +79,12 @@ def in_runs(lines: Lines, starts: np.ndarray, reach: float) -> np.ndarray:
     return starts[near]
 
 
+def fewest_statements(settings: DiscoverySettings, n: int) -> int:
+    """Statements an n-note cell family needs: a 2-note cell more (``cell_pair_statements``), since a
+    pair of notes stated a few times is a passing step or a sigh, not a motif (phase26-cells26.md)."""
+    return max(settings.cell_min_statements, settings.cell_pair_statements if n == 2 else 0)
+
+
 def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen]) -> list[Chosen]:
     """Up to ``short_cells`` cell families, best first, sharing few notes with ``chosen`` or each other.
 
@@ -106,7 +113,8 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
             mem = members[indptr[g] : indptr[g + 1]]
             if extends is not None and extends[g]:
                 continue  # a piece of a longer cell (or of a longer cell's n + 1 window)
-            if len(mem) < settings.cell_min_statements:
+            fewest = fewest_statements(settings, n)
+            if len(mem) < fewest:
                 continue
             k = int(mem[0])
             if not np.any(lines.interval[k : k + n - 1] != 0):  # repeated notes only: no figure
@@ -114,7 +122,7 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
             starts = non_overlapping(mem, n, lines.voice_id)
             if settings.cell_neighbourhood > 0:
                 starts = in_runs(lines, starts, settings.cell_neighbourhood)
-            if len(starts) < settings.cell_min_statements:
+            if len(starts) < fewest:
                 continue
             candidates.append((float(len(starts) * n), n, starts))
     out: list[Chosen] = []
@@ -133,7 +141,7 @@ def cell_families(lines: Lines, settings: DiscoverySettings, chosen: list[Chosen
         if settings.cell_free_statements:  # statements on notes already taken go; the rest must still be frequent
             taken = claimed if settings.cell_free_of_lines else by_cells
             starts = starts[~taken[idx].any(axis=1)]
-            if len(starts) < settings.cell_min_statements:
+            if len(starts) < fewest_statements(settings, n):
                 continue
             idx = starts[:, None] + np.arange(n)[None, :]
         claimed[idx.ravel()] = True

@@ -141,6 +141,7 @@ class DiscoverySettings:
     cell_min_notes: int = 2  # shortest cell, in notes
     cell_max_notes: int = 3  # longest cell, in notes
     cell_min_statements: int = 6  # a cell family needs this many non-overlapping statements
+    cell_pair_statements: int = 16  # ... and a 2-note cell this many: a pair stated 5-8 times is a sigh or a passing step, no motif (bwv66.6; 0: cell_min_statements, before phase 26; phase26-cells26.md)
     cell_rest_share: float = 0.5  # a rest this share of the longest inside inter-onset interval bounds a cell
     cell_redundancy: float = 0.5  # a cell sharing this share of notes with chosen families is dropped
     cell_notated_only: bool = True  # cells only where onsets sit on the notated 1/12-beat grid (not performances)
