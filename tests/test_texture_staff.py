@@ -24,7 +24,9 @@ from motifcli.score import Note, Score, Track
 from motifcli.voice_ids import ACCOMPANIMENT, TEXTURE
 
 REPO = Path(__file__).resolve().parents[1]
-OFF = dataclasses.replace(DiscoverySettings(), texture_staff=False)  # the rule before phase 18
+# the rule before phase 18 (and its 2-note cells, which a 16-statement floor drops since session 26: before,
+# the polonaise's one line family beside the texture was such a cell)
+OFF = dataclasses.replace(DiscoverySettings(), texture_staff=False, cell_pair_statements=0)
 # the defects below were found with the first bar model (0.1, the default until phase 24): the bar model groups the
 # texture bars, so "before" is reproduced with it; "after" runs with the shipped default
 V01 = Path(__file__).resolve().parents[1] / "exported_models" / "ablations" / "motif-default-v0.1.onnx"
@@ -58,7 +60,9 @@ def test_the_polonaise_texture_is_its_left_hand_and_its_tune_has_families() -> N
     # no family of both hands: the biggest is the left hand's accompaniment (0.2 bar model: 47% of the notes,
     # six statements of one left-hand figure; the 0.1 model split those bars into families under 40%)
     assert max(_cover(score, f) for f in after) < 0.5
-    assert len(tune) >= 3 and max(f.notes_per_occurrence for f in tune) >= 20  # the opening phrase, restated
+    # the opening phrase, restated (24 notes; until session 26 also two 2-note cells of 8 and 14 statements, which
+    # the 16-statement floor for 2-note cells drops)
+    assert len(tune) >= 1 and max(f.notes_per_occurrence for f in tune) >= 20
 
 
 def test_la_donna_e_mobile_gets_its_tune() -> None:
