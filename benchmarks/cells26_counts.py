@@ -12,11 +12,10 @@ short family's first statements (bar-free: beats and MIDI pitches).
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
-from benchmarks.discovery_sweep import parse_set
+from benchmarks.discovery_sweep import parse_set, variant_model, variants_parser
 from benchmarks.eye26_pages import CORPUS_FILES
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.types import Family
@@ -44,16 +43,8 @@ def short(f: Family, score: Score) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--model", action="store_true", help="pass the shipped model (as motif annotate does)")
-    ap.add_argument("--verbose", action="store_true")
-    ap.add_argument("variants", nargs="*", default=[""])
-    args = ap.parse_args()
-    model = None
-    if args.model:
-        import motifcli
-
-        model = motifcli.load_model()
+    args = variants_parser(__doc__, "pass the shipped model (as motif annotate does)").parse_args()
+    model = variant_model(args)
     scores = {name: read_score(path) for name, path in inputs().items()}
     for spec in args.variants or [""]:
         settings = DiscoverySettings(**parse_set(spec.split()))

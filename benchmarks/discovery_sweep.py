@@ -16,6 +16,7 @@ import pickle
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.discovery_eval import METRICS, TABLE, score
 from benchmarks.motif_corpora import load_corpus
@@ -59,6 +60,26 @@ def parse_set(items: list[str]) -> dict[str, object]:
         t = type(getattr(default, k))
         out[k] = (v.lower() in ("1", "true", "yes")) if t is bool else t(v)
     return out
+
+
+def variants_parser(doc: str | None, model_help: str) -> argparse.ArgumentParser:
+    """The options of the music21-piece probes that compare setting variants (m21_first_five, cells26_counts):
+    ``--model`` (``model_help`` says what it changes), ``--verbose`` and the variants, each a quoted
+    "KEY=VALUE ..." string ("" = the defaults)."""
+    ap = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
+    ap.add_argument("--model", action="store_true", help=model_help)
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("variants", nargs="*", default=[""])
+    return ap
+
+
+def variant_model(args: argparse.Namespace) -> Any:
+    """The shipped model when ``--model`` was given (as motif annotate passes it), else None."""
+    if not args.model:
+        return None
+    import motifcli
+
+    return motifcli.load_model()
 
 
 def probe_parser(doc: str | None, per_piece: bool = True, model: bool = False) -> argparse.ArgumentParser:

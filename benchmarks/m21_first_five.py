@@ -13,11 +13,10 @@ five families (statements x notes, first onset, tracks, transposed share).
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
-from benchmarks.discovery_sweep import parse_set
+from benchmarks.discovery_sweep import parse_set, variant_model, variants_parser
 from motifcli.discovery import DiscoverySettings, discover
 from motifcli.discovery.types import Family
 from motifcli.readers import read_score
@@ -45,16 +44,8 @@ def describe(f: Family) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--model", action="store_true", help="pass the shipped model (texture families by its clusters)")
-    ap.add_argument("--verbose", action="store_true")
-    ap.add_argument("variants", nargs="*", default=[""])
-    args = ap.parse_args()
-    model = None
-    if args.model:
-        import motifcli
-
-        model = motifcli.load_model()
+    args = variants_parser(__doc__, "pass the shipped model (texture families by its clusters)").parse_args()
+    model = variant_model(args)
     ideas = json.loads(IDEAS.read_text())["pieces"]
     scores = {p["piece"]: read_score(corpus_dir() / p["piece"]) for p in ideas}
     for spec in args.variants or [""]:
