@@ -62,3 +62,17 @@ def clean_text(text: str) -> str:
 
     Every writer passes names and labels through this (a MIDI track name may hold NUL or ESC)."""
     return _BREAKS.sub(" ", _CONTROL.sub("", text))
+
+
+def latin1(text: str) -> str:
+    """MIDI text as mido writes it (Latin-1): other characters become "?"."""
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def note_ticks(note: Note | MotifNote, ticks_per_beat: int) -> tuple[int, int, int] | None:
+    """(note-on tick, note-off tick, velocity) of ``note`` in a MIDI file written by motif, or None for a
+    pitch MIDI cannot hold: never a note-off before its note-on, a velocity of 1-127 (0 is a note-off)."""
+    if not 0 <= note.pitch <= 127:
+        return None
+    on = max(0, round(note.onset * ticks_per_beat))
+    return on, max(round(note.offset * ticks_per_beat), on + 1), min(max(int(note.velocity), 1), 127)

@@ -55,9 +55,9 @@ from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
 from motifcli.score import DRUM_CHANNEL, Score
 from motifcli.voice_ids import TEXTURES
-from motifcli.writers._common import clean_text, first_note_track, note_span
+from motifcli.writers._common import clean_text, first_note_track, latin1, note_span, note_ticks
 from motifcli.writers.midi_bars import signature_events
-from motifcli.writers.midi_markers import is_own_text, joined_text, moments, place
+from motifcli.writers.midi_markers import is_own_text, joined_text, moments, place, track_onsets
 from motifcli.writers.midi_tracks import add_family_tracks, without_copies
 from motifcli.writers.options import DEFAULT, WriteOptions
 from motifcli.writers.shared import statements
@@ -107,23 +107,17 @@ def midi_from_score(score: Score, ticks_per_beat: int = BUILT_TICKS_PER_BEAT) ->
         channel = DRUM_CHANNEL if track.is_drum else melodic[i % len(melodic)]
         events: list[tuple[int, int, mido.Message | mido.MetaMessage]] = [
             # MIDI text is Latin-1 in mido: other characters become "?"
-            (0, 0, mido.MetaMessage("track_name", name=_latin1(clean_text(track.name))))
+            (0, 0, mido.MetaMessage("track_name", name=latin1(clean_text(track.name))))
         ]
         for n in track.notes:
-            if not 0 <= n.pitch <= 127:
+            ticks = note_ticks(n, tpb)
+            if ticks is None:
                 continue
-            on = max(0, round(n.onset * tpb))
-            off = max(round(n.offset * tpb), on + 1)  # never a note-off before its note-on
-            velocity = min(max(int(n.velocity), 1), 127)
+            on, off, velocity = ticks
             events.append((on, 2, mido.Message("note_on", channel=channel, note=n.pitch, velocity=velocity)))
             events.append((off, 1, mido.Message("note_off", channel=channel, note=n.pitch, velocity=0)))
         midi.tracks.append(_to_track(events))
     return midi
-
-
-def _latin1(text: str) -> str:
-    """MIDI text as mido writes it (Latin-1): other characters become "?"."""
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def _to_track(events: list[tuple[int, int, object]]) -> mido.MidiTrack:
@@ -223,22 +217,21 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
         midi.tracks.append(mido.MidiTrack([mido.MetaMessage("end_of_track", time=0)]))
     per_track: dict[int, list[tuple[int, mido.MetaMessage]]] = defaultdict(list)
     per_track[0].extend(conductor or ())
-    onsets: dict[int, np.ndarray] = {}  # score track -> its notes' onsets (sorted), for lyric_words
+    onsets: dict[int, np.ndarray] = {}  # score track -> its sorted onsets (track_onsets): place, lyric_words
     sung: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)  # (track, tick) -> its lyric's statements
     starts: list[tuple[int, str, str]] = []  # (tick, name, place) per statement, for the marker lane
-    marker_onsets: dict[int, np.ndarray] = {}  # the same, sorted here (place() needs no order from the reader)
     for statement in statements(annotation):  # the same notes in two families: one statement "Motif A3 = B1"
         occ = statement.lead
         tick = max(0, round(note_span(occ, score)[0] * tpb))  # at its first note (its notes are the occurrence)
-        starts.append((tick, statement.text, place(occ, score, marker_onsets)))
+        starts.append((tick, statement.text, place(occ, score, onsets)))
         if lyrics:
             target = _source_track(score, first_note_track(occ), built)
             if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):
                 target = 0
             sung[target, tick].append((statement.text, lyric_words(occ, score, tpb, onsets)))
     for (target, tick), named in sung.items():  # one lyric per note: "Motif A1 + B1" (two would stack on it)
-        per_track[target].append((tick, mido.MetaMessage("lyrics", text=_latin1(clean_text(joined_text(named))))))
-    per_track[0].extend((tick, mido.MetaMessage("marker", text=_latin1(clean_text(text))))
+        per_track[target].append((tick, mido.MetaMessage("lyrics", text=latin1(clean_text(joined_text(named))))))
+    per_track[0].extend((tick, mido.MetaMessage("marker", text=latin1(clean_text(text))))
                         for tick, text in moments(starts, tpb))
     for number, events in per_track.items():
         midi.tracks[number] = insert_events(midi.tracks[number], events)
@@ -248,15 +241,14 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
 def lyric_words(occ: Occurrence, score: Score, ticks_per_beat: int, onsets: dict[int, np.ndarray]) -> str:
     """What a lyric says after "Motif A1" in brackets: "" , or "line 2 from the top" where another note of
     its first note's track starts at that note's tick (the lyric cannot say which of them it names) and
-    its voice is a line. ``onsets``: a cache, score track -> its notes' onsets (in the track's onset order)."""
+    its voice is a line. ``onsets``: the cache of :func:`~motifcli.writers.midi_markers.track_onsets`."""
     first = occ.first_note
     if first is None or first.voice is None or first.voice in TEXTURES or not 0 <= first.track < len(score.tracks):
         return ""  # a texture statement holds the whole chord the lyric stands under
-    if first.track not in onsets:
-        onsets[first.track] = score.tracks[first.track].arrays()[0]
+    track = track_onsets(score, first.track, onsets)
     tick = round(first.onset * ticks_per_beat)
-    lo = int(np.searchsorted(onsets[first.track], (tick - 0.5) / ticks_per_beat))
-    hi = int(np.searchsorted(onsets[first.track], (tick + 0.5) / ticks_per_beat))
+    lo = int(np.searchsorted(track, (tick - 0.5) / ticks_per_beat))
+    hi = int(np.searchsorted(track, (tick + 0.5) / ticks_per_beat))
     return voice_words(first.voice, first.staff, occ.hands) if hi - lo > 1 else ""
 
 

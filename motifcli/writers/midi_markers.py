@@ -52,10 +52,18 @@ def is_own_text(text: str) -> bool:
     return _OWN.fullmatch(text) is not None
 
 
+def track_onsets(score: Score, track: int, onsets: dict[int, np.ndarray]) -> np.ndarray:
+    """The onsets of ``track``'s notes, sorted (searchsorted needs no order from the reader), cached in
+    ``onsets``: one cache serves a run's markers and lyrics, which both ask what else starts there."""
+    if track not in onsets:
+        onsets[track] = np.sort(score.tracks[track].arrays()[0])
+    return onsets[track]
+
+
 def place(occ: Occurrence, score: Score, onsets: dict[int, np.ndarray]) -> str:
     """Where a statement is, as its marker says it (see the module docstring): its line's words, less
     "whole texture", and less the line's words where its first note is the only note of its track
-    starting there; "" when nothing is known. ``onsets``: a cache, score track -> its notes' onsets."""
+    starting there; "" when nothing is known. ``onsets``: the cache of :func:`track_onsets`."""
     line = occ.line
     first = occ.first_note
     if first is None or first.voice is None:
@@ -64,9 +72,7 @@ def place(occ: Occurrence, score: Score, onsets: dict[int, np.ndarray]) -> str:
         return line.removesuffix(_TEXTURE_WORDS)
     if first.voice in TEXTURES or not 0 <= first.track < len(score.tracks):
         return line
-    if first.track not in onsets:
-        onsets[first.track] = np.sort(score.tracks[first.track].arrays()[0])
-    track = onsets[first.track]
+    track = track_onsets(score, first.track, onsets)
     near = np.searchsorted(track, first.onset + SAME_MOMENT) - np.searchsorted(track, first.onset - SAME_MOMENT, "right")
     return occ.track_name if near <= 1 else line
 

@@ -35,7 +35,7 @@ from motifcli.annotation import Annotation, Motif
 from motifcli.errors import OutputError
 from motifcli.midi_copy import COPY_TAG, is_copy_track
 from motifcli.score import DRUM_CHANNEL, Score
-from motifcli.writers._common import clean_text, occurrence_notes
+from motifcli.writers._common import clean_text, latin1, note_ticks, occurrence_notes
 
 VOLUME = 7  # CC7, channel volume: 0 silences the channel in a GM player; MuseScore's import sets the part's volume to it
 
@@ -79,17 +79,17 @@ def family_track(motif: Motif, score: Score, ticks_per_beat: int, channel: int) 
     seen: set[tuple[int, int, int]] = set()
     for occ in motif.occurrences:
         for n in occurrence_notes(occ, score):
-            if not 0 <= n.pitch <= 127:
+            ticks = note_ticks(n, tpb)  # as midi_from_score writes a note
+            if ticks is None:
                 continue
-            on = max(0, round(n.onset * tpb))
-            off = max(round(n.offset * tpb), on + 1)  # never a note-off before its note-on (as midi_from_score)
+            on, off, velocity = ticks
             if (on, off, n.pitch) in seen:  # a note in two occurrences of the family: once
                 continue
             seen.add((on, off, n.pitch))
-            notes.append((on, 1, n.pitch, min(max(int(n.velocity), 1), 127)))
+            notes.append((on, 1, n.pitch, velocity))
             notes.append((off, 0, n.pitch, 0))
     track = mido.MidiTrack([
-        mido.MetaMessage("track_name", name=_latin1(name)),
+        mido.MetaMessage("track_name", name=latin1(name)),
         mido.MetaMessage("sequencer_specific", data=COPY_TAG),
         mido.Message("control_change", channel=channel, control=VOLUME, value=0),  # silent from tick 0
     ])
@@ -118,8 +118,3 @@ def add_family_tracks(midi: mido.MidiFile, annotation: Annotation, score: Score)
     if midi.type == 0:
         midi.type = 1
     return midi
-
-
-def _latin1(text: str) -> str:
-    """MIDI text as mido writes it (Latin-1): other characters become "?"."""
-    return text.encode("latin-1", "replace").decode("latin-1")
