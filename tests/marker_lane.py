@@ -10,20 +10,14 @@ from __future__ import annotations
 import re
 
 import mido
+from writers_fixtures import events_of
 
 SAME_MOMENT = 1 / 8  # beats (motifcli.writers.midi_markers.SAME_MOMENT, restated: the tests pin it)
 
 
 def markers(midi: mido.MidiFile) -> list[tuple[int, str]]:
     """(absolute tick, text) of every marker in every track, in time order."""
-    found = []
-    for track in midi.tracks:
-        tick = 0
-        for msg in track:
-            tick += msg.time
-            if msg.type == "marker":
-                found.append((tick, msg.text))
-    return sorted(found)
+    return sorted((tick, msg.text) for tick, msg in events_of(midi, "marker"))
 
 
 def parts(text: str) -> list[tuple[list[str], str]]:

@@ -31,16 +31,21 @@ def absolute_events(track: mido.MidiTrack) -> list[tuple[int, object]]:
     return out
 
 
-def time_signatures(midi: mido.MidiFile) -> list[tuple[int, int, int]]:
-    """(tick, numerator, denominator) of every time-signature event of the file, all tracks, sorted."""
+def events_of(midi: mido.MidiFile, kind: str) -> list[tuple[int, mido.Message | mido.MetaMessage]]:
+    """(absolute tick, message) of every ``kind`` event ("marker", "time_signature", ...) in every track."""
     out = []
     for track in midi.tracks:
         tick = 0
         for msg in track:
             tick += msg.time
-            if msg.type == "time_signature":
-                out.append((tick, msg.numerator, msg.denominator))
-    return sorted(out)
+            if msg.type == kind:
+                out.append((tick, msg))
+    return out
+
+
+def time_signatures(midi: mido.MidiFile) -> list[tuple[int, int, int]]:
+    """(tick, numerator, denominator) of every time-signature event of the file, all tracks, sorted."""
+    return sorted((tick, msg.numerator, msg.denominator) for tick, msg in events_of(midi, "time_signature"))
 
 
 def _data_dir() -> Path:
