@@ -10,7 +10,7 @@
 set -eu
 src=$(PYTHONPATH=$PWD python3 -c "from training.datafolder import data_root; print(data_root())")
 rm -rf .devdata && mkdir -p .devdata/pop909 .devdata/cache
-( cd "$src" && find pop909 \( -name '*.mid' -o -name beat_midi.txt \) -print0 | cpio -0pdm --quiet "$OLDPWD/.devdata" )
+( cd "$src" && find pop909 \( -name '*.mid' -o -name beat_midi.txt \) -print0 | tar --null -T - -cf - ) | tar -xf - -C .devdata
 cp -r "$src/pop909_motif_labels" .devdata/
 PYTHONPATH=$PWD MOTIF_TRAINING_CACHE=$PWD/.devdata/cache ${PY:-python3} -c "
 from training.config import load_config

@@ -40,7 +40,9 @@ stages() {  # name base seed [noskip]
   local c=runs/cfg/$1.toml r=runs/$1 ck s
   $PY -m training pretrain -c "$c" --out "$r" --quiet --device auto || return 1
   $PY -m training finetune -c "$c" --out "$r" --quiet --device auto || return 1
-  for s in val test; do $PY -m training evaluate -c "$c" --out "$r" --split $s >/dev/null || return 1; done
+  if [ "${EVAL:-1}" = 1 ]; then  # EVAL=0: scored afterwards on the CPU (phase 27), so the lease trains only
+    for s in val test; do $PY -m training evaluate -c "$c" --out "$r" --split $s >/dev/null || return 1; done
+  fi
   for s in pretrain finetune; do
     ck=$(ls "$r"/checkpoints/$s-epoch*.pt 2>/dev/null | sort -V | tail -1)
     [ -z "$ck" ] || $PY -m training.slim slim "$ck" "$r/$(basename "$ck" .pt).slim.pt" --config "$c" || return 1
@@ -103,6 +105,14 @@ done
 wait
 }
 
+# Phase 27 (benchmarks/phase27-gpu27.md): is the shipped 0.2's grouping a lucky teacher seed? Two more paper-size
+# teachers (seeds 1, 2; phase 25 lost seed 1 to its budget), each then its student (distil_long, student seed 0).
+# No scoring here (EVAL=0): teachers and students are scored on the CPU from the weights that come back.
+jobs_phase27() {
+for s in 1 2; do { EVAL=0 train "paper_long_s$s" paper_long $s; distil "paper_long_s$s" "distil_long_s$s" distil_long 0; } & done
+wait
+}
+
 SET=${SET:-phase24}
 if [ "${1:-}" = jobs ]; then "jobs_$SET"; exit 0; fi
 echo "start $(date +%T), set $SET, budget $BUDGET s"
@@ -113,6 +123,6 @@ echo "end $(date +%T)"
 # weights (9.6 MB each) in weights.tgz, split into 15 MB parts. Full checkpoints (with the optimiser) stay.
 tar -czf "$OUT/results.tgz" --sort=name --exclude='checkpoints' --exclude='paper_*.slim.pt' \
   --exclude='curves-*.npz' runs
-( cd runs && ls paper_default_s0/*.slim.pt paper_default_s[12]/finetune-*.slim.pt paper_long_s[01]/finetune-*.slim.pt \
+( cd runs && ls paper_default_s0/*.slim.pt paper_default_s[12]/finetune-*.slim.pt paper_long_s[012]/finetune-*.slim.pt \
     paper_cl_s0/finetune-*.slim.pt 2>/dev/null | tar -czf "$OUT/weights.tgz" -T - )
 ( cd "$OUT" && split -b 15M weights.tgz weights.tgz.part- && rm weights.tgz && ls -la )
