@@ -213,3 +213,32 @@ def test_reannotating_the_rag_saved_by_musescore_leaves_no_run_label(rag: Path, 
     assert again.count(b'<bracket type="start"') == first.count(b'<bracket type="start"')
     assert again.count(b'<bracket type="stop"') == first.count(b'<bracket type="stop"')
     assert again.count(b"one colour per motif") == 1
+
+
+def test_the_rags_midi_markers_name_a_run_once(tmp_path: Path):
+    """The marker lane condenses a run as the MusicXML does ("Motif B3-B8 (Piano)": MIDI text is Latin-1), and
+    still names every statement; a rerun knows the run's marker as its own."""
+    import subprocess
+    import sys
+
+    import mido
+
+    from motifcli.writers.midi_markers import is_own_text
+    from test_musescore import motif_env
+
+    cmd = [sys.executable, "-m", "motifcli", "annotate", str(CORPUS["maple_leaf_rag.mxl"]), "-f", "midi", "-f", "json",
+           "-o", str(tmp_path)]
+    assert subprocess.run(cmd, env=motif_env(), capture_output=True, timeout=300).returncode == 0
+    (report,) = tmp_path.glob("*.json")
+    every = {o["label"] for m in json.loads(report.read_text())["motifs"] for o in m["occurrences"]}
+    (midi,) = tmp_path.glob("*.mid")
+    markers = [msg.text for track in mido.MidiFile(midi).tracks for msg in track if msg.type == "marker"]
+    assert any("B3-B8 " in m for m in markers)
+    named: set[str] = set()
+    for marker in markers:
+        for place in marker.removeprefix("Motif ").split("; "):
+            for name in place.split(" (")[0].split(" + "):
+                named |= numbers("Motif " + name.replace("-", DASH))
+    assert named == every
+    assert all(is_own_text(m) for m in markers)
+    assert is_own_text("Motif A1 + B3-B8 (Piano); C2 (Bass)") and not is_own_text("Motif B3-")

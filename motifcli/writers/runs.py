@@ -13,9 +13,10 @@ statement of another family starting between them in their line (a run is not dr
 brackets), each in the same line (track, voice, staff of its first note), each short (at most :data:`MAX_SPAN` beats
 from its first onset to its last note's end: labels of longer statements stand far enough apart to
 be read, and their brackets show where each statement begins, a phrase's sequence in a chorale or
-a sonata's scales), each starting at most one statement's length (the previous one's span, at least
-:data:`GAP` beats) after the previous one's last note ends: back to back, or with the rest of a
-figure between (the rag's cell restated every beat). Only plain statements join one: a statement of
+a sonata's scales), each starting at most one statement's length (the previous one's span) and at most
+:data:`MAX_GAP` beats (in any case :data:`GAP`) after the previous one's last note ends: back to back,
+or with the rest of a short figure between (the rag's cell restated every beat, an eighth apart), not
+a cell at every bar's start with half a bar between. Only plain statements join one: a statement of
 two families ("A3 = B1") or in a transformation (" inv.", " aug.") keeps its own label, as do
 statements listing no notes.
 """
@@ -29,7 +30,8 @@ from motifcli.writers.shared import Statement
 
 MIN_RUN = 3  # statements: two back to back are two labels a reader takes in at a glance
 MAX_SPAN = 2.0  # beats: a statement longer than this keeps its own bracket
-GAP = 0.25  # beats: the least gap allowed between statements (first onset after the last note's end)
+GAP = 0.25  # beats: the gap always allowed between statements (first onset after the last note's end)
+MAX_GAP = 0.5  # beats: the most ever allowed (an eighth of 4/4 or 2/4: the rest of a figure, not another idea)
 RANGE_DASH = "\u2013"  # "A5–A8": an en dash, as a range is written (MIDI text, Latin-1, writes "-")
 
 
@@ -78,11 +80,13 @@ def _short(occ: Occurrence, max_span: float) -> bool:
 
 def _follows(prev: Occurrence, occ: Occurrence, gap: float) -> bool:
     """Whether ``occ`` is the next statement of ``prev``'s family and starts at most ``prev``'s own
-    span (at least ``gap`` beats) after ``prev`` ends."""
+    span, at most :data:`MAX_GAP` and in any case ``gap`` beats, after ``prev`` ends, and not more than
+    ``gap`` before (statements struck together, or overlapping, are not one after another)."""
     if occ.number != prev.number + 1:
         return False
     start, end = _span(prev)
-    return _span(occ)[0] - end <= max(gap, end - start) + 1e-6
+    between = _span(occ)[0] - end  # negative: it starts before ``prev`` ends (by more than ``gap``: not after it)
+    return -gap - 1e-6 <= between <= max(gap, min(end - start, MAX_GAP)) + 1e-6
 
 
 def runs(statements: list[Statement], *, min_run: int = MIN_RUN, gap: float = GAP,
