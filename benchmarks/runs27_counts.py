@@ -6,7 +6,7 @@
 For every ``*.motifs.json`` in OUT: the statements the MusicXML writer marks (one label and bracket
 each: writers/shared.py), how many of them fall in runs (writers/runs.py: MIN_RUN or more of one
 family, consecutive numbers, one line, each at most MAX_SPAN beats long, each starting at most the
-previous one's span, at least GAP beats, after it ends) and the labels left when each run gets one.
+previous one's span, at most MAX_GAP, at least GAP beats, after it ends) and the labels left when each run gets one.
 ``--grid`` prints the totals for other MIN_RUN / MAX_SPAN too (infinite: statements of any length).
 """
 
@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from motifcli.annotation import Annotation
-from motifcli.writers.runs import GAP, MAX_SPAN, MIN_RUN, runs
+from motifcli.writers.runs import GAP, MAX_GAP, MAX_SPAN, MIN_RUN, runs
 from motifcli.writers.shared import statements
 
 
@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     reports = {p.name.removesuffix(".motifs.json"): Annotation.from_dict(json.loads(p.read_text()))
                for p in sorted(args.folder.glob("*.motifs.json"))}
-    print(f"MIN_RUN {MIN_RUN}, MAX_SPAN {MAX_SPAN} beats, GAP {GAP} beats (or the previous statement's span)")
+    print(f"MIN_RUN {MIN_RUN}, MAX_SPAN {MAX_SPAN} beats, gap up to the previous statement's span, at most {MAX_GAP}, at least {GAP} beats")
     print(f"{'piece':24} {'labels':>6} {'in runs':>7} {'runs':>4} {'after':>5}  longest run (family: statements)")
     total = [0, 0, 0, 0]
     for name, annotation in reports.items():

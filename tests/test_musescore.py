@@ -465,8 +465,8 @@ def annotation_problems(
     its onset (within ``tolerance_beats``) coloured with its family's colour, and one "Motif A1" text
     (of ``text_kinds``) sits in the part at its first note (so within its bars), in the top staff
     of the notes at that onset (a TextLine must also reach its last note, and end within half a
-    beat of the occurrence's end), within the occurrence's bars; a run of statements back to back (motif's
-    MusicXML, TextLine: :func:`run_marks`) has one "Motif B3–B8" at its first, reaching its last. Conversely every coloured note
+    beat of the occurrence's end), within the occurrence's bars; a run of statements back to back
+    (:func:`run_marks`) has one "Motif B3–B8" at its first (a TextLine reaching its last). Conversely every coloured note
     is one of an occurrence's own notes with that colour, or a tied piece of one (schema 2: an
     occurrence is its notes, not the span they lie in).
     """
@@ -493,7 +493,7 @@ def annotation_problems(
     # (staff, tick) -> bracket text -> (last note, label): one line per text, "Motif A3 = B1" for A3 and B1
     shared_starts: dict[tuple[int, int], dict[str, tuple[int, str]]] = {}
     text_of = statement_texts(report)
-    in_runs = run_marks(report) if "TextLine" in text_kinds else {}  # the plugin's staff texts name each statement
+    in_runs = run_marks(report)  # motif's brackets and the plugin's staff texts alike
     for color, occ, part in occurrences:
         staves = set(mscx.staves_of(part))
         label = f"{occ['label']} (track {occ['track']} {occ['track_name']!r}, bars {occ['start_bar']}-{occ['end_bar']})"
