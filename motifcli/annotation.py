@@ -112,6 +112,9 @@ class MotifNote:
 # ("Motif A3 retr." backwards, "Motif A3 retr. inv." in retrograde inversion)
 _LABEL = r"[A-Z]+[0-9]+(?: retr\.)?(?: inv\.)?(?: aug\.| dim\.)?"  # "A3", then statement_marks' marks in their order
 LABEL_TEXT = re.compile(rf"Motif {_LABEL}(?: = {_LABEL})*")
+# a run of one family's statements back to back, drawn once (writers/runs.py): "Motif A5–A8" ("-" in MIDI text)
+RUN_NAME = r"[A-Z]+[0-9]+[\u2013-][A-Z]+[0-9]+"
+RUN_TEXT = re.compile(rf"Motif {RUN_NAME}")
 INVERTED_MARK = " inv."  # after an inverted statement's label: "Motif A3 inv."
 AUGMENTED_MARK = " aug."  # after a statement in longer note values (time_scale > 1): "Motif A3 aug."
 DIMINISHED_MARK = " dim."  # in shorter ones (time_scale < 1)

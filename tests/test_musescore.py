@@ -438,6 +438,24 @@ def statement_texts(report: dict) -> dict[tuple[str, int], str]:
     return texts
 
 
+def run_marks(report: dict) -> dict[tuple[str, int], tuple[str, dict | None]]:
+    """(family, number) -> (the run's label "Motif B3–B8", its last occurrence) for the first statement of a
+    run of statements back to back (motifcli/writers/runs.py: one bracket from its first note to its last),
+    ("", None) for the others of the run (their notes coloured, no label of their own)."""
+    from motifcli.annotation import Annotation
+    from motifcli.writers.runs import runs
+    from motifcli.writers.shared import statements
+
+    by_label = {(m["name"], o["number"]): o for m in report["motifs"] for o in m["occurrences"]}
+    out: dict[tuple[str, int], tuple[str, dict | None]] = {}
+    for run in runs(statements(Annotation.from_dict(report))):
+        if run.is_run:
+            members = [(s.lead.family, s.lead.number) for s in run.statements]
+            out.update({fm: ("", None) for fm in members[1:]})
+            out[members[0]] = (run.text(), by_label[members[-1]])
+    return out
+
+
 def annotation_problems(
     mscx: Mscx, report: dict, *, tolerance_beats: float = 0.0, text_kinds: tuple[str, ...] = ("TextLine",)
 ) -> list[str]:
@@ -447,7 +465,8 @@ def annotation_problems(
     its onset (within ``tolerance_beats``) coloured with its family's colour, and one "Motif A1" text
     (of ``text_kinds``) sits in the part at its first note (so within its bars), in the top staff
     of the notes at that onset (a TextLine must also reach its last note, and end within half a
-    beat of the occurrence's end), within the occurrence's bars. Conversely every coloured note
+    beat of the occurrence's end), within the occurrence's bars; a run of statements back to back
+    (:func:`run_marks`) has one "Motif B3–B8" at its first (a TextLine reaching its last). Conversely every coloured note
     is one of an occurrence's own notes with that colour, or a tied piece of one (schema 2: an
     occurrence is its notes, not the span they lie in).
     """
@@ -474,6 +493,7 @@ def annotation_problems(
     # (staff, tick) -> bracket text -> (last note, label): one line per text, "Motif A3 = B1" for A3 and B1
     shared_starts: dict[tuple[int, int], dict[str, tuple[int, str]]] = {}
     text_of = statement_texts(report)
+    in_runs = run_marks(report)  # motif's brackets and the plugin's staff texts alike
     for color, occ, part in occurrences:
         staves = set(mscx.staves_of(part))
         label = f"{occ['label']} (track {occ['track']} {occ['track_name']!r}, bars {occ['start_bar']}-{occ['end_bar']})"
@@ -500,6 +520,11 @@ def annotation_problems(
                     f"{label}: note {n['pitch']} at beat {n['onset']} is {best.color or 'black'}, not {color}"
                 )
         want_text = text_of[(occ["family"], occ["number"])]  # "Motif A1"; "Motif A3 = B1": one mark, two families
+        run_text, run_last = in_runs.get((occ["family"], occ["number"]), (None, None))
+        if run_text == "":
+            continue  # a statement inside a run: its notes checked above, its run's label at the run's first
+        if run_text is not None:
+            want_text = run_text
         texts = [t for t in mscx.texts if t.staff in staves and t.text == want_text and t.kind in text_kinds]
         if len(texts) != 1:
             problems.append(f"{label}: {len(texts)} {'/'.join(text_kinds)} '{want_text}' in MuseScore, want 1")
@@ -538,6 +563,9 @@ def annotation_problems(
             last = max(in_staff) if in_staff else round(max(n["onset"] for n in occ["notes"]) * DIVISION)
             group = [u for u in mscx.texts if u.kind == "TextLine" and (u.staff, u.tick) == (t.staff, t.tick)]
             latest = round(occ["end_beat"] * DIVISION) + DIVISION // 2 + tol  # the latest it may stop at
+            if run_last is not None:  # a run's bracket: to its last statement's last note (one line: one staff)
+                last = round(max(n["onset"] for n in run_last["notes"]) * DIVISION)
+                latest = round(run_last["end_beat"] * DIVISION) + DIVISION // 2 + tol
             if len(group) > 1:  # brackets that start together: their ends are checked as a set, below
                 shared_starts.setdefault((t.staff, t.tick), {})[want_text] = (last, latest, label)
                 continue
@@ -1065,6 +1093,10 @@ def test_piano_part_brackets_in_the_hand_of_their_notes(
                       for n in occ["notes"]}
             assert len(staves) == 1, f"{occ['label']}: notes in staves {sorted(staves)}"
             label = statement_texts(report)[(occ["family"], occ["number"])]
+            run_text, _ = run_marks(report).get((occ["family"], occ["number"]), (None, None))
+            if run_text == "":
+                continue  # inside a run (writers/runs.py): its run's bracket, checked at the run's first
+            label = run_text or label
             assert lines.get(label) == staves.pop(), f"{label}: bracket in staff {lines.get(label)}"
             checked += 1
     assert checked >= 2

@@ -16,7 +16,8 @@ are slotted in by absolute tick and the delta times recomputed:
   starts there (:mod:`motifcli.writers.midi_markers`: "Motif A1 + B2 (PIANO); P1 (MELODY, top
   line)"); a marker belongs to no track, so its text says where each statement is, as a label
   track's does; occurrences of several families with the same notes are one statement, "A3 = B1"
-  (:mod:`~motifcli.writers.shared`);
+  (:mod:`~motifcli.writers.shared`), and a run of one family's short statements back to back in one
+  line is one name at its first statement, "Motif B3-B8" (:mod:`~motifcli.writers.runs`);
 * with ``lyrics=True``, a lyric (FF 05, "Motif A1") at that note on its own track, which notation
   programs and karaoke players show under the first note; statements starting at one tick of one
   track share one lyric ("Motif A1 + B1": two would stack on one note). A lyric names a tick of a track, not a
@@ -60,6 +61,7 @@ from motifcli.writers.midi_bars import signature_events
 from motifcli.writers.midi_markers import is_own_text, joined_text, moments, place, track_onsets
 from motifcli.writers.midi_tracks import add_family_tracks, without_copies
 from motifcli.writers.options import DEFAULT, WriteOptions
+from motifcli.writers.runs import runs
 from motifcli.writers.shared import statements
 
 # meter sources whose bars the file's own time signatures do not already carry
@@ -220,15 +222,16 @@ def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: b
     onsets: dict[int, np.ndarray] = {}  # score track -> its sorted onsets (track_onsets): place, lyric_words
     sung: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)  # (track, tick) -> its lyric's statements
     starts: list[tuple[int, str, str]] = []  # (tick, name, place) per statement, for the marker lane
-    for statement in statements(annotation):  # the same notes in two families: one statement "Motif A3 = B1"
-        occ = statement.lead
+    # the same notes in two families: one statement "Motif A3 = B1"; a run of statements back to back, one "Motif A5-A8"
+    for run in runs(statements(annotation)):
+        occ, text = run.first.lead, run.text("-")  # MIDI text is Latin-1: a hyphen, not an en dash
         tick = max(0, round(note_span(occ, score)[0] * tpb))  # at its first note (its notes are the occurrence)
-        starts.append((tick, statement.text, place(occ, score, onsets)))
+        starts.append((tick, text, place(occ, score, onsets)))
         if lyrics:
             target = _source_track(score, first_note_track(occ), built)
             if midi.type == 0 or target is None or not 0 <= target < len(midi.tracks):
                 target = 0
-            sung[target, tick].append((statement.text, lyric_words(occ, score, tpb, onsets)))
+            sung[target, tick].append((text, lyric_words(occ, score, tpb, onsets)))
     for (target, tick), named in sung.items():  # one lyric per note: "Motif A1 + B1" (two would stack on it)
         per_track[target].append((tick, mido.MetaMessage("lyrics", text=latin1(clean_text(joined_text(named))))))
     per_track[0].extend((tick, mido.MetaMessage("marker", text=latin1(clean_text(text))))

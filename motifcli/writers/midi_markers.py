@@ -12,6 +12,8 @@ any zoom that shows the song (benchmarks/phase26-daw26.md). So the lane holds:
 * **every name in it**, so a marker list searched for "A3" finds it: "Motif A1 + B2 (PIANO);
   P1 (MELODY, top line)": the statements of one place joined by " + ", places by "; ", each place
   once (a statement of several families keeps its " = ": "A3 = B1");
+* **a run once**: statements of one family back to back in one line (writers/runs.py, as the MusicXML
+  brackets draw them) are one name at the run's first statement, "Motif B3-B8" (a hyphen: MIDI text is Latin-1);
 * **shorter places**: a texture statement is its track's chords, so the track's name says it
   ("PIANO", not "PIANO, whole texture"); a line's words ("top line", "line 2 from the top") are
   said only where another note of its track starts within :data:`SAME_MOMENT` of its first note
@@ -34,14 +36,14 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from motifcli.annotation import LABEL_TEXT, Occurrence, voice_words
+from motifcli.annotation import LABEL_TEXT, RUN_NAME, Occurrence, voice_words
 from motifcli.score import Score
 from motifcli.voice_ids import TEXTURE, TEXTURES
 
 SAME_MOMENT = 1 / 8  # beats: statements starting closer than this after a moment's first one share its marker
 
 _PREFIX = "Motif "
-_NAME = LABEL_TEXT.pattern[len(_PREFIX):]  # "A3", "A3 inv.", "A3 = B1": one statement's name
+_NAME = rf"(?:{RUN_NAME}|{LABEL_TEXT.pattern[len(_PREFIX):]})"  # "A3", "A3 inv.", "A3 = B1", a run's "A5-A8"
 _PLACE = rf"{_NAME}(?: \+ {_NAME})*(?: \(.*\))?"  # "A1 + B2 (PIANO)"; a track's name may hold brackets
 _OWN = re.compile(rf"{_PREFIX}{_PLACE}(?:; {_PLACE})*", re.DOTALL)
 _TEXTURE_WORDS = ", " + voice_words(TEXTURE)

@@ -22,13 +22,16 @@ KEY_LINES = (  # no "Motif " in it: the labels' own word, which readers and test
     "\u201cA2\u201d: motif A, its 2nd statement;",
     "\u201cA3 = B1\u201d: the same notes in A and B.",
 )
+RUN_LINE = "\u201cA5\u2013A8\u201d: A5, A6, A7, A8 back to back."  # only where a run's label is (writers/runs.py)
 KEY_FONT_SIZE = 7  # points: smaller than the labels, which a reader looks for first
 
 
-def key_direction(staff: int | None) -> str:
-    """The key's ``<direction>`` (below the staff; ``staff`` named in a part of two or more)."""
+def key_direction(staff: int | None, *, runs: bool = False) -> str:
+    """The key's ``<direction>`` (below the staff; ``staff`` named in a part of two or more); ``runs``: with
+    the line for a run's label."""
     # one line in the file, three on the page; character references, so any encoding holds the quotes
-    words = "&#10;".join(escape(line).encode("ascii", "xmlcharrefreplace").decode("ascii") for line in KEY_LINES)
+    lines = KEY_LINES + ((RUN_LINE,) if runs else ())
+    words = "&#10;".join(escape(line).encode("ascii", "xmlcharrefreplace").decode("ascii") for line in lines)
     where = f"<staff>{int(staff)}</staff>" if staff is not None else ""
     return (f'<direction placement="below"><direction-type><words font-size="{KEY_FONT_SIZE}">{words}</words>'
             f"</direction-type>{where}</direction>")
@@ -36,4 +39,5 @@ def key_direction(staff: int | None) -> str:
 
 def is_key(text: str) -> bool:
     """Whether a direction's words are the key (whatever line breaks and spaces a program saved)."""
-    return " ".join(text.split()) == " ".join(" ".join(KEY_LINES).split())
+    said = " ".join(text.split())
+    return any(said == " ".join(" ".join(KEY_LINES + extra).split()) for extra in ((), (RUN_LINE,)))

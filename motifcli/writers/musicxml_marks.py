@@ -11,20 +11,23 @@ onsets are the reader's (the same timeline as the document after ``align_to_scor
 input, converted by :mod:`~motifcli.writers.notation`, they are quantised the way the notation was
 (kept in their bar of the meter map), so a note played a little early still belongs to its occurrence. The tied continuations of an
 occurrence's notes are coloured too. An occurrence listing no notes (a hand-made annotation) falls
-back to every note of the part with onset in [start, end).
+back to every note of the part with onset in [start, end). A run of short statements back to back
+(:mod:`~motifcli.writers.runs`) is one bracket "Motif A5–A8" from its first note to its last; its
+statements still colour their own notes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from motifcli.annotation import Annotation
+from motifcli.annotation import Annotation, Occurrence
 from motifcli.errors import OutputError
 from motifcli.score import Note, Score
 from motifcli.writers._common import occurrence_notes
 from motifcli.writers.musicxml_scan import XmlNote, XmlScan
+from motifcli.writers.runs import Run, runs
 from motifcli.writers.shared import statements
 
 if TYPE_CHECKING:
@@ -46,6 +49,12 @@ class Mark:
     # (onset, pitch) -> the (staff, written voice) of the occurrence's note there, where the reader
     # knows it: a unison of two voices matches one key twice, and only the occurrence's own is its
     places: dict[tuple[Fraction, int], frozenset[tuple[int, int]]] | None = None
+    # a statement of a run (writers/runs.py) colours its notes and draws nothing (draw False); the run's one
+    # bracket and label ("Motif A5–A8", run True) colours nothing (paint False): each note keeps the colour
+    # its own statement gave it
+    paint: bool = True
+    draw: bool = True
+    run: bool = False
 
     def own(self, key: tuple[Fraction, int], candidates: list[int], notes: list[XmlNote]) -> list[int]:
         """Of the document's notes at ``key``, the occurrence's own: those in its note's staff and
@@ -105,57 +114,85 @@ def marks_for_musicxml(annotation: Annotation, score: Score, scan: XmlScan) -> l
     "Motif A3 = B1", in the most salient one's colour): its own notes by (onset, pitch), bracketed
     from first to last note."""
     colours = {m.name: m.color for m in annotation.motifs}
-    marks = []
-    for statement in statements(annotation):
-        occ, text = statement.lead, statement.text
-        notes = occurrence_notes(occ, score)
-        track = notes[0].track if notes and hasattr(notes[0], "track") else occ.track
-        pid = part_id_for_track(score, scan, track)
-        if pid is None:
-            raise OutputError(f"no MusicXML part for track {track} ({occ.track_name!r}) of {occ.text}")
-        colour = colours.get(occ.family, "#000000")
-        if not notes:
-            marks.append(Mark(pid, text, colour, _beats(occ.start), _beats(occ.end)))
-            continue
-        keys = frozenset((_beats(n.onset), int(n.pitch)) for n in notes)
-        start = _beats(notes[0].onset)
-        end = max(_beats(max(n.offset for n in notes)), start)
-        marks.append(Mark(pid, text, colour, start, end, keys=keys, places=_places(notes, score)))
+    marks: list[Mark] = []
+    for run in runs(statements(annotation)):
+        made = [_musicxml_mark(statement.lead, statement.text, colours, score, scan) for statement in run.statements]
+        marks.extend(_drawn(made, run))
     return marks
+
+
+def _drawn(made: list[Mark], run: Run) -> list[Mark]:
+    """A statement's mark as made; a run's: each statement's colours alone, and one bracket and label from
+    its first statement's start to its last one's end, over all their notes (its first statement's colour)."""
+    if not run.is_run:
+        return made
+    places: dict[tuple[Fraction, int], frozenset[tuple[int, int]]] = {}
+    for m in made:
+        for key, place in (m.places or {}).items():
+            places[key] = places.get(key, frozenset()) | place
+    keys = frozenset().union(*(m.keys or frozenset() for m in made))
+    first = made[0]
+    bracket = Mark(first.part_id, run.text(), first.color, first.start, max(m.end for m in made), keys=keys,
+                   staff=first.staff, places=places if any(m.places is not None for m in made) else None,
+                   paint=False, run=True)
+    return [replace(m, draw=False) for m in made] + [bracket]
+
+
+def _musicxml_mark(occ: Occurrence, text: str, colours: dict[str, str], score: Score, scan: XmlScan) -> Mark:
+    """A statement's mark in the MusicXML it was read from (``occ``: its most salient family's occurrence)."""
+    notes = occurrence_notes(occ, score)
+    track = notes[0].track if notes and hasattr(notes[0], "track") else occ.track
+    pid = part_id_for_track(score, scan, track)
+    if pid is None:
+        raise OutputError(f"no MusicXML part for track {track} ({occ.track_name!r}) of {occ.text}")
+    colour = colours.get(occ.family, "#000000")
+    if not notes:
+        return Mark(pid, text, colour, _beats(occ.start), _beats(occ.end))
+    keys = frozenset((_beats(n.onset), int(n.pitch)) for n in notes)
+    start = _beats(notes[0].onset)
+    end = max(_beats(max(n.offset for n in notes)), start)
+    return Mark(pid, text, colour, start, end, keys=keys, places=_places(notes, score))
 
 
 def marks_for_converted(annotation: Annotation, score: Score, converted: ConvertedScore) -> list[Mark]:
     """Marks for a score notated from MIDI (one per statement, as above): notes matched by quantised
     (onset, pitch)."""
     colours = {m.name: m.color for m in annotation.motifs}
-    marks = []
+    marks: list[Mark] = []
     staffed = {t.index for t in score.tracks if t.staves() is not None}  # a one-track part on its hands' staves
-    for statement in statements(annotation):
-        occ = statement.lead
-        pid = converted.part_of_track.get(occ.track)
-        if pid is None:
-            continue  # a drum or empty track: not in the notation
-        notes = occurrence_notes(occ, score)
-        places = None
-        if notes:
-            keyed = [(n, (converted.q_onset(n.onset, int(getattr(n, "track", occ.track)), n.pitch), n.pitch))
-                     for n in notes]
-            keys = frozenset(key for _, key in keyed)
-            if occ.track in staffed:  # a unison of the two hands is two written notes: only its own hand's is its
-                places = _hand_places(keyed, score)
-            # the bracket opens at the occurrence's first note: its bars come from the meter map, whose
-            # bar lines (estimated for performed MIDI: beat 2.583...) need not be on the notation's grid
-            # (never before the occurrence's own start, where the previous bracket may still be open),
-            # and closes at the end of its last note
-            start = max(converted.q_onset(occ.start), min(k[0] for k in keys))
-            end = max(converted.q(max(n.offset for n in notes)), start + converted.grid)
-        else:
-            keys = frozenset()
-            start = converted.q_onset(occ.start)
-            end = max(converted.q(occ.end), start + converted.grid)
-        marks.append(Mark(pid, statement.text, colours.get(occ.family, "#000000"), start, end, keys=keys,
-                          places=places))
+    for run in runs(statements(annotation)):
+        made = [_converted_mark(statement.lead, statement.text, colours, score, converted, staffed)
+                for statement in run.statements]
+        if all(m is not None for m in made):
+            marks.extend(_drawn([m for m in made if m is not None], run))
     return marks
+
+
+def _converted_mark(occ: Occurrence, text: str, colours: dict[str, str], score: Score, converted: ConvertedScore,
+                    staffed: set[int]) -> Mark | None:
+    """A statement's mark in the notation of a MIDI score; None for a drum or empty track (not notated)."""
+    pid = converted.part_of_track.get(occ.track)
+    if pid is None:
+        return None
+    notes = occurrence_notes(occ, score)
+    places = None
+    if notes:
+        keyed = [(n, (converted.q_onset(n.onset, int(getattr(n, "track", occ.track)), n.pitch), n.pitch))
+                 for n in notes]
+        keys = frozenset(key for _, key in keyed)
+        if occ.track in staffed:  # a unison of the two hands is two written notes: only its own hand's is its
+            places = _hand_places(keyed, score)
+        # the bracket opens at the occurrence's first note: its bars come from the meter map, whose
+        # bar lines (estimated for performed MIDI: beat 2.583...) need not be on the notation's grid
+        # (never before the occurrence's own start, where the previous bracket may still be open),
+        # and closes at the end of its last note
+        start = max(converted.q_onset(occ.start), min(k[0] for k in keys))
+        end = max(converted.q(max(n.offset for n in notes)), start + converted.grid)
+    else:
+        keys = frozenset()
+        start = converted.q_onset(occ.start)
+        end = max(converted.q(occ.end), start + converted.grid)
+    return Mark(pid, text, colours.get(occ.family, "#000000"), start, end, keys=keys, places=places)
 
 
 def _hand_places(keyed: list[tuple[Any, tuple[Fraction, int]]],

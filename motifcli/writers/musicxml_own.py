@@ -8,7 +8,8 @@ the families found are those of the original; only the writer has to see what is
 What is motif's, read from the marks themselves (MuseScore keeps no identifier of ours, but it
 keeps these):
 
-* a ``<direction>`` whose words are a label ("Motif A1": ``Occurrence.text``) and which holds
+* a ``<direction>`` whose words are a label ("Motif A1": ``Occurrence.text``; a run's "Motif A5–A8":
+  writers/runs.py) and which holds
   nothing but those words, a bracket start and placement (``offset``, ``staff``, ``voice``), in
   any order (the writer puts the bracket first since phase 18; earlier runs wrote the words first);
   or such labels without their brackets, each followed (after the note's other labels, back to
@@ -33,7 +34,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from motifcli.annotation import FORMER_COLOURS, LABEL_TEXT, PALETTE
+from motifcli.annotation import FORMER_COLOURS, LABEL_TEXT, PALETTE, RUN_TEXT
 from motifcli.writers.musicxml_key import is_key
 
 _DIRECTION = re.compile(r"<direction[\s>].*?</direction\s*>", re.S)
@@ -114,7 +115,8 @@ def _classify(xml: str) -> tuple[str | None, str | None]:
         if child.tag != "direction-type" or len(child) != 1:
             return None, None
         (mark,) = child
-        if mark.tag == "words" and LABEL_TEXT.fullmatch((mark.text or "").strip()):
+        said = (mark.text or "").strip()
+        if mark.tag == "words" and (LABEL_TEXT.fullmatch(said) or RUN_TEXT.fullmatch(said)):
             words.append(mark)
         elif mark.tag == "bracket" and mark.get("type") in ("start", "stop"):
             (starts if mark.get("type") == "start" else stops).append(mark.get("number", "1"))

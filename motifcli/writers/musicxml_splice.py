@@ -71,6 +71,7 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             raise OutputError(f"the MusicXML source has no part {mark.part_id!r}")
         by_part[mark.part_id].append(mark)
     order = 0
+    run_labels = False  # a run's label ("Motif A5–A8") written: the key says what it means
     levels = bracket_levels(scan)
     # a document declaring 3.0 or 3.1 may declare 4.0 (musicxml_version) when it needs 7-9 brackets
     upgrade = declare_4(scan) if levels < MAX_BRACKETS_4 else None
@@ -122,14 +123,14 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             if written:
                 top = staff_of.get(id(mark))
                 last_of[id(mark)] = max(written, key=lambda n: (n.end, n.home == top, -n.home))
-            for i in sounding:
+            for i in sounding if mark.paint else ():  # a run's bracket colours nothing: its statements do
                 if i not in coloured:
                     coloured[i] = mark.color
         for i, colour in coloured.items():
             edits.append(_colour_edit(scan, part.notes[i].pos, colour))
         # brackets: place every start and stop first, then number them in document order
         placed = []
-        for mark in part_marks:
+        for mark in (m for m in part_marks if m.draw):  # a statement of a run: its run's bracket draws it
             want = staff_of.get(id(mark)) if part.staves > 1 else None
             start_slot, start_offset = _choose_slot(part, mark.start, stop=False, staff=want)
             if start_slot is None:
@@ -171,11 +172,12 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                 # in a part of 2+ voices it names the voice of its first (last) note
                 xml = _direction(mark, number, kind, offset, staff=staff, voice=voice, side=side)
                 if xml is not None:
+                    run_labels = run_labels or mark.run
                     order += 1
                     body = slot.lead + scan.enc(xml) + slot.indent
                     edits.append((slot.pos, 0, key[1], key[2], order, slot.pos, body))
     if order:  # a score with marks: the key to them, once, under the first bar (musicxml_key)
-        edits += _key_edit(scan)
+        edits += _key_edit(scan, run_labels)
     edits += voice_edits(scan)  # so MuseScore keeps every voice, and with them the coloured notes
     if upgrade and most > MAX_BRACKETS:
         edits += upgrade
@@ -185,9 +187,10 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
 _Key = tuple[int, Fraction, int]  # (byte position, beat, 0 for a stop / 1 for a start): document order
 
 
-def _key_edit(scan: XmlScan) -> list[tuple[int, int, Fraction, int, int, int, bytes]]:
+def _key_edit(scan: XmlScan, runs: bool = False) -> list[tuple[int, int, Fraction, int, int, int, bytes]]:
     """The key's direction, before the first note of the last part's bottom staff in its first bar
-    (below that staff: clear of the labels and brackets above every staff); none in a part with no slot."""
+    (below that staff: clear of the labels and brackets above every staff); none in a part with no slot.
+    ``runs``: a run's label was written (the key's line for it)."""
     part = max(scan.parts.values(), key=lambda p: p.position)
     measures = [m for m in part.measures if m.slots]
     if not measures:
@@ -197,7 +200,7 @@ def _key_edit(scan: XmlScan) -> list[tuple[int, int, Fraction, int, int, int, by
     if slot is None:
         return []
     staff = (slot.staff or bottom) if bottom is not None else None  # the staff of the notes around it
-    body = slot.lead + scan.enc(key_direction(staff)) + slot.indent
+    body = slot.lead + scan.enc(key_direction(staff, runs=runs)) + slot.indent
     return [(slot.pos, 0, slot.time, 1, 0, slot.pos, body)]
 
 
@@ -343,7 +346,7 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
         # other); words after it are a staff text, which it stacks clear of the lines and other labels
         return (
             f'<direction placement="{side.placement}">{bracket}<direction-type><words color={colour}>'
-            f"{escape(clean_text(mark.text))}</words></direction-type>{extra}</direction>"
+            f"{_ascii(escape(clean_text(mark.text)))}</words></direction-type>{extra}</direction>"
         )
     if number is None:
         return None
@@ -357,6 +360,11 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
     there, back = ("forward", "backup") if offset > 0 else ("backup", "forward")
     moved = f"<duration>{abs(offset.numerator)}</duration>"
     return f"<{there}>{moved}</{there}>{stop}<{back}>{moved}</{back}>"
+
+
+def _ascii(text: str) -> str:
+    """``text`` with every character past ASCII as a character reference ("A5&#8211;A8"): any encoding holds it."""
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def _splice(data: bytes, edits: list[tuple[int, int, Fraction, int, int, int, bytes]]) -> bytes:

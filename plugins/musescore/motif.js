@@ -23,17 +23,123 @@ var BLACK = "#000000";
 // one statement's label, written once (the same pattern as motifcli/annotation.py _LABEL; a test compares them)
 var LABEL = "[A-Z]+[0-9]+(?: retr\\.)?(?: inv\\.)?(?: aug\\.| dim\\.)?";
 var TEXT_PATTERN = new RegExp("^Motif " + LABEL + "(?: = " + LABEL + ")*$");
+// a run of one family's statements back to back, one text at its first (motifcli/writers/runs.py): "Motif B3\u2013B8"
+var RUN_PATTERN = /^Motif [A-Z]+[0-9]+[\u2013-][A-Z]+[0-9]+$/;
 var INVERTED_MARK = " inv.";
 // The key to the marks, as motif's MusicXML writer adds it (motifcli/writers/musicxml_key.py KEY_LINES, KEY_FONT_SIZE;
 // a test compares them): once, under the bottom staff of the first bar, in small type. "Clear" removes it.
 var KEY_LINES = ["Motifs: one colour per motif;", "\u201cA2\u201d: motif A, its 2nd statement;",
                  "\u201cA3 = B1\u201d: the same notes in A and B."];
+// the key's line for a run's text, added where one is written (musicxml_key.py RUN_LINE; a test compares them)
+var RUN_LINE = "\u201cA5\u2013A8\u201d: A5, A6, A7, A8 back to back.";
 var KEY_FONT_SIZE = 7;
 
 // Whether a staff text is the key (whatever line breaks or tags MuseScore keeps in it).
 function isKey(text) {
     var flat = String(text).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
-    return flat === KEY_LINES.join(" ");
+    return flat === KEY_LINES.join(" ") || flat === KEY_LINES.concat([RUN_LINE]).join(" ");
+}
+
+// motifcli/writers/runs.py, the same rule (tests/test_plugin_runs.py compares the texts): 3 or more statements of
+// one family numbered one after another, in one line, none of another family starting between them there, each
+// at most 2 beats long, each starting at most its predecessor's span (at most 0.5, at least 0.25 beat) after it
+// ends and not more than 0.25 before; never a statement of two families or in a transformation.
+var MIN_RUN = 3, MAX_SPAN = 2.0, GAP = 0.25, MAX_GAP = 0.5;
+
+function spanOf(occ) {
+    var lo = Infinity, hi = -Infinity;
+    for (var n = 0; n < occ.notes.length; n++) {
+        lo = Math.min(lo, Number(occ.notes[n].onset));
+        hi = Math.max(hi, Number(occ.notes[n].offset));
+    }
+    return [lo, hi];
+}
+
+function lineOf(occ) {
+    // its track and its first note's (lowest pitch first at one onset) track, voice and staff; null: no notes
+    var notes = occ.notes || [];
+    if (!notes.length)
+        return null;
+    var first = notes[0];
+    for (var n = 1; n < notes.length; n++) {
+        var x = notes[n];
+        if (x.onset < first.onset || (x.onset === first.onset && x.pitch < first.pitch))
+            first = x;
+    }
+    function v(x) { return x === undefined || x === null ? "-" : String(x); }
+    return [occ.track, v(first.track === undefined ? occ.track : first.track), v(first.voice), v(first.staff)].join("|");
+}
+
+// For the statements of inTimeOrder: per index, the text to write ("Motif B3\u2013B8" at a run's first), "" for a
+// statement inside a run (its notes coloured, no text), undefined for a statement on its own.
+function runTexts(order) {
+    // the writer's order: by each statement's earliest occurrence (start, track, family, number)
+    var idx = [];
+    for (var i = 0; i < order.length; i++)
+        idx.push(i);
+    function key(i) {
+        var best = null;
+        for (var g = 0; g < order[i].group.length; g++) {
+            var o = order[i].group[g];
+            var k = [Number(o.occ.start_beat) || 0, o.occ.track || 0, o.motif.name || "", o.occ.number || 0];
+            if (best === null || compareKeys(k, best) < 0)
+                best = k;
+        }
+        return best;
+    }
+    var keys = idx.map(key);
+    idx.sort(function (a, b) { return compareKeys(keys[a], keys[b]) || a - b; });
+    var chains = [], open = {}, latest = {};
+    for (var j = 0; j < idx.length; j++) {
+        var k = idx[j];
+        var occ = order[k].occ;
+        var line = lineOf(occ);
+        var ok = line !== null && order[k].group.length === 1 && statementMarks(occ) === "";
+        if (ok) {
+            var sp = spanOf(occ);
+            ok = sp[1] - sp[0] <= MAX_SPAN + 1e-6;
+        }
+        var fam = ok ? order[k].motif.name + "|" + line : null;
+        var c = fam !== null ? open[fam] : undefined;
+        var joined = false;
+        if (c !== undefined && latest[line] === chains[c][chains[c].length - 1]) {
+            var prev = order[chains[c][chains[c].length - 1]].occ;
+            var ps = spanOf(prev), between = spanOf(occ)[0] - ps[1];
+            if (occ.number === prev.number + 1 && between >= -GAP - 1e-6
+                    && between <= Math.max(GAP, Math.min(ps[1] - ps[0], MAX_GAP)) + 1e-6) {
+                chains[c].push(k);
+                joined = true;
+            }
+        }
+        if (!joined) {
+            chains.push([k]);
+            if (fam !== null)
+                open[fam] = chains.length - 1;
+        }
+        if (line !== null)
+            latest[line] = k;
+    }
+    var out = {};
+    for (var r = 0; r < chains.length; r++) {
+        var chain = chains[r];
+        if (chain.length < MIN_RUN)
+            continue;
+        var last = order[chain[chain.length - 1]];
+        out[chain[0]] = "Motif " + order[chain[0]].label + "\u2013" + (last.occ.label || (last.motif.name + last.occ.number));
+        for (var m = 1; m < chain.length; m++)
+            out[chain[m]] = "";
+    }
+    return out;
+}
+
+function compareKeys(a, b) {
+    for (var i = 0; i < a.length; i++) {
+        if (a[i] < b[i])
+            return -1;
+        if (a[i] > b[i])
+            return 1;
+    }
+    return 0;
 }
 
 // the note-level options a setting of the same name turns on (motifcli/settings.py TRANSFORM_OPTIONS)
@@ -245,7 +351,8 @@ function clearAnnotations(api) {
     for (var seg = score.firstSegment(); seg; seg = seg.next) {
         var anns = seg.annotations;
         for (var a = 0; a < anns.length; a++) {
-            if (anns[a].type === api.Element.STAFF_TEXT && (TEXT_PATTERN.test(String(anns[a].text)) || isKey(anns[a].text)))
+            var said = String(anns[a].text);
+            if (anns[a].type === api.Element.STAFF_TEXT && (TEXT_PATTERN.test(said) || RUN_PATTERN.test(said) || isKey(said)))
                 doomed.push(anns[a]);
         }
     }
@@ -266,6 +373,8 @@ function applyReport(api, report, toleranceTicks) {
     var texts = [];  // {track, tick, text, color}
     var claimed = {};  // "track:tick:pitch" of the notes coloured so far
     var order = inTimeOrder(report);
+    var runs = runTexts(order);  // a run of statements back to back: one text, at its first
+    var runWritten = false;
     for (var q = 0; q < order.length; q++) {
         var motif = order[q].motif;
         var occ = order[q].occ;
@@ -325,20 +434,23 @@ function applyReport(api, report, toleranceTicks) {
                 continue;
             }
             result.occurrences++;
+            if (runs[q] === "")
+                continue;  // inside a run: its text stands at the run's first statement
             var place = textPlace(first);
-            place.text = "Motif " + label;
+            place.text = runs[q] !== undefined ? runs[q] : "Motif " + label;
+            runWritten = runWritten || runs[q] !== undefined;
             place.color = color;
             texts.push(place);
         }
     }
     addTexts(api, texts);
     if (result.occurrences)
-        addKey(api);
+        addKey(api, runWritten);
     return result;
 }
 
 // The key under the bottom staff of the first bar (below it: clear of the labels above every staff).
-function addKey(api) {
+function addKey(api, runs) {
     var score = api.curScore;
     var cursor = score.newCursor();
     cursor.track = (score.nstaves - 1) * 4;
@@ -346,7 +458,7 @@ function addKey(api) {
     if (!cursor.segment)
         return;
     var t = api.newElement(api.Element.STAFF_TEXT);
-    t.text = KEY_LINES.join("\n");
+    t.text = (runs ? KEY_LINES.concat([RUN_LINE]) : KEY_LINES).join("\n");
     cursor.add(t);
     t.fontSize = KEY_FONT_SIZE;  // after add(), as the colour of a label
     t.placement = api.Placement.BELOW;
@@ -377,7 +489,7 @@ function inTimeOrder(report) {
         for (var g = 0; g < group.length; g++)
             labels.push((group[g].occ.label || (group[g].motif.name + group[g].occ.number))
                         + statementMarks(group[g].occ));
-        out[k] = { motif: group[0].motif, occ: group[0].occ, label: labels.join(" = ") };
+        out[k] = { motif: group[0].motif, occ: group[0].occ, label: labels.join(" = "), group: group };
     }
     return out;
 }
