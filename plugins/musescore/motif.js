@@ -29,11 +29,25 @@ var INVERTED_MARK = " inv.";
 var KEY_LINES = ["Motifs: one colour per motif;", "\u201cA2\u201d: motif A, its 2nd statement;",
                  "\u201cA3 = B1\u201d: the same notes in A and B."];
 var KEY_FONT_SIZE = 7;
+// Lines motif's MusicXML key adds after those where the score needs them (musicxml_key.py OPTIONAL_LINES, in its
+// order; a test compares them): the plugin draws no brackets, so its key never has them, but Clear and a rerun
+// know such a key, of a MusicXML file motif wrote, as motif's.
+var KEY_OPTIONAL_LINES = ["Brackets below, dashed, dotted: overlaps."];
 
-// Whether a staff text is the key (whatever line breaks or tags MuseScore keeps in it).
+// Whether a staff text is the key, with or without each optional line (whatever line breaks or tags MuseScore
+// keeps in it).
 function isKey(text) {
-    var flat = String(text).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
-    return flat === KEY_LINES.join(" ");
+    var rest = String(text).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    for (var i = 0; i < KEY_LINES.length; i++) {
+        if (rest.indexOf(KEY_LINES[i]) !== 0)
+            return false;
+        rest = rest.slice(KEY_LINES[i].length).replace(/^ /, "");
+    }
+    for (var j = 0; j < KEY_OPTIONAL_LINES.length; j++) {
+        if (rest.indexOf(KEY_OPTIONAL_LINES[j]) === 0)
+            rest = rest.slice(KEY_OPTIONAL_LINES[j].length).replace(/^ /, "");
+    }
+    return rest === "";
 }
 
 // the note-level options a setting of the same name turns on (motifcli/settings.py TRANSFORM_OPTIONS)
