@@ -8,7 +8,9 @@ index, onset, offset, pitch, voice if known), with its transposition from the fa
 its similarity to it; start/end beats and bars are summaries derived from those notes or the
 window that held them. A family (:class:`Motif`) has a salience and a rank (1 = most salient). The
 JSON schema is versioned (``SCHEMA_VERSION``) and documented in ``docs/json-schema.md``;
-``from_dict`` reads back what ``to_dict`` wrote, and schema 1 files too.
+``from_dict`` reads back what ``to_dict`` wrote, and schema 1 files too: ``to_dict`` writes every number
+``from_dict`` reads at full precision (JSON's shortest decimal for the double), so the annotation read
+back from its JSON equals it (the meter summary and the settings are rounded where they are made).
 """
 
 from __future__ import annotations
@@ -79,8 +81,8 @@ class MotifNote:
         d: dict[str, Any] = {
             "track": self.track,
             "index": self.index,
-            "onset": round(self.onset, 6),
-            "offset": round(self.offset, 6),
+            "onset": self.onset,  # full precision, as every number from_dict reads back (schema doc, "Numbers")
+            "offset": self.offset,
             "pitch": self.pitch,
             "velocity": self.velocity,
         }
@@ -292,13 +294,13 @@ class Occurrence:
             "number": self.number,
             "track": self.track,
             "track_name": self.track_name,
-            "start_beat": round(self.start, 6),
-            "end_beat": round(self.end, 6),
+            "start_beat": self.start,
+            "end_beat": self.end,
             "start_bar": self.start_bar,
             "end_bar": self.end_bar,
             "start_bar_label": self.start_bar_label if self.start_bar_label is not None else str(self.start_bar),
             "end_bar_label": self.end_bar_label if self.end_bar_label is not None else str(self.end_bar),
-            "similarity": round(float(self.similarity), 6),
+            "similarity": float(self.similarity),
             "transposition": self.transposition,
             "notes": [n.to_dict() for n in self.notes],
             "note_indices": list(self.note_indices),
@@ -369,7 +371,7 @@ class Motif:
             "name": self.name,
             "color": self.color,
             "rank": self.rank,
-            "salience": round(float(self.salience), 6),
+            "salience": float(self.salience),
             "occurrences": [o.to_dict() for o in self.occurrences],
             **({"collection": dict(self.collection)} if self.collection is not None else {}),
         }

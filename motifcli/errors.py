@@ -38,10 +38,13 @@ def printable(text: object) -> str:
 class MotifError(Exception):
     """Base class of every error motif reports to the user."""
 
-    def __init__(self, message: str, path: str | Path | None = None) -> None:
+    def __init__(self, message: str, path: str | Path | None = None, *, name: str | None = None) -> None:
+        """``path``: the file it is about; ``name``: what to call a piece that is no file (a music21 stream:
+        ``Score.name``), which begins the message as a path would; ``.path`` stays None then."""
         self.path = str(path) if path is not None else None
         self.message = message
-        super().__init__(f"{quoted(self.path)}: {message}" if self.path else message)
+        where = self.path or name
+        super().__init__(f"{quoted(where)}: {message}" if where else message)
 
 
 class ScoreReadError(MotifError):

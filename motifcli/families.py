@@ -190,7 +190,7 @@ def to_annotation(
     rank_motifs(motifs)
     recorded: dict[str, Any] = settings.to_dict() if settings is not None else {"unit": "note"}
     return Annotation(
-        source=str(score.path) if score.path is not None else "",
+        source=score.source_name,
         motifs=motifs,
         model=dict(model_card or {}),
         settings=recorded,
@@ -253,7 +253,7 @@ def check_note_count(score: Score, settings: Settings) -> None:
         raise ScoreReadError(
             f"{notes:,} notes to search, over the {limit:,}-note limit of note-level discovery "
             "(raise it with --max-discovery-notes; time grows with the notes)",
-            score.path,
+            score.path, name=score.name,
         )
 
 

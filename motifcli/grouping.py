@@ -203,7 +203,7 @@ def group(
     if timings is not None:
         timings["grouping"] = timings.get("grouping", 0.0) + (time.perf_counter() - t0)
     return Annotation(
-        source=str(score.path) if score.path is not None else "",
+        source=score.source_name,
         motifs=motifs,
         model=dict(model_card or {}),
         settings={**settings.to_dict(), "segments": len(segments)},

@@ -102,7 +102,7 @@ def check_window_count(score: Score, model: MotifModel, settings: Settings) -> N
         raise ScoreReadError(
             f"{windows:,} windows to group, over the {limit:,}-window limit "
             "(raise it with --max-segments; grouping time and memory grow with its square)",
-            score.path,
+            score.path, name=score.name,
         )
 
 

@@ -35,6 +35,15 @@ def check_picture_path(dest: Path) -> None:
         raise UsageError(f"-o {dest}: cannot save a plot as {fmt!r}; use one of {', '.join(sorted(supported))}")
 
 
+def _title(source: str) -> str:
+    """The picture's default title: the file's name, a music21 stream's whole name (a title may hold "/")."""
+    from motifcli.piece_names import is_stream_name
+
+    if not source:
+        return "motifs"
+    return source if is_stream_name(source) else Path(source).name
+
+
 def plot_timeline(annotation: Annotation, dest: Path, title: str | None = None) -> None:
     """Draw the families over the bars of each track that has occurrences, and save as PNG/SVG/PDF."""
     _matplotlib()
@@ -57,7 +66,7 @@ def plot_timeline(annotation: Annotation, dest: Path, title: str | None = None) 
     ax.set_xlim(0.5, last_bar + 0.5)
     ax.set_xlabel("bar")
     ax.invert_yaxis()
-    ax.set_title(title or (Path(annotation.source).name if annotation.source else "motifs"))
+    ax.set_title(title or _title(annotation.source))
     if annotation.motifs:
         handles = [Patch(color=m.color, label=m.name) for m in annotation.motifs[:24]]
         ax.legend(handles=handles, ncol=min(12, len(handles)), fontsize=6, loc="upper center",

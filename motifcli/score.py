@@ -132,13 +132,22 @@ class Score:
     # need not parse the same bytes again (~0.05-0.09 s of every ``motif annotate song.mid``).
     # Writers treat it as read-only. Never pickled across processes: the Score stays in its worker.
     parsed_source: object | None = field(default=None, repr=False, compare=False)
+    # What the piece is called where no file names it: a music21 stream's title, number and corpus path
+    # ("<music21 Score: Herzog Ernst, no. 3, essenFolksong/altdeu10.abc>", readers/music21_stream.stream_name),
+    # so twenty streams' annotations can be told apart. None for a file (its path names it) or a hand-made score
+    name: str | None = None
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{t.name!r} {len(t.notes)}" for t in self.tracks[:8])
         more = f", ... {len(self.tracks) - 8} more" if len(self.tracks) > 8 else ""
-        name = str(self.path) if self.path is not None else None
-        return (f"<Score {name!r} ({self.format}): {self.note_count} notes in {len(self.tracks)} tracks "
-                f"({shown}{more})>")
+        return (f"<Score {self.source_name or None!r} ({self.format}): {self.note_count} notes in "
+                f"{len(self.tracks)} tracks ({shown}{more})>")
+
+    @property
+    def source_name(self) -> str:
+        """Where it came from, as an annotation of it says (``Annotation.source``, the JSON's ``source``) and
+        messages about it begin: the file's path, else its ``name`` (a music21 stream), else ""."""
+        return str(self.path) if self.path is not None else (self.name or "")
 
     @property
     def end_beat(self) -> float:

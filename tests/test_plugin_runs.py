@@ -64,5 +64,5 @@ def test_the_plugin_key_and_patterns_are_the_writers():
     js = JS.read_text(encoding="utf-8")
     line = re.search(r'var RUN_LINE = ("(?:[^"\\]|\\.)*");', js)
     assert line is not None and json.loads(line.group(1)) == RUN_LINE
-    assert "flat === KEY_LINES.concat([RUN_LINE]).join(\" \")" in js  # Clear knows the key with its run line
+    # Clear knows the key with its run line: test_plugin_voices.test_the_plugin_knows_every_key_of_motifs_as_its_own
     assert "RUN_PATTERN.test(said)" in js  # and the run texts

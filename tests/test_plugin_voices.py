@@ -48,13 +48,47 @@ def test_the_plugins_key_is_motifs() -> None:
     import re
 
     from conftest import REPO
-    from motifcli.writers.musicxml_key import KEY_FONT_SIZE, KEY_LINES
+    from motifcli.writers.musicxml_key import KEY_FONT_SIZE, KEY_LINES, OPTIONAL_LINES
 
     js = (REPO / "plugins" / "musescore" / "motif.js").read_text(encoding="utf-8")
     listed = re.search(r"var KEY_LINES = \[(.*?)\];", js, re.S)
     assert listed is not None
     assert [json.loads(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"', listed.group(1))] == list(KEY_LINES)
     assert re.search(r"var KEY_FONT_SIZE = ([0-9]+);", js).group(1) == str(KEY_FONT_SIZE)
+    optional = re.search(r"var KEY_OPTIONAL_LINES = \[(.*?)\];", js, re.S)
+    assert optional is not None
+    run_line = re.search(r'var RUN_LINE = ("(?:[^"\\]|\\.)*");', js)  # KEY_OPTIONAL_LINES names it
+    assert run_line is not None
+    listed_optional = re.findall(r'"(?:[^"\\]|\\.)*"|RUN_LINE', optional.group(1))
+    assert [json.loads(run_line.group(1) if s == "RUN_LINE" else s) for s in listed_optional] == list(OPTIONAL_LINES)
+
+
+def test_the_plugin_knows_every_key_of_motifs_as_its_own() -> None:
+    """Clear and a rerun take out the key as the MusicXML writer writes it, with or without its line on brackets
+    drawn apart and its run line (session 27), as MuseScore 3 shows it (line breaks, tags), and nothing more: motif.js's isKey run in
+    Node where it is installed (it needs no MuseScore)."""
+    import json
+    import shutil
+    import subprocess
+
+    from conftest import REPO
+    from motifcli.writers.musicxml_key import KEY_LINES, OVERLAP_LINE, RUN_LINE
+
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.skip("no Node.js")
+    texts = ["\n".join(KEY_LINES), "\n".join([*KEY_LINES, OVERLAP_LINE]),
+             "<font size=\"7\"/>" + "\n".join([*KEY_LINES, OVERLAP_LINE]), " ".join([*KEY_LINES, OVERLAP_LINE]),
+             "\n".join([*KEY_LINES, RUN_LINE]), "\n".join([*KEY_LINES, RUN_LINE, OVERLAP_LINE]),
+             "\n".join(KEY_LINES[:2]), "\n".join([*KEY_LINES, OVERLAP_LINE, "(my note)"]), OVERLAP_LINE,
+             "\n".join([*KEY_LINES, OVERLAP_LINE, RUN_LINE])]  # out of the writer's order: not the key
+    script = (
+        "const fs = require('fs');"
+        f"eval(fs.readFileSync({json.dumps(str(REPO / 'plugins/musescore/motif.js'))}, 'utf8').replace('.pragma library', ''));"
+        f"console.log(JSON.stringify({json.dumps(texts)}.map(isKey)));"
+    )
+    out = json.loads(subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout)
+    assert out == [True, True, True, True, True, True, False, False, False, False]
 
 
 @pytest.mark.musescore

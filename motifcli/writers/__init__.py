@@ -62,8 +62,13 @@ def check_format(fmt: str) -> str:
 
 
 def output_name(input_path: str | os.PathLike[str], fmt: str) -> str:
-    """``song.mid`` -> ``song.motifs.mid`` (midi), ``song.motifs.json`` (json), ..."""
-    name = Path(input_path).name
+    """``song.mid`` -> ``song.motifs.mid`` (midi), ``song.motifs.json`` (json), ...; a music21 stream's
+    annotation's ``source`` (``"<music21 Score: Herzog Ernst, no. 3, essenFolksong/altdeu10.abc>"``) ->
+    ``Herzog_Ernst_no._3_essenFolksong_altdeu10.abc.motifs.json``: a name in the folder, whatever its title holds."""
+    from motifcli.piece_names import file_stem, is_stream_name
+
+    text = os.fspath(input_path)
+    name = file_stem(text) if isinstance(text, str) and is_stream_name(text) else Path(input_path).name
     stem, suffix = os.path.splitext(name)
     if suffix.lower() not in SCORE_SUFFIXES or not stem:  # a score suffix is dropped, others kept
         stem = name

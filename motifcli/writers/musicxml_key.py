@@ -1,4 +1,4 @@
-"""The key to the marks: three short lines under the first bar that say what a colour and a label mean.
+"""The key to the marks: short lines under the first bar that say what a colour, a label and a bracket mean.
 
 A musician who opens an annotated score sees coloured notes and brackets labelled "Motif A3" or
 "Motif A3 = B1" and nothing that says what they are (phase26-eye26.md: nobody reading the pages
@@ -10,7 +10,10 @@ another is open), which MuseScore 3 lays out first and stacks the key clear of, 
 crosses it. Not a ``<credit>``: MuseScore 3 builds a title from ``<movement-title>`` only for a
 document with no credits, so a credit would drop the title of a file music21 or motif wrote.
 
-:func:`is_key` recognises it again (musicxml_own takes it out before a file is annotated again).
+A score with brackets drawn apart (musicxml_sides: below the staff, dashed or dotted, where one opened while
+another was open on its staff) gets a fourth line saying so (:data:`OVERLAP_LINE`); others keep the three.
+:func:`is_key` recognises it again, with or without that line (musicxml_own takes it out before a file is
+annotated again).
 """
 
 from __future__ import annotations
@@ -24,20 +27,35 @@ KEY_LINES = (  # no "Motif " in it: the labels' own word, which readers and test
 )
 RUN_LINE = "\u201cA5\u2013A8\u201d: A5, A6, A7, A8 back to back."  # only where a run's label is (writers/runs.py)
 KEY_FONT_SIZE = 7  # points: smaller than the labels, which a reader looks for first
+# only in a score with a bracket below its staff or dashed/dotted (musicxml_sides: it opened while another was open);
+# about as wide as the third line: a longer one ("... statements that overlap.") reached into bar 3 of bwv130.6, and
+# MuseScore 3 moved the label of a bracket below the staff there under the key, away from its line
+OVERLAP_LINE = "Brackets below, dashed, dotted: overlaps."
+# the lines the key holds after KEY_LINES only where the score needs them, in this order; is_key knows the key
+# with any of them (and without: session 26's)
+OPTIONAL_LINES = (RUN_LINE, OVERLAP_LINE)
 
 
-def key_direction(staff: int | None, *, runs: bool = False) -> str:
-    """The key's ``<direction>`` (below the staff; ``staff`` named in a part of two or more); ``runs``: with
-    the line for a run's label."""
-    # one line in the file, three on the page; character references, so any encoding holds the quotes
-    lines = KEY_LINES + ((RUN_LINE,) if runs else ())
-    words = "&#10;".join(escape(line).encode("ascii", "xmlcharrefreplace").decode("ascii") for line in lines)
+def key_direction(staff: int | None, extra: tuple[str, ...] = ()) -> str:
+    """The key's ``<direction>`` (below the staff; ``staff`` named in a part of two or more); ``extra``: lines of
+    :data:`OPTIONAL_LINES` the score needs, after the three."""
+    # one line in the file, one a line on the page; character references, so any encoding holds the quotes
+    words = "&#10;".join(escape(line).encode("ascii", "xmlcharrefreplace").decode("ascii")
+                         for line in KEY_LINES + extra)
     where = f"<staff>{int(staff)}</staff>" if staff is not None else ""
     return (f'<direction placement="below"><direction-type><words font-size="{KEY_FONT_SIZE}">{words}</words>'
             f"</direction-type>{where}</direction>")
 
 
 def is_key(text: str) -> bool:
-    """Whether a direction's words are the key (whatever line breaks and spaces a program saved)."""
-    said = " ".join(text.split())
-    return any(said == " ".join(" ".join(KEY_LINES + extra).split()) for extra in ((), (RUN_LINE,)))
+    """Whether a direction's words are the key, with or without each optional line (whatever line breaks and
+    spaces a program saved)."""
+    rest = " ".join(text.split())
+    for line in KEY_LINES:
+        if not rest.startswith(line):
+            return False
+        rest = rest[len(line):].lstrip()
+    for line in OPTIONAL_LINES:
+        if rest.startswith(line):
+            rest = rest[len(line):].lstrip()
+    return not rest

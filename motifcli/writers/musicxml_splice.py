@@ -48,7 +48,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from motifcli.errors import OutputError
 from motifcli.writers._common import clean_text
-from motifcli.writers.musicxml_key import key_direction
+from motifcli.writers.musicxml_key import OVERLAP_LINE, RUN_LINE, key_direction
 from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
 from motifcli.writers.musicxml_sides import ABOVE, Side, below_is_clear, bracket_sides, lyric_staves, staff_spans
@@ -159,10 +159,12 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
     # brackets open together on a staff go to both its sides, then dashed (musicxml_sides): below
     # only where the staff under it has no bracket of ours then (its labels would meet ours)
     spans = staff_spans([(part, [(p[0][1], p[1][1], p[7] or 1) for p in placed]) for part, placed, _ in plans])
+    apart = False  # a bracket drawn below or dashed/dotted: the key says why (musicxml_key.OVERLAP_LINE)
     for part, placed, numbers in plans:
         no_below = lyric_staves(scan, part)
         sides = bracket_sides([(p[0], p[1], p[7] or 1) for p in placed], numbers, no_below,
                               [below_is_clear(spans, scan, part, p[7] or 1, p[0][1], p[1][1]) for p in placed])
+        apart = apart or any(side != ABOVE for side in sides)
         for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off, s_staff, e_staff, (s_voice, e_voice)), number, \
                 side in zip(placed, numbers, sides):
             for key, slot, offset, kind, staff, voice in ((start_key, s_slot, s_off, "start", s_staff, s_voice),
@@ -177,7 +179,8 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                     body = slot.lead + scan.enc(xml) + slot.indent
                     edits.append((slot.pos, 0, key[1], key[2], order, slot.pos, body))
     if order:  # a score with marks: the key to them, once, under the first bar (musicxml_key)
-        edits += _key_edit(scan, run_labels)
+        extra = tuple(line for line, said in ((RUN_LINE, run_labels), (OVERLAP_LINE, apart)) if said)
+        edits += _key_edit(scan, extra)  # in musicxml_key.OPTIONAL_LINES' order
     edits += voice_edits(scan)  # so MuseScore keeps every voice, and with them the coloured notes
     if upgrade and most > MAX_BRACKETS:
         edits += upgrade
@@ -187,10 +190,10 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
 _Key = tuple[int, Fraction, int]  # (byte position, beat, 0 for a stop / 1 for a start): document order
 
 
-def _key_edit(scan: XmlScan, runs: bool = False) -> list[tuple[int, int, Fraction, int, int, int, bytes]]:
-    """The key's direction, before the first note of the last part's bottom staff in its first bar
-    (below that staff: clear of the labels and brackets above every staff); none in a part with no slot.
-    ``runs``: a run's label was written (the key's line for it)."""
+def _key_edit(scan: XmlScan, extra: tuple[str, ...] = ()) -> list[tuple[int, int, Fraction, int, int, int, bytes]]:
+    """The key's direction (with ``extra`` lines: musicxml_key.key_direction), before the first note of the last
+    part's bottom staff in its first bar (below that staff: clear of the labels and brackets above every staff);
+    none in a part with no slot."""
     part = max(scan.parts.values(), key=lambda p: p.position)
     measures = [m for m in part.measures if m.slots]
     if not measures:
@@ -200,7 +203,7 @@ def _key_edit(scan: XmlScan, runs: bool = False) -> list[tuple[int, int, Fractio
     if slot is None:
         return []
     staff = (slot.staff or bottom) if bottom is not None else None  # the staff of the notes around it
-    body = slot.lead + scan.enc(key_direction(staff, runs=runs)) + slot.indent
+    body = slot.lead + scan.enc(key_direction(staff, extra)) + slot.indent
     return [(slot.pos, 0, slot.time, 1, 0, slot.pos, body)]
 
 

@@ -33,11 +33,25 @@ var KEY_LINES = ["Motifs: one colour per motif;", "\u201cA2\u201d: motif A, its 
 // the key's line for a run's text, added where one is written (musicxml_key.py RUN_LINE; a test compares them)
 var RUN_LINE = "\u201cA5\u2013A8\u201d: A5, A6, A7, A8 back to back.";
 var KEY_FONT_SIZE = 7;
+// Lines motif's MusicXML key adds after those where the score needs them (musicxml_key.py OPTIONAL_LINES, in its
+// order; a test compares them): the plugin adds the run line where it writes a run's text; it draws no brackets, so
+// never the second, but Clear and a rerun know such a key, of a MusicXML file motif wrote, as motif's.
+var KEY_OPTIONAL_LINES = [RUN_LINE, "Brackets below, dashed, dotted: overlaps."];
 
-// Whether a staff text is the key (whatever line breaks or tags MuseScore keeps in it).
+// Whether a staff text is the key, with or without each optional line (whatever line breaks or tags MuseScore
+// keeps in it).
 function isKey(text) {
-    var flat = String(text).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
-    return flat === KEY_LINES.join(" ") || flat === KEY_LINES.concat([RUN_LINE]).join(" ");
+    var rest = String(text).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    for (var i = 0; i < KEY_LINES.length; i++) {
+        if (rest.indexOf(KEY_LINES[i]) !== 0)
+            return false;
+        rest = rest.slice(KEY_LINES[i].length).replace(/^ /, "");
+    }
+    for (var j = 0; j < KEY_OPTIONAL_LINES.length; j++) {
+        if (rest.indexOf(KEY_OPTIONAL_LINES[j]) === 0)
+            rest = rest.slice(KEY_OPTIONAL_LINES[j].length).replace(/^ /, "");
+    }
+    return rest === "";
 }
 
 // motifcli/writers/runs.py, the same rule (tests/test_plugin_runs.py compares the texts): 3 or more statements of
