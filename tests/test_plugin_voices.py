@@ -4,7 +4,8 @@
 part written in several voices (a keyboard reduction: soprano and alto in the treble staff, tenor
 and bass in the bass staff) two voices may sound one pitch at one tick: the report note's staff and
 voice (JSON ``staff``, ``voice`` 10 + n) pick the occurrence's own, as the writer picks it; a note in
-two occurrences keeps the colour of the first in time, as in the writer; "Clear" knows every
+two occurrences takes one's colour as in the writer (the one containing no other: tests/test_plugin_colours.py);
+"Clear" knows every
 family colour. Run headless in MuseScore 3, as tests/test_musescore.py runs the plugin.
 """
 

@@ -176,17 +176,25 @@ def test_musicxml_input_only_gains_colours_and_brackets(tmp_path, name):
 def _expected_colours(score: Score, annotation: Annotation):
     """(part id, onset, pitch, k) -> colour of every <note> music21 reads that is one of an
     occurrence's own notes (same part, pitch and onset) or a tied continuation of one (same pitch,
-    sounding before that note ends); the first occurrence in time order to claim a note wins."""
-    claimed = {}
+    sounding before that note ends). Of the occurrences holding a note, those whose span (first onset to last end)
+    holds no other's span (a cell inside a phrase) come first, then time order: the first wins
+    (docs/cli.md, "A note in two statements")."""
+    holders: dict = defaultdict(list)
     colours = {m.name: m.color for m in annotation.motifs}
     for occ in sorted(annotation.occurrences, key=lambda o: (o.start, o.end)):
         pid = score.tracks[occ.track].part_id
         rows = _xml_notes(score, pid)
+        span = (min(n.onset for n in occ.notes), max(n.offset for n in occ.notes)) if occ.notes else (0.0, 0.0)
         for n in occ.notes:
             for key in rows:
-                if key[2] == n.pitch and n.onset - 1e-6 <= key[1] < n.offset - 1e-6 and key not in claimed:
-                    claimed[key] = colours[occ.family]
-    return claimed.items()
+                if key[2] == n.pitch and n.onset - 1e-6 <= key[1] < n.offset - 1e-6 \
+                        and (span, occ.family) not in holders[key]:
+                    holders[key].append((span, occ.family))
+
+    def outer(span, others) -> bool:
+        return any(span[0] <= o[0] and o[1] <= span[1] and o != span for o, _ in others)
+
+    return [(key, colours[min(held, key=lambda h: (outer(h[0], held), h[0]))[1]]) for key, held in holders.items()]
 
 
 _XML_NOTES: dict = {}

@@ -29,6 +29,7 @@ from motifcli.annotation import Annotation
 from motifcli.pipeline import annotate
 from motifcli.readers import read_score
 from motifcli.score import Score
+from motifcli.writers.musicxml_scan import scan_parts
 from motifcli.writers.shared import statements
 
 music21 = pytest.importorskip("music21")
@@ -84,7 +85,13 @@ def test_musicxml_draws_a_shared_statement_once_in_the_most_salient_familys_colo
     written = [n for n in read_score(dest).tracks[a7.track].notes if any(
         abs(n.onset - m.onset) < 1e-6 and n.pitch == m.pitch for m in a7.notes)]
     assert len(written) == len(a7.notes)
-    assert xml.count(f'color="{colour["B"]}"') > xml.count(f'color="{colour["C"]}"') > 0
+    scan = scan_parts(dest.read_bytes())
+    part = next(p for p in scan.parts.values() if p.id == score.tracks[a7.track].part_id)
+    data = dest.read_bytes()
+    tags = [data[n.pos: data.index(b">", n.pos)].decode() for n in part.notes if n.pitch is not None and any(
+        abs(float(n.onset) - m.onset) < 1e-6 and n.pitch == m.pitch for m in a7.notes)]
+    assert len(tags) == len(a7.notes) and all(f'color="{colour["B"]}"' in t for t in tags), tags
+    assert xml.count(f'color="{colour["C"]}"') > 0
 
 
 def test_ranks_not_names_choose_the_lead(chorale, tmp_path) -> None:

@@ -1,7 +1,8 @@
 """Splice the additions into the document's bytes: colours on notes, a bracket and label per mark.
 
 For each mark, in its part: every chosen note (the mark's own notes, matched by onset and pitch,
-and the notes tied on from them) gets the mark's colour (a ``color`` attribute on ``<note>``); a
+and the notes tied on from them) gets the mark's colour (a ``color`` attribute on ``<note>``; a note two
+marks choose, the colour of the one :func:`~motifcli.writers.colour_order.winner` picks); a
 ``<direction>`` holding a ``<bracket type="start"/>`` and then ``<words>Motif A1</words>`` opens a
 bracket where the occurrence starts (its first note), and a second ``<direction>`` with the
 matching ``<bracket type="stop"/>`` closes it where it ends: the written end of its last note (a
@@ -48,6 +49,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from motifcli.errors import OutputError
 from motifcli.writers._common import clean_text
+from motifcli.writers.colour_order import Span, winner
 from motifcli.writers.musicxml_key import OVERLAP_LINE, RUN_LINE, key_direction
 from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
@@ -82,8 +84,7 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
     for pid, part_marks in by_part.items():
         part = scan.parts[pid]
         part_marks.sort(key=lambda m: (m.start, m.end))
-        # colours: first mark (in time order) that claims a note wins
-        coloured: dict[int, str] = {}
+        holders: dict[int, list[Mark]] = defaultdict(list)  # note -> the marks colouring it, in time order
         order_by_onset = sorted(range(len(part.notes)), key=lambda i: part.notes[i].onset)
         sorted_onsets = [part.notes[i].onset for i in order_by_onset]
         by_key: dict[tuple[Fraction, int], list[int]] = defaultdict(list)
@@ -124,9 +125,11 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                 top = staff_of.get(id(mark))
                 last_of[id(mark)] = max(written, key=lambda n: (n.end, n.home == top, -n.home))
             for i in sounding if mark.paint else ():  # a run's bracket colours nothing: its statements do
-                if i not in coloured:
-                    coloured[i] = mark.color
-        for i, colour in coloured.items():
+                holders[i].append(mark)
+        # a note two statements hold takes one's colour (colour_order: a cell inside a phrase its own; of two
+        # whose ends overlap, the earlier's); the phrase's bracket still shows its extent
+        for i, held in holders.items():
+            colour = held[winner([Span(m.start, m.end) for m in held])].color
             edits.append(_colour_edit(scan, part.notes[i].pos, colour))
         # brackets: place every start and stop first, then number them in document order
         placed = []

@@ -385,7 +385,7 @@ function applyReport(api, report, toleranceTicks) {
     var index = indexed.byPart;
     var result = { occurrences: 0, notes: 0, missedNotes: 0, missedOccurrences: [], problems: [] };
     var texts = [];  // {track, tick, text, color}
-    var claimed = {};  // "track:tick:pitch" of the notes coloured so far
+    var held = {};  // "track:tick:pitch" -> {hit, spans}: a note and the statements holding it (colourWinner)
     var order = inTimeOrder(report);
     var runs = runTexts(order);  // a run of statements back to back: one text, at its first
     var runWritten = false;
@@ -393,6 +393,8 @@ function applyReport(api, report, toleranceTicks) {
         var motif = order[q].motif;
         var occ = order[q].occ;
         var color = motif.color;
+        var span = spanOf(occ);
+        var holder = { start: Math.round(span[0] * 960), end: Math.round(span[1] * 960), color: color };
         {
             var label = order[q].label;
             var part = partOfTrack(api, report, occ.track, occ.track_name);
@@ -429,7 +431,7 @@ function applyReport(api, report, toleranceTicks) {
                 }
                 matched++;
                 taken.push(hit);
-                claim(claimed, hit, color);
+                hold(held, hit, holder);
                 // a note the score writes as tied pieces: colour the pieces after the first too.
                 // MuseScore 3.2 gives plugins no ties, so these are the notes of its voice (track)
                 // and pitch that start before the report's note ends: in one voice a note of the
@@ -437,7 +439,7 @@ function applyReport(api, report, toleranceTicks) {
                 // reads a tie chain as one note, onsets and ends exact, tuplets included).
                 for (var k = 0; k < list.length; k++) {
                     if (list[k].tick > hit.tick && list[k].tick < offset && list[k].track === hit.track)
-                        claim(claimed, list[k], color);
+                        hold(held, list[k], holder);
                 }
                 if (first === null || hit.tick < first.tick || (hit.tick === first.tick && hit.track < first.track))
                     first = hit;  // the first note; of simultaneous ones, the one in the top staff
@@ -457,6 +459,8 @@ function applyReport(api, report, toleranceTicks) {
             texts.push(place);
         }
     }
+    for (var key in held)  // each note in the colour of the statement colourWinner chooses of those holding it
+        setColor(held[key].hit.note, held[key].spans[colourWinner(held[key].spans)].color);
     addTexts(api, texts);
     if (result.occurrences)
         addKey(api, runWritten);
@@ -479,8 +483,8 @@ function addKey(api, runs) {
 }
 
 // Every statement of the report as {motif, occ, label}, in the order motif's MusicXML writer colours
-// them: by its first note's onset, then its last note's end (then track, family, number). A note in two
-// occurrences keeps the colour of the first (the writer's rule), so both show the same colours.
+// them: by its first note's onset, then its last note's end (then track, family, number). A note in statements of
+// two families takes one's colour (colourWinner: a cell inside a phrase its own), as in the writer.
 // Occurrences of several families with the same notes (one statement) are one entry, as in motif's
 // MusicXML and MIDI (motifcli/writers/shared.py): the most salient family's (lowest rank), labelled
 // with every family holding it, most salient first ("A3 = B1").
@@ -554,13 +558,60 @@ function occurrencesInTimeOrder(report) {
     return all;
 }
 
-// Colour an indexed note {tick, note, track} unless an earlier occurrence coloured it already.
-function claim(claimed, hit, color) {
+// Note that the statement `holder` ({start, end, color}) holds the indexed note {tick, note, track}.
+function hold(held, hit, holder) {
     var key = hit.track + ":" + hit.tick + ":" + hit.note.pitch;
-    if (claimed[key])
-        return;
-    claimed[key] = true;
-    setColor(hit.note, color);
+    if (!held[key])
+        held[key] = { hit: hit, spans: [] };
+    if (held[key].spans.indexOf(holder) < 0)
+        held[key].spans.push(holder);
+}
+
+// Of the statements holding one note ({start, end, color}, in inTimeOrder's order; times in 1/960 beats), the
+// index of the one whose colour it takes: of those whose span contains no other's, the one starting first (then
+// ending first; then the earliest): a cell inside a phrase keeps its colour, of two whose ends overlap the earlier
+// keeps it (motifcli/writers/colour_order.py winner, policy "inner"; tests/test_plugin_colours.py compares them).
+function colourWinner(spans) {
+    function contains(a, b) {
+        return a.start <= b.start && b.end <= a.end && !(a.start === b.start && a.end === b.end);
+    }
+    var best = -1, bestKey = null;
+    for (var i = 0; i < spans.length; i++) {
+        var outer = 0;
+        for (var j = 0; j < spans.length && !outer; j++)
+            outer = contains(spans[i], spans[j]) ? 1 : 0;
+        var key = [outer, spans[i].start, spans[i].end];
+        if (best < 0 || compareKeys(key, bestKey) < 0) {
+            best = i;
+            bestKey = key;
+        }
+    }
+    return best;
+}
+
+// Per note of the report ("track|onset|pitch", onset in 1/960 beats) the colour the plugin gives it: each
+// statement of inTimeOrder holds its lead occurrence's notes and colourWinner chooses, as applyReport does with
+// the score's notes (tests/test_plugin_colours.py compares this with motif's writers).
+function reportColours(report) {
+    var order = inTimeOrder(report);
+    var held = {};
+    for (var q = 0; q < order.length; q++) {
+        var occ = order[q].occ;
+        var span = spanOf(occ);
+        var holder = { start: Math.round(span[0] * 960), end: Math.round(span[1] * 960), color: order[q].motif.color };
+        for (var n = 0; n < occ.notes.length; n++) {
+            var x = occ.notes[n];
+            var key = (x.track === undefined ? occ.track : x.track) + "|" + Math.round(x.onset * 960) + "|" + x.pitch;
+            if (!held[key])
+                held[key] = [];
+            if (held[key].indexOf(holder) < 0)
+                held[key].push(holder);
+        }
+    }
+    var out = {};
+    for (var k in held)
+        out[k] = held[k][colourWinner(held[k])].color;
+    return out;
 }
 
 // Staff texts at {cursorTrack, tick} on {track}, walking one cursor per cursorTrack.
