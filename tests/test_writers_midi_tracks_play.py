@@ -85,6 +85,39 @@ def test_family_tracks_stay_silent_after_the_song_resets_the_synth(tmp_path: Pat
             assert (7, 0) in at_reset, track.name
 
 
+def test_a_family_track_plays_the_instrument_its_notes_come_from(tmp_path: Path) -> None:
+    """A string quartet (music21: violins program 40, viola 41, cello 42, each on its own channel): each family
+    track sets, after its volume, the program of the song channel most of its notes come from."""
+    music21 = pytest.importorskip("music21")
+    src = tmp_path / "quartet.mid"
+    music21.corpus.parse("beethoven/opus18no1/movement1.mxl").measures(1, 24).write("midi", fp=str(src))
+    out, report = annotate(src, tmp_path / "q", "--motif-tracks")
+    after = mido.MidiFile(out)
+    programs = {}  # song channel -> its program
+    for track in after.tracks[: len(after.tracks) - len(report["motifs"])]:
+        for msg in track:
+            if msg.type == "program_change":
+                programs.setdefault(msg.channel, msg.program)
+    assert sorted(set(programs.values())) == [40, 41, 42]
+    song = {t.name: next(m.channel for m in t if m.type == "note_on") for t in after.tracks if any(
+        m.type == "note_on" for m in t) and not is_copy_track(t)}
+    for family, track in zip(report["motifs"], after.tracks[-len(report["motifs"]):]):
+        counts: dict[int, int] = {}  # score track -> the family's notes there (the first track of a tie wins)
+        names = {}
+        for occ in family["occurrences"]:
+            names[occ["track"]] = occ["track_name"]
+            for note in occ["notes"]:
+                counts[note["track"]] = counts.get(note["track"], 0) + 1
+        main = names[min(counts, key=lambda t: (-counts[t], t))]
+        sent = [m.program for m in track if m.type == "program_change"]
+        assert sent == [programs[song[main]]], (family["name"], counts)
+        channel = {m.channel for m in track if not m.is_meta}
+        assert len(channel) == 1 and not channel & set(song.values())  # on its own channel, as before
+        first = [m for m in track if not m.is_meta][:2]
+        assert [(m.type, getattr(m, "control", None), getattr(m, "value", None)) for m in first] == [
+            ("control_change", 7, 0), ("program_change", None, None)]  # silent first, then the instrument
+
+
 def render(midi: Path, wav: Path, soundfont: Path) -> np.ndarray:
     subprocess.run(["fluidsynth", "-ni", "-F", str(wav), "-r", "44100", str(soundfont), str(midi)],
                    check=True, capture_output=True, timeout=300)

@@ -1,7 +1,9 @@
-"""Where a song resets the synth, for the channel state of ``--motif-tracks``' copies.
+"""What a player's channel state is at a tick of a song: its instrument, and where the song resets the synth.
 
 Used by ``--motif-tracks`` (:mod:`motifcli.writers.midi_tracks`) so that a family track, which sits on a channel
-of its own, stays silent after a reset the song sends mid-file: a GM System On (also GM2, GS and XG resets) sets every channel's
+of its own, (1) plays with the instrument its notes come from once a producer unmutes it (a channel with no
+program change is a piano in every GM player, FluidSynth measured: benchmarks/phase27-daw27.md), and (2) stays
+silent after a reset the song sends mid-file: a GM System On (also GM2, GS and XG resets) sets every channel's
 volume back to 100 in a GM player, the family tracks' included, and FluidSynth then plays them aloud.
 """
 
@@ -10,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import mido
+
+BANK_MSB, BANK_LSB = 0, 32  # CC0 / CC32: bank select, sent before a program change (GS/XG variations)
 
 # (manufacturer-ID prefix, the bytes after the device ID) of a sysex that resets the whole synth: GM System
 # On / GM2 System On (7E), Roland GS Reset (41 .. 42 12 40 00 7F 00 41), Yamaha XG System On (43 1n 4C 00 00 7E 00)
@@ -44,3 +48,27 @@ def _absolute(tracks: Iterable[mido.MidiTrack]) -> list[tuple[int, mido.Message]
 def reset_ticks(tracks: Iterable[mido.MidiTrack]) -> list[int]:
     """The ticks (ascending, each once) at which a song track resets the synth (:func:`is_reset`)."""
     return sorted({tick for tick, msg in _absolute(tracks) if is_reset(msg)})
+
+
+def instrument_at(tracks: Iterable[mido.MidiTrack], channel: int, tick: int) -> list[mido.Message]:
+    """The messages that give a fresh channel the instrument ``channel`` plays at ``tick`` in ``tracks``: bank
+    select (CC0, CC32: only those the song sent) and a program change, as the song last set them at or before
+    ``tick`` (after its last reset). Messages on channel 0 at time 0, for the caller to move to its channel; empty
+    when the song set no program there, so the copy keeps GM's default, the piano the song's channel plays too."""
+    bank: dict[int, int] = {}
+    program: int | None = None
+    for at, msg in _absolute(tracks):
+        if at > tick:
+            break
+        if is_reset(msg):
+            bank, program = {}, None
+        if msg.is_meta or getattr(msg, "channel", None) != channel:
+            continue
+        if msg.type == "control_change" and msg.control in (BANK_MSB, BANK_LSB):
+            bank[msg.control] = msg.value
+        elif msg.type == "program_change":
+            program = msg.program
+    if program is None:
+        return []
+    out = [mido.Message("control_change", control=c, value=v) for c, v in sorted(bank.items())]
+    return [*out, mido.Message("program_change", program=program)]

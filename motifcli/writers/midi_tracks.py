@@ -41,7 +41,7 @@ from motifcli.annotation import Annotation, Motif
 from motifcli.errors import OutputError
 from motifcli.midi_copy import COPY_TAG, is_copy_track
 from motifcli.score import DRUM_CHANNEL, Score
-from motifcli.writers.midi_channel_state import reset_ticks
+from motifcli.writers.midi_channel_state import instrument_at, reset_ticks
 from motifcli.writers._common import clean_text, latin1, note_ticks, occurrence_notes
 
 VOLUME = 7  # CC7, channel volume: 0 silences the channel in a GM player; MuseScore's import sets the part's volume to it
@@ -74,6 +74,33 @@ def _sources(motif: Motif, score: Score) -> str:
         if name not in names:
             names.append(name)
     return ", ".join(names)
+
+
+def _main_source(motif: Motif, score: Score) -> int | None:
+    """The score track most of the family's notes come from (the first of them in a tie)."""
+    counts: dict[int, int] = {}
+    for occ in motif.occurrences:
+        for note in occurrence_notes(occ, score):
+            track = getattr(note, "track", occ.track)
+            counts[track] = counts.get(track, 0) + 1
+    return min(counts, key=lambda t: (-counts[t], t)) if counts else None
+
+
+def _first_tick(motif: Motif, score: Score, ticks_per_beat: int) -> int:
+    ticks = [t[0] for occ in motif.occurrences for n in occurrence_notes(occ, score)
+             if (t := note_ticks(n, ticks_per_beat)) is not None]
+    return min(ticks, default=0)
+
+
+def instrument(motif: Motif, score: Score, song: list[mido.MidiTrack], ticks_per_beat: int) -> list[mido.Message]:
+    """Bank select and program change (channel 0) of the song channel most of the family's notes come from, at
+    the family's first note (:func:`~motifcli.writers.midi_channel_state.instrument_at`); empty where unknown."""
+    source = _main_source(motif, score)
+    if source is None or not 0 <= source < len(score.tracks) or score.tracks[source].channel is None:
+        return []
+    if score.tracks[source].is_drum:
+        return []
+    return instrument_at(song, score.tracks[source].channel, _first_tick(motif, score, ticks_per_beat))
 
 
 def family_track(motif: Motif, score: Score, ticks_per_beat: int, channel: int,
@@ -131,7 +158,7 @@ def add_family_tracks(midi: mido.MidiFile, annotation: Annotation, score: Score)
                           "this file uses all 15 besides the drums' (10)")
     song, tpb = list(midi.tracks), midi.ticks_per_beat
     resets = reset_ticks(song)
-    midi.tracks.extend(family_track(m, score, tpb, channels[i % len(channels)], (), resets)
+    midi.tracks.extend(family_track(m, score, tpb, channels[i % len(channels)], instrument(m, score, song, tpb), resets)
                        for i, m in enumerate(motifs))
     if midi.type == 0:
         midi.type = 1
