@@ -11,11 +11,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import wave
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import mido
 import numpy as np
 import pytest
+from test_musescore import MuseScore, musescore  # noqa: F401 - musescore is a fixture
 from test_writers_midi_tracks import annotate
 
 from motifcli.midi_copy import is_copy_track
@@ -139,3 +141,26 @@ def test_fluidsynth_plays_the_file_as_the_song_even_after_a_reset(tmp_path: Path
     rms = lambda x: float(np.sqrt(np.mean(x ** 2)))  # noqa: E731
     assert rms(song) > 100
     assert rms(song - both) < 1.0  # one 16-bit step; session 26's file differed by more than the song's own level
+
+
+@pytest.mark.musescore
+def test_musescore_imports_a_family_as_the_instrument_it_came_from(musescore: MuseScore, tmp_path: Path) -> None:  # noqa: F811
+    """MuseScore 3's MIDI import of the quartet: each family part has its source channel's program (a violin's
+    family a Violin part, one staff), at volume 0; session 26's were Grand Piano parts on two staves."""
+    music21 = pytest.importorskip("music21")
+    src = tmp_path / "quartet.mid"
+    music21.corpus.parse("beethoven/opus18no1/movement1.mxl").measures(1, 24).write("midi", fp=str(src))
+    out, report = annotate(src, tmp_path / "out", "--motif-tracks")
+    tracks = {t.name: [m.program for m in t if m.type == "program_change"] for t in mido.MidiFile(out).tracks}
+    mscx = tmp_path / "quartet.mscx"
+    musescore.job([{"in": str(out), "out": [str(mscx)]}], tmp_path)
+    parts = {p.findtext("trackName"): p for p in ET.parse(mscx).getroot().find("Score").findall("Part")}
+    families = [name for name in parts if "Motif " in name]
+    assert len(families) == len(report["motifs"])
+    for name in families:
+        channel = parts[name].find("Instrument/Channel")
+        track = next(t for t in tracks if t.startswith("Motif ") and t in name)
+        assert channel.find("program").get("value") == str(tracks[track][0])
+        assert channel.find("controller[@ctrl='7']").get("value") == "0"
+    instruments = [parts[name].findtext("Instrument/longName").split(",")[0] for name in families]
+    assert "Violin" in instruments and "Grand Piano" not in instruments
