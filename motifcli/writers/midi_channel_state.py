@@ -33,8 +33,12 @@ def is_reset(msg: mido.Message) -> bool:
     return any(data[0] == maker and data[2:2 + len(rest)] == rest for maker, rest in _RESETS)
 
 
-def _absolute(tracks: Iterable[mido.MidiTrack]) -> list[tuple[int, mido.Message]]:
-    """Every message of ``tracks`` with its absolute tick, in file order within a tick (track order)."""
+Events = list[tuple[int, mido.Message]]  # (absolute tick, message) of a song, in playing order
+
+
+def song_events(tracks: Iterable[mido.MidiTrack]) -> Events:
+    """Every message of ``tracks`` with its absolute tick, in file order within a tick (track order): made once
+    and handed to :func:`reset_ticks` and :func:`instrument_at` (each family asks)."""
     out: list[tuple[int, int, int, mido.Message]] = []
     for number, track in enumerate(tracks):
         tick = 0
@@ -45,19 +49,20 @@ def _absolute(tracks: Iterable[mido.MidiTrack]) -> list[tuple[int, mido.Message]
     return [(tick, msg) for tick, _, _, msg in out]
 
 
-def reset_ticks(tracks: Iterable[mido.MidiTrack]) -> list[int]:
-    """The ticks (ascending, each once) at which a song track resets the synth (:func:`is_reset`)."""
-    return sorted({tick for tick, msg in _absolute(tracks) if is_reset(msg)})
+def reset_ticks(events: Events) -> list[int]:
+    """The ticks (ascending, each once) at which the song (:func:`song_events`) resets the synth (:func:`is_reset`)."""
+    return sorted({tick for tick, msg in events if is_reset(msg)})
 
 
-def instrument_at(tracks: Iterable[mido.MidiTrack], channel: int, tick: int) -> list[mido.Message]:
-    """The messages that give a fresh channel the instrument ``channel`` plays at ``tick`` in ``tracks``: bank
-    select (CC0, CC32: only those the song sent) and a program change, as the song last set them at or before
-    ``tick`` (after its last reset). Messages on channel 0 at time 0, for the caller to move to its channel; empty
-    when the song set no program there, so the copy keeps GM's default, the piano the song's channel plays too."""
+def instrument_at(events: Events, channel: int, tick: int) -> list[mido.Message]:
+    """The messages that give a fresh channel the instrument ``channel`` plays at ``tick`` in the song (``events``,
+    :func:`song_events`): bank select (CC0, CC32: only those the song sent) and a program change, as the song
+    last set them at or before ``tick`` (after its last reset). Messages on channel 0 at time 0, for the caller
+    to move to its channel; empty when the song set no program there, so the copy keeps GM's default, the piano
+    the song's channel plays too."""
     bank: dict[int, int] = {}
     program: int | None = None
-    for at, msg in _absolute(tracks):
+    for at, msg in events:
         if at > tick:
             break
         if is_reset(msg):

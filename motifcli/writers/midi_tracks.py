@@ -17,18 +17,18 @@ song's own tracks (which stay as they are, event for event), each family gets a 
   lyric per occurrence: MuseScore 3's import puts a lyric of a later track on another part's staff,
   repeated (phase26-daw26.md);
 * on a channel the song does not use (never 10: drums), with a volume of 0 (CC7 = 0 at tick 0, and again
-  at each tick where the song resets the synth: a GM/GS/XG reset sets every channel's volume to 100, and
-  FluidSynth then played the copies aloud): played as it is, the file sounds as the song did (FluidSynth:
+  at each tick where the song resets the synth: a GM, GS or XG reset sets every channel's volume to 100;
+  FluidSynth played the copies aloud after a GM reset): played as it is, the file sounds as the song did (FluidSynth:
   within 23 of 32768 of the song's samples, benchmarks/phase27-daw27.md). CC7 rather than CC11 (expression),
-  which a player's Reset All Controllers (CC121) sets back to full, or a low velocity, which still sounds;
+  which a player's Reset All Controllers (CC121) sets back to full, or a low velocity, which still sounds.
+  Not the song's channel, because the copy of a note there would double it and its note-off would end the
+  song's note. The families take the free channels in turn from the highest down, so two neighbouring family
+  tracks never share one when two are free (MuseScore 3's import joins neighbouring tracks of one channel into
+  one two-staff part, named after the first). A song that uses all 15 other channels leaves no room: that is
+  an error naming the option (never an audible doubling of the song);
 * the instrument of the song channel most of its notes come from, as it is at the family's first note (bank
   select and program change at tick 0; none where the song sets none), so that unmuted it plays the motif
-  with that instrument rather than GM's default piano; Not the song's channel, because the copy of a note there
-  would double it and its note-off would end the song's note. The families take the free channels in
-  turn from the highest down, so two neighbouring family tracks never share one when two are free
-  (MuseScore 3's import joins neighbouring tracks of one channel into one two-staff part, named after
-  the first). A song that uses all 15 other channels leaves no room: that is an error naming the option
-  (never an audible doubling of the song).
+  with that instrument rather than GM's default piano.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from motifcli.annotation import Annotation, Motif
 from motifcli.errors import OutputError
 from motifcli.midi_copy import COPY_TAG, is_copy_track
 from motifcli.score import DRUM_CHANNEL, Score
-from motifcli.writers.midi_channel_state import instrument_at, reset_ticks
+from motifcli.writers.midi_channel_state import Events, instrument_at, reset_ticks, song_events
 from motifcli.writers._common import clean_text, latin1, note_ticks, occurrence_notes
 
 VOLUME = 7  # CC7, channel volume: 0 silences the channel in a GM player; MuseScore's import sets the part's volume to it
@@ -92,7 +92,7 @@ def _first_tick(motif: Motif, score: Score, ticks_per_beat: int) -> int:
     return min(ticks, default=0)
 
 
-def instrument(motif: Motif, score: Score, song: list[mido.MidiTrack], ticks_per_beat: int) -> list[mido.Message]:
+def instrument(motif: Motif, score: Score, song: Events, ticks_per_beat: int) -> list[mido.Message]:
     """Bank select and program change (channel 0) of the song channel most of the family's notes come from, at
     the family's first note (:func:`~motifcli.writers.midi_channel_state.instrument_at`); empty where unknown."""
     source = _main_source(motif, score)
@@ -110,8 +110,8 @@ def family_track(motif: Motif, score: Score, ticks_per_beat: int, channel: int,
     volume is set to 0 and the instrument sent again."""
     tpb = ticks_per_beat
     name = clean_text(f"Motif {motif.name} ({_sources(motif, score)})")
-    # (tick, order, pitch, velocity): at one tick note-offs (order 0), a reset's silence (1), note-ons (2); the messages are
-    # made once, with their delta time (mido checks every field of each message it makes or copies)
+    # (tick, order, pitch, velocity): at one tick note-offs (order 0), a reset's silence (1), note-ons (2); the
+    # messages are made once, with their delta time (mido checks every field of each message it makes or copies)
     notes: list[tuple[int, int, int, int]] = []
     seen: set[tuple[int, int, int]] = set()
     for occ in motif.occurrences:
@@ -156,7 +156,7 @@ def add_family_tracks(midi: mido.MidiFile, annotation: Annotation, score: Score)
     if not channels:
         raise OutputError("--motif-tracks needs a MIDI channel the song does not use; "
                           "this file uses all 15 besides the drums' (10)")
-    song, tpb = list(midi.tracks), midi.ticks_per_beat
+    song, tpb = song_events(midi.tracks), midi.ticks_per_beat
     resets = reset_ticks(song)
     midi.tracks.extend(family_track(m, score, tpb, channels[i % len(channels)], instrument(m, score, song, tpb), resets)
                        for i, m in enumerate(motifs))
