@@ -1,6 +1,7 @@
 """Does ``--motif-tracks`` MIDI play as the song in a real synth? (session 27, benchmarks/phase27-daw27.md)
 
     PYTHONPATH=$PWD python benchmarks/daw27.py [--polyphony N] [--reset BEAT] [--soundfont SF2] IN.mid ...
+    PYTHONPATH=$PWD python benchmarks/daw27.py --compare A.wav B.wav   # two renders (MuseScore's: mscore3 -o x.wav)
 
 For each input: annotates it with the CLI (default, and ``--motif-tracks``) in a temporary folder, renders the
 input and both outputs with FluidSynth (``fluidsynth -ni -F out.wav -r 44100 SF2 file.mid``; not a dependency:
@@ -53,13 +54,17 @@ def annotate(src: Path, dest: Path, *extra: str) -> Path:
     return dest
 
 
+def load(wav: Path) -> np.ndarray:
+    with wave.open(str(wav)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).astype(np.float64).reshape(-1, w.getnchannels())
+
+
 def render(midi: Path, soundfont: Path, polyphony: int | None) -> np.ndarray:
     wav = midi.with_suffix(".wav")
     option = ["-o", f"synth.polyphony={polyphony}"] if polyphony else []
     subprocess.run(["fluidsynth", "-ni", *option, "-F", str(wav), "-r", "44100", str(soundfont), str(midi)],
                    check=True, capture_output=True)
-    with wave.open(str(wav)) as w:
-        return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).astype(np.float64).reshape(-1, w.getnchannels())
+    return load(wav)
 
 
 def held(midi: mido.MidiFile) -> int:
@@ -99,7 +104,12 @@ def main() -> None:
     parser.add_argument("--polyphony", type=int)
     parser.add_argument("--reset", type=float, help="put a GM System On at this beat of the input first")
     parser.add_argument("--soundfont", type=Path, default=SOUNDFONT)
+    parser.add_argument("--compare", action="store_true", help="the inputs are two WAV files: compare them")
     args = parser.parse_args()
+    if args.compare:
+        a, b = (load(p) for p in args.inputs)
+        print(f"{args.inputs[1].name} against {args.inputs[0].name}: RMS {np.sqrt(np.mean(a ** 2)):.1f}; {compare(a, b)}")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for src in args.inputs:
