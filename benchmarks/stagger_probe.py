@@ -26,6 +26,7 @@ for BPS tune also the 4-vs-4 halves of ``est_halves``.
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,9 @@ M21 = {  # the eye26 ten's music21 pieces (their MIDI/Essen inputs below) and a 
     "beet18-1-ii": "beethoven/opus18no1/movement2.mxl", "k458-i": "mozart/k458/movement1.mxl",
     "k80-i": "mozart/k80/movement1.mxl", "k155-i": "mozart/k155/movement1.mxl",
 }
+
+
+SHORT: set[str] = set()  # pieces read as a short tune (filled by outputs)
 
 
 @dataclass(frozen=True)
@@ -100,18 +104,33 @@ def counts(found: list[Family], share: float) -> tuple[int, int, int, int]:
     return len(found), sum(not f.is_texture for f in found), len(dup), sum(p.kind(share) == "nested" for p in ps)
 
 
-def dropped(found: list[Family], share: float) -> list[Family]:
-    """The output without each line family that is a staggered duplicate of an earlier kept one."""
+def dropped(found: list[Family], share: float, keep: str = "order", merge: bool = False) -> list[Family]:
+    """The output without each line family that is a staggered duplicate of a kept one met before it:
+    in the output order (``keep="order"``) or by coverage, largest first (``"coverage"``). ``merge``:
+    the dropped family's statements that share no note with the keeper's join the keeper."""
+    import dataclasses
+
+    order = list(range(len(found)))
+    if keep == "coverage":
+        order.sort(key=lambda i: -found[i].coverage)
     kept: list[int] = []
-    for i, f in enumerate(found):
-        if f.is_texture or not any(
-                not found[j].is_texture and pair(found, i, j).kind(share) == "stagger" for j in kept):
+    fams = list(found)
+    for i in order:
+        f = fams[i]
+        keeper = None if f.is_texture else next(
+            (j for j in kept if not fams[j].is_texture and pair(fams, max(i, j), min(i, j)).kind(share) == "stagger"), None)
+        if keeper is None:
             kept.append(i)
-    return [found[i] for i in kept]
+        elif merge:
+            held = {(n.track, n.index) for o in fams[keeper].occurrences for n in o.notes}
+            extra = tuple(o for o in f.occurrences if not {(n.track, n.index) for n in o.notes} & held)
+            fams[keeper] = dataclasses.replace(fams[keeper], occurrences=fams[keeper].occurrences + extra)
+    return [fams[i] for i in sorted(kept)]
 
 
 def outputs(corpus: str) -> list[tuple[str, list[Family], list | None]]:
-    """(name, discovery's output with the lazy shipped model, references or None) per piece of ``corpus``."""
+    """(name, discovery's output with the lazy shipped model, references or None) per piece of ``corpus``;
+    ``SHORT`` gets the names of the pieces discovery reads as a short tune (core._short_tune)."""
     from motifcli.discovery import discover
     from motifcli.model import LazyModel
 
@@ -139,6 +158,10 @@ def outputs(corpus: str) -> list[tuple[str, list[Family], list | None]]:
     name, split = corpus.split(":")
     assert (name, split) in {("bps", "tune"), ("pop909", "val"), ("pop909", "train"), ("mtc", "tune")}, "tune/val/train only"
     ps = [p for p in pieces(name, split) if clean(p.patterns)]
+    from motifcli.discovery import DiscoverySettings
+    from motifcli.discovery.core import _short_tune
+
+    SHORT.update(p.name for p in ps if _short_tune(p.score, DiscoverySettings()))
     return [(p.name, discover(p.score, lazy), clean(p.patterns)) for p in ps]
 
 
@@ -152,7 +175,8 @@ def count(corpora: list[str], share: float, listing: bool) -> None:
     for corpus in corpora:
         tot = [0, 0, 0, 0]
         pieces_with = 0
-        for name, found, _ in outputs(corpus):
+        outs = outputs(corpus)
+        for name, found, _ in outs:
             c = counts(found, share)
             tot = [t + v for t, v in zip(tot, c)]
             pieces_with += c[2] > 0
@@ -162,23 +186,26 @@ def count(corpora: list[str], share: float, listing: bool) -> None:
                     k = p.kind(share)
                     if k:
                         print(f"    {k}: {describe(found, p)}")
+        print(f"  ({sum(n in SHORT for n, _, _ in outs)} of {len(outs)} pieces read as short tunes)")
         print(f"{corpus} share={share}: families={tot[0]} line={tot[1]} staggered-duplicates={tot[2]}"
               f" ({tot[2] / max(tot[1], 1):.1%} of line families; pieces with one: {pieces_with})"
               f" nested-pairs={tot[3]}", flush=True)
 
 
-def score(corpora: list[str], shares: list[float]) -> None:
+def score(corpora: list[str], shares: list[float], hows: list[str]) -> None:
     from benchmarks.discovery_errors import clean, fast_scores
     from benchmarks.est_halves import report
 
     for corpus in corpora:
         outs = outputs(corpus)
-        variants = ["defaults", *[f"drop stagger {s}" for s in shares]]
+        variants = ["defaults", *[f"{how} {s}" for how in hows for s in shares]]
         per: dict[str, list[dict]] = {v: [] for v in variants}
         dups: dict[str, int] = dict.fromkeys(variants, 0)
-        for _, found, refs in outs:
+        for name, found, refs in outs:
             for v in variants:
-                f = found if v == "defaults" else dropped(found, float(v.split()[-1]))
+                how, _, sh = v.rpartition(" ")
+                f = found if v == "defaults" or ("long" in how and name in SHORT) else dropped(found, float(sh), keep="coverage" if "coverage" in how else "order",
+                                                          merge="merge" in how)
                 per[v].append(fast_scores(clean([[o.points() for o in fam.occurrences] for fam in f]), refs))
                 dups[v] += counts(f, 0.5)[2]
         for v in variants:
@@ -187,6 +214,12 @@ def score(corpora: list[str], shares: list[float]) -> None:
                   repr(v), flush=True)
         if corpus == "bps:tune":
             report([n for n, _, _ in outs], per, variants, "defaults", "F_est")
+            n = len(outs)
+            for v in variants[1:]:  # the decision rule's check: every 4-piece half's F_est change
+                gains = [statistics.fmean(per[v][i]["F_est"] - per["defaults"][i]["F_est"] for i in half)
+                         for half in itertools.combinations(range(n), n // 2)]
+                print(f"{v!r}: F_est change on the {len(gains)} halves of {n // 2} pieces: min {min(gains):+.4f},"
+                      f" max {max(gains):+.4f}", flush=True)
 
 
 def main() -> None:
@@ -195,12 +228,14 @@ def main() -> None:
     ap.add_argument("corpora", nargs="+")
     ap.add_argument("--share", type=float, default=0.5)
     ap.add_argument("--shares", default="0.5,0.3,0.7", help="score: the drop rule's share, one variant each")
+    ap.add_argument("--hows", default="drop", help="score: drop, drop-coverage (keep the larger coverage), merge,"
+                    " merge-coverage (the dropped family's statements off the keeper's notes join it), comma-separated")
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
     if args.what == "count":
         count(args.corpora, args.share, args.list)
     else:
-        score(args.corpora, [float(s) for s in args.shares.split(",")])
+        score(args.corpora, [float(s) for s in args.shares.split(",")], args.hows.split(","))
 
 
 if __name__ == "__main__":
