@@ -147,8 +147,9 @@ def test_a_real_sonata_movement_has_transposed_voice_statements_only_with_transp
     score = read_score(BPS_01)
     # voice families: each occurrence's transposition is its notes'; the left hand's figures kept
     # (accompaniment_below=0, figuration_in_place=0) and nested grown families too (grown_redundancy=0, subfigure=0),
-    # so that the exact-pitch run has enough statements to judge
-    voice = DiscoverySettings(texture=False, accompaniment_below=0.0, figuration_in_place=0.0, grown_redundancy=0.0, subfigure=0.0)
+    # and shifted readings of one run (stagger=0), so that the exact-pitch run has enough statements to judge
+    voice = DiscoverySettings(texture=False, accompaniment_below=0.0, figuration_in_place=0.0, grown_redundancy=0.0, subfigure=0.0,
+                              stagger=0.0)
     with_t = discover(score, settings=voice)
     without = discover(score, settings=dataclasses.replace(voice, transpose=False))
     # statements as long as the prototype: their transposition is the median pitch difference, the

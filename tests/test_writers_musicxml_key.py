@@ -67,11 +67,13 @@ def keys(root: ET.Element) -> list[tuple[str, int, ET.Element]]:
 
 @pytest.mark.parametrize("name, last_part, staff, lines", [
     ("bwv66.6.mxl", "P4", None, KEY_LINES),
-    ("movement1_exposition.mxl", "P1", "2", [*KEY_LINES, OVERLAP_LINE])])
+    ("movement1_exposition.mxl", "P1", "2", KEY_LINES)])
 def test_the_key_stands_once_below_the_bottom_staff_of_the_first_bar(tmp_path: Path, name: str, last_part: str,
                                                                      staff: str | None, lines: list[str]) -> None:
     """A chorale (four parts: under the bass; no two brackets open together on a staff) and a piano sonata (one
-    part on two staves: under the left hand; brackets drawn apart, so the fourth line)."""
+    part on two staves: under the left hand). K. 545's brackets were drawn apart (the fourth line) until session 27
+    dropped its second family, the same run read again a few notes later (``stagger``, phase27-stagger27.md); the
+    fourth line is checked on hand-written scores below and on bwv130.6 in MuseScore."""
     root = ET.parse(annotate(CORPUS[name], tmp_path)).getroot()
     (found,) = keys(root)
     part, measure, direction = found

@@ -90,6 +90,10 @@ def discover(score: Score, model: object | None = None, settings: DiscoverySetti
         ordered = [without_buried(f, sounding, settings.buried, settings.buried_top, settings.buried_crowd,
                                   settings.buried_varied, settings.buried_imitation, staff) for f in ordered]
         ordered = [_relabel(f, k) for k, f in enumerate(f for f in ordered if len(f.occurrences) >= 2)]
+    if settings.stagger > 0 and not short:  # one passage read twice, shifted: the reading explaining more stays
+        from motifcli.discovery.stagger import without_staggered
+
+        ordered = [_relabel(f, k) for k, f in enumerate(without_staggered(ordered, settings.stagger))]
     return ordered
 
 

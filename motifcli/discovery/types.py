@@ -186,6 +186,7 @@ class DiscoverySettings:
     texture_other_lines: bool = True  # keep other tracks' voice families beside kept texture families (False: the texture track's only; phase6-pop6.md)
     grown_redundancy: float = 0.9  # a family sharing this share (of the union) of its notes with a more salient one is dropped: grown voice families, then all (0: off)
     subfigure: float = 0.9  # output: a line family (not texture) this share of whose notes lie in one more salient kept family's statements is dropped: a part of that motif that seldom sounds without it (0: off; phase12-est12.md)
+    stagger: float = 0.5  # output, last: of two line families each holding this share of the other's notes, whose note-sharing statements are mostly shifted phrasings (one starts and ends before the other; not a cell inside a phrase), the one of smaller coverage is dropped: one passage read twice (0: off, before phase 27; not in a short tune; discovery/stagger.py, phase27-stagger27.md)
     # accompaniment figures (motifcli.discovery.accompaniment): low or pivoting even-rhythm voice families dropped
     accompaniment_below: float = 9.0  # semitones below the leading families' register (0: off)
     accompaniment_lead: int = 5  # the register is the median mean pitch of this many first families
