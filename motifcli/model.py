@@ -113,7 +113,7 @@ class MotifModel:
 
     def __repr__(self) -> str:
         """One line, as a ``LazyModel``'s: the dataclass's own repr printed the whole metadata and model card
-        twice over (about 2,600 characters for the shipped model) where a notebook shows ``load_model()``."""
+        twice over (2,052 characters for the shipped model) where a notebook shows ``load_model()``."""
         return (f"MotifModel(path={str(self.path)!r}, provider={self.providers[0]!r}, "
                 f"version={self.model_card.version!r}, embedding_dim={self.embedding_dim})")
 

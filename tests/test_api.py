@@ -147,7 +147,7 @@ def test_reprs_are_one_line_summaries(rawroll_model) -> None:
 
 def test_loaded_model_repr_is_one_line() -> None:
     """``motifcli.load_model()`` shown in a notebook is one line like a ``LazyModel``'s, not the dataclass's dump
-    of every metadata key and the model card (2,600 characters for the shipped model on main)."""
+    of every metadata key and the model card (2,052 characters for the shipped model on main)."""
     model = motifcli.load_model(provider="cpu")
     text = repr(model)
     assert text == (f"MotifModel(path={str(model.path)!r}, provider='CPUExecutionProvider', "
