@@ -31,3 +31,23 @@ def test_a_pickup_statement_is_inside_the_plot(tmp_path: Path, monkeypatch: pyte
     labels = {t.get_text(): t.get_position()[0] for t in ax.texts}
     for occurrence in in_pickup:
         assert left < labels[occurrence.label] < right
+
+
+def test_the_legend_stands_clear_of_the_axis_label(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece of one part (Mozart K. 545's exposition, one piano) has a short axes; the legend, placed at a fixed
+    fraction below them, was drawn over the "bar" label on main (seen on the Maple Leaf Rag's timeline)."""
+    import matplotlib.pyplot as plt
+
+    annotation = motifcli.annotate(music21.corpus.parse("mozart/k545/movement1_exposition"))
+    assert len({o.track for o in annotation.occurrences}) == 1 and annotation.motifs
+    kept = []
+    monkeypatch.setattr(plt, "close", lambda fig=None: kept.append(fig))
+    plot_timeline(annotation, tmp_path / "t.png")
+    fig = kept[0]
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)  # the layout as saved
+    legend = (fig.legends or [fig.axes[0].get_legend()])[0].get_window_extent(renderer)
+    label = fig.axes[0].xaxis.label.get_window_extent(renderer)
+    ticks = fig.axes[0].xaxis.get_tightbbox(renderer)
+    assert not legend.overlaps(label) and legend.y1 <= ticks.y0  # wholly below the axis, its numbers and label
+    assert legend.y0 >= 0  # and on the picture
