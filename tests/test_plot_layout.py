@@ -1,4 +1,4 @@
-"""`motif plot` on a piece that opens with a pickup: the statements in bar 0 are drawn inside the axes."""
+"""`motif plot`'s picture: a pickup's statements inside the axes, the legend clear of the axis label."""
 
 from __future__ import annotations
 
