@@ -54,7 +54,13 @@ def plot_timeline(annotation: Annotation, dest: Path, title: str | None = None) 
     tracks = sorted({(o.track, o.track_name) for o in occurrences})
     rows = {t: i for i, t in enumerate(tracks)}
     last_bar = max((o.end_bar for o in occurrences), default=1)
-    fig, ax = plt.subplots(figsize=(max(6.0, min(30.0, last_bar * 0.12 + 2)), 1.2 + 0.6 * max(1, len(tracks))))
+    # a pickup is bar 0 (a chorale's first statement often starts there): from 0.5 its box and label fell left of
+    # the axis, the label over the track's name ("A1Tenor")
+    first_bar = min(1, min((o.start_bar for o in occurrences), default=1))
+    # constrained layout with the legend "outside": at a fixed offset below the axes it stood over the "bar" label
+    # wherever the axes were short (a piece of one part)
+    fig, ax = plt.subplots(figsize=(max(6.0, min(30.0, last_bar * 0.12 + 2)), 1.2 + 0.6 * max(1, len(tracks))),
+                           layout="constrained")
     colors = {m.name: m.color for m in annotation.motifs}
     for o in occurrences:
         y = rows[(o.track, o.track_name)]
@@ -63,15 +69,13 @@ def plot_timeline(annotation: Annotation, dest: Path, title: str | None = None) 
         ax.text(o.start_bar - 0.4, y, o.label, va="center", ha="left", fontsize=6)
     ax.set_yticks(range(len(tracks)), [name for _, name in tracks])
     ax.set_ylim(-0.6, max(1, len(tracks)) - 0.4)
-    ax.set_xlim(0.5, last_bar + 0.5)
+    ax.set_xlim(first_bar - 0.5, last_bar + 0.5)
     ax.set_xlabel("bar")
     ax.invert_yaxis()
     ax.set_title(title or _title(annotation.source))
     if annotation.motifs:
         handles = [Patch(color=m.color, label=m.name) for m in annotation.motifs[:24]]
-        ax.legend(handles=handles, ncol=min(12, len(handles)), fontsize=6, loc="upper center",
-                  bbox_to_anchor=(0.5, -0.35 if tracks else -0.2), frameon=False)
-    fig.tight_layout()
+        fig.legend(handles=handles, ncol=min(12, len(handles)), fontsize=6, loc="outside lower center", frameon=False)
     fmt = dest.suffix.lstrip(".").lower() or "png"
     try:
         with atomic_path(dest) as tmp:

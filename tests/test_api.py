@@ -145,6 +145,16 @@ def test_reprs_are_one_line_summaries(rawroll_model) -> None:
     assert len(repr(annotation.ranked)) < 200 * len(annotation.motifs)
 
 
+def test_loaded_model_repr_is_one_line() -> None:
+    """``motifcli.load_model()`` shown in a notebook is one line like a ``LazyModel``'s, not the dataclass's dump
+    of every metadata key and the model card (2,052 characters for the shipped model on main)."""
+    model = motifcli.load_model(provider="cpu")
+    text = repr(model)
+    assert text == (f"MotifModel(path={str(model.path)!r}, provider='CPUExecutionProvider', "
+                    f"version={model.model_card.version!r}, embedding_dim={model.embedding_dim})")
+    assert "\n" not in text and len(text) < 300 and "training_data" not in text
+
+
 def test_importing_motifcli_stays_light() -> None:
     code = (
         "import sys, motifcli, motifcli.cli, motifcli.batch;"

@@ -10,8 +10,9 @@ another is open), which MuseScore 3 lays out first and stacks the key clear of, 
 crosses it. Not a ``<credit>``: MuseScore 3 builds a title from ``<movement-title>`` only for a
 document with no credits, so a credit would drop the title of a file music21 or motif wrote.
 
-A score with brackets drawn apart (musicxml_sides: below the staff, dashed or dotted, where one opened while
-another was open on its staff) gets a fourth line saying so (:data:`OVERLAP_LINE`); others keep the three.
+A score with a run's label (writers/runs.py) gets a line saying what "A5–A8" means (:data:`RUN_LINE`), and one
+with brackets drawn apart (musicxml_sides: below the staff, dashed or dotted, where one opened while another was
+open on its staff) a last line saying so (:data:`OVERLAP_LINE`); others keep the three.
 :func:`is_key` recognises it again, with or without that line (musicxml_own takes it out before a file is
 annotated again).
 """
