@@ -49,7 +49,7 @@ class Layout:
     boxes: tuple[Box, ...]
     x_range: tuple[float, float]  # beats, the whole piece (a pickup's beats included)
     ticks: tuple[tuple[float, str], ...]  # (beat of a bar line, its printed number) to label
-    bar_lines: tuple[float, ...]  # the bar lines drawn as a faint grid (every one, or the numbered ones in a long piece)
+    bar_lines: tuple[float, ...]  # drawn as a faint grid: every bar line, or the numbered ones in a long piece
 
 
 def _bars_from_meter(annotation: Annotation) -> list[tuple[float, str]]:

@@ -61,7 +61,8 @@ def test_a_statement_spans_its_own_beats_not_whole_bars(rag: Annotation, tmp_pat
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Note-level statements are sub-bar (a 2-note cell); drawn over whole bars they hid where they stand."""
     fig = _figure(rag, tmp_path / "rag.png", monkeypatch)
-    drawn = {(round(b.x0, 6), round(b.x1, 6)) for b in (c.get_paths()[0].get_extents() for c in fig.axes[0].collections)}
+    extents = (c.get_paths()[0].get_extents() for c in fig.axes[0].collections)
+    drawn = {(round(b.x0, 6), round(b.x1, 6)) for b in extents}
     short = [o for o in rag.occurrences if o.end - o.start < 1.0]
     assert short  # cells shorter than a beat: their box is not a 2-beat bar
     assert {(round(o.start, 6), round(o.end, 6)) for o in rag.occurrences} <= drawn  # a box over each one's beats
