@@ -130,3 +130,20 @@ def test_the_legend_stands_clear_of_the_axis_label(tmp_path: Path, monkeypatch: 
     ticks = fig.axes[0].xaxis.get_tightbbox(renderer)
     assert not legend.overlaps(label) and legend.y1 <= ticks.y0  # wholly below the axis, its numbers and label
     assert legend.y0 >= 0  # and on the picture
+
+
+def test_a_run_of_the_rags_cell_is_numbered_once(rag: Annotation) -> None:
+    """The rag's 2-note cell restated back to back is one run in the score ("Motif B3–B8"); the chart numbers it
+    once ("3–8", over the run's span) and leaves its other statements' boxes bare, as writers/runs.py groups it."""
+    from motifcli.plot_layout import layout
+    from motifcli.writers.runs import runs
+    from motifcli.writers.shared import Statement
+
+    found = [r for r in runs([Statement((o,)) for o in rag.occurrences]) if r.is_run]
+    assert found  # the piece this test is about
+    boxes = {b.label: b for b in layout(rag).boxes}
+    for run in found:
+        first, last = run.first.lead, run.last.lead
+        assert boxes[first.label].text == f"{first.number}\u2013{last.number}"
+        assert boxes[first.label].text_end == pytest.approx(last.end)
+        assert all(boxes[s.lead.label].text == "" for s in run.statements[1:])
