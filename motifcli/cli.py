@@ -420,7 +420,7 @@ def plot(
     max_discovery_notes: MaxDiscoveryNotesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Draw the motif families over the bars of each track (a score is annotated as by annotate)."""
+    """Draw a form chart: a lane per family in each track, each statement over its beats (a score: as annotate)."""
     with _reported(debug):
         settings = build_settings(
             sensitivity=sensitivity, threshold=threshold, track=track, window=window, hop=hop,
