@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from motifcli import meter_sections
-from motifcli.meter import PLAUSIBLE_BAR, MeterMap, nominal_bar_length
+from motifcli.meter import PLAUSIBLE_BAR, MeterMap, _sorted_signatures, nominal_bar_length
 from motifcli.meter_estimate import (
     PHASE_STEP,
     RESOLUTION,
@@ -100,7 +100,8 @@ def shifted_time_signatures(
     writes them; MTC's MIDI pads a pickup to a full bar: its changes sit on bar lines from tick 0,
     NLB072714_01's 3/2 at beat 32 of 2/2), the accents then peak on the bar lines and the bar lines agree
     with the free estimate's (half of the coarser grid's within 1/4 beat: a wrong meter fails here).
-    None otherwise (the estimate stands).
+    None otherwise (the estimate stands). A signature that repeats the one before is no change and
+    no bar line (:func:`_changes`).
     """
     if not events or not is_quantised(notes):
         return None
@@ -111,7 +112,7 @@ def shifted_time_signatures(
     pickup = estimate_meter(notes, meter=(first.numerator, first.denominator)).first_downbeat % first.nominal_length
     if pickup <= 1e-6 or first.nominal_length - pickup <= 1e-6:
         return None  # no pickup: the bars from tick 0 were refused on their own
-    shifted = MeterMap.from_time_signatures(events, end_beat, first_downbeat=pickup)
+    shifted = MeterMap.from_time_signatures(_changes(events), end_beat, first_downbeat=pickup)
     if any(abs(bar.length - bar.nominal_length) > 1e-6 for bar in shifted.bars[1:-1]):
         return None  # a later signature off the shifted bar lines: the file counts its bars from tick 0
     if not _accents_on_bar_lines(accent_grid(notes), shifted):
@@ -119,6 +120,17 @@ def shifted_time_signatures(
     if not _lines_agree(shifted.starts, estimate.to_meter_map(end_beat).starts, end_beat):
         return None
     return shifted
+
+
+def _changes(events: Sequence[Any]) -> list[tuple[float, int, int]]:
+    """The events that change the meter: music21 writes a tune's meter again where a repeat starts
+    again with its pickup (Aird's airs in 2/4 with a half-beat pickup: 2/4 at beats 0, 16, 48, 64),
+    on the measure that holds the pickup, not on a bar line after it; the bars run on through it."""
+    out: list[tuple[float, int, int]] = []
+    for beat, num, den in _sorted_signatures(events):
+        if not out or (num, den) != out[-1][1:]:
+            out.append((beat, num, den))
+    return out
 
 
 def meter_map_for(

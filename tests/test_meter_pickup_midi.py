@@ -96,17 +96,29 @@ def test_a_wrong_signature_still_falls_back_to_the_estimate(rag: tuple[music21.s
 
 def test_a_later_signature_off_the_shifted_bar_lines_keeps_the_estimate(rag: tuple[music21.stream.Score, Path],
                                                                         tmp_path: Path) -> None:
-    """2/4 again at beat 250, a bar line counted from tick 0 and not from the pickup (MTC's MIDI pads a
+    """3/4 from beat 250, a bar line counted from tick 0 and not from the pickup (MTC's MIDI pads a
     pickup to a full bar and writes its changes so): the file counts its bars from tick 0, the shift is
     not taken (its accents and bar lines would pass: only this rule refuses it). At beat 250.5, on a
     bar line after the pickup (where music21 writes a change), it is taken."""
-    events = [(0.0, 2, 4), (250.0, 2, 4)]
+    events = [(0.0, 2, 4), (250.0, 3, 4)]
     padded = read_midi(_retime_signatures(rag[1], tmp_path / "padded.mid", events))
     assert meter_map_for(padded).source == "estimated"
-    events = [(0.0, 2, 4), (250.5, 2, 4)]
+    events = [(0.0, 2, 4), (250.5, 3, 4)]
     shifted = meter_map_for(read_midi(_retime_signatures(rag[1], tmp_path / "shifted.mid", events)))
     assert shifted.source == "midi" and shifted.first_downbeat == 0.5
-    assert shifted.bars[shifted.bar_index_at(250.5)].start == 250.5
+    changed = shifted.bars[shifted.bar_index_at(250.5)]
+    assert (changed.start, changed.numerator, changed.denominator) == (250.5, 3, 4)
+
+
+def test_a_repeated_signature_is_no_bar_line(tmp_path: Path) -> None:
+    """An Aird's air in 2/4 with a half-beat pickup, repeats played out: music21 writes 2/4 again where
+    each repeat starts with its pickup (beats 16, 48, 64), not on a bar line; the bars run on through."""
+    tune = music21.corpus.parse("airdsAirs/book1.abc", number=49)
+    midi = read_midi(_midi(tune, tmp_path / "air.mid"))
+    assert [t.beat for t in midi.time_signatures] == [0.0, 16.0, 48.0, 64.0]
+    meter_map = meter_map_for(midi)
+    assert meter_map.source == "midi" and meter_map.first_downbeat == 0.5
+    assert all(b.length == 2.0 for b in meter_map.bars[1:-1])
 
 
 def test_the_annotated_midi_declares_the_pickup(rag: tuple[music21.stream.Score, Path], tmp_path: Path) -> None:
