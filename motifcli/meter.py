@@ -6,7 +6,9 @@ printed number, time signature) and says where it came from:
 
 - ``written``: a MusicXML file's own measures and printed numbers (:meth:`MeterMap.from_written_measures`);
 - ``midi``: a MIDI file's time-signature events, used only when they agree with the notes
-  (:func:`time_signatures_consistent`, :meth:`MeterMap.from_time_signatures`);
+  (:func:`time_signatures_consistent`, :meth:`MeterMap.from_time_signatures`), or, for notation
+  software's MIDI of a piece with a pickup (the meter at tick 0, the pickup's notes from tick 0), the
+  file's bar lengths after a pickup found in the notes (``meter_signatures.shifted_time_signatures``);
 - ``estimated``: found from the notes by :func:`estimate_meter` (with a confidence 0..1);
 - ``user``: ``--meter``/``--bar-offset`` overrides.
 

@@ -401,56 +401,6 @@ def _generic_candidate(numerator: int, denominator: int) -> Candidate:
     return Candidate(numerator, denominator, ((bar, 1.0), (beat, 0.5), *_SUB))
 
 
-def time_signatures_consistent(
-    events: Sequence[Any],
-    notes: Any,
-    end_beat: float | None = None,
-    estimate: MeterEstimate | None = None,
-) -> bool:
-    """True when MIDI time-signature events describe the notes' bars: use them (source ``midi``).
-
-    The bars must be plausible (at least 1.5 quarter beats: POP909's "1/4" is a placeholder); the
-    notes' accents must peak on their bar lines (no shift of every bar line by a grid slot within
-    the first bar gives a clearly stronger accent, 5% slack); and, for performed timing
-    (:func:`is_quantised` false: a player's take, where signatures are often left at a default),
-    they must agree with the estimate from the notes: the same bar length, and at least half the
-    lines of the coarser grid within 1/4 beat of a line of the other (bar lines a beat early fail).
-    On POP909 the first two checks alone let through 3 wrong signatures of the 6 they accepted.
-    """
-    if not events or all(nominal_bar_length(e.numerator, e.denominator) < PLAUSIBLE_BAR for e in events):
-        return False  # (POP909's lone "1/4": no bar of it can be plausible; decided before any work)
-    notes = _clean(notes)
-    grid = accent_grid(notes)
-    end = float(end_beat) if end_beat is not None else len(grid) / RESOLUTION
-    ts_map = MeterMap.from_time_signatures(events, end)
-    # the meters, not the events: a pickup's or an irregular bar's own signature (1/4) is no meter
-    if any(bar.nominal_length < PLAUSIBLE_BAR for bar in ts_map.bars):
-        return False
-    starts = np.rint(ts_map.starts * RESOLUTION).astype(np.int64)
-    first_len = int(round(ts_map.bars[min(1, len(ts_map.bars) - 1)].nominal_length * RESOLUTION))
-    strength = []
-    for shift in range(0, first_len, PHASE_STEP):
-        idx = starts + shift
-        idx = idx[(idx >= 0) & (idx < len(grid))]
-        strength.append(float(grid[idx].mean()) if len(idx) else 0.0)
-    if not (strength[0] > 0 and strength[0] >= 0.95 * max(strength)):
-        return False
-    if is_quantised(notes):  # notation software wrote it: its signatures are the written ones
-        return True
-    estimate = estimate if estimate is not None else estimate_meter(notes)
-    if abs(meter_sections.main_bar_length(ts_map.bars) - estimate.beats_per_bar) > 1e-6:
-        return False
-    est_lines = estimate.to_meter_map(end).starts
-    ts_lines = ts_map.starts
-    coarse, fine = (ts_lines, est_lines) if len(ts_lines) <= len(est_lines) else (est_lines, ts_lines)
-    coarse = coarse[coarse < end - 0.25]
-    if len(coarse) == 0 or len(fine) == 0:
-        return False
-    i = np.clip(np.searchsorted(fine, coarse), 1, max(len(fine) - 1, 1))
-    near = np.minimum(np.abs(fine[np.minimum(i, len(fine) - 1)] - coarse), np.abs(fine[i - 1] - coarse))
-    return bool(np.mean(near <= 0.25) >= 0.5)
-
-
 def is_quantised(notes: Any) -> bool:
     """Onsets on a 1/24-beat grid (sixteenths, triplets, 32nds) to within 0.005 beat for 90% of
     notes: written by notation software, not played (POP909's onsets are a few hundredths off)."""
@@ -472,21 +422,14 @@ def is_notated(notes: Any, quantised: bool | None = None) -> bool:
     return bool(quantised) and len(np.unique(notes[3])) <= NOTATED_VELOCITIES
 
 
-def meter_map_for(
-    score: Any,
-    meter: str | tuple[int, int] | None = None,
-    bar_offset: float | None = None,
-) -> MeterMap:
-    """The meter map a Score should use: overrides, else written measures, else consistent MIDI
-    time signatures, else estimated from the notes."""
-    end = float(score.end_beat)
-    if meter is not None or bar_offset is not None:
-        est = estimate_meter(score, meter=meter, bar_offset=bar_offset)
-        source = "user" if meter is not None and bar_offset is not None else "estimated"
-        return est.to_meter_map(end, source=source)
-    if getattr(score, "meter", None) is not None:  # the reader's (written measures)
-        return score.meter
-    estimate = estimate_meter(score)
-    if score.time_signatures and time_signatures_consistent(score.time_signatures, score, end, estimate):
-        return MeterMap.from_time_signatures(score.time_signatures, end)
-    return estimate.to_meter_map(end)
+# --- the file's time signatures (in motifcli.meter_signatures; importable from here, no cycle) -----
+
+_SIGNATURES = ("time_signatures_consistent", "shifted_time_signatures", "meter_map_for")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SIGNATURES:
+        from motifcli import meter_signatures
+
+        return getattr(meter_signatures, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,7 +9,9 @@ are slotted in by absolute tick and the delta times recomputed:
   track gets the meter map's instead (:mod:`motifcli.writers.midi_bars`: a pickup at tick 0, each
   section at its first bar line, an irregular bar's own length), so a DAW's bar ruler shows the
   bars the report numbers; ``keep_time_signatures=True`` (``--keep-time-signatures``) keeps the
-  file's. Meter ``midi`` (the file's own signatures agree with the notes): nothing changes;
+  file's. Meter ``midi`` (the file's own signatures agree with the notes): nothing changes, but where
+  they were taken after a pickup found in the notes (notation software's MIDI of a piece with an
+  anacrusis, session 27): rewritten as for an estimated map;
 
 * markers (FF 06) on the conductor track (track 0 of a type-1 file, the only track of a type-0
   file), which DAWs show on their timeline: one per moment, naming every statement whose first note
@@ -54,6 +56,7 @@ import numpy as np
 from motifcli.annotation import Annotation, Occurrence, voice_words
 from motifcli.atomic import atomic_write_bytes
 from motifcli.errors import OutputError
+from motifcli.meter import MeterMap
 from motifcli.score import DRUM_CHANNEL, Score
 from motifcli.voice_ids import TEXTURES
 from motifcli.writers._common import clean_text, first_note_track, latin1, note_span, note_ticks
@@ -199,15 +202,27 @@ def without_own_marks(track: mido.MidiTrack) -> mido.MidiTrack:
 
 def bar_events(midi: mido.MidiFile, annotation: Annotation, score: Score) -> list[tuple[int, mido.MetaMessage]]:
     """Drop ``midi``'s time signatures (in place) and return the run's meter map's for the conductor
-    track, when that map did not come from them (meter source ``estimated`` or ``user``); else []."""
+    track, when that map did not come from them (meter source ``estimated`` or ``user``), or came from
+    them after a pickup found in the notes (:func:`_after_a_pickup`); else []."""
     meter = annotation.meter_map if annotation.meter_map is not None else score.meter_map
-    if meter.source not in REWRITTEN_SOURCES:
+    if meter.source not in REWRITTEN_SOURCES and not _after_a_pickup(meter, score):
         return []
     from motifcli.meter_estimate import is_quantised  # (imported already: the run estimated the meter)
 
     midi.tracks = [without_time_signatures(track) for track in midi.tracks]
     return [(tick, mido.MetaMessage("time_signature", numerator=num, denominator=den))
             for tick, num, den in signature_events(meter, midi.ticks_per_beat, quantised=lambda: is_quantised(score))]
+
+
+def _after_a_pickup(meter: MeterMap, score: Score) -> bool:
+    """The map is the file's signatures with their bar lines moved to after a pickup
+    (``meter_signatures.shifted_time_signatures``: notation software's MIDI of a piece with an
+    anacrusis): the file's events alone give other bars, so they are rewritten as well (a pickup's
+    own length at tick 0), and a DAW's bar ruler shows the report's bars."""
+    if meter.source != "midi" or not score.time_signatures:
+        return False
+    own = MeterMap.from_time_signatures(score.time_signatures, float(score.end_beat))
+    return abs(own.first_downbeat - meter.first_downbeat) > 1e-6
 
 
 def mark(midi: mido.MidiFile, annotation: Annotation, score: Score, *, lyrics: bool = False,

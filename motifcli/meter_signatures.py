@@ -1,0 +1,158 @@
+"""Which bars a MIDI file's time signatures give, and the meter map a Score uses (overrides, written
+measures, the file's signatures, else the estimate from the notes: :mod:`motifcli.meter_estimate`).
+
+Split from ``meter_estimate`` in session 27 (pickup27) when notation software's MIDI of a piece with a
+pickup got its own case (:func:`shifted_time_signatures`, benchmarks/phase27-pickup27.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from motifcli import meter_sections
+from motifcli.meter import PLAUSIBLE_BAR, MeterMap, _sorted_signatures, nominal_bar_length
+from motifcli.meter_estimate import (
+    PHASE_STEP,
+    RESOLUTION,
+    MeterEstimate,
+    _clean,
+    accent_grid,
+    estimate_meter,
+    is_quantised,
+)
+
+def time_signatures_consistent(
+    events: Sequence[Any],
+    notes: Any,
+    end_beat: float | None = None,
+    estimate: MeterEstimate | None = None,
+) -> bool:
+    """True when MIDI time-signature events describe the notes' bars: use them (source ``midi``).
+
+    The bars must be plausible (at least 1.5 quarter beats: POP909's "1/4" is a placeholder); the
+    notes' accents must peak on their bar lines (no shift of every bar line by a grid slot within
+    the first bar gives a clearly stronger accent, 5% slack); and, for performed timing
+    (:func:`is_quantised` false: a player's take, where signatures are often left at a default),
+    they must agree with the estimate from the notes: the same bar length, and at least half the
+    lines of the coarser grid within 1/4 beat of a line of the other (bar lines a beat early fail).
+    On POP909 the first two checks alone let through 3 wrong signatures of the 6 they accepted.
+    """
+    if not events or all(nominal_bar_length(e.numerator, e.denominator) < PLAUSIBLE_BAR for e in events):
+        return False  # (POP909's lone "1/4": no bar of it can be plausible; decided before any work)
+    notes = _clean(notes)
+    grid = accent_grid(notes)
+    end = float(end_beat) if end_beat is not None else len(grid) / RESOLUTION
+    ts_map = MeterMap.from_time_signatures(events, end)
+    # the meters, not the events: a pickup's or an irregular bar's own signature (1/4) is no meter
+    if any(bar.nominal_length < PLAUSIBLE_BAR for bar in ts_map.bars):
+        return False
+    if not _accents_on_bar_lines(grid, ts_map):
+        return False
+    if is_quantised(notes):  # notation software wrote it: its signatures are the written ones
+        return True
+    estimate = estimate if estimate is not None else estimate_meter(notes)
+    if abs(meter_sections.main_bar_length(ts_map.bars) - estimate.beats_per_bar) > 1e-6:
+        return False
+    return _lines_agree(ts_map.starts, estimate.to_meter_map(end).starts, end)
+
+
+def _accents_on_bar_lines(grid: np.ndarray, ts_map: MeterMap) -> bool:
+    """No shift of every bar line by a grid slot within the first full bar gives clearly stronger
+    accents (5% slack) than the bar lines themselves."""
+    starts = np.rint(ts_map.starts * RESOLUTION).astype(np.int64)
+    first_len = int(round(ts_map.bars[min(1, len(ts_map.bars) - 1)].nominal_length * RESOLUTION))
+    strength = []
+    for shift in range(0, first_len, PHASE_STEP):
+        idx = starts + shift
+        idx = idx[(idx >= 0) & (idx < len(grid))]
+        strength.append(float(grid[idx].mean()) if len(idx) else 0.0)
+    return bool(strength[0] > 0 and strength[0] >= 0.95 * max(strength))
+
+
+def _lines_agree(lines: np.ndarray, other: np.ndarray, end: float) -> bool:
+    """At least half the lines of the coarser grid lie within 1/4 beat of a line of the other."""
+    coarse, fine = (lines, other) if len(lines) <= len(other) else (other, lines)
+    coarse = coarse[coarse < end - 0.25]
+    if len(coarse) == 0 or len(fine) == 0:
+        return False
+    i = np.clip(np.searchsorted(fine, coarse), 1, max(len(fine) - 1, 1))
+    near = np.minimum(np.abs(fine[np.minimum(i, len(fine) - 1)] - coarse), np.abs(fine[i - 1] - coarse))
+    return bool(np.mean(near <= 0.25) >= 0.5)
+
+
+def shifted_time_signatures(
+    events: Sequence[Any],
+    notes: Any,
+    end_beat: float,
+    estimate: MeterEstimate,
+) -> MeterMap | None:
+    """The file's bars after a pickup, for notation software's MIDI of a piece with an anacrusis.
+
+    MIDI has no pickup: music21 and MuseScore write the meter at tick 0 and the pickup's notes from
+    tick 0, so bar lines counted from there fall a pickup's length off and
+    :func:`time_signatures_consistent` refuses them. For quantised notes only (:func:`is_quantised`;
+    a player's take is never shifted) whose signatures are plausible meters: the phase comes from the
+    notes (:func:`estimate_meter` with the file's first meter), the bar lengths and changes from the
+    file; kept (source ``midi``) when every later signature falls on a shifted bar line (as music21
+    writes them; MTC's MIDI pads a pickup to a full bar: its changes sit on bar lines from tick 0,
+    NLB072714_01's 3/2 at beat 32 of 2/2), the accents then peak on the bar lines and the bar lines agree
+    with the free estimate's (half of the coarser grid's within 1/4 beat: a wrong meter fails here).
+    None otherwise (the estimate stands). A signature that repeats the one before is no change and
+    no bar line (:func:`_changes`).
+    """
+    if not events or not is_quantised(notes):
+        return None
+    plain = MeterMap.from_time_signatures(events, end_beat)
+    if plain.has_pickup or any(bar.nominal_length < PLAUSIBLE_BAR for bar in plain.bars):
+        return None  # a declared pickup (1/4 then 4/4) or a one-beat meter: not this case
+    first = plain.bars[0]
+    pickup = estimate_meter(notes, meter=(first.numerator, first.denominator)).first_downbeat % first.nominal_length
+    if pickup <= 1e-6 or first.nominal_length - pickup <= 1e-6:
+        return None  # no pickup: the bars from tick 0 were refused on their own
+    shifted = MeterMap.from_time_signatures(_changes(events), end_beat, first_downbeat=pickup)
+    if any(abs(bar.length - bar.nominal_length) > 1e-6 for bar in shifted.bars[1:-1]):
+        return None  # a later signature off the shifted bar lines: the file counts its bars from tick 0
+    if not _accents_on_bar_lines(accent_grid(notes), shifted):
+        return None
+    if not _lines_agree(shifted.starts, estimate.to_meter_map(end_beat).starts, end_beat):
+        return None
+    return shifted
+
+
+def _changes(events: Sequence[Any]) -> list[tuple[float, int, int]]:
+    """The events that change the meter: music21 writes a tune's meter again where a repeat starts
+    again with its pickup (Aird's airs in 2/4 with a half-beat pickup: 2/4 at beats 0, 16, 48, 64),
+    on the measure that holds the pickup, not on a bar line after it; the bars run on through it."""
+    out: list[tuple[float, int, int]] = []
+    for beat, num, den in _sorted_signatures(events):
+        if not out or (num, den) != out[-1][1:]:
+            out.append((beat, num, den))
+    return out
+
+
+def meter_map_for(
+    score: Any,
+    meter: str | tuple[int, int] | None = None,
+    bar_offset: float | None = None,
+) -> MeterMap:
+    """The meter map a Score should use: overrides, else written measures, else consistent MIDI
+    time signatures, else a quantised file's signatures after a pickup found in the notes
+    (:func:`shifted_time_signatures`), else estimated from the notes."""
+    end = float(score.end_beat)
+    if meter is not None or bar_offset is not None:
+        est = estimate_meter(score, meter=meter, bar_offset=bar_offset)
+        source = "user" if meter is not None and bar_offset is not None else "estimated"
+        return est.to_meter_map(end, source=source)
+    if getattr(score, "meter", None) is not None:  # the reader's (written measures)
+        return score.meter
+    estimate = estimate_meter(score)
+    if score.time_signatures and time_signatures_consistent(score.time_signatures, score, end, estimate):
+        return MeterMap.from_time_signatures(score.time_signatures, end)
+    if score.time_signatures:  # notation software's MIDI of a piece with a pickup: its bars, after the pickup
+        shifted = shifted_time_signatures(score.time_signatures, score, end, estimate)
+        if shifted is not None:
+            return shifted
+    return estimate.to_meter_map(end)
