@@ -29,15 +29,17 @@ SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 GM_ON = (0x7E, 0x7F, 0x09, 0x01)
 
 
-def with_reset(src: Path, dest: Path, beat: float) -> Path:
-    """``src`` with a GM System On at ``beat`` of its first track (after the events of that tick)."""
+def with_reset(src: Path, dest: Path, beat: float, data: tuple[int, ...] = GM_ON) -> Path:
+    """``src`` with a sysex ``data`` (a reset; GM System On by default) at ``beat`` of its first track, after the
+    events of that tick, saved as ``dest`` (tests/test_writers_midi_tracks_play.py uses it too)."""
     midi = mido.MidiFile(src)
     at, tick, events = round(beat * midi.ticks_per_beat), 0, []
     for msg in midi.tracks[0]:
         tick += msg.time
         events.append((tick, msg))
     end = events.pop()
-    events = sorted([*events, (at, mido.Message("sysex", data=GM_ON))], key=lambda e: e[0])
+    events.append((at, mido.Message("sysex", data=data)))
+    events.sort(key=lambda e: e[0])  # stable: the reset after the events of its tick
     track, now = mido.MidiTrack(), 0
     for tick, msg in events:
         track.append(msg.copy(time=tick - now))

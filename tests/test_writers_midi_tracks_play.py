@@ -20,32 +20,12 @@ import pytest
 from test_musescore import MuseScore, musescore  # noqa: F401 - musescore is a fixture
 from test_writers_midi_tracks import annotate
 
+from benchmarks.daw27 import GM_ON, with_reset  # GM System On (device "all"), and a copy of a song with one
 from motifcli.midi_copy import is_copy_track
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "pop909-101.mid"
-GM_ON = (0x7E, 0x7F, 0x09, 0x01)  # GM System On (device "all")
 SOUNDFONTS = [Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"), Path("/usr/share/sounds/sf2/default-GM.sf2")]
-
-
-def with_reset(src: Path, dest: Path, beat: int, data: tuple[int, ...] = GM_ON) -> Path:
-    """``src`` with a sysex ``data`` (a reset) at ``beat`` of its first track, saved as ``dest``."""
-    midi = mido.MidiFile(src)
-    at, tick, events = beat * midi.ticks_per_beat, 0, []
-    for msg in midi.tracks[0]:
-        tick += msg.time
-        events.append((tick, msg))
-    end = events.pop()
-    events.append((at, mido.Message("sysex", data=data)))
-    events.sort(key=lambda e: e[0])  # stable: the reset after the events of its tick
-    track, now = mido.MidiTrack(), 0
-    for tick, msg in events:
-        track.append(msg.copy(time=tick - now))
-        now = tick
-    track.append(end[1].copy(time=max(0, end[0] - now)))
-    midi.tracks[0] = track
-    midi.save(dest)
-    return dest
 
 
 def volumes_at_note_ons(midi: mido.MidiFile) -> list[int]:
