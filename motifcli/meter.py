@@ -365,6 +365,31 @@ class MeterMap:
         }
 
 
+def bar_lines_from_summary(meter: dict[str, Any]) -> list[tuple[float, str]]:
+    """Each bar's start beat and printed number, as a report's ``meter`` summary (:meth:`MeterMap.to_dict`)
+    describes them: its sections, pickup and irregular bars (a report read back from JSON has no map);
+    none for a summary without sections or bars. Beside ``to_dict``, so the two change together."""
+    sections, count = meter.get("sections") or [], int(meter.get("bar_count") or 0)
+    if not sections or count <= 0:
+        return []
+    irregular = {int(round(float(b["start_beat"]) * 1e6)): float(b["length_beats"])
+                 for b in meter.get("irregular_bars") or []}
+    pickup = float(meter.get("pickup_beats") or 0.0)
+    bars: list[tuple[float, str]] = []
+    for k, section in enumerate(sections):
+        beat = float(section["start_beat"])
+        stop = float(sections[k + 1]["start_beat"]) if k + 1 < len(sections) else math.inf
+        match = re.match(r"\s*(-?\d+)", str(section.get("first_bar", "")))
+        number = int(match.group(1)) if match else len(bars) + 1
+        while beat < stop - 1e-6 and len(bars) < count:
+            bars.append((beat, str(number)))
+            length = float(section["beats_per_bar"])
+            if not bars[1:] and pickup > 0:
+                length = pickup
+            beat += irregular.get(int(round(beat * 1e6)), length)
+            number += 1
+    return bars
+
 def _opens_with_pickup(sigs: list[tuple[float, int, int]]) -> bool:
     """The first event, at beat 0, holds one bar shorter than the next event's bar, in a signature
     no written meter uses (under 1.5 quarter beats, or a denominator of 32 or more): a pickup.

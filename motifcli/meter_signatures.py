@@ -24,6 +24,7 @@ from motifcli.meter_estimate import (
     is_quantised,
 )
 
+
 def time_signatures_consistent(
     events: Sequence[Any],
     notes: Any,

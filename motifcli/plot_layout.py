@@ -9,11 +9,10 @@ box over its own beats, so a lane shows where its family comes back. Runs of bac
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 
 from motifcli.annotation import Annotation, Occurrence
+from motifcli.meter import bar_lines_from_summary
 
 MAX_TICKS = 24  # bar numbers on the axis: every bar up to this many, else every 2nd, 4th, 5th, 10th ... bar
 MAX_GRID = 120  # bars: a faint line at every bar line up to this many, else at the numbered ones
@@ -53,32 +52,11 @@ class Layout:
 
 
 def _bars_from_meter(annotation: Annotation) -> list[tuple[float, str]]:
-    """Each bar's start beat and printed number: the run's meter map, else the JSON ``meter`` summary (its
-    sections and irregular bars), else none."""
+    """Each bar's start beat and printed number: the run's meter map, else the JSON ``meter`` summary's
+    (:func:`motifcli.meter.bar_lines_from_summary`), else none."""
     if annotation.meter_map is not None:
         return [(float(b.start), b.number) for b in annotation.meter_map.bars]
-    meter = annotation.meter or {}
-    sections, count = meter.get("sections") or [], int(meter.get("bar_count") or 0)
-    if not sections or count <= 0:
-        return []
-    irregular = {int(round(float(b["start_beat"]) * 1e6)): float(b["length_beats"])
-                 for b in meter.get("irregular_bars") or []}
-    pickup = float(meter.get("pickup_beats") or 0.0)
-    bars: list[tuple[float, str]] = []
-    beat = float(sections[0]["start_beat"])
-    for k, section in enumerate(sections):
-        beat = float(section["start_beat"])
-        stop = float(sections[k + 1]["start_beat"]) if k + 1 < len(sections) else math.inf
-        match = re.match(r"\s*(-?\d+)", str(section.get("first_bar", "")))
-        number = int(match.group(1)) if match else len(bars) + 1
-        while beat < stop - 1e-6 and len(bars) < count:
-            bars.append((beat, str(number)))
-            length = float(section["beats_per_bar"])
-            if not bars[1:] and pickup > 0:
-                length = pickup
-            beat += irregular.get(int(round(beat * 1e6)), length)
-            number += 1
-    return bars
+    return bar_lines_from_summary(annotation.meter or {})
 
 
 def _tick_step(bar_count: int) -> int:
