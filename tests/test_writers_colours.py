@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 
 from motifcli.annotation import Annotation, Motif, MotifNote, Occurrence, family_color
-from motifcli.readers import read_score
 from motifcli.score import Score
 from motifcli.writers.colour_order import Span, winner
 from motifcli.writers.musicxml import render
 from motifcli.writers.musicxml_scan import scan_parts
 from test_musescore import motif_env
+from writers_fixtures import one_part_score
 
 music21 = pytest.importorskip("music21")
 
@@ -43,11 +43,7 @@ def line(tmp_path: Path) -> Score:
            '<clef><sign>G</sign><line>2</line></clef></attributes>' if b == 1 else "")
         + "".join(EIGHTH.format(step=s, octave=o) for s, o in steps) + "</measure>"
         for b in (1, 2))
-    path = tmp_path / "line.musicxml"
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<score-partwise version="3.1"><part-list>'
-                    '<score-part id="P1"><part-name>Flute</part-name></score-part></part-list>'
-                    f'<part id="P1">{bars}</part></score-partwise>\n', encoding="utf-8")
-    return read_score(path)
+    return one_part_score(tmp_path / "line.musicxml", "Flute", bars)
 
 
 def annotation(score: Score, statements: list[tuple[str, int, int]]) -> Annotation:

@@ -25,6 +25,7 @@ from motifcli.writers.musicxml import render
 from motifcli.writers.musicxml_own import strip_marks
 from test_musescore import MuseScore, musescore  # noqa: F401
 from test_writers_musicxml_key import CORPUS, annotate
+from writers_fixtures import one_part_score
 
 DASH = "\u2013"
 EIGHTH = '<note><pitch><step>{step}</step><octave>{octave}</octave></pitch><duration>1</duration><voice>{voice}</voice>' \
@@ -43,11 +44,7 @@ def piano(tmp_path: Path) -> Score:
            '</clef></attributes>' if b == 1 else "")
         + hand(1, 5, 1) + "<backup><duration>8</duration></backup>" + hand(2, 3, 5) + "</measure>"
         for b in (1, 2))
-    path = tmp_path / "piano.musicxml"
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<score-partwise version="3.1"><part-list>'
-                    '<score-part id="P1"><part-name>Piano</part-name></score-part></part-list>'
-                    f'<part id="P1">{bars}</part></score-partwise>\n', encoding="utf-8")
-    return read_score(path)
+    return one_part_score(tmp_path / "piano.musicxml", "Piano", bars)
 
 
 def annotation(score: Score, statements: list[tuple[str, int, float]]) -> Annotation:

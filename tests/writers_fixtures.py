@@ -128,3 +128,15 @@ def labelled_annotation(score: Score, song: str, track_name: str = "MELODY") -> 
     """The hand labels of a POP909 song as an Annotation on one of its tracks."""
     track = score.track_named(track_name)
     return annotation_from_spans(score, label_spans(song), track.index)
+
+
+def one_part_score(path: Path, part_name: str, measures: str) -> Score:
+    """A MusicXML file of one part (``P1``, ``part_name``) holding ``measures`` (its ``<measure>`` elements),
+    written to ``path`` and read by the real reader: the hand-made scores of the run and colour tests."""
+    from motifcli.readers import read_score
+
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<score-partwise version="3.1"><part-list>'
+                    f'<score-part id="P1"><part-name>{part_name}</part-name></score-part></part-list>'
+                    f'<part id="P1">{measures}</part></score-partwise>\n', encoding="utf-8")
+    return read_score(path)
+
