@@ -31,6 +31,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+from motifcli.discovery.stagger import family_notes, statement_pairs
 from motifcli.discovery.types import Family
 
 M21 = {  # the eye26 ten's music21 pieces (their MIDI/Essen inputs below) and a few more quartets and sonatas
@@ -65,30 +66,13 @@ class Pair:
         return ""
 
 
-def _notes(f: Family) -> set[tuple[int, int]]:
-    return {(n.track, n.index) for o in f.occurrences for n in o.notes}
-
-
-def _span(o) -> tuple[float, float]:
-    return o.notes[0].onset, o.notes[-1].onset
-
-
 def pair(found: list[Family], later: int, earlier: int) -> Pair:
-    """The overlap of two families of one output (``later`` after ``earlier`` in its order)."""
+    """The overlap of two families of one output (``later`` after ``earlier`` in its order), counted as the
+    product's rule counts it (motifcli.discovery.stagger)."""
     x, y = found[later], found[earlier]
-    nx, ny = _notes(x), _notes(y)
+    nx, ny = family_notes(x), family_notes(y)
     common = len(nx & ny)
-    staggered = nested = 0
-    if common:
-        ys = [({(n.track, n.index) for n in t.notes}, _span(t)) for t in y.occurrences]
-        for s in x.occurrences:
-            sn, (s0, s1) = {(n.track, n.index) for n in s.notes}, _span(s)
-            for tn, (t0, t1) in ys:
-                if sn & tn:
-                    if (s0 < t0 and s1 < t1) or (s0 > t0 and s1 > t1):
-                        staggered += 1
-                    else:
-                        nested += 1
+    staggered, nested = statement_pairs(x, y) if common else (0, 0)
     return Pair(later, earlier, common / len(nx), common / len(ny), staggered, nested)
 
 

@@ -23,15 +23,14 @@ def _span(o: Occurrence) -> tuple[float, float]:
     return o.notes[0].onset, o.notes[-1].onset
 
 
-def staggered(x: Family, y: Family, share: float) -> bool:
-    """Whether ``x`` and ``y`` are one passage read twice: each holds at least ``share`` of the other's
-    notes in its statements, and at least half of their note-sharing statement pairs are shifted (one starts
-    and ends before the other), not nested (one's span holds the other's: a cell inside a phrase)."""
-    nx = set().union(*map(_keys, x.occurrences))
-    ny = set().union(*map(_keys, y.occurrences))
-    common = len(nx & ny)
-    if common < share * len(nx) or common < share * len(ny) or not common:
-        return False
+def family_notes(f: Family) -> set[Key]:
+    """The notes (track, index) of all of ``f``'s statements."""
+    return set().union(*map(_keys, f.occurrences))
+
+
+def statement_pairs(x: Family, y: Family) -> tuple[int, int]:
+    """Of the pairs of an ``x`` statement and a ``y`` statement sharing a note: how many are shifted (one starts
+    and ends before the other) and how many nested (one's span holds the other's: a cell inside a phrase)."""
     shifted = nested = 0
     ys = [(_keys(t), _span(t)) for t in y.occurrences]
     for s in x.occurrences:
@@ -42,6 +41,18 @@ def staggered(x: Family, y: Family, share: float) -> bool:
                     shifted += 1
                 else:
                     nested += 1
+    return shifted, nested
+
+
+def staggered(x: Family, y: Family, share: float) -> bool:
+    """Whether ``x`` and ``y`` are one passage read twice: each holds at least ``share`` of the other's
+    notes in its statements, and at least half of their note-sharing statement pairs are shifted
+    (:func:`statement_pairs`), not nested."""
+    nx, ny = family_notes(x), family_notes(y)
+    common = len(nx & ny)
+    if common < share * len(nx) or common < share * len(ny) or not common:
+        return False
+    shifted, nested = statement_pairs(x, y)
     return shifted * 2 >= shifted + nested
 
 
