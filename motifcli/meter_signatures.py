@@ -47,17 +47,36 @@ def time_signatures_consistent(
     grid = accent_grid(notes)
     end = float(end_beat) if end_beat is not None else len(grid) / RESOLUTION
     ts_map = MeterMap.from_time_signatures(events, end)
-    # the meters, not the events: a pickup's or an irregular bar's own signature (1/4) is no meter
-    if any(bar.nominal_length < PLAUSIBLE_BAR for bar in ts_map.bars):
+    # the meters, not the events: a pickup's or an irregular bar's own signature (1/4) is no meter,
+    # but for a notation program's file, one such bar between bars of meters is a written short bar
+    short = [i for i, bar in enumerate(ts_map.bars) if bar.nominal_length < PLAUSIBLE_BAR]
+    quantised = bool(short or ts_map.has_pickup) and is_quantised(notes)
+    if short and not (quantised and all(_written_short_bar(ts_map, i) for i in short)):
         return False
-    if not _accents_on_bar_lines(grid, ts_map):
+    # a notation program that declares the pickup in its own signature (1/8 then 6/8) wrote the measures
+    # as printed, even where the tune's accents fall elsewhere (a 6/8 air stressing its half bars)
+    if not (quantised and ts_map.has_pickup) and not _accents_on_bar_lines(grid, ts_map):
         return False
-    if is_quantised(notes):  # notation software wrote it: its signatures are the written ones
+    if quantised or is_quantised(notes):  # notation software wrote it: its signatures are the written ones
         return True
     estimate = estimate if estimate is not None else estimate_meter(notes)
     if abs(meter_sections.main_bar_length(ts_map.bars) - estimate.beats_per_bar) > 1e-6:
         return False
     return _lines_agree(ts_map.starts, estimate.to_meter_map(end).starts, end)
+
+
+def _written_short_bar(ts_map: MeterMap, index: int) -> bool:
+    """Bar ``index`` is one whole bar of its own short signature (1/4, 1/8) between bars of meters, as
+    MuseScore writes a repeat played out: the section's last bar cut short (3/4 in 4/4), then the
+    pickup again in its own length (1/4 at beat 16 of bwv13.6, 1/8 at 16.5 of Aird's air 49), then
+    the meter (benchmarks/phase28-scoremidi28.md). A run of such bars (POP909's 1/4) is no meter."""
+    bars = ts_map.bars
+    if index == 0 or index + 1 >= len(bars):
+        return False
+    bar, before, after = bars[index], bars[index - 1], bars[index + 1]
+    return (abs(bar.length - bar.nominal_length) <= 1e-6
+            and before.nominal_length >= PLAUSIBLE_BAR and after.nominal_length >= PLAUSIBLE_BAR
+            and bar.length < after.nominal_length - 1e-6)
 
 
 def _accents_on_bar_lines(grid: np.ndarray, ts_map: MeterMap) -> bool:
