@@ -79,9 +79,8 @@ def _written_short_bar(ts_map: MeterMap, index: int) -> bool:
             and bar.length < after.nominal_length - 1e-6)
 
 
-def _accents_on_bar_lines(grid: np.ndarray, ts_map: MeterMap) -> bool:
-    """No shift of every bar line by a grid slot within the first full bar gives clearly stronger
-    accents (5% slack) than the bar lines themselves."""
+def _shift_strengths(grid: np.ndarray, ts_map: MeterMap) -> list[float]:
+    """The mean accent on every bar line shifted by each grid slot within the first full bar."""
     starts = np.rint(ts_map.starts * RESOLUTION).astype(np.int64)
     first_len = int(round(ts_map.bars[min(1, len(ts_map.bars) - 1)].nominal_length * RESOLUTION))
     strength = []
@@ -89,7 +88,35 @@ def _accents_on_bar_lines(grid: np.ndarray, ts_map: MeterMap) -> bool:
         idx = starts + shift
         idx = idx[(idx >= 0) & (idx < len(grid))]
         strength.append(float(grid[idx].mean()) if len(idx) else 0.0)
+    return strength
+
+
+def _accents_on_bar_lines(grid: np.ndarray, ts_map: MeterMap) -> bool:
+    """No shift of every bar line by a grid slot within the first full bar gives clearly stronger
+    accents (5% slack) than the bar lines themselves."""
+    strength = _shift_strengths(grid, ts_map)
     return bool(strength[0] > 0 and strength[0] >= 0.95 * max(strength))
+
+
+def missed_pickup(events: Sequence[Any], notes: Any, end_beat: float, estimate: MeterEstimate) -> MeterMap | None:
+    """The bars after a pickup, for signatures :func:`time_signatures_consistent` took from tick 0 only
+    thanks to its 5% slack (music21's MIDI of bwv86.6: 4/4 at tick 0, a one-beat pickup).
+
+    Quantised notes, no declared pickup, bar lines from tick 0 that are not the strongest (under 99%
+    of the best shift's accents), and :func:`shifted_time_signatures` finds a pickup whose shifted
+    bar lines carry the strongest accents of all: that map. None otherwise (the tick-0 bars stand).
+    """
+    plain = MeterMap.from_time_signatures(events, end_beat)
+    if plain.has_pickup or not is_quantised(notes):
+        return None
+    strength = _shift_strengths(accent_grid(_clean(notes)), plain)
+    if strength[0] >= 0.99 * max(strength):
+        return None
+    shifted = shifted_time_signatures(events, notes, end_beat, estimate)
+    if shifted is None:
+        return None
+    slot = int(round(shifted.first_downbeat * RESOLUTION)) // PHASE_STEP
+    return shifted if slot < len(strength) and strength[slot] >= max(strength) - 1e-9 else None
 
 
 def _lines_agree(lines: np.ndarray, other: np.ndarray, end: float) -> bool:
@@ -170,7 +197,8 @@ def meter_map_for(
         return score.meter
     estimate = estimate_meter(score)
     if score.time_signatures and time_signatures_consistent(score.time_signatures, score, end, estimate):
-        return MeterMap.from_time_signatures(score.time_signatures, end)
+        missed = missed_pickup(score.time_signatures, score, end, estimate)
+        return missed if missed is not None else MeterMap.from_time_signatures(score.time_signatures, end)
     if score.time_signatures:  # notation software's MIDI of a piece with a pickup: its bars, after the pickup
         shifted = shifted_time_signatures(score.time_signatures, score, end, estimate)
         if shifted is not None:

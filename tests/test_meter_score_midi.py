@@ -4,7 +4,8 @@ MuseScore 3 exports a measure whose length is not its meter's with a time signat
 in lowest terms: a pickup (1/8 before 2/4, 1/2 before 3/2, 3/4 before 4/4) and, where it plays a repeat
 out, the pickup again (1/8, 1/4) between bars of the meter. Before, the pickup longer than 1.5 beats was
 read as a bar 1 of its own meter, a short bar between meters made the file's signatures refused, and a
-declared pickup whose tune stresses other beats failed the accent check: the bars were estimated.
+declared pickup whose tune stresses other beats failed the accent check: the bars were estimated. And
+music21's MIDI of bwv86.6, whose bars from tick 0 pass the accent check only by its slack, now gets its pickup.
 Fixtures: tests/data/musescore_midi/ (its README); the chorale is exported by mscore3 in the test.
 """
 
@@ -88,6 +89,29 @@ def test_the_annotated_midi_keeps_the_files_bars(tmp_path: Path) -> None:
     meter = json.loads(next(tmp_path.glob("*.motifs.json")).read_text())["meter"]
     assert meter["source"] == "midi"
     assert meter["pickup_beats"] == 2.0 and meter["first_downbeat_beats"] == 2.0
+
+
+def test_music21s_chorale_midi_whose_tick_zero_bars_pass_only_by_the_slack(tmp_path: Path) -> None:
+    """bwv86.6 written by music21: 4/4 at tick 0, a one-beat pickup; the bar lines from tick 0 pass the
+    accent check at its 5% slack, one beat later they carry the strongest accents: bars from beat 1
+    (main: from tick 0, pickup27's "left wrong")."""
+    music21 = pytest.importorskip("music21")
+    dest = tmp_path / "bwv86.6.mid"
+    music21.corpus.parse("bach/bwv86.6").write("midi", fp=str(dest))
+    meter, events = _lines(dest)
+    assert events[0] == 0.0  # (and 4/4 again at beat 16, where music21 restates it after the repeat)
+    assert meter.source == "midi"
+    assert meter.first_downbeat == 1.0 and [b.number for b in meter.bars[:3]] == ["0", "1", "2"]
+    assert all(b.length == 4.0 for b in meter.bars[1:4])
+
+
+def test_a_chorale_that_opens_on_its_downbeat_keeps_its_bars(tmp_path: Path) -> None:
+    """Guard: bwv10.7 (no pickup) written by music21 keeps its bars from tick 0."""
+    music21 = pytest.importorskip("music21")
+    dest = tmp_path / "bwv10.7.mid"
+    music21.corpus.parse("bach/bwv10.7").write("midi", fp=str(dest))
+    meter, _ = _lines(dest)
+    assert meter.source == "midi" and meter.first_downbeat == 0.0 and meter.bars[0].length == 4.0
 
 
 @pytest.mark.musescore
