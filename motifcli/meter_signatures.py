@@ -2,7 +2,9 @@
 measures, the file's signatures, else the estimate from the notes: :mod:`motifcli.meter_estimate`).
 
 Split from ``meter_estimate`` in session 27 (pickup27) when notation software's MIDI of a piece with a
-pickup got its own case (:func:`shifted_time_signatures`, benchmarks/phase27-pickup27.md).
+pickup got its own case (:func:`shifted_time_signatures`, benchmarks/phase27-pickup27.md). Session 28
+(benchmarks/phase28-scoremidi28.md): MuseScore's own export (a short bar between meters where a repeat is
+played out, a declared pickup) is taken as written, and a pickup missed at tick 0 (:func:`missed_pickup`).
 """
 
 from __future__ import annotations
@@ -138,8 +140,9 @@ def shifted_time_signatures(
 ) -> MeterMap | None:
     """The file's bars after a pickup, for notation software's MIDI of a piece with an anacrusis.
 
-    MIDI has no pickup: music21 and MuseScore write the meter at tick 0 and the pickup's notes from
-    tick 0, so bar lines counted from there fall a pickup's length off and
+    MIDI has no pickup: music21 writes the meter at tick 0 and the pickup's notes from tick 0 (MuseScore
+    declares the pickup in a signature of its own length), so bar lines counted from there fall a
+    pickup's length off and
     :func:`time_signatures_consistent` refuses them. For quantised notes only (:func:`is_quantised`;
     a player's take is never shifted) whose signatures are plausible meters: the phase comes from the
     notes (:func:`estimate_meter` with the file's first meter), the bar lengths and changes from the
@@ -186,8 +189,9 @@ def meter_map_for(
     bar_offset: float | None = None,
 ) -> MeterMap:
     """The meter map a Score should use: overrides, else written measures, else consistent MIDI
-    time signatures, else a quantised file's signatures after a pickup found in the notes
-    (:func:`shifted_time_signatures`), else estimated from the notes."""
+    time signatures (after a pickup the notes give, where the bars from tick 0 passed only by the
+    accent check's slack: :func:`missed_pickup`), else a quantised file's signatures after a pickup
+    found in the notes (:func:`shifted_time_signatures`), else estimated from the notes."""
     end = float(score.end_beat)
     if meter is not None or bar_offset is not None:
         est = estimate_meter(score, meter=meter, bar_offset=bar_offset)
