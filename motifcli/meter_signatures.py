@@ -42,6 +42,8 @@ def time_signatures_consistent(
     they must agree with the estimate from the notes: the same bar length, and at least half the
     lines of the coarser grid within 1/4 beat of a line of the other (bar lines a beat early fail).
     On POP909 the first two checks alone let through 3 wrong signatures of the 6 they accepted.
+    Quantised notes (a notation program's export, session 28) may hold one short bar between bars of
+    meters (:func:`_written_short_bar`), and a declared pickup (1/8 then 6/8) skips the accent check.
     """
     if not events or all(nominal_bar_length(e.numerator, e.denominator) < PLAUSIBLE_BAR for e in events):
         return False  # (POP909's lone "1/4": no bar of it can be plausible; decided before any work)
