@@ -392,11 +392,15 @@ def bar_lines_from_summary(meter: dict[str, Any]) -> list[tuple[float, str]]:
 
 def _opens_with_pickup(sigs: list[tuple[float, int, int]]) -> bool:
     """The first event, at beat 0, holds one bar shorter than the next event's bar, in a signature
-    no written meter uses (under 1.5 quarter beats, or a denominator of 32 or more): a pickup.
+    no written meter uses (under 1.5 quarter beats, or a denominator of 32 or more) or in lowest
+    terms (1/2, 3/8, 3/4, 3/2): a pickup.
 
     1/4 at 0 then 4/4 at beat 1 is how MuseScore 3 writes a pickup to MIDI (and its import reads
-    any shorter first bar as one); writers/midi_bars.py declares a longer pickup as 16/32, 69/128.
-    A plain first bar before a longer meter (MTC's 6/8 then 9/8) stays bar 1.
+    any shorter first bar as one): the pickup's own length as a fraction in lowest terms, so a
+    two-beat pickup of 4/2 is 1/2, a dotted quarter's of 6/8 is 3/8 and three beats of 4/4 are 3/4
+    (benchmarks/phase28-scoremidi28.md); writers/midi_bars.py declares a longer pickup as 16/32,
+    69/128. A plain first bar before a longer meter in a signature not in lowest terms (MTC's 6/8
+    then 9/8) stays bar 1.
     """
     if len(sigs) < 2 or sigs[0][0] > _EPS:
         return False
@@ -404,7 +408,7 @@ def _opens_with_pickup(sigs: list[tuple[float, int, int]]) -> bool:
     first = nominal_bar_length(num, den)
     return (_EPS < sigs[1][0] <= first + SIGNATURE_SLACK + _EPS
             and first < nominal_bar_length(sigs[1][1], sigs[1][2]) - _EPS
-            and (first < PLAUSIBLE_BAR - _EPS or den >= PICKUP_DENOMINATOR))
+            and (first < PLAUSIBLE_BAR - _EPS or den >= PICKUP_DENOMINATOR or math.gcd(num, den) == 1))
 
 
 def _sorted_signatures(events: Iterable[Any]) -> list[tuple[float, int, int]]:

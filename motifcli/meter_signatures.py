@@ -2,7 +2,9 @@
 measures, the file's signatures, else the estimate from the notes: :mod:`motifcli.meter_estimate`).
 
 Split from ``meter_estimate`` in session 27 (pickup27) when notation software's MIDI of a piece with a
-pickup got its own case (:func:`shifted_time_signatures`, benchmarks/phase27-pickup27.md).
+pickup got its own case (:func:`shifted_time_signatures`, benchmarks/phase27-pickup27.md). Session 28
+(benchmarks/phase28-scoremidi28.md): MuseScore's own export (a short bar between meters where a repeat is
+played out, a declared pickup) is taken as written, and a pickup missed at tick 0 (:func:`missed_pickup`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def time_signatures_consistent(
     they must agree with the estimate from the notes: the same bar length, and at least half the
     lines of the coarser grid within 1/4 beat of a line of the other (bar lines a beat early fail).
     On POP909 the first two checks alone let through 3 wrong signatures of the 6 they accepted.
+    Quantised notes (a notation program's export, session 28) may hold one short bar between bars of
+    meters (:func:`_written_short_bar`), and a declared pickup (1/8 then 6/8) skips the accent check.
     """
     if not events or all(nominal_bar_length(e.numerator, e.denominator) < PLAUSIBLE_BAR for e in events):
         return False  # (POP909's lone "1/4": no bar of it can be plausible; decided before any work)
@@ -47,12 +51,17 @@ def time_signatures_consistent(
     grid = accent_grid(notes)
     end = float(end_beat) if end_beat is not None else len(grid) / RESOLUTION
     ts_map = MeterMap.from_time_signatures(events, end)
-    # the meters, not the events: a pickup's or an irregular bar's own signature (1/4) is no meter
-    if any(bar.nominal_length < PLAUSIBLE_BAR for bar in ts_map.bars):
+    # the meters, not the events: a pickup's or an irregular bar's own signature (1/4) is no meter,
+    # but for a notation program's file, one such bar between bars of meters is a written short bar
+    short = [i for i, bar in enumerate(ts_map.bars) if bar.nominal_length < PLAUSIBLE_BAR]
+    quantised = bool(short or ts_map.has_pickup) and is_quantised(notes)
+    if short and not (quantised and all(_written_short_bar(ts_map, i) for i in short)):
         return False
-    if not _accents_on_bar_lines(grid, ts_map):
+    # a notation program that declares the pickup in its own signature (1/8 then 6/8) wrote the measures
+    # as printed, even where the tune's accents fall elsewhere (a 6/8 air stressing its half bars)
+    if not (quantised and ts_map.has_pickup) and not _accents_on_bar_lines(grid, ts_map):
         return False
-    if is_quantised(notes):  # notation software wrote it: its signatures are the written ones
+    if quantised or is_quantised(notes):  # notation software wrote it: its signatures are the written ones
         return True
     estimate = estimate if estimate is not None else estimate_meter(notes)
     if abs(meter_sections.main_bar_length(ts_map.bars) - estimate.beats_per_bar) > 1e-6:
@@ -60,9 +69,22 @@ def time_signatures_consistent(
     return _lines_agree(ts_map.starts, estimate.to_meter_map(end).starts, end)
 
 
-def _accents_on_bar_lines(grid: np.ndarray, ts_map: MeterMap) -> bool:
-    """No shift of every bar line by a grid slot within the first full bar gives clearly stronger
-    accents (5% slack) than the bar lines themselves."""
+def _written_short_bar(ts_map: MeterMap, index: int) -> bool:
+    """Bar ``index`` is one whole bar of its own short signature (1/4, 1/8) between bars of meters, as
+    MuseScore writes a repeat played out: the section's last bar cut short (3/4 in 4/4), then the
+    pickup again in its own length (1/4 at beat 16 of bwv13.6, 1/8 at 16.5 of Aird's air 49), then
+    the meter (benchmarks/phase28-scoremidi28.md). A run of such bars (POP909's 1/4) is no meter."""
+    bars = ts_map.bars
+    if index == 0 or index + 1 >= len(bars):
+        return False
+    bar, before, after = bars[index], bars[index - 1], bars[index + 1]
+    return (abs(bar.length - bar.nominal_length) <= 1e-6
+            and before.nominal_length >= PLAUSIBLE_BAR and after.nominal_length >= PLAUSIBLE_BAR
+            and bar.length < after.nominal_length - 1e-6)
+
+
+def _shift_strengths(grid: np.ndarray, ts_map: MeterMap) -> list[float]:
+    """The mean accent on every bar line shifted by each grid slot within the first full bar."""
     starts = np.rint(ts_map.starts * RESOLUTION).astype(np.int64)
     first_len = int(round(ts_map.bars[min(1, len(ts_map.bars) - 1)].nominal_length * RESOLUTION))
     strength = []
@@ -70,7 +92,35 @@ def _accents_on_bar_lines(grid: np.ndarray, ts_map: MeterMap) -> bool:
         idx = starts + shift
         idx = idx[(idx >= 0) & (idx < len(grid))]
         strength.append(float(grid[idx].mean()) if len(idx) else 0.0)
+    return strength
+
+
+def _accents_on_bar_lines(grid: np.ndarray, ts_map: MeterMap) -> bool:
+    """No shift of every bar line by a grid slot within the first full bar gives clearly stronger
+    accents (5% slack) than the bar lines themselves."""
+    strength = _shift_strengths(grid, ts_map)
     return bool(strength[0] > 0 and strength[0] >= 0.95 * max(strength))
+
+
+def missed_pickup(events: Sequence[Any], notes: Any, end_beat: float, estimate: MeterEstimate) -> MeterMap | None:
+    """The bars after a pickup, for signatures :func:`time_signatures_consistent` took from tick 0 only
+    thanks to its 5% slack (music21's MIDI of bwv86.6: 4/4 at tick 0, a one-beat pickup).
+
+    Quantised notes, no declared pickup, bar lines from tick 0 that are not the strongest (under 99%
+    of the best shift's accents), and :func:`shifted_time_signatures` finds a pickup whose shifted
+    bar lines carry the strongest accents of all: that map. None otherwise (the tick-0 bars stand).
+    """
+    plain = MeterMap.from_time_signatures(events, end_beat)
+    if plain.has_pickup or not is_quantised(notes):
+        return None
+    strength = _shift_strengths(accent_grid(_clean(notes)), plain)
+    if strength[0] >= 0.99 * max(strength):
+        return None
+    shifted = shifted_time_signatures(events, notes, end_beat, estimate)
+    if shifted is None:
+        return None
+    slot = int(round(shifted.first_downbeat * RESOLUTION)) // PHASE_STEP
+    return shifted if slot < len(strength) and strength[slot] >= max(strength) - 1e-9 else None
 
 
 def _lines_agree(lines: np.ndarray, other: np.ndarray, end: float) -> bool:
@@ -92,8 +142,9 @@ def shifted_time_signatures(
 ) -> MeterMap | None:
     """The file's bars after a pickup, for notation software's MIDI of a piece with an anacrusis.
 
-    MIDI has no pickup: music21 and MuseScore write the meter at tick 0 and the pickup's notes from
-    tick 0, so bar lines counted from there fall a pickup's length off and
+    MIDI has no pickup: music21 writes the meter at tick 0 and the pickup's notes from tick 0 (MuseScore
+    declares the pickup in a signature of its own length), so bar lines counted from there fall a
+    pickup's length off and
     :func:`time_signatures_consistent` refuses them. For quantised notes only (:func:`is_quantised`;
     a player's take is never shifted) whose signatures are plausible meters: the phase comes from the
     notes (:func:`estimate_meter` with the file's first meter), the bar lengths and changes from the
@@ -140,8 +191,9 @@ def meter_map_for(
     bar_offset: float | None = None,
 ) -> MeterMap:
     """The meter map a Score should use: overrides, else written measures, else consistent MIDI
-    time signatures, else a quantised file's signatures after a pickup found in the notes
-    (:func:`shifted_time_signatures`), else estimated from the notes."""
+    time signatures (after a pickup the notes give, where the bars from tick 0 passed only by the
+    accent check's slack: :func:`missed_pickup`), else a quantised file's signatures after a pickup
+    found in the notes (:func:`shifted_time_signatures`), else estimated from the notes."""
     end = float(score.end_beat)
     if meter is not None or bar_offset is not None:
         est = estimate_meter(score, meter=meter, bar_offset=bar_offset)
@@ -151,7 +203,8 @@ def meter_map_for(
         return score.meter
     estimate = estimate_meter(score)
     if score.time_signatures and time_signatures_consistent(score.time_signatures, score, end, estimate):
-        return MeterMap.from_time_signatures(score.time_signatures, end)
+        missed = missed_pickup(score.time_signatures, score, end, estimate)
+        return missed if missed is not None else MeterMap.from_time_signatures(score.time_signatures, end)
     if score.time_signatures:  # notation software's MIDI of a piece with a pickup: its bars, after the pickup
         shifted = shifted_time_signatures(score.time_signatures, score, end, estimate)
         if shifted is not None:
