@@ -355,7 +355,8 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
         # other); words after it are a staff text, which it stacks clear of the lines and other labels
         return (
             f'<direction placement="{side.placement}">{bracket}<direction-type><words color={colour}>'
-            f"{_ascii(escape(clean_text(mark.text) + (ROOM if room else '')))}</words></direction-type>{extra}</direction>"
+            f"{_ascii(escape(clean_text(mark.text) + (ROOM if room else '')))}</words></direction-type>"
+            f"{extra}</direction>"
         )
     if number is None:
         return None
