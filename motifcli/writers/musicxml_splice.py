@@ -170,7 +170,8 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                               [below_is_clear(spans, scan, part, p[7] or 1, p[0][1], p[1][1]) for p in placed])
         apart = apart or any(side != ABOVE for side in sides)
         # a label another may meet in its staff and side gets room after it, so MuseScore stacks them (musicxml_room)
-        roomy = needs_room([(p[0][1], p[7] or 1, side.placement, clean_text(p[2].text)) for p, side in zip(placed, sides)])
+        roomy = needs_room([(p[0][1], p[7] or 1, side.placement, clean_text(p[2].text))
+                            for p, side in zip(placed, sides)])
         for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off, s_staff, e_staff, (s_voice, e_voice)), number, \
                 side, room in zip(placed, numbers, sides, roomy):
             for key, slot, offset, kind, staff, voice in ((start_key, s_slot, s_off, "start", s_staff, s_voice),
