@@ -26,7 +26,7 @@ from pathlib import Path
 
 import mido
 
-_WORDS = re.compile(rb"<words[^>]*>(Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*)</words>")
+_WORDS = re.compile(rb"<words[^>]*>(Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*)(?:&#160;)*</words>")  # less musicxml_room
 _DIRECTION = re.compile(rb"<direction\b.*?</direction>", re.S)
 
 

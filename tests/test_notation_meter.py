@@ -183,7 +183,7 @@ def bracket_measures(xml: bytes) -> dict[str, list[str]]:
         for measure in part.findall("measure"):
             for words in measure.iter("words"):
                 if (words.text or "").startswith("Motif "):
-                    for name in words.text.removeprefix("Motif ").split(" = "):
+                    for name in words.text.strip().removeprefix("Motif ").split(" = "):
                         out.setdefault(f"Motif {name}", []).append(measure.get("number"))
     return out
 

@@ -36,7 +36,7 @@ def test_the_bracket_that_runs_longest_gives_its_number_up(tmp_path: Path) -> No
     for el, t, _ in walk(data):
         if el.tag != "direction":
             continue
-        words, start = el.findtext(".//words"), el.find(".//bracket[@type='start']")
+        words, start = (el.findtext(".//words") or "").strip(), el.find(".//bracket[@type='start']")  # less musicxml_room
         if words and not is_key(words):  # the key to the marks is no label
             labels[words] = start is not None
         if start is not None:

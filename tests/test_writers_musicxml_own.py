@@ -26,8 +26,8 @@ from test_writers_musicxml_voices import annotate, document, note
 music21 = pytest.importorskip("music21")
 
 CORPUS = {p.name: p for p in music21.corpus.getPaths()}
-LABEL = re.compile(rb"<words[^>]*>Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*</words>")
-RUN = re.compile(rb"<words[^>]*>Motif ([A-Z]+)([0-9]+)&#8211;\1([0-9]+)</words>")  # "Motif B3–B8" (writers/runs.py)
+LABEL = re.compile(rb"<words[^>]*>Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*(?:&#160;|\xc2\xa0)*</words>")  # musicxml_room
+RUN = re.compile(rb"<words[^>]*>Motif ([A-Z]+)([0-9]+)&#8211;\1([0-9]+)(?:&#160;|\xc2\xa0)*</words>")  # "Motif B3–B8" (writers/runs.py)
 
 
 def named(data: bytes) -> int:

@@ -65,7 +65,7 @@ def annotation(score: Score, statements: list[tuple[str, int, float]]) -> Annota
 
 
 def labels(data: bytes) -> list[str]:
-    return [w.text or "" for w in ET.fromstring(data).iter("words") if (w.text or "").startswith("Motif ")]
+    return [(w.text or "").strip() for w in ET.fromstring(data).iter("words") if (w.text or "").startswith("Motif ")]
 
 
 def spans(data: bytes) -> dict[str, tuple[int, int]]:

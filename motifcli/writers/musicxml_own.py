@@ -9,7 +9,7 @@ What is motif's, read from the marks themselves (MuseScore keeps no identifier o
 keeps these):
 
 * a ``<direction>`` whose words are a label ("Motif A1": ``Occurrence.text``; a run's "Motif A5–A8":
-  writers/runs.py) and which holds
+  writers/runs.py; after it, maybe the no-break spaces of musicxml_room) and which holds
   nothing but those words, a bracket start and placement (``offset``, ``staff``, ``voice``), in
   any order (the writer puts the bracket first since phase 18; earlier runs wrote the words first);
   or such labels without their brackets, each followed (after the note's other labels, back to

@@ -52,6 +52,7 @@ from motifcli.writers._common import clean_text
 from motifcli.writers.colour_order import Span, winner
 from motifcli.writers.musicxml_key import OVERLAP_LINE, RUN_LINE, key_direction
 from motifcli.writers.musicxml_marks import Mark
+from motifcli.writers.musicxml_room import ROOM, needs_room
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
 from motifcli.writers.musicxml_sides import ABOVE, Side, below_is_clear, bracket_sides, lyric_staves, staff_spans
 from motifcli.writers.musicxml_version import declare_4, declared_version
@@ -168,14 +169,17 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
         sides = bracket_sides([(p[0], p[1], p[7] or 1) for p in placed], numbers, no_below,
                               [below_is_clear(spans, scan, part, p[7] or 1, p[0][1], p[1][1]) for p in placed])
         apart = apart or any(side != ABOVE for side in sides)
+        # a label another may meet in its staff and side gets room after it, so MuseScore stacks them (musicxml_room)
+        roomy = needs_room([(p[0][1], p[7] or 1, side.placement, clean_text(p[2].text))
+                            for p, side in zip(placed, sides)])
         for (start_key, stop_key, mark, s_slot, s_off, e_slot, e_off, s_staff, e_staff, (s_voice, e_voice)), number, \
-                side in zip(placed, numbers, sides):
+                side, room in zip(placed, numbers, sides, roomy):
             for key, slot, offset, kind, staff, voice in ((start_key, s_slot, s_off, "start", s_staff, s_voice),
                                                           (stop_key, e_slot, e_off, "stop", e_staff, e_voice)):
                 # a bracket starts in the staff of the note its start stands before (the
                 # occurrence's staff whenever that staff has a slot there) and stops in its last note's;
                 # in a part of 2+ voices it names the voice of its first (last) note
-                xml = _direction(mark, number, kind, offset, staff=staff, voice=voice, side=side)
+                xml = _direction(mark, number, kind, offset, staff=staff, voice=voice, side=side, room=room)
                 if xml is not None:
                     run_labels = run_labels or mark.run
                     order += 1
@@ -328,7 +332,7 @@ def _snap(beat: Fraction) -> Fraction:
 
 
 def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, staff: int | None = None,
-               voice: str | None = None, side: Side = ABOVE) -> str | None:
+               voice: str | None = None, side: Side = ABOVE, room: bool = False) -> str | None:
     # MuseScore 3 reads no <offset> on a bracket stop (the line ends where the direction stands): a stop
     # a whole number of divisions away moves the cursor there and back instead, which every reader follows
     step = kind == "stop" and offset != 0 and offset.denominator == 1
@@ -352,7 +356,8 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
         # other); words after it are a staff text, which it stacks clear of the lines and other labels
         return (
             f'<direction placement="{side.placement}">{bracket}<direction-type><words color={colour}>'
-            f"{_ascii(escape(clean_text(mark.text)))}</words></direction-type>{extra}</direction>"
+            f"{_ascii(escape(clean_text(mark.text) + (ROOM if room else '')))}</words></direction-type>"
+            f"{extra}</direction>"
         )
     if number is None:
         return None

@@ -26,6 +26,12 @@ var TEXT_PATTERN = new RegExp("^Motif " + LABEL + "(?: = " + LABEL + ")*$");
 // a run of one family's statements back to back, one text at its first (motifcli/writers/runs.py): "Motif B3\u2013B8"
 var RUN_PATTERN = /^Motif [A-Z]+[0-9]+[\u2013-][A-Z]+[0-9]+$/;
 var INVERTED_MARK = " inv.";
+// Room after a text another text of its staff may meet (motifcli/writers/musicxml_room.py ROOM and needs_room, the
+// same rule; tests/test_plugin_room.py compares them): MuseScore 3 lifts a staff text over another only where their
+// shapes share width, and keeps no-break spaces in a shape, so two texts close together are stacked, not drawn
+// side by side touching. Reach: one beat a character, and two for the room (no beat drawn under a staff space).
+var ROOM = "\u00a0\u00a0\u00a0";
+var ROOM_BEATS = 2;
 // The key to the marks, as motif's MusicXML writer adds it (motifcli/writers/musicxml_key.py KEY_LINES, KEY_FONT_SIZE;
 // a test compares them): once, under the bottom staff of the first bar, in small type. "Clear" removes it.
 var KEY_LINES = ["Motifs: one colour per motif;", "\u201cA2\u201d: motif A, its 2nd statement;",
@@ -37,6 +43,28 @@ var KEY_FONT_SIZE = 7;
 // order; a test compares them): the plugin adds the run line where it writes a run's text; it draws no brackets, so
 // never the second, but Clear and a rerun know such a key, of a MusicXML file motif wrote, as motif's.
 var KEY_OPTIONAL_LINES = [RUN_LINE, "Brackets below, dashed, dotted: overlaps."];
+
+// A staff text's words without the room after them (ROOM, and as MuseScore may spell it), for the patterns.
+function labelOf(text) {
+    return String(text).replace(/(?:&nbsp;|&#160;|&#xa0;|\s)+$/i, "");
+}
+
+// Per text {start (beats), staff, side, text}: whether another of its staff and side starts after it (not with it:
+// texts at one note are stacked already) before its text, a beat a character, and ROOM_BEATS more would end.
+function needsRoom(labels) {
+    var out = [];
+    for (var i = 0; i < labels.length; i++) {
+        var a = labels[i];
+        var reach = a.start + a.text.length + ROOM_BEATS;
+        var meets = false;
+        for (var j = 0; j < labels.length && !meets; j++) {
+            var b = labels[j];
+            meets = b.staff === a.staff && b.side === a.side && b.start > a.start && b.start < reach;
+        }
+        out.push(meets);
+    }
+    return out;
+}
 
 // Whether a staff text is the key, with or without each optional line (whatever line breaks or tags MuseScore
 // keeps in it).
@@ -365,7 +393,7 @@ function clearAnnotations(api) {
     for (var seg = score.firstSegment(); seg; seg = seg.next) {
         var anns = seg.annotations;
         for (var a = 0; a < anns.length; a++) {
-            var said = String(anns[a].text);
+            var said = labelOf(anns[a].text);  // a label motif's MusicXML or this plugin left room after
             if (anns[a].type === api.Element.STAFF_TEXT && (TEXT_PATTERN.test(said) || RUN_PATTERN.test(said) || isKey(said)))
                 doomed.push(anns[a]);
         }
@@ -461,6 +489,13 @@ function applyReport(api, report, toleranceTicks) {
     }
     for (var key in held)  // each note in the colour of the statement colourWinner chooses of those holding it
         setColor(held[key].hit.note, held[key].spans[colourWinner(held[key].spans)].color);
+    var room = needsRoom(texts.map(function (t) {
+        return { start: t.tick / division, staff: t.track, side: "above", text: t.text };
+    }));
+    for (var r = 0; r < texts.length; r++) {
+        if (room[r])
+            texts[r].text += ROOM;
+    }
     addTexts(api, texts);
     if (result.occurrences)
         addKey(api, runWritten);
