@@ -27,26 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("PYTHONPATH", "") or str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.pickup_midi import NO_PICKUP, PICKUP, PICKUP_LATER  # noqa: E402
+
 # pickup27's lists (benchmarks/pickup_midi.py), then other meters: 3/2, 6/8, 6/4, 3/1, changes
-PIECES = (
-    "joplin/maple_leaf_rag", "bach/bwv1.6", "bach/bwv11.6", "bach/bwv13.6", "bach/bwv26.6", "bach/bwv40.8",
-    "bach/bwv57.8", "bach/bwv66.6", "bach/bwv86.6", "bach/bwv140.7", "bach/bwv153.1", "bach/bwv244.10",
-    "bach/bwv263", "bach/bwv267", "bach/bwv269", "bach/bwv281", "bach/bwv306", "bach/bwv377",
-    "haydn/opus74no1/movement3", "mozart/k80/movement3", "beethoven/opus18no1/movement2",
-    "schumann/opus41no1/movement2", "handel/rinaldo/lascia_chio_pianga", "airdsAirs/book1.abc:10",
-    "airdsAirs/book1.abc:20", "airdsAirs/book1.abc:30", "airdsAirs/book1.abc:40", "airdsAirs/book2.abc:10",
-    "airdsAirs/book2.abc:30", "airdsAirs/book3.abc:10", "airdsAirs/book3.abc:20", "airdsAirs/book4.abc:10",
-    "essenFolksong/altdeu10.abc:3", "essenFolksong/altdeu10.abc:5", "essenFolksong/altdeu10.abc:7",
-    "essenFolksong/altdeu10.abc:9", "essenFolksong/altdeu10.abc:11",
-    "airdsAirs/book1.abc:1", "airdsAirs/book1.abc:4", "airdsAirs/book1.abc:13", "airdsAirs/book1.abc:22",
-    "airdsAirs/book1.abc:49", "airdsAirs/book1.abc:106", "airdsAirs/book1.abc:109", "airdsAirs/book1.abc:115",
-    "essenFolksong/altdeu10.abc:12", "essenFolksong/altdeu10.abc:14", "essenFolksong/altdeu10.abc:20",
-    "essenFolksong/altdeu10.abc:22", "essenFolksong/altdeu10.abc:27", "essenFolksong/altdeu10.abc:29",
-    "essenFolksong/altdeu10.abc:36", "essenFolksong/altdeu10.abc:38", "bach/bwv20.7", "bach/bwv69.6",
-    "bach/bwv10.7", "bach/bwv104.6", "bach/bwv117.4", "bach/bwv127.5", "mozart/k155/movement1",
-    "haydn/opus74no1/movement1", "beethoven/opus18no1/movement1", "schumann_clara/opus17/movement3",
-    "corelli/opus3no1/1grave", "essenFolksong/altdeu10.abc:1", "essenFolksong/altdeu10.abc:2",
-    "airdsAirs/book1.abc:5",
+PIECES = PICKUP + PICKUP_LATER + NO_PICKUP + (
     # session 28: more meters (3/2, 6/8, 6/4, 3/1, 6/2; changes), chorales with a meter change, a sonata
     "essenFolksong/altdeu10.abc:6", "essenFolksong/altdeu10.abc:10", "essenFolksong/altdeu10.abc:26",
     "essenFolksong/altdeu10.abc:30", "essenFolksong/altdeu10.abc:31", "essenFolksong/altdeu10.abc:33",
