@@ -123,3 +123,15 @@ def first_page(musescore: MuseScore, src: Path, stem: Path) -> np.ndarray:  # no
     white = Image.new("RGBA", im.size, "white")
     white.alpha_composite(im)
     return np.asarray(white.convert("L"))
+
+
+def test_clear_removes_the_labels_below_with_their_size(chorale: Path, musescore: MuseScore,  # noqa: F811
+                                                         tmp_path: Path):
+    """Clear motif colours on motif's MusicXML: a label below (its text "<font size="10"/>Motif B2" in MuseScore)
+    is taken for motif's like the others (with the size tag left in, Clear kept the 5 labels below of bwv130.6)."""
+    assert below_labels(chorale.read_text(encoding="utf-8"))
+    plugin_settings(musescore, tmp_path)
+    out = tmp_path / "cleared.mscx"
+    musescore.job([{"in": str(chorale), "plugin": str(PLUGIN_DIR / "motif-clear.qml"), "out": [str(out)]}], tmp_path)
+    texts = ["".join(t.find("text").itertext()) for t in ET.parse(out).getroot().iter("StaffText")]
+    assert [t for t in texts if "Motif" in t] == []
