@@ -20,44 +20,52 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-NOTE = '<note><pitch><step>{s}</step><octave>5</octave></pitch><duration>1</duration><voice>1</voice><type>quarter</type></note>'
-def score(start_dir, stop_dir):
-    notes = [NOTE.format(s=s) for s in "CDEFGABC"]
-    m1 = ('<measure number="1"><attributes><divisions>1</divisions><key><fifths>0</fifths></key>'
-          '<time><beats>4</beats><beat-type>4</beat-type></time><clef><sign>G</sign><line>2</line></clef></attributes>'
-          + '<direction placement="above"><direction-type><bracket type="start" number="1" line-end="down" line-type="solid"/></direction-type>'
-            '<direction-type><words>Motif A1</words></direction-type></direction>'
-          + start_dir + notes[0] + notes[1] + notes[2] + notes[3]
-          + '<direction placement="above"><direction-type><bracket type="stop" number="1" line-end="down"/></direction-type></direction>'
-          + '</measure>')
-    m2 = '<measure number="2">' + notes[4] + notes[5] + stop_dir + notes[6] + notes[7] + '</measure>'
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 3.1 Partwise//EN" "http://www.musicxml.org/dtds/partwise.dtd">\n'
-            '<score-partwise version="3.1"><part-list><score-part id="P1"><part-name>P</part-name></score-part></part-list>'
-            '<part id="P1">' + m1 + m2 + '</part></score-partwise>\n')
-B = '<bracket type="start" number="2" line-end="up" line-type="solid"/>'
-E = '<bracket type="stop" number="2" line-end="up"/>'
-W = '<words{a}>Motif B1</words>'
+NOTE = ("<note><pitch><step>{}</step><octave>5</octave></pitch><duration>1</duration><voice>1</voice>"
+        "<type>quarter</type></note>")
+ATTRIBUTES = ("<attributes><divisions>1</divisions><key><fifths>0</fifths></key><time><beats>4</beats>"
+              "<beat-type>4</beat-type></time><clef><sign>G</sign><line>2</line></clef></attributes>")
+A1_START = ('<direction placement="above"><direction-type><bracket type="start" number="1" line-end="down"'
+            ' line-type="solid"/></direction-type><direction-type><words>Motif A1</words></direction-type></direction>')
+A1_STOP = ('<direction placement="above"><direction-type><bracket type="stop" number="1" line-end="down"/>'
+           "</direction-type></direction>")
+
+
+def score(start: str, stop: str) -> str:
+    """Two bars of quarters: "Motif A1" above over bar 1, the variant's "Motif B1" from bar 1 into bar 2."""
+    n = [NOTE.format(step) for step in "CDEFGABC"]
+    bar1 = f'<measure number="1">{ATTRIBUTES}{A1_START}{start}{"".join(n[:4])}{A1_STOP}</measure>'
+    bar2 = f'<measure number="2">{n[4]}{n[5]}{stop}{n[6]}{n[7]}</measure>'
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<score-partwise version="3.1"><part-list><score-part id="P1">'
+            f'<part-name>P</part-name></score-part></part-list><part id="P1">{bar1}{bar2}</part></score-partwise>\n')
+
+
+def variant(direction: str = 'placement="below"', on_marks: str = "", *, hooks: str = "up", split: bool = False,
+            extra: str = "") -> tuple[str, str]:
+    """The start and stop directions of bracket 2 ("Motif B1"): ``direction``'s attributes, ``on_marks`` on its
+    <bracket> and <words>, ``extra`` children after them; ``split``: the words in a direction of their own."""
+    attrs = f" {direction}" if direction else ""
+    stop_attrs = attrs.replace(' directive="yes"', "")
+    bracket = (f'<direction-type><bracket type="start" number="2" line-end="{hooks}" line-type="solid"{on_marks}/>'
+               "</direction-type>")
+    words = f"<direction-type><words{on_marks}>Motif B1</words></direction-type>"
+    start = (f"<direction{attrs}>{bracket}</direction><direction{attrs}>{words}{extra}</direction>" if split
+             else f"<direction{attrs}>{bracket}{words}{extra}</direction>")
+    stop = (f'<direction{stop_attrs}><direction-type><bracket type="stop" number="2" line-end="{hooks}"{on_marks}/>'
+            f"</direction-type>{extra if extra.startswith('<staff') else ''}</direction>")
+    return start, stop
+
+
 V = {
- "main": ('<direction placement="below"><direction-type>'+B+'</direction-type><direction-type>'+W.format(a='')+'</direction-type></direction>',
-          '<direction placement="below"><direction-type>'+E+'</direction-type></direction>'),
- "defy": ('<direction placement="below"><direction-type>'+B.replace('/>',' default-y="-80"/>')+'</direction-type><direction-type>'+W.format(a=' default-y="-80"')+'</direction-type></direction>',
-          '<direction placement="below"><direction-type>'+E.replace('/>',' default-y="-80"/>')+'</direction-type></direction>'),
- "defy_noplace": ('<direction><direction-type>'+B.replace('/>',' default-y="-80"/>')+'</direction-type><direction-type>'+W.format(a=' default-y="-80"')+'</direction-type></direction>',
-          '<direction><direction-type>'+E.replace('/>',' default-y="-80"/>')+'</direction-type></direction>'),
- "rely": ('<direction placement="below"><direction-type>'+B.replace('/>',' relative-y="-80"/>')+'</direction-type><direction-type>'+W.format(a=' relative-y="-80"')+'</direction-type></direction>',
-          '<direction placement="below"><direction-type>'+E.replace('/>',' relative-y="-80"/>')+'</direction-type></direction>'),
- "split": ('<direction placement="below"><direction-type>'+B+'</direction-type></direction><direction placement="below"><direction-type>'+W.format(a='')+'</direction-type></direction>',
-          '<direction placement="below"><direction-type>'+E+'</direction-type></direction>'),
- "directive": ('<direction placement="below" directive="yes"><direction-type>'+B+'</direction-type><direction-type>'+W.format(a='')+'</direction-type></direction>',
-          '<direction placement="below"><direction-type>'+E+'</direction-type></direction>'),
- "offset": ('<direction placement="below"><direction-type>'+B+'</direction-type><direction-type>'+W.format(a='')+'</direction-type><offset>0</offset></direction>',
-          '<direction placement="below"><direction-type>'+E+'</direction-type></direction>'),
- "on_children": ('<direction><direction-type>'+B.replace('/>',' placement="below"/>')+'</direction-type><direction-type>'+W.format(a=' placement="below"')+'</direction-type></direction>',
-          '<direction><direction-type>'+E.replace('/>',' placement="below"/>')+'</direction-type></direction>'),
- "control_above": ('<direction placement="above"><direction-type>'+B.replace('"up"','"down"')+'</direction-type><direction-type>'+W.format(a='')+'</direction-type></direction>',
-          '<direction placement="above"><direction-type>'+E.replace('"up"','"down"')+'</direction-type></direction>'),
- "staff": ('<direction placement="below"><direction-type>'+B+'</direction-type><direction-type>'+W.format(a='')+'</direction-type><staff>1</staff></direction>',
-          '<direction placement="below"><direction-type>'+E+'</direction-type><staff>1</staff></direction>'),
+    "main": variant(),  # motif's writer
+    "defy": variant(on_marks=' default-y="-80"'),
+    "defy_noplace": variant("", ' default-y="-80"'),
+    "rely": variant(on_marks=' relative-y="-80"'),
+    "split": variant(split=True),
+    "directive": variant('placement="below" directive="yes"'),
+    "offset": variant(extra="<offset>0</offset>"),
+    "on_children": variant("", ' placement="below"'),
+    "control_above": variant('placement="above"', hooks="down"),
+    "staff": variant(extra="<staff>1</staff>"),
 }
 
 
