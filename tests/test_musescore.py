@@ -947,7 +947,7 @@ def plugin_and_writer(musescore: MuseScore, src: Path, xml: Path, report: dict, 
     return by_plugin, by_writer, log
 
 
-@pytest.mark.parametrize("plugin", ["motif.qml", "motif-clear.qml", "motif-settings.qml"])
+@pytest.mark.parametrize("plugin", ["motif.qml", "motif-clear.qml", "motif-settings.qml", "motif-placement.qml"])
 def test_plugin_file_loads_and_runs(musescore: MuseScore, tmp_path: Path, plugin: str) -> None:
     """``mscore3 -p FILE score`` (run one plugin, message boxes on): no QML error, and it runs.
 
@@ -961,6 +961,8 @@ def test_plugin_file_loads_and_runs(musescore: MuseScore, tmp_path: Path, plugin
     assert "failed" not in log and "is not ready" not in log and "Error:" not in log, log
     if plugin == "motif.qml":
         assert "motif: 5 occurrences marked, 28 notes coloured." in log
+    if plugin == "motif-placement.qml":  # a score with no marks of motif's MusicXML
+        assert "motif: Nothing to restore" in log
 
 
 def test_plugin_with_a_precomputed_report(musescore: MuseScore, tmp_path: Path) -> None:

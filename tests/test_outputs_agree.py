@@ -117,7 +117,7 @@ def test_musicxml_has_one_label_and_bracket_per_occurrence_in_its_colour(run: tu
     """(One per statement: two families' occurrences of the same notes share one, "Motif A3 = B1".)"""
     out, report = run
     xml = (out / "bwv130.6.motifs.musicxml").read_text(encoding="utf-8")
-    words = re.findall(r'<words color="(#[0-9A-Fa-f]{6})">(Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*)(?:&#160;)*</words>',
+    words = re.findall(r'<words color="(#[0-9A-Fa-f]{6})"(?: font-size="10")?>(Motif [A-Z]+[0-9]+(?: = [A-Z]+[0-9]+)*)(?:&#160;)*</words>',
                        xml)  # a label less its room (musicxml_room)
     colour = {m["name"]: m["color"] for m in report["motifs"]}
     assert sorted(w for _, w in words) == sorted(set(statement_texts(report).values()))

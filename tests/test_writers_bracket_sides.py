@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from motifcli.writers.musicxml_marks import Mark
-from motifcli.writers.musicxml_sides import ABOVE, Side, bracket_sides
+from motifcli.writers.musicxml_sides import ABOVE, BELOW_WORDS_SIZE, Side, bracket_sides
 from motifcli.writers.musicxml_splice import annotate_xml
 from test_musescore import MuseScore, musescore  # noqa: F401
 from test_writers_musicxml_key import CORPUS, annotate
@@ -148,6 +148,25 @@ def test_no_two_brackets_open_together_look_alike(chorale: Path):
     for label, b in found.items():  # hooks towards the staff, the stop on its start's side
         assert b["end"] == b["stop_end"] == ("down" if b["placement"] == "above" else "up"), label
         assert b["stop"] == b["placement"], label
+
+
+def test_labels_below_say_musescores_own_size(chorale: Path):
+    """A label below its staff says font-size="10" (MuseScore 3's staff text size: it looks the same), which a
+    .mscx MuseScore saves keeps where it keeps no placement, so the plugin can put it below again after a save
+    (phase28-save28.md); a label above says no size."""
+    sizes: dict[str, list[str | None]] = {"above": [], "below": []}
+    for direction in ET.fromstring(chorale.read_bytes()).iter("direction"):
+        words = direction.find("direction-type/words")
+        if words is not None and (words.text or "").startswith("Motif "):
+            sizes[direction.get("placement")].append(words.get("font-size"))
+    assert sizes["below"] and set(sizes["below"]) == {str(BELOW_WORDS_SIZE)}
+    assert sizes["above"] and set(sizes["above"]) == {None}
+
+
+def test_the_plugin_knows_the_writers_size():
+    """plugins/musescore/placement.js finds a label below by the size the writer gives it."""
+    js = (Path(__file__).resolve().parents[1] / "plugins" / "musescore" / "placement.js").read_text(encoding="utf-8")
+    assert re.search(r"var BELOW_WORDS_SIZE = (\d+);", js).group(1) == str(BELOW_WORDS_SIZE) == "10"
 
 
 def test_reannotating_replaces_the_marks_below_too(chorale: Path, tmp_path: Path):

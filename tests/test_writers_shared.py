@@ -34,7 +34,7 @@ from motifcli.writers.shared import statements
 
 music21 = pytest.importorskip("music21")
 
-_WORDS = re.compile(r'<words color="(#[0-9A-Fa-f]{6})">(Motif [^<]*?)(?:&#160;)*</words>')  # less musicxml_room
+_WORDS = re.compile(r'<words color="(#[0-9A-Fa-f]{6})"(?: font-size="10")?>(Motif [^<]*?)(?:&#160;)*</words>')  # less musicxml_room
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 _Key = tuple[int, Fraction, int]  # (byte position, beat, 0 stop / 1 start): document order
 LINE_TYPES = ("solid", "dashed", "dotted")
+# The words of a label below its staff say font-size="10", MuseScore 3's own size for a staff text, so they look
+# the same; its import keeps that in the text (<font size="10"/>) of a .mscx it saves, where it keeps no placement,
+# so the plugin's "Restore motif placement" can tell such a label after a save (phase28-save28.md).
+BELOW_WORDS_SIZE = 10
 
 
 @dataclass(frozen=True, slots=True)

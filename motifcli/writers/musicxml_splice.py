@@ -54,7 +54,7 @@ from motifcli.writers.musicxml_key import OVERLAP_LINE, RUN_LINE, key_direction
 from motifcli.writers.musicxml_marks import Mark
 from motifcli.writers.musicxml_room import ROOM, needs_room
 from motifcli.writers.musicxml_scan import Slot, XmlNote, XmlPart, XmlScan, scan_parts
-from motifcli.writers.musicxml_sides import ABOVE, Side, below_is_clear, bracket_sides, lyric_staves, staff_spans
+from motifcli.writers.musicxml_sides import ABOVE, BELOW_WORDS_SIZE, Side, below_is_clear, bracket_sides, lyric_staves, staff_spans
 from motifcli.writers.musicxml_version import declare_4, declared_version
 from motifcli.writers.musicxml_voices import voice_edits, written_voices
 
@@ -343,6 +343,7 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
         # the note it stands before (MuseScore 3 drops a staff-1 direction among staff-2 notes)
         extra += f"<staff>{int(staff)}</staff>"
     colour = quoteattr(mark.color)
+    below_size = f' font-size="{BELOW_WORDS_SIZE}"'  # kept by MuseScore where the placement is not
     if kind == "start":
         bracket = (
             f'<direction-type><bracket type="start" number="{number}" line-end="{side.line_end}"'
@@ -355,7 +356,8 @@ def _direction(mark: Mark, number: int | None, kind: str, offset: Fraction, *, s
         # text, which it never moves off another line's (two labels at one note drawn over each
         # other); words after it are a staff text, which it stacks clear of the lines and other labels
         return (
-            f'<direction placement="{side.placement}">{bracket}<direction-type><words color={colour}>'
+            f'<direction placement="{side.placement}">{bracket}<direction-type><words color={colour}'
+            f'{below_size if side.placement == "below" else ""}>'
             f"{_ascii(escape(clean_text(mark.text) + (ROOM if room else '')))}</words></direction-type>"
             f"{extra}</direction>"
         )

@@ -44,9 +44,10 @@ var KEY_FONT_SIZE = 7;
 // never the second, but Clear and a rerun know such a key, of a MusicXML file motif wrote, as motif's.
 var KEY_OPTIONAL_LINES = [RUN_LINE, "Brackets below, dashed, dotted: overlaps."];
 
-// A staff text's words without the room after them (ROOM, and as MuseScore may spell it), for the patterns.
+// A staff text's words without the room after them (ROOM, and as MuseScore may spell it) and without the size a label
+// below its staff says (<font size="10"/>: placement.js), for the patterns.
 function labelOf(text) {
-    return String(text).replace(/(?:&nbsp;|&#160;|&#xa0;|\s)+$/i, "");
+    return String(text).replace(/<[^>]*>/g, "").replace(/(?:&nbsp;|&#160;|&#xa0;|\s)+$/i, "");
 }
 
 // Per text {start (beats), staff, side, text}: whether another of its staff and side starts after it (not with it:
