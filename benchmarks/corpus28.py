@@ -175,9 +175,10 @@ def api(root: Path) -> None:
     """A notebook's loop in this one process: read, annotate, write JSON + MusicXML/MIDI; per piece seconds and RSS."""
     import motifcli
     from motifcli.model import LazyModel
-    from motifcli.writers import output_name, write
+    from motifcli.writers import FORMATS, output_name, write
 
     inputs = sorted(p for p in (root / "in").rglob("*") if p.is_file())
+    stems = collections.Counter((p.parent, p.stem) for p in inputs)
     model, rows, out = LazyModel(), [], root / "api"
     for path in inputs:
         target = out / path.parent.relative_to(root / "in")
@@ -191,8 +192,10 @@ def api(root: Path) -> None:
             annotation = motifcli.annotate(score, model)
             t2 = time.perf_counter()
             fmt = "midi" if path.suffix == ".mid" else "musicxml"
-            for f in ("json", fmt):
-                write(annotation, score, f, str(target / output_name(str(path), f)))
+            for f in ("json", fmt):  # song.mid and song.musicxml: output_name gives both song.motifs.json
+                name = output_name(str(path), f) if stems[path.parent, path.stem] == 1 else \
+                    f"{path.name}.motifs{FORMATS[f]}"  # as motif annotate names them (docs/cli.md, "Python")
+                write(annotation, score, f, str(target / name))
             occs = annotation.occurrences
             row.update(ok=True, read_s=t1 - t0, annotate_s=t2 - t1, families=len(annotation.motifs),
                        occurrences=len(occs), notes=score.note_count,
