@@ -358,6 +358,15 @@ def report(root: Path) -> None:
               f"peak {r['peak_rss_mb']:.0f} MB")
     for r in sorted((r for r in good if r["notes"] > 500), key=lambda r: -r["seconds"] / r["notes"])[:5]:
         print(f"  per note: {r['input']}: {1000 * r['seconds'] / r['notes']:.2f} s per 1000 notes ({r['notes']})")
+    print("\n| collection | inputs | notes median [max] | seconds median | worst: seconds, notes, piece | peak RSS median / max (MB) |")
+    print("|---|---|---|---|---|---|")
+    for coll in sorted({r["input"].split("/")[0] for r in good}) + ["all"]:
+        sel = [r for r in good if coll in ("all", r["input"].split("/")[0])]
+        worst = max(sel, key=lambda r: r["seconds"])
+        print(f"| {coll} | {len(sel)} | {statistics.median(r['notes'] for r in sel):g} [{max(r['notes'] for r in sel)}] | "
+              f"{statistics.median(r['seconds'] for r in sel):.3f} | {worst['seconds']:.2f} s, {worst['notes']} notes, "
+              f"{worst['input']} | {statistics.median(r['peak_rss_mb'] for r in sel):.0f} / "
+              f"{max(r['peak_rss_mb'] for r in sel):.0f} |")
 
 
 def main() -> None:

@@ -4,7 +4,8 @@ music21's ``PartParser.adjustTimeAttributesFromMeasure`` asks a measure that loo
 length (``Measure.barDuration``). A measure that writes no time signature of its own finds it by a
 context search, which builds a tree of the whole part parsed so far: quadratic in the bars. A file whose
 durations do not add up exactly (music21's Schumann op. 41/1 i: 4 parts of 374 bars, a third of them a
-hair short) took 9.6 s to read, 0.6 s of it the rest of the read (benchmarks/phase28-corpus28.md).
+hair short) took 2.2 s to read (0.8 s now), 25.7 s with its bars written four times over (3.7 s now;
+benchmarks/phase28-corpus28.md).
 
 While the part is parsed, the time signature such a search finds is known: the last one of the part,
 when every time signature so far stood alone at the start of its measure's own elements and the
