@@ -43,6 +43,7 @@ from motifcli.errors import ScoreReadError
 from motifcli.limits import ReadLimits, counted
 from motifcli.meter import MeterMap
 from motifcli.quiet import library_quiet
+from motifcli.readers.m21_meter import linear_bar_lengths
 from motifcli.readers.musicxml_tree import measure_extents, part_facts, prepare_tree
 from motifcli.readers.mxl import is_zip, score_member
 from motifcli.readers.safe_xml import MUSICXML_ROOTS, Refused, describe, parse_safely
@@ -247,7 +248,8 @@ def _parse_part(importer: Any, mx_part: ET.Element,
     music21 inserts each parsed measure into the part with ``Stream.insert``, which first works out
     the part's highest time over every element so far: 20,000 one-note bars took minutes. Measures
     arrive in time order, so here they are inserted with ``ignoreSort`` (the part is sorted once,
-    when first read) and the part is a plain ``stream.Part`` again afterwards.
+    when first read) and the part is a plain ``stream.Part`` again afterwards. Its check of a short
+    measure's length searched the part for the time signature: :mod:`~motifcli.readers.m21_meter`.
     """
     from music21 import stream
     from music21.musicxml import xmlToM21
@@ -256,6 +258,7 @@ def _parse_part(importer: Any, mx_part: ET.Element,
     if type(parser.stream) is stream.Part:  # never a PartStaff: prepare_tree removes <staves>
         parser.stream = _linear_part_class()()
     voice_of = _record_voices(parser)
+    linear_bar_lengths(parser)
     parser.parse()
     if not parser.appendToScoreAfterParse:
         return None
