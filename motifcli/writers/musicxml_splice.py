@@ -24,7 +24,11 @@ multi-staff part the directions name the staff of the occurrence's first note (`
 for a motif in the left hand; of notes struck together, the top staff), so the bracket runs in its
 staff; the stop names its last note's staff. In a part written in two or more voices both also name
 their note's written voice (``<voice>``, as the file reads after renumbering), as MusicXML ties a
-direction to a voice; MuseScore 3.2.3 ignores it (the bracket hangs on voice 1 of its staff). Bracket numbers are reused, never by two brackets
+direction to a voice, where they stand among that voice's notes (between its <backup>s); one standing
+among another voice's notes names none, as Verovio files the notes after a direction under the voice it
+names (phase28-engrave28.md); MuseScore 3.2.3 ignores it (the bracket hangs on voice 1 of its staff).
+A start at a note with grace notes stands after them, before the note (musicxml2ly hangs a direction
+before a grace note on no note). Bracket numbers are reused, never by two brackets
 open at once in a part (in document order): 1-9 (4.0 allows 1-16, but MuseScore 3 drops a direction
 numbered 10 or more, its words too: benchmarks/phase15-musescore15.md). A document declaring 3.0 or
 3.1 (1-6) that needs 7-9 then declares 4.0 (musicxml_version), unless it may not (an empty
