@@ -24,7 +24,11 @@ multi-staff part the directions name the staff of the occurrence's first note (`
 for a motif in the left hand; of notes struck together, the top staff), so the bracket runs in its
 staff; the stop names its last note's staff. In a part written in two or more voices both also name
 their note's written voice (``<voice>``, as the file reads after renumbering), as MusicXML ties a
-direction to a voice; MuseScore 3.2.3 ignores it (the bracket hangs on voice 1 of its staff). Bracket numbers are reused, never by two brackets
+direction to a voice, where they stand among that voice's notes (between its <backup>s); one standing
+among another voice's notes names none, as Verovio files the notes after a direction under the voice it
+names (phase28-engrave28.md); MuseScore 3.2.3 ignores it (the bracket hangs on voice 1 of its staff).
+A start at a note with grace notes stands after them, before the note (musicxml2ly hangs a direction
+before a grace note on no note). Bracket numbers are reused, never by two brackets
 open at once in a part (in document order): 1-9 (4.0 allows 1-16, but MuseScore 3 drops a direction
 numbered 10 or more, its words too: benchmarks/phase15-musescore15.md). A document declaring 3.0 or
 3.1 (1-6) that needs 7-9 then declares 4.0 (musicxml_version), unless it may not (an empty
@@ -134,8 +138,15 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             edits.append(_colour_edit(scan, part.notes[i].pos, colour))
         # brackets: place every start and stop first, then number them in document order
         placed = []
+        # a slot's stream: the written voice whose notes stand around it (parts in 2+ voices); a direction names
+        # its note's voice only where it stands in that voice's stream (Verovio files the notes after a direction
+        # under the voice it names: phase28-engrave28.md)
+        slot_voice = _slot_voices(scan, part, voice_of)
         for mark in (m for m in part_marks if m.draw):  # a statement of a run: its run's bracket draws it
             want = staff_of.get(id(mark)) if part.staves > 1 else None
+            first, last = first_of.get(id(mark)), last_of.get(id(mark))
+            voices = (voice_of.get(first.pos) if first is not None else None,
+                      voice_of.get(last.pos) if last is not None else None)
             start_slot, start_offset = _choose_slot(part, mark.start, stop=False, staff=want)
             if start_slot is None:
                 continue
@@ -143,7 +154,6 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             # the stop: at the written end of its last note, in that note's staff (MuseScore 3 ends
             # a line at the end of the staff's latest chord or rest that ends by the stop; where none
             # does, at the end of the staff's first one in that bar: a held note's or a rest's end)
-            last = last_of.get(id(mark))
             end = max(last.end, mark.start) if last is not None else mark.end
             stop_staff = (last.home if last is not None else start_staff) if part.staves > 1 else None
             stop_slot, stop_offset = _choose_slot(part, end, stop=True, not_before=start_slot,
@@ -151,9 +161,8 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
             assert stop_slot is not None
             start_key = (start_slot.pos, mark.start, 1)
             stop_key = (stop_slot.pos, end, 0)
-            first = first_of.get(id(mark))
-            voices = (voice_of.get(first.pos) if first is not None else None,
-                      voice_of.get(last.pos) if last is not None else None)
+            voices = (voices[0] if slot_voice.get(start_slot.pos) == voices[0] else None,
+                      voices[1] if slot_voice.get(stop_slot.pos) == voices[1] else None)
             placed.append((start_key, stop_key, mark, start_slot, start_offset, stop_slot, stop_offset,
                            start_staff, stop_staff, voices))
         placed.sort(key=lambda p: p[0])
@@ -271,6 +280,32 @@ def _colour_edit(scan: XmlScan, pos: int, colour: str) -> tuple[int, int, Fracti
     return (pos, 1, Fraction(0), 0, 0, k + unit, scan.enc(new))
 
 
+def _slot_voices(scan: XmlScan, part: XmlPart, voice_of: dict[int, str]) -> dict[int, str]:
+    """Slot position -> the written voice whose stream it stands in: the note's after it, or, before a
+    ``<backup>`` or ``</measure>``, the note's before it in its measure (empty for a part in one voice)."""
+    if not voice_of:
+        return {}
+    starts = [n.pos for n in part.notes]
+    backup = scan.enc("<backup")
+    streams: dict[int, str] = {}
+    for measure in part.measures:
+        first = bisect.bisect_left(starts, measure.slots[0].pos) if measure.slots else 0
+        for slot in measure.slots:
+            if 0 <= slot.note < len(part.notes) and not scan.data.startswith(backup, slot.pos):
+                note = part.notes[slot.note]
+            else:  # the stream ends here: the voice of the note before it in this measure
+                k = bisect.bisect_left(starts, slot.pos) - 1
+                note = part.notes[k] if k >= first else None
+            if note is not None and note.pos in voice_of:
+                streams[slot.pos] = voice_of[note.pos]
+    return streams
+
+
+def _before_grace(part: XmlPart, slot: Slot) -> bool:
+    """Whether the next note after ``slot`` in its measure is a grace note."""
+    return 0 <= slot.note < len(part.notes) and part.notes[slot.note].grace
+
+
 def _choose_slot(
     part: XmlPart, when: Fraction, *, stop: bool, not_before: Slot | None = None, staff: int | None = None
 ) -> tuple[Slot | None, Fraction]:
@@ -305,6 +340,9 @@ def _choose_slot(
         slots = later
     exact = [s for s in slots if _snap(s.time) == when]
     if exact:
+        # not before a grace note when a slot at that time stands after it, before its main note: musicxml2ly
+        # hangs a direction before a grace note on no note, and the label is lost (phase28-engrave28.md)
+        exact = [s for s in exact if not _before_grace(part, s)] or exact
         return next((s for s in exact if staff is not None and s.staff == staff), exact[0]), Fraction(0)
     before = [s for s in slots if _snap(s.time) < when and s.divisions]
     if before:
