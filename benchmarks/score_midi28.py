@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("PYTHONPATH", "") or str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.pickup_midi import NO_PICKUP, PICKUP, PICKUP_LATER  # noqa: E402
+from benchmarks.pickup_midi import NO_PICKUP, PICKUP, PICKUP_LATER, parse, written  # noqa: E402
 
 # pickup27's lists (benchmarks/pickup_midi.py), then other meters: 3/2, 6/8, 6/4, 3/1, changes
 PIECES = PICKUP + PICKUP_LATER + NO_PICKUP + (
@@ -48,22 +48,7 @@ LATER = tuple(f"bach/{n}" for n in (
     f"airdsAirs/book1.abc:{k}" for k in range(60, 76)) + (
     "haydn/opus1no1/movement1", "beethoven/opus18no3/movement1", "mozart/k156/movement1",
     "beethoven/opus18no4/movement1", "haydn/opus64no5/movement1")
-MAX_MEASURES = 48  # long movements: their first 48 measures (the pickup question is the opening's)
 LINES = 16  # written bar lines checked (before the first repeat or ending)
-
-
-def parse(name: str):  # -> music21.stream.Score
-    import music21
-
-    path, _, number = name.partition(":")
-    s = music21.corpus.parse(path, number=int(number)) if number else music21.corpus.parse(path)
-    if isinstance(s, music21.stream.Opus):
-        s = s.scores[0]
-    measures = s.parts[0].getElementsByClass("Measure")
-    if len(measures) > MAX_MEASURES:
-        first = measures[0].number
-        s = s.measures(first, first + MAX_MEASURES - 1)
-    return s
 
 
 def truth(s) -> dict:
@@ -72,12 +57,7 @@ def truth(s) -> dict:
     from music21 import spanner
 
     m = list(s.parts[0].getElementsByClass("Measure"))
-    first = m[0]
-    bar = float(first.barDuration.quarterLength)
-    length = float(first.duration.quarterLength)
-    pickup = length if length < bar - 1e-6 and len(m) > 1 else 0.0
-    if pickup:
-        bar = float(m[1].barDuration.quarterLength)
+    bar, pickup = written(s)
     in_ending = {id(x) for sp in s.parts[0].recurse().getElementsByClass(spanner.RepeatBracket)
                  for x in sp.getSpannedElements()}
     lines: list[tuple[float, str]] = []
