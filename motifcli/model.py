@@ -265,10 +265,11 @@ def shipped_model(provider: str = "auto", threads: int | None = None, batch_size
     """The shipped model, opened once per process (and per provider, threads and batch size) and shared.
 
     Why: ``annotate(score)`` in a notebook loop wraps ``None`` in a new :class:`LazyModel` per call, and
-    each song with a leading chordal track opened a new onnxruntime session (14-24 ms,
-    benchmarks/phase28-threads28.md). One session serves every call: ``session.run`` may be called from
-    several threads at once, and each call's LazyModel still counts its own uses. A forked child opens
-    its own (the process id is in the key: a session's thread pool does not survive a fork)."""
+    each song with a leading chordal track opened a new onnxruntime session (14-24 ms: phase28-speed28.md;
+    20-32 ms of CPU a song in a loop: phase28-threads28.md). One session serves every call:
+    ``session.run`` may be called from several threads at once, and each call's LazyModel still counts
+    its own uses. A forked child opens its own (the process id is in the key: a session's thread pool
+    does not survive a fork)."""
     key = (os.getpid(), check_provider_name(provider), threads, max(1, batch_size))
     with _SHIPPED_LOCK:
         model = _SHIPPED.get(key)
