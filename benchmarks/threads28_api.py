@@ -48,8 +48,8 @@ print(json.dumps({"cpu": time.process_time() - c0, "wall": time.perf_counter() -
 
 def one_run(code: Path, songs: list[str], limit: bool) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(code))
-    out = subprocess.run([sys.executable, "-c", CHILD, json.dumps(songs), "limit" if limit else "as is"], env=env, cwd=code, check=True,
-                         capture_output=True, text=True).stdout
+    argv = [sys.executable, "-c", CHILD, json.dumps(songs), "limit" if limit else "as is"]
+    out = subprocess.run(argv, env=env, cwd=code, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -70,7 +70,8 @@ def main() -> None:
     for r in range(args.runs):
         for name in (list(trees) if r % 2 == 0 else list(trees)[::-1]):
             runs[name].append(one_run(trees[name], songs, args.limit))
-    print(f"# python benchmarks/threads28_api.py --before {args.before} --songs {args.songs} --runs {args.runs}{' --limit' if args.limit else ''}; "
+    limit = " --limit" if args.limit else ""
+    print(f"# python benchmarks/threads28_api.py --before {args.before} --songs {args.songs} --runs {args.runs}{limit}; "
           f"{started} - {time.strftime('%H:%M UTC', time.gmtime())}, load {load0:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after")
     for name, values in runs.items():
