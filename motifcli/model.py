@@ -11,6 +11,7 @@ as finite, non-zero vectors of the card's width. ``embed`` checks every batch fo
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -256,6 +257,27 @@ def check_contract(session: Any, meta: dict[str, str], path: Path) -> tuple[Mode
     return card, int(dim)
 
 
+_SHIPPED: dict[tuple[int, str, int | None, int], MotifModel] = {}
+_SHIPPED_LOCK = threading.Lock()
+
+
+def shipped_model(provider: str = "auto", threads: int | None = None, batch_size: int = DEFAULT_BATCH) -> MotifModel:
+    """The shipped model, opened once per process (and per provider, threads and batch size) and shared.
+
+    Why: ``annotate(score)`` in a notebook loop wraps ``None`` in a new :class:`LazyModel` per call, and
+    each song with a leading chordal track opened a new onnxruntime session (14-24 ms: phase28-speed28.md;
+    20-32 ms of CPU a song in a loop: phase28-threads28.md). One session serves every call:
+    ``session.run`` may be called from several threads at once, and each call's LazyModel still counts
+    its own uses. A forked child opens its own (the process id is in the key: a session's thread pool
+    does not survive a fork)."""
+    key = (os.getpid(), check_provider_name(provider), threads, max(1, batch_size))
+    with _SHIPPED_LOCK:
+        model = _SHIPPED.get(key)
+        if model is None:
+            model = _SHIPPED[key] = load_model(None, provider=provider, threads=threads, batch_size=batch_size)
+        return model
+
+
 class LazyModel:
     """A model that is opened (onnxruntime imported, session started, card and probe checked) only on
     first use: the note level may need the bar model only for the texture bars of a chordal track
@@ -286,10 +308,14 @@ class LazyModel:
         return self._model is not None
 
     def open(self) -> MotifModel:
-        """The open model; the first call loads and checks it (a :class:`ModelError` if it is bad)."""
+        """The open model; the first call loads and checks it (a :class:`ModelError` if it is bad). The
+        shipped model (no path given) is opened once per process and shared (:func:`shipped_model`)."""
         if self._model is None:
-            self._model = load_model(self.path if self.explicit else None, provider=self.provider,
-                                     threads=self.threads, batch_size=self.batch_size)
+            if self.explicit:
+                self._model = load_model(self.path, provider=self.provider, threads=self.threads,
+                                         batch_size=self.batch_size)
+            else:
+                self._model = shipped_model(self.provider, self.threads, self.batch_size)
         return self._model
 
     def _use(self) -> MotifModel:

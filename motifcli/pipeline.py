@@ -165,10 +165,10 @@ def annotate(
     piece = as_score(score, asked.limits)
     if asked.unit == "note":
         return _annotate_notes(piece, given, asked, timings)
-    if given is None:
-        from motifcli.model import load_model
+    if given is None:  # the shipped model, opened once per process (motifcli.model.shipped_model)
+        from motifcli.model import shipped_model
 
-        given = load_model()
+        given = shipped_model()
     encoder = cast("MotifModel", given)  # a LazyModel has a MotifModel's interface
     run = asked.resolve(encoder).for_score(piece)  # bad values fail before work
     from motifcli.embedding import embed_score
