@@ -64,7 +64,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
-from motifcli.discovery.texture_lead import CHORD_TOLERANCE, chordal, leads, staff_track  # which tracks state textures
+from motifcli.discovery.texture_lead import CHORD_TOLERANCE, chordal, leads, melody_line, staff_track  # which tracks state textures
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
@@ -341,6 +341,8 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
     for part in tracks:
         track, index, voice = staff_track(score, part, settings)  # a solo piano's leading staff, a band's accompaniment
         if not chordal(track.arrays()[0], settings) or not leads(score, part, settings):
+            continue
+        if melody_line(score, part, settings):  # a fiddle tune's double stops: a line, not a texture
             continue
         bars = track_bars(score, track, grid, settings, model)
         if bars is None:
