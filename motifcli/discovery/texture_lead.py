@@ -92,12 +92,13 @@ def melody_line(score: Score, track: Track, settings: DiscoverySettings) -> bool
     track alone in its score (a MusicXML part on one staff, or a MIDI track the hand reading left whole) with
     no bass (no note under ``texture_line_low``, C3) whose chords are nearly all two notes (onsets of three
     or more at under ``texture_line_triads`` of its onsets). A fiddle reel with double stops has chords at
-    25-28% of its onsets (music21's MardiGrasReel, americanfifeopus), more than a piano playing broken
-    chords (POP909 PIANO 9-15% at the least), so how chordal it is cannot tell them apart; the bass can:
-    the fiddle tunes' lowest notes are 57-67, the chordal one-staff and piano tracks' 26-41 (every POP909
-    PIANO of val + train, La donna e mobile's one-staff reduction). Three-note onsets: fiddle tunes 0-4.5%
-    (the last is a MIDI file's grace notes, written as chords), a ukulele's or a guitar's strummed chords
-    without a bass are triads, and keep their texture (benchmarks/phase28-fiddle28.md)."""
+    25-28% of its onsets (music21's MardiGrasReel, americanfifeopus), more than some pianos playing broken
+    chords (POP909 PIANO: 9% at the least), and three-note onsets at 0-4.5% (the last a MIDI file's grace
+    notes, which music21 writes as chords), as few as some POP909 PIANO tracks (3.1% at the least), so
+    neither tells them apart alone; the bass does: the fiddle tunes' lowest notes are 57-67, every POP909
+    PIANO's of val + train 24-41, La donna e mobile's one-staff piano reduction's 41 (its three-note onsets:
+    40%). The two together keep a bassless part of strummed triads (a ukulele's) a texture
+    (benchmarks/phase28-fiddle28.md)."""
     if settings.texture_line_low <= 0 or settings.texture_line_triads <= 0:
         return False
     if track.staves() is not None or any(t.index != track.index and t.notes for t in score.pitched_tracks()):
