@@ -2,6 +2,8 @@
 
     PYTHONPATH=$PWD python -m benchmarks.fiddle28_measure files FILE...        # music21-corpus inputs (MusicXML/MIDI)
     PYTHONPATH=$PWD python -m benchmarks.fiddle28_measure corpus bps|pop909|mtc tune|val|train
+    PYTHONPATH=$PWD python -m benchmarks.fiddle28_measure pianos val|train   # every POP909 PIANO track, whole
+    PYTHONPATH=$PWD python -m benchmarks.fiddle28_measure gate DIR          # inputs under DIR the line rule changes
 
 Runs discovery as the product does (the run's hand reading, no model: the texture gate does not depend on it) and,
 for every track that reaches the texture bars (chordal and leading: ``texture.track_bars``), prints one row: the
@@ -46,7 +48,35 @@ def _recording(original):
 texture.track_bars = _recording(texture.track_bars)
 
 
+def gate(root: str) -> None:
+    """Every input under ``root`` (corpus28's DIR/in) whose chordal leading track the line rule takes out of the
+    texture (``texture_lead.melody_line``), read as discovery reads it (the run's hand reading): the only
+    inputs whose families the rule can change, since it only skips a track that would reach the texture bars."""
+    from pathlib import Path
+
+    from motifcli.discovery import DiscoverySettings
+    from motifcli.discovery.core import _short_tune, as_short_tune
+    from motifcli.discovery.texture_lead import chordal, leads, melody_line, staff_track
+    from motifcli.hands import keyboard_hands, on_staves
+
+    count = 0
+    for path in sorted(p for p in Path(root).rglob("*") if p.suffix in (".mid", ".mxl", ".xml", ".musicxml")):
+        score, settings = motifcli.read_score(path), DiscoverySettings()
+        hands = keyboard_hands(score, settings)
+        settings = as_short_tune(settings) if _short_tune(score, settings) else settings  # as discover() does
+        score = on_staves(score, hands)
+        count += 1
+        for part in (t for t in score.pitched_tracks() if t.notes):
+            track = staff_track(score, part, settings)[0]
+            if chordal(track.arrays()[0], settings) and leads(score, part, settings) and melody_line(score, part, settings):
+                print(f"line, not texture: {path.relative_to(root)} track {part.index}", flush=True)
+    print(f"{count} inputs read")
+
+
 def main(argv: list[str]) -> None:
+    if argv[0] == "gate":
+        gate(argv[1])
+        return
     if argv[0] == "pianos":
         pop909_pianos(argv[1])
         return

@@ -11,7 +11,8 @@ module finds those statements, the same way on any music:
    times all the others' notes together: :func:`leads` in :mod:`texture_lead`; a band's piano part,
    not one staff of a two-hand score nor one part of a quartet; of a piano part alone in its score,
    the staff that leads it, as its MIDI track per staff: ``texture_staff``; of a one-staff track alone
-   in its score, its notes but its top line, a tune played over its band: ``texture_tune``) are cut at the score's bar lines
+   in its score, its notes but its top line, a tune played over its band: ``texture_tune``; not a fiddle tune's
+   double stops, a line: :func:`melody_line`) are cut at the score's bar lines
    (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
    played a little early belongs to the next bar. A performance's onsets sit a fixed fraction of
    a step off the beat while an estimated bar line lies on a 1/12-beat grid: with
