@@ -8,7 +8,8 @@
 Runs discovery as the product does (the run's hand reading, no model: the texture gate does not depend on it) and,
 for every track that reaches the texture bars (chordal and leading: ``texture.track_bars``), prints one row: the
 input, whether the track is alone in its score and on one staff, its onsets, the share of onsets that are chords
-(``chord_share``, the gate's quantity), the share of onsets with three or more notes, and the largest onset group.
+(``chord_share``, the gate's quantity), the share of onsets with three or more notes, the largest onset group
+and the lowest pitch. Run it with ``PYTHONPATH`` on a tree before the line rule to see every track that reached the bars.
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ def _recording(original):
         alone = sum(1 for t in score.pitched_tracks() if t.notes) == 1
         ROWS.append({"input": _CURRENT[0], "track": track.index, "alone": alone,
                      "one_staff": track.staves() is None, "notes": len(track.notes), "onsets": len(size),
-                     "chords": float(np.mean(size > 1)), "chords3": float(np.mean(size > 2)), "largest": int(size.max())})
+                     "chords": float(np.mean(size > 1)), "chords3": float(np.mean(size > 2)), "largest": int(size.max()),
+                     "low": int(track.arrays()[2].min())})
         r = ROWS[-1]
         print(f"{r['input']:60s} t{r['track']} alone={int(r['alone'])} one_staff={int(r['one_staff'])} notes={r['notes']:5d} "
-              f"onsets={r['onsets']:5d} chords={r['chords']:.3f} chords3={r['chords3']:.3f} largest={r['largest']}", flush=True)
+              f"onsets={r['onsets']:5d} chords={r['chords']:.3f} chords3={r['chords3']:.3f} largest={r['largest']} low={r['low']}", flush=True)
         return original(score, track, grid, settings, model)
     return track_bars
 
