@@ -209,12 +209,13 @@ def has_leading_chordal_track(path: Path) -> bool:
     """Whether discovery's own rule finds a chordal track that leads ``path`` (texture families, so
     the note level opens its lazy bar model): the independent expectation for the model card. A piano
     part alone in its score is judged by the staff that leads it (``texture_staff``: K. 545's right hand,
-    a single line, opens no model)."""
+    a single line, opens no model), and a melody instrument's line with double stops (a fiddle tune:
+    ``texture_lead.melody_line``) is no chordal track."""
     from motifcli.discovery import DiscoverySettings
     from motifcli.discovery.texture import chordal, leads
-    from motifcli.discovery.texture_lead import staff_track
+    from motifcli.discovery.texture_lead import melody_line, staff_track
     from motifcli.readers import read_score
 
     score, settings = read_score(path), DiscoverySettings()
     return any(chordal(staff_track(score, t, settings)[0].arrays()[0], settings) and leads(score, t, settings)
-               for t in score.pitched_tracks() if t.notes)
+               and not melody_line(score, t, settings) for t in score.pitched_tracks() if t.notes)

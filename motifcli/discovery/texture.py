@@ -11,7 +11,8 @@ module finds those statements, the same way on any music:
    times all the others' notes together: :func:`leads` in :mod:`texture_lead`; a band's piano part,
    not one staff of a two-hand score nor one part of a quartet; of a piano part alone in its score,
    the staff that leads it, as its MIDI track per staff: ``texture_staff``; of a one-staff track alone
-   in its score, its notes but its top line, a tune played over its band: ``texture_tune``) are cut at the score's bar lines
+   in its score, its notes but its top line, a tune played over its band: ``texture_tune``; not a fiddle tune's
+   double stops, a line: :func:`melody_line`) are cut at the score's bar lines
    (:attr:`Score.meter_map`: written bars, else the estimated downbeats of a MIDI file); a note
    played a little early belongs to the next bar. A performance's onsets sit a fixed fraction of
    a step off the beat while an estimated bar line lies on a 1/12-beat grid: with
@@ -64,7 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from motifcli.discovery.candidates import diatonic_steps, interval_class, rhythm_grid
-from motifcli.discovery.texture_lead import CHORD_TOLERANCE, chordal, leads, staff_track  # which tracks state textures
+from motifcli.discovery.texture_lead import CHORD_TOLERANCE, chordal, leads, melody_line, staff_track  # which tracks state textures
 from motifcli.discovery.types import DiscoverySettings, Family, NoteRef, Occurrence
 from motifcli.score import Score, Track
 from motifcli.voices import TEXTURE, chord_share
@@ -341,6 +342,8 @@ def texture_phrases(score: Score, settings: DiscoverySettings, model: object | N
     for part in tracks:
         track, index, voice = staff_track(score, part, settings)  # a solo piano's leading staff, a band's accompaniment
         if not chordal(track.arrays()[0], settings) or not leads(score, part, settings):
+            continue
+        if melody_line(score, part, settings):  # a fiddle tune's double stops: a line, not a texture
             continue
         bars = track_bars(score, track, grid, settings, model)
         if bars is None:

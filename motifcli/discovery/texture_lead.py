@@ -18,6 +18,7 @@ from motifcli.discovery.types import DiscoverySettings
 from motifcli.hands import TOLERANCE
 from motifcli.score import Score, Track
 from motifcli.voice_ids import ACCOMPANIMENT, TEXTURE
+from motifcli.streams import onset_groups
 from motifcli.voices import chord_share
 
 # beats: notes starting this close together sound as one chord (chord_share). The hand split's onset-group
@@ -84,6 +85,29 @@ def leads(score: Score, track: Track, settings: DiscoverySettings) -> bool:
     if settings.texture_lead_lines <= 0 or len(track.notes) < settings.texture_lead_lines * most:
         return False
     return all(chord_share(t.arrays()[0], CHORD_TOLERANCE) < settings.texture_chord_share for t in others if t.notes)
+
+
+def melody_line(score: Score, track: Track, settings: DiscoverySettings) -> bool:
+    """Whether ``track`` is a melody instrument's line with double stops, not a chordal texture: a one-staff
+    track alone in its score (a MusicXML part on one staff, or a MIDI track the hand reading left whole) with
+    no bass (no note under ``texture_line_low``, C3) whose chords are nearly all two notes (onsets of three
+    or more at under ``texture_line_triads`` of its onsets). A fiddle reel with double stops has chords at
+    25-28% of its onsets (music21's MardiGrasReel, americanfifeopus), more than some pianos playing broken
+    chords (POP909 PIANO: 9% at the least), and three-note onsets at 0-4.5% (the last a MIDI file's grace
+    notes, which music21 writes as chords), as few as some POP909 PIANO tracks (3.1% at the least), so
+    neither tells them apart alone; the bass does: the fiddle tunes' lowest notes are 57-67, every POP909
+    PIANO's of val + train 24-41, La donna e mobile's one-staff piano reduction's 41 (its three-note onsets:
+    40%). The two together keep a bassless part of strummed triads (a ukulele's) a texture
+    (benchmarks/phase28-fiddle28.md)."""
+    if settings.texture_line_low <= 0 or settings.texture_line_triads <= 0:
+        return False
+    if track.staves() is not None or any(t.index != track.index and t.notes for t in score.pitched_tracks()):
+        return False
+    onsets, _, pitches = track.arrays()
+    if len(pitches) == 0 or float(pitches.min()) < settings.texture_line_low:
+        return False
+    sizes = np.bincount(onset_groups(np.sort(onsets), CHORD_TOLERANCE))
+    return float(np.mean(sizes > 2)) < settings.texture_line_triads
 
 
 def staff_track(score: Score, track: Track, settings: DiscoverySettings) -> tuple[Track, np.ndarray | None, int]:
