@@ -245,7 +245,36 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "cpu": cpu, "platform": platform.platform(), "python": platform.python_version()}
+    return {"cpus": os.cpu_count(), "cpu": cpu, "platform": platform.platform(), "python": platform.python_version(),
+            "booted": _boot_time(), "load_1min_before": os.getloadavg()[0], "packages": _package_versions()}
+
+
+# what the runtime's speed depends on beyond motif's code: phase 24's and session 27's CPU per song differed by
+# 27% with equal code, on two VMs with unrecorded package versions (benchmarks/phase28-speed28.md)
+SPEED_PACKAGES = ("numpy", "onnxruntime", "music21", "mido", "scipy", "scikit-learn")
+
+
+def _package_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in SPEED_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
+def _boot_time() -> str:
+    """When this machine booted (UTC): runs of one sitting share it; a new VM shows a new one."""
+    try:
+        for line in Path("/proc/stat").read_text().splitlines():
+            if line.startswith("btime "):
+                return datetime.fromtimestamp(int(line.split()[1]), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except OSError:
+        pass
+    return ""
 
 
 def code_info(code: Path) -> dict[str, Any]:
