@@ -2,6 +2,8 @@
 
     PYTHONPATH=$PWD python -m benchmarks.passage_probe count [--list] CORPUS ...      # m21 bps:tune pop909:val pop909:train mtc:tune
     PYTHONPATH=$PWD python -m benchmarks.passage_probe score [--rules R,...] CORPUS ...
+    PYTHONPATH=$PWD python -m benchmarks.passage_probe labels [--rules R,...] bps:tune   # dropped statements matching a label
+    PYTHONPATH=$PWD python -m benchmarks.passage_probe haydn [--rules R,...] m21         # op. 74/1 iii's run, op. 74/1 i's pairs
 
 Criterion (fixed in session 28 before any score was looked at; phase28-passage28.md). In one piece's
 output (discovery with the checkout's defaults and the lazy shipped model, as the CLI runs), two
@@ -20,7 +22,10 @@ Rules (``passage.py`` holds the product form of the one adopted, if any): of a s
 statement of the *weaker* family goes, families judged strongest first; weaker = smaller ``salience``
 (``sal``), smaller coverage (``cov``), or the statement of smaller similarity to its prototype, family
 salience breaking ties (``sim``). ``-keep2``: a statement whose loss would leave its family under two
-statements stays (else the family goes with it); ``-long``: a short tune (core._short_tune) is left alone.
+statements stays (else the family goes with it); ``-long``: a short tune (core._short_tune) is left alone;
+``-ovN``: the pair shares at least N/10 of the smaller statement's notes (stricter than the count's half);
+``-varied``: only a varied statement (similarity < 1) goes, and only against one of higher similarity;
+``-ends``: statements starting apart and ending on one note count as staggered too.
 """
 
 from __future__ import annotations
@@ -41,13 +46,17 @@ def _keys(o: Occurrence) -> frozenset[Key]:
     return frozenset((n.track, n.index) for n in o.notes)
 
 
-def kind(s: Occurrence, t: Occurrence) -> str:
-    """"stagger", "nested" or "" (sharing under half of the smaller statement's notes) for two statements."""
+def kind(s: Occurrence, t: Occurrence, share: float = 0.5, ends: bool = False) -> str:
+    """"stagger", "nested" or "" (sharing under ``share`` of the smaller statement's notes) for two statements;
+    ``ends``: two statements starting apart and ending on one note are staggered too (a rule's variant, not
+    the count's criterion)."""
     ks, kt = _keys(s), _keys(t)
-    if 2 * len(ks & kt) < min(len(ks), len(kt)):
+    if len(ks & kt) < share * min(len(ks), len(kt)):
         return ""
     s0, s1, t0, t1 = s.notes[0].onset, s.notes[-1].onset, t.notes[0].onset, t.notes[-1].onset
-    return "stagger" if (s0 < t0 and s1 < t1) or (s0 > t0 and s1 > t1) else "nested"
+    if (s0 < t0 and s1 < t1) or (s0 > t0 and s1 > t1) or (ends and s0 != t0 and s1 == t1):
+        return "stagger"
+    return "nested"
 
 
 def pair_counts(found: list[Family]) -> tuple[int, int, list[str]]:
@@ -79,6 +88,9 @@ def apply(found: list[Family], rule: str) -> list[Family]:
 
     how = rule.split("-")[0]
     keep2 = "keep2" in rule
+    varied = "varied" in rule
+    ends = "ends" in rule
+    share = next((int(w[2:]) / 10 for w in rule.split("-") if w.startswith("ov")), 0.5)
     idx = [i for i, f in enumerate(found) if not f.is_texture]
     fam_key = {"sal": lambda i: found[i].salience, "cov": lambda i: found[i].coverage,
                "sim": lambda i: found[i].salience}[how]
@@ -91,7 +103,9 @@ def apply(found: list[Family], rule: str) -> list[Family]:
     for i, p in stmts:
         s = found[i].occurrences[p]
         near = {jq for key in _keys(s) for jq in holder.get(key, ()) if jq[0] != i}
-        if any(kind(s, found[j].occurrences[q]) == "stagger" for j, q in near) and not (
+        if varied:  # only a varied statement goes, and only against a closer one
+            near = {(j, q) for j, q in near if s.similarity < min(1.0, found[j].occurrences[q].similarity)}
+        if any(kind(s, found[j].occurrences[q], share, ends) == "stagger" for j, q in near) and not (
                 keep2 and sum(alive[i]) <= 2):
             alive[i][p] = False
         else:
@@ -187,15 +201,49 @@ def score(corpora: list[str], rules: list[str]) -> None:
                                                        for i, (nm, _, _) in enumerate(outs)), flush=True)
 
 
+def labels(corpus: str, rules: list[str]) -> None:
+    """How many statements each rule drops, and how many of them match a labelled occurrence (>= .75 of the
+    notes of both, as (onset, pitch) points): a dropped reading the annotators marked too."""
+    from benchmarks.discovery_errors import clean
+
+    for rule in rules:
+        tot = hit = 0
+        for _, found, refs in outputs(corpus):
+            occs = [frozenset(map(tuple, o)) for pat in clean(refs) for o in pat]
+            after = {o for f in apply(found, rule) for o in f.occurrences}
+            gone = [frozenset(o.points()) for f in found if not f.is_texture for o in f.occurrences if o not in after]
+            tot += len(gone)
+            hit += sum(any(len(g & r) >= 0.75 * max(len(g), len(r)) for r in occs) for g in gone)
+        print(f"{corpus} {rule!r}: statements dropped {tot}, matching a label (.75) {hit}", flush=True)
+
+
+def haydn(rules: list[str]) -> None:
+    """Haydn op. 74/1 iii, Violin 2's rising run (beats 9-21; phase27-trial27.md "Found and left" 1): the
+    statements each rule leaves on it; and op. 74/1 i's staggered pairs and families."""
+    out = {n: f for n, f, _ in outputs("m21")}
+    for rule in ["defaults", *rules]:
+        iii, i = (out["haydn74-1-iii"], out["haydn74-1-i"]) if rule == "defaults" else (
+            apply(out["haydn74-1-iii"], rule), apply(out["haydn74-1-i"], rule))
+        at = [f"{x.label}{k + 1}({o.start:g}-{o.notes[-1].onset:g})" for x in iii for k, o in enumerate(x.occurrences)
+              if o.track == 1 and o.start < 21 and o.notes[-1].onset > 9]
+        print(f"{rule!r}: run statements {at}; iii staggered pairs {pair_counts(iii)[0]};"
+              f" i staggered pairs {pair_counts(i)[0]}, families {len(i)}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=("count", "score"))
+    ap.add_argument("what", choices=("count", "score", "labels", "haydn"))
     ap.add_argument("corpora", nargs="+")
     ap.add_argument("--rules", default="sal,sal-keep2,sim-keep2,cov-keep2")
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
     if args.what == "count":
         count(args.corpora, args.list)
+    elif args.what == "labels":
+        for c in args.corpora:
+            labels(c, args.rules.split(","))
+    elif args.what == "haydn":
+        haydn(args.rules.split(","))
     else:
         score(args.corpora, args.rules.split(","))
 
