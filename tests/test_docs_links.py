@@ -161,3 +161,14 @@ def test_readme_commands_parse_with_the_cli() -> None:
         sub = group.commands.get(args[0])  # type: ignore[attr-defined]
         assert sub is not None, f"README: no such command: {command}"
         sub.make_context(args[0], args[1:])  # raises a UsageError on an unknown option or a bad value
+
+
+def test_every_benchmark_script_is_named_somewhere() -> None:
+    """A benchmark script nobody names is a measurement nobody can find again: each is named in architecture.md
+    or in a write-up under benchmarks/ (as a file or as ``python -m benchmarks.NAME``)."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8") + "".join(
+        p.read_text(encoding="utf-8") for p in sorted((REPO / "benchmarks").rglob("*.md")))
+    scripts = sorted((REPO / "benchmarks").glob("*.py"))
+    assert len(scripts) > 100
+    unnamed = [p.name for p in scripts if p.stem != "__init__" and not re.search(r"\b%s\b" % re.escape(p.stem), text)]
+    assert not unnamed, f"benchmark scripts no doc names: {unnamed}"
