@@ -135,7 +135,8 @@ def test_architecture_names_no_runtime_module_that_is_gone() -> None:
     lines = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines()
     start = lines.index(next(line for line in lines if line.startswith("motifcli/ ")))
     end = lines.index(next(line for line in lines if line.startswith("training/ ")))
-    heads = [m.group(1) for line in lines[start + 1:end] if (m := re.match(r"  ([\w/]+\.py(?: / [\w/]+\.py)*)\s", line))]
+    entry = re.compile(r"  ([\w/]+\.py(?: / [\w/]+\.py)*)\s")
+    heads = [m.group(1) for line in lines[start + 1:end] if (m := entry.match(line))]
     rw = lines.index("## Readers and writers")
     heads += [m.group(1) for line in lines[rw:] if (m := re.match(r"((?:readers|writers)/\w+\.py)\s", line))]
     assert len(heads) > 60  # the walk read the tree
@@ -181,8 +182,9 @@ def test_every_code_name_the_docs_quote_is_in_the_code() -> None:
     """A setting, function or module the docs quote in backticks (``texture_line_low``, ``shipped_model()``,
     ``musicxml_sides.BELOW_WORDS_SIZE``) is a name the code has: a rename leaves no quote behind. Only names
     that look like identifiers (an underscore or an inner capital) are checked; plain words are prose."""
-    code = "".join(p.read_text(encoding="utf-8", errors="ignore") for top in ("motifcli", "training", "benchmarks",
-                   "plugins", "tests") for p in (REPO / top).rglob("*") if p.suffix in (".py", ".js", ".qml", ".sh", ".toml"))
+    tops = ("motifcli", "training", "benchmarks", "plugins", "tests")
+    code = "".join(p.read_text(encoding="utf-8", errors="ignore") for top in tops for p in (REPO / top).rglob("*")
+                   if p.suffix in (".py", ".js", ".qml", ".sh", ".toml"))
     quoted = r"`([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?:\(\))?`"
     missing = []
     for doc in DOCS:
