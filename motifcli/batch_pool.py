@@ -183,7 +183,10 @@ def _worker_on_term(signum: int, frame: Any) -> None:
 
 def _limit_blas_threads(threads: int) -> None:
     """Give numpy's BLAS a worker's share of the cores, like onnxruntime: with every core busy,
-    BLAS threads only wait for each other (spinning, on a loaded machine)."""
+    BLAS threads only wait for each other (spinning, on a loaded machine). Only where threadpoolctl is
+    installed (the ``train`` extra's scikit-learn brings it; ``pip install .`` does not): otherwise a
+    worker keeps the one OpenBLAS thread the ``motif`` script set before numpy loaded (launch.py), the
+    setting phase28-threads28.md measured as the cheaper one anyway."""
     try:
         from threadpoolctl import threadpool_limits  # optional (scikit-learn brings it)
     except ImportError:  # pragma: no cover
