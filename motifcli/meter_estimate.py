@@ -224,6 +224,9 @@ def estimate_meter(
     candidates: Sequence[Candidate] = CANDIDATES,
     jump_penalty: float = JUMP_PENALTY,
     opening: bool = True,
+    *,
+    grid: np.ndarray | None = None,
+    quantised: bool | None = None,
 ) -> MeterEstimate:
     """Beats per bar and downbeats of a Score (or note arrays), from the notes alone.
 
@@ -231,7 +234,9 @@ def estimate_meter(
     finds the downbeats among those beats (per-beat downbeat log-odds, best path through bar
     positions, irregular bars allowed at a cost). ``meter`` ("3/4" or (3, 4)) fixes the meter;
     ``bar_offset`` fixes the downbeats (every bar from that beat); both: nothing is estimated.
-    ``opening`` False: never the opening's bar length (``opening_stage1``).
+    ``opening`` False: never the opening's bar length (``opening_stage1``). ``grid`` and ``quantised``,
+    when given, must be ``accent_grid(notes)`` and ``is_quantised(notes)``: a caller that asks several
+    questions of the same notes (:func:`motifcli.meter_signatures.meter_map_for`) computes them once.
     """
     if isinstance(meter, str):
         meter = parse_meter(meter)
@@ -239,10 +244,12 @@ def estimate_meter(
         known = [c for c in candidates if (c.numerator, c.denominator) == tuple(meter)]
         candidates = known or [_generic_candidate(*meter)]
     notes = _clean(notes)  # read the notes once for both stages
-    quantised = is_quantised(notes)  # notation software's timing: decides two stages below
+    if quantised is None:
+        quantised = is_quantised(notes)  # notation software's timing: decides two stages below
     if meter is None and any(c.notated_only for c in candidates) and not quantised:
         candidates = [c for c in candidates if not c.notated_only]
-    grid = accent_grid(notes)
+    if grid is None:
+        grid = accent_grid(notes)
     best_by_cand = stage1(grid, candidates)
     mono = _is_monophonic(notes)
     whole = best_by_cand
@@ -358,7 +365,7 @@ def _split_opening(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: 
     """The opening's bars, then the whole piece's own (its estimate without the opening rule), changing
     where the two fit best (meter_opening.split_opening); () for the opening's meter throughout."""
     end = float(notes[1].max()) if len(notes[1]) else len(grid) / RESOLUTION
-    whole = estimate_meter(notes, candidates=candidates, jump_penalty=jump_penalty, opening=False)
+    whole = estimate_meter(notes, candidates=candidates, jump_penalty=jump_penalty, opening=False, grid=grid)
     opening = MeterMap.from_downbeats(downbeats, end, cand.numerator, cand.denominator)
     levels = {(c.numerator, c.denominator): c.levels for c in candidates}
     return meter_opening.split_opening(
