@@ -2,8 +2,10 @@
 
 Before, the estimate, ``time_signatures_consistent``, ``missed_pickup`` and ``shifted_time_signatures`` each
 read the Score's notes and built the grid again (5 grids for music21's MIDI of bwv86.6, 4 for the Maple
-Leaf Rag's). The map must be the one the public functions give when called on their own, as before.
-Files are written by music21 in the test from its corpus (no BPS, no MTC).
+Leaf Rag's), and the notated-input ranker scored the same hypotheses twice (the free estimate, then the
+estimate in the file's first meter: half of the call's time). The map must be the one the public
+functions give when called on their own, as before. Files are written by music21 in the test from its
+corpus (no BPS, no MTC).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import music21
 import numpy as np
 import pytest
 
-from motifcli import downbeats, meter_estimate, meter_signatures
+from motifcli import downbeats, meter_estimate, meter_ranker, meter_signatures
 from motifcli.meter import MeterMap
 from motifcli.readers.midi import read_midi
 
@@ -41,8 +43,9 @@ def _separately(score) -> MeterMap:  # meter_map_for's steps, each public functi
 
 
 def test_one_grid_and_one_reading_of_the_score_per_call(score) -> None:
-    """Counting wrappers: one accent grid, one quantised check, the Score's notes read once (main: 4-5 each)."""
-    calls = {"grid": 0, "quantised": 0, "score": 0}
+    """Counting wrappers: one accent grid, one quantised check, the Score's notes read once (main: 3-7 each),
+    the notated-input ranker's hypotheses scored once for both estimates (free, and in the file's meter; main: 2)."""
+    calls = {"grid": 0, "quantised": 0, "score": 0, "ranker": 0}
 
     def counted(key, fn, only_scores=False):
         def wrapper(*a, **k):
@@ -55,14 +58,16 @@ def test_one_grid_and_one_reading_of_the_score_per_call(score) -> None:
             mock.patch.object(meter_signatures, "accent_grid", counted("grid", meter_signatures.accent_grid)), \
             mock.patch.object(meter_estimate, "is_quantised", counted("quantised", meter_estimate.is_quantised)), \
             mock.patch.object(meter_signatures, "is_quantised", counted("quantised", meter_signatures.is_quantised)), \
-            mock.patch.object(downbeats, "note_arrays", counted("score", downbeats.note_arrays, only_scores=True)):
+            mock.patch.object(downbeats, "note_arrays", counted("score", downbeats.note_arrays, only_scores=True)), \
+            mock.patch.object(meter_ranker, "score", counted("ranker", meter_ranker.score)):
         got = meter_signatures.meter_map_for(score)
     assert got.source == "midi" and got.first_downbeat > 0  # the pickup path was taken
-    assert calls == {"grid": 1, "quantised": 1, "score": 1}
+    assert calls == {"grid": 1, "quantised": 1, "score": 1, "ranker": 1}
 
 
 def test_the_map_is_the_one_the_steps_give_on_their_own(score) -> None:
-    """Sharing the grid changes no result: the same bars as the public functions called one by one."""
+    """Sharing the grid and the ranker's scores changes no result: the same bars as the public functions
+    called one by one."""
     got, alone = meter_signatures.meter_map_for(score), _separately(score)
     assert got.source == "midi" and got == alone  # bars (numbers, signatures, starts, lengths), source
     np.testing.assert_array_equal(got.starts, alone.starts)
