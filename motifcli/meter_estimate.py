@@ -20,7 +20,8 @@ returns only a numerator, no downbeat, and is quadratic pure Python. Pure numpy,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,6 +225,10 @@ def estimate_meter(
     candidates: Sequence[Candidate] = CANDIDATES,
     jump_penalty: float = JUMP_PENALTY,
     opening: bool = True,
+    *,
+    grid: np.ndarray | None = None,
+    quantised: bool | None = None,
+    ranker_scores: Callable[[], meter_ranker.Scored | None] | None = None,
 ) -> MeterEstimate:
     """Beats per bar and downbeats of a Score (or note arrays), from the notes alone.
 
@@ -231,7 +236,11 @@ def estimate_meter(
     finds the downbeats among those beats (per-beat downbeat log-odds, best path through bar
     positions, irregular bars allowed at a cost). ``meter`` ("3/4" or (3, 4)) fixes the meter;
     ``bar_offset`` fixes the downbeats (every bar from that beat); both: nothing is estimated.
-    ``opening`` False: never the opening's bar length (``opening_stage1``).
+    ``opening`` False: never the opening's bar length (``opening_stage1``). ``grid`` and ``quantised``,
+    when given, must be ``accent_grid(notes)`` and ``is_quantised(notes)``: a caller that asks several
+    questions of the same notes (:func:`motifcli.meter_signatures.meter_map_for`) computes them once;
+    ``ranker_scores``, likewise, a function giving ``meter_ranker.score`` of the notes (the notated-input
+    ranker's hypotheses, whatever the meter: the costliest step), computed on its first call.
     """
     if isinstance(meter, str):
         meter = parse_meter(meter)
@@ -239,10 +248,14 @@ def estimate_meter(
         known = [c for c in candidates if (c.numerator, c.denominator) == tuple(meter)]
         candidates = known or [_generic_candidate(*meter)]
     notes = _clean(notes)  # read the notes once for both stages
-    quantised = is_quantised(notes)  # notation software's timing: decides two stages below
+    if quantised is None:
+        quantised = is_quantised(notes)  # notation software's timing: decides two stages below
     if meter is None and any(c.notated_only for c in candidates) and not quantised:
         candidates = [c for c in candidates if not c.notated_only]
-    grid = accent_grid(notes)
+    if grid is None:
+        grid = accent_grid(notes)
+    if ranker_scores is None:
+        ranker_scores = _ranker_scores(notes)
     best_by_cand = stage1(grid, candidates)
     mono = _is_monophonic(notes)
     whole = best_by_cand
@@ -251,7 +264,8 @@ def estimate_meter(
     choice, scored = None, None
     if (opening and meter is None and bar_offset is None and mono and NOTATED_RANKER and NOTATED_RERANK
             and best_by_cand[0][1].name in meter_rerank.METERS and is_notated(notes, quantised)):
-        choice, scored = _rerank(notes, grid, candidates, whole, best_by_cand[0])  # bar length and phase from both stages' evidence
+        # bar length and phase from both stages' evidence
+        choice, scored = _rerank(notes, grid, candidates, whole, best_by_cand[0], ranker_scores)
     if choice is not None:
         chosen = next(r for r in whole if r[1].name == choice.meter)
         best_by_cand = [chosen, *(r for r in whole if r is not chosen)]
@@ -264,7 +278,8 @@ def estimate_meter(
     ranked = None
     if (choice is None and bar_offset is None and quantised and NOTATED_RANKER and _ranker_knows(bar)
             and is_notated(notes, quantised)):
-        ranked = meter_ranker.rank(notes[0], notes[1], notes[2], bar=bar, scored=scored)  # the re-ranker's pass, if it ran
+        scored = scored if scored is not None else ranker_scores()  # the re-ranker's pass, if it ran
+        ranked = meter_ranker.rank(notes[0], notes[1], notes[2], bar=bar, scored=scored)
     if choice is not None:
         first = choice.first_downbeat % bar
         downbeats = _every_bar(first, bar, end)
@@ -304,7 +319,7 @@ def estimate_meter(
         sections = meter_sections.sections_for(notes, grid, RESOLUTION, candidates, cand.beat_beats, downbeats, mono)
     if OPENING_SPLIT and not sections and best_by_cand[0][1].bar_beats != whole[0][1].bar_beats and (
             choice is None or RERANK_SPLIT):
-        sections = _split_opening(notes, grid, candidates, jump_penalty, cand, downbeats)
+        sections = _split_opening(notes, grid, candidates, jump_penalty, cand, downbeats, ranker_scores)
     return meter_name.settle(MeterEstimate(
         numerator=cand.numerator,
         denominator=cand.denominator,
@@ -354,11 +369,13 @@ def opening_stage1(grid: np.ndarray, candidates: Sequence[Candidate],
 
 
 def _split_opening(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequence[Candidate],
-                   jump_penalty: float, cand: Candidate, downbeats: np.ndarray) -> tuple[Bar, ...]:
+                   jump_penalty: float, cand: Candidate, downbeats: np.ndarray,
+                   ranker_scores: Callable[[], meter_ranker.Scored | None] | None = None) -> tuple[Bar, ...]:
     """The opening's bars, then the whole piece's own (its estimate without the opening rule), changing
     where the two fit best (meter_opening.split_opening); () for the opening's meter throughout."""
     end = float(notes[1].max()) if len(notes[1]) else len(grid) / RESOLUTION
-    whole = estimate_meter(notes, candidates=candidates, jump_penalty=jump_penalty, opening=False)
+    whole = estimate_meter(notes, candidates=candidates, jump_penalty=jump_penalty, opening=False, grid=grid,
+                          ranker_scores=ranker_scores)
     opening = MeterMap.from_downbeats(downbeats, end, cand.numerator, cand.denominator)
     levels = {(c.numerator, c.denominator): c.levels for c in candidates}
     return meter_opening.split_opening(
@@ -368,7 +385,8 @@ def _split_opening(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: 
 
 def _rerank(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequence[Candidate],
             whole: list[tuple[float, Candidate, int]],
-            top: tuple[float, Candidate, int]) -> tuple[meter_rerank.Choice | None, meter_ranker.Scored | None]:
+            top: tuple[float, Candidate, int], ranker_scores: Callable[[], meter_ranker.Scored | None],
+            ) -> tuple[meter_rerank.Choice | None, meter_ranker.Scored | None]:
     """meter_rerank's pick among stage 1's meters and the ranker's phases (None: keep the two stages'),
     and the ranker's scored hypotheses it read (the two stages' ranker then reuses them)."""
     if not meter_rerank.WEIGHTS:
@@ -376,9 +394,15 @@ def _rerank(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequenc
     head = None
     if OPENING_BEATS is not None and len(grid) > OPENING_BEATS * RESOLUTION:
         head = stage1(grid[: int(round(OPENING_BEATS * RESOLUTION))], candidates)
-    scored = meter_ranker.score(notes[0], notes[1], notes[2])
+    scored = ranker_scores()
     return meter_rerank.choose(notes[0], scored, whole, head, float(len(grid)) / RESOLUTION, NOTATED_RANKER_BARS,
                                top), scored
+
+
+def _ranker_scores(notes: tuple[np.ndarray, ...]) -> Callable[[], meter_ranker.Scored | None]:
+    """``meter_ranker.score`` of the notes, computed on the first call only (it does not depend on the
+    meter: the estimate with the file's meter reuses the free estimate's, benchmarks/phase28-grid28.md)."""
+    return functools.cache(lambda: meter_ranker.score(notes[0], notes[1], notes[2]))
 
 
 def _ranker_knows(bar: float) -> bool:

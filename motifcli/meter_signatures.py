@@ -9,7 +9,7 @@ played out, a declared pickup) is taken as written, and a pickup missed at tick 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from motifcli.meter_estimate import (
     RESOLUTION,
     MeterEstimate,
     _clean,
+    _ranker_scores,
     accent_grid,
     estimate_meter,
     is_quantised,
@@ -32,6 +33,10 @@ def time_signatures_consistent(
     notes: Any,
     end_beat: float | None = None,
     estimate: MeterEstimate | None = None,
+    *,
+    grid: np.ndarray | None = None,
+    quantised: bool | None = None,
+    ranker_scores: Callable[[], Any] | None = None,
 ) -> bool:
     """True when MIDI time-signature events describe the notes' bars: use them (source ``midi``).
 
@@ -44,26 +49,32 @@ def time_signatures_consistent(
     On POP909 the first two checks alone let through 3 wrong signatures of the 6 they accepted.
     Quantised notes (a notation program's export, session 28) may hold one short bar between bars of
     meters (:func:`_written_short_bar`), and a declared pickup (1/8 then 6/8) skips the accent check.
+    ``grid``, ``quantised`` and ``ranker_scores``, when given, are the notes' :func:`accent_grid`,
+    :func:`is_quantised` and the ranker's scores for :func:`estimate_meter` (:func:`meter_map_for` computes
+    them once for all its checks).
     """
     if not events or all(nominal_bar_length(e.numerator, e.denominator) < PLAUSIBLE_BAR for e in events):
         return False  # (POP909's lone "1/4": no bar of it can be plausible; decided before any work)
     notes = _clean(notes)
-    grid = accent_grid(notes)
+    if grid is None:
+        grid = accent_grid(notes)
     end = float(end_beat) if end_beat is not None else len(grid) / RESOLUTION
     ts_map = MeterMap.from_time_signatures(events, end)
     # the meters, not the events: a pickup's or an irregular bar's own signature (1/4) is no meter,
     # but for a notation program's file, one such bar between bars of meters is a written short bar
     short = [i for i, bar in enumerate(ts_map.bars) if bar.nominal_length < PLAUSIBLE_BAR]
-    quantised = bool(short or ts_map.has_pickup) and is_quantised(notes)
+    given = quantised  # asked of the notes only where needed, as before, when the caller did not give it
+    quantised = bool(short or ts_map.has_pickup) and (given if given is not None else is_quantised(notes))
     if short and not (quantised and all(_written_short_bar(ts_map, i) for i in short)):
         return False
     # a notation program that declares the pickup in its own signature (1/8 then 6/8) wrote the measures
     # as printed, even where the tune's accents fall elsewhere (a 6/8 air stressing its half bars)
     if not (quantised and ts_map.has_pickup) and not _accents_on_bar_lines(grid, ts_map):
         return False
-    if quantised or is_quantised(notes):  # notation software wrote it: its signatures are the written ones
+    if quantised or (given if given is not None else is_quantised(notes)):  # notation software wrote it
         return True
-    estimate = estimate if estimate is not None else estimate_meter(notes)
+    estimate = estimate if estimate is not None else estimate_meter(notes, grid=grid, quantised=given,
+                                                                       ranker_scores=ranker_scores)
     if abs(meter_sections.main_bar_length(ts_map.bars) - estimate.beats_per_bar) > 1e-6:
         return False
     return _lines_agree(ts_map.starts, estimate.to_meter_map(end).starts, end)
@@ -102,21 +113,27 @@ def _accents_on_bar_lines(grid: np.ndarray, ts_map: MeterMap) -> bool:
     return bool(strength[0] > 0 and strength[0] >= 0.95 * max(strength))
 
 
-def missed_pickup(events: Sequence[Any], notes: Any, end_beat: float, estimate: MeterEstimate) -> MeterMap | None:
+def missed_pickup(events: Sequence[Any], notes: Any, end_beat: float, estimate: MeterEstimate, *,
+                  grid: np.ndarray | None = None, quantised: bool | None = None,
+                  ranker_scores: Callable[[], Any] | None = None) -> MeterMap | None:
     """The bars after a pickup, for signatures :func:`time_signatures_consistent` took from tick 0 only
     thanks to its 5% slack (music21's MIDI of bwv86.6: 4/4 at tick 0, a one-beat pickup).
 
     Quantised notes, no declared pickup, bar lines from tick 0 that are not the strongest (under 99%
     of the best shift's accents), and :func:`shifted_time_signatures` finds a pickup whose shifted
     bar lines carry the strongest accents of all: that map. None otherwise (the tick-0 bars stand).
+    ``grid``, ``quantised`` and ``ranker_scores`` as in :func:`time_signatures_consistent`.
     """
     plain = MeterMap.from_time_signatures(events, end_beat)
-    if plain.has_pickup or not is_quantised(notes):
+    if plain.has_pickup or not (quantised if quantised is not None else is_quantised(notes)):
         return None
-    strength = _shift_strengths(accent_grid(_clean(notes)), plain)
+    if grid is None:
+        grid = accent_grid(_clean(notes))
+    strength = _shift_strengths(grid, plain)
     if strength[0] >= 0.99 * max(strength):
         return None
-    shifted = shifted_time_signatures(events, notes, end_beat, estimate)
+    shifted = shifted_time_signatures(events, notes, end_beat, estimate, grid=grid, quantised=True,
+                                      ranker_scores=ranker_scores)
     if shifted is None:
         return None
     slot = int(round(shifted.first_downbeat * RESOLUTION)) // PHASE_STEP
@@ -139,6 +156,10 @@ def shifted_time_signatures(
     notes: Any,
     end_beat: float,
     estimate: MeterEstimate,
+    *,
+    grid: np.ndarray | None = None,
+    quantised: bool | None = None,
+    ranker_scores: Callable[[], Any] | None = None,
 ) -> MeterMap | None:
     """The file's bars after a pickup, for notation software's MIDI of a piece with an anacrusis.
 
@@ -153,21 +174,24 @@ def shifted_time_signatures(
     NLB072714_01's 3/2 at beat 32 of 2/2), the accents then peak on the bar lines and the bar lines agree
     with the free estimate's (half of the coarser grid's within 1/4 beat: a wrong meter fails here).
     None otherwise (the estimate stands). A signature that repeats the one before is no change and
-    no bar line (:func:`_changes`).
+    no bar line (:func:`_changes`). ``grid``, ``quantised`` and ``ranker_scores`` as in
+    :func:`time_signatures_consistent`.
     """
-    if not events or not is_quantised(notes):
+    if not events or not (quantised if quantised is not None else is_quantised(notes)):
         return None
     plain = MeterMap.from_time_signatures(events, end_beat)
     if plain.has_pickup or any(bar.nominal_length < PLAUSIBLE_BAR for bar in plain.bars):
         return None  # a declared pickup (1/4 then 4/4) or a one-beat meter: not this case
     first = plain.bars[0]
-    pickup = estimate_meter(notes, meter=(first.numerator, first.denominator)).first_downbeat % first.nominal_length
+    fixed = estimate_meter(notes, meter=(first.numerator, first.denominator), grid=grid, quantised=True,
+                           ranker_scores=ranker_scores)
+    pickup = fixed.first_downbeat % first.nominal_length
     if pickup <= 1e-6 or first.nominal_length - pickup <= 1e-6:
         return None  # no pickup: the bars from tick 0 were refused on their own
     shifted = MeterMap.from_time_signatures(_changes(events), end_beat, first_downbeat=pickup)
     if any(abs(bar.length - bar.nominal_length) > 1e-6 for bar in shifted.bars[1:-1]):
         return None  # a later signature off the shifted bar lines: the file counts its bars from tick 0
-    if not _accents_on_bar_lines(accent_grid(notes), shifted):
+    if not _accents_on_bar_lines(grid if grid is not None else accent_grid(notes), shifted):
         return None
     if not _lines_agree(shifted.starts, estimate.to_meter_map(end_beat).starts, end_beat):
         return None
@@ -193,7 +217,11 @@ def meter_map_for(
     """The meter map a Score should use: overrides, else written measures, else consistent MIDI
     time signatures (after a pickup the notes give, where the bars from tick 0 passed only by the
     accent check's slack: :func:`missed_pickup`), else a quantised file's signatures after a pickup
-    found in the notes (:func:`shifted_time_signatures`), else estimated from the notes."""
+    found in the notes (:func:`shifted_time_signatures`), else estimated from the notes.
+
+    The notes are read from the Score, and their accent grid, quantised flag and the notated-input
+    ranker's scores (on first use) computed, once for the estimate and every check (session 28,
+    benchmarks/phase28-grid28.md); the grid is made read-only so no check can change what the next sees."""
     end = float(score.end_beat)
     if meter is not None or bar_offset is not None:
         est = estimate_meter(score, meter=meter, bar_offset=bar_offset)
@@ -201,12 +229,16 @@ def meter_map_for(
         return est.to_meter_map(end, source=source)
     if getattr(score, "meter", None) is not None:  # the reader's (written measures)
         return score.meter
-    estimate = estimate_meter(score)
-    if score.time_signatures and time_signatures_consistent(score.time_signatures, score, end, estimate):
-        missed = missed_pickup(score.time_signatures, score, end, estimate)
+    notes = _clean(score)
+    grid, quantised = accent_grid(notes), is_quantised(notes)
+    grid.setflags(write=False)
+    shared = {"grid": grid, "quantised": quantised, "ranker_scores": _ranker_scores(notes)}
+    estimate = estimate_meter(notes, **shared)
+    if score.time_signatures and time_signatures_consistent(score.time_signatures, notes, end, estimate, **shared):
+        missed = missed_pickup(score.time_signatures, notes, end, estimate, **shared)
         return missed if missed is not None else MeterMap.from_time_signatures(score.time_signatures, end)
     if score.time_signatures:  # notation software's MIDI of a piece with a pickup: its bars, after the pickup
-        shifted = shifted_time_signatures(score.time_signatures, score, end, estimate)
+        shifted = shifted_time_signatures(score.time_signatures, notes, end, estimate, **shared)
         if shifted is not None:
             return shifted
     return estimate.to_meter_map(end)
