@@ -90,6 +90,27 @@ def test_the_key_stands_once_below_the_bottom_staff_of_the_first_bar(tmp_path: P
     assert staff is None or first_note.findtext("staff") == staff
 
 
+def test_the_key_follows_a_bracket_that_opens_below_its_staff_at_the_same_note(tmp_path: Path) -> None:
+    """Verdi's "La donna è mobile" (trial28): the left hand's two texture families open at its first note, one
+    bracket above the staff and one below (musicxml_sides). With the key written before them, MuseScore 3 laid the
+    key out first and pushed the lower bracket's label "Motif A1" under the key's four lines, away from its line
+    and onto the next system, where it stood over the melody's bracket (phase28-trial28.md). Written after them,
+    the label stays under its line and the key is stacked below it."""
+    root = ET.parse(annotate(CORPUS["laDonnaEMobile.mxl"], tmp_path)).getroot()
+    (found,) = keys(root)
+    _, measure, key = found
+    assert measure == 0
+    children = list(root.find("part/measure"))
+    at = children.index(key)
+    below = [k for k, el in enumerate(children) if el.tag == "direction" and el.get("placement") == "below"
+             and el.findtext("staff") == key.findtext("staff") and el.find("direction-type/bracket") is not None
+             and el.find("direction-type/bracket").get("type") == "start"]
+    assert below, "the lower bracket this test is about is gone: pick another piece"
+    first_note = next(k for k, el in enumerate(children) if el.tag == "note" and el.findtext("staff") == key.findtext("staff"))
+    assert all(k < first_note for k in below)  # they open at the staff's first note, as the key stands
+    assert all(k < at for k in below)
+
+
 def test_annotating_the_annotated_score_again_keeps_one_key(tmp_path: Path) -> None:
     """musicxml_own takes the key out with the labels, so the second run writes the first's file again."""
     first = annotate(CORPUS["bwv66.6.mxl"], tmp_path / "one")

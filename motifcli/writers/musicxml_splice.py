@@ -196,7 +196,7 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
                     edits.append((slot.pos, 0, key[1], key[2], order, slot.pos, body))
     if order:  # a score with marks: the key to them, once, under the first bar (musicxml_key)
         extra = tuple(line for line, said in ((RUN_LINE, run_labels), (OVERLAP_LINE, apart)) if said)
-        edits += _key_edit(scan, extra)  # in musicxml_key.OPTIONAL_LINES' order
+        edits += _key_edit(scan, extra, order + 1)  # in musicxml_key.OPTIONAL_LINES' order
     edits += voice_edits(scan)  # so MuseScore keeps every voice, and with them the coloured notes
     if upgrade and most > MAX_BRACKETS:
         edits += upgrade
@@ -206,10 +206,13 @@ def annotate_xml(data: bytes, marks: list[Mark], scan: XmlScan | None = None) ->
 _Key = tuple[int, Fraction, int]  # (byte position, beat, 0 for a stop / 1 for a start): document order
 
 
-def _key_edit(scan: XmlScan, extra: tuple[str, ...] = ()) -> list[tuple[int, int, Fraction, int, int, int, bytes]]:
+def _key_edit(scan: XmlScan, extra: tuple[str, ...] = (), after: int = 0
+              ) -> list[tuple[int, int, Fraction, int, int, int, bytes]]:
     """The key's direction (with ``extra`` lines: musicxml_key.key_direction), before the first note of the last
-    part's bottom staff in its first bar (below that staff: clear of the labels and brackets above every staff);
-    none in a part with no slot."""
+    part's bottom staff in its first bar (below that staff: clear of the labels and brackets above every staff),
+    after every bracket that opens there (``after``: their last order), so MuseScore 3 lays a bracket below that
+    staff out first and stacks the key under its label (written first, the key pushed the label under itself, away
+    from its line: Verdi's "La donna è mobile", phase28-trial28.md); none in a part with no slot."""
     part = max(scan.parts.values(), key=lambda p: p.position)
     measures = [m for m in part.measures if m.slots]
     if not measures:
@@ -220,7 +223,7 @@ def _key_edit(scan: XmlScan, extra: tuple[str, ...] = ()) -> list[tuple[int, int
         return []
     staff = (slot.staff or bottom) if bottom is not None else None  # the staff of the notes around it
     body = slot.lead + scan.enc(key_direction(staff, extra)) + slot.indent
-    return [(slot.pos, 0, slot.time, 1, 0, slot.pos, body)]
+    return [(slot.pos, 0, slot.time, 1, after, slot.pos, body)]
 
 
 def bracket_levels(scan: XmlScan) -> int:
