@@ -17,7 +17,8 @@ import music21
 import numpy as np
 import pytest
 
-from motifcli import downbeats, meter_estimate, meter_ranker, meter_signatures
+from benchmarks.grid28_timing import counts  # the benchmark's counting wrappers, one copy
+from motifcli import meter_estimate, meter_signatures
 from motifcli.meter import MeterMap
 from motifcli.readers.midi import read_midi
 
@@ -45,22 +46,9 @@ def _separately(score) -> MeterMap:  # meter_map_for's steps, each public functi
 def test_one_grid_and_one_reading_of_the_score_per_call(score) -> None:
     """Counting wrappers: one accent grid, one quantised check, the Score's notes read once (main: 3-7 each),
     the notated-input ranker's hypotheses scored once for both estimates (free, and in the file's meter; main: 2)."""
-    calls = {"grid": 0, "quantised": 0, "score": 0, "ranker": 0}
-
-    def counted(key, fn, only_scores=False):
-        def wrapper(*a, **k):
-            if not only_scores or hasattr(a[0], "tracks"):
-                calls[key] += 1
-            return fn(*a, **k)
-        return wrapper
-
-    with mock.patch.object(meter_estimate, "accent_grid", counted("grid", meter_estimate.accent_grid)), \
-            mock.patch.object(meter_signatures, "accent_grid", counted("grid", meter_signatures.accent_grid)), \
-            mock.patch.object(meter_estimate, "is_quantised", counted("quantised", meter_estimate.is_quantised)), \
-            mock.patch.object(meter_signatures, "is_quantised", counted("quantised", meter_signatures.is_quantised)), \
-            mock.patch.object(downbeats, "note_arrays", counted("score", downbeats.note_arrays, only_scores=True)), \
-            mock.patch.object(meter_ranker, "score", counted("ranker", meter_ranker.score)):
-        got = meter_signatures.meter_map_for(score)
+    seen, got = counts(score, scores_only=True)
+    calls = {"grid": seen["accent_grid"], "quantised": seen["is_quantised"], "score": seen["note_arrays"],
+             "ranker": seen["ranker"]}
     assert got.source == "midi" and got.first_downbeat > 0  # the pickup path was taken
     assert calls == {"grid": 1, "quantised": 1, "score": 1, "ranker": 1}
 
