@@ -319,7 +319,7 @@ def estimate_meter(
         sections = meter_sections.sections_for(notes, grid, RESOLUTION, candidates, cand.beat_beats, downbeats, mono)
     if OPENING_SPLIT and not sections and best_by_cand[0][1].bar_beats != whole[0][1].bar_beats and (
             choice is None or RERANK_SPLIT):
-        sections = _split_opening(notes, grid, candidates, jump_penalty, cand, downbeats, ranker_scores)
+        sections = _split_opening(notes, grid, candidates, jump_penalty, cand, downbeats, ranker_scores, quantised)
     return meter_name.settle(MeterEstimate(
         numerator=cand.numerator,
         denominator=cand.denominator,
@@ -370,12 +370,13 @@ def opening_stage1(grid: np.ndarray, candidates: Sequence[Candidate],
 
 def _split_opening(notes: tuple[np.ndarray, ...], grid: np.ndarray, candidates: Sequence[Candidate],
                    jump_penalty: float, cand: Candidate, downbeats: np.ndarray,
-                   ranker_scores: Callable[[], meter_ranker.Scored | None] | None = None) -> tuple[Bar, ...]:
+                   ranker_scores: Callable[[], meter_ranker.Scored | None] | None = None,
+                   quantised: bool | None = None) -> tuple[Bar, ...]:
     """The opening's bars, then the whole piece's own (its estimate without the opening rule), changing
     where the two fit best (meter_opening.split_opening); () for the opening's meter throughout."""
     end = float(notes[1].max()) if len(notes[1]) else len(grid) / RESOLUTION
     whole = estimate_meter(notes, candidates=candidates, jump_penalty=jump_penalty, opening=False, grid=grid,
-                          ranker_scores=ranker_scores)
+                          quantised=quantised, ranker_scores=ranker_scores)
     opening = MeterMap.from_downbeats(downbeats, end, cand.numerator, cand.denominator)
     levels = {(c.numerator, c.denominator): c.levels for c in candidates}
     return meter_opening.split_opening(
