@@ -9,6 +9,7 @@ played out, a declared pickup) is taken as written, and a pickup missed at tick 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -63,17 +64,18 @@ def time_signatures_consistent(
     # the meters, not the events: a pickup's or an irregular bar's own signature (1/4) is no meter,
     # but for a notation program's file, one such bar between bars of meters is a written short bar
     short = [i for i, bar in enumerate(ts_map.bars) if bar.nominal_length < PLAUSIBLE_BAR]
-    given = quantised  # asked of the notes only where needed, as before, when the caller did not give it
-    quantised = bool(short or ts_map.has_pickup) and (given if given is not None else is_quantised(notes))
-    if short and not (quantised and all(_written_short_bar(ts_map, i) for i in short)):
+    # the caller's flag, else asked of the notes once, and only where a check needs it
+    notes_quantised = functools.cache(lambda: quantised if quantised is not None else is_quantised(notes))
+    written = bool(short or ts_map.has_pickup) and notes_quantised()  # a notation program's short bars
+    if short and not (written and all(_written_short_bar(ts_map, i) for i in short)):
         return False
     # a notation program that declares the pickup in its own signature (1/8 then 6/8) wrote the measures
     # as printed, even where the tune's accents fall elsewhere (a 6/8 air stressing its half bars)
-    if not (quantised and ts_map.has_pickup) and not _accents_on_bar_lines(grid, ts_map):
+    if not (written and ts_map.has_pickup) and not _accents_on_bar_lines(grid, ts_map):
         return False
-    if quantised or (given if given is not None else is_quantised(notes)):  # notation software wrote it
+    if notes_quantised():  # notation software wrote it
         return True
-    estimate = estimate if estimate is not None else estimate_meter(notes, grid=grid, quantised=given,
+    estimate = estimate if estimate is not None else estimate_meter(notes, grid=grid, quantised=False,
                                                                        ranker_scores=ranker_scores)
     if abs(meter_sections.main_bar_length(ts_map.bars) - estimate.beats_per_bar) > 1e-6:
         return False
